@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import type { GantryConfig } from './infra/config/config';
+import { PinoNestLogger } from './infra/logging/logger';
+import { requestContext } from './infra/logging/request-context';
+import { MetricsService } from './infra/metrics/metrics.service';
+import { ProblemFilter } from './infra/http/problem.filter';
+import { toProblem } from './infra/http/problem';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the Nest application on Fastify with Gantry's edge: request ids in an async context,
+ * body limit, problem+json for every error (including Fastify's own parse errors), the global
+ * ValidationPipe, and the HTTP latency histogram.
+ */
+export async function createApp(config: GantryConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Large or deeply nested JSON is rejected by limits; prototype poisoning is refused outright.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    requestContext.run({ requestId: req.id }, done);
+  });
+  // Errors raised by Fastify before Nest sees the request (body too large, malformed JSON).
+  fastify.setErrorHandler((err, _req, reply) => {
+    const p = toProblem(err);
+    void reply.status(p.status).header('content-type', 'application/problem+json').send(p);
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+  return app;
+}
+
+export type GantryApp = INestApplication;

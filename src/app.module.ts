@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { GantryConfig } from './infra/config/config';
+import { InfraModule } from './infra/infra.module';
+import { AccountsModule } from './modules/accounts/accounts.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { EnvironmentsModule } from './modules/environments/environments.module';
+import { FlagsModule } from './modules/flags/flags.module';
+import { GraphqlModule } from './modules/graphql/graphql.module';
+import { HealthModule } from './modules/health/health.module';
+import { ProjectsModule } from './modules/projects/projects.module';
+import { SegmentsModule } from './modules/segments/segments.module';
+import { WorkersModule } from './workers/workers.module';
+
+/** The whole application; `role` decides whether HTTP transports, workers, or both are wired. */
+@Module({})
+export class AppModule {
+  static forRoot(config: GantryConfig, logger: Logger): DynamicModule {
+    const api = config.role !== 'worker';
+    const workers = config.role !== 'api';
+    return {
+      module: AppModule,
+      imports: [
+        InfraModule.forRoot(config, logger),
+        AuditModule,
+        AccountsModule,
+        ProjectsModule,
+        EnvironmentsModule,
+        FlagsModule,
+        SegmentsModule,
+        HealthModule,
+        ...(api ? [GraphqlModule] : []),
+        ...(workers ? [WorkersModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { FlagLevelHandler } from './flag-patch-types';
+import { readDescription, readName, withTags, withoutTags } from './metadata-fields';
+
+/** Project-level settings of a flag, shared by all its environments. */
+export const FLAG_METADATA_HANDLERS = {
+  addTags: {
+    action: 'updateTags',
+    fields: ['values'],
+    apply(f, { flag }) {
+      flag.tags = withTags(f, flag.tags);
+    },
+  },
+  removeTags: {
+    action: 'updateTags',
+    fields: ['values'],
+    apply(f, { flag }) {
+      flag.tags = withoutTags(f, flag.tags);
+    },
+  },
+  updateName: {
+    action: 'updateName',
+    fields: ['value'],
+    apply(f, { flag }) {
+      flag.name = readName(f);
+    },
+  },
+  updateDescription: {
+    action: 'updateDescription',
+    fields: ['value'],
+    apply(f, { flag }) {
+      flag.description = readDescription(f);
+    },
+  },
+  makeFlagTemporary: {
+    action: 'updateTemporary',
+    fields: [],
+    apply(_f, { flag }) {
+      flag.temporary = true;
+    },
+  },
+  makeFlagPermanent: {
+    action: 'updateTemporary',
+    fields: [],
+    apply(_f, { flag }) {
+      flag.temporary = false;
+    },
+  },
+  // Whether another flag still depends on this one is the service's check: it needs the project.
+  archiveFlag: {
+    action: 'archiveFlag',
+    fields: [],
+    apply(_f, { flag }) {
+      flag.archived = true;
+    },
+  },
+  restoreFlag: {
+    action: 'restoreFlag',
+    fields: [],
+    apply(_f, { flag }) {
+      flag.archived = false;
+    },
+  },
+} satisfies Record<string, FlagLevelHandler>;

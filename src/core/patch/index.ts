@@ -1,0 +1,17 @@
+/**
+ * core/patch: validates and applies LaunchDarkly-style semantic-patch instructions to a flag (its
+ * project-level part and its environment configs) and to a segment. Pure: ids come from ctx.newId,
+ * other flags from ctx.lookupFlag; no I/O, no clock, no randomness.
+ */
+export { applyFlagInstructions, flagInstructionActions } from './apply-flag-instructions';
+export { applySegmentInstructions, segmentInstructionActions } from './apply-segment-instructions';
+export { FLAG_INSTRUCTION_ACTIONS } from './flag-instructions';
+export type { EnvironmentInstructionKind, FlagInstructionKind, FlagLevelInstructionKind } from './flag-instructions';
+export type {
+  FlagPatchContext, FlagPatchResult, FlagPatchState, InstructionScope, PrerequisiteFlagView,
+} from './flag-patch-types';
+export { FlagArchivedError, PatchError } from './patch-error';
+export type { PatchErrorCode } from './patch-error';
+export { SEGMENT_INSTRUCTION_ACTIONS } from './segment-instructions';
+export type { SegmentInstructionKind } from './segment-instructions';
+export type { SegmentPatchContext, SegmentPatchResult } from './segment-patch-types';

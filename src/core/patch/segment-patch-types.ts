@@ -1,0 +1,23 @@
+import { SegmentConfig } from '../model/flag-config';
+import { Fields } from './instruction-fields';
+
+export interface SegmentPatchContext {
+  newId(): string;
+}
+
+export interface SegmentPatchResult {
+  segment: SegmentConfig;
+  changed: boolean;
+}
+
+/** The working copy one applySegmentInstructions call edits in place. */
+export interface SegmentWorkspace {
+  segment: SegmentConfig;
+  ctx: SegmentPatchContext;
+}
+
+export interface SegmentHandler {
+  action: string;
+  fields: readonly string[];
+  apply(f: Fields, ws: SegmentWorkspace): void;
+}

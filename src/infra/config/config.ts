@@ -1,0 +1,76 @@
+/**
+ * One typed configuration read from the environment at boot. A bad value fails fast with a
+ * message naming the variable, so an operator never has to guess which setting was wrong.
+ */
+export type GantryRole = 'all' | 'api' | 'worker';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface GantryConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix for every Redis key and BullMQ queue, so several deployments (or tests) can share one Redis. */
+  redisPrefix: string;
+  port: number;
+  host: string;
+  role: GantryRole;
+  adminToken: string | undefined;
+  logLevel: LogLevel;
+  /** Largest accepted request body, bytes. */
+  bodyLimit: number;
+  databasePoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+const ROLES: GantryRole[] = ['all', 'api', 'worker'];
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function oneOf<T extends string>(name: string, value: string, allowed: T[]): T {
+  if (!(allowed as string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got '${value}')`);
+  }
+  return value as T;
+}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got '${value}')`);
+  }
+  return n;
+}
+
+function url(name: string, value: string, protocols: string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (got an unparseable value)`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use one of ${protocols.join(', ')} (got '${parsed.protocol}')`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
+  const adminToken = env.GANTRY_ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken !== undefined && adminToken.length < 20) {
+    throw new ConfigError('GANTRY_ADMIN_TOKEN must be at least 20 characters long');
+  }
+  return {
+    databaseUrl: url('DATABASE_URL', env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/gantry', ['postgresql:', 'postgres:']),
+    redisUrl: url('REDIS_URL', env.REDIS_URL ?? 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix: env.GANTRY_REDIS_PREFIX ?? 'gantry',
+    port: integer('PORT', env.PORT ?? '3000', 0, 65535),
+    host: env.HOST ?? '127.0.0.1',
+    role: oneOf('GANTRY_ROLE', env.GANTRY_ROLE ?? 'all', ROLES),
+    adminToken,
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LEVELS),
+    bodyLimit: integer('GANTRY_BODY_LIMIT', env.GANTRY_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
+    databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE ?? '10', 1, 200),
+  };
+}
+
+/** Nest injection token for the config object. */
+export const GANTRY_CONFIG = Symbol('GANTRY_CONFIG');

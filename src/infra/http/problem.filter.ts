@@ -1,0 +1,23 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { toProblem } from './problem';
+
+/**
+ * The one mapping point from thrown errors to responses: problem+json for REST, an error with
+ * `extensions.code` for GraphQL (same codes).
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(err: unknown, host: ArgumentsHost) {
+    const p = toProblem(err);
+    if (p.status >= 500) this.logger.error((err as Error)?.stack ?? String(err));
+    if (host.getType<string>() === 'graphql') {
+      return new GraphQLError(p.detail, { extensions: { code: p.code, status: p.status, ...(p.errors ? { errors: p.errors } : {}) } });
+    }
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    return reply.status(p.status).header('content-type', 'application/problem+json').send(p);
+  }
+}

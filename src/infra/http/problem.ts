@@ -1,0 +1,69 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError, type FieldError } from '../../core/errors';
+
+/** RFC 9457 problem document with Gantry's stable `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large',
+  415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 428: 'Precondition Required', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'request/invalid', 401: 'auth/unauthenticated', 403: 'auth/forbidden', 404: 'route/not_found',
+  405: 'route/method_not_allowed', 413: 'request/too_large', 415: 'request/unsupported_media_type',
+  429: 'request/rate_limited', 500: 'internal', 503: 'unavailable',
+};
+
+/** Fastify's own error codes (raised before Nest sees the request) mapped to ours. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request/too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request/unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'request/malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'request/malformed_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'request/invalid',
+};
+
+export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+  return {
+    type: `https://gantry.dev/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors && errors.length ? { errors } : {}),
+  };
+}
+
+/** Turns anything thrown into a problem document; unknown errors become a 500 without details. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof DomainError) return problem(err.status, err.code, err.message, err.errors);
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const body = err.getResponse();
+    const messages = typeof body === 'object' && body && Array.isArray((body as { message?: unknown }).message)
+      ? ((body as { message: string[] }).message)
+      : undefined;
+    if (messages) {
+      return problem(status, 'request/invalid', messages.join('; '), messages.map((reason) => ({ field: reason.split(' ')[0], reason })));
+    }
+    return problem(status, CODES_BY_STATUS[status] ?? 'request/invalid', err.message);
+  }
+  const e = err as { statusCode?: number; code?: string; message?: string; name?: string };
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    // Errors Fastify raises while parsing (body too large, bad JSON, wrong media type).
+    const isJsonSyntax = e.name === 'SyntaxError' || /JSON/i.test(e.message ?? '');
+    const code = (e.code && FASTIFY_CODES[e.code]) ?? (isJsonSyntax ? 'request/malformed_json' : CODES_BY_STATUS[e.statusCode] ?? 'request/invalid');
+    return problem(e.statusCode, code, e.message ?? 'invalid request');
+  }
+  return problem(500, 'internal', 'an unexpected error occurred; see the server log for the request id');
+}

@@ -1,0 +1,35 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+import { currentRequestId } from './request-context';
+
+/**
+ * Structured JSON logs. Every line written inside a request carries its `reqId` (mixin reads the
+ * async context). Authorization headers and SDK keys are redacted wherever they appear.
+ */
+export function createRootLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'gantry' },
+    mixin: () => {
+      const reqId = currentRequestId();
+      return reqId ? { reqId } : {};
+    },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'token', 'secret', '*.token', '*.secret', 'sdkKey', '*.sdkKey'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/** Adapts pino to Nest's LoggerService so framework messages land in the same stream. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+  log(message: unknown, context?: string) { this.logger.info({ context }, String(message)); }
+  error(message: unknown, trace?: string, context?: string) { this.logger.error({ context, trace }, String(message)); }
+  warn(message: unknown, context?: string) { this.logger.warn({ context }, String(message)); }
+  debug(message: unknown, context?: string) { this.logger.debug({ context }, String(message)); }
+  verbose(message: unknown, context?: string) { this.logger.trace({ context }, String(message)); }
+  fatal(message: unknown, context?: string) { this.logger.fatal({ context }, String(message)); }
+}
+
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics an operator watches. Each process has its own registry (tests boot many apps
+ * in one process, so the global default registry would collide).
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'gantry_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly writes = new Counter({
+    name: 'gantry_targeting_writes_total',
+    help: 'Committed writes through the one write path, by resource kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly authFailures = new Counter({
+    name: 'gantry_auth_failures_total',
+    help: 'Rejected API credentials, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'gantry_process_' });
+  }
+
+  /** A gauge whose value is read when Prometheus scrapes (pool sizes, queue depths). */
+  gauge(name: string, help: string, labelNames: string[], collect: (g: Gauge<string>) => Promise<void> | void): Gauge<string> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry], async collect() { await collect(this); } });
+  }
+}

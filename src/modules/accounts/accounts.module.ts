@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
+import { AccountsController } from './accounts.controller';
+import { AccountsRepository } from './accounts.repository';
+import { AccountsResolver } from './accounts.resolver';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { AuthorizationService } from './authorization.service';
+import { ExplainService } from './explain.service';
+import { MembersService } from './members.service';
+import { OwnerBootstrapService } from './owner-bootstrap.service';
+import { ResourceAttributesRepository } from './resource-attributes.repository';
+import { RolesService } from './roles.service';
+import { TeamsService } from './teams.service';
+import { TokensService } from './tokens.service';
+
+/** Members, teams, roles, tokens, authentication and the one authorization helper. */
+@Module({
+  imports: [AuditModule],
+  controllers: [AccountsController],
+  providers: [
+    AccountsRepository, AccountsResolver, ResourceAttributesRepository, AuthService, MembersService, TeamsService,
+    RolesService, TokensService, ExplainService, OwnerBootstrapService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, MembersService, TokensService, RolesService, TeamsService, OwnerBootstrapService],
+})
+export class AccountsModule {}

@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../infra/prisma/generated/client';
+import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+
+const memberWithRoles = {
+  customRoles: { include: { role: true } },
+  teams: { include: { team: { include: { customRoles: { include: { role: true } } } } } },
+} satisfies Prisma.MemberInclude;
+
+export type MemberWithRoles = Prisma.MemberGetPayload<{ include: typeof memberWithRoles }>;
+export type TokenWithMember = Prisma.AccessTokenGetPayload<{ include: { member: { include: typeof memberWithRoles } } }>;
+export type TeamWithLinks = Prisma.TeamGetPayload<{ include: { members: true; customRoles: { include: { role: true } } } }>;
+
+/** Members, teams, custom roles and tokens: everything the accounts module persists. */
+@Injectable()
+export class AccountsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+
+  findTokenByHash(hash: string): Promise<TokenWithMember | null> {
+    return this.prisma.accessToken.findUnique({ where: { hash }, include: { member: { include: memberWithRoles } } });
+  }
+
+  findRolesByKeys(keys: string[], tx: Tx | PrismaService = this.prisma) {
+    return keys.length ? tx.customRole.findMany({ where: { key: { in: keys } } }) : Promise.resolve([]);
+  }
+
+  touchToken(id: string, at: Date) {
+    return this.prisma.accessToken.update({ where: { id }, data: { lastUsedAt: at } }).catch(() => undefined);
+  }
+
+  // ---- members
+  listMembers(take: number, skip: number) {
+    return this.prisma.member.findMany({ include: memberWithRoles, orderBy: { createdAt: 'asc' }, take, skip });
+  }
+  findMember(id: string, tx: Tx | PrismaService = this.prisma) {
+    return tx.member.findUnique({ where: { id }, include: memberWithRoles });
+  }
+  findMemberByEmail(email: string, tx: Tx | PrismaService = this.prisma) {
+    return tx.member.findUnique({ where: { email }, include: memberWithRoles });
+  }
+  createMember(tx: Tx, data: { email: string; name: string; role: Prisma.MemberCreateInput['role']; roleIds: string[]; teamIds: string[] }) {
+    return tx.member.create({
+      data: {
+        email: data.email,
+        name: data.name,
+        role: data.role,
+        customRoles: { create: data.roleIds.map((roleId) => ({ roleId })) },
+        teams: { create: data.teamIds.map((teamId) => ({ teamId })) },
+      },
+      include: memberWithRoles,
+    });
+  }
+  updateMember(tx: Tx, id: string, data: { name?: string; role?: Prisma.MemberUpdateInput['role']; roleIds?: string[]; teamIds?: string[] }) {
+    return tx.member.update({
+      where: { id },
+      data: {
+        ...(data.name !== undefined ? { name: data.name } : {}),
+        ...(data.role !== undefined ? { role: data.role } : {}),
+        ...(data.roleIds ? { customRoles: { deleteMany: {}, create: data.roleIds.map((roleId) => ({ roleId })) } } : {}),
+        ...(data.teamIds ? { teams: { deleteMany: {}, create: data.teamIds.map((teamId) => ({ teamId })) } } : {}),
+      },
+      include: memberWithRoles,
+    });
+  }
+  deleteMember(tx: Tx, id: string) {
+    return tx.member.delete({ where: { id } });
+  }
+
+  // ---- teams
+  listTeams() {
+    return this.prisma.team.findMany({ include: { members: true, customRoles: { include: { role: true } } }, orderBy: { key: 'asc' } });
+  }
+  findTeam(key: string, tx: Tx | PrismaService = this.prisma) {
+    return tx.team.findUnique({ where: { key }, include: { members: true, customRoles: { include: { role: true } } } });
+  }
+  findTeamsByKeys(keys: string[], tx: Tx | PrismaService = this.prisma) {
+    return keys.length ? tx.team.findMany({ where: { key: { in: keys } } }) : Promise.resolve([]);
+  }
+  createTeam(tx: Tx, data: { key: string; name: string; description: string; memberIds: string[]; roleIds: string[] }) {
+    return tx.team.create({
+      data: {
+        key: data.key, name: data.name, description: data.description,
+        members: { create: data.memberIds.map((memberId) => ({ memberId })) },
+        customRoles: { create: data.roleIds.map((roleId) => ({ roleId })) },
+      },
+      include: { members: true, customRoles: { include: { role: true } } },
+    });
+  }
+  updateTeam(tx: Tx, key: string, data: { name?: string; description?: string; memberIds?: string[]; roleIds?: string[] }) {
+    return tx.team.update({
+      where: { key },
+      data: {
+        ...(data.name !== undefined ? { name: data.name } : {}),
+        ...(data.description !== undefined ? { description: data.description } : {}),
+        ...(data.memberIds ? { members: { deleteMany: {}, create: data.memberIds.map((memberId) => ({ memberId })) } } : {}),
+        ...(data.roleIds ? { customRoles: { deleteMany: {}, create: data.roleIds.map((roleId) => ({ roleId })) } } : {}),
+      },
+      include: { members: true, customRoles: { include: { role: true } } },
+    });
+  }
+  deleteTeam(tx: Tx, key: string) {
+    return tx.team.delete({ where: { key } });
+  }
+  countMembers(ids: string[], tx: Tx | PrismaService = this.prisma) {
+    return ids.length ? tx.member.count({ where: { id: { in: ids } } }) : Promise.resolve(0);
+  }
+
+  // ---- custom roles
+  listRoles() {
+    return this.prisma.customRole.findMany({ orderBy: { key: 'asc' } });
+  }
+  findRole(key: string, tx: Tx | PrismaService = this.prisma) {
+    return tx.customRole.findUnique({ where: { key } });
+  }
+  createRole(tx: Tx, data: { key: string; name: string; description: string; policy: Prisma.InputJsonValue }) {
+    return tx.customRole.create({ data });
+  }
+  updateRole(tx: Tx, key: string, data: { name?: string; description?: string; policy?: Prisma.InputJsonValue }) {
+    return tx.customRole.update({ where: { key }, data });
+  }
+  deleteRole(tx: Tx, key: string) {
+    return tx.customRole.delete({ where: { key } });
+  }
+
+  // ---- tokens
+  listTokens(memberId?: string) {
+    return this.prisma.accessToken.findMany({ where: memberId ? { memberId } : {}, orderBy: { createdAt: 'asc' } });
+  }
+  findToken(id: string, tx: Tx | PrismaService = this.prisma) {
+    return tx.accessToken.findUnique({ where: { id } });
+  }
+  createToken(tx: Tx, data: Prisma.AccessTokenUncheckedCreateInput) {
+    return tx.accessToken.create({ data });
+  }
+  revokeToken(tx: Tx, id: string, at: Date) {
+    return tx.accessToken.update({ where: { id }, data: { revokedAt: at } });
+  }
+  findOwnerToken(tx: Tx) {
+    return tx.accessToken.findFirst({ where: { isOwnerToken: true, revokedAt: null } });
+  }
+  lockBootstrap(tx: Tx) {
+    // Two processes starting at once must not both mint an owner token.
+    return tx.$executeRaw`SELECT pg_advisory_xact_lock(7210002)`;
+  }
+}

@@ -1,0 +1,32 @@
+import type { Policy } from '../../../core/policy';
+
+/**
+ * Who is acting. Built once per request by the auth guard from the credential; services receive
+ * it as their first argument and authorize through AuthorizationService.
+ */
+export interface Actor {
+  kind: 'member' | 'token' | 'system';
+  /** Member id for personal tokens, token id for service tokens, 'system' for the system. */
+  id: string;
+  name: string;
+  memberId?: string;
+  tokenId?: string;
+  policy: Policy;
+}
+
+/** What an audit entry records of the actor (never the policy, never a secret). */
+export interface ActorRef {
+  kind: Actor['kind'];
+  id: string;
+  name: string;
+  memberId?: string;
+  tokenId?: string;
+}
+
+export const actorRef = (a: Actor): ActorRef => ({
+  kind: a.kind,
+  id: a.id,
+  name: a.name,
+  ...(a.memberId ? { memberId: a.memberId } : {}),
+  ...(a.tokenId ? { tokenId: a.tokenId } : {}),
+});

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, notFound } from '../../core/errors';
+import { formatResource, personalTokenResource, serviceTokenResource, validatePolicy } from '../../core/policy';
+import { ClockService } from '../../infra/clock/clock.service';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { AuditService } from '../audit/audit.service';
+import { AccountsRepository } from './accounts.repository';
+import { AuthorizationService } from './authorization.service';
+import type { CreateTokenDto } from './dto/accounts.dto';
+import type { Actor } from './models/actor';
+import { requireRoles } from './require-roles';
+import { hashSecret, newTokenSecret, secretHint } from './token-secret';
+
+type TokenRow = Awaited<ReturnType<AccountsRepository['findToken']>> & object;
+
+/** Personal tokens live under their member (`member/<id>:token/<id>`); service tokens stand alone. */
+const tokenResource = (t: { id: string; memberId: string | null }) =>
+  t.memberId ? personalTokenResource(t.memberId, t.id) : serviceTokenResource(t.id);
+
+export const tokenView = (t: TokenRow) => ({
+  id: t.id,
+  name: t.name,
+  hint: t.hint,
+  kind: t.memberId ? ('personal' as const) : ('service' as const),
+  memberId: t.memberId,
+  role: t.role,
+  customRoleKeys: t.customRoleKeys,
+  inlinePolicy: t.inlinePolicy ?? null,
+  expiresAt: t.expiresAt?.toISOString() ?? null,
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+  createdAt: t.createdAt.toISOString(),
+});
+
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly repo: AccountsRepository,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+    private readonly clock: ClockService,
+  ) {}
+
+  async list(actor: Actor) {
+    const rows = await this.repo.listTokens();
+    // Everyone sees their own personal tokens; others need manageTokens on them.
+    const visible = rows.filter((t) => (t.memberId && t.memberId === actor.memberId) || this.authz.can(actor, 'manageTokens', tokenResource(t)));
+    return { items: visible.map(tokenView) };
+  }
+
+  /** Mints a token; the secret is in this response and nowhere else, ever. */
+  async create(actor: Actor, dto: CreateTokenDto) {
+    const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
+    if (expiresAt && expiresAt <= this.clock.now()) throw new DomainError('token/invalid_expiry', 400, 'expiresAt must be in the future');
+    const personal = dto.memberId !== undefined || (!dto.role && !dto.customRoleKeys?.length && !dto.inlinePolicy);
+    const memberId = personal ? dto.memberId ?? actor.memberId : undefined;
+    if (personal && !memberId) throw new DomainError('token/member_required', 400, 'a service token needs role, customRoleKeys or inlinePolicy; a personal token needs a member');
+    if (personal && (dto.role || dto.customRoleKeys?.length || dto.inlinePolicy)) {
+      throw new DomainError('token/personal_with_policy', 400, 'a personal token acts as its member: omit role, customRoleKeys and inlinePolicy');
+    }
+    const secret = newTokenSecret();
+    return this.repo.transaction(async (tx) => {
+      if (memberId) {
+        if (memberId !== actor.memberId) this.authz.assert(actor, 'manageTokens', personalTokenResource(memberId, '*'));
+        if (!(await this.repo.findMember(memberId, tx))) throw notFound('member', memberId);
+      } else {
+        this.authz.assert(actor, 'manageTokens', serviceTokenResource('*'));
+      }
+      await requireRoles(this.repo, tx, dto.customRoleKeys ?? []);
+      const inlinePolicy = dto.inlinePolicy ? (validatePolicy(dto.inlinePolicy) as unknown as Prisma.InputJsonValue) : undefined;
+      const row = await this.repo.createToken(tx, {
+        name: dto.name,
+        hash: hashSecret(secret),
+        hint: secretHint(secret),
+        memberId: memberId ?? null,
+        role: personal ? null : dto.role ?? null,
+        customRoleKeys: dto.customRoleKeys ?? [],
+        inlinePolicy,
+        expiresAt,
+        createdById: actor.memberId ?? actor.id,
+      });
+      await this.audit.record(tx, actor, { action: 'createToken', resource: formatResource(tokenResource(row)), after: tokenView(row) });
+      return { ...tokenView(row), token: secret };
+    });
+  }
+
+  async revoke(actor: Actor, id: string) {
+    return this.repo.transaction(async (tx) => {
+      const t = await this.repo.findToken(id, tx);
+      if (!t) throw notFound('token', id);
+      if (!(t.memberId && t.memberId === actor.memberId)) this.authz.assert(actor, 'manageTokens', tokenResource(t));
+      if (t.revokedAt) return tokenView(t);
+      const after = await this.repo.revokeToken(tx, id, this.clock.now());
+      await this.audit.record(tx, actor, { action: 'revokeToken', resource: formatResource(tokenResource(t)), before: tokenView(t), after: tokenView(after) });
+      return tokenView(after);
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { AuthorizationService } from '../accounts/authorization.service';
+import { AuditController } from './audit.controller';
+import { AuditRepository } from './audit.repository';
+import { AuditService } from './audit.service';
+
+/**
+ * The audit log. Global because every module that mutates anything records here; it carries the
+ * authorization helper too, which has no dependencies and is needed by everyone.
+ */
+@Global()
+@Module({
+  controllers: [AuditController],
+  providers: [AuditRepository, AuditService, AuthorizationService],
+  exports: [AuditService, AuthorizationService],
+})
+export class AuditModule {}

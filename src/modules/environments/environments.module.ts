@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { EnvironmentsController } from './environments.controller';
+import { EnvironmentsService } from './environments.service';
+
+@Module({ imports: [ProjectsModule, FlagsModule], controllers: [EnvironmentsController], providers: [EnvironmentsService] })
+export class EnvironmentsModule {}

@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsKey, IsName, IsTags } from '../../../infra/http/validators';
+
+export class VariationInputDto {
+  @ApiProperty({ description: 'any JSON value except null; all variations share one type' }) @Allow() value: string | number | boolean | object;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024) description?: string;
+}
+
+export class FlagDefaultsDto {
+  @ApiProperty() @IsInt() @Min(0) @Max(99) onVariation: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(99) offVariation: number;
+}
+
+export class ClientSideAvailabilityDto {
+  @ApiProperty() @IsBoolean() usingEnvironmentId: boolean;
+  @ApiProperty() @IsBoolean() usingMobileKey: boolean;
+}
+
+export class CreateFlagDto {
+  @IsKey('flag key') key: string;
+  @IsName() name: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(8192) description?: string;
+  @ApiPropertyOptional({ type: [VariationInputDto], description: 'omit for a boolean flag (true, false)' })
+  @IsOptional() @IsArray() @ArrayMinSize(2) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => VariationInputDto)
+  variations?: VariationInputDto[];
+  @ApiPropertyOptional({ type: FlagDefaultsDto }) @IsOptional() @ValidateNested() @Type(() => FlagDefaultsDto) defaults?: FlagDefaultsDto;
+  @IsTags() tags?: string[];
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() temporary?: boolean;
+  @ApiPropertyOptional({ type: ClientSideAvailabilityDto }) @IsOptional() @ValidateNested() @Type(() => ClientSideAvailabilityDto) clientSideAvailability?: ClientSideAvailabilityDto;
+}
+
+export class InstructionDto {
+  @ApiProperty({ description: 'semantic patch instruction kind, e.g. turnFlagOn, addRule' }) kind: string;
+}
+
+export class PatchFlagDto {
+  @IsKey('environment the environment-level instructions apply to', true) environmentKey?: string;
+  /** Shapes are validated in depth by core/patch, which reports the failing instruction's index. */
+  @ApiProperty({ type: [InstructionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) comment?: string;
+}
+
+export class ListFlagsQueryDto {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Boolean) @IsBoolean() archived?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) tag?: string;
+  @ApiPropertyOptional({ description: 'substring of the key' }) @IsOptional() @IsString() @MaxLength(128) query?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
+export class ListVersionsQueryDto {
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ description: 'return versions older than this one' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DomainError, notFound } from '../../core/errors';
+import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
+import { buildFlagDefinition, initialEnvironmentConfig, type NewFlagInput } from '../../core/model/new-flag';
+import { toSdkFlag } from '../../core/model/sdk-shape';
+import { applyFlagInstructions, flagInstructionActions } from '../../core/patch';
+import { flagResource, formatResource } from '../../core/policy';
+import { MetricsService } from '../../infra/metrics/metrics.service';
+import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
+import type { Tx } from '../../infra/prisma/prisma.service';
+import { AuthorizationService } from '../accounts/authorization.service';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import { AuditService } from '../audit/audit.service';
+import { OutboxRepository } from '../delivery/outbox.repository';
+import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
+import { ProjectsService } from '../projects/projects.service';
+import type { CreateFlagDto, PatchFlagDto } from './dto/flags.dto';
+import { FlagsRepository, type FlagRow } from './flags.repository';
+import { flagView, type FlagView } from './models/flag.view';
+
+const newSalt = () => randomBytes(16).toString('hex');
+/** Audit resource for flag-level changes, which apply to every environment. */
+const ANY_ENV = { key: '*', critical: false };
+const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
+
+/** If-Match carries a version: `3`, `"3"` or `W/"3"`. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!m) throw new DomainError('request/invalid_if_match', 400, 'If-Match must be a version number');
+  return Number(m[1]);
+}
+
+/**
+ * THE write path for flag targeting (DESIGN §1). Every change to a flag, whoever asks for it, is a
+ * list of semantic-patch instructions applied here: authorize each instruction, apply with
+ * core/patch, then in one transaction write the new versions, their snapshots, one audit entry and
+ * an outbox row per changed environment.
+ */
+@Injectable()
+export class FlagWriteService {
+  constructor(
+    private readonly repo: FlagsRepository,
+    private readonly projects: ProjectsService,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxRepository,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async patch(actor: Actor, projectKey: string, flagKey: string, dto: PatchFlagDto, ifMatch?: string): Promise<FlagView> {
+    const expectedVersion = parseIfMatch(ifMatch);
+    const project = await this.projects.require(actor, projectKey);
+    const env = dto.environmentKey !== undefined ? this.projects.requireEnvironment(project, dto.environmentKey) : undefined;
+    // Validates the instruction list's shape and kinds before any I/O on the flag.
+    const steps = flagInstructionActions(dto.instructions);
+    try {
+      const view = await this.repo.transaction(async (tx) => {
+        const row = await this.repo.findForUpdate(tx, project.id, flagKey);
+        if (!row) throw notFound('flag', flagKey);
+        const def = row.definition as unknown as FlagDefinition;
+        for (const s of steps) {
+          if (s.scope === 'environment' && env) this.authz.assert(actor, s.action, flagResource(project, env, def));
+          else this.assertInEveryEnvironment(actor, s.action, project, def);
+        }
+        const configs = configsByEnvKey(row);
+        const current = env ? configs[env.key]?.version : row.version;
+        if (expectedVersion !== undefined && expectedVersion !== current) {
+          throw new DomainError('flag/version_mismatch', 412, `If-Match ${expectedVersion} does not match the current version ${current}`);
+        }
+        const others = steps.some((s) => INSTRUCTIONS_NEEDING_FLAGS.has(s.kind)) ? await this.repo.listAll(tx, project.id) : [];
+        const result = applyFlagInstructions({ flag: def, environments: configs }, dto.instructions, {
+          newId: randomUUID,
+          environmentKey: env?.key,
+          lookupFlag: (key) => lookupIn(others, key),
+        });
+        if (result.flag.archived && !def.archived) {
+          const dependents = await this.repo.dependents(tx, project.id, flagKey);
+          if (dependents.length) throw new DomainError('flag/has_dependents', 409, `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`);
+        }
+        const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
+        if (!result.flagChanged && changedEnvKeys.length === 0) return flagView(row.key, def, configs, row.version);
+
+        const newFlagVersion = result.flagChanged ? row.version + 1 : row.version;
+        if (result.flagChanged) await this.repo.updateDefinition(tx, row.id, result.flag, newFlagVersion);
+        const newConfigs = { ...configs };
+        for (const envKey of changedEnvKeys) {
+          newConfigs[envKey] = { ...result.environments[envKey], version: configs[envKey].version + 1 };
+          await this.writeConfig(tx, actor, row, envKey, result.flag, newConfigs[envKey], dto.comment ?? '');
+        }
+        const actions = [...new Set(steps.map((s) => s.action))];
+        await this.audit.record(tx, actor, {
+          action: actions.length === 1 ? actions[0] : 'updateFlag',
+          resource: formatResource(flagResource(project, env ?? ANY_ENV, result.flag)),
+          comment: dto.comment,
+          before: env ? { flag: def, environment: configs[env.key] } : { flag: def },
+          after: env ? { flag: result.flag, environment: newConfigs[env.key] } : { flag: result.flag },
+          previousVersion: env ? configs[env.key].version : row.version,
+          currentVersion: env ? newConfigs[env.key].version : newFlagVersion,
+          links: { instructions: steps.map((s) => s.kind), environments: changedEnvKeys },
+        });
+        return flagView(row.key, result.flag, newConfigs, newFlagVersion);
+      });
+      this.metrics.writes.inc({ kind: 'flag', outcome: 'committed' });
+      return view;
+    } catch (err) {
+      this.metrics.writes.inc({ kind: 'flag', outcome: 'rejected' });
+      throw err;
+    }
+  }
+
+  async create(actor: Actor, projectKey: string, dto: CreateFlagDto): Promise<FlagView> {
+    const project = await this.projects.require(actor, projectKey);
+    const def = buildFlagDefinition(dto as NewFlagInput, randomUUID);
+    this.assertInEveryEnvironment(actor, 'createFlag', project, def);
+    return this.repo.transaction(async (tx) => {
+      const row = await this.repo.create(tx, project.id, def).catch(rethrowDuplicate('flag', dto.key));
+      const configs: Record<string, FlagEnvironmentConfig> = {};
+      for (const env of project.environments) {
+        configs[env.key] = initialEnvironmentConfig(def, newSalt());
+        await this.insertConfig(tx, actor, row.id, env, def, configs[env.key]);
+      }
+      await this.audit.record(tx, actor, {
+        action: 'createFlag',
+        resource: formatResource(flagResource(project, ANY_ENV, def)),
+        after: { flag: def, environments: configs },
+        currentVersion: 1,
+      });
+      return flagView(def.key, def, configs, 1);
+    });
+  }
+
+  /** A new environment gets a configuration for every flag of its project, from the flag's defaults. */
+  async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow): Promise<void> {
+    for (const row of await this.repo.listAll(tx, project.id)) {
+      const def = row.definition as unknown as FlagDefinition;
+      await this.insertConfig(tx, actor, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
+    }
+  }
+
+  private async insertConfig(tx: Tx, actor: Actor, flagId: string, env: EnvironmentRow, def: FlagDefinition, config: FlagEnvironmentConfig) {
+    const fe = await this.repo.createConfig(tx, flagId, env.id, config);
+    await this.repo.insertVersion(tx, { flagEnvironmentId: fe.id, version: config.version, definition: def, config, actor: actorRef(actor), comment: '' });
+    await this.outbox.enqueue(tx, { environmentId: env.id, kind: 'flag', key: def.key, version: config.version, payload: toSdkFlag(def, config) });
+  }
+
+  private async writeConfig(tx: Tx, actor: Actor, row: FlagRow, envKey: string, def: FlagDefinition, config: FlagEnvironmentConfig, comment: string) {
+    const fe = row.environments.find((e) => e.environment.key === envKey)!;
+    await this.repo.updateConfig(tx, fe.id, config);
+    await this.repo.insertVersion(tx, { flagEnvironmentId: fe.id, version: config.version, definition: def, config, actor: actorRef(actor), comment });
+    await this.outbox.enqueue(tx, { environmentId: fe.environmentId, kind: 'flag', key: def.key, version: config.version, payload: toSdkFlag(def, config) });
+  }
+
+  /** Flag-level changes reach every environment, so the actor must be allowed in each of them. */
+  private assertInEveryEnvironment(actor: Actor, action: string, project: ProjectWithEnvs, flag: { key: string; tags?: string[] }) {
+    const envs = project.environments.length ? project.environments : [{ key: '*', critical: false, tags: [] as string[] }];
+    for (const env of envs) this.authz.assert(actor, action, flagResource(project, env, flag));
+  }
+}
+
+export function configsByEnvKey(row: FlagRow): Record<string, FlagEnvironmentConfig> {
+  return Object.fromEntries(row.environments.map((fe) => [fe.environment.key, fe.config as unknown as FlagEnvironmentConfig]));
+}
+
+function lookupIn(flags: FlagRow[], key: string) {
+  const row = flags.find((f) => f.key === key && !f.archived);
+  if (!row) return undefined;
+  const configs = configsByEnvKey(row);
+  return {
+    variations: (row.definition as unknown as FlagDefinition).variations,
+    prerequisiteKeys: (envKey: string) => (configs[envKey]?.prerequisites ?? []).map((p) => p.key),
+  };
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
+import { Prisma } from '../../infra/prisma/generated/client';
+import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+
+const withConfigs = { environments: { include: { environment: true } } } satisfies Prisma.FlagInclude;
+export type FlagRow = Prisma.FlagGetPayload<{ include: typeof withConfigs }>;
+export type FlagVersionRow = Prisma.FlagVersionGetPayload<object>;
+
+export const asJson = (v: unknown) => v as Prisma.InputJsonValue;
+
+export interface FlagListQuery {
+  archived?: boolean;
+  tag?: string;
+  query?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Flags, their per-environment configuration rows and the version history. */
+@Injectable()
+export class FlagsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+
+  find(projectId: string, key: string, tx: Tx | PrismaService = this.prisma): Promise<FlagRow | null> {
+    return tx.flag.findUnique({ where: { projectId_key: { projectId, key } }, include: withConfigs });
+  }
+
+  /** Loads the flag with its row locked, so concurrent writes to one flag apply one after another. */
+  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<FlagRow | null> {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`;
+    return locked.length ? this.find(projectId, key, tx) : null;
+  }
+
+  list(projectId: string, q: FlagListQuery): Promise<FlagRow[]> {
+    return this.prisma.flag.findMany({
+      where: {
+        projectId,
+        ...(q.archived !== undefined ? { archived: q.archived } : {}),
+        ...(q.query ? { key: { contains: q.query, mode: 'insensitive' } } : {}),
+        ...(q.tag ? { definition: { path: ['tags'], array_contains: [q.tag] } } : {}),
+      },
+      include: withConfigs,
+      orderBy: { key: 'asc' },
+      take: q.limit,
+      skip: q.offset,
+    });
+  }
+
+  findByKeys(projectId: string, keys: readonly string[]): Promise<FlagRow[]> {
+    return this.prisma.flag.findMany({ where: { projectId, key: { in: [...keys] } }, include: withConfigs });
+  }
+
+  /** Every flag of the project (for prerequisite checks), inside the writer's transaction. */
+  listAll(tx: Tx, projectId: string): Promise<FlagRow[]> {
+    return tx.flag.findMany({ where: { projectId }, include: withConfigs });
+  }
+
+  /** Keys of flags whose configuration in any environment has `key` as a prerequisite. */
+  async dependents(tx: Tx, projectId: string, key: string): Promise<string[]> {
+    const rows = await tx.$queryRaw<{ key: string }[]>`
+      SELECT DISTINCT f."key" FROM "Flag" f JOIN "FlagEnvironment" fe ON fe."flagId" = f."id"
+      WHERE f."projectId" = ${projectId}::uuid AND f."archived" = false
+        AND fe."config"->'prerequisites' @> ${JSON.stringify([{ key }])}::jsonb`;
+    return rows.map((r) => r.key).sort();
+  }
+
+  create(tx: Tx, projectId: string, def: FlagDefinition) {
+    return tx.flag.create({ data: { projectId, key: def.key, definition: asJson(def), archived: def.archived, version: 1 } });
+  }
+
+  updateDefinition(tx: Tx, id: string, def: FlagDefinition, version: number) {
+    return tx.flag.update({ where: { id }, data: { definition: asJson(def), archived: def.archived, version } });
+  }
+
+  createConfig(tx: Tx, flagId: string, environmentId: string, config: FlagEnvironmentConfig) {
+    return tx.flagEnvironment.create({ data: { flagId, environmentId, version: config.version, config: asJson(config) } });
+  }
+
+  updateConfig(tx: Tx, id: string, config: FlagEnvironmentConfig) {
+    return tx.flagEnvironment.update({ where: { id }, data: { version: config.version, config: asJson(config) } });
+  }
+
+  insertVersion(tx: Tx, v: { flagEnvironmentId: string; version: number; definition: FlagDefinition; config: FlagEnvironmentConfig; actor: unknown; comment: string }) {
+    return tx.flagVersion.create({ data: { ...v, definition: asJson(v.definition), config: asJson(v.config), actor: asJson(v.actor) } });
+  }
+
+  listVersions(flagEnvironmentId: string, limit: number, beforeVersion?: number): Promise<FlagVersionRow[]> {
+    return this.prisma.flagVersion.findMany({
+      where: { flagEnvironmentId, ...(beforeVersion ? { version: { lt: beforeVersion } } : {}) },
+      orderBy: { version: 'desc' },
+      take: limit,
+    });
+  }
+
+  getVersion(flagEnvironmentId: string, version: number): Promise<FlagVersionRow | null> {
+    return this.prisma.flagVersion.findUnique({ where: { flagEnvironmentId_version: { flagEnvironmentId, version } } });
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '../../core/errors';
+import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
+import type { Actor } from '../accounts/models/actor';
+import { ProjectsService } from '../projects/projects.service';
+import type { ListFlagsQueryDto, ListVersionsQueryDto } from './dto/flags.dto';
+import { configsByEnvKey } from './flag-write.service';
+import { FlagsRepository, type FlagRow, type FlagVersionRow } from './flags.repository';
+import { flagView, type FlagView } from './models/flag.view';
+
+export const rowView = (row: FlagRow): FlagView => flagView(row.key, row.definition as unknown as FlagDefinition, configsByEnvKey(row), row.version);
+
+const versionView = (v: FlagVersionRow) => ({
+  version: v.version,
+  createdAt: v.createdAt.toISOString(),
+  actor: v.actor,
+  comment: v.comment,
+  flag: v.definition as unknown as FlagDefinition,
+  environment: v.config as unknown as FlagEnvironmentConfig,
+});
+
+/** Reads of flags; every write goes through FlagWriteService. */
+@Injectable()
+export class FlagsService {
+  constructor(private readonly repo: FlagsRepository, private readonly projects: ProjectsService) {}
+
+  async list(actor: Actor, projectKey: string, q: ListFlagsQueryDto) {
+    const project = await this.projects.require(actor, projectKey);
+    const rows = await this.repo.list(project.id, { archived: q.archived, tag: q.tag, query: q.query, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    return { items: rows.map(rowView) };
+  }
+
+  async get(actor: Actor, projectKey: string, flagKey: string): Promise<FlagView> {
+    return rowView(await this.requireFlag(actor, projectKey, flagKey));
+  }
+
+  async versions(actor: Actor, projectKey: string, flagKey: string, envKey: string, q: ListVersionsQueryDto) {
+    const fe = await this.requireFlagEnvironment(actor, projectKey, flagKey, envKey);
+    const rows = await this.repo.listVersions(fe.id, (q.limit ?? 50) + 1, q.before);
+    const page = rows.slice(0, q.limit ?? 50);
+    return { items: page.map(versionView), next: rows.length > page.length ? page[page.length - 1].version : null };
+  }
+
+  async version(actor: Actor, projectKey: string, flagKey: string, envKey: string, version: number) {
+    const fe = await this.requireFlagEnvironment(actor, projectKey, flagKey, envKey);
+    const v = await this.repo.getVersion(fe.id, version);
+    if (!v) throw notFound('flag_version', `${flagKey}@${envKey}#${version}`);
+    return versionView(v);
+  }
+
+  private async requireFlag(actor: Actor, projectKey: string, flagKey: string): Promise<FlagRow> {
+    const project = await this.projects.require(actor, projectKey);
+    const row = await this.repo.find(project.id, flagKey);
+    if (!row) throw notFound('flag', flagKey);
+    return row;
+  }
+
+  private async requireFlagEnvironment(actor: Actor, projectKey: string, flagKey: string, envKey: string) {
+    const row = await this.requireFlag(actor, projectKey, flagKey);
+    const fe = row.environments.find((e) => e.environment.key === envKey);
+    if (!fe) throw notFound('environment', `${projectKey}/${envKey}`);
+    return fe;
+  }
+}

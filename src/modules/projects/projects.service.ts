@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, notFound } from '../../core/errors';
+import { environmentResource, formatResource, projectResource } from '../../core/policy';
+import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
+import { AuthorizationService } from '../accounts/authorization.service';
+import type { Actor } from '../accounts/models/actor';
+import { AuditService } from '../audit/audit.service';
+import type { CreateProjectDto, UpdateProjectDto } from './dto/projects.dto';
+import { newEnvironmentKeys } from './environment-keys';
+import { ProjectsRepository, type EnvironmentRow, type ProjectWithEnvs } from './projects.repository';
+import { projectView } from './views';
+
+@Injectable()
+export class ProjectsService {
+  constructor(private readonly repo: ProjectsRepository, private readonly authz: AuthorizationService, private readonly audit: AuditService) {}
+
+  /** The project, if the caller may view it (404 when missing, 403 when not viewable). */
+  async require(actor: Actor, key: string): Promise<ProjectWithEnvs> {
+    const p = await this.repo.findByKey(key);
+    if (!p) throw notFound('project', key);
+    this.authz.assert(actor, 'viewProject', projectResource(p));
+    return p;
+  }
+
+  requireEnvironment(p: ProjectWithEnvs, envKey: string): EnvironmentRow {
+    const e = p.environments.find((x) => x.key === envKey);
+    if (!e) throw notFound('environment', `${p.key}/${envKey}`);
+    return e;
+  }
+
+  view(actor: Actor, p: ProjectWithEnvs) {
+    return projectView(p, (e) => this.authz.can(actor, 'viewSdkKey', environmentResource(p, e)));
+  }
+
+  async list(actor: Actor, limit = 100, offset = 0) {
+    const rows = await this.repo.list(limit, offset);
+    return { items: rows.filter((p) => this.authz.can(actor, 'viewProject', projectResource(p))).map((p) => this.view(actor, p)) };
+  }
+
+  async get(actor: Actor, key: string) {
+    return this.view(actor, await this.require(actor, key));
+  }
+
+  async create(actor: Actor, dto: CreateProjectDto) {
+    const tags = dto.tags ?? [];
+    this.authz.assert(actor, 'createProject', projectResource({ key: dto.key, tags }));
+    const envs = dto.environments ?? [];
+    const dup = envs.find((e, i) => envs.findIndex((x) => x.key === e.key) !== i);
+    if (dup) throw new DomainError('environment/duplicate_key', 400, `environment key '${dup.key}' appears twice`);
+    for (const e of envs) this.authz.assert(actor, 'createEnvironment', environmentResource({ key: dto.key, tags }, { key: e.key, critical: e.critical ?? false, tags: e.tags ?? [] }));
+    return this.repo.transaction(async (tx) => {
+      const p = await this.repo
+        .create(tx, {
+          key: dto.key,
+          name: dto.name,
+          tags,
+          environments: envs.map((e) => ({ key: e.key, name: e.name, color: e.color ?? '417505', critical: e.critical ?? false, tags: e.tags ?? [], ...newEnvironmentKeys() })),
+        })
+        .catch(rethrowDuplicate('project', dto.key));
+      await this.audit.record(tx, actor, { action: 'createProject', resource: formatResource(projectResource(p)), after: projectView(p, () => false) });
+      return this.view(actor, p);
+    });
+  }
+
+  async update(actor: Actor, key: string, dto: UpdateProjectDto) {
+    const p = await this.require(actor, key);
+    this.authz.assert(actor, 'updateProject', projectResource(p));
+    return this.repo.transaction(async (tx) => {
+      const after = await this.repo.update(tx, p.id, { name: dto.name, tags: dto.tags });
+      await this.audit.record(tx, actor, { action: 'updateProject', resource: formatResource(projectResource(p)), before: projectView(p, () => false), after: projectView(after, () => false) });
+      return this.view(actor, after);
+    });
+  }
+
+  async remove(actor: Actor, key: string) {
+    const p = await this.require(actor, key);
+    this.authz.assert(actor, 'deleteProject', projectResource(p));
+    await this.repo.transaction(async (tx) => {
+      await this.repo.delete(tx, p.id);
+      await this.audit.record(tx, actor, { action: 'deleteProject', resource: formatResource(projectResource(p)), before: projectView(p, () => false) });
+    });
+  }
+}

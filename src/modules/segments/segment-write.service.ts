@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DomainError, notFound } from '../../core/errors';
+import type { SegmentConfig } from '../../core/model/flag-config';
+import { toSdkSegment } from '../../core/model/sdk-shape';
+import { applySegmentInstructions, SEGMENT_INSTRUCTION_ACTIONS } from '../../core/patch';
+import { formatResource, segmentResource } from '../../core/policy';
+import { MetricsService } from '../../infra/metrics/metrics.service';
+import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
+import type { Tx } from '../../infra/prisma/prisma.service';
+import { AuthorizationService } from '../accounts/authorization.service';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import { AuditService } from '../audit/audit.service';
+import { OutboxRepository } from '../delivery/outbox.repository';
+import { parseIfMatch } from '../flags/flag-write.service';
+import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
+import { ProjectsService } from '../projects/projects.service';
+import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
+import { SegmentsRepository, type SegmentRow } from './segments.repository';
+
+export const segmentView = (row: SegmentRow) => row.config as unknown as SegmentConfig;
+
+/** The segment twin of FlagWriteService: the one write path for segment targeting. */
+@Injectable()
+export class SegmentWriteService {
+  constructor(
+    private readonly repo: SegmentsRepository,
+    private readonly projects: ProjectsService,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxRepository,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<SegmentConfig> {
+    const { project, env } = await this.locate(actor, projectKey, envKey);
+    const tags = [...new Set(dto.tags ?? [])].sort();
+    this.authz.assert(actor, 'createSegment', segmentResource(project, env, { key: dto.key, tags }));
+    return this.repo.transaction(async (tx) => {
+      const existing = await this.repo.findForUpdate(tx, env.id, dto.key);
+      if (existing && !existing.deleted) throw new DomainError('segment/already_exists', 409, `segment '${dto.key}' already exists`);
+      const config: SegmentConfig = {
+        key: dto.key, name: dto.name, description: dto.description ?? '', tags,
+        included: [...new Set(dto.included ?? [])], excluded: [...new Set(dto.excluded ?? [])],
+        includedContexts: [], excludedContexts: [], rules: [],
+        salt: randomBytes(16).toString('hex'), version: (existing?.version ?? 0) + 1, deleted: false,
+      };
+      const row = existing ? await this.repo.revive(tx, existing.id, config) : await this.repo.create(tx, env.id, config).catch(rethrowDuplicate('segment', dto.key));
+      await this.commit(tx, actor, project, env, row.id, null, config, 'createSegment', '');
+      return config;
+    });
+  }
+
+  async patch(actor: Actor, projectKey: string, envKey: string, segmentKey: string, dto: PatchSegmentDto, ifMatch?: string): Promise<SegmentConfig> {
+    const expected = parseIfMatch(ifMatch);
+    const { project, env } = await this.locate(actor, projectKey, envKey);
+    return this.repo.transaction(async (tx) => {
+      const row = await this.requireForUpdate(tx, env, segmentKey);
+      const before = segmentView(row);
+      for (const kind of kindsOf(dto.instructions)) this.authz.assert(actor, SEGMENT_INSTRUCTION_ACTIONS[kind as keyof typeof SEGMENT_INSTRUCTION_ACTIONS] ?? 'updateRules', segmentResource(project, env, before));
+      if (expected !== undefined && expected !== row.version) throw new DomainError('segment/version_mismatch', 412, `If-Match ${expected} does not match the current version ${row.version}`);
+      const { segment, changed } = applySegmentInstructions(before, dto.instructions, { newId: randomUUID });
+      if (!changed) return before;
+      const after = { ...segment, version: row.version + 1 };
+      await this.repo.update(tx, row.id, after);
+      const actions = [...new Set(kindsOf(dto.instructions).map((k) => SEGMENT_INSTRUCTION_ACTIONS[k as keyof typeof SEGMENT_INSTRUCTION_ACTIONS]))];
+      await this.commit(tx, actor, project, env, row.id, before, after, actions.length === 1 ? actions[0] : 'updateSegment', dto.comment ?? '');
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, projectKey: string, envKey: string, segmentKey: string): Promise<void> {
+    const { project, env } = await this.locate(actor, projectKey, envKey);
+    await this.repo.transaction(async (tx) => {
+      const row = await this.requireForUpdate(tx, env, segmentKey);
+      const before = segmentView(row);
+      this.authz.assert(actor, 'deleteSegment', segmentResource(project, env, before));
+      const users = await this.repo.referencingFlags(tx, env.id, segmentKey);
+      if (users.length) throw new DomainError('segment/in_use', 409, `segment '${segmentKey}' is used by flags ${users.join(', ')}`);
+      const after = { ...before, deleted: true, version: row.version + 1 };
+      await this.repo.update(tx, row.id, after);
+      await this.commit(tx, actor, project, env, row.id, before, after, 'deleteSegment', '');
+    });
+  }
+
+  private async locate(actor: Actor, projectKey: string, envKey: string) {
+    const project = await this.projects.require(actor, projectKey);
+    return { project, env: this.projects.requireEnvironment(project, envKey) };
+  }
+
+  private async requireForUpdate(tx: Tx, env: EnvironmentRow, key: string): Promise<SegmentRow> {
+    const row = await this.repo.findForUpdate(tx, env.id, key);
+    if (!row || row.deleted) throw notFound('segment', key);
+    return row;
+  }
+
+  /** Version snapshot, outbox row and audit entry, in the caller's transaction. */
+  private async commit(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentId: string, before: SegmentConfig | null, after: SegmentConfig, action: string, comment: string) {
+    await this.repo.insertVersion(tx, { segmentId, version: after.version, config: after, actor: actorRef(actor), comment });
+    await this.outbox.enqueue(tx, { environmentId: env.id, kind: 'segment', key: after.key, version: after.version, payload: toSdkSegment(after) });
+    await this.audit.record(tx, actor, {
+      action, resource: formatResource(segmentResource(project, env, after)), comment, before, after,
+      previousVersion: before?.version ?? null, currentVersion: after.version,
+    });
+    this.metrics.writes.inc({ kind: 'segment', outcome: 'committed' });
+  }
+}
+
+/** Instruction kinds; core/patch validates them fully, this only reads them for authorization. */
+function kindsOf(instructions: unknown[]): string[] {
+  return instructions.map((i) => (typeof i === 'object' && i && typeof (i as { kind?: unknown }).kind === 'string' ? (i as { kind: string }).kind : ''));
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { SegmentWriteService } from './segment-write.service';
+import { SegmentsController } from './segments.controller';
+import { SegmentsRepository } from './segments.repository';
+import { SegmentsService } from './segments.service';
+
+@Module({
+  imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
+  controllers: [SegmentsController],
+  providers: [SegmentsRepository, SegmentsService, SegmentWriteService],
+  exports: [SegmentsService, SegmentWriteService],
+})
+export class SegmentsModule {}

@@ -1,0 +1,11 @@
+import type { Job } from 'bullmq';
+import type { JobName, QueueName } from '../infra/queues/queue-names';
+
+/** One handler per job name; the worker host checks at boot that every job name has exactly one. */
+export interface JobHandler<T = unknown> {
+  readonly queue: QueueName;
+  readonly job: JobName;
+  handle(job: Job<T>): Promise<unknown>;
+}
+
+export const JOB_HANDLERS = Symbol('JOB_HANDLERS');

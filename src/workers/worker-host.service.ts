@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { JOBS_BY_QUEUE, QueueName } from '../infra/queues/queue-names';
+import { RedisService } from '../infra/redis/redis.service';
+import { JOB_HANDLERS, type JobHandler } from './job-handler';
+
+/**
+ * Runs one BullMQ worker per queue and dispatches jobs by name. Start-up fails if a job name has
+ * no handler or two, so a missing handler is found at deploy time, not when a job is due.
+ */
+@Injectable()
+export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('workers');
+  private readonly workers: Worker[] = [];
+
+  constructor(@Inject(JOB_HANDLERS) private readonly handlers: JobHandler[], private readonly redis: RedisService) {}
+
+  onApplicationBootstrap(): void {
+    const byQueue = checkHandlers(this.handlers);
+    for (const [queue, handlers] of byQueue) {
+      const worker = new Worker(queue, async (job) => {
+        const h = handlers.get(job.name);
+        if (!h) throw new Error(`no handler for job '${job.name}' on queue '${queue}'`);
+        return h.handle(job);
+      }, { connection: this.redis.connectionForBullMq(), prefix: `${this.redis.prefix}:bull`, concurrency: 4 });
+      worker.on('failed', (job, err) => this.logger.error(`job ${job?.name}#${job?.id} failed: ${err.message}`));
+      this.workers.push(worker);
+    }
+    this.logger.log(`workers running for queues: ${[...byQueue.keys()].join(', ')}`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
+
+export function checkHandlers(handlers: JobHandler[]): Map<QueueName, Map<string, JobHandler>> {
+  const byQueue = new Map<QueueName, Map<string, JobHandler>>();
+  for (const [queue, jobs] of Object.entries(JOBS_BY_QUEUE) as [QueueName, string[]][]) {
+    const m = new Map<string, JobHandler>();
+    for (const job of jobs) {
+      const found = handlers.filter((h) => h.queue === queue && h.job === job);
+      if (found.length !== 1) throw new Error(`job '${job}' on queue '${queue}' has ${found.length} handlers; it needs exactly one`);
+      m.set(job, found[0]);
+    }
+    byQueue.set(queue, m);
+  }
+  const unknown = handlers.filter((h) => !JOBS_BY_QUEUE[h.queue]?.includes(h.job));
+  if (unknown.length) throw new Error(`handlers for unknown jobs: ${unknown.map((h) => h.job).join(', ')}`);
+  return byQueue;
+}
