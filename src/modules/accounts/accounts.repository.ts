@@ -14,14 +14,28 @@ export type TeamWithLinks = Prisma.TeamGetPayload<{ include: { members: true; cu
 /** Members, teams, custom roles and tokens: everything the accounts module persists. */
 @Injectable()
 export class AccountsRepository {
+  private readonly commitListeners: (() => void)[] = [];
+
   constructor(private readonly prisma: PrismaService) {}
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+  /** Accounts writes change who may do what; listeners (the policy cache) hear of every commit. */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await this.prisma.$transaction(fn);
+    for (const l of this.commitListeners) l();
+    return result;
   }
 
-  findTokenByHash(hash: string): Promise<TokenWithMember | null> {
-    return this.prisma.accessToken.findUnique({ where: { hash }, include: { member: { include: memberWithRoles } } });
+  onCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
+  }
+
+  /** Just what every request must check afresh: is the token known, revoked, expired. */
+  findTokenStatus(hash: string) {
+    return this.prisma.accessToken.findUnique({ where: { hash }, select: { id: true, revokedAt: true, expiresAt: true } });
+  }
+
+  findTokenWithMember(id: string): Promise<TokenWithMember | null> {
+    return this.prisma.accessToken.findUnique({ where: { id }, include: { member: { include: memberWithRoles } } });
   }
 
   findRolesByKeys(keys: string[], tx: Tx | PrismaService = this.prisma) {

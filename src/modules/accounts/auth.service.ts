@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
-import { compilePolicy } from '../../core/policy';
+import { compilePolicy, type Policy } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { AccountsRepository } from './accounts.repository';
@@ -10,6 +10,12 @@ import { hashSecret } from './token-secret';
 
 /** lastUsedAt is a hint, not a ledger: write it at most once a minute per token. */
 const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * Compiled policies are reused for a few seconds: loading a member's roles and teams is most of
+ * the cost of authenticating. The token row itself (revocation, expiry) is read on every request,
+ * so a revoked token stops working at once; a role edit reaches other nodes within this window.
+ */
+const POLICY_TTL_MS = 5_000;
 
 const unauthenticated = (code: string, detail: string) => new DomainError(code, 401, detail);
 
@@ -17,23 +23,43 @@ const unauthenticated = (code: string, detail: string) => new DomainError(code, 
 @Injectable()
 export class AuthService {
   private readonly touched = new Map<string, number>();
+  private readonly policies = new Map<string, { at: number; actor: Omit<Actor, 'policy'>; policy: Policy }>();
 
   constructor(
     private readonly repo: AccountsRepository,
     private readonly clock: ClockService,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    repo.onCommit(() => this.forgetPolicies());
+  }
 
   async authenticate(authorization: string | undefined): Promise<Actor> {
     const secret = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!secret) throw this.fail('missing', 'auth/unauthenticated', 'an Authorization: Bearer <access token> header is required');
-    const token = await this.repo.findTokenByHash(hashSecret(secret));
+    const token = await this.repo.findTokenStatus(hashSecret(secret));
     if (!token) throw this.fail('unknown', 'auth/invalid_token', 'the access token is not valid');
     const now = this.clock.now();
     if (token.revokedAt) throw this.fail('revoked', 'auth/token_revoked', 'the access token has been revoked');
     if (token.expiresAt && token.expiresAt <= now) throw this.fail('expired', 'auth/token_expired', 'the access token has expired');
     this.touch(token.id, now);
 
+    const cached = this.policies.get(token.id);
+    if (cached && now.getTime() - cached.at < POLICY_TTL_MS) return { ...cached.actor, policy: cached.policy };
+    const actor = await this.loadActor(token.id);
+    if (!actor) throw this.fail('unknown', 'auth/invalid_token', 'the access token is not valid');
+    const { policy, ...rest } = actor;
+    this.policies.set(token.id, { at: now.getTime(), actor: rest, policy });
+    return actor;
+  }
+
+  /** Called after any change to roles, teams or members so this node stops using stale policies. */
+  forgetPolicies(): void {
+    this.policies.clear();
+  }
+
+  private async loadActor(tokenId: string): Promise<Actor | null> {
+    const token = await this.repo.findTokenWithMember(tokenId);
+    if (!token) return null;
     if (token.member) {
       return {
         kind: 'member',
@@ -45,13 +71,7 @@ export class AuthService {
       };
     }
     const roles = await this.repo.findRolesByKeys(token.customRoleKeys);
-    return {
-      kind: 'token',
-      id: token.id,
-      name: token.name,
-      tokenId: token.id,
-      policy: compilePolicy(servicePolicySources(token, roles)),
-    };
+    return { kind: 'token', id: token.id, name: token.name, tokenId: token.id, policy: compilePolicy(servicePolicySources(token, roles)) };
   }
 
   private fail(reason: string, code: string, detail: string): DomainError {

@@ -32,9 +32,11 @@ export class AuditRepository {
    * taken here, as the last step of a write, to keep the serialised section short.
    */
   async append(tx: Tx, content: Omit<ChainedContent, 'prevHash'>, actorId: string | null): Promise<AuditRow> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-    const last = await tx.auditEntry.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
-    const chained: ChainedContent = { ...content, prevHash: last?.hash ?? GENESIS_HASH };
+    // Lock, then read the chain's head, in one round trip (the sub-select runs after the lock is held).
+    const [head] = await tx.$queryRaw<{ hash: string | null }[]>`
+      SELECT (SELECT "hash" FROM "AuditEntry" ORDER BY "id" DESC LIMIT 1) AS "hash"
+      FROM (SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})) AS "locked"`;
+    const chained: ChainedContent = { ...content, prevHash: head?.hash ?? GENESIS_HASH };
     return tx.auditEntry.create({
       data: {
         at: new Date(content.at),

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../infra/prisma/generated/client';
 import type { Tx } from '../../infra/prisma/prisma.service';
 
 /**
@@ -9,11 +8,15 @@ import type { Tx } from '../../infra/prisma/prisma.service';
 @Injectable()
 export class OutboxRepository {
   async enqueue(tx: Tx, item: { environmentId: string; kind: 'flag' | 'segment'; key: string; version: number; payload: unknown }): Promise<bigint> {
+    // One round trip: bump the revision (row-locking the environment until commit, so revisions
+    // commit in order) and insert the outbox row carrying it.
     const [{ revision }] = await tx.$queryRaw<{ revision: bigint }[]>`
-      UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"`;
-    await tx.outboxEvent.create({
-      data: { environmentId: item.environmentId, revision, kind: item.kind, key: item.key, version: item.version, payload: item.payload as Prisma.InputJsonValue },
-    });
+      WITH bumped AS (
+        UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
+      )
+      INSERT INTO "OutboxEvent" ("environmentId", "revision", "kind", "key", "version", "payload")
+      SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}, ${item.key}, ${item.version}, ${JSON.stringify(item.payload)}::jsonb FROM bumped
+      RETURNING "revision"`;
     return revision;
   }
 }

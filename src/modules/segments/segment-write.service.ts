@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../../core/errors';
 import type { SegmentConfig } from '../../core/model/flag-config';
 import { toSdkSegment } from '../../core/model/sdk-shape';
-import { applySegmentInstructions, SEGMENT_INSTRUCTION_ACTIONS } from '../../core/patch';
+import { applySegmentInstructions, segmentInstructionActions } from '../../core/patch';
 import { formatResource, segmentResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
@@ -54,16 +54,18 @@ export class SegmentWriteService {
   async patch(actor: Actor, projectKey: string, envKey: string, segmentKey: string, dto: PatchSegmentDto, ifMatch?: string): Promise<SegmentConfig> {
     const expected = parseIfMatch(ifMatch);
     const { project, env } = await this.locate(actor, projectKey, envKey);
+    // Validates the list's shape and kinds before any I/O on the segment.
+    const steps = segmentInstructionActions(dto.instructions);
     return this.repo.transaction(async (tx) => {
       const row = await this.requireForUpdate(tx, env, segmentKey);
       const before = segmentView(row);
-      for (const kind of kindsOf(dto.instructions)) this.authz.assert(actor, SEGMENT_INSTRUCTION_ACTIONS[kind as keyof typeof SEGMENT_INSTRUCTION_ACTIONS] ?? 'updateRules', segmentResource(project, env, before));
+      for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
       if (expected !== undefined && expected !== row.version) throw new DomainError('segment/version_mismatch', 412, `If-Match ${expected} does not match the current version ${row.version}`);
       const { segment, changed } = applySegmentInstructions(before, dto.instructions, { newId: randomUUID });
       if (!changed) return before;
       const after = { ...segment, version: row.version + 1 };
       await this.repo.update(tx, row.id, after);
-      const actions = [...new Set(kindsOf(dto.instructions).map((k) => SEGMENT_INSTRUCTION_ACTIONS[k as keyof typeof SEGMENT_INSTRUCTION_ACTIONS]))];
+      const actions = [...new Set(steps.map((s) => s.action))];
       await this.commit(tx, actor, project, env, row.id, before, after, actions.length === 1 ? actions[0] : 'updateSegment', dto.comment ?? '');
       return after;
     });
@@ -104,9 +106,4 @@ export class SegmentWriteService {
     });
     this.metrics.writes.inc({ kind: 'segment', outcome: 'committed' });
   }
-}
-
-/** Instruction kinds; core/patch validates them fully, this only reads them for authorization. */
-function kindsOf(instructions: unknown[]): string[] {
-  return instructions.map((i) => (typeof i === 'object' && i && typeof (i as { kind?: unknown }).kind === 'string' ? (i as { kind: string }).kind : ''));
 }

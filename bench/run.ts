@@ -1,0 +1,10 @@
+/** `npm run bench`: every benchmark in turn; each prints its own figures. */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+const BENCHES = ['patch-latency.ts'];
+
+for (const b of BENCHES) {
+  console.log(`\n== ${b}`);
+  execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, b)], { stdio: 'inherit' });
+}
