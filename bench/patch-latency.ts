@@ -67,7 +67,7 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    const verify = await api('GET', '/api/v1/audit-log/verify');
+    const verify = (await api('GET', '/api/v1/audit-log/verify')) as { ok: boolean; checked: number };
     console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
     console.log(`governance PATCH (audit + outbox), ${WRITERS} concurrent writers, ${latencies.length} writes in ${seconds.toFixed(1)} s = ${(latencies.length / seconds).toFixed(0)} writes/s`);
     console.log(`  p50 ${pct(latencies, 50).toFixed(1)} ms   p90 ${pct(latencies, 90).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms   max ${latencies[latencies.length - 1].toFixed(1)} ms`);
