@@ -5,7 +5,7 @@ import path from 'node:path';
  * src/core is importable by anything (benchmarks, workers, tests) without booting Nest: it may not
  * import frameworks, drivers or I/O modules (conventions §2). This is the lint rule that enforces it.
  */
-const FORBIDDEN = /from\s+['"](@nestjs\/|@prisma\/|bullmq|ioredis|redis|pg|node:fs|fs|node:net|net|node:http|http)(['"/])/;
+const FORBIDDEN = /from\s+['"](?:@nestjs\/|@prisma\/|(?:bullmq|ioredis|redis|pg|node:fs|fs|node:net|net|node:http|http)['"/])/;
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -25,7 +25,7 @@ describe('action catalogue', () => {
       'reviewChangeRequest',
       'applyChangeRequest',
     ]);
-    expect(expandActionPattern('view*')).toEqual(['viewProject', 'viewSdkKey', 'viewMembers', 'viewAuditLog']);
+    expect(expandActionPattern('view*')).toEqual(['viewProject', 'viewSdkKey', 'viewMembers', 'viewTeams', 'viewAuditLog']);
     expect(expandActionPattern('*')).toHaveLength(Object.keys(ACTIONS).length);
   });
 });

@@ -45,7 +45,7 @@ describe('BUILTIN_ROLES', () => {
   it('writer changes flags, segments and environments but cannot bypass approvals or manage accounts', () => {
     const writer = policyFor('writer');
     expect(writer.can('updateOn', flag)).toBe(true);
-    expect(writer.explain('updateOn', flag).decidedBy).toMatchObject({ source: 'role:writer', statementIndex: 3 });
+    expect(writer.explain('updateOn', flag).decidedBy).toMatchObject({ source: 'role:writer', statementIndex: 4 });
     expect(writer.can('createChangeRequest', flag)).toBe(true);
     expect(writer.can('reviewChangeRequest', flag)).toBe(true);
     expect(writer.can('applyChangeRequest', segment)).toBe(true);
