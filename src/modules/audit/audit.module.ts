@@ -3,6 +3,7 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
+import { AuditResolver } from './audit.resolver';
 
 /**
  * The audit log. Global because every module that mutates anything records here; it carries the
@@ -11,7 +12,7 @@ import { AuditService } from './audit.service';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditRepository, AuditService, AuthorizationService],
+  providers: [AuditRepository, AuditService, AuthorizationService, AuditResolver],
   exports: [AuditService, AuthorizationService],
 })
 export class AuditModule {}

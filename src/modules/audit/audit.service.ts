@@ -90,13 +90,8 @@ export class AuditService {
     for (;;) {
       const rows = await this.repo.page(after, VERIFY_PAGE);
       for (const row of rows) {
-        const v = toAuditEntryView(row);
-        const ok = verifier.push(v.id, {
-          at: v.at, actor: v.actor, action: v.action, resource: v.resource, comment: v.comment,
-          before: v.before, after: v.after, delta: v.delta, previousVersion: v.previousVersion,
-          currentVersion: v.currentVersion, requestId: v.requestId, links: v.links, prevHash: v.prevHash,
-        }, v.hash);
-        if (!ok) return verifier.result();
+        const { id, hash, ...content } = toAuditEntryView(row);
+        if (!verifier.push(id, content, hash)) return verifier.result();
       }
       if (rows.length < VERIFY_PAGE) return verifier.result();
       onProgress?.(verifier.result().checked);

@@ -1,22 +1,10 @@
+import type { ChainedContent } from '../../../core/audit/hash-chain';
 import type { AuditRow } from '../audit.repository';
 
-/** The public shape of an audit entry (ids as strings: they are 64-bit). */
-export interface AuditEntryView {
+/** The public shape of an audit entry: the hashed content plus its id (a string: ids are 64-bit) and hash. */
+export interface AuditEntryView extends ChainedContent {
   id: string;
-  at: string;
-  actor: unknown;
-  action: string;
-  resource: string;
-  comment: string;
-  before: unknown;
-  after: unknown;
-  delta: unknown;
-  previousVersion: number | null;
-  currentVersion: number | null;
-  requestId: string | null;
-  links: unknown;
   hash: string;
-  prevHash: string;
 }
 
 export const toAuditEntryView = (r: AuditRow): AuditEntryView => ({
