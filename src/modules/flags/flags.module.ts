@@ -7,11 +7,13 @@ import { FlagWriteService } from './flag-write.service';
 import { FlagsController } from './flags.controller';
 import { FlagsRepository } from './flags.repository';
 import { FlagsService } from './flags.service';
+import { FlagsResolver } from './flags.resolver';
+import { PrerequisiteResolver } from './prerequisite.resolver';
 
 @Module({
   imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
   controllers: [FlagsController],
-  providers: [FlagsRepository, FlagsService, FlagWriteService],
-  exports: [FlagsService, FlagWriteService, FlagsRepository],
+  providers: [FlagsRepository, FlagsService, FlagWriteService, FlagsResolver, PrerequisiteResolver],
+  exports: [FlagsService, FlagWriteService],
 })
 export class FlagsModule {}

@@ -30,6 +30,12 @@ export class FlagsService {
     return { items: rows.map(rowView) };
   }
 
+  /** Several flags of one project in one query (for batched GraphQL lookups); missing keys are absent. */
+  async getMany(actor: Actor, projectKey: string, keys: readonly string[]): Promise<FlagView[]> {
+    const project = await this.projects.require(actor, projectKey);
+    return (await this.repo.findByKeys(project.id, keys)).map(rowView);
+  }
+
   async get(actor: Actor, projectKey: string, flagKey: string): Promise<FlagView> {
     return rowView(await this.requireFlag(actor, projectKey, flagKey));
   }

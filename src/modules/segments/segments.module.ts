@@ -7,11 +7,12 @@ import { SegmentWriteService } from './segment-write.service';
 import { SegmentsController } from './segments.controller';
 import { SegmentsRepository } from './segments.repository';
 import { SegmentsService } from './segments.service';
+import { SegmentsResolver } from './segments.resolver';
 
 @Module({
   imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
   controllers: [SegmentsController],
-  providers: [SegmentsRepository, SegmentsService, SegmentWriteService],
+  providers: [SegmentsRepository, SegmentsService, SegmentWriteService, SegmentsResolver],
   exports: [SegmentsService, SegmentWriteService],
 })
 export class SegmentsModule {}

@@ -1,0 +1,11 @@
+import { applyDecorators } from '@nestjs/common';
+import { Field, type FieldOptions, type ReturnTypeFunc } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
+
+/**
+ * An optional GraphQL input field. GraphQL lets a client send `null` for it; Gantry reads that as
+ * "not given", like a field left out of a REST body, so services that test `!== undefined` never
+ * see a null they would pass on to the database.
+ */
+export const OptionalField = (type: ReturnTypeFunc, options: Omit<FieldOptions, 'nullable'> = {}) =>
+  applyDecorators(Field(type, { ...options, nullable: true }), Transform(({ value }) => value ?? undefined));
