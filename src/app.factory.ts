@@ -11,6 +11,8 @@ import { requestContext } from './infra/logging/request-context';
 import { MetricsService } from './infra/metrics/metrics.service';
 import { ProblemFilter } from './infra/http/problem.filter';
 import { toProblem } from './infra/http/problem';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './infra/http/json-depth';
+import { DomainError } from './core/errors';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -36,6 +38,14 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     requestContext.run({ requestId: req.id }, done);
+  });
+  // A parsed body nested too deeply would overflow the validators' recursion (a 500): refuse it here.
+  fastify.addHook('preValidation', (req, _reply, done) => {
+    if (req.body !== undefined && exceedsJsonDepth(req.body)) {
+      done(new DomainError('request/too_deep', 400, `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      return;
+    }
+    done();
   });
   // Errors raised by Fastify before Nest sees the request (body too large, malformed JSON).
   fastify.setErrorHandler((err, _req, reply) => {

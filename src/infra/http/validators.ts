@@ -5,6 +5,8 @@ import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLen
 /** DESIGN §4: keys of projects, environments, flags, segments, roles, teams, metrics. */
 export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Versions and offsets are PostgreSQL integers: larger numbers must be refused, not sent to the database (a 500). */
+export const MAX_INT32 = 2_147_483_647;
 /** Upper bound on any list in a request body, so one call cannot ask for unbounded work. */
 export const MAX_LIST = 100;
 

@@ -112,13 +112,15 @@ function evaluateGlueSource(gluePath: string): EngineBindings {
 class CharAsTextClient extends pg.Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
+    const query = pg.Client.prototype.query as (...a: unknown[]) => unknown;
     const last = args[args.length - 1];
     if (typeof last === 'function') {
+      // Callback style: how pg.Pool#query calls its clients.
       args[args.length - 1] = (error: Error | null, result: unknown) => last(error, error ? result : relabelCharFields(result));
-      return (super.query as (...a: unknown[]) => unknown)(...args);
+      return query.apply(this, args);
     }
-    const ret = (super.query as (...a: unknown[]) => unknown)(...args);
-    return typeof (ret as Promise<unknown> | undefined)?.then === 'function' ? (ret as Promise<unknown>).then(relabelCharFields) : ret;
+    const ret = query.apply(this, args) as Promise<unknown> | undefined;
+    return typeof ret?.then === 'function' ? ret.then(relabelCharFields) : ret;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../core/errors';
+import { MAX_INT32 } from '../../infra/http/validators';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
 import type { Actor } from '../accounts/models/actor';
 import { ProjectsService } from '../projects/projects.service';
@@ -49,7 +50,8 @@ export class FlagsService {
 
   async version(actor: Actor, projectKey: string, flagKey: string, envKey: string, version: number) {
     const fe = await this.requireFlagEnvironment(actor, projectKey, flagKey, envKey);
-    const v = await this.repo.getVersion(fe.id, version);
+    // Beyond PostgreSQL's integer range no version can exist (and the query would fail with a 500).
+    const v = version >= 1 && version <= MAX_INT32 ? await this.repo.getVersion(fe.id, version) : null;
     if (!v) throw notFound('flag_version', `${flagKey}@${envKey}#${version}`);
     return versionView(v);
   }

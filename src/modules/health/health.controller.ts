@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../accounts/auth.guard';
+import { LivenessDto, ReadinessDto } from './dto/health.responses';
 import { HealthService } from './health.service';
 
 @ApiTags('operations')
@@ -10,14 +11,16 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  @Get('health/live') live() { return { status: 'ok' }; }
+  @Get('health/live') @ApiOkResponse({ type: LivenessDto }) live() { return { status: 'ok' }; }
 
   @Get('health/ready')
+  @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL, Redis and the schema are ready' })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'a check failed' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const r = await this.health.readiness();
     reply.status(r.ready ? 200 : 503);
     return r;
   }
 
-  @Get('metrics') @Header('content-type', 'text/plain; version=0.0.4') metrics() { return this.health.metricsText(); }
+  @Get('metrics') @ApiOkResponse({ description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } }) @Header('content-type', 'text/plain; version=0.0.4') metrics() { return this.health.metricsText(); }
 }

@@ -72,6 +72,6 @@ export class ExplainDto {
   @ApiProperty({ example: 'proj/default:env/production:flag/checkout' }) @IsString() @MaxLength(1024) resource: string;
   @ApiPropertyOptional({ description: 'explain for this token instead of the caller' }) @IsOptional() @IsUUID() tokenId?: string;
   @ApiPropertyOptional({ description: 'explain for this member instead of the caller' }) @IsOptional() @IsUUID() memberId?: string;
-  @ApiPropertyOptional({ description: 'resource attributes: tags per level, e.g. {"proj": ["mobile"], "flag": ["beta"]}, and env attributes {"env": {"critical": true}}' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'resource attributes: tags per level, e.g. {"proj": ["mobile"], "flag": ["beta"]}, and env attributes {"env": {"critical": true}}' })
   @IsOptional() @IsObject() context?: Record<string, unknown>;
 }

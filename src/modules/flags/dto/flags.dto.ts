@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsKey, IsName, IsTags } from '../../../infra/http/validators';
+import { FLAG_INSTRUCTION_ACTIONS, SEGMENT_INSTRUCTION_ACTIONS } from '../../../core/patch';
+import { JSON_VALUE } from '../../../infra/http/api-schemas';
+import { IsKey, IsName, IsTags, MAX_INT32 } from '../../../infra/http/validators';
 
 export class VariationInputDto {
-  @ApiProperty({ description: 'any JSON value except null; all variations share one type' }) @Allow() value: string | number | boolean | object;
+  @ApiProperty({ ...JSON_VALUE, description: 'any JSON value except null; all variations share one type' }) @Allow() value: string | number | boolean | object;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024) description?: string;
 }
@@ -32,26 +34,41 @@ export class CreateFlagDto {
   @ApiPropertyOptional({ type: ClientSideAvailabilityDto }) @IsOptional() @ValidateNested() @Type(() => ClientSideAvailabilityDto) clientSideAvailability?: ClientSideAvailabilityDto;
 }
 
-export class InstructionDto {
-  @ApiProperty({ description: 'semantic patch instruction kind, e.g. turnFlagOn, addRule' }) kind: string;
-}
+/**
+ * A semantic-patch instruction as OpenAPI sees it: a `kind` plus that kind's fields (open object;
+ * core/patch validates each kind's fields and reports the failing instruction's index).
+ */
+export const instructionListSchema = (kinds: string[]) => ({
+  type: 'array' as const,
+  minItems: 1,
+  maxItems: 100,
+  items: {
+    type: 'object' as const,
+    required: ['kind'],
+    properties: { kind: { type: 'string' as const, enum: kinds, description: 'semantic patch instruction kind, e.g. turnFlagOn, addRule' } },
+    additionalProperties: true,
+  },
+});
+export const FLAG_INSTRUCTION_LIST_SCHEMA = instructionListSchema(Object.keys(FLAG_INSTRUCTION_ACTIONS));
+export const SEGMENT_INSTRUCTION_LIST_SCHEMA = instructionListSchema(Object.keys(SEGMENT_INSTRUCTION_ACTIONS));
 
 export class PatchFlagDto {
   @IsKey('environment the environment-level instructions apply to', true) environmentKey?: string;
   /** Shapes are validated in depth by core/patch, which reports the failing instruction's index. */
-  @ApiProperty({ type: [InstructionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
+  @ApiProperty(FLAG_INSTRUCTION_LIST_SCHEMA) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) comment?: string;
 }
 
 export class ListFlagsQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Boolean) @IsBoolean() archived?: boolean;
+  // Query strings are text: 'false' must mean false (Boolean('false') is true); anything else but 'true' is refused.
+  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() archived?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) tag?: string;
   @ApiPropertyOptional({ description: 'substring of the key' }) @IsOptional() @IsString() @MaxLength(128) query?: string;
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT32) offset?: number;
 }
 
 export class ListVersionsQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ description: 'return versions older than this one' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
+  @ApiPropertyOptional({ description: 'return versions older than this one' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT32) before?: number;
 }

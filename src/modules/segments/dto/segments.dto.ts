@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsKey, IsName, IsTags } from '../../../infra/http/validators';
-import { InstructionDto } from '../../flags/dto/flags.dto';
+import { IsKey, IsName, IsTags, MAX_INT32 } from '../../../infra/http/validators';
+import { SEGMENT_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
 
 export class CreateSegmentDto {
   @IsKey('segment key') key: string;
@@ -14,11 +14,11 @@ export class CreateSegmentDto {
 }
 
 export class PatchSegmentDto {
-  @ApiProperty({ type: [InstructionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
+  @ApiProperty(SEGMENT_INSTRUCTION_LIST_SCHEMA) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) comment?: string;
 }
 
 export class ListSegmentsQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT32) offset?: number;
 }

@@ -1,0 +1,259 @@
+/**
+ * Boots Gantry for an e2e test file over real PostgreSQL and Redis (conventions §11): its own
+ * database cloned from the migrated template, its own Redis key prefix, and the real binary
+ * (`src/main.ts`) in a child process on a free port, so the first start is the one an operator
+ * sees: migrations checked, the owner token generated and printed once on stdout.
+ *
+ *   let gantry: Gantry;
+ *   beforeAll(async () => { gantry = await startGantry(); });
+ *   afterAll(async () => { await gantry?.stop(); });
+ *
+ *   const api = gantry.client(gantry.ownerToken);          // openapi-fetch, typed by openapi/schema.d.ts
+ *   const { data, error, response } = await api.GET('/api/v1/me');
+ *
+ * Why a process and not `createApp()` in the jest worker: NestJS 12 ships as ES modules only, which
+ * jest's CommonJS runtime cannot load on Node 20 (plain Node can: it supports require(esm)). Over
+ * HTTP the test cannot tell the difference, and the binary is exactly what is deployed.
+ *
+ * `raw()` is for what a typed client cannot send (malformed JSON, 10 MB bodies, wrong types).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import IORedis from 'ioredis';
+import createClient, { type Client } from 'openapi-fetch';
+import pg from 'pg';
+import type { paths } from '../../openapi/schema';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export type ApiClient = Client<paths>;
+
+export interface StartOptions {
+  /** GANTRY_ROLE; default `all` (API and workers in one process, as deployed by default). */
+  role?: 'all' | 'api';
+  /** Extra environment variables for the process (e.g. GANTRY_BODY_LIMIT). */
+  env?: Record<string, string>;
+}
+
+export interface RawResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the response is JSON (including problem+json), otherwise the text. */
+  body: T;
+  text: string;
+}
+
+export interface RawRequest {
+  /** Access token; omit for an unauthenticated request. */
+  token?: string;
+  /** A string is sent as is (for malformed JSON); anything else is JSON-encoded. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Gantry {
+  baseUrl: string;
+  /** The owner access token the first start generated and printed on stdout. */
+  ownerToken: string;
+  /** Everything the process wrote on stdout so far (JSON log lines and the owner token block). */
+  stdout(): string;
+  db: TestDatabase;
+  redisPrefix: string;
+  /** A typed client authenticating with `token` (none: no Authorization header). */
+  client(token?: string): ApiClient;
+  /** One untyped HTTP request; see RawRequest. */
+  raw<T = any>(method: string, path: string, request?: RawRequest): Promise<RawResponse<T>>;
+  /** One SQL statement on this test's database (for assertions on what was written, and tampering). */
+  sql<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Stops the process, drops the database, deletes this test's Redis keys. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+// jest ignores `testTimeout` in a project's config, so hooks would get 5 s; starting the app takes a few.
+jest.setTimeout(60_000);
+
+const ROOT = path.join(__dirname, '..', '..');
+const REDIS_URL = process.env.GANTRY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The bootstrap prints the token alone on an indented line after this heading. */
+const OWNER_TOKEN = /owner access token[^\n]*\n\s+(\S{20,})\s*\n/;
+const BOOT_TIMEOUT_MS = 45_000;
+
+export async function startGantry(options: StartOptions = {}): Promise<Gantry> {
+  const db = await createTestDatabase();
+  const redisPrefix = `gtest_${randomBytes(6).toString('hex')}`;
+  let child: ChildProcess | undefined;
+  let sqlClient: pg.Client | undefined;
+  let stopped = false;
+  let out = '';
+  let err = '';
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child) await terminate(child);
+    await sqlClient?.end().catch(() => undefined);
+    await deleteRedisKeys(redisPrefix);
+    await db.drop();
+  };
+
+  try {
+    let baseUrl = '';
+    // The port is free when chosen but could be taken before the process binds it: then try another.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      out = '';
+      err = '';
+      const proc = spawn(
+        process.execPath,
+        ['-r', path.join(__dirname, 'exit-with-parent.js'), '-r', path.join(__dirname, 'ts-register-cached.js'), path.join(ROOT, 'src', 'main.ts')],
+        { cwd: ROOT, env: processEnv(db.url, redisPrefix, port, options), stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      child = proc;
+      proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+      const exited = new Promise<'exited'>((resolve) => proc.once('exit', () => resolve('exited')));
+      const outcome = await Promise.race([waitUntilLive(baseUrl, () => proc.exitCode !== null || proc.signalCode !== null), exited]);
+      if (outcome === 'live') break;
+      if (attempt < 3 && /EADDRINUSE/.test(out + err)) continue;
+      throw new Error(`gantry exited during start (code ${proc.exitCode}, signal ${proc.signalCode})\nstdout:\n${out}\nstderr:\n${err}`);
+    }
+
+    const ownerToken = OWNER_TOKEN.exec(out)?.[1];
+    if (!ownerToken) throw new Error(`gantry printed no owner token on its first start; stdout:\n${out}`);
+
+    sqlClient = new pg.Client({ connectionString: db.url });
+    await sqlClient.connect();
+    const sql = sqlClient;
+
+    return {
+      baseUrl,
+      ownerToken,
+      stdout: () => out,
+      db,
+      redisPrefix,
+      client: (token?: string) => createClient<paths>({ baseUrl, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
+      raw: (method, p, request) => rawRequest(baseUrl, method, p, request),
+      sql: async (text, params) => (await sql.query(text, params)).rows,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A clean environment: nothing GANTRY_* or DATABASE_* leaks in from the shell running the tests. */
+function processEnv(databaseUrl: string, redisPrefix: string, port: number, options: StartOptions): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(GANTRY_|DATABASE_|REDIS_|PORT$|HOST$|LOG_LEVEL$)/.test(k)),
+  );
+  return {
+    ...inherited,
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    GANTRY_REDIS_PREFIX: redisPrefix,
+    GANTRY_ROLE: options.role ?? 'all',
+    LOG_LEVEL: process.env.GANTRY_TEST_LOG_LEVEL ?? 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_POOL_SIZE: '5',
+    ...options.env,
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls /health/live; gives up when the process has died (the caller reports why) or after BOOT_TIMEOUT_MS. */
+async function waitUntilLive(baseUrl: string, died: () => boolean): Promise<'live' | 'exited'> {
+  const deadline = Date.now() + BOOT_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const res = await fetch(`${baseUrl}/health/live`);
+      if (res.status === 200) return 'live';
+    } catch {
+      // not listening yet
+    }
+    if (died()) return 'exited';
+    if (Date.now() > deadline) throw new Error(`gantry did not answer /health/live within ${BOOT_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** SIGTERM (graceful: Nest closes the app), SIGKILL if it has not exited after a while. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * node:http rather than fetch: a server may answer (413) and close before it has read a large body,
+ * and fetch then reports the broken pipe instead of the response, which is what the test wants.
+ */
+async function rawRequest<T>(baseUrl: string, method: string, path: string, request: RawRequest = {}): Promise<RawResponse<T>> {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.token) headers.authorization = `Bearer ${request.token}`;
+  let body: Buffer | undefined;
+  if (request.body !== undefined) {
+    body = Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
+    headers['content-type'] ??= 'application/json';
+    headers['content-length'] = String(body.length);
+  }
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = http.request(`${baseUrl}${path}`, { method, headers }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
+        }
+        const isJson = /json/.test(res.headers['content-type'] ?? '');
+        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, body: (isJson && text ? JSON.parse(text) : text) as T, text });
+      });
+    });
+    // After the response has arrived, a write error only means the server stopped reading early.
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    req.end(body);
+  });
+}
+
+/** Every key of this test (plain keys and BullMQ's `<prefix>:bull:*`). */
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis unreachable at teardown: nothing we can clean, and the prefix is unique anyway.
+  } finally {
+    redis.disconnect();
+  }
+}
