@@ -660,10 +660,6 @@ export interface components {
         ExplainDto: {
             /** @example updateOn */
             action: string;
-            /** @description resource attributes: tags per level, e.g. {"proj": ["mobile"], "flag": ["beta"]}, and env attributes {"env": {"critical": true}} */
-            context?: {
-                [key: string]: unknown;
-            };
             /** @description explain for this member instead of the caller */
             memberId?: string;
             /** @example proj/default:env/production:flag/checkout */

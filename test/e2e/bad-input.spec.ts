@@ -196,6 +196,13 @@ describe('bad input is refused with a problem document and no write', () => {
     expectProblem(await gantry.raw('GET', `/api/v1/projects/${P}/flags?archived=maybe`, { token: gantry.ownerToken }), 400, 'request/invalid');
   });
 
+  it('an explicit null for an optional field (refused, not written as null)', async () => {
+    const token = gantry.ownerToken;
+    const body = await refused(400, 'request/invalid', () => gantry.raw('PATCH', `/api/v1/projects/${P}`, { token, body: { name: null } }));
+    expect(body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'name' })]));
+    await refused(400, 'request/invalid', () => gantry.raw('PATCH', `/api/v1/projects/${P}/environments/staging`, { token, body: { critical: null } }));
+  });
+
   it('none of the above was a server error, and the audit chain is intact', async () => {
     // The problem filter logs every 5xx at level error (50); the process logs at warn.
     expect(gantry.stdout().split('\n').filter((line) => line.includes('"level":50'))).toEqual([]);

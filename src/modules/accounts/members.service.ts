@@ -83,7 +83,7 @@ export class MembersService {
   }
 
   /** Only an owner may hand out the owner role. */
-  private guardOwnerRole(actor: Actor, role: string | undefined) {
+  private guardOwnerRole(actor: Actor, role: string | null | undefined) {
     if (role === 'owner') this.authz.assert(actor, 'manageOwners', memberResource('*'));
   }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { IsKey, IsKeyList, IsName, MAX_LIST } from '../../../infra/http/validators';
+import { IsKey, IsKeyList, IsName, MAX_LIST, IsOmittable } from '../../../infra/http/validators';
 
 export const BUILTIN_ROLE_NAMES = ['reader', 'writer', 'admin', 'owner'] as const;
 export type BuiltinRoleName = (typeof BUILTIN_ROLE_NAMES)[number];
@@ -16,28 +16,28 @@ export class PolicyStatementDto {
 export class CreateRoleDto {
   @IsKey('role key') key: string;
   @IsName() name: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(8192) description?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
   /** Validated in depth by core/policy (statement shape, actions, specifiers) with per-index errors. */
   @ApiProperty({ type: [PolicyStatementDto] }) @IsArray() @ArrayMaxSize(MAX_LIST) policy: unknown[];
 }
 
 export class UpdateRoleDto {
   @IsName(true) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(8192) description?: string;
-  @ApiPropertyOptional({ type: [PolicyStatementDto] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST) policy?: unknown[];
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
+  @ApiPropertyOptional({ type: [PolicyStatementDto] }) @IsOmittable() @IsArray() @ArrayMaxSize(MAX_LIST) policy?: unknown[];
 }
 
 export class CreateMemberDto {
   @ApiProperty() @IsEmail() @MaxLength(320) email: string;
   @IsName() name: string;
-  @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES }) @IsOptional() @IsIn(BUILTIN_ROLE_NAMES) role?: BuiltinRoleName;
+  @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES }) @IsOmittable() @IsIn(BUILTIN_ROLE_NAMES) role?: BuiltinRoleName;
   @IsKeyList('custom role keys') customRoleKeys?: string[];
   @IsKeyList('team keys') teamKeys?: string[];
 }
 
 export class UpdateMemberDto {
   @IsName(true) name?: string;
-  @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES }) @IsOptional() @IsIn(BUILTIN_ROLE_NAMES) role?: BuiltinRoleName;
+  @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES }) @IsOptional() /* null removes the built-in role */ @IsIn(BUILTIN_ROLE_NAMES) role?: BuiltinRoleName | null;
   @IsKeyList('custom role keys') customRoleKeys?: string[];
   @IsKeyList('team keys') teamKeys?: string[];
 }
@@ -45,33 +45,31 @@ export class UpdateMemberDto {
 export class CreateTeamDto {
   @IsKey('team key') key: string;
   @IsName() name: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(8192) description?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST) @IsUUID('all', { each: true }) memberIds?: string[];
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(MAX_LIST) @IsUUID('all', { each: true }) memberIds?: string[];
   @IsKeyList('custom role keys') customRoleKeys?: string[];
 }
 
 export class UpdateTeamDto {
   @IsName(true) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(8192) description?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST) @IsUUID('all', { each: true }) memberIds?: string[];
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(MAX_LIST) @IsUUID('all', { each: true }) memberIds?: string[];
   @IsKeyList('custom role keys') customRoleKeys?: string[];
 }
 
 export class CreateTokenDto {
   @IsName() name: string;
   @ApiPropertyOptional({ description: 'mint a personal token for this member (owner/admin); omit for a service token unless role/policy are omitted too' })
-  @IsOptional() @IsUUID() memberId?: string;
-  @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES }) @IsOptional() @IsIn(BUILTIN_ROLE_NAMES) role?: BuiltinRoleName;
+  @IsOmittable() @IsUUID() memberId?: string;
+  @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES }) @IsOmittable() @IsIn(BUILTIN_ROLE_NAMES) role?: BuiltinRoleName;
   @IsKeyList('custom role keys') customRoleKeys?: string[];
-  @ApiPropertyOptional({ type: [PolicyStatementDto] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LIST) inlinePolicy?: unknown[];
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) expiresAt?: string;
+  @ApiPropertyOptional({ type: [PolicyStatementDto] }) @IsOmittable() @IsArray() @ArrayMaxSize(MAX_LIST) inlinePolicy?: unknown[];
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) expiresAt?: string;
 }
 
 export class ExplainDto {
   @ApiProperty({ example: 'updateOn' }) @IsString() @MaxLength(128) action: string;
   @ApiProperty({ example: 'proj/default:env/production:flag/checkout' }) @IsString() @MaxLength(1024) resource: string;
-  @ApiPropertyOptional({ description: 'explain for this token instead of the caller' }) @IsOptional() @IsUUID() tokenId?: string;
-  @ApiPropertyOptional({ description: 'explain for this member instead of the caller' }) @IsOptional() @IsUUID() memberId?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'resource attributes: tags per level, e.g. {"proj": ["mobile"], "flag": ["beta"]}, and env attributes {"env": {"critical": true}}' })
-  @IsOptional() @IsObject() context?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'explain for this token instead of the caller' }) @IsOmittable() @IsUUID() tokenId?: string;
+  @ApiPropertyOptional({ description: 'explain for this member instead of the caller' }) @IsOmittable() @IsUUID() memberId?: string;
 }

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { FLAG_INSTRUCTION_ACTIONS, SEGMENT_INSTRUCTION_ACTIONS } from '../../../core/patch';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
-import { IsKey, IsName, IsTags, MAX_INT32 } from '../../../infra/http/validators';
+import { IsKey, IsName, IsTags, MAX_INT32, IsOmittable } from '../../../infra/http/validators';
 
 export class VariationInputDto {
   @ApiProperty({ ...JSON_VALUE, description: 'any JSON value except null; all variations share one type' }) @Allow() value: string | number | boolean | object;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024) description?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(256) name?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(1024) description?: string;
 }
 
 export class FlagDefaultsDto {
@@ -24,14 +24,14 @@ export class ClientSideAvailabilityDto {
 export class CreateFlagDto {
   @IsKey('flag key') key: string;
   @IsName() name: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(8192) description?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
   @ApiPropertyOptional({ type: [VariationInputDto], description: 'omit for a boolean flag (true, false)' })
-  @IsOptional() @IsArray() @ArrayMinSize(2) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => VariationInputDto)
+  @IsOmittable() @IsArray() @ArrayMinSize(2) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => VariationInputDto)
   variations?: VariationInputDto[];
-  @ApiPropertyOptional({ type: FlagDefaultsDto }) @IsOptional() @ValidateNested() @Type(() => FlagDefaultsDto) defaults?: FlagDefaultsDto;
+  @ApiPropertyOptional({ type: FlagDefaultsDto }) @IsOmittable() @ValidateNested() @Type(() => FlagDefaultsDto) defaults?: FlagDefaultsDto;
   @IsTags() tags?: string[];
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() temporary?: boolean;
-  @ApiPropertyOptional({ type: ClientSideAvailabilityDto }) @IsOptional() @ValidateNested() @Type(() => ClientSideAvailabilityDto) clientSideAvailability?: ClientSideAvailabilityDto;
+  @ApiPropertyOptional({ default: true }) @IsOmittable() @IsBoolean() temporary?: boolean;
+  @ApiPropertyOptional({ type: ClientSideAvailabilityDto }) @IsOmittable() @ValidateNested() @Type(() => ClientSideAvailabilityDto) clientSideAvailability?: ClientSideAvailabilityDto;
 }
 
 /**
@@ -56,19 +56,19 @@ export class PatchFlagDto {
   @IsKey('environment the environment-level instructions apply to', true) environmentKey?: string;
   /** Shapes are validated in depth by core/patch, which reports the failing instruction's index. */
   @ApiProperty(FLAG_INSTRUCTION_LIST_SCHEMA) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) comment?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
 }
 
 export class ListFlagsQueryDto {
   // Query strings are text: 'false' must mean false (Boolean('false') is true); anything else but 'true' is refused.
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() archived?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) tag?: string;
-  @ApiPropertyOptional({ description: 'substring of the key' }) @IsOptional() @IsString() @MaxLength(128) query?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT32) offset?: number;
+  @ApiPropertyOptional() @IsOmittable() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() archived?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(64) tag?: string;
+  @ApiPropertyOptional({ description: 'substring of the key' }) @IsOmittable() @IsString() @MaxLength(128) query?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT32) offset?: number;
 }
 
 export class ListVersionsQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ description: 'return versions older than this one' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT32) before?: number;
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ description: 'return versions older than this one' }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT32) before?: number;
 }

@@ -64,5 +64,4 @@ export class ExplainArgs extends ExplainDto {
   @Field({ description: "e.g. 'proj/default:env/production:flag/checkout'" }) override resource: string;
   @OptionalField(() => ID) override tokenId?: string;
   @OptionalField(() => ID) override memberId?: string;
-  @OptionalField(() => GraphQLJSON, { description: 'resource attributes, e.g. {"proj": ["mobile"], "env": {"critical": true}}' }) override context?: Record<string, unknown>;
 }

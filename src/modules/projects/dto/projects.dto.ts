@@ -1,20 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
-import { IsKey, IsName, IsTags } from '../../../infra/http/validators';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, Matches, ValidateNested } from 'class-validator';
+import { IsKey, IsName, IsTags, IsOmittable } from '../../../infra/http/validators';
 
 export class CreateEnvironmentDto {
   @IsKey('environment key') key: string;
   @IsName() name: string;
-  @ApiPropertyOptional({ example: '417505' }) @IsOptional() @Matches(/^[0-9A-Fa-f]{6}$/, { message: 'color must be 6 hex digits' }) color?: string;
-  @ApiPropertyOptional({ description: 'critical environments are protected (approvals default to required)' }) @IsOptional() @IsBoolean() critical?: boolean;
+  @ApiPropertyOptional({ example: '417505' }) @IsOmittable() @Matches(/^[0-9A-Fa-f]{6}$/, { message: 'color must be 6 hex digits' }) color?: string;
+  @ApiPropertyOptional({ description: 'critical environments are protected (approvals default to required)' }) @IsOmittable() @IsBoolean() critical?: boolean;
   @IsTags() tags?: string[];
 }
 
 export class UpdateEnvironmentDto {
   @IsName(true) name?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9A-Fa-f]{6}$/, { message: 'color must be 6 hex digits' }) color?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() critical?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @Matches(/^[0-9A-Fa-f]{6}$/, { message: 'color must be 6 hex digits' }) color?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() critical?: boolean;
   @IsTags() tags?: string[];
 }
 
@@ -23,7 +23,7 @@ export class CreateProjectDto {
   @IsName() name: string;
   @IsTags() tags?: string[];
   @ApiPropertyOptional({ type: [CreateEnvironmentDto], description: 'created in the same call' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => CreateEnvironmentDto)
+  @IsOmittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => CreateEnvironmentDto)
   environments?: CreateEnvironmentDto[];
 }
 

@@ -1,24 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsKey, IsName, IsTags, MAX_INT32 } from '../../../infra/http/validators';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsKey, IsName, IsTags, MAX_INT32, IsOmittable } from '../../../infra/http/validators';
 import { SEGMENT_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
 
 export class CreateSegmentDto {
   @IsKey('segment key') key: string;
   @IsName() name: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(8192) description?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
   @IsTags() tags?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'user keys included' }) @IsOptional() @IsArray() @ArrayMaxSize(10000) @IsString({ each: true }) @MaxLength(1024, { each: true }) included?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'user keys excluded' }) @IsOptional() @IsArray() @ArrayMaxSize(10000) @IsString({ each: true }) @MaxLength(1024, { each: true }) excluded?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'user keys included' }) @IsOmittable() @IsArray() @ArrayMaxSize(10000) @IsString({ each: true }) @MaxLength(1024, { each: true }) included?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'user keys excluded' }) @IsOmittable() @IsArray() @ArrayMaxSize(10000) @IsString({ each: true }) @MaxLength(1024, { each: true }) excluded?: string[];
 }
 
 export class PatchSegmentDto {
   @ApiProperty(SEGMENT_INSTRUCTION_LIST_SCHEMA) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) comment?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
 }
 
 export class ListSegmentsQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT32) offset?: number;
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT32) offset?: number;
 }
