@@ -6,19 +6,20 @@ import { currentRequestId } from './request-context';
  * Structured JSON logs. Every line written inside a request carries its `reqId` (mixin reads the
  * async context). Authorization headers and SDK keys are redacted wherever they appear.
  */
-export function createRootLogger(level: string): Logger {
+export function createRootLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'gantry' },
-    mixin: () => {
+    // Fastify's per-request child logger already binds reqId; other loggers get it from the context.
+    mixin: (_merge, _level, self) => {
       const reqId = currentRequestId();
-      return reqId ? { reqId } : {};
+      return reqId && !('reqId' in self.bindings()) ? { reqId } : {};
     },
     redact: {
       paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'token', 'secret', '*.token', '*.secret', 'sdkKey', '*.sdkKey'],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages land in the same stream. */
