@@ -41,7 +41,8 @@ async function waitReady() {
 
 async function main() {
   const root = path.join(__dirname, '..');
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'main.js')], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist', 'main.js')], {
     env: { ...process.env, DATABASE_URL: `${SERVER}/${DB}`, PORT: String(PORT), GANTRY_ADMIN_TOKEN: token, GANTRY_REDIS_PREFIX: `gbench${process.pid}`, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -54,3 +54,12 @@ describe('ChainVerifier', () => {
     expect(v.result()).toMatchObject({ ok: false, firstBrokenId: '3', reason: 'prevHash does not match the previous entry' });
   });
 });
+
+describe('entryHash', () => {
+  it('is sha256(prevHash + sha256(canonical content)), so PostgreSQL can finish it under the chain lock', () => {
+    const c = content('ab'.repeat(32), 'x');
+    const { prevHash, ...rest } = c;
+    const digest = sha256(canonicalJson(rest));
+    expect(entryHash(c, sha256)).toBe(sha256(prevHash + digest));
+  });
+});

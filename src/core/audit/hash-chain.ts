@@ -23,8 +23,21 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** `sha256` is injected so the core stays free of runtime imports (and testable with any digest). */
 export type Sha256Hex = (text: string) => string;
 
-export function entryHash(content: ChainedContent, sha256: Sha256Hex): string {
+/**
+ * hash = sha256(prevHash + sha256(canonical content without prevHash)). Splitting it this way lets
+ * the database do the last step while it holds the chain lock, so an append is one statement.
+ */
+export function contentDigest(content: Omit<ChainedContent, 'prevHash'>, sha256: Sha256Hex): string {
   return sha256(canonicalJson(content));
+}
+
+export function chainHash(prevHash: string, digest: string, sha256: Sha256Hex): string {
+  return sha256(prevHash + digest);
+}
+
+export function entryHash(content: ChainedContent, sha256: Sha256Hex): string {
+  const { prevHash, ...rest } = content;
+  return chainHash(prevHash, contentDigest(rest, sha256), sha256);
 }
 
 export interface ChainCheck {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { entryHash, GENESIS_HASH, type ChainedContent } from '../../core/audit/hash-chain';
+import { contentDigest, GENESIS_HASH, type ChainedContent } from '../../core/audit/hash-chain';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
@@ -21,41 +21,34 @@ export interface AuditQuery {
   limit: number;
 }
 
-const json = (v: unknown) => (v === null || v === undefined ? Prisma.DbNull : (v as Prisma.InputJsonValue));
-
 @Injectable()
 export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Appends inside the caller's transaction. The advisory lock is held until commit, so it is
-   * taken here, as the last step of a write, to keep the serialised section short.
+   * Appends inside the caller's transaction, in one statement: take the chain lock (held until
+   * commit), read the head, and insert with hash = sha256(prevHash + digest) computed by PostgreSQL.
+   * It runs as the last step of a write to keep the serialised section short.
    */
   async append(tx: Tx, content: Omit<ChainedContent, 'prevHash'>, actorId: string | null): Promise<AuditRow> {
-    // Lock, then read the chain's head, in one round trip (the sub-select runs after the lock is held).
-    const [head] = await tx.$queryRaw<{ hash: string | null }[]>`
-      SELECT (SELECT "hash" FROM "AuditEntry" ORDER BY "id" DESC LIMIT 1) AS "hash"
-      FROM (SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})) AS "locked"`;
-    const chained: ChainedContent = { ...content, prevHash: head?.hash ?? GENESIS_HASH };
-    return tx.auditEntry.create({
-      data: {
-        at: new Date(content.at),
-        actor: content.actor as Prisma.InputJsonValue,
-        actorId,
-        action: content.action,
-        resource: content.resource,
-        comment: content.comment,
-        before: json(content.before),
-        after: json(content.after),
-        delta: json(content.delta),
-        previousVersion: content.previousVersion,
-        currentVersion: content.currentVersion,
-        requestId: content.requestId,
-        links: json(content.links),
-        prevHash: chained.prevHash,
-        hash: entryHash(chained, sha256Hex),
-      },
-    });
+    const digest = contentDigest(content, sha256Hex);
+    const j = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+    const [row] = await tx.$queryRaw<AuditRow[]>`
+      WITH "locked" AS (SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)::text AS "l"),
+      "head" AS (
+        -- Correlated with the lock row, so the head is read only once the lock is held.
+        SELECT COALESCE((SELECT "hash" FROM "AuditEntry" WHERE "locked"."l" IS NOT NULL ORDER BY "id" DESC LIMIT 1), ${GENESIS_HASH}) AS "prev"
+        FROM "locked"
+      )
+      INSERT INTO "AuditEntry" ("at", "actor", "actorId", "action", "resource", "comment", "before", "after", "delta",
+                                "previousVersion", "currentVersion", "requestId", "links", "prevHash", "hash")
+      SELECT ${new Date(content.at)}::timestamptz, ${j(content.actor)}::jsonb, ${actorId}, ${content.action}, ${content.resource},
+             ${content.comment}, ${j(content.before)}::jsonb, ${j(content.after)}::jsonb, ${j(content.delta)}::jsonb,
+             ${content.previousVersion}::int, ${content.currentVersion}::int, ${content.requestId}, ${j(content.links)}::jsonb,
+             "head"."prev", encode(sha256(convert_to("head"."prev" || ${digest}, 'UTF8')), 'hex')
+      FROM "head"
+      RETURNING *`;
+    return row;
   }
 
   /** Newest first. `resourceLike` is a SQL LIKE pattern; it also matches the resource's children. */

@@ -16,7 +16,7 @@ import { OutboxRepository } from '../delivery/outbox.repository';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto, PatchFlagDto } from './dto/flags.dto';
-import { FlagsRepository, type FlagRow } from './flags.repository';
+import { FlagsRepository, type FlagRow, type LockedFlag } from './flags.repository';
 import { flagView, type FlagView } from './models/flag.view';
 
 const newSalt = () => randomBytes(16).toString('hex');
@@ -145,10 +145,9 @@ export class FlagWriteService {
     await this.outbox.enqueue(tx, { environmentId: env.id, kind: 'flag', key: def.key, version: config.version, payload: toSdkFlag(def, config) });
   }
 
-  private async writeConfig(tx: Tx, actor: Actor, row: FlagRow, envKey: string, def: FlagDefinition, config: FlagEnvironmentConfig, comment: string) {
+  private async writeConfig(tx: Tx, actor: Actor, row: LockedFlag, envKey: string, def: FlagDefinition, config: FlagEnvironmentConfig, comment: string) {
     const fe = row.environments.find((e) => e.environment.key === envKey)!;
-    await this.repo.updateConfig(tx, fe.id, config);
-    await this.repo.insertVersion(tx, { flagEnvironmentId: fe.id, version: config.version, definition: def, config, actor: actorRef(actor), comment });
+    await this.repo.updateConfigWithVersion(tx, { flagEnvironmentId: fe.id, definition: def, config, actor: actorRef(actor), comment });
     await this.outbox.enqueue(tx, { environmentId: fe.environmentId, kind: 'flag', key: def.key, version: config.version, payload: toSdkFlag(def, config) });
   }
 
@@ -159,7 +158,7 @@ export class FlagWriteService {
   }
 }
 
-export function configsByEnvKey(row: FlagRow): Record<string, FlagEnvironmentConfig> {
+export function configsByEnvKey(row: Pick<LockedFlag, 'environments'>): Record<string, FlagEnvironmentConfig> {
   return Object.fromEntries(row.environments.map((fe) => [fe.environment.key, fe.config as unknown as FlagEnvironmentConfig]));
 }
 

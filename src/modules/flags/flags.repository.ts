@@ -9,6 +9,16 @@ export type FlagVersionRow = Prisma.FlagVersionGetPayload<object>;
 
 export const asJson = (v: unknown) => v as Prisma.InputJsonValue;
 
+/** What the write path needs of a flag it has locked. */
+export interface LockedFlag {
+  id: string;
+  key: string;
+  definition: unknown;
+  archived: boolean;
+  version: number;
+  environments: { id: string; environmentId: string; config: unknown; environment: { key: string } }[];
+}
+
 export interface FlagListQuery {
   archived?: boolean;
   tag?: string;
@@ -30,11 +40,24 @@ export class FlagsRepository {
     return tx.flag.findUnique({ where: { projectId_key: { projectId, key } }, include: withConfigs });
   }
 
-  /** Loads the flag with its row locked, so concurrent writes to one flag apply one after another. */
-  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<FlagRow | null> {
+  /**
+   * Locks the flag row, then loads it with its configurations, so concurrent writes to one flag
+   * apply one after another. Two statements on purpose: under READ COMMITTED a statement that
+   * waited for the lock re-reads only the locked row, so configurations read in the same statement
+   * could be stale; the second statement takes a fresh snapshot after the lock is held.
+   */
+  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<LockedFlag | null> {
     const locked = await tx.$queryRaw<{ id: string }[]>`
       SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`;
-    return locked.length ? this.find(projectId, key, tx) : null;
+    if (!locked.length) return null;
+    const rows = await tx.$queryRaw<LockedFlag[]>`
+      SELECT f."id", f."key", f."definition", f."archived", f."version",
+        COALESCE((SELECT json_agg(json_build_object('id', fe."id", 'environmentId', fe."environmentId",
+                                                    'config', fe."config", 'environment', json_build_object('key', e."key")))
+                  FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId"
+                  WHERE fe."flagId" = f."id"), '[]'::json) AS "environments"
+      FROM "Flag" f WHERE f."id" = ${locked[0].id}::uuid`;
+    return rows[0] ?? null;
   }
 
   list(projectId: string, q: FlagListQuery): Promise<FlagRow[]> {
@@ -82,8 +105,17 @@ export class FlagsRepository {
     return tx.flagEnvironment.create({ data: { flagId, environmentId, version: config.version, config: asJson(config) } });
   }
 
-  updateConfig(tx: Tx, id: string, config: FlagEnvironmentConfig) {
-    return tx.flagEnvironment.update({ where: { id }, data: { version: config.version, config: asJson(config) } });
+  /** The new current configuration and its snapshot in the history, in one statement. */
+  async updateConfigWithVersion(tx: Tx, v: { flagEnvironmentId: string; definition: FlagDefinition; config: FlagEnvironmentConfig; actor: unknown; comment: string }) {
+    const config = JSON.stringify(v.config);
+    await tx.$executeRaw`
+      WITH "updated" AS (
+        UPDATE "FlagEnvironment" SET "version" = ${v.config.version}::int, "config" = ${config}::jsonb, "updatedAt" = now()
+        WHERE "id" = ${v.flagEnvironmentId}::uuid RETURNING "id"
+      )
+      INSERT INTO "FlagVersion" ("id", "flagEnvironmentId", "version", "definition", "config", "actor", "comment")
+      SELECT gen_random_uuid(), "id", ${v.config.version}::int, ${JSON.stringify(v.definition)}::jsonb, ${config}::jsonb, ${JSON.stringify(v.actor)}::jsonb, ${v.comment}
+      FROM "updated"`;
   }
 
   insertVersion(tx: Tx, v: { flagEnvironmentId: string; version: number; definition: FlagDefinition; config: FlagEnvironmentConfig; actor: unknown; comment: string }) {
