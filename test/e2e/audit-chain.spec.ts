@@ -30,6 +30,20 @@ describe('audit chain tampering', () => {
     expect(ok(await api.GET('/api/v1/audit-log/verify'))).toEqual({ ok: true, checked: ids.length });
   });
 
+  it('verifies as a background job whose progress and result can be polled', async () => {
+    const started = await gantry.raw('POST', '/api/v1/audit-log/verifications', { token: gantry.ownerToken });
+    expect(started.status).toBe(201);
+    // The worker (GANTRY_ROLE=all) picks the job up; poll with a generous bound, not a timing assertion.
+    let view = started.body;
+    for (let i = 0; i < 300 && view.state !== 'completed' && view.state !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      view = (await gantry.raw('GET', `/api/v1/audit-log/verifications/${started.body.id}`, { token: gantry.ownerToken })).body;
+    }
+    expect(view).toMatchObject({ state: 'completed', checked: ids.length, result: { ok: true, checked: ids.length }, error: null });
+    const unknown = await gantry.raw('GET', '/api/v1/audit-log/verifications/999999', { token: gantry.ownerToken });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'audit_verification/not_found']);
+  });
+
   it('reports the entry whose content was edited in the database', async () => {
     const victim = ids[ids.length - 2];
     const [original] = await gantry.sql<{ comment: string }>('SELECT comment FROM "AuditEntry" WHERE id = $1', [victim]);

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthorizationService } from '../accounts/authorization.service';
+import { AuditVerificationService } from './audit-verification.service';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -12,7 +13,7 @@ import { AuditResolver } from './audit.resolver';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditRepository, AuditService, AuthorizationService, AuditResolver],
+  providers: [AuditRepository, AuditService, AuditVerificationService, AuthorizationService, AuditResolver],
   exports: [AuditService, AuthorizationService],
 })
 export class AuditModule {}

@@ -41,3 +41,11 @@ export class ChainCheckDto {
   @ApiPropertyOptional({ description: 'id of the first entry whose link or content does not verify' }) firstBrokenId?: string;
   @ApiPropertyOptional() reason?: string;
 }
+
+export class VerificationDto {
+  @ApiProperty({ description: 'job id; poll GET /api/v1/audit-log/verifications/{id}' }) id: string;
+  @ApiProperty({ example: 'active', description: 'waiting, active, completed, failed, ...' }) state: string;
+  @ApiProperty({ type: 'integer', description: 'entries checked so far' }) checked: number;
+  @ApiProperty({ type: ChainCheckDto, nullable: true, description: 'set once completed' }) result: ChainCheckDto | null;
+  @ApiProperty({ type: String, nullable: true }) error: string | null;
+}

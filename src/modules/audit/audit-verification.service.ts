@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '../../core/errors';
+import type { ChainCheck } from '../../core/audit/hash-chain';
+import { auditLogResource } from '../../core/policy';
+import { JobName, QueueName } from '../../infra/queues/queue-names';
+import { QueuesService } from '../../infra/queues/queues.service';
+import { AuthorizationService } from '../accounts/authorization.service';
+import type { Actor } from '../accounts/models/actor';
+
+export interface VerificationView {
+  id: string;
+  state: string;
+  /** Entries checked so far (reported by the worker as it goes). */
+  checked: number;
+  result: ChainCheck | null;
+  error: string | null;
+}
+
+/**
+ * Verifying a long audit log takes a while, so it can run as a job: start it, then poll its
+ * progress. The synchronous GET /audit-log/verify stays for small logs and tests.
+ */
+@Injectable()
+export class AuditVerificationService {
+  constructor(private readonly queues: QueuesService, private readonly authz: AuthorizationService) {}
+
+  async start(actor: Actor): Promise<VerificationView> {
+    this.authz.assert(actor, 'viewAuditLog', auditLogResource());
+    const job = await this.queues.queue(QueueName.Maintenance).add(JobName.VerifyAuditChain, { requestedBy: actor.id }, { removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+    return this.get(actor, job.id!);
+  }
+
+  async get(actor: Actor, id: string): Promise<VerificationView> {
+    this.authz.assert(actor, 'viewAuditLog', auditLogResource());
+    const job = /^\d{1,18}$/.test(id) ? await this.queues.queue(QueueName.Maintenance).getJob(id) : undefined;
+    if (!job || job.name !== JobName.VerifyAuditChain) throw notFound('audit_verification', id);
+    const progress = job.progress as { checked?: number } | number;
+    const result = (job.returnvalue as ChainCheck | null) ?? null;
+    return {
+      id: job.id!,
+      state: await job.getState(),
+      checked: result?.checked ?? (typeof progress === 'object' ? progress.checked ?? 0 : 0),
+      result,
+      error: job.failedReason ?? null,
+    };
+  }
+}
