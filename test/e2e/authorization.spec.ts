@@ -181,6 +181,22 @@ describe('authorization', () => {
       expect(seen.slice(0, -1)).toEqual(seen.slice(0, -1).map(() => 200)); // it worked until it expired
     });
 
+    it('an admin cannot mint an owner token, nor demote or promote owners; the owner can', async () => {
+      const admin = await factory.member(owner, { email: 'ada@example.com', name: 'Ada Admin', role: 'admin' });
+      const adminApi = gantry.client((await factory.token(owner, { name: 'ada', memberId: admin.id })).token);
+      const ownerToken = await adminApi.POST('/api/v1/tokens', { body: { name: 'escalate', role: 'owner' } });
+      expect([ownerToken.response.status, ownerToken.error?.code]).toEqual([403, 'auth/forbidden']);
+      const me = ok(await owner.GET('/api/v1/me'));
+      const demote = await adminApi.PATCH('/api/v1/members/{id}', { params: { path: { id: me.id } }, body: { role: 'reader' } });
+      expect([demote.response.status, demote.error?.code]).toEqual([403, 'auth/forbidden']);
+      const promote = await adminApi.PATCH('/api/v1/members/{id}', { params: { path: { id: reader.id } }, body: { role: 'owner' } });
+      expect(promote.response.status).toBe(403);
+      const adminToken = await adminApi.POST('/api/v1/tokens', { body: { name: 'ops', role: 'admin' } });
+      expect(adminToken.response.status).toBe(201);
+      const byOwner = await owner.POST('/api/v1/tokens', { body: { name: 'break-glass', role: 'owner' } });
+      expect(byOwner.response.status).toBe(201);
+    });
+
     it('refuses to mint a token that is already expired', async () => {
       const { error, response } = await owner.POST('/api/v1/tokens', { body: { name: 'past', role: 'reader', expiresAt: '2020-01-01T00:00:00.000Z' } });
       expect(response.status).toBe(400);

@@ -63,6 +63,8 @@ export class MembersService {
     return this.repo.transaction(async (tx) => {
       const before = await this.repo.findMember(id, tx);
       if (!before) throw notFound('member', id);
+      // Changing an owner (demoting one, say) is as sensitive as making one.
+      if (before.role === 'owner') this.guardOwnerRole(actor, 'owner');
       const { roleIds, teamIds } = await this.resolveLinks(tx, dto.customRoleKeys, dto.teamKeys);
       const after = await this.repo.updateMember(tx, id, { name: dto.name, role: dto.role, roleIds, teamIds });
       await this.audit.record(tx, actor, { action: 'updateMember', resource: formatResource(memberResource(id)), before: memberView(before), after: memberView(after) });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
-import { formatResource, personalTokenResource, serviceTokenResource, validatePolicy } from '../../core/policy';
+import { formatResource, memberResource, personalTokenResource, roleResource, serviceTokenResource, validatePolicy } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { AuditService } from '../audit/audit.service';
@@ -58,6 +58,10 @@ export class TokensService {
     if (personal && (dto.role || dto.customRoleKeys?.length || dto.inlinePolicy)) {
       throw new DomainError('token/personal_with_policy', 400, 'a personal token acts as its member: omit role, customRoleKeys and inlinePolicy');
     }
+    // A token must not carry more than its minter could grant: owner and admin tokens need the
+    // rights that only those roles hold.
+    if (dto.role === 'owner') this.authz.assert(actor, 'manageOwners', memberResource('*'));
+    if (dto.role === 'admin') this.authz.assert(actor, 'manageRoles', roleResource('*'));
     const secret = newTokenSecret();
     return this.repo.transaction(async (tx) => {
       if (memberId) {
