@@ -62,4 +62,23 @@ describe('write path under concurrent writers', () => {
     const entries = await g.raw('GET', '/api/v1/audit-log?resource=proj/conc:env/production:flag/busy&action=updateTargets', { token });
     expect(entries.body.items).toHaveLength(WRITERS);
   });
+
+  it('gives every flag a configuration in every environment when both are created at the same time', async () => {
+    const token = g.ownerToken;
+    const creations = [
+      ...Array.from({ length: 6 }, (_, i) => g.raw('POST', '/api/v1/projects/conc/flags', { token, body: { key: `race-${i}`, name: `Race ${i}` } })),
+      g.raw('POST', '/api/v1/projects/conc/environments', { token, body: { key: 'qa', name: 'QA' } }),
+      ...Array.from({ length: 6 }, (_, i) => g.raw('POST', '/api/v1/projects/conc/flags', { token, body: { key: `race-${i + 6}`, name: `Race ${i + 6}` } })),
+    ];
+    expect((await Promise.all(creations)).map((r) => r.status)).toEqual(Array(13).fill(201));
+    const missing = await g.sql<{ key: string; env: string }>(
+      `SELECT f."key", e."key" AS env FROM "Flag" f JOIN "Project" p ON p."id" = f."projectId"
+       JOIN "Environment" e ON e."projectId" = p."id"
+       LEFT JOIN "FlagEnvironment" fe ON fe."flagId" = f."id" AND fe."environmentId" = e."id"
+       WHERE p."key" = 'conc' AND fe."id" IS NULL`,
+    );
+    expect(missing).toEqual([]);
+    const [{ n }] = await g.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId" WHERE e."key" = 'qa'`);
+    expect(n).toBe(13); // busy + the twelve race flags
+  });
 });

@@ -38,6 +38,7 @@ export class EnvironmentsService {
     const data = { key: dto.key, name: dto.name, color: dto.color ?? '417505', critical: dto.critical ?? false, tags: dto.tags ?? [], ...newEnvironmentKeys() };
     this.authz.assert(actor, 'createEnvironment', environmentResource(p, data));
     return this.repo.transaction(async (tx) => {
+      await this.repo.lockProject(tx, p.id);
       const e = await this.repo.createEnvironment(tx, p.id, data).catch(rethrowDuplicate('environment', dto.key));
       await this.flags.initializeEnvironment(tx, actor, p, e);
       await this.audit.record(tx, actor, { action: 'createEnvironment', resource: formatResource(environmentResource(p, e)), after: environmentAuditView(e) });

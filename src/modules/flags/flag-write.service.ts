@@ -13,7 +13,7 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { OutboxRepository } from '../delivery/outbox.repository';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
+import { ProjectsRepository, type EnvironmentRow, type ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto, PatchFlagDto } from './dto/flags.dto';
 import { FlagsRepository, type FlagRow, type LockedFlag } from './flags.repository';
@@ -43,6 +43,7 @@ export class FlagWriteService {
   constructor(
     private readonly repo: FlagsRepository,
     private readonly projects: ProjectsService,
+    private readonly projectRows: ProjectsRepository,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
@@ -56,16 +57,13 @@ export class FlagWriteService {
     // Validates the instruction list's shape and kinds before any I/O on the flag.
     const steps = flagInstructionActions(dto.instructions);
     try {
-      const view = await this.repo.transaction(async (tx) => {
+      const { view, outcome } = await this.repo.transaction(async (tx) => {
         const row = await this.repo.findForUpdate(tx, project.id, flagKey);
         if (!row) throw notFound('flag', flagKey);
-        const def = row.definition as unknown as FlagDefinition;
-        for (const s of steps) {
-          if (s.scope === 'environment' && env) this.authz.assert(actor, s.action, flagResource(project, env, def));
-          else this.assertInEveryEnvironment(actor, s.action, project, def);
-        }
+        const def = row.definition as FlagDefinition;
+        this.authorizeSteps(actor, steps, project, env, def);
         const configs = configsByEnvKey(row);
-        const current = env ? configs[env.key]?.version : row.version;
+        const current = env ? configs[env.key].version : row.version;
         if (expectedVersion !== undefined && expectedVersion !== current) {
           throw new DomainError('flag/version_mismatch', 412, `If-Match ${expectedVersion} does not match the current version ${current}`);
         }
@@ -75,12 +73,10 @@ export class FlagWriteService {
           environmentKey: env?.key,
           lookupFlag: (key) => lookupIn(others, key),
         });
-        if (result.flag.archived && !def.archived) {
-          const dependents = await this.repo.dependents(tx, project.id, flagKey);
-          if (dependents.length) throw new DomainError('flag/has_dependents', 409, `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`);
-        }
+        if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, flagKey);
+        // A flag-level change (variations, name, archive...) changes what every environment serves.
         const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
-        if (!result.flagChanged && changedEnvKeys.length === 0) return flagView(row.key, def, configs, row.version);
+        if (!result.flagChanged && changedEnvKeys.length === 0) return { view: flagView(row.key, def, configs, row.version), outcome: 'unchanged' };
 
         const newFlagVersion = result.flagChanged ? row.version + 1 : row.version;
         if (result.flagChanged) await this.repo.updateDefinition(tx, row.id, result.flag, newFlagVersion);
@@ -100,9 +96,9 @@ export class FlagWriteService {
           currentVersion: env ? newConfigs[env.key].version : newFlagVersion,
           links: { instructions: steps.map((s) => s.kind), environments: changedEnvKeys },
         });
-        return flagView(row.key, result.flag, newConfigs, newFlagVersion);
+        return { view: flagView(row.key, result.flag, newConfigs, newFlagVersion), outcome: 'committed' };
       });
-      this.metrics.writes.inc({ kind: 'flag', outcome: 'committed' });
+      this.metrics.writes.inc({ kind: 'flag', outcome });
       return view;
     } catch (err) {
       this.metrics.writes.inc({ kind: 'flag', outcome: 'rejected' });
@@ -110,14 +106,28 @@ export class FlagWriteService {
     }
   }
 
+  /** Each instruction's action, on the environment it changes (every environment for flag-level ones). */
+  private authorizeSteps(actor: Actor, steps: { action: string; scope: string }[], project: ProjectWithEnvs, env: EnvironmentRow | undefined, def: FlagDefinition) {
+    for (const s of steps) {
+      if (s.scope === 'environment' && env) this.authz.assert(actor, s.action, flagResource(project, env, def));
+      else this.assertInEveryEnvironment(actor, s.action, project, def);
+    }
+  }
+
+  private async refuseIfPrerequisite(tx: Tx, projectId: string, flagKey: string) {
+    const dependents = await this.repo.dependents(tx, projectId, flagKey);
+    if (dependents.length) throw new DomainError('flag/has_dependents', 409, `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`);
+  }
+
   async create(actor: Actor, projectKey: string, dto: CreateFlagDto): Promise<FlagView> {
     const project = await this.projects.require(actor, projectKey);
     const def = buildFlagDefinition(dto as NewFlagInput, randomUUID);
     this.assertInEveryEnvironment(actor, 'createFlag', project, def);
     return this.repo.transaction(async (tx) => {
+      await this.projectRows.lockProject(tx, project.id);
       const row = await this.repo.create(tx, project.id, def).catch(rethrowDuplicate('flag', dto.key));
       const configs: Record<string, FlagEnvironmentConfig> = {};
-      for (const env of project.environments) {
+      for (const env of await this.projectRows.listEnvironments(tx, project.id)) {
         configs[env.key] = initialEnvironmentConfig(def, newSalt());
         await this.insertConfig(tx, actor, row.id, env, def, configs[env.key]);
       }
@@ -131,7 +141,10 @@ export class FlagWriteService {
     });
   }
 
-  /** A new environment gets a configuration for every flag of its project, from the flag's defaults. */
+  /**
+   * A new environment gets a configuration for every flag of its project, from the flag's defaults.
+   * The caller holds the project lock, so no flag can be created unseen meanwhile.
+   */
   async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow): Promise<void> {
     for (const row of await this.repo.listAll(tx, project.id)) {
       const def = row.definition as unknown as FlagDefinition;

@@ -53,6 +53,19 @@ export class ProjectsRepository {
     return tx.project.delete({ where: { id } });
   }
 
+  /**
+   * Serialises, per project, the writes that must see each other: a flag created while an
+   * environment is being created must still get a configuration in it, and vice versa.
+   */
+  async lockProject(tx: Tx, projectId: string): Promise<void> {
+    await tx.$queryRaw`SELECT 1 FROM "Project" WHERE "id" = ${projectId}::uuid FOR UPDATE`;
+  }
+
+  /** The project's environments as committed now (call after lockProject, inside the transaction). */
+  listEnvironments(tx: Tx, projectId: string): Promise<EnvironmentRow[]> {
+    return tx.environment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
+  }
+
   createEnvironment(tx: Tx, projectId: string, env: NewEnvironment): Promise<EnvironmentRow> {
     return tx.environment.create({ data: { ...env, projectId } });
   }
