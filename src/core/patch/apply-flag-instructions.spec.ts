@@ -1,75 +1,43 @@
-import { DomainError } from '../errors';
 import { FlagDefinition, FlagEnvironmentConfig } from '../model/flag-config';
-import { FlagPatchContext, FlagPatchState, PatchError, applyFlagInstructions } from './index';
+import { PatchError, applyFlagInstructions } from './index';
+import { makeCtx, makeEnv, makeFlag, makeState, thrown } from './patch-test-fixtures';
 
-function makeFlag(overrides: Partial<FlagDefinition> = {}): FlagDefinition {
-  return {
-    key: 'checkout',
-    name: 'Checkout',
-    description: '',
-    kind: 'multivariate',
-    variations: [{ _id: 'va', value: 'a' }, { _id: 'vb', value: 'b' }, { _id: 'vc', value: 'c' }],
-    tags: ['web'],
-    temporary: true,
-    archived: false,
-    clientSideAvailability: { usingEnvironmentId: false, usingMobileKey: false },
-    defaults: { onVariation: 0, offVariation: 1 },
-    maintainerId: null,
-    ...overrides,
-  };
+// Here the flag carries the tag 'web', and 'production' and 'staging' are existing configs: off, at version 7, salted 'salty'.
+function taggedFlag(overrides: Partial<FlagDefinition> = {}): FlagDefinition {
+  return makeFlag({ tags: ['web'], ...overrides });
 }
 
-function makeEnv(overrides: Partial<FlagEnvironmentConfig> = {}): FlagEnvironmentConfig {
-  return {
-    on: false, offVariation: 1, fallthrough: { variation: 0 }, targets: [], contextTargets: [], rules: [],
-    prerequisites: [], salt: 'salty', trackEvents: false, trackEventsFallthrough: false, version: 7, ...overrides,
-  };
+function existingEnv(overrides: Partial<FlagEnvironmentConfig> = {}): FlagEnvironmentConfig {
+  return makeEnv({ on: false, salt: 'salty', version: 7, ...overrides });
 }
 
-function makeState(flag = makeFlag()): FlagPatchState {
-  return { flag, environments: { production: makeEnv(), staging: makeEnv() } };
-}
-
-function makeCtx(overrides: Partial<FlagPatchContext> = {}): FlagPatchContext {
-  let n = 0;
-  return { newId: () => `id${++n}`, environmentKey: 'production', lookupFlag: () => undefined, ...overrides };
-}
-
-function thrown(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
+const twoEnvState = (flag = taggedFlag()) => makeState(flag, { production: existingEnv(), staging: existingEnv() });
 
 describe('applyFlagInstructions: serving', () => {
   it('turns the flag on and off in the context environment only', () => {
-    const result = applyFlagInstructions(makeState(), [{ kind: 'turnFlagOn' }], makeCtx());
+    const result = applyFlagInstructions(twoEnvState(), [{ kind: 'turnFlagOn' }], makeCtx());
     expect(result.environments.production?.on).toBe(true);
     expect(result.environments.staging?.on).toBe(false);
     expect(result.changedEnvironments).toEqual(['production']);
     expect(result.flagChanged).toBe(false);
 
-    const state = makeState();
-    state.environments.production = makeEnv({ on: true });
+    const state = twoEnvState();
+    state.environments.production = existingEnv({ on: true });
     expect(applyFlagInstructions(state, [{ kind: 'turnFlagOff' }], makeCtx()).environments.production?.on).toBe(false);
   });
 
   it('reports no change when an instruction leaves the config as it was', () => {
-    const result = applyFlagInstructions(makeState(), [{ kind: 'turnFlagOff' }], makeCtx());
+    const result = applyFlagInstructions(twoEnvState(), [{ kind: 'turnFlagOff' }], makeCtx());
     expect(result.changedEnvironments).toEqual([]);
     expect(result.flagChanged).toBe(false);
   });
 
   it('updates the fallthrough to a fixed variation and to a rollout over every variation', () => {
-    const fixed = applyFlagInstructions(makeState(), [{ kind: 'updateFallthroughVariationOrRollout', variationId: 'vc' }], makeCtx());
+    const fixed = applyFlagInstructions(twoEnvState(), [{ kind: 'updateFallthroughVariationOrRollout', variationId: 'vc' }], makeCtx());
     expect(fixed.environments.production?.fallthrough).toEqual({ variation: 2 });
 
     const rollout = applyFlagInstructions(
-      makeState(),
+      twoEnvState(),
       [{ kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { vc: 25000, va: 75000 }, rolloutBucketBy: 'orgId', rolloutContextKind: 'org' }],
       makeCtx(),
     );
@@ -83,8 +51,8 @@ describe('applyFlagInstructions: serving', () => {
   });
 
   it('keeps bucketBy, contextKind and seed of an existing rollout when re-weighting it', () => {
-    const state = makeState();
-    state.environments.production = makeEnv({
+    const state = twoEnvState();
+    state.environments.production = existingEnv({
       fallthrough: { rollout: { variations: [{ variation: 0, weight: 100000 }], bucketBy: 'orgId', contextKind: 'org', seed: 42 } },
     });
     const result = applyFlagInstructions(state, [{ kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { va: 50000, vb: 50000 } }], makeCtx());
@@ -99,9 +67,9 @@ describe('applyFlagInstructions: serving', () => {
   });
 
   it('sets and clears the off variation', () => {
-    const set = applyFlagInstructions(makeState(), [{ kind: 'updateOffVariation', variationId: 'vc' }], makeCtx());
+    const set = applyFlagInstructions(twoEnvState(), [{ kind: 'updateOffVariation', variationId: 'vc' }], makeCtx());
     expect(set.environments.production?.offVariation).toBe(2);
-    const cleared = applyFlagInstructions(makeState(), [{ kind: 'updateOffVariation', variationId: null }], makeCtx());
+    const cleared = applyFlagInstructions(twoEnvState(), [{ kind: 'updateOffVariation', variationId: null }], makeCtx());
     expect(cleared.environments.production?.offVariation).toBeNull();
   });
 
@@ -121,7 +89,7 @@ describe('applyFlagInstructions: serving', () => {
     ['variationId', 'is required', { kind: 'updateOffVariation' }],
     ['on', "unknown field 'on'", { kind: 'turnFlagOn', on: true }],
   ])('refuses #%#: %s %s', (field, reason, instruction) => {
-    const error = thrown(() => applyFlagInstructions(makeState(), [instruction], makeCtx()));
+    const error = thrown(() => applyFlagInstructions(twoEnvState(), [instruction], makeCtx()));
     expect(error.code).toBe('patch/invalid_instruction');
     expect(error.status).toBe(400);
     expect(error.errors).toEqual([field === undefined ? { index: 0, reason } : { index: 0, field, reason }]);
@@ -130,25 +98,25 @@ describe('applyFlagInstructions: serving', () => {
 
 describe('applyFlagInstructions: flag-level settings', () => {
   it('adds tags as a sorted set and removes tags', () => {
-    const added = applyFlagInstructions(makeState(), [{ kind: 'addTags', values: ['mobile', 'beta', 'web', 'beta'] }], makeCtx());
+    const added = applyFlagInstructions(twoEnvState(), [{ kind: 'addTags', values: ['mobile', 'beta', 'web', 'beta'] }], makeCtx());
     expect(added.flag.tags).toEqual(['beta', 'mobile', 'web']);
     expect(added.flagChanged).toBe(true);
     expect(added.changedEnvironments).toEqual([]);
-    const removed = applyFlagInstructions(makeState(makeFlag({ tags: ['a', 'b', 'c'] })), [{ kind: 'removeTags', values: ['b', 'zzz'] }], makeCtx());
+    const removed = applyFlagInstructions(twoEnvState(taggedFlag({ tags: ['a', 'b', 'c'] })), [{ kind: 'removeTags', values: ['b', 'zzz'] }], makeCtx());
     expect(removed.flag.tags).toEqual(['a', 'c']);
   });
 
   it('updates name and description, temporary, archived', () => {
     const ctx = makeCtx({ environmentKey: undefined });
     const result = applyFlagInstructions(
-      makeState(),
+      twoEnvState(),
       [{ kind: 'updateName', value: 'New checkout' }, { kind: 'updateDescription', value: 'Why it exists' }, { kind: 'makeFlagPermanent' }],
       ctx,
     );
     expect(result.flag).toMatchObject({ name: 'New checkout', description: 'Why it exists', temporary: false });
-    expect(applyFlagInstructions(makeState(makeFlag({ temporary: false })), [{ kind: 'makeFlagTemporary' }], ctx).flag.temporary).toBe(true);
-    expect(applyFlagInstructions(makeState(), [{ kind: 'archiveFlag' }], ctx).flag.archived).toBe(true);
-    expect(applyFlagInstructions(makeState(makeFlag({ archived: true })), [{ kind: 'restoreFlag' }], ctx).flag.archived).toBe(false);
+    expect(applyFlagInstructions(twoEnvState(taggedFlag({ temporary: false })), [{ kind: 'makeFlagTemporary' }], ctx).flag.temporary).toBe(true);
+    expect(applyFlagInstructions(twoEnvState(), [{ kind: 'archiveFlag' }], ctx).flag.archived).toBe(true);
+    expect(applyFlagInstructions(twoEnvState(taggedFlag({ archived: true })), [{ kind: 'restoreFlag' }], ctx).flag.archived).toBe(false);
   });
 
   it.each([
@@ -161,14 +129,14 @@ describe('applyFlagInstructions: flag-level settings', () => {
     ['value', 'must be at most 8192 characters', { kind: 'updateDescription', value: 'd'.repeat(8193) }],
     ['value', 'must be a string', { kind: 'updateDescription', value: 5 }],
   ])('refuses #%#: %s %s', (field, reason, instruction) => {
-    const error = thrown(() => applyFlagInstructions(makeState(), [instruction], makeCtx()));
+    const error = thrown(() => applyFlagInstructions(twoEnvState(), [instruction], makeCtx()));
     expect(error.errors).toEqual([{ index: 0, field, reason }]);
   });
 });
 
 describe('applyFlagInstructions: contract', () => {
   it('is all or nothing: a failing 3rd instruction throws and leaves the input untouched', () => {
-    const state = makeState();
+    const state = twoEnvState();
     const before = structuredClone(state);
     const error = thrown(() =>
       applyFlagInstructions(
@@ -183,7 +151,7 @@ describe('applyFlagInstructions: contract', () => {
   });
 
   it('never mutates the input, even on success, and leaves version and salt alone', () => {
-    const state = makeState();
+    const state = twoEnvState();
     const before = structuredClone(state);
     const result = applyFlagInstructions(state, [{ kind: 'turnFlagOn' }, { kind: 'addTags', values: ['x'] }], makeCtx());
     expect(state).toEqual(before);
@@ -193,7 +161,7 @@ describe('applyFlagInstructions: contract', () => {
 
   it('later instructions see the effect of earlier ones', () => {
     const result = applyFlagInstructions(
-      makeState(),
+      twoEnvState(),
       [{ kind: 'addVariation', value: 'd' }, { kind: 'updateOffVariation', variationId: 'id1' }],
       makeCtx(),
     );
@@ -204,14 +172,14 @@ describe('applyFlagInstructions: contract', () => {
 
   it('refuses environment instructions without an environment, but allows flag-level ones', () => {
     const noEnv = makeCtx({ environmentKey: undefined });
-    const error = thrown(() => applyFlagInstructions(makeState(), [{ kind: 'addTags', values: ['a'] }, { kind: 'turnFlagOn' }], noEnv));
+    const error = thrown(() => applyFlagInstructions(twoEnvState(), [{ kind: 'addTags', values: ['a'] }, { kind: 'turnFlagOn' }], noEnv));
     expect(error.errors).toEqual([{ index: 1, reason: 'instruction needs environmentKey' }]);
-    const unknownEnv = thrown(() => applyFlagInstructions(makeState(), [{ kind: 'turnFlagOn' }], makeCtx({ environmentKey: 'qa' })));
+    const unknownEnv = thrown(() => applyFlagInstructions(twoEnvState(), [{ kind: 'turnFlagOn' }], makeCtx({ environmentKey: 'qa' })));
     expect(unknownEnv.errors).toEqual([{ index: 0, reason: "instruction needs environmentKey: environment 'qa' does not exist" }]);
   });
 
   it('refuses every instruction on an archived flag except restoreFlag, with flag/archived 409', () => {
-    const archived = makeState(makeFlag({ archived: true }));
+    const archived = twoEnvState(taggedFlag({ archived: true }));
     const error = thrown(() => applyFlagInstructions(archived, [{ kind: 'turnFlagOn' }], makeCtx()));
     expect(error.code).toBe('flag/archived');
     expect(error.status).toBe(409);
@@ -222,7 +190,7 @@ describe('applyFlagInstructions: contract', () => {
     expect(restored.flag.archived).toBe(false);
     expect(restored.environments.production?.on).toBe(true);
 
-    const archivedMidway = thrown(() => applyFlagInstructions(makeState(), [{ kind: 'archiveFlag' }, { kind: 'updateName', value: 'x' }], makeCtx()));
+    const archivedMidway = thrown(() => applyFlagInstructions(twoEnvState(), [{ kind: 'archiveFlag' }, { kind: 'updateName', value: 'x' }], makeCtx()));
     expect(archivedMidway.errors).toEqual([{ index: 1, reason: 'flag is archived' }]);
   });
 });

@@ -1,35 +1,17 @@
-import { DomainError } from '../errors';
 import { SegmentConfig, SegmentRule } from '../model/flag-config';
 import { applySegmentInstructions } from './index';
-
-function makeSegment(overrides: Partial<SegmentConfig> = {}): SegmentConfig {
-  return {
-    key: 'beta-users', name: 'Beta users', description: '', tags: ['b'], included: ['u1'], excluded: [],
-    includedContexts: [], excludedContexts: [], rules: [], salt: 'salt', version: 4, deleted: false, ...overrides,
-  };
-}
+import { makeSegment, makeSegmentCtx, thrown } from './patch-test-fixtures';
 
 function segmentRule(id: string, overrides: Partial<SegmentRule> = {}): SegmentRule {
   return { _id: id, clauses: [{ _id: `${id}-c1`, attribute: 'plan', op: 'in', values: ['pro'], negate: false }], ...overrides };
 }
 
-function makeCtx() {
-  let n = 0;
-  return { newId: () => `id${++n}` };
-}
-
 function after(instructions: unknown[], segment = makeSegment()): SegmentConfig {
-  return applySegmentInstructions(segment, instructions, makeCtx()).segment;
+  return applySegmentInstructions(segment, instructions, makeSegmentCtx()).segment;
 }
 
 function errorsOf(instructions: unknown[], segment = makeSegment()): unknown {
-  try {
-    applySegmentInstructions(segment, instructions, makeCtx());
-  } catch (error) {
-    if (error instanceof DomainError) return error.errors;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
+  return thrown(() => applySegmentInstructions(segment, instructions, makeSegmentCtx())).errors;
 }
 
 describe('applySegmentInstructions: targets', () => {
@@ -59,11 +41,11 @@ describe('applySegmentInstructions: targets', () => {
   it('reports changed, leaves version, salt and the input alone', () => {
     const input = makeSegment();
     const before = structuredClone(input);
-    const result = applySegmentInstructions(input, [{ kind: 'addIncludedTargets', values: ['u2'] }], makeCtx());
+    const result = applySegmentInstructions(input, [{ kind: 'addIncludedTargets', values: ['u2'] }], makeSegmentCtx());
     expect(result.changed).toBe(true);
     expect(result.segment).toMatchObject({ version: 4, salt: 'salt' });
     expect(input).toEqual(before);
-    expect(applySegmentInstructions(input, [{ kind: 'addIncludedTargets', values: ['u1'] }], makeCtx()).changed).toBe(false);
+    expect(applySegmentInstructions(input, [{ kind: 'addIncludedTargets', values: ['u1'] }], makeSegmentCtx()).changed).toBe(false);
   });
 
   it('is all or nothing', () => {

@@ -1,15 +1,6 @@
-import { DomainError } from '../errors';
-import { Clause, FlagDefinition, FlagEnvironmentConfig, Rule } from '../model/flag-config';
-import { FlagPatchContext, FlagPatchState, applyFlagInstructions } from './index';
-
-function makeFlag(): FlagDefinition {
-  return {
-    key: 'checkout', name: 'Checkout', description: '', kind: 'multivariate',
-    variations: [{ _id: 'va', value: 'a' }, { _id: 'vb', value: 'b' }, { _id: 'vc', value: 'c' }],
-    tags: [], temporary: true, archived: false, clientSideAvailability: { usingEnvironmentId: false, usingMobileKey: false },
-    defaults: { onVariation: 0, offVariation: 1 }, maintainerId: null,
-  };
-}
+import { Clause, Rule } from '../model/flag-config';
+import { FlagPatchState, applyFlagInstructions } from './index';
+import { makeCtx, makeEnv, makeFlag, makeState, thrown } from './patch-test-fixtures';
 
 function clause(id: string, overrides: Partial<Clause> = {}): Clause {
   return { _id: id, attribute: 'email', op: 'endsWith', values: ['@acme.com'], negate: false, ...overrides };
@@ -19,31 +10,17 @@ function rule(id: string, overrides: Partial<Rule> = {}): Rule {
   return { _id: id, clauses: [clause(`${id}-c1`)], variation: 0, trackEvents: false, ...overrides };
 }
 
-function makeState(rules: Rule[] = [rule('r1'), rule('r2')]): FlagPatchState {
-  const env: FlagEnvironmentConfig = {
-    on: true, offVariation: 1, fallthrough: { variation: 0 }, targets: [], contextTargets: [], rules,
-    prerequisites: [], salt: 's', trackEvents: false, trackEventsFallthrough: false, version: 1,
-  };
-  return { flag: makeFlag(), environments: { production: env } };
+/** makeFlag() with these rules in 'production'. */
+function stateWithRules(rules: Rule[] = [rule('r1'), rule('r2')]): FlagPatchState {
+  return makeState(makeFlag(), { production: makeEnv({ rules }) });
 }
 
-function makeCtx(): FlagPatchContext {
-  let n = 0;
-  return { newId: () => `id${++n}`, environmentKey: 'production', lookupFlag: () => undefined };
-}
-
-function rulesAfter(instructions: unknown[], state = makeState()): Rule[] {
+function rulesAfter(instructions: unknown[], state = stateWithRules()): Rule[] {
   return applyFlagInstructions(state, instructions, makeCtx()).environments.production?.rules ?? [];
 }
 
-function errorsOf(instructions: unknown[], state = makeState()): unknown {
-  try {
-    applyFlagInstructions(state, instructions, makeCtx());
-  } catch (error) {
-    if (error instanceof DomainError) return error.errors;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
+function errorsOf(instructions: unknown[], state = stateWithRules()): unknown {
+  return thrown(() => applyFlagInstructions(state, instructions, makeCtx())).errors;
 }
 
 describe('flag rule instructions', () => {
@@ -117,7 +94,7 @@ describe('flag rule instructions', () => {
   });
 
   it('refuses segmentMatch values added to a segmentMatch clause unless they are segment keys', () => {
-    const state = makeState([rule('r1', { clauses: [clause('c1', { attribute: 'x', op: 'segmentMatch', values: ['a'] })] })]);
+    const state = stateWithRules([rule('r1', { clauses: [clause('c1', { attribute: 'x', op: 'segmentMatch', values: ['a'] })] })]);
     expect(errorsOf([{ kind: 'addValuesToClause', ruleId: 'r1', clauseId: 'c1', values: [1] }], state)).toEqual([
       { index: 0, field: 'values[0]', reason: 'segmentMatch values must be strings' },
     ]);
@@ -126,10 +103,10 @@ describe('flag rule instructions', () => {
   it('enforces 1000 rules and 100 clauses per rule', () => {
     const many = Array.from({ length: 1000 }, (_, i) => rule(`r${i}`));
     const anyRule = { kind: 'addRule', variationId: 'va', clauses: [{ attribute: 'a', op: 'in', values: [] }] };
-    expect(errorsOf([anyRule], makeState(many))).toEqual([{ index: 0, reason: 'at most 1000 rules are allowed' }]);
+    expect(errorsOf([anyRule], stateWithRules(many))).toEqual([{ index: 0, reason: 'at most 1000 rules are allowed' }]);
     const tooMany = Array.from({ length: 101 }, () => ({ attribute: 'a', op: 'in', values: [] }));
     expect(errorsOf([{ ...anyRule, clauses: tooMany }])).toEqual([{ index: 0, field: 'clauses', reason: 'must have at most 100 items' }]);
-    const full = makeState([rule('r1', { clauses: Array.from({ length: 100 }, (_, i) => clause(`c${i}`)) })]);
+    const full = stateWithRules([rule('r1', { clauses: Array.from({ length: 100 }, (_, i) => clause(`c${i}`)) })]);
     expect(errorsOf([{ kind: 'addClauses', ruleId: 'r1', clauses: [{ attribute: 'a', op: 'in', values: [] }] }], full)).toEqual([
       { index: 0, field: 'clauses', reason: 'a rule has at most 100 clauses' },
     ]);
@@ -137,7 +114,7 @@ describe('flag rule instructions', () => {
 
   it('removeRule and reorderRules', () => {
     expect(rulesAfter([{ kind: 'removeRule', ruleId: 'r1' }]).map((r) => r._id)).toEqual(['r2']);
-    const three = makeState([rule('r1'), rule('r2'), rule('r3')]);
+    const three = stateWithRules([rule('r1'), rule('r2'), rule('r3')]);
     expect(rulesAfter([{ kind: 'reorderRules', ruleIds: ['r3', 'r1', 'r2'] }], three).map((r) => r._id)).toEqual(['r3', 'r1', 'r2']);
   });
 
@@ -147,7 +124,7 @@ describe('flag rule instructions', () => {
       _id: 'r1', clauses: [clause('r1-c1')], trackEvents: false,
       rollout: { variations: [{ variation: 0, weight: 0 }, { variation: 1, weight: 100000 }, { variation: 2, weight: 0 }], contextKind: 'org' },
     });
-    const state = makeState([rule('r1', { variation: undefined, rollout: { variations: [{ variation: 0, weight: 100000 }] } })]);
+    const state = stateWithRules([rule('r1', { variation: undefined, rollout: { variations: [{ variation: 0, weight: 100000 }] } })]);
     expect(rulesAfter([{ kind: 'updateRuleVariationOrRollout', ruleId: 'r1', variationId: 'vc' }], state)[0]).toEqual({
       _id: 'r1', clauses: [clause('r1-c1')], trackEvents: false, variation: 2,
     });
@@ -155,7 +132,7 @@ describe('flag rule instructions', () => {
 
   it('updateRuleDescription sets and clears the description', () => {
     expect(rulesAfter([{ kind: 'updateRuleDescription', ruleId: 'r2', description: 'EU only' }])[1]?.description).toBe('EU only');
-    const described = makeState([rule('r1', { description: 'old' })]);
+    const described = stateWithRules([rule('r1', { description: 'old' })]);
     expect(rulesAfter([{ kind: 'updateRuleDescription', ruleId: 'r1', description: '' }], described)[0]).not.toHaveProperty('description');
   });
 
@@ -163,7 +140,7 @@ describe('flag rule instructions', () => {
     const added = rulesAfter([{ kind: 'addClauses', ruleId: 'r1', clauses: [{ attribute: 'country', op: 'in', values: ['FR'] }] }]);
     expect(added[0]?.clauses).toEqual([clause('r1-c1'), { _id: 'id1', attribute: 'country', op: 'in', values: ['FR'], negate: false }]);
 
-    const twoClauses = makeState([rule('r1', { clauses: [clause('c1'), clause('c2')] })]);
+    const twoClauses = stateWithRules([rule('r1', { clauses: [clause('c1'), clause('c2')] })]);
     expect(rulesAfter([{ kind: 'removeClauses', ruleId: 'r1', clauseIds: ['c1'] }], twoClauses)[0]?.clauses).toEqual([clause('c2')]);
 
     const updated = rulesAfter([{ kind: 'updateClause', ruleId: 'r2', clauseId: 'r2-c1', clause: { attribute: 'age', op: 'greaterThan', values: [18], negate: true } }]);

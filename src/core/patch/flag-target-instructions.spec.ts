@@ -1,39 +1,17 @@
-import { DomainError } from '../errors';
-import { FlagDefinition, FlagEnvironmentConfig } from '../model/flag-config';
-import { FlagPatchContext, FlagPatchState, applyFlagInstructions } from './index';
+import { FlagEnvironmentConfig } from '../model/flag-config';
+import { applyFlagInstructions } from './index';
+import { makeCtx, makeEnv, makeFlag, makeState, thrown } from './patch-test-fixtures';
 
-function makeFlag(): FlagDefinition {
-  return {
-    key: 'checkout', name: 'Checkout', description: '', kind: 'multivariate',
-    variations: [{ _id: 'va', value: 'a' }, { _id: 'vb', value: 'b' }, { _id: 'vc', value: 'c' }],
-    tags: [], temporary: true, archived: false, clientSideAvailability: { usingEnvironmentId: false, usingMobileKey: false },
-    defaults: { onVariation: 0, offVariation: 1 }, maintainerId: null,
-  };
-}
-
-function makeEnv(overrides: Partial<FlagEnvironmentConfig> = {}): FlagEnvironmentConfig {
-  return {
-    on: true, offVariation: 1, fallthrough: { variation: 0 }, targets: [], contextTargets: [], rules: [],
-    prerequisites: [], salt: 's', trackEvents: false, trackEventsFallthrough: false, version: 1, ...overrides,
-  };
-}
-
-const ctx: FlagPatchContext = { newId: () => 'unused', environmentKey: 'production', lookupFlag: () => undefined };
+const ctx = makeCtx({ newId: () => 'unused' });
 
 function targetsAfter(instructions: unknown[], env = makeEnv()): Pick<FlagEnvironmentConfig, 'targets' | 'contextTargets'> {
-  const state: FlagPatchState = { flag: makeFlag(), environments: { production: env } };
+  const state = makeState(makeFlag(), { production: env });
   const result = applyFlagInstructions(state, instructions, ctx).environments.production as FlagEnvironmentConfig;
   return { targets: result.targets, contextTargets: result.contextTargets };
 }
 
 function errorsOf(instructions: unknown[], env = makeEnv()): unknown {
-  try {
-    applyFlagInstructions({ flag: makeFlag(), environments: { production: env } }, instructions, ctx);
-  } catch (error) {
-    if (error instanceof DomainError) return error.errors;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
+  return thrown(() => applyFlagInstructions(makeState(makeFlag(), { production: env }), instructions, ctx)).errors;
 }
 
 describe('flag target instructions', () => {
@@ -89,7 +67,7 @@ describe('flag target instructions', () => {
 
   it('adding a key already targeted by the same variation is a no-op', () => {
     const env = makeEnv({ targets: [{ variation: 0, values: ['u1'] }], contextTargets: [{ contextKind: 'user', variation: 0, values: [] }] });
-    const state: FlagPatchState = { flag: makeFlag(), environments: { production: env } };
+    const state = makeState(makeFlag(), { production: env });
     const result = applyFlagInstructions(state, [{ kind: 'addTargets', variationId: 'va', values: ['u1'] }], ctx);
     expect(result.changedEnvironments).toEqual([]);
   });

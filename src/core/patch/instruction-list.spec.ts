@@ -1,32 +1,16 @@
-import { DomainError } from '../errors';
-import { FlagDefinition, FlagEnvironmentConfig } from '../model/flag-config';
 import {
-  FLAG_INSTRUCTION_ACTIONS, PatchError, SEGMENT_INSTRUCTION_ACTIONS, applyFlagInstructions, flagInstructionActions,
-  segmentInstructionActions,
+  FLAG_INSTRUCTION_ACTIONS, FlagPatchState, PatchError, SEGMENT_INSTRUCTION_ACTIONS, applyFlagInstructions,
+  flagInstructionActions, segmentInstructionActions,
 } from './index';
+import { booleanFlag, makeState, thrown } from './patch-test-fixtures';
 
-function makeState(): { flag: FlagDefinition; environments: Record<string, FlagEnvironmentConfig> } {
-  return {
-    flag: {
-      key: 'f', name: 'F', description: '', kind: 'boolean', variations: [{ _id: 't', value: true }, { _id: 'f', value: false }],
-      tags: [], temporary: true, archived: false, clientSideAvailability: { usingEnvironmentId: false, usingMobileKey: false },
-      defaults: { onVariation: 0, offVariation: 1 },
-    },
-    environments: {},
-  };
+/** The boolean flag 'f', without a maintainerId field, and no environments. */
+function booleanState(): FlagPatchState {
+  const { maintainerId: _none, ...flag } = booleanFlag({ key: 'f', name: 'F' });
+  return makeState(flag, {});
 }
 
 const ctx = { newId: () => 'id', lookupFlag: () => undefined };
-
-function thrown(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('instruction list validation', () => {
   it.each([
@@ -39,7 +23,7 @@ describe('instruction list validation', () => {
     [{ index: 0, field: 'kind', reason: 'is required' }, [{}]],
     [{ index: 0, field: 'kind', reason: 'must be a string' }, [{ kind: 7 }]],
   ])('refuses #%#: %j', (error, instructions) => {
-    const patchError = thrown(() => applyFlagInstructions(makeState(), instructions, ctx));
+    const patchError = thrown(() => applyFlagInstructions(booleanState(), instructions, ctx));
     expect(patchError).toBeInstanceOf(PatchError);
     expect(patchError.code).toBe('patch/invalid_instruction');
     expect(patchError.errors).toEqual([error]);
@@ -47,7 +31,7 @@ describe('instruction list validation', () => {
 
   it('refuses an unknown kind with patch/unknown_instruction, before applying anything', () => {
     for (const kind of ['deleteEverything', 'constructor', '__proto__', 'toString']) {
-      const error = thrown(() => applyFlagInstructions(makeState(), [{ kind: 'updateName', value: 'x' }, { kind }], ctx));
+      const error = thrown(() => applyFlagInstructions(booleanState(), [{ kind: 'updateName', value: 'x' }, { kind }], ctx));
       expect(error.code).toBe('patch/unknown_instruction');
       expect(error.status).toBe(400);
       expect(error.errors).toEqual([{ index: 1, field: 'kind', reason: `unknown instruction kind '${kind}'` }]);
@@ -55,7 +39,7 @@ describe('instruction list validation', () => {
   });
 
   it('gives a readable message', () => {
-    const error = thrown(() => applyFlagInstructions(makeState(), [{ kind: 'updateName', value: '' }], ctx));
+    const error = thrown(() => applyFlagInstructions(booleanState(), [{ kind: 'updateName', value: '' }], ctx));
     expect(error.message).toBe('instruction 0: value: must not be empty');
   });
 });
