@@ -7,7 +7,8 @@ module.exports = {
   // Global only (jest ignores it per project); integration files boot a Gantry process.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // Unit: pure logic, no services; the LaunchDarkly conformance data runs here against core/evaluation.
+    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/conformance/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
