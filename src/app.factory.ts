@@ -48,8 +48,16 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
     done();
   });
   // Errors raised by Fastify before Nest sees the request (body too large, malformed JSON).
-  fastify.setErrorHandler((err, _req, reply) => {
+  fastify.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);
+    // OFREP clients understand only OFREP error bodies (`key` + `errorCode`), not problem+json.
+    const ofrep = /^\/ofrep\/v1\/evaluate\/flags(?:\/([^/?]+))?/.exec(req.url);
+    if (ofrep && p.status < 500) {
+      const errorCode = p.code === 'request/malformed_json' || p.code === 'request/too_deep' ? 'PARSE_ERROR' : 'GENERAL';
+      void reply.status(p.status === 413 ? 413 : 400).header('content-type', 'application/json')
+        .send({ ...(ofrep[1] ? { key: safeDecode(ofrep[1]) } : {}), errorCode, errorDetails: p.detail });
+      return;
+    }
     void reply.status(p.status).header('content-type', 'application/problem+json').send(p);
   });
 
@@ -71,3 +79,11 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
 }
 
 export type GantryApp = INestApplication;
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -4,6 +4,7 @@ import type { GantryConfig } from './infra/config/config';
 import { InfraModule } from './infra/infra.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { FlagsModule } from './modules/flags/flags.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
@@ -29,7 +30,7 @@ export class AppModule {
         FlagsModule,
         SegmentsModule,
         HealthModule,
-        ...(api ? [GraphqlModule] : []),
+        ...(api ? [GraphqlModule, SdkDeliveryModule] : []),
         ...(workers ? [WorkersModule] : []),
       ],
     };

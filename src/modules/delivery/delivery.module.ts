@@ -1,6 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ContextSampleService } from './context-sample.service';
+import { DeliveryMetrics } from './delivery.metrics';
+import { DeliveryRepository } from './delivery.repository';
+import { OutboxRelayService } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
+import { SdkKeysNotifier } from './sdk-keys-notifier';
 
-/** Delivery to SDKs. For now it owns the outbox that the write paths fill; the relay and streams come next. */
-@Module({ providers: [OutboxRepository], exports: [OutboxRepository] })
+/**
+ * The write side of delivery, in every role: the outbox the write paths fill, the relay that
+ * publishes it to Redis, the SDK-key change notice, and the shared context sample.
+ */
+@Module({
+  providers: [OutboxRepository, DeliveryRepository, DeliveryMetrics, OutboxRelayService, SdkKeysNotifier, ContextSampleService],
+  exports: [OutboxRepository, DeliveryRepository, DeliveryMetrics, SdkKeysNotifier, ContextSampleService],
+})
 export class DeliveryModule {}

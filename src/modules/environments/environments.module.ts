@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { EnvironmentsController } from './environments.controller';
 import { EnvironmentsService } from './environments.service';
 import { EnvironmentsResolver } from './environments.resolver';
 
-@Module({ imports: [ProjectsModule, FlagsModule], controllers: [EnvironmentsController], providers: [EnvironmentsService, EnvironmentsResolver] })
+@Module({ imports: [ProjectsModule, FlagsModule, DeliveryModule], controllers: [EnvironmentsController], providers: [EnvironmentsService, EnvironmentsResolver] })
 export class EnvironmentsModule {}

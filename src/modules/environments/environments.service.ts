@@ -5,6 +5,7 @@ import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
+import { SdkKeysNotifier } from '../delivery/sdk-keys-notifier';
 import { FlagWriteService } from '../flags/flag-write.service';
 import type { CreateEnvironmentDto, RotateKeyDto, UpdateEnvironmentDto } from '../projects/dto/projects.dto';
 import { newEnvironmentKeys, newMobileKey, newSdkKey } from '../projects/environment-keys';
@@ -20,6 +21,7 @@ export class EnvironmentsService {
     private readonly flags: FlagWriteService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
+    private readonly sdkKeys: SdkKeysNotifier,
   ) {}
 
   async list(actor: Actor, projectKey: string) {
@@ -65,11 +67,14 @@ export class EnvironmentsService {
     const e = this.projects.requireEnvironment(p, envKey);
     this.authz.assert(actor, 'rotateSdkKey', environmentResource(p, e));
     this.authz.assert(actor, 'viewSdkKey', environmentResource(p, e));
-    return this.repo.transaction(async (tx) => {
+    const view = await this.repo.transaction(async (tx) => {
       const after = await this.repo.updateEnvironment(tx, e.id, dto.key === 'sdkKey' ? { sdkKey: newSdkKey() } : { mobileKey: newMobileKey() });
       await this.audit.record(tx, actor, { action: 'rotateSdkKey', resource: formatResource(environmentResource(p, e)), comment: `rotated ${dto.key}` });
       return environmentView(after, true);
     });
+    // The old key stops working on every node once they reload.
+    await this.sdkKeys.changed();
+    return view;
   }
 
   async remove(actor: Actor, projectKey: string, envKey: string) {
@@ -81,5 +86,6 @@ export class EnvironmentsService {
       await this.repo.deleteEnvironment(tx, e.id);
       await this.audit.record(tx, actor, { action: 'deleteEnvironment', resource: formatResource(environmentResource(p, e)), before: environmentAuditView(e) });
     });
+    await this.sdkKeys.changed();
   }
 }

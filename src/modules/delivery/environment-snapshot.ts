@@ -1,0 +1,104 @@
+import { FlagStore, type SdkFlag, type SdkSegment } from '../../core/evaluation';
+import { toSdkFlag, toSdkSegment } from '../../core/model/sdk-shape';
+import type { EnvironmentData } from './delivery.repository';
+
+/** One committed change as it travels from the outbox through Redis to every node. */
+export interface ChangeMessage {
+  environmentId: string;
+  revision: string;
+  kind: 'flag' | 'segment';
+  key: string;
+  version: number;
+  payload: SdkFlag | SdkSegment;
+  /** Commit time (outbox row creation), ms since epoch: for the propagation-lag metric. */
+  committedAt: number;
+}
+
+/** How many recent events a snapshot keeps for `Last-Event-ID` resumption. */
+const RECENT_EVENTS = 1000;
+
+const sseEvent = (name: string, id: bigint, data: unknown) => `event: ${name}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * What one node serves for one environment: the compiled store for evaluation, the SDK JSON for
+ * `put`/polling (serialised once per revision), and the recent SSE events for resumption. Applying
+ * a change produces its SSE event text once; every stream writes those same bytes.
+ */
+export class EnvironmentSnapshot {
+  readonly store: FlagStore;
+  private readonly flags = new Map<string, SdkFlag>();
+  private readonly segments = new Map<string, SdkSegment>();
+  private readonly recent: { revision: bigint; text: string }[] = [];
+  private allCache?: { revision: bigint; json: string };
+
+  private constructor(readonly environmentId: string, public revision: bigint, flags: SdkFlag[], segments: SdkSegment[]) {
+    for (const f of flags) if (!f.deleted) this.flags.set(f.key, f);
+    for (const s of segments) if (!s.deleted) this.segments.set(s.key, s);
+    this.store = FlagStore.from({ flags: Object.fromEntries(this.flags), segments: Object.fromEntries(this.segments) });
+  }
+
+  static fromData(data: EnvironmentData): EnvironmentSnapshot {
+    return new EnvironmentSnapshot(
+      data.environmentId,
+      data.revision,
+      data.flags.map((f) => toSdkFlag(f.definition, f.config) as SdkFlag),
+      data.segments.map((s) => toSdkSegment(s) as SdkSegment),
+    );
+  }
+
+  /**
+   * Applies the change with the next revision. Returns the SSE event to broadcast, or null when
+   * the message is not the next one (already applied, or a gap the caller must fill first).
+   */
+  apply(msg: { revision: bigint; kind: string; key: string; version: number; payload: unknown }): string | null {
+    if (msg.revision !== this.revision + 1n) return null;
+    this.revision = msg.revision;
+    const item = msg.payload as (SdkFlag | SdkSegment) & { deleted?: boolean };
+    const plural = msg.kind === 'flag' ? 'flags' : 'segments';
+    const path = `/${plural}/${msg.key}`;
+    let text: string;
+    if (item.deleted) {
+      if (msg.kind === 'flag') {
+        this.flags.delete(msg.key);
+        this.store.deleteFlag(msg.key, msg.version);
+      } else {
+        this.segments.delete(msg.key);
+        this.store.deleteSegment(msg.key, msg.version);
+      }
+      text = sseEvent('delete', msg.revision, { path, version: msg.version });
+    } else {
+      if (msg.kind === 'flag') {
+        this.flags.set(msg.key, item as SdkFlag);
+        this.store.upsertFlag(item as SdkFlag);
+      } else {
+        this.segments.set(msg.key, item as SdkSegment);
+        this.store.upsertSegment(item as SdkSegment);
+      }
+      text = sseEvent('patch', msg.revision, { path, data: item });
+    }
+    this.recent.push({ revision: msg.revision, text });
+    if (this.recent.length > RECENT_EVENTS) this.recent.shift();
+    return text;
+  }
+
+  /** `{flags, segments}` as polling returns it, serialised once per revision. */
+  allDataJson(): string {
+    if (this.allCache?.revision !== this.revision) {
+      this.allCache = { revision: this.revision, json: JSON.stringify({ flags: Object.fromEntries(this.flags), segments: Object.fromEntries(this.segments) }) };
+    }
+    return this.allCache.json;
+  }
+
+  putEvent(): string {
+    return `event: put\nid: ${this.revision}\ndata: {"path":"/","data":${this.allDataJson()}}\n\n`;
+  }
+
+  /** Events after `revision`, or null when they are no longer all kept (the client needs a put). */
+  eventsSince(revision: bigint): string[] | null {
+    if (revision === this.revision) return [];
+    if (revision > this.revision) return null;
+    const first = this.recent[0];
+    if (!first || first.revision > revision + 1n) return null;
+    return this.recent.filter((e) => e.revision > revision).map((e) => e.text);
+  }
+}

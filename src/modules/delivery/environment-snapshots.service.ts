@@ -1,0 +1,147 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { MetricsService } from '../../infra/metrics/metrics.service';
+import { RedisService } from '../../infra/redis/redis.service';
+import { changePattern } from './delivery-channels';
+import { DeliveryRepository } from './delivery.repository';
+import { EnvironmentSnapshot, type ChangeMessage } from './environment-snapshot';
+import { DeliveryMetrics } from './delivery.metrics';
+import { StreamHub } from './stream-hub';
+
+/** How often a node compares its revisions with PostgreSQL, to catch up on anything Redis lost. */
+const RESYNC_MS = 5_000;
+const CATCH_UP_BATCH = 500;
+
+/**
+ * Every node's in-memory view of the environments it serves. Loaded from PostgreSQL on first use,
+ * kept current from Redis, and caught up by revision from the outbox when a message was missed
+ * (or Redis was away). Evaluation reads only these snapshots, never PostgreSQL.
+ */
+@Injectable()
+export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('snapshots');
+  private readonly snapshots = new Map<string, EnvironmentSnapshot>();
+  private readonly loading = new Map<string, Promise<EnvironmentSnapshot | null>>();
+  /** Per-environment queue, so changes apply strictly in order even while a catch-up is running. */
+  private readonly queues = new Map<string, Promise<void>>();
+  readonly hub: StreamHub;
+  private subscriber?: Redis;
+  private resyncTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly repo: DeliveryRepository,
+    private readonly redis: RedisService,
+    private readonly metrics: DeliveryMetrics,
+    metricsService: MetricsService,
+  ) {
+    this.hub = new StreamHub(() => metrics.slowClients.inc());
+    metricsService.gauge('gantry_snapshot_revision', 'Revision of each environment snapshot held by this node', ['environment'], (g) => {
+      g.reset();
+      for (const [id, s] of this.snapshots) g.set({ environment: id }, Number(s.revision));
+    });
+    metricsService.gauge('gantry_sdk_streams', 'Connected SDK streams on this node', [], (g) => g.set(this.hub.size));
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber = this.redis.client.duplicate();
+    this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
+    this.subscriber.on('pmessage', (_p, _channel, text) => this.onMessage(text));
+    // Redis may be down at start: delivery still serves from PostgreSQL and the resync loop.
+    this.subscriber.psubscribe(changePattern(this.redis.prefix)).catch((e: Error) => this.logger.warn(`psubscribe: ${e.message}`));
+    // After a Redis reconnect, messages sent meanwhile are lost; resync at once.
+    this.subscriber.on('ready', () => void this.resync());
+    this.resyncTimer = setInterval(() => void this.resync(), RESYNC_MS).unref();
+  }
+
+  /** Streams never end by themselves: close them before the HTTP server waits for its connections. */
+  beforeApplicationShutdown(): void {
+    this.hub.closeAll();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+
+  /** The snapshot of an environment, loading it on first use; null if the environment does not exist. */
+  async get(environmentId: string): Promise<EnvironmentSnapshot | null> {
+    const s = this.snapshots.get(environmentId);
+    if (s) return s;
+    let pending = this.loading.get(environmentId);
+    if (!pending) {
+      pending = this.load(environmentId).finally(() => this.loading.delete(environmentId));
+      this.loading.set(environmentId, pending);
+    }
+    return pending;
+  }
+
+  /** Drops an environment (deleted): its streams are closed. */
+  forget(environmentId: string): void {
+    this.snapshots.delete(environmentId);
+  }
+
+  private async load(environmentId: string): Promise<EnvironmentSnapshot | null> {
+    const data = await this.repo.loadEnvironment(environmentId);
+    if (!data) return null;
+    const snapshot = EnvironmentSnapshot.fromData(data);
+    this.snapshots.set(environmentId, snapshot);
+    // Messages that arrived while loading were not applied; pick them up from the outbox.
+    this.enqueue(environmentId, () => this.catchUp(snapshot));
+    return snapshot;
+  }
+
+  private onMessage(text: string): void {
+    let msg: ChangeMessage;
+    try {
+      msg = JSON.parse(text) as ChangeMessage;
+    } catch {
+      return;
+    }
+    if (!this.snapshots.has(msg.environmentId)) return; // not served here (yet): loaded fresh on first use
+    this.enqueue(msg.environmentId, async () => {
+      const s = this.snapshots.get(msg.environmentId);
+      if (!s) return;
+      const revision = BigInt(msg.revision);
+      if (revision > s.revision + 1n) await this.catchUp(s);
+      this.applyAndBroadcast(s, { ...msg, revision }, msg.committedAt);
+    });
+  }
+
+  private applyAndBroadcast(s: EnvironmentSnapshot, item: { revision: bigint; kind: string; key: string; version: number; payload: unknown }, committedAt?: number) {
+    const text = s.apply(item);
+    if (text === null) return;
+    const sent = this.hub.broadcast(s.environmentId, text);
+    this.metrics.eventsSent.inc(sent);
+    if (committedAt) this.metrics.propagationLag.observe((Date.now() - committedAt) / 1000);
+  }
+
+  /** Applies the outbox rows this node missed, in revision order. */
+  private async catchUp(s: EnvironmentSnapshot): Promise<void> {
+    for (;;) {
+      const rows = await this.repo.outboxSince(s.environmentId, s.revision, CATCH_UP_BATCH);
+      for (const r of rows) this.applyAndBroadcast(s, r);
+      if (rows.length < CATCH_UP_BATCH) return;
+    }
+  }
+
+  private async resync(): Promise<void> {
+    if (!this.snapshots.size) return;
+    try {
+      for (const { id, revision } of await this.repo.revisions()) {
+        const s = this.snapshots.get(id);
+        if (s && s.revision < revision) this.enqueue(id, () => this.catchUp(s));
+      }
+    } catch (e) {
+      this.logger.warn(`resync failed: ${(e as Error).message}`);
+    }
+  }
+
+  private enqueue(environmentId: string, task: () => Promise<void>): void {
+    const prev = this.queues.get(environmentId) ?? Promise.resolve();
+    const next = prev.then(task).catch((e: Error) => this.logger.warn(`apply for ${environmentId} failed: ${e.message}`));
+    this.queues.set(environmentId, next);
+    void next.finally(() => {
+      if (this.queues.get(environmentId) === next) this.queues.delete(environmentId);
+    });
+  }
+}

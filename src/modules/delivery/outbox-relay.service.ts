@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Client } from 'pg';
+import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
+import { RedisService } from '../../infra/redis/redis.service';
+import { OUTBOX_CHANNEL } from './outbox.repository';
+import { changeChannel } from './delivery-channels';
+import { DeliveryMetrics } from './delivery.metrics';
+import { DeliveryRepository, type OutboxItem } from './delivery.repository';
+
+/** The relay also polls, so a lost NOTIFY (or a relay that was down) delays delivery by at most this. */
+const POLL_MS = 1_000;
+const BATCH = 500;
+
+/**
+ * Publishes committed outbox rows to Redis, one channel per environment. Woken by PostgreSQL
+ * NOTIFY from the write transaction; any number of relays can run (rows are claimed with SKIP
+ * LOCKED), and subscribers order by revision, so relays never need to coordinate.
+ */
+@Injectable()
+export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('outbox-relay');
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly repo: DeliveryRepository,
+    private readonly redis: RedisService,
+    private readonly metrics: DeliveryMetrics,
+    @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.timer = setInterval(() => this.wake(), POLL_MS).unref();
+    await this.listen().catch((e: Error) => this.logger.warn(`LISTEN failed, relying on polling: ${e.message}`));
+    this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Runs a relay pass now, or right after the current one (never two at once in this process). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain()
+      .catch((e: Error) => this.logger.warn(`relay pass failed: ${e.message}`))
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped && (await this.repo.relayBatch(BATCH, (items) => this.publish(items))) === BATCH) {
+      // a full batch: there may be more
+    }
+  }
+
+  private async publish(items: OutboxItem[]): Promise<void> {
+    const pipeline = this.redis.client.pipeline();
+    for (const i of items) {
+      pipeline.publish(
+        changeChannel(this.redis.prefix, i.environmentId),
+        JSON.stringify({
+          environmentId: i.environmentId,
+          revision: String(i.revision),
+          kind: i.kind,
+          key: i.key,
+          version: i.version,
+          payload: i.payload,
+          committedAt: new Date(i.createdAt).getTime(),
+        }),
+      );
+    }
+    const results = await pipeline.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed) throw failed[0];
+    this.metrics.published.inc(items.length);
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    client.on('notification', () => this.wake());
+    client.on('error', (e) => {
+      this.logger.warn(`LISTEN connection lost (${e.message}); reconnecting`);
+      this.listener = undefined;
+      setTimeout(() => void this.listen().catch(() => undefined), POLL_MS).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listener = client;
+  }
+}

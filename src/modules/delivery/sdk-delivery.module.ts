@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module';
+import { DeliveryModule } from './delivery.module';
+import { EnvironmentSnapshotsService } from './environment-snapshots.service';
+import { EvaluationExplainService } from './evaluation-explain.service';
+import { EvaluationController } from './evaluation.controller';
+import { OfrepController } from './ofrep.controller';
+import { OfrepService } from './ofrep.service';
+import { SdkController } from './sdk.controller';
+import { SdkDeliveryService } from './sdk-delivery.service';
+import { SdkEventsService } from './sdk-events.service';
+import { SdkKeysService } from './sdk-keys.service';
+
+/**
+ * The read side of delivery, on API nodes: in-memory snapshots kept current from Redis, the
+ * LaunchDarkly stream and polling endpoints, SDK events, OFREP, and the evaluation explainer.
+ */
+@Module({
+  imports: [DeliveryModule, ProjectsModule],
+  controllers: [SdkController, OfrepController, EvaluationController],
+  providers: [SdkKeysService, EnvironmentSnapshotsService, SdkDeliveryService, SdkEventsService, OfrepService, EvaluationExplainService],
+  exports: [EnvironmentSnapshotsService],
+})
+export class SdkDeliveryModule {}

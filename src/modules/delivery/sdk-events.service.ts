@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../core/errors';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { ContextSampleService } from './context-sample.service';
+import { DeliveryMetrics } from './delivery.metrics';
+import { DeliveryRepository } from './delivery.repository';
+
+/** Kinds kept for release automation (the rest — index, identify, debug — only feed the context sample). */
+const KEPT = new Set(['feature', 'custom', 'summary']);
+const MAX_EVENTS = 10_000;
+
+type LdEvent = Record<string, unknown> & { kind?: unknown };
+
+/**
+ * POST /bulk: LaunchDarkly analytics events. Feature, custom and summary events are stored for the
+ * guard monitor to aggregate per release and variation; contexts feed the context sample.
+ */
+@Injectable()
+export class SdkEventsService {
+  constructor(
+    private readonly repo: DeliveryRepository,
+    private readonly samples: ContextSampleService,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
+
+  async ingest(environmentId: string, body: unknown): Promise<number> {
+    if (!Array.isArray(body)) throw new DomainError('sdk/invalid_events', 400, 'the body must be a JSON array of events');
+    if (body.length > MAX_EVENTS) throw new DomainError('sdk/too_many_events', 413, `at most ${MAX_EVENTS} events per request`);
+    const rows: Prisma.SdkEventCreateManyInput[] = [];
+    for (const raw of body) {
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
+      const e = raw as LdEvent;
+      const kind = typeof e.kind === 'string' ? e.kind.slice(0, 32) : 'unknown';
+      this.metrics.sdkEvents.inc({ kind: KEPT.has(kind) || kind === 'index' || kind === 'identify' ? kind : 'other' });
+      if (e.context && typeof e.context === 'object') this.samples.offer(environmentId, e.context);
+      if (!KEPT.has(kind)) continue;
+      rows.push({
+        environmentId,
+        kind,
+        key: typeof e.key === 'string' ? e.key.slice(0, 256) : null,
+        contextKeys: contextKeysOf(e) ?? undefined,
+        variation: Number.isInteger(e.variation) ? (e.variation as number) : null,
+        metricValue: typeof e.metricValue === 'number' && Number.isFinite(e.metricValue) ? e.metricValue : null,
+        createdAt: new Date(typeof e.creationDate === 'number' ? e.creationDate : typeof e.endDate === 'number' ? e.endDate : Date.now()),
+        payload: e as Prisma.InputJsonValue,
+      });
+    }
+    await this.repo.insertEvents(rows);
+    return rows.length;
+  }
+}
+
+/** `{kind: key}` from an event's `contextKeys`, or from its full `context` (single or multi-kind). */
+function contextKeysOf(e: LdEvent): Record<string, string> | null {
+  if (e.contextKeys && typeof e.contextKeys === 'object') return e.contextKeys as Record<string, string>;
+  const c = e.context as Record<string, unknown> | undefined;
+  if (!c || typeof c !== 'object') return null;
+  if (c.kind === 'multi') {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(c)) if (k !== 'kind' && v && typeof v === 'object' && typeof (v as { key?: unknown }).key === 'string') out[k] = (v as { key: string }).key;
+    return out;
+  }
+  return typeof c.key === 'string' ? { [typeof c.kind === 'string' ? c.kind : 'user']: c.key } : null;
+}

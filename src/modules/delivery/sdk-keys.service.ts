@@ -1,0 +1,58 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { RedisService } from '../../infra/redis/redis.service';
+import { keysChannel } from './delivery-channels';
+import { DeliveryRepository } from './delivery.repository';
+
+/** A key that is not an environment's is remembered as unknown for a while, so guessing costs no queries. */
+const NEGATIVE_TTL_MS = 10_000;
+const NEGATIVE_MAX = 10_000;
+
+/**
+ * SDK key -> environment id, held in memory so authenticating an SDK request reads no database.
+ * Rotation and deletion publish on Redis and every node reloads; a key unknown here is looked up
+ * once in PostgreSQL (a new environment) and then cached either way.
+ */
+@Injectable()
+export class SdkKeysService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('sdk-keys');
+  private keys = new Map<string, string>();
+  private readonly unknown = new Map<string, number>();
+  private subscriber?: Redis;
+
+  constructor(private readonly repo: DeliveryRepository, private readonly redis: RedisService) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.reload().catch((e: Error) => this.logger.warn(`loading SDK keys failed: ${e.message}`));
+    this.subscriber = this.redis.client.duplicate();
+    this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
+    this.subscriber.on('message', () => void this.reload().catch(() => undefined));
+    this.subscriber.subscribe(keysChannel(this.redis.prefix)).catch((e: Error) => this.logger.warn(`subscribe: ${e.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+
+  /** The environment an SDK key belongs to, or null. */
+  async environmentFor(sdkKey: string): Promise<string | null> {
+    const id = this.keys.get(sdkKey);
+    if (id) return id;
+    const seen = this.unknown.get(sdkKey);
+    if (seen !== undefined && Date.now() - seen < NEGATIVE_TTL_MS) return null;
+    const env = await this.repo.environmentBySdkKey(sdkKey);
+    if (env) {
+      this.keys.set(sdkKey, env.id);
+      return env.id;
+    }
+    if (this.unknown.size >= NEGATIVE_MAX) this.unknown.clear();
+    this.unknown.set(sdkKey, Date.now());
+    return null;
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await this.repo.sdkKeys();
+    this.keys = new Map(rows.map((r) => [r.sdkKey, r.id]));
+    this.unknown.clear();
+  }
+}

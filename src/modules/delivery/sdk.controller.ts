@@ -1,0 +1,24 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../accounts/auth.guard';
+import { SdkDeliveryService } from './sdk-delivery.service';
+import { SdkEventsService } from './sdk-events.service';
+
+/** The LaunchDarkly server-side SDK protocol (FDv1), authenticated by SDK key. See protocols.md §3. */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class SdkController {
+  constructor(private readonly delivery: SdkDeliveryService, private readonly events: SdkEventsService) {}
+
+  @Get('all') stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply) { return this.delivery.stream(req, reply); }
+  @Get('sdk/latest-all') poll(@Req() req: FastifyRequest, @Res() reply: FastifyReply) { return this.delivery.poll(req, reply); }
+
+  @Post('bulk') @HttpCode(202)
+  async bulk(@Req() req: FastifyRequest, @Body() body: unknown) { await this.events.ingest((await this.delivery.authenticate(req.headers)).environmentId, body); }
+
+  /** Diagnostics are accepted and dropped: nothing in Gantry uses them. */
+  @Post('diagnostic') @HttpCode(202)
+  async diagnostic(@Req() req: FastifyRequest) { await this.delivery.authenticate(req.headers); }
+}

@@ -1,0 +1,51 @@
+import { PassThrough } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+import { MAX_QUEUED_BYTES, StreamHub, type Stream } from './stream-hub';
+
+/** A stand-in for an HTTP response whose socket buffer we can fill (nobody reads it). */
+function fakeResponse(): ServerResponse & { written: string[] } {
+  const written: string[] = [];
+  const out = new PassThrough({ highWaterMark: 16 });
+  const res = out as unknown as ServerResponse & { written: string[] };
+  const write = out.write.bind(out);
+  res.written = written;
+  (res as unknown as { write: (t: string) => boolean }).write = (t: string) => {
+    written.push(t);
+    return write(t);
+  };
+  return res;
+}
+
+describe('StreamHub', () => {
+  it('writes an event to the streams of its environment only', () => {
+    const hub = new StreamHub();
+    const a: Stream = { environmentId: 'e1', res: fakeResponse() };
+    const b: Stream = { environmentId: 'e2', res: fakeResponse() };
+    hub.add(a);
+    hub.add(b);
+    expect(hub.broadcast('e1', 'event: patch\n\n')).toBe(1);
+    expect((a.res as unknown as { written: string[] }).written).toEqual(['event: patch\n\n']);
+    expect((b.res as unknown as { written: string[] }).written).toEqual([]);
+    hub.remove(a);
+    expect(hub.size).toBe(1);
+    expect(hub.broadcast('e1', 'x')).toBe(0);
+  });
+
+  it('disconnects a client that does not read once its queue passes the limit', () => {
+    let slow = 0;
+    const hub = new StreamHub(() => (slow += 1));
+    const res = fakeResponse();
+    const s: Stream = { environmentId: 'e1', res };
+    hub.add(s);
+    const chunk = 'x'.repeat(64 * 1024);
+    let writes = 0;
+    while (!res.destroyed && writes < 100) {
+      hub.broadcast('e1', chunk);
+      writes += 1;
+    }
+    expect(res.destroyed).toBe(true);
+    expect(slow).toBe(1);
+    // Bounded: it stopped accepting within the limit plus one event.
+    expect(writes * chunk.length).toBeLessThanOrEqual(MAX_QUEUED_BYTES + 2 * chunk.length);
+  });
+});
