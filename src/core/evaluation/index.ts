@@ -1,0 +1,124 @@
+/**
+ * Gantry's flag evaluation core: LaunchDarkly server-side evaluation semantics, exactly as the
+ * Node SDK (js-server-sdk-common) implements them (protocols.md §2), over flags and segments
+ * compiled once per version. Pure and synchronous; the only platform import is node:crypto (sha1).
+ *
+ * Results are fresh objects, but their `reason` objects are shared and frozen: do not mutate them.
+ */
+import type { JsonValue } from '../model/flag-config';
+import { KEY_REF, parseAttrRef } from './attribute-reference';
+import { bucketContext, hashPrefix, NOT_BUCKETABLE } from './bucketing';
+import type { CompiledFlag } from './compile';
+import type { Context, EvalContext } from './context';
+import { evalFlag, resetState, state, valueFor } from './evaluator';
+import type { FlagStore } from './flag-store';
+import { FLAG_NOT_FOUND, withBigSegmentsStatus, WRONG_TYPE } from './reasons';
+import { Tracer } from './trace';
+import type { EvalDetail, EvalOptions, EvalResult, ValueType } from './types';
+
+export { parseContext } from './context';
+export type { Context, ParseContextResult } from './context';
+export { FlagStore } from './flag-store';
+export type {
+  EvalDetail,
+  EvalErrorKind,
+  EvalOptions,
+  EvalReason,
+  EvalResult,
+  SdkClause,
+  SdkFlag,
+  SdkPrerequisite,
+  SdkRollout,
+  SdkRule,
+  SdkSegment,
+  SdkSegmentRule,
+  SdkSegmentTarget,
+  SdkTarget,
+  SdkVariationOrRollout,
+  SdkWeightedVariation,
+  TraceStep,
+  ValueType,
+} from './types';
+
+function evaluateCompiled(store: FlagStore, f: CompiledFlag, context: Context, def: JsonValue | null, tracer: Tracer | null): EvalResult {
+  resetState(tracer);
+  const index = evalFlag(store, f, context as EvalContext);
+  const reason = state.bigSegments ? withBigSegmentsStatus(state.reason) : state.reason;
+  state.tracer = null;
+  return { value: valueFor(f, index, def), variationIndex: index >= 0 ? index : null, reason };
+}
+
+/**
+ * Evaluates one flag; unknown/deleted flag -> value = defaultValue, FLAG_NOT_FOUND. Whenever
+ * variationIndex is null, value is defaultValue (default null).
+ */
+export function evaluateFlag(
+  store: FlagStore,
+  flagKey: string,
+  context: Context,
+  defaultValue: JsonValue | null = null,
+  options?: EvalOptions,
+): EvalResult {
+  const def = defaultValue === undefined ? null : defaultValue;
+  const f = store.flag(flagKey);
+  const tracer = options !== undefined && options.trace === true ? new Tracer() : null;
+  if (f === undefined) {
+    const notFound: EvalResult = { value: def, variationIndex: null, reason: FLAG_NOT_FOUND };
+    if (tracer !== null) notFound.trace = tracer.steps;
+    return notFound;
+  }
+  const result = evaluateCompiled(store, f, context, def, tracer);
+  if (tracer !== null) result.trace = tracer.steps;
+  return result;
+}
+
+const TYPE_CHECKS: Record<ValueType, (v: unknown) => boolean> = {
+  bool: (v) => typeof v === 'boolean',
+  // Node's numberVariation does not tell ints from doubles.
+  int: (v) => typeof v === 'number',
+  double: (v) => typeof v === 'number',
+  string: (v) => typeof v === 'string',
+  any: () => true,
+};
+
+/**
+ * Typed evaluation (the Node SDK's boolVariation/numberVariation/stringVariation): default +
+ * WRONG_TYPE when the served value (the default itself when no variation is served) has another
+ * JSON type. A missing flag stays FLAG_NOT_FOUND.
+ */
+export function evaluateTyped(store: FlagStore, flagKey: string, context: Context, defaultValue: JsonValue | null, type: ValueType): EvalDetail {
+  const detail = evaluateFlag(store, flagKey, context, defaultValue);
+  if (detail.reason === FLAG_NOT_FOUND) return detail;
+  if (!TYPE_CHECKS[type](detail.value)) return { value: defaultValue, variationIndex: null, reason: WRONG_TYPE };
+  return detail;
+}
+
+/** Every non-deleted flag for one context (like the SDK's allFlagsState values), keyed by flag key. */
+export function evaluateAll(store: FlagStore, context: Context): Record<string, EvalDetail> {
+  const out: Record<string, EvalDetail> = {};
+  const flags = store.liveFlags();
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    const detail: EvalDetail = evaluateCompiled(store, f, context, null, null);
+    if (f.key === '__proto__') Object.defineProperty(out, f.key, { value: detail, enumerable: true, writable: true, configurable: true });
+    else out[f.key] = detail;
+  }
+  return out;
+}
+
+/**
+ * LaunchDarkly bucketing (protocols.md §2.6): [0,1). `attribute` is a literal name when
+ * contextKind is undefined, else an attribute reference; undefined means `key`.
+ */
+export function bucketValue(
+  context: Context,
+  hashKey: string,
+  salt: string,
+  attribute: string | undefined,
+  contextKind: string | undefined,
+  seed?: number,
+): number {
+  const ref = attribute === undefined ? KEY_REF : parseAttrRef(attribute, contextKind === undefined);
+  const bucket = bucketContext(context as EvalContext, hashPrefix(hashKey, salt, seed), ref, contextKind ?? 'user');
+  return bucket === NOT_BUCKETABLE ? 0 : bucket;
+}
