@@ -292,6 +292,22 @@ export interface paths {
         patch: operations["FlagsController_patch"];
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["EvaluationController_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions": {
         parameters: {
             query?: never;
@@ -689,6 +705,39 @@ export interface components {
         EnvironmentListDto: {
             items: components["schemas"]["EnvironmentDto"][];
         };
+        EvaluateDto: {
+            /**
+             * @description a LaunchDarkly context: {kind, key, ...attributes}, a multi-kind context, or a legacy user
+             * @example {
+             *       "email": "ada@example.com",
+             *       "key": "user-123",
+             *       "kind": "user"
+             *     }
+             */
+            context: {
+                [key: string]: unknown;
+            };
+        };
+        EvaluationDto: {
+            reason: components["schemas"]["EvaluationReasonDto"];
+            /** @description environment revision of the configuration evaluated */
+            revision: number;
+            /** @description the path evaluation took: prerequisites, targets, rules and their clauses, segments, rollout */
+            trace: components["schemas"]["TraceStepDto"][];
+            value: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            variationIndex: number | null;
+        };
+        EvaluationReasonDto: {
+            errorKind?: string;
+            inExperiment?: boolean;
+            /** @enum {string} */
+            kind: "OFF" | "FALLTHROUGH" | "TARGET_MATCH" | "RULE_MATCH" | "PREREQUISITE_FAILED" | "ERROR";
+            prerequisiteKey?: string;
+            ruleId?: string;
+            ruleIndex?: number;
+        };
         ExplainDto: {
             /** @example updateOn */
             action: string;
@@ -1013,6 +1062,15 @@ export interface components {
         };
         TokenListDto: {
             items: components["schemas"]["TokenDto"][];
+        };
+        TraceStepDto: {
+            detail: {
+                [key: string]: string | number | boolean | unknown[] | {
+                    [key: string]: unknown;
+                };
+            };
+            /** @example rule */
+            step: string;
         };
         UpdateEnvironmentDto: {
             color?: string;
@@ -2107,6 +2165,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlagDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    EvaluationController_evaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationDto"];
                 };
             };
             /** @description an error, as an application/problem+json document with a stable `code` */
