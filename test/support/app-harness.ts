@@ -16,6 +16,7 @@
  * HTTP the test cannot tell the difference, and the binary is exactly what is deployed.
  *
  * `raw()` is for what a typed client cannot send (malformed JSON, 10 MB bodies, wrong types).
+ * `startSecondNode(gantry)` starts another process on the same database and Redis prefix (scale-out).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -83,55 +84,37 @@ const BOOT_TIMEOUT_MS = 45_000;
 export async function startGantry(options: StartOptions = {}): Promise<Gantry> {
   const db = await createTestDatabase();
   const redisPrefix = `gtest_${randomBytes(6).toString('hex')}`;
-  let child: ChildProcess | undefined;
+  let proc: SpawnedGantry | undefined;
   let sqlClient: pg.Client | undefined;
   let stopped = false;
-  let out = '';
-  let err = '';
+  /** Stops of the further nodes started on this one's database (startSecondNode): they go first. */
+  const attached: (() => Promise<void>)[] = [];
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (child) await terminate(child);
+    await Promise.all(attached.map((stopNode) => stopNode().catch(() => undefined)));
+    if (proc) await terminate(proc.child);
     await sqlClient?.end().catch(() => undefined);
     await deleteRedisKeys(redisPrefix);
     await db.drop();
   };
 
   try {
-    let baseUrl = '';
-    // The port is free when chosen but could be taken before the process binds it: then try another.
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      out = '';
-      err = '';
-      const proc = spawn(
-        process.execPath,
-        ['-r', path.join(__dirname, 'exit-with-parent.js'), '-r', path.join(__dirname, 'ts-register-cached.js'), path.join(ROOT, 'src', 'main.ts')],
-        { cwd: ROOT, env: processEnv(db.url, redisPrefix, port, options), stdio: ['pipe', 'pipe', 'pipe'] },
-      );
-      child = proc;
-      proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-      const exited = new Promise<'exited'>((resolve) => proc.once('exit', () => resolve('exited')));
-      const outcome = await Promise.race([waitUntilLive(baseUrl, () => proc.exitCode !== null || proc.signalCode !== null), exited]);
-      if (outcome === 'live') break;
-      if (attempt < 3 && /EADDRINUSE/.test(out + err)) continue;
-      throw new Error(`gantry exited during start (code ${proc.exitCode}, signal ${proc.signalCode})\nstdout:\n${out}\nstderr:\n${err}`);
-    }
-
-    const ownerToken = OWNER_TOKEN.exec(out)?.[1];
-    if (!ownerToken) throw new Error(`gantry printed no owner token on its first start; stdout:\n${out}`);
+    proc = await spawnGantry(db.url, redisPrefix, options);
+    const out = proc.stdout;
+    const ownerToken = OWNER_TOKEN.exec(out())?.[1];
+    if (!ownerToken) throw new Error(`gantry printed no owner token on its first start; stdout:\n${out()}`);
 
     sqlClient = new pg.Client({ connectionString: db.url });
     await sqlClient.connect();
     const sql = sqlClient;
+    const { baseUrl } = proc;
 
-    return {
+    const gantry: Gantry = {
       baseUrl,
       ownerToken,
-      stdout: () => out,
+      stdout: out,
       db,
       redisPrefix,
       client: (token?: string) => createClient<paths>({ baseUrl, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
@@ -139,9 +122,85 @@ export async function startGantry(options: StartOptions = {}): Promise<Gantry> {
       sql: async (text, params) => (await sql.query(text, params)).rows,
       stop,
     };
+    attachedStops.set(gantry, attached);
+    return gantry;
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** One more Gantry process, started by startSecondNode on another node's database and Redis prefix. */
+export interface GantryNode {
+  baseUrl: string;
+  /** Everything this process wrote on stdout so far. */
+  stdout(): string;
+  client(token?: string): ApiClient;
+  raw<T = any>(method: string, path: string, request?: RawRequest): Promise<RawResponse<T>>;
+  /** Stops this process only (the first node's stop() also stops it). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const attachedStops = new WeakMap<Gantry, (() => Promise<void>)[]>();
+
+/**
+ * A second process of the same deployment: same database, same Redis prefix, its own port, as
+ * when Gantry is scaled out behind a load balancer. The owner token already exists, so this
+ * process prints none. Default role `api`. Stopped by its own stop() or by `first.stop()`.
+ */
+export async function startSecondNode(first: Gantry, options: StartOptions = {}): Promise<GantryNode> {
+  const attached = attachedStops.get(first);
+  if (!attached) throw new Error('startSecondNode needs a Gantry started by startGantry');
+  const proc = await spawnGantry(first.db.url, first.redisPrefix, { role: 'api', ...options });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await terminate(proc.child);
+  };
+  attached.push(stop);
+  const { baseUrl } = proc;
+  return {
+    baseUrl,
+    stdout: proc.stdout,
+    client: (token?: string) => createClient<paths>({ baseUrl, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
+    raw: (method, p, request) => rawRequest(baseUrl, method, p, request),
+    stop,
+  };
+}
+
+interface SpawnedGantry {
+  child: ChildProcess;
+  baseUrl: string;
+  stdout(): string;
+}
+
+/** Starts `src/main.ts` on a free port and waits until it is live; kills it if it does not get there. */
+async function spawnGantry(databaseUrl: string, redisPrefix: string, options: StartOptions): Promise<SpawnedGantry> {
+  // The port is free when chosen but could be taken before the process binds it: then try another.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    let out = '';
+    let err = '';
+    const proc = spawn(
+      process.execPath,
+      ['-r', path.join(__dirname, 'exit-with-parent.js'), '-r', path.join(__dirname, 'ts-register-cached.js'), path.join(ROOT, 'src', 'main.ts')],
+      { cwd: ROOT, env: processEnv(databaseUrl, redisPrefix, port, options), stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    const exited = new Promise<'exited'>((resolve) => proc.once('exit', () => resolve('exited')));
+    let outcome: 'live' | 'exited';
+    try {
+      outcome = await Promise.race([waitUntilLive(baseUrl, () => proc.exitCode !== null || proc.signalCode !== null), exited]);
+    } catch (error) {
+      await terminate(proc);
+      throw error;
+    }
+    if (outcome === 'live') return { child: proc, baseUrl, stdout: () => out };
+    if (attempt < 3 && /EADDRINUSE/.test(out + err)) continue;
+    throw new Error(`gantry exited during start (code ${proc.exitCode}, signal ${proc.signalCode})\nstdout:\n${out}\nstderr:\n${err}`);
   }
 }
 

@@ -75,6 +75,14 @@ export const factory = {
     }));
   },
 
+  /** Applies segment instructions (the segment write path); fails the test if refused. */
+  async patchSegment(api: ApiClient, projectKey: string, envKey: string, segmentKey: string, body: Schemas['PatchSegmentDto']): Promise<Segment> {
+    return ok(await api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+      params: { path: { projectKey, envKey, segmentKey } },
+      body,
+    }));
+  },
+
   async member(api: ApiClient, input: Partial<Schemas['CreateMemberDto']> = {}): Promise<Member> {
     const email = input.email ?? `${uniqueKey('member')}@example.com`;
     return ok(await api.POST('/api/v1/members', { body: { ...input, email, name: input.name ?? email } }));

@@ -6,6 +6,7 @@ import { changePattern } from './delivery-channels';
 import { DeliveryRepository } from './delivery.repository';
 import { EnvironmentSnapshot, type ChangeMessage } from './environment-snapshot';
 import { DeliveryMetrics } from './delivery.metrics';
+import { SdkKeysService } from './sdk-keys.service';
 import { StreamHub } from './stream-hub';
 
 /** How often a node compares its revisions with PostgreSQL, to catch up on anything Redis lost. */
@@ -33,8 +34,15 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     private readonly redis: RedisService,
     private readonly metrics: DeliveryMetrics,
     metricsService: MetricsService,
+    keys: SdkKeysService,
   ) {
     this.hub = new StreamHub(() => metrics.slowClients.inc());
+    // A rotated key or a deleted environment ends its streams on every node, and a deleted
+    // environment's snapshot is dropped.
+    keys.onReload((check) => {
+      this.hub.closeWhere((s) => !check.opens(s.sdkKey, s.environmentId));
+      for (const id of this.snapshots.keys()) if (!check.exists(id)) this.snapshots.delete(id);
+    });
     metricsService.gauge('gantry_snapshot_revision', 'Revision of each environment snapshot held by this node', ['environment'], (g) => {
       g.reset();
       for (const [id, s] of this.snapshots) g.set({ environment: id }, Number(s.revision));
@@ -75,9 +83,13 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     return pending;
   }
 
-  /** Drops an environment (deleted): its streams are closed. */
-  forget(environmentId: string): void {
-    this.snapshots.delete(environmentId);
+  /**
+   * Brings the snapshot up to at least `revision` from the outbox (a client resuming from a newer
+   * node must not be sent this node's older state).
+   */
+  async catchUpTo(s: EnvironmentSnapshot, revision: bigint): Promise<void> {
+    if (s.revision >= revision) return;
+    await new Promise<void>((resolve) => this.enqueue(s.environmentId, () => this.catchUp(s).finally(resolve)));
   }
 
   private async load(environmentId: string): Promise<EnvironmentSnapshot | null> {

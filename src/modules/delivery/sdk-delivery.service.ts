@@ -23,11 +23,15 @@ export class SdkDeliveryService {
 
   /** The environment's snapshot for the request's SDK key, or 401. */
   async authenticate(headers: FastifyRequest['headers']): Promise<EnvironmentSnapshot> {
-    const key = sdkKeyOf(headers);
-    const envId = key ? await this.keys.environmentFor(key) : null;
+    return (await this.authenticated(headers)).snapshot;
+  }
+
+  private async authenticated(headers: FastifyRequest['headers']): Promise<{ snapshot: EnvironmentSnapshot; sdkKey: string }> {
+    const sdkKey = sdkKeyOf(headers);
+    const envId = sdkKey ? await this.keys.environmentFor(sdkKey) : null;
     const snapshot = envId ? await this.snapshots.get(envId) : null;
-    if (!snapshot) throw invalidSdkKey();
-    return snapshot;
+    if (!snapshot || !sdkKey) throw invalidSdkKey();
+    return { snapshot, sdkKey };
   }
 
   /**
@@ -35,7 +39,10 @@ export class SdkDeliveryService {
    * A reconnect with Last-Event-ID gets only what it missed when that is still known.
    */
   async stream(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const snapshot = await this.authenticate(req.headers);
+    const { snapshot, sdkKey } = await this.authenticated(req.headers);
+    const resumeFrom = parseLastEventId(req.headers['last-event-id']);
+    // Resuming from a revision this node has not applied yet: catch up first, never send older state.
+    if (resumeFrom !== undefined) await this.snapshots.catchUpTo(snapshot, resumeFrom);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -45,10 +52,9 @@ export class SdkDeliveryService {
       'x-accel-buffering': 'no',
       'x-request-id': String(req.id),
     });
-    const resumeFrom = parseLastEventId(req.headers['last-event-id']);
     const missed = resumeFrom === undefined ? null : snapshot.eventsSince(resumeFrom);
     res.write(missed === null ? snapshot.putEvent() : missed.join(''));
-    const stream: Stream = { environmentId: snapshot.environmentId, res };
+    const stream: Stream = { environmentId: snapshot.environmentId, sdkKey, res };
     this.snapshots.hub.add(stream);
     this.ensureHeartbeat();
     const done = () => this.snapshots.hub.remove(stream);

@@ -4,6 +4,12 @@ import { RedisService } from '../../infra/redis/redis.service';
 import { keysChannel } from './delivery-channels';
 import { DeliveryRepository } from './delivery.repository';
 
+export interface KeyCheck {
+  /** Whether the key still opens that environment (false once rotated or deleted). */
+  opens(sdkKey: string, environmentId: string): boolean;
+  exists(environmentId: string): boolean;
+}
+
 /** A key that is not an environment's is remembered as unknown for a while, so guessing costs no queries. */
 const NEGATIVE_TTL_MS = 10_000;
 const NEGATIVE_MAX = 10_000;
@@ -18,6 +24,7 @@ export class SdkKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('sdk-keys');
   private keys = new Map<string, string>();
   private readonly unknown = new Map<string, number>();
+  private readonly reloadListeners: ((keys: KeyCheck) => void)[] = [];
   private subscriber?: Redis;
 
   constructor(private readonly repo: DeliveryRepository, private readonly redis: RedisService) {}
@@ -50,9 +57,20 @@ export class SdkKeysService implements OnModuleInit, OnApplicationShutdown {
     return null;
   }
 
+  /** Called after every reload with checks of which keys and environments still exist. */
+  onReload(listener: (keys: KeyCheck) => void): void {
+    this.reloadListeners.push(listener);
+  }
+
   private async reload(): Promise<void> {
     const rows = await this.repo.sdkKeys();
     this.keys = new Map(rows.map((r) => [r.sdkKey, r.id]));
     this.unknown.clear();
+    const environments = new Set(rows.map((r) => r.id));
+    const check: KeyCheck = {
+      opens: (sdkKey, environmentId) => this.keys.get(sdkKey) === environmentId,
+      exists: (environmentId) => environments.has(environmentId),
+    };
+    for (const l of this.reloadListeners) l(check);
   }
 }

@@ -19,8 +19,8 @@ function fakeResponse(): ServerResponse & { written: string[] } {
 describe('StreamHub', () => {
   it('writes an event to the streams of its environment only', () => {
     const hub = new StreamHub();
-    const a: Stream = { environmentId: 'e1', res: fakeResponse() };
-    const b: Stream = { environmentId: 'e2', res: fakeResponse() };
+    const a: Stream = { environmentId: 'e1', sdkKey: 'k1', res: fakeResponse() };
+    const b: Stream = { environmentId: 'e2', sdkKey: 'k2', res: fakeResponse() };
     hub.add(a);
     hub.add(b);
     expect(hub.broadcast('e1', 'event: patch\n\n')).toBe(1);
@@ -35,7 +35,7 @@ describe('StreamHub', () => {
     let slow = 0;
     const hub = new StreamHub(() => (slow += 1));
     const res = fakeResponse();
-    const s: Stream = { environmentId: 'e1', res };
+    const s: Stream = { environmentId: 'e1', sdkKey: 'k1', res };
     hub.add(s);
     const chunk = 'x'.repeat(64 * 1024);
     let writes = 0;
@@ -47,5 +47,17 @@ describe('StreamHub', () => {
     expect(slow).toBe(1);
     // Bounded: it stopped accepting within the limit plus one event.
     expect(writes * chunk.length).toBeLessThanOrEqual(MAX_QUEUED_BYTES + 2 * chunk.length);
+  });
+
+  it('closes the streams opened with a key that no longer opens their environment', () => {
+    const hub = new StreamHub();
+    const old: Stream = { environmentId: 'e1', sdkKey: 'old', res: fakeResponse() };
+    const current: Stream = { environmentId: 'e1', sdkKey: 'new', res: fakeResponse() };
+    hub.add(old);
+    hub.add(current);
+    expect(hub.closeWhere((s) => s.sdkKey === 'old')).toBe(1);
+    expect(hub.size).toBe(1);
+    expect(old.res.writableEnded).toBe(true);
+    expect(hub.broadcast('e1', 'x')).toBe(1);
   });
 });

@@ -8,6 +8,8 @@ export const MAX_QUEUED_BYTES = 512 * 1024;
 
 export interface Stream {
   readonly environmentId: string;
+  /** The key the stream was opened with: rotating or deleting it closes the stream. */
+  readonly sdkKey: string;
   readonly res: ServerResponse;
 }
 
@@ -63,6 +65,24 @@ export class StreamHub {
     }
     s.res.write(text);
     return true;
+  }
+
+  /** Ends the streams `drop` selects (a rotated key, a deleted environment); returns how many. */
+  closeWhere(drop: (s: Stream) => boolean): number {
+    let n = 0;
+    for (const set of this.byEnv.values()) {
+      for (const s of set) {
+        if (!drop(s)) continue;
+        s.res.end();
+        this.remove(s);
+        n += 1;
+      }
+    }
+    return n;
+  }
+
+  environments(): string[] {
+    return [...this.byEnv.keys()];
   }
 
   closeAll(): void {
