@@ -34,11 +34,8 @@ export class CompiledClause {
   readonly operands: OperandSet;
   /** segmentMatch only: the segment keys. */
   readonly segmentKeys: readonly string[];
-  /** For traces. */
+  /** The op and the values as written (for traces). */
   readonly opName: string;
-  readonly contextKindText: string | null;
-
-  /** The clause values as written (for traces). */
   readonly values: readonly unknown[];
 
   constructor(raw: SdkClause | null | undefined) {
@@ -52,7 +49,6 @@ export class CompiledClause {
     this.operands = new OperandSet(this.op, this.values);
     this.segmentKeys = this.op === Op.SegmentMatch ? this.values.filter((v): v is string => typeof v === 'string') : [];
     this.opName = typeof c.op === 'string' ? c.op : String(c.op);
-    this.contextKindText = typeof c.contextKind === 'string' ? c.contextKind : null;
   }
 }
 

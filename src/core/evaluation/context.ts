@@ -80,6 +80,7 @@ export class EvalContext implements Context {
   /** Value of an attribute reference in one kind (protocols.md §2.2); undefined when absent. */
   valueOf(kind: string, ref: AttrRef): unknown {
     if (ref.isKind) return this.kinds;
+    if (!ref.valid) return undefined;
     const attrs = this.forKind(kind);
     if (attrs === undefined) return undefined;
     if (ref.isAnonymous) return !!attrs.anonymous;
@@ -88,8 +89,10 @@ export class EvalContext implements Context {
     for (let i = 0; i < components.length; i++) {
       if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
       const name = components[i];
-      if (!hasOwn.call(current, name)) return undefined;
-      current = (current as Attributes)[name];
+      const next = (current as Attributes)[name];
+      // Only own properties count (a missing one is usually undefined already: skip hasOwn then).
+      if (next === undefined || !hasOwn.call(current, name)) return undefined;
+      current = next;
     }
     return current;
   }

@@ -5,7 +5,7 @@ import type { EvalContext } from './context';
 import type { FlagStore } from './flag-store';
 import { matchValue, Op } from './operators';
 import { MALFORMED_FLAG, OFF, TARGET_MATCH } from './reasons';
-import { Tracer } from './trace';
+import type { Tracer } from './trace';
 import type { EvalReason } from './types';
 
 /**
@@ -35,8 +35,9 @@ export const state = {
 export function resetState(tracer: Tracer | null): void {
   state.reason = OFF;
   state.bigSegments = false;
-  state.prerequisiteChain.length = 0;
-  state.segmentChain.length = 0;
+  // Setting an array's length is a runtime call; the stacks are empty unless an evaluation threw.
+  if (state.prerequisiteChain.length !== 0) state.prerequisiteChain.length = 0;
+  if (state.segmentChain.length !== 0) state.segmentChain.length = 0;
   state.tracer = tracer;
 }
 
@@ -150,11 +151,12 @@ function matchClauses(
   segmentKey: string | null,
   ruleIndex: number,
 ): ClauseResult {
+  const tracer = state.tracer;
   let last: ClauseResult = MATCH;
   for (let i = 0; i < clauses.length; i++) {
     const c = clauses[i];
     const r = c.op === Op.SegmentMatch ? matchSegmentClause(store, c, ctx) : matchClause(c, ctx);
-    if (state.tracer !== null) state.tracer.clause(flagKey, segmentKey, ruleIndex, i, c, ctx, r);
+    if (tracer !== null) tracer.clause(flagKey, segmentKey, ruleIndex, i, c, ctx, r);
     if (r === NO_MATCH) return NO_MATCH;
     last = r;
   }

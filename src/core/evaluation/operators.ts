@@ -53,11 +53,31 @@ export function opFromName(name: unknown): Op {
 // Go's time.RFC3339Nano shape, unanchored at the end exactly like the SDK's DateValidator.
 const DATE_PATTERN = /^\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d\d*)?(Z|[-+]\d\d(:\d\d)?)/;
 
+// One-entry caches for context-side parsing: evaluating many flags for one context meets the same
+// attribute value again and again (evaluateAll), so the last string parsed is usually the next one.
+let lastDateInput: string | undefined;
+let lastDate = NaN;
+let lastSemverInput: string | undefined;
+let lastSemver: SemVer | null = null;
+
 /** A date operand as milliseconds, or NaN when the value is not a date (NaN compares false). */
 export function toDate(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && DATE_PATTERN.test(value)) return Date.parse(value);
-  return NaN;
+  if (typeof value !== 'string') return NaN;
+  if (value !== lastDateInput) {
+    lastDate = DATE_PATTERN.test(value) ? Date.parse(value) : NaN;
+    lastDateInput = value;
+  }
+  return lastDate;
+}
+
+function contextSemver(value: unknown): SemVer | null {
+  if (typeof value !== 'string') return null;
+  if (value !== lastSemverInput) {
+    lastSemver = parseSemver(value);
+    lastSemverInput = value;
+  }
+  return lastSemver;
 }
 
 const NONE = Symbol('none');
@@ -174,7 +194,7 @@ export function matchValue(s: OperandSet, a: unknown): boolean {
     case Op.SemVerLessThan:
     case Op.SemVerGreaterThan: {
       if (s.semvers.length === 0) return false;
-      const v = parseSemver(a);
+      const v = contextSemver(a);
       if (v === null) return false;
       return anySemver(v, s.semvers, s.op === Op.SemVerEqual ? 0 : s.op === Op.SemVerLessThan ? -1 : 1);
     }
