@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['patch-latency.ts'];
+const BENCHES = ['evaluation.ts', 'patch-latency.ts', 'ofrep-http.ts', 'sse-fanout.ts'];
 
 for (const b of BENCHES) {
   console.log(`\n== ${b}`);
