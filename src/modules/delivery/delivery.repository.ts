@@ -70,20 +70,15 @@ export class DeliveryRepository {
   }
 
   /**
-   * Claims unpublished outbox rows (SKIP LOCKED, so relays in several processes share the work),
-   * hands them to `publish`, and marks them published in the same transaction: a crash before the
-   * commit leaves them for the next relay.
+   * Claims and marks unpublished outbox rows in one statement (SKIP LOCKED, so relays in several
+   * processes share the work). Publishing is at most once: a relay that dies right after this loses
+   * the Redis messages, which is safe because every node also catches up from the outbox by revision.
    */
-  relayBatch(limit: number, publish: (items: OutboxItem[]) => Promise<void>): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const items = await tx.$queryRaw<OutboxItem[]>`
-        SELECT "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "createdAt"
-        FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
-      if (!items.length) return 0;
-      await publish(items);
-      await tx.$executeRaw`UPDATE "OutboxEvent" SET "publishedAt" = now() WHERE "id" = ANY(${items.map((i) => i.id)}::bigint[])`;
-      return items.length;
-    });
+  claimUnpublished(limit: number): Promise<OutboxItem[]> {
+    return this.prisma.$queryRaw<OutboxItem[]>`
+      UPDATE "OutboxEvent" SET "publishedAt" = now()
+      WHERE "id" IN (SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "createdAt"`;
   }
 
   insertEvents(rows: Prisma.SdkEventCreateManyInput[]): Promise<unknown> {

@@ -14,7 +14,8 @@ const BATCH = 500;
 /**
  * Publishes committed outbox rows to Redis, one channel per environment. Woken by PostgreSQL
  * NOTIFY from the write transaction; any number of relays can run (rows are claimed with SKIP
- * LOCKED), and subscribers order by revision, so relays never need to coordinate.
+ * LOCKED), and subscribers order by revision and fill gaps from the outbox, so relays never need
+ * to coordinate and a lost message only delays a node until its next catch-up.
  */
 @Injectable()
 export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
@@ -64,8 +65,11 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped && (await this.repo.relayBatch(BATCH, (items) => this.publish(items))) === BATCH) {
-      // a full batch: there may be more
+    for (;;) {
+      if (this.stopped) return;
+      const items = await this.repo.claimUnpublished(BATCH);
+      if (items.length) await this.publish(items);
+      if (items.length < BATCH) return; // a full batch means there may be more
     }
   }
 
