@@ -30,6 +30,13 @@ export function ldContextFromOfrep(body: unknown): Record<string, unknown> {
   return { ...attributes, kind: kind ?? 'user', key: targetingKey };
 }
 
+/** Whether a flag answers the same for every context: off, or no targeting at all and a fixed fallthrough. */
+export function isContextIndependent(flag: SdkFlag): boolean {
+  if (flag.on === false) return true;
+  if (flag.prerequisites?.length || flag.targets?.length || flag.contextTargets?.length || flag.rules?.length) return false;
+  return typeof flag.fallthrough?.variation === 'number' && !flag.fallthrough.rollout;
+}
+
 /** Rule and fallthrough matches served by a rollout are SPLIT; fixed variations are TARGETING_MATCH / STATIC. */
 export function ofrepReason(detail: EvalDetail, flag: SdkFlag | undefined): OfrepReason {
   const r = detail.reason;

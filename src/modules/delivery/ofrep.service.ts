@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
-import { evaluateAll, evaluateFlag, parseContext } from '../../core/evaluation';
+import { hash } from 'node:crypto';
+import { evaluateFlag, parseContext, type Context, type EvalDetail, type SdkFlag } from '../../core/evaluation';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { EnvironmentSnapshotsService } from './environment-snapshots.service';
-import { OfrepError, ldContextFromOfrep, ofrepResult } from './ofrep-mapping';
+import type { EnvironmentSnapshot } from './environment-snapshot';
+import { OfrepError, isContextIndependent, ldContextFromOfrep, ofrepResult } from './ofrep-mapping';
 import { sdkKeyOf } from './sdk-credentials';
 import { SdkKeysService } from './sdk-keys.service';
 
@@ -21,6 +22,8 @@ export class OfrepService {
     private readonly samples: ContextSampleService,
     private readonly metrics: DeliveryMetrics,
   ) {}
+
+  private readonly constants = new WeakMap<EnvironmentSnapshot, { revision: bigint; results: Map<string, string> }>();
 
   async single(req: FastifyRequest, reply: FastifyReply, flagKey: string): Promise<void> {
     try {
@@ -39,22 +42,42 @@ export class OfrepService {
     try {
       const { snapshot, ldContext, contextJson } = await this.prepare(req);
       // The ETag covers what decides the answer: the environment's revision and the context.
-      const etag = `"${createHash('sha1').update(`${snapshot.environmentId}:${snapshot.revision}:${contextJson}`).digest('hex')}"`;
+      const etag = `"${hash('sha1', `${snapshot.environmentId}:${snapshot.revision}:${contextJson}`)}"`;
       reply.header('etag', etag);
       if (req.headers['if-none-match'] === etag) {
         await reply.status(304).send();
         return;
       }
-      const all = evaluateAll(snapshot.store, ldContext);
-      const flags = Object.entries(all).map(([key, detail]) => {
-        const r = ofrepResult(key, detail, snapshot.store.rawFlag(key));
-        return r.ok ? r.body : { key, errorCode: r.error.errorCode, errorDetails: r.error.errorDetails };
-      });
-      this.metrics.evaluations.inc({ surface: 'ofrep-bulk', result: 'ok' }, flags.length);
-      await reply.status(200).header('content-type', 'application/json').send({ flags, metadata: { revision: Number(snapshot.revision) } });
+      const constant = this.constantResults(snapshot);
+      const parts: string[] = [];
+      for (const key of snapshot.store.flagKeys()) {
+        let json = constant.get(key);
+        if (json === undefined) json = JSON.stringify(bulkEntry(key, evaluateFlag(snapshot.store, key, ldContext), snapshot.store.rawFlag(key)));
+        parts.push(json);
+      }
+      this.metrics.evaluations.inc({ surface: 'ofrep-bulk', result: 'ok' }, parts.length);
+      await reply.status(200).header('content-type', 'application/json')
+        .send(`{"flags":[${parts.join(',')}],"metadata":{"revision":${snapshot.revision}}}`);
     } catch (e) {
       await this.fail(reply, e);
     }
+  }
+
+  /**
+   * Results of flags that answer the same for every context (off, or no targets, rules or
+   * prerequisites and a fixed fallthrough), serialised once per snapshot revision.
+   */
+  private constantResults(snapshot: EnvironmentSnapshot): Map<string, string> {
+    const cached = this.constants.get(snapshot);
+    if (cached?.revision === snapshot.revision) return cached.results;
+    const results = new Map<string, string>();
+    for (const key of snapshot.store.flagKeys()) {
+      const flag = snapshot.store.rawFlag(key);
+      if (!flag || !isContextIndependent(flag)) continue;
+      results.set(key, JSON.stringify(bulkEntry(key, evaluateFlag(snapshot.store, key, ANY_CONTEXT), flag)));
+    }
+    this.constants.set(snapshot, { revision: snapshot.revision, results });
+    return results;
   }
 
   private async prepare(req: FastifyRequest) {
@@ -81,4 +104,17 @@ export class OfrepService {
       .header('content-type', 'application/json')
       .send({ ...(flagKey !== undefined ? { key: flagKey } : {}), errorCode: e.errorCode, errorDetails: e.errorDetails });
   }
+}
+
+/** A valid context for evaluating flags that ignore the context. */
+const ANY_CONTEXT: Context = (() => {
+  const parsed = parseContext({ kind: 'user', key: 'any' });
+  if (!parsed.ok) throw new Error('unreachable');
+  return parsed.context;
+})();
+
+/** One entry of the bulk response: a success, or the flag's error (bulk never fails for one flag). */
+function bulkEntry(key: string, detail: EvalDetail, flag: SdkFlag | undefined) {
+  const r = ofrepResult(key, detail, flag);
+  return r.ok ? r.body : { key, errorCode: r.error.errorCode, errorDetails: r.error.errorDetails };
 }
