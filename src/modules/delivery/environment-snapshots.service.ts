@@ -14,8 +14,8 @@ const RESYNC_MS = 5_000;
 const CATCH_UP_BATCH = 500;
 
 /**
- * Every node's in-memory view of the environments it serves. Loaded from PostgreSQL on first use,
- * kept current from Redis, and caught up by revision from the outbox when a message was missed
+ * Every node's in-memory view of the environments it serves. Loaded from PostgreSQL at start (and
+ * on first use for environments created later), kept current from Redis, and caught up by revision from the outbox when a message was missed
  * (or Redis was away). Evaluation reads only these snapshots, never PostgreSQL.
  */
 @Injectable()
@@ -59,6 +59,17 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     // After a Redis reconnect, messages sent meanwhile are lost; resync at once.
     this.subscriber.on('ready', () => void this.resync());
     this.resyncTimer = setInterval(() => void this.resync(), RESYNC_MS).unref();
+    // Load every environment now, in the background: the first SDK request need not wait for
+    // PostgreSQL (one that comes in meanwhile waits for the load already under way).
+    void this.preload();
+  }
+
+  private async preload(): Promise<void> {
+    try {
+      for (const { id } of await this.repo.revisions()) await this.get(id);
+    } catch (e) {
+      this.logger.warn(`preloading snapshots failed (they load on first use): ${(e as Error).message}`);
+    }
   }
 
   /** Streams never end by themselves: close them before the HTTP server waits for its connections. */
