@@ -436,6 +436,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhooksController_list"];
+        put?: never;
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -640,6 +688,20 @@ export interface components {
             /** @enum {string} */
             role?: "reader" | "writer" | "admin" | "owner";
         };
+        CreateWebhookDto: {
+            /** @default true */
+            enabled?: boolean;
+            /** @description event filter: event names, or '*' for every event */
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "*")[];
+            name: string;
+            /** @description signing secret; generated when omitted. Shown in the creation response only */
+            secret?: string;
+            /**
+             * @description http(s) URL the events are POSTed to; other schemes and embedded credentials are refused (400 webhook/invalid_url)
+             * @example https://hooks.example.com/gantry
+             */
+            url: string;
+        };
         CreatedTokenDto: {
             /** Format: date-time */
             createdAt: string;
@@ -663,6 +725,22 @@ export interface components {
             role: "reader" | "writer" | "admin" | "owner" | null;
             /** @description the secret: shown in this response only, never again */
             token: string;
+        };
+        CreatedWebhookDto: {
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "*")[];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description the signing secret: shown in this response only, never again */
+            secret: string;
+            /** @description last characters of the secret, to recognise it */
+            secretHint: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
         };
         DecidingStatementDto: {
             /** @enum {string} */
@@ -1103,6 +1181,14 @@ export interface components {
             memberIds?: string[];
             name?: string;
         };
+        UpdateWebhookDto: {
+            enabled?: boolean;
+            /** @description event filter: event names, or '*' for every event */
+            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "*")[];
+            name?: string;
+            /** @description http(s) URL the events are POSTed to; other schemes and embedded credentials are refused (400 webhook/invalid_url) */
+            url?: string;
+        };
         VariationDto: {
             /** @description stable id; instructions name variations by it */
             _id: string;
@@ -1138,6 +1224,52 @@ export interface components {
              * @example active
              */
             state: string;
+        };
+        WebhookDeliveryDto: {
+            /** @description HTTP attempts made so far */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @enum {string} */
+            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled";
+            /**
+             * Format: uuid
+             * @description also the x-gantry-delivery header and the body id
+             */
+            id: string;
+            lastError: string | null;
+            lastStatusCode: number | null;
+            /** @description the `data` of the delivered body */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            /** Format: uuid */
+            webhookId: string;
+        };
+        WebhookDeliveryListDto: {
+            /** @description newest first */
+            items: components["schemas"]["WebhookDeliveryDto"][];
+        };
+        WebhookDto: {
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "*")[];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description last characters of the secret, to recognise it */
+            secretHint: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        WebhookListDto: {
+            items: components["schemas"]["WebhookDto"][];
         };
         WeightedVariationDto: {
             untracked?: boolean;
@@ -2665,6 +2797,190 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookListDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryListDto"];
                 };
             };
             /** @description an error, as an application/problem+json document with a stable `code` */

@@ -11,6 +11,7 @@ import { GraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { SegmentsModule } from './modules/segments/segments.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkersModule } from './workers/workers.module';
 
 /** The whole application; `role` decides whether HTTP transports, workers, or both are wired. */
@@ -29,6 +30,7 @@ export class AppModule {
         EnvironmentsModule,
         FlagsModule,
         SegmentsModule,
+        WebhooksModule,
         HealthModule,
         ...(api ? [GraphqlModule, SdkDeliveryModule] : []),
         ...(workers ? [WorkersModule] : []),

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DeliverWebhookHandler } from './deliver-webhook.handler';
 import { JOB_HANDLERS } from './job-handler';
 import { VerifyAuditChainHandler } from './verify-audit-chain.handler';
 import { WorkerHostService } from './worker-host.service';
 
-const HANDLERS = [VerifyAuditChainHandler];
+const HANDLERS = [VerifyAuditChainHandler, DeliverWebhookHandler];
 
 @Module({
   providers: [

@@ -4,13 +4,18 @@
  */
 export enum QueueName {
   Maintenance = 'maintenance',
+  /** Outbound webhook deliveries: their own queue, so a slow receiver never delays maintenance. */
+  Webhooks = 'webhooks',
 }
 
 export enum JobName {
   /** Recomputes the audit hash chain and records the result (long; reports progress). */
   VerifyAuditChain = 'audit.verify-chain',
+  /** POSTs one WebhookDelivery to its webhook (retried with backoff by BullMQ). */
+  DeliverWebhook = 'webhook.deliver',
 }
 
 export const JOBS_BY_QUEUE: Record<QueueName, JobName[]> = {
   [QueueName.Maintenance]: [JobName.VerifyAuditChain],
+  [QueueName.Webhooks]: [JobName.DeliverWebhook],
 };

@@ -5,6 +5,7 @@ import { RedisService } from '../../infra/redis/redis.service';
 import { OUTBOX_CHANNEL } from './outbox.repository';
 import { changeChannel } from './delivery-channels';
 import { DeliveryMetrics } from './delivery.metrics';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { DeliveryRepository, type OutboxItem } from './delivery.repository';
 
 /** The relay also polls, so a lost NOTIFY (or a relay that was down) delays delivery by at most this. */
@@ -31,6 +32,7 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
     private readonly redis: RedisService,
     private readonly metrics: DeliveryMetrics,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
+    private readonly webhooks: WebhookEventsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -74,6 +76,8 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async publish(items: OutboxItem[]): Promise<void> {
+    // The rows are already claimed: emit even if Redis fails below. Fire-and-forget, never awaited.
+    this.webhooks.publishedChanges(items);
     const pipeline = this.redis.client.pipeline();
     for (const i of items) {
       pipeline.publish(

@@ -1,0 +1,94 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { JobName, QueueName } from '../../infra/queues/queue-names';
+import { QueuesService } from '../../infra/queues/queues.service';
+import type { OutboxItem } from '../delivery/delivery.repository';
+import { matchesEvent, type WebhookEvent } from './webhook-events';
+import { deliveryJobOptions, type DeliverWebhookJob } from './webhook-jobs';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** How long this process trusts its list of enabled webhooks; writes here invalidate it at once. */
+const SUBSCRIBERS_TTL_MS = 5_000;
+
+export interface WebhookEventInput {
+  event: WebhookEvent;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Turns events into deliveries: one `WebhookDelivery` row (pending) per matching enabled webhook,
+ * and one BullMQ job per row that wakes the worker. The row is the durable state; a lost job is
+ * re-enqueued by the worker's start-up sweep.
+ */
+@Injectable()
+export class WebhookEventsService {
+  private readonly logger = new Logger('webhooks');
+  private subscribers?: { until: number; list: Promise<{ id: string; events: string[] }[]> };
+
+  constructor(private readonly repo: WebhooksRepository, private readonly queues: QueuesService) {}
+
+  emit(event: WebhookEvent, payload: Record<string, unknown>): Promise<number> {
+    return this.emitMany([{ event, payload }]);
+  }
+
+  /** Creates the deliveries of several events with one query for the subscribers; returns how many. */
+  async emitMany(events: WebhookEventInput[]): Promise<number> {
+    if (!events.length) return 0;
+    let created: { id: string }[];
+    try {
+      created = await this.createDeliveries(events);
+    } catch {
+      // Most likely a webhook deleted since the list was cached (foreign key): refresh and try once more.
+      this.invalidate();
+      created = await this.createDeliveries(events);
+    }
+    if (!created.length) return 0;
+    // If Redis refuses, the rows stay pending and the worker's start-up sweep enqueues them.
+    await this.queues.queue(QueueName.Webhooks).addBulk(
+      created.map((d) => ({ name: JobName.DeliverWebhook, data: { deliveryId: d.id } satisfies DeliverWebhookJob, opts: deliveryJobOptions(d.id) })),
+    );
+    return created.length;
+  }
+
+  /**
+   * For the outbox relay: committed flag/segment changes become `flag.updated`/`segment.updated`.
+   * Fire-and-forget: the relay never waits for, or fails because of, webhooks.
+   */
+  publishedChanges(items: OutboxItem[]): void {
+    const events = items.map((i): WebhookEventInput => ({
+      event: i.kind === 'segment' ? 'segment.updated' : 'flag.updated',
+      payload: {
+        environmentId: i.environmentId,
+        key: i.key,
+        version: i.version,
+        revision: String(i.revision),
+        deleted: (i.payload as { deleted?: unknown } | null)?.deleted === true,
+      },
+    }));
+    void this.emitMany(events).catch((e: Error) => this.logger.warn(`webhook events for ${items.length} change(s) not emitted: ${e.message}`));
+  }
+
+  /** Called after webhook writes so this process sees them at once (others within the TTL). */
+  invalidate(): void {
+    this.subscribers = undefined;
+  }
+
+  private async createDeliveries(events: WebhookEventInput[]): Promise<{ id: string }[]> {
+    const hooks = await this.enabledWebhooks();
+    if (!hooks.length) return [];
+    const rows = events.flatMap((e) =>
+      hooks.filter((h) => matchesEvent(h.events, e.event)).map((h) => ({ webhookId: h.id, event: e.event, payload: e.payload as Prisma.InputJsonValue })),
+    );
+    return rows.length ? this.repo.createDeliveries(rows) : [];
+  }
+
+  private enabledWebhooks(): Promise<{ id: string; events: string[] }[]> {
+    const now = Date.now();
+    if (!this.subscribers || this.subscribers.until < now) {
+      const list = this.repo.listEnabledFilters();
+      this.subscribers = { until: now + SUBSCRIBERS_TTL_MS, list };
+      list.catch(() => this.invalidate());
+    }
+    return this.subscribers.list;
+  }
+}

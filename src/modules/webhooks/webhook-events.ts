@@ -1,0 +1,22 @@
+/**
+ * The events webhooks can subscribe to, and the filter match. Change-request events are listed now
+ * (so filters can name them) and emitted by the approvals module when it exists.
+ */
+export const WEBHOOK_EVENTS = [
+  'flag.updated',
+  'segment.updated',
+  'change_request.created',
+  'change_request.reviewed',
+  'change_request.approved',
+  'change_request.declined',
+  'change_request.applied',
+  'change_request.failed',
+  'change_request.cancelled',
+] as const;
+
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** What a filter may contain: an event name or `*` (every event). */
+export const WEBHOOK_EVENT_FILTERS = [...WEBHOOK_EVENTS, '*'] as const;
+
+export const matchesEvent = (filter: readonly string[], event: string): boolean => filter.includes('*') || filter.includes(event);

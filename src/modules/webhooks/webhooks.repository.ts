@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+
+export type WebhookRow = Prisma.WebhookGetPayload<object>;
+export type WebhookDeliveryRow = Prisma.WebhookDeliveryGetPayload<object>;
+export type DeliveryWithWebhook = Prisma.WebhookDeliveryGetPayload<{ include: { webhook: true } }>;
+
+/** Webhooks and their delivery log. */
+@Injectable()
+export class WebhooksRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+
+  // ---- webhooks
+  list(): Promise<WebhookRow[]> {
+    return this.prisma.webhook.findMany({ orderBy: { createdAt: 'asc' } });
+  }
+  find(id: string, tx: Tx | PrismaService = this.prisma): Promise<WebhookRow | null> {
+    return tx.webhook.findUnique({ where: { id } });
+  }
+  create(tx: Tx, data: { name: string; url: string; secret: string; events: string[]; enabled: boolean }): Promise<WebhookRow> {
+    return tx.webhook.create({ data });
+  }
+  update(tx: Tx, id: string, data: { name?: string; url?: string; events?: string[]; enabled?: boolean }): Promise<WebhookRow> {
+    return tx.webhook.update({ where: { id }, data });
+  }
+  async delete(tx: Tx, id: string): Promise<void> {
+    await tx.webhook.delete({ where: { id } });
+  }
+  /** What emitting needs: enabled webhooks and their filters (never the secret). */
+  listEnabledFilters(): Promise<{ id: string; events: string[] }[]> {
+    return this.prisma.webhook.findMany({ where: { enabled: true }, select: { id: true, events: true } });
+  }
+
+  // ---- deliveries
+  createDeliveries(rows: { webhookId: string; event: string; payload: Prisma.InputJsonValue }[]): Promise<{ id: string }[]> {
+    return this.prisma.webhookDelivery.createManyAndReturn({ data: rows, select: { id: true } });
+  }
+  listDeliveries(webhookId: string, limit: number): Promise<WebhookDeliveryRow[]> {
+    return this.prisma.webhookDelivery.findMany({ where: { webhookId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+  }
+  findDeliveryWithWebhook(id: string): Promise<DeliveryWithWebhook | null> {
+    return this.prisma.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
+  }
+  /** Records one attempt; `attempts` counts HTTP attempts, so it is incremented, not set. */
+  async recordAttempt(id: string, r: { status: 'pending' | 'succeeded' | 'failed'; statusCode: number | null; error: string | null; deliveredAt?: Date }): Promise<void> {
+    await this.prisma.webhookDelivery.update({
+      where: { id },
+      data: { status: r.status, attempts: { increment: 1 }, lastStatusCode: r.statusCode, lastError: r.error, ...(r.deliveredAt ? { deliveredAt: r.deliveredAt } : {}) },
+    });
+  }
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.prisma.webhookDelivery.update({ where: { id }, data: { status: 'failed', lastError: error } });
+  }
+  /** Oldest pending deliveries, for the start-up sweep that re-enqueues what Redis may have lost. */
+  pendingDeliveryIds(limit: number): Promise<{ id: string }[]> {
+    return this.prisma.webhookDelivery.findMany({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, take: limit, select: { id: true } });
+  }
+}

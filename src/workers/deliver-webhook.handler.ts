@@ -1,0 +1,88 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobName, QueueName } from '../infra/queues/queue-names';
+import { QueuesService } from '../infra/queues/queues.service';
+import { deliveryJobOptions, WEBHOOK_ATTEMPTS, type DeliverWebhookJob } from '../modules/webhooks/webhook-jobs';
+import { signWebhookBody, webhookBody } from '../modules/webhooks/webhook-signature';
+import { WebhooksRepository } from '../modules/webhooks/webhooks.repository';
+import type { JobHandler } from './job-handler';
+
+const TIMEOUT_MS = 10_000;
+const SWEEP_LIMIT = 1_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Delivers one WebhookDelivery: POST of the signed JSON body, 2xx is success, anything else is
+ * recorded on the row and thrown so BullMQ retries with backoff; the last failure marks it failed.
+ * Idempotent: a delivery already succeeded (a duplicate job, a sweep) is not sent again.
+ */
+@Injectable()
+export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnApplicationBootstrap {
+  readonly queue = QueueName.Webhooks;
+  readonly job = JobName.DeliverWebhook;
+  private readonly logger = new Logger('webhook-delivery');
+
+  constructor(private readonly repo: WebhooksRepository, private readonly queues: QueuesService) {}
+
+  /** Start-up sweep: pending rows whose job Redis lost (or never got) are enqueued again; ids collapse duplicates. */
+  onApplicationBootstrap(): void {
+    void (async () => {
+      const pending = await this.repo.pendingDeliveryIds(SWEEP_LIMIT);
+      if (!pending.length) return;
+      await this.queues.queue(QueueName.Webhooks).addBulk(
+        pending.map((d) => ({ name: JobName.DeliverWebhook, data: { deliveryId: d.id }, opts: deliveryJobOptions(d.id) })),
+      );
+    })().catch((e: Error) => this.logger.warn(`start-up sweep of pending webhook deliveries failed: ${e.message}`));
+  }
+
+  async handle(job: Job<DeliverWebhookJob>) {
+    const deliveryId = job.data?.deliveryId;
+    if (typeof deliveryId !== 'string' || !UUID.test(deliveryId)) throw new Error(`invalid ${JobName.DeliverWebhook} payload`);
+    const d = await this.repo.findDeliveryWithWebhook(deliveryId);
+    if (!d) return { skipped: 'gone' }; // the webhook was deleted (its log cascades)
+    if (d.status !== 'pending') return { skipped: d.status };
+    if (!d.webhook.enabled) {
+      await this.repo.markFailed(d.id, 'webhook disabled before delivery');
+      return { skipped: 'disabled' };
+    }
+
+    const body = webhookBody(d);
+    let statusCode: number | null = null;
+    let error: string;
+    try {
+      const res = await fetch(d.webhook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Gantry-Webhooks/1',
+          'x-gantry-event': d.event,
+          'x-gantry-delivery': d.id,
+          'x-gantry-signature': signWebhookBody(d.webhook.secret, body),
+        },
+        body,
+        // A redirect is an answer, not a success: following it could send the payload anywhere.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      statusCode = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) {
+        await this.repo.recordAttempt(d.id, { status: 'succeeded', statusCode, error: null, deliveredAt: new Date() });
+        return { delivered: true, statusCode };
+      }
+      error = `HTTP ${res.status}`;
+    } catch (e) {
+      const err = e as Error;
+      error = err.name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : `${err.message}${causeOf(err)}`;
+    }
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? WEBHOOK_ATTEMPTS);
+    await this.repo.recordAttempt(d.id, { status: last ? 'failed' : 'pending', statusCode, error: error.slice(0, 1000) });
+    throw new Error(`webhook delivery ${d.id} to webhook ${d.webhookId}: ${error}`);
+  }
+}
+
+/** fetch reports "fetch failed"; the reason (ECONNREFUSED, DNS) is in `cause`. */
+const causeOf = (e: Error): string => {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause ? ` (${cause.code ?? cause.message ?? 'unknown cause'})` : '';
+};
