@@ -5,6 +5,8 @@ import type { JobName, QueueName } from '../infra/queues/queue-names';
 export interface JobHandler<T = unknown> {
   readonly queue: QueueName;
   readonly job: JobName;
+  /** Set for periodic jobs: the worker host keeps one scheduler (deterministic id) running them. */
+  readonly everyMs?: number;
   handle(job: Job<T>): Promise<unknown>;
 }
 

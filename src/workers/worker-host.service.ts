@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { JOBS_BY_QUEUE, QueueName } from '../infra/queues/queue-names';
+import { QueuesService } from '../infra/queues/queues.service';
 import { RedisService } from '../infra/redis/redis.service';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
 
@@ -13,7 +14,11 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger('workers');
   private readonly workers: Worker[] = [];
 
-  constructor(@Inject(JOB_HANDLERS) private readonly handlers: JobHandler[], private readonly redis: RedisService) {}
+  constructor(
+    @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
+    private readonly redis: RedisService,
+    private readonly queues: QueuesService,
+  ) {}
 
   onApplicationBootstrap(): void {
     const byQueue = checkHandlers(this.handlers);
@@ -27,6 +32,12 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
       this.workers.push(worker);
     }
     this.logger.log(`workers running for queues: ${[...byQueue.keys()].join(', ')}`);
+    // Periodic jobs: one scheduler per job name (upsert, so every worker process may declare it).
+    for (const h of this.handlers) {
+      if (!h.everyMs) continue;
+      this.queues.queue(h.queue).upsertJobScheduler(h.job, { every: h.everyMs }, { name: h.job })
+        .catch((e: Error) => this.logger.warn(`scheduling ${h.job} failed: ${e.message}`));
+    }
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -21,6 +21,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ REDIS_URL: 'not a url' }, /REDIS_URL/],
     [{ GANTRY_ADMIN_TOKEN: 'short' }, /GANTRY_ADMIN_TOKEN/],
+    [{ GANTRY_OUTBOX_RETENTION_HOURS: '0' }, /GANTRY_OUTBOX_RETENTION_HOURS/],
+    [{ GANTRY_EVENT_RETENTION_DAYS: 'forever' }, /GANTRY_EVENT_RETENTION_DAYS/],
   ])('rejects %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -18,6 +18,10 @@ export interface GantryConfig {
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   databasePoolSize: number;
+  /** Published outbox rows older than this are deleted (nodes behind by more reload their snapshot). */
+  outboxRetentionHours: number;
+  /** SDK events (POST /bulk) older than this are deleted. */
+  eventRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LEVELS),
     bodyLimit: integer('GANTRY_BODY_LIMIT', env.GANTRY_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
     databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE ?? '10', 1, 200),
+    outboxRetentionHours: integer('GANTRY_OUTBOX_RETENTION_HOURS', env.GANTRY_OUTBOX_RETENTION_HOURS ?? '168', 1, 24 * 365),
+    eventRetentionDays: integer('GANTRY_EVENT_RETENTION_DAYS', env.GANTRY_EVENT_RETENTION_DAYS ?? '30', 1, 3650),
   };
 }
 

@@ -11,11 +11,13 @@ export enum QueueName {
 export enum JobName {
   /** Recomputes the audit hash chain and records the result (long; reports progress). */
   VerifyAuditChain = 'audit.verify-chain',
+  /** Deletes what has outlived its retention: published outbox rows, old SDK events (hourly). */
+  PruneRetention = 'maintenance.prune',
   /** POSTs one WebhookDelivery to its webhook (retried with backoff by BullMQ). */
   DeliverWebhook = 'webhook.deliver',
 }
 
 export const JOBS_BY_QUEUE: Record<QueueName, JobName[]> = {
-  [QueueName.Maintenance]: [JobName.VerifyAuditChain],
+  [QueueName.Maintenance]: [JobName.VerifyAuditChain, JobName.PruneRetention],
   [QueueName.Webhooks]: [JobName.DeliverWebhook],
 };

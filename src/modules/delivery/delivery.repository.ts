@@ -81,6 +81,19 @@ export class DeliveryRepository {
       RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "createdAt"`;
   }
 
+  /** Deletes up to `batch` published outbox rows older than `before`; returns how many. */
+  pruneOutbox(before: Date, batch: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM "OutboxEvent" WHERE "id" IN (
+        SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NOT NULL AND "createdAt" < ${before} ORDER BY "id" LIMIT ${batch})`;
+  }
+
+  /** Deletes up to `batch` SDK events received before `before`; returns how many. */
+  pruneEvents(before: Date, batch: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM "SdkEvent" WHERE "id" IN (SELECT "id" FROM "SdkEvent" WHERE "receivedAt" < ${before} ORDER BY "id" LIMIT ${batch})`;
+  }
+
   insertEvents(rows: Prisma.SdkEventCreateManyInput[]): Promise<unknown> {
     return rows.length ? this.prisma.sdkEvent.createMany({ data: rows }) : Promise.resolve();
   }

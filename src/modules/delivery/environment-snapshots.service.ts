@@ -138,13 +138,27 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     if (committedAt) this.metrics.propagationLag.observe((Date.now() - committedAt) / 1000);
   }
 
-  /** Applies the outbox rows this node missed, in revision order. */
-  private async catchUp(s: EnvironmentSnapshot): Promise<void> {
+  /**
+   * Applies the outbox rows this node missed, in revision order. When they are no longer all there
+   * (pruned by retention), the snapshot is reloaded instead, and the streams on it are closed so
+   * their SDKs reconnect and get a fresh put.
+   */
+  private async catchUp(s: EnvironmentSnapshot, knownRevision?: bigint): Promise<void> {
     for (;;) {
       const rows = await this.repo.outboxSince(s.environmentId, s.revision, CATCH_UP_BATCH);
+      const gap = rows.length ? rows[0].revision !== s.revision + 1n : knownRevision !== undefined && knownRevision > s.revision;
+      if (gap) return this.reload(s.environmentId);
       for (const r of rows) this.applyAndBroadcast(s, r);
       if (rows.length < CATCH_UP_BATCH) return;
     }
+  }
+
+  private async reload(environmentId: string): Promise<void> {
+    const data = await this.repo.loadEnvironment(environmentId);
+    if (data) this.snapshots.set(environmentId, EnvironmentSnapshot.fromData(data));
+    else this.snapshots.delete(environmentId);
+    this.hub.closeWhere((stream) => stream.environmentId === environmentId);
+    this.logger.warn(`environment ${environmentId}: missed changes are no longer in the outbox; reloaded the snapshot`);
   }
 
   private async resync(): Promise<void> {
@@ -152,7 +166,7 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     try {
       for (const { id, revision } of await this.repo.revisions()) {
         const s = this.snapshots.get(id);
-        if (s && s.revision < revision) this.enqueue(id, () => this.catchUp(s));
+        if (s && s.revision < revision) this.enqueue(id, () => this.catchUp(s, revision));
       }
     } catch (e) {
       this.logger.warn(`resync failed: ${(e as Error).message}`);
