@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import IORedis from 'ioredis';
+import { deleteKeysWithPrefix } from '../../src/infra/redis/delete-prefix';
 import pg from 'pg';
 
 const SERVER = 'postgresql://postgres@127.0.0.1:5432';
@@ -65,20 +65,7 @@ export async function startGantry(name: string, port: number, extraEnv: Record<s
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
     await admin.end();
-    const redis = new IORedis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } catch {
-      /* Redis away: nothing was kept there either */
-    } finally {
-      redis.disconnect();
-    }
+    await deleteKeysWithPrefix('redis://127.0.0.1:6379', prefix);
   }
 
   try {

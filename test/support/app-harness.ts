@@ -23,10 +23,10 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import IORedis from 'ioredis';
 import createClient, { type Client } from 'openapi-fetch';
 import pg from 'pg';
 import type { paths } from '../../openapi/schema';
+import { deleteKeysWithPrefix } from '../../src/infra/redis/delete-prefix';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export type ApiClient = Client<paths>;
@@ -96,7 +96,7 @@ export async function startGantry(options: StartOptions = {}): Promise<Gantry> {
     await Promise.all(attached.map((stopNode) => stopNode().catch(() => undefined)));
     if (proc) await terminate(proc.child);
     await sqlClient?.end().catch(() => undefined);
-    await deleteRedisKeys(redisPrefix);
+    await deleteKeysWithPrefix(REDIS_URL, redisPrefix);
     await db.drop();
   };
 
@@ -299,20 +299,3 @@ async function rawRequest<T>(baseUrl: string, method: string, path: string, requ
   });
 }
 
-/** Every key of this test (plain keys and BullMQ's `<prefix>:bull:*`). */
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch {
-    // Redis unreachable at teardown: nothing we can clean, and the prefix is unique anyway.
-  } finally {
-    redis.disconnect();
-  }
-}
