@@ -7,6 +7,8 @@ import { createRootLogger, PinoNestLogger } from './infra/logging/logger';
 import { redactUrl } from './infra/prisma/database-url';
 import { deployMigrations, ensureDatabase } from './infra/prisma/migrate';
 import { OwnerBootstrapService } from './modules/accounts/owner-bootstrap.service';
+import { HealthService } from './modules/health/health.service';
+import { startOpsServer } from './modules/health/ops-server';
 
 /**
  * One binary. GANTRY_ROLE=all (default) serves the API and runs the workers in one process;
@@ -35,7 +37,9 @@ async function main(): Promise<void> {
   if (config.role === 'worker') {
     const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), { logger: new PinoNestLogger(logger) });
     ctx.enableShutdownHooks();
-    logger.info({ role: config.role }, 'gantry worker started');
+    const ops = await startOpsServer(ctx.get(HealthService), config.port, config.host);
+    process.once('SIGTERM', () => void ops.close());
+    logger.info({ role: config.role, url: `http://${config.host}:${config.port}/health/ready` }, 'gantry worker started');
     return;
   }
   const app = await createApp(config, logger);

@@ -33,7 +33,7 @@ export type ApiClient = Client<paths>;
 
 export interface StartOptions {
   /** GANTRY_ROLE; default `all` (API and workers in one process, as deployed by default). */
-  role?: 'all' | 'api';
+  role?: 'all' | 'api' | 'worker';
   /** Extra environment variables for the process (e.g. GANTRY_BODY_LIMIT). */
   env?: Record<string, string>;
 }
