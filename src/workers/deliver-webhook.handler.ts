@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
-import { deliveryJobOptions, WEBHOOK_ATTEMPTS, type DeliverWebhookJob } from '../modules/webhooks/webhook-jobs';
+import { enqueueDeliveries, WEBHOOK_ATTEMPTS, type DeliverWebhookJob } from '../modules/webhooks/webhook-jobs';
 import { signWebhookBody, webhookBody } from '../modules/webhooks/webhook-signature';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository';
 import type { JobHandler } from './job-handler';
@@ -28,10 +28,7 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
   onApplicationBootstrap(): void {
     void (async () => {
       const pending = await this.repo.pendingDeliveryIds(SWEEP_LIMIT);
-      if (!pending.length) return;
-      await this.queues.queue(QueueName.Webhooks).addBulk(
-        pending.map((d) => ({ name: JobName.DeliverWebhook, data: { deliveryId: d.id }, opts: deliveryJobOptions(d.id) })),
-      );
+      await enqueueDeliveries(this.queues, pending.map((d) => d.id));
     })().catch((e: Error) => this.logger.warn(`start-up sweep of pending webhook deliveries failed: ${e.message}`));
   }
 

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { JobName, QueueName } from '../../infra/queues/queue-names';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { OutboxItem } from '../delivery/delivery.repository';
 import { matchesEvent, type WebhookEvent } from './webhook-events';
-import { deliveryJobOptions, type DeliverWebhookJob } from './webhook-jobs';
+import { enqueueDeliveries } from './webhook-jobs';
 import { WebhooksRepository } from './webhooks.repository';
 
 /** How long this process trusts its list of enabled webhooks; writes here invalidate it at once. */
@@ -44,9 +43,7 @@ export class WebhookEventsService {
     }
     if (!created.length) return 0;
     // If Redis refuses, the rows stay pending and the worker's start-up sweep enqueues them.
-    await this.queues.queue(QueueName.Webhooks).addBulk(
-      created.map((d) => ({ name: JobName.DeliverWebhook, data: { deliveryId: d.id } satisfies DeliverWebhookJob, opts: deliveryJobOptions(d.id) })),
-    );
+    await enqueueDeliveries(this.queues, created.map((d) => d.id));
     return created.length;
   }
 

@@ -1,4 +1,6 @@
 import type { JobsOptions } from 'bullmq';
+import { JobName, QueueName } from '../../infra/queues/queue-names';
+import type { QueuesService } from '../../infra/queues/queues.service';
 
 export interface DeliverWebhookJob {
   deliveryId: string;
@@ -13,10 +15,18 @@ export const WEBHOOK_ATTEMPTS = 5;
  */
 export const deliveryJobId = (deliveryId: string): string => `webhook-delivery-${deliveryId}`;
 
-export const deliveryJobOptions = (deliveryId: string): JobsOptions => ({
+const deliveryJobOptions = (deliveryId: string): JobsOptions => ({
   jobId: deliveryJobId(deliveryId),
   attempts: WEBHOOK_ATTEMPTS,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: true,
   removeOnFail: { count: 1_000 },
 });
+
+/** Wakes the worker for these delivery rows (the emitter after creating them, the start-up sweep). */
+export async function enqueueDeliveries(queues: QueuesService, deliveryIds: string[]): Promise<void> {
+  if (!deliveryIds.length) return;
+  await queues.queue(QueueName.Webhooks).addBulk(
+    deliveryIds.map((id) => ({ name: JobName.DeliverWebhook, data: { deliveryId: id } satisfies DeliverWebhookJob, opts: deliveryJobOptions(id) })),
+  );
+}
