@@ -6,7 +6,6 @@ import { AccountsRepository } from './accounts.repository';
 import { AccountsResolver } from './accounts.resolver';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { AuthorizationService } from './authorization.service';
 import { ExplainService } from './explain.service';
 import { MembersService } from './members.service';
 import { OwnerBootstrapService } from './owner-bootstrap.service';

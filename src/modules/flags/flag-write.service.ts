@@ -17,20 +17,13 @@ import { ProjectsRepository, type EnvironmentRow, type ProjectWithEnvs } from '.
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto, PatchFlagDto } from './dto/flags.dto';
 import { FlagsRepository, type FlagRow, type LockedFlag } from './flags.repository';
-import { flagView, type FlagView } from './models/flag.view';
+import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
+import { parseIfMatch } from '../../infra/http/if-match';
 
 const newSalt = () => randomBytes(16).toString('hex');
 /** Audit resource for flag-level changes, which apply to every environment. */
 const ANY_ENV = { key: '*', critical: false };
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
-
-/** If-Match carries a version: `3`, `"3"` or `W/"3"`. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!m) throw new DomainError('request/invalid_if_match', 400, 'If-Match must be a version number');
-  return Number(m[1]);
-}
 
 /**
  * THE write path for flag targeting (DESIGN §1). Every change to a flag, whoever asks for it, is a
@@ -169,10 +162,6 @@ export class FlagWriteService {
     const envs = project.environments.length ? project.environments : [{ key: '*', critical: false, tags: [] as string[] }];
     for (const env of envs) this.authz.assert(actor, action, flagResource(project, env, flag));
   }
-}
-
-export function configsByEnvKey(row: Pick<LockedFlag, 'environments'>): Record<string, FlagEnvironmentConfig> {
-  return Object.fromEntries(row.environments.map((fe) => [fe.environment.key, fe.config as unknown as FlagEnvironmentConfig]));
 }
 
 function lookupIn(flags: FlagRow[], key: string) {

@@ -5,9 +5,8 @@ import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/fla
 import type { Actor } from '../accounts/models/actor';
 import { ProjectsService } from '../projects/projects.service';
 import type { ListFlagsQueryDto, ListVersionsQueryDto } from './dto/flags.dto';
-import { configsByEnvKey } from './flag-write.service';
 import { FlagsRepository, type FlagRow, type FlagVersionRow } from './flags.repository';
-import { flagView, type FlagView } from './models/flag.view';
+import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 
 export const rowView = (row: FlagRow): FlagView => flagView(row.key, row.definition as unknown as FlagDefinition, configsByEnvKey(row), row.version);
 

@@ -12,13 +12,12 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { OutboxRepository } from '../delivery/outbox.repository';
-import { parseIfMatch } from '../flags/flag-write.service';
+import { parseIfMatch } from '../../infra/http/if-match';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
+import { segmentView } from './models/segment.view';
 import { SegmentsRepository, type SegmentRow } from './segments.repository';
-
-export const segmentView = (row: SegmentRow) => row.config as unknown as SegmentConfig;
 
 /** The segment twin of FlagWriteService: the one write path for segment targeting. */
 @Injectable()

@@ -3,7 +3,7 @@ import { notFound } from '../../core/errors';
 import type { Actor } from '../accounts/models/actor';
 import { ProjectsService } from '../projects/projects.service';
 import type { ListSegmentsQueryDto } from './dto/segments.dto';
-import { segmentView } from './segment-write.service';
+import { segmentView } from './models/segment.view';
 import { SegmentsRepository } from './segments.repository';
 
 /** Reads of segments; writes go through SegmentWriteService. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsKey, IsKeyList, IsName, MAX_LIST, IsOmittable } from '../../../infra/http/validators';
 
 export const BUILTIN_ROLE_NAMES = ['reader', 'writer', 'admin', 'owner'] as const;

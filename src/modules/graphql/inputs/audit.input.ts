@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int } from '@nestjs/graphql';
+import { ArgsType, Int } from '@nestjs/graphql';
 import { AuditLogQueryDto } from '../../audit/dto/audit-log-query.dto';
 import { OptionalField } from './optional-field';
 
