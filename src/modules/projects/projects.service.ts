@@ -5,6 +5,7 @@ import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
+import { SdkKeysNotifier } from '../delivery/sdk-keys-notifier';
 import type { CreateProjectDto, UpdateProjectDto } from './dto/projects.dto';
 import { newEnvironmentKeys } from './environment-keys';
 import { ProjectsRepository, type EnvironmentRow, type ProjectWithEnvs } from './projects.repository';
@@ -12,7 +13,12 @@ import { projectView } from './views';
 
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly repo: ProjectsRepository, private readonly authz: AuthorizationService, private readonly audit: AuditService) {}
+  constructor(
+    private readonly repo: ProjectsRepository,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+    private readonly sdkKeys: SdkKeysNotifier,
+  ) {}
 
   /** The project, if the caller may view it (404 when missing, 403 when not viewable). */
   async require(actor: Actor, key: string): Promise<ProjectWithEnvs> {
@@ -79,5 +85,7 @@ export class ProjectsService {
       await this.repo.delete(tx, p.id);
       await this.audit.record(tx, actor, { action: 'deleteProject', resource: formatResource(projectResource(p)), before: projectView(p, () => false) });
     });
+    // Its environments' SDK keys stop working and their streams close on every node.
+    await this.sdkKeys.changed();
   }
 }

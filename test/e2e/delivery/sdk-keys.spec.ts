@@ -58,4 +58,15 @@ describe('SDK keys', () => {
     expect(JSON.parse(patch.data).data).toMatchObject({ key: 'f', on: true });
     production.close();
   });
+
+  it('deleting a project closes the streams of all its environments and its keys stop working', async () => {
+    await factory.project(api, { key: 'gone', environments: ['production'] });
+    const key = await sdkKeyOf(api, 'gone', 'production');
+    const onB = await openSse(nodeB.baseUrl, key);
+    await onB.next((e) => e.event === 'put');
+    expect((await gantry.raw('DELETE', '/api/v1/projects/gone', { token: gantry.ownerToken })).status).toBe(204);
+    await onB.ended;
+    const ofrep = await gantry.raw('POST', '/ofrep/v1/evaluate/flags', { headers: { authorization: `Bearer ${key}` }, body: { context: { targetingKey: 'u' } } });
+    expect(ofrep.status).toBe(401);
+  });
 });
