@@ -40,9 +40,9 @@ export class OfrepService {
 
   async bulk(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
-      const { snapshot, ldContext, contextJson } = await this.prepare(req);
+      const { snapshot, ldContext, rawContext } = await this.prepare(req);
       // The ETag covers what decides the answer: the environment's revision and the context.
-      const etag = `"${hash('sha1', `${snapshot.environmentId}:${snapshot.revision}:${contextJson}`)}"`;
+      const etag = `"${hash('sha1', `${snapshot.environmentId}:${snapshot.revision}:${JSON.stringify(rawContext)}`)}"`;
       reply.header('etag', etag);
       if (req.headers['if-none-match'] === etag) {
         await reply.status(304).send();
@@ -89,7 +89,7 @@ export class OfrepService {
     const parsed = parseContext(raw);
     if (!parsed.ok) throw new OfrepError(400, 'INVALID_CONTEXT', parsed.error);
     this.samples.offer(snapshot.environmentId, raw);
-    return { snapshot, ldContext: parsed.context, contextJson: JSON.stringify(raw) };
+    return { snapshot, ldContext: parsed.context, rawContext: raw };
   }
 
   private async fail(reply: FastifyReply, e: unknown, flagKey?: string): Promise<void> {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DeliveryMetrics } from './delivery.metrics';
 import { EnvironmentSnapshotsService } from './environment-snapshots.service';
 import type { EnvironmentSnapshot } from './environment-snapshot';
 import { invalidSdkKey, sdkKeyOf } from './sdk-credentials';
@@ -18,7 +17,6 @@ export class SdkDeliveryService {
   constructor(
     private readonly keys: SdkKeysService,
     private readonly snapshots: EnvironmentSnapshotsService,
-    private readonly metrics: DeliveryMetrics,
   ) {}
 
   /** The environment's snapshot for the request's SDK key, or 401. */
@@ -71,7 +69,6 @@ export class SdkDeliveryService {
       await reply.status(304).send();
       return;
     }
-    this.metrics.evaluations.inc({ surface: 'poll', result: 'payload' });
     await reply.status(200).header('content-type', 'application/json').send(snapshot.allDataJson());
   }
 
