@@ -100,6 +100,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChangeRequestsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChangeRequestsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["ChangeRequestsController_update"];
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ChangeRequestsController_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ChangeRequestsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChangeRequestsController_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChangeRequestsController_impact"];
+        put?: never;
+        post: operations["ChangeRequestsController_impactWith"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/rebase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ChangeRequestsController_rebase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ChangeRequestsController_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -180,6 +308,22 @@ export interface paths {
         patch: operations["ProjectsController_update"];
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/approval-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApprovalSettingsController_getDefaults"];
+        put: operations["ApprovalSettingsController_putDefaults"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/environments": {
         parameters: {
             query?: never;
@@ -210,6 +354,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["EnvironmentsController_update"];
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApprovalSettingsController_get"];
+        put: operations["ApprovalSettingsController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/projects/{projectKey}/environments/{envKey}/rotate-key": {
@@ -260,6 +420,22 @@ export interface paths {
         patch: operations["SegmentsController_patch"];
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ChangeRequestsController_createForSegment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/flags": {
         parameters: {
             query?: never;
@@ -290,6 +466,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["FlagsController_patch"];
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ChangeRequestsController_createForFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/evaluate": {
@@ -544,6 +736,63 @@ export interface components {
             name: string;
             tokenId?: string;
         };
+        ApplyChangeRequestDto: {
+            comment?: string;
+            /**
+             * @description apply although the resource changed since the base version (needs bypassRequiredApproval); the instructions must still apply
+             * @default false
+             */
+            override?: boolean;
+        };
+        ApprovalSettingsDto: {
+            /**
+             * @description apply as soon as the last needed approval arrives
+             * @default false
+             */
+            autoApplyOnApproval?: boolean;
+            /** @default false */
+            canApplyDeclinedChanges?: boolean;
+            /** @default false */
+            canReviewOwnRequest?: boolean;
+            /**
+             * @description which changes need approval; any matching condition is enough
+             * @default [
+             *       "anyChange"
+             *     ]
+             */
+            conditions?: ("anyChange" | "toggle" | "targeting" | "rolloutIncrease")[];
+            /** @default 1 */
+            minApprovals?: number;
+            /** @description changes here need an approved change request (default: the environment is critical) */
+            required?: boolean;
+            requiredApprovalTags?: string[];
+            /** @description only members of these teams may review (empty: anyone allowed reviewChangeRequest) */
+            reviewerTeams?: string[];
+            /**
+             * @description rolloutIncrease: a rise of any variation's share by more than this many thousandths of a percent
+             * @default 0
+             */
+            rolloutIncreaseThreshold?: number;
+            /** @default false */
+            serviceTokensCanReview?: boolean;
+        };
+        ApprovalSettingsViewDto: {
+            autoApplyOnApproval: boolean;
+            canApplyDeclinedChanges: boolean;
+            canReviewOwnRequest: boolean;
+            conditions: ("anyChange" | "toggle" | "targeting" | "rolloutIncrease")[];
+            minApprovals: number;
+            required: boolean;
+            requiredApprovalTags: string[];
+            reviewerTeams: string[];
+            rolloutIncreaseThreshold: number;
+            serviceTokensCanReview: boolean;
+            /**
+             * @description where the settings in force come from
+             * @enum {string}
+             */
+            source: "environment" | "project" | "default";
+        };
         AuditEntryDto: {
             /** @example updateRules */
             action: string;
@@ -591,6 +840,85 @@ export interface components {
             ok: boolean;
             reason?: string;
         };
+        ChangeRequestApprovalsDto: {
+            /** @description reviewer ids whose latest decision on the current content is approve */
+            approvers: string[];
+            decliners: string[];
+        };
+        ChangeRequestDiffDto: {
+            changes: components["schemas"]["ConfigChangeDto"][];
+        };
+        ChangeRequestDto: {
+            /** Format: date-time */
+            appliedAt: string | null;
+            appliedVersion: number | null;
+            approvalReasons: string[];
+            approvals: components["schemas"]["ChangeRequestApprovalsDto"];
+            approvalsRequired: number;
+            /** @description configuration version the instructions were written against */
+            baseVersion: number;
+            /** @description sha256 of resource, environment, base version, instructions and execution date; reviews bind to it */
+            contentHash: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            environmentKey: string;
+            /** Format: date-time */
+            executionDate: string | null;
+            /** @description why an automatic apply failed */
+            failure: {
+                [key: string]: unknown;
+            } | null;
+            /** @description status transitions: at, status, actor, note */
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Format: uuid */
+            id: string;
+            instructions: {
+                [key: string]: unknown;
+            }[];
+            projectKey: string;
+            requester: {
+                [key: string]: unknown;
+            };
+            resourceKey: string;
+            /** @enum {string} */
+            resourceKind: "flag" | "segment";
+            reviews: components["schemas"]["ChangeRequestReviewDto"][];
+            /** @enum {string} */
+            status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ChangeRequestImpactDto: {
+            /** @description contexts for which at least one flag changes variation or value */
+            changed: number;
+            contexts: components["schemas"]["ImpactContextsDto"];
+            /** @description the target flag, and every other flag the change moves (prerequisites, segments) */
+            flags: components["schemas"]["FlagImpactDto"][];
+            version: number;
+        };
+        ChangeRequestListDto: {
+            items: components["schemas"]["ChangeRequestDto"][];
+            /** @description cursor for the next page */
+            next: string | null;
+        };
+        ChangeRequestReviewDto: {
+            comment: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description false once the request's content changed after this review: it no longer counts */
+            current: boolean;
+            /** @enum {string} */
+            decision: "approve" | "decline" | "comment";
+            /** Format: uuid */
+            id: string;
+            /** @description actor reference: kind, id, name, memberId?, tokenId? */
+            reviewer: {
+                [key: string]: unknown;
+            };
+        };
         ClauseDto: {
             _id: string;
             /** @example email */
@@ -607,6 +935,36 @@ export interface components {
         ClientSideAvailabilityDto: {
             usingEnvironmentId: boolean;
             usingMobileKey: boolean;
+        };
+        ConfigChangeDto: {
+            after: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            before: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            /** @example environment.rules[id=…].clauses[id=…].values */
+            path: string;
+            /** @example turned the flag on */
+            summary: string;
+        };
+        CreateChangeRequestDto: {
+            description?: string;
+            /**
+             * Format: date-time
+             * @description apply automatically at this time once approved (status `scheduled`); must be in the future
+             */
+            executionDate?: string;
+            /** @description semantic-patch instructions (flag or segment kinds, as PATCH takes them); validated against the current configuration */
+            instructions: ({
+                /**
+                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
+                 * @enum {string}
+                 */
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+            } & {
+                [key: string]: unknown;
+            })[];
         };
         CreateEnvironmentDto: {
             /** @example 417505 */
@@ -893,6 +1251,12 @@ export interface components {
             /** @description increments on every change of this environment config */
             version: number;
         };
+        FlagImpactDto: {
+            changed: number;
+            evaluated: number;
+            flagKey: string;
+            transitions: components["schemas"]["ImpactTransitionDto"][];
+        };
         FlagListDto: {
             items: components["schemas"]["FlagDto"][];
         };
@@ -909,6 +1273,31 @@ export interface components {
             items: components["schemas"]["FlagVersionDto"][];
             /** @description pass as `before` for the next (older) page */
             next: number | null;
+        };
+        ImpactContextsDto: {
+            /** @description supplied or sampled contexts that are not valid contexts */
+            invalid: number;
+            sample: number;
+            supplied: number;
+        };
+        ImpactRequestDto: {
+            /** @description contexts to evaluate besides the environment's sample of recently seen ones */
+            contexts?: Record<string, never>[];
+            /** @default true */
+            includeSample?: boolean;
+        };
+        ImpactSideDto: {
+            value: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            variation: number | null;
+        };
+        ImpactTransitionDto: {
+            count: number;
+            /** @description up to 5 context keys */
+            examples: string[];
+            from: components["schemas"]["ImpactSideDto"];
+            to: components["schemas"]["ImpactSideDto"];
         };
         JsonPatchOperationDto: {
             /** @description for move and copy */
@@ -1037,6 +1426,11 @@ export interface components {
             checks: components["schemas"]["ReadinessChecksDto"];
             ready: boolean;
         };
+        ReviewChangeRequestDto: {
+            comment?: string;
+            /** @enum {string} */
+            decision: "approve" | "decline" | "comment";
+        };
         RoleDto: {
             description: string;
             /** Format: uuid */
@@ -1149,6 +1543,24 @@ export interface components {
             };
             /** @example rule */
             step: string;
+        };
+        UpdateChangeRequestDto: {
+            description?: string;
+            /**
+             * Format: date-time
+             * @description apply automatically at this time once approved (status `scheduled`); must be in the future; null removes it
+             */
+            executionDate?: Record<string, never> | null;
+            /** @description semantic-patch instructions (flag or segment kinds, as PATCH takes them); validated against the current configuration */
+            instructions?: ({
+                /**
+                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
+                 * @enum {string}
+                 */
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+            } & {
+                [key: string]: unknown;
+            })[];
         };
         UpdateEnvironmentDto: {
             color?: string;
@@ -1461,6 +1873,338 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DecisionDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_list: {
+        parameters: {
+            query?: {
+                /** @description comma-separated statuses */
+                status?: string[];
+                /** @description project key */
+                projectKey?: string;
+                /** @description environment key */
+                environmentKey?: string;
+                resourceKind?: "flag" | "segment";
+                /** @description flag or segment key */
+                resourceKey?: string;
+                /** @description member id, or service token id */
+                requester?: string;
+                /** @description only open requests the caller may still review */
+                awaitingMyReview?: boolean;
+                limit?: number;
+                /** @description return requests created before this time (the previous page's `next`) */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestListDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateChangeRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyChangeRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_diff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDiffDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_impact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestImpactDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_impactWith: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImpactRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the same, over the environment sample and the supplied contexts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestImpactDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_rebase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewChangeRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
                 };
             };
             /** @description an error, as an application/problem+json document with a stable `code` */
@@ -1806,6 +2550,71 @@ export interface operations {
             };
         };
     };
+    ApprovalSettingsController_getDefaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description defaults for environments without settings of their own */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSettingsViewDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ApprovalSettingsController_putDefaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSettingsViewDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     EnvironmentsController_list: {
         parameters: {
             query?: never;
@@ -1952,6 +2761,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnvironmentDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ApprovalSettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSettingsViewDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ApprovalSettingsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSettingsViewDto"];
                 };
             };
             /** @description an error, as an application/problem+json document with a stable `code` */
@@ -2170,6 +3045,42 @@ export interface operations {
             };
         };
     };
+    ChangeRequestsController_createForSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                envKey: string;
+                segmentKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChangeRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     FlagsController_list: {
         parameters: {
             query?: {
@@ -2297,6 +3208,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlagDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_createForFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChangeRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
                 };
             };
             /** @description an error, as an application/problem+json document with a stable `code` */

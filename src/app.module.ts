@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { GantryConfig } from './infra/config/config';
 import { InfraModule } from './infra/infra.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
+import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
@@ -30,6 +31,7 @@ export class AppModule {
         EnvironmentsModule,
         FlagsModule,
         SegmentsModule,
+        ApprovalsModule,
         WebhooksModule,
         HealthModule,
         ...(api ? [GraphqlModule, SdkDeliveryModule] : []),

@@ -229,7 +229,12 @@ describe('first run', () => {
     expect(entry.previousVersion).toBe(1);
     expect(entry.currentVersion).toBe(2);
     expect(entry.requestId).toBe(patchRequestId);
-    expect(entry.links).toEqual({ instructions: ['addRule'], environments: ['production'] });
+    // production is critical, so approval is required by default: the owner's direct write is a recorded bypass.
+    expect(entry.links).toEqual({
+      instructions: ['addRule'],
+      environments: ['production'],
+      approvalBypassed: [{ environment: 'production', reasons: ['the environment requires approval for any change'] }],
+    });
 
     const before = entry.before as { environment: { rules: unknown[]; version: number } };
     const after = entry.after as { environment: { rules: { _id: string }[]; version: number } };

@@ -6,6 +6,8 @@ export enum QueueName {
   Maintenance = 'maintenance',
   /** Outbound webhook deliveries: their own queue, so a slow receiver never delays maintenance. */
   Webhooks = 'webhooks',
+  /** Changes Gantry makes on its own at a set time (scheduled change requests). */
+  Changes = 'changes',
 }
 
 export enum JobName {
@@ -15,9 +17,12 @@ export enum JobName {
   PruneRetention = 'maintenance.prune',
   /** POSTs one WebhookDelivery to its webhook (retried with backoff by BullMQ). */
   DeliverWebhook = 'webhook.deliver',
+  /** Applies one scheduled change request when due (the row is the state; the delayed job is the alarm clock). */
+  ApplyScheduledChangeRequest = 'change-request.apply-scheduled',
 }
 
 export const JOBS_BY_QUEUE: Record<QueueName, JobName[]> = {
   [QueueName.Maintenance]: [JobName.VerifyAuditChain, JobName.PruneRetention],
   [QueueName.Webhooks]: [JobName.DeliverWebhook],
+  [QueueName.Changes]: [JobName.ApplyScheduledChangeRequest],
 };

@@ -4,7 +4,9 @@ import { DomainError, notFound } from '../../core/errors';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
 import { buildFlagDefinition, initialEnvironmentConfig, type NewFlagInput } from '../../core/model/new-flag';
 import { toSdkFlag } from '../../core/model/sdk-shape';
-import { applyFlagInstructions, flagInstructionActions } from '../../core/patch';
+import { applyFlagInstructions, flagInstructionActions, type FlagPatchContext } from '../../core/patch';
+import { flagApprovalReasons, type FlagState } from '../../core/approval';
+import { approvalSettingsOf, enforceApprovalGate } from '../approvals/approval-gate';
 import { flagResource, formatResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
@@ -24,6 +26,40 @@ const newSalt = () => randomBytes(16).toString('hex');
 /** Audit resource for flag-level changes, which apply to every environment. */
 const ANY_ENV = { key: '*', critical: false };
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
+
+type Step = ReturnType<typeof flagInstructionActions>[number];
+
+export interface FlagWrite {
+  instructions: unknown[];
+  comment?: string;
+  expectedVersion?: number;
+  /** Set only by change-request applies (see applyChangeRequest). */
+  changeRequest?: ChangeRequestLink;
+}
+
+/** What the audit entry of a change-request apply links: the request, who asked, who approved. */
+export interface ChangeRequestLink {
+  id: string;
+  environmentKey: string;
+  requester: unknown;
+  reviewers: string[];
+  override: boolean;
+}
+
+export interface WriteResult {
+  view: FlagView;
+  outcome: 'committed' | 'unchanged';
+  /** The written environment's configuration version (the flag version for flag-level writes). */
+  version: number;
+}
+
+export interface FlagDryRun {
+  flagId: string;
+  version: number;
+  before: FlagState;
+  after: FlagState;
+  steps: Step[];
+}
 
 /**
  * THE write path for flag targeting (DESIGN §1). Every change to a flag, whoever asks for it, is a
@@ -47,50 +83,45 @@ export class FlagWriteService {
     const expectedVersion = parseIfMatch(ifMatch);
     const project = await this.projects.require(actor, projectKey);
     const env = dto.environmentKey !== undefined ? this.projects.requireEnvironment(project, dto.environmentKey) : undefined;
-    // Validates the instruction list's shape and kinds before any I/O on the flag.
-    const steps = flagInstructionActions(dto.instructions);
-    try {
-      const { view, outcome } = await this.repo.transaction(async (tx) => {
-        const row = await this.repo.findForUpdate(tx, project.id, flagKey);
-        if (!row) throw notFound('flag', flagKey);
-        const def = row.definition as FlagDefinition;
-        this.authorizeSteps(actor, steps, project, env, def);
-        const configs = configsByEnvKey(row);
-        const current = env ? configs[env.key].version : row.version;
-        if (expectedVersion !== undefined && expectedVersion !== current) {
-          throw new DomainError('flag/version_mismatch', 412, `If-Match ${expectedVersion} does not match the current version ${current}`);
-        }
-        const others = steps.some((s) => INSTRUCTIONS_NEEDING_FLAGS.has(s.kind)) ? await this.repo.listAll(tx, project.id) : [];
-        const result = applyFlagInstructions({ flag: def, environments: configs }, dto.instructions, {
-          newId: randomUUID,
-          environmentKey: env?.key,
-          lookupFlag: (key) => lookupIn(others, key),
-        });
-        if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, flagKey);
-        // A flag-level change (variations, name, archive...) changes what every environment serves.
-        const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
-        if (!result.flagChanged && changedEnvKeys.length === 0) return { view: flagView(row.key, def, configs, row.version), outcome: 'unchanged' };
+    return this.write(actor, project, env, flagKey, { instructions: dto.instructions, comment: dto.comment, expectedVersion });
+  }
 
-        const newFlagVersion = result.flagChanged ? row.version + 1 : row.version;
-        if (result.flagChanged) await this.repo.updateDefinition(tx, row.id, result.flag, newFlagVersion);
-        const newConfigs = { ...configs };
-        for (const envKey of changedEnvKeys) {
-          newConfigs[envKey] = { ...result.environments[envKey], version: configs[envKey].version + 1 };
-          await this.writeConfig(tx, actor, row, envKey, result.flag, newConfigs[envKey], dto.comment ?? '');
-        }
-        const actions = [...new Set(steps.map((s) => s.action))];
-        await this.audit.record(tx, actor, {
-          action: actions.length === 1 ? actions[0] : 'updateFlag',
-          resource: formatResource(flagResource(project, env ?? ANY_ENV, result.flag)),
-          comment: dto.comment,
-          before: env ? { flag: def, environment: configs[env.key] } : { flag: def },
-          after: env ? { flag: result.flag, environment: newConfigs[env.key] } : { flag: result.flag },
-          previousVersion: env ? configs[env.key].version : row.version,
-          currentVersion: env ? newConfigs[env.key].version : newFlagVersion,
-          links: { instructions: steps.map((s) => s.kind), environments: changedEnvKeys },
-        });
-        return { view: flagView(row.key, result.flag, newConfigs, newFlagVersion), outcome: 'committed' };
-      });
+  /**
+   * Applies an approved change request's instructions inside the caller's transaction (which also
+   * moves the request to `applied`). The request's own environment is not gated again: its reviews
+   * are the approval. The instructions' actions were authorized for the requester when the request
+   * was created; the applier's right to apply is the caller's check.
+   */
+  applyChangeRequest(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, write: FlagWrite & { changeRequest: ChangeRequestLink }): Promise<WriteResult> {
+    return this.writeInTx(tx, actor, project, env, flagKey, write, flagInstructionActions(write.instructions));
+  }
+
+  /**
+   * What the instructions would do to the flag in one environment, without writing: the same
+   * validation as a write (so a change request never holds instructions that could not apply).
+   */
+  async dryRun(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, instructions: unknown[], authorize = true): Promise<FlagDryRun> {
+    const steps = flagInstructionActions(instructions);
+    const row = await this.repo.find(project.id, flagKey);
+    if (!row) throw notFound('flag', flagKey);
+    const def = row.definition as unknown as FlagDefinition;
+    if (authorize) this.authorizeSteps(actor, steps, project, env, def);
+    const configs = configsByEnvKey(row);
+    const result = await this.compute(undefined, project.id, def, configs, env, instructions, steps);
+    return {
+      flagId: row.id,
+      version: configs[env.key].version,
+      before: { flag: def, environment: configs[env.key] },
+      after: { flag: result.flag, environment: result.environments[env.key] },
+      steps,
+    };
+  }
+
+  private async write(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow | undefined, flagKey: string, write: FlagWrite): Promise<FlagView> {
+    // Validates the instruction list's shape and kinds before any I/O on the flag.
+    const steps = flagInstructionActions(write.instructions);
+    try {
+      const { view, outcome } = await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, flagKey, write, steps));
       this.metrics.writes.inc({ kind: 'flag', outcome });
       return view;
     } catch (err) {
@@ -99,8 +130,75 @@ export class FlagWriteService {
     }
   }
 
+  private async writeInTx(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow | undefined, flagKey: string, write: FlagWrite, steps: Step[]): Promise<WriteResult> {
+    const row = await this.repo.findForUpdate(tx, project.id, flagKey);
+    if (!row) throw notFound('flag', flagKey);
+    const def = row.definition as FlagDefinition;
+    if (!write.changeRequest) this.authorizeSteps(actor, steps, project, env, def);
+    const configs = configsByEnvKey(row);
+    const current = env ? configs[env.key].version : row.version;
+    if (write.expectedVersion !== undefined && write.expectedVersion !== current) {
+      throw new DomainError('flag/version_mismatch', 412, `If-Match ${write.expectedVersion} does not match the current version ${current}`);
+    }
+    const result = await this.compute(tx, project.id, def, configs, env, write.instructions, steps);
+    if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, flagKey);
+    // A flag-level change (variations, name, archive...) changes what every environment serves.
+    const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
+    if (!result.flagChanged && changedEnvKeys.length === 0) return { view: flagView(row.key, def, configs, row.version), outcome: 'unchanged', version: current };
+
+    const bypasses = enforceApprovalGate(
+      this.authz,
+      actor,
+      changedEnvKeys
+        .filter((k) => k !== write.changeRequest?.environmentKey)
+        .map((k) => {
+          const e = project.environments.find((x) => x.key === k)!;
+          const reasons = flagApprovalReasons(approvalSettingsOf(project, e), { flag: def, environment: configs[k] }, { flag: result.flag, environment: result.environments[k] });
+          return { environmentKey: k, resource: flagResource(project, e, def), reasons };
+        }),
+      (k) => `/api/v1/projects/${project.key}/flags/${flagKey}/environments/${k}/change-requests`,
+    );
+
+    const newFlagVersion = result.flagChanged ? row.version + 1 : row.version;
+    if (result.flagChanged) await this.repo.updateDefinition(tx, row.id, result.flag, newFlagVersion);
+    const newConfigs = { ...configs };
+    for (const envKey of changedEnvKeys) {
+      newConfigs[envKey] = { ...result.environments[envKey], version: configs[envKey].version + 1 };
+      await this.writeConfig(tx, actor, row, envKey, result.flag, newConfigs[envKey], write.comment ?? '');
+    }
+    const actions = [...new Set(steps.map((s) => s.action))];
+    await this.audit.record(tx, actor, {
+      action: actions.length === 1 ? actions[0] : 'updateFlag',
+      resource: formatResource(flagResource(project, env ?? ANY_ENV, result.flag)),
+      comment: write.comment,
+      before: env ? { flag: def, environment: configs[env.key] } : { flag: def },
+      after: env ? { flag: result.flag, environment: newConfigs[env.key] } : { flag: result.flag },
+      previousVersion: current,
+      currentVersion: env ? newConfigs[env.key].version : newFlagVersion,
+      links: {
+        instructions: steps.map((s) => s.kind),
+        environments: changedEnvKeys,
+        ...(bypasses.length ? { approvalBypassed: bypasses } : {}),
+        ...(write.changeRequest ? { changeRequest: write.changeRequest } : {}),
+      },
+    });
+    return { view: flagView(row.key, result.flag, newConfigs, newFlagVersion), outcome: 'committed', version: env ? newConfigs[env.key].version : newFlagVersion };
+  }
+
+  /** core/patch over the loaded state, with the project's other flags when prerequisites need them. */
+  private async compute(db: Tx | undefined, projectId: string, def: FlagDefinition, configs: Record<string, FlagEnvironmentConfig>, env: EnvironmentRow | undefined, instructions: unknown[], steps: Step[]) {
+    const ctx = await this.patchContext(projectId, steps, db);
+    return applyFlagInstructions({ flag: def, environments: configs }, instructions, { ...ctx, environmentKey: env?.key });
+  }
+
+  /** What core/patch needs besides the flag: ids, and the project's other flags when prerequisites are involved. */
+  async patchContext(projectId: string, steps: readonly { kind: string }[], db?: Tx): Promise<Omit<FlagPatchContext, 'environmentKey'>> {
+    const others = steps.some((s) => INSTRUCTIONS_NEEDING_FLAGS.has(s.kind)) ? await this.repo.listAll(db, projectId) : [];
+    return { newId: randomUUID, lookupFlag: (key) => lookupIn(others, key) };
+  }
+
   /** Each instruction's action, on the environment it changes (every environment for flag-level ones). */
-  private authorizeSteps(actor: Actor, steps: { action: string; scope: string }[], project: ProjectWithEnvs, env: EnvironmentRow | undefined, def: FlagDefinition) {
+  private authorizeSteps(actor: Actor, steps: Step[], project: ProjectWithEnvs, env: EnvironmentRow | undefined, def: FlagDefinition) {
     for (const s of steps) {
       if (s.scope === 'environment' && env) this.authz.assert(actor, s.action, flagResource(project, env, def));
       else this.assertInEveryEnvironment(actor, s.action, project, def);

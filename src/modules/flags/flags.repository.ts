@@ -79,9 +79,9 @@ export class FlagsRepository {
     return this.prisma.flag.findMany({ where: { projectId, key: { in: [...keys] } }, include: withConfigs });
   }
 
-  /** Every flag of the project (for prerequisite checks), inside the writer's transaction. */
-  listAll(tx: Tx, projectId: string): Promise<FlagRow[]> {
-    return tx.flag.findMany({ where: { projectId }, include: withConfigs });
+  /** Every flag of the project (for prerequisite checks), inside the writer's transaction if any. */
+  listAll(tx: Tx | undefined, projectId: string): Promise<FlagRow[]> {
+    return (tx ?? this.prisma).flag.findMany({ where: { projectId }, include: withConfigs });
   }
 
   /** Keys of flags whose configuration in any environment has `key` as a prerequisite. */

@@ -4,6 +4,9 @@ import { DomainError, notFound } from '../../core/errors';
 import type { SegmentConfig } from '../../core/model/flag-config';
 import { toSdkSegment } from '../../core/model/sdk-shape';
 import { applySegmentInstructions, segmentInstructionActions } from '../../core/patch';
+import { segmentApprovalReasons } from '../../core/approval';
+import { approvalSettingsOf, enforceApprovalGate } from '../approvals/approval-gate';
+import type { ChangeRequestLink } from '../flags/flag-write.service';
 import { formatResource, segmentResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
@@ -18,6 +21,15 @@ import { ProjectsService } from '../projects/projects.service';
 import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
 import { segmentView } from './models/segment.view';
 import { SegmentsRepository, type SegmentRow } from './segments.repository';
+
+type Step = ReturnType<typeof segmentInstructionActions>[number];
+
+export interface SegmentWrite {
+  instructions: unknown[];
+  comment?: string;
+  expectedVersion?: number;
+  changeRequest?: ChangeRequestLink;
+}
 
 /** The segment twin of FlagWriteService: the one write path for segment targeting. */
 @Injectable()
@@ -51,23 +63,53 @@ export class SegmentWriteService {
   }
 
   async patch(actor: Actor, projectKey: string, envKey: string, segmentKey: string, dto: PatchSegmentDto, ifMatch?: string): Promise<SegmentConfig> {
-    const expected = parseIfMatch(ifMatch);
+    const expectedVersion = parseIfMatch(ifMatch);
     const { project, env } = await this.locate(actor, projectKey, envKey);
     // Validates the list's shape and kinds before any I/O on the segment.
     const steps = segmentInstructionActions(dto.instructions);
-    return this.repo.transaction(async (tx) => {
-      const row = await this.requireForUpdate(tx, env, segmentKey);
-      const before = segmentView(row);
-      for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
-      if (expected !== undefined && expected !== row.version) throw new DomainError('segment/version_mismatch', 412, `If-Match ${expected} does not match the current version ${row.version}`);
-      const { segment, changed } = applySegmentInstructions(before, dto.instructions, { newId: randomUUID });
-      if (!changed) return before;
-      const after = { ...segment, version: row.version + 1 };
-      await this.repo.update(tx, row.id, after);
-      const actions = [...new Set(steps.map((s) => s.action))];
-      await this.commit(tx, actor, project, env, row.id, before, after, actions.length === 1 ? actions[0] : 'updateSegment', dto.comment ?? '');
-      return after;
-    });
+    const write = { instructions: dto.instructions, comment: dto.comment, expectedVersion };
+    return (await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, segmentKey, write, steps))).segment;
+  }
+
+  /** The segment twin of FlagWriteService.applyChangeRequest: in the caller's transaction, its own environment not gated again. */
+  applyChangeRequest(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, write: SegmentWrite & { changeRequest: ChangeRequestLink }) {
+    return this.writeInTx(tx, actor, project, env, segmentKey, write, segmentInstructionActions(write.instructions));
+  }
+
+  /** What the instructions would do, validated exactly as a write, without writing. */
+  async dryRun(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, instructions: unknown[], authorize = true) {
+    const steps = segmentInstructionActions(instructions);
+    const row = await this.repo.find(env.id, segmentKey);
+    if (!row || row.deleted) throw notFound('segment', segmentKey);
+    const before = segmentView(row);
+    if (authorize) for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
+    const { segment } = applySegmentInstructions(before, instructions, { newId: randomUUID });
+    return { segmentId: row.id, version: row.version, before, after: segment, steps };
+  }
+
+  private async writeInTx(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, write: SegmentWrite, steps: Step[]) {
+    const row = await this.requireForUpdate(tx, env, segmentKey);
+    const before = segmentView(row);
+    if (!write.changeRequest) for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
+    if (write.expectedVersion !== undefined && write.expectedVersion !== row.version) {
+      throw new DomainError('segment/version_mismatch', 412, `If-Match ${write.expectedVersion} does not match the current version ${row.version}`);
+    }
+    const { segment, changed } = applySegmentInstructions(before, write.instructions, { newId: randomUUID });
+    if (!changed) return { segment: before, version: row.version };
+    const bypasses = write.changeRequest
+      ? []
+      : enforceApprovalGate(
+          this.authz,
+          actor,
+          [{ environmentKey: env.key, resource: segmentResource(project, env, before), reasons: segmentApprovalReasons(approvalSettingsOf(project, env), before, segment) }],
+          (k) => `/api/v1/projects/${project.key}/environments/${k}/segments/${segmentKey}/change-requests`,
+        );
+    const after = { ...segment, version: row.version + 1 };
+    await this.repo.update(tx, row.id, after);
+    const actions = [...new Set(steps.map((s) => s.action))];
+    const links = { ...(bypasses.length ? { approvalBypassed: bypasses } : {}), ...(write.changeRequest ? { changeRequest: write.changeRequest } : {}) };
+    await this.commit(tx, actor, project, env, row.id, before, after, actions.length === 1 ? actions[0] : 'updateSegment', write.comment ?? '', links);
+    return { segment: after, version: after.version };
   }
 
   async remove(actor: Actor, projectKey: string, envKey: string, segmentKey: string): Promise<void> {
@@ -96,12 +138,13 @@ export class SegmentWriteService {
   }
 
   /** Version snapshot, outbox row and audit entry, in the caller's transaction. */
-  private async commit(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentId: string, before: SegmentConfig | null, after: SegmentConfig, action: string, comment: string) {
+  private async commit(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentId: string, before: SegmentConfig | null, after: SegmentConfig, action: string, comment: string, links?: Record<string, unknown>) {
     await this.repo.insertVersion(tx, { segmentId, version: after.version, config: after, actor: actorRef(actor), comment });
     await this.outbox.enqueue(tx, { environmentId: env.id, kind: 'segment', key: after.key, version: after.version, payload: toSdkSegment(after) });
     await this.audit.record(tx, actor, {
       action, resource: formatResource(segmentResource(project, env, after)), comment, before, after,
       previousVersion: before?.version ?? null, currentVersion: after.version,
+      ...(links && Object.keys(links).length ? { links } : {}),
     });
     this.metrics.writes.inc({ kind: 'segment', outcome: 'committed' });
   }

@@ -1,0 +1,43 @@
+import { effectiveApprovalSettings, type ApprovalSettings } from '../../core/approval';
+import { DomainError } from '../../core/errors';
+import type { ResourceRef } from '../../core/policy';
+import type { AuthorizationService } from '../accounts/authorization.service';
+import type { Actor } from '../accounts/models/actor';
+import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
+
+/** The settings in force in an environment (its own, else the project's defaults, else the built-in). */
+export const approvalSettingsOf = (project: Pick<ProjectWithEnvs, 'approvalDefaults'>, env: Pick<EnvironmentRow, 'approvalSettings' | 'critical'>): ApprovalSettings =>
+  effectiveApprovalSettings(env.approvalSettings, project.approvalDefaults, env.critical);
+
+export interface GatedChange {
+  environmentKey: string;
+  resource: ResourceRef;
+  reasons: string[];
+}
+
+export interface ApprovalBypass {
+  environment: string;
+  reasons: string[];
+}
+
+/**
+ * The approval gate of direct writes: a change that needs approval in an environment is refused
+ * (403 `approval/required`, pointing at the change-request endpoint) unless the actor may bypass
+ * there. Returns the bypasses so the write's audit entry records them.
+ */
+export function enforceApprovalGate(authz: AuthorizationService, actor: Actor, changes: GatedChange[], changeRequestPath: (envKey: string) => string): ApprovalBypass[] {
+  const bypasses: ApprovalBypass[] = [];
+  for (const c of changes) {
+    if (!c.reasons.length) continue;
+    if (!authz.can(actor, 'bypassRequiredApproval', c.resource)) {
+      throw new DomainError(
+        'approval/required',
+        403,
+        `environment '${c.environmentKey}' requires an approved change request for this change (${c.reasons.join('; ')}); open one with POST ${changeRequestPath(c.environmentKey)}`,
+        c.reasons.map((reason) => ({ field: `environments.${c.environmentKey}`, reason })),
+      );
+    }
+    bypasses.push({ environment: c.environmentKey, reasons: c.reasons });
+  }
+  return bypasses;
+}

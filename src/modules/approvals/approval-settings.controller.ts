@@ -1,0 +1,28 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../infra/http/api-schemas';
+import { KeyPipe } from '../../infra/http/key.pipe';
+import { CurrentActor } from '../accounts/current-actor.decorator';
+import type { Actor } from '../accounts/models/actor';
+import { ApprovalSettingsService } from './approval-settings.service';
+import { ApprovalSettingsDto, ApprovalSettingsViewDto } from './dto/approval-settings.dto';
+
+@ApiTags('approvals')
+@ApiBearerAuth()
+@ApiProblems()
+@Controller('api/v1/projects/:projectKey')
+export class ApprovalSettingsController {
+  constructor(private readonly settings: ApprovalSettingsService) {}
+
+  @Get('environments/:envKey/approval-settings') @ApiOkResponse({ type: ApprovalSettingsViewDto })
+  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) { return this.settings.get(a, p, e); }
+
+  @Put('environments/:envKey/approval-settings') @ApiOkResponse({ type: ApprovalSettingsViewDto })
+  put(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Body() dto: ApprovalSettingsDto) { return this.settings.put(a, p, e, dto); }
+
+  @Get('approval-settings') @ApiOkResponse({ type: ApprovalSettingsViewDto, description: 'defaults for environments without settings of their own' })
+  getDefaults(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) { return this.settings.getDefaults(a, p); }
+
+  @Put('approval-settings') @ApiOkResponse({ type: ApprovalSettingsViewDto })
+  putDefaults(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: ApprovalSettingsDto) { return this.settings.putDefaults(a, p, dto); }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { ApprovalSettings } from '../../core/approval';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+
+/** Approval settings live on their environment (and project defaults on the project). */
+@Injectable()
+export class ApprovalSettingsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+
+  setEnvironment(tx: Tx, environmentId: string, settings: ApprovalSettings) {
+    return tx.environment.update({ where: { id: environmentId }, data: { approvalSettings: settings as unknown as Prisma.InputJsonValue } });
+  }
+
+  setProjectDefaults(tx: Tx, projectId: string, settings: ApprovalSettings) {
+    return tx.project.update({ where: { id: projectId }, data: { approvalDefaults: settings as unknown as Prisma.InputJsonValue } });
+  }
+
+  async missingTeams(keys: string[]): Promise<string[]> {
+    if (!keys.length) return [];
+    const found = await this.prisma.team.findMany({ where: { key: { in: keys } }, select: { key: true } });
+    const have = new Set(found.map((t) => t.key));
+    return keys.filter((k) => !have.has(k));
+  }
+
+}

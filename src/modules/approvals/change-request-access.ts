@@ -1,0 +1,83 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { changeRequestContentHash } from '../../core/approval';
+import { DomainError } from '../../core/errors';
+import { flagResource, segmentResource, type ResourceRef } from '../../core/policy';
+import { ClockService } from '../../infra/clock/clock.service';
+import { QueuesService } from '../../infra/queues/queues.service';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import { ProjectsService } from '../projects/projects.service';
+import type { WebhookEvent } from '../webhooks/webhook-events';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { ChangeRequestsRepository, type ChangeRequestRow } from './change-requests.repository';
+import { enqueueScheduledApplies } from './change-request-jobs';
+import type { Located, ResourceKind } from './change-targets';
+import { changeRequestView } from './models/change-request.view';
+
+/** Who a review or request belongs to: the member behind a personal token, else the service token. */
+export const identityOf = (actor: Actor): string => actor.memberId ?? actor.id;
+
+export const changeRequestNotFound = (id: string) => new DomainError('change_request/not_found', 404, `change request '${id}' was not found`);
+
+/**
+ * What every change-request operation shares: loading a request with its project and environment
+ * (the caller must be able to view the project), the resource it targets for authorization, the
+ * content hash, history entries and webhook events.
+ */
+@Injectable()
+export class ChangeRequestAccess {
+  private readonly logger = new Logger('change-requests');
+
+  constructor(
+    readonly repo: ChangeRequestsRepository,
+    private readonly projects: ProjectsService,
+    private readonly clock: ClockService,
+    private readonly webhooks: WebhookEventsService,
+    private readonly queues: QueuesService,
+  ) {}
+
+  async load(actor: Actor, id: string): Promise<{ row: ChangeRequestRow; at: Located }> {
+    const row = await this.repo.find(id);
+    if (!row) throw changeRequestNotFound(id);
+    return { row, at: await this.locate(actor, row.project.key, row.environment.key) };
+  }
+
+  async locate(actor: Actor, projectKey: string, envKey: string): Promise<Located> {
+    const project = await this.projects.require(actor, projectKey);
+    return { project, env: this.projects.requireEnvironment(project, envKey) };
+  }
+
+  /** The policy resource of the request's target, with its current tags. */
+  async resource(kind: ResourceKind, at: Located, key: string): Promise<ResourceRef> {
+    const tags = kind === 'flag' ? await this.repo.flagTags(at.project.id, key) : await this.repo.segmentTags(at.env.id, key);
+    return kind === 'flag' ? flagResource(at.project, at.env, { key, tags }) : segmentResource(at.project, at.env, { key, tags });
+  }
+
+  hash(kind: ResourceKind, key: string, envKey: string, baseVersion: number, instructions: unknown, executionDate: Date | null): string {
+    return changeRequestContentHash({ resourceKind: kind, resourceKey: key, environmentKey: envKey, baseVersion, instructions, executionDate: executionDate?.toISOString() ?? null });
+  }
+
+  historyEntry(actor: Actor, status: string, note: string) {
+    return { at: this.clock.now().toISOString(), status, actor: actorRef(actor), note };
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** After commit: a request that became scheduled gets its alarm clock (the worker's sweep covers a lost one). */
+  schedule(row: ChangeRequestRow): void {
+    if (row.status !== 'scheduled') return;
+    void enqueueScheduledApplies(this.queues, [row], this.clock.now()).catch((e: Error) => this.logger.warn(`change request ${row.id} not scheduled now (the worker's start-up sweep will): ${e.message}`));
+  }
+
+  /** After commit; never fails the operation that caused it. */
+  emit(events: WebhookEvent[], row: ChangeRequestRow, actor: Actor, extra: Record<string, unknown> = {}): void {
+    if (!events.length) return;
+    const v = changeRequestView(row);
+    const payload = {
+      id: v.id, status: v.status, projectKey: v.projectKey, environmentKey: v.environmentKey, resourceKind: v.resourceKind, resourceKey: v.resourceKey,
+      description: v.description, requester: v.requester, actor: actorRef(actor), approvals: v.approvals, ...extra,
+    };
+    void this.webhooks.emitMany(events.map((event) => ({ event, payload }))).catch((e: Error) => this.logger.warn(`webhook events ${events.join(', ')} for change request ${row.id} not emitted: ${e.message}`));
+  }
+}

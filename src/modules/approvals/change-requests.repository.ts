@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import type { FlagDefinition, FlagEnvironmentConfig, SegmentConfig } from '../../core/model/flag-config';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+
+const withContext = {
+  reviews: { orderBy: { createdAt: 'asc' } },
+  environment: { select: { key: true } },
+  project: { select: { key: true } },
+} satisfies Prisma.ChangeRequestInclude;
+export type ChangeRequestRow = Prisma.ChangeRequestGetPayload<{ include: typeof withContext }>;
+
+export interface ChangeRequestFilter {
+  statuses?: string[];
+  projectKey?: string;
+  environmentKey?: string;
+  resourceKind?: string;
+  resourceKey?: string;
+  requesterId?: string;
+  limit: number;
+  beforeCreatedAt?: Date;
+}
+
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+
+/** Change requests, their reviews, and the versioned snapshots conflicts are computed against. */
+@Injectable()
+export class ChangeRequestsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+
+  find(id: string, db: Tx | PrismaService = this.prisma): Promise<ChangeRequestRow | null> {
+    return db.changeRequest.findUnique({ where: { id }, include: withContext });
+  }
+
+  /** Locks the request row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */
+  async findForUpdate(tx: Tx, id: string): Promise<ChangeRequestRow | null> {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ChangeRequest" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    return locked.length ? this.find(id, tx) : null;
+  }
+
+  create(tx: Tx, data: Omit<Prisma.ChangeRequestUncheckedCreateInput, 'instructions' | 'requester' | 'history' | 'approvalReasons'> & { instructions: unknown; requester: unknown; history: unknown[]; approvalReasons: string[] }) {
+    return tx.changeRequest.create({ data: { ...data, instructions: json(data.instructions), requester: json(data.requester), history: json(data.history), approvalReasons: json(data.approvalReasons) }, include: withContext });
+  }
+
+  update(tx: Tx, id: string, data: { status?: string; description?: string; instructions?: unknown; baseVersion?: number; contentHash?: string; approvalsRequired?: number; approvalReasons?: string[]; executionDate?: Date | null; appliedVersion?: number; appliedAt?: Date; failure?: unknown; history?: unknown[] }) {
+    const { instructions, failure, history, approvalReasons, ...plain } = data;
+    return tx.changeRequest.update({
+      where: { id },
+      data: {
+        ...plain,
+        ...(instructions !== undefined ? { instructions: json(instructions) } : {}),
+        ...(failure !== undefined ? { failure: json(failure) } : {}),
+        ...(history !== undefined ? { history: json(history) } : {}),
+        ...(approvalReasons !== undefined ? { approvalReasons: json(approvalReasons) } : {}),
+      },
+      include: withContext,
+    });
+  }
+
+  addReview(tx: Tx, r: { changeRequestId: string; reviewer: unknown; reviewerId: string; decision: string; comment: string; contentHash: string }) {
+    return tx.changeRequestReview.create({ data: { ...r, reviewer: json(r.reviewer) } });
+  }
+
+  list(f: ChangeRequestFilter): Promise<ChangeRequestRow[]> {
+    return this.prisma.changeRequest.findMany({
+      where: {
+        ...(f.statuses ? { status: { in: f.statuses } } : {}),
+        ...(f.projectKey ? { project: { key: f.projectKey } } : {}),
+        ...(f.environmentKey ? { environment: { key: f.environmentKey } } : {}),
+        ...(f.resourceKind ? { resourceKind: f.resourceKind } : {}),
+        ...(f.resourceKey ? { resourceKey: f.resourceKey } : {}),
+        ...(f.requesterId ? { requesterId: f.requesterId } : {}),
+        ...(f.beforeCreatedAt ? { createdAt: { lt: f.beforeCreatedAt } } : {}),
+      },
+      include: withContext,
+      orderBy: { createdAt: 'desc' },
+      take: f.limit,
+    });
+  }
+
+  /** Scheduled requests, earliest execution first (the worker's start-up sweep). */
+  scheduled(limit: number): Promise<{ id: string; executionDate: Date | null }[]> {
+    return this.prisma.changeRequest.findMany({
+      where: { status: 'scheduled' },
+      orderBy: { executionDate: 'asc' },
+      take: limit,
+      select: { id: true, executionDate: true },
+    });
+  }
+
+  async flagNow(flagKey: string, projectId: string, environmentId: string): Promise<{ flag: FlagDefinition; environment: FlagEnvironmentConfig } | null> {
+    const row = await this.prisma.flagEnvironment.findFirst({ where: { environmentId, flag: { projectId, key: flagKey } }, select: { config: true, flag: { select: { definition: true } } } });
+    return row ? { flag: row.flag.definition as unknown as FlagDefinition, environment: row.config as unknown as FlagEnvironmentConfig } : null;
+  }
+
+  async segmentNow(segmentKey: string, environmentId: string): Promise<SegmentConfig | null> {
+    const row = await this.prisma.segment.findFirst({ where: { environmentId, key: segmentKey, deleted: false }, select: { config: true } });
+    return row ? (row.config as unknown as SegmentConfig) : null;
+  }
+
+  /** The flag's state in one environment at a past version (the request's base), if still kept. */
+  async flagAt(flagKey: string, projectId: string, environmentId: string, version: number): Promise<{ flag: FlagDefinition; environment: FlagEnvironmentConfig } | null> {
+    const row = await this.prisma.flagVersion.findFirst({
+      where: { version, flagEnvironment: { environmentId, flag: { projectId, key: flagKey } } },
+      select: { definition: true, config: true },
+    });
+    return row ? { flag: row.definition as unknown as FlagDefinition, environment: row.config as unknown as FlagEnvironmentConfig } : null;
+  }
+
+  async segmentAt(segmentKey: string, environmentId: string, version: number): Promise<SegmentConfig | null> {
+    const row = await this.prisma.segmentVersion.findFirst({ where: { version, segment: { environmentId, key: segmentKey } }, select: { config: true } });
+    return row ? (row.config as unknown as SegmentConfig) : null;
+  }
+
+  /** Team keys of members (reviewer restriction), keyed by member id. */
+  async teamsOf(memberIds: string[]): Promise<Map<string, string[]>> {
+    const rows = await this.prisma.teamMember.findMany({ where: { memberId: { in: memberIds } }, select: { memberId: true, team: { select: { key: true } } } });
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.memberId, [...(out.get(r.memberId) ?? []), r.team.key]);
+    return out;
+  }
+
+  async flagTags(projectId: string, key: string): Promise<string[]> {
+    const row = await this.prisma.flag.findUnique({ where: { projectId_key: { projectId, key } }, select: { definition: true } });
+    return (row?.definition as { tags?: string[] } | undefined)?.tags ?? [];
+  }
+
+  async segmentTags(environmentId: string, key: string): Promise<string[]> {
+    const row = await this.prisma.segment.findFirst({ where: { environmentId, key }, select: { config: true } });
+    return (row?.config as { tags?: string[] } | undefined)?.tags ?? [];
+  }
+}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { isOpen, openStatus, tallyReviews } from '../../core/approval';
+import { DomainError } from '../../core/errors';
+import { formatResource } from '../../core/policy';
+import { AuthorizationService } from '../accounts/authorization.service';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import { AuditService } from '../audit/audit.service';
+import type { Tx } from '../../infra/prisma/prisma.service';
+import { approvalSettingsOf } from './approval-gate';
+import { ChangeRequestAccess, changeRequestNotFound, identityOf } from './change-request-access';
+import type { ChangeRequestRow } from './change-requests.repository';
+import { ChangeTargets, type ChangePreview, type Located, type ResourceKind } from './change-targets';
+import type { ChangeRequestQueryDto, CreateChangeRequestDto, UpdateChangeRequestDto } from './dto/change-requests.dto';
+import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
+
+/**
+ * Creating, reading, editing, rebasing and cancelling change requests. Reviews and applies have
+ * their own services; all of them share ChangeRequestAccess and the state machine in core/approval.
+ */
+@Injectable()
+export class ChangeRequestsService {
+  constructor(
+    private readonly access: ChangeRequestAccess,
+    private readonly targets: ChangeTargets,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, kind: ResourceKind, projectKey: string, envKey: string, key: string, dto: CreateChangeRequestDto): Promise<ChangeRequestView> {
+    const at = await this.access.locate(actor, projectKey, envKey);
+    const executionDate = this.executionDate(dto.executionDate);
+    // The requester must be allowed to make each change, apart from the approval itself.
+    const preview = await this.targets.preview(kind, actor, at, key, dto.instructions, true);
+    this.authz.assert(actor, 'createChangeRequest', preview.resource);
+    if (!preview.diff.length) throw new DomainError('change_request/no_change', 400, 'the instructions change nothing in the current configuration');
+    const hash = this.access.hash(kind, key, at.env.key, preview.version, dto.instructions, executionDate);
+    const required = this.requiredApprovals(at, preview);
+    const status = openStatus({ approvers: [], decliners: [] }, required, executionDate);
+    const row = await this.access.repo.transaction(async (tx) => {
+      const created = await this.access.repo.create(tx, {
+        projectId: at.project.id, environmentId: at.env.id, resourceKind: kind, resourceKey: key, status,
+        description: dto.description ?? '', instructions: dto.instructions, baseVersion: preview.version, contentHash: hash,
+        approvalsRequired: required, approvalReasons: preview.reasons, requester: actorRef(actor), requesterId: identityOf(actor), executionDate,
+        history: [this.access.historyEntry(actor, status, 'created')],
+      });
+      await this.audit.record(tx, actor, {
+        action: 'createChangeRequest', resource: formatResource(preview.resource), comment: dto.description,
+        after: { instructions: dto.instructions, baseVersion: preview.version, contentHash: hash, executionDate },
+        links: { changeRequest: created.id },
+      });
+      return created;
+    });
+    this.access.emit(['change_request.created'], row, actor);
+    this.access.schedule(row);
+    return changeRequestView(row);
+  }
+
+  async get(actor: Actor, id: string): Promise<ChangeRequestView> {
+    return changeRequestView((await this.access.load(actor, id)).row);
+  }
+
+  /**
+   * Newest first, keyset-paginated by creation time. Requests in projects the caller cannot view
+   * are left out; `awaitingMyReview` keeps open requests the caller may review and has not
+   * reviewed in their current form.
+   */
+  async list(actor: Actor, q: ChangeRequestQueryDto): Promise<{ items: ChangeRequestView[]; next: string | null }> {
+    const limit = q.limit ?? 50;
+    const rows = await this.access.repo.list({
+      statuses: q.awaitingMyReview ? ['pending', 'scheduled', 'approved'].filter((s) => !q.status || q.status.includes(s)) : q.status,
+      projectKey: q.projectKey, environmentKey: q.environmentKey, resourceKind: q.resourceKind, resourceKey: q.resourceKey, requesterId: q.requester,
+      beforeCreatedAt: q.cursor ? new Date(q.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const visible: ChangeRequestRow[] = [];
+    for (const row of page) {
+      const at = await this.access.locate(actor, row.project.key, row.environment.key).catch(() => null);
+      if (!at) continue;
+      if (q.awaitingMyReview && !(await this.awaits(actor, row, at))) continue;
+      visible.push(row);
+    }
+    return { items: visible.map(changeRequestView), next: rows.length > limit ? page[page.length - 1].createdAt.toISOString() : null };
+  }
+
+  /** GraphQL's myPendingReviews. */
+  pendingReviews(actor: Actor, limit = 50) {
+    return this.list(actor, { awaitingMyReview: true, limit });
+  }
+
+  /** Description edits keep reviews; instruction or execution-date edits re-validate and reset them. */
+  async update(actor: Actor, id: string, dto: UpdateChangeRequestDto): Promise<ChangeRequestView> {
+    const { row, at } = await this.access.load(actor, id);
+    const kind = row.resourceKind as ResourceKind;
+    const resource = await this.access.resource(kind, at, row.resourceKey);
+    this.assertOwnerOrBypass(actor, row, resource, 'edit');
+    const content = dto.instructions !== undefined || dto.executionDate !== undefined;
+    const instructions = dto.instructions ?? (row.instructions as unknown[]);
+    const executionDate = dto.executionDate === undefined ? row.executionDate : this.executionDate(dto.executionDate ?? undefined);
+    const preview = content ? await this.targets.preview(kind, actor, at, row.resourceKey, instructions, true) : undefined;
+    if (preview && !preview.diff.length) throw new DomainError('change_request/no_change', 400, 'the instructions change nothing in the current configuration');
+    const updated = await this.access.repo.transaction(async (tx) => {
+      const locked = await this.lockOpen(tx, id);
+      if (!preview) {
+        const next = await this.access.repo.update(tx, id, { description: dto.description ?? locked.description });
+        await this.audit.record(tx, actor, { action: 'updateChangeRequest', resource: formatResource(resource), before: { description: locked.description }, after: { description: next.description }, links: { changeRequest: id } });
+        return next;
+      }
+      return this.rewrite(tx, actor, locked, at, preview, instructions, executionDate, dto.description, 'edited');
+    });
+    this.access.schedule(updated);
+    return changeRequestView(updated);
+  }
+
+  /** Moves the request onto the current version of its resource: re-validated, reviews reset. */
+  async rebase(actor: Actor, id: string): Promise<ChangeRequestView> {
+    const { row, at } = await this.access.load(actor, id);
+    const kind = row.resourceKind as ResourceKind;
+    const resource = await this.access.resource(kind, at, row.resourceKey);
+    this.assertOwnerOrBypass(actor, row, resource, 'rebase');
+    const instructions = row.instructions as unknown[];
+    const preview = await this.targets.preview(kind, actor, at, row.resourceKey, instructions, true).catch(async (err: unknown) => {
+      if (!(err instanceof DomainError) || err.status >= 500) throw err;
+      throw new DomainError('change_request/conflict', 409, `the instructions no longer apply to the current configuration: ${err.message}; edit them`, err.errors);
+    });
+    const updated = await this.access.repo.transaction(async (tx) => {
+      const locked = await this.lockOpen(tx, id);
+      return this.rewrite(tx, actor, locked, at, preview, instructions, locked.executionDate, undefined, `rebased from version ${locked.baseVersion} to ${preview.version}`);
+    });
+    this.access.schedule(updated);
+    return changeRequestView(updated);
+  }
+
+  async cancel(actor: Actor, id: string): Promise<ChangeRequestView> {
+    const { row, at } = await this.access.load(actor, id);
+    const resource = await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey);
+    this.assertOwnerOrBypass(actor, row, resource, 'cancel');
+    const updated = await this.access.repo.transaction(async (tx) => {
+      const locked = await this.lockOpen(tx, id);
+      const next = await this.access.repo.update(tx, id, { status: 'cancelled', history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'cancelled', 'cancelled')] });
+      await this.audit.record(tx, actor, { action: 'cancelChangeRequest', resource: formatResource(resource), before: { status: locked.status }, after: { status: 'cancelled' }, links: { changeRequest: id } });
+      return next;
+    });
+    this.access.emit(['change_request.cancelled'], updated, actor);
+    return changeRequestView(updated);
+  }
+
+  /** New content (instructions, base version, execution date) under the row lock: new hash, reviews no longer count. */
+  private async rewrite(tx: Tx, actor: Actor, locked: ChangeRequestRow, at: Located, preview: ChangePreview, instructions: unknown[], executionDate: Date | null, description: string | undefined, note: string) {
+    const kind = locked.resourceKind as ResourceKind;
+    const hash = this.access.hash(kind, locked.resourceKey, at.env.key, preview.version, instructions, executionDate);
+    const required = this.requiredApprovals(at, preview);
+    const status = openStatus(tallyReviews(reviewRecords(locked), hash), required, executionDate);
+    const next = await this.access.repo.update(tx, locked.id, {
+      instructions, baseVersion: preview.version, contentHash: hash, approvalsRequired: required, approvalReasons: preview.reasons, executionDate, status,
+      ...(description !== undefined ? { description } : {}),
+      history: [...(locked.history as unknown[]), this.access.historyEntry(actor, status, note)],
+    });
+    await this.audit.record(tx, actor, {
+      action: 'updateChangeRequest', resource: formatResource(preview.resource),
+      before: { instructions: locked.instructions, baseVersion: locked.baseVersion, contentHash: locked.contentHash, executionDate: locked.executionDate },
+      after: { instructions, baseVersion: preview.version, contentHash: hash, executionDate },
+      comment: note, links: { changeRequest: locked.id },
+    });
+    return next;
+  }
+
+  private async lockOpen(tx: Tx, id: string): Promise<ChangeRequestRow> {
+    const locked = await this.access.repo.findForUpdate(tx, id);
+    if (!locked) throw changeRequestNotFound(id);
+    if (!isOpen(locked.status)) throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${locked.status}`);
+    return locked;
+  }
+
+  private requiredApprovals(at: Located, preview: ChangePreview): number {
+    return preview.reasons.length ? approvalSettingsOf(at.project, at.env).minApprovals : 0;
+  }
+
+  private executionDate(iso: string | undefined): Date | null {
+    if (iso === undefined) return null;
+    const date = new Date(iso);
+    if (date.getTime() <= this.access.now().getTime()) {
+      throw new DomainError('change_request/invalid_execution_date', 400, `executionDate ${iso} is not in the future`, [{ field: 'executionDate', reason: 'must be in the future' }]);
+    }
+    return date;
+  }
+
+  /** Only the requester edits, rebases or cancels a request, or someone who could bypass approval anyway. */
+  private assertOwnerOrBypass(actor: Actor, row: ChangeRequestRow, resource: Parameters<AuthorizationService['can']>[2], verb: string) {
+    if (identityOf(actor) === row.requesterId || this.authz.can(actor, 'bypassRequiredApproval', resource)) return;
+    throw new DomainError('change_request/not_requester', 403, `only the requester (or someone allowed bypassRequiredApproval) may ${verb} this change request`);
+  }
+
+  private async awaits(actor: Actor, row: ChangeRequestRow, at: Located): Promise<boolean> {
+    if (row.requesterId === identityOf(actor) && !approvalSettingsOf(at.project, at.env).canReviewOwnRequest) return false;
+    if (row.reviews.some((r) => r.reviewerId === identityOf(actor) && r.contentHash === row.contentHash && r.decision !== 'comment')) return false;
+    return this.authz.can(actor, 'reviewChangeRequest', await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey));
+  }
+}

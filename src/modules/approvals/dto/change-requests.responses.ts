@@ -1,0 +1,95 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
+import { JSON_VALUE } from '../../../infra/http/api-schemas';
+import { RESOURCE_KINDS } from '../change-targets';
+
+/** Response shapes of the change-request endpoints, for the OpenAPI document (the services build them). */
+
+const OBJECT = { type: 'object', additionalProperties: true } as const;
+
+export class ChangeRequestReviewDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, memberId?, tokenId?' }) reviewer: Record<string, unknown>;
+  @ApiProperty({ enum: ['approve', 'decline', 'comment'] }) decision: string;
+  @ApiProperty() comment: string;
+  @ApiProperty({ description: 'false once the request\'s content changed after this review: it no longer counts' }) current: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class ChangeRequestApprovalsDto {
+  @ApiProperty({ type: [String], description: 'reviewer ids whose latest decision on the current content is approve' }) approvers: string[];
+  @ApiProperty({ type: [String] }) decliners: string[];
+}
+
+export class ChangeRequestDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: RESOURCE_KINDS }) resourceKind: string;
+  @ApiProperty() resourceKey: string;
+  @ApiProperty() projectKey: string;
+  @ApiProperty() environmentKey: string;
+  @ApiProperty({ enum: CHANGE_REQUEST_STATUSES }) status: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ type: 'array', items: OBJECT }) instructions: unknown[];
+  @ApiProperty({ type: 'integer', description: 'configuration version the instructions were written against' }) baseVersion: number;
+  @ApiProperty({ description: 'sha256 of resource, environment, base version, instructions and execution date; reviews bind to it' }) contentHash: string;
+  @ApiProperty({ type: 'integer' }) approvalsRequired: number;
+  @ApiProperty({ type: [String] }) approvalReasons: string[];
+  @ApiProperty({ type: ChangeRequestApprovalsDto }) approvals: ChangeRequestApprovalsDto;
+  @ApiProperty(OBJECT) requester: Record<string, unknown>;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) executionDate: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) appliedVersion: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;
+  @ApiProperty({ ...OBJECT, nullable: true, description: 'why an automatic apply failed' }) failure: Record<string, unknown> | null;
+  @ApiProperty({ type: 'array', items: OBJECT, description: 'status transitions: at, status, actor, note' }) history: unknown[];
+  @ApiProperty({ type: [ChangeRequestReviewDto] }) reviews: ChangeRequestReviewDto[];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class ChangeRequestListDto {
+  @ApiProperty({ type: [ChangeRequestDto] }) items: ChangeRequestDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'cursor for the next page' }) next: string | null;
+}
+
+export class ConfigChangeDto {
+  @ApiProperty({ example: 'environment.rules[id=…].clauses[id=…].values' }) path: string;
+  @ApiProperty({ ...JSON_VALUE, nullable: true }) before: unknown;
+  @ApiProperty({ ...JSON_VALUE, nullable: true }) after: unknown;
+  @ApiProperty({ example: 'turned the flag on' }) summary: string;
+}
+
+export class ChangeRequestDiffDto {
+  @ApiProperty({ type: [ConfigChangeDto] }) changes: ConfigChangeDto[];
+}
+
+class ImpactSideDto {
+  @ApiProperty({ type: 'integer', nullable: true }) variation: number | null;
+  @ApiProperty({ ...JSON_VALUE, nullable: true }) value: unknown;
+}
+
+export class ImpactTransitionDto {
+  @ApiProperty({ type: ImpactSideDto }) from: ImpactSideDto;
+  @ApiProperty({ type: ImpactSideDto }) to: ImpactSideDto;
+  @ApiProperty({ type: 'integer' }) count: number;
+  @ApiProperty({ type: [String], description: 'up to 5 context keys' }) examples: string[];
+}
+
+export class FlagImpactDto {
+  @ApiProperty() flagKey: string;
+  @ApiProperty({ type: 'integer' }) evaluated: number;
+  @ApiProperty({ type: 'integer' }) changed: number;
+  @ApiProperty({ type: [ImpactTransitionDto] }) transitions: ImpactTransitionDto[];
+}
+
+class ImpactContextsDto {
+  @ApiProperty({ type: 'integer' }) sample: number;
+  @ApiProperty({ type: 'integer' }) supplied: number;
+  @ApiProperty({ type: 'integer', description: 'supplied or sampled contexts that are not valid contexts' }) invalid: number;
+}
+
+export class ChangeRequestImpactDto {
+  @ApiProperty({ type: ImpactContextsDto }) contexts: ImpactContextsDto;
+  @ApiProperty({ type: 'integer', description: 'contexts for which at least one flag changes variation or value' }) changed: number;
+  @ApiProperty({ type: [FlagImpactDto], description: 'the target flag, and every other flag the change moves (prerequisites, segments)' }) flags: FlagImpactDto[];
+  @ApiProperty({ type: 'integer' }) version: number;
+}

@@ -1,0 +1,56 @@
+import { tallyReviews, type ReviewDecision } from '../../../core/approval';
+import type { ChangeRequestRow } from '../change-requests.repository';
+
+export interface ChangeRequestView {
+  id: string;
+  resourceKind: string;
+  resourceKey: string;
+  projectKey: string;
+  environmentKey: string;
+  status: string;
+  description: string;
+  instructions: unknown[];
+  baseVersion: number;
+  contentHash: string;
+  approvalsRequired: number;
+  approvalReasons: string[];
+  /** Latest decisions on the current content. */
+  approvals: { approvers: string[]; decliners: string[] };
+  requester: unknown;
+  executionDate: string | null;
+  appliedVersion: number | null;
+  appliedAt: string | null;
+  failure: unknown;
+  history: unknown[];
+  reviews: { id: string; reviewer: unknown; decision: string; comment: string; current: boolean; createdAt: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const changeRequestView = (r: ChangeRequestRow): ChangeRequestView => ({
+  id: r.id,
+  resourceKind: r.resourceKind,
+  resourceKey: r.resourceKey,
+  projectKey: r.project.key,
+  environmentKey: r.environment.key,
+  status: r.status,
+  description: r.description,
+  instructions: r.instructions as unknown[],
+  baseVersion: r.baseVersion,
+  contentHash: r.contentHash,
+  approvalsRequired: r.approvalsRequired,
+  approvalReasons: r.approvalReasons as string[],
+  approvals: tallyReviews(reviewRecords(r), r.contentHash),
+  requester: r.requester,
+  executionDate: r.executionDate?.toISOString() ?? null,
+  appliedVersion: r.appliedVersion,
+  appliedAt: r.appliedAt?.toISOString() ?? null,
+  failure: r.failure ?? null,
+  history: r.history as unknown[],
+  reviews: r.reviews.map((v) => ({ id: v.id, reviewer: v.reviewer, decision: v.decision, comment: v.comment, current: v.contentHash === r.contentHash, createdAt: v.createdAt.toISOString() })),
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+export const reviewRecords = (r: ChangeRequestRow) =>
+  r.reviews.map((v) => ({ reviewerId: v.reviewerId, decision: v.decision as ReviewDecision, contentHash: v.contentHash }));

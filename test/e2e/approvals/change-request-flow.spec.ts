@@ -1,0 +1,106 @@
+/**
+ * The governance path end to end: a critical environment refuses direct writes without bypass
+ * (and audits the bypass), and a change request goes create → self-approval refused → approval
+ * by another member → apply, with the flag changed and the audit entries linking request,
+ * reviewers and applier. Also minApprovals 2 and declines.
+ */
+import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
+import { factory, ok, type Project } from '../../support/factories';
+import { apply, flagIn, memberWithToken, openFlagRequest, review, setApprovalSettings } from '../../support/governance';
+
+describe('change requests', () => {
+  let g: Gantry;
+  let owner: ApiClient;
+  let project: Project;
+  let alice: Awaited<ReturnType<typeof memberWithToken>>;
+  let bob: Awaited<ReturnType<typeof memberWithToken>>;
+  let carol: Awaited<ReturnType<typeof memberWithToken>>;
+
+  beforeAll(async () => {
+    g = await startGantry();
+    owner = g.client(g.ownerToken);
+    project = await factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
+    [alice, bob, carol] = await Promise.all([memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer')]);
+  });
+  afterAll(() => g?.stop());
+
+  it('a critical environment requires approval by default: a writer\'s direct PATCH is refused with approval/required, staging is not', async () => {
+    const flag = await factory.flag(owner, project.key);
+    const settings = ok(await alice.api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', { params: { path: { projectKey: project.key, envKey: 'production' } } }));
+    expect(settings).toMatchObject({ required: true, minApprovals: 1, source: 'default' });
+
+    const refused = await alice.api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey: project.key, flagKey: flag.key } }, body: { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] } });
+    expect(refused.response.status).toBe(403);
+    expect(refused.error).toMatchObject({ code: 'approval/required' });
+    expect((refused.error as { detail: string }).detail).toContain(`/flags/${flag.key}/environments/production/change-requests`);
+    expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(false);
+
+    await factory.patchFlag(alice.api, project.key, flag.key, { environmentKey: 'staging', instructions: [{ kind: 'turnFlagOn' }] });
+  });
+
+  it('an admin (bypassRequiredApproval) writes directly, and the audit entry records the bypass', async () => {
+    const flag = await factory.flag(owner, project.key);
+    await factory.patchFlag(owner, project.key, flag.key, { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] });
+    const audit = ok(await owner.GET('/api/v1/audit-log', { params: { query: { resource: `proj/${project.key}:env/production:flag/${flag.key}`, action: 'updateOn' } } }));
+    expect(audit.items).toHaveLength(1);
+    expect(audit.items[0].links).toMatchObject({ approvalBypassed: [{ environment: 'production', reasons: [expect.stringContaining('any change')] }] });
+  });
+
+  it('create, self-approval refused, approval by another member, apply: the flag changes and the audit links request, reviewers and applier', async () => {
+    const flag = await factory.flag(owner, project.key);
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { description: 'launch', instructions: [{ kind: 'turnFlagOn' }] });
+    expect(cr).toMatchObject({ status: 'pending', baseVersion: 1, approvalsRequired: 1, resourceKind: 'flag', resourceKey: flag.key, environmentKey: 'production' });
+
+    const self = await review(alice.api, cr.id, 'approve');
+    expect(self.response.status).toBe(403);
+    expect(self.error).toMatchObject({ code: 'approval/self_review' });
+
+    const early = await apply(alice.api, cr.id);
+    expect(early.error).toMatchObject({ code: 'approval/insufficient_approvals' });
+
+    const approved = ok(await review(bob.api, cr.id, 'approve', 'looks good'));
+    expect(approved.status).toBe('approved');
+    expect(approved.approvals.approvers).toEqual([bob.member.id]);
+
+    const applied = ok(await apply(carol.api, cr.id));
+    expect(applied).toMatchObject({ status: 'applied', appliedVersion: 2 });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(true);
+
+    const entries = ok(await owner.GET('/api/v1/audit-log', { params: { query: { resource: `proj/${project.key}:env/production:flag/${flag.key}` } } })).items;
+    const write = entries.find((e) => e.action === 'updateOn')!;
+    expect(write.actor).toMatchObject({ id: carol.member.id });
+    expect(write.links).toMatchObject({ changeRequest: { id: cr.id, reviewers: [bob.member.id], requester: { id: alice.member.id }, override: false } });
+    expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['createChangeRequest', 'reviewChangeRequest', 'applyChangeRequest']));
+
+    const again = await apply(carol.api, cr.id);
+    expect(again.response.status).toBe(409);
+    expect(again.error).toMatchObject({ code: 'change_request/already_applied' });
+  });
+
+  it('minApprovals 2 needs two distinct reviewers; the same reviewer twice counts once', async () => {
+    const p = await factory.project(owner, { environments: ['prod'] });
+    await setApprovalSettings(owner, p.key, 'prod', { required: true, minApprovals: 2 });
+    const flag = await factory.flag(owner, p.key);
+    const cr = await openFlagRequest(alice.api, p.key, flag.key, 'prod', { instructions: [{ kind: 'turnFlagOn' }] });
+    expect(ok(await review(bob.api, cr.id, 'approve')).status).toBe('pending');
+    expect(ok(await review(bob.api, cr.id, 'approve')).status).toBe('pending');
+    expect((await apply(alice.api, cr.id)).error).toMatchObject({ code: 'approval/insufficient_approvals' });
+    expect(ok(await review(carol.api, cr.id, 'approve')).status).toBe('approved');
+    expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
+  });
+
+  it('a decline blocks apply unless canApplyDeclinedChanges', async () => {
+    const p = await factory.project(owner, { environments: ['prod'] });
+    await setApprovalSettings(owner, p.key, 'prod', { required: true, minApprovals: 1 });
+    const flag = await factory.flag(owner, p.key);
+    const cr = await openFlagRequest(alice.api, p.key, flag.key, 'prod', { instructions: [{ kind: 'turnFlagOn' }] });
+    ok(await review(bob.api, cr.id, 'approve'));
+    expect(ok(await review(carol.api, cr.id, 'decline', 'not on a Friday')).status).toBe('declined');
+    const refused = await apply(alice.api, cr.id);
+    expect(refused.response.status).toBe(409);
+    expect(refused.error).toMatchObject({ code: 'approval/declined' });
+
+    await setApprovalSettings(owner, p.key, 'prod', { canApplyDeclinedChanges: true });
+    expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
+  });
+});
