@@ -1707,6 +1707,8 @@ export interface operations {
                 /** @description member id (or token id for service tokens) */
                 actor?: string;
                 action?: string;
+                /** @description entries linked to this change request */
+                changeRequest?: string;
                 from?: string;
                 to?: string;
                 limit?: number;

@@ -14,6 +14,7 @@ import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';
 import { ChangeRequestsController } from './change-requests.controller';
 import { ChangeRequestsRepository } from './change-requests.repository';
+import { ChangeRequestsResolver } from './change-requests.resolver';
 import { ChangeRequestsService } from './change-requests.service';
 import { ChangeTargets } from './change-targets';
 
@@ -26,7 +27,7 @@ import { ChangeTargets } from './change-targets';
   controllers: [ApprovalSettingsController, ChangeRequestsController],
   providers: [
     ApprovalSettingsRepository, ApprovalSettingsService, ChangeRequestsRepository, ChangeRequestAccess, ChangeTargets,
-    ChangeRequestsService, ChangeRequestReviewsService, ChangeRequestApplyService, ChangeRequestImpactService,
+    ChangeRequestsService, ChangeRequestReviewsService, ChangeRequestApplyService, ChangeRequestImpactService, ChangeRequestsResolver,
   ],
   exports: [ChangeRequestsRepository, ApprovalSettingsService, ChangeRequestsService, ChangeRequestReviewsService, ChangeRequestApplyService, ChangeRequestImpactService],
 })

@@ -15,6 +15,8 @@ export interface AuditQuery {
   resourceLike?: string;
   actorId?: string;
   action?: string;
+  /** Entries linked to this change request (its own actions, and the write that applied it). */
+  changeRequestId?: string;
   from?: Date;
   to?: Date;
   beforeId?: bigint;
@@ -57,6 +59,7 @@ export class AuditRepository {
     if (q.resourceLike) where.push(Prisma.sql`("resource" LIKE ${q.resourceLike} OR "resource" LIKE ${q.resourceLike + ':%'})`);
     if (q.actorId) where.push(Prisma.sql`"actorId" = ${q.actorId}`);
     if (q.action) where.push(Prisma.sql`"action" = ${q.action}`);
+    if (q.changeRequestId) where.push(Prisma.sql`("links"->>'changeRequest' = ${q.changeRequestId} OR "links"->'changeRequest'->>'id' = ${q.changeRequestId})`);
     if (q.from) where.push(Prisma.sql`"at" >= ${q.from}`);
     if (q.to) where.push(Prisma.sql`"at" <= ${q.to}`);
     if (q.beforeId) where.push(Prisma.sql`"id" < ${q.beforeId}`);

@@ -66,6 +66,7 @@ export class AuditService {
       resourceLike: q.resource ? specifierToLike(q.resource) : undefined,
       actorId: q.actor,
       action: q.action,
+      changeRequestId: q.changeRequest,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
       beforeId: q.cursor ? parseCursor(q.cursor) : undefined,

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IsOmittable } from '../../../infra/http/validators';
 
 export class AuditLogQueryDto {
@@ -8,6 +8,7 @@ export class AuditLogQueryDto {
   @IsOmittable() @IsString() @MaxLength(1024) resource?: string;
   @ApiPropertyOptional({ description: 'member id (or token id for service tokens)' }) @IsOmittable() @IsString() @MaxLength(64) actor?: string;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(128) action?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'entries linked to this change request' }) @IsOmittable() @IsUUID() changeRequest?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) to?: string;
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;

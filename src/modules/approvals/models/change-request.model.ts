@@ -1,0 +1,91 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSON } from '../../graphql/json.scalar';
+
+/** GraphQL shapes of ChangeRequestView and its previews (the services build them). */
+
+@ObjectType('ChangeRequestReview')
+export class ChangeRequestReviewModel {
+  @Field() id: string;
+  @Field(() => GraphQLJSON, { description: '{ kind, id, name, memberId?, tokenId? }' }) reviewer: unknown;
+  @Field() decision: string;
+  @Field() comment: string;
+  @Field({ description: 'false once the request changed after this review: it no longer counts' }) current: boolean;
+  @Field() createdAt: string;
+}
+
+@ObjectType('ChangeRequestApprovals')
+export class ChangeRequestApprovalsModel {
+  @Field(() => [String]) approvers: string[];
+  @Field(() => [String]) decliners: string[];
+}
+
+@ObjectType('ChangeRequest')
+export class ChangeRequestModel {
+  @Field() id: string;
+  @Field() resourceKind: string;
+  @Field() resourceKey: string;
+  @Field() projectKey: string;
+  @Field() environmentKey: string;
+  @Field() status: string;
+  @Field() description: string;
+  @Field(() => [GraphQLJSON]) instructions: unknown[];
+  @Field(() => Int) baseVersion: number;
+  @Field() contentHash: string;
+  @Field(() => Int) approvalsRequired: number;
+  @Field(() => [String]) approvalReasons: string[];
+  @Field(() => ChangeRequestApprovalsModel) approvals: ChangeRequestApprovalsModel;
+  @Field(() => GraphQLJSON) requester: unknown;
+  @Field(() => String, { nullable: true }) executionDate: string | null;
+  @Field(() => Int, { nullable: true }) appliedVersion: number | null;
+  @Field(() => String, { nullable: true }) appliedAt: string | null;
+  @Field(() => GraphQLJSON, { nullable: true }) failure: unknown;
+  @Field(() => [GraphQLJSON]) history: unknown[];
+  @Field(() => [ChangeRequestReviewModel]) reviews: ChangeRequestReviewModel[];
+  @Field() createdAt: string;
+  @Field() updatedAt: string;
+}
+
+@ObjectType('ChangeRequestPage')
+export class ChangeRequestPageModel {
+  @Field(() => [ChangeRequestModel]) items: ChangeRequestModel[];
+  @Field(() => String, { nullable: true }) next: string | null;
+}
+
+@ObjectType('ConfigChange')
+export class ConfigChangeModel {
+  @Field() path: string;
+  @Field(() => GraphQLJSON, { nullable: true }) before: unknown;
+  @Field(() => GraphQLJSON, { nullable: true }) after: unknown;
+  @Field({ description: 'one human-readable line, e.g. "turned the flag on"' }) summary: string;
+}
+
+@ObjectType('ImpactTransition')
+export class ImpactTransitionModel {
+  @Field(() => GraphQLJSON, { description: '{ variation, value } before' }) from: unknown;
+  @Field(() => GraphQLJSON, { description: '{ variation, value } after' }) to: unknown;
+  @Field(() => Int) count: number;
+  @Field(() => [String]) examples: string[];
+}
+
+@ObjectType('FlagImpact')
+export class FlagImpactModel {
+  @Field() flagKey: string;
+  @Field(() => Int) evaluated: number;
+  @Field(() => Int) changed: number;
+  @Field(() => [ImpactTransitionModel]) transitions: ImpactTransitionModel[];
+}
+
+@ObjectType('ImpactContexts')
+export class ImpactContextsModel {
+  @Field(() => Int) sample: number;
+  @Field(() => Int) supplied: number;
+  @Field(() => Int) invalid: number;
+}
+
+@ObjectType('ChangeRequestImpact')
+export class ChangeRequestImpactModel {
+  @Field(() => ImpactContextsModel) contexts: ImpactContextsModel;
+  @Field(() => Int) changed: number;
+  @Field(() => [FlagImpactModel]) flags: FlagImpactModel[];
+  @Field(() => Int) version: number;
+}
