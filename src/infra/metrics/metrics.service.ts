@@ -24,6 +24,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly approvalGate = new Counter({
+    name: 'gantry_approval_gate_total',
+    help: 'Direct writes that needed approval: refused (approval/required) or bypassed by an actor allowed to',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly changeRequests = new Counter({
+    name: 'gantry_change_request_events_total',
+    help: 'Change-request lifecycle events (created, reviewed, approved, declined, applied, failed, cancelled)',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
   readonly authFailures = new Counter({
     name: 'gantry_auth_failures_total',
     help: 'Rejected API credentials, by reason',

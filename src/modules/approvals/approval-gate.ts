@@ -1,6 +1,7 @@
 import { effectiveApprovalSettings, type ApprovalSettings } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import type { ResourceRef } from '../../core/policy';
+import type { MetricsService } from '../../infra/metrics/metrics.service';
 import type { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
@@ -25,11 +26,19 @@ export interface ApprovalBypass {
  * (403 `approval/required`, pointing at the change-request endpoint) unless the actor may bypass
  * there. Returns the bypasses so the write's audit entry records them.
  */
-export function enforceApprovalGate(authz: AuthorizationService, actor: Actor, changes: GatedChange[], changeRequestPath: (envKey: string) => string): ApprovalBypass[] {
+export function enforceApprovalGate(
+  authz: AuthorizationService,
+  metrics: MetricsService,
+  actor: Actor,
+  kind: 'flag' | 'segment',
+  changes: GatedChange[],
+  changeRequestPath: (envKey: string) => string,
+): ApprovalBypass[] {
   const bypasses: ApprovalBypass[] = [];
   for (const c of changes) {
     if (!c.reasons.length) continue;
     if (!authz.can(actor, 'bypassRequiredApproval', c.resource)) {
+      metrics.approvalGate.inc({ kind, outcome: 'required' });
       throw new DomainError(
         'approval/required',
         403,
@@ -37,6 +46,7 @@ export function enforceApprovalGate(authz: AuthorizationService, actor: Actor, c
         c.reasons.map((reason) => ({ field: `environments.${c.environmentKey}`, reason })),
       );
     }
+    metrics.approvalGate.inc({ kind, outcome: 'bypassed' });
     bypasses.push({ environment: c.environmentKey, reasons: c.reasons });
   }
   return bypasses;

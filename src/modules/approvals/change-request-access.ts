@@ -3,6 +3,7 @@ import { changeRequestContentHash } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { flagResource, segmentResource, type ResourceRef } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
+import { MetricsService } from '../../infra/metrics/metrics.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { ProjectsService } from '../projects/projects.service';
@@ -33,6 +34,7 @@ export class ChangeRequestAccess {
     private readonly clock: ClockService,
     private readonly webhooks: WebhookEventsService,
     private readonly queues: QueuesService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async load(actor: Actor, id: string): Promise<{ row: ChangeRequestRow; at: Located }> {
@@ -73,6 +75,7 @@ export class ChangeRequestAccess {
   /** After commit; never fails the operation that caused it. */
   emit(events: WebhookEvent[], row: ChangeRequestRow, actor: Actor, extra: Record<string, unknown> = {}): void {
     if (!events.length) return;
+    for (const event of events) this.metrics.changeRequests.inc({ event: event.replace('change_request.', '') });
     const v = changeRequestView(row);
     const payload = {
       id: v.id, status: v.status, projectKey: v.projectKey, environmentKey: v.environmentKey, resourceKind: v.resourceKind, resourceKey: v.resourceKey,

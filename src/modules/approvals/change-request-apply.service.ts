@@ -69,7 +69,7 @@ export class ChangeRequestApplyService {
       this.access.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
       return changeRequestView(applied);
     } catch (err) {
-      if (opts.automatic && err instanceof DomainError && !NOT_FAILURES.has(err.code)) await this.markFailed(actor, id, err);
+      if (opts.automatic && err instanceof DomainError && !NOT_FAILURES.has(err.code)) await this.markFailed(actor, id, at, err);
       throw err;
     }
   }
@@ -131,7 +131,7 @@ export class ChangeRequestApplyService {
     });
   }
 
-  private async markFailed(actor: Actor, id: string, err: DomainError): Promise<void> {
+  private async markFailed(actor: Actor, id: string, at: Located, err: DomainError): Promise<void> {
     try {
       const failed = await this.access.repo.transaction(async (tx) => {
         const locked = await this.access.repo.findForUpdate(tx, id);
@@ -140,7 +140,8 @@ export class ChangeRequestApplyService {
           status: 'failed', failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
           history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'failed', err.message)],
         });
-        await this.audit.record(tx, actor, { action: 'applyChangeRequest', resource: `change-request/${id}`, comment: `failed: ${err.message}`, after: { status: 'failed', code: err.code }, links: { changeRequest: id } });
+        const resource = formatResource(await this.access.resource(locked.resourceKind as ResourceKind, at, locked.resourceKey));
+        await this.audit.record(tx, actor, { action: 'applyChangeRequest', resource, comment: `failed: ${err.message}`, after: { status: 'failed', code: err.code }, links: { changeRequest: id } });
         return next;
       });
       if (failed) this.access.emit(['change_request.failed'], failed, actor, { failure: failed.failure });

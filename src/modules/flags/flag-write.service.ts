@@ -148,7 +148,9 @@ export class FlagWriteService {
 
     const bypasses = enforceApprovalGate(
       this.authz,
+      this.metrics,
       actor,
+      'flag',
       changedEnvKeys
         .filter((k) => k !== write.changeRequest?.environmentKey)
         .map((k) => {

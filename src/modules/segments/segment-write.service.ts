@@ -100,7 +100,9 @@ export class SegmentWriteService {
       ? []
       : enforceApprovalGate(
           this.authz,
+          this.metrics,
           actor,
+          'segment',
           [{ environmentKey: env.key, resource: segmentResource(project, env, before), reasons: segmentApprovalReasons(approvalSettingsOf(project, env), before, segment) }],
           (k) => `/api/v1/projects/${project.key}/environments/${k}/segments/${segmentKey}/change-requests`,
         );

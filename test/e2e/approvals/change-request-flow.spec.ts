@@ -5,6 +5,7 @@
  * reviewers and applier. Also minApprovals 2 and declines.
  */
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
+import { metricValue } from '../../support/delivery';
 import { factory, ok, type Project } from '../../support/factories';
 import { apply, flagIn, memberWithToken, openFlagRequest, review, setApprovalSettings } from '../../support/governance';
 
@@ -34,6 +35,8 @@ describe('change requests', () => {
     expect(refused.error).toMatchObject({ code: 'approval/required' });
     expect((refused.error as { detail: string }).detail).toContain(`/flags/${flag.key}/environments/production/change-requests`);
     expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(false);
+    const metrics = String((await g.raw('GET', '/metrics')).body);
+    expect(metricValue(metrics, 'gantry_approval_gate_total', '{kind="flag",outcome="required"}')).toBe(1);
 
     await factory.patchFlag(alice.api, project.key, flag.key, { environmentKey: 'staging', instructions: [{ kind: 'turnFlagOn' }] });
   });
