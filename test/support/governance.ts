@@ -2,6 +2,7 @@
  * Helpers for governance tests: members with personal tokens, approval settings, and the
  * change-request calls, all through the typed client.
  */
+import type { paths } from '../../openapi/schema';
 import type { ApiClient, Gantry } from './app-harness';
 import { factory, ok, type Schemas } from './factories';
 
@@ -36,7 +37,6 @@ export async function flagIn(api: ApiClient, projectKey: string, flagKey: string
 
 // ---- Added for the approvals e2e files (conflicts, concurrency, impact, bad input, notifications). ----
 
-import type { paths } from '../../openapi/schema';
 
 export type SegmentInstruction = Schemas['PatchSegmentDto']['instructions'][number];
 export type AuditEntry = Schemas['AuditEntryDto'];

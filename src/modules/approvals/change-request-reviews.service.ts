@@ -54,7 +54,12 @@ export class ChangeRequestReviewsService {
     this.access.emit(events, updated, actor, { review: { decision: dto.decision, comment: dto.comment ?? '' } });
     this.access.schedule(updated);
     if (updated.status === 'approved' && events.includes('change_request.approved') && settings.autoApplyOnApproval) {
-      return this.applier.applyAutomatically(id, at, `auto-applied on approval by ${actor.name}`);
+      // The review itself is committed: a refused auto-apply leaves the request failed (with the
+      // reason and a webhook) and answers with that state rather than an error.
+      return this.applier.applyAutomatically(id, at, `auto-applied on approval by ${actor.name}`).catch(async (err: unknown) => {
+        if (!(err instanceof DomainError)) throw err;
+        return changeRequestView((await this.access.repo.find(id))!);
+      });
     }
     return changeRequestView(updated);
   }

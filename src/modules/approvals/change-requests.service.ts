@@ -12,6 +12,7 @@ import type { ChangeRequestRow } from './change-requests.repository';
 import { ChangeTargets, type ChangePreview, type Located, type ResourceKind } from './change-targets';
 import type { ChangeRequestQueryDto, CreateChangeRequestDto, UpdateChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
+import { reviewerCounts } from './reviewer-eligibility';
 
 /**
  * Creating, reading, editing, rebasing and cancelling change requests. Reviews and applies have
@@ -191,9 +192,13 @@ export class ChangeRequestsService {
     throw new DomainError('change_request/not_requester', 403, `only the requester (or someone allowed bypassRequiredApproval) may ${verb} this change request`);
   }
 
+  /** Whether the caller could review the request now and has not decided on its current content. */
   private async awaits(actor: Actor, row: ChangeRequestRow, at: Located): Promise<boolean> {
-    if (row.requesterId === identityOf(actor) && !approvalSettingsOf(at.project, at.env).canReviewOwnRequest) return false;
-    if (row.reviews.some((r) => r.reviewerId === identityOf(actor) && r.contentHash === row.contentHash && r.decision !== 'comment')) return false;
+    const me = identityOf(actor);
+    if (row.reviews.some((r) => r.reviewerId === me && r.contentHash === row.contentHash && r.decision !== 'comment')) return false;
+    const settings = approvalSettingsOf(at.project, at.env);
+    const teams = actor.memberId && settings.reviewerTeams.length ? (await this.access.repo.teamsOf([actor.memberId])).get(actor.memberId) ?? [] : [];
+    if (reviewerCounts(settings, row.requesterId, me, actorRef(actor), teams) !== null) return false;
     return this.authz.can(actor, 'reviewChangeRequest', await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey));
   }
 }

@@ -1,0 +1,265 @@
+/**
+ * Who hears about change requests, who may review them, and the segment twin:
+ * - a webhook subscribed to the change_request.* events receives created, reviewed, approved and
+ *   applied for one request, created, reviewed, declined and cancelled for another, each signed
+ *   (HMAC-SHA256 of the body under the webhook's secret) and carrying id, status and resourceKey;
+ * - service tokens: a writer token (CI) opens a request; another token's review is refused
+ *   (approval/reviewer_not_allowed) until serviceTokensCanReview is set;
+ * - reviewerTeams: a writer outside the team is refused, a team member approves;
+ * - segments in a critical environment: a writer's direct PATCH is 403 approval/required, and the
+ *   same change goes through as a segment change request;
+ * - awaitingMyReview: listed for an eligible reviewer, not for the requester, not once reviewed, and
+ *   not for callers the settings would refuse (outside reviewerTeams; service tokens by default);
+ * - autoApplyOnApproval: the approval applies the request at once; when the flag changed
+ *   underneath, the automatic apply fails and the request is marked failed.
+ */
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
+import { eventually } from '../../support/delivery';
+import { factory, ok, type Project } from '../../support/factories';
+import {
+  apply, auditOf, cancel, flagAuditResource, flagIn, listChangeRequests, memberWithToken, openFlagRequest, openSegmentRequestCall, review,
+  serviceTokenWithClient, setApprovalSettings,
+} from '../../support/governance';
+
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A local receiver that answers 200 to everything and keeps what it got. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.statusCode = 200;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/change-requests`,
+    received,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+const CHANGE_REQUEST_EVENTS = [
+  'change_request.created', 'change_request.reviewed', 'change_request.approved', 'change_request.declined',
+  'change_request.applied', 'change_request.failed', 'change_request.cancelled',
+] as const;
+
+describe('change requests: notifications, service tokens, reviewer teams, segments', () => {
+  let g: Gantry;
+  let owner: ApiClient;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let alice: Awaited<ReturnType<typeof memberWithToken>>; // writer, requester
+  let bob: Awaited<ReturnType<typeof memberWithToken>>; // writer, reviewer
+  let carol: Awaited<ReturnType<typeof memberWithToken>>; // writer
+  const SECRET = 'cr-hook-secret-0123456789abcdef';
+
+  beforeAll(async () => {
+    [g, receiver] = await Promise.all([startGantry({ role: 'all' }), startReceiver()]);
+    owner = g.client(g.ownerToken);
+    [alice, bob, carol] = await Promise.all([memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer')]);
+  });
+  afterAll(async () => {
+    await g?.stop();
+    await receiver?.close();
+  });
+
+  const criticalProject = () => factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
+
+  it('a webhook on change_request.* receives each step of two flows, signed, with id, status and resourceKey', async () => {
+    const hook = ok(await owner.POST('/api/v1/webhooks', { body: { name: 'change requests', url: receiver.url, secret: SECRET, events: [...CHANGE_REQUEST_EVENTS] } }));
+    expect(hook.events).toEqual([...CHANGE_REQUEST_EVENTS]);
+    const project = await criticalProject();
+    const flag = await factory.flag(owner, project.key);
+
+    // Flow 1: created → reviewed + approved → applied.
+    const applied = await openFlagRequest(alice.api, project.key, flag.key, 'production', { description: 'launch', instructions: [{ kind: 'turnFlagOn' }] });
+    ok(await review(bob.api, applied.id, 'approve', 'ship it'));
+    ok(await apply(carol.api, applied.id));
+    // Flow 2: created → reviewed + declined → cancelled.
+    const declined = await openFlagRequest(alice.api, project.key, flag.key, 'production', { description: 'fallback', instructions: [{ kind: 'updateOffVariation', variationId: flag.variations[0]._id }] });
+    ok(await review(bob.api, declined.id, 'decline', 'not now'));
+    ok(await cancel(alice.api, declined.id));
+
+    const parsed = () => receiver.received.map((r) => ({ ...r, json: JSON.parse(r.body) as { id: string; event: string; createdAt: string; data: Record<string, unknown> } }));
+    const ofRequest = (id: string) => parsed().filter((r) => r.json.data.id === id);
+    await eventually(() => {
+      expect(ofRequest(applied.id)).toHaveLength(4);
+      expect(ofRequest(declined.id)).toHaveLength(4);
+    }, { timeoutMs: 20_000, intervalMs: 100 });
+
+    const seen = (id: string) => ofRequest(id).map((r) => `${r.json.event}:${r.json.data.status}`).sort();
+    // The status is the request's status right after the step that emitted the event.
+    expect(seen(applied.id)).toEqual(['change_request.applied:applied', 'change_request.approved:approved', 'change_request.created:pending', 'change_request.reviewed:approved']);
+    expect(seen(declined.id)).toEqual(['change_request.cancelled:cancelled', 'change_request.created:pending', 'change_request.declined:declined', 'change_request.reviewed:declined']);
+
+    for (const r of [...ofRequest(applied.id), ...ofRequest(declined.id)]) {
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['x-gantry-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(r.body).digest('hex')}`);
+      expect(r.headers['x-gantry-event']).toBe(r.json.event);
+      expect(r.headers['x-gantry-delivery']).toBe(r.json.id);
+      expect(r.json.data).toMatchObject({ resourceKey: flag.key, resourceKind: 'flag', projectKey: project.key, environmentKey: 'production' });
+    }
+    const reviewed = ofRequest(applied.id).find((r) => r.json.event === 'change_request.reviewed')!;
+    expect(reviewed.json.data).toMatchObject({ review: { decision: 'approve', comment: 'ship it' }, actor: { id: bob.member.id }, approvals: { approvers: [bob.member.id] } });
+    const appliedEvent = ofRequest(applied.id).find((r) => r.json.event === 'change_request.applied')!;
+    expect(appliedEvent.json.data).toMatchObject({ appliedVersion: 2, actor: { id: carol.member.id } });
+
+    // Nothing else was sent: the receiver got exactly the 8 deliveries of these two requests.
+    expect(receiver.received).toHaveLength(8);
+    const deleted = await owner.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: hook.id } } });
+    expect(deleted.response.status).toBe(204);
+  });
+
+  it('a service token (CI, writer) opens a request; another token may review only once serviceTokensCanReview is set', async () => {
+    const project = await criticalProject();
+    const flag = await factory.flag(owner, project.key);
+    const [ci, bot] = await Promise.all([serviceTokenWithClient(g, owner, 'writer'), serviceTokenWithClient(g, owner, 'writer')]);
+
+    const cr = await openFlagRequest(ci.api, project.key, flag.key, 'production', { description: 'from CI', instructions: [{ kind: 'turnFlagOn' }] });
+    expect(cr).toMatchObject({ status: 'pending', requester: { kind: 'token', id: ci.id } });
+
+    const refused = await review(bot.api, cr.id, 'approve');
+    expect(refused.response.status).toBe(403);
+    expect(refused.error?.code).toBe('approval/reviewer_not_allowed');
+    expect((await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } })).data).toMatchObject({ status: 'pending', reviews: [] });
+
+    await setApprovalSettings(owner, project.key, 'production', { serviceTokensCanReview: true });
+    const approved = ok(await review(bot.api, cr.id, 'approve'));
+    expect(approved).toMatchObject({ status: 'approved', approvals: { approvers: [bot.id] } });
+    expect(ok(await apply(ci.api, cr.id))).toMatchObject({ status: 'applied', appliedVersion: 2 });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(true);
+  });
+
+  it("reviewerTeams ['release-managers']: a writer outside the team is refused, a member of the team approves", async () => {
+    const team = await owner.POST('/api/v1/teams', { body: { key: 'release-managers', name: 'Release managers' } });
+    expect(team.response.status).toBe(201);
+    const dave = await memberWithToken(g, owner, 'writer', ['release-managers']);
+    expect(dave.member.teamKeys).toEqual(['release-managers']);
+    const project = await criticalProject();
+    const settings = await setApprovalSettings(owner, project.key, 'production', { reviewerTeams: ['release-managers'] });
+    expect(settings).toMatchObject({ required: true, reviewerTeams: ['release-managers'], source: 'environment' });
+    const flag = await factory.flag(owner, project.key);
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+
+    const outsider = await review(bob.api, cr.id, 'approve');
+    expect(outsider.response.status).toBe(403);
+    expect(outsider.error?.code).toBe('approval/reviewer_not_allowed');
+    expect(outsider.error?.detail).toContain('release-managers');
+
+    const insider = ok(await review(dave.api, cr.id, 'approve'));
+    expect(insider).toMatchObject({ status: 'approved', approvals: { approvers: [dave.member.id] } });
+    expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
+  });
+
+  it('segments in a critical environment: a writer\'s direct PATCH is 403 approval/required; a segment change request applies the change', async () => {
+    const project = await criticalProject();
+    const segment = await factory.segment(owner, project.key, 'production', { included: [] });
+    const segmentPath = { projectKey: project.key, envKey: 'production', segmentKey: segment.key };
+
+    const direct = await alice.api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+      params: { path: segmentPath },
+      body: { instructions: [{ kind: 'addIncludedTargets', values: ['u-1'] }] },
+    });
+    expect(direct.response.status).toBe(403);
+    expect(direct.error?.code).toBe('approval/required');
+    expect(direct.error?.detail).toContain(`/environments/production/segments/${segment.key}/change-requests`);
+
+    const created = await openSegmentRequestCall(alice.api, project.key, 'production', segment.key, { instructions: [{ kind: 'addIncludedTargets', values: ['u-1'] }] });
+    expect(created.response.status).toBe(201);
+    const cr = ok(created);
+    expect(cr).toMatchObject({ resourceKind: 'segment', resourceKey: segment.key, status: 'pending', baseVersion: 1, approvalsRequired: 1 });
+    ok(await review(bob.api, cr.id, 'approve'));
+    expect(ok(await apply(carol.api, cr.id))).toMatchObject({ status: 'applied', appliedVersion: 2 });
+
+    const after = ok(await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', { params: { path: segmentPath } }));
+    expect(after).toMatchObject({ included: ['u-1'], version: 2 });
+    const listed = await listChangeRequests(owner, { projectKey: project.key, resourceKind: 'segment', resourceKey: segment.key });
+    expect(listed.items.map((i) => [i.id, i.status])).toEqual([[cr.id, 'applied']]);
+  });
+
+  it('awaitingMyReview lists a request for an eligible reviewer, not for its requester, and not once the reviewer has approved', async () => {
+    const project: Project = await criticalProject();
+    const flag = await factory.flag(owner, project.key);
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    const awaiting = async (api: ApiClient) => (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
+
+    expect(await awaiting(bob.api)).toEqual([cr.id]);
+    expect(await awaiting(carol.api)).toEqual([cr.id]);
+    expect(await awaiting(alice.api)).toEqual([]);
+
+    ok(await review(bob.api, cr.id, 'approve'));
+    expect(await awaiting(bob.api)).toEqual([]);
+    // Still open (approved, not applied) and carol has not reviewed it.
+    expect(await awaiting(carol.api)).toEqual([cr.id]);
+    // A comment is not a decision: it does not take the request off carol's list.
+    ok(await review(carol.api, cr.id, 'comment', 'question about rollout'));
+    expect(await awaiting(carol.api)).toEqual([cr.id]);
+
+    ok(await apply(alice.api, cr.id));
+    expect(await awaiting(carol.api)).toEqual([]);
+  });
+
+  it('awaitingMyReview leaves out requests the settings do not let the caller review (outside reviewerTeams; a service token while serviceTokensCanReview is off)', async () => {
+    // 'release-managers' exists since the reviewerTeams test; create it if this test runs alone.
+    const existing = await owner.GET('/api/v1/teams/{key}', { params: { path: { key: 'release-managers' } } });
+    if (existing.response.status === 404) ok(await owner.POST('/api/v1/teams', { body: { key: 'release-managers', name: 'Release managers' } }));
+    const erin = await memberWithToken(g, owner, 'writer', ['release-managers']);
+    const bot = await serviceTokenWithClient(g, owner, 'writer');
+    const project = await criticalProject();
+    await setApprovalSettings(owner, project.key, 'production', { reviewerTeams: ['release-managers'] });
+    const flag = await factory.flag(owner, project.key);
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    const awaiting = async (api: ApiClient) => (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
+
+    // The eligible reviewer sees it.
+    expect(await awaiting(erin.api)).toEqual([cr.id]);
+    // Bob's and the token's approvals would be refused (checked here), so the request is not awaiting their review.
+    expect((await review(bob.api, cr.id, 'approve')).error?.code).toBe('approval/reviewer_not_allowed');
+    expect((await review(bot.api, cr.id, 'approve')).error?.code).toBe('approval/reviewer_not_allowed');
+    expect({ bob: await awaiting(bob.api), token: await awaiting(bot.api) }).toEqual({ bob: [], token: [] });
+  });
+
+  it('autoApplyOnApproval: the approval applies the request at once, as Gantry on the request\'s behalf', async () => {
+    const project = await criticalProject();
+    await setApprovalSettings(owner, project.key, 'production', { autoApplyOnApproval: true });
+    const flag = await factory.flag(owner, project.key);
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    expect(cr.status).toBe('pending');
+
+    const approved = ok(await review(bob.api, cr.id, 'approve'));
+    expect(approved).toMatchObject({ status: 'applied', appliedVersion: 2 });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ on: true, version: 2 });
+
+    const writes = await auditOf(owner, flagAuditResource(project.key, 'production', flag.key), 'updateOn');
+    expect(writes).toHaveLength(1);
+    expect(writes[0].actor).toMatchObject({ kind: 'system' });
+    expect(writes[0].links).toMatchObject({ changeRequest: { id: cr.id, reviewers: [bob.member.id], override: false } });
+  });
+
+  it('autoApplyOnApproval when the flag changed underneath: the automatic apply fails, the request is marked failed with the conflict, the flag is untouched', async () => {
+    const project = await criticalProject();
+    await setApprovalSettings(owner, project.key, 'production', { autoApplyOnApproval: true });
+    const flag = await factory.flag(owner, project.key);
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    await factory.patchFlag(owner, project.key, flag.key, { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }, { kind: 'turnFlagOff' }, { kind: 'updateOffVariation', variationId: flag.variations[0]._id }] });
+
+    // The review is committed whatever the automatic apply does, so the review call succeeds and
+    // answers with the request as the refused apply left it.
+    const answered = ok(await review(bob.api, cr.id, 'approve'));
+    expect(answered.status).toBe('failed');
+    const after = ok(await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } }));
+    expect(after).toMatchObject({ status: 'failed', appliedVersion: null, approvals: { approvers: [bob.member.id] }, failure: { code: 'change_request/conflict' } });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ on: false, version: 2, offVariation: 0 });
+  });
+});
