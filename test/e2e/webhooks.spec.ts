@@ -4,36 +4,10 @@
  * URL rules, authorization, and that the secret is shown once and never again (API nor audit).
  */
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
 import { factory, ok } from '../support/factories';
+import { startReceiver } from '../support/webhook-receiver';
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** Answers 500 to the first request and 200 to every later one. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = received.length === 1 ? 500 : 200;
-      res.end(received.length === 1 ? 'try again' : 'ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/gantry`,
-    received,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -52,7 +26,7 @@ describe('webhooks', () => {
   const SECRET = 'test-secret-0123456789abcdef';
 
   beforeAll(async () => {
-    [gantry, receiver] = await Promise.all([startGantry({ role: 'all' }), startReceiver()]);
+    [gantry, receiver] = await Promise.all([startGantry({ role: 'all' }), startReceiver({ failFirst: true })]);
     owner = gantry.client(gantry.ownerToken);
   });
 

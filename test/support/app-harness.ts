@@ -295,7 +295,23 @@ async function rawRequest<T>(baseUrl: string, method: string, path: string, requ
     req.on('error', (error) => {
       if (!answered) reject(error);
     });
-    req.end(body);
+    void writeInChunks(req, body, () => answered);
   });
+}
+
+/**
+ * Large bodies go out in chunks, yielding between them, and stop once the response is in: a server
+ * that refuses a body (413) closes the connection, and a write racing that close must not make the
+ * client drop the response it already received.
+ */
+async function writeInChunks(req: http.ClientRequest, body: Buffer | undefined, answered: () => boolean): Promise<void> {
+  const CHUNK = 64 * 1024;
+  for (let i = 0; body && i < body.length && !answered() && !req.destroyed; i += CHUNK) {
+    if (!req.write(body.subarray(i, i + CHUNK))) {
+      await new Promise<void>((resolve) => { req.once('drain', resolve); req.once('close', resolve); });
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (!req.destroyed) req.end();
 }
 

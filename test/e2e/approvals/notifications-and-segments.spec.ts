@@ -14,8 +14,6 @@
  *   underneath, the automatic apply fails and the request is marked failed.
  */
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { eventually } from '../../support/delivery';
 import { factory, ok, type Project } from '../../support/factories';
@@ -23,32 +21,8 @@ import {
   apply, auditOf, cancel, flagAuditResource, flagIn, listChangeRequests, memberWithToken, openFlagRequest, openSegmentRequestCall, review,
   serviceTokenWithClient, setApprovalSettings,
 } from '../../support/governance';
+import { startReceiver } from '../../support/webhook-receiver';
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A local receiver that answers 200 to everything and keeps what it got. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = 200;
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/change-requests`,
-    received,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
 
 const CHANGE_REQUEST_EVENTS = [
   'change_request.created', 'change_request.reviewed', 'change_request.approved', 'change_request.declined',
