@@ -7,7 +7,7 @@
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { metricValue } from '../../support/delivery';
 import { factory, ok, type Project } from '../../support/factories';
-import { apply, flagIn, memberWithToken, openFlagRequest, review, setApprovalSettings } from '../../support/governance';
+import { apply, flagIn, memberWithToken, openFlagRequest, review, serviceTokenWithClient, setApprovalSettings } from '../../support/governance';
 
 describe('change requests', () => {
   let g: Gantry;
@@ -89,7 +89,9 @@ describe('change requests', () => {
     expect(ok(await review(bob.api, cr.id, 'approve')).status).toBe('pending');
     expect((await apply(alice.api, cr.id)).error).toMatchObject({ code: 'approval/insufficient_approvals' });
     expect(ok(await review(carol.api, cr.id, 'approve')).status).toBe('approved');
-    expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
+    // A CI pipeline applies with a service token.
+    const ci = await serviceTokenWithClient(g, owner, 'writer');
+    expect(ok(await apply(ci.api, cr.id))).toMatchObject({ status: 'applied', appliedVersion: 2 });
   });
 
   it('a decline blocks apply unless canApplyDeclinedChanges', async () => {
@@ -105,5 +107,27 @@ describe('change requests', () => {
 
     await setApprovalSettings(owner, p.key, 'prod', { canApplyDeclinedChanges: true });
     expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
+  });
+
+  it('project defaults govern environments without settings of their own, new ones included; only approval-settings managers may set them', async () => {
+    const p = await factory.project(owner, { environments: ['qa', 'prod'] });
+    const settingsOf = async (envKey: string) => ok(await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', { params: { path: { projectKey: p.key, envKey } } }));
+    expect(await settingsOf('prod')).toMatchObject({ required: false, source: 'default' });
+
+    const byWriter = await alice.api.PUT('/api/v1/projects/{projectKey}/approval-settings', { params: { path: { projectKey: p.key } }, body: { required: true } });
+    expect(byWriter.response.status).toBe(403);
+
+    await setApprovalSettings(owner, p.key, 'qa', { required: false });
+    ok(await owner.PUT('/api/v1/projects/{projectKey}/approval-settings', { params: { path: { projectKey: p.key } }, body: { required: true, minApprovals: 2 } }));
+    expect(await settingsOf('prod')).toMatchObject({ required: true, minApprovals: 2, source: 'project' });
+    expect(await settingsOf('qa')).toMatchObject({ required: false, source: 'environment' });
+    await factory.environment(owner, p.key, { key: 'perf' });
+    expect(await settingsOf('perf')).toMatchObject({ required: true, minApprovals: 2, source: 'project' });
+
+    const flag = await factory.flag(owner, p.key);
+    const refused = await alice.api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey: p.key, flagKey: flag.key } }, body: { environmentKey: 'perf', instructions: [{ kind: 'turnFlagOn' }] } });
+    expect(refused.error).toMatchObject({ code: 'approval/required' });
+    await factory.patchFlag(alice.api, p.key, flag.key, { environmentKey: 'qa', instructions: [{ kind: 'turnFlagOn' }] });
+    expect(ok(await owner.GET('/api/v1/audit-log', { params: { query: { action: 'updateApprovalSettings', resource: `proj/${p.key}` } } })).items).toHaveLength(2);
   });
 });
