@@ -1902,7 +1902,7 @@ export interface operations {
                 resourceKey?: string;
                 /** @description member id, or service token id */
                 requester?: string;
-                /** @description only open requests the caller may still review */
+                /** @description only pending requests the caller may review and has not decided on in their current form */
                 awaitingMyReview?: boolean;
                 limit?: number;
                 /** @description return requests created before this time (the previous page's `next`) */

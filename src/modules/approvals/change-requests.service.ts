@@ -68,7 +68,7 @@ export class ChangeRequestsService {
   async list(actor: Actor, q: ChangeRequestQueryDto): Promise<{ items: ChangeRequestView[]; next: string | null }> {
     const limit = q.limit ?? 50;
     const rows = await this.access.repo.list({
-      statuses: q.awaitingMyReview ? ['pending', 'scheduled', 'approved'].filter((s) => !q.status || q.status.includes(s)) : q.status,
+      statuses: q.awaitingMyReview ? ['pending'] : q.status,
       projectKey: q.projectKey, environmentKey: q.environmentKey, resourceKind: q.resourceKind, resourceKey: q.resourceKey, requesterId: q.requester,
       beforeCreatedAt: q.cursor ? new Date(q.cursor) : undefined,
       limit: limit + 1,

@@ -162,8 +162,9 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     expect(listed.items.map((i) => [i.id, i.status])).toEqual([[cr.id, 'applied']]);
   });
 
-  it('awaitingMyReview lists a request for an eligible reviewer, not for its requester, and not once the reviewer has approved', async () => {
+  it('awaitingMyReview lists a pending request for an eligible reviewer, not for its requester, not once the reviewer decided, not once approved', async () => {
     const project: Project = await criticalProject();
+    await setApprovalSettings(owner, project.key, 'production', { minApprovals: 2 });
     const flag = await factory.flag(owner, project.key);
     const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
     const awaiting = async (api: ApiClient) => (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
@@ -174,14 +175,18 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
 
     ok(await review(bob.api, cr.id, 'approve'));
     expect(await awaiting(bob.api)).toEqual([]);
-    // Still open (approved, not applied) and carol has not reviewed it.
-    expect(await awaiting(carol.api)).toEqual([cr.id]);
-    // A comment is not a decision: it does not take the request off carol's list.
+    // Still pending (one of two approvals): carol's review is still wanted, and a comment is not a decision.
     ok(await review(carol.api, cr.id, 'comment', 'question about rollout'));
     expect(await awaiting(carol.api)).toEqual([cr.id]);
 
-    ok(await apply(alice.api, cr.id));
+    // Editing the instructions resets the reviews: bob is asked again.
+    ok(await owner.PATCH('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } }, body: { instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateOffVariation', variationId: flag.variations[0]._id }] } }));
+    expect(await awaiting(bob.api)).toEqual([cr.id]);
+
+    ok(await review(bob.api, cr.id, 'approve'));
+    ok(await review(carol.api, cr.id, 'approve'));
     expect(await awaiting(carol.api)).toEqual([]);
+    expect(await awaiting(bob.api)).toEqual([]);
   });
 
   it('awaitingMyReview leaves out requests the settings do not let the caller review (outside reviewerTeams; a service token while serviceTokensCanReview is off)', async () => {

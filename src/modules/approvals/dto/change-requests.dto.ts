@@ -44,7 +44,7 @@ export class ChangeRequestQueryDto {
   @ApiPropertyOptional({ enum: RESOURCE_KINDS }) @IsOmittable() @IsIn(RESOURCE_KINDS) resourceKind?: string;
   @IsKey('flag or segment key', true) resourceKey?: string;
   @ApiPropertyOptional({ description: 'member id, or service token id' }) @IsOmittable() @IsString() @MaxLength(64) requester?: string;
-  @ApiPropertyOptional({ description: 'only open requests the caller may still review' })
+  @ApiPropertyOptional({ description: 'only pending requests the caller may review and has not decided on in their current form' })
   @IsOmittable() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() awaitingMyReview?: boolean;
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
   @ApiPropertyOptional({ format: 'date-time', description: 'return requests created before this time (the previous page\'s `next`)' }) @IsOmittable() @IsISO8601({ strict: true }) cursor?: string;
