@@ -14,9 +14,8 @@ export const systemActor = (name = 'system'): Actor => ({
  * everything the system may do except bypass required approvals, so automation can never carry a
  * change into a protected environment that nobody approved. `name` says on whose behalf.
  */
-export const automationActor = (name: string): Actor => ({
-  kind: 'system',
-  id: 'system',
+export const automationActor = (name: string, who: Pick<Actor, 'kind' | 'id'> = { kind: 'system', id: 'system' }): Actor => ({
+  ...who,
   name,
   policy: compilePolicy([
     {

@@ -106,7 +106,7 @@ export class ChangeRequestApplyService {
     if (tally.approvers.length < required) {
       throw new DomainError('approval/insufficient_approvals', 409, `change request '${id}' has ${tally.approvers.length} of the ${required} approvals it needs from distinct eligible reviewers`);
     }
-    const link = { id, environmentKey: at.env.key, requester: locked.requester, reviewers: tally.approvers, override: opts.override };
+    const link = { id, requester: locked.requester, reviewers: tally.approvers, override: opts.override };
     const version = await this.targets.apply(kind, tx, actor, at, locked.resourceKey, instructions, link, opts.comment || `change request ${id}`, preview.version);
     const next = await this.access.repo.update(tx, id, {
       status: 'applied', appliedVersion: version, appliedAt: this.access.now(),

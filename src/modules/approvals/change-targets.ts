@@ -9,7 +9,7 @@ import type { SegmentConfig } from '../../core/model/flag-config';
 import { flagResource, segmentResource, type ResourceRef } from '../../core/policy';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import type { Actor } from '../accounts/models/actor';
-import { FlagWriteService, type ChangeRequestLink } from '../flags/flag-write.service';
+import { FlagWriteService } from '../flags/flag-write.service';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { SegmentWriteService } from '../segments/segment-write.service';
 import { approvalSettingsOf } from './approval-gate';
@@ -27,6 +27,14 @@ export interface ChangePreview {
   /** Why the environment's settings require approval for this change (empty: they do not). */
   reasons: string[];
   diff: ConfigChange[];
+}
+
+/** What the audit entry of a change-request apply links: the request, who asked, who approved. */
+export interface ChangeRequestLink {
+  id: string;
+  requester: unknown;
+  reviewers: string[];
+  override: boolean;
 }
 
 export interface Located {
@@ -77,10 +85,10 @@ export class ChangeTargets {
    * `expectedVersion` is the version the apply checked, so a write that slipped in since is refused.
    */
   async apply(kind: ResourceKind, tx: Tx, actor: Actor, at: Located, key: string, instructions: unknown[], link: ChangeRequestLink, comment: string, expectedVersion: number): Promise<number> {
-    const write = { instructions, comment, changeRequest: link, expectedVersion };
+    const write = { instructions, comment, expectedVersion, preApproved: { environmentKey: at.env.key, links: { changeRequest: link } } };
     return kind === 'flag'
-      ? (await this.flags.applyChangeRequest(tx, actor, at.project, at.env, key, write)).version
-      : (await this.segments.applyChangeRequest(tx, actor, at.project, at.env, key, write)).version;
+      ? (await this.flags.applyPreApproved(tx, actor, at.project, at.env, key, write)).version
+      : (await this.segments.applyPreApproved(tx, actor, at.project, at.env, key, write)).version;
   }
 
   /** The resource's configuration now, and its version. */

@@ -33,17 +33,19 @@ export interface FlagWrite {
   instructions: unknown[];
   comment?: string;
   expectedVersion?: number;
-  /** Set only by change-request applies (see applyChangeRequest). */
-  changeRequest?: ChangeRequestLink;
+  /** Set only through applyPreApproved. */
+  preApproved?: PreApproval;
 }
 
-/** What the audit entry of a change-request apply links: the request, who asked, who approved. */
-export interface ChangeRequestLink {
-  id: string;
+/**
+ * A write whose approval was given elsewhere: an applied change request, or a schedule, release
+ * step or trigger that someone allowed to make the change set up. Its own environment is not gated
+ * again and the instructions' actions are not re-authorized for the actor (who is the applier, or
+ * Gantry acting on someone's behalf); `links` go into the audit entry.
+ */
+export interface PreApproval {
   environmentKey: string;
-  requester: unknown;
-  reviewers: string[];
-  override: boolean;
+  links: Record<string, unknown>;
 }
 
 export interface WriteResult {
@@ -87,12 +89,11 @@ export class FlagWriteService {
   }
 
   /**
-   * Applies an approved change request's instructions inside the caller's transaction (which also
-   * moves the request to `applied`). The request's own environment is not gated again: its reviews
-   * are the approval. The instructions' actions were authorized for the requester when the request
-   * was created; the applier's right to apply is the caller's check.
+   * Writes pre-approved instructions inside the caller's transaction (which also records why they
+   * were approved: a request's status, a schedule's or a release's progress). Other environments a
+   * flag-level instruction reaches are still gated.
    */
-  applyChangeRequest(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, write: FlagWrite & { changeRequest: ChangeRequestLink }): Promise<WriteResult> {
+  applyPreApproved(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, write: FlagWrite & { preApproved: PreApproval }): Promise<WriteResult> {
     return this.writeInTx(tx, actor, project, env, flagKey, write, flagInstructionActions(write.instructions));
   }
 
@@ -134,7 +135,7 @@ export class FlagWriteService {
     const row = await this.repo.findForUpdate(tx, project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
     const def = row.definition as FlagDefinition;
-    if (!write.changeRequest) this.authorizeSteps(actor, steps, project, env, def);
+    if (!write.preApproved) this.authorizeSteps(actor, steps, project, env, def);
     const configs = configsByEnvKey(row);
     const current = env ? configs[env.key].version : row.version;
     if (write.expectedVersion !== undefined && write.expectedVersion !== current) {
@@ -152,7 +153,7 @@ export class FlagWriteService {
       actor,
       'flag',
       changedEnvKeys
-        .filter((k) => k !== write.changeRequest?.environmentKey)
+        .filter((k) => k !== write.preApproved?.environmentKey)
         .map((k) => {
           const e = project.environments.find((x) => x.key === k)!;
           const reasons = flagApprovalReasons(approvalSettingsOf(project, e), { flag: def, environment: configs[k] }, { flag: result.flag, environment: result.environments[k] });
@@ -181,7 +182,7 @@ export class FlagWriteService {
         instructions: steps.map((s) => s.kind),
         environments: changedEnvKeys,
         ...(bypasses.length ? { approvalBypassed: bypasses } : {}),
-        ...(write.changeRequest ? { changeRequest: write.changeRequest } : {}),
+        ...(write.preApproved?.links ?? {}),
       },
     });
     return { view: flagView(row.key, result.flag, newConfigs, newFlagVersion), outcome: 'committed', version: env ? newConfigs[env.key].version : newFlagVersion };

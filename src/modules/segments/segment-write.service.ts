@@ -6,7 +6,7 @@ import { toSdkSegment } from '../../core/model/sdk-shape';
 import { applySegmentInstructions, segmentInstructionActions } from '../../core/patch';
 import { segmentApprovalReasons } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../approvals/approval-gate';
-import type { ChangeRequestLink } from '../flags/flag-write.service';
+import type { PreApproval } from '../flags/flag-write.service';
 import { formatResource, segmentResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
@@ -28,7 +28,7 @@ export interface SegmentWrite {
   instructions: unknown[];
   comment?: string;
   expectedVersion?: number;
-  changeRequest?: ChangeRequestLink;
+  preApproved?: PreApproval;
 }
 
 /** The segment twin of FlagWriteService: the one write path for segment targeting. */
@@ -71,8 +71,8 @@ export class SegmentWriteService {
     return (await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, segmentKey, write, steps))).segment;
   }
 
-  /** The segment twin of FlagWriteService.applyChangeRequest: in the caller's transaction, its own environment not gated again. */
-  applyChangeRequest(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, write: SegmentWrite & { changeRequest: ChangeRequestLink }) {
+  /** The segment twin of FlagWriteService.applyPreApproved: in the caller's transaction, its environment not gated again. */
+  applyPreApproved(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, write: SegmentWrite & { preApproved: PreApproval }) {
     return this.writeInTx(tx, actor, project, env, segmentKey, write, segmentInstructionActions(write.instructions));
   }
 
@@ -90,13 +90,13 @@ export class SegmentWriteService {
   private async writeInTx(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, write: SegmentWrite, steps: Step[]) {
     const row = await this.requireForUpdate(tx, env, segmentKey);
     const before = segmentView(row);
-    if (!write.changeRequest) for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
+    if (!write.preApproved) for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
     if (write.expectedVersion !== undefined && write.expectedVersion !== row.version) {
       throw new DomainError('segment/version_mismatch', 412, `If-Match ${write.expectedVersion} does not match the current version ${row.version}`);
     }
     const { segment, changed } = applySegmentInstructions(before, write.instructions, { newId: randomUUID });
     if (!changed) return { segment: before, version: row.version };
-    const bypasses = write.changeRequest
+    const bypasses = write.preApproved
       ? []
       : enforceApprovalGate(
           this.authz,
@@ -109,7 +109,7 @@ export class SegmentWriteService {
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);
     const actions = [...new Set(steps.map((s) => s.action))];
-    const links = { ...(bypasses.length ? { approvalBypassed: bypasses } : {}), ...(write.changeRequest ? { changeRequest: write.changeRequest } : {}) };
+    const links = { ...(bypasses.length ? { approvalBypassed: bypasses } : {}), ...(write.preApproved?.links ?? {}) };
     await this.commit(tx, actor, project, env, row.id, before, after, actions.length === 1 ? actions[0] : 'updateSegment', write.comment ?? '', links);
     return { segment: after, version: after.version };
   }

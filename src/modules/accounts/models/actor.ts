@@ -5,8 +5,8 @@ import type { Policy } from '../../../core/policy';
  * it as their first argument and authorize through AuthorizationService.
  */
 export interface Actor {
-  kind: 'member' | 'token' | 'system';
-  /** Member id for personal tokens, token id for service tokens, 'system' for the system. */
+  kind: 'member' | 'token' | 'system' | 'trigger';
+  /** Member id for personal tokens, token id for service tokens, trigger id for triggers, 'system' for the system. */
   id: string;
   name: string;
   memberId?: string;
