@@ -500,6 +500,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReleasesController_list"];
+        put?: never;
+        post: operations["ReleasesController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReleasesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReleasesController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReleasesController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReleasesController_rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SchedulesController_list"];
+        put?: never;
+        post: operations["SchedulesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SchedulesController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["SchedulesController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["SchedulesController_update"];
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TriggersController_list"];
+        put?: never;
+        post: operations["TriggersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TriggersController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["TriggersController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["TriggersController_update"];
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TriggersController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions": {
         parameters: {
             query?: never;
@@ -628,6 +788,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/triggers/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fire a trigger
+         * @description Runs the trigger's action on its flag. 404 trigger/not_found, 409 trigger/disabled, 429 trigger/rate_limited (Retry-After), 409 with the write path's code when the action no longer applies.
+         */
+        post: operations["TriggerFireController_fire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -730,8 +910,11 @@ export interface components {
     schemas: {
         ActorRefDto: {
             id: string;
-            /** @enum {string} */
-            kind: "member" | "token" | "system";
+            /**
+             * @description `system` is Gantry itself, or acting on someone's behalf (see name)
+             * @enum {string}
+             */
+            kind: "member" | "token" | "system" | "trigger";
             memberId?: string;
             name: string;
             tokenId?: string;
@@ -1014,6 +1197,24 @@ export interface components {
             name: string;
             policy: components["schemas"]["PolicyStatementDto"][];
         };
+        CreateScheduledChangeDto: {
+            comment?: string;
+            /**
+             * Format: date-time
+             * @description when to apply; must be in the future
+             */
+            executionDate: string;
+            /** @description semantic-patch instructions for this environment, validated now against the current configuration and again when due */
+            instructions: ({
+                /**
+                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
+                 * @enum {string}
+                 */
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
         CreateSegmentDto: {
             description?: string;
             /** @description user keys excluded */
@@ -1046,11 +1247,17 @@ export interface components {
             /** @enum {string} */
             role?: "reader" | "writer" | "admin" | "owner";
         };
+        CreateTriggerDto: {
+            action: components["schemas"]["TriggerActionDto"];
+            /** @default true */
+            enabled?: boolean;
+            name: string;
+        };
         CreateWebhookDto: {
             /** @default true */
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             name: string;
             /** @description signing secret; generated when omitted. Shown in the creation response only */
             secret?: string;
@@ -1084,11 +1291,46 @@ export interface components {
             /** @description the secret: shown in this response only, never again */
             token: string;
         };
+        CreatedTriggerDto: {
+            action: components["schemas"]["TriggerActionViewDto"];
+            /** @description created by someone allowed bypassRequiredApproval: calls are not held to the environment's approval settings */
+            bypassesApproval: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description actor reference: kind, id, name, memberId?, tokenId? */
+            createdBy: {
+                [key: string]: unknown;
+            };
+            enabled: boolean;
+            environmentKey: string;
+            flagKey: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastTriggeredAt: string | null;
+            name: string;
+            projectKey: string;
+            /** @description the last 10 calls, newest first */
+            recentBodies: components["schemas"]["TriggerCallDto"][];
+            /** @description the secret part of the URL; shown in this response only */
+            secret: string;
+            /** @description last characters of the secret in the trigger URL, to recognise it */
+            secretHint: string;
+            /** @description calls that reached the flag (changed it, found it as wanted, or were refused by its state) */
+            triggerCount: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description POST here to fire the trigger; shown in this response only, never again
+             * @example https://gantry.example.com/api/v1/triggers/gtr_…
+             */
+            url: string;
+        };
         CreatedWebhookDto: {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -1426,6 +1668,49 @@ export interface components {
             checks: components["schemas"]["ReadinessChecksDto"];
             ready: boolean;
         };
+        ReleaseDto: {
+            baselineVersion: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: {
+                [key: string]: unknown;
+            };
+            /** @description index of the stage in force; -1 before the first step */
+            currentStage: number;
+            /** @description the target variation's share now, thousandths */
+            currentWeight: number;
+            environmentKey: string;
+            failure: {
+                [key: string]: unknown;
+            } | null;
+            flagKey: string;
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description when the next step is due (null when paused or finished)
+             */
+            nextStepAt: string | null;
+            projectKey: string;
+            /** @description time left in the stage when paused */
+            remainingMs: number | null;
+            stages: components["schemas"]["StageDto"][];
+            /** @enum {string} */
+            status: "running" | "paused" | "completed" | "rolled_back" | "failed";
+            /** @description { ruleId, toVariationId } */
+            target: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ReleaseListDto: {
+            /** @description newest first */
+            items: components["schemas"]["ReleaseDto"][];
+        };
         ReviewChangeRequestDto: {
             comment?: string;
             /** @enum {string} */
@@ -1463,6 +1748,40 @@ export interface components {
             /** @description index into the flag variations */
             variation?: number;
         };
+        ScheduledChangeDto: {
+            /** Format: date-time */
+            appliedAt: string | null;
+            appliedVersion: number | null;
+            comment: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description actor reference; `bypass: true` when scheduling needed and used bypassRequiredApproval */
+            createdBy: {
+                [key: string]: unknown;
+            };
+            environmentKey: string;
+            /** Format: date-time */
+            executionDate: string;
+            /** @description why it failed: code, message, errors (per instruction) */
+            failure: {
+                [key: string]: unknown;
+            } | null;
+            flagKey: string;
+            /** Format: uuid */
+            id: string;
+            instructions: {
+                [key: string]: unknown;
+            }[];
+            projectKey: string;
+            /** @enum {string} */
+            status: "pending" | "applied" | "failed";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ScheduledChangeListDto: {
+            /** @description earliest first */
+            items: components["schemas"]["ScheduledChangeDto"][];
+        };
         SegmentDto: {
             deleted: boolean;
             description: string;
@@ -1494,6 +1813,20 @@ export interface components {
         SegmentTargetDto: {
             contextKind: string;
             values: string[];
+        };
+        StageDto: {
+            /** @description how long this stage lasts (for the last stage: how long 100% is held before the release completes) */
+            durationMs: number;
+            /** @description the target variation's share during this stage, thousandths of a percent; the last stage is 100000 */
+            weight: number;
+        };
+        StartReleaseDto: {
+            comment?: string;
+            /** @description release through this rule instead of the fallthrough */
+            ruleId?: string | null;
+            stages: components["schemas"]["StageDto"][];
+            /** @description the variation to release */
+            toVariationId: string;
         };
         TargetDto: {
             contextKind?: string;
@@ -1544,6 +1877,96 @@ export interface components {
             /** @example rule */
             step: string;
         };
+        TriggerActionDto: {
+            /** @description kind `instructions` only: environment-level semantic-patch instructions, validated against the flag now and applied as they are on every call */
+            instructions?: ({
+                /**
+                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
+                 * @enum {string}
+                 */
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+            } & {
+                [key: string]: unknown;
+            })[];
+            /**
+             * @description `turnFlagOn`, `turnFlagOff`, or `instructions` (the stored list below)
+             * @enum {string}
+             */
+            kind: "turnFlagOn" | "turnFlagOff" | "instructions";
+        };
+        TriggerActionViewDto: {
+            instructions?: ({
+                /**
+                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
+                 * @enum {string}
+                 */
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @enum {string} */
+            kind: "turnFlagOn" | "turnFlagOff" | "instructions";
+        };
+        TriggerCallDto: {
+            /** Format: date-time */
+            at: string;
+            /** @description the body as sent (null: none); when `truncated`, its JSON text cut to 4 KB */
+            body: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            /** @description size of the body as JSON */
+            bytes: number;
+            /** @description why the call failed, e.g. flag/archived */
+            code?: string;
+            /** @enum {string} */
+            outcome: "changed" | "unchanged" | "failed";
+            truncated: boolean;
+            /** @description configuration version after the call */
+            version?: number;
+        };
+        TriggerDto: {
+            action: components["schemas"]["TriggerActionViewDto"];
+            /** @description created by someone allowed bypassRequiredApproval: calls are not held to the environment's approval settings */
+            bypassesApproval: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description actor reference: kind, id, name, memberId?, tokenId? */
+            createdBy: {
+                [key: string]: unknown;
+            };
+            enabled: boolean;
+            environmentKey: string;
+            flagKey: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastTriggeredAt: string | null;
+            name: string;
+            projectKey: string;
+            /** @description the last 10 calls, newest first */
+            recentBodies: components["schemas"]["TriggerCallDto"][];
+            /** @description last characters of the secret in the trigger URL, to recognise it */
+            secretHint: string;
+            /** @description calls that reached the flag (changed it, found it as wanted, or were refused by its state) */
+            triggerCount: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TriggerFireResultDto: {
+            /** @description false when the flag already was as the action makes it: nothing was written */
+            changed: boolean;
+            /** @description the remembered answer to an earlier call with the same Idempotency-Key; nothing was done this time */
+            replayed: boolean;
+            /** Format: uuid */
+            triggerId: string;
+            /** Format: date-time */
+            triggeredAt: string;
+            /** @description the environment's configuration version after the call */
+            version: number;
+        };
+        TriggerListDto: {
+            items: components["schemas"]["TriggerDto"][];
+        };
         UpdateChangeRequestDto: {
             description?: string;
             /**
@@ -1586,6 +2009,21 @@ export interface components {
             name?: string;
             policy?: components["schemas"]["PolicyStatementDto"][];
         };
+        UpdateScheduledChangeDto: {
+            comment?: string;
+            /** Format: date-time */
+            executionDate?: string;
+            /** @description semantic-patch instructions for this environment, validated now against the current configuration and again when due */
+            instructions?: ({
+                /**
+                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
+                 * @enum {string}
+                 */
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
         UpdateTeamDto: {
             /** @description custom role keys */
             customRoleKeys?: string[];
@@ -1593,10 +2031,15 @@ export interface components {
             memberIds?: string[];
             name?: string;
         };
+        UpdateTriggerDto: {
+            /** @description a disabled trigger refuses calls (409 trigger/disabled) until enabled again */
+            enabled?: boolean;
+            name?: string;
+        };
         UpdateWebhookDto: {
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "*")[];
+            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             name?: string;
             /** @description http(s) URL the events are POSTed to; other schemes and embedded credentials are refused (400 webhook/invalid_url) */
             url?: string;
@@ -1645,7 +2088,7 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
             /** @enum {string} */
-            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled";
+            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed";
             /**
              * Format: uuid
              * @description also the x-gantry-delivery header and the body id
@@ -1670,7 +2113,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -3295,6 +3738,581 @@ export interface operations {
             };
         };
     };
+    ReleasesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseListDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasesController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartReleaseDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasesController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasesController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasesController_rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SchedulesController_list: {
+        parameters: {
+            query?: {
+                status?: "pending" | "applied" | "failed";
+            };
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledChangeListDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SchedulesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScheduledChangeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledChangeDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SchedulesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledChangeDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SchedulesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SchedulesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateScheduledChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledChangeDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TriggersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerListDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TriggersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTriggerDto"];
+            };
+        };
+        responses: {
+            /** @description the trigger, with its URL: shown in this response only */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedTriggerDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TriggersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TriggersController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TriggersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTriggerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TriggersController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a new URL, shown in this response only; the old one stops working */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedTriggerDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     FlagsController_versions: {
         parameters: {
             query?: {
@@ -3746,6 +4764,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TriggerFireController_fire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeating a call with the same key within 24 h answers the first result without firing again */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description the `gtr_…` secret of the trigger URL, as shown when the trigger was created or last rotated */
+                secret: string;
+            };
+            cookie?: never;
+        };
+        /** @description optional, any JSON (or text); the last 10 are kept on the trigger, cut to 4 KB each */
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerFireResultDto"];
                 };
             };
             /** @description an error, as an application/problem+json document with a stable `code` */

@@ -11,7 +11,10 @@ import { FlagsModule } from './modules/flags/flags.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
 import { ProjectsModule } from './modules/projects/projects.module';
+import { ReleasesModule } from './modules/releases/releases.module';
+import { SchedulesModule } from './modules/schedules/schedules.module';
 import { SegmentsModule } from './modules/segments/segments.module';
+import { TriggersModule } from './modules/triggers/triggers.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -32,6 +35,9 @@ export class AppModule {
         FlagsModule,
         SegmentsModule,
         ApprovalsModule,
+        TriggersModule,
+        SchedulesModule,
+        ReleasesModule,
         WebhooksModule,
         HealthModule,
         ...(api ? [GraphqlModule, SdkDeliveryModule] : []),

@@ -8,9 +8,9 @@ import { ChangeRequestApplyService } from '../modules/approvals/change-request-a
 import { enqueueScheduledApplies, type ApplyScheduledChangeRequestJob } from '../modules/approvals/change-request-jobs';
 import { ChangeRequestsRepository } from '../modules/approvals/change-requests.repository';
 import type { JobHandler } from './job-handler';
+import { isUuid } from './job-payload';
 
 const SWEEP_LIMIT = 10_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Applies a scheduled change request when due, through the same apply path as a person (every
@@ -30,15 +30,24 @@ export class ApplyScheduledChangeRequestHandler implements JobHandler<ApplySched
     private readonly clock: ClockService,
   ) {}
 
-  /** Start-up sweep: every scheduled request gets its job again (overdue ones run at once, oldest first). */
+  /**
+   * Start-up sweep: overdue requests are applied here and now, oldest first (an alarm held by a
+   * dead worker is only released when its lock expires); later ones get their alarms again.
+   */
   onApplicationBootstrap(): void {
-    void (async () => enqueueScheduledApplies(this.queues, await this.repo.scheduled(SWEEP_LIMIT), this.clock.now()))()
-      .catch((e: Error) => this.logger.warn(`start-up sweep of scheduled change requests failed: ${e.message}`));
+    void (async () => {
+      const now = this.clock.now();
+      const scheduled = await this.repo.scheduled(SWEEP_LIMIT);
+      await enqueueScheduledApplies(this.queues, scheduled.filter((r) => r.executionDate && r.executionDate > now), now);
+      for (const r of scheduled.filter((x) => !x.executionDate || x.executionDate <= now)) {
+        await this.applier.applyScheduled(r.id).catch((e: Error) => this.logger.warn(`overdue change request ${r.id}: ${e.message}`));
+      }
+    })().catch((e: Error) => this.logger.warn(`start-up sweep of scheduled change requests failed: ${e.message}`));
   }
 
   async handle(job: Job<ApplyScheduledChangeRequestJob>) {
     const id = job.data?.changeRequestId;
-    if (typeof id !== 'string' || !UUID.test(id)) throw new Error(`invalid ${JobName.ApplyScheduledChangeRequest} payload`);
+    if (!isUuid(id)) throw new Error(`invalid ${JobName.ApplyScheduledChangeRequest} payload`);
     try {
       const applied = await this.applier.applyScheduled(id);
       return applied ? { applied: applied.appliedVersion } : { skipped: 'not scheduled' };

@@ -6,10 +6,10 @@ import { enqueueDeliveries, WEBHOOK_ATTEMPTS, type DeliverWebhookJob } from '../
 import { signWebhookBody, webhookBody } from '../modules/webhooks/webhook-signature';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository';
 import type { JobHandler } from './job-handler';
+import { isUuid } from './job-payload';
 
 const TIMEOUT_MS = 10_000;
 const SWEEP_LIMIT = 1_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Delivers one WebhookDelivery: POST of the signed JSON body, 2xx is success, anything else is
@@ -34,7 +34,7 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
 
   async handle(job: Job<DeliverWebhookJob>) {
     const deliveryId = job.data?.deliveryId;
-    if (typeof deliveryId !== 'string' || !UUID.test(deliveryId)) throw new Error(`invalid ${JobName.DeliverWebhook} payload`);
+    if (!isUuid(deliveryId)) throw new Error(`invalid ${JobName.DeliverWebhook} payload`);
     const d = await this.repo.findDeliveryWithWebhook(deliveryId);
     if (!d) return { skipped: 'gone' }; // the webhook was deleted (its log cascades)
     if (d.status !== 'pending') return { skipped: d.status };

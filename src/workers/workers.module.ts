@@ -2,16 +2,20 @@ import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../modules/approvals/approvals.module';
 import { DeliveryModule } from '../modules/delivery/delivery.module';
 import { ApplyScheduledChangeRequestHandler } from './apply-scheduled-change-request.handler';
+import { ApplyScheduledChangeHandler } from './apply-scheduled-change.handler';
+import { ReleasesModule } from '../modules/releases/releases.module';
+import { SchedulesModule } from '../modules/schedules/schedules.module';
+import { StepReleaseHandler } from './step-release.handler';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
 import { JOB_HANDLERS } from './job-handler';
 import { PruneRetentionHandler } from './prune-retention.handler';
 import { VerifyAuditChainHandler } from './verify-audit-chain.handler';
 import { WorkerHostService } from './worker-host.service';
 
-const HANDLERS = [VerifyAuditChainHandler, DeliverWebhookHandler, PruneRetentionHandler, ApplyScheduledChangeRequestHandler];
+const HANDLERS = [VerifyAuditChainHandler, DeliverWebhookHandler, PruneRetentionHandler, ApplyScheduledChangeRequestHandler, ApplyScheduledChangeHandler, StepReleaseHandler];
 
 @Module({
-  imports: [DeliveryModule, ApprovalsModule],
+  imports: [DeliveryModule, ApprovalsModule, SchedulesModule, ReleasesModule],
   providers: [
     ...HANDLERS,
     { provide: JOB_HANDLERS, useFactory: (...hs: unknown[]) => hs, inject: HANDLERS },

@@ -139,6 +139,8 @@ export interface GantryNode {
   raw<T = any>(method: string, path: string, request?: RawRequest): Promise<RawResponse<T>>;
   /** Stops this process only (the first node's stop() also stops it). Safe to call twice. */
   stop(): Promise<void>;
+  /** SIGKILL: the process dies mid-work, with no shutdown hooks (crash tests). */
+  kill(): Promise<void>;
 }
 
 const attachedStops = new WeakMap<Gantry, (() => Promise<void>)[]>();
@@ -166,6 +168,13 @@ export async function startSecondNode(first: Gantry, options: StartOptions = {})
     client: (token?: string) => createClient<paths>({ baseUrl, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
     raw: (method, p, request) => rawRequest(baseUrl, method, p, request),
     stop,
+    kill: async () => {
+      if (stopped) return;
+      stopped = true;
+      const exited = new Promise((resolve) => proc.child.once('exit', resolve));
+      proc.child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 

@@ -15,11 +15,20 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
       const reqId = currentRequestId();
       return reqId && !('reqId' in self.bindings()) ? { reqId } : {};
     },
+    serializers: { req: serializeRequest },
     redact: {
       paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'token', 'secret', '*.token', '*.secret', 'sdkKey', '*.sdkKey'],
       censor: '[redacted]',
     },
   }, destination);
+}
+
+/** Trigger URLs are credentials (the secret is the last path segment): never log one whole. */
+export const maskUrlSecrets = (url: string): string => url.replace(/(\/api\/v1\/triggers\/)[^/?#]+/, '$1[redacted]');
+
+/** Fastify's request fields, with any secret in the URL masked. */
+function serializeRequest(req: { method?: string; url?: string; hostname?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return { method: req.method, url: req.url ? maskUrlSecrets(req.url) : req.url, host: req.host ?? req.hostname, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages land in the same stream. */

@@ -6,7 +6,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   /** Outbound webhook deliveries: their own queue, so a slow receiver never delays maintenance. */
   Webhooks = 'webhooks',
-  /** Changes Gantry makes on its own at a set time (scheduled change requests). */
+  /** Changes Gantry makes on its own at a set time (scheduled change requests and changes, release steps). */
   Changes = 'changes',
 }
 
@@ -19,10 +19,14 @@ export enum JobName {
   DeliverWebhook = 'webhook.deliver',
   /** Applies one scheduled change request when due (the row is the state; the delayed job is the alarm clock). */
   ApplyScheduledChangeRequest = 'change-request.apply-scheduled',
+  /** Applies one scheduled change when due. */
+  ApplyScheduledChange = 'scheduled-change.apply',
+  /** Takes one staged release to its next stage when due. */
+  StepRelease = 'release.step',
 }
 
 export const JOBS_BY_QUEUE: Record<QueueName, JobName[]> = {
   [QueueName.Maintenance]: [JobName.VerifyAuditChain, JobName.PruneRetention],
   [QueueName.Webhooks]: [JobName.DeliverWebhook],
-  [QueueName.Changes]: [JobName.ApplyScheduledChangeRequest],
+  [QueueName.Changes]: [JobName.ApplyScheduledChangeRequest, JobName.ApplyScheduledChange, JobName.StepRelease],
 };

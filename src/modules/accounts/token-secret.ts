@@ -3,7 +3,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /** Secrets are 32 random bytes; only their SHA-256 is stored. The prefix makes leaks greppable. */
 export const TOKEN_PREFIX = 'gnt_';
 
-export const newTokenSecret = (): string => TOKEN_PREFIX + randomBytes(32).toString('base64url');
+/** Also trigger URLs' secrets, with their own prefix. */
+export const newTokenSecret = (prefix = TOKEN_PREFIX): string => prefix + randomBytes(32).toString('base64url');
 
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 

@@ -1,7 +1,4 @@
-/**
- * The events webhooks can subscribe to, and the filter match. Change-request events are listed now
- * (so filters can name them) and emitted by the approvals module when it exists.
- */
+/** The events webhooks can subscribe to, and the filter match. */
 export const WEBHOOK_EVENTS = [
   'flag.updated',
   'segment.updated',
@@ -12,6 +9,15 @@ export const WEBHOOK_EVENTS = [
   'change_request.applied',
   'change_request.failed',
   'change_request.cancelled',
+  'scheduled_change.applied',
+  'scheduled_change.failed',
+  'release.started',
+  'release.advanced',
+  'release.paused',
+  'release.resumed',
+  'release.completed',
+  'release.rolled_back',
+  'release.failed',
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -26,7 +26,7 @@ export class MeDto {
 
 /** Who did something, as audit entries and versions record it (never a policy or a secret). */
 export class ActorRefDto {
-  @ApiProperty({ enum: ['member', 'token', 'system'] }) kind: 'member' | 'token' | 'system';
+  @ApiProperty({ enum: ['member', 'token', 'system', 'trigger'], description: '`system` is Gantry itself, or acting on someone\'s behalf (see name)' }) kind: 'member' | 'token' | 'system' | 'trigger';
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiPropertyOptional() memberId?: string;

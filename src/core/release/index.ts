@@ -1,0 +1,6 @@
+// Release math: staged-rollout plans and servings, guard statistics (DESIGN §1 core/release).
+export { MAX_STAGES, MAX_STAGE_MS, MIN_STAGE_MS, nextStage, stageServing, validateStages } from './stages';
+export type { ReleaseTarget, Stage } from './stages';
+export { DEFAULT_ALPHA, DEFAULT_TAU, evaluateGuard } from './sequential-test';
+export type { ArmSummary, GuardConfig, GuardDirection, GuardStats, GuardVerdict } from './sequential-test';
+export { WEIGHT_TOTAL, rolloutShareOf } from './release-math';

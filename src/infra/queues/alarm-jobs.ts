@@ -1,0 +1,32 @@
+import type { JobsOptions } from 'bullmq';
+import type { JobName, QueueName } from './queue-names';
+import type { QueuesService } from './queues.service';
+
+/**
+ * Durable state lives in PostgreSQL; a delayed job is only the alarm clock (conventions §9). An
+ * alarm has a deterministic id that includes its time, so setting the same alarm twice (a start-up
+ * sweep) collapses into one job, and moving a row to another time makes a new alarm while the old
+ * one wakes up to a row that is not due and does nothing.
+ */
+export interface Alarm<T> {
+  id: string;
+  at: Date;
+  data: T;
+}
+
+const ALARM_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 1_000 },
+};
+
+/** BullMQ refuses custom ids with a single ':', hence '-'. */
+export const alarmId = (prefix: string, rowId: string, at: Date) => `${prefix}-${rowId}-${at.getTime()}`;
+
+export async function setAlarms<T>(queues: QueuesService, queue: QueueName, name: JobName, alarms: Alarm<T>[], now: Date): Promise<void> {
+  if (!alarms.length) return;
+  await queues.queue(queue).addBulk(
+    alarms.map((a) => ({ name, data: a.data, opts: { ...ALARM_OPTIONS, jobId: a.id, delay: Math.max(0, a.at.getTime() - now.getTime()) } })),
+  );
+}

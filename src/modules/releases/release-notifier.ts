@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ClockService } from '../../infra/clock/clock.service';
+import { QueuesService } from '../../infra/queues/queues.service';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import type { WebhookEvent } from '../webhooks/webhook-events';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { setStepAlarms } from './release-jobs';
+import { releaseView } from './models/release.view';
+import type { ReleaseRow } from './releases.repository';
+
+/** After-commit side effects of release changes (alarms, webhooks) and their history entries. */
+@Injectable()
+export class ReleaseNotifier {
+  private readonly logger = new Logger('releases');
+
+  constructor(private readonly queues: QueuesService, private readonly webhooks: WebhookEventsService, readonly clock: ClockService) {}
+
+  history(row: ReleaseRow, actor: Actor, status: string, note: string): unknown[] {
+    return [...(row.history as unknown[]), { at: this.clock.now().toISOString(), status, stage: row.currentStage, actor: actorRef(actor), note }];
+  }
+
+  /** Alarms for the next steps of running releases (the worker's sweep). */
+  alarms(rows: { id: string; currentStage: number; nextStepAt: Date | null }[]): Promise<void> {
+    return setStepAlarms(this.queues, rows, this.clock.now());
+  }
+
+  /** A running release gets the alarm for its next step; a webhook tells subscribers what happened. */
+  after(row: ReleaseRow, event?: WebhookEvent): void {
+    if (row.status === 'running') {
+      void setStepAlarms(this.queues, [row], this.clock.now()).catch((e: Error) => this.logger.warn(`release ${row.id}: next step not scheduled now (the worker's sweep will): ${e.message}`));
+    }
+    if (event) void this.webhooks.emit(event, releaseView(row) as unknown as Record<string, unknown>).catch((e: Error) => this.logger.warn(`${event} for release ${row.id} not emitted: ${e.message}`));
+  }
+}

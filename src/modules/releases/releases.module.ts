@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { FlagsModule } from '../flags/flags.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { ReleaseNotifier } from './release-notifier';
+import { ReleaseStepper } from './release-stepper.service';
+import { ReleasesController } from './releases.controller';
+import { ReleasesRepository } from './releases.repository';
+import { ReleasesService } from './releases.service';
+
+/** Staged releases: the REST resource, and the stepper the worker drives. */
+@Module({
+  imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule],
+  controllers: [ReleasesController],
+  providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier],
+  exports: [ReleaseStepper],
+})
+export class ReleasesModule {}

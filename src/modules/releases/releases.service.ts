@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { flagApprovalReasons } from '../../core/approval';
+import { DomainError } from '../../core/errors';
+import type { VariationOrRollout } from '../../core/model/flag-config';
+import { validateStages } from '../../core/release';
+import { flagResource, formatResource } from '../../core/policy';
+import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
+import type { Tx } from '../../infra/prisma/prisma.service';
+import { AuthorizationService } from '../accounts/authorization.service';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import { approvalSettingsOf } from '../approvals/approval-gate';
+import { AuditService } from '../audit/audit.service';
+import { FlagWriteService } from '../flags/flag-write.service';
+import { ProjectsService } from '../projects/projects.service';
+import type { StartReleaseDto } from './dto/releases.dto';
+import { releaseView, type ReleaseView } from './models/release.view';
+import { ReleaseNotifier } from './release-notifier';
+import { loadServing, servingInstruction, storeServing, type StoredServing } from './release-serving';
+import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+
+export interface ReleaseBaseline {
+  serving: StoredServing;
+}
+
+const notFound = (id: string) => new DomainError('release/not_found', 404, `release '${id}' was not found`);
+
+/**
+ * Staged releases: start, read, pause, resume, roll back. The steps themselves are the worker's
+ * (ReleaseStepper). Starting one in an environment whose approval settings gate the final change
+ * needs bypassRequiredApproval: a release is a standing permission to make that change step by step.
+ */
+@Injectable()
+export class ReleasesService {
+  constructor(
+    private readonly repo: ReleasesRepository,
+    private readonly projects: ProjectsService,
+    private readonly flags: FlagWriteService,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+    private readonly notifier: ReleaseNotifier,
+  ) {}
+
+  async start(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: StartReleaseDto): Promise<ReleaseView> {
+    const project = await this.projects.require(actor, projectKey);
+    const env = this.projects.requireEnvironment(project, envKey);
+    const stages = validateStages(dto.stages);
+    const ruleId = dto.ruleId ?? null;
+    const final = ruleId === null ? { kind: 'updateFallthroughVariationOrRollout', variationId: dto.toVariationId } : { kind: 'updateRuleVariationOrRollout', ruleId, variationId: dto.toVariationId };
+    // The final state, validated and authorized as a PATCH would be (flag exists and is not archived, variation and rule exist).
+    const dry = await this.flags.dryRun(actor, project, env, flagKey, [final]);
+    const ref = flagResource(project, env, dry.before.flag);
+    this.authz.assert(actor, 'manageReleases', ref);
+    const variations = dry.before.flag.variations;
+    const baseline: VariationOrRollout = ruleId === null ? dry.before.environment.fallthrough : dry.before.environment.rules.find((r) => r._id === ruleId)!;
+    if (!baseline.rollout && variations[baseline.variation ?? -1]?._id === dto.toVariationId) {
+      throw new DomainError('release/no_change', 400, `the ${ruleId === null ? 'fallthrough' : `rule ${ruleId}`} already serves variation '${dto.toVariationId}'`);
+    }
+    const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
+    if (reasons.length && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
+      throw new DomainError('approval/required', 403, `environment '${env.key}' requires approval for this release (${reasons.join('; ')})`, reasons.map((reason) => ({ field: `environments.${env.key}`, reason })));
+    }
+    const now = this.notifier.clock.now();
+    const row = await this.repo.transaction(async (tx) => {
+      const created = await this.repo
+        .create(tx, {
+          environmentId: env.id, flagKey, activeKey: `${env.id}:${flagKey}`, target: { ruleId, toVariationId: dto.toVariationId }, stages,
+          baseline: { serving: storeServing(baseline, variations) } satisfies ReleaseBaseline, baselineVersion: dry.version,
+          createdBy: { ...actorRef(actor), bypass: reasons.length > 0 }, nextStepAt: now,
+          history: [{ at: now.toISOString(), status: 'running', stage: -1, actor: actorRef(actor), note: dto.comment ?? 'started' }],
+        })
+        .catch((err: unknown) => {
+          if (isUniqueViolation(err)) throw new DomainError('release/already_active', 409, `flag '${flagKey}' already has a running or paused release in '${env.key}'`);
+          throw err;
+        });
+      await this.audit.record(tx, actor, { action: 'startRelease', resource: formatResource(ref), comment: dto.comment, after: { target: created.target, stages }, links: { release: created.id } });
+      return created;
+    });
+    this.notifier.after(row, 'release.started');
+    return releaseView(row);
+  }
+
+  async list(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<{ items: ReleaseView[] }> {
+    const project = await this.projects.require(actor, projectKey);
+    const env = this.projects.requireEnvironment(project, envKey);
+    return { items: (await this.repo.list(env.id, flagKey)).map(releaseView) };
+  }
+
+  async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
+    return releaseView(await this.require(actor, projectKey, flagKey, envKey, id));
+  }
+
+  /** Stops the clock: the stage in force stays, and resume gives it the time it had left. */
+  pause(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
+    return this.transition(actor, projectKey, flagKey, envKey, id, ['running'], 'pauseRelease', 'release.paused', async (tx, r) => {
+      const remainingMs = Math.max(0, (r.nextStepAt?.getTime() ?? 0) - this.notifier.clock.now().getTime());
+      return this.repo.update(tx, r.id, { status: 'paused', nextStepAt: null, remainingMs, history: this.notifier.history(r, actor, 'paused', `paused with ${remainingMs} ms left in stage ${r.currentStage + 1}`) });
+    });
+  }
+
+  resume(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
+    return this.transition(actor, projectKey, flagKey, envKey, id, ['paused'], 'resumeRelease', 'release.resumed', async (tx, r) => {
+      const nextStepAt = new Date(this.notifier.clock.now().getTime() + (r.remainingMs ?? 0));
+      return this.repo.update(tx, r.id, { status: 'running', nextStepAt, remainingMs: null, history: this.notifier.history(r, actor, 'running', 'resumed') });
+    });
+  }
+
+  /** Restores what the fallthrough (or rule) served before the release started, in one write. */
+  rollback(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
+    return this.transition(actor, projectKey, flagKey, envKey, id, ['running', 'paused', 'completed'], 'rollbackRelease', 'release.rolled_back', async (tx, r) => {
+      const project = await this.projects.require(actor, projectKey);
+      const env = this.projects.requireEnvironment(project, envKey);
+      const def = await this.repo.flagDefinition(projectKey, flagKey);
+      if (!def) throw new DomainError('flag/not_found', 404, `flag '${flagKey}' was not found`);
+      const target = r.target as { ruleId: string | null };
+      const serving = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
+      await this.flags.applyPreApproved(tx, actor, project, env, flagKey, {
+        instructions: [servingInstruction(serving, def.variations, target.ruleId)],
+        comment: `rollback of release ${r.id}`,
+        preApproved: { environmentKey: env.key, links: { release: { id: r.id, rollback: true } } },
+      });
+      return this.repo.update(tx, r.id, { status: 'rolled_back', activeKey: null, nextStepAt: null, remainingMs: null, history: this.notifier.history(r, actor, 'rolled_back', 'rolled back to the configuration before the release') });
+    });
+  }
+
+  private async transition(
+    actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string, from: string[], action: string,
+    event: 'release.paused' | 'release.resumed' | 'release.rolled_back', change: (tx: Tx, r: ReleaseRow) => Promise<ReleaseRow>,
+  ): Promise<ReleaseView> {
+    const project = await this.projects.require(actor, projectKey);
+    const env = this.projects.requireEnvironment(project, envKey);
+    await this.require(actor, projectKey, flagKey, envKey, id);
+    const ref = flagResource(project, env, { key: flagKey, tags: (await this.repo.flagDefinition(projectKey, flagKey))?.tags ?? [] });
+    this.authz.assert(actor, 'manageReleases', ref);
+    const row = await this.repo.transaction(async (tx) => {
+      const locked = await this.repo.findForUpdate(tx, id);
+      if (!locked) throw notFound(id);
+      if (!from.includes(locked.status)) throw new DomainError('release/invalid_state', 409, `release '${id}' is ${locked.status}; ${action} needs ${from.join(' or ')}`);
+      const next = await change(tx, locked);
+      await this.audit.record(tx, actor, { action, resource: formatResource(ref), before: { status: locked.status, stage: locked.currentStage }, after: { status: next.status, stage: next.currentStage }, links: { release: id } });
+      return next;
+    });
+    this.notifier.after(row, event);
+    return releaseView(row);
+  }
+
+  private async require(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseRow> {
+    const project = await this.projects.require(actor, projectKey);
+    this.projects.requireEnvironment(project, envKey);
+    const row = await this.repo.find(id);
+    if (!row || row.flagKey !== flagKey || row.environment.key !== envKey || row.environment.project.key !== projectKey) throw notFound(id);
+    return row;
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../../core/errors';
+import { ClockService } from '../../infra/clock/clock.service';
+import type { Tx } from '../../infra/prisma/prisma.service';
+import { QueuesService } from '../../infra/queues/queues.service';
+import type { ActorRef } from '../accounts/models/actor';
+import { automationActor } from '../accounts/system-actor';
+import { flagApprovalReasons } from '../../core/approval';
+import { approvalSettingsOf } from '../approvals/approval-gate';
+import { AuditService } from '../audit/audit.service';
+import { FlagWriteService } from '../flags/flag-write.service';
+import { ProjectsService } from '../projects/projects.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { scheduleAlarms } from './scheduled-changes.service';
+import { scheduledChangeView } from './models/scheduled-change.view';
+import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
+
+const SWEEP_LIMIT = 100_000;
+
+/**
+ * Runs due scheduled changes for the worker: exactly once (row lock + status check in the same
+ * transaction as the write), never early, and never partially: the instructions are re-validated
+ * by the write path, and a refusal marks the schedule failed with the per-instruction reason.
+ */
+@Injectable()
+export class ScheduledChangeRunner {
+  private readonly logger = new Logger('scheduled-changes');
+
+  constructor(
+    private readonly repo: SchedulesRepository,
+    private readonly projects: ProjectsService,
+    private readonly flags: FlagWriteService,
+    private readonly audit: AuditService,
+    private readonly clock: ClockService,
+    private readonly queues: QueuesService,
+    private readonly webhooks: WebhookEventsService,
+  ) {}
+
+  /**
+   * Start-up sweep: overdue schedules run here and now, oldest first (their alarms may be held by
+   * a worker that died, which BullMQ only notices after its lock expires); later ones get their
+   * alarms again. Running one twice is harmless: run() locks the row and checks its status.
+   */
+  async sweep(): Promise<{ ran: number; alarms: number }> {
+    const pending = await this.repo.pending(SWEEP_LIMIT);
+    const now = this.clock.now();
+    const due = pending.filter((p) => p.executionDate <= now);
+    const later = pending.filter((p) => p.executionDate > now);
+    await scheduleAlarms(this.queues, later, now);
+    for (const p of due) {
+      await this.run(p.id).catch((e: Error) => this.logger.warn(`overdue scheduled change ${p.id} not applied by the sweep (its alarm will retry): ${e.message}`));
+    }
+    return { ran: due.length, alarms: later.length };
+  }
+
+  async run(id: string): Promise<'applied' | 'failed' | 'skipped' | 'not_due'> {
+    const row = await this.repo.find(id);
+    if (!row || row.status !== 'pending') return 'skipped';
+    if (row.executionDate > this.clock.now()) return 'not_due';
+    const creator = row.createdBy as unknown as ActorRef & { bypass?: boolean };
+    const actor = automationActor(`scheduled change ${id} by ${creator.name}`);
+    try {
+      const applied = await this.repo.transaction((tx) => this.applyInTx(tx, actor, id, creator));
+      if (applied) this.emit('scheduled_change.applied', applied);
+      return applied ? 'applied' : 'skipped';
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await this.fail(actor, id, err);
+      return 'failed';
+    }
+  }
+
+  private async applyInTx(tx: Tx, actor: ReturnType<typeof automationActor>, id: string, creator: ActorRef & { bypass?: boolean }): Promise<ScheduledChangeRow | null> {
+    const locked = await this.repo.findForUpdate(tx, id);
+    if (!locked || locked.status !== 'pending') return null;
+    const project = await this.projects.require(actor, locked.environment.project.key);
+    const env = this.projects.requireEnvironment(project, locked.environment.key);
+    const instructions = locked.instructions as unknown[];
+    // Approval is judged when due, on what the change does then: a schedule made without bypass
+    // in an environment that has since become gated does not slip through.
+    if (!creator.bypass) {
+      const dry = await this.flags.dryRun(actor, project, env, locked.flagKey, instructions, false);
+      const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
+      if (reasons.length) throw new DomainError('approval/required', 403, `environment '${env.key}' now requires approval for this change (${reasons.join('; ')})`);
+    }
+    const result = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
+      instructions,
+      comment: locked.comment || `scheduled change ${id}`,
+      preApproved: { environmentKey: env.key, links: { scheduledChange: { id, createdBy: creator } } },
+    });
+    return this.repo.update(tx, id, { status: 'applied', appliedVersion: result.version, appliedAt: this.clock.now() });
+  }
+
+  private async fail(actor: ReturnType<typeof automationActor>, id: string, err: DomainError): Promise<void> {
+    const failed = await this.repo.transaction(async (tx) => {
+      const locked = await this.repo.findForUpdate(tx, id);
+      if (!locked || locked.status !== 'pending') return null;
+      const next = await this.repo.update(tx, id, { status: 'failed', failure: { code: err.code, message: err.message, errors: err.errors ?? [] } });
+      await this.audit.record(tx, actor, {
+        action: 'applyScheduledChange', resource: `proj/${locked.environment.project.key}:env/${locked.environment.key}:flag/${locked.flagKey}`,
+        comment: `failed: ${err.message}`, after: { status: 'failed', code: err.code, errors: err.errors ?? [] }, links: { scheduledChange: id },
+      });
+      return next;
+    });
+    if (failed) this.emit('scheduled_change.failed', failed);
+  }
+
+  private emit(event: 'scheduled_change.applied' | 'scheduled_change.failed', row: ScheduledChangeRow): void {
+    void this.webhooks.emit(event, scheduledChangeView(row) as unknown as Record<string, unknown>).catch((e: Error) => this.logger.warn(`${event} for ${row.id} not emitted: ${e.message}`));
+  }
+}

@@ -1,0 +1,148 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { diffFlag, flagApprovalReasons } from '../../core/approval';
+import { DomainError } from '../../core/errors';
+import { flagResource, formatResource } from '../../core/policy';
+import { ClockService } from '../../infra/clock/clock.service';
+import { alarmId, setAlarms } from '../../infra/queues/alarm-jobs';
+import { JobName, QueueName } from '../../infra/queues/queue-names';
+import { QueuesService } from '../../infra/queues/queues.service';
+import type { Tx } from '../../infra/prisma/prisma.service';
+import { AuthorizationService } from '../accounts/authorization.service';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import { approvalSettingsOf } from '../approvals/approval-gate';
+import { AuditService } from '../audit/audit.service';
+import { FlagWriteService } from '../flags/flag-write.service';
+import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
+import { ProjectsService } from '../projects/projects.service';
+import type { CreateScheduledChangeDto, ListScheduledChangesQueryDto, UpdateScheduledChangeDto } from './dto/scheduled-changes.dto';
+import { scheduledChangeView, type ScheduledChangeView } from './models/scheduled-change.view';
+import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
+
+export interface ApplyScheduledChangeJob {
+  scheduledChangeId: string;
+}
+
+/** One alarm per schedule and execution time (see alarm-jobs.ts). */
+export const scheduleAlarms = (queues: QueuesService, rows: { id: string; executionDate: Date }[], now: Date) =>
+  setAlarms(queues, QueueName.Changes, JobName.ApplyScheduledChange, rows.map((r) => ({ id: alarmId('scheduled-change', r.id, r.executionDate), at: r.executionDate, data: { scheduledChangeId: r.id } satisfies ApplyScheduledChangeJob })), now);
+
+const notFound = (id: string) => new DomainError('scheduled_change/not_found', 404, `scheduled change '${id}' was not found`);
+
+/**
+ * Scheduled changes: instructions validated now and again when due. In an environment whose
+ * approval settings gate the change, scheduling needs bypassRequiredApproval (or an approved change
+ * request with an execution date, which is the reviewed route).
+ */
+@Injectable()
+export class ScheduledChangesService {
+  private readonly logger = new Logger('scheduled-changes');
+
+  constructor(
+    private readonly repo: SchedulesRepository,
+    private readonly projects: ProjectsService,
+    private readonly flags: FlagWriteService,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+    private readonly clock: ClockService,
+    private readonly queues: QueuesService,
+  ) {}
+
+  async create(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: CreateScheduledChangeDto): Promise<ScheduledChangeView> {
+    const { project, env } = await this.locate(actor, projectKey, envKey);
+    const executionDate = this.future(dto.executionDate);
+    const { resource, bypass } = await this.validate(actor, project, env, flagKey, dto.instructions);
+    const row = await this.repo.transaction(async (tx) => {
+      const created = await this.repo.create(tx, { environmentId: env.id, flagKey, instructions: dto.instructions, executionDate, comment: dto.comment ?? '', createdBy: { ...actorRef(actor), bypass } });
+      await this.audit.record(tx, actor, { action: 'createScheduledChange', resource, comment: dto.comment, after: { id: created.id, instructions: dto.instructions, executionDate }, links: { scheduledChange: created.id } });
+      return created;
+    });
+    this.alarm(row);
+    return scheduledChangeView(row);
+  }
+
+  async list(actor: Actor, projectKey: string, flagKey: string, envKey: string, q: ListScheduledChangesQueryDto): Promise<{ items: ScheduledChangeView[] }> {
+    const { env } = await this.locate(actor, projectKey, envKey);
+    return { items: (await this.repo.list(env.id, flagKey, q.status)).map(scheduledChangeView) };
+  }
+
+  async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ScheduledChangeView> {
+    return scheduledChangeView(await this.require(actor, projectKey, flagKey, envKey, id));
+  }
+
+  async update(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string, dto: UpdateScheduledChangeDto): Promise<ScheduledChangeView> {
+    const { project, env } = await this.locate(actor, projectKey, envKey);
+    const current = await this.require(actor, projectKey, flagKey, envKey, id);
+    const instructions = dto.instructions ?? (current.instructions as unknown[]);
+    const executionDate = dto.executionDate !== undefined ? this.future(dto.executionDate) : current.executionDate;
+    const { resource, bypass } = await this.validate(actor, project, env, flagKey, instructions);
+    const row = await this.repo.transaction(async (tx) => {
+      const locked = await this.lockPending(tx, id);
+      const next = await this.repo.update(tx, id, { instructions, executionDate, comment: dto.comment ?? locked.comment });
+      await this.audit.record(tx, actor, {
+        action: 'updateScheduledChange', resource, comment: dto.comment,
+        before: { instructions: locked.instructions, executionDate: locked.executionDate }, after: { instructions, executionDate, bypass }, links: { scheduledChange: id },
+      });
+      return next;
+    });
+    this.alarm(row);
+    return scheduledChangeView(row);
+  }
+
+  async remove(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<void> {
+    const { project, env } = await this.locate(actor, projectKey, envKey);
+    await this.require(actor, projectKey, flagKey, envKey, id);
+    // Without the flag's tags: a policy scoped to tagged flags does not reach here, which errs on refusing.
+    const ref = flagResource(project, env, { key: flagKey, tags: [] });
+    this.authz.assert(actor, 'createScheduledChange', ref);
+    const resource = formatResource(ref);
+    await this.repo.transaction(async (tx) => {
+      const locked = await this.lockPending(tx, id);
+      await this.repo.remove(tx, id);
+      await this.audit.record(tx, actor, { action: 'deleteScheduledChange', resource, before: { instructions: locked.instructions, executionDate: locked.executionDate }, links: { scheduledChange: id } });
+    });
+  }
+
+  /** Same validation as a PATCH (and the caller's rights for each change), then the approval rule. */
+  private async validate(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, instructions: unknown[]) {
+    const dry = await this.flags.dryRun(actor, project, env, flagKey, instructions);
+    const ref = flagResource(project, env, dry.before.flag);
+    this.authz.assert(actor, 'createScheduledChange', ref);
+    if (!diffFlag(dry.before, dry.after).length) throw new DomainError('scheduled_change/no_change', 400, 'the instructions change nothing in the current configuration');
+    const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
+    if (reasons.length && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
+      throw new DomainError('approval/required', 403,
+        `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); open a change request with an executionDate instead: POST /api/v1/projects/${project.key}/flags/${flagKey}/environments/${env.key}/change-requests`,
+        reasons.map((reason) => ({ field: `environments.${env.key}`, reason })));
+    }
+    return { resource: formatResource(ref), bypass: reasons.length > 0 };
+  }
+
+  private async locate(actor: Actor, projectKey: string, envKey: string) {
+    const project = await this.projects.require(actor, projectKey);
+    return { project, env: this.projects.requireEnvironment(project, envKey) };
+  }
+
+  private async require(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ScheduledChangeRow> {
+    await this.locate(actor, projectKey, envKey);
+    const row = await this.repo.find(id);
+    if (!row || row.flagKey !== flagKey || row.environment.key !== envKey || row.environment.project.key !== projectKey) throw notFound(id);
+    return row;
+  }
+
+  private async lockPending(tx: Tx, id: string): Promise<ScheduledChangeRow> {
+    const locked = await this.repo.findForUpdate(tx, id);
+    if (!locked) throw notFound(id);
+    if (locked.status !== 'pending') throw new DomainError('scheduled_change/not_pending', 409, `scheduled change '${id}' is ${locked.status}`);
+    return locked;
+  }
+
+  private future(iso: string): Date {
+    const date = new Date(iso);
+    if (date.getTime() <= this.clock.now().getTime()) throw new DomainError('scheduled_change/invalid_execution_date', 400, `executionDate ${iso} is not in the future`, [{ field: 'executionDate', reason: 'must be in the future' }]);
+    return date;
+  }
+
+  private alarm(row: ScheduledChangeRow): void {
+    void scheduleAlarms(this.queues, [row], this.clock.now()).catch((e: Error) => this.logger.warn(`scheduled change ${row.id} has no alarm yet (the worker's start-up sweep sets it): ${e.message}`));
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { FlagsModule } from '../flags/flags.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { ScheduledChangeRunner } from './scheduled-change-runner.service';
+import { ScheduledChangesService } from './scheduled-changes.service';
+import { SchedulesController } from './schedules.controller';
+import { SchedulesRepository } from './schedules.repository';
+
+/** Scheduled changes: the REST resource, and the runner the worker calls when one is due. */
+@Module({
+  imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule],
+  controllers: [SchedulesController],
+  providers: [SchedulesRepository, ScheduledChangesService, ScheduledChangeRunner],
+  exports: [ScheduledChangeRunner],
+})
+export class SchedulesModule {}

@@ -1,0 +1,30 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobName, QueueName } from '../infra/queues/queue-names';
+import { ScheduledChangeRunner } from '../modules/schedules/scheduled-change-runner.service';
+import type { ApplyScheduledChangeJob } from '../modules/schedules/scheduled-changes.service';
+import type { JobHandler } from './job-handler';
+import { isUuid } from './job-payload';
+
+/** Applies one scheduled change when due (idempotent: see ScheduledChangeRunner). */
+@Injectable()
+export class ApplyScheduledChangeHandler implements JobHandler<ApplyScheduledChangeJob>, OnApplicationBootstrap {
+  readonly queue = QueueName.Changes;
+  readonly job = JobName.ApplyScheduledChange;
+  private readonly logger = new Logger('scheduled-changes');
+
+  constructor(private readonly runner: ScheduledChangeRunner) {}
+
+  onApplicationBootstrap(): void {
+    void this.runner.sweep().catch((e: Error) => this.logger.warn(`start-up sweep of scheduled changes failed: ${e.message}`));
+  }
+
+  async handle(job: Job<ApplyScheduledChangeJob>) {
+    const id = job.data?.scheduledChangeId;
+    if (!isUuid(id)) throw new Error(`invalid ${JobName.ApplyScheduledChange} payload`);
+    const outcome = await this.runner.run(id);
+    // Woken before its time (clock skew between hosts): fail this attempt so BullMQ retries later.
+    if (outcome === 'not_due') throw new Error(`scheduled change ${id} is not due yet`);
+    return { outcome };
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobName, QueueName } from '../infra/queues/queue-names';
+import type { StepReleaseJob } from '../modules/releases/release-jobs';
+import { ReleaseStepper } from '../modules/releases/release-stepper.service';
+import type { JobHandler } from './job-handler';
+import { isUuid } from './job-payload';
+
+/**
+ * One step of a staged release. A stale alarm (the release was paused, resumed or moved on) finds
+ * the release not at that step or not due and does nothing: every change of the next step time
+ * sets its own alarm.
+ */
+@Injectable()
+export class StepReleaseHandler implements JobHandler<StepReleaseJob>, OnApplicationBootstrap {
+  readonly queue = QueueName.Changes;
+  readonly job = JobName.StepRelease;
+  private readonly logger = new Logger('releases');
+
+  constructor(private readonly stepper: ReleaseStepper) {}
+
+  onApplicationBootstrap(): void {
+    void this.stepper.sweep().catch((e: Error) => this.logger.warn(`start-up sweep of releases failed: ${e.message}`));
+  }
+
+  async handle(job: Job<StepReleaseJob>) {
+    const { releaseId, stage } = job.data ?? ({} as StepReleaseJob);
+    if (!isUuid(releaseId) || !Number.isInteger(stage) || stage < 0) throw new Error(`invalid ${JobName.StepRelease} payload`);
+    return { outcome: await this.stepper.step(releaseId, stage) };
+  }
+}
