@@ -692,6 +692,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MetricsController_list"];
+        put?: never;
+        post: operations["MetricsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/metrics/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MetricsController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["MetricsController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["MetricsController_update"];
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1182,6 +1214,21 @@ export interface components {
             /** @description team keys */
             teamKeys?: string[];
         };
+        CreateMetricDto: {
+            description?: string;
+            /** @enum {string} */
+            direction: "higher_is_better" | "lower_is_better";
+            /** @description metric key: the key of the SDK custom events it counts */
+            key: string;
+            /**
+             * @description `count`: share of contexts that sent the event (e.g. an error); `numeric`: mean metricValue (e.g. latency)
+             * @enum {string}
+             */
+            kind: "count" | "numeric";
+            name: string;
+            /** @description relative regression tolerated: 0.1 = the new variation may be up to 10 % worse than the old one before the guard acts */
+            threshold: number;
+        };
         CreateProjectDto: {
             /** @description created in the same call */
             environments?: components["schemas"]["CreateEnvironmentDto"][];
@@ -1516,6 +1563,25 @@ export interface components {
             /** @description pass as `before` for the next (older) page */
             next: number | null;
         };
+        GuardDto: {
+            /**
+             * @description false-alarm rate of the sequential test, however often it is checked
+             * @default 0.05
+             */
+            alpha?: number;
+            /** @description metric keys (defined at /api/v1/projects/{p}/metrics) the new variation is judged on */
+            metrics: string[];
+            /**
+             * @description contexts needed in each arm before a stage may advance
+             * @default 100
+             */
+            minSamplePerArm?: number;
+            /**
+             * @default rollback
+             * @enum {string}
+             */
+            onRegression?: "pause" | "rollback";
+        };
         ImpactContextsDto: {
             /** @description supplied or sampled contexts that are not valid contexts */
             invalid: number;
@@ -1581,6 +1647,23 @@ export interface components {
         };
         MemberListDto: {
             items: components["schemas"]["MemberDto"][];
+        };
+        MetricDto: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** @enum {string} */
+            direction: "higher_is_better" | "lower_is_better";
+            key: string;
+            /** @enum {string} */
+            kind: "count" | "numeric";
+            name: string;
+            threshold: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MetricListDto: {
+            items: components["schemas"]["MetricDto"][];
         };
         PatchFlagDto: {
             comment?: string;
@@ -1684,6 +1767,14 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             flagKey: string;
+            /** @description guarded releases: metrics, onRegression, minSamplePerArm, alpha */
+            guard: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the last guard check: outcome and per-metric statistics */
+            guardResult: {
+                [key: string]: unknown;
+            } | null;
             history: {
                 [key: string]: unknown;
             }[];
@@ -1822,6 +1913,8 @@ export interface components {
         };
         StartReleaseDto: {
             comment?: string;
+            /** @description makes it a guarded release: each stage advances only when the metrics show no regression on enough data */
+            guard?: components["schemas"]["GuardDto"];
             /** @description release through this rule instead of the fallthrough */
             ruleId?: string | null;
             stages: components["schemas"]["StageDto"][];
@@ -1999,6 +2092,14 @@ export interface components {
             role?: "reader" | "writer" | "admin" | "owner";
             /** @description team keys */
             teamKeys?: string[];
+        };
+        UpdateMetricDto: {
+            description?: string;
+            /** @enum {string} */
+            direction?: "higher_is_better" | "lower_is_better";
+            name?: string;
+            /** @description relative regression tolerated: 0.1 = the new variation may be up to 10 % worse than the old one before the guard acts */
+            threshold?: number;
         };
         UpdateProjectDto: {
             name?: string;
@@ -4369,6 +4470,165 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlagVersionDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    MetricsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricListDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    MetricsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMetricDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    MetricsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    MetricsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    MetricsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMetricDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricDto"];
                 };
             };
             /** @description an error, as an application/problem+json document with a stable `code` */

@@ -11,6 +11,7 @@ import { FlagsModule } from './modules/flags/flags.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
 import { ProjectsModule } from './modules/projects/projects.module';
+import { GuardsModule } from './modules/guards/guards.module';
 import { ReleasesModule } from './modules/releases/releases.module';
 import { SchedulesModule } from './modules/schedules/schedules.module';
 import { SegmentsModule } from './modules/segments/segments.module';
@@ -38,6 +39,7 @@ export class AppModule {
         TriggersModule,
         SchedulesModule,
         ReleasesModule,
+        GuardsModule,
         WebhooksModule,
         HealthModule,
         ...(api ? [GraphqlModule, SdkDeliveryModule] : []),

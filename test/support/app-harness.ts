@@ -309,18 +309,22 @@ async function rawRequest<T>(baseUrl: string, method: string, path: string, requ
 }
 
 /**
- * Large bodies go out in chunks, yielding between them, and stop once the response is in: a server
- * that refuses a body (413) closes the connection, and a write racing that close must not make the
- * client drop the response it already received.
+ * A server that refuses a body (413) answers and closes the connection; a client still writing
+ * then gets EPIPE and loses the answer it was sent. So small bodies go at once, and large ones
+ * only after the headers had a moment to draw an early answer, then in chunks, stopping as soon as
+ * the response is in.
  */
 async function writeInChunks(req: http.ClientRequest, body: Buffer | undefined, answered: () => boolean): Promise<void> {
   const CHUNK = 64 * 1024;
-  for (let i = 0; body && i < body.length && !answered() && !req.destroyed; i += CHUNK) {
-    if (!req.write(body.subarray(i, i + CHUNK))) {
-      await new Promise<void>((resolve) => { req.once('drain', resolve); req.once('close', resolve); });
-    }
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!body || body.length <= CHUNK) {
+    req.end(body);
+    return;
+  }
+  req.flushHeaders();
+  const closed = new Promise<void>((resolve) => req.once('close', resolve));
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 200))]);
+  for (let i = 0; i < body.length && !answered() && !req.destroyed; i += CHUNK) {
+    if (!req.write(body.subarray(i, i + CHUNK))) await Promise.race([closed, new Promise((resolve) => req.once('drain', resolve))]);
   }
   if (!req.destroyed) req.end();
 }
-

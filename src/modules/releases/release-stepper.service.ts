@@ -1,21 +1,30 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
-import { stageServing, type Stage } from '../../core/release';
+import type { Stage } from '../../core/release';
 import type { Tx } from '../../infra/prisma/prisma.service';
-import type { ActorRef } from '../accounts/models/actor';
+import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
-import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { ReleaseNotifier } from './release-notifier';
-import { loadServing, servingInstruction } from './release-serving';
-import type { ReleaseBaseline } from './releases.service';
+import { ReleaseWrites } from './release-writes';
+import { GuardService, type GuardSettings } from '../guards/guard.service';
+import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
 
 const SWEEP_LIMIT = 100_000;
 
-export type StepOutcome = 'advanced' | 'completed' | 'failed' | 'skipped' | 'not_due';
+export type StepOutcome = 'advanced' | 'completed' | 'held' | 'regressed' | 'failed' | 'skipped' | 'not_due';
+
+interface StepResult {
+  outcome: StepOutcome;
+  row?: ReleaseRow;
+  event?: WebhookEvent;
+}
+
+/** How soon a guarded stage waiting for data looks again (at most its own duration). */
+const GUARD_RECHECK_MS = 5_000;
 
 /**
  * Takes a running release to its next stage, for the worker: one write per step, in the same
@@ -30,9 +39,10 @@ export class ReleaseStepper {
   constructor(
     private readonly repo: ReleasesRepository,
     private readonly projects: ProjectsService,
-    private readonly flags: FlagWriteService,
     private readonly audit: AuditService,
     private readonly notifier: ReleaseNotifier,
+    private readonly writes: ReleaseWrites,
+    private readonly guards: GuardService,
   ) {}
 
   /** Start-up sweep: overdue steps run now, oldest first; later ones get their alarms again. */
@@ -61,29 +71,22 @@ export class ReleaseStepper {
     }
   }
 
-  private async stepInTx(tx: Tx, actor: ReturnType<typeof automationActor>, id: string, stage: number): Promise<{ outcome: StepOutcome; row?: ReleaseRow; event?: WebhookEvent }> {
+  private async stepInTx(tx: Tx, actor: Actor, id: string, stage: number): Promise<StepResult> {
     const r = await this.repo.findForUpdate(tx, id);
     if (!r || r.status !== 'running' || r.currentStage + 1 !== stage) return { outcome: 'skipped' };
     const now = this.notifier.clock.now();
     if (r.nextStepAt && r.nextStepAt > now) return { outcome: 'not_due' };
     const stages = r.stages as unknown as Stage[];
-    if (stage >= stages.length) {
-      const done = await this.repo.update(tx, id, { status: 'completed', activeKey: null, nextStepAt: null, history: this.notifier.history(r, actor, 'completed', 'last stage held for its duration') });
-      await this.audit.record(tx, actor, { action: 'completeRelease', resource: this.resource(r), links: { release: id } });
-      return { outcome: 'completed', row: done, event: 'release.completed' };
-    }
+    if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
     const project = await this.projects.require(actor, r.environment.project.key);
     const env = this.projects.requireEnvironment(project, r.environment.key);
-    const def = await this.repo.flagDefinition(project.key, r.flagKey);
-    if (!def) throw new DomainError('flag/not_found', 404, `flag '${r.flagKey}' was not found`);
-    const target = r.target as { ruleId: string | null; toVariationId: string };
-    const baseline = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
-    const serving = stageServing(baseline, def.variations.map((v) => v._id), target.toVariationId, stages[stage].weight);
-    await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
-      instructions: [servingInstruction(serving, def.variations, target.ruleId)],
-      comment: `release ${id}: stage ${stage + 1} of ${stages.length} (${stages[stage].weight / 1000}%)`,
-      preApproved: { environmentKey: env.key, links: { release: { id, stage, weight: stages[stage].weight } } },
-    });
+    // A guarded release moves past a stage only on enough data showing no regression.
+    if (r.guard && stage > 0) {
+      const held = await this.guardGate(tx, actor, project, env, r, now);
+      if (held) return held;
+    }
+    if (stage >= stages.length) return this.complete(tx, actor, r);
+    await this.writes.applyStage(tx, actor, project, env, r, stage);
     const next = await this.repo.update(tx, id, {
       currentStage: stage,
       nextStepAt: new Date(now.getTime() + stages[stage].durationMs),
@@ -92,7 +95,47 @@ export class ReleaseStepper {
     return { outcome: 'advanced', row: next, event: 'release.advanced' };
   }
 
-  private async fail(actor: ReturnType<typeof automationActor>, id: string, err: DomainError): Promise<void> {
+  private async complete(tx: Tx, actor: Actor, r: ReleaseRow): Promise<StepResult> {
+    const done = await this.repo.update(tx, r.id, { status: 'completed', activeKey: null, nextStepAt: null, history: this.notifier.history(r, actor, 'completed', 'last stage held for its duration') });
+    await this.audit.record(tx, actor, { action: 'completeRelease', resource: this.resource(r), links: { release: r.id } });
+    return { outcome: 'completed', row: done, event: 'release.completed' };
+  }
+
+  /**
+   * The guard's verdict before leaving the stage in force: a regression pauses or rolls back (as
+   * configured), with the statistics in the audit entry; too little data holds the stage and looks
+   * again shortly; otherwise undefined, and the step goes on.
+   */
+  private async guardGate(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, now: Date): Promise<StepResult | undefined> {
+    const guard = r.guard as unknown as GuardSettings;
+    const check = await this.guards.check({ projectId: project.id, environmentId: env.id, flagKey: r.flagKey, treatmentVariation: await this.writes.targetIndex(r), since: r.createdAt, guard, now });
+    if (check.outcome === 'ok') {
+      await this.repo.update(tx, r.id, { guardResult: check });
+      return undefined;
+    }
+    if (check.outcome === 'insufficient_data') {
+      const stages = r.stages as unknown as Stage[];
+      const wait = Math.min(stages[Math.max(0, r.currentStage)].durationMs, GUARD_RECHECK_MS);
+      const waiting = (r.guardResult as { outcome?: string } | null)?.outcome === 'insufficient_data';
+      const held = await this.repo.update(tx, r.id, {
+        guardResult: check, nextStepAt: new Date(now.getTime() + wait),
+        ...(waiting ? {} : { history: this.notifier.history(r, actor, 'running', 'holding the stage: not enough data to judge the new variation') }),
+      });
+      return { outcome: 'held', row: held };
+    }
+    const regressed = check.metrics.filter((m) => m.result.verdict === 'regression').map((m) => m.metric);
+    const why = `guard: regression on ${regressed.join(', ')}`;
+    if (guard.onRegression === 'rollback') await this.writes.restoreBaseline(tx, actor, project, env, r, why);
+    const status = guard.onRegression === 'rollback' ? 'rolled_back' : 'paused';
+    const acted = await this.repo.update(tx, r.id, {
+      status, guardResult: check, nextStepAt: null, remainingMs: status === 'paused' ? 0 : null, ...(status === 'rolled_back' ? { activeKey: null } : {}),
+      history: this.notifier.history(r, actor, status, why),
+    });
+    await this.audit.record(tx, actor, { action: 'guardRelease', resource: this.resource(r), comment: why, after: { status, guard: check }, links: { release: r.id } });
+    return { outcome: 'regressed', row: acted, event: status === 'rolled_back' ? 'release.rolled_back' : 'release.paused' };
+  }
+
+  private async fail(actor: Actor, id: string, err: DomainError): Promise<void> {
     const failed = await this.repo.transaction(async (tx) => {
       const r = await this.repo.findForUpdate(tx, id);
       if (!r || r.status !== 'running') return null;

@@ -2,18 +2,20 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { FlagsModule } from '../flags/flags.module';
+import { GuardsModule } from '../guards/guards.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { ReleaseNotifier } from './release-notifier';
 import { ReleaseStepper } from './release-stepper.service';
+import { ReleaseWrites } from './release-writes';
 import { ReleasesController } from './releases.controller';
 import { ReleasesRepository } from './releases.repository';
 import { ReleasesService } from './releases.service';
 
-/** Staged releases: the REST resource, and the stepper the worker drives. */
+/** Staged and guarded releases: the REST resource, and the stepper the worker drives. */
 @Module({
-  imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule],
+  imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule, GuardsModule],
   controllers: [ReleasesController],
-  providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier],
+  providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier, ReleaseWrites],
   exports: [ReleaseStepper],
 })
 export class ReleasesModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition } from '../../core/model/flag-config';
-import type { Prisma } from '../../infra/prisma/generated/client';
+import { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
 const withContext = { environment: { select: { key: true, project: { select: { key: true } } } } } satisfies Prisma.ReleaseInclude;
@@ -15,6 +15,7 @@ export interface ReleaseUpdate {
   nextStepAt?: Date | null;
   remainingMs?: number | null;
   failure?: unknown;
+  guardResult?: unknown;
   history?: unknown[];
 }
 
@@ -40,18 +41,23 @@ export class ReleasesRepository {
     return this.prisma.release.findMany({ where: { environmentId, flagKey }, include: withContext, orderBy: { createdAt: 'desc' }, take: 100 });
   }
 
-  create(tx: Tx, data: { environmentId: string; flagKey: string; activeKey: string; target: unknown; stages: unknown; baseline: unknown; baselineVersion: number; createdBy: unknown; nextStepAt: Date; history: unknown[] }) {
+  create(tx: Tx, data: { environmentId: string; flagKey: string; activeKey: string; target: unknown; stages: unknown; baseline: unknown; baselineVersion: number; createdBy: unknown; nextStepAt: Date; history: unknown[]; guard: unknown }) {
     return tx.release.create({
-      data: { ...data, status: 'running', target: json(data.target), stages: json(data.stages), baseline: json(data.baseline), createdBy: json(data.createdBy), history: json(data.history) },
+      data: { ...data, status: 'running', target: json(data.target), stages: json(data.stages), baseline: json(data.baseline), createdBy: json(data.createdBy), history: json(data.history), guard: data.guard === null ? Prisma.DbNull : json(data.guard) },
       include: withContext,
     });
   }
 
   update(tx: Tx, id: string, data: ReleaseUpdate) {
-    const { failure, history, ...plain } = data;
+    const { failure, history, guardResult, ...plain } = data;
     return tx.release.update({
       where: { id },
-      data: { ...plain, ...(failure !== undefined ? { failure: json(failure) } : {}), ...(history !== undefined ? { history: json(history) } : {}) },
+      data: {
+        ...plain,
+        ...(failure !== undefined ? { failure: json(failure) } : {}),
+        ...(history !== undefined ? { history: json(history) } : {}),
+        ...(guardResult !== undefined ? { guardResult: json(guardResult) } : {}),
+      },
       include: withContext,
     });
   }

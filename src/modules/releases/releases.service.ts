@@ -14,13 +14,11 @@ import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { StartReleaseDto } from './dto/releases.dto';
 import { releaseView, type ReleaseView } from './models/release.view';
+import { GuardService, type GuardSettings } from '../guards/guard.service';
 import { ReleaseNotifier } from './release-notifier';
-import { loadServing, servingInstruction, storeServing, type StoredServing } from './release-serving';
+import { storeServing } from './release-serving';
+import { ReleaseWrites, type ReleaseBaseline } from './release-writes';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
-
-export interface ReleaseBaseline {
-  serving: StoredServing;
-}
 
 const notFound = (id: string) => new DomainError('release/not_found', 404, `release '${id}' was not found`);
 
@@ -38,6 +36,8 @@ export class ReleasesService {
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly notifier: ReleaseNotifier,
+    private readonly writes: ReleaseWrites,
+    private readonly guards: GuardService,
   ) {}
 
   async start(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: StartReleaseDto): Promise<ReleaseView> {
@@ -59,13 +59,17 @@ export class ReleasesService {
     if (reasons.length && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
       throw new DomainError('approval/required', 403, `environment '${env.key}' requires approval for this release (${reasons.join('; ')})`, reasons.map((reason) => ({ field: `environments.${env.key}`, reason })));
     }
+    const guard: GuardSettings | null = dto.guard
+      ? { metrics: [...new Set(dto.guard.metrics)], onRegression: dto.guard.onRegression ?? 'rollback', minSamplePerArm: dto.guard.minSamplePerArm ?? 100, alpha: dto.guard.alpha ?? 0.05 }
+      : null;
+    if (guard) await this.guards.requireMetrics(project.id, guard.metrics);
     const now = this.notifier.clock.now();
     const row = await this.repo.transaction(async (tx) => {
       const created = await this.repo
         .create(tx, {
           environmentId: env.id, flagKey, activeKey: `${env.id}:${flagKey}`, target: { ruleId, toVariationId: dto.toVariationId }, stages,
           baseline: { serving: storeServing(baseline, variations) } satisfies ReleaseBaseline, baselineVersion: dry.version,
-          createdBy: { ...actorRef(actor), bypass: reasons.length > 0 }, nextStepAt: now,
+          createdBy: { ...actorRef(actor), bypass: reasons.length > 0 }, nextStepAt: now, guard,
           history: [{ at: now.toISOString(), status: 'running', stage: -1, actor: actorRef(actor), note: dto.comment ?? 'started' }],
         })
         .catch((err: unknown) => {
@@ -108,16 +112,7 @@ export class ReleasesService {
   rollback(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
     return this.transition(actor, projectKey, flagKey, envKey, id, ['running', 'paused', 'completed'], 'rollbackRelease', 'release.rolled_back', async (tx, r) => {
       const project = await this.projects.require(actor, projectKey);
-      const env = this.projects.requireEnvironment(project, envKey);
-      const def = await this.repo.flagDefinition(projectKey, flagKey);
-      if (!def) throw new DomainError('flag/not_found', 404, `flag '${flagKey}' was not found`);
-      const target = r.target as { ruleId: string | null };
-      const serving = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
-      await this.flags.applyPreApproved(tx, actor, project, env, flagKey, {
-        instructions: [servingInstruction(serving, def.variations, target.ruleId)],
-        comment: `rollback of release ${r.id}`,
-        preApproved: { environmentKey: env.key, links: { release: { id: r.id, rollback: true } } },
-      });
+      await this.writes.restoreBaseline(tx, actor, project, this.projects.requireEnvironment(project, envKey), r, 'requested');
       return this.repo.update(tx, r.id, { status: 'rolled_back', activeKey: null, nextStepAt: null, remainingMs: null, history: this.notifier.history(r, actor, 'rolled_back', 'rolled back to the configuration before the release') });
     });
   }

@@ -18,6 +18,8 @@ export const releaseView = (r: ReleaseRow) => {
     baselineVersion: r.baselineVersion,
     createdBy: r.createdBy as Record<string, unknown>,
     failure: (r.failure as Record<string, unknown> | null) ?? null,
+    guard: (r.guard as Record<string, unknown> | null) ?? null,
+    guardResult: (r.guardResult as Record<string, unknown> | null) ?? null,
     history: r.history as unknown[],
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),

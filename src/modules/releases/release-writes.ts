@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../core/errors';
+import type { FlagDefinition } from '../../core/model/flag-config';
+import { stageServing, type Stage } from '../../core/release';
+import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Actor } from '../accounts/models/actor';
+import { FlagWriteService } from '../flags/flag-write.service';
+import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
+import { loadServing, servingInstruction, type StoredServing } from './release-serving';
+import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+
+export interface ReleaseBaseline {
+  serving: StoredServing;
+}
+
+export interface ReleaseTargetRef {
+  ruleId: string | null;
+  toVariationId: string;
+}
+
+/** The two writes a release makes to its flag, both through the one write path, pre-approved at start. */
+@Injectable()
+export class ReleaseWrites {
+  constructor(private readonly flags: FlagWriteService, private readonly repo: ReleasesRepository) {}
+
+  async definition(r: ReleaseRow): Promise<FlagDefinition> {
+    const def = await this.repo.flagDefinition(r.environment.project.key, r.flagKey);
+    if (!def) throw new DomainError('flag/not_found', 404, `flag '${r.flagKey}' was not found`);
+    return def;
+  }
+
+  /** Serves stage `stage`'s weight of the target variation, the rest as before the release. */
+  async applyStage(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, stage: number): Promise<void> {
+    const def = await this.definition(r);
+    const stages = r.stages as unknown as Stage[];
+    const target = r.target as unknown as ReleaseTargetRef;
+    const baseline = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
+    const serving = stageServing(baseline, def.variations.map((v) => v._id), target.toVariationId, stages[stage].weight);
+    await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
+      instructions: [servingInstruction(serving, def.variations, target.ruleId)],
+      comment: `release ${r.id}: stage ${stage + 1} of ${stages.length} (${stages[stage].weight / 1000}%)`,
+      preApproved: { environmentKey: env.key, links: { release: { id: r.id, stage, weight: stages[stage].weight } } },
+    });
+  }
+
+  /** Serves again what the fallthrough (or rule) served before the release started. */
+  async restoreBaseline(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, why: string): Promise<void> {
+    const def = await this.definition(r);
+    const target = r.target as unknown as ReleaseTargetRef;
+    const serving = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
+    await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
+      instructions: [servingInstruction(serving, def.variations, target.ruleId)],
+      comment: `rollback of release ${r.id}: ${why}`,
+      preApproved: { environmentKey: env.key, links: { release: { id: r.id, rollback: true } } },
+    });
+  }
+
+  /** Index of the release's target variation in the flag now (the guard's treatment arm). */
+  async targetIndex(r: ReleaseRow): Promise<number> {
+    const def = await this.definition(r);
+    return def.variations.findIndex((v) => v._id === (r.target as unknown as ReleaseTargetRef).toVariationId);
+  }
+}
