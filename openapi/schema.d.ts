@@ -692,6 +692,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PipelinesController_status"];
+        put: operations["PipelinesController_start"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/release/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PipelinesController_abort"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/metrics": {
         parameters: {
             query?: never;
@@ -722,6 +754,38 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["MetricsController_update"];
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/release-pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PipelinesController_list"];
+        put?: never;
+        post: operations["PipelinesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/release-pipelines/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PipelinesController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["PipelinesController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["PipelinesController_update"];
         trace?: never;
     };
     "/api/v1/roles": {
@@ -1008,6 +1072,27 @@ export interface components {
              */
             source: "environment" | "project" | "default";
         };
+        AudienceDto: {
+            /** @description environment key */
+            environmentKey: string;
+            /**
+             * @description open a change request for this audience and wait for its approval
+             * @default false
+             */
+            requireApproval?: boolean;
+            strategy: components["schemas"]["StrategyDto"];
+        };
+        AudienceStateDto: {
+            /** Format: uuid */
+            changeRequestId?: string;
+            environmentKey: string;
+            error?: string;
+            phase: number;
+            /** Format: uuid */
+            releaseId?: string;
+            /** @enum {string} */
+            status: "pending" | "waiting_approval" | "running" | "completed" | "failed" | "aborted";
+        };
         AuditEntryDto: {
             /** @example updateRules */
             action: string;
@@ -1228,6 +1313,13 @@ export interface components {
             name: string;
             /** @description relative regression tolerated: 0.1 = the new variation may be up to 10 % worse than the old one before the guard acts */
             threshold: number;
+        };
+        CreatePipelineDto: {
+            description?: string;
+            /** @description pipeline key */
+            key: string;
+            name: string;
+            phases: components["schemas"]["PhaseDto"][];
         };
         CreateProjectDto: {
             /** @description created in the same call */
@@ -1691,6 +1783,41 @@ export interface components {
                 [key: string]: unknown;
             })[];
         };
+        PhaseDto: {
+            audiences: components["schemas"]["AudienceDto"][];
+            name: string;
+        };
+        PipelineDto: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            key: string;
+            name: string;
+            phases: components["schemas"]["PhaseDto"][];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PipelineListDto: {
+            items: components["schemas"]["PipelineDto"][];
+        };
+        PipelineRunDto: {
+            audiences: components["schemas"]["AudienceStateDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            currentPhase: number;
+            flagKey: string;
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Format: uuid */
+            id: string;
+            pipelineKey: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed" | "aborted";
+            /** Format: date-time */
+            updatedAt: string;
+            variationId: string;
+        };
         PolicyStatementDto: {
             actions?: string[];
             /** @enum {string} */
@@ -1911,6 +2038,12 @@ export interface components {
             /** @description the target variation's share during this stage, thousandths of a percent; the last stage is 100000 */
             weight: number;
         };
+        StartPipelineReleaseDto: {
+            /** @description pipeline key */
+            pipelineKey: string;
+            /** @description the variation to release */
+            variationId: string;
+        };
         StartReleaseDto: {
             comment?: string;
             /** @description makes it a guarded release: each stage advances only when the metrics show no regression on enough data */
@@ -1920,6 +2053,14 @@ export interface components {
             stages: components["schemas"]["StageDto"][];
             /** @description the variation to release */
             toVariationId: string;
+        };
+        StrategyDto: {
+            /** @description guarded: the metrics and what to do on a regression */
+            guard?: components["schemas"]["GuardDto"];
+            /** @enum {string} */
+            kind: "immediate" | "staged" | "guarded";
+            /** @description staged and guarded: the stages, as for a release */
+            stages?: components["schemas"]["StageDto"][];
         };
         TargetDto: {
             contextKind?: string;
@@ -2100,6 +2241,11 @@ export interface components {
             name?: string;
             /** @description relative regression tolerated: 0.1 = the new variation may be up to 10 % worse than the old one before the guard acts */
             threshold?: number;
+        };
+        UpdatePipelineDto: {
+            description?: string;
+            name?: string;
+            phases?: components["schemas"]["PhaseDto"][];
         };
         UpdateProjectDto: {
             name?: string;
@@ -4483,6 +4629,105 @@ export interface operations {
             };
         };
     };
+    PipelinesController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the latest pipeline run of the flag: status per phase and audience */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRunDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PipelinesController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartPipelineReleaseDto"];
+            };
+        };
+        responses: {
+            /** @description starts the flag through the pipeline towards the variation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRunDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PipelinesController_abort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRunDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     MetricsController_list: {
         parameters: {
             query?: never;
@@ -4629,6 +4874,165 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetricDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PipelinesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineListDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PipelinesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePipelineDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PipelinesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PipelinesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PipelinesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePipelineDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineDto"];
                 };
             };
             /** @description an error, as an application/problem+json document with a stable `code` */

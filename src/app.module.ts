@@ -10,6 +10,7 @@ import { EnvironmentsModule } from './modules/environments/environments.module';
 import { FlagsModule } from './modules/flags/flags.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
+import { PipelinesModule } from './modules/pipelines/pipelines.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { GuardsModule } from './modules/guards/guards.module';
 import { ReleasesModule } from './modules/releases/releases.module';
@@ -40,6 +41,7 @@ export class AppModule {
         SchedulesModule,
         ReleasesModule,
         GuardsModule,
+        PipelinesModule,
         WebhooksModule,
         HealthModule,
         ...(api ? [GraphqlModule, SdkDeliveryModule] : []),

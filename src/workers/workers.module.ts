@@ -3,7 +3,9 @@ import { ApprovalsModule } from '../modules/approvals/approvals.module';
 import { DeliveryModule } from '../modules/delivery/delivery.module';
 import { ApplyScheduledChangeRequestHandler } from './apply-scheduled-change-request.handler';
 import { ApplyScheduledChangeHandler } from './apply-scheduled-change.handler';
+import { PipelinesModule } from '../modules/pipelines/pipelines.module';
 import { ReleasesModule } from '../modules/releases/releases.module';
+import { AdvancePipelineHandler } from './advance-pipeline.handler';
 import { SchedulesModule } from '../modules/schedules/schedules.module';
 import { StepReleaseHandler } from './step-release.handler';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
@@ -12,10 +14,10 @@ import { PruneRetentionHandler } from './prune-retention.handler';
 import { VerifyAuditChainHandler } from './verify-audit-chain.handler';
 import { WorkerHostService } from './worker-host.service';
 
-const HANDLERS = [VerifyAuditChainHandler, DeliverWebhookHandler, PruneRetentionHandler, ApplyScheduledChangeRequestHandler, ApplyScheduledChangeHandler, StepReleaseHandler];
+const HANDLERS = [VerifyAuditChainHandler, DeliverWebhookHandler, PruneRetentionHandler, ApplyScheduledChangeRequestHandler, ApplyScheduledChangeHandler, StepReleaseHandler, AdvancePipelineHandler];
 
 @Module({
-  imports: [DeliveryModule, ApprovalsModule, SchedulesModule, ReleasesModule],
+  imports: [DeliveryModule, ApprovalsModule, SchedulesModule, ReleasesModule, PipelinesModule],
   providers: [
     ...HANDLERS,
     { provide: JOB_HANDLERS, useFactory: (...hs: unknown[]) => hs, inject: HANDLERS },

@@ -23,10 +23,12 @@ export enum JobName {
   ApplyScheduledChange = 'scheduled-change.apply',
   /** Takes one staged release to its next stage when due. */
   StepRelease = 'release.step',
+  /** Looks at a running pipeline release: starts audiences, follows them, moves to the next phase. */
+  AdvancePipeline = 'pipeline.advance',
 }
 
 export const JOBS_BY_QUEUE: Record<QueueName, JobName[]> = {
   [QueueName.Maintenance]: [JobName.VerifyAuditChain, JobName.PruneRetention],
   [QueueName.Webhooks]: [JobName.DeliverWebhook],
-  [QueueName.Changes]: [JobName.ApplyScheduledChangeRequest, JobName.ApplyScheduledChange, JobName.StepRelease],
+  [QueueName.Changes]: [JobName.ApplyScheduledChangeRequest, JobName.ApplyScheduledChange, JobName.StepRelease, JobName.AdvancePipeline],
 };

@@ -16,6 +16,6 @@ import { ReleasesService } from './releases.service';
   imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule, GuardsModule],
   controllers: [ReleasesController],
   providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier, ReleaseWrites],
-  exports: [ReleaseStepper],
+  exports: [ReleaseStepper, ReleasesService],
 })
 export class ReleasesModule {}

@@ -11,6 +11,7 @@ import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../approvals/approval-gate';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
+import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { StartReleaseDto } from './dto/releases.dto';
 import { releaseView, type ReleaseView } from './models/release.view';
@@ -42,7 +43,14 @@ export class ReleasesService {
 
   async start(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: StartReleaseDto): Promise<ReleaseView> {
     const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, envKey);
+    return this.startIn(actor, project, this.projects.requireEnvironment(project, envKey), flagKey, dto, false);
+  }
+
+  /**
+   * For release pipelines: `preApproved` when the audience's change request was approved (the
+   * approval gate is then satisfied), or when the run's creator could bypass it (checked at run start).
+   */
+  async startIn(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, dto: StartReleaseDto, preApproved: boolean): Promise<ReleaseView> {
     const stages = validateStages(dto.stages);
     const ruleId = dto.ruleId ?? null;
     const final = ruleId === null ? { kind: 'updateFallthroughVariationOrRollout', variationId: dto.toVariationId } : { kind: 'updateRuleVariationOrRollout', ruleId, variationId: dto.toVariationId };
@@ -56,7 +64,7 @@ export class ReleasesService {
       throw new DomainError('release/no_change', 400, `the ${ruleId === null ? 'fallthrough' : `rule ${ruleId}`} already serves variation '${dto.toVariationId}'`);
     }
     const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
-    if (reasons.length && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
+    if (reasons.length && !preApproved && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
       throw new DomainError('approval/required', 403, `environment '${env.key}' requires approval for this release (${reasons.join('; ')})`, reasons.map((reason) => ({ field: `environments.${env.key}`, reason })));
     }
     const guard: GuardSettings | null = dto.guard

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../core/errors';
+import { ClockService } from '../../infra/clock/clock.service';
+import { QueuesService } from '../../infra/queues/queues.service';
+import type { ActorRef } from '../accounts/models/actor';
+import { automationActor } from '../accounts/system-actor';
+import { ChangeRequestApplyService } from '../approvals/change-request-apply.service';
+import { ChangeRequestsService } from '../approvals/change-requests.service';
+import { FlagWriteService } from '../flags/flag-write.service';
+import { ProjectsService } from '../projects/projects.service';
+import { ReleasesService } from '../releases/releases.service';
+import { finalInstruction, type Audience, type AudienceState, type Phase } from './pipeline-model';
+import { armPipeline, PIPELINE_TICK_MS } from './pipeline-runs.service';
+import { PipelinesRepository, type RunRow } from './pipelines.repository';
+
+type Automation = ReturnType<typeof automationActor>;
+const SWEEP_LIMIT = 10_000;
+
+/**
+ * Advances pipeline runs for the worker, one look at a time: start the current phase's pending
+ * audiences (an immediate write, a staged or guarded release, or a change request to wait for),
+ * follow them, and move to the next phase when all of them completed; any failure stops the run.
+ * A look holds the run's row lock (SKIP LOCKED: a second worker skips a run being looked at).
+ */
+@Injectable()
+export class PipelineRunner {
+  constructor(
+    private readonly repo: PipelinesRepository,
+    private readonly projects: ProjectsService,
+    private readonly flags: FlagWriteService,
+    private readonly releases: ReleasesService,
+    private readonly requests: ChangeRequestsService,
+    private readonly applier: ChangeRequestApplyService,
+    private readonly clock: ClockService,
+    private readonly queues: QueuesService,
+  ) {}
+
+  async sweep(): Promise<void> {
+    const running = await this.repo.runningRuns(SWEEP_LIMIT);
+    const now = this.clock.now();
+    await armPipeline(this.queues, running.map((r) => r.id), now, now);
+  }
+
+  async advance(runId: string): Promise<string> {
+    const outcome = await this.repo.transaction(async (tx) => {
+      const run = await this.repo.lockRun(tx, runId);
+      if (!run) return 'busy';
+      if (run.status !== 'running') return run.status;
+      const creator = run.createdBy as unknown as ActorRef & { bypass?: boolean };
+      const actor = automationActor(`pipeline run ${run.id} by ${creator.name}`);
+      const phases = run.phases as unknown as Phase[];
+      const states = (run.audiences as unknown as AudienceState[]).map((a) => ({ ...a }));
+      const notes: string[] = [];
+      for (const state of states.filter((a) => a.phase === run.currentPhase)) {
+        const audience = phases[state.phase].audiences.find((a) => a.environmentKey === state.environmentKey)!;
+        const before = state.status;
+        try {
+          await this.look(actor, run, audience, state, creator.bypass === true);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          Object.assign(state, { status: 'failed', error: `${err.code}: ${err.message}` });
+        }
+        if (state.status !== before) notes.push(`${state.environmentKey}: ${state.status}`);
+      }
+      const current = states.filter((a) => a.phase === run.currentPhase);
+      let status: string = run.status;
+      let currentPhase = run.currentPhase;
+      if (current.some((a) => a.status === 'failed')) status = 'failed';
+      else if (current.every((a) => a.status === 'completed')) {
+        if (currentPhase + 1 >= phases.length) status = 'completed';
+        else currentPhase += 1;
+      }
+      if (currentPhase !== run.currentPhase) notes.push(`phase ${currentPhase + 1} (${phases[currentPhase].name}) starts`);
+      const history = notes.length
+        ? [...(run.history as unknown[]), { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') }]
+        : undefined;
+      await this.repo.updateRun(tx, run.id, { status, currentPhase, audiences: states, ...(status !== 'running' ? { activeKey: null } : {}), ...(history ? { history } : {}) });
+      return status;
+    });
+    if (outcome === 'running' || outcome === 'busy') {
+      const now = this.clock.now();
+      await armPipeline(this.queues, [runId], new Date(now.getTime() + PIPELINE_TICK_MS), now);
+    }
+    return outcome;
+  }
+
+  /** One audience, one step of its life: pending → (waiting_approval →) running | completed. */
+  private async look(actor: Automation, run: RunRow, audience: Audience, state: AudienceState, creatorCouldBypass: boolean): Promise<void> {
+    const project = await this.projects.require(actor, run.project.key);
+    const env = this.projects.requireEnvironment(project, audience.environmentKey);
+    if (state.status === 'pending' && audience.requireApproval) {
+      const cr = await this.requests.create(actor, 'flag', project.key, env.key, run.flagKey, {
+        description: `pipeline ${run.pipeline.key}: release variation ${run.variationId} to ${env.key}`,
+        instructions: [finalInstruction(run.variationId)],
+      }).catch((err: unknown) => {
+        if (err instanceof DomainError && err.code === 'change_request/no_change') return null;
+        throw err;
+      });
+      if (!cr) Object.assign(state, { status: 'completed' });
+      else Object.assign(state, { status: 'waiting_approval', changeRequestId: cr.id });
+      return;
+    }
+    if (state.status === 'waiting_approval') {
+      const cr = await this.requests.get(actor, state.changeRequestId!);
+      if (cr.status === 'applied') return void Object.assign(state, { status: 'completed' });
+      if (['declined', 'cancelled', 'failed'].includes(cr.status)) return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
+      if (cr.status !== 'approved') return;
+      if (audience.strategy.kind === 'immediate') {
+        await this.applier.applyAutomatically(cr.id, { project, env }, `pipeline run ${run.id}`);
+        return void Object.assign(state, { status: 'completed' });
+      }
+      // The approval covers the release that gets there step by step; the request itself is closed.
+      await this.startRelease(actor, run, audience, state, project, env, true);
+      await this.requests.cancel(actor, cr.id);
+      return;
+    }
+    if (state.status === 'pending') {
+      if (audience.strategy.kind === 'immediate') {
+        await this.repo.transaction((tx) => this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
+          instructions: [finalInstruction(run.variationId)],
+          comment: `pipeline ${run.pipeline.key}`,
+          // Checked at run start: gated environments without requireApproval needed the starter's bypass.
+          preApproved: { environmentKey: creatorCouldBypass ? env.key : '', links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } } },
+        }));
+        return void Object.assign(state, { status: 'completed' });
+      }
+      await this.startRelease(actor, run, audience, state, project, env, creatorCouldBypass);
+      return;
+    }
+    if (state.status === 'running') {
+      const release = await this.releases.get(actor, project.key, run.flagKey, env.key, state.releaseId!);
+      if (release.status === 'completed') Object.assign(state, { status: 'completed' });
+      else if (release.status === 'rolled_back' || release.status === 'failed') Object.assign(state, { status: 'failed', error: `release ${release.id} ${release.status}` });
+    }
+  }
+
+  private async startRelease(actor: Automation, run: RunRow, audience: Audience, state: AudienceState, project: Parameters<ReleasesService['startIn']>[1], env: Parameters<ReleasesService['startIn']>[2], preApproved: boolean) {
+    const release = await this.releases.startIn(actor, project, env, run.flagKey, {
+      toVariationId: run.variationId, stages: audience.strategy.stages ?? [], guard: audience.strategy.guard, comment: `pipeline ${run.pipeline.key}, run ${run.id}`,
+    }, preApproved).catch((err: unknown) => {
+      // Already serving the variation: nothing to release there.
+      if (err instanceof DomainError && err.code === 'release/no_change') return null;
+      throw err;
+    });
+    Object.assign(state, release ? { status: 'running', releaseId: release.id } : { status: 'completed' });
+  }
+}

@@ -1,0 +1,125 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { flagApprovalReasons } from '../../core/approval';
+import { DomainError } from '../../core/errors';
+import { flagResource, formatResource } from '../../core/policy';
+import { ClockService } from '../../infra/clock/clock.service';
+import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
+import { alarmId, setAlarms } from '../../infra/queues/alarm-jobs';
+import { JobName, QueueName } from '../../infra/queues/queue-names';
+import { QueuesService } from '../../infra/queues/queues.service';
+import { AuthorizationService } from '../accounts/authorization.service';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import { approvalSettingsOf } from '../approvals/approval-gate';
+import { AuditService } from '../audit/audit.service';
+import { FlagWriteService } from '../flags/flag-write.service';
+import { ProjectsService } from '../projects/projects.service';
+import type { StartPipelineReleaseDto } from './dto/pipelines.dto';
+import { finalInstruction, initialAudiences, type AudienceState, type Phase } from './pipeline-model';
+import { PipelinesRepository, type RunRow } from './pipelines.repository';
+import { PipelinesService } from './pipelines.service';
+
+export interface AdvancePipelineJob {
+  runId: string;
+}
+
+/** How often a running pipeline looks at its audiences (releases, change requests). */
+export const PIPELINE_TICK_MS = 1_000;
+
+export const runView = (r: RunRow) => ({
+  id: r.id, pipelineKey: r.pipeline.key, flagKey: r.flagKey, variationId: r.variationId, status: r.status, currentPhase: r.currentPhase,
+  audiences: r.audiences as unknown as AudienceState[], history: r.history as unknown[], createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+});
+
+/** Sets the next look at a run (the worker's alarm; see alarm-jobs.ts). */
+export const armPipeline = (queues: QueuesService, runIds: string[], at: Date, now: Date) =>
+  setAlarms(queues, QueueName.Changes, JobName.AdvancePipeline, runIds.map((id) => ({ id: alarmId('pipeline', id, at), at, data: { runId: id } satisfies AdvancePipelineJob })), now);
+
+/**
+ * Starting a flag through a pipeline (`PUT projects/{p}/flags/{f}/release`), reading where it is,
+ * aborting it. Everything is checked up front for every audience: the variation and flag (as a
+ * PATCH would), `manageReleases`, and for audiences without requireApproval in an environment whose
+ * settings gate the change, the starter's bypassRequiredApproval. The worker does the rest.
+ */
+@Injectable()
+export class PipelineRunsService {
+  private readonly logger = new Logger('pipelines');
+
+  constructor(
+    private readonly repo: PipelinesRepository,
+    private readonly pipelines: PipelinesService,
+    private readonly projects: ProjectsService,
+    private readonly flags: FlagWriteService,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+    private readonly clock: ClockService,
+    private readonly queues: QueuesService,
+  ) {}
+
+  async start(actor: Actor, projectKey: string, flagKey: string, dto: StartPipelineReleaseDto) {
+    const project = await this.projects.require(actor, projectKey);
+    const pipeline = await this.pipelines.require(project.id, dto.pipelineKey);
+    const phases = pipeline.phases as unknown as Phase[];
+    let bypass = false;
+    for (const audience of phases.flatMap((p) => p.audiences)) {
+      const env = this.projects.requireEnvironment(project, audience.environmentKey);
+      const dry = await this.flags.dryRun(actor, project, env, flagKey, [finalInstruction(dto.variationId)]);
+      const ref = flagResource(project, env, dry.before.flag);
+      this.authz.assert(actor, 'manageReleases', ref);
+      const gated = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after).length > 0;
+      if (gated && !audience.requireApproval) {
+        if (!this.authz.can(actor, 'bypassRequiredApproval', ref)) {
+          throw new DomainError('approval/required', 403, `environment '${env.key}' requires approval: mark its audience requireApproval, or start the run as someone allowed bypassRequiredApproval`);
+        }
+        bypass = true;
+      }
+    }
+    const now = this.clock.now();
+    const run = await this.repo.transaction(async (tx) => {
+      const created = await this.repo
+        .createRun(tx, {
+          projectId: project.id, pipelineId: pipeline.id, flagKey, variationId: dto.variationId, activeKey: `${project.id}:${flagKey}`, phases,
+          audiences: initialAudiences(phases), createdBy: { ...actorRef(actor), bypass },
+          history: [{ at: now.toISOString(), status: 'running', phase: 0, actor: actorRef(actor), note: `started through ${pipeline.key}` }],
+        })
+        .catch((err: unknown) => {
+          if (isUniqueViolation(err)) throw new DomainError('pipeline/already_running', 409, `flag '${flagKey}' is already going through a pipeline`);
+          throw err;
+        });
+      await this.audit.record(tx, actor, { action: 'startPipelineRelease', resource: `proj/${project.key}:flag/${flagKey}`, after: { pipeline: pipeline.key, variationId: dto.variationId }, links: { pipelineRun: created.id } });
+      return created;
+    });
+    this.arm(run.id, now);
+    return runView(run);
+  }
+
+  async status(actor: Actor, projectKey: string, flagKey: string) {
+    const project = await this.projects.require(actor, projectKey);
+    const run = await this.repo.latestRun(project.id, flagKey);
+    if (!run) throw new DomainError('pipeline/no_run', 404, `flag '${flagKey}' has not been released through a pipeline`);
+    return runView(run);
+  }
+
+  /** Stops the run: no further audience starts. Releases already running go on (pause or roll them back at their own endpoints); open change requests stay for people to close. */
+  async abort(actor: Actor, projectKey: string, flagKey: string) {
+    const project = await this.projects.require(actor, projectKey);
+    const latest = await this.repo.latestRun(project.id, flagKey);
+    if (!latest || latest.status !== 'running') throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
+    this.authz.assert(actor, 'manageReleases', flagResource(project, { key: '*', critical: true, tags: [] }, { key: flagKey, tags: [] }));
+    const run = await this.repo.transaction(async (tx) => {
+      const locked = await this.repo.findRun(latest.id, tx);
+      if (!locked || locked.status !== 'running') throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
+      const audiences = (locked.audiences as unknown as AudienceState[]).map((a) => (a.status === 'pending' ? { ...a, status: 'aborted' as const } : a));
+      const next = await this.repo.updateRun(tx, locked.id, {
+        status: 'aborted', activeKey: null, audiences,
+        history: [...(locked.history as unknown[]), { at: this.clock.now().toISOString(), status: 'aborted', phase: locked.currentPhase, actor: actorRef(actor), note: 'aborted' }],
+      });
+      await this.audit.record(tx, actor, { action: 'abortPipelineRelease', resource: formatResource(flagResource(project, { key: '*', critical: true, tags: [] }, { key: flagKey, tags: [] })), links: { pipelineRun: locked.id } });
+      return next;
+    });
+    return runView(run);
+  }
+
+  private arm(runId: string, at: Date): void {
+    void armPipeline(this.queues, [runId], at, this.clock.now()).catch((e: Error) => this.logger.warn(`pipeline run ${runId} not armed now (the worker's sweep will): ${e.message}`));
+  }
+}
