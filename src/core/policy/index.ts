@@ -21,6 +21,7 @@ export {
   serviceTokenResource,
   teamResource,
   webhookResource,
+  anyFlagResource,
 } from './resource-builders';
 export type { EnvironmentInfo, TaggedKey } from './resource-builders';
 export { formatResource, parseResourceRef, resourcePath } from './resource-ref';

@@ -40,6 +40,14 @@ export function flagResource(
   return [...environmentResource(project, env), tagged('flag', flag)];
 }
 
+/**
+ * Every flag in every environment of a project (critical ones included), for what steers releases
+ * of any of them: metric definitions, release pipelines.
+ */
+export function anyFlagResource(project: string | TaggedKey, flagKey = '*'): ResourceRef {
+  return flagResource(project, { key: '*', critical: true, tags: [] }, { key: flagKey, tags: [] });
+}
+
 export function segmentResource(
   project: string | TaggedKey,
   env: EnvironmentInfo,

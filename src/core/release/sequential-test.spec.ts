@@ -1,4 +1,5 @@
 import { ArmSummary, GuardConfig, GuardVerdict, evaluateGuard } from './sequential-test';
+import { mulberry32 } from './release-test-fixtures';
 
 /**
  * Expected numbers are worked by hand from the formulas in sequential-test.ts (alpha 0.05, tau
@@ -241,15 +242,3 @@ function add(arm: ArmSummary, x: number): void {
   arm.sumSquares += x * x;
 }
 
-/** Small seeded PRNG (mulberry32) so the simulations are repeatable. */
-function mulberry32(seed: number): () => number {
-  const imul = Math.imul; // read once: global lookups are slow inside jest's sandbox
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,6 +1,7 @@
 import { DomainError, FieldError } from '../errors';
 import { VariationOrRollout } from '../model/flag-config';
 import { MAX_STAGE_MS, MIN_STAGE_MS, nextStage, stageServing, validateStages } from './stages';
+import { mulberry32 } from './release-test-fixtures';
 
 const IDS = ['a', 'b', 'c', 'd'];
 const HOUR = 3_600_000;
@@ -176,15 +177,3 @@ describe('stageServing', () => {
   });
 });
 
-/** Small seeded PRNG (mulberry32) so the property test is repeatable. */
-function mulberry32(seed: number): () => number {
-  const imul = Math.imul; // read once: global lookups are slow inside jest's sandbox
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

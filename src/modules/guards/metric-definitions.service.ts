@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
-import { flagResource, formatResource, type ResourceRef } from '../../core/policy';
+import { anyFlagResource, formatResource, type ResourceRef } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
@@ -75,7 +75,7 @@ export class MetricDefinitionsService {
 
   /** Metrics steer releases of any flag in any environment of the project. */
   private assertManage(actor: Actor, project: ProjectWithEnvs): ResourceRef {
-    const ref = flagResource(project, { key: '*', critical: true, tags: [] }, { key: '*', tags: [] });
+    const ref = anyFlagResource(project);
     this.authz.assert(actor, 'manageReleases', ref);
     return ref;
   }

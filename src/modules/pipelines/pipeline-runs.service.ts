@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { flagApprovalReasons } from '../../core/approval';
 import { DomainError } from '../../core/errors';
-import { flagResource, formatResource } from '../../core/policy';
+import { anyFlagResource, flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
 import { alarmId, setAlarms } from '../../infra/queues/alarm-jobs';
@@ -104,7 +104,7 @@ export class PipelineRunsService {
     const project = await this.projects.require(actor, projectKey);
     const latest = await this.repo.latestRun(project.id, flagKey);
     if (!latest || latest.status !== 'running') throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
-    this.authz.assert(actor, 'manageReleases', flagResource(project, { key: '*', critical: true, tags: [] }, { key: flagKey, tags: [] }));
+    this.authz.assert(actor, 'manageReleases', anyFlagResource(project, flagKey));
     const run = await this.repo.transaction(async (tx) => {
       const locked = await this.repo.findRun(latest.id, tx);
       if (!locked || locked.status !== 'running') throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
@@ -113,7 +113,7 @@ export class PipelineRunsService {
         status: 'aborted', activeKey: null, audiences,
         history: [...(locked.history as unknown[]), { at: this.clock.now().toISOString(), status: 'aborted', phase: locked.currentPhase, actor: actorRef(actor), note: 'aborted' }],
       });
-      await this.audit.record(tx, actor, { action: 'abortPipelineRelease', resource: formatResource(flagResource(project, { key: '*', critical: true, tags: [] }, { key: flagKey, tags: [] })), links: { pipelineRun: locked.id } });
+      await this.audit.record(tx, actor, { action: 'abortPipelineRelease', resource: formatResource(anyFlagResource(project, flagKey)), links: { pipelineRun: locked.id } });
       return next;
     });
     return runView(run);

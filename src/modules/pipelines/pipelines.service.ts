@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type FieldError } from '../../core/errors';
 import { validateStages } from '../../core/release';
-import { flagResource, formatResource, type ResourceRef } from '../../core/policy';
+import { anyFlagResource, formatResource, type ResourceRef } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
@@ -109,7 +109,7 @@ export class PipelinesService {
   }
 
   private assertManage(actor: Actor, project: ProjectWithEnvs): ResourceRef {
-    const ref = flagResource(project, { key: '*', critical: true, tags: [] }, { key: '*', tags: [] });
+    const ref = anyFlagResource(project);
     this.authz.assert(actor, 'manageReleases', ref);
     return ref;
   }
