@@ -38,6 +38,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly automation = new Counter({
+    name: 'gantry_automation_total',
+    help: 'What the workers did: scheduled changes, release steps, pipeline looks, trigger calls, by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly scheduleLateness = new Histogram({
+    name: 'gantry_schedule_lateness_seconds',
+    help: 'How late a scheduled change or release step ran after its due time',
+    labelNames: ['kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+
   readonly authFailures = new Counter({
     name: 'gantry_auth_failures_total',
     help: 'Rejected API credentials, by reason',

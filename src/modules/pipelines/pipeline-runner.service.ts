@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
+import { MetricsService } from '../../infra/metrics/metrics.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
@@ -33,6 +34,7 @@ export class PipelineRunner {
     private readonly applier: ChangeRequestApplyService,
     private readonly clock: ClockService,
     private readonly queues: QueuesService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async sweep(): Promise<void> {
@@ -77,6 +79,7 @@ export class PipelineRunner {
       await this.repo.updateRun(tx, run.id, { status, currentPhase, audiences: states, ...(status !== 'running' ? { activeKey: null } : {}), ...(history ? { history } : {}) });
       return status;
     });
+    this.metrics.automation.inc({ kind: 'pipeline_look', outcome });
     if (outcome === 'running' || outcome === 'busy') {
       const now = this.clock.now();
       await armPipeline(this.queues, [runId], new Date(now.getTime() + PIPELINE_TICK_MS), now);

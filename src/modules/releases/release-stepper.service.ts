@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import type { Stage } from '../../core/release';
+import { MetricsService } from '../../infra/metrics/metrics.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
@@ -43,6 +44,7 @@ export class ReleaseStepper {
     private readonly notifier: ReleaseNotifier,
     private readonly writes: ReleaseWrites,
     private readonly guards: GuardService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Start-up sweep: overdue steps run now, oldest first; later ones get their alarms again. */
@@ -60,15 +62,22 @@ export class ReleaseStepper {
     if (!row || row.status !== 'running' || row.currentStage + 1 !== stage) return 'skipped';
     const creator = row.createdBy as unknown as ActorRef;
     const actor = automationActor(`release ${id} by ${creator.name}`);
-    try {
-      const result = await this.repo.transaction((tx) => this.stepInTx(tx, actor, id, stage));
-      if (result.row) this.notifier.after(result.row, result.event);
-      return result.outcome;
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      await this.fail(actor, id, err);
-      return 'failed';
+    const outcome = await this.repo.transaction((tx) => this.stepInTx(tx, actor, id, stage)).then(
+      (result) => {
+        if (result.row) this.notifier.after(result.row, result.event);
+        return result.outcome;
+      },
+      async (err: unknown) => {
+        if (!(err instanceof DomainError)) throw err;
+        await this.fail(actor, id, err);
+        return 'failed' as const;
+      },
+    );
+    if (outcome !== 'skipped' && outcome !== 'not_due') {
+      this.metrics.automation.inc({ kind: 'release_step', outcome });
+      if (row.nextStepAt) this.metrics.scheduleLateness.observe({ kind: 'release_step' }, (this.notifier.clock.now().getTime() - row.nextStepAt.getTime()) / 1000);
     }
+    return outcome;
   }
 
   private async stepInTx(tx: Tx, actor: Actor, id: string, stage: number): Promise<StepResult> {

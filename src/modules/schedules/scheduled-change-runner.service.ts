@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
+import { MetricsService } from '../../infra/metrics/metrics.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
@@ -34,6 +35,7 @@ export class ScheduledChangeRunner {
     private readonly clock: ClockService,
     private readonly queues: QueuesService,
     private readonly webhooks: WebhookEventsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -57,6 +59,15 @@ export class ScheduledChangeRunner {
     const row = await this.repo.find(id);
     if (!row || row.status !== 'pending') return 'skipped';
     if (row.executionDate > this.clock.now()) return 'not_due';
+    const outcome = await this.runDue(id, row);
+    if (outcome !== 'skipped') {
+      this.metrics.automation.inc({ kind: 'scheduled_change', outcome });
+      this.metrics.scheduleLateness.observe({ kind: 'scheduled_change' }, (this.clock.now().getTime() - row.executionDate.getTime()) / 1000);
+    }
+    return outcome;
+  }
+
+  private async runDue(id: string, row: ScheduledChangeRow): Promise<'applied' | 'failed' | 'skipped'> {
     const creator = row.createdBy as unknown as ActorRef & { bypass?: boolean };
     const actor = automationActor(`scheduled change ${id} by ${creator.name}`);
     try {

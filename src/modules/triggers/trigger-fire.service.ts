@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
+import { MetricsService } from '../../infra/metrics/metrics.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { automationActor } from '../accounts/system-actor';
 import { FlagWriteService } from '../flags/flag-write.service';
@@ -45,9 +46,21 @@ export class TriggerFireService {
     private readonly limiter: TriggerRateLimiter,
     private readonly idempotency: TriggerIdempotencyStore,
     private readonly clock: ClockService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async fire(secret: string, body: unknown, idempotencyHeader?: string): Promise<TriggerFireResult> {
+    try {
+      const result = await this.fireOnce(secret, body, idempotencyHeader);
+      this.metrics.automation.inc({ kind: 'trigger', outcome: result.replayed ? 'replayed' : result.changed ? 'changed' : 'unchanged' });
+      return result;
+    } catch (err) {
+      this.metrics.automation.inc({ kind: 'trigger', outcome: err instanceof DomainError ? err.code : 'error' });
+      throw err;
+    }
+  }
+
+  private async fireOnce(secret: string, body: unknown, idempotencyHeader?: string): Promise<TriggerFireResult> {
     const hash = triggerSecretHash(secret);
     const trigger = hash ? await this.repo.findBySecretHash(hash) : null;
     if (!hash || !trigger) throw triggerNotFound();

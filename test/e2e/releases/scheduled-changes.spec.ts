@@ -6,7 +6,7 @@
  * Also the approval rule and bad input.
  */
 import { startGantry, startSecondNode, type ApiClient, type Gantry } from '../../support/app-harness';
-import { eventually, ldClient, sdkKeyOf } from '../../support/delivery';
+import { eventually, ldClient, metricValue, sdkKeyOf } from '../../support/delivery';
 import { factory, ok, type Project } from '../../support/factories';
 import { flagIn, memberWithToken } from '../../support/governance';
 
@@ -50,6 +50,9 @@ describe('scheduled changes with a worker', () => {
       const done = await schedules(owner, project.key, flag.key, 'staging').get(s.id);
       expect(done).toMatchObject({ status: 'applied', appliedVersion: 2 });
       expect(new Date(done.appliedAt!).getTime()).toBeGreaterThanOrEqual(new Date(s.executionDate).getTime());
+      const metrics = String((await g.raw('GET', '/metrics')).body);
+      expect(metricValue(metrics, 'gantry_automation_total', '{kind="scheduled_change",outcome="applied"}')).toBe(1);
+      expect(metricValue(metrics, 'gantry_schedule_lateness_seconds_count', '{kind="scheduled_change"}')).toBe(1);
     } finally {
       client.close();
     }
