@@ -9,13 +9,14 @@ import { ReleaseStepper } from './release-stepper.service';
 import { ReleaseWrites } from './release-writes';
 import { ReleasesController } from './releases.controller';
 import { ReleasesRepository } from './releases.repository';
+import { ReleasesResolver } from './releases.resolver';
 import { ReleasesService } from './releases.service';
 
 /** Staged and guarded releases: the REST resource, and the stepper the worker drives. */
 @Module({
   imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule, GuardsModule],
   controllers: [ReleasesController],
-  providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier, ReleaseWrites],
+  providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier, ReleaseWrites, ReleasesResolver],
   exports: [ReleaseStepper, ReleasesService],
 })
 export class ReleasesModule {}

@@ -7,12 +7,13 @@ import { ScheduledChangeRunner } from './scheduled-change-runner.service';
 import { ScheduledChangesService } from './scheduled-changes.service';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesRepository } from './schedules.repository';
+import { SchedulesResolver } from './schedules.resolver';
 
 /** Scheduled changes: the REST resource, and the runner the worker calls when one is due. */
 @Module({
   imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule],
   controllers: [SchedulesController],
-  providers: [SchedulesRepository, ScheduledChangesService, ScheduledChangeRunner],
+  providers: [SchedulesRepository, ScheduledChangesService, ScheduledChangeRunner, SchedulesResolver],
   exports: [ScheduledChangeRunner],
 })
 export class SchedulesModule {}

@@ -1,0 +1,35 @@
+import { Field, Float, InputType, Int } from '@nestjs/graphql';
+import { GuardDto, StageDto, StartReleaseDto } from '../../releases/dto/releases.dto';
+import { CreateScheduledChangeDto } from '../../schedules/dto/scheduled-changes.dto';
+import { GraphQLJSON } from '../json.scalar';
+import { OptionalField } from './optional-field';
+
+@InputType('CreateScheduledChangeInput')
+export class CreateScheduledChangeInput extends CreateScheduledChangeDto {
+  @Field(() => [GraphQLJSON], { description: 'semantic-patch instructions for this environment' }) override instructions: unknown[];
+  @Field({ description: 'ISO 8601, in the future' }) override executionDate: string;
+  @OptionalField(() => String) override comment?: string;
+}
+
+@InputType('StageInput')
+export class StageInput extends StageDto {
+  @Field(() => Int, { description: "the target variation's share, thousandths of a percent" }) override weight: number;
+  @Field(() => Int) override durationMs: number;
+}
+
+@InputType('GuardInput')
+export class GuardInput extends GuardDto {
+  @Field(() => [String]) override metrics: string[];
+  @OptionalField(() => String, { description: 'pause or rollback (default)' }) override onRegression?: 'pause' | 'rollback';
+  @OptionalField(() => Int) override minSamplePerArm?: number;
+  @OptionalField(() => Float) override alpha?: number;
+}
+
+@InputType('StartReleaseInput')
+export class StartReleaseInput extends StartReleaseDto {
+  @Field() override toVariationId: string;
+  @OptionalField(() => String) override ruleId?: string | null;
+  @Field(() => [StageInput]) override stages: StageInput[];
+  @OptionalField(() => GuardInput) override guard?: GuardInput;
+  @OptionalField(() => String) override comment?: string;
+}

@@ -1,0 +1,23 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSON } from '../../graphql/json.scalar';
+
+@ObjectType('Release')
+export class ReleaseModel {
+  @Field() id: string;
+  @Field() projectKey: string;
+  @Field() environmentKey: string;
+  @Field() flagKey: string;
+  @Field() status: string;
+  @Field(() => GraphQLJSON, { description: '{ ruleId, toVariationId }' }) target: unknown;
+  @Field(() => [GraphQLJSON], { description: '[{ weight, durationMs }]' }) stages: unknown[];
+  @Field(() => Int) currentStage: number;
+  @Field(() => Int) currentWeight: number;
+  @Field(() => String, { nullable: true }) nextStepAt: string | null;
+  @Field(() => Int, { nullable: true }) remainingMs: number | null;
+  @Field(() => GraphQLJSON, { nullable: true }) guard: unknown;
+  @Field(() => GraphQLJSON, { nullable: true }) guardResult: unknown;
+  @Field(() => GraphQLJSON, { nullable: true }) failure: unknown;
+  @Field(() => [GraphQLJSON]) history: unknown[];
+  @Field() createdAt: string;
+  @Field() updatedAt: string;
+}

@@ -1,0 +1,31 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ParseUUIDPipe } from '@nestjs/common';
+import { KeyPipe } from '../../infra/http/key.pipe';
+import { CurrentActor } from '../accounts/current-actor.decorator';
+import type { Actor } from '../accounts/models/actor';
+import { CreateScheduledChangeInput } from '../graphql/inputs/automation.input';
+import { ScheduledChangeModel } from './models/scheduled-change.model';
+import { ScheduledChangesService } from './scheduled-changes.service';
+
+const UUID = new ParseUUIDPipe();
+
+/** GraphQL twin of SchedulesController. */
+@Resolver(() => ScheduledChangeModel)
+export class SchedulesResolver {
+  constructor(private readonly schedules: ScheduledChangesService) {}
+
+  @Query(() => [ScheduledChangeModel])
+  scheduledChanges(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string) {
+    return this.schedules.list(a, p, f, e, {}).then((r) => r.items);
+  }
+
+  @Mutation(() => ScheduledChangeModel)
+  createScheduledChange(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('input') input: CreateScheduledChangeInput) {
+    return this.schedules.create(a, p, f, e, input);
+  }
+
+  @Mutation(() => Boolean)
+  deleteScheduledChange(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('id', UUID) id: string) {
+    return this.schedules.remove(a, p, f, e, id).then(() => true);
+  }
+}
