@@ -1261,7 +1261,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -1349,7 +1349,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -1766,7 +1766,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -2118,7 +2118,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -2134,7 +2134,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -2214,7 +2214,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -2266,7 +2266,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];

@@ -8,7 +8,7 @@ import type { FlagInstructionKind, SegmentInstructionKind } from '../patch';
  * until it is placed here. `rule` means the one rule named by the instruction's `ruleId`.
  */
 export type FlagPart =
-  | 'on' | 'offVariation' | 'fallthrough' | 'targets' | 'rules' | 'rule' | 'prerequisites'
+  | 'on' | 'offVariation' | 'fallthrough' | 'trackEvents' | 'targets' | 'rules' | 'rule' | 'prerequisites'
   | 'variations' | 'name' | 'description' | 'tags' | 'temporary' | 'archived';
 
 export const FLAG_INSTRUCTION_PARTS: Record<FlagInstructionKind, FlagPart> = {
@@ -16,6 +16,9 @@ export const FLAG_INSTRUCTION_PARTS: Record<FlagInstructionKind, FlagPart> = {
   turnFlagOff: 'on',
   updateFallthroughVariationOrRollout: 'fallthrough',
   updateOffVariation: 'offVariation',
+  updateTrackEvents: 'trackEvents',
+  updateTrackEventsFallthrough: 'trackEvents',
+  updateRuleTrackEvents: 'rule',
   // Adding (possibly before another rule) and reordering depend on the whole list.
   addRule: 'rules',
   reorderRules: 'rules',
@@ -85,6 +88,7 @@ export const FLAG_PARTS: Record<Exclude<FlagPart, 'rule'>, PartView<FlagSide>> =
   on: { label: 'on/off state', read: (s) => s.environment.on },
   offVariation: { label: 'off variation', read: (s) => s.environment.offVariation },
   fallthrough: { label: 'fallthrough', read: (s) => s.environment.fallthrough },
+  trackEvents: { label: 'event tracking', read: (s) => [s.environment.trackEvents, s.environment.trackEventsFallthrough] },
   // Both lists: a user key and another kind's key may not target different variations together.
   targets: { label: 'targets', read: (s) => [s.environment.targets, s.environment.contextTargets] },
   rules: { label: 'rules', read: (s) => s.environment.rules },

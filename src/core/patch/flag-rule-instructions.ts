@@ -2,6 +2,7 @@ import { Rule } from '../model/flag-config';
 import { readClauses } from './clause-input';
 import { EnvironmentHandler, EnvironmentWorkspace } from './flag-patch-types';
 import { MAX_ID_LENGTH } from './limits';
+import { requiredBoolean } from './flag-serving-instructions';
 import { SERVE_FIELDS, readVariationOrRollout } from './rollout-input';
 import { RULE_EDIT_HANDLERS, RuleEditHandler, RuleEditKind } from './rule-instructions';
 import { findRule, insertRule } from './rule-list';
@@ -36,6 +37,13 @@ export const FLAG_RULE_HANDLERS = {
       const rule: Rule = { _id: id, clauses, ...serve, trackEvents: false };
       if (description) rule.description = description;
       insertRule(f, ws.env.rules, rule, beforeRuleId);
+    },
+  },
+  updateRuleTrackEvents: {
+    action: 'updateTrackEvents',
+    fields: ['ruleId', 'trackEvents'],
+    apply(f, ws) {
+      findRule(f, ws.env.rules).trackEvents = requiredBoolean(f, 'trackEvents');
     },
   },
   updateRuleVariationOrRollout: {

@@ -30,6 +30,7 @@ export const ACTIONS = {
   updatePrerequisites: ['flag'],
   updateFallthrough: ['flag'],
   updateOffVariation: ['flag'],
+  updateTrackEvents: ['flag'],
   updateFlagVariations: ['flag'],
   updateTemporary: ['flag'],
   archiveFlag: ['flag'],

@@ -36,8 +36,12 @@ export class ReleaseWrites {
     const target = r.target as unknown as ReleaseTargetRef;
     const baseline = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
     const serving = stageServing(baseline, def.variations.map((v) => v._id), target.toVariationId, stages[stage].weight);
+    // A guard judges per-context feature events, which SDKs send only where the flag tracks events.
+    const tracking = r.guard && stage === 0
+      ? [target.ruleId === null ? { kind: 'updateTrackEventsFallthrough', trackEvents: true } : { kind: 'updateRuleTrackEvents', ruleId: target.ruleId, trackEvents: true }]
+      : [];
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
-      instructions: [servingInstruction(serving, def.variations, target.ruleId)],
+      instructions: [...tracking, servingInstruction(serving, def.variations, target.ruleId)],
       comment: `release ${r.id}: stage ${stage + 1} of ${stages.length} (${stages[stage].weight / 1000}%)`,
       preApproved: { environmentKey: env.key, links: { release: { id: r.id, stage, weight: stages[stage].weight } } },
     });
