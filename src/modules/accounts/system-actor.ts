@@ -14,7 +14,7 @@ export const systemActor = (name = 'system'): Actor => ({
  * everything the system may do except bypass required approvals, so automation can never carry a
  * change into a protected environment that nobody approved. `name` says on whose behalf.
  */
-export const automationActor = (name: string, who: Pick<Actor, 'kind' | 'id'> = { kind: 'system', id: 'system' }): Actor => ({
+export const automationActor = (name: string, who: Pick<Actor, 'kind' | 'id' | 'memberId'> = { kind: 'system', id: 'system' }): Actor => ({
   ...who,
   name,
   policy: compilePolicy([

@@ -49,7 +49,9 @@ export class PipelineRunner {
       if (!run) return 'busy';
       if (run.status !== 'running') return run.status;
       const creator = run.createdBy as unknown as ActorRef & { bypass?: boolean };
-      const actor = automationActor(`pipeline run ${run.id} by ${creator.name}`);
+      // On the creator's behalf, with their identity: a change request the run opens is theirs, so
+      // they cannot approve it themselves (unless the environment allows self-review).
+      const actor = automationActor(`pipeline run ${run.id} by ${creator.name}`, { kind: 'system', id: creator.memberId ?? creator.id, ...(creator.memberId ? { memberId: creator.memberId } : {}) });
       const phases = run.phases as unknown as Phase[];
       const states = (run.audiences as unknown as AudienceState[]).map((a) => ({ ...a }));
       const notes: string[] = [];

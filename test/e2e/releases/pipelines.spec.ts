@@ -52,6 +52,8 @@ describe('release pipelines', () => {
     expect((await flagIn(owner, project.key, flag.key)).environments.production.fallthrough).toEqual({ variation: 0 });
 
     const crId = waiting.audiences.find((a) => a.environmentKey === 'production')!.changeRequestId!;
+    // The request is the starter's: alice cannot approve her own release.
+    expect((await review(alice.api, crId, 'approve')).error).toMatchObject({ code: 'approval/self_review' });
     ok(await review(bob.api, crId, 'approve', 'go'));
     const done = await until(flag.key, (r) => r.status === 'completed');
     const prod = done.audiences.find((a) => a.environmentKey === 'production')!;
