@@ -66,6 +66,7 @@ describe('instruction actions', () => {
       addTargets: env('updateTargets'), removeTargets: env('updateTargets'), replaceTargets: env('updateTargets'), clearTargets: env('updateTargets'),
       addPrerequisite: env('updatePrerequisites'), updatePrerequisite: env('updatePrerequisites'), removePrerequisite: env('updatePrerequisites'),
       updateFallthroughVariationOrRollout: env('updateFallthrough'), updateOffVariation: env('updateOffVariation'),
+      updateTrackEvents: env('updateTrackEvents'), updateTrackEventsFallthrough: env('updateTrackEvents'), updateRuleTrackEvents: env('updateTrackEvents'),
       addVariation: flag('updateFlagVariations'), updateVariation: flag('updateFlagVariations'), removeVariation: flag('updateFlagVariations'),
       addTags: flag('updateTags'), removeTags: flag('updateTags'), updateName: flag('updateName'), updateDescription: flag('updateDescription'),
       makeFlagTemporary: flag('updateTemporary'), makeFlagPermanent: flag('updateTemporary'),

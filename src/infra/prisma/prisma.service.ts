@@ -26,3 +26,10 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
 /** The transaction client handed to repositories inside FlagWriteService's transaction. */
 export type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+
+/**
+ * For work the workers do in the background: many due items may queue on one hot flag's row lock,
+ * which is correct, just slower than Prisma's interactive-transaction defaults (2 s to get a
+ * connection, 5 s in all) allow for.
+ */
+export const BACKGROUND_TX = { maxWait: 10_000, timeout: 60_000 } as const;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition } from '../../core/model/flag-config';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { BACKGROUND_TX, PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
 const withContext = { environment: { select: { key: true, project: { select: { key: true } } } } } satisfies Prisma.ReleaseInclude;
 export type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof withContext }>;
@@ -25,7 +25,7 @@ export class ReleasesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.$transaction(fn, BACKGROUND_TX);
   }
 
   find(id: string, db: Tx | PrismaService = this.prisma): Promise<ReleaseRow | null> {

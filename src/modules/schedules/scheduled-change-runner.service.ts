@@ -49,8 +49,17 @@ export class ScheduledChangeRunner {
     const due = pending.filter((p) => p.executionDate <= now);
     const later = pending.filter((p) => p.executionDate > now);
     await scheduleAlarms(this.queues, later, now);
-    for (const p of due) {
-      await this.run(p.id).catch((e: Error) => this.logger.warn(`overdue scheduled change ${p.id} not applied by the sweep (its alarm will retry): ${e.message}`));
+    // Two passes: one that lost a race for a connection or a lock (busy start-up) gets another go.
+    let left = due;
+    for (let pass = 0; pass < 2 && left.length; pass++) {
+      const failed: typeof due = [];
+      for (const p of left) {
+        await this.run(p.id).catch((e: Error) => {
+          failed.push(p);
+          this.logger.warn(`overdue scheduled change ${p.id} not applied by the sweep (pass ${pass + 1}): ${e.message}`);
+        });
+      }
+      left = failed;
     }
     return { ran: due.length, alarms: later.length };
   }

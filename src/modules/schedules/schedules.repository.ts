@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { BACKGROUND_TX, PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
 const withContext = { environment: { select: { key: true, project: { select: { key: true } } } } } satisfies Prisma.ScheduledChangeInclude;
 export type ScheduledChangeRow = Prisma.ScheduledChangeGetPayload<{ include: typeof withContext }>;
@@ -13,7 +13,7 @@ export class SchedulesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.$transaction(fn, BACKGROUND_TX);
   }
 
   find(id: string, db: Tx | PrismaService = this.prisma): Promise<ScheduledChangeRow | null> {

@@ -155,7 +155,7 @@ describe('scheduled changes and worker crashes', () => {
       await eventually(async () => {
         const [{ n }] = await g.sql(`SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`, [flag.key]);
         if (n !== N) throw new Error(`${n} of ${N} applied`);
-      }, { timeoutMs: 30_000 });
+      }, { timeoutMs: 45_000 });
     } finally {
       await second.stop();
     }
