@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['evaluation.ts', 'patch-latency.ts', 'ofrep-http.ts', 'sse-fanout.ts'];
+const BENCHES = ['evaluation.ts', 'patch-latency.ts', 'ofrep-http.ts', 'sse-fanout.ts', 'schedules.ts', 'release-steps.ts'];
 
 for (const b of BENCHES) {
   console.log(`\n== ${b}`);
