@@ -14,6 +14,27 @@ export interface Alarm<T> {
   data: T;
 }
 
+/**
+ * Alarms ring this much before their time and the handler waits out the rest in process
+ * (waitUntilDue): BullMQ promotes delayed jobs on Redis's timer tick (100 ms at the default
+ * `hz 10`), so an alarm set for the exact time would run up to a tick late.
+ */
+export const ALARM_LEAD_MS = 150;
+
+/** In-process wait for a due time at most this far ahead; further out, the caller is simply early. */
+const MAX_WAIT_MS = 1_000;
+
+/** Waits until `at` if it is at most MAX_WAIT_MS away; returns whether it is now due. */
+export async function waitUntilDue(at: Date, now: () => Date): Promise<boolean> {
+  const ms = at.getTime() - now().getTime();
+  if (ms <= 0) return true;
+  if (ms > MAX_WAIT_MS) return false;
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  // Timers may fire a hair early; never run before the due time.
+  while (now().getTime() < at.getTime()) await new Promise((resolve) => setTimeout(resolve, 1));
+  return true;
+}
+
 const ALARM_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1_000 },
@@ -27,6 +48,6 @@ export const alarmId = (prefix: string, rowId: string, at: Date) => `${prefix}-$
 export async function setAlarms<T>(queues: QueuesService, queue: QueueName, name: JobName, alarms: Alarm<T>[], now: Date): Promise<void> {
   if (!alarms.length) return;
   await queues.queue(queue).addBulk(
-    alarms.map((a) => ({ name, data: a.data, opts: { ...ALARM_OPTIONS, jobId: a.id, delay: Math.max(0, a.at.getTime() - now.getTime()) } })),
+    alarms.map((a) => ({ name, data: a.data, opts: { ...ALARM_OPTIONS, jobId: a.id, delay: Math.max(0, a.at.getTime() - now.getTime() - ALARM_LEAD_MS) } })),
   );
 }

@@ -3,6 +3,7 @@ import { isOpen, tallyReviews, type ApprovalSettings } from '../../core/approval
 import { DomainError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
 import type { Tx } from '../../infra/prisma/prisma.service';
+import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
@@ -57,7 +58,8 @@ export class ChangeRequestApplyService {
   /** The worker's entry point for a due scheduled request. */
   async applyScheduled(id: string): Promise<ChangeRequestView | null> {
     const row = await this.access.repo.find(id);
-    if (!row || row.status !== 'scheduled' || (row.executionDate && row.executionDate > this.access.now())) return null;
+    if (!row || row.status !== 'scheduled') return null;
+    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.access.now()))) return null;
     const actor = automationActor(`schedule of change request ${id}`);
     const at = await this.access.locate(actor, row.project.key, row.environment.key);
     return this.run(actor, id, at, { override: false, comment: `scheduled for ${row.executionDate?.toISOString()}`, automatic: true });

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import type { Stage } from '../../core/release';
 import { MetricsService } from '../../infra/metrics/metrics.service';
+import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
@@ -60,6 +61,7 @@ export class ReleaseStepper {
   async step(id: string, stage: number): Promise<StepOutcome> {
     const row = await this.repo.find(id);
     if (!row || row.status !== 'running' || row.currentStage + 1 !== stage) return 'skipped';
+    if (row.nextStepAt && !(await waitUntilDue(row.nextStepAt, () => this.notifier.clock.now()))) return 'not_due';
     const creator = row.createdBy as unknown as ActorRef;
     const actor = automationActor(`release ${id} by ${creator.name}`);
     const outcome = await this.repo.transaction((tx) => this.stepInTx(tx, actor, id, stage)).then(

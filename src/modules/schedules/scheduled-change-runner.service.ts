@@ -3,6 +3,7 @@ import { DomainError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
+import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
@@ -67,7 +68,7 @@ export class ScheduledChangeRunner {
   async run(id: string): Promise<'applied' | 'failed' | 'skipped' | 'not_due'> {
     const row = await this.repo.find(id);
     if (!row || row.status !== 'pending') return 'skipped';
-    if (row.executionDate > this.clock.now()) return 'not_due';
+    if (!(await waitUntilDue(row.executionDate, () => this.clock.now()))) return 'not_due';
     const outcome = await this.runDue(id, row);
     if (outcome !== 'skipped') {
       this.metrics.automation.inc({ kind: 'scheduled_change', outcome });
