@@ -38,13 +38,14 @@ export interface FlagWrite {
 }
 
 /**
- * A write whose approval was given elsewhere: an applied change request, or a schedule, release
- * step or trigger that someone allowed to make the change set up. Its own environment is not gated
- * again and the instructions' actions are not re-authorized for the actor (who is the applier, or
- * Gantry acting on someone's behalf); `links` go into the audit entry.
+ * A write set up elsewhere: an applied change request, or a schedule, release step, pipeline
+ * audience or trigger that someone allowed to make the change created. The instructions' actions
+ * are not re-authorized for the actor (the applier, or Gantry on someone's behalf); `links` go into
+ * the audit entry. `environmentKey` names the environment whose approval was given with it (not
+ * gated again); without it, every environment is gated as for anyone.
  */
 export interface PreApproval {
-  environmentKey: string;
+  environmentKey?: string;
   links: Record<string, unknown>;
 }
 

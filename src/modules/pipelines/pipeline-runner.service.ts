@@ -125,7 +125,7 @@ export class PipelineRunner {
           instructions: [finalInstruction(run.variationId)],
           comment: `pipeline ${run.pipeline.key}`,
           // Checked at run start: gated environments without requireApproval needed the starter's bypass.
-          preApproved: { environmentKey: creatorCouldBypass ? env.key : '', links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } } },
+          preApproved: { ...(creatorCouldBypass ? { environmentKey: env.key } : {}), links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } } },
         }));
         return void Object.assign(state, { status: 'completed' });
       }

@@ -7,8 +7,6 @@ import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
-import { flagApprovalReasons } from '../../core/approval';
-import { approvalSettingsOf } from '../approvals/approval-gate';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
@@ -96,18 +94,12 @@ export class ScheduledChangeRunner {
     if (!locked || locked.status !== 'pending') return null;
     const project = await this.projects.require(actor, locked.environment.project.key);
     const env = this.projects.requireEnvironment(project, locked.environment.key);
-    const instructions = locked.instructions as unknown[];
-    // Approval is judged when due, on what the change does then: a schedule made without bypass
-    // in an environment that has since become gated does not slip through.
-    if (!creator.bypass) {
-      const dry = await this.flags.dryRun(actor, project, env, locked.flagKey, instructions, false);
-      const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
-      if (reasons.length) throw new DomainError('approval/required', 403, `environment '${env.key}' now requires approval for this change (${reasons.join('; ')})`);
-    }
     const result = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
-      instructions,
+      instructions: locked.instructions as unknown[],
       comment: locked.comment || `scheduled change ${id}`,
-      preApproved: { environmentKey: env.key, links: { scheduledChange: { id, createdBy: creator } } },
+      // Only a schedule made with bypass carries the approval; any other is gated by the write path
+      // when due, so one made before its environment became gated does not slip through.
+      preApproved: { ...(creator.bypass ? { environmentKey: env.key } : {}), links: { scheduledChange: { id, createdBy: creator } } },
     });
     return this.repo.update(tx, id, { status: 'applied', appliedVersion: result.version, appliedAt: this.clock.now() });
   }

@@ -96,7 +96,7 @@ export class SegmentWriteService {
     }
     const { segment, changed } = applySegmentInstructions(before, write.instructions, { newId: randomUUID });
     if (!changed) return { segment: before, version: row.version };
-    const bypasses = write.preApproved
+    const bypasses = write.preApproved?.environmentKey === env.key
       ? []
       : enforceApprovalGate(
           this.authz,

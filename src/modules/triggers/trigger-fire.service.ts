@@ -18,12 +18,6 @@ import { TriggersRepository, type TriggerWithProject } from './triggers.reposito
 const NOT_CALLS = new Set(['trigger/not_found', 'trigger/disabled']);
 
 /**
- * Keys are never empty (DESIGN §4), so this names no environment: a write pre-approved for it
- * leaves every environment to the write path's approval gate.
- */
-const NO_ENVIRONMENT = '';
-
-/**
  * Firing a trigger: `POST /api/v1/triggers/{secret}`, where the URL is the credential. The action
  * goes through the one write path in one transaction with the trigger's counters and kept bodies,
  * the trigger itself as the actor (kind `trigger`).
@@ -108,7 +102,7 @@ export class TriggerFireService {
     const write = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
       instructions: instructionsOf(locked.action as unknown as TriggerAction),
       comment: `trigger '${locked.name}'`,
-      preApproved: { environmentKey: creator.bypass ? env.key : NO_ENVIRONMENT, links: { trigger: { id: locked.id, name: locked.name } } },
+      preApproved: { ...(creator.bypass ? { environmentKey: env.key } : {}), links: { trigger: { id: locked.id, name: locked.name } } },
     });
     const outcome: FireOutcome = write.outcome === 'committed' ? 'changed' : 'unchanged';
     // After the write's audit entry, one more statement on a row already locked: the counters
