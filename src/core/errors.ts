@@ -12,6 +12,9 @@ export interface FieldError {
 }
 
 export class DomainError extends Error {
+  /** Set by refusals that pass with time (rate limits): rendered as the Retry-After header. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly code: string,
     readonly status: number,

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
+import { DomainError } from '../../core/errors';
 import { toProblem } from './problem';
 
 /**
@@ -18,6 +19,7 @@ export class ProblemFilter implements ExceptionFilter {
       return new GraphQLError(p.detail, { extensions: { code: p.code, status: p.status, ...(p.errors ? { errors: p.errors } : {}) } });
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (err instanceof DomainError && err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
     return reply.status(p.status).header('content-type', 'application/problem+json').send(p);
   }
 }

@@ -1,16 +1,14 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../infra/http/api-schemas';
 import { Public } from '../accounts/auth.guard';
 import { TriggerFireResultDto } from './dto/triggers.responses';
-import { RetryAfterFilter } from './retry-after.filter';
 import { TriggerFireService } from './trigger-fire.service';
 
 /** The one unauthenticated write: the secret in the URL is the credential (no Authorization header). */
 @ApiTags('release automation')
 @ApiProblems()
 @Public()
-@UseFilters(RetryAfterFilter)
 @Controller('api/v1/triggers')
 export class TriggerFireController {
   constructor(private readonly triggers: TriggerFireService) {}

@@ -7,10 +7,11 @@ import { RedisService } from '../../infra/redis/redis.service';
 export const TRIGGER_RATE_LIMIT = 60;
 export const TRIGGER_RATE_WINDOW_SECONDS = 60;
 
-/** 429 with the seconds to wait; RetryAfterFilter turns `retryAfterSeconds` into the Retry-After header. */
+/** 429 with the seconds to wait (the problem filter sends them as Retry-After). */
 export class TriggerRateLimitedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(retryAfterSeconds: number) {
     super('trigger/rate_limited', 429, `this trigger was called more than ${TRIGGER_RATE_LIMIT} times in ${TRIGGER_RATE_WINDOW_SECONDS} s; retry in ${retryAfterSeconds} s`);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
