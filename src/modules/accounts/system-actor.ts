@@ -10,17 +10,20 @@ export const systemActor = (name = 'system'): Actor => ({
 });
 
 /**
- * Gantry acting on someone's behalf (scheduled or auto-applied change requests, later releases):
+ * Gantry acting on someone's behalf (scheduled and auto-applied changes, releases, pipelines, triggers):
  * everything the system may do except bypass required approvals, so automation can never carry a
  * change into a protected environment that nobody approved. `name` says on whose behalf.
  */
+/** Compiled once: every scheduled change, release step, pipeline look and trigger call uses it. */
+const AUTOMATION_POLICY = compilePolicy([
+  {
+    source: 'automation',
+    statements: [...BUILTIN_ROLES.owner, { effect: 'deny', actions: ['bypassRequiredApproval'], resources: ['proj/*:env/*:flag/*', 'proj/*:env/*:segment/*'] }],
+  },
+]);
+
 export const automationActor = (name: string, who: Pick<Actor, 'kind' | 'id' | 'memberId'> = { kind: 'system', id: 'system' }): Actor => ({
   ...who,
   name,
-  policy: compilePolicy([
-    {
-      source: 'automation',
-      statements: [...BUILTIN_ROLES.owner, { effect: 'deny', actions: ['bypassRequiredApproval'], resources: ['proj/*:env/*:flag/*', 'proj/*:env/*:segment/*'] }],
-    },
-  ]),
+  policy: AUTOMATION_POLICY,
 });
