@@ -5,6 +5,8 @@ import { formatResource } from '../../core/policy';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
+import type { ProjectWithEnvs } from '../projects/projects.repository';
+import { ProjectsService } from '../projects/projects.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { approvalSettingsOf } from './approval-gate';
 import { ChangeRequestAccess, changeRequestNotFound, identityOf } from './change-request-access';
@@ -25,6 +27,7 @@ export class ChangeRequestsService {
     private readonly targets: ChangeTargets,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
+    private readonly projects: ProjectsService,
   ) {}
 
   async create(actor: Actor, kind: ResourceKind, projectKey: string, envKey: string, key: string, dto: CreateChangeRequestDto): Promise<ChangeRequestView> {
@@ -75,9 +78,14 @@ export class ChangeRequestsService {
     });
     const page = rows.slice(0, limit);
     const visible: ChangeRequestRow[] = [];
+    // One read per project on the page, not per request.
+    const projects = new Map<string, Promise<ProjectWithEnvs | null>>();
     for (const row of page) {
-      const at = await this.access.locate(actor, row.project.key, row.environment.key).catch(() => null);
-      if (!at) continue;
+      if (!projects.has(row.project.key)) projects.set(row.project.key, this.projects.require(actor, row.project.key).catch(() => null));
+      const project = await projects.get(row.project.key)!;
+      const env = project?.environments.find((e) => e.key === row.environment.key);
+      if (!project || !env) continue;
+      const at = { project, env };
       if (q.awaitingMyReview && !(await this.awaits(actor, row, at))) continue;
       visible.push(row);
     }

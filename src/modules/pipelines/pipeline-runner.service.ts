@@ -8,6 +8,7 @@ import { automationActor } from '../accounts/system-actor';
 import { ChangeRequestApplyService } from '../approvals/change-request-apply.service';
 import { ChangeRequestsService } from '../approvals/change-requests.service';
 import { FlagWriteService } from '../flags/flag-write.service';
+import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import { ReleasesService } from '../releases/releases.service';
 import { finalInstruction, type Audience, type AudienceState, type Phase } from './pipeline-model';
@@ -55,11 +56,12 @@ export class PipelineRunner {
       const phases = run.phases as unknown as Phase[];
       const states = (run.audiences as unknown as AudienceState[]).map((a) => ({ ...a }));
       const notes: string[] = [];
+      const project = await this.projects.require(actor, run.project.key);
       for (const state of states.filter((a) => a.phase === run.currentPhase)) {
         const audience = phases[state.phase].audiences.find((a) => a.environmentKey === state.environmentKey)!;
         const before = state.status;
         try {
-          await this.look(actor, run, audience, state, creator.bypass === true);
+          await this.look(actor, run, project, audience, state, creator.bypass === true);
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           Object.assign(state, { status: 'failed', error: `${err.code}: ${err.message}` });
@@ -90,8 +92,7 @@ export class PipelineRunner {
   }
 
   /** One audience, one step of its life: pending → (waiting_approval →) running | completed. */
-  private async look(actor: Automation, run: RunRow, audience: Audience, state: AudienceState, creatorCouldBypass: boolean): Promise<void> {
-    const project = await this.projects.require(actor, run.project.key);
+  private async look(actor: Automation, run: RunRow, project: ProjectWithEnvs, audience: Audience, state: AudienceState, creatorCouldBypass: boolean): Promise<void> {
     const env = this.projects.requireEnvironment(project, audience.environmentKey);
     if (state.status === 'pending' && audience.requireApproval) {
       const cr = await this.requests.create(actor, 'flag', project.key, env.key, run.flagKey, {
@@ -139,7 +140,7 @@ export class PipelineRunner {
     }
   }
 
-  private async startRelease(actor: Automation, run: RunRow, audience: Audience, state: AudienceState, project: Parameters<ReleasesService['startIn']>[1], env: Parameters<ReleasesService['startIn']>[2], preApproved: boolean) {
+  private async startRelease(actor: Automation, run: RunRow, audience: Audience, state: AudienceState, project: ProjectWithEnvs, env: EnvironmentRow, preApproved: boolean) {
     const release = await this.releases.startIn(actor, project, env, run.flagKey, {
       toVariationId: run.variationId, stages: audience.strategy.stages ?? [], guard: audience.strategy.guard, comment: `pipeline ${run.pipeline.key}, run ${run.id}`,
     }, preApproved).catch((err: unknown) => {

@@ -13,7 +13,7 @@ import type { ReleaseRow } from './releases.repository';
 export class ReleaseNotifier {
   private readonly logger = new Logger('releases');
 
-  constructor(private readonly queues: QueuesService, private readonly webhooks: WebhookEventsService, readonly clock: ClockService) {}
+  constructor(private readonly queues: QueuesService, private readonly webhooks: WebhookEventsService, private readonly clock: ClockService) {}
 
   history(row: ReleaseRow, actor: Actor, status: string, note: string): unknown[] {
     return [...(row.history as unknown[]), { at: this.clock.now().toISOString(), status, stage: row.currentStage, actor: actorRef(actor), note }];

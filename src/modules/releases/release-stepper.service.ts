@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import type { Stage } from '../../core/release';
+import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import type { Tx } from '../../infra/prisma/prisma.service';
@@ -10,7 +11,8 @@ import { AuditService } from '../audit/audit.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { ReleaseNotifier } from './release-notifier';
-import { ReleaseWrites } from './release-writes';
+import { ReleaseWrites, type ReleaseTargetRef } from './release-writes';
+import type { FlagDefinition } from '../../core/model/flag-config';
 import { GuardService, type GuardSettings } from '../guards/guard.service';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
@@ -46,12 +48,13 @@ export class ReleaseStepper {
     private readonly writes: ReleaseWrites,
     private readonly guards: GuardService,
     private readonly metrics: MetricsService,
+    private readonly clock: ClockService,
   ) {}
 
   /** Start-up sweep: overdue steps run now, oldest first; later ones get their alarms again. */
   async sweep(): Promise<void> {
     const running = await this.repo.running(SWEEP_LIMIT);
-    const now = this.notifier.clock.now();
+    const now = this.clock.now();
     await this.notifier.alarms(running.filter((r) => r.nextStepAt && r.nextStepAt > now));
     for (const r of running.filter((x) => !x.nextStepAt || x.nextStepAt <= now)) {
       await this.step(r.id, r.currentStage + 1).catch((e: Error) => this.logger.warn(`overdue step of release ${r.id}: ${e.message}`));
@@ -61,7 +64,7 @@ export class ReleaseStepper {
   async step(id: string, stage: number): Promise<StepOutcome> {
     const row = await this.repo.find(id);
     if (!row || row.status !== 'running' || row.currentStage + 1 !== stage) return 'skipped';
-    if (row.nextStepAt && !(await waitUntilDue(row.nextStepAt, () => this.notifier.clock.now()))) return 'not_due';
+    if (row.nextStepAt && !(await waitUntilDue(row.nextStepAt, () => this.clock.now()))) return 'not_due';
     const creator = row.createdBy as unknown as ActorRef;
     const actor = automationActor(`release ${id} by ${creator.name}`);
     const outcome = await this.repo.transaction((tx) => this.stepInTx(tx, actor, id, stage)).then(
@@ -77,7 +80,7 @@ export class ReleaseStepper {
     );
     if (outcome !== 'skipped' && outcome !== 'not_due') {
       this.metrics.automation.inc({ kind: 'release_step', outcome });
-      if (row.nextStepAt) this.metrics.scheduleLateness.observe({ kind: 'release_step' }, (this.notifier.clock.now().getTime() - row.nextStepAt.getTime()) / 1000);
+      if (row.nextStepAt) this.metrics.scheduleLateness.observe({ kind: 'release_step' }, (this.clock.now().getTime() - row.nextStepAt.getTime()) / 1000);
     }
     return outcome;
   }
@@ -85,19 +88,20 @@ export class ReleaseStepper {
   private async stepInTx(tx: Tx, actor: Actor, id: string, stage: number): Promise<StepResult> {
     const r = await this.repo.findForUpdate(tx, id);
     if (!r || r.status !== 'running' || r.currentStage + 1 !== stage) return { outcome: 'skipped' };
-    const now = this.notifier.clock.now();
+    const now = this.clock.now();
     if (r.nextStepAt && r.nextStepAt > now) return { outcome: 'not_due' };
     const stages = r.stages as unknown as Stage[];
     if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
     const project = await this.projects.require(actor, r.environment.project.key);
     const env = this.projects.requireEnvironment(project, r.environment.key);
+    const def = await this.writes.definition(r);
     // A guarded release moves past a stage only on enough data showing no regression.
     if (r.guard && stage > 0) {
-      const held = await this.guardGate(tx, actor, project, env, r, now);
+      const held = await this.guardGate(tx, actor, project, env, r, def, now);
       if (held) return held;
     }
     if (stage >= stages.length) return this.complete(tx, actor, r);
-    await this.writes.applyStage(tx, actor, project, env, r, stage);
+    await this.writes.applyStage(tx, actor, project, env, r, def, stage);
     const next = await this.repo.update(tx, id, {
       currentStage: stage,
       nextStepAt: new Date(now.getTime() + stages[stage].durationMs),
@@ -117,9 +121,10 @@ export class ReleaseStepper {
    * configured), with the statistics in the audit entry; too little data holds the stage and looks
    * again shortly; otherwise undefined, and the step goes on.
    */
-  private async guardGate(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, now: Date): Promise<StepResult | undefined> {
+  private async guardGate(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, def: FlagDefinition, now: Date): Promise<StepResult | undefined> {
     const guard = r.guard as unknown as GuardSettings;
-    const check = await this.guards.check({ projectId: project.id, environmentId: env.id, flagKey: r.flagKey, treatmentVariation: await this.writes.targetIndex(r), since: r.createdAt, guard, now });
+    const treatmentVariation = def.variations.findIndex((v) => v._id === (r.target as unknown as ReleaseTargetRef).toVariationId);
+    const check = await this.guards.check({ projectId: project.id, environmentId: env.id, flagKey: r.flagKey, treatmentVariation, since: r.createdAt, guard, now });
     if (check.outcome === 'ok') {
       await this.repo.update(tx, r.id, { guardResult: check });
       return undefined;
@@ -136,7 +141,7 @@ export class ReleaseStepper {
     }
     const regressed = check.metrics.filter((m) => m.result.verdict === 'regression').map((m) => m.metric);
     const why = `guard: regression on ${regressed.join(', ')}`;
-    if (guard.onRegression === 'rollback') await this.writes.restoreBaseline(tx, actor, project, env, r, why);
+    if (guard.onRegression === 'rollback') await this.writes.restoreBaseline(tx, actor, project, env, r, def, why);
     const status = guard.onRegression === 'rollback' ? 'rolled_back' : 'paused';
     const acted = await this.repo.update(tx, r.id, {
       status, guardResult: check, nextStepAt: null, remainingMs: status === 'paused' ? 0 : null, ...(status === 'rolled_back' ? { activeKey: null } : {}),

@@ -30,8 +30,7 @@ export class ReleaseWrites {
   }
 
   /** Serves stage `stage`'s weight of the target variation, the rest as before the release. */
-  async applyStage(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, stage: number): Promise<void> {
-    const def = await this.definition(r);
+  async applyStage(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, def: FlagDefinition, stage: number): Promise<void> {
     const stages = r.stages as unknown as Stage[];
     const target = r.target as unknown as ReleaseTargetRef;
     const baseline = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
@@ -48,8 +47,7 @@ export class ReleaseWrites {
   }
 
   /** Serves again what the fallthrough (or rule) served before the release started. */
-  async restoreBaseline(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, why: string): Promise<void> {
-    const def = await this.definition(r);
+  async restoreBaseline(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, def: FlagDefinition, why: string): Promise<void> {
     const target = r.target as unknown as ReleaseTargetRef;
     const serving = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
@@ -57,11 +55,5 @@ export class ReleaseWrites {
       comment: `rollback of release ${r.id}: ${why}`,
       preApproved: { environmentKey: env.key, links: { release: { id: r.id, rollback: true } } },
     });
-  }
-
-  /** Index of the release's target variation in the flag now (the guard's treatment arm). */
-  async targetIndex(r: ReleaseRow): Promise<number> {
-    const def = await this.definition(r);
-    return def.variations.findIndex((v) => v._id === (r.target as unknown as ReleaseTargetRef).toVariationId);
   }
 }

@@ -4,6 +4,7 @@ import { DomainError } from '../../core/errors';
 import type { VariationOrRollout } from '../../core/model/flag-config';
 import { validateStages } from '../../core/release';
 import { flagResource, formatResource } from '../../core/policy';
+import { ClockService } from '../../infra/clock/clock.service';
 import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { AuthorizationService } from '../accounts/authorization.service';
@@ -12,6 +13,11 @@ import { approvalSettingsOf } from '../approvals/approval-gate';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
+
+interface Located {
+  project: ProjectWithEnvs;
+  env: EnvironmentRow;
+}
 import { ProjectsService } from '../projects/projects.service';
 import type { StartReleaseDto } from './dto/releases.dto';
 import { releaseView, type ReleaseView } from './models/release.view';
@@ -39,11 +45,12 @@ export class ReleasesService {
     private readonly notifier: ReleaseNotifier,
     private readonly writes: ReleaseWrites,
     private readonly guards: GuardService,
+    private readonly clock: ClockService,
   ) {}
 
   async start(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: StartReleaseDto): Promise<ReleaseView> {
-    const project = await this.projects.require(actor, projectKey);
-    return this.startIn(actor, project, this.projects.requireEnvironment(project, envKey), flagKey, dto, false);
+    const { project, env } = await this.locate(actor, projectKey, envKey);
+    return this.startIn(actor, project, env, flagKey, dto, false);
   }
 
   /**
@@ -71,7 +78,7 @@ export class ReleasesService {
       ? { metrics: [...new Set(dto.guard.metrics)], onRegression: dto.guard.onRegression ?? 'rollback', minSamplePerArm: dto.guard.minSamplePerArm ?? 100, alpha: dto.guard.alpha ?? 0.05 }
       : null;
     if (guard) await this.guards.requireMetrics(project.id, guard.metrics);
-    const now = this.notifier.clock.now();
+    const now = this.clock.now();
     const row = await this.repo.transaction(async (tx) => {
       const created = await this.repo
         .create(tx, {
@@ -92,53 +99,49 @@ export class ReleasesService {
   }
 
   async list(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<{ items: ReleaseView[] }> {
-    const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, envKey);
+    const { env } = await this.locate(actor, projectKey, envKey);
     return { items: (await this.repo.list(env.id, flagKey)).map(releaseView) };
   }
 
   async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
-    return releaseView(await this.require(actor, projectKey, flagKey, envKey, id));
+    const at = await this.locate(actor, projectKey, envKey);
+    return releaseView(this.mine(await this.repo.find(id), at, flagKey, id));
   }
 
   /** Stops the clock: the stage in force stays, and resume gives it the time it had left. */
   pause(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
     return this.transition(actor, projectKey, flagKey, envKey, id, ['running'], 'pauseRelease', 'release.paused', async (tx, r) => {
-      const remainingMs = Math.max(0, (r.nextStepAt?.getTime() ?? 0) - this.notifier.clock.now().getTime());
+      const remainingMs = Math.max(0, (r.nextStepAt?.getTime() ?? 0) - this.clock.now().getTime());
       return this.repo.update(tx, r.id, { status: 'paused', nextStepAt: null, remainingMs, history: this.notifier.history(r, actor, 'paused', `paused with ${remainingMs} ms left in stage ${r.currentStage + 1}`) });
     });
   }
 
   resume(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
     return this.transition(actor, projectKey, flagKey, envKey, id, ['paused'], 'resumeRelease', 'release.resumed', async (tx, r) => {
-      const nextStepAt = new Date(this.notifier.clock.now().getTime() + (r.remainingMs ?? 0));
+      const nextStepAt = new Date(this.clock.now().getTime() + (r.remainingMs ?? 0));
       return this.repo.update(tx, r.id, { status: 'running', nextStepAt, remainingMs: null, history: this.notifier.history(r, actor, 'running', 'resumed') });
     });
   }
 
   /** Restores what the fallthrough (or rule) served before the release started, in one write. */
   rollback(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
-    return this.transition(actor, projectKey, flagKey, envKey, id, ['running', 'paused', 'completed'], 'rollbackRelease', 'release.rolled_back', async (tx, r) => {
-      const project = await this.projects.require(actor, projectKey);
-      await this.writes.restoreBaseline(tx, actor, project, this.projects.requireEnvironment(project, envKey), r, 'requested');
+    return this.transition(actor, projectKey, flagKey, envKey, id, ['running', 'paused', 'completed'], 'rollbackRelease', 'release.rolled_back', async (tx, r, at) => {
+      await this.writes.restoreBaseline(tx, actor, at.project, at.env, r, await this.writes.definition(r), 'requested');
       return this.repo.update(tx, r.id, { status: 'rolled_back', activeKey: null, nextStepAt: null, remainingMs: null, history: this.notifier.history(r, actor, 'rolled_back', 'rolled back to the configuration before the release') });
     });
   }
 
   private async transition(
     actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string, from: string[], action: string,
-    event: 'release.paused' | 'release.resumed' | 'release.rolled_back', change: (tx: Tx, r: ReleaseRow) => Promise<ReleaseRow>,
+    event: 'release.paused' | 'release.resumed' | 'release.rolled_back', change: (tx: Tx, r: ReleaseRow, at: Located) => Promise<ReleaseRow>,
   ): Promise<ReleaseView> {
-    const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, envKey);
-    await this.require(actor, projectKey, flagKey, envKey, id);
-    const ref = flagResource(project, env, { key: flagKey, tags: (await this.repo.flagDefinition(projectKey, flagKey))?.tags ?? [] });
+    const at = await this.locate(actor, projectKey, envKey);
+    const ref = flagResource(at.project, at.env, { key: flagKey, tags: (await this.repo.flagDefinition(projectKey, flagKey))?.tags ?? [] });
     this.authz.assert(actor, 'manageReleases', ref);
     const row = await this.repo.transaction(async (tx) => {
-      const locked = await this.repo.findForUpdate(tx, id);
-      if (!locked) throw notFound(id);
+      const locked = this.mine(await this.repo.findForUpdate(tx, id), at, flagKey, id);
       if (!from.includes(locked.status)) throw new DomainError('release/invalid_state', 409, `release '${id}' is ${locked.status}; ${action} needs ${from.join(' or ')}`);
-      const next = await change(tx, locked);
+      const next = await change(tx, locked, at);
       await this.audit.record(tx, actor, { action, resource: formatResource(ref), before: { status: locked.status, stage: locked.currentStage }, after: { status: next.status, stage: next.currentStage }, links: { release: id } });
       return next;
     });
@@ -146,11 +149,14 @@ export class ReleasesService {
     return releaseView(row);
   }
 
-  private async require(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseRow> {
+  private async locate(actor: Actor, projectKey: string, envKey: string): Promise<Located> {
     const project = await this.projects.require(actor, projectKey);
-    this.projects.requireEnvironment(project, envKey);
-    const row = await this.repo.find(id);
-    if (!row || row.flagKey !== flagKey || row.environment.key !== envKey || row.environment.project.key !== projectKey) throw notFound(id);
+    return { project, env: this.projects.requireEnvironment(project, envKey) };
+  }
+
+  /** The release, if it is this flag's in this environment (404 otherwise, as for a missing one). */
+  private mine(row: ReleaseRow | null, at: Located, flagKey: string, id: string): ReleaseRow {
+    if (!row || row.flagKey !== flagKey || row.environmentId !== at.env.id) throw notFound(id);
     return row;
   }
 }

@@ -66,12 +66,13 @@ export class ScheduledChangesService {
   }
 
   async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ScheduledChangeView> {
-    return scheduledChangeView(await this.require(actor, projectKey, flagKey, envKey, id));
+    const { env } = await this.locate(actor, projectKey, envKey);
+    return scheduledChangeView(await this.require(env, flagKey, id));
   }
 
   async update(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string, dto: UpdateScheduledChangeDto): Promise<ScheduledChangeView> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
-    const current = await this.require(actor, projectKey, flagKey, envKey, id);
+    const current = await this.require(env, flagKey, id);
     const instructions = dto.instructions ?? (current.instructions as unknown[]);
     const executionDate = dto.executionDate !== undefined ? this.future(dto.executionDate) : current.executionDate;
     const { resource, bypass } = await this.validate(actor, project, env, flagKey, instructions);
@@ -90,7 +91,7 @@ export class ScheduledChangesService {
 
   async remove(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<void> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
-    await this.require(actor, projectKey, flagKey, envKey, id);
+    await this.require(env, flagKey, id);
     // Without the flag's tags: a policy scoped to tagged flags does not reach here, which errs on refusing.
     const ref = flagResource(project, env, { key: flagKey, tags: [] });
     this.authz.assert(actor, 'createScheduledChange', ref);
@@ -122,12 +123,13 @@ export class ScheduledChangesService {
     return { project, env: this.projects.requireEnvironment(project, envKey) };
   }
 
-  private async require(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ScheduledChangeRow> {
-    await this.locate(actor, projectKey, envKey);
+  /** The schedule, if it is this flag's in this environment (404 otherwise, as for a missing one). */
+  private async require(env: EnvironmentRow, flagKey: string, id: string): Promise<ScheduledChangeRow> {
     const row = await this.repo.find(id);
-    if (!row || row.flagKey !== flagKey || row.environment.key !== envKey || row.environment.project.key !== projectKey) throw notFound(id);
+    if (!row || row.flagKey !== flagKey || row.environmentId !== env.id) throw notFound(id);
     return row;
   }
+
 
   private async lockPending(tx: Tx, id: string): Promise<ScheduledChangeRow> {
     const locked = await this.repo.findForUpdate(tx, id);
