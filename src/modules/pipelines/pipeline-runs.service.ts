@@ -85,7 +85,7 @@ export class PipelineRunsService {
           if (isUniqueViolation(err)) throw new DomainError('pipeline/already_running', 409, `flag '${flagKey}' is already going through a pipeline`);
           throw err;
         });
-      await this.audit.record(tx, actor, { action: 'startPipelineRelease', resource: `proj/${project.key}:flag/${flagKey}`, after: { pipeline: pipeline.key, variationId: dto.variationId }, links: { pipelineRun: created.id } });
+      await this.audit.record(tx, actor, { action: 'startPipelineRelease', resource: formatResource(anyFlagResource(project, flagKey)), after: { pipeline: pipeline.key, variationId: dto.variationId }, links: { pipelineRun: created.id } });
       return created;
     });
     this.arm(run.id, now);

@@ -16,6 +16,7 @@ import type { FlagDefinition } from '../../core/model/flag-config';
 import { GuardService, type GuardSettings } from '../guards/guard.service';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+import { flagResource, formatResource } from '../../core/policy';
 
 const SWEEP_LIMIT = 100_000;
 
@@ -163,6 +164,6 @@ export class ReleaseStepper {
   }
 
   private resource(r: ReleaseRow): string {
-    return `proj/${r.environment.project.key}:env/${r.environment.key}:flag/${r.flagKey}`;
+    return formatResource(flagResource(r.environment.project.key, { key: r.environment.key, critical: false }, r.flagKey));
   }
 }

@@ -14,6 +14,7 @@ import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { scheduleAlarms } from './scheduled-changes.service';
 import { scheduledChangeView } from './models/scheduled-change.view';
 import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
+import { flagResource, formatResource } from '../../core/policy';
 
 const SWEEP_LIMIT = 100_000;
 
@@ -110,7 +111,7 @@ export class ScheduledChangeRunner {
       if (!locked || locked.status !== 'pending') return null;
       const next = await this.repo.update(tx, id, { status: 'failed', failure: { code: err.code, message: err.message, errors: err.errors ?? [] } });
       await this.audit.record(tx, actor, {
-        action: 'applyScheduledChange', resource: `proj/${locked.environment.project.key}:env/${locked.environment.key}:flag/${locked.flagKey}`,
+        action: 'applyScheduledChange', resource: formatResource(flagResource(locked.environment.project.key, { key: locked.environment.key, critical: false }, locked.flagKey)),
         comment: `failed: ${err.message}`, after: { status: 'failed', code: err.code, errors: err.errors ?? [] }, links: { scheduledChange: id },
       });
       return next;
