@@ -26,5 +26,4 @@ export class ApprovalSettingsRepository {
     const have = new Set(found.map((t) => t.key));
     return keys.filter((k) => !have.has(k));
   }
-
 }
