@@ -7,9 +7,8 @@ import type { JobHandler } from './job-handler';
 import { isUuid } from './job-payload';
 
 /**
- * One step of a staged release. A stale alarm (the release was paused, resumed or moved on) finds
- * the release not at that step or not due and does nothing: every change of the next step time
- * sets its own alarm.
+ * One step of a staged release. A stale alarm (the release was paused or moved on) finds the
+ * release not at that step and does nothing: every change of the next step time sets its own alarm.
  */
 @Injectable()
 export class StepReleaseHandler implements JobHandler<StepReleaseJob>, OnApplicationBootstrap {
@@ -26,6 +25,9 @@ export class StepReleaseHandler implements JobHandler<StepReleaseJob>, OnApplica
   async handle(job: Job<StepReleaseJob>) {
     const { releaseId, stage } = job.data ?? ({} as StepReleaseJob);
     if (!isUuid(releaseId) || !Number.isInteger(stage) || stage < 0) throw new Error(`invalid ${JobName.StepRelease} payload`);
-    return { outcome: await this.stepper.step(releaseId, stage) };
+    const outcome = await this.stepper.step(releaseId, stage);
+    // Woken more than a moment early (clock skew between hosts): fail this attempt so BullMQ retries.
+    if (outcome === 'not_due') throw new Error(`release ${releaseId} step ${stage} is not due yet`);
+    return { outcome };
   }
 }

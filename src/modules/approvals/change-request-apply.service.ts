@@ -59,7 +59,8 @@ export class ChangeRequestApplyService {
   async applyScheduled(id: string): Promise<ChangeRequestView | null> {
     const row = await this.access.repo.find(id);
     if (!row || row.status !== 'scheduled') return null;
-    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.access.now()))) return null;
+    // Woken more than a moment early (clock skew): a plain error, so the job is retried later.
+    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.access.now()))) throw new Error(`change request ${id} is not due yet`);
     const actor = automationActor(`schedule of change request ${id}`);
     const at = await this.access.locate(actor, row.project.key, row.environment.key);
     return this.run(actor, id, at, { override: false, comment: `scheduled for ${row.executionDate?.toISOString()}`, automatic: true });
