@@ -8,7 +8,12 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     // Unit: pure logic, no services; the LaunchDarkly conformance data runs here against core/evaluation.
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/conformance/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/conformance/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

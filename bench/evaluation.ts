@@ -17,7 +17,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FlagStore, evaluateAll, evaluateFlag, parseContext, type SdkFlag, type SdkSegment } from '../src/core/evaluation';
+import {
+  FlagStore,
+  evaluateAll,
+  evaluateFlag,
+  parseContext,
+  type SdkFlag,
+  type SdkSegment,
+} from '../src/core/evaluation';
 
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -29,8 +36,14 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 // ---------------------------------------------------------------- the reference evaluator
 
-interface LdDetail { value: unknown; variationIndex?: number | null; reason: { kind: string } }
-interface LdResult { detail: LdDetail }
+interface LdDetail {
+  value: unknown;
+  variationIndex?: number | null;
+  reason: { kind: string };
+}
+interface LdResult {
+  detail: LdDetail;
+}
 interface LdEvaluator {
   evaluate(flag: unknown, context: unknown): Promise<LdResult>;
   evaluateCb(flag: unknown, context: unknown, cb: (r: LdResult) => void): void;
@@ -104,19 +117,64 @@ function segment(key: string, version = 1): SdkSegment {
 }
 
 const caseFlags: Record<string, SdkFlag> = {
-  static: { key: 'static', version: 1, on: true, ...bool, fallthrough: { variation: 0 }, salt: salt('static'), targets: [], rules: [], prerequisites: [] },
+  static: {
+    key: 'static',
+    version: 1,
+    on: true,
+    ...bool,
+    fallthrough: { variation: 0 },
+    salt: salt('static'),
+    targets: [],
+    rules: [],
+    prerequisites: [],
+  },
   rule3: {
-    key: 'rule3', version: 1, on: true, ...bool, salt: salt('rule3'), targets: [], prerequisites: [],
+    key: 'rule3',
+    version: 1,
+    on: true,
+    ...bool,
+    salt: salt('rule3'),
+    targets: [],
+    prerequisites: [],
     rules: [{ id: 'r0', clauses: threeClauses(), variation: 0, trackEvents: false }],
     fallthrough: { variation: 1 },
   },
   rollout: {
-    key: 'rollout', version: 1, on: true, variations: ['a', 'b', 'c'], offVariation: 0, salt: salt('rollout'), targets: [], rules: [], prerequisites: [],
-    fallthrough: { rollout: { variations: [{ variation: 0, weight: 33333 }, { variation: 1, weight: 33333 }, { variation: 2, weight: 33334 }] } },
+    key: 'rollout',
+    version: 1,
+    on: true,
+    variations: ['a', 'b', 'c'],
+    offVariation: 0,
+    salt: salt('rollout'),
+    targets: [],
+    rules: [],
+    prerequisites: [],
+    fallthrough: {
+      rollout: {
+        variations: [
+          { variation: 0, weight: 33333 },
+          { variation: 1, weight: 33333 },
+          { variation: 2, weight: 33334 },
+        ],
+      },
+    },
   },
   segment: {
-    key: 'segment', version: 1, on: true, ...bool, salt: salt('segment'), targets: [], prerequisites: [],
-    rules: [{ id: 'r0', clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-testers'], negate: false }], variation: 0, trackEvents: false }],
+    key: 'segment',
+    version: 1,
+    on: true,
+    ...bool,
+    salt: salt('segment'),
+    targets: [],
+    prerequisites: [],
+    rules: [
+      {
+        id: 'r0',
+        clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-testers'], negate: false }],
+        variation: 0,
+        trackEvents: false,
+      },
+    ],
     fallthrough: { variation: 1 },
   },
 };
@@ -128,18 +186,59 @@ export function manyFlags(): { flags: Record<string, SdkFlag>; segments: Record<
   const segments: Record<string, SdkSegment> = {};
   for (let s = 0; s < 20; s++) segments[`seg-${s}`] = segment(`seg-${s}`);
   const variationsFor = (i: number): Json[] =>
-    [[true, false], ['red', 'green', 'blue'], [1, 2, 3], [{ tier: 'a', limit: 10 }, { tier: 'b', limit: 20 }]][i % 4];
+    [
+      [true, false],
+      ['red', 'green', 'blue'],
+      [1, 2, 3],
+      [
+        { tier: 'a', limit: 10 },
+        { tier: 'b', limit: 20 },
+      ],
+    ][i % 4];
   for (let i = 0; i < ALL_FLAGS; i++) {
     const key = `flag-${String(i).padStart(4, '0')}`;
     const variations = variationsFor(i);
-    const base = { key, version: 1 + (i % 5), on: true, variations, offVariation: variations.length - 1, salt: salt(key), targets: [], rules: [], prerequisites: [] } as SdkFlag;
-    const rollout = { rollout: { variations: variations.map((_, v) => ({ variation: v, weight: v === 0 ? 100000 - (variations.length - 1) * Math.floor(100000 / variations.length) : Math.floor(100000 / variations.length) })) } };
+    const base = {
+      key,
+      version: 1 + (i % 5),
+      on: true,
+      variations,
+      offVariation: variations.length - 1,
+      salt: salt(key),
+      targets: [],
+      rules: [],
+      prerequisites: [],
+    } as SdkFlag;
+    const rollout = {
+      rollout: {
+        variations: variations.map((_, v) => ({
+          variation: v,
+          weight:
+            v === 0
+              ? 100000 - (variations.length - 1) * Math.floor(100000 / variations.length)
+              : Math.floor(100000 / variations.length),
+        })),
+      },
+    };
     switch (i % 10) {
-      case 0: case 1: // static
+      case 0:
+      case 1: // static
         flags[key] = { ...base, fallthrough: { variation: 0 } };
         break;
-      case 2: case 3: // 3-clause rule: matching on even flags, not matching on odd ones
-        flags[key] = { ...base, rules: [{ id: `${key}-r0`, clauses: threeClauses(i % 2 === 0 ? COUNTRIES : ['jp', 'br']), variation: 0, trackEvents: false }], fallthrough: { variation: 1 } };
+      case 2:
+      case 3: // 3-clause rule: matching on even flags, not matching on odd ones
+        flags[key] = {
+          ...base,
+          rules: [
+            {
+              id: `${key}-r0`,
+              clauses: threeClauses(i % 2 === 0 ? COUNTRIES : ['jp', 'br']),
+              variation: 0,
+              trackEvents: false,
+            },
+          ],
+          fallthrough: { variation: 1 },
+        };
         break;
       case 4: // percentage rollout in the fallthrough
         flags[key] = { ...base, fallthrough: rollout };
@@ -148,20 +247,48 @@ export function manyFlags(): { flags: Record<string, SdkFlag>; segments: Record<
         flags[key] = {
           ...base,
           rules: [
-            { id: `${key}-r0`, clauses: [{ attribute: 'plan', op: 'in', values: ['trial'], negate: false }], variation: 1, trackEvents: false },
-            { id: `${key}-r1`, clauses: [{ attribute: 'beta', op: 'in', values: [true], negate: false }], ...rollout, trackEvents: false },
+            {
+              id: `${key}-r0`,
+              clauses: [{ attribute: 'plan', op: 'in', values: ['trial'], negate: false }],
+              variation: 1,
+              trackEvents: false,
+            },
+            {
+              id: `${key}-r1`,
+              clauses: [{ attribute: 'beta', op: 'in', values: [true], negate: false }],
+              ...rollout,
+              trackEvents: false,
+            },
           ],
           fallthrough: { variation: 0 },
         };
         break;
       case 6: // segment match
-        flags[key] = { ...base, rules: [{ id: `${key}-r0`, clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: [`seg-${i % 20}`], negate: false }], variation: 0, trackEvents: false }], fallthrough: { variation: 1 } };
+        flags[key] = {
+          ...base,
+          rules: [
+            {
+              id: `${key}-r0`,
+              clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: [`seg-${i % 20}`], negate: false }],
+              variation: 0,
+              trackEvents: false,
+            },
+          ],
+          fallthrough: { variation: 1 },
+        };
         break;
       case 7: // individual targets, then a startsWith rule
         flags[key] = {
           ...base,
           targets: [{ values: Array.from({ length: 20 }, (_, t) => `user-${(i + t * 37) % CONTEXTS}`), variation: 1 }],
-          rules: [{ id: `${key}-r0`, clauses: [{ attribute: 'email', op: 'startsWith', values: ['user1', 'user2'], negate: false }], variation: 0, trackEvents: false }],
+          rules: [
+            {
+              id: `${key}-r0`,
+              clauses: [{ attribute: 'email', op: 'startsWith', values: ['user1', 'user2'], negate: false }],
+              variation: 0,
+              trackEvents: false,
+            },
+          ],
           fallthrough: { variation: variations.length - 1 },
         };
         break;
@@ -172,7 +299,14 @@ export function manyFlags(): { flags: Record<string, SdkFlag>; segments: Record<
         flags[key] = {
           ...base,
           prerequisites: [{ key: `flag-${String(i - 9).padStart(4, '0')}`, variation: 0 }],
-          rules: [{ id: `${key}-r0`, clauses: [{ attribute: 'groups', op: 'in', values: ['g3', 'g5'], negate: false }], variation: 0, trackEvents: false }],
+          rules: [
+            {
+              id: `${key}-r0`,
+              clauses: [{ attribute: 'groups', op: 'in', values: ['g3', 'g5'], negate: false }],
+              variation: 0,
+              trackEvents: false,
+            },
+          ],
           fallthrough: { variation: 1 },
         };
     }
@@ -198,7 +332,10 @@ async function round(run: (n: number) => Promise<void> | void, batch: number): P
   return Number(elapsed) / 1000 / ops;
 }
 
-interface Contender { name: string; run: (n: number) => Promise<void> | void }
+interface Contender {
+  name: string;
+  run: (n: number) => Promise<void> | void;
+}
 
 /** Warm-up rounds, then ROUNDS timed rounds with the contenders alternating; median µs/op of each. */
 async function measure(contenders: Contender[], batch: number): Promise<number[]> {
@@ -215,7 +352,10 @@ async function measure(contenders: Contender[], batch: number): Promise<number[]
 let sink = 0; // results feed this so nothing is optimised away
 
 async function main() {
-  const load0 = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load0 = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const ld = loadReference();
   const rawContexts = makeContexts();
   const gContexts = rawContexts.map((c) => {
@@ -229,7 +369,10 @@ async function main() {
   /** Both evaluators get their own deep copy: the reference's loader annotates the objects it is given. */
   const build = (data: { flags: Record<string, SdkFlag>; segments: Record<string, SdkSegment> }) => {
     const store = FlagStore.from(structuredClone(data));
-    const ldData = ld.reviveFullPayload(structuredClone(data)) as { flags: Record<string, unknown>; segments: Record<string, unknown> };
+    const ldData = ld.reviveFullPayload(structuredClone(data)) as {
+      flags: Record<string, unknown>;
+      segments: Record<string, unknown>;
+    };
     const queries = {
       getFlag: (key: string, cb: (f: unknown) => void) => cb(ldData.flags[key]),
       getSegment: (key: string, cb: (s: unknown) => void) => cb(ldData.segments[key]),
@@ -244,29 +387,52 @@ async function main() {
   // The reference's allFlagsState: a callback per flag, gathered with Promise.all (its allAsync).
   const ldAll = (ctx: unknown) =>
     Promise.all(
-      manyKeys.map((k) => new Promise<[string, LdDetail]>((resolve) => many.evaluator.evaluateCb(many.ldData.flags[k], ctx, (r) => resolve([k, r.detail])))),
+      manyKeys.map(
+        (k) =>
+          new Promise<[string, LdDetail]>((resolve) =>
+            many.evaluator.evaluateCb(many.ldData.flags[k], ctx, (r) => resolve([k, r.detail])),
+          ),
+      ),
     ).then((entries) => Object.fromEntries(entries));
 
   // ---- agreement: the same answers, or the comparison means nothing
   let compared = 0;
   const mismatches: string[] = [];
-  const same = (what: string, g: { value: unknown; variationIndex: number | null; reason: { kind: string } }, l: LdDetail) => {
+  const same = (
+    what: string,
+    g: { value: unknown; variationIndex: number | null; reason: { kind: string } },
+    l: LdDetail,
+  ) => {
     compared += 1;
     const lv = l.variationIndex ?? null;
-    if (g.variationIndex !== lv || JSON.stringify(g.value) !== JSON.stringify(l.value ?? null) || g.reason.kind !== l.reason.kind) {
-      if (mismatches.length < 5) mismatches.push(`${what}: gantry ${JSON.stringify(g)} vs reference ${JSON.stringify(l)}`);
+    if (
+      g.variationIndex !== lv ||
+      JSON.stringify(g.value) !== JSON.stringify(l.value ?? null) ||
+      g.reason.kind !== l.reason.kind
+    ) {
+      if (mismatches.length < 5)
+        mismatches.push(`${what}: gantry ${JSON.stringify(g)} vs reference ${JSON.stringify(l)}`);
       else mismatches.push('');
     }
   };
   for (const key of Object.keys(caseFlags)) {
     for (let i = 0; i < CONTEXTS; i++) {
-      same(`${key} ${rawContexts[i].key}`, evaluateFlag(single.store, key, gContexts[i]), (await single.evaluator.evaluate(single.ldData.flags[key], lContexts[i])).detail);
+      same(
+        `${key} ${rawContexts[i].key}`,
+        evaluateFlag(single.store, key, gContexts[i]),
+        (await single.evaluator.evaluate(single.ldData.flags[key], lContexts[i])).detail,
+      );
     }
   }
   for (let i = 0; i < CONTEXTS; i += 20) {
     const g = evaluateAll(many.store, gContexts[i]);
     const l = await ldAll(lContexts[i]);
-    for (const k of manyKeys) same(`${k} ${rawContexts[i].key}`, g[k] ?? { value: null, variationIndex: null, reason: { kind: 'MISSING' } }, l[k]);
+    for (const k of manyKeys)
+      same(
+        `${k} ${rawContexts[i].key}`,
+        g[k] ?? { value: null, variationIndex: null, reason: { kind: 'MISSING' } },
+        l[k],
+      );
   }
   // The reference's callback form completes synchronously with an in-memory store; check, since the "callback" column relies on it.
   let syncCb = true;
@@ -278,11 +444,35 @@ async function main() {
 
   // ---- timing
   const cases: { label: string; key?: string; target: string; check: (g: number, l: number) => boolean }[] = [
-    { label: '(a) static flag (on, fixed fallthrough)', key: 'static', target: 'faster than reference', check: (g, l) => g < l },
-    { label: '(b) rule with 3 clauses, matching', key: 'rule3', target: '≤ 1 µs/op, faster than reference', check: (g, l) => g <= 1 && g < l },
-    { label: '(c) percentage rollout (3 variations)', key: 'rollout', target: 'faster than reference', check: (g, l) => g < l },
-    { label: '(d) segment match (segment with rules)', key: 'segment', target: 'faster than reference', check: (g, l) => g < l },
-    { label: `(e) all ${ALL_FLAGS} flags, one context`, target: '≤ 1,000 µs/op, faster than reference', check: (g, l) => g <= 1000 && g < l },
+    {
+      label: '(a) static flag (on, fixed fallthrough)',
+      key: 'static',
+      target: 'faster than reference',
+      check: (g, l) => g < l,
+    },
+    {
+      label: '(b) rule with 3 clauses, matching',
+      key: 'rule3',
+      target: '≤ 1 µs/op, faster than reference',
+      check: (g, l) => g <= 1 && g < l,
+    },
+    {
+      label: '(c) percentage rollout (3 variations)',
+      key: 'rollout',
+      target: 'faster than reference',
+      check: (g, l) => g < l,
+    },
+    {
+      label: '(d) segment match (segment with rules)',
+      key: 'segment',
+      target: 'faster than reference',
+      check: (g, l) => g < l,
+    },
+    {
+      label: `(e) all ${ALL_FLAGS} flags, one context`,
+      target: '≤ 1,000 µs/op, faster than reference',
+      check: (g, l) => g <= 1000 && g < l,
+    },
   ];
   const rows: string[][] = [];
   let ci = 0;
@@ -295,34 +485,97 @@ async function main() {
       const lflag = single.ldData.flags[key];
       const onResult = (r: LdResult) => (sink += r.detail.variationIndex ?? 0);
       contenders = [
-        { name: 'gantry', run: (n) => { for (let i = 0; i < n; i++) sink += evaluateFlag(single.store, key, gContexts[nextCtx()]).variationIndex ?? 0; } },
-        { name: 'reference, await', run: async (n) => { for (let i = 0; i < n; i++) onResult(await single.evaluator.evaluate(lflag, lContexts[nextCtx()])); } },
-        { name: 'reference, callback', run: (n) => { for (let i = 0; i < n; i++) single.evaluator.evaluateCb(lflag, lContexts[nextCtx()], onResult); } },
+        {
+          name: 'gantry',
+          run: (n) => {
+            for (let i = 0; i < n; i++)
+              sink += evaluateFlag(single.store, key, gContexts[nextCtx()]).variationIndex ?? 0;
+          },
+        },
+        {
+          name: 'reference, await',
+          run: async (n) => {
+            for (let i = 0; i < n; i++) onResult(await single.evaluator.evaluate(lflag, lContexts[nextCtx()]));
+          },
+        },
+        {
+          name: 'reference, callback',
+          run: (n) => {
+            for (let i = 0; i < n; i++) single.evaluator.evaluateCb(lflag, lContexts[nextCtx()], onResult);
+          },
+        },
       ];
       batch = 1000;
     } else {
       contenders = [
-        { name: 'gantry', run: (n) => { for (let i = 0; i < n; i++) sink += Object.keys(evaluateAll(many.store, gContexts[nextCtx()])).length; } },
-        { name: 'reference, await', run: async (n) => { for (let i = 0; i < n; i++) sink += Object.keys(await ldAll(lContexts[nextCtx()])).length; } },
+        {
+          name: 'gantry',
+          run: (n) => {
+            for (let i = 0; i < n; i++) sink += Object.keys(evaluateAll(many.store, gContexts[nextCtx()])).length;
+          },
+        },
+        {
+          name: 'reference, await',
+          run: async (n) => {
+            for (let i = 0; i < n; i++) sink += Object.keys(await ldAll(lContexts[nextCtx()])).length;
+          },
+        },
       ];
       batch = 1;
     }
     const [g, l, lcb] = await measure(contenders, batch);
-    rows.push([c.label, fmt(g), fmt(l), lcb === undefined ? '—' : fmt(lcb), `${(l / g).toFixed(1)}×`, `${c.target}: ${c.check(g, l) ? 'met' : 'NOT MET'}`]);
+    rows.push([
+      c.label,
+      fmt(g),
+      fmt(l),
+      lcb === undefined ? '—' : fmt(lcb),
+      `${(l / g).toFixed(1)}×`,
+      `${c.target}: ${c.check(g, l) ? 'met' : 'NOT MET'}`,
+    ]);
   }
   // Context parsing is not in the figures above (contexts are parsed once); every OFREP request pays it.
-  const parse = await measure([
-    { name: 'gantry', run: (n) => { for (let i = 0; i < n; i++) sink += parseContext(rawContexts[nextCtx()]).ok ? 1 : 0; } },
-    { name: 'reference', run: (n) => { for (let i = 0; i < n; i++) sink += ld.Context.fromLDContext(rawContexts[nextCtx()]).valid ? 1 : 0; } },
-  ], 1000);
-  rows.push(['(f) parse a context (info)', fmt(parse[0]), fmt(parse[1]), '—', `${(parse[1] / parse[0]).toFixed(1)}×`, '—']);
+  const parse = await measure(
+    [
+      {
+        name: 'gantry',
+        run: (n) => {
+          for (let i = 0; i < n; i++) sink += parseContext(rawContexts[nextCtx()]).ok ? 1 : 0;
+        },
+      },
+      {
+        name: 'reference',
+        run: (n) => {
+          for (let i = 0; i < n; i++) sink += ld.Context.fromLDContext(rawContexts[nextCtx()]).valid ? 1 : 0;
+        },
+      },
+    ],
+    1000,
+  );
+  rows.push([
+    '(f) parse a context (info)',
+    fmt(parse[0]),
+    fmt(parse[1]),
+    '—',
+    `${(parse[1] / parse[0]).toFixed(1)}×`,
+    '—',
+  ]);
 
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load average at start ${load0}`);
-  console.log(`in-process evaluation, µs per evaluation, median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_ROUNDS} warm-up rounds; ${CONTEXTS} contexts in rotation`);
-  console.log('reference = @launchdarkly/js-server-sdk-common Evaluator; "await" = one awaited evaluate() per evaluation, as the SDK calls it (for (e): its allFlagsState loop);');
-  console.log(`"callback" = evaluateCb, which completes synchronously with an in-memory store (${syncCb ? 'checked' : 'NOT synchronous here: ignore that column'}). ratio = reference (await) / gantry.`);
+  console.log(
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load average at start ${load0}`,
+  );
+  console.log(
+    `in-process evaluation, µs per evaluation, median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_ROUNDS} warm-up rounds; ${CONTEXTS} contexts in rotation`,
+  );
+  console.log(
+    'reference = @launchdarkly/js-server-sdk-common Evaluator; "await" = one awaited evaluate() per evaluation, as the SDK calls it (for (e): its allFlagsState loop);',
+  );
+  console.log(
+    `"callback" = evaluateCb, which completes synchronously with an in-memory store (${syncCb ? 'checked' : 'NOT synchronous here: ignore that column'}). ratio = reference (await) / gantry.`,
+  );
   printTable(['case', 'gantry', 'reference, await', 'reference, callback', 'ratio', 'target'], rows);
-  console.log(`results agree: ${mismatches.length === 0 ? 'yes' : `NO, ${mismatches.length} differ`} (${compared} evaluations compared)`);
+  console.log(
+    `results agree: ${mismatches.length === 0 ? 'yes' : `NO, ${mismatches.length} differ`} (${compared} evaluations compared)`,
+  );
   for (const m of mismatches.filter(Boolean)) console.log(`  ${m}`);
   if (sink === -1) console.log(sink);
 }
@@ -331,7 +584,9 @@ const fmt = (us: number) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1
 
 function printTable(head: string[], rows: string[][]) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => '  ' + cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    '  ' +
+    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(head));
   for (const r of rows) console.log(line(r));
 }

@@ -13,8 +13,13 @@ const PORT = Number(process.env.BENCH_PORT ?? 3390);
 async function main() {
   const g = await startGantry('patch', PORT);
   try {
-    await g.api('POST', '/api/v1/projects', { key: 'bench', name: 'Bench', environments: [{ key: 'production', name: 'Production' }] });
-    for (let w = 0; w < WRITERS; w++) await g.api('POST', '/api/v1/projects/bench/flags', { key: `flag-${w}`, name: `Flag ${w}` });
+    await g.api('POST', '/api/v1/projects', {
+      key: 'bench',
+      name: 'Bench',
+      environments: [{ key: 'production', name: 'Production' }],
+    });
+    for (let w = 0; w < WRITERS; w++)
+      await g.api('POST', '/api/v1/projects/bench/flags', { key: `flag-${w}`, name: `Flag ${w}` });
 
     const latencies: number[] = [];
     const started = performance.now();
@@ -34,9 +39,15 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
     const verify = await g.api<{ ok: boolean; checked: number }>('GET', '/api/v1/audit-log/verify');
-    console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`);
-    console.log(`governance PATCH (audit + outbox), ${WRITERS} concurrent writers, ${latencies.length} writes in ${seconds.toFixed(1)} s = ${(latencies.length / seconds).toFixed(0)} writes/s`);
-    console.log(`  p50 ${pct(latencies, 50).toFixed(1)} ms   p90 ${pct(latencies, 90).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms   max ${latencies[latencies.length - 1].toFixed(1)} ms`);
+    console.log(
+      `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`,
+    );
+    console.log(
+      `governance PATCH (audit + outbox), ${WRITERS} concurrent writers, ${latencies.length} writes in ${seconds.toFixed(1)} s = ${(latencies.length / seconds).toFixed(0)} writes/s`,
+    );
+    console.log(
+      `  p50 ${pct(latencies, 50).toFixed(1)} ms   p90 ${pct(latencies, 90).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms   max ${latencies[latencies.length - 1].toFixed(1)} ms`,
+    );
     console.log(`  audit chain after the run: ok=${verify.ok} checked=${verify.checked}`);
   } finally {
     await g.stop();

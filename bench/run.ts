@@ -2,9 +2,18 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['evaluation.ts', 'patch-latency.ts', 'ofrep-http.ts', 'sse-fanout.ts', 'schedules.ts', 'release-steps.ts'];
+const BENCHES = [
+  'evaluation.ts',
+  'patch-latency.ts',
+  'ofrep-http.ts',
+  'sse-fanout.ts',
+  'schedules.ts',
+  'release-steps.ts',
+];
 
 for (const b of BENCHES) {
   console.log(`\n== ${b}`);
-  execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, b)], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, b)], {
+    stdio: 'inherit',
+  });
 }

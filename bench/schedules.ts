@@ -39,16 +39,26 @@ export function cpuSeconds(pid: number): number {
 /** Runs fn(0..count-1) with at most `limit` in flight. */
 export async function pool(count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
 }
 
-interface Row { id: string; status: string; due: number; applied: number | null; txStart: number | null; active?: number }
+interface Row {
+  id: string;
+  status: string;
+  due: number;
+  applied: number | null;
+  txStart: number | null;
+  active?: number;
+}
 
 /** One row per schedule of a variant: times in epoch ms; txStart is the FlagVersion's createdAt (PostgreSQL's transaction start). */
 async function rows(db: pg.Client, comment: string): Promise<Row[]> {
-  const r = await db.query<Row>(`
+  const r = await db.query<Row>(
+    `
     SELECT sc."id" AS id, sc."status" AS status,
            extract(epoch FROM sc."executionDate") * 1000 AS due,
            extract(epoch FROM sc."appliedAt") * 1000 AS applied,
@@ -58,17 +68,35 @@ async function rows(db: pg.Client, comment: string): Promise<Row[]> {
     LEFT JOIN "Flag" f ON f."projectId" = e."projectId" AND f."key" = sc."flagKey"
     LEFT JOIN "FlagEnvironment" fe ON fe."flagId" = f."id" AND fe."environmentId" = sc."environmentId"
     LEFT JOIN "FlagVersion" fv ON fv."flagEnvironmentId" = fe."id" AND fv."version" = sc."appliedVersion"
-    WHERE sc."comment" = $1`, [comment]);
-  return r.rows.map((x) => ({ id: x.id, status: x.status, due: Number(x.due), applied: x.applied === null ? null : Number(x.applied), txStart: x.txStart === null ? null : Number(x.txStart) }));
+    WHERE sc."comment" = $1`,
+    [comment],
+  );
+  return r.rows.map((x) => ({
+    id: x.id,
+    status: x.status,
+    due: Number(x.due),
+    applied: x.applied === null ? null : Number(x.applied),
+    txStart: x.txStart === null ? null : Number(x.txStart),
+  }));
 }
 
 async function pendingCount(db: pg.Client, comment: string): Promise<number> {
-  const r = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "ScheduledChange" WHERE "comment" = $1 AND "status" = 'pending'`, [comment]);
+  const r = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM "ScheduledChange" WHERE "comment" = $1 AND "status" = 'pending'`,
+    [comment],
+  );
   return Number(r.rows[0].n);
 }
 
 /** Creates `count` schedules (flag i % FLAGS, user key `${tag}-${i}`, due at due(i)); returns the wall time taken. */
-async function createSchedules(g: Gantry, flags: FlagView[], count: number, tag: string, comment: string, due: (i: number) => number): Promise<number> {
+async function createSchedules(
+  g: Gantry,
+  flags: FlagView[],
+  count: number,
+  tag: string,
+  comment: string,
+  due: (i: number) => number,
+): Promise<number> {
   const t0 = Date.now();
   await pool(count, CONCURRENCY, async (i) => {
     const flag = flags[i % flags.length];
@@ -106,7 +134,11 @@ export class ActiveJobs {
   constructor(private readonly key: string) {}
 
   start(): void {
-    this.timer = setInterval(() => { this.reading ??= this.read().finally(() => { this.reading = undefined; }); }, 250);
+    this.timer = setInterval(() => {
+      this.reading ??= this.read().finally(() => {
+        this.reading = undefined;
+      });
+    }, 250);
   }
 
   private async read(): Promise<void> {
@@ -162,17 +194,29 @@ function describe(rs: Row[]) {
   const pickup = picked.map((r) => r.active! - r.due).sort((a, b) => a - b);
   const handler = picked.map((r) => r.txStart! - r.active!).sort((a, b) => a - b);
   const late = applied.map((r) => r.applied! - r.due).sort((a, b) => a - b);
-  const write = applied.filter((r) => r.txStart !== null).map((r) => r.applied! - r.txStart!).sort((a, b) => a - b);
+  const write = applied
+    .filter((r) => r.txStart !== null)
+    .map((r) => r.applied! - r.txStart!)
+    .sort((a, b) => a - b);
   const times = applied.map((r) => r.applied!).sort((a, b) => a - b);
   return {
-    total: rs.length, applied: applied.length, failed: rs.filter((r) => r.status === 'failed').length,
-    pending: rs.filter((r) => r.status === 'pending').length, early: late.filter((l) => l < 0).length, late, write, times, pickup, handler,
+    total: rs.length,
+    applied: applied.length,
+    failed: rs.filter((r) => r.status === 'failed').length,
+    pending: rs.filter((r) => r.status === 'pending').length,
+    early: late.filter((l) => l < 0).length,
+    late,
+    write,
+    times,
+    pickup,
+    handler,
   };
 }
 
-const line = (name: string, xs: number[]) => xs.length
-  ? `  ${name}: p50 ${f1(pct(xs, 50))} ms   p90 ${f1(pct(xs, 90))} ms   p99 ${f1(pct(xs, 99))} ms   max ${f1(xs[xs.length - 1])} ms`
-  : `  ${name}: (none)`;
+const line = (name: string, xs: number[]) =>
+  xs.length
+    ? `  ${name}: p50 ${f1(pct(xs, 50))} ms   p90 ${f1(pct(xs, 90))} ms   p99 ${f1(pct(xs, 99))} ms   max ${f1(xs[xs.length - 1])} ms`
+    : `  ${name}: (none)`;
 
 async function main() {
   const g = await startGantry(NAME, PORT, { GANTRY_ROLE: 'all' });
@@ -181,50 +225,80 @@ async function main() {
   try {
     await db.connect();
     jobs.start();
-    console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`);
+    console.log(
+      `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`,
+    );
     console.log('gantry: one process, GANTRY_ROLE=all (API and worker together)');
-    await g.api('POST', '/api/v1/projects', { key: PROJECT, name: 'Bench', environments: [{ key: ENV, name: 'Production' }] });
+    await g.api('POST', '/api/v1/projects', {
+      key: PROJECT,
+      name: 'Bench',
+      environments: [{ key: ENV, name: 'Production' }],
+    });
     const flags: FlagView[] = [];
-    for (let f = 0; f < FLAGS; f++) flags.push(await g.api<FlagView>('POST', `/api/v1/projects/${PROJECT}/flags`, { key: `sched-${f}`, name: `sched ${f}` }));
+    for (let f = 0; f < FLAGS; f++)
+      flags.push(
+        await g.api<FlagView>('POST', `/api/v1/projects/${PROJECT}/flags`, { key: `sched-${f}`, name: `sched ${f}` }),
+      );
     const warm = await g.api<FlagView>('POST', `/api/v1/projects/${PROJECT}/flags`, { key: 'warmup', name: 'warmup' });
 
     // Warm-up, and the creation rate that places the windows: schedules an hour away on another flag.
     const WARM = 50;
     const warmMs = await createSchedules(g, [warm], WARM, 'warm', 'bench-warmup', () => Date.now() + 3_600_000);
     const estimate = (count: number) => Math.ceil((warmMs / WARM) * count * 1.2) + 2_000;
-    console.log(`creation rate in the warm-up: ${(WARM / (warmMs / 1000)).toFixed(0)} schedules/s at ${CONCURRENCY} concurrent requests`);
+    console.log(
+      `creation rate in the warm-up: ${(WARM / (warmMs / 1000)).toFixed(0)} schedules/s at ${CONCURRENCY} concurrent requests`,
+    );
 
     const report = (d: ReturnType<typeof describe>, pending: number) => {
-      console.log(`  applied ${d.applied} / ${d.total}, failed ${d.failed}, still pending ${pending}, applied early (lateness < 0) ${d.early}`);
+      console.log(
+        `  applied ${d.applied} / ${d.total}, failed ${d.failed}, still pending ${pending}, applied early (lateness < 0) ${d.early}`,
+      );
       console.log(line('lateness (appliedAt − executionDate)', d.late));
       console.log(line('  due → job taken by the worker (BullMQ)', d.pickup));
       console.log(line('  taken → write transaction began', d.handler));
       console.log(line('  write transaction began → appliedAt', d.write));
-      if (d.pickup.length < d.applied) console.log(`  (${d.applied - d.pickup.length} applied without a matching job activation in the event stream)`);
+      if (d.pickup.length < d.applied)
+        console.log(`  (${d.applied - d.pickup.length} applied without a matching job activation in the event stream)`);
     };
     const warnIfLate = (slack: number) => {
-      if (slack < 5_000) console.log(`  WARNING: creation ended only ${f1(slack / 1000)} s before the first was due; the API load overlapped the firing`);
+      if (slack < 5_000)
+        console.log(
+          `  WARNING: creation ended only ${f1(slack / 1000)} s before the first was due; the API load overlapped the firing`,
+        );
     };
 
     // (1) spread over WINDOW_MS.
     let start = Date.now() + estimate(N) + LEAD_MS;
-    const spreadMs = await createSchedules(g, flags, N, 'user', 'bench-spread', (i) => start + Math.floor((i * WINDOW_MS) / N));
+    const spreadMs = await createSchedules(
+      g,
+      flags,
+      N,
+      'user',
+      'bench-spread',
+      (i) => start + Math.floor((i * WINDOW_MS) / N),
+    );
     let slack = start - Date.now();
-    console.log(`\nspread: ${N} schedules on ${FLAGS} flags, due uniformly over ${WINDOW_MS / 1000} s; created in ${f1(spreadMs / 1000)} s, the first due ${f1(slack / 1000)} s after the last was created`);
+    console.log(
+      `\nspread: ${N} schedules on ${FLAGS} flags, due uniformly over ${WINDOW_MS / 1000} s; created in ${f1(spreadMs / 1000)} s, the first due ${f1(slack / 1000)} s after the last was created`,
+    );
     warnIfLate(slack);
     let pending = await waitApplied(db, 'bench-spread', start + WINDOW_MS + 60_000);
     await sleep(500);
     let d = describe(withActive(await rows(db, 'bench-spread'), jobs));
     const span = d.times.length > 1 ? (d.times[d.times.length - 1] - d.times[0]) / 1000 : NaN;
     report(d, pending);
-    console.log(`  throughput: busiest 5 s ${f1(busiest(d.times, 5000) / 5)} applied/s, overall ${f1(d.applied / span)} applied/s over ${f1(span)} s (offered ${f1(N / (WINDOW_MS / 1000))}/s)`);
+    console.log(
+      `  throughput: busiest 5 s ${f1(busiest(d.times, 5000) / 5)} applied/s, overall ${f1(d.applied / span)} applied/s over ${f1(span)} s (offered ${f1(N / (WINDOW_MS / 1000))}/s)`,
+    );
     console.log(`  load average (1 min) at the end: ${os.loadavg()[0].toFixed(2)}`);
 
     // (2) burst: all due at the same instant.
     start = Date.now() + estimate(N) + LEAD_MS;
     const burstMs = await createSchedules(g, flags, N, 'burst', 'bench-burst', () => start);
     slack = start - Date.now();
-    console.log(`\nburst: ${N} schedules on ${FLAGS} flags, all due at one instant; created in ${f1(burstMs / 1000)} s, due ${f1(slack / 1000)} s after the last was created`);
+    console.log(
+      `\nburst: ${N} schedules on ${FLAGS} flags, all due at one instant; created in ${f1(burstMs / 1000)} s, due ${f1(slack / 1000)} s after the last was created`,
+    );
     warnIfLate(slack);
     await sleep(start - Date.now());
     const cpu0 = cpuSeconds(g.child.pid!);
@@ -235,8 +309,12 @@ async function main() {
     d = describe(withActive(await rows(db, 'bench-burst'), jobs));
     const drain = d.times.length ? d.times[d.times.length - 1] - start : NaN;
     report(d, pending);
-    console.log(`  first applied ${f1(d.late[0] ?? NaN)} ms after due; drain (last appliedAt − due) ${f1(drain / 1000)} s = ${f1(d.applied / (drain / 1000))} schedules/s; busiest 1 s ${busiest(d.times, 1000)} applied`);
-    console.log(`  Gantry process CPU while draining: ${cores.toFixed(2)} cores; load average (1 min) at the end: ${os.loadavg()[0].toFixed(2)}`);
+    console.log(
+      `  first applied ${f1(d.late[0] ?? NaN)} ms after due; drain (last appliedAt − due) ${f1(drain / 1000)} s = ${f1(d.applied / (drain / 1000))} schedules/s; busiest 1 s ${busiest(d.times, 1000)} applied`,
+    );
+    console.log(
+      `  Gantry process CPU while draining: ${cores.toFixed(2)} cores; load average (1 min) at the end: ${os.loadavg()[0].toFixed(2)}`,
+    );
   } finally {
     await jobs.stop().catch(() => undefined);
     await db.end().catch(() => undefined);

@@ -29,10 +29,17 @@ const PROJECT = 'sse';
 const ENV = 'production';
 const NEEDLE = 'event: patch';
 
-interface Stream { req: http.ClientRequest; base: number; patches: number; tail: string; closed: boolean }
+interface Stream {
+  req: http.ClientRequest;
+  base: number;
+  patches: number;
+  tail: string;
+  closed: boolean;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+const rssOf = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 
 class Streams {
   readonly all: Stream[] = [];
@@ -42,39 +49,51 @@ class Streams {
   closedEarly = 0;
   private waiter?: { k: number; need: number; resolve: () => void };
 
-  constructor(private readonly port: number, private readonly sdkKey: string) {}
+  constructor(
+    private readonly port: number,
+    private readonly sdkKey: string,
+  ) {}
 
   /** Opens one stream; resolves when its first bytes (the put) arrive. */
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const s: Stream = { req: undefined as unknown as http.ClientRequest, base: this.sentAt.length, patches: 0, tail: '', closed: false };
-      s.req = http.get({ host: '127.0.0.1', port: this.port, path: '/all', agent: false, headers: { authorization: this.sdkKey } }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          reject(new Error(`GET /all -> ${res.statusCode}`));
-          return;
-        }
-        let first = true;
-        res.on('data', (chunk: Buffer) => {
-          const now = performance.now();
-          if (first) {
-            first = false;
-            resolve();
+      const s: Stream = {
+        req: undefined as unknown as http.ClientRequest,
+        base: this.sentAt.length,
+        patches: 0,
+        tail: '',
+        closed: false,
+      };
+      s.req = http.get(
+        { host: '127.0.0.1', port: this.port, path: '/all', agent: false, headers: { authorization: this.sdkKey } },
+        (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            reject(new Error(`GET /all -> ${res.statusCode}`));
+            return;
           }
-          // Only the event name matters; the carried tail catches a name split across two chunks.
-          const text = s.tail + chunk.toString('latin1');
-          let at = text.indexOf(NEEDLE);
-          while (at !== -1) {
-            this.received(s, now);
-            at = text.indexOf(NEEDLE, at + NEEDLE.length);
-          }
-          s.tail = text.slice(-(NEEDLE.length - 1));
-        });
-        res.on('close', () => {
-          if (!s.closed) this.closedEarly += 1;
-          s.closed = true;
-        });
-      });
+          let first = true;
+          res.on('data', (chunk: Buffer) => {
+            const now = performance.now();
+            if (first) {
+              first = false;
+              resolve();
+            }
+            // Only the event name matters; the carried tail catches a name split across two chunks.
+            const text = s.tail + chunk.toString('latin1');
+            let at = text.indexOf(NEEDLE);
+            while (at !== -1) {
+              this.received(s, now);
+              at = text.indexOf(NEEDLE, at + NEEDLE.length);
+            }
+            s.tail = text.slice(-(NEEDLE.length - 1));
+          });
+          res.on('close', () => {
+            if (!s.closed) this.closedEarly += 1;
+            s.closed = true;
+          });
+        },
+      );
       s.req.on('error', (e) => {
         if (!s.closed) reject(e);
       });
@@ -84,12 +103,14 @@ class Streams {
 
   async openMany(n: number): Promise<void> {
     let next = 0;
-    await Promise.all(Array.from({ length: OPEN_IN_FLIGHT }, async () => {
-      while (next < n) {
-        next += 1;
-        await this.open();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: OPEN_IN_FLIGHT }, async () => {
+        while (next < n) {
+          next += 1;
+          await this.open();
+        }
+      }),
+    );
   }
 
   get openCount(): number {
@@ -114,7 +135,14 @@ class Streams {
     this.receipts[k] = [];
     const done = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), RECEIPT_TIMEOUT_MS);
-      this.waiter = { k, need, resolve: () => { clearTimeout(timer); resolve(true); } };
+      this.waiter = {
+        k,
+        need,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
     });
     const t0 = performance.now();
     this.sentAt.push(t0);
@@ -198,14 +226,26 @@ async function runPhases(t: Target, sdkKey: string, steps: number[]): Promise<st
       const cu = process.cpuUsage(c0);
       for (const xs of [latencies, afterResponse, sendMs, firstMs, spreadMs]) xs.sort((a, b) => a - b);
       const open = streams.openCount;
-      lines.push(`${t.name}, N = ${n}: ${opening} streams opened in ${openS.toFixed(1)} s (${(opening / openS).toFixed(0)}/s); the server counts ${counted}; ${open} open at the end, ${streams.closedEarly} closed by the server`);
-      lines.push(`  server RSS after a full GC: ${(rss0 / 1024).toFixed(1)} MiB before any stream -> ${(rss / 1024).toFixed(1)} MiB = ${((rss - rss0) / n).toFixed(1)} KiB per stream${prevN ? ` (from ${prevN} streams: ${((rss - prevRss) / (n - prevN)).toFixed(1)} KiB per added stream)` : ''}`);
+      lines.push(
+        `${t.name}, N = ${n}: ${opening} streams opened in ${openS.toFixed(1)} s (${(opening / openS).toFixed(0)}/s); the server counts ${counted}; ${open} open at the end, ${streams.closedEarly} closed by the server`,
+      );
+      lines.push(
+        `  server RSS after a full GC: ${(rss0 / 1024).toFixed(1)} MiB before any stream -> ${(rss / 1024).toFixed(1)} MiB = ${((rss - rss0) / n).toFixed(1)} KiB per stream${prevN ? ` (from ${prevN} streams: ${((rss - prevRss) / (n - prevN)).toFixed(1)} KiB per added stream)` : ''}`,
+      );
       prevN = n;
       prevRss = rss;
-      lines.push(`  write-to-receipt, ${CHANGES} changes x ${open} streams (${latencies.length} receipts${incomplete ? `; ${incomplete} changes missed some stream for ${RECEIPT_TIMEOUT_MS / 1000} s` : ''}):`);
-      lines.push(`    p50 ${f(pct(latencies, 50))}   p90 ${f(pct(latencies, 90))}   p99 ${f(pct(latencies, 99))}   max ${f(latencies[latencies.length - 1])}`);
-      lines.push(`    ${t.sendLabel}: p50 ${f(pct(sendMs, 50))}, max ${f(sendMs[sendMs.length - 1])}; its response -> receipt: p50 ${f(pct(afterResponse, 50))}, p99 ${f(pct(afterResponse, 99))}`);
-      lines.push(`    per change, sent -> first stream's receipt: p50 ${f(pct(firstMs, 50))}, max ${f(firstMs[firstMs.length - 1])}; first -> last receipt: p50 ${f(pct(spreadMs, 50))} (${((pct(spreadMs, 50) * 1000) / open).toFixed(1)} µs per stream), max ${f(spreadMs[spreadMs.length - 1])}`);
+      lines.push(
+        `  write-to-receipt, ${CHANGES} changes x ${open} streams (${latencies.length} receipts${incomplete ? `; ${incomplete} changes missed some stream for ${RECEIPT_TIMEOUT_MS / 1000} s` : ''}):`,
+      );
+      lines.push(
+        `    p50 ${f(pct(latencies, 50))}   p90 ${f(pct(latencies, 90))}   p99 ${f(pct(latencies, 99))}   max ${f(latencies[latencies.length - 1])}`,
+      );
+      lines.push(
+        `    ${t.sendLabel}: p50 ${f(pct(sendMs, 50))}, max ${f(sendMs[sendMs.length - 1])}; its response -> receipt: p50 ${f(pct(afterResponse, 50))}, p99 ${f(pct(afterResponse, 99))}`,
+      );
+      lines.push(
+        `    per change, sent -> first stream's receipt: p50 ${f(pct(firstMs, 50))}, max ${f(firstMs[firstMs.length - 1])}; first -> last receipt: p50 ${f(pct(spreadMs, 50))} (${((pct(spreadMs, 50) * 1000) / open).toFixed(1)} µs per stream), max ${f(spreadMs[spreadMs.length - 1])}`,
+      );
       lines.push(`    client CPU: ${((cu.user + cu.system) / 1000 / CHANGES).toFixed(1)} ms per change`);
     }
   } finally {
@@ -237,7 +277,10 @@ http.createServer((req, res) => {
 `;
 
 async function main() {
-  const load0 = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load0 = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const limit = Number(execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim());
   const largest = Math.max(...STEPS);
   // Each stream is one descriptor in this process and one in the server; both inherit this limit.
@@ -250,7 +293,8 @@ async function main() {
   try {
     const sdkKey = await createProject(g, PROJECT, ENV);
     await g.api('POST', `/api/v1/projects/${PROJECT}/flags`, { key: 'toggle', name: 'toggle' });
-    for (let i = 0; i < 9; i++) await g.api('POST', `/api/v1/projects/${PROJECT}/flags`, { key: `other-${i}`, name: `other ${i}` });
+    for (let i = 0; i < 9; i++)
+      await g.api('POST', `/api/v1/projects/${PROJECT}/flags`, { key: `other-${i}`, name: `other ${i}` });
     let on = false;
     const gantry: Target = {
       name: 'gantry',
@@ -259,13 +303,20 @@ async function main() {
       sendLabel: 'the PATCH itself',
       send: async () => {
         on = !on;
-        await g.api('PATCH', `/api/v1/projects/${PROJECT}/flags/toggle`, { environmentKey: ENV, instructions: [{ kind: on ? 'turnFlagOn' : 'turnFlagOff' }], comment: 'sse bench' });
+        await g.api('PATCH', `/api/v1/projects/${PROJECT}/flags/toggle`, {
+          environmentKey: ENV,
+          instructions: [{ kind: on ? 'turnFlagOn' : 'turnFlagOff' }],
+          comment: 'sse bench',
+        });
       },
-      count: async () => Number(/^gantry_sdk_streams(?:\{\})? (\d+)/m.exec(await (await fetch(`${g.base}/metrics`)).text())?.[1] ?? NaN),
+      count: async () =>
+        Number(/^gantry_sdk_streams(?:\{\})? (\d+)/m.exec(await (await fetch(`${g.base}/metrics`)).text())?.[1] ?? NaN),
     };
     lines.push(...(await runPhases(gantry, sdkKey, steps)));
     // The same bytes for the reference: a put of this environment and a patch of the toggled flag.
-    const all = (await (await fetch(`${g.base}/sdk/latest-all`, { headers: { authorization: sdkKey } })).json()) as { flags: Record<string, unknown> };
+    const all = (await (await fetch(`${g.base}/sdk/latest-all`, { headers: { authorization: sdkKey } })).json()) as {
+      flags: Record<string, unknown>;
+    };
     putBytes = `event: put\ndata: ${JSON.stringify({ path: '/', data: all })}\n\n`;
     patchBytes = `event: patch\nid: 100\ndata: ${JSON.stringify({ path: '/flags/toggle', data: all.flags.toggle })}\n\n`;
   } finally {
@@ -273,15 +324,23 @@ async function main() {
   }
 
   const barePort = PORT + 1;
-  const bare: ChildProcess = spawn(process.execPath, [...GC_ON_SIGNAL, '-e', BARE_SERVER], { env: { ...process.env, BARE_PORT: String(barePort), BARE_PUT: putBytes, BARE_EVENT: patchBytes }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const bare: ChildProcess = spawn(process.execPath, [...GC_ON_SIGNAL, '-e', BARE_SERVER], {
+    env: { ...process.env, BARE_PORT: String(barePort), BARE_PUT: putBytes, BARE_EVENT: patchBytes },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
-    await new Promise((resolve, reject) => { bare.stdout?.once('data', resolve); bare.once('exit', reject); });
+    await new Promise((resolve, reject) => {
+      bare.stdout?.once('data', resolve);
+      bare.once('exit', reject);
+    });
     const reference: Target = {
       name: 'reference (bare node:http)',
       port: barePort,
       pid: bare.pid as number,
       sendLabel: 'the POST /broadcast itself',
-      send: async () => { await (await fetch(`http://127.0.0.1:${barePort}/broadcast`, { method: 'POST' })).text(); },
+      send: async () => {
+        await (await fetch(`http://127.0.0.1:${barePort}/broadcast`, { method: 'POST' })).text();
+      },
       count: async () => Number(await (await fetch(`http://127.0.0.1:${barePort}/count`)).text()),
     };
     lines.push(...(await runPhases(reference, 'none', steps)));
@@ -289,10 +348,19 @@ async function main() {
     bare.kill();
   }
 
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ulimit -n ${limit}; load average at start ${load0}`);
-  if (steps[steps.length - 1] < largest) console.log(`  ${largest} streams need ${largest} descriptors in this process and in the server; ulimit -n is ${limit}, so the largest run is ${steps[steps.length - 1]}`);
-  console.log('SSE fan-out on GET /all; the client reads every stream in this one process, on the same 2 cores as the server');
-  console.log(`targets (DESIGN §7): ≤ 10 KB per stream; write-to-receipt p99 ≤ 50 ms at 1,000 streams; event ${patchBytes.length} bytes, put ${putBytes.length} bytes`);
+  console.log(
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ulimit -n ${limit}; load average at start ${load0}`,
+  );
+  if (steps[steps.length - 1] < largest)
+    console.log(
+      `  ${largest} streams need ${largest} descriptors in this process and in the server; ulimit -n is ${limit}, so the largest run is ${steps[steps.length - 1]}`,
+    );
+  console.log(
+    'SSE fan-out on GET /all; the client reads every stream in this one process, on the same 2 cores as the server',
+  );
+  console.log(
+    `targets (DESIGN §7): ≤ 10 KB per stream; write-to-receipt p99 ≤ 50 ms at 1,000 streams; event ${patchBytes.length} bytes, put ${putBytes.length} bytes`,
+  );
   for (const l of lines) console.log(`  ${l}`);
 }
 

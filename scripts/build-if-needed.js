@@ -18,7 +18,11 @@ function newest(dir) {
   return t;
 }
 
-const sources = Math.max(newest(path.join(root, 'src')), fs.statSync(path.join(root, 'prisma', 'schema.prisma')).mtimeMs, fs.statSync(path.join(root, 'package-lock.json')).mtimeMs);
+const sources = Math.max(
+  newest(path.join(root, 'src')),
+  fs.statSync(path.join(root, 'prisma', 'schema.prisma')).mtimeMs,
+  fs.statSync(path.join(root, 'package-lock.json')).mtimeMs,
+);
 if (!fs.existsSync(marker) || fs.statSync(marker).mtimeMs < sources) {
   process.stdout.write('gantry: building…\n');
   execSync('npm run build', { cwd: root, stdio: 'inherit' });

@@ -32,7 +32,11 @@ export async function generateOpenApiDocument(): Promise<Record<string, unknown>
   // The values only shape the module graph (role `all` wires every transport); nothing connects.
   const config = loadConfig({ GANTRY_ROLE: 'all', LOG_LEVEL: 'silent' });
   const logger = pino({ level: 'silent' });
-  const app = await NestFactory.create(AppModule.forRoot(config, logger), new FastifyAdapter(), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(config, logger), new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
   try {
     const info = new DocumentBuilder()
       .setTitle('Gantry')
@@ -75,7 +79,9 @@ async function main(): Promise<void> {
   }
   fs.mkdirSync(path.dirname(OPENAPI_JSON_PATH), { recursive: true });
   fs.writeFileSync(OPENAPI_JSON_PATH, serializeOpenApiDocument(document));
-  process.stdout.write(`wrote ${path.relative(process.cwd(), OPENAPI_JSON_PATH)} (${Object.keys(document.paths as object).length} paths)\n`);
+  process.stdout.write(
+    `wrote ${path.relative(process.cwd(), OPENAPI_JSON_PATH)} (${Object.keys(document.paths as object).length} paths)\n`,
+  );
 }
 
 if (require.main === module) {

@@ -5,9 +5,18 @@
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || process.execPath,
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  CHECKPOINT_DISABLE: '1',
+};
 const cli = require.resolve('prisma/build/index.js');
-const res = spawnSync(process.execPath, [cli, 'generate', '--schema', path.join(__dirname, '..', 'prisma', 'schema.prisma')], { stdio: ['ignore', 'pipe', 'inherit'], env });
+const res = spawnSync(
+  process.execPath,
+  [cli, 'generate', '--schema', path.join(__dirname, '..', 'prisma', 'schema.prisma')],
+  { stdio: ['ignore', 'pipe', 'inherit'], env },
+);
 if (res.status !== 0) {
   process.stdout.write(res.stdout);
   process.exit(res.status ?? 1);

@@ -53,8 +53,11 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
     // OFREP clients understand only OFREP error bodies (`key` + `errorCode`), not problem+json.
     const ofrep = /^\/ofrep\/v1\/evaluate\/flags(?:\/([^/?]+))?/.exec(req.url);
     if (ofrep && p.status < 500) {
-      const errorCode = p.code === 'request/malformed_json' || p.code === 'request/too_deep' ? 'PARSE_ERROR' : 'GENERAL';
-      void reply.status(p.status === 413 ? 413 : 400).header('content-type', 'application/json')
+      const errorCode =
+        p.code === 'request/malformed_json' || p.code === 'request/too_deep' ? 'PARSE_ERROR' : 'GENERAL';
+      void reply
+        .status(p.status === 413 ? 413 : 400)
+        .header('content-type', 'application/json')
         .send({ ...(ofrep[1] ? { key: safeDecode(ofrep[1]) } : {}), errorCode, errorDetails: p.detail });
       return;
     }
@@ -65,14 +68,19 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
   });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+  );
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
 
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     done();
   });
   return app;

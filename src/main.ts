@@ -30,16 +30,22 @@ async function main(): Promise<void> {
 
   // Database created if missing and migrations applied before anything touches it (advisory-locked,
   // so several processes starting together are safe).
-  if (await ensureDatabase(config.databaseUrl)) logger.info({ database: redactUrl(config.databaseUrl) }, 'created database');
+  if (await ensureDatabase(config.databaseUrl))
+    logger.info({ database: redactUrl(config.databaseUrl) }, 'created database');
   const applied = await deployMigrations(config.databaseUrl, { log: (m) => logger.debug(m) });
   if (applied.length) logger.info({ applied }, 'applied migrations');
 
   if (config.role === 'worker') {
-    const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), { logger: new PinoNestLogger(logger) });
+    const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), {
+      logger: new PinoNestLogger(logger),
+    });
     ctx.enableShutdownHooks();
     const ops = await startOpsServer(ctx.get(HealthService), config.port, config.host);
     process.once('SIGTERM', () => void ops.close());
-    logger.info({ role: config.role, url: `http://${config.host}:${config.port}/health/ready` }, 'gantry worker started');
+    logger.info(
+      { role: config.role, url: `http://${config.host}:${config.port}/health/ready` },
+      'gantry worker started',
+    );
     return;
   }
   const app = await createApp(config, logger);

@@ -20,7 +20,8 @@ export interface Gantry {
   stop(): Promise<void>;
 }
 
-export const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+export const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** Node options that let collectGarbage() below work on a child process. */
 export const GC_ON_SIGNAL = ['--expose-gc', '-r', path.join(__dirname, 'gc-on-signal.js')];
@@ -31,7 +32,12 @@ export async function collectGarbage(pid: number): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
 }
 
-export async function startGantry(name: string, port: number, extraEnv: Record<string, string> = {}, extraNodeArgs: string[] = []): Promise<Gantry> {
+export async function startGantry(
+  name: string,
+  port: number,
+  extraEnv: Record<string, string> = {},
+  extraNodeArgs: string[] = [],
+): Promise<Gantry> {
   const db = `gantry_bench_${name}_${process.pid}`;
   const prefix = `gbench_${name}_${process.pid}`;
   const base = `http://127.0.0.1:${port}`;
@@ -39,7 +45,16 @@ export async function startGantry(name: string, port: number, extraEnv: Record<s
   const root = path.join(__dirname, '..', '..');
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...extraNodeArgs, path.join(root, 'dist', 'main.js')], {
-    env: { ...process.env, DATABASE_URL: `${SERVER}/${db}`, PORT: String(port), HOST: '127.0.0.1', GANTRY_ADMIN_TOKEN: token, GANTRY_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', ...extraEnv },
+    env: {
+      ...process.env,
+      DATABASE_URL: `${SERVER}/${db}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GANTRY_ADMIN_TOKEN: token,
+      GANTRY_REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -73,7 +88,9 @@ export async function startGantry(name: string, port: number, extraEnv: Record<s
       if (child.exitCode !== null) throw new Error(`gantry exited with code ${child.exitCode}`);
       try {
         if ((await fetch(`${base}/health/ready`)).ok) break;
-      } catch { /* not up yet */ }
+      } catch {
+        /* not up yet */
+      }
       if (i >= 300) throw new Error('gantry did not become ready');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -89,8 +106,14 @@ export async function startGantry(name: string, port: number, extraEnv: Record<s
   return { base, child, api, rssKiB, stop };
 }
 
-export interface Variation { _id: string; value: unknown }
-export interface FlagView { key: string; variations: Variation[] }
+export interface Variation {
+  _id: string;
+  value: unknown;
+}
+export interface FlagView {
+  key: string;
+  variations: Variation[];
+}
 
 /** Creates a project with one environment and returns the environment's server-side SDK key. */
 export async function createProject(g: Gantry, key: string, env = 'production'): Promise<string> {

@@ -18,7 +18,11 @@ export class InfraModule {
       providers: [
         { provide: GANTRY_CONFIG, useValue: config },
         { provide: ROOT_LOGGER, useValue: logger },
-        ClockService, MetricsService, PrismaService, RedisService, QueuesService,
+        ClockService,
+        MetricsService,
+        PrismaService,
+        RedisService,
+        QueuesService,
       ],
       exports: [GANTRY_CONFIG, ROOT_LOGGER, ClockService, MetricsService, PrismaService, RedisService, QueuesService],
     };

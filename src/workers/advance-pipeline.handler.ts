@@ -16,7 +16,9 @@ export class AdvancePipelineHandler implements JobHandler<AdvancePipelineJob>, O
   constructor(private readonly runner: PipelineRunner) {}
 
   onApplicationBootstrap(): void {
-    void this.runner.sweep().catch((e: Error) => this.logger.warn(`start-up sweep of pipeline runs failed: ${e.message}`));
+    void this.runner
+      .sweep()
+      .catch((e: Error) => this.logger.warn(`start-up sweep of pipeline runs failed: ${e.message}`));
   }
 
   async handle(job: Job<AdvancePipelineJob>) {

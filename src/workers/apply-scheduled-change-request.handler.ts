@@ -18,7 +18,9 @@ const SWEEP_LIMIT = 10_000;
  * Idempotent: a request no longer scheduled, or not yet due, is left alone.
  */
 @Injectable()
-export class ApplyScheduledChangeRequestHandler implements JobHandler<ApplyScheduledChangeRequestJob>, OnApplicationBootstrap {
+export class ApplyScheduledChangeRequestHandler
+  implements JobHandler<ApplyScheduledChangeRequestJob>, OnApplicationBootstrap
+{
   readonly queue = QueueName.Changes;
   readonly job = JobName.ApplyScheduledChangeRequest;
   private readonly logger = new Logger('scheduled-change-requests');
@@ -38,9 +40,15 @@ export class ApplyScheduledChangeRequestHandler implements JobHandler<ApplySched
     void (async () => {
       const now = this.clock.now();
       const scheduled = await this.repo.scheduled(SWEEP_LIMIT);
-      await enqueueScheduledApplies(this.queues, scheduled.filter((r) => r.executionDate && r.executionDate > now), now);
+      await enqueueScheduledApplies(
+        this.queues,
+        scheduled.filter((r) => r.executionDate && r.executionDate > now),
+        now,
+      );
       for (const r of scheduled.filter((x) => !x.executionDate || x.executionDate <= now)) {
-        await this.applier.applyScheduled(r.id).catch((e: Error) => this.logger.warn(`overdue change request ${r.id}: ${e.message}`));
+        await this.applier
+          .applyScheduled(r.id)
+          .catch((e: Error) => this.logger.warn(`overdue change request ${r.id}: ${e.message}`));
       }
     })().catch((e: Error) => this.logger.warn(`start-up sweep of scheduled change requests failed: ${e.message}`));
   }

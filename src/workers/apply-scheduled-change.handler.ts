@@ -16,7 +16,9 @@ export class ApplyScheduledChangeHandler implements JobHandler<ApplyScheduledCha
   constructor(private readonly runner: ScheduledChangeRunner) {}
 
   onApplicationBootstrap(): void {
-    void this.runner.sweep().catch((e: Error) => this.logger.warn(`start-up sweep of scheduled changes failed: ${e.message}`));
+    void this.runner
+      .sweep()
+      .catch((e: Error) => this.logger.warn(`start-up sweep of scheduled changes failed: ${e.message}`));
   }
 
   async handle(job: Job<ApplyScheduledChangeJob>) {

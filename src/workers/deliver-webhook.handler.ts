@@ -22,13 +22,19 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
   readonly job = JobName.DeliverWebhook;
   private readonly logger = new Logger('webhook-delivery');
 
-  constructor(private readonly repo: WebhooksRepository, private readonly queues: QueuesService) {}
+  constructor(
+    private readonly repo: WebhooksRepository,
+    private readonly queues: QueuesService,
+  ) {}
 
   /** Start-up sweep: pending rows whose job Redis lost (or never got) are enqueued again; ids collapse duplicates. */
   onApplicationBootstrap(): void {
     void (async () => {
       const pending = await this.repo.pendingDeliveryIds(SWEEP_LIMIT);
-      await enqueueDeliveries(this.queues, pending.map((d) => d.id));
+      await enqueueDeliveries(
+        this.queues,
+        pending.map((d) => d.id),
+      );
     })().catch((e: Error) => this.logger.warn(`start-up sweep of pending webhook deliveries failed: ${e.message}`));
   }
 
@@ -73,7 +79,11 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
       error = err.name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : `${err.message}${causeOf(err)}`;
     }
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? WEBHOOK_ATTEMPTS);
-    await this.repo.recordAttempt(d.id, { status: last ? 'failed' : 'pending', statusCode, error: error.slice(0, 1000) });
+    await this.repo.recordAttempt(d.id, {
+      status: last ? 'failed' : 'pending',
+      statusCode,
+      error: error.slice(0, 1000),
+    });
     throw new Error(`webhook delivery ${d.id} to webhook ${d.webhookId}: ${error}`);
   }
 }

@@ -28,8 +28,16 @@ export class PruneRetentionHandler implements JobHandler {
 
   async handle(job: Job) {
     const now = this.clock.now().getTime();
-    const outbox = await this.drain((n) => this.repo.pruneOutbox(new Date(now - this.config.outboxRetentionHours * HOUR_MS), n), job, 'outbox');
-    const events = await this.drain((n) => this.repo.pruneEvents(new Date(now - this.config.eventRetentionDays * 24 * HOUR_MS), n), job, 'events');
+    const outbox = await this.drain(
+      (n) => this.repo.pruneOutbox(new Date(now - this.config.outboxRetentionHours * HOUR_MS), n),
+      job,
+      'outbox',
+    );
+    const events = await this.drain(
+      (n) => this.repo.pruneEvents(new Date(now - this.config.eventRetentionDays * 24 * HOUR_MS), n),
+      job,
+      'events',
+    );
     if (outbox || events) this.logger.log(`pruned ${outbox} outbox rows and ${events} SDK events`);
     return { outbox, events };
   }

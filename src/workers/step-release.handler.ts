@@ -24,7 +24,8 @@ export class StepReleaseHandler implements JobHandler<StepReleaseJob>, OnApplica
 
   async handle(job: Job<StepReleaseJob>) {
     const { releaseId, stage } = job.data ?? ({} as StepReleaseJob);
-    if (!isUuid(releaseId) || !Number.isInteger(stage) || stage < 0) throw new Error(`invalid ${JobName.StepRelease} payload`);
+    if (!isUuid(releaseId) || !Number.isInteger(stage) || stage < 0)
+      throw new Error(`invalid ${JobName.StepRelease} payload`);
     const outcome = await this.stepper.step(releaseId, stage);
     // Woken more than a moment early (clock skew between hosts): fail this attempt so BullMQ retries.
     if (outcome === 'not_due') throw new Error(`release ${releaseId} step ${stage} is not due yet`);

@@ -15,8 +15,13 @@ export class VerifyAuditChainHandler implements JobHandler {
   constructor(private readonly audit: AuditService) {}
 
   async handle(job: Job) {
-    const result = await this.audit.verify(systemActor('audit-verifier'), (checked) => void job.updateProgress({ checked }));
-    this.logger[result.ok ? 'log' : 'error'](`audit chain ${result.ok ? 'intact' : `broken at ${result.firstBrokenId}`} (${result.checked} entries)`);
+    const result = await this.audit.verify(
+      systemActor('audit-verifier'),
+      (checked) => void job.updateProgress({ checked }),
+    );
+    this.logger[result.ok ? 'log' : 'error'](
+      `audit chain ${result.ok ? 'intact' : `broken at ${result.firstBrokenId}`} (${result.checked} entries)`,
+    );
     return result;
   }
 }

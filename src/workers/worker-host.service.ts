@@ -23,11 +23,15 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
   onApplicationBootstrap(): void {
     const byQueue = checkHandlers(this.handlers);
     for (const [queue, handlers] of byQueue) {
-      const worker = new Worker(queue, async (job) => {
-        const h = handlers.get(job.name);
-        if (!h) throw new Error(`no handler for job '${job.name}' on queue '${queue}'`);
-        return h.handle(job);
-      }, { connection: this.redis.connectionForBullMq(), prefix: `${this.redis.prefix}:bull`, concurrency: 4 });
+      const worker = new Worker(
+        queue,
+        async (job) => {
+          const h = handlers.get(job.name);
+          if (!h) throw new Error(`no handler for job '${job.name}' on queue '${queue}'`);
+          return h.handle(job);
+        },
+        { connection: this.redis.connectionForBullMq(), prefix: `${this.redis.prefix}:bull`, concurrency: 4 },
+      );
       worker.on('failed', (job, err) => this.logger.error(`job ${job?.name}#${job?.id} failed: ${err.message}`));
       this.workers.push(worker);
     }
@@ -35,7 +39,9 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
     // Periodic jobs: one scheduler per job name (upsert, so every worker process may declare it).
     for (const h of this.handlers) {
       if (!h.everyMs) continue;
-      this.queues.queue(h.queue).upsertJobScheduler(h.job, { every: h.everyMs }, { name: h.job })
+      this.queues
+        .queue(h.queue)
+        .upsertJobScheduler(h.job, { every: h.everyMs }, { name: h.job })
         .catch((e: Error) => this.logger.warn(`scheduling ${h.job} failed: ${e.message}`));
     }
   }
@@ -51,7 +57,8 @@ export function checkHandlers(handlers: JobHandler[]): Map<QueueName, Map<string
     const m = new Map<string, JobHandler>();
     for (const job of jobs) {
       const found = handlers.filter((h) => h.queue === queue && h.job === job);
-      if (found.length !== 1) throw new Error(`job '${job}' on queue '${queue}' has ${found.length} handlers; it needs exactly one`);
+      if (found.length !== 1)
+        throw new Error(`job '${job}' on queue '${queue}' has ${found.length} handlers; it needs exactly one`);
       m.set(job, found[0]);
     }
     byQueue.set(queue, m);

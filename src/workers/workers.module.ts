@@ -14,7 +14,15 @@ import { PruneRetentionHandler } from './prune-retention.handler';
 import { VerifyAuditChainHandler } from './verify-audit-chain.handler';
 import { WorkerHostService } from './worker-host.service';
 
-const HANDLERS = [VerifyAuditChainHandler, DeliverWebhookHandler, PruneRetentionHandler, ApplyScheduledChangeRequestHandler, ApplyScheduledChangeHandler, StepReleaseHandler, AdvancePipelineHandler];
+const HANDLERS = [
+  VerifyAuditChainHandler,
+  DeliverWebhookHandler,
+  PruneRetentionHandler,
+  ApplyScheduledChangeRequestHandler,
+  ApplyScheduledChangeHandler,
+  StepReleaseHandler,
+  AdvancePipelineHandler,
+];
 
 @Module({
   imports: [DeliveryModule, ApprovalsModule, SchedulesModule, ReleasesModule, PipelinesModule],

@@ -30,9 +30,18 @@ describe('bucketValue reference vectors (protocols.md §2.6)', () => {
   });
 
   it('keeps the double precision of the reference (0.42157587, 0.67084850, 0.10343106)', () => {
-    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', 'key', undefined)).toBeCloseTo(0.42157587, 7);
-    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyB' }), 'hashKey', 'saltyA', 'key', undefined)).toBeCloseTo(0.6708485, 7);
-    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyC' }), 'hashKey', 'saltyA', 'key', undefined)).toBeCloseTo(0.10343106, 7);
+    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', 'key', undefined)).toBeCloseTo(
+      0.42157587,
+      7,
+    );
+    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyB' }), 'hashKey', 'saltyA', 'key', undefined)).toBeCloseTo(
+      0.6708485,
+      7,
+    );
+    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyC' }), 'hashKey', 'saltyA', 'key', undefined)).toBeCloseTo(
+      0.10343106,
+      7,
+    );
   });
 
   it('a legacy user (no kind) buckets like kind user', () => {

@@ -80,7 +80,9 @@ function describeCase(c: Case, defaultValue: JsonValue, valueType: string): stri
   const data = JSON.stringify(suite.sdkData);
   return [
     `flag ${ev.flagKey}: ${flag ? JSON.stringify(flag) : '(not in sdkData)'}`,
-    data.length <= 2000 ? `sdkData: ${data}` : `sdkData: ${data.length} chars, segments ${Object.keys(suite.sdkData.segments).join(', ') || '(none)'}`,
+    data.length <= 2000
+      ? `sdkData: ${data}`
+      : `sdkData: ${data.length} chars, segments ${Object.keys(suite.sdkData.segments).join(', ') || '(none)'}`,
     `context: ${JSON.stringify(ev.context)}`,
     `default: ${JSON.stringify(defaultValue)}, valueType: ${valueType}`,
     suite.params ? `params: ${JSON.stringify(suite.params)}` : '',
@@ -111,7 +113,11 @@ function runCase(c: Case): void {
   if (!parsed.ok) {
     // The SDK answers an invalid context with the default and USER_NOT_SPECIFIED (protocols.md §2.1);
     // its all-flags state is then empty, which matches only when no variationIndex is expected.
-    const got = { value: defaultValue, variationIndex: null, reason: { kind: 'ERROR', errorKind: 'USER_NOT_SPECIFIED' } };
+    const got = {
+      value: defaultValue,
+      variationIndex: null,
+      reason: { kind: 'ERROR', errorKind: 'USER_NOT_SPECIFIED' },
+    };
     check(`parseContext rejected the context (${parsed.error})`, got, want, info);
     return;
   }
@@ -119,10 +125,20 @@ function runCase(c: Case): void {
   const store = () => FlagStore.from(structuredClone(suite.sdkData) as unknown as StoreInput);
 
   if (typedOnly) {
-    check(`evaluateTyped(${valueType}) detail`, actual(evaluateTyped(store(), ev.flagKey, context, defaultValue, valueType)), want, info);
+    check(
+      `evaluateTyped(${valueType}) detail`,
+      actual(evaluateTyped(store(), ev.flagKey, context, defaultValue, valueType)),
+      want,
+      info,
+    );
   } else {
     check('evaluateFlag detail', actual(evaluateFlag(store(), ev.flagKey, context, defaultValue)), want, info);
-    check(`evaluateTyped(${valueType}) detail`, actual(evaluateTyped(store(), ev.flagKey, context, defaultValue, valueType)), want, info);
+    check(
+      `evaluateTyped(${valueType}) detail`,
+      actual(evaluateTyped(store(), ev.flagKey, context, defaultValue, valueType)),
+      want,
+      info,
+    );
   }
 
   if (!suite.skipEvaluateAllFlags) {

@@ -72,8 +72,18 @@ describe('LaunchDarkly eval data: loading and expansion', () => {
     const higher = ['2017-12-06T00:01:01.000-07:00', '2017-12-06T07:01:01.000Z', '2017-12-06T07:01:01Z', 1512543601000];
     const got = ofFile('operators-date-unequal.yml').map((s) => s.params);
     expect(got).toEqual(higher.flatMap((h) => lower.map((l) => ({ LOWER_VALUE: l, HIGHER_VALUE: h }))));
-    expect(parameterSets([[{ A: 1 }, { A: 2 }], [{ B: 'x' }, { B: 'y' }, { B: 'z' }]])).toEqual([
-      { A: 1, B: 'x' }, { A: 2, B: 'x' }, { A: 1, B: 'y' }, { A: 2, B: 'y' }, { A: 1, B: 'z' }, { A: 2, B: 'z' },
+    expect(
+      parameterSets([
+        [{ A: 1 }, { A: 2 }],
+        [{ B: 'x' }, { B: 'y' }, { B: 'z' }],
+      ]),
+    ).toEqual([
+      { A: 1, B: 'x' },
+      { A: 2, B: 'x' },
+      { A: 1, B: 'y' },
+      { A: 2, B: 'y' },
+      { A: 1, B: 'z' },
+      { A: 2, B: 'z' },
     ]);
     expect(parameterSets([{ A: 1 }, { A: 2 }])).toEqual([{ A: 1 }, { A: 2 }]);
   });
@@ -100,13 +110,16 @@ describe('LaunchDarkly eval data: loading and expansion', () => {
     // errors.yml: a constant (MALFORMED_FLAG_RESULT) holds a parameter placeholder (<TYPE_DEFAULT>).
     const intSuite = ofFile('errors.yml').find((x) => x.name === 'evaluation failures (int)')!;
     expect(intSuite.evaluations.find((e) => e.name === 'off variation too low')!.expect).toEqual({
-      value: -1, reason: { kind: 'ERROR', errorKind: 'MALFORMED_FLAG' },
+      value: -1,
+      reason: { kind: 'ERROR', errorKind: 'MALFORMED_FLAG' },
     });
   });
 
   it('undefined placeholders stay literal strings', () => {
     const bad = ofFile('operators-date-bad-syntax.yml')[0];
-    expect(bad.evaluations.some((e) => JSON.stringify(e.context) === '{"key":"user-key","custom":{"attrname":"<VALUE2>"}}')).toBe(true);
+    expect(
+      bad.evaluations.some((e) => JSON.stringify(e.context) === '{"key":"user-key","custom":{"attrname":"<VALUE2>"}}'),
+    ).toBe(true);
     expect(ofFile('json-variations.yml')[0].evaluations[0].default).toBe('<TYPE_DEFAULT>');
     const rec = ofFile('segment-recursion.yml')[0];
     expect(rec.sdkData.segments['recursive-segment-2'].rules).toEqual([
@@ -116,7 +129,13 @@ describe('LaunchDarkly eval data: loading and expansion', () => {
   });
 
   it('YAML 1.2 core schema: `on` stays a string key; dates and yes/no stay strings', () => {
-    expect(parseLdYaml('on: true\noff: yes\nd: 2017-12-06\nn: null\nt: True')).toEqual({ on: true, off: 'yes', d: '2017-12-06', n: null, t: true });
+    expect(parseLdYaml('on: true\noff: yes\nd: 2017-12-06\nn: null\nt: True')).toEqual({
+      on: true,
+      off: 'yes',
+      d: '2017-12-06',
+      n: null,
+      t: true,
+    });
     for (const s of suites) {
       for (const [key, flag] of Object.entries(s.sdkData.flags)) {
         expect(Object.keys(flag).filter((k) => k === 'true' || k === 'false')).toEqual([]);
@@ -124,7 +143,12 @@ describe('LaunchDarkly eval data: loading and expansion', () => {
       }
     }
     expect(ofFile('errors-wrong-type.yml')[0].sdkData.flags['flag-with-bool-value']).toEqual({
-      key: 'flag-with-bool-value', version: 1, on: false, offVariation: 0, variations: [true], ...NO_LISTS,
+      key: 'flag-with-bool-value',
+      version: 1,
+      on: false,
+      offVariation: 0,
+      variations: [true],
+      ...NO_LISTS,
     });
   });
 
@@ -136,8 +160,16 @@ describe('LaunchDarkly eval data: loading and expansion', () => {
       on: true,
       fallthrough: { variation: 1 },
       variations: [true, false],
-      prerequisites: [], targets: [], contextTargets: [],
-      rules: [{ id: 'ruleid', variation: 0, clauses: [{ attribute: 'attrname', op: 'after', values: ['2017-12-06T00:01:01.000-07:00'] }] }],
+      prerequisites: [],
+      targets: [],
+      contextTargets: [],
+      rules: [
+        {
+          id: 'ruleid',
+          variation: 0,
+          clauses: [{ attribute: 'attrname', op: 'after', values: ['2017-12-06T00:01:01.000-07:00'] }],
+        },
+      ],
     });
     expect(parseLdYaml('a: &a {x: 1, y: 1}\nb: {<<: *a, y: 2}')).toEqual({ a: { x: 1, y: 1 }, b: { x: 1, y: 2 } });
   });
@@ -151,57 +183,99 @@ describe('LaunchDarkly eval data: loading and expansion', () => {
       version: 1,
       rules: [{ clauses: [{ op: 'segmentMatch', values: ['segment-with-rule-a'] }] }, { clauses: [] }],
     });
-    const [s] = loadFileText('x.yml', [
-      'name: n',
-      'sdkData:',
-      '  flags:',
-      '    f1: { version: 0, on: true, variations: [1], description: gone, rules: [ { id: r, bogus: 1, rollout: { variations: [ { variation: 0, weight: 1, extra: 2 } ], junk: 3 } } ] }',
-      '    f2: { key: other, version: 7, variations: [ { nested: { description: kept } } ], targets: null, fallthrough: { rollout: { variations: [] } } }',
-      '    f3: { fallthrough: { variation: 1, rollout: { bucketBy: x } }, rules: [ { clauses: [ { attribute: a, op: in } ] } ] }',
-      '  segments:',
-      '    s1: { included: [a], name: gone, includedContexts: [ { contextKind: org, values: [b], x: 1 } ] }',
-      'evaluations:',
-      '  - { flagKey: f1, context: { key: k }, expect: { value: 1, variationIndex: 0, reason: { kind: FALLTHROUGH, inExperiment: false, bigSegmentsStatus: HEALTHY } } }',
-    ].join('\n'));
+    const [s] = loadFileText(
+      'x.yml',
+      [
+        'name: n',
+        'sdkData:',
+        '  flags:',
+        '    f1: { version: 0, on: true, variations: [1], description: gone, rules: [ { id: r, bogus: 1, rollout: { variations: [ { variation: 0, weight: 1, extra: 2 } ], junk: 3 } } ] }',
+        '    f2: { key: other, version: 7, variations: [ { nested: { description: kept } } ], targets: null, fallthrough: { rollout: { variations: [] } } }',
+        '    f3: { fallthrough: { variation: 1, rollout: { bucketBy: x } }, rules: [ { clauses: [ { attribute: a, op: in } ] } ] }',
+        '  segments:',
+        '    s1: { included: [a], name: gone, includedContexts: [ { contextKind: org, values: [b], x: 1 } ] }',
+        'evaluations:',
+        '  - { flagKey: f1, context: { key: k }, expect: { value: 1, variationIndex: 0, reason: { kind: FALLTHROUGH, inExperiment: false, bigSegmentsStatus: HEALTHY } } }',
+      ].join('\n'),
+    );
     expect(s.sdkData).toEqual({
       flags: {
-        f1: { key: 'f1', version: 1, on: true, variations: [1], ...NO_LISTS, rules: [{ id: 'r', clauses: [], rollout: { variations: [{ variation: 0, weight: 1 }] } }] },
+        f1: {
+          key: 'f1',
+          version: 1,
+          on: true,
+          variations: [1],
+          ...NO_LISTS,
+          rules: [{ id: 'r', clauses: [], rollout: { variations: [{ variation: 0, weight: 1 }] } }],
+        },
         // a rollout without weighted variations is not written
         f2: { key: 'f2', version: 7, variations: [{ nested: { description: 'kept' } }], ...NO_LISTS, fallthrough: {} },
-        f3: { key: 'f3', version: 1, variations: [], ...NO_LISTS, fallthrough: { variation: 1 }, rules: [{ clauses: [{ attribute: 'a', op: 'in', values: [] }] }] },
+        f3: {
+          key: 'f3',
+          version: 1,
+          variations: [],
+          ...NO_LISTS,
+          fallthrough: { variation: 1 },
+          rules: [{ clauses: [{ attribute: 'a', op: 'in', values: [] }] }],
+        },
       },
-      segments: { s1: { key: 's1', version: 1, ...NO_SEGMENT_LISTS, included: ['a'], includedContexts: [{ contextKind: 'org', values: ['b'] }] } },
+      segments: {
+        s1: {
+          key: 's1',
+          version: 1,
+          ...NO_SEGMENT_LISTS,
+          included: ['a'],
+          includedContexts: [{ contextKind: 'org', values: ['b'] }],
+        },
+      },
     });
-    expect(s.evaluations[0]).toEqual({ name: 'f1', flagKey: 'f1', context: { key: 'k' }, expect: { value: 1, variationIndex: 0, reason: { kind: 'FALLTHROUGH' } } });
+    expect(s.evaluations[0]).toEqual({
+      name: 'f1',
+      flagKey: 'f1',
+      context: { key: 'k' },
+      expect: { value: 1, variationIndex: 0, reason: { kind: 'FALLTHROUGH' } },
+    });
   });
 
   it('default and valueType follow README §5', () => {
-    const [s] = loadFileText('x.yml', [
-      'name: n',
-      'sdkData:',
-      '  flags:',
-      '    b: { variations: [true] }',
-      '    n: { variations: [1.5] }',
-      '    s: { variations: ["a"] }',
-      '    j: { variations: [{a: 1}] }',
-      'evaluations:',
-      '  - { flagKey: b, context: {key: k}, expect: { value: 1, reason: { kind: OFF } } }',
-      '  - { flagKey: n, context: {key: k}, default: null, expect: { value: 1, reason: { kind: OFF } } }',
-      '  - { flagKey: s, context: {key: k}, expect: { value: 1, reason: { kind: OFF } } }',
-      '  - { flagKey: j, context: {key: k}, expect: { value: 1, reason: { kind: OFF } } }',
-      '  - { flagKey: missing, context: {key: k}, expect: { value: 1, reason: { kind: OFF } } }',
-      '  - { flagKey: b, context: {key: k}, default: 2.5, expect: { value: 1, reason: { kind: OFF } } }',
-      '  - { flagKey: b, context: {key: k}, default: 3, valueType: any, expect: { value: 1, reason: { kind: OFF } } }',
-      '  - { flagKey: b, context: {key: k}, default: [1], expect: { value: 1, reason: { kind: OFF } } }',
-    ].join('\n'));
+    const [s] = loadFileText(
+      'x.yml',
+      [
+        'name: n',
+        'sdkData:',
+        '  flags:',
+        '    b: { variations: [true] }',
+        '    n: { variations: [1.5] }',
+        '    s: { variations: ["a"] }',
+        '    j: { variations: [{a: 1}] }',
+        'evaluations:',
+        '  - { flagKey: b, context: {key: k}, expect: { value: 1, reason: { kind: OFF } } }',
+        '  - { flagKey: n, context: {key: k}, default: null, expect: { value: 1, reason: { kind: OFF } } }',
+        '  - { flagKey: s, context: {key: k}, expect: { value: 1, reason: { kind: OFF } } }',
+        '  - { flagKey: j, context: {key: k}, expect: { value: 1, reason: { kind: OFF } } }',
+        '  - { flagKey: missing, context: {key: k}, expect: { value: 1, reason: { kind: OFF } } }',
+        '  - { flagKey: b, context: {key: k}, default: 2.5, expect: { value: 1, reason: { kind: OFF } } }',
+        '  - { flagKey: b, context: {key: k}, default: 3, valueType: any, expect: { value: 1, reason: { kind: OFF } } }',
+        '  - { flagKey: b, context: {key: k}, default: [1], expect: { value: 1, reason: { kind: OFF } } }',
+      ].join('\n'),
+    );
     expect(s.evaluations.map((e) => [effectiveDefault(s, e), effectiveValueType(s, e)])).toEqual([
-      [false, 'bool'], [0, 'int'], ['', 'string'], [null, 'any'], [null, 'any'], [2.5, 'double'], [3, 'any'], [[1], 'any'],
+      [false, 'bool'],
+      [0, 'int'],
+      ['', 'string'],
+      [null, 'any'],
+      [null, 'any'],
+      [2.5, 'double'],
+      [3, 'any'],
+      [[1], 'any'],
     ]);
   });
 
   it('only errors-wrong-type.yml needs strongly-typed and skips the all-flags check', () => {
     const typed = suites.filter((s) => s.requireCapability !== undefined);
-    expect(typed.map((s) => [s.file, s.requireCapability, s.skipEvaluateAllFlags])).toEqual([['errors-wrong-type.yml', 'strongly-typed', true]]);
+    expect(typed.map((s) => [s.file, s.requireCapability, s.skipEvaluateAllFlags])).toEqual([
+      ['errors-wrong-type.yml', 'strongly-typed', true],
+    ]);
     expect(suites.filter((s) => s.skipEvaluateAllFlags)).toHaveLength(1);
   });
 });

@@ -116,7 +116,8 @@ export function parameterSets(parameters: unknown): SubstitutionSet[] {
   if (!Array.isArray(parameters[0])) throw new Error('parameters must be a list of maps or a list of lists of maps');
   const lists = parameters as unknown[][];
   lists.forEach((l, i) => {
-    if (!Array.isArray(l) || l.length === 0 || !l.every(isObject)) throw new Error(`parameters[${i}] is not a non-empty list of maps`);
+    if (!Array.isArray(l) || l.length === 0 || !l.every(isObject))
+      throw new Error(`parameters[${i}] is not a non-empty list of maps`);
   });
   const out: SubstitutionSet[] = [];
   const idx = lists.map(() => 0);
@@ -177,14 +178,21 @@ const arrayOf = (item: Shape) => new ArrayOf(item);
 
 const CLAUSE: Shape = { contextKind: 'keep', attribute: 'keep', op: 'keep', values: 'list', negate: 'keep' };
 const ROLLOUT: Shape = {
-  kind: 'keep', contextKind: 'keep', seed: 'keep', bucketBy: 'keep',
+  kind: 'keep',
+  contextKind: 'keep',
+  seed: 'keep',
+  bucketBy: 'keep',
   variations: arrayOf({ variation: 'keep', weight: 'keep', untracked: 'keep' }),
 };
 const VARIATION_OR_ROLLOUT: Shape = { variation: 'keep', rollout: ROLLOUT };
 const TARGET: Shape = { contextKind: 'keep', variation: 'keep', values: 'list' };
 
 const FLAG_SHAPE: Shape = {
-  key: 'keep', version: 'keep', on: 'keep', deleted: 'keep', salt: 'keep',
+  key: 'keep',
+  version: 'keep',
+  on: 'keep',
+  deleted: 'keep',
+  salt: 'keep',
   prerequisites: arrayOf({ key: 'keep', variation: 'keep' }),
   targets: arrayOf(TARGET),
   contextTargets: arrayOf(TARGET),
@@ -194,18 +202,33 @@ const FLAG_SHAPE: Shape = {
   variations: 'list',
   clientSide: 'keep',
   clientSideAvailability: { usingMobileKey: 'keep', usingEnvironmentId: 'keep' },
-  trackEvents: 'keep', trackEventsFallthrough: 'keep', debugEventsUntilDate: 'keep',
+  trackEvents: 'keep',
+  trackEventsFallthrough: 'keep',
+  debugEventsUntilDate: 'keep',
   migration: { checkRatio: 'keep' },
-  samplingRatio: 'keep', excludeFromSummaries: 'keep',
+  samplingRatio: 'keep',
+  excludeFromSummaries: 'keep',
 };
 
 const SEGMENT_SHAPE: Shape = {
-  key: 'keep', version: 'keep', deleted: 'keep', salt: 'keep',
-  included: 'list', excluded: 'list',
+  key: 'keep',
+  version: 'keep',
+  deleted: 'keep',
+  salt: 'keep',
+  included: 'list',
+  excluded: 'list',
   includedContexts: arrayOf({ contextKind: 'keep', values: 'list' }),
   excludedContexts: arrayOf({ contextKind: 'keep', values: 'list' }),
-  rules: arrayOf({ id: 'keep', clauses: arrayOf(CLAUSE), weight: 'keep', bucketBy: 'keep', rolloutContextKind: 'keep' }),
-  unbounded: 'keep', unboundedContextKind: 'keep', generation: 'keep',
+  rules: arrayOf({
+    id: 'keep',
+    clauses: arrayOf(CLAUSE),
+    weight: 'keep',
+    bucketBy: 'keep',
+    rolloutContextKind: 'keep',
+  }),
+  unbounded: 'keep',
+  unboundedContextKind: 'keep',
+  generation: 'keep',
 };
 
 /** Keeps only the properties `shape` names, recursively, and writes absent lists as []. */
@@ -243,7 +266,10 @@ function normaliseItems(items: unknown, shape: Shape, what: string): Record<stri
 
 export function normaliseSdkData(sdkData: unknown): SdkData {
   const d = isObject(sdkData) ? sdkData : {};
-  return { flags: normaliseItems(d.flags, FLAG_SHAPE, 'flags'), segments: normaliseItems(d.segments, SEGMENT_SHAPE, 'segments') };
+  return {
+    flags: normaliseItems(d.flags, FLAG_SHAPE, 'flags'),
+    segments: normaliseItems(d.segments, SEGMENT_SHAPE, 'segments'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +291,10 @@ function evaluation(raw: unknown, where: string): LdEvaluation {
   if (typeof raw.flagKey !== 'string') throw new Error(`${where}: flagKey is not a string`);
   const exp = raw.expect;
   if (!isObject(exp)) throw new Error(`${where}: expect is not a map (unexpanded placeholder?)`);
-  const expect: ExpectedDetail = { value: exp.value === undefined ? null : exp.value, reason: expectedReason(exp.reason, where) };
+  const expect: ExpectedDetail = {
+    value: exp.value === undefined ? null : exp.value,
+    reason: expectedReason(exp.reason, where),
+  };
   if (exp.variationIndex !== undefined && exp.variationIndex !== null) {
     if (typeof exp.variationIndex !== 'number') throw new Error(`${where}: variationIndex is not a number`);
     expect.variationIndex = exp.variationIndex;
@@ -277,7 +306,8 @@ function evaluation(raw: unknown, where: string): LdEvaluation {
     expect,
   };
   if (raw.valueType !== undefined && raw.valueType !== null && raw.valueType !== '') {
-    if (!VALUE_TYPES.includes(raw.valueType as ValueType)) throw new Error(`${where}: unknown valueType ${JSON.stringify(raw.valueType)}`);
+    if (!VALUE_TYPES.includes(raw.valueType as ValueType))
+      throw new Error(`${where}: unknown valueType ${JSON.stringify(raw.valueType)}`);
     out.valueType = raw.valueType as ValueType;
   }
   if (raw.default !== undefined) out.default = raw.default;
@@ -298,7 +328,8 @@ export function suiteFromText(file: string, index: number, expanded: ExpandedTex
     evaluations: doc.evaluations.map((e, i) => evaluation(e, `${where}.evaluations[${i}]`)),
   };
   if (expanded.params) suite.params = expanded.params;
-  if (typeof doc.requireCapability === 'string' && doc.requireCapability !== '') suite.requireCapability = doc.requireCapability;
+  if (typeof doc.requireCapability === 'string' && doc.requireCapability !== '')
+    suite.requireCapability = doc.requireCapability;
   return suite;
 }
 
@@ -307,7 +338,9 @@ export function loadFileText(file: string, text: string): LdEvalSuite[] {
 }
 
 export function ldEvalFiles(dir = LD_EVAL_DATA_DIR): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
 }
 
 /** Every suite of every `*.yml` file, in file-name order, then expansion order. */
@@ -325,10 +358,14 @@ export function effectiveDefault(suite: LdEvalSuite, ev: LdEvaluation): JsonValu
   const variations = flag?.variations;
   if (!Array.isArray(variations) || variations.length === 0) return null;
   switch (typeof variations[0]) {
-    case 'boolean': return false;
-    case 'number': return 0;
-    case 'string': return '';
-    default: return null;
+    case 'boolean':
+      return false;
+    case 'number':
+      return 0;
+    case 'string':
+      return '';
+    default:
+      return null;
   }
 }
 

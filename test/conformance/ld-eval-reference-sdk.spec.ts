@@ -6,15 +6,26 @@
  */
 import { basicLogger, init, integrations, type LDClient, type LDContext } from '@launchdarkly/node-server-sdk';
 import { isDeepStrictEqual } from 'node:util';
-import { effectiveDefault, effectiveValueType, loadLdEvalSuites, type LdEvalSuite, type LdEvaluation } from './ld-eval-data';
+import {
+  effectiveDefault,
+  effectiveValueType,
+  loadLdEvalSuites,
+  type LdEvalSuite,
+  type LdEvaluation,
+} from './ld-eval-data';
 
 type Preconfigured = Parameters<InstanceType<typeof integrations.TestData>['usePreconfiguredFlag']>[0];
 
 async function client(suite: LdEvalSuite): Promise<LDClient> {
   const td = new integrations.TestData();
   for (const f of Object.values(suite.sdkData.flags)) td.usePreconfiguredFlag(structuredClone(f) as Preconfigured);
-  for (const s of Object.values(suite.sdkData.segments)) td.usePreconfiguredSegment(structuredClone(s) as Preconfigured);
-  const c = init('sdk-key', { updateProcessor: td.getFactory(), sendEvents: false, logger: basicLogger({ level: 'none' }) });
+  for (const s of Object.values(suite.sdkData.segments))
+    td.usePreconfiguredSegment(structuredClone(s) as Preconfigured);
+  const c = init('sdk-key', {
+    updateProcessor: td.getFactory(),
+    sendEvents: false,
+    logger: basicLogger({ level: 'none' }),
+  });
   await c.waitForInitialization({ timeout: 5 });
   return c;
 }
@@ -36,15 +47,19 @@ async function problems(c: LDClient, suite: LdEvalSuite, ev: LdEvaluation): Prom
     if (!isDeepStrictEqual(d, want)) out.push(`variationDetail ${JSON.stringify(d)}`);
   }
   const typed =
-    vt === 'bool' ? await c.boolVariationDetail(ev.flagKey, ctx, def as boolean)
-    : vt === 'int' || vt === 'double' ? await c.numberVariationDetail(ev.flagKey, ctx, def as number)
-    : vt === 'string' ? await c.stringVariationDetail(ev.flagKey, ctx, def as string)
-    : await c.jsonVariationDetail(ev.flagKey, ctx, def);
+    vt === 'bool'
+      ? await c.boolVariationDetail(ev.flagKey, ctx, def as boolean)
+      : vt === 'int' || vt === 'double'
+        ? await c.numberVariationDetail(ev.flagKey, ctx, def as number)
+        : vt === 'string'
+          ? await c.stringVariationDetail(ev.flagKey, ctx, def as string)
+          : await c.jsonVariationDetail(ev.flagKey, ctx, def);
   if (!isDeepStrictEqual(detail(typed), want)) out.push(`${vt} variation detail ${JSON.stringify(detail(typed))}`);
   if (!suite.skipEvaluateAllFlags) {
     const all = (await c.allFlagsState(ctx)).allValues();
     const got = Object.prototype.hasOwnProperty.call(all, ev.flagKey) ? all[ev.flagKey] : null;
-    if (!isDeepStrictEqual(got, ev.expect.variationIndex === undefined ? null : ev.expect.value)) out.push(`allFlagsState ${JSON.stringify(got)}`);
+    if (!isDeepStrictEqual(got, ev.expect.variationIndex === undefined ? null : ev.expect.value))
+      out.push(`allFlagsState ${JSON.stringify(got)}`);
   }
   return out.map((p) => `${suite.file} › ${suite.name} › ${ev.name}: want ${JSON.stringify(want)}, got ${p}`);
 }

@@ -16,7 +16,11 @@ describe('audit chain tampering', () => {
     await factory.project(api, { key: 'ledger', environments: ['production'] });
     await factory.flag(api, 'ledger', { key: 'a' });
     for (const kind of ['turnFlagOn', 'turnFlagOff', 'turnFlagOn'] as const) {
-      await factory.patchFlag(api, 'ledger', 'a', { environmentKey: 'production', instructions: [{ kind }], comment: kind });
+      await factory.patchFlag(api, 'ledger', 'a', {
+        environmentKey: 'production',
+        instructions: [{ kind }],
+        comment: kind,
+      });
     }
     ids = (await gantry.sql<{ id: string }>('SELECT id::text AS id FROM "AuditEntry" ORDER BY id')).map((r) => r.id);
   });
@@ -37,21 +41,35 @@ describe('audit chain tampering', () => {
     let view = started.body;
     for (let i = 0; i < 300 && view.state !== 'completed' && view.state !== 'failed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      view = (await gantry.raw('GET', `/api/v1/audit-log/verifications/${started.body.id}`, { token: gantry.ownerToken })).body;
+      view = (
+        await gantry.raw('GET', `/api/v1/audit-log/verifications/${started.body.id}`, { token: gantry.ownerToken })
+      ).body;
     }
-    expect(view).toMatchObject({ state: 'completed', checked: ids.length, result: { ok: true, checked: ids.length }, error: null });
+    expect(view).toMatchObject({
+      state: 'completed',
+      checked: ids.length,
+      result: { ok: true, checked: ids.length },
+      error: null,
+    });
     const unknown = await gantry.raw('GET', '/api/v1/audit-log/verifications/999999', { token: gantry.ownerToken });
     expect([unknown.status, unknown.body.code]).toEqual([404, 'audit_verification/not_found']);
   });
 
   it('reports the entry whose content was edited in the database', async () => {
     const victim = ids[ids.length - 2];
-    const [original] = await gantry.sql<{ comment: string }>('SELECT comment FROM "AuditEntry" WHERE id = $1', [victim]);
+    const [original] = await gantry.sql<{ comment: string }>('SELECT comment FROM "AuditEntry" WHERE id = $1', [
+      victim,
+    ]);
     expect(original.comment).toBe('turnFlagOff');
 
     await gantry.sql('UPDATE "AuditEntry" SET comment = $2 WHERE id = $1', [victim, 'nothing to see here']);
     const verdict = ok(await api.GET('/api/v1/audit-log/verify'));
-    expect(verdict).toEqual({ ok: false, checked: ids.length - 1, firstBrokenId: victim, reason: 'content does not match its hash' });
+    expect(verdict).toEqual({
+      ok: false,
+      checked: ids.length - 1,
+      firstBrokenId: victim,
+      reason: 'content does not match its hash',
+    });
 
     // Detection is about content, not a flag set once: putting the original back verifies again.
     await gantry.sql('UPDATE "AuditEntry" SET comment = $2 WHERE id = $1', [victim, original.comment]);
@@ -60,7 +78,10 @@ describe('audit chain tampering', () => {
 
   it('reports a change to the recorded before/after snapshot', async () => {
     const victim = ids[ids.length - 1];
-    await gantry.sql(`UPDATE "AuditEntry" SET "after" = jsonb_set("after"::jsonb, '{environment,on}', 'false') WHERE id = $1`, [victim]);
+    await gantry.sql(
+      `UPDATE "AuditEntry" SET "after" = jsonb_set("after"::jsonb, '{environment,on}', 'false') WHERE id = $1`,
+      [victim],
+    );
     const verdict = ok(await api.GET('/api/v1/audit-log/verify'));
     expect(verdict).toMatchObject({ ok: false, firstBrokenId: victim });
   });
@@ -69,6 +90,11 @@ describe('audit chain tampering', () => {
     const [, second, third] = ids;
     await gantry.sql('DELETE FROM "AuditEntry" WHERE id = $1', [second]);
     const verdict = ok(await api.GET('/api/v1/audit-log/verify'));
-    expect(verdict).toEqual({ ok: false, checked: 2, firstBrokenId: third, reason: 'prevHash does not match the previous entry' });
+    expect(verdict).toEqual({
+      ok: false,
+      checked: 2,
+      firstBrokenId: third,
+      reason: 'prevHash does not match the previous entry',
+    });
   });
 });

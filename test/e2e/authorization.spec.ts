@@ -22,9 +22,17 @@ describe('authorization', () => {
   let ciToken: string;
   let ciTokenId: string;
 
-  const getFlag = async () => ok(await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey: P, flagKey: F } } }));
+  const getFlag = async () =>
+    ok(
+      await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+        params: { path: { projectKey: P, flagKey: F } },
+      }),
+    );
   const turnOn = (api: ApiClient, environmentKey: string) =>
-    api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey: P, flagKey: F } }, body: { environmentKey, instructions: [{ kind: 'turnFlagOn' }] } });
+    api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+      params: { path: { projectKey: P, flagKey: F } },
+      body: { environmentKey, instructions: [{ kind: 'turnFlagOn' }] },
+    });
   const auditCount = async () => (await gantry.sql<{ n: number }>('SELECT count(*)::int AS n FROM "AuditEntry"'))[0].n;
 
   beforeAll(async () => {
@@ -53,8 +61,16 @@ describe('authorization', () => {
     it('authenticates as the member the personal token belongs to, and may read', async () => {
       const api = gantry.client(readerToken);
       const me = ok(await api.GET('/api/v1/me'));
-      expect(me).toMatchObject({ kind: 'member', id: reader.id, member: { email: 'reader@example.com', role: 'reader' } });
-      const seen = ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey: P, flagKey: F } } }));
+      expect(me).toMatchObject({
+        kind: 'member',
+        id: reader.id,
+        member: { email: 'reader@example.com', role: 'reader' },
+      });
+      const seen = ok(
+        await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+          params: { path: { projectKey: P, flagKey: F } },
+        }),
+      );
       expect(seen.key).toBe(F);
     });
 
@@ -70,7 +86,13 @@ describe('authorization', () => {
     });
 
     it('cannot see SDK keys', async () => {
-      const env = ok(await gantry.client(readerToken).GET('/api/v1/projects/{projectKey}/environments/{envKey}', { params: { path: { projectKey: P, envKey: 'production' } } }));
+      const env = ok(
+        await gantry
+          .client(readerToken)
+          .GET('/api/v1/projects/{projectKey}/environments/{envKey}', {
+            params: { path: { projectKey: P, envKey: 'production' } },
+          }),
+      );
       expect(env.sdkKey).toBeNull();
       expect(env.mobileKey).toBeNull();
     });
@@ -93,42 +115,63 @@ describe('authorization', () => {
     });
 
     it('is recorded as the token in the audit log', async () => {
-      const log = ok(await owner.GET('/api/v1/audit-log', { params: { query: { resource: `proj/${P}:env/staging:flag/${F}` } } }));
-      expect(log.items.map((e) => [e.action, e.actor.kind, e.actor.id, e.actor.name])).toEqual([['updateOn', 'token', ciTokenId, 'ci']]);
+      const log = ok(
+        await owner.GET('/api/v1/audit-log', { params: { query: { resource: `proj/${P}:env/staging:flag/${F}` } } }),
+      );
+      expect(log.items.map((e) => [e.action, e.actor.kind, e.actor.id, e.actor.name])).toEqual([
+        ['updateOn', 'token', ciTokenId, 'ci'],
+      ]);
     });
   });
 
   describe('explain', () => {
     it('names the statement that allowed an action', async () => {
-      const decision = ok(await gantry.client(ciToken).POST('/api/v1/authorization/explain', {
-        body: { action: 'updateOn', resource: `proj/${P}:env/staging:flag/${F}` },
-      }));
+      const decision = ok(
+        await gantry.client(ciToken).POST('/api/v1/authorization/explain', {
+          body: { action: 'updateOn', resource: `proj/${P}:env/staging:flag/${F}` },
+        }),
+      );
       expect(decision).toEqual({
         allowed: true,
         action: 'updateOn',
         resource: `proj/${P}:env/staging:flag/${F}`,
-        decidedBy: { source: 'customRole:staging-editor', statementIndex: 0, effect: 'allow', statement: STAGING_ONLY[0] },
+        decidedBy: {
+          source: 'customRole:staging-editor',
+          statementIndex: 0,
+          effect: 'allow',
+          statement: STAGING_ONLY[0],
+        },
         reason: expect.stringContaining('statement 0 of customRole:staging-editor allows updateOn'),
         subject: { kind: 'token', id: ciTokenId },
       });
     });
 
     it('says that no statement allows what was denied', async () => {
-      const decision = ok(await gantry.client(ciToken).POST('/api/v1/authorization/explain', {
-        body: { action: 'updateOn', resource: `proj/${P}:env/production:flag/${F}` },
-      }));
+      const decision = ok(
+        await gantry.client(ciToken).POST('/api/v1/authorization/explain', {
+          body: { action: 'updateOn', resource: `proj/${P}:env/production:flag/${F}` },
+        }),
+      );
       expect(decision).toMatchObject({ allowed: false, decidedBy: null });
       expect(decision.reason).toContain('no statement allows updateOn');
     });
 
     it('explains another principal for an owner: the reader may view the project through role:reader', async () => {
-      const decision = ok(await owner.POST('/api/v1/authorization/explain', { body: { action: 'viewProject', resource: `proj/${P}`, memberId: reader.id } }));
+      const decision = ok(
+        await owner.POST('/api/v1/authorization/explain', {
+          body: { action: 'viewProject', resource: `proj/${P}`, memberId: reader.id },
+        }),
+      );
       expect(decision).toMatchObject({
         allowed: true,
         subject: { kind: 'member', id: reader.id },
         decidedBy: { source: 'role:reader', statementIndex: 0, effect: 'allow' },
       });
-      const forToken = ok(await owner.POST('/api/v1/authorization/explain', { body: { action: 'updateOn', resource: `proj/${P}:env/production:flag/${F}`, tokenId: ciTokenId } }));
+      const forToken = ok(
+        await owner.POST('/api/v1/authorization/explain', {
+          body: { action: 'updateOn', resource: `proj/${P}:env/production:flag/${F}`, tokenId: ciTokenId },
+        }),
+      );
       expect(forToken).toMatchObject({ allowed: false, subject: { kind: 'token', id: ciTokenId } });
     });
 
@@ -164,13 +207,17 @@ describe('authorization', () => {
     });
 
     it('an expired token gets 401 auth/token_expired', async () => {
-      const created = await factory.token(owner, { name: 'expiring', memberId: reader.id, expiresAt: new Date(Date.now() + 2_000).toISOString() });
+      const created = await factory.token(owner, {
+        name: 'expiring',
+        memberId: reader.id,
+        expiresAt: new Date(Date.now() + 2_000).toISOString(),
+      });
       expect(created.expiresAt).toEqual(expect.any(String));
       const api = gantry.client(created.token);
       // No timing assertion: poll (generously bounded) until the server says it expired.
       const seen: number[] = [];
       let last: { status: number; code?: string } | undefined;
-      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
         const { error, response } = await api.GET('/api/v1/me');
         last = { status: response.status, code: error?.code };
         seen.push(response.status);
@@ -187,9 +234,15 @@ describe('authorization', () => {
       const ownerToken = await adminApi.POST('/api/v1/tokens', { body: { name: 'escalate', role: 'owner' } });
       expect([ownerToken.response.status, ownerToken.error?.code]).toEqual([403, 'auth/forbidden']);
       const me = ok(await owner.GET('/api/v1/me'));
-      const demote = await adminApi.PATCH('/api/v1/members/{id}', { params: { path: { id: me.id } }, body: { role: 'reader' } });
+      const demote = await adminApi.PATCH('/api/v1/members/{id}', {
+        params: { path: { id: me.id } },
+        body: { role: 'reader' },
+      });
       expect([demote.response.status, demote.error?.code]).toEqual([403, 'auth/forbidden']);
-      const promote = await adminApi.PATCH('/api/v1/members/{id}', { params: { path: { id: reader.id } }, body: { role: 'owner' } });
+      const promote = await adminApi.PATCH('/api/v1/members/{id}', {
+        params: { path: { id: reader.id } },
+        body: { role: 'owner' },
+      });
       expect(promote.response.status).toBe(403);
       const adminToken = await adminApi.POST('/api/v1/tokens', { body: { name: 'ops', role: 'admin' } });
       expect(adminToken.response.status).toBe(201);
@@ -198,7 +251,9 @@ describe('authorization', () => {
     });
 
     it('refuses to mint a token that is already expired', async () => {
-      const { error, response } = await owner.POST('/api/v1/tokens', { body: { name: 'past', role: 'reader', expiresAt: '2020-01-01T00:00:00.000Z' } });
+      const { error, response } = await owner.POST('/api/v1/tokens', {
+        body: { name: 'past', role: 'reader', expiresAt: '2020-01-01T00:00:00.000Z' },
+      });
       expect(response.status).toBe(400);
       expect(error?.code).toBe('token/invalid_expiry');
     });

@@ -51,7 +51,15 @@ describe('first run', () => {
       kind: 'member',
       id: expect.stringMatching(UUID),
       name: 'Owner',
-      member: { id: me.id, email: 'owner@gantry.local', name: 'Owner', role: 'owner', customRoleKeys: [], teamKeys: [], createdAt: expect.any(String) },
+      member: {
+        id: me.id,
+        email: 'owner@gantry.local',
+        name: 'Owner',
+        role: 'owner',
+        customRoleKeys: [],
+        teamKeys: [],
+        createdAt: expect.any(String),
+      },
     });
 
     const anonymous = await gantry.raw('GET', '/api/v1/me');
@@ -77,15 +85,27 @@ describe('first run', () => {
     expect(project.environments.map((e) => e.key).sort()).toEqual(['production', 'staging']);
     const production = project.environments.find((e) => e.key === 'production')!;
     expect(production).toMatchObject({ name: 'Production', critical: true, color: 'ff0000' });
-    expect(project.environments.find((e) => e.key === 'staging')).toMatchObject({ name: 'Staging', critical: false, color: '417505' });
+    expect(project.environments.find((e) => e.key === 'staging')).toMatchObject({
+      name: 'Staging',
+      critical: false,
+      color: '417505',
+    });
 
     const listed = ok(await api.GET('/api/v1/projects'));
     expect(listed.items.map((p) => p.key)).toEqual(['web']);
   });
 
   it('shows an environment with its SDK key, client-side id and mobile key', async () => {
-    const production = ok(await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}', { params: { path: { projectKey: 'web', envKey: 'production' } } }));
-    const staging = ok(await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}', { params: { path: { projectKey: 'web', envKey: 'staging' } } }));
+    const production = ok(
+      await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}', {
+        params: { path: { projectKey: 'web', envKey: 'production' } },
+      }),
+    );
+    const staging = ok(
+      await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}', {
+        params: { path: { projectKey: 'web', envKey: 'staging' } },
+      }),
+    );
     expect(production.key).toBe('production');
     expect(production.sdkKey).toMatch(/^sdk-[0-9a-f-]{36}$/);
     expect(production.mobileKey).toMatch(/^mob-[0-9a-f-]{36}$/);
@@ -124,21 +144,31 @@ describe('first run', () => {
     expect(checkout.variations[0]._id).not.toBe(checkout.variations[1]._id);
     expect(checkout.environments.staging.salt).not.toBe(checkout.environments.production.salt);
 
-    const fetched = ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey: 'web', flagKey: 'new-checkout' } } }));
+    const fetched = ok(
+      await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+        params: { path: { projectKey: 'web', flagKey: 'new-checkout' } },
+      }),
+    );
     expect(fetched).toEqual(checkout);
   });
 
   it('creates a multivariate flag with string variations and its defaults', async () => {
-    color = ok(await api.POST('/api/v1/projects/{projectKey}/flags', {
-      params: { path: { projectKey: 'web' } },
-      body: {
-        key: 'button-color',
-        name: 'Button color',
-        variations: [{ value: 'red', name: 'Red' }, { value: 'green' }, { value: 'blue', description: 'the control' }],
-        defaults: { onVariation: 2, offVariation: 0 },
-        temporary: false,
-      },
-    }));
+    color = ok(
+      await api.POST('/api/v1/projects/{projectKey}/flags', {
+        params: { path: { projectKey: 'web' } },
+        body: {
+          key: 'button-color',
+          name: 'Button color',
+          variations: [
+            { value: 'red', name: 'Red' },
+            { value: 'green' },
+            { value: 'blue', description: 'the control' },
+          ],
+          defaults: { onVariation: 2, offVariation: 0 },
+          temporary: false,
+        },
+      }),
+    );
     expect(color.kind).toBe('multivariate');
     expect(color.variations).toEqual([
       { _id: expect.stringMatching(UUID), value: 'red', name: 'Red' },
@@ -164,7 +194,10 @@ describe('first run', () => {
           {
             kind: 'addRule',
             description: 'staff',
-            clauses: [{ attribute: 'email', op: 'endsWith', values: ['@example.com'] }, { contextKind: 'user', attribute: 'country', op: 'in', values: ['NL', 'BE'], negate: true }],
+            clauses: [
+              { attribute: 'email', op: 'endsWith', values: ['@example.com'] },
+              { contextKind: 'user', attribute: 'country', op: 'in', values: ['NL', 'BE'], negate: true },
+            ],
             variationId: trueId,
           },
         ],
@@ -179,8 +212,21 @@ describe('first run', () => {
         _id: expect.stringMatching(UUID),
         description: 'staff',
         clauses: [
-          { _id: expect.stringMatching(UUID), attribute: 'email', op: 'endsWith', values: ['@example.com'], negate: false },
-          { _id: expect.stringMatching(UUID), contextKind: 'user', attribute: 'country', op: 'in', values: ['NL', 'BE'], negate: true },
+          {
+            _id: expect.stringMatching(UUID),
+            attribute: 'email',
+            op: 'endsWith',
+            values: ['@example.com'],
+            negate: false,
+          },
+          {
+            _id: expect.stringMatching(UUID),
+            contextKind: 'user',
+            attribute: 'country',
+            op: 'in',
+            values: ['NL', 'BE'],
+            negate: true,
+          },
         ],
         variation: 0,
         trackEvents: false,
@@ -191,36 +237,59 @@ describe('first run', () => {
     expect(data!.environments.staging).toEqual(checkout.environments.staging);
     expect(data!.version).toBe(1); // the project-level part did not change
 
-    const fetched = ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey: 'web', flagKey: 'new-checkout' } } }));
+    const fetched = ok(
+      await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+        params: { path: { projectKey: 'web', flagKey: 'new-checkout' } },
+      }),
+    );
     expect(fetched.environments).toEqual(data!.environments);
   });
 
   it('keeps every version of the production config; version 1 has no rules', async () => {
     const path = { projectKey: 'web', flagKey: 'new-checkout', envKey: 'production' };
-    const history = ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions', { params: { path } }));
+    const history = ok(
+      await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions', {
+        params: { path },
+      }),
+    );
     expect(history.items.map((v) => v.version)).toEqual([2, 1]);
     expect(history.next).toBeNull();
     expect(history.items[0].comment).toBe('staff get the new checkout first');
     expect(history.items[0].environment.rules.map((r) => r._id)).toEqual([ruleId]);
 
-    const first = ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions/{version}', { params: { path: { ...path, version: 1 } } }));
+    const first = ok(
+      await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions/{version}', {
+        params: { path: { ...path, version: 1 } },
+      }),
+    );
     expect(first.version).toBe(1);
     expect(first.environment.rules).toEqual([]);
     expect(first.environment.version).toBe(1);
     expect(first.flag.key).toBe('new-checkout');
     expect(first.actor).toMatchObject({ kind: 'member', name: 'Owner' });
 
-    const staging = ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions', { params: { path: { ...path, envKey: 'staging' } } }));
+    const staging = ok(
+      await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions', {
+        params: { path: { ...path, envKey: 'staging' } },
+      }),
+    );
     expect(staging.items.map((v) => v.version)).toEqual([1]);
 
-    const missing = await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions/{version}', { params: { path: { ...path, version: 3 } } });
+    const missing = await api.GET(
+      '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions/{version}',
+      { params: { path: { ...path, version: 3 } } },
+    );
     expect(missing.response.status).toBe(404);
     expect(missing.error?.code).toBe('flag_version/not_found');
   });
 
   it('records the rule change in the audit log with before, after and the delta', async () => {
     const me = ok(await api.GET('/api/v1/me'));
-    const log = ok(await api.GET('/api/v1/audit-log', { params: { query: { resource: 'proj/web:env/production:flag/new-checkout' } } }));
+    const log = ok(
+      await api.GET('/api/v1/audit-log', {
+        params: { query: { resource: 'proj/web:env/production:flag/new-checkout' } },
+      }),
+    );
     expect(log.items.map((e) => e.action)).toEqual(['updateRules']);
     const [entry] = log.items;
     expect(entry.resource).toBe('proj/web:env/production:flag/new-checkout');
@@ -251,7 +320,9 @@ describe('first run', () => {
     expect(entry.delta).toHaveLength(2);
 
     // A wildcard specifier finds the flag's creation (made for every environment) too, newest first.
-    const all = ok(await api.GET('/api/v1/audit-log', { params: { query: { resource: 'proj/web:env/*:flag/new-checkout' } } }));
+    const all = ok(
+      await api.GET('/api/v1/audit-log', { params: { query: { resource: 'proj/web:env/*:flag/new-checkout' } } }),
+    );
     expect(all.items.map((e) => e.action)).toEqual(['updateRules', 'createFlag']);
 
     const single = ok(await api.GET('/api/v1/audit-log/{id}', { params: { path: { id: entry.id } } }));
@@ -282,13 +353,18 @@ describe('first run', () => {
     expect(byKey['new-checkout'].environments.production.rules.map((r) => r._id)).toEqual([ruleId]);
     expect(byKey['new-checkout'].environments.production.version).toBe(2);
 
-    const qaHistory = ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions', {
-      params: { path: { projectKey: 'web', flagKey: 'button-color', envKey: 'qa' } },
-    }));
+    const qaHistory = ok(
+      await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions', {
+        params: { path: { projectKey: 'web', flagKey: 'button-color', envKey: 'qa' } },
+      }),
+    );
     expect(qaHistory.items.map((v) => v.version)).toEqual([1]);
 
     // The new environment is usable at once through the same write path.
-    const patched = await factory.patchFlag(api, 'web', 'button-color', { environmentKey: 'qa', instructions: [{ kind: 'turnFlagOn' }] });
+    const patched = await factory.patchFlag(api, 'web', 'button-color', {
+      environmentKey: 'qa',
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     expect(patched.environments.qa.on).toBe(true);
     expect(patched.environments.qa.version).toBe(2);
   });

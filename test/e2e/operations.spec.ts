@@ -35,7 +35,9 @@ describe('operations endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(res.text).toContain('# TYPE gantry_http_request_duration_seconds histogram');
-    expect(res.text).toMatch(/^gantry_http_request_duration_seconds_count\{[^}]*route="\/health\/live"[^}]*\} [1-9]\d*$/m);
+    expect(res.text).toMatch(
+      /^gantry_http_request_duration_seconds_count\{[^}]*route="\/health\/live"[^}]*\} [1-9]\d*$/m,
+    );
   });
 
   it('puts an x-request-id on every response, errors included', async () => {
@@ -46,11 +48,20 @@ describe('operations endpoints', () => {
       unknownRoute: await gantry.raw('GET', '/api/v1/no-such-thing', { token }),
       notFound: await gantry.raw('GET', '/api/v1/projects/missing', { token }),
       malformed: await gantry.raw('POST', '/api/v1/projects', { token, body: '{"key":' }),
-      tooLarge: await gantry.raw('POST', '/api/v1/projects', { token, body: { key: 'big', name: 'x'.repeat(2 * 1024 * 1024) } }),
+      tooLarge: await gantry.raw('POST', '/api/v1/projects', {
+        token,
+        body: { key: 'big', name: 'x'.repeat(2 * 1024 * 1024) },
+      }),
       metrics: await gantry.raw('GET', '/metrics'),
     };
     expect(Object.fromEntries(Object.entries(responses).map(([name, r]) => [name, r.status]))).toEqual({
-      ok: 200, unauthenticated: 401, unknownRoute: 404, notFound: 404, malformed: 400, tooLarge: 413, metrics: 200,
+      ok: 200,
+      unauthenticated: 401,
+      unknownRoute: 404,
+      notFound: 404,
+      malformed: 400,
+      tooLarge: 413,
+      metrics: 200,
     });
     for (const [name, res] of Object.entries(responses)) {
       expect([name, res.headers.get('x-request-id')]).toEqual([name, expect.stringMatching(UUID)]);
@@ -59,7 +70,10 @@ describe('operations endpoints', () => {
     expect(new Set(ids).size).toBe(ids.length);
     // Errors are problem documents even when raised before routing or by the body parser.
     for (const name of ['unauthenticated', 'unknownRoute', 'notFound', 'malformed', 'tooLarge'] as const) {
-      expect([name, responses[name].headers.get('content-type')]).toEqual([name, expect.stringMatching(/^application\/problem\+json/)]);
+      expect([name, responses[name].headers.get('content-type')]).toEqual([
+        name,
+        expect.stringMatching(/^application\/problem\+json/),
+      ]);
     }
     expect(responses.unknownRoute.body.code).toBe('route/not_found');
     expect(responses.notFound.body.code).toBe('project/not_found');
@@ -68,7 +82,9 @@ describe('operations endpoints', () => {
   it("keeps the caller's x-request-id when it is well-formed, and replaces it otherwise", async () => {
     const kept = await gantry.raw('GET', '/health/live', { headers: { 'x-request-id': 'deploy-42.check:1' } });
     expect(kept.headers.get('x-request-id')).toBe('deploy-42.check:1');
-    const replaced = await gantry.raw('GET', '/health/live', { headers: { 'x-request-id': 'has spaces <and> brackets' } });
+    const replaced = await gantry.raw('GET', '/health/live', {
+      headers: { 'x-request-id': 'has spaces <and> brackets' },
+    });
     expect(replaced.headers.get('x-request-id')).toMatch(UUID);
   });
 });

@@ -13,13 +13,19 @@ describe('segments', () => {
   let gantry: Gantry;
   let api: ApiClient;
 
-  const patchSegment = (segmentKey: string, instructions: { kind: string; [field: string]: unknown }[], ifMatch?: string) =>
+  const patchSegment = (
+    segmentKey: string,
+    instructions: { kind: string; [field: string]: unknown }[],
+    ifMatch?: string,
+  ) =>
     api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
       params: { path: path(segmentKey), ...(ifMatch ? { header: { 'if-match': ifMatch } } : {}) },
       body: { instructions: instructions as never, comment: 'segment change' },
     });
   const getSegment = (segmentKey: string, envKey = 'production') =>
-    api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', { params: { path: path(segmentKey, envKey) } });
+    api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+      params: { path: path(segmentKey, envKey) },
+    });
 
   beforeAll(async () => {
     gantry = await startGantry();
@@ -52,7 +58,11 @@ describe('segments', () => {
       deleted: false,
     });
     expect(ok(await getSegment('beta-users'))).toEqual(data);
-    const list = ok(await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments', { params: { path: { projectKey: P, envKey: 'production' } } }));
+    const list = ok(
+      await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments', {
+        params: { path: { projectKey: P, envKey: 'production' } },
+      }),
+    );
     expect(list.items.map((s) => s.key)).toEqual(['beta-users']);
   });
 
@@ -72,11 +82,21 @@ describe('segments', () => {
 
   it('adds included targets and a rule in one patch: one new version', async () => {
     const [{ n: auditBefore }] = await gantry.sql('SELECT count(*)::int AS n FROM "AuditEntry"');
-    const { data, response } = await patchSegment('beta-users', [
-      { kind: 'addIncludedTargets', values: ['u2', 'u3', 'u1'] },
-      { kind: 'addIncludedTargets', contextKind: 'org', values: ['acme'] },
-      { kind: 'addRule', clauses: [{ attribute: 'country', op: 'in', values: ['NL', 'BE'] }], weight: 50000, rolloutBucketBy: 'email', description: 'half of Benelux' },
-    ], '1');
+    const { data, response } = await patchSegment(
+      'beta-users',
+      [
+        { kind: 'addIncludedTargets', values: ['u2', 'u3', 'u1'] },
+        { kind: 'addIncludedTargets', contextKind: 'org', values: ['acme'] },
+        {
+          kind: 'addRule',
+          clauses: [{ attribute: 'country', op: 'in', values: ['NL', 'BE'] }],
+          weight: 50000,
+          rolloutBucketBy: 'email',
+          description: 'half of Benelux',
+        },
+      ],
+      '1',
+    );
     expect(response.status).toBe(200);
     expect(data!.version).toBe(2);
     expect(data!.included).toEqual(['u1', 'u2', 'u3']);
@@ -84,7 +104,9 @@ describe('segments', () => {
     expect(data!.rules).toEqual([
       {
         _id: expect.stringMatching(UUID),
-        clauses: [{ _id: expect.stringMatching(UUID), attribute: 'country', op: 'in', values: ['NL', 'BE'], negate: false }],
+        clauses: [
+          { _id: expect.stringMatching(UUID), attribute: 'country', op: 'in', values: ['NL', 'BE'], negate: false },
+        ],
         weight: 50000,
         bucketBy: 'email',
         description: 'half of Benelux',
@@ -94,7 +116,11 @@ describe('segments', () => {
 
     const [{ n: auditAfter }] = await gantry.sql('SELECT count(*)::int AS n FROM "AuditEntry"');
     expect(auditAfter).toBe(auditBefore + 1);
-    const log = ok(await api.GET('/api/v1/audit-log', { params: { query: { resource: `proj/${P}:env/production:segment/beta-users` } } }));
+    const log = ok(
+      await api.GET('/api/v1/audit-log', {
+        params: { query: { resource: `proj/${P}:env/production:segment/beta-users` } },
+      }),
+    );
     expect(log.items.map((e) => [e.action, e.previousVersion, e.currentVersion])).toEqual([
       ['updateSegment', 1, 2],
       ['createSegment', null, 1],
@@ -138,9 +164,17 @@ describe('segments', () => {
     const flag = await factory.flag(api, P, { key: 'beta-banner' });
     await factory.patchFlag(api, P, 'beta-banner', {
       environmentKey: 'production',
-      instructions: [{ kind: 'addRule', clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-users'] }], variationId: flag.variations[0]._id }],
+      instructions: [
+        {
+          kind: 'addRule',
+          clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta-users'] }],
+          variationId: flag.variations[0]._id,
+        },
+      ],
     });
-    const refused = await api.DELETE('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', { params: { path: path('beta-users') } });
+    const refused = await api.DELETE('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+      params: { path: path('beta-users') },
+    });
     expect(refused.response.status).toBe(409);
     expect(refused.error?.code).toBe('segment/in_use');
     expect(ok(await getSegment('beta-users')).version).toBe(2);
@@ -148,7 +182,9 @@ describe('segments', () => {
 
   it('creates, deletes and re-creates a segment with a continuing version', async () => {
     await factory.segment(api, P, 'production', { key: 'temp' });
-    const deleted = await api.DELETE('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', { params: { path: path('temp') } });
+    const deleted = await api.DELETE('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+      params: { path: path('temp') },
+    });
     expect(deleted.response.status).toBe(204);
     expect((await getSegment('temp')).response.status).toBe(404);
     const again = await factory.segment(api, P, 'production', { key: 'temp' });

@@ -30,7 +30,9 @@ describe('worker role', () => {
     let view = started.body;
     for (let i = 0; i < 200 && view.state !== 'completed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      view = (await gantry.raw('GET', `/api/v1/audit-log/verifications/${started.body.id}`, { token: gantry.ownerToken })).body;
+      view = (
+        await gantry.raw('GET', `/api/v1/audit-log/verifications/${started.body.id}`, { token: gantry.ownerToken })
+      ).body;
     }
     expect(view).toMatchObject({ state: 'completed', result: { ok: true } });
   });

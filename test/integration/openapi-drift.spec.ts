@@ -16,14 +16,20 @@ const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
 const SPEC = path.join(ROOT, 'openapi', 'openapi.json');
 const TYPES = path.join(ROOT, 'openapi', 'schema.d.ts');
-const FIX = 'openapi/ is out of date with the code: run `npm run openapi` and commit openapi/openapi.json and openapi/schema.d.ts';
+const FIX =
+  'openapi/ is out of date with the code: run `npm run openapi` and commit openapi/openapi.json and openapi/schema.d.ts';
 
 jest.setTimeout(120_000);
 
 async function generatedDocument(): Promise<unknown> {
   const { stdout } = await run(
     process.execPath,
-    ['-r', path.join(ROOT, 'test', 'support', 'ts-register-cached.js'), path.join(ROOT, 'scripts', 'generate-openapi.ts'), '--stdout'],
+    [
+      '-r',
+      path.join(ROOT, 'test', 'support', 'ts-register-cached.js'),
+      path.join(ROOT, 'scripts', 'generate-openapi.ts'),
+      '--stdout',
+    ],
     { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
   );
   return JSON.parse(stdout);
@@ -32,11 +38,15 @@ async function generatedDocument(): Promise<unknown> {
 /** The openapi-typescript arguments of the `openapi` npm script, so this test and the script cannot disagree. */
 function openapiTypescriptArgs(output: string): string[] {
   const script: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.openapi;
-  const command = script.split('&&').map((part) => part.trim()).find((part) => part.startsWith('openapi-typescript '));
+  const command = script
+    .split('&&')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith('openapi-typescript '));
   if (!command) throw new Error('the `openapi` npm script no longer runs openapi-typescript');
   const args = command.split(/\s+/).slice(1);
   const o = args.indexOf('-o');
-  if (o < 0 || args[o + 1] !== 'openapi/schema.d.ts') throw new Error(`unexpected openapi-typescript arguments: ${command}`);
+  if (o < 0 || args[o + 1] !== 'openapi/schema.d.ts')
+    throw new Error(`unexpected openapi-typescript arguments: ${command}`);
   args[o + 1] = output;
   return args;
 }
@@ -54,7 +64,10 @@ describe('committed OpenAPI artefacts', () => {
 
   it('describes the API that the e2e tests use', () => {
     const spec = JSON.parse(fs.readFileSync(SPEC, 'utf8'));
-    expect(spec.info).toMatchObject({ title: 'Gantry', version: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version });
+    expect(spec.info).toMatchObject({
+      title: 'Gantry',
+      version: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
+    });
     expect(spec.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining([
@@ -69,12 +82,17 @@ describe('committed OpenAPI artefacts', () => {
     );
     const patch = spec.paths['/api/v1/projects/{projectKey}/flags/{flagKey}'].patch;
     expect(patch.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/FlagDto' });
-    expect(patch.responses.default.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/ProblemDto' });
-    expect(patch.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'if-match', required: false }));
+    expect(patch.responses.default.content['application/problem+json'].schema).toEqual({
+      $ref: '#/components/schemas/ProblemDto',
+    });
+    expect(patch.parameters).toContainEqual(
+      expect.objectContaining({ in: 'header', name: 'if-match', required: false }),
+    );
     // Every operation but the public operations ones asks for the bearer token; a trigger's URL is its own credential.
     for (const [route, item] of Object.entries<Record<string, { security?: unknown }>>(spec.paths)) {
       for (const [method, operation] of Object.entries(item)) {
-        const expected = route.startsWith('/api/') && route !== '/api/v1/triggers/{secret}' ? [{ bearer: [] }] : undefined;
+        const expected =
+          route.startsWith('/api/') && route !== '/api/v1/triggers/{secret}' ? [{ bearer: [] }] : undefined;
         expect([method, route, operation.security]).toEqual([method, route, expected]);
       }
     }
@@ -84,7 +102,11 @@ describe('committed OpenAPI artefacts', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-openapi-'));
     try {
       const output = path.join(dir, 'schema.d.ts');
-      await run(process.execPath, [path.join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'), ...openapiTypescriptArgs(output)], { cwd: ROOT });
+      await run(
+        process.execPath,
+        [path.join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'), ...openapiTypescriptArgs(output)],
+        { cwd: ROOT },
+      );
       const expected = fs.readFileSync(output, 'utf8');
       const committed = fs.readFileSync(TYPES, 'utf8');
       if (committed !== expected) throw new Error(FIX);

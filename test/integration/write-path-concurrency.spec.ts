@@ -12,7 +12,10 @@ describe('write path under concurrent writers', () => {
   beforeAll(async () => {
     g = await startGantry();
     const token = g.ownerToken;
-    const project = await g.raw('POST', '/api/v1/projects', { token, body: { key: 'conc', name: 'Conc', environments: [{ key: 'production', name: 'Production' }] } });
+    const project = await g.raw('POST', '/api/v1/projects', {
+      token,
+      body: { key: 'conc', name: 'Conc', environments: [{ key: 'production', name: 'Production' }] },
+    });
     expect(project.status).toBe(201);
     const flag = await g.raw('POST', '/api/v1/projects/conc/flags', { token, body: { key: 'busy', name: 'Busy' } });
     expect(flag.status).toBe(201);
@@ -31,7 +34,11 @@ describe('write path under concurrent writers', () => {
       Array.from({ length: WRITERS }, (_, i) =>
         g.raw('PATCH', '/api/v1/projects/conc/flags/busy', {
           token,
-          body: { environmentKey: 'production', instructions: [{ kind: 'addTargets', variationId: trueId, values: [`user-${i}`] }], comment: `writer ${i}` },
+          body: {
+            environmentKey: 'production',
+            instructions: [{ kind: 'addTargets', variationId: trueId, values: [`user-${i}`] }],
+            comment: `writer ${i}`,
+          },
         }),
       ),
     );
@@ -40,7 +47,16 @@ describe('write path under concurrent writers', () => {
     const after = await g.raw('GET', '/api/v1/projects/conc/flags/busy', { token });
     const prod = after.body.environments.production;
     expect(prod.version).toBe(1 + WRITERS);
-    expect([...prod.targets[0].values].sort()).toEqual(['user-0', 'user-1', 'user-2', 'user-3', 'user-4', 'user-5', 'user-6', 'user-7']);
+    expect([...prod.targets[0].values].sort()).toEqual([
+      'user-0',
+      'user-1',
+      'user-2',
+      'user-3',
+      'user-4',
+      'user-5',
+      'user-6',
+      'user-7',
+    ]);
 
     const versions = await g.sql<{ version: number }>(
       `SELECT v."version" FROM "FlagVersion" v JOIN "FlagEnvironment" fe ON fe."id" = v."flagEnvironmentId"
@@ -59,16 +75,24 @@ describe('write path under concurrent writers', () => {
 
     const verify = await g.raw('GET', '/api/v1/audit-log/verify', { token });
     expect(verify.body.ok).toBe(true);
-    const entries = await g.raw('GET', '/api/v1/audit-log?resource=proj/conc:env/production:flag/busy&action=updateTargets', { token });
+    const entries = await g.raw(
+      'GET',
+      '/api/v1/audit-log?resource=proj/conc:env/production:flag/busy&action=updateTargets',
+      { token },
+    );
     expect(entries.body.items).toHaveLength(WRITERS);
   });
 
   it('gives every flag a configuration in every environment when both are created at the same time', async () => {
     const token = g.ownerToken;
     const creations = [
-      ...Array.from({ length: 6 }, (_, i) => g.raw('POST', '/api/v1/projects/conc/flags', { token, body: { key: `race-${i}`, name: `Race ${i}` } })),
+      ...Array.from({ length: 6 }, (_, i) =>
+        g.raw('POST', '/api/v1/projects/conc/flags', { token, body: { key: `race-${i}`, name: `Race ${i}` } }),
+      ),
       g.raw('POST', '/api/v1/projects/conc/environments', { token, body: { key: 'qa', name: 'QA' } }),
-      ...Array.from({ length: 6 }, (_, i) => g.raw('POST', '/api/v1/projects/conc/flags', { token, body: { key: `race-${i + 6}`, name: `Race ${i + 6}` } })),
+      ...Array.from({ length: 6 }, (_, i) =>
+        g.raw('POST', '/api/v1/projects/conc/flags', { token, body: { key: `race-${i + 6}`, name: `Race ${i + 6}` } }),
+      ),
     ];
     expect((await Promise.all(creations)).map((r) => r.status)).toEqual(Array(13).fill(201));
     const missing = await g.sql<{ key: string; env: string }>(
@@ -78,7 +102,9 @@ describe('write path under concurrent writers', () => {
        WHERE p."key" = 'conc' AND fe."id" IS NULL`,
     );
     expect(missing).toEqual([]);
-    const [{ n }] = await g.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId" WHERE e."key" = 'qa'`);
+    const [{ n }] = await g.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId" WHERE e."key" = 'qa'`,
+    );
     expect(n).toBe(13); // busy + the twelve race flags
   });
 });

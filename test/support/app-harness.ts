@@ -117,7 +117,8 @@ export async function startGantry(options: StartOptions = {}): Promise<Gantry> {
       stdout: out,
       db,
       redisPrefix,
-      client: (token?: string) => createClient<paths>({ baseUrl, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
+      client: (token?: string) =>
+        createClient<paths>({ baseUrl, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
       raw: (method, p, request) => rawRequest(baseUrl, method, p, request),
       sql: async (text, params) => (await sql.query(text, params)).rows,
       stop,
@@ -165,7 +166,8 @@ export async function startSecondNode(first: Gantry, options: StartOptions = {})
   return {
     baseUrl,
     stdout: proc.stdout,
-    client: (token?: string) => createClient<paths>({ baseUrl, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
+    client: (token?: string) =>
+      createClient<paths>({ baseUrl, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
     raw: (method, p, request) => rawRequest(baseUrl, method, p, request),
     stop,
     kill: async () => {
@@ -194,7 +196,13 @@ async function spawnGantry(databaseUrl: string, redisPrefix: string, options: St
     let err = '';
     const proc = spawn(
       process.execPath,
-      ['-r', path.join(__dirname, 'exit-with-parent.js'), '-r', path.join(__dirname, 'ts-register-cached.js'), path.join(ROOT, 'src', 'main.ts')],
+      [
+        '-r',
+        path.join(__dirname, 'exit-with-parent.js'),
+        '-r',
+        path.join(__dirname, 'ts-register-cached.js'),
+        path.join(ROOT, 'src', 'main.ts'),
+      ],
       { cwd: ROOT, env: processEnv(databaseUrl, redisPrefix, port, options), stdio: ['pipe', 'pipe', 'pipe'] },
     );
     proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -202,14 +210,19 @@ async function spawnGantry(databaseUrl: string, redisPrefix: string, options: St
     const exited = new Promise<'exited'>((resolve) => proc.once('exit', () => resolve('exited')));
     let outcome: 'live' | 'exited';
     try {
-      outcome = await Promise.race([waitUntilLive(baseUrl, () => proc.exitCode !== null || proc.signalCode !== null), exited]);
+      outcome = await Promise.race([
+        waitUntilLive(baseUrl, () => proc.exitCode !== null || proc.signalCode !== null),
+        exited,
+      ]);
     } catch (error) {
       await terminate(proc);
       throw error;
     }
     if (outcome === 'live') return { child: proc, baseUrl, stdout: () => out };
     if (attempt < 3 && /EADDRINUSE/.test(out + err)) continue;
-    throw new Error(`gantry exited during start (code ${proc.exitCode}, signal ${proc.signalCode})\nstdout:\n${out}\nstderr:\n${err}`);
+    throw new Error(
+      `gantry exited during start (code ${proc.exitCode}, signal ${proc.signalCode})\nstdout:\n${out}\nstderr:\n${err}`,
+    );
   }
 }
 
@@ -274,7 +287,12 @@ async function terminate(child: ChildProcess): Promise<void> {
  * node:http rather than fetch: a server may answer (413) and close before it has read a large body,
  * and fetch then reports the broken pipe instead of the response, which is what the test wants.
  */
-async function rawRequest<T>(baseUrl: string, method: string, path: string, request: RawRequest = {}): Promise<RawResponse<T>> {
+async function rawRequest<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  request: RawRequest = {},
+): Promise<RawResponse<T>> {
   const headers: Record<string, string> = { ...request.headers };
   if (request.token) headers.authorization = `Bearer ${request.token}`;
   let body: Buffer | undefined;
@@ -294,10 +312,16 @@ async function rawRequest<T>(baseUrl: string, method: string, path: string, requ
         const text = Buffer.concat(chunks).toString('utf8');
         const responseHeaders = new Headers();
         for (const [name, value] of Object.entries(res.headers)) {
-          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+            responseHeaders.append(name, v);
         }
         const isJson = /json/.test(res.headers['content-type'] ?? '');
-        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, body: (isJson && text ? JSON.parse(text) : text) as T, text });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: responseHeaders,
+          body: (isJson && text ? JSON.parse(text) : text) as T,
+          text,
+        });
       });
     });
     // After the response has arrived, a write error only means the server stopped reading early.
@@ -314,7 +338,11 @@ async function rawRequest<T>(baseUrl: string, method: string, path: string, requ
  * only after the headers had a moment to draw an early answer, then in chunks, stopping as soon as
  * the response is in.
  */
-async function writeInChunks(req: http.ClientRequest, body: Buffer | undefined, answered: () => boolean): Promise<void> {
+async function writeInChunks(
+  req: http.ClientRequest,
+  body: Buffer | undefined,
+  answered: () => boolean,
+): Promise<void> {
   const CHUNK = 64 * 1024;
   if (!body || body.length <= CHUNK) {
     req.end(body);
@@ -324,7 +352,8 @@ async function writeInChunks(req: http.ClientRequest, body: Buffer | undefined, 
   const closed = new Promise<void>((resolve) => req.once('close', resolve));
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 200))]);
   for (let i = 0; i < body.length && !answered() && !req.destroyed; i += CHUNK) {
-    if (!req.write(body.subarray(i, i + CHUNK))) await Promise.race([closed, new Promise((resolve) => req.once('drain', resolve))]);
+    if (!req.write(body.subarray(i, i + CHUNK)))
+      await Promise.race([closed, new Promise((resolve) => req.once('drain', resolve))]);
   }
   if (!req.destroyed) req.end();
 }

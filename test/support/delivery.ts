@@ -15,7 +15,10 @@ export interface RecordingLogger extends LDLogger {
 /** An SDK logger that prints nothing and keeps what it was told (for assertions and failure messages). */
 export function recordingLogger(): RecordingLogger {
   const lines: string[] = [];
-  const at = (level: string) => (...args: unknown[]) => void lines.push(`${level}: ${args.map(String).join(' ')}`);
+  const at =
+    (level: string) =>
+    (...args: unknown[]) =>
+      void lines.push(`${level}: ${args.map(String).join(' ')}`);
   return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: () => undefined };
 }
 
@@ -37,7 +40,9 @@ export function ldClient(baseUrl: string, sdkKey: string, options: LDOptions = {
 
 /** The SDK key of an environment, as the management API shows it. */
 export async function sdkKeyOf(api: ApiClient, projectKey: string, envKey: string): Promise<string> {
-  const env = ok(await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}', { params: { path: { projectKey, envKey } } }));
+  const env = ok(
+    await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}', { params: { path: { projectKey, envKey } } }),
+  );
   if (!env.sdkKey) throw new Error(`environment ${projectKey}/${envKey} shows no SDK key`);
   return env.sdkKey;
 }
@@ -46,7 +51,10 @@ export async function sdkKeyOf(api: ApiClient, projectKey: string, envKey: strin
  * Runs `attempt` until it stops throwing (jest `expect` failures included) and returns its result;
  * after `timeoutMs` rethrows the last failure, so the test reports what was still wrong.
  */
-export async function eventually<T>(attempt: () => T | Promise<T>, { timeoutMs = 10_000, intervalMs = 50 } = {}): Promise<T> {
+export async function eventually<T>(
+  attempt: () => T | Promise<T>,
+  { timeoutMs = 10_000, intervalMs = 50 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

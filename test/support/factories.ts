@@ -37,50 +37,100 @@ type EnvironmentInput = string | Schemas['CreateEnvironmentDto'];
 
 export const factory = {
   /** A project; `environments` as keys (name = key) or full inputs; default one `production`. */
-  async project(api: ApiClient, input: Partial<Omit<Schemas['CreateProjectDto'], 'environments'>> & { environments?: EnvironmentInput[] } = {}): Promise<Project> {
+  async project(
+    api: ApiClient,
+    input: Partial<Omit<Schemas['CreateProjectDto'], 'environments'>> & { environments?: EnvironmentInput[] } = {},
+  ): Promise<Project> {
     const key = input.key ?? uniqueKey('proj');
-    const environments = (input.environments ?? ['production']).map((e) => (typeof e === 'string' ? { key: e, name: e } : e));
-    return ok(await api.POST('/api/v1/projects', { body: { ...input, key, name: input.name ?? `Project ${key}`, environments } }));
+    const environments = (input.environments ?? ['production']).map((e) =>
+      typeof e === 'string' ? { key: e, name: e } : e,
+    );
+    return ok(
+      await api.POST('/api/v1/projects', {
+        body: { ...input, key, name: input.name ?? `Project ${key}`, environments },
+      }),
+    );
   },
 
-  async environment(api: ApiClient, projectKey: string, input: Partial<Schemas['CreateEnvironmentDto']> = {}): Promise<Environment> {
+  async environment(
+    api: ApiClient,
+    projectKey: string,
+    input: Partial<Schemas['CreateEnvironmentDto']> = {},
+  ): Promise<Environment> {
     const key = input.key ?? uniqueKey('env');
-    return ok(await api.POST('/api/v1/projects/{projectKey}/environments', { params: { path: { projectKey } }, body: { ...input, key, name: input.name ?? key } }));
+    return ok(
+      await api.POST('/api/v1/projects/{projectKey}/environments', {
+        params: { path: { projectKey } },
+        body: { ...input, key, name: input.name ?? key },
+      }),
+    );
   },
 
   /** A flag; `variations` as plain values (boolean flag when omitted). */
-  async flag(api: ApiClient, projectKey: string, input: Partial<Omit<Schemas['CreateFlagDto'], 'variations'>> & { variations?: unknown[] } = {}): Promise<Flag> {
+  async flag(
+    api: ApiClient,
+    projectKey: string,
+    input: Partial<Omit<Schemas['CreateFlagDto'], 'variations'>> & { variations?: unknown[] } = {},
+  ): Promise<Flag> {
     const key = input.key ?? uniqueKey('flag');
     const { variations: values, ...rest } = input;
     const variations = values?.map((value) => ({ value: value as Schemas['VariationInputDto']['value'] }));
-    return ok(await api.POST('/api/v1/projects/{projectKey}/flags', {
-      params: { path: { projectKey } },
-      body: { ...rest, key, name: input.name ?? `Flag ${key}`, ...(variations ? { variations } : {}) },
-    }));
+    return ok(
+      await api.POST('/api/v1/projects/{projectKey}/flags', {
+        params: { path: { projectKey } },
+        body: { ...rest, key, name: input.name ?? `Flag ${key}`, ...(variations ? { variations } : {}) },
+      }),
+    );
   },
 
   /** Applies instructions through the one write path; fails the test if refused. */
-  async patchFlag(api: ApiClient, projectKey: string, flagKey: string, body: Schemas['PatchFlagDto'], ifMatch?: string): Promise<Flag> {
-    return ok(await api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
-      params: { path: { projectKey, flagKey }, ...(ifMatch !== undefined ? { header: { 'if-match': ifMatch } } : {}) },
-      body,
-    }));
+  async patchFlag(
+    api: ApiClient,
+    projectKey: string,
+    flagKey: string,
+    body: Schemas['PatchFlagDto'],
+    ifMatch?: string,
+  ): Promise<Flag> {
+    return ok(
+      await api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+        params: {
+          path: { projectKey, flagKey },
+          ...(ifMatch !== undefined ? { header: { 'if-match': ifMatch } } : {}),
+        },
+        body,
+      }),
+    );
   },
 
-  async segment(api: ApiClient, projectKey: string, envKey: string, input: Partial<Schemas['CreateSegmentDto']> = {}): Promise<Segment> {
+  async segment(
+    api: ApiClient,
+    projectKey: string,
+    envKey: string,
+    input: Partial<Schemas['CreateSegmentDto']> = {},
+  ): Promise<Segment> {
     const key = input.key ?? uniqueKey('seg');
-    return ok(await api.POST('/api/v1/projects/{projectKey}/environments/{envKey}/segments', {
-      params: { path: { projectKey, envKey } },
-      body: { ...input, key, name: input.name ?? `Segment ${key}` },
-    }));
+    return ok(
+      await api.POST('/api/v1/projects/{projectKey}/environments/{envKey}/segments', {
+        params: { path: { projectKey, envKey } },
+        body: { ...input, key, name: input.name ?? `Segment ${key}` },
+      }),
+    );
   },
 
   /** Applies segment instructions (the segment write path); fails the test if refused. */
-  async patchSegment(api: ApiClient, projectKey: string, envKey: string, segmentKey: string, body: Schemas['PatchSegmentDto']): Promise<Segment> {
-    return ok(await api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
-      params: { path: { projectKey, envKey, segmentKey } },
-      body,
-    }));
+  async patchSegment(
+    api: ApiClient,
+    projectKey: string,
+    envKey: string,
+    segmentKey: string,
+    body: Schemas['PatchSegmentDto'],
+  ): Promise<Segment> {
+    return ok(
+      await api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+        params: { path: { projectKey, envKey, segmentKey } },
+        body,
+      }),
+    );
   },
 
   async member(api: ApiClient, input: Partial<Schemas['CreateMemberDto']> = {}): Promise<Member> {
@@ -88,7 +138,10 @@ export const factory = {
     return ok(await api.POST('/api/v1/members', { body: { ...input, email, name: input.name ?? email } }));
   },
 
-  async role(api: ApiClient, input: Partial<Schemas['CreateRoleDto']> & Pick<Schemas['CreateRoleDto'], 'policy'>): Promise<Role> {
+  async role(
+    api: ApiClient,
+    input: Partial<Schemas['CreateRoleDto']> & Pick<Schemas['CreateRoleDto'], 'policy'>,
+  ): Promise<Role> {
     const key = input.key ?? uniqueKey('role');
     return ok(await api.POST('/api/v1/roles', { body: { ...input, key, name: input.name ?? key } }));
   },

@@ -34,7 +34,9 @@ export default async function globalSetup(): Promise<void> {
     await deployMigrations(testDatabaseUrl(template));
   } catch (error) {
     const { message } = error as Error;
-    throw new Error(`Cannot build the test template database ${template} on ${process.env.GANTRY_TEST_PG_SERVER_URL}: ${message}`);
+    throw new Error(
+      `Cannot build the test template database ${template} on ${process.env.GANTRY_TEST_PG_SERVER_URL}: ${message}`,
+    );
   }
   if (process.env.GANTRY_TEST_VERBOSE) console.log(`\ntemplate ${template} migrated in ${Date.now() - started} ms`);
 }
@@ -44,7 +46,10 @@ export default async function globalSetup(): Promise<void> {
  * names end in that run's pid. Runs still alive, e.g. a second jest in another terminal, are left alone.
  */
 async function dropLeftoversOfDeadRuns(): Promise<void> {
-  const names = [...(await databasesStartingWith(TEMPLATE_PREFIX)), ...(await databasesStartingWith(TEST_DATABASE_PREFIX))];
+  const names = [
+    ...(await databasesStartingWith(TEMPLATE_PREFIX)),
+    ...(await databasesStartingWith(TEST_DATABASE_PREFIX)),
+  ];
   for (const name of names) {
     const pid = Number(/^gantry_(?:test_template|t)_(\d+)(?:_|$)/.exec(name)?.[1]);
     if (pid && pid !== process.pid && !isAlive(pid)) await dropDatabase(name);

@@ -9,22 +9,51 @@ import { factory, ok, type Schemas } from './factories';
 export type ChangeRequest = Schemas['ChangeRequestDto'];
 
 /** A member with a built-in role and a personal token, and a client acting as them. */
-export async function memberWithToken(g: Gantry, owner: ApiClient, role: 'reader' | 'writer' | 'admin', teamKeys?: string[]) {
+export async function memberWithToken(
+  g: Gantry,
+  owner: ApiClient,
+  role: 'reader' | 'writer' | 'admin',
+  teamKeys?: string[],
+) {
   const member = await factory.member(owner, { role, ...(teamKeys ? { teamKeys } : {}) });
   const token = await factory.token(owner, { name: `${member.email} token`, memberId: member.id });
   return { member, token: token.token, api: g.client(token.token) };
 }
 
-export async function setApprovalSettings(api: ApiClient, projectKey: string, envKey: string, body: Schemas['ApprovalSettingsDto']) {
-  return ok(await api.PUT('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', { params: { path: { projectKey, envKey } }, body }));
+export async function setApprovalSettings(
+  api: ApiClient,
+  projectKey: string,
+  envKey: string,
+  body: Schemas['ApprovalSettingsDto'],
+) {
+  return ok(
+    await api.PUT('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
+      params: { path: { projectKey, envKey } },
+      body,
+    }),
+  );
 }
 
-export async function openFlagRequest(api: ApiClient, projectKey: string, flagKey: string, envKey: string, body: Schemas['CreateChangeRequestDto']): Promise<ChangeRequest> {
-  return ok(await api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests', { params: { path: { projectKey, flagKey, envKey } }, body }));
+export async function openFlagRequest(
+  api: ApiClient,
+  projectKey: string,
+  flagKey: string,
+  envKey: string,
+  body: Schemas['CreateChangeRequestDto'],
+): Promise<ChangeRequest> {
+  return ok(
+    await api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests', {
+      params: { path: { projectKey, flagKey, envKey } },
+      body,
+    }),
+  );
 }
 
 export function review(api: ApiClient, id: string, decision: 'approve' | 'decline' | 'comment', comment?: string) {
-  return api.POST('/api/v1/change-requests/{id}/reviews', { params: { path: { id } }, body: { decision, ...(comment ? { comment } : {}) } });
+  return api.POST('/api/v1/change-requests/{id}/reviews', {
+    params: { path: { id } },
+    body: { decision, ...(comment ? { comment } : {}) },
+  });
 }
 
 export function apply(api: ApiClient, id: string, body: Schemas['ApplyChangeRequestDto'] = {}) {
@@ -32,11 +61,12 @@ export function apply(api: ApiClient, id: string, body: Schemas['ApplyChangeRequ
 }
 
 export async function flagIn(api: ApiClient, projectKey: string, flagKey: string) {
-  return ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey, flagKey } } }));
+  return ok(
+    await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey, flagKey } } }),
+  );
 }
 
 // ---- Added for the approvals e2e files (conflicts, concurrency, impact, bad input, notifications). ----
-
 
 export type SegmentInstruction = Schemas['PatchSegmentDto']['instructions'][number];
 export type AuditEntry = Schemas['AuditEntryDto'];
@@ -51,7 +81,13 @@ export async function serviceTokenWithClient(g: Gantry, owner: ApiClient, role: 
  * Opens a change request on a segment. The OpenAPI document types change-request instructions
  * with the flag kinds only, so segment kinds are cast here, in one place.
  */
-export function openSegmentRequestCall(api: ApiClient, projectKey: string, envKey: string, segmentKey: string, body: { description?: string; instructions: SegmentInstruction[]; executionDate?: string }) {
+export function openSegmentRequestCall(
+  api: ApiClient,
+  projectKey: string,
+  envKey: string,
+  segmentKey: string,
+  body: { description?: string; instructions: SegmentInstruction[]; executionDate?: string },
+) {
   return api.POST('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}/change-requests', {
     params: { path: { projectKey, envKey, segmentKey } },
     body: { ...body, instructions: body.instructions as unknown as Schemas['CreateChangeRequestDto']['instructions'] },
@@ -59,8 +95,17 @@ export function openSegmentRequestCall(api: ApiClient, projectKey: string, envKe
 }
 
 /** The typed-client call that opens a flag change request (for tests that look at refusals). */
-export function openFlagRequestCall(api: ApiClient, projectKey: string, flagKey: string, envKey: string, body: Schemas['CreateChangeRequestDto']) {
-  return api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests', { params: { path: { projectKey, flagKey, envKey } }, body });
+export function openFlagRequestCall(
+  api: ApiClient,
+  projectKey: string,
+  flagKey: string,
+  envKey: string,
+  body: Schemas['CreateChangeRequestDto'],
+) {
+  return api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests', {
+    params: { path: { projectKey, flagKey, envKey } },
+    body,
+  });
 }
 
 export function getChangeRequest(api: ApiClient, id: string) {
@@ -88,8 +133,11 @@ export async function listChangeRequests(api: ApiClient, query: ChangeRequestQue
 
 /** Audit entries of a resource (and its children), optionally of one action, newest first. */
 export async function auditOf(api: ApiClient, resource: string, action?: string): Promise<AuditEntry[]> {
-  return ok(await api.GET('/api/v1/audit-log', { params: { query: { resource, ...(action ? { action } : {}), limit: 200 } } })).items;
+  return ok(
+    await api.GET('/api/v1/audit-log', { params: { query: { resource, ...(action ? { action } : {}), limit: 200 } } }),
+  ).items;
 }
 
 /** The audit resource of a flag in one environment, as the write path records it. */
-export const flagAuditResource = (projectKey: string, envKey: string, flagKey: string) => `proj/${projectKey}:env/${envKey}:flag/${flagKey}`;
+export const flagAuditResource = (projectKey: string, envKey: string, flagKey: string) =>
+  `proj/${projectKey}:env/${envKey}:flag/${flagKey}`;

@@ -43,7 +43,11 @@ export interface OpenSseOptions {
 /** `JSON.parse(event.data)`. */
 export const sseJson = <T = any>(e: SseEvent): T => JSON.parse(e.data) as T;
 
-export async function openSse(baseUrl: string, sdkKey: string | undefined, options: OpenSseOptions = {}): Promise<SseStream> {
+export async function openSse(
+  baseUrl: string,
+  sdkKey: string | undefined,
+  options: OpenSseOptions = {},
+): Promise<SseStream> {
   const abort = new AbortController();
   const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
   const authorization = options.authorization ?? sdkKey;
@@ -145,5 +149,7 @@ function parseBlock(block: string): SseEvent | undefined {
 }
 
 function describe(events: SseEvent[]): string {
-  return JSON.stringify(events.map((e) => ({ event: e.event, id: e.id, data: e.data.length > 200 ? `${e.data.slice(0, 200)}…` : e.data })));
+  return JSON.stringify(
+    events.map((e) => ({ event: e.event, id: e.id, data: e.data.length > 200 ? `${e.data.slice(0, 200)}…` : e.data })),
+  );
 }

@@ -44,10 +44,14 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   const template = process.env.GANTRY_TEST_TEMPLATE_DB;
   const runId = process.env.GANTRY_TEST_RUN_ID;
   if (!template || !runId) {
-    throw new Error('No test template database: run integration tests through jest --selectProjects integration (its globalSetup builds it)');
+    throw new Error(
+      'No test template database: run integration tests through jest --selectProjects integration (its globalSetup builds it)',
+    );
   }
   const name = `${TEST_DATABASE_PREFIX}${runId}_${randomBytes(5).toString('hex')}`;
-  const sql = options.empty ? `CREATE DATABASE ${quoteIdentifier(name)}` : `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`;
+  const sql = options.empty
+    ? `CREATE DATABASE ${quoteIdentifier(name)}`
+    : `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`;
   for (let attempt = 1; ; attempt++) {
     try {
       await adminQuery(sql);
@@ -68,12 +72,18 @@ export async function dropDatabase(name: string): Promise<void> {
 
 /** Names of the databases on the test server whose name starts with `prefix`. */
 export async function databasesStartingWith(prefix: string): Promise<string[]> {
-  const { rows } = await adminQuery<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname', [prefix]);
+  const { rows } = await adminQuery<{ datname: string }>(
+    'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
+    [prefix],
+  );
   return rows.map((row) => row.datname);
 }
 
 /** One statement on the server's `postgres` maintenance database, on a connection of its own. */
-export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  sql: string,
+  params: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
   const client = new pg.Client({ connectionString: testDatabaseUrl('postgres') });
   await client.connect();
   try {

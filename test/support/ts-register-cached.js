@@ -13,7 +13,9 @@ const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'gantry-e2e-ts');
 const TSCONFIG = path.join(ROOT, 'tsconfig.json');
 
 const typescriptVersion = JSON.parse(fs.readFileSync(require.resolve('typescript/package.json'), 'utf8')).version;
-const salt = sha1([typescriptVersion, fs.readFileSync(TSCONFIG, 'utf8'), fs.readFileSync(__filename, 'utf8')].join('\0'));
+const salt = sha1(
+  [typescriptVersion, fs.readFileSync(TSCONFIG, 'utf8'), fs.readFileSync(__filename, 'utf8')].join('\0'),
+);
 
 let ts;
 let compilerOptions;

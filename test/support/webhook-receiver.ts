@@ -31,6 +31,10 @@ export async function startReceiver({ failFirst = false } = {}): Promise<Receive
   return {
     url: `http://127.0.0.1:${port}/hooks/gantry`,
     received,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

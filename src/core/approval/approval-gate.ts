@@ -19,13 +19,18 @@ export function flagApprovalReasons(settings: ApprovalSettings, before: FlagStat
   if (!tagged(settings, before.flag.tags, after.flag.tags)) return [];
   const reasons: string[] = [];
   for (const condition of settings.conditions) {
-    if (condition === 'anyChange' && !sameJson(servedFlag(before), servedFlag(after))) reasons.push('the environment requires approval for any change');
-    if (condition === 'toggle' && before.environment.on !== after.environment.on) reasons.push(`the change turns the flag ${after.environment.on ? 'on' : 'off'}`);
-    if (condition === 'targeting' && !sameTargeting(before.environment, after.environment)) reasons.push('the change modifies rules or targets');
+    if (condition === 'anyChange' && !sameJson(servedFlag(before), servedFlag(after)))
+      reasons.push('the environment requires approval for any change');
+    if (condition === 'toggle' && before.environment.on !== after.environment.on)
+      reasons.push(`the change turns the flag ${after.environment.on ? 'on' : 'off'}`);
+    if (condition === 'targeting' && !sameTargeting(before.environment, after.environment))
+      reasons.push('the change modifies rules or targets');
     if (condition === 'rolloutIncrease') {
       const rise = largestFlagShareIncrease(before, after);
       if (rise && rise.increase > settings.rolloutIncreaseThreshold) {
-        reasons.push(`the change raises a variation's share of ${rise.where} by ${rise.increase} thousandths (threshold ${settings.rolloutIncreaseThreshold})`);
+        reasons.push(
+          `the change raises a variation's share of ${rise.where} by ${rise.increase} thousandths (threshold ${settings.rolloutIncreaseThreshold})`,
+        );
       }
     }
   }
@@ -33,16 +38,25 @@ export function flagApprovalReasons(settings: ApprovalSettings, before: FlagStat
 }
 
 /** The segment twin: `toggle` never matches; `rolloutIncrease` looks at rule weights. */
-export function segmentApprovalReasons(settings: ApprovalSettings, before: SegmentConfig, after: SegmentConfig): string[] {
+export function segmentApprovalReasons(
+  settings: ApprovalSettings,
+  before: SegmentConfig,
+  after: SegmentConfig,
+): string[] {
   if (!settings.required) return [];
   if (!tagged(settings, before.tags, after.tags)) return [];
   const reasons: string[] = [];
   for (const condition of settings.conditions) {
-    if (condition === 'anyChange' && !sameJson(servedSegment(before), servedSegment(after))) reasons.push('the environment requires approval for any change');
-    if (condition === 'targeting' && !sameSegmentTargeting(before, after)) reasons.push('the change modifies the segment\'s rules or targets');
+    if (condition === 'anyChange' && !sameJson(servedSegment(before), servedSegment(after)))
+      reasons.push('the environment requires approval for any change');
+    if (condition === 'targeting' && !sameSegmentTargeting(before, after))
+      reasons.push("the change modifies the segment's rules or targets");
     if (condition === 'rolloutIncrease') {
       const rise = largestSegmentWeightIncrease(before, after);
-      if (rise > settings.rolloutIncreaseThreshold) reasons.push(`the change raises a segment rule's weight by ${rise} thousandths (threshold ${settings.rolloutIncreaseThreshold})`);
+      if (rise > settings.rolloutIncreaseThreshold)
+        reasons.push(
+          `the change raises a segment rule's weight by ${rise} thousandths (threshold ${settings.rolloutIncreaseThreshold})`,
+        );
     }
   }
   return reasons;
@@ -70,7 +84,10 @@ const sameTargeting = (a: FlagEnvironmentConfig, b: FlagEnvironmentConfig) =>
   sameJson([a.rules, a.targets, a.contextTargets], [b.rules, b.targets, b.contextTargets]);
 
 const sameSegmentTargeting = (a: SegmentConfig, b: SegmentConfig) =>
-  sameJson([a.rules, a.included, a.excluded, a.includedContexts, a.excludedContexts], [b.rules, b.included, b.excluded, b.includedContexts, b.excludedContexts]);
+  sameJson(
+    [a.rules, a.included, a.excluded, a.includedContexts, a.excludedContexts],
+    [b.rules, b.included, b.excluded, b.includedContexts, b.excludedContexts],
+  );
 
 /**
  * Share (thousandths) of each variation, keyed by the variation's stable id so that removing or
@@ -94,17 +111,29 @@ function increase(before: Map<string, number>, after: Map<string, number>): numb
 }
 
 /** The largest rise of any variation's share, over the fallthrough and every rule (a new rule starts from 0). */
-export function largestFlagShareIncrease(before: FlagState, after: FlagState): { where: string; increase: number } | undefined {
+export function largestFlagShareIncrease(
+  before: FlagState,
+  after: FlagState,
+): { where: string; increase: number } | undefined {
   const idsBefore = before.flag.variations.map((v) => v._id);
   const idsAfter = after.flag.variations.map((v) => v._id);
   let best: { where: string; increase: number } | undefined;
   const consider = (where: string, inc: number) => {
     if (inc > 0 && (!best || inc > best.increase)) best = { where, increase: inc };
   };
-  consider('the fallthrough', increase(variationShares(before.environment.fallthrough, idsBefore), variationShares(after.environment.fallthrough, idsAfter)));
+  consider(
+    'the fallthrough',
+    increase(
+      variationShares(before.environment.fallthrough, idsBefore),
+      variationShares(after.environment.fallthrough, idsAfter),
+    ),
+  );
   for (const rule of after.environment.rules) {
     const old = before.environment.rules.find((r) => r._id === rule._id);
-    consider(`rule ${rule._id}`, increase(old ? variationShares(old, idsBefore) : new Map(), variationShares(rule, idsAfter)));
+    consider(
+      `rule ${rule._id}`,
+      increase(old ? variationShares(old, idsBefore) : new Map(), variationShares(rule, idsAfter)),
+    );
   }
   return best;
 }

@@ -1,12 +1,28 @@
 import { changeRequestContentHash, isOpen, openStatus, tallyReviews, type ReviewRecord } from './change-request-state';
 
-const content = { resourceKind: 'flag', resourceKey: 'checkout', environmentKey: 'production', baseVersion: 3, instructions: [{ kind: 'turnFlagOn' }], executionDate: null };
+const content = {
+  resourceKind: 'flag',
+  resourceKey: 'checkout',
+  environmentKey: 'production',
+  baseVersion: 3,
+  instructions: [{ kind: 'turnFlagOn' }],
+  executionDate: null,
+};
 
 describe('changeRequestContentHash', () => {
   it('is stable across key order and changes with the instructions, the base version or the execution date', () => {
     const h = changeRequestContentHash(content);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
-    expect(changeRequestContentHash({ executionDate: null, instructions: [{ kind: 'turnFlagOn' }], baseVersion: 3, environmentKey: 'production', resourceKey: 'checkout', resourceKind: 'flag' })).toBe(h);
+    expect(
+      changeRequestContentHash({
+        executionDate: null,
+        instructions: [{ kind: 'turnFlagOn' }],
+        baseVersion: 3,
+        environmentKey: 'production',
+        resourceKey: 'checkout',
+        resourceKind: 'flag',
+      }),
+    ).toBe(h);
     expect(changeRequestContentHash({ ...content, instructions: [{ kind: 'turnFlagOff' }] })).not.toBe(h);
     expect(changeRequestContentHash({ ...content, baseVersion: 4 })).not.toBe(h);
     expect(changeRequestContentHash({ ...content, executionDate: '2030-01-01T00:00:00.000Z' })).not.toBe(h);
@@ -14,16 +30,33 @@ describe('changeRequestContentHash', () => {
 });
 
 describe('tallyReviews and openStatus', () => {
-  const r = (reviewerId: string, decision: ReviewRecord['decision'], contentHash = 'h1'): ReviewRecord => ({ reviewerId, decision, contentHash });
+  const r = (reviewerId: string, decision: ReviewRecord['decision'], contentHash = 'h1'): ReviewRecord => ({
+    reviewerId,
+    decision,
+    contentHash,
+  });
 
   it('counts each reviewer once, by their latest decision on the current content; comments change nothing', () => {
-    const reviews = [r('ann', 'approve'), r('ann', 'approve'), r('bob', 'decline'), r('bob', 'approve'), r('cy', 'approve', 'h0'), r('dee', 'comment')];
+    const reviews = [
+      r('ann', 'approve'),
+      r('ann', 'approve'),
+      r('bob', 'decline'),
+      r('bob', 'approve'),
+      r('cy', 'approve', 'h0'),
+      r('dee', 'comment'),
+    ];
     expect(tallyReviews(reviews, 'h1')).toEqual({ approvers: ['ann', 'bob'], decliners: [] });
-    expect(tallyReviews([r('ann', 'approve'), r('ann', 'decline')], 'h1')).toEqual({ approvers: [], decliners: ['ann'] });
+    expect(tallyReviews([r('ann', 'approve'), r('ann', 'decline')], 'h1')).toEqual({
+      approvers: [],
+      decliners: ['ann'],
+    });
   });
 
   it('leaves out reviewers the filter does not count', () => {
-    expect(tallyReviews([r('ann', 'approve'), r('bob', 'approve')], 'h1', (id) => id !== 'ann')).toEqual({ approvers: ['bob'], decliners: [] });
+    expect(tallyReviews([r('ann', 'approve'), r('bob', 'approve')], 'h1', (id) => id !== 'ann')).toEqual({
+      approvers: ['bob'],
+      decliners: [],
+    });
   });
 
   it('declined wins; enough approvals make approved, or scheduled with an execution date', () => {

@@ -11,7 +11,15 @@ import { canonicalJson } from '../audit/canonical-json';
  *   any open state ──cancel──> cancelled;  apply that cannot commit (scheduled/auto) ──> failed
  *   editing instructions or rebasing ──> pending (the content hash changes; earlier reviews no longer count)
  */
-export const CHANGE_REQUEST_STATUSES = ['pending', 'approved', 'declined', 'scheduled', 'applied', 'failed', 'cancelled'] as const;
+export const CHANGE_REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'declined',
+  'scheduled',
+  'applied',
+  'failed',
+  'cancelled',
+] as const;
 export type ChangeRequestStatus = (typeof CHANGE_REQUEST_STATUSES)[number];
 export const OPEN_STATUSES: readonly ChangeRequestStatus[] = ['pending', 'approved', 'declined', 'scheduled'];
 export const isOpen = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s);
@@ -23,7 +31,14 @@ export type ReviewDecision = 'approve' | 'decline' | 'comment';
  * written against, the instructions themselves and when they are to apply. Changing any of them
  * changes the hash, and reviews of another hash stop counting.
  */
-export function changeRequestContentHash(c: { resourceKind: string; resourceKey: string; environmentKey: string; baseVersion: number; instructions: unknown; executionDate: string | null }): string {
+export function changeRequestContentHash(c: {
+  resourceKind: string;
+  resourceKey: string;
+  environmentKey: string;
+  baseVersion: number;
+  instructions: unknown;
+  executionDate: string | null;
+}): string {
   return createHash('sha256').update(canonicalJson(c)).digest('hex');
 }
 
@@ -42,7 +57,11 @@ export interface Tally {
  * Each reviewer's latest decision on the current content (comments do not change a decision).
  * `counts` filters reviewers by the eligibility rules in force now.
  */
-export function tallyReviews(reviews: readonly ReviewRecord[], contentHash: string, counts: (reviewerId: string) => boolean = () => true): Tally {
+export function tallyReviews(
+  reviews: readonly ReviewRecord[],
+  contentHash: string,
+  counts: (reviewerId: string) => boolean = () => true,
+): Tally {
   const latest = new Map<string, ReviewDecision>();
   for (const r of reviews) {
     if (r.contentHash !== contentHash || r.decision === 'comment' || !counts(r.reviewerId)) continue;

@@ -2,8 +2,20 @@ import { Clause, FlagDefinition, FlagEnvironmentConfig, Rule, SegmentRule } from
 import { booleanFlag, makeEnv, makeFlag, makeSegment } from '../patch/patch-test-fixtures';
 import { diffFlag, diffSegment } from './config-diff';
 
-const clause = (id: string, attribute: string, op: Clause['op'], values: Clause['values']): Clause => ({ _id: id, attribute, op, values, negate: false });
-const rule = (id: string, clauses: Clause[], overrides: Partial<Rule> = {}): Rule => ({ _id: id, clauses, variation: 0, trackEvents: false, ...overrides });
+const clause = (id: string, attribute: string, op: Clause['op'], values: Clause['values']): Clause => ({
+  _id: id,
+  attribute,
+  op,
+  values,
+  negate: false,
+});
+const rule = (id: string, clauses: Clause[], overrides: Partial<Rule> = {}): Rule => ({
+  _id: id,
+  clauses,
+  variation: 0,
+  trackEvents: false,
+  ...overrides,
+});
 
 function side(flag: FlagDefinition, environment: FlagEnvironmentConfig) {
   return { flag, environment };
@@ -22,8 +34,15 @@ describe('diffFlag', () => {
   });
 
   it('names fallthrough variations by value and rollout weights as percentages', () => {
-    const rollout = { variations: [{ variation: 0, weight: 20000 }, { variation: 1, weight: 80000 }] };
-    expect(diffFlag(side(booleanFlag(), makeEnv()), side(booleanFlag(), makeEnv({ fallthrough: { rollout } })))).toEqual([
+    const rollout = {
+      variations: [
+        { variation: 0, weight: 20000 },
+        { variation: 1, weight: 80000 },
+      ],
+    };
+    expect(
+      diffFlag(side(booleanFlag(), makeEnv()), side(booleanFlag(), makeEnv({ fallthrough: { rollout } }))),
+    ).toEqual([
       {
         path: 'environment.fallthrough',
         before: { variation: 0 },
@@ -34,15 +53,35 @@ describe('diffFlag', () => {
   });
 
   it('leaves out zero weights, keeps fractions and says what a rollout buckets by', () => {
-    const rollout = { variations: [{ variation: 0, weight: 12500 }, { variation: 1, weight: 0 }, { variation: 2, weight: 87500 }], bucketBy: 'deviceId' };
+    const rollout = {
+      variations: [
+        { variation: 0, weight: 12500 },
+        { variation: 1, weight: 0 },
+        { variation: 2, weight: 87500 },
+      ],
+      bucketBy: 'deviceId',
+    };
     const [change] = diffFlag(side(makeFlag(), makeEnv()), side(makeFlag(), makeEnv({ fallthrough: { rollout } })));
     expect(change?.summary).toBe('fallthrough changed from serves "a" to rollout "a" 12.5% / "c" 87.5% by deviceId');
   });
 
   it('names the off variation, using the variation names of each side', () => {
-    const renamed = makeFlag({ variations: [{ _id: 'va', value: 'a' }, { _id: 'vb', value: 'b', name: 'Bee' }, { _id: 'vc', value: 'c' }] });
-    expect(diffFlag(side(makeFlag(), makeEnv({ offVariation: 0 })), side(renamed, makeEnv({ offVariation: 1 })))).toEqual([
-      { path: 'flag.variations[id=vb].name', before: undefined, after: 'Bee', summary: 'variation vb: name changed from unset to "Bee"' },
+    const renamed = makeFlag({
+      variations: [
+        { _id: 'va', value: 'a' },
+        { _id: 'vb', value: 'b', name: 'Bee' },
+        { _id: 'vc', value: 'c' },
+      ],
+    });
+    expect(
+      diffFlag(side(makeFlag(), makeEnv({ offVariation: 0 })), side(renamed, makeEnv({ offVariation: 1 }))),
+    ).toEqual([
+      {
+        path: 'flag.variations[id=vb].name',
+        before: undefined,
+        after: 'Bee',
+        summary: 'variation vb: name changed from unset to "Bee"',
+      },
       { path: 'environment.offVariation', before: 0, after: 1, summary: 'off variation changed from "a" to Bee' },
     ]);
     expect(diffFlag(side(makeFlag(), makeEnv()), side(makeFlag(), makeEnv({ offVariation: null })))[0]?.summary).toBe(
@@ -55,11 +94,20 @@ describe('diffFlag', () => {
     const r2 = rule('r2', [clause('c2', 'country', 'in', ['us'])], { variation: 1 });
     const r3 = rule('r3', [clause('c3', 'beta', 'in', [true])], { description: 'old' });
     const r4 = rule('r4', [clause('c4', 'plan', 'in', ['gold'])], { variation: 2 });
-    const rollout = { variations: [{ variation: 0, weight: 50000 }, { variation: 1, weight: 0 }, { variation: 2, weight: 50000 }] };
+    const rollout = {
+      variations: [
+        { variation: 0, weight: 50000 },
+        { variation: 1, weight: 0 },
+        { variation: 2, weight: 50000 },
+      ],
+    };
     const r2After: Rule = { _id: 'r2', clauses: r2.clauses, rollout, trackEvents: false };
     const r1After = rule('r1', [clause('c1', 'email', 'endsWith', ['@acme.com', '@gantry.dev'])]);
 
-    const changes = diffFlag(side(makeFlag(), makeEnv({ rules: [r1, r2, r3] })), side(makeFlag(), makeEnv({ rules: [r2After, r1After, r4] })));
+    const changes = diffFlag(
+      side(makeFlag(), makeEnv({ rules: [r1, r2, r3] })),
+      side(makeFlag(), makeEnv({ rules: [r2After, r1After, r4] })),
+    );
 
     expect(changes).toEqual([
       { path: 'environment.rules', before: ['r1', 'r2', 'r3'], after: ['r2', 'r1', 'r4'], summary: 'rules reordered' },
@@ -76,36 +124,85 @@ describe('diffFlag', () => {
         after: ['@acme.com', '@gantry.dev'],
         summary: 'rule r1, clause c1 values: added @gantry.dev',
       },
-      { path: 'environment.rules[id=r4]', before: undefined, after: r4, summary: 'added rule r4: if plan in gold then serves "c"' },
+      {
+        path: 'environment.rules[id=r4]',
+        before: undefined,
+        after: r4,
+        summary: 'added rule r4: if plan in gold then serves "c"',
+      },
     ]);
   });
 
   it('adding a rule in front is not a reorder', () => {
     const r1 = rule('r1', [clause('c1', 'email', 'in', ['x'])]);
     const r0 = rule('r0', [clause('c0', 'email', 'in', ['y'])]);
-    expect(diffFlag(side(booleanFlag(), makeEnv({ rules: [r1] })), side(booleanFlag(), makeEnv({ rules: [r0, r1] })))).toEqual([
-      { path: 'environment.rules[id=r0]', before: undefined, after: r0, summary: 'added rule r0: if email in y then serves true' },
+    expect(
+      diffFlag(side(booleanFlag(), makeEnv({ rules: [r1] })), side(booleanFlag(), makeEnv({ rules: [r0, r1] }))),
+    ).toEqual([
+      {
+        path: 'environment.rules[id=r0]',
+        before: undefined,
+        after: r0,
+        summary: 'added rule r0: if email in y then serves true',
+      },
     ]);
   });
 
   it('reports clause additions, removals and field edits, and rule description and trackEvents', () => {
     const before = rule('r1', [clause('c1', 'email', 'in', ['x']), clause('c2', 'plan', 'in', ['gold'])]);
     const c3: Clause = { _id: 'c3', contextKind: 'org', attribute: 'tier', op: 'in', values: ['a', 'b'], negate: true };
-    const after = rule('r1', [{ ...clause('c1', 'email', 'endsWith', ['x']) }, c3], { description: 'staff', trackEvents: true });
-    const changes = diffFlag(side(booleanFlag(), makeEnv({ rules: [before] })), side(booleanFlag(), makeEnv({ rules: [after] })));
+    const after = rule('r1', [{ ...clause('c1', 'email', 'endsWith', ['x']) }, c3], {
+      description: 'staff',
+      trackEvents: true,
+    });
+    const changes = diffFlag(
+      side(booleanFlag(), makeEnv({ rules: [before] })),
+      side(booleanFlag(), makeEnv({ rules: [after] })),
+    );
     expect(changes).toEqual([
-      { path: 'environment.rules[id=r1].clauses[id=c2]', before: before.clauses[1], after: undefined, summary: 'rule "staff": removed clause plan in gold' },
-      { path: 'environment.rules[id=r1].clauses[id=c1].op', before: 'in', after: 'endsWith', summary: 'rule "staff", clause c1: op changed from "in" to "endsWith"' },
-      { path: 'environment.rules[id=r1].clauses[id=c3]', before: undefined, after: c3, summary: 'rule "staff": added clause org tier not in a, b' },
-      { path: 'environment.rules[id=r1].description', before: undefined, after: 'staff', summary: 'rule r1: description changed from unset to "staff"' },
-      { path: 'environment.rules[id=r1].trackEvents', before: false, after: true, summary: 'rule "staff" now tracks events' },
+      {
+        path: 'environment.rules[id=r1].clauses[id=c2]',
+        before: before.clauses[1],
+        after: undefined,
+        summary: 'rule "staff": removed clause plan in gold',
+      },
+      {
+        path: 'environment.rules[id=r1].clauses[id=c1].op',
+        before: 'in',
+        after: 'endsWith',
+        summary: 'rule "staff", clause c1: op changed from "in" to "endsWith"',
+      },
+      {
+        path: 'environment.rules[id=r1].clauses[id=c3]',
+        before: undefined,
+        after: c3,
+        summary: 'rule "staff": added clause org tier not in a, b',
+      },
+      {
+        path: 'environment.rules[id=r1].description',
+        before: undefined,
+        after: 'staff',
+        summary: 'rule r1: description changed from unset to "staff"',
+      },
+      {
+        path: 'environment.rules[id=r1].trackEvents',
+        before: false,
+        after: true,
+        summary: 'rule "staff" now tracks events',
+      },
     ]);
   });
 
   it('lists individual targets added and removed per variation, including a key that moved', () => {
-    const before = makeEnv({ targets: [{ variation: 0, values: ['a', 'c'] }], contextTargets: [{ contextKind: 'user', variation: 0, values: [] }] });
+    const before = makeEnv({
+      targets: [{ variation: 0, values: ['a', 'c'] }],
+      contextTargets: [{ contextKind: 'user', variation: 0, values: [] }],
+    });
     const after = makeEnv({
-      targets: [{ variation: 0, values: ['a', 'b'] }, { variation: 1, values: ['c'] }],
+      targets: [
+        { variation: 0, values: ['a', 'b'] },
+        { variation: 1, values: ['c'] },
+      ],
       contextTargets: [
         { contextKind: 'user', variation: 0, values: [] },
         { contextKind: 'user', variation: 1, values: [] },
@@ -113,27 +210,56 @@ describe('diffFlag', () => {
       ],
     });
     expect(diffFlag(side(booleanFlag(), before), side(booleanFlag(), after))).toEqual([
-      { path: 'environment.targets', before: before.targets, after: after.targets, summary: 'individual targets: added b to true; added c to false; removed c from true' },
-      { path: 'environment.contextTargets', before: before.contextTargets, after: after.contextTargets, summary: 'context targets: added org:acme to false' },
+      {
+        path: 'environment.targets',
+        before: before.targets,
+        after: after.targets,
+        summary: 'individual targets: added b to true; added c to false; removed c from true',
+      },
+      {
+        path: 'environment.contextTargets',
+        before: before.contextTargets,
+        after: after.contextTargets,
+        summary: 'context targets: added org:acme to false',
+      },
     ]);
   });
 
   it('leaves out the user placeholder that comes with a first user target', () => {
-    const after = makeEnv({ targets: [{ variation: 1, values: ['u1'] }], contextTargets: [{ contextKind: 'user', variation: 1, values: [] }] });
+    const after = makeEnv({
+      targets: [{ variation: 1, values: ['u1'] }],
+      contextTargets: [{ contextKind: 'user', variation: 1, values: [] }],
+    });
     expect(diffFlag(side(booleanFlag(), makeEnv()), side(booleanFlag(), after))).toEqual([
-      { path: 'environment.targets', before: [], after: after.targets, summary: 'individual targets: added u1 to false' },
+      {
+        path: 'environment.targets',
+        before: [],
+        after: after.targets,
+        summary: 'individual targets: added u1 to false',
+      },
     ]);
   });
 
   it('summarises prerequisite changes by key', () => {
-    const before = makeEnv({ prerequisites: [{ key: 'p1', variation: 0 }, { key: 'p2', variation: 1 }] });
-    const after = makeEnv({ prerequisites: [{ key: 'p1', variation: 1 }, { key: 'p3', variation: 0 }] });
+    const before = makeEnv({
+      prerequisites: [
+        { key: 'p1', variation: 0 },
+        { key: 'p2', variation: 1 },
+      ],
+    });
+    const after = makeEnv({
+      prerequisites: [
+        { key: 'p1', variation: 1 },
+        { key: 'p3', variation: 0 },
+      ],
+    });
     expect(diffFlag(side(makeFlag(), before), side(makeFlag(), after))).toEqual([
       {
         path: 'environment.prerequisites',
         before: before.prerequisites,
         after: after.prerequisites,
-        summary: 'prerequisite p1 now requires variation 1 (was 0); added prerequisite p3 (variation 0); removed prerequisite p2',
+        summary:
+          'prerequisite p1 now requires variation 1 (was 0); added prerequisite p3 (variation 0); removed prerequisite p2',
       },
     ]);
   });
@@ -144,7 +270,12 @@ describe('diffFlag', () => {
       tags: ['a', 'b'],
       name: 'Checkout v2',
       temporary: false,
-      variations: [{ _id: 'va', value: 'a' }, { _id: 'vb', value: 'bee' }, { _id: 'vc', value: 'c' }, { _id: 'vd', value: 'd', name: 'Dee' }],
+      variations: [
+        { _id: 'va', value: 'a' },
+        { _id: 'vb', value: 'bee' },
+        { _id: 'vc', value: 'c' },
+        { _id: 'vd', value: 'd', name: 'Dee' },
+      ],
     });
     const changes = diffFlag(side(before, makeEnv()), side(after, makeEnv({ on: false })));
     expect(changes.map((c) => [c.path, c.summary])).toEqual([
@@ -155,12 +286,21 @@ describe('diffFlag', () => {
       ['flag.temporary', 'marked the flag permanent'],
       ['environment.on', 'turned the flag off'],
     ]);
-    expect(changes[3]).toEqual({ path: 'flag.tags', before: ['a', 'c'], after: ['a', 'b'], summary: 'tags: added b; removed c' });
+    expect(changes[3]).toEqual({
+      path: 'flag.tags',
+      before: ['a', 'c'],
+      after: ['a', 'b'],
+      summary: 'tags: added b; removed c',
+    });
   });
 
   it('archiving and restoring', () => {
-    expect(diffFlag(side(makeFlag(), makeEnv()), side(makeFlag({ archived: true }), makeEnv()))[0]?.summary).toBe('archived the flag');
-    expect(diffFlag(side(makeFlag({ archived: true }), makeEnv()), side(makeFlag(), makeEnv()))[0]?.summary).toBe('restored the flag');
+    expect(diffFlag(side(makeFlag(), makeEnv()), side(makeFlag({ archived: true }), makeEnv()))[0]?.summary).toBe(
+      'archived the flag',
+    );
+    expect(diffFlag(side(makeFlag({ archived: true }), makeEnv()), side(makeFlag(), makeEnv()))[0]?.summary).toBe(
+      'restored the flag',
+    );
   });
 });
 
@@ -178,9 +318,19 @@ describe('diffSegment', () => {
     });
     expect(diffSegment(makeSegment(), after)).toEqual([
       { path: 'segment.tags', before: ['b'], after: ['b', 'beta'], summary: 'tags: added beta' },
-      { path: 'segment.included', before: ['u1'], after: ['u2', 'u3'], summary: 'included users: added u2, u3; removed u1' },
+      {
+        path: 'segment.included',
+        before: ['u1'],
+        after: ['u2', 'u3'],
+        summary: 'included users: added u2, u3; removed u1',
+      },
       { path: 'segment.excluded', before: [], after: ['u9'], summary: 'excluded users: added u9' },
-      { path: 'segment.includedContexts', before: [], after: after.includedContexts, summary: 'included contexts: added org:acme' },
+      {
+        path: 'segment.includedContexts',
+        before: [],
+        after: after.includedContexts,
+        summary: 'included contexts: added org:acme',
+      },
     ]);
   });
 
@@ -196,8 +346,18 @@ describe('diffSegment', () => {
     const s2: SegmentRule = { _id: 's2', clauses: [clause('c2', 'plan', 'in', ['gold'])], weight: 25000 };
     const changes = diffSegment(makeSegment({ rules: [s1] }), makeSegment({ rules: [{ ...s1, weight: 20000 }, s2] }));
     expect(changes).toEqual([
-      { path: 'segment.rules[id=s1].weight', before: undefined, after: 20000, summary: 'rule s1 now includes 20% of matching contexts (was all)' },
-      { path: 'segment.rules[id=s2]', before: undefined, after: s2, summary: 'added rule s2: includes 25% of contexts where plan in gold' },
+      {
+        path: 'segment.rules[id=s1].weight',
+        before: undefined,
+        after: 20000,
+        summary: 'rule s1 now includes 20% of matching contexts (was all)',
+      },
+      {
+        path: 'segment.rules[id=s2]',
+        before: undefined,
+        after: s2,
+        summary: 'added rule s2: includes 25% of contexts where plan in gold',
+      },
     ]);
   });
 

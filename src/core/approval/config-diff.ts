@@ -13,7 +13,9 @@ export type { ConfigChange } from './config-change';
  * environment, or to a segment. Each table below names every field of its type (the compiler checks
  * that), in the order changes are listed; `null` marks a field that is deliberately ignored.
  */
-type FieldDiffs<T, C> = { [K in keyof T]-?: ((before: T[K], after: T[K], path: string, ctx: C) => ConfigChange[]) | null };
+type FieldDiffs<T, C> = {
+  [K in keyof T]-?: ((before: T[K], after: T[K], path: string, ctx: C) => ConfigChange[]) | null;
+};
 
 /** Turns a value change into one ConfigChange with the given summary. */
 const whole =
@@ -21,7 +23,8 @@ const whole =
   (before: V, after: V, path: string): ConfigChange[] =>
     changeOf(path, before, after, () => summary(before, after));
 
-const changedFromTo = (label: string) => whole<unknown>((b, a) => `${label} changed from ${valueText(b)} to ${valueText(a)}`);
+const changedFromTo = (label: string) =>
+  whole<unknown>((b, a) => `${label} changed from ${valueText(b)} to ${valueText(a)}`);
 
 const FLAG_FIELDS: FieldDiffs<FlagDefinition, Namers> = {
   key: changedFromTo('key'),
@@ -31,27 +34,44 @@ const FLAG_FIELDS: FieldDiffs<FlagDefinition, Namers> = {
   kind: changedFromTo('kind'),
   variations: (before, after, path) => diffVariations(path, before, after),
   defaults: (b, a, path, names) =>
-    changeOf(path, b, a, () =>
-      `defaults for new environments changed from on ${names.before(b.onVariation)} / off ${names.before(b.offVariation)} to on ${names.after(a.onVariation)} / off ${names.after(a.offVariation)}`),
+    changeOf(
+      path,
+      b,
+      a,
+      () =>
+        `defaults for new environments changed from on ${names.before(b.onVariation)} / off ${names.before(b.offVariation)} to on ${names.after(a.onVariation)} / off ${names.after(a.offVariation)}`,
+    ),
   tags: whole((b, a) => `tags: ${listChangeText(b, a)}`),
   temporary: whole((_b, a) => (a ? 'marked the flag temporary' : 'marked the flag permanent')),
   archived: whole((_b, a) => (a ? 'archived the flag' : 'restored the flag')),
-  clientSideAvailability: whole((_b, a) =>
-    `client-side availability: environment id ${a.usingEnvironmentId ? 'on' : 'off'}, mobile key ${a.usingMobileKey ? 'on' : 'off'}`),
+  clientSideAvailability: whole(
+    (_b, a) =>
+      `client-side availability: environment id ${a.usingEnvironmentId ? 'on' : 'off'}, mobile key ${a.usingMobileKey ? 'on' : 'off'}`,
+  ),
   maintainerId: changedFromTo('maintainer'),
 };
 
 const ENVIRONMENT_FIELDS: FieldDiffs<FlagEnvironmentConfig, Namers> = {
   on: whole((_b, a) => (a ? 'turned the flag on' : 'turned the flag off')),
-  offVariation: (b, a, path, names) => changeOf(path, b, a, () => `off variation changed from ${names.before(b)} to ${names.after(a)}`),
+  offVariation: (b, a, path, names) =>
+    changeOf(path, b, a, () => `off variation changed from ${names.before(b)} to ${names.after(a)}`),
   fallthrough: (b, a, path, names) =>
-    changeOf(path, b, a, () => `fallthrough changed from ${serveText(b, names.before)} to ${serveText(a, names.after)}`),
+    changeOf(
+      path,
+      b,
+      a,
+      () => `fallthrough changed from ${serveText(b, names.before)} to ${serveText(a, names.after)}`,
+    ),
   targets: (b, a, path, names) => diffTargets(path, b, a, names),
   contextTargets: (b, a, path, names) => diffContextTargets(path, b, a, names),
   rules: (b, a, path, names) => diffFlagRules(path, b, a, names),
   prerequisites: (b, a, path) => diffPrerequisites(path, b, a),
-  trackEvents: whole((_b, a) => (a ? 'now tracks events for every evaluation' : 'no longer tracks events for every evaluation')),
-  trackEventsFallthrough: whole((_b, a) => (a ? 'now tracks fallthrough events' : 'no longer tracks fallthrough events')),
+  trackEvents: whole((_b, a) =>
+    a ? 'now tracks events for every evaluation' : 'no longer tracks events for every evaluation',
+  ),
+  trackEventsFallthrough: whole((_b, a) =>
+    a ? 'now tracks fallthrough events' : 'no longer tracks fallthrough events',
+  ),
   // Bookkeeping, not content: the version moves on every write and the salt never changes by patch.
   salt: null,
   version: null,
@@ -72,7 +92,13 @@ const SEGMENT_FIELDS: FieldDiffs<SegmentConfig, undefined> = {
   version: null,
 };
 
-function diffFields<T extends object, C>(prefix: string, table: FieldDiffs<T, C>, before: T, after: T, ctx: C): ConfigChange[] {
+function diffFields<T extends object, C>(
+  prefix: string,
+  table: FieldDiffs<T, C>,
+  before: T,
+  after: T,
+  ctx: C,
+): ConfigChange[] {
   const changes: ConfigChange[] = [];
   for (const field of Object.keys(table) as (keyof T & string)[]) {
     const diff = table[field];
@@ -90,8 +116,12 @@ function diffVariations(path: string, before: Variation[], after: Variation[]): 
     removed: (v) => `removed variation ${label(v)}`,
     changed: (old, v, itemPath) =>
       (['value', 'name', 'description'] as const).flatMap((field) =>
-        changeOf(`${itemPath}.${field}`, old[field], v[field], () =>
-          `variation ${v._id}: ${field} changed from ${valueText(old[field])} to ${valueText(v[field])}`),
+        changeOf(
+          `${itemPath}.${field}`,
+          old[field],
+          v[field],
+          () => `variation ${v._id}: ${field} changed from ${valueText(old[field])} to ${valueText(v[field])}`,
+        ),
       ),
   });
 }
@@ -101,7 +131,10 @@ export function diffFlag(
   before: { flag: FlagDefinition; environment: FlagEnvironmentConfig },
   after: { flag: FlagDefinition; environment: FlagEnvironmentConfig },
 ): ConfigChange[] {
-  const names: Namers = { before: variationNamer(before.flag.variations), after: variationNamer(after.flag.variations) };
+  const names: Namers = {
+    before: variationNamer(before.flag.variations),
+    after: variationNamer(after.flag.variations),
+  };
   return [
     ...diffFields('flag', FLAG_FIELDS, before.flag, after.flag, names),
     ...diffFields('environment', ENVIRONMENT_FIELDS, before.environment, after.environment, names),

@@ -2,8 +2,19 @@ import { Clause, FlagDefinition, FlagEnvironmentConfig, Rule, SegmentRule } from
 import { makeEnv, makeFlag, makeSegment } from '../patch/patch-test-fixtures';
 import { findFlagConflicts, findSegmentConflicts } from './conflicts';
 
-const clause = (id: string, values: string[]): Clause => ({ _id: id, attribute: 'email', op: 'in', values, negate: false });
-const rule = (id: string, values = ['x']): Rule => ({ _id: id, clauses: [clause(`${id}-c`, values)], variation: 0, trackEvents: false });
+const clause = (id: string, values: string[]): Clause => ({
+  _id: id,
+  attribute: 'email',
+  op: 'in',
+  values,
+  negate: false,
+});
+const rule = (id: string, values = ['x']): Rule => ({
+  _id: id,
+  clauses: [clause(`${id}-c`, values)],
+  variation: 0,
+  trackEvents: false,
+});
 
 /** Base: makeFlag() with rules r1, r2 and a user target at version 7; `current` is edited from there. */
 function baseSide(env: Partial<FlagEnvironmentConfig> = {}, flag: Partial<FlagDefinition> = {}) {
@@ -42,7 +53,12 @@ describe('findFlagConflicts', () => {
       conflicts(current, [
         { kind: 'addValuesToClause', ruleId: 'r1', clauseId: 'r1-c', values: ['y'] },
         { kind: 'turnFlagOff' },
-        { kind: 'addRule', beforeRuleId: 'r1', variationId: 'va', clauses: [{ attribute: 'email', op: 'in', values: ['z'] }] },
+        {
+          kind: 'addRule',
+          beforeRuleId: 'r1',
+          variationId: 'va',
+          clauses: [{ attribute: 'email', op: 'in', values: ['z'] }],
+        },
       ]),
     ).toEqual([
       { index: 0, kind: 'addValuesToClause', reason: "rule 'r1' does not exist" },
@@ -71,7 +87,12 @@ describe('findFlagConflicts', () => {
     // The new rule exists only because instruction 0 applied; it did not exist at the base or now.
     expect(
       conflicts(current, [
-        { kind: 'addRule', ruleId: 'mine', variationId: 'va', clauses: [{ attribute: 'email', op: 'in', values: ['z'] }] },
+        {
+          kind: 'addRule',
+          ruleId: 'mine',
+          variationId: 'va',
+          clauses: [{ attribute: 'email', op: 'in', values: ['z'] }],
+        },
         { kind: 'addValuesToClause', ruleId: 'mine', clauseId: 'new1', values: ['w'] },
       ]),
     ).toEqual([{ index: 0, kind: 'addRule', reason: "the flag's rules changed since version 7" }]);
@@ -80,10 +101,47 @@ describe('findFlagConflicts', () => {
   it.each([
     ['on/off state', { kind: 'turnFlagOn' }, baseSide({ version: 8, on: false })],
     ['off variation', { kind: 'updateOffVariation', variationId: 'vc' }, baseSide({ version: 8, offVariation: 0 })],
-    ['fallthrough', { kind: 'updateFallthroughVariationOrRollout', variationId: 'vc' }, baseSide({ version: 8, fallthrough: { variation: 1 } })],
-    ['targets', { kind: 'addTargets', variationId: 'vb', values: ['u2'] }, baseSide({ version: 8, contextTargets: [{ contextKind: 'user', variation: 0, values: [] }, { contextKind: 'org', variation: 1, values: ['acme'] }] })],
-    ['prerequisites', { kind: 'removePrerequisite', key: 'p1' }, baseSide({ version: 8, prerequisites: [{ key: 'p1', variation: 0 }, { key: 'p2', variation: 1 }] })],
-    ['variations', { kind: 'updateVariation', variationId: 'va', name: 'A' }, baseSide({ version: 8 }, { variations: [{ _id: 'va', value: 'a' }, { _id: 'vb', value: 'b' }, { _id: 'vc', value: 'see' }] })],
+    [
+      'fallthrough',
+      { kind: 'updateFallthroughVariationOrRollout', variationId: 'vc' },
+      baseSide({ version: 8, fallthrough: { variation: 1 } }),
+    ],
+    [
+      'targets',
+      { kind: 'addTargets', variationId: 'vb', values: ['u2'] },
+      baseSide({
+        version: 8,
+        contextTargets: [
+          { contextKind: 'user', variation: 0, values: [] },
+          { contextKind: 'org', variation: 1, values: ['acme'] },
+        ],
+      }),
+    ],
+    [
+      'prerequisites',
+      { kind: 'removePrerequisite', key: 'p1' },
+      baseSide({
+        version: 8,
+        prerequisites: [
+          { key: 'p1', variation: 0 },
+          { key: 'p2', variation: 1 },
+        ],
+      }),
+    ],
+    [
+      'variations',
+      { kind: 'updateVariation', variationId: 'va', name: 'A' },
+      baseSide(
+        { version: 8 },
+        {
+          variations: [
+            { _id: 'va', value: 'a' },
+            { _id: 'vb', value: 'b' },
+            { _id: 'vc', value: 'see' },
+          ],
+        },
+      ),
+    ],
     ['tags', { kind: 'addTags', values: ['x'] }, baseSide({ version: 8 }, { tags: ['y'] })],
     ['name', { kind: 'updateName', value: 'New' }, baseSide({ version: 8 }, { name: 'Other' })],
     ['temporary setting', { kind: 'makeFlagPermanent' }, baseSide({ version: 8 }, { temporary: false })],
@@ -94,8 +152,18 @@ describe('findFlagConflicts', () => {
   });
 
   it('no conflict when only other parts changed', () => {
-    const current = baseSide({ version: 8, targets: [{ variation: 0, values: ['u1', 'u2'] }], fallthrough: { variation: 2 } });
-    expect(conflicts(current, [{ kind: 'turnFlagOff' }, { kind: 'addTags', values: ['t'] }, { kind: 'removeRule', ruleId: 'r2' }])).toEqual([]);
+    const current = baseSide({
+      version: 8,
+      targets: [{ variation: 0, values: ['u1', 'u2'] }],
+      fallthrough: { variation: 2 },
+    });
+    expect(
+      conflicts(current, [
+        { kind: 'turnFlagOff' },
+        { kind: 'addTags', values: ['t'] },
+        { kind: 'removeRule', ruleId: 'r2' },
+      ]),
+    ).toEqual([]);
   });
 
   it('a flag archived since then refuses every instruction', () => {
@@ -123,7 +191,14 @@ describe('findSegmentConflicts', () => {
   const newId = () => `new${++n}`;
 
   it('finds none when the segment did not change', () => {
-    expect(findSegmentConflicts({ base, current: makeSegment({ rules: [s1, s2] }), instructions: [{ kind: 'removeRule', ruleId: 'zz' }], newId })).toEqual([]);
+    expect(
+      findSegmentConflicts({
+        base,
+        current: makeSegment({ rules: [s1, s2] }),
+        instructions: [{ kind: 'removeRule', ruleId: 'zz' }],
+        newId,
+      }),
+    ).toEqual([]);
   });
 
   it('checks each instruction against the parts that changed since the base version', () => {

@@ -2,7 +2,13 @@ import { canonicalJson } from '../audit/canonical-json';
 import { DomainError } from '../errors';
 import type { SegmentConfig } from '../model/flag-config';
 import { applyFlagInstructions, applySegmentInstructions, type FlagPatchContext, type FlagPatchState } from '../patch';
-import { FLAG_INSTRUCTION_PARTS, FLAG_PARTS, FlagSide, SEGMENT_INSTRUCTION_PARTS, SEGMENT_PARTS } from './instruction-parts';
+import {
+  FLAG_INSTRUCTION_PARTS,
+  FLAG_PARTS,
+  FlagSide,
+  SEGMENT_INSTRUCTION_PARTS,
+  SEGMENT_PARTS,
+} from './instruction-parts';
 
 /**
  * Conflicts of a change request whose flag or segment changed since the version it was written
@@ -26,7 +32,11 @@ export function findFlagConflicts(input: {
   const { base, current, environmentKey, ctx } = input;
   if (same(base, current)) return [];
   // Spelled out rather than spread, so a ctx whose methods live on a prototype keeps them.
-  const patchCtx: FlagPatchContext = { newId: () => ctx.newId(), lookupFlag: (key) => ctx.lookupFlag(key), environmentKey };
+  const patchCtx: FlagPatchContext = {
+    newId: () => ctx.newId(),
+    lookupFlag: (key) => ctx.lookupFlag(key),
+    environmentKey,
+  };
   let state: FlagPatchState = { flag: current.flag, environments: { [environmentKey]: current.environment } };
   const since = base.environment.version;
   return scan(
@@ -38,12 +48,19 @@ export function findFlagConflicts(input: {
       const part = FLAG_INSTRUCTION_PARTS[kind as keyof typeof FLAG_INSTRUCTION_PARTS];
       if (part === 'rule') return ruleDrift(instruction, base.environment.rules, current.environment.rules, since);
       const view = FLAG_PARTS[part];
-      return same(view.read(base), view.read(current)) ? undefined : `the flag's ${view.label} changed since version ${since}`;
+      return same(view.read(base), view.read(current))
+        ? undefined
+        : `the flag's ${view.label} changed since version ${since}`;
     },
   );
 }
 
-export function findSegmentConflicts(input: { base: SegmentConfig; current: SegmentConfig; instructions: unknown[]; newId: () => string }): InstructionConflict[] {
+export function findSegmentConflicts(input: {
+  base: SegmentConfig;
+  current: SegmentConfig;
+  instructions: unknown[];
+  newId: () => string;
+}): InstructionConflict[] {
   const { base, current, newId } = input;
   if (same(base, current)) return [];
   let segment = current;
@@ -56,7 +73,9 @@ export function findSegmentConflicts(input: { base: SegmentConfig; current: Segm
       const part = SEGMENT_INSTRUCTION_PARTS[kind as keyof typeof SEGMENT_INSTRUCTION_PARTS];
       if (part === 'rule') return ruleDrift(instruction, base.rules, current.rules, base.version);
       const view = SEGMENT_PARTS[part];
-      return same(view.read(base), view.read(current)) ? undefined : `the segment's ${view.label} changed since version ${base.version}`;
+      return same(view.read(base), view.read(current))
+        ? undefined
+        : `the segment's ${view.label} changed since version ${base.version}`;
     },
   );
 }
@@ -90,13 +109,21 @@ function scan(
 }
 
 function kindOf(instruction: unknown): string {
-  const kind = typeof instruction === 'object' && instruction !== null ? (instruction as { kind?: unknown }).kind : undefined;
+  const kind =
+    typeof instruction === 'object' && instruction !== null ? (instruction as { kind?: unknown }).kind : undefined;
   return typeof kind === 'string' ? kind : '';
 }
 
 /** Only the rule the instruction names matters: edits elsewhere in the list do not change its meaning. */
-function ruleDrift(instruction: unknown, baseRules: { _id: string }[], currentRules: { _id: string }[], since: number): string | undefined {
+function ruleDrift(
+  instruction: unknown,
+  baseRules: { _id: string }[],
+  currentRules: { _id: string }[],
+  since: number,
+): string | undefined {
   const ruleId = (instruction as { ruleId?: unknown }).ruleId;
   const find = (rules: { _id: string }[]) => rules.find((rule) => rule._id === ruleId);
-  return same(find(baseRules), find(currentRules)) ? undefined : `rule '${String(ruleId)}' changed since version ${since}`;
+  return same(find(baseRules), find(currentRules))
+    ? undefined
+    : `rule '${String(ruleId)}' changed since version ${since}`;
 }

@@ -18,17 +18,32 @@ export interface IdListDiffSpec<T> {
  * the order of the items on both sides is one change at the list's path. Output order: reorder,
  * removed items (old order), then added and changed items (new order).
  */
-export function diffById<T extends { _id: string }>(before: readonly T[], after: readonly T[], spec: IdListDiffSpec<T>): ConfigChange[] {
+export function diffById<T extends { _id: string }>(
+  before: readonly T[],
+  after: readonly T[],
+  spec: IdListDiffSpec<T>,
+): ConfigChange[] {
   const oldById = new Map(before.map((item) => [item._id, item]));
   const newIds = new Set(after.map((item) => item._id));
   const changes: ConfigChange[] = [];
   const keptOld = before.filter((item) => newIds.has(item._id)).map((item) => item._id);
   const keptNew = after.filter((item) => oldById.has(item._id)).map((item) => item._id);
   if (!same(keptOld, keptNew)) {
-    changes.push({ path: spec.path, before: before.map((item) => item._id), after: after.map((item) => item._id), summary: spec.reordered });
+    changes.push({
+      path: spec.path,
+      before: before.map((item) => item._id),
+      after: after.map((item) => item._id),
+      summary: spec.reordered,
+    });
   }
   for (const item of before) {
-    if (!newIds.has(item._id)) changes.push({ path: itemPath(spec.path, item._id), before: item, after: undefined, summary: spec.removed(item) });
+    if (!newIds.has(item._id))
+      changes.push({
+        path: itemPath(spec.path, item._id),
+        before: item,
+        after: undefined,
+        summary: spec.removed(item),
+      });
   }
   for (const item of after) {
     const old = oldById.get(item._id);

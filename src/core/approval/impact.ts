@@ -78,9 +78,18 @@ export function previewImpact(input: ImpactInput): ImpactReport {
 
 type Outcome = ImpactTransition['from'];
 
-const outcome = (result: { variationIndex: number | null; value: unknown }): Outcome => ({ variation: result.variationIndex, value: result.value });
+const outcome = (result: { variationIndex: number | null; value: unknown }): Outcome => ({
+  variation: result.variationIndex,
+  value: result.value,
+});
 
-function record(tally: Map<string, ImpactTransition>, from: Outcome, to: Outcome, example: string, maxExamples: number): void {
+function record(
+  tally: Map<string, ImpactTransition>,
+  from: Outcome,
+  to: Outcome,
+  example: string,
+  maxExamples: number,
+): void {
   const key = canonicalJson([from.variation, from.value, to.variation, to.value]);
   let transition = tally.get(key);
   if (transition === undefined) {
@@ -95,7 +104,9 @@ function record(tally: Map<string, ImpactTransition>, from: Outcome, to: Outcome
 const rank = (variation: number | null) => (variation === null ? -1 : variation);
 
 function byCountThenVariation(a: ImpactTransition, b: ImpactTransition): number {
-  return b.count - a.count || rank(a.from.variation) - rank(b.from.variation) || rank(a.to.variation) - rank(b.to.variation);
+  return (
+    b.count - a.count || rank(a.from.variation) - rank(b.from.variation) || rank(a.to.variation) - rank(b.to.variation)
+  );
 }
 
 /**

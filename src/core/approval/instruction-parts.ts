@@ -8,8 +8,20 @@ import type { FlagInstructionKind, SegmentInstructionKind } from '../patch';
  * until it is placed here. `rule` means the one rule named by the instruction's `ruleId`.
  */
 export type FlagPart =
-  | 'on' | 'offVariation' | 'fallthrough' | 'trackEvents' | 'targets' | 'rules' | 'rule' | 'prerequisites'
-  | 'variations' | 'name' | 'description' | 'tags' | 'temporary' | 'archived';
+  | 'on'
+  | 'offVariation'
+  | 'fallthrough'
+  | 'trackEvents'
+  | 'targets'
+  | 'rules'
+  | 'rule'
+  | 'prerequisites'
+  | 'variations'
+  | 'name'
+  | 'description'
+  | 'tags'
+  | 'temporary'
+  | 'archived';
 
 export const FLAG_INSTRUCTION_PARTS: Record<FlagInstructionKind, FlagPart> = {
   turnFlagOn: 'on',
@@ -88,7 +100,10 @@ export const FLAG_PARTS: Record<Exclude<FlagPart, 'rule'>, PartView<FlagSide>> =
   on: { label: 'on/off state', read: (s) => s.environment.on },
   offVariation: { label: 'off variation', read: (s) => s.environment.offVariation },
   fallthrough: { label: 'fallthrough', read: (s) => s.environment.fallthrough },
-  trackEvents: { label: 'event tracking', read: (s) => [s.environment.trackEvents, s.environment.trackEventsFallthrough] },
+  trackEvents: {
+    label: 'event tracking',
+    read: (s) => [s.environment.trackEvents, s.environment.trackEventsFallthrough],
+  },
   // Both lists: a user key and another kind's key may not target different variations together.
   targets: { label: 'targets', read: (s) => [s.environment.targets, s.environment.contextTargets] },
   rules: { label: 'rules', read: (s) => s.environment.rules },

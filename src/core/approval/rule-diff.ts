@@ -29,11 +29,19 @@ export function diffFlagRules(path: string, before: Rule[], after: Rule[], names
     changed: (old, rule, rulePath) => [
       ...diffClauses(rulePath, ruleName(rule), old.clauses, rule.clauses),
       // variation and rollout are one choice (exactly one is set), so they are reported together.
-      ...changeOf(`${rulePath}.variationOrRollout`, serveOf(old), serveOf(rule), () =>
-        `${ruleName(rule)} changed from ${serveText(old, names.before)} to ${serveText(rule, names.after)}`),
+      ...changeOf(
+        `${rulePath}.variationOrRollout`,
+        serveOf(old),
+        serveOf(rule),
+        () => `${ruleName(rule)} changed from ${serveText(old, names.before)} to ${serveText(rule, names.after)}`,
+      ),
       ...descriptionChange(rulePath, old, rule),
-      ...changeOf(`${rulePath}.trackEvents`, old.trackEvents, rule.trackEvents, () =>
-        `${ruleName(rule)} ${rule.trackEvents ? 'now tracks' : 'no longer tracks'} events`),
+      ...changeOf(
+        `${rulePath}.trackEvents`,
+        old.trackEvents,
+        rule.trackEvents,
+        () => `${ruleName(rule)} ${rule.trackEvents ? 'now tracks' : 'no longer tracks'} events`,
+      ),
     ],
   });
 }
@@ -46,12 +54,26 @@ export function diffSegmentRules(path: string, before: SegmentRule[], after: Seg
     removed: (rule) => `removed ${ruleName(rule)}`,
     changed: (old, rule, rulePath) => [
       ...diffClauses(rulePath, ruleName(rule), old.clauses, rule.clauses),
-      ...changeOf(`${rulePath}.weight`, old.weight, rule.weight, () =>
-        `${ruleName(rule)} now includes ${share(rule.weight)} matching contexts (was ${old.weight === undefined ? 'all' : percentText(old.weight)})`),
-      ...changeOf(`${rulePath}.bucketBy`, old.bucketBy, rule.bucketBy, () =>
-        `${ruleName(rule)}: bucketBy changed from ${valueText(old.bucketBy)} to ${valueText(rule.bucketBy)}`),
-      ...changeOf(`${rulePath}.rolloutContextKind`, old.rolloutContextKind, rule.rolloutContextKind, () =>
-        `${ruleName(rule)}: rollout context kind changed from ${valueText(old.rolloutContextKind)} to ${valueText(rule.rolloutContextKind)}`),
+      ...changeOf(
+        `${rulePath}.weight`,
+        old.weight,
+        rule.weight,
+        () =>
+          `${ruleName(rule)} now includes ${share(rule.weight)} matching contexts (was ${old.weight === undefined ? 'all' : percentText(old.weight)})`,
+      ),
+      ...changeOf(
+        `${rulePath}.bucketBy`,
+        old.bucketBy,
+        rule.bucketBy,
+        () => `${ruleName(rule)}: bucketBy changed from ${valueText(old.bucketBy)} to ${valueText(rule.bucketBy)}`,
+      ),
+      ...changeOf(
+        `${rulePath}.rolloutContextKind`,
+        old.rolloutContextKind,
+        rule.rolloutContextKind,
+        () =>
+          `${ruleName(rule)}: rollout context kind changed from ${valueText(old.rolloutContextKind)} to ${valueText(rule.rolloutContextKind)}`,
+      ),
       ...descriptionChange(rulePath, old, rule),
     ],
   });
@@ -67,8 +89,12 @@ function serveOf({ variation, rollout }: Rule): VariationOrRollout {
 
 /** Named by id: the description is what changes. */
 function descriptionChange(rulePath: string, old: RuleLike, rule: RuleLike): ConfigChange[] {
-  return changeOf(`${rulePath}.description`, old.description, rule.description, () =>
-    `rule ${rule._id}: description changed from ${valueText(old.description)} to ${valueText(rule.description)}`);
+  return changeOf(
+    `${rulePath}.description`,
+    old.description,
+    rule.description,
+    () => `rule ${rule._id}: description changed from ${valueText(old.description)} to ${valueText(rule.description)}`,
+  );
 }
 
 const CLAUSE_FIELDS = ['contextKind', 'attribute', 'op', 'negate'] as const;
@@ -81,11 +107,20 @@ function diffClauses(rulePath: string, rule: string, before: Clause[], after: Cl
     removed: (clause) => `${rule}: removed clause ${clauseText(clause)}`,
     changed: (old, clause, clausePath) => [
       ...CLAUSE_FIELDS.flatMap((field) =>
-        changeOf(`${clausePath}.${field}`, old[field], clause[field], () =>
-          `${rule}, clause ${clause._id}: ${field} changed from ${valueText(old[field])} to ${valueText(clause[field])}`),
+        changeOf(
+          `${clausePath}.${field}`,
+          old[field],
+          clause[field],
+          () =>
+            `${rule}, clause ${clause._id}: ${field} changed from ${valueText(old[field])} to ${valueText(clause[field])}`,
+        ),
       ),
-      ...changeOf(`${clausePath}.values`, old.values, clause.values, () =>
-        `${rule}, clause ${clause._id} values: ${listChangeText(old.values, clause.values)}`),
+      ...changeOf(
+        `${clausePath}.values`,
+        old.values,
+        clause.values,
+        () => `${rule}, clause ${clause._id} values: ${listChangeText(old.values, clause.values)}`,
+      ),
     ],
   });
 }

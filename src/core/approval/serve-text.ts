@@ -16,7 +16,9 @@ export function variationNamer(variations: readonly Variation[]): VariationNamer
 /** "serves true", or "rollout true 20% / false 80%" (zero weights left out; bucketBy when set). */
 export function serveText(serve: VariationOrRollout, name: VariationNamer): string {
   if (serve.rollout !== undefined) {
-    const shares = serve.rollout.variations.filter((wv) => wv.weight > 0).map((wv) => `${name(wv.variation)} ${percentText(wv.weight)}`);
+    const shares = serve.rollout.variations
+      .filter((wv) => wv.weight > 0)
+      .map((wv) => `${name(wv.variation)} ${percentText(wv.weight)}`);
     const bucketBy = serve.rollout.bucketBy === undefined ? '' : ` by ${serve.rollout.bucketBy}`;
     return `rollout ${shares.join(' / ')}${bucketBy}`;
   }

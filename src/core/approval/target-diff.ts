@@ -37,7 +37,12 @@ function byVariation(keys: TargetedKey[]): [number, string[]][] {
 }
 
 export function diffTargets(path: string, before: Target[], after: Target[], names: Namers): ConfigChange[] {
-  return changeOf(path, before, after, () => `individual targets: ${targetChangeText(before, after, names) || 'reordered'}`);
+  return changeOf(
+    path,
+    before,
+    after,
+    () => `individual targets: ${targetChangeText(before, after, names) || 'reordered'}`,
+  );
 }
 
 /**
@@ -48,7 +53,12 @@ export function diffTargets(path: string, before: Target[], after: Target[], nam
 export function diffContextTargets(path: string, before: Target[], after: Target[], names: Namers): ConfigChange[] {
   const withKeys = (targets: Target[]) => targets.filter((target) => target.values.length > 0);
   if (same(withKeys(before), withKeys(after))) return [];
-  return changeOf(path, before, after, () => `context targets: ${targetChangeText(before, after, names) || 'order changed'}`);
+  return changeOf(
+    path,
+    before,
+    after,
+    () => `context targets: ${targetChangeText(before, after, names) || 'order changed'}`,
+  );
 }
 
 /** Prerequisite variations are indexes into the other flag's variations, which this diff does not know. */
@@ -59,7 +69,9 @@ export function diffPrerequisites(path: string, before: Prerequisite[], after: P
       const old = before.find((candidate) => candidate.key === prerequisite.key);
       if (old === undefined) parts.push(`added prerequisite ${prerequisite.key} (variation ${prerequisite.variation})`);
       else if (old.variation !== prerequisite.variation) {
-        parts.push(`prerequisite ${prerequisite.key} now requires variation ${prerequisite.variation} (was ${old.variation})`);
+        parts.push(
+          `prerequisite ${prerequisite.key} now requires variation ${prerequisite.variation} (was ${old.variation})`,
+        );
       }
     }
     for (const old of before) if (!after.some((p) => p.key === old.key)) parts.push(`removed prerequisite ${old.key}`);
@@ -68,7 +80,13 @@ export function diffPrerequisites(path: string, before: Prerequisite[], after: P
 }
 
 /** Segment targets of other kinds, as `kind:key`. */
-export function diffSegmentContexts(path: string, label: string, before: SegmentTarget[], after: SegmentTarget[]): ConfigChange[] {
-  const keys = (targets: SegmentTarget[]) => targets.flatMap((target) => target.values.map((key) => `${target.contextKind}:${key}`));
+export function diffSegmentContexts(
+  path: string,
+  label: string,
+  before: SegmentTarget[],
+  after: SegmentTarget[],
+): ConfigChange[] {
+  const keys = (targets: SegmentTarget[]) =>
+    targets.flatMap((target) => target.values.map((key) => `${target.contextKind}:${key}`));
   return changeOf(path, before, after, () => `${label}: ${listChangeText(keys(before), keys(after))}`);
 }

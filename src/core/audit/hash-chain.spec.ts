@@ -6,10 +6,19 @@ const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 
 function content(prevHash: string, comment: string): ChainedContent {
   return {
-    at: '2026-11-22T10:00:00.000Z', actor: { kind: 'member', id: 'm1' }, action: 'updateOn',
-    resource: 'proj/p:env/e:flag/f', comment, before: { on: false }, after: { on: true },
-    delta: [{ op: 'replace', path: '/on', value: true }], previousVersion: 1, currentVersion: 2,
-    requestId: 'r1', links: null, prevHash,
+    at: '2026-11-22T10:00:00.000Z',
+    actor: { kind: 'member', id: 'm1' },
+    action: 'updateOn',
+    resource: 'proj/p:env/e:flag/f',
+    comment,
+    before: { on: false },
+    after: { on: true },
+    delta: [{ op: 'replace', path: '/on', value: true }],
+    previousVersion: 1,
+    currentVersion: 2,
+    requestId: 'r1',
+    links: null,
+    prevHash,
   };
 }
 
@@ -27,7 +36,9 @@ function chain(n: number) {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });
 
@@ -51,7 +62,11 @@ describe('ChainVerifier', () => {
     entries.splice(1, 1);
     const v = new ChainVerifier(sha256);
     for (const e of entries) v.push(e.id, e.content, e.hash);
-    expect(v.result()).toMatchObject({ ok: false, firstBrokenId: '3', reason: 'prevHash does not match the previous entry' });
+    expect(v.result()).toMatchObject({
+      ok: false,
+      firstBrokenId: '3',
+      reason: 'prevHash does not match the previous entry',
+    });
   });
 });
 

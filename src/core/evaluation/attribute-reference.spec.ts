@@ -25,9 +25,12 @@ describe('parseAttrRef', () => {
     expect(components(text)).toEqual(want);
   });
 
-  it.each(['', '/', '//', '///', '/a//b', 'a//b', '/a~b', '/a~', 'a~', '~', '/a~2', '_meta', '/_meta', '/_meta/x'])('%j is invalid', (text) => {
-    expect(parseAttrRef(text, false).valid).toBe(false);
-  });
+  it.each(['', '/', '//', '///', '/a//b', 'a//b', '/a~b', '/a~', 'a~', '~', '/a~2', '_meta', '/_meta', '/_meta/x'])(
+    '%j is invalid',
+    (text) => {
+      expect(parseAttrRef(text, false).valid).toBe(false);
+    },
+  );
 
   it('treats the whole string as one name when literal (no contextKind)', () => {
     expect(components('/attr/a', true)).toEqual(['/attr/a']);
@@ -77,7 +80,9 @@ describe('context lookups through references', () => {
     expect(get('kind', true, 'org')).toEqual(['user']); // even for a kind the context lacks, like the SDK
     expect(get('anonymous')).toBe(false);
     expect(get('anonymous', false, 'org')).toBeUndefined();
-    expect(ctx({ kind: 'user', key: 'k', anonymous: true }).valueOf('user', parseAttrRef('anonymous', true))).toBe(true);
+    expect(ctx({ kind: 'user', key: 'k', anonymous: true }).valueOf('user', parseAttrRef('anonymous', true))).toBe(
+      true,
+    );
   });
 
   it('never resolves an invalid reference', () => {

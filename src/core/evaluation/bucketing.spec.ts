@@ -11,25 +11,48 @@ const scaled = (b: number) => Math.floor(b * 100000);
 
 describe('bucketing reference vectors (protocols.md §2.6, written by hand from the table)', () => {
   it('hashKey / saltyA without a seed', () => {
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', undefined, undefined))).toBe(42157);
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyB' }), 'hashKey', 'saltyA', undefined, undefined))).toBe(67084);
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyC' }), 'hashKey', 'saltyA', undefined, undefined))).toBe(10343);
+    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', undefined, undefined))).toBe(
+      42157,
+    );
+    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyB' }), 'hashKey', 'saltyA', undefined, undefined))).toBe(
+      67084,
+    );
+    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyC' }), 'hashKey', 'saltyA', undefined, undefined))).toBe(
+      10343,
+    );
   });
 
   it('keeps the reference double (0.42157587, 0.67084850, 0.10343106)', () => {
-    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', 'key', 'user')).toBeCloseTo(0.42157587, 8);
-    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyB' }), 'hashKey', 'saltyA', 'key', 'user')).toBeCloseTo(0.6708485, 8);
-    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyC' }), 'hashKey', 'saltyA', 'key', 'user')).toBeCloseTo(0.10343106, 8);
+    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', 'key', 'user')).toBeCloseTo(
+      0.42157587,
+      8,
+    );
+    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyB' }), 'hashKey', 'saltyA', 'key', 'user')).toBeCloseTo(
+      0.6708485,
+      8,
+    );
+    expect(bucketValue(ctx({ kind: 'user', key: 'userKeyC' }), 'hashKey', 'saltyA', 'key', 'user')).toBeCloseTo(
+      0.10343106,
+      8,
+    );
   });
 
   it('seed 61 replaces key and salt', () => {
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', 'key', undefined, 61))).toBe(9801);
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyB' }), 'hashKey', 'saltyA', 'key', undefined, 61))).toBe(14483);
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyC' }), 'other', 'salt', 'key', undefined, 61))).toBe(92426);
+    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', 'key', undefined, 61))).toBe(
+      9801,
+    );
+    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyB' }), 'hashKey', 'saltyA', 'key', undefined, 61))).toBe(
+      14483,
+    );
+    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyC' }), 'other', 'salt', 'key', undefined, 61))).toBe(
+      92426,
+    );
   });
 
   it('seed 0 means no seed (Node)', () => {
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', 'key', undefined, 0))).toBe(42157);
+    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'userKeyA' }), 'hashKey', 'saltyA', 'key', undefined, 0))).toBe(
+      42157,
+    );
     expect(hashPrefix('k', 's', 0)).toBe('k.s.');
     expect(hashPrefix('k', undefined, undefined)).toBe('k..');
     expect(hashPrefix('k', 's', 61)).toBe('61.');
@@ -44,13 +67,18 @@ describe('bucketing reference vectors (protocols.md §2.6, written by hand from 
   });
 
   it('segment vectors: segment3.salty', () => {
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'user-key' }), 'segment3', 'salty', undefined, undefined))).toBe(14950);
-    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'unmatching-key' }), 'segment3', 'salty', undefined, undefined))).toBe(36563);
+    expect(scaled(bucketValue(ctx({ kind: 'user', key: 'user-key' }), 'segment3', 'salty', undefined, undefined))).toBe(
+      14950,
+    );
+    expect(
+      scaled(bucketValue(ctx({ kind: 'user', key: 'unmatching-key' }), 'segment3', 'salty', undefined, undefined)),
+    ).toBe(36563);
   });
 
   it('floats, booleans, missing attributes and absent kinds bucket to 0', () => {
     const c = ctx({ kind: 'user', key: 'userKeyA', f: 1.5, b: true, a: ['x'], o: { x: 1 } });
-    for (const attr of ['f', 'b', 'a', 'o', 'missing', 'kind']) expect(bucketValue(c, 'hashKey', 'saltyA', attr, undefined)).toBe(0);
+    for (const attr of ['f', 'b', 'a', 'o', 'missing', 'kind'])
+      expect(bucketValue(c, 'hashKey', 'saltyA', attr, undefined)).toBe(0);
     expect(bucketValue(c, 'hashKey', 'saltyA', 'key', 'org')).toBe(0);
   });
 });

@@ -23,7 +23,9 @@ const kindOrUser = (kind: unknown): string => (kind === undefined || kind === nu
 
 /** An index into `variations`, or ERROR (the SDK's getVariation; non-integers are malformed too). */
 export function variationIndex(variations: readonly JsonValue[], index: unknown): number {
-  return typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < variations.length ? index : ERROR;
+  return typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < variations.length
+    ? index
+    : ERROR;
 }
 
 export class CompiledClause {
@@ -71,7 +73,12 @@ export class CompiledServe {
   readonly untracked: readonly boolean[];
   readonly seeded: boolean;
 
-  constructor(raw: SdkVariationOrRollout | undefined, variations: readonly JsonValue[], hashKey: unknown, salt: unknown) {
+  constructor(
+    raw: SdkVariationOrRollout | undefined,
+    variations: readonly JsonValue[],
+    hashKey: unknown,
+    salt: unknown,
+  ) {
     const vr: Partial<SdkVariationOrRollout> = isObject(raw) ? raw : {};
     const rollout = isObject(vr.rollout) ? vr.rollout : undefined;
     const weighted = asArray<Record<string, unknown>>(rollout?.variations);
@@ -183,7 +190,12 @@ function compileTargets(raw: SdkFlag, variations: readonly JsonValue[]): Compile
   const targets = asArray<unknown>(raw.targets).filter(isObject);
   const contextTargets = asArray<unknown>(raw.contextTargets).filter(isObject);
   const make = (t: Record<string, unknown>) =>
-    new CompiledTarget(kindOrUser(t.contextKind), new Set(asArray<unknown>(t.values)), variationIndex(variations, t.variation), t.variation);
+    new CompiledTarget(
+      kindOrUser(t.contextKind),
+      new Set(asArray<unknown>(t.values)),
+      variationIndex(variations, t.variation),
+      t.variation,
+    );
   if (contextTargets.length === 0) return targets.map(make);
   const out: CompiledTarget[] = [];
   for (const ct of contextTargets) {
@@ -247,7 +259,9 @@ export class CompiledSegment {
     this.excluded = new Set(asArray<unknown>(raw.excluded));
     this.includedContexts = targets(raw.includedContexts);
     this.excludedContexts = targets(raw.excludedContexts);
-    this.rules = asArray<unknown>(raw.rules).map((r, i) => new CompiledSegmentRule(i, (isObject(r) ? r : {}) as SdkSegmentRule));
+    this.rules = asArray<unknown>(raw.rules).map(
+      (r, i) => new CompiledSegmentRule(i, (isObject(r) ? r : {}) as SdkSegmentRule),
+    );
     this.segmentKey = typeof raw.key === 'string' ? raw.key : key;
     this.prefix = hashPrefix(raw.key, raw.salt, undefined);
     this.unbounded = !!raw.unbounded;

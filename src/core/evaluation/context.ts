@@ -49,7 +49,8 @@ export class EvalContext implements Context {
   get canonicalKey(): string {
     if (this.canonical === undefined) {
       if (this.singleKind === 'user') this.canonical = this.data.key as string;
-      else if (this.singleKind !== undefined) this.canonical = `${this.singleKind}:${encodeKey(this.data.key as string)}`;
+      else if (this.singleKind !== undefined)
+        this.canonical = `${this.singleKind}:${encodeKey(this.data.key as string)}`;
       else {
         this.canonical = [...this.kinds]
           .sort()
@@ -102,7 +103,8 @@ export type ParseContextResult = { ok: true; context: Context } | { ok: false; e
 
 const fail = (error: string): ParseContextResult => ({ ok: false, error });
 const isObject = (v: unknown): v is Attributes => typeof v === 'object' && v !== null;
-const validKind = (kind: unknown): kind is string => typeof kind === 'string' && kind !== 'kind' && KIND_PATTERN.test(kind);
+const validKind = (kind: unknown): kind is string =>
+  typeof kind === 'string' && kind !== 'kind' && KIND_PATTERN.test(kind);
 const validKey = (key: unknown): key is string => typeof key === 'string' && key !== '';
 
 function fromLegacyUser(user: Attributes): ParseContextResult {

@@ -1,4 +1,14 @@
-import { evaluateAll, evaluateFlag, evaluateTyped, FlagStore, parseContext, type Context, type SdkClause, type SdkFlag, type SdkSegment } from './index';
+import {
+  evaluateAll,
+  evaluateFlag,
+  evaluateTyped,
+  FlagStore,
+  parseContext,
+  type Context,
+  type SdkClause,
+  type SdkFlag,
+  type SdkSegment,
+} from './index';
 
 const ctx = (input: unknown): Context => {
   const r = parseContext(input);
@@ -17,22 +27,37 @@ const base = (key: string, extra: Partial<SdkFlag> = {}): SdkFlag => ({
   ...extra,
 });
 const storeOf = (flags: SdkFlag[], segments: SdkSegment[] = []) =>
-  FlagStore.from({ flags: Object.fromEntries(flags.map((f) => [f.key, f])), segments: Object.fromEntries(segments.map((s) => [s.key, s])) });
-const evalOne = (f: SdkFlag, c = user, segments: SdkSegment[] = [], others: SdkFlag[] = []) => evaluateFlag(storeOf([f, ...others], segments), f.key, c, 'default');
+  FlagStore.from({
+    flags: Object.fromEntries(flags.map((f) => [f.key, f])),
+    segments: Object.fromEntries(segments.map((s) => [s.key, s])),
+  });
+const evalOne = (f: SdkFlag, c = user, segments: SdkSegment[] = [], others: SdkFlag[] = []) =>
+  evaluateFlag(storeOf([f, ...others], segments), f.key, c, 'default');
 const always = { attribute: 'key', op: 'in', values: [''], negate: true };
 const MALFORMED = { value: 'default', variationIndex: null, reason: { kind: 'ERROR', errorKind: 'MALFORMED_FLAG' } };
 
 describe('evaluation order', () => {
   it('off: the off variation, or the default with reason OFF when there is none', () => {
     expect(evalOne(base('f', { on: false }))).toEqual({ value: 'v0', variationIndex: 0, reason: { kind: 'OFF' } });
-    expect(evalOne(base('f', { on: false, offVariation: undefined }))).toEqual({ value: 'default', variationIndex: null, reason: { kind: 'OFF' } });
+    expect(evalOne(base('f', { on: false, offVariation: undefined }))).toEqual({
+      value: 'default',
+      variationIndex: null,
+      reason: { kind: 'OFF' },
+    });
     expect(evalOne(base('f', { on: false, offVariation: 7 }))).toEqual(MALFORMED);
   });
 
   it('targets before rules before fallthrough', () => {
-    const f = base('f', { targets: [{ values: ['u1'], variation: 2 }], rules: [{ id: 'r', variation: 0, clauses: [always] }] });
+    const f = base('f', {
+      targets: [{ values: ['u1'], variation: 2 }],
+      rules: [{ id: 'r', variation: 0, clauses: [always] }],
+    });
     expect(evalOne(f).reason).toEqual({ kind: 'TARGET_MATCH' });
-    expect(evalOne(f, ctx({ kind: 'user', key: 'u2' }))).toEqual({ value: 'v0', variationIndex: 0, reason: { kind: 'RULE_MATCH', ruleIndex: 0, ruleId: 'r' } });
+    expect(evalOne(f, ctx({ kind: 'user', key: 'u2' }))).toEqual({
+      value: 'v0',
+      variationIndex: 0,
+      reason: { kind: 'RULE_MATCH', ruleIndex: 0, ruleId: 'r' },
+    });
     expect(evalOne(base('f'))).toEqual({ value: 'v1', variationIndex: 1, reason: { kind: 'FALLTHROUGH' } });
   });
 
@@ -47,12 +72,18 @@ describe('evaluation order', () => {
     expect(evalOne(f).variationIndex).toBe(2);
     expect(evalOne(f, ctx({ kind: 'multi', user: { key: 'u1' }, org: { key: 'o1' } })).variationIndex).toBe(0);
     // without the placeholder, `targets` is not consulted at all
-    const noPlaceholder = base('f', { targets: [{ values: ['u1'], variation: 2 }], contextTargets: [{ contextKind: 'org', values: ['o1'], variation: 0 }] });
+    const noPlaceholder = base('f', {
+      targets: [{ values: ['u1'], variation: 2 }],
+      contextTargets: [{ contextKind: 'org', values: ['o1'], variation: 0 }],
+    });
     expect(evalOne(noPlaceholder).reason).toEqual({ kind: 'FALLTHROUGH' });
   });
 
   it('omits ruleId when the rule has none; a rule without clauses never matches, [] always does', () => {
-    expect(evalOne(base('f', { rules: [{ variation: 0, clauses: [] }] })).reason).toEqual({ kind: 'RULE_MATCH', ruleIndex: 0 });
+    expect(evalOne(base('f', { rules: [{ variation: 0, clauses: [] }] })).reason).toEqual({
+      kind: 'RULE_MATCH',
+      ruleIndex: 0,
+    });
     expect(evalOne(base('f', { rules: [{ id: 'x', variation: 0 }] })).reason).toEqual({ kind: 'FALLTHROUGH' });
   });
 
@@ -110,7 +141,9 @@ describe('prerequisites', () => {
 
   it('pass when the prerequisite is on and serves the required variation', () => {
     const p = base('p', { fallthrough: { variation: 2 } });
-    expect(evalOne(base('f', { prerequisites: [prereq('p', 2)] }), user, [], [p]).reason).toEqual({ kind: 'FALLTHROUGH' });
+    expect(evalOne(base('f', { prerequisites: [prereq('p', 2)] }), user, [], [p]).reason).toEqual({
+      kind: 'FALLTHROUGH',
+    });
     expect(evalOne(base('f', { prerequisites: [prereq('p', 1)] }), user, [], [p])).toEqual({
       value: 'v0',
       variationIndex: 0,
@@ -120,7 +153,10 @@ describe('prerequisites', () => {
 
   it('an off prerequisite fails even when its off variation is the required one', () => {
     const p = base('p', { on: false, offVariation: 2 });
-    expect(evalOne(base('f', { prerequisites: [prereq('p', 2)] }), user, [], [p]).reason).toEqual({ kind: 'PREREQUISITE_FAILED', prerequisiteKey: 'p' });
+    expect(evalOne(base('f', { prerequisites: [prereq('p', 2)] }), user, [], [p]).reason).toEqual({
+      kind: 'PREREQUISITE_FAILED',
+      prerequisiteKey: 'p',
+    });
   });
 
   it('a missing prerequisite fails; with no off variation the default is served', () => {
@@ -149,15 +185,19 @@ describe('prerequisites', () => {
 });
 
 describe('segments', () => {
-  const segRule = (...keys: string[]) => base('f', { rules: [{ id: 'r', variation: 0, clauses: [{ attribute: '', op: 'segmentMatch', values: keys }] }] });
-  const member = (segments: SdkSegment[], c = user, keys = ['s']) => evalOne(segRule(...keys), c, segments).reason.kind === 'RULE_MATCH';
+  const segRule = (...keys: string[]) =>
+    base('f', { rules: [{ id: 'r', variation: 0, clauses: [{ attribute: '', op: 'segmentMatch', values: keys }] }] });
+  const member = (segments: SdkSegment[], c = user, keys = ['s']) =>
+    evalOne(segRule(...keys), c, segments).reason.kind === 'RULE_MATCH';
   const seg = (extra: Partial<SdkSegment>, key = 's'): SdkSegment => ({ key, version: 1, ...extra });
 
   it('included beats excluded beats rules', () => {
     expect(member([seg({ included: ['u1'], excluded: ['u1'] })])).toBe(true);
     expect(member([seg({ excluded: ['u1'], rules: [{ clauses: [always] }] })])).toBe(false);
     expect(member([seg({ rules: [{ clauses: [always] }] })])).toBe(true);
-    expect(member([seg({ includedContexts: [{ contextKind: 'org', values: ['o1'] }] })], ctx({ kind: 'org', key: 'o1' }))).toBe(true);
+    expect(
+      member([seg({ includedContexts: [{ contextKind: 'org', values: ['o1'] }] })], ctx({ kind: 'org', key: 'o1' })),
+    ).toBe(true);
   });
 
   it('a weighted rule includes by bucket (segment3/salty vectors: 14950 and 36563)', () => {
@@ -174,16 +214,36 @@ describe('segments', () => {
   });
 
   it('big segments: no store, so NOT_CONFIGURED and only the rules decide', () => {
-    const big = seg({ unbounded: true, generation: 1, included: ['u1'], rules: [{ clauses: [{ attribute: 'country', op: 'in', values: ['fr'] }] }] });
+    const big = seg({
+      unbounded: true,
+      generation: 1,
+      included: ['u1'],
+      rules: [{ clauses: [{ attribute: 'country', op: 'in', values: ['fr'] }] }],
+    });
     const r = evalOne(segRule('s'), user, [big]);
     expect(r.reason).toEqual({ kind: 'RULE_MATCH', ruleIndex: 0, ruleId: 'r', bigSegmentsStatus: 'NOT_CONFIGURED' });
     const other = ctx({ kind: 'user', key: 'u1', country: 'de' });
-    expect(evalOne(segRule('s'), other, [big]).reason).toEqual({ kind: 'FALLTHROUGH', bigSegmentsStatus: 'NOT_CONFIGURED' });
+    expect(evalOne(segRule('s'), other, [big]).reason).toEqual({
+      kind: 'FALLTHROUGH',
+      bigSegmentsStatus: 'NOT_CONFIGURED',
+    });
   });
 });
 
 describe('rollouts and experiments', () => {
-  const rollout = (extra: object) => base('hashKey', { salt: 'saltyA', fallthrough: { rollout: { variations: [{ variation: 0, weight: 50000 }, { variation: 1, weight: 50000 }], ...extra } } });
+  const rollout = (extra: object) =>
+    base('hashKey', {
+      salt: 'saltyA',
+      fallthrough: {
+        rollout: {
+          variations: [
+            { variation: 0, weight: 50000 },
+            { variation: 1, weight: 50000 },
+          ],
+          ...extra,
+        },
+      },
+    });
   const a = ctx({ kind: 'user', key: 'userKeyA' }); // bucket 0.42157
   const b = ctx({ kind: 'user', key: 'userKeyB' }); // bucket 0.67084
 
@@ -193,14 +253,27 @@ describe('rollouts and experiments', () => {
   });
 
   it('falls back to the last entry when weights do not reach 100%', () => {
-    const f = base('hashKey', { salt: 'saltyA', fallthrough: { rollout: { variations: [{ variation: 2, weight: 10000 }, { variation: 0, weight: 10000 }] } } });
+    const f = base('hashKey', {
+      salt: 'saltyA',
+      fallthrough: {
+        rollout: {
+          variations: [
+            { variation: 2, weight: 10000 },
+            { variation: 0, weight: 10000 },
+          ],
+        },
+      },
+    });
     expect(evalOne(f, a).variationIndex).toBe(0);
   });
 
   it('experiments add inExperiment unless untracked or the context kind is missing', () => {
     expect(evalOne(rollout({ kind: 'experiment' }), a).reason).toEqual({ kind: 'FALLTHROUGH', inExperiment: true });
     expect(evalOne(rollout({ kind: 'rollout' }), a).reason).toEqual({ kind: 'FALLTHROUGH' });
-    const untracked = base('hashKey', { salt: 'saltyA', fallthrough: { rollout: { kind: 'experiment', variations: [{ variation: 0, weight: 100000, untracked: true }] } } });
+    const untracked = base('hashKey', {
+      salt: 'saltyA',
+      fallthrough: { rollout: { kind: 'experiment', variations: [{ variation: 0, weight: 100000, untracked: true }] } },
+    });
     expect(evalOne(untracked, a).reason).toEqual({ kind: 'FALLTHROUGH' });
     expect(evalOne(rollout({ kind: 'experiment', contextKind: 'org' }), a).reason).toEqual({ kind: 'FALLTHROUGH' });
   });
@@ -213,7 +286,18 @@ describe('rollouts and experiments', () => {
   });
 
   it('seeds replace key and salt (userKeyA with seed 61 buckets to 0.09801)', () => {
-    const f = base('hashKey', { salt: 'saltyA', fallthrough: { rollout: { seed: 61, variations: [{ variation: 0, weight: 9802 }, { variation: 1, weight: 90198 }] } } });
+    const f = base('hashKey', {
+      salt: 'saltyA',
+      fallthrough: {
+        rollout: {
+          seed: 61,
+          variations: [
+            { variation: 0, weight: 9802 },
+            { variation: 1, weight: 90198 },
+          ],
+        },
+      },
+    });
     expect(evalOne(f, a).variationIndex).toBe(0);
   });
 });
@@ -234,11 +318,18 @@ describe('evaluateAll and evaluateTyped', () => {
 
   it('returns WRONG_TYPE with the default when the JSON type differs', () => {
     const store = storeOf([base('s'), base('n', { variations: [1, 2.5] })]);
-    expect(evaluateTyped(store, 's', user, true, 'bool')).toEqual({ value: true, variationIndex: null, reason: { kind: 'ERROR', errorKind: 'WRONG_TYPE' } });
+    expect(evaluateTyped(store, 's', user, true, 'bool')).toEqual({
+      value: true,
+      variationIndex: null,
+      reason: { kind: 'ERROR', errorKind: 'WRONG_TYPE' },
+    });
     expect(evaluateTyped(store, 's', user, 'x', 'string').value).toBe('v1');
     expect(evaluateTyped(store, 'n', user, 0, 'int').value).toBe(2.5); // Node does not tell ints from doubles
     expect(evaluateTyped(store, 'n', user, null, 'any').value).toBe(2.5);
-    expect(evaluateTyped(store, 'missing', user, 1, 'string').reason).toEqual({ kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND' });
+    expect(evaluateTyped(store, 'missing', user, 1, 'string').reason).toEqual({
+      kind: 'ERROR',
+      errorKind: 'FLAG_NOT_FOUND',
+    });
   });
 });
 
@@ -268,10 +359,34 @@ describe('trace', () => {
     const r = evaluateFlag(storeOf([f, p], [s]), 'f', user, null, { trace: true });
     expect(r.reason).toEqual({ kind: 'RULE_MATCH', ruleIndex: 1, ruleId: 'r1', inExperiment: true });
     const steps = r.trace!.map((t) => t.step);
-    expect(steps).toEqual(['fallthrough', 'prerequisite', 'clause', 'rule', 'clause', 'segment', 'clause', 'rule', 'rollout']);
+    expect(steps).toEqual([
+      'fallthrough',
+      'prerequisite',
+      'clause',
+      'rule',
+      'clause',
+      'segment',
+      'clause',
+      'rule',
+      'rollout',
+    ]);
     const [, prereq, clause0, rule0, , segment, , rule1, rollout] = r.trace!;
-    expect(prereq.detail).toMatchObject({ flag: 'f', prerequisite: 'p', requiredVariation: 2, variationIndex: 2, passed: true });
-    expect(clause0.detail).toMatchObject({ flag: 'f', ruleIndex: 0, clauseIndex: 0, attribute: 'country', op: 'in', contextValue: 'fr', result: 'no-match' });
+    expect(prereq.detail).toMatchObject({
+      flag: 'f',
+      prerequisite: 'p',
+      requiredVariation: 2,
+      variationIndex: 2,
+      passed: true,
+    });
+    expect(clause0.detail).toMatchObject({
+      flag: 'f',
+      ruleIndex: 0,
+      clauseIndex: 0,
+      attribute: 'country',
+      op: 'in',
+      contextValue: 'fr',
+      result: 'no-match',
+    });
     expect(rule0.detail).toMatchObject({ ruleIndex: 0, ruleId: 'r0', result: 'no-match' });
     expect(segment.detail).toMatchObject({ segment: 's', member: true, via: 'included' });
     expect(rule1.detail).toMatchObject({ ruleIndex: 1, result: 'match' });
@@ -287,7 +402,9 @@ describe('trace', () => {
   });
 
   it('does not change results', () => {
-    const f = base('f', { rules: [{ id: 'r', variation: 2, clauses: [{ attribute: 'tags', op: 'in', values: ['b'] }] }] });
+    const f = base('f', {
+      rules: [{ id: 'r', variation: 2, clauses: [{ attribute: 'tags', op: 'in', values: ['b'] }] }],
+    });
     const store = storeOf([f]);
     const { trace, ...traced } = evaluateFlag(store, 'f', user, null, { trace: true });
     expect(trace!.length).toBeGreaterThan(0);

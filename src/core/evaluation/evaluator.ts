@@ -117,7 +117,13 @@ export function evalFlag(store: FlagStore, f: CompiledFlag, ctx: EvalContext): n
   return serve(f, f.fallthrough, f.fallthroughReason, f.fallthroughReasonInExperiment, ctx);
 }
 
-function serve(f: CompiledFlag, s: CompiledServe, reason: EvalReason, experimentReason: EvalReason, ctx: EvalContext): number {
+function serve(
+  f: CompiledFlag,
+  s: CompiledServe,
+  reason: EvalReason,
+  experimentReason: EvalReason,
+  ctx: EvalContext,
+): number {
   if (!s.rollout) return served(s.fixed, reason);
   if (!s.ref.valid) return malformed();
   let bucket = bucketContext(ctx, s.prefix, s.ref, s.kind);

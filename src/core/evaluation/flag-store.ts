@@ -13,7 +13,8 @@ interface Entry<T> {
   readonly item: T | undefined;
 }
 
-const isItem = (v: unknown): v is { key: unknown; version: unknown; deleted?: unknown } => typeof v === 'object' && v !== null;
+const isItem = (v: unknown): v is { key: unknown; version: unknown; deleted?: unknown } =>
+  typeof v === 'object' && v !== null;
 
 export class FlagStore {
   private readonly flags = new Map<string, Entry<CompiledFlag>>();
@@ -23,11 +24,15 @@ export class FlagStore {
   static from(data: { flags: Record<string, SdkFlag>; segments: Record<string, SdkSegment> }): FlagStore {
     const store = new FlagStore();
     for (const [key, flag] of Object.entries(data.flags ?? {})) {
-      if (isItem(flag)) store.flags.set(key, { version: flag.version, item: flag.deleted ? undefined : new CompiledFlag(key, flag) });
+      if (isItem(flag))
+        store.flags.set(key, { version: flag.version, item: flag.deleted ? undefined : new CompiledFlag(key, flag) });
     }
     for (const [key, segment] of Object.entries(data.segments ?? {})) {
       if (isItem(segment)) {
-        store.segments.set(key, { version: segment.version, item: segment.deleted ? undefined : new CompiledSegment(key, segment) });
+        store.segments.set(key, {
+          version: segment.version,
+          item: segment.deleted ? undefined : new CompiledSegment(key, segment),
+        });
       }
     }
     return store;
@@ -37,7 +42,10 @@ export class FlagStore {
   upsertFlag(flag: SdkFlag): boolean {
     if (!isItem(flag) || typeof flag.key !== 'string') return false;
     if (!FlagStore.newer(this.flags.get(flag.key), flag.version)) return false;
-    this.flags.set(flag.key, { version: flag.version, item: flag.deleted ? undefined : new CompiledFlag(flag.key, flag) });
+    this.flags.set(flag.key, {
+      version: flag.version,
+      item: flag.deleted ? undefined : new CompiledFlag(flag.key, flag),
+    });
     this.liveList = null;
     return true;
   }
@@ -45,7 +53,10 @@ export class FlagStore {
   upsertSegment(segment: SdkSegment): boolean {
     if (!isItem(segment) || typeof segment.key !== 'string') return false;
     if (!FlagStore.newer(this.segments.get(segment.key), segment.version)) return false;
-    this.segments.set(segment.key, { version: segment.version, item: segment.deleted ? undefined : new CompiledSegment(segment.key, segment) });
+    this.segments.set(segment.key, {
+      version: segment.version,
+      item: segment.deleted ? undefined : new CompiledSegment(segment.key, segment),
+    });
     return true;
   }
 

@@ -40,7 +40,13 @@ export type {
   ValueType,
 } from './types';
 
-function evaluateCompiled(store: FlagStore, f: CompiledFlag, context: Context, def: JsonValue | null, tracer: Tracer | null): EvalResult {
+function evaluateCompiled(
+  store: FlagStore,
+  f: CompiledFlag,
+  context: Context,
+  def: JsonValue | null,
+  tracer: Tracer | null,
+): EvalResult {
   resetState(tracer);
   const index = evalFlag(store, f, context as EvalContext);
   const reason = state.bigSegments ? withBigSegmentsStatus(state.reason) : state.reason;
@@ -86,7 +92,13 @@ const TYPE_CHECKS: Record<ValueType, (v: unknown) => boolean> = {
  * WRONG_TYPE when the served value (the default itself when no variation is served) has another
  * JSON type. A missing flag stays FLAG_NOT_FOUND.
  */
-export function evaluateTyped(store: FlagStore, flagKey: string, context: Context, defaultValue: JsonValue | null, type: ValueType): EvalDetail {
+export function evaluateTyped(
+  store: FlagStore,
+  flagKey: string,
+  context: Context,
+  defaultValue: JsonValue | null,
+  type: ValueType,
+): EvalDetail {
   const detail = evaluateFlag(store, flagKey, context, defaultValue);
   if (detail.reason === FLAG_NOT_FOUND) return detail;
   if (!TYPE_CHECKS[type](detail.value)) return { value: defaultValue, variationIndex: null, reason: WRONG_TYPE };
@@ -100,7 +112,8 @@ export function evaluateAll(store: FlagStore, context: Context): Record<string, 
   for (let i = 0; i < flags.length; i++) {
     const f = flags[i];
     const detail: EvalDetail = evaluateCompiled(store, f, context, null, null);
-    if (f.key === '__proto__') Object.defineProperty(out, f.key, { value: detail, enumerable: true, writable: true, configurable: true });
+    if (f.key === '__proto__')
+      Object.defineProperty(out, f.key, { value: detail, enumerable: true, writable: true, configurable: true });
     else out[f.key] = detail;
   }
   return out;

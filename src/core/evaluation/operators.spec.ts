@@ -76,11 +76,14 @@ describe('date operators', () => {
     expect(match('after', '2017-12-06T00:00:00Z', t)).toBe(false);
   });
 
-  it.each([['2017-12-06'], ['1512543600000'], [true], ['2017-12-06T00:00:00'], ['not a date']])('%j is not a date', (bad) => {
-    expect(match('before', bad, t + 1e12)).toBe(false);
-    expect(match('after', bad, 0)).toBe(false);
-    expect(match('after', t, bad)).toBe(false);
-  });
+  it.each([['2017-12-06'], ['1512543600000'], [true], ['2017-12-06T00:00:00'], ['not a date']])(
+    '%j is not a date',
+    (bad) => {
+      expect(match('before', bad, t + 1e12)).toBe(false);
+      expect(match('after', bad, 0)).toBe(false);
+      expect(match('after', t, bad)).toBe(false);
+    },
+  );
 });
 
 describe('semver', () => {

@@ -25,7 +25,10 @@ export const WRONG_TYPE = errorReason('WRONG_TYPE');
 
 /** `ruleId` is present only when the rule has an id (null ids are dropped on ingest, as in the SDK). */
 export function ruleMatch(ruleIndex: number, ruleId: unknown, inExperiment: boolean): EvalReason {
-  const r: { kind: 'RULE_MATCH'; ruleIndex: number; ruleId?: string; inExperiment?: true } = { kind: 'RULE_MATCH', ruleIndex };
+  const r: { kind: 'RULE_MATCH'; ruleIndex: number; ruleId?: string; inExperiment?: true } = {
+    kind: 'RULE_MATCH',
+    ruleIndex,
+  };
   if (ruleId !== undefined && ruleId !== null) r.ruleId = ruleId as string;
   if (inExperiment) r.inExperiment = true;
   return Object.freeze(r);

@@ -31,7 +31,8 @@ function strictParse(input: string): SemVer | null {
   const major = +m[1];
   const minor = +m[2];
   const patch = +m[3];
-  if (major > Number.MAX_SAFE_INTEGER || minor > Number.MAX_SAFE_INTEGER || patch > Number.MAX_SAFE_INTEGER) return null;
+  if (major > Number.MAX_SAFE_INTEGER || minor > Number.MAX_SAFE_INTEGER || patch > Number.MAX_SAFE_INTEGER)
+    return null;
   const prerelease = m[4]
     ? m[4].split('.').map((id) => {
         if (ALL_DIGITS.test(id)) {
@@ -76,7 +77,10 @@ function compareIdentifiers(a: number | string, b: number | string): number {
 /** Precedence: -1, 0 or 1. */
 export function compareSemver(a: SemVer, b: SemVer): number {
   if (a.version === b.version) return 0;
-  const main = compareIdentifiers(a.major, b.major) || compareIdentifiers(a.minor, b.minor) || compareIdentifiers(a.patch, b.patch);
+  const main =
+    compareIdentifiers(a.major, b.major) ||
+    compareIdentifiers(a.minor, b.minor) ||
+    compareIdentifiers(a.patch, b.patch);
   if (main !== 0) return main;
   const ap = a.prerelease;
   const bp = b.prerelease;

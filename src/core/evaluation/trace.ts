@@ -1,5 +1,13 @@
 import type { JsonValue } from '../model/flag-config';
-import type { CompiledClause, CompiledFlag, CompiledPrerequisite, CompiledRule, CompiledSegment, CompiledServe, CompiledTarget } from './compile';
+import type {
+  CompiledClause,
+  CompiledFlag,
+  CompiledPrerequisite,
+  CompiledRule,
+  CompiledSegment,
+  CompiledServe,
+  CompiledTarget,
+} from './compile';
 import { ERROR } from './compile';
 import type { EvalContext } from './context';
 import { Op } from './operators';
@@ -63,7 +71,15 @@ export class Tracer {
     });
   }
 
-  clause(flagKey: string | null, segmentKey: string | null, ruleIndex: number, clauseIndex: number, c: CompiledClause, ctx: EvalContext, result: number): void {
+  clause(
+    flagKey: string | null,
+    segmentKey: string | null,
+    ruleIndex: number,
+    clauseIndex: number,
+    c: CompiledClause,
+    ctx: EvalContext,
+    result: number,
+  ): void {
     const detail: Record<string, JsonValue> = flagKey !== null ? { flag: flagKey } : { segment: segmentKey };
     detail.ruleIndex = ruleIndex;
     detail.clauseIndex = clauseIndex;

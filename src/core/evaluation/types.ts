@@ -107,7 +107,8 @@ export interface SdkSegment {
   [extra: string]: unknown;
 }
 
-export type EvalErrorKind = 'MALFORMED_FLAG' | 'FLAG_NOT_FOUND' | 'USER_NOT_SPECIFIED' | 'WRONG_TYPE' | 'CLIENT_NOT_READY' | 'EXCEPTION';
+export type EvalErrorKind =
+  'MALFORMED_FLAG' | 'FLAG_NOT_FOUND' | 'USER_NOT_SPECIFIED' | 'WRONG_TYPE' | 'CLIENT_NOT_READY' | 'EXCEPTION';
 
 /**
  * `bigSegmentsStatus` is additive to the contract: the Node SDK without a big-segment store

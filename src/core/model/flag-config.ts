@@ -16,16 +16,38 @@ export interface Variation {
 }
 
 export type ClauseOp =
-  | 'in' | 'endsWith' | 'startsWith' | 'matches' | 'contains'
-  | 'lessThan' | 'lessThanOrEqual' | 'greaterThan' | 'greaterThanOrEqual'
-  | 'before' | 'after'
-  | 'semVerEqual' | 'semVerLessThan' | 'semVerGreaterThan'
+  | 'in'
+  | 'endsWith'
+  | 'startsWith'
+  | 'matches'
+  | 'contains'
+  | 'lessThan'
+  | 'lessThanOrEqual'
+  | 'greaterThan'
+  | 'greaterThanOrEqual'
+  | 'before'
+  | 'after'
+  | 'semVerEqual'
+  | 'semVerLessThan'
+  | 'semVerGreaterThan'
   | 'segmentMatch';
 
 export const CLAUSE_OPS: readonly ClauseOp[] = [
-  'in', 'endsWith', 'startsWith', 'matches', 'contains',
-  'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual',
-  'before', 'after', 'semVerEqual', 'semVerLessThan', 'semVerGreaterThan', 'segmentMatch',
+  'in',
+  'endsWith',
+  'startsWith',
+  'matches',
+  'contains',
+  'lessThan',
+  'lessThanOrEqual',
+  'greaterThan',
+  'greaterThanOrEqual',
+  'before',
+  'after',
+  'semVerEqual',
+  'semVerLessThan',
+  'semVerGreaterThan',
+  'segmentMatch',
 ];
 
 export interface Clause {

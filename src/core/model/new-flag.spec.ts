@@ -5,18 +5,37 @@ let n = 0;
 const newId = () => `id${++n}`;
 
 describe('buildFlagDefinition', () => {
-  beforeEach(() => { n = 0; });
+  beforeEach(() => {
+    n = 0;
+  });
 
   it('defaults to a boolean flag serving true when on and false when off', () => {
     const def = buildFlagDefinition({ key: 'f', name: 'F' }, newId);
     expect(def.kind).toBe('boolean');
-    expect(def.variations).toEqual([{ _id: 'id1', value: true }, { _id: 'id2', value: false }]);
+    expect(def.variations).toEqual([
+      { _id: 'id1', value: true },
+      { _id: 'id2', value: false },
+    ]);
     expect(def.defaults).toEqual({ onVariation: 0, offVariation: 1 });
-    expect(initialEnvironmentConfig(def, 's')).toMatchObject({ on: false, offVariation: 1, fallthrough: { variation: 0 }, version: 1, salt: 's' });
+    expect(initialEnvironmentConfig(def, 's')).toMatchObject({
+      on: false,
+      offVariation: 1,
+      fallthrough: { variation: 0 },
+      version: 1,
+      salt: 's',
+    });
   });
 
   it('builds a multivariate flag with the given defaults', () => {
-    const def = buildFlagDefinition({ key: 'f', name: 'F', variations: [{ value: 'a' }, { value: 'b', name: 'B' }, { value: 'c' }], defaults: { onVariation: 1, offVariation: 2 } }, newId);
+    const def = buildFlagDefinition(
+      {
+        key: 'f',
+        name: 'F',
+        variations: [{ value: 'a' }, { value: 'b', name: 'B' }, { value: 'c' }],
+        defaults: { onVariation: 1, offVariation: 2 },
+      },
+      newId,
+    );
     expect(def.kind).toBe('multivariate');
     expect(def.variations[1]).toEqual({ _id: 'id2', value: 'b', name: 'B' });
     expect(def.defaults).toEqual({ onVariation: 1, offVariation: 2 });
@@ -38,7 +57,9 @@ describe('buildFlagDefinition', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
       expect((e as DomainError).code).toBe('flag/invalid');
-      expect((e as DomainError).errors).toEqual([{ field: 'defaults.offVariation', reason: 'must be a variation index between 0 and 1' }]);
+      expect((e as DomainError).errors).toEqual([
+        { field: 'defaults.offVariation', reason: 'must be a variation index between 0 and 1' },
+      ]);
     }
   });
 });

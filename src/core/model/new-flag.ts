@@ -21,10 +21,15 @@ const jsonType = (v: JsonValue) => (v === null ? 'null' : Array.isArray(v) ? 'ob
 export function buildFlagDefinition(input: NewFlagInput, newId: () => string): FlagDefinition {
   const raw = input.variations ?? [{ value: true }, { value: false }];
   const errors: FieldError[] = [];
-  if (raw.length < 2 || raw.length > 100) errors.push({ field: 'variations', reason: 'a flag needs between 2 and 100 variations' });
+  if (raw.length < 2 || raw.length > 100)
+    errors.push({ field: 'variations', reason: 'a flag needs between 2 and 100 variations' });
   const types = new Set(raw.map((v) => jsonType(v.value)));
   if (types.has('null')) errors.push({ field: 'variations', reason: 'a variation value cannot be null' });
-  if (types.size > 1) errors.push({ field: 'variations', reason: `variation values must all have one JSON type (got ${[...types].join(', ')})` });
+  if (types.size > 1)
+    errors.push({
+      field: 'variations',
+      reason: `variation values must all have one JSON type (got ${[...types].join(', ')})`,
+    });
   const seen = new Set<string>();
   raw.forEach((v, index) => {
     const k = JSON.stringify(v.value);
@@ -34,7 +39,8 @@ export function buildFlagDefinition(input: NewFlagInput, newId: () => string): F
   const isBoolean = raw.length === 2 && types.size === 1 && types.has('boolean');
   const defaults = input.defaults ?? { onVariation: 0, offVariation: raw.length - 1 };
   for (const [field, idx] of Object.entries(defaults)) {
-    if (!Number.isInteger(idx) || idx < 0 || idx >= raw.length) errors.push({ field: `defaults.${field}`, reason: `must be a variation index between 0 and ${raw.length - 1}` });
+    if (!Number.isInteger(idx) || idx < 0 || idx >= raw.length)
+      errors.push({ field: `defaults.${field}`, reason: `must be a variation index between 0 and ${raw.length - 1}` });
   }
   if (errors.length) throw new DomainError('flag/invalid', 400, errors.map((e) => e.reason).join('; '), errors);
 

@@ -14,7 +14,11 @@ export function toSdkFlag(def: FlagDefinition, env: FlagEnvironmentConfig) {
     fallthrough: env.fallthrough,
     targets: env.targets,
     contextTargets: env.contextTargets,
-    rules: env.rules.map(({ _id, clauses, ...rest }) => ({ id: _id, ...rest, clauses: clauses.map(({ _id: _c, ...c }) => c) })),
+    rules: env.rules.map(({ _id, clauses, ...rest }) => ({
+      id: _id,
+      ...rest,
+      clauses: clauses.map(({ _id: _c, ...c }) => c),
+    })),
     prerequisites: env.prerequisites,
     salt: env.salt,
     trackEvents: env.trackEvents,
@@ -33,7 +37,11 @@ export function toSdkSegment(s: SegmentConfig) {
     excluded: s.excluded,
     includedContexts: s.includedContexts,
     excludedContexts: s.excludedContexts,
-    rules: s.rules.map(({ _id, clauses, ...rest }) => ({ id: _id, ...rest, clauses: clauses.map(({ _id: _c, ...c }) => c) })),
+    rules: s.rules.map(({ _id, clauses, ...rest }) => ({
+      id: _id,
+      ...rest,
+      clauses: clauses.map(({ _id: _c, ...c }) => c),
+    })),
     salt: s.salt,
     deleted: s.deleted,
   };

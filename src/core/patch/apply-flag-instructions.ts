@@ -1,7 +1,11 @@
 import { FlagEnvironmentConfig } from '../model/flag-config';
 import {
-  ENVIRONMENT_HANDLERS, FLAG_INSTRUCTION_ACTIONS, FLAG_INSTRUCTION_HANDLERS, FLAG_LEVEL_HANDLERS,
-  FlagInstructionKind, isFlagLevelKind,
+  ENVIRONMENT_HANDLERS,
+  FLAG_INSTRUCTION_ACTIONS,
+  FLAG_INSTRUCTION_HANDLERS,
+  FLAG_LEVEL_HANDLERS,
+  FlagInstructionKind,
+  isFlagLevelKind,
 } from './flag-instructions';
 import { FlagPatchContext, FlagPatchResult, FlagPatchState, FlagWorkspace, InstructionScope } from './flag-patch-types';
 import { Fields } from './instruction-fields';
@@ -14,21 +18,36 @@ import { FlagArchivedError, PatchError } from './patch-error';
  * instruction throws (PatchError, or FlagArchivedError) and nothing is returned. The inputs are never
  * mutated. `version` and `salt` are left alone: versioning is the service's job.
  */
-export function applyFlagInstructions(state: FlagPatchState, instructions: unknown, ctx: FlagPatchContext): FlagPatchResult {
+export function applyFlagInstructions(
+  state: FlagPatchState,
+  instructions: unknown,
+  ctx: FlagPatchContext,
+): FlagPatchResult {
   const list = readInstructionList(instructions, FLAG_INSTRUCTION_HANDLERS);
-  const ws: FlagWorkspace = { flag: structuredClone(state.flag), environments: structuredClone(state.environments), ctx };
+  const ws: FlagWorkspace = {
+    flag: structuredClone(state.flag),
+    environments: structuredClone(state.environments),
+    ctx,
+  };
   for (const { index, kind, raw } of list) applyOne(ws, index, kind, raw);
   return {
     flag: ws.flag,
     environments: ws.environments,
     flagChanged: !deepEqual(state.flag, ws.flag),
-    changedEnvironments: Object.keys(ws.environments).filter((key) => !deepEqual(state.environments[key], ws.environments[key])),
+    changedEnvironments: Object.keys(ws.environments).filter(
+      (key) => !deepEqual(state.environments[key], ws.environments[key]),
+    ),
   };
 }
 
 /** Kind, authorization action and scope of each instruction; checks the list and the kinds only. */
-export function flagInstructionActions(instructions: unknown): { kind: string; action: string; scope: InstructionScope }[] {
-  return readInstructionList(instructions, FLAG_INSTRUCTION_HANDLERS).map(({ kind }) => ({ kind, ...FLAG_INSTRUCTION_ACTIONS[kind] }));
+export function flagInstructionActions(
+  instructions: unknown,
+): { kind: string; action: string; scope: InstructionScope }[] {
+  return readInstructionList(instructions, FLAG_INSTRUCTION_HANDLERS).map(({ kind }) => ({
+    kind,
+    ...FLAG_INSTRUCTION_ACTIONS[kind],
+  }));
 }
 
 function applyOne(ws: FlagWorkspace, index: number, kind: FlagInstructionKind, raw: Record<string, unknown>): void {

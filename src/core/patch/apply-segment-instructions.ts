@@ -9,7 +9,11 @@ import { SegmentPatchContext, SegmentPatchResult, SegmentWorkspace } from './seg
  * The segment twin of applyFlagInstructions: all or nothing, the input is never mutated, and
  * `version`, `salt` and `deleted` are left to the service.
  */
-export function applySegmentInstructions(segment: SegmentConfig, instructions: unknown, ctx: SegmentPatchContext): SegmentPatchResult {
+export function applySegmentInstructions(
+  segment: SegmentConfig,
+  instructions: unknown,
+  ctx: SegmentPatchContext,
+): SegmentPatchResult {
   const list = readInstructionList(instructions, SEGMENT_HANDLERS);
   const ws: SegmentWorkspace = { segment: structuredClone(segment), ctx };
   for (const { index, kind, raw } of list) {
@@ -21,5 +25,8 @@ export function applySegmentInstructions(segment: SegmentConfig, instructions: u
 
 /** Kind and authorization action of each instruction; checks the list and the kinds only. */
 export function segmentInstructionActions(instructions: unknown): { kind: string; action: string }[] {
-  return readInstructionList(instructions, SEGMENT_HANDLERS).map(({ kind }) => ({ kind, action: SEGMENT_INSTRUCTION_ACTIONS[kind] }));
+  return readInstructionList(instructions, SEGMENT_HANDLERS).map(({ kind }) => ({
+    kind,
+    action: SEGMENT_INSTRUCTION_ACTIONS[kind],
+  }));
 }

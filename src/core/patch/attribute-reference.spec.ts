@@ -2,8 +2,15 @@ import { attributeReferenceProblem } from './attribute-reference';
 
 describe('attributeReferenceProblem', () => {
   it.each([
-    ['email', false], ['/email', false], ['a/b', false], ['_meta', false],
-    ['email', true], ['/address/city', true], ['/a~1b', true], ['/a~0b', true], ['attr/a', true],
+    ['email', false],
+    ['/email', false],
+    ['a/b', false],
+    ['_meta', false],
+    ['email', true],
+    ['/address/city', true],
+    ['/a~1b', true],
+    ['/a~0b', true],
+    ['attr/a', true],
   ])('accepts %s (contextKind set: %s)', (reference, hasKind) => {
     expect(attributeReferenceProblem(reference, hasKind)).toBeUndefined();
   });

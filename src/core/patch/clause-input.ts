@@ -40,7 +40,13 @@ export function readClauses(f: Fields, field: string, newId: () => string, rules
 }
 
 /** Values must suit the op; only segmentMatch has a hard requirement (segment keys). */
-export function checkClauseValues(f: Fields, op: ClauseOp, values: JsonValue[], field: string, rules: ClauseRules): void {
+export function checkClauseValues(
+  f: Fields,
+  op: ClauseOp,
+  values: JsonValue[],
+  field: string,
+  rules: ClauseRules,
+): void {
   if (op !== 'segmentMatch') return;
   values.forEach((value, i) => {
     if (typeof value !== 'string') f.fail('segmentMatch values must be strings', `${field}[${i}]`);

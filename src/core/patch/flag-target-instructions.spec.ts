@@ -4,7 +4,10 @@ import { makeCtx, makeEnv, makeFlag, makeState, thrown } from './patch-test-fixt
 
 const ctx = makeCtx({ newId: () => 'unused' });
 
-function targetsAfter(instructions: unknown[], env = makeEnv()): Pick<FlagEnvironmentConfig, 'targets' | 'contextTargets'> {
+function targetsAfter(
+  instructions: unknown[],
+  env = makeEnv(),
+): Pick<FlagEnvironmentConfig, 'targets' | 'contextTargets'> {
   const state = makeState(makeFlag(), { production: env });
   const result = applyFlagInstructions(state, instructions, ctx).environments.production as FlagEnvironmentConfig;
   return { targets: result.targets, contextTargets: result.contextTargets };
@@ -30,7 +33,10 @@ describe('flag target instructions', () => {
       { kind: 'addTargets', variationId: 'vc', values: ['o2'], contextKind: 'org' },
     ]);
     expect(result).toEqual({
-      targets: [{ variation: 0, values: ['u1'] }, { variation: 1, values: ['u2'] }],
+      targets: [
+        { variation: 0, values: ['u1'] },
+        { variation: 1, values: ['u2'] },
+      ],
       contextTargets: [
         { contextKind: 'user', variation: 0, values: [] },
         { contextKind: 'org', variation: 2, values: ['o1', 'o2'] },
@@ -41,9 +47,14 @@ describe('flag target instructions', () => {
 
   it('gives legacy user targets (no placeholders) their placeholders first when other kinds are added', () => {
     const legacy = makeEnv({ targets: [{ variation: 0, values: ['u1'] }] });
-    expect(targetsAfter([{ kind: 'addTargets', variationId: 'vb', values: ['d1'], contextKind: 'device' }], legacy)).toEqual({
+    expect(
+      targetsAfter([{ kind: 'addTargets', variationId: 'vb', values: ['d1'], contextKind: 'device' }], legacy),
+    ).toEqual({
       targets: [{ variation: 0, values: ['u1'] }],
-      contextTargets: [{ contextKind: 'user', variation: 0, values: [] }, { contextKind: 'device', variation: 1, values: ['d1'] }],
+      contextTargets: [
+        { contextKind: 'user', variation: 0, values: [] },
+        { contextKind: 'device', variation: 1, values: ['d1'] },
+      ],
     });
   });
 
@@ -55,18 +66,23 @@ describe('flag target instructions', () => {
     expect(result.targets).toEqual([{ variation: 0, values: ['k1'] }]);
     expect(result.contextTargets[1]).toEqual({ contextKind: 'org', variation: 1, values: ['k1'] });
 
-    expect(errorsOf([
-      { kind: 'addTargets', variationId: 'va', values: ['k1'] },
-      { kind: 'addTargets', variationId: 'vb', values: ['k2', 'k1'] },
-    ])).toEqual([{ index: 1, field: 'values', reason: "'k1' (user) is already targeted by variation 'va'" }]);
+    expect(
+      errorsOf([
+        { kind: 'addTargets', variationId: 'va', values: ['k1'] },
+        { kind: 'addTargets', variationId: 'vb', values: ['k2', 'k1'] },
+      ]),
+    ).toEqual([{ index: 1, field: 'values', reason: "'k1' (user) is already targeted by variation 'va'" }]);
     const orgTargeted = makeEnv({ contextTargets: [{ contextKind: 'org', variation: 2, values: ['o1'] }] });
-    expect(errorsOf([{ kind: 'addTargets', variationId: 'va', values: ['o1'], contextKind: 'org' }], orgTargeted)).toEqual([
-      { index: 0, field: 'values', reason: "'o1' (org) is already targeted by variation 'vc'" },
-    ]);
+    expect(
+      errorsOf([{ kind: 'addTargets', variationId: 'va', values: ['o1'], contextKind: 'org' }], orgTargeted),
+    ).toEqual([{ index: 0, field: 'values', reason: "'o1' (org) is already targeted by variation 'vc'" }]);
   });
 
   it('adding a key already targeted by the same variation is a no-op', () => {
-    const env = makeEnv({ targets: [{ variation: 0, values: ['u1'] }], contextTargets: [{ contextKind: 'user', variation: 0, values: [] }] });
+    const env = makeEnv({
+      targets: [{ variation: 0, values: ['u1'] }],
+      contextTargets: [{ contextKind: 'user', variation: 0, values: [] }],
+    });
     const state = makeState(makeFlag(), { production: env });
     const result = applyFlagInstructions(state, [{ kind: 'addTargets', variationId: 'va', values: ['u1'] }], ctx);
     expect(result.changedEnvironments).toEqual([]);
@@ -74,40 +90,64 @@ describe('flag target instructions', () => {
 
   it('removeTargets removes keys and drops emptied entries with their placeholders', () => {
     const env = makeEnv({
-      targets: [{ variation: 0, values: ['u1'] }, { variation: 1, values: ['u2', 'u3'] }],
+      targets: [
+        { variation: 0, values: ['u1'] },
+        { variation: 1, values: ['u2', 'u3'] },
+      ],
       contextTargets: [
         { contextKind: 'user', variation: 0, values: [] },
         { contextKind: 'org', variation: 2, values: ['o1'] },
         { contextKind: 'user', variation: 1, values: [] },
       ],
     });
-    expect(targetsAfter([
-      { kind: 'removeTargets', variationId: 'va', values: ['u1'] },
-      { kind: 'removeTargets', variationId: 'vb', values: ['u2', 'not-there'] },
-      { kind: 'removeTargets', variationId: 'vc', values: ['o1'], contextKind: 'org' },
-    ], env)).toEqual({
+    expect(
+      targetsAfter(
+        [
+          { kind: 'removeTargets', variationId: 'va', values: ['u1'] },
+          { kind: 'removeTargets', variationId: 'vb', values: ['u2', 'not-there'] },
+          { kind: 'removeTargets', variationId: 'vc', values: ['o1'], contextKind: 'org' },
+        ],
+        env,
+      ),
+    ).toEqual({
       targets: [{ variation: 1, values: ['u3'] }],
       contextTargets: [{ contextKind: 'user', variation: 1, values: [] }],
     });
   });
 
   it('replaceTargets replaces every target of every kind', () => {
-    const env = makeEnv({ targets: [{ variation: 0, values: ['old'] }], contextTargets: [{ contextKind: 'user', variation: 0, values: [] }] });
-    expect(targetsAfter([{
-      kind: 'replaceTargets',
-      targets: [
-        { variationId: 'vc', values: ['o1'], contextKind: 'org' },
-        { variationId: 'vb', values: ['u1', 'old'] },
-        { variationId: 'va', values: [] },
-      ],
-    }], env)).toEqual({
+    const env = makeEnv({
+      targets: [{ variation: 0, values: ['old'] }],
+      contextTargets: [{ contextKind: 'user', variation: 0, values: [] }],
+    });
+    expect(
+      targetsAfter(
+        [
+          {
+            kind: 'replaceTargets',
+            targets: [
+              { variationId: 'vc', values: ['o1'], contextKind: 'org' },
+              { variationId: 'vb', values: ['u1', 'old'] },
+              { variationId: 'va', values: [] },
+            ],
+          },
+        ],
+        env,
+      ),
+    ).toEqual({
       targets: [{ variation: 1, values: ['u1', 'old'] }],
-      contextTargets: [{ contextKind: 'org', variation: 2, values: ['o1'] }, { contextKind: 'user', variation: 1, values: [] }],
+      contextTargets: [
+        { contextKind: 'org', variation: 2, values: ['o1'] },
+        { contextKind: 'user', variation: 1, values: [] },
+      ],
     });
   });
 
   it('clearTargets removes every target', () => {
-    const env = makeEnv({ targets: [{ variation: 0, values: ['u'] }], contextTargets: [{ contextKind: 'org', variation: 0, values: ['o'] }] });
+    const env = makeEnv({
+      targets: [{ variation: 0, values: ['u'] }],
+      contextTargets: [{ contextKind: 'org', variation: 0, values: ['o'] }],
+    });
     expect(targetsAfter([{ kind: 'clearTargets' }], env)).toEqual({ targets: [], contextTargets: [] });
   });
 
@@ -115,12 +155,44 @@ describe('flag target instructions', () => {
     ['values', 'is required', { kind: 'addTargets', variationId: 'va' }],
     ['values[1]', 'must be a string', { kind: 'addTargets', variationId: 'va', values: ['u1', 2] }],
     ['values[0]', 'must not be empty', { kind: 'addTargets', variationId: 'va', values: [''] }],
-    ['values', 'must have at most 10000 items', { kind: 'addTargets', variationId: 'va', values: Array.from({ length: 10001 }, (_, i) => `u${i}`) }],
+    [
+      'values',
+      'must have at most 10000 items',
+      { kind: 'addTargets', variationId: 'va', values: Array.from({ length: 10001 }, (_, i) => `u${i}`) },
+    ],
     ['variationId', "variation 'vz' does not exist", { kind: 'removeTargets', variationId: 'vz', values: ['u1'] }],
-    ['contextKind', "'bad kind' is not a context kind ([A-Za-z0-9_.-])", { kind: 'addTargets', variationId: 'va', values: ['u1'], contextKind: 'bad kind' }],
-    ['targets[1].values', "'u1' (user) is already targeted by variation 'va'", { kind: 'replaceTargets', targets: [{ variationId: 'va', values: ['u1'] }, { variationId: 'vb', values: ['u1'] }] }],
-    ['targets[0].variation', "unknown field 'variation'", { kind: 'replaceTargets', targets: [{ variation: 0, values: ['u1'] }] }],
-    ['targets', 'may hold at most 10000 values', { kind: 'replaceTargets', targets: [{ variationId: 'va', values: Array.from({ length: 6000 }, (_, i) => `a${i}`) }, { variationId: 'vb', values: Array.from({ length: 6000 }, (_, i) => `b${i}`) }] }],
+    [
+      'contextKind',
+      "'bad kind' is not a context kind ([A-Za-z0-9_.-])",
+      { kind: 'addTargets', variationId: 'va', values: ['u1'], contextKind: 'bad kind' },
+    ],
+    [
+      'targets[1].values',
+      "'u1' (user) is already targeted by variation 'va'",
+      {
+        kind: 'replaceTargets',
+        targets: [
+          { variationId: 'va', values: ['u1'] },
+          { variationId: 'vb', values: ['u1'] },
+        ],
+      },
+    ],
+    [
+      'targets[0].variation',
+      "unknown field 'variation'",
+      { kind: 'replaceTargets', targets: [{ variation: 0, values: ['u1'] }] },
+    ],
+    [
+      'targets',
+      'may hold at most 10000 values',
+      {
+        kind: 'replaceTargets',
+        targets: [
+          { variationId: 'va', values: Array.from({ length: 6000 }, (_, i) => `a${i}`) },
+          { variationId: 'vb', values: Array.from({ length: 6000 }, (_, i) => `b${i}`) },
+        ],
+      },
+    ],
   ])('refuses #%#: %s %s', (field, reason, instruction) => {
     expect(errorsOf([instruction])).toEqual([{ index: 0, field, reason }]);
   });

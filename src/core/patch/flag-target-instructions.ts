@@ -59,9 +59,12 @@ export const FLAG_TARGET_HANDLERS = {
     action: 'updateTargets',
     fields: ['targets'],
     apply(f, { env, flag }) {
-      const inputs = f.objectList('targets', TARGET_FIELDS).map((entry) => ({ entry, input: readTargetInput(entry, flag.variations) }));
+      const inputs = f
+        .objectList('targets', TARGET_FIELDS)
+        .map((entry) => ({ entry, input: readTargetInput(entry, flag.variations) }));
       const total = inputs.reduce((sum, { input }) => sum + input.values.length, 0);
-      if (total > MAX_VALUES_PER_INSTRUCTION) f.fail(`may hold at most ${MAX_VALUES_PER_INSTRUCTION} values`, 'targets');
+      if (total > MAX_VALUES_PER_INSTRUCTION)
+        f.fail(`may hold at most ${MAX_VALUES_PER_INSTRUCTION} values`, 'targets');
       env.targets = [];
       env.contextTargets = [];
       for (const { entry, input } of inputs) addTargets(entry, env, flag.variations, input);

@@ -20,7 +20,12 @@ export function targetingVariation(env: FlagEnvironmentConfig, kind: string, key
 }
 
 /** The entry holding `kind` keys for `variation`, created (at the end) when asked to. */
-export function targetEntry(env: FlagEnvironmentConfig, kind: string, variation: number, create: boolean): Target | undefined {
+export function targetEntry(
+  env: FlagEnvironmentConfig,
+  kind: string,
+  variation: number,
+  create: boolean,
+): Target | undefined {
   if (kind === USER_KIND) {
     const existing = env.targets.find((target) => target.variation === variation);
     if (existing || !create) return existing;

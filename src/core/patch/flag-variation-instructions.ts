@@ -16,7 +16,8 @@ function readVariationValue(f: Fields, others: Variation[]): JsonValue {
   }
   const expected = others[0] && variationValueType(others[0].value);
   const actual = variationValueType(value);
-  if (expected && actual !== expected) f.fail(`must be a ${expected} like the other variations, not a ${actual}`, 'value');
+  if (expected && actual !== expected)
+    f.fail(`must be a ${expected} like the other variations, not a ${actual}`, 'value');
   const duplicate = others.find((other) => deepEqual(other.value, value));
   if (duplicate) f.fail(`duplicates the value of variation '${duplicate._id}'`, 'value');
   return value;
@@ -30,7 +31,8 @@ function setText(variation: Variation, field: 'name' | 'description', text: stri
 }
 
 const readVariationName = (f: Fields) => f.optString('name', { max: MAX_NAME_LENGTH, allowEmpty: true });
-const readVariationDescription = (f: Fields) => f.optString('description', { max: MAX_DESCRIPTION_LENGTH, allowEmpty: true });
+const readVariationDescription = (f: Fields) =>
+  f.optString('description', { max: MAX_DESCRIPTION_LENGTH, allowEmpty: true });
 
 export const FLAG_VARIATION_HANDLERS = {
   addVariation: {
@@ -54,7 +56,11 @@ export const FLAG_VARIATION_HANDLERS = {
       if (!f.isPresent('value') && !f.has('name') && !f.has('description')) {
         f.fail('at least one of value, name or description is required');
       }
-      if (f.isPresent('value')) variation.value = readVariationValue(f, flag.variations.filter((_, i) => i !== index));
+      if (f.isPresent('value'))
+        variation.value = readVariationValue(
+          f,
+          flag.variations.filter((_, i) => i !== index),
+        );
       setText(variation, 'name', readVariationName(f));
       setText(variation, 'description', readVariationDescription(f));
     },
@@ -67,7 +73,8 @@ export const FLAG_VARIATION_HANDLERS = {
       const index = readVariationIndex(f, flag.variations);
       if (flag.variations.length <= 2) f.fail('a flag needs at least two variations', 'variationId');
       const usages = variationUsages(flag, environments, index);
-      if (usages.length > 0) f.fail(`variation '${flag.variations[index]?._id}' is in use: ${usages.join('; ')}`, 'variationId');
+      if (usages.length > 0)
+        f.fail(`variation '${flag.variations[index]?._id}' is in use: ${usages.join('; ')}`, 'variationId');
       removeVariationAt(flag, environments, index);
     },
   },

@@ -8,7 +8,11 @@ export { applySegmentInstructions, segmentInstructionActions } from './apply-seg
 export { FLAG_INSTRUCTION_ACTIONS } from './flag-instructions';
 export type { EnvironmentInstructionKind, FlagInstructionKind, FlagLevelInstructionKind } from './flag-instructions';
 export type {
-  FlagPatchContext, FlagPatchResult, FlagPatchState, InstructionScope, PrerequisiteFlagView,
+  FlagPatchContext,
+  FlagPatchResult,
+  FlagPatchState,
+  InstructionScope,
+  PrerequisiteFlagView,
 } from './flag-patch-types';
 export { FlagArchivedError, PatchError } from './patch-error';
 export type { PatchErrorCode } from './patch-error';

@@ -1,8 +1,6 @@
 import { JsonValue } from '../model/flag-config';
 import { isJsonValue, isPlainObject } from './json-value';
-import {
-  CONTEXT_KIND_PATTERN, MAX_STRING_LENGTH, MAX_VALUES_PER_INSTRUCTION, RESERVED_CONTEXT_KINDS,
-} from './limits';
+import { CONTEXT_KIND_PATTERN, MAX_STRING_LENGTH, MAX_VALUES_PER_INSTRUCTION, RESERVED_CONTEXT_KINDS } from './limits';
 import { PatchError } from './patch-error';
 
 export interface StringRules {
@@ -82,8 +80,12 @@ export class Fields {
   }
 
   optContextKind(field: string): string | undefined {
-    const kind = this.optString(field, { pattern: CONTEXT_KIND_PATTERN, patternName: 'a context kind ([A-Za-z0-9_.-])' });
-    if (kind !== undefined && RESERVED_CONTEXT_KINDS.includes(kind)) this.fail(`'${kind}' is not a valid context kind`, field);
+    const kind = this.optString(field, {
+      pattern: CONTEXT_KIND_PATTERN,
+      patternName: 'a context kind ([A-Za-z0-9_.-])',
+    });
+    if (kind !== undefined && RESERVED_CONTEXT_KINDS.includes(kind))
+      this.fail(`'${kind}' is not a valid context kind`, field);
     return kind;
   }
 

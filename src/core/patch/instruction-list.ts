@@ -13,7 +13,10 @@ export interface RawInstruction<K extends string> {
  * refused outright (and authorization needs every kind anyway). Fields are checked later, one
  * instruction at a time, because they may depend on what earlier instructions did.
  */
-export function readInstructionList<K extends string>(instructions: unknown, handlers: Record<K, unknown>): RawInstruction<K>[] {
+export function readInstructionList<K extends string>(
+  instructions: unknown,
+  handlers: Record<K, unknown>,
+): RawInstruction<K>[] {
   if (!Array.isArray(instructions)) throw PatchError.at(undefined, 'must be an array of instructions', 'instructions');
   if (instructions.length === 0) throw PatchError.at(undefined, 'must not be empty', 'instructions');
   if (instructions.length > MAX_INSTRUCTIONS) {
@@ -26,7 +29,10 @@ export function readInstructionList<K extends string>(instructions: unknown, han
     if (typeof kind !== 'string') throw PatchError.at(index, 'must be a string', 'kind');
     // hasOwn, so that 'constructor' or '__proto__' are unknown kinds rather than prototype members.
     if (!Object.hasOwn(handlers, kind)) {
-      throw new PatchError([{ index, field: 'kind', reason: `unknown instruction kind '${kind}'` }], 'patch/unknown_instruction');
+      throw new PatchError(
+        [{ index, field: 'kind', reason: `unknown instruction kind '${kind}'` }],
+        'patch/unknown_instruction',
+      );
     }
     return { index, kind: kind as K, raw };
   });

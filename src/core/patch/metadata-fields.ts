@@ -14,7 +14,11 @@ export function readDescription(f: Fields): string {
 }
 
 function readTags(f: Fields): string[] {
-  return f.stringList('values', { max: 64, pattern: TAG_PATTERN, patternName: 'a valid tag ([A-Za-z0-9][A-Za-z0-9._-]{0,63})' });
+  return f.stringList('values', {
+    max: 64,
+    pattern: TAG_PATTERN,
+    patternName: 'a valid tag ([A-Za-z0-9][A-Za-z0-9._-]{0,63})',
+  });
 }
 
 /** Tags are a set: stored deduplicated and sorted so that equal sets compare equal. */

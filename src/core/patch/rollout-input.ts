@@ -18,7 +18,11 @@ export function readVariationIndex(f: Fields, variations: Variation[], field = '
  * value is already a rollout and bucketBy/contextKind are omitted, they (and kind/seed) are kept:
  * re-weighting a rollout must not silently re-bucket everyone.
  */
-export function readVariationOrRollout(f: Fields, variations: Variation[], current?: VariationOrRollout): VariationOrRollout {
+export function readVariationOrRollout(
+  f: Fields,
+  variations: Variation[],
+  current?: VariationOrRollout,
+): VariationOrRollout {
   const hasVariation = f.has('variationId');
   if (hasVariation === f.has('rolloutWeights')) f.fail('exactly one of variationId or rolloutWeights is required');
   const bucketBy = f.optString('rolloutBucketBy');
@@ -60,7 +64,8 @@ function readWeights(f: Fields, variations: Variation[]): Map<string, number> {
   let total = 0;
   for (const [variationId, weight] of Object.entries(raw)) {
     const field = `rolloutWeights.${variationId}`;
-    if (!variations.some((variation) => variation._id === variationId)) f.fail(`variation '${variationId}' does not exist`, field);
+    if (!variations.some((variation) => variation._id === variationId))
+      f.fail(`variation '${variationId}' does not exist`, field);
     if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > WEIGHT_TOTAL) {
       f.fail(`must be an integer from 0 to ${WEIGHT_TOTAL}`, field);
     }

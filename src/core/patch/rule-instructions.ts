@@ -36,7 +36,8 @@ export const RULE_EDIT_HANDLERS = {
     apply(f, { rules }) {
       const ids = f.stringList('ruleIds', { max: MAX_ID_LENGTH });
       const byId = new Map(rules.map((rule) => [rule._id, rule]));
-      const isPermutation = ids.length === rules.length && new Set(ids).size === ids.length && ids.every((id) => byId.has(id));
+      const isPermutation =
+        ids.length === rules.length && new Set(ids).size === ids.length && ids.every((id) => byId.has(id));
       if (!isPermutation) f.fail('must list every existing rule id exactly once', 'ruleIds');
       rules.splice(0, rules.length, ...ids.map((id) => byId.get(id) as RuleLike));
     },

@@ -14,7 +14,11 @@ function onSegmentRules(handler: RuleEditHandler): SegmentHandler {
     action: handler.action,
     fields: handler.fields,
     apply: (f, ws) =>
-      handler.apply(f, { rules: ws.segment.rules, newId: newIdOf(ws), clauseRules: { selfSegmentKey: ws.segment.key } }),
+      handler.apply(f, {
+        rules: ws.segment.rules,
+        newId: newIdOf(ws),
+        clauseRules: { selfSegmentKey: ws.segment.key },
+      }),
   };
 }
 
@@ -34,7 +38,13 @@ function checkRollout(f: Fields, rule: SegmentRule): void {
 }
 
 /** Sets (string), clears (null) or keeps (absent) one optional rollout setting. */
-function updateSetting(f: Fields, rule: SegmentRule, field: 'bucketBy' | 'rolloutContextKind', value: string | undefined, inputField: string): void {
+function updateSetting(
+  f: Fields,
+  rule: SegmentRule,
+  field: 'bucketBy' | 'rolloutContextKind',
+  value: string | undefined,
+  inputField: string,
+): void {
   if (value !== undefined) rule[field] = value;
   else if (f.isNull(inputField)) delete rule[field];
 }

@@ -27,14 +27,20 @@ export function variationUsages(
 }
 
 function serves(value: VariationOrRollout, index: number): boolean {
-  return value.variation === index || (value.rollout?.variations.some((w) => w.variation === index && w.weight > 0) ?? false);
+  return (
+    value.variation === index || (value.rollout?.variations.some((w) => w.variation === index && w.weight > 0) ?? false)
+  );
 }
 
 /**
  * Removes variation `index` (known to be unused) and shifts every later index down by one, in the
  * defaults and in every environment, so each reference keeps pointing at the same variation.
  */
-export function removeVariationAt(flag: FlagDefinition, environments: Record<string, FlagEnvironmentConfig>, index: number): void {
+export function removeVariationAt(
+  flag: FlagDefinition,
+  environments: Record<string, FlagEnvironmentConfig>,
+  index: number,
+): void {
   const shift = (i: number) => (i > index ? i - 1 : i);
   flag.variations.splice(index, 1);
   flag.defaults = { onVariation: shift(flag.defaults.onVariation), offVariation: shift(flag.defaults.offVariation) };

@@ -25,7 +25,13 @@ describe('action catalogue', () => {
       'reviewChangeRequest',
       'applyChangeRequest',
     ]);
-    expect(expandActionPattern('view*')).toEqual(['viewProject', 'viewSdkKey', 'viewMembers', 'viewTeams', 'viewAuditLog']);
+    expect(expandActionPattern('view*')).toEqual([
+      'viewProject',
+      'viewSdkKey',
+      'viewMembers',
+      'viewTeams',
+      'viewAuditLog',
+    ]);
     expect(expandActionPattern('*')).toHaveLength(Object.keys(ACTIONS).length);
   });
 });

@@ -23,7 +23,10 @@ const PROJECT_TREE = ['proj/*', 'proj/*:env/*', 'proj/*:env/*:flag/*', 'proj/*:e
 
 /** `proj/*`, `proj/*:env/*`, ..., `member/*:token/*`, `audit/*`: every resource there is. */
 const EVERY_RESOURCE = [...RESOURCE_PATHS].map((path) =>
-  path.split(':').map((type) => `${type}/*`).join(':'),
+  path
+    .split(':')
+    .map((type) => `${type}/*`)
+    .join(':'),
 );
 
 const WRITER_EXCLUDED = new Set(['bypassRequiredApproval', 'updateApprovalSettings']);
@@ -38,9 +41,7 @@ const reader = (): PolicyStatement[] => [
   { effect: 'allow', actions: ['viewAuditLog'], resources: ['audit/*'] },
 ];
 
-const everything = (): PolicyStatement[] => [
-  { effect: 'allow', actions: ['*'], resources: [...EVERY_RESOURCE] },
-];
+const everything = (): PolicyStatement[] => [{ effect: 'allow', actions: ['*'], resources: [...EVERY_RESOURCE] }];
 
 function deepFreeze(statements: PolicyStatement[]): PolicyStatement[] {
   for (const statement of statements) {
@@ -53,10 +54,7 @@ function deepFreeze(statements: PolicyStatement[]): PolicyStatement[] {
 // Frozen: these are shared by every compiled policy, so nobody may mutate them in place.
 export const BUILTIN_ROLES: Readonly<Record<BuiltinRole, PolicyStatement[]>> = Object.freeze({
   reader: deepFreeze(reader()),
-  writer: deepFreeze([
-    ...reader(),
-    { effect: 'allow', actions: [...WRITER_ACTIONS], resources: [...PROJECT_TREE] },
-  ]),
+  writer: deepFreeze([...reader(), { effect: 'allow', actions: [...WRITER_ACTIONS], resources: [...PROJECT_TREE] }]),
   admin: deepFreeze([{ effect: 'allow', notActions: ['manageOwners'], resources: [...EVERY_RESOURCE] }]),
   owner: deepFreeze(everything()),
 });

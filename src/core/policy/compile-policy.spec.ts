@@ -23,7 +23,9 @@ describe('compilePolicy: allow, deny, nothing', () => {
 
   it('allows what a statement allows and explains which one', () => {
     const statement = allow(['updateOn'], ['proj/*:env/*:flag/*']);
-    const policy = compilePolicy([{ source: 'customRole:qa', statements: [allow(['viewProject'], ['proj/*']), statement] }]);
+    const policy = compilePolicy([
+      { source: 'customRole:qa', statements: [allow(['viewProject'], ['proj/*']), statement] },
+    ]);
     expect(policy.can('updateOn', prodFlag)).toBe(true);
     expect(policy.can('updateRules', prodFlag)).toBe(false);
     expect(policy.explain('updateOn', prodFlag)).toEqual({
@@ -47,8 +49,14 @@ describe('compilePolicy: allow, deny, nothing', () => {
     const denyProd = deny(['updateOn'], ['proj/*:env/production:flag/*']);
     const allowAll = allow(['*'], ['proj/*:env/*:flag/*']);
     for (const sources of [
-      [{ source: 'customRole:no-prod', statements: [denyProd] }, { source: 'role:admin', statements: [allowAll] }],
-      [{ source: 'role:admin', statements: [allowAll] }, { source: 'customRole:no-prod', statements: [denyProd] }],
+      [
+        { source: 'customRole:no-prod', statements: [denyProd] },
+        { source: 'role:admin', statements: [allowAll] },
+      ],
+      [
+        { source: 'role:admin', statements: [allowAll] },
+        { source: 'customRole:no-prod', statements: [denyProd] },
+      ],
     ]) {
       const policy = compilePolicy(sources);
       expect(policy.can('updateOn', prodFlag)).toBe(false);
@@ -68,7 +76,10 @@ describe('compilePolicy: allow, deny, nothing', () => {
     const policy = compilePolicy([
       {
         source: 'customRole:careful',
-        statements: [allow(['*'], ['proj/*:env/*:flag/*']), deny(['updateOn'], ['proj/*:env/*;{critical:true}:flag/*'])],
+        statements: [
+          allow(['*'], ['proj/*:env/*:flag/*']),
+          deny(['updateOn'], ['proj/*:env/*;{critical:true}:flag/*']),
+        ],
       },
     ]);
     expect(policy.can('updateOn', prodFlag)).toBe(false);
@@ -94,7 +105,10 @@ describe('compilePolicy: action forms', () => {
 
   it('notActions allows every other catalogued action', () => {
     const policy = compilePolicy([
-      { source: 's', statements: [{ effect: 'allow', notActions: ['deleteFlag', 'bypass*'], resources: ['proj/*:env/*:flag/*'] }] },
+      {
+        source: 's',
+        statements: [{ effect: 'allow', notActions: ['deleteFlag', 'bypass*'], resources: ['proj/*:env/*:flag/*'] }],
+      },
     ]);
     expect(policy.can('updateOn', prodFlag)).toBe(true);
     expect(policy.can('archiveFlag', prodFlag)).toBe(true);
@@ -116,7 +130,9 @@ describe('compilePolicy: action forms', () => {
   });
 
   it('ignores stored entries naming actions missing from the catalogue', () => {
-    const policy = compilePolicy([{ source: 's', statements: [allow(['retiredAction', 'updateOn'], ['proj/*:env/*:flag/*'])] }]);
+    const policy = compilePolicy([
+      { source: 's', statements: [allow(['retiredAction', 'updateOn'], ['proj/*:env/*:flag/*'])] },
+    ]);
     expect(policy.can('updateOn', prodFlag)).toBe(true);
   });
 });
@@ -124,7 +140,10 @@ describe('compilePolicy: action forms', () => {
 describe('compilePolicy: notResources', () => {
   it('allow with notResources covers everything except the listed resources', () => {
     const policy = compilePolicy([
-      { source: 's', statements: [{ effect: 'allow', actions: ['*'], notResources: ['proj/*:env/production:flag/*'] }] },
+      {
+        source: 's',
+        statements: [{ effect: 'allow', actions: ['*'], notResources: ['proj/*:env/production:flag/*'] }],
+      },
     ]);
     expect(policy.can('updateOn', prodFlag)).toBe(false);
     expect(policy.can('updateOn', stagingFlag)).toBe(true);
@@ -135,17 +154,25 @@ describe('compilePolicy: notResources', () => {
   it('deny with notResources forbids everything except the listed resources', () => {
     const policy = compilePolicy([
       { source: 'role:admin', statements: [allow(['*'], ['proj/*:env/*:flag/*'])] },
-      { source: 'customRole:only-p2', statements: [{ effect: 'deny', actions: ['*'], notResources: ['proj/p2:env/*:flag/*'] }] },
+      {
+        source: 'customRole:only-p2',
+        statements: [{ effect: 'deny', actions: ['*'], notResources: ['proj/p2:env/*:flag/*'] }],
+      },
     ]);
     expect(policy.can('updateOn', prodFlag)).toBe(false);
     expect(policy.can('updateOn', flagResource('p2', { key: 'production', critical: true }, 'f'))).toBe(true);
-    expect(policy.explain('updateOn', prodFlag).decidedBy).toMatchObject({ source: 'customRole:only-p2', effect: 'deny' });
+    expect(policy.explain('updateOn', prodFlag).decidedBy).toMatchObject({
+      source: 'customRole:only-p2',
+      effect: 'deny',
+    });
   });
 });
 
 describe('compilePolicy: malformed stored statements', () => {
   it('throws on an unparsable specifier instead of skipping it', () => {
-    expect(() => compilePolicy([{ source: 'customRole:bad', statements: [deny(['*'], ['proj/*:flag/*'])] }])).toThrow(DomainError);
+    expect(() => compilePolicy([{ source: 'customRole:bad', statements: [deny(['*'], ['proj/*:flag/*'])] }])).toThrow(
+      DomainError,
+    );
   });
 
   it('throws when a statement has neither resources nor notResources', () => {

@@ -32,11 +32,7 @@ export function environmentResource(project: string | TaggedKey, env: Environmen
   ];
 }
 
-export function flagResource(
-  project: string | TaggedKey,
-  env: EnvironmentInfo,
-  flag: string | TaggedKey,
-): ResourceRef {
+export function flagResource(project: string | TaggedKey, env: EnvironmentInfo, flag: string | TaggedKey): ResourceRef {
   return [...environmentResource(project, env), tagged('flag', flag)];
 }
 
@@ -62,7 +58,10 @@ export function memberResource(memberId: string): ResourceRef {
 
 /** A personal access token, owned by a member. */
 export function personalTokenResource(memberId: string, tokenId: string): ResourceRef {
-  return [{ type: 'member', key: memberId }, { type: 'token', key: tokenId }];
+  return [
+    { type: 'member', key: memberId },
+    { type: 'token', key: tokenId },
+  ];
 }
 
 export function serviceTokenResource(tokenId: string): ResourceRef {

@@ -13,7 +13,9 @@ import { formatResource, parseResourceRef } from './resource-ref';
 
 describe('resource builders', () => {
   it('build the path from the root with tags and the critical attribute', () => {
-    expect(flagResource({ key: 'p', tags: ['mobile'] }, { key: 'production', critical: true }, { key: 'f', tags: ['beta'] })).toEqual([
+    expect(
+      flagResource({ key: 'p', tags: ['mobile'] }, { key: 'production', critical: true }, { key: 'f', tags: ['beta'] }),
+    ).toEqual([
       { type: 'proj', key: 'p', tags: ['mobile'] },
       { type: 'env', key: 'production', tags: [], attributes: { critical: true } },
       { type: 'flag', key: 'f', tags: ['beta'] },

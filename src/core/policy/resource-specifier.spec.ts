@@ -21,11 +21,13 @@ describe('parseResourceSpecifier', () => {
   });
 
   it('parses tag lists and attribute objects', () => {
-    expect(parseResourceSpecifier('proj/mobile;tag1,tag2:env/*;{critical:true}:flag/checkout-*;beta').segments).toEqual([
-      { type: 'proj', name: 'mobile', tags: ['tag1', 'tag2'] },
-      { type: 'env', name: '*', attributes: { critical: true } },
-      { type: 'flag', name: 'checkout-*', tags: ['beta'] },
-    ]);
+    expect(parseResourceSpecifier('proj/mobile;tag1,tag2:env/*;{critical:true}:flag/checkout-*;beta').segments).toEqual(
+      [
+        { type: 'proj', name: 'mobile', tags: ['tag1', 'tag2'] },
+        { type: 'env', name: '*', attributes: { critical: true } },
+        { type: 'flag', name: 'checkout-*', tags: ['beta'] },
+      ],
+    );
   });
 
   it('parses account-level specifiers', () => {

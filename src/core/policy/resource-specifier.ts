@@ -40,9 +40,7 @@ export interface ResourceSpecifier {
   readonly segments: readonly SpecifierSegment[];
 }
 
-export type SpecifierParseResult =
-  | { ok: true; specifier: ResourceSpecifier }
-  | { ok: false; reason: string };
+export type SpecifierParseResult = { ok: true; specifier: ResourceSpecifier } | { ok: false; reason: string };
 
 const MAX_SPECIFIER_LENGTH = 1024;
 const NAME_GLOB = /^[A-Za-z0-9*][A-Za-z0-9._*-]{0,127}$/;

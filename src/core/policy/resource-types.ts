@@ -5,17 +5,7 @@
  */
 
 export type ResourceType =
-  | 'proj'
-  | 'env'
-  | 'flag'
-  | 'segment'
-  | 'member'
-  | 'token'
-  | 'team'
-  | 'role'
-  | 'service-token'
-  | 'webhook'
-  | 'audit';
+  'proj' | 'env' | 'flag' | 'segment' | 'member' | 'token' | 'team' | 'role' | 'service-token' | 'webhook' | 'audit';
 
 /** Every valid path, written as the types joined by ':' (this string is also the CASL subject type). */
 export const RESOURCE_PATHS: ReadonlySet<string> = new Set([
@@ -34,21 +24,14 @@ export const RESOURCE_PATHS: ReadonlySet<string> = new Set([
   'audit',
 ]);
 
-const RESOURCE_TYPES: ReadonlySet<string> = new Set(
-  [...RESOURCE_PATHS].flatMap((path) => path.split(':')),
-);
+const RESOURCE_TYPES: ReadonlySet<string> = new Set([...RESOURCE_PATHS].flatMap((path) => path.split(':')));
 
 export function isResourceType(value: string): value is ResourceType {
   return RESOURCE_TYPES.has(value);
 }
 
 /** Types that carry tags; a tag modifier on any other type could never match, so it is rejected. */
-export const TAGGABLE_TYPES: ReadonlySet<ResourceType> = new Set<ResourceType>([
-  'proj',
-  'env',
-  'flag',
-  'segment',
-]);
+export const TAGGABLE_TYPES: ReadonlySet<ResourceType> = new Set<ResourceType>(['proj', 'env', 'flag', 'segment']);
 
 export type AttributeValue = string | number | boolean;
 type AttributeKind = 'string' | 'number' | 'boolean';

@@ -1,7 +1,16 @@
 import { compileSpecifier, matchesSpecifier } from './specifier-matcher';
 import type { ResourceRef } from './resource-ref';
 
-const flag = (opts: { proj?: string; projTags?: string[]; env?: string; critical?: boolean; flag?: string; flagTags?: string[] } = {}): ResourceRef => [
+const flag = (
+  opts: {
+    proj?: string;
+    projTags?: string[];
+    env?: string;
+    critical?: boolean;
+    flag?: string;
+    flagTags?: string[];
+  } = {},
+): ResourceRef => [
   { type: 'proj', key: opts.proj ?? 'mobile', tags: opts.projTags ?? [] },
   { type: 'env', key: opts.env ?? 'production', tags: [], attributes: { critical: opts.critical ?? true } },
   { type: 'flag', key: opts.flag ?? 'checkout-v2', tags: opts.flagTags ?? [] },
@@ -82,7 +91,10 @@ describe('attribute modifiers', () => {
   });
 
   it('does not match when the attribute is missing', () => {
-    const env: ResourceRef = [{ type: 'proj', key: 'p' }, { type: 'env', key: 'e' }];
+    const env: ResourceRef = [
+      { type: 'proj', key: 'p' },
+      { type: 'env', key: 'e' },
+    ];
     expect(matchesSpecifier('proj/*:env/*;{critical:true}', env)).toBe(false);
     expect(matchesSpecifier('proj/*:env/*;{critical:false}', env)).toBe(false);
   });

@@ -2,7 +2,9 @@ import { DomainError } from '../errors';
 import { rolloutShareOf, scaleShares, servedShares } from './release-math';
 
 const IDS = ['a', 'b', 'c'];
-const rollout = (...weights: Array<[number, number]>) => ({ rollout: { variations: weights.map(([variation, weight]) => ({ variation, weight })) } });
+const rollout = (...weights: Array<[number, number]>) => ({
+  rollout: { variations: weights.map(([variation, weight]) => ({ variation, weight })) },
+});
 
 describe('rolloutShareOf', () => {
   it('is all or nothing for a fixed variation', () => {
@@ -29,8 +31,12 @@ describe('rolloutShareOf', () => {
   });
 
   it('rejects an unknown variation id or a malformed serving', () => {
-    expect(() => rolloutShareOf({ variation: 0 }, IDS, 'zz')).toThrow(expect.objectContaining({ code: 'release/unknown_variation', status: 400 }));
-    expect(() => rolloutShareOf({ variation: 7 }, IDS, 'a')).toThrow(expect.objectContaining({ code: 'release/unknown_variation' }));
+    expect(() => rolloutShareOf({ variation: 0 }, IDS, 'zz')).toThrow(
+      expect.objectContaining({ code: 'release/unknown_variation', status: 400 }),
+    );
+    expect(() => rolloutShareOf({ variation: 7 }, IDS, 'a')).toThrow(
+      expect.objectContaining({ code: 'release/unknown_variation' }),
+    );
     expect(() => rolloutShareOf({}, IDS, 'a')).toThrow(expect.objectContaining({ code: 'release/invalid_serving' }));
     expect(() => rolloutShareOf({ rollout: { variations: [] } }, IDS, 'a')).toThrow(DomainError);
   });
@@ -38,8 +44,22 @@ describe('rolloutShareOf', () => {
 
 describe('servedShares', () => {
   it('mirrors cumulative bucketing', () => {
-    expect(servedShares({ variations: [{ variation: 0, weight: 60000 }, { variation: 1, weight: 40000 }] })).toEqual([60000, 40000]);
-    expect(servedShares({ variations: [{ variation: 0, weight: 0 }, { variation: 1, weight: 0 }] })).toEqual([0, 100000]);
+    expect(
+      servedShares({
+        variations: [
+          { variation: 0, weight: 60000 },
+          { variation: 1, weight: 40000 },
+        ],
+      }),
+    ).toEqual([60000, 40000]);
+    expect(
+      servedShares({
+        variations: [
+          { variation: 0, weight: 0 },
+          { variation: 1, weight: 0 },
+        ],
+      }),
+    ).toEqual([0, 100000]);
   });
 });
 

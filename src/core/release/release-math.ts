@@ -44,7 +44,8 @@ export function servingShares(vor: VariationOrRollout, variationCount: number): 
     throw new DomainError('release/unknown_variation', 400, `variation index ${String(index)} does not exist`);
   };
   // Same precedence as the evaluator: a fixed variation wins over a rollout.
-  if (vor.variation !== undefined && vor.variation !== null) return [{ variation: checkIndex(vor.variation), weight: WEIGHT_TOTAL }];
+  if (vor.variation !== undefined && vor.variation !== null)
+    return [{ variation: checkIndex(vor.variation), weight: WEIGHT_TOTAL }];
   if (!vor.rollout || vor.rollout.variations.length === 0) {
     throw new DomainError('release/invalid_serving', 400, 'the serving has neither a variation nor a rollout');
   }

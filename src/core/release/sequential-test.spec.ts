@@ -10,7 +10,11 @@ import { mulberry32 } from './release-test-fixtures';
 /** A count metric: `events` of `n` contexts scored 1, the rest 0. */
 const count = (n: number, events: number): ArmSummary => ({ n, sum: events, sumSquares: events });
 /** A numeric metric with the given mean and (population) standard deviation. */
-const numeric = (n: number, mean: number, sd: number): ArmSummary => ({ n, sum: n * mean, sumSquares: n * (sd * sd + mean * mean) });
+const numeric = (n: number, mean: number, sd: number): ArmSummary => ({
+  n,
+  sum: n * mean,
+  sumSquares: n * (sd * sd + mean * mean),
+});
 
 const errors = (threshold: number, extra: Partial<GuardConfig> = {}): GuardConfig => ({
   direction: 'lower_is_better',
@@ -83,7 +87,12 @@ describe('evaluateGuard: count metric, lower is better', () => {
   });
 
   it('reports insufficient data below the minimum in either arm, however stark', () => {
-    expect(evaluateGuard(count(50, 0), count(50, 50), errors(0))).toEqual({ verdict: 'insufficient_data', nControl: 50, nTreatment: 50, minSamplePerArm: 100 });
+    expect(evaluateGuard(count(50, 0), count(50, 50), errors(0))).toEqual({
+      verdict: 'insufficient_data',
+      nControl: 50,
+      nTreatment: 50,
+      minSamplePerArm: 100,
+    });
     expect(evaluateGuard(count(5000, 100), count(99, 2), errors(0.5)).verdict).toBe('insufficient_data');
     expect(evaluateGuard(count(0, 0), count(0, 0), errors(0.5)).verdict).toBe('insufficient_data');
   });
@@ -91,12 +100,23 @@ describe('evaluateGuard: count metric, lower is better', () => {
   it('handles arms with no errors at all (zero variance)', () => {
     const s = stats(evaluateGuard(count(5000, 0), count(5000, 0), errors(0.5)));
     // Margin 0.5·0 = 0 and the interval is [0, 0]: neither side can be shown.
-    expect(s).toMatchObject({ verdict: 'no_regression_yet', variance: 0, difference: 0, ciLower: 0, ciUpper: 0, pValue: 1 });
+    expect(s).toMatchObject({
+      verdict: 'no_regression_yet',
+      variance: 0,
+      difference: 0,
+      ciLower: 0,
+      ciUpper: 0,
+      pValue: 1,
+    });
   });
 });
 
 describe('evaluateGuard: direction', () => {
-  const conversion = (threshold: number): GuardConfig => ({ direction: 'higher_is_better', threshold, minSamplePerArm: 100 });
+  const conversion = (threshold: number): GuardConfig => ({
+    direction: 'higher_is_better',
+    threshold,
+    minSamplePerArm: 100,
+  });
 
   it('flags a drop in conversion (10% to 5%) as a regression', () => {
     // p̂ = 0.075, σ̂² = 0.069375; half-width = sqrt(0.069375 · 0.000832 · 4.624780) = 0.016338;
@@ -146,7 +166,11 @@ describe('evaluateGuard: input', () => {
     ['direction', { direction: 'up' as GuardConfig['direction'] }],
   ])('rejects a bad %s', (field, change) => {
     expect(() => evaluateGuard(count(100, 1), count(100, 1), errors(0.1, change))).toThrow(
-      expect.objectContaining({ code: 'release/invalid_guard', status: 400, errors: [expect.objectContaining({ field })] }),
+      expect.objectContaining({
+        code: 'release/invalid_guard',
+        status: 400,
+        errors: [expect.objectContaining({ field })],
+      }),
     );
   });
 
@@ -202,7 +226,12 @@ describe('evaluateGuard: repeated looks under the null', () => {
 
   it('keeps the false regression rate within alpha on a count metric', () => {
     const random = mulberry32(20240501);
-    const rates = simulate(() => (random() < 0.05 ? 1 : 0), { direction: 'lower_is_better', threshold: 0, alpha: ALPHA, minSamplePerArm: 100 });
+    const rates = simulate(() => (random() < 0.05 ? 1 : 0), {
+      direction: 'lower_is_better',
+      threshold: 0,
+      alpha: ALPHA,
+      minSamplePerArm: 100,
+    });
     expect(rates.guard).toBeLessThanOrEqual(ALPHA + SLACK);
     expect(rates.naive).toBeGreaterThan(ALPHA + SLACK);
   });
@@ -212,7 +241,12 @@ describe('evaluateGuard: repeated looks under the null', () => {
     // Box-Muller; Math's members are read once because global lookups are slow inside jest's sandbox.
     const { sqrt, log, cos, PI } = Math;
     const normal = () => sqrt(-2 * log(1 - random())) * cos(2 * PI * random());
-    const rates = simulate(() => 200 + 50 * normal(), { direction: 'higher_is_better', threshold: 0, alpha: ALPHA, minSamplePerArm: 100 });
+    const rates = simulate(() => 200 + 50 * normal(), {
+      direction: 'higher_is_better',
+      threshold: 0,
+      alpha: ALPHA,
+      minSamplePerArm: 100,
+    });
     expect(rates.guard).toBeLessThanOrEqual(ALPHA + SLACK);
     expect(rates.naive).toBeGreaterThan(ALPHA + SLACK);
   });
@@ -241,4 +275,3 @@ function add(arm: ArmSummary, x: number): void {
   arm.sum += x;
   arm.sumSquares += x * x;
 }
-

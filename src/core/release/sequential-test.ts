@@ -102,7 +102,9 @@ export function evaluateGuard(control: ArmSummary, treatment: ArmSummary, cfg: G
   // Rounding can take a zero variance slightly negative.
   const variance = Math.max(0, (control.sumSquares + treatment.sumSquares) / total - grandMean * grandMean);
   const h = 1 / control.n + 1 / treatment.n;
-  const halfWidth = Math.sqrt(variance * ((2 * h * (h + tau)) / tau) * (Math.log(1 / alpha) + 0.5 * Math.log((h + tau) / h)));
+  const halfWidth = Math.sqrt(
+    variance * ((2 * h * (h + tau)) / tau) * (Math.log(1 / alpha) + 0.5 * Math.log((h + tau) / h)),
+  );
   // A zero variance means every observation is equal, so the difference is 0 and carries no evidence.
   const exponent = variance > 0 ? (tau * difference * difference) / (2 * variance * h * (h + tau)) : 0;
   const logLikelihoodRatio = 0.5 * Math.log(h / (h + tau)) + exponent;
@@ -124,7 +126,10 @@ export function evaluateGuard(control: ArmSummary, treatment: ArmSummary, cfg: G
     tau,
   };
   // Orient so that positive = worse: then both verdicts compare against +margin.
-  const worse = cfg.direction === 'lower_is_better' ? { lo: stats.ciLower, hi: stats.ciUpper } : { lo: -stats.ciUpper, hi: -stats.ciLower };
+  const worse =
+    cfg.direction === 'lower_is_better'
+      ? { lo: stats.ciLower, hi: stats.ciUpper }
+      : { lo: -stats.ciUpper, hi: -stats.ciLower };
   if (worse.lo > margin) return { verdict: 'regression', ...stats };
   if (worse.hi < margin) return { verdict: 'safe', ...stats };
   return { verdict: 'no_regression_yet', ...stats };
@@ -137,16 +142,25 @@ function checkConfig(cfg: GuardConfig): { alpha: number; tau: number } {
   if (cfg.direction !== 'higher_is_better' && cfg.direction !== 'lower_is_better') {
     errors.push({ field: 'direction', reason: "must be 'higher_is_better' or 'lower_is_better'" });
   }
-  if (!Number.isFinite(cfg.threshold) || cfg.threshold < 0) errors.push({ field: 'threshold', reason: 'must be a number ≥ 0' });
-  if (!Number.isFinite(alpha) || alpha <= 0 || alpha >= 1) errors.push({ field: 'alpha', reason: 'must be between 0 and 1 (exclusive)' });
-  if (!Number.isInteger(cfg.minSamplePerArm) || cfg.minSamplePerArm < 1) errors.push({ field: 'minSamplePerArm', reason: 'must be an integer ≥ 1' });
+  if (!Number.isFinite(cfg.threshold) || cfg.threshold < 0)
+    errors.push({ field: 'threshold', reason: 'must be a number ≥ 0' });
+  if (!Number.isFinite(alpha) || alpha <= 0 || alpha >= 1)
+    errors.push({ field: 'alpha', reason: 'must be between 0 and 1 (exclusive)' });
+  if (!Number.isInteger(cfg.minSamplePerArm) || cfg.minSamplePerArm < 1)
+    errors.push({ field: 'minSamplePerArm', reason: 'must be an integer ≥ 1' });
   if (!Number.isFinite(tau) || tau <= 0) errors.push({ field: 'tau', reason: 'must be a number > 0' });
-  if (errors.length > 0) throw new DomainError('release/invalid_guard', 400, errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
+  if (errors.length > 0)
+    throw new DomainError('release/invalid_guard', 400, errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
   return { alpha, tau };
 }
 
 function checkArm(arm: ArmSummary, field: string): void {
-  const ok = Number.isInteger(arm.n) && arm.n >= 0 && Number.isFinite(arm.sum) && Number.isFinite(arm.sumSquares) && arm.sumSquares >= 0;
+  const ok =
+    Number.isInteger(arm.n) &&
+    arm.n >= 0 &&
+    Number.isFinite(arm.sum) &&
+    Number.isFinite(arm.sumSquares) &&
+    arm.sumSquares >= 0;
   if (!ok) {
     const reason = 'must have an integer n ≥ 0 and finite sum and sumSquares ≥ 0';
     throw new DomainError('release/invalid_metric_summary', 400, `${field} ${reason}`, [{ field, reason }]);

@@ -36,15 +36,22 @@ describe('validateStages', () => {
   it.each([
     ['not an array', { weight: 100000, durationMs: HOUR }, 'must be an array'],
     ['empty', [], 'at least one stage'],
-    ['more than 20 stages', Array.from({ length: 21 }, (_, i) => ({ weight: (i + 1) * 4000, durationMs: HOUR })), 'at most 20'],
+    [
+      'more than 20 stages',
+      Array.from({ length: 21 }, (_, i) => ({ weight: (i + 1) * 4000, durationMs: HOUR })),
+      'at most 20',
+    ],
   ])('rejects a plan that is %s', (_name, input, reason) => {
     expect(fieldErrors(input)).toEqual([{ field: 'stages', reason: expect.stringContaining(reason) }]);
   });
 
   it.each([0, 100001, 1.5, '5000', null, -1])('rejects weight %j', (weight) => {
-    expect(fieldErrors([{ weight, durationMs: HOUR }, { weight: 100000, durationMs: HOUR }])).toEqual([
-      { index: 0, field: 'weight', reason: 'must be an integer from 1 to 100000' },
-    ]);
+    expect(
+      fieldErrors([
+        { weight, durationMs: HOUR },
+        { weight: 100000, durationMs: HOUR },
+      ]),
+    ).toEqual([{ index: 0, field: 'weight', reason: 'must be an integer from 1 to 100000' }]);
   });
 
   it.each([999, MAX_STAGE_MS + 1, 1500.5, undefined, '60000'])('rejects durationMs %j', (durationMs) => {
@@ -54,7 +61,13 @@ describe('validateStages', () => {
   });
 
   it('requires strictly increasing weights ending at 100%', () => {
-    expect(fieldErrors([{ weight: 20000, durationMs: HOUR }, { weight: 20000, durationMs: HOUR }, { weight: 10000, durationMs: HOUR }])).toEqual([
+    expect(
+      fieldErrors([
+        { weight: 20000, durationMs: HOUR },
+        { weight: 20000, durationMs: HOUR },
+        { weight: 10000, durationMs: HOUR },
+      ]),
+    ).toEqual([
       { index: 1, field: 'weight', reason: "must be greater than the previous stage's weight (20000)" },
       { index: 2, field: 'weight', reason: "must be greater than the previous stage's weight (20000)" },
       { index: 2, field: 'weight', reason: 'the last stage must have weight 100000 (100%)' },
@@ -70,7 +83,10 @@ describe('validateStages', () => {
 });
 
 describe('nextStage', () => {
-  const stages = validateStages([{ weight: 10000, durationMs: HOUR }, { weight: 100000, durationMs: HOUR }]);
+  const stages = validateStages([
+    { weight: 10000, durationMs: HOUR },
+    { weight: 100000, durationMs: HOUR },
+  ]);
   it('walks the plan from -1 and ends with null', () => {
     expect(nextStage(stages, -1)).toEqual({ index: 0, stage: { weight: 10000, durationMs: HOUR } });
     expect(nextStage(stages, 0)).toEqual({ index: 1, stage: { weight: 100000, durationMs: HOUR } });
@@ -99,7 +115,9 @@ describe('stageServing', () => {
   });
 
   it('shrinks a rollout baseline proportionally', () => {
-    expect(stageServing(rollout([0, 50000], [1, 50000]), IDS, 'c', 10000)).toEqual(rollout([0, 45000], [1, 45000], [2, 10000]));
+    expect(stageServing(rollout([0, 50000], [1, 50000]), IDS, 'c', 10000)).toEqual(
+      rollout([0, 45000], [1, 45000], [2, 10000]),
+    );
     expect(stageServing(rollout([0, 60000], [1, 30000], [2, 10000]), IDS, 'd', 50000)).toEqual(
       rollout([0, 30000], [1, 15000], [2, 5000], [3, 50000]),
     );
@@ -120,33 +138,70 @@ describe('stageServing', () => {
 
   it('drops zero-weight entries and merges a variation listed twice', () => {
     expect(stageServing(rollout([0, 100000], [1, 0]), IDS, 'c', 20000)).toEqual(rollout([0, 80000], [2, 20000]));
-    expect(stageServing(rollout([0, 20000], [1, 50000], [0, 30000]), IDS, 'c', 50000)).toEqual(rollout([0, 25000], [1, 25000], [2, 50000]));
+    expect(stageServing(rollout([0, 20000], [1, 50000], [0, 30000]), IDS, 'c', 50000)).toEqual(
+      rollout([0, 25000], [1, 25000], [2, 50000]),
+    );
   });
 
   it('starts from what the evaluator serves when baseline weights fall short', () => {
     // 30000 + 50000: buckets past 80% go to the last entry, so b serves 70000.
-    expect(stageServing(rollout([0, 30000], [1, 50000]), IDS, 'c', 50000)).toEqual(rollout([0, 15000], [1, 35000], [2, 50000]));
+    expect(stageServing(rollout([0, 30000], [1, 50000]), IDS, 'c', 50000)).toEqual(
+      rollout([0, 15000], [1, 35000], [2, 50000]),
+    );
   });
 
   it('keeps bucketing (bucketBy, contextKind, seed) but not experiment settings', () => {
     const baseline: VariationOrRollout = {
-      rollout: { variations: [{ variation: 0, weight: 100000, untracked: true }], bucketBy: 'org', contextKind: 'device', seed: 42 },
+      rollout: {
+        variations: [{ variation: 0, weight: 100000, untracked: true }],
+        bucketBy: 'org',
+        contextKind: 'device',
+        seed: 42,
+      },
     };
     expect(stageServing(baseline, IDS, 'b', 30000)).toEqual({
-      rollout: { variations: [{ variation: 0, weight: 70000 }, { variation: 1, weight: 30000 }], bucketBy: 'org', contextKind: 'device', seed: 42 },
+      rollout: {
+        variations: [
+          { variation: 0, weight: 70000 },
+          { variation: 1, weight: 30000 },
+        ],
+        bucketBy: 'org',
+        contextKind: 'device',
+        seed: 42,
+      },
     });
-    const experiment: VariationOrRollout = { rollout: { variations: [{ variation: 0, weight: 100000 }], kind: 'experiment', bucketBy: 'org', seed: 7 } };
-    expect(stageServing(experiment, IDS, 'b', 30000)).toEqual({ rollout: { variations: [{ variation: 0, weight: 70000 }, { variation: 1, weight: 30000 }], seed: 7 } });
+    const experiment: VariationOrRollout = {
+      rollout: { variations: [{ variation: 0, weight: 100000 }], kind: 'experiment', bucketBy: 'org', seed: 7 },
+    };
+    expect(stageServing(experiment, IDS, 'b', 30000)).toEqual({
+      rollout: {
+        variations: [
+          { variation: 0, weight: 70000 },
+          { variation: 1, weight: 30000 },
+        ],
+        seed: 7,
+      },
+    });
   });
 
   it('rejects unknown variations, bad weights and malformed baselines', () => {
-    expect(() => stageServing({ variation: 0 }, IDS, 'zz', 1000)).toThrow(expect.objectContaining({ code: 'release/unknown_variation', status: 400 }));
-    expect(() => stageServing({ variation: 9 }, IDS, 'b', 1000)).toThrow(expect.objectContaining({ code: 'release/unknown_variation' }));
-    expect(() => stageServing(rollout([0, 50000], [9, 50000]), IDS, 'b', 1000)).toThrow(expect.objectContaining({ code: 'release/unknown_variation' }));
+    expect(() => stageServing({ variation: 0 }, IDS, 'zz', 1000)).toThrow(
+      expect.objectContaining({ code: 'release/unknown_variation', status: 400 }),
+    );
+    expect(() => stageServing({ variation: 9 }, IDS, 'b', 1000)).toThrow(
+      expect.objectContaining({ code: 'release/unknown_variation' }),
+    );
+    expect(() => stageServing(rollout([0, 50000], [9, 50000]), IDS, 'b', 1000)).toThrow(
+      expect.objectContaining({ code: 'release/unknown_variation' }),
+    );
     for (const weight of [-1, 100001, 0.5, NaN]) {
-      expect(() => stageServing({ variation: 0 }, IDS, 'b', weight)).toThrow(expect.objectContaining({ code: 'release/invalid_weight' }));
+      expect(() => stageServing({ variation: 0 }, IDS, 'b', weight)).toThrow(
+        expect.objectContaining({ code: 'release/invalid_weight' }),
+      );
     }
-    expect(() => stageServing({}, IDS, 'b', 1000)).toThrow(expect.objectContaining({ code: 'release/invalid_serving' }));
+    expect(() => stageServing({}, IDS, 'b', 1000)).toThrow(
+      expect.objectContaining({ code: 'release/invalid_serving' }),
+    );
   });
 
   it('always totals 100000, and a context on the target stays on it as the weight grows', () => {
@@ -176,4 +231,3 @@ describe('stageServing', () => {
     }
   });
 });
-

@@ -30,7 +30,12 @@ const isInt = (value: unknown, min: number, max: number): value is number =>
 /** Checks a plan from outside and returns clean copies; reports every problem at once. */
 export function validateStages(stages: unknown): Stage[] {
   const fail = (errors: FieldError[]): never => {
-    throw new DomainError('release/invalid_stages', 400, errors.map((e) => (e.index === undefined ? e.reason : `stage ${e.index}: ${e.reason}`)).join('; '), errors);
+    throw new DomainError(
+      'release/invalid_stages',
+      400,
+      errors.map((e) => (e.index === undefined ? e.reason : `stage ${e.index}: ${e.reason}`)).join('; '),
+      errors,
+    );
   };
   if (!Array.isArray(stages)) return fail([{ field: 'stages', reason: 'must be an array' }]);
   if (stages.length === 0) return fail([{ field: 'stages', reason: 'must have at least one stage' }]);
@@ -60,7 +65,11 @@ export function validateStages(stages: unknown): Stage[] {
   // A plan that never reaches 100% would leave the release half-done forever.
   const last = stages[stages.length - 1] as { weight?: unknown } | null;
   if (isInt(last?.weight, 1, WEIGHT_TOTAL) && last?.weight !== WEIGHT_TOTAL) {
-    errors.push({ index: stages.length - 1, field: 'weight', reason: `the last stage must have weight ${WEIGHT_TOTAL} (100%)` });
+    errors.push({
+      index: stages.length - 1,
+      field: 'weight',
+      reason: `the last stage must have weight ${WEIGHT_TOTAL} (100%)`,
+    });
   }
   if (errors.length > 0) fail(errors);
   return result;
@@ -86,10 +95,19 @@ export function nextStage(stages: readonly Stage[], current: number): { index: n
  * when the baseline is itself a rollout; proportional shares with one range per variation cannot
  * avoid that.
  */
-export function stageServing(baseline: VariationOrRollout, variationIds: string[], toVariationId: string, weight: number): VariationOrRollout {
+export function stageServing(
+  baseline: VariationOrRollout,
+  variationIds: string[],
+  toVariationId: string,
+  weight: number,
+): VariationOrRollout {
   const target = variationIndexOf(variationIds, toVariationId);
   if (!isInt(weight, 0, WEIGHT_TOTAL)) {
-    throw new DomainError('release/invalid_weight', 400, `weight must be an integer from 0 to ${WEIGHT_TOTAL}, not ${String(weight)}`);
+    throw new DomainError(
+      'release/invalid_weight',
+      400,
+      `weight must be an integer from 0 to ${WEIGHT_TOTAL}, not ${String(weight)}`,
+    );
   }
   const shares = servingShares(baseline, variationIds.length);
   if (weight === WEIGHT_TOTAL) return { variation: target };
@@ -102,7 +120,12 @@ export function stageServing(baseline: VariationOrRollout, variationIds: string[
   const variations: WeightedVariation[] = shares
     .map((share, i) => ({ variation: share.variation, weight: scaled[i] + (share.variation === target ? weight : 0) }))
     .filter((entry) => entry.weight > 0 || entry.variation === target);
-  return { rollout: { variations, ...bucketingOf(baseline.variation === undefined || baseline.variation === null ? baseline.rollout : undefined) } };
+  return {
+    rollout: {
+      variations,
+      ...bucketingOf(baseline.variation === undefined || baseline.variation === null ? baseline.rollout : undefined),
+    },
+  };
 }
 
 /**

@@ -63,7 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     throw new ConfigError('GANTRY_ADMIN_TOKEN must be at least 20 characters long');
   }
   return {
-    databaseUrl: url('DATABASE_URL', env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/gantry', ['postgresql:', 'postgres:']),
+    databaseUrl: url('DATABASE_URL', env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/gantry', [
+      'postgresql:',
+      'postgres:',
+    ]),
     redisUrl: url('REDIS_URL', env.REDIS_URL ?? 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: env.GANTRY_REDIS_PREFIX ?? 'gantry',
     port: integer('PORT', env.PORT ?? '3000', 0, 65535),
@@ -73,7 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LEVELS),
     bodyLimit: integer('GANTRY_BODY_LIMIT', env.GANTRY_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
     databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE ?? '10', 1, 200),
-    outboxRetentionHours: integer('GANTRY_OUTBOX_RETENTION_HOURS', env.GANTRY_OUTBOX_RETENTION_HOURS ?? '168', 1, 24 * 365),
+    outboxRetentionHours: integer(
+      'GANTRY_OUTBOX_RETENTION_HOURS',
+      env.GANTRY_OUTBOX_RETENTION_HOURS ?? '168',
+      1,
+      24 * 365,
+    ),
     eventRetentionDays: integer('GANTRY_EVENT_RETENTION_DAYS', env.GANTRY_EVENT_RETENTION_DAYS ?? '30', 1, 3650),
   };
 }

@@ -1,5 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiDefaultResponse, ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
+import {
+  ApiDefaultResponse,
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+  type SchemaObject,
+} from '@nestjs/swagger';
 
 /**
  * OpenAPI pieces every controller shares (conventions §7): the problem document that every error
@@ -21,7 +28,11 @@ export const JSON_VALUE: { anyOf: SchemaObject[] } = {
 export const NULLABLE_JSON_VALUE: { anyOf: SchemaObject[]; nullable: true } = { ...JSON_VALUE, nullable: true };
 
 export class FieldErrorDto {
-  @ApiPropertyOptional({ type: 'integer', description: 'index of the offending item (instruction, statement) when the input is a list' }) index?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'index of the offending item (instruction, statement) when the input is a list',
+  })
+  index?: number;
   @ApiPropertyOptional({ description: 'path or name of the offending field' }) field?: string;
   @ApiProperty() reason: string;
 }
@@ -32,7 +43,11 @@ export class ProblemDto {
   @ApiProperty({ example: 'Not Found' }) title: string;
   @ApiProperty({ type: 'integer', example: 404 }) status: number;
   @ApiProperty() detail: string;
-  @ApiProperty({ description: 'stable machine-readable code, e.g. flag/not_found, patch/invalid_instruction', example: 'flag/not_found' }) code: string;
+  @ApiProperty({
+    description: 'stable machine-readable code, e.g. flag/not_found, patch/invalid_instruction',
+    example: 'flag/not_found',
+  })
+  code: string;
   @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
 }
 

@@ -16,10 +16,13 @@ export class ProblemFilter implements ExceptionFilter {
     const p = toProblem(err);
     if (p.status >= 500) this.logger.error((err as Error)?.stack ?? String(err));
     if (host.getType<string>() === 'graphql') {
-      return new GraphQLError(p.detail, { extensions: { code: p.code, status: p.status, ...(p.errors ? { errors: p.errors } : {}) } });
+      return new GraphQLError(p.detail, {
+        extensions: { code: p.code, status: p.status, ...(p.errors ? { errors: p.errors } : {}) },
+      });
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (err instanceof DomainError && err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
+    if (err instanceof DomainError && err.retryAfterSeconds !== undefined)
+      void reply.header('retry-after', String(err.retryAfterSeconds));
     return reply.status(p.status).header('content-type', 'application/problem+json').send(p);
   }
 }

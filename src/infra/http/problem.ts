@@ -12,16 +12,34 @@ export interface Problem {
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large',
-  415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 428: 'Precondition Required', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const CODES_BY_STATUS: Record<number, string> = {
-  400: 'request/invalid', 401: 'auth/unauthenticated', 403: 'auth/forbidden', 404: 'route/not_found',
-  405: 'route/method_not_allowed', 413: 'request/too_large', 415: 'request/unsupported_media_type',
-  429: 'request/rate_limited', 500: 'internal', 503: 'unavailable',
+  400: 'request/invalid',
+  401: 'auth/unauthenticated',
+  403: 'auth/forbidden',
+  404: 'route/not_found',
+  405: 'route/method_not_allowed',
+  413: 'request/too_large',
+  415: 'request/unsupported_media_type',
+  429: 'request/rate_limited',
+  500: 'internal',
+  503: 'unavailable',
 };
 
 /** Fastify's own error codes (raised before Nest sees the request) mapped to ours. */
@@ -50,11 +68,17 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
-    const messages = typeof body === 'object' && body && Array.isArray((body as { message?: unknown }).message)
-      ? ((body as { message: string[] }).message)
-      : undefined;
+    const messages =
+      typeof body === 'object' && body && Array.isArray((body as { message?: unknown }).message)
+        ? (body as { message: string[] }).message
+        : undefined;
     if (messages) {
-      return problem(status, 'request/invalid', messages.join('; '), messages.map((reason) => ({ field: reason.split(' ')[0], reason })));
+      return problem(
+        status,
+        'request/invalid',
+        messages.join('; '),
+        messages.map((reason) => ({ field: reason.split(' ')[0], reason })),
+      );
     }
     return problem(status, CODES_BY_STATUS[status] ?? 'request/invalid', err.message);
   }
@@ -62,7 +86,9 @@ export function toProblem(err: unknown): Problem {
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     // Errors Fastify raises while parsing (body too large, bad JSON, wrong media type).
     const isJsonSyntax = e.name === 'SyntaxError' || /JSON/i.test(e.message ?? '');
-    const code = (e.code && FASTIFY_CODES[e.code]) ?? (isJsonSyntax ? 'request/malformed_json' : CODES_BY_STATUS[e.statusCode] ?? 'request/invalid');
+    const code =
+      (e.code && FASTIFY_CODES[e.code]) ??
+      (isJsonSyntax ? 'request/malformed_json' : (CODES_BY_STATUS[e.statusCode] ?? 'request/invalid'));
     return problem(e.statusCode, code, e.message ?? 'invalid request');
   }
   return problem(500, 'internal', 'an unexpected error occurred; see the server log for the request id');

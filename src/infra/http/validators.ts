@@ -18,7 +18,9 @@ export const MAX_LIST = 100;
 
 export const IsKey = (description = 'key', optional = false) =>
   applyDecorators(
-    optional ? ApiPropertyOptional({ description, pattern: KEY_PATTERN.source }) : ApiProperty({ description, pattern: KEY_PATTERN.source }),
+    optional
+      ? ApiPropertyOptional({ description, pattern: KEY_PATTERN.source })
+      : ApiProperty({ description, pattern: KEY_PATTERN.source }),
     ...(optional ? [IsOmittable()] : []),
     IsString(),
     Matches(KEY_PATTERN, { message: '$property must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' }),

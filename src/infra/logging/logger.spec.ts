@@ -6,7 +6,17 @@ import { requestContext } from './request-context';
 /** Captures what the logger writes, one parsed JSON object per line. */
 function capture(level = 'info') {
   const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { lines.push(...String(chunk).trim().split('\n').map((l) => JSON.parse(l))); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(
+        ...String(chunk)
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      );
+      done();
+    },
+  });
   const logger = createRootLogger(level, stream as unknown as pino.DestinationStream);
   return { logger, lines };
 }
@@ -19,7 +29,11 @@ describe('createRootLogger', () => {
       logger.child({ reqId: 'req-1' }).info('child');
     });
     logger.info({ token: 'gnt_secret' }, 'outside');
-    expect(lines.map((l) => [l.msg, l.reqId])).toEqual([['inside', 'req-1'], ['child', 'req-1'], ['outside', undefined]]);
+    expect(lines.map((l) => [l.msg, l.reqId])).toEqual([
+      ['inside', 'req-1'],
+      ['child', 'req-1'],
+      ['outside', undefined],
+    ]);
     expect(JSON.stringify(lines)).not.toContain('gnt_secret');
   });
 });

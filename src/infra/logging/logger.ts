@@ -7,39 +7,76 @@ import { currentRequestId } from './request-context';
  * async context). Authorization headers and SDK keys are redacted wherever they appear.
  */
 export function createRootLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({
-    level,
-    base: { service: 'gantry' },
-    // Fastify's per-request child logger already binds reqId; other loggers get it from the context.
-    mixin: (_merge, _level, self) => {
-      const reqId = currentRequestId();
-      return reqId && !('reqId' in self.bindings()) ? { reqId } : {};
+  return pino(
+    {
+      level,
+      base: { service: 'gantry' },
+      // Fastify's per-request child logger already binds reqId; other loggers get it from the context.
+      mixin: (_merge, _level, self) => {
+        const reqId = currentRequestId();
+        return reqId && !('reqId' in self.bindings()) ? { reqId } : {};
+      },
+      serializers: { req: serializeRequest },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-api-key"]',
+          'token',
+          'secret',
+          '*.token',
+          '*.secret',
+          'sdkKey',
+          '*.sdkKey',
+        ],
+        censor: '[redacted]',
+      },
     },
-    serializers: { req: serializeRequest },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'token', 'secret', '*.token', '*.secret', 'sdkKey', '*.sdkKey'],
-      censor: '[redacted]',
-    },
-  }, destination);
+    destination,
+  );
 }
 
 /** Trigger URLs are credentials (the secret is the last path segment): never log one whole. */
 export const maskUrlSecrets = (url: string): string => url.replace(/(\/api\/v1\/triggers\/)[^/?#]+/, '$1[redacted]');
 
 /** Fastify's request fields, with any secret in the URL masked. */
-function serializeRequest(req: { method?: string; url?: string; hostname?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
-  return { method: req.method, url: req.url ? maskUrlSecrets(req.url) : req.url, host: req.host ?? req.hostname, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+function serializeRequest(req: {
+  method?: string;
+  url?: string;
+  hostname?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: req.method,
+    url: req.url ? maskUrlSecrets(req.url) : req.url,
+    host: req.host ?? req.hostname,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages land in the same stream. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
-  log(message: unknown, context?: string) { this.logger.info({ context }, String(message)); }
-  error(message: unknown, trace?: string, context?: string) { this.logger.error({ context, trace }, String(message)); }
-  warn(message: unknown, context?: string) { this.logger.warn({ context }, String(message)); }
-  debug(message: unknown, context?: string) { this.logger.debug({ context }, String(message)); }
-  verbose(message: unknown, context?: string) { this.logger.trace({ context }, String(message)); }
-  fatal(message: unknown, context?: string) { this.logger.fatal({ context }, String(message)); }
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
+  fatal(message: unknown, context?: string) {
+    this.logger.fatal({ context }, String(message));
+  }
 }
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');

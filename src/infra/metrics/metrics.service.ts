@@ -65,7 +65,20 @@ export class MetricsService {
   }
 
   /** A gauge whose value is read when Prometheus scrapes (pool sizes, queue depths). */
-  gauge(name: string, help: string, labelNames: string[], collect: (g: Gauge<string>) => Promise<void> | void): Gauge<string> {
-    return new Gauge({ name, help, labelNames, registers: [this.registry], async collect() { await collect(this); } });
+  gauge(
+    name: string,
+    help: string,
+    labelNames: string[],
+    collect: (g: Gauge<string>) => Promise<void> | void,
+  ): Gauge<string> {
+    return new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        await collect(this);
+      },
+    });
   }
 }

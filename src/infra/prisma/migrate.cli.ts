@@ -4,7 +4,14 @@
  */
 import path from 'node:path';
 import { redactUrl } from './database-url';
-import { createMigration, deployMigrations, diffSchemaAgainstDatabase, ensureDatabase, migrationStatus, projectRoot } from './migrate';
+import {
+  createMigration,
+  deployMigrations,
+  diffSchemaAgainstDatabase,
+  ensureDatabase,
+  migrationStatus,
+  projectRoot,
+} from './migrate';
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gantry';
 
@@ -37,10 +44,16 @@ async function main(argv: string[]): Promise<number> {
       const status = await migrationStatus(databaseUrl, options);
       console.log(`Database ${target}`);
       for (const name of status.applied) console.log(`  applied  ${name}`);
-      for (const name of status.pending) console.log(`  ${status.failed.includes(name) ? 'FAILED ' : 'pending'}  ${name}`);
-      for (const name of status.unknown) console.log(`  unknown  ${name} (applied, but not in ${path.relative(process.cwd(), path.join(projectRoot(), 'prisma', 'migrations'))})`);
+      for (const name of status.pending)
+        console.log(`  ${status.failed.includes(name) ? 'FAILED ' : 'pending'}  ${name}`);
+      for (const name of status.unknown)
+        console.log(
+          `  unknown  ${name} (applied, but not in ${path.relative(process.cwd(), path.join(projectRoot(), 'prisma', 'migrations'))})`,
+        );
       if (status.failed.length) {
-        console.log(`Failed migrations block deploy: fix the database, then mark them rolled back in _prisma_migrations (rolled_back_at = now()).`);
+        console.log(
+          `Failed migrations block deploy: fix the database, then mark them rolled back in _prisma_migrations (rolled_back_at = now()).`,
+        );
       }
       console.log(status.pending.length ? `${status.pending.length} pending migration(s)` : 'Up to date');
       return status.pending.length || status.failed.length ? 1 : 0;
@@ -58,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'diff': {
       const { pending } = await migrationStatus(databaseUrl, options);
-      if (pending.length) log(`Note: ${pending.length} migration(s) are not applied to ${target}; the diff includes their changes.`);
+      if (pending.length)
+        log(`Note: ${pending.length} migration(s) are not applied to ${target}; the diff includes their changes.`);
       const sql = await diffSchemaAgainstDatabase(databaseUrl, options);
       if (!sql) {
         log(`No drift: ${target} matches prisma/schema.prisma`);

@@ -5,7 +5,9 @@ export const isUniqueViolation = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 
 /** For `.catch()` on a create: a unique-constraint violation becomes a 409 `<kind>/already_exists`. */
-export const rethrowDuplicate = (kind: string, key: string) => (err: unknown): never => {
-  if (isUniqueViolation(err)) throw new DomainError(`${kind}/already_exists`, 409, `${kind} '${key}' already exists`);
-  throw err;
-};
+export const rethrowDuplicate =
+  (kind: string, key: string) =>
+  (err: unknown): never => {
+    if (isUniqueViolation(err)) throw new DomainError(`${kind}/already_exists`, 409, `${kind} '${key}' already exists`);
+    throw err;
+  };

@@ -77,7 +77,10 @@ async function instantiate(): Promise<EngineBindings> {
 
 /** The `WebAssembly` global; the project's `lib` setting (ES2023, no DOM) does not declare it. */
 function webAssembly(): {
-  instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, Record<string, unknown>>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 } {
   return (globalThis as unknown as { WebAssembly: ReturnType<typeof webAssembly> }).WebAssembly;
 }
@@ -102,7 +105,9 @@ function evaluateGlueSource(gluePath: string): EngineBindings {
       return `${kind} ${name}`;
     });
   if (/^\s*(import|export)\b/m.test(body) || !names.includes('SchemaEngine')) {
-    throw new Error(`${gluePath} has an unexpected shape; update src/infra/prisma/schema-engine.ts for this @prisma/schema-engine-wasm version`);
+    throw new Error(
+      `${gluePath} has an unexpected shape; update src/infra/prisma/schema-engine.ts for this @prisma/schema-engine-wasm version`,
+    );
   }
   // A global-scope function, strict like the ES module it replaces.
   return new Function(`"use strict";\n${body}\nreturn { ${names.join(', ')} };`)() as EngineBindings;
@@ -116,7 +121,8 @@ class CharAsTextClient extends pg.Client {
     const last = args[args.length - 1];
     if (typeof last === 'function') {
       // Callback style: how pg.Pool#query calls its clients.
-      args[args.length - 1] = (error: Error | null, result: unknown) => last(error, error ? result : relabelCharFields(result));
+      args[args.length - 1] = (error: Error | null, result: unknown) =>
+        last(error, error ? result : relabelCharFields(result));
       return query.apply(this, args);
     }
     const ret = query.apply(this, args) as Promise<unknown> | undefined;
@@ -183,7 +189,11 @@ export async function openSchemaEngine(
   let engine: SchemaEngine;
   try {
     const factory = bindMigrationAwareSqlAdapterFactory(new WholeScriptPrismaPg(pool));
-    engine = await Engine.new({ datamodels: [[schema.path, schema.content]] }, (line: string) => forwardLog(line, onLog), factory);
+    engine = await Engine.new(
+      { datamodels: [[schema.path, schema.content]] },
+      (line: string) => forwardLog(line, onLog),
+      factory,
+    );
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
@@ -205,7 +215,8 @@ function forwardLog(line: string, onLog?: (message: string) => void): void {
   if (!onLog) return;
   try {
     const entry = JSON.parse(line) as { level?: string; fields?: { message?: string } };
-    if (entry.level === 'WARN' || entry.level === 'ERROR') onLog(`schema engine ${entry.level}: ${entry.fields?.message ?? line.trim()}`);
+    if (entry.level === 'WARN' || entry.level === 'ERROR')
+      onLog(`schema engine ${entry.level}: ${entry.fields?.message ?? line.trim()}`);
   } catch {
     onLog(line.trim());
   }

@@ -45,9 +45,21 @@ const ALARM_OPTIONS: JobsOptions = {
 /** BullMQ refuses custom ids with a single ':', hence '-'. */
 export const alarmId = (prefix: string, rowId: string, at: Date) => `${prefix}-${rowId}-${at.getTime()}`;
 
-export async function setAlarms<T>(queues: QueuesService, queue: QueueName, name: JobName, alarms: Alarm<T>[], now: Date): Promise<void> {
+export async function setAlarms<T>(
+  queues: QueuesService,
+  queue: QueueName,
+  name: JobName,
+  alarms: Alarm<T>[],
+  now: Date,
+): Promise<void> {
   if (!alarms.length) return;
-  await queues.queue(queue).addBulk(
-    alarms.map((a) => ({ name, data: a.data, opts: { ...ALARM_OPTIONS, jobId: a.id, delay: Math.max(0, a.at.getTime() - now.getTime() - ALARM_LEAD_MS) } })),
-  );
+  await queues
+    .queue(queue)
+    .addBulk(
+      alarms.map((a) => ({
+        name,
+        data: a.data,
+        opts: { ...ALARM_OPTIONS, jobId: a.id, delay: Math.max(0, a.at.getTime() - now.getTime() - ALARM_LEAD_MS) },
+      })),
+    );
 }

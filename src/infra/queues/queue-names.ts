@@ -30,5 +30,10 @@ export enum JobName {
 export const JOBS_BY_QUEUE: Record<QueueName, JobName[]> = {
   [QueueName.Maintenance]: [JobName.VerifyAuditChain, JobName.PruneRetention],
   [QueueName.Webhooks]: [JobName.DeliverWebhook],
-  [QueueName.Changes]: [JobName.ApplyScheduledChangeRequest, JobName.ApplyScheduledChange, JobName.StepRelease, JobName.AdvancePipeline],
+  [QueueName.Changes]: [
+    JobName.ApplyScheduledChangeRequest,
+    JobName.ApplyScheduledChange,
+    JobName.StepRelease,
+    JobName.AdvancePipeline,
+  ],
 };

@@ -9,7 +9,10 @@ import { QueueName } from './queue-names';
 export class QueuesService implements OnModuleDestroy {
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(private readonly redis: RedisService, metrics: MetricsService) {
+  constructor(
+    private readonly redis: RedisService,
+    metrics: MetricsService,
+  ) {
     metrics.gauge('gantry_queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async (g) => {
       g.reset();
       for (const name of Object.values(QueueName)) {

@@ -28,7 +28,12 @@ export class RedisService implements OnModuleDestroy {
   }
 
   private create(name: string, extra: Record<string, unknown> = {}): Redis {
-    const c = new IORedis(this.config.redisUrl, { lazyConnect: false, enableReadyCheck: true, connectionName: `gantry-${name}`, ...extra });
+    const c = new IORedis(this.config.redisUrl, {
+      lazyConnect: false,
+      enableReadyCheck: true,
+      connectionName: `gantry-${name}`,
+      ...extra,
+    });
     // Without a listener ioredis logs unhandled errors; we log them once per state change instead.
     c.on('error', (err) => this.logger.warn(`redis ${name}: ${err.message}`));
     return c;

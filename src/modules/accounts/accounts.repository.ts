@@ -8,8 +8,12 @@ const memberWithRoles = {
 } satisfies Prisma.MemberInclude;
 
 export type MemberWithRoles = Prisma.MemberGetPayload<{ include: typeof memberWithRoles }>;
-export type TokenWithMember = Prisma.AccessTokenGetPayload<{ include: { member: { include: typeof memberWithRoles } } }>;
-export type TeamWithLinks = Prisma.TeamGetPayload<{ include: { members: true; customRoles: { include: { role: true } } } }>;
+export type TokenWithMember = Prisma.AccessTokenGetPayload<{
+  include: { member: { include: typeof memberWithRoles } };
+}>;
+export type TeamWithLinks = Prisma.TeamGetPayload<{
+  include: { members: true; customRoles: { include: { role: true } } };
+}>;
 
 /** Members, teams, custom roles and tokens: everything the accounts module persists. */
 @Injectable()
@@ -31,7 +35,10 @@ export class AccountsRepository {
 
   /** Just what every request must check afresh: is the token known, revoked, expired. */
   findTokenStatus(hash: string) {
-    return this.prisma.accessToken.findUnique({ where: { hash }, select: { id: true, revokedAt: true, expiresAt: true } });
+    return this.prisma.accessToken.findUnique({
+      where: { hash },
+      select: { id: true, revokedAt: true, expiresAt: true },
+    });
   }
 
   findTokenWithMember(id: string): Promise<TokenWithMember | null> {
@@ -56,7 +63,10 @@ export class AccountsRepository {
   findMemberByEmail(email: string, tx: Tx | PrismaService = this.prisma) {
     return tx.member.findUnique({ where: { email }, include: memberWithRoles });
   }
-  createMember(tx: Tx, data: { email: string; name: string; role: Prisma.MemberCreateInput['role']; roleIds: string[]; teamIds: string[] }) {
+  createMember(
+    tx: Tx,
+    data: { email: string; name: string; role: Prisma.MemberCreateInput['role']; roleIds: string[]; teamIds: string[] },
+  ) {
     return tx.member.create({
       data: {
         email: data.email,
@@ -68,13 +78,19 @@ export class AccountsRepository {
       include: memberWithRoles,
     });
   }
-  updateMember(tx: Tx, id: string, data: { name?: string; role?: Prisma.MemberUpdateInput['role']; roleIds?: string[]; teamIds?: string[] }) {
+  updateMember(
+    tx: Tx,
+    id: string,
+    data: { name?: string; role?: Prisma.MemberUpdateInput['role']; roleIds?: string[]; teamIds?: string[] },
+  ) {
     return tx.member.update({
       where: { id },
       data: {
         ...(data.name !== undefined ? { name: data.name } : {}),
         ...(data.role !== undefined ? { role: data.role } : {}),
-        ...(data.roleIds ? { customRoles: { deleteMany: {}, create: data.roleIds.map((roleId) => ({ roleId })) } } : {}),
+        ...(data.roleIds
+          ? { customRoles: { deleteMany: {}, create: data.roleIds.map((roleId) => ({ roleId })) } }
+          : {}),
         ...(data.teamIds ? { teams: { deleteMany: {}, create: data.teamIds.map((teamId) => ({ teamId })) } } : {}),
       },
       include: memberWithRoles,
@@ -86,7 +102,10 @@ export class AccountsRepository {
 
   // ---- teams
   listTeams() {
-    return this.prisma.team.findMany({ include: { members: true, customRoles: { include: { role: true } } }, orderBy: { key: 'asc' } });
+    return this.prisma.team.findMany({
+      include: { members: true, customRoles: { include: { role: true } } },
+      orderBy: { key: 'asc' },
+    });
   }
   findTeam(key: string, tx: Tx | PrismaService = this.prisma) {
     return tx.team.findUnique({ where: { key }, include: { members: true, customRoles: { include: { role: true } } } });
@@ -97,21 +116,31 @@ export class AccountsRepository {
   createTeam(tx: Tx, data: { key: string; name: string; description: string; memberIds: string[]; roleIds: string[] }) {
     return tx.team.create({
       data: {
-        key: data.key, name: data.name, description: data.description,
+        key: data.key,
+        name: data.name,
+        description: data.description,
         members: { create: data.memberIds.map((memberId) => ({ memberId })) },
         customRoles: { create: data.roleIds.map((roleId) => ({ roleId })) },
       },
       include: { members: true, customRoles: { include: { role: true } } },
     });
   }
-  updateTeam(tx: Tx, key: string, data: { name?: string; description?: string; memberIds?: string[]; roleIds?: string[] }) {
+  updateTeam(
+    tx: Tx,
+    key: string,
+    data: { name?: string; description?: string; memberIds?: string[]; roleIds?: string[] },
+  ) {
     return tx.team.update({
       where: { key },
       data: {
         ...(data.name !== undefined ? { name: data.name } : {}),
         ...(data.description !== undefined ? { description: data.description } : {}),
-        ...(data.memberIds ? { members: { deleteMany: {}, create: data.memberIds.map((memberId) => ({ memberId })) } } : {}),
-        ...(data.roleIds ? { customRoles: { deleteMany: {}, create: data.roleIds.map((roleId) => ({ roleId })) } } : {}),
+        ...(data.memberIds
+          ? { members: { deleteMany: {}, create: data.memberIds.map((memberId) => ({ memberId })) } }
+          : {}),
+        ...(data.roleIds
+          ? { customRoles: { deleteMany: {}, create: data.roleIds.map((roleId) => ({ roleId })) } }
+          : {}),
       },
       include: { members: true, customRoles: { include: { role: true } } },
     });

@@ -12,14 +12,18 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export type AuthedRequest = FastifyRequest & { actor?: Actor };
 
 export function requestOf(ctx: ExecutionContext): AuthedRequest {
-  if (ctx.getType<string>() === 'graphql') return GqlExecutionContext.create(ctx).getContext<{ req: AuthedRequest }>().req;
+  if (ctx.getType<string>() === 'graphql')
+    return GqlExecutionContext.create(ctx).getContext<{ req: AuthedRequest }>().req;
   return ctx.switchToHttp().getRequest<AuthedRequest>();
 }
 
 /** Global guard: every route needs an access token unless marked @Public(). Deny by default. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly auth: AuthService) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;

@@ -35,12 +35,14 @@ export class AuthService {
 
   async authenticate(authorization: string | undefined): Promise<Actor> {
     const secret = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!secret) throw this.fail('missing', 'auth/unauthenticated', 'an Authorization: Bearer <access token> header is required');
+    if (!secret)
+      throw this.fail('missing', 'auth/unauthenticated', 'an Authorization: Bearer <access token> header is required');
     const token = await this.repo.findTokenStatus(hashSecret(secret));
     if (!token) throw this.fail('unknown', 'auth/invalid_token', 'the access token is not valid');
     const now = this.clock.now();
     if (token.revokedAt) throw this.fail('revoked', 'auth/token_revoked', 'the access token has been revoked');
-    if (token.expiresAt && token.expiresAt <= now) throw this.fail('expired', 'auth/token_expired', 'the access token has expired');
+    if (token.expiresAt && token.expiresAt <= now)
+      throw this.fail('expired', 'auth/token_expired', 'the access token has expired');
     this.touch(token.id, now);
 
     const cached = this.policies.get(token.id);
@@ -71,7 +73,13 @@ export class AuthService {
       };
     }
     const roles = await this.repo.findRolesByKeys(token.customRoleKeys);
-    return { kind: 'token', id: token.id, name: token.name, tokenId: token.id, policy: compilePolicy(servicePolicySources(token, roles)) };
+    return {
+      kind: 'token',
+      id: token.id,
+      name: token.name,
+      tokenId: token.id,
+      policy: compilePolicy(servicePolicySources(token, roles)),
+    };
   }
 
   private fail(reason: string, code: string, detail: string): DomainError {

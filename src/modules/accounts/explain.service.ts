@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
-import { compilePolicy, memberResource, parseResourceRef, personalTokenResource, serviceTokenResource, type Decision } from '../../core/policy';
+import {
+  compilePolicy,
+  memberResource,
+  parseResourceRef,
+  personalTokenResource,
+  serviceTokenResource,
+  type Decision,
+} from '../../core/policy';
 import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
 import type { ExplainDto } from './dto/accounts.dto';
@@ -18,7 +25,8 @@ export class ExplainService {
   ) {}
 
   async explain(actor: Actor, dto: ExplainDto): Promise<Decision & { subject: { kind: string; id: string } }> {
-    if (dto.tokenId && dto.memberId) throw new DomainError('request/invalid', 400, 'give tokenId or memberId, not both');
+    if (dto.tokenId && dto.memberId)
+      throw new DomainError('request/invalid', 400, 'give tokenId or memberId, not both');
     const resource = await this.attributes.enrich(parseResourceRef(dto.resource));
     const { policy, subject } = await this.subjectPolicy(actor, dto);
     return { ...policy.explain(dto.action, resource), subject };
@@ -34,7 +42,11 @@ export class ExplainService {
     if (dto.tokenId && dto.tokenId !== actor.tokenId) {
       const t = await this.repo.findToken(dto.tokenId);
       if (!t) throw notFound('token', dto.tokenId);
-      this.authz.assert(actor, 'manageTokens', t.memberId ? personalTokenResource(t.memberId, t.id) : serviceTokenResource(t.id));
+      this.authz.assert(
+        actor,
+        'manageTokens',
+        t.memberId ? personalTokenResource(t.memberId, t.id) : serviceTokenResource(t.id),
+      );
       if (t.memberId) {
         const m = await this.repo.findMember(t.memberId);
         if (!m) throw notFound('member', t.memberId);

@@ -20,10 +20,13 @@ export const memberView = (m: MemberWithRoles) => ({
   createdAt: m.createdAt.toISOString(),
 });
 
-
 @Injectable()
 export class MembersService {
-  constructor(private readonly repo: AccountsRepository, private readonly authz: AuthorizationService, private readonly audit: AuditService) {}
+  constructor(
+    private readonly repo: AccountsRepository,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+  ) {}
 
   /** The caller, with its effective permission sources. */
   async me(actor: Actor) {
@@ -50,9 +53,19 @@ export class MembersService {
     return this.repo.transaction(async (tx) => {
       const { roleIds, teamIds } = await this.resolveLinks(tx, dto.customRoleKeys, dto.teamKeys);
       const m = await this.repo
-        .createMember(tx, { email: dto.email.toLowerCase(), name: dto.name, role: dto.role ?? (dto.customRoleKeys?.length ? null : 'reader'), roleIds: roleIds ?? [], teamIds: teamIds ?? [] })
+        .createMember(tx, {
+          email: dto.email.toLowerCase(),
+          name: dto.name,
+          role: dto.role ?? (dto.customRoleKeys?.length ? null : 'reader'),
+          roleIds: roleIds ?? [],
+          teamIds: teamIds ?? [],
+        })
         .catch(rethrowDuplicate('member', dto.email));
-      await this.audit.record(tx, actor, { action: 'createMember', resource: formatResource(memberResource(m.id)), after: memberView(m) });
+      await this.audit.record(tx, actor, {
+        action: 'createMember',
+        resource: formatResource(memberResource(m.id)),
+        after: memberView(m),
+      });
       return memberView(m);
     });
   }
@@ -67,7 +80,12 @@ export class MembersService {
       if (before.role === 'owner') this.guardOwnerRole(actor, 'owner');
       const { roleIds, teamIds } = await this.resolveLinks(tx, dto.customRoleKeys, dto.teamKeys);
       const after = await this.repo.updateMember(tx, id, { name: dto.name, role: dto.role, roleIds, teamIds });
-      await this.audit.record(tx, actor, { action: 'updateMember', resource: formatResource(memberResource(id)), before: memberView(before), after: memberView(after) });
+      await this.audit.record(tx, actor, {
+        action: 'updateMember',
+        resource: formatResource(memberResource(id)),
+        before: memberView(before),
+        after: memberView(after),
+      });
       return memberView(after);
     });
   }
@@ -78,9 +96,14 @@ export class MembersService {
     await this.repo.transaction(async (tx) => {
       const before = await this.repo.findMember(id, tx);
       if (!before) throw notFound('member', id);
-      if (before.role === 'owner') throw new DomainError('member/cannot_delete_owner', 409, 'the owner cannot be deleted');
+      if (before.role === 'owner')
+        throw new DomainError('member/cannot_delete_owner', 409, 'the owner cannot be deleted');
       await this.repo.deleteMember(tx, id);
-      await this.audit.record(tx, actor, { action: 'deleteMember', resource: formatResource(memberResource(id)), before: memberView(before) });
+      await this.audit.record(tx, actor, {
+        action: 'deleteMember',
+        resource: formatResource(memberResource(id)),
+        before: memberView(before),
+      });
     });
   }
 
@@ -93,7 +116,8 @@ export class MembersService {
     const roles = roleKeys ? await requireRoles(this.repo, tx, roleKeys) : undefined;
     const teams = teamKeys ? await this.repo.findTeamsByKeys(teamKeys, tx) : undefined;
     const missingTeams = (teamKeys ?? []).filter((k) => !teams?.some((t) => t.key === k));
-    if (missingTeams.length) throw new DomainError('team/not_found', 404, `teams not found: ${missingTeams.join(', ')}`);
+    if (missingTeams.length)
+      throw new DomainError('team/not_found', 404, `teams not found: ${missingTeams.join(', ')}`);
     return { roleIds: roles?.map((r) => r.id), teamIds: teams?.map((t) => t.id) };
   }
 }

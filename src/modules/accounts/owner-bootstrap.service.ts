@@ -31,14 +31,34 @@ export class OwnerBootstrapService {
       const actor = systemActor('bootstrap');
       let owner = await this.repo.findMemberByEmail(OWNER_EMAIL, tx);
       if (!owner) {
-        owner = await this.repo.createMember(tx, { email: OWNER_EMAIL, name: 'Owner', role: 'owner', roleIds: [], teamIds: [] });
-        await this.audit.record(tx, actor, { action: 'createMember', resource: formatResource(memberResource(owner.id)), after: memberView(owner) });
+        owner = await this.repo.createMember(tx, {
+          email: OWNER_EMAIL,
+          name: 'Owner',
+          role: 'owner',
+          roleIds: [],
+          teamIds: [],
+        });
+        await this.audit.record(tx, actor, {
+          action: 'createMember',
+          resource: formatResource(memberResource(owner.id)),
+          after: memberView(owner),
+        });
       }
       const secret = this.config.adminToken ?? newTokenSecret();
       const token = await this.repo.createToken(tx, {
-        name: 'owner', hash: hashSecret(secret), hint: secretHint(secret), memberId: owner.id, isOwnerToken: true, customRoleKeys: [], createdById: 'system',
+        name: 'owner',
+        hash: hashSecret(secret),
+        hint: secretHint(secret),
+        memberId: owner.id,
+        isOwnerToken: true,
+        customRoleKeys: [],
+        createdById: 'system',
       });
-      await this.audit.record(tx, actor, { action: 'createToken', resource: formatResource(personalTokenResource(owner.id, token.id)), after: tokenView(token) });
+      await this.audit.record(tx, actor, {
+        action: 'createToken',
+        resource: formatResource(personalTokenResource(owner.id, token.id)),
+        after: tokenView(token),
+      });
       return this.config.adminToken ? undefined : secret;
     });
     if (generated) {

@@ -10,10 +10,14 @@ export interface PolicySource {
 export function memberPolicySources(m: MemberWithRoles): PolicySource[] {
   const sources: PolicySource[] = [];
   if (m.role) sources.push({ source: `role:${m.role}`, statements: BUILTIN_ROLES[m.role] });
-  for (const { role } of m.customRoles) sources.push({ source: `customRole:${role.key}`, statements: role.policy as unknown as PolicyStatement[] });
+  for (const { role } of m.customRoles)
+    sources.push({ source: `customRole:${role.key}`, statements: role.policy as unknown as PolicyStatement[] });
   for (const { team } of m.teams) {
     for (const { role } of team.customRoles) {
-      sources.push({ source: `team:${team.key}/customRole:${role.key}`, statements: role.policy as unknown as PolicyStatement[] });
+      sources.push({
+        source: `team:${team.key}/customRole:${role.key}`,
+        statements: role.policy as unknown as PolicyStatement[],
+      });
     }
   }
   return sources;
@@ -27,6 +31,7 @@ export function servicePolicySources(
   const sources: PolicySource[] = [];
   if (t.role) sources.push({ source: `role:${t.role}`, statements: BUILTIN_ROLES[t.role] });
   for (const r of roles) sources.push({ source: `customRole:${r.key}`, statements: r.policy as PolicyStatement[] });
-  if (Array.isArray(t.inlinePolicy)) sources.push({ source: 'inlinePolicy', statements: t.inlinePolicy as PolicyStatement[] });
+  if (Array.isArray(t.inlinePolicy))
+    sources.push({ source: 'inlinePolicy', statements: t.inlinePolicy as PolicyStatement[] });
   return sources;
 }

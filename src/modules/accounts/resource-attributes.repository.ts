@@ -13,17 +13,29 @@ export class ResourceAttributesRepository {
   async enrich(ref: ResourceRef): Promise<ResourceRef> {
     const [proj, env, leaf] = ref;
     if (proj?.type !== 'proj') return ref;
-    const project = await this.prisma.project.findUnique({ where: { key: proj.key }, include: { environments: env ? { where: { key: env.key } } : false } });
+    const project = await this.prisma.project.findUnique({
+      where: { key: proj.key },
+      include: { environments: env ? { where: { key: env.key } } : false },
+    });
     if (!project) return ref;
     const out: ResourceSegment[] = [{ ...proj, tags: project.tags }];
     const e = project.environments?.[0];
-    if (env) out.push(e ? { ...env, tags: e.tags, attributes: { critical: e.critical } } : { ...env, attributes: { critical: false, ...env.attributes } });
+    if (env)
+      out.push(
+        e
+          ? { ...env, tags: e.tags, attributes: { critical: e.critical } }
+          : { ...env, attributes: { critical: false, ...env.attributes } },
+      );
     if (leaf?.type === 'flag') {
-      const f = await this.prisma.flag.findUnique({ where: { projectId_key: { projectId: project.id, key: leaf.key } } });
-      out.push({ ...leaf, tags: ((f?.definition as { tags?: string[] } | undefined)?.tags) ?? leaf.tags ?? [] });
+      const f = await this.prisma.flag.findUnique({
+        where: { projectId_key: { projectId: project.id, key: leaf.key } },
+      });
+      out.push({ ...leaf, tags: (f?.definition as { tags?: string[] } | undefined)?.tags ?? leaf.tags ?? [] });
     } else if (leaf?.type === 'segment' && e) {
-      const s = await this.prisma.segment.findUnique({ where: { environmentId_key: { environmentId: e.id, key: leaf.key } } });
-      out.push({ ...leaf, tags: ((s?.config as { tags?: string[] } | undefined)?.tags) ?? leaf.tags ?? [] });
+      const s = await this.prisma.segment.findUnique({
+        where: { environmentId_key: { environmentId: e.id, key: leaf.key } },
+      });
+      out.push({ ...leaf, tags: (s?.config as { tags?: string[] } | undefined)?.tags ?? leaf.tags ?? [] });
     } else if (leaf) out.push(leaf);
     return out;
   }

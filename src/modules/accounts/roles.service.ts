@@ -9,12 +9,21 @@ import type { CreateRoleDto, UpdateRoleDto } from './dto/accounts.dto';
 import type { Actor } from './models/actor';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 
-const view = (r: { id: string; key: string; name: string; description: string; policy: unknown }) =>
-  ({ id: r.id, key: r.key, name: r.name, description: r.description, policy: r.policy });
+const view = (r: { id: string; key: string; name: string; description: string; policy: unknown }) => ({
+  id: r.id,
+  key: r.key,
+  name: r.name,
+  description: r.description,
+  policy: r.policy,
+});
 
 @Injectable()
 export class RolesService {
-  constructor(private readonly repo: AccountsRepository, private readonly authz: AuthorizationService, private readonly audit: AuditService) {}
+  constructor(
+    private readonly repo: AccountsRepository,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+  ) {}
 
   async list(actor: Actor) {
     this.authz.assert(actor, 'manageRoles', roleResource('*'));
@@ -35,7 +44,11 @@ export class RolesService {
       const created = await this.repo
         .createRole(tx, { key: dto.key, name: dto.name, description: dto.description ?? '', policy })
         .catch(rethrowDuplicate('role', dto.key));
-      await this.audit.record(tx, actor, { action: 'createRole', resource: formatResource(roleResource(dto.key)), after: view(created) });
+      await this.audit.record(tx, actor, {
+        action: 'createRole',
+        resource: formatResource(roleResource(dto.key)),
+        after: view(created),
+      });
       return view(created);
     });
   }
@@ -47,7 +60,12 @@ export class RolesService {
       const before = await this.repo.findRole(key, tx);
       if (!before) throw notFound('role', key);
       const after = await this.repo.updateRole(tx, key, { name: dto.name, description: dto.description, policy });
-      await this.audit.record(tx, actor, { action: 'updateRole', resource: formatResource(roleResource(key)), before: view(before), after: view(after) });
+      await this.audit.record(tx, actor, {
+        action: 'updateRole',
+        resource: formatResource(roleResource(key)),
+        before: view(before),
+        after: view(after),
+      });
       return view(after);
     });
   }
@@ -58,7 +76,11 @@ export class RolesService {
       const before = await this.repo.findRole(key, tx);
       if (!before) throw notFound('role', key);
       await this.repo.deleteRole(tx, key);
-      await this.audit.record(tx, actor, { action: 'deleteRole', resource: formatResource(roleResource(key)), before: view(before) });
+      await this.audit.record(tx, actor, {
+        action: 'deleteRole',
+        resource: formatResource(roleResource(key)),
+        before: view(before),
+      });
     });
   }
 }

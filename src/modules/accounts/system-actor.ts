@@ -18,11 +18,21 @@ export const systemActor = (name = 'system'): Actor => ({
 const AUTOMATION_POLICY = compilePolicy([
   {
     source: 'automation',
-    statements: [...BUILTIN_ROLES.owner, { effect: 'deny', actions: ['bypassRequiredApproval'], resources: ['proj/*:env/*:flag/*', 'proj/*:env/*:segment/*'] }],
+    statements: [
+      ...BUILTIN_ROLES.owner,
+      {
+        effect: 'deny',
+        actions: ['bypassRequiredApproval'],
+        resources: ['proj/*:env/*:flag/*', 'proj/*:env/*:segment/*'],
+      },
+    ],
   },
 ]);
 
-export const automationActor = (name: string, who: Pick<Actor, 'kind' | 'id' | 'memberId'> = { kind: 'system', id: 'system' }): Actor => ({
+export const automationActor = (
+  name: string,
+  who: Pick<Actor, 'kind' | 'id' | 'memberId'> = { kind: 'system', id: 'system' },
+): Actor => ({
   ...who,
   name,
   policy: AUTOMATION_POLICY,

@@ -18,10 +18,13 @@ const teamView = (t: TeamWithLinks) => ({
   customRoleKeys: t.customRoles.map((r) => r.role.key).sort(),
 });
 
-
 @Injectable()
 export class TeamsService {
-  constructor(private readonly repo: AccountsRepository, private readonly authz: AuthorizationService, private readonly audit: AuditService) {}
+  constructor(
+    private readonly repo: AccountsRepository,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+  ) {}
 
   async list(actor: Actor) {
     this.authz.assert(actor, 'viewTeams', teamResource('*'));
@@ -40,9 +43,19 @@ export class TeamsService {
     return this.repo.transaction(async (tx) => {
       const roleIds = await this.resolve(tx, dto.memberIds, dto.customRoleKeys);
       const t = await this.repo
-        .createTeam(tx, { key: dto.key, name: dto.name, description: dto.description ?? '', memberIds: dto.memberIds ?? [], roleIds: roleIds ?? [] })
+        .createTeam(tx, {
+          key: dto.key,
+          name: dto.name,
+          description: dto.description ?? '',
+          memberIds: dto.memberIds ?? [],
+          roleIds: roleIds ?? [],
+        })
         .catch(rethrowDuplicate('team', dto.key));
-      await this.audit.record(tx, actor, { action: 'createTeam', resource: formatResource(teamResource(dto.key)), after: teamView(t) });
+      await this.audit.record(tx, actor, {
+        action: 'createTeam',
+        resource: formatResource(teamResource(dto.key)),
+        after: teamView(t),
+      });
       return teamView(t);
     });
   }
@@ -53,8 +66,18 @@ export class TeamsService {
       const before = await this.repo.findTeam(key, tx);
       if (!before) throw notFound('team', key);
       const roleIds = await this.resolve(tx, dto.memberIds, dto.customRoleKeys);
-      const after = await this.repo.updateTeam(tx, key, { name: dto.name, description: dto.description, memberIds: dto.memberIds, roleIds });
-      await this.audit.record(tx, actor, { action: 'updateTeam', resource: formatResource(teamResource(key)), before: teamView(before), after: teamView(after) });
+      const after = await this.repo.updateTeam(tx, key, {
+        name: dto.name,
+        description: dto.description,
+        memberIds: dto.memberIds,
+        roleIds,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'updateTeam',
+        resource: formatResource(teamResource(key)),
+        before: teamView(before),
+        after: teamView(after),
+      });
       return teamView(after);
     });
   }
@@ -65,7 +88,11 @@ export class TeamsService {
       const before = await this.repo.findTeam(key, tx);
       if (!before) throw notFound('team', key);
       await this.repo.deleteTeam(tx, key);
-      await this.audit.record(tx, actor, { action: 'deleteTeam', resource: formatResource(teamResource(key)), before: teamView(before) });
+      await this.audit.record(tx, actor, {
+        action: 'deleteTeam',
+        resource: formatResource(teamResource(key)),
+        before: teamView(before),
+      });
     });
   }
 

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
-import { formatResource, memberResource, personalTokenResource, roleResource, serviceTokenResource, validatePolicy } from '../../core/policy';
+import {
+  formatResource,
+  memberResource,
+  personalTokenResource,
+  roleResource,
+  serviceTokenResource,
+  validatePolicy,
+} from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { AuditService } from '../audit/audit.service';
@@ -44,19 +51,31 @@ export class TokensService {
   async list(actor: Actor) {
     const rows = await this.repo.listTokens();
     // Everyone sees their own personal tokens; others need manageTokens on them.
-    const visible = rows.filter((t) => (t.memberId && t.memberId === actor.memberId) || this.authz.can(actor, 'manageTokens', tokenResource(t)));
+    const visible = rows.filter(
+      (t) => (t.memberId && t.memberId === actor.memberId) || this.authz.can(actor, 'manageTokens', tokenResource(t)),
+    );
     return { items: visible.map(tokenView) };
   }
 
   /** Mints a token; the secret is in this response and nowhere else, ever. */
   async create(actor: Actor, dto: CreateTokenDto) {
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
-    if (expiresAt && expiresAt <= this.clock.now()) throw new DomainError('token/invalid_expiry', 400, 'expiresAt must be in the future');
+    if (expiresAt && expiresAt <= this.clock.now())
+      throw new DomainError('token/invalid_expiry', 400, 'expiresAt must be in the future');
     const personal = dto.memberId !== undefined || (!dto.role && !dto.customRoleKeys?.length && !dto.inlinePolicy);
-    const memberId = personal ? dto.memberId ?? actor.memberId : undefined;
-    if (personal && !memberId) throw new DomainError('token/member_required', 400, 'a service token needs role, customRoleKeys or inlinePolicy; a personal token needs a member');
+    const memberId = personal ? (dto.memberId ?? actor.memberId) : undefined;
+    if (personal && !memberId)
+      throw new DomainError(
+        'token/member_required',
+        400,
+        'a service token needs role, customRoleKeys or inlinePolicy; a personal token needs a member',
+      );
     if (personal && (dto.role || dto.customRoleKeys?.length || dto.inlinePolicy)) {
-      throw new DomainError('token/personal_with_policy', 400, 'a personal token acts as its member: omit role, customRoleKeys and inlinePolicy');
+      throw new DomainError(
+        'token/personal_with_policy',
+        400,
+        'a personal token acts as its member: omit role, customRoleKeys and inlinePolicy',
+      );
     }
     // A token must not carry more than its minter could grant: owner and admin tokens need the
     // rights that only those roles hold.
@@ -71,19 +90,25 @@ export class TokensService {
         this.authz.assert(actor, 'manageTokens', serviceTokenResource('*'));
       }
       await requireRoles(this.repo, tx, dto.customRoleKeys ?? []);
-      const inlinePolicy = dto.inlinePolicy ? (validatePolicy(dto.inlinePolicy) as unknown as Prisma.InputJsonValue) : undefined;
+      const inlinePolicy = dto.inlinePolicy
+        ? (validatePolicy(dto.inlinePolicy) as unknown as Prisma.InputJsonValue)
+        : undefined;
       const row = await this.repo.createToken(tx, {
         name: dto.name,
         hash: hashSecret(secret),
         hint: secretHint(secret),
         memberId: memberId ?? null,
-        role: personal ? null : dto.role ?? null,
+        role: personal ? null : (dto.role ?? null),
         customRoleKeys: dto.customRoleKeys ?? [],
         inlinePolicy,
         expiresAt,
         createdById: actor.memberId ?? actor.id,
       });
-      await this.audit.record(tx, actor, { action: 'createToken', resource: formatResource(tokenResource(row)), after: tokenView(row) });
+      await this.audit.record(tx, actor, {
+        action: 'createToken',
+        resource: formatResource(tokenResource(row)),
+        after: tokenView(row),
+      });
       return { ...tokenView(row), token: secret };
     });
   }
@@ -95,7 +120,12 @@ export class TokensService {
       if (!(t.memberId && t.memberId === actor.memberId)) this.authz.assert(actor, 'manageTokens', tokenResource(t));
       if (t.revokedAt) return tokenView(t);
       const after = await this.repo.revokeToken(tx, id, this.clock.now());
-      await this.audit.record(tx, actor, { action: 'revokeToken', resource: formatResource(tokenResource(t)), before: tokenView(t), after: tokenView(after) });
+      await this.audit.record(tx, actor, {
+        action: 'revokeToken',
+        resource: formatResource(tokenResource(t)),
+        before: tokenView(t),
+        after: tokenView(after),
+      });
       return tokenView(after);
     });
   }

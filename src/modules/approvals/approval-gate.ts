@@ -7,8 +7,10 @@ import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 
 /** The settings in force in an environment (its own, else the project's defaults, else the built-in). */
-export const approvalSettingsOf = (project: Pick<ProjectWithEnvs, 'approvalDefaults'>, env: Pick<EnvironmentRow, 'approvalSettings' | 'critical'>): ApprovalSettings =>
-  effectiveApprovalSettings(env.approvalSettings, project.approvalDefaults, env.critical);
+export const approvalSettingsOf = (
+  project: Pick<ProjectWithEnvs, 'approvalDefaults'>,
+  env: Pick<EnvironmentRow, 'approvalSettings' | 'critical'>,
+): ApprovalSettings => effectiveApprovalSettings(env.approvalSettings, project.approvalDefaults, env.critical);
 
 export interface GatedChange {
   environmentKey: string;

@@ -14,15 +14,35 @@ import { ApprovalSettingsDto, ApprovalSettingsViewDto } from './dto/approval-set
 export class ApprovalSettingsController {
   constructor(private readonly settings: ApprovalSettingsService) {}
 
-  @Get('environments/:envKey/approval-settings') @ApiOkResponse({ type: ApprovalSettingsViewDto })
-  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) { return this.settings.get(a, p, e); }
+  @Get('environments/:envKey/approval-settings')
+  @ApiOkResponse({ type: ApprovalSettingsViewDto })
+  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) {
+    return this.settings.get(a, p, e);
+  }
 
-  @Put('environments/:envKey/approval-settings') @ApiOkResponse({ type: ApprovalSettingsViewDto })
-  put(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Body() dto: ApprovalSettingsDto) { return this.settings.put(a, p, e, dto); }
+  @Put('environments/:envKey/approval-settings')
+  @ApiOkResponse({ type: ApprovalSettingsViewDto })
+  put(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: ApprovalSettingsDto,
+  ) {
+    return this.settings.put(a, p, e, dto);
+  }
 
-  @Get('approval-settings') @ApiOkResponse({ type: ApprovalSettingsViewDto, description: 'defaults for environments without settings of their own' })
-  getDefaults(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) { return this.settings.getDefaults(a, p); }
+  @Get('approval-settings')
+  @ApiOkResponse({
+    type: ApprovalSettingsViewDto,
+    description: 'defaults for environments without settings of their own',
+  })
+  getDefaults(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) {
+    return this.settings.getDefaults(a, p);
+  }
 
-  @Put('approval-settings') @ApiOkResponse({ type: ApprovalSettingsViewDto })
-  putDefaults(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: ApprovalSettingsDto) { return this.settings.putDefaults(a, p, dto); }
+  @Put('approval-settings')
+  @ApiOkResponse({ type: ApprovalSettingsViewDto })
+  putDefaults(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: ApprovalSettingsDto) {
+    return this.settings.putDefaults(a, p, dto);
+  }
 }

@@ -13,11 +13,17 @@ export class ApprovalSettingsRepository {
   }
 
   setEnvironment(tx: Tx, environmentId: string, settings: ApprovalSettings) {
-    return tx.environment.update({ where: { id: environmentId }, data: { approvalSettings: settings as unknown as Prisma.InputJsonValue } });
+    return tx.environment.update({
+      where: { id: environmentId },
+      data: { approvalSettings: settings as unknown as Prisma.InputJsonValue },
+    });
   }
 
   setProjectDefaults(tx: Tx, projectId: string, settings: ApprovalSettings) {
-    return tx.project.update({ where: { id: projectId }, data: { approvalDefaults: settings as unknown as Prisma.InputJsonValue } });
+    return tx.project.update({
+      where: { id: projectId },
+      data: { approvalDefaults: settings as unknown as Prisma.InputJsonValue },
+    });
   }
 
   async missingTeams(keys: string[]): Promise<string[]> {

@@ -29,7 +29,10 @@ export class ApprovalSettingsService {
   async get(actor: Actor, projectKey: string, envKey: string): Promise<ApprovalSettingsView> {
     const project = await this.projects.require(actor, projectKey);
     const env = this.projects.requireEnvironment(project, envKey);
-    return { ...approvalSettingsOf(project, env), source: env.approvalSettings ? 'environment' : project.approvalDefaults ? 'project' : 'default' };
+    return {
+      ...approvalSettingsOf(project, env),
+      source: env.approvalSettings ? 'environment' : project.approvalDefaults ? 'project' : 'default',
+    };
   }
 
   async put(actor: Actor, projectKey: string, envKey: string, dto: ApprovalSettingsDto): Promise<ApprovalSettingsView> {
@@ -41,7 +44,12 @@ export class ApprovalSettingsService {
     const after = await this.merge(before, dto);
     await this.repo.transaction(async (tx) => {
       await this.repo.setEnvironment(tx, env.id, after);
-      await this.audit.record(tx, actor, { action: 'updateApprovalSettings', resource: formatResource(resource), before, after });
+      await this.audit.record(tx, actor, {
+        action: 'updateApprovalSettings',
+        resource: formatResource(resource),
+        before,
+        after,
+      });
     });
     return { ...after, source: 'environment' };
   }
@@ -57,12 +65,21 @@ export class ApprovalSettingsService {
    */
   async putDefaults(actor: Actor, projectKey: string, dto: ApprovalSettingsDto): Promise<ApprovalSettingsView> {
     const project = await this.projects.require(actor, projectKey);
-    this.authz.assert(actor, 'updateApprovalSettings', environmentResource(project, { key: '*', critical: true, tags: [] }));
+    this.authz.assert(
+      actor,
+      'updateApprovalSettings',
+      environmentResource(project, { key: '*', critical: true, tags: [] }),
+    );
     const before = this.defaultsOf(project);
     const after = await this.merge(before, dto);
     await this.repo.transaction(async (tx) => {
       await this.repo.setProjectDefaults(tx, project.id, after);
-      await this.audit.record(tx, actor, { action: 'updateApprovalSettings', resource: formatResource(projectResource(project)), before, after });
+      await this.audit.record(tx, actor, {
+        action: 'updateApprovalSettings',
+        resource: formatResource(projectResource(project)),
+        before,
+        after,
+      });
     });
     return { ...after, source: 'project' };
   }
@@ -73,14 +90,21 @@ export class ApprovalSettingsService {
   }
 
   private async merge(current: ApprovalSettings, dto: ApprovalSettingsDto): Promise<ApprovalSettings> {
-    const defined = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<ApprovalSettings>;
+    const defined = Object.fromEntries(
+      Object.entries(dto).filter(([, v]) => v !== undefined),
+    ) as Partial<ApprovalSettings>;
     const next: ApprovalSettings = { ...defaultApprovalSettings(false), ...current, ...defined };
     next.requiredApprovalTags = [...new Set(next.requiredApprovalTags)].sort();
     next.reviewerTeams = [...new Set(next.reviewerTeams)].sort();
     next.conditions = [...new Set(next.conditions)];
     const missing = await this.repo.missingTeams(next.reviewerTeams);
     if (missing.length) {
-      throw new DomainError('approval/unknown_team', 400, `reviewerTeams: no team ${missing.map((k) => `'${k}'`).join(', ')}`, missing.map((k) => ({ field: 'reviewerTeams', reason: `no team '${k}'` })));
+      throw new DomainError(
+        'approval/unknown_team',
+        400,
+        `reviewerTeams: no team ${missing.map((k) => `'${k}'`).join(', ')}`,
+        missing.map((k) => ({ field: 'reviewerTeams', reason: `no team '${k}'` })),
+      );
     }
     return next;
   }

@@ -26,9 +26,24 @@ import { ChangeTargets } from './change-targets';
   imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule, FlagsModule, SegmentsModule],
   controllers: [ApprovalSettingsController, ChangeRequestsController],
   providers: [
-    ApprovalSettingsRepository, ApprovalSettingsService, ChangeRequestsRepository, ChangeRequestAccess, ChangeTargets,
-    ChangeRequestsService, ChangeRequestReviewsService, ChangeRequestApplyService, ChangeRequestImpactService, ChangeRequestsResolver,
+    ApprovalSettingsRepository,
+    ApprovalSettingsService,
+    ChangeRequestsRepository,
+    ChangeRequestAccess,
+    ChangeTargets,
+    ChangeRequestsService,
+    ChangeRequestReviewsService,
+    ChangeRequestApplyService,
+    ChangeRequestImpactService,
+    ChangeRequestsResolver,
   ],
-  exports: [ChangeRequestsRepository, ApprovalSettingsService, ChangeRequestsService, ChangeRequestReviewsService, ChangeRequestApplyService, ChangeRequestImpactService],
+  exports: [
+    ChangeRequestsRepository,
+    ApprovalSettingsService,
+    ChangeRequestsService,
+    ChangeRequestReviewsService,
+    ChangeRequestApplyService,
+    ChangeRequestImpactService,
+  ],
 })
 export class ApprovalsModule {}

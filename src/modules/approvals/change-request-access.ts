@@ -17,7 +17,8 @@ import { changeRequestView } from './models/change-request.view';
 /** Who a review or request belongs to: the member behind a personal token, else the service token. */
 export const identityOf = (actor: Actor): string => actor.memberId ?? actor.id;
 
-export const changeRequestNotFound = (id: string) => new DomainError('change_request/not_found', 404, `change request '${id}' was not found`);
+export const changeRequestNotFound = (id: string) =>
+  new DomainError('change_request/not_found', 404, `change request '${id}' was not found`);
 
 /**
  * What every change-request operation shares: loading a request with its project and environment
@@ -50,12 +51,29 @@ export class ChangeRequestAccess {
 
   /** The policy resource of the request's target, with its current tags. */
   async resource(kind: ResourceKind, at: Located, key: string): Promise<ResourceRef> {
-    const tags = kind === 'flag' ? await this.repo.flagTags(at.project.id, key) : await this.repo.segmentTags(at.env.id, key);
-    return kind === 'flag' ? flagResource(at.project, at.env, { key, tags }) : segmentResource(at.project, at.env, { key, tags });
+    const tags =
+      kind === 'flag' ? await this.repo.flagTags(at.project.id, key) : await this.repo.segmentTags(at.env.id, key);
+    return kind === 'flag'
+      ? flagResource(at.project, at.env, { key, tags })
+      : segmentResource(at.project, at.env, { key, tags });
   }
 
-  hash(kind: ResourceKind, key: string, envKey: string, baseVersion: number, instructions: unknown, executionDate: Date | null): string {
-    return changeRequestContentHash({ resourceKind: kind, resourceKey: key, environmentKey: envKey, baseVersion, instructions, executionDate: executionDate?.toISOString() ?? null });
+  hash(
+    kind: ResourceKind,
+    key: string,
+    envKey: string,
+    baseVersion: number,
+    instructions: unknown,
+    executionDate: Date | null,
+  ): string {
+    return changeRequestContentHash({
+      resourceKind: kind,
+      resourceKey: key,
+      environmentKey: envKey,
+      baseVersion,
+      instructions,
+      executionDate: executionDate?.toISOString() ?? null,
+    });
   }
 
   historyEntry(actor: Actor, status: string, note: string) {
@@ -69,7 +87,9 @@ export class ChangeRequestAccess {
   /** After commit: a request that became scheduled gets its alarm clock (the worker's sweep covers a lost one). */
   schedule(row: ChangeRequestRow): void {
     if (row.status !== 'scheduled') return;
-    void enqueueScheduledApplies(this.queues, [row], this.clock.now()).catch((e: Error) => this.logger.warn(`change request ${row.id} not scheduled now (the worker's start-up sweep will): ${e.message}`));
+    void enqueueScheduledApplies(this.queues, [row], this.clock.now()).catch((e: Error) =>
+      this.logger.warn(`change request ${row.id} not scheduled now (the worker's start-up sweep will): ${e.message}`),
+    );
   }
 
   /** After commit; never fails the operation that caused it. */
@@ -78,9 +98,22 @@ export class ChangeRequestAccess {
     for (const event of events) this.metrics.changeRequests.inc({ event: event.replace('change_request.', '') });
     const v = changeRequestView(row);
     const payload = {
-      id: v.id, status: v.status, projectKey: v.projectKey, environmentKey: v.environmentKey, resourceKind: v.resourceKind, resourceKey: v.resourceKey,
-      description: v.description, requester: v.requester, actor: actorRef(actor), approvals: v.approvals, ...extra,
+      id: v.id,
+      status: v.status,
+      projectKey: v.projectKey,
+      environmentKey: v.environmentKey,
+      resourceKind: v.resourceKind,
+      resourceKey: v.resourceKey,
+      description: v.description,
+      requester: v.requester,
+      actor: actorRef(actor),
+      approvals: v.approvals,
+      ...extra,
     };
-    void this.webhooks.emitMany(events.map((event) => ({ event, payload }))).catch((e: Error) => this.logger.warn(`webhook events ${events.join(', ')} for change request ${row.id} not emitted: ${e.message}`));
+    void this.webhooks
+      .emitMany(events.map((event) => ({ event, payload })))
+      .catch((e: Error) =>
+        this.logger.warn(`webhook events ${events.join(', ')} for change request ${row.id} not emitted: ${e.message}`),
+      );
   }
 }

@@ -60,10 +60,15 @@ export class ChangeRequestApplyService {
     const row = await this.access.repo.find(id);
     if (!row || row.status !== 'scheduled') return null;
     // Woken more than a moment early (clock skew): a plain error, so the job is retried later.
-    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.access.now()))) throw new Error(`change request ${id} is not due yet`);
+    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.access.now())))
+      throw new Error(`change request ${id} is not due yet`);
     const actor = automationActor(`schedule of change request ${id}`);
     const at = await this.access.locate(actor, row.project.key, row.environment.key);
-    return this.run(actor, id, at, { override: false, comment: `scheduled for ${row.executionDate?.toISOString()}`, automatic: true });
+    return this.run(actor, id, at, {
+      override: false,
+      comment: `scheduled for ${row.executionDate?.toISOString()}`,
+      automatic: true,
+    });
   }
 
   private async run(actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestView> {
@@ -72,52 +77,117 @@ export class ChangeRequestApplyService {
       this.access.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
       return changeRequestView(applied);
     } catch (err) {
-      if (opts.automatic && err instanceof DomainError && !NOT_FAILURES.has(err.code)) await this.markFailed(actor, id, at, err);
+      if (opts.automatic && err instanceof DomainError && !NOT_FAILURES.has(err.code))
+        await this.markFailed(actor, id, at, err);
       throw err;
     }
   }
 
-  private async applyInTx(tx: Tx, actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestRow> {
+  private async applyInTx(
+    tx: Tx,
+    actor: Actor,
+    id: string,
+    at: Located,
+    opts: ApplyOptions,
+  ): Promise<ChangeRequestRow> {
     const locked = await this.access.repo.findForUpdate(tx, id);
     if (!locked) throw changeRequestNotFound(id);
-    if (locked.status === 'applied') throw new DomainError('change_request/already_applied', 409, `change request '${id}' was already applied (version ${locked.appliedVersion})`);
-    if (!isOpen(locked.status)) throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${locked.status}`);
+    if (locked.status === 'applied')
+      throw new DomainError(
+        'change_request/already_applied',
+        409,
+        `change request '${id}' was already applied (version ${locked.appliedVersion})`,
+      );
+    if (!isOpen(locked.status))
+      throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${locked.status}`);
     if (locked.status === 'scheduled' && locked.executionDate && locked.executionDate > this.access.now()) {
-      throw new DomainError('change_request/not_due', 409, `change request '${id}' is scheduled for ${locked.executionDate.toISOString()}`);
+      throw new DomainError(
+        'change_request/not_due',
+        409,
+        `change request '${id}' is scheduled for ${locked.executionDate.toISOString()}`,
+      );
     }
     const kind = locked.resourceKind as ResourceKind;
     const instructions = locked.instructions as unknown[];
     const current = await this.targets.current(kind, at, locked.resourceKey);
     if (current.version !== locked.baseVersion && !opts.override) {
-      const conflicts = await this.targets.conflicts(kind, at, locked.resourceKey, locked.baseVersion, current.state, instructions);
+      const conflicts = await this.targets.conflicts(
+        kind,
+        at,
+        locked.resourceKey,
+        locked.baseVersion,
+        current.state,
+        instructions,
+      );
       throw new DomainError(
-        'change_request/conflict', 409,
+        'change_request/conflict',
+        409,
         `${kind} '${locked.resourceKey}' changed since version ${locked.baseVersion} (now ${current.version}); rebase the request (its reviews reset) or apply with override`,
-        conflicts.length ? conflicts.map((c) => ({ index: c.index, field: c.kind, reason: c.reason })) : [{ reason: 'no instruction conflicts, but the reviewed configuration is not the current one' }],
+        conflicts.length
+          ? conflicts.map((c) => ({ index: c.index, field: c.kind, reason: c.reason }))
+          : [{ reason: 'no instruction conflicts, but the reviewed configuration is not the current one' }],
       );
     }
-    const preview = await this.targets.preview(kind, actor, at, locked.resourceKey, instructions, false).catch((err: unknown) => {
-      if (err instanceof DomainError && err.status < 500) throw new DomainError('change_request/conflict', 409, `the instructions no longer apply: ${err.message}`, err.errors);
-      throw err;
-    });
+    const preview = await this.targets
+      .preview(kind, actor, at, locked.resourceKey, instructions, false)
+      .catch((err: unknown) => {
+        if (err instanceof DomainError && err.status < 500)
+          throw new DomainError(
+            'change_request/conflict',
+            409,
+            `the instructions no longer apply: ${err.message}`,
+            err.errors,
+          );
+        throw err;
+      });
     const settings = approvalSettingsOf(at.project, at.env);
     const required = preview.reasons.length ? settings.minApprovals : 0;
     const tally = await this.eligibleTally(locked, settings);
     if (tally.decliners.length && !settings.canApplyDeclinedChanges) {
-      throw new DomainError('approval/declined', 409, `change request '${id}' was declined by ${tally.decliners.join(', ')}`);
+      throw new DomainError(
+        'approval/declined',
+        409,
+        `change request '${id}' was declined by ${tally.decliners.join(', ')}`,
+      );
     }
     if (tally.approvers.length < required) {
-      throw new DomainError('approval/insufficient_approvals', 409, `change request '${id}' has ${tally.approvers.length} of the ${required} approvals it needs from distinct eligible reviewers`);
+      throw new DomainError(
+        'approval/insufficient_approvals',
+        409,
+        `change request '${id}' has ${tally.approvers.length} of the ${required} approvals it needs from distinct eligible reviewers`,
+      );
     }
     const link = { id, requester: locked.requester, reviewers: tally.approvers, override: opts.override };
-    const version = await this.targets.apply(kind, tx, actor, at, locked.resourceKey, instructions, link, opts.comment || `change request ${id}`, preview.version);
+    const version = await this.targets.apply(
+      kind,
+      tx,
+      actor,
+      at,
+      locked.resourceKey,
+      instructions,
+      link,
+      opts.comment || `change request ${id}`,
+      preview.version,
+    );
     const next = await this.access.repo.update(tx, id, {
-      status: 'applied', appliedVersion: version, appliedAt: this.access.now(),
-      history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'applied', opts.override ? `applied with override at version ${version}` : `applied at version ${version}`)],
+      status: 'applied',
+      appliedVersion: version,
+      appliedAt: this.access.now(),
+      history: [
+        ...(locked.history as unknown[]),
+        this.access.historyEntry(
+          actor,
+          'applied',
+          opts.override ? `applied with override at version ${version}` : `applied at version ${version}`,
+        ),
+      ],
     });
     await this.audit.record(tx, actor, {
-      action: 'applyChangeRequest', resource: formatResource(preview.resource), comment: opts.comment,
-      before: { status: locked.status }, after: { status: 'applied', appliedVersion: version },
+      action: 'applyChangeRequest',
+      resource: formatResource(preview.resource),
+      comment: opts.comment,
+      before: { status: locked.status },
+      after: { status: 'applied', appliedVersion: version },
       links: { changeRequest: id, requester: locked.requester, reviewers: tally.approvers, override: opts.override },
     });
     return next;
@@ -127,7 +197,9 @@ export class ChangeRequestApplyService {
   private async eligibleTally(row: ChangeRequestRow, settings: ApprovalSettings) {
     const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer as unknown as ActorRef]));
     const memberIds = [...refs.values()].map((r) => r.memberId).filter((m): m is string => !!m);
-    const teams = settings.reviewerTeams.length ? await this.access.repo.teamsOf(memberIds) : new Map<string, string[]>();
+    const teams = settings.reviewerTeams.length
+      ? await this.access.repo.teamsOf(memberIds)
+      : new Map<string, string[]>();
     return tallyReviews(reviewRecords(row), row.contentHash, (id) => {
       const ref = refs.get(id)!;
       return reviewerCounts(settings, row.requesterId, id, ref, teams.get(ref.memberId ?? '') ?? []) === null;
@@ -140,11 +212,20 @@ export class ChangeRequestApplyService {
         const locked = await this.access.repo.findForUpdate(tx, id);
         if (!locked || !isOpen(locked.status)) return null;
         const next = await this.access.repo.update(tx, id, {
-          status: 'failed', failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
+          status: 'failed',
+          failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
           history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'failed', err.message)],
         });
-        const resource = formatResource(await this.access.resource(locked.resourceKind as ResourceKind, at, locked.resourceKey));
-        await this.audit.record(tx, actor, { action: 'applyChangeRequest', resource, comment: `failed: ${err.message}`, after: { status: 'failed', code: err.code }, links: { changeRequest: id } });
+        const resource = formatResource(
+          await this.access.resource(locked.resourceKind as ResourceKind, at, locked.resourceKey),
+        );
+        await this.audit.record(tx, actor, {
+          action: 'applyChangeRequest',
+          resource,
+          comment: `failed: ${err.message}`,
+          after: { status: 'failed', code: err.code },
+          links: { changeRequest: id },
+        });
         return next;
       });
       if (failed) this.access.emit(['change_request.failed'], failed, actor, { failure: failed.failure });

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { diffFlag, diffSegment, previewImpact, type ConfigChange, type FlagState, type ImpactReport } from '../../core/approval';
+import {
+  diffFlag,
+  diffSegment,
+  previewImpact,
+  type ConfigChange,
+  type FlagState,
+  type ImpactReport,
+} from '../../core/approval';
 import { FlagStore, type SdkFlag, type SdkSegment } from '../../core/evaluation';
 import type { SegmentConfig } from '../../core/model/flag-config';
 import { toSdkFlag, toSdkSegment } from '../../core/model/sdk-shape';
@@ -36,13 +43,16 @@ export class ChangeRequestImpactService {
     const data = await this.delivery.loadEnvironment(at.env.id);
     const flags: Record<string, SdkFlag> = {};
     const segments: Record<string, SdkSegment> = {};
-    for (const f of data?.flags ?? []) flags[f.definition.key] = toSdkFlag(f.definition, f.config) as unknown as SdkFlag;
+    for (const f of data?.flags ?? [])
+      flags[f.definition.key] = toSdkFlag(f.definition, f.config) as unknown as SdkFlag;
     for (const s of data?.segments ?? []) segments[s.key] = toSdkSegment(s) as unknown as SdkSegment;
     const before = FlagStore.from({ flags, segments });
     const after = FlagStore.from({ flags, segments });
     if (kind === 'flag') {
       const a = preview.after as FlagState;
-      after.upsertFlag(toSdkFlag(a.flag, { ...a.environment, version: a.environment.version + 1 }) as unknown as SdkFlag);
+      after.upsertFlag(
+        toSdkFlag(a.flag, { ...a.environment, version: a.environment.version + 1 }) as unknown as SdkFlag,
+      );
     } else {
       const a = preview.after as SegmentConfig;
       after.upsertSegment(toSdkSegment({ ...a, version: a.version + 1 }) as unknown as SdkSegment);
@@ -52,10 +62,17 @@ export class ChangeRequestImpactService {
       before,
       after,
       flagKeys: Object.keys(flags),
-      contexts: [...sampled.map((context) => ({ source: 'sample' as const, context })), ...(dto.contexts ?? []).map((context) => ({ source: 'supplied' as const, context }))],
+      contexts: [
+        ...sampled.map((context) => ({ source: 'sample' as const, context })),
+        ...(dto.contexts ?? []).map((context) => ({ source: 'supplied' as const, context })),
+      ],
     });
     // Every flag was evaluated (prerequisites and segments reach beyond the target); report the ones that move, and the target.
-    return { ...report, flags: report.flags.filter((f) => f.changed > 0 || (kind === 'flag' && f.flagKey === row.resourceKey)), version: preview.version };
+    return {
+      ...report,
+      flags: report.flags.filter((f) => f.changed > 0 || (kind === 'flag' && f.flagKey === row.resourceKey)),
+      version: preview.version,
+    };
   }
 
   /**
@@ -69,10 +86,16 @@ export class ChangeRequestImpactService {
     if (row.status === 'applied' && row.appliedVersion) {
       const repo = this.access.repo;
       if (kind === 'flag') {
-        const [b, a] = await Promise.all([repo.flagAt(row.resourceKey, at.project.id, at.env.id, row.appliedVersion - 1), repo.flagAt(row.resourceKey, at.project.id, at.env.id, row.appliedVersion)]);
+        const [b, a] = await Promise.all([
+          repo.flagAt(row.resourceKey, at.project.id, at.env.id, row.appliedVersion - 1),
+          repo.flagAt(row.resourceKey, at.project.id, at.env.id, row.appliedVersion),
+        ]);
         return b && a ? diffFlag(b, a) : [];
       }
-      const [b, a] = await Promise.all([repo.segmentAt(row.resourceKey, at.env.id, row.appliedVersion - 1), repo.segmentAt(row.resourceKey, at.env.id, row.appliedVersion)]);
+      const [b, a] = await Promise.all([
+        repo.segmentAt(row.resourceKey, at.env.id, row.appliedVersion - 1),
+        repo.segmentAt(row.resourceKey, at.env.id, row.appliedVersion),
+      ]);
       return b && a ? diffSegment(b, a) : [];
     }
     return (await this.targets.preview(kind, actor, at, row.resourceKey, row.instructions as unknown[], false)).diff;

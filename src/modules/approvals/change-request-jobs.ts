@@ -7,9 +7,17 @@ export interface ApplyScheduledChangeRequestJob {
 }
 
 /** One alarm per request and execution date (see alarm-jobs.ts). */
-export function enqueueScheduledApplies(queues: QueuesService, requests: { id: string; executionDate: Date | null }[], now: Date): Promise<void> {
+export function enqueueScheduledApplies(
+  queues: QueuesService,
+  requests: { id: string; executionDate: Date | null }[],
+  now: Date,
+): Promise<void> {
   const alarms = requests
     .filter((r): r is { id: string; executionDate: Date } => r.executionDate !== null)
-    .map((r) => ({ id: alarmId('change-request', r.id, r.executionDate), at: r.executionDate, data: { changeRequestId: r.id } satisfies ApplyScheduledChangeRequestJob }));
+    .map((r) => ({
+      id: alarmId('change-request', r.id, r.executionDate),
+      at: r.executionDate,
+      data: { changeRequestId: r.id } satisfies ApplyScheduledChangeRequestJob,
+    }));
   return setAlarms(queues, QueueName.Changes, JobName.ApplyScheduledChangeRequest, alarms, now);
 }

@@ -28,26 +28,61 @@ export class ChangeRequestReviewsService {
 
   async review(actor: Actor, id: string, dto: ReviewChangeRequestDto): Promise<ChangeRequestView> {
     const { row, at } = await this.access.load(actor, id);
-    if (!isOpen(row.status)) throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${row.status}; it can no longer be reviewed`);
+    if (!isOpen(row.status))
+      throw new DomainError(
+        'change_request/not_open',
+        409,
+        `change request '${id}' is ${row.status}; it can no longer be reviewed`,
+      );
     const resource = await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey);
     const settings = approvalSettingsOf(at.project, at.env);
-    if (dto.decision !== 'comment' || identityOf(actor) !== row.requesterId) this.authz.assert(actor, 'reviewChangeRequest', resource);
+    if (dto.decision !== 'comment' || identityOf(actor) !== row.requesterId)
+      this.authz.assert(actor, 'reviewChangeRequest', resource);
     if (dto.decision !== 'comment') {
-      const teams = actor.memberId ? (await this.access.repo.teamsOf([actor.memberId])).get(actor.memberId) ?? [] : [];
+      const teams = actor.memberId
+        ? ((await this.access.repo.teamsOf([actor.memberId])).get(actor.memberId) ?? [])
+        : [];
       const refusal = reviewerCounts(settings, row.requesterId, identityOf(actor), actorRef(actor), teams);
-      if (refusal) throw new DomainError(refusal.startsWith('requesters') ? 'approval/self_review' : 'approval/reviewer_not_allowed', 403, refusal);
+      if (refusal)
+        throw new DomainError(
+          refusal.startsWith('requesters') ? 'approval/self_review' : 'approval/reviewer_not_allowed',
+          403,
+          refusal,
+        );
     }
     const { updated, events } = await this.access.repo.transaction(async (tx) => {
       const locked = await this.access.repo.findForUpdate(tx, id);
       if (!locked) throw changeRequestNotFound(id);
-      if (!isOpen(locked.status)) throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${locked.status}; it can no longer be reviewed`);
-      await this.access.repo.addReview(tx, { changeRequestId: id, reviewer: actorRef(actor), reviewerId: identityOf(actor), decision: dto.decision, comment: dto.comment ?? '', contentHash: locked.contentHash });
+      if (!isOpen(locked.status))
+        throw new DomainError(
+          'change_request/not_open',
+          409,
+          `change request '${id}' is ${locked.status}; it can no longer be reviewed`,
+        );
+      await this.access.repo.addReview(tx, {
+        changeRequestId: id,
+        reviewer: actorRef(actor),
+        reviewerId: identityOf(actor),
+        decision: dto.decision,
+        comment: dto.comment ?? '',
+        contentHash: locked.contentHash,
+      });
       const withReview = (await this.access.repo.find(id, tx))!;
       const status = this.statusAfterReviews(withReview, settings);
-      const next = status === locked.status ? withReview : await this.access.repo.update(tx, id, { status, history: [...(locked.history as unknown[]), this.access.historyEntry(actor, status, `after ${dto.decision}`)] });
+      const next =
+        status === locked.status
+          ? withReview
+          : await this.access.repo.update(tx, id, {
+              status,
+              history: [
+                ...(locked.history as unknown[]),
+                this.access.historyEntry(actor, status, `after ${dto.decision}`),
+              ],
+            });
       await this.recordReview(tx, actor, locked, formatResource(resource), dto);
       const events: WebhookEvent[] = ['change_request.reviewed'];
-      if (status !== locked.status && (status === 'approved' || status === 'scheduled')) events.push('change_request.approved');
+      if (status !== locked.status && (status === 'approved' || status === 'scheduled'))
+        events.push('change_request.approved');
       if (status !== locked.status && status === 'declined') events.push('change_request.declined');
       return { updated: next, events };
     });
@@ -56,10 +91,12 @@ export class ChangeRequestReviewsService {
     if (updated.status === 'approved' && events.includes('change_request.approved') && settings.autoApplyOnApproval) {
       // The review itself is committed: a refused auto-apply leaves the request failed (with the
       // reason and a webhook) and answers with that state rather than an error.
-      return this.applier.applyAutomatically(id, at, `auto-applied on approval by ${actor.name}`).catch(async (err: unknown) => {
-        if (!(err instanceof DomainError)) throw err;
-        return changeRequestView((await this.access.repo.find(id))!);
-      });
+      return this.applier
+        .applyAutomatically(id, at, `auto-applied on approval by ${actor.name}`)
+        .catch(async (err: unknown) => {
+          if (!(err instanceof DomainError)) throw err;
+          return changeRequestView((await this.access.repo.find(id))!);
+        });
     }
     return changeRequestView(updated);
   }
@@ -68,13 +105,19 @@ export class ChangeRequestReviewsService {
   private statusAfterReviews(row: ChangeRequestRow, settings: ApprovalSettings) {
     const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer as unknown as ActorRef]));
     // Teams were checked when each review was made; the apply re-checks them.
-    const tally = tallyReviews(reviewRecords(row), row.contentHash, (id) => reviewerCounts({ ...settings, reviewerTeams: [] }, row.requesterId, id, refs.get(id)!, []) === null);
+    const tally = tallyReviews(
+      reviewRecords(row),
+      row.contentHash,
+      (id) => reviewerCounts({ ...settings, reviewerTeams: [] }, row.requesterId, id, refs.get(id)!, []) === null,
+    );
     return openStatus(tally, row.approvalsRequired, row.executionDate);
   }
 
   private recordReview(tx: Tx, actor: Actor, row: ChangeRequestRow, resource: string, dto: ReviewChangeRequestDto) {
     return this.audit.record(tx, actor, {
-      action: 'reviewChangeRequest', resource, comment: dto.comment,
+      action: 'reviewChangeRequest',
+      resource,
+      comment: dto.comment,
       after: { decision: dto.decision, contentHash: row.contentHash },
       links: { changeRequest: row.id },
     });

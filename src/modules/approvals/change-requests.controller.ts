@@ -9,9 +9,19 @@ import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';
 import { ChangeRequestsService } from './change-requests.service';
 import {
-  ApplyChangeRequestDto, ChangeRequestQueryDto, CreateChangeRequestDto, ImpactRequestDto, ReviewChangeRequestDto, UpdateChangeRequestDto,
+  ApplyChangeRequestDto,
+  ChangeRequestQueryDto,
+  CreateChangeRequestDto,
+  ImpactRequestDto,
+  ReviewChangeRequestDto,
+  UpdateChangeRequestDto,
 } from './dto/change-requests.dto';
-import { ChangeRequestDiffDto, ChangeRequestDto, ChangeRequestImpactDto, ChangeRequestListDto } from './dto/change-requests.responses';
+import {
+  ChangeRequestDiffDto,
+  ChangeRequestDto,
+  ChangeRequestImpactDto,
+  ChangeRequestListDto,
+} from './dto/change-requests.responses';
 
 type Id = string;
 const uuid = new ParseUUIDPipe();
@@ -28,25 +38,94 @@ export class ChangeRequestsController {
     private readonly impacts: ChangeRequestImpactService,
   ) {}
 
-  @Post('projects/:projectKey/flags/:flagKey/environments/:envKey/change-requests') @ApiCreatedResponse({ type: ChangeRequestDto })
-  createForFlag(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Body() dto: CreateChangeRequestDto) {
+  @Post('projects/:projectKey/flags/:flagKey/environments/:envKey/change-requests')
+  @ApiCreatedResponse({ type: ChangeRequestDto })
+  createForFlag(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: CreateChangeRequestDto,
+  ) {
     return this.requests.create(a, 'flag', p, e, f, dto);
   }
 
-  @Post('projects/:projectKey/environments/:envKey/segments/:segmentKey/change-requests') @ApiCreatedResponse({ type: ChangeRequestDto })
-  createForSegment(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Param('segmentKey', KeyPipe) s: string, @Body() dto: CreateChangeRequestDto) {
+  @Post('projects/:projectKey/environments/:envKey/segments/:segmentKey/change-requests')
+  @ApiCreatedResponse({ type: ChangeRequestDto })
+  createForSegment(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('segmentKey', KeyPipe) s: string,
+    @Body() dto: CreateChangeRequestDto,
+  ) {
     return this.requests.create(a, 'segment', p, e, s, dto);
   }
 
-  @Get('change-requests') @ApiOkResponse({ type: ChangeRequestListDto }) list(@CurrentActor() a: Actor, @Query() q: ChangeRequestQueryDto) { return this.requests.list(a, q); }
-  @Get('change-requests/:id') @ApiOkResponse({ type: ChangeRequestDto }) get(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) { return this.requests.get(a, id); }
-  @Patch('change-requests/:id') @ApiOkResponse({ type: ChangeRequestDto }) update(@CurrentActor() a: Actor, @Param('id', uuid) id: Id, @Body() dto: UpdateChangeRequestDto) { return this.requests.update(a, id, dto); }
-  @Post('change-requests/:id/reviews') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) review(@CurrentActor() a: Actor, @Param('id', uuid) id: Id, @Body() dto: ReviewChangeRequestDto) { return this.reviews.review(a, id, dto); }
-  @Post('change-requests/:id/apply') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) apply(@CurrentActor() a: Actor, @Param('id', uuid) id: Id, @Body() dto: ApplyChangeRequestDto) { return this.applier.apply(a, id, dto); }
-  @Post('change-requests/:id/rebase') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) rebase(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) { return this.requests.rebase(a, id); }
-  @Post('change-requests/:id/cancel') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) cancel(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) { return this.requests.cancel(a, id); }
-  @Get('change-requests/:id/diff') @ApiOkResponse({ type: ChangeRequestDiffDto }) async diff(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) { return { changes: await this.impacts.diff(a, id) }; }
-  @Get('change-requests/:id/impact') @ApiOkResponse({ type: ChangeRequestImpactDto }) impact(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) { return this.impacts.impact(a, id); }
-  @Post('change-requests/:id/impact') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestImpactDto, description: 'the same, over the environment sample and the supplied contexts' })
-  impactWith(@CurrentActor() a: Actor, @Param('id', uuid) id: Id, @Body() dto: ImpactRequestDto) { return this.impacts.impact(a, id, dto); }
+  @Get('change-requests') @ApiOkResponse({ type: ChangeRequestListDto }) list(
+    @CurrentActor() a: Actor,
+    @Query() q: ChangeRequestQueryDto,
+  ) {
+    return this.requests.list(a, q);
+  }
+  @Get('change-requests/:id') @ApiOkResponse({ type: ChangeRequestDto }) get(
+    @CurrentActor() a: Actor,
+    @Param('id', uuid) id: Id,
+  ) {
+    return this.requests.get(a, id);
+  }
+  @Patch('change-requests/:id') @ApiOkResponse({ type: ChangeRequestDto }) update(
+    @CurrentActor() a: Actor,
+    @Param('id', uuid) id: Id,
+    @Body() dto: UpdateChangeRequestDto,
+  ) {
+    return this.requests.update(a, id, dto);
+  }
+  @Post('change-requests/:id/reviews') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) review(
+    @CurrentActor() a: Actor,
+    @Param('id', uuid) id: Id,
+    @Body() dto: ReviewChangeRequestDto,
+  ) {
+    return this.reviews.review(a, id, dto);
+  }
+  @Post('change-requests/:id/apply') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) apply(
+    @CurrentActor() a: Actor,
+    @Param('id', uuid) id: Id,
+    @Body() dto: ApplyChangeRequestDto,
+  ) {
+    return this.applier.apply(a, id, dto);
+  }
+  @Post('change-requests/:id/rebase') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) rebase(
+    @CurrentActor() a: Actor,
+    @Param('id', uuid) id: Id,
+  ) {
+    return this.requests.rebase(a, id);
+  }
+  @Post('change-requests/:id/cancel') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) cancel(
+    @CurrentActor() a: Actor,
+    @Param('id', uuid) id: Id,
+  ) {
+    return this.requests.cancel(a, id);
+  }
+  @Get('change-requests/:id/diff') @ApiOkResponse({ type: ChangeRequestDiffDto }) async diff(
+    @CurrentActor() a: Actor,
+    @Param('id', uuid) id: Id,
+  ) {
+    return { changes: await this.impacts.diff(a, id) };
+  }
+  @Get('change-requests/:id/impact') @ApiOkResponse({ type: ChangeRequestImpactDto }) impact(
+    @CurrentActor() a: Actor,
+    @Param('id', uuid) id: Id,
+  ) {
+    return this.impacts.impact(a, id);
+  }
+  @Post('change-requests/:id/impact')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: ChangeRequestImpactDto,
+    description: 'the same, over the environment sample and the supplied contexts',
+  })
+  impactWith(@CurrentActor() a: Actor, @Param('id', uuid) id: Id, @Body() dto: ImpactRequestDto) {
+    return this.impacts.impact(a, id, dto);
+  }
 }

@@ -38,15 +38,49 @@ export class ChangeRequestsRepository {
 
   /** Locks the request row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */
   async findForUpdate(tx: Tx, id: string): Promise<ChangeRequestRow | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ChangeRequest" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT "id" FROM "ChangeRequest" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
   }
 
-  create(tx: Tx, data: Omit<Prisma.ChangeRequestUncheckedCreateInput, 'instructions' | 'requester' | 'history' | 'approvalReasons'> & { instructions: unknown; requester: unknown; history: unknown[]; approvalReasons: string[] }) {
-    return tx.changeRequest.create({ data: { ...data, instructions: json(data.instructions), requester: json(data.requester), history: json(data.history), approvalReasons: json(data.approvalReasons) }, include: withContext });
+  create(
+    tx: Tx,
+    data: Omit<
+      Prisma.ChangeRequestUncheckedCreateInput,
+      'instructions' | 'requester' | 'history' | 'approvalReasons'
+    > & { instructions: unknown; requester: unknown; history: unknown[]; approvalReasons: string[] },
+  ) {
+    return tx.changeRequest.create({
+      data: {
+        ...data,
+        instructions: json(data.instructions),
+        requester: json(data.requester),
+        history: json(data.history),
+        approvalReasons: json(data.approvalReasons),
+      },
+      include: withContext,
+    });
   }
 
-  update(tx: Tx, id: string, data: { status?: string; description?: string; instructions?: unknown; baseVersion?: number; contentHash?: string; approvalsRequired?: number; approvalReasons?: string[]; executionDate?: Date | null; appliedVersion?: number; appliedAt?: Date; failure?: unknown; history?: unknown[] }) {
+  update(
+    tx: Tx,
+    id: string,
+    data: {
+      status?: string;
+      description?: string;
+      instructions?: unknown;
+      baseVersion?: number;
+      contentHash?: string;
+      approvalsRequired?: number;
+      approvalReasons?: string[];
+      executionDate?: Date | null;
+      appliedVersion?: number;
+      appliedAt?: Date;
+      failure?: unknown;
+      history?: unknown[];
+    },
+  ) {
     const { instructions, failure, history, approvalReasons, ...plain } = data;
     return tx.changeRequest.update({
       where: { id },
@@ -61,7 +95,17 @@ export class ChangeRequestsRepository {
     });
   }
 
-  addReview(tx: Tx, r: { changeRequestId: string; reviewer: unknown; reviewerId: string; decision: string; comment: string; contentHash: string }) {
+  addReview(
+    tx: Tx,
+    r: {
+      changeRequestId: string;
+      reviewer: unknown;
+      reviewerId: string;
+      decision: string;
+      comment: string;
+      contentHash: string;
+    },
+  ) {
     return tx.changeRequestReview.create({ data: { ...r, reviewer: json(r.reviewer) } });
   }
 
@@ -92,40 +136,74 @@ export class ChangeRequestsRepository {
     });
   }
 
-  async flagNow(flagKey: string, projectId: string, environmentId: string): Promise<{ flag: FlagDefinition; environment: FlagEnvironmentConfig } | null> {
-    const row = await this.prisma.flagEnvironment.findFirst({ where: { environmentId, flag: { projectId, key: flagKey } }, select: { config: true, flag: { select: { definition: true } } } });
-    return row ? { flag: row.flag.definition as unknown as FlagDefinition, environment: row.config as unknown as FlagEnvironmentConfig } : null;
+  async flagNow(
+    flagKey: string,
+    projectId: string,
+    environmentId: string,
+  ): Promise<{ flag: FlagDefinition; environment: FlagEnvironmentConfig } | null> {
+    const row = await this.prisma.flagEnvironment.findFirst({
+      where: { environmentId, flag: { projectId, key: flagKey } },
+      select: { config: true, flag: { select: { definition: true } } },
+    });
+    return row
+      ? {
+          flag: row.flag.definition as unknown as FlagDefinition,
+          environment: row.config as unknown as FlagEnvironmentConfig,
+        }
+      : null;
   }
 
   async segmentNow(segmentKey: string, environmentId: string): Promise<SegmentConfig | null> {
-    const row = await this.prisma.segment.findFirst({ where: { environmentId, key: segmentKey, deleted: false }, select: { config: true } });
+    const row = await this.prisma.segment.findFirst({
+      where: { environmentId, key: segmentKey, deleted: false },
+      select: { config: true },
+    });
     return row ? (row.config as unknown as SegmentConfig) : null;
   }
 
   /** The flag's state in one environment at a past version (the request's base), if still kept. */
-  async flagAt(flagKey: string, projectId: string, environmentId: string, version: number): Promise<{ flag: FlagDefinition; environment: FlagEnvironmentConfig } | null> {
+  async flagAt(
+    flagKey: string,
+    projectId: string,
+    environmentId: string,
+    version: number,
+  ): Promise<{ flag: FlagDefinition; environment: FlagEnvironmentConfig } | null> {
     const row = await this.prisma.flagVersion.findFirst({
       where: { version, flagEnvironment: { environmentId, flag: { projectId, key: flagKey } } },
       select: { definition: true, config: true },
     });
-    return row ? { flag: row.definition as unknown as FlagDefinition, environment: row.config as unknown as FlagEnvironmentConfig } : null;
+    return row
+      ? {
+          flag: row.definition as unknown as FlagDefinition,
+          environment: row.config as unknown as FlagEnvironmentConfig,
+        }
+      : null;
   }
 
   async segmentAt(segmentKey: string, environmentId: string, version: number): Promise<SegmentConfig | null> {
-    const row = await this.prisma.segmentVersion.findFirst({ where: { version, segment: { environmentId, key: segmentKey } }, select: { config: true } });
+    const row = await this.prisma.segmentVersion.findFirst({
+      where: { version, segment: { environmentId, key: segmentKey } },
+      select: { config: true },
+    });
     return row ? (row.config as unknown as SegmentConfig) : null;
   }
 
   /** Team keys of members (reviewer restriction), keyed by member id. */
   async teamsOf(memberIds: string[]): Promise<Map<string, string[]>> {
-    const rows = await this.prisma.teamMember.findMany({ where: { memberId: { in: memberIds } }, select: { memberId: true, team: { select: { key: true } } } });
+    const rows = await this.prisma.teamMember.findMany({
+      where: { memberId: { in: memberIds } },
+      select: { memberId: true, team: { select: { key: true } } },
+    });
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.memberId, [...(out.get(r.memberId) ?? []), r.team.key]);
     return out;
   }
 
   async flagTags(projectId: string, key: string): Promise<string[]> {
-    const row = await this.prisma.flag.findUnique({ where: { projectId_key: { projectId, key } }, select: { definition: true } });
+    const row = await this.prisma.flag.findUnique({
+      where: { projectId_key: { projectId, key } },
+      select: { definition: true },
+    });
     return (row?.definition as { tags?: string[] } | undefined)?.tags ?? [];
   }
 

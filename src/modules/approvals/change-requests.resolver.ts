@@ -7,14 +7,23 @@ import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { AuditEntryModel } from '../audit/models/audit-entry.model';
 import {
-  ApplyChangeRequestArgs, ChangeRequestsArgs, CreateChangeRequestInput, ImpactInput,
-  ReviewChangeRequestArgs, UpdateChangeRequestInput,
+  ApplyChangeRequestArgs,
+  ChangeRequestsArgs,
+  CreateChangeRequestInput,
+  ImpactInput,
+  ReviewChangeRequestArgs,
+  UpdateChangeRequestInput,
 } from '../graphql/inputs/change-requests.input';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';
 import { ChangeRequestsService } from './change-requests.service';
-import { ChangeRequestImpactModel, ChangeRequestModel, ChangeRequestPageModel, ConfigChangeModel } from './models/change-request.model';
+import {
+  ChangeRequestImpactModel,
+  ChangeRequestModel,
+  ChangeRequestPageModel,
+  ConfigChangeModel,
+} from './models/change-request.model';
 import type { ChangeRequestView } from './models/change-request.view';
 
 const UUID = new ParseUUIDPipe();
@@ -30,34 +39,86 @@ export class ChangeRequestsResolver {
     private readonly audit: AuditService,
   ) {}
 
-  @Query(() => [ChangeRequestModel], { description: 'open change requests the caller may review and has not reviewed in their current form' })
-  myPendingReviews(@CurrentActor() a: Actor, @Args('limit', { type: () => Int, nullable: true }) limit?: number) { return this.requests.pendingReviews(a, limit ?? 50).then((p) => p.items); }
+  @Query(() => [ChangeRequestModel], {
+    description: 'open change requests the caller may review and has not reviewed in their current form',
+  })
+  myPendingReviews(@CurrentActor() a: Actor, @Args('limit', { type: () => Int, nullable: true }) limit?: number) {
+    return this.requests.pendingReviews(a, limit ?? 50).then((p) => p.items);
+  }
 
-  @Query(() => ChangeRequestModel) changeRequest(@CurrentActor() a: Actor, @Args('id', UUID) id: string) { return this.requests.get(a, id); }
-  @Query(() => ChangeRequestPageModel) changeRequests(@CurrentActor() a: Actor, @Args() q: ChangeRequestsArgs) { return this.requests.list(a, q); }
+  @Query(() => ChangeRequestModel) changeRequest(@CurrentActor() a: Actor, @Args('id', UUID) id: string) {
+    return this.requests.get(a, id);
+  }
+  @Query(() => ChangeRequestPageModel) changeRequests(@CurrentActor() a: Actor, @Args() q: ChangeRequestsArgs) {
+    return this.requests.list(a, q);
+  }
 
   @Mutation(() => ChangeRequestModel)
-  createFlagChangeRequest(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('input') input: CreateChangeRequestInput) {
+  createFlagChangeRequest(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('input') input: CreateChangeRequestInput,
+  ) {
     return this.requests.create(a, 'flag', p, e, f, input);
   }
 
   @Mutation(() => ChangeRequestModel)
-  createSegmentChangeRequest(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('environmentKey', KeyPipe) e: string, @Args('segmentKey', KeyPipe) s: string, @Args('input') input: CreateChangeRequestInput) {
+  createSegmentChangeRequest(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('segmentKey', KeyPipe) s: string,
+    @Args('input') input: CreateChangeRequestInput,
+  ) {
     return this.requests.create(a, 'segment', p, e, s, input);
   }
 
-  @Mutation(() => ChangeRequestModel) updateChangeRequest(@CurrentActor() a: Actor, @Args('id', UUID) id: string, @Args('input') input: UpdateChangeRequestInput) { return this.requests.update(a, id, input); }
-  @Mutation(() => ChangeRequestModel) reviewChangeRequest(@CurrentActor() a: Actor, @Args() args: ReviewChangeRequestArgs) { return this.reviews.review(a, args.id, args); }
-  @Mutation(() => ChangeRequestModel) applyChangeRequest(@CurrentActor() a: Actor, @Args() args: ApplyChangeRequestArgs) { return this.applier.apply(a, args.id, args); }
-  @Mutation(() => ChangeRequestModel) rebaseChangeRequest(@CurrentActor() a: Actor, @Args('id', UUID) id: string) { return this.requests.rebase(a, id); }
-  @Mutation(() => ChangeRequestModel) cancelChangeRequest(@CurrentActor() a: Actor, @Args('id', UUID) id: string) { return this.requests.cancel(a, id); }
+  @Mutation(() => ChangeRequestModel) updateChangeRequest(
+    @CurrentActor() a: Actor,
+    @Args('id', UUID) id: string,
+    @Args('input') input: UpdateChangeRequestInput,
+  ) {
+    return this.requests.update(a, id, input);
+  }
+  @Mutation(() => ChangeRequestModel) reviewChangeRequest(
+    @CurrentActor() a: Actor,
+    @Args() args: ReviewChangeRequestArgs,
+  ) {
+    return this.reviews.review(a, args.id, args);
+  }
+  @Mutation(() => ChangeRequestModel) applyChangeRequest(
+    @CurrentActor() a: Actor,
+    @Args() args: ApplyChangeRequestArgs,
+  ) {
+    return this.applier.apply(a, args.id, args);
+  }
+  @Mutation(() => ChangeRequestModel) rebaseChangeRequest(@CurrentActor() a: Actor, @Args('id', UUID) id: string) {
+    return this.requests.rebase(a, id);
+  }
+  @Mutation(() => ChangeRequestModel) cancelChangeRequest(@CurrentActor() a: Actor, @Args('id', UUID) id: string) {
+    return this.requests.cancel(a, id);
+  }
 
   @ResolveField(() => [ConfigChangeModel], { description: 'the configuration before and after, one line per change' })
-  diff(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView) { return this.impacts.diff(a, cr.id); }
+  diff(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView) {
+    return this.impacts.diff(a, cr.id);
+  }
 
-  @ResolveField(() => ChangeRequestImpactModel, { description: 'variations before and after over the environment sample and the given contexts' })
-  impact(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView, @Args('input', { nullable: true }) input?: ImpactInput) { return this.impacts.impact(a, cr.id, input ?? {}); }
+  @ResolveField(() => ChangeRequestImpactModel, {
+    description: 'variations before and after over the environment sample and the given contexts',
+  })
+  impact(
+    @CurrentActor() a: Actor,
+    @Parent() cr: ChangeRequestView,
+    @Args('input', { nullable: true }) input?: ImpactInput,
+  ) {
+    return this.impacts.impact(a, cr.id, input ?? {});
+  }
 
   @ResolveField(() => [AuditEntryModel], { description: 'audit entries linked to the request (needs viewAuditLog)' })
-  auditTrail(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView) { return this.audit.list(a, { changeRequest: cr.id, limit: 200 }).then((p) => p.items.reverse()); }
+  auditTrail(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView) {
+    return this.audit.list(a, { changeRequest: cr.id, limit: 200 }).then((p) => p.items.reverse());
+  }
 }

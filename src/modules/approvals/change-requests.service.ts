@@ -30,25 +30,50 @@ export class ChangeRequestsService {
     private readonly projects: ProjectsService,
   ) {}
 
-  async create(actor: Actor, kind: ResourceKind, projectKey: string, envKey: string, key: string, dto: CreateChangeRequestDto): Promise<ChangeRequestView> {
+  async create(
+    actor: Actor,
+    kind: ResourceKind,
+    projectKey: string,
+    envKey: string,
+    key: string,
+    dto: CreateChangeRequestDto,
+  ): Promise<ChangeRequestView> {
     const at = await this.access.locate(actor, projectKey, envKey);
     const executionDate = this.executionDate(dto.executionDate);
     // The requester must be allowed to make each change, apart from the approval itself.
     const preview = await this.targets.preview(kind, actor, at, key, dto.instructions, true);
     this.authz.assert(actor, 'createChangeRequest', preview.resource);
-    if (!preview.diff.length) throw new DomainError('change_request/no_change', 400, 'the instructions change nothing in the current configuration');
+    if (!preview.diff.length)
+      throw new DomainError(
+        'change_request/no_change',
+        400,
+        'the instructions change nothing in the current configuration',
+      );
     const hash = this.access.hash(kind, key, at.env.key, preview.version, dto.instructions, executionDate);
     const required = this.requiredApprovals(at, preview);
     const status = openStatus({ approvers: [], decliners: [] }, required, executionDate);
     const row = await this.access.repo.transaction(async (tx) => {
       const created = await this.access.repo.create(tx, {
-        projectId: at.project.id, environmentId: at.env.id, resourceKind: kind, resourceKey: key, status,
-        description: dto.description ?? '', instructions: dto.instructions, baseVersion: preview.version, contentHash: hash,
-        approvalsRequired: required, approvalReasons: preview.reasons, requester: actorRef(actor), requesterId: identityOf(actor), executionDate,
+        projectId: at.project.id,
+        environmentId: at.env.id,
+        resourceKind: kind,
+        resourceKey: key,
+        status,
+        description: dto.description ?? '',
+        instructions: dto.instructions,
+        baseVersion: preview.version,
+        contentHash: hash,
+        approvalsRequired: required,
+        approvalReasons: preview.reasons,
+        requester: actorRef(actor),
+        requesterId: identityOf(actor),
+        executionDate,
         history: [this.access.historyEntry(actor, status, 'created')],
       });
       await this.audit.record(tx, actor, {
-        action: 'createChangeRequest', resource: formatResource(preview.resource), comment: dto.description,
+        action: 'createChangeRequest',
+        resource: formatResource(preview.resource),
+        comment: dto.description,
         after: { instructions: dto.instructions, baseVersion: preview.version, contentHash: hash, executionDate },
         links: { changeRequest: created.id },
       });
@@ -72,7 +97,11 @@ export class ChangeRequestsService {
     const limit = q.limit ?? 50;
     const rows = await this.access.repo.list({
       statuses: q.awaitingMyReview ? ['pending'] : q.status,
-      projectKey: q.projectKey, environmentKey: q.environmentKey, resourceKind: q.resourceKind, resourceKey: q.resourceKey, requesterId: q.requester,
+      projectKey: q.projectKey,
+      environmentKey: q.environmentKey,
+      resourceKind: q.resourceKind,
+      resourceKey: q.resourceKey,
+      requesterId: q.requester,
       beforeCreatedAt: q.cursor ? new Date(q.cursor) : undefined,
       limit: limit + 1,
     });
@@ -81,7 +110,11 @@ export class ChangeRequestsService {
     // One read per project on the page, not per request.
     const projects = new Map<string, Promise<ProjectWithEnvs | null>>();
     for (const row of page) {
-      if (!projects.has(row.project.key)) projects.set(row.project.key, this.projects.require(actor, row.project.key).catch(() => null));
+      if (!projects.has(row.project.key))
+        projects.set(
+          row.project.key,
+          this.projects.require(actor, row.project.key).catch(() => null),
+        );
       const project = await projects.get(row.project.key)!;
       const env = project?.environments.find((e) => e.key === row.environment.key);
       if (!project || !env) continue;
@@ -89,7 +122,10 @@ export class ChangeRequestsService {
       if (q.awaitingMyReview && !(await this.awaits(actor, row, at))) continue;
       visible.push(row);
     }
-    return { items: visible.map(changeRequestView), next: rows.length > limit ? page[page.length - 1].createdAt.toISOString() : null };
+    return {
+      items: visible.map(changeRequestView),
+      next: rows.length > limit ? page[page.length - 1].createdAt.toISOString() : null,
+    };
   }
 
   /** GraphQL's myPendingReviews. */
@@ -105,14 +141,28 @@ export class ChangeRequestsService {
     this.assertOwnerOrBypass(actor, row, resource, 'edit');
     const content = dto.instructions !== undefined || dto.executionDate !== undefined;
     const instructions = dto.instructions ?? (row.instructions as unknown[]);
-    const executionDate = dto.executionDate === undefined ? row.executionDate : this.executionDate(dto.executionDate ?? undefined);
-    const preview = content ? await this.targets.preview(kind, actor, at, row.resourceKey, instructions, true) : undefined;
-    if (preview && !preview.diff.length) throw new DomainError('change_request/no_change', 400, 'the instructions change nothing in the current configuration');
+    const executionDate =
+      dto.executionDate === undefined ? row.executionDate : this.executionDate(dto.executionDate ?? undefined);
+    const preview = content
+      ? await this.targets.preview(kind, actor, at, row.resourceKey, instructions, true)
+      : undefined;
+    if (preview && !preview.diff.length)
+      throw new DomainError(
+        'change_request/no_change',
+        400,
+        'the instructions change nothing in the current configuration',
+      );
     const updated = await this.access.repo.transaction(async (tx) => {
       const locked = await this.lockOpen(tx, id);
       if (!preview) {
         const next = await this.access.repo.update(tx, id, { description: dto.description ?? locked.description });
-        await this.audit.record(tx, actor, { action: 'updateChangeRequest', resource: formatResource(resource), before: { description: locked.description }, after: { description: next.description }, links: { changeRequest: id } });
+        await this.audit.record(tx, actor, {
+          action: 'updateChangeRequest',
+          resource: formatResource(resource),
+          before: { description: locked.description },
+          after: { description: next.description },
+          links: { changeRequest: id },
+        });
         return next;
       }
       return this.rewrite(tx, actor, locked, at, preview, instructions, executionDate, dto.description, 'edited');
@@ -128,13 +178,30 @@ export class ChangeRequestsService {
     const resource = await this.access.resource(kind, at, row.resourceKey);
     this.assertOwnerOrBypass(actor, row, resource, 'rebase');
     const instructions = row.instructions as unknown[];
-    const preview = await this.targets.preview(kind, actor, at, row.resourceKey, instructions, true).catch(async (err: unknown) => {
-      if (!(err instanceof DomainError) || err.status >= 500) throw err;
-      throw new DomainError('change_request/conflict', 409, `the instructions no longer apply to the current configuration: ${err.message}; edit them`, err.errors);
-    });
+    const preview = await this.targets
+      .preview(kind, actor, at, row.resourceKey, instructions, true)
+      .catch(async (err: unknown) => {
+        if (!(err instanceof DomainError) || err.status >= 500) throw err;
+        throw new DomainError(
+          'change_request/conflict',
+          409,
+          `the instructions no longer apply to the current configuration: ${err.message}; edit them`,
+          err.errors,
+        );
+      });
     const updated = await this.access.repo.transaction(async (tx) => {
       const locked = await this.lockOpen(tx, id);
-      return this.rewrite(tx, actor, locked, at, preview, instructions, locked.executionDate, undefined, `rebased from version ${locked.baseVersion} to ${preview.version}`);
+      return this.rewrite(
+        tx,
+        actor,
+        locked,
+        at,
+        preview,
+        instructions,
+        locked.executionDate,
+        undefined,
+        `rebased from version ${locked.baseVersion} to ${preview.version}`,
+      );
     });
     this.access.schedule(updated);
     return changeRequestView(updated);
@@ -146,8 +213,17 @@ export class ChangeRequestsService {
     this.assertOwnerOrBypass(actor, row, resource, 'cancel');
     const updated = await this.access.repo.transaction(async (tx) => {
       const locked = await this.lockOpen(tx, id);
-      const next = await this.access.repo.update(tx, id, { status: 'cancelled', history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'cancelled', 'cancelled')] });
-      await this.audit.record(tx, actor, { action: 'cancelChangeRequest', resource: formatResource(resource), before: { status: locked.status }, after: { status: 'cancelled' }, links: { changeRequest: id } });
+      const next = await this.access.repo.update(tx, id, {
+        status: 'cancelled',
+        history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'cancelled', 'cancelled')],
+      });
+      await this.audit.record(tx, actor, {
+        action: 'cancelChangeRequest',
+        resource: formatResource(resource),
+        before: { status: locked.status },
+        after: { status: 'cancelled' },
+        links: { changeRequest: id },
+      });
       return next;
     });
     this.access.emit(['change_request.cancelled'], updated, actor);
@@ -155,21 +231,44 @@ export class ChangeRequestsService {
   }
 
   /** New content (instructions, base version, execution date) under the row lock: new hash, reviews no longer count. */
-  private async rewrite(tx: Tx, actor: Actor, locked: ChangeRequestRow, at: Located, preview: ChangePreview, instructions: unknown[], executionDate: Date | null, description: string | undefined, note: string) {
+  private async rewrite(
+    tx: Tx,
+    actor: Actor,
+    locked: ChangeRequestRow,
+    at: Located,
+    preview: ChangePreview,
+    instructions: unknown[],
+    executionDate: Date | null,
+    description: string | undefined,
+    note: string,
+  ) {
     const kind = locked.resourceKind as ResourceKind;
     const hash = this.access.hash(kind, locked.resourceKey, at.env.key, preview.version, instructions, executionDate);
     const required = this.requiredApprovals(at, preview);
     const status = openStatus(tallyReviews(reviewRecords(locked), hash), required, executionDate);
     const next = await this.access.repo.update(tx, locked.id, {
-      instructions, baseVersion: preview.version, contentHash: hash, approvalsRequired: required, approvalReasons: preview.reasons, executionDate, status,
+      instructions,
+      baseVersion: preview.version,
+      contentHash: hash,
+      approvalsRequired: required,
+      approvalReasons: preview.reasons,
+      executionDate,
+      status,
       ...(description !== undefined ? { description } : {}),
       history: [...(locked.history as unknown[]), this.access.historyEntry(actor, status, note)],
     });
     await this.audit.record(tx, actor, {
-      action: 'updateChangeRequest', resource: formatResource(preview.resource),
-      before: { instructions: locked.instructions, baseVersion: locked.baseVersion, contentHash: locked.contentHash, executionDate: locked.executionDate },
+      action: 'updateChangeRequest',
+      resource: formatResource(preview.resource),
+      before: {
+        instructions: locked.instructions,
+        baseVersion: locked.baseVersion,
+        contentHash: locked.contentHash,
+        executionDate: locked.executionDate,
+      },
       after: { instructions, baseVersion: preview.version, contentHash: hash, executionDate },
-      comment: note, links: { changeRequest: locked.id },
+      comment: note,
+      links: { changeRequest: locked.id },
     });
     return next;
   }
@@ -177,7 +276,8 @@ export class ChangeRequestsService {
   private async lockOpen(tx: Tx, id: string): Promise<ChangeRequestRow> {
     const locked = await this.access.repo.findForUpdate(tx, id);
     if (!locked) throw changeRequestNotFound(id);
-    if (!isOpen(locked.status)) throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${locked.status}`);
+    if (!isOpen(locked.status))
+      throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${locked.status}`);
     return locked;
   }
 
@@ -189,24 +289,43 @@ export class ChangeRequestsService {
     if (iso === undefined) return null;
     const date = new Date(iso);
     if (date.getTime() <= this.access.now().getTime()) {
-      throw new DomainError('change_request/invalid_execution_date', 400, `executionDate ${iso} is not in the future`, [{ field: 'executionDate', reason: 'must be in the future' }]);
+      throw new DomainError('change_request/invalid_execution_date', 400, `executionDate ${iso} is not in the future`, [
+        { field: 'executionDate', reason: 'must be in the future' },
+      ]);
     }
     return date;
   }
 
   /** Only the requester edits, rebases or cancels a request, or someone who could bypass approval anyway. */
-  private assertOwnerOrBypass(actor: Actor, row: ChangeRequestRow, resource: Parameters<AuthorizationService['can']>[2], verb: string) {
+  private assertOwnerOrBypass(
+    actor: Actor,
+    row: ChangeRequestRow,
+    resource: Parameters<AuthorizationService['can']>[2],
+    verb: string,
+  ) {
     if (identityOf(actor) === row.requesterId || this.authz.can(actor, 'bypassRequiredApproval', resource)) return;
-    throw new DomainError('change_request/not_requester', 403, `only the requester (or someone allowed bypassRequiredApproval) may ${verb} this change request`);
+    throw new DomainError(
+      'change_request/not_requester',
+      403,
+      `only the requester (or someone allowed bypassRequiredApproval) may ${verb} this change request`,
+    );
   }
 
   /** Whether the caller could review the request now and has not decided on its current content. */
   private async awaits(actor: Actor, row: ChangeRequestRow, at: Located): Promise<boolean> {
     const me = identityOf(actor);
-    if (row.reviews.some((r) => r.reviewerId === me && r.contentHash === row.contentHash && r.decision !== 'comment')) return false;
+    if (row.reviews.some((r) => r.reviewerId === me && r.contentHash === row.contentHash && r.decision !== 'comment'))
+      return false;
     const settings = approvalSettingsOf(at.project, at.env);
-    const teams = actor.memberId && settings.reviewerTeams.length ? (await this.access.repo.teamsOf([actor.memberId])).get(actor.memberId) ?? [] : [];
+    const teams =
+      actor.memberId && settings.reviewerTeams.length
+        ? ((await this.access.repo.teamsOf([actor.memberId])).get(actor.memberId) ?? [])
+        : [];
     if (reviewerCounts(settings, row.requesterId, me, actorRef(actor), teams) !== null) return false;
-    return this.authz.can(actor, 'reviewChangeRequest', await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey));
+    return this.authz.can(
+      actor,
+      'reviewChangeRequest',
+      await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey),
+    );
   }
 }

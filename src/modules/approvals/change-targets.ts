@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
-  diffFlag, diffSegment, findFlagConflicts, findSegmentConflicts, flagApprovalReasons, segmentApprovalReasons,
-  type ConfigChange, type FlagState, type InstructionConflict,
+  diffFlag,
+  diffSegment,
+  findFlagConflicts,
+  findSegmentConflicts,
+  flagApprovalReasons,
+  segmentApprovalReasons,
+  type ConfigChange,
+  type FlagState,
+  type InstructionConflict,
 } from '../../core/approval';
 import { notFound } from '../../core/errors';
 import type { SegmentConfig } from '../../core/model/flag-config';
@@ -56,7 +63,14 @@ export class ChangeTargets {
   ) {}
 
   /** Validates the instructions against the current configuration; `authorize` checks the actor may make each change. */
-  async preview(kind: ResourceKind, actor: Actor, at: Located, key: string, instructions: unknown[], authorize: boolean): Promise<ChangePreview> {
+  async preview(
+    kind: ResourceKind,
+    actor: Actor,
+    at: Located,
+    key: string,
+    instructions: unknown[],
+    authorize: boolean,
+  ): Promise<ChangePreview> {
     const settings = approvalSettingsOf(at.project, at.env);
     if (kind === 'flag') {
       const d = await this.flags.dryRun(actor, at.project, at.env, key, instructions, authorize);
@@ -84,18 +98,43 @@ export class ChangeTargets {
    * Writes through the one write path, in the caller's transaction; returns the new version.
    * `expectedVersion` is the version the apply checked, so a write that slipped in since is refused.
    */
-  async apply(kind: ResourceKind, tx: Tx, actor: Actor, at: Located, key: string, instructions: unknown[], link: ChangeRequestLink, comment: string, expectedVersion: number): Promise<number> {
-    const write = { instructions, comment, expectedVersion, preApproved: { environmentKey: at.env.key, links: { changeRequest: link } } };
+  async apply(
+    kind: ResourceKind,
+    tx: Tx,
+    actor: Actor,
+    at: Located,
+    key: string,
+    instructions: unknown[],
+    link: ChangeRequestLink,
+    comment: string,
+    expectedVersion: number,
+  ): Promise<number> {
+    const write = {
+      instructions,
+      comment,
+      expectedVersion,
+      preApproved: { environmentKey: at.env.key, links: { changeRequest: link } },
+    };
     return kind === 'flag'
       ? (await this.flags.applyPreApproved(tx, actor, at.project, at.env, key, write)).version
       : (await this.segments.applyPreApproved(tx, actor, at.project, at.env, key, write)).version;
   }
 
   /** The resource's configuration now, and its version. */
-  async current(kind: ResourceKind, at: Located, key: string): Promise<{ version: number; state: FlagState | SegmentConfig }> {
-    const state = kind === 'flag' ? await this.repo.flagNow(key, at.project.id, at.env.id) : await this.repo.segmentNow(key, at.env.id);
+  async current(
+    kind: ResourceKind,
+    at: Located,
+    key: string,
+  ): Promise<{ version: number; state: FlagState | SegmentConfig }> {
+    const state =
+      kind === 'flag'
+        ? await this.repo.flagNow(key, at.project.id, at.env.id)
+        : await this.repo.segmentNow(key, at.env.id);
     if (!state) throw notFound(kind, key);
-    return { version: kind === 'flag' ? (state as FlagState).environment.version : (state as SegmentConfig).version, state };
+    return {
+      version: kind === 'flag' ? (state as FlagState).environment.version : (state as SegmentConfig).version,
+      state,
+    };
   }
 
   /**
@@ -103,13 +142,27 @@ export class ChangeTargets {
    * changes was changed by someone else since the base version. A base version no longer in the
    * history makes every instruction a conflict.
    */
-  async conflicts(kind: ResourceKind, at: Located, key: string, baseVersion: number, current: ChangePreview['before'], instructions: unknown[]): Promise<InstructionConflict[]> {
+  async conflicts(
+    kind: ResourceKind,
+    at: Located,
+    key: string,
+    baseVersion: number,
+    current: ChangePreview['before'],
+    instructions: unknown[],
+  ): Promise<InstructionConflict[]> {
     const gone = (): InstructionConflict[] =>
-      instructions.map((i, index) => ({ index, kind: String((i as { kind?: unknown })?.kind), reason: `version ${baseVersion} is no longer in the history` }));
+      instructions.map((i, index) => ({
+        index,
+        kind: String((i as { kind?: unknown })?.kind),
+        reason: `version ${baseVersion} is no longer in the history`,
+      }));
     if (kind === 'flag') {
       const base = await this.repo.flagAt(key, at.project.id, at.env.id, baseVersion);
       if (!base) return gone();
-      const ctx = await this.flags.patchContext(at.project.id, instructions.map((i) => ({ kind: String((i as { kind?: unknown })?.kind) })));
+      const ctx = await this.flags.patchContext(
+        at.project.id,
+        instructions.map((i) => ({ kind: String((i as { kind?: unknown })?.kind) })),
+      );
       return findFlagConflicts({ base, current: current as FlagState, environmentKey: at.env.key, instructions, ctx });
     }
     const base = await this.repo.segmentAt(key, at.env.id, baseVersion);

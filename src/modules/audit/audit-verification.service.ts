@@ -22,11 +22,20 @@ export interface VerificationView {
  */
 @Injectable()
 export class AuditVerificationService {
-  constructor(private readonly queues: QueuesService, private readonly authz: AuthorizationService) {}
+  constructor(
+    private readonly queues: QueuesService,
+    private readonly authz: AuthorizationService,
+  ) {}
 
   async start(actor: Actor): Promise<VerificationView> {
     this.authz.assert(actor, 'viewAuditLog', auditLogResource());
-    const job = await this.queues.queue(QueueName.Maintenance).add(JobName.VerifyAuditChain, { requestedBy: actor.id }, { removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+    const job = await this.queues
+      .queue(QueueName.Maintenance)
+      .add(
+        JobName.VerifyAuditChain,
+        { requestedBy: actor.id },
+        { removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } },
+      );
     return this.get(actor, job.id!);
   }
 
@@ -39,7 +48,7 @@ export class AuditVerificationService {
     return {
       id: job.id!,
       state: await job.getState(),
-      checked: result?.checked ?? (typeof progress === 'object' ? progress.checked ?? 0 : 0),
+      checked: result?.checked ?? (typeof progress === 'object' ? (progress.checked ?? 0) : 0),
       result,
       error: job.failedReason ?? null,
     };

@@ -13,11 +13,27 @@ import { AuditEntryDto, AuditEntryListDto, ChainCheckDto, VerificationDto } from
 @ApiProblems()
 @Controller('api/v1/audit-log')
 export class AuditController {
-  constructor(private readonly audit: AuditService, private readonly verifications: AuditVerificationService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly verifications: AuditVerificationService,
+  ) {}
 
-  @Get() @ApiOkResponse({ type: AuditEntryListDto }) list(@CurrentActor() a: Actor, @Query() q: AuditLogQueryDto) { return this.audit.list(a, q); }
-  @Get('verify') @ApiOkResponse({ type: ChainCheckDto }) verify(@CurrentActor() a: Actor) { return this.audit.verify(a); }
-  @Post('verifications') @ApiCreatedResponse({ type: VerificationDto }) startVerification(@CurrentActor() a: Actor) { return this.verifications.start(a); }
-  @Get('verifications/:id') @ApiOkResponse({ type: VerificationDto }) verification(@CurrentActor() a: Actor, @Param('id') id: string) { return this.verifications.get(a, id); }
-  @Get(':id') @ApiOkResponse({ type: AuditEntryDto }) get(@CurrentActor() a: Actor, @Param('id') id: string) { return this.audit.get(a, id); }
+  @Get() @ApiOkResponse({ type: AuditEntryListDto }) list(@CurrentActor() a: Actor, @Query() q: AuditLogQueryDto) {
+    return this.audit.list(a, q);
+  }
+  @Get('verify') @ApiOkResponse({ type: ChainCheckDto }) verify(@CurrentActor() a: Actor) {
+    return this.audit.verify(a);
+  }
+  @Post('verifications') @ApiCreatedResponse({ type: VerificationDto }) startVerification(@CurrentActor() a: Actor) {
+    return this.verifications.start(a);
+  }
+  @Get('verifications/:id') @ApiOkResponse({ type: VerificationDto }) verification(
+    @CurrentActor() a: Actor,
+    @Param('id') id: string,
+  ) {
+    return this.verifications.get(a, id);
+  }
+  @Get(':id') @ApiOkResponse({ type: AuditEntryDto }) get(@CurrentActor() a: Actor, @Param('id') id: string) {
+    return this.audit.get(a, id);
+  }
 }

@@ -56,10 +56,14 @@ export class AuditRepository {
   /** Newest first. `resourceLike` is a SQL LIKE pattern; it also matches the resource's children. */
   list(q: AuditQuery): Promise<AuditRow[]> {
     const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
-    if (q.resourceLike) where.push(Prisma.sql`("resource" LIKE ${q.resourceLike} OR "resource" LIKE ${q.resourceLike + ':%'})`);
+    if (q.resourceLike)
+      where.push(Prisma.sql`("resource" LIKE ${q.resourceLike} OR "resource" LIKE ${q.resourceLike + ':%'})`);
     if (q.actorId) where.push(Prisma.sql`"actorId" = ${q.actorId}`);
     if (q.action) where.push(Prisma.sql`"action" = ${q.action}`);
-    if (q.changeRequestId) where.push(Prisma.sql`("links"->>'changeRequest' = ${q.changeRequestId} OR "links"->'changeRequest'->>'id' = ${q.changeRequestId})`);
+    if (q.changeRequestId)
+      where.push(
+        Prisma.sql`("links"->>'changeRequest' = ${q.changeRequestId} OR "links"->'changeRequest'->>'id' = ${q.changeRequestId})`,
+      );
     if (q.from) where.push(Prisma.sql`"at" >= ${q.from}`);
     if (q.to) where.push(Prisma.sql`"at" <= ${q.to}`);
     if (q.beforeId) where.push(Prisma.sql`"id" < ${q.beforeId}`);

@@ -10,7 +10,14 @@ import { AuditChainCheckModel, AuditEntryModel, AuditPageModel } from './models/
 export class AuditResolver {
   constructor(private readonly audit: AuditService) {}
 
-  @Query(() => AuditPageModel) auditLog(@CurrentActor() a: Actor, @Args() q: AuditLogArgs) { return this.audit.list(a, q); }
-  @Query(() => AuditEntryModel) auditEntry(@CurrentActor() a: Actor, @Args('id') id: string) { return this.audit.get(a, id); }
-  @Query(() => AuditChainCheckModel, { description: 'recomputes the hash chain (REST: GET /audit-log/verify)' }) auditChain(@CurrentActor() a: Actor) { return this.audit.verify(a); }
+  @Query(() => AuditPageModel) auditLog(@CurrentActor() a: Actor, @Args() q: AuditLogArgs) {
+    return this.audit.list(a, q);
+  }
+  @Query(() => AuditEntryModel) auditEntry(@CurrentActor() a: Actor, @Args('id') id: string) {
+    return this.audit.get(a, id);
+  }
+  @Query(() => AuditChainCheckModel, { description: 'recomputes the hash chain (REST: GET /audit-log/verify)' })
+  auditChain(@CurrentActor() a: Actor) {
+    return this.audit.verify(a);
+  }
 }

@@ -14,16 +14,38 @@ export class DeliveryMetrics {
 
   constructor(m: MetricsService) {
     const registers = [m.registry];
-    this.eventsSent = new Counter({ name: 'gantry_sse_events_sent_total', help: 'SSE events written to SDK streams', registers });
+    this.eventsSent = new Counter({
+      name: 'gantry_sse_events_sent_total',
+      help: 'SSE events written to SDK streams',
+      registers,
+    });
     this.propagationLag = new Histogram({
       name: 'gantry_propagation_lag_seconds',
       help: 'From commit (outbox row) to the change being applied and sent by this node',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
-    this.published = new Counter({ name: 'gantry_outbox_published_total', help: 'Outbox rows published to Redis by this node', registers });
-    this.evaluations = new Counter({ name: 'gantry_evaluations_total', help: 'Flag evaluations served, by surface and result', labelNames: ['surface', 'result'], registers });
-    this.slowClients = new Counter({ name: 'gantry_sse_slow_clients_total', help: 'Streams closed because the client stopped reading', registers });
-    this.sdkEvents = new Counter({ name: 'gantry_sdk_events_received_total', help: 'Events received from SDKs on /bulk, by kind', labelNames: ['kind'], registers });
+    this.published = new Counter({
+      name: 'gantry_outbox_published_total',
+      help: 'Outbox rows published to Redis by this node',
+      registers,
+    });
+    this.evaluations = new Counter({
+      name: 'gantry_evaluations_total',
+      help: 'Flag evaluations served, by surface and result',
+      labelNames: ['surface', 'result'],
+      registers,
+    });
+    this.slowClients = new Counter({
+      name: 'gantry_sse_slow_clients_total',
+      help: 'Streams closed because the client stopped reading',
+      registers,
+    });
+    this.sdkEvents = new Counter({
+      name: 'gantry_sdk_events_received_total',
+      help: 'Events received from SDKs on /bulk, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
   }
 }

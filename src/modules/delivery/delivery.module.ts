@@ -11,7 +11,14 @@ import { SdkKeysNotifier } from './sdk-keys-notifier';
  * publishes it to Redis, the SDK-key change notice, and the shared context sample.
  */
 @Module({
-  providers: [OutboxRepository, DeliveryRepository, DeliveryMetrics, OutboxRelayService, SdkKeysNotifier, ContextSampleService],
+  providers: [
+    OutboxRepository,
+    DeliveryRepository,
+    DeliveryMetrics,
+    OutboxRelayService,
+    SdkKeysNotifier,
+    ContextSampleService,
+  ],
   exports: [OutboxRepository, DeliveryRepository, DeliveryMetrics, SdkKeysNotifier, ContextSampleService],
 })
 export class DeliveryModule {}

@@ -33,14 +33,26 @@ export class DeliveryRepository {
   loadEnvironment(environmentId: string): Promise<EnvironmentData | null> {
     return this.prisma.$transaction(
       async (tx) => {
-        const env = await tx.environment.findUnique({ where: { id: environmentId }, select: { id: true, revision: true } });
+        const env = await tx.environment.findUnique({
+          where: { id: environmentId },
+          select: { id: true, revision: true },
+        });
         if (!env) return null;
-        const configs = await tx.flagEnvironment.findMany({ where: { environmentId }, select: { config: true, flag: { select: { definition: true } } } });
-        const segments = await tx.segment.findMany({ where: { environmentId, deleted: false }, select: { config: true } });
+        const configs = await tx.flagEnvironment.findMany({
+          where: { environmentId },
+          select: { config: true, flag: { select: { definition: true } } },
+        });
+        const segments = await tx.segment.findMany({
+          where: { environmentId, deleted: false },
+          select: { config: true },
+        });
         return {
           environmentId,
           revision: env.revision,
-          flags: configs.map((c) => ({ definition: c.flag.definition as unknown as FlagDefinition, config: c.config as unknown as FlagEnvironmentConfig })),
+          flags: configs.map((c) => ({
+            definition: c.flag.definition as unknown as FlagDefinition,
+            config: c.config as unknown as FlagEnvironmentConfig,
+          })),
           segments: segments.map((s) => s.config as unknown as SegmentConfig),
         };
       },

@@ -17,7 +17,8 @@ export interface ChangeMessage {
 /** How many recent events a snapshot keeps for `Last-Event-ID` resumption. */
 const RECENT_EVENTS = 1000;
 
-const sseEvent = (name: string, id: bigint, data: unknown) => `event: ${name}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
+const sseEvent = (name: string, id: bigint, data: unknown) =>
+  `event: ${name}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /**
  * What one node serves for one environment: the compiled store for evaluation, the SDK JSON for
@@ -31,7 +32,12 @@ export class EnvironmentSnapshot {
   private readonly recent: { revision: bigint; text: string }[] = [];
   private allCache?: { revision: bigint; json: string };
 
-  private constructor(readonly environmentId: string, public revision: bigint, flags: SdkFlag[], segments: SdkSegment[]) {
+  private constructor(
+    readonly environmentId: string,
+    public revision: bigint,
+    flags: SdkFlag[],
+    segments: SdkSegment[],
+  ) {
     for (const f of flags) if (!f.deleted) this.flags.set(f.key, f);
     for (const s of segments) if (!s.deleted) this.segments.set(s.key, s);
     this.store = FlagStore.from({ flags: Object.fromEntries(this.flags), segments: Object.fromEntries(this.segments) });
@@ -84,7 +90,10 @@ export class EnvironmentSnapshot {
   /** `{flags, segments}` as polling returns it, serialised once per revision. */
   allDataJson(): string {
     if (this.allCache?.revision !== this.revision) {
-      this.allCache = { revision: this.revision, json: JSON.stringify({ flags: Object.fromEntries(this.flags), segments: Object.fromEntries(this.segments) }) };
+      this.allCache = {
+        revision: this.revision,
+        json: JSON.stringify({ flags: Object.fromEntries(this.flags), segments: Object.fromEntries(this.segments) }),
+      };
     }
     return this.allCache.json;
   }

@@ -43,10 +43,15 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
       this.hub.closeWhere((s) => !check.opens(s.sdkKey, s.environmentId));
       for (const id of this.snapshots.keys()) if (!check.exists(id)) this.snapshots.delete(id);
     });
-    metricsService.gauge('gantry_snapshot_revision', 'Revision of each environment snapshot held by this node', ['environment'], (g) => {
-      g.reset();
-      for (const [id, s] of this.snapshots) g.set({ environment: id }, Number(s.revision));
-    });
+    metricsService.gauge(
+      'gantry_snapshot_revision',
+      'Revision of each environment snapshot held by this node',
+      ['environment'],
+      (g) => {
+        g.reset();
+        for (const [id, s] of this.snapshots) g.set({ environment: id }, Number(s.revision));
+      },
+    );
     metricsService.gauge('gantry_sdk_streams', 'Connected SDK streams on this node', [], (g) => g.set(this.hub.size));
   }
 
@@ -55,7 +60,9 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
     this.subscriber.on('pmessage', (_p, _channel, text) => this.onMessage(text));
     // Redis may be down at start: delivery still serves from PostgreSQL and the resync loop.
-    this.subscriber.psubscribe(changePattern(this.redis.prefix)).catch((e: Error) => this.logger.warn(`psubscribe: ${e.message}`));
+    this.subscriber
+      .psubscribe(changePattern(this.redis.prefix))
+      .catch((e: Error) => this.logger.warn(`psubscribe: ${e.message}`));
     // After a Redis reconnect, messages sent meanwhile are lost; resync at once.
     this.subscriber.on('ready', () => void this.resync());
     this.resyncTimer = setInterval(() => void this.resync(), RESYNC_MS).unref();
@@ -130,7 +137,11 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     });
   }
 
-  private applyAndBroadcast(s: EnvironmentSnapshot, item: { revision: bigint; kind: string; key: string; version: number; payload: unknown }, committedAt?: number) {
+  private applyAndBroadcast(
+    s: EnvironmentSnapshot,
+    item: { revision: bigint; kind: string; key: string; version: number; payload: unknown },
+    committedAt?: number,
+  ) {
     const text = s.apply(item);
     if (text === null) return;
     const sent = this.hub.broadcast(s.environmentId, text);
@@ -146,7 +157,9 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
   private async catchUp(s: EnvironmentSnapshot, knownRevision?: bigint): Promise<void> {
     for (;;) {
       const rows = await this.repo.outboxSince(s.environmentId, s.revision, CATCH_UP_BATCH);
-      const gap = rows.length ? rows[0].revision !== s.revision + 1n : knownRevision !== undefined && knownRevision > s.revision;
+      const gap = rows.length
+        ? rows[0].revision !== s.revision + 1n
+        : knownRevision !== undefined && knownRevision > s.revision;
       if (gap) return this.reload(s.environmentId);
       for (const r of rows) this.applyAndBroadcast(s, r);
       if (rows.length < CATCH_UP_BATCH) return;
@@ -175,7 +188,9 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
 
   private enqueue(environmentId: string, task: () => Promise<void>): void {
     const prev = this.queues.get(environmentId) ?? Promise.resolve();
-    const next = prev.then(task).catch((e: Error) => this.logger.warn(`apply for ${environmentId} failed: ${e.message}`));
+    const next = prev
+      .then(task)
+      .catch((e: Error) => this.logger.warn(`apply for ${environmentId} failed: ${e.message}`));
     this.queues.set(environmentId, next);
     void next.finally(() => {
       if (this.queues.get(environmentId) === next) this.queues.delete(environmentId);

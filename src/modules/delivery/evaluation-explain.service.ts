@@ -9,7 +9,10 @@ import { EnvironmentSnapshotsService } from './environment-snapshots.service';
 /** Explains one evaluation for a person: value, variation, reason and the path taken. */
 @Injectable()
 export class EvaluationExplainService {
-  constructor(private readonly projects: ProjectsService, private readonly snapshots: EnvironmentSnapshotsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly snapshots: EnvironmentSnapshotsService,
+  ) {}
 
   async explain(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: EvaluateDto) {
     const project = await this.projects.require(actor, projectKey);
@@ -20,6 +23,12 @@ export class EvaluationExplainService {
     if (!snapshot) throw notFound('environment', `${projectKey}/${envKey}`);
     if (!snapshot.store.rawFlag(flagKey)) throw notFound('flag', flagKey);
     const result = evaluateFlag(snapshot.store, flagKey, parsed.context, null, { trace: true });
-    return { value: result.value, variationIndex: result.variationIndex, reason: result.reason, trace: result.trace ?? [], revision: Number(snapshot.revision) };
+    return {
+      value: result.value,
+      variationIndex: result.variationIndex,
+      reason: result.reason,
+      trace: result.trace ?? [],
+      revision: Number(snapshot.revision),
+    };
   }
 }

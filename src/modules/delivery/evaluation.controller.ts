@@ -14,8 +14,16 @@ import { EvaluationExplainService } from './evaluation-explain.service';
 export class EvaluationController {
   constructor(private readonly explainer: EvaluationExplainService) {}
 
-  @Post() @HttpCode(200) @ApiOkResponse({ type: EvaluationDto })
-  evaluate(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Body() dto: EvaluateDto) {
+  @Post()
+  @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationDto })
+  evaluate(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: EvaluateDto,
+  ) {
     return this.explainer.explain(a, p, f, e, dto);
   }
 }

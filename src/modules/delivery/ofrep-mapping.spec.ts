@@ -1,13 +1,24 @@
 import type { SdkFlag } from '../../core/evaluation';
 import { OfrepError, isContextIndependent, ldContextFromOfrep, ofrepReason } from './ofrep-mapping';
 
-const flag = (over: Partial<SdkFlag> = {}): SdkFlag => ({ key: 'f', version: 1, on: true, variations: [true, false], fallthrough: { variation: 0 }, ...over });
+const flag = (over: Partial<SdkFlag> = {}): SdkFlag => ({
+  key: 'f',
+  version: 1,
+  on: true,
+  variations: [true, false],
+  fallthrough: { variation: 0 },
+  ...over,
+});
 
 describe('isContextIndependent', () => {
   it.each([
     ['off, whatever its targeting', flag({ on: false, rules: [{ id: 'r', clauses: [], variation: 1 }] }), true],
     ['on with a fixed fallthrough and nothing else', flag(), true],
-    ['a rollout fallthrough', flag({ fallthrough: { rollout: { variations: [{ variation: 0, weight: 100000 }] } } }), false],
+    [
+      'a rollout fallthrough',
+      flag({ fallthrough: { rollout: { variations: [{ variation: 0, weight: 100000 }] } } }),
+      false,
+    ],
     ['a rule', flag({ rules: [{ id: 'r', clauses: [], variation: 1 }] }), false],
     ['user targets', flag({ targets: [{ values: ['a'], variation: 1 }] }), false],
     ['a prerequisite', flag({ prerequisites: [{ key: 'p', variation: 0 }] }), false],
@@ -18,7 +29,11 @@ describe('isContextIndependent', () => {
 
 describe('ldContextFromOfrep', () => {
   it('makes targetingKey the key and kind (default user) the kind', () => {
-    expect(ldContextFromOfrep({ context: { targetingKey: 'u1', plan: 'pro' } })).toEqual({ kind: 'user', key: 'u1', plan: 'pro' });
+    expect(ldContextFromOfrep({ context: { targetingKey: 'u1', plan: 'pro' } })).toEqual({
+      kind: 'user',
+      key: 'u1',
+      plan: 'pro',
+    });
     expect(ldContextFromOfrep({ context: { targetingKey: 'o1', kind: 'org' } })).toEqual({ kind: 'org', key: 'o1' });
   });
 
@@ -46,8 +61,18 @@ describe('ofrepReason', () => {
     expect(ofrepReason(detail({ kind: 'OFF' }), flag())).toBe('DISABLED');
     expect(ofrepReason(detail({ kind: 'PREREQUISITE_FAILED', prerequisiteKey: 'p' }), flag())).toBe('DISABLED');
     expect(ofrepReason(detail({ kind: 'TARGET_MATCH' }), flag())).toBe('TARGETING_MATCH');
-    expect(ofrepReason(detail({ kind: 'RULE_MATCH', ruleIndex: 0 }), flag({ rules: [{ id: 'r', clauses: [], variation: 0 }] }))).toBe('TARGETING_MATCH');
-    expect(ofrepReason(detail({ kind: 'RULE_MATCH', ruleIndex: 0 }), flag({ rules: [{ id: 'r', clauses: [], ...rollout }] }))).toBe('SPLIT');
+    expect(
+      ofrepReason(
+        detail({ kind: 'RULE_MATCH', ruleIndex: 0 }),
+        flag({ rules: [{ id: 'r', clauses: [], variation: 0 }] }),
+      ),
+    ).toBe('TARGETING_MATCH');
+    expect(
+      ofrepReason(
+        detail({ kind: 'RULE_MATCH', ruleIndex: 0 }),
+        flag({ rules: [{ id: 'r', clauses: [], ...rollout }] }),
+      ),
+    ).toBe('SPLIT');
     expect(ofrepReason(detail({ kind: 'FALLTHROUGH' }), flag())).toBe('STATIC');
     expect(ofrepReason(detail({ kind: 'FALLTHROUGH' }), flag({ fallthrough: rollout }))).toBe('SPLIT');
   });

@@ -6,7 +6,11 @@ export type OfrepReason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 
 export type OfrepErrorCode = 'PARSE_ERROR' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'GENERAL' | 'FLAG_NOT_FOUND';
 
 export class OfrepError extends Error {
-  constructor(readonly status: number, readonly errorCode: OfrepErrorCode, readonly errorDetails: string) {
+  constructor(
+    readonly status: number,
+    readonly errorCode: OfrepErrorCode,
+    readonly errorDetails: string,
+  ) {
     super(errorDetails);
   }
 }
@@ -18,22 +22,30 @@ const MAX_CONTEXT_ATTRIBUTES = 200;
  * `user`) the kind, everything else attributes.
  */
 export function ldContextFromOfrep(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new OfrepError(400, 'PARSE_ERROR', 'the body must be a JSON object {"context": {...}}');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new OfrepError(400, 'PARSE_ERROR', 'the body must be a JSON object {"context": {...}}');
   const context = (body as { context?: unknown }).context;
-  if (context === undefined || context === null) throw new OfrepError(400, 'TARGETING_KEY_MISSING', 'context.targetingKey is required');
-  if (typeof context !== 'object' || Array.isArray(context)) throw new OfrepError(400, 'INVALID_CONTEXT', 'context must be an object');
+  if (context === undefined || context === null)
+    throw new OfrepError(400, 'TARGETING_KEY_MISSING', 'context.targetingKey is required');
+  if (typeof context !== 'object' || Array.isArray(context))
+    throw new OfrepError(400, 'INVALID_CONTEXT', 'context must be an object');
   const { targetingKey, kind, ...attributes } = context as Record<string, unknown>;
-  if (targetingKey === undefined || targetingKey === null || targetingKey === '') throw new OfrepError(400, 'TARGETING_KEY_MISSING', 'context.targetingKey is required');
-  if (typeof targetingKey !== 'string') throw new OfrepError(400, 'INVALID_CONTEXT', 'context.targetingKey must be a string');
-  if (kind !== undefined && typeof kind !== 'string') throw new OfrepError(400, 'INVALID_CONTEXT', 'context.kind must be a string');
-  if (Object.keys(attributes).length > MAX_CONTEXT_ATTRIBUTES) throw new OfrepError(400, 'INVALID_CONTEXT', `at most ${MAX_CONTEXT_ATTRIBUTES} context attributes`);
+  if (targetingKey === undefined || targetingKey === null || targetingKey === '')
+    throw new OfrepError(400, 'TARGETING_KEY_MISSING', 'context.targetingKey is required');
+  if (typeof targetingKey !== 'string')
+    throw new OfrepError(400, 'INVALID_CONTEXT', 'context.targetingKey must be a string');
+  if (kind !== undefined && typeof kind !== 'string')
+    throw new OfrepError(400, 'INVALID_CONTEXT', 'context.kind must be a string');
+  if (Object.keys(attributes).length > MAX_CONTEXT_ATTRIBUTES)
+    throw new OfrepError(400, 'INVALID_CONTEXT', `at most ${MAX_CONTEXT_ATTRIBUTES} context attributes`);
   return { ...attributes, kind: kind ?? 'user', key: targetingKey };
 }
 
 /** Whether a flag answers the same for every context: off, or no targeting at all and a fixed fallthrough. */
 export function isContextIndependent(flag: SdkFlag): boolean {
   if (flag.on === false) return true;
-  if (flag.prerequisites?.length || flag.targets?.length || flag.contextTargets?.length || flag.rules?.length) return false;
+  if (flag.prerequisites?.length || flag.targets?.length || flag.contextTargets?.length || flag.rules?.length)
+    return false;
   return typeof flag.fallthrough?.variation === 'number' && !flag.fallthrough.rollout;
 }
 
@@ -56,13 +68,26 @@ export function ofrepReason(detail: EvalDetail, flag: SdkFlag | undefined): Ofre
 }
 
 /** One flag's OFREP result: a success body, or the error it maps to. */
-export function ofrepResult(key: string, detail: EvalDetail, flag: SdkFlag | undefined): { ok: true; body: Record<string, unknown> } | { ok: false; error: OfrepError } {
+export function ofrepResult(
+  key: string,
+  detail: EvalDetail,
+  flag: SdkFlag | undefined,
+): { ok: true; body: Record<string, unknown> } | { ok: false; error: OfrepError } {
   if (detail.reason.kind === 'ERROR') {
-    if (detail.reason.errorKind === 'FLAG_NOT_FOUND') return { ok: false, error: new OfrepError(404, 'FLAG_NOT_FOUND', `flag '${key}' was not found`) };
-    if (detail.reason.errorKind === 'USER_NOT_SPECIFIED') return { ok: false, error: new OfrepError(400, 'INVALID_CONTEXT', 'the context is not valid') };
-    return { ok: false, error: new OfrepError(500, 'GENERAL', `flag '${key}' could not be evaluated (${detail.reason.errorKind})`) };
+    if (detail.reason.errorKind === 'FLAG_NOT_FOUND')
+      return { ok: false, error: new OfrepError(404, 'FLAG_NOT_FOUND', `flag '${key}' was not found`) };
+    if (detail.reason.errorKind === 'USER_NOT_SPECIFIED')
+      return { ok: false, error: new OfrepError(400, 'INVALID_CONTEXT', 'the context is not valid') };
+    return {
+      ok: false,
+      error: new OfrepError(500, 'GENERAL', `flag '${key}' could not be evaluated (${detail.reason.errorKind})`),
+    };
   }
-  const body: Record<string, unknown> = { key, reason: ofrepReason(detail, flag), metadata: { version: flag?.version ?? 0 } };
+  const body: Record<string, unknown> = {
+    key,
+    reason: ofrepReason(detail, flag),
+    metadata: { version: flag?.version ?? 0 },
+  };
   // No variation (off with no off variation): the code default applies, so `value` is omitted (OFREP "codeDefault").
   if (detail.variationIndex !== null) {
     body.value = detail.value;

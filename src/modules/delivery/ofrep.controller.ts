@@ -11,6 +11,14 @@ import { OfrepService } from './ofrep.service';
 export class OfrepController {
   constructor(private readonly ofrep: OfrepService) {}
 
-  @Post('flags/:key') @HttpCode(200) single(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('key') key: string) { return this.ofrep.single(req, reply, key); }
-  @Post('flags') @HttpCode(200) bulk(@Req() req: FastifyRequest, @Res() reply: FastifyReply) { return this.ofrep.bulk(req, reply); }
+  @Post('flags/:key') @HttpCode(200) single(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('key') key: string,
+  ) {
+    return this.ofrep.single(req, reply, key);
+  }
+  @Post('flags') @HttpCode(200) bulk(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.ofrep.bulk(req, reply);
+  }
 }

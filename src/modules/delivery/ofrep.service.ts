@@ -52,11 +52,16 @@ export class OfrepService {
       const parts: string[] = [];
       for (const key of snapshot.store.flagKeys()) {
         let json = constant.get(key);
-        if (json === undefined) json = JSON.stringify(bulkEntry(key, evaluateFlag(snapshot.store, key, ldContext), snapshot.store.rawFlag(key)));
+        if (json === undefined)
+          json = JSON.stringify(
+            bulkEntry(key, evaluateFlag(snapshot.store, key, ldContext), snapshot.store.rawFlag(key)),
+          );
         parts.push(json);
       }
       this.metrics.evaluations.inc({ surface: 'ofrep-bulk', result: 'ok' }, parts.length);
-      await reply.status(200).header('content-type', 'application/json')
+      await reply
+        .status(200)
+        .header('content-type', 'application/json')
         .send(`{"flags":[${parts.join(',')}],"metadata":{"revision":${snapshot.revision}}}`);
     } catch (e) {
       await this.fail(reply, e);
@@ -102,7 +107,11 @@ export class OfrepService {
     await reply
       .status(e.status)
       .header('content-type', 'application/json')
-      .send({ ...(flagKey !== undefined ? { key: flagKey } : {}), errorCode: e.errorCode, errorDetails: e.errorDetails });
+      .send({
+        ...(flagKey !== undefined ? { key: flagKey } : {}),
+        errorCode: e.errorCode,
+        errorDetails: e.errorDetails,
+      });
   }
 }
 

@@ -10,7 +10,10 @@ export const OUTBOX_CHANNEL = 'gantry_outbox';
  */
 @Injectable()
 export class OutboxRepository {
-  async enqueue(tx: Tx, item: { environmentId: string; kind: 'flag' | 'segment'; key: string; version: number; payload: unknown }): Promise<bigint> {
+  async enqueue(
+    tx: Tx,
+    item: { environmentId: string; kind: 'flag' | 'segment'; key: string; version: number; payload: unknown },
+  ): Promise<bigint> {
     // One round trip: bump the revision (row-locking the environment until commit, so revisions
     // commit in order), insert the outbox row carrying it, and NOTIFY the relays (delivered at commit).
     const [{ revision }] = await tx.$queryRaw<{ revision: bigint }[]>`

@@ -18,7 +18,14 @@ import { SdkKeysService } from './sdk-keys.service';
 @Module({
   imports: [DeliveryModule, ProjectsModule],
   controllers: [SdkController, OfrepController, EvaluationController],
-  providers: [SdkKeysService, EnvironmentSnapshotsService, SdkDeliveryService, SdkEventsService, OfrepService, EvaluationExplainService],
+  providers: [
+    SdkKeysService,
+    EnvironmentSnapshotsService,
+    SdkDeliveryService,
+    SdkEventsService,
+    OfrepService,
+    EvaluationExplainService,
+  ],
   exports: [EnvironmentSnapshotsService],
 })
 export class SdkDeliveryModule {}

@@ -24,7 +24,9 @@ export class SdkDeliveryService {
     return (await this.authenticated(headers)).snapshot;
   }
 
-  private async authenticated(headers: FastifyRequest['headers']): Promise<{ snapshot: EnvironmentSnapshot; sdkKey: string }> {
+  private async authenticated(
+    headers: FastifyRequest['headers'],
+  ): Promise<{ snapshot: EnvironmentSnapshot; sdkKey: string }> {
     const sdkKey = sdkKeyOf(headers);
     const envId = sdkKey ? await this.keys.environmentFor(sdkKey) : null;
     const snapshot = envId ? await this.snapshots.get(envId) : null;

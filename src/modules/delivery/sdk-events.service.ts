@@ -24,8 +24,10 @@ export class SdkEventsService {
   ) {}
 
   async ingest(environmentId: string, body: unknown): Promise<number> {
-    if (!Array.isArray(body)) throw new DomainError('sdk/invalid_events', 400, 'the body must be a JSON array of events');
-    if (body.length > MAX_EVENTS) throw new DomainError('sdk/too_many_events', 413, `at most ${MAX_EVENTS} events per request`);
+    if (!Array.isArray(body))
+      throw new DomainError('sdk/invalid_events', 400, 'the body must be a JSON array of events');
+    if (body.length > MAX_EVENTS)
+      throw new DomainError('sdk/too_many_events', 413, `at most ${MAX_EVENTS} events per request`);
     const rows: Prisma.SdkEventCreateManyInput[] = [];
     for (const raw of body) {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
@@ -41,7 +43,9 @@ export class SdkEventsService {
         contextKeys: contextKeysOf(e) ?? undefined,
         variation: Number.isInteger(e.variation) ? (e.variation as number) : null,
         metricValue: typeof e.metricValue === 'number' && Number.isFinite(e.metricValue) ? e.metricValue : null,
-        createdAt: new Date(typeof e.creationDate === 'number' ? e.creationDate : typeof e.endDate === 'number' ? e.endDate : Date.now()),
+        createdAt: new Date(
+          typeof e.creationDate === 'number' ? e.creationDate : typeof e.endDate === 'number' ? e.endDate : Date.now(),
+        ),
         payload: e as Prisma.InputJsonValue,
       });
     }
@@ -57,7 +61,9 @@ function contextKeysOf(e: LdEvent): Record<string, string> | null {
   if (!c || typeof c !== 'object') return null;
   if (c.kind === 'multi') {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(c)) if (k !== 'kind' && v && typeof v === 'object' && typeof (v as { key?: unknown }).key === 'string') out[k] = (v as { key: string }).key;
+    for (const [k, v] of Object.entries(c))
+      if (k !== 'kind' && v && typeof v === 'object' && typeof (v as { key?: unknown }).key === 'string')
+        out[k] = (v as { key: string }).key;
     return out;
   }
   return typeof c.key === 'string' ? { [typeof c.kind === 'string' ? c.kind : 'user']: c.key } : null;

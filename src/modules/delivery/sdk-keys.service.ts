@@ -27,14 +27,19 @@ export class SdkKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly reloadListeners: ((keys: KeyCheck) => void)[] = [];
   private subscriber?: Redis;
 
-  constructor(private readonly repo: DeliveryRepository, private readonly redis: RedisService) {}
+  constructor(
+    private readonly repo: DeliveryRepository,
+    private readonly redis: RedisService,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.reload().catch((e: Error) => this.logger.warn(`loading SDK keys failed: ${e.message}`));
     this.subscriber = this.redis.client.duplicate();
     this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
     this.subscriber.on('message', () => void this.reload().catch(() => undefined));
-    this.subscriber.subscribe(keysChannel(this.redis.prefix)).catch((e: Error) => this.logger.warn(`subscribe: ${e.message}`));
+    this.subscriber
+      .subscribe(keysChannel(this.redis.prefix))
+      .catch((e: Error) => this.logger.warn(`subscribe: ${e.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

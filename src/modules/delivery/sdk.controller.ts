@@ -10,15 +10,28 @@ import { SdkEventsService } from './sdk-events.service';
 @Public()
 @Controller()
 export class SdkController {
-  constructor(private readonly delivery: SdkDeliveryService, private readonly events: SdkEventsService) {}
+  constructor(
+    private readonly delivery: SdkDeliveryService,
+    private readonly events: SdkEventsService,
+  ) {}
 
-  @Get('all') stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply) { return this.delivery.stream(req, reply); }
-  @Get('sdk/latest-all') poll(@Req() req: FastifyRequest, @Res() reply: FastifyReply) { return this.delivery.poll(req, reply); }
+  @Get('all') stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.delivery.stream(req, reply);
+  }
+  @Get('sdk/latest-all') poll(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.delivery.poll(req, reply);
+  }
 
-  @Post('bulk') @HttpCode(202)
-  async bulk(@Req() req: FastifyRequest, @Body() body: unknown) { await this.events.ingest((await this.delivery.authenticate(req.headers)).environmentId, body); }
+  @Post('bulk')
+  @HttpCode(202)
+  async bulk(@Req() req: FastifyRequest, @Body() body: unknown) {
+    await this.events.ingest((await this.delivery.authenticate(req.headers)).environmentId, body);
+  }
 
   /** Diagnostics are accepted and dropped: nothing in Gantry uses them. */
-  @Post('diagnostic') @HttpCode(202)
-  async diagnostic(@Req() req: FastifyRequest) { await this.delivery.authenticate(req.headers); }
+  @Post('diagnostic')
+  @HttpCode(202)
+  async diagnostic(@Req() req: FastifyRequest) {
+    await this.delivery.authenticate(req.headers);
+  }
 }

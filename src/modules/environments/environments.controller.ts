@@ -15,10 +15,47 @@ import { EnvironmentsService } from './environments.service';
 export class EnvironmentsController {
   constructor(private readonly envs: EnvironmentsService) {}
 
-  @Get() @ApiOkResponse({ type: EnvironmentListDto }) list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) { return this.envs.list(a, p); }
-  @Post() @ApiCreatedResponse({ type: EnvironmentDto }) create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: CreateEnvironmentDto) { return this.envs.create(a, p, dto); }
-  @Get(':envKey') @ApiOkResponse({ type: EnvironmentDto }) get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) { return this.envs.get(a, p, e); }
-  @Patch(':envKey') @ApiOkResponse({ type: EnvironmentDto }) update(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Body() dto: UpdateEnvironmentDto) { return this.envs.update(a, p, e, dto); }
-  @Post(':envKey/rotate-key') @HttpCode(200) @ApiOkResponse({ type: EnvironmentDto }) rotate(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Body() dto: RotateKeyDto) { return this.envs.rotate(a, p, e, dto); }
-  @Delete(':envKey') @HttpCode(204) @ApiNoContentResponse() remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) { return this.envs.remove(a, p, e); }
+  @Get() @ApiOkResponse({ type: EnvironmentListDto }) list(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+  ) {
+    return this.envs.list(a, p);
+  }
+  @Post() @ApiCreatedResponse({ type: EnvironmentDto }) create(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Body() dto: CreateEnvironmentDto,
+  ) {
+    return this.envs.create(a, p, dto);
+  }
+  @Get(':envKey') @ApiOkResponse({ type: EnvironmentDto }) get(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+  ) {
+    return this.envs.get(a, p, e);
+  }
+  @Patch(':envKey') @ApiOkResponse({ type: EnvironmentDto }) update(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: UpdateEnvironmentDto,
+  ) {
+    return this.envs.update(a, p, e, dto);
+  }
+  @Post(':envKey/rotate-key') @HttpCode(200) @ApiOkResponse({ type: EnvironmentDto }) rotate(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: RotateKeyDto,
+  ) {
+    return this.envs.rotate(a, p, e, dto);
+  }
+  @Delete(':envKey') @HttpCode(204) @ApiNoContentResponse() remove(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+  ) {
+    return this.envs.remove(a, p, e);
+  }
 }

@@ -6,5 +6,9 @@ import { EnvironmentsController } from './environments.controller';
 import { EnvironmentsService } from './environments.service';
 import { EnvironmentsResolver } from './environments.resolver';
 
-@Module({ imports: [ProjectsModule, FlagsModule, DeliveryModule], controllers: [EnvironmentsController], providers: [EnvironmentsService, EnvironmentsResolver] })
+@Module({
+  imports: [ProjectsModule, FlagsModule, DeliveryModule],
+  controllers: [EnvironmentsController],
+  providers: [EnvironmentsService, EnvironmentsResolver],
+})
 export class EnvironmentsModule {}

@@ -11,7 +11,11 @@ import { EnvironmentsService } from './environments.service';
 export class EnvironmentsResolver {
   constructor(private readonly envs: EnvironmentsService) {}
 
-  @Mutation(() => EnvironmentModel) createEnvironment(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('input') input: CreateEnvironmentInput) {
+  @Mutation(() => EnvironmentModel) createEnvironment(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('input') input: CreateEnvironmentInput,
+  ) {
     return this.envs.create(a, p, input);
   }
 }

@@ -37,13 +37,24 @@ export class EnvironmentsService {
   /** Every existing flag of the project gets its configuration here, from the flag's defaults. */
   async create(actor: Actor, projectKey: string, dto: CreateEnvironmentDto) {
     const p = await this.projects.require(actor, projectKey);
-    const data = { key: dto.key, name: dto.name, color: dto.color ?? '417505', critical: dto.critical ?? false, tags: dto.tags ?? [], ...newEnvironmentKeys() };
+    const data = {
+      key: dto.key,
+      name: dto.name,
+      color: dto.color ?? '417505',
+      critical: dto.critical ?? false,
+      tags: dto.tags ?? [],
+      ...newEnvironmentKeys(),
+    };
     this.authz.assert(actor, 'createEnvironment', environmentResource(p, data));
     return this.repo.transaction(async (tx) => {
       await this.repo.lockProject(tx, p.id);
       const e = await this.repo.createEnvironment(tx, p.id, data).catch(rethrowDuplicate('environment', dto.key));
       await this.flags.initializeEnvironment(tx, actor, p, e);
-      await this.audit.record(tx, actor, { action: 'createEnvironment', resource: formatResource(environmentResource(p, e)), after: environmentAuditView(e) });
+      await this.audit.record(tx, actor, {
+        action: 'createEnvironment',
+        resource: formatResource(environmentResource(p, e)),
+        after: environmentAuditView(e),
+      });
       return environmentView(e, this.authz.can(actor, 'viewSdkKey', environmentResource(p, e)));
     });
   }
@@ -53,10 +64,21 @@ export class EnvironmentsService {
     const e = this.projects.requireEnvironment(p, envKey);
     this.authz.assert(actor, 'updateEnvironment', environmentResource(p, e));
     // Lowering `critical` removes protection, so it is checked against the environment as it would become too.
-    if (dto.critical !== undefined) this.authz.assert(actor, 'updateEnvironment', environmentResource(p, { ...e, critical: dto.critical }));
+    if (dto.critical !== undefined)
+      this.authz.assert(actor, 'updateEnvironment', environmentResource(p, { ...e, critical: dto.critical }));
     return this.repo.transaction(async (tx) => {
-      const after = await this.repo.updateEnvironment(tx, e.id, { name: dto.name, color: dto.color, critical: dto.critical, tags: dto.tags });
-      await this.audit.record(tx, actor, { action: 'updateEnvironment', resource: formatResource(environmentResource(p, e)), before: environmentAuditView(e), after: environmentAuditView(after) });
+      const after = await this.repo.updateEnvironment(tx, e.id, {
+        name: dto.name,
+        color: dto.color,
+        critical: dto.critical,
+        tags: dto.tags,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'updateEnvironment',
+        resource: formatResource(environmentResource(p, e)),
+        before: environmentAuditView(e),
+        after: environmentAuditView(after),
+      });
       return environmentView(after, this.authz.can(actor, 'viewSdkKey', environmentResource(p, after)));
     });
   }
@@ -68,8 +90,16 @@ export class EnvironmentsService {
     this.authz.assert(actor, 'rotateSdkKey', environmentResource(p, e));
     this.authz.assert(actor, 'viewSdkKey', environmentResource(p, e));
     const view = await this.repo.transaction(async (tx) => {
-      const after = await this.repo.updateEnvironment(tx, e.id, dto.key === 'sdkKey' ? { sdkKey: newSdkKey() } : { mobileKey: newMobileKey() });
-      await this.audit.record(tx, actor, { action: 'rotateSdkKey', resource: formatResource(environmentResource(p, e)), comment: `rotated ${dto.key}` });
+      const after = await this.repo.updateEnvironment(
+        tx,
+        e.id,
+        dto.key === 'sdkKey' ? { sdkKey: newSdkKey() } : { mobileKey: newMobileKey() },
+      );
+      await this.audit.record(tx, actor, {
+        action: 'rotateSdkKey',
+        resource: formatResource(environmentResource(p, e)),
+        comment: `rotated ${dto.key}`,
+      });
       return environmentView(after, true);
     });
     // The old key stops working on every node once they reload.
@@ -81,10 +111,15 @@ export class EnvironmentsService {
     const p = await this.projects.require(actor, projectKey);
     const e = this.projects.requireEnvironment(p, envKey);
     this.authz.assert(actor, 'deleteEnvironment', environmentResource(p, e));
-    if (p.environments.length === 1) throw new DomainError('environment/last', 409, 'a project keeps at least one environment');
+    if (p.environments.length === 1)
+      throw new DomainError('environment/last', 409, 'a project keeps at least one environment');
     await this.repo.transaction(async (tx) => {
       await this.repo.deleteEnvironment(tx, e.id);
-      await this.audit.record(tx, actor, { action: 'deleteEnvironment', resource: formatResource(environmentResource(p, e)), before: environmentAuditView(e) });
+      await this.audit.record(tx, actor, {
+        action: 'deleteEnvironment',
+        resource: formatResource(environmentResource(p, e)),
+        before: environmentAuditView(e),
+      });
     });
     await this.sdkKeys.changed();
   }

@@ -82,11 +82,22 @@ export class FlagWriteService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async patch(actor: Actor, projectKey: string, flagKey: string, dto: PatchFlagDto, ifMatch?: string): Promise<FlagView> {
+  async patch(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    dto: PatchFlagDto,
+    ifMatch?: string,
+  ): Promise<FlagView> {
     const expectedVersion = parseIfMatch(ifMatch);
     const project = await this.projects.require(actor, projectKey);
-    const env = dto.environmentKey !== undefined ? this.projects.requireEnvironment(project, dto.environmentKey) : undefined;
-    return this.write(actor, project, env, flagKey, { instructions: dto.instructions, comment: dto.comment, expectedVersion });
+    const env =
+      dto.environmentKey !== undefined ? this.projects.requireEnvironment(project, dto.environmentKey) : undefined;
+    return this.write(actor, project, env, flagKey, {
+      instructions: dto.instructions,
+      comment: dto.comment,
+      expectedVersion,
+    });
   }
 
   /**
@@ -94,7 +105,14 @@ export class FlagWriteService {
    * were approved: a request's status, a schedule's or a release's progress). Other environments a
    * flag-level instruction reaches are still gated.
    */
-  applyPreApproved(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, write: FlagWrite & { preApproved: PreApproval }): Promise<WriteResult> {
+  applyPreApproved(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    flagKey: string,
+    write: FlagWrite & { preApproved: PreApproval },
+  ): Promise<WriteResult> {
     return this.writeInTx(tx, actor, project, env, flagKey, write, flagInstructionActions(write.instructions));
   }
 
@@ -102,7 +120,14 @@ export class FlagWriteService {
    * What the instructions would do to the flag in one environment, without writing: the same
    * validation as a write (so a change request never holds instructions that could not apply).
    */
-  async dryRun(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, instructions: unknown[], authorize = true): Promise<FlagDryRun> {
+  async dryRun(
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    flagKey: string,
+    instructions: unknown[],
+    authorize = true,
+  ): Promise<FlagDryRun> {
     const steps = flagInstructionActions(instructions);
     const row = await this.repo.find(project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
@@ -119,11 +144,19 @@ export class FlagWriteService {
     };
   }
 
-  private async write(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow | undefined, flagKey: string, write: FlagWrite): Promise<FlagView> {
+  private async write(
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow | undefined,
+    flagKey: string,
+    write: FlagWrite,
+  ): Promise<FlagView> {
     // Validates the instruction list's shape and kinds before any I/O on the flag.
     const steps = flagInstructionActions(write.instructions);
     try {
-      const { view, outcome } = await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, flagKey, write, steps));
+      const { view, outcome } = await this.repo.transaction((tx) =>
+        this.writeInTx(tx, actor, project, env, flagKey, write, steps),
+      );
       this.metrics.writes.inc({ kind: 'flag', outcome });
       return view;
     } catch (err) {
@@ -132,7 +165,15 @@ export class FlagWriteService {
     }
   }
 
-  private async writeInTx(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow | undefined, flagKey: string, write: FlagWrite, steps: Step[]): Promise<WriteResult> {
+  private async writeInTx(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow | undefined,
+    flagKey: string,
+    write: FlagWrite,
+    steps: Step[],
+  ): Promise<WriteResult> {
     const row = await this.repo.findForUpdate(tx, project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
     const def = row.definition as FlagDefinition;
@@ -140,13 +181,18 @@ export class FlagWriteService {
     const configs = configsByEnvKey(row);
     const current = env ? configs[env.key].version : row.version;
     if (write.expectedVersion !== undefined && write.expectedVersion !== current) {
-      throw new DomainError('flag/version_mismatch', 412, `If-Match ${write.expectedVersion} does not match the current version ${current}`);
+      throw new DomainError(
+        'flag/version_mismatch',
+        412,
+        `If-Match ${write.expectedVersion} does not match the current version ${current}`,
+      );
     }
     const result = await this.compute(tx, project.id, def, configs, env, write.instructions, steps);
     if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, flagKey);
     // A flag-level change (variations, name, archive...) changes what every environment serves.
     const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
-    if (!result.flagChanged && changedEnvKeys.length === 0) return { view: flagView(row.key, def, configs, row.version), outcome: 'unchanged', version: current };
+    if (!result.flagChanged && changedEnvKeys.length === 0)
+      return { view: flagView(row.key, def, configs, row.version), outcome: 'unchanged', version: current };
 
     const bypasses = enforceApprovalGate(
       this.authz,
@@ -157,7 +203,11 @@ export class FlagWriteService {
         .filter((k) => k !== write.preApproved?.environmentKey)
         .map((k) => {
           const e = project.environments.find((x) => x.key === k)!;
-          const reasons = flagApprovalReasons(approvalSettingsOf(project, e), { flag: def, environment: configs[k] }, { flag: result.flag, environment: result.environments[k] });
+          const reasons = flagApprovalReasons(
+            approvalSettingsOf(project, e),
+            { flag: def, environment: configs[k] },
+            { flag: result.flag, environment: result.environments[k] },
+          );
           return { environmentKey: k, resource: flagResource(project, e, def), reasons };
         }),
       (k) => `/api/v1/projects/${project.key}/flags/${flagKey}/environments/${k}/change-requests`,
@@ -186,23 +236,50 @@ export class FlagWriteService {
         ...(write.preApproved?.links ?? {}),
       },
     });
-    return { view: flagView(row.key, result.flag, newConfigs, newFlagVersion), outcome: 'committed', version: env ? newConfigs[env.key].version : newFlagVersion };
+    return {
+      view: flagView(row.key, result.flag, newConfigs, newFlagVersion),
+      outcome: 'committed',
+      version: env ? newConfigs[env.key].version : newFlagVersion,
+    };
   }
 
   /** core/patch over the loaded state, with the project's other flags when prerequisites need them. */
-  private async compute(db: Tx | undefined, projectId: string, def: FlagDefinition, configs: Record<string, FlagEnvironmentConfig>, env: EnvironmentRow | undefined, instructions: unknown[], steps: Step[]) {
+  private async compute(
+    db: Tx | undefined,
+    projectId: string,
+    def: FlagDefinition,
+    configs: Record<string, FlagEnvironmentConfig>,
+    env: EnvironmentRow | undefined,
+    instructions: unknown[],
+    steps: Step[],
+  ) {
     const ctx = await this.patchContext(projectId, steps, db);
-    return applyFlagInstructions({ flag: def, environments: configs }, instructions, { ...ctx, environmentKey: env?.key });
+    return applyFlagInstructions({ flag: def, environments: configs }, instructions, {
+      ...ctx,
+      environmentKey: env?.key,
+    });
   }
 
   /** What core/patch needs besides the flag: ids, and the project's other flags when prerequisites are involved. */
-  async patchContext(projectId: string, steps: readonly { kind: string }[], db?: Tx): Promise<Omit<FlagPatchContext, 'environmentKey'>> {
-    const others = steps.some((s) => INSTRUCTIONS_NEEDING_FLAGS.has(s.kind)) ? await this.repo.listAll(db, projectId) : [];
+  async patchContext(
+    projectId: string,
+    steps: readonly { kind: string }[],
+    db?: Tx,
+  ): Promise<Omit<FlagPatchContext, 'environmentKey'>> {
+    const others = steps.some((s) => INSTRUCTIONS_NEEDING_FLAGS.has(s.kind))
+      ? await this.repo.listAll(db, projectId)
+      : [];
     return { newId: randomUUID, lookupFlag: (key) => lookupIn(others, key) };
   }
 
   /** Each instruction's action, on the environment it changes (every environment for flag-level ones). */
-  private authorizeSteps(actor: Actor, steps: Step[], project: ProjectWithEnvs, env: EnvironmentRow | undefined, def: FlagDefinition) {
+  private authorizeSteps(
+    actor: Actor,
+    steps: Step[],
+    project: ProjectWithEnvs,
+    env: EnvironmentRow | undefined,
+    def: FlagDefinition,
+  ) {
     for (const s of steps) {
       if (s.scope === 'environment' && env) this.authz.assert(actor, s.action, flagResource(project, env, def));
       else this.assertInEveryEnvironment(actor, s.action, project, def);
@@ -211,7 +288,12 @@ export class FlagWriteService {
 
   private async refuseIfPrerequisite(tx: Tx, projectId: string, flagKey: string) {
     const dependents = await this.repo.dependents(tx, projectId, flagKey);
-    if (dependents.length) throw new DomainError('flag/has_dependents', 409, `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`);
+    if (dependents.length)
+      throw new DomainError(
+        'flag/has_dependents',
+        409,
+        `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`,
+      );
   }
 
   async create(actor: Actor, projectKey: string, dto: CreateFlagDto): Promise<FlagView> {
@@ -247,21 +329,68 @@ export class FlagWriteService {
     }
   }
 
-  private async insertConfig(tx: Tx, actor: Actor, flagId: string, env: EnvironmentRow, def: FlagDefinition, config: FlagEnvironmentConfig) {
+  private async insertConfig(
+    tx: Tx,
+    actor: Actor,
+    flagId: string,
+    env: EnvironmentRow,
+    def: FlagDefinition,
+    config: FlagEnvironmentConfig,
+  ) {
     const fe = await this.repo.createConfig(tx, flagId, env.id, config);
-    await this.repo.insertVersion(tx, { flagEnvironmentId: fe.id, version: config.version, definition: def, config, actor: actorRef(actor), comment: '' });
-    await this.outbox.enqueue(tx, { environmentId: env.id, kind: 'flag', key: def.key, version: config.version, payload: toSdkFlag(def, config) });
+    await this.repo.insertVersion(tx, {
+      flagEnvironmentId: fe.id,
+      version: config.version,
+      definition: def,
+      config,
+      actor: actorRef(actor),
+      comment: '',
+    });
+    await this.outbox.enqueue(tx, {
+      environmentId: env.id,
+      kind: 'flag',
+      key: def.key,
+      version: config.version,
+      payload: toSdkFlag(def, config),
+    });
   }
 
-  private async writeConfig(tx: Tx, actor: Actor, row: LockedFlag, envKey: string, def: FlagDefinition, config: FlagEnvironmentConfig, comment: string) {
+  private async writeConfig(
+    tx: Tx,
+    actor: Actor,
+    row: LockedFlag,
+    envKey: string,
+    def: FlagDefinition,
+    config: FlagEnvironmentConfig,
+    comment: string,
+  ) {
     const fe = row.environments.find((e) => e.environment.key === envKey)!;
-    await this.repo.updateConfigWithVersion(tx, { flagEnvironmentId: fe.id, definition: def, config, actor: actorRef(actor), comment });
-    await this.outbox.enqueue(tx, { environmentId: fe.environmentId, kind: 'flag', key: def.key, version: config.version, payload: toSdkFlag(def, config) });
+    await this.repo.updateConfigWithVersion(tx, {
+      flagEnvironmentId: fe.id,
+      definition: def,
+      config,
+      actor: actorRef(actor),
+      comment,
+    });
+    await this.outbox.enqueue(tx, {
+      environmentId: fe.environmentId,
+      kind: 'flag',
+      key: def.key,
+      version: config.version,
+      payload: toSdkFlag(def, config),
+    });
   }
 
   /** Flag-level changes reach every environment, so the actor must be allowed in each of them. */
-  private assertInEveryEnvironment(actor: Actor, action: string, project: ProjectWithEnvs, flag: { key: string; tags?: string[] }) {
-    const envs = project.environments.length ? project.environments : [{ key: '*', critical: false, tags: [] as string[] }];
+  private assertInEveryEnvironment(
+    actor: Actor,
+    action: string,
+    project: ProjectWithEnvs,
+    flag: { key: string; tags?: string[] },
+  ) {
+    const envs = project.environments.length
+      ? project.environments
+      : [{ key: '*', critical: false, tags: [] as string[] }];
     for (const env of envs) this.authz.assert(actor, action, flagResource(project, env, flag));
   }
 }

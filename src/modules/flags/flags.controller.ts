@@ -5,7 +5,13 @@ import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
 import { CreateFlagDto, ListFlagsQueryDto, ListVersionsQueryDto, PatchFlagDto } from './dto/flags.dto';
-import { FlagDto, FlagEnvironmentConfigDto, FlagListDto, FlagVersionDto, FlagVersionListDto } from './dto/flags.responses';
+import {
+  FlagDto,
+  FlagEnvironmentConfigDto,
+  FlagListDto,
+  FlagVersionDto,
+  FlagVersionListDto,
+} from './dto/flags.responses';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsService } from './flags.service';
 
@@ -15,28 +21,72 @@ import { FlagsService } from './flags.service';
 @ApiExtraModels(FlagEnvironmentConfigDto)
 @Controller('api/v1/projects/:projectKey/flags')
 export class FlagsController {
-  constructor(private readonly flags: FlagsService, private readonly writer: FlagWriteService) {}
+  constructor(
+    private readonly flags: FlagsService,
+    private readonly writer: FlagWriteService,
+  ) {}
 
-  @Get() @ApiOkResponse({ type: FlagListDto }) list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Query() q: ListFlagsQueryDto) { return this.flags.list(a, p, q); }
-  @Post() @ApiCreatedResponse({ type: FlagDto }) create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: CreateFlagDto) { return this.writer.create(a, p, dto); }
-  @Get(':flagKey') @ApiOkResponse({ type: FlagDto }) get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string) { return this.flags.get(a, p, f); }
+  @Get() @ApiOkResponse({ type: FlagListDto }) list(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Query() q: ListFlagsQueryDto,
+  ) {
+    return this.flags.list(a, p, q);
+  }
+  @Post() @ApiCreatedResponse({ type: FlagDto }) create(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Body() dto: CreateFlagDto,
+  ) {
+    return this.writer.create(a, p, dto);
+  }
+  @Get(':flagKey') @ApiOkResponse({ type: FlagDto }) get(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+  ) {
+    return this.flags.get(a, p, f);
+  }
 
   @Patch(':flagKey')
   @ApiOkResponse({ type: FlagDto })
-  @ApiHeader({ name: 'if-match', required: false, description: 'the environment config version (or the flag version for flag-level changes) the change was written against' })
-  patch(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Body() dto: PatchFlagDto, @Headers('if-match') ifMatch?: string) {
+  @ApiHeader({
+    name: 'if-match',
+    required: false,
+    description:
+      'the environment config version (or the flag version for flag-level changes) the change was written against',
+  })
+  patch(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Body() dto: PatchFlagDto,
+    @Headers('if-match') ifMatch?: string,
+  ) {
     return this.writer.patch(a, p, f, dto, ifMatch);
   }
 
   @Get(':flagKey/environments/:envKey/versions')
   @ApiOkResponse({ type: FlagVersionListDto })
-  versions(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Query() q: ListVersionsQueryDto) {
+  versions(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Query() q: ListVersionsQueryDto,
+  ) {
     return this.flags.versions(a, p, f, e, q);
   }
 
   @Get(':flagKey/environments/:envKey/versions/:version')
   @ApiOkResponse({ type: FlagVersionDto })
-  version(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('version', ParseIntPipe) v: number) {
+  version(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('version', ParseIntPipe) v: number,
+  ) {
     return this.flags.version(a, p, f, e, v);
   }
 }

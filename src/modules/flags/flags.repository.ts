@@ -94,7 +94,9 @@ export class FlagsRepository {
   }
 
   create(tx: Tx, projectId: string, def: FlagDefinition) {
-    return tx.flag.create({ data: { projectId, key: def.key, definition: asJson(def), archived: def.archived, version: 1 } });
+    return tx.flag.create({
+      data: { projectId, key: def.key, definition: asJson(def), archived: def.archived, version: 1 },
+    });
   }
 
   updateDefinition(tx: Tx, id: string, def: FlagDefinition, version: number) {
@@ -102,11 +104,22 @@ export class FlagsRepository {
   }
 
   createConfig(tx: Tx, flagId: string, environmentId: string, config: FlagEnvironmentConfig) {
-    return tx.flagEnvironment.create({ data: { flagId, environmentId, version: config.version, config: asJson(config) } });
+    return tx.flagEnvironment.create({
+      data: { flagId, environmentId, version: config.version, config: asJson(config) },
+    });
   }
 
   /** The new current configuration and its snapshot in the history, in one statement. */
-  async updateConfigWithVersion(tx: Tx, v: { flagEnvironmentId: string; definition: FlagDefinition; config: FlagEnvironmentConfig; actor: unknown; comment: string }) {
+  async updateConfigWithVersion(
+    tx: Tx,
+    v: {
+      flagEnvironmentId: string;
+      definition: FlagDefinition;
+      config: FlagEnvironmentConfig;
+      actor: unknown;
+      comment: string;
+    },
+  ) {
     const config = JSON.stringify(v.config);
     await tx.$executeRaw`
       WITH "updated" AS (
@@ -118,8 +131,20 @@ export class FlagsRepository {
       FROM "updated"`;
   }
 
-  insertVersion(tx: Tx, v: { flagEnvironmentId: string; version: number; definition: FlagDefinition; config: FlagEnvironmentConfig; actor: unknown; comment: string }) {
-    return tx.flagVersion.create({ data: { ...v, definition: asJson(v.definition), config: asJson(v.config), actor: asJson(v.actor) } });
+  insertVersion(
+    tx: Tx,
+    v: {
+      flagEnvironmentId: string;
+      version: number;
+      definition: FlagDefinition;
+      config: FlagEnvironmentConfig;
+      actor: unknown;
+      comment: string;
+    },
+  ) {
+    return tx.flagVersion.create({
+      data: { ...v, definition: asJson(v.definition), config: asJson(v.config), actor: asJson(v.actor) },
+    });
   }
 
   listVersions(flagEnvironmentId: string, limit: number, beforeVersion?: number): Promise<FlagVersionRow[]> {

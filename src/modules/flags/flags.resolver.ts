@@ -11,15 +11,36 @@ import { FlagModel, inProject, type FlagInProject } from './models/flag.model';
 /** GraphQL twin of FlagsController: reads through FlagsService, every write through FlagWriteService. */
 @Resolver(() => FlagModel)
 export class FlagsResolver {
-  constructor(private readonly reader: FlagsService, private readonly writer: FlagWriteService) {}
+  constructor(
+    private readonly reader: FlagsService,
+    private readonly writer: FlagWriteService,
+  ) {}
 
-  @Query(() => [FlagModel]) flags(@CurrentActor() a: Actor, @Args() q: FlagsArgs) { return this.reader.list(a, q.projectKey, q).then((r) => r.items.map(inProject(q.projectKey))); }
-  @Query(() => FlagModel) flag(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('key', KeyPipe) key: string) { return this.reader.get(a, p, key).then(inProject(p)); }
-  @Mutation(() => FlagModel) createFlag(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('input') input: CreateFlagInput) { return this.writer.create(a, p, input).then(inProject(p)); }
+  @Query(() => [FlagModel]) flags(@CurrentActor() a: Actor, @Args() q: FlagsArgs) {
+    return this.reader.list(a, q.projectKey, q).then((r) => r.items.map(inProject(q.projectKey)));
+  }
+  @Query(() => FlagModel) flag(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('key', KeyPipe) key: string,
+  ) {
+    return this.reader.get(a, p, key).then(inProject(p));
+  }
+  @Mutation(() => FlagModel) createFlag(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('input') input: CreateFlagInput,
+  ) {
+    return this.writer.create(a, p, input).then(inProject(p));
+  }
 
   @Mutation(() => FlagModel, { description: 'semantic patch, as PATCH /api/v1/projects/{p}/flags/{f}' })
-  patchFlag(@CurrentActor() a: Actor, @Args() args: PatchFlagArgs) { return this.writer.patch(a, args.projectKey, args.flagKey, args, args.ifMatch).then(inProject(args.projectKey)); }
+  patchFlag(@CurrentActor() a: Actor, @Args() args: PatchFlagArgs) {
+    return this.writer.patch(a, args.projectKey, args.flagKey, args, args.ifMatch).then(inProject(args.projectKey));
+  }
 
   /** REST keeps environments as a map by key; GraphQL lists them with `environmentKey`. */
-  @ResolveField(() => [FlagEnvironmentModel]) environments(@Parent() f: FlagInProject) { return flagEnvironmentList(f.projectKey, f.environments); }
+  @ResolveField(() => [FlagEnvironmentModel]) environments(@Parent() f: FlagInProject) {
+    return flagEnvironmentList(f.projectKey, f.environments);
+  }
 }

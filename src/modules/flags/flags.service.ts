@@ -8,7 +8,8 @@ import type { ListFlagsQueryDto, ListVersionsQueryDto } from './dto/flags.dto';
 import { FlagsRepository, type FlagRow, type FlagVersionRow } from './flags.repository';
 import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 
-export const rowView = (row: FlagRow): FlagView => flagView(row.key, row.definition as unknown as FlagDefinition, configsByEnvKey(row), row.version);
+export const rowView = (row: FlagRow): FlagView =>
+  flagView(row.key, row.definition as unknown as FlagDefinition, configsByEnvKey(row), row.version);
 
 const versionView = (v: FlagVersionRow) => ({
   version: v.version,
@@ -22,11 +23,20 @@ const versionView = (v: FlagVersionRow) => ({
 /** Reads of flags; every write goes through FlagWriteService. */
 @Injectable()
 export class FlagsService {
-  constructor(private readonly repo: FlagsRepository, private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly repo: FlagsRepository,
+    private readonly projects: ProjectsService,
+  ) {}
 
   async list(actor: Actor, projectKey: string, q: ListFlagsQueryDto) {
     const project = await this.projects.require(actor, projectKey);
-    const rows = await this.repo.list(project.id, { archived: q.archived, tag: q.tag, query: q.query, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    const rows = await this.repo.list(project.id, {
+      archived: q.archived,
+      tag: q.tag,
+      query: q.query,
+      limit: q.limit ?? 50,
+      offset: q.offset ?? 0,
+    });
     return { items: rows.map(rowView) };
   }
 

@@ -10,5 +10,7 @@ import { FlagModel } from './models/flag.model';
 @Resolver(() => PrerequisiteModel)
 export class PrerequisiteResolver {
   @ResolveField(() => FlagModel, { nullable: true, description: 'the prerequisite flag itself' })
-  flag(@Parent() p: PrerequisiteModel, @Context('loaders') loaders: GqlLoaders) { return loaders.flags.load({ projectKey: p.projectKey, key: p.key }); }
+  flag(@Parent() p: PrerequisiteModel, @Context('loaders') loaders: GqlLoaders) {
+    return loaders.flags.load({ projectKey: p.projectKey, key: p.key });
+  }
 }

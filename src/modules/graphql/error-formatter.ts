@@ -12,16 +12,27 @@ const logger = new Logger('graphql');
  * the same `toProblem`, and what is left (syntax errors, schema validation, bad variables) is a 400
  * `request/invalid`.
  */
-export function gantryErrorFormatter(execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>, ctx: MercuriusContext) {
+export function gantryErrorFormatter(
+  execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>,
+  ctx: MercuriusContext,
+) {
   const { statusCode, response } = defaultErrorFormatter({ ...execution, errors: execution.errors.map(mapped) }, ctx);
-  const errors = response.errors?.map((e) => (e.extensions?.code ? e : { ...e, extensions: { ...e.extensions, code: 'request/invalid', status: 400 } }));
+  const errors = response.errors?.map((e) =>
+    e.extensions?.code ? e : { ...e, extensions: { ...e.extensions, code: 'request/invalid', status: 400 } },
+  );
   return { statusCode, response: { ...response, ...(errors ? { errors } : {}) } };
 }
 
 function mapped(e: GraphQLError): GraphQLError {
   const original = e.originalError;
   // Already mapped, or Mercurius's validation error (a list of GraphQL errors, flattened by the default formatter).
-  if (e.extensions?.code || !original || original instanceof GraphQLError || Array.isArray((original as { errors?: unknown }).errors)) return e;
+  if (
+    e.extensions?.code ||
+    !original ||
+    original instanceof GraphQLError ||
+    Array.isArray((original as { errors?: unknown }).errors)
+  )
+    return e;
   const p = toProblem(original);
   if (p.status >= 500) logger.error(original.stack ?? String(original));
   return new GraphQLError(p.detail, {

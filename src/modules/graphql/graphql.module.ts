@@ -28,7 +28,11 @@ import { GraphqlLoadersModule } from './graphql-loaders.module';
         // Field resolvers (Flag.environments, Prerequisite.flag) get the ProblemFilter too, so their
         // domain errors carry the same codes as root fields'.
         fieldResolverEnhancers: ['filters'],
-        context: (req: AuthedRequest, reply: FastifyReply): GqlContext => ({ req, reply, loaders: { flags: flags.create(req) } }),
+        context: (req: AuthedRequest, reply: FastifyReply): GqlContext => ({
+          req,
+          reply,
+          loaders: { flags: flags.create(req) },
+        }),
         errorFormatter: gantryErrorFormatter,
       }),
     }),

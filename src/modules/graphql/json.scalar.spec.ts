@@ -1,11 +1,14 @@
 import { parseValue, valueFromAST } from 'graphql';
 import { GraphQLJSON } from './json.scalar';
 
-const literal = (source: string, variables?: Record<string, unknown>) => valueFromAST(parseValue(source), GraphQLJSON, variables);
+const literal = (source: string, variables?: Record<string, unknown>) =>
+  valueFromAST(parseValue(source), GraphQLJSON, variables);
 
 describe('JSON scalar', () => {
   it('reads literals as the JSON they spell', () => {
-    expect(literal('{ kind: "addRule", clauses: [{ attribute: "country", values: ["de", 1, 2.5, true, null] }] }')).toEqual({
+    expect(
+      literal('{ kind: "addRule", clauses: [{ attribute: "country", values: ["de", 1, 2.5, true, null] }] }'),
+    ).toEqual({
       kind: 'addRule',
       clauses: [{ attribute: 'country', values: ['de', 1, 2.5, true, null] }],
     });
@@ -14,7 +17,10 @@ describe('JSON scalar', () => {
   });
 
   it('substitutes variables nested in a literal', () => {
-    expect(literal('{ kind: "addTargets", values: $v }', { v: ['a', 'b'] })).toEqual({ kind: 'addTargets', values: ['a', 'b'] });
+    expect(literal('{ kind: "addTargets", values: $v }', { v: ['a', 'b'] })).toEqual({
+      kind: 'addTargets',
+      values: ['a', 'b'],
+    });
   });
 
   it('passes variables and output through unchanged', () => {

@@ -37,24 +37,51 @@ export class GuardService {
     const found = new Set((await this.repo.findMetrics(projectId, keys)).map((m) => m.key));
     const missing = keys.filter((k) => !found.has(k));
     if (missing.length) {
-      throw new DomainError('release/unknown_metric', 400, `no metric ${missing.map((k) => `'${k}'`).join(', ')} in this project`, missing.map((k) => ({ field: 'guard.metrics', reason: `no metric '${k}'` })));
+      throw new DomainError(
+        'release/unknown_metric',
+        400,
+        `no metric ${missing.map((k) => `'${k}'`).join(', ')} in this project`,
+        missing.map((k) => ({ field: 'guard.metrics', reason: `no metric '${k}'` })),
+      );
     }
   }
 
-  async check(q: { projectId: string; environmentId: string; flagKey: string; treatmentVariation: number; since: Date; guard: GuardSettings; now: Date }): Promise<GuardCheck> {
+  async check(q: {
+    projectId: string;
+    environmentId: string;
+    flagKey: string;
+    treatmentVariation: number;
+    since: Date;
+    guard: GuardSettings;
+    now: Date;
+  }): Promise<GuardCheck> {
     const definitions = await this.repo.findMetrics(q.projectId, q.guard.metrics);
     const metrics: MetricVerdict[] = [];
     for (const key of q.guard.metrics) {
       const def = definitions.find((d) => d.key === key);
       if (!def) throw new DomainError('release/unknown_metric', 409, `metric '${key}' no longer exists`);
-      const arms = await this.repo.arms({ environmentId: q.environmentId, flagKey: q.flagKey, metricKey: key, kind: def.kind as 'count' | 'numeric', since: q.since, treatmentVariation: q.treatmentVariation });
+      const arms = await this.repo.arms({
+        environmentId: q.environmentId,
+        flagKey: q.flagKey,
+        metricKey: key,
+        kind: def.kind as 'count' | 'numeric',
+        since: q.since,
+        treatmentVariation: q.treatmentVariation,
+      });
       const result = evaluateGuard(arms.control, arms.treatment, {
-        direction: def.direction as 'higher_is_better' | 'lower_is_better', threshold: def.threshold, alpha: q.guard.alpha, minSamplePerArm: q.guard.minSamplePerArm,
+        direction: def.direction as 'higher_is_better' | 'lower_is_better',
+        threshold: def.threshold,
+        alpha: q.guard.alpha,
+        minSamplePerArm: q.guard.minSamplePerArm,
       });
       metrics.push({ metric: key, result });
     }
     const verdicts = metrics.map((m) => m.result.verdict);
-    const outcome = verdicts.includes('regression') ? 'regression' : verdicts.includes('insufficient_data') ? 'insufficient_data' : 'ok';
+    const outcome = verdicts.includes('regression')
+      ? 'regression'
+      : verdicts.includes('insufficient_data')
+        ? 'insufficient_data'
+        : 'ok';
     return { outcome, at: q.now.toISOString(), metrics };
   }
 }

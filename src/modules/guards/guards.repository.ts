@@ -54,7 +54,9 @@ export class GuardsRepository {
    * a numeric one's is the mean metricValue it sent (contexts without a value are left out).
    */
   async arms(q: ArmQuery): Promise<{ control: ArmSummary; treatment: ArmSummary }> {
-    const rows = await this.prisma.$queryRaw<{ treatment: boolean; n: bigint; sum: number | null; sum_sq: number | null }[]>`
+    const rows = await this.prisma.$queryRaw<
+      { treatment: boolean; n: bigint; sum: number | null; sum_sq: number | null }[]
+    >`
       WITH exposure AS (
         SELECT DISTINCT ON ("contextKeys"::text) "contextKeys"::text AS ctx, "variation"
         FROM "SdkEvent"

@@ -11,8 +11,14 @@ import type { CreateMetricDto, UpdateMetricDto } from './dto/metrics.dto';
 import { GuardsRepository, type MetricRow } from './guards.repository';
 
 export const metricView = (m: MetricRow) => ({
-  key: m.key, name: m.name, description: m.description, kind: m.kind, direction: m.direction, threshold: m.threshold,
-  createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString(),
+  key: m.key,
+  name: m.name,
+  description: m.description,
+  kind: m.kind,
+  direction: m.direction,
+  threshold: m.threshold,
+  createdAt: m.createdAt.toISOString(),
+  updatedAt: m.updatedAt.toISOString(),
 });
 
 /** Metric definitions of a project: what guarded releases may watch. Managing them is part of managing releases. */
@@ -38,23 +44,49 @@ export class MetricDefinitionsService {
   async create(actor: Actor, projectKey: string, dto: CreateMetricDto) {
     const project = await this.projects.require(actor, projectKey);
     const ref = this.assertManage(actor, project);
-    return metricView(await this.repo.transaction(async (tx) => {
-      const row = await this.repo.createMetric(tx, { projectId: project.id, key: dto.key, name: dto.name, description: dto.description ?? '', kind: dto.kind, direction: dto.direction, threshold: dto.threshold })
-        .catch(rethrowDuplicate('metric', dto.key));
-      await this.audit.record(tx, actor, { action: 'createMetric', resource: `${formatResource(ref)}:metric/${dto.key}`, after: metricView(row) });
-      return row;
-    }));
+    return metricView(
+      await this.repo.transaction(async (tx) => {
+        const row = await this.repo
+          .createMetric(tx, {
+            projectId: project.id,
+            key: dto.key,
+            name: dto.name,
+            description: dto.description ?? '',
+            kind: dto.kind,
+            direction: dto.direction,
+            threshold: dto.threshold,
+          })
+          .catch(rethrowDuplicate('metric', dto.key));
+        await this.audit.record(tx, actor, {
+          action: 'createMetric',
+          resource: `${formatResource(ref)}:metric/${dto.key}`,
+          after: metricView(row),
+        });
+        return row;
+      }),
+    );
   }
 
   async update(actor: Actor, projectKey: string, key: string, dto: UpdateMetricDto) {
     const project = await this.projects.require(actor, projectKey);
     const ref = this.assertManage(actor, project);
     const current = await this.require(project.id, key);
-    return metricView(await this.repo.transaction(async (tx) => {
-      const row = await this.repo.updateMetric(tx, current.id, Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)));
-      await this.audit.record(tx, actor, { action: 'updateMetric', resource: `${formatResource(ref)}:metric/${key}`, before: metricView(current), after: metricView(row) });
-      return row;
-    }));
+    return metricView(
+      await this.repo.transaction(async (tx) => {
+        const row = await this.repo.updateMetric(
+          tx,
+          current.id,
+          Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)),
+        );
+        await this.audit.record(tx, actor, {
+          action: 'updateMetric',
+          resource: `${formatResource(ref)}:metric/${key}`,
+          before: metricView(current),
+          after: metricView(row),
+        });
+        return row;
+      }),
+    );
   }
 
   async remove(actor: Actor, projectKey: string, key: string): Promise<void> {
@@ -63,7 +95,11 @@ export class MetricDefinitionsService {
     const current = await this.require(project.id, key);
     await this.repo.transaction(async (tx) => {
       await this.repo.deleteMetric(tx, current.id);
-      await this.audit.record(tx, actor, { action: 'deleteMetric', resource: `${formatResource(ref)}:metric/${key}`, before: metricView(current) });
+      await this.audit.record(tx, actor, {
+        action: 'deleteMetric',
+        resource: `${formatResource(ref)}:metric/${key}`,
+        before: metricView(current),
+      });
     });
   }
 

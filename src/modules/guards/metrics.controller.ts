@@ -14,9 +14,39 @@ import { MetricDefinitionsService } from './metric-definitions.service';
 export class MetricsController {
   constructor(private readonly metrics: MetricDefinitionsService) {}
 
-  @Get() @ApiOkResponse({ type: MetricListDto }) list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) { return this.metrics.list(a, p); }
-  @Post() @ApiCreatedResponse({ type: MetricDto }) create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: CreateMetricDto) { return this.metrics.create(a, p, dto); }
-  @Get(':key') @ApiOkResponse({ type: MetricDto }) get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('key', KeyPipe) k: string) { return this.metrics.get(a, p, k); }
-  @Patch(':key') @ApiOkResponse({ type: MetricDto }) update(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('key', KeyPipe) k: string, @Body() dto: UpdateMetricDto) { return this.metrics.update(a, p, k, dto); }
-  @Delete(':key') @HttpCode(204) @ApiNoContentResponse() remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('key', KeyPipe) k: string) { return this.metrics.remove(a, p, k); }
+  @Get() @ApiOkResponse({ type: MetricListDto }) list(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+  ) {
+    return this.metrics.list(a, p);
+  }
+  @Post() @ApiCreatedResponse({ type: MetricDto }) create(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Body() dto: CreateMetricDto,
+  ) {
+    return this.metrics.create(a, p, dto);
+  }
+  @Get(':key') @ApiOkResponse({ type: MetricDto }) get(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('key', KeyPipe) k: string,
+  ) {
+    return this.metrics.get(a, p, k);
+  }
+  @Patch(':key') @ApiOkResponse({ type: MetricDto }) update(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('key', KeyPipe) k: string,
+    @Body() dto: UpdateMetricDto,
+  ) {
+    return this.metrics.update(a, p, k, dto);
+  }
+  @Delete(':key') @HttpCode(204) @ApiNoContentResponse() remove(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('key', KeyPipe) k: string,
+  ) {
+    return this.metrics.remove(a, p, k);
+  }
 }

@@ -11,7 +11,9 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  @Get('health/live') @ApiOkResponse({ type: LivenessDto }) live() { return { status: 'ok' }; }
+  @Get('health/live') @ApiOkResponse({ type: LivenessDto }) live() {
+    return { status: 'ok' };
+  }
 
   @Get('health/ready')
   @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL, Redis and the schema are ready' })
@@ -22,5 +24,13 @@ export class HealthController {
     return r;
   }
 
-  @Get('metrics') @ApiOkResponse({ description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } }) @Header('content-type', 'text/plain; version=0.0.4') metrics() { return this.health.metricsText(); }
+  @Get('metrics')
+  @ApiOkResponse({
+    description: 'Prometheus text exposition',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @Header('content-type', 'text/plain; version=0.0.4')
+  metrics() {
+    return this.health.metricsText();
+  }
 }

@@ -11,7 +11,10 @@ export interface Readiness {
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()),
+  ]);
 
 /** Liveness says the process runs; readiness says it can serve: PostgreSQL, Redis, schema current. */
 @Injectable()
@@ -34,11 +37,20 @@ export class HealthService {
 
   async readiness(): Promise<Readiness> {
     const [postgres, redis, migrations] = await Promise.all([
-      withTimeout(this.prisma.$queryRaw`SELECT 1`, 2000).then(() => 'ok', (e: Error) => `error: ${e.message}`),
-      withTimeout(this.redis.client.ping(), 2000).then(() => 'ok', (e: Error) => `error: ${e.message}`),
+      withTimeout(this.prisma.$queryRaw`SELECT 1`, 2000).then(
+        () => 'ok',
+        (e: Error) => `error: ${e.message}`,
+      ),
+      withTimeout(this.redis.client.ping(), 2000).then(
+        () => 'ok',
+        (e: Error) => `error: ${e.message}`,
+      ),
       this.migrationCheck(),
     ]);
-    return { ready: postgres === 'ok' && redis === 'ok' && migrations === 'ok', checks: { postgres, redis, migrations } };
+    return {
+      ready: postgres === 'ok' && redis === 'ok' && migrations === 'ok',
+      checks: { postgres, redis, migrations },
+    };
   }
 
   metricsText(): Promise<string> {

@@ -12,7 +12,9 @@ export async function startOpsServer(health: HealthService, port: number, host: 
     const r = await health.readiness();
     return reply.status(r.ready ? 200 : 503).send(r);
   });
-  server.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(await health.metricsText()));
+  server.get('/metrics', async (_req, reply) =>
+    reply.type('text/plain; version=0.0.4').send(await health.metricsText()),
+  );
   await server.listen({ port, host });
   return server;
 }

@@ -24,7 +24,9 @@ export interface AudienceState {
 }
 
 export const initialAudiences = (phases: Phase[]): AudienceState[] =>
-  phases.flatMap((p, phase) => p.audiences.map((a) => ({ phase, environmentKey: a.environmentKey, status: 'pending' as const })));
+  phases.flatMap((p, phase) =>
+    p.audiences.map((a) => ({ phase, environmentKey: a.environmentKey, status: 'pending' as const })),
+  );
 
 /** The instruction that makes an audience's environment serve the variation to everyone (the end state). */
 export const finalInstruction = (variationId: string) => ({ kind: 'updateFallthroughVariationOrRollout', variationId });

@@ -41,7 +41,12 @@ export class PipelineRunner {
   async sweep(): Promise<void> {
     const running = await this.repo.runningRuns(SWEEP_LIMIT);
     const now = this.clock.now();
-    await armPipeline(this.queues, running.map((r) => r.id), now, now);
+    await armPipeline(
+      this.queues,
+      running.map((r) => r.id),
+      now,
+      now,
+    );
   }
 
   async advance(runId: string): Promise<string> {
@@ -52,7 +57,11 @@ export class PipelineRunner {
       const creator = run.createdBy as unknown as ActorRef & { bypass?: boolean };
       // On the creator's behalf, with their identity: a change request the run opens is theirs, so
       // they cannot approve it themselves (unless the environment allows self-review).
-      const actor = automationActor(`pipeline run ${run.id} by ${creator.name}`, { kind: 'system', id: creator.memberId ?? creator.id, ...(creator.memberId ? { memberId: creator.memberId } : {}) });
+      const actor = automationActor(`pipeline run ${run.id} by ${creator.name}`, {
+        kind: 'system',
+        id: creator.memberId ?? creator.id,
+        ...(creator.memberId ? { memberId: creator.memberId } : {}),
+      });
       const phases = run.phases as unknown as Phase[];
       const states = (run.audiences as unknown as AudienceState[]).map((a) => ({ ...a }));
       const notes: string[] = [];
@@ -76,11 +85,21 @@ export class PipelineRunner {
         if (currentPhase + 1 >= phases.length) status = 'completed';
         else currentPhase += 1;
       }
-      if (currentPhase !== run.currentPhase) notes.push(`phase ${currentPhase + 1} (${phases[currentPhase].name}) starts`);
+      if (currentPhase !== run.currentPhase)
+        notes.push(`phase ${currentPhase + 1} (${phases[currentPhase].name}) starts`);
       const history = notes.length
-        ? [...(run.history as unknown[]), { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') }]
+        ? [
+            ...(run.history as unknown[]),
+            { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') },
+          ]
         : undefined;
-      await this.repo.updateRun(tx, run.id, { status, currentPhase, audiences: states, ...(status !== 'running' ? { activeKey: null } : {}), ...(history ? { history } : {}) });
+      await this.repo.updateRun(tx, run.id, {
+        status,
+        currentPhase,
+        audiences: states,
+        ...(status !== 'running' ? { activeKey: null } : {}),
+        ...(history ? { history } : {}),
+      });
       return status;
     });
     this.metrics.automation.inc({ kind: 'pipeline_look', outcome });
@@ -92,16 +111,25 @@ export class PipelineRunner {
   }
 
   /** One audience, one step of its life: pending → (waiting_approval →) running | completed. */
-  private async look(actor: Automation, run: RunRow, project: ProjectWithEnvs, audience: Audience, state: AudienceState, creatorCouldBypass: boolean): Promise<void> {
+  private async look(
+    actor: Automation,
+    run: RunRow,
+    project: ProjectWithEnvs,
+    audience: Audience,
+    state: AudienceState,
+    creatorCouldBypass: boolean,
+  ): Promise<void> {
     const env = this.projects.requireEnvironment(project, audience.environmentKey);
     if (state.status === 'pending' && audience.requireApproval) {
-      const cr = await this.requests.create(actor, 'flag', project.key, env.key, run.flagKey, {
-        description: `pipeline ${run.pipeline.key}: release variation ${run.variationId} to ${env.key}`,
-        instructions: [finalInstruction(run.variationId)],
-      }).catch((err: unknown) => {
-        if (err instanceof DomainError && err.code === 'change_request/no_change') return null;
-        throw err;
-      });
+      const cr = await this.requests
+        .create(actor, 'flag', project.key, env.key, run.flagKey, {
+          description: `pipeline ${run.pipeline.key}: release variation ${run.variationId} to ${env.key}`,
+          instructions: [finalInstruction(run.variationId)],
+        })
+        .catch((err: unknown) => {
+          if (err instanceof DomainError && err.code === 'change_request/no_change') return null;
+          throw err;
+        });
       if (!cr) Object.assign(state, { status: 'completed' });
       else Object.assign(state, { status: 'waiting_approval', changeRequestId: cr.id });
       return;
@@ -109,7 +137,8 @@ export class PipelineRunner {
     if (state.status === 'waiting_approval') {
       const cr = await this.requests.get(actor, state.changeRequestId!);
       if (cr.status === 'applied') return void Object.assign(state, { status: 'completed' });
-      if (['declined', 'cancelled', 'failed'].includes(cr.status)) return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
+      if (['declined', 'cancelled', 'failed'].includes(cr.status))
+        return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
       if (cr.status !== 'approved') return;
       if (audience.strategy.kind === 'immediate') {
         await this.applier.applyAutomatically(cr.id, { project, env }, `pipeline run ${run.id}`);
@@ -122,12 +151,17 @@ export class PipelineRunner {
     }
     if (state.status === 'pending') {
       if (audience.strategy.kind === 'immediate') {
-        await this.repo.transaction((tx) => this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
-          instructions: [finalInstruction(run.variationId)],
-          comment: `pipeline ${run.pipeline.key}`,
-          // Checked at run start: gated environments without requireApproval needed the starter's bypass.
-          preApproved: { ...(creatorCouldBypass ? { environmentKey: env.key } : {}), links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } } },
-        }));
+        await this.repo.transaction((tx) =>
+          this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
+            instructions: [finalInstruction(run.variationId)],
+            comment: `pipeline ${run.pipeline.key}`,
+            // Checked at run start: gated environments without requireApproval needed the starter's bypass.
+            preApproved: {
+              ...(creatorCouldBypass ? { environmentKey: env.key } : {}),
+              links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } },
+            },
+          }),
+        );
         return void Object.assign(state, { status: 'completed' });
       }
       await this.startRelease(actor, run, audience, state, project, env, creatorCouldBypass);
@@ -136,18 +170,39 @@ export class PipelineRunner {
     if (state.status === 'running') {
       const release = await this.releases.get(actor, project.key, run.flagKey, env.key, state.releaseId!);
       if (release.status === 'completed') Object.assign(state, { status: 'completed' });
-      else if (release.status === 'rolled_back' || release.status === 'failed') Object.assign(state, { status: 'failed', error: `release ${release.id} ${release.status}` });
+      else if (release.status === 'rolled_back' || release.status === 'failed')
+        Object.assign(state, { status: 'failed', error: `release ${release.id} ${release.status}` });
     }
   }
 
-  private async startRelease(actor: Automation, run: RunRow, audience: Audience, state: AudienceState, project: ProjectWithEnvs, env: EnvironmentRow, preApproved: boolean) {
-    const release = await this.releases.startIn(actor, project, env, run.flagKey, {
-      toVariationId: run.variationId, stages: audience.strategy.stages ?? [], guard: audience.strategy.guard, comment: `pipeline ${run.pipeline.key}, run ${run.id}`,
-    }, preApproved).catch((err: unknown) => {
-      // Already serving the variation: nothing to release there.
-      if (err instanceof DomainError && err.code === 'release/no_change') return null;
-      throw err;
-    });
+  private async startRelease(
+    actor: Automation,
+    run: RunRow,
+    audience: Audience,
+    state: AudienceState,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    preApproved: boolean,
+  ) {
+    const release = await this.releases
+      .startIn(
+        actor,
+        project,
+        env,
+        run.flagKey,
+        {
+          toVariationId: run.variationId,
+          stages: audience.strategy.stages ?? [],
+          guard: audience.strategy.guard,
+          comment: `pipeline ${run.pipeline.key}, run ${run.id}`,
+        },
+        preApproved,
+      )
+      .catch((err: unknown) => {
+        // Already serving the variation: nothing to release there.
+        if (err instanceof DomainError && err.code === 'release/no_change') return null;
+        throw err;
+      });
     Object.assign(state, release ? { status: 'running', releaseId: release.id } : { status: 'completed' });
   }
 }

@@ -26,13 +26,27 @@ export interface AdvancePipelineJob {
 export const PIPELINE_TICK_MS = 1_000;
 
 export const runView = (r: RunRow) => ({
-  id: r.id, pipelineKey: r.pipeline.key, flagKey: r.flagKey, variationId: r.variationId, status: r.status, currentPhase: r.currentPhase,
-  audiences: r.audiences as unknown as AudienceState[], history: r.history as unknown[], createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+  id: r.id,
+  pipelineKey: r.pipeline.key,
+  flagKey: r.flagKey,
+  variationId: r.variationId,
+  status: r.status,
+  currentPhase: r.currentPhase,
+  audiences: r.audiences as unknown as AudienceState[],
+  history: r.history as unknown[],
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
 });
 
 /** Sets the next look at a run (the worker's alarm; see alarm-jobs.ts). */
 export const armPipeline = (queues: QueuesService, runIds: string[], at: Date, now: Date) =>
-  setAlarms(queues, QueueName.Changes, JobName.AdvancePipeline, runIds.map((id) => ({ id: alarmId('pipeline', id, at), at, data: { runId: id } satisfies AdvancePipelineJob })), now);
+  setAlarms(
+    queues,
+    QueueName.Changes,
+    JobName.AdvancePipeline,
+    runIds.map((id) => ({ id: alarmId('pipeline', id, at), at, data: { runId: id } satisfies AdvancePipelineJob })),
+    now,
+  );
 
 /**
  * Starting a flag through a pipeline (`PUT projects/{p}/flags/{f}/release`), reading where it is,
@@ -68,7 +82,11 @@ export class PipelineRunsService {
       const gated = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after).length > 0;
       if (gated && !audience.requireApproval) {
         if (!this.authz.can(actor, 'bypassRequiredApproval', ref)) {
-          throw new DomainError('approval/required', 403, `environment '${env.key}' requires approval: mark its audience requireApproval, or start the run as someone allowed bypassRequiredApproval`);
+          throw new DomainError(
+            'approval/required',
+            403,
+            `environment '${env.key}' requires approval: mark its audience requireApproval, or start the run as someone allowed bypassRequiredApproval`,
+          );
         }
         bypass = true;
       }
@@ -77,15 +95,39 @@ export class PipelineRunsService {
     const run = await this.repo.transaction(async (tx) => {
       const created = await this.repo
         .createRun(tx, {
-          projectId: project.id, pipelineId: pipeline.id, flagKey, variationId: dto.variationId, activeKey: `${project.id}:${flagKey}`, phases,
-          audiences: initialAudiences(phases), createdBy: { ...actorRef(actor), bypass },
-          history: [{ at: now.toISOString(), status: 'running', phase: 0, actor: actorRef(actor), note: `started through ${pipeline.key}` }],
+          projectId: project.id,
+          pipelineId: pipeline.id,
+          flagKey,
+          variationId: dto.variationId,
+          activeKey: `${project.id}:${flagKey}`,
+          phases,
+          audiences: initialAudiences(phases),
+          createdBy: { ...actorRef(actor), bypass },
+          history: [
+            {
+              at: now.toISOString(),
+              status: 'running',
+              phase: 0,
+              actor: actorRef(actor),
+              note: `started through ${pipeline.key}`,
+            },
+          ],
         })
         .catch((err: unknown) => {
-          if (isUniqueViolation(err)) throw new DomainError('pipeline/already_running', 409, `flag '${flagKey}' is already going through a pipeline`);
+          if (isUniqueViolation(err))
+            throw new DomainError(
+              'pipeline/already_running',
+              409,
+              `flag '${flagKey}' is already going through a pipeline`,
+            );
           throw err;
         });
-      await this.audit.record(tx, actor, { action: 'startPipelineRelease', resource: formatResource(anyFlagResource(project, flagKey)), after: { pipeline: pipeline.key, variationId: dto.variationId }, links: { pipelineRun: created.id } });
+      await this.audit.record(tx, actor, {
+        action: 'startPipelineRelease',
+        resource: formatResource(anyFlagResource(project, flagKey)),
+        after: { pipeline: pipeline.key, variationId: dto.variationId },
+        links: { pipelineRun: created.id },
+      });
       return created;
     });
     this.arm(run.id, now);
@@ -95,7 +137,8 @@ export class PipelineRunsService {
   async status(actor: Actor, projectKey: string, flagKey: string) {
     const project = await this.projects.require(actor, projectKey);
     const run = await this.repo.latestRun(project.id, flagKey);
-    if (!run) throw new DomainError('pipeline/no_run', 404, `flag '${flagKey}' has not been released through a pipeline`);
+    if (!run)
+      throw new DomainError('pipeline/no_run', 404, `flag '${flagKey}' has not been released through a pipeline`);
     return runView(run);
   }
 
@@ -103,23 +146,44 @@ export class PipelineRunsService {
   async abort(actor: Actor, projectKey: string, flagKey: string) {
     const project = await this.projects.require(actor, projectKey);
     const latest = await this.repo.latestRun(project.id, flagKey);
-    if (!latest || latest.status !== 'running') throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
+    if (!latest || latest.status !== 'running')
+      throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
     this.authz.assert(actor, 'manageReleases', anyFlagResource(project, flagKey));
     const run = await this.repo.transaction(async (tx) => {
       const locked = await this.repo.findRun(latest.id, tx);
-      if (!locked || locked.status !== 'running') throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
-      const audiences = (locked.audiences as unknown as AudienceState[]).map((a) => (a.status === 'pending' ? { ...a, status: 'aborted' as const } : a));
+      if (!locked || locked.status !== 'running')
+        throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
+      const audiences = (locked.audiences as unknown as AudienceState[]).map((a) =>
+        a.status === 'pending' ? { ...a, status: 'aborted' as const } : a,
+      );
       const next = await this.repo.updateRun(tx, locked.id, {
-        status: 'aborted', activeKey: null, audiences,
-        history: [...(locked.history as unknown[]), { at: this.clock.now().toISOString(), status: 'aborted', phase: locked.currentPhase, actor: actorRef(actor), note: 'aborted' }],
+        status: 'aborted',
+        activeKey: null,
+        audiences,
+        history: [
+          ...(locked.history as unknown[]),
+          {
+            at: this.clock.now().toISOString(),
+            status: 'aborted',
+            phase: locked.currentPhase,
+            actor: actorRef(actor),
+            note: 'aborted',
+          },
+        ],
       });
-      await this.audit.record(tx, actor, { action: 'abortPipelineRelease', resource: formatResource(anyFlagResource(project, flagKey)), links: { pipelineRun: locked.id } });
+      await this.audit.record(tx, actor, {
+        action: 'abortPipelineRelease',
+        resource: formatResource(anyFlagResource(project, flagKey)),
+        links: { pipelineRun: locked.id },
+      });
       return next;
     });
     return runView(run);
   }
 
   private arm(runId: string, at: Date): void {
-    void armPipeline(this.queues, [runId], at, this.clock.now()).catch((e: Error) => this.logger.warn(`pipeline run ${runId} not armed now (the worker's sweep will): ${e.message}`));
+    void armPipeline(this.queues, [runId], at, this.clock.now()).catch((e: Error) =>
+      this.logger.warn(`pipeline run ${runId} not armed now (the worker's sweep will): ${e.message}`),
+    );
   }
 }

@@ -3,7 +3,10 @@ import type { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
 export type PipelineRow = Prisma.ReleasePipelineGetPayload<object>;
-const withPipeline = { pipeline: { select: { key: true } }, project: { select: { key: true } } } satisfies Prisma.PipelineRunInclude;
+const withPipeline = {
+  pipeline: { select: { key: true } },
+  project: { select: { key: true } },
+} satisfies Prisma.PipelineRunInclude;
 export type RunRow = Prisma.PipelineRunGetPayload<{ include: typeof withPipeline }>;
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
@@ -31,7 +34,10 @@ export class PipelinesRepository {
 
   update(tx: Tx, id: string, data: { name?: string; description?: string; phases?: unknown }) {
     const { phases, ...plain } = data;
-    return tx.releasePipeline.update({ where: { id }, data: { ...plain, ...(phases !== undefined ? { phases: json(phases) } : {}) } });
+    return tx.releasePipeline.update({
+      where: { id },
+      data: { ...plain, ...(phases !== undefined ? { phases: json(phases) } : {}) },
+    });
   }
 
   remove(tx: Tx, id: string) {
@@ -44,26 +50,66 @@ export class PipelinesRepository {
 
   /** Locks the run for one advance; null if another worker holds it (it is advancing it now). */
   async lockRun(tx: Tx, id: string): Promise<RunRow | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "PipelineRun" WHERE "id" = ${id}::uuid FOR UPDATE SKIP LOCKED`;
+    const locked = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT "id" FROM "PipelineRun" WHERE "id" = ${id}::uuid FOR UPDATE SKIP LOCKED`;
     return locked.length ? this.findRun(id, tx) : null;
   }
 
   latestRun(projectId: string, flagKey: string): Promise<RunRow | null> {
-    return this.prisma.pipelineRun.findFirst({ where: { projectId, flagKey }, orderBy: { createdAt: 'desc' }, include: withPipeline });
-  }
-
-  createRun(tx: Tx, data: { projectId: string; pipelineId: string; flagKey: string; variationId: string; activeKey: string; phases: unknown; audiences: unknown; createdBy: unknown; history: unknown[] }) {
-    return tx.pipelineRun.create({
-      data: { ...data, status: 'running', phases: json(data.phases), audiences: json(data.audiences), createdBy: json(data.createdBy), history: json(data.history) },
+    return this.prisma.pipelineRun.findFirst({
+      where: { projectId, flagKey },
+      orderBy: { createdAt: 'desc' },
       include: withPipeline,
     });
   }
 
-  updateRun(tx: Tx, id: string, data: { status?: string; activeKey?: string | null; currentPhase?: number; audiences?: unknown; history?: unknown[] }) {
+  createRun(
+    tx: Tx,
+    data: {
+      projectId: string;
+      pipelineId: string;
+      flagKey: string;
+      variationId: string;
+      activeKey: string;
+      phases: unknown;
+      audiences: unknown;
+      createdBy: unknown;
+      history: unknown[];
+    },
+  ) {
+    return tx.pipelineRun.create({
+      data: {
+        ...data,
+        status: 'running',
+        phases: json(data.phases),
+        audiences: json(data.audiences),
+        createdBy: json(data.createdBy),
+        history: json(data.history),
+      },
+      include: withPipeline,
+    });
+  }
+
+  updateRun(
+    tx: Tx,
+    id: string,
+    data: {
+      status?: string;
+      activeKey?: string | null;
+      currentPhase?: number;
+      audiences?: unknown;
+      history?: unknown[];
+    },
+  ) {
     const { audiences, history, ...plain } = data;
     return tx.pipelineRun.update({
       where: { id },
-      data: { ...plain, ...(audiences !== undefined ? { audiences: json(audiences) } : {}), ...(history !== undefined ? { history: json(history) } : {}) },
+      data: {
+        ...plain,
+        ...(audiences !== undefined ? { audiences: json(audiences) } : {}),
+        ...(history !== undefined ? { history: json(history) } : {}),
+      },
       include: withPipeline,
     });
   }

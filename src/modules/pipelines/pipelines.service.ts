@@ -14,7 +14,12 @@ import type { Phase } from './pipeline-model';
 import { PipelinesRepository, type PipelineRow } from './pipelines.repository';
 
 export const pipelineView = (p: PipelineRow) => ({
-  key: p.key, name: p.name, description: p.description, phases: p.phases as unknown as Phase[], createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString(),
+  key: p.key,
+  name: p.name,
+  description: p.description,
+  phases: p.phases as unknown as Phase[],
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
 });
 
 /** Release pipelines: ordered phases of audiences, validated against the project when written. */
@@ -42,11 +47,25 @@ export class PipelinesService {
     const project = await this.projects.require(actor, projectKey);
     const ref = this.assertManage(actor, project);
     const phases = await this.validPhases(project, dto.phases);
-    return pipelineView(await this.repo.transaction(async (tx) => {
-      const row = await this.repo.create(tx, { projectId: project.id, key: dto.key, name: dto.name, description: dto.description ?? '', phases }).catch(rethrowDuplicate('pipeline', dto.key));
-      await this.audit.record(tx, actor, { action: 'createReleasePipeline', resource: `${formatResource(ref)}:pipeline/${dto.key}`, after: pipelineView(row) });
-      return row;
-    }));
+    return pipelineView(
+      await this.repo.transaction(async (tx) => {
+        const row = await this.repo
+          .create(tx, {
+            projectId: project.id,
+            key: dto.key,
+            name: dto.name,
+            description: dto.description ?? '',
+            phases,
+          })
+          .catch(rethrowDuplicate('pipeline', dto.key));
+        await this.audit.record(tx, actor, {
+          action: 'createReleasePipeline',
+          resource: `${formatResource(ref)}:pipeline/${dto.key}`,
+          after: pipelineView(row),
+        });
+        return row;
+      }),
+    );
   }
 
   async update(actor: Actor, projectKey: string, key: string, dto: UpdatePipelineDto) {
@@ -54,11 +73,18 @@ export class PipelinesService {
     const ref = this.assertManage(actor, project);
     const current = await this.require(project.id, key);
     const phases = dto.phases ? await this.validPhases(project, dto.phases) : undefined;
-    return pipelineView(await this.repo.transaction(async (tx) => {
-      const row = await this.repo.update(tx, current.id, { name: dto.name, description: dto.description, phases });
-      await this.audit.record(tx, actor, { action: 'updateReleasePipeline', resource: `${formatResource(ref)}:pipeline/${key}`, before: pipelineView(current), after: pipelineView(row) });
-      return row;
-    }));
+    return pipelineView(
+      await this.repo.transaction(async (tx) => {
+        const row = await this.repo.update(tx, current.id, { name: dto.name, description: dto.description, phases });
+        await this.audit.record(tx, actor, {
+          action: 'updateReleasePipeline',
+          resource: `${formatResource(ref)}:pipeline/${key}`,
+          before: pipelineView(current),
+          after: pipelineView(row),
+        });
+        return row;
+      }),
+    );
   }
 
   async remove(actor: Actor, projectKey: string, key: string): Promise<void> {
@@ -67,7 +93,11 @@ export class PipelinesService {
     const current = await this.require(project.id, key);
     await this.repo.transaction(async (tx) => {
       await this.repo.remove(tx, current.id);
-      await this.audit.record(tx, actor, { action: 'deleteReleasePipeline', resource: `${formatResource(ref)}:pipeline/${key}`, before: pipelineView(current) });
+      await this.audit.record(tx, actor, {
+        action: 'deleteReleasePipeline',
+        resource: `${formatResource(ref)}:pipeline/${key}`,
+        before: pipelineView(current),
+      });
     });
   }
 
@@ -85,11 +115,14 @@ export class PipelinesService {
       name: phase.name,
       audiences: phase.audiences.map((a, i) => {
         const field = `phases[${p}].audiences[${i}]`;
-        if (!project.environments.some((e) => e.key === a.environmentKey)) errors.push({ field, reason: `no environment '${a.environmentKey}'` });
-        if (seen.has(a.environmentKey)) errors.push({ field, reason: `environment '${a.environmentKey}' appears twice` });
+        if (!project.environments.some((e) => e.key === a.environmentKey))
+          errors.push({ field, reason: `no environment '${a.environmentKey}'` });
+        if (seen.has(a.environmentKey))
+          errors.push({ field, reason: `environment '${a.environmentKey}' appears twice` });
         seen.add(a.environmentKey);
         const { kind } = a.strategy;
-        if (kind === 'immediate' && (a.strategy.stages || a.strategy.guard)) errors.push({ field, reason: 'an immediate audience has no stages or guard' });
+        if (kind === 'immediate' && (a.strategy.stages || a.strategy.guard))
+          errors.push({ field, reason: 'an immediate audience has no stages or guard' });
         if (kind !== 'immediate') {
           try {
             validateStages(a.strategy.stages);
@@ -98,11 +131,21 @@ export class PipelinesService {
           }
         }
         if (kind === 'guarded' && !a.strategy.guard) errors.push({ field, reason: 'a guarded audience needs a guard' });
-        if (kind === 'staged' && a.strategy.guard) errors.push({ field, reason: 'a staged audience has no guard (use guarded)' });
-        return { environmentKey: a.environmentKey, strategy: { kind, ...(a.strategy.stages ? { stages: a.strategy.stages } : {}), ...(a.strategy.guard ? { guard: a.strategy.guard } : {}) }, requireApproval: a.requireApproval ?? false };
+        if (kind === 'staged' && a.strategy.guard)
+          errors.push({ field, reason: 'a staged audience has no guard (use guarded)' });
+        return {
+          environmentKey: a.environmentKey,
+          strategy: {
+            kind,
+            ...(a.strategy.stages ? { stages: a.strategy.stages } : {}),
+            ...(a.strategy.guard ? { guard: a.strategy.guard } : {}),
+          },
+          requireApproval: a.requireApproval ?? false,
+        };
       }),
     }));
-    if (errors.length) throw new DomainError('pipeline/invalid_phases', 400, `${errors[0].field}: ${errors[0].reason}`, errors);
+    if (errors.length)
+      throw new DomainError('pipeline/invalid_phases', 400, `${errors[0].field}: ${errors[0].reason}`, errors);
     const metrics = out.flatMap((p) => p.audiences.flatMap((a) => a.strategy.guard?.metrics ?? []));
     if (metrics.length) await this.guards.requireMetrics(project.id, [...new Set(metrics)]);
     return out;

@@ -8,4 +8,8 @@ export const newSdkKey = () => `sdk-${randomUUID()}`;
 export const newMobileKey = () => `mob-${randomUUID()}`;
 export const newClientSideId = () => randomBytes(12).toString('hex');
 
-export const newEnvironmentKeys = () => ({ sdkKey: newSdkKey(), mobileKey: newMobileKey(), clientSideId: newClientSideId() });
+export const newEnvironmentKeys = () => ({
+  sdkKey: newSdkKey(),
+  mobileKey: newMobileKey(),
+  clientSideId: newClientSideId(),
+});

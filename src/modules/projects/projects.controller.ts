@@ -15,9 +15,29 @@ import { ProjectsService } from './projects.service';
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
-  @Get() @ApiOkResponse({ type: ProjectListDto }) list(@CurrentActor() a: Actor) { return this.projects.list(a); }
-  @Post() @ApiCreatedResponse({ type: ProjectDto }) create(@CurrentActor() a: Actor, @Body() dto: CreateProjectDto) { return this.projects.create(a, dto); }
-  @Get(':projectKey') @ApiOkResponse({ type: ProjectDto }) get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) { return this.projects.get(a, p); }
-  @Patch(':projectKey') @ApiOkResponse({ type: ProjectDto }) update(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: UpdateProjectDto) { return this.projects.update(a, p, dto); }
-  @Delete(':projectKey') @HttpCode(204) @ApiNoContentResponse() remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) { return this.projects.remove(a, p); }
+  @Get() @ApiOkResponse({ type: ProjectListDto }) list(@CurrentActor() a: Actor) {
+    return this.projects.list(a);
+  }
+  @Post() @ApiCreatedResponse({ type: ProjectDto }) create(@CurrentActor() a: Actor, @Body() dto: CreateProjectDto) {
+    return this.projects.create(a, dto);
+  }
+  @Get(':projectKey') @ApiOkResponse({ type: ProjectDto }) get(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+  ) {
+    return this.projects.get(a, p);
+  }
+  @Patch(':projectKey') @ApiOkResponse({ type: ProjectDto }) update(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Body() dto: UpdateProjectDto,
+  ) {
+    return this.projects.update(a, p, dto);
+  }
+  @Delete(':projectKey') @HttpCode(204) @ApiNoContentResponse() remove(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+  ) {
+    return this.projects.remove(a, p);
+  }
 }

@@ -5,5 +5,10 @@ import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
 import { ProjectsResolver } from './projects.resolver';
 
-@Module({ imports: [DeliveryModule], controllers: [ProjectsController], providers: [ProjectsRepository, ProjectsService, ProjectsResolver], exports: [ProjectsService, ProjectsRepository] })
+@Module({
+  imports: [DeliveryModule],
+  controllers: [ProjectsController],
+  providers: [ProjectsRepository, ProjectsService, ProjectsResolver],
+  exports: [ProjectsService, ProjectsRepository],
+})
 export class ProjectsModule {}

@@ -27,7 +27,12 @@ export class ProjectsRepository {
   }
 
   list(take: number, skip: number): Promise<ProjectWithEnvs[]> {
-    return this.prisma.project.findMany({ include: { environments: { orderBy: { createdAt: 'asc' } } }, orderBy: { key: 'asc' }, take, skip });
+    return this.prisma.project.findMany({
+      include: { environments: { orderBy: { createdAt: 'asc' } } },
+      orderBy: { key: 'asc' },
+      take,
+      skip,
+    });
   }
 
   findByKey(key: string, tx: Tx | PrismaService = this.prisma): Promise<ProjectWithEnvs | null> {
@@ -35,10 +40,16 @@ export class ProjectsRepository {
   }
 
   findByKeys(keys: readonly string[]): Promise<ProjectWithEnvs[]> {
-    return this.prisma.project.findMany({ where: { key: { in: [...keys] } }, include: { environments: { orderBy: { createdAt: 'asc' } } } });
+    return this.prisma.project.findMany({
+      where: { key: { in: [...keys] } },
+      include: { environments: { orderBy: { createdAt: 'asc' } } },
+    });
   }
 
-  create(tx: Tx, data: { key: string; name: string; tags: string[]; environments: NewEnvironment[] }): Promise<ProjectWithEnvs> {
+  create(
+    tx: Tx,
+    data: { key: string; name: string; tags: string[]; environments: NewEnvironment[] },
+  ): Promise<ProjectWithEnvs> {
     return tx.project.create({
       data: { key: data.key, name: data.name, tags: data.tags, environments: { create: data.environments } },
       include: { environments: { orderBy: { createdAt: 'asc' } } },
@@ -70,7 +81,11 @@ export class ProjectsRepository {
     return tx.environment.create({ data: { ...env, projectId } });
   }
 
-  updateEnvironment(tx: Tx, id: string, data: Partial<Pick<EnvironmentRow, 'name' | 'color' | 'critical' | 'tags' | 'sdkKey' | 'mobileKey'>>): Promise<EnvironmentRow> {
+  updateEnvironment(
+    tx: Tx,
+    id: string,
+    data: Partial<Pick<EnvironmentRow, 'name' | 'color' | 'critical' | 'tags' | 'sdkKey' | 'mobileKey'>>,
+  ): Promise<EnvironmentRow> {
     return tx.environment.update({ where: { id }, data });
   }
 

@@ -11,7 +11,13 @@ import { ProjectsService } from './projects.service';
 export class ProjectsResolver {
   constructor(private readonly service: ProjectsService) {}
 
-  @Query(() => [ProjectModel]) projects(@CurrentActor() a: Actor) { return this.service.list(a).then((r) => r.items); }
-  @Query(() => ProjectModel) project(@CurrentActor() a: Actor, @Args('key', KeyPipe) key: string) { return this.service.get(a, key); }
-  @Mutation(() => ProjectModel) createProject(@CurrentActor() a: Actor, @Args('input') input: CreateProjectInput) { return this.service.create(a, input); }
+  @Query(() => [ProjectModel]) projects(@CurrentActor() a: Actor) {
+    return this.service.list(a).then((r) => r.items);
+  }
+  @Query(() => ProjectModel) project(@CurrentActor() a: Actor, @Args('key', KeyPipe) key: string) {
+    return this.service.get(a, key);
+  }
+  @Mutation(() => ProjectModel) createProject(@CurrentActor() a: Actor, @Args('input') input: CreateProjectInput) {
+    return this.service.create(a, input);
+  }
 }

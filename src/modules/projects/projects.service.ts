@@ -40,7 +40,11 @@ export class ProjectsService {
 
   async list(actor: Actor, limit = 100, offset = 0) {
     const rows = await this.repo.list(limit, offset);
-    return { items: rows.filter((p) => this.authz.can(actor, 'viewProject', projectResource(p))).map((p) => this.view(actor, p)) };
+    return {
+      items: rows
+        .filter((p) => this.authz.can(actor, 'viewProject', projectResource(p)))
+        .map((p) => this.view(actor, p)),
+    };
   }
 
   async get(actor: Actor, key: string) {
@@ -53,17 +57,33 @@ export class ProjectsService {
     const envs = dto.environments ?? [];
     const dup = envs.find((e, i) => envs.findIndex((x) => x.key === e.key) !== i);
     if (dup) throw new DomainError('environment/duplicate_key', 400, `environment key '${dup.key}' appears twice`);
-    for (const e of envs) this.authz.assert(actor, 'createEnvironment', environmentResource({ key: dto.key, tags }, { key: e.key, critical: e.critical ?? false, tags: e.tags ?? [] }));
+    for (const e of envs)
+      this.authz.assert(
+        actor,
+        'createEnvironment',
+        environmentResource({ key: dto.key, tags }, { key: e.key, critical: e.critical ?? false, tags: e.tags ?? [] }),
+      );
     return this.repo.transaction(async (tx) => {
       const p = await this.repo
         .create(tx, {
           key: dto.key,
           name: dto.name,
           tags,
-          environments: envs.map((e) => ({ key: e.key, name: e.name, color: e.color ?? '417505', critical: e.critical ?? false, tags: e.tags ?? [], ...newEnvironmentKeys() })),
+          environments: envs.map((e) => ({
+            key: e.key,
+            name: e.name,
+            color: e.color ?? '417505',
+            critical: e.critical ?? false,
+            tags: e.tags ?? [],
+            ...newEnvironmentKeys(),
+          })),
         })
         .catch(rethrowDuplicate('project', dto.key));
-      await this.audit.record(tx, actor, { action: 'createProject', resource: formatResource(projectResource(p)), after: projectView(p, () => false) });
+      await this.audit.record(tx, actor, {
+        action: 'createProject',
+        resource: formatResource(projectResource(p)),
+        after: projectView(p, () => false),
+      });
       return this.view(actor, p);
     });
   }
@@ -73,7 +93,12 @@ export class ProjectsService {
     this.authz.assert(actor, 'updateProject', projectResource(p));
     return this.repo.transaction(async (tx) => {
       const after = await this.repo.update(tx, p.id, { name: dto.name, tags: dto.tags });
-      await this.audit.record(tx, actor, { action: 'updateProject', resource: formatResource(projectResource(p)), before: projectView(p, () => false), after: projectView(after, () => false) });
+      await this.audit.record(tx, actor, {
+        action: 'updateProject',
+        resource: formatResource(projectResource(p)),
+        before: projectView(p, () => false),
+        after: projectView(after, () => false),
+      });
       return this.view(actor, after);
     });
   }
@@ -83,7 +108,11 @@ export class ProjectsService {
     this.authz.assert(actor, 'deleteProject', projectResource(p));
     await this.repo.transaction(async (tx) => {
       await this.repo.delete(tx, p.id);
-      await this.audit.record(tx, actor, { action: 'deleteProject', resource: formatResource(projectResource(p)), before: projectView(p, () => false) });
+      await this.audit.record(tx, actor, {
+        action: 'deleteProject',
+        resource: formatResource(projectResource(p)),
+        before: projectView(p, () => false),
+      });
     });
     // Its environments' SDK keys stop working and their streams close on every node.
     await this.sdkKeys.changed();

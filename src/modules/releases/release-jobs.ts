@@ -9,9 +9,17 @@ export interface StepReleaseJob {
 }
 
 /** The alarm for a running release's next step (see alarm-jobs.ts). */
-export function setStepAlarms(queues: QueuesService, releases: { id: string; currentStage: number; nextStepAt: Date | null }[], now: Date): Promise<void> {
+export function setStepAlarms(
+  queues: QueuesService,
+  releases: { id: string; currentStage: number; nextStepAt: Date | null }[],
+  now: Date,
+): Promise<void> {
   const alarms = releases
     .filter((r): r is { id: string; currentStage: number; nextStepAt: Date } => r.nextStepAt !== null)
-    .map((r) => ({ id: alarmId('release', `${r.id}-${r.currentStage + 1}`, r.nextStepAt), at: r.nextStepAt, data: { releaseId: r.id, stage: r.currentStage + 1 } satisfies StepReleaseJob }));
+    .map((r) => ({
+      id: alarmId('release', `${r.id}-${r.currentStage + 1}`, r.nextStepAt),
+      at: r.nextStepAt,
+      data: { releaseId: r.id, stage: r.currentStage + 1 } satisfies StepReleaseJob,
+    }));
   return setAlarms(queues, QueueName.Changes, JobName.StepRelease, alarms, now);
 }

@@ -13,10 +13,17 @@ import type { ReleaseRow } from './releases.repository';
 export class ReleaseNotifier {
   private readonly logger = new Logger('releases');
 
-  constructor(private readonly queues: QueuesService, private readonly webhooks: WebhookEventsService, private readonly clock: ClockService) {}
+  constructor(
+    private readonly queues: QueuesService,
+    private readonly webhooks: WebhookEventsService,
+    private readonly clock: ClockService,
+  ) {}
 
   history(row: ReleaseRow, actor: Actor, status: string, note: string): unknown[] {
-    return [...(row.history as unknown[]), { at: this.clock.now().toISOString(), status, stage: row.currentStage, actor: actorRef(actor), note }];
+    return [
+      ...(row.history as unknown[]),
+      { at: this.clock.now().toISOString(), status, stage: row.currentStage, actor: actorRef(actor), note },
+    ];
   }
 
   /** Alarms for the next steps of running releases (the worker's sweep). */
@@ -27,8 +34,13 @@ export class ReleaseNotifier {
   /** A running release gets the alarm for its next step; a webhook tells subscribers what happened. */
   after(row: ReleaseRow, event?: WebhookEvent): void {
     if (row.status === 'running') {
-      void setStepAlarms(this.queues, [row], this.clock.now()).catch((e: Error) => this.logger.warn(`release ${row.id}: next step not scheduled now (the worker's sweep will): ${e.message}`));
+      void setStepAlarms(this.queues, [row], this.clock.now()).catch((e: Error) =>
+        this.logger.warn(`release ${row.id}: next step not scheduled now (the worker's sweep will): ${e.message}`),
+      );
     }
-    if (event) void this.webhooks.emit(event, releaseView(row) as unknown as Record<string, unknown>).catch((e: Error) => this.logger.warn(`${event} for release ${row.id} not emitted: ${e.message}`));
+    if (event)
+      void this.webhooks
+        .emit(event, releaseView(row) as unknown as Record<string, unknown>)
+        .catch((e: Error) => this.logger.warn(`${event} for release ${row.id} not emitted: ${e.message}`));
   }
 }

@@ -15,7 +15,10 @@ export function storeServing(vor: VariationOrRollout, variations: Variation[]): 
   if (vor.rollout) {
     return {
       rollout: {
-        weights: vor.rollout.variations.map((w) => ({ variationId: variations[w.variation]?._id ?? `#${w.variation}`, weight: w.weight })),
+        weights: vor.rollout.variations.map((w) => ({
+          variationId: variations[w.variation]?._id ?? `#${w.variation}`,
+          weight: w.weight,
+        })),
         ...(vor.rollout.bucketBy !== undefined ? { bucketBy: vor.rollout.bucketBy } : {}),
         ...(vor.rollout.contextKind !== undefined ? { contextKind: vor.rollout.contextKind } : {}),
       },
@@ -28,7 +31,12 @@ export function storeServing(vor: VariationOrRollout, variations: Variation[]): 
 export function loadServing(s: StoredServing, variations: Variation[]): VariationOrRollout {
   const index = (id: string | undefined) => {
     const i = variations.findIndex((v) => v._id === id);
-    if (i < 0) throw new DomainError('release/variation_removed', 409, `variation '${String(id)}' the release started from no longer exists`);
+    if (i < 0)
+      throw new DomainError(
+        'release/variation_removed',
+        409,
+        `variation '${String(id)}' the release started from no longer exists`,
+      );
     return i;
   };
   if (s.rollout) {
@@ -44,11 +52,19 @@ export function loadServing(s: StoredServing, variations: Variation[]): Variatio
 }
 
 /** The instruction that makes the fallthrough (ruleId null) or a rule serve `vor`. */
-export function servingInstruction(vor: VariationOrRollout, variations: Variation[], ruleId: string | null): Record<string, unknown> {
-  const where = ruleId === null ? { kind: 'updateFallthroughVariationOrRollout' } : { kind: 'updateRuleVariationOrRollout', ruleId };
+export function servingInstruction(
+  vor: VariationOrRollout,
+  variations: Variation[],
+  ruleId: string | null,
+): Record<string, unknown> {
+  const where =
+    ruleId === null
+      ? { kind: 'updateFallthroughVariationOrRollout' }
+      : { kind: 'updateRuleVariationOrRollout', ruleId };
   if (!vor.rollout) return { ...where, variationId: variations[vor.variation ?? 0]._id };
   const weights: Record<string, number> = {};
-  for (const w of vor.rollout.variations) weights[variations[w.variation]._id] = (weights[variations[w.variation]._id] ?? 0) + w.weight;
+  for (const w of vor.rollout.variations)
+    weights[variations[w.variation]._id] = (weights[variations[w.variation]._id] ?? 0) + w.weight;
   return {
     ...where,
     rolloutWeights: weights,

@@ -58,7 +58,9 @@ export class ReleaseStepper {
     const now = this.clock.now();
     await this.notifier.alarms(running.filter((r) => r.nextStepAt && r.nextStepAt > now));
     for (const r of running.filter((x) => !x.nextStepAt || x.nextStepAt <= now)) {
-      await this.step(r.id, r.currentStage + 1).catch((e: Error) => this.logger.warn(`overdue step of release ${r.id}: ${e.message}`));
+      await this.step(r.id, r.currentStage + 1).catch((e: Error) =>
+        this.logger.warn(`overdue step of release ${r.id}: ${e.message}`),
+      );
     }
   }
 
@@ -68,20 +70,26 @@ export class ReleaseStepper {
     if (row.nextStepAt && !(await waitUntilDue(row.nextStepAt, () => this.clock.now()))) return 'not_due';
     const creator = row.createdBy as unknown as ActorRef;
     const actor = automationActor(`release ${id} by ${creator.name}`);
-    const outcome = await this.repo.transaction((tx) => this.stepInTx(tx, actor, id, stage)).then(
-      (result) => {
-        if (result.row) this.notifier.after(result.row, result.event);
-        return result.outcome;
-      },
-      async (err: unknown) => {
-        if (!(err instanceof DomainError)) throw err;
-        await this.fail(actor, id, err);
-        return 'failed' as const;
-      },
-    );
+    const outcome = await this.repo
+      .transaction((tx) => this.stepInTx(tx, actor, id, stage))
+      .then(
+        (result) => {
+          if (result.row) this.notifier.after(result.row, result.event);
+          return result.outcome;
+        },
+        async (err: unknown) => {
+          if (!(err instanceof DomainError)) throw err;
+          await this.fail(actor, id, err);
+          return 'failed' as const;
+        },
+      );
     if (outcome !== 'skipped' && outcome !== 'not_due') {
       this.metrics.automation.inc({ kind: 'release_step', outcome });
-      if (row.nextStepAt) this.metrics.scheduleLateness.observe({ kind: 'release_step' }, (this.clock.now().getTime() - row.nextStepAt.getTime()) / 1000);
+      if (row.nextStepAt)
+        this.metrics.scheduleLateness.observe(
+          { kind: 'release_step' },
+          (this.clock.now().getTime() - row.nextStepAt.getTime()) / 1000,
+        );
     }
     return outcome;
   }
@@ -106,14 +114,28 @@ export class ReleaseStepper {
     const next = await this.repo.update(tx, id, {
       currentStage: stage,
       nextStepAt: new Date(now.getTime() + stages[stage].durationMs),
-      history: this.notifier.history({ ...r, currentStage: stage }, actor, 'running', `stage ${stage + 1}: ${stages[stage].weight / 1000}%`),
+      history: this.notifier.history(
+        { ...r, currentStage: stage },
+        actor,
+        'running',
+        `stage ${stage + 1}: ${stages[stage].weight / 1000}%`,
+      ),
     });
     return { outcome: 'advanced', row: next, event: 'release.advanced' };
   }
 
   private async complete(tx: Tx, actor: Actor, r: ReleaseRow): Promise<StepResult> {
-    const done = await this.repo.update(tx, r.id, { status: 'completed', activeKey: null, nextStepAt: null, history: this.notifier.history(r, actor, 'completed', 'last stage held for its duration') });
-    await this.audit.record(tx, actor, { action: 'completeRelease', resource: this.resource(r), links: { release: r.id } });
+    const done = await this.repo.update(tx, r.id, {
+      status: 'completed',
+      activeKey: null,
+      nextStepAt: null,
+      history: this.notifier.history(r, actor, 'completed', 'last stage held for its duration'),
+    });
+    await this.audit.record(tx, actor, {
+      action: 'completeRelease',
+      resource: this.resource(r),
+      links: { release: r.id },
+    });
     return { outcome: 'completed', row: done, event: 'release.completed' };
   }
 
@@ -122,10 +144,28 @@ export class ReleaseStepper {
    * configured), with the statistics in the audit entry; too little data holds the stage and looks
    * again shortly; otherwise undefined, and the step goes on.
    */
-  private async guardGate(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, def: FlagDefinition, now: Date): Promise<StepResult | undefined> {
+  private async guardGate(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    r: ReleaseRow,
+    def: FlagDefinition,
+    now: Date,
+  ): Promise<StepResult | undefined> {
     const guard = r.guard as unknown as GuardSettings;
-    const treatmentVariation = def.variations.findIndex((v) => v._id === (r.target as unknown as ReleaseTargetRef).toVariationId);
-    const check = await this.guards.check({ projectId: project.id, environmentId: env.id, flagKey: r.flagKey, treatmentVariation, since: r.createdAt, guard, now });
+    const treatmentVariation = def.variations.findIndex(
+      (v) => v._id === (r.target as unknown as ReleaseTargetRef).toVariationId,
+    );
+    const check = await this.guards.check({
+      projectId: project.id,
+      environmentId: env.id,
+      flagKey: r.flagKey,
+      treatmentVariation,
+      since: r.createdAt,
+      guard,
+      now,
+    });
     if (check.outcome === 'ok') {
       await this.repo.update(tx, r.id, { guardResult: check });
       return undefined;
@@ -135,8 +175,18 @@ export class ReleaseStepper {
       const wait = Math.min(stages[Math.max(0, r.currentStage)].durationMs, GUARD_RECHECK_MS);
       const waiting = (r.guardResult as { outcome?: string } | null)?.outcome === 'insufficient_data';
       const held = await this.repo.update(tx, r.id, {
-        guardResult: check, nextStepAt: new Date(now.getTime() + wait),
-        ...(waiting ? {} : { history: this.notifier.history(r, actor, 'running', 'holding the stage: not enough data to judge the new variation') }),
+        guardResult: check,
+        nextStepAt: new Date(now.getTime() + wait),
+        ...(waiting
+          ? {}
+          : {
+              history: this.notifier.history(
+                r,
+                actor,
+                'running',
+                'holding the stage: not enough data to judge the new variation',
+              ),
+            }),
       });
       return { outcome: 'held', row: held };
     }
@@ -145,25 +195,53 @@ export class ReleaseStepper {
     if (guard.onRegression === 'rollback') await this.writes.restoreBaseline(tx, actor, project, env, r, def, why);
     const status = guard.onRegression === 'rollback' ? 'rolled_back' : 'paused';
     const acted = await this.repo.update(tx, r.id, {
-      status, guardResult: check, nextStepAt: null, remainingMs: status === 'paused' ? 0 : null, ...(status === 'rolled_back' ? { activeKey: null } : {}),
+      status,
+      guardResult: check,
+      nextStepAt: null,
+      remainingMs: status === 'paused' ? 0 : null,
+      ...(status === 'rolled_back' ? { activeKey: null } : {}),
       history: this.notifier.history(r, actor, status, why),
     });
-    await this.audit.record(tx, actor, { action: 'guardRelease', resource: this.resource(r), comment: why, after: { status, guard: check }, links: { release: r.id } });
-    return { outcome: 'regressed', row: acted, event: status === 'rolled_back' ? 'release.rolled_back' : 'release.paused' };
+    await this.audit.record(tx, actor, {
+      action: 'guardRelease',
+      resource: this.resource(r),
+      comment: why,
+      after: { status, guard: check },
+      links: { release: r.id },
+    });
+    return {
+      outcome: 'regressed',
+      row: acted,
+      event: status === 'rolled_back' ? 'release.rolled_back' : 'release.paused',
+    };
   }
 
   private async fail(actor: Actor, id: string, err: DomainError): Promise<void> {
     const failed = await this.repo.transaction(async (tx) => {
       const r = await this.repo.findForUpdate(tx, id);
       if (!r || r.status !== 'running') return null;
-      const next = await this.repo.update(tx, id, { status: 'failed', activeKey: null, nextStepAt: null, failure: { code: err.code, message: err.message, errors: err.errors ?? [] }, history: this.notifier.history(r, actor, 'failed', err.message) });
-      await this.audit.record(tx, actor, { action: 'stepRelease', resource: this.resource(r), comment: `failed: ${err.message}`, after: { status: 'failed', code: err.code }, links: { release: id } });
+      const next = await this.repo.update(tx, id, {
+        status: 'failed',
+        activeKey: null,
+        nextStepAt: null,
+        failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
+        history: this.notifier.history(r, actor, 'failed', err.message),
+      });
+      await this.audit.record(tx, actor, {
+        action: 'stepRelease',
+        resource: this.resource(r),
+        comment: `failed: ${err.message}`,
+        after: { status: 'failed', code: err.code },
+        links: { release: id },
+      });
       return next;
     });
     if (failed) this.notifier.after(failed, 'release.failed');
   }
 
   private resource(r: ReleaseRow): string {
-    return formatResource(flagResource(r.environment.project.key, { key: r.environment.key, critical: false }, r.flagKey));
+    return formatResource(
+      flagResource(r.environment.project.key, { key: r.environment.key, critical: false }, r.flagKey),
+    );
   }
 }

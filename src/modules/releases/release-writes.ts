@@ -21,7 +21,10 @@ export interface ReleaseTargetRef {
 /** The two writes a release makes to its flag, both through the one write path, pre-approved at start. */
 @Injectable()
 export class ReleaseWrites {
-  constructor(private readonly flags: FlagWriteService, private readonly repo: ReleasesRepository) {}
+  constructor(
+    private readonly flags: FlagWriteService,
+    private readonly repo: ReleasesRepository,
+  ) {}
 
   async definition(r: ReleaseRow): Promise<FlagDefinition> {
     const def = await this.repo.flagDefinition(r.environment.project.key, r.flagKey);
@@ -30,15 +33,33 @@ export class ReleaseWrites {
   }
 
   /** Serves stage `stage`'s weight of the target variation, the rest as before the release. */
-  async applyStage(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, def: FlagDefinition, stage: number): Promise<void> {
+  async applyStage(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    r: ReleaseRow,
+    def: FlagDefinition,
+    stage: number,
+  ): Promise<void> {
     const stages = r.stages as unknown as Stage[];
     const target = r.target as unknown as ReleaseTargetRef;
     const baseline = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
-    const serving = stageServing(baseline, def.variations.map((v) => v._id), target.toVariationId, stages[stage].weight);
+    const serving = stageServing(
+      baseline,
+      def.variations.map((v) => v._id),
+      target.toVariationId,
+      stages[stage].weight,
+    );
     // A guard judges per-context feature events, which SDKs send only where the flag tracks events.
-    const tracking = r.guard && stage === 0
-      ? [target.ruleId === null ? { kind: 'updateTrackEventsFallthrough', trackEvents: true } : { kind: 'updateRuleTrackEvents', ruleId: target.ruleId, trackEvents: true }]
-      : [];
+    const tracking =
+      r.guard && stage === 0
+        ? [
+            target.ruleId === null
+              ? { kind: 'updateTrackEventsFallthrough', trackEvents: true }
+              : { kind: 'updateRuleTrackEvents', ruleId: target.ruleId, trackEvents: true },
+          ]
+        : [];
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
       instructions: [...tracking, servingInstruction(serving, def.variations, target.ruleId)],
       comment: `release ${r.id}: stage ${stage + 1} of ${stages.length} (${stages[stage].weight / 1000}%)`,
@@ -47,7 +68,15 @@ export class ReleaseWrites {
   }
 
   /** Serves again what the fallthrough (or rule) served before the release started. */
-  async restoreBaseline(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, r: ReleaseRow, def: FlagDefinition, why: string): Promise<void> {
+  async restoreBaseline(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    r: ReleaseRow,
+    def: FlagDefinition,
+    why: string,
+  ): Promise<void> {
     const target = r.target as unknown as ReleaseTargetRef;
     const serving = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {

@@ -16,21 +16,77 @@ const uuid = new ParseUUIDPipe();
 export class ReleasesController {
   constructor(private readonly releases: ReleasesService) {}
 
-  @Get() @ApiOkResponse({ type: ReleaseListDto })
-  list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string) { return this.releases.list(a, p, f, e); }
+  @Get()
+  @ApiOkResponse({ type: ReleaseListDto })
+  list(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+  ) {
+    return this.releases.list(a, p, f, e);
+  }
 
-  @Post() @ApiCreatedResponse({ type: ReleaseDto })
-  start(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Body() dto: StartReleaseDto) { return this.releases.start(a, p, f, e, dto); }
+  @Post()
+  @ApiCreatedResponse({ type: ReleaseDto })
+  start(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: StartReleaseDto,
+  ) {
+    return this.releases.start(a, p, f, e, dto);
+  }
 
-  @Get(':id') @ApiOkResponse({ type: ReleaseDto })
-  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('id', uuid) id: string) { return this.releases.get(a, p, f, e, id); }
+  @Get(':id')
+  @ApiOkResponse({ type: ReleaseDto })
+  get(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+  ) {
+    return this.releases.get(a, p, f, e, id);
+  }
 
-  @Post(':id/pause') @HttpCode(200) @ApiOkResponse({ type: ReleaseDto })
-  pause(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('id', uuid) id: string) { return this.releases.pause(a, p, f, e, id); }
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ReleaseDto })
+  pause(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+  ) {
+    return this.releases.pause(a, p, f, e, id);
+  }
 
-  @Post(':id/resume') @HttpCode(200) @ApiOkResponse({ type: ReleaseDto })
-  resume(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('id', uuid) id: string) { return this.releases.resume(a, p, f, e, id); }
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ReleaseDto })
+  resume(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+  ) {
+    return this.releases.resume(a, p, f, e, id);
+  }
 
-  @Post(':id/rollback') @HttpCode(200) @ApiOkResponse({ type: ReleaseDto })
-  rollback(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('id', uuid) id: string) { return this.releases.rollback(a, p, f, e, id); }
+  @Post(':id/rollback')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ReleaseDto })
+  rollback(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+  ) {
+    return this.releases.rollback(a, p, f, e, id);
+  }
 }

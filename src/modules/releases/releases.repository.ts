@@ -3,7 +3,9 @@ import type { FlagDefinition } from '../../core/model/flag-config';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { BACKGROUND_TX, PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
-const withContext = { environment: { select: { key: true, project: { select: { key: true } } } } } satisfies Prisma.ReleaseInclude;
+const withContext = {
+  environment: { select: { key: true, project: { select: { key: true } } } },
+} satisfies Prisma.ReleaseInclude;
 export type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof withContext }>;
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
@@ -38,12 +40,41 @@ export class ReleasesRepository {
   }
 
   list(environmentId: string, flagKey: string): Promise<ReleaseRow[]> {
-    return this.prisma.release.findMany({ where: { environmentId, flagKey }, include: withContext, orderBy: { createdAt: 'desc' }, take: 100 });
+    return this.prisma.release.findMany({
+      where: { environmentId, flagKey },
+      include: withContext,
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+    });
   }
 
-  create(tx: Tx, data: { environmentId: string; flagKey: string; activeKey: string; target: unknown; stages: unknown; baseline: unknown; baselineVersion: number; createdBy: unknown; nextStepAt: Date; history: unknown[]; guard: unknown }) {
+  create(
+    tx: Tx,
+    data: {
+      environmentId: string;
+      flagKey: string;
+      activeKey: string;
+      target: unknown;
+      stages: unknown;
+      baseline: unknown;
+      baselineVersion: number;
+      createdBy: unknown;
+      nextStepAt: Date;
+      history: unknown[];
+      guard: unknown;
+    },
+  ) {
     return tx.release.create({
-      data: { ...data, status: 'running', target: json(data.target), stages: json(data.stages), baseline: json(data.baseline), createdBy: json(data.createdBy), history: json(data.history), guard: data.guard === null ? Prisma.DbNull : json(data.guard) },
+      data: {
+        ...data,
+        status: 'running',
+        target: json(data.target),
+        stages: json(data.stages),
+        baseline: json(data.baseline),
+        createdBy: json(data.createdBy),
+        history: json(data.history),
+        guard: data.guard === null ? Prisma.DbNull : json(data.guard),
+      },
       include: withContext,
     });
   }
@@ -64,11 +95,19 @@ export class ReleasesRepository {
 
   /** Running releases (the worker's start-up sweep). */
   running(limit: number): Promise<{ id: string; currentStage: number; nextStepAt: Date | null }[]> {
-    return this.prisma.release.findMany({ where: { status: 'running' }, orderBy: { nextStepAt: 'asc' }, take: limit, select: { id: true, currentStage: true, nextStepAt: true } });
+    return this.prisma.release.findMany({
+      where: { status: 'running' },
+      orderBy: { nextStepAt: 'asc' },
+      take: limit,
+      select: { id: true, currentStage: true, nextStepAt: true },
+    });
   }
 
   async flagDefinition(projectKey: string, flagKey: string): Promise<FlagDefinition | null> {
-    const row = await this.prisma.flag.findFirst({ where: { key: flagKey, project: { key: projectKey } }, select: { definition: true } });
+    const row = await this.prisma.flag.findFirst({
+      where: { key: flagKey, project: { key: projectKey } },
+      select: { definition: true },
+    });
     return (row?.definition as unknown as FlagDefinition | undefined) ?? null;
   }
 }

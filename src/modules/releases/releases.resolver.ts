@@ -15,27 +15,56 @@ export class ReleasesResolver {
   constructor(private readonly service: ReleasesService) {}
 
   @Query(() => [ReleaseModel])
-  releases(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string) {
+  releases(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+  ) {
     return this.service.list(a, p, f, e).then((r) => r.items);
   }
 
   @Mutation(() => ReleaseModel)
-  startRelease(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('input') input: StartReleaseInput) {
+  startRelease(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('input') input: StartReleaseInput,
+  ) {
     return this.service.start(a, p, f, e, input);
   }
 
   @Mutation(() => ReleaseModel)
-  pauseRelease(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('id', UUID) id: string) {
+  pauseRelease(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('id', UUID) id: string,
+  ) {
     return this.service.pause(a, p, f, e, id);
   }
 
   @Mutation(() => ReleaseModel)
-  resumeRelease(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('id', UUID) id: string) {
+  resumeRelease(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('id', UUID) id: string,
+  ) {
     return this.service.resume(a, p, f, e, id);
   }
 
   @Mutation(() => ReleaseModel)
-  rollbackRelease(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('id', UUID) id: string) {
+  rollbackRelease(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('id', UUID) id: string,
+  ) {
     return this.service.rollback(a, p, f, e, id);
   }
 }

@@ -48,7 +48,13 @@ export class ReleasesService {
     private readonly clock: ClockService,
   ) {}
 
-  async start(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: StartReleaseDto): Promise<ReleaseView> {
+  async start(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    dto: StartReleaseDto,
+  ): Promise<ReleaseView> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     return this.startIn(actor, project, env, flagKey, dto, false);
   }
@@ -57,41 +63,94 @@ export class ReleasesService {
    * For release pipelines: `preApproved` when the audience's change request was approved (the
    * approval gate is then satisfied), or when the run's creator could bypass it (checked at run start).
    */
-  async startIn(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, dto: StartReleaseDto, preApproved: boolean): Promise<ReleaseView> {
+  async startIn(
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    flagKey: string,
+    dto: StartReleaseDto,
+    preApproved: boolean,
+  ): Promise<ReleaseView> {
     const stages = validateStages(dto.stages);
     const ruleId = dto.ruleId ?? null;
-    const final = ruleId === null ? { kind: 'updateFallthroughVariationOrRollout', variationId: dto.toVariationId } : { kind: 'updateRuleVariationOrRollout', ruleId, variationId: dto.toVariationId };
+    const final =
+      ruleId === null
+        ? { kind: 'updateFallthroughVariationOrRollout', variationId: dto.toVariationId }
+        : { kind: 'updateRuleVariationOrRollout', ruleId, variationId: dto.toVariationId };
     // The final state, validated and authorized as a PATCH would be (flag exists and is not archived, variation and rule exist).
     const dry = await this.flags.dryRun(actor, project, env, flagKey, [final]);
     const ref = flagResource(project, env, dry.before.flag);
     this.authz.assert(actor, 'manageReleases', ref);
     const variations = dry.before.flag.variations;
-    const baseline: VariationOrRollout = ruleId === null ? dry.before.environment.fallthrough : dry.before.environment.rules.find((r) => r._id === ruleId)!;
+    const baseline: VariationOrRollout =
+      ruleId === null
+        ? dry.before.environment.fallthrough
+        : dry.before.environment.rules.find((r) => r._id === ruleId)!;
     if (!baseline.rollout && variations[baseline.variation ?? -1]?._id === dto.toVariationId) {
-      throw new DomainError('release/no_change', 400, `the ${ruleId === null ? 'fallthrough' : `rule ${ruleId}`} already serves variation '${dto.toVariationId}'`);
+      throw new DomainError(
+        'release/no_change',
+        400,
+        `the ${ruleId === null ? 'fallthrough' : `rule ${ruleId}`} already serves variation '${dto.toVariationId}'`,
+      );
     }
     const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
     if (reasons.length && !preApproved && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
-      throw new DomainError('approval/required', 403, `environment '${env.key}' requires approval for this release (${reasons.join('; ')})`, reasons.map((reason) => ({ field: `environments.${env.key}`, reason })));
+      throw new DomainError(
+        'approval/required',
+        403,
+        `environment '${env.key}' requires approval for this release (${reasons.join('; ')})`,
+        reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
+      );
     }
     const guard: GuardSettings | null = dto.guard
-      ? { metrics: [...new Set(dto.guard.metrics)], onRegression: dto.guard.onRegression ?? 'rollback', minSamplePerArm: dto.guard.minSamplePerArm ?? 100, alpha: dto.guard.alpha ?? 0.05 }
+      ? {
+          metrics: [...new Set(dto.guard.metrics)],
+          onRegression: dto.guard.onRegression ?? 'rollback',
+          minSamplePerArm: dto.guard.minSamplePerArm ?? 100,
+          alpha: dto.guard.alpha ?? 0.05,
+        }
       : null;
     if (guard) await this.guards.requireMetrics(project.id, guard.metrics);
     const now = this.clock.now();
     const row = await this.repo.transaction(async (tx) => {
       const created = await this.repo
         .create(tx, {
-          environmentId: env.id, flagKey, activeKey: `${env.id}:${flagKey}`, target: { ruleId, toVariationId: dto.toVariationId }, stages,
-          baseline: { serving: storeServing(baseline, variations) } satisfies ReleaseBaseline, baselineVersion: dry.version,
-          createdBy: { ...actorRef(actor), bypass: reasons.length > 0 }, nextStepAt: now, guard,
-          history: [{ at: now.toISOString(), status: 'running', stage: -1, actor: actorRef(actor), note: dto.comment ?? 'started' }],
+          environmentId: env.id,
+          flagKey,
+          activeKey: `${env.id}:${flagKey}`,
+          target: { ruleId, toVariationId: dto.toVariationId },
+          stages,
+          baseline: { serving: storeServing(baseline, variations) } satisfies ReleaseBaseline,
+          baselineVersion: dry.version,
+          createdBy: { ...actorRef(actor), bypass: reasons.length > 0 },
+          nextStepAt: now,
+          guard,
+          history: [
+            {
+              at: now.toISOString(),
+              status: 'running',
+              stage: -1,
+              actor: actorRef(actor),
+              note: dto.comment ?? 'started',
+            },
+          ],
         })
         .catch((err: unknown) => {
-          if (isUniqueViolation(err)) throw new DomainError('release/already_active', 409, `flag '${flagKey}' already has a running or paused release in '${env.key}'`);
+          if (isUniqueViolation(err))
+            throw new DomainError(
+              'release/already_active',
+              409,
+              `flag '${flagKey}' already has a running or paused release in '${env.key}'`,
+            );
           throw err;
         });
-      await this.audit.record(tx, actor, { action: 'startRelease', resource: formatResource(ref), comment: dto.comment, after: { target: created.target, stages }, links: { release: created.id } });
+      await this.audit.record(tx, actor, {
+        action: 'startRelease',
+        resource: formatResource(ref),
+        comment: dto.comment,
+        after: { target: created.target, stages },
+        links: { release: created.id },
+      });
       return created;
     });
     this.notifier.after(row, 'release.started');
@@ -110,39 +169,124 @@ export class ReleasesService {
 
   /** Stops the clock: the stage in force stays, and resume gives it the time it had left. */
   pause(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
-    return this.transition(actor, projectKey, flagKey, envKey, id, ['running'], 'pauseRelease', 'release.paused', async (tx, r) => {
-      const remainingMs = Math.max(0, (r.nextStepAt?.getTime() ?? 0) - this.clock.now().getTime());
-      return this.repo.update(tx, r.id, { status: 'paused', nextStepAt: null, remainingMs, history: this.notifier.history(r, actor, 'paused', `paused with ${remainingMs} ms left in stage ${r.currentStage + 1}`) });
-    });
+    return this.transition(
+      actor,
+      projectKey,
+      flagKey,
+      envKey,
+      id,
+      ['running'],
+      'pauseRelease',
+      'release.paused',
+      async (tx, r) => {
+        const remainingMs = Math.max(0, (r.nextStepAt?.getTime() ?? 0) - this.clock.now().getTime());
+        return this.repo.update(tx, r.id, {
+          status: 'paused',
+          nextStepAt: null,
+          remainingMs,
+          history: this.notifier.history(
+            r,
+            actor,
+            'paused',
+            `paused with ${remainingMs} ms left in stage ${r.currentStage + 1}`,
+          ),
+        });
+      },
+    );
   }
 
   resume(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
-    return this.transition(actor, projectKey, flagKey, envKey, id, ['paused'], 'resumeRelease', 'release.resumed', async (tx, r) => {
-      const nextStepAt = new Date(this.clock.now().getTime() + (r.remainingMs ?? 0));
-      return this.repo.update(tx, r.id, { status: 'running', nextStepAt, remainingMs: null, history: this.notifier.history(r, actor, 'running', 'resumed') });
-    });
+    return this.transition(
+      actor,
+      projectKey,
+      flagKey,
+      envKey,
+      id,
+      ['paused'],
+      'resumeRelease',
+      'release.resumed',
+      async (tx, r) => {
+        const nextStepAt = new Date(this.clock.now().getTime() + (r.remainingMs ?? 0));
+        return this.repo.update(tx, r.id, {
+          status: 'running',
+          nextStepAt,
+          remainingMs: null,
+          history: this.notifier.history(r, actor, 'running', 'resumed'),
+        });
+      },
+    );
   }
 
   /** Restores what the fallthrough (or rule) served before the release started, in one write. */
   rollback(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
-    return this.transition(actor, projectKey, flagKey, envKey, id, ['running', 'paused', 'completed'], 'rollbackRelease', 'release.rolled_back', async (tx, r, at) => {
-      await this.writes.restoreBaseline(tx, actor, at.project, at.env, r, await this.writes.definition(r), 'requested');
-      return this.repo.update(tx, r.id, { status: 'rolled_back', activeKey: null, nextStepAt: null, remainingMs: null, history: this.notifier.history(r, actor, 'rolled_back', 'rolled back to the configuration before the release') });
-    });
+    return this.transition(
+      actor,
+      projectKey,
+      flagKey,
+      envKey,
+      id,
+      ['running', 'paused', 'completed'],
+      'rollbackRelease',
+      'release.rolled_back',
+      async (tx, r, at) => {
+        await this.writes.restoreBaseline(
+          tx,
+          actor,
+          at.project,
+          at.env,
+          r,
+          await this.writes.definition(r),
+          'requested',
+        );
+        return this.repo.update(tx, r.id, {
+          status: 'rolled_back',
+          activeKey: null,
+          nextStepAt: null,
+          remainingMs: null,
+          history: this.notifier.history(
+            r,
+            actor,
+            'rolled_back',
+            'rolled back to the configuration before the release',
+          ),
+        });
+      },
+    );
   }
 
   private async transition(
-    actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string, from: string[], action: string,
-    event: 'release.paused' | 'release.resumed' | 'release.rolled_back', change: (tx: Tx, r: ReleaseRow, at: Located) => Promise<ReleaseRow>,
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    id: string,
+    from: string[],
+    action: string,
+    event: 'release.paused' | 'release.resumed' | 'release.rolled_back',
+    change: (tx: Tx, r: ReleaseRow, at: Located) => Promise<ReleaseRow>,
   ): Promise<ReleaseView> {
     const at = await this.locate(actor, projectKey, envKey);
-    const ref = flagResource(at.project, at.env, { key: flagKey, tags: (await this.repo.flagDefinition(projectKey, flagKey))?.tags ?? [] });
+    const ref = flagResource(at.project, at.env, {
+      key: flagKey,
+      tags: (await this.repo.flagDefinition(projectKey, flagKey))?.tags ?? [],
+    });
     this.authz.assert(actor, 'manageReleases', ref);
     const row = await this.repo.transaction(async (tx) => {
       const locked = this.mine(await this.repo.findForUpdate(tx, id), at, flagKey, id);
-      if (!from.includes(locked.status)) throw new DomainError('release/invalid_state', 409, `release '${id}' is ${locked.status}; ${action} needs ${from.join(' or ')}`);
+      if (!from.includes(locked.status))
+        throw new DomainError(
+          'release/invalid_state',
+          409,
+          `release '${id}' is ${locked.status}; ${action} needs ${from.join(' or ')}`,
+        );
       const next = await change(tx, locked, at);
-      await this.audit.record(tx, actor, { action, resource: formatResource(ref), before: { status: locked.status, stage: locked.currentStage }, after: { status: next.status, stage: next.currentStage }, links: { release: id } });
+      await this.audit.record(tx, actor, {
+        action,
+        resource: formatResource(ref),
+        before: { status: locked.status, stage: locked.currentStage },
+        after: { status: next.status, stage: next.currentStage },
+        links: { release: id },
+      });
       return next;
     });
     this.notifier.after(row, event);

@@ -56,7 +56,9 @@ export class ScheduledChangeRunner {
       for (const p of left) {
         await this.run(p.id).catch((e: Error) => {
           failed.push(p);
-          this.logger.warn(`overdue scheduled change ${p.id} not applied by the sweep (pass ${pass + 1}): ${e.message}`);
+          this.logger.warn(
+            `overdue scheduled change ${p.id} not applied by the sweep (pass ${pass + 1}): ${e.message}`,
+          );
         });
       }
       left = failed;
@@ -71,7 +73,10 @@ export class ScheduledChangeRunner {
     const outcome = await this.runDue(id, row);
     if (outcome !== 'skipped') {
       this.metrics.automation.inc({ kind: 'scheduled_change', outcome });
-      this.metrics.scheduleLateness.observe({ kind: 'scheduled_change' }, (this.clock.now().getTime() - row.executionDate.getTime()) / 1000);
+      this.metrics.scheduleLateness.observe(
+        { kind: 'scheduled_change' },
+        (this.clock.now().getTime() - row.executionDate.getTime()) / 1000,
+      );
     }
     return outcome;
   }
@@ -90,7 +95,12 @@ export class ScheduledChangeRunner {
     }
   }
 
-  private async applyInTx(tx: Tx, actor: ReturnType<typeof automationActor>, id: string, creator: ActorRef & { bypass?: boolean }): Promise<ScheduledChangeRow | null> {
+  private async applyInTx(
+    tx: Tx,
+    actor: ReturnType<typeof automationActor>,
+    id: string,
+    creator: ActorRef & { bypass?: boolean },
+  ): Promise<ScheduledChangeRow | null> {
     const locked = await this.repo.findForUpdate(tx, id);
     if (!locked || locked.status !== 'pending') return null;
     const project = await this.projects.require(actor, locked.environment.project.key);
@@ -100,7 +110,10 @@ export class ScheduledChangeRunner {
       comment: locked.comment || `scheduled change ${id}`,
       // Only a schedule made with bypass carries the approval; any other is gated by the write path
       // when due, so one made before its environment became gated does not slip through.
-      preApproved: { ...(creator.bypass ? { environmentKey: env.key } : {}), links: { scheduledChange: { id, createdBy: creator } } },
+      preApproved: {
+        ...(creator.bypass ? { environmentKey: env.key } : {}),
+        links: { scheduledChange: { id, createdBy: creator } },
+      },
     });
     return this.repo.update(tx, id, { status: 'applied', appliedVersion: result.version, appliedAt: this.clock.now() });
   }
@@ -109,10 +122,22 @@ export class ScheduledChangeRunner {
     const failed = await this.repo.transaction(async (tx) => {
       const locked = await this.repo.findForUpdate(tx, id);
       if (!locked || locked.status !== 'pending') return null;
-      const next = await this.repo.update(tx, id, { status: 'failed', failure: { code: err.code, message: err.message, errors: err.errors ?? [] } });
+      const next = await this.repo.update(tx, id, {
+        status: 'failed',
+        failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
+      });
       await this.audit.record(tx, actor, {
-        action: 'applyScheduledChange', resource: formatResource(flagResource(locked.environment.project.key, { key: locked.environment.key, critical: false }, locked.flagKey)),
-        comment: `failed: ${err.message}`, after: { status: 'failed', code: err.code, errors: err.errors ?? [] }, links: { scheduledChange: id },
+        action: 'applyScheduledChange',
+        resource: formatResource(
+          flagResource(
+            locked.environment.project.key,
+            { key: locked.environment.key, critical: false },
+            locked.flagKey,
+          ),
+        ),
+        comment: `failed: ${err.message}`,
+        after: { status: 'failed', code: err.code, errors: err.errors ?? [] },
+        links: { scheduledChange: id },
       });
       return next;
     });
@@ -120,6 +145,8 @@ export class ScheduledChangeRunner {
   }
 
   private emit(event: 'scheduled_change.applied' | 'scheduled_change.failed', row: ScheduledChangeRow): void {
-    void this.webhooks.emit(event, scheduledChangeView(row) as unknown as Record<string, unknown>).catch((e: Error) => this.logger.warn(`${event} for ${row.id} not emitted: ${e.message}`));
+    void this.webhooks
+      .emit(event, scheduledChangeView(row) as unknown as Record<string, unknown>)
+      .catch((e: Error) => this.logger.warn(`${event} for ${row.id} not emitted: ${e.message}`));
   }
 }

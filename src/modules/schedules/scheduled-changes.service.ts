@@ -14,7 +14,11 @@ import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
-import type { CreateScheduledChangeDto, ListScheduledChangesQueryDto, UpdateScheduledChangeDto } from './dto/scheduled-changes.dto';
+import type {
+  CreateScheduledChangeDto,
+  ListScheduledChangesQueryDto,
+  UpdateScheduledChangeDto,
+} from './dto/scheduled-changes.dto';
 import { scheduledChangeView, type ScheduledChangeView } from './models/scheduled-change.view';
 import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
 
@@ -24,9 +28,20 @@ export interface ApplyScheduledChangeJob {
 
 /** One alarm per schedule and execution time (see alarm-jobs.ts). */
 export const scheduleAlarms = (queues: QueuesService, rows: { id: string; executionDate: Date }[], now: Date) =>
-  setAlarms(queues, QueueName.Changes, JobName.ApplyScheduledChange, rows.map((r) => ({ id: alarmId('scheduled-change', r.id, r.executionDate), at: r.executionDate, data: { scheduledChangeId: r.id } satisfies ApplyScheduledChangeJob })), now);
+  setAlarms(
+    queues,
+    QueueName.Changes,
+    JobName.ApplyScheduledChange,
+    rows.map((r) => ({
+      id: alarmId('scheduled-change', r.id, r.executionDate),
+      at: r.executionDate,
+      data: { scheduledChangeId: r.id } satisfies ApplyScheduledChangeJob,
+    })),
+    now,
+  );
 
-const notFound = (id: string) => new DomainError('scheduled_change/not_found', 404, `scheduled change '${id}' was not found`);
+const notFound = (id: string) =>
+  new DomainError('scheduled_change/not_found', 404, `scheduled change '${id}' was not found`);
 
 /**
  * Scheduled changes: instructions validated now and again when due. In an environment whose
@@ -47,30 +62,68 @@ export class ScheduledChangesService {
     private readonly queues: QueuesService,
   ) {}
 
-  async create(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: CreateScheduledChangeDto): Promise<ScheduledChangeView> {
+  async create(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    dto: CreateScheduledChangeDto,
+  ): Promise<ScheduledChangeView> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const executionDate = this.future(dto.executionDate);
     const { resource, bypass } = await this.validate(actor, project, env, flagKey, dto.instructions);
     const row = await this.repo.transaction(async (tx) => {
-      const created = await this.repo.create(tx, { environmentId: env.id, flagKey, instructions: dto.instructions, executionDate, comment: dto.comment ?? '', createdBy: { ...actorRef(actor), bypass } });
-      await this.audit.record(tx, actor, { action: 'createScheduledChange', resource, comment: dto.comment, after: { id: created.id, instructions: dto.instructions, executionDate }, links: { scheduledChange: created.id } });
+      const created = await this.repo.create(tx, {
+        environmentId: env.id,
+        flagKey,
+        instructions: dto.instructions,
+        executionDate,
+        comment: dto.comment ?? '',
+        createdBy: { ...actorRef(actor), bypass },
+      });
+      await this.audit.record(tx, actor, {
+        action: 'createScheduledChange',
+        resource,
+        comment: dto.comment,
+        after: { id: created.id, instructions: dto.instructions, executionDate },
+        links: { scheduledChange: created.id },
+      });
       return created;
     });
     this.alarm(row);
     return scheduledChangeView(row);
   }
 
-  async list(actor: Actor, projectKey: string, flagKey: string, envKey: string, q: ListScheduledChangesQueryDto): Promise<{ items: ScheduledChangeView[] }> {
+  async list(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    q: ListScheduledChangesQueryDto,
+  ): Promise<{ items: ScheduledChangeView[] }> {
     const { env } = await this.locate(actor, projectKey, envKey);
     return { items: (await this.repo.list(env.id, flagKey, q.status)).map(scheduledChangeView) };
   }
 
-  async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ScheduledChangeView> {
+  async get(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    id: string,
+  ): Promise<ScheduledChangeView> {
     const { env } = await this.locate(actor, projectKey, envKey);
     return scheduledChangeView(await this.require(env, flagKey, id));
   }
 
-  async update(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string, dto: UpdateScheduledChangeDto): Promise<ScheduledChangeView> {
+  async update(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    id: string,
+    dto: UpdateScheduledChangeDto,
+  ): Promise<ScheduledChangeView> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const current = await this.require(env, flagKey, id);
     const instructions = dto.instructions ?? (current.instructions as unknown[]);
@@ -78,10 +131,18 @@ export class ScheduledChangesService {
     const { resource, bypass } = await this.validate(actor, project, env, flagKey, instructions);
     const row = await this.repo.transaction(async (tx) => {
       const locked = await this.lockPending(tx, id);
-      const next = await this.repo.update(tx, id, { instructions, executionDate, comment: dto.comment ?? locked.comment });
+      const next = await this.repo.update(tx, id, {
+        instructions,
+        executionDate,
+        comment: dto.comment ?? locked.comment,
+      });
       await this.audit.record(tx, actor, {
-        action: 'updateScheduledChange', resource, comment: dto.comment,
-        before: { instructions: locked.instructions, executionDate: locked.executionDate }, after: { instructions, executionDate, bypass }, links: { scheduledChange: id },
+        action: 'updateScheduledChange',
+        resource,
+        comment: dto.comment,
+        before: { instructions: locked.instructions, executionDate: locked.executionDate },
+        after: { instructions, executionDate, bypass },
+        links: { scheduledChange: id },
       });
       return next;
     });
@@ -99,21 +160,40 @@ export class ScheduledChangesService {
     await this.repo.transaction(async (tx) => {
       const locked = await this.lockPending(tx, id);
       await this.repo.remove(tx, id);
-      await this.audit.record(tx, actor, { action: 'deleteScheduledChange', resource, before: { instructions: locked.instructions, executionDate: locked.executionDate }, links: { scheduledChange: id } });
+      await this.audit.record(tx, actor, {
+        action: 'deleteScheduledChange',
+        resource,
+        before: { instructions: locked.instructions, executionDate: locked.executionDate },
+        links: { scheduledChange: id },
+      });
     });
   }
 
   /** Same validation as a PATCH (and the caller's rights for each change), then the approval rule. */
-  private async validate(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, flagKey: string, instructions: unknown[]) {
+  private async validate(
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    flagKey: string,
+    instructions: unknown[],
+  ) {
     const dry = await this.flags.dryRun(actor, project, env, flagKey, instructions);
     const ref = flagResource(project, env, dry.before.flag);
     this.authz.assert(actor, 'createScheduledChange', ref);
-    if (!diffFlag(dry.before, dry.after).length) throw new DomainError('scheduled_change/no_change', 400, 'the instructions change nothing in the current configuration');
+    if (!diffFlag(dry.before, dry.after).length)
+      throw new DomainError(
+        'scheduled_change/no_change',
+        400,
+        'the instructions change nothing in the current configuration',
+      );
     const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
     if (reasons.length && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
-      throw new DomainError('approval/required', 403,
+      throw new DomainError(
+        'approval/required',
+        403,
         `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); open a change request with an executionDate instead: POST /api/v1/projects/${project.key}/flags/${flagKey}/environments/${env.key}/change-requests`,
-        reasons.map((reason) => ({ field: `environments.${env.key}`, reason })));
+        reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
+      );
     }
     return { resource: formatResource(ref), bypass: reasons.length > 0 };
   }
@@ -130,21 +210,31 @@ export class ScheduledChangesService {
     return row;
   }
 
-
   private async lockPending(tx: Tx, id: string): Promise<ScheduledChangeRow> {
     const locked = await this.repo.findForUpdate(tx, id);
     if (!locked) throw notFound(id);
-    if (locked.status !== 'pending') throw new DomainError('scheduled_change/not_pending', 409, `scheduled change '${id}' is ${locked.status}`);
+    if (locked.status !== 'pending')
+      throw new DomainError('scheduled_change/not_pending', 409, `scheduled change '${id}' is ${locked.status}`);
     return locked;
   }
 
   private future(iso: string): Date {
     const date = new Date(iso);
-    if (date.getTime() <= this.clock.now().getTime()) throw new DomainError('scheduled_change/invalid_execution_date', 400, `executionDate ${iso} is not in the future`, [{ field: 'executionDate', reason: 'must be in the future' }]);
+    if (date.getTime() <= this.clock.now().getTime())
+      throw new DomainError(
+        'scheduled_change/invalid_execution_date',
+        400,
+        `executionDate ${iso} is not in the future`,
+        [{ field: 'executionDate', reason: 'must be in the future' }],
+      );
     return date;
   }
 
   private alarm(row: ScheduledChangeRow): void {
-    void scheduleAlarms(this.queues, [row], this.clock.now()).catch((e: Error) => this.logger.warn(`scheduled change ${row.id} has no alarm yet (the worker's start-up sweep sets it): ${e.message}`));
+    void scheduleAlarms(this.queues, [row], this.clock.now()).catch((e: Error) =>
+      this.logger.warn(
+        `scheduled change ${row.id} has no alarm yet (the worker's start-up sweep sets it): ${e.message}`,
+      ),
+    );
   }
 }

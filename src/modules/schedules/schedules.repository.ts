@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { BACKGROUND_TX, PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
-const withContext = { environment: { select: { key: true, project: { select: { key: true } } } } } satisfies Prisma.ScheduledChangeInclude;
+const withContext = {
+  environment: { select: { key: true, project: { select: { key: true } } } },
+} satisfies Prisma.ScheduledChangeInclude;
 export type ScheduledChangeRow = Prisma.ScheduledChangeGetPayload<{ include: typeof withContext }>;
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
@@ -22,23 +24,58 @@ export class SchedulesRepository {
 
   /** Locks the row, then reads it fresh (see FlagsRepository.findForUpdate). */
   async findForUpdate(tx: Tx, id: string): Promise<ScheduledChangeRow | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ScheduledChange" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT "id" FROM "ScheduledChange" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
   }
 
   list(environmentId: string, flagKey: string, status?: string): Promise<ScheduledChangeRow[]> {
-    return this.prisma.scheduledChange.findMany({ where: { environmentId, flagKey, ...(status ? { status } : {}) }, include: withContext, orderBy: { executionDate: 'asc' } });
+    return this.prisma.scheduledChange.findMany({
+      where: { environmentId, flagKey, ...(status ? { status } : {}) },
+      include: withContext,
+      orderBy: { executionDate: 'asc' },
+    });
   }
 
-  create(tx: Tx, data: { environmentId: string; flagKey: string; instructions: unknown; executionDate: Date; comment: string; createdBy: unknown }) {
-    return tx.scheduledChange.create({ data: { ...data, status: 'pending', instructions: json(data.instructions), createdBy: json(data.createdBy) }, include: withContext });
+  create(
+    tx: Tx,
+    data: {
+      environmentId: string;
+      flagKey: string;
+      instructions: unknown;
+      executionDate: Date;
+      comment: string;
+      createdBy: unknown;
+    },
+  ) {
+    return tx.scheduledChange.create({
+      data: { ...data, status: 'pending', instructions: json(data.instructions), createdBy: json(data.createdBy) },
+      include: withContext,
+    });
   }
 
-  update(tx: Tx, id: string, data: { instructions?: unknown; executionDate?: Date; comment?: string; status?: string; failure?: unknown; appliedVersion?: number; appliedAt?: Date }) {
+  update(
+    tx: Tx,
+    id: string,
+    data: {
+      instructions?: unknown;
+      executionDate?: Date;
+      comment?: string;
+      status?: string;
+      failure?: unknown;
+      appliedVersion?: number;
+      appliedAt?: Date;
+    },
+  ) {
     const { instructions, failure, ...plain } = data;
     return tx.scheduledChange.update({
       where: { id },
-      data: { ...plain, ...(instructions !== undefined ? { instructions: json(instructions) } : {}), ...(failure !== undefined ? { failure: json(failure) } : {}) },
+      data: {
+        ...plain,
+        ...(instructions !== undefined ? { instructions: json(instructions) } : {}),
+        ...(failure !== undefined ? { failure: json(failure) } : {}),
+      },
       include: withContext,
     });
   }
@@ -49,6 +86,11 @@ export class SchedulesRepository {
 
   /** Pending schedules, earliest first (the worker's start-up sweep). */
   pending(limit: number): Promise<{ id: string; executionDate: Date }[]> {
-    return this.prisma.scheduledChange.findMany({ where: { status: 'pending' }, orderBy: { executionDate: 'asc' }, take: limit, select: { id: true, executionDate: true } });
+    return this.prisma.scheduledChange.findMany({
+      where: { status: 'pending' },
+      orderBy: { executionDate: 'asc' },
+      take: limit,
+      select: { id: true, executionDate: true },
+    });
   }
 }

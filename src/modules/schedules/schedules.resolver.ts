@@ -15,17 +15,34 @@ export class SchedulesResolver {
   constructor(private readonly schedules: ScheduledChangesService) {}
 
   @Query(() => [ScheduledChangeModel])
-  scheduledChanges(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string) {
+  scheduledChanges(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+  ) {
     return this.schedules.list(a, p, f, e, {}).then((r) => r.items);
   }
 
   @Mutation(() => ScheduledChangeModel)
-  createScheduledChange(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('input') input: CreateScheduledChangeInput) {
+  createScheduledChange(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('input') input: CreateScheduledChangeInput,
+  ) {
     return this.schedules.create(a, p, f, e, input);
   }
 
   @Mutation(() => Boolean)
-  deleteScheduledChange(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('flagKey', KeyPipe) f: string, @Args('environmentKey', KeyPipe) e: string, @Args('id', UUID) id: string) {
+  deleteScheduledChange(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('flagKey', KeyPipe) f: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('id', UUID) id: string,
+  ) {
     return this.schedules.remove(a, p, f, e, id).then(() => true);
   }
 }

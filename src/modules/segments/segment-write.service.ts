@@ -49,35 +49,68 @@ export class SegmentWriteService {
     this.authz.assert(actor, 'createSegment', segmentResource(project, env, { key: dto.key, tags }));
     return this.repo.transaction(async (tx) => {
       const existing = await this.repo.findForUpdate(tx, env.id, dto.key);
-      if (existing && !existing.deleted) throw new DomainError('segment/already_exists', 409, `segment '${dto.key}' already exists`);
+      if (existing && !existing.deleted)
+        throw new DomainError('segment/already_exists', 409, `segment '${dto.key}' already exists`);
       const config: SegmentConfig = {
-        key: dto.key, name: dto.name, description: dto.description ?? '', tags,
-        included: [...new Set(dto.included ?? [])], excluded: [...new Set(dto.excluded ?? [])],
-        includedContexts: [], excludedContexts: [], rules: [],
-        salt: randomBytes(16).toString('hex'), version: (existing?.version ?? 0) + 1, deleted: false,
+        key: dto.key,
+        name: dto.name,
+        description: dto.description ?? '',
+        tags,
+        included: [...new Set(dto.included ?? [])],
+        excluded: [...new Set(dto.excluded ?? [])],
+        includedContexts: [],
+        excludedContexts: [],
+        rules: [],
+        salt: randomBytes(16).toString('hex'),
+        version: (existing?.version ?? 0) + 1,
+        deleted: false,
       };
-      const row = existing ? await this.repo.revive(tx, existing.id, config) : await this.repo.create(tx, env.id, config).catch(rethrowDuplicate('segment', dto.key));
+      const row = existing
+        ? await this.repo.revive(tx, existing.id, config)
+        : await this.repo.create(tx, env.id, config).catch(rethrowDuplicate('segment', dto.key));
       await this.commit(tx, actor, project, env, row.id, null, config, 'createSegment', '');
       return config;
     });
   }
 
-  async patch(actor: Actor, projectKey: string, envKey: string, segmentKey: string, dto: PatchSegmentDto, ifMatch?: string): Promise<SegmentConfig> {
+  async patch(
+    actor: Actor,
+    projectKey: string,
+    envKey: string,
+    segmentKey: string,
+    dto: PatchSegmentDto,
+    ifMatch?: string,
+  ): Promise<SegmentConfig> {
     const expectedVersion = parseIfMatch(ifMatch);
     const { project, env } = await this.locate(actor, projectKey, envKey);
     // Validates the list's shape and kinds before any I/O on the segment.
     const steps = segmentInstructionActions(dto.instructions);
     const write = { instructions: dto.instructions, comment: dto.comment, expectedVersion };
-    return (await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, segmentKey, write, steps))).segment;
+    return (await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, segmentKey, write, steps)))
+      .segment;
   }
 
   /** The segment twin of FlagWriteService.applyPreApproved: in the caller's transaction, its environment not gated again. */
-  applyPreApproved(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, write: SegmentWrite & { preApproved: PreApproval }) {
+  applyPreApproved(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    segmentKey: string,
+    write: SegmentWrite & { preApproved: PreApproval },
+  ) {
     return this.writeInTx(tx, actor, project, env, segmentKey, write, segmentInstructionActions(write.instructions));
   }
 
   /** What the instructions would do, validated exactly as a write, without writing. */
-  async dryRun(actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, instructions: unknown[], authorize = true) {
+  async dryRun(
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    segmentKey: string,
+    instructions: unknown[],
+    authorize = true,
+  ) {
     const steps = segmentInstructionActions(instructions);
     const row = await this.repo.find(env.id, segmentKey);
     if (!row || row.deleted) throw notFound('segment', segmentKey);
@@ -87,30 +120,61 @@ export class SegmentWriteService {
     return { segmentId: row.id, version: row.version, before, after: segment, steps };
   }
 
-  private async writeInTx(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentKey: string, write: SegmentWrite, steps: Step[]) {
+  private async writeInTx(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    segmentKey: string,
+    write: SegmentWrite,
+    steps: Step[],
+  ) {
     const row = await this.requireForUpdate(tx, env, segmentKey);
     const before = segmentView(row);
-    if (!write.preApproved) for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
+    if (!write.preApproved)
+      for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
     if (write.expectedVersion !== undefined && write.expectedVersion !== row.version) {
-      throw new DomainError('segment/version_mismatch', 412, `If-Match ${write.expectedVersion} does not match the current version ${row.version}`);
+      throw new DomainError(
+        'segment/version_mismatch',
+        412,
+        `If-Match ${write.expectedVersion} does not match the current version ${row.version}`,
+      );
     }
     const { segment, changed } = applySegmentInstructions(before, write.instructions, { newId: randomUUID });
     if (!changed) return { segment: before, version: row.version };
-    const bypasses = write.preApproved?.environmentKey === env.key
-      ? []
-      : enforceApprovalGate(
-          this.authz,
-          this.metrics,
-          actor,
-          'segment',
-          [{ environmentKey: env.key, resource: segmentResource(project, env, before), reasons: segmentApprovalReasons(approvalSettingsOf(project, env), before, segment) }],
-          (k) => `/api/v1/projects/${project.key}/environments/${k}/segments/${segmentKey}/change-requests`,
-        );
+    const bypasses =
+      write.preApproved?.environmentKey === env.key
+        ? []
+        : enforceApprovalGate(
+            this.authz,
+            this.metrics,
+            actor,
+            'segment',
+            [
+              {
+                environmentKey: env.key,
+                resource: segmentResource(project, env, before),
+                reasons: segmentApprovalReasons(approvalSettingsOf(project, env), before, segment),
+              },
+            ],
+            (k) => `/api/v1/projects/${project.key}/environments/${k}/segments/${segmentKey}/change-requests`,
+          );
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);
     const actions = [...new Set(steps.map((s) => s.action))];
     const links = { ...(bypasses.length ? { approvalBypassed: bypasses } : {}), ...(write.preApproved?.links ?? {}) };
-    await this.commit(tx, actor, project, env, row.id, before, after, actions.length === 1 ? actions[0] : 'updateSegment', write.comment ?? '', links);
+    await this.commit(
+      tx,
+      actor,
+      project,
+      env,
+      row.id,
+      before,
+      after,
+      actions.length === 1 ? actions[0] : 'updateSegment',
+      write.comment ?? '',
+      links,
+    );
     return { segment: after, version: after.version };
   }
 
@@ -121,7 +185,8 @@ export class SegmentWriteService {
       const before = segmentView(row);
       this.authz.assert(actor, 'deleteSegment', segmentResource(project, env, before));
       const users = await this.repo.referencingFlags(tx, env.id, segmentKey);
-      if (users.length) throw new DomainError('segment/in_use', 409, `segment '${segmentKey}' is used by flags ${users.join(', ')}`);
+      if (users.length)
+        throw new DomainError('segment/in_use', 409, `segment '${segmentKey}' is used by flags ${users.join(', ')}`);
       const after = { ...before, deleted: true, version: row.version + 1 };
       await this.repo.update(tx, row.id, after);
       await this.commit(tx, actor, project, env, row.id, before, after, 'deleteSegment', '');
@@ -140,12 +205,40 @@ export class SegmentWriteService {
   }
 
   /** Version snapshot, outbox row and audit entry, in the caller's transaction. */
-  private async commit(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow, segmentId: string, before: SegmentConfig | null, after: SegmentConfig, action: string, comment: string, links?: Record<string, unknown>) {
-    await this.repo.insertVersion(tx, { segmentId, version: after.version, config: after, actor: actorRef(actor), comment });
-    await this.outbox.enqueue(tx, { environmentId: env.id, kind: 'segment', key: after.key, version: after.version, payload: toSdkSegment(after) });
+  private async commit(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectWithEnvs,
+    env: EnvironmentRow,
+    segmentId: string,
+    before: SegmentConfig | null,
+    after: SegmentConfig,
+    action: string,
+    comment: string,
+    links?: Record<string, unknown>,
+  ) {
+    await this.repo.insertVersion(tx, {
+      segmentId,
+      version: after.version,
+      config: after,
+      actor: actorRef(actor),
+      comment,
+    });
+    await this.outbox.enqueue(tx, {
+      environmentId: env.id,
+      kind: 'segment',
+      key: after.key,
+      version: after.version,
+      payload: toSdkSegment(after),
+    });
     await this.audit.record(tx, actor, {
-      action, resource: formatResource(segmentResource(project, env, after)), comment, before, after,
-      previousVersion: before?.version ?? null, currentVersion: after.version,
+      action,
+      resource: formatResource(segmentResource(project, env, after)),
+      comment,
+      before,
+      after,
+      previousVersion: before?.version ?? null,
+      currentVersion: after.version,
       ...(links && Object.keys(links).length ? { links } : {}),
     });
     this.metrics.writes.inc({ kind: 'segment', outcome: 'committed' });

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiProblems } from '../../infra/http/api-schemas';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
@@ -14,16 +21,58 @@ import { SegmentsService } from './segments.service';
 @ApiProblems()
 @Controller('api/v1/projects/:projectKey/environments/:envKey/segments')
 export class SegmentsController {
-  constructor(private readonly segments: SegmentsService, private readonly writer: SegmentWriteService) {}
+  constructor(
+    private readonly segments: SegmentsService,
+    private readonly writer: SegmentWriteService,
+  ) {}
 
-  @Get() @ApiOkResponse({ type: SegmentListDto }) list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Query() q: ListSegmentsQueryDto) { return this.segments.list(a, p, e, q); }
-  @Post() @ApiCreatedResponse({ type: SegmentDto }) create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Body() dto: CreateSegmentDto) { return this.writer.create(a, p, e, dto); }
-  @Get(':segmentKey') @ApiOkResponse({ type: SegmentDto }) get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Param('segmentKey', KeyPipe) s: string) { return this.segments.get(a, p, e, s); }
+  @Get() @ApiOkResponse({ type: SegmentListDto }) list(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Query() q: ListSegmentsQueryDto,
+  ) {
+    return this.segments.list(a, p, e, q);
+  }
+  @Post() @ApiCreatedResponse({ type: SegmentDto }) create(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: CreateSegmentDto,
+  ) {
+    return this.writer.create(a, p, e, dto);
+  }
+  @Get(':segmentKey') @ApiOkResponse({ type: SegmentDto }) get(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('segmentKey', KeyPipe) s: string,
+  ) {
+    return this.segments.get(a, p, e, s);
+  }
   @Patch(':segmentKey')
   @ApiOkResponse({ type: SegmentDto })
-  @ApiHeader({ name: 'if-match', required: false, description: 'the segment version the change was written against (412 when stale)' })
-  patch(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Param('segmentKey', KeyPipe) s: string, @Body() dto: PatchSegmentDto, @Headers('if-match') ifMatch?: string) {
+  @ApiHeader({
+    name: 'if-match',
+    required: false,
+    description: 'the segment version the change was written against (412 when stale)',
+  })
+  patch(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('segmentKey', KeyPipe) s: string,
+    @Body() dto: PatchSegmentDto,
+    @Headers('if-match') ifMatch?: string,
+  ) {
     return this.writer.patch(a, p, e, s, dto, ifMatch);
   }
-  @Delete(':segmentKey') @HttpCode(204) @ApiNoContentResponse() remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string, @Param('segmentKey', KeyPipe) s: string) { return this.writer.remove(a, p, e, s); }
+  @Delete(':segmentKey') @HttpCode(204) @ApiNoContentResponse() remove(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('segmentKey', KeyPipe) s: string,
+  ) {
+    return this.writer.remove(a, p, e, s);
+  }
 }

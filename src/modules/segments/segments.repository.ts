@@ -16,7 +16,12 @@ export class SegmentsRepository {
   }
 
   list(environmentId: string, take: number, skip: number): Promise<SegmentRow[]> {
-    return this.prisma.segment.findMany({ where: { environmentId, deleted: false }, orderBy: { key: 'asc' }, take, skip });
+    return this.prisma.segment.findMany({
+      where: { environmentId, deleted: false },
+      orderBy: { key: 'asc' },
+      take,
+      skip,
+    });
   }
 
   find(environmentId: string, key: string): Promise<SegmentRow | null> {
@@ -30,19 +35,30 @@ export class SegmentsRepository {
   }
 
   create(tx: Tx, environmentId: string, config: SegmentConfig) {
-    return tx.segment.create({ data: { environmentId, key: config.key, version: config.version, config: json(config) } });
+    return tx.segment.create({
+      data: { environmentId, key: config.key, version: config.version, config: json(config) },
+    });
   }
 
   /** Re-creating a deleted segment reuses its row so versions keep increasing. */
   revive(tx: Tx, id: string, config: SegmentConfig) {
-    return tx.segment.update({ where: { id }, data: { version: config.version, config: json(config), deleted: false } });
+    return tx.segment.update({
+      where: { id },
+      data: { version: config.version, config: json(config), deleted: false },
+    });
   }
 
   update(tx: Tx, id: string, config: SegmentConfig) {
-    return tx.segment.update({ where: { id }, data: { version: config.version, config: json(config), deleted: config.deleted } });
+    return tx.segment.update({
+      where: { id },
+      data: { version: config.version, config: json(config), deleted: config.deleted },
+    });
   }
 
-  insertVersion(tx: Tx, v: { segmentId: string; version: number; config: SegmentConfig; actor: unknown; comment: string }) {
+  insertVersion(
+    tx: Tx,
+    v: { segmentId: string; version: number; config: SegmentConfig; actor: unknown; comment: string },
+  ) {
     return tx.segmentVersion.create({ data: { ...v, config: json(v.config), actor: json(v.actor) } });
   }
 

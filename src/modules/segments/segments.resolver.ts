@@ -10,25 +10,47 @@ import { SegmentsService } from './segments.service';
 /** GraphQL twin of SegmentsController; segments belong to one environment. */
 @Resolver(() => SegmentModel)
 export class SegmentsResolver {
-  constructor(private readonly reader: SegmentsService, private readonly writer: SegmentWriteService) {}
+  constructor(
+    private readonly reader: SegmentsService,
+    private readonly writer: SegmentWriteService,
+  ) {}
 
-  @Query(() => [SegmentModel]) segments(@CurrentActor() a: Actor, @Args() q: SegmentsArgs) { return this.reader.list(a, q.projectKey, q.environmentKey, q).then((r) => r.items); }
+  @Query(() => [SegmentModel]) segments(@CurrentActor() a: Actor, @Args() q: SegmentsArgs) {
+    return this.reader.list(a, q.projectKey, q.environmentKey, q).then((r) => r.items);
+  }
 
   @Query(() => SegmentModel)
-  segment(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('environmentKey', KeyPipe) e: string, @Args('key', KeyPipe) key: string) {
+  segment(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('key', KeyPipe) key: string,
+  ) {
     return this.reader.get(a, p, e, key);
   }
 
   @Mutation(() => SegmentModel)
-  createSegment(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('environmentKey', KeyPipe) e: string, @Args('input') input: CreateSegmentInput) {
+  createSegment(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('input') input: CreateSegmentInput,
+  ) {
     return this.writer.create(a, p, e, input);
   }
 
   @Mutation(() => SegmentModel, { description: 'semantic patch, as PATCH .../environments/{e}/segments/{s}' })
-  patchSegment(@CurrentActor() a: Actor, @Args() args: PatchSegmentArgs) { return this.writer.patch(a, args.projectKey, args.environmentKey, args.segmentKey, args, args.ifMatch); }
+  patchSegment(@CurrentActor() a: Actor, @Args() args: PatchSegmentArgs) {
+    return this.writer.patch(a, args.projectKey, args.environmentKey, args.segmentKey, args, args.ifMatch);
+  }
 
   @Mutation(() => Boolean)
-  deleteSegment(@CurrentActor() a: Actor, @Args('projectKey', KeyPipe) p: string, @Args('environmentKey', KeyPipe) e: string, @Args('segmentKey', KeyPipe) s: string) {
+  deleteSegment(
+    @CurrentActor() a: Actor,
+    @Args('projectKey', KeyPipe) p: string,
+    @Args('environmentKey', KeyPipe) e: string,
+    @Args('segmentKey', KeyPipe) s: string,
+  ) {
     return this.writer.remove(a, p, e, s).then(() => true);
   }
 }

@@ -9,7 +9,10 @@ import { SegmentsRepository } from './segments.repository';
 /** Reads of segments; writes go through SegmentWriteService. */
 @Injectable()
 export class SegmentsService {
-  constructor(private readonly repo: SegmentsRepository, private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly repo: SegmentsRepository,
+    private readonly projects: ProjectsService,
+  ) {}
 
   async list(actor: Actor, projectKey: string, envKey: string, q: ListSegmentsQueryDto) {
     const project = await this.projects.require(actor, projectKey);

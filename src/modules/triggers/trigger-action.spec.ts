@@ -11,19 +11,34 @@ describe('trigger actions', () => {
   });
 
   it('refuses instructions on a toggle, a missing list, unknown kinds and flag-level kinds', () => {
-    expect(() => normalizeAction({ kind: 'turnFlagOff', instructions: [{ kind: 'turnFlagOn' }] })).toThrow(expect.objectContaining({ code: 'trigger/invalid_action', status: 400 }));
-    expect(() => normalizeAction({ kind: 'instructions' })).toThrow(expect.objectContaining({ code: 'trigger/invalid_action' }));
-    expect(() => normalizeAction({ kind: 'instructions', instructions: [{ kind: 'explode' }] })).toThrow(expect.objectContaining({ code: 'patch/unknown_instruction' }));
-    expect(() => normalizeAction({ kind: 'instructions', instructions: [{ kind: 'turnFlagOn' }, { kind: 'archiveFlag' }] }))
-      .toThrow(expect.objectContaining({ code: 'trigger/invalid_action', errors: [expect.objectContaining({ index: 1 })] }));
+    expect(() => normalizeAction({ kind: 'turnFlagOff', instructions: [{ kind: 'turnFlagOn' }] })).toThrow(
+      expect.objectContaining({ code: 'trigger/invalid_action', status: 400 }),
+    );
+    expect(() => normalizeAction({ kind: 'instructions' })).toThrow(
+      expect.objectContaining({ code: 'trigger/invalid_action' }),
+    );
+    expect(() => normalizeAction({ kind: 'instructions', instructions: [{ kind: 'explode' }] })).toThrow(
+      expect.objectContaining({ code: 'patch/unknown_instruction' }),
+    );
+    expect(() =>
+      normalizeAction({ kind: 'instructions', instructions: [{ kind: 'turnFlagOn' }, { kind: 'archiveFlag' }] }),
+    ).toThrow(
+      expect.objectContaining({ code: 'trigger/invalid_action', errors: [expect.objectContaining({ index: 1 })] }),
+    );
   });
 
-  it('judges a toggle as the transition it makes, whatever the flag\'s state now', () => {
+  it("judges a toggle as the transition it makes, whatever the flag's state now", () => {
     const gated = effectiveApprovalSettings(null, null, true);
     const on: FlagState = { flag: booleanFlag(), environment: makeEnv({ on: true }) };
     // Turning on a flag that is on changes nothing now, but the trigger can fire after it is turned off.
     expect(triggerApprovalReasons(gated, { kind: 'turnFlagOn' }, { before: on, after: on }).length).toBeGreaterThan(0);
-    expect(triggerApprovalReasons(effectiveApprovalSettings(null, null, false), { kind: 'turnFlagOn' }, { before: on, after: on })).toEqual([]);
+    expect(
+      triggerApprovalReasons(
+        effectiveApprovalSettings(null, null, false),
+        { kind: 'turnFlagOn' },
+        { before: on, after: on },
+      ),
+    ).toEqual([]);
   });
 });
 

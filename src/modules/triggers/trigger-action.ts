@@ -14,10 +14,12 @@ export interface TriggerAction {
 
 /** The instructions a trigger writes through the flag write path. */
 export const instructionsOf = (action: TriggerAction): unknown[] =>
-  action.kind === 'instructions' ? action.instructions ?? [] : [{ kind: action.kind }];
+  action.kind === 'instructions' ? (action.instructions ?? []) : [{ kind: action.kind }];
 
 const invalidAction = (reason: string, field = 'action', index?: number) =>
-  new DomainError('trigger/invalid_action', 400, `${index === undefined ? '' : `instruction ${index}: `}${reason}`, [{ field, reason, ...(index === undefined ? {} : { index }) }]);
+  new DomainError('trigger/invalid_action', 400, `${index === undefined ? '' : `instruction ${index}: `}${reason}`, [
+    { field, reason, ...(index === undefined ? {} : { index }) },
+  ]);
 
 /**
  * Checks an action's shape and kinds (unknown kinds are core/patch's 400s). A trigger lives in one
@@ -26,13 +28,23 @@ const invalidAction = (reason: string, field = 'action', index?: number) =>
  */
 export function normalizeAction(input: { kind: TriggerActionKind; instructions?: unknown[] }): TriggerAction {
   if (input.kind !== 'instructions') {
-    if (input.instructions !== undefined) throw invalidAction(`instructions are only for action kind 'instructions', not '${input.kind}'`, 'action.instructions');
+    if (input.instructions !== undefined)
+      throw invalidAction(
+        `instructions are only for action kind 'instructions', not '${input.kind}'`,
+        'action.instructions',
+      );
     return { kind: input.kind };
   }
-  if (input.instructions === undefined) throw invalidAction("action kind 'instructions' needs a list of instructions", 'action.instructions');
+  if (input.instructions === undefined)
+    throw invalidAction("action kind 'instructions' needs a list of instructions", 'action.instructions');
   const steps = flagInstructionActions(input.instructions);
   const flagLevel = steps.findIndex((s) => s.scope !== 'environment');
-  if (flagLevel >= 0) throw invalidAction(`'${steps[flagLevel].kind}' changes the flag in every environment; a trigger may only change its own environment`, 'kind', flagLevel);
+  if (flagLevel >= 0)
+    throw invalidAction(
+      `'${steps[flagLevel].kind}' changes the flag in every environment; a trigger may only change its own environment`,
+      'kind',
+      flagLevel,
+    );
   return { kind: 'instructions', instructions: input.instructions };
 }
 
@@ -44,7 +56,11 @@ const withOn = (s: FlagState, on: boolean): FlagState => ({ flag: s.flag, enviro
  * can be fired at any later time; an instruction list on what it does to the current configuration
  * (firing re-checks a trigger created without bypass, see TriggerFireService).
  */
-export function triggerApprovalReasons(settings: ApprovalSettings, action: TriggerAction, dry: { before: FlagState; after: FlagState }): string[] {
+export function triggerApprovalReasons(
+  settings: ApprovalSettings,
+  action: TriggerAction,
+  dry: { before: FlagState; after: FlagState },
+): string[] {
   if (action.kind === 'instructions') return flagApprovalReasons(settings, dry.before, dry.after);
   const on = action.kind === 'turnFlagOn';
   return flagApprovalReasons(settings, withOn(dry.before, !on), withOn(dry.before, on));

@@ -5,7 +5,12 @@ const at = new Date('2026-01-01T00:00:00.000Z');
 describe('kept trigger bodies', () => {
   it('keeps a small body as sent, with its size and the outcome', () => {
     expect(keptBody({ alert: 'cpu', value: 93 }, at, { outcome: 'changed', version: 4 })).toEqual({
-      at: '2026-01-01T00:00:00.000Z', body: { alert: 'cpu', value: 93 }, truncated: false, bytes: 26, outcome: 'changed', version: 4,
+      at: '2026-01-01T00:00:00.000Z',
+      body: { alert: 'cpu', value: 93 },
+      truncated: false,
+      bytes: 26,
+      outcome: 'changed',
+      version: 4,
     });
     expect(keptBody(undefined, at, { outcome: 'unchanged', version: 1 }).body).toBeNull();
   });

@@ -32,7 +32,9 @@ function storable(value: unknown): unknown {
   if (typeof value === 'string') return storableText(value);
   if (Array.isArray(value)) return value.map(storable);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [storableText(k), storable(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [storableText(k), storable(v)]),
+    );
   }
   // Numbers, booleans and null; anything that is not JSON (cannot come from a parsed body) is dropped.
   return typeof value === 'number' || typeof value === 'boolean' || value === null ? value : null;
@@ -48,7 +50,11 @@ export function truncateUtf8(text: string, max: number): string {
   return bytes.subarray(0, end).toString('utf8');
 }
 
-export function keptBody(body: unknown, at: Date, result: { outcome: FireOutcome; version?: number; code?: string }): KeptBody {
+export function keptBody(
+  body: unknown,
+  at: Date,
+  result: { outcome: FireOutcome; version?: number; code?: string },
+): KeptBody {
   const clean = storable(body === undefined ? null : body);
   const json = JSON.stringify(clean);
   const bytes = Buffer.byteLength(json, 'utf8');

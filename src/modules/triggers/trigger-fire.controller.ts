@@ -15,10 +15,27 @@ export class TriggerFireController {
 
   @Post(':secret')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Fire a trigger', description: 'Runs the trigger\'s action on its flag. 404 trigger/not_found, 409 trigger/disabled, 429 trigger/rate_limited (Retry-After), 409 with the write path\'s code when the action no longer applies.' })
-  @ApiParam({ name: 'secret', description: 'the `gtr_…` secret of the trigger URL, as shown when the trigger was created or last rotated' })
-  @ApiBody({ required: false, description: 'optional, any JSON (or text); the last 10 are kept on the trigger, cut to 4 KB each', schema: {} })
-  @ApiHeader({ name: 'idempotency-key', required: false, description: 'repeating a call with the same key within 24 h answers the first result without firing again' })
+  @ApiOperation({
+    summary: 'Fire a trigger',
+    description:
+      "Runs the trigger's action on its flag. 404 trigger/not_found, 409 trigger/disabled, 429 trigger/rate_limited (Retry-After), 409 with the write path's code when the action no longer applies.",
+  })
+  @ApiParam({
+    name: 'secret',
+    description: 'the `gtr_…` secret of the trigger URL, as shown when the trigger was created or last rotated',
+  })
+  @ApiBody({
+    required: false,
+    description: 'optional, any JSON (or text); the last 10 are kept on the trigger, cut to 4 KB each',
+    schema: {},
+  })
+  @ApiHeader({
+    name: 'idempotency-key',
+    required: false,
+    description: 'repeating a call with the same key within 24 h answers the first result without firing again',
+  })
   @ApiOkResponse({ type: TriggerFireResultDto })
-  fire(@Param('secret') secret: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey?: string) { return this.triggers.fire(secret, body, idempotencyKey); }
+  fire(@Param('secret') secret: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey?: string) {
+    return this.triggers.fire(secret, body, idempotencyKey);
+  }
 }

@@ -46,7 +46,10 @@ export class TriggerFireService {
   async fire(secret: string, body: unknown, idempotencyHeader?: string): Promise<TriggerFireResult> {
     try {
       const result = await this.fireOnce(secret, body, idempotencyHeader);
-      this.metrics.automation.inc({ kind: 'trigger', outcome: result.replayed ? 'replayed' : result.changed ? 'changed' : 'unchanged' });
+      this.metrics.automation.inc({
+        kind: 'trigger',
+        outcome: result.replayed ? 'replayed' : result.changed ? 'changed' : 'unchanged',
+      });
       return result;
     } catch (err) {
       this.metrics.automation.inc({ kind: 'trigger', outcome: err instanceof DomainError ? err.code : 'error' });
@@ -83,14 +86,33 @@ export class TriggerFireService {
       if (!(err instanceof DomainError) || err.status >= 500 || NOT_CALLS.has(err.code)) throw err;
       await this.repo.transaction(async (tx) => {
         const locked = await this.repo.findForUpdate(tx, trigger.id);
-        if (locked) await this.repo.recordCall(tx, trigger.id, at, withRecentBody(locked.recentBodies, keptBody(body, at, { outcome: 'failed', code: err.code })));
+        if (locked)
+          await this.repo.recordCall(
+            tx,
+            trigger.id,
+            at,
+            withRecentBody(locked.recentBodies, keptBody(body, at, { outcome: 'failed', code: err.code })),
+          );
       });
       // The caller's request was fine; the stored action no longer fits the flag.
-      throw err.status === 400 ? new DomainError(err.code, 409, `the trigger's action no longer applies to the flag: ${err.message}`, err.errors) : err;
+      throw err.status === 400
+        ? new DomainError(
+            err.code,
+            409,
+            `the trigger's action no longer applies to the flag: ${err.message}`,
+            err.errors,
+          )
+        : err;
     }
   }
 
-  private async runInTx(tx: Tx, trigger: TriggerWithProject, hash: string, body: unknown, at: Date): Promise<TriggerFireResult> {
+  private async runInTx(
+    tx: Tx,
+    trigger: TriggerWithProject,
+    hash: string,
+    body: unknown,
+    at: Date,
+  ): Promise<TriggerFireResult> {
     // Under the row lock: a rotation, disabling or deletion that committed since the lookup wins.
     const locked = await this.repo.findForUpdate(tx, trigger.id);
     if (!locked || locked.secretHash !== hash) throw triggerNotFound();
@@ -102,12 +124,26 @@ export class TriggerFireService {
     const write = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
       instructions: instructionsOf(locked.action as unknown as TriggerAction),
       comment: `trigger '${locked.name}'`,
-      preApproved: { ...(creator.bypass ? { environmentKey: env.key } : {}), links: { trigger: { id: locked.id, name: locked.name } } },
+      preApproved: {
+        ...(creator.bypass ? { environmentKey: env.key } : {}),
+        links: { trigger: { id: locked.id, name: locked.name } },
+      },
     });
     const outcome: FireOutcome = write.outcome === 'committed' ? 'changed' : 'unchanged';
     // After the write's audit entry, one more statement on a row already locked: the counters
     // commit with the change or not at all.
-    const next = await this.repo.recordCall(tx, locked.id, at, withRecentBody(locked.recentBodies, keptBody(body, at, { outcome, version: write.version })));
-    return { triggerId: next.id, changed: outcome === 'changed', version: write.version, triggeredAt: at.toISOString(), replayed: false };
+    const next = await this.repo.recordCall(
+      tx,
+      locked.id,
+      at,
+      withRecentBody(locked.recentBodies, keptBody(body, at, { outcome, version: write.version })),
+    );
+    return {
+      triggerId: next.id,
+      changed: outcome === 'changed',
+      version: write.version,
+      triggeredAt: at.toISOString(),
+      replayed: false,
+    };
   }
 }

@@ -14,7 +14,12 @@ const KEY_SHAPE = /^[\x21-\x7E]{1,255}$/;
 export function parseIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (!KEY_SHAPE.test(header)) {
-    throw new DomainError('trigger/invalid_idempotency_key', 400, 'Idempotency-Key must be 1 to 255 visible ASCII characters', [{ field: 'Idempotency-Key', reason: 'must be 1 to 255 visible ASCII characters' }]);
+    throw new DomainError(
+      'trigger/invalid_idempotency_key',
+      400,
+      'Idempotency-Key must be 1 to 255 visible ASCII characters',
+      [{ field: 'Idempotency-Key', reason: 'must be 1 to 255 visible ASCII characters' }],
+    );
   }
   return header;
 }
@@ -41,7 +46,12 @@ export class TriggerIdempotencyStore {
       if (claimed === 'OK') return { kind: 'claimed' };
       const stored = await this.redis.client.get(k);
       if (stored === null) return this.claim(triggerId, key);
-      if (stored === PENDING) throw new DomainError('trigger/in_progress', 409, 'a call with this Idempotency-Key is still being processed; retry shortly');
+      if (stored === PENDING)
+        throw new DomainError(
+          'trigger/in_progress',
+          409,
+          'a call with this Idempotency-Key is still being processed; retry shortly',
+        );
       return { kind: 'done', result: JSON.parse(stored) as TriggerFireResult };
     } catch (e) {
       if (e instanceof DomainError) throw e;
@@ -51,7 +61,8 @@ export class TriggerIdempotencyStore {
   }
 
   async complete(triggerId: string, key: string, result: TriggerFireResult): Promise<void> {
-    await this.redis.client.set(this.key(triggerId, key), JSON.stringify(result), 'EX', IDEMPOTENCY_TTL_SECONDS)
+    await this.redis.client
+      .set(this.key(triggerId, key), JSON.stringify(result), 'EX', IDEMPOTENCY_TTL_SECONDS)
       .catch((e: Error) => this.logger.warn(`trigger ${triggerId}: result for Idempotency-Key not kept: ${e.message}`));
   }
 

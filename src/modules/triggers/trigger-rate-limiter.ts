@@ -10,7 +10,11 @@ export const TRIGGER_RATE_WINDOW_SECONDS = 60;
 /** 429 with the seconds to wait (the problem filter sends them as Retry-After). */
 export class TriggerRateLimitedError extends DomainError {
   constructor(retryAfterSeconds: number) {
-    super('trigger/rate_limited', 429, `this trigger was called more than ${TRIGGER_RATE_LIMIT} times in ${TRIGGER_RATE_WINDOW_SECONDS} s; retry in ${retryAfterSeconds} s`);
+    super(
+      'trigger/rate_limited',
+      429,
+      `this trigger was called more than ${TRIGGER_RATE_LIMIT} times in ${TRIGGER_RATE_WINDOW_SECONDS} s; retry in ${retryAfterSeconds} s`,
+    );
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
@@ -24,7 +28,10 @@ export class TriggerRateLimitedError extends DomainError {
 export class TriggerRateLimiter {
   private readonly logger = new Logger('triggers');
 
-  constructor(private readonly redis: RedisService, private readonly clock: ClockService) {}
+  constructor(
+    private readonly redis: RedisService,
+    private readonly clock: ClockService,
+  ) {}
 
   async consume(triggerId: string): Promise<void> {
     const now = this.clock.now().getTime();
@@ -33,12 +40,17 @@ export class TriggerRateLimiter {
     const key = `${this.redis.prefix}:triggers:rate:${triggerId}:${window}`;
     let count: number;
     try {
-      const replies = await this.redis.client.multi().incr(key).expire(key, TRIGGER_RATE_WINDOW_SECONDS * 2).exec();
+      const replies = await this.redis.client
+        .multi()
+        .incr(key)
+        .expire(key, TRIGGER_RATE_WINDOW_SECONDS * 2)
+        .exec();
       count = Number(replies?.[0]?.[1] ?? 0);
     } catch (e) {
       this.logger.warn(`trigger ${triggerId}: rate limit not checked: ${(e as Error).message}`);
       return;
     }
-    if (count > TRIGGER_RATE_LIMIT) throw new TriggerRateLimitedError(Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)));
+    if (count > TRIGGER_RATE_LIMIT)
+      throw new TriggerRateLimitedError(Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)));
   }
 }

@@ -22,4 +22,5 @@ export function newTriggerSecret(): NewTriggerSecret {
 }
 
 /** The hash to look a presented secret up by, or null when it cannot be one of ours (no lookup then). */
-export const triggerSecretHash = (presented: string): string | null => (SECRET_SHAPE.test(presented) ? hashSecret(presented) : null);
+export const triggerSecretHash = (presented: string): string | null =>
+  SECRET_SHAPE.test(presented) ? hashSecret(presented) : null;

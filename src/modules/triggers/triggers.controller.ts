@@ -18,21 +18,85 @@ const uuid = new ParseUUIDPipe();
 export class TriggersController {
   constructor(private readonly triggers: TriggersService) {}
 
-  @Get() @ApiOkResponse({ type: TriggerListDto })
-  list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string) { return this.triggers.list(a, p, f, e); }
+  @Get()
+  @ApiOkResponse({ type: TriggerListDto })
+  list(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+  ) {
+    return this.triggers.list(a, p, f, e);
+  }
 
-  @Post() @ApiCreatedResponse({ type: CreatedTriggerDto, description: 'the trigger, with its URL: shown in this response only' })
-  create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Body() dto: CreateTriggerDto, @RequestOrigin() origin: string) { return this.triggers.create(a, p, f, e, dto, origin); }
+  @Post()
+  @ApiCreatedResponse({
+    type: CreatedTriggerDto,
+    description: 'the trigger, with its URL: shown in this response only',
+  })
+  create(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: CreateTriggerDto,
+    @RequestOrigin() origin: string,
+  ) {
+    return this.triggers.create(a, p, f, e, dto, origin);
+  }
 
-  @Get(':id') @ApiOkResponse({ type: TriggerDto })
-  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('id', uuid) id: string) { return this.triggers.get(a, p, f, e, id); }
+  @Get(':id')
+  @ApiOkResponse({ type: TriggerDto })
+  get(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+  ) {
+    return this.triggers.get(a, p, f, e, id);
+  }
 
-  @Patch(':id') @ApiOkResponse({ type: TriggerDto })
-  update(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('id', uuid) id: string, @Body() dto: UpdateTriggerDto) { return this.triggers.update(a, p, f, e, id, dto); }
+  @Patch(':id')
+  @ApiOkResponse({ type: TriggerDto })
+  update(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateTriggerDto,
+  ) {
+    return this.triggers.update(a, p, f, e, id, dto);
+  }
 
-  @Post(':id/rotate') @HttpCode(200) @ApiOkResponse({ type: CreatedTriggerDto, description: 'a new URL, shown in this response only; the old one stops working' })
-  rotate(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('id', uuid) id: string, @RequestOrigin() origin: string) { return this.triggers.rotate(a, p, f, e, id, origin); }
+  @Post(':id/rotate')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: CreatedTriggerDto,
+    description: 'a new URL, shown in this response only; the old one stops working',
+  })
+  rotate(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+    @RequestOrigin() origin: string,
+  ) {
+    return this.triggers.rotate(a, p, f, e, id, origin);
+  }
 
-  @Delete(':id') @HttpCode(204) @ApiNoContentResponse()
-  remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string, @Param('envKey', KeyPipe) e: string, @Param('id', uuid) id: string) { return this.triggers.remove(a, p, f, e, id); }
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+  ) {
+    return this.triggers.remove(a, p, f, e, id);
+  }
 }

@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
-const withContext = { environment: { select: { key: true, project: { select: { key: true } } } } } satisfies Prisma.TriggerInclude;
+const withContext = {
+  environment: { select: { key: true, project: { select: { key: true } } } },
+} satisfies Prisma.TriggerInclude;
 export type TriggerRow = Prisma.TriggerGetPayload<{ include: typeof withContext }>;
 
 /** What firing needs besides the trigger: its environment and project, as the write path takes them. */
-const withProject = { environment: { include: { project: { include: { environments: true } } } } } satisfies Prisma.TriggerInclude;
+const withProject = {
+  environment: { include: { project: { include: { environments: true } } } },
+} satisfies Prisma.TriggerInclude;
 export type TriggerWithProject = Prisma.TriggerGetPayload<{ include: typeof withProject }>;
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
@@ -35,11 +39,30 @@ export class TriggersRepository {
   }
 
   list(environmentId: string, flagKey: string): Promise<TriggerRow[]> {
-    return this.prisma.trigger.findMany({ where: { environmentId, flagKey }, include: withContext, orderBy: { createdAt: 'asc' } });
+    return this.prisma.trigger.findMany({
+      where: { environmentId, flagKey },
+      include: withContext,
+      orderBy: { createdAt: 'asc' },
+    });
   }
 
-  create(tx: Tx, data: { environmentId: string; flagKey: string; name: string; action: unknown; secretHash: string; secretHint: string; enabled: boolean; createdBy: unknown }) {
-    return tx.trigger.create({ data: { ...data, action: json(data.action), createdBy: json(data.createdBy) }, include: withContext });
+  create(
+    tx: Tx,
+    data: {
+      environmentId: string;
+      flagKey: string;
+      name: string;
+      action: unknown;
+      secretHash: string;
+      secretHint: string;
+      enabled: boolean;
+      createdBy: unknown;
+    },
+  ) {
+    return tx.trigger.create({
+      data: { ...data, action: json(data.action), createdBy: json(data.createdBy) },
+      include: withContext,
+    });
   }
 
   update(tx: Tx, id: string, data: { name?: string; enabled?: boolean; secretHash?: string; secretHint?: string }) {
@@ -48,7 +71,11 @@ export class TriggersRepository {
 
   /** One call reached the write path: counted, with its body, whatever the outcome. */
   recordCall(tx: Tx, id: string, at: Date, recentBodies: unknown[]) {
-    return tx.trigger.update({ where: { id }, data: { triggerCount: { increment: 1 }, lastTriggeredAt: at, recentBodies: json(recentBodies) }, include: withContext });
+    return tx.trigger.update({
+      where: { id },
+      data: { triggerCount: { increment: 1 }, lastTriggeredAt: at, recentBodies: json(recentBodies) },
+      include: withContext,
+    });
   }
 
   async remove(tx: Tx, id: string): Promise<void> {
@@ -57,7 +84,10 @@ export class TriggersRepository {
 
   /** The flag's tags (for policies scoped by tag), or null when the project has no such flag. */
   async flagTags(projectId: string, key: string): Promise<string[] | null> {
-    const row = await this.prisma.flag.findUnique({ where: { projectId_key: { projectId, key } }, select: { definition: true } });
+    const row = await this.prisma.flag.findUnique({
+      where: { projectId_key: { projectId, key } },
+      select: { definition: true },
+    });
     return row ? ((row.definition as { tags?: string[] } | null)?.tags ?? []) : null;
   }
 }

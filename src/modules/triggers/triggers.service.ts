@@ -10,7 +10,13 @@ import { FlagWriteService } from '../flags/flag-write.service';
 import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateTriggerDto, UpdateTriggerDto } from './dto/triggers.dto';
-import { triggerAuditView, triggerView, type CreatedTriggerView, type TriggerCreator, type TriggerView } from './models/trigger.view';
+import {
+  triggerAuditView,
+  triggerView,
+  type CreatedTriggerView,
+  type TriggerCreator,
+  type TriggerView,
+} from './models/trigger.view';
 import { triggerNotFound } from './trigger-errors';
 import { instructionsOf, normalizeAction, triggerApprovalReasons } from './trigger-action';
 import { newTriggerSecret, TRIGGER_PATH, type NewTriggerSecret } from './trigger-secret';
@@ -49,7 +55,14 @@ export class TriggersService {
     return triggerView(await this.require(at, flagKey, id));
   }
 
-  async create(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: CreateTriggerDto, origin: string): Promise<CreatedTriggerView> {
+  async create(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    dto: CreateTriggerDto,
+    origin: string,
+  ): Promise<CreatedTriggerView> {
     const { project, env, resource } = await this.locate(actor, projectKey, flagKey, envKey);
     this.authz.assert(actor, 'manageTriggers', resource);
     const action = normalizeAction(dto.action);
@@ -59,7 +72,8 @@ export class TriggersService {
     const bypass = this.authz.can(actor, 'bypassRequiredApproval', resource);
     if (reasons.length && !bypass) {
       throw new DomainError(
-        'approval/required', 403,
+        'approval/required',
+        403,
         `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); a trigger would let anyone holding its URL make it without review, so only someone allowed bypassRequiredApproval may create it`,
         reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
       );
@@ -68,16 +82,34 @@ export class TriggersService {
     const creator: TriggerCreator = { ...actorRef(actor), bypass };
     const row = await this.repo.transaction(async (tx) => {
       const created = await this.repo.create(tx, {
-        environmentId: env.id, flagKey, name: dto.name, action, enabled: dto.enabled ?? true,
-        secretHash: secret.hash, secretHint: secret.hint, createdBy: creator,
+        environmentId: env.id,
+        flagKey,
+        name: dto.name,
+        action,
+        enabled: dto.enabled ?? true,
+        secretHash: secret.hash,
+        secretHint: secret.hint,
+        createdBy: creator,
       });
-      await this.audit.record(tx, actor, { action: 'createTrigger', resource: formatResource(resource), after: triggerAuditView(created), links: { trigger: { id: created.id, name: created.name } } });
+      await this.audit.record(tx, actor, {
+        action: 'createTrigger',
+        resource: formatResource(resource),
+        after: triggerAuditView(created),
+        links: { trigger: { id: created.id, name: created.name } },
+      });
       return created;
     });
     return this.withSecret(row, secret, origin);
   }
 
-  async update(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string, dto: UpdateTriggerDto): Promise<TriggerView> {
+  async update(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    id: string,
+    dto: UpdateTriggerDto,
+  ): Promise<TriggerView> {
     const at = await this.locate(actor, projectKey, flagKey, envKey);
     this.authz.assert(actor, 'manageTriggers', at.resource);
     await this.require(at, flagKey, id);
@@ -88,8 +120,11 @@ export class TriggersService {
       if (name === locked.name && enabled === locked.enabled) return locked;
       const next = await this.repo.update(tx, id, { name, enabled });
       await this.audit.record(tx, actor, {
-        action: 'updateTrigger', resource: formatResource(at.resource),
-        before: { name: locked.name, enabled: locked.enabled }, after: { name, enabled }, links: { trigger: { id, name } },
+        action: 'updateTrigger',
+        resource: formatResource(at.resource),
+        before: { name: locked.name, enabled: locked.enabled },
+        after: { name, enabled },
+        links: { trigger: { id, name } },
       });
       return next;
     });
@@ -100,20 +135,37 @@ export class TriggersService {
    * A new secret; the old URL stops working at once. Whoever rotates learns a URL that carries the
    * creator's standing permission, so rotating a trigger that bypasses approval needs bypass too.
    */
-  async rotate(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string, origin: string): Promise<CreatedTriggerView> {
+  async rotate(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    id: string,
+    origin: string,
+  ): Promise<CreatedTriggerView> {
     const at = await this.locate(actor, projectKey, flagKey, envKey);
     this.authz.assert(actor, 'manageTriggers', at.resource);
     const current = await this.require(at, flagKey, id);
-    if ((current.createdBy as unknown as TriggerCreator).bypass && !this.authz.can(actor, 'bypassRequiredApproval', at.resource)) {
-      throw new DomainError('approval/required', 403, `trigger '${id}' was created by someone allowed bypassRequiredApproval; only such a member may rotate it and see its new URL`);
+    if (
+      (current.createdBy as unknown as TriggerCreator).bypass &&
+      !this.authz.can(actor, 'bypassRequiredApproval', at.resource)
+    ) {
+      throw new DomainError(
+        'approval/required',
+        403,
+        `trigger '${id}' was created by someone allowed bypassRequiredApproval; only such a member may rotate it and see its new URL`,
+      );
     }
     const secret = newTriggerSecret();
     const row = await this.repo.transaction(async (tx) => {
       const locked = await this.lock(tx, id);
       const next = await this.repo.update(tx, id, { secretHash: secret.hash, secretHint: secret.hint });
       await this.audit.record(tx, actor, {
-        action: 'rotateTrigger', resource: formatResource(at.resource),
-        before: { secretHint: locked.secretHint }, after: { secretHint: next.secretHint }, links: { trigger: { id, name: next.name } },
+        action: 'rotateTrigger',
+        resource: formatResource(at.resource),
+        before: { secretHint: locked.secretHint },
+        after: { secretHint: next.secretHint },
+        links: { trigger: { id, name: next.name } },
       });
       return next;
     });
@@ -127,7 +179,12 @@ export class TriggersService {
     await this.repo.transaction(async (tx) => {
       const locked = await this.lock(tx, id);
       await this.repo.remove(tx, id);
-      await this.audit.record(tx, actor, { action: 'deleteTrigger', resource: formatResource(at.resource), before: triggerAuditView(locked), links: { trigger: { id, name: locked.name } } });
+      await this.audit.record(tx, actor, {
+        action: 'deleteTrigger',
+        resource: formatResource(at.resource),
+        before: triggerAuditView(locked),
+        links: { trigger: { id, name: locked.name } },
+      });
     });
   }
 

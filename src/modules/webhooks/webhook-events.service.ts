@@ -24,7 +24,10 @@ export class WebhookEventsService {
   private readonly logger = new Logger('webhooks');
   private subscribers?: { until: number; list: Promise<{ id: string; events: string[] }[]> };
 
-  constructor(private readonly repo: WebhooksRepository, private readonly queues: QueuesService) {}
+  constructor(
+    private readonly repo: WebhooksRepository,
+    private readonly queues: QueuesService,
+  ) {}
 
   emit(event: WebhookEvent, payload: Record<string, unknown>): Promise<number> {
     return this.emitMany([{ event, payload }]);
@@ -43,7 +46,10 @@ export class WebhookEventsService {
     }
     if (!created.length) return 0;
     // If Redis refuses, the rows stay pending and the worker's start-up sweep enqueues them.
-    await enqueueDeliveries(this.queues, created.map((d) => d.id));
+    await enqueueDeliveries(
+      this.queues,
+      created.map((d) => d.id),
+    );
     return created.length;
   }
 
@@ -62,7 +68,9 @@ export class WebhookEventsService {
         deleted: (i.payload as { deleted?: unknown } | null)?.deleted === true,
       },
     }));
-    void this.emitMany(events).catch((e: Error) => this.logger.warn(`webhook events for ${items.length} change(s) not emitted: ${e.message}`));
+    void this.emitMany(events).catch((e: Error) =>
+      this.logger.warn(`webhook events for ${items.length} change(s) not emitted: ${e.message}`),
+    );
   }
 
   /** Called after webhook writes so this process sees them at once (others within the TTL). */
@@ -74,7 +82,9 @@ export class WebhookEventsService {
     const hooks = await this.enabledWebhooks();
     if (!hooks.length) return [];
     const rows = events.flatMap((e) =>
-      hooks.filter((h) => matchesEvent(h.events, e.event)).map((h) => ({ webhookId: h.id, event: e.event, payload: e.payload as Prisma.InputJsonValue })),
+      hooks
+        .filter((h) => matchesEvent(h.events, e.event))
+        .map((h) => ({ webhookId: h.id, event: e.event, payload: e.payload as Prisma.InputJsonValue })),
     );
     return rows.length ? this.repo.createDeliveries(rows) : [];
   }

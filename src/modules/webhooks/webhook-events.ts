@@ -25,4 +25,5 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** What a filter may contain: an event name or `*` (every event). */
 export const WEBHOOK_EVENT_FILTERS = [...WEBHOOK_EVENTS, '*'] as const;
 
-export const matchesEvent = (filter: readonly string[], event: string): boolean => filter.includes('*') || filter.includes(event);
+export const matchesEvent = (filter: readonly string[], event: string): boolean =>
+  filter.includes('*') || filter.includes(event);

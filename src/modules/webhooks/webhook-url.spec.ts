@@ -8,19 +8,24 @@ describe('assertWebhookUrl', () => {
     expect(assertWebhookUrl(url)).toBe(url);
   });
 
-  it.each(['ftp://example.com/x', 'file:///etc/passwd', 'javascript:alert(1)', 'https://u:p@example.com/', 'https://token@example.com/', '/relative', ''])(
-    'refuses %s with webhook/invalid_url',
-    (url) => {
-      let thrown: unknown;
-      try {
-        assertWebhookUrl(url);
-      } catch (e) {
-        thrown = e;
-      }
-      expect(thrown).toBeInstanceOf(DomainError);
-      expect(thrown).toMatchObject({ code: 'webhook/invalid_url', status: 400 });
-    },
-  );
+  it.each([
+    'ftp://example.com/x',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'https://u:p@example.com/',
+    'https://token@example.com/',
+    '/relative',
+    '',
+  ])('refuses %s with webhook/invalid_url', (url) => {
+    let thrown: unknown;
+    try {
+      assertWebhookUrl(url);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(DomainError);
+    expect(thrown).toMatchObject({ code: 'webhook/invalid_url', status: 400 });
+  });
 });
 
 describe('matchesEvent', () => {

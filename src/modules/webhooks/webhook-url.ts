@@ -11,8 +11,10 @@ export function assertWebhookUrl(raw: string): string {
   } catch {
     throw invalidUrl('is not an absolute URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidUrl(`scheme '${url.protocol.replace(/:$/, '')}' is not allowed; use http or https`);
-  if (url.username || url.password) throw invalidUrl('must not contain credentials; authenticate deliveries with the signature');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidUrl(`scheme '${url.protocol.replace(/:$/, '')}' is not allowed; use http or https`);
+  if (url.username || url.password)
+    throw invalidUrl('must not contain credentials; authenticate deliveries with the signature');
   if (!url.hostname) throw invalidUrl('has no host');
   return raw;
 }

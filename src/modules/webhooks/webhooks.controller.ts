@@ -14,10 +14,39 @@ import { WebhooksService } from './webhooks.service';
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @Get() @ApiOkResponse({ type: WebhookListDto }) list(@CurrentActor() a: Actor) { return this.webhooks.list(a); }
-  @Post() @ApiCreatedResponse({ type: CreatedWebhookDto }) create(@CurrentActor() a: Actor, @Body() dto: CreateWebhookDto) { return this.webhooks.create(a, dto); }
-  @Get(':id') @ApiOkResponse({ type: WebhookDto }) get(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string) { return this.webhooks.get(a, id); }
-  @Patch(':id') @ApiOkResponse({ type: WebhookDto }) update(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWebhookDto) { return this.webhooks.update(a, id, dto); }
-  @Delete(':id') @HttpCode(204) @ApiNoContentResponse() remove(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string) { return this.webhooks.remove(a, id); }
-  @Get(':id/deliveries') @ApiOkResponse({ type: WebhookDeliveryListDto }) deliveries(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() q: WebhookDeliveriesQueryDto) { return this.webhooks.deliveries(a, id, q); }
+  @Get() @ApiOkResponse({ type: WebhookListDto }) list(@CurrentActor() a: Actor) {
+    return this.webhooks.list(a);
+  }
+  @Post() @ApiCreatedResponse({ type: CreatedWebhookDto }) create(
+    @CurrentActor() a: Actor,
+    @Body() dto: CreateWebhookDto,
+  ) {
+    return this.webhooks.create(a, dto);
+  }
+  @Get(':id') @ApiOkResponse({ type: WebhookDto }) get(
+    @CurrentActor() a: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ) {
+    return this.webhooks.get(a, id);
+  }
+  @Patch(':id') @ApiOkResponse({ type: WebhookDto }) update(
+    @CurrentActor() a: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateWebhookDto,
+  ) {
+    return this.webhooks.update(a, id, dto);
+  }
+  @Delete(':id') @HttpCode(204) @ApiNoContentResponse() remove(
+    @CurrentActor() a: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ) {
+    return this.webhooks.remove(a, id);
+  }
+  @Get(':id/deliveries') @ApiOkResponse({ type: WebhookDeliveryListDto }) deliveries(
+    @CurrentActor() a: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: WebhookDeliveriesQueryDto,
+  ) {
+    return this.webhooks.deliveries(a, id, q);
+  }
 }

@@ -22,10 +22,17 @@ export class WebhooksRepository {
   find(id: string, tx: Tx | PrismaService = this.prisma): Promise<WebhookRow | null> {
     return tx.webhook.findUnique({ where: { id } });
   }
-  create(tx: Tx, data: { name: string; url: string; secret: string; events: string[]; enabled: boolean }): Promise<WebhookRow> {
+  create(
+    tx: Tx,
+    data: { name: string; url: string; secret: string; events: string[]; enabled: boolean },
+  ): Promise<WebhookRow> {
     return tx.webhook.create({ data });
   }
-  update(tx: Tx, id: string, data: { name?: string; url?: string; events?: string[]; enabled?: boolean }): Promise<WebhookRow> {
+  update(
+    tx: Tx,
+    id: string,
+    data: { name?: string; url?: string; events?: string[]; enabled?: boolean },
+  ): Promise<WebhookRow> {
     return tx.webhook.update({ where: { id }, data });
   }
   async delete(tx: Tx, id: string): Promise<void> {
@@ -37,20 +44,40 @@ export class WebhooksRepository {
   }
 
   // ---- deliveries
-  createDeliveries(rows: { webhookId: string; event: string; payload: Prisma.InputJsonValue }[]): Promise<{ id: string }[]> {
+  createDeliveries(
+    rows: { webhookId: string; event: string; payload: Prisma.InputJsonValue }[],
+  ): Promise<{ id: string }[]> {
     return this.prisma.webhookDelivery.createManyAndReturn({ data: rows, select: { id: true } });
   }
   listDeliveries(webhookId: string, limit: number): Promise<WebhookDeliveryRow[]> {
-    return this.prisma.webhookDelivery.findMany({ where: { webhookId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    return this.prisma.webhookDelivery.findMany({
+      where: { webhookId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
   }
   findDeliveryWithWebhook(id: string): Promise<DeliveryWithWebhook | null> {
     return this.prisma.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
   }
   /** Records one attempt; `attempts` counts HTTP attempts, so it is incremented, not set. */
-  async recordAttempt(id: string, r: { status: 'pending' | 'succeeded' | 'failed'; statusCode: number | null; error: string | null; deliveredAt?: Date }): Promise<void> {
+  async recordAttempt(
+    id: string,
+    r: {
+      status: 'pending' | 'succeeded' | 'failed';
+      statusCode: number | null;
+      error: string | null;
+      deliveredAt?: Date;
+    },
+  ): Promise<void> {
     await this.prisma.webhookDelivery.update({
       where: { id },
-      data: { status: r.status, attempts: { increment: 1 }, lastStatusCode: r.statusCode, lastError: r.error, ...(r.deliveredAt ? { deliveredAt: r.deliveredAt } : {}) },
+      data: {
+        status: r.status,
+        attempts: { increment: 1 },
+        lastStatusCode: r.statusCode,
+        lastError: r.error,
+        ...(r.deliveredAt ? { deliveredAt: r.deliveredAt } : {}),
+      },
     });
   }
   async markFailed(id: string, error: string): Promise<void> {
@@ -58,6 +85,11 @@ export class WebhooksRepository {
   }
   /** Oldest pending deliveries, for the start-up sweep that re-enqueues what Redis may have lost. */
   pendingDeliveryIds(limit: number): Promise<{ id: string }[]> {
-    return this.prisma.webhookDelivery.findMany({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, take: limit, select: { id: true } });
+    return this.prisma.webhookDelivery.findMany({
+      where: { status: 'pending' },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+      select: { id: true },
+    });
   }
 }

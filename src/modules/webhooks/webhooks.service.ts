@@ -64,8 +64,18 @@ export class WebhooksService {
     const url = assertWebhookUrl(dto.url);
     const secret = dto.secret ?? newWebhookSecret();
     const created = await this.repo.transaction(async (tx) => {
-      const w = await this.repo.create(tx, { name: dto.name, url, secret, events: unique(dto.events), enabled: dto.enabled ?? true });
-      await this.audit.record(tx, actor, { action: 'createWebhook', resource: formatResource(webhookResource(w.id)), after: view(w) });
+      const w = await this.repo.create(tx, {
+        name: dto.name,
+        url,
+        secret,
+        events: unique(dto.events),
+        enabled: dto.enabled ?? true,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'createWebhook',
+        resource: formatResource(webhookResource(w.id)),
+        after: view(w),
+      });
       return w;
     });
     this.events.invalidate();
@@ -78,8 +88,18 @@ export class WebhooksService {
     const after = await this.repo.transaction(async (tx) => {
       const before = await this.repo.find(id, tx);
       if (!before) throw notFound('webhook', id);
-      const w = await this.repo.update(tx, id, { name: dto.name, url, events: dto.events && unique(dto.events), enabled: dto.enabled });
-      await this.audit.record(tx, actor, { action: 'updateWebhook', resource: formatResource(webhookResource(id)), before: view(before), after: view(w) });
+      const w = await this.repo.update(tx, id, {
+        name: dto.name,
+        url,
+        events: dto.events && unique(dto.events),
+        enabled: dto.enabled,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'updateWebhook',
+        resource: formatResource(webhookResource(id)),
+        before: view(before),
+        after: view(w),
+      });
       return w;
     });
     this.events.invalidate();
@@ -92,7 +112,11 @@ export class WebhooksService {
       const before = await this.repo.find(id, tx);
       if (!before) throw notFound('webhook', id);
       await this.repo.delete(tx, id);
-      await this.audit.record(tx, actor, { action: 'deleteWebhook', resource: formatResource(webhookResource(id)), before: view(before) });
+      await this.audit.record(tx, actor, {
+        action: 'deleteWebhook',
+        resource: formatResource(webhookResource(id)),
+        before: view(before),
+      });
     });
     this.events.invalidate();
   }

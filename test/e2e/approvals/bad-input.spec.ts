@@ -13,7 +13,16 @@ import { randomUUID } from 'node:crypto';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { factory, ok, type Flag, type Project } from '../../support/factories';
 import {
-  apply, cancel, flagIn, getChangeRequest, listChangeRequests, memberWithToken, openFlagRequest, openFlagRequestCall, review, setApprovalSettings,
+  apply,
+  cancel,
+  flagIn,
+  getChangeRequest,
+  listChangeRequests,
+  memberWithToken,
+  openFlagRequest,
+  openFlagRequestCall,
+  review,
+  setApprovalSettings,
 } from '../../support/governance';
 
 describe('change requests: bad input and refusals', () => {
@@ -27,14 +36,25 @@ describe('change requests: bad input and refusals', () => {
   beforeAll(async () => {
     g = await startGantry();
     owner = g.client(g.ownerToken);
-    project = await factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
-    [alice, bob, reader] = await Promise.all([memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'reader')]);
+    project = await factory.project(owner, {
+      environments: ['staging', { key: 'production', name: 'Production', critical: true }],
+    });
+    [alice, bob, reader] = await Promise.all([
+      memberWithToken(g, owner, 'writer'),
+      memberWithToken(g, owner, 'writer'),
+      memberWithToken(g, owner, 'reader'),
+    ]);
   });
   afterAll(() => g?.stop());
 
-  const requestsFor = async (flag: Flag) => (await listChangeRequests(owner, { projectKey: project.key, resourceKey: flag.key })).items;
+  const requestsFor = async (flag: Flag) =>
+    (await listChangeRequests(owner, { projectKey: project.key, resourceKey: flag.key })).items;
   const settingsOf = async (envKey: string) =>
-    ok(await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', { params: { path: { projectKey: project.key, envKey } } }));
+    ok(
+      await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
+        params: { path: { projectKey: project.key, envKey } },
+      }),
+    );
 
   describe('ids', () => {
     it('a review of a request that does not exist is 404 change_request/not_found', async () => {
@@ -58,7 +78,9 @@ describe('change requests: bad input and refusals', () => {
   describe('finished requests', () => {
     it('reviewing an applied request is 409 change_request/not_open', async () => {
       const flag = await factory.flag(owner, project.key);
-      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
       ok(await review(bob.api, cr.id, 'approve'));
       ok(await apply(alice.api, cr.id));
       const res = await review(bob.api, cr.id, 'comment', 'too late');
@@ -69,7 +91,9 @@ describe('change requests: bad input and refusals', () => {
 
     it('reviewing a cancelled request is 409 change_request/not_open, and it stays cancelled', async () => {
       const flag = await factory.flag(owner, project.key);
-      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
       expect(ok(await cancel(alice.api, cr.id)).status).toBe('cancelled');
       const res = await review(bob.api, cr.id, 'approve');
       expect(res.response.status).toBe(409);
@@ -85,10 +109,14 @@ describe('change requests: bad input and refusals', () => {
     it('an unknown instruction kind is 400 patch/unknown_instruction and nothing is stored', async () => {
       const flag = await factory.flag(owner, project.key);
       // Not expressible with the typed client: the kind is outside the documented enum.
-      const res = await g.raw('POST', `/api/v1/projects/${project.key}/flags/${flag.key}/environments/production/change-requests`, {
-        token: alice.token,
-        body: { instructions: [{ kind: 'turnFlagOn' }, { kind: 'explodeFlag' }] },
-      });
+      const res = await g.raw(
+        'POST',
+        `/api/v1/projects/${project.key}/flags/${flag.key}/environments/production/change-requests`,
+        {
+          token: alice.token,
+          body: { instructions: [{ kind: 'turnFlagOn' }, { kind: 'explodeFlag' }] },
+        },
+      );
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'patch/unknown_instruction', errors: [{ index: 1, field: 'kind' }] });
       expect(await requestsFor(flag)).toEqual([]);
@@ -97,18 +125,31 @@ describe('change requests: bad input and refusals', () => {
     it('a rule serving a variation that does not exist is 400 patch/invalid_instruction and nothing is stored', async () => {
       const flag = await factory.flag(owner, project.key);
       const res = await openFlagRequestCall(alice.api, project.key, flag.key, 'production', {
-        instructions: [{ kind: 'addRule', clauses: [{ attribute: 'country', op: 'in', values: ['de'] }], variationId: 'no-such-variation' }],
+        instructions: [
+          {
+            kind: 'addRule',
+            clauses: [{ attribute: 'country', op: 'in', values: ['de'] }],
+            variationId: 'no-such-variation',
+          },
+        ],
       });
       expect(res.response.status).toBe(400);
       expect(res.error?.code).toBe('patch/invalid_instruction');
-      expect(res.error?.errors).toEqual([{ index: 0, field: 'variationId', reason: "variation 'no-such-variation' does not exist" }]);
+      expect(res.error?.errors).toEqual([
+        { index: 0, field: 'variationId', reason: "variation 'no-such-variation' does not exist" },
+      ]);
       expect(await requestsFor(flag)).toEqual([]);
-      expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ version: 1, rules: [] });
+      expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+        version: 1,
+        rules: [],
+      });
     });
 
     it('instructions that change nothing (turnFlagOff on an off flag) are 400 change_request/no_change', async () => {
       const flag = await factory.flag(owner, project.key);
-      const res = await openFlagRequestCall(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOff' }] });
+      const res = await openFlagRequestCall(alice.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOff' }],
+      });
       expect(res.response.status).toBe(400);
       expect(res.error?.code).toBe('change_request/no_change');
       expect(await requestsFor(flag)).toEqual([]);
@@ -137,9 +178,14 @@ describe('change requests: bad input and refusals', () => {
 
   it("a review decision other than approve/decline/comment ('maybe') is 400 and records nothing", async () => {
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     // Not expressible with the typed client: the decision is outside the documented enum.
-    const res = await g.raw('POST', `/api/v1/change-requests/${cr.id}/reviews`, { token: bob.token, body: { decision: 'maybe' } });
+    const res = await g.raw('POST', `/api/v1/change-requests/${cr.id}/reviews`, {
+      token: bob.token,
+      body: { decision: 'maybe' },
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'request/invalid' });
     expect(ok(await getChangeRequest(bob.api, cr.id))).toMatchObject({ status: 'pending', reviews: [] });
@@ -159,17 +205,20 @@ describe('change requests: bad input and refusals', () => {
       expect(before).toMatchObject({ minApprovals: 1, reviewerTeams: [], source: 'default' });
     });
 
-    it.each([0, 11])('minApprovals %d is 400 request/invalid and the settings stay as they were', async (minApprovals) => {
-      const before = await settingsOf('production');
-      const res = await owner.PUT('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
-        params: { path: { projectKey: project.key, envKey: 'production' } },
-        body: { minApprovals },
-      });
-      expect(res.response.status).toBe(400);
-      expect(res.error?.code).toBe('request/invalid');
-      expect(res.error?.errors?.map((e) => e.field)).toEqual(['minApprovals']);
-      expect(await settingsOf('production')).toEqual(before);
-    });
+    it.each([0, 11])(
+      'minApprovals %d is 400 request/invalid and the settings stay as they were',
+      async (minApprovals) => {
+        const before = await settingsOf('production');
+        const res = await owner.PUT('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
+          params: { path: { projectKey: project.key, envKey: 'production' } },
+          body: { minApprovals },
+        });
+        expect(res.response.status).toBe(400);
+        expect(res.error?.code).toBe('request/invalid');
+        expect(res.error?.errors?.map((e) => e.field)).toEqual(['minApprovals']);
+        expect(await settingsOf('production')).toEqual(before);
+      },
+    );
 
     it('the bounds themselves (1 and 10) are accepted', async () => {
       const p = await factory.project(owner, { environments: ['prod'] });
@@ -181,7 +230,9 @@ describe('change requests: bad input and refusals', () => {
   describe('who may', () => {
     it('a writer who did not open the request cannot cancel it: 403 change_request/not_requester', async () => {
       const flag = await factory.flag(owner, project.key);
-      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
       const res = await cancel(bob.api, cr.id);
       expect(res.response.status).toBe(403);
       expect(res.error?.code).toBe('change_request/not_requester');
@@ -190,7 +241,9 @@ describe('change requests: bad input and refusals', () => {
 
     it('a reader cannot open a change request: 403, nothing stored', async () => {
       const flag = await factory.flag(owner, project.key);
-      const res = await openFlagRequestCall(reader.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+      const res = await openFlagRequestCall(reader.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
       expect(res.response.status).toBe(403);
       expect(res.error?.code).toBe('auth/forbidden');
       expect(await requestsFor(flag)).toEqual([]);
@@ -199,8 +252,15 @@ describe('change requests: bad input and refusals', () => {
 
   it('staging needs no approval: a change request there needs 0 approvals, is approved at once, and applies', async () => {
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'staging', { instructions: [{ kind: 'turnFlagOn' }] });
-    expect(cr).toMatchObject({ status: 'approved', approvalsRequired: 0, approvalReasons: [], environmentKey: 'staging' });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'staging', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
+    expect(cr).toMatchObject({
+      status: 'approved',
+      approvalsRequired: 0,
+      approvalReasons: [],
+      environmentKey: 'staging',
+    });
     expect(ok(await apply(alice.api, cr.id))).toMatchObject({ status: 'applied', appliedVersion: 2 });
     const envs = (await flagIn(owner, project.key, flag.key)).environments;
     expect(envs.staging).toMatchObject({ on: true, version: 2 });

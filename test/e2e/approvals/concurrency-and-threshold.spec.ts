@@ -11,7 +11,14 @@
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { factory, ok, type Flag, type Project } from '../../support/factories';
 import {
-  apply, auditOf, flagAuditResource, flagIn, memberWithToken, openFlagRequest, review, setApprovalSettings,
+  apply,
+  auditOf,
+  flagAuditResource,
+  flagIn,
+  memberWithToken,
+  openFlagRequest,
+  review,
+  setApprovalSettings,
 } from '../../support/governance';
 
 describe('change requests: concurrent applies and gating conditions', () => {
@@ -24,17 +31,33 @@ describe('change requests: concurrent applies and gating conditions', () => {
   beforeAll(async () => {
     g = await startGantry();
     owner = g.client(g.ownerToken);
-    [alice, bob, carol] = await Promise.all([memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer')]);
+    [alice, bob, carol] = await Promise.all([
+      memberWithToken(g, owner, 'writer'),
+      memberWithToken(g, owner, 'writer'),
+      memberWithToken(g, owner, 'writer'),
+    ]);
   });
   afterAll(() => g?.stop());
 
-  const patchAs = (api: ApiClient, projectKey: string, flagKey: string, instructions: Parameters<typeof factory.patchFlag>[3]['instructions']) =>
-    api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey, flagKey } }, body: { environmentKey: 'production', instructions } });
+  const patchAs = (
+    api: ApiClient,
+    projectKey: string,
+    flagKey: string,
+    instructions: Parameters<typeof factory.patchFlag>[3]['instructions'],
+  ) =>
+    api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+      params: { path: { projectKey, flagKey } },
+      body: { environmentKey: 'production', instructions },
+    });
 
   it('two concurrent applies of one approved request: one 200, one 409 already_applied, one version step, one apply audit entry', async () => {
-    const project = await factory.project(owner, { environments: [{ key: 'production', name: 'Production', critical: true }] });
+    const project = await factory.project(owner, {
+      environments: [{ key: 'production', name: 'Production', critical: true }],
+    });
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     ok(await review(bob.api, cr.id, 'approve'));
 
     const results = await Promise.all([apply(carol.api, cr.id), apply(alice.api, cr.id)]);
@@ -66,35 +89,69 @@ describe('change requests: concurrent applies and gating conditions', () => {
 
     beforeAll(async () => {
       project = await factory.project(owner, { environments: ['production'] });
-      await setApprovalSettings(owner, project.key, 'production', { required: true, conditions: ['rolloutIncrease'], rolloutIncreaseThreshold: 10000 });
+      await setApprovalSettings(owner, project.key, 'production', {
+        required: true,
+        conditions: ['rolloutIncrease'],
+        rolloutIncreaseThreshold: 10000,
+      });
       flag = await factory.flag(owner, project.key, { variations: ['A', 'B'] });
       [a, b] = flag.variations.map((v) => v._id);
       // The owner (bypass) sets a 50/50 rollout: a rise of B by 50000, recorded as a bypass.
-      await factory.patchFlag(owner, project.key, flag.key, { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 50000, [b]: 50000 } }] });
+      await factory.patchFlag(owner, project.key, flag.key, {
+        environmentKey: 'production',
+        instructions: [
+          { kind: 'turnFlagOn' },
+          { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 50000, [b]: 50000 } },
+        ],
+      });
     });
 
-    const weights = async () => (await flagIn(owner, project.key, flag.key)).environments.production.fallthrough.rollout?.variations;
+    const weights = async () =>
+      (await flagIn(owner, project.key, flag.key)).environments.production.fallthrough.rollout?.variations;
 
     it('the settings read back as written, merged over the defaults', async () => {
-      const settings = ok(await bob.api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', { params: { path: { projectKey: project.key, envKey: 'production' } } }));
+      const settings = ok(
+        await bob.api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
+          params: { path: { projectKey: project.key, envKey: 'production' } },
+        }),
+      );
       expect(settings).toEqual({
-        required: true, minApprovals: 1, canReviewOwnRequest: false, canApplyDeclinedChanges: false, requiredApprovalTags: [], reviewerTeams: [],
-        autoApplyOnApproval: false, serviceTokensCanReview: false, conditions: ['rolloutIncrease'], rolloutIncreaseThreshold: 10000, source: 'environment',
+        required: true,
+        minApprovals: 1,
+        canReviewOwnRequest: false,
+        canApplyDeclinedChanges: false,
+        requiredApprovalTags: [],
+        reviewerTeams: [],
+        autoApplyOnApproval: false,
+        serviceTokensCanReview: false,
+        conditions: ['rolloutIncrease'],
+        rolloutIncreaseThreshold: 10000,
+        source: 'environment',
       });
     });
 
     it('a writer raising B by 5000 (5%) writes directly', async () => {
-      const res = await patchAs(alice.api, project.key, flag.key, [{ kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 45000, [b]: 55000 } }]);
+      const res = await patchAs(alice.api, project.key, flag.key, [
+        { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 45000, [b]: 55000 } },
+      ]);
       expect(res.response.status).toBe(200);
-      expect(await weights()).toEqual([{ variation: 0, weight: 45000 }, { variation: 1, weight: 55000 }]);
+      expect(await weights()).toEqual([
+        { variation: 0, weight: 45000 },
+        { variation: 1, weight: 55000 },
+      ]);
     });
 
     it('raising B by 20000 (20%) is refused with approval/required; nothing changes', async () => {
-      const res = await patchAs(alice.api, project.key, flag.key, [{ kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 25000, [b]: 75000 } }]);
+      const res = await patchAs(alice.api, project.key, flag.key, [
+        { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 25000, [b]: 75000 } },
+      ]);
       expect(res.response.status).toBe(403);
       expect(res.error?.code).toBe('approval/required');
       expect(res.error?.detail).toContain('by 20000 thousandths (threshold 10000)');
-      expect(await weights()).toEqual([{ variation: 0, weight: 45000 }, { variation: 1, weight: 55000 }]);
+      expect(await weights()).toEqual([
+        { variation: 0, weight: 45000 },
+        { variation: 1, weight: 55000 },
+      ]);
     });
 
     it('the same 20% raise as a change request needs one approval, then applies', async () => {
@@ -106,13 +163,21 @@ describe('change requests: concurrent applies and gating conditions', () => {
       expect((await apply(alice.api, cr.id)).error?.code).toBe('approval/insufficient_approvals');
       expect(ok(await review(bob.api, cr.id, 'approve')).status).toBe('approved');
       expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
-      expect(await weights()).toEqual([{ variation: 0, weight: 25000 }, { variation: 1, weight: 75000 }]);
+      expect(await weights()).toEqual([
+        { variation: 0, weight: 25000 },
+        { variation: 1, weight: 75000 },
+      ]);
     });
 
     it('a rise of exactly the threshold (10000) is not "more than" it: direct write allowed', async () => {
-      const res = await patchAs(alice.api, project.key, flag.key, [{ kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 15000, [b]: 85000 } }]);
+      const res = await patchAs(alice.api, project.key, flag.key, [
+        { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 15000, [b]: 85000 } },
+      ]);
       expect(res.response.status).toBe(200);
-      expect(await weights()).toEqual([{ variation: 0, weight: 15000 }, { variation: 1, weight: 85000 }]);
+      expect(await weights()).toEqual([
+        { variation: 0, weight: 15000 },
+        { variation: 1, weight: 85000 },
+      ]);
     });
 
     it('a change below the threshold as a change request needs no approval (approvalsRequired 0, approved at once)', async () => {
@@ -129,7 +194,14 @@ describe('change requests: concurrent applies and gating conditions', () => {
     const flag = await factory.flag(owner, project.key);
     const on = flag.variations[0]._id;
 
-    const rule = await patchAs(alice.api, project.key, flag.key, [{ kind: 'addRule', ruleId: 'staff', clauses: [{ attribute: 'email', op: 'endsWith', values: ['@corp.example'] }], variationId: on }]);
+    const rule = await patchAs(alice.api, project.key, flag.key, [
+      {
+        kind: 'addRule',
+        ruleId: 'staff',
+        clauses: [{ attribute: 'email', op: 'endsWith', values: ['@corp.example'] }],
+        variationId: on,
+      },
+    ]);
     expect(rule.response.status).toBe(200);
     expect(rule.data?.environments.production).toMatchObject({ version: 2, rules: [{ _id: 'staff', variation: 0 }] });
 
@@ -137,10 +209,19 @@ describe('change requests: concurrent applies and gating conditions', () => {
     expect(toggle.response.status).toBe(403);
     expect(toggle.error?.code).toBe('approval/required');
     expect(toggle.error?.detail).toContain('turns the flag on');
-    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ on: false, version: 2 });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+      on: false,
+      version: 2,
+    });
 
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
-    expect(cr).toMatchObject({ status: 'pending', approvalsRequired: 1, approvalReasons: ['the change turns the flag on'] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
+    expect(cr).toMatchObject({
+      status: 'pending',
+      approvalsRequired: 1,
+      approvalReasons: ['the change turns the flag on'],
+    });
     ok(await review(bob.api, cr.id, 'approve'));
     expect(ok(await apply(carol.api, cr.id))).toMatchObject({ status: 'applied', appliedVersion: 3 });
   });

@@ -14,7 +14,16 @@
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { factory, ok, type Flag, type Project } from '../../support/factories';
 import {
-  apply, auditOf, editChangeRequest, flagAuditResource, flagIn, getChangeRequest, memberWithToken, openFlagRequest, rebase, review,
+  apply,
+  auditOf,
+  editChangeRequest,
+  flagAuditResource,
+  flagIn,
+  getChangeRequest,
+  memberWithToken,
+  openFlagRequest,
+  rebase,
+  review,
 } from '../../support/governance';
 
 describe('change requests: edits, conflicts, rebase and override', () => {
@@ -32,7 +41,9 @@ describe('change requests: edits, conflicts, rebase and override', () => {
   beforeAll(async () => {
     g = await startGantry();
     owner = g.client(g.ownerToken);
-    project = await factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
+    project = await factory.project(owner, {
+      environments: ['staging', { key: 'production', name: 'Production', critical: true }],
+    });
     [alice, bob, carol, admin] = await Promise.all([
       memberWithToken(g, owner, 'writer'),
       memberWithToken(g, owner, 'writer'),
@@ -44,16 +55,28 @@ describe('change requests: edits, conflicts, rebase and override', () => {
 
   it('editing only the description keeps the approval; editing the instructions resets it (status pending, old review not current)', async () => {
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { description: 'launch', instructions: [{ kind: 'turnFlagOn' }] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      description: 'launch',
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     const approved = ok(await review(bob.api, cr.id, 'approve'));
     expect(approved).toMatchObject({ status: 'approved', approvals: { approvers: [bob.member.id], decliners: [] } });
 
     const described = ok(await editChangeRequest(alice.api, cr.id, { description: 'launch, for real' }));
-    expect(described).toMatchObject({ status: 'approved', description: 'launch, for real', contentHash: cr.contentHash, approvals: { approvers: [bob.member.id] } });
+    expect(described).toMatchObject({
+      status: 'approved',
+      description: 'launch, for real',
+      contentHash: cr.contentHash,
+      approvals: { approvers: [bob.member.id] },
+    });
     expect(described.reviews).toHaveLength(1);
     expect(described.reviews[0]).toMatchObject({ decision: 'approve', current: true });
 
-    const edited = ok(await editChangeRequest(alice.api, cr.id, { instructions: [{ kind: 'turnFlagOn' }, { kind: 'addTargets', variationId: ids(flag).on, values: ['qa-1'] }] }));
+    const edited = ok(
+      await editChangeRequest(alice.api, cr.id, {
+        instructions: [{ kind: 'turnFlagOn' }, { kind: 'addTargets', variationId: ids(flag).on, values: ['qa-1'] }],
+      }),
+    );
     expect(edited.status).toBe('pending');
     expect(edited.contentHash).not.toBe(cr.contentHash);
     expect(edited.approvals).toEqual({ approvers: [], decliners: [] });
@@ -66,7 +89,10 @@ describe('change requests: edits, conflicts, rebase and override', () => {
     const refused = await apply(alice.api, cr.id);
     expect(refused.response.status).toBe(409);
     expect(refused.error).toMatchObject({ code: 'approval/insufficient_approvals' });
-    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ on: false, version: 1 });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+      on: false,
+      version: 1,
+    });
 
     // A fresh approval of the new content applies both instructions.
     expect(ok(await review(bob.api, cr.id, 'approve')).status).toBe('approved');
@@ -87,7 +113,10 @@ describe('change requests: edits, conflicts, rebase and override', () => {
     ok(await review(bob.api, cr.id, 'approve'));
 
     // The owner (bypass) changes the production fallthrough directly: version 1 → 2.
-    await factory.patchFlag(owner, project.key, flag.key, { environmentKey: 'production', instructions: [{ kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [on]: 60000, [off]: 40000 } }] });
+    await factory.patchFlag(owner, project.key, flag.key, {
+      environmentKey: 'production',
+      instructions: [{ kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [on]: 60000, [off]: 40000 } }],
+    });
 
     const conflict = await apply(carol.api, cr.id);
     expect(conflict.response.status).toBe(409);
@@ -100,7 +129,18 @@ describe('change requests: edits, conflicts, rebase and override', () => {
 
     // Nothing was written, and the request is untouched.
     const afterConflict = (await flagIn(owner, project.key, flag.key)).environments.production;
-    expect(afterConflict).toMatchObject({ on: false, version: 2, fallthrough: { rollout: { variations: [{ variation: 0, weight: 60000 }, { variation: 1, weight: 40000 }] } } });
+    expect(afterConflict).toMatchObject({
+      on: false,
+      version: 2,
+      fallthrough: {
+        rollout: {
+          variations: [
+            { variation: 0, weight: 60000 },
+            { variation: 1, weight: 40000 },
+          ],
+        },
+      },
+    });
     expect(ok(await getChangeRequest(alice.api, cr.id))).toMatchObject({ status: 'approved', baseVersion: 1 });
 
     const rebased = ok(await rebase(alice.api, cr.id));
@@ -121,12 +161,24 @@ describe('change requests: edits, conflicts, rebase and override', () => {
     const { on, off } = ids(flag);
     await factory.patchFlag(owner, project.key, flag.key, {
       environmentKey: 'production',
-      instructions: [{ kind: 'addRule', ruleId: 'employees', clauses: [{ attribute: 'email', op: 'endsWith', values: ['@corp.example'] }], variationId: on }],
+      instructions: [
+        {
+          kind: 'addRule',
+          ruleId: 'employees',
+          clauses: [{ attribute: 'email', op: 'endsWith', values: ['@corp.example'] }],
+          variationId: on,
+        },
+      ],
     });
     const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
       instructions: [
         { kind: 'updateRuleVariationOrRollout', ruleId: 'employees', variationId: off },
-        { kind: 'addRule', ruleId: 'germany', clauses: [{ attribute: 'country', op: 'in', values: ['de'] }], variationId: on },
+        {
+          kind: 'addRule',
+          ruleId: 'germany',
+          clauses: [{ attribute: 'country', op: 'in', values: ['de'] }],
+          variationId: on,
+        },
         { kind: 'turnFlagOn' },
       ],
     });
@@ -135,29 +187,49 @@ describe('change requests: edits, conflicts, rebase and override', () => {
     // The owner adds another rule directly: version 2 → 3. Rule 'employees' itself is untouched.
     await factory.patchFlag(owner, project.key, flag.key, {
       environmentKey: 'production',
-      instructions: [{ kind: 'addRule', ruleId: 'beta', clauses: [{ attribute: 'groups', op: 'in', values: ['beta'] }], variationId: on }],
+      instructions: [
+        {
+          kind: 'addRule',
+          ruleId: 'beta',
+          clauses: [{ attribute: 'groups', op: 'in', values: ['beta'] }],
+          variationId: on,
+        },
+      ],
     });
 
     const conflict = await apply(carol.api, cr.id);
     expect(conflict.response.status).toBe(409);
     expect(conflict.error?.code).toBe('change_request/conflict');
-    expect(conflict.error?.errors).toEqual([{ index: 1, field: 'addRule', reason: expect.stringContaining('rules changed since version 2') }]);
-    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ on: false, version: 3 });
+    expect(conflict.error?.errors).toEqual([
+      { index: 1, field: 'addRule', reason: expect.stringContaining('rules changed since version 2') },
+    ]);
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+      on: false,
+      version: 3,
+    });
   });
 
   it('override: a writer may not apply with override (403); an admin may, on the current version, and the audit entry of the write says override', async () => {
     const flag = await factory.flag(owner, project.key);
     const { on } = ids(flag);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     ok(await review(bob.api, cr.id, 'approve'));
     // Changed underneath: a target for 'vip-1' (version 1 → 2).
-    await factory.patchFlag(owner, project.key, flag.key, { environmentKey: 'production', instructions: [{ kind: 'addTargets', variationId: on, values: ['vip-1'] }] });
+    await factory.patchFlag(owner, project.key, flag.key, {
+      environmentKey: 'production',
+      instructions: [{ kind: 'addTargets', variationId: on, values: ['vip-1'] }],
+    });
 
     const byWriter = await apply(carol.api, cr.id, { override: true });
     expect(byWriter.response.status).toBe(403);
     expect(byWriter.error?.code).toBe('auth/forbidden');
     expect(ok(await getChangeRequest(alice.api, cr.id)).status).toBe('approved');
-    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ on: false, version: 2 });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+      on: false,
+      version: 2,
+    });
 
     const byAdmin = ok(await apply(admin.api, cr.id, { override: true, comment: 'hotfix window' }));
     expect(byAdmin).toMatchObject({ status: 'applied', appliedVersion: 3, baseVersion: 1 });
@@ -180,25 +252,48 @@ describe('change requests: edits, conflicts, rebase and override', () => {
     const { on } = ids(flag);
     await factory.patchFlag(owner, project.key, flag.key, {
       environmentKey: 'production',
-      instructions: [{ kind: 'addRule', ruleId: 'beta-testers', clauses: [{ attribute: 'groups', op: 'in', values: ['beta'] }], variationId: on }],
+      instructions: [
+        {
+          kind: 'addRule',
+          ruleId: 'beta-testers',
+          clauses: [{ attribute: 'groups', op: 'in', values: ['beta'] }],
+          variationId: on,
+        },
+      ],
     });
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'removeRule', ruleId: 'beta-testers' }] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'removeRule', ruleId: 'beta-testers' }],
+    });
     expect(cr.baseVersion).toBe(2);
     ok(await review(bob.api, cr.id, 'approve'));
     // Someone removes the rule directly first (version 2 → 3).
-    await factory.patchFlag(owner, project.key, flag.key, { environmentKey: 'production', instructions: [{ kind: 'removeRule', ruleId: 'beta-testers' }] });
+    await factory.patchFlag(owner, project.key, flag.key, {
+      environmentKey: 'production',
+      instructions: [{ kind: 'removeRule', ruleId: 'beta-testers' }],
+    });
 
     const rebased = await rebase(alice.api, cr.id);
     expect(rebased.response.status).toBe(409);
     expect(rebased.error?.code).toBe('change_request/conflict');
-    expect(rebased.error?.errors).toEqual([expect.objectContaining({ index: 0, reason: expect.stringContaining("rule 'beta-testers' does not exist") })]);
-    expect(ok(await getChangeRequest(alice.api, cr.id))).toMatchObject({ status: 'approved', baseVersion: 2, contentHash: cr.contentHash });
+    expect(rebased.error?.errors).toEqual([
+      expect.objectContaining({ index: 0, reason: expect.stringContaining("rule 'beta-testers' does not exist") }),
+    ]);
+    expect(ok(await getChangeRequest(alice.api, cr.id))).toMatchObject({
+      status: 'approved',
+      baseVersion: 2,
+      contentHash: cr.contentHash,
+    });
 
     const applied = await apply(carol.api, cr.id);
     expect(applied.response.status).toBe(409);
     expect(applied.error?.code).toBe('change_request/conflict');
-    expect(applied.error?.errors).toEqual([{ index: 0, field: 'removeRule', reason: expect.stringContaining("rule 'beta-testers' does not exist") }]);
-    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ version: 3, rules: [] });
+    expect(applied.error?.errors).toEqual([
+      { index: 0, field: 'removeRule', reason: expect.stringContaining("rule 'beta-testers' does not exist") },
+    ]);
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+      version: 3,
+      rules: [],
+    });
 
     // Override skips the version check, not validation: an instruction that cannot apply still cannot.
     const overridden = await apply(admin.api, cr.id, { override: true });

@@ -34,7 +34,9 @@ describe('change request impact and diff', () => {
   beforeAll(async () => {
     g = await startGantry();
     owner = g.client(g.ownerToken);
-    project = await factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
+    project = await factory.project(owner, {
+      environments: ['staging', { key: 'production', name: 'Production', critical: true }],
+    });
     flag = await factory.flag(owner, project.key);
     const [on, off] = flag.variations.map((v) => v._id);
     // Version 1 → 2 (the owner bypasses approval).
@@ -42,11 +44,20 @@ describe('change request impact and diff', () => {
       environmentKey: 'production',
       instructions: [
         { kind: 'turnFlagOn' },
-        { kind: 'addRule', ruleId: 'example-staff', description: 'example staff', clauses: [{ attribute: 'email', op: 'endsWith', values: ['@example.com'] }], variationId: on },
+        {
+          kind: 'addRule',
+          ruleId: 'example-staff',
+          description: 'example staff',
+          clauses: [{ attribute: 'email', op: 'endsWith', values: ['@example.com'] }],
+          variationId: on,
+        },
         { kind: 'updateFallthroughVariationOrRollout', variationId: off },
       ],
     });
-    const [alice, reviewer] = await Promise.all([memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer')]);
+    const [alice, reviewer] = await Promise.all([
+      memberWithToken(g, owner, 'writer'),
+      memberWithToken(g, owner, 'writer'),
+    ]);
     bob = reviewer;
     cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
       description: 'staff get the old experience; u-4 gets the new one',
@@ -82,7 +93,12 @@ describe('change request impact and diff', () => {
           evaluated: 5,
           changed: 3,
           transitions: [
-            { from: { variation: 0, value: true }, to: { variation: 1, value: false }, count: 2, examples: ['u-1', 'u-2'] },
+            {
+              from: { variation: 0, value: true },
+              to: { variation: 1, value: false },
+              count: 2,
+              examples: ['u-1', 'u-2'],
+            },
             { from: { variation: 1, value: false }, to: { variation: 0, value: true }, count: 1, examples: ['u-4'] },
           ],
         },
@@ -91,7 +107,10 @@ describe('change request impact and diff', () => {
   });
 
   it('POST /impact with contexts nobody changes for: changed 0, the target flag listed with no transitions', async () => {
-    const report = await impactWith({ contexts: asContexts([{ kind: 'user', key: 'z-1', email: 'z@other.org' }]), includeSample: false });
+    const report = await impactWith({
+      contexts: asContexts([{ kind: 'user', key: 'z-1', email: 'z@other.org' }]),
+      includeSample: false,
+    });
     expect(report).toEqual({
       contexts: { sample: 0, supplied: 1, invalid: 0 },
       changed: 0,
@@ -104,7 +123,10 @@ describe('change request impact and diff', () => {
     const diff = ok(await bob.api.GET('/api/v1/change-requests/{id}/diff', { params: { path: { id: cr.id } } }));
     expect(diff.changes).toHaveLength(2);
     const summaries = diff.changes.map((c) => c.summary).sort();
-    expect(summaries).toEqual(['individual targets: added u-4 to true', 'rule "example staff" changed from serves true to serves false']);
+    expect(summaries).toEqual([
+      'individual targets: added u-4 to true',
+      'rule "example staff" changed from serves true to serves false',
+    ]);
     const ruleChange = diff.changes.find((c) => c.summary.startsWith('rule'))!;
     expect(ruleChange.path).toContain('environment.rules');
     expect(ruleChange.path).toContain('example-staff');
@@ -118,7 +140,10 @@ describe('change request impact and diff', () => {
       { targetingKey: 'u-4', email: 'dan@other.org' }, // false → true
     ];
     for (const context of seen) {
-      const res = await g.raw('POST', `/ofrep/v1/evaluate/flags/${flag.key}`, { headers: { authorization: `Bearer ${sdkKey}` }, body: { context } });
+      const res = await g.raw('POST', `/ofrep/v1/evaluate/flags/${flag.key}`, {
+        headers: { authorization: `Bearer ${sdkKey}` },
+        body: { context },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ key: flag.key, value: context.email.endsWith('@example.com') });
       // A node samples at most one context per environment per 50 ms; space the calls beyond that.
@@ -146,10 +171,19 @@ describe('change request impact and diff', () => {
     ]);
 
     // Sample and supplied contexts together (includeSample defaults to true).
-    const both = await impactWith({ contexts: asContexts([{ kind: 'user', key: 'x-1', email: 'xi@example.com' }, { kind: 'user', key: 'x-2' }]) });
+    const both = await impactWith({
+      contexts: asContexts([
+        { kind: 'user', key: 'x-1', email: 'xi@example.com' },
+        { kind: 'user', key: 'x-2' },
+      ]),
+    });
     expect(both.contexts).toEqual({ sample: 3, supplied: 2, invalid: 0 });
     expect(both.changed).toBe(3);
-    expect(both.flags[0].transitions[0]).toEqual({ from: { variation: 0, value: true }, to: { variation: 1, value: false }, count: 2, examples: ['s-1', 'x-1'] });
-
+    expect(both.flags[0].transitions[0]).toEqual({
+      from: { variation: 0, value: true },
+      to: { variation: 1, value: false },
+      count: 2,
+      examples: ['s-1', 'x-1'],
+    });
   });
 });

@@ -18,15 +18,29 @@ import { startGantry, type ApiClient, type Gantry } from '../../support/app-harn
 import { eventually } from '../../support/delivery';
 import { factory, ok, type Project } from '../../support/factories';
 import {
-  apply, auditOf, cancel, flagAuditResource, flagIn, listChangeRequests, memberWithToken, openFlagRequest, openSegmentRequestCall, review,
-  serviceTokenWithClient, setApprovalSettings,
+  apply,
+  auditOf,
+  cancel,
+  flagAuditResource,
+  flagIn,
+  listChangeRequests,
+  memberWithToken,
+  openFlagRequest,
+  openSegmentRequestCall,
+  review,
+  serviceTokenWithClient,
+  setApprovalSettings,
 } from '../../support/governance';
 import { startReceiver } from '../../support/webhook-receiver';
 
-
 const CHANGE_REQUEST_EVENTS = [
-  'change_request.created', 'change_request.reviewed', 'change_request.approved', 'change_request.declined',
-  'change_request.applied', 'change_request.failed', 'change_request.cancelled',
+  'change_request.created',
+  'change_request.reviewed',
+  'change_request.approved',
+  'change_request.declined',
+  'change_request.applied',
+  'change_request.failed',
+  'change_request.cancelled',
 ] as const;
 
 describe('change requests: notifications, service tokens, reviewer teams, segments', () => {
@@ -41,51 +55,97 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
   beforeAll(async () => {
     [g, receiver] = await Promise.all([startGantry({ role: 'all' }), startReceiver()]);
     owner = g.client(g.ownerToken);
-    [alice, bob, carol] = await Promise.all([memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer')]);
+    [alice, bob, carol] = await Promise.all([
+      memberWithToken(g, owner, 'writer'),
+      memberWithToken(g, owner, 'writer'),
+      memberWithToken(g, owner, 'writer'),
+    ]);
   });
   afterAll(async () => {
     await g?.stop();
     await receiver?.close();
   });
 
-  const criticalProject = () => factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
+  const criticalProject = () =>
+    factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
 
   it('a webhook on change_request.* receives each step of two flows, signed, with id, status and resourceKey', async () => {
-    const hook = ok(await owner.POST('/api/v1/webhooks', { body: { name: 'change requests', url: receiver.url, secret: SECRET, events: [...CHANGE_REQUEST_EVENTS] } }));
+    const hook = ok(
+      await owner.POST('/api/v1/webhooks', {
+        body: { name: 'change requests', url: receiver.url, secret: SECRET, events: [...CHANGE_REQUEST_EVENTS] },
+      }),
+    );
     expect(hook.events).toEqual([...CHANGE_REQUEST_EVENTS]);
     const project = await criticalProject();
     const flag = await factory.flag(owner, project.key);
 
     // Flow 1: created → reviewed + approved → applied.
-    const applied = await openFlagRequest(alice.api, project.key, flag.key, 'production', { description: 'launch', instructions: [{ kind: 'turnFlagOn' }] });
+    const applied = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      description: 'launch',
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     ok(await review(bob.api, applied.id, 'approve', 'ship it'));
     ok(await apply(carol.api, applied.id));
     // Flow 2: created → reviewed + declined → cancelled.
-    const declined = await openFlagRequest(alice.api, project.key, flag.key, 'production', { description: 'fallback', instructions: [{ kind: 'updateOffVariation', variationId: flag.variations[0]._id }] });
+    const declined = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      description: 'fallback',
+      instructions: [{ kind: 'updateOffVariation', variationId: flag.variations[0]._id }],
+    });
     ok(await review(bob.api, declined.id, 'decline', 'not now'));
     ok(await cancel(alice.api, declined.id));
 
-    const parsed = () => receiver.received.map((r) => ({ ...r, json: JSON.parse(r.body) as { id: string; event: string; createdAt: string; data: Record<string, unknown> } }));
+    const parsed = () =>
+      receiver.received.map((r) => ({
+        ...r,
+        json: JSON.parse(r.body) as { id: string; event: string; createdAt: string; data: Record<string, unknown> },
+      }));
     const ofRequest = (id: string) => parsed().filter((r) => r.json.data.id === id);
-    await eventually(() => {
-      expect(ofRequest(applied.id)).toHaveLength(4);
-      expect(ofRequest(declined.id)).toHaveLength(4);
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    await eventually(
+      () => {
+        expect(ofRequest(applied.id)).toHaveLength(4);
+        expect(ofRequest(declined.id)).toHaveLength(4);
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
 
-    const seen = (id: string) => ofRequest(id).map((r) => `${r.json.event}:${r.json.data.status}`).sort();
+    const seen = (id: string) =>
+      ofRequest(id)
+        .map((r) => `${r.json.event}:${r.json.data.status}`)
+        .sort();
     // The status is the request's status right after the step that emitted the event.
-    expect(seen(applied.id)).toEqual(['change_request.applied:applied', 'change_request.approved:approved', 'change_request.created:pending', 'change_request.reviewed:approved']);
-    expect(seen(declined.id)).toEqual(['change_request.cancelled:cancelled', 'change_request.created:pending', 'change_request.declined:declined', 'change_request.reviewed:declined']);
+    expect(seen(applied.id)).toEqual([
+      'change_request.applied:applied',
+      'change_request.approved:approved',
+      'change_request.created:pending',
+      'change_request.reviewed:approved',
+    ]);
+    expect(seen(declined.id)).toEqual([
+      'change_request.cancelled:cancelled',
+      'change_request.created:pending',
+      'change_request.declined:declined',
+      'change_request.reviewed:declined',
+    ]);
 
     for (const r of [...ofRequest(applied.id), ...ofRequest(declined.id)]) {
       expect(r.headers['content-type']).toBe('application/json');
-      expect(r.headers['x-gantry-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(r.body).digest('hex')}`);
+      expect(r.headers['x-gantry-signature']).toBe(
+        `sha256=${createHmac('sha256', SECRET).update(r.body).digest('hex')}`,
+      );
       expect(r.headers['x-gantry-event']).toBe(r.json.event);
       expect(r.headers['x-gantry-delivery']).toBe(r.json.id);
-      expect(r.json.data).toMatchObject({ resourceKey: flag.key, resourceKind: 'flag', projectKey: project.key, environmentKey: 'production' });
+      expect(r.json.data).toMatchObject({
+        resourceKey: flag.key,
+        resourceKind: 'flag',
+        projectKey: project.key,
+        environmentKey: 'production',
+      });
     }
     const reviewed = ofRequest(applied.id).find((r) => r.json.event === 'change_request.reviewed')!;
-    expect(reviewed.json.data).toMatchObject({ review: { decision: 'approve', comment: 'ship it' }, actor: { id: bob.member.id }, approvals: { approvers: [bob.member.id] } });
+    expect(reviewed.json.data).toMatchObject({
+      review: { decision: 'approve', comment: 'ship it' },
+      actor: { id: bob.member.id },
+      approvals: { approvers: [bob.member.id] },
+    });
     const appliedEvent = ofRequest(applied.id).find((r) => r.json.event === 'change_request.applied')!;
     expect(appliedEvent.json.data).toMatchObject({ appliedVersion: 2, actor: { id: carol.member.id } });
 
@@ -98,15 +158,24 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
   it('a service token (CI, writer) opens a request; another token may review only once serviceTokensCanReview is set', async () => {
     const project = await criticalProject();
     const flag = await factory.flag(owner, project.key);
-    const [ci, bot] = await Promise.all([serviceTokenWithClient(g, owner, 'writer'), serviceTokenWithClient(g, owner, 'writer')]);
+    const [ci, bot] = await Promise.all([
+      serviceTokenWithClient(g, owner, 'writer'),
+      serviceTokenWithClient(g, owner, 'writer'),
+    ]);
 
-    const cr = await openFlagRequest(ci.api, project.key, flag.key, 'production', { description: 'from CI', instructions: [{ kind: 'turnFlagOn' }] });
+    const cr = await openFlagRequest(ci.api, project.key, flag.key, 'production', {
+      description: 'from CI',
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     expect(cr).toMatchObject({ status: 'pending', requester: { kind: 'token', id: ci.id } });
 
     const refused = await review(bot.api, cr.id, 'approve');
     expect(refused.response.status).toBe(403);
     expect(refused.error?.code).toBe('approval/reviewer_not_allowed');
-    expect((await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } })).data).toMatchObject({ status: 'pending', reviews: [] });
+    expect((await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } })).data).toMatchObject({
+      status: 'pending',
+      reviews: [],
+    });
 
     await setApprovalSettings(owner, project.key, 'production', { serviceTokensCanReview: true });
     const approved = ok(await review(bot.api, cr.id, 'approve'));
@@ -121,10 +190,14 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     const dave = await memberWithToken(g, owner, 'writer', ['release-managers']);
     expect(dave.member.teamKeys).toEqual(['release-managers']);
     const project = await criticalProject();
-    const settings = await setApprovalSettings(owner, project.key, 'production', { reviewerTeams: ['release-managers'] });
+    const settings = await setApprovalSettings(owner, project.key, 'production', {
+      reviewerTeams: ['release-managers'],
+    });
     expect(settings).toMatchObject({ required: true, reviewerTeams: ['release-managers'], source: 'environment' });
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
 
     const outsider = await review(bob.api, cr.id, 'approve');
     expect(outsider.response.status).toBe(403);
@@ -136,7 +209,7 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
   });
 
-  it('segments in a critical environment: a writer\'s direct PATCH is 403 approval/required; a segment change request applies the change', async () => {
+  it("segments in a critical environment: a writer's direct PATCH is 403 approval/required; a segment change request applies the change", async () => {
     const project = await criticalProject();
     const segment = await factory.segment(owner, project.key, 'production', { included: [] });
     const segmentPath = { projectKey: project.key, envKey: 'production', segmentKey: segment.key };
@@ -149,16 +222,32 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     expect(direct.error?.code).toBe('approval/required');
     expect(direct.error?.detail).toContain(`/environments/production/segments/${segment.key}/change-requests`);
 
-    const created = await openSegmentRequestCall(alice.api, project.key, 'production', segment.key, { instructions: [{ kind: 'addIncludedTargets', values: ['u-1'] }] });
+    const created = await openSegmentRequestCall(alice.api, project.key, 'production', segment.key, {
+      instructions: [{ kind: 'addIncludedTargets', values: ['u-1'] }],
+    });
     expect(created.response.status).toBe(201);
     const cr = ok(created);
-    expect(cr).toMatchObject({ resourceKind: 'segment', resourceKey: segment.key, status: 'pending', baseVersion: 1, approvalsRequired: 1 });
+    expect(cr).toMatchObject({
+      resourceKind: 'segment',
+      resourceKey: segment.key,
+      status: 'pending',
+      baseVersion: 1,
+      approvalsRequired: 1,
+    });
     ok(await review(bob.api, cr.id, 'approve'));
     expect(ok(await apply(carol.api, cr.id))).toMatchObject({ status: 'applied', appliedVersion: 2 });
 
-    const after = ok(await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', { params: { path: segmentPath } }));
+    const after = ok(
+      await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+        params: { path: segmentPath },
+      }),
+    );
     expect(after).toMatchObject({ included: ['u-1'], version: 2 });
-    const listed = await listChangeRequests(owner, { projectKey: project.key, resourceKind: 'segment', resourceKey: segment.key });
+    const listed = await listChangeRequests(owner, {
+      projectKey: project.key,
+      resourceKind: 'segment',
+      resourceKey: segment.key,
+    });
     expect(listed.items.map((i) => [i.id, i.status])).toEqual([[cr.id, 'applied']]);
   });
 
@@ -166,8 +255,11 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     const project: Project = await criticalProject();
     await setApprovalSettings(owner, project.key, 'production', { minApprovals: 2 });
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
-    const awaiting = async (api: ApiClient) => (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
+    const awaiting = async (api: ApiClient) =>
+      (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
 
     expect(await awaiting(bob.api)).toEqual([cr.id]);
     expect(await awaiting(carol.api)).toEqual([cr.id]);
@@ -180,7 +272,14 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     expect(await awaiting(carol.api)).toEqual([cr.id]);
 
     // Editing the instructions resets the reviews: bob is asked again.
-    ok(await owner.PATCH('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } }, body: { instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateOffVariation', variationId: flag.variations[0]._id }] } }));
+    ok(
+      await owner.PATCH('/api/v1/change-requests/{id}', {
+        params: { path: { id: cr.id } },
+        body: {
+          instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateOffVariation', variationId: flag.variations[0]._id }],
+        },
+      }),
+    );
     expect(await awaiting(bob.api)).toEqual([cr.id]);
 
     ok(await review(bob.api, cr.id, 'approve'));
@@ -192,14 +291,18 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
   it('awaitingMyReview leaves out requests the settings do not let the caller review (outside reviewerTeams; a service token while serviceTokensCanReview is off)', async () => {
     // 'release-managers' exists since the reviewerTeams test; create it if this test runs alone.
     const existing = await owner.GET('/api/v1/teams/{key}', { params: { path: { key: 'release-managers' } } });
-    if (existing.response.status === 404) ok(await owner.POST('/api/v1/teams', { body: { key: 'release-managers', name: 'Release managers' } }));
+    if (existing.response.status === 404)
+      ok(await owner.POST('/api/v1/teams', { body: { key: 'release-managers', name: 'Release managers' } }));
     const erin = await memberWithToken(g, owner, 'writer', ['release-managers']);
     const bot = await serviceTokenWithClient(g, owner, 'writer');
     const project = await criticalProject();
     await setApprovalSettings(owner, project.key, 'production', { reviewerTeams: ['release-managers'] });
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
-    const awaiting = async (api: ApiClient) => (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
+    const awaiting = async (api: ApiClient) =>
+      (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
 
     // The eligible reviewer sees it.
     expect(await awaiting(erin.api)).toEqual([cr.id]);
@@ -209,36 +312,61 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     expect({ bob: await awaiting(bob.api), token: await awaiting(bot.api) }).toEqual({ bob: [], token: [] });
   });
 
-  it('autoApplyOnApproval: the approval applies the request at once, as Gantry on the request\'s behalf', async () => {
+  it("autoApplyOnApproval: the approval applies the request at once, as Gantry on the request's behalf", async () => {
     const project = await criticalProject();
     await setApprovalSettings(owner, project.key, 'production', { autoApplyOnApproval: true });
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     expect(cr.status).toBe('pending');
 
     const approved = ok(await review(bob.api, cr.id, 'approve'));
     expect(approved).toMatchObject({ status: 'applied', appliedVersion: 2 });
-    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ on: true, version: 2 });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+      on: true,
+      version: 2,
+    });
 
     const writes = await auditOf(owner, flagAuditResource(project.key, 'production', flag.key), 'updateOn');
     expect(writes).toHaveLength(1);
     expect(writes[0].actor).toMatchObject({ kind: 'system' });
-    expect(writes[0].links).toMatchObject({ changeRequest: { id: cr.id, reviewers: [bob.member.id], override: false } });
+    expect(writes[0].links).toMatchObject({
+      changeRequest: { id: cr.id, reviewers: [bob.member.id], override: false },
+    });
   });
 
   it('autoApplyOnApproval when the flag changed underneath: the automatic apply fails, the request is marked failed with the conflict, the flag is untouched', async () => {
     const project = await criticalProject();
     await setApprovalSettings(owner, project.key, 'production', { autoApplyOnApproval: true });
     const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', { instructions: [{ kind: 'turnFlagOn' }] });
-    await factory.patchFlag(owner, project.key, flag.key, { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }, { kind: 'turnFlagOff' }, { kind: 'updateOffVariation', variationId: flag.variations[0]._id }] });
+    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
+    await factory.patchFlag(owner, project.key, flag.key, {
+      environmentKey: 'production',
+      instructions: [
+        { kind: 'turnFlagOn' },
+        { kind: 'turnFlagOff' },
+        { kind: 'updateOffVariation', variationId: flag.variations[0]._id },
+      ],
+    });
 
     // The review is committed whatever the automatic apply does, so the review call succeeds and
     // answers with the request as the refused apply left it.
     const answered = ok(await review(bob.api, cr.id, 'approve'));
     expect(answered.status).toBe('failed');
     const after = ok(await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } }));
-    expect(after).toMatchObject({ status: 'failed', appliedVersion: null, approvals: { approvers: [bob.member.id] }, failure: { code: 'change_request/conflict' } });
-    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({ on: false, version: 2, offVariation: 0 });
+    expect(after).toMatchObject({
+      status: 'failed',
+      appliedVersion: null,
+      approvals: { approvers: [bob.member.id] },
+      failure: { code: 'change_request/conflict' },
+    });
+    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+      on: false,
+      version: 2,
+      offVariation: 0,
+    });
   });
 });

@@ -18,10 +18,16 @@ describe('SDK delivery under bad input', () => {
   let sdkKey: string;
   const streams: SseStream[] = [];
 
-  const ofrep = (path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${sdkKey}` }) =>
-    gantry.raw('POST', `/ofrep/v1/evaluate/${path}`, { headers, body });
+  const ofrep = (
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = { authorization: `Bearer ${sdkKey}` },
+  ) => gantry.raw('POST', `/ofrep/v1/evaluate/${path}`, { headers, body });
   const toggle = (flagKey: string, on: boolean, projectKey = P) =>
-    factory.patchFlag(api, projectKey, flagKey, { environmentKey: E, instructions: [{ kind: on ? 'turnFlagOn' : 'turnFlagOff' }] });
+    factory.patchFlag(api, projectKey, flagKey, {
+      environmentKey: E,
+      instructions: [{ kind: on ? 'turnFlagOn' : 'turnFlagOff' }],
+    });
   const metrics = async () => (await gantry.raw<string>('GET', '/metrics')).text;
   const open = async (key: string, lastEventId?: string) => {
     const s = await openSse(gantry.baseUrl, key, { lastEventId });
@@ -61,7 +67,11 @@ describe('SDK delivery under bad input', () => {
     it('a body that is not an object is PARSE_ERROR', async () => {
       for (const body of ['[1, 2]', '"u1"', '42', 'null']) {
         const res = await ofrep('flags/f', body);
-        expect({ body, status: res.status, errorCode: res.body?.errorCode }).toEqual({ body, status: 400, errorCode: 'PARSE_ERROR' });
+        expect({ body, status: res.status, errorCode: res.body?.errorCode }).toEqual({
+          body,
+          status: 400,
+          errorCode: 'PARSE_ERROR',
+        });
       }
     });
 
@@ -75,15 +85,30 @@ describe('SDK delivery under bad input', () => {
     it('an invalid context kind is INVALID_CONTEXT', async () => {
       for (const kind of ['kind', 'a b', 'multi', '', 'ü', 7]) {
         const res = await ofrep('flags/f', { context: { targetingKey: 'u1', kind } });
-        expect({ kind, status: res.status, errorCode: res.body?.errorCode, key: res.body?.key }).toEqual({ kind, status: 400, errorCode: 'INVALID_CONTEXT', key: 'f' });
+        expect({ kind, status: res.status, errorCode: res.body?.errorCode, key: res.body?.key }).toEqual({
+          kind,
+          status: 400,
+          errorCode: 'INVALID_CONTEXT',
+          key: 'f',
+        });
       }
       expectOfrepError(await ofrep('flags', { context: { targetingKey: 'u1', kind: 'kind' } }), 400, 'INVALID_CONTEXT');
     });
 
     it('no context or no targeting key is TARGETING_KEY_MISSING', async () => {
-      for (const body of [{}, { context: null }, { context: {} }, { context: { targetingKey: '' } }, { context: { plan: 'pro' } }]) {
+      for (const body of [
+        {},
+        { context: null },
+        { context: {} },
+        { context: { targetingKey: '' } },
+        { context: { plan: 'pro' } },
+      ]) {
         const res = await ofrep('flags/f', body);
-        expect({ body, status: res.status, errorCode: res.body?.errorCode }).toEqual({ body, status: 400, errorCode: 'TARGETING_KEY_MISSING' });
+        expect({ body, status: res.status, errorCode: res.body?.errorCode }).toEqual({
+          body,
+          status: 400,
+          errorCode: 'TARGETING_KEY_MISSING',
+        });
       }
     });
 
@@ -92,7 +117,13 @@ describe('SDK delivery under bad input', () => {
       expect(huge.status).toBe(413);
       if (huge.text) expect(huge.body).toMatchObject({ key: 'f', errorCode: expect.any(String) });
 
-      const large = await ofrep('flags/f', { context: { targetingKey: 'u1', blob: 'x'.repeat(900_000), list: Array.from({ length: 150 }, (_, i) => `item-${i}`) } });
+      const large = await ofrep('flags/f', {
+        context: {
+          targetingKey: 'u1',
+          blob: 'x'.repeat(900_000),
+          list: Array.from({ length: 150 }, (_, i) => `item-${i}`),
+        },
+      });
       expect(large.status).toBe(200);
       expect(large.body).toMatchObject({ key: 'f', value: true, reason: 'STATIC' });
       const largeBulk = await ofrep('flags', { context: { targetingKey: 'u1', blob: 'y'.repeat(900_000) } });
@@ -111,10 +142,20 @@ describe('SDK delivery under bad input', () => {
 
     it('OFREP answers 401 without a body to a wrong or missing key', async () => {
       const context = { context: { targetingKey: 'u1' } };
-      for (const headers of [{ authorization: `Bearer ${WRONG}` }, { 'x-api-key': WRONG }, { authorization: 'Bearer ' }, {} as Record<string, string>]) {
+      for (const headers of [
+        { authorization: `Bearer ${WRONG}` },
+        { 'x-api-key': WRONG },
+        { authorization: 'Bearer ' },
+        {} as Record<string, string>,
+      ]) {
         for (const path of ['flags/f', 'flags']) {
           const res = await ofrep(path, context, headers);
-          expect({ headers, path, status: res.status, body: res.text }).toEqual({ headers, path, status: 401, body: '' });
+          expect({ headers, path, status: res.status, body: res.text }).toEqual({
+            headers,
+            path,
+            status: 401,
+            body: '',
+          });
         }
       }
     });
@@ -127,10 +168,16 @@ describe('SDK delivery under bad input', () => {
           bulk: (await gantry.raw('POST', '/bulk', { headers, body: [] })).status,
           diagnostic: (await gantry.raw('POST', '/diagnostic', { headers, body: { kind: 'diagnostic-init' } })).status,
         };
-        expect({ headers, results }).toEqual({ headers, results: { stream: 401, poll: 401, bulk: 401, diagnostic: 401 } });
+        expect({ headers, results }).toEqual({
+          headers,
+          results: { stream: 401, poll: 401, bulk: 401, diagnostic: 401 },
+        });
       }
       // The right key, for contrast.
-      const res = await gantry.raw('POST', '/diagnostic', { headers: { authorization: sdkKey }, body: { kind: 'diagnostic-init' } });
+      const res = await gantry.raw('POST', '/diagnostic', {
+        headers: { authorization: sdkKey },
+        body: { kind: 'diagnostic-init' },
+      });
       expect(res.status).toBe(202);
     });
   });
@@ -149,7 +196,14 @@ describe('SDK delivery under bad input', () => {
     it('/bulk skips entries that are not events, and keeps the rest', async () => {
       const res = await gantry.raw('POST', '/bulk', {
         headers: { authorization: sdkKey },
-        body: [null, 5, 'x', [], { kind: 'custom', key: 'k', contextKeys: { user: 'u1' }, metricValue: 'NaN', creationDate: 'yesterday' }, { kind: 'index', context: { kind: 'user', key: 'u1' } }],
+        body: [
+          null,
+          5,
+          'x',
+          [],
+          { kind: 'custom', key: 'k', contextKeys: { user: 'u1' }, metricValue: 'NaN', creationDate: 'yesterday' },
+          { kind: 'index', context: { kind: 'user', key: 'u1' } },
+        ],
       });
       expect(res.status).toBe(202);
       const rows = await gantry.sql('SELECT "kind", "key", "metricValue" FROM "SdkEvent"');
@@ -222,11 +276,15 @@ describe('SDK delivery under bad input', () => {
         sockets.push(socket);
         socket.on('error', () => undefined);
         closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
-        socket.write(`GET /all HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${slowKey}\r\nAccept: text/event-stream\r\n\r\n`);
+        socket.write(
+          `GET /all HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${slowKey}\r\nAccept: text/event-stream\r\n\r\n`,
+        );
       }
       const reader = await open(slowKey);
       expect((await reader.next()).event).toBe('put');
-      await eventually(async () => expect(metricValue(await metrics(), 'gantry_sdk_streams')).toBe(streamsBefore + SLOW_CLIENTS + 1));
+      await eventually(async () =>
+        expect(metricValue(await metrics(), 'gantry_sdk_streams')).toBe(streamsBefore + SLOW_CLIENTS + 1),
+      );
 
       // Push big events until the server has given up on every non-reading client (bounded).
       let on = false;
@@ -247,10 +305,16 @@ describe('SDK delivery under bad input', () => {
 
       // The reading client is still connected and current, and the process is healthy.
       const last = await toggle('big', !on, SLOW);
-      expect(sseJson(await reader.next((e) => e.event === 'patch', 20_000)).data).toMatchObject({ version: last.environments[E].version, on: !on });
+      expect(sseJson(await reader.next((e) => e.event === 'patch', 20_000)).data).toMatchObject({
+        version: last.environments[E].version,
+        on: !on,
+      });
       expect((await gantry.raw('GET', '/health/live')).status).toBe(200);
       expect((await gantry.raw('GET', '/health/ready')).status).toBe(200);
-      const evaluation = await gantry.raw('POST', '/ofrep/v1/evaluate/flags/f', { headers: { authorization: `Bearer ${sdkKey}` }, body: { context: { targetingKey: 'u1' } } });
+      const evaluation = await gantry.raw('POST', '/ofrep/v1/evaluate/flags/f', {
+        headers: { authorization: `Bearer ${sdkKey}` },
+        body: { context: { targetingKey: 'u1' } },
+      });
       expect(evaluation.status).toBe(200);
       const fresh = await open(slowKey);
       expect(sseJson(await fresh.next()).data.flags.big).toMatchObject({ version: last.environments[E].version });

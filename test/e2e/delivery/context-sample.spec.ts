@@ -26,19 +26,31 @@ describe('context sample', () => {
   });
 
   const sampled = async (envId: string) =>
-    (await redis.hvals(`${gantry.redisPrefix}:contexts:${envId}:slots`)).map((v) => JSON.parse(v) as { key: string; kind: string; plan?: string });
+    (await redis.hvals(`${gantry.redisPrefix}:contexts:${envId}:slots`)).map(
+      (v) => JSON.parse(v) as { key: string; kind: string; plan?: string },
+    );
 
   it('keeps contexts seen by OFREP and in SDK events, per environment', async () => {
     const production = await sdkKeyOf(api, 'cs', 'production');
-    const [{ id: productionId }] = await gantry.sql<{ id: string }>(`SELECT e."id"::text AS id FROM "Environment" e WHERE e."key" = 'production'`);
-    const [{ id: stagingId }] = await gantry.sql<{ id: string }>(`SELECT e."id"::text AS id FROM "Environment" e WHERE e."key" = 'staging'`);
+    const [{ id: productionId }] = await gantry.sql<{ id: string }>(
+      `SELECT e."id"::text AS id FROM "Environment" e WHERE e."key" = 'production'`,
+    );
+    const [{ id: stagingId }] = await gantry.sql<{ id: string }>(
+      `SELECT e."id"::text AS id FROM "Environment" e WHERE e."key" = 'staging'`,
+    );
     for (const [i, plan] of ['free', 'pro'].entries()) {
-      const res = await gantry.raw('POST', '/ofrep/v1/evaluate/flags/f', { headers: { authorization: `Bearer ${production}` }, body: { context: { targetingKey: `user-${i}`, plan } } });
+      const res = await gantry.raw('POST', '/ofrep/v1/evaluate/flags/f', {
+        headers: { authorization: `Bearer ${production}` },
+        body: { context: { targetingKey: `user-${i}`, plan } },
+      });
       expect(res.status).toBe(200);
       // The node offers at most one context per environment every 50 ms.
       await new Promise((r) => setTimeout(r, 120));
     }
-    const events = await gantry.raw('POST', '/bulk', { headers: { authorization: production }, body: [{ kind: 'index', creationDate: Date.now(), context: { kind: 'org', key: 'acme' } }] });
+    const events = await gantry.raw('POST', '/bulk', {
+      headers: { authorization: production },
+      body: [{ kind: 'index', creationDate: Date.now(), context: { kind: 'org', key: 'acme' } }],
+    });
     expect(events.status).toBe(202);
 
     let contexts: { key: string; kind: string; plan?: string }[] = [];

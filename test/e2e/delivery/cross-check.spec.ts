@@ -41,10 +41,22 @@ interface OfrepAnswer {
  */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  )
+    return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }
 
 /** mulberry32: a tiny seeded PRNG, so every run generates the same project and contexts. */
@@ -80,7 +92,15 @@ const COUNTRIES = ['NL', 'BE', 'DE', 'US', 'FR', 'JP'];
 const PLANS = ['free', 'pro', 'enterprise'];
 const DOMAINS = ['example.com', 'example.org', 'corp.io'];
 const VERSIONS = ['1.0.0', '1.2.3', '1.2', '2.0.0-beta.1', '2.0.0', '10.0.1', 'v1.0.0', '1.2.3+build.7', '2'];
-const DATES: Json[] = ['2023-01-01T00:00:00Z', '2024-06-15T12:30:00.000Z', '2025-03-01T00:00:00+02:00', 1_700_000_000_000, 1_600_000_000_000, '2024-01-01', 'soon'];
+const DATES: Json[] = [
+  '2023-01-01T00:00:00Z',
+  '2024-06-15T12:30:00.000Z',
+  '2025-03-01T00:00:00+02:00',
+  1_700_000_000_000,
+  1_600_000_000_000,
+  '2024-01-01',
+  'soon',
+];
 const GROUPS = ['a', 'b', 'c', 'd'];
 const CITIES = ['Amsterdam', 'Berlin', 'Paris'];
 const TIERS = ['gold', 'silver', 'bronze'];
@@ -95,11 +115,16 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
   const flags = new Map<string, Flag>();
 
   const patchFlag = async (key: string, instructions: Instruction[]) => {
-    const flag = await factory.patchFlag(api, P, key, { environmentKey: E, instructions: instructions as never, comment: 'generated' });
+    const flag = await factory.patchFlag(api, P, key, {
+      environmentKey: E,
+      instructions: instructions as never,
+      comment: 'generated',
+    });
     flags.set(key, flag);
     return flag;
   };
-  const patchSegment = (key: string, instructions: Instruction[]) => factory.patchSegment(api, P, E, key, { instructions: instructions as never });
+  const patchSegment = (key: string, instructions: Instruction[]) =>
+    factory.patchSegment(api, P, E, key, { instructions: instructions as never });
 
   // ---- generation -------------------------------------------------------------------------------
 
@@ -116,30 +141,58 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
       () => ({ attribute: 'email', op: 'endsWith', values: [`@${rnd.pick(DOMAINS)}`] }),
       () => ({ attribute: 'email', op: 'startsWith', values: rnd.sample(['u1', 'u2', 'u3'], 2) }),
       () => ({ attribute: 'email', op: 'contains', values: [rnd.pick(['example', '7', 'corp'])] }),
-      () => ({ attribute: 'email', op: 'matches', values: [rnd.pick(['^u[0-9]@', 'example\\.(com|org)$', '[13579]@'])] }),
-      () => ({ attribute: 'age', op: rnd.pick(['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual']), values: [rnd.pick([18, 30, 42, 65])] }),
-      () => ({ attribute: 'created', op: rnd.pick(['before', 'after']), values: [rnd.pick(['2024-01-01T00:00:00Z', 1_650_000_000_000, '2024-06-15T12:30:00Z'])] }),
-      () => ({ attribute: 'version', op: rnd.pick(['semVerEqual', 'semVerLessThan', 'semVerGreaterThan']), values: [rnd.pick(['1.2.3', '2.0.0', '1.0', '2.0.0-alpha'])] }),
+      () => ({
+        attribute: 'email',
+        op: 'matches',
+        values: [rnd.pick(['^u[0-9]@', 'example\\.(com|org)$', '[13579]@'])],
+      }),
+      () => ({
+        attribute: 'age',
+        op: rnd.pick(['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual']),
+        values: [rnd.pick([18, 30, 42, 65])],
+      }),
+      () => ({
+        attribute: 'created',
+        op: rnd.pick(['before', 'after']),
+        values: [rnd.pick(['2024-01-01T00:00:00Z', 1_650_000_000_000, '2024-06-15T12:30:00Z'])],
+      }),
+      () => ({
+        attribute: 'version',
+        op: rnd.pick(['semVerEqual', 'semVerLessThan', 'semVerGreaterThan']),
+        values: [rnd.pick(['1.2.3', '2.0.0', '1.0', '2.0.0-alpha'])],
+      }),
       () => ({ contextKind: 'user', attribute: '/address/city', op: 'in', values: rnd.sample(CITIES, 1 + rnd.int(2)) }),
       () => ({ contextKind: 'org', attribute: 'tier', op: 'in', values: rnd.sample(TIERS, 1 + rnd.int(2)) }),
-      () => ({ contextKind: 'org', attribute: 'employees', op: rnd.pick(['greaterThan', 'lessThan']), values: [rnd.pick([50, 500])] }),
+      () => ({
+        contextKind: 'org',
+        attribute: 'employees',
+        op: rnd.pick(['greaterThan', 'lessThan']),
+        values: [rnd.pick([50, 500])],
+      }),
       () => ({ attribute: 'kind', op: 'in', values: [rnd.pick(['user', 'org'])] }),
     ];
     if (forced !== undefined) return { ...kinds[forced % kinds.length](), negate };
     if (segmentsAllowed.length) {
-      const segmentClause = () => ({ attribute: 'segmentMatch', op: 'segmentMatch', values: rnd.sample(segmentsAllowed, 1 + rnd.int(2)) });
+      const segmentClause = () => ({
+        attribute: 'segmentMatch',
+        op: 'segmentMatch',
+        values: rnd.sample(segmentsAllowed, 1 + rnd.int(2)),
+      });
       kinds.push(segmentClause, segmentClause, segmentClause);
     }
     return { ...rnd.pick(kinds)(), negate };
   }
 
-  const clauses = (segmentsAllowed: readonly string[]) => Array.from({ length: 1 + rnd.int(rnd.chance(0.7) ? 1 : 3) }, () => clause(segmentsAllowed));
+  const clauses = (segmentsAllowed: readonly string[]) =>
+    Array.from({ length: 1 + rnd.int(rnd.chance(0.7) ? 1 : 3) }, () => clause(segmentsAllowed));
 
   /** variationId, or rolloutWeights (+ sometimes bucketBy / an org rollout). */
   function serve(flag: Flag, rolloutChance: number): Record<string, unknown> {
     if (!rnd.chance(rolloutChance)) return { variationId: rnd.pick(flag.variations)._id };
     const w = rnd.weights(flag.variations.length);
-    const out: Record<string, unknown> = { rolloutWeights: Object.fromEntries(flag.variations.map((v, i) => [v._id, w[i]])) };
+    const out: Record<string, unknown> = {
+      rolloutWeights: Object.fromEntries(flag.variations.map((v, i) => [v._id, w[i]])),
+    };
     const r = rnd.next();
     if (r < 0.2) out.rolloutBucketBy = 'email';
     else if (r < 0.35) out.rolloutContextKind = 'org';
@@ -155,19 +208,45 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
   ];
 
   async function generateSegments() {
-    await factory.segment(api, P, E, { key: 'seg-0', included: rnd.sample(USER_KEYS, 8), excluded: rnd.sample(USER_KEYS, 3) });
+    await factory.segment(api, P, E, {
+      key: 'seg-0',
+      included: rnd.sample(USER_KEYS, 8),
+      excluded: rnd.sample(USER_KEYS, 3),
+    });
     await patchSegment('seg-0', [{ kind: 'addIncludedTargets', contextKind: 'org', values: rnd.sample(ORG_KEYS, 3) }]);
     await factory.segment(api, P, E, { key: 'seg-1' });
-    await patchSegment('seg-1', [{ kind: 'addRule', clauses: [{ attribute: 'country', op: 'in', values: ['NL', 'BE'] }] }]);
+    await patchSegment('seg-1', [
+      { kind: 'addRule', clauses: [{ attribute: 'country', op: 'in', values: ['NL', 'BE'] }] },
+    ]);
     await factory.segment(api, P, E, { key: 'seg-2', excluded: rnd.sample(USER_KEYS, 3) });
-    await patchSegment('seg-2', [{ kind: 'addRule', clauses: [{ attribute: 'plan', op: 'in', values: ['pro', 'enterprise'] }], weight: 40_000, rolloutBucketBy: 'email' }]);
+    await patchSegment('seg-2', [
+      {
+        kind: 'addRule',
+        clauses: [{ attribute: 'plan', op: 'in', values: ['pro', 'enterprise'] }],
+        weight: 40_000,
+        rolloutBucketBy: 'email',
+      },
+    ]);
     await factory.segment(api, P, E, { key: 'seg-3' });
     await patchSegment('seg-3', [
-      { kind: 'addRule', clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['seg-1'] }, { attribute: 'age', op: 'greaterThanOrEqual', values: [30] }] },
+      {
+        kind: 'addRule',
+        clauses: [
+          { attribute: 'segmentMatch', op: 'segmentMatch', values: ['seg-1'] },
+          { attribute: 'age', op: 'greaterThanOrEqual', values: [30] },
+        ],
+      },
       { kind: 'addRule', clauses: [clause(['seg-0'])] },
     ]);
     await factory.segment(api, P, E, { key: 'seg-4' });
-    await patchSegment('seg-4', [{ kind: 'addRule', clauses: [{ contextKind: 'org', attribute: 'tier', op: 'in', values: ['gold', 'silver'] }], weight: 70_000, rolloutContextKind: 'org' }]);
+    await patchSegment('seg-4', [
+      {
+        kind: 'addRule',
+        clauses: [{ contextKind: 'org', attribute: 'tier', op: 'in', values: ['gold', 'silver'] }],
+        weight: 70_000,
+        rolloutContextKind: 'org',
+      },
+    ]);
   }
 
   async function generateFlag(i: number) {
@@ -176,24 +255,46 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
     const flag = await factory.flag(api, P, { key, ...(values ? { variations: values } : {}) });
     const instructions: Instruction[] = [];
     if (rnd.chance(0.9)) instructions.push({ kind: 'turnFlagOn' });
-    instructions.push(rnd.chance(0.1) ? { kind: 'updateOffVariation', variationId: null } : { kind: 'updateOffVariation', variationId: rnd.pick(flag.variations)._id });
+    instructions.push(
+      rnd.chance(0.1)
+        ? { kind: 'updateOffVariation', variationId: null }
+        : { kind: 'updateOffVariation', variationId: rnd.pick(flag.variations)._id },
+    );
     instructions.push({ kind: 'updateFallthroughVariationOrRollout', ...serve(flag, 0.5) });
     // Targets: a key is targeted by at most one variation per kind.
     const userKeys = rnd.sample(USER_KEYS, 6);
     const orgKeys = rnd.sample(ORG_KEYS, 4);
-    if (rnd.chance(0.5)) instructions.push({ kind: 'addTargets', values: userKeys.slice(0, 2), variationId: rnd.pick(flag.variations)._id });
-    if (rnd.chance(0.3)) instructions.push({ kind: 'addTargets', values: userKeys.slice(2, 4), variationId: rnd.pick(flag.variations)._id });
-    if (rnd.chance(0.3)) instructions.push({ kind: 'addTargets', contextKind: 'org', values: orgKeys.slice(0, 2), variationId: rnd.pick(flag.variations)._id });
+    if (rnd.chance(0.5))
+      instructions.push({
+        kind: 'addTargets',
+        values: userKeys.slice(0, 2),
+        variationId: rnd.pick(flag.variations)._id,
+      });
+    if (rnd.chance(0.3))
+      instructions.push({
+        kind: 'addTargets',
+        values: userKeys.slice(2, 4),
+        variationId: rnd.pick(flag.variations)._id,
+      });
+    if (rnd.chance(0.3))
+      instructions.push({
+        kind: 'addTargets',
+        contextKind: 'org',
+        values: orgKeys.slice(0, 2),
+        variationId: rnd.pick(flag.variations)._id,
+      });
     // The first rule has one clause of the i-th kind; then up to three random rules.
     instructions.push({ kind: 'addRule', clauses: [clause(SEGMENTS, i)], ...serve(flag, 0.4) });
     const rules = rnd.int(4);
-    for (let r = 0; r < rules; r++) instructions.push({ kind: 'addRule', clauses: clauses(SEGMENTS), ...serve(flag, 0.4) });
+    for (let r = 0; r < rules; r++)
+      instructions.push({ kind: 'addRule', clauses: clauses(SEGMENTS), ...serve(flag, 0.4) });
     // Prerequisites only on earlier flags, so there are no cycles.
     // Half of them require what the prerequisite serves by default, so they often pass.
     if (i >= 2 && rnd.chance(0.2)) {
       const prerequisite = flags.get(`flag-${rnd.int(i)}`)!;
       const served = prerequisite.environments[E].fallthrough.variation;
-      const variation = served !== undefined && rnd.chance(0.5) ? prerequisite.variations[served] : rnd.pick(prerequisite.variations);
+      const variation =
+        served !== undefined && rnd.chance(0.5) ? prerequisite.variations[served] : rnd.pick(prerequisite.variations);
       instructions.push({ kind: 'addPrerequisite', key: prerequisite.key, variationId: variation._id });
     }
     flags.set(key, flag);
@@ -262,11 +363,14 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
     if (detail.variationIndex === null || detail.variationIndex === undefined) {
       if ('value' in body || 'variant' in body) problems.push(`SDK served no variation, OFREP ${JSON.stringify(body)}`);
     } else {
-      if (body.variant !== String(detail.variationIndex)) problems.push(`variant ${body.variant} != SDK variation ${detail.variationIndex}`);
-      if (!sameJson(body.value, detail.value)) problems.push(`value ${JSON.stringify(body.value)} != SDK ${JSON.stringify(detail.value)}`);
+      if (body.variant !== String(detail.variationIndex))
+        problems.push(`variant ${body.variant} != SDK variation ${detail.variationIndex}`);
+      if (!sameJson(body.value, detail.value))
+        problems.push(`value ${JSON.stringify(body.value)} != SDK ${JSON.stringify(detail.value)}`);
     }
     const reason = expectedOfrepReason(flag, detail);
-    if (body.reason !== reason) problems.push(`reason ${body.reason}, expected ${reason} for SDK ${JSON.stringify(detail.reason)}`);
+    if (body.reason !== reason)
+      problems.push(`reason ${body.reason}, expected ${reason} for SDK ${JSON.stringify(detail.reason)}`);
     return problems;
   }
 
@@ -303,19 +407,24 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
       const ctx = contexts[c];
       const ldContext = { kind: ctx.kind, key: ctx.key, ...ctx.attributes };
       expect(bulks[c].status).toBe(200);
-      const bulkByKey = new Map<string, OfrepAnswer['body']>(bulks[c].body.flags.map((f: { key: string }) => [f.key, f]));
+      const bulkByKey = new Map<string, OfrepAnswer['body']>(
+        bulks[c].body.flags.map((f: { key: string }) => [f.key, f]),
+      );
       expect([...bulkByKey.keys()].sort()).toEqual([...keys].sort());
       for (let k = 0; k < keys.length; k++) {
         const flag = flags.get(keys[k])!;
         const detail = await ld.variationDetail(flag.key, ldContext, null);
         reasons.add(detail.reason.kind);
         if (detail.reason.kind === 'RULE_MATCH') {
-          for (const c of flag.environments[E].rules[detail.reason.ruleIndex!].clauses) matchedOps.add(`${c.negate ? 'not ' : ''}${c.op}`);
+          for (const c of flag.environments[E].rules[detail.reason.ruleIndex!].clauses)
+            matchedOps.add(`${c.negate ? 'not ' : ''}${c.op}`);
         }
         ofrepReasons.add(String(singles[c * keys.length + k].body.reason));
         const where = `${flag.key} for ${JSON.stringify(ldContext)}`;
-        for (const p of differences(flag, detail, singles[c * keys.length + k])) mismatches.push(`single: ${where}: ${p}`);
-        for (const p of differences(flag, detail, { status: 200, body: bulkByKey.get(flag.key)! })) mismatches.push(`bulk: ${where}: ${p}`);
+        for (const p of differences(flag, detail, singles[c * keys.length + k]))
+          mismatches.push(`single: ${where}: ${p}`);
+        for (const p of differences(flag, detail, { status: 200, body: bulkByKey.get(flag.key)! }))
+          mismatches.push(`bulk: ${where}: ${p}`);
       }
     }
     return { mismatches, reasons, matchedOps, ofrepReasons };
@@ -324,11 +433,16 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
   /** Waits until the SDK holds, for every flag, the version the management API last returned. */
   async function sdkCaughtUp() {
     const expected = Object.fromEntries([...flags.values()].map((f) => [f.key, f.environments[E].version]));
-    await eventually(async () => {
-      const state = (await ld.allFlagsState({ kind: 'user', key: 'probe' })).toJSON() as { $flagsState: Record<string, { version: number }> };
-      const actual = Object.fromEntries(Object.entries(state.$flagsState).map(([k, s]) => [k, s.version]));
-      expect(actual).toEqual(expected);
-    }, { timeoutMs: 15_000 });
+    await eventually(
+      async () => {
+        const state = (await ld.allFlagsState({ kind: 'user', key: 'probe' })).toJSON() as {
+          $flagsState: Record<string, { version: number }>;
+        };
+        const actual = Object.fromEntries(Object.entries(state.$flagsState).map(([k, s]) => [k, s.version]));
+        expect(actual).toEqual(expected);
+      },
+      { timeoutMs: 15_000 },
+    );
   }
 
   // ---- the test ---------------------------------------------------------------------------------
@@ -374,15 +488,38 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
       if (rnd.chance(0.4)) {
         // New rules go first, so they take effect before the existing ones.
         const first = flag.environments[E].rules[0]?._id;
-        instructions.push({ kind: 'addRule', clauses: clauses(SEGMENTS), ...serve(flag, 0.5), ...(first ? { beforeRuleId: first } : {}) });
+        instructions.push({
+          kind: 'addRule',
+          clauses: clauses(SEGMENTS),
+          ...serve(flag, 0.5),
+          ...(first ? { beforeRuleId: first } : {}),
+        });
       }
       if (instructions.length) await patchFlag(flag.key, instructions);
     }
-    await patchSegment('seg-0', [{ kind: 'addIncludedTargets', values: rnd.sample(USER_KEYS, 5) }, { kind: 'removeExcludedTargets', values: USER_KEYS }]);
-    await patchSegment('seg-1', [{ kind: 'addRule', clauses: [{ attribute: 'plan', op: 'in', values: ['enterprise'] }] }]);
-    await patchSegment('seg-2', [{ kind: 'updateRuleRollout', ruleId: ok(await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', { params: { path: { projectKey: P, envKey: E, segmentKey: 'seg-2' } } })).rules[0]._id, weight: 80_000 }]);
+    await patchSegment('seg-0', [
+      { kind: 'addIncludedTargets', values: rnd.sample(USER_KEYS, 5) },
+      { kind: 'removeExcludedTargets', values: USER_KEYS },
+    ]);
+    await patchSegment('seg-1', [
+      { kind: 'addRule', clauses: [{ attribute: 'plan', op: 'in', values: ['enterprise'] }] },
+    ]);
+    await patchSegment('seg-2', [
+      {
+        kind: 'updateRuleRollout',
+        ruleId: ok(
+          await api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+            params: { path: { projectKey: P, envKey: E, segmentKey: 'seg-2' } },
+          }),
+        ).rules[0]._id,
+        weight: 80_000,
+      },
+    ]);
     // A last flag change: the stream is ordered by revision, so once the SDK has it, it has everything.
-    await patchFlag('flag-0', [{ kind: 'turnFlagOn' }, { kind: 'addTargets', values: ['u-sentinel'], variationId: flags.get('flag-0')!.variations[0]._id }]);
+    await patchFlag('flag-0', [
+      { kind: 'turnFlagOn' },
+      { kind: 'addTargets', values: ['u-sentinel'], variationId: flags.get('flag-0')!.variations[0]._id },
+    ]);
     await sdkCaughtUp();
 
     const contexts = Array.from({ length: CONTEXTS_AFTER_CHANGES }, randomContext);

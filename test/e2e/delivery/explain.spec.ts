@@ -18,21 +18,37 @@ describe('explain an evaluation', () => {
   let flag: Flag;
 
   /** `token: null` sends none. */
-  const evaluate = (context: unknown, token: string | null = gantry.ownerToken, url = URL) => gantry.raw('POST', url, { token: token ?? undefined, body: { context } });
+  const evaluate = (context: unknown, token: string | null = gantry.ownerToken, url = URL) =>
+    gantry.raw('POST', url, { token: token ?? undefined, body: { context } });
 
   beforeAll(async () => {
     gantry = await startGantry();
     api = gantry.client(gantry.ownerToken);
     await factory.project(api, { key: P, environments: ['staging', E] });
     await factory.segment(api, P, E, { key: 'staff', included: ['u-staff'] });
-    flag = await factory.flag(api, P, { key: 'pricing', variations: ['basic', 'plus', 'premium'], defaults: { onVariation: 0, offVariation: 0 } });
+    flag = await factory.flag(api, P, {
+      key: 'pricing',
+      variations: ['basic', 'plus', 'premium'],
+      defaults: { onVariation: 0, offVariation: 0 },
+    });
     const id = (value: string) => flag.variations.find((v) => v.value === value)!._id;
     flag = await factory.patchFlag(api, P, 'pricing', {
       environmentKey: E,
       instructions: [
         { kind: 'turnFlagOn' },
-        { kind: 'addRule', clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['staff'] }], variationId: id('premium') },
-        { kind: 'addRule', clauses: [{ attribute: 'country', op: 'in', values: ['NL'] }, { attribute: 'age', op: 'greaterThanOrEqual', values: [18] }], variationId: id('plus') },
+        {
+          kind: 'addRule',
+          clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['staff'] }],
+          variationId: id('premium'),
+        },
+        {
+          kind: 'addRule',
+          clauses: [
+            { attribute: 'country', op: 'in', values: ['NL'] },
+            { attribute: 'age', op: 'greaterThanOrEqual', values: [18] },
+          ],
+          variationId: id('plus'),
+        },
       ] as never,
     });
   });
@@ -62,9 +78,21 @@ describe('explain an evaluation', () => {
   });
 
   it('explains a fallthrough, a segment match and an off flag', async () => {
-    expect((await evaluate({ kind: 'user', key: 'u2', country: 'NL', age: 12 })).body).toMatchObject({ value: 'basic', variationIndex: 0, reason: { kind: 'FALLTHROUGH' } });
-    expect((await evaluate({ kind: 'user', key: 'u-staff' })).body).toMatchObject({ value: 'premium', variationIndex: 2, reason: { kind: 'RULE_MATCH', ruleIndex: 0 } });
-    const staging = await evaluate({ kind: 'user', key: 'u1', country: 'NL', age: 30 }, gantry.ownerToken, `/api/v1/projects/${P}/flags/pricing/environments/staging/evaluate`);
+    expect((await evaluate({ kind: 'user', key: 'u2', country: 'NL', age: 12 })).body).toMatchObject({
+      value: 'basic',
+      variationIndex: 0,
+      reason: { kind: 'FALLTHROUGH' },
+    });
+    expect((await evaluate({ kind: 'user', key: 'u-staff' })).body).toMatchObject({
+      value: 'premium',
+      variationIndex: 2,
+      reason: { kind: 'RULE_MATCH', ruleIndex: 0 },
+    });
+    const staging = await evaluate(
+      { kind: 'user', key: 'u1', country: 'NL', age: 30 },
+      gantry.ownerToken,
+      `/api/v1/projects/${P}/flags/pricing/environments/staging/evaluate`,
+    );
     expect(staging.status).toBe(200);
     expect(staging.body).toMatchObject({ value: 'basic', variationIndex: 0, reason: { kind: 'OFF' } });
     expect(staging.body.trace.map((s: { step: string }) => s.step)).toContain('off');
@@ -72,7 +100,9 @@ describe('explain an evaluation', () => {
 
   it('evaluates the configuration being served, so a change shows up', async () => {
     const before = await evaluate({ kind: 'user', key: 'u-new' });
-    await factory.patchSegment(api, P, E, 'staff', { instructions: [{ kind: 'addIncludedTargets', values: ['u-new'] }] });
+    await factory.patchSegment(api, P, E, 'staff', {
+      instructions: [{ kind: 'addIncludedTargets', values: ['u-new'] }],
+    });
     const after = await eventually(async () => {
       const res = await evaluate({ kind: 'user', key: 'u-new' });
       expect(res.body.value).toBe('premium');
@@ -83,11 +113,25 @@ describe('explain an evaluation', () => {
   });
 
   it('refuses an invalid context with a problem document', async () => {
-    for (const context of [{ kind: 'user' }, { kind: 'kind', key: 'k' }, { kind: 'a b', key: 'k' }, { kind: 'multi' }]) {
+    for (const context of [
+      { kind: 'user' },
+      { kind: 'kind', key: 'k' },
+      { kind: 'a b', key: 'k' },
+      { kind: 'multi' },
+    ]) {
       const res = await evaluate(context);
-      expect({ context, status: res.status, code: res.body?.code }).toEqual({ context, status: 400, code: 'evaluation/invalid_context' });
+      expect({ context, status: res.status, code: res.body?.code }).toEqual({
+        context,
+        status: 400,
+        code: 'evaluation/invalid_context',
+      });
       expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
-      expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status: 400, detail: expect.any(String) });
+      expect(res.body).toMatchObject({
+        type: expect.any(String),
+        title: expect.any(String),
+        status: 400,
+        detail: expect.any(String),
+      });
     }
     const notAnObject = await evaluate('u1');
     expect(notAnObject.status).toBe(400);
@@ -98,9 +142,17 @@ describe('explain an evaluation', () => {
   });
 
   it('answers 404 for an unknown flag or environment', async () => {
-    const flag404 = await evaluate({ kind: 'user', key: 'u1' }, gantry.ownerToken, `/api/v1/projects/${P}/flags/nope/environments/${E}/evaluate`);
+    const flag404 = await evaluate(
+      { kind: 'user', key: 'u1' },
+      gantry.ownerToken,
+      `/api/v1/projects/${P}/flags/nope/environments/${E}/evaluate`,
+    );
     expect({ status: flag404.status, code: flag404.body.code }).toEqual({ status: 404, code: 'flag/not_found' });
-    const env404 = await evaluate({ kind: 'user', key: 'u1' }, gantry.ownerToken, `/api/v1/projects/${P}/flags/pricing/environments/nowhere/evaluate`);
+    const env404 = await evaluate(
+      { kind: 'user', key: 'u1' },
+      gantry.ownerToken,
+      `/api/v1/projects/${P}/flags/pricing/environments/nowhere/evaluate`,
+    );
     expect({ status: env404.status, code: env404.body.code }).toEqual({ status: 404, code: 'environment/not_found' });
   });
 

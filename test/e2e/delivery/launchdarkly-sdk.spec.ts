@@ -26,11 +26,16 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
     clients.push(c);
     return c;
   };
-  const variationId = (flagKey: string, value: unknown) => flags[flagKey].variations.find((v) => v.value === value)!._id;
+  const variationId = (flagKey: string, value: unknown) =>
+    flags[flagKey].variations.find((v) => v.value === value)!._id;
   const patch = (flagKey: string, instructions: { kind: string; [field: string]: unknown }[]) =>
     factory.patchFlag(api, P, flagKey, { environmentKey: E, instructions: instructions as never });
 
-  const user = (key: string, attributes: Record<string, unknown> = {}): LDContext => ({ kind: 'user', key, ...attributes });
+  const user = (key: string, attributes: Record<string, unknown> = {}): LDContext => ({
+    kind: 'user',
+    key,
+    ...attributes,
+  });
 
   beforeAll(async () => {
     gantry = await startGantry();
@@ -40,7 +45,11 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
     [{ id: environmentId }] = await gantry.sql('SELECT "id" FROM "Environment" WHERE "sdkKey" = $1', [sdkKey]);
 
     flags.checkout = await factory.flag(api, P, { key: 'checkout' });
-    flags.color = await factory.flag(api, P, { key: 'color', variations: ['red', 'green', 'blue'], defaults: { onVariation: 2, offVariation: 0 } });
+    flags.color = await factory.flag(api, P, {
+      key: 'color',
+      variations: ['red', 'green', 'blue'],
+      defaults: { onVariation: 2, offVariation: 0 },
+    });
     flags.late = await factory.flag(api, P, { key: 'late' });
     flags.beta = await factory.flag(api, P, { key: 'beta-feature' });
     flags.doomed = await factory.flag(api, P, { key: 'doomed' });
@@ -49,12 +58,20 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
     await patch('checkout', [{ kind: 'turnFlagOn' }]);
     flags.color = await patch('color', [
       { kind: 'turnFlagOn' },
-      { kind: 'addRule', clauses: [{ attribute: 'email', op: 'endsWith', values: ['@example.com'] }], variationId: variationId('color', 'green') },
+      {
+        kind: 'addRule',
+        clauses: [{ attribute: 'email', op: 'endsWith', values: ['@example.com'] }],
+        variationId: variationId('color', 'green'),
+      },
     ]);
     await patch('beta-feature', [
       { kind: 'turnFlagOn' },
       { kind: 'updateFallthroughVariationOrRollout', variationId: variationId('beta', false) },
-      { kind: 'addRule', clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta'] }], variationId: variationId('beta', true) },
+      {
+        kind: 'addRule',
+        clauses: [{ attribute: 'segmentMatch', op: 'segmentMatch', values: ['beta'] }],
+        variationId: variationId('beta', true),
+      },
     ]);
     await patch('doomed', [{ kind: 'turnFlagOn' }]);
   });
@@ -74,33 +91,76 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
 
     it('initialises from the put and evaluates locally with the reason', async () => {
       expect(ld.initialized()).toBe(true);
-      expect(await ld.variationDetail('checkout', user('u1'), false)).toEqual({ value: true, variationIndex: 0, reason: { kind: 'FALLTHROUGH' } });
+      expect(await ld.variationDetail('checkout', user('u1'), false)).toEqual({
+        value: true,
+        variationIndex: 0,
+        reason: { kind: 'FALLTHROUGH' },
+      });
       expect(await ld.variationDetail('color', user('u2', { email: 'ada@example.com' }), 'none')).toEqual({
         value: 'green',
         variationIndex: 1,
         reason: { kind: 'RULE_MATCH', ruleIndex: 0, ruleId: flags.color.environments[E].rules[0]._id },
       });
-      expect(await ld.variationDetail('color', user('u3', { email: 'ada@example.org' }), 'none')).toEqual({ value: 'blue', variationIndex: 2, reason: { kind: 'FALLTHROUGH' } });
-      expect(await ld.variationDetail('late', user('u1'), true)).toEqual({ value: false, variationIndex: 1, reason: { kind: 'OFF' } });
-      expect(await ld.variationDetail('beta-feature', user('u-early'), false)).toMatchObject({ value: true, variationIndex: 0, reason: { kind: 'RULE_MATCH', ruleIndex: 0 } });
-      expect(await ld.variationDetail('beta-feature', user('u-late'), true)).toEqual({ value: false, variationIndex: 1, reason: { kind: 'FALLTHROUGH' } });
-      expect(await ld.variationDetail('no-such-flag', user('u1'), 'dflt')).toEqual({ value: 'dflt', variationIndex: null, reason: { kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND' } });
+      expect(await ld.variationDetail('color', user('u3', { email: 'ada@example.org' }), 'none')).toEqual({
+        value: 'blue',
+        variationIndex: 2,
+        reason: { kind: 'FALLTHROUGH' },
+      });
+      expect(await ld.variationDetail('late', user('u1'), true)).toEqual({
+        value: false,
+        variationIndex: 1,
+        reason: { kind: 'OFF' },
+      });
+      expect(await ld.variationDetail('beta-feature', user('u-early'), false)).toMatchObject({
+        value: true,
+        variationIndex: 0,
+        reason: { kind: 'RULE_MATCH', ruleIndex: 0 },
+      });
+      expect(await ld.variationDetail('beta-feature', user('u-late'), true)).toEqual({
+        value: false,
+        variationIndex: 1,
+        reason: { kind: 'FALLTHROUGH' },
+      });
+      expect(await ld.variationDetail('no-such-flag', user('u1'), 'dflt')).toEqual({
+        value: 'dflt',
+        variationIndex: null,
+        reason: { kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND' },
+      });
     });
 
     it('receives a flag change made through the management API as a patch', async () => {
       const updated = new Promise<{ key: string }>((resolve) => ld.once('update:late', resolve));
       await patch('late', [{ kind: 'turnFlagOn' }]);
       await expect(withTimeout(updated, 10_000, 'update:late')).resolves.toEqual({ key: 'late' });
-      expect(await ld.variationDetail('late', user('u1'), false)).toEqual({ value: true, variationIndex: 0, reason: { kind: 'FALLTHROUGH' } });
+      expect(await ld.variationDetail('late', user('u1'), false)).toEqual({
+        value: true,
+        variationIndex: 0,
+        reason: { kind: 'FALLTHROUGH' },
+      });
 
-      const changed = await patch('late', [{ kind: 'addRule', clauses: [{ attribute: 'country', op: 'in', values: ['NL', 'BE'] }], variationId: variationId('late', false) }]);
+      const changed = await patch('late', [
+        {
+          kind: 'addRule',
+          clauses: [{ attribute: 'country', op: 'in', values: ['NL', 'BE'] }],
+          variationId: variationId('late', false),
+        },
+      ]);
       const ruleId = changed.environments[E].rules[0]._id;
       await eventually(async () => {
-        expect(await ld.variationDetail('late', user('u1', { country: 'NL' }), true)).toEqual({ value: false, variationIndex: 1, reason: { kind: 'RULE_MATCH', ruleIndex: 0, ruleId } });
+        expect(await ld.variationDetail('late', user('u1', { country: 'NL' }), true)).toEqual({
+          value: false,
+          variationIndex: 1,
+          reason: { kind: 'RULE_MATCH', ruleIndex: 0, ruleId },
+        });
       });
-      expect(await ld.variationDetail('late', user('u1', { country: 'DE' }), false)).toMatchObject({ value: true, reason: { kind: 'FALLTHROUGH' } });
+      expect(await ld.variationDetail('late', user('u1', { country: 'DE' }), false)).toMatchObject({
+        value: true,
+        reason: { kind: 'FALLTHROUGH' },
+      });
       // The SDK's store holds the version Gantry wrote.
-      const state = (await ld.allFlagsState(user('u1'))).toJSON() as { $flagsState: Record<string, { version: number }> };
+      const state = (await ld.allFlagsState(user('u1'))).toJSON() as {
+        $flagsState: Record<string, { version: number }>;
+      };
       expect(state.$flagsState.late.version).toBe(changed.environments[E].version);
     });
 
@@ -108,16 +168,29 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
       expect(await ld.variationDetail('doomed', user('u1'), false)).toMatchObject({ value: true });
       await factory.patchFlag(api, P, 'doomed', { instructions: [{ kind: 'archiveFlag' }] });
       await eventually(async () => {
-        expect(await ld.variationDetail('doomed', user('u1'), false)).toEqual({ value: false, variationIndex: null, reason: { kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND' } });
+        expect(await ld.variationDetail('doomed', user('u1'), false)).toEqual({
+          value: false,
+          variationIndex: null,
+          reason: { kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND' },
+        });
       });
       expect(Object.keys((await ld.allFlagsState(user('u1'))).allValues())).not.toContain('doomed');
     });
 
     it('applies segment changes to rules that match the segment', async () => {
-      expect(await ld.variationDetail('beta-feature', user('u-late'), true)).toMatchObject({ value: false, reason: { kind: 'FALLTHROUGH' } });
-      await factory.patchSegment(api, P, E, 'beta', { instructions: [{ kind: 'addIncludedTargets', values: ['u-late'] }] });
+      expect(await ld.variationDetail('beta-feature', user('u-late'), true)).toMatchObject({
+        value: false,
+        reason: { kind: 'FALLTHROUGH' },
+      });
+      await factory.patchSegment(api, P, E, 'beta', {
+        instructions: [{ kind: 'addIncludedTargets', values: ['u-late'] }],
+      });
       await eventually(async () => {
-        expect(await ld.variationDetail('beta-feature', user('u-late'), false)).toMatchObject({ value: true, variationIndex: 0, reason: { kind: 'RULE_MATCH', ruleIndex: 0 } });
+        expect(await ld.variationDetail('beta-feature', user('u-late'), false)).toMatchObject({
+          value: true,
+          variationIndex: 0,
+          reason: { kind: 'RULE_MATCH', ruleIndex: 0 },
+        });
       });
 
       // A rule-based member, and an exclusion that wins over the rule.
@@ -128,10 +201,19 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
         ],
       });
       await eventually(async () => {
-        expect(await ld.variationDetail('beta-feature', user('u-big', { plan: 'enterprise' }), false)).toMatchObject({ value: true, reason: { kind: 'RULE_MATCH' } });
+        expect(await ld.variationDetail('beta-feature', user('u-big', { plan: 'enterprise' }), false)).toMatchObject({
+          value: true,
+          reason: { kind: 'RULE_MATCH' },
+        });
       });
-      expect(await ld.variationDetail('beta-feature', user('u-excluded', { plan: 'enterprise' }), true)).toMatchObject({ value: false, reason: { kind: 'FALLTHROUGH' } });
-      expect(await ld.variationDetail('beta-feature', user('u-small', { plan: 'free' }), true)).toMatchObject({ value: false, reason: { kind: 'FALLTHROUGH' } });
+      expect(await ld.variationDetail('beta-feature', user('u-excluded', { plan: 'enterprise' }), true)).toMatchObject({
+        value: false,
+        reason: { kind: 'FALLTHROUGH' },
+      });
+      expect(await ld.variationDetail('beta-feature', user('u-small', { plan: 'free' }), true)).toMatchObject({
+        value: false,
+        reason: { kind: 'FALLTHROUGH' },
+      });
     });
   });
 
@@ -139,12 +221,24 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
     it('initialises from /sdk/latest-all and serves the current configuration', async () => {
       const polling = client({ stream: false });
       await polling.waitForInitialization({ timeout: 10 });
-      expect(await polling.variationDetail('checkout', user('u1'), false)).toEqual({ value: true, variationIndex: 0, reason: { kind: 'FALLTHROUGH' } });
-      expect(await polling.variationDetail('color', user('u2', { email: 'x@example.com' }), 'none')).toMatchObject({ value: 'green', reason: { kind: 'RULE_MATCH', ruleIndex: 0 } });
+      expect(await polling.variationDetail('checkout', user('u1'), false)).toEqual({
+        value: true,
+        variationIndex: 0,
+        reason: { kind: 'FALLTHROUGH' },
+      });
+      expect(await polling.variationDetail('color', user('u2', { email: 'x@example.com' }), 'none')).toMatchObject({
+        value: 'green',
+        reason: { kind: 'RULE_MATCH', ruleIndex: 0 },
+      });
       // What earlier tests changed is part of the polled payload.
-      expect(await polling.variationDetail('late', user('u1', { country: 'BE' }), true)).toMatchObject({ value: false, reason: { kind: 'RULE_MATCH' } });
+      expect(await polling.variationDetail('late', user('u1', { country: 'BE' }), true)).toMatchObject({
+        value: false,
+        reason: { kind: 'RULE_MATCH' },
+      });
       expect(await polling.variationDetail('beta-feature', user('u-late'), false)).toMatchObject({ value: true });
-      expect(await polling.variationDetail('doomed', user('u1'), false)).toMatchObject({ reason: { kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND' } });
+      expect(await polling.variationDetail('doomed', user('u1'), false)).toMatchObject({
+        reason: { kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND' },
+      });
     });
 
     it('answers the polling request with an ETag, and 304 when it still matches', async () => {
@@ -154,7 +248,9 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
       expect(Object.keys(first.body.segments)).toEqual(['beta']);
       const etag = first.headers.get('etag');
       expect(etag).toBeTruthy();
-      const again = await gantry.raw('GET', '/sdk/latest-all', { headers: { authorization: sdkKey, 'if-none-match': etag! } });
+      const again = await gantry.raw('GET', '/sdk/latest-all', {
+        headers: { authorization: sdkKey, 'if-none-match': etag! },
+      });
       expect(again.status).toBe(304);
       expect(again.text).toBe('');
     });
@@ -169,7 +265,11 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
       await expect(ld.waitForInitialization({ timeout: 10 })).rejects.toThrow(/Authentication failed/);
       await withTimeout(failed, 10_000, 'failed');
       expect(ld.initialized()).toBe(false);
-      expect(await ld.variationDetail('checkout', user('u1'), 'dflt')).toEqual({ value: 'dflt', variationIndex: null, reason: { kind: 'ERROR', errorKind: 'CLIENT_NOT_READY' } });
+      expect(await ld.variationDetail('checkout', user('u1'), 'dflt')).toEqual({
+        value: 'dflt',
+        variationIndex: null,
+        reason: { kind: 'ERROR', errorKind: 'CLIENT_NOT_READY' },
+      });
       expect(logger.lines.join('\n')).toMatch(/401/);
 
       const stream = await gantry.raw('GET', '/all', { headers: { authorization: wrongKey } });
@@ -190,7 +290,10 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
       await ld.flush();
 
       const rows = await eventually(async () => {
-        const found = await gantry.sql('SELECT "kind", "key", "contextKeys", "variation", "metricValue", "payload" FROM "SdkEvent" WHERE "environmentId" = $1 ORDER BY "id"', [environmentId]);
+        const found = await gantry.sql(
+          'SELECT "kind", "key", "contextKeys", "variation", "metricValue", "payload" FROM "SdkEvent" WHERE "environmentId" = $1 ORDER BY "id"',
+          [environmentId],
+        );
         expect(found.map((r) => r.kind).sort()).toEqual(['custom', 'summary']);
         return found;
       });
@@ -198,17 +301,35 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
       expect(custom).toMatchObject({ key: 'metric-key', contextKeys: { user: 'ev-user' }, metricValue: 42 });
       const summary = rows.find((r) => r.kind === 'summary')!;
       expect(summary.key).toBeNull();
-      expect(summary.payload.features.checkout.counters).toEqual([expect.objectContaining({ value: true, variation: 0, count: 1, version: expect.any(Number) })]);
-      expect(summary.payload.features.color.counters).toEqual([expect.objectContaining({ value: 'green', variation: 1, count: 1 })]);
+      expect(summary.payload.features.checkout.counters).toEqual([
+        expect.objectContaining({ value: true, variation: 0, count: 1, version: expect.any(Number) }),
+      ]);
+      expect(summary.payload.features.color.counters).toEqual([
+        expect.objectContaining({ value: 'green', variation: 1, count: 1 }),
+      ]);
 
       // Full feature events (the SDK sends them only for flags with trackEvents, which Gantry does
       // not set yet): posted as an SDK would.
       const bulk = await gantry.raw('POST', '/bulk', {
         headers: { authorization: sdkKey, 'x-launchdarkly-event-schema': '4' },
-        body: [{ kind: 'feature', creationDate: Date.now(), key: 'checkout', version: 2, context: { kind: 'user', key: 'f-user' }, variation: 0, value: true, default: false }],
+        body: [
+          {
+            kind: 'feature',
+            creationDate: Date.now(),
+            key: 'checkout',
+            version: 2,
+            context: { kind: 'user', key: 'f-user' },
+            variation: 0,
+            value: true,
+            default: false,
+          },
+        ],
       });
       expect(bulk.status).toBe(202);
-      const [feature] = await gantry.sql(`SELECT "key", "contextKeys", "variation" FROM "SdkEvent" WHERE "environmentId" = $1 AND "kind" = 'feature'`, [environmentId]);
+      const [feature] = await gantry.sql(
+        `SELECT "key", "contextKeys", "variation" FROM "SdkEvent" WHERE "environmentId" = $1 AND "kind" = 'feature'`,
+        [environmentId],
+      );
       expect(feature).toEqual({ key: 'checkout', contextKeys: { user: 'f-user' }, variation: 0 });
     });
   });

@@ -28,30 +28,44 @@ describe('retention', () => {
   });
 
   const evaluate = async () =>
-    (await gantry.raw('POST', '/ofrep/v1/evaluate/flags/f', { headers: { authorization: `Bearer ${sdkKey}` }, body: { context: { targetingKey: 'u' } } })).body;
+    (
+      await gantry.raw('POST', '/ofrep/v1/evaluate/flags/f', {
+        headers: { authorization: `Bearer ${sdkKey}` },
+        body: { context: { targetingKey: 'u' } },
+      })
+    ).body;
 
   it('prunes published outbox rows and SDK events past their retention, and keeps the rest', async () => {
     await eventually(async () => {
-      const [{ n }] = await gantry.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "OutboxEvent" WHERE "publishedAt" IS NULL`);
+      const [{ n }] = await gantry.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "OutboxEvent" WHERE "publishedAt" IS NULL`,
+      );
       expect(n).toBe(0);
     });
     await gantry.sql(`UPDATE "OutboxEvent" SET "createdAt" = now() - interval '2 hours'`);
     await factory.patchFlag(api, 'ret', 'f', { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] });
-    const [{ id: envId }] = await gantry.sql<{ id: string }>(`SELECT "id"::text AS id FROM "Environment" WHERE "key" = 'production'`);
+    const [{ id: envId }] = await gantry.sql<{ id: string }>(
+      `SELECT "id"::text AS id FROM "Environment" WHERE "key" = 'production'`,
+    );
     await gantry.sql(
       `INSERT INTO "SdkEvent" ("environmentId", "kind", "createdAt", "receivedAt", "payload") VALUES
          ($1::uuid, 'custom', now() - interval '3 days', now() - interval '3 days', '{}'), ($1::uuid, 'custom', now(), now(), '{}')`,
       [envId],
     );
 
-    const redis = new IORedis(process.env.GANTRY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    const redis = new IORedis(process.env.GANTRY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      maxRetriesPerRequest: null,
+    });
     const queue = new Queue('maintenance', { connection: redis, prefix: `${gantry.redisPrefix}:bull` });
     try {
       await queue.add('maintenance.prune', {});
-      await eventually(async () => {
-        const rows = await gantry.sql<{ version: number }>(`SELECT "version" FROM "OutboxEvent" ORDER BY "revision"`);
-        expect(rows.map((r) => r.version)).toEqual([2]); // only the recent change is left
-      }, { timeoutMs: 20_000 });
+      await eventually(
+        async () => {
+          const rows = await gantry.sql<{ version: number }>(`SELECT "version" FROM "OutboxEvent" ORDER BY "revision"`);
+          expect(rows.map((r) => r.version)).toEqual([2]); // only the recent change is left
+        },
+        { timeoutMs: 20_000 },
+      );
       const events = await gantry.sql<{ kind: string }>(`SELECT "kind" FROM "SdkEvent"`);
       expect(events).toHaveLength(1);
     } finally {
@@ -66,9 +80,13 @@ describe('retention', () => {
     await stream.next((e) => e.event === 'put');
     // A change this node never heard of, whose outbox row is already gone: configuration and
     // revision move on in PostgreSQL, the outbox has nothing for the revisions in between.
-    await gantry.sql(`UPDATE "FlagEnvironment" SET "config" = jsonb_set("config", '{on}', 'false'), "version" = "version" + 1`);
+    await gantry.sql(
+      `UPDATE "FlagEnvironment" SET "config" = jsonb_set("config", '{on}', 'false'), "version" = "version" + 1`,
+    );
     await gantry.sql(`UPDATE "Environment" SET "revision" = "revision" + 5 WHERE "key" = 'production'`);
-    await eventually(async () => expect(await evaluate()).toMatchObject({ reason: 'DISABLED', value: false }), { timeoutMs: 20_000 });
+    await eventually(async () => expect(await evaluate()).toMatchObject({ reason: 'DISABLED', value: false }), {
+      timeoutMs: 20_000,
+    });
     await stream.ended;
   });
 });

@@ -31,7 +31,10 @@ describe('SDK keys', () => {
     await onA.next((e) => e.event === 'put');
     await onB.next((e) => e.event === 'put');
 
-    const rotated = await gantry.raw('POST', '/api/v1/projects/keys/environments/production/rotate-key', { token: gantry.ownerToken, body: { key: 'sdkKey' } });
+    const rotated = await gantry.raw('POST', '/api/v1/projects/keys/environments/production/rotate-key', {
+      token: gantry.ownerToken,
+      body: { key: 'sdkKey' },
+    });
     expect(rotated.status).toBe(200);
     expect(rotated.body.sdkKey).not.toBe(oldKey);
 
@@ -50,10 +53,15 @@ describe('SDK keys', () => {
     await staging.next((e) => e.event === 'put');
     await production.next((e) => e.event === 'put');
 
-    expect((await gantry.raw('DELETE', '/api/v1/projects/keys/environments/staging', { token: gantry.ownerToken })).status).toBe(204);
+    expect(
+      (await gantry.raw('DELETE', '/api/v1/projects/keys/environments/staging', { token: gantry.ownerToken })).status,
+    ).toBe(204);
     await staging.ended;
     // The production stream still receives changes.
-    await gantry.raw('PATCH', '/api/v1/projects/keys/flags/f', { token: gantry.ownerToken, body: { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] } });
+    await gantry.raw('PATCH', '/api/v1/projects/keys/flags/f', {
+      token: gantry.ownerToken,
+      body: { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] },
+    });
     const patch = await production.next((e) => e.event === 'patch');
     expect(JSON.parse(patch.data).data).toMatchObject({ key: 'f', on: true });
     production.close();
@@ -66,7 +74,10 @@ describe('SDK keys', () => {
     await onB.next((e) => e.event === 'put');
     expect((await gantry.raw('DELETE', '/api/v1/projects/gone', { token: gantry.ownerToken })).status).toBe(204);
     await onB.ended;
-    const ofrep = await gantry.raw('POST', '/ofrep/v1/evaluate/flags', { headers: { authorization: `Bearer ${key}` }, body: { context: { targetingKey: 'u' } } });
+    const ofrep = await gantry.raw('POST', '/ofrep/v1/evaluate/flags', {
+      headers: { authorization: `Bearer ${key}` },
+      body: { context: { targetingKey: 'u' } },
+    });
     expect(ofrep.status).toBe(401);
   });
 });

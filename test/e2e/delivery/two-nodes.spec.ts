@@ -25,7 +25,11 @@ describe('two nodes', () => {
     api = nodeA.client(nodeA.ownerToken);
     await factory.project(api, { key: P, environments: [E] });
     sdkKey = await sdkKeyOf(api, P, E);
-    flag = await factory.flag(api, P, { key: 'rollout', variations: ['old', 'new'], defaults: { onVariation: 1, offVariation: 0 } });
+    flag = await factory.flag(api, P, {
+      key: 'rollout',
+      variations: ['old', 'new'],
+      defaults: { onVariation: 1, offVariation: 0 },
+    });
   });
 
   afterAll(async () => {
@@ -56,14 +60,23 @@ describe('two nodes', () => {
     expect(Number.isInteger(putRevision)).toBe(true);
     expect(sseJson(put).data.flags.rollout).toMatchObject({ key: 'rollout', on: false, version: 1 });
 
-    const changed = await factory.patchFlag(api, P, 'rollout', { environmentKey: E, instructions: [{ kind: 'turnFlagOn' }] });
+    const changed = await factory.patchFlag(api, P, 'rollout', {
+      environmentKey: E,
+      instructions: [{ kind: 'turnFlagOn' }],
+    });
     const patch = await stream.next((e) => e.event === 'patch');
     expect(Number(patch.id)).toBeGreaterThan(putRevision);
-    expect(sseJson(patch)).toMatchObject({ path: '/flags/rollout', data: { key: 'rollout', on: true, version: changed.environments[E].version } });
+    expect(sseJson(patch)).toMatchObject({
+      path: '/flags/rollout',
+      data: { key: 'rollout', on: true, version: changed.environments[E].version },
+    });
 
     // Node B evaluates with it too.
     const ofrep = await eventually(async () => {
-      const res = await nodeB.raw('POST', '/ofrep/v1/evaluate/flags/rollout', { headers: { authorization: `Bearer ${sdkKey}` }, body: { context: { targetingKey: 'u1' } } });
+      const res = await nodeB.raw('POST', '/ofrep/v1/evaluate/flags/rollout', {
+        headers: { authorization: `Bearer ${sdkKey}` },
+        body: { context: { targetingKey: 'u1' } },
+      });
       expect(res.body).toMatchObject({ value: 'new', reason: 'STATIC' });
       return res;
     });
@@ -79,8 +92,13 @@ describe('two nodes', () => {
 
     const apiB = nodeB.client(nodeA.ownerToken);
     const seg = await factory.segment(apiB, P, E, { key: 'testers', included: ['t1'] }); // via B
-    const targeted = await factory.patchFlag(api, P, 'rollout', { environmentKey: E, instructions: [{ kind: 'addTargets', values: ['t9'], variationId: flag.variations[0]._id }] }); // via A
-    const segment2 = await factory.patchSegment(apiB, P, E, 'testers', { instructions: [{ kind: 'addIncludedTargets', values: ['t2'] }] }); // via B
+    const targeted = await factory.patchFlag(api, P, 'rollout', {
+      environmentKey: E,
+      instructions: [{ kind: 'addTargets', values: ['t9'], variationId: flag.variations[0]._id }],
+    }); // via A
+    const segment2 = await factory.patchSegment(apiB, P, E, 'testers', {
+      instructions: [{ kind: 'addIncludedTargets', values: ['t2'] }],
+    }); // via B
 
     for (const stream of [onA, onB]) {
       const events = [await stream.next(), await stream.next(), await stream.next()];
@@ -93,7 +111,11 @@ describe('two nodes', () => {
       expect(ids).toEqual([Number(putA.id) + 1, Number(putA.id) + 2, Number(putA.id) + 3]);
       expect(sseJson(events[0]).data).toMatchObject({ key: 'testers', version: seg.version, included: ['t1'] });
       expect(sseJson(events[1]).data).toMatchObject({ key: 'rollout', version: targeted.environments[E].version });
-      expect(sseJson(events[2]).data).toMatchObject({ key: 'testers', version: segment2.version, included: ['t1', 't2'] });
+      expect(sseJson(events[2]).data).toMatchObject({
+        key: 'testers',
+        version: segment2.version,
+        included: ['t1', 't2'],
+      });
     }
   });
 

@@ -19,34 +19,72 @@ describe('release pipelines', () => {
 
   const phases: Schemas['PhaseDto'][] = [
     { name: 'test', audiences: [{ environmentKey: 'staging', strategy: { kind: 'immediate' } }] },
-    { name: 'prod', audiences: [{ environmentKey: 'production', strategy: { kind: 'staged', stages: [{ weight: 50_000, durationMs: 1_000 }, { weight: 100_000, durationMs: 1_000 }] }, requireApproval: true }] },
+    {
+      name: 'prod',
+      audiences: [
+        {
+          environmentKey: 'production',
+          strategy: {
+            kind: 'staged',
+            stages: [
+              { weight: 50_000, durationMs: 1_000 },
+              { weight: 100_000, durationMs: 1_000 },
+            ],
+          },
+          requireApproval: true,
+        },
+      ],
+    },
   ];
 
   beforeAll(async () => {
     g = await startGantry({ role: 'all' });
     owner = g.client(g.ownerToken);
-    project = await factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
+    project = await factory.project(owner, {
+      environments: ['staging', { key: 'production', name: 'Production', critical: true }],
+    });
     [alice, bob] = await Promise.all([memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'writer')]);
-    ok(await alice.api.POST('/api/v1/projects/{projectKey}/release-pipelines', { params: { path: { projectKey: project.key } }, body: { key: 'standard', name: 'Standard', phases } }));
+    ok(
+      await alice.api.POST('/api/v1/projects/{projectKey}/release-pipelines', {
+        params: { path: { projectKey: project.key } },
+        body: { key: 'standard', name: 'Standard', phases },
+      }),
+    );
   });
   afterAll(() => g?.stop());
 
   const flagPath = (flagKey: string) => ({ projectKey: project.key, flagKey });
-  const status = async (flagKey: string) => ok(await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/release', { params: { path: flagPath(flagKey) } }));
+  const status = async (flagKey: string) =>
+    ok(
+      await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/release', { params: { path: flagPath(flagKey) } }),
+    );
   const until = (flagKey: string, check: (r: Run) => boolean) =>
-    eventually(async () => {
-      const r = await status(flagKey);
-      if (!check(r)) throw new Error(`run is ${r.status}, phase ${r.currentPhase}: ${JSON.stringify(r.audiences)}`);
-      return r;
-    }, { timeoutMs: 20_000 });
+    eventually(
+      async () => {
+        const r = await status(flagKey);
+        if (!check(r)) throw new Error(`run is ${r.status}, phase ${r.currentPhase}: ${JSON.stringify(r.audiences)}`);
+        return r;
+      },
+      { timeoutMs: 20_000 },
+    );
 
   it('staging at once, then production behind an approval gate, released in stages', async () => {
-    const flag = await factory.flag(owner, project.key, { variations: ['old', 'new'], defaults: { onVariation: 0, offVariation: 0 } });
+    const flag = await factory.flag(owner, project.key, {
+      variations: ['old', 'new'],
+      defaults: { onVariation: 0, offVariation: 0 },
+    });
     const newId = flag.variations[1]._id;
-    const started = ok(await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', { params: { path: flagPath(flag.key) }, body: { pipelineKey: 'standard', variationId: newId } }));
+    const started = ok(
+      await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
+        params: { path: flagPath(flag.key) },
+        body: { pipelineKey: 'standard', variationId: newId },
+      }),
+    );
     expect(started).toMatchObject({ status: 'running', currentPhase: 0, pipelineKey: 'standard' });
 
-    const waiting = await until(flag.key, (r) => r.audiences.some((a) => a.environmentKey === 'production' && a.status === 'waiting_approval'));
+    const waiting = await until(flag.key, (r) =>
+      r.audiences.some((a) => a.environmentKey === 'production' && a.status === 'waiting_approval'),
+    );
     expect(waiting.currentPhase).toBe(1);
     expect((await flagIn(owner, project.key, flag.key)).environments.staging.fallthrough).toEqual({ variation: 1 });
     expect((await flagIn(owner, project.key, flag.key)).environments.production.fallthrough).toEqual({ variation: 0 });
@@ -59,36 +97,99 @@ describe('release pipelines', () => {
     const prod = done.audiences.find((a) => a.environmentKey === 'production')!;
     expect(prod).toMatchObject({ status: 'completed', changeRequestId: crId });
     expect((await flagIn(owner, project.key, flag.key)).environments.production.fallthrough).toEqual({ variation: 1 });
-    const release = ok(await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}', { params: { path: { ...flagPath(flag.key), envKey: 'production', id: prod.releaseId! } } }));
+    const release = ok(
+      await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}', {
+        params: { path: { ...flagPath(flag.key), envKey: 'production', id: prod.releaseId! } },
+      }),
+    );
     expect(release).toMatchObject({ status: 'completed', currentStage: 1 });
   });
 
   it('abort stops the run before its next phase; bad input', async () => {
-    const flag = await factory.flag(owner, project.key, { variations: ['old', 'new'], defaults: { onVariation: 0, offVariation: 0 } });
+    const flag = await factory.flag(owner, project.key, {
+      variations: ['old', 'new'],
+      defaults: { onVariation: 0, offVariation: 0 },
+    });
     const newId = flag.variations[1]._id;
-    ok(await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', { params: { path: flagPath(flag.key) }, body: { pipelineKey: 'standard', variationId: newId } }));
-    const again = await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', { params: { path: flagPath(flag.key) }, body: { pipelineKey: 'standard', variationId: newId } });
+    ok(
+      await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
+        params: { path: flagPath(flag.key) },
+        body: { pipelineKey: 'standard', variationId: newId },
+      }),
+    );
+    const again = await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
+      params: { path: flagPath(flag.key) },
+      body: { pipelineKey: 'standard', variationId: newId },
+    });
     expect(again.error).toMatchObject({ code: 'pipeline/already_running' });
     await until(flag.key, (r) => r.audiences.some((a) => a.status === 'waiting_approval'));
-    const aborted = ok(await alice.api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/release/abort', { params: { path: flagPath(flag.key) } }));
+    const aborted = ok(
+      await alice.api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/release/abort', {
+        params: { path: flagPath(flag.key) },
+      }),
+    );
     expect(aborted.status).toBe('aborted');
-    expect((await alice.api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/release/abort', { params: { path: flagPath(flag.key) } })).error).toMatchObject({ code: 'pipeline/not_running' });
+    expect(
+      (
+        await alice.api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/release/abort', {
+          params: { path: flagPath(flag.key) },
+        })
+      ).error,
+    ).toMatchObject({ code: 'pipeline/not_running' });
 
     const unknownEnv = await alice.api.POST('/api/v1/projects/{projectKey}/release-pipelines', {
-      params: { path: { projectKey: project.key } }, body: { key: 'broken', name: 'Broken', phases: [{ name: 'x', audiences: [{ environmentKey: 'nowhere', strategy: { kind: 'immediate' } }] }] },
+      params: { path: { projectKey: project.key } },
+      body: {
+        key: 'broken',
+        name: 'Broken',
+        phases: [{ name: 'x', audiences: [{ environmentKey: 'nowhere', strategy: { kind: 'immediate' } }] }],
+      },
     });
     expect(unknownEnv.error).toMatchObject({ code: 'pipeline/invalid_phases' });
     const badStages = await alice.api.POST('/api/v1/projects/{projectKey}/release-pipelines', {
-      params: { path: { projectKey: project.key } }, body: { key: 'broken', name: 'Broken', phases: [{ name: 'x', audiences: [{ environmentKey: 'staging', strategy: { kind: 'staged', stages: [{ weight: 50_000, durationMs: 1_000 }] } }] }] },
+      params: { path: { projectKey: project.key } },
+      body: {
+        key: 'broken',
+        name: 'Broken',
+        phases: [
+          {
+            name: 'x',
+            audiences: [
+              {
+                environmentKey: 'staging',
+                strategy: { kind: 'staged', stages: [{ weight: 50_000, durationMs: 1_000 }] },
+              },
+            ],
+          },
+        ],
+      },
     });
     expect(badStages.error).toMatchObject({ code: 'pipeline/invalid_phases' });
-    const missing = await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', { params: { path: flagPath(flag.key) }, body: { pipelineKey: 'nope', variationId: newId } });
+    const missing = await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
+      params: { path: flagPath(flag.key) },
+      body: { pipelineKey: 'nope', variationId: newId },
+    });
     expect(missing.error).toMatchObject({ code: 'pipeline/not_found' });
 
     // Production is gated: without requireApproval there, only someone allowed to bypass may start it.
-    ok(await owner.POST('/api/v1/projects/{projectKey}/release-pipelines', { params: { path: { projectKey: project.key } }, body: { key: 'ungated', name: 'Ungated', phases: [{ name: 'prod', audiences: [{ environmentKey: 'production', strategy: { kind: 'immediate' } }] }] } }));
-    const other = await factory.flag(owner, project.key, { variations: ['old', 'new'], defaults: { onVariation: 0, offVariation: 0 } });
-    const refused = await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', { params: { path: flagPath(other.key) }, body: { pipelineKey: 'ungated', variationId: other.variations[1]._id } });
+    ok(
+      await owner.POST('/api/v1/projects/{projectKey}/release-pipelines', {
+        params: { path: { projectKey: project.key } },
+        body: {
+          key: 'ungated',
+          name: 'Ungated',
+          phases: [{ name: 'prod', audiences: [{ environmentKey: 'production', strategy: { kind: 'immediate' } }] }],
+        },
+      }),
+    );
+    const other = await factory.flag(owner, project.key, {
+      variations: ['old', 'new'],
+      defaults: { onVariation: 0, offVariation: 0 },
+    });
+    const refused = await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
+      params: { path: flagPath(other.key) },
+      body: { pipelineKey: 'ungated', variationId: other.variations[1]._id },
+    });
     expect(refused.response.status).toBe(403);
     expect(refused.error).toMatchObject({ code: 'approval/required' });
   });

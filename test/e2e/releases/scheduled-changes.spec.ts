@@ -19,9 +19,22 @@ function schedules(api: ApiClient, projectKey: string, flagKey: string, envKey: 
   const path = { projectKey, flagKey, envKey };
   return {
     create: (body: { instructions: Instruction[]; executionDate: string; comment?: string }) =>
-      api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes', { params: { path }, body: body as never }),
-    get: async (id: string) => ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}', { params: { path: { ...path, id } } })),
-    list: async () => ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes', { params: { path, query: {} } })).items,
+      api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes', {
+        params: { path },
+        body: body as never,
+      }),
+    get: async (id: string) =>
+      ok(
+        await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}', {
+          params: { path: { ...path, id } },
+        }),
+      ),
+    list: async () =>
+      ok(
+        await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes', {
+          params: { path, query: {} },
+        }),
+      ).items,
   };
 }
 
@@ -33,7 +46,9 @@ describe('scheduled changes with a worker', () => {
   beforeAll(async () => {
     g = await startGantry({ role: 'all' });
     owner = g.client(g.ownerToken);
-    project = await factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
+    project = await factory.project(owner, {
+      environments: ['staging', { key: 'production', name: 'Production', critical: true }],
+    });
   });
   afterAll(() => g?.stop());
 
@@ -44,7 +59,13 @@ describe('scheduled changes with a worker', () => {
       await client.waitForInitialization({ timeout: 10 });
       const ctx = { kind: 'user', key: 'sdk-user' };
       expect(await client.variation(flag.key, ctx, 'default')).toBe(false);
-      const s = ok(await schedules(owner, project.key, flag.key, 'staging').create({ instructions: [{ kind: 'turnFlagOn' }], executionDate: inMs(1_000), comment: 'launch' }));
+      const s = ok(
+        await schedules(owner, project.key, flag.key, 'staging').create({
+          instructions: [{ kind: 'turnFlagOn' }],
+          executionDate: inMs(1_000),
+          comment: 'launch',
+        }),
+      );
       expect(s).toMatchObject({ status: 'pending', comment: 'launch' });
       await eventually(async () => expect(await client.variation(flag.key, ctx, 'default')).toBe(true));
       const done = await schedules(owner, project.key, flag.key, 'staging').get(s.id);
@@ -60,12 +81,19 @@ describe('scheduled changes with a worker', () => {
 
   it('one that no longer applies when due fails with the instruction and reason, and changes nothing', async () => {
     const flag = await factory.flag(owner, project.key, { variations: ['a', 'b', 'c'] });
-    const s = ok(await schedules(owner, project.key, flag.key, 'staging').create({
-      instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateFallthroughVariationOrRollout', variationId: flag.variations[1]._id }],
-      executionDate: inMs(1_500),
-    }));
+    const s = ok(
+      await schedules(owner, project.key, flag.key, 'staging').create({
+        instructions: [
+          { kind: 'turnFlagOn' },
+          { kind: 'updateFallthroughVariationOrRollout', variationId: flag.variations[1]._id },
+        ],
+        executionDate: inMs(1_500),
+      }),
+    );
     // 'b' is served nowhere yet, so it can be removed; the schedule's second instruction then fails.
-    await factory.patchFlag(owner, project.key, flag.key, { instructions: [{ kind: 'removeVariation', variationId: flag.variations[1]._id }] });
+    await factory.patchFlag(owner, project.key, flag.key, {
+      instructions: [{ kind: 'removeVariation', variationId: flag.variations[1]._id }],
+    });
     const failed = await eventually(async () => {
       const now = await schedules(owner, project.key, flag.key, 'staging').get(s.id);
       if (now.status !== 'failed') throw new Error(now.status);
@@ -78,10 +106,18 @@ describe('scheduled changes with a worker', () => {
   it('in a gated environment a writer cannot schedule (approval/required), an admin (bypass) can', async () => {
     const flag = await factory.flag(owner, project.key);
     const writer = await memberWithToken(g, owner, 'writer');
-    const refused = await schedules(writer.api, project.key, flag.key, 'production').create({ instructions: [{ kind: 'turnFlagOn' }], executionDate: inMs(60_000) });
+    const refused = await schedules(writer.api, project.key, flag.key, 'production').create({
+      instructions: [{ kind: 'turnFlagOn' }],
+      executionDate: inMs(60_000),
+    });
     expect(refused.response.status).toBe(403);
     expect(refused.error).toMatchObject({ code: 'approval/required' });
-    const byOwner = ok(await schedules(owner, project.key, flag.key, 'production').create({ instructions: [{ kind: 'turnFlagOn' }], executionDate: inMs(60_000) }));
+    const byOwner = ok(
+      await schedules(owner, project.key, flag.key, 'production').create({
+        instructions: [{ kind: 'turnFlagOn' }],
+        executionDate: inMs(60_000),
+      }),
+    );
     expect(byOwner.createdBy).toMatchObject({ bypass: true });
   });
 
@@ -91,15 +127,32 @@ describe('scheduled changes with a worker', () => {
     const s = ok(await api.create({ instructions: [{ kind: 'turnFlagOn' }], executionDate: inMs(60_000) }));
     const path = { projectKey: project.key, flagKey: flag.key, envKey: 'staging', id: s.id };
     const later = inMs(120_000);
-    const edited = ok(await owner.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}', { params: { path }, body: { executionDate: later } }));
+    const edited = ok(
+      await owner.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}', {
+        params: { path },
+        body: { executionDate: later },
+      }),
+    );
     expect(edited.executionDate).toBe(later);
-    expect((await api.create({ instructions: [{ kind: 'turnFlagOn' }], executionDate: inMs(-1_000) })).error).toMatchObject({ code: 'scheduled_change/invalid_execution_date' });
-    expect((await api.create({ instructions: [{ kind: 'noSuchKind' }], executionDate: inMs(60_000) })).error).toMatchObject({ code: 'patch/unknown_instruction' });
-    expect((await api.create({ instructions: [{ kind: 'turnFlagOff' }], executionDate: inMs(60_000) })).error).toMatchObject({ code: 'scheduled_change/no_change' });
-    const deleted = await owner.DELETE('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}', { params: { path } });
+    expect(
+      (await api.create({ instructions: [{ kind: 'turnFlagOn' }], executionDate: inMs(-1_000) })).error,
+    ).toMatchObject({ code: 'scheduled_change/invalid_execution_date' });
+    expect(
+      (await api.create({ instructions: [{ kind: 'noSuchKind' }], executionDate: inMs(60_000) })).error,
+    ).toMatchObject({ code: 'patch/unknown_instruction' });
+    expect(
+      (await api.create({ instructions: [{ kind: 'turnFlagOff' }], executionDate: inMs(60_000) })).error,
+    ).toMatchObject({ code: 'scheduled_change/no_change' });
+    const deleted = await owner.DELETE(
+      '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}',
+      { params: { path } },
+    );
     expect(deleted.response.status).toBe(204);
     expect(await api.list()).toEqual([]);
-    const missing = await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}', { params: { path } });
+    const missing = await owner.GET(
+      '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}',
+      { params: { path } },
+    );
     expect(missing.error).toMatchObject({ code: 'scheduled_change/not_found' });
   });
 });
@@ -118,12 +171,19 @@ describe('scheduled changes and worker crashes', () => {
 
   it('one overdue while no worker ran fires when a worker starts', async () => {
     const flag = await factory.flag(owner, project.key);
-    const s = ok(await schedules(owner, project.key, flag.key, 'staging').create({ instructions: [{ kind: 'turnFlagOn' }], executionDate: inMs(1_000) }));
+    const s = ok(
+      await schedules(owner, project.key, flag.key, 'staging').create({
+        instructions: [{ kind: 'turnFlagOn' }],
+        executionDate: inMs(1_000),
+      }),
+    );
     await sleep(1_500);
     expect((await schedules(owner, project.key, flag.key, 'staging').get(s.id)).status).toBe('pending');
     const worker = await startSecondNode(g, { role: 'worker' });
     try {
-      await eventually(async () => expect((await schedules(owner, project.key, flag.key, 'staging').get(s.id)).status).toBe('applied'));
+      await eventually(async () =>
+        expect((await schedules(owner, project.key, flag.key, 'staging').get(s.id)).status).toBe('applied'),
+      );
     } finally {
       await worker.stop();
     }
@@ -137,25 +197,48 @@ describe('scheduled changes and worker crashes', () => {
     const atMs = Date.now() + 8_000;
     const api = schedules(owner, project.key, flag.key, 'staging');
     for (let batch = 0; batch < N; batch += 20) {
-      await Promise.all(Array.from({ length: 20 }, (_, j) => batch + j).map(async (i) =>
-        ok(await api.create({ instructions: [{ kind: 'addTargets', variationId: flag.variations[0]._id, values: [`u${i}`] }], executionDate: new Date(atMs).toISOString() }))));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, j) => batch + j).map(async (i) =>
+          ok(
+            await api.create({
+              instructions: [{ kind: 'addTargets', variationId: flag.variations[0]._id, values: [`u${i}`] }],
+              executionDate: new Date(atMs).toISOString(),
+            }),
+          ),
+        ),
+      );
     }
     await sleep(Math.max(0, atMs - Date.now()) + 100);
     const first = await startSecondNode(g, { role: 'worker' });
-    await eventually(async () => {
-      const [{ n }] = await g.sql(`SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`, [flag.key]);
-      if (n < 5) throw new Error(`only ${n} applied`);
-    }, { timeoutMs: 20_000, intervalMs: 5 });
+    await eventually(
+      async () => {
+        const [{ n }] = await g.sql(
+          `SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`,
+          [flag.key],
+        );
+        if (n < 5) throw new Error(`only ${n} applied`);
+      },
+      { timeoutMs: 20_000, intervalMs: 5 },
+    );
     await first.kill();
-    const [{ n: appliedAtKill }] = await g.sql(`SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`, [flag.key]);
+    const [{ n: appliedAtKill }] = await g.sql(
+      `SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`,
+      [flag.key],
+    );
     expect(appliedAtKill).toBeLessThan(N);
 
     const second = await startSecondNode(g, { role: 'worker' });
     try {
-      await eventually(async () => {
-        const [{ n }] = await g.sql(`SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`, [flag.key]);
-        if (n !== N) throw new Error(`${n} of ${N} applied`);
-      }, { timeoutMs: 45_000 });
+      await eventually(
+        async () => {
+          const [{ n }] = await g.sql(
+            `SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`,
+            [flag.key],
+          );
+          if (n !== N) throw new Error(`${n} of ${N} applied`);
+        },
+        { timeoutMs: 45_000 },
+      );
     } finally {
       await second.stop();
     }
@@ -163,7 +246,9 @@ describe('scheduled changes and worker crashes', () => {
     expect(env.targets.flatMap((t) => t.values).sort()).toEqual(Array.from({ length: N }, (_, i) => `u${i}`).sort());
     // Version 1 at creation, one more per schedule: no schedule applied twice.
     expect(env.version).toBe(1 + N);
-    const versions = (await g.sql(`SELECT "appliedVersion" AS v FROM "ScheduledChange" WHERE "flagKey" = $1`, [flag.key])).map((r) => r.v as number);
+    const versions = (
+      await g.sql(`SELECT "appliedVersion" AS v FROM "ScheduledChange" WHERE "flagKey" = $1`, [flag.key])
+    ).map((r) => r.v as number);
     expect(new Set(versions).size).toBe(N);
   });
 });

@@ -31,8 +31,14 @@ describe('triggers', () => {
     // Request logging on, to check that trigger URLs (credentials) never reach the logs.
     g = await startGantry({ env: { LOG_LEVEL: 'info' } });
     owner = g.client(g.ownerToken);
-    project = await factory.project(owner, { environments: ['staging', { key: 'production', name: 'Production', critical: true }] });
-    [writer, reader, admin] = await Promise.all([memberWithToken(g, owner, 'writer'), memberWithToken(g, owner, 'reader'), memberWithToken(g, owner, 'admin')]);
+    project = await factory.project(owner, {
+      environments: ['staging', { key: 'production', name: 'Production', critical: true }],
+    });
+    [writer, reader, admin] = await Promise.all([
+      memberWithToken(g, owner, 'writer'),
+      memberWithToken(g, owner, 'reader'),
+      memberWithToken(g, owner, 'admin'),
+    ]);
   });
   afterAll(() => g?.stop());
 
@@ -42,7 +48,12 @@ describe('triggers', () => {
     return api.POST(triggersPath, { params: { path: ids(flagKey, envKey) }, body });
   }
 
-  async function createTrigger(api: ApiClient, flagKey: string, body: Schemas['CreateTriggerDto'], envKey = 'staging'): Promise<CreatedTrigger> {
+  async function createTrigger(
+    api: ApiClient,
+    flagKey: string,
+    body: Schemas['CreateTriggerDto'],
+    envKey = 'staging',
+  ): Promise<CreatedTrigger> {
     const created = ok(await createCall(api, flagKey, body, envKey));
     secrets.push(created.secret);
     return created;
@@ -59,8 +70,20 @@ describe('triggers', () => {
 
   it('firing turnFlagOn turns the flag on, with the trigger as the audited actor; the URL is shown once', async () => {
     const flag = await factory.flag(owner, project.key);
-    const trigger = await createTrigger(writer.api, flag.key, { name: 'deploy finished', action: { kind: 'turnFlagOn' } });
-    expect(trigger).toMatchObject({ name: 'deploy finished', action: { kind: 'turnFlagOn' }, enabled: true, triggerCount: 0, lastTriggeredAt: null, environmentKey: 'staging', flagKey: flag.key, bypassesApproval: false });
+    const trigger = await createTrigger(writer.api, flag.key, {
+      name: 'deploy finished',
+      action: { kind: 'turnFlagOn' },
+    });
+    expect(trigger).toMatchObject({
+      name: 'deploy finished',
+      action: { kind: 'turnFlagOn' },
+      enabled: true,
+      triggerCount: 0,
+      lastTriggeredAt: null,
+      environmentKey: 'staging',
+      flagKey: flag.key,
+      bypassesApproval: false,
+    });
     expect(trigger.secret).toMatch(/^gtr_[A-Za-z0-9_-]{43}$/);
     expect(trigger.url).toBe(`${g.baseUrl}/api/v1/triggers/${trigger.secret}`);
     expect(trigger.secretHint).toBe(trigger.secret.slice(-4));
@@ -72,7 +95,10 @@ describe('triggers', () => {
 
     const [entry] = await auditOf(owner, flagAuditResource(project.key, 'staging', flag.key), 'updateOn');
     expect(entry.actor).toMatchObject({ kind: 'trigger', id: trigger.id, name: 'trigger deploy finished' });
-    expect(entry.links).toMatchObject({ trigger: { id: trigger.id, name: 'deploy finished' }, instructions: ['turnFlagOn'] });
+    expect(entry.links).toMatchObject({
+      trigger: { id: trigger.id, name: 'deploy finished' },
+      instructions: ['turnFlagOn'],
+    });
     const [created] = await auditOf(owner, flagAuditResource(project.key, 'staging', flag.key), 'createTrigger');
     expect(created.actor).toMatchObject({ kind: 'member', id: writer.member.id });
   });
@@ -81,11 +107,18 @@ describe('triggers', () => {
     const flag = await factory.flag(owner, project.key);
     const trigger = await createTrigger(writer.api, flag.key, { name: 'on', action: { kind: 'turnFlagOn' } });
     expect((await fire(trigger.url)).body).toMatchObject({ changed: true, version: 2 });
-    const again = await fire(trigger.url, { body: 'plain text from a shell script', headers: { 'content-type': 'text/plain' } });
+    const again = await fire(trigger.url, {
+      body: 'plain text from a shell script',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ changed: false, version: 2 });
 
-    const versions = ok(await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions', { params: { path: ids(flag.key) } }));
+    const versions = ok(
+      await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions', {
+        params: { path: ids(flag.key) },
+      }),
+    );
     expect(versions.items.map((v) => v.version)).toEqual([2, 1]);
     expect(await auditOf(owner, flagAuditResource(project.key, 'staging', flag.key), 'updateOn')).toHaveLength(1);
 
@@ -114,7 +147,9 @@ describe('triggers', () => {
     const flag = await factory.flag(owner, project.key);
     const trigger = await createTrigger(owner, flag.key, { name: 'alerts', action: { kind: 'turnFlagOff' } });
     expect((await fire(trigger.url, { body: { text: 'x'.repeat(10_000) } })).status).toBe(200);
-    expect((await fire(trigger.url, { body: { odd: 'nul \u0000 and lone \ud800 surrogate', nested: [[[{}]]] } })).status).toBe(200);
+    expect(
+      (await fire(trigger.url, { body: { odd: 'nul \u0000 and lone \ud800 surrogate', nested: [[[{}]]] } })).status,
+    ).toBe(200);
     expect((await fire(trigger.url, { body: [1, 'two', null, true] })).status).toBe(200);
     for (let i = 0; i < 9; i++) expect((await fire(trigger.url, { body: { i } })).status).toBe(200);
 
@@ -137,8 +172,17 @@ describe('triggers', () => {
   it('runs a stored instruction list', async () => {
     const flag = await factory.flag(owner, project.key, { variations: ['red', 'green', 'blue'] });
     const blue = flag.variations[2]._id;
-    const trigger = await createTrigger(writer.api, flag.key, { name: 'go blue', action: { kind: 'instructions', instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateFallthroughVariationOrRollout', variationId: blue }] } });
-    expect(trigger.action).toEqual({ kind: 'instructions', instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateFallthroughVariationOrRollout', variationId: blue }] });
+    const trigger = await createTrigger(writer.api, flag.key, {
+      name: 'go blue',
+      action: {
+        kind: 'instructions',
+        instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateFallthroughVariationOrRollout', variationId: blue }],
+      },
+    });
+    expect(trigger.action).toEqual({
+      kind: 'instructions',
+      instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateFallthroughVariationOrRollout', variationId: blue }],
+    });
     expect((await fire(trigger.url)).body).toMatchObject({ changed: true });
     const staging = (await flagIn(owner, project.key, flag.key)).environments.staging;
     expect(staging).toMatchObject({ on: true, fallthrough: { variation: 2 } });
@@ -149,7 +193,12 @@ describe('triggers', () => {
   it('a disabled trigger is refused (409 trigger/disabled) and changes nothing until enabled again', async () => {
     const flag = await factory.flag(owner, project.key);
     const trigger = await createTrigger(writer.api, flag.key, { name: 'kill switch', action: { kind: 'turnFlagOn' } });
-    const disabled = ok(await writer.api.PATCH(triggerPath, { params: { path: { ...ids(flag.key), id: trigger.id } }, body: { enabled: false } }));
+    const disabled = ok(
+      await writer.api.PATCH(triggerPath, {
+        params: { path: { ...ids(flag.key), id: trigger.id } },
+        body: { enabled: false },
+      }),
+    );
     expect(disabled).toMatchObject({ enabled: false, name: 'kill switch' });
 
     const refused = await fire(trigger.url);
@@ -158,10 +207,18 @@ describe('triggers', () => {
     expect((await flagIn(owner, project.key, flag.key)).environments.staging.on).toBe(false);
     expect((await getTrigger(flag.key, trigger.id)).triggerCount).toBe(0);
 
-    ok(await writer.api.PATCH(triggerPath, { params: { path: { ...ids(flag.key), id: trigger.id } }, body: { enabled: true, name: 'renamed' } }));
+    ok(
+      await writer.api.PATCH(triggerPath, {
+        params: { path: { ...ids(flag.key), id: trigger.id } },
+        body: { enabled: true, name: 'renamed' },
+      }),
+    );
     expect((await fire(trigger.url)).body).toMatchObject({ changed: true });
     const updates = await auditOf(owner, flagAuditResource(project.key, 'staging', flag.key), 'updateTrigger');
-    expect(updates.map((u) => u.after)).toEqual([{ name: 'renamed', enabled: true }, { name: 'kill switch', enabled: false }]);
+    expect(updates.map((u) => u.after)).toEqual([
+      { name: 'renamed', enabled: true },
+      { name: 'kill switch', enabled: false },
+    ]);
   });
 
   it('an unknown or malformed secret is 404 trigger/not_found; so is a deleted trigger', async () => {
@@ -175,21 +232,31 @@ describe('triggers', () => {
     const removed = await writer.api.DELETE(triggerPath, { params: { path: { ...ids(flag.key), id: trigger.id } } });
     expect(removed.response.status).toBe(204);
     expect((await fire(trigger.url)).status).toBe(404);
-    expect((await owner.GET(triggerPath, { params: { path: { ...ids(flag.key), id: trigger.id } } })).error).toMatchObject({ code: 'trigger/not_found' });
+    expect(
+      (await owner.GET(triggerPath, { params: { path: { ...ids(flag.key), id: trigger.id } } })).error,
+    ).toMatchObject({ code: 'trigger/not_found' });
     expect(await auditOf(owner, flagAuditResource(project.key, 'staging', flag.key), 'deleteTrigger')).toHaveLength(1);
   });
 
   it('rotation: the old URL stops working, the new one works, and only the rotation answer shows it', async () => {
     const flag = await factory.flag(owner, project.key);
     const trigger = await createTrigger(writer.api, flag.key, { name: 'rotate me', action: { kind: 'turnFlagOn' } });
-    const rotated = ok(await writer.api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers/{id}/rotate', { params: { path: { ...ids(flag.key), id: trigger.id } } }));
+    const rotated = ok(
+      await writer.api.POST(
+        '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers/{id}/rotate',
+        { params: { path: { ...ids(flag.key), id: trigger.id } } },
+      ),
+    );
     secrets.push(rotated.secret);
     expect(rotated.secret).not.toBe(trigger.secret);
     expect(rotated.secretHint).toBe(rotated.secret.slice(-4));
     expect((await fire(trigger.url)).status).toBe(404);
     expect((await fire(rotated.url)).body).toMatchObject({ changed: true });
     const [entry] = await auditOf(owner, flagAuditResource(project.key, 'staging', flag.key), 'rotateTrigger');
-    expect(entry).toMatchObject({ before: { secretHint: trigger.secretHint }, after: { secretHint: rotated.secretHint } });
+    expect(entry).toMatchObject({
+      before: { secretHint: trigger.secretHint },
+      after: { secretHint: rotated.secretHint },
+    });
   });
 
   it('an Idempotency-Key repeated answers the first result without firing again', async () => {
@@ -204,7 +271,10 @@ describe('triggers', () => {
     expect((await getTrigger(flag.key, trigger.id)).triggerCount).toBe(1);
 
     // Another key is another call (unchanged: the flag is already on).
-    expect((await fire(trigger.url, { headers: { 'idempotency-key': 'other' } })).body).toMatchObject({ changed: false, replayed: false });
+    expect((await fire(trigger.url, { headers: { 'idempotency-key': 'other' } })).body).toMatchObject({
+      changed: false,
+      replayed: false,
+    });
     expect((await getTrigger(flag.key, trigger.id)).triggerCount).toBe(2);
 
     const bad = await fire(trigger.url, { headers: { 'idempotency-key': 'x'.repeat(300) } });
@@ -212,7 +282,7 @@ describe('triggers', () => {
     expect(bad.body).toMatchObject({ code: 'trigger/invalid_idempotency_key' });
   });
 
-  it('the flag refusing the action is a 409 with the write path\'s code: counted, body kept, nothing written', async () => {
+  it("the flag refusing the action is a 409 with the write path's code: counted, body kept, nothing written", async () => {
     const flag = await factory.flag(owner, project.key);
     const trigger = await createTrigger(writer.api, flag.key, { name: 'late', action: { kind: 'turnFlagOn' } });
     await factory.patchFlag(owner, project.key, flag.key, { instructions: [{ kind: 'archiveFlag' }] });
@@ -227,30 +297,62 @@ describe('triggers', () => {
     // Stored instructions that no longer fit the flag: the write path's 400 becomes a 409 (the call itself was fine).
     const colors = await factory.flag(owner, project.key, { variations: ['red', 'green', 'blue'] });
     const green = colors.variations[1]._id;
-    const stale = await createTrigger(writer.api, colors.key, { name: 'green', action: { kind: 'instructions', instructions: [{ kind: 'updateFallthroughVariationOrRollout', variationId: green }] } });
-    await factory.patchFlag(owner, project.key, colors.key, { instructions: [{ kind: 'removeVariation', variationId: green }] });
+    const stale = await createTrigger(writer.api, colors.key, {
+      name: 'green',
+      action: {
+        kind: 'instructions',
+        instructions: [{ kind: 'updateFallthroughVariationOrRollout', variationId: green }],
+      },
+    });
+    await factory.patchFlag(owner, project.key, colors.key, {
+      instructions: [{ kind: 'removeVariation', variationId: green }],
+    });
     const conflict = await fire(stale.url);
     expect(conflict.status).toBe(409);
-    expect(conflict.body).toMatchObject({ code: 'patch/invalid_instruction', errors: [expect.objectContaining({ index: 0 })] });
-    expect((await getTrigger(colors.key, stale.id)).recentBodies[0]).toMatchObject({ outcome: 'failed', code: 'patch/invalid_instruction' });
+    expect(conflict.body).toMatchObject({
+      code: 'patch/invalid_instruction',
+      errors: [expect.objectContaining({ index: 0 })],
+    });
+    expect((await getTrigger(colors.key, stale.id)).recentBodies[0]).toMatchObject({
+      outcome: 'failed',
+      code: 'patch/invalid_instruction',
+    });
   });
 
-  it('approval: a writer cannot create a trigger in a critical environment, an admin can, and anyone\'s call then goes through', async () => {
+  it("approval: a writer cannot create a trigger in a critical environment, an admin can, and anyone's call then goes through", async () => {
     const flag = await factory.flag(owner, project.key);
-    const refused = await createCall(writer.api, flag.key, { name: 'prod on', action: { kind: 'turnFlagOn' } }, 'production');
+    const refused = await createCall(
+      writer.api,
+      flag.key,
+      { name: 'prod on', action: { kind: 'turnFlagOn' } },
+      'production',
+    );
     expect(refused.response.status).toBe(403);
     expect(refused.error).toMatchObject({ code: 'approval/required' });
     // Turning off a flag that is off changes nothing now, but the trigger could fire later: still gated.
-    const off = await createCall(writer.api, flag.key, { name: 'prod off', action: { kind: 'turnFlagOff' } }, 'production');
+    const off = await createCall(
+      writer.api,
+      flag.key,
+      { name: 'prod off', action: { kind: 'turnFlagOff' } },
+      'production',
+    );
     expect(off.error).toMatchObject({ code: 'approval/required' });
 
-    const trigger = await createTrigger(admin.api, flag.key, { name: 'prod on', action: { kind: 'turnFlagOn' } }, 'production');
+    const trigger = await createTrigger(
+      admin.api,
+      flag.key,
+      { name: 'prod on', action: { kind: 'turnFlagOn' } },
+      'production',
+    );
     expect(trigger.bypassesApproval).toBe(true);
     expect((await fire(trigger.url)).body).toMatchObject({ changed: true });
     expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(true);
 
     // Someone who could not have created it may not rotate it (and so learn a URL that bypasses approval).
-    const rotate = await writer.api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers/{id}/rotate', { params: { path: { ...ids(flag.key, 'production'), id: trigger.id } } });
+    const rotate = await writer.api.POST(
+      '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers/{id}/rotate',
+      { params: { path: { ...ids(flag.key, 'production'), id: trigger.id } } },
+    );
     expect(rotate.response.status).toBe(403);
     expect(rotate.error).toMatchObject({ code: 'approval/required' });
   });
@@ -258,7 +360,12 @@ describe('triggers', () => {
   it('a trigger made without bypass is held to approval settings that gate its environment later', async () => {
     const p = await factory.project(owner, { environments: ['qa'] });
     const flag = await factory.flag(owner, p.key);
-    const created = ok(await writer.api.POST(triggersPath, { params: { path: { projectKey: p.key, flagKey: flag.key, envKey: 'qa' } }, body: { name: 'qa on', action: { kind: 'turnFlagOn' } } }));
+    const created = ok(
+      await writer.api.POST(triggersPath, {
+        params: { path: { projectKey: p.key, flagKey: flag.key, envKey: 'qa' } },
+        body: { name: 'qa on', action: { kind: 'turnFlagOn' } },
+      }),
+    );
     secrets.push(created.secret);
     await setApprovalSettings(owner, p.key, 'qa', { required: true });
     const refused = await fire(created.url);
@@ -276,35 +383,101 @@ describe('triggers', () => {
     const listed = ok(await reader.api.GET(triggersPath, { params: { path: ids(flag.key) } }));
     expect(listed.items.map((t) => t.name)).toEqual(['listed']);
     const id = listed.items[0].id;
-    expect((await reader.api.PATCH(triggerPath, { params: { path: { ...ids(flag.key), id } }, body: { enabled: false } })).response.status).toBe(403);
-    expect((await reader.api.DELETE(triggerPath, { params: { path: { ...ids(flag.key), id } } })).response.status).toBe(403);
+    expect(
+      (await reader.api.PATCH(triggerPath, { params: { path: { ...ids(flag.key), id } }, body: { enabled: false } }))
+        .response.status,
+    ).toBe(403);
+    expect((await reader.api.DELETE(triggerPath, { params: { path: { ...ids(flag.key), id } } })).response.status).toBe(
+      403,
+    );
   });
 
   it('refuses bad input with a 4xx and a reason', async () => {
     const flag = await factory.flag(owner, project.key, { variations: ['a', 'b'] });
-    const create = (body: unknown, path = `/api/v1/projects/${project.key}/flags/${flag.key}/environments/staging/triggers`) => g.raw<Problem>('POST', path, { token: g.ownerToken, body });
+    const create = (
+      body: unknown,
+      path = `/api/v1/projects/${project.key}/flags/${flag.key}/environments/staging/triggers`,
+    ) => g.raw<Problem>('POST', path, { token: g.ownerToken, body });
 
-    expect(await create({ name: 'x', action: { kind: 'explode' } })).toMatchObject({ status: 400, body: { code: 'request/invalid' } });
-    expect(await create({ name: 'x', action: 'turnFlagOn' })).toMatchObject({ status: 400, body: { code: 'request/invalid' } });
-    expect(await create({ action: { kind: 'turnFlagOn' } })).toMatchObject({ status: 400, body: { code: 'request/invalid' } });
-    expect(await create({ name: 'x', action: { kind: 'turnFlagOn' }, secret: 'mine' })).toMatchObject({ status: 400, body: { code: 'request/invalid' } });
-    expect(await create({ name: 'x', action: { kind: 'turnFlagOn', instructions: [{ kind: 'turnFlagOff' }] } })).toMatchObject({ status: 400, body: { code: 'trigger/invalid_action' } });
-    expect(await create({ name: 'x', action: { kind: 'instructions' } })).toMatchObject({ status: 400, body: { code: 'trigger/invalid_action' } });
-    expect(await create({ name: 'x', action: { kind: 'instructions', instructions: [{ kind: 'updateFallthroughVariationOrRollout', variationId: 'no-such-variation' }] } }))
-      .toMatchObject({ status: 400, body: { code: 'patch/invalid_instruction', errors: [expect.objectContaining({ index: 0 })] } });
-    expect(await create({ name: 'x', action: { kind: 'instructions', instructions: [{ kind: 'launchRocket' }] } })).toMatchObject({ status: 400, body: { code: 'patch/unknown_instruction' } });
-    expect(await create({ name: 'x', action: { kind: 'instructions', instructions: [{ kind: 'archiveFlag' }] } })).toMatchObject({ status: 400, body: { code: 'trigger/invalid_action' } });
-    expect(await create({ name: 'x', action: { kind: 'turnFlagOn' } }, `/api/v1/projects/${project.key}/flags/no-such-flag/environments/staging/triggers`)).toMatchObject({ status: 404, body: { code: 'flag/not_found' } });
-    expect(await create({ name: 'x', action: { kind: 'turnFlagOn' } }, `/api/v1/projects/${project.key}/flags/${flag.key}/environments/nowhere/triggers`)).toMatchObject({ status: 404, body: { code: 'environment/not_found' } });
-    expect(await create({ name: 'x', action: { kind: 'turnFlagOn' } }, `/api/v1/projects/${project.key}/flags/bad%20key/environments/staging/triggers`)).toMatchObject({ status: 400, body: { code: 'request/invalid_key' } });
+    expect(await create({ name: 'x', action: { kind: 'explode' } })).toMatchObject({
+      status: 400,
+      body: { code: 'request/invalid' },
+    });
+    expect(await create({ name: 'x', action: 'turnFlagOn' })).toMatchObject({
+      status: 400,
+      body: { code: 'request/invalid' },
+    });
+    expect(await create({ action: { kind: 'turnFlagOn' } })).toMatchObject({
+      status: 400,
+      body: { code: 'request/invalid' },
+    });
+    expect(await create({ name: 'x', action: { kind: 'turnFlagOn' }, secret: 'mine' })).toMatchObject({
+      status: 400,
+      body: { code: 'request/invalid' },
+    });
+    expect(
+      await create({ name: 'x', action: { kind: 'turnFlagOn', instructions: [{ kind: 'turnFlagOff' }] } }),
+    ).toMatchObject({ status: 400, body: { code: 'trigger/invalid_action' } });
+    expect(await create({ name: 'x', action: { kind: 'instructions' } })).toMatchObject({
+      status: 400,
+      body: { code: 'trigger/invalid_action' },
+    });
+    expect(
+      await create({
+        name: 'x',
+        action: {
+          kind: 'instructions',
+          instructions: [{ kind: 'updateFallthroughVariationOrRollout', variationId: 'no-such-variation' }],
+        },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: { code: 'patch/invalid_instruction', errors: [expect.objectContaining({ index: 0 })] },
+    });
+    expect(
+      await create({ name: 'x', action: { kind: 'instructions', instructions: [{ kind: 'launchRocket' }] } }),
+    ).toMatchObject({ status: 400, body: { code: 'patch/unknown_instruction' } });
+    expect(
+      await create({ name: 'x', action: { kind: 'instructions', instructions: [{ kind: 'archiveFlag' }] } }),
+    ).toMatchObject({ status: 400, body: { code: 'trigger/invalid_action' } });
+    expect(
+      await create(
+        { name: 'x', action: { kind: 'turnFlagOn' } },
+        `/api/v1/projects/${project.key}/flags/no-such-flag/environments/staging/triggers`,
+      ),
+    ).toMatchObject({ status: 404, body: { code: 'flag/not_found' } });
+    expect(
+      await create(
+        { name: 'x', action: { kind: 'turnFlagOn' } },
+        `/api/v1/projects/${project.key}/flags/${flag.key}/environments/nowhere/triggers`,
+      ),
+    ).toMatchObject({ status: 404, body: { code: 'environment/not_found' } });
+    expect(
+      await create(
+        { name: 'x', action: { kind: 'turnFlagOn' } },
+        `/api/v1/projects/${project.key}/flags/bad%20key/environments/staging/triggers`,
+      ),
+    ).toMatchObject({ status: 400, body: { code: 'request/invalid_key' } });
 
     const base = `/api/v1/projects/${project.key}/flags/${flag.key}/environments/staging/triggers`;
     expect(await g.raw('GET', `${base}/not-a-uuid`, { token: g.ownerToken })).toMatchObject({ status: 400 });
-    expect(await g.raw('GET', `${base}/00000000-0000-4000-8000-000000000000`, { token: g.ownerToken })).toMatchObject({ status: 404, body: { code: 'trigger/not_found' } });
-    expect(await g.raw('PATCH', `${base}/00000000-0000-4000-8000-000000000000`, { token: g.ownerToken, body: { enabled: 'yes' } })).toMatchObject({ status: 400 });
+    expect(await g.raw('GET', `${base}/00000000-0000-4000-8000-000000000000`, { token: g.ownerToken })).toMatchObject({
+      status: 404,
+      body: { code: 'trigger/not_found' },
+    });
+    expect(
+      await g.raw('PATCH', `${base}/00000000-0000-4000-8000-000000000000`, {
+        token: g.ownerToken,
+        body: { enabled: 'yes' },
+      }),
+    ).toMatchObject({ status: 400 });
     // A trigger is only found under its own flag and environment.
     const t = await createTrigger(owner, flag.key, { name: 'scoped', action: { kind: 'turnFlagOn' } });
-    expect(await g.raw('GET', `/api/v1/projects/${project.key}/flags/${flag.key}/environments/production/triggers/${t.id}`, { token: g.ownerToken })).toMatchObject({ status: 404, body: { code: 'trigger/not_found' } });
+    expect(
+      await g.raw('GET', `/api/v1/projects/${project.key}/flags/${flag.key}/environments/production/triggers/${t.id}`, {
+        token: g.ownerToken,
+      }),
+    ).toMatchObject({ status: 404, body: { code: 'trigger/not_found' } });
     // Without a token, management is closed; the trigger URL is the only open door.
     expect((await g.raw('GET', base)).status).toBe(401);
   });
@@ -336,7 +509,11 @@ describe('triggers', () => {
     expect(secrets.length).toBeGreaterThan(5);
     const texts: string[] = [];
     for (const envKey of ['staging', 'production']) {
-      const flags = ok(await owner.GET('/api/v1/projects/{projectKey}/flags', { params: { path: { projectKey: project.key }, query: { limit: 200 } } })).items;
+      const flags = ok(
+        await owner.GET('/api/v1/projects/{projectKey}/flags', {
+          params: { path: { projectKey: project.key }, query: { limit: 200 } },
+        }),
+      ).items;
       for (const f of flags) {
         const listed = ok(await owner.GET(triggersPath, { params: { path: ids(f.key, envKey) } }));
         texts.push(JSON.stringify(listed));
@@ -345,7 +522,9 @@ describe('triggers', () => {
     }
     let cursor: string | null | undefined;
     do {
-      const page = ok(await owner.GET('/api/v1/audit-log', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
+      const page = ok(
+        await owner.GET('/api/v1/audit-log', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }),
+      );
       texts.push(JSON.stringify(page.items));
       cursor = page.next;
     } while (cursor);

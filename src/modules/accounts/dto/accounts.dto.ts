@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
 import { IsKey, IsKeyList, IsName, MAX_LIST, IsOmittable } from '../../../infra/http/validators';
 
 export const BUILTIN_ROLE_NAMES = ['reader', 'writer', 'admin', 'owner'] as const;
@@ -24,7 +34,11 @@ export class CreateRoleDto {
 export class UpdateRoleDto {
   @IsName(true) name?: string;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
-  @ApiPropertyOptional({ type: [PolicyStatementDto] }) @IsOmittable() @IsArray() @ArrayMaxSize(MAX_LIST) policy?: unknown[];
+  @ApiPropertyOptional({ type: [PolicyStatementDto] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_LIST)
+  policy?: unknown[];
 }
 
 export class CreateMemberDto {
@@ -37,7 +51,10 @@ export class CreateMemberDto {
 
 export class UpdateMemberDto {
   @IsName(true) name?: string;
-  @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES }) @IsOptional() /* null removes the built-in role */ @IsIn(BUILTIN_ROLE_NAMES) role?: BuiltinRoleName | null;
+  @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES })
+  @IsOptional()
+  /* null removes the built-in role */ @IsIn(BUILTIN_ROLE_NAMES)
+  role?: BuiltinRoleName | null;
   @IsKeyList('custom role keys') customRoleKeys?: string[];
   @IsKeyList('team keys') teamKeys?: string[];
 }
@@ -46,30 +63,55 @@ export class CreateTeamDto {
   @IsKey('team key') key: string;
   @IsName() name: string;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(MAX_LIST) @IsUUID('all', { each: true }) memberIds?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_LIST)
+  @IsUUID('all', { each: true })
+  memberIds?: string[];
   @IsKeyList('custom role keys') customRoleKeys?: string[];
 }
 
 export class UpdateTeamDto {
   @IsName(true) name?: string;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(MAX_LIST) @IsUUID('all', { each: true }) memberIds?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_LIST)
+  @IsUUID('all', { each: true })
+  memberIds?: string[];
   @IsKeyList('custom role keys') customRoleKeys?: string[];
 }
 
 export class CreateTokenDto {
   @IsName() name: string;
-  @ApiPropertyOptional({ description: 'mint a personal token for this member (owner/admin); omit for a service token unless role/policy are omitted too' })
-  @IsOmittable() @IsUUID() memberId?: string;
+  @ApiPropertyOptional({
+    description:
+      'mint a personal token for this member (owner/admin); omit for a service token unless role/policy are omitted too',
+  })
+  @IsOmittable()
+  @IsUUID()
+  memberId?: string;
   @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES }) @IsOmittable() @IsIn(BUILTIN_ROLE_NAMES) role?: BuiltinRoleName;
   @IsKeyList('custom role keys') customRoleKeys?: string[];
-  @ApiPropertyOptional({ type: [PolicyStatementDto] }) @IsOmittable() @IsArray() @ArrayMaxSize(MAX_LIST) inlinePolicy?: unknown[];
+  @ApiPropertyOptional({ type: [PolicyStatementDto] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_LIST)
+  inlinePolicy?: unknown[];
   @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) expiresAt?: string;
 }
 
 export class ExplainDto {
   @ApiProperty({ example: 'updateOn' }) @IsString() @MaxLength(128) action: string;
   @ApiProperty({ example: 'proj/default:env/production:flag/checkout' }) @IsString() @MaxLength(1024) resource: string;
-  @ApiPropertyOptional({ description: 'explain for this token instead of the caller' }) @IsOmittable() @IsUUID() tokenId?: string;
-  @ApiPropertyOptional({ description: 'explain for this member instead of the caller' }) @IsOmittable() @IsUUID() memberId?: string;
+  @ApiPropertyOptional({ description: 'explain for this token instead of the caller' })
+  @IsOmittable()
+  @IsUUID()
+  tokenId?: string;
+  @ApiPropertyOptional({ description: 'explain for this member instead of the caller' })
+  @IsOmittable()
+  @IsUUID()
+  memberId?: string;
 }

@@ -7,7 +7,8 @@ export class MemberDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
   @ApiProperty() name: string;
-  @ApiProperty({ enum: BUILTIN_ROLE_NAMES, nullable: true, description: 'null when the member only has custom roles' }) role: BuiltinRoleName | null;
+  @ApiProperty({ enum: BUILTIN_ROLE_NAMES, nullable: true, description: 'null when the member only has custom roles' })
+  role: BuiltinRoleName | null;
   @ApiProperty({ type: [String] }) customRoleKeys: string[];
   @ApiProperty({ type: [String] }) teamKeys: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -26,7 +27,11 @@ export class MeDto {
 
 /** Who did something, as audit entries and versions record it (never a policy or a secret). */
 export class ActorRefDto {
-  @ApiProperty({ enum: ['member', 'token', 'system', 'trigger'], description: '`system` is Gantry itself, or acting on someone\'s behalf (see name)' }) kind: 'member' | 'token' | 'system' | 'trigger';
+  @ApiProperty({
+    enum: ['member', 'token', 'system', 'trigger'],
+    description: "`system` is Gantry itself, or acting on someone's behalf (see name)",
+  })
+  kind: 'member' | 'token' | 'system' | 'trigger';
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiPropertyOptional() memberId?: string;
@@ -81,7 +86,11 @@ export class TokenListDto {
 }
 
 export class DecidingStatementDto {
-  @ApiProperty({ example: 'customRole:qa', description: "who contributed the statement: 'role:writer', 'customRole:<key>', 'token-inline'" }) source: string;
+  @ApiProperty({
+    example: 'customRole:qa',
+    description: "who contributed the statement: 'role:writer', 'customRole:<key>', 'token-inline'",
+  })
+  source: string;
   @ApiProperty({ type: 'integer' }) statementIndex: number;
   @ApiProperty({ type: PolicyStatementDto }) statement: PolicyStatementDto;
   @ApiProperty({ enum: ['allow', 'deny'] }) effect: 'allow' | 'deny';
@@ -96,7 +105,12 @@ export class DecisionDto {
   @ApiProperty() allowed: boolean;
   @ApiProperty() action: string;
   @ApiProperty({ description: 'canonical specifier of the resource' }) resource: string;
-  @ApiProperty({ type: DecidingStatementDto, nullable: true, description: 'null when no statement matched (denied by default)' }) decidedBy: DecidingStatementDto | null;
+  @ApiProperty({
+    type: DecidingStatementDto,
+    nullable: true,
+    description: 'null when no statement matched (denied by default)',
+  })
+  decidedBy: DecidingStatementDto | null;
   @ApiProperty() reason: string;
   @ApiProperty({ type: ExplainSubjectDto }) subject: ExplainSubjectDto;
 }

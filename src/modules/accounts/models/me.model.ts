@@ -6,5 +6,9 @@ export class MeModel {
   @Field() kind: string;
   @Field() id: string;
   @Field() name: string;
-  @Field(() => MemberModel, { nullable: true, description: 'the member behind a personal token; null for service tokens' }) member: MemberModel | null;
+  @Field(() => MemberModel, {
+    nullable: true,
+    description: 'the member behind a personal token; null for service tokens',
+  })
+  member: MemberModel | null;
 }

@@ -9,15 +9,20 @@ const OBJECT = { type: 'object', additionalProperties: true } as const;
 
 export class ChangeRequestReviewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, memberId?, tokenId?' }) reviewer: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, memberId?, tokenId?' }) reviewer: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ enum: ['approve', 'decline', 'comment'] }) decision: string;
   @ApiProperty() comment: string;
-  @ApiProperty({ description: 'false once the request\'s content changed after this review: it no longer counts' }) current: boolean;
+  @ApiProperty({ description: "false once the request's content changed after this review: it no longer counts" })
+  current: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class ChangeRequestApprovalsDto {
-  @ApiProperty({ type: [String], description: 'reviewer ids whose latest decision on the current content is approve' }) approvers: string[];
+  @ApiProperty({ type: [String], description: 'reviewer ids whose latest decision on the current content is approve' })
+  approvers: string[];
   @ApiProperty({ type: [String] }) decliners: string[];
 }
 
@@ -30,8 +35,12 @@ export class ChangeRequestDto {
   @ApiProperty({ enum: CHANGE_REQUEST_STATUSES }) status: string;
   @ApiProperty() description: string;
   @ApiProperty({ type: 'array', items: OBJECT }) instructions: unknown[];
-  @ApiProperty({ type: 'integer', description: 'configuration version the instructions were written against' }) baseVersion: number;
-  @ApiProperty({ description: 'sha256 of resource, environment, base version, instructions and execution date; reviews bind to it' }) contentHash: string;
+  @ApiProperty({ type: 'integer', description: 'configuration version the instructions were written against' })
+  baseVersion: number;
+  @ApiProperty({
+    description: 'sha256 of resource, environment, base version, instructions and execution date; reviews bind to it',
+  })
+  contentHash: string;
   @ApiProperty({ type: 'integer' }) approvalsRequired: number;
   @ApiProperty({ type: [String] }) approvalReasons: string[];
   @ApiProperty({ type: ChangeRequestApprovalsDto }) approvals: ChangeRequestApprovalsDto;
@@ -39,8 +48,12 @@ export class ChangeRequestDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) executionDate: string | null;
   @ApiProperty({ type: 'integer', nullable: true }) appliedVersion: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;
-  @ApiProperty({ ...OBJECT, nullable: true, description: 'why an automatic apply failed' }) failure: Record<string, unknown> | null;
-  @ApiProperty({ type: 'array', items: OBJECT, description: 'status transitions: at, status, actor, note' }) history: unknown[];
+  @ApiProperty({ ...OBJECT, nullable: true, description: 'why an automatic apply failed' }) failure: Record<
+    string,
+    unknown
+  > | null;
+  @ApiProperty({ type: 'array', items: OBJECT, description: 'status transitions: at, status, actor, note' })
+  history: unknown[];
   @ApiProperty({ type: [ChangeRequestReviewDto] }) reviews: ChangeRequestReviewDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -84,12 +97,18 @@ export class FlagImpactDto {
 class ImpactContextsDto {
   @ApiProperty({ type: 'integer' }) sample: number;
   @ApiProperty({ type: 'integer' }) supplied: number;
-  @ApiProperty({ type: 'integer', description: 'supplied or sampled contexts that are not valid contexts' }) invalid: number;
+  @ApiProperty({ type: 'integer', description: 'supplied or sampled contexts that are not valid contexts' })
+  invalid: number;
 }
 
 export class ChangeRequestImpactDto {
   @ApiProperty({ type: ImpactContextsDto }) contexts: ImpactContextsDto;
-  @ApiProperty({ type: 'integer', description: 'contexts for which at least one flag changes variation or value' }) changed: number;
-  @ApiProperty({ type: [FlagImpactDto], description: 'the target flag, and every other flag the change moves (prerequisites, segments)' }) flags: FlagImpactDto[];
+  @ApiProperty({ type: 'integer', description: 'contexts for which at least one flag changes variation or value' })
+  changed: number;
+  @ApiProperty({
+    type: [FlagImpactDto],
+    description: 'the target flag, and every other flag the change moves (prerequisites, segments)',
+  })
+  flags: FlagImpactDto[];
   @ApiProperty({ type: 'integer' }) version: number;
 }

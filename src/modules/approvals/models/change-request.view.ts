@@ -47,10 +47,21 @@ export const changeRequestView = (r: ChangeRequestRow): ChangeRequestView => ({
   appliedAt: r.appliedAt?.toISOString() ?? null,
   failure: r.failure ?? null,
   history: r.history as unknown[],
-  reviews: r.reviews.map((v) => ({ id: v.id, reviewer: v.reviewer, decision: v.decision, comment: v.comment, current: v.contentHash === r.contentHash, createdAt: v.createdAt.toISOString() })),
+  reviews: r.reviews.map((v) => ({
+    id: v.id,
+    reviewer: v.reviewer,
+    decision: v.decision,
+    comment: v.comment,
+    current: v.contentHash === r.contentHash,
+    createdAt: v.createdAt.toISOString(),
+  })),
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
 
 export const reviewRecords = (r: ChangeRequestRow) =>
-  r.reviews.map((v) => ({ reviewerId: v.reviewerId, decision: v.decision as ReviewDecision, contentHash: v.contentHash }));
+  r.reviews.map((v) => ({
+    reviewerId: v.reviewerId,
+    decision: v.decision as ReviewDecision,
+    contentHash: v.contentHash,
+  }));

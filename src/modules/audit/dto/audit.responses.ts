@@ -19,13 +19,22 @@ export class AuditEntryDto {
   @ApiProperty({ example: 'updateRules' }) action: string;
   @ApiProperty({ example: 'proj/web:env/production:flag/checkout' }) resource: string;
   @ApiProperty() comment: string;
-  @ApiProperty({ ...NULLABLE_JSON_VALUE, description: 'the resource before the change (null for a creation)' }) before: unknown;
-  @ApiProperty({ ...NULLABLE_JSON_VALUE, description: 'the resource after the change (null for a deletion)' }) after: unknown;
-  @ApiProperty({ type: [JsonPatchOperationDto], nullable: true, description: 'RFC 6902 patch from before to after' }) delta: JsonPatchOperationDto[] | null;
+  @ApiProperty({ ...NULLABLE_JSON_VALUE, description: 'the resource before the change (null for a creation)' })
+  before: unknown;
+  @ApiProperty({ ...NULLABLE_JSON_VALUE, description: 'the resource after the change (null for a deletion)' })
+  after: unknown;
+  @ApiProperty({ type: [JsonPatchOperationDto], nullable: true, description: 'RFC 6902 patch from before to after' })
+  delta: JsonPatchOperationDto[] | null;
   @ApiProperty({ type: 'integer', nullable: true }) previousVersion: number | null;
   @ApiProperty({ type: 'integer', nullable: true }) currentVersion: number | null;
   @ApiProperty({ type: String, nullable: true }) requestId: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: { ...JSON_VALUE }, nullable: true, description: 'related change request, schedule, release; instructions applied' }) links: Record<string, unknown> | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { ...JSON_VALUE },
+    nullable: true,
+    description: 'related change request, schedule, release; instructions applied',
+  })
+  links: Record<string, unknown> | null;
   @ApiProperty({ description: 'sha-256 of the entry, chained through prevHash' }) hash: string;
   @ApiProperty() prevHash: string;
 }
@@ -38,7 +47,8 @@ export class AuditEntryListDto {
 export class ChainCheckDto {
   @ApiProperty() ok: boolean;
   @ApiProperty({ type: 'integer', description: 'entries checked' }) checked: number;
-  @ApiPropertyOptional({ description: 'id of the first entry whose link or content does not verify' }) firstBrokenId?: string;
+  @ApiPropertyOptional({ description: 'id of the first entry whose link or content does not verify' })
+  firstBrokenId?: string;
   @ApiPropertyOptional() reason?: string;
 }
 

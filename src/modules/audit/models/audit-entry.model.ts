@@ -24,7 +24,8 @@ export class AuditEntryModel {
 @ObjectType('AuditPage')
 export class AuditPageModel {
   @Field(() => [AuditEntryModel]) items: AuditEntryModel[];
-  @Field(() => String, { nullable: true, description: 'pass as `cursor` for the next (older) page' }) next: string | null;
+  @Field(() => String, { nullable: true, description: 'pass as `cursor` for the next (older) page' }) next:
+    string | null;
 }
 
 /** Result of recomputing the hash chain. */

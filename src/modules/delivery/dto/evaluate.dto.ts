@@ -14,7 +14,8 @@ export class EvaluateDto {
 }
 
 export class EvaluationReasonDto {
-  @ApiProperty({ enum: ['OFF', 'FALLTHROUGH', 'TARGET_MATCH', 'RULE_MATCH', 'PREREQUISITE_FAILED', 'ERROR'] }) kind: string;
+  @ApiProperty({ enum: ['OFF', 'FALLTHROUGH', 'TARGET_MATCH', 'RULE_MATCH', 'PREREQUISITE_FAILED', 'ERROR'] })
+  kind: string;
   @ApiPropertyOptional({ type: 'integer' }) ruleIndex?: number;
   @ApiPropertyOptional() ruleId?: string;
   @ApiPropertyOptional() prerequisiteKey?: string;
@@ -31,6 +32,11 @@ export class EvaluationDto {
   @ApiProperty({ ...NULLABLE_JSON_VALUE }) value: unknown;
   @ApiProperty({ type: 'integer', nullable: true }) variationIndex: number | null;
   @ApiProperty({ type: EvaluationReasonDto }) reason: EvaluationReasonDto;
-  @ApiProperty({ type: [TraceStepDto], description: 'the path evaluation took: prerequisites, targets, rules and their clauses, segments, rollout' }) trace: TraceStepDto[];
-  @ApiProperty({ type: 'integer', description: 'environment revision of the configuration evaluated' }) revision: number;
+  @ApiProperty({
+    type: [TraceStepDto],
+    description: 'the path evaluation took: prerequisites, targets, rules and their clauses, segments, rollout',
+  })
+  trace: TraceStepDto[];
+  @ApiProperty({ type: 'integer', description: 'environment revision of the configuration evaluated' })
+  revision: number;
 }

@@ -1,12 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { FLAG_INSTRUCTION_ACTIONS, SEGMENT_INSTRUCTION_ACTIONS } from '../../../core/patch';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
 import { IsKey, IsName, IsTags, MAX_INT32, IsOmittable } from '../../../infra/http/validators';
 
 export class VariationInputDto {
-  @ApiProperty({ ...JSON_VALUE, description: 'any JSON value except null; all variations share one type' }) @Allow() value: string | number | boolean | object;
+  @ApiProperty({ ...JSON_VALUE, description: 'any JSON value except null; all variations share one type' })
+  @Allow()
+  value: string | number | boolean | object;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(256) name?: string;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(1024) description?: string;
 }
@@ -26,12 +40,25 @@ export class CreateFlagDto {
   @IsName() name: string;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
   @ApiPropertyOptional({ type: [VariationInputDto], description: 'omit for a boolean flag (true, false)' })
-  @IsOmittable() @IsArray() @ArrayMinSize(2) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => VariationInputDto)
+  @IsOmittable()
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => VariationInputDto)
   variations?: VariationInputDto[];
-  @ApiPropertyOptional({ type: FlagDefaultsDto }) @IsOmittable() @ValidateNested() @Type(() => FlagDefaultsDto) defaults?: FlagDefaultsDto;
+  @ApiPropertyOptional({ type: FlagDefaultsDto })
+  @IsOmittable()
+  @ValidateNested()
+  @Type(() => FlagDefaultsDto)
+  defaults?: FlagDefaultsDto;
   @IsTags() tags?: string[];
   @ApiPropertyOptional({ default: true }) @IsOmittable() @IsBoolean() temporary?: boolean;
-  @ApiPropertyOptional({ type: ClientSideAvailabilityDto }) @IsOmittable() @ValidateNested() @Type(() => ClientSideAvailabilityDto) clientSideAvailability?: ClientSideAvailabilityDto;
+  @ApiPropertyOptional({ type: ClientSideAvailabilityDto })
+  @IsOmittable()
+  @ValidateNested()
+  @Type(() => ClientSideAvailabilityDto)
+  clientSideAvailability?: ClientSideAvailabilityDto;
 }
 
 /**
@@ -45,7 +72,13 @@ export const instructionListSchema = (kinds: string[]) => ({
   items: {
     type: 'object' as const,
     required: ['kind'],
-    properties: { kind: { type: 'string' as const, enum: kinds, description: 'semantic patch instruction kind, e.g. turnFlagOn, addRule' } },
+    properties: {
+      kind: {
+        type: 'string' as const,
+        enum: kinds,
+        description: 'semantic patch instruction kind, e.g. turnFlagOn, addRule',
+      },
+    },
     additionalProperties: true,
   },
 });
@@ -61,14 +94,46 @@ export class PatchFlagDto {
 
 export class ListFlagsQueryDto {
   // Query strings are text: 'false' must mean false (Boolean('false') is true); anything else but 'true' is refused.
-  @ApiPropertyOptional() @IsOmittable() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() archived?: boolean;
+  @ApiPropertyOptional()
+  @IsOmittable()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  archived?: boolean;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(64) tag?: string;
-  @ApiPropertyOptional({ description: 'substring of the key' }) @IsOmittable() @IsString() @MaxLength(128) query?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT32) offset?: number;
+  @ApiPropertyOptional({ description: 'substring of the key' })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(128)
+  query?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOmittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+  @ApiPropertyOptional({ default: 0 })
+  @IsOmittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
+  offset?: number;
 }
 
 export class ListVersionsQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ description: 'return versions older than this one' }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT32) before?: number;
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOmittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'return versions older than this one' })
+  @IsOmittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT32)
+  before?: number;
 }

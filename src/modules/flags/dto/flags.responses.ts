@@ -27,7 +27,8 @@ export class ClauseDto {
 
 export class WeightedVariationDto {
   @ApiProperty({ type: 'integer', description: 'index into the flag variations' }) variation: number;
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100000, description: 'thousandths of a percent' }) weight: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100000, description: 'thousandths of a percent' })
+  weight: number;
   @ApiPropertyOptional() untracked?: boolean;
 }
 
@@ -74,7 +75,8 @@ export class FlagEnvironmentConfigDto {
   @ApiProperty() salt: string;
   @ApiProperty() trackEvents: boolean;
   @ApiProperty() trackEventsFallthrough: boolean;
-  @ApiProperty({ type: 'integer', description: 'increments on every change of this environment config' }) version: number;
+  @ApiProperty({ type: 'integer', description: 'increments on every change of this environment config' })
+  version: number;
 }
 
 /** The project-level part of a flag (shared by every environment). */
@@ -88,13 +90,18 @@ class FlagDefinitionFields {
   @ApiProperty() temporary: boolean;
   @ApiProperty() archived: boolean;
   @ApiProperty({ type: ClientSideAvailabilityDto }) clientSideAvailability: ClientSideAvailabilityDto;
-  @ApiProperty({ type: FlagDefaultsDto, description: 'variation indexes a new environment starts with' }) defaults: FlagDefaultsDto;
+  @ApiProperty({ type: FlagDefaultsDto, description: 'variation indexes a new environment starts with' })
+  defaults: FlagDefaultsDto;
 }
 
 /** `environments` refers to FlagEnvironmentConfigDto by $ref: controllers returning a FlagDto declare it with @ApiExtraModels. */
 export class FlagDto extends FlagDefinitionFields {
   @ApiProperty({ type: 'integer', description: 'version of the project-level part' }) version: number;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(FlagEnvironmentConfigDto) }, description: 'config per environment key' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(FlagEnvironmentConfigDto) },
+    description: 'config per environment key',
+  })
   environments: Record<string, FlagEnvironmentConfigDto>;
 }
 
@@ -118,5 +125,6 @@ export class FlagVersionDto {
 
 export class FlagVersionListDto {
   @ApiProperty({ type: [FlagVersionDto] }) items: FlagVersionDto[];
-  @ApiProperty({ type: 'integer', nullable: true, description: 'pass as `before` for the next (older) page' }) next: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'pass as `before` for the next (older) page' }) next:
+    number | null;
 }

@@ -56,7 +56,8 @@ export class FlagEnvironmentModel {
   @Field() environmentKey: string;
   @Field() on: boolean;
   @Field(() => Int, { nullable: true }) offVariation: number | null;
-  @Field(() => Int, { description: 'increments on every write to this environment; the If-Match value' }) version: number;
+  @Field(() => Int, { description: 'increments on every write to this environment; the If-Match value' })
+  version: number;
   @Field() salt: string;
   @Field() trackEvents: boolean;
   @Field() trackEventsFallthrough: boolean;
@@ -68,7 +69,10 @@ export class FlagEnvironmentModel {
 }
 
 /** The REST map `{ [environmentKey]: config }` as a list; prerequisites remember their project for the loader. */
-export const flagEnvironmentList = (projectKey: string, envs: Record<string, FlagEnvironmentConfig>): FlagEnvironmentModel[] =>
+export const flagEnvironmentList = (
+  projectKey: string,
+  envs: Record<string, FlagEnvironmentConfig>,
+): FlagEnvironmentModel[] =>
   Object.entries(envs).map(([environmentKey, c]) => ({
     ...c,
     environmentKey,

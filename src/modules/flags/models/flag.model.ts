@@ -25,7 +25,9 @@ export class ClientSideAvailabilityModel {
 
 /** What the flag resolvers hand to GraphQL: the REST `FlagView` plus the project it belongs to. */
 export type FlagInProject = FlagView & { projectKey: string };
-export const inProject = (projectKey: string) => (f: FlagView): FlagInProject => ({ ...f, projectKey });
+export const inProject =
+  (projectKey: string) =>
+  (f: FlagView): FlagInProject => ({ ...f, projectKey });
 
 /** GraphQL shape of the REST flag; `environments` is a list here (GraphQL has no maps). */
 @ObjectType('Flag')

@@ -1,6 +1,13 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import {
-  CreateMemberDto, CreateRoleDto, CreateTeamDto, CreateTokenDto, ExplainDto, UpdateMemberDto, UpdateRoleDto, type BuiltinRoleName,
+  CreateMemberDto,
+  CreateRoleDto,
+  CreateTeamDto,
+  CreateTokenDto,
+  ExplainDto,
+  UpdateMemberDto,
+  UpdateRoleDto,
+  type BuiltinRoleName,
 } from '../../accounts/dto/accounts.dto';
 import { GraphQLJSON } from '../json.scalar';
 import { OptionalField } from './optional-field';
@@ -10,7 +17,8 @@ export class CreateRoleInput extends CreateRoleDto {
   @Field() override key: string;
   @Field() override name: string;
   @OptionalField(() => String) override description?: string;
-  @Field(() => [GraphQLJSON], { description: 'statements: { effect, actions|notActions, resources|notResources }' }) override policy: unknown[];
+  @Field(() => [GraphQLJSON], { description: 'statements: { effect, actions|notActions, resources|notResources }' })
+  override policy: unknown[];
 }
 
 @InputType('UpdateRoleInput')
@@ -33,7 +41,11 @@ export class CreateMemberInput extends CreateMemberDto {
 export class UpdateMemberInput extends UpdateMemberDto {
   @OptionalField(() => String) override name?: string;
   /** Not an OptionalField: as in REST, an explicit null removes the built-in role (custom roles only). */
-  @Field(() => String, { nullable: true, description: 'reader, writer, admin or owner; null removes the built-in role' }) override role?: BuiltinRoleName;
+  @Field(() => String, {
+    nullable: true,
+    description: 'reader, writer, admin or owner; null removes the built-in role',
+  })
+  override role?: BuiltinRoleName;
   @OptionalField(() => [String]) override customRoleKeys?: string[];
   @OptionalField(() => [String]) override teamKeys?: string[];
 }
@@ -50,7 +62,10 @@ export class CreateTeamInput extends CreateTeamDto {
 @InputType('CreateTokenInput')
 export class CreateTokenInput extends CreateTokenDto {
   @Field() override name: string;
-  @OptionalField(() => ID, { description: 'mint a personal token for this member; omit for a service token unless role/policy are omitted too' }) override memberId?: string;
+  @OptionalField(() => ID, {
+    description: 'mint a personal token for this member; omit for a service token unless role/policy are omitted too',
+  })
+  override memberId?: string;
   @OptionalField(() => String, { description: 'reader, writer, admin or owner' }) override role?: BuiltinRoleName;
   @OptionalField(() => [String]) override customRoleKeys?: string[];
   @OptionalField(() => [GraphQLJSON]) override inlinePolicy?: unknown[];

@@ -6,7 +6,8 @@ import { OptionalField } from './optional-field';
 
 @InputType('CreateScheduledChangeInput')
 export class CreateScheduledChangeInput extends CreateScheduledChangeDto {
-  @Field(() => [GraphQLJSON], { description: 'semantic-patch instructions for this environment' }) override instructions: unknown[];
+  @Field(() => [GraphQLJSON], { description: 'semantic-patch instructions for this environment' })
+  override instructions: unknown[];
   @Field({ description: 'ISO 8601, in the future' }) override executionDate: string;
   @OptionalField(() => String) override comment?: string;
 }
@@ -20,7 +21,8 @@ export class StageInput extends StageDto {
 @InputType('GuardInput')
 export class GuardInput extends GuardDto {
   @Field(() => [String]) override metrics: string[];
-  @OptionalField(() => String, { description: 'pause or rollback (default)' }) override onRegression?: 'pause' | 'rollback';
+  @OptionalField(() => String, { description: 'pause or rollback (default)' }) override onRegression?:
+    'pause' | 'rollback';
   @OptionalField(() => Int) override minSamplePerArm?: number;
   @OptionalField(() => Float) override alpha?: number;
 }

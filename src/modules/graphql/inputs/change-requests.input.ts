@@ -1,7 +1,13 @@
 import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import { IsUUID } from 'class-validator';
 import {
-  ApplyChangeRequestDto, ChangeRequestQueryDto, CreateChangeRequestDto, ImpactRequestDto, ReviewChangeRequestDto, UpdateChangeRequestDto, type REVIEW_DECISIONS,
+  ApplyChangeRequestDto,
+  ChangeRequestQueryDto,
+  CreateChangeRequestDto,
+  ImpactRequestDto,
+  ReviewChangeRequestDto,
+  UpdateChangeRequestDto,
+  type REVIEW_DECISIONS,
 } from '../../approvals/dto/change-requests.dto';
 import { GraphQLJSON } from '../json.scalar';
 import { OptionalField } from './optional-field';
@@ -9,29 +15,37 @@ import { OptionalField } from './optional-field';
 @InputType('CreateChangeRequestInput')
 export class CreateChangeRequestInput extends CreateChangeRequestDto {
   @OptionalField(() => String) override description?: string;
-  @Field(() => [GraphQLJSON], { description: 'semantic-patch instructions, as PATCH takes them' }) override instructions: unknown[];
-  @OptionalField(() => String, { description: 'ISO 8601, in the future: apply automatically once approved' }) override executionDate?: string;
+  @Field(() => [GraphQLJSON], { description: 'semantic-patch instructions, as PATCH takes them' })
+  override instructions: unknown[];
+  @OptionalField(() => String, { description: 'ISO 8601, in the future: apply automatically once approved' })
+  override executionDate?: string;
 }
 
 @InputType('UpdateChangeRequestInput')
 export class UpdateChangeRequestInput extends UpdateChangeRequestDto {
   @OptionalField(() => String) override description?: string;
-  @OptionalField(() => [GraphQLJSON], { description: 'new instructions: re-validated, reviews reset' }) override instructions?: unknown[];
+  @OptionalField(() => [GraphQLJSON], { description: 'new instructions: re-validated, reviews reset' })
+  override instructions?: unknown[];
   /** Not an OptionalField: as in REST, an explicit null removes the execution date. */
-  @Field(() => String, { nullable: true, description: 'ISO 8601; null removes it' }) override executionDate?: string | null;
+  @Field(() => String, { nullable: true, description: 'ISO 8601; null removes it' }) override executionDate?:
+    string | null;
 }
 
 @ArgsType()
 export class ReviewChangeRequestArgs extends ReviewChangeRequestDto {
   @IsUUID() @Field() id: string;
-  @Field(() => String, { description: 'approve, decline or comment' }) override decision: (typeof REVIEW_DECISIONS)[number];
+  @Field(() => String, { description: 'approve, decline or comment' })
+  override decision: (typeof REVIEW_DECISIONS)[number];
   @OptionalField(() => String) override comment?: string;
 }
 
 @ArgsType()
 export class ApplyChangeRequestArgs extends ApplyChangeRequestDto {
   @IsUUID() @Field() id: string;
-  @OptionalField(() => Boolean, { description: 'apply although the resource changed since the base version (needs bypassRequiredApproval)' }) override override?: boolean;
+  @OptionalField(() => Boolean, {
+    description: 'apply although the resource changed since the base version (needs bypassRequiredApproval)',
+  })
+  override override?: boolean;
   @OptionalField(() => String) override comment?: string;
 }
 
@@ -50,6 +64,7 @@ export class ChangeRequestsArgs extends ChangeRequestQueryDto {
 
 @InputType('ImpactInput')
 export class ImpactInput extends ImpactRequestDto {
-  @OptionalField(() => [GraphQLJSON], { description: 'contexts to evaluate besides the environment sample' }) override contexts?: unknown[];
+  @OptionalField(() => [GraphQLJSON], { description: 'contexts to evaluate besides the environment sample' })
+  override contexts?: unknown[];
   @OptionalField(() => Boolean, { description: 'default true' }) override includeSample?: boolean;
 }

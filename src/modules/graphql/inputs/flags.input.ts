@@ -2,13 +2,21 @@ import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsKey } from '../../../infra/http/validators';
-import { ClientSideAvailabilityDto, CreateFlagDto, FlagDefaultsDto, ListFlagsQueryDto, PatchFlagDto, VariationInputDto } from '../../flags/dto/flags.dto';
+import {
+  ClientSideAvailabilityDto,
+  CreateFlagDto,
+  FlagDefaultsDto,
+  ListFlagsQueryDto,
+  PatchFlagDto,
+  VariationInputDto,
+} from '../../flags/dto/flags.dto';
 import { GraphQLJSON } from '../json.scalar';
 import { OptionalField } from './optional-field';
 
 @InputType('VariationInput')
 export class VariationInput extends VariationInputDto {
-  @Field(() => GraphQLJSON, { description: 'any JSON value except null; all variations share one type' }) override value: string | number | boolean | object;
+  @Field(() => GraphQLJSON, { description: 'any JSON value except null; all variations share one type' })
+  override value: string | number | boolean | object;
   @OptionalField(() => String) override name?: string;
   @OptionalField(() => String) override description?: string;
 }
@@ -30,11 +38,15 @@ export class CreateFlagInput extends CreateFlagDto {
   @Field() override key: string;
   @Field() override name: string;
   @OptionalField(() => String) override description?: string;
-  @OptionalField(() => [VariationInput], { description: 'omit for a boolean flag (true, false)' }) @Type(() => VariationInput) override variations?: VariationInput[];
+  @OptionalField(() => [VariationInput], { description: 'omit for a boolean flag (true, false)' })
+  @Type(() => VariationInput)
+  override variations?: VariationInput[];
   @OptionalField(() => FlagDefaultsInput) @Type(() => FlagDefaultsInput) override defaults?: FlagDefaultsInput;
   @OptionalField(() => [String]) override tags?: string[];
   @OptionalField(() => Boolean, { description: 'default true' }) override temporary?: boolean;
-  @OptionalField(() => ClientSideAvailabilityInput) @Type(() => ClientSideAvailabilityInput) override clientSideAvailability?: ClientSideAvailabilityInput;
+  @OptionalField(() => ClientSideAvailabilityInput)
+  @Type(() => ClientSideAvailabilityInput)
+  override clientSideAvailability?: ClientSideAvailabilityInput;
 }
 
 /** `flags(...)`: the REST list query plus the project key that REST has in the path. */
@@ -49,15 +61,20 @@ export class FlagsArgs extends ListFlagsQueryDto {
 }
 
 /** `If-Match` travels as an argument in GraphQL; the service parses it exactly as the REST header. */
-export const IfMatchField = () => OptionalField(() => String, { description: 'the version the change was written against (REST If-Match): 3, "3" or W/"3"' });
+export const IfMatchField = () =>
+  OptionalField(() => String, {
+    description: 'the version the change was written against (REST If-Match): 3, "3" or W/"3"',
+  });
 
 /** `patchFlag(...)`: the REST body (semantic-patch instructions) plus the path keys and If-Match. */
 @ArgsType()
 export class PatchFlagArgs extends PatchFlagDto {
   @IsKey('project key') @Field() projectKey: string;
   @IsKey('flag key') @Field() flagKey: string;
-  @OptionalField(() => String, { description: 'environment the environment-level instructions apply to' }) override environmentKey?: string;
-  @Field(() => [GraphQLJSON], { description: 'semantic patch instructions, e.g. { kind: "turnFlagOn" }' }) override instructions: unknown[];
+  @OptionalField(() => String, { description: 'environment the environment-level instructions apply to' })
+  override environmentKey?: string;
+  @Field(() => [GraphQLJSON], { description: 'semantic patch instructions, e.g. { kind: "turnFlagOn" }' })
+  override instructions: unknown[];
   @OptionalField(() => String) override comment?: string;
   @IsOptional() @IsString() @MaxLength(32) @IfMatchField() ifMatch?: string;
 }

@@ -8,4 +8,7 @@ import { Transform } from 'class-transformer';
  * see a null they would pass on to the database.
  */
 export const OptionalField = (type: ReturnTypeFunc, options: Omit<FieldOptions, 'nullable'> = {}) =>
-  applyDecorators(Field(type, { ...options, nullable: true }), Transform(({ value }) => value ?? undefined));
+  applyDecorators(
+    Field(type, { ...options, nullable: true }),
+    Transform(({ value }) => value ?? undefined),
+  );

@@ -24,5 +24,7 @@ export class CreateProjectInput extends CreateProjectDto {
   @Field() override key: string;
   @Field() override name: string;
   @OptionalField(() => [String]) override tags?: string[];
-  @OptionalField(() => [CreateEnvironmentInput], { description: 'created in the same call' }) @Type(() => CreateEnvironmentInput) override environments?: CreateEnvironmentInput[];
+  @OptionalField(() => [CreateEnvironmentInput], { description: 'created in the same call' })
+  @Type(() => CreateEnvironmentInput)
+  override environments?: CreateEnvironmentInput[];
 }

@@ -29,7 +29,10 @@ export class PatchSegmentArgs extends PatchSegmentDto {
   @IsKey('project key') @Field() projectKey: string;
   @IsKey('environment key') @Field() environmentKey: string;
   @IsKey('segment key') @Field() segmentKey: string;
-  @Field(() => [GraphQLJSON], { description: 'semantic patch instructions, e.g. { kind: "addIncludedTargets", values: ["a"] }' }) override instructions: unknown[];
+  @Field(() => [GraphQLJSON], {
+    description: 'semantic patch instructions, e.g. { kind: "addIncludedTargets", values: ["a"] }',
+  })
+  override instructions: unknown[];
   @OptionalField(() => String) override comment?: string;
   @IsOptional() @IsString() @MaxLength(32) @IfMatchField() ifMatch?: string;
 }

@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsKey, IsName, IsOmittable } from '../../../infra/http/validators';
 import { GuardDto, StageDto } from '../../releases/dto/releases.dto';
 
@@ -9,33 +18,66 @@ export const STRATEGY_KINDS = ['immediate', 'staged', 'guarded'] as const;
 export class StrategyDto {
   @ApiProperty({ enum: STRATEGY_KINDS }) @IsIn(STRATEGY_KINDS) kind: (typeof STRATEGY_KINDS)[number];
   @ApiPropertyOptional({ type: [StageDto], description: 'staged and guarded: the stages, as for a release' })
-  @IsOmittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => StageDto) stages?: StageDto[];
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => StageDto)
+  stages?: StageDto[];
   @ApiPropertyOptional({ type: GuardDto, description: 'guarded: the metrics and what to do on a regression' })
-  @IsOmittable() @ValidateNested() @Type(() => GuardDto) guard?: GuardDto;
+  @IsOmittable()
+  @ValidateNested()
+  @Type(() => GuardDto)
+  guard?: GuardDto;
 }
 
 export class AudienceDto {
   @IsKey('environment key') environmentKey: string;
   @ApiProperty({ type: StrategyDto }) @ValidateNested() @Type(() => StrategyDto) strategy: StrategyDto;
-  @ApiPropertyOptional({ default: false, description: 'open a change request for this audience and wait for its approval' }) @IsOmittable() @IsBoolean() requireApproval?: boolean;
+  @ApiPropertyOptional({
+    default: false,
+    description: 'open a change request for this audience and wait for its approval',
+  })
+  @IsOmittable()
+  @IsBoolean()
+  requireApproval?: boolean;
 }
 
 export class PhaseDto {
   @IsName() name: string;
-  @ApiProperty({ type: [AudienceDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => AudienceDto) audiences: AudienceDto[];
+  @ApiProperty({ type: [AudienceDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => AudienceDto)
+  audiences: AudienceDto[];
 }
 
 export class CreatePipelineDto {
   @IsKey('pipeline key') key: string;
   @IsName() name: string;
   @ApiPropertyOptional({ maxLength: 1024 }) @IsOmittable() @IsString() @MaxLength(1024) description?: string;
-  @ApiProperty({ type: [PhaseDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => PhaseDto) phases: PhaseDto[];
+  @ApiProperty({ type: [PhaseDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => PhaseDto)
+  phases: PhaseDto[];
 }
 
 export class UpdatePipelineDto {
   @IsName(true) name?: string;
   @ApiPropertyOptional({ maxLength: 1024 }) @IsOmittable() @IsString() @MaxLength(1024) description?: string;
-  @ApiPropertyOptional({ type: [PhaseDto] }) @IsOmittable() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => PhaseDto) phases?: PhaseDto[];
+  @ApiPropertyOptional({ type: [PhaseDto] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => PhaseDto)
+  phases?: PhaseDto[];
 }
 
 export class StartPipelineReleaseDto {

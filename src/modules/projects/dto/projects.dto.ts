@@ -6,14 +6,23 @@ import { IsKey, IsName, IsTags, IsOmittable } from '../../../infra/http/validato
 export class CreateEnvironmentDto {
   @IsKey('environment key') key: string;
   @IsName() name: string;
-  @ApiPropertyOptional({ example: '417505' }) @IsOmittable() @Matches(/^[0-9A-Fa-f]{6}$/, { message: 'color must be 6 hex digits' }) color?: string;
-  @ApiPropertyOptional({ description: 'critical environments are protected (approvals default to required)' }) @IsOmittable() @IsBoolean() critical?: boolean;
+  @ApiPropertyOptional({ example: '417505' })
+  @IsOmittable()
+  @Matches(/^[0-9A-Fa-f]{6}$/, { message: 'color must be 6 hex digits' })
+  color?: string;
+  @ApiPropertyOptional({ description: 'critical environments are protected (approvals default to required)' })
+  @IsOmittable()
+  @IsBoolean()
+  critical?: boolean;
   @IsTags() tags?: string[];
 }
 
 export class UpdateEnvironmentDto {
   @IsName(true) name?: string;
-  @ApiPropertyOptional() @IsOmittable() @Matches(/^[0-9A-Fa-f]{6}$/, { message: 'color must be 6 hex digits' }) color?: string;
+  @ApiPropertyOptional()
+  @IsOmittable()
+  @Matches(/^[0-9A-Fa-f]{6}$/, { message: 'color must be 6 hex digits' })
+  color?: string;
   @ApiPropertyOptional() @IsOmittable() @IsBoolean() critical?: boolean;
   @IsTags() tags?: string[];
 }
@@ -23,7 +32,11 @@ export class CreateProjectDto {
   @IsName() name: string;
   @IsTags() tags?: string[];
   @ApiPropertyOptional({ type: [CreateEnvironmentDto], description: 'created in the same call' })
-  @IsOmittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => CreateEnvironmentDto)
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => CreateEnvironmentDto)
   environments?: CreateEnvironmentDto[];
 }
 

@@ -10,8 +10,14 @@ export class EnvironmentDto {
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ type: 'integer', description: 'increases with every change delivered to SDKs' }) revision: number;
   @ApiProperty() clientSideId: string;
-  @ApiProperty({ type: String, nullable: true, description: 'server-side SDK key; null unless the caller may viewSdkKey' }) sdkKey: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'null unless the caller may viewSdkKey' }) mobileKey: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'server-side SDK key; null unless the caller may viewSdkKey',
+  })
+  sdkKey: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null unless the caller may viewSdkKey' }) mobileKey:
+    string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

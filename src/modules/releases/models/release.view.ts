@@ -12,7 +12,8 @@ export const releaseView = (r: ReleaseRow) => {
     target: r.target as Record<string, unknown>,
     stages,
     currentStage: r.currentStage,
-    currentWeight: r.status === 'rolled_back' || r.currentStage < 0 ? 0 : stages[Math.min(r.currentStage, stages.length - 1)].weight,
+    currentWeight:
+      r.status === 'rolled_back' || r.currentStage < 0 ? 0 : stages[Math.min(r.currentStage, stages.length - 1)].weight,
     nextStepAt: r.nextStepAt?.toISOString() ?? null,
     remainingMs: r.remainingMs,
     baselineVersion: r.baselineVersion,

@@ -3,16 +3,28 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsString, MaxLeng
 import { IsOmittable, MAX_LIST } from '../../../infra/http/validators';
 import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
 
-const INSTRUCTIONS = 'semantic-patch instructions for this environment, validated now against the current configuration and again when due';
+const INSTRUCTIONS =
+  'semantic-patch instructions for this environment, validated now against the current configuration and again when due';
 
 export class CreateScheduledChangeDto {
-  @ApiProperty({ ...FLAG_INSTRUCTION_LIST_SCHEMA, description: INSTRUCTIONS }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_LIST) instructions: unknown[];
-  @ApiProperty({ format: 'date-time', description: 'when to apply; must be in the future' }) @IsISO8601({ strict: true }) executionDate: string;
+  @ApiProperty({ ...FLAG_INSTRUCTION_LIST_SCHEMA, description: INSTRUCTIONS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LIST)
+  instructions: unknown[];
+  @ApiProperty({ format: 'date-time', description: 'when to apply; must be in the future' })
+  @IsISO8601({ strict: true })
+  executionDate: string;
   @ApiPropertyOptional({ maxLength: 4096 }) @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
 }
 
 export class UpdateScheduledChangeDto {
-  @ApiPropertyOptional({ ...FLAG_INSTRUCTION_LIST_SCHEMA, description: INSTRUCTIONS }) @IsOmittable() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_LIST) instructions?: unknown[];
+  @ApiPropertyOptional({ ...FLAG_INSTRUCTION_LIST_SCHEMA, description: INSTRUCTIONS })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LIST)
+  instructions?: unknown[];
   @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) executionDate?: string;
   @ApiPropertyOptional({ maxLength: 4096 }) @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
 }
@@ -32,8 +44,19 @@ export class ScheduledChangeDto {
   @ApiProperty({ format: 'date-time' }) executionDate: string;
   @ApiProperty() comment: string;
   @ApiProperty({ enum: SCHEDULE_STATUSES }) status: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'actor reference; `bypass: true` when scheduling needed and used bypassRequiredApproval' }) createdBy: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'why it failed: code, message, errors (per instruction)' }) failure: Record<string, unknown> | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'actor reference; `bypass: true` when scheduling needed and used bypassRequiredApproval',
+  })
+  createdBy: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'why it failed: code, message, errors (per instruction)',
+  })
+  failure: Record<string, unknown> | null;
   @ApiProperty({ type: 'integer', nullable: true }) appliedVersion: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

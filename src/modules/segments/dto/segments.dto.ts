@@ -9,8 +9,20 @@ export class CreateSegmentDto {
   @IsName() name: string;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(8192) description?: string;
   @IsTags() tags?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'user keys included' }) @IsOmittable() @IsArray() @ArrayMaxSize(10000) @IsString({ each: true }) @MaxLength(1024, { each: true }) included?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'user keys excluded' }) @IsOmittable() @IsArray() @ArrayMaxSize(10000) @IsString({ each: true }) @MaxLength(1024, { each: true }) excluded?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'user keys included' })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(10000)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  included?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'user keys excluded' })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(10000)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  excluded?: string[];
 }
 
 export class PatchSegmentDto {
@@ -19,6 +31,18 @@ export class PatchSegmentDto {
 }
 
 export class ListSegmentsQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOmittable() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_INT32) offset?: number;
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOmittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+  @ApiPropertyOptional({ default: 0 })
+  @IsOmittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
+  offset?: number;
 }

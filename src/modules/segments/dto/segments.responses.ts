@@ -11,7 +11,13 @@ export class SegmentTargetDto {
 export class SegmentRuleDto {
   @ApiProperty() _id: string;
   @ApiProperty({ type: [ClauseDto] }) clauses: ClauseDto[];
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100000, description: 'share of matching contexts included, thousandths of a percent; absent = all' }) weight?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 100000,
+    description: 'share of matching contexts included, thousandths of a percent; absent = all',
+  })
+  weight?: number;
   @ApiPropertyOptional() bucketBy?: string;
   @ApiPropertyOptional() rolloutContextKind?: string;
   @ApiPropertyOptional() description?: string;

@@ -11,7 +11,8 @@ export class SegmentTargetModel {
 export class SegmentRuleModel {
   @Field() _id: string;
   @Field(() => [ClauseModel]) clauses: ClauseModel[];
-  @Field(() => Int, { nullable: true, description: 'thousandths of a percent; absent = every matching context' }) weight?: number;
+  @Field(() => Int, { nullable: true, description: 'thousandths of a percent; absent = every matching context' })
+  weight?: number;
   @Field(() => String, { nullable: true }) bucketBy?: string;
   @Field(() => String, { nullable: true }) rolloutContextKind?: string;
   @Field(() => String, { nullable: true }) description?: string;

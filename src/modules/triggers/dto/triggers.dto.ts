@@ -6,23 +6,39 @@ import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
 import { TRIGGER_ACTION_KINDS, type TriggerActionKind } from '../trigger-action';
 
 export class TriggerActionDto {
-  @ApiProperty({ enum: TRIGGER_ACTION_KINDS, description: '`turnFlagOn`, `turnFlagOff`, or `instructions` (the stored list below)' })
-  @IsIn(TRIGGER_ACTION_KINDS) kind: TriggerActionKind;
+  @ApiProperty({
+    enum: TRIGGER_ACTION_KINDS,
+    description: '`turnFlagOn`, `turnFlagOff`, or `instructions` (the stored list below)',
+  })
+  @IsIn(TRIGGER_ACTION_KINDS)
+  kind: TriggerActionKind;
 
   @ApiPropertyOptional({
     ...FLAG_INSTRUCTION_LIST_SCHEMA,
-    description: 'kind `instructions` only: environment-level semantic-patch instructions, validated against the flag now and applied as they are on every call',
+    description:
+      'kind `instructions` only: environment-level semantic-patch instructions, validated against the flag now and applied as they are on every call',
   })
-  @IsOmittable() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_LIST) instructions?: unknown[];
+  @IsOmittable()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LIST)
+  instructions?: unknown[];
 }
 
 export class CreateTriggerDto {
   @IsName() name: string;
-  @ApiProperty({ type: TriggerActionDto }) @IsObject() @ValidateNested() @Type(() => TriggerActionDto) action: TriggerActionDto;
+  @ApiProperty({ type: TriggerActionDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TriggerActionDto)
+  action: TriggerActionDto;
   @ApiPropertyOptional({ default: true }) @IsOmittable() @IsBoolean() enabled?: boolean;
 }
 
 export class UpdateTriggerDto {
   @IsName(true) name?: string;
-  @ApiPropertyOptional({ description: 'a disabled trigger refuses calls (409 trigger/disabled) until enabled again' }) @IsOmittable() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ description: 'a disabled trigger refuses calls (409 trigger/disabled) until enabled again' })
+  @IsOmittable()
+  @IsBoolean()
+  enabled?: boolean;
 }

@@ -26,7 +26,8 @@ export class WebhookDeliveryDto {
   @ApiProperty({ format: 'uuid', description: 'also the x-gantry-delivery header and the body id' }) id: string;
   @ApiProperty({ format: 'uuid' }) webhookId: string;
   @ApiProperty({ enum: WEBHOOK_EVENTS }) event: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the `data` of the delivered body' }) payload: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the `data` of the delivered body' })
+  payload: Record<string, unknown>;
   @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] }) status: 'pending' | 'succeeded' | 'failed';
   @ApiProperty({ type: 'integer', description: 'HTTP attempts made so far' }) attempts: number;
   @ApiProperty({ type: 'integer', nullable: true }) lastStatusCode: number | null;
