@@ -5,11 +5,11 @@ import { environmentResource, formatResource, projectResource } from '../../core
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import type { ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
-import { approvalSettingsOf } from './approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { ApprovalSettingsRepository } from './approval-settings.repository';
 import type { ApprovalSettingsDto } from './dto/approval-settings.dto';
+import type { ProjectContext } from '../projects/project-context';
 
 export type ApprovalSettingsView = ApprovalSettings & { source: 'environment' | 'project' | 'default' };
 
@@ -85,7 +85,7 @@ export class ApprovalSettingsService {
   }
 
   /** Project defaults as stored; without them, a non-critical environment's built-in default. */
-  private defaultsOf(project: ProjectWithEnvs): ApprovalSettings {
+  private defaultsOf(project: ProjectContext): ApprovalSettings {
     return approvalSettingsOf(project, { approvalSettings: null, critical: false });
   }
 

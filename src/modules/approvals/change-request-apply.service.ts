@@ -8,7 +8,7 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
-import { approvalSettingsOf } from './approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { ChangeRequestAccess, changeRequestNotFound } from './change-request-access';
 import type { ChangeRequestRow } from './change-requests.repository';
 import { ChangeTargets, type Located, type ResourceKind } from './change-targets';

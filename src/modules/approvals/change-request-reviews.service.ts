@@ -7,7 +7,7 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor, type ActorRef } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
-import { approvalSettingsOf } from './approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { ChangeRequestAccess, changeRequestNotFound, identityOf } from './change-request-access';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import type { ChangeRequestRow } from './change-requests.repository';

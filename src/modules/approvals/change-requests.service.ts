@@ -5,16 +5,16 @@ import { formatResource } from '../../core/policy';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import type { ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
-import { approvalSettingsOf } from './approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { ChangeRequestAccess, changeRequestNotFound, identityOf } from './change-request-access';
 import type { ChangeRequestRow } from './change-requests.repository';
 import { ChangeTargets, type ChangePreview, type Located, type ResourceKind } from './change-targets';
 import type { ChangeRequestQueryDto, CreateChangeRequestDto, UpdateChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
+import type { ProjectContext } from '../projects/project-context';
 
 /**
  * Creating, reading, editing, rebasing and cancelling change requests. Reviews and applies have
@@ -108,7 +108,7 @@ export class ChangeRequestsService {
     const page = rows.slice(0, limit);
     const visible: ChangeRequestRow[] = [];
     // One read per project on the page, not per request.
-    const projects = new Map<string, Promise<ProjectWithEnvs | null>>();
+    const projects = new Map<string, Promise<ProjectContext | null>>();
     for (const row of page) {
       if (!projects.has(row.project.key))
         projects.set(

@@ -17,10 +17,11 @@ import { flagResource, segmentResource, type ResourceRef } from '../../core/poli
 import type { Tx } from '../../infra/prisma/prisma.service';
 import type { Actor } from '../accounts/models/actor';
 import { FlagWriteService } from '../flags/flag-write.service';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { SegmentWriteService } from '../segments/segment-write.service';
-import { approvalSettingsOf } from './approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { ChangeRequestsRepository } from './change-requests.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import { mintPreApproval } from '../write-path/pre-approval';
 
 export const RESOURCE_KINDS = ['flag', 'segment'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
@@ -45,8 +46,8 @@ export interface ChangeRequestLink {
 }
 
 export interface Located {
-  project: ProjectWithEnvs;
-  env: EnvironmentRow;
+  project: ProjectContext;
+  env: EnvironmentContext;
 }
 
 /**
@@ -113,7 +114,7 @@ export class ChangeTargets {
       instructions,
       comment,
       expectedVersion,
-      preApproved: { environmentKey: at.env.key, links: { changeRequest: link } },
+      preApproved: mintPreApproval({ environmentKey: at.env.key, links: { changeRequest: link } }),
     };
     return kind === 'flag'
       ? (await this.flags.applyPreApproved(tx, actor, at.project, at.env, key, write)).version

@@ -6,7 +6,7 @@ import { buildFlagDefinition, initialEnvironmentConfig, type NewFlagInput } from
 import { toSdkFlag } from '../../core/model/sdk-shape';
 import { applyFlagInstructions, flagInstructionActions, type FlagPatchContext } from '../../core/patch';
 import { flagApprovalReasons, type FlagState } from '../../core/approval';
-import { approvalSettingsOf, enforceApprovalGate } from '../approvals/approval-gate';
+import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
 import { flagResource, formatResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
@@ -15,12 +15,14 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { OutboxRepository } from '../delivery/outbox.repository';
-import { ProjectsRepository, type EnvironmentRow, type ProjectWithEnvs } from '../projects/projects.repository';
+import { ProjectsRepository } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto, PatchFlagDto } from './dto/flags.dto';
 import { FlagsRepository, type FlagRow, type LockedFlag } from './flags.repository';
 import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
+import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 const newSalt = () => randomBytes(16).toString('hex');
 /** Audit resource for flag-level changes, which apply to every environment. */
@@ -33,20 +35,8 @@ export interface FlagWrite {
   instructions: unknown[];
   comment?: string;
   expectedVersion?: number;
-  /** Set only through applyPreApproved. */
+  /** Set only through applyPreApproved: a capability minted by change-request apply or the automation runner. */
   preApproved?: PreApproval;
-}
-
-/**
- * A write set up elsewhere: an applied change request, or a schedule, release step, pipeline
- * audience or trigger that someone allowed to make the change created. The instructions' actions
- * are not re-authorized for the actor (the applier, or Gantry on someone's behalf); `links` go into
- * the audit entry. `environmentKey` names the environment whose approval was given with it (not
- * gated again); without it, every environment is gated as for anyone.
- */
-export interface PreApproval {
-  environmentKey?: string;
-  links: Record<string, unknown>;
 }
 
 export interface WriteResult {
@@ -108,11 +98,12 @@ export class FlagWriteService {
   applyPreApproved(
     tx: Tx,
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     flagKey: string,
     write: FlagWrite & { preApproved: PreApproval },
   ): Promise<WriteResult> {
+    assertPreApproval(write.preApproved);
     return this.writeInTx(tx, actor, project, env, flagKey, write, flagInstructionActions(write.instructions));
   }
 
@@ -122,8 +113,8 @@ export class FlagWriteService {
    */
   async dryRun(
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     flagKey: string,
     instructions: unknown[],
     authorize = true,
@@ -146,8 +137,8 @@ export class FlagWriteService {
 
   private async write(
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow | undefined,
+    project: ProjectContext,
+    env: EnvironmentContext | undefined,
     flagKey: string,
     write: FlagWrite,
   ): Promise<FlagView> {
@@ -168,8 +159,8 @@ export class FlagWriteService {
   private async writeInTx(
     tx: Tx,
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow | undefined,
+    project: ProjectContext,
+    env: EnvironmentContext | undefined,
     flagKey: string,
     write: FlagWrite,
     steps: Step[],
@@ -249,7 +240,7 @@ export class FlagWriteService {
     projectId: string,
     def: FlagDefinition,
     configs: Record<string, FlagEnvironmentConfig>,
-    env: EnvironmentRow | undefined,
+    env: EnvironmentContext | undefined,
     instructions: unknown[],
     steps: Step[],
   ) {
@@ -276,8 +267,8 @@ export class FlagWriteService {
   private authorizeSteps(
     actor: Actor,
     steps: Step[],
-    project: ProjectWithEnvs,
-    env: EnvironmentRow | undefined,
+    project: ProjectContext,
+    env: EnvironmentContext | undefined,
     def: FlagDefinition,
   ) {
     for (const s of steps) {
@@ -322,7 +313,7 @@ export class FlagWriteService {
    * A new environment gets a configuration for every flag of its project, from the flag's defaults.
    * The caller holds the project lock, so no flag can be created unseen meanwhile.
    */
-  async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectWithEnvs, env: EnvironmentRow): Promise<void> {
+  async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectContext, env: EnvironmentContext): Promise<void> {
     for (const row of await this.repo.listAll(tx, project.id)) {
       const def = row.definition as unknown as FlagDefinition;
       await this.insertConfig(tx, actor, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
@@ -333,7 +324,7 @@ export class FlagWriteService {
     tx: Tx,
     actor: Actor,
     flagId: string,
-    env: EnvironmentRow,
+    env: EnvironmentContext,
     def: FlagDefinition,
     config: FlagEnvironmentConfig,
   ) {
@@ -385,7 +376,7 @@ export class FlagWriteService {
   private assertInEveryEnvironment(
     actor: Actor,
     action: string,
-    project: ProjectWithEnvs,
+    project: ProjectContext,
     flag: { key: string; tags?: string[] },
   ) {
     const envs = project.environments.length

@@ -5,10 +5,10 @@ import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import type { ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateMetricDto, UpdateMetricDto } from './dto/metrics.dto';
 import { GuardsRepository, type MetricRow } from './guards.repository';
+import type { ProjectContext } from '../projects/project-context';
 
 export const metricView = (m: MetricRow) => ({
   key: m.key,
@@ -110,7 +110,7 @@ export class MetricDefinitionsService {
   }
 
   /** Metrics steer releases of any flag in any environment of the project. */
-  private assertManage(actor: Actor, project: ProjectWithEnvs): ResourceRef {
+  private assertManage(actor: Actor, project: ProjectContext): ResourceRef {
     const ref = anyFlagResource(project);
     this.authz.assert(actor, 'manageReleases', ref);
     return ref;

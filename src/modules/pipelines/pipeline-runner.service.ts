@@ -8,12 +8,13 @@ import { automationActor } from '../accounts/system-actor';
 import { ChangeRequestApplyService } from '../approvals/change-request-apply.service';
 import { ChangeRequestsService } from '../approvals/change-requests.service';
 import { FlagWriteService } from '../flags/flag-write.service';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import { ReleasesService } from '../releases/releases.service';
 import { finalInstruction, type Audience, type AudienceState, type Phase } from './pipeline-model';
 import { armPipeline, PIPELINE_TICK_MS } from './pipeline-runs.service';
 import { PipelinesRepository, type RunRow } from './pipelines.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import { mintPreApproval } from '../write-path/pre-approval';
 
 type Automation = ReturnType<typeof automationActor>;
 const SWEEP_LIMIT = 10_000;
@@ -114,7 +115,7 @@ export class PipelineRunner {
   private async look(
     actor: Automation,
     run: RunRow,
-    project: ProjectWithEnvs,
+    project: ProjectContext,
     audience: Audience,
     state: AudienceState,
     creatorCouldBypass: boolean,
@@ -156,10 +157,10 @@ export class PipelineRunner {
             instructions: [finalInstruction(run.variationId)],
             comment: `pipeline ${run.pipeline.key}`,
             // Checked at run start: gated environments without requireApproval needed the starter's bypass.
-            preApproved: {
+            preApproved: mintPreApproval({
               ...(creatorCouldBypass ? { environmentKey: env.key } : {}),
               links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } },
-            },
+            }),
           }),
         );
         return void Object.assign(state, { status: 'completed' });
@@ -180,8 +181,8 @@ export class PipelineRunner {
     run: RunRow,
     audience: Audience,
     state: AudienceState,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     preApproved: boolean,
   ) {
     const release = await this.releases

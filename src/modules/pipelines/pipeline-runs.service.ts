@@ -9,7 +9,7 @@ import { JobName, QueueName } from '../../infra/queues/queue-names';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
-import { approvalSettingsOf } from '../approvals/approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';

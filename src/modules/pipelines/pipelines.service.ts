@@ -7,11 +7,11 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { GuardService } from '../guards/guard.service';
-import type { ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreatePipelineDto, PhaseDto, UpdatePipelineDto } from './dto/pipelines.dto';
 import type { Phase } from './pipeline-model';
 import { PipelinesRepository, type PipelineRow } from './pipelines.repository';
+import type { ProjectContext } from '../projects/project-context';
 
 export const pipelineView = (p: PipelineRow) => ({
   key: p.key,
@@ -108,7 +108,7 @@ export class PipelinesService {
   }
 
   /** Environments exist and appear once; strategies carry what they need (stages, guard metrics that exist). */
-  private async validPhases(project: ProjectWithEnvs, phases: PhaseDto[]): Promise<Phase[]> {
+  private async validPhases(project: ProjectContext, phases: PhaseDto[]): Promise<Phase[]> {
     const errors: FieldError[] = [];
     const seen = new Set<string>();
     const out: Phase[] = phases.map((phase, p) => ({
@@ -151,7 +151,7 @@ export class PipelinesService {
     return out;
   }
 
-  private assertManage(actor: Actor, project: ProjectWithEnvs): ResourceRef {
+  private assertManage(actor: Actor, project: ProjectContext): ResourceRef {
     const ref = anyFlagResource(project);
     this.authz.assert(actor, 'manageReleases', ref);
     return ref;

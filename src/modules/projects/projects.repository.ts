@@ -1,10 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '../../infra/prisma/generated/client';
+import type { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
-export type ProjectRow = Prisma.ProjectGetPayload<object>;
-export type EnvironmentRow = Prisma.EnvironmentGetPayload<object>;
-export type ProjectWithEnvs = Prisma.ProjectGetPayload<{ include: { environments: true } }>;
+import type { EnvironmentContext, ProjectContext, StoredApprovalSettings } from './project-context';
+
+type EnvironmentRow = Prisma.EnvironmentGetPayload<object>;
+type ProjectWithEnvs = Prisma.ProjectGetPayload<{ include: { environments: true } }>;
+
+const WITH_ENVIRONMENTS = { environments: { orderBy: { createdAt: 'asc' } } } as const;
+
+/** Approval settings are JSON columns written only through ApprovalSettingsRepository, from validated input. */
+const storedSettings = (json: Prisma.JsonValue | null): StoredApprovalSettings | null =>
+  json === null ? null : (json as StoredApprovalSettings);
+
+export const toEnvironmentContext = (row: EnvironmentRow): EnvironmentContext => ({
+  ...row,
+  approvalSettings: storedSettings(row.approvalSettings),
+});
+
+export const toProjectContext = (row: ProjectWithEnvs): ProjectContext => ({
+  ...row,
+  approvalDefaults: storedSettings(row.approvalDefaults),
+  environments: row.environments.map(toEnvironmentContext),
+});
 
 export interface NewEnvironment {
   key: string;
@@ -26,38 +44,39 @@ export class ProjectsRepository {
     return this.prisma.$transaction(fn);
   }
 
-  list(take: number, skip: number): Promise<ProjectWithEnvs[]> {
-    return this.prisma.project.findMany({
-      include: { environments: { orderBy: { createdAt: 'asc' } } },
+  async list(take: number, skip: number): Promise<ProjectContext[]> {
+    const rows = await this.prisma.project.findMany({
+      include: WITH_ENVIRONMENTS,
       orderBy: { key: 'asc' },
       take,
       skip,
     });
+    return rows.map(toProjectContext);
   }
 
-  findByKey(key: string, tx: Tx | PrismaService = this.prisma): Promise<ProjectWithEnvs | null> {
-    return tx.project.findUnique({ where: { key }, include: { environments: { orderBy: { createdAt: 'asc' } } } });
+  async findByKey(key: string, tx: Tx | PrismaService = this.prisma): Promise<ProjectContext | null> {
+    const row = await tx.project.findUnique({ where: { key }, include: WITH_ENVIRONMENTS });
+    return row && toProjectContext(row);
   }
 
-  findByKeys(keys: readonly string[]): Promise<ProjectWithEnvs[]> {
-    return this.prisma.project.findMany({
-      where: { key: { in: [...keys] } },
-      include: { environments: { orderBy: { createdAt: 'asc' } } },
-    });
+  async findByKeys(keys: readonly string[]): Promise<ProjectContext[]> {
+    const rows = await this.prisma.project.findMany({ where: { key: { in: [...keys] } }, include: WITH_ENVIRONMENTS });
+    return rows.map(toProjectContext);
   }
 
-  create(
+  async create(
     tx: Tx,
     data: { key: string; name: string; tags: string[]; environments: NewEnvironment[] },
-  ): Promise<ProjectWithEnvs> {
-    return tx.project.create({
+  ): Promise<ProjectContext> {
+    const row = await tx.project.create({
       data: { key: data.key, name: data.name, tags: data.tags, environments: { create: data.environments } },
-      include: { environments: { orderBy: { createdAt: 'asc' } } },
+      include: WITH_ENVIRONMENTS,
     });
+    return toProjectContext(row);
   }
 
-  update(tx: Tx, id: string, data: { name?: string; tags?: string[] }): Promise<ProjectWithEnvs> {
-    return tx.project.update({ where: { id }, data, include: { environments: { orderBy: { createdAt: 'asc' } } } });
+  async update(tx: Tx, id: string, data: { name?: string; tags?: string[] }): Promise<ProjectContext> {
+    return toProjectContext(await tx.project.update({ where: { id }, data, include: WITH_ENVIRONMENTS }));
   }
 
   delete(tx: Tx, id: string) {
@@ -73,20 +92,21 @@ export class ProjectsRepository {
   }
 
   /** The project's environments as committed now (call after lockProject, inside the transaction). */
-  listEnvironments(tx: Tx, projectId: string): Promise<EnvironmentRow[]> {
-    return tx.environment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
+  async listEnvironments(tx: Tx, projectId: string): Promise<EnvironmentContext[]> {
+    const rows = await tx.environment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
+    return rows.map(toEnvironmentContext);
   }
 
-  createEnvironment(tx: Tx, projectId: string, env: NewEnvironment): Promise<EnvironmentRow> {
-    return tx.environment.create({ data: { ...env, projectId } });
+  async createEnvironment(tx: Tx, projectId: string, env: NewEnvironment): Promise<EnvironmentContext> {
+    return toEnvironmentContext(await tx.environment.create({ data: { ...env, projectId } }));
   }
 
-  updateEnvironment(
+  async updateEnvironment(
     tx: Tx,
     id: string,
-    data: Partial<Pick<EnvironmentRow, 'name' | 'color' | 'critical' | 'tags' | 'sdkKey' | 'mobileKey'>>,
-  ): Promise<EnvironmentRow> {
-    return tx.environment.update({ where: { id }, data });
+    data: Partial<Pick<EnvironmentContext, 'name' | 'color' | 'critical' | 'tags' | 'sdkKey' | 'mobileKey'>>,
+  ): Promise<EnvironmentContext> {
+    return toEnvironmentContext(await tx.environment.update({ where: { id }, data }));
   }
 
   deleteEnvironment(tx: Tx, id: string) {

@@ -8,8 +8,9 @@ import { AuditService } from '../audit/audit.service';
 import { SdkKeysNotifier } from '../delivery/sdk-keys-notifier';
 import type { CreateProjectDto, UpdateProjectDto } from './dto/projects.dto';
 import { newEnvironmentKeys } from './environment-keys';
-import { ProjectsRepository, type EnvironmentRow, type ProjectWithEnvs } from './projects.repository';
+import { ProjectsRepository } from './projects.repository';
 import { projectView } from './views';
+import type { EnvironmentContext, ProjectContext } from './project-context';
 
 @Injectable()
 export class ProjectsService {
@@ -21,20 +22,20 @@ export class ProjectsService {
   ) {}
 
   /** The project, if the caller may view it (404 when missing, 403 when not viewable). */
-  async require(actor: Actor, key: string): Promise<ProjectWithEnvs> {
+  async require(actor: Actor, key: string): Promise<ProjectContext> {
     const p = await this.repo.findByKey(key);
     if (!p) throw notFound('project', key);
     this.authz.assert(actor, 'viewProject', projectResource(p));
     return p;
   }
 
-  requireEnvironment(p: ProjectWithEnvs, envKey: string): EnvironmentRow {
+  requireEnvironment(p: ProjectContext, envKey: string): EnvironmentContext {
     const e = p.environments.find((x) => x.key === envKey);
     if (!e) throw notFound('environment', `${p.key}/${envKey}`);
     return e;
   }
 
-  view(actor: Actor, p: ProjectWithEnvs) {
+  view(actor: Actor, p: ProjectContext) {
     return projectView(p, (e) => this.authz.can(actor, 'viewSdkKey', environmentResource(p, e)));
   }
 

@@ -1,7 +1,7 @@
-import type { EnvironmentRow, ProjectWithEnvs } from './projects.repository';
+import type { EnvironmentContext, ProjectContext } from './project-context';
 
 /** Keys are secrets: they appear only for callers allowed `viewSdkKey` on the environment. */
-export const environmentView = (e: EnvironmentRow, withKeys: boolean) => ({
+export const environmentView = (e: EnvironmentContext, withKeys: boolean) => ({
   key: e.key,
   name: e.name,
   color: e.color,
@@ -14,7 +14,7 @@ export const environmentView = (e: EnvironmentRow, withKeys: boolean) => ({
   createdAt: e.createdAt.toISOString(),
 });
 
-export const projectView = (p: ProjectWithEnvs, canViewKeys: (e: EnvironmentRow) => boolean) => ({
+export const projectView = (p: ProjectContext, canViewKeys: (e: EnvironmentContext) => boolean) => ({
   key: p.key,
   name: p.name,
   tags: p.tags,
@@ -23,4 +23,4 @@ export const projectView = (p: ProjectWithEnvs, canViewKeys: (e: EnvironmentRow)
 });
 
 /** What audit entries keep of an environment: never its keys. */
-export const environmentAuditView = (e: EnvironmentRow) => environmentView(e, false);
+export const environmentAuditView = (e: EnvironmentContext) => environmentView(e, false);

@@ -14,9 +14,9 @@ import { ReleaseNotifier } from './release-notifier';
 import { ReleaseWrites, type ReleaseTargetRef } from './release-writes';
 import type { FlagDefinition } from '../../core/model/flag-config';
 import { GuardService, type GuardSettings } from '../guards/guard.service';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
 import { flagResource, formatResource } from '../../core/policy';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 const SWEEP_LIMIT = 100_000;
 
@@ -147,8 +147,8 @@ export class ReleaseStepper {
   private async guardGate(
     tx: Tx,
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     r: ReleaseRow,
     def: FlagDefinition,
     now: Date,

@@ -5,9 +5,10 @@ import { stageServing, type Stage } from '../../core/release';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import type { Actor } from '../accounts/models/actor';
 import { FlagWriteService } from '../flags/flag-write.service';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { loadServing, servingInstruction, type StoredServing } from './release-serving';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import { mintPreApproval } from '../write-path/pre-approval';
 
 export interface ReleaseBaseline {
   serving: StoredServing;
@@ -36,8 +37,8 @@ export class ReleaseWrites {
   async applyStage(
     tx: Tx,
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     r: ReleaseRow,
     def: FlagDefinition,
     stage: number,
@@ -63,7 +64,10 @@ export class ReleaseWrites {
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
       instructions: [...tracking, servingInstruction(serving, def.variations, target.ruleId)],
       comment: `release ${r.id}: stage ${stage + 1} of ${stages.length} (${stages[stage].weight / 1000}%)`,
-      preApproved: { environmentKey: env.key, links: { release: { id: r.id, stage, weight: stages[stage].weight } } },
+      preApproved: mintPreApproval({
+        environmentKey: env.key,
+        links: { release: { id: r.id, stage, weight: stages[stage].weight } },
+      }),
     });
   }
 
@@ -71,8 +75,8 @@ export class ReleaseWrites {
   async restoreBaseline(
     tx: Tx,
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     r: ReleaseRow,
     def: FlagDefinition,
     why: string,
@@ -82,7 +86,7 @@ export class ReleaseWrites {
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
       instructions: [servingInstruction(serving, def.variations, target.ruleId)],
       comment: `rollback of release ${r.id}: ${why}`,
-      preApproved: { environmentKey: env.key, links: { release: { id: r.id, rollback: true } } },
+      preApproved: mintPreApproval({ environmentKey: env.key, links: { release: { id: r.id, rollback: true } } }),
     });
   }
 }

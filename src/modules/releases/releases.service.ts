@@ -9,14 +9,13 @@ import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
-import { approvalSettingsOf } from '../approvals/approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 
 interface Located {
-  project: ProjectWithEnvs;
-  env: EnvironmentRow;
+  project: ProjectContext;
+  env: EnvironmentContext;
 }
 import { ProjectsService } from '../projects/projects.service';
 import type { StartReleaseDto } from './dto/releases.dto';
@@ -26,6 +25,7 @@ import { ReleaseNotifier } from './release-notifier';
 import { storeServing } from './release-serving';
 import { ReleaseWrites, type ReleaseBaseline } from './release-writes';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 const notFound = (id: string) => new DomainError('release/not_found', 404, `release '${id}' was not found`);
 
@@ -65,8 +65,8 @@ export class ReleasesService {
    */
   async startIn(
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     flagKey: string,
     dto: StartReleaseDto,
     preApproved: boolean,

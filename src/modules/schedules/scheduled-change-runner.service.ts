@@ -15,6 +15,7 @@ import { scheduleAlarms } from './scheduled-changes.service';
 import { scheduledChangeView } from './models/scheduled-change.view';
 import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
 import { flagResource, formatResource } from '../../core/policy';
+import { mintPreApproval } from '../write-path/pre-approval';
 
 const SWEEP_LIMIT = 100_000;
 
@@ -110,10 +111,10 @@ export class ScheduledChangeRunner {
       comment: locked.comment || `scheduled change ${id}`,
       // Only a schedule made with bypass carries the approval; any other is gated by the write path
       // when due, so one made before its environment became gated does not slip through.
-      preApproved: {
+      preApproved: mintPreApproval({
         ...(creator.bypass ? { environmentKey: env.key } : {}),
         links: { scheduledChange: { id, createdBy: creator } },
-      },
+      }),
     });
     return this.repo.update(tx, id, { status: 'applied', appliedVersion: result.version, appliedAt: this.clock.now() });
   }

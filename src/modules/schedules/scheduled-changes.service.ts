@@ -9,10 +9,9 @@ import { QueuesService } from '../../infra/queues/queues.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
-import { approvalSettingsOf } from '../approvals/approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type {
   CreateScheduledChangeDto,
@@ -21,6 +20,7 @@ import type {
 } from './dto/scheduled-changes.dto';
 import { scheduledChangeView, type ScheduledChangeView } from './models/scheduled-change.view';
 import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 export interface ApplyScheduledChangeJob {
   scheduledChangeId: string;
@@ -172,8 +172,8 @@ export class ScheduledChangesService {
   /** Same validation as a PATCH (and the caller's rights for each change), then the approval rule. */
   private async validate(
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     flagKey: string,
     instructions: unknown[],
   ) {
@@ -204,7 +204,7 @@ export class ScheduledChangesService {
   }
 
   /** The schedule, if it is this flag's in this environment (404 otherwise, as for a missing one). */
-  private async require(env: EnvironmentRow, flagKey: string, id: string): Promise<ScheduledChangeRow> {
+  private async require(env: EnvironmentContext, flagKey: string, id: string): Promise<ScheduledChangeRow> {
     const row = await this.repo.find(id);
     if (!row || row.flagKey !== flagKey || row.environmentId !== env.id) throw notFound(id);
     return row;

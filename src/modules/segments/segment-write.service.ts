@@ -5,8 +5,8 @@ import type { SegmentConfig } from '../../core/model/flag-config';
 import { toSdkSegment } from '../../core/model/sdk-shape';
 import { applySegmentInstructions, segmentInstructionActions } from '../../core/patch';
 import { segmentApprovalReasons } from '../../core/approval';
-import { approvalSettingsOf, enforceApprovalGate } from '../approvals/approval-gate';
-import type { PreApproval } from '../flags/flag-write.service';
+import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
+import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import { formatResource, segmentResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
@@ -16,11 +16,11 @@ import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { OutboxRepository } from '../delivery/outbox.repository';
 import { parseIfMatch } from '../../infra/http/if-match';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
 import { segmentView } from './models/segment.view';
 import { SegmentsRepository, type SegmentRow } from './segments.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
 
@@ -94,19 +94,20 @@ export class SegmentWriteService {
   applyPreApproved(
     tx: Tx,
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     segmentKey: string,
     write: SegmentWrite & { preApproved: PreApproval },
   ) {
+    assertPreApproval(write.preApproved);
     return this.writeInTx(tx, actor, project, env, segmentKey, write, segmentInstructionActions(write.instructions));
   }
 
   /** What the instructions would do, validated exactly as a write, without writing. */
   async dryRun(
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     segmentKey: string,
     instructions: unknown[],
     authorize = true,
@@ -123,8 +124,8 @@ export class SegmentWriteService {
   private async writeInTx(
     tx: Tx,
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     segmentKey: string,
     write: SegmentWrite,
     steps: Step[],
@@ -198,7 +199,7 @@ export class SegmentWriteService {
     return { project, env: this.projects.requireEnvironment(project, envKey) };
   }
 
-  private async requireForUpdate(tx: Tx, env: EnvironmentRow, key: string): Promise<SegmentRow> {
+  private async requireForUpdate(tx: Tx, env: EnvironmentContext, key: string): Promise<SegmentRow> {
     const row = await this.repo.findForUpdate(tx, env.id, key);
     if (!row || row.deleted) throw notFound('segment', key);
     return row;
@@ -208,8 +209,8 @@ export class SegmentWriteService {
   private async commit(
     tx: Tx,
     actor: Actor,
-    project: ProjectWithEnvs,
-    env: EnvironmentRow,
+    project: ProjectContext,
+    env: EnvironmentContext,
     segmentId: string,
     before: SegmentConfig | null,
     after: SegmentConfig,

@@ -13,6 +13,7 @@ import { parseIdempotencyKey, TriggerIdempotencyStore } from './trigger-idempote
 import { TriggerRateLimiter } from './trigger-rate-limiter';
 import { triggerSecretHash } from './trigger-secret';
 import { TriggersRepository, type TriggerWithProject } from './triggers.repository';
+import { mintPreApproval } from '../write-path/pre-approval';
 
 /** Refusals that happen before the flag is looked at: the call is not counted. */
 const NOT_CALLS = new Set(['trigger/not_found', 'trigger/disabled']);
@@ -124,10 +125,10 @@ export class TriggerFireService {
     const write = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
       instructions: instructionsOf(locked.action as unknown as TriggerAction),
       comment: `trigger '${locked.name}'`,
-      preApproved: {
+      preApproved: mintPreApproval({
         ...(creator.bypass ? { environmentKey: env.key } : {}),
         links: { trigger: { id: locked.id, name: locked.name } },
-      },
+      }),
     });
     const outcome: FireOutcome = write.outcome === 'committed' ? 'changed' : 'unchanged';
     // After the write's audit entry, one more statement on a row already locked: the counters

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import type { ProjectContext } from '../projects/project-context';
+import { toProjectContext } from '../projects/projects.repository';
 
 const withContext = {
   environment: { select: { key: true, project: { select: { key: true } } } },
@@ -11,7 +13,10 @@ export type TriggerRow = Prisma.TriggerGetPayload<{ include: typeof withContext 
 const withProject = {
   environment: { include: { project: { include: { environments: true } } } },
 } satisfies Prisma.TriggerInclude;
-export type TriggerWithProject = Prisma.TriggerGetPayload<{ include: typeof withProject }>;
+type TriggerWithProjectRow = Prisma.TriggerGetPayload<{ include: typeof withProject }>;
+export type TriggerWithProject = Omit<TriggerWithProjectRow, 'environment'> & {
+  environment: { project: ProjectContext };
+};
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
@@ -28,8 +33,9 @@ export class TriggersRepository {
     return db.trigger.findUnique({ where: { id }, include: withContext });
   }
 
-  findBySecretHash(secretHash: string): Promise<TriggerWithProject | null> {
-    return this.prisma.trigger.findUnique({ where: { secretHash }, include: withProject });
+  async findBySecretHash(secretHash: string): Promise<TriggerWithProject | null> {
+    const row = await this.prisma.trigger.findUnique({ where: { secretHash }, include: withProject });
+    return row && { ...row, environment: { project: toProjectContext(row.environment.project) } };
   }
 
   /** Locks the row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */

@@ -4,10 +4,9 @@ import { flagResource, formatResource, type ResourceRef } from '../../core/polic
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
-import { approvalSettingsOf } from '../approvals/approval-gate';
+import { approvalSettingsOf } from '../write-path/approval-gate';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateTriggerDto, UpdateTriggerDto } from './dto/triggers.dto';
 import {
@@ -21,10 +20,11 @@ import { triggerNotFound } from './trigger-errors';
 import { instructionsOf, normalizeAction, triggerApprovalReasons } from './trigger-action';
 import { newTriggerSecret, TRIGGER_PATH, type NewTriggerSecret } from './trigger-secret';
 import { TriggersRepository, type TriggerRow } from './triggers.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 interface Located {
-  project: ProjectWithEnvs;
-  env: EnvironmentRow;
+  project: ProjectContext;
+  env: EnvironmentContext;
   /** The flag as policies see it (key and tags). */
   resource: ResourceRef;
 }

@@ -4,12 +4,12 @@ import type { ResourceRef } from '../../core/policy';
 import type { MetricsService } from '../../infra/metrics/metrics.service';
 import type { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
-import type { EnvironmentRow, ProjectWithEnvs } from '../projects/projects.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 /** The settings in force in an environment (its own, else the project's defaults, else the built-in). */
 export const approvalSettingsOf = (
-  project: Pick<ProjectWithEnvs, 'approvalDefaults'>,
-  env: Pick<EnvironmentRow, 'approvalSettings' | 'critical'>,
+  project: Pick<ProjectContext, 'approvalDefaults'>,
+  env: Pick<EnvironmentContext, 'approvalSettings' | 'critical'>,
 ): ApprovalSettings => effectiveApprovalSettings(env.approvalSettings, project.approvalDefaults, env.critical);
 
 export interface GatedChange {
