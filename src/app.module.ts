@@ -7,6 +7,7 @@ import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
+import { FlagLoaderFactory } from './modules/flags/flag.loader';
 import { FlagsModule } from './modules/flags/flags.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
@@ -44,7 +45,12 @@ export class AppModule {
         PipelinesModule,
         WebhooksModule,
         HealthModule,
-        ...(api ? [GraphqlModule, SdkDeliveryModule] : []),
+        ...(api
+          ? [
+              GraphqlModule.forRoot({ imports: [FlagsModule], loaders: { flags: FlagLoaderFactory } }),
+              SdkDeliveryModule,
+            ]
+          : []),
         ...(workers ? [WorkersModule] : []),
       ],
     };

@@ -9,7 +9,7 @@ import {
   ExplainArgs,
   UpdateMemberInput,
   UpdateRoleInput,
-} from '../graphql/inputs/accounts.input';
+} from './dto/accounts.input';
 import { CurrentActor } from './current-actor.decorator';
 import { ExplainService } from './explain.service';
 import { MembersService } from './members.service';

@@ -13,7 +13,7 @@ import {
   ImpactInput,
   ReviewChangeRequestArgs,
   UpdateChangeRequestInput,
-} from '../graphql/inputs/change-requests.input';
+} from './dto/change-requests.input';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';

@@ -1,7 +1,7 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
-import { AuditLogArgs } from '../graphql/inputs/audit.input';
+import { AuditLogArgs } from './dto/audit.input';
 import { AuditService } from './audit.service';
 import { AuditChainCheckModel, AuditEntryModel, AuditPageModel } from './models/audit-entry.model';
 

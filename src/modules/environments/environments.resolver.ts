@@ -2,7 +2,7 @@ import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
-import { CreateEnvironmentInput } from '../graphql/inputs/projects.input';
+import { CreateEnvironmentInput } from '../projects/dto/projects.input';
 import { EnvironmentModel } from '../projects/models/project.model';
 import { EnvironmentsService } from './environments.service';
 

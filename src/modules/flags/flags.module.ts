@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { FlagLoaderFactory } from './flag.loader';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsController } from './flags.controller';
 import { FlagsRepository } from './flags.repository';
@@ -13,7 +14,7 @@ import { PrerequisiteResolver } from './prerequisite.resolver';
 @Module({
   imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
   controllers: [FlagsController],
-  providers: [FlagsRepository, FlagsService, FlagWriteService, FlagsResolver, PrerequisiteResolver],
-  exports: [FlagsService, FlagWriteService],
+  providers: [FlagsRepository, FlagsService, FlagWriteService, FlagsResolver, PrerequisiteResolver, FlagLoaderFactory],
+  exports: [FlagsService, FlagWriteService, FlagLoaderFactory],
 })
 export class FlagsModule {}

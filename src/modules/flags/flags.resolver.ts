@@ -2,7 +2,7 @@ import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/g
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
-import { CreateFlagInput, FlagsArgs, PatchFlagArgs } from '../graphql/inputs/flags.input';
+import { CreateFlagInput, FlagsArgs, PatchFlagArgs } from './dto/flags.input';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsService } from './flags.service';
 import { FlagEnvironmentModel, flagEnvironmentList } from './models/flag-environment.model';

@@ -1,10 +1,15 @@
-import type { FastifyReply } from 'fastify';
-import type { AuthedRequest } from '../accounts/auth.guard';
-import type { FlagLoader } from './flag.loader';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** Request-scoped data loaders, created fresh for every GraphQL request. */
-export interface GqlLoaders {
-  flags: FlagLoader;
+/**
+ * Request-scoped data loaders, created fresh for every GraphQL request. Each domain adds its own
+ * by declaration merging (see flags/flag.loader.ts), so this folder imports no domain module.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface GqlLoaders {}
+
+/** Makes one request's loader; the request carries the caller's actor, so caches never mix callers. */
+export interface GqlLoaderFactory<T> {
+  create(req: FastifyRequest): T;
 }
 
 /**
@@ -12,7 +17,7 @@ export interface GqlLoaders {
  * actor from it (see `requestOf`), exactly as for REST.
  */
 export interface GqlContext {
-  req: AuthedRequest;
+  req: FastifyRequest;
   reply: FastifyReply;
   loaders: GqlLoaders;
 }

@@ -2,7 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
-import { CreateProjectInput } from '../graphql/inputs/projects.input';
+import { CreateProjectInput } from './dto/projects.input';
 import { ProjectModel } from './models/project.model';
 import { ProjectsService } from './projects.service';
 

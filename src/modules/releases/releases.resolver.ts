@@ -3,7 +3,7 @@ import { ParseUUIDPipe } from '@nestjs/common';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
-import { StartReleaseInput } from '../graphql/inputs/automation.input';
+import { StartReleaseInput } from './dto/releases.input';
 import { ReleaseModel } from './models/release.model';
 import { ReleasesService } from './releases.service';
 

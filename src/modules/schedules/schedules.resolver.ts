@@ -3,7 +3,7 @@ import { ParseUUIDPipe } from '@nestjs/common';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
-import { CreateScheduledChangeInput } from '../graphql/inputs/automation.input';
+import { CreateScheduledChangeInput } from './dto/scheduled-changes.input';
 import { ScheduledChangeModel } from './models/scheduled-change.model';
 import { ScheduledChangesService } from './scheduled-changes.service';
 

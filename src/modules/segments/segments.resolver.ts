@@ -2,7 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
-import { CreateSegmentInput, PatchSegmentArgs, SegmentsArgs } from '../graphql/inputs/segments.input';
+import { CreateSegmentInput, PatchSegmentArgs, SegmentsArgs } from './dto/segments.input';
 import { SegmentModel } from './models/segment.model';
 import { SegmentWriteService } from './segment-write.service';
 import { SegmentsService } from './segments.service';

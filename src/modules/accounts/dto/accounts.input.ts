@@ -8,9 +8,9 @@ import {
   UpdateMemberDto,
   UpdateRoleDto,
   type BuiltinRoleName,
-} from '../../accounts/dto/accounts.dto';
-import { GraphQLJSON } from '../json.scalar';
-import { OptionalField } from './optional-field';
+} from './accounts.dto';
+import { GraphQLJSON } from '../../graphql/json.scalar';
+import { OptionalField } from '../../graphql/optional-field';
 
 @InputType('CreateRoleInput')
 export class CreateRoleInput extends CreateRoleDto {

@@ -2,14 +2,21 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { notFound } from '../../core/errors';
 import type { AuthedRequest } from '../accounts/auth.guard';
-import { FlagsService } from '../flags/flags.service';
-import { inProject, type FlagInProject } from '../flags/models/flag.model';
+import { FlagsService } from './flags.service';
+import { inProject, type FlagInProject } from './models/flag.model';
+import type { GqlLoaderFactory } from '../graphql/graphql-context';
 
 export interface FlagRef {
   projectKey: string;
   key: string;
 }
 export type FlagLoader = DataLoader<FlagRef, FlagInProject, string>;
+
+declare module '../graphql/graphql-context' {
+  interface GqlLoaders {
+    flags: FlagLoader;
+  }
+}
 
 const refKey = (r: FlagRef) => `${r.projectKey}/${r.key}`; // '/' cannot occur in a key
 
@@ -20,7 +27,7 @@ const refKey = (r: FlagRef) => `${r.projectKey}/${r.key}`; // '/' cannot occur i
  * is created per request in the GraphQL context, so its cache never outlives the caller's actor.
  */
 @Injectable()
-export class FlagLoaderFactory {
+export class FlagLoaderFactory implements GqlLoaderFactory<FlagLoader> {
   constructor(private readonly flags: FlagsService) {}
 
   create(req: AuthedRequest): FlagLoader {

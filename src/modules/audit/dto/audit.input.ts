@@ -1,6 +1,6 @@
 import { ArgsType, Int } from '@nestjs/graphql';
-import { AuditLogQueryDto } from '../../audit/dto/audit-log-query.dto';
-import { OptionalField } from './optional-field';
+import { AuditLogQueryDto } from './audit-log-query.dto';
+import { OptionalField } from '../../graphql/optional-field';
 
 @ArgsType()
 export class AuditLogArgs extends AuditLogQueryDto {

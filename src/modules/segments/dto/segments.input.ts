@@ -1,10 +1,9 @@
 import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsKey } from '../../../infra/http/validators';
-import { CreateSegmentDto, ListSegmentsQueryDto, PatchSegmentDto } from '../../segments/dto/segments.dto';
-import { GraphQLJSON } from '../json.scalar';
-import { IfMatchField } from './flags.input';
-import { OptionalField } from './optional-field';
+import { CreateSegmentDto, ListSegmentsQueryDto, PatchSegmentDto } from './segments.dto';
+import { GraphQLJSON } from '../../graphql/json.scalar';
+import { IfMatchField, OptionalField } from '../../graphql/optional-field';
 
 @InputType('CreateSegmentInput')
 export class CreateSegmentInput extends CreateSegmentDto {

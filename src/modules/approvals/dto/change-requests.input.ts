@@ -8,9 +8,9 @@ import {
   ReviewChangeRequestDto,
   UpdateChangeRequestDto,
   type REVIEW_DECISIONS,
-} from '../../approvals/dto/change-requests.dto';
-import { GraphQLJSON } from '../json.scalar';
-import { OptionalField } from './optional-field';
+} from './change-requests.dto';
+import { GraphQLJSON } from '../../graphql/json.scalar';
+import { OptionalField } from '../../graphql/optional-field';
 
 @InputType('CreateChangeRequestInput')
 export class CreateChangeRequestInput extends CreateChangeRequestDto {

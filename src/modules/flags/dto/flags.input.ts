@@ -9,9 +9,9 @@ import {
   ListFlagsQueryDto,
   PatchFlagDto,
   VariationInputDto,
-} from '../../flags/dto/flags.dto';
-import { GraphQLJSON } from '../json.scalar';
-import { OptionalField } from './optional-field';
+} from './flags.dto';
+import { GraphQLJSON } from '../../graphql/json.scalar';
+import { IfMatchField, OptionalField } from '../../graphql/optional-field';
 
 @InputType('VariationInput')
 export class VariationInput extends VariationInputDto {
@@ -59,12 +59,6 @@ export class FlagsArgs extends ListFlagsQueryDto {
   @OptionalField(() => Int, { description: 'default 50, at most 200' }) override limit?: number;
   @OptionalField(() => Int, { description: 'default 0' }) override offset?: number;
 }
-
-/** `If-Match` travels as an argument in GraphQL; the service parses it exactly as the REST header. */
-export const IfMatchField = () =>
-  OptionalField(() => String, {
-    description: 'the version the change was written against (REST If-Match): 3, "3" or W/"3"',
-  });
 
 /** `patchFlag(...)`: the REST body (semantic-patch instructions) plus the path keys and If-Match. */
 @ArgsType()

@@ -1,16 +1,6 @@
 import { Field, Float, InputType, Int } from '@nestjs/graphql';
-import { GuardDto, StageDto, StartReleaseDto } from '../../releases/dto/releases.dto';
-import { CreateScheduledChangeDto } from '../../schedules/dto/scheduled-changes.dto';
-import { GraphQLJSON } from '../json.scalar';
-import { OptionalField } from './optional-field';
-
-@InputType('CreateScheduledChangeInput')
-export class CreateScheduledChangeInput extends CreateScheduledChangeDto {
-  @Field(() => [GraphQLJSON], { description: 'semantic-patch instructions for this environment' })
-  override instructions: unknown[];
-  @Field({ description: 'ISO 8601, in the future' }) override executionDate: string;
-  @OptionalField(() => String) override comment?: string;
-}
+import { GuardDto, StageDto, StartReleaseDto } from './releases.dto';
+import { OptionalField } from '../../graphql/optional-field';
 
 @InputType('StageInput')
 export class StageInput extends StageDto {

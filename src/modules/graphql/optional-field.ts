@@ -12,3 +12,9 @@ export const OptionalField = (type: ReturnTypeFunc, options: Omit<FieldOptions, 
     Field(type, { ...options, nullable: true }),
     Transform(({ value }) => value ?? undefined),
   );
+
+/** `If-Match` travels as an argument in GraphQL; the service parses it exactly as the REST header. */
+export const IfMatchField = () =>
+  OptionalField(() => String, {
+    description: 'the version the change was written against (REST If-Match): 3, "3" or W/"3"',
+  });

@@ -1,7 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { CreateEnvironmentDto, CreateProjectDto } from '../../projects/dto/projects.dto';
-import { OptionalField } from './optional-field';
+import { CreateEnvironmentDto, CreateProjectDto } from './projects.dto';
+import { OptionalField } from '../../graphql/optional-field';
 
 /*
  * GraphQL inputs extend the REST DTOs: the class-validator rules are inherited, not copied, so the
