@@ -40,6 +40,13 @@ describe('operations endpoints', () => {
     );
   });
 
+  it('names the process metrics once: gantry_process_*, gantry_nodejs_*', async () => {
+    const res = await gantry.raw('GET', '/metrics');
+    expect(res.text).toContain('# TYPE gantry_process_cpu_seconds_total counter');
+    expect(res.text).toContain('# TYPE gantry_nodejs_eventloop_lag_seconds gauge');
+    expect(res.text).not.toContain('gantry_process_process_');
+  });
+
   it('puts an x-request-id on every response, errors included', async () => {
     const token = gantry.ownerToken;
     const responses = {

@@ -61,7 +61,8 @@ export class MetricsService {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'gantry_process_' });
+    // prom-client's own names already start with process_/nodejs_: gantry_process_cpu_seconds_total, not gantry_process_process_….
+    collectDefaultMetrics({ register: this.registry, prefix: 'gantry_' });
   }
 
   /** A gauge whose value is read when Prometheus scrapes (pool sizes, queue depths). */
