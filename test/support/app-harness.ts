@@ -27,7 +27,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import pg from 'pg';
 import type { paths } from '../../openapi/schema';
 import { deleteKeysWithPrefix } from '../../src/infra/redis/delete-prefix';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, DEFAULT_TEST_REDIS_URL, type TestDatabase } from './test-database';
 
 export type ApiClient = Client<paths>;
 
@@ -76,7 +76,7 @@ export interface Gantry {
 jest.setTimeout(60_000);
 
 const ROOT = path.join(__dirname, '..', '..');
-const REDIS_URL = process.env.GANTRY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.GANTRY_TEST_REDIS_URL ?? DEFAULT_TEST_REDIS_URL;
 /** The bootstrap prints the token alone on an indented line after this heading. */
 const OWNER_TOKEN = /owner access token[^\n]*\n\s+(\S{20,})\s*\n/;
 const BOOT_TIMEOUT_MS = 45_000;

@@ -3,21 +3,24 @@
  * test file clones (test-database.ts), and publishes its name through process.env (the workers are
  * started afterwards and inherit it).
  */
+import { randomBytes } from 'node:crypto';
 import { deployMigrations } from '../../src/infra/prisma/migrate';
 import {
   DEFAULT_TEST_SERVER_URL,
   TEMPLATE_PREFIX,
-  TEST_DATABASE_PREFIX,
   adminQuery,
-  databasesStartingWith,
   dropDatabase,
+  ledger,
+  recordInLedger,
   testDatabaseUrl,
 } from './test-database';
 import { quoteIdentifier } from '../../src/infra/prisma/database-url';
 
 export default async function globalSetup(): Promise<void> {
-  const runId = String(process.pid);
+  // Random, not the pid: runs on two machines sharing one server must not pick the same names.
+  const runId = `${process.pid}x${randomBytes(3).toString('hex')}`;
   process.env.GANTRY_TEST_RUN_ID = runId;
+  process.env.GANTRY_TEST_RUN_PID = String(process.pid);
   process.env.GANTRY_TEST_PG_SERVER_URL ??= DEFAULT_TEST_SERVER_URL;
   const template = process.env.GANTRY_TEST_TEMPLATE_DB ?? `${TEMPLATE_PREFIX}${runId}`;
   if (!/test/i.test(template)) {
@@ -30,6 +33,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     await dropLeftoversOfDeadRuns();
     await dropDatabase(template);
+    recordInLedger(template);
     await adminQuery(`CREATE DATABASE ${quoteIdentifier(template)}`);
     await deployMigrations(testDatabaseUrl(template));
   } catch (error) {
@@ -42,17 +46,13 @@ export default async function globalSetup(): Promise<void> {
 }
 
 /**
- * Databases of earlier jest runs on this machine whose process is gone (killed, crashed): their
- * names end in that run's pid. Runs still alive, e.g. a second jest in another terminal, are left alone.
+ * Databases that earlier jest runs on this machine created and left behind (killed, crashed),
+ * read from the ledger: runs still alive, e.g. a second jest in another checkout, are left alone,
+ * and nothing this machine did not create is ever touched.
  */
 async function dropLeftoversOfDeadRuns(): Promise<void> {
-  const names = [
-    ...(await databasesStartingWith(TEMPLATE_PREFIX)),
-    ...(await databasesStartingWith(TEST_DATABASE_PREFIX)),
-  ];
-  for (const name of names) {
-    const pid = Number(/^gantry_(?:test_template|t)_(\d+)(?:_|$)/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && !isAlive(pid)) await dropDatabase(name);
+  for (const { name, runPid } of ledger()) {
+    if (runPid !== process.pid && !isAlive(runPid)) await dropDatabase(name);
   }
 }
 

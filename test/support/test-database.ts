@@ -7,10 +7,15 @@
  *   ... new PrismaPg({ connectionString: db.url }) ...
  *   await db.drop();                         // in afterAll
  *
- * Names carry the jest run's id (`gantry_t_<run>_<random>`), so global-teardown, or the next run's
- * global-setup if this one crashed, drops whatever a test forgot.
+ * Every database the harness creates is written down first in a ledger on this machine (one file
+ * per database, naming the jest run's pid), so global-teardown, or the next run's global-setup if
+ * this one crashed, drops exactly what this machine created and forgot — never a database of
+ * another run that shares the server (another machine, container or checkout whose names look alike).
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { quoteIdentifier, withDatabase } from '../../src/infra/prisma/database-url';
 
@@ -23,6 +28,7 @@ export interface TestDatabase {
 }
 
 export const DEFAULT_TEST_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432';
+export const DEFAULT_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 export const TEST_DATABASE_PREFIX = 'gantry_t_';
 export const TEMPLATE_PREFIX = 'gantry_test_template_';
 
@@ -49,6 +55,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     );
   }
   const name = `${TEST_DATABASE_PREFIX}${runId}_${randomBytes(5).toString('hex')}`;
+  recordInLedger(name);
   const sql = options.empty
     ? `CREATE DATABASE ${quoteIdentifier(name)}`
     : `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`;
@@ -68,15 +75,30 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
 /** `DROP DATABASE IF EXISTS ... WITH (FORCE)`: ends the sessions still connected to it. */
 export async function dropDatabase(name: string): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+  fs.rmSync(ledgerEntry(name), { force: true });
 }
 
-/** Names of the databases on the test server whose name starts with `prefix`. */
-export async function databasesStartingWith(prefix: string): Promise<string[]> {
-  const { rows } = await adminQuery<{ datname: string }>(
-    'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
-    [prefix],
-  );
-  return rows.map((row) => row.datname);
+/**
+ * The ledger: a folder in this machine's temp dir, one file per database created and not yet
+ * dropped, holding the pid of the jest run that created it. The pid is meaningful here because the
+ * ledger never leaves the machine.
+ */
+const LEDGER_DIR = path.join(os.tmpdir(), 'gantry-test-databases');
+const ledgerEntry = (name: string) => path.join(LEDGER_DIR, name);
+
+/** Written before CREATE DATABASE, so a crash between the two leaves an entry, not an orphan. */
+export function recordInLedger(name: string, runPid = Number(process.env.GANTRY_TEST_RUN_PID ?? process.pid)): void {
+  fs.mkdirSync(LEDGER_DIR, { recursive: true });
+  fs.writeFileSync(ledgerEntry(name), String(runPid));
+}
+
+/** Databases this machine's test runs created and have not dropped, with the pid of the run. */
+export function ledger(): { name: string; runPid: number }[] {
+  if (!fs.existsSync(LEDGER_DIR)) return [];
+  return fs.readdirSync(LEDGER_DIR).map((name) => ({
+    name,
+    runPid: Number(fs.readFileSync(ledgerEntry(name), 'utf8')),
+  }));
 }
 
 /** One statement on the server's `postgres` maintenance database, on a connection of its own. */

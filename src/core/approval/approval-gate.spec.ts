@@ -1,4 +1,4 @@
-import { makeEnv, makeFlag, makeSegment } from '../patch/patch-test-fixtures';
+import { makeEnv, makeFlag, makeSegment } from '../../../test/support/fixtures/patch';
 import { defaultApprovalSettings, effectiveApprovalSettings, type ApprovalSettings } from './approval-settings';
 import { flagApprovalReasons, largestFlagShareIncrease, segmentApprovalReasons } from './approval-gate';
 

@@ -1,5 +1,5 @@
 import { Clause, FlagDefinition, FlagEnvironmentConfig, Rule, SegmentRule } from '../model/flag-config';
-import { booleanFlag, makeEnv, makeFlag, makeSegment } from '../patch/patch-test-fixtures';
+import { booleanFlag, makeEnv, makeFlag, makeSegment } from '../../../test/support/fixtures/patch';
 import { diffFlag, diffSegment } from './config-diff';
 
 const clause = (id: string, attribute: string, op: Clause['op'], values: Clause['values']): Clause => ({

@@ -1,5 +1,5 @@
 import { Clause, FlagDefinition, FlagEnvironmentConfig, Rule, SegmentRule } from '../model/flag-config';
-import { makeEnv, makeFlag, makeSegment } from '../patch/patch-test-fixtures';
+import { makeEnv, makeFlag, makeSegment } from '../../../test/support/fixtures/patch';
 import { findFlagConflicts, findSegmentConflicts } from './conflicts';
 
 const clause = (id: string, values: string[]): Clause => ({

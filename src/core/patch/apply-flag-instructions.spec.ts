@@ -1,6 +1,6 @@
 import { FlagDefinition, FlagEnvironmentConfig } from '../model/flag-config';
 import { PatchError, applyFlagInstructions } from './index';
-import { makeCtx, makeEnv, makeFlag, makeState, thrown } from './patch-test-fixtures';
+import { makeCtx, makeEnv, makeFlag, makeState, thrown } from '../../../test/support/fixtures/patch';
 
 // Here the flag carries the tag 'web', and 'production' and 'staging' are existing configs: off, at version 7, salted 'salty'.
 function taggedFlag(overrides: Partial<FlagDefinition> = {}): FlagDefinition {

@@ -1,6 +1,6 @@
 import { SegmentConfig, SegmentRule } from '../model/flag-config';
 import { applySegmentInstructions } from './index';
-import { makeSegment, makeSegmentCtx, thrown } from './patch-test-fixtures';
+import { makeSegment, makeSegmentCtx, thrown } from '../../../test/support/fixtures/patch';
 
 function segmentRule(id: string, overrides: Partial<SegmentRule> = {}): SegmentRule {
   return {

@@ -1,6 +1,6 @@
 import { FlagEnvironmentConfig, Prerequisite } from '../model/flag-config';
 import { FlagPatchContext, FlagPatchState, PrerequisiteFlagView, applyFlagInstructions } from './index';
-import { booleanFlag, makeCtx, makeEnv, makeState, thrown } from './patch-test-fixtures';
+import { booleanFlag, makeCtx, makeEnv, makeState, thrown } from '../../../test/support/fixtures/patch';
 
 /** The boolean flag 'checkout', with variations 'on' and 'off', and its 'production' prerequisites. */
 function stateWithPrerequisites(prerequisites: Prerequisite[] = []): FlagPatchState {

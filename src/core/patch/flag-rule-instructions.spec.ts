@@ -1,6 +1,6 @@
 import { Clause, Rule } from '../model/flag-config';
 import { FlagPatchState, applyFlagInstructions } from './index';
-import { makeCtx, makeEnv, makeFlag, makeState, thrown } from './patch-test-fixtures';
+import { makeCtx, makeEnv, makeFlag, makeState, thrown } from '../../../test/support/fixtures/patch';
 
 function clause(id: string, overrides: Partial<Clause> = {}): Clause {
   return { _id: id, attribute: 'email', op: 'endsWith', values: ['@acme.com'], negate: false, ...overrides };

@@ -1,6 +1,6 @@
 import { FlagEnvironmentConfig } from '../model/flag-config';
 import { applyFlagInstructions } from './index';
-import { makeCtx, makeEnv, makeFlag, makeState, thrown } from './patch-test-fixtures';
+import { makeCtx, makeEnv, makeFlag, makeState, thrown } from '../../../test/support/fixtures/patch';
 
 const ctx = makeCtx({ newId: () => 'unused' });
 

@@ -1,6 +1,6 @@
 import { FlagDefinition, FlagEnvironmentConfig } from '../model/flag-config';
 import { FlagPatchContext, FlagPatchState, applyFlagInstructions } from './index';
-import { booleanFlag, makeCtx, makeEnv, makeFlag, makeState, thrown } from './patch-test-fixtures';
+import { booleanFlag, makeCtx, makeEnv, makeFlag, makeState, thrown } from '../../../test/support/fixtures/patch';
 
 // Here the flag has a fourth variation, vd, which is the off variation of its defaults and of every environment.
 function fourVariationFlag(overrides: Partial<FlagDefinition> = {}): FlagDefinition {

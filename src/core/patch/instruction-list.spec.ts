@@ -7,7 +7,7 @@ import {
   flagInstructionActions,
   segmentInstructionActions,
 } from './index';
-import { booleanFlag, makeState, thrown } from './patch-test-fixtures';
+import { booleanFlag, makeState, thrown } from '../../../test/support/fixtures/patch';
 
 /** The boolean flag 'f', without a maintainerId field, and no environments. */
 function booleanState(): FlagPatchState {

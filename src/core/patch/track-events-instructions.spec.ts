@@ -1,5 +1,5 @@
 import { applyFlagInstructions, flagInstructionActions } from './apply-flag-instructions';
-import { makeCtx, makeEnv, makeState } from './patch-test-fixtures';
+import { makeCtx, makeEnv, makeState } from '../../../test/support/fixtures/patch';
 
 const rule = { _id: 'r1', clauses: [], trackEvents: false, variation: 0 };
 

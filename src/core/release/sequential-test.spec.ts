@@ -1,5 +1,5 @@
 import { ArmSummary, GuardConfig, GuardVerdict, evaluateGuard } from './sequential-test';
-import { mulberry32 } from './release-test-fixtures';
+import { mulberry32 } from '../../../test/support/fixtures/release';
 
 /**
  * Expected numbers are worked by hand from the formulas in sequential-test.ts (alpha 0.05, tau

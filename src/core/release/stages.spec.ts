@@ -1,7 +1,7 @@
 import { DomainError, FieldError } from '../errors';
 import { VariationOrRollout } from '../model/flag-config';
 import { MAX_STAGE_MS, MIN_STAGE_MS, nextStage, stageServing, validateStages } from './stages';
-import { mulberry32 } from './release-test-fixtures';
+import { mulberry32 } from '../../../test/support/fixtures/release';
 
 const IDS = ['a', 'b', 'c', 'd'];
 const HOUR = 3_600_000;

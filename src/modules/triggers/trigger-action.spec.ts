@@ -1,5 +1,5 @@
 import { effectiveApprovalSettings, type FlagState } from '../../core/approval';
-import { booleanFlag, makeEnv } from '../../core/patch/patch-test-fixtures';
+import { booleanFlag, makeEnv } from '../../../test/support/fixtures/patch';
 import { instructionsOf, normalizeAction, triggerApprovalReasons } from './trigger-action';
 import { newTriggerSecret, triggerSecretHash } from './trigger-secret';
 
