@@ -22,7 +22,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * ValidationPipe, and the HTTP latency histogram.
  */
 export async function createApp(config: GantryConfig, logger: Logger): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new GantryFastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
     requestIdHeader: false,
@@ -87,6 +87,18 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
 }
 
 export type GantryApp = INestApplication;
+
+/**
+ * Fastify binds an error handler to each route when the route is registered, so the handler above,
+ * set first, is the one every route uses. Nest's init then installs its own on the same instance,
+ * reaching no route registered before it (all of them) and making Fastify warn about the override
+ * (FSTWRN004) at every start; declining it leaves one handler and no warning.
+ */
+class GantryFastifyAdapter extends FastifyAdapter {
+  override setErrorHandler() {
+    return this.getInstance();
+  }
+}
 
 function safeDecode(s: string): string {
   try {

@@ -40,6 +40,11 @@ describe('operations endpoints', () => {
     );
   });
 
+  it('starts without a warning on stderr (no FastifyWarning, no deprecation)', async () => {
+    await gantry.raw('GET', '/health/ready');
+    expect(gantry.stderr()).not.toMatch(/Warning|FSTWRN|DEP0/);
+  });
+
   it('names the process metrics once: gantry_process_*, gantry_nodejs_*', async () => {
     const res = await gantry.raw('GET', '/metrics');
     expect(res.text).toContain('# TYPE gantry_process_cpu_seconds_total counter');

@@ -60,6 +60,8 @@ export interface Gantry {
   ownerToken: string;
   /** Everything the process wrote on stdout so far (JSON log lines and the owner token block). */
   stdout(): string;
+  /** Everything the process wrote on stderr so far (Node's own warnings land here). */
+  stderr(): string;
   db: TestDatabase;
   redisPrefix: string;
   /** A typed client authenticating with `token` (none: no Authorization header). */
@@ -115,6 +117,7 @@ export async function startGantry(options: StartOptions = {}): Promise<Gantry> {
       baseUrl,
       ownerToken,
       stdout: out,
+      stderr: proc.stderr,
       db,
       redisPrefix,
       client: (token?: string) =>
@@ -184,6 +187,7 @@ interface SpawnedGantry {
   child: ChildProcess;
   baseUrl: string;
   stdout(): string;
+  stderr(): string;
 }
 
 /** Starts `src/main.ts` on a free port and waits until it is live; kills it if it does not get there. */
@@ -218,7 +222,7 @@ async function spawnGantry(databaseUrl: string, redisPrefix: string, options: St
       await terminate(proc);
       throw error;
     }
-    if (outcome === 'live') return { child: proc, baseUrl, stdout: () => out };
+    if (outcome === 'live') return { child: proc, baseUrl, stdout: () => out, stderr: () => err };
     if (attempt < 3 && /EADDRINUSE/.test(out + err)) continue;
     throw new Error(
       `gantry exited during start (code ${proc.exitCode}, signal ${proc.signalCode})\nstdout:\n${out}\nstderr:\n${err}`,
