@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { GantryConfig } from './infra/config/config';
-import { PinoNestLogger } from './infra/logging/logger';
+import { noteProblemCode, PinoNestLogger } from './infra/logging/logger';
 import { requestContext } from './infra/logging/request-context';
 import { MetricsService } from './infra/metrics/metrics.service';
 import { ProblemFilter } from './infra/http/problem.filter';
@@ -50,6 +50,7 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
   // Errors raised by Fastify before Nest sees the request (body too large, malformed JSON).
   fastify.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);
+    noteProblemCode(reply, p.code);
     // OFREP clients understand only OFREP error bodies (`key` + `errorCode`), not problem+json.
     const ofrep = /^\/ofrep\/v1\/evaluate\/flags(?:\/([^/?]+))?/.exec(req.url);
     if (ofrep && p.status < 500) {

@@ -10,7 +10,8 @@ describe('operations endpoints', () => {
   let gantry: Gantry;
 
   beforeAll(async () => {
-    gantry = await startGantry();
+    // info: the completion lines are what one test reads.
+    gantry = await startGantry({ env: { LOG_LEVEL: 'info' } });
   });
 
   afterAll(async () => {
@@ -38,6 +39,19 @@ describe('operations endpoints', () => {
     expect(res.text).toMatch(
       /^gantry_http_request_duration_seconds_count\{[^}]*route="\/health\/live"[^}]*\} [1-9]\d*$/m,
     );
+  });
+
+  it('logs the problem code and the actor on the completion line of a refused request', async () => {
+    const res = await gantry.raw('GET', '/api/v1/projects/no-such-project', { token: gantry.ownerToken });
+    expect(res.status).toBe(404);
+    const me = await gantry.raw<{ id: string }>('GET', '/api/v1/me', { token: gantry.ownerToken });
+    const lines = gantry
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { reqId?: string; msg?: string; res?: Record<string, unknown> });
+    const completed = lines.find((l) => l.reqId === res.headers.get('x-request-id') && l.msg === 'request completed');
+    expect(completed?.res).toEqual({ statusCode: 404, code: 'project/not_found', actorId: me.body.id });
   });
 
   it('starts without a warning on stderr (no FastifyWarning, no deprecation)', async () => {

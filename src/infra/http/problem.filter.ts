@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../../core/errors';
+import { noteProblemCode } from '../logging/logger';
 import { toProblem } from './problem';
 
 /**
@@ -21,6 +22,7 @@ export class ProblemFilter implements ExceptionFilter {
       });
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    noteProblemCode(reply, p.code);
     if (err instanceof DomainError && err.retryAfterSeconds !== undefined)
       void reply.header('retry-after', String(err.retryAfterSeconds));
     return reply.status(p.status).header('content-type', 'application/problem+json').send(p);

@@ -16,7 +16,7 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
         const reqId = currentRequestId();
         return reqId && !('reqId' in self.bindings()) ? { reqId } : {};
       },
-      serializers: { req: serializeRequest },
+      serializers: { req: serializeRequest, res: serializeReply },
       redact: {
         paths: [
           'req.headers.authorization',
@@ -53,6 +53,28 @@ function serializeRequest(req: {
     host: req.host ?? req.hostname,
     remoteAddress: req.ip,
     remotePort: req.socket?.remotePort,
+  };
+}
+
+/**
+ * The problem code each error response was answered with, keyed by the reply, so the completion
+ * line can say why a request failed without a second log line (weak: gone with the reply).
+ */
+const problemCodes = new WeakMap<object, string>();
+
+/** Called by whatever renders a problem document (the one filter, the pre-routing handler). */
+export function noteProblemCode(reply: object, code: string): void {
+  problemCodes.set(reply, code);
+}
+
+/** Fastify's `request completed` fields: the status, plus the problem code and the actor when known. */
+function serializeReply(reply: { statusCode?: number; request?: { actor?: { id?: string } } }) {
+  const code = problemCodes.get(reply);
+  const actorId = reply.request?.actor?.id;
+  return {
+    statusCode: reply.statusCode,
+    ...(code ? { code } : {}),
+    ...(actorId ? { actorId } : {}),
   };
 }
 
