@@ -87,11 +87,9 @@ describe('authorization', () => {
 
     it('cannot see SDK keys', async () => {
       const env = ok(
-        await gantry
-          .client(readerToken)
-          .GET('/api/v1/projects/{projectKey}/environments/{envKey}', {
-            params: { path: { projectKey: P, envKey: 'production' } },
-          }),
+        await gantry.client(readerToken).GET('/api/v1/projects/{projectKey}/environments/{envKey}', {
+          params: { path: { projectKey: P, envKey: 'production' } },
+        }),
       );
       expect(env.sdkKey).toBeNull();
       expect(env.mobileKey).toBeNull();

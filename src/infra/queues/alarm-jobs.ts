@@ -53,13 +53,11 @@ export async function setAlarms<T>(
   now: Date,
 ): Promise<void> {
   if (!alarms.length) return;
-  await queues
-    .queue(queue)
-    .addBulk(
-      alarms.map((a) => ({
-        name,
-        data: a.data,
-        opts: { ...ALARM_OPTIONS, jobId: a.id, delay: Math.max(0, a.at.getTime() - now.getTime() - ALARM_LEAD_MS) },
-      })),
-    );
+  await queues.queue(queue).addBulk(
+    alarms.map((a) => ({
+      name,
+      data: a.data,
+      opts: { ...ALARM_OPTIONS, jobId: a.id, delay: Math.max(0, a.at.getTime() - now.getTime() - ALARM_LEAD_MS) },
+    })),
+  );
 }

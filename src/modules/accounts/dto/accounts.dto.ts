@@ -53,7 +53,8 @@ export class UpdateMemberDto {
   @IsName(true) name?: string;
   @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES })
   @IsOptional()
-  /* null removes the built-in role */ @IsIn(BUILTIN_ROLE_NAMES)
+  /* null removes the built-in role */
+  @IsIn(BUILTIN_ROLE_NAMES)
   role?: BuiltinRoleName | null;
   @IsKeyList('custom role keys') customRoleKeys?: string[];
   @IsKeyList('team keys') teamKeys?: string[];
