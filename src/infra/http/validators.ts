@@ -1,6 +1,18 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 /** DESIGN §4: keys of projects, environments, flags, segments, roles, teams, metrics. */
 export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -51,4 +63,15 @@ export const IsKeyList = (description: string) =>
     IsArray(),
     ArrayMaxSize(MAX_LIST),
     Matches(KEY_PATTERN, { each: true, message: 'each key must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' }),
+  );
+
+/** Page size of a list query: 1..200, 50 when omitted (the service applies the default). */
+export const PageLimit = () =>
+  applyDecorators(
+    ApiPropertyOptional({ default: 50, maximum: 200 }),
+    IsOmittable(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(200),
   );

@@ -24,16 +24,10 @@ export const toProjectContext = (row: ProjectWithEnvs): ProjectContext => ({
   environments: row.environments.map(toEnvironmentContext),
 });
 
-export interface NewEnvironment {
-  key: string;
-  name: string;
-  color: string;
-  critical: boolean;
-  tags: string[];
-  sdkKey: string;
-  clientSideId: string;
-  mobileKey: string;
-}
+export type NewEnvironment = Pick<
+  EnvironmentContext,
+  'key' | 'name' | 'color' | 'critical' | 'tags' | 'sdkKey' | 'clientSideId' | 'mobileKey'
+>;
 
 /** Projects and their environments (rows only; flag configurations belong to the flags module). */
 @Injectable()

@@ -1,21 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsISO8601,
   IsString,
-  Max,
   MaxLength,
-  Min,
   ValidateIf,
 } from 'class-validator';
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
-import { IsKey, IsOmittable, MAX_LIST } from '../../../infra/http/validators';
+import { IsKey, IsOmittable, MAX_LIST, PageLimit } from '../../../infra/http/validators';
 import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
 import { RESOURCE_KINDS } from '../change-targets';
 
@@ -94,13 +91,7 @@ export class ChangeRequestQueryDto {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   awaitingMyReview?: boolean;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOmittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @PageLimit() limit?: number;
   @ApiPropertyOptional({
     format: 'date-time',
     description: "return requests created before this time (the previous page's `next`)",

@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { IsOmittable } from '../../../infra/http/validators';
+import { IsISO8601, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOmittable, PageLimit } from '../../../infra/http/validators';
 
 export class AuditLogQueryDto {
   @ApiPropertyOptional({
@@ -23,13 +22,7 @@ export class AuditLogQueryDto {
   changeRequest?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) to?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOmittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @PageLimit() limit?: number;
   @ApiPropertyOptional({ description: 'the `next` value of the previous page' })
   @IsOmittable()
   @IsString()

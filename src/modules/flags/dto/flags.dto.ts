@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { FLAG_INSTRUCTION_ACTIONS, SEGMENT_INSTRUCTION_ACTIONS } from '../../../core/patch';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
-import { IsKey, IsName, IsTags, MAX_INT32, IsOmittable } from '../../../infra/http/validators';
+import { IsKey, IsName, IsOmittable, IsTags, MAX_INT32, PageLimit } from '../../../infra/http/validators';
 
 export class VariationInputDto {
   @ApiProperty({ ...JSON_VALUE, description: 'any JSON value except null; all variations share one type' })
@@ -105,13 +105,7 @@ export class ListFlagsQueryDto {
   @IsString()
   @MaxLength(128)
   query?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOmittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @PageLimit() limit?: number;
   @ApiPropertyOptional({ default: 0 })
   @IsOmittable()
   @Type(() => Number)
@@ -122,13 +116,7 @@ export class ListFlagsQueryDto {
 }
 
 export class ListVersionsQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOmittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @PageLimit() limit?: number;
   @ApiPropertyOptional({ description: 'return versions older than this one' })
   @IsOmittable()
   @Type(() => Number)

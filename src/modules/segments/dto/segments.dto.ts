@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsKey, IsName, IsTags, MAX_INT32, IsOmittable } from '../../../infra/http/validators';
+import { IsKey, IsName, IsOmittable, IsTags, MAX_INT32, PageLimit } from '../../../infra/http/validators';
 import { SEGMENT_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
 
 export class CreateSegmentDto {
@@ -31,13 +31,7 @@ export class PatchSegmentDto {
 }
 
 export class ListSegmentsQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOmittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @PageLimit() limit?: number;
   @ApiPropertyOptional({ default: 0 })
   @IsOmittable()
   @Type(() => Number)

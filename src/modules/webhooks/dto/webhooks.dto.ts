@@ -1,19 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
-import { IsName, IsOmittable } from '../../../infra/http/validators';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsName, IsOmittable, PageLimit } from '../../../infra/http/validators';
 import { WEBHOOK_EVENT_FILTERS } from '../webhook-events';
 
 const URL_DESCRIPTION =
@@ -60,11 +47,5 @@ export class UpdateWebhookDto {
 }
 
 export class WebhookDeliveriesQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOmittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @PageLimit() limit?: number;
 }
