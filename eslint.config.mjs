@@ -31,6 +31,7 @@ export default tseslint.config(
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
+    // CommonJS scripts that node runs directly (npm scripts, `node -r` hooks, jest's config): require is their import.
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
@@ -39,8 +40,10 @@ export default tseslint.config(
         module: 'writable',
         process: 'readonly',
         __dirname: 'readonly',
+        __filename: 'readonly',
         console: 'readonly',
       },
     },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -73,7 +73,7 @@ function loadReference(): LdModule {
 const COUNTRIES = ['us', 'ca', 'gb', 'de', 'fr'];
 const PLANS = ['free', 'pro', 'enterprise'];
 
-export function makeContexts(): Record<string, Json>[] {
+export function makeContexts(): (Record<string, Json> & { key: string })[] {
   return Array.from({ length: CONTEXTS }, (_, i) => ({
     kind: 'user',
     key: `user-${i}`,
@@ -113,7 +113,7 @@ function segment(key: string, version = 1): SdkSegment {
         ],
       },
     ],
-  } as SdkSegment;
+  };
 }
 
 const caseFlags: Record<string, SdkFlag> = {
@@ -561,16 +561,21 @@ async function main() {
   ]);
 
   console.log(
-    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load average at start ${load0}`,
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ` +
+      `load average at start ${load0}`,
   );
   console.log(
-    `in-process evaluation, µs per evaluation, median of ${ROUNDS} rounds of ${ROUND_MS} ms after ${WARMUP_ROUNDS} warm-up rounds; ${CONTEXTS} contexts in rotation`,
+    `in-process evaluation, µs per evaluation, median of ${ROUNDS} rounds of ${ROUND_MS} ms ` +
+      `after ${WARMUP_ROUNDS} warm-up rounds; ${CONTEXTS} contexts in rotation`,
   );
   console.log(
-    'reference = @launchdarkly/js-server-sdk-common Evaluator; "await" = one awaited evaluate() per evaluation, as the SDK calls it (for (e): its allFlagsState loop);',
+    'reference = @launchdarkly/js-server-sdk-common Evaluator; "await" = one awaited evaluate() per evaluation, ' +
+      'as the SDK calls it (for (e): its allFlagsState loop);',
   );
+  const syncNote = syncCb ? 'checked' : 'NOT synchronous here: ignore that column';
   console.log(
-    `"callback" = evaluateCb, which completes synchronously with an in-memory store (${syncCb ? 'checked' : 'NOT synchronous here: ignore that column'}). ratio = reference (await) / gantry.`,
+    `"callback" = evaluateCb, which completes synchronously with an in-memory store (${syncNote}). ` +
+      'ratio = reference (await) / gantry.',
   );
   printTable(['case', 'gantry', 'reference, await', 'reference, callback', 'ratio', 'target'], rows);
   console.log(

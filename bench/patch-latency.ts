@@ -40,13 +40,16 @@ async function main() {
     latencies.sort((a, b) => a - b);
     const verify = await g.api<{ ok: boolean; checked: number }>('GET', '/api/v1/audit-log/verify');
     console.log(
-      `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`,
+      `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ` +
+        `load average ${os.loadavg()[0].toFixed(2)}`,
     );
     console.log(
-      `governance PATCH (audit + outbox), ${WRITERS} concurrent writers, ${latencies.length} writes in ${seconds.toFixed(1)} s = ${(latencies.length / seconds).toFixed(0)} writes/s`,
+      `governance PATCH (audit + outbox), ${WRITERS} concurrent writers, ` +
+        `${latencies.length} writes in ${seconds.toFixed(1)} s = ${(latencies.length / seconds).toFixed(0)} writes/s`,
     );
     console.log(
-      `  p50 ${pct(latencies, 50).toFixed(1)} ms   p90 ${pct(latencies, 90).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms   max ${latencies[latencies.length - 1].toFixed(1)} ms`,
+      `  p50 ${pct(latencies, 50).toFixed(1)} ms   p90 ${pct(latencies, 90).toFixed(1)} ms   ` +
+        `p99 ${pct(latencies, 99).toFixed(1)} ms   max ${latencies[latencies.length - 1].toFixed(1)} ms`,
     );
     console.log(`  audit chain after the run: ok=${verify.ok} checked=${verify.checked}`);
   } finally {

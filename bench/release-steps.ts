@@ -164,10 +164,14 @@ async function round(r: number) {
     const write = sorted(inWindow.filter((s) => s.txStart !== undefined).map((s) => s.at - s.txStart!));
     const firstDone = res.steps.filter((s) => s.stage === CADENCE_WEIGHTS.length).map((s) => s.at);
     console.log(
-      `\nR = ${r} releases (load average ${load.toFixed(2)} at the round's start): created in ${f1(createMs / 1000)} s (first stage ${f1(firstMs / 1000)} s); nominal load ${r} steps/s (each release steps ${STEP_MS} ms after its last step ran)`,
+      `\nR = ${r} releases (load average ${load.toFixed(2)} at the round's start): ` +
+        `created in ${f1(createMs / 1000)} s (first stage ${f1(firstMs / 1000)} s); ` +
+        `nominal load ${r} steps/s (each release steps ${STEP_MS} ms after its last step ran)`,
     );
     console.log(
-      `  executed in the ${WINDOW_MS / 1000} s window: ${inWindow.length} step writes = ${f1(inWindow.length / (WINDOW_MS / 1000))} steps/s (${f1((100 * inWindow.length) / (r * (WINDOW_MS / 1000)))}% of nominal)`,
+      `  executed in the ${WINDOW_MS / 1000} s window: ${inWindow.length} step writes = ` +
+        `${f1(inWindow.length / (WINDOW_MS / 1000))} steps/s ` +
+        `(${f1((100 * inWindow.length) / (r * (WINDOW_MS / 1000)))}% of nominal)`,
     );
     console.log(
       `  Gantry process CPU over the window: ${cores.toFixed(2)} cores; load average (1 min) at its end: ${os.loadavg()[0].toFixed(2)}`,

@@ -279,7 +279,8 @@ async function main() {
     );
     let slack = start - Date.now();
     console.log(
-      `\nspread: ${N} schedules on ${FLAGS} flags, due uniformly over ${WINDOW_MS / 1000} s; created in ${f1(spreadMs / 1000)} s, the first due ${f1(slack / 1000)} s after the last was created`,
+      `\nspread: ${N} schedules on ${FLAGS} flags, due uniformly over ${WINDOW_MS / 1000} s; ` +
+        `created in ${f1(spreadMs / 1000)} s, the first due ${f1(slack / 1000)} s after the last was created`,
     );
     warnIfLate(slack);
     let pending = await waitApplied(db, 'bench-spread', start + WINDOW_MS + 60_000);
@@ -288,7 +289,8 @@ async function main() {
     const span = d.times.length > 1 ? (d.times[d.times.length - 1] - d.times[0]) / 1000 : NaN;
     report(d, pending);
     console.log(
-      `  throughput: busiest 5 s ${f1(busiest(d.times, 5000) / 5)} applied/s, overall ${f1(d.applied / span)} applied/s over ${f1(span)} s (offered ${f1(N / (WINDOW_MS / 1000))}/s)`,
+      `  throughput: busiest 5 s ${f1(busiest(d.times, 5000) / 5)} applied/s, ` +
+        `overall ${f1(d.applied / span)} applied/s over ${f1(span)} s (offered ${f1(N / (WINDOW_MS / 1000))}/s)`,
     );
     console.log(`  load average (1 min) at the end: ${os.loadavg()[0].toFixed(2)}`);
 
@@ -297,7 +299,8 @@ async function main() {
     const burstMs = await createSchedules(g, flags, N, 'burst', 'bench-burst', () => start);
     slack = start - Date.now();
     console.log(
-      `\nburst: ${N} schedules on ${FLAGS} flags, all due at one instant; created in ${f1(burstMs / 1000)} s, due ${f1(slack / 1000)} s after the last was created`,
+      `\nburst: ${N} schedules on ${FLAGS} flags, all due at one instant; ` +
+        `created in ${f1(burstMs / 1000)} s, due ${f1(slack / 1000)} s after the last was created`,
     );
     warnIfLate(slack);
     await sleep(start - Date.now());
@@ -310,7 +313,9 @@ async function main() {
     const drain = d.times.length ? d.times[d.times.length - 1] - start : NaN;
     report(d, pending);
     console.log(
-      `  first applied ${f1(d.late[0] ?? NaN)} ms after due; drain (last appliedAt − due) ${f1(drain / 1000)} s = ${f1(d.applied / (drain / 1000))} schedules/s; busiest 1 s ${busiest(d.times, 1000)} applied`,
+      `  first applied ${f1(d.late[0] ?? NaN)} ms after due; ` +
+        `drain (last appliedAt − due) ${f1(drain / 1000)} s = ${f1(d.applied / (drain / 1000))} schedules/s; ` +
+        `busiest 1 s ${busiest(d.times, 1000)} applied`,
     );
     console.log(
       `  Gantry process CPU while draining: ${cores.toFixed(2)} cores; load average (1 min) at the end: ${os.loadavg()[0].toFixed(2)}`,

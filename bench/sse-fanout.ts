@@ -227,24 +227,33 @@ async function runPhases(t: Target, sdkKey: string, steps: number[]): Promise<st
       for (const xs of [latencies, afterResponse, sendMs, firstMs, spreadMs]) xs.sort((a, b) => a - b);
       const open = streams.openCount;
       lines.push(
-        `${t.name}, N = ${n}: ${opening} streams opened in ${openS.toFixed(1)} s (${(opening / openS).toFixed(0)}/s); the server counts ${counted}; ${open} open at the end, ${streams.closedEarly} closed by the server`,
+        `${t.name}, N = ${n}: ${opening} streams opened in ${openS.toFixed(1)} s ` +
+          `(${(opening / openS).toFixed(0)}/s); the server counts ${counted}; ` +
+          `${open} open at the end, ${streams.closedEarly} closed by the server`,
       );
+      const perAdded = prevN
+        ? ` (from ${prevN} streams: ${((rss - prevRss) / (n - prevN)).toFixed(1)} KiB per added stream)`
+        : '';
       lines.push(
-        `  server RSS after a full GC: ${(rss0 / 1024).toFixed(1)} MiB before any stream -> ${(rss / 1024).toFixed(1)} MiB = ${((rss - rss0) / n).toFixed(1)} KiB per stream${prevN ? ` (from ${prevN} streams: ${((rss - prevRss) / (n - prevN)).toFixed(1)} KiB per added stream)` : ''}`,
+        `  server RSS after a full GC: ${(rss0 / 1024).toFixed(1)} MiB before any stream -> ` +
+          `${(rss / 1024).toFixed(1)} MiB = ${((rss - rss0) / n).toFixed(1)} KiB per stream${perAdded}`,
       );
       prevN = n;
       prevRss = rss;
+      const missed = incomplete ? `; ${incomplete} changes missed some stream for ${RECEIPT_TIMEOUT_MS / 1000} s` : '';
+      lines.push(`  write-to-receipt, ${CHANGES} changes x ${open} streams (${latencies.length} receipts${missed}):`);
       lines.push(
-        `  write-to-receipt, ${CHANGES} changes x ${open} streams (${latencies.length} receipts${incomplete ? `; ${incomplete} changes missed some stream for ${RECEIPT_TIMEOUT_MS / 1000} s` : ''}):`,
+        `    p50 ${f(pct(latencies, 50))}   p90 ${f(pct(latencies, 90))}   p99 ${f(pct(latencies, 99))}   ` +
+          `max ${f(latencies[latencies.length - 1])}`,
       );
       lines.push(
-        `    p50 ${f(pct(latencies, 50))}   p90 ${f(pct(latencies, 90))}   p99 ${f(pct(latencies, 99))}   max ${f(latencies[latencies.length - 1])}`,
+        `    ${t.sendLabel}: p50 ${f(pct(sendMs, 50))}, max ${f(sendMs[sendMs.length - 1])}; ` +
+          `its response -> receipt: p50 ${f(pct(afterResponse, 50))}, p99 ${f(pct(afterResponse, 99))}`,
       );
       lines.push(
-        `    ${t.sendLabel}: p50 ${f(pct(sendMs, 50))}, max ${f(sendMs[sendMs.length - 1])}; its response -> receipt: p50 ${f(pct(afterResponse, 50))}, p99 ${f(pct(afterResponse, 99))}`,
-      );
-      lines.push(
-        `    per change, sent -> first stream's receipt: p50 ${f(pct(firstMs, 50))}, max ${f(firstMs[firstMs.length - 1])}; first -> last receipt: p50 ${f(pct(spreadMs, 50))} (${((pct(spreadMs, 50) * 1000) / open).toFixed(1)} µs per stream), max ${f(spreadMs[spreadMs.length - 1])}`,
+        `    per change, sent -> first stream's receipt: p50 ${f(pct(firstMs, 50))}, ` +
+          `max ${f(firstMs[firstMs.length - 1])}; first -> last receipt: p50 ${f(pct(spreadMs, 50))} ` +
+          `(${((pct(spreadMs, 50) * 1000) / open).toFixed(1)} µs per stream), max ${f(spreadMs[spreadMs.length - 1])}`,
       );
       lines.push(`    client CPU: ${((cu.user + cu.system) / 1000 / CHANGES).toFixed(1)} ms per change`);
     }
@@ -286,8 +295,8 @@ async function main() {
   // Each stream is one descriptor in this process and one in the server; both inherit this limit.
   const steps = STEPS.map((n) => (n + 200 > limit ? limit - 200 : n));
   const lines: string[] = [];
-  let putBytes = '';
-  let patchBytes = '';
+  let putBytes: string;
+  let patchBytes: string;
 
   const g = await startGantry('sse', PORT, {}, GC_ON_SIGNAL);
   try {
@@ -349,17 +358,20 @@ async function main() {
   }
 
   console.log(
-    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ulimit -n ${limit}; load average at start ${load0}`,
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ` +
+      `ulimit -n ${limit}; load average at start ${load0}`,
   );
   if (steps[steps.length - 1] < largest)
     console.log(
-      `  ${largest} streams need ${largest} descriptors in this process and in the server; ulimit -n is ${limit}, so the largest run is ${steps[steps.length - 1]}`,
+      `  ${largest} streams need ${largest} descriptors in this process and in the server; ` +
+        `ulimit -n is ${limit}, so the largest run is ${steps[steps.length - 1]}`,
     );
   console.log(
     'SSE fan-out on GET /all; the client reads every stream in this one process, on the same 2 cores as the server',
   );
   console.log(
-    `targets (DESIGN §7): ≤ 10 KB per stream; write-to-receipt p99 ≤ 50 ms at 1,000 streams; event ${patchBytes.length} bytes, put ${putBytes.length} bytes`,
+    'targets (DESIGN §7): ≤ 10 KB per stream; write-to-receipt p99 ≤ 50 ms at 1,000 streams; ' +
+      `event ${patchBytes.length} bytes, put ${putBytes.length} bytes`,
   );
   for (const l of lines) console.log(`  ${l}`);
 }

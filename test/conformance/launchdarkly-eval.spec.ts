@@ -37,8 +37,6 @@ import {
 const EXCLUDED: Record<string, string> = {};
 const MAX_EXCLUDED = 5;
 
-type StoreInput = Parameters<typeof FlagStore.from>[0];
-
 interface Case {
   title: string;
   suite: LdEvalSuite;
@@ -122,7 +120,7 @@ function runCase(c: Case): void {
     return;
   }
   const context = parsed.context;
-  const store = () => FlagStore.from(structuredClone(suite.sdkData) as unknown as StoreInput);
+  const store = () => FlagStore.from(structuredClone(suite.sdkData));
 
   if (typedOnly) {
     check(

@@ -189,13 +189,16 @@ describe('LaunchDarkly eval data: loading and expansion', () => {
         'name: n',
         'sdkData:',
         '  flags:',
-        '    f1: { version: 0, on: true, variations: [1], description: gone, rules: [ { id: r, bogus: 1, rollout: { variations: [ { variation: 0, weight: 1, extra: 2 } ], junk: 3 } } ] }',
-        '    f2: { key: other, version: 7, variations: [ { nested: { description: kept } } ], targets: null, fallthrough: { rollout: { variations: [] } } }',
+        '    f1: { version: 0, on: true, variations: [1], description: gone, rules: [ { id: r, bogus: 1, ' +
+          'rollout: { variations: [ { variation: 0, weight: 1, extra: 2 } ], junk: 3 } } ] }',
+        '    f2: { key: other, version: 7, variations: [ { nested: { description: kept } } ], targets: null, ' +
+          'fallthrough: { rollout: { variations: [] } } }',
         '    f3: { fallthrough: { variation: 1, rollout: { bucketBy: x } }, rules: [ { clauses: [ { attribute: a, op: in } ] } ] }',
         '  segments:',
         '    s1: { included: [a], name: gone, includedContexts: [ { contextKind: org, values: [b], x: 1 } ] }',
         'evaluations:',
-        '  - { flagKey: f1, context: { key: k }, expect: { value: 1, variationIndex: 0, reason: { kind: FALLTHROUGH, inExperiment: false, bigSegmentsStatus: HEALTHY } } }',
+        '  - { flagKey: f1, context: { key: k }, expect: { value: 1, variationIndex: 0, ' +
+          'reason: { kind: FALLTHROUGH, inExperiment: false, bigSegmentsStatus: HEALTHY } } }',
       ].join('\n'),
     );
     expect(s.sdkData).toEqual({

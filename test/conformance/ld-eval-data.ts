@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { jsString } from '../../src/core/evaluation/js-string';
 import type { JsonValue } from '../../src/core/model/flag-config';
 
 export const LD_EVAL_DATA_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'conformance', 'launchdarkly-eval');
@@ -300,7 +301,7 @@ function evaluation(raw: unknown, where: string): LdEvaluation {
     expect.variationIndex = exp.variationIndex;
   }
   const out: LdEvaluation = {
-    name: raw.name === undefined || raw.name === null || raw.name === '' ? raw.flagKey : String(raw.name),
+    name: raw.name === undefined || raw.name === null || raw.name === '' ? raw.flagKey : jsString(raw.name),
     flagKey: raw.flagKey,
     context: raw.context === undefined ? null : raw.context,
     expect,
@@ -322,7 +323,7 @@ export function suiteFromText(file: string, index: number, expanded: ExpandedTex
   const suite: LdEvalSuite = {
     file,
     index,
-    name: typeof doc.name === 'string' ? doc.name : String(doc.name ?? ''),
+    name: typeof doc.name === 'string' ? doc.name : jsString(doc.name ?? ''),
     skipEvaluateAllFlags: doc.skipEvaluateAllFlags === true,
     sdkData: normaliseSdkData(doc.sdkData),
     evaluations: doc.evaluations.map((e, i) => evaluation(e, `${where}.evaluations[${i}]`)),

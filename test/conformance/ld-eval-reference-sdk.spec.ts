@@ -18,9 +18,10 @@ type Preconfigured = Parameters<InstanceType<typeof integrations.TestData>['useP
 
 async function client(suite: LdEvalSuite): Promise<LDClient> {
   const td = new integrations.TestData();
-  for (const f of Object.values(suite.sdkData.flags)) td.usePreconfiguredFlag(structuredClone(f) as Preconfigured);
+  for (const f of Object.values(suite.sdkData.flags))
+    await td.usePreconfiguredFlag(structuredClone(f) as Preconfigured);
   for (const s of Object.values(suite.sdkData.segments))
-    td.usePreconfiguredSegment(structuredClone(s) as Preconfigured);
+    await td.usePreconfiguredSegment(structuredClone(s) as Preconfigured);
   const c = init('sdk-key', {
     updateProcessor: td.getFactory(),
     sendEvents: false,

@@ -54,7 +54,8 @@ describe('prisma migrations', () => {
     const drift = await diffSchemaAgainstDatabase(db.url);
     if (drift) {
       throw new Error(
-        `prisma/schema.prisma and prisma/migrations disagree. Create a migration with \`npm run migrate -- create <name>\`. Missing SQL:\n${drift}`,
+        'prisma/schema.prisma and prisma/migrations disagree. ' +
+          `Create a migration with \`npm run migrate -- create <name>\`. Missing SQL:\n${drift}`,
       );
     }
     expect(drift).toBe('');

@@ -58,7 +58,7 @@ describe('committed OpenAPI artefacts', () => {
     try {
       expect(generated).toEqual(committed);
     } catch (error) {
-      throw new Error(`${FIX}\n\n${(error as Error).message}`);
+      throw new Error(`${FIX}\n\n${(error as Error).message}`, { cause: error });
     }
   });
 

@@ -209,8 +209,8 @@ async function spawnGantry(databaseUrl: string, redisPrefix: string, options: St
       ],
       { cwd: ROOT, env: processEnv(databaseUrl, redisPrefix, port, options), stdio: ['pipe', 'pipe', 'pipe'] },
     );
-    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
     const exited = new Promise<'exited'>((resolve) => proc.once('exit', () => resolve('exited')));
     let outcome: 'live' | 'exited';
     try {

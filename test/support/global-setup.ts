@@ -40,6 +40,7 @@ export default async function globalSetup(): Promise<void> {
     const { message } = error as Error;
     throw new Error(
       `Cannot build the test template database ${template} on ${process.env.GANTRY_TEST_PG_SERVER_URL}: ${message}`,
+      { cause: error },
     );
   }
   if (process.env.GANTRY_TEST_VERBOSE) console.log(`\ntemplate ${template} migrated in ${Date.now() - started} ms`);

@@ -29,7 +29,8 @@ export function flagApprovalReasons(settings: ApprovalSettings, before: FlagStat
       const rise = largestFlagShareIncrease(before, after);
       if (rise && rise.increase > settings.rolloutIncreaseThreshold) {
         reasons.push(
-          `the change raises a variation's share of ${rise.where} by ${rise.increase} thousandths (threshold ${settings.rolloutIncreaseThreshold})`,
+          `the change raises a variation's share of ${rise.where} by ${rise.increase} thousandths ` +
+            `(threshold ${settings.rolloutIncreaseThreshold})`,
         );
       }
     }
@@ -132,7 +133,7 @@ export function largestFlagShareIncrease(
     const old = before.environment.rules.find((r) => r._id === rule._id);
     consider(
       `rule ${rule._id}`,
-      increase(old ? variationShares(old, idsBefore) : new Map(), variationShares(rule, idsAfter)),
+      increase(old ? variationShares(old, idsBefore) : new Map<string, number>(), variationShares(rule, idsAfter)),
     );
   }
   return best;

@@ -39,7 +39,9 @@ const FLAG_FIELDS: FieldDiffs<FlagDefinition, Namers> = {
       b,
       a,
       () =>
-        `defaults for new environments changed from on ${names.before(b.onVariation)} / off ${names.before(b.offVariation)} to on ${names.after(a.onVariation)} / off ${names.after(a.offVariation)}`,
+        `defaults for new environments changed ` +
+        `from on ${names.before(b.onVariation)} / off ${names.before(b.offVariation)} ` +
+        `to on ${names.after(a.onVariation)} / off ${names.after(a.offVariation)}`,
     ),
   tags: whole((b, a) => `tags: ${listChangeText(b, a)}`),
   temporary: whole((_b, a) => (a ? 'marked the flag temporary' : 'marked the flag permanent')),

@@ -147,7 +147,7 @@ describe('findFlagConflicts', () => {
     ['temporary setting', { kind: 'makeFlagPermanent' }, baseSide({ version: 8 }, { temporary: false })],
   ])("the flag's %s changed since the base", (label, instruction, current) => {
     expect(conflicts(current, [instruction])).toEqual([
-      { index: 0, kind: (instruction as { kind: string }).kind, reason: `the flag's ${label} changed since version 7` },
+      { index: 0, kind: instruction.kind, reason: `the flag's ${label} changed since version 7` },
     ]);
   });
 

@@ -59,7 +59,8 @@ export function diffSegmentRules(path: string, before: SegmentRule[], after: Seg
         old.weight,
         rule.weight,
         () =>
-          `${ruleName(rule)} now includes ${share(rule.weight)} matching contexts (was ${old.weight === undefined ? 'all' : percentText(old.weight)})`,
+          `${ruleName(rule)} now includes ${share(rule.weight)} matching contexts ` +
+          `(was ${old.weight === undefined ? 'all' : percentText(old.weight)})`,
       ),
       ...changeOf(
         `${rulePath}.bucketBy`,
@@ -72,7 +73,8 @@ export function diffSegmentRules(path: string, before: SegmentRule[], after: Seg
         old.rolloutContextKind,
         rule.rolloutContextKind,
         () =>
-          `${ruleName(rule)}: rollout context kind changed from ${valueText(old.rolloutContextKind)} to ${valueText(rule.rolloutContextKind)}`,
+          `${ruleName(rule)}: rollout context kind changed from ${valueText(old.rolloutContextKind)} ` +
+          `to ${valueText(rule.rolloutContextKind)}`,
       ),
       ...descriptionChange(rulePath, old, rule),
     ],

@@ -1,13 +1,15 @@
 import * as nodeCrypto from 'node:crypto';
 import type { AttrRef } from './attribute-reference';
 import type { EvalContext } from './context';
+import { jsString } from './js-string';
 
 /**
  * LaunchDarkly bucketing (protocols.md §2.6): sha1 of `prefix + value`, the first 15 hex digits
  * read with `parseInt(…, 16)` (a 60-bit integer rounded to the nearest double, exactly as the Node
- * SDK does), divided by 0xFFFFFFFFFFFFFFF (which is 2^60 once rounded to a double, as in the SDK).
+ * SDK does), divided by the SDK's 0xFFFFFFFFFFFFFFF, which is 2^60 once rounded to a double: written
+ * here as the double it is.
  */
-const DIVISOR = 0xfffffffffffffff;
+const DIVISOR = 2 ** 60;
 
 type OneShotHash = (algorithm: string, data: string, encoding: 'hex') => string;
 const oneShot = (nodeCrypto as unknown as { hash?: OneShotHash }).hash;
@@ -31,7 +33,7 @@ export function bucketOfHashInput(input: string): number {
  * falsy seed) means "no seed".
  */
 export function hashPrefix(key: unknown, salt: unknown, seed: unknown): string {
-  return seed ? `${Number(seed)}.` : `${key}.${salt || ''}.`;
+  return seed ? `${Number(seed)}.` : `${jsString(key)}.${jsString(salt || '')}.`;
 }
 
 /** `-1` when the attribute is not bucketable (missing, float, bool, array, object, kind absent). */

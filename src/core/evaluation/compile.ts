@@ -1,6 +1,7 @@
 import type { JsonValue } from '../model/flag-config';
 import { INVALID_REF, KEY_REF, parseAttrRef, type AttrRef } from './attribute-reference';
 import { hashPrefix } from './bucketing';
+import { jsString } from './js-string';
 import { Op, opFromName, OperandSet } from './operators';
 import { FALLTHROUGH, FALLTHROUGH_EXPERIMENT, prerequisiteFailed, ruleMatch } from './reasons';
 import type { EvalReason, SdkClause, SdkFlag, SdkSegment, SdkSegmentRule, SdkVariationOrRollout } from './types';
@@ -19,7 +20,7 @@ export const ERROR = -2; // MALFORMED_FLAG
 const asArray = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 /** Kinds default to `user` when absent (null counts as absent: the SDK deletes nulls on ingest). */
-const kindOrUser = (kind: unknown): string => (kind === undefined || kind === null ? 'user' : String(kind));
+const kindOrUser = (kind: unknown): string => (kind === undefined || kind === null ? 'user' : jsString(kind));
 
 /** An index into `variations`, or ERROR (the SDK's getVariation; non-integers are malformed too). */
 export function variationIndex(variations: readonly JsonValue[], index: unknown): number {
@@ -176,7 +177,7 @@ export class CompiledFlag {
         i,
         id,
         compileClauses(rule.clauses),
-        new CompiledServe(rule as SdkVariationOrRollout, variations, raw.key, raw.salt),
+        new CompiledServe(rule, variations, raw.key, raw.salt),
         ruleMatch(i, rule.id, false),
         ruleMatch(i, rule.id, true),
       );

@@ -1,4 +1,5 @@
 import type { AttrRef } from './attribute-reference';
+import { jsString } from './js-string';
 
 /**
  * Evaluation contexts (protocols.md §2.1), validated the way js-sdk-common's Context does, with
@@ -18,7 +19,6 @@ export interface Context {
 
 type Attributes = Record<string, unknown>;
 
-const hasOwn = Object.prototype.hasOwnProperty;
 const KIND_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const LEGACY_BUILTINS = ['name', 'ip', 'firstName', 'lastName', 'email', 'avatar', 'country'] as const;
 
@@ -64,7 +64,7 @@ export class EvalContext implements Context {
   /** The attributes of one kind, or undefined when the context has no such kind. */
   forKind(kind: string): Attributes | undefined {
     if (this.singleKind !== undefined) return kind === this.singleKind ? this.data : undefined;
-    if (kind === 'kind' || !hasOwn.call(this.data, kind)) return undefined;
+    if (kind === 'kind' || !Object.hasOwn(this.data, kind)) return undefined;
     return this.data[kind] as Attributes;
   }
 
@@ -92,7 +92,7 @@ export class EvalContext implements Context {
       const name = components[i];
       const next = (current as Attributes)[name];
       // Only own properties count (a missing one is usually undefined already: skip hasOwn then).
-      if (next === undefined || !hasOwn.call(current, name)) return undefined;
+      if (next === undefined || !Object.hasOwn(current, name)) return undefined;
       current = next;
     }
     return current;
@@ -111,7 +111,7 @@ function fromLegacyUser(user: Attributes): ParseContextResult {
   if (user.key === undefined || user.key === null) return fail('The key for the context was not valid');
   // Like the SDK: custom attributes first, then kind/key, then the non-null built-ins.
   const custom = user.custom;
-  const attrs: Attributes = { ...((custom || []) as object), kind: 'user', key: String(user.key) };
+  const attrs: Attributes = { ...(custom || []), kind: 'user', key: jsString(user.key) };
   if (user.anonymous !== undefined && user.anonymous !== null) {
     delete attrs.anonymous;
     attrs.anonymous = !!user.anonymous;

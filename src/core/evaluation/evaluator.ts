@@ -21,7 +21,7 @@ const NO_MATCH = 0;
 type ClauseResult = typeof MATCH | typeof NO_MATCH | typeof ERROR;
 
 export const state = {
-  reason: OFF as EvalReason,
+  reason: OFF,
   /** An unbounded (big) segment was consulted: the reason gets bigSegmentsStatus NOT_CONFIGURED. */
   bigSegments: false,
   /** Keys of the prerequisites being evaluated (the SDK's visitedFlags: the top flag is not on it). */

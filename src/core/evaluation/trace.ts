@@ -10,6 +10,7 @@ import type {
 } from './compile';
 import { ERROR } from './compile';
 import type { EvalContext } from './context';
+import { jsString } from './js-string';
 import { Op } from './operators';
 import type { EvalReason, TraceStep } from './types';
 
@@ -25,7 +26,7 @@ const indexOrNull = (i: number): JsonValue => (i >= 0 ? i : null);
 function asJson(v: unknown): JsonValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
   if (typeof v === 'object') return v as JsonValue;
-  return String(v);
+  return jsString(v);
 }
 
 export class Tracer {

@@ -22,7 +22,8 @@ export interface SdkWeightedVariation {
 }
 
 export interface SdkRollout {
-  kind?: 'rollout' | 'experiment' | string;
+  /** 'rollout' or 'experiment'; other values pass through as they come. */
+  kind?: string;
   variations?: SdkWeightedVariation[];
   bucketBy?: string;
   contextKind?: string;

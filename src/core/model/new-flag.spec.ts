@@ -47,7 +47,7 @@ describe('buildFlagDefinition', () => {
     [[{ value: 'a' }, { value: 'a' }], 'duplicate variation value'],
     [[{ value: null }, { value: 'a' }], 'cannot be null'],
   ])('rejects variations %j', (variations, reason) => {
-    expect(() => buildFlagDefinition({ key: 'f', name: 'F', variations: variations as never }, newId)).toThrow(reason);
+    expect(() => buildFlagDefinition({ key: 'f', name: 'F', variations }, newId)).toThrow(reason);
   });
 
   it('rejects defaults outside the variations with the field named', () => {

@@ -1,4 +1,4 @@
-import { FlagEnvironmentConfig, Prerequisite } from '../model/flag-config';
+import { Prerequisite } from '../model/flag-config';
 import { FlagPatchContext, FlagPatchState, PrerequisiteFlagView, applyFlagInstructions } from './index';
 import { booleanFlag, makeCtx, makeEnv, makeState, thrown } from '../../../test/support/fixtures/patch';
 
@@ -82,7 +82,7 @@ describe('flag prerequisite instructions', () => {
     ]);
     // Same graph in another environment: no cycle there, so the prerequisite is accepted.
     const state = stateWithPrerequisites();
-    state.environments.staging = structuredClone(state.environments.production as FlagEnvironmentConfig);
+    state.environments.staging = structuredClone(state.environments.production);
     const ctx = { ...graphCtx(graph), environmentKey: 'staging' };
     expect(
       applyFlagInstructions(state, [{ kind: 'addPrerequisite', key: 'a', variationId: 'a-x' }], ctx).environments

@@ -97,7 +97,8 @@ describe('flag rule instructions', () => {
     ['clauses[0]', 'must be an object', { kind: 'addRule', variationId: 'va', clauses: ['email'] }],
     [
       'clauses[0].op',
-      'must be one of in, endsWith, startsWith, matches, contains, lessThan, lessThanOrEqual, greaterThan, greaterThanOrEqual, before, after, semVerEqual, semVerLessThan, semVerGreaterThan, segmentMatch',
+      'must be one of in, endsWith, startsWith, matches, contains, lessThan, lessThanOrEqual, greaterThan, ' +
+        'greaterThanOrEqual, before, after, semVerEqual, semVerLessThan, semVerGreaterThan, segmentMatch',
       { kind: 'addRule', variationId: 'va', clauses: [{ attribute: 'email', op: 'equals', values: [] }] },
     ],
     [

@@ -9,7 +9,7 @@ function targetsAfter(
   env = makeEnv(),
 ): Pick<FlagEnvironmentConfig, 'targets' | 'contextTargets'> {
   const state = makeState(makeFlag(), { production: env });
-  const result = applyFlagInstructions(state, instructions, ctx).environments.production as FlagEnvironmentConfig;
+  const result = applyFlagInstructions(state, instructions, ctx).environments.production;
   return { targets: result.targets, contextTargets: result.contextTargets };
 }
 

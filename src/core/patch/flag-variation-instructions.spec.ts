@@ -156,7 +156,9 @@ describe('flag variation instructions', () => {
         index: 0,
         field: 'variationId',
         reason:
-          "variation 'vb' is in use: flag defaults onVariation; environment 'production' offVariation; environment 'production' fallthrough; environment 'production' targets; environment 'production' rule 'r1'; environment 'staging' targets",
+          "variation 'vb' is in use: flag defaults onVariation; environment 'production' offVariation; " +
+          "environment 'production' fallthrough; environment 'production' targets; " +
+          "environment 'production' rule 'r1'; environment 'staging' targets",
       },
     ]);
   });

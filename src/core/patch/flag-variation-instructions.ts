@@ -52,7 +52,7 @@ export const FLAG_VARIATION_HANDLERS = {
     fields: ['variationId', 'value', 'name', 'description'],
     apply(f, { flag }) {
       const index = readVariationIndex(f, flag.variations);
-      const variation = flag.variations[index] as Variation;
+      const variation = flag.variations[index];
       if (!f.isPresent('value') && !f.has('name') && !f.has('description')) {
         f.fail('at least one of value, name or description is required');
       }

@@ -7,7 +7,7 @@ import { RuleLike, findClause, findRule } from './rule-list';
 /** The rules being edited, whether a flag environment's or a segment's. */
 export interface RuleEditTarget {
   rules: RuleLike[];
-  newId(): string;
+  newId: () => string;
   clauseRules: ClauseRules;
 }
 

@@ -89,15 +89,21 @@ export async function deployMigrations(databaseUrl: string, options: MigrateOpti
   });
 }
 
+interface MigrationRow {
+  migration_name: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+}
+
 /** Applied, pending, failed and unknown migrations, read straight from `_prisma_migrations` (no engine). */
 export async function migrationStatus(databaseUrl: string, options: MigrateOptions = {}): Promise<MigrationStatus> {
   const folders = listMigrationFolders(resolveOptions(options).migrationsDir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  let rows: { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[];
+  let rows: MigrationRow[];
   try {
     rows = (
-      await client.query(
+      await client.query<MigrationRow>(
         'SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at',
       )
     ).rows;

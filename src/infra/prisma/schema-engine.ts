@@ -110,22 +110,26 @@ function evaluateGlueSource(gluePath: string): EngineBindings {
     );
   }
   // A global-scope function, strict like the ES module it replaces.
-  return new Function(`"use strict";\n${body}\nreturn { ${names.join(', ')} };`)() as EngineBindings;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the glue is workaround 1
+  const glue = new Function(`"use strict";\n${body}\nreturn { ${names.join(', ')} };`) as () => EngineBindings;
+  return glue();
 }
 
 /** A pg client that reports `"char"` columns as text, so the adapter can map them (workaround 2). */
 class CharAsTextClient extends pg.Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
-    const query = pg.Client.prototype.query as (...a: unknown[]) => unknown;
-    const last = args[args.length - 1];
+    const query = (params: unknown[]) =>
+      (pg.Client.prototype.query as (...a: unknown[]) => unknown).apply(this, params);
+    const last: unknown = args[args.length - 1];
     if (typeof last === 'function') {
       // Callback style: how pg.Pool#query calls its clients.
+      const callback = last as (error: Error | null, result: unknown) => unknown;
       args[args.length - 1] = (error: Error | null, result: unknown) =>
-        last(error, error ? result : relabelCharFields(result));
-      return query.apply(this, args);
+        callback(error, error ? result : relabelCharFields(result));
+      return query(args);
     }
-    const ret = query.apply(this, args) as Promise<unknown> | undefined;
+    const ret = query(args) as Promise<unknown> | undefined;
     return typeof ret?.then === 'function' ? ret.then(relabelCharFields) : ret;
   }
 }
@@ -154,8 +158,10 @@ class WholeScriptPrismaPg extends PrismaPg {
     return adapter;
   }
 
-  override async connectToShadowDb(): Promise<never> {
-    throw new Error('The migrate command never uses a shadow database (it diffs against the live, migrated database)');
+  override connectToShadowDb(): Promise<never> {
+    return Promise.reject(
+      new Error('The migrate command never uses a shadow database (it diffs against the live, migrated database)'),
+    );
   }
 }
 
