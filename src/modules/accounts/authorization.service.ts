@@ -9,7 +9,7 @@ export class AuthorizationService {
   assert(actor: Actor, action: string, resource: ResourceRef): void {
     if (actor.policy.can(action, resource)) return;
     const d = actor.policy.explain(action, resource);
-    throw new DomainError('auth/forbidden', 403, d.reason);
+    throw new DomainError('auth/forbidden', d.reason);
   }
 
   can(actor: Actor, action: string, resource: ResourceRef): boolean {

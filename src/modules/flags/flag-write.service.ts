@@ -183,7 +183,6 @@ export class FlagWriteService {
     if (write.expectedVersion !== undefined && write.expectedVersion !== current) {
       throw new DomainError(
         'flag/version_mismatch',
-        412,
         `If-Match ${write.expectedVersion} does not match the current version ${current}`,
       );
     }
@@ -291,7 +290,6 @@ export class FlagWriteService {
     if (dependents.length)
       throw new DomainError(
         'flag/has_dependents',
-        409,
         `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`,
       );
   }

@@ -18,7 +18,8 @@ export class TriggerFireController {
   @ApiOperation({
     summary: 'Fire a trigger',
     description:
-      "Runs the trigger's action on its flag. 404 trigger/not_found, 409 trigger/disabled, 429 trigger/rate_limited (Retry-After), 409 with the write path's code when the action no longer applies.",
+      "Runs the trigger's action on its flag. 429 trigger/rate_limited comes with Retry-After; " +
+      "409 trigger/action_not_applicable names the write path's code that refused the stored action.",
   })
   @ApiParam({
     name: 'secret',
