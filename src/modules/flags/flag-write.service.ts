@@ -7,7 +7,7 @@ import { toSdkFlag } from '../../core/model/sdk-shape';
 import { applyFlagInstructions, flagInstructionActions, type FlagPatchContext } from '../../core/patch';
 import { flagApprovalReasons, type FlagState } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../approvals/approval-gate';
-import { flagResource, formatResource } from '../../core/policy';
+import { flagResource, formatResource, type ActionName } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/prisma.service';
@@ -382,7 +382,7 @@ export class FlagWriteService {
   /** Flag-level changes reach every environment, so the actor must be allowed in each of them. */
   private assertInEveryEnvironment(
     actor: Actor,
-    action: string,
+    action: ActionName,
     project: ProjectWithEnvs,
     flag: { key: string; tags?: string[] },
   ) {
