@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ERROR_CATALOGUE, ERROR_CODES, isErrorCode, type ErrorCode } from './error-catalogue';
+import { README_PATH, withErrorCatalogue } from '../../scripts/generate-error-docs';
 import { DomainError, isError, notFound } from './errors';
 
 const SRC = path.join(__dirname, '..');
@@ -43,6 +44,11 @@ describe('the error catalogue', () => {
       return false;
     };
     expect(ERROR_CODES.filter((code) => !produced(code))).toEqual([]);
+  });
+
+  it("is the README's Error catalogue table (else run `npm run openapi` and commit README.md)", () => {
+    const readme = fs.readFileSync(README_PATH, 'utf8');
+    expect(readme).toBe(withErrorCatalogue(readme));
   });
 });
 
