@@ -42,7 +42,7 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
   // A parsed body nested too deeply would overflow the validators' recursion (a 500): refuse it here.
   fastify.addHook('preValidation', (req, _reply, done) => {
     if (req.body !== undefined && exceedsJsonDepth(req.body)) {
-      done(new DomainError('request/too_deep', 400, `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      done(new DomainError('request/too_deep', `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`));
       return;
     }
     done();

@@ -42,7 +42,7 @@ export function buildFlagDefinition(input: NewFlagInput, newId: () => string): F
     if (!Number.isInteger(idx) || idx < 0 || idx >= raw.length)
       errors.push({ field: `defaults.${field}`, reason: `must be a variation index between 0 and ${raw.length - 1}` });
   }
-  if (errors.length) throw new DomainError('flag/invalid', 400, errors.map((e) => e.reason).join('; '), errors);
+  if (errors.length) throw new DomainError('flag/invalid', errors.map((e) => e.reason).join('; '), errors);
 
   const variations: Variation[] = raw.map((v) => ({
     _id: newId(),

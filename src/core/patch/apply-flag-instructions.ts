@@ -1,4 +1,5 @@
 import { FlagEnvironmentConfig } from '../model/flag-config';
+import type { ActionName } from '../policy/actions';
 import {
   ENVIRONMENT_HANDLERS,
   FLAG_INSTRUCTION_ACTIONS,
@@ -43,7 +44,7 @@ export function applyFlagInstructions(
 /** Kind, authorization action and scope of each instruction; checks the list and the kinds only. */
 export function flagInstructionActions(
   instructions: unknown,
-): { kind: string; action: string; scope: InstructionScope }[] {
+): { kind: string; action: ActionName; scope: InstructionScope }[] {
   return readInstructionList(instructions, FLAG_INSTRUCTION_HANDLERS).map(({ kind }) => ({
     kind,
     ...FLAG_INSTRUCTION_ACTIONS[kind],

@@ -1,4 +1,5 @@
 import { SegmentConfig } from '../model/flag-config';
+import type { ActionName } from '../policy/actions';
 import { Fields } from './instruction-fields';
 import { readInstructionList } from './instruction-list';
 import { deepEqual } from './json-value';
@@ -24,7 +25,7 @@ export function applySegmentInstructions(
 }
 
 /** Kind and authorization action of each instruction; checks the list and the kinds only. */
-export function segmentInstructionActions(instructions: unknown): { kind: string; action: string }[] {
+export function segmentInstructionActions(instructions: unknown): { kind: string; action: ActionName }[] {
   return readInstructionList(instructions, SEGMENT_HANDLERS).map(({ kind }) => ({
     kind,
     action: SEGMENT_INSTRUCTION_ACTIONS[kind],

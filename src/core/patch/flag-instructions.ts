@@ -1,3 +1,4 @@
+import type { ActionName } from '../policy/actions';
 import { EnvironmentHandler, FlagLevelHandler, InstructionScope } from './flag-patch-types';
 import { FLAG_METADATA_HANDLERS } from './flag-metadata-instructions';
 import { FLAG_PREREQUISITE_HANDLERS } from './flag-prerequisite-instructions';
@@ -39,4 +40,4 @@ export const FLAG_INSTRUCTION_ACTIONS = Object.fromEntries(
     kind,
     { action: FLAG_INSTRUCTION_HANDLERS[kind].action, scope: isFlagLevelKind(kind) ? 'flag' : 'environment' },
   ]),
-) as Record<FlagInstructionKind, { action: string; scope: InstructionScope }>;
+) as Record<FlagInstructionKind, { action: ActionName; scope: InstructionScope }>;

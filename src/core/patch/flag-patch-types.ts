@@ -1,4 +1,5 @@
 import { FlagDefinition, FlagEnvironmentConfig, Variation } from '../model/flag-config';
+import type { ActionName } from '../policy/actions';
 import { Fields } from './instruction-fields';
 
 export interface FlagPatchState {
@@ -45,13 +46,13 @@ export interface EnvironmentWorkspace extends FlagWorkspace {
 }
 
 export interface FlagLevelHandler {
-  action: string;
+  action: ActionName;
   fields: readonly string[];
   apply(f: Fields, ws: FlagWorkspace): void;
 }
 
 export interface EnvironmentHandler {
-  action: string;
+  action: ActionName;
   fields: readonly string[];
   apply(f: Fields, ws: EnvironmentWorkspace): void;
 }

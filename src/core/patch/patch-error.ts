@@ -1,9 +1,10 @@
+import type { ErrorCode } from '../error-catalogue';
 import { DomainError, FieldError } from '../errors';
 
 /** One instruction failed; `errors[0].index` says which, so a client can point at it. */
 export class PatchError extends DomainError {
   constructor(errors: FieldError[], code: PatchErrorCode = 'patch/invalid_instruction') {
-    super(code, 400, describe(errors), errors);
+    super(code, describe(errors), errors);
   }
 
   static at(index: number | undefined, reason: string, field?: string): PatchError {
@@ -11,12 +12,13 @@ export class PatchError extends DomainError {
   }
 }
 
-export type PatchErrorCode = 'patch/invalid_instruction' | 'patch/unknown_instruction';
+/** The catalogue's `patch/*` codes (both 400: the instructions are bad input). */
+export type PatchErrorCode = Extract<ErrorCode, `patch/${string}`>;
 
 /** An archived flag is read-only until restored: a conflict with the flag's state, not bad input. */
 export class FlagArchivedError extends DomainError {
   constructor(index: number) {
-    super('flag/archived', 409, `instruction ${index}: flag is archived`, [{ index, reason: 'flag is archived' }]);
+    super('flag/archived', `instruction ${index}: flag is archived`, [{ index, reason: 'flag is archived' }]);
   }
 }
 

@@ -1,4 +1,5 @@
 import { readDescription, readName, withTags, withoutTags } from './metadata-fields';
+import type { ActionName } from '../policy/actions';
 import { SegmentHandler } from './segment-patch-types';
 import { SEGMENT_RULE_HANDLERS } from './segment-rule-instructions';
 import { SEGMENT_TARGET_HANDLERS } from './segment-target-instructions';
@@ -45,4 +46,4 @@ export type SegmentInstructionKind = keyof typeof SEGMENT_HANDLERS;
 /** The authorization action (LaunchDarkly's name) of every segment instruction kind. */
 export const SEGMENT_INSTRUCTION_ACTIONS = Object.fromEntries(
   Object.entries(SEGMENT_HANDLERS).map(([kind, handler]) => [kind, handler.action]),
-) as Record<SegmentInstructionKind, string>;
+) as Record<SegmentInstructionKind, ActionName>;

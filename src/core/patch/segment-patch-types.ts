@@ -1,4 +1,5 @@
 import { SegmentConfig } from '../model/flag-config';
+import type { ActionName } from '../policy/actions';
 import { Fields } from './instruction-fields';
 
 export interface SegmentPatchContext {
@@ -17,7 +18,7 @@ export interface SegmentWorkspace {
 }
 
 export interface SegmentHandler {
-  action: string;
+  action: ActionName;
   fields: readonly string[];
   apply(f: Fields, ws: SegmentWorkspace): void;
 }

@@ -157,7 +157,7 @@ function compileOrThrow(text: string, source: string, index: number, field: stri
 }
 
 function malformed(source: string, index: number, field: string, reason: string): DomainError {
-  return new DomainError('policy/invalid', 400, `statement ${index} of ${source} is invalid: ${reason}`, [
+  return new DomainError('policy/invalid', `statement ${index} of ${source} is invalid: ${reason}`, [
     { index, field, reason },
   ]);
 }

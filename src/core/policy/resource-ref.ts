@@ -37,7 +37,7 @@ export function parseResourceRef(canonical: string): ResourceRef {
   });
   const bad = segments.find((segment) => !KEY_PATTERN.test(segment.key));
   if (bad || !RESOURCE_PATHS.has(resourcePath(segments))) {
-    throw new DomainError('policy/invalid_resource', 400, `'${canonical}' is not a resource`, [
+    throw new DomainError('policy/invalid_resource', `'${canonical}' is not a resource`, [
       { field: 'resource', reason: bad ? `invalid key in '${bad.type}/${bad.key}'` : 'unknown resource path' },
     ]);
   }

@@ -66,7 +66,7 @@ export function tryParseResourceSpecifier(text: unknown): SpecifierParseResult {
 export function parseResourceSpecifier(text: string): ResourceSpecifier {
   const result = tryParseResourceSpecifier(text);
   if (result.ok) return result.specifier;
-  throw new DomainError('policy/invalid_specifier', 400, `invalid resource specifier: ${result.reason}`, [
+  throw new DomainError('policy/invalid_specifier', `invalid resource specifier: ${result.reason}`, [
     { field: 'resource', reason: result.reason },
   ]);
 }

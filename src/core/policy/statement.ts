@@ -34,7 +34,7 @@ export function validatePolicy(input: unknown): PolicyStatement[] {
 }
 
 function invalidPolicy(errors: FieldError[]): DomainError {
-  return new DomainError('policy/invalid', 400, 'the policy is invalid', errors);
+  return new DomainError('policy/invalid', 'the policy is invalid', errors);
 }
 
 function checkStatement(raw: unknown, index: number, errors: FieldError[]): PolicyStatement | null {

@@ -10,7 +10,7 @@ export const WEIGHT_TOTAL = 100_000;
 /** Releases name variations by stable `_id`; stored configs use indexes. */
 export function variationIndexOf(variationIds: readonly string[], variationId: string): number {
   const index = variationIds.indexOf(variationId);
-  if (index < 0) throw new DomainError('release/unknown_variation', 400, `variation '${variationId}' does not exist`);
+  if (index < 0) throw new DomainError('release/unknown_variation', `variation '${variationId}' does not exist`);
   return index;
 }
 
@@ -41,13 +41,13 @@ export function servedShares(rollout: Rollout): number[] {
 export function servingShares(vor: VariationOrRollout, variationCount: number): WeightedVariation[] {
   const checkIndex = (index: unknown): number => {
     if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < variationCount) return index;
-    throw new DomainError('release/unknown_variation', 400, `variation index ${String(index)} does not exist`);
+    throw new DomainError('release/unknown_variation', `variation index ${String(index)} does not exist`);
   };
   // Same precedence as the evaluator: a fixed variation wins over a rollout.
   if (vor.variation !== undefined && vor.variation !== null)
     return [{ variation: checkIndex(vor.variation), weight: WEIGHT_TOTAL }];
   if (!vor.rollout || vor.rollout.variations.length === 0) {
-    throw new DomainError('release/invalid_serving', 400, 'the serving has neither a variation nor a rollout');
+    throw new DomainError('release/invalid_serving', 'the serving has neither a variation nor a rollout');
   }
   const shares = servedShares(vor.rollout);
   const merged = new Map<number, number>();

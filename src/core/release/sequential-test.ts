@@ -150,7 +150,7 @@ function checkConfig(cfg: GuardConfig): { alpha: number; tau: number } {
     errors.push({ field: 'minSamplePerArm', reason: 'must be an integer ≥ 1' });
   if (!Number.isFinite(tau) || tau <= 0) errors.push({ field: 'tau', reason: 'must be a number > 0' });
   if (errors.length > 0)
-    throw new DomainError('release/invalid_guard', 400, errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
+    throw new DomainError('release/invalid_guard', errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
   return { alpha, tau };
 }
 
@@ -163,6 +163,6 @@ function checkArm(arm: ArmSummary, field: string): void {
     arm.sumSquares >= 0;
   if (!ok) {
     const reason = 'must have an integer n ≥ 0 and finite sum and sumSquares ≥ 0';
-    throw new DomainError('release/invalid_metric_summary', 400, `${field} ${reason}`, [{ field, reason }]);
+    throw new DomainError('release/invalid_metric_summary', `${field} ${reason}`, [{ field, reason }]);
   }
 }

@@ -32,7 +32,6 @@ export function validateStages(stages: unknown): Stage[] {
   const fail = (errors: FieldError[]): never => {
     throw new DomainError(
       'release/invalid_stages',
-      400,
       errors.map((e) => (e.index === undefined ? e.reason : `stage ${e.index}: ${e.reason}`)).join('; '),
       errors,
     );
@@ -105,7 +104,6 @@ export function stageServing(
   if (!isInt(weight, 0, WEIGHT_TOTAL)) {
     throw new DomainError(
       'release/invalid_weight',
-      400,
       `weight must be an integer from 0 to ${WEIGHT_TOTAL}, not ${String(weight)}`,
     );
   }

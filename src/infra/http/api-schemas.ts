@@ -7,6 +7,7 @@ import {
   getSchemaPath,
   type SchemaObject,
 } from '@nestjs/swagger';
+import { ERROR_CODES, type ErrorCode } from '../../core/error-catalogue';
 
 /**
  * OpenAPI pieces every controller shares (conventions §7): the problem document that every error
@@ -40,23 +41,28 @@ export class FieldErrorDto {
 /** RFC 9457 problem document with Gantry's stable `code` (src/infra/http/problem.ts). */
 export class ProblemDto {
   @ApiProperty({ example: 'https://gantry.dev/problems/flag/not_found' }) type: string;
-  @ApiProperty({ example: 'Not Found' }) title: string;
+  @ApiProperty({ example: 'Flag not found', description: "the code's title in the error catalogue" }) title: string;
   @ApiProperty({ type: 'integer', example: 404 }) status: number;
   @ApiProperty() detail: string;
   @ApiProperty({
-    description: 'stable machine-readable code, e.g. flag/not_found, patch/invalid_instruction',
+    enum: ERROR_CODES,
+    enumName: 'ProblemCode',
+    description: 'stable machine-readable code from the error catalogue; each operation lists the ones it answers with',
     example: 'flag/not_found',
   })
-  code: string;
+  code: ErrorCode;
   @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
 }
 
-/** Every operation may answer with a problem document (4xx for bad input, 5xx never with details). */
+/**
+ * Every operation may answer with a problem document (4xx for bad input, 5xx never with details);
+ * the codes each operation answers with are listed per status by @Problems (problems.decorator.ts).
+ */
 export const ApiProblems = () =>
   applyDecorators(
     ApiExtraModels(ProblemDto),
     ApiDefaultResponse({
-      description: 'an error, as an application/problem+json document with a stable `code`',
+      description: 'an error, as an application/problem+json document with a stable `code` (ProblemCode)',
       content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
     }),
   );

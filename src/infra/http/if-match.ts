@@ -4,6 +4,6 @@ import { DomainError } from '../../core/errors';
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!m) throw new DomainError('request/invalid_if_match', 400, 'If-Match must be a version number');
+  if (!m) throw new DomainError('request/invalid_if_match', 'If-Match must be a version number');
   return Number(m[1]);
 }

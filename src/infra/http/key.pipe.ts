@@ -9,7 +9,6 @@ export class KeyPipe implements PipeTransform<string, string> {
     if (!KEY_PATTERN.test(value))
       throw new DomainError(
         'request/invalid_key',
-        400,
         `'${value.slice(0, 64)}' is not a valid key (^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$)`,
       );
     return value;

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../core/error-catalogue';
 import { DomainError, type FieldError } from '../../core/errors';
 
 /** RFC 9457 problem document with Gantry's stable `code`. */
@@ -7,11 +8,15 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ErrorCode;
   errors?: FieldError[];
 }
 
-const TITLES: Record<number, string> = {
+/**
+ * Generic titles, only for a framework error whose status is not its code's (a Nest or Fastify 4xx
+ * Gantry has no code for is answered as `request/invalid` with the framework's own status).
+ */
+const STATUS_TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -29,7 +34,8 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const CODES_BY_STATUS: Record<number, string> = {
+/** Codes for the statuses Nest and Fastify answer with on their own (guards, pipes, unknown routes). */
+const CODES_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   400: 'request/invalid',
   401: 'auth/unauthenticated',
   403: 'auth/forbidden',
@@ -43,7 +49,7 @@ const CODES_BY_STATUS: Record<number, string> = {
 };
 
 /** Fastify's own error codes (raised before Nest sees the request) mapped to ours. */
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Partial<Record<string, ErrorCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'request/too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request/unsupported_media_type',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'request/malformed_json',
@@ -51,10 +57,20 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'request/invalid',
 };
 
-export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+/**
+ * The problem document for `code`; status and title come from the catalogue. Only a framework error
+ * may pass its own `status`, which keeps the catalogue's title when it agrees with the code's.
+ */
+export function problem(
+  code: ErrorCode,
+  detail: string,
+  errors?: FieldError[],
+  status: number = ERROR_CATALOGUE[code].status,
+): Problem {
+  const entry = ERROR_CATALOGUE[code];
   return {
     type: `https://gantry.dev/problems/${code}`,
-    title: TITLES[status] ?? 'Error',
+    title: entry.status === status ? entry.title : (STATUS_TITLES[status] ?? 'Error'),
     status,
     detail,
     code,
@@ -64,7 +80,7 @@ export function problem(status: number, code: string, detail: string, errors?: F
 
 /** Turns anything thrown into a problem document; unknown errors become a 500 without details. */
 export function toProblem(err: unknown): Problem {
-  if (err instanceof DomainError) return problem(err.status, err.code, err.message, err.errors);
+  if (err instanceof DomainError) return problem(err.code, err.message, err.errors);
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
@@ -74,22 +90,22 @@ export function toProblem(err: unknown): Problem {
         : undefined;
     if (messages) {
       return problem(
-        status,
         'request/invalid',
         messages.join('; '),
         messages.map((reason) => ({ field: reason.split(' ')[0], reason })),
+        status,
       );
     }
-    return problem(status, CODES_BY_STATUS[status] ?? 'request/invalid', err.message);
+    return problem(CODES_BY_STATUS[status] ?? 'request/invalid', err.message, undefined, status);
   }
   const e = err as { statusCode?: number; code?: string; message?: string; name?: string };
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     // Errors Fastify raises while parsing (body too large, bad JSON, wrong media type).
     const isJsonSyntax = e.name === 'SyntaxError' || /JSON/i.test(e.message ?? '');
     const code =
-      (e.code && FASTIFY_CODES[e.code]) ??
+      (e.code ? FASTIFY_CODES[e.code] : undefined) ??
       (isJsonSyntax ? 'request/malformed_json' : (CODES_BY_STATUS[e.statusCode] ?? 'request/invalid'));
-    return problem(e.statusCode, code, e.message ?? 'invalid request');
+    return problem(code, e.message ?? 'invalid request', undefined, e.statusCode);
   }
-  return problem(500, 'internal', 'an unexpected error occurred; see the server log for the request id');
+  return problem('internal', 'an unexpected error occurred; see the server log for the request id');
 }

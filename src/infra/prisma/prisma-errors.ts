@@ -1,3 +1,4 @@
+import type { AlreadyExistsKind } from '../../core/error-catalogue';
 import { DomainError } from '../../core/errors';
 
 /** Prisma error codes we turn into domain errors (the rest are real failures). */
@@ -6,8 +7,8 @@ export const isUniqueViolation = (err: unknown): boolean =>
 
 /** For `.catch()` on a create: a unique-constraint violation becomes a 409 `<kind>/already_exists`. */
 export const rethrowDuplicate =
-  (kind: string, key: string) =>
+  (kind: AlreadyExistsKind, key: string) =>
   (err: unknown): never => {
-    if (isUniqueViolation(err)) throw new DomainError(`${kind}/already_exists`, 409, `${kind} '${key}' already exists`);
+    if (isUniqueViolation(err)) throw new DomainError(`${kind}/already_exists`, `${kind} '${key}' already exists`);
     throw err;
   };

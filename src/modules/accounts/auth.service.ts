@@ -17,7 +17,8 @@ const TOUCH_INTERVAL_MS = 60_000;
  */
 const POLICY_TTL_MS = 5_000;
 
-const unauthenticated = (code: string, detail: string) => new DomainError(code, 401, detail);
+/** The 401 codes: what the caller presented does not authenticate it. */
+type UnauthenticatedCode = 'auth/unauthenticated' | 'auth/invalid_token' | 'auth/token_revoked' | 'auth/token_expired';
 
 /** Turns a bearer credential into an Actor, or says precisely why it cannot. */
 @Injectable()
@@ -82,9 +83,9 @@ export class AuthService {
     };
   }
 
-  private fail(reason: string, code: string, detail: string): DomainError {
+  private fail(reason: string, code: UnauthenticatedCode, detail: string): DomainError {
     this.metrics.authFailures.inc({ reason });
-    return unauthenticated(code, detail);
+    return new DomainError(code, detail);
   }
 
   private touch(id: string, now: Date): void {

@@ -25,8 +25,7 @@ export class ExplainService {
   ) {}
 
   async explain(actor: Actor, dto: ExplainDto): Promise<Decision & { subject: { kind: string; id: string } }> {
-    if (dto.tokenId && dto.memberId)
-      throw new DomainError('request/invalid', 400, 'give tokenId or memberId, not both');
+    if (dto.tokenId && dto.memberId) throw new DomainError('request/invalid', 'give tokenId or memberId, not both');
     const resource = await this.attributes.enrich(parseResourceRef(dto.resource));
     const { policy, subject } = await this.subjectPolicy(actor, dto);
     return { ...policy.explain(dto.action, resource), subject };

@@ -92,12 +92,11 @@ export class MembersService {
 
   async remove(actor: Actor, id: string) {
     this.authz.assert(actor, 'manageMembers', memberResource(id));
-    if (id === actor.memberId) throw new DomainError('member/cannot_delete_self', 409, 'you cannot delete yourself');
+    if (id === actor.memberId) throw new DomainError('member/cannot_delete_self', 'you cannot delete yourself');
     await this.repo.transaction(async (tx) => {
       const before = await this.repo.findMember(id, tx);
       if (!before) throw notFound('member', id);
-      if (before.role === 'owner')
-        throw new DomainError('member/cannot_delete_owner', 409, 'the owner cannot be deleted');
+      if (before.role === 'owner') throw new DomainError('member/cannot_delete_owner', 'the owner cannot be deleted');
       await this.repo.deleteMember(tx, id);
       await this.audit.record(tx, actor, {
         action: 'deleteMember',
@@ -116,8 +115,7 @@ export class MembersService {
     const roles = roleKeys ? await requireRoles(this.repo, tx, roleKeys) : undefined;
     const teams = teamKeys ? await this.repo.findTeamsByKeys(teamKeys, tx) : undefined;
     const missingTeams = (teamKeys ?? []).filter((k) => !teams?.some((t) => t.key === k));
-    if (missingTeams.length)
-      throw new DomainError('team/not_found', 404, `teams not found: ${missingTeams.join(', ')}`);
+    if (missingTeams.length) throw new DomainError('team/not_found', `teams not found: ${missingTeams.join(', ')}`);
     return { roleIds: roles?.map((r) => r.id), teamIds: teams?.map((t) => t.id) };
   }
 }

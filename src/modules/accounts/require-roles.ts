@@ -6,6 +6,6 @@ import type { AccountsRepository } from './accounts.repository';
 export async function requireRoles(repo: AccountsRepository, tx: Tx, keys: string[]) {
   const roles = await repo.findRolesByKeys(keys, tx);
   const missing = keys.filter((k) => !roles.some((r) => r.key === k));
-  if (missing.length) throw new DomainError('role/not_found', 404, `custom roles not found: ${missing.join(', ')}`);
+  if (missing.length) throw new DomainError('role/not_found', `custom roles not found: ${missing.join(', ')}`);
   return roles;
 }

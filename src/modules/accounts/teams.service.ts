@@ -99,7 +99,7 @@ export class TeamsService {
   /** Checks member ids exist and turns role keys into ids; 404 names what is missing. */
   private async resolve(tx: Tx, memberIds?: string[], roleKeys?: string[]): Promise<string[] | undefined> {
     if (memberIds?.length && (await this.repo.countMembers(memberIds, tx)) !== new Set(memberIds).size) {
-      throw new DomainError('member/not_found', 404, 'one or more memberIds do not exist');
+      throw new DomainError('member/not_found', 'one or more memberIds do not exist');
     }
     if (!roleKeys) return undefined;
     return (await requireRoles(this.repo, tx, roleKeys)).map((r) => r.id);

@@ -61,19 +61,17 @@ export class TokensService {
   async create(actor: Actor, dto: CreateTokenDto) {
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     if (expiresAt && expiresAt <= this.clock.now())
-      throw new DomainError('token/invalid_expiry', 400, 'expiresAt must be in the future');
+      throw new DomainError('token/invalid_expiry', 'expiresAt must be in the future');
     const personal = dto.memberId !== undefined || (!dto.role && !dto.customRoleKeys?.length && !dto.inlinePolicy);
     const memberId = personal ? (dto.memberId ?? actor.memberId) : undefined;
     if (personal && !memberId)
       throw new DomainError(
         'token/member_required',
-        400,
         'a service token needs role, customRoleKeys or inlinePolicy; a personal token needs a member',
       );
     if (personal && (dto.role || dto.customRoleKeys?.length || dto.inlinePolicy)) {
       throw new DomainError(
         'token/personal_with_policy',
-        400,
         'a personal token acts as its member: omit role, customRoleKeys and inlinePolicy',
       );
     }

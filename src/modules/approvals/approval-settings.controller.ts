@@ -6,6 +6,8 @@ import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
 import { ApprovalSettingsService } from './approval-settings.service';
 import { ApprovalSettingsDto, ApprovalSettingsViewDto } from './dto/approval-settings.dto';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { IN_ENVIRONMENT, IN_PROJECT } from '../projects/project.problems';
 
 @ApiTags('approvals')
 @ApiBearerAuth()
@@ -14,12 +16,14 @@ import { ApprovalSettingsDto, ApprovalSettingsViewDto } from './dto/approval-set
 export class ApprovalSettingsController {
   constructor(private readonly settings: ApprovalSettingsService) {}
 
+  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT)
   @Get('environments/:envKey/approval-settings')
   @ApiOkResponse({ type: ApprovalSettingsViewDto })
   get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) {
     return this.settings.get(a, p, e);
   }
 
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'approval/unknown_team')
   @Put('environments/:envKey/approval-settings')
   @ApiOkResponse({ type: ApprovalSettingsViewDto })
   put(
@@ -31,6 +35,7 @@ export class ApprovalSettingsController {
     return this.settings.put(a, p, e, dto);
   }
 
+  @Problems(...AUTHENTICATED, ...IN_PROJECT)
   @Get('approval-settings')
   @ApiOkResponse({
     type: ApprovalSettingsViewDto,
@@ -40,6 +45,7 @@ export class ApprovalSettingsController {
     return this.settings.getDefaults(a, p);
   }
 
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'approval/unknown_team')
   @Put('approval-settings')
   @ApiOkResponse({ type: ApprovalSettingsViewDto })
   putDefaults(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: ApprovalSettingsDto) {

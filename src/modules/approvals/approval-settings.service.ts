@@ -101,7 +101,6 @@ export class ApprovalSettingsService {
     if (missing.length) {
       throw new DomainError(
         'approval/unknown_team',
-        400,
         `reviewerTeams: no team ${missing.map((k) => `'${k}'`).join(', ')}`,
         missing.map((k) => ({ field: 'reviewerTeams', reason: `no team '${k}'` })),
       );

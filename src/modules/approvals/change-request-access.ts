@@ -18,7 +18,7 @@ import { changeRequestView } from './models/change-request.view';
 export const identityOf = (actor: Actor): string => actor.memberId ?? actor.id;
 
 export const changeRequestNotFound = (id: string) =>
-  new DomainError('change_request/not_found', 404, `change request '${id}' was not found`);
+  new DomainError('change_request/not_found', `change request '${id}' was not found`);
 
 /**
  * What every change-request operation shares: loading a request with its project and environment

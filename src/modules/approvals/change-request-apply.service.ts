@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isOpen, tallyReviews, type ApprovalSettings } from '../../core/approval';
-import { DomainError } from '../../core/errors';
+import type { ErrorCode } from '../../core/error-catalogue';
+import { DomainError, isError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
@@ -17,7 +18,11 @@ import { changeRequestView, reviewRecords, type ChangeRequestView } from './mode
 import { reviewerCounts } from './reviewer-eligibility';
 
 /** Refusals that say the request is not (or no longer) for this apply, rather than that it cannot apply. */
-const NOT_FAILURES = new Set(['change_request/already_applied', 'change_request/not_open', 'change_request/not_due']);
+const NOT_FAILURES = [
+  'change_request/already_applied',
+  'change_request/not_open',
+  'change_request/not_due',
+] as const satisfies readonly ErrorCode[];
 
 interface ApplyOptions {
   override: boolean;
@@ -77,7 +82,7 @@ export class ChangeRequestApplyService {
       this.access.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
       return changeRequestView(applied);
     } catch (err) {
-      if (opts.automatic && err instanceof DomainError && !NOT_FAILURES.has(err.code))
+      if (opts.automatic && err instanceof DomainError && !isError(err, ...NOT_FAILURES))
         await this.markFailed(actor, id, at, err);
       throw err;
     }
@@ -95,15 +100,13 @@ export class ChangeRequestApplyService {
     if (locked.status === 'applied')
       throw new DomainError(
         'change_request/already_applied',
-        409,
         `change request '${id}' was already applied (version ${locked.appliedVersion})`,
       );
     if (!isOpen(locked.status))
-      throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${locked.status}`);
+      throw new DomainError('change_request/not_open', `change request '${id}' is ${locked.status}`);
     if (locked.status === 'scheduled' && locked.executionDate && locked.executionDate > this.access.now()) {
       throw new DomainError(
         'change_request/not_due',
-        409,
         `change request '${id}' is scheduled for ${locked.executionDate.toISOString()}`,
       );
     }
@@ -121,7 +124,6 @@ export class ChangeRequestApplyService {
       );
       throw new DomainError(
         'change_request/conflict',
-        409,
         `${kind} '${locked.resourceKey}' changed since version ${locked.baseVersion} (now ${current.version}); rebase the request (its reviews reset) or apply with override`,
         conflicts.length
           ? conflicts.map((c) => ({ index: c.index, field: c.kind, reason: c.reason }))
@@ -134,7 +136,6 @@ export class ChangeRequestApplyService {
         if (err instanceof DomainError && err.status < 500)
           throw new DomainError(
             'change_request/conflict',
-            409,
             `the instructions no longer apply: ${err.message}`,
             err.errors,
           );
@@ -146,14 +147,12 @@ export class ChangeRequestApplyService {
     if (tally.decliners.length && !settings.canApplyDeclinedChanges) {
       throw new DomainError(
         'approval/declined',
-        409,
         `change request '${id}' was declined by ${tally.decliners.join(', ')}`,
       );
     }
     if (tally.approvers.length < required) {
       throw new DomainError(
         'approval/insufficient_approvals',
-        409,
         `change request '${id}' has ${tally.approvers.length} of the ${required} approvals it needs from distinct eligible reviewers`,
       );
     }

@@ -31,7 +31,6 @@ export class ChangeRequestReviewsService {
     if (!isOpen(row.status))
       throw new DomainError(
         'change_request/not_open',
-        409,
         `change request '${id}' is ${row.status}; it can no longer be reviewed`,
       );
     const resource = await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey);
@@ -46,7 +45,6 @@ export class ChangeRequestReviewsService {
       if (refusal)
         throw new DomainError(
           refusal.startsWith('requesters') ? 'approval/self_review' : 'approval/reviewer_not_allowed',
-          403,
           refusal,
         );
     }
@@ -56,7 +54,6 @@ export class ChangeRequestReviewsService {
       if (!isOpen(locked.status))
         throw new DomainError(
           'change_request/not_open',
-          409,
           `change request '${id}' is ${locked.status}; it can no longer be reviewed`,
         );
       await this.access.repo.addReview(tx, {

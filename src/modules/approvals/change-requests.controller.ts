@@ -22,6 +22,10 @@ import {
   ChangeRequestImpactDto,
   ChangeRequestListDto,
 } from './dto/change-requests.responses';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { FLAG_INSTRUCTIONS } from '../flags/flag.problems';
+import { IN_ENVIRONMENT } from '../projects/project.problems';
+import { SEGMENT_INSTRUCTIONS } from '../segments/segment.problems';
 
 type Id = string;
 const uuid = new ParseUUIDPipe();
@@ -38,6 +42,14 @@ export class ChangeRequestsController {
     private readonly impacts: ChangeRequestImpactService,
   ) {}
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    ...FLAG_INSTRUCTIONS,
+    'change_request/invalid_execution_date',
+    'change_request/no_change',
+  )
   @Post('projects/:projectKey/flags/:flagKey/environments/:envKey/change-requests')
   @ApiCreatedResponse({ type: ChangeRequestDto })
   createForFlag(
@@ -50,6 +62,14 @@ export class ChangeRequestsController {
     return this.requests.create(a, 'flag', p, e, f, dto);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    ...SEGMENT_INSTRUCTIONS,
+    'change_request/invalid_execution_date',
+    'change_request/no_change',
+  )
   @Post('projects/:projectKey/environments/:envKey/segments/:segmentKey/change-requests')
   @ApiCreatedResponse({ type: ChangeRequestDto })
   createForSegment(
@@ -62,63 +82,137 @@ export class ChangeRequestsController {
     return this.requests.create(a, 'segment', p, e, s, dto);
   }
 
-  @Get('change-requests') @ApiOkResponse({ type: ChangeRequestListDto }) list(
-    @CurrentActor() a: Actor,
-    @Query() q: ChangeRequestQueryDto,
-  ) {
+  @Problems(...AUTHENTICATED, 'request/invalid')
+  @Get('change-requests')
+  @ApiOkResponse({ type: ChangeRequestListDto })
+  list(@CurrentActor() a: Actor, @Query() q: ChangeRequestQueryDto) {
     return this.requests.list(a, q);
   }
-  @Get('change-requests/:id') @ApiOkResponse({ type: ChangeRequestDto }) get(
-    @CurrentActor() a: Actor,
-    @Param('id', uuid) id: Id,
-  ) {
+  @Problems(...AUTHENTICATED, 'request/invalid', 'change_request/not_found', 'auth/forbidden')
+  @Get('change-requests/:id')
+  @ApiOkResponse({ type: ChangeRequestDto })
+  get(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) {
     return this.requests.get(a, id);
   }
-  @Patch('change-requests/:id') @ApiOkResponse({ type: ChangeRequestDto }) update(
-    @CurrentActor() a: Actor,
-    @Param('id', uuid) id: Id,
-    @Body() dto: UpdateChangeRequestDto,
-  ) {
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    'change_request/not_found',
+    'auth/forbidden',
+    'change_request/not_requester',
+    'change_request/invalid_execution_date',
+    ...FLAG_INSTRUCTIONS,
+    'segment/not_found',
+    'change_request/no_change',
+    'change_request/not_open',
+  )
+  @Patch('change-requests/:id')
+  @ApiOkResponse({ type: ChangeRequestDto })
+  update(@CurrentActor() a: Actor, @Param('id', uuid) id: Id, @Body() dto: UpdateChangeRequestDto) {
     return this.requests.update(a, id, dto);
   }
-  @Post('change-requests/:id/reviews') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) review(
-    @CurrentActor() a: Actor,
-    @Param('id', uuid) id: Id,
-    @Body() dto: ReviewChangeRequestDto,
-  ) {
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    'change_request/not_found',
+    'auth/forbidden',
+    'change_request/not_open',
+    'approval/self_review',
+    'approval/reviewer_not_allowed',
+  )
+  @Post('change-requests/:id/reviews')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ChangeRequestDto })
+  review(@CurrentActor() a: Actor, @Param('id', uuid) id: Id, @Body() dto: ReviewChangeRequestDto) {
     return this.reviews.review(a, id, dto);
   }
-  @Post('change-requests/:id/apply') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) apply(
-    @CurrentActor() a: Actor,
-    @Param('id', uuid) id: Id,
-    @Body() dto: ApplyChangeRequestDto,
-  ) {
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    'change_request/not_found',
+    'auth/forbidden',
+    'change_request/already_applied',
+    'change_request/not_open',
+    'change_request/not_due',
+    'change_request/conflict',
+    'approval/declined',
+    'approval/insufficient_approvals',
+    'flag/not_found',
+    'segment/not_found',
+    'flag/version_mismatch',
+    'segment/version_mismatch',
+    'flag/has_dependents',
+    'approval/required',
+  )
+  @Post('change-requests/:id/apply')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ChangeRequestDto })
+  apply(@CurrentActor() a: Actor, @Param('id', uuid) id: Id, @Body() dto: ApplyChangeRequestDto) {
     return this.applier.apply(a, id, dto);
   }
-  @Post('change-requests/:id/rebase') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) rebase(
-    @CurrentActor() a: Actor,
-    @Param('id', uuid) id: Id,
-  ) {
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    'change_request/not_found',
+    'auth/forbidden',
+    'change_request/not_requester',
+    'change_request/conflict',
+    'change_request/not_open',
+  )
+  @Post('change-requests/:id/rebase')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ChangeRequestDto })
+  rebase(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) {
     return this.requests.rebase(a, id);
   }
-  @Post('change-requests/:id/cancel') @HttpCode(200) @ApiOkResponse({ type: ChangeRequestDto }) cancel(
-    @CurrentActor() a: Actor,
-    @Param('id', uuid) id: Id,
-  ) {
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    'change_request/not_found',
+    'auth/forbidden',
+    'change_request/not_requester',
+    'change_request/not_open',
+  )
+  @Post('change-requests/:id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ChangeRequestDto })
+  cancel(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) {
     return this.requests.cancel(a, id);
   }
-  @Get('change-requests/:id/diff') @ApiOkResponse({ type: ChangeRequestDiffDto }) async diff(
-    @CurrentActor() a: Actor,
-    @Param('id', uuid) id: Id,
-  ) {
+  @Problems(
+    ...AUTHENTICATED,
+    'request/invalid',
+    'change_request/not_found',
+    'auth/forbidden',
+    ...FLAG_INSTRUCTIONS,
+    'segment/not_found',
+  )
+  @Get('change-requests/:id/diff')
+  @ApiOkResponse({ type: ChangeRequestDiffDto })
+  async diff(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) {
     return { changes: await this.impacts.diff(a, id) };
   }
-  @Get('change-requests/:id/impact') @ApiOkResponse({ type: ChangeRequestImpactDto }) impact(
-    @CurrentActor() a: Actor,
-    @Param('id', uuid) id: Id,
-  ) {
+  @Problems(
+    ...AUTHENTICATED,
+    'request/invalid',
+    'change_request/not_found',
+    'auth/forbidden',
+    ...FLAG_INSTRUCTIONS,
+    'segment/not_found',
+  )
+  @Get('change-requests/:id/impact')
+  @ApiOkResponse({ type: ChangeRequestImpactDto })
+  impact(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) {
     return this.impacts.impact(a, id);
   }
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    'change_request/not_found',
+    'auth/forbidden',
+    ...FLAG_INSTRUCTIONS,
+    'segment/not_found',
+  )
   @Post('change-requests/:id/impact')
   @HttpCode(200)
   @ApiOkResponse({

@@ -44,11 +44,7 @@ export class ChangeRequestsService {
     const preview = await this.targets.preview(kind, actor, at, key, dto.instructions, true);
     this.authz.assert(actor, 'createChangeRequest', preview.resource);
     if (!preview.diff.length)
-      throw new DomainError(
-        'change_request/no_change',
-        400,
-        'the instructions change nothing in the current configuration',
-      );
+      throw new DomainError('change_request/no_change', 'the instructions change nothing in the current configuration');
     const hash = this.access.hash(kind, key, at.env.key, preview.version, dto.instructions, executionDate);
     const required = this.requiredApprovals(at, preview);
     const status = openStatus({ approvers: [], decliners: [] }, required, executionDate);
@@ -147,11 +143,7 @@ export class ChangeRequestsService {
       ? await this.targets.preview(kind, actor, at, row.resourceKey, instructions, true)
       : undefined;
     if (preview && !preview.diff.length)
-      throw new DomainError(
-        'change_request/no_change',
-        400,
-        'the instructions change nothing in the current configuration',
-      );
+      throw new DomainError('change_request/no_change', 'the instructions change nothing in the current configuration');
     const updated = await this.access.repo.transaction(async (tx) => {
       const locked = await this.lockOpen(tx, id);
       if (!preview) {
@@ -184,7 +176,6 @@ export class ChangeRequestsService {
         if (!(err instanceof DomainError) || err.status >= 500) throw err;
         throw new DomainError(
           'change_request/conflict',
-          409,
           `the instructions no longer apply to the current configuration: ${err.message}; edit them`,
           err.errors,
         );
@@ -277,7 +268,7 @@ export class ChangeRequestsService {
     const locked = await this.access.repo.findForUpdate(tx, id);
     if (!locked) throw changeRequestNotFound(id);
     if (!isOpen(locked.status))
-      throw new DomainError('change_request/not_open', 409, `change request '${id}' is ${locked.status}`);
+      throw new DomainError('change_request/not_open', `change request '${id}' is ${locked.status}`);
     return locked;
   }
 
@@ -289,7 +280,7 @@ export class ChangeRequestsService {
     if (iso === undefined) return null;
     const date = new Date(iso);
     if (date.getTime() <= this.access.now().getTime()) {
-      throw new DomainError('change_request/invalid_execution_date', 400, `executionDate ${iso} is not in the future`, [
+      throw new DomainError('change_request/invalid_execution_date', `executionDate ${iso} is not in the future`, [
         { field: 'executionDate', reason: 'must be in the future' },
       ]);
     }
@@ -306,7 +297,6 @@ export class ChangeRequestsService {
     if (identityOf(actor) === row.requesterId || this.authz.can(actor, 'bypassRequiredApproval', resource)) return;
     throw new DomainError(
       'change_request/not_requester',
-      403,
       `only the requester (or someone allowed bypassRequiredApproval) may ${verb} this change request`,
     );
   }

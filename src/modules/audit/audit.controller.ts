@@ -7,6 +7,7 @@ import { AuditVerificationService } from './audit-verification.service';
 import { AuditService } from './audit.service';
 import { AuditLogQueryDto } from './dto/audit-log-query.dto';
 import { AuditEntryDto, AuditEntryListDto, ChainCheckDto, VerificationDto } from './dto/audit.responses';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -18,22 +19,34 @@ export class AuditController {
     private readonly verifications: AuditVerificationService,
   ) {}
 
-  @Get() @ApiOkResponse({ type: AuditEntryListDto }) list(@CurrentActor() a: Actor, @Query() q: AuditLogQueryDto) {
+  @Problems(...AUTHENTICATED, 'request/invalid', 'auth/forbidden', 'audit/invalid_cursor')
+  @Get()
+  @ApiOkResponse({ type: AuditEntryListDto })
+  list(@CurrentActor() a: Actor, @Query() q: AuditLogQueryDto) {
     return this.audit.list(a, q);
   }
-  @Get('verify') @ApiOkResponse({ type: ChainCheckDto }) verify(@CurrentActor() a: Actor) {
+  @Problems(...AUTHENTICATED, 'auth/forbidden')
+  @Get('verify')
+  @ApiOkResponse({ type: ChainCheckDto })
+  verify(@CurrentActor() a: Actor) {
     return this.audit.verify(a);
   }
-  @Post('verifications') @ApiCreatedResponse({ type: VerificationDto }) startVerification(@CurrentActor() a: Actor) {
+  @Problems(...AUTHENTICATED, ...JSON_BODY, 'auth/forbidden')
+  @Post('verifications')
+  @ApiCreatedResponse({ type: VerificationDto })
+  startVerification(@CurrentActor() a: Actor) {
     return this.verifications.start(a);
   }
-  @Get('verifications/:id') @ApiOkResponse({ type: VerificationDto }) verification(
-    @CurrentActor() a: Actor,
-    @Param('id') id: string,
-  ) {
+  @Problems(...AUTHENTICATED, 'auth/forbidden', 'audit_verification/not_found')
+  @Get('verifications/:id')
+  @ApiOkResponse({ type: VerificationDto })
+  verification(@CurrentActor() a: Actor, @Param('id') id: string) {
     return this.verifications.get(a, id);
   }
-  @Get(':id') @ApiOkResponse({ type: AuditEntryDto }) get(@CurrentActor() a: Actor, @Param('id') id: string) {
+  @Problems(...AUTHENTICATED, 'auth/forbidden', 'audit/not_found')
+  @Get(':id')
+  @ApiOkResponse({ type: AuditEntryDto })
+  get(@CurrentActor() a: Actor, @Param('id') id: string) {
     return this.audit.get(a, id);
   }
 }

@@ -113,6 +113,6 @@ export function specifierToLike(spec: string): string {
 
 function parseCursor(cursor: string): bigint {
   if (!/^\d{1,18}$/.test(cursor))
-    throw new DomainError('audit/invalid_cursor', 400, 'cursor must be the `next` value of a previous page');
+    throw new DomainError('audit/invalid_cursor', 'cursor must be the `next` value of a previous page');
   return BigInt(cursor);
 }

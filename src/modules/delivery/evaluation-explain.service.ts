@@ -18,7 +18,7 @@ export class EvaluationExplainService {
     const project = await this.projects.require(actor, projectKey);
     const env = this.projects.requireEnvironment(project, envKey);
     const parsed = parseContext(dto.context);
-    if (!parsed.ok) throw new DomainError('evaluation/invalid_context', 400, `invalid context: ${parsed.error}`);
+    if (!parsed.ok) throw new DomainError('evaluation/invalid_context', `invalid context: ${parsed.error}`);
     const snapshot = await this.snapshots.get(env.id);
     if (!snapshot) throw notFound('environment', `${projectKey}/${envKey}`);
     if (!snapshot.store.rawFlag(flagKey)) throw notFound('flag', flagKey);

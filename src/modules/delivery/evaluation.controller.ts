@@ -6,6 +6,8 @@ import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
 import { EvaluateDto, EvaluationDto } from './dto/evaluate.dto';
 import { EvaluationExplainService } from './evaluation-explain.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { IN_ENVIRONMENT } from '../projects/project.problems';
 
 @ApiTags('flags')
 @ApiBearerAuth()
@@ -14,6 +16,7 @@ import { EvaluationExplainService } from './evaluation-explain.service';
 export class EvaluationController {
   constructor(private readonly explainer: EvaluationExplainService) {}
 
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'evaluation/invalid_context', 'flag/not_found')
   @Post()
   @HttpCode(200)
   @ApiOkResponse({ type: EvaluationDto })

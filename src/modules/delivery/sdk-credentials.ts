@@ -12,4 +12,4 @@ export function sdkKeyOf(headers: Record<string, string | string[] | undefined>)
   return typeof apiKey === 'string' && apiKey.trim() ? apiKey.trim() : undefined;
 }
 
-export const invalidSdkKey = () => new DomainError('sdk/invalid_key', 401, 'missing or unknown SDK key');
+export const invalidSdkKey = () => new DomainError('sdk/invalid_key', 'missing or unknown SDK key');

@@ -24,10 +24,9 @@ export class SdkEventsService {
   ) {}
 
   async ingest(environmentId: string, body: unknown): Promise<number> {
-    if (!Array.isArray(body))
-      throw new DomainError('sdk/invalid_events', 400, 'the body must be a JSON array of events');
+    if (!Array.isArray(body)) throw new DomainError('sdk/invalid_events', 'the body must be a JSON array of events');
     if (body.length > MAX_EVENTS)
-      throw new DomainError('sdk/too_many_events', 413, `at most ${MAX_EVENTS} events per request`);
+      throw new DomainError('sdk/too_many_events', `at most ${MAX_EVENTS} events per request`);
     const rows: Prisma.SdkEventCreateManyInput[] = [];
     for (const raw of body) {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;

@@ -7,6 +7,8 @@ import type { Actor } from '../accounts/models/actor';
 import { CreateEnvironmentDto, RotateKeyDto, UpdateEnvironmentDto } from '../projects/dto/projects.dto';
 import { EnvironmentDto, EnvironmentListDto } from '../projects/dto/projects.responses';
 import { EnvironmentsService } from './environments.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { IN_ENVIRONMENT, IN_PROJECT } from '../projects/project.problems';
 
 @ApiTags('environments')
 @ApiBearerAuth()
@@ -15,27 +17,28 @@ import { EnvironmentsService } from './environments.service';
 export class EnvironmentsController {
   constructor(private readonly envs: EnvironmentsService) {}
 
-  @Get() @ApiOkResponse({ type: EnvironmentListDto }) list(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_PROJECT)
+  @Get()
+  @ApiOkResponse({ type: EnvironmentListDto })
+  list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) {
     return this.envs.list(a, p);
   }
-  @Post() @ApiCreatedResponse({ type: EnvironmentDto }) create(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Body() dto: CreateEnvironmentDto,
-  ) {
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'environment/already_exists')
+  @Post()
+  @ApiCreatedResponse({ type: EnvironmentDto })
+  create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: CreateEnvironmentDto) {
     return this.envs.create(a, p, dto);
   }
-  @Get(':envKey') @ApiOkResponse({ type: EnvironmentDto }) get(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Param('envKey', KeyPipe) e: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT)
+  @Get(':envKey')
+  @ApiOkResponse({ type: EnvironmentDto })
+  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) {
     return this.envs.get(a, p, e);
   }
-  @Patch(':envKey') @ApiOkResponse({ type: EnvironmentDto }) update(
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT)
+  @Patch(':envKey')
+  @ApiOkResponse({ type: EnvironmentDto })
+  update(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
@@ -43,7 +46,11 @@ export class EnvironmentsController {
   ) {
     return this.envs.update(a, p, e, dto);
   }
-  @Post(':envKey/rotate-key') @HttpCode(200) @ApiOkResponse({ type: EnvironmentDto }) rotate(
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT)
+  @Post(':envKey/rotate-key')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EnvironmentDto })
+  rotate(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
@@ -51,11 +58,11 @@ export class EnvironmentsController {
   ) {
     return this.envs.rotate(a, p, e, dto);
   }
-  @Delete(':envKey') @HttpCode(204) @ApiNoContentResponse() remove(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Param('envKey', KeyPipe) e: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT, 'environment/last')
+  @Delete(':envKey')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) {
     return this.envs.remove(a, p, e);
   }
 }

@@ -112,7 +112,7 @@ export class EnvironmentsService {
     const e = this.projects.requireEnvironment(p, envKey);
     this.authz.assert(actor, 'deleteEnvironment', environmentResource(p, e));
     if (p.environments.length === 1)
-      throw new DomainError('environment/last', 409, 'a project keeps at least one environment');
+      throw new DomainError('environment/last', 'a project keeps at least one environment');
     await this.repo.transaction(async (tx) => {
       await this.repo.deleteEnvironment(tx, e.id);
       await this.audit.record(tx, actor, {

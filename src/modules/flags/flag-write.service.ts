@@ -7,7 +7,7 @@ import { toSdkFlag } from '../../core/model/sdk-shape';
 import { applyFlagInstructions, flagInstructionActions, type FlagPatchContext } from '../../core/patch';
 import { flagApprovalReasons, type FlagState } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
-import { flagResource, formatResource } from '../../core/policy';
+import { flagResource, formatResource, type ActionName } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/prisma.service';
@@ -174,7 +174,6 @@ export class FlagWriteService {
     if (write.expectedVersion !== undefined && write.expectedVersion !== current) {
       throw new DomainError(
         'flag/version_mismatch',
-        412,
         `If-Match ${write.expectedVersion} does not match the current version ${current}`,
       );
     }
@@ -282,7 +281,6 @@ export class FlagWriteService {
     if (dependents.length)
       throw new DomainError(
         'flag/has_dependents',
-        409,
         `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`,
       );
   }
@@ -375,7 +373,7 @@ export class FlagWriteService {
   /** Flag-level changes reach every environment, so the actor must be allowed in each of them. */
   private assertInEveryEnvironment(
     actor: Actor,
-    action: string,
+    action: ActionName,
     project: ProjectContext,
     flag: { key: string; tags?: string[] },
   ) {

@@ -14,6 +14,9 @@ import {
 } from './dto/flags.responses';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsService } from './flags.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { FLAG_WRITE } from './flag.problems';
+import { IN_ENVIRONMENT, IN_PROJECT } from '../projects/project.problems';
 
 @ApiTags('flags')
 @ApiBearerAuth()
@@ -26,28 +29,26 @@ export class FlagsController {
     private readonly writer: FlagWriteService,
   ) {}
 
-  @Get() @ApiOkResponse({ type: FlagListDto }) list(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Query() q: ListFlagsQueryDto,
-  ) {
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_PROJECT)
+  @Get()
+  @ApiOkResponse({ type: FlagListDto })
+  list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Query() q: ListFlagsQueryDto) {
     return this.flags.list(a, p, q);
   }
-  @Post() @ApiCreatedResponse({ type: FlagDto }) create(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Body() dto: CreateFlagDto,
-  ) {
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'flag/invalid', 'flag/already_exists')
+  @Post()
+  @ApiCreatedResponse({ type: FlagDto })
+  create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: CreateFlagDto) {
     return this.writer.create(a, p, dto);
   }
-  @Get(':flagKey') @ApiOkResponse({ type: FlagDto }) get(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Param('flagKey', KeyPipe) f: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_PROJECT, 'flag/not_found')
+  @Get(':flagKey')
+  @ApiOkResponse({ type: FlagDto })
+  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string) {
     return this.flags.get(a, p, f);
   }
 
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, ...FLAG_WRITE)
   @Patch(':flagKey')
   @ApiOkResponse({ type: FlagDto })
   @ApiHeader({
@@ -66,6 +67,7 @@ export class FlagsController {
     return this.writer.patch(a, p, f, dto, ifMatch);
   }
 
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'flag/not_found')
   @Get(':flagKey/environments/:envKey/versions')
   @ApiOkResponse({ type: FlagVersionListDto })
   versions(
@@ -78,6 +80,7 @@ export class FlagsController {
     return this.flags.versions(a, p, f, e, q);
   }
 
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'flag/not_found', 'flag_version/not_found')
   @Get(':flagKey/environments/:envKey/versions/:version')
   @ApiOkResponse({ type: FlagVersionDto })
   version(

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { defaultErrorFormatter, type MercuriusContext } from 'mercurius';
-import { toProblem } from '../../infra/http/problem';
+import { problem, toProblem } from '../../infra/http/problem';
 
 const logger = new Logger('graphql');
 
@@ -17,8 +17,9 @@ export function gantryErrorFormatter(
   ctx: MercuriusContext,
 ) {
   const { statusCode, response } = defaultErrorFormatter({ ...execution, errors: execution.errors.map(mapped) }, ctx);
+  const invalid = problem('request/invalid', '');
   const errors = response.errors?.map((e) =>
-    e.extensions?.code ? e : { ...e, extensions: { ...e.extensions, code: 'request/invalid', status: 400 } },
+    e.extensions?.code ? e : { ...e, extensions: { ...e.extensions, code: invalid.code, status: invalid.status } },
   );
   return { statusCode, response: { ...response, ...(errors ? { errors } : {}) } };
 }

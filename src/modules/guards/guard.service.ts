@@ -39,7 +39,6 @@ export class GuardService {
     if (missing.length) {
       throw new DomainError(
         'release/unknown_metric',
-        400,
         `no metric ${missing.map((k) => `'${k}'`).join(', ')} in this project`,
         missing.map((k) => ({ field: 'guard.metrics', reason: `no metric '${k}'` })),
       );
@@ -59,7 +58,8 @@ export class GuardService {
     const metrics: MetricVerdict[] = [];
     for (const key of q.guard.metrics) {
       const def = definitions.find((d) => d.key === key);
-      if (!def) throw new DomainError('release/unknown_metric', 409, `metric '${key}' no longer exists`);
+      // Deleted since the release started: fails the release in the background (the catalogue's 400 is never sent).
+      if (!def) throw new DomainError('release/unknown_metric', `metric '${key}' no longer exists`);
       const arms = await this.repo.arms({
         environmentId: q.environmentId,
         flagKey: q.flagKey,

@@ -105,7 +105,7 @@ export class MetricDefinitionsService {
 
   private async require(projectId: string, key: string): Promise<MetricRow> {
     const row = await this.repo.findMetric(projectId, key);
-    if (!row) throw new DomainError('metric/not_found', 404, `metric '${key}' was not found`);
+    if (!row) throw new DomainError('metric/not_found', `metric '${key}' was not found`);
     return row;
   }
 

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../accounts/auth.guard';
 import { LivenessDto, ReadinessDto } from './dto/health.responses';
 import { HealthService } from './health.service';
+import { Problems } from '../../infra/http/problems.decorator';
 
 @ApiTags('operations')
 @Public()
@@ -11,10 +12,14 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  @Get('health/live') @ApiOkResponse({ type: LivenessDto }) live() {
+  @Problems()
+  @Get('health/live')
+  @ApiOkResponse({ type: LivenessDto })
+  live() {
     return { status: 'ok' };
   }
 
+  @Problems()
   @Get('health/ready')
   @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL, Redis and the schema are ready' })
   @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'a check failed' })
@@ -24,6 +29,7 @@ export class HealthController {
     return r;
   }
 
+  @Problems()
   @Get('metrics')
   @ApiOkResponse({
     description: 'Prometheus text exposition',

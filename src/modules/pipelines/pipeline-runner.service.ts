@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../core/errors';
+import { DomainError, isError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { QueuesService } from '../../infra/queues/queues.service';
@@ -128,7 +128,7 @@ export class PipelineRunner {
           instructions: [finalInstruction(run.variationId)],
         })
         .catch((err: unknown) => {
-          if (err instanceof DomainError && err.code === 'change_request/no_change') return null;
+          if (isError(err, 'change_request/no_change')) return null;
           throw err;
         });
       if (!cr) Object.assign(state, { status: 'completed' });
@@ -201,7 +201,7 @@ export class PipelineRunner {
       )
       .catch((err: unknown) => {
         // Already serving the variation: nothing to release there.
-        if (err instanceof DomainError && err.code === 'release/no_change') return null;
+        if (isError(err, 'release/no_change')) return null;
         throw err;
       });
     Object.assign(state, release ? { status: 'running', releaseId: release.id } : { status: 'completed' });

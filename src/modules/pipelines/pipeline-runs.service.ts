@@ -84,7 +84,6 @@ export class PipelineRunsService {
         if (!this.authz.can(actor, 'bypassRequiredApproval', ref)) {
           throw new DomainError(
             'approval/required',
-            403,
             `environment '${env.key}' requires approval: mark its audience requireApproval, or start the run as someone allowed bypassRequiredApproval`,
           );
         }
@@ -115,11 +114,7 @@ export class PipelineRunsService {
         })
         .catch((err: unknown) => {
           if (isUniqueViolation(err))
-            throw new DomainError(
-              'pipeline/already_running',
-              409,
-              `flag '${flagKey}' is already going through a pipeline`,
-            );
+            throw new DomainError('pipeline/already_running', `flag '${flagKey}' is already going through a pipeline`);
           throw err;
         });
       await this.audit.record(tx, actor, {
@@ -137,8 +132,7 @@ export class PipelineRunsService {
   async status(actor: Actor, projectKey: string, flagKey: string) {
     const project = await this.projects.require(actor, projectKey);
     const run = await this.repo.latestRun(project.id, flagKey);
-    if (!run)
-      throw new DomainError('pipeline/no_run', 404, `flag '${flagKey}' has not been released through a pipeline`);
+    if (!run) throw new DomainError('pipeline/no_run', `flag '${flagKey}' has not been released through a pipeline`);
     return runView(run);
   }
 
@@ -147,12 +141,12 @@ export class PipelineRunsService {
     const project = await this.projects.require(actor, projectKey);
     const latest = await this.repo.latestRun(project.id, flagKey);
     if (!latest || latest.status !== 'running')
-      throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
+      throw new DomainError('pipeline/not_running', `flag '${flagKey}' has no running pipeline release`);
     this.authz.assert(actor, 'manageReleases', anyFlagResource(project, flagKey));
     const run = await this.repo.transaction(async (tx) => {
       const locked = await this.repo.findRun(latest.id, tx);
       if (!locked || locked.status !== 'running')
-        throw new DomainError('pipeline/not_running', 409, `flag '${flagKey}' has no running pipeline release`);
+        throw new DomainError('pipeline/not_running', `flag '${flagKey}' has no running pipeline release`);
       const audiences = (locked.audiences as unknown as AudienceState[]).map((a) =>
         a.status === 'pending' ? { ...a, status: 'aborted' as const } : a,
       );

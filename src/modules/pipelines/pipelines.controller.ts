@@ -14,6 +14,8 @@ import {
 } from './dto/pipelines.dto';
 import { PipelineRunsService } from './pipeline-runs.service';
 import { PipelinesService } from './pipelines.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { IN_ENVIRONMENT, IN_PROJECT } from '../projects/project.problems';
 
 @ApiTags('release automation')
 @ApiBearerAuth()
@@ -25,27 +27,42 @@ export class PipelinesController {
     private readonly runs: PipelineRunsService,
   ) {}
 
-  @Get('release-pipelines') @ApiOkResponse({ type: PipelineListDto }) list(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_PROJECT)
+  @Get('release-pipelines')
+  @ApiOkResponse({ type: PipelineListDto })
+  list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) {
     return this.pipelines.list(a, p);
   }
-  @Post('release-pipelines') @ApiCreatedResponse({ type: PipelineDto }) create(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Body() dto: CreatePipelineDto,
-  ) {
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_PROJECT,
+    'pipeline/invalid_phases',
+    'release/unknown_metric',
+    'pipeline/already_exists',
+  )
+  @Post('release-pipelines')
+  @ApiCreatedResponse({ type: PipelineDto })
+  create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: CreatePipelineDto) {
     return this.pipelines.create(a, p, dto);
   }
-  @Get('release-pipelines/:key') @ApiOkResponse({ type: PipelineDto }) get(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Param('key', KeyPipe) k: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_PROJECT, 'pipeline/not_found')
+  @Get('release-pipelines/:key')
+  @ApiOkResponse({ type: PipelineDto })
+  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('key', KeyPipe) k: string) {
     return this.pipelines.get(a, p, k);
   }
-  @Patch('release-pipelines/:key') @ApiOkResponse({ type: PipelineDto }) update(
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_PROJECT,
+    'pipeline/not_found',
+    'pipeline/invalid_phases',
+    'release/unknown_metric',
+  )
+  @Patch('release-pipelines/:key')
+  @ApiOkResponse({ type: PipelineDto })
+  update(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('key', KeyPipe) k: string,
@@ -53,14 +70,25 @@ export class PipelinesController {
   ) {
     return this.pipelines.update(a, p, k, dto);
   }
-  @Delete('release-pipelines/:key') @HttpCode(204) @ApiNoContentResponse() remove(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Param('key', KeyPipe) k: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_PROJECT, 'pipeline/not_found')
+  @Delete('release-pipelines/:key')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('key', KeyPipe) k: string) {
     return this.pipelines.remove(a, p, k);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    'pipeline/not_found',
+    'flag/not_found',
+    'patch/invalid_instruction',
+    'flag/archived',
+    'approval/required',
+    'pipeline/already_running',
+  )
   @Put('flags/:flagKey/release')
   @ApiOkResponse({ type: PipelineRunDto, description: 'starts the flag through the pipeline towards the variation' })
   start(
@@ -71,6 +99,7 @@ export class PipelinesController {
   ) {
     return this.runs.start(a, p, f, dto);
   }
+  @Problems(...AUTHENTICATED, ...IN_PROJECT, 'pipeline/no_run')
   @Get('flags/:flagKey/release')
   @ApiOkResponse({
     type: PipelineRunDto,
@@ -79,6 +108,7 @@ export class PipelinesController {
   status(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('flagKey', KeyPipe) f: string) {
     return this.runs.status(a, p, f);
   }
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'pipeline/not_running')
   @Post('flags/:flagKey/release/abort')
   @HttpCode(200)
   @ApiOkResponse({ type: PipelineRunDto })

@@ -103,7 +103,7 @@ export class PipelinesService {
 
   async require(projectId: string, key: string): Promise<PipelineRow> {
     const row = await this.repo.find(projectId, key);
-    if (!row) throw new DomainError('pipeline/not_found', 404, `release pipeline '${key}' was not found`);
+    if (!row) throw new DomainError('pipeline/not_found', `release pipeline '${key}' was not found`);
     return row;
   }
 
@@ -145,7 +145,7 @@ export class PipelinesService {
       }),
     }));
     if (errors.length)
-      throw new DomainError('pipeline/invalid_phases', 400, `${errors[0].field}: ${errors[0].reason}`, errors);
+      throw new DomainError('pipeline/invalid_phases', `${errors[0].field}: ${errors[0].reason}`, errors);
     const metrics = out.flatMap((p) => p.audiences.flatMap((a) => a.strategy.guard?.metrics ?? []));
     if (metrics.length) await this.guards.requireMetrics(project.id, [...new Set(metrics)]);
     return out;

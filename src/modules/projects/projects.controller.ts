@@ -7,6 +7,8 @@ import type { Actor } from '../accounts/models/actor';
 import { CreateProjectDto, UpdateProjectDto } from './dto/projects.dto';
 import { ProjectDto, ProjectListDto } from './dto/projects.responses';
 import { ProjectsService } from './projects.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { IN_PROJECT } from './project.problems';
 
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -15,29 +17,35 @@ import { ProjectsService } from './projects.service';
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
-  @Get() @ApiOkResponse({ type: ProjectListDto }) list(@CurrentActor() a: Actor) {
+  @Problems(...AUTHENTICATED)
+  @Get()
+  @ApiOkResponse({ type: ProjectListDto })
+  list(@CurrentActor() a: Actor) {
     return this.projects.list(a);
   }
-  @Post() @ApiCreatedResponse({ type: ProjectDto }) create(@CurrentActor() a: Actor, @Body() dto: CreateProjectDto) {
+  @Problems(...AUTHENTICATED, ...JSON_BODY, 'auth/forbidden', 'environment/duplicate_key', 'project/already_exists')
+  @Post()
+  @ApiCreatedResponse({ type: ProjectDto })
+  create(@CurrentActor() a: Actor, @Body() dto: CreateProjectDto) {
     return this.projects.create(a, dto);
   }
-  @Get(':projectKey') @ApiOkResponse({ type: ProjectDto }) get(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_PROJECT)
+  @Get(':projectKey')
+  @ApiOkResponse({ type: ProjectDto })
+  get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) {
     return this.projects.get(a, p);
   }
-  @Patch(':projectKey') @ApiOkResponse({ type: ProjectDto }) update(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-    @Body() dto: UpdateProjectDto,
-  ) {
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT)
+  @Patch(':projectKey')
+  @ApiOkResponse({ type: ProjectDto })
+  update(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: UpdateProjectDto) {
     return this.projects.update(a, p, dto);
   }
-  @Delete(':projectKey') @HttpCode(204) @ApiNoContentResponse() remove(
-    @CurrentActor() a: Actor,
-    @Param('projectKey', KeyPipe) p: string,
-  ) {
+  @Problems(...AUTHENTICATED, ...IN_PROJECT)
+  @Delete(':projectKey')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) {
     return this.projects.remove(a, p);
   }
 }

@@ -57,7 +57,7 @@ export class ProjectsService {
     this.authz.assert(actor, 'createProject', projectResource({ key: dto.key, tags }));
     const envs = dto.environments ?? [];
     const dup = envs.find((e, i) => envs.findIndex((x) => x.key === e.key) !== i);
-    if (dup) throw new DomainError('environment/duplicate_key', 400, `environment key '${dup.key}' appears twice`);
+    if (dup) throw new DomainError('environment/duplicate_key', `environment key '${dup.key}' appears twice`);
     for (const e of envs)
       this.authz.assert(
         actor,

@@ -34,7 +34,6 @@ export function loadServing(s: StoredServing, variations: Variation[]): Variatio
     if (i < 0)
       throw new DomainError(
         'release/variation_removed',
-        409,
         `variation '${String(id)}' the release started from no longer exists`,
       );
     return i;

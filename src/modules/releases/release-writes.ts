@@ -29,7 +29,7 @@ export class ReleaseWrites {
 
   async definition(r: ReleaseRow): Promise<FlagDefinition> {
     const def = await this.repo.flagDefinition(r.environment.project.key, r.flagKey);
-    if (!def) throw new DomainError('flag/not_found', 404, `flag '${r.flagKey}' was not found`);
+    if (!def) throw new DomainError('flag/not_found', `flag '${r.flagKey}' was not found`);
     return def;
   }
 

@@ -6,6 +6,8 @@ import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
 import { ReleaseDto, ReleaseListDto, StartReleaseDto } from './dto/releases.dto';
 import { ReleasesService } from './releases.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { IN_ENVIRONMENT } from '../projects/project.problems';
 
 const uuid = new ParseUUIDPipe();
 
@@ -16,6 +18,7 @@ const uuid = new ParseUUIDPipe();
 export class ReleasesController {
   constructor(private readonly releases: ReleasesService) {}
 
+  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT)
   @Get()
   @ApiOkResponse({ type: ReleaseListDto })
   list(
@@ -27,6 +30,19 @@ export class ReleasesController {
     return this.releases.list(a, p, f, e);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    'release/invalid_stages',
+    'flag/not_found',
+    'patch/invalid_instruction',
+    'flag/archived',
+    'release/no_change',
+    'approval/required',
+    'release/unknown_metric',
+    'release/already_active',
+  )
   @Post()
   @ApiCreatedResponse({ type: ReleaseDto })
   start(
@@ -39,6 +55,7 @@ export class ReleasesController {
     return this.releases.start(a, p, f, e, dto);
   }
 
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'release/not_found')
   @Get(':id')
   @ApiOkResponse({ type: ReleaseDto })
   get(
@@ -51,6 +68,7 @@ export class ReleasesController {
     return this.releases.get(a, p, f, e, id);
   }
 
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'release/not_found', 'release/invalid_state')
   @Post(':id/pause')
   @HttpCode(200)
   @ApiOkResponse({ type: ReleaseDto })
@@ -64,6 +82,7 @@ export class ReleasesController {
     return this.releases.pause(a, p, f, e, id);
   }
 
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'release/not_found', 'release/invalid_state')
   @Post(':id/resume')
   @HttpCode(200)
   @ApiOkResponse({ type: ReleaseDto })
@@ -77,6 +96,17 @@ export class ReleasesController {
     return this.releases.resume(a, p, f, e, id);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    'release/not_found',
+    'release/invalid_state',
+    'flag/not_found',
+    'release/variation_removed',
+    'patch/invalid_instruction',
+    'flag/archived',
+  )
   @Post(':id/rollback')
   @HttpCode(200)
   @ApiOkResponse({ type: ReleaseDto })

@@ -27,7 +27,7 @@ import { ReleaseWrites, type ReleaseBaseline } from './release-writes';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
-const notFound = (id: string) => new DomainError('release/not_found', 404, `release '${id}' was not found`);
+const notFound = (id: string) => new DomainError('release/not_found', `release '${id}' was not found`);
 
 /**
  * Staged releases: start, read, pause, resume, roll back. The steps themselves are the worker's
@@ -89,7 +89,6 @@ export class ReleasesService {
     if (!baseline.rollout && variations[baseline.variation ?? -1]?._id === dto.toVariationId) {
       throw new DomainError(
         'release/no_change',
-        400,
         `the ${ruleId === null ? 'fallthrough' : `rule ${ruleId}`} already serves variation '${dto.toVariationId}'`,
       );
     }
@@ -97,7 +96,6 @@ export class ReleasesService {
     if (reasons.length && !preApproved && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
       throw new DomainError(
         'approval/required',
-        403,
         `environment '${env.key}' requires approval for this release (${reasons.join('; ')})`,
         reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
       );
@@ -139,7 +137,6 @@ export class ReleasesService {
           if (isUniqueViolation(err))
             throw new DomainError(
               'release/already_active',
-              409,
               `flag '${flagKey}' already has a running or paused release in '${env.key}'`,
             );
           throw err;
@@ -276,7 +273,6 @@ export class ReleasesService {
       if (!from.includes(locked.status))
         throw new DomainError(
           'release/invalid_state',
-          409,
           `release '${id}' is ${locked.status}; ${action} needs ${from.join(' or ')}`,
         );
       const next = await change(tx, locked, at);

@@ -41,7 +41,7 @@ export const scheduleAlarms = (queues: QueuesService, rows: { id: string; execut
   );
 
 const notFound = (id: string) =>
-  new DomainError('scheduled_change/not_found', 404, `scheduled change '${id}' was not found`);
+  new DomainError('scheduled_change/not_found', `scheduled change '${id}' was not found`);
 
 /**
  * Scheduled changes: instructions validated now and again when due. In an environment whose
@@ -183,14 +183,12 @@ export class ScheduledChangesService {
     if (!diffFlag(dry.before, dry.after).length)
       throw new DomainError(
         'scheduled_change/no_change',
-        400,
         'the instructions change nothing in the current configuration',
       );
     const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
     if (reasons.length && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
       throw new DomainError(
         'approval/required',
-        403,
         `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); open a change request with an executionDate instead: POST /api/v1/projects/${project.key}/flags/${flagKey}/environments/${env.key}/change-requests`,
         reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
       );
@@ -214,19 +212,16 @@ export class ScheduledChangesService {
     const locked = await this.repo.findForUpdate(tx, id);
     if (!locked) throw notFound(id);
     if (locked.status !== 'pending')
-      throw new DomainError('scheduled_change/not_pending', 409, `scheduled change '${id}' is ${locked.status}`);
+      throw new DomainError('scheduled_change/not_pending', `scheduled change '${id}' is ${locked.status}`);
     return locked;
   }
 
   private future(iso: string): Date {
     const date = new Date(iso);
     if (date.getTime() <= this.clock.now().getTime())
-      throw new DomainError(
-        'scheduled_change/invalid_execution_date',
-        400,
-        `executionDate ${iso} is not in the future`,
-        [{ field: 'executionDate', reason: 'must be in the future' }],
-      );
+      throw new DomainError('scheduled_change/invalid_execution_date', `executionDate ${iso} is not in the future`, [
+        { field: 'executionDate', reason: 'must be in the future' },
+      ]);
     return date;
   }
 

@@ -12,6 +12,9 @@ import {
   UpdateScheduledChangeDto,
 } from './dto/scheduled-changes.dto';
 import { ScheduledChangesService } from './scheduled-changes.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { FLAG_INSTRUCTIONS } from '../flags/flag.problems';
+import { IN_ENVIRONMENT } from '../projects/project.problems';
 
 const uuid = new ParseUUIDPipe();
 
@@ -22,6 +25,7 @@ const uuid = new ParseUUIDPipe();
 export class SchedulesController {
   constructor(private readonly schedules: ScheduledChangesService) {}
 
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT)
   @Get()
   @ApiOkResponse({ type: ScheduledChangeListDto })
   list(
@@ -34,6 +38,15 @@ export class SchedulesController {
     return this.schedules.list(a, p, f, e, q);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    ...FLAG_INSTRUCTIONS,
+    'scheduled_change/invalid_execution_date',
+    'scheduled_change/no_change',
+    'approval/required',
+  )
   @Post()
   @ApiCreatedResponse({ type: ScheduledChangeDto })
   create(
@@ -46,6 +59,7 @@ export class SchedulesController {
     return this.schedules.create(a, p, f, e, dto);
   }
 
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'scheduled_change/not_found')
   @Get(':id')
   @ApiOkResponse({ type: ScheduledChangeDto })
   get(
@@ -58,6 +72,17 @@ export class SchedulesController {
     return this.schedules.get(a, p, f, e, id);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    ...FLAG_INSTRUCTIONS,
+    'scheduled_change/not_found',
+    'scheduled_change/invalid_execution_date',
+    'scheduled_change/no_change',
+    'approval/required',
+    'scheduled_change/not_pending',
+  )
   @Patch(':id')
   @ApiOkResponse({ type: ScheduledChangeDto })
   update(
@@ -71,6 +96,13 @@ export class SchedulesController {
     return this.schedules.update(a, p, f, e, id, dto);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    'request/invalid',
+    ...IN_ENVIRONMENT,
+    'scheduled_change/not_found',
+    'scheduled_change/not_pending',
+  )
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()

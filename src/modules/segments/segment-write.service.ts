@@ -50,7 +50,7 @@ export class SegmentWriteService {
     return this.repo.transaction(async (tx) => {
       const existing = await this.repo.findForUpdate(tx, env.id, dto.key);
       if (existing && !existing.deleted)
-        throw new DomainError('segment/already_exists', 409, `segment '${dto.key}' already exists`);
+        throw new DomainError('segment/already_exists', `segment '${dto.key}' already exists`);
       const config: SegmentConfig = {
         key: dto.key,
         name: dto.name,
@@ -137,7 +137,6 @@ export class SegmentWriteService {
     if (write.expectedVersion !== undefined && write.expectedVersion !== row.version) {
       throw new DomainError(
         'segment/version_mismatch',
-        412,
         `If-Match ${write.expectedVersion} does not match the current version ${row.version}`,
       );
     }
@@ -187,7 +186,7 @@ export class SegmentWriteService {
       this.authz.assert(actor, 'deleteSegment', segmentResource(project, env, before));
       const users = await this.repo.referencingFlags(tx, env.id, segmentKey);
       if (users.length)
-        throw new DomainError('segment/in_use', 409, `segment '${segmentKey}' is used by flags ${users.join(', ')}`);
+        throw new DomainError('segment/in_use', `segment '${segmentKey}' is used by flags ${users.join(', ')}`);
       const after = { ...before, deleted: true, version: row.version + 1 };
       await this.repo.update(tx, row.id, after);
       await this.commit(tx, actor, project, env, row.id, before, after, 'deleteSegment', '');

@@ -15,6 +15,9 @@ import { CreateSegmentDto, ListSegmentsQueryDto, PatchSegmentDto } from './dto/s
 import { SegmentDto, SegmentListDto } from './dto/segments.responses';
 import { SegmentWriteService } from './segment-write.service';
 import { SegmentsService } from './segments.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { IN_ENVIRONMENT } from '../projects/project.problems';
+import { SEGMENT_INSTRUCTIONS } from './segment.problems';
 
 @ApiTags('segments')
 @ApiBearerAuth()
@@ -26,7 +29,10 @@ export class SegmentsController {
     private readonly writer: SegmentWriteService,
   ) {}
 
-  @Get() @ApiOkResponse({ type: SegmentListDto }) list(
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT)
+  @Get()
+  @ApiOkResponse({ type: SegmentListDto })
+  list(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
@@ -34,7 +40,10 @@ export class SegmentsController {
   ) {
     return this.segments.list(a, p, e, q);
   }
-  @Post() @ApiCreatedResponse({ type: SegmentDto }) create(
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'segment/already_exists')
+  @Post()
+  @ApiCreatedResponse({ type: SegmentDto })
+  create(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
@@ -42,7 +51,10 @@ export class SegmentsController {
   ) {
     return this.writer.create(a, p, e, dto);
   }
-  @Get(':segmentKey') @ApiOkResponse({ type: SegmentDto }) get(
+  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT, 'segment/not_found')
+  @Get(':segmentKey')
+  @ApiOkResponse({ type: SegmentDto })
+  get(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
@@ -50,6 +62,15 @@ export class SegmentsController {
   ) {
     return this.segments.get(a, p, e, s);
   }
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    ...SEGMENT_INSTRUCTIONS,
+    'request/invalid_if_match',
+    'segment/version_mismatch',
+    'approval/required',
+  )
   @Patch(':segmentKey')
   @ApiOkResponse({ type: SegmentDto })
   @ApiHeader({
@@ -67,7 +88,11 @@ export class SegmentsController {
   ) {
     return this.writer.patch(a, p, e, s, dto, ifMatch);
   }
-  @Delete(':segmentKey') @HttpCode(204) @ApiNoContentResponse() remove(
+  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT, 'segment/not_found', 'segment/in_use')
+  @Delete(':segmentKey')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,

@@ -17,7 +17,7 @@ export const instructionsOf = (action: TriggerAction): unknown[] =>
   action.kind === 'instructions' ? (action.instructions ?? []) : [{ kind: action.kind }];
 
 const invalidAction = (reason: string, field = 'action', index?: number) =>
-  new DomainError('trigger/invalid_action', 400, `${index === undefined ? '' : `instruction ${index}: `}${reason}`, [
+  new DomainError('trigger/invalid_action', `${index === undefined ? '' : `instruction ${index}: `}${reason}`, [
     { field, reason, ...(index === undefined ? {} : { index }) },
   ]);
 

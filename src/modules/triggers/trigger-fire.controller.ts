@@ -4,6 +4,7 @@ import { ApiProblems } from '../../infra/http/api-schemas';
 import { Public } from '../accounts/auth.guard';
 import { TriggerFireResultDto } from './dto/triggers.responses';
 import { TriggerFireService } from './trigger-fire.service';
+import { JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 
 /** The one unauthenticated write: the secret in the URL is the credential (no Authorization header). */
 @ApiTags('release automation')
@@ -13,12 +14,25 @@ import { TriggerFireService } from './trigger-fire.service';
 export class TriggerFireController {
   constructor(private readonly triggers: TriggerFireService) {}
 
+  @Problems(
+    ...JSON_BODY,
+    'trigger/not_found',
+    'trigger/disabled',
+    'trigger/invalid_idempotency_key',
+    'trigger/in_progress',
+    'trigger/rate_limited',
+    'flag/archived',
+    'flag/has_dependents',
+    'trigger/action_not_applicable',
+    'approval/required',
+  )
   @Post(':secret')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Fire a trigger',
     description:
-      "Runs the trigger's action on its flag. 404 trigger/not_found, 409 trigger/disabled, 429 trigger/rate_limited (Retry-After), 409 with the write path's code when the action no longer applies.",
+      "Runs the trigger's action on its flag. 429 trigger/rate_limited comes with Retry-After; " +
+      "409 trigger/action_not_applicable names the write path's code that refused the stored action.",
   })
   @ApiParam({
     name: 'secret',

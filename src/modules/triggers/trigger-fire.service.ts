@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../core/errors';
+import type { ErrorCode } from '../../core/error-catalogue';
+import { DomainError, isError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
@@ -16,7 +17,7 @@ import { TriggersRepository, type TriggerWithProject } from './triggers.reposito
 import { mintPreApproval } from '../write-path/pre-approval';
 
 /** Refusals that happen before the flag is looked at: the call is not counted. */
-const NOT_CALLS = new Set(['trigger/not_found', 'trigger/disabled']);
+const NOT_CALLS = ['trigger/not_found', 'trigger/disabled'] as const satisfies readonly ErrorCode[];
 
 /**
  * Firing a trigger: `POST /api/v1/triggers/{secret}`, where the URL is the credential. The action
@@ -27,8 +28,9 @@ const NOT_CALLS = new Set(['trigger/not_found', 'trigger/disabled']);
  * - More than TRIGGER_RATE_LIMIT calls a minute: 429 `trigger/rate_limited` with Retry-After, not counted.
  * - Idempotent: an action that finds the flag as it would make it writes nothing and answers
  *   `changed: false`; an Idempotency-Key repeated within 24 h answers the first result, not fired again.
- * - The flag's state refusing the action (archived, instructions that no longer apply): 409 with the
- *   write path's code; the call is counted and its body kept with the failure, nothing is written.
+ * - The flag's state refusing the action: 409, the call is counted and its body kept with the write
+ *   path's code, nothing is written. An archived flag answers `flag/archived`; instructions that no
+ *   longer apply (a 400 of the write path) answer `trigger/action_not_applicable`, naming that code.
  * - Approval: a trigger created by someone allowed bypassRequiredApproval carries that permission
  *   for its own environment; any other trigger is held to the environment's settings on every call
  *   (403 `approval/required` if they have become gating since), by the write path's own gate.
@@ -84,7 +86,7 @@ export class TriggerFireService {
     try {
       return await this.repo.transaction((tx) => this.runInTx(tx, trigger, hash, body, at));
     } catch (err) {
-      if (!(err instanceof DomainError) || err.status >= 500 || NOT_CALLS.has(err.code)) throw err;
+      if (!(err instanceof DomainError) || err.status >= 500 || isError(err, ...NOT_CALLS)) throw err;
       await this.repo.transaction(async (tx) => {
         const locked = await this.repo.findForUpdate(tx, trigger.id);
         if (locked)
@@ -95,12 +97,12 @@ export class TriggerFireService {
             withRecentBody(locked.recentBodies, keptBody(body, at, { outcome: 'failed', code: err.code })),
           );
       });
-      // The caller's request was fine; the stored action no longer fits the flag.
+      // The caller's request was fine; the stored action no longer fits the flag: a 409 of its own
+      // (a code has one status), naming the write path's 400 code in the detail; the kept body has it too.
       throw err.status === 400
         ? new DomainError(
-            err.code,
-            409,
-            `the trigger's action no longer applies to the flag: ${err.message}`,
+            'trigger/action_not_applicable',
+            `the trigger's action no longer applies to the flag (${err.code}): ${err.message}`,
             err.errors,
           )
         : err;

@@ -16,7 +16,6 @@ export function parseIdempotencyKey(header: string | undefined): string | undefi
   if (!KEY_SHAPE.test(header)) {
     throw new DomainError(
       'trigger/invalid_idempotency_key',
-      400,
       'Idempotency-Key must be 1 to 255 visible ASCII characters',
       [{ field: 'Idempotency-Key', reason: 'must be 1 to 255 visible ASCII characters' }],
     );
@@ -49,7 +48,6 @@ export class TriggerIdempotencyStore {
       if (stored === PENDING)
         throw new DomainError(
           'trigger/in_progress',
-          409,
           'a call with this Idempotency-Key is still being processed; retry shortly',
         );
       return { kind: 'done', result: JSON.parse(stored) as TriggerFireResult };

@@ -12,7 +12,6 @@ export class TriggerRateLimitedError extends DomainError {
   constructor(retryAfterSeconds: number) {
     super(
       'trigger/rate_limited',
-      429,
       `this trigger was called more than ${TRIGGER_RATE_LIMIT} times in ${TRIGGER_RATE_WINDOW_SECONDS} s; retry in ${retryAfterSeconds} s`,
     );
     this.retryAfterSeconds = retryAfterSeconds;

@@ -8,6 +8,9 @@ import { CreateTriggerDto, UpdateTriggerDto } from './dto/triggers.dto';
 import { CreatedTriggerDto, TriggerDto, TriggerListDto } from './dto/triggers.responses';
 import { RequestOrigin } from './request-origin.decorator';
 import { TriggersService } from './triggers.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
+import { FLAG_INSTRUCTIONS } from '../flags/flag.problems';
+import { IN_ENVIRONMENT } from '../projects/project.problems';
 
 const uuid = new ParseUUIDPipe();
 
@@ -18,6 +21,7 @@ const uuid = new ParseUUIDPipe();
 export class TriggersController {
   constructor(private readonly triggers: TriggersService) {}
 
+  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT, 'flag/not_found')
   @Get()
   @ApiOkResponse({ type: TriggerListDto })
   list(
@@ -29,6 +33,14 @@ export class TriggersController {
     return this.triggers.list(a, p, f, e);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    ...FLAG_INSTRUCTIONS,
+    'trigger/invalid_action',
+    'approval/required',
+  )
   @Post()
   @ApiCreatedResponse({
     type: CreatedTriggerDto,
@@ -45,6 +57,7 @@ export class TriggersController {
     return this.triggers.create(a, p, f, e, dto, origin);
   }
 
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'flag/not_found', 'trigger/not_found')
   @Get(':id')
   @ApiOkResponse({ type: TriggerDto })
   get(
@@ -57,6 +70,7 @@ export class TriggersController {
     return this.triggers.get(a, p, f, e, id);
   }
 
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'flag/not_found', 'trigger/not_found')
   @Patch(':id')
   @ApiOkResponse({ type: TriggerDto })
   update(
@@ -70,6 +84,14 @@ export class TriggersController {
     return this.triggers.update(a, p, f, e, id, dto);
   }
 
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    'flag/not_found',
+    'trigger/not_found',
+    'approval/required',
+  )
   @Post(':id/rotate')
   @HttpCode(200)
   @ApiOkResponse({
@@ -87,6 +109,7 @@ export class TriggersController {
     return this.triggers.rotate(a, p, f, e, id, origin);
   }
 
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'flag/not_found', 'trigger/not_found')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()

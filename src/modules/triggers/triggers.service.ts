@@ -73,7 +73,6 @@ export class TriggersService {
     if (reasons.length && !bypass) {
       throw new DomainError(
         'approval/required',
-        403,
         `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); a trigger would let anyone holding its URL make it without review, so only someone allowed bypassRequiredApproval may create it`,
         reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
       );
@@ -152,7 +151,6 @@ export class TriggersService {
     ) {
       throw new DomainError(
         'approval/required',
-        403,
         `trigger '${id}' was created by someone allowed bypassRequiredApproval; only such a member may rotate it and see its new URL`,
       );
     }

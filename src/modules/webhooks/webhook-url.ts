@@ -20,4 +20,4 @@ export function assertWebhookUrl(raw: string): string {
 }
 
 const invalidUrl = (reason: string) =>
-  new DomainError('webhook/invalid_url', 400, `webhook url ${reason}`, [{ field: 'url', reason }]);
+  new DomainError('webhook/invalid_url', `webhook url ${reason}`, [{ field: 'url', reason }]);

@@ -6,6 +6,7 @@ import type { Actor } from '../accounts/models/actor';
 import { CreateWebhookDto, UpdateWebhookDto, WebhookDeliveriesQueryDto } from './dto/webhooks.dto';
 import { CreatedWebhookDto, WebhookDeliveryListDto, WebhookDto, WebhookListDto } from './dto/webhooks.responses';
 import { WebhooksService } from './webhooks.service';
+import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -14,39 +15,41 @@ import { WebhooksService } from './webhooks.service';
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @Get() @ApiOkResponse({ type: WebhookListDto }) list(@CurrentActor() a: Actor) {
+  @Problems(...AUTHENTICATED, 'auth/forbidden')
+  @Get()
+  @ApiOkResponse({ type: WebhookListDto })
+  list(@CurrentActor() a: Actor) {
     return this.webhooks.list(a);
   }
-  @Post() @ApiCreatedResponse({ type: CreatedWebhookDto }) create(
-    @CurrentActor() a: Actor,
-    @Body() dto: CreateWebhookDto,
-  ) {
+  @Problems(...AUTHENTICATED, ...JSON_BODY, 'auth/forbidden', 'webhook/invalid_url')
+  @Post()
+  @ApiCreatedResponse({ type: CreatedWebhookDto })
+  create(@CurrentActor() a: Actor, @Body() dto: CreateWebhookDto) {
     return this.webhooks.create(a, dto);
   }
-  @Get(':id') @ApiOkResponse({ type: WebhookDto }) get(
-    @CurrentActor() a: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-  ) {
+  @Problems(...AUTHENTICATED, 'request/invalid', 'auth/forbidden', 'webhook/not_found')
+  @Get(':id')
+  @ApiOkResponse({ type: WebhookDto })
+  get(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.webhooks.get(a, id);
   }
-  @Patch(':id') @ApiOkResponse({ type: WebhookDto }) update(
-    @CurrentActor() a: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() dto: UpdateWebhookDto,
-  ) {
+  @Problems(...AUTHENTICATED, ...JSON_BODY, 'auth/forbidden', 'webhook/invalid_url', 'webhook/not_found')
+  @Patch(':id')
+  @ApiOkResponse({ type: WebhookDto })
+  update(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWebhookDto) {
     return this.webhooks.update(a, id, dto);
   }
-  @Delete(':id') @HttpCode(204) @ApiNoContentResponse() remove(
-    @CurrentActor() a: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-  ) {
+  @Problems(...AUTHENTICATED, 'request/invalid', 'auth/forbidden', 'webhook/not_found')
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.webhooks.remove(a, id);
   }
-  @Get(':id/deliveries') @ApiOkResponse({ type: WebhookDeliveryListDto }) deliveries(
-    @CurrentActor() a: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query() q: WebhookDeliveriesQueryDto,
-  ) {
+  @Problems(...AUTHENTICATED, 'request/invalid', 'auth/forbidden', 'webhook/not_found')
+  @Get(':id/deliveries')
+  @ApiOkResponse({ type: WebhookDeliveryListDto })
+  deliveries(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() q: WebhookDeliveriesQueryDto) {
     return this.webhooks.deliveries(a, id, q);
   }
 }

@@ -43,7 +43,6 @@ export function enforceApprovalGate(
       metrics.approvalGate.inc({ kind, outcome: 'required' });
       throw new DomainError(
         'approval/required',
-        403,
         `environment '${c.environmentKey}' requires an approved change request for this change (${c.reasons.join('; ')}); open one with POST ${changeRequestPath(c.environmentKey)}`,
         c.reasons.map((reason) => ({ field: `environments.${c.environmentKey}`, reason })),
       );

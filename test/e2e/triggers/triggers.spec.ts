@@ -294,7 +294,8 @@ describe('triggers', () => {
     expect(read.recentBodies[0]).toMatchObject({ outcome: 'failed', code: 'flag/archived', body: { why: 'alert' } });
     expect((await flagIn(owner, project.key, flag.key)).environments.staging.on).toBe(false);
 
-    // Stored instructions that no longer fit the flag: the write path's 400 becomes a 409 (the call itself was fine).
+    // Stored instructions that no longer fit the flag: a 409 of the trigger's own (the call itself was fine),
+    // naming the write path's 400 code, which the kept body records.
     const colors = await factory.flag(owner, project.key, { variations: ['red', 'green', 'blue'] });
     const green = colors.variations[1]._id;
     const stale = await createTrigger(writer.api, colors.key, {
@@ -310,7 +311,8 @@ describe('triggers', () => {
     const conflict = await fire(stale.url);
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({
-      code: 'patch/invalid_instruction',
+      code: 'trigger/action_not_applicable',
+      detail: expect.stringContaining('patch/invalid_instruction'),
       errors: [expect.objectContaining({ index: 0 })],
     });
     expect((await getTrigger(colors.key, stale.id)).recentBodies[0]).toMatchObject({
