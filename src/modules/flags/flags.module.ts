@@ -3,6 +3,8 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { RESOURCE_WRITER } from '../write-path/resource-writer';
+import { FlagResourceWriter } from './flag-resource-writer';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsController } from './flags.controller';
 import { FlagsRepository } from './flags.repository';
@@ -13,7 +15,14 @@ import { PrerequisiteResolver } from './prerequisite.resolver';
 @Module({
   imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
   controllers: [FlagsController],
-  providers: [FlagsRepository, FlagsService, FlagWriteService, FlagsResolver, PrerequisiteResolver],
-  exports: [FlagsService, FlagWriteService],
+  providers: [
+    FlagsRepository,
+    FlagsService,
+    FlagWriteService,
+    FlagsResolver,
+    PrerequisiteResolver,
+    { provide: RESOURCE_WRITER.flag, useClass: FlagResourceWriter },
+  ],
+  exports: [FlagsService, FlagWriteService, RESOURCE_WRITER.flag],
 })
 export class FlagsModule {}
