@@ -5,6 +5,7 @@ import { DeliveryModule } from '../delivery/delivery.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SegmentsModule } from '../segments/segments.module';
+import { resourceWritersProvider } from '../write-path/resource-writer';
 import { ApprovalSettingsController } from './approval-settings.controller';
 import { ApprovalSettingsRepository } from './approval-settings.repository';
 import { ApprovalSettingsService } from './approval-settings.service';
@@ -16,11 +17,11 @@ import { ChangeRequestsController } from './change-requests.controller';
 import { ChangeRequestsRepository } from './change-requests.repository';
 import { ChangeRequestsResolver } from './change-requests.resolver';
 import { ChangeRequestsService } from './change-requests.service';
-import { ChangeTargets } from './change-targets';
 
 /**
  * Governance: approval settings per environment (the gate itself runs inside the write services,
- * see approval-gate.ts) and change requests, whose applies go through those same write services.
+ * see approval-gate.ts) and change requests, whose applies go through those same write services by
+ * way of the ResourceWriters that FlagsModule and SegmentsModule provide.
  */
 @Module({
   imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule, FlagsModule, SegmentsModule],
@@ -30,7 +31,7 @@ import { ChangeTargets } from './change-targets';
     ApprovalSettingsService,
     ChangeRequestsRepository,
     ChangeRequestAccess,
-    ChangeTargets,
+    resourceWritersProvider,
     ChangeRequestsService,
     ChangeRequestReviewsService,
     ChangeRequestApplyService,

@@ -9,9 +9,10 @@ import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
 import { approvalSettingsOf } from '../write-path/approval-gate';
-import { ChangeRequestAccess, changeRequestNotFound } from './change-request-access';
+import { mintPreApproval } from '../write-path/pre-approval';
+import { ChangeRequestAccess } from './change-request-access';
+import { changeRequestNotFound, type Located } from './change-request-scope';
 import type { ChangeRequestRow } from './change-requests.repository';
-import { ChangeTargets, type Located, type ResourceKind } from './change-targets';
 import type { ApplyChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
@@ -37,14 +38,13 @@ export class ChangeRequestApplyService {
 
   constructor(
     private readonly access: ChangeRequestAccess,
-    private readonly targets: ChangeTargets,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
   ) {}
 
   async apply(actor: Actor, id: string, dto: ApplyChangeRequestDto): Promise<ChangeRequestView> {
     const { row, at } = await this.access.load(actor, id);
-    const resource = await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey);
+    const resource = await this.access.resource(row.resourceKind, at, row.resourceKey);
     this.authz.assert(actor, 'applyChangeRequest', resource);
     if (dto.override) this.authz.assert(actor, 'bypassRequiredApproval', resource);
     return this.run(actor, id, at, { override: dto.override === true, comment: dto.comment ?? '', automatic: false });
@@ -107,29 +107,30 @@ export class ChangeRequestApplyService {
         `change request '${id}' is scheduled for ${locked.executionDate.toISOString()}`,
       );
     }
-    const kind = locked.resourceKind as ResourceKind;
+    const writer = this.access.writer(locked.resourceKind);
     const instructions = locked.instructions as unknown[];
-    const current = await this.targets.current(kind, at, locked.resourceKey);
+    const current = await writer.current(at.project, at.env, locked.resourceKey);
     if (current.version !== locked.baseVersion && !opts.override) {
-      const conflicts = await this.targets.conflicts(
-        kind,
-        at,
-        locked.resourceKey,
-        locked.baseVersion,
-        current.state,
-        instructions,
-      );
+      const base = await writer.atVersion(at.project, at.env, locked.resourceKey, locked.baseVersion);
+      const conflicts = base
+        ? await writer.conflicts(at.project, at.env, base, current.state, instructions)
+        : instructions.map((i, index) => ({
+            index,
+            kind: String((i as { kind?: unknown })?.kind),
+            reason: `version ${locked.baseVersion} is no longer in the history`,
+          }));
       throw new DomainError(
         'change_request/conflict',
         409,
-        `${kind} '${locked.resourceKey}' changed since version ${locked.baseVersion} (now ${current.version}); rebase the request (its reviews reset) or apply with override`,
+        `${writer.kind} '${locked.resourceKey}' changed since version ${locked.baseVersion} (now ${current.version}); ` +
+          'rebase the request (its reviews reset) or apply with override',
         conflicts.length
           ? conflicts.map((c) => ({ index: c.index, field: c.kind, reason: c.reason }))
           : [{ reason: 'no instruction conflicts, but the reviewed configuration is not the current one' }],
       );
     }
-    const preview = await this.targets
-      .preview(kind, actor, at, locked.resourceKey, instructions, false)
+    const preview = await writer
+      .dryRun(actor, at.project, at.env, locked.resourceKey, instructions, { authorize: false })
       .catch((err: unknown) => {
         if (err instanceof DomainError && err.status < 500)
           throw new DomainError(
@@ -158,17 +159,15 @@ export class ChangeRequestApplyService {
       );
     }
     const link = { id, requester: locked.requester, reviewers: tally.approvers, override: opts.override };
-    const version = await this.targets.apply(
-      kind,
-      tx,
-      actor,
-      at,
-      locked.resourceKey,
+    // The reviews are the approval: only here is a change request's write trusted without the gate.
+    const preApproved = mintPreApproval({ environmentKey: at.env.key, links: { changeRequest: link } });
+    const { version } = await writer.applyPreApproved(tx, actor, at.project, at.env, locked.resourceKey, {
       instructions,
-      link,
-      opts.comment || `change request ${id}`,
-      preview.version,
-    );
+      comment: opts.comment || `change request ${id}`,
+      // The version the checks above saw: a write that slipped in since is refused.
+      expectedVersion: preview.version,
+      preApproved,
+    });
     const next = await this.access.repo.update(tx, id, {
       status: 'applied',
       appliedVersion: version,
@@ -216,9 +215,7 @@ export class ChangeRequestApplyService {
           failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
           history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'failed', err.message)],
         });
-        const resource = formatResource(
-          await this.access.resource(locked.resourceKind as ResourceKind, at, locked.resourceKey),
-        );
+        const resource = formatResource(await this.access.resource(locked.resourceKind, at, locked.resourceKey));
         await this.audit.record(tx, actor, {
           action: 'applyChangeRequest',
           resource,
