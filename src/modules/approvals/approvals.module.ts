@@ -1,11 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuthorizationService } from '../accounts/authorization.service';
 import { AuditModule } from '../audit/audit.module';
+import { AuditService } from '../audit/audit.service';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SegmentsModule } from '../segments/segments.module';
-import { resourceWritersProvider } from '../write-path/resource-writer';
+import { ResourceWriters, resourceWritersProvider } from '../write-path/resource-writer';
 import { ApprovalSettingsController } from './approval-settings.controller';
 import { ApprovalSettingsRepository } from './approval-settings.repository';
 import { ApprovalSettingsService } from './approval-settings.service';
@@ -34,7 +36,18 @@ import { ChangeRequestsService } from './change-requests.service';
     resourceWritersProvider,
     ChangeRequestsService,
     ChangeRequestReviewsService,
-    ChangeRequestApplyService,
+    {
+      // A plain class (see its header), so built here from what Nest injects.
+      provide: ChangeRequestApplyService,
+      useFactory: (
+        repo: ChangeRequestsRepository,
+        access: ChangeRequestAccess,
+        writers: ResourceWriters,
+        authz: AuthorizationService,
+        audit: AuditService,
+      ) => new ChangeRequestApplyService(repo, access, writers, authz, audit, new Logger('change-requests')),
+      inject: [ChangeRequestsRepository, ChangeRequestAccess, ResourceWriters, AuthorizationService, AuditService],
+    },
     ChangeRequestImpactService,
     ChangeRequestsResolver,
   ],
