@@ -1,10 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuthorizationService } from '../accounts/authorization.service';
 import { AuditModule } from '../audit/audit.module';
+import { AuditService } from '../audit/audit.service';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SegmentsModule } from '../segments/segments.module';
+import { ResourceWriters, resourceWritersProvider } from '../write-path/resource-writer';
 import { ApprovalSettingsController } from './approval-settings.controller';
 import { ApprovalSettingsRepository } from './approval-settings.repository';
 import { ApprovalSettingsService } from './approval-settings.service';
@@ -16,11 +19,11 @@ import { ChangeRequestsController } from './change-requests.controller';
 import { ChangeRequestsRepository } from './change-requests.repository';
 import { ChangeRequestsResolver } from './change-requests.resolver';
 import { ChangeRequestsService } from './change-requests.service';
-import { ChangeTargets } from './change-targets';
 
 /**
  * Governance: approval settings per environment (the gate itself runs inside the write services,
- * see approval-gate.ts) and change requests, whose applies go through those same write services.
+ * see approval-gate.ts) and change requests, whose applies go through those same write services by
+ * way of the ResourceWriters that FlagsModule and SegmentsModule provide.
  */
 @Module({
   imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule, FlagsModule, SegmentsModule],
@@ -30,10 +33,21 @@ import { ChangeTargets } from './change-targets';
     ApprovalSettingsService,
     ChangeRequestsRepository,
     ChangeRequestAccess,
-    ChangeTargets,
+    resourceWritersProvider,
     ChangeRequestsService,
     ChangeRequestReviewsService,
-    ChangeRequestApplyService,
+    {
+      // A plain class (see its header), so built here from what Nest injects.
+      provide: ChangeRequestApplyService,
+      useFactory: (
+        repo: ChangeRequestsRepository,
+        access: ChangeRequestAccess,
+        writers: ResourceWriters,
+        authz: AuthorizationService,
+        audit: AuditService,
+      ) => new ChangeRequestApplyService(repo, access, writers, authz, audit, new Logger('change-requests')),
+      inject: [ChangeRequestsRepository, ChangeRequestAccess, ResourceWriters, AuthorizationService, AuditService],
+    },
     ChangeRequestImpactService,
     ChangeRequestsResolver,
   ],

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { changeRequestContentHash } from '../../core/approval';
-import { DomainError } from '../../core/errors';
-import { flagResource, segmentResource, type ResourceRef } from '../../core/policy';
+import type { ResourceRef } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { QueuesService } from '../../infra/queues/queues.service';
@@ -9,28 +8,24 @@ import { actorRef, type Actor } from '../accounts/models/actor';
 import { ProjectsService } from '../projects/projects.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { ResourceWriters, type ResourceWriter } from '../write-path/resource-writer';
 import { ChangeRequestsRepository, type ChangeRequestRow } from './change-requests.repository';
 import { enqueueScheduledApplies } from './change-request-jobs';
-import type { Located, ResourceKind } from './change-targets';
+import { changeRequestNotFound, type ChangeRequestScope, type Located } from './change-request-scope';
 import { changeRequestView } from './models/change-request.view';
-
-/** Who a review or request belongs to: the member behind a personal token, else the service token. */
-export const identityOf = (actor: Actor): string => actor.memberId ?? actor.id;
-
-export const changeRequestNotFound = (id: string) =>
-  new DomainError('change_request/not_found', `change request '${id}' was not found`);
 
 /**
  * What every change-request operation shares: loading a request with its project and environment
- * (the caller must be able to view the project), the resource it targets for authorization, the
+ * (the caller must be able to view the project), the writer of the resource it targets, the
  * content hash, history entries and webhook events.
  */
 @Injectable()
-export class ChangeRequestAccess {
+export class ChangeRequestAccess implements ChangeRequestScope {
   private readonly logger = new Logger('change-requests');
 
   constructor(
     readonly repo: ChangeRequestsRepository,
+    private readonly writers: ResourceWriters,
     private readonly projects: ProjectsService,
     private readonly clock: ClockService,
     private readonly webhooks: WebhookEventsService,
@@ -49,17 +44,18 @@ export class ChangeRequestAccess {
     return { project, env: this.projects.requireEnvironment(project, envKey) };
   }
 
+  /** The writer of a request's resource kind (as stored on the request, or as the route names it). */
+  writer(kind: string): ResourceWriter {
+    return this.writers.get(kind);
+  }
+
   /** The policy resource of the request's target, with its current tags. */
-  async resource(kind: ResourceKind, at: Located, key: string): Promise<ResourceRef> {
-    const tags =
-      kind === 'flag' ? await this.repo.flagTags(at.project.id, key) : await this.repo.segmentTags(at.env.id, key);
-    return kind === 'flag'
-      ? flagResource(at.project, at.env, { key, tags })
-      : segmentResource(at.project, at.env, { key, tags });
+  resource(kind: string, at: Located, key: string): Promise<ResourceRef> {
+    return this.writer(kind).resourceRef(at.project, at.env, key);
   }
 
   hash(
-    kind: ResourceKind,
+    kind: string,
     key: string,
     envKey: string,
     baseVersion: number,

@@ -1,18 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import { isOpen, tallyReviews, type ApprovalSettings } from '../../core/approval';
 import type { ErrorCode } from '../../core/error-catalogue';
 import { DomainError, isError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
-import { AuthorizationService } from '../accounts/authorization.service';
+import type { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
-import { AuditService } from '../audit/audit.service';
+import type { AuditRecord } from '../audit/audit.service';
 import { approvalSettingsOf } from '../write-path/approval-gate';
-import { ChangeRequestAccess, changeRequestNotFound } from './change-request-access';
-import type { ChangeRequestRow } from './change-requests.repository';
-import { ChangeTargets, type Located, type ResourceKind } from './change-targets';
+import { mintPreApproval } from '../write-path/pre-approval';
+import type { ResourceState, ResourceWriter, ResourceWriters } from '../write-path/resource-writer';
+import { changeRequestNotFound, type ChangeRequestScope, type Located } from './change-request-scope';
+import type { ChangeRequestRow, ChangeRequestStore } from './change-requests.repository';
 import type { ApplyChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
@@ -31,25 +32,34 @@ interface ApplyOptions {
   automatic: boolean;
 }
 
+/** What applying records in the audit log (AuditService, in the caller's transaction). */
+export interface AuditRecorder {
+  record(tx: Tx, actor: Actor, r: AuditRecord): Promise<unknown>;
+}
+
 /**
  * Applying a change request: every rule is re-checked under the request's row lock, then the
- * instructions go through the resource's write service in the same transaction as the status
- * change and the audit entries, so a request is applied exactly once or not at all.
+ * instructions go through the resource's writer in the same transaction as the status change and
+ * the audit entries, so a request is applied exactly once or not at all.
+ *
+ * A plain class over narrow interfaces, provided by a factory in ApprovalsModule: @nestjs/common is
+ * ESM, which jest cannot load, so a decorator here would keep the unit spec from loading this file.
  */
-@Injectable()
 export class ChangeRequestApplyService {
-  private readonly logger = new Logger('change-requests');
-
   constructor(
-    private readonly access: ChangeRequestAccess,
-    private readonly targets: ChangeTargets,
-    private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
+    private readonly requests: ChangeRequestStore,
+    private readonly scope: ChangeRequestScope,
+    private readonly writers: ResourceWriters,
+    private readonly authz: Pick<AuthorizationService, 'assert'>,
+    private readonly audit: AuditRecorder,
+    private readonly logger: Pick<LoggerService, 'error'>,
   ) {}
 
   async apply(actor: Actor, id: string, dto: ApplyChangeRequestDto): Promise<ChangeRequestView> {
-    const { row, at } = await this.access.load(actor, id);
-    const resource = await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey);
+    const row = await this.requests.find(id);
+    if (!row) throw changeRequestNotFound(id);
+    const at = await this.scope.locate(actor, row.project.key, row.environment.key);
+    const resource = await this.writers.get(row.resourceKind).resourceRef(at.project, at.env, row.resourceKey);
     this.authz.assert(actor, 'applyChangeRequest', resource);
     if (dto.override) this.authz.assert(actor, 'bypassRequiredApproval', resource);
     return this.run(actor, id, at, { override: dto.override === true, comment: dto.comment ?? '', automatic: false });
@@ -62,13 +72,13 @@ export class ChangeRequestApplyService {
 
   /** The worker's entry point for a due scheduled request. */
   async applyScheduled(id: string): Promise<ChangeRequestView | null> {
-    const row = await this.access.repo.find(id);
+    const row = await this.requests.find(id);
     if (!row || row.status !== 'scheduled') return null;
     // Woken more than a moment early (clock skew): a plain error, so the job is retried later.
-    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.access.now())))
+    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.scope.now())))
       throw new Error(`change request ${id} is not due yet`);
     const actor = automationActor(`schedule of change request ${id}`);
-    const at = await this.access.locate(actor, row.project.key, row.environment.key);
+    const at = await this.scope.locate(actor, row.project.key, row.environment.key);
     return this.run(actor, id, at, {
       override: false,
       comment: `scheduled for ${row.executionDate?.toISOString()}`,
@@ -78,8 +88,8 @@ export class ChangeRequestApplyService {
 
   private async run(actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestView> {
     try {
-      const applied = await this.access.repo.transaction((tx) => this.applyInTx(tx, actor, id, at, opts));
-      this.access.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
+      const applied = await this.requests.transaction((tx) => this.applyInTx(tx, actor, id, at, opts));
+      this.scope.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
       return changeRequestView(applied);
     } catch (err) {
       if (opts.automatic && err instanceof DomainError && !isError(err, ...NOT_FAILURES))
@@ -88,6 +98,12 @@ export class ChangeRequestApplyService {
     }
   }
 
+  /**
+   * One read and one computation: the resource is locked and read once, under its row lock (held
+   * until commit, so nothing changes it between these checks and the write), the instructions are
+   * computed once over that state, and the write takes the result. Before ResourceWriter, an apply
+   * read the resource three times (its version, a dry run, the write's own read) and computed twice.
+   */
   private async applyInTx(
     tx: Tx,
     actor: Actor,
@@ -95,7 +111,7 @@ export class ChangeRequestApplyService {
     at: Located,
     opts: ApplyOptions,
   ): Promise<ChangeRequestRow> {
-    const locked = await this.access.repo.findForUpdate(tx, id);
+    const locked = await this.requests.findForUpdate(tx, id);
     if (!locked) throw changeRequestNotFound(id);
     if (locked.status === 'applied')
       throw new DomainError(
@@ -104,45 +120,28 @@ export class ChangeRequestApplyService {
       );
     if (!isOpen(locked.status))
       throw new DomainError('change_request/not_open', `change request '${id}' is ${locked.status}`);
-    if (locked.status === 'scheduled' && locked.executionDate && locked.executionDate > this.access.now()) {
+    if (locked.status === 'scheduled' && locked.executionDate && locked.executionDate > this.scope.now()) {
       throw new DomainError(
         'change_request/not_due',
         `change request '${id}' is scheduled for ${locked.executionDate.toISOString()}`,
       );
     }
-    const kind = locked.resourceKind as ResourceKind;
+    const writer = this.writers.get(locked.resourceKind);
     const instructions = locked.instructions as unknown[];
-    const current = await this.targets.current(kind, at, locked.resourceKey);
-    if (current.version !== locked.baseVersion && !opts.override) {
-      const conflicts = await this.targets.conflicts(
-        kind,
-        at,
-        locked.resourceKey,
-        locked.baseVersion,
-        current.state,
-        instructions,
-      );
-      throw new DomainError(
-        'change_request/conflict',
-        `${kind} '${locked.resourceKey}' changed since version ${locked.baseVersion} (now ${current.version}); rebase the request (its reviews reset) or apply with override`,
-        conflicts.length
-          ? conflicts.map((c) => ({ index: c.index, field: c.kind, reason: c.reason }))
-          : [{ reason: 'no instruction conflicts, but the reviewed configuration is not the current one' }],
-      );
-    }
-    const preview = await this.targets
-      .preview(kind, actor, at, locked.resourceKey, instructions, false)
-      .catch((err: unknown) => {
-        if (err instanceof DomainError && err.status < 500)
-          throw new DomainError(
-            'change_request/conflict',
-            `the instructions no longer apply: ${err.message}`,
-            err.errors,
-          );
-        throw err;
-      });
+    const current = await writer.lock(tx, at.project, at.env, locked.resourceKey);
+    if (current.version !== locked.baseVersion && !opts.override)
+      throw await this.conflict(writer, at, locked, current);
+    const change = await writer.compute(tx, at.project, at.env, current, instructions).catch((err: unknown) => {
+      if (err instanceof DomainError && err.status < 500)
+        throw new DomainError(
+          'change_request/conflict',
+          `the instructions no longer apply: ${err.message}`,
+          err.errors,
+        );
+      throw err;
+    });
     const settings = approvalSettingsOf(at.project, at.env);
-    const required = preview.reasons.length ? settings.minApprovals : 0;
+    const required = change.reasons.length ? settings.minApprovals : 0;
     const tally = await this.eligibleTally(locked, settings);
     if (tally.decliners.length && !settings.canApplyDeclinedChanges) {
       throw new DomainError(
@@ -157,24 +156,19 @@ export class ChangeRequestApplyService {
       );
     }
     const link = { id, requester: locked.requester, reviewers: tally.approvers, override: opts.override };
-    const version = await this.targets.apply(
-      kind,
-      tx,
-      actor,
-      at,
-      locked.resourceKey,
-      instructions,
-      link,
-      opts.comment || `change request ${id}`,
-      preview.version,
-    );
-    const next = await this.access.repo.update(tx, id, {
+    // The reviews just counted are the approval: the only place a change request's write is trusted past the gate.
+    const preApproved = mintPreApproval({ environmentKey: at.env.key, links: { changeRequest: link } });
+    const { version } = await writer.applyComputed(tx, actor, at.project, at.env, change, {
+      comment: opts.comment || `change request ${id}`,
+      preApproved,
+    });
+    const next = await this.requests.update(tx, id, {
       status: 'applied',
       appliedVersion: version,
-      appliedAt: this.access.now(),
+      appliedAt: this.scope.now(),
       history: [
         ...(locked.history as unknown[]),
-        this.access.historyEntry(
+        this.scope.historyEntry(
           actor,
           'applied',
           opts.override ? `applied with override at version ${version}` : `applied at version ${version}`,
@@ -183,7 +177,7 @@ export class ChangeRequestApplyService {
     });
     await this.audit.record(tx, actor, {
       action: 'applyChangeRequest',
-      resource: formatResource(preview.resource),
+      resource: formatResource(change.resource),
       comment: opts.comment,
       before: { status: locked.status },
       after: { status: 'applied', appliedVersion: version },
@@ -192,13 +186,41 @@ export class ChangeRequestApplyService {
     return next;
   }
 
+  /**
+   * The resource moved since the request's base: 409 naming each instruction that no longer fits
+   * (it fails now, or its part changed since the base); a base no longer in the history makes every
+   * instruction a conflict.
+   */
+  private async conflict(
+    writer: ResourceWriter,
+    at: Located,
+    locked: ChangeRequestRow,
+    current: ResourceState,
+  ): Promise<DomainError> {
+    const instructions = locked.instructions as unknown[];
+    const base = await writer.atVersion(at.project, at.env, locked.resourceKey, locked.baseVersion);
+    const conflicts = base
+      ? await writer.conflicts(at.project, at.env, base, current.state, instructions)
+      : instructions.map((i, index) => ({
+          index,
+          kind: String((i as { kind?: unknown })?.kind),
+          reason: `version ${locked.baseVersion} is no longer in the history`,
+        }));
+    return new DomainError(
+      'change_request/conflict',
+      `${writer.kind} '${locked.resourceKey}' changed since version ${locked.baseVersion} (now ${current.version}); ` +
+        'rebase the request (its reviews reset) or apply with override',
+      conflicts.length
+        ? conflicts.map((c) => ({ index: c.index, field: c.kind, reason: c.reason }))
+        : [{ reason: 'no instruction conflicts, but the reviewed configuration is not the current one' }],
+    );
+  }
+
   /** Latest decisions on the current content by reviewers who count under the settings in force now. */
   private async eligibleTally(row: ChangeRequestRow, settings: ApprovalSettings) {
     const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer as unknown as ActorRef]));
     const memberIds = [...refs.values()].map((r) => r.memberId).filter((m): m is string => !!m);
-    const teams = settings.reviewerTeams.length
-      ? await this.access.repo.teamsOf(memberIds)
-      : new Map<string, string[]>();
+    const teams = settings.reviewerTeams.length ? await this.requests.teamsOf(memberIds) : new Map<string, string[]>();
     return tallyReviews(reviewRecords(row), row.contentHash, (id) => {
       const ref = refs.get(id)!;
       return reviewerCounts(settings, row.requesterId, id, ref, teams.get(ref.memberId ?? '') ?? []) === null;
@@ -207,17 +229,16 @@ export class ChangeRequestApplyService {
 
   private async markFailed(actor: Actor, id: string, at: Located, err: DomainError): Promise<void> {
     try {
-      const failed = await this.access.repo.transaction(async (tx) => {
-        const locked = await this.access.repo.findForUpdate(tx, id);
+      const failed = await this.requests.transaction(async (tx) => {
+        const locked = await this.requests.findForUpdate(tx, id);
         if (!locked || !isOpen(locked.status)) return null;
-        const next = await this.access.repo.update(tx, id, {
+        const next = await this.requests.update(tx, id, {
           status: 'failed',
           failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
-          history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'failed', err.message)],
+          history: [...(locked.history as unknown[]), this.scope.historyEntry(actor, 'failed', err.message)],
         });
-        const resource = formatResource(
-          await this.access.resource(locked.resourceKind as ResourceKind, at, locked.resourceKey),
-        );
+        const writer = this.writers.get(locked.resourceKind);
+        const resource = formatResource(await writer.resourceRef(at.project, at.env, locked.resourceKey));
         await this.audit.record(tx, actor, {
           action: 'applyChangeRequest',
           resource,
@@ -227,7 +248,7 @@ export class ChangeRequestApplyService {
         });
         return next;
       });
-      if (failed) this.access.emit(['change_request.failed'], failed, actor, { failure: failed.failure });
+      if (failed) this.scope.emit(['change_request.failed'], failed, actor, { failure: failed.failure });
     } catch (e) {
       this.logger.error(`change request ${id} could not be marked failed: ${(e as Error).message}`);
     }

@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import {
-  diffFlag,
-  diffSegment,
-  previewImpact,
-  type ConfigChange,
-  type FlagState,
-  type ImpactReport,
-} from '../../core/approval';
+import { previewImpact, type ConfigChange, type ImpactReport } from '../../core/approval';
 import { FlagStore, type SdkFlag, type SdkSegment } from '../../core/evaluation';
-import type { SegmentConfig } from '../../core/model/flag-config';
 import { toSdkFlag, toSdkSegment } from '../../core/model/sdk-shape';
 import type { Actor } from '../accounts/models/actor';
 import { ContextSampleService } from '../delivery/context-sample.service';
 import { DeliveryRepository } from '../delivery/delivery.repository';
 import { ChangeRequestAccess } from './change-request-access';
-import { ChangeTargets, type ResourceKind } from './change-targets';
 import type { ImpactRequestDto } from './dto/change-requests.dto';
 
 export interface ChangeRequestImpact extends ImpactReport {
@@ -31,15 +22,15 @@ export interface ChangeRequestImpact extends ImpactReport {
 export class ChangeRequestImpactService {
   constructor(
     private readonly access: ChangeRequestAccess,
-    private readonly targets: ChangeTargets,
     private readonly delivery: DeliveryRepository,
     private readonly sample: ContextSampleService,
   ) {}
 
   async impact(actor: Actor, id: string, dto: ImpactRequestDto = {}): Promise<ChangeRequestImpact> {
     const { row, at } = await this.access.load(actor, id);
-    const kind = row.resourceKind as ResourceKind;
-    const preview = await this.targets.preview(kind, actor, at, row.resourceKey, row.instructions as unknown[], false);
+    const writer = this.access.writer(row.resourceKind);
+    const instructions = row.instructions as unknown[];
+    const preview = await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: false });
     const data = await this.delivery.loadEnvironment(at.env.id);
     const flags: Record<string, SdkFlag> = {};
     const segments: Record<string, SdkSegment> = {};
@@ -48,15 +39,7 @@ export class ChangeRequestImpactService {
     for (const s of data?.segments ?? []) segments[s.key] = toSdkSegment(s) as unknown as SdkSegment;
     const before = FlagStore.from({ flags, segments });
     const after = FlagStore.from({ flags, segments });
-    if (kind === 'flag') {
-      const a = preview.after as FlagState;
-      after.upsertFlag(
-        toSdkFlag(a.flag, { ...a.environment, version: a.environment.version + 1 }) as unknown as SdkFlag,
-      );
-    } else {
-      const a = preview.after as SegmentConfig;
-      after.upsertSegment(toSdkSegment({ ...a, version: a.version + 1 }) as unknown as SdkSegment);
-    }
+    const targetFlags = writer.stage(after, preview);
     const sampled = dto.includeSample === false ? [] : await this.sample.sample(at.env.id);
     const report = previewImpact({
       before,
@@ -70,7 +53,7 @@ export class ChangeRequestImpactService {
     // Every flag was evaluated (prerequisites and segments reach beyond the target); report the ones that move, and the target.
     return {
       ...report,
-      flags: report.flags.filter((f) => f.changed > 0 || (kind === 'flag' && f.flagKey === row.resourceKey)),
+      flags: report.flags.filter((f) => f.changed > 0 || targetFlags.includes(f.flagKey)),
       version: preview.version,
     };
   }
@@ -82,22 +65,15 @@ export class ChangeRequestImpactService {
    */
   async diff(actor: Actor, id: string): Promise<ConfigChange[]> {
     const { row, at } = await this.access.load(actor, id);
-    const kind = row.resourceKind as ResourceKind;
+    const writer = this.access.writer(row.resourceKind);
     if (row.status === 'applied' && row.appliedVersion) {
-      const repo = this.access.repo;
-      if (kind === 'flag') {
-        const [b, a] = await Promise.all([
-          repo.flagAt(row.resourceKey, at.project.id, at.env.id, row.appliedVersion - 1),
-          repo.flagAt(row.resourceKey, at.project.id, at.env.id, row.appliedVersion),
-        ]);
-        return b && a ? diffFlag(b, a) : [];
-      }
       const [b, a] = await Promise.all([
-        repo.segmentAt(row.resourceKey, at.env.id, row.appliedVersion - 1),
-        repo.segmentAt(row.resourceKey, at.env.id, row.appliedVersion),
+        writer.atVersion(at.project, at.env, row.resourceKey, row.appliedVersion - 1),
+        writer.atVersion(at.project, at.env, row.resourceKey, row.appliedVersion),
       ]);
-      return b && a ? diffSegment(b, a) : [];
+      return b && a ? writer.diff(b, a) : [];
     }
-    return (await this.targets.preview(kind, actor, at, row.resourceKey, row.instructions as unknown[], false)).diff;
+    const instructions = row.instructions as unknown[];
+    return (await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: false })).diff;
   }
 }

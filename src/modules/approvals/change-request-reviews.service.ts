@@ -8,10 +8,10 @@ import { actorRef, type Actor, type ActorRef } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { approvalSettingsOf } from '../write-path/approval-gate';
-import { ChangeRequestAccess, changeRequestNotFound, identityOf } from './change-request-access';
+import { ChangeRequestAccess } from './change-request-access';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import type { ChangeRequestRow } from './change-requests.repository';
-import type { ResourceKind } from './change-targets';
+import { changeRequestNotFound, identityOf } from './change-request-scope';
 import type { ReviewChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
@@ -33,7 +33,7 @@ export class ChangeRequestReviewsService {
         'change_request/not_open',
         `change request '${id}' is ${row.status}; it can no longer be reviewed`,
       );
-    const resource = await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey);
+    const resource = await this.access.resource(row.resourceKind, at, row.resourceKey);
     const settings = approvalSettingsOf(at.project, at.env);
     if (dto.decision !== 'comment' || identityOf(actor) !== row.requesterId)
       this.authz.assert(actor, 'reviewChangeRequest', resource);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { FlagDefinition, FlagEnvironmentConfig, SegmentConfig } from '../../core/model/flag-config';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
@@ -21,11 +20,37 @@ export interface ChangeRequestFilter {
   beforeCreatedAt?: Date;
 }
 
+export interface ChangeRequestUpdate {
+  status?: string;
+  description?: string;
+  instructions?: unknown;
+  baseVersion?: number;
+  contentHash?: string;
+  approvalsRequired?: number;
+  approvalReasons?: string[];
+  executionDate?: Date | null;
+  appliedVersion?: number;
+  appliedAt?: Date;
+  failure?: unknown;
+  history?: unknown[];
+}
+
+/** What applying a request needs of the store (ChangeRequestApplyService's unit spec fakes it). */
+export interface ChangeRequestStore {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  find(id: string): Promise<ChangeRequestRow | null>;
+  /** Locks the request row until the transaction ends. */
+  findForUpdate(tx: Tx, id: string): Promise<ChangeRequestRow | null>;
+  update(tx: Tx, id: string, data: ChangeRequestUpdate): Promise<ChangeRequestRow>;
+  /** Team keys of members (reviewer restriction), keyed by member id. */
+  teamsOf(memberIds: string[]): Promise<Map<string, string[]>>;
+}
+
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
-/** Change requests, their reviews, and the versioned snapshots conflicts are computed against. */
+/** Change requests and their reviews (the resources they target are read through their ResourceWriter). */
 @Injectable()
-export class ChangeRequestsRepository {
+export class ChangeRequestsRepository implements ChangeRequestStore {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -63,24 +88,7 @@ export class ChangeRequestsRepository {
     });
   }
 
-  update(
-    tx: Tx,
-    id: string,
-    data: {
-      status?: string;
-      description?: string;
-      instructions?: unknown;
-      baseVersion?: number;
-      contentHash?: string;
-      approvalsRequired?: number;
-      approvalReasons?: string[];
-      executionDate?: Date | null;
-      appliedVersion?: number;
-      appliedAt?: Date;
-      failure?: unknown;
-      history?: unknown[];
-    },
-  ) {
+  update(tx: Tx, id: string, data: ChangeRequestUpdate): Promise<ChangeRequestRow> {
     const { instructions, failure, history, approvalReasons, ...plain } = data;
     return tx.changeRequest.update({
       where: { id },
@@ -136,58 +144,6 @@ export class ChangeRequestsRepository {
     });
   }
 
-  async flagNow(
-    flagKey: string,
-    projectId: string,
-    environmentId: string,
-  ): Promise<{ flag: FlagDefinition; environment: FlagEnvironmentConfig } | null> {
-    const row = await this.prisma.flagEnvironment.findFirst({
-      where: { environmentId, flag: { projectId, key: flagKey } },
-      select: { config: true, flag: { select: { definition: true } } },
-    });
-    return row
-      ? {
-          flag: row.flag.definition as unknown as FlagDefinition,
-          environment: row.config as unknown as FlagEnvironmentConfig,
-        }
-      : null;
-  }
-
-  async segmentNow(segmentKey: string, environmentId: string): Promise<SegmentConfig | null> {
-    const row = await this.prisma.segment.findFirst({
-      where: { environmentId, key: segmentKey, deleted: false },
-      select: { config: true },
-    });
-    return row ? (row.config as unknown as SegmentConfig) : null;
-  }
-
-  /** The flag's state in one environment at a past version (the request's base), if still kept. */
-  async flagAt(
-    flagKey: string,
-    projectId: string,
-    environmentId: string,
-    version: number,
-  ): Promise<{ flag: FlagDefinition; environment: FlagEnvironmentConfig } | null> {
-    const row = await this.prisma.flagVersion.findFirst({
-      where: { version, flagEnvironment: { environmentId, flag: { projectId, key: flagKey } } },
-      select: { definition: true, config: true },
-    });
-    return row
-      ? {
-          flag: row.definition as unknown as FlagDefinition,
-          environment: row.config as unknown as FlagEnvironmentConfig,
-        }
-      : null;
-  }
-
-  async segmentAt(segmentKey: string, environmentId: string, version: number): Promise<SegmentConfig | null> {
-    const row = await this.prisma.segmentVersion.findFirst({
-      where: { version, segment: { environmentId, key: segmentKey } },
-      select: { config: true },
-    });
-    return row ? (row.config as unknown as SegmentConfig) : null;
-  }
-
   /** Team keys of members (reviewer restriction), keyed by member id. */
   async teamsOf(memberIds: string[]): Promise<Map<string, string[]>> {
     const rows = await this.prisma.teamMember.findMany({
@@ -197,18 +153,5 @@ export class ChangeRequestsRepository {
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.memberId, [...(out.get(r.memberId) ?? []), r.team.key]);
     return out;
-  }
-
-  async flagTags(projectId: string, key: string): Promise<string[]> {
-    const row = await this.prisma.flag.findUnique({
-      where: { projectId_key: { projectId, key } },
-      select: { definition: true },
-    });
-    return (row?.definition as { tags?: string[] } | undefined)?.tags ?? [];
-  }
-
-  async segmentTags(environmentId: string, key: string): Promise<string[]> {
-    const row = await this.prisma.segment.findFirst({ where: { environmentId, key }, select: { config: true } });
-    return (row?.config as { tags?: string[] } | undefined)?.tags ?? [];
   }
 }

@@ -8,9 +8,10 @@ import { AuditService } from '../audit/audit.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { approvalSettingsOf } from '../write-path/approval-gate';
-import { ChangeRequestAccess, changeRequestNotFound, identityOf } from './change-request-access';
+import type { ResourceDryRun, ResourceKind } from '../write-path/resource-writer';
+import { ChangeRequestAccess } from './change-request-access';
+import { changeRequestNotFound, identityOf, type Located } from './change-request-scope';
 import type { ChangeRequestRow } from './change-requests.repository';
-import { ChangeTargets, type ChangePreview, type Located, type ResourceKind } from './change-targets';
 import type { ChangeRequestQueryDto, CreateChangeRequestDto, UpdateChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
@@ -24,7 +25,6 @@ import type { ProjectContext } from '../projects/project-context';
 export class ChangeRequestsService {
   constructor(
     private readonly access: ChangeRequestAccess,
-    private readonly targets: ChangeTargets,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly projects: ProjectsService,
@@ -41,7 +41,9 @@ export class ChangeRequestsService {
     const at = await this.access.locate(actor, projectKey, envKey);
     const executionDate = this.executionDate(dto.executionDate);
     // The requester must be allowed to make each change, apart from the approval itself.
-    const preview = await this.targets.preview(kind, actor, at, key, dto.instructions, true);
+    const preview = await this.access
+      .writer(kind)
+      .dryRun(actor, at.project, at.env, key, dto.instructions, { authorize: true });
     this.authz.assert(actor, 'createChangeRequest', preview.resource);
     if (!preview.diff.length)
       throw new DomainError('change_request/no_change', 'the instructions change nothing in the current configuration');
@@ -132,15 +134,15 @@ export class ChangeRequestsService {
   /** Description edits keep reviews; instruction or execution-date edits re-validate and reset them. */
   async update(actor: Actor, id: string, dto: UpdateChangeRequestDto): Promise<ChangeRequestView> {
     const { row, at } = await this.access.load(actor, id);
-    const kind = row.resourceKind as ResourceKind;
-    const resource = await this.access.resource(kind, at, row.resourceKey);
+    const writer = this.access.writer(row.resourceKind);
+    const resource = await writer.resourceRef(at.project, at.env, row.resourceKey);
     this.assertOwnerOrBypass(actor, row, resource, 'edit');
     const content = dto.instructions !== undefined || dto.executionDate !== undefined;
     const instructions = dto.instructions ?? (row.instructions as unknown[]);
     const executionDate =
       dto.executionDate === undefined ? row.executionDate : this.executionDate(dto.executionDate ?? undefined);
     const preview = content
-      ? await this.targets.preview(kind, actor, at, row.resourceKey, instructions, true)
+      ? await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: true })
       : undefined;
     if (preview && !preview.diff.length)
       throw new DomainError('change_request/no_change', 'the instructions change nothing in the current configuration');
@@ -166,12 +168,12 @@ export class ChangeRequestsService {
   /** Moves the request onto the current version of its resource: re-validated, reviews reset. */
   async rebase(actor: Actor, id: string): Promise<ChangeRequestView> {
     const { row, at } = await this.access.load(actor, id);
-    const kind = row.resourceKind as ResourceKind;
-    const resource = await this.access.resource(kind, at, row.resourceKey);
+    const writer = this.access.writer(row.resourceKind);
+    const resource = await writer.resourceRef(at.project, at.env, row.resourceKey);
     this.assertOwnerOrBypass(actor, row, resource, 'rebase');
     const instructions = row.instructions as unknown[];
-    const preview = await this.targets
-      .preview(kind, actor, at, row.resourceKey, instructions, true)
+    const preview = await writer
+      .dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: true })
       .catch(async (err: unknown) => {
         if (!(err instanceof DomainError) || err.status >= 500) throw err;
         throw new DomainError(
@@ -200,7 +202,7 @@ export class ChangeRequestsService {
 
   async cancel(actor: Actor, id: string): Promise<ChangeRequestView> {
     const { row, at } = await this.access.load(actor, id);
-    const resource = await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey);
+    const resource = await this.access.resource(row.resourceKind, at, row.resourceKey);
     this.assertOwnerOrBypass(actor, row, resource, 'cancel');
     const updated = await this.access.repo.transaction(async (tx) => {
       const locked = await this.lockOpen(tx, id);
@@ -227,14 +229,20 @@ export class ChangeRequestsService {
     actor: Actor,
     locked: ChangeRequestRow,
     at: Located,
-    preview: ChangePreview,
+    preview: ResourceDryRun,
     instructions: unknown[],
     executionDate: Date | null,
     description: string | undefined,
     note: string,
   ) {
-    const kind = locked.resourceKind as ResourceKind;
-    const hash = this.access.hash(kind, locked.resourceKey, at.env.key, preview.version, instructions, executionDate);
+    const hash = this.access.hash(
+      locked.resourceKind,
+      locked.resourceKey,
+      at.env.key,
+      preview.version,
+      instructions,
+      executionDate,
+    );
     const required = this.requiredApprovals(at, preview);
     const status = openStatus(tallyReviews(reviewRecords(locked), hash), required, executionDate);
     const next = await this.access.repo.update(tx, locked.id, {
@@ -272,7 +280,7 @@ export class ChangeRequestsService {
     return locked;
   }
 
-  private requiredApprovals(at: Located, preview: ChangePreview): number {
+  private requiredApprovals(at: Located, preview: ResourceDryRun): number {
     return preview.reasons.length ? approvalSettingsOf(at.project, at.env).minApprovals : 0;
   }
 
@@ -315,7 +323,7 @@ export class ChangeRequestsService {
     return this.authz.can(
       actor,
       'reviewChangeRequest',
-      await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey),
+      await this.access.resource(row.resourceKind, at, row.resourceKey),
     );
   }
 }

@@ -4,7 +4,12 @@ import { DomainError, notFound } from '../../core/errors';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
 import { buildFlagDefinition, initialEnvironmentConfig, type NewFlagInput } from '../../core/model/new-flag';
 import { toSdkFlag } from '../../core/model/sdk-shape';
-import { applyFlagInstructions, flagInstructionActions, type FlagPatchContext } from '../../core/patch';
+import {
+  applyFlagInstructions,
+  flagInstructionActions,
+  type FlagPatchContext,
+  type FlagPatchResult,
+} from '../../core/patch';
 import { flagApprovalReasons, type FlagState } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
 import { flagResource, formatResource, type ActionName } from '../../core/policy';
@@ -23,6 +28,7 @@ import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import { flagChangeRequestPath } from './flag-paths';
 
 const newSalt = () => randomBytes(16).toString('hex');
 /** Audit resource for flag-level changes, which apply to every environment. */
@@ -44,6 +50,22 @@ export interface WriteResult {
   outcome: 'committed' | 'unchanged';
   /** The written environment's configuration version (the flag version for flag-level writes). */
   version: number;
+}
+
+/** A flag locked in the caller's transaction, read once under the lock. */
+export interface LockedFlagState {
+  row: LockedFlag;
+  def: FlagDefinition;
+  configs: Record<string, FlagEnvironmentConfig>;
+}
+
+/** Instructions computed over a locked flag: what `applyComputed` writes without reading or computing again. */
+export interface ComputedFlagWrite {
+  locked: LockedFlagState;
+  /** The environment written (undefined: a flag-level write through PATCH without environmentKey). */
+  env: EnvironmentContext | undefined;
+  steps: Step[];
+  result: FlagPatchResult;
 }
 
 export interface FlagDryRun {
@@ -108,6 +130,41 @@ export class FlagWriteService {
   }
 
   /**
+   * applyPreApproved in three steps, for a caller that checks the locked flag before writing (a
+   * change request's base version): `lock` reads it once under its row lock, `compute` applies
+   * the instructions once, `applyComputed` writes that result.
+   */
+  async lock(tx: Tx, project: ProjectContext, flagKey: string): Promise<LockedFlagState> {
+    const row = await this.repo.findForUpdate(tx, project.id, flagKey);
+    if (!row) throw notFound('flag', flagKey);
+    return { row, def: row.definition as FlagDefinition, configs: configsByEnvKey(row) };
+  }
+
+  /** The instructions over a flag `lock` read; not authorized for anyone, so for pre-approved writes only. */
+  async compute(
+    tx: Tx,
+    project: ProjectContext,
+    env: EnvironmentContext | undefined,
+    locked: LockedFlagState,
+    instructions: unknown[],
+    steps = flagInstructionActions(instructions),
+  ): Promise<ComputedFlagWrite> {
+    const result = await this.applyInstructions(tx, project.id, locked.def, locked.configs, env, instructions, steps);
+    return { locked, env, steps, result };
+  }
+
+  applyComputed(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectContext,
+    computed: ComputedFlagWrite,
+    write: { comment?: string; preApproved: PreApproval },
+  ): Promise<WriteResult> {
+    assertPreApproval(write.preApproved);
+    return this.commit(tx, actor, project, computed, write);
+  }
+
+  /**
    * What the instructions would do to the flag in one environment, without writing: the same
    * validation as a write (so a change request never holds instructions that could not apply).
    */
@@ -125,7 +182,7 @@ export class FlagWriteService {
     const def = row.definition as unknown as FlagDefinition;
     if (authorize) this.authorizeSteps(actor, steps, project, env, def);
     const configs = configsByEnvKey(row);
-    const result = await this.compute(undefined, project.id, def, configs, env, instructions, steps);
+    const result = await this.applyInstructions(undefined, project.id, def, configs, env, instructions, steps);
     return {
       flagId: row.id,
       version: configs[env.key].version,
@@ -165,20 +222,30 @@ export class FlagWriteService {
     write: FlagWrite,
     steps: Step[],
   ): Promise<WriteResult> {
-    const row = await this.repo.findForUpdate(tx, project.id, flagKey);
-    if (!row) throw notFound('flag', flagKey);
-    const def = row.definition as FlagDefinition;
-    if (!write.preApproved) this.authorizeSteps(actor, steps, project, env, def);
-    const configs = configsByEnvKey(row);
-    const current = env ? configs[env.key].version : row.version;
+    const locked = await this.lock(tx, project, flagKey);
+    if (!write.preApproved) this.authorizeSteps(actor, steps, project, env, locked.def);
+    const current = env ? locked.configs[env.key].version : locked.row.version;
     if (write.expectedVersion !== undefined && write.expectedVersion !== current) {
       throw new DomainError(
         'flag/version_mismatch',
         `If-Match ${write.expectedVersion} does not match the current version ${current}`,
       );
     }
-    const result = await this.compute(tx, project.id, def, configs, env, write.instructions, steps);
-    if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, flagKey);
+    const computed = await this.compute(tx, project, env, locked, write.instructions, steps);
+    return this.commit(tx, actor, project, computed, write);
+  }
+
+  /** Gate, new versions and snapshots, outbox rows and the audit entry, for a computed change. */
+  private async commit(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectContext,
+    { locked, env, steps, result }: ComputedFlagWrite,
+    write: Pick<FlagWrite, 'comment' | 'preApproved'>,
+  ): Promise<WriteResult> {
+    const { row, def, configs } = locked;
+    const current = env ? configs[env.key].version : row.version;
+    if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, row.key);
     // A flag-level change (variations, name, archive...) changes what every environment serves.
     const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
     if (!result.flagChanged && changedEnvKeys.length === 0)
@@ -189,18 +256,17 @@ export class FlagWriteService {
       this.metrics,
       actor,
       'flag',
-      changedEnvKeys
-        .filter((k) => k !== write.preApproved?.environmentKey)
-        .map((k) => {
-          const e = project.environments.find((x) => x.key === k)!;
-          const reasons = flagApprovalReasons(
-            approvalSettingsOf(project, e),
-            { flag: def, environment: configs[k] },
-            { flag: result.flag, environment: result.environments[k] },
-          );
-          return { environmentKey: k, resource: flagResource(project, e, def), reasons };
-        }),
-      (k) => `/api/v1/projects/${project.key}/flags/${flagKey}/environments/${k}/change-requests`,
+      changedEnvKeys.map((k) => {
+        const e = project.environments.find((x) => x.key === k)!;
+        const reasons = flagApprovalReasons(
+          approvalSettingsOf(project, e),
+          { flag: def, environment: configs[k] },
+          { flag: result.flag, environment: result.environments[k] },
+        );
+        return { environmentKey: k, resource: flagResource(project, e, def), reasons };
+      }),
+      (k) => flagChangeRequestPath(project.key, row.key, k),
+      write.preApproved,
     );
 
     const newFlagVersion = result.flagChanged ? row.version + 1 : row.version;
@@ -234,7 +300,7 @@ export class FlagWriteService {
   }
 
   /** core/patch over the loaded state, with the project's other flags when prerequisites need them. */
-  private async compute(
+  private async applyInstructions(
     db: Tx | undefined,
     projectId: string,
     def: FlagDefinition,

@@ -4,6 +4,8 @@ import { AuditModule } from '../audit/audit.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { FlagLoaderFactory } from './flag.loader';
+import { RESOURCE_WRITER } from '../write-path/resource-writer';
+import { FlagResourceWriter } from './flag-resource-writer';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsController } from './flags.controller';
 import { FlagsRepository } from './flags.repository';
@@ -14,7 +16,15 @@ import { PrerequisiteResolver } from './prerequisite.resolver';
 @Module({
   imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
   controllers: [FlagsController],
-  providers: [FlagsRepository, FlagsService, FlagWriteService, FlagsResolver, PrerequisiteResolver, FlagLoaderFactory],
-  exports: [FlagsService, FlagWriteService, FlagLoaderFactory],
+  providers: [
+    FlagsRepository,
+    FlagsService,
+    FlagWriteService,
+    FlagsResolver,
+    PrerequisiteResolver,
+    FlagLoaderFactory,
+    { provide: RESOURCE_WRITER.flag, useClass: FlagResourceWriter },
+  ],
+  exports: [FlagsService, FlagWriteService, FlagLoaderFactory, RESOURCE_WRITER.flag],
 })
 export class FlagsModule {}

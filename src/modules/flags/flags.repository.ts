@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { FlagState } from '../../core/approval';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
@@ -58,6 +59,43 @@ export class FlagsRepository {
                   WHERE fe."flagId" = f."id"), '[]'::json) AS "environments"
       FROM "Flag" f WHERE f."id" = ${locked[0].id}::uuid`;
     return rows[0] ?? null;
+  }
+
+  /** The flag's definition and its configuration in one environment, unlocked. */
+  async findState(projectId: string, environmentId: string, key: string): Promise<FlagState | null> {
+    const row = await this.prisma.flagEnvironment.findFirst({
+      where: { environmentId, flag: { projectId, key } },
+      select: { config: true, flag: { select: { definition: true } } },
+    });
+    return row
+      ? {
+          flag: row.flag.definition as unknown as FlagDefinition,
+          environment: row.config as unknown as FlagEnvironmentConfig,
+        }
+      : null;
+  }
+
+  /** The same at a past version of the environment's configuration, if its snapshot is still kept. */
+  async findStateAt(projectId: string, environmentId: string, key: string, version: number): Promise<FlagState | null> {
+    const row = await this.prisma.flagVersion.findFirst({
+      where: { version, flagEnvironment: { environmentId, flag: { projectId, key } } },
+      select: { definition: true, config: true },
+    });
+    return row
+      ? {
+          flag: row.definition as unknown as FlagDefinition,
+          environment: row.config as unknown as FlagEnvironmentConfig,
+        }
+      : null;
+  }
+
+  /** The flag's tags (none when it does not exist), for policy checks. */
+  async tags(projectId: string, key: string): Promise<string[]> {
+    const row = await this.prisma.flag.findUnique({
+      where: { projectId_key: { projectId, key } },
+      select: { definition: true },
+    });
+    return (row?.definition as { tags?: string[] } | undefined)?.tags ?? [];
   }
 
   list(projectId: string, q: FlagListQuery): Promise<FlagRow[]> {

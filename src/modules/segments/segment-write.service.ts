@@ -21,6 +21,7 @@ import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
 import { segmentView } from './models/segment.view';
 import { SegmentsRepository, type SegmentRow } from './segments.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import { segmentChangeRequestPath } from './segment-paths';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
 
@@ -29,6 +30,26 @@ export interface SegmentWrite {
   comment?: string;
   expectedVersion?: number;
   preApproved?: PreApproval;
+}
+
+export interface SegmentWriteResult {
+  segment: SegmentConfig;
+  version: number;
+}
+
+/** A segment locked in the caller's transaction, read once under the lock. */
+export interface LockedSegmentState {
+  row: SegmentRow;
+  before: SegmentConfig;
+}
+
+/** Instructions computed over a locked segment: what `applyComputed` writes without reading or computing again. */
+export interface ComputedSegmentWrite {
+  locked: LockedSegmentState;
+  steps: Step[];
+  /** The result, before its version is bumped. */
+  segment: SegmentConfig;
+  changed: boolean;
 }
 
 /** The segment twin of FlagWriteService: the one write path for segment targeting. */
@@ -98,9 +119,37 @@ export class SegmentWriteService {
     env: EnvironmentContext,
     segmentKey: string,
     write: SegmentWrite & { preApproved: PreApproval },
-  ) {
+  ): Promise<SegmentWriteResult> {
     assertPreApproval(write.preApproved);
     return this.writeInTx(tx, actor, project, env, segmentKey, write, segmentInstructionActions(write.instructions));
+  }
+
+  /** applyPreApproved in three steps, as FlagWriteService.lock/compute/applyComputed: one read, one computation. */
+  async lock(tx: Tx, env: EnvironmentContext, segmentKey: string): Promise<LockedSegmentState> {
+    const row = await this.requireForUpdate(tx, env, segmentKey);
+    return { row, before: segmentView(row) };
+  }
+
+  /** The instructions over a segment `lock` read; not authorized for anyone, so for pre-approved writes only. */
+  compute(
+    locked: LockedSegmentState,
+    instructions: unknown[],
+    steps = segmentInstructionActions(instructions),
+  ): ComputedSegmentWrite {
+    const { segment, changed } = applySegmentInstructions(locked.before, instructions, { newId: randomUUID });
+    return { locked, steps, segment, changed };
+  }
+
+  applyComputed(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectContext,
+    env: EnvironmentContext,
+    computed: ComputedSegmentWrite,
+    write: { comment?: string; preApproved: PreApproval },
+  ): Promise<SegmentWriteResult> {
+    assertPreApproval(write.preApproved);
+    return this.commitComputed(tx, actor, project, env, computed, write);
   }
 
   /** What the instructions would do, validated exactly as a write, without writing. */
@@ -129,36 +178,45 @@ export class SegmentWriteService {
     segmentKey: string,
     write: SegmentWrite,
     steps: Step[],
-  ) {
-    const row = await this.requireForUpdate(tx, env, segmentKey);
-    const before = segmentView(row);
+  ): Promise<SegmentWriteResult> {
+    const locked = await this.lock(tx, env, segmentKey);
     if (!write.preApproved)
-      for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
-    if (write.expectedVersion !== undefined && write.expectedVersion !== row.version) {
+      for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, locked.before));
+    if (write.expectedVersion !== undefined && write.expectedVersion !== locked.row.version) {
       throw new DomainError(
         'segment/version_mismatch',
-        `If-Match ${write.expectedVersion} does not match the current version ${row.version}`,
+        `If-Match ${write.expectedVersion} does not match the current version ${locked.row.version}`,
       );
     }
-    const { segment, changed } = applySegmentInstructions(before, write.instructions, { newId: randomUUID });
+    return this.commitComputed(tx, actor, project, env, this.compute(locked, write.instructions, steps), write);
+  }
+
+  /** Gate, new version and its snapshot, outbox row and audit entry, for a computed change. */
+  private async commitComputed(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectContext,
+    env: EnvironmentContext,
+    { locked, steps, segment, changed }: ComputedSegmentWrite,
+    write: Pick<SegmentWrite, 'comment' | 'preApproved'>,
+  ): Promise<SegmentWriteResult> {
+    const { row, before } = locked;
     if (!changed) return { segment: before, version: row.version };
-    const bypasses =
-      write.preApproved?.environmentKey === env.key
-        ? []
-        : enforceApprovalGate(
-            this.authz,
-            this.metrics,
-            actor,
-            'segment',
-            [
-              {
-                environmentKey: env.key,
-                resource: segmentResource(project, env, before),
-                reasons: segmentApprovalReasons(approvalSettingsOf(project, env), before, segment),
-              },
-            ],
-            (k) => `/api/v1/projects/${project.key}/environments/${k}/segments/${segmentKey}/change-requests`,
-          );
+    const bypasses = enforceApprovalGate(
+      this.authz,
+      this.metrics,
+      actor,
+      'segment',
+      [
+        {
+          environmentKey: env.key,
+          resource: segmentResource(project, env, before),
+          reasons: segmentApprovalReasons(approvalSettingsOf(project, env), before, segment),
+        },
+      ],
+      (k) => segmentChangeRequestPath(project.key, k, row.key),
+      write.preApproved,
+    );
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);
     const actions = [...new Set(steps.map((s) => s.action))];

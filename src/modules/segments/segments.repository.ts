@@ -28,6 +28,21 @@ export class SegmentsRepository {
     return this.prisma.segment.findUnique({ where: { environmentId_key: { environmentId, key } } });
   }
 
+  /** The segment's configuration at a past version, if its snapshot is still kept. */
+  async findAtVersion(environmentId: string, key: string, version: number): Promise<SegmentConfig | null> {
+    const row = await this.prisma.segmentVersion.findFirst({
+      where: { version, segment: { environmentId, key } },
+      select: { config: true },
+    });
+    return row ? (row.config as unknown as SegmentConfig) : null;
+  }
+
+  /** The segment's tags (none when it does not exist), for policy checks. */
+  async tags(environmentId: string, key: string): Promise<string[]> {
+    const row = await this.prisma.segment.findFirst({ where: { environmentId, key }, select: { config: true } });
+    return (row?.config as { tags?: string[] } | undefined)?.tags ?? [];
+  }
+
   async findForUpdate(tx: Tx, environmentId: string, key: string): Promise<SegmentRow | null> {
     const rows = await tx.$queryRaw<{ id: string }[]>`
       SELECT "id" FROM "Segment" WHERE "environmentId" = ${environmentId}::uuid AND "key" = ${key} FOR UPDATE`;

@@ -5,6 +5,8 @@ import type { MetricsService } from '../../infra/metrics/metrics.service';
 import type { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import type { PreApproval } from './pre-approval';
+import type { ResourceKind } from './resource-writer';
 
 /** The settings in force in an environment (its own, else the project's defaults, else the built-in). */
 export const approvalSettingsOf = (
@@ -26,19 +28,21 @@ export interface ApprovalBypass {
 /**
  * The approval gate of direct writes: a change that needs approval in an environment is refused
  * (403 `approval/required`, pointing at the change-request endpoint) unless the actor may bypass
- * there. Returns the bypasses so the write's audit entry records them.
+ * there. The environment a pre-approval names was approved already and is not gated again; every
+ * other one is. Returns the bypasses so the write's audit entry records them.
  */
 export function enforceApprovalGate(
-  authz: AuthorizationService,
-  metrics: MetricsService,
+  authz: Pick<AuthorizationService, 'can'>,
+  metrics: Pick<MetricsService, 'approvalGate'>,
   actor: Actor,
-  kind: 'flag' | 'segment',
+  kind: ResourceKind,
   changes: GatedChange[],
   changeRequestPath: (envKey: string) => string,
+  preApproved?: PreApproval,
 ): ApprovalBypass[] {
   const bypasses: ApprovalBypass[] = [];
   for (const c of changes) {
-    if (!c.reasons.length) continue;
+    if (!c.reasons.length || c.environmentKey === preApproved?.environmentKey) continue;
     if (!authz.can(actor, 'bypassRequiredApproval', c.resource)) {
       metrics.approvalGate.inc({ kind, outcome: 'required' });
       throw new DomainError(

@@ -14,7 +14,7 @@ import {
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
 import { IsKey, IsOmittable, MAX_LIST, PageLimit } from '../../../infra/http/validators';
 import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
-import { RESOURCE_KINDS } from '../change-targets';
+import { RESOURCE_KINDS } from '../../write-path/resource-writer';
 
 const INSTRUCTIONS_DESCRIPTION =
   'semantic-patch instructions (flag or segment kinds, as PATCH takes them); validated against the current configuration';

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
-import { RESOURCE_KINDS } from '../change-targets';
+import { RESOURCE_KINDS } from '../../write-path/resource-writer';
 
 /** Response shapes of the change-request endpoints, for the OpenAPI document (the services build them). */
 

@@ -1,0 +1,67 @@
+import type { ApprovalSettings } from '../../core/approval';
+import { notFound } from '../../core/errors';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import type { WebhookEvent } from '../webhooks/webhook-events';
+import type { ChangeRequestScope, Located } from './change-request-scope';
+import type { ChangeRequestRow } from './change-requests.repository';
+
+/** Project `shop` with one critical environment, `production`, whose own approval settings are `settings`. */
+export function located(settings: Partial<ApprovalSettings> = {}): Located {
+  const at = new Date('2030-01-01T00:00:00Z');
+  const env: EnvironmentContext = {
+    id: 'env-1',
+    projectId: 'project-1',
+    key: 'production',
+    name: 'Production',
+    color: '#000000',
+    critical: true,
+    tags: [],
+    sdkKey: 'sdk-1',
+    clientSideId: 'client-1',
+    mobileKey: 'mob-1',
+    revision: 1n,
+    createdAt: at,
+    updatedAt: at,
+    approvalSettings: settings,
+  };
+  const project: ProjectContext = {
+    id: 'project-1',
+    key: 'shop',
+    name: 'Shop',
+    tags: [],
+    createdAt: at,
+    updatedAt: at,
+    approvalDefaults: null,
+    environments: [env],
+  };
+  return { project, env };
+}
+
+/** ChangeRequestScope over one located environment, a fixed clock, and a list of the events emitted. */
+export class FakeChangeRequestScope implements ChangeRequestScope {
+  readonly events: { event: WebhookEvent; id: string; status: string; extra: Record<string, unknown> }[] = [];
+
+  constructor(
+    readonly at: Located,
+    private readonly clock = new Date('2030-06-01T12:00:00Z'),
+  ) {}
+
+  async locate(_actor: Actor, projectKey: string, envKey: string): Promise<Located> {
+    if (projectKey !== this.at.project.key || envKey !== this.at.env.key)
+      throw notFound('environment', `${projectKey}/${envKey}`);
+    return this.at;
+  }
+
+  historyEntry(actor: Actor, status: string, note: string) {
+    return { at: this.clock.toISOString(), status, actor: actorRef(actor), note };
+  }
+
+  now(): Date {
+    return this.clock;
+  }
+
+  emit(events: WebhookEvent[], row: ChangeRequestRow, _actor: Actor, extra: Record<string, unknown> = {}): void {
+    for (const event of events) this.events.push({ event, id: row.id, status: row.status, extra });
+  }
+}
