@@ -106,7 +106,13 @@ describe('GraphQL', () => {
   });
 
   it('changes targeting through the same write path and reports the same error codes', async () => {
-    const mutation = `mutation($i: [JSON!]!, $m: String) { patchFlag(projectKey: "shop", flagKey: "banner", environmentKey: "staging", instructions: $i, ifMatch: $m) { key environments { environmentKey on version } } }`;
+    const mutation = `
+      mutation($i: [JSON!]!, $m: String) {
+        patchFlag(projectKey: "shop", flagKey: "banner", environmentKey: "staging", instructions: $i, ifMatch: $m) {
+          key
+          environments { environmentKey on version }
+        }
+      }`;
     const ok = await gql(mutation, { i: [{ kind: 'turnFlagOn' }], m: '1' });
     expect(ok.body.data.patchFlag.environments).toEqual(
       expect.arrayContaining([{ environmentKey: 'staging', on: true, version: 2 }]),

@@ -128,7 +128,8 @@ describe('segments', () => {
     expect(log.items[0].comment).toBe('segment change');
 
     const versions = await gantry.sql<{ version: number }>(
-      `SELECT v."version" FROM "SegmentVersion" v JOIN "Segment" s ON s."id" = v."segmentId" WHERE s."key" = 'beta-users' ORDER BY v."version"`,
+      `SELECT v."version" FROM "SegmentVersion" v JOIN "Segment" s ON s."id" = v."segmentId"
+       WHERE s."key" = 'beta-users' ORDER BY v."version"`,
     );
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
   });

@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { createRootLogger } from './logger';
 import { requestContext } from './request-context';
 
@@ -17,7 +16,7 @@ function capture(level = 'info') {
       done();
     },
   });
-  const logger = createRootLogger(level, stream as unknown as pino.DestinationStream);
+  const logger = createRootLogger(level, stream);
   return { logger, lines };
 }
 

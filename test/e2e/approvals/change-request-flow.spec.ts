@@ -39,33 +39,37 @@ describe('change requests', () => {
   });
   afterAll(() => g?.stop());
 
-  it("a critical environment requires approval by default: a writer's direct PATCH is refused with approval/required, staging is not", async () => {
-    const flag = await factory.flag(owner, project.key);
-    const settings = ok(
-      await alice.api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
-        params: { path: { projectKey: project.key, envKey: 'production' } },
-      }),
-    );
-    expect(settings).toMatchObject({ required: true, minApprovals: 1, source: 'default' });
+  it(
+    'a critical environment requires approval by default: ' +
+      "a writer's direct PATCH is refused with approval/required, staging is not",
+    async () => {
+      const flag = await factory.flag(owner, project.key);
+      const settings = ok(
+        await alice.api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
+          params: { path: { projectKey: project.key, envKey: 'production' } },
+        }),
+      );
+      expect(settings).toMatchObject({ required: true, minApprovals: 1, source: 'default' });
 
-    const refused = await alice.api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
-      params: { path: { projectKey: project.key, flagKey: flag.key } },
-      body: { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] },
-    });
-    expect(refused.response.status).toBe(403);
-    expect(refused.error).toMatchObject({ code: 'approval/required' });
-    expect((refused.error as { detail: string }).detail).toContain(
-      `/flags/${flag.key}/environments/production/change-requests`,
-    );
-    expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(false);
-    const metrics = String((await g.raw('GET', '/metrics')).body);
-    expect(metricValue(metrics, 'gantry_approval_gate_total', '{kind="flag",outcome="required"}')).toBe(1);
+      const refused = await alice.api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+        params: { path: { projectKey: project.key, flagKey: flag.key } },
+        body: { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }] },
+      });
+      expect(refused.response.status).toBe(403);
+      expect(refused.error).toMatchObject({ code: 'approval/required' });
+      expect((refused.error as { detail: string }).detail).toContain(
+        `/flags/${flag.key}/environments/production/change-requests`,
+      );
+      expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(false);
+      const metrics = String((await g.raw('GET', '/metrics')).body);
+      expect(metricValue(metrics, 'gantry_approval_gate_total', '{kind="flag",outcome="required"}')).toBe(1);
 
-    await factory.patchFlag(alice.api, project.key, flag.key, {
-      environmentKey: 'staging',
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-  });
+      await factory.patchFlag(alice.api, project.key, flag.key, {
+        environmentKey: 'staging',
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
+    },
+  );
 
   it('an admin (bypassRequiredApproval) writes directly, and the audit entry records the bypass', async () => {
     const flag = await factory.flag(owner, project.key);
@@ -84,54 +88,58 @@ describe('change requests', () => {
     });
   });
 
-  it('create, self-approval refused, approval by another member, apply: the flag changes and the audit links request, reviewers and applier', async () => {
-    const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
-      description: 'launch',
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-    expect(cr).toMatchObject({
-      status: 'pending',
-      baseVersion: 1,
-      approvalsRequired: 1,
-      resourceKind: 'flag',
-      resourceKey: flag.key,
-      environmentKey: 'production',
-    });
+  it(
+    'create, self-approval refused, approval by another member, apply: ' +
+      'the flag changes and the audit links request, reviewers and applier',
+    async () => {
+      const flag = await factory.flag(owner, project.key);
+      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+        description: 'launch',
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
+      expect(cr).toMatchObject({
+        status: 'pending',
+        baseVersion: 1,
+        approvalsRequired: 1,
+        resourceKind: 'flag',
+        resourceKey: flag.key,
+        environmentKey: 'production',
+      });
 
-    const self = await review(alice.api, cr.id, 'approve');
-    expect(self.response.status).toBe(403);
-    expect(self.error).toMatchObject({ code: 'approval/self_review' });
+      const self = await review(alice.api, cr.id, 'approve');
+      expect(self.response.status).toBe(403);
+      expect(self.error).toMatchObject({ code: 'approval/self_review' });
 
-    const early = await apply(alice.api, cr.id);
-    expect(early.error).toMatchObject({ code: 'approval/insufficient_approvals' });
+      const early = await apply(alice.api, cr.id);
+      expect(early.error).toMatchObject({ code: 'approval/insufficient_approvals' });
 
-    const approved = ok(await review(bob.api, cr.id, 'approve', 'looks good'));
-    expect(approved.status).toBe('approved');
-    expect(approved.approvals.approvers).toEqual([bob.member.id]);
+      const approved = ok(await review(bob.api, cr.id, 'approve', 'looks good'));
+      expect(approved.status).toBe('approved');
+      expect(approved.approvals.approvers).toEqual([bob.member.id]);
 
-    const applied = ok(await apply(carol.api, cr.id));
-    expect(applied).toMatchObject({ status: 'applied', appliedVersion: 2 });
-    expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(true);
+      const applied = ok(await apply(carol.api, cr.id));
+      expect(applied).toMatchObject({ status: 'applied', appliedVersion: 2 });
+      expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(true);
 
-    const entries = ok(
-      await owner.GET('/api/v1/audit-log', {
-        params: { query: { resource: `proj/${project.key}:env/production:flag/${flag.key}` } },
-      }),
-    ).items;
-    const write = entries.find((e) => e.action === 'updateOn')!;
-    expect(write.actor).toMatchObject({ id: carol.member.id });
-    expect(write.links).toMatchObject({
-      changeRequest: { id: cr.id, reviewers: [bob.member.id], requester: { id: alice.member.id }, override: false },
-    });
-    expect(entries.map((e) => e.action)).toEqual(
-      expect.arrayContaining(['createChangeRequest', 'reviewChangeRequest', 'applyChangeRequest']),
-    );
+      const entries = ok(
+        await owner.GET('/api/v1/audit-log', {
+          params: { query: { resource: `proj/${project.key}:env/production:flag/${flag.key}` } },
+        }),
+      ).items;
+      const write = entries.find((e) => e.action === 'updateOn')!;
+      expect(write.actor).toMatchObject({ id: carol.member.id });
+      expect(write.links).toMatchObject({
+        changeRequest: { id: cr.id, reviewers: [bob.member.id], requester: { id: alice.member.id }, override: false },
+      });
+      expect(entries.map((e) => e.action)).toEqual(
+        expect.arrayContaining(['createChangeRequest', 'reviewChangeRequest', 'applyChangeRequest']),
+      );
 
-    const again = await apply(carol.api, cr.id);
-    expect(again.response.status).toBe(409);
-    expect(again.error).toMatchObject({ code: 'change_request/already_applied' });
-  });
+      const again = await apply(carol.api, cr.id);
+      expect(again.response.status).toBe(409);
+      expect(again.error).toMatchObject({ code: 'change_request/already_applied' });
+    },
+  );
 
   it('minApprovals 2 needs two distinct reviewers; the same reviewer twice counts once', async () => {
     const p = await factory.project(owner, { environments: ['prod'] });
@@ -162,50 +170,54 @@ describe('change requests', () => {
     expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
   });
 
-  it('project defaults govern environments without settings of their own, new ones included; only approval-settings managers may set them', async () => {
-    const p = await factory.project(owner, { environments: ['qa', 'prod'] });
-    const settingsOf = async (envKey: string) =>
+  it(
+    'project defaults govern environments without settings of their own, new ones included; ' +
+      'only approval-settings managers may set them',
+    async () => {
+      const p = await factory.project(owner, { environments: ['qa', 'prod'] });
+      const settingsOf = async (envKey: string) =>
+        ok(
+          await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
+            params: { path: { projectKey: p.key, envKey } },
+          }),
+        );
+      expect(await settingsOf('prod')).toMatchObject({ required: false, source: 'default' });
+
+      const byWriter = await alice.api.PUT('/api/v1/projects/{projectKey}/approval-settings', {
+        params: { path: { projectKey: p.key } },
+        body: { required: true },
+      });
+      expect(byWriter.response.status).toBe(403);
+
+      await setApprovalSettings(owner, p.key, 'qa', { required: false });
       ok(
-        await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/approval-settings', {
-          params: { path: { projectKey: p.key, envKey } },
+        await owner.PUT('/api/v1/projects/{projectKey}/approval-settings', {
+          params: { path: { projectKey: p.key } },
+          body: { required: true, minApprovals: 2 },
         }),
       );
-    expect(await settingsOf('prod')).toMatchObject({ required: false, source: 'default' });
+      expect(await settingsOf('prod')).toMatchObject({ required: true, minApprovals: 2, source: 'project' });
+      expect(await settingsOf('qa')).toMatchObject({ required: false, source: 'environment' });
+      await factory.environment(owner, p.key, { key: 'perf' });
+      expect(await settingsOf('perf')).toMatchObject({ required: true, minApprovals: 2, source: 'project' });
 
-    const byWriter = await alice.api.PUT('/api/v1/projects/{projectKey}/approval-settings', {
-      params: { path: { projectKey: p.key } },
-      body: { required: true },
-    });
-    expect(byWriter.response.status).toBe(403);
-
-    await setApprovalSettings(owner, p.key, 'qa', { required: false });
-    ok(
-      await owner.PUT('/api/v1/projects/{projectKey}/approval-settings', {
-        params: { path: { projectKey: p.key } },
-        body: { required: true, minApprovals: 2 },
-      }),
-    );
-    expect(await settingsOf('prod')).toMatchObject({ required: true, minApprovals: 2, source: 'project' });
-    expect(await settingsOf('qa')).toMatchObject({ required: false, source: 'environment' });
-    await factory.environment(owner, p.key, { key: 'perf' });
-    expect(await settingsOf('perf')).toMatchObject({ required: true, minApprovals: 2, source: 'project' });
-
-    const flag = await factory.flag(owner, p.key);
-    const refused = await alice.api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
-      params: { path: { projectKey: p.key, flagKey: flag.key } },
-      body: { environmentKey: 'perf', instructions: [{ kind: 'turnFlagOn' }] },
-    });
-    expect(refused.error).toMatchObject({ code: 'approval/required' });
-    await factory.patchFlag(alice.api, p.key, flag.key, {
-      environmentKey: 'qa',
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-    expect(
-      ok(
-        await owner.GET('/api/v1/audit-log', {
-          params: { query: { action: 'updateApprovalSettings', resource: `proj/${p.key}` } },
-        }),
-      ).items,
-    ).toHaveLength(2);
-  });
+      const flag = await factory.flag(owner, p.key);
+      const refused = await alice.api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+        params: { path: { projectKey: p.key, flagKey: flag.key } },
+        body: { environmentKey: 'perf', instructions: [{ kind: 'turnFlagOn' }] },
+      });
+      expect(refused.error).toMatchObject({ code: 'approval/required' });
+      await factory.patchFlag(alice.api, p.key, flag.key, {
+        environmentKey: 'qa',
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
+      expect(
+        ok(
+          await owner.GET('/api/v1/audit-log', {
+            params: { query: { action: 'updateApprovalSettings', resource: `proj/${p.key}` } },
+          }),
+        ).items,
+      ).toHaveLength(2);
+    },
+  );
 });

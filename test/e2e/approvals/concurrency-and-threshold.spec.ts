@@ -50,36 +50,44 @@ describe('change requests: concurrent applies and gating conditions', () => {
       body: { environmentKey: 'production', instructions },
     });
 
-  it('two concurrent applies of one approved request: one 200, one 409 already_applied, one version step, one apply audit entry', async () => {
-    const project = await factory.project(owner, {
-      environments: [{ key: 'production', name: 'Production', critical: true }],
-    });
-    const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-    ok(await review(bob.api, cr.id, 'approve'));
+  it(
+    'two concurrent applies of one approved request: ' +
+      'one 200, one 409 already_applied, one version step, one apply audit entry',
+    async () => {
+      const project = await factory.project(owner, {
+        environments: [{ key: 'production', name: 'Production', critical: true }],
+      });
+      const flag = await factory.flag(owner, project.key);
+      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
+      ok(await review(bob.api, cr.id, 'approve'));
 
-    const results = await Promise.all([apply(carol.api, cr.id), apply(alice.api, cr.id)]);
-    const statuses = results.map((r) => r.response.status).sort();
-    expect(statuses).toEqual([200, 409]);
-    const winner = results.find((r) => r.response.status === 200)!;
-    const loser = results.find((r) => r.response.status === 409)!;
-    expect(winner.data).toMatchObject({ status: 'applied', appliedVersion: 2 });
-    expect(loser.error?.code).toBe('change_request/already_applied');
+      const results = await Promise.all([apply(carol.api, cr.id), apply(alice.api, cr.id)]);
+      const statuses = results.map((r) => r.response.status).sort();
+      expect(statuses).toEqual([200, 409]);
+      const winner = results.find((r) => r.response.status === 200)!;
+      const loser = results.find((r) => r.response.status === 409)!;
+      expect(winner.data).toMatchObject({ status: 'applied', appliedVersion: 2 });
+      expect(loser.error?.code).toBe('change_request/already_applied');
 
-    const prod = (await flagIn(owner, project.key, flag.key)).environments.production;
-    expect(prod).toMatchObject({ on: true, version: 2 });
-    const resource = flagAuditResource(project.key, 'production', flag.key);
-    expect(await auditOf(owner, resource, 'applyChangeRequest')).toHaveLength(1);
-    expect(await auditOf(owner, resource, 'updateOn')).toHaveLength(1);
-    const versions = await g.sql<{ n: number }>(
-      `SELECT count(*)::int AS n FROM "FlagVersion" v JOIN "FlagEnvironment" fe ON fe.id = v."flagEnvironmentId" JOIN "Flag" f ON f.id = fe."flagId" JOIN "Environment" e ON e.id = fe."environmentId"
-       WHERE f.key = $1 AND e.key = 'production' AND e."projectId" = f."projectId" AND f."projectId" = (SELECT id FROM "Project" WHERE key = $2)`,
-      [flag.key, project.key],
-    );
-    expect(versions[0].n).toBe(2); // version 1 (creation) and version 2 (the one apply)
-  });
+      const prod = (await flagIn(owner, project.key, flag.key)).environments.production;
+      expect(prod).toMatchObject({ on: true, version: 2 });
+      const resource = flagAuditResource(project.key, 'production', flag.key);
+      expect(await auditOf(owner, resource, 'applyChangeRequest')).toHaveLength(1);
+      expect(await auditOf(owner, resource, 'updateOn')).toHaveLength(1);
+      const versions = await g.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "FlagVersion" v
+       JOIN "FlagEnvironment" fe ON fe.id = v."flagEnvironmentId"
+       JOIN "Flag" f ON f.id = fe."flagId"
+       JOIN "Environment" e ON e.id = fe."environmentId"
+       WHERE f.key = $1 AND e.key = 'production' AND e."projectId" = f."projectId"
+         AND f."projectId" = (SELECT id FROM "Project" WHERE key = $2)`,
+        [flag.key, project.key],
+      );
+      expect(versions[0].n).toBe(2); // version 1 (creation) and version 2 (the one apply)
+    },
+  );
 
   describe('conditions [rolloutIncrease], threshold 10000', () => {
     let project: Project;

@@ -126,7 +126,9 @@ describe('GraphQL for approvers', () => {
     }>(
       reviewer.token,
       `
-      mutation($id: String!) { reviewChangeRequest(id: $id, decision: "approve", comment: "ship it") { status reviews { decision current } } }`,
+      mutation($id: String!) {
+        reviewChangeRequest(id: $id, decision: "approve", comment: "ship it") { status reviews { decision current } }
+      }`,
       { id },
     );
     expect(approved.data!.reviewChangeRequest).toEqual({
@@ -162,7 +164,11 @@ describe('GraphQL for approvers', () => {
     const created = await gql<{ createFlagChangeRequest: { id: string } }>(
       requester.token,
       `
-      mutation($p: String!, $f: String!) { createFlagChangeRequest(projectKey: $p, flagKey: $f, environmentKey: "production", input: { instructions: [{ kind: "turnFlagOn" }] }) { id } }`,
+      mutation($p: String!, $f: String!) {
+        createFlagChangeRequest(
+          projectKey: $p, flagKey: $f, environmentKey: "production", input: { instructions: [{ kind: "turnFlagOn" }] }
+        ) { id }
+      }`,
       { p: project.key, f: flag.key },
     );
     const id = created.data!.createFlagChangeRequest.id;

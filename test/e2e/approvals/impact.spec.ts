@@ -73,38 +73,42 @@ describe('change request impact and diff', () => {
   const impactWith = async (body: ImpactBody) =>
     ok(await bob.api.POST('/api/v1/change-requests/{id}/impact', { params: { path: { id: cr.id } }, body }));
 
-  it('POST /impact over 6 supplied contexts (1 invalid), sample excluded: 3 change, in two transitions with the right examples', async () => {
-    const contexts = [
-      { kind: 'user', key: 'u-1', email: 'ann@example.com' }, // rule: true → false
-      { kind: 'user', key: 'u-2', email: 'ben@example.com' }, // rule: true → false
-      { kind: 'user', key: 'u-3', email: 'cat@other.org' }, // fallthrough false, unchanged
-      { kind: 'user', key: 'u-4', email: 'dan@other.org' }, // fallthrough false → target true
-      { kind: 'user', key: 'u-5' }, // fallthrough false, unchanged
-      { kind: 'user', email: 'nokey@example.com' }, // invalid: no key
-    ];
-    const report = await impactWith({ contexts: asContexts(contexts), includeSample: false });
-    expect(report).toEqual({
-      contexts: { sample: 0, supplied: 5, invalid: 1 },
-      changed: 3,
-      version: 2,
-      flags: [
-        {
-          flagKey: flag.key,
-          evaluated: 5,
-          changed: 3,
-          transitions: [
-            {
-              from: { variation: 0, value: true },
-              to: { variation: 1, value: false },
-              count: 2,
-              examples: ['u-1', 'u-2'],
-            },
-            { from: { variation: 1, value: false }, to: { variation: 0, value: true }, count: 1, examples: ['u-4'] },
-          ],
-        },
-      ],
-    });
-  });
+  it(
+    'POST /impact over 6 supplied contexts (1 invalid), sample excluded: ' +
+      '3 change, in two transitions with the right examples',
+    async () => {
+      const contexts = [
+        { kind: 'user', key: 'u-1', email: 'ann@example.com' }, // rule: true → false
+        { kind: 'user', key: 'u-2', email: 'ben@example.com' }, // rule: true → false
+        { kind: 'user', key: 'u-3', email: 'cat@other.org' }, // fallthrough false, unchanged
+        { kind: 'user', key: 'u-4', email: 'dan@other.org' }, // fallthrough false → target true
+        { kind: 'user', key: 'u-5' }, // fallthrough false, unchanged
+        { kind: 'user', email: 'nokey@example.com' }, // invalid: no key
+      ];
+      const report = await impactWith({ contexts: asContexts(contexts), includeSample: false });
+      expect(report).toEqual({
+        contexts: { sample: 0, supplied: 5, invalid: 1 },
+        changed: 3,
+        version: 2,
+        flags: [
+          {
+            flagKey: flag.key,
+            evaluated: 5,
+            changed: 3,
+            transitions: [
+              {
+                from: { variation: 0, value: true },
+                to: { variation: 1, value: false },
+                count: 2,
+                examples: ['u-1', 'u-2'],
+              },
+              { from: { variation: 1, value: false }, to: { variation: 0, value: true }, count: 1, examples: ['u-4'] },
+            ],
+          },
+        ],
+      });
+    },
+  );
 
   it('POST /impact with contexts nobody changes for: changed 0, the target flag listed with no transitions', async () => {
     const report = await impactWith({

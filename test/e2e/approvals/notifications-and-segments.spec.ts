@@ -110,7 +110,7 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
 
     const seen = (id: string) =>
       ofRequest(id)
-        .map((r) => `${r.json.event}:${r.json.data.status}`)
+        .map((r) => `${r.json.event}:${String(r.json.data.status)}`)
         .sort();
     // The status is the request's status right after the step that emitted the event.
     expect(seen(applied.id)).toEqual([
@@ -209,108 +209,123 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     expect(ok(await apply(alice.api, cr.id)).status).toBe('applied');
   });
 
-  it("segments in a critical environment: a writer's direct PATCH is 403 approval/required; a segment change request applies the change", async () => {
-    const project = await criticalProject();
-    const segment = await factory.segment(owner, project.key, 'production', { included: [] });
-    const segmentPath = { projectKey: project.key, envKey: 'production', segmentKey: segment.key };
+  it(
+    "segments in a critical environment: a writer's direct PATCH is 403 approval/required; " +
+      'a segment change request applies the change',
+    async () => {
+      const project = await criticalProject();
+      const segment = await factory.segment(owner, project.key, 'production', { included: [] });
+      const segmentPath = { projectKey: project.key, envKey: 'production', segmentKey: segment.key };
 
-    const direct = await alice.api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
-      params: { path: segmentPath },
-      body: { instructions: [{ kind: 'addIncludedTargets', values: ['u-1'] }] },
-    });
-    expect(direct.response.status).toBe(403);
-    expect(direct.error?.code).toBe('approval/required');
-    expect(direct.error?.detail).toContain(`/environments/production/segments/${segment.key}/change-requests`);
-
-    const created = await openSegmentRequestCall(alice.api, project.key, 'production', segment.key, {
-      instructions: [{ kind: 'addIncludedTargets', values: ['u-1'] }],
-    });
-    expect(created.response.status).toBe(201);
-    const cr = ok(created);
-    expect(cr).toMatchObject({
-      resourceKind: 'segment',
-      resourceKey: segment.key,
-      status: 'pending',
-      baseVersion: 1,
-      approvalsRequired: 1,
-    });
-    ok(await review(bob.api, cr.id, 'approve'));
-    expect(ok(await apply(carol.api, cr.id))).toMatchObject({ status: 'applied', appliedVersion: 2 });
-
-    const after = ok(
-      await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
-        params: { path: segmentPath },
-      }),
-    );
-    expect(after).toMatchObject({ included: ['u-1'], version: 2 });
-    const listed = await listChangeRequests(owner, {
-      projectKey: project.key,
-      resourceKind: 'segment',
-      resourceKey: segment.key,
-    });
-    expect(listed.items.map((i) => [i.id, i.status])).toEqual([[cr.id, 'applied']]);
-  });
-
-  it('awaitingMyReview lists a pending request for an eligible reviewer, not for its requester, not once the reviewer decided, not once approved', async () => {
-    const project: Project = await criticalProject();
-    await setApprovalSettings(owner, project.key, 'production', { minApprovals: 2 });
-    const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-    const awaiting = async (api: ApiClient) =>
-      (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
-
-    expect(await awaiting(bob.api)).toEqual([cr.id]);
-    expect(await awaiting(carol.api)).toEqual([cr.id]);
-    expect(await awaiting(alice.api)).toEqual([]);
-
-    ok(await review(bob.api, cr.id, 'approve'));
-    expect(await awaiting(bob.api)).toEqual([]);
-    // Still pending (one of two approvals): carol's review is still wanted, and a comment is not a decision.
-    ok(await review(carol.api, cr.id, 'comment', 'question about rollout'));
-    expect(await awaiting(carol.api)).toEqual([cr.id]);
-
-    // Editing the instructions resets the reviews: bob is asked again.
-    ok(
-      await owner.PATCH('/api/v1/change-requests/{id}', {
-        params: { path: { id: cr.id } },
-        body: {
-          instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateOffVariation', variationId: flag.variations[0]._id }],
+      const direct = await alice.api.PATCH(
+        '/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}',
+        {
+          params: { path: segmentPath },
+          body: { instructions: [{ kind: 'addIncludedTargets', values: ['u-1'] }] },
         },
-      }),
-    );
-    expect(await awaiting(bob.api)).toEqual([cr.id]);
+      );
+      expect(direct.response.status).toBe(403);
+      expect(direct.error?.code).toBe('approval/required');
+      expect(direct.error?.detail).toContain(`/environments/production/segments/${segment.key}/change-requests`);
 
-    ok(await review(bob.api, cr.id, 'approve'));
-    ok(await review(carol.api, cr.id, 'approve'));
-    expect(await awaiting(carol.api)).toEqual([]);
-    expect(await awaiting(bob.api)).toEqual([]);
-  });
+      const created = await openSegmentRequestCall(alice.api, project.key, 'production', segment.key, {
+        instructions: [{ kind: 'addIncludedTargets', values: ['u-1'] }],
+      });
+      expect(created.response.status).toBe(201);
+      const cr = ok(created);
+      expect(cr).toMatchObject({
+        resourceKind: 'segment',
+        resourceKey: segment.key,
+        status: 'pending',
+        baseVersion: 1,
+        approvalsRequired: 1,
+      });
+      ok(await review(bob.api, cr.id, 'approve'));
+      expect(ok(await apply(carol.api, cr.id))).toMatchObject({ status: 'applied', appliedVersion: 2 });
 
-  it('awaitingMyReview leaves out requests the settings do not let the caller review (outside reviewerTeams; a service token while serviceTokensCanReview is off)', async () => {
-    // 'release-managers' exists since the reviewerTeams test; create it if this test runs alone.
-    const existing = await owner.GET('/api/v1/teams/{key}', { params: { path: { key: 'release-managers' } } });
-    if (existing.response.status === 404)
-      ok(await owner.POST('/api/v1/teams', { body: { key: 'release-managers', name: 'Release managers' } }));
-    const erin = await memberWithToken(g, owner, 'writer', ['release-managers']);
-    const bot = await serviceTokenWithClient(g, owner, 'writer');
-    const project = await criticalProject();
-    await setApprovalSettings(owner, project.key, 'production', { reviewerTeams: ['release-managers'] });
-    const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-    const awaiting = async (api: ApiClient) =>
-      (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
+      const after = ok(
+        await owner.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
+          params: { path: segmentPath },
+        }),
+      );
+      expect(after).toMatchObject({ included: ['u-1'], version: 2 });
+      const listed = await listChangeRequests(owner, {
+        projectKey: project.key,
+        resourceKind: 'segment',
+        resourceKey: segment.key,
+      });
+      expect(listed.items.map((i) => [i.id, i.status])).toEqual([[cr.id, 'applied']]);
+    },
+  );
 
-    // The eligible reviewer sees it.
-    expect(await awaiting(erin.api)).toEqual([cr.id]);
-    // Bob's and the token's approvals would be refused (checked here), so the request is not awaiting their review.
-    expect((await review(bob.api, cr.id, 'approve')).error?.code).toBe('approval/reviewer_not_allowed');
-    expect((await review(bot.api, cr.id, 'approve')).error?.code).toBe('approval/reviewer_not_allowed');
-    expect({ bob: await awaiting(bob.api), token: await awaiting(bot.api) }).toEqual({ bob: [], token: [] });
-  });
+  it(
+    'awaitingMyReview lists a pending request for an eligible reviewer, ' +
+      'not for its requester, not once the reviewer decided, not once approved',
+    async () => {
+      const project: Project = await criticalProject();
+      await setApprovalSettings(owner, project.key, 'production', { minApprovals: 2 });
+      const flag = await factory.flag(owner, project.key);
+      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
+      const awaiting = async (api: ApiClient) =>
+        (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
+
+      expect(await awaiting(bob.api)).toEqual([cr.id]);
+      expect(await awaiting(carol.api)).toEqual([cr.id]);
+      expect(await awaiting(alice.api)).toEqual([]);
+
+      ok(await review(bob.api, cr.id, 'approve'));
+      expect(await awaiting(bob.api)).toEqual([]);
+      // Still pending (one of two approvals): carol's review is still wanted, and a comment is not a decision.
+      ok(await review(carol.api, cr.id, 'comment', 'question about rollout'));
+      expect(await awaiting(carol.api)).toEqual([cr.id]);
+
+      // Editing the instructions resets the reviews: bob is asked again.
+      ok(
+        await owner.PATCH('/api/v1/change-requests/{id}', {
+          params: { path: { id: cr.id } },
+          body: {
+            instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateOffVariation', variationId: flag.variations[0]._id }],
+          },
+        }),
+      );
+      expect(await awaiting(bob.api)).toEqual([cr.id]);
+
+      ok(await review(bob.api, cr.id, 'approve'));
+      ok(await review(carol.api, cr.id, 'approve'));
+      expect(await awaiting(carol.api)).toEqual([]);
+      expect(await awaiting(bob.api)).toEqual([]);
+    },
+  );
+
+  it(
+    'awaitingMyReview leaves out requests the settings do not let the caller review ' +
+      '(outside reviewerTeams; a service token while serviceTokensCanReview is off)',
+    async () => {
+      // 'release-managers' exists since the reviewerTeams test; create it if this test runs alone.
+      const existing = await owner.GET('/api/v1/teams/{key}', { params: { path: { key: 'release-managers' } } });
+      if (existing.response.status === 404)
+        ok(await owner.POST('/api/v1/teams', { body: { key: 'release-managers', name: 'Release managers' } }));
+      const erin = await memberWithToken(g, owner, 'writer', ['release-managers']);
+      const bot = await serviceTokenWithClient(g, owner, 'writer');
+      const project = await criticalProject();
+      await setApprovalSettings(owner, project.key, 'production', { reviewerTeams: ['release-managers'] });
+      const flag = await factory.flag(owner, project.key);
+      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
+      const awaiting = async (api: ApiClient) =>
+        (await listChangeRequests(api, { projectKey: project.key, awaitingMyReview: true })).items.map((i) => i.id);
+
+      // The eligible reviewer sees it.
+      expect(await awaiting(erin.api)).toEqual([cr.id]);
+      // Bob's and the token's approvals would be refused (checked here), so the request is not awaiting their review.
+      expect((await review(bob.api, cr.id, 'approve')).error?.code).toBe('approval/reviewer_not_allowed');
+      expect((await review(bot.api, cr.id, 'approve')).error?.code).toBe('approval/reviewer_not_allowed');
+      expect({ bob: await awaiting(bob.api), token: await awaiting(bot.api) }).toEqual({ bob: [], token: [] });
+    },
+  );
 
   it("autoApplyOnApproval: the approval applies the request at once, as Gantry on the request's behalf", async () => {
     const project = await criticalProject();
@@ -336,37 +351,41 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
     });
   });
 
-  it('autoApplyOnApproval when the flag changed underneath: the automatic apply fails, the request is marked failed with the conflict, the flag is untouched', async () => {
-    const project = await criticalProject();
-    await setApprovalSettings(owner, project.key, 'production', { autoApplyOnApproval: true });
-    const flag = await factory.flag(owner, project.key);
-    const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-    await factory.patchFlag(owner, project.key, flag.key, {
-      environmentKey: 'production',
-      instructions: [
-        { kind: 'turnFlagOn' },
-        { kind: 'turnFlagOff' },
-        { kind: 'updateOffVariation', variationId: flag.variations[0]._id },
-      ],
-    });
+  it(
+    'autoApplyOnApproval when the flag changed underneath: the automatic apply fails, ' +
+      'the request is marked failed with the conflict, the flag is untouched',
+    async () => {
+      const project = await criticalProject();
+      await setApprovalSettings(owner, project.key, 'production', { autoApplyOnApproval: true });
+      const flag = await factory.flag(owner, project.key);
+      const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
+        instructions: [{ kind: 'turnFlagOn' }],
+      });
+      await factory.patchFlag(owner, project.key, flag.key, {
+        environmentKey: 'production',
+        instructions: [
+          { kind: 'turnFlagOn' },
+          { kind: 'turnFlagOff' },
+          { kind: 'updateOffVariation', variationId: flag.variations[0]._id },
+        ],
+      });
 
-    // The review is committed whatever the automatic apply does, so the review call succeeds and
-    // answers with the request as the refused apply left it.
-    const answered = ok(await review(bob.api, cr.id, 'approve'));
-    expect(answered.status).toBe('failed');
-    const after = ok(await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } }));
-    expect(after).toMatchObject({
-      status: 'failed',
-      appliedVersion: null,
-      approvals: { approvers: [bob.member.id] },
-      failure: { code: 'change_request/conflict' },
-    });
-    expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
-      on: false,
-      version: 2,
-      offVariation: 0,
-    });
-  });
+      // The review is committed whatever the automatic apply does, so the review call succeeds and
+      // answers with the request as the refused apply left it.
+      const answered = ok(await review(bob.api, cr.id, 'approve'));
+      expect(answered.status).toBe('failed');
+      const after = ok(await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } }));
+      expect(after).toMatchObject({
+        status: 'failed',
+        appliedVersion: null,
+        approvals: { approvers: [bob.member.id] },
+        failure: { code: 'change_request/conflict' },
+      });
+      expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+        on: false,
+        version: 2,
+        offVariation: 0,
+      });
+    },
+  );
 });

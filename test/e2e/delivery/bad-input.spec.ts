@@ -288,10 +288,9 @@ describe('SDK delivery under bad input', () => {
 
       // Push big events until the server has given up on every non-reading client (bounded).
       let on = false;
-      let version = 1;
       for (let i = 0; i < 60; i++) {
         on = !on;
-        version = (await toggle('big', on, SLOW)).environments[E].version;
+        const version = (await toggle('big', on, SLOW)).environments[E].version;
         const patch = await reader.next((e) => e.event === 'patch', 20_000);
         expect(sseJson(patch).data).toMatchObject({ key: 'big', version, on });
         if (metricValue(await metrics(), 'gantry_sse_slow_clients_total') >= slowBefore + SLOW_CLIENTS) break;

@@ -291,7 +291,8 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
 
       const rows = await eventually(async () => {
         const found = await gantry.sql(
-          'SELECT "kind", "key", "contextKeys", "variation", "metricValue", "payload" FROM "SdkEvent" WHERE "environmentId" = $1 ORDER BY "id"',
+          `SELECT "kind", "key", "contextKeys", "variation", "metricValue", "payload" FROM "SdkEvent"
+           WHERE "environmentId" = $1 ORDER BY "id"`,
           [environmentId],
         );
         expect(found.map((r) => r.kind).sort()).toEqual(['custom', 'summary']);

@@ -30,7 +30,10 @@ describe('GraphQL for release automation', () => {
     const created = await gql<{ createScheduledChange: { id: string; status: string } }>(
       `
       mutation($p: String!, $f: String!, $e: String!, $at: String!) {
-        createScheduledChange(projectKey: $p, flagKey: $f, environmentKey: $e, input: { instructions: [{ kind: "turnFlagOn" }], executionDate: $at }) { id status }
+        createScheduledChange(
+          projectKey: $p, flagKey: $f, environmentKey: $e,
+          input: { instructions: [{ kind: "turnFlagOn" }], executionDate: $at }
+        ) { id status }
       }`,
       { ...vars, at: new Date(Date.now() + 3_600_000).toISOString() },
     );
@@ -42,12 +45,18 @@ describe('GraphQL for release automation', () => {
     expect(listed.data!.scheduledChanges.map((s) => s.id)).toEqual([created.data!.createScheduledChange.id]);
     const past = await gql(
       `mutation($p: String!, $f: String!, $e: String!) {
-      createScheduledChange(projectKey: $p, flagKey: $f, environmentKey: $e, input: { instructions: [{ kind: "turnFlagOn" }], executionDate: "2020-01-01T00:00:00Z" }) { id } }`,
+        createScheduledChange(
+          projectKey: $p, flagKey: $f, environmentKey: $e,
+          input: { instructions: [{ kind: "turnFlagOn" }], executionDate: "2020-01-01T00:00:00Z" }
+        ) { id }
+      }`,
       vars,
     );
     expect(past.errors?.[0].extensions?.code).toBe('scheduled_change/invalid_execution_date');
     const deleted = await gql<{ deleteScheduledChange: boolean }>(
-      'mutation($p: String!, $f: String!, $e: String!, $id: String!) { deleteScheduledChange(projectKey: $p, flagKey: $f, environmentKey: $e, id: $id) }',
+      `mutation($p: String!, $f: String!, $e: String!, $id: String!) {
+        deleteScheduledChange(projectKey: $p, flagKey: $f, environmentKey: $e, id: $id)
+      }`,
       { ...vars, id: created.data!.createScheduledChange.id },
     );
     expect(deleted.data!.deleteScheduledChange).toBe(true);
@@ -62,25 +71,36 @@ describe('GraphQL for release automation', () => {
     const started = await gql<{ startRelease: { id: string; status: string } }>(
       `
       mutation($p: String!, $f: String!, $e: String!, $to: String!) {
-        startRelease(projectKey: $p, flagKey: $f, environmentKey: $e, input: { toVariationId: $to, stages: [{ weight: 10000, durationMs: 60000 }, { weight: 100000, durationMs: 60000 }] }) { id status }
+        startRelease(
+          projectKey: $p, flagKey: $f, environmentKey: $e,
+          input: { toVariationId: $to, stages: [{ weight: 10000, durationMs: 60000 }, { weight: 100000, durationMs: 60000 }] }
+        ) { id status }
       }`,
       vars,
     );
     expect(started.data!.startRelease.status).toBe('running');
     const id = started.data!.startRelease.id;
     const paused = await gql<{ pauseRelease: { status: string } }>(
-      'mutation($p: String!, $f: String!, $e: String!, $id: String!) { pauseRelease(projectKey: $p, flagKey: $f, environmentKey: $e, id: $id) { status } }',
+      `mutation($p: String!, $f: String!, $e: String!, $id: String!) {
+        pauseRelease(projectKey: $p, flagKey: $f, environmentKey: $e, id: $id) { status }
+      }`,
       { ...vars, id },
     );
     expect(paused.data!.pauseRelease.status).toBe('paused');
     const rolledBack = await gql<{ rollbackRelease: { status: string } }>(
-      'mutation($p: String!, $f: String!, $e: String!, $id: String!) { rollbackRelease(projectKey: $p, flagKey: $f, environmentKey: $e, id: $id) { status } }',
+      `mutation($p: String!, $f: String!, $e: String!, $id: String!) {
+        rollbackRelease(projectKey: $p, flagKey: $f, environmentKey: $e, id: $id) { status }
+      }`,
       { ...vars, id },
     );
     expect(rolledBack.data!.rollbackRelease.status).toBe('rolled_back');
     const bad = await gql(
       `mutation($p: String!, $f: String!, $e: String!, $to: String!) {
-      startRelease(projectKey: $p, flagKey: $f, environmentKey: $e, input: { toVariationId: $to, stages: [{ weight: 50000, durationMs: 1000 }] }) { id } }`,
+        startRelease(
+          projectKey: $p, flagKey: $f, environmentKey: $e,
+          input: { toVariationId: $to, stages: [{ weight: 50000, durationMs: 1000 }] }
+        ) { id }
+      }`,
       vars,
     );
     expect(bad.errors?.[0].extensions?.code).toBe('release/invalid_stages');

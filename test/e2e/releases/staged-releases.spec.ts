@@ -10,6 +10,8 @@ import { flagIn, memberWithToken } from '../../support/governance';
 
 type Release = Schemas['ReleaseDto'];
 type Stage = Schemas['StageDto'];
+/** pause, resume and rollback take the same parameters; the client's types are taken from one of them. */
+type ReleaseActionPath = '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}/pause';
 
 function releases(api: ApiClient, projectKey: string, flagKey: string, envKey: string) {
   const path = { projectKey, flagKey, envKey };
@@ -27,7 +29,7 @@ function releases(api: ApiClient, projectKey: string, flagKey: string, envKey: s
       ),
     act: (id: string, verb: 'pause' | 'resume' | 'rollback') =>
       api.POST(
-        `/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}/${verb}` as '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}/pause',
+        `/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}/${verb}` as ReleaseActionPath,
         { params: { path: { ...path, id } } },
       ),
   };
@@ -151,69 +153,74 @@ describe('staged releases', () => {
     ).toBe(201);
   });
 
-  it('bad input: stages not ending at 100000, durations out of range, unknown variation, archived flag, a second concurrent release, a writer in a gated environment', async () => {
-    const flag = await twoWayFlag();
-    const newId = flag.variations[1]._id;
-    const r = releases(owner, project.key, flag.key, 'staging');
-    expect(
-      (await r.start({ toVariationId: newId, stages: [{ weight: 50_000, durationMs: 1_000 }] })).error,
-    ).toMatchObject({ code: 'release/invalid_stages' });
-    expect(
-      (
-        await r.start({
-          toVariationId: newId,
-          stages: [
-            { weight: 50_000, durationMs: 1_000 },
-            { weight: 40_000, durationMs: 1_000 },
-            { weight: 100_000, durationMs: 1_000 },
-          ],
-        })
-      ).error,
-    ).toMatchObject({ code: 'release/invalid_stages' });
-    expect(
-      (await r.start({ toVariationId: newId, stages: [{ weight: 100_000, durationMs: 999 }] })).error,
-    ).toMatchObject({ code: 'release/invalid_stages' });
-    expect(
-      (await r.start({ toVariationId: newId, stages: [{ weight: 100_000, durationMs: 31 * 24 * 3600 * 1000 }] })).error,
-    ).toMatchObject({ code: 'release/invalid_stages' });
-    expect(
-      (await r.start({ toVariationId: 'nope', stages: [{ weight: 100_000, durationMs: 1_000 }] })).error,
-    ).toMatchObject({ code: 'patch/invalid_instruction' });
-    expect(
-      (await r.start({ toVariationId: flag.variations[0]._id, stages: [{ weight: 100_000, durationMs: 1_000 }] }))
-        .error,
-    ).toMatchObject({ code: 'release/no_change' });
+  it(
+    'bad input: stages not ending at 100000, durations out of range, unknown variation, archived flag, ' +
+      'a second concurrent release, a writer in a gated environment',
+    async () => {
+      const flag = await twoWayFlag();
+      const newId = flag.variations[1]._id;
+      const r = releases(owner, project.key, flag.key, 'staging');
+      expect(
+        (await r.start({ toVariationId: newId, stages: [{ weight: 50_000, durationMs: 1_000 }] })).error,
+      ).toMatchObject({ code: 'release/invalid_stages' });
+      expect(
+        (
+          await r.start({
+            toVariationId: newId,
+            stages: [
+              { weight: 50_000, durationMs: 1_000 },
+              { weight: 40_000, durationMs: 1_000 },
+              { weight: 100_000, durationMs: 1_000 },
+            ],
+          })
+        ).error,
+      ).toMatchObject({ code: 'release/invalid_stages' });
+      expect(
+        (await r.start({ toVariationId: newId, stages: [{ weight: 100_000, durationMs: 999 }] })).error,
+      ).toMatchObject({ code: 'release/invalid_stages' });
+      expect(
+        (await r.start({ toVariationId: newId, stages: [{ weight: 100_000, durationMs: 31 * 24 * 3600 * 1000 }] }))
+          .error,
+      ).toMatchObject({ code: 'release/invalid_stages' });
+      expect(
+        (await r.start({ toVariationId: 'nope', stages: [{ weight: 100_000, durationMs: 1_000 }] })).error,
+      ).toMatchObject({ code: 'patch/invalid_instruction' });
+      expect(
+        (await r.start({ toVariationId: flag.variations[0]._id, stages: [{ weight: 100_000, durationMs: 1_000 }] }))
+          .error,
+      ).toMatchObject({ code: 'release/no_change' });
 
-    const both = await Promise.all(
-      [1, 2].map(() =>
-        r.start({
-          toVariationId: newId,
-          stages: [
-            { weight: 50_000, durationMs: 60_000 },
-            { weight: 100_000, durationMs: 60_000 },
-          ],
-        }),
-      ),
-    );
-    expect(both.map((b) => b.response.status).sort()).toEqual([201, 409]);
-    expect(both.find((b) => b.response.status === 409)!.error).toMatchObject({ code: 'release/already_active' });
+      const both = await Promise.all(
+        [1, 2].map(() =>
+          r.start({
+            toVariationId: newId,
+            stages: [
+              { weight: 50_000, durationMs: 60_000 },
+              { weight: 100_000, durationMs: 60_000 },
+            ],
+          }),
+        ),
+      );
+      expect(both.map((b) => b.response.status).sort()).toEqual([201, 409]);
+      expect(both.find((b) => b.response.status === 409)!.error).toMatchObject({ code: 'release/already_active' });
 
-    const archived = await twoWayFlag();
-    await factory.patchFlag(owner, project.key, archived.key, { instructions: [{ kind: 'archiveFlag' }] });
-    const onArchived = await releases(owner, project.key, archived.key, 'staging').start({
-      toVariationId: archived.variations[1]._id,
-      stages: [{ weight: 100_000, durationMs: 1_000 }],
-    });
-    expect(onArchived.response.status).toBe(409);
-    expect(onArchived.error).toMatchObject({ code: 'flag/archived' });
+      const archived = await twoWayFlag();
+      await factory.patchFlag(owner, project.key, archived.key, { instructions: [{ kind: 'archiveFlag' }] });
+      const onArchived = await releases(owner, project.key, archived.key, 'staging').start({
+        toVariationId: archived.variations[1]._id,
+        stages: [{ weight: 100_000, durationMs: 1_000 }],
+      });
+      expect(onArchived.response.status).toBe(409);
+      expect(onArchived.error).toMatchObject({ code: 'flag/archived' });
 
-    const writer = await memberWithToken(g, owner, 'writer');
-    const gated = await releases(writer.api, project.key, flag.key, 'production').start({
-      toVariationId: newId,
-      stages: [{ weight: 100_000, durationMs: 1_000 }],
-    });
-    expect(gated.error).toMatchObject({ code: 'approval/required' });
-  });
+      const writer = await memberWithToken(g, owner, 'writer');
+      const gated = await releases(writer.api, project.key, flag.key, 'production').start({
+        toVariationId: newId,
+        stages: [{ weight: 100_000, durationMs: 1_000 }],
+      });
+      expect(gated.error).toMatchObject({ code: 'approval/required' });
+    },
+  );
 });
 
 describe('staged releases across a worker crash', () => {
@@ -261,7 +268,10 @@ describe('staged releases across a worker crash', () => {
     }
     const versions = (
       await g.sql(
-        `SELECT fv.version FROM "FlagVersion" fv JOIN "FlagEnvironment" fe ON fe.id = fv."flagEnvironmentId" JOIN "Flag" f ON f.id = fe."flagId" WHERE f.key = $1`,
+        `SELECT fv.version FROM "FlagVersion" fv
+         JOIN "FlagEnvironment" fe ON fe.id = fv."flagEnvironmentId"
+         JOIN "Flag" f ON f.id = fe."flagId"
+         WHERE f.key = $1`,
         [flag.key],
       )
     ).map((x) => x.version as number);

@@ -321,43 +321,47 @@ describe('triggers', () => {
     });
   });
 
-  it("approval: a writer cannot create a trigger in a critical environment, an admin can, and anyone's call then goes through", async () => {
-    const flag = await factory.flag(owner, project.key);
-    const refused = await createCall(
-      writer.api,
-      flag.key,
-      { name: 'prod on', action: { kind: 'turnFlagOn' } },
-      'production',
-    );
-    expect(refused.response.status).toBe(403);
-    expect(refused.error).toMatchObject({ code: 'approval/required' });
-    // Turning off a flag that is off changes nothing now, but the trigger could fire later: still gated.
-    const off = await createCall(
-      writer.api,
-      flag.key,
-      { name: 'prod off', action: { kind: 'turnFlagOff' } },
-      'production',
-    );
-    expect(off.error).toMatchObject({ code: 'approval/required' });
+  it(
+    'approval: a writer cannot create a trigger in a critical environment, ' +
+      "an admin can, and anyone's call then goes through",
+    async () => {
+      const flag = await factory.flag(owner, project.key);
+      const refused = await createCall(
+        writer.api,
+        flag.key,
+        { name: 'prod on', action: { kind: 'turnFlagOn' } },
+        'production',
+      );
+      expect(refused.response.status).toBe(403);
+      expect(refused.error).toMatchObject({ code: 'approval/required' });
+      // Turning off a flag that is off changes nothing now, but the trigger could fire later: still gated.
+      const off = await createCall(
+        writer.api,
+        flag.key,
+        { name: 'prod off', action: { kind: 'turnFlagOff' } },
+        'production',
+      );
+      expect(off.error).toMatchObject({ code: 'approval/required' });
 
-    const trigger = await createTrigger(
-      admin.api,
-      flag.key,
-      { name: 'prod on', action: { kind: 'turnFlagOn' } },
-      'production',
-    );
-    expect(trigger.bypassesApproval).toBe(true);
-    expect((await fire(trigger.url)).body).toMatchObject({ changed: true });
-    expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(true);
+      const trigger = await createTrigger(
+        admin.api,
+        flag.key,
+        { name: 'prod on', action: { kind: 'turnFlagOn' } },
+        'production',
+      );
+      expect(trigger.bypassesApproval).toBe(true);
+      expect((await fire(trigger.url)).body).toMatchObject({ changed: true });
+      expect((await flagIn(owner, project.key, flag.key)).environments.production.on).toBe(true);
 
-    // Someone who could not have created it may not rotate it (and so learn a URL that bypasses approval).
-    const rotate = await writer.api.POST(
-      '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers/{id}/rotate',
-      { params: { path: { ...ids(flag.key, 'production'), id: trigger.id } } },
-    );
-    expect(rotate.response.status).toBe(403);
-    expect(rotate.error).toMatchObject({ code: 'approval/required' });
-  });
+      // Someone who could not have created it may not rotate it (and so learn a URL that bypasses approval).
+      const rotate = await writer.api.POST(
+        '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers/{id}/rotate',
+        { params: { path: { ...ids(flag.key, 'production'), id: trigger.id } } },
+      );
+      expect(rotate.response.status).toBe(403);
+      expect(rotate.error).toMatchObject({ code: 'approval/required' });
+    },
+  );
 
   it('a trigger made without bypass is held to approval settings that gate its environment later', async () => {
     const p = await factory.project(owner, { environments: ['qa'] });
