@@ -1,4 +1,2 @@
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Job payloads come from Redis: check them like any other input before use. */
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+/** Moved to src/infra/queues/job-payload.ts; kept until every handler imports from there. */
+export { isUuid } from '../infra/queues/job-payload';
