@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { AutomationModule } from '../automation/automation.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
@@ -10,6 +11,7 @@ import { ApprovalSettingsRepository } from './approval-settings.repository';
 import { ApprovalSettingsService } from './approval-settings.service';
 import { ChangeRequestAccess } from './change-request-access';
 import { ChangeRequestApplyService } from './change-request-apply.service';
+import { ChangeRequestAutomation } from './change-request-automation';
 import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';
 import { ChangeRequestsController } from './change-requests.controller';
@@ -23,7 +25,7 @@ import { ChangeTargets } from './change-targets';
  * see approval-gate.ts) and change requests, whose applies go through those same write services.
  */
 @Module({
-  imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule, FlagsModule, SegmentsModule],
+  imports: [AccountsModule, AuditModule, AutomationModule, DeliveryModule, ProjectsModule, FlagsModule, SegmentsModule],
   controllers: [ApprovalSettingsController, ChangeRequestsController],
   providers: [
     ApprovalSettingsRepository,
@@ -34,6 +36,7 @@ import { ChangeTargets } from './change-targets';
     ChangeRequestsService,
     ChangeRequestReviewsService,
     ChangeRequestApplyService,
+    ChangeRequestAutomation,
     ChangeRequestImpactService,
     ChangeRequestsResolver,
   ],
@@ -43,6 +46,7 @@ import { ChangeTargets } from './change-targets';
     ChangeRequestsService,
     ChangeRequestReviewsService,
     ChangeRequestApplyService,
+    ChangeRequestAutomation,
     ChangeRequestImpactService,
   ],
 })

@@ -1,12 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { isOpen, tallyReviews, type ApprovalSettings } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
 import type { Tx } from '../../infra/prisma/prisma.service';
-import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';
-import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import { ChangeRequestAccess, changeRequestNotFound } from './change-request-access';
@@ -16,25 +14,19 @@ import type { ApplyChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
 
-/** Refusals that say the request is not (or no longer) for this apply, rather than that it cannot apply. */
-const NOT_FAILURES = new Set(['change_request/already_applied', 'change_request/not_open', 'change_request/not_due']);
-
-interface ApplyOptions {
+export interface ApplyOptions {
   override: boolean;
   comment: string;
-  /** Scheduled or auto-applied: due dates are honoured and a refusal marks the request failed. */
-  automatic: boolean;
 }
 
 /**
  * Applying a change request: every rule is re-checked under the request's row lock, then the
  * instructions go through the resource's write service in the same transaction as the status
- * change and the audit entries, so a request is applied exactly once or not at all.
+ * change and the audit entries, so a request is applied exactly once or not at all. Gantry's own
+ * applies (scheduled, on approval) run the same applyInTx through ChangeRequestAutomation.
  */
 @Injectable()
 export class ChangeRequestApplyService {
-  private readonly logger = new Logger('change-requests');
-
   constructor(
     private readonly access: ChangeRequestAccess,
     private readonly targets: ChangeTargets,
@@ -47,49 +39,17 @@ export class ChangeRequestApplyService {
     const resource = await this.access.resource(row.resourceKind as ResourceKind, at, row.resourceKey);
     this.authz.assert(actor, 'applyChangeRequest', resource);
     if (dto.override) this.authz.assert(actor, 'bypassRequiredApproval', resource);
-    return this.run(actor, id, at, { override: dto.override === true, comment: dto.comment ?? '', automatic: false });
-  }
-
-  /** For autoApplyOnApproval and scheduled requests: as Gantry, on the request's behalf; failures mark the request failed. */
-  applyAutomatically(id: string, at: Located, note: string): Promise<ChangeRequestView> {
-    return this.run(automationActor(note), id, at, { override: false, comment: note, automatic: true });
-  }
-
-  /** The worker's entry point for a due scheduled request. */
-  async applyScheduled(id: string): Promise<ChangeRequestView | null> {
-    const row = await this.access.repo.find(id);
-    if (!row || row.status !== 'scheduled') return null;
-    // Woken more than a moment early (clock skew): a plain error, so the job is retried later.
-    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.access.now())))
-      throw new Error(`change request ${id} is not due yet`);
-    const actor = automationActor(`schedule of change request ${id}`);
-    const at = await this.access.locate(actor, row.project.key, row.environment.key);
-    return this.run(actor, id, at, {
-      override: false,
-      comment: `scheduled for ${row.executionDate?.toISOString()}`,
-      automatic: true,
-    });
+    return this.run(actor, id, at, { override: dto.override === true, comment: dto.comment ?? '' });
   }
 
   private async run(actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestView> {
-    try {
-      const applied = await this.access.repo.transaction((tx) => this.applyInTx(tx, actor, id, at, opts));
-      this.access.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
-      return changeRequestView(applied);
-    } catch (err) {
-      if (opts.automatic && err instanceof DomainError && !NOT_FAILURES.has(err.code))
-        await this.markFailed(actor, id, at, err);
-      throw err;
-    }
+    const applied = await this.access.repo.transaction((tx) => this.applyInTx(tx, actor, id, at, opts));
+    this.access.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
+    return changeRequestView(applied);
   }
 
-  private async applyInTx(
-    tx: Tx,
-    actor: Actor,
-    id: string,
-    at: Located,
-    opts: ApplyOptions,
-  ): Promise<ChangeRequestRow> {
+  /** Under the request's row lock (taken here, or already by the automation runner in this transaction). */
+  async applyInTx(tx: Tx, actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestRow> {
     const locked = await this.access.repo.findForUpdate(tx, id);
     if (!locked) throw changeRequestNotFound(id);
     if (locked.status === 'applied')
@@ -204,33 +164,5 @@ export class ChangeRequestApplyService {
       const ref = refs.get(id)!;
       return reviewerCounts(settings, row.requesterId, id, ref, teams.get(ref.memberId ?? '') ?? []) === null;
     });
-  }
-
-  private async markFailed(actor: Actor, id: string, at: Located, err: DomainError): Promise<void> {
-    try {
-      const failed = await this.access.repo.transaction(async (tx) => {
-        const locked = await this.access.repo.findForUpdate(tx, id);
-        if (!locked || !isOpen(locked.status)) return null;
-        const next = await this.access.repo.update(tx, id, {
-          status: 'failed',
-          failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
-          history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'failed', err.message)],
-        });
-        const resource = formatResource(
-          await this.access.resource(locked.resourceKind as ResourceKind, at, locked.resourceKey),
-        );
-        await this.audit.record(tx, actor, {
-          action: 'applyChangeRequest',
-          resource,
-          comment: `failed: ${err.message}`,
-          after: { status: 'failed', code: err.code },
-          links: { changeRequest: id },
-        });
-        return next;
-      });
-      if (failed) this.access.emit(['change_request.failed'], failed, actor, { failure: failed.failure });
-    } catch (e) {
-      this.logger.error(`change request ${id} could not be marked failed: ${(e as Error).message}`);
-    }
   }
 }

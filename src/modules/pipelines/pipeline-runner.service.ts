@@ -5,7 +5,7 @@ import { MetricsService } from '../../infra/metrics/metrics.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
-import { ChangeRequestApplyService } from '../approvals/change-request-apply.service';
+import { ChangeRequestAutomation } from '../approvals/change-request-automation';
 import { ChangeRequestsService } from '../approvals/change-requests.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
@@ -33,7 +33,7 @@ export class PipelineRunner {
     private readonly flags: FlagWriteService,
     private readonly releases: ReleasesService,
     private readonly requests: ChangeRequestsService,
-    private readonly applier: ChangeRequestApplyService,
+    private readonly changeRequests: ChangeRequestAutomation,
     private readonly clock: ClockService,
     private readonly queues: QueuesService,
     private readonly metrics: MetricsService,
@@ -142,7 +142,7 @@ export class PipelineRunner {
         return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
       if (cr.status !== 'approved') return;
       if (audience.strategy.kind === 'immediate') {
-        await this.applier.applyAutomatically(cr.id, { project, env }, `pipeline run ${run.id}`);
+        await this.changeRequests.applyAutomatically(cr.id, { project, env }, `pipeline run ${run.id}`);
         return void Object.assign(state, { status: 'completed' });
       }
       // The approval covers the release that gets there step by step; the request itself is closed.
