@@ -7,14 +7,12 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { GantryConfig } from './infra/config/config';
 import { noteProblemCode, PinoNestLogger } from './infra/logging/logger';
-import { requestContext } from './infra/logging/request-context';
+import { isRequestId, requestContext } from './infra/logging/request-context';
 import { MetricsService } from './infra/metrics/metrics.service';
 import { ProblemFilter } from './infra/http/problem.filter';
 import { toProblem } from './infra/http/problem';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './infra/http/json-depth';
 import { DomainError } from './core/errors';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Builds the Nest application on Fastify with Gantry's edge: request ids in an async context,
@@ -28,7 +26,7 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return isRequestId(given) ? given : randomUUID();
     },
     // Large or deeply nested JSON is rejected by limits; prototype poisoning is refused outright.
     onProtoPoisoning: 'error',

@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
-import type { AdvancePipelineJob } from '../modules/pipelines/pipeline-runs.service';
+import { parseAdvancePipelineJob, type AdvancePipelineJob } from '../modules/pipelines/pipeline-jobs';
 import { PipelineRunner } from '../modules/pipelines/pipeline-runner.service';
 import type { JobHandler } from './job-handler';
-import { isUuid } from './job-payload';
 
 /** One look at a running pipeline release; it sets the next look itself while the run goes on. */
 @Injectable()
@@ -22,8 +21,7 @@ export class AdvancePipelineHandler implements JobHandler<AdvancePipelineJob>, O
   }
 
   async handle(job: Job<AdvancePipelineJob>) {
-    const id = job.data?.runId;
-    if (!isUuid(id)) throw new Error(`invalid ${JobName.AdvancePipeline} payload`);
-    return { status: await this.runner.advance(id) };
+    const { runId, requestId } = parseAdvancePipelineJob(job.data);
+    return { status: await this.runner.advance(runId, { jobId: job.id, requestId }) };
   }
 }

@@ -2,9 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { ScheduledChangeRunner } from '../modules/schedules/scheduled-change-runner.service';
-import type { ApplyScheduledChangeJob } from '../modules/schedules/scheduled-changes.service';
+import { parseApplyScheduledChangeJob, type ApplyScheduledChangeJob } from '../modules/schedules/schedule-jobs';
 import type { JobHandler } from './job-handler';
-import { isUuid } from './job-payload';
 
 /** Applies one scheduled change when due (idempotent: see ScheduledChangeRunner). */
 @Injectable()
@@ -22,9 +21,8 @@ export class ApplyScheduledChangeHandler implements JobHandler<ApplyScheduledCha
   }
 
   async handle(job: Job<ApplyScheduledChangeJob>) {
-    const id = job.data?.scheduledChangeId;
-    if (!isUuid(id)) throw new Error(`invalid ${JobName.ApplyScheduledChange} payload`);
-    const outcome = await this.runner.run(id);
+    const { scheduledChangeId: id, requestId } = parseApplyScheduledChangeJob(job.data);
+    const { outcome } = await this.runner.run(id, { jobId: job.id, requestId });
     // Woken before its time (clock skew between hosts): fail this attempt so BullMQ retries later.
     if (outcome === 'not_due') throw new Error(`scheduled change ${id} is not due yet`);
     return { outcome };

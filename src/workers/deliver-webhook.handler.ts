@@ -2,11 +2,15 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
-import { enqueueDeliveries, WEBHOOK_ATTEMPTS, type DeliverWebhookJob } from '../modules/webhooks/webhook-jobs';
+import {
+  enqueueDeliveries,
+  parseDeliverWebhookJob,
+  WEBHOOK_ATTEMPTS,
+  type DeliverWebhookJob,
+} from '../modules/webhooks/webhook-jobs';
 import { signWebhookBody, webhookBody } from '../modules/webhooks/webhook-signature';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository';
 import type { JobHandler } from './job-handler';
-import { isUuid } from './job-payload';
 
 const TIMEOUT_MS = 10_000;
 const SWEEP_LIMIT = 1_000;
@@ -39,8 +43,7 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
   }
 
   async handle(job: Job<DeliverWebhookJob>) {
-    const deliveryId = job.data?.deliveryId;
-    if (!isUuid(deliveryId)) throw new Error(`invalid ${JobName.DeliverWebhook} payload`);
+    const { deliveryId } = parseDeliverWebhookJob(job.data);
     const d = await this.repo.findDeliveryWithWebhook(deliveryId);
     if (!d) return { skipped: 'gone' }; // the webhook was deleted (its log cascades)
     if (d.status !== 'pending') return { skipped: d.status };

@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
-import type { StepReleaseJob } from '../modules/releases/release-jobs';
+import { parseStepReleaseJob, type StepReleaseJob } from '../modules/releases/release-jobs';
 import { ReleaseStepper } from '../modules/releases/release-stepper.service';
 import type { JobHandler } from './job-handler';
-import { isUuid } from './job-payload';
 
 /**
  * One step of a staged release. A stale alarm (the release was paused or moved on) finds the
@@ -23,10 +22,8 @@ export class StepReleaseHandler implements JobHandler<StepReleaseJob>, OnApplica
   }
 
   async handle(job: Job<StepReleaseJob>) {
-    const { releaseId, stage } = job.data ?? ({} as StepReleaseJob);
-    if (!isUuid(releaseId) || !Number.isInteger(stage) || stage < 0)
-      throw new Error(`invalid ${JobName.StepRelease} payload`);
-    const outcome = await this.stepper.step(releaseId, stage);
+    const { releaseId, stage, requestId } = parseStepReleaseJob(job.data);
+    const outcome = await this.stepper.step(releaseId, stage, { jobId: job.id, requestId });
     // Woken more than a moment early (clock skew between hosts): fail this attempt so BullMQ retries.
     if (outcome === 'not_due') throw new Error(`release ${releaseId} step ${stage} is not due yet`);
     return { outcome };

@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
+import { performance } from 'node:perf_hooks';
+import type { Logger as Pino } from 'pino';
+import { ROOT_LOGGER } from '../infra/logging/logger';
 import { JOBS_BY_QUEUE, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
 import { RedisService } from '../infra/redis/redis.service';
@@ -18,6 +21,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
     private readonly redis: RedisService,
     private readonly queues: QueuesService,
+    @Inject(ROOT_LOGGER) private readonly root: Pino,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,8 +50,20 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
+  /** Closing waits for the jobs in hand; the log says how many each queue finished meanwhile. */
   async onModuleDestroy(): Promise<void> {
+    const started = performance.now();
+    const drained: Record<string, { completed: number; failed: number }> = {};
+    for (const w of this.workers) {
+      const count = (drained[w.name] = { completed: 0, failed: 0 });
+      w.on('completed', () => count.completed++);
+      w.on('failed', () => count.failed++);
+    }
     await Promise.all(this.workers.map((w) => w.close()));
+    this.root.info(
+      { context: 'workers', drained, durationMs: Math.round(performance.now() - started) },
+      'workers closed',
+    );
   }
 }
 

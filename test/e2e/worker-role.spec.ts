@@ -1,6 +1,6 @@
 /**
  * GANTRY_ROLE=worker runs the BullMQ workers and no API, but still answers health and metrics so an
- * operator can watch it; GANTRY_ROLE=api runs no workers.
+ * operator can watch it; GANTRY_ROLE=api runs no workers. A worker stopping says what it drained.
  */
 import { startGantry, startSecondNode, type Gantry } from '../support/app-harness';
 
@@ -16,7 +16,8 @@ describe('worker role', () => {
   });
 
   it('serves health and metrics only, and runs the jobs the API nodes enqueue', async () => {
-    const worker = await startSecondNode(gantry, { role: 'worker' });
+    // At info, so the shutdown line is written.
+    const worker = await startSecondNode(gantry, { role: 'worker', env: { LOG_LEVEL: 'info' } });
     expect((await worker.raw('GET', '/health/live')).status).toBe(200);
     const ready = await worker.raw('GET', '/health/ready');
     expect([ready.status, ready.body.ready]).toEqual([200, true]);
@@ -35,5 +36,23 @@ describe('worker role', () => {
       ).body;
     }
     expect(view).toMatchObject({ state: 'completed', result: { ok: true } });
+
+    // Stopping waits for the jobs in hand and says what each queue finished meanwhile.
+    await worker.stop();
+    const closed = worker
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"workers closed"'))
+      .map((l) => JSON.parse(l));
+    expect(closed).toEqual([
+      expect.objectContaining({
+        drained: {
+          maintenance: { completed: 0, failed: 0 },
+          webhooks: { completed: 0, failed: 0 },
+          changes: { completed: 0, failed: 0 },
+        },
+        durationMs: expect.any(Number),
+      }),
+    ]);
   });
 });

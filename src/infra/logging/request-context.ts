@@ -11,3 +11,8 @@ export interface RequestContext {
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
 export const currentRequestId = (): string | undefined => requestContext.getStore()?.requestId;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** What Gantry accepts as a request id (an `x-request-id` header, one carried in a job's data). */
+export const isRequestId = (v: unknown): v is string => typeof v === 'string' && REQUEST_ID.test(v);

@@ -1,8 +1,9 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { AuditModule } from '../audit/audit.module';
 import { AuditService } from '../audit/audit.service';
+import { AutomationModule } from '../automation/automation.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
@@ -13,6 +14,7 @@ import { ApprovalSettingsRepository } from './approval-settings.repository';
 import { ApprovalSettingsService } from './approval-settings.service';
 import { ChangeRequestAccess } from './change-request-access';
 import { ChangeRequestApplyService } from './change-request-apply.service';
+import { ChangeRequestAutomation } from './change-request-automation';
 import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';
 import { ChangeRequestsController } from './change-requests.controller';
@@ -26,7 +28,7 @@ import { ChangeRequestsService } from './change-requests.service';
  * way of the ResourceWriters that FlagsModule and SegmentsModule provide.
  */
 @Module({
-  imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule, FlagsModule, SegmentsModule],
+  imports: [AccountsModule, AuditModule, AutomationModule, DeliveryModule, ProjectsModule, FlagsModule, SegmentsModule],
   controllers: [ApprovalSettingsController, ChangeRequestsController],
   providers: [
     ApprovalSettingsRepository,
@@ -45,9 +47,10 @@ import { ChangeRequestsService } from './change-requests.service';
         writers: ResourceWriters,
         authz: AuthorizationService,
         audit: AuditService,
-      ) => new ChangeRequestApplyService(repo, access, writers, authz, audit, new Logger('change-requests')),
+      ) => new ChangeRequestApplyService(repo, access, writers, authz, audit),
       inject: [ChangeRequestsRepository, ChangeRequestAccess, ResourceWriters, AuthorizationService, AuditService],
     },
+    ChangeRequestAutomation,
     ChangeRequestImpactService,
     ChangeRequestsResolver,
   ],
@@ -57,6 +60,7 @@ import { ChangeRequestsService } from './change-requests.service';
     ChangeRequestsService,
     ChangeRequestReviewsService,
     ChangeRequestApplyService,
+    ChangeRequestAutomation,
     ChangeRequestImpactService,
   ],
 })

@@ -47,9 +47,8 @@ function setup(settings: Partial<ApprovalSettings> = {}, instructions: FakeInstr
   const flags = new FakeResourceWriter('flag').seed('checkout', { on: false, fallthrough: 'off', name: 'Checkout' });
   const scope = new FakeChangeRequestScope(located(settings));
   const audit = new RecordingAudit();
-  const errors: string[] = [];
   const writers = new ResourceWriters({ flag: flags, segment: new FakeResourceWriter('segment') });
-  const service = new ChangeRequestApplyService(store, scope, writers, authz, audit, { error: (m) => errors.push(m) });
+  const service = new ChangeRequestApplyService(store, scope, writers, authz, audit);
   const { id } = store.add({
     resourceKind: 'flag',
     resourceKey: 'checkout',
@@ -59,7 +58,7 @@ function setup(settings: Partial<ApprovalSettings> = {}, instructions: FakeInstr
   });
   const review = (who: Actor, decision: 'approve' | 'decline') => store.review(id, actorRef(who), decision);
   const row = async () => (await store.find(id))!;
-  return { store, flags, scope, audit, errors, service, id, review, row };
+  return { store, flags, scope, audit, service, id, review, row };
 }
 
 describe('ChangeRequestApplyService', () => {
@@ -212,33 +211,11 @@ describe('ChangeRequestApplyService', () => {
     expect(flags.writes).toHaveLength(0);
   });
 
-  it('an automatic apply that is refused marks the request failed, audits it and emits change_request.failed', async () => {
-    const { flags, scope, audit, service, id, review, row } = setup();
-    review(bob, 'approve');
-    flags.change('checkout', { fallthrough: 'rollout' });
-
-    await expect(service.applyAutomatically(id, scope.at, 'auto-applied on approval')).rejects.toMatchObject({
-      code: 'change_request/conflict',
-    });
-    expect(await row()).toMatchObject({
-      status: 'failed',
-      failure: expect.objectContaining({ code: 'change_request/conflict' }),
-    });
-    expect(audit.entries).toEqual([
-      expect.objectContaining({
-        action: 'applyChangeRequest',
-        after: { status: 'failed', code: 'change_request/conflict' },
-      }),
-    ]);
-    expect(scope.events.map((e) => e.event)).toEqual(['change_request.failed']);
-    expect(flags.writes).toHaveLength(0);
-  });
-
-  it('an applied request is not applied again, and a second refusal of that kind does not mark it failed', async () => {
-    const { flags, service, id, review, scope, row } = setup();
+  it('an applied request is not applied again', async () => {
+    const { flags, service, id, review, row } = setup();
     review(bob, 'approve');
     await service.apply(carol, id, {});
-    await expect(service.applyAutomatically(id, scope.at, 'again')).rejects.toMatchObject({
+    await expect(service.apply(carol, id, {})).rejects.toMatchObject({
       code: 'change_request/already_applied',
     });
     expect((await row()).status).toBe('applied');

@@ -1,13 +1,9 @@
-import type { LoggerService } from '@nestjs/common';
 import { isOpen, tallyReviews, type ApprovalSettings } from '../../core/approval';
-import type { ErrorCode } from '../../core/error-catalogue';
-import { DomainError, isError } from '../../core/errors';
+import { DomainError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
 import type { Tx } from '../../infra/prisma/prisma.service';
-import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import type { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';
-import { automationActor } from '../accounts/system-actor';
 import type { AuditRecord } from '../audit/audit.service';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import { mintPreApproval } from '../write-path/pre-approval';
@@ -18,18 +14,9 @@ import type { ApplyChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
 
-/** Refusals that say the request is not (or no longer) for this apply, rather than that it cannot apply. */
-const NOT_FAILURES = [
-  'change_request/already_applied',
-  'change_request/not_open',
-  'change_request/not_due',
-] as const satisfies readonly ErrorCode[];
-
-interface ApplyOptions {
+export interface ApplyOptions {
   override: boolean;
   comment: string;
-  /** Scheduled or auto-applied: due dates are honoured and a refusal marks the request failed. */
-  automatic: boolean;
 }
 
 /** What applying records in the audit log (AuditService, in the caller's transaction). */
@@ -41,6 +28,7 @@ export interface AuditRecorder {
  * Applying a change request: every rule is re-checked under the request's row lock, then the
  * instructions go through the resource's writer in the same transaction as the status change and
  * the audit entries, so a request is applied exactly once or not at all.
+ * Gantry's own applies (scheduled, on approval) run the same applyInTx through ChangeRequestAutomation.
  *
  * A plain class over narrow interfaces, provided by a factory in ApprovalsModule: @nestjs/common is
  * ESM, which jest cannot load, so a decorator here would keep the unit spec from loading this file.
@@ -52,7 +40,6 @@ export class ChangeRequestApplyService {
     private readonly writers: ResourceWriters,
     private readonly authz: Pick<AuthorizationService, 'assert'>,
     private readonly audit: AuditRecorder,
-    private readonly logger: Pick<LoggerService, 'error'>,
   ) {}
 
   async apply(actor: Actor, id: string, dto: ApplyChangeRequestDto): Promise<ChangeRequestView> {
@@ -62,40 +49,13 @@ export class ChangeRequestApplyService {
     const resource = await this.writers.get(row.resourceKind).resourceRef(at.project, at.env, row.resourceKey);
     this.authz.assert(actor, 'applyChangeRequest', resource);
     if (dto.override) this.authz.assert(actor, 'bypassRequiredApproval', resource);
-    return this.run(actor, id, at, { override: dto.override === true, comment: dto.comment ?? '', automatic: false });
-  }
-
-  /** For autoApplyOnApproval and scheduled requests: as Gantry, on the request's behalf; failures mark the request failed. */
-  applyAutomatically(id: string, at: Located, note: string): Promise<ChangeRequestView> {
-    return this.run(automationActor(note), id, at, { override: false, comment: note, automatic: true });
-  }
-
-  /** The worker's entry point for a due scheduled request. */
-  async applyScheduled(id: string): Promise<ChangeRequestView | null> {
-    const row = await this.requests.find(id);
-    if (!row || row.status !== 'scheduled') return null;
-    // Woken more than a moment early (clock skew): a plain error, so the job is retried later.
-    if (row.executionDate && !(await waitUntilDue(row.executionDate, () => this.scope.now())))
-      throw new Error(`change request ${id} is not due yet`);
-    const actor = automationActor(`schedule of change request ${id}`);
-    const at = await this.scope.locate(actor, row.project.key, row.environment.key);
-    return this.run(actor, id, at, {
-      override: false,
-      comment: `scheduled for ${row.executionDate?.toISOString()}`,
-      automatic: true,
-    });
+    return this.run(actor, id, at, { override: dto.override === true, comment: dto.comment ?? '' });
   }
 
   private async run(actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestView> {
-    try {
-      const applied = await this.requests.transaction((tx) => this.applyInTx(tx, actor, id, at, opts));
-      this.scope.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
-      return changeRequestView(applied);
-    } catch (err) {
-      if (opts.automatic && err instanceof DomainError && !isError(err, ...NOT_FAILURES))
-        await this.markFailed(actor, id, at, err);
-      throw err;
-    }
+    const applied = await this.requests.transaction((tx) => this.applyInTx(tx, actor, id, at, opts));
+    this.scope.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
+    return changeRequestView(applied);
   }
 
   /**
@@ -103,14 +63,10 @@ export class ChangeRequestApplyService {
    * until commit, so nothing changes it between these checks and the write), the instructions are
    * computed once over that state, and the write takes the result. Before ResourceWriter, an apply
    * read the resource three times (its version, a dry run, the write's own read) and computed twice.
+   * Gantry's own applies (scheduled, on approval) call this through ChangeRequestAutomation, inside
+   * the automation runner's transaction.
    */
-  private async applyInTx(
-    tx: Tx,
-    actor: Actor,
-    id: string,
-    at: Located,
-    opts: ApplyOptions,
-  ): Promise<ChangeRequestRow> {
+  async applyInTx(tx: Tx, actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestRow> {
     const locked = await this.requests.findForUpdate(tx, id);
     if (!locked) throw changeRequestNotFound(id);
     if (locked.status === 'applied')
@@ -225,32 +181,5 @@ export class ChangeRequestApplyService {
       const ref = refs.get(id)!;
       return reviewerCounts(settings, row.requesterId, id, ref, teams.get(ref.memberId ?? '') ?? []) === null;
     });
-  }
-
-  private async markFailed(actor: Actor, id: string, at: Located, err: DomainError): Promise<void> {
-    try {
-      const failed = await this.requests.transaction(async (tx) => {
-        const locked = await this.requests.findForUpdate(tx, id);
-        if (!locked || !isOpen(locked.status)) return null;
-        const next = await this.requests.update(tx, id, {
-          status: 'failed',
-          failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
-          history: [...(locked.history as unknown[]), this.scope.historyEntry(actor, 'failed', err.message)],
-        });
-        const writer = this.writers.get(locked.resourceKind);
-        const resource = formatResource(await writer.resourceRef(at.project, at.env, locked.resourceKey));
-        await this.audit.record(tx, actor, {
-          action: 'applyChangeRequest',
-          resource,
-          comment: `failed: ${err.message}`,
-          after: { status: 'failed', code: err.code },
-          links: { changeRequest: id },
-        });
-        return next;
-      });
-      if (failed) this.scope.emit(['change_request.failed'], failed, actor, { failure: failed.failure });
-    } catch (e) {
-      this.logger.error(`change request ${id} could not be marked failed: ${(e as Error).message}`);
-    }
   }
 }

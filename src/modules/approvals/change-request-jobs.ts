@@ -1,9 +1,16 @@
 import { alarmId, setAlarms } from '../../infra/queues/alarm-jobs';
+import { invalidPayload, isUuid, jobOrigin, parseJobOrigin, type JobOrigin } from '../../infra/queues/job-payload';
 import { JobName, QueueName } from '../../infra/queues/queue-names';
 import type { QueuesService } from '../../infra/queues/queues.service';
 
-export interface ApplyScheduledChangeRequestJob {
+export interface ApplyScheduledChangeRequestJob extends JobOrigin {
   changeRequestId: string;
+}
+
+export function parseApplyScheduledChangeRequestJob(data: unknown): ApplyScheduledChangeRequestJob {
+  const id = (data as Partial<ApplyScheduledChangeRequestJob> | null | undefined)?.changeRequestId;
+  if (!isUuid(id)) throw invalidPayload(JobName.ApplyScheduledChangeRequest);
+  return { changeRequestId: id, ...parseJobOrigin(data) };
 }
 
 /** One alarm per request and execution date (see alarm-jobs.ts). */
@@ -17,7 +24,7 @@ export function enqueueScheduledApplies(
     .map((r) => ({
       id: alarmId('change-request', r.id, r.executionDate),
       at: r.executionDate,
-      data: { changeRequestId: r.id } satisfies ApplyScheduledChangeRequestJob,
+      data: { changeRequestId: r.id, ...jobOrigin() } satisfies ApplyScheduledChangeRequestJob,
     }));
   return setAlarms(queues, QueueName.Changes, JobName.ApplyScheduledChangeRequest, alarms, now);
 }

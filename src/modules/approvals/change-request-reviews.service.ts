@@ -9,7 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import { ChangeRequestAccess } from './change-request-access';
-import { ChangeRequestApplyService } from './change-request-apply.service';
+import { ChangeRequestAutomation } from './change-request-automation';
 import type { ChangeRequestRow } from './change-requests.repository';
 import { changeRequestNotFound, identityOf } from './change-request-scope';
 import type { ReviewChangeRequestDto } from './dto/change-requests.dto';
@@ -23,7 +23,7 @@ export class ChangeRequestReviewsService {
     private readonly access: ChangeRequestAccess,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
-    private readonly applier: ChangeRequestApplyService,
+    private readonly automation: ChangeRequestAutomation,
   ) {}
 
   async review(actor: Actor, id: string, dto: ReviewChangeRequestDto): Promise<ChangeRequestView> {
@@ -88,7 +88,7 @@ export class ChangeRequestReviewsService {
     if (updated.status === 'approved' && events.includes('change_request.approved') && settings.autoApplyOnApproval) {
       // The review itself is committed: a refused auto-apply leaves the request failed (with the
       // reason and a webhook) and answers with that state rather than an error.
-      return this.applier
+      return this.automation
         .applyAutomatically(id, at, `auto-applied on approval by ${actor.name}`)
         .catch(async (err: unknown) => {
           if (!(err instanceof DomainError)) throw err;

@@ -1,114 +1,143 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, isError } from '../../core/errors';
+import { anyFlagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
-import { MetricsService } from '../../infra/metrics/metrics.service';
+import type { Tx } from '../../infra/prisma/prisma.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
-import { ChangeRequestApplyService } from '../approvals/change-request-apply.service';
+import type { AutomationDefinition, RunContext, RunOrigin } from '../automation/automation-definition';
+import { AutomationRunner } from '../automation/automation-runner';
+import { ChangeRequestAutomation } from '../approvals/change-request-automation';
 import { ChangeRequestsService } from '../approvals/change-requests.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import { ReleasesService } from '../releases/releases.service';
 import { finalInstruction, type Audience, type AudienceState, type Phase } from './pipeline-model';
-import { armPipeline, PIPELINE_TICK_MS } from './pipeline-runs.service';
+import { armPipeline, PIPELINE_TICK_MS } from './pipeline-jobs';
 import { PipelinesRepository, type RunRow } from './pipelines.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
-import { mintPreApproval } from '../write-path/pre-approval';
+import type { PreApproval } from '../write-path/pre-approval';
 
 type Automation = ReturnType<typeof automationActor>;
 const SWEEP_LIMIT = 10_000;
+
+type Creator = ActorRef & { bypass?: boolean };
+const creatorOf = (run: RunRow) => run.createdBy as unknown as Creator;
+
+/** A look's outcome is the run's status after it (or before it, for a run that had already ended). */
+type Look = { outcome: string };
 
 /**
  * Advances pipeline runs for the worker, one look at a time: start the current phase's pending
  * audiences (an immediate write, a staged or guarded release, or a change request to wait for),
  * follow them, and move to the next phase when all of them completed; any failure stops the run.
- * A look holds the run's row lock (SKIP LOCKED: a second worker skips a run being looked at).
+ * A look is an AutomationRunner run holding the run's row lock (SKIP LOCKED: a second worker skips a
+ * run being looked at, 'busy'); refusals fail the audience, within the look.
  */
 @Injectable()
 export class PipelineRunner {
+  private readonly automation: AutomationDefinition<string, RunRow, Look, string>;
+
   constructor(
     private readonly repo: PipelinesRepository,
     private readonly projects: ProjectsService,
     private readonly flags: FlagWriteService,
     private readonly releases: ReleasesService,
     private readonly requests: ChangeRequestsService,
-    private readonly applier: ChangeRequestApplyService,
+    private readonly changeRequests: ChangeRequestAutomation,
     private readonly clock: ClockService,
     private readonly queues: QueuesService,
-    private readonly metrics: MetricsService,
-  ) {}
-
-  async sweep(): Promise<void> {
-    const running = await this.repo.runningRuns(SWEEP_LIMIT);
-    const now = this.clock.now();
-    await armPipeline(
-      this.queues,
-      running.map((r) => r.id),
-      now,
-      now,
-    );
-  }
-
-  async advance(runId: string): Promise<string> {
-    const outcome = await this.repo.transaction(async (tx) => {
-      const run = await this.repo.lockRun(tx, runId);
-      if (!run) return 'busy';
-      if (run.status !== 'running') return run.status;
-      const creator = run.createdBy as unknown as ActorRef & { bypass?: boolean };
+    private readonly runner: AutomationRunner,
+  ) {
+    this.automation = {
+      kind: 'pipeline_look',
+      unlocked: 'busy',
+      id: (id) => id,
+      transaction: (fn) => this.repo.transaction(fn),
+      lock: (tx, id) => this.repo.lockRun(tx, id),
+      // A late alarm's look at a run that has ended still counts, as the run's status.
+      isPending: () => true,
+      resource: (run) => formatResource(anyFlagResource(run.project.key, run.flagKey)),
       // On the creator's behalf, with their identity: a change request the run opens is theirs, so
       // they cannot approve it themselves (unless the environment allows self-review).
-      const actor = automationActor(`pipeline run ${run.id} by ${creator.name}`, {
-        kind: 'system',
-        id: creator.memberId ?? creator.id,
-        ...(creator.memberId ? { memberId: creator.memberId } : {}),
-      });
-      const phases = run.phases as unknown as Phase[];
-      const states = (run.audiences as unknown as AudienceState[]).map((a) => ({ ...a }));
-      const notes: string[] = [];
-      const project = await this.projects.require(actor, run.project.key);
-      for (const state of states.filter((a) => a.phase === run.currentPhase)) {
-        const audience = phases[state.phase].audiences.find((a) => a.environmentKey === state.environmentKey)!;
-        const before = state.status;
-        try {
-          await this.look(actor, run, project, audience, state, creator.bypass === true);
-        } catch (err) {
-          if (!(err instanceof DomainError)) throw err;
-          Object.assign(state, { status: 'failed', error: `${err.code}: ${err.message}` });
-        }
-        if (state.status !== before) notes.push(`${state.environmentKey}: ${state.status}`);
-      }
-      const current = states.filter((a) => a.phase === run.currentPhase);
-      let status: string = run.status;
-      let currentPhase = run.currentPhase;
-      if (current.some((a) => a.status === 'failed')) status = 'failed';
-      else if (current.every((a) => a.status === 'completed')) {
-        if (currentPhase + 1 >= phases.length) status = 'completed';
-        else currentPhase += 1;
-      }
-      if (currentPhase !== run.currentPhase)
-        notes.push(`phase ${currentPhase + 1} (${phases[currentPhase].name}) starts`);
-      const history = notes.length
-        ? [
-            ...(run.history as unknown[]),
-            { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') },
-          ]
-        : undefined;
-      await this.repo.updateRun(tx, run.id, {
-        status,
-        currentPhase,
-        audiences: states,
-        ...(status !== 'running' ? { activeKey: null } : {}),
-        ...(history ? { history } : {}),
-      });
-      return status;
+      actor: (run) => {
+        const creator = creatorOf(run);
+        return automationActor(`pipeline run ${run.id} by ${creator.name}`, {
+          kind: 'system',
+          id: creator.memberId ?? creator.id,
+          ...(creator.memberId ? { memberId: creator.memberId } : {}),
+        });
+      },
+      // Checked at run start: gated environments without requireApproval needed the starter's bypass.
+      grant: (run, environmentKey) => ({
+        ...(creatorOf(run).bypass ? { environmentKey } : {}),
+        links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } },
+      }),
+      apply: (tx, run, look) => this.lookLocked(tx, run, look),
+    };
+  }
+
+  /** Start-up sweep: every running run is due a look (see AutomationRunner.sweep). */
+  sweep(): Promise<{ ran: number; alarms: number }> {
+    return this.runner.sweep(this.automation, {
+      list: () => this.repo.runningRuns(SWEEP_LIMIT),
+      key: (r) => r.id,
+      dueAt: () => null,
+      alarm: async () => undefined,
     });
-    this.metrics.automation.inc({ kind: 'pipeline_look', outcome });
+  }
+
+  async advance(runId: string, origin?: RunOrigin): Promise<string> {
+    const { outcome } = await this.runner.run(this.automation, runId, origin);
     if (outcome === 'running' || outcome === 'busy') {
       const now = this.clock.now();
       await armPipeline(this.queues, [runId], new Date(now.getTime() + PIPELINE_TICK_MS), now);
     }
     return outcome;
+  }
+
+  private async lookLocked(tx: Tx, run: RunRow, { actor, approve }: RunContext<string>): Promise<Look> {
+    if (run.status !== 'running') return { outcome: run.status };
+    const phases = run.phases as unknown as Phase[];
+    const states = (run.audiences as unknown as AudienceState[]).map((a) => ({ ...a }));
+    const notes: string[] = [];
+    const project = await this.projects.require(actor, run.project.key);
+    for (const state of states.filter((a) => a.phase === run.currentPhase)) {
+      const audience = phases[state.phase].audiences.find((a) => a.environmentKey === state.environmentKey)!;
+      const before = state.status;
+      try {
+        await this.look(actor, run, project, audience, state, approve);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        Object.assign(state, { status: 'failed', error: `${err.code}: ${err.message}` });
+      }
+      if (state.status !== before) notes.push(`${state.environmentKey}: ${state.status}`);
+    }
+    const current = states.filter((a) => a.phase === run.currentPhase);
+    let status: string = run.status;
+    let currentPhase = run.currentPhase;
+    if (current.some((a) => a.status === 'failed')) status = 'failed';
+    else if (current.every((a) => a.status === 'completed')) {
+      if (currentPhase + 1 >= phases.length) status = 'completed';
+      else currentPhase += 1;
+    }
+    if (currentPhase !== run.currentPhase)
+      notes.push(`phase ${currentPhase + 1} (${phases[currentPhase].name}) starts`);
+    const history = notes.length
+      ? [
+          ...(run.history as unknown[]),
+          { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') },
+        ]
+      : undefined;
+    await this.repo.updateRun(tx, run.id, {
+      status,
+      currentPhase,
+      audiences: states,
+      ...(status !== 'running' ? { activeKey: null } : {}),
+      ...(history ? { history } : {}),
+    });
+    return { outcome: status };
   }
 
   /** One audience, one step of its life: pending → (waiting_approval →) running | completed. */
@@ -118,8 +147,9 @@ export class PipelineRunner {
     project: ProjectContext,
     audience: Audience,
     state: AudienceState,
-    creatorCouldBypass: boolean,
+    approve: (environmentKey: string) => PreApproval,
   ): Promise<void> {
+    const creatorCouldBypass = creatorOf(run).bypass === true;
     const env = this.projects.requireEnvironment(project, audience.environmentKey);
     if (state.status === 'pending' && audience.requireApproval) {
       const cr = await this.requests
@@ -142,7 +172,7 @@ export class PipelineRunner {
         return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
       if (cr.status !== 'approved') return;
       if (audience.strategy.kind === 'immediate') {
-        await this.applier.applyAutomatically(cr.id, { project, env }, `pipeline run ${run.id}`);
+        await this.changeRequests.applyAutomatically(cr.id, { project, env }, `pipeline run ${run.id}`);
         return void Object.assign(state, { status: 'completed' });
       }
       // The approval covers the release that gets there step by step; the request itself is closed.
@@ -156,11 +186,7 @@ export class PipelineRunner {
           this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
             instructions: [finalInstruction(run.variationId)],
             comment: `pipeline ${run.pipeline.key}`,
-            // Checked at run start: gated environments without requireApproval needed the starter's bypass.
-            preApproved: mintPreApproval({
-              ...(creatorCouldBypass ? { environmentKey: env.key } : {}),
-              links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } },
-            }),
+            preApproved: approve(env.key),
           }),
         );
         return void Object.assign(state, { status: 'completed' });

@@ -4,8 +4,6 @@ import { DomainError } from '../../core/errors';
 import { anyFlagResource, flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
-import { alarmId, setAlarms } from '../../infra/queues/alarm-jobs';
-import { JobName, QueueName } from '../../infra/queues/queue-names';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
@@ -15,15 +13,9 @@ import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { StartPipelineReleaseDto } from './dto/pipelines.dto';
 import { finalInstruction, initialAudiences, type AudienceState, type Phase } from './pipeline-model';
+import { armPipeline } from './pipeline-jobs';
 import { PipelinesRepository, type RunRow } from './pipelines.repository';
 import { PipelinesService } from './pipelines.service';
-
-export interface AdvancePipelineJob {
-  runId: string;
-}
-
-/** How often a running pipeline looks at its audiences (releases, change requests). */
-export const PIPELINE_TICK_MS = 1_000;
 
 export const runView = (r: RunRow) => ({
   id: r.id,
@@ -37,16 +29,6 @@ export const runView = (r: RunRow) => ({
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
-
-/** Sets the next look at a run (the worker's alarm; see alarm-jobs.ts). */
-export const armPipeline = (queues: QueuesService, runIds: string[], at: Date, now: Date) =>
-  setAlarms(
-    queues,
-    QueueName.Changes,
-    JobName.AdvancePipeline,
-    runIds.map((id) => ({ id: alarmId('pipeline', id, at), at, data: { runId: id } satisfies AdvancePipelineJob })),
-    now,
-  );
 
 /**
  * Starting a flag through a pipeline (`PUT projects/{p}/flags/{f}/release`), reading where it is,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { AuditModule } from '../audit/audit.module';
+import { AutomationModule } from '../automation/automation.module';
 import { FlagsModule } from '../flags/flags.module';
 import { GuardsModule } from '../guards/guards.module';
 import { ProjectsModule } from '../projects/projects.module';
@@ -14,7 +15,16 @@ import { PipelinesService } from './pipelines.service';
 
 /** Release pipelines: definitions, runs, and the runner the worker drives. */
 @Module({
-  imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule, GuardsModule, ReleasesModule, ApprovalsModule],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    AutomationModule,
+    ProjectsModule,
+    FlagsModule,
+    GuardsModule,
+    ReleasesModule,
+    ApprovalsModule,
+  ],
   controllers: [PipelinesController],
   providers: [PipelinesRepository, PipelinesService, PipelineRunsService, PipelineRunner],
   exports: [PipelineRunner],

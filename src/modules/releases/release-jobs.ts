@@ -1,11 +1,19 @@
 import { alarmId, setAlarms } from '../../infra/queues/alarm-jobs';
+import { invalidPayload, isUuid, jobOrigin, parseJobOrigin, type JobOrigin } from '../../infra/queues/job-payload';
 import { JobName, QueueName } from '../../infra/queues/queue-names';
 import type { QueuesService } from '../../infra/queues/queues.service';
 
-export interface StepReleaseJob {
+export interface StepReleaseJob extends JobOrigin {
   releaseId: string;
   /** The stage this step moves to; stages.length means "the last stage's hold is over". */
   stage: number;
+}
+
+export function parseStepReleaseJob(data: unknown): StepReleaseJob {
+  const { releaseId, stage } = (data ?? {}) as Partial<StepReleaseJob>;
+  if (!isUuid(releaseId) || typeof stage !== 'number' || !Number.isInteger(stage) || stage < 0)
+    throw invalidPayload(JobName.StepRelease);
+  return { releaseId, stage, ...parseJobOrigin(data) };
 }
 
 /** The alarm for a running release's next step (see alarm-jobs.ts). */
@@ -19,7 +27,7 @@ export function setStepAlarms(
     .map((r) => ({
       id: alarmId('release', `${r.id}-${r.currentStage + 1}`, r.nextStepAt),
       at: r.nextStepAt,
-      data: { releaseId: r.id, stage: r.currentStage + 1 } satisfies StepReleaseJob,
+      data: { releaseId: r.id, stage: r.currentStage + 1, ...jobOrigin() } satisfies StepReleaseJob,
     }));
   return setAlarms(queues, QueueName.Changes, JobName.StepRelease, alarms, now);
 }

@@ -1,17 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '../../core/errors';
+import { Injectable } from '@nestjs/common';
 import type { Stage } from '../../core/release';
 import { ClockService } from '../../infra/clock/clock.service';
-import { MetricsService } from '../../infra/metrics/metrics.service';
-import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
+import type { AutomationDefinition, AutomationDone, RunContext, RunOrigin } from '../automation/automation-definition';
+import { AutomationRunner } from '../automation/automation-runner';
 import { ProjectsService } from '../projects/projects.service';
-import type { WebhookEvent } from '../webhooks/webhook-events';
 import { ReleaseNotifier } from './release-notifier';
-import { ReleaseWrites, type ReleaseTargetRef } from './release-writes';
+import { RELEASE_GRANT, ReleaseWrites, type ReleaseTargetRef, type ReleaseWriteScope } from './release-writes';
 import type { FlagDefinition } from '../../core/model/flag-config';
 import { GuardService, type GuardSettings } from '../guards/guard.service';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
@@ -22,24 +20,30 @@ const SWEEP_LIMIT = 100_000;
 
 export type StepOutcome = 'advanced' | 'completed' | 'held' | 'regressed' | 'failed' | 'skipped' | 'not_due';
 
-interface StepResult {
-  outcome: StepOutcome;
-  row?: ReleaseRow;
-  event?: WebhookEvent;
+/** A step: the release, and the stage it moves to (an alarm for another stage is stale). */
+interface StepKey {
+  id: string;
+  stage: number;
 }
+
+interface StepResult extends AutomationDone<ReleaseRow> {
+  outcome: Exclude<StepOutcome, 'failed' | 'skipped' | 'not_due'>;
+}
+
+type StepRun = RunContext<ReleaseWriteScope>;
 
 /** How soon a guarded stage waiting for data looks again (at most its own duration). */
 const GUARD_RECHECK_MS = 5_000;
 
 /**
- * Takes a running release to its next stage, for the worker: one write per step, in the same
- * transaction as the release's new stage, under the release row's lock, so a step applies exactly
- * once whoever delivers it (duplicate jobs, a sweep after a crash). A step the write path refuses
- * (flag archived, rule or variation removed) fails the release rather than leaving it half-done.
+ * Takes a running release to its next stage, as automation (AutomationRunner: one write per step, in
+ * the same transaction as the release's new stage, under the release row's lock, so a step applies
+ * exactly once whoever delivers it). A step the write path refuses (flag archived, rule or variation
+ * removed) fails the release rather than leaving it half-done.
  */
 @Injectable()
 export class ReleaseStepper {
-  private readonly logger = new Logger('releases');
+  private readonly automation: AutomationDefinition<StepKey, ReleaseRow, StepResult, ReleaseWriteScope>;
 
   constructor(
     private readonly repo: ReleasesRepository,
@@ -48,57 +52,57 @@ export class ReleaseStepper {
     private readonly notifier: ReleaseNotifier,
     private readonly writes: ReleaseWrites,
     private readonly guards: GuardService,
-    private readonly metrics: MetricsService,
     private readonly clock: ClockService,
-  ) {}
-
-  /** Start-up sweep: overdue steps run now, oldest first; later ones get their alarms again. */
-  async sweep(): Promise<void> {
-    const running = await this.repo.running(SWEEP_LIMIT);
-    const now = this.clock.now();
-    await this.notifier.alarms(running.filter((r) => r.nextStepAt && r.nextStepAt > now));
-    for (const r of running.filter((x) => !x.nextStepAt || x.nextStepAt <= now)) {
-      await this.step(r.id, r.currentStage + 1).catch((e: Error) =>
-        this.logger.warn(`overdue step of release ${r.id}: ${e.message}`),
-      );
-    }
+    private readonly runner: AutomationRunner,
+  ) {
+    this.automation = {
+      ...RELEASE_GRANT,
+      id: (k) => k.id,
+      find: (k) => this.repo.find(k.id),
+      transaction: (fn) => this.repo.transaction(fn),
+      lock: (tx, k) => this.repo.findForUpdate(tx, k.id),
+      isPending: (r, k) => r.status === 'running' && r.currentStage + 1 === k.stage,
+      dueAt: (r) => r.nextStepAt,
+      resource: (r) => this.resource(r),
+      actor: (r) => automationActor(`release ${r.id} by ${(r.createdBy as unknown as ActorRef).name}`),
+      apply: (tx, r, run) => this.stepLocked(tx, r, run),
+      notify: (row, event) => this.notifier.after(row, event),
+      failure: {
+        mark: async (tx, r, err, actor) =>
+          r.status !== 'running'
+            ? null
+            : this.repo.update(tx, r.id, {
+                status: 'failed',
+                activeKey: null,
+                nextStepAt: null,
+                failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
+                history: this.notifier.history(r, actor, 'failed', err.message),
+              }),
+        audit: { action: 'stepRelease', links: (r) => ({ release: r.id }) },
+        event: 'release.failed',
+      },
+    };
   }
 
-  async step(id: string, stage: number): Promise<StepOutcome> {
-    const row = await this.repo.find(id);
-    if (!row || row.status !== 'running' || row.currentStage + 1 !== stage) return 'skipped';
-    if (row.nextStepAt && !(await waitUntilDue(row.nextStepAt, () => this.clock.now()))) return 'not_due';
-    const creator = row.createdBy as unknown as ActorRef;
-    const actor = automationActor(`release ${id} by ${creator.name}`);
-    const outcome = await this.repo
-      .transaction((tx) => this.stepInTx(tx, actor, id, stage))
-      .then(
-        (result) => {
-          if (result.row) this.notifier.after(result.row, result.event);
-          return result.outcome;
-        },
-        async (err: unknown) => {
-          if (!(err instanceof DomainError)) throw err;
-          await this.fail(actor, id, err);
-          return 'failed' as const;
-        },
-      );
-    if (outcome !== 'skipped' && outcome !== 'not_due') {
-      this.metrics.automation.inc({ kind: 'release_step', outcome });
-      if (row.nextStepAt)
-        this.metrics.scheduleLateness.observe(
-          { kind: 'release_step' },
-          (this.clock.now().getTime() - row.nextStepAt.getTime()) / 1000,
-        );
-    }
-    return outcome;
+  /** Start-up sweep (see AutomationRunner.sweep). */
+  sweep(): Promise<{ ran: number; alarms: number }> {
+    return this.runner.sweep(this.automation, {
+      list: () => this.repo.running(SWEEP_LIMIT),
+      key: (r) => ({ id: r.id, stage: r.currentStage + 1 }),
+      dueAt: (r) => r.nextStepAt,
+      alarm: (later) => this.notifier.alarms(later),
+    });
   }
 
-  private async stepInTx(tx: Tx, actor: Actor, id: string, stage: number): Promise<StepResult> {
-    const r = await this.repo.findForUpdate(tx, id);
-    if (!r || r.status !== 'running' || r.currentStage + 1 !== stage) return { outcome: 'skipped' };
+  async step(id: string, stage: number, origin?: RunOrigin): Promise<StepOutcome> {
+    return (await this.runner.run(this.automation, { id, stage }, origin)).outcome as StepOutcome;
+  }
+
+  /** Under the row's lock, the release running and due at the stage after its current one. */
+  private async stepLocked(tx: Tx, r: ReleaseRow, run: StepRun): Promise<StepResult> {
+    const { actor } = run;
+    const stage = r.currentStage + 1;
     const now = this.clock.now();
-    if (r.nextStepAt && r.nextStepAt > now) return { outcome: 'not_due' };
     const stages = r.stages as unknown as Stage[];
     if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
     const project = await this.projects.require(actor, r.environment.project.key);
@@ -106,12 +110,12 @@ export class ReleaseStepper {
     const def = await this.writes.definition(r);
     // A guarded release moves past a stage only on enough data showing no regression.
     if (r.guard && stage > 0) {
-      const held = await this.guardGate(tx, actor, project, env, r, def, now);
+      const held = await this.guardGate(tx, run, project, env, r, def, now);
       if (held) return held;
     }
     if (stage >= stages.length) return this.complete(tx, actor, r);
-    await this.writes.applyStage(tx, actor, project, env, r, def, stage);
-    const next = await this.repo.update(tx, id, {
+    await this.writes.applyStage(tx, actor, project, env, r, def, stage, run.approve({ stage }));
+    const next = await this.repo.update(tx, r.id, {
       currentStage: stage,
       nextStepAt: new Date(now.getTime() + stages[stage].durationMs),
       history: this.notifier.history(
@@ -146,7 +150,7 @@ export class ReleaseStepper {
    */
   private async guardGate(
     tx: Tx,
-    actor: Actor,
+    { actor, approve }: StepRun,
     project: ProjectContext,
     env: EnvironmentContext,
     r: ReleaseRow,
@@ -192,7 +196,8 @@ export class ReleaseStepper {
     }
     const regressed = check.metrics.filter((m) => m.result.verdict === 'regression').map((m) => m.metric);
     const why = `guard: regression on ${regressed.join(', ')}`;
-    if (guard.onRegression === 'rollback') await this.writes.restoreBaseline(tx, actor, project, env, r, def, why);
+    if (guard.onRegression === 'rollback')
+      await this.writes.restoreBaseline(tx, actor, project, env, r, def, why, approve({ rollback: true }));
     const status = guard.onRegression === 'rollback' ? 'rolled_back' : 'paused';
     const acted = await this.repo.update(tx, r.id, {
       status,
@@ -214,29 +219,6 @@ export class ReleaseStepper {
       row: acted,
       event: status === 'rolled_back' ? 'release.rolled_back' : 'release.paused',
     };
-  }
-
-  private async fail(actor: Actor, id: string, err: DomainError): Promise<void> {
-    const failed = await this.repo.transaction(async (tx) => {
-      const r = await this.repo.findForUpdate(tx, id);
-      if (!r || r.status !== 'running') return null;
-      const next = await this.repo.update(tx, id, {
-        status: 'failed',
-        activeKey: null,
-        nextStepAt: null,
-        failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
-        history: this.notifier.history(r, actor, 'failed', err.message),
-      });
-      await this.audit.record(tx, actor, {
-        action: 'stepRelease',
-        resource: this.resource(r),
-        comment: `failed: ${err.message}`,
-        after: { status: 'failed', code: err.code },
-        links: { release: id },
-      });
-      return next;
-    });
-    if (failed) this.notifier.after(failed, 'release.failed');
   }
 
   private resource(r: ReleaseRow): string {

@@ -8,7 +8,8 @@ import { FlagWriteService } from '../flags/flag-write.service';
 import { loadServing, servingInstruction, type StoredServing } from './release-serving';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
-import { mintPreApproval } from '../write-path/pre-approval';
+import type { AutomationGrant } from '../automation/automation-definition';
+import type { PreApproval } from '../write-path/pre-approval';
 
 export interface ReleaseBaseline {
   serving: StoredServing;
@@ -19,7 +20,27 @@ export interface ReleaseTargetRef {
   toVariationId: string;
 }
 
-/** The two writes a release makes to its flag, both through the one write path, pre-approved at start. */
+/** Which of a release's writes an approval is for: a stage, or the rollback to the baseline. */
+export type ReleaseWriteScope = { stage: number } | { rollback: true };
+
+/**
+ * What a release was allowed when it started (its environment's approval, or the starter's bypass):
+ * writes to its flag in its environment, linked to the release. AutomationRunner mints it.
+ */
+export const RELEASE_GRANT: AutomationGrant<ReleaseRow, ReleaseWriteScope> = {
+  kind: 'release_step',
+  grant: (r, scope) => ({
+    environmentKey: r.environment.key,
+    links: {
+      release:
+        'rollback' in scope
+          ? { id: r.id, rollback: true }
+          : { id: r.id, stage: scope.stage, weight: (r.stages as unknown as Stage[])[scope.stage].weight },
+    },
+  }),
+};
+
+/** The two writes a release makes to its flag, both through the one write path, under RELEASE_GRANT. */
 @Injectable()
 export class ReleaseWrites {
   constructor(
@@ -42,6 +63,7 @@ export class ReleaseWrites {
     r: ReleaseRow,
     def: FlagDefinition,
     stage: number,
+    preApproved: PreApproval,
   ): Promise<void> {
     const stages = r.stages as unknown as Stage[];
     const target = r.target as unknown as ReleaseTargetRef;
@@ -64,10 +86,7 @@ export class ReleaseWrites {
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
       instructions: [...tracking, servingInstruction(serving, def.variations, target.ruleId)],
       comment: `release ${r.id}: stage ${stage + 1} of ${stages.length} (${stages[stage].weight / 1000}%)`,
-      preApproved: mintPreApproval({
-        environmentKey: env.key,
-        links: { release: { id: r.id, stage, weight: stages[stage].weight } },
-      }),
+      preApproved,
     });
   }
 
@@ -80,13 +99,14 @@ export class ReleaseWrites {
     r: ReleaseRow,
     def: FlagDefinition,
     why: string,
+    preApproved: PreApproval,
   ): Promise<void> {
     const target = r.target as unknown as ReleaseTargetRef;
     const serving = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
       instructions: [servingInstruction(serving, def.variations, target.ruleId)],
       comment: `rollback of release ${r.id}: ${why}`,
-      preApproved: mintPreApproval({ environmentKey: env.key, links: { release: { id: r.id, rollback: true } } }),
+      preApproved,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { AutomationModule } from '../automation/automation.module';
 import { FlagsModule } from '../flags/flags.module';
 import { GuardsModule } from '../guards/guards.module';
 import { ProjectsModule } from '../projects/projects.module';
@@ -14,7 +15,7 @@ import { ReleasesService } from './releases.service';
 
 /** Staged and guarded releases: the REST resource, and the stepper the worker drives. */
 @Module({
-  imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule, GuardsModule],
+  imports: [AccountsModule, AuditModule, AutomationModule, ProjectsModule, FlagsModule, GuardsModule],
   controllers: [ReleasesController],
   providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier, ReleaseWrites, ReleasesResolver],
   exports: [ReleaseStepper, ReleasesService],

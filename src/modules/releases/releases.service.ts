@@ -11,6 +11,7 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import { AuditService } from '../audit/audit.service';
+import { AutomationRunner } from '../automation/automation-runner';
 import { FlagWriteService } from '../flags/flag-write.service';
 
 interface Located {
@@ -23,7 +24,7 @@ import { releaseView, type ReleaseView } from './models/release.view';
 import { GuardService, type GuardSettings } from '../guards/guard.service';
 import { ReleaseNotifier } from './release-notifier';
 import { storeServing } from './release-serving';
-import { ReleaseWrites, type ReleaseBaseline } from './release-writes';
+import { RELEASE_GRANT, ReleaseWrites, type ReleaseBaseline } from './release-writes';
 import { ReleasesRepository, type ReleaseRow } from './releases.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
@@ -46,6 +47,7 @@ export class ReleasesService {
     private readonly writes: ReleaseWrites,
     private readonly guards: GuardService,
     private readonly clock: ClockService,
+    private readonly runner: AutomationRunner,
   ) {}
 
   async start(
@@ -234,6 +236,8 @@ export class ReleasesService {
           r,
           await this.writes.definition(r),
           'requested',
+          // A person undoing the release writes under the approval it started with.
+          this.runner.approveFor(RELEASE_GRANT, r, { rollback: true }),
         );
         return this.repo.update(tx, r.id, {
           status: 'rolled_back',

@@ -3,8 +3,6 @@ import { diffFlag, flagApprovalReasons } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
-import { alarmId, setAlarms } from '../../infra/queues/alarm-jobs';
-import { JobName, QueueName } from '../../infra/queues/queue-names';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { Tx } from '../../infra/prisma/prisma.service';
 import { AuthorizationService } from '../accounts/authorization.service';
@@ -19,26 +17,9 @@ import type {
   UpdateScheduledChangeDto,
 } from './dto/scheduled-changes.dto';
 import { scheduledChangeView, type ScheduledChangeView } from './models/scheduled-change.view';
+import { scheduleAlarms } from './schedule-jobs';
 import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
-
-export interface ApplyScheduledChangeJob {
-  scheduledChangeId: string;
-}
-
-/** One alarm per schedule and execution time (see alarm-jobs.ts). */
-export const scheduleAlarms = (queues: QueuesService, rows: { id: string; executionDate: Date }[], now: Date) =>
-  setAlarms(
-    queues,
-    QueueName.Changes,
-    JobName.ApplyScheduledChange,
-    rows.map((r) => ({
-      id: alarmId('scheduled-change', r.id, r.executionDate),
-      at: r.executionDate,
-      data: { scheduledChangeId: r.id } satisfies ApplyScheduledChangeJob,
-    })),
-    now,
-  );
 
 const notFound = (id: string) =>
   new DomainError('scheduled_change/not_found', `scheduled change '${id}' was not found`);

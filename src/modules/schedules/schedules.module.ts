@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { AutomationModule } from '../automation/automation.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { ScheduledChangeRunner } from './scheduled-change-runner.service';
@@ -11,7 +12,7 @@ import { SchedulesResolver } from './schedules.resolver';
 
 /** Scheduled changes: the REST resource, and the runner the worker calls when one is due. */
 @Module({
-  imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule],
+  imports: [AccountsModule, AuditModule, AutomationModule, ProjectsModule, FlagsModule],
   controllers: [SchedulesController],
   providers: [SchedulesRepository, ScheduledChangesService, ScheduledChangeRunner, SchedulesResolver],
   exports: [ScheduledChangeRunner],

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import type { ErrorCode } from '../../core/error-catalogue';
 import { DomainError, isError } from '../../core/errors';
+import { flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
-import { MetricsService } from '../../infra/metrics/metrics.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
 import { automationActor } from '../accounts/system-actor';
+import type { AutomationDefinition, AutomationDone } from '../automation/automation-definition';
+import { AutomationRunner } from '../automation/automation-runner';
 import { FlagWriteService } from '../flags/flag-write.service';
 import type { TriggerCreator, TriggerFireResult } from './models/trigger.view';
 import { type TriggerAction, instructionsOf } from './trigger-action';
@@ -13,8 +15,12 @@ import { keptBody, withRecentBody, type FireOutcome } from './trigger-bodies';
 import { parseIdempotencyKey, TriggerIdempotencyStore } from './trigger-idempotency';
 import { TriggerRateLimiter } from './trigger-rate-limiter';
 import { triggerSecretHash } from './trigger-secret';
-import { TriggersRepository, type TriggerWithProject } from './triggers.repository';
-import { mintPreApproval } from '../write-path/pre-approval';
+import { TriggersRepository, type TriggerRow, type TriggerWithProject } from './triggers.repository';
+
+interface Fired extends AutomationDone<TriggerRow> {
+  outcome: FireOutcome;
+  result: TriggerFireResult;
+}
 
 /** Refusals that happen before the flag is looked at: the call is not counted. */
 const NOT_CALLS = ['trigger/not_found', 'trigger/disabled'] as const satisfies readonly ErrorCode[];
@@ -43,27 +49,44 @@ export class TriggerFireService {
     private readonly limiter: TriggerRateLimiter,
     private readonly idempotency: TriggerIdempotencyStore,
     private readonly clock: ClockService,
-    private readonly metrics: MetricsService,
+    private readonly runner: AutomationRunner,
   ) {}
 
+  /** One activity line and one count per call, whether or not it got as far as its run (see AutomationRunner). */
   async fire(secret: string, body: unknown, idempotencyHeader?: string): Promise<TriggerFireResult> {
-    try {
-      const result = await this.fireOnce(secret, body, idempotencyHeader);
-      this.metrics.automation.inc({
+    const started = performance.now();
+    const call: { trigger?: TriggerWithProject } = {};
+    const record = (outcome: string, code?: string) =>
+      this.runner.record({
         kind: 'trigger',
-        outcome: result.replayed ? 'replayed' : result.changed ? 'changed' : 'unchanged',
+        id: call.trigger?.id,
+        resource: call.trigger && triggerResource(call.trigger),
+        outcome,
+        code,
+        durationMs: performance.now() - started,
+        counted: true,
       });
+    try {
+      const result = await this.fireOnce(call, secret, body, idempotencyHeader);
+      record(result.replayed ? 'replayed' : result.changed ? 'changed' : 'unchanged');
       return result;
     } catch (err) {
-      this.metrics.automation.inc({ kind: 'trigger', outcome: err instanceof DomainError ? err.code : 'error' });
+      if (err instanceof DomainError) record(err.code, err.code);
+      else record('error');
       throw err;
     }
   }
 
-  private async fireOnce(secret: string, body: unknown, idempotencyHeader?: string): Promise<TriggerFireResult> {
+  private async fireOnce(
+    call: { trigger?: TriggerWithProject },
+    secret: string,
+    body: unknown,
+    idempotencyHeader?: string,
+  ): Promise<TriggerFireResult> {
     const hash = triggerSecretHash(secret);
     const trigger = hash ? await this.repo.findBySecretHash(hash) : null;
     if (!hash || !trigger) throw triggerNotFound();
+    call.trigger = trigger;
     if (!trigger.enabled) throw triggerDisabled();
     const key = parseIdempotencyKey(idempotencyHeader);
     await this.limiter.consume(trigger.id);
@@ -82,71 +105,95 @@ export class TriggerFireService {
   }
 
   private async run(trigger: TriggerWithProject, hash: string, body: unknown): Promise<TriggerFireResult> {
-    const at = this.clock.now();
-    try {
-      return await this.repo.transaction((tx) => this.runInTx(tx, trigger, hash, body, at));
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.status >= 500 || isError(err, ...NOT_CALLS)) throw err;
-      await this.repo.transaction(async (tx) => {
-        const locked = await this.repo.findForUpdate(tx, trigger.id);
-        if (locked)
-          await this.repo.recordCall(
-            tx,
-            trigger.id,
-            at,
-            withRecentBody(locked.recentBodies, keptBody(body, at, { outcome: 'failed', code: err.code })),
-          );
-      });
-      // The caller's request was fine; the stored action no longer fits the flag: a 409 of its own
-      // (a code has one status), naming the write path's 400 code in the detail; the kept body has it too.
-      throw err.status === 400
-        ? new DomainError(
-            'trigger/action_not_applicable',
-            `the trigger's action no longer applies to the flag (${err.code}): ${err.message}`,
-            err.errors,
-          )
-        : err;
-    }
+    const result = await this.runner.run(this.definition(trigger, hash, body, this.clock.now()), trigger.id);
+    if (result.status === 'done') return result.done.result;
+    if (result.status === 'skipped') throw triggerNotFound(); // deleted since the lookup
+    const err = result.error;
+    // The caller's request was fine; the stored action no longer fits the flag: a 409 of its own
+    // (a code has one status), naming the write path's 400 code in the detail; the kept body has it too.
+    throw err.status === 400
+      ? new DomainError(
+          'trigger/action_not_applicable',
+          `the trigger's action no longer applies to the flag (${err.code}): ${err.message}`,
+          err.errors,
+        )
+      : err;
   }
 
-  private async runInTx(
-    tx: Tx,
+  /**
+   * One call as automation: the action goes through the write path under the trigger's row lock, in
+   * one transaction with its counters and kept bodies; a refusal counts the call and keeps its body
+   * with the failure, nothing written.
+   */
+  private definition(
     trigger: TriggerWithProject,
     hash: string,
     body: unknown,
     at: Date,
-  ): Promise<TriggerFireResult> {
-    // Under the row lock: a rotation, disabling or deletion that committed since the lookup wins.
-    const locked = await this.repo.findForUpdate(tx, trigger.id);
-    if (!locked || locked.secretHash !== hash) throw triggerNotFound();
-    if (!locked.enabled) throw triggerDisabled();
+  ): AutomationDefinition<string, TriggerRow, Fired> {
     const { project } = trigger.environment;
-    const env = project.environments.find((e) => e.id === locked.environmentId)!;
-    const creator = locked.createdBy as unknown as TriggerCreator;
-    const actor = automationActor(`trigger ${locked.name}`, { kind: 'trigger', id: locked.id });
-    const write = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
-      instructions: instructionsOf(locked.action as unknown as TriggerAction),
-      comment: `trigger '${locked.name}'`,
-      preApproved: mintPreApproval({
-        ...(creator.bypass ? { environmentKey: env.key } : {}),
+    return {
+      kind: 'trigger',
+      // fire() logs and counts every call, including those refused before the run.
+      recordedBy: 'caller',
+      id: (id) => id,
+      transaction: (fn) => this.repo.transaction(fn),
+      lock: (tx, id) => this.repo.findForUpdate(tx, id),
+      // Under the row lock: a rotation, disabling or deletion that committed since the lookup wins.
+      isPending: (locked) => {
+        if (locked.secretHash !== hash) throw triggerNotFound();
+        if (!locked.enabled) throw triggerDisabled();
+        return true;
+      },
+      resource: () => triggerResource(trigger),
+      actor: (locked) => automationActor(`trigger ${locked.name}`, { kind: 'trigger', id: locked.id }),
+      grant: (locked) => ({
+        ...((locked.createdBy as unknown as TriggerCreator).bypass ? { environmentKey: locked.environment.key } : {}),
         links: { trigger: { id: locked.id, name: locked.name } },
       }),
-    });
-    const outcome: FireOutcome = write.outcome === 'committed' ? 'changed' : 'unchanged';
-    // After the write's audit entry, one more statement on a row already locked: the counters
-    // commit with the change or not at all.
-    const next = await this.repo.recordCall(
-      tx,
-      locked.id,
-      at,
-      withRecentBody(locked.recentBodies, keptBody(body, at, { outcome, version: write.version })),
-    );
-    return {
-      triggerId: next.id,
-      changed: outcome === 'changed',
-      version: write.version,
-      triggeredAt: at.toISOString(),
-      replayed: false,
+      apply: async (tx, locked, { actor, approve }) => {
+        const env = project.environments.find((e) => e.id === locked.environmentId)!;
+        const write = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
+          instructions: instructionsOf(locked.action as unknown as TriggerAction),
+          comment: `trigger '${locked.name}'`,
+          preApproved: approve(),
+        });
+        const outcome: FireOutcome = write.outcome === 'committed' ? 'changed' : 'unchanged';
+        // After the write's audit entry, one more statement on a row already locked: the counters
+        // commit with the change or not at all.
+        const next = await this.repo.recordCall(
+          tx,
+          locked.id,
+          at,
+          withRecentBody(locked.recentBodies, keptBody(body, at, { outcome, version: write.version })),
+        );
+        const result = {
+          triggerId: next.id,
+          changed: outcome === 'changed',
+          version: write.version,
+          triggeredAt: at.toISOString(),
+          replayed: false,
+        };
+        return { outcome, result };
+      },
+      failure: {
+        isFailure: (err) => err.status < 500 && !isError(err, ...NOT_CALLS),
+        mark: async (tx, locked, err) => {
+          await this.repo.recordCall(
+            tx,
+            locked.id,
+            at,
+            withRecentBody(locked.recentBodies, keptBody(body, at, { outcome: 'failed', code: err.code })),
+          );
+          return locked;
+        },
+      },
     };
   }
 }
+
+/** The formatted flag resource a trigger acts on. */
+const triggerResource = (t: TriggerWithProject): string => {
+  const env = t.environment.project.environments.find((e) => e.id === t.environmentId);
+  return formatResource(flagResource(t.environment.project.key, { key: env?.key ?? '*', critical: false }, t.flagKey));
+};

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { AutomationModule } from '../automation/automation.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { TriggerFireController } from './trigger-fire.controller';
@@ -17,7 +18,7 @@ import { TriggersService } from './triggers.service';
  * under the flag; firing writes through FlagWriteService like every other change.
  */
 @Module({
-  imports: [AccountsModule, AuditModule, ProjectsModule, FlagsModule],
+  imports: [AccountsModule, AuditModule, AutomationModule, ProjectsModule, FlagsModule],
   controllers: [TriggersController, TriggerFireController],
   providers: [TriggersRepository, TriggersService, TriggerFireService, TriggerRateLimiter, TriggerIdempotencyStore],
 })

@@ -1,9 +1,16 @@
 import type { JobsOptions } from 'bullmq';
+import { invalidPayload, isUuid } from '../../infra/queues/job-payload';
 import { JobName, QueueName } from '../../infra/queues/queue-names';
 import type { QueuesService } from '../../infra/queues/queues.service';
 
 export interface DeliverWebhookJob {
   deliveryId: string;
+}
+
+export function parseDeliverWebhookJob(data: unknown): DeliverWebhookJob {
+  const id = (data as Partial<DeliverWebhookJob> | null | undefined)?.deliveryId;
+  if (!isUuid(id)) throw invalidPayload(JobName.DeliverWebhook);
+  return { deliveryId: id };
 }
 
 /** Attempts per delivery, backoff 1 s, 2 s, 4 s, 8 s between them. */

@@ -5,8 +5,9 @@
  *
  * It is a capability, not a flag: the write path accepts only instances of this class, and only
  * `mintPreApproval` can make one (the constructor demands a token this file keeps to itself).
- * `pre-approval.spec.ts` fails when a file other than the automation runner and change-request
- * apply imports `mintPreApproval`, so trusting a write stays a decision made in two reviewed places.
+ * `pre-approval-importers.spec.ts` fails when a file other than the automation runner and
+ * change-request apply imports `mintPreApproval`, so trusting a write stays a decision made in two
+ * reviewed places.
  */
 const MINT: unique symbol = Symbol('pre-approval');
 

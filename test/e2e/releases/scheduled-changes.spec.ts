@@ -15,6 +15,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Instruction = { kind: string; [field: string]: unknown };
 
+/** The worker's activity lines (AutomationRunner) the process has written so far. */
+const automationLines = (g: Gantry): Record<string, unknown>[] =>
+  g
+    .stdout()
+    .split('\n')
+    .filter((l) => l.includes('"context":"automation"'))
+    .map((l) => JSON.parse(l));
+
 function schedules(api: ApiClient, projectKey: string, flagKey: string, envKey: string) {
   const path = { projectKey, flagKey, envKey };
   return {
@@ -44,7 +52,8 @@ describe('scheduled changes with a worker', () => {
   let project: Project;
 
   beforeAll(async () => {
-    g = await startGantry({ role: 'all' });
+    // At info, so the worker's activity lines are written.
+    g = await startGantry({ role: 'all', env: { LOG_LEVEL: 'info' } });
     owner = g.client(g.ownerToken);
     project = await factory.project(owner, {
       environments: ['staging', { key: 'production', name: 'Production', critical: true }],
@@ -59,13 +68,12 @@ describe('scheduled changes with a worker', () => {
       await client.waitForInitialization({ timeout: 10 });
       const ctx = { kind: 'user', key: 'sdk-user' };
       expect(await client.variation(flag.key, ctx, 'default')).toBe(false);
-      const s = ok(
-        await schedules(owner, project.key, flag.key, 'staging').create({
-          instructions: [{ kind: 'turnFlagOn' }],
-          executionDate: inMs(1_000),
-          comment: 'launch',
-        }),
-      );
+      const created = await schedules(owner, project.key, flag.key, 'staging').create({
+        instructions: [{ kind: 'turnFlagOn' }],
+        executionDate: inMs(1_000),
+        comment: 'launch',
+      });
+      const s = ok(created);
       expect(s).toMatchObject({ status: 'pending', comment: 'launch' });
       await eventually(async () => expect(await client.variation(flag.key, ctx, 'default')).toBe(true));
       const done = await schedules(owner, project.key, flag.key, 'staging').get(s.id);
@@ -74,6 +82,22 @@ describe('scheduled changes with a worker', () => {
       const metrics = String((await g.raw('GET', '/metrics')).body);
       expect(metricValue(metrics, 'gantry_automation_total', '{kind="scheduled_change",outcome="applied"}')).toBe(1);
       expect(metricValue(metrics, 'gantry_schedule_lateness_seconds_count', '{kind="scheduled_change"}')).toBe(1);
+      // One activity line for the run, carrying the id of the request that scheduled it.
+      const lines = await eventually(async () => {
+        const mine = automationLines(g).filter((l) => l.id === s.id);
+        if (!mine.length) throw new Error('no activity line yet');
+        return mine;
+      });
+      expect(lines).toEqual([
+        expect.objectContaining({
+          kind: 'scheduled_change',
+          resource: `proj/${project.key}:env/staging:flag/${flag.key}`,
+          outcome: 'applied',
+          durationMs: expect.any(Number),
+          jobId: expect.stringMatching(/^scheduled-change-/),
+          reqId: created.response.headers.get('x-request-id'),
+        }),
+      ]);
     } finally {
       client.close();
     }
@@ -100,6 +124,11 @@ describe('scheduled changes with a worker', () => {
       return now;
     });
     expect(failed.failure).toMatchObject({ code: 'patch/invalid_instruction', errors: [{ index: 1 }] });
+    await eventually(async () =>
+      expect(automationLines(g).filter((l) => l.id === s.id)).toEqual([
+        expect.objectContaining({ kind: 'scheduled_change', outcome: 'failed', code: 'patch/invalid_instruction' }),
+      ]),
+    );
     expect((await flagIn(owner, project.key, flag.key)).environments.staging).toMatchObject({ on: false, version: 2 });
   });
 

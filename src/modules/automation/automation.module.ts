@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ClockService } from '../../infra/clock/clock.service';
+import { ROOT_LOGGER } from '../../infra/logging/logger';
+import { MetricsService } from '../../infra/metrics/metrics.service';
+import { AuditService } from '../audit/audit.service';
+import { AutomationRunner } from './automation-runner';
+
+/**
+ * The automation runner every domain that writes on its own runs through (scheduled changes,
+ * release steps, change requests applied by Gantry, triggers, pipelines). A plain class built here,
+ * so its unit spec needs no Nest.
+ */
+@Module({
+  providers: [
+    {
+      provide: AutomationRunner,
+      useFactory: (audit: AuditService, metrics: MetricsService, clock: ClockService, logger: Logger) =>
+        new AutomationRunner(audit, metrics, clock, logger),
+      inject: [AuditService, MetricsService, ClockService, ROOT_LOGGER],
+    },
+  ],
+  exports: [AutomationRunner],
+})
+export class AutomationModule {}
