@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 const memberWithRoles = {
   customRoles: { include: { role: true } },
@@ -24,7 +24,7 @@ export class AccountsRepository {
 
   /** Accounts writes change who may do what; listeners (the policy cache) hear of every commit. */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await this.prisma.$transaction(fn);
+    const result = await this.prisma.transaction(fn);
     for (const l of this.commitListeners) l();
     return result;
   }
@@ -45,8 +45,10 @@ export class AccountsRepository {
     return this.prisma.accessToken.findUnique({ where: { id }, include: { member: { include: memberWithRoles } } });
   }
 
-  findRolesByKeys(keys: string[], tx: Tx | PrismaService = this.prisma) {
-    return keys.length ? tx.customRole.findMany({ where: { key: { in: keys } } }) : Promise.resolve([]);
+  findRolesByKeys(keys: string[], tx?: Tx) {
+    return keys.length
+      ? dbOf(this.prisma, tx).customRole.findMany({ where: { key: { in: keys } } })
+      : Promise.resolve([]);
   }
 
   touchToken(id: string, at: Date) {
@@ -57,17 +59,17 @@ export class AccountsRepository {
   listMembers(take: number, skip: number) {
     return this.prisma.member.findMany({ include: memberWithRoles, orderBy: { createdAt: 'asc' }, take, skip });
   }
-  findMember(id: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.member.findUnique({ where: { id }, include: memberWithRoles });
+  findMember(id: string, tx?: Tx) {
+    return dbOf(this.prisma, tx).member.findUnique({ where: { id }, include: memberWithRoles });
   }
-  findMemberByEmail(email: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.member.findUnique({ where: { email }, include: memberWithRoles });
+  findMemberByEmail(email: string, tx?: Tx) {
+    return dbOf(this.prisma, tx).member.findUnique({ where: { email }, include: memberWithRoles });
   }
   createMember(
     tx: Tx,
     data: { email: string; name: string; role: Prisma.MemberCreateInput['role']; roleIds: string[]; teamIds: string[] },
   ) {
-    return tx.member.create({
+    return txClient(tx).member.create({
       data: {
         email: data.email,
         name: data.name,
@@ -83,7 +85,7 @@ export class AccountsRepository {
     id: string,
     data: { name?: string; role?: Prisma.MemberUpdateInput['role']; roleIds?: string[]; teamIds?: string[] },
   ) {
-    return tx.member.update({
+    return txClient(tx).member.update({
       where: { id },
       data: {
         ...(data.name !== undefined ? { name: data.name } : {}),
@@ -97,7 +99,7 @@ export class AccountsRepository {
     });
   }
   deleteMember(tx: Tx, id: string) {
-    return tx.member.delete({ where: { id } });
+    return txClient(tx).member.delete({ where: { id } });
   }
 
   // ---- teams
@@ -107,14 +109,17 @@ export class AccountsRepository {
       orderBy: { key: 'asc' },
     });
   }
-  findTeam(key: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.team.findUnique({ where: { key }, include: { members: true, customRoles: { include: { role: true } } } });
+  findTeam(key: string, tx?: Tx) {
+    return dbOf(this.prisma, tx).team.findUnique({
+      where: { key },
+      include: { members: true, customRoles: { include: { role: true } } },
+    });
   }
-  findTeamsByKeys(keys: string[], tx: Tx | PrismaService = this.prisma) {
-    return keys.length ? tx.team.findMany({ where: { key: { in: keys } } }) : Promise.resolve([]);
+  findTeamsByKeys(keys: string[], tx?: Tx) {
+    return keys.length ? dbOf(this.prisma, tx).team.findMany({ where: { key: { in: keys } } }) : Promise.resolve([]);
   }
   createTeam(tx: Tx, data: { key: string; name: string; description: string; memberIds: string[]; roleIds: string[] }) {
-    return tx.team.create({
+    return txClient(tx).team.create({
       data: {
         key: data.key,
         name: data.name,
@@ -130,7 +135,7 @@ export class AccountsRepository {
     key: string,
     data: { name?: string; description?: string; memberIds?: string[]; roleIds?: string[] },
   ) {
-    return tx.team.update({
+    return txClient(tx).team.update({
       where: { key },
       data: {
         ...(data.name !== undefined ? { name: data.name } : {}),
@@ -146,47 +151,47 @@ export class AccountsRepository {
     });
   }
   deleteTeam(tx: Tx, key: string) {
-    return tx.team.delete({ where: { key } });
+    return txClient(tx).team.delete({ where: { key } });
   }
-  countMembers(ids: string[], tx: Tx | PrismaService = this.prisma) {
-    return ids.length ? tx.member.count({ where: { id: { in: ids } } }) : Promise.resolve(0);
+  countMembers(ids: string[], tx?: Tx) {
+    return ids.length ? dbOf(this.prisma, tx).member.count({ where: { id: { in: ids } } }) : Promise.resolve(0);
   }
 
   // ---- custom roles
   listRoles() {
     return this.prisma.customRole.findMany({ orderBy: { key: 'asc' } });
   }
-  findRole(key: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.customRole.findUnique({ where: { key } });
+  findRole(key: string, tx?: Tx) {
+    return dbOf(this.prisma, tx).customRole.findUnique({ where: { key } });
   }
   createRole(tx: Tx, data: { key: string; name: string; description: string; policy: Prisma.InputJsonValue }) {
-    return tx.customRole.create({ data });
+    return txClient(tx).customRole.create({ data });
   }
   updateRole(tx: Tx, key: string, data: { name?: string; description?: string; policy?: Prisma.InputJsonValue }) {
-    return tx.customRole.update({ where: { key }, data });
+    return txClient(tx).customRole.update({ where: { key }, data });
   }
   deleteRole(tx: Tx, key: string) {
-    return tx.customRole.delete({ where: { key } });
+    return txClient(tx).customRole.delete({ where: { key } });
   }
 
   // ---- tokens
   listTokens(memberId?: string) {
     return this.prisma.accessToken.findMany({ where: memberId ? { memberId } : {}, orderBy: { createdAt: 'asc' } });
   }
-  findToken(id: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.accessToken.findUnique({ where: { id } });
+  findToken(id: string, tx?: Tx) {
+    return dbOf(this.prisma, tx).accessToken.findUnique({ where: { id } });
   }
   createToken(tx: Tx, data: Prisma.AccessTokenUncheckedCreateInput) {
-    return tx.accessToken.create({ data });
+    return txClient(tx).accessToken.create({ data });
   }
   revokeToken(tx: Tx, id: string, at: Date) {
-    return tx.accessToken.update({ where: { id }, data: { revokedAt: at } });
+    return txClient(tx).accessToken.update({ where: { id }, data: { revokedAt: at } });
   }
   findOwnerToken(tx: Tx) {
-    return tx.accessToken.findFirst({ where: { isOwnerToken: true, revokedAt: null } });
+    return txClient(tx).accessToken.findFirst({ where: { isOwnerToken: true, revokedAt: null } });
   }
   lockBootstrap(tx: Tx) {
     // Two processes starting at once must not both mint an owner token.
-    return tx.$executeRaw`SELECT pg_advisory_xact_lock(7210002)`;
+    return txClient(tx).$executeRaw`SELECT pg_advisory_xact_lock(7210002)`;
   }
 }

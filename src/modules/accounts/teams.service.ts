@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
 import { formatResource, teamResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuditService } from '../audit/audit.service';
 import { AccountsRepository, type TeamWithLinks } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isOpen, tallyReviews, type ApprovalSettings } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor, ActorRef } from '../accounts/models/actor';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isOpen, openStatus, tallyReviews, type ApprovalSettings } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor, type ActorRef } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition, FlagEnvironmentConfig, SegmentConfig } from '../../core/model/flag-config';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 const withContext = {
   reviews: { orderBy: { createdAt: 'asc' } },
@@ -29,16 +29,16 @@ export class ChangeRequestsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  find(id: string, db: Tx | PrismaService = this.prisma): Promise<ChangeRequestRow | null> {
-    return db.changeRequest.findUnique({ where: { id }, include: withContext });
+  find(id: string, db?: Tx): Promise<ChangeRequestRow | null> {
+    return dbOf(this.prisma, db).changeRequest.findUnique({ where: { id }, include: withContext });
   }
 
   /** Locks the request row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */
   async findForUpdate(tx: Tx, id: string): Promise<ChangeRequestRow | null> {
-    const locked = await tx.$queryRaw<
+    const locked = await txClient(tx).$queryRaw<
       { id: string }[]
     >`SELECT "id" FROM "ChangeRequest" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
@@ -51,7 +51,7 @@ export class ChangeRequestsRepository {
       'instructions' | 'requester' | 'history' | 'approvalReasons'
     > & { instructions: unknown; requester: unknown; history: unknown[]; approvalReasons: string[] },
   ) {
-    return tx.changeRequest.create({
+    return txClient(tx).changeRequest.create({
       data: {
         ...data,
         instructions: json(data.instructions),
@@ -82,7 +82,7 @@ export class ChangeRequestsRepository {
     },
   ) {
     const { instructions, failure, history, approvalReasons, ...plain } = data;
-    return tx.changeRequest.update({
+    return txClient(tx).changeRequest.update({
       where: { id },
       data: {
         ...plain,
@@ -106,7 +106,7 @@ export class ChangeRequestsRepository {
       contentHash: string;
     },
   ) {
-    return tx.changeRequestReview.create({ data: { ...r, reviewer: json(r.reviewer) } });
+    return txClient(tx).changeRequestReview.create({ data: { ...r, reviewer: json(r.reviewer) } });
   }
 
   list(f: ChangeRequestFilter): Promise<ChangeRequestRow[]> {

@@ -14,7 +14,7 @@ import {
 import { notFound } from '../../core/errors';
 import type { SegmentConfig } from '../../core/model/flag-config';
 import { flagResource, segmentResource, type ResourceRef } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { SegmentWriteService } from '../segments/segment-write.service';

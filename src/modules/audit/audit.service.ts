@@ -5,7 +5,7 @@ import { DomainError, notFound } from '../../core/errors';
 import { auditLogResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { currentRequestId } from '../../infra/logging/request-context';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditRepository, sha256Hex, type AuditRow } from './audit.repository';

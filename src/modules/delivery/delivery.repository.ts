@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition, FlagEnvironmentConfig, SegmentConfig } from '../../core/model/flag-config';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService } from '../../infra/prisma/prisma.service';
+import { PrismaService, txClient } from '../../infra/prisma/prisma.service';
 
 export interface OutboxItem {
   id: bigint;
@@ -31,18 +31,18 @@ export class DeliveryRepository {
    * so the revision matches the rows read with it).
    */
   loadEnvironment(environmentId: string): Promise<EnvironmentData | null> {
-    return this.prisma.$transaction(
+    return this.prisma.transaction(
       async (tx) => {
-        const env = await tx.environment.findUnique({
+        const env = await txClient(tx).environment.findUnique({
           where: { id: environmentId },
           select: { id: true, revision: true },
         });
         if (!env) return null;
-        const configs = await tx.flagEnvironment.findMany({
+        const configs = await txClient(tx).flagEnvironment.findMany({
           where: { environmentId },
           select: { config: true, flag: { select: { definition: true } } },
         });
-        const segments = await tx.segment.findMany({
+        const segments = await txClient(tx).segment.findMany({
           where: { environmentId, deleted: false },
           select: { config: true },
         });

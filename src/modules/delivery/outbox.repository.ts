@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import { txClient, type Tx } from '../../infra/prisma/prisma.service';
 
 /** PostgreSQL NOTIFY channel that wakes the outbox relays when a write commits. */
 export const OUTBOX_CHANNEL = 'gantry_outbox';
@@ -16,7 +16,7 @@ export class OutboxRepository {
   ): Promise<bigint> {
     // One round trip: bump the revision (row-locking the environment until commit, so revisions
     // commit in order), insert the outbox row carrying it, and NOTIFY the relays (delivered at commit).
-    const [{ revision }] = await tx.$queryRaw<{ revision: bigint }[]>`
+    const [{ revision }] = await txClient(tx).$queryRaw<{ revision: bigint }[]>`
       WITH bumped AS (
         UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
       ), inserted AS (

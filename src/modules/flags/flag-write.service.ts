@@ -10,7 +10,7 @@ import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-
 import { flagResource, formatResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';

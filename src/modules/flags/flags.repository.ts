@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 const withConfigs = { environments: { include: { environment: true } } } satisfies Prisma.FlagInclude;
 export type FlagRow = Prisma.FlagGetPayload<{ include: typeof withConfigs }>;
@@ -33,11 +33,14 @@ export class FlagsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  find(projectId: string, key: string, tx: Tx | PrismaService = this.prisma): Promise<FlagRow | null> {
-    return tx.flag.findUnique({ where: { projectId_key: { projectId, key } }, include: withConfigs });
+  find(projectId: string, key: string, tx?: Tx): Promise<FlagRow | null> {
+    return dbOf(this.prisma, tx).flag.findUnique({
+      where: { projectId_key: { projectId, key } },
+      include: withConfigs,
+    });
   }
 
   /**
@@ -47,10 +50,10 @@ export class FlagsRepository {
    * could be stale; the second statement takes a fresh snapshot after the lock is held.
    */
   async findForUpdate(tx: Tx, projectId: string, key: string): Promise<LockedFlag | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`
+    const locked = await txClient(tx).$queryRaw<{ id: string }[]>`
       SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`;
     if (!locked.length) return null;
-    const rows = await tx.$queryRaw<LockedFlag[]>`
+    const rows = await txClient(tx).$queryRaw<LockedFlag[]>`
       SELECT f."id", f."key", f."definition", f."archived", f."version",
         COALESCE((SELECT json_agg(json_build_object('id', fe."id", 'environmentId', fe."environmentId",
                                                     'config', fe."config", 'environment', json_build_object('key', e."key")))
@@ -81,12 +84,12 @@ export class FlagsRepository {
 
   /** Every flag of the project (for prerequisite checks), inside the writer's transaction if any. */
   listAll(tx: Tx | undefined, projectId: string): Promise<FlagRow[]> {
-    return (tx ?? this.prisma).flag.findMany({ where: { projectId }, include: withConfigs });
+    return dbOf(this.prisma, tx).flag.findMany({ where: { projectId }, include: withConfigs });
   }
 
   /** Keys of flags whose configuration in any environment has `key` as a prerequisite. */
   async dependents(tx: Tx, projectId: string, key: string): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ key: string }[]>`
+    const rows = await txClient(tx).$queryRaw<{ key: string }[]>`
       SELECT DISTINCT f."key" FROM "Flag" f JOIN "FlagEnvironment" fe ON fe."flagId" = f."id"
       WHERE f."projectId" = ${projectId}::uuid AND f."archived" = false
         AND fe."config"->'prerequisites' @> ${JSON.stringify([{ key }])}::jsonb`;
@@ -94,17 +97,20 @@ export class FlagsRepository {
   }
 
   create(tx: Tx, projectId: string, def: FlagDefinition) {
-    return tx.flag.create({
+    return txClient(tx).flag.create({
       data: { projectId, key: def.key, definition: asJson(def), archived: def.archived, version: 1 },
     });
   }
 
   updateDefinition(tx: Tx, id: string, def: FlagDefinition, version: number) {
-    return tx.flag.update({ where: { id }, data: { definition: asJson(def), archived: def.archived, version } });
+    return txClient(tx).flag.update({
+      where: { id },
+      data: { definition: asJson(def), archived: def.archived, version },
+    });
   }
 
   createConfig(tx: Tx, flagId: string, environmentId: string, config: FlagEnvironmentConfig) {
-    return tx.flagEnvironment.create({
+    return txClient(tx).flagEnvironment.create({
       data: { flagId, environmentId, version: config.version, config: asJson(config) },
     });
   }
@@ -121,7 +127,7 @@ export class FlagsRepository {
     },
   ) {
     const config = JSON.stringify(v.config);
-    await tx.$executeRaw`
+    await txClient(tx).$executeRaw`
       WITH "updated" AS (
         UPDATE "FlagEnvironment" SET "version" = ${v.config.version}::int, "config" = ${config}::jsonb, "updatedAt" = now()
         WHERE "id" = ${v.flagEnvironmentId}::uuid RETURNING "id"
@@ -142,7 +148,7 @@ export class FlagsRepository {
       comment: string;
     },
   ) {
-    return tx.flagVersion.create({
+    return txClient(tx).flagVersion.create({
       data: { ...v, definition: asJson(v.definition), config: asJson(v.config), actor: asJson(v.actor) },
     });
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ArmSummary } from '../../core/release';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
 export type MetricRow = Prisma.MetricDefinitionGetPayload<object>;
 
@@ -20,7 +20,7 @@ export class GuardsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
   listMetrics(projectId: string): Promise<MetricRow[]> {
@@ -36,15 +36,15 @@ export class GuardsRepository {
   }
 
   createMetric(tx: Tx, data: Prisma.MetricDefinitionUncheckedCreateInput) {
-    return tx.metricDefinition.create({ data });
+    return txClient(tx).metricDefinition.create({ data });
   }
 
   updateMetric(tx: Tx, id: string, data: Prisma.MetricDefinitionUpdateInput) {
-    return tx.metricDefinition.update({ where: { id }, data });
+    return txClient(tx).metricDefinition.update({ where: { id }, data });
   }
 
   deleteMetric(tx: Tx, id: string) {
-    return tx.metricDefinition.delete({ where: { id } });
+    return txClient(tx).metricDefinition.delete({ where: { id } });
   }
 
   /**

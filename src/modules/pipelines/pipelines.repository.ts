@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 export type PipelineRow = Prisma.ReleasePipelineGetPayload<object>;
 const withPipeline = {
@@ -17,7 +17,7 @@ export class PipelinesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
   list(projectId: string): Promise<PipelineRow[]> {
@@ -29,28 +29,28 @@ export class PipelinesRepository {
   }
 
   create(tx: Tx, data: { projectId: string; key: string; name: string; description: string; phases: unknown }) {
-    return tx.releasePipeline.create({ data: { ...data, phases: json(data.phases) } });
+    return txClient(tx).releasePipeline.create({ data: { ...data, phases: json(data.phases) } });
   }
 
   update(tx: Tx, id: string, data: { name?: string; description?: string; phases?: unknown }) {
     const { phases, ...plain } = data;
-    return tx.releasePipeline.update({
+    return txClient(tx).releasePipeline.update({
       where: { id },
       data: { ...plain, ...(phases !== undefined ? { phases: json(phases) } : {}) },
     });
   }
 
   remove(tx: Tx, id: string) {
-    return tx.releasePipeline.delete({ where: { id } });
+    return txClient(tx).releasePipeline.delete({ where: { id } });
   }
 
-  findRun(id: string, db: Tx | PrismaService = this.prisma): Promise<RunRow | null> {
-    return db.pipelineRun.findUnique({ where: { id }, include: withPipeline });
+  findRun(id: string, db?: Tx): Promise<RunRow | null> {
+    return dbOf(this.prisma, db).pipelineRun.findUnique({ where: { id }, include: withPipeline });
   }
 
   /** Locks the run for one advance; null if another worker holds it (it is advancing it now). */
   async lockRun(tx: Tx, id: string): Promise<RunRow | null> {
-    const locked = await tx.$queryRaw<
+    const locked = await txClient(tx).$queryRaw<
       { id: string }[]
     >`SELECT "id" FROM "PipelineRun" WHERE "id" = ${id}::uuid FOR UPDATE SKIP LOCKED`;
     return locked.length ? this.findRun(id, tx) : null;
@@ -78,7 +78,7 @@ export class PipelinesRepository {
       history: unknown[];
     },
   ) {
-    return tx.pipelineRun.create({
+    return txClient(tx).pipelineRun.create({
       data: {
         ...data,
         status: 'running',
@@ -103,7 +103,7 @@ export class PipelinesRepository {
     },
   ) {
     const { audiences, history, ...plain } = data;
-    return tx.pipelineRun.update({
+    return txClient(tx).pipelineRun.update({
       where: { id },
       data: {
         ...plain,

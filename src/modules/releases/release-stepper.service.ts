@@ -4,7 +4,7 @@ import type { Stage } from '../../core/release';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor, ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import type { FlagDefinition } from '../../core/model/flag-config';
 import { stageServing, type Stage } from '../../core/release';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { loadServing, servingInstruction, type StoredServing } from './release-serving';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition } from '../../core/model/flag-config';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { BACKGROUND_TX, PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { BACKGROUND_TX, PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 const withContext = {
   environment: { select: { key: true, project: { select: { key: true } } } },
@@ -27,15 +27,17 @@ export class ReleasesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn, BACKGROUND_TX);
+    return this.prisma.transaction(fn, BACKGROUND_TX);
   }
 
-  find(id: string, db: Tx | PrismaService = this.prisma): Promise<ReleaseRow | null> {
-    return db.release.findUnique({ where: { id }, include: withContext });
+  find(id: string, db?: Tx): Promise<ReleaseRow | null> {
+    return dbOf(this.prisma, db).release.findUnique({ where: { id }, include: withContext });
   }
 
   async findForUpdate(tx: Tx, id: string): Promise<ReleaseRow | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Release" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    const locked = await txClient(tx).$queryRaw<
+      { id: string }[]
+    >`SELECT "id" FROM "Release" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
   }
 
@@ -64,7 +66,7 @@ export class ReleasesRepository {
       guard: unknown;
     },
   ) {
-    return tx.release.create({
+    return txClient(tx).release.create({
       data: {
         ...data,
         status: 'running',
@@ -81,7 +83,7 @@ export class ReleasesRepository {
 
   update(tx: Tx, id: string, data: ReleaseUpdate) {
     const { failure, history, guardResult, ...plain } = data;
-    return tx.release.update({
+    return txClient(tx).release.update({
       where: { id },
       data: {
         ...plain,

@@ -6,7 +6,7 @@ import { validateStages } from '../../core/release';
 import { flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import { QueuesService } from '../../infra/queues/queues.service';

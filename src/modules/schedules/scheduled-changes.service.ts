@@ -6,7 +6,7 @@ import { ClockService } from '../../infra/clock/clock.service';
 import { alarmId, setAlarms } from '../../infra/queues/alarm-jobs';
 import { JobName, QueueName } from '../../infra/queues/queue-names';
 import { QueuesService } from '../../infra/queues/queues.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { BACKGROUND_TX, PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { BACKGROUND_TX, PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 const withContext = {
   environment: { select: { key: true, project: { select: { key: true } } } },
@@ -15,16 +15,16 @@ export class SchedulesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn, BACKGROUND_TX);
+    return this.prisma.transaction(fn, BACKGROUND_TX);
   }
 
-  find(id: string, db: Tx | PrismaService = this.prisma): Promise<ScheduledChangeRow | null> {
-    return db.scheduledChange.findUnique({ where: { id }, include: withContext });
+  find(id: string, db?: Tx): Promise<ScheduledChangeRow | null> {
+    return dbOf(this.prisma, db).scheduledChange.findUnique({ where: { id }, include: withContext });
   }
 
   /** Locks the row, then reads it fresh (see FlagsRepository.findForUpdate). */
   async findForUpdate(tx: Tx, id: string): Promise<ScheduledChangeRow | null> {
-    const locked = await tx.$queryRaw<
+    const locked = await txClient(tx).$queryRaw<
       { id: string }[]
     >`SELECT "id" FROM "ScheduledChange" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
@@ -49,7 +49,7 @@ export class SchedulesRepository {
       createdBy: unknown;
     },
   ) {
-    return tx.scheduledChange.create({
+    return txClient(tx).scheduledChange.create({
       data: { ...data, status: 'pending', instructions: json(data.instructions), createdBy: json(data.createdBy) },
       include: withContext,
     });
@@ -69,7 +69,7 @@ export class SchedulesRepository {
     },
   ) {
     const { instructions, failure, ...plain } = data;
-    return tx.scheduledChange.update({
+    return txClient(tx).scheduledChange.update({
       where: { id },
       data: {
         ...plain,
@@ -81,7 +81,7 @@ export class SchedulesRepository {
   }
 
   remove(tx: Tx, id: string) {
-    return tx.scheduledChange.delete({ where: { id } });
+    return txClient(tx).scheduledChange.delete({ where: { id } });
   }
 
   /** Pending schedules, earliest first (the worker's start-up sweep). */

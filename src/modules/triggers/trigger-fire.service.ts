@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { automationActor } from '../accounts/system-actor';
 import { FlagWriteService } from '../flags/flag-write.service';
 import type { TriggerCreator, TriggerFireResult } from './models/trigger.view';

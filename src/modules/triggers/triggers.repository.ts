@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 import type { ProjectContext } from '../projects/project-context';
 import { toProjectContext } from '../projects/projects.repository';
 
@@ -26,11 +26,11 @@ export class TriggersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  find(id: string, db: Tx | PrismaService = this.prisma): Promise<TriggerRow | null> {
-    return db.trigger.findUnique({ where: { id }, include: withContext });
+  find(id: string, db?: Tx): Promise<TriggerRow | null> {
+    return dbOf(this.prisma, db).trigger.findUnique({ where: { id }, include: withContext });
   }
 
   async findBySecretHash(secretHash: string): Promise<TriggerWithProject | null> {
@@ -40,7 +40,9 @@ export class TriggersRepository {
 
   /** Locks the row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */
   async findForUpdate(tx: Tx, id: string): Promise<TriggerRow | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Trigger" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    const locked = await txClient(tx).$queryRaw<
+      { id: string }[]
+    >`SELECT "id" FROM "Trigger" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
   }
 
@@ -65,19 +67,19 @@ export class TriggersRepository {
       createdBy: unknown;
     },
   ) {
-    return tx.trigger.create({
+    return txClient(tx).trigger.create({
       data: { ...data, action: json(data.action), createdBy: json(data.createdBy) },
       include: withContext,
     });
   }
 
   update(tx: Tx, id: string, data: { name?: string; enabled?: boolean; secretHash?: string; secretHint?: string }) {
-    return tx.trigger.update({ where: { id }, data, include: withContext });
+    return txClient(tx).trigger.update({ where: { id }, data, include: withContext });
   }
 
   /** One call reached the write path: counted, with its body, whatever the outcome. */
   recordCall(tx: Tx, id: string, at: Date, recentBodies: unknown[]) {
-    return tx.trigger.update({
+    return txClient(tx).trigger.update({
       where: { id },
       data: { triggerCount: { increment: 1 }, lastTriggeredAt: at, recentBodies: json(recentBodies) },
       include: withContext,
@@ -85,7 +87,7 @@ export class TriggersRepository {
   }
 
   async remove(tx: Tx, id: string): Promise<void> {
-    await tx.trigger.delete({ where: { id } });
+    await txClient(tx).trigger.delete({ where: { id } });
   }
 
   /** The flag's tags (for policies scoped by tag), or null when the project has no such flag. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 export type WebhookRow = Prisma.WebhookGetPayload<object>;
 export type WebhookDeliveryRow = Prisma.WebhookDeliveryGetPayload<object>;
@@ -12,31 +12,31 @@ export class WebhooksRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
   // ---- webhooks
   list(): Promise<WebhookRow[]> {
     return this.prisma.webhook.findMany({ orderBy: { createdAt: 'asc' } });
   }
-  find(id: string, tx: Tx | PrismaService = this.prisma): Promise<WebhookRow | null> {
-    return tx.webhook.findUnique({ where: { id } });
+  find(id: string, tx?: Tx): Promise<WebhookRow | null> {
+    return dbOf(this.prisma, tx).webhook.findUnique({ where: { id } });
   }
   create(
     tx: Tx,
     data: { name: string; url: string; secret: string; events: string[]; enabled: boolean },
   ): Promise<WebhookRow> {
-    return tx.webhook.create({ data });
+    return txClient(tx).webhook.create({ data });
   }
   update(
     tx: Tx,
     id: string,
     data: { name?: string; url?: string; events?: string[]; enabled?: boolean },
   ): Promise<WebhookRow> {
-    return tx.webhook.update({ where: { id }, data });
+    return txClient(tx).webhook.update({ where: { id }, data });
   }
   async delete(tx: Tx, id: string): Promise<void> {
-    await tx.webhook.delete({ where: { id } });
+    await txClient(tx).webhook.delete({ where: { id } });
   }
   /** What emitting needs: enabled webhooks and their filters (never the secret). */
   listEnabledFilters(): Promise<{ id: string; events: string[] }[]> {
