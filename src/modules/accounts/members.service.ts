@@ -4,7 +4,8 @@ import { formatResource, memberResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/tx';
 import { AuditService } from '../audit/audit.service';
-import { AccountsRepository, type MemberWithRoles } from './accounts.repository';
+import type { MemberWithRoles } from './account-records';
+import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
 import type { CreateMemberDto, UpdateMemberDto } from './dto/accounts.dto';
 import type { Actor } from './models/actor';
@@ -15,8 +16,8 @@ export const memberView = (m: MemberWithRoles) => ({
   email: m.email,
   name: m.name,
   role: m.role,
-  customRoleKeys: m.customRoles.map((r) => r.role.key).sort(),
-  teamKeys: m.teams.map((t) => t.team.key).sort(),
+  customRoleKeys: m.customRoles.map((r) => r.key).sort(),
+  teamKeys: m.teams.map((t) => t.key).sort(),
   createdAt: m.createdAt.toISOString(),
 });
 
