@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition, FlagEnvironmentConfig, SegmentConfig } from '../../core/model/flag-config';
 import { Prisma } from '../../infra/prisma/generated/client';
+import { toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, txClient } from '../../infra/prisma/prisma.service';
 
 export interface OutboxItem {
@@ -12,6 +13,18 @@ export interface OutboxItem {
   version: number;
   payload: unknown;
   createdAt: Date;
+}
+
+/** One SDK event as stored for release automation (see SdkEventsService). */
+export interface NewSdkEvent {
+  environmentId: string;
+  kind: string;
+  key: string | null;
+  contextKeys?: Record<string, string>;
+  variation: number | null;
+  metricValue: number | null;
+  createdAt: Date;
+  payload: Record<string, unknown>;
 }
 
 export interface EnvironmentData {
@@ -106,7 +119,13 @@ export class DeliveryRepository {
       DELETE FROM "SdkEvent" WHERE "id" IN (SELECT "id" FROM "SdkEvent" WHERE "receivedAt" < ${before} ORDER BY "id" LIMIT ${batch})`;
   }
 
-  insertEvents(rows: Prisma.SdkEventCreateManyInput[]): Promise<unknown> {
-    return rows.length ? this.prisma.sdkEvent.createMany({ data: rows }) : Promise.resolve();
+  async insertEvents(events: NewSdkEvent[]): Promise<void> {
+    if (!events.length) return;
+    const data = events.map(({ contextKeys, payload, ...e }) => ({
+      ...e,
+      ...(contextKeys ? { contextKeys } : {}),
+      payload: toJson(payload),
+    }));
+    await this.prisma.sdkEvent.createMany({ data });
   }
 }

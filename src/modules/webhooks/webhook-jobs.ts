@@ -26,13 +26,11 @@ const deliveryJobOptions = (deliveryId: string): JobsOptions => ({
 /** Wakes the worker for these delivery rows (the emitter after creating them, the start-up sweep). */
 export async function enqueueDeliveries(queues: QueuesService, deliveryIds: string[]): Promise<void> {
   if (!deliveryIds.length) return;
-  await queues
-    .queue(QueueName.Webhooks)
-    .addBulk(
-      deliveryIds.map((id) => ({
-        name: JobName.DeliverWebhook,
-        data: { deliveryId: id } satisfies DeliverWebhookJob,
-        opts: deliveryJobOptions(id),
-      })),
-    );
+  await queues.queue(QueueName.Webhooks).addBulk(
+    deliveryIds.map((id) => ({
+      name: JobName.DeliverWebhook,
+      data: { deliveryId: id } satisfies DeliverWebhookJob,
+      opts: deliveryJobOptions(id),
+    })),
+  );
 }

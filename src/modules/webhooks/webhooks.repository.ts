@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
+import { toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 export type WebhookRow = Prisma.WebhookGetPayload<object>;
@@ -45,9 +46,10 @@ export class WebhooksRepository {
 
   // ---- deliveries
   createDeliveries(
-    rows: { webhookId: string; event: string; payload: Prisma.InputJsonValue }[],
+    rows: { webhookId: string; event: string; payload: Record<string, unknown> }[],
   ): Promise<{ id: string }[]> {
-    return this.prisma.webhookDelivery.createManyAndReturn({ data: rows, select: { id: true } });
+    const data = rows.map((r) => ({ ...r, payload: toJson(r.payload) }));
+    return this.prisma.webhookDelivery.createManyAndReturn({ data, select: { id: true } });
   }
   listDeliveries(webhookId: string, limit: number): Promise<WebhookDeliveryRow[]> {
     return this.prisma.webhookDelivery.findMany({
