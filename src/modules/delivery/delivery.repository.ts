@@ -4,17 +4,6 @@ import { Prisma } from '../../infra/prisma/generated/client';
 import { toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, txClient } from '../../infra/prisma/prisma.service';
 
-export interface OutboxItem {
-  id: bigint;
-  environmentId: string;
-  revision: bigint;
-  kind: string;
-  key: string;
-  version: number;
-  payload: unknown;
-  createdAt: Date;
-}
-
 /** One SDK event as stored for release automation (see SdkEventsService). */
 export interface NewSdkEvent {
   environmentId: string;
@@ -34,7 +23,7 @@ export interface EnvironmentData {
   segments: SegmentConfig[];
 }
 
-/** Reads for delivery: environment snapshots, outbox rows, SDK keys; and the events SDKs send. */
+/** Reads for delivery: environment snapshots and SDK keys; and the events SDKs send. */
 @Injectable()
 export class DeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -73,15 +62,6 @@ export class DeliveryRepository {
     );
   }
 
-  /** Outbox rows of one environment after a revision, in order (to catch up after missed messages). */
-  outboxSince(environmentId: string, afterRevision: bigint, limit: number): Promise<OutboxItem[]> {
-    return this.prisma.outboxEvent.findMany({
-      where: { environmentId, revision: { gt: afterRevision } },
-      orderBy: { revision: 'asc' },
-      take: limit,
-    });
-  }
-
   revisions(): Promise<{ id: string; revision: bigint }[]> {
     return this.prisma.environment.findMany({ select: { id: true, revision: true } });
   }
@@ -92,25 +72,6 @@ export class DeliveryRepository {
 
   environmentBySdkKey(sdkKey: string): Promise<{ id: string } | null> {
     return this.prisma.environment.findUnique({ where: { sdkKey }, select: { id: true } });
-  }
-
-  /**
-   * Claims and marks unpublished outbox rows in one statement (SKIP LOCKED, so relays in several
-   * processes share the work). Publishing is at most once: a relay that dies right after this loses
-   * the Redis messages, which is safe because every node also catches up from the outbox by revision.
-   */
-  claimUnpublished(limit: number): Promise<OutboxItem[]> {
-    return this.prisma.$queryRaw<OutboxItem[]>`
-      UPDATE "OutboxEvent" SET "publishedAt" = now()
-      WHERE "id" IN (SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "createdAt"`;
-  }
-
-  /** Deletes up to `batch` published outbox rows older than `before`; returns how many. */
-  pruneOutbox(before: Date, batch: number): Promise<number> {
-    return this.prisma.$executeRaw`
-      DELETE FROM "OutboxEvent" WHERE "id" IN (
-        SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NOT NULL AND "createdAt" < ${before} ORDER BY "id" LIMIT ${batch})`;
   }
 
   /** Deletes up to `batch` SDK events received before `before`; returns how many. */

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
-import { DeliveryModule } from '../delivery/delivery.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsController } from './flags.controller';
@@ -11,7 +11,7 @@ import { FlagsResolver } from './flags.resolver';
 import { PrerequisiteResolver } from './prerequisite.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
+  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule],
   controllers: [FlagsController],
   providers: [FlagsRepository, FlagsService, FlagWriteService, FlagsResolver, PrerequisiteResolver],
   exports: [FlagsService, FlagWriteService],

@@ -14,7 +14,7 @@ import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import { OutboxRepository } from '../delivery/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { parseIfMatch } from '../../infra/http/if-match';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';

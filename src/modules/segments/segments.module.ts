@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
-import { DeliveryModule } from '../delivery/delivery.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SegmentWriteService } from './segment-write.service';
 import { SegmentsController } from './segments.controller';
@@ -10,7 +10,7 @@ import { SegmentsService } from './segments.service';
 import { SegmentsResolver } from './segments.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
+  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule],
   controllers: [SegmentsController],
   providers: [SegmentsRepository, SegmentsService, SegmentWriteService, SegmentsResolver],
   exports: [SegmentsService, SegmentWriteService],

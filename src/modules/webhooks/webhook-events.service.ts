@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { QueuesService } from '../../infra/queues/queues.service';
-import type { OutboxItem } from '../delivery/delivery.repository';
+import type { OutboxItem } from '../outbox/outbox.repository';
 import { matchesEvent, type WebhookEvent } from './webhook-events';
 import { enqueueDeliveries } from './webhook-jobs';
 import { WebhooksRepository } from './webhooks.repository';
