@@ -18,7 +18,8 @@ import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto, PatchFlagDto } from './dto/flags.dto';
-import { FlagsRepository, type FlagRow, type LockedFlag } from './flags.repository';
+import type { FlagRecord } from './flag-records';
+import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
@@ -122,7 +123,7 @@ export class FlagWriteService {
     const steps = flagInstructionActions(instructions);
     const row = await this.repo.find(project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
-    const def = row.definition as unknown as FlagDefinition;
+    const def = row.definition;
     if (authorize) this.authorizeSteps(actor, steps, project, env, def);
     const configs = configsByEnvKey(row);
     const result = await this.compute(undefined, project.id, def, configs, env, instructions, steps);
@@ -167,7 +168,7 @@ export class FlagWriteService {
   ): Promise<WriteResult> {
     const row = await this.repo.findForUpdate(tx, project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
-    const def = row.definition as FlagDefinition;
+    const def = row.definition;
     if (!write.preApproved) this.authorizeSteps(actor, steps, project, env, def);
     const configs = configsByEnvKey(row);
     const current = env ? configs[env.key].version : row.version;
@@ -315,7 +316,7 @@ export class FlagWriteService {
    */
   async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectContext, env: EnvironmentContext): Promise<void> {
     for (const row of await this.repo.listAll(tx, project.id)) {
-      const def = row.definition as unknown as FlagDefinition;
+      const def = row.definition;
       await this.insertConfig(tx, actor, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
     }
   }
@@ -349,13 +350,13 @@ export class FlagWriteService {
   private async writeConfig(
     tx: Tx,
     actor: Actor,
-    row: LockedFlag,
+    row: FlagRecord,
     envKey: string,
     def: FlagDefinition,
     config: FlagEnvironmentConfig,
     comment: string,
   ) {
-    const fe = row.environments.find((e) => e.environment.key === envKey)!;
+    const fe = row.environments.find((e) => e.environmentKey === envKey)!;
     await this.repo.updateConfigWithVersion(tx, {
       flagEnvironmentId: fe.id,
       definition: def,
@@ -386,12 +387,12 @@ export class FlagWriteService {
   }
 }
 
-function lookupIn(flags: FlagRow[], key: string) {
+function lookupIn(flags: FlagRecord[], key: string) {
   const row = flags.find((f) => f.key === key && !f.archived);
   if (!row) return undefined;
   const configs = configsByEnvKey(row);
   return {
-    variations: (row.definition as unknown as FlagDefinition).variations,
+    variations: row.definition.variations,
     prerequisiteKeys: (envKey: string) => (configs[envKey]?.prerequisites ?? []).map((p) => p.key),
   };
 }

@@ -1,23 +1,54 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
-import { Prisma } from '../../infra/prisma/generated/client';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
+import type { ActorRef } from '../accounts/models/actor';
+import type { FlagConfigRecord, FlagRecord, FlagVersionRecord } from './flag-records';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
-const withConfigs = { environments: { include: { environment: true } } } satisfies Prisma.FlagInclude;
-export type FlagRow = Prisma.FlagGetPayload<{ include: typeof withConfigs }>;
-export type FlagVersionRow = Prisma.FlagVersionGetPayload<object>;
+const withConfigs = {
+  environments: { include: { environment: { select: { key: true } } } },
+} satisfies Prisma.FlagInclude;
+type FlagRow = Prisma.FlagGetPayload<{ include: typeof withConfigs }>;
+type FlagVersionRow = Prisma.FlagVersionGetPayload<object>;
 
-export const asJson = (v: unknown) => v as Prisma.InputJsonValue;
-
-/** What the write path needs of a flag it has locked. */
-export interface LockedFlag {
+/** A flag row as findForUpdate's SQL builds it (configurations aggregated as JSON). */
+interface RawFlag {
   id: string;
   key: string;
-  definition: unknown;
+  definition: Prisma.JsonValue;
   archived: boolean;
   version: number;
-  environments: { id: string; environmentId: string; config: unknown; environment: { key: string } }[];
+  environments: { id: string; environmentId: string; environmentKey: string; config: Prisma.JsonValue }[];
 }
+
+// Definitions and configurations are written only by FlagWriteService, from core/patch's validated output.
+const definitionOf = (json: Prisma.JsonValue) => fromJson<FlagDefinition>(json);
+const configOf = (json: Prisma.JsonValue) => fromJson<FlagEnvironmentConfig>(json);
+
+const toFlag = (row: FlagRow | RawFlag): FlagRecord => ({
+  id: row.id,
+  key: row.key,
+  definition: definitionOf(row.definition),
+  archived: row.archived,
+  version: row.version,
+  environments: row.environments.map((fe) => ({
+    id: fe.id,
+    environmentId: fe.environmentId,
+    environmentKey: 'environment' in fe ? fe.environment.key : fe.environmentKey,
+    config: configOf(fe.config),
+  })),
+});
+
+const toVersion = (v: FlagVersionRow): FlagVersionRecord => ({
+  version: v.version,
+  createdAt: v.createdAt,
+  // The actor is actorRef(actor) of the writer.
+  actor: fromJson<ActorRef>(v.actor),
+  comment: v.comment,
+  definition: definitionOf(v.definition),
+  config: configOf(v.config),
+});
 
 export interface FlagListQuery {
   archived?: boolean;
@@ -36,11 +67,12 @@ export class FlagsRepository {
     return this.prisma.transaction(fn);
   }
 
-  find(projectId: string, key: string, tx?: Tx): Promise<FlagRow | null> {
-    return dbOf(this.prisma, tx).flag.findUnique({
+  async find(projectId: string, key: string, tx?: Tx): Promise<FlagRecord | null> {
+    const row = await dbOf(this.prisma, tx).flag.findUnique({
       where: { projectId_key: { projectId, key } },
       include: withConfigs,
     });
+    return row && toFlag(row);
   }
 
   /**
@@ -49,22 +81,22 @@ export class FlagsRepository {
    * waited for the lock re-reads only the locked row, so configurations read in the same statement
    * could be stale; the second statement takes a fresh snapshot after the lock is held.
    */
-  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<LockedFlag | null> {
+  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<FlagRecord | null> {
     const locked = await txClient(tx).$queryRaw<{ id: string }[]>`
       SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`;
     if (!locked.length) return null;
-    const rows = await txClient(tx).$queryRaw<LockedFlag[]>`
+    const rows = await txClient(tx).$queryRaw<RawFlag[]>`
       SELECT f."id", f."key", f."definition", f."archived", f."version",
         COALESCE((SELECT json_agg(json_build_object('id', fe."id", 'environmentId', fe."environmentId",
-                                                    'config', fe."config", 'environment', json_build_object('key', e."key")))
+                                                    'config', fe."config", 'environmentKey', e."key"))
                   FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId"
                   WHERE fe."flagId" = f."id"), '[]'::json) AS "environments"
       FROM "Flag" f WHERE f."id" = ${locked[0].id}::uuid`;
-    return rows[0] ?? null;
+    return rows.length ? toFlag(rows[0]) : null;
   }
 
-  list(projectId: string, q: FlagListQuery): Promise<FlagRow[]> {
-    return this.prisma.flag.findMany({
+  async list(projectId: string, q: FlagListQuery): Promise<FlagRecord[]> {
+    const rows = await this.prisma.flag.findMany({
       where: {
         projectId,
         ...(q.archived !== undefined ? { archived: q.archived } : {}),
@@ -76,15 +108,50 @@ export class FlagsRepository {
       take: q.limit,
       skip: q.offset,
     });
+    return rows.map(toFlag);
   }
 
-  findByKeys(projectId: string, keys: readonly string[]): Promise<FlagRow[]> {
-    return this.prisma.flag.findMany({ where: { projectId, key: { in: [...keys] } }, include: withConfigs });
+  async findByKeys(projectId: string, keys: readonly string[]): Promise<FlagRecord[]> {
+    const rows = await this.prisma.flag.findMany({
+      where: { projectId, key: { in: [...keys] } },
+      include: withConfigs,
+    });
+    return rows.map(toFlag);
   }
 
   /** Every flag of the project (for prerequisite checks), inside the writer's transaction if any. */
-  listAll(tx: Tx | undefined, projectId: string): Promise<FlagRow[]> {
-    return dbOf(this.prisma, tx).flag.findMany({ where: { projectId }, include: withConfigs });
+  async listAll(tx: Tx | undefined, projectId: string): Promise<FlagRecord[]> {
+    return (await dbOf(this.prisma, tx).flag.findMany({ where: { projectId }, include: withConfigs })).map(toFlag);
+  }
+
+  /** A flag's definition by project key (archived or not); for FlagsReadModel. */
+  async definitionInProject(projectKey: string, key: string): Promise<FlagDefinition | null> {
+    const row = await this.prisma.flag.findFirst({
+      where: { key, project: { key: projectKey } },
+      select: { definition: true },
+    });
+    return row && definitionOf(row.definition);
+  }
+
+  /** A flag's definition by project id (archived or not); for FlagsReadModel. */
+  async definition(projectId: string, key: string): Promise<FlagDefinition | null> {
+    const row = await this.prisma.flag.findUnique({
+      where: { projectId_key: { projectId, key } },
+      select: { definition: true },
+    });
+    return row && definitionOf(row.definition);
+  }
+
+  /** Every configuration in one environment with its flag's definition, in the caller's transaction. */
+  async configsInEnvironment(
+    tx: Tx,
+    environmentId: string,
+  ): Promise<{ definition: FlagDefinition; config: FlagEnvironmentConfig }[]> {
+    const rows = await txClient(tx).flagEnvironment.findMany({
+      where: { environmentId },
+      select: { config: true, flag: { select: { definition: true } } },
+    });
+    return rows.map((r) => ({ definition: definitionOf(r.flag.definition), config: configOf(r.config) }));
   }
 
   /** Keys of flags whose configuration in any environment has `key` as a prerequisite. */
@@ -96,22 +163,29 @@ export class FlagsRepository {
     return rows.map((r) => r.key).sort();
   }
 
-  create(tx: Tx, projectId: string, def: FlagDefinition) {
+  create(tx: Tx, projectId: string, def: FlagDefinition): Promise<{ id: string }> {
     return txClient(tx).flag.create({
-      data: { projectId, key: def.key, definition: asJson(def), archived: def.archived, version: 1 },
+      data: { projectId, key: def.key, definition: toJson(def), archived: def.archived, version: 1 },
+      select: { id: true },
     });
   }
 
-  updateDefinition(tx: Tx, id: string, def: FlagDefinition, version: number) {
-    return txClient(tx).flag.update({
+  async updateDefinition(tx: Tx, id: string, def: FlagDefinition, version: number): Promise<void> {
+    await txClient(tx).flag.update({
       where: { id },
-      data: { definition: asJson(def), archived: def.archived, version },
+      data: { definition: toJson(def), archived: def.archived, version },
     });
   }
 
-  createConfig(tx: Tx, flagId: string, environmentId: string, config: FlagEnvironmentConfig) {
+  createConfig(
+    tx: Tx,
+    flagId: string,
+    environmentId: string,
+    config: FlagEnvironmentConfig,
+  ): Promise<Pick<FlagConfigRecord, 'id'>> {
     return txClient(tx).flagEnvironment.create({
-      data: { flagId, environmentId, version: config.version, config: asJson(config) },
+      data: { flagId, environmentId, version: config.version, config: toJson(config) },
+      select: { id: true },
     });
   }
 
@@ -122,10 +196,10 @@ export class FlagsRepository {
       flagEnvironmentId: string;
       definition: FlagDefinition;
       config: FlagEnvironmentConfig;
-      actor: unknown;
+      actor: ActorRef;
       comment: string;
     },
-  ) {
+  ): Promise<void> {
     const config = JSON.stringify(v.config);
     await txClient(tx).$executeRaw`
       WITH "updated" AS (
@@ -137,31 +211,35 @@ export class FlagsRepository {
       FROM "updated"`;
   }
 
-  insertVersion(
+  async insertVersion(
     tx: Tx,
     v: {
       flagEnvironmentId: string;
       version: number;
       definition: FlagDefinition;
       config: FlagEnvironmentConfig;
-      actor: unknown;
+      actor: ActorRef;
       comment: string;
     },
-  ) {
-    return txClient(tx).flagVersion.create({
-      data: { ...v, definition: asJson(v.definition), config: asJson(v.config), actor: asJson(v.actor) },
+  ): Promise<void> {
+    await txClient(tx).flagVersion.create({
+      data: { ...v, definition: toJson(v.definition), config: toJson(v.config), actor: toJson(v.actor) },
     });
   }
 
-  listVersions(flagEnvironmentId: string, limit: number, beforeVersion?: number): Promise<FlagVersionRow[]> {
-    return this.prisma.flagVersion.findMany({
+  async listVersions(flagEnvironmentId: string, limit: number, beforeVersion?: number): Promise<FlagVersionRecord[]> {
+    const rows = await this.prisma.flagVersion.findMany({
       where: { flagEnvironmentId, ...(beforeVersion ? { version: { lt: beforeVersion } } : {}) },
       orderBy: { version: 'desc' },
       take: limit,
     });
+    return rows.map(toVersion);
   }
 
-  getVersion(flagEnvironmentId: string, version: number): Promise<FlagVersionRow | null> {
-    return this.prisma.flagVersion.findUnique({ where: { flagEnvironmentId_version: { flagEnvironmentId, version } } });
+  async getVersion(flagEnvironmentId: string, version: number): Promise<FlagVersionRecord | null> {
+    const row = await this.prisma.flagVersion.findUnique({
+      where: { flagEnvironmentId_version: { flagEnvironmentId, version } },
+    });
+    return row && toVersion(row);
   }
 }

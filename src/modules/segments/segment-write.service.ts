@@ -19,7 +19,8 @@ import { parseIfMatch } from '../../infra/http/if-match';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
 import { segmentView } from './models/segment.view';
-import { SegmentsRepository, type SegmentRow } from './segments.repository';
+import type { SegmentRecord } from './segment-records';
+import { SegmentsRepository } from './segments.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
@@ -199,7 +200,7 @@ export class SegmentWriteService {
     return { project, env: this.projects.requireEnvironment(project, envKey) };
   }
 
-  private async requireForUpdate(tx: Tx, env: EnvironmentContext, key: string): Promise<SegmentRow> {
+  private async requireForUpdate(tx: Tx, env: EnvironmentContext, key: string): Promise<SegmentRecord> {
     const row = await this.repo.findForUpdate(tx, env.id, key);
     if (!row || row.deleted) throw notFound('segment', key);
     return row;

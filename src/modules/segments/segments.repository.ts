@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { SegmentConfig } from '../../core/model/flag-config';
-import { Prisma } from '../../infra/prisma/generated/client';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
-export type SegmentRow = Prisma.SegmentGetPayload<object>;
-const json = (v: unknown) => v as Prisma.InputJsonValue;
+import type { ActorRef } from '../accounts/models/actor';
+import type { SegmentRecord } from './segment-records';
+
+type SegmentRow = Prisma.SegmentGetPayload<object>;
+
+// Configurations are written only by SegmentWriteService, from core/patch's validated output.
+const configOf = (json: Prisma.JsonValue) => fromJson<SegmentConfig>(json);
+const toSegment = (row: SegmentRow): SegmentRecord => ({ ...row, config: configOf(row.config) });
 
 /** Environment-scoped segments and their version history. */
 @Injectable()
@@ -15,51 +22,67 @@ export class SegmentsRepository {
     return this.prisma.transaction(fn);
   }
 
-  list(environmentId: string, take: number, skip: number): Promise<SegmentRow[]> {
-    return this.prisma.segment.findMany({
+  async list(environmentId: string, take: number, skip: number): Promise<SegmentRecord[]> {
+    const rows = await this.prisma.segment.findMany({
       where: { environmentId, deleted: false },
       orderBy: { key: 'asc' },
       take,
       skip,
     });
+    return rows.map(toSegment);
   }
 
-  find(environmentId: string, key: string): Promise<SegmentRow | null> {
-    return this.prisma.segment.findUnique({ where: { environmentId_key: { environmentId, key } } });
+  /** The segment's row, deleted or not. */
+  async find(environmentId: string, key: string): Promise<SegmentRecord | null> {
+    const row = await this.prisma.segment.findUnique({ where: { environmentId_key: { environmentId, key } } });
+    return row && toSegment(row);
   }
 
-  async findForUpdate(tx: Tx, environmentId: string, key: string): Promise<SegmentRow | null> {
-    const rows = await txClient(tx).$queryRaw<{ id: string }[]>`
+  async findForUpdate(tx: Tx, environmentId: string, key: string): Promise<SegmentRecord | null> {
+    const db = txClient(tx);
+    const rows = await db.$queryRaw<{ id: string }[]>`
       SELECT "id" FROM "Segment" WHERE "environmentId" = ${environmentId}::uuid AND "key" = ${key} FOR UPDATE`;
-    return rows.length ? txClient(tx).segment.findUnique({ where: { id: rows[0].id } }) : null;
+    const row = rows.length ? await db.segment.findUnique({ where: { id: rows[0].id } }) : null;
+    return row && toSegment(row);
   }
 
-  create(tx: Tx, environmentId: string, config: SegmentConfig) {
+  /** The live segments of one environment, read in the caller's transaction (for SegmentsReadModel). */
+  async liveInEnvironment(tx: Tx, environmentId: string): Promise<SegmentConfig[]> {
+    const rows = await txClient(tx).segment.findMany({
+      where: { environmentId, deleted: false },
+      select: { config: true },
+    });
+    return rows.map((r) => configOf(r.config));
+  }
+
+  create(tx: Tx, environmentId: string, config: SegmentConfig): Promise<{ id: string }> {
     return txClient(tx).segment.create({
-      data: { environmentId, key: config.key, version: config.version, config: json(config) },
+      data: { environmentId, key: config.key, version: config.version, config: toJson(config) },
+      select: { id: true },
     });
   }
 
   /** Re-creating a deleted segment reuses its row so versions keep increasing. */
-  revive(tx: Tx, id: string, config: SegmentConfig) {
+  revive(tx: Tx, id: string, config: SegmentConfig): Promise<{ id: string }> {
     return txClient(tx).segment.update({
       where: { id },
-      data: { version: config.version, config: json(config), deleted: false },
+      data: { version: config.version, config: toJson(config), deleted: false },
+      select: { id: true },
     });
   }
 
-  update(tx: Tx, id: string, config: SegmentConfig) {
-    return txClient(tx).segment.update({
+  async update(tx: Tx, id: string, config: SegmentConfig): Promise<void> {
+    await txClient(tx).segment.update({
       where: { id },
-      data: { version: config.version, config: json(config), deleted: config.deleted },
+      data: { version: config.version, config: toJson(config), deleted: config.deleted },
     });
   }
 
-  insertVersion(
+  async insertVersion(
     tx: Tx,
-    v: { segmentId: string; version: number; config: SegmentConfig; actor: unknown; comment: string },
-  ) {
-    return txClient(tx).segmentVersion.create({ data: { ...v, config: json(v.config), actor: json(v.actor) } });
+    v: { segmentId: string; version: number; config: SegmentConfig; actor: ActorRef; comment: string },
+  ): Promise<void> {
+    await txClient(tx).segmentVersion.create({ data: { ...v, config: toJson(v.config), actor: toJson(v.actor) } });
   }
 
   /** Keys of non-archived flags in the environment with a segmentMatch clause naming this segment. */
