@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { FlagsReadModule } from '../flags/flags-read.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { SegmentsReadModule } from '../segments/segments-read.module';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryRepository } from './delivery.repository';
@@ -12,7 +14,7 @@ import { SdkKeysNotifier } from './sdk-keys-notifier';
  * worker prunes.
  */
 @Module({
-  imports: [OutboxModule],
+  imports: [OutboxModule, FlagsReadModule, SegmentsReadModule],
   providers: [DeliveryRepository, DeliveryMetrics, OutboxRelayService, SdkKeysNotifier, ContextSampleService],
   exports: [OutboxModule, DeliveryRepository, DeliveryMetrics, SdkKeysNotifier, ContextSampleService],
 })

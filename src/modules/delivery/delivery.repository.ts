@@ -3,6 +3,8 @@ import type { FlagDefinition, FlagEnvironmentConfig, SegmentConfig } from '../..
 import { Prisma } from '../../infra/prisma/generated/client';
 import { toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, txClient } from '../../infra/prisma/prisma.service';
+import { FlagsReadModel } from '../flags/flags.read-model';
+import { SegmentsReadModel } from '../segments/segments.read-model';
 
 /** One SDK event as stored for release automation (see SdkEventsService). */
 export interface NewSdkEvent {
@@ -26,13 +28,17 @@ export interface EnvironmentData {
 /** Reads for delivery: environment snapshots and SDK keys; and the events SDKs send. */
 @Injectable()
 export class DeliveryRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly flags: FlagsReadModel,
+    private readonly segments: SegmentsReadModel,
+  ) {}
 
   /**
-   * Everything an environment serves, at one consistent revision (one REPEATABLE READ snapshot,
-   * so the revision matches the rows read with it).
+   * Everything an environment serves, at one consistent revision: one REPEATABLE READ snapshot,
+   * which the flags and segments read models read in, so the revision matches their rows.
    */
-  loadEnvironment(environmentId: string): Promise<EnvironmentData | null> {
+  async loadEnvironment(environmentId: string): Promise<EnvironmentData | null> {
     return this.prisma.transaction(
       async (tx) => {
         const env = await txClient(tx).environment.findUnique({
@@ -40,23 +46,9 @@ export class DeliveryRepository {
           select: { id: true, revision: true },
         });
         if (!env) return null;
-        const configs = await txClient(tx).flagEnvironment.findMany({
-          where: { environmentId },
-          select: { config: true, flag: { select: { definition: true } } },
-        });
-        const segments = await txClient(tx).segment.findMany({
-          where: { environmentId, deleted: false },
-          select: { config: true },
-        });
-        return {
-          environmentId,
-          revision: env.revision,
-          flags: configs.map((c) => ({
-            definition: c.flag.definition as unknown as FlagDefinition,
-            config: c.config as unknown as FlagEnvironmentConfig,
-          })),
-          segments: segments.map((s) => s.config as unknown as SegmentConfig),
-        };
+        const flags = await this.flags.inEnvironment(tx, environmentId);
+        const segments = await this.segments.inEnvironment(tx, environmentId);
+        return { environmentId, revision: env.revision, flags, segments };
       },
       { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
     );

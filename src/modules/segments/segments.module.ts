@@ -4,15 +4,16 @@ import { AuditModule } from '../audit/audit.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SegmentWriteService } from './segment-write.service';
+import { SegmentsReadModule } from './segments-read.module';
 import { SegmentsController } from './segments.controller';
 import { SegmentsRepository } from './segments.repository';
 import { SegmentsService } from './segments.service';
 import { SegmentsResolver } from './segments.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule],
+  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, SegmentsReadModule],
   controllers: [SegmentsController],
   providers: [SegmentsRepository, SegmentsService, SegmentWriteService, SegmentsResolver],
-  exports: [SegmentsService, SegmentWriteService],
+  exports: [SegmentsService, SegmentWriteService, SegmentsReadModule],
 })
 export class SegmentsModule {}
