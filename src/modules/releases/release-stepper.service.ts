@@ -1,20 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
-import type { Stage } from '../../core/release';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import type { Tx } from '../../infra/prisma/tx';
-import type { Actor, ActorRef } from '../accounts/models/actor';
+import type { Actor } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { ReleaseNotifier } from './release-notifier';
-import { ReleaseWrites, type ReleaseTargetRef } from './release-writes';
+import { ReleaseWrites } from './release-writes';
 import type { FlagDefinition } from '../../core/model/flag-config';
-import { GuardService, type GuardSettings } from '../guards/guard.service';
-import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+import { GuardService } from '../guards/guard.service';
+import { ReleasesRepository } from './releases.repository';
+import type { Release } from './release-records';
 import { flagResource, formatResource } from '../../core/policy';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
@@ -24,7 +24,7 @@ export type StepOutcome = 'advanced' | 'completed' | 'held' | 'regressed' | 'fai
 
 interface StepResult {
   outcome: StepOutcome;
-  row?: ReleaseRow;
+  row?: Release;
   event?: WebhookEvent;
 }
 
@@ -68,7 +68,7 @@ export class ReleaseStepper {
     const row = await this.repo.find(id);
     if (!row || row.status !== 'running' || row.currentStage + 1 !== stage) return 'skipped';
     if (row.nextStepAt && !(await waitUntilDue(row.nextStepAt, () => this.clock.now()))) return 'not_due';
-    const creator = row.createdBy as unknown as ActorRef;
+    const creator = row.createdBy;
     const actor = automationActor(`release ${id} by ${creator.name}`);
     const outcome = await this.repo
       .transaction((tx) => this.stepInTx(tx, actor, id, stage))
@@ -99,10 +99,10 @@ export class ReleaseStepper {
     if (!r || r.status !== 'running' || r.currentStage + 1 !== stage) return { outcome: 'skipped' };
     const now = this.clock.now();
     if (r.nextStepAt && r.nextStepAt > now) return { outcome: 'not_due' };
-    const stages = r.stages as unknown as Stage[];
+    const { stages } = r;
     if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
-    const project = await this.projects.require(actor, r.environment.project.key);
-    const env = this.projects.requireEnvironment(project, r.environment.key);
+    const project = await this.projects.require(actor, r.projectKey);
+    const env = this.projects.requireEnvironment(project, r.environmentKey);
     const def = await this.writes.definition(r);
     // A guarded release moves past a stage only on enough data showing no regression.
     if (r.guard && stage > 0) {
@@ -124,7 +124,7 @@ export class ReleaseStepper {
     return { outcome: 'advanced', row: next, event: 'release.advanced' };
   }
 
-  private async complete(tx: Tx, actor: Actor, r: ReleaseRow): Promise<StepResult> {
+  private async complete(tx: Tx, actor: Actor, r: Release): Promise<StepResult> {
     const done = await this.repo.update(tx, r.id, {
       status: 'completed',
       activeKey: null,
@@ -149,14 +149,12 @@ export class ReleaseStepper {
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
-    r: ReleaseRow,
+    r: Release,
     def: FlagDefinition,
     now: Date,
   ): Promise<StepResult | undefined> {
-    const guard = r.guard as unknown as GuardSettings;
-    const treatmentVariation = def.variations.findIndex(
-      (v) => v._id === (r.target as unknown as ReleaseTargetRef).toVariationId,
-    );
+    const guard = r.guard!;
+    const treatmentVariation = def.variations.findIndex((v) => v._id === r.target.toVariationId);
     const check = await this.guards.check({
       projectId: project.id,
       environmentId: env.id,
@@ -171,7 +169,7 @@ export class ReleaseStepper {
       return undefined;
     }
     if (check.outcome === 'insufficient_data') {
-      const stages = r.stages as unknown as Stage[];
+      const { stages } = r;
       const wait = Math.min(stages[Math.max(0, r.currentStage)].durationMs, GUARD_RECHECK_MS);
       const waiting = (r.guardResult as { outcome?: string } | null)?.outcome === 'insufficient_data';
       const held = await this.repo.update(tx, r.id, {
@@ -239,9 +237,7 @@ export class ReleaseStepper {
     if (failed) this.notifier.after(failed, 'release.failed');
   }
 
-  private resource(r: ReleaseRow): string {
-    return formatResource(
-      flagResource(r.environment.project.key, { key: r.environment.key, critical: false }, r.flagKey),
-    );
+  private resource(r: Release): string {
+    return formatResource(flagResource(r.projectKey, { key: r.environmentKey, critical: false }, r.flagKey));
   }
 }

@@ -1,34 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import type { FlagDefinition } from '../../core/model/flag-config';
-import { stageServing, type Stage } from '../../core/release';
+import { stageServing } from '../../core/release';
 import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import { FlagWriteService } from '../flags/flag-write.service';
-import { loadServing, servingInstruction, type StoredServing } from './release-serving';
-import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+import { loadServing, servingInstruction } from './release-serving';
+import { FlagsReadModel } from '../flags/flags.read-model';
+import type { Release } from './release-records';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { mintPreApproval } from '../write-path/pre-approval';
-
-export interface ReleaseBaseline {
-  serving: StoredServing;
-}
-
-export interface ReleaseTargetRef {
-  ruleId: string | null;
-  toVariationId: string;
-}
 
 /** The two writes a release makes to its flag, both through the one write path, pre-approved at start. */
 @Injectable()
 export class ReleaseWrites {
   constructor(
     private readonly flags: FlagWriteService,
-    private readonly repo: ReleasesRepository,
+    private readonly flagsRead: FlagsReadModel,
   ) {}
 
-  async definition(r: ReleaseRow): Promise<FlagDefinition> {
-    const def = await this.repo.flagDefinition(r.environment.project.key, r.flagKey);
+  async definition(r: Release): Promise<FlagDefinition> {
+    const def = await this.flagsRead.definition(r.projectKey, r.flagKey);
     if (!def) throw new DomainError('flag/not_found', 404, `flag '${r.flagKey}' was not found`);
     return def;
   }
@@ -39,13 +31,12 @@ export class ReleaseWrites {
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
-    r: ReleaseRow,
+    r: Release,
     def: FlagDefinition,
     stage: number,
   ): Promise<void> {
-    const stages = r.stages as unknown as Stage[];
-    const target = r.target as unknown as ReleaseTargetRef;
-    const baseline = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
+    const { stages, target } = r;
+    const baseline = loadServing(r.baseline.serving, def.variations);
     const serving = stageServing(
       baseline,
       def.variations.map((v) => v._id),
@@ -77,12 +68,12 @@ export class ReleaseWrites {
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
-    r: ReleaseRow,
+    r: Release,
     def: FlagDefinition,
     why: string,
   ): Promise<void> {
-    const target = r.target as unknown as ReleaseTargetRef;
-    const serving = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
+    const { target } = r;
+    const serving = loadServing(r.baseline.serving, def.variations);
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
       instructions: [servingInstruction(serving, def.variations, target.ruleId)],
       comment: `rollback of release ${r.id}: ${why}`,
