@@ -5,14 +5,15 @@ import { MetricsService } from '../../infra/metrics/metrics.service';
 import type { Tx } from '../../infra/prisma/tx';
 import { automationActor } from '../accounts/system-actor';
 import { FlagWriteService } from '../flags/flag-write.service';
-import type { TriggerCreator, TriggerFireResult } from './models/trigger.view';
-import { type TriggerAction, instructionsOf } from './trigger-action';
+import type { TriggerFireResult } from './models/trigger.view';
+import { instructionsOf } from './trigger-action';
 import { triggerDisabled, triggerNotFound } from './trigger-errors';
 import { keptBody, withRecentBody, type FireOutcome } from './trigger-bodies';
 import { parseIdempotencyKey, TriggerIdempotencyStore } from './trigger-idempotency';
 import { TriggerRateLimiter } from './trigger-rate-limiter';
 import { triggerSecretHash } from './trigger-secret';
-import { TriggersRepository, type TriggerWithProject } from './triggers.repository';
+import type { TriggerWithProject } from './trigger-records';
+import { TriggersRepository } from './triggers.repository';
 import { mintPreApproval } from '../write-path/pre-approval';
 
 /** Refusals that happen before the flag is looked at: the call is not counted. */
@@ -118,12 +119,12 @@ export class TriggerFireService {
     const locked = await this.repo.findForUpdate(tx, trigger.id);
     if (!locked || locked.secretHash !== hash) throw triggerNotFound();
     if (!locked.enabled) throw triggerDisabled();
-    const { project } = trigger.environment;
+    const { project } = trigger;
     const env = project.environments.find((e) => e.id === locked.environmentId)!;
-    const creator = locked.createdBy as unknown as TriggerCreator;
+    const creator = locked.createdBy;
     const actor = automationActor(`trigger ${locked.name}`, { kind: 'trigger', id: locked.id });
     const write = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
-      instructions: instructionsOf(locked.action as unknown as TriggerAction),
+      instructions: instructionsOf(locked.action),
       comment: `trigger '${locked.name}'`,
       preApproved: mintPreApproval({
         ...(creator.bypass ? { environmentKey: env.key } : {}),
