@@ -5,7 +5,6 @@ import type { Tx } from '../../infra/prisma/tx';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import { QueuesService } from '../../infra/queues/queues.service';
-import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
@@ -13,7 +12,8 @@ import { ProjectsService } from '../projects/projects.service';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { scheduleAlarms } from './scheduled-changes.service';
 import { scheduledChangeView } from './models/scheduled-change.view';
-import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
+import type { ScheduledChange, ScheduledChangeCreator } from './scheduled-change-records';
+import { SchedulesRepository } from './schedules.repository';
 import { flagResource, formatResource } from '../../core/policy';
 import { mintPreApproval } from '../write-path/pre-approval';
 
@@ -82,8 +82,8 @@ export class ScheduledChangeRunner {
     return outcome;
   }
 
-  private async runDue(id: string, row: ScheduledChangeRow): Promise<'applied' | 'failed' | 'skipped'> {
-    const creator = row.createdBy as unknown as ActorRef & { bypass?: boolean };
+  private async runDue(id: string, row: ScheduledChange): Promise<'applied' | 'failed' | 'skipped'> {
+    const creator = row.createdBy;
     const actor = automationActor(`scheduled change ${id} by ${creator.name}`);
     try {
       const applied = await this.repo.transaction((tx) => this.applyInTx(tx, actor, id, creator));
@@ -100,12 +100,12 @@ export class ScheduledChangeRunner {
     tx: Tx,
     actor: ReturnType<typeof automationActor>,
     id: string,
-    creator: ActorRef & { bypass?: boolean },
-  ): Promise<ScheduledChangeRow | null> {
+    creator: ScheduledChangeCreator,
+  ): Promise<ScheduledChange | null> {
     const locked = await this.repo.findForUpdate(tx, id);
     if (!locked || locked.status !== 'pending') return null;
-    const project = await this.projects.require(actor, locked.environment.project.key);
-    const env = this.projects.requireEnvironment(project, locked.environment.key);
+    const project = await this.projects.require(actor, locked.projectKey);
+    const env = this.projects.requireEnvironment(project, locked.environmentKey);
     const result = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
       instructions: locked.instructions as unknown[],
       comment: locked.comment || `scheduled change ${id}`,
@@ -130,11 +130,7 @@ export class ScheduledChangeRunner {
       await this.audit.record(tx, actor, {
         action: 'applyScheduledChange',
         resource: formatResource(
-          flagResource(
-            locked.environment.project.key,
-            { key: locked.environment.key, critical: false },
-            locked.flagKey,
-          ),
+          flagResource(locked.projectKey, { key: locked.environmentKey, critical: false }, locked.flagKey),
         ),
         comment: `failed: ${err.message}`,
         after: { status: 'failed', code: err.code, errors: err.errors ?? [] },
@@ -145,9 +141,9 @@ export class ScheduledChangeRunner {
     if (failed) this.emit('scheduled_change.failed', failed);
   }
 
-  private emit(event: 'scheduled_change.applied' | 'scheduled_change.failed', row: ScheduledChangeRow): void {
+  private emit(event: 'scheduled_change.applied' | 'scheduled_change.failed', row: ScheduledChange): void {
     void this.webhooks
-      .emit(event, scheduledChangeView(row) as unknown as Record<string, unknown>)
+      .emit(event, scheduledChangeView(row))
       .catch((e: Error) => this.logger.warn(`${event} for ${row.id} not emitted: ${e.message}`));
   }
 }

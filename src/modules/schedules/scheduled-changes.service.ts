@@ -19,7 +19,8 @@ import type {
   UpdateScheduledChangeDto,
 } from './dto/scheduled-changes.dto';
 import { scheduledChangeView, type ScheduledChangeView } from './models/scheduled-change.view';
-import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
+import type { ScheduledChange } from './scheduled-change-records';
+import { SchedulesRepository } from './schedules.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 export interface ApplyScheduledChangeJob {
@@ -126,7 +127,7 @@ export class ScheduledChangesService {
   ): Promise<ScheduledChangeView> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const current = await this.require(env, flagKey, id);
-    const instructions = dto.instructions ?? (current.instructions as unknown[]);
+    const instructions = dto.instructions ?? current.instructions;
     const executionDate = dto.executionDate !== undefined ? this.future(dto.executionDate) : current.executionDate;
     const { resource, bypass } = await this.validate(actor, project, env, flagKey, instructions);
     const row = await this.repo.transaction(async (tx) => {
@@ -204,13 +205,13 @@ export class ScheduledChangesService {
   }
 
   /** The schedule, if it is this flag's in this environment (404 otherwise, as for a missing one). */
-  private async require(env: EnvironmentContext, flagKey: string, id: string): Promise<ScheduledChangeRow> {
+  private async require(env: EnvironmentContext, flagKey: string, id: string): Promise<ScheduledChange> {
     const row = await this.repo.find(id);
     if (!row || row.flagKey !== flagKey || row.environmentId !== env.id) throw notFound(id);
     return row;
   }
 
-  private async lockPending(tx: Tx, id: string): Promise<ScheduledChangeRow> {
+  private async lockPending(tx: Tx, id: string): Promise<ScheduledChange> {
     const locked = await this.repo.findForUpdate(tx, id);
     if (!locked) throw notFound(id);
     if (locked.status !== 'pending')
@@ -230,7 +231,7 @@ export class ScheduledChangesService {
     return date;
   }
 
-  private alarm(row: ScheduledChangeRow): void {
+  private alarm(row: ScheduledChange): void {
     void scheduleAlarms(this.queues, [row], this.clock.now()).catch((e: Error) =>
       this.logger.warn(
         `scheduled change ${row.id} has no alarm yet (the worker's start-up sweep sets it): ${e.message}`,
