@@ -3,16 +3,16 @@ import { DomainError } from '../../core/errors';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { QueuesService } from '../../infra/queues/queues.service';
-import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { ChangeRequestApplyService } from '../approvals/change-request-apply.service';
 import { ChangeRequestsService } from '../approvals/change-requests.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import { ReleasesService } from '../releases/releases.service';
-import { finalInstruction, type Audience, type AudienceState, type Phase } from './pipeline-model';
+import { finalInstruction, type Audience, type AudienceState } from './pipeline-model';
 import { armPipeline, PIPELINE_TICK_MS } from './pipeline-runs.service';
-import { PipelinesRepository, type RunRow } from './pipelines.repository';
+import type { PipelineRun } from './pipeline-records';
+import { PipelinesRepository } from './pipelines.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { mintPreApproval } from '../write-path/pre-approval';
 
@@ -55,7 +55,7 @@ export class PipelineRunner {
       const run = await this.repo.lockRun(tx, runId);
       if (!run) return 'busy';
       if (run.status !== 'running') return run.status;
-      const creator = run.createdBy as unknown as ActorRef & { bypass?: boolean };
+      const creator = run.createdBy;
       // On the creator's behalf, with their identity: a change request the run opens is theirs, so
       // they cannot approve it themselves (unless the environment allows self-review).
       const actor = automationActor(`pipeline run ${run.id} by ${creator.name}`, {
@@ -63,10 +63,10 @@ export class PipelineRunner {
         id: creator.memberId ?? creator.id,
         ...(creator.memberId ? { memberId: creator.memberId } : {}),
       });
-      const phases = run.phases as unknown as Phase[];
-      const states = (run.audiences as unknown as AudienceState[]).map((a) => ({ ...a }));
+      const { phases } = run;
+      const states = run.audiences.map((a) => ({ ...a }));
       const notes: string[] = [];
-      const project = await this.projects.require(actor, run.project.key);
+      const project = await this.projects.require(actor, run.projectKey);
       for (const state of states.filter((a) => a.phase === run.currentPhase)) {
         const audience = phases[state.phase].audiences.find((a) => a.environmentKey === state.environmentKey)!;
         const before = state.status;
@@ -89,10 +89,7 @@ export class PipelineRunner {
       if (currentPhase !== run.currentPhase)
         notes.push(`phase ${currentPhase + 1} (${phases[currentPhase].name}) starts`);
       const history = notes.length
-        ? [
-            ...(run.history as unknown[]),
-            { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') },
-          ]
+        ? [...run.history, { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') }]
         : undefined;
       await this.repo.updateRun(tx, run.id, {
         status,
@@ -114,7 +111,7 @@ export class PipelineRunner {
   /** One audience, one step of its life: pending → (waiting_approval →) running | completed. */
   private async look(
     actor: Automation,
-    run: RunRow,
+    run: PipelineRun,
     project: ProjectContext,
     audience: Audience,
     state: AudienceState,
@@ -124,7 +121,7 @@ export class PipelineRunner {
     if (state.status === 'pending' && audience.requireApproval) {
       const cr = await this.requests
         .create(actor, 'flag', project.key, env.key, run.flagKey, {
-          description: `pipeline ${run.pipeline.key}: release variation ${run.variationId} to ${env.key}`,
+          description: `pipeline ${run.pipelineKey}: release variation ${run.variationId} to ${env.key}`,
           instructions: [finalInstruction(run.variationId)],
         })
         .catch((err: unknown) => {
@@ -155,11 +152,11 @@ export class PipelineRunner {
         await this.repo.transaction((tx) =>
           this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
             instructions: [finalInstruction(run.variationId)],
-            comment: `pipeline ${run.pipeline.key}`,
+            comment: `pipeline ${run.pipelineKey}`,
             // Checked at run start: gated environments without requireApproval needed the starter's bypass.
             preApproved: mintPreApproval({
               ...(creatorCouldBypass ? { environmentKey: env.key } : {}),
-              links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } },
+              links: { pipelineRun: { id: run.id, pipeline: run.pipelineKey } },
             }),
           }),
         );
@@ -178,7 +175,7 @@ export class PipelineRunner {
 
   private async startRelease(
     actor: Automation,
-    run: RunRow,
+    run: PipelineRun,
     audience: Audience,
     state: AudienceState,
     project: ProjectContext,
@@ -195,7 +192,7 @@ export class PipelineRunner {
           toVariationId: run.variationId,
           stages: audience.strategy.stages ?? [],
           guard: audience.strategy.guard,
-          comment: `pipeline ${run.pipeline.key}, run ${run.id}`,
+          comment: `pipeline ${run.pipelineKey}, run ${run.id}`,
         },
         preApproved,
       )
