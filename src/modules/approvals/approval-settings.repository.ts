@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ApprovalSettings } from '../../core/approval';
-import type { Prisma } from '../../infra/prisma/generated/client';
+import { toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
 /** Approval settings live on their environment (and project defaults on the project). */
@@ -15,14 +15,14 @@ export class ApprovalSettingsRepository {
   setEnvironment(tx: Tx, environmentId: string, settings: ApprovalSettings) {
     return txClient(tx).environment.update({
       where: { id: environmentId },
-      data: { approvalSettings: settings as unknown as Prisma.InputJsonValue },
+      data: { approvalSettings: toJson(settings) },
     });
   }
 
   setProjectDefaults(tx: Tx, projectId: string, settings: ApprovalSettings) {
     return txClient(tx).project.update({
       where: { id: projectId },
-      data: { approvalDefaults: settings as unknown as Prisma.InputJsonValue },
+      data: { approvalDefaults: toJson(settings) },
     });
   }
 

@@ -5,7 +5,7 @@ import { formatResource } from '../../core/policy';
 import type { Tx } from '../../infra/prisma/tx';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import { AuthorizationService } from '../accounts/authorization.service';
-import type { Actor, ActorRef } from '../accounts/models/actor';
+import type { Actor } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
 import { approvalSettingsOf } from '../write-path/approval-gate';
@@ -195,7 +195,7 @@ export class ChangeRequestApplyService {
 
   /** Latest decisions on the current content by reviewers who count under the settings in force now. */
   private async eligibleTally(row: ChangeRequestRow, settings: ApprovalSettings) {
-    const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer as unknown as ActorRef]));
+    const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer]));
     const memberIds = [...refs.values()].map((r) => r.memberId).filter((m): m is string => !!m);
     const teams = settings.reviewerTeams.length
       ? await this.access.repo.teamsOf(memberIds)

@@ -43,19 +43,16 @@ export class ChangeRequestImpactService {
     const data = await this.delivery.loadEnvironment(at.env.id);
     const flags: Record<string, SdkFlag> = {};
     const segments: Record<string, SdkSegment> = {};
-    for (const f of data?.flags ?? [])
-      flags[f.definition.key] = toSdkFlag(f.definition, f.config) as unknown as SdkFlag;
-    for (const s of data?.segments ?? []) segments[s.key] = toSdkSegment(s) as unknown as SdkSegment;
+    for (const f of data?.flags ?? []) flags[f.definition.key] = toSdkFlag(f.definition, f.config) as SdkFlag;
+    for (const s of data?.segments ?? []) segments[s.key] = toSdkSegment(s) as SdkSegment;
     const before = FlagStore.from({ flags, segments });
     const after = FlagStore.from({ flags, segments });
     if (kind === 'flag') {
       const a = preview.after as FlagState;
-      after.upsertFlag(
-        toSdkFlag(a.flag, { ...a.environment, version: a.environment.version + 1 }) as unknown as SdkFlag,
-      );
+      after.upsertFlag(toSdkFlag(a.flag, { ...a.environment, version: a.environment.version + 1 }) as SdkFlag);
     } else {
       const a = preview.after as SegmentConfig;
-      after.upsertSegment(toSdkSegment({ ...a, version: a.version + 1 }) as unknown as SdkSegment);
+      after.upsertSegment(toSdkSegment({ ...a, version: a.version + 1 }) as SdkSegment);
     }
     const sampled = dto.includeSample === false ? [] : await this.sample.sample(at.env.id);
     const report = previewImpact({
