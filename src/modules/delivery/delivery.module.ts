@@ -6,16 +6,14 @@ import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryRepository } from './delivery.repository';
 import { OutboxRelayService } from './outbox-relay.service';
-import { SdkKeysNotifier } from './sdk-keys-notifier';
 
 /**
- * The write side of delivery, in every role: the relay that publishes the outbox to Redis, the
- * SDK-key change notice, and the shared context sample. Re-exports the outbox, which the retention
- * worker prunes.
+ * The write side of delivery, in every role: the relay that publishes the outbox to Redis and the
+ * shared context sample. Re-exports the outbox, which the retention worker prunes.
  */
 @Module({
   imports: [OutboxModule, FlagsReadModule, SegmentsReadModule],
-  providers: [DeliveryRepository, DeliveryMetrics, OutboxRelayService, SdkKeysNotifier, ContextSampleService],
-  exports: [OutboxModule, DeliveryRepository, DeliveryMetrics, SdkKeysNotifier, ContextSampleService],
+  providers: [DeliveryRepository, DeliveryMetrics, OutboxRelayService, ContextSampleService],
+  exports: [OutboxModule, DeliveryRepository, DeliveryMetrics, ContextSampleService],
 })
 export class DeliveryModule {}
