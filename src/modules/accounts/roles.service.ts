@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../core/errors';
 import { formatResource, roleResource, validatePolicy } from '../../core/policy';
-import { AuditService } from '../audit/audit.service';
+import { AuditTrail } from './audit-trail';
 import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
 import type { CreateRoleDto, UpdateRoleDto } from './dto/accounts.dto';
@@ -21,7 +21,7 @@ export class RolesService {
   constructor(
     private readonly repo: AccountsRepository,
     private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(actor: Actor) {

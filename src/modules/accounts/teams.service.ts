@@ -3,7 +3,7 @@ import { DomainError, notFound } from '../../core/errors';
 import { formatResource, teamResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/tx';
-import { AuditService } from '../audit/audit.service';
+import { AuditTrail } from './audit-trail';
 import type { TeamWithLinks } from './account-records';
 import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
@@ -24,7 +24,7 @@ export class TeamsService {
   constructor(
     private readonly repo: AccountsRepository,
     private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(actor: Actor) {

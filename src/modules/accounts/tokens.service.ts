@@ -9,7 +9,7 @@ import {
   validatePolicy,
 } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
-import { AuditService } from '../audit/audit.service';
+import { AuditTrail } from './audit-trail';
 import type { AccessToken } from './account-records';
 import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
@@ -42,7 +42,7 @@ export class TokensService {
   constructor(
     private readonly repo: AccountsRepository,
     private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditTrail,
     private readonly clock: ClockService,
   ) {}
 
