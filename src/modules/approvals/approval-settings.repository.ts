@@ -12,15 +12,15 @@ export class ApprovalSettingsRepository {
     return this.prisma.transaction(fn);
   }
 
-  setEnvironment(tx: Tx, environmentId: string, settings: ApprovalSettings) {
-    return txClient(tx).environment.update({
+  async setEnvironment(tx: Tx, environmentId: string, settings: ApprovalSettings): Promise<void> {
+    await txClient(tx).environment.update({
       where: { id: environmentId },
       data: { approvalSettings: toJson(settings) },
     });
   }
 
-  setProjectDefaults(tx: Tx, projectId: string, settings: ApprovalSettings) {
-    return txClient(tx).project.update({
+  async setProjectDefaults(tx: Tx, projectId: string, settings: ApprovalSettings): Promise<void> {
+    await txClient(tx).project.update({
       where: { id: projectId },
       data: { approvalDefaults: toJson(settings) },
     });

@@ -79,8 +79,8 @@ export class ProjectsRepository {
     return toProjectContext(await txClient(tx).project.update({ where: { id }, data, include: WITH_ENVIRONMENTS }));
   }
 
-  delete(tx: Tx, id: string) {
-    return txClient(tx).project.delete({ where: { id } });
+  async delete(tx: Tx, id: string): Promise<void> {
+    await txClient(tx).project.delete({ where: { id } });
   }
 
   /**
@@ -109,7 +109,7 @@ export class ProjectsRepository {
     return toEnvironmentContext(await txClient(tx).environment.update({ where: { id }, data }));
   }
 
-  deleteEnvironment(tx: Tx, id: string) {
-    return txClient(tx).environment.delete({ where: { id } });
+  async deleteEnvironment(tx: Tx, id: string): Promise<void> {
+    await txClient(tx).environment.delete({ where: { id } });
   }
 }
