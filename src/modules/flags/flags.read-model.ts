@@ -23,6 +23,11 @@ export class FlagsReadModel implements FlagTags {
     return def ? def.tags : null;
   }
 
+  /** Keys of non-archived flags whose rules in the environment match the segment (in the caller's transaction). */
+  usingSegment(tx: Tx, environmentId: string, segmentKey: string): Promise<string[]> {
+    return this.repo.usingSegment(tx, environmentId, segmentKey);
+  }
+
   /** Every flag's definition and configuration in one environment, read in the caller's transaction. */
   inEnvironment(
     tx: Tx,

@@ -21,6 +21,7 @@ import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
 import { segmentView } from './models/segment.view';
 import type { SegmentRecord } from './segment-records';
 import { SegmentsRepository } from './segments.repository';
+import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
@@ -37,6 +38,7 @@ export interface SegmentWrite {
 export class SegmentWriteService {
   constructor(
     private readonly repo: SegmentsRepository,
+    private readonly flags: FlagsReadModel,
     private readonly projects: ProjectsService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
@@ -186,7 +188,7 @@ export class SegmentWriteService {
       const row = await this.requireForUpdate(tx, env, segmentKey);
       const before = segmentView(row);
       this.authz.assert(actor, 'deleteSegment', segmentResource(project, env, before));
-      const users = await this.repo.referencingFlags(tx, env.id, segmentKey);
+      const users = await this.flags.usingSegment(tx, env.id, segmentKey);
       if (users.length)
         throw new DomainError('segment/in_use', 409, `segment '${segmentKey}' is used by flags ${users.join(', ')}`);
       const after = { ...before, deleted: true, version: row.version + 1 };

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { FlagsReadModule } from '../flags/flags-read.module';
 import { SegmentWriteService } from './segment-write.service';
 import { SegmentsReadModule } from './segments-read.module';
 import { SegmentsController } from './segments.controller';
@@ -11,7 +12,7 @@ import { SegmentsService } from './segments.service';
 import { SegmentsResolver } from './segments.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, SegmentsReadModule],
+  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, FlagsReadModule, SegmentsReadModule],
   controllers: [SegmentsController],
   providers: [SegmentsRepository, SegmentsService, SegmentWriteService, SegmentsResolver],
   exports: [SegmentsService, SegmentWriteService, SegmentsReadModule],
