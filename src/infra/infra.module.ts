@@ -4,6 +4,7 @@ import { ClockService } from './clock/clock.service';
 import { GANTRY_CONFIG, type GantryConfig } from './config/config';
 import { ROOT_LOGGER } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
+import { DatabaseProbe } from './prisma/database-probe';
 import { PrismaService } from './prisma/prisma.service';
 import { QueuesService } from './queues/queues.service';
 import { RedisService } from './redis/redis.service';
@@ -21,10 +22,20 @@ export class InfraModule {
         ClockService,
         MetricsService,
         PrismaService,
+        DatabaseProbe,
         RedisService,
         QueuesService,
       ],
-      exports: [GANTRY_CONFIG, ROOT_LOGGER, ClockService, MetricsService, PrismaService, RedisService, QueuesService],
+      exports: [
+        GANTRY_CONFIG,
+        ROOT_LOGGER,
+        ClockService,
+        MetricsService,
+        PrismaService,
+        DatabaseProbe,
+        RedisService,
+        QueuesService,
+      ],
     };
   }
 }

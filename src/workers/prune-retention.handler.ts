@@ -4,6 +4,7 @@ import { ClockService } from '../infra/clock/clock.service';
 import { GANTRY_CONFIG, type GantryConfig } from '../infra/config/config';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { DeliveryRepository } from '../modules/delivery/delivery.repository';
+import { OutboxRepository } from '../modules/outbox/outbox.repository';
 import type { JobHandler } from './job-handler';
 
 const BATCH = 5_000;
@@ -22,6 +23,7 @@ export class PruneRetentionHandler implements JobHandler {
 
   constructor(
     private readonly repo: DeliveryRepository,
+    private readonly outbox: OutboxRepository,
     private readonly clock: ClockService,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
   ) {}
@@ -29,7 +31,7 @@ export class PruneRetentionHandler implements JobHandler {
   async handle(job: Job) {
     const now = this.clock.now().getTime();
     const outbox = await this.drain(
-      (n) => this.repo.pruneOutbox(new Date(now - this.config.outboxRetentionHours * HOUR_MS), n),
+      (n) => this.outbox.prune(new Date(now - this.config.outboxRetentionHours * HOUR_MS), n),
       job,
       'outbox',
     );

@@ -2,7 +2,19 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../config/config';
-import { PrismaClient } from './generated/client';
+import { PrismaClient, type Prisma } from './generated/client';
+import type { Tx } from './tx';
+
+export type { Tx } from './tx';
+
+/** What a repository queries with: a transaction's client, or PrismaService itself outside one. */
+export type Db = Prisma.TransactionClient;
+
+export interface TxOptions {
+  maxWait?: number;
+  timeout?: number;
+  isolationLevel?: Prisma.TransactionIsolationLevel;
+}
 
 /**
  * The one Prisma client of the process. We own the pg Pool (instead of letting the adapter make
@@ -18,14 +30,23 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     this.pool = pool;
   }
 
+  /** Runs `fn` in one interactive transaction, handing it the opaque handle services pass along. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T> {
+    // The handle is the transaction client itself, typed so that only txClient opens it again.
+    return this.$transaction((client) => fn(client as unknown as Tx), options);
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
     await this.pool.end().catch(() => undefined);
   }
 }
 
-/** The transaction client handed to repositories inside FlagWriteService's transaction. */
-export type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+/** For repositories: the client behind a transaction handle (see PrismaService.transaction). */
+export const txClient = (tx: Tx): Db => tx as unknown as Db;
+
+/** For repositories: the transaction's client when the caller is in one, else the pool's. */
+export const dbOf = (prisma: PrismaService, tx: Tx | undefined): Db => (tx ? txClient(tx) : prisma);
 
 /**
  * For work the workers do in the background: many due items may queue on one hot flag's row lock,

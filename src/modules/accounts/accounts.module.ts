@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AuditModule } from '../audit/audit.module';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsResolver } from './accounts.resolver';
@@ -14,9 +13,8 @@ import { RolesService } from './roles.service';
 import { TeamsService } from './teams.service';
 import { TokensService } from './tokens.service';
 
-/** Members, teams, roles, tokens, authentication and the one authorization helper. */
+/** Members, teams, roles, tokens, authentication and the one authorization helper; audited through AuditTrail. */
 @Module({
-  imports: [AuditModule],
   controllers: [AccountsController],
   providers: [
     AccountsRepository,

@@ -1,19 +1,53 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import type { BuiltinRole, PolicyStatement } from '../../core/policy';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
+import type {
+  AccessToken,
+  CustomRole,
+  MemberWithRoles,
+  NewToken,
+  Team,
+  TeamWithLinks,
+  TokenWithMember,
+} from './account-records';
 
 const memberWithRoles = {
   customRoles: { include: { role: true } },
   teams: { include: { team: { include: { customRoles: { include: { role: true } } } } } },
 } satisfies Prisma.MemberInclude;
+const teamWithLinks = { members: true, customRoles: { include: { role: true } } } satisfies Prisma.TeamInclude;
 
-export type MemberWithRoles = Prisma.MemberGetPayload<{ include: typeof memberWithRoles }>;
-export type TokenWithMember = Prisma.AccessTokenGetPayload<{
-  include: { member: { include: typeof memberWithRoles } };
-}>;
-export type TeamWithLinks = Prisma.TeamGetPayload<{
-  include: { members: true; customRoles: { include: { role: true } } };
-}>;
+type RoleRow = Prisma.CustomRoleGetPayload<object>;
+type MemberRow = Prisma.MemberGetPayload<{ include: typeof memberWithRoles }>;
+type TeamRow = Prisma.TeamGetPayload<{ include: typeof teamWithLinks }>;
+type TokenRow = Prisma.AccessTokenGetPayload<object>;
+
+// Policies are written only from validatePolicy's output (RolesService, TokensService).
+const toRole = (r: RoleRow): CustomRole => ({ ...r, policy: fromJson<PolicyStatement[]>(r.policy) });
+
+const toMember = ({ customRoles, teams, ...m }: MemberRow): MemberWithRoles => ({
+  ...m,
+  customRoles: customRoles.map((l) => toRole(l.role)),
+  teams: teams.map(({ team }) => ({ key: team.key, customRoles: team.customRoles.map((l) => toRole(l.role)) })),
+});
+
+const toTeam = ({ members, customRoles, ...t }: TeamRow): TeamWithLinks => ({
+  ...t,
+  memberIds: members.map((m) => m.memberId),
+  customRoles: customRoles.map((l) => toRole(l.role)),
+});
+
+const toToken = (t: TokenRow): AccessToken => ({
+  ...t,
+  inlinePolicy: t.inlinePolicy === null ? null : fromJson<PolicyStatement[]>(t.inlinePolicy),
+});
+
+const orNull =
+  <R, T>(map: (row: R) => T) =>
+  (row: R | null): T | null =>
+    row && map(row);
 
 /** Members, teams, custom roles and tokens: everything the accounts module persists. */
 @Injectable()
@@ -24,7 +58,7 @@ export class AccountsRepository {
 
   /** Accounts writes change who may do what; listeners (the policy cache) hear of every commit. */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await this.prisma.$transaction(fn);
+    const result = await this.prisma.transaction(fn);
     for (const l of this.commitListeners) l();
     return result;
   }
@@ -34,40 +68,55 @@ export class AccountsRepository {
   }
 
   /** Just what every request must check afresh: is the token known, revoked, expired. */
-  findTokenStatus(hash: string) {
+  findTokenStatus(hash: string): Promise<{ id: string; revokedAt: Date | null; expiresAt: Date | null } | null> {
     return this.prisma.accessToken.findUnique({
       where: { hash },
       select: { id: true, revokedAt: true, expiresAt: true },
     });
   }
 
-  findTokenWithMember(id: string): Promise<TokenWithMember | null> {
-    return this.prisma.accessToken.findUnique({ where: { id }, include: { member: { include: memberWithRoles } } });
+  async findTokenWithMember(id: string): Promise<TokenWithMember | null> {
+    const row = await this.prisma.accessToken.findUnique({
+      where: { id },
+      include: { member: { include: memberWithRoles } },
+    });
+    if (!row) return null;
+    const { member, ...token } = row;
+    return { ...toToken(token), member: member && toMember(member) };
   }
 
-  findRolesByKeys(keys: string[], tx: Tx | PrismaService = this.prisma) {
-    return keys.length ? tx.customRole.findMany({ where: { key: { in: keys } } }) : Promise.resolve([]);
+  async findRolesByKeys(keys: string[], tx?: Tx): Promise<CustomRole[]> {
+    if (!keys.length) return [];
+    return (await dbOf(this.prisma, tx).customRole.findMany({ where: { key: { in: keys } } })).map(toRole);
   }
 
-  touchToken(id: string, at: Date) {
-    return this.prisma.accessToken.update({ where: { id }, data: { lastUsedAt: at } }).catch(() => undefined);
+  async touchToken(id: string, at: Date): Promise<void> {
+    await this.prisma.accessToken.update({ where: { id }, data: { lastUsedAt: at } }).catch(() => undefined);
   }
 
   // ---- members
-  listMembers(take: number, skip: number) {
-    return this.prisma.member.findMany({ include: memberWithRoles, orderBy: { createdAt: 'asc' }, take, skip });
+  async listMembers(take: number, skip: number): Promise<MemberWithRoles[]> {
+    const rows = await this.prisma.member.findMany({
+      include: memberWithRoles,
+      orderBy: { createdAt: 'asc' },
+      take,
+      skip,
+    });
+    return rows.map(toMember);
   }
-  findMember(id: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.member.findUnique({ where: { id }, include: memberWithRoles });
+  async findMember(id: string, tx?: Tx): Promise<MemberWithRoles | null> {
+    return orNull(toMember)(await dbOf(this.prisma, tx).member.findUnique({ where: { id }, include: memberWithRoles }));
   }
-  findMemberByEmail(email: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.member.findUnique({ where: { email }, include: memberWithRoles });
+  async findMemberByEmail(email: string, tx?: Tx): Promise<MemberWithRoles | null> {
+    return orNull(toMember)(
+      await dbOf(this.prisma, tx).member.findUnique({ where: { email }, include: memberWithRoles }),
+    );
   }
-  createMember(
+  async createMember(
     tx: Tx,
-    data: { email: string; name: string; role: Prisma.MemberCreateInput['role']; roleIds: string[]; teamIds: string[] },
-  ) {
-    return tx.member.create({
+    data: { email: string; name: string; role: BuiltinRole | null; roleIds: string[]; teamIds: string[] },
+  ): Promise<MemberWithRoles> {
+    const row = await txClient(tx).member.create({
       data: {
         email: data.email,
         name: data.name,
@@ -77,13 +126,14 @@ export class AccountsRepository {
       },
       include: memberWithRoles,
     });
+    return toMember(row);
   }
-  updateMember(
+  async updateMember(
     tx: Tx,
     id: string,
-    data: { name?: string; role?: Prisma.MemberUpdateInput['role']; roleIds?: string[]; teamIds?: string[] },
-  ) {
-    return tx.member.update({
+    data: { name?: string; role?: BuiltinRole | null; roleIds?: string[]; teamIds?: string[] },
+  ): Promise<MemberWithRoles> {
+    const row = await txClient(tx).member.update({
       where: { id },
       data: {
         ...(data.name !== undefined ? { name: data.name } : {}),
@@ -95,26 +145,27 @@ export class AccountsRepository {
       },
       include: memberWithRoles,
     });
+    return toMember(row);
   }
-  deleteMember(tx: Tx, id: string) {
-    return tx.member.delete({ where: { id } });
+  async deleteMember(tx: Tx, id: string): Promise<void> {
+    await txClient(tx).member.delete({ where: { id } });
   }
 
   // ---- teams
-  listTeams() {
-    return this.prisma.team.findMany({
-      include: { members: true, customRoles: { include: { role: true } } },
-      orderBy: { key: 'asc' },
-    });
+  async listTeams(): Promise<TeamWithLinks[]> {
+    return (await this.prisma.team.findMany({ include: teamWithLinks, orderBy: { key: 'asc' } })).map(toTeam);
   }
-  findTeam(key: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.team.findUnique({ where: { key }, include: { members: true, customRoles: { include: { role: true } } } });
+  async findTeam(key: string, tx?: Tx): Promise<TeamWithLinks | null> {
+    return orNull(toTeam)(await dbOf(this.prisma, tx).team.findUnique({ where: { key }, include: teamWithLinks }));
   }
-  findTeamsByKeys(keys: string[], tx: Tx | PrismaService = this.prisma) {
-    return keys.length ? tx.team.findMany({ where: { key: { in: keys } } }) : Promise.resolve([]);
+  async findTeamsByKeys(keys: string[], tx?: Tx): Promise<Team[]> {
+    return keys.length ? dbOf(this.prisma, tx).team.findMany({ where: { key: { in: keys } } }) : [];
   }
-  createTeam(tx: Tx, data: { key: string; name: string; description: string; memberIds: string[]; roleIds: string[] }) {
-    return tx.team.create({
+  async createTeam(
+    tx: Tx,
+    data: { key: string; name: string; description: string; memberIds: string[]; roleIds: string[] },
+  ): Promise<TeamWithLinks> {
+    const row = await txClient(tx).team.create({
       data: {
         key: data.key,
         name: data.name,
@@ -122,15 +173,16 @@ export class AccountsRepository {
         members: { create: data.memberIds.map((memberId) => ({ memberId })) },
         customRoles: { create: data.roleIds.map((roleId) => ({ roleId })) },
       },
-      include: { members: true, customRoles: { include: { role: true } } },
+      include: teamWithLinks,
     });
+    return toTeam(row);
   }
-  updateTeam(
+  async updateTeam(
     tx: Tx,
     key: string,
     data: { name?: string; description?: string; memberIds?: string[]; roleIds?: string[] },
-  ) {
-    return tx.team.update({
+  ): Promise<TeamWithLinks> {
+    const row = await txClient(tx).team.update({
       where: { key },
       data: {
         ...(data.name !== undefined ? { name: data.name } : {}),
@@ -142,51 +194,74 @@ export class AccountsRepository {
           ? { customRoles: { deleteMany: {}, create: data.roleIds.map((roleId) => ({ roleId })) } }
           : {}),
       },
-      include: { members: true, customRoles: { include: { role: true } } },
+      include: teamWithLinks,
     });
+    return toTeam(row);
   }
-  deleteTeam(tx: Tx, key: string) {
-    return tx.team.delete({ where: { key } });
+  async deleteTeam(tx: Tx, key: string): Promise<void> {
+    await txClient(tx).team.delete({ where: { key } });
   }
-  countMembers(ids: string[], tx: Tx | PrismaService = this.prisma) {
-    return ids.length ? tx.member.count({ where: { id: { in: ids } } }) : Promise.resolve(0);
+  async countMembers(ids: string[], tx?: Tx): Promise<number> {
+    return ids.length ? dbOf(this.prisma, tx).member.count({ where: { id: { in: ids } } }) : 0;
   }
 
   // ---- custom roles
-  listRoles() {
-    return this.prisma.customRole.findMany({ orderBy: { key: 'asc' } });
+  async listRoles(): Promise<CustomRole[]> {
+    return (await this.prisma.customRole.findMany({ orderBy: { key: 'asc' } })).map(toRole);
   }
-  findRole(key: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.customRole.findUnique({ where: { key } });
+  async findRole(key: string, tx?: Tx): Promise<CustomRole | null> {
+    return orNull(toRole)(await dbOf(this.prisma, tx).customRole.findUnique({ where: { key } }));
   }
-  createRole(tx: Tx, data: { key: string; name: string; description: string; policy: Prisma.InputJsonValue }) {
-    return tx.customRole.create({ data });
+  async createRole(
+    tx: Tx,
+    data: { key: string; name: string; description: string; policy: PolicyStatement[] },
+  ): Promise<CustomRole> {
+    return toRole(await txClient(tx).customRole.create({ data: { ...data, policy: toJson(data.policy) } }));
   }
-  updateRole(tx: Tx, key: string, data: { name?: string; description?: string; policy?: Prisma.InputJsonValue }) {
-    return tx.customRole.update({ where: { key }, data });
+  async updateRole(
+    tx: Tx,
+    key: string,
+    data: { name?: string; description?: string; policy?: PolicyStatement[] },
+  ): Promise<CustomRole> {
+    const { policy, ...plain } = data;
+    const row = await txClient(tx).customRole.update({
+      where: { key },
+      data: { ...plain, ...(policy !== undefined ? { policy: toJson(policy) } : {}) },
+    });
+    return toRole(row);
   }
-  deleteRole(tx: Tx, key: string) {
-    return tx.customRole.delete({ where: { key } });
+  async deleteRole(tx: Tx, key: string): Promise<void> {
+    await txClient(tx).customRole.delete({ where: { key } });
   }
 
   // ---- tokens
-  listTokens(memberId?: string) {
-    return this.prisma.accessToken.findMany({ where: memberId ? { memberId } : {}, orderBy: { createdAt: 'asc' } });
+  async listTokens(memberId?: string): Promise<AccessToken[]> {
+    const rows = await this.prisma.accessToken.findMany({
+      where: memberId ? { memberId } : {},
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map(toToken);
   }
-  findToken(id: string, tx: Tx | PrismaService = this.prisma) {
-    return tx.accessToken.findUnique({ where: { id } });
+  async findToken(id: string, tx?: Tx): Promise<AccessToken | null> {
+    return orNull(toToken)(await dbOf(this.prisma, tx).accessToken.findUnique({ where: { id } }));
   }
-  createToken(tx: Tx, data: Prisma.AccessTokenUncheckedCreateInput) {
-    return tx.accessToken.create({ data });
+  async createToken(tx: Tx, data: NewToken): Promise<AccessToken> {
+    const { inlinePolicy, ...plain } = data;
+    const row = await txClient(tx).accessToken.create({
+      data: { ...plain, ...(inlinePolicy !== undefined ? { inlinePolicy: toJson(inlinePolicy) } : {}) },
+    });
+    return toToken(row);
   }
-  revokeToken(tx: Tx, id: string, at: Date) {
-    return tx.accessToken.update({ where: { id }, data: { revokedAt: at } });
+  async revokeToken(tx: Tx, id: string, at: Date): Promise<AccessToken> {
+    return toToken(await txClient(tx).accessToken.update({ where: { id }, data: { revokedAt: at } }));
   }
-  findOwnerToken(tx: Tx) {
-    return tx.accessToken.findFirst({ where: { isOwnerToken: true, revokedAt: null } });
+  async findOwnerToken(tx: Tx): Promise<AccessToken | null> {
+    return orNull(toToken)(
+      await txClient(tx).accessToken.findFirst({ where: { isOwnerToken: true, revokedAt: null } }),
+    );
   }
-  lockBootstrap(tx: Tx) {
+  async lockBootstrap(tx: Tx): Promise<void> {
     // Two processes starting at once must not both mint an owner token.
-    return tx.$executeRaw`SELECT pg_advisory_xact_lock(7210002)`;
+    await txClient(tx).$executeRaw`SELECT pg_advisory_xact_lock(7210002)`;
   }
 }

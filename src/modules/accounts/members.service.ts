@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
 import { formatResource, memberResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
-import { AuditService } from '../audit/audit.service';
-import { AccountsRepository, type MemberWithRoles } from './accounts.repository';
+import type { Tx } from '../../infra/prisma/tx';
+import { AuditTrail } from './audit-trail';
+import type { MemberWithRoles } from './account-records';
+import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
 import type { CreateMemberDto, UpdateMemberDto } from './dto/accounts.dto';
 import type { Actor } from './models/actor';
@@ -15,8 +16,8 @@ export const memberView = (m: MemberWithRoles) => ({
   email: m.email,
   name: m.name,
   role: m.role,
-  customRoleKeys: m.customRoles.map((r) => r.role.key).sort(),
-  teamKeys: m.teams.map((t) => t.team.key).sort(),
+  customRoleKeys: m.customRoles.map((r) => r.key).sort(),
+  teamKeys: m.teams.map((t) => t.key).sort(),
   createdAt: m.createdAt.toISOString(),
 });
 
@@ -25,7 +26,7 @@ export class MembersService {
   constructor(
     private readonly repo: AccountsRepository,
     private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** The caller, with its effective permission sources. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { formatResource, memberResource, personalTokenResource } from '../../core/policy';
 import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
-import { AuditService } from '../audit/audit.service';
+import { AuditTrail } from './audit-trail';
 import { AccountsRepository } from './accounts.repository';
 import { memberView } from './members.service';
 import { systemActor } from './system-actor';
@@ -20,7 +20,7 @@ export class OwnerBootstrapService {
 
   constructor(
     private readonly repo: AccountsRepository,
-    private readonly audit: AuditService,
+    private readonly audit: AuditTrail,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
   ) {}
 

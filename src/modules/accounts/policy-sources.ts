@@ -1,5 +1,5 @@
 import { BUILTIN_ROLES, type PolicyStatement } from '../../core/policy';
-import type { MemberWithRoles } from './accounts.repository';
+import type { CustomRole, MemberWithRoles } from './account-records';
 
 export interface PolicySource {
   source: string;
@@ -10,28 +10,22 @@ export interface PolicySource {
 export function memberPolicySources(m: MemberWithRoles): PolicySource[] {
   const sources: PolicySource[] = [];
   if (m.role) sources.push({ source: `role:${m.role}`, statements: BUILTIN_ROLES[m.role] });
-  for (const { role } of m.customRoles)
-    sources.push({ source: `customRole:${role.key}`, statements: role.policy as unknown as PolicyStatement[] });
-  for (const { team } of m.teams) {
-    for (const { role } of team.customRoles) {
-      sources.push({
-        source: `team:${team.key}/customRole:${role.key}`,
-        statements: role.policy as unknown as PolicyStatement[],
-      });
-    }
+  for (const role of m.customRoles) sources.push({ source: `customRole:${role.key}`, statements: role.policy });
+  for (const team of m.teams) {
+    for (const role of team.customRoles)
+      sources.push({ source: `team:${team.key}/customRole:${role.key}`, statements: role.policy });
   }
   return sources;
 }
 
 /** A service token's permissions: its own role, custom roles and inline policy. */
 export function servicePolicySources(
-  t: { role: keyof typeof BUILTIN_ROLES | null; inlinePolicy: unknown },
-  roles: { key: string; policy: unknown }[],
+  t: { role: keyof typeof BUILTIN_ROLES | null; inlinePolicy: PolicyStatement[] | null },
+  roles: CustomRole[],
 ): PolicySource[] {
   const sources: PolicySource[] = [];
   if (t.role) sources.push({ source: `role:${t.role}`, statements: BUILTIN_ROLES[t.role] });
-  for (const r of roles) sources.push({ source: `customRole:${r.key}`, statements: r.policy as PolicyStatement[] });
-  if (Array.isArray(t.inlinePolicy))
-    sources.push({ source: 'inlinePolicy', statements: t.inlinePolicy as PolicyStatement[] });
+  for (const r of roles) sources.push({ source: `customRole:${r.key}`, statements: r.policy });
+  if (Array.isArray(t.inlinePolicy)) sources.push({ source: 'inlinePolicy', statements: t.inlinePolicy });
   return sources;
 }

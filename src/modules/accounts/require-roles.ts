@@ -1,5 +1,5 @@
 import { DomainError } from '../../core/errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { AccountsRepository } from './accounts.repository';
 
 /** Custom roles by key, or a 404 naming every key that does not exist. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ResourceRef, ResourceSegment } from '../../core/policy';
 import { PrismaService } from '../../infra/prisma/prisma.service';
+import { FlagTags, SegmentTags } from './resource-tags';
 
 /**
  * Fills in what a policy can match on but a resource string does not say: project, flag and
@@ -8,7 +9,11 @@ import { PrismaService } from '../../infra/prisma/prisma.service';
  */
 @Injectable()
 export class ResourceAttributesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly flags: FlagTags,
+    private readonly segments: SegmentTags,
+  ) {}
 
   async enrich(ref: ResourceRef): Promise<ResourceRef> {
     const [proj, env, leaf] = ref;
@@ -27,15 +32,9 @@ export class ResourceAttributesRepository {
           : { ...env, attributes: { critical: false, ...env.attributes } },
       );
     if (leaf?.type === 'flag') {
-      const f = await this.prisma.flag.findUnique({
-        where: { projectId_key: { projectId: project.id, key: leaf.key } },
-      });
-      out.push({ ...leaf, tags: (f?.definition as { tags?: string[] } | undefined)?.tags ?? leaf.tags ?? [] });
+      out.push({ ...leaf, tags: (await this.flags.tags(project.id, leaf.key)) ?? leaf.tags ?? [] });
     } else if (leaf?.type === 'segment' && e) {
-      const s = await this.prisma.segment.findUnique({
-        where: { environmentId_key: { environmentId: e.id, key: leaf.key } },
-      });
-      out.push({ ...leaf, tags: (s?.config as { tags?: string[] } | undefined)?.tags ?? leaf.tags ?? [] });
+      out.push({ ...leaf, tags: (await this.segments.tags(e.id, leaf.key)) ?? leaf.tags ?? [] });
     } else if (leaf) out.push(leaf);
     return out;
   }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../core/errors';
 import { formatResource, roleResource, validatePolicy } from '../../core/policy';
-import type { Prisma } from '../../infra/prisma/generated/client';
-import { AuditService } from '../audit/audit.service';
+import { AuditTrail } from './audit-trail';
 import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
 import type { CreateRoleDto, UpdateRoleDto } from './dto/accounts.dto';
@@ -22,7 +21,7 @@ export class RolesService {
   constructor(
     private readonly repo: AccountsRepository,
     private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(actor: Actor) {
@@ -39,7 +38,7 @@ export class RolesService {
 
   async create(actor: Actor, dto: CreateRoleDto) {
     this.authz.assert(actor, 'manageRoles', roleResource(dto.key));
-    const policy = validatePolicy(dto.policy) as unknown as Prisma.InputJsonValue;
+    const policy = validatePolicy(dto.policy);
     return this.repo.transaction(async (tx) => {
       const created = await this.repo
         .createRole(tx, { key: dto.key, name: dto.name, description: dto.description ?? '', policy })
@@ -55,7 +54,7 @@ export class RolesService {
 
   async update(actor: Actor, key: string, dto: UpdateRoleDto) {
     this.authz.assert(actor, 'manageRoles', roleResource(key));
-    const policy = dto.policy ? (validatePolicy(dto.policy) as unknown as Prisma.InputJsonValue) : undefined;
+    const policy = dto.policy ? validatePolicy(dto.policy) : undefined;
     return this.repo.transaction(async (tx) => {
       const before = await this.repo.findRole(key, tx);
       if (!before) throw notFound('role', key);

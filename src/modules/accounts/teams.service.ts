@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
 import { formatResource, teamResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
-import { AuditService } from '../audit/audit.service';
-import { AccountsRepository, type TeamWithLinks } from './accounts.repository';
+import type { Tx } from '../../infra/prisma/tx';
+import { AuditTrail } from './audit-trail';
+import type { TeamWithLinks } from './account-records';
+import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
 import type { CreateTeamDto, UpdateTeamDto } from './dto/accounts.dto';
 import type { Actor } from './models/actor';
@@ -14,8 +15,8 @@ const teamView = (t: TeamWithLinks) => ({
   key: t.key,
   name: t.name,
   description: t.description,
-  memberIds: t.members.map((m) => m.memberId).sort(),
-  customRoleKeys: t.customRoles.map((r) => r.role.key).sort(),
+  memberIds: [...t.memberIds].sort(),
+  customRoleKeys: t.customRoles.map((r) => r.key).sort(),
 });
 
 @Injectable()
@@ -23,7 +24,7 @@ export class TeamsService {
   constructor(
     private readonly repo: AccountsRepository,
     private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(actor: Actor) {

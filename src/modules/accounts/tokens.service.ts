@@ -9,8 +9,8 @@ import {
   validatePolicy,
 } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
-import type { Prisma } from '../../infra/prisma/generated/client';
-import { AuditService } from '../audit/audit.service';
+import { AuditTrail } from './audit-trail';
+import type { AccessToken } from './account-records';
 import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
 import type { CreateTokenDto } from './dto/accounts.dto';
@@ -18,13 +18,11 @@ import type { Actor } from './models/actor';
 import { requireRoles } from './require-roles';
 import { hashSecret, newTokenSecret, secretHint } from './token-secret';
 
-type TokenRow = Awaited<ReturnType<AccountsRepository['findToken']>> & object;
-
 /** Personal tokens live under their member (`member/<id>:token/<id>`); service tokens stand alone. */
 const tokenResource = (t: { id: string; memberId: string | null }) =>
   t.memberId ? personalTokenResource(t.memberId, t.id) : serviceTokenResource(t.id);
 
-export const tokenView = (t: TokenRow) => ({
+export const tokenView = (t: AccessToken) => ({
   id: t.id,
   name: t.name,
   hint: t.hint,
@@ -44,7 +42,7 @@ export class TokensService {
   constructor(
     private readonly repo: AccountsRepository,
     private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditTrail,
     private readonly clock: ClockService,
   ) {}
 
@@ -88,9 +86,7 @@ export class TokensService {
         this.authz.assert(actor, 'manageTokens', serviceTokenResource('*'));
       }
       await requireRoles(this.repo, tx, dto.customRoleKeys ?? []);
-      const inlinePolicy = dto.inlinePolicy
-        ? (validatePolicy(dto.inlinePolicy) as unknown as Prisma.InputJsonValue)
-        : undefined;
+      const inlinePolicy = dto.inlinePolicy ? validatePolicy(dto.inlinePolicy) : undefined;
       const row = await this.repo.createToken(tx, {
         name: dto.name,
         hash: hashSecret(secret),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ApprovalSettings } from '../../core/approval';
-import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { toJson } from '../../infra/prisma/json-columns';
+import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
 /** Approval settings live on their environment (and project defaults on the project). */
 @Injectable()
@@ -9,20 +9,20 @@ export class ApprovalSettingsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  setEnvironment(tx: Tx, environmentId: string, settings: ApprovalSettings) {
-    return tx.environment.update({
+  async setEnvironment(tx: Tx, environmentId: string, settings: ApprovalSettings): Promise<void> {
+    await txClient(tx).environment.update({
       where: { id: environmentId },
-      data: { approvalSettings: settings as unknown as Prisma.InputJsonValue },
+      data: { approvalSettings: toJson(settings) },
     });
   }
 
-  setProjectDefaults(tx: Tx, projectId: string, settings: ApprovalSettings) {
-    return tx.project.update({
+  async setProjectDefaults(tx: Tx, projectId: string, settings: ApprovalSettings): Promise<void> {
+    await txClient(tx).project.update({
       where: { id: projectId },
-      data: { approvalDefaults: settings as unknown as Prisma.InputJsonValue },
+      data: { approvalDefaults: toJson(settings) },
     });
   }
 

@@ -1,9 +1,9 @@
 import { isOpen, tallyReviews, type ApprovalSettings } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { AuthorizationService } from '../accounts/authorization.service';
-import type { Actor, ActorRef } from '../accounts/models/actor';
+import type { Actor } from '../accounts/models/actor';
 import type { AuditRecord } from '../audit/audit.service';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import { mintPreApproval } from '../write-path/pre-approval';
@@ -174,7 +174,7 @@ export class ChangeRequestApplyService {
 
   /** Latest decisions on the current content by reviewers who count under the settings in force now. */
   private async eligibleTally(row: ChangeRequestRow, settings: ApprovalSettings) {
-    const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer as unknown as ActorRef]));
+    const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer]));
     const memberIds = [...refs.values()].map((r) => r.memberId).filter((m): m is string => !!m);
     const teams = settings.reviewerTeams.length ? await this.requests.teamsOf(memberIds) : new Map<string, string[]>();
     return tallyReviews(reviewRecords(row), row.contentHash, (id) => {

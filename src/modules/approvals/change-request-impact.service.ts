@@ -34,9 +34,8 @@ export class ChangeRequestImpactService {
     const data = await this.delivery.loadEnvironment(at.env.id);
     const flags: Record<string, SdkFlag> = {};
     const segments: Record<string, SdkSegment> = {};
-    for (const f of data?.flags ?? [])
-      flags[f.definition.key] = toSdkFlag(f.definition, f.config) as unknown as SdkFlag;
-    for (const s of data?.segments ?? []) segments[s.key] = toSdkSegment(s) as unknown as SdkSegment;
+    for (const f of data?.flags ?? []) flags[f.definition.key] = toSdkFlag(f.definition, f.config) as SdkFlag;
+    for (const s of data?.segments ?? []) segments[s.key] = toSdkSegment(s) as SdkSegment;
     const before = FlagStore.from({ flags, segments });
     const after = FlagStore.from({ flags, segments });
     const targetFlags = writer.stage(after, preview);

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { isOpen, openStatus, tallyReviews, type ApprovalSettings } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
-import { actorRef, type Actor, type ActorRef } from '../accounts/models/actor';
+import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { approvalSettingsOf } from '../write-path/approval-gate';
@@ -100,7 +100,7 @@ export class ChangeRequestReviewsService {
 
   /** Status from the latest decisions on the current content, by reviewers who still count. */
   private statusAfterReviews(row: ChangeRequestRow, settings: ApprovalSettings) {
-    const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer as unknown as ActorRef]));
+    const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer]));
     // Teams were checked when each review was made; the apply re-checks them.
     const tally = tallyReviews(
       reviewRecords(row),

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ReviewDecision } from '../../core/approval';
-import type { Prisma } from '../../infra/prisma/generated/client';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { ActorRef } from '../accounts/models/actor';
 import type { ChangeRequestRow, ChangeRequestStore, ChangeRequestUpdate } from './change-requests.repository';
 
 /** The transaction handle the fakes pass along; none of them reads it. */
 export const FAKE_TX = Object.freeze({}) as unknown as Tx;
-
-const json = (v: unknown) => v as Prisma.JsonValue;
 
 export type NewChangeRequest = Pick<ChangeRequestRow, 'resourceKind' | 'resourceKey'> &
   Partial<Omit<ChangeRequestRow, 'instructions' | 'requester'>> & { instructions: unknown[]; requester: ActorRef };
@@ -80,8 +77,6 @@ export class FakeChangeRequestStore implements ChangeRequestStore {
       updatedAt: now,
       reviews: [],
       ...r,
-      instructions: json(r.instructions),
-      requester: json(r.requester),
     };
     this.rows.set(row.id, row);
     return structuredClone(row);
@@ -93,7 +88,7 @@ export class FakeChangeRequestStore implements ChangeRequestStore {
     row.reviews.push({
       id: randomUUID(),
       changeRequestId: id,
-      reviewer: json(reviewer),
+      reviewer,
       reviewerId: reviewer.memberId ?? reviewer.id,
       decision,
       comment: '',

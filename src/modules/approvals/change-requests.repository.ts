@@ -1,13 +1,71 @@
 import { Injectable } from '@nestjs/common';
+import type { FieldError } from '../../core/errors';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { fromJson } from '../../infra/prisma/json-columns';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
+import type { ActorRef } from '../accounts/models/actor';
 
 const withContext = {
   reviews: { orderBy: { createdAt: 'asc' } },
   environment: { select: { key: true } },
   project: { select: { key: true } },
 } satisfies Prisma.ChangeRequestInclude;
-export type ChangeRequestRow = Prisma.ChangeRequestGetPayload<{ include: typeof withContext }>;
+type RequestRow = Prisma.ChangeRequestGetPayload<{ include: typeof withContext }>;
+
+export interface ChangeRequestReview {
+  id: string;
+  changeRequestId: string;
+  reviewer: ActorRef;
+  reviewerId: string;
+  /** `approve`, `decline` or `comment`. */
+  decision: string;
+  comment: string;
+  contentHash: string;
+  createdAt: Date;
+}
+
+/**
+ * A change request as the repository returns it: plain data with typed JSON columns (not the
+ * Prisma row, despite the name kept for its many users), its reviews oldest first.
+ */
+export interface ChangeRequestRow {
+  id: string;
+  projectId: string;
+  project: { key: string };
+  environmentId: string;
+  environment: { key: string };
+  resourceKind: string;
+  resourceKey: string;
+  status: string;
+  description: string;
+  instructions: unknown[];
+  baseVersion: number;
+  contentHash: string;
+  approvalsRequired: number;
+  approvalReasons: string[];
+  requester: ActorRef;
+  requesterId: string;
+  executionDate: Date | null;
+  appliedVersion: number | null;
+  appliedAt: Date | null;
+  failure: { code: string; message: string; errors: FieldError[] } | null;
+  /** Status transitions: { at, status, actor, note }. */
+  history: unknown[];
+  createdAt: Date;
+  updatedAt: Date;
+  reviews: ChangeRequestReview[];
+}
+
+/** JSON columns are written here from validated instructions, actorRef() values and the apply's own failure. */
+const toChangeRequest = (r: RequestRow): ChangeRequestRow => ({
+  ...r,
+  instructions: fromJson<unknown[]>(r.instructions),
+  approvalReasons: fromJson<string[]>(r.approvalReasons),
+  requester: fromJson<ActorRef>(r.requester),
+  failure: r.failure === null ? null : fromJson<NonNullable<ChangeRequestRow['failure']>>(r.failure),
+  history: fromJson<unknown[]>(r.history),
+  reviews: r.reviews.map((v) => ({ ...v, reviewer: fromJson<ActorRef>(v.reviewer) })),
+});
 
 export interface ChangeRequestFilter {
   statuses?: string[];
@@ -23,7 +81,7 @@ export interface ChangeRequestFilter {
 export interface ChangeRequestUpdate {
   status?: string;
   description?: string;
-  instructions?: unknown;
+  instructions?: unknown[];
   baseVersion?: number;
   contentHash?: string;
   approvalsRequired?: number;
@@ -31,7 +89,7 @@ export interface ChangeRequestUpdate {
   executionDate?: Date | null;
   appliedVersion?: number;
   appliedAt?: Date;
-  failure?: unknown;
+  failure?: ChangeRequestRow['failure'];
   history?: unknown[];
 }
 
@@ -54,29 +112,30 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  find(id: string, db: Tx | PrismaService = this.prisma): Promise<ChangeRequestRow | null> {
-    return db.changeRequest.findUnique({ where: { id }, include: withContext });
+  async find(id: string, db?: Tx): Promise<ChangeRequestRow | null> {
+    const row = await dbOf(this.prisma, db).changeRequest.findUnique({ where: { id }, include: withContext });
+    return row && toChangeRequest(row);
   }
 
   /** Locks the request row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */
   async findForUpdate(tx: Tx, id: string): Promise<ChangeRequestRow | null> {
-    const locked = await tx.$queryRaw<
+    const locked = await txClient(tx).$queryRaw<
       { id: string }[]
     >`SELECT "id" FROM "ChangeRequest" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
   }
 
-  create(
+  async create(
     tx: Tx,
     data: Omit<
       Prisma.ChangeRequestUncheckedCreateInput,
       'instructions' | 'requester' | 'history' | 'approvalReasons'
-    > & { instructions: unknown; requester: unknown; history: unknown[]; approvalReasons: string[] },
-  ) {
-    return tx.changeRequest.create({
+    > & { instructions: unknown[]; requester: ActorRef; history: unknown[]; approvalReasons: string[] },
+  ): Promise<ChangeRequestRow> {
+    const row = await txClient(tx).changeRequest.create({
       data: {
         ...data,
         instructions: json(data.instructions),
@@ -86,11 +145,12 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
       },
       include: withContext,
     });
+    return toChangeRequest(row);
   }
 
-  update(tx: Tx, id: string, data: ChangeRequestUpdate): Promise<ChangeRequestRow> {
+  async update(tx: Tx, id: string, data: ChangeRequestUpdate): Promise<ChangeRequestRow> {
     const { instructions, failure, history, approvalReasons, ...plain } = data;
-    return tx.changeRequest.update({
+    const row = await txClient(tx).changeRequest.update({
       where: { id },
       data: {
         ...plain,
@@ -101,24 +161,25 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
       },
       include: withContext,
     });
+    return toChangeRequest(row);
   }
 
-  addReview(
+  async addReview(
     tx: Tx,
     r: {
       changeRequestId: string;
-      reviewer: unknown;
+      reviewer: ActorRef;
       reviewerId: string;
       decision: string;
       comment: string;
       contentHash: string;
     },
-  ) {
-    return tx.changeRequestReview.create({ data: { ...r, reviewer: json(r.reviewer) } });
+  ): Promise<void> {
+    await txClient(tx).changeRequestReview.create({ data: { ...r, reviewer: json(r.reviewer) } });
   }
 
-  list(f: ChangeRequestFilter): Promise<ChangeRequestRow[]> {
-    return this.prisma.changeRequest.findMany({
+  async list(f: ChangeRequestFilter): Promise<ChangeRequestRow[]> {
+    const rows = await this.prisma.changeRequest.findMany({
       where: {
         ...(f.statuses ? { status: { in: f.statuses } } : {}),
         ...(f.projectKey ? { project: { key: f.projectKey } } : {}),
@@ -132,6 +193,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
       orderBy: { createdAt: 'desc' },
       take: f.limit,
     });
+    return rows.map(toChangeRequest);
   }
 
   /** Scheduled requests, earliest execution first (the worker's start-up sweep). */

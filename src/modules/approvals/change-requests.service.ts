@@ -6,7 +6,7 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { ProjectsService } from '../projects/projects.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import type { ResourceDryRun, ResourceKind } from '../write-path/resource-writer';
 import { ChangeRequestAccess } from './change-request-access';

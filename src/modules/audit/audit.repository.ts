@@ -2,14 +2,32 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { contentDigest, GENESIS_HASH, type ChainedContent } from '../../core/audit/hash-chain';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Arbitrary constant naming the advisory lock that serialises appends to the audit chain. */
 const AUDIT_CHAIN_LOCK = 7_210_001;
 
-export type AuditRow = Prisma.AuditEntryGetPayload<object>;
+/** One stored entry: JSON columns stay `unknown`, since the chain hashes whatever was recorded. */
+export interface AuditRow {
+  id: bigint;
+  at: Date;
+  actor: unknown;
+  actorId: string | null;
+  action: string;
+  resource: string;
+  comment: string;
+  before: unknown;
+  after: unknown;
+  delta: unknown;
+  previousVersion: number | null;
+  currentVersion: number | null;
+  requestId: string | null;
+  links: unknown;
+  prevHash: string;
+  hash: string;
+}
 
 export interface AuditQuery {
   resourceLike?: string;
@@ -35,7 +53,7 @@ export class AuditRepository {
   async append(tx: Tx, content: Omit<ChainedContent, 'prevHash'>, actorId: string | null): Promise<AuditRow> {
     const digest = contentDigest(content, sha256Hex);
     const j = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-    const [row] = await tx.$queryRaw<AuditRow[]>`
+    const [row] = await txClient(tx).$queryRaw<AuditRow[]>`
       WITH "locked" AS (SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)::text AS "l"),
       "head" AS (
         -- Correlated with the lock row, so the head is read only once the lock is held.

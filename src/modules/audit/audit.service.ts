@@ -5,28 +5,20 @@ import { DomainError, notFound } from '../../core/errors';
 import { auditLogResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { currentRequestId } from '../../infra/logging/request-context';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
+import { AuditTrail, type AuditRecord } from '../accounts/audit-trail';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditRepository, sha256Hex, type AuditRow } from './audit.repository';
 import type { AuditLogQueryDto } from './dto/audit-log-query.dto';
 import { toAuditEntryView, type AuditEntryView } from './models/audit-entry.view';
 
-export interface AuditRecord {
-  action: string;
-  resource: string;
-  comment?: string;
-  before?: unknown;
-  after?: unknown;
-  previousVersion?: number | null;
-  currentVersion?: number | null;
-  links?: Record<string, unknown> | null;
-}
+export type { AuditRecord } from '../accounts/audit-trail';
 
 const VERIFY_PAGE = 1000;
 
 @Injectable()
-export class AuditService {
+export class AuditService implements AuditTrail {
   constructor(
     private readonly repo: AuditRepository,
     private readonly clock: ClockService,

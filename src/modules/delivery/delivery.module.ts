@@ -1,24 +1,19 @@
 import { Module } from '@nestjs/common';
+import { FlagsReadModule } from '../flags/flags-read.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { SegmentsReadModule } from '../segments/segments-read.module';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryRepository } from './delivery.repository';
 import { OutboxRelayService } from './outbox-relay.service';
-import { OutboxRepository } from './outbox.repository';
-import { SdkKeysNotifier } from './sdk-keys-notifier';
 
 /**
- * The write side of delivery, in every role: the outbox the write paths fill, the relay that
- * publishes it to Redis, the SDK-key change notice, and the shared context sample.
+ * The write side of delivery, in every role: the relay that publishes the outbox to Redis and the
+ * shared context sample. Re-exports the outbox, which the retention worker prunes.
  */
 @Module({
-  providers: [
-    OutboxRepository,
-    DeliveryRepository,
-    DeliveryMetrics,
-    OutboxRelayService,
-    SdkKeysNotifier,
-    ContextSampleService,
-  ],
-  exports: [OutboxRepository, DeliveryRepository, DeliveryMetrics, SdkKeysNotifier, ContextSampleService],
+  imports: [OutboxModule, FlagsReadModule, SegmentsReadModule],
+  providers: [DeliveryRepository, DeliveryMetrics, OutboxRelayService, ContextSampleService],
+  exports: [OutboxModule, DeliveryRepository, DeliveryMetrics, ContextSampleService],
 })
 export class DeliveryModule {}

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { RedisService } from '../../infra/redis/redis.service';
 import { changePattern } from './delivery-channels';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { DeliveryRepository } from './delivery.repository';
 import { EnvironmentSnapshot, type ChangeMessage } from './environment-snapshot';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -31,6 +32,7 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
 
   constructor(
     private readonly repo: DeliveryRepository,
+    private readonly outbox: OutboxRepository,
     private readonly redis: RedisService,
     private readonly metrics: DeliveryMetrics,
     metricsService: MetricsService,
@@ -156,7 +158,7 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
    */
   private async catchUp(s: EnvironmentSnapshot, knownRevision?: bigint): Promise<void> {
     for (;;) {
-      const rows = await this.repo.outboxSince(s.environmentId, s.revision, CATCH_UP_BATCH);
+      const rows = await this.outbox.since(s.environmentId, s.revision, CATCH_UP_BATCH);
       const gap = rows.length
         ? rows[0].revision !== s.revision + 1n
         : knownRevision !== undefined && knownRevision > s.revision;

@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Client } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
 import { RedisService } from '../../infra/redis/redis.service';
-import { OUTBOX_CHANNEL } from './outbox.repository';
 import { changeChannel } from './delivery-channels';
 import { DeliveryMetrics } from './delivery.metrics';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
-import { DeliveryRepository, type OutboxItem } from './delivery.repository';
+import { OUTBOX_CHANNEL, OutboxRepository, type OutboxItem } from '../outbox/outbox.repository';
 
 /** The relay also polls, so a lost NOTIFY (or a relay that was down) delays delivery by at most this. */
 const POLL_MS = 1_000;
@@ -28,7 +27,7 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
 
   constructor(
-    private readonly repo: DeliveryRepository,
+    private readonly outbox: OutboxRepository,
     private readonly redis: RedisService,
     private readonly metrics: DeliveryMetrics,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
@@ -69,7 +68,7 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const items = await this.repo.claimUnpublished(BATCH);
+      const items = await this.outbox.claimUnpublished(BATCH);
       if (items.length) await this.publish(items);
       if (items.length < BATCH) return; // a full batch means there may be more
     }

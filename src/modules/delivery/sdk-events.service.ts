@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
-import type { Prisma } from '../../infra/prisma/generated/client';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
-import { DeliveryRepository } from './delivery.repository';
+import { DeliveryRepository, type NewSdkEvent } from './delivery.repository';
 
 /** Kinds kept for release automation (the rest — index, identify, debug — only feed the context sample). */
 const KEPT = new Set(['feature', 'custom', 'summary']);
@@ -27,7 +26,7 @@ export class SdkEventsService {
     if (!Array.isArray(body)) throw new DomainError('sdk/invalid_events', 'the body must be a JSON array of events');
     if (body.length > MAX_EVENTS)
       throw new DomainError('sdk/too_many_events', `at most ${MAX_EVENTS} events per request`);
-    const rows: Prisma.SdkEventCreateManyInput[] = [];
+    const rows: NewSdkEvent[] = [];
     for (const raw of body) {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
       const e = raw as LdEvent;
@@ -45,7 +44,7 @@ export class SdkEventsService {
         createdAt: new Date(
           typeof e.creationDate === 'number' ? e.creationDate : typeof e.endDate === 'number' ? e.endDate : Date.now(),
         ),
-        payload: e as Prisma.InputJsonValue,
+        payload: e,
       });
     }
     await this.repo.insertEvents(rows);

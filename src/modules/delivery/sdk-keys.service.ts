@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { RedisService } from '../../infra/redis/redis.service';
-import { keysChannel } from './delivery-channels';
+import { keysChannel } from '../projects/sdk-keys-notifier';
 import { DeliveryRepository } from './delivery.repository';
 
 export interface KeyCheck {

@@ -1,31 +1,31 @@
 import { PassThrough } from 'node:stream';
-import type { ServerResponse } from 'node:http';
 import { MAX_QUEUED_BYTES, StreamHub, type Stream } from './stream-hub';
 
 /** A stand-in for an HTTP response whose socket buffer we can fill (nobody reads it). */
-function fakeResponse(): ServerResponse & { written: string[] } {
+function fakeResponse() {
   const written: string[] = [];
   const out = new PassThrough({ highWaterMark: 16 });
-  const res = out as unknown as ServerResponse & { written: string[] };
   const write = out.write.bind(out);
-  res.written = written;
-  (res as unknown as { write: (t: string) => boolean }).write = (t: string) => {
-    written.push(t);
-    return write(t);
-  };
-  return res;
+  return Object.assign(out, {
+    written,
+    write: (t: string) => {
+      written.push(t);
+      return write(t);
+    },
+  });
 }
 
 describe('StreamHub', () => {
   it('writes an event to the streams of its environment only', () => {
     const hub = new StreamHub();
-    const a: Stream = { environmentId: 'e1', sdkKey: 'k1', res: fakeResponse() };
-    const b: Stream = { environmentId: 'e2', sdkKey: 'k2', res: fakeResponse() };
+    const [resA, resB] = [fakeResponse(), fakeResponse()];
+    const a: Stream = { environmentId: 'e1', sdkKey: 'k1', res: resA };
+    const b: Stream = { environmentId: 'e2', sdkKey: 'k2', res: resB };
     hub.add(a);
     hub.add(b);
     expect(hub.broadcast('e1', 'event: patch\n\n')).toBe(1);
-    expect((a.res as unknown as { written: string[] }).written).toEqual(['event: patch\n\n']);
-    expect((b.res as unknown as { written: string[] }).written).toEqual([]);
+    expect(resA.written).toEqual(['event: patch\n\n']);
+    expect(resB.written).toEqual([]);
     hub.remove(a);
     expect(hub.size).toBe(1);
     expect(hub.broadcast('e1', 'x')).toBe(0);

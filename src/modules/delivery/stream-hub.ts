@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 
 /**
  * Past this many bytes queued on a socket, the client is not reading: it is disconnected rather
@@ -10,7 +10,8 @@ export interface Stream {
   readonly environmentId: string;
   /** The key the stream was opened with: rotating or deleting it closes the stream. */
   readonly sdkKey: string;
-  readonly res: ServerResponse;
+  /** The HTTP response (any writable: the hub only writes to it, ends it or drops it). */
+  readonly res: Writable;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { DeliveryModule } from '../delivery/delivery.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { EnvironmentsController } from './environments.controller';
@@ -7,7 +6,7 @@ import { EnvironmentsService } from './environments.service';
 import { EnvironmentsResolver } from './environments.resolver';
 
 @Module({
-  imports: [ProjectsModule, FlagsModule, DeliveryModule],
+  imports: [ProjectsModule, FlagsModule],
   controllers: [EnvironmentsController],
   providers: [EnvironmentsService, EnvironmentsResolver],
 })

@@ -5,7 +5,7 @@ import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import { SdkKeysNotifier } from '../delivery/sdk-keys-notifier';
+import { SdkKeysNotifier } from '../projects/sdk-keys-notifier';
 import { FlagWriteService } from '../flags/flag-write.service';
 import type { CreateEnvironmentDto, RotateKeyDto, UpdateEnvironmentDto } from '../projects/dto/projects.dto';
 import { newEnvironmentKeys, newMobileKey, newSdkKey } from '../projects/environment-keys';

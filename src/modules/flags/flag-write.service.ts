@@ -15,15 +15,16 @@ import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-
 import { flagResource, formatResource, type ActionName } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import { OutboxRepository } from '../delivery/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto, PatchFlagDto } from './dto/flags.dto';
-import { FlagsRepository, type FlagRow, type LockedFlag } from './flags.repository';
+import type { FlagRecord } from './flag-records';
+import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
@@ -54,7 +55,7 @@ export interface WriteResult {
 
 /** A flag locked in the caller's transaction, read once under the lock. */
 export interface LockedFlagState {
-  row: LockedFlag;
+  row: FlagRecord;
   def: FlagDefinition;
   configs: Record<string, FlagEnvironmentConfig>;
 }
@@ -137,7 +138,7 @@ export class FlagWriteService {
   async lock(tx: Tx, project: ProjectContext, flagKey: string): Promise<LockedFlagState> {
     const row = await this.repo.findForUpdate(tx, project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
-    return { row, def: row.definition as FlagDefinition, configs: configsByEnvKey(row) };
+    return { row, def: row.definition, configs: configsByEnvKey(row) };
   }
 
   /** The instructions over a flag `lock` read; not authorized for anyone, so for pre-approved writes only. */
@@ -179,7 +180,7 @@ export class FlagWriteService {
     const steps = flagInstructionActions(instructions);
     const row = await this.repo.find(project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
-    const def = row.definition as unknown as FlagDefinition;
+    const def = row.definition;
     if (authorize) this.authorizeSteps(actor, steps, project, env, def);
     const configs = configsByEnvKey(row);
     const result = await this.applyInstructions(undefined, project.id, def, configs, env, instructions, steps);
@@ -379,7 +380,7 @@ export class FlagWriteService {
    */
   async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectContext, env: EnvironmentContext): Promise<void> {
     for (const row of await this.repo.listAll(tx, project.id)) {
-      const def = row.definition as unknown as FlagDefinition;
+      const def = row.definition;
       await this.insertConfig(tx, actor, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
     }
   }
@@ -413,13 +414,13 @@ export class FlagWriteService {
   private async writeConfig(
     tx: Tx,
     actor: Actor,
-    row: LockedFlag,
+    row: FlagRecord,
     envKey: string,
     def: FlagDefinition,
     config: FlagEnvironmentConfig,
     comment: string,
   ) {
-    const fe = row.environments.find((e) => e.environment.key === envKey)!;
+    const fe = row.environments.find((e) => e.environmentKey === envKey)!;
     await this.repo.updateConfigWithVersion(tx, {
       flagEnvironmentId: fe.id,
       definition: def,
@@ -450,12 +451,12 @@ export class FlagWriteService {
   }
 }
 
-function lookupIn(flags: FlagRow[], key: string) {
+function lookupIn(flags: FlagRecord[], key: string) {
   const row = flags.find((f) => f.key === key && !f.archived);
   if (!row) return undefined;
   const configs = configsByEnvKey(row);
   return {
-    variations: (row.definition as unknown as FlagDefinition).variations,
+    variations: row.definition.variations,
     prerequisiteKeys: (envKey: string) => (configs[envKey]?.prerequisites ?? []).map((p) => p.key),
   };
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
-import { DeliveryModule } from '../delivery/delivery.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { FlagLoaderFactory } from './flag.loader';
 import { RESOURCE_WRITER } from '../write-path/resource-writer';
 import { FlagResourceWriter } from './flag-resource-writer';
 import { FlagWriteService } from './flag-write.service';
+import { FlagsReadModule } from './flags-read.module';
 import { FlagsController } from './flags.controller';
 import { FlagsRepository } from './flags.repository';
 import { FlagsService } from './flags.service';
@@ -14,7 +15,7 @@ import { FlagsResolver } from './flags.resolver';
 import { PrerequisiteResolver } from './prerequisite.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
+  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, FlagsReadModule],
   controllers: [FlagsController],
   providers: [
     FlagsRepository,
@@ -25,6 +26,6 @@ import { PrerequisiteResolver } from './prerequisite.resolver';
     FlagLoaderFactory,
     { provide: RESOURCE_WRITER.flag, useClass: FlagResourceWriter },
   ],
-  exports: [FlagsService, FlagWriteService, FlagLoaderFactory, RESOURCE_WRITER.flag],
+  exports: [FlagsService, FlagWriteService, FlagLoaderFactory, RESOURCE_WRITER.flag, FlagsReadModule],
 })
 export class FlagsModule {}

@@ -1,24 +1,55 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagState } from '../../core/approval';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
-import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
+import type { ActorRef } from '../accounts/models/actor';
+import type { FlagConfigRecord, FlagRecord, FlagVersionRecord } from './flag-records';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
-const withConfigs = { environments: { include: { environment: true } } } satisfies Prisma.FlagInclude;
-export type FlagRow = Prisma.FlagGetPayload<{ include: typeof withConfigs }>;
-export type FlagVersionRow = Prisma.FlagVersionGetPayload<object>;
+const withConfigs = {
+  environments: { include: { environment: { select: { key: true } } } },
+} satisfies Prisma.FlagInclude;
+type FlagRow = Prisma.FlagGetPayload<{ include: typeof withConfigs }>;
+type FlagVersionRow = Prisma.FlagVersionGetPayload<object>;
 
-export const asJson = (v: unknown) => v as Prisma.InputJsonValue;
-
-/** What the write path needs of a flag it has locked. */
-export interface LockedFlag {
+/** A flag row as findForUpdate's SQL builds it (configurations aggregated as JSON). */
+interface RawFlag {
   id: string;
   key: string;
-  definition: unknown;
+  definition: Prisma.JsonValue;
   archived: boolean;
   version: number;
-  environments: { id: string; environmentId: string; config: unknown; environment: { key: string } }[];
+  environments: { id: string; environmentId: string; environmentKey: string; config: Prisma.JsonValue }[];
 }
+
+// Definitions and configurations are written only by FlagWriteService, from core/patch's validated output.
+const definitionOf = (json: Prisma.JsonValue) => fromJson<FlagDefinition>(json);
+const configOf = (json: Prisma.JsonValue) => fromJson<FlagEnvironmentConfig>(json);
+
+const toFlag = (row: FlagRow | RawFlag): FlagRecord => ({
+  id: row.id,
+  key: row.key,
+  definition: definitionOf(row.definition),
+  archived: row.archived,
+  version: row.version,
+  environments: row.environments.map((fe) => ({
+    id: fe.id,
+    environmentId: fe.environmentId,
+    environmentKey: 'environment' in fe ? fe.environment.key : fe.environmentKey,
+    config: configOf(fe.config),
+  })),
+});
+
+const toVersion = (v: FlagVersionRow): FlagVersionRecord => ({
+  version: v.version,
+  createdAt: v.createdAt,
+  // The actor is actorRef(actor) of the writer.
+  actor: fromJson<ActorRef>(v.actor),
+  comment: v.comment,
+  definition: definitionOf(v.definition),
+  config: configOf(v.config),
+});
 
 export interface FlagListQuery {
   archived?: boolean;
@@ -34,11 +65,15 @@ export class FlagsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  find(projectId: string, key: string, tx: Tx | PrismaService = this.prisma): Promise<FlagRow | null> {
-    return tx.flag.findUnique({ where: { projectId_key: { projectId, key } }, include: withConfigs });
+  async find(projectId: string, key: string, tx?: Tx): Promise<FlagRecord | null> {
+    const row = await dbOf(this.prisma, tx).flag.findUnique({
+      where: { projectId_key: { projectId, key } },
+      include: withConfigs,
+    });
+    return row && toFlag(row);
   }
 
   /**
@@ -47,18 +82,18 @@ export class FlagsRepository {
    * waited for the lock re-reads only the locked row, so configurations read in the same statement
    * could be stale; the second statement takes a fresh snapshot after the lock is held.
    */
-  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<LockedFlag | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`
+  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<FlagRecord | null> {
+    const locked = await txClient(tx).$queryRaw<{ id: string }[]>`
       SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`;
     if (!locked.length) return null;
-    const rows = await tx.$queryRaw<LockedFlag[]>`
+    const rows = await txClient(tx).$queryRaw<RawFlag[]>`
       SELECT f."id", f."key", f."definition", f."archived", f."version",
         COALESCE((SELECT json_agg(json_build_object('id', fe."id", 'environmentId', fe."environmentId",
-                                                    'config', fe."config", 'environment', json_build_object('key', e."key")))
+                                                    'config', fe."config", 'environmentKey', e."key"))
                   FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId"
                   WHERE fe."flagId" = f."id"), '[]'::json) AS "environments"
       FROM "Flag" f WHERE f."id" = ${locked[0].id}::uuid`;
-    return rows[0] ?? null;
+    return rows.length ? toFlag(rows[0]) : null;
   }
 
   /** The flag's definition and its configuration in one environment, unlocked. */
@@ -69,8 +104,8 @@ export class FlagsRepository {
     });
     return row
       ? {
-          flag: row.flag.definition as unknown as FlagDefinition,
-          environment: row.config as unknown as FlagEnvironmentConfig,
+          flag: definitionOf(row.flag.definition),
+          environment: configOf(row.config),
         }
       : null;
   }
@@ -83,8 +118,8 @@ export class FlagsRepository {
     });
     return row
       ? {
-          flag: row.definition as unknown as FlagDefinition,
-          environment: row.config as unknown as FlagEnvironmentConfig,
+          flag: definitionOf(row.definition),
+          environment: configOf(row.config),
         }
       : null;
   }
@@ -95,11 +130,11 @@ export class FlagsRepository {
       where: { projectId_key: { projectId, key } },
       select: { definition: true },
     });
-    return (row?.definition as { tags?: string[] } | undefined)?.tags ?? [];
+    return row ? (definitionOf(row.definition).tags ?? []) : [];
   }
 
-  list(projectId: string, q: FlagListQuery): Promise<FlagRow[]> {
-    return this.prisma.flag.findMany({
+  async list(projectId: string, q: FlagListQuery): Promise<FlagRecord[]> {
+    const rows = await this.prisma.flag.findMany({
       where: {
         projectId,
         ...(q.archived !== undefined ? { archived: q.archived } : {}),
@@ -111,39 +146,94 @@ export class FlagsRepository {
       take: q.limit,
       skip: q.offset,
     });
+    return rows.map(toFlag);
   }
 
-  findByKeys(projectId: string, keys: readonly string[]): Promise<FlagRow[]> {
-    return this.prisma.flag.findMany({ where: { projectId, key: { in: [...keys] } }, include: withConfigs });
+  async findByKeys(projectId: string, keys: readonly string[]): Promise<FlagRecord[]> {
+    const rows = await this.prisma.flag.findMany({
+      where: { projectId, key: { in: [...keys] } },
+      include: withConfigs,
+    });
+    return rows.map(toFlag);
   }
 
   /** Every flag of the project (for prerequisite checks), inside the writer's transaction if any. */
-  listAll(tx: Tx | undefined, projectId: string): Promise<FlagRow[]> {
-    return (tx ?? this.prisma).flag.findMany({ where: { projectId }, include: withConfigs });
+  async listAll(tx: Tx | undefined, projectId: string): Promise<FlagRecord[]> {
+    return (await dbOf(this.prisma, tx).flag.findMany({ where: { projectId }, include: withConfigs })).map(toFlag);
+  }
+
+  /** A flag's definition by project key (archived or not); for FlagsReadModel. */
+  async definitionInProject(projectKey: string, key: string): Promise<FlagDefinition | null> {
+    const row = await this.prisma.flag.findFirst({
+      where: { key, project: { key: projectKey } },
+      select: { definition: true },
+    });
+    return row && definitionOf(row.definition);
+  }
+
+  /** A flag's definition by project id (archived or not); for FlagsReadModel. */
+  async definition(projectId: string, key: string): Promise<FlagDefinition | null> {
+    const row = await this.prisma.flag.findUnique({
+      where: { projectId_key: { projectId, key } },
+      select: { definition: true },
+    });
+    return row && definitionOf(row.definition);
+  }
+
+  /** Every configuration in one environment with its flag's definition, in the caller's transaction. */
+  async configsInEnvironment(
+    tx: Tx,
+    environmentId: string,
+  ): Promise<{ definition: FlagDefinition; config: FlagEnvironmentConfig }[]> {
+    const rows = await txClient(tx).flagEnvironment.findMany({
+      where: { environmentId },
+      select: { config: true, flag: { select: { definition: true } } },
+    });
+    return rows.map((r) => ({ definition: definitionOf(r.flag.definition), config: configOf(r.config) }));
   }
 
   /** Keys of flags whose configuration in any environment has `key` as a prerequisite. */
   async dependents(tx: Tx, projectId: string, key: string): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ key: string }[]>`
+    const rows = await txClient(tx).$queryRaw<{ key: string }[]>`
       SELECT DISTINCT f."key" FROM "Flag" f JOIN "FlagEnvironment" fe ON fe."flagId" = f."id"
       WHERE f."projectId" = ${projectId}::uuid AND f."archived" = false
         AND fe."config"->'prerequisites' @> ${JSON.stringify([{ key }])}::jsonb`;
     return rows.map((r) => r.key).sort();
   }
 
-  create(tx: Tx, projectId: string, def: FlagDefinition) {
-    return tx.flag.create({
-      data: { projectId, key: def.key, definition: asJson(def), archived: def.archived, version: 1 },
+  /** Keys of non-archived flags in the environment with a segmentMatch clause naming this segment. */
+  async usingSegment(tx: Tx, environmentId: string, key: string): Promise<string[]> {
+    const rows = await txClient(tx).$queryRaw<{ key: string }[]>`
+      SELECT f."key" FROM "FlagEnvironment" fe JOIN "Flag" f ON f."id" = fe."flagId"
+      WHERE fe."environmentId" = ${environmentId}::uuid AND f."archived" = false
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(fe."config"->'rules') r, jsonb_array_elements(r->'clauses') c
+                    WHERE c->>'op' = 'segmentMatch' AND c->'values' @> ${JSON.stringify([key])}::jsonb)`;
+    return rows.map((r) => r.key).sort();
+  }
+
+  create(tx: Tx, projectId: string, def: FlagDefinition): Promise<{ id: string }> {
+    return txClient(tx).flag.create({
+      data: { projectId, key: def.key, definition: toJson(def), archived: def.archived, version: 1 },
+      select: { id: true },
     });
   }
 
-  updateDefinition(tx: Tx, id: string, def: FlagDefinition, version: number) {
-    return tx.flag.update({ where: { id }, data: { definition: asJson(def), archived: def.archived, version } });
+  async updateDefinition(tx: Tx, id: string, def: FlagDefinition, version: number): Promise<void> {
+    await txClient(tx).flag.update({
+      where: { id },
+      data: { definition: toJson(def), archived: def.archived, version },
+    });
   }
 
-  createConfig(tx: Tx, flagId: string, environmentId: string, config: FlagEnvironmentConfig) {
-    return tx.flagEnvironment.create({
-      data: { flagId, environmentId, version: config.version, config: asJson(config) },
+  createConfig(
+    tx: Tx,
+    flagId: string,
+    environmentId: string,
+    config: FlagEnvironmentConfig,
+  ): Promise<Pick<FlagConfigRecord, 'id'>> {
+    return txClient(tx).flagEnvironment.create({
+      data: { flagId, environmentId, version: config.version, config: toJson(config) },
+      select: { id: true },
     });
   }
 
@@ -154,12 +244,12 @@ export class FlagsRepository {
       flagEnvironmentId: string;
       definition: FlagDefinition;
       config: FlagEnvironmentConfig;
-      actor: unknown;
+      actor: ActorRef;
       comment: string;
     },
-  ) {
+  ): Promise<void> {
     const config = JSON.stringify(v.config);
-    await tx.$executeRaw`
+    await txClient(tx).$executeRaw`
       WITH "updated" AS (
         UPDATE "FlagEnvironment" SET "version" = ${v.config.version}::int, "config" = ${config}::jsonb, "updatedAt" = now()
         WHERE "id" = ${v.flagEnvironmentId}::uuid RETURNING "id"
@@ -169,31 +259,35 @@ export class FlagsRepository {
       FROM "updated"`;
   }
 
-  insertVersion(
+  async insertVersion(
     tx: Tx,
     v: {
       flagEnvironmentId: string;
       version: number;
       definition: FlagDefinition;
       config: FlagEnvironmentConfig;
-      actor: unknown;
+      actor: ActorRef;
       comment: string;
     },
-  ) {
-    return tx.flagVersion.create({
-      data: { ...v, definition: asJson(v.definition), config: asJson(v.config), actor: asJson(v.actor) },
+  ): Promise<void> {
+    await txClient(tx).flagVersion.create({
+      data: { ...v, definition: toJson(v.definition), config: toJson(v.config), actor: toJson(v.actor) },
     });
   }
 
-  listVersions(flagEnvironmentId: string, limit: number, beforeVersion?: number): Promise<FlagVersionRow[]> {
-    return this.prisma.flagVersion.findMany({
+  async listVersions(flagEnvironmentId: string, limit: number, beforeVersion?: number): Promise<FlagVersionRecord[]> {
+    const rows = await this.prisma.flagVersion.findMany({
       where: { flagEnvironmentId, ...(beforeVersion ? { version: { lt: beforeVersion } } : {}) },
       orderBy: { version: 'desc' },
       take: limit,
     });
+    return rows.map(toVersion);
   }
 
-  getVersion(flagEnvironmentId: string, version: number): Promise<FlagVersionRow | null> {
-    return this.prisma.flagVersion.findUnique({ where: { flagEnvironmentId_version: { flagEnvironmentId, version } } });
+  async getVersion(flagEnvironmentId: string, version: number): Promise<FlagVersionRecord | null> {
+    const row = await this.prisma.flagVersion.findUnique({
+      where: { flagEnvironmentId_version: { flagEnvironmentId, version } },
+    });
+    return row && toVersion(row);
   }
 }

@@ -1,23 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../core/errors';
 import { MAX_INT32 } from '../../infra/http/validators';
-import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
 import type { Actor } from '../accounts/models/actor';
 import { ProjectsService } from '../projects/projects.service';
 import type { ListFlagsQueryDto, ListVersionsQueryDto } from './dto/flags.dto';
-import { FlagsRepository, type FlagRow, type FlagVersionRow } from './flags.repository';
+import type { FlagRecord, FlagVersionRecord } from './flag-records';
+import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 
-export const rowView = (row: FlagRow): FlagView =>
-  flagView(row.key, row.definition as unknown as FlagDefinition, configsByEnvKey(row), row.version);
+export const rowView = (row: FlagRecord): FlagView =>
+  flagView(row.key, row.definition, configsByEnvKey(row), row.version);
 
-const versionView = (v: FlagVersionRow) => ({
+const versionView = (v: FlagVersionRecord) => ({
   version: v.version,
   createdAt: v.createdAt.toISOString(),
   actor: v.actor,
   comment: v.comment,
-  flag: v.definition as unknown as FlagDefinition,
-  environment: v.config as unknown as FlagEnvironmentConfig,
+  flag: v.definition,
+  environment: v.config,
 });
 
 /** Reads of flags; every write goes through FlagWriteService. */
@@ -65,7 +65,7 @@ export class FlagsService {
     return versionView(v);
   }
 
-  private async requireFlag(actor: Actor, projectKey: string, flagKey: string): Promise<FlagRow> {
+  private async requireFlag(actor: Actor, projectKey: string, flagKey: string): Promise<FlagRecord> {
     const project = await this.projects.require(actor, projectKey);
     const row = await this.repo.find(project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
@@ -74,7 +74,7 @@ export class FlagsService {
 
   private async requireFlagEnvironment(actor: Actor, projectKey: string, flagKey: string, envKey: string) {
     const row = await this.requireFlag(actor, projectKey, flagKey);
-    const fe = row.environments.find((e) => e.environment.key === envKey);
+    const fe = row.environments.find((e) => e.environmentKey === envKey);
     if (!fe) throw notFound('environment', `${projectKey}/${envKey}`);
     return fe;
   }

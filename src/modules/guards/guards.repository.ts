@@ -1,9 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import type { ArmSummary } from '../../core/release';
-import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
-export type MetricRow = Prisma.MetricDefinitionGetPayload<object>;
+/** What a guarded release watches (see the MetricDefinition model). */
+export interface MetricDefinition {
+  id: string;
+  projectId: string;
+  key: string;
+  name: string;
+  description: string;
+  /** `count` or `numeric`. */
+  kind: string;
+  /** `higher_is_better` or `lower_is_better`. */
+  direction: string;
+  threshold: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type NewMetric = Omit<MetricDefinition, 'id' | 'createdAt' | 'updatedAt'>;
 
 export interface ArmQuery {
   environmentId: string;
@@ -20,31 +35,31 @@ export class GuardsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  listMetrics(projectId: string): Promise<MetricRow[]> {
+  listMetrics(projectId: string): Promise<MetricDefinition[]> {
     return this.prisma.metricDefinition.findMany({ where: { projectId }, orderBy: { key: 'asc' } });
   }
 
-  findMetric(projectId: string, key: string): Promise<MetricRow | null> {
+  findMetric(projectId: string, key: string): Promise<MetricDefinition | null> {
     return this.prisma.metricDefinition.findUnique({ where: { projectId_key: { projectId, key } } });
   }
 
-  findMetrics(projectId: string, keys: string[]): Promise<MetricRow[]> {
+  findMetrics(projectId: string, keys: string[]): Promise<MetricDefinition[]> {
     return this.prisma.metricDefinition.findMany({ where: { projectId, key: { in: keys } } });
   }
 
-  createMetric(tx: Tx, data: Prisma.MetricDefinitionUncheckedCreateInput) {
-    return tx.metricDefinition.create({ data });
+  createMetric(tx: Tx, data: NewMetric): Promise<MetricDefinition> {
+    return txClient(tx).metricDefinition.create({ data });
   }
 
-  updateMetric(tx: Tx, id: string, data: Prisma.MetricDefinitionUpdateInput) {
-    return tx.metricDefinition.update({ where: { id }, data });
+  updateMetric(tx: Tx, id: string, data: Partial<Omit<NewMetric, 'projectId' | 'key'>>): Promise<MetricDefinition> {
+    return txClient(tx).metricDefinition.update({ where: { id }, data });
   }
 
-  deleteMetric(tx: Tx, id: string) {
-    return tx.metricDefinition.delete({ where: { id } });
+  async deleteMetric(tx: Tx, id: string): Promise<void> {
+    await txClient(tx).metricDefinition.delete({ where: { id } });
   }
 
   /**

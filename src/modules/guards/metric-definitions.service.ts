@@ -7,10 +7,10 @@ import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateMetricDto, UpdateMetricDto } from './dto/metrics.dto';
-import { GuardsRepository, type MetricRow } from './guards.repository';
+import { GuardsRepository, type MetricDefinition } from './guards.repository';
 import type { ProjectContext } from '../projects/project-context';
 
-export const metricView = (m: MetricRow) => ({
+export const metricView = (m: MetricDefinition) => ({
   key: m.key,
   name: m.name,
   description: m.description,
@@ -103,7 +103,7 @@ export class MetricDefinitionsService {
     });
   }
 
-  private async require(projectId: string, key: string): Promise<MetricRow> {
+  private async require(projectId: string, key: string): Promise<MetricDefinition> {
     const row = await this.repo.findMetric(projectId, key);
     if (!row) throw new DomainError('metric/not_found', `metric '${key}' was not found`);
     return row;

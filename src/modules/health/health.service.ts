@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { pendingMigrations } from '../../infra/prisma/migrate';
-import { PrismaService } from '../../infra/prisma/prisma.service';
+import { DatabaseProbe } from '../../infra/prisma/database-probe';
 import { RedisService } from '../../infra/redis/redis.service';
 
 export interface Readiness {
@@ -23,21 +23,22 @@ export class HealthService {
   private migrationsCurrent = false;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly database: DatabaseProbe,
     private readonly redis: RedisService,
     private readonly metrics: MetricsService,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
   ) {
     metrics.gauge('gantry_db_pool_connections', 'PostgreSQL pool connections by state', ['state'], (g) => {
-      g.set({ state: 'total' }, this.prisma.pool.totalCount);
-      g.set({ state: 'idle' }, this.prisma.pool.idleCount);
-      g.set({ state: 'waiting' }, this.prisma.pool.waitingCount);
+      const pool = this.database.pool();
+      g.set({ state: 'total' }, pool.total);
+      g.set({ state: 'idle' }, pool.idle);
+      g.set({ state: 'waiting' }, pool.waiting);
     });
   }
 
   async readiness(): Promise<Readiness> {
     const [postgres, redis, migrations] = await Promise.all([
-      withTimeout(this.prisma.$queryRaw`SELECT 1`, 2000).then(
+      withTimeout(this.database.ping(), 2000).then(
         () => 'ok',
         (e: Error) => `error: ${e.message}`,
       ),

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, isError } from '../../core/errors';
 import { anyFlagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { QueuesService } from '../../infra/queues/queues.service';
-import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import type { AutomationDefinition, RunContext, RunOrigin } from '../automation/automation-definition';
 import { AutomationRunner } from '../automation/automation-runner';
@@ -13,17 +12,17 @@ import { ChangeRequestsService } from '../approvals/change-requests.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import { ReleasesService } from '../releases/releases.service';
-import { finalInstruction, type Audience, type AudienceState, type Phase } from './pipeline-model';
+import { finalInstruction, type Audience, type AudienceState } from './pipeline-model';
 import { armPipeline, PIPELINE_TICK_MS } from './pipeline-jobs';
-import { PipelinesRepository, type RunRow } from './pipelines.repository';
+import type { PipelineRun } from './pipeline-records';
+import { PipelinesRepository } from './pipelines.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import type { PreApproval } from '../write-path/pre-approval';
 
 type Automation = ReturnType<typeof automationActor>;
 const SWEEP_LIMIT = 10_000;
 
-type Creator = ActorRef & { bypass?: boolean };
-const creatorOf = (run: RunRow) => run.createdBy as unknown as Creator;
+const creatorOf = (run: PipelineRun) => run.createdBy;
 
 /** A look's outcome is the run's status after it (or before it, for a run that had already ended). */
 type Look = { outcome: string };
@@ -37,7 +36,7 @@ type Look = { outcome: string };
  */
 @Injectable()
 export class PipelineRunner {
-  private readonly automation: AutomationDefinition<string, RunRow, Look, string>;
+  private readonly automation: AutomationDefinition<string, PipelineRun, Look, string>;
 
   constructor(
     private readonly repo: PipelinesRepository,
@@ -58,7 +57,7 @@ export class PipelineRunner {
       lock: (tx, id) => this.repo.lockRun(tx, id),
       // A late alarm's look at a run that has ended still counts, as the run's status.
       isPending: () => true,
-      resource: (run) => formatResource(anyFlagResource(run.project.key, run.flagKey)),
+      resource: (run) => formatResource(anyFlagResource(run.projectKey, run.flagKey)),
       // On the creator's behalf, with their identity: a change request the run opens is theirs, so
       // they cannot approve it themselves (unless the environment allows self-review).
       actor: (run) => {
@@ -72,7 +71,7 @@ export class PipelineRunner {
       // Checked at run start: gated environments without requireApproval needed the starter's bypass.
       grant: (run, environmentKey) => ({
         ...(creatorOf(run).bypass ? { environmentKey } : {}),
-        links: { pipelineRun: { id: run.id, pipeline: run.pipeline.key } },
+        links: { pipelineRun: { id: run.id, pipeline: run.pipelineKey } },
       }),
       apply: (tx, run, look) => this.lookLocked(tx, run, look),
     };
@@ -97,12 +96,12 @@ export class PipelineRunner {
     return outcome;
   }
 
-  private async lookLocked(tx: Tx, run: RunRow, { actor, approve }: RunContext<string>): Promise<Look> {
+  private async lookLocked(tx: Tx, run: PipelineRun, { actor, approve }: RunContext<string>): Promise<Look> {
     if (run.status !== 'running') return { outcome: run.status };
-    const phases = run.phases as unknown as Phase[];
-    const states = (run.audiences as unknown as AudienceState[]).map((a) => ({ ...a }));
+    const { phases } = run;
+    const states = run.audiences.map((a) => ({ ...a }));
     const notes: string[] = [];
-    const project = await this.projects.require(actor, run.project.key);
+    const project = await this.projects.require(actor, run.projectKey);
     for (const state of states.filter((a) => a.phase === run.currentPhase)) {
       const audience = phases[state.phase].audiences.find((a) => a.environmentKey === state.environmentKey)!;
       const before = state.status;
@@ -125,10 +124,7 @@ export class PipelineRunner {
     if (currentPhase !== run.currentPhase)
       notes.push(`phase ${currentPhase + 1} (${phases[currentPhase].name}) starts`);
     const history = notes.length
-      ? [
-          ...(run.history as unknown[]),
-          { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') },
-        ]
+      ? [...run.history, { at: this.clock.now().toISOString(), status, phase: currentPhase, note: notes.join('; ') }]
       : undefined;
     await this.repo.updateRun(tx, run.id, {
       status,
@@ -143,7 +139,7 @@ export class PipelineRunner {
   /** One audience, one step of its life: pending → (waiting_approval →) running | completed. */
   private async look(
     actor: Automation,
-    run: RunRow,
+    run: PipelineRun,
     project: ProjectContext,
     audience: Audience,
     state: AudienceState,
@@ -154,7 +150,7 @@ export class PipelineRunner {
     if (state.status === 'pending' && audience.requireApproval) {
       const cr = await this.requests
         .create(actor, 'flag', project.key, env.key, run.flagKey, {
-          description: `pipeline ${run.pipeline.key}: release variation ${run.variationId} to ${env.key}`,
+          description: `pipeline ${run.pipelineKey}: release variation ${run.variationId} to ${env.key}`,
           instructions: [finalInstruction(run.variationId)],
         })
         .catch((err: unknown) => {
@@ -185,7 +181,7 @@ export class PipelineRunner {
         await this.repo.transaction((tx) =>
           this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
             instructions: [finalInstruction(run.variationId)],
-            comment: `pipeline ${run.pipeline.key}`,
+            comment: `pipeline ${run.pipelineKey}`,
             preApproved: approve(env.key),
           }),
         );
@@ -204,7 +200,7 @@ export class PipelineRunner {
 
   private async startRelease(
     actor: Automation,
-    run: RunRow,
+    run: PipelineRun,
     audience: Audience,
     state: AudienceState,
     project: ProjectContext,
@@ -221,7 +217,7 @@ export class PipelineRunner {
           toVariationId: run.variationId,
           stages: audience.strategy.stages ?? [],
           guard: audience.strategy.guard,
-          comment: `pipeline ${run.pipeline.key}, run ${run.id}`,
+          comment: `pipeline ${run.pipelineKey}, run ${run.id}`,
         },
         preApproved,
       )

@@ -12,20 +12,21 @@ import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { StartPipelineReleaseDto } from './dto/pipelines.dto';
-import { finalInstruction, initialAudiences, type AudienceState, type Phase } from './pipeline-model';
+import { finalInstruction, initialAudiences } from './pipeline-model';
 import { armPipeline } from './pipeline-jobs';
-import { PipelinesRepository, type RunRow } from './pipelines.repository';
+import type { PipelineRun } from './pipeline-records';
+import { PipelinesRepository } from './pipelines.repository';
 import { PipelinesService } from './pipelines.service';
 
-export const runView = (r: RunRow) => ({
+export const runView = (r: PipelineRun) => ({
   id: r.id,
-  pipelineKey: r.pipeline.key,
+  pipelineKey: r.pipelineKey,
   flagKey: r.flagKey,
   variationId: r.variationId,
   status: r.status,
   currentPhase: r.currentPhase,
-  audiences: r.audiences as unknown as AudienceState[],
-  history: r.history as unknown[],
+  audiences: r.audiences,
+  history: r.history,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -54,7 +55,7 @@ export class PipelineRunsService {
   async start(actor: Actor, projectKey: string, flagKey: string, dto: StartPipelineReleaseDto) {
     const project = await this.projects.require(actor, projectKey);
     const pipeline = await this.pipelines.require(project.id, dto.pipelineKey);
-    const phases = pipeline.phases as unknown as Phase[];
+    const { phases } = pipeline;
     let bypass = false;
     for (const audience of phases.flatMap((p) => p.audiences)) {
       const env = this.projects.requireEnvironment(project, audience.environmentKey);
@@ -129,7 +130,7 @@ export class PipelineRunsService {
       const locked = await this.repo.findRun(latest.id, tx);
       if (!locked || locked.status !== 'running')
         throw new DomainError('pipeline/not_running', `flag '${flagKey}' has no running pipeline release`);
-      const audiences = (locked.audiences as unknown as AudienceState[]).map((a) =>
+      const audiences = locked.audiences.map((a) =>
         a.status === 'pending' ? { ...a, status: 'aborted' as const } : a,
       );
       const next = await this.repo.updateRun(tx, locked.id, {
@@ -137,7 +138,7 @@ export class PipelineRunsService {
         activeKey: null,
         audiences,
         history: [
-          ...(locked.history as unknown[]),
+          ...locked.history,
           {
             at: this.clock.now().toISOString(),
             status: 'aborted',

@@ -10,14 +10,15 @@ import { GuardService } from '../guards/guard.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreatePipelineDto, PhaseDto, UpdatePipelineDto } from './dto/pipelines.dto';
 import type { Phase } from './pipeline-model';
-import { PipelinesRepository, type PipelineRow } from './pipelines.repository';
+import type { Pipeline } from './pipeline-records';
+import { PipelinesRepository } from './pipelines.repository';
 import type { ProjectContext } from '../projects/project-context';
 
-export const pipelineView = (p: PipelineRow) => ({
+export const pipelineView = (p: Pipeline) => ({
   key: p.key,
   name: p.name,
   description: p.description,
-  phases: p.phases as unknown as Phase[],
+  phases: p.phases,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
 });
@@ -101,7 +102,7 @@ export class PipelinesService {
     });
   }
 
-  async require(projectId: string, key: string): Promise<PipelineRow> {
+  async require(projectId: string, key: string): Promise<Pipeline> {
     const row = await this.repo.find(projectId, key);
     if (!row) throw new DomainError('pipeline/not_found', `release pipeline '${key}' was not found`);
     return row;

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { DeliveryModule } from '../delivery/delivery.module';
 import { ProjectsController } from './projects.controller';
 import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
 import { ProjectsResolver } from './projects.resolver';
+import { SdkKeysNotifier } from './sdk-keys-notifier';
 
 @Module({
-  imports: [DeliveryModule],
   controllers: [ProjectsController],
-  providers: [ProjectsRepository, ProjectsService, ProjectsResolver],
-  exports: [ProjectsService, ProjectsRepository],
+  providers: [ProjectsRepository, ProjectsService, ProjectsResolver, SdkKeysNotifier],
+  exports: [ProjectsService, ProjectsRepository, SdkKeysNotifier],
 })
 export class ProjectsModule {}

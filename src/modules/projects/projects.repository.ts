@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 import type { EnvironmentContext, ProjectContext, StoredApprovalSettings } from './project-context';
 
@@ -35,7 +35,7 @@ export class ProjectsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
   async list(take: number, skip: number): Promise<ProjectContext[]> {
@@ -48,8 +48,8 @@ export class ProjectsRepository {
     return rows.map(toProjectContext);
   }
 
-  async findByKey(key: string, tx: Tx | PrismaService = this.prisma): Promise<ProjectContext | null> {
-    const row = await tx.project.findUnique({ where: { key }, include: WITH_ENVIRONMENTS });
+  async findByKey(key: string, tx?: Tx): Promise<ProjectContext | null> {
+    const row = await dbOf(this.prisma, tx).project.findUnique({ where: { key }, include: WITH_ENVIRONMENTS });
     return row && toProjectContext(row);
   }
 
@@ -62,7 +62,7 @@ export class ProjectsRepository {
     tx: Tx,
     data: { key: string; name: string; tags: string[]; environments: NewEnvironment[] },
   ): Promise<ProjectContext> {
-    const row = await tx.project.create({
+    const row = await txClient(tx).project.create({
       data: { key: data.key, name: data.name, tags: data.tags, environments: { create: data.environments } },
       include: WITH_ENVIRONMENTS,
     });
@@ -70,11 +70,11 @@ export class ProjectsRepository {
   }
 
   async update(tx: Tx, id: string, data: { name?: string; tags?: string[] }): Promise<ProjectContext> {
-    return toProjectContext(await tx.project.update({ where: { id }, data, include: WITH_ENVIRONMENTS }));
+    return toProjectContext(await txClient(tx).project.update({ where: { id }, data, include: WITH_ENVIRONMENTS }));
   }
 
-  delete(tx: Tx, id: string) {
-    return tx.project.delete({ where: { id } });
+  async delete(tx: Tx, id: string): Promise<void> {
+    await txClient(tx).project.delete({ where: { id } });
   }
 
   /**
@@ -82,17 +82,17 @@ export class ProjectsRepository {
    * environment is being created must still get a configuration in it, and vice versa.
    */
   async lockProject(tx: Tx, projectId: string): Promise<void> {
-    await tx.$queryRaw`SELECT 1 FROM "Project" WHERE "id" = ${projectId}::uuid FOR UPDATE`;
+    await txClient(tx).$queryRaw`SELECT 1 FROM "Project" WHERE "id" = ${projectId}::uuid FOR UPDATE`;
   }
 
   /** The project's environments as committed now (call after lockProject, inside the transaction). */
   async listEnvironments(tx: Tx, projectId: string): Promise<EnvironmentContext[]> {
-    const rows = await tx.environment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
+    const rows = await txClient(tx).environment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
     return rows.map(toEnvironmentContext);
   }
 
   async createEnvironment(tx: Tx, projectId: string, env: NewEnvironment): Promise<EnvironmentContext> {
-    return toEnvironmentContext(await tx.environment.create({ data: { ...env, projectId } }));
+    return toEnvironmentContext(await txClient(tx).environment.create({ data: { ...env, projectId } }));
   }
 
   async updateEnvironment(
@@ -100,10 +100,10 @@ export class ProjectsRepository {
     id: string,
     data: Partial<Pick<EnvironmentContext, 'name' | 'color' | 'critical' | 'tags' | 'sdkKey' | 'mobileKey'>>,
   ): Promise<EnvironmentContext> {
-    return toEnvironmentContext(await tx.environment.update({ where: { id }, data }));
+    return toEnvironmentContext(await txClient(tx).environment.update({ where: { id }, data }));
   }
 
-  deleteEnvironment(tx: Tx, id: string) {
-    return tx.environment.delete({ where: { id } });
+  async deleteEnvironment(tx: Tx, id: string): Promise<void> {
+    await txClient(tx).environment.delete({ where: { id } });
   }
 }

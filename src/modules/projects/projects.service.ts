@@ -5,7 +5,7 @@ import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import { SdkKeysNotifier } from '../delivery/sdk-keys-notifier';
+import { SdkKeysNotifier } from './sdk-keys-notifier';
 import type { CreateProjectDto, UpdateProjectDto } from './dto/projects.dto';
 import { newEnvironmentKeys } from './environment-keys';
 import { ProjectsRepository } from './projects.repository';

@@ -6,7 +6,7 @@ import type { WebhookEvent } from '../webhooks/webhook-events';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { setStepAlarms } from './release-jobs';
 import { releaseView } from './models/release.view';
-import type { ReleaseRow } from './releases.repository';
+import type { Release, ReleaseHistoryEntry } from './release-records';
 
 /** After-commit side effects of release changes (alarms, webhooks) and their history entries. */
 @Injectable()
@@ -19,9 +19,9 @@ export class ReleaseNotifier {
     private readonly clock: ClockService,
   ) {}
 
-  history(row: ReleaseRow, actor: Actor, status: string, note: string): unknown[] {
+  history(row: Release, actor: Actor, status: string, note: string): ReleaseHistoryEntry[] {
     return [
-      ...(row.history as unknown[]),
+      ...row.history,
       { at: this.clock.now().toISOString(), status, stage: row.currentStage, actor: actorRef(actor), note },
     ];
   }
@@ -32,7 +32,7 @@ export class ReleaseNotifier {
   }
 
   /** A running release gets the alarm for its next step; a webhook tells subscribers what happened. */
-  after(row: ReleaseRow, event?: WebhookEvent): void {
+  after(row: Release, event?: WebhookEvent): void {
     if (row.status === 'running') {
       void setStepAlarms(this.queues, [row], this.clock.now()).catch((e: Error) =>
         this.logger.warn(`release ${row.id}: next step not scheduled now (the worker's sweep will): ${e.message}`),
@@ -40,7 +40,7 @@ export class ReleaseNotifier {
     }
     if (event)
       void this.webhooks
-        .emit(event, releaseView(row) as unknown as Record<string, unknown>)
+        .emit(event, releaseView(row))
         .catch((e: Error) => this.logger.warn(`${event} for release ${row.id} not emitted: ${e.message}`));
   }
 }

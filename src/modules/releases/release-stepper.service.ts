@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import type { Stage } from '../../core/release';
 import { ClockService } from '../../infra/clock/clock.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
-import type { Actor, ActorRef } from '../accounts/models/actor';
+import type { Tx } from '../../infra/prisma/tx';
+import type { Actor } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
 import type { AutomationDefinition, AutomationDone, RunContext, RunOrigin } from '../automation/automation-definition';
 import { AutomationRunner } from '../automation/automation-runner';
 import { ProjectsService } from '../projects/projects.service';
 import { ReleaseNotifier } from './release-notifier';
-import { RELEASE_GRANT, ReleaseWrites, type ReleaseTargetRef, type ReleaseWriteScope } from './release-writes';
+import { RELEASE_GRANT, ReleaseWrites, type ReleaseWriteScope } from './release-writes';
 import type { FlagDefinition } from '../../core/model/flag-config';
-import { GuardService, type GuardSettings } from '../guards/guard.service';
-import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+import { GuardService } from '../guards/guard.service';
+import { ReleasesRepository } from './releases.repository';
+import type { Release } from './release-records';
 import { flagResource, formatResource } from '../../core/policy';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
@@ -26,7 +26,7 @@ interface StepKey {
   stage: number;
 }
 
-interface StepResult extends AutomationDone<ReleaseRow> {
+interface StepResult extends AutomationDone<Release> {
   outcome: Exclude<StepOutcome, 'failed' | 'skipped' | 'not_due'>;
 }
 
@@ -43,7 +43,7 @@ const GUARD_RECHECK_MS = 5_000;
  */
 @Injectable()
 export class ReleaseStepper {
-  private readonly automation: AutomationDefinition<StepKey, ReleaseRow, StepResult, ReleaseWriteScope>;
+  private readonly automation: AutomationDefinition<StepKey, Release, StepResult, ReleaseWriteScope>;
 
   constructor(
     private readonly repo: ReleasesRepository,
@@ -64,7 +64,7 @@ export class ReleaseStepper {
       isPending: (r, k) => r.status === 'running' && r.currentStage + 1 === k.stage,
       dueAt: (r) => r.nextStepAt,
       resource: (r) => this.resource(r),
-      actor: (r) => automationActor(`release ${r.id} by ${(r.createdBy as unknown as ActorRef).name}`),
+      actor: (r) => automationActor(`release ${r.id} by ${r.createdBy.name}`),
       apply: (tx, r, run) => this.stepLocked(tx, r, run),
       notify: (row, event) => this.notifier.after(row, event),
       failure: {
@@ -99,14 +99,14 @@ export class ReleaseStepper {
   }
 
   /** Under the row's lock, the release running and due at the stage after its current one. */
-  private async stepLocked(tx: Tx, r: ReleaseRow, run: StepRun): Promise<StepResult> {
+  private async stepLocked(tx: Tx, r: Release, run: StepRun): Promise<StepResult> {
     const { actor } = run;
     const stage = r.currentStage + 1;
     const now = this.clock.now();
-    const stages = r.stages as unknown as Stage[];
+    const { stages } = r;
     if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
-    const project = await this.projects.require(actor, r.environment.project.key);
-    const env = this.projects.requireEnvironment(project, r.environment.key);
+    const project = await this.projects.require(actor, r.projectKey);
+    const env = this.projects.requireEnvironment(project, r.environmentKey);
     const def = await this.writes.definition(r);
     // A guarded release moves past a stage only on enough data showing no regression.
     if (r.guard && stage > 0) {
@@ -128,7 +128,7 @@ export class ReleaseStepper {
     return { outcome: 'advanced', row: next, event: 'release.advanced' };
   }
 
-  private async complete(tx: Tx, actor: Actor, r: ReleaseRow): Promise<StepResult> {
+  private async complete(tx: Tx, actor: Actor, r: Release): Promise<StepResult> {
     const done = await this.repo.update(tx, r.id, {
       status: 'completed',
       activeKey: null,
@@ -153,14 +153,12 @@ export class ReleaseStepper {
     { actor, approve }: StepRun,
     project: ProjectContext,
     env: EnvironmentContext,
-    r: ReleaseRow,
+    r: Release,
     def: FlagDefinition,
     now: Date,
   ): Promise<StepResult | undefined> {
-    const guard = r.guard as unknown as GuardSettings;
-    const treatmentVariation = def.variations.findIndex(
-      (v) => v._id === (r.target as unknown as ReleaseTargetRef).toVariationId,
-    );
+    const guard = r.guard!;
+    const treatmentVariation = def.variations.findIndex((v) => v._id === r.target.toVariationId);
     const check = await this.guards.check({
       projectId: project.id,
       environmentId: env.id,
@@ -175,7 +173,7 @@ export class ReleaseStepper {
       return undefined;
     }
     if (check.outcome === 'insufficient_data') {
-      const stages = r.stages as unknown as Stage[];
+      const { stages } = r;
       const wait = Math.min(stages[Math.max(0, r.currentStage)].durationMs, GUARD_RECHECK_MS);
       const waiting = (r.guardResult as { outcome?: string } | null)?.outcome === 'insufficient_data';
       const held = await this.repo.update(tx, r.id, {
@@ -221,9 +219,7 @@ export class ReleaseStepper {
     };
   }
 
-  private resource(r: ReleaseRow): string {
-    return formatResource(
-      flagResource(r.environment.project.key, { key: r.environment.key, critical: false }, r.flagKey),
-    );
+  private resource(r: Release): string {
+    return formatResource(flagResource(r.projectKey, { key: r.environmentKey, critical: false }, r.flagKey));
   }
 }

@@ -1,24 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import type { FlagDefinition } from '../../core/model/flag-config';
-import { stageServing, type Stage } from '../../core/release';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import { stageServing } from '../../core/release';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import { FlagWriteService } from '../flags/flag-write.service';
-import { loadServing, servingInstruction, type StoredServing } from './release-serving';
-import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+import { loadServing, servingInstruction } from './release-serving';
+import { FlagsReadModel } from '../flags/flags.read-model';
+import type { Release } from './release-records';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import type { AutomationGrant } from '../automation/automation-definition';
 import type { PreApproval } from '../write-path/pre-approval';
-
-export interface ReleaseBaseline {
-  serving: StoredServing;
-}
-
-export interface ReleaseTargetRef {
-  ruleId: string | null;
-  toVariationId: string;
-}
 
 /** Which of a release's writes an approval is for: a stage, or the rollback to the baseline. */
 export type ReleaseWriteScope = { stage: number } | { rollback: true };
@@ -27,15 +19,15 @@ export type ReleaseWriteScope = { stage: number } | { rollback: true };
  * What a release was allowed when it started (its environment's approval, or the starter's bypass):
  * writes to its flag in its environment, linked to the release. AutomationRunner mints it.
  */
-export const RELEASE_GRANT: AutomationGrant<ReleaseRow, ReleaseWriteScope> = {
+export const RELEASE_GRANT: AutomationGrant<Release, ReleaseWriteScope> = {
   kind: 'release_step',
   grant: (r, scope) => ({
-    environmentKey: r.environment.key,
+    environmentKey: r.environmentKey,
     links: {
       release:
         'rollback' in scope
           ? { id: r.id, rollback: true }
-          : { id: r.id, stage: scope.stage, weight: (r.stages as unknown as Stage[])[scope.stage].weight },
+          : { id: r.id, stage: scope.stage, weight: r.stages[scope.stage].weight },
     },
   }),
 };
@@ -45,11 +37,11 @@ export const RELEASE_GRANT: AutomationGrant<ReleaseRow, ReleaseWriteScope> = {
 export class ReleaseWrites {
   constructor(
     private readonly flags: FlagWriteService,
-    private readonly repo: ReleasesRepository,
+    private readonly flagsRead: FlagsReadModel,
   ) {}
 
-  async definition(r: ReleaseRow): Promise<FlagDefinition> {
-    const def = await this.repo.flagDefinition(r.environment.project.key, r.flagKey);
+  async definition(r: Release): Promise<FlagDefinition> {
+    const def = await this.flagsRead.definition(r.projectKey, r.flagKey);
     if (!def) throw new DomainError('flag/not_found', `flag '${r.flagKey}' was not found`);
     return def;
   }
@@ -60,14 +52,13 @@ export class ReleaseWrites {
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
-    r: ReleaseRow,
+    r: Release,
     def: FlagDefinition,
     stage: number,
     preApproved: PreApproval,
   ): Promise<void> {
-    const stages = r.stages as unknown as Stage[];
-    const target = r.target as unknown as ReleaseTargetRef;
-    const baseline = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
+    const { stages, target } = r;
+    const baseline = loadServing(r.baseline.serving, def.variations);
     const serving = stageServing(
       baseline,
       def.variations.map((v) => v._id),
@@ -96,13 +87,13 @@ export class ReleaseWrites {
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
-    r: ReleaseRow,
+    r: Release,
     def: FlagDefinition,
     why: string,
     preApproved: PreApproval,
   ): Promise<void> {
-    const target = r.target as unknown as ReleaseTargetRef;
-    const serving = loadServing((r.baseline as unknown as ReleaseBaseline).serving, def.variations);
+    const { target } = r;
+    const serving = loadServing(r.baseline.serving, def.variations);
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
       instructions: [servingInstruction(serving, def.variations, target.ruleId)],
       comment: `rollback of release ${r.id}: ${why}`,

@@ -1,14 +1,37 @@
 import { Injectable } from '@nestjs/common';
-import type { FlagDefinition } from '../../core/model/flag-config';
+import type { Stage } from '../../core/release';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { BACKGROUND_TX, PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
+import { BACKGROUND_TX, PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
+import type { GuardCheck, GuardSettings } from '../guards/guard.service';
+import type {
+  Release,
+  ReleaseBaseline,
+  ReleaseCreator,
+  ReleaseFailure,
+  ReleaseHistoryEntry,
+  ReleaseTargetRef,
+} from './release-records';
 
 const withContext = {
   environment: { select: { key: true, project: { select: { key: true } } } },
 } satisfies Prisma.ReleaseInclude;
-export type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof withContext }>;
+type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof withContext }>;
 
-const json = (v: unknown) => v as Prisma.InputJsonValue;
+/** Every JSON column is written here from ReleasesService's validated input or the stepper's own values. */
+const toRelease = ({ environment, ...r }: ReleaseRow): Release => ({
+  ...r,
+  projectKey: environment.project.key,
+  environmentKey: environment.key,
+  target: fromJson<ReleaseTargetRef>(r.target),
+  stages: fromJson<Stage[]>(r.stages),
+  guard: r.guard === null ? null : fromJson<GuardSettings>(r.guard),
+  guardResult: r.guardResult === null ? null : fromJson<GuardCheck>(r.guardResult),
+  baseline: fromJson<ReleaseBaseline>(r.baseline),
+  createdBy: fromJson<ReleaseCreator>(r.createdBy),
+  failure: r.failure === null ? null : fromJson<ReleaseFailure>(r.failure),
+  history: fromJson<ReleaseHistoryEntry[]>(r.history),
+});
 
 export interface ReleaseUpdate {
   status?: string;
@@ -16,9 +39,9 @@ export interface ReleaseUpdate {
   currentStage?: number;
   nextStepAt?: Date | null;
   remainingMs?: number | null;
-  failure?: unknown;
-  guardResult?: unknown;
-  history?: unknown[];
+  failure?: ReleaseFailure;
+  guardResult?: GuardCheck;
+  history?: ReleaseHistoryEntry[];
 }
 
 /** Staged releases; one active per flag and environment (unique `activeKey`). */
@@ -27,70 +50,76 @@ export class ReleasesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn, BACKGROUND_TX);
+    return this.prisma.transaction(fn, BACKGROUND_TX);
   }
 
-  find(id: string, db: Tx | PrismaService = this.prisma): Promise<ReleaseRow | null> {
-    return db.release.findUnique({ where: { id }, include: withContext });
+  async find(id: string, tx?: Tx): Promise<Release | null> {
+    const row = await dbOf(this.prisma, tx).release.findUnique({ where: { id }, include: withContext });
+    return row && toRelease(row);
   }
 
-  async findForUpdate(tx: Tx, id: string): Promise<ReleaseRow | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Release" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  async findForUpdate(tx: Tx, id: string): Promise<Release | null> {
+    const locked = await txClient(tx).$queryRaw<
+      { id: string }[]
+    >`SELECT "id" FROM "Release" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
   }
 
-  list(environmentId: string, flagKey: string): Promise<ReleaseRow[]> {
-    return this.prisma.release.findMany({
+  async list(environmentId: string, flagKey: string): Promise<Release[]> {
+    const rows = await this.prisma.release.findMany({
       where: { environmentId, flagKey },
       include: withContext,
       orderBy: { createdAt: 'desc' },
       take: 100,
     });
+    return rows.map(toRelease);
   }
 
-  create(
+  async create(
     tx: Tx,
     data: {
       environmentId: string;
       flagKey: string;
       activeKey: string;
-      target: unknown;
-      stages: unknown;
-      baseline: unknown;
+      target: ReleaseTargetRef;
+      stages: Stage[];
+      baseline: ReleaseBaseline;
       baselineVersion: number;
-      createdBy: unknown;
+      createdBy: ReleaseCreator;
       nextStepAt: Date;
-      history: unknown[];
-      guard: unknown;
+      history: ReleaseHistoryEntry[];
+      guard: GuardSettings | null;
     },
-  ) {
-    return tx.release.create({
+  ): Promise<Release> {
+    const row = await txClient(tx).release.create({
       data: {
         ...data,
         status: 'running',
-        target: json(data.target),
-        stages: json(data.stages),
-        baseline: json(data.baseline),
-        createdBy: json(data.createdBy),
-        history: json(data.history),
-        guard: data.guard === null ? Prisma.DbNull : json(data.guard),
+        target: toJson(data.target),
+        stages: toJson(data.stages),
+        baseline: toJson(data.baseline),
+        createdBy: toJson(data.createdBy),
+        history: toJson(data.history),
+        guard: data.guard === null ? Prisma.DbNull : toJson(data.guard),
       },
       include: withContext,
     });
+    return toRelease(row);
   }
 
-  update(tx: Tx, id: string, data: ReleaseUpdate) {
+  async update(tx: Tx, id: string, data: ReleaseUpdate): Promise<Release> {
     const { failure, history, guardResult, ...plain } = data;
-    return tx.release.update({
+    const row = await txClient(tx).release.update({
       where: { id },
       data: {
         ...plain,
-        ...(failure !== undefined ? { failure: json(failure) } : {}),
-        ...(history !== undefined ? { history: json(history) } : {}),
-        ...(guardResult !== undefined ? { guardResult: json(guardResult) } : {}),
+        ...(failure !== undefined ? { failure: toJson(failure) } : {}),
+        ...(history !== undefined ? { history: toJson(history) } : {}),
+        ...(guardResult !== undefined ? { guardResult: toJson(guardResult) } : {}),
       },
       include: withContext,
     });
+    return toRelease(row);
   }
 
   /** Running releases (the worker's start-up sweep). */
@@ -101,13 +130,5 @@ export class ReleasesRepository {
       take: limit,
       select: { id: true, currentStage: true, nextStepAt: true },
     });
-  }
-
-  async flagDefinition(projectKey: string, flagKey: string): Promise<FlagDefinition | null> {
-    const row = await this.prisma.flag.findFirst({
-      where: { key: flagKey, project: { key: projectKey } },
-      select: { definition: true },
-    });
-    return (row?.definition as unknown as FlagDefinition | undefined) ?? null;
   }
 }

@@ -6,7 +6,7 @@ import { validateStages } from '../../core/release';
 import { flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
@@ -24,8 +24,10 @@ import { releaseView, type ReleaseView } from './models/release.view';
 import { GuardService, type GuardSettings } from '../guards/guard.service';
 import { ReleaseNotifier } from './release-notifier';
 import { storeServing } from './release-serving';
-import { RELEASE_GRANT, ReleaseWrites, type ReleaseBaseline } from './release-writes';
-import { ReleasesRepository, type ReleaseRow } from './releases.repository';
+import { RELEASE_GRANT, ReleaseWrites } from './release-writes';
+import type { Release, ReleaseBaseline } from './release-records';
+import { FlagsReadModel } from '../flags/flags.read-model';
+import { ReleasesRepository } from './releases.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 const notFound = (id: string) => new DomainError('release/not_found', `release '${id}' was not found`);
@@ -41,6 +43,7 @@ export class ReleasesService {
     private readonly repo: ReleasesRepository,
     private readonly projects: ProjectsService,
     private readonly flags: FlagWriteService,
+    private readonly flagsRead: FlagsReadModel,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly notifier: ReleaseNotifier,
@@ -264,12 +267,12 @@ export class ReleasesService {
     from: string[],
     action: string,
     event: 'release.paused' | 'release.resumed' | 'release.rolled_back',
-    change: (tx: Tx, r: ReleaseRow, at: Located) => Promise<ReleaseRow>,
+    change: (tx: Tx, r: Release, at: Located) => Promise<Release>,
   ): Promise<ReleaseView> {
     const at = await this.locate(actor, projectKey, envKey);
     const ref = flagResource(at.project, at.env, {
       key: flagKey,
-      tags: (await this.repo.flagDefinition(projectKey, flagKey))?.tags ?? [],
+      tags: (await this.flagsRead.definition(projectKey, flagKey))?.tags ?? [],
     });
     this.authz.assert(actor, 'manageReleases', ref);
     const row = await this.repo.transaction(async (tx) => {
@@ -299,7 +302,7 @@ export class ReleasesService {
   }
 
   /** The release, if it is this flag's in this environment (404 otherwise, as for a missing one). */
-  private mine(row: ReleaseRow | null, at: Located, flagKey: string, id: string): ReleaseRow {
+  private mine(row: Release | null, at: Located, flagKey: string, id: string): Release {
     if (!row || row.flagKey !== flagKey || row.environmentId !== at.env.id) throw notFound(id);
     return row;
   }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { QueuesService } from '../../infra/queues/queues.service';
-import type { ActorRef } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import type { AutomationDefinition, RunOrigin, RunResult } from '../automation/automation-definition';
 import { AutomationRunner } from '../automation/automation-runner';
@@ -11,13 +10,14 @@ import { ProjectsService } from '../projects/projects.service';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { scheduledChangeView } from './models/scheduled-change.view';
 import { scheduleAlarms } from './schedule-jobs';
-import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
+import type { ScheduledChange } from './scheduled-change-records';
+import { SchedulesRepository } from './schedules.repository';
 
 const SWEEP_LIMIT = 100_000;
 
-type Done = { outcome: 'applied'; row: ScheduledChangeRow; event: 'scheduled_change.applied' };
+type Done = { outcome: 'applied'; row: ScheduledChange; event: 'scheduled_change.applied' };
 
-const creatorOf = (row: ScheduledChangeRow) => row.createdBy as unknown as ActorRef & { bypass?: boolean };
+const creatorOf = (row: ScheduledChange) => row.createdBy;
 
 /**
  * Scheduled changes as automation (AutomationRunner runs them exactly once, never early): when due,
@@ -26,7 +26,7 @@ const creatorOf = (row: ScheduledChangeRow) => row.createdBy as unknown as Actor
  */
 @Injectable()
 export class ScheduledChangeRunner {
-  private readonly automation: AutomationDefinition<string, ScheduledChangeRow, Done>;
+  private readonly automation: AutomationDefinition<string, ScheduledChange, Done>;
 
   constructor(
     private readonly repo: SchedulesRepository,
@@ -46,19 +46,17 @@ export class ScheduledChangeRunner {
       isPending: (row) => row.status === 'pending',
       dueAt: (row) => row.executionDate,
       resource: (row) =>
-        formatResource(
-          flagResource(row.environment.project.key, { key: row.environment.key, critical: false }, row.flagKey),
-        ),
+        formatResource(flagResource(row.projectKey, { key: row.environmentKey, critical: false }, row.flagKey)),
       actor: (row) => automationActor(`scheduled change ${row.id} by ${creatorOf(row).name}`),
       // Only a schedule made with bypass carries the approval; any other is gated by the write path
       // when due, so one made before its environment became gated does not slip through.
       grant: (row) => ({
-        ...(creatorOf(row).bypass ? { environmentKey: row.environment.key } : {}),
+        ...(creatorOf(row).bypass ? { environmentKey: row.environmentKey } : {}),
         links: { scheduledChange: { id: row.id, createdBy: creatorOf(row) } },
       }),
       apply: async (tx, row, { actor, approve }) => {
-        const project = await this.projects.require(actor, row.environment.project.key);
-        const env = this.projects.requireEnvironment(project, row.environment.key);
+        const project = await this.projects.require(actor, row.projectKey);
+        const env = this.projects.requireEnvironment(project, row.environmentKey);
         const result = await this.flags.applyPreApproved(tx, actor, project, env, row.flagKey, {
           instructions: row.instructions as unknown[],
           comment: row.comment || `scheduled change ${row.id}`,

@@ -4,7 +4,7 @@ import { DomainError } from '../../core/errors';
 import { flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { QueuesService } from '../../infra/queues/queues.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
@@ -18,7 +18,8 @@ import type {
 } from './dto/scheduled-changes.dto';
 import { scheduledChangeView, type ScheduledChangeView } from './models/scheduled-change.view';
 import { scheduleAlarms } from './schedule-jobs';
-import { SchedulesRepository, type ScheduledChangeRow } from './schedules.repository';
+import type { ScheduledChange } from './scheduled-change-records';
+import { SchedulesRepository } from './schedules.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 const notFound = (id: string) =>
@@ -107,7 +108,7 @@ export class ScheduledChangesService {
   ): Promise<ScheduledChangeView> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const current = await this.require(env, flagKey, id);
-    const instructions = dto.instructions ?? (current.instructions as unknown[]);
+    const instructions = dto.instructions ?? current.instructions;
     const executionDate = dto.executionDate !== undefined ? this.future(dto.executionDate) : current.executionDate;
     const { resource, bypass } = await this.validate(actor, project, env, flagKey, instructions);
     const row = await this.repo.transaction(async (tx) => {
@@ -183,13 +184,13 @@ export class ScheduledChangesService {
   }
 
   /** The schedule, if it is this flag's in this environment (404 otherwise, as for a missing one). */
-  private async require(env: EnvironmentContext, flagKey: string, id: string): Promise<ScheduledChangeRow> {
+  private async require(env: EnvironmentContext, flagKey: string, id: string): Promise<ScheduledChange> {
     const row = await this.repo.find(id);
     if (!row || row.flagKey !== flagKey || row.environmentId !== env.id) throw notFound(id);
     return row;
   }
 
-  private async lockPending(tx: Tx, id: string): Promise<ScheduledChangeRow> {
+  private async lockPending(tx: Tx, id: string): Promise<ScheduledChange> {
     const locked = await this.repo.findForUpdate(tx, id);
     if (!locked) throw notFound(id);
     if (locked.status !== 'pending')
@@ -206,7 +207,7 @@ export class ScheduledChangesService {
     return date;
   }
 
-  private alarm(row: ScheduledChangeRow): void {
+  private alarm(row: ScheduledChange): void {
     void scheduleAlarms(this.queues, [row], this.clock.now()).catch((e: Error) =>
       this.logger.warn(
         `scheduled change ${row.id} has no alarm yet (the worker's start-up sweep sets it): ${e.message}`,

@@ -1,13 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { BACKGROUND_TX, PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
+import { BACKGROUND_TX, PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
+import type { ScheduledChange, ScheduledChangeCreator, ScheduledChangeFailure } from './scheduled-change-records';
 
 const withContext = {
   environment: { select: { key: true, project: { select: { key: true } } } },
 } satisfies Prisma.ScheduledChangeInclude;
-export type ScheduledChangeRow = Prisma.ScheduledChangeGetPayload<{ include: typeof withContext }>;
+type ScheduledChangeRow = Prisma.ScheduledChangeGetPayload<{ include: typeof withContext }>;
 
-const json = (v: unknown) => v as Prisma.InputJsonValue;
+/** Instructions are validated by a dry run before they are stored; creator and failure are written here. */
+const toScheduledChange = ({ environment, ...r }: ScheduledChangeRow): ScheduledChange => ({
+  ...r,
+  projectKey: environment.project.key,
+  environmentKey: environment.key,
+  instructions: fromJson<unknown[]>(r.instructions),
+  createdBy: fromJson<ScheduledChangeCreator>(r.createdBy),
+  failure: r.failure === null ? null : fromJson<ScheduledChangeFailure>(r.failure),
+});
 
 /** Scheduled changes: rows are the state; the worker's alarms only wake it up. */
 @Injectable()
@@ -15,73 +25,77 @@ export class SchedulesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn, BACKGROUND_TX);
+    return this.prisma.transaction(fn, BACKGROUND_TX);
   }
 
-  find(id: string, db: Tx | PrismaService = this.prisma): Promise<ScheduledChangeRow | null> {
-    return db.scheduledChange.findUnique({ where: { id }, include: withContext });
+  async find(id: string, db?: Tx): Promise<ScheduledChange | null> {
+    const row = await dbOf(this.prisma, db).scheduledChange.findUnique({ where: { id }, include: withContext });
+    return row && toScheduledChange(row);
   }
 
   /** Locks the row, then reads it fresh (see FlagsRepository.findForUpdate). */
-  async findForUpdate(tx: Tx, id: string): Promise<ScheduledChangeRow | null> {
-    const locked = await tx.$queryRaw<
+  async findForUpdate(tx: Tx, id: string): Promise<ScheduledChange | null> {
+    const locked = await txClient(tx).$queryRaw<
       { id: string }[]
     >`SELECT "id" FROM "ScheduledChange" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
   }
 
-  list(environmentId: string, flagKey: string, status?: string): Promise<ScheduledChangeRow[]> {
-    return this.prisma.scheduledChange.findMany({
+  async list(environmentId: string, flagKey: string, status?: string): Promise<ScheduledChange[]> {
+    const rows = await this.prisma.scheduledChange.findMany({
       where: { environmentId, flagKey, ...(status ? { status } : {}) },
       include: withContext,
       orderBy: { executionDate: 'asc' },
     });
+    return rows.map(toScheduledChange);
   }
 
-  create(
+  async create(
     tx: Tx,
     data: {
       environmentId: string;
       flagKey: string;
-      instructions: unknown;
+      instructions: unknown[];
       executionDate: Date;
       comment: string;
-      createdBy: unknown;
+      createdBy: ScheduledChangeCreator;
     },
-  ) {
-    return tx.scheduledChange.create({
-      data: { ...data, status: 'pending', instructions: json(data.instructions), createdBy: json(data.createdBy) },
+  ): Promise<ScheduledChange> {
+    const row = await txClient(tx).scheduledChange.create({
+      data: { ...data, status: 'pending', instructions: toJson(data.instructions), createdBy: toJson(data.createdBy) },
       include: withContext,
     });
+    return toScheduledChange(row);
   }
 
-  update(
+  async update(
     tx: Tx,
     id: string,
     data: {
-      instructions?: unknown;
+      instructions?: unknown[];
       executionDate?: Date;
       comment?: string;
       status?: string;
-      failure?: unknown;
+      failure?: ScheduledChangeFailure;
       appliedVersion?: number;
       appliedAt?: Date;
     },
-  ) {
+  ): Promise<ScheduledChange> {
     const { instructions, failure, ...plain } = data;
-    return tx.scheduledChange.update({
+    const row = await txClient(tx).scheduledChange.update({
       where: { id },
       data: {
         ...plain,
-        ...(instructions !== undefined ? { instructions: json(instructions) } : {}),
-        ...(failure !== undefined ? { failure: json(failure) } : {}),
+        ...(instructions !== undefined ? { instructions: toJson(instructions) } : {}),
+        ...(failure !== undefined ? { failure: toJson(failure) } : {}),
       },
       include: withContext,
     });
+    return toScheduledChange(row);
   }
 
-  remove(tx: Tx, id: string) {
-    return tx.scheduledChange.delete({ where: { id } });
+  async remove(tx: Tx, id: string): Promise<void> {
+    await txClient(tx).scheduledChange.delete({ where: { id } });
   }
 
   /** Pending schedules, earliest first (the worker's start-up sweep). */

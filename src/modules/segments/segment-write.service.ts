@@ -10,16 +10,18 @@ import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import { formatResource, segmentResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import { OutboxRepository } from '../delivery/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { parseIfMatch } from '../../infra/http/if-match';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
 import { segmentView } from './models/segment.view';
-import { SegmentsRepository, type SegmentRow } from './segments.repository';
+import type { SegmentRecord } from './segment-records';
+import { SegmentsRepository } from './segments.repository';
+import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { segmentChangeRequestPath } from './segment-paths';
 
@@ -39,7 +41,7 @@ export interface SegmentWriteResult {
 
 /** A segment locked in the caller's transaction, read once under the lock. */
 export interface LockedSegmentState {
-  row: SegmentRow;
+  row: SegmentRecord;
   before: SegmentConfig;
 }
 
@@ -57,6 +59,7 @@ export interface ComputedSegmentWrite {
 export class SegmentWriteService {
   constructor(
     private readonly repo: SegmentsRepository,
+    private readonly flags: FlagsReadModel,
     private readonly projects: ProjectsService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
@@ -242,7 +245,7 @@ export class SegmentWriteService {
       const row = await this.requireForUpdate(tx, env, segmentKey);
       const before = segmentView(row);
       this.authz.assert(actor, 'deleteSegment', segmentResource(project, env, before));
-      const users = await this.repo.referencingFlags(tx, env.id, segmentKey);
+      const users = await this.flags.usingSegment(tx, env.id, segmentKey);
       if (users.length)
         throw new DomainError('segment/in_use', `segment '${segmentKey}' is used by flags ${users.join(', ')}`);
       const after = { ...before, deleted: true, version: row.version + 1 };
@@ -256,7 +259,7 @@ export class SegmentWriteService {
     return { project, env: this.projects.requireEnvironment(project, envKey) };
   }
 
-  private async requireForUpdate(tx: Tx, env: EnvironmentContext, key: string): Promise<SegmentRow> {
+  private async requireForUpdate(tx: Tx, env: EnvironmentContext, key: string): Promise<SegmentRecord> {
     const row = await this.repo.findForUpdate(tx, env.id, key);
     if (!row || row.deleted) throw notFound('segment', key);
     return row;

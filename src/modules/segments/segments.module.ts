@@ -1,18 +1,20 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
-import { DeliveryModule } from '../delivery/delivery.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { RESOURCE_WRITER } from '../write-path/resource-writer';
 import { SegmentResourceWriter } from './segment-resource-writer';
+import { FlagsReadModule } from '../flags/flags-read.module';
 import { SegmentWriteService } from './segment-write.service';
+import { SegmentsReadModule } from './segments-read.module';
 import { SegmentsController } from './segments.controller';
 import { SegmentsRepository } from './segments.repository';
 import { SegmentsService } from './segments.service';
 import { SegmentsResolver } from './segments.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, DeliveryModule, ProjectsModule],
+  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, FlagsReadModule, SegmentsReadModule],
   controllers: [SegmentsController],
   providers: [
     SegmentsRepository,
@@ -21,6 +23,6 @@ import { SegmentsResolver } from './segments.resolver';
     SegmentsResolver,
     { provide: RESOURCE_WRITER.segment, useClass: SegmentResourceWriter },
   ],
-  exports: [SegmentsService, SegmentWriteService, RESOURCE_WRITER.segment],
+  exports: [SegmentsService, SegmentWriteService, RESOURCE_WRITER.segment, SegmentsReadModule],
 })
 export class SegmentsModule {}

@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { SegmentConfig } from '../../core/model/flag-config';
-import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import type { Prisma } from '../../infra/prisma/generated/client';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
+import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
-export type SegmentRow = Prisma.SegmentGetPayload<object>;
-const json = (v: unknown) => v as Prisma.InputJsonValue;
+import type { ActorRef } from '../accounts/models/actor';
+import type { SegmentRecord } from './segment-records';
+
+type SegmentRow = Prisma.SegmentGetPayload<object>;
+
+// Configurations are written only by SegmentWriteService, from core/patch's validated output.
+const configOf = (json: Prisma.JsonValue) => fromJson<SegmentConfig>(json);
+const toSegment = (row: SegmentRow): SegmentRecord => ({ ...row, config: configOf(row.config) });
 
 /** Environment-scoped segments and their version history. */
 @Injectable()
@@ -12,20 +19,23 @@ export class SegmentsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  list(environmentId: string, take: number, skip: number): Promise<SegmentRow[]> {
-    return this.prisma.segment.findMany({
+  async list(environmentId: string, take: number, skip: number): Promise<SegmentRecord[]> {
+    const rows = await this.prisma.segment.findMany({
       where: { environmentId, deleted: false },
       orderBy: { key: 'asc' },
       take,
       skip,
     });
+    return rows.map(toSegment);
   }
 
-  find(environmentId: string, key: string): Promise<SegmentRow | null> {
-    return this.prisma.segment.findUnique({ where: { environmentId_key: { environmentId, key } } });
+  /** The segment's row, deleted or not. */
+  async find(environmentId: string, key: string): Promise<SegmentRecord | null> {
+    const row = await this.prisma.segment.findUnique({ where: { environmentId_key: { environmentId, key } } });
+    return row && toSegment(row);
   }
 
   /** The segment's configuration at a past version, if its snapshot is still kept. */
@@ -34,56 +44,59 @@ export class SegmentsRepository {
       where: { version, segment: { environmentId, key } },
       select: { config: true },
     });
-    return row ? (row.config as unknown as SegmentConfig) : null;
+    return row ? fromJson<SegmentConfig>(row.config) : null;
   }
 
   /** The segment's tags (none when it does not exist), for policy checks. */
   async tags(environmentId: string, key: string): Promise<string[]> {
     const row = await this.prisma.segment.findFirst({ where: { environmentId, key }, select: { config: true } });
-    return (row?.config as { tags?: string[] } | undefined)?.tags ?? [];
+    return row ? (fromJson<SegmentConfig>(row.config).tags ?? []) : [];
   }
 
-  async findForUpdate(tx: Tx, environmentId: string, key: string): Promise<SegmentRow | null> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
+  async findForUpdate(tx: Tx, environmentId: string, key: string): Promise<SegmentRecord | null> {
+    const db = txClient(tx);
+    const rows = await db.$queryRaw<{ id: string }[]>`
       SELECT "id" FROM "Segment" WHERE "environmentId" = ${environmentId}::uuid AND "key" = ${key} FOR UPDATE`;
-    return rows.length ? tx.segment.findUnique({ where: { id: rows[0].id } }) : null;
+    const row = rows.length ? await db.segment.findUnique({ where: { id: rows[0].id } }) : null;
+    return row && toSegment(row);
   }
 
-  create(tx: Tx, environmentId: string, config: SegmentConfig) {
-    return tx.segment.create({
-      data: { environmentId, key: config.key, version: config.version, config: json(config) },
+  /** The live segments of one environment, read in the caller's transaction (for SegmentsReadModel). */
+  async liveInEnvironment(tx: Tx, environmentId: string): Promise<SegmentConfig[]> {
+    const rows = await txClient(tx).segment.findMany({
+      where: { environmentId, deleted: false },
+      select: { config: true },
+    });
+    return rows.map((r) => configOf(r.config));
+  }
+
+  create(tx: Tx, environmentId: string, config: SegmentConfig): Promise<{ id: string }> {
+    return txClient(tx).segment.create({
+      data: { environmentId, key: config.key, version: config.version, config: toJson(config) },
+      select: { id: true },
     });
   }
 
   /** Re-creating a deleted segment reuses its row so versions keep increasing. */
-  revive(tx: Tx, id: string, config: SegmentConfig) {
-    return tx.segment.update({
+  revive(tx: Tx, id: string, config: SegmentConfig): Promise<{ id: string }> {
+    return txClient(tx).segment.update({
       where: { id },
-      data: { version: config.version, config: json(config), deleted: false },
+      data: { version: config.version, config: toJson(config), deleted: false },
+      select: { id: true },
     });
   }
 
-  update(tx: Tx, id: string, config: SegmentConfig) {
-    return tx.segment.update({
+  async update(tx: Tx, id: string, config: SegmentConfig): Promise<void> {
+    await txClient(tx).segment.update({
       where: { id },
-      data: { version: config.version, config: json(config), deleted: config.deleted },
+      data: { version: config.version, config: toJson(config), deleted: config.deleted },
     });
   }
 
-  insertVersion(
+  async insertVersion(
     tx: Tx,
-    v: { segmentId: string; version: number; config: SegmentConfig; actor: unknown; comment: string },
-  ) {
-    return tx.segmentVersion.create({ data: { ...v, config: json(v.config), actor: json(v.actor) } });
-  }
-
-  /** Keys of non-archived flags in the environment with a segmentMatch clause naming this segment. */
-  async referencingFlags(tx: Tx, environmentId: string, key: string): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ key: string }[]>`
-      SELECT f."key" FROM "FlagEnvironment" fe JOIN "Flag" f ON f."id" = fe."flagId"
-      WHERE fe."environmentId" = ${environmentId}::uuid AND f."archived" = false
-        AND EXISTS (SELECT 1 FROM jsonb_array_elements(fe."config"->'rules') r, jsonb_array_elements(r->'clauses') c
-                    WHERE c->>'op' = 'segmentMatch' AND c->'values' @> ${JSON.stringify([key])}::jsonb)`;
-    return rows.map((r) => r.key).sort();
+    v: { segmentId: string; version: number; config: SegmentConfig; actor: ActorRef; comment: string },
+  ): Promise<void> {
+    await txClient(tx).segmentVersion.create({ data: { ...v, config: toJson(v.config), actor: toJson(v.actor) } });
   }
 }

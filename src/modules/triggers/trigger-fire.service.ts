@@ -8,19 +8,20 @@ import { automationActor } from '../accounts/system-actor';
 import type { AutomationDefinition, AutomationDone } from '../automation/automation-definition';
 import { AutomationRunner } from '../automation/automation-runner';
 import { FlagWriteService } from '../flags/flag-write.service';
-import type { TriggerCreator, TriggerFireResult } from './models/trigger.view';
-import { type TriggerAction, instructionsOf } from './trigger-action';
+import type { TriggerFireResult } from './models/trigger.view';
+import { instructionsOf } from './trigger-action';
 import { triggerDisabled, triggerNotFound } from './trigger-errors';
 import { keptBody, withRecentBody, type FireOutcome } from './trigger-bodies';
 import { parseIdempotencyKey, TriggerIdempotencyStore } from './trigger-idempotency';
 import { TriggerRateLimiter } from './trigger-rate-limiter';
 import { triggerSecretHash } from './trigger-secret';
-import { TriggersRepository, type TriggerRow, type TriggerWithProject } from './triggers.repository';
 
-interface Fired extends AutomationDone<TriggerRow> {
+interface Fired extends AutomationDone<Trigger> {
   outcome: FireOutcome;
   result: TriggerFireResult;
 }
+import type { Trigger, TriggerWithProject } from './trigger-records';
+import { TriggersRepository } from './triggers.repository';
 
 /** Refusals that happen before the flag is looked at: the call is not counted. */
 const NOT_CALLS = ['trigger/not_found', 'trigger/disabled'] as const satisfies readonly ErrorCode[];
@@ -130,8 +131,8 @@ export class TriggerFireService {
     hash: string,
     body: unknown,
     at: Date,
-  ): AutomationDefinition<string, TriggerRow, Fired> {
-    const { project } = trigger.environment;
+  ): AutomationDefinition<string, Trigger, Fired> {
+    const { project } = trigger;
     return {
       kind: 'trigger',
       // fire() logs and counts every call, including those refused before the run.
@@ -148,13 +149,13 @@ export class TriggerFireService {
       resource: () => triggerResource(trigger),
       actor: (locked) => automationActor(`trigger ${locked.name}`, { kind: 'trigger', id: locked.id }),
       grant: (locked) => ({
-        ...((locked.createdBy as unknown as TriggerCreator).bypass ? { environmentKey: locked.environment.key } : {}),
+        ...(locked.createdBy.bypass ? { environmentKey: locked.environmentKey } : {}),
         links: { trigger: { id: locked.id, name: locked.name } },
       }),
       apply: async (tx, locked, { actor, approve }) => {
         const env = project.environments.find((e) => e.id === locked.environmentId)!;
         const write = await this.flags.applyPreApproved(tx, actor, project, env, locked.flagKey, {
-          instructions: instructionsOf(locked.action as unknown as TriggerAction),
+          instructions: instructionsOf(locked.action),
           comment: `trigger '${locked.name}'`,
           preApproved: approve(),
         });
@@ -194,6 +195,5 @@ export class TriggerFireService {
 
 /** The formatted flag resource a trigger acts on. */
 const triggerResource = (t: TriggerWithProject): string => {
-  const env = t.environment.project.environments.find((e) => e.id === t.environmentId);
-  return formatResource(flagResource(t.environment.project.key, { key: env?.key ?? '*', critical: false }, t.flagKey));
+  return formatResource(flagResource(t.projectKey, { key: t.environmentKey, critical: false }, t.flagKey));
 };

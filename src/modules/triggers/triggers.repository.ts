@@ -1,24 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
-import type { ProjectContext } from '../projects/project-context';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 import { toProjectContext } from '../projects/projects.repository';
+import type { TriggerAction } from './trigger-action';
+import type { KeptBody } from './trigger-bodies';
+import type { Trigger, TriggerCreator, TriggerWithProject } from './trigger-records';
 
 const withContext = {
   environment: { select: { key: true, project: { select: { key: true } } } },
 } satisfies Prisma.TriggerInclude;
-export type TriggerRow = Prisma.TriggerGetPayload<{ include: typeof withContext }>;
+type TriggerRow = Prisma.TriggerGetPayload<object>;
 
 /** What firing needs besides the trigger: its environment and project, as the write path takes them. */
 const withProject = {
   environment: { include: { project: { include: { environments: true } } } },
 } satisfies Prisma.TriggerInclude;
-type TriggerWithProjectRow = Prisma.TriggerGetPayload<{ include: typeof withProject }>;
-export type TriggerWithProject = Omit<TriggerWithProjectRow, 'environment'> & {
-  environment: { project: ProjectContext };
-};
 
-const json = (v: unknown) => v as Prisma.InputJsonValue;
+/** JSON columns hold normalizeAction's output, TriggersService's creator and keptBody entries. */
+const toTrigger = (r: TriggerRow, projectKey: string, environmentKey: string): Trigger => ({
+  ...r,
+  projectKey,
+  environmentKey,
+  action: fromJson<TriggerAction>(r.action),
+  recentBodies: fromJson<KeptBody[]>(r.recentBodies),
+  createdBy: fromJson<TriggerCreator>(r.createdBy),
+});
+
+const withKeys = ({ environment, ...r }: Prisma.TriggerGetPayload<{ include: typeof withContext }>) =>
+  toTrigger(r, environment.project.key, environment.key);
 
 /** Triggers; only the hash of a trigger's secret is ever stored. */
 @Injectable()
@@ -26,74 +36,78 @@ export class TriggersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
-  find(id: string, db: Tx | PrismaService = this.prisma): Promise<TriggerRow | null> {
-    return db.trigger.findUnique({ where: { id }, include: withContext });
+  async find(id: string, db?: Tx): Promise<Trigger | null> {
+    const row = await dbOf(this.prisma, db).trigger.findUnique({ where: { id }, include: withContext });
+    return row && withKeys(row);
   }
 
   async findBySecretHash(secretHash: string): Promise<TriggerWithProject | null> {
     const row = await this.prisma.trigger.findUnique({ where: { secretHash }, include: withProject });
-    return row && { ...row, environment: { project: toProjectContext(row.environment.project) } };
+    if (!row) return null;
+    const { environment, ...trigger } = row;
+    const project = toProjectContext(environment.project);
+    return { ...toTrigger(trigger, project.key, environment.key), project };
   }
 
   /** Locks the row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */
-  async findForUpdate(tx: Tx, id: string): Promise<TriggerRow | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Trigger" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  async findForUpdate(tx: Tx, id: string): Promise<Trigger | null> {
+    const locked = await txClient(tx).$queryRaw<
+      { id: string }[]
+    >`SELECT "id" FROM "Trigger" WHERE "id" = ${id}::uuid FOR UPDATE`;
     return locked.length ? this.find(id, tx) : null;
   }
 
-  list(environmentId: string, flagKey: string): Promise<TriggerRow[]> {
-    return this.prisma.trigger.findMany({
+  async list(environmentId: string, flagKey: string): Promise<Trigger[]> {
+    const rows = await this.prisma.trigger.findMany({
       where: { environmentId, flagKey },
       include: withContext,
       orderBy: { createdAt: 'asc' },
     });
+    return rows.map(withKeys);
   }
 
-  create(
+  async create(
     tx: Tx,
     data: {
       environmentId: string;
       flagKey: string;
       name: string;
-      action: unknown;
+      action: TriggerAction;
       secretHash: string;
       secretHint: string;
       enabled: boolean;
-      createdBy: unknown;
+      createdBy: TriggerCreator;
     },
-  ) {
-    return tx.trigger.create({
-      data: { ...data, action: json(data.action), createdBy: json(data.createdBy) },
+  ): Promise<Trigger> {
+    const row = await txClient(tx).trigger.create({
+      data: { ...data, action: toJson(data.action), createdBy: toJson(data.createdBy) },
       include: withContext,
     });
+    return withKeys(row);
   }
 
-  update(tx: Tx, id: string, data: { name?: string; enabled?: boolean; secretHash?: string; secretHint?: string }) {
-    return tx.trigger.update({ where: { id }, data, include: withContext });
+  async update(
+    tx: Tx,
+    id: string,
+    data: { name?: string; enabled?: boolean; secretHash?: string; secretHint?: string },
+  ): Promise<Trigger> {
+    return withKeys(await txClient(tx).trigger.update({ where: { id }, data, include: withContext }));
   }
 
   /** One call reached the write path: counted, with its body, whatever the outcome. */
-  recordCall(tx: Tx, id: string, at: Date, recentBodies: unknown[]) {
-    return tx.trigger.update({
+  async recordCall(tx: Tx, id: string, at: Date, recentBodies: KeptBody[]): Promise<Trigger> {
+    const row = await txClient(tx).trigger.update({
       where: { id },
-      data: { triggerCount: { increment: 1 }, lastTriggeredAt: at, recentBodies: json(recentBodies) },
+      data: { triggerCount: { increment: 1 }, lastTriggeredAt: at, recentBodies: toJson(recentBodies) },
       include: withContext,
     });
+    return withKeys(row);
   }
 
   async remove(tx: Tx, id: string): Promise<void> {
-    await tx.trigger.delete({ where: { id } });
-  }
-
-  /** The flag's tags (for policies scoped by tag), or null when the project has no such flag. */
-  async flagTags(projectId: string, key: string): Promise<string[] | null> {
-    const row = await this.prisma.flag.findUnique({
-      where: { projectId_key: { projectId, key } },
-      select: { definition: true },
-    });
-    return row ? ((row.definition as { tags?: string[] } | null)?.tags ?? []) : null;
+    await txClient(tx).trigger.delete({ where: { id } });
   }
 }

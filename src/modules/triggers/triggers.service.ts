@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
 import { flagResource, formatResource, type ResourceRef } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
@@ -9,17 +9,13 @@ import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateTriggerDto, UpdateTriggerDto } from './dto/triggers.dto';
-import {
-  triggerAuditView,
-  triggerView,
-  type CreatedTriggerView,
-  type TriggerCreator,
-  type TriggerView,
-} from './models/trigger.view';
+import { triggerAuditView, triggerView, type CreatedTriggerView, type TriggerView } from './models/trigger.view';
 import { triggerNotFound } from './trigger-errors';
 import { instructionsOf, normalizeAction, triggerApprovalReasons } from './trigger-action';
 import { newTriggerSecret, TRIGGER_PATH, type NewTriggerSecret } from './trigger-secret';
-import { TriggersRepository, type TriggerRow } from './triggers.repository';
+import type { Trigger, TriggerCreator } from './trigger-records';
+import { TriggersRepository } from './triggers.repository';
+import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 
 interface Located {
@@ -41,6 +37,7 @@ export class TriggersService {
     private readonly repo: TriggersRepository,
     private readonly projects: ProjectsService,
     private readonly flags: FlagWriteService,
+    private readonly flagsRead: FlagsReadModel,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
   ) {}
@@ -145,10 +142,7 @@ export class TriggersService {
     const at = await this.locate(actor, projectKey, flagKey, envKey);
     this.authz.assert(actor, 'manageTriggers', at.resource);
     const current = await this.require(at, flagKey, id);
-    if (
-      (current.createdBy as unknown as TriggerCreator).bypass &&
-      !this.authz.can(actor, 'bypassRequiredApproval', at.resource)
-    ) {
+    if (current.createdBy.bypass && !this.authz.can(actor, 'bypassRequiredApproval', at.resource)) {
       throw new DomainError(
         'approval/required',
         `trigger '${id}' was created by someone allowed bypassRequiredApproval; only such a member may rotate it and see its new URL`,
@@ -190,25 +184,25 @@ export class TriggersService {
   private async locate(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<Located> {
     const project = await this.projects.require(actor, projectKey);
     const env = this.projects.requireEnvironment(project, envKey);
-    const tags = await this.repo.flagTags(project.id, flagKey);
+    const tags = await this.flagsRead.tags(project.id, flagKey);
     if (!tags) throw notFound('flag', flagKey);
     return { project, env, resource: flagResource(project, env, { key: flagKey, tags }) };
   }
 
   /** The trigger, if it is one of this flag's in this environment (404 otherwise, not a hint it exists elsewhere). */
-  private async require(at: Located, flagKey: string, id: string): Promise<TriggerRow> {
+  private async require(at: Located, flagKey: string, id: string): Promise<Trigger> {
     const row = await this.repo.find(id);
     if (!row || row.environmentId !== at.env.id || row.flagKey !== flagKey) throw triggerNotFound(id);
     return row;
   }
 
-  private async lock(tx: Tx, id: string): Promise<TriggerRow> {
+  private async lock(tx: Tx, id: string): Promise<Trigger> {
     const locked = await this.repo.findForUpdate(tx, id);
     if (!locked) throw triggerNotFound(id);
     return locked;
   }
 
-  private withSecret(row: TriggerRow, secret: NewTriggerSecret, origin: string): CreatedTriggerView {
+  private withSecret(row: Trigger, secret: NewTriggerSecret, origin: string): CreatedTriggerView {
     return { ...triggerView(row), url: `${origin}${TRIGGER_PATH}/${secret.secret}`, secret: secret.secret };
   }
 }

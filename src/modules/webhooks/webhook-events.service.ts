@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Prisma } from '../../infra/prisma/generated/client';
 import { QueuesService } from '../../infra/queues/queues.service';
-import type { OutboxItem } from '../delivery/delivery.repository';
+import type { OutboxItem } from '../outbox/outbox.repository';
 import { matchesEvent, type WebhookEvent } from './webhook-events';
 import { enqueueDeliveries } from './webhook-jobs';
 import { WebhooksRepository } from './webhooks.repository';
@@ -84,7 +83,7 @@ export class WebhookEventsService {
     const rows = events.flatMap((e) =>
       hooks
         .filter((h) => matchesEvent(h.events, e.event))
-        .map((h) => ({ webhookId: h.id, event: e.event, payload: e.payload as Prisma.InputJsonValue })),
+        .map((h) => ({ webhookId: h.id, event: e.event, payload: e.payload })),
     );
     return rows.length ? this.repo.createDeliveries(rows) : [];
   }

@@ -1,10 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { fromJson, toJson } from '../../infra/prisma/json-columns';
+import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
-export type WebhookRow = Prisma.WebhookGetPayload<object>;
-export type WebhookDeliveryRow = Prisma.WebhookDeliveryGetPayload<object>;
-export type DeliveryWithWebhook = Prisma.WebhookDeliveryGetPayload<{ include: { webhook: true } }>;
+/** An outbound webhook; `secret` never leaves the module (views show a hint). */
+export interface Webhook {
+  id: string;
+  name: string;
+  url: string;
+  secret: string;
+  events: string[];
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  event: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export type DeliveryWithWebhook = WebhookDelivery & { webhook: Webhook };
+
+// Payloads are the event objects WebhookEventsService was given.
+const toDelivery = (d: Prisma.WebhookDeliveryGetPayload<object>): WebhookDelivery => ({
+  ...d,
+  payload: fromJson<Record<string, unknown>>(d.payload),
+});
 
 /** Webhooks and their delivery log. */
 @Injectable()
@@ -12,31 +42,31 @@ export class WebhooksRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
+    return this.prisma.transaction(fn);
   }
 
   // ---- webhooks
-  list(): Promise<WebhookRow[]> {
+  list(): Promise<Webhook[]> {
     return this.prisma.webhook.findMany({ orderBy: { createdAt: 'asc' } });
   }
-  find(id: string, tx: Tx | PrismaService = this.prisma): Promise<WebhookRow | null> {
-    return tx.webhook.findUnique({ where: { id } });
+  find(id: string, tx?: Tx): Promise<Webhook | null> {
+    return dbOf(this.prisma, tx).webhook.findUnique({ where: { id } });
   }
   create(
     tx: Tx,
     data: { name: string; url: string; secret: string; events: string[]; enabled: boolean },
-  ): Promise<WebhookRow> {
-    return tx.webhook.create({ data });
+  ): Promise<Webhook> {
+    return txClient(tx).webhook.create({ data });
   }
   update(
     tx: Tx,
     id: string,
     data: { name?: string; url?: string; events?: string[]; enabled?: boolean },
-  ): Promise<WebhookRow> {
-    return tx.webhook.update({ where: { id }, data });
+  ): Promise<Webhook> {
+    return txClient(tx).webhook.update({ where: { id }, data });
   }
   async delete(tx: Tx, id: string): Promise<void> {
-    await tx.webhook.delete({ where: { id } });
+    await txClient(tx).webhook.delete({ where: { id } });
   }
   /** What emitting needs: enabled webhooks and their filters (never the secret). */
   listEnabledFilters(): Promise<{ id: string; events: string[] }[]> {
@@ -45,19 +75,22 @@ export class WebhooksRepository {
 
   // ---- deliveries
   createDeliveries(
-    rows: { webhookId: string; event: string; payload: Prisma.InputJsonValue }[],
+    rows: { webhookId: string; event: string; payload: Record<string, unknown> }[],
   ): Promise<{ id: string }[]> {
-    return this.prisma.webhookDelivery.createManyAndReturn({ data: rows, select: { id: true } });
+    const data = rows.map((r) => ({ ...r, payload: toJson(r.payload) }));
+    return this.prisma.webhookDelivery.createManyAndReturn({ data, select: { id: true } });
   }
-  listDeliveries(webhookId: string, limit: number): Promise<WebhookDeliveryRow[]> {
-    return this.prisma.webhookDelivery.findMany({
+  async listDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]> {
+    const rows = await this.prisma.webhookDelivery.findMany({
       where: { webhookId },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
+    return rows.map(toDelivery);
   }
-  findDeliveryWithWebhook(id: string): Promise<DeliveryWithWebhook | null> {
-    return this.prisma.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
+  async findDeliveryWithWebhook(id: string): Promise<DeliveryWithWebhook | null> {
+    const row = await this.prisma.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
+    return row && { ...toDelivery(row), webhook: row.webhook };
   }
   /** Records one attempt; `attempts` counts HTTP attempts, so it is incremented, not set. */
   async recordAttempt(

@@ -8,10 +8,10 @@ import type { CreateWebhookDto, UpdateWebhookDto, WebhookDeliveriesQueryDto } fr
 import { WebhookEventsService } from './webhook-events.service';
 import { newWebhookSecret, webhookSecretHint } from './webhook-signature';
 import { assertWebhookUrl } from './webhook-url';
-import { WebhooksRepository, type WebhookDeliveryRow, type WebhookRow } from './webhooks.repository';
+import { WebhooksRepository, type Webhook, type WebhookDelivery } from './webhooks.repository';
 
 /** What every response and audit entry shows of a webhook: never the secret, only its hint. */
-const view = (w: WebhookRow) => ({
+const view = (w: Webhook) => ({
   id: w.id,
   name: w.name,
   url: w.url,
@@ -22,11 +22,11 @@ const view = (w: WebhookRow) => ({
   updatedAt: w.updatedAt.toISOString(),
 });
 
-const deliveryView = (d: WebhookDeliveryRow) => ({
+const deliveryView = (d: WebhookDelivery) => ({
   id: d.id,
   webhookId: d.webhookId,
   event: d.event,
-  payload: d.payload as Record<string, unknown>,
+  payload: d.payload,
   status: d.status,
   attempts: d.attempts,
   lastStatusCode: d.lastStatusCode,

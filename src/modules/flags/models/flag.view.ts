@@ -1,4 +1,5 @@
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../../core/model/flag-config';
+import type { FlagConfigRecord } from '../flag-records';
 
 /** The REST/GraphQL shape of a flag: the project-level definition plus every environment's config. */
 export interface FlagView extends Omit<FlagDefinition, 'maintainerId'> {
@@ -16,11 +17,7 @@ export const flagView = (
   return { ...rest, key, version, environments };
 };
 
-/** A flag's configurations keyed by environment key, from its rows. */
-export function configsByEnvKey(row: {
-  environments: { config: unknown; environment: { key: string } }[];
-}): Record<string, FlagEnvironmentConfig> {
-  return Object.fromEntries(
-    row.environments.map((fe) => [fe.environment.key, fe.config as unknown as FlagEnvironmentConfig]),
-  );
+/** A flag's configurations keyed by environment key. */
+export function configsByEnvKey(flag: { environments: FlagConfigRecord[] }): Record<string, FlagEnvironmentConfig> {
+  return Object.fromEntries(flag.environments.map((fe) => [fe.environmentKey, fe.config]));
 }

@@ -1,15 +1,14 @@
-import type { Stage } from '../../../core/release';
-import type { ReleaseRow } from '../releases.repository';
+import type { Release } from '../release-records';
 
-export const releaseView = (r: ReleaseRow) => {
-  const stages = r.stages as unknown as Stage[];
+export const releaseView = (r: Release) => {
+  const { stages } = r;
   return {
     id: r.id,
-    projectKey: r.environment.project.key,
-    environmentKey: r.environment.key,
+    projectKey: r.projectKey,
+    environmentKey: r.environmentKey,
     flagKey: r.flagKey,
     status: r.status,
-    target: r.target as Record<string, unknown>,
+    target: r.target,
     stages,
     currentStage: r.currentStage,
     currentWeight:
@@ -17,11 +16,11 @@ export const releaseView = (r: ReleaseRow) => {
     nextStepAt: r.nextStepAt?.toISOString() ?? null,
     remainingMs: r.remainingMs,
     baselineVersion: r.baselineVersion,
-    createdBy: r.createdBy as Record<string, unknown>,
-    failure: (r.failure as Record<string, unknown> | null) ?? null,
-    guard: (r.guard as Record<string, unknown> | null) ?? null,
-    guardResult: (r.guardResult as Record<string, unknown> | null) ?? null,
-    history: r.history as unknown[],
+    createdBy: r.createdBy,
+    failure: r.failure,
+    guard: r.guard,
+    guardResult: r.guardResult,
+    history: r.history,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };

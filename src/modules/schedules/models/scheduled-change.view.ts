@@ -1,6 +1,7 @@
-import type { ScheduledChangeRow } from '../schedules.repository';
+import type { ScheduledChange } from '../scheduled-change-records';
 
-export interface ScheduledChangeView {
+// A type, not an interface, so that it is a webhook payload (Record<string, unknown>) as it is.
+export type ScheduledChangeView = {
   id: string;
   projectKey: string;
   environmentKey: string;
@@ -15,19 +16,19 @@ export interface ScheduledChangeView {
   appliedAt: string | null;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export const scheduledChangeView = (r: ScheduledChangeRow): ScheduledChangeView => ({
+export const scheduledChangeView = (r: ScheduledChange): ScheduledChangeView => ({
   id: r.id,
-  projectKey: r.environment.project.key,
-  environmentKey: r.environment.key,
+  projectKey: r.projectKey,
+  environmentKey: r.environmentKey,
   flagKey: r.flagKey,
-  instructions: r.instructions as unknown[],
+  instructions: r.instructions,
   executionDate: r.executionDate.toISOString(),
   comment: r.comment,
   status: r.status,
   createdBy: r.createdBy,
-  failure: r.failure ?? null,
+  failure: r.failure,
   appliedVersion: r.appliedVersion,
   appliedAt: r.appliedAt?.toISOString() ?? null,
   createdAt: r.createdAt.toISOString(),

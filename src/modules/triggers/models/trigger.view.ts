@@ -1,10 +1,7 @@
 import type { ActorRef } from '../../accounts/models/actor';
 import type { KeptBody } from '../trigger-bodies';
 import type { TriggerAction } from '../trigger-action';
-import type { TriggerRow } from '../triggers.repository';
-
-/** Who created a trigger, and whether they could bypass required approval there (see TriggerFireService). */
-export type TriggerCreator = ActorRef & { bypass: boolean };
+import type { Trigger } from '../trigger-records';
 
 /** What every response and audit entry shows of a trigger: never the secret, only its last characters. */
 export interface TriggerView {
@@ -43,20 +40,20 @@ export interface TriggerFireResult {
   replayed: boolean;
 }
 
-export function triggerView(r: TriggerRow): TriggerView {
-  const { bypass, ...createdBy } = r.createdBy as unknown as TriggerCreator;
+export function triggerView(r: Trigger): TriggerView {
+  const { bypass, ...createdBy } = r.createdBy;
   return {
     id: r.id,
     name: r.name,
-    projectKey: r.environment.project.key,
-    environmentKey: r.environment.key,
+    projectKey: r.projectKey,
+    environmentKey: r.environmentKey,
     flagKey: r.flagKey,
-    action: r.action as unknown as TriggerAction,
+    action: r.action,
     enabled: r.enabled,
     secretHint: r.secretHint,
     triggerCount: r.triggerCount,
     lastTriggeredAt: r.lastTriggeredAt?.toISOString() ?? null,
-    recentBodies: r.recentBodies as unknown as KeptBody[],
+    recentBodies: r.recentBodies,
     createdBy,
     bypassesApproval: bypass === true,
     createdAt: r.createdAt.toISOString(),
@@ -65,7 +62,7 @@ export function triggerView(r: TriggerRow): TriggerView {
 }
 
 /** The audit entry's before/after of a trigger: its settings, not its traffic. */
-export function triggerAuditView(r: TriggerRow) {
+export function triggerAuditView(r: Trigger) {
   const { recentBodies: _bodies, triggerCount: _count, lastTriggeredAt: _last, ...rest } = triggerView(r);
   return rest;
 }

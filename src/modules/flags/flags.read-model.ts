@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
+import type { Tx } from '../../infra/prisma/tx';
+import { FlagTags } from '../accounts/resource-tags';
+import { FlagsRepository } from './flags.repository';
+
+/**
+ * What other modules may read of flags (conventions §16): they come here instead of querying the
+ * flag tables. Plain data, no authorization: callers have done their own. Writes go through
+ * FlagWriteService.
+ */
+@Injectable()
+export class FlagsReadModel implements FlagTags {
+  constructor(private readonly repo: FlagsRepository) {}
+
+  /** The flag's definition (archived or not), or null when the project has no such flag. */
+  definition(projectKey: string, flagKey: string): Promise<FlagDefinition | null> {
+    return this.repo.definitionInProject(projectKey, flagKey);
+  }
+
+  async tags(projectId: string, flagKey: string): Promise<string[] | null> {
+    const def = await this.repo.definition(projectId, flagKey);
+    return def ? def.tags : null;
+  }
+
+  /** Keys of non-archived flags whose rules in the environment match the segment (in the caller's transaction). */
+  usingSegment(tx: Tx, environmentId: string, segmentKey: string): Promise<string[]> {
+    return this.repo.usingSegment(tx, environmentId, segmentKey);
+  }
+
+  /** Every flag's definition and configuration in one environment, read in the caller's transaction. */
+  inEnvironment(
+    tx: Tx,
+    environmentId: string,
+  ): Promise<{ definition: FlagDefinition; config: FlagEnvironmentConfig }[]> {
+    return this.repo.configsInEnvironment(tx, environmentId);
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, txClient, type Tx } from '../../infra/prisma/prisma.service';
+
+/** PostgreSQL NOTIFY channel that wakes the outbox relays when a write commits. */
+export const OUTBOX_CHANNEL = 'gantry_outbox';
+
+/** One committed change of a flag or segment, as the outbox carries it to delivery and webhooks. */
+export interface OutboxItem {
+  id: bigint;
+  environmentId: string;
+  revision: bigint;
+  kind: string;
+  key: string;
+  version: number;
+  payload: unknown;
+  createdAt: Date;
+}
+
+/**
+ * The transactional outbox. Every committed targeting change bumps its environment's revision and
+ * leaves a row here in the same transaction; delivery (Redis fan-out, SSE) consumes the rows.
+ * Below both: the write paths record here and delivery reads here, neither knowing the other.
+ */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async enqueue(
+    tx: Tx,
+    item: { environmentId: string; kind: 'flag' | 'segment'; key: string; version: number; payload: unknown },
+  ): Promise<bigint> {
+    // One round trip: bump the revision (row-locking the environment until commit, so revisions
+    // commit in order), insert the outbox row carrying it, and NOTIFY the relays (delivered at commit).
+    const [{ revision }] = await txClient(tx).$queryRaw<{ revision: bigint }[]>`
+      WITH bumped AS (
+        UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
+      ), inserted AS (
+        INSERT INTO "OutboxEvent" ("environmentId", "revision", "kind", "key", "version", "payload")
+        SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}, ${item.key}, ${item.version}, ${JSON.stringify(item.payload)}::jsonb FROM bumped
+        RETURNING "revision"
+      )
+      SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`;
+    return revision;
+  }
+
+  /** Outbox rows of one environment after a revision, in order (to catch up after missed messages). */
+  since(environmentId: string, afterRevision: bigint, limit: number): Promise<OutboxItem[]> {
+    return this.prisma.outboxEvent.findMany({
+      where: { environmentId, revision: { gt: afterRevision } },
+      orderBy: { revision: 'asc' },
+      take: limit,
+    });
+  }
+
+  /**
+   * Claims and marks unpublished outbox rows in one statement (SKIP LOCKED, so relays in several
+   * processes share the work). Publishing is at most once: a relay that dies right after this loses
+   * the Redis messages, which is safe because every node also catches up from the outbox by revision.
+   */
+  claimUnpublished(limit: number): Promise<OutboxItem[]> {
+    return this.prisma.$queryRaw<OutboxItem[]>`
+      UPDATE "OutboxEvent" SET "publishedAt" = now()
+      WHERE "id" IN (SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "createdAt"`;
+  }
+
+  /** Deletes up to `batch` published outbox rows older than `before`; returns how many. */
+  prune(before: Date, batch: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM "OutboxEvent" WHERE "id" IN (
+        SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NOT NULL AND "createdAt" < ${before} ORDER BY "id" LIMIT ${batch})`;
+  }
+}

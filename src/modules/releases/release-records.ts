@@ -1,0 +1,58 @@
+import type { FieldError } from '../../core/errors';
+import type { Stage } from '../../core/release';
+import type { ActorRef } from '../accounts/models/actor';
+import type { GuardCheck, GuardSettings } from '../guards/guard.service';
+import type { StoredServing } from './release-serving';
+
+export interface ReleaseTargetRef {
+  ruleId: string | null;
+  toVariationId: string;
+}
+
+export interface ReleaseBaseline {
+  serving: StoredServing;
+}
+
+/** Who started a release, and whether the environment's approval settings gated its final change. */
+export type ReleaseCreator = ActorRef & { bypass?: boolean };
+
+export interface ReleaseHistoryEntry {
+  at: string;
+  status: string;
+  stage: number;
+  actor: ActorRef;
+  note: string;
+}
+
+/** Why a step failed: the write path's refusal. */
+export interface ReleaseFailure {
+  code: string;
+  message: string;
+  errors: FieldError[];
+}
+
+/** A release as ReleasesRepository returns it, with its flag's project and environment keys. */
+export interface Release {
+  id: string;
+  environmentId: string;
+  projectKey: string;
+  environmentKey: string;
+  flagKey: string;
+  /** `running`, `paused`, `completed`, `rolled_back`, `failed`. */
+  status: string;
+  activeKey: string | null;
+  target: ReleaseTargetRef;
+  stages: Stage[];
+  currentStage: number;
+  nextStepAt: Date | null;
+  remainingMs: number | null;
+  guard: GuardSettings | null;
+  guardResult: GuardCheck | null;
+  baseline: ReleaseBaseline;
+  baselineVersion: number;
+  createdBy: ReleaseCreator;
+  failure: ReleaseFailure | null;
+  history: ReleaseHistoryEntry[];
+  createdAt: Date;
+  updatedAt: Date;
+}
