@@ -8,3 +8,10 @@ declare const handle: unique symbol;
 export interface Tx {
   readonly [handle]: 'Tx';
 }
+
+/**
+ * For unit specs over fake repositories (no database): any object stands in for a transaction, and
+ * the fake reads its own state back from the handle. The one place the opaque type is bridged.
+ */
+export const fakeTx = <T extends object>(state: T): Tx => state as unknown as Tx;
+export const fakeTxState = <T extends object>(tx: Tx): T => tx as unknown as T;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ReviewDecision } from '../../core/approval';
-import type { Tx } from '../../infra/prisma/tx';
+import { fakeTx, type Tx } from '../../infra/prisma/tx';
 import type { ActorRef } from '../accounts/models/actor';
 import type { ChangeRequestRow, ChangeRequestStore, ChangeRequestUpdate } from './change-requests.repository';
 
 /** The transaction handle the fakes pass along; none of them reads it. */
-export const FAKE_TX = Object.freeze({}) as unknown as Tx;
+export const FAKE_TX = fakeTx(Object.freeze({}));
 
 export type NewChangeRequest = Pick<ChangeRequestRow, 'resourceKind' | 'resourceKey'> &
   Partial<Omit<ChangeRequestRow, 'instructions' | 'requester'>> & { instructions: unknown[]; requester: ActorRef };

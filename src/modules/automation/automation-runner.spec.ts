@@ -1,7 +1,7 @@
 import { DomainError, notFound } from '../../core/errors';
 import { requestContext } from '../../infra/logging/request-context';
 import type { WebhookEvent } from '../webhooks/webhook-events';
-import { fakeDefinition, FakeTable, fakeRunner, type FakeRow } from './automation-test-fixtures';
+import { fakeDefinition, FakeTable, fakeRunner, type FakeRow } from './automation-runner.fake';
 
 const NOW = new Date('2030-01-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);

@@ -90,7 +90,7 @@ export class FlagResourceWriter implements ResourceWriter<FlagState> {
 
   stage(store: FlagStore, { after }: ResourceChange<FlagState>): string[] {
     const next = { ...after.environment, version: after.environment.version + 1 };
-    store.upsertFlag(toSdkFlag(after.flag, next) as unknown as SdkFlag);
+    store.upsertFlag(toSdkFlag(after.flag, next) as SdkFlag);
     return [after.flag.key];
   }
 

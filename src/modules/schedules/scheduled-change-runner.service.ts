@@ -69,8 +69,7 @@ export class ScheduledChangeRunner {
         });
         return { outcome: 'applied', row: applied, event: 'scheduled_change.applied' };
       },
-      notify: (row, event) =>
-        event && this.webhooks.emit(event, scheduledChangeView(row) as unknown as Record<string, unknown>),
+      notify: (row, event) => event && this.webhooks.emit(event, scheduledChangeView(row)),
       failure: {
         mark: async (tx, row, err) =>
           row.status !== 'pending'

@@ -88,7 +88,7 @@ export class SegmentResourceWriter implements ResourceWriter<SegmentConfig> {
   }
 
   stage(store: FlagStore, { after }: ResourceChange<SegmentConfig>): string[] {
-    store.upsertSegment(toSdkSegment({ ...after, version: after.version + 1 }) as unknown as SdkSegment);
+    store.upsertSegment(toSdkSegment({ ...after, version: after.version + 1 }) as SdkSegment);
     return [];
   }
 

@@ -10,7 +10,8 @@ const SUBSCRIBERS_TTL_MS = 5_000;
 
 export interface WebhookEventInput {
   event: WebhookEvent;
-  payload: Record<string, unknown>;
+  /** A view object, serialised as the delivery body. */
+  payload: object;
 }
 
 /**
@@ -28,7 +29,7 @@ export class WebhookEventsService {
     private readonly queues: QueuesService,
   ) {}
 
-  emit(event: WebhookEvent, payload: Record<string, unknown>): Promise<number> {
+  emit(event: WebhookEvent, payload: object): Promise<number> {
     return this.emitMany([{ event, payload }]);
   }
 

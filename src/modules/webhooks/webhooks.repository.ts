@@ -74,9 +74,7 @@ export class WebhooksRepository {
   }
 
   // ---- deliveries
-  createDeliveries(
-    rows: { webhookId: string; event: string; payload: Record<string, unknown> }[],
-  ): Promise<{ id: string }[]> {
+  createDeliveries(rows: { webhookId: string; event: string; payload: object }[]): Promise<{ id: string }[]> {
     const data = rows.map((r) => ({ ...r, payload: toJson(r.payload) }));
     return this.prisma.webhookDelivery.createManyAndReturn({ data, select: { id: true } });
   }

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
-import type pino from 'pino';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { DomainError } from '../../core/errors';
 import { createRootLogger } from '../../infra/logging/logger';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import { fakeTx, fakeTxState, type Tx } from '../../infra/prisma/tx';
 import { automationActor } from '../accounts/system-actor';
 import type { AuditRecord } from '../audit/audit.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
@@ -54,7 +53,7 @@ export class FakeTable {
     this.transactions++;
     const tx: FakeTx = { staged: new Map(), writes: [], audit: [], release: [] };
     try {
-      const result = await fn(tx as unknown as Tx);
+      const result = await fn(fakeTx(tx));
       for (const [id, row] of tx.staged) this.rows.set(id, row);
       this.writes.push(...tx.writes);
       this.audit.push(...tx.audit);
@@ -66,7 +65,7 @@ export class FakeTable {
 
   /** SELECT … FOR UPDATE: waits for whoever holds the row, then reads it as committed. */
   async lock(t: Tx, id: string): Promise<FakeRow | null> {
-    const tx = t as unknown as FakeTx;
+    const tx = fakeTxState<FakeTx>(t);
     const previous = this.tails.get(id) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -81,7 +80,7 @@ export class FakeTable {
 
   update(t: Tx, row: FakeRow, change: Partial<FakeRow>): FakeRow {
     const next = { ...row, ...change };
-    (t as unknown as FakeTx).staged.set(row.id, next);
+    fakeTxState<FakeTx>(t).staged.set(row.id, next);
     return next;
   }
 
@@ -91,11 +90,11 @@ export class FakeTable {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const broken = row.breaks?.();
     if (broken) throw broken;
-    (t as unknown as FakeTx).writes.push({ id: row.id, preApproved });
+    fakeTxState<FakeTx>(t).writes.push({ id: row.id, preApproved });
   }
 
   recordAudit(t: Tx, entry: AuditRecord): void {
-    (t as unknown as FakeTx).audit.push(entry);
+    fakeTxState<FakeTx>(t).audit.push(entry);
   }
 }
 
@@ -167,7 +166,7 @@ export function fakeRunner(table: FakeTable, now: () => Date) {
       done();
     },
   });
-  const logger = createRootLogger('info', stream as unknown as pino.DestinationStream);
+  const logger = createRootLogger('info', stream);
   const audit = { record: async (tx: Tx, _actor: unknown, entry: AuditRecord) => table.recordAudit(tx, entry) };
   const runner = new AutomationRunner(audit, metrics, { now }, logger);
   const counted = async () =>
