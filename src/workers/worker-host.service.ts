@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import type { Logger as Pino } from 'pino';
 import { ROOT_LOGGER } from '../infra/logging/logger';
-import { JOBS_BY_QUEUE, QueueName } from '../infra/queues/queue-names';
+import { JOBS_BY_QUEUE, type JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
 import { RedisService } from '../infra/redis/redis.service';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
@@ -69,7 +69,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
 
 export function checkHandlers(handlers: JobHandler[]): Map<QueueName, Map<string, JobHandler>> {
   const byQueue = new Map<QueueName, Map<string, JobHandler>>();
-  for (const [queue, jobs] of Object.entries(JOBS_BY_QUEUE) as [QueueName, string[]][]) {
+  for (const [queue, jobs] of Object.entries(JOBS_BY_QUEUE) as [QueueName, JobName[]][]) {
     const m = new Map<string, JobHandler>();
     for (const job of jobs) {
       const found = handlers.filter((h) => h.queue === queue && h.job === job);

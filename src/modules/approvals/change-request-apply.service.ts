@@ -83,7 +83,7 @@ export class ChangeRequestApplyService {
       );
     }
     const writer = this.writers.get(locked.resourceKind);
-    const instructions = locked.instructions as unknown[];
+    const instructions = locked.instructions;
     const current = await writer.lock(tx, at.project, at.env, locked.resourceKey);
     if (current.version !== locked.baseVersion && !opts.override)
       throw await this.conflict(writer, at, locked, current);
@@ -123,7 +123,7 @@ export class ChangeRequestApplyService {
       appliedVersion: version,
       appliedAt: this.scope.now(),
       history: [
-        ...(locked.history as unknown[]),
+        ...locked.history,
         this.scope.historyEntry(
           actor,
           'applied',
@@ -153,7 +153,7 @@ export class ChangeRequestApplyService {
     locked: ChangeRequestRow,
     current: ResourceState,
   ): Promise<DomainError> {
-    const instructions = locked.instructions as unknown[];
+    const instructions = locked.instructions;
     const base = await writer.atVersion(at.project, at.env, locked.resourceKey, locked.baseVersion);
     const conflicts = base
       ? await writer.conflicts(at.project, at.env, base, current.state, instructions)

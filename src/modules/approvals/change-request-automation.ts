@@ -130,7 +130,7 @@ export class ChangeRequestAutomation {
             : this.access.repo.update(tx, row.id, {
                 status: 'failed',
                 failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
-                history: [...(row.history as unknown[]), this.access.historyEntry(actor, 'failed', err.message)],
+                history: [...row.history, this.access.historyEntry(actor, 'failed', err.message)],
               }),
         audit: { action: 'applyChangeRequest', links: (row) => ({ changeRequest: row.id }) },
         event: 'change_request.failed',

@@ -29,7 +29,7 @@ export class ChangeRequestImpactService {
   async impact(actor: Actor, id: string, dto: ImpactRequestDto = {}): Promise<ChangeRequestImpact> {
     const { row, at } = await this.access.load(actor, id);
     const writer = this.access.writer(row.resourceKind);
-    const instructions = row.instructions as unknown[];
+    const instructions = row.instructions;
     const preview = await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: false });
     const data = await this.delivery.loadEnvironment(at.env.id);
     const flags: Record<string, SdkFlag> = {};
@@ -72,7 +72,7 @@ export class ChangeRequestImpactService {
       ]);
       return b && a ? writer.diff(b, a) : [];
     }
-    const instructions = row.instructions as unknown[];
+    const instructions = row.instructions;
     return (await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: false })).diff;
   }
 }

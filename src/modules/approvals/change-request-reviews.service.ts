@@ -71,10 +71,7 @@ export class ChangeRequestReviewsService {
           ? withReview
           : await this.access.repo.update(tx, id, {
               status,
-              history: [
-                ...(locked.history as unknown[]),
-                this.access.historyEntry(actor, status, `after ${dto.decision}`),
-              ],
+              history: [...locked.history, this.access.historyEntry(actor, status, `after ${dto.decision}`)],
             });
       await this.recordReview(tx, actor, locked, formatResource(resource), dto);
       const events: WebhookEvent[] = ['change_request.reviewed'];

@@ -138,7 +138,7 @@ export class ChangeRequestsService {
     const resource = await writer.resourceRef(at.project, at.env, row.resourceKey);
     this.assertOwnerOrBypass(actor, row, resource, 'edit');
     const content = dto.instructions !== undefined || dto.executionDate !== undefined;
-    const instructions = dto.instructions ?? (row.instructions as unknown[]);
+    const instructions = dto.instructions ?? row.instructions;
     const executionDate =
       dto.executionDate === undefined ? row.executionDate : this.executionDate(dto.executionDate ?? undefined);
     const preview = content
@@ -171,10 +171,10 @@ export class ChangeRequestsService {
     const writer = this.access.writer(row.resourceKind);
     const resource = await writer.resourceRef(at.project, at.env, row.resourceKey);
     this.assertOwnerOrBypass(actor, row, resource, 'rebase');
-    const instructions = row.instructions as unknown[];
+    const instructions = row.instructions;
     const preview = await writer
       .dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: true })
-      .catch(async (err: unknown) => {
+      .catch((err: unknown) => {
         if (!(err instanceof DomainError) || err.status >= 500) throw err;
         throw new DomainError(
           'change_request/conflict',
@@ -208,7 +208,7 @@ export class ChangeRequestsService {
       const locked = await this.lockOpen(tx, id);
       const next = await this.access.repo.update(tx, id, {
         status: 'cancelled',
-        history: [...(locked.history as unknown[]), this.access.historyEntry(actor, 'cancelled', 'cancelled')],
+        history: [...locked.history, this.access.historyEntry(actor, 'cancelled', 'cancelled')],
       });
       await this.audit.record(tx, actor, {
         action: 'cancelChangeRequest',
@@ -254,7 +254,7 @@ export class ChangeRequestsService {
       executionDate,
       status,
       ...(description !== undefined ? { description } : {}),
-      history: [...(locked.history as unknown[]), this.access.historyEntry(actor, status, note)],
+      history: [...locked.history, this.access.historyEntry(actor, status, note)],
     });
     await this.audit.record(tx, actor, {
       action: 'updateChangeRequest',

@@ -42,7 +42,7 @@ export class AuditVerificationService {
   async get(actor: Actor, id: string): Promise<VerificationView> {
     this.authz.assert(actor, 'viewAuditLog', auditLogResource());
     const job = /^\d{1,18}$/.test(id) ? await this.queues.queue(QueueName.Maintenance).getJob(id) : undefined;
-    if (!job || job.name !== JobName.VerifyAuditChain) throw notFound('audit_verification', id);
+    if (!job || job.name !== (JobName.VerifyAuditChain as string)) throw notFound('audit_verification', id);
     const progress = job.progress as { checked?: number } | number;
     const result = (job.returnvalue as ChainCheck | null) ?? null;
     return {

@@ -57,7 +57,10 @@ export class AuditRepository {
       WITH "locked" AS (SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)::text AS "l"),
       "head" AS (
         -- Correlated with the lock row, so the head is read only once the lock is held.
-        SELECT COALESCE((SELECT "hash" FROM "AuditEntry" WHERE "locked"."l" IS NOT NULL ORDER BY "id" DESC LIMIT 1), ${GENESIS_HASH}) AS "prev"
+        SELECT COALESCE(
+          (SELECT "hash" FROM "AuditEntry" WHERE "locked"."l" IS NOT NULL ORDER BY "id" DESC LIMIT 1),
+          ${GENESIS_HASH}
+        ) AS "prev"
         FROM "locked"
       )
       INSERT INTO "AuditEntry" ("at", "actor", "actorId", "action", "resource", "comment", "before", "after", "delta",

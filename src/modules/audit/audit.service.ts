@@ -41,7 +41,7 @@ export class AuditService implements AuditTrail {
         before,
         after,
         // RFC 6902 from before to after; a creation is a patch from {} and a deletion one to {}.
-        delta: compare((before ?? {}) as object, (after ?? {}) as object),
+        delta: compare(before ?? {}, after ?? {}),
         previousVersion: r.previousVersion ?? null,
         currentVersion: r.currentVersion ?? null,
         requestId: currentRequestId() ?? null,

@@ -23,7 +23,7 @@ export interface AutomationDone<Row> {
 export interface RunContext<Scope> {
   actor: Actor;
   /** Mints the definition's grant for this row; valid only while the run lasts. */
-  approve(scope: Scope): PreApproval;
+  approve: (scope: Scope) => PreApproval;
 }
 
 /** What an automation was allowed when it was set up (see AutomationRunner.approveFor). */

@@ -74,11 +74,11 @@ export class EnvironmentSnapshot {
       text = sseEvent('delete', msg.revision, { path, version: msg.version });
     } else {
       if (msg.kind === 'flag') {
-        this.flags.set(msg.key, item as SdkFlag);
-        this.store.upsertFlag(item as SdkFlag);
+        this.flags.set(msg.key, item);
+        this.store.upsertFlag(item);
       } else {
-        this.segments.set(msg.key, item as SdkSegment);
-        this.store.upsertSegment(item as SdkSegment);
+        this.segments.set(msg.key, item);
+        this.store.upsertSegment(item);
       }
       text = sseEvent('patch', msg.revision, { path, data: item });
     }

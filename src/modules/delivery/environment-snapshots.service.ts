@@ -16,7 +16,8 @@ const CATCH_UP_BATCH = 500;
 
 /**
  * Every node's in-memory view of the environments it serves. Loaded from PostgreSQL at start (and
- * on first use for environments created later), kept current from Redis, and caught up by revision from the outbox when a message was missed
+ * on first use for environments created later), kept current from Redis, and caught up by revision
+ * from the outbox when a message was missed
  * (or Redis was away). Evaluation reads only these snapshots, never PostgreSQL.
  */
 @Injectable()
@@ -57,7 +58,7 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     metricsService.gauge('gantry_sdk_streams', 'Connected SDK streams on this node', [], (g) => g.set(this.hub.size));
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     this.subscriber = this.redis.client.duplicate();
     this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
     this.subscriber.on('pmessage', (_p, _channel, text) => this.onMessage(text));

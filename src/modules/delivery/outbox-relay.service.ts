@@ -94,7 +94,7 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
     }
     const results = await pipeline.exec();
     const failed = results?.find(([err]) => err);
-    if (failed) throw failed[0];
+    if (failed?.[0]) throw failed[0];
     this.metrics.published.inc(items.length);
   }
 

@@ -255,7 +255,8 @@ export class FlagsRepository {
         WHERE "id" = ${v.flagEnvironmentId}::uuid RETURNING "id"
       )
       INSERT INTO "FlagVersion" ("id", "flagEnvironmentId", "version", "definition", "config", "actor", "comment")
-      SELECT gen_random_uuid(), "id", ${v.config.version}::int, ${JSON.stringify(v.definition)}::jsonb, ${config}::jsonb, ${JSON.stringify(v.actor)}::jsonb, ${v.comment}
+      SELECT gen_random_uuid(), "id", ${v.config.version}::int, ${JSON.stringify(v.definition)}::jsonb,
+             ${config}::jsonb, ${JSON.stringify(v.actor)}::jsonb, ${v.comment}
       FROM "updated"`;
   }
 

@@ -10,7 +10,7 @@ import { Transform } from 'class-transformer';
 export const OptionalField = (type: ReturnTypeFunc, options: Omit<FieldOptions, 'nullable'> = {}) =>
   applyDecorators(
     Field(type, { ...options, nullable: true }),
-    Transform(({ value }) => value ?? undefined),
+    Transform(({ value }: { value: unknown }) => value ?? undefined),
   );
 
 /** `If-Match` travels as an argument in GraphQL; the service parses it exactly as the REST header. */

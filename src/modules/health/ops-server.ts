@@ -7,7 +7,7 @@ import type { HealthService } from './health.service';
  */
 export async function startOpsServer(health: HealthService, port: number, host: string): Promise<FastifyInstance> {
   const server = Fastify({ logger: false });
-  server.get('/health/live', async () => ({ status: 'ok' }));
+  server.get('/health/live', () => ({ status: 'ok' }));
   server.get('/health/ready', async (_req, reply) => {
     const r = await health.readiness();
     return reply.status(r.ready ? 200 : 503).send(r);

@@ -36,7 +36,9 @@ export class OutboxRepository {
         UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
       ), inserted AS (
         INSERT INTO "OutboxEvent" ("environmentId", "revision", "kind", "key", "version", "payload")
-        SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}, ${item.key}, ${item.version}, ${JSON.stringify(item.payload)}::jsonb FROM bumped
+        SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}, ${item.key}, ${item.version},
+               ${JSON.stringify(item.payload)}::jsonb
+        FROM bumped
         RETURNING "revision"
       )
       SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`;

@@ -83,7 +83,7 @@ export class PipelineRunner {
       list: () => this.repo.runningRuns(SWEEP_LIMIT),
       key: (r) => r.id,
       dueAt: () => null,
-      alarm: async () => undefined,
+      alarm: () => Promise.resolve(),
     });
   }
 

@@ -67,7 +67,8 @@ export class PipelineRunsService {
         if (!this.authz.can(actor, 'bypassRequiredApproval', ref)) {
           throw new DomainError(
             'approval/required',
-            `environment '${env.key}' requires approval: mark its audience requireApproval, or start the run as someone allowed bypassRequiredApproval`,
+            `environment '${env.key}' requires approval: mark its audience requireApproval, ` +
+              'or start the run as someone allowed bypassRequiredApproval',
           );
         }
         bypass = true;
@@ -119,7 +120,10 @@ export class PipelineRunsService {
     return runView(run);
   }
 
-  /** Stops the run: no further audience starts. Releases already running go on (pause or roll them back at their own endpoints); open change requests stay for people to close. */
+  /**
+   * Stops the run: no further audience starts. Releases already running go on (pause or roll them back
+   * at their own endpoints); open change requests stay for people to close.
+   */
   async abort(actor: Actor, projectKey: string, flagKey: string) {
     const project = await this.projects.require(actor, projectKey);
     const latest = await this.repo.latestRun(project.id, flagKey);

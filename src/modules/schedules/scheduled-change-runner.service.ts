@@ -58,7 +58,7 @@ export class ScheduledChangeRunner {
         const project = await this.projects.require(actor, row.projectKey);
         const env = this.projects.requireEnvironment(project, row.environmentKey);
         const result = await this.flags.applyPreApproved(tx, actor, project, env, row.flagKey, {
-          instructions: row.instructions as unknown[],
+          instructions: row.instructions,
           comment: row.comment || `scheduled change ${row.id}`,
           preApproved: approve(),
         });

@@ -171,7 +171,9 @@ export class ScheduledChangesService {
     if (reasons.length && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
       throw new DomainError(
         'approval/required',
-        `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); open a change request with an executionDate instead: POST /api/v1/projects/${project.key}/flags/${flagKey}/environments/${env.key}/change-requests`,
+        `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); ` +
+          'open a change request with an executionDate instead: ' +
+          `POST /api/v1/projects/${project.key}/flags/${flagKey}/environments/${env.key}/change-requests`,
         reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
       );
     }

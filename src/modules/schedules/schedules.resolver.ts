@@ -7,8 +7,6 @@ import { CreateScheduledChangeInput } from './dto/scheduled-changes.input';
 import { ScheduledChangeModel } from './models/scheduled-change.model';
 import { ScheduledChangesService } from './scheduled-changes.service';
 
-const UUID = new ParseUUIDPipe();
-
 /** GraphQL twin of SchedulesController. */
 @Resolver(() => ScheduledChangeModel)
 export class SchedulesResolver {
@@ -41,7 +39,7 @@ export class SchedulesResolver {
     @Args('projectKey', KeyPipe) p: string,
     @Args('flagKey', KeyPipe) f: string,
     @Args('environmentKey', KeyPipe) e: string,
-    @Args('id', UUID) id: string,
+    @Args('id', new ParseUUIDPipe()) id: string,
   ) {
     return this.schedules.remove(a, p, f, e, id).then(() => true);
   }

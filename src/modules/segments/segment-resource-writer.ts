@@ -73,14 +73,14 @@ export class SegmentResourceWriter implements ResourceWriter<SegmentConfig> {
     return { ...this.change(project, env, d.version, d.before, d.after), diff: diffSegment(d.before, d.after) };
   }
 
-  async conflicts(
+  conflicts(
     _project: ProjectContext,
     _env: EnvironmentContext,
     base: SegmentConfig,
     current: SegmentConfig,
     instructions: unknown[],
   ): Promise<InstructionConflict[]> {
-    return findSegmentConflicts({ base, current, instructions, newId: randomUUID });
+    return Promise.resolve(findSegmentConflicts({ base, current, instructions, newId: randomUUID }));
   }
 
   diff(before: SegmentConfig, after: SegmentConfig): ConfigChange[] {
@@ -97,7 +97,7 @@ export class SegmentResourceWriter implements ResourceWriter<SegmentConfig> {
     return { version: locked.row.version, state: locked.before, locked };
   }
 
-  async compute(
+  compute(
     _tx: Tx,
     project: ProjectContext,
     env: EnvironmentContext,
@@ -105,7 +105,7 @@ export class SegmentResourceWriter implements ResourceWriter<SegmentConfig> {
     instructions: unknown[],
   ): Promise<SegmentChange> {
     const computed = this.writes.compute(locked, instructions);
-    return { ...this.change(project, env, version, state, computed.segment), computed };
+    return Promise.resolve({ ...this.change(project, env, version, state, computed.segment), computed });
   }
 
   async applyComputed(

@@ -25,7 +25,9 @@ export interface KeptBody {
 }
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const storableText = (s: string) => s.replace(UNPAIRED_SURROGATE, '\uFFFD').replace(/\u0000/g, '\uFFFD');
+// PostgreSQL text cannot hold NUL: replaced like an unpaired surrogate.
+const NUL = new RegExp(String.fromCharCode(0), 'g');
+const storableText = (s: string) => s.replace(UNPAIRED_SURROGATE, '\uFFFD').replace(NUL, '\uFFFD');
 
 /** A copy of a parsed JSON value whose strings (keys too) PostgreSQL's jsonb accepts. */
 function storable(value: unknown): unknown {

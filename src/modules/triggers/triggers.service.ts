@@ -70,7 +70,9 @@ export class TriggersService {
     if (reasons.length && !bypass) {
       throw new DomainError(
         'approval/required',
-        `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); a trigger would let anyone holding its URL make it without review, so only someone allowed bypassRequiredApproval may create it`,
+        `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); ` +
+          'a trigger would let anyone holding its URL make it without review, ' +
+          'so only someone allowed bypassRequiredApproval may create it',
         reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
       );
     }

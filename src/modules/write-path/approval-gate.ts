@@ -47,7 +47,8 @@ export function enforceApprovalGate(
       metrics.approvalGate.inc({ kind, outcome: 'required' });
       throw new DomainError(
         'approval/required',
-        `environment '${c.environmentKey}' requires an approved change request for this change (${c.reasons.join('; ')}); open one with POST ${changeRequestPath(c.environmentKey)}`,
+        `environment '${c.environmentKey}' requires an approved change request for this change ` +
+          `(${c.reasons.join('; ')}); open one with POST ${changeRequestPath(c.environmentKey)}`,
         c.reasons.map((reason) => ({ field: `environments.${c.environmentKey}`, reason })),
       );
     }

@@ -70,7 +70,7 @@ export class ApplyChangeRequestDto {
 export class ChangeRequestQueryDto {
   @ApiPropertyOptional({ description: 'comma-separated statuses', example: 'pending,approved' })
   @IsOmittable()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',') : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
   @IsArray()
   @ArrayMaxSize(CHANGE_REQUEST_STATUSES.length)
   @IsIn(CHANGE_REQUEST_STATUSES, { each: true })
@@ -88,7 +88,7 @@ export class ChangeRequestQueryDto {
     description: 'only pending requests the caller may review and has not decided on in their current form',
   })
   @IsOmittable()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   awaitingMyReview?: boolean;
   @PageLimit() limit?: number;

@@ -96,7 +96,7 @@ export class ListFlagsQueryDto {
   // Query strings are text: 'false' must mean false (Boolean('false') is true); anything else but 'true' is refused.
   @ApiPropertyOptional()
   @IsOmittable()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   archived?: boolean;
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(64) tag?: string;

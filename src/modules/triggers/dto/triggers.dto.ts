@@ -16,7 +16,8 @@ export class TriggerActionDto {
   @ApiPropertyOptional({
     ...FLAG_INSTRUCTION_LIST_SCHEMA,
     description:
-      'kind `instructions` only: environment-level semantic-patch instructions, validated against the flag now and applied as they are on every call',
+      'kind `instructions` only: environment-level semantic-patch instructions, ' +
+      'validated against the flag now and applied as they are on every call',
   })
   @IsOmittable()
   @IsArray()
