@@ -66,8 +66,11 @@ describe('retention', () => {
         },
         { timeoutMs: 20_000 },
       );
-      const events = await gantry.sql<{ kind: string }>(`SELECT "kind" FROM "SdkEvent"`);
-      expect(events).toHaveLength(1);
+      // The job prunes the outbox first and SDK events after it: wait for the second step too.
+      await eventually(
+        async () => expect(await gantry.sql<{ kind: string }>(`SELECT "kind" FROM "SdkEvent"`)).toHaveLength(1),
+        { timeoutMs: 20_000 },
+      );
     } finally {
       await queue.close();
       redis.disconnect();
