@@ -1,6 +1,6 @@
 import type { ApprovalSettings } from '../../core/approval';
 import { BUILTIN_ROLES, compilePolicy, type ResourceRef } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import type { AuditRecord } from '../audit/audit.service';
 import { PreApproval } from '../write-path/pre-approval';

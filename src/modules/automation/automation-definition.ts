@@ -1,5 +1,5 @@
 import type { DomainError } from '../../core/errors';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import type { PreApproval, PreApprovalGrant } from '../write-path/pre-approval';

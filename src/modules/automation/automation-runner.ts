@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../core/errors';
 import { currentRequestId } from '../../infra/logging/request-context';
 import type { MetricsService } from '../../infra/metrics/metrics.service';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import type { Actor } from '../accounts/models/actor';
 import type { AuditRecord } from '../audit/audit.service';

@@ -11,7 +11,7 @@ import { notFound } from '../../core/errors';
 import type { FlagStore, SdkFlag } from '../../core/evaluation';
 import { toSdkFlag } from '../../core/model/sdk-shape';
 import { flagResource, type ResourceRef } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { approvalSettingsOf } from '../write-path/approval-gate';

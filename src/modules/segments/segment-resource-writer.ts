@@ -12,7 +12,7 @@ import type { SegmentConfig } from '../../core/model/flag-config';
 import { toSdkSegment } from '../../core/model/sdk-shape';
 import { segmentResource, type ResourceRef } from '../../core/policy';
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { approvalSettingsOf } from '../write-path/approval-gate';

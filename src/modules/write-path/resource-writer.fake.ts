@@ -2,7 +2,7 @@ import type { ConfigChange, InstructionConflict } from '../../core/approval';
 import { notFound } from '../../core/errors';
 import { PatchError } from '../../core/patch/patch-error';
 import { environmentResource, type ResourceRef } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { assertPreApproval, type PreApproval } from './pre-approval';

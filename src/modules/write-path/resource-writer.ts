@@ -2,7 +2,7 @@ import type { Provider } from '@nestjs/common';
 import type { ConfigChange, InstructionConflict } from '../../core/approval';
 import type { FlagStore } from '../../core/evaluation';
 import type { ResourceRef } from '../../core/policy';
-import type { Tx } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import type { PreApproval } from './pre-approval';
