@@ -9,23 +9,11 @@ export const sha256Hex = (text: string) => createHash('sha256').update(text).dig
 /** Arbitrary constant naming the advisory lock that serialises appends to the audit chain. */
 const AUDIT_CHAIN_LOCK = 7_210_001;
 
-/** One stored entry: JSON columns stay `unknown`, since the chain hashes whatever was recorded. */
-export interface AuditRow {
+/** One stored entry: the hashed content (JSON columns stay `unknown`, the chain hashes them as recorded). */
+export interface AuditRow extends Omit<ChainedContent, 'at'> {
   id: bigint;
   at: Date;
-  actor: unknown;
   actorId: string | null;
-  action: string;
-  resource: string;
-  comment: string;
-  before: unknown;
-  after: unknown;
-  delta: unknown;
-  previousVersion: number | null;
-  currentVersion: number | null;
-  requestId: string | null;
-  links: unknown;
-  prevHash: string;
   hash: string;
 }
 
