@@ -28,7 +28,7 @@ export interface AuditRecorder {
  * Applying a change request: every rule is re-checked under the request's row lock, then the
  * instructions go through the resource's writer in the same transaction as the status change and
  * the audit entries, so a request is applied exactly once or not at all.
- * Gantry's own applies (scheduled, on approval) run the same applyInTx through ChangeRequestAutomation.
+ * Gantry's own applies (scheduled, on approval) run the same checks and write (applyLocked) through ChangeRequestAutomation, under the runner's lock.
  *
  * A plain class over narrow interfaces, provided by a factory in ApprovalsModule: @nestjs/common is
  * ESM, which jest cannot load, so a decorator here would keep the unit spec from loading this file.
@@ -69,6 +69,18 @@ export class ChangeRequestApplyService {
   async applyInTx(tx: Tx, actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestRow> {
     const locked = await this.requests.findForUpdate(tx, id);
     if (!locked) throw changeRequestNotFound(id);
+    return this.applyLocked(tx, actor, locked, at, opts);
+  }
+
+  /** The same, for a caller that already holds the request's row lock in `tx` (the automation runner). */
+  async applyLocked(
+    tx: Tx,
+    actor: Actor,
+    locked: ChangeRequestRow,
+    at: Located,
+    opts: ApplyOptions,
+  ): Promise<ChangeRequestRow> {
+    const { id } = locked;
     if (locked.status === 'applied')
       throw new DomainError(
         'change_request/already_applied',

@@ -62,7 +62,7 @@ export class ChangeRequestAutomation {
       apply: async (tx, row, { actor }) => {
         const at = await this.access.locate(actor, row.project.key, row.environment.key);
         const comment = `scheduled for ${row.executionDate?.toISOString()}`;
-        return this.applied(await this.applier.applyInTx(tx, actor, row.id, at, { override: false, comment }));
+        return this.applied(await this.applier.applyLocked(tx, actor, row, at, { override: false, comment }));
       },
     };
   }
@@ -78,7 +78,7 @@ export class ChangeRequestAutomation {
         isPending: () => true,
         actor: () => actor,
         apply: async (tx, row) =>
-          this.applied(await this.applier.applyInTx(tx, actor, row.id, at, { override: false, comment: note })),
+          this.applied(await this.applier.applyLocked(tx, actor, row, at, { override: false, comment: note })),
       },
       id,
     );
