@@ -6,7 +6,7 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { SdkKeysNotifier } from '../projects/sdk-keys-notifier';
-import { FlagWriteService } from '../flags/flag-write.service';
+import { FlagCreationService } from '../flags/flag-creation.service';
 import type { CreateEnvironmentDto, RotateKeyDto, UpdateEnvironmentDto } from '../projects/dto/projects.dto';
 import { newEnvironmentKeys, newMobileKey, newSdkKey } from '../projects/environment-keys';
 import { ProjectsRepository } from '../projects/projects.repository';
@@ -18,7 +18,7 @@ export class EnvironmentsService {
   constructor(
     private readonly repo: ProjectsRepository,
     private readonly projects: ProjectsService,
-    private readonly flags: FlagWriteService,
+    private readonly flags: FlagCreationService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly sdkKeys: SdkKeysNotifier,

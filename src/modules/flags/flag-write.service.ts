@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../../core/errors';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
-import { buildFlagDefinition, initialEnvironmentConfig, type NewFlagInput } from '../../core/model/new-flag';
 import { toSdkFlag } from '../../core/model/sdk-shape';
 import {
   applyFlagInstructions,
@@ -12,17 +11,15 @@ import {
 } from '../../core/patch';
 import { flagApprovalReasons, type FlagState } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
-import { flagResource, formatResource, type ActionName } from '../../core/policy';
+import { flagResource, formatResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
-import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { OutboxRepository } from '../outbox/outbox.repository';
-import { ProjectsRepository } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
-import type { CreateFlagDto, PatchFlagDto } from './dto/flags.dto';
+import type { PatchFlagDto } from './dto/flags.dto';
 import type { FlagRecord } from './flag-records';
 import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
@@ -30,10 +27,8 @@ import { parseIfMatch } from '../../infra/http/if-match';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { flagChangeRequestPath } from './flag-paths';
+import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 
-const newSalt = () => randomBytes(16).toString('hex');
-/** Audit resource for flag-level changes, which apply to every environment. */
-const ANY_ENV = { key: '*', critical: false };
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
 
 type Step = ReturnType<typeof flagInstructionActions>[number];
@@ -88,7 +83,6 @@ export class FlagWriteService {
   constructor(
     private readonly repo: FlagsRepository,
     private readonly projects: ProjectsService,
-    private readonly projectRows: ProjectsRepository,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
@@ -339,7 +333,7 @@ export class FlagWriteService {
   ) {
     for (const s of steps) {
       if (s.scope === 'environment' && env) this.authz.assert(actor, s.action, flagResource(project, env, def));
-      else this.assertInEveryEnvironment(actor, s.action, project, def);
+      else assertInEveryEnvironment(this.authz, actor, s.action, project, def);
     }
   }
 
@@ -350,65 +344,6 @@ export class FlagWriteService {
         'flag/has_dependents',
         `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`,
       );
-  }
-
-  async create(actor: Actor, projectKey: string, dto: CreateFlagDto): Promise<FlagView> {
-    const project = await this.projects.require(actor, projectKey);
-    const def = buildFlagDefinition(dto as NewFlagInput, randomUUID);
-    this.assertInEveryEnvironment(actor, 'createFlag', project, def);
-    return this.repo.transaction(async (tx) => {
-      await this.projectRows.lockProject(tx, project.id);
-      const row = await this.repo.create(tx, project.id, def).catch(rethrowDuplicate('flag', dto.key));
-      const configs: Record<string, FlagEnvironmentConfig> = {};
-      for (const env of await this.projectRows.listEnvironments(tx, project.id)) {
-        configs[env.key] = initialEnvironmentConfig(def, newSalt());
-        await this.insertConfig(tx, actor, row.id, env, def, configs[env.key]);
-      }
-      await this.audit.record(tx, actor, {
-        action: 'createFlag',
-        resource: formatResource(flagResource(project, ANY_ENV, def)),
-        after: { flag: def, environments: configs },
-        currentVersion: 1,
-      });
-      return flagView(def.key, def, configs, 1);
-    });
-  }
-
-  /**
-   * A new environment gets a configuration for every flag of its project, from the flag's defaults.
-   * The caller holds the project lock, so no flag can be created unseen meanwhile.
-   */
-  async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectContext, env: EnvironmentContext): Promise<void> {
-    for (const row of await this.repo.listAll(tx, project.id)) {
-      const def = row.definition;
-      await this.insertConfig(tx, actor, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
-    }
-  }
-
-  private async insertConfig(
-    tx: Tx,
-    actor: Actor,
-    flagId: string,
-    env: EnvironmentContext,
-    def: FlagDefinition,
-    config: FlagEnvironmentConfig,
-  ) {
-    const fe = await this.repo.createConfig(tx, flagId, env.id, config);
-    await this.repo.insertVersion(tx, {
-      flagEnvironmentId: fe.id,
-      version: config.version,
-      definition: def,
-      config,
-      actor: actorRef(actor),
-      comment: '',
-    });
-    await this.outbox.enqueue(tx, {
-      environmentId: env.id,
-      kind: 'flag',
-      key: def.key,
-      version: config.version,
-      payload: toSdkFlag(def, config),
-    });
   }
 
   private async writeConfig(
@@ -435,19 +370,6 @@ export class FlagWriteService {
       version: config.version,
       payload: toSdkFlag(def, config),
     });
-  }
-
-  /** Flag-level changes reach every environment, so the actor must be allowed in each of them. */
-  private assertInEveryEnvironment(
-    actor: Actor,
-    action: ActionName,
-    project: ProjectContext,
-    flag: { key: string; tags?: string[] },
-  ) {
-    const envs = project.environments.length
-      ? project.environments
-      : [{ key: '*', critical: false, tags: [] as string[] }];
-    for (const env of envs) this.authz.assert(actor, action, flagResource(project, env, flag));
   }
 }
 

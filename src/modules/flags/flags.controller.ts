@@ -12,6 +12,7 @@ import {
   FlagVersionDto,
   FlagVersionListDto,
 } from './dto/flags.responses';
+import { FlagCreationService } from './flag-creation.service';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsService } from './flags.service';
 import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
@@ -27,6 +28,7 @@ export class FlagsController {
   constructor(
     private readonly flags: FlagsService,
     private readonly writer: FlagWriteService,
+    private readonly creation: FlagCreationService,
   ) {}
 
   @Problems(...AUTHENTICATED, 'request/invalid', ...IN_PROJECT)
@@ -39,7 +41,7 @@ export class FlagsController {
   @Post()
   @ApiCreatedResponse({ type: FlagDto })
   create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: CreateFlagDto) {
-    return this.writer.create(a, p, dto);
+    return this.creation.create(a, p, dto);
   }
   @Problems(...AUTHENTICATED, ...IN_PROJECT, 'flag/not_found')
   @Get(':flagKey')

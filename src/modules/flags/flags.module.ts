@@ -6,6 +6,7 @@ import { ProjectsModule } from '../projects/projects.module';
 import { FlagLoaderFactory } from './flag.loader';
 import { RESOURCE_WRITER } from '../write-path/resource-writer';
 import { FlagResourceWriter } from './flag-resource-writer';
+import { FlagCreationService } from './flag-creation.service';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsReadModule } from './flags-read.module';
 import { FlagsController } from './flags.controller';
@@ -21,11 +22,19 @@ import { PrerequisiteResolver } from './prerequisite.resolver';
     FlagsRepository,
     FlagsService,
     FlagWriteService,
+    FlagCreationService,
     FlagsResolver,
     PrerequisiteResolver,
     FlagLoaderFactory,
     { provide: RESOURCE_WRITER.flag, useClass: FlagResourceWriter },
   ],
-  exports: [FlagsService, FlagWriteService, FlagLoaderFactory, RESOURCE_WRITER.flag, FlagsReadModule],
+  exports: [
+    FlagsService,
+    FlagWriteService,
+    FlagCreationService,
+    FlagLoaderFactory,
+    RESOURCE_WRITER.flag,
+    FlagsReadModule,
+  ],
 })
 export class FlagsModule {}

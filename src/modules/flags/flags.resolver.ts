@@ -3,6 +3,7 @@ import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
 import { CreateFlagInput, FlagsArgs, PatchFlagArgs } from './dto/flags.input';
+import { FlagCreationService } from './flag-creation.service';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsService } from './flags.service';
 import { FlagEnvironmentModel, flagEnvironmentList } from './models/flag-environment.model';
@@ -14,6 +15,7 @@ export class FlagsResolver {
   constructor(
     private readonly reader: FlagsService,
     private readonly writer: FlagWriteService,
+    private readonly creation: FlagCreationService,
   ) {}
 
   @Query(() => [FlagModel]) flags(@CurrentActor() a: Actor, @Args() q: FlagsArgs) {
@@ -31,7 +33,7 @@ export class FlagsResolver {
     @Args('projectKey', KeyPipe) p: string,
     @Args('input') input: CreateFlagInput,
   ) {
-    return this.writer.create(a, p, input).then(inProject(p));
+    return this.creation.create(a, p, input).then(inProject(p));
   }
 
   @Mutation(() => FlagModel, { description: 'semantic patch, as PATCH /api/v1/projects/{p}/flags/{f}' })
