@@ -28,7 +28,8 @@ export interface AuditRecorder {
  * Applying a change request: every rule is re-checked under the request's row lock, then the
  * instructions go through the resource's writer in the same transaction as the status change and
  * the audit entries, so a request is applied exactly once or not at all.
- * Gantry's own applies (scheduled, on approval) run the same checks and write (applyLocked) through ChangeRequestAutomation, under the runner's lock.
+ * Gantry's own applies (scheduled, on approval) run the same checks and write (applyLocked) through
+ * ChangeRequestAutomation, under the automation runner's lock.
  *
  * A plain class over narrow interfaces, provided by a factory in ApprovalsModule: @nestjs/common is
  * ESM, which jest cannot load, so a decorator here would keep the unit spec from loading this file.
