@@ -186,6 +186,13 @@ describe('scheduled changes with a worker', () => {
   });
 });
 
+/**
+ * Two worker boots, 120 writes serialised on one flag's lock and two 45 s waits: alone this test
+ * takes ~20 s, but under the whole suite on two cores each boot and each write is several times
+ * slower, and the default 60 s for a test cut it off in CI (the waits inside are the real bounds).
+ */
+const CRASH_TEST_TIMEOUT_MS = 150_000;
+
 describe('scheduled changes and worker crashes', () => {
   let g: Gantry;
   let owner: ApiClient;
@@ -218,68 +225,72 @@ describe('scheduled changes and worker crashes', () => {
     }
   });
 
-  it('SIGKILL in the middle of many due schedules, then a restart: every schedule applied exactly once', async () => {
-    const flag = await factory.flag(owner, project.key);
-    const N = 120;
-    // Each schedule adds one distinct user target: applied twice would fail nothing but bump the
-    // version twice, so the version count tells exactly-once apart from at-least-once.
-    const atMs = Date.now() + 8_000;
-    const api = schedules(owner, project.key, flag.key, 'staging');
-    for (let batch = 0; batch < N; batch += 20) {
-      await Promise.all(
-        Array.from({ length: 20 }, (_, j) => batch + j).map(async (i) =>
-          ok(
-            await api.create({
-              instructions: [{ kind: 'addTargets', variationId: flag.variations[0]._id, values: [`u${i}`] }],
-              executionDate: new Date(atMs).toISOString(),
-            }),
+  it(
+    'SIGKILL in the middle of many due schedules, then a restart: every schedule applied exactly once',
+    async () => {
+      const flag = await factory.flag(owner, project.key);
+      const N = 120;
+      // Each schedule adds one distinct user target: applied twice would fail nothing but bump the
+      // version twice, so the version count tells exactly-once apart from at-least-once.
+      const atMs = Date.now() + 8_000;
+      const api = schedules(owner, project.key, flag.key, 'staging');
+      for (let batch = 0; batch < N; batch += 20) {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, j) => batch + j).map(async (i) =>
+            ok(
+              await api.create({
+                instructions: [{ kind: 'addTargets', variationId: flag.variations[0]._id, values: [`u${i}`] }],
+                executionDate: new Date(atMs).toISOString(),
+              }),
+            ),
           ),
-        ),
-      );
-    }
-    await sleep(Math.max(0, atMs - Date.now()) + 100);
-    const first = await startSecondNode(g, { role: 'worker' });
-    await eventually(
-      async () => {
-        const [{ n }] = await g.sql(
-          `SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`,
-          [flag.key],
         );
-        if (n < 5) throw new Error(`only ${n} applied`);
-      },
-      // As long as the restart below gets: under the whole suite on two cores, the worker's start and
-      // its sweep share the machine with other files (this phase alone passes well inside 20 s).
-      { timeoutMs: 45_000, intervalMs: 5 },
-    );
-    await first.kill();
-    const [{ n: appliedAtKill }] = await g.sql(
-      `SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`,
-      [flag.key],
-    );
-    expect(appliedAtKill).toBeLessThan(N);
-
-    const second = await startSecondNode(g, { role: 'worker' });
-    try {
+      }
+      await sleep(Math.max(0, atMs - Date.now()) + 100);
+      const first = await startSecondNode(g, { role: 'worker' });
       await eventually(
         async () => {
           const [{ n }] = await g.sql(
             `SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`,
             [flag.key],
           );
-          if (n !== N) throw new Error(`${n} of ${N} applied`);
+          if (n < 5) throw new Error(`only ${n} applied`);
         },
-        { timeoutMs: 45_000 },
+        // As long as the restart below gets: under the whole suite on two cores, the worker's start and
+        // its sweep share the machine with other files (this phase alone passes well inside 20 s).
+        { timeoutMs: 45_000, intervalMs: 5 },
       );
-    } finally {
-      await second.stop();
-    }
-    const env = (await flagIn(owner, project.key, flag.key)).environments.staging;
-    expect(env.targets.flatMap((t) => t.values).sort()).toEqual(Array.from({ length: N }, (_, i) => `u${i}`).sort());
-    // Version 1 at creation, one more per schedule: no schedule applied twice.
-    expect(env.version).toBe(1 + N);
-    const versions = (
-      await g.sql(`SELECT "appliedVersion" AS v FROM "ScheduledChange" WHERE "flagKey" = $1`, [flag.key])
-    ).map((r) => r.v as number);
-    expect(new Set(versions).size).toBe(N);
-  });
+      await first.kill();
+      const [{ n: appliedAtKill }] = await g.sql(
+        `SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`,
+        [flag.key],
+      );
+      expect(appliedAtKill).toBeLessThan(N);
+
+      const second = await startSecondNode(g, { role: 'worker' });
+      try {
+        await eventually(
+          async () => {
+            const [{ n }] = await g.sql(
+              `SELECT count(*)::int AS n FROM "ScheduledChange" WHERE "flagKey" = $1 AND status = 'applied'`,
+              [flag.key],
+            );
+            if (n !== N) throw new Error(`${n} of ${N} applied`);
+          },
+          { timeoutMs: 45_000 },
+        );
+      } finally {
+        await second.stop();
+      }
+      const env = (await flagIn(owner, project.key, flag.key)).environments.staging;
+      expect(env.targets.flatMap((t) => t.values).sort()).toEqual(Array.from({ length: N }, (_, i) => `u${i}`).sort());
+      // Version 1 at creation, one more per schedule: no schedule applied twice.
+      expect(env.version).toBe(1 + N);
+      const versions = (
+        await g.sql(`SELECT "appliedVersion" AS v FROM "ScheduledChange" WHERE "flagKey" = $1`, [flag.key])
+      ).map((r) => r.v as number);
+      expect(new Set(versions).size).toBe(N);
+    },
+    CRASH_TEST_TIMEOUT_MS,
+  );
 });
