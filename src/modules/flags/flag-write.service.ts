@@ -24,6 +24,7 @@ import type { FlagRecord } from './flag-records';
 import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
+import type { BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { flagChangeRequestPath } from './flag-paths';
@@ -39,6 +40,8 @@ export interface FlagWrite {
   expectedVersion?: number;
   /** Set only through applyPreApproved: a capability minted by change-request apply or the automation runner. */
   preApproved?: PreApproval;
+  /** Break-glass: the reason a direct write goes past a gate it needs (see break-glass.ts). */
+  bypass?: BreakGlass;
 }
 
 export interface WriteResult {

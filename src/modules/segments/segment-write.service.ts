@@ -6,6 +6,7 @@ import { toSdkSegment } from '../../core/model/sdk-shape';
 import { applySegmentInstructions, segmentInstructionActions } from '../../core/patch';
 import { segmentApprovalReasons } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
+import type { BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import { formatResource, segmentResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
@@ -32,6 +33,8 @@ export interface SegmentWrite {
   comment?: string;
   expectedVersion?: number;
   preApproved?: PreApproval;
+  /** Break-glass: the reason a direct write goes past a gate it needs (see break-glass.ts). */
+  bypass?: BreakGlass;
 }
 
 export interface SegmentWriteResult {
