@@ -69,6 +69,7 @@ export const ERROR_CATALOGUE = {
 
   // Approvals and change requests.
   'approval/required': { status: 403, title: 'Approval required' },
+  'approval/bypass_reason_required': { status: 428, title: 'Bypass reason required' },
   'approval/unknown_team': { status: 400, title: 'Unknown approver team' },
   'approval/self_review': { status: 403, title: 'Cannot review own change request' },
   'approval/reviewer_not_allowed': { status: 403, title: 'Reviewer not allowed' },

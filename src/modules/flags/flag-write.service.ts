@@ -24,7 +24,7 @@ import type { FlagRecord } from './flag-records';
 import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
-import type { BreakGlass } from '../write-path/break-glass';
+import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { flagChangeRequestPath } from './flag-paths';
@@ -98,6 +98,7 @@ export class FlagWriteService {
     flagKey: string,
     dto: PatchFlagDto,
     ifMatch?: string,
+    bypassHeader?: BreakGlass,
   ): Promise<FlagView> {
     const expectedVersion = parseIfMatch(ifMatch);
     const project = await this.projects.require(actor, projectKey);
@@ -107,6 +108,7 @@ export class FlagWriteService {
       instructions: dto.instructions,
       comment: dto.comment,
       expectedVersion,
+      bypass: breakGlassOf(dto.bypass, bypassHeader),
     });
   }
 
@@ -239,7 +241,7 @@ export class FlagWriteService {
     actor: Actor,
     project: ProjectContext,
     { locked, env, steps, result }: ComputedFlagWrite,
-    write: Pick<FlagWrite, 'comment' | 'preApproved'>,
+    write: Pick<FlagWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<WriteResult> {
     const { row, def, configs } = locked;
     const current = env ? configs[env.key].version : row.version;
@@ -265,6 +267,7 @@ export class FlagWriteService {
       }),
       (k) => flagChangeRequestPath(project.key, row.key, k),
       write.preApproved,
+      write.bypass,
     );
 
     const newFlagVersion = result.flagChanged ? row.version + 1 : row.version;

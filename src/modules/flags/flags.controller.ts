@@ -4,6 +4,8 @@ import { ApiProblems } from '../../infra/http/api-schemas';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
+import type { BreakGlass } from '../write-path/break-glass';
+import { BypassHeader } from '../write-path/break-glass.decorator';
 import { CreateFlagDto, ListFlagsQueryDto, ListVersionsQueryDto, PatchFlagDto } from './dto/flags.dto';
 import {
   FlagDto,
@@ -65,8 +67,9 @@ export class FlagsController {
     @Param('flagKey', KeyPipe) f: string,
     @Body() dto: PatchFlagDto,
     @Headers('if-match') ifMatch?: string,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.writer.patch(a, p, f, dto, ifMatch);
+    return this.writer.patch(a, p, f, dto, ifMatch, bypass);
   }
 
   @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'flag/not_found')

@@ -6,7 +6,7 @@ import { toSdkSegment } from '../../core/model/sdk-shape';
 import { applySegmentInstructions, segmentInstructionActions } from '../../core/patch';
 import { segmentApprovalReasons } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
-import type { BreakGlass } from '../write-path/break-glass';
+import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import { formatResource, segmentResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
@@ -107,12 +107,18 @@ export class SegmentWriteService {
     segmentKey: string,
     dto: PatchSegmentDto,
     ifMatch?: string,
+    bypassHeader?: BreakGlass,
   ): Promise<SegmentConfig> {
     const expectedVersion = parseIfMatch(ifMatch);
     const { project, env } = await this.locate(actor, projectKey, envKey);
     // Validates the list's shape and kinds before any I/O on the segment.
     const steps = segmentInstructionActions(dto.instructions);
-    const write = { instructions: dto.instructions, comment: dto.comment, expectedVersion };
+    const write = {
+      instructions: dto.instructions,
+      comment: dto.comment,
+      expectedVersion,
+      bypass: breakGlassOf(dto.bypass, bypassHeader),
+    };
     return (await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, segmentKey, write, steps)))
       .segment;
   }
@@ -204,7 +210,7 @@ export class SegmentWriteService {
     project: ProjectContext,
     env: EnvironmentContext,
     { locked, steps, segment, changed }: ComputedSegmentWrite,
-    write: Pick<SegmentWrite, 'comment' | 'preApproved'>,
+    write: Pick<SegmentWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<SegmentWriteResult> {
     const { row, before } = locked;
     if (!changed) return { segment: before, version: row.version };
@@ -222,6 +228,7 @@ export class SegmentWriteService {
       ],
       (k) => segmentChangeRequestPath(project.key, k, row.key),
       write.preApproved,
+      write.bypass,
     );
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);

@@ -1,3 +1,5 @@
+import type { BreakGlass } from '../write-path/break-glass';
+import { BypassHeader } from '../write-path/break-glass.decorator';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -85,8 +87,9 @@ export class SegmentsController {
     @Param('segmentKey', KeyPipe) s: string,
     @Body() dto: PatchSegmentDto,
     @Headers('if-match') ifMatch?: string,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.writer.patch(a, p, e, s, dto, ifMatch);
+    return this.writer.patch(a, p, e, s, dto, ifMatch, bypass);
   }
   @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT, 'segment/not_found', 'segment/in_use')
   @Delete(':segmentKey')

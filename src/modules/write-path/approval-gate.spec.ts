@@ -51,18 +51,33 @@ describe('enforceApprovalGate', () => {
     expect(await gateCount('bypassed')).toBe(0);
   });
 
-  it('lets an actor allowed to bypass through, returning the bypass for the audit entry, and counts it', async () => {
-    const bypasses = enforceApprovalGate(
-      authz,
-      metrics,
-      actor('admin'),
-      'flag',
-      [change('staging', []), change('production', ['turning the flag on'])],
-      path,
+  it('lets an actor allowed to bypass through only with a reason (break-glass), returning it for the audit entry', async () => {
+    const changes = [change('staging', []), change('production', ['turning the flag on'])];
+    expect(() => enforceApprovalGate(authz, metrics, actor('admin'), 'flag', changes, path)).toThrow(
+      expect.objectContaining({ code: 'approval/bypass_reason_required', status: 428 }),
     );
-    expect(bypasses).toEqual([{ environment: 'production', reasons: ['turning the flag on'] }]);
+    expect(() =>
+      enforceApprovalGate(authz, metrics, actor('admin'), 'flag', changes, path, undefined, { reason: '   ' }),
+    ).toThrow(expect.objectContaining({ code: 'approval/bypass_reason_required' }));
+    expect(await gateCount('reason_required')).toBe(2);
+    expect(await gateCount('bypassed')).toBe(0);
+
+    const bypasses = enforceApprovalGate(authz, metrics, actor('admin'), 'flag', changes, path, undefined, {
+      reason: ' incident 4711 ',
+    });
+    expect(bypasses).toEqual([
+      { environment: 'production', reasons: ['turning the flag on'], bypassReason: 'incident 4711' },
+    ]);
     expect(await gateCount('bypassed')).toBe(1);
     expect(await gateCount('required')).toBe(0);
+  });
+
+  it('refuses a reason from an actor who may not bypass: approval/required, not break-glass', () => {
+    expect(() =>
+      enforceApprovalGate(authz, metrics, actor('writer'), 'flag', [change('production', ['on'])], path, undefined, {
+        reason: 'urgent',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'approval/required' }));
   });
 
   it('does not gate changes without reasons', async () => {

@@ -1,3 +1,4 @@
+import { BreakGlassDto, BypassField } from '../../write-path/dto/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -90,6 +91,7 @@ export class PatchFlagDto {
   /** Shapes are validated in depth by core/patch, which reports the failing instruction's index. */
   @ApiProperty(FLAG_INSTRUCTION_LIST_SCHEMA) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export class ListFlagsQueryDto {

@@ -1,3 +1,4 @@
+import { BreakGlassDto, BypassField } from '../../write-path/dto/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -28,6 +29,7 @@ export class CreateSegmentDto {
 export class PatchSegmentDto {
   @ApiProperty(SEGMENT_INSTRUCTION_LIST_SCHEMA) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export class ListSegmentsQueryDto {

@@ -1,0 +1,32 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../../infra/http/validators';
+import type { BreakGlass } from '../break-glass';
+
+export class BreakGlassDto implements BreakGlass {
+  @ApiProperty({
+    description:
+      'why this change cannot wait for review; audited, shown to the reviewers of the retroactive review that is opened',
+    minLength: 1,
+    maxLength: 1000,
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  reason: string;
+}
+
+/** The optional `bypass` property of a write's body. */
+export const BypassField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: BreakGlassDto,
+      description:
+        'break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason',
+    }),
+    IsOmittable(),
+    ValidateNested(),
+    Type(() => BreakGlassDto),
+  );
