@@ -1023,6 +1023,17 @@ export interface components {
              */
             override?: boolean;
         };
+        ApprovalBypassDto: {
+            /** @description environment whose required approval was bypassed */
+            environment: string;
+            /** @description the break-glass reason given */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description the retroactive review: a change request in state `bypassed`
+             */
+            reviewId: string;
+        };
         ApprovalSettingsDto: {
             /**
              * @description apply as soon as the last needed approval arrives
@@ -1132,6 +1143,10 @@ export interface components {
             /** @description cursor of the next (older) page */
             next: string | null;
         };
+        BreakGlassDto: {
+            /** @description why this change cannot wait for review; audited, shown to the reviewers of the retroactive review that is opened */
+            reason: string;
+        };
         ChainCheckDto: {
             /** @description entries checked */
             checked: number;
@@ -1187,7 +1202,7 @@ export interface components {
             resourceKind: "flag" | "segment";
             reviews: components["schemas"]["ChangeRequestReviewDto"][];
             /** @enum {string} */
-            status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled";
+            status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled" | "bypassed" | "acknowledged" | "incident";
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1396,7 +1411,7 @@ export interface components {
             /** @default true */
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             name: string;
             /** @description signing secret; generated when omitted. Shown in the creation response only */
             secret?: string;
@@ -1469,7 +1484,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -1597,6 +1612,8 @@ export interface components {
             variations: components["schemas"]["VariationDto"][];
         };
         FlagDto: {
+            /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
+            approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
             archived: boolean;
             clientSideAvailability: components["schemas"]["ClientSideAvailabilityDto"];
             /** @description variation indexes a new environment starts with */
@@ -1758,6 +1775,8 @@ export interface components {
             items: components["schemas"]["MetricDto"][];
         };
         PatchFlagDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             /** @description environment the environment-level instructions apply to */
             environmentKey?: string;
@@ -1772,6 +1791,8 @@ export interface components {
             })[];
         };
         PatchSegmentDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             instructions: ({
                 /**
@@ -1835,7 +1856,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "patch/invalid_instruction" | "patch/unknown_instruction" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "patch/invalid_instruction" | "patch/unknown_instruction" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -2009,6 +2030,8 @@ export interface components {
             items: components["schemas"]["ScheduledChangeDto"][];
         };
         SegmentDto: {
+            /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
+            approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
             deleted: boolean;
             description: string;
             /** @description user keys excluded */
@@ -2294,7 +2317,7 @@ export interface components {
         UpdateWebhookDto: {
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             name?: string;
             /** @description http(s) URL the events are POSTed to; other schemes and embedded credentials are refused (400 webhook/invalid_url) */
             url?: string;
@@ -2343,7 +2366,7 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
             /** @enum {string} */
-            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed";
+            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed";
             /**
              * Format: uuid
              * @description also the x-gantry-delivery header and the body id
@@ -2368,7 +2391,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;

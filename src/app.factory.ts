@@ -1,3 +1,4 @@
+import { ApprovalBypassedInterceptor } from './infra/http/approval-bypassed.interceptor';
 import 'reflect-metadata';
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -71,6 +72,7 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
   app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalInterceptors(new ApprovalBypassedInterceptor());
   app.enableShutdownHooks();
 
   const metrics = app.get(MetricsService);

@@ -4,6 +4,7 @@ import type { GantryConfig } from './infra/config/config';
 import { InfraModule } from './infra/infra.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
+import { BypassLedgerModule } from './modules/approvals/bypass-ledger.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
@@ -38,6 +39,7 @@ export class AppModule {
         FlagsModule,
         SegmentsModule,
         ApprovalsModule,
+        BypassLedgerModule,
         TriggersModule,
         SchedulesModule,
         ReleasesModule,

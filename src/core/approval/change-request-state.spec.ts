@@ -1,4 +1,12 @@
-import { changeRequestContentHash, isOpen, openStatus, tallyReviews, type ReviewRecord } from './change-request-state';
+import {
+  changeRequestContentHash,
+  isAwaitingAcknowledgement,
+  isOpen,
+  openStatus,
+  retroactiveStatus,
+  tallyReviews,
+  type ReviewRecord,
+} from './change-request-state';
 
 const content = {
   resourceKind: 'flag',
@@ -70,5 +78,20 @@ describe('tallyReviews and openStatus', () => {
   it('open and final statuses', () => {
     expect(['pending', 'approved', 'declined', 'scheduled'].every(isOpen)).toBe(true);
     expect(['applied', 'failed', 'cancelled'].some(isOpen)).toBe(false);
+  });
+
+  it('a retroactive review is not open (nothing left to apply) but awaits acknowledgement', () => {
+    expect(['bypassed', 'acknowledged', 'incident'].some(isOpen)).toBe(false);
+    expect(isAwaitingAcknowledgement('bypassed')).toBe(true);
+    expect(['acknowledged', 'incident', 'pending'].some(isAwaitingAcknowledgement)).toBe(false);
+  });
+
+  it('retroactive review: acknowledged at the required approvals (at least one), an incident on any decline', () => {
+    expect(retroactiveStatus({ approvers: [], decliners: [] }, 2)).toBe('bypassed');
+    expect(retroactiveStatus({ approvers: ['a'], decliners: [] }, 2)).toBe('bypassed');
+    expect(retroactiveStatus({ approvers: ['a', 'b'], decliners: [] }, 2)).toBe('acknowledged');
+    expect(retroactiveStatus({ approvers: [], decliners: [] }, 0)).toBe('bypassed');
+    expect(retroactiveStatus({ approvers: ['a'], decliners: [] }, 0)).toBe('acknowledged');
+    expect(retroactiveStatus({ approvers: ['a', 'b'], decliners: ['c'] }, 2)).toBe('incident');
   });
 });

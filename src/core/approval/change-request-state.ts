@@ -10,6 +10,11 @@ import { canonicalJson } from '../audit/canonical-json';
  *      └──decline──> declined ──apply (canApplyDeclinedChanges)──> applied
  *   any open state ──cancel──> cancelled;  apply that cannot commit (scheduled/auto) ──> failed
  *   editing instructions or rebasing ──> pending (the content hash changes; earlier reviews no longer count)
+ *
+ * A retroactive review (break-glass) starts where others end: the change was applied by a bypass,
+ * and the request records exactly what was applied for the environment's reviewers to acknowledge.
+ *
+ *   bypassed ──approvals ≥ min──> acknowledged;   bypassed ──decline──> incident
  */
 export const CHANGE_REQUEST_STATUSES = [
   'pending',
@@ -19,10 +24,22 @@ export const CHANGE_REQUEST_STATUSES = [
   'applied',
   'failed',
   'cancelled',
+  'bypassed',
+  'acknowledged',
+  'incident',
 ] as const;
 export type ChangeRequestStatus = (typeof CHANGE_REQUEST_STATUSES)[number];
 export const OPEN_STATUSES: readonly ChangeRequestStatus[] = ['pending', 'approved', 'declined', 'scheduled'];
 export const isOpen = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s);
+
+/** A retroactive review still waiting for the reviewers (applied already: it can be reviewed, never applied). */
+export const isAwaitingAcknowledgement = (s: string) => s === 'bypassed';
+
+/** Where a retroactive review goes after a review: any decline flags the bypass as an incident. */
+export function retroactiveStatus(tally: Tally, requiredApprovals: number): 'bypassed' | 'acknowledged' | 'incident' {
+  if (tally.decliners.length) return 'incident';
+  return tally.approvers.length >= Math.max(1, requiredApprovals) ? 'acknowledged' : 'bypassed';
+}
 
 export type ReviewDecision = 'approve' | 'decline' | 'comment';
 

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { isOpen, openStatus, tallyReviews, type ApprovalSettings } from '../../core/approval';
+import {
+  isAwaitingAcknowledgement,
+  isOpen,
+  openStatus,
+  retroactiveStatus,
+  tallyReviews,
+  type ApprovalSettings,
+} from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
 import type { Tx } from '../../infra/prisma/tx';
@@ -16,7 +23,13 @@ import type { ReviewChangeRequestDto } from './dto/change-requests.dto';
 import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
 
-/** Reviews: approve, decline or comment. Decisions bind to the request's current content hash. */
+/** Open requests take reviews, and so do retroactive reviews of break-glass writes until acknowledged. */
+const reviewable = (status: string) => isOpen(status) || isAwaitingAcknowledgement(status);
+
+/**
+ * Reviews: approve, decline or comment. Decisions bind to the request's current content hash. On a
+ * retroactive review (`bypassed`), approving acknowledges the bypass and declining flags it as an incident.
+ */
 @Injectable()
 export class ChangeRequestReviewsService {
   constructor(
@@ -28,7 +41,7 @@ export class ChangeRequestReviewsService {
 
   async review(actor: Actor, id: string, dto: ReviewChangeRequestDto): Promise<ChangeRequestView> {
     const { row, at } = await this.access.load(actor, id);
-    if (!isOpen(row.status))
+    if (!reviewable(row.status))
       throw new DomainError(
         'change_request/not_open',
         `change request '${id}' is ${row.status}; it can no longer be reviewed`,
@@ -51,7 +64,7 @@ export class ChangeRequestReviewsService {
     const { updated, events } = await this.access.repo.transaction(async (tx) => {
       const locked = await this.access.repo.findForUpdate(tx, id);
       if (!locked) throw changeRequestNotFound(id);
-      if (!isOpen(locked.status))
+      if (!reviewable(locked.status))
         throw new DomainError(
           'change_request/not_open',
           `change request '${id}' is ${locked.status}; it can no longer be reviewed`,
@@ -78,6 +91,8 @@ export class ChangeRequestReviewsService {
       if (status !== locked.status && (status === 'approved' || status === 'scheduled'))
         events.push('change_request.approved');
       if (status !== locked.status && status === 'declined') events.push('change_request.declined');
+      if (status !== locked.status && status === 'acknowledged') events.push('change_request.acknowledged');
+      if (status !== locked.status && status === 'incident') events.push('change_request.incident');
       return { updated: next, events };
     });
     this.access.emit(events, updated, actor, { review: { decision: dto.decision, comment: dto.comment ?? '' } });
@@ -104,7 +119,9 @@ export class ChangeRequestReviewsService {
       row.contentHash,
       (id) => reviewerCounts({ ...settings, reviewerTeams: [] }, row.requesterId, id, refs.get(id)!, []) === null,
     );
-    return openStatus(tally, row.approvalsRequired, row.executionDate);
+    return isAwaitingAcknowledgement(row.status)
+      ? retroactiveStatus(tally, row.approvalsRequired)
+      : openStatus(tally, row.approvalsRequired, row.executionDate);
   }
 
   private recordReview(tx: Tx, actor: Actor, row: ChangeRequestRow, resource: string, dto: ReviewChangeRequestDto) {

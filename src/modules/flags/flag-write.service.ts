@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../../core/errors';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
@@ -28,6 +28,7 @@ import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { flagChangeRequestPath } from './flag-paths';
+import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
@@ -46,6 +47,8 @@ export interface FlagWrite {
 
 export interface WriteResult {
   view: FlagView;
+  /** Break-glass bypasses of this write, each with its retroactive review. */
+  bypassed: BypassNotice[];
   outcome: 'committed' | 'unchanged';
   /** The written environment's configuration version (the flag version for flag-level writes). */
   version: number;
@@ -64,6 +67,7 @@ export interface ComputedFlagWrite {
   /** The environment written (undefined: a flag-level write through PATCH without environmentKey). */
   env: EnvironmentContext | undefined;
   steps: Step[];
+  instructions: unknown[];
   result: FlagPatchResult;
 }
 
@@ -90,6 +94,7 @@ export class FlagWriteService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
+    @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
   ) {}
 
   async patch(
@@ -150,7 +155,7 @@ export class FlagWriteService {
     steps = flagInstructionActions(instructions),
   ): Promise<ComputedFlagWrite> {
     const result = await this.applyInstructions(tx, project.id, locked.def, locked.configs, env, instructions, steps);
-    return { locked, env, steps, result };
+    return { locked, env, steps, instructions, result };
   }
 
   applyComputed(
@@ -202,11 +207,12 @@ export class FlagWriteService {
     // Validates the instruction list's shape and kinds before any I/O on the flag.
     const steps = flagInstructionActions(write.instructions);
     try {
-      const { view, outcome } = await this.repo.transaction((tx) =>
+      const { view, outcome, bypassed } = await this.repo.transaction((tx) =>
         this.writeInTx(tx, actor, project, env, flagKey, write, steps),
       );
       this.metrics.writes.inc({ kind: 'flag', outcome });
-      return view;
+      this.ledger.announce(actor, bypassed);
+      return bypassed.length ? { ...view, approvalBypassed: bypassed } : view;
     } catch (err) {
       this.metrics.writes.inc({ kind: 'flag', outcome: 'rejected' });
       throw err;
@@ -240,7 +246,7 @@ export class FlagWriteService {
     tx: Tx,
     actor: Actor,
     project: ProjectContext,
-    { locked, env, steps, result }: ComputedFlagWrite,
+    { locked, env, steps, instructions, result }: ComputedFlagWrite,
     write: Pick<FlagWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<WriteResult> {
     const { row, def, configs } = locked;
@@ -249,7 +255,12 @@ export class FlagWriteService {
     // A flag-level change (variations, name, archive...) changes what every environment serves.
     const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
     if (!result.flagChanged && changedEnvKeys.length === 0)
-      return { view: flagView(row.key, def, configs, row.version), outcome: 'unchanged', version: current };
+      return {
+        view: flagView(row.key, def, configs, row.version),
+        outcome: 'unchanged',
+        version: current,
+        bypassed: [],
+      };
 
     const bypasses = enforceApprovalGate(
       this.authz,
@@ -277,6 +288,24 @@ export class FlagWriteService {
       newConfigs[envKey] = { ...result.environments[envKey], version: configs[envKey].version + 1 };
       await this.writeConfig(tx, actor, row, envKey, result.flag, newConfigs[envKey], write.comment ?? '');
     }
+    const bypassed: BypassNotice[] = [];
+    for (const b of bypasses) {
+      const e = project.environments.find((x) => x.key === b.environment)!;
+      bypassed.push(
+        await this.ledger.open(tx, actor, {
+          kind: 'flag',
+          project,
+          environment: e,
+          resourceKey: row.key,
+          instructions,
+          previousVersion: configs[e.key].version,
+          appliedVersion: newConfigs[e.key].version,
+          reasons: b.reasons,
+          bypassReason: b.bypassReason,
+          approvalsRequired: approvalSettingsOf(project, e).minApprovals,
+        }),
+      );
+    }
     const actions = [...new Set(steps.map((s) => s.action))];
     await this.audit.record(tx, actor, {
       action: actions.length === 1 ? actions[0] : 'updateFlag',
@@ -289,7 +318,9 @@ export class FlagWriteService {
       links: {
         instructions: steps.map((s) => s.kind),
         environments: changedEnvKeys,
-        ...(bypasses.length ? { approvalBypassed: bypasses } : {}),
+        ...(bypasses.length
+          ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
+          : {}),
         ...(write.preApproved?.links ?? {}),
       },
     });
@@ -297,6 +328,7 @@ export class FlagWriteService {
       view: flagView(row.key, result.flag, newConfigs, newFlagVersion),
       outcome: 'committed',
       version: env ? newConfigs[env.key].version : newFlagVersion,
+      bypassed,
     };
   }
 

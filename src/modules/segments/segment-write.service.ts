@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../../core/errors';
 import type { SegmentConfig } from '../../core/model/flag-config';
@@ -25,6 +25,7 @@ import { SegmentsRepository } from './segments.repository';
 import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { segmentChangeRequestPath } from './segment-paths';
+import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
 
@@ -40,6 +41,8 @@ export interface SegmentWrite {
 export interface SegmentWriteResult {
   segment: SegmentConfig;
   version: number;
+  /** Break-glass bypasses of this write, each with its retroactive review. */
+  bypassed: BypassNotice[];
 }
 
 /** A segment locked in the caller's transaction, read once under the lock. */
@@ -52,6 +55,7 @@ export interface LockedSegmentState {
 export interface ComputedSegmentWrite {
   locked: LockedSegmentState;
   steps: Step[];
+  instructions: unknown[];
   /** The result, before its version is bumped. */
   segment: SegmentConfig;
   changed: boolean;
@@ -68,6 +72,7 @@ export class SegmentWriteService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
+    @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
   ) {}
 
   async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<SegmentConfig> {
@@ -108,7 +113,7 @@ export class SegmentWriteService {
     dto: PatchSegmentDto,
     ifMatch?: string,
     bypassHeader?: BreakGlass,
-  ): Promise<SegmentConfig> {
+  ): Promise<SegmentConfig & { approvalBypassed?: BypassNotice[] }> {
     const expectedVersion = parseIfMatch(ifMatch);
     const { project, env } = await this.locate(actor, projectKey, envKey);
     // Validates the list's shape and kinds before any I/O on the segment.
@@ -119,8 +124,11 @@ export class SegmentWriteService {
       expectedVersion,
       bypass: breakGlassOf(dto.bypass, bypassHeader),
     };
-    return (await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, segmentKey, write, steps)))
-      .segment;
+    const { segment, bypassed } = await this.repo.transaction((tx) =>
+      this.writeInTx(tx, actor, project, env, segmentKey, write, steps),
+    );
+    this.ledger.announce(actor, bypassed);
+    return bypassed.length ? { ...segment, approvalBypassed: bypassed } : segment;
   }
 
   /** The segment twin of FlagWriteService.applyPreApproved: in the caller's transaction, its environment not gated again. */
@@ -149,7 +157,7 @@ export class SegmentWriteService {
     steps = segmentInstructionActions(instructions),
   ): ComputedSegmentWrite {
     const { segment, changed } = applySegmentInstructions(locked.before, instructions, { newId: randomUUID });
-    return { locked, steps, segment, changed };
+    return { locked, steps, instructions, segment, changed };
   }
 
   applyComputed(
@@ -209,11 +217,11 @@ export class SegmentWriteService {
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
-    { locked, steps, segment, changed }: ComputedSegmentWrite,
+    { locked, steps, instructions, segment, changed }: ComputedSegmentWrite,
     write: Pick<SegmentWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<SegmentWriteResult> {
     const { row, before } = locked;
-    if (!changed) return { segment: before, version: row.version };
+    if (!changed) return { segment: before, version: row.version, bypassed: [] };
     const bypasses = enforceApprovalGate(
       this.authz,
       this.metrics,
@@ -232,8 +240,29 @@ export class SegmentWriteService {
     );
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);
+    const bypassed = await Promise.all(
+      bypasses.map((b) =>
+        this.ledger.open(tx, actor, {
+          kind: 'segment',
+          project,
+          environment: env,
+          resourceKey: row.key,
+          instructions,
+          previousVersion: row.version,
+          appliedVersion: after.version,
+          reasons: b.reasons,
+          bypassReason: b.bypassReason,
+          approvalsRequired: approvalSettingsOf(project, env).minApprovals,
+        }),
+      ),
+    );
     const actions = [...new Set(steps.map((s) => s.action))];
-    const links = { ...(bypasses.length ? { approvalBypassed: bypasses } : {}), ...(write.preApproved?.links ?? {}) };
+    const links = {
+      ...(bypasses.length
+        ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
+        : {}),
+      ...(write.preApproved?.links ?? {}),
+    };
     await this.commit(
       tx,
       actor,
@@ -246,7 +275,7 @@ export class SegmentWriteService {
       write.comment ?? '',
       links,
     );
-    return { segment: after, version: after.version };
+    return { segment: after, version: after.version, bypassed };
   }
 
   async remove(actor: Actor, projectKey: string, envKey: string, segmentKey: string): Promise<void> {

@@ -28,7 +28,7 @@ const newMetrics = () => ({
 
 describe('enforceApprovalGate', () => {
   let metrics: ReturnType<typeof newMetrics>;
-  const gateCount = async (outcome: 'required' | 'bypassed') =>
+  const gateCount = async (outcome: 'required' | 'bypassed' | 'reason_required') =>
     (await metrics.approvalGate.get()).values.find((v) => v.labels.outcome === outcome && v.labels.kind === 'flag')
       ?.value ?? 0;
 

@@ -9,7 +9,6 @@ export interface BreakGlass {
 }
 
 export const BYPASS_REASON_HEADER = 'x-gantry-bypass-reason';
-export const BYPASSED_HEADER = 'X-Gantry-Approval-Bypassed';
 
 /** The body's `bypass` if given, else the header's. */
 export const breakGlassOf = (body?: BreakGlass, header?: BreakGlass): BreakGlass | undefined => body ?? header;

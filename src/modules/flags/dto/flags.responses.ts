@@ -1,3 +1,4 @@
+import { ApprovalBypassDto, ApprovalBypassedField } from '../../write-path/dto/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { CLAUSE_OPS } from '../../../core/model/flag-config';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
@@ -103,6 +104,7 @@ export class FlagDto extends FlagDefinitionFields {
     description: 'config per environment key',
   })
   environments: Record<string, FlagEnvironmentConfigDto>;
+  @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
 }
 
 export class FlagListDto {

@@ -1,3 +1,4 @@
+import type { BypassNotice } from '../../write-path/bypass-ledger';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../../core/model/flag-config';
 import type { FlagConfigRecord } from '../flag-records';
 
@@ -5,6 +6,8 @@ import type { FlagConfigRecord } from '../flag-records';
 export interface FlagView extends Omit<FlagDefinition, 'maintainerId'> {
   version: number;
   environments: Record<string, FlagEnvironmentConfig>;
+  /** Set on a write's response when it went past a required approval (break-glass). */
+  approvalBypassed?: BypassNotice[];
 }
 
 export const flagView = (

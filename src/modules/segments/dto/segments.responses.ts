@@ -1,3 +1,4 @@
+import { ApprovalBypassDto, ApprovalBypassedField } from '../../write-path/dto/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ClauseDto } from '../../flags/dto/flags.responses';
 
@@ -36,6 +37,7 @@ export class SegmentDto {
   @ApiProperty() salt: string;
   @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty() deleted: boolean;
+  @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
 }
 
 export class SegmentListDto {

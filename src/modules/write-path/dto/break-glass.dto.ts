@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsOmittable } from '../../../infra/http/validators';
 import type { BreakGlass } from '../break-glass';
+import type { BypassNotice } from '../bypass-ledger';
 
 export class BreakGlassDto implements BreakGlass {
   @ApiProperty({
@@ -30,3 +31,17 @@ export const BypassField = () =>
     ValidateNested(),
     Type(() => BreakGlassDto),
   );
+
+export class ApprovalBypassDto implements BypassNotice {
+  @ApiProperty({ description: 'environment whose required approval was bypassed' }) environment: string;
+  @ApiProperty({ description: 'the break-glass reason given' }) reason: string;
+  @ApiProperty({ format: 'uuid', description: 'the retroactive review: a change request in state `bypassed`' })
+  reviewId: string;
+}
+
+/** The `approvalBypassed` property of a write's response. */
+export const ApprovalBypassedField = () =>
+  ApiPropertyOptional({
+    type: [ApprovalBypassDto],
+    description: 'on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true',
+  });

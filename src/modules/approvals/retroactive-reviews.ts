@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { changeRequestContentHash } from '../../core/approval';
+import { ClockService } from '../../infra/clock/clock.service';
+import { MetricsService } from '../../infra/metrics/metrics.service';
+import type { Tx } from '../../infra/prisma/tx';
+import { actorRef, type Actor } from '../accounts/models/actor';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import type { AppliedBypass, BypassLedger, BypassNotice } from '../write-path/bypass-ledger';
+import { identityOf } from './change-request-scope';
+import { ChangeRequestsRepository } from './change-requests.repository';
+import { changeRequestView } from './models/change-request.view';
+
+/**
+ * Break-glass writes become change requests in state `bypassed`: what was applied, by whom and why,
+ * for the environment's reviewers to acknowledge (approve) or flag as an incident (decline). They
+ * are listed with `status=bypassed` until then.
+ */
+@Injectable()
+export class RetroactiveReviews implements BypassLedger {
+  private readonly logger = new Logger('change-requests');
+
+  constructor(
+    private readonly repo: ChangeRequestsRepository,
+    private readonly clock: ClockService,
+    private readonly webhooks: WebhookEventsService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async open(tx: Tx, actor: Actor, b: AppliedBypass): Promise<BypassNotice> {
+    const now = this.clock.now();
+    const row = await this.repo.create(tx, {
+      projectId: b.project.id,
+      environmentId: b.environment.id,
+      resourceKind: b.kind,
+      resourceKey: b.resourceKey,
+      status: 'bypassed',
+      description: `break-glass: ${b.bypassReason}`,
+      instructions: b.instructions,
+      baseVersion: b.previousVersion,
+      contentHash: changeRequestContentHash({
+        resourceKind: b.kind,
+        resourceKey: b.resourceKey,
+        environmentKey: b.environment.key,
+        baseVersion: b.previousVersion,
+        instructions: b.instructions,
+        executionDate: null,
+      }),
+      approvalsRequired: b.approvalsRequired,
+      approvalReasons: b.reasons,
+      requester: actorRef(actor),
+      requesterId: identityOf(actor),
+      appliedVersion: b.appliedVersion,
+      appliedAt: now,
+      history: [{ at: now.toISOString(), status: 'bypassed', actor: actorRef(actor), note: b.bypassReason }],
+    });
+    return { environment: b.environment.key, reason: b.bypassReason, reviewId: row.id };
+  }
+
+  announce(actor: Actor, notices: BypassNotice[]): void {
+    if (!notices.length) return;
+    this.metrics.changeRequests.inc({ event: 'bypassed' }, notices.length);
+    void (async () => {
+      const rows = await Promise.all(notices.map((n) => this.repo.find(n.reviewId)));
+      await this.webhooks.emitMany(
+        rows.flatMap((r, i) =>
+          r
+            ? [
+                {
+                  event: 'approval.bypassed' as const,
+                  payload: { ...changeRequestView(r), reason: notices[i].reason, actor: actorRef(actor) },
+                },
+              ]
+            : [],
+        ),
+      );
+    })().catch((e: Error) => this.logger.warn(`approval.bypassed webhooks not emitted: ${e.message}`));
+  }
+}
