@@ -36,7 +36,7 @@ interface EntryBase {
   operation: string;
   actions: readonly ActionName[];
   /** Also checks each carried instruction's own action, on flags or on segments. */
-  instructions?: 'flag' | 'segment';
+  instructions?: 'flag' | 'segment' | 'flag or segment';
   /** What it changes, in words: 'flag environment config', 'environment settings', 'webhook'. */
   resource: string;
   /** A REST route authenticated by its own credential rather than an access token. */
@@ -219,7 +219,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     surface: 'rest',
     operation: `PATCH ${CR}`,
     actions: ['bypassRequiredApproval'],
-    instructions: 'flag',
+    instructions: 'flag or segment',
     resource: 'change request',
     gate: 'not-targeting',
     reason: 'edits a request (requester, or bypassRequiredApproval); new content resets its reviews',
@@ -243,7 +243,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     surface: 'rest',
     operation: `POST ${CR}/rebase`,
     actions: ['bypassRequiredApproval'],
-    instructions: 'flag',
+    instructions: 'flag or segment',
     resource: 'change request',
     gate: 'not-targeting',
     reason: 'moves a request onto the current version; its reviews are reset',
@@ -678,7 +678,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     surface: 'graphql',
     operation: 'updateChangeRequest',
     actions: ['bypassRequiredApproval'],
-    instructions: 'flag',
+    instructions: 'flag or segment',
     resource: 'change request',
     gate: 'not-targeting',
     reason: 'edits a request (requester, or bypassRequiredApproval); new content resets its reviews',
@@ -702,7 +702,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     surface: 'graphql',
     operation: 'rebaseChangeRequest',
     actions: ['bypassRequiredApproval'],
-    instructions: 'flag',
+    instructions: 'flag or segment',
     resource: 'change request',
     gate: 'not-targeting',
     reason: 'moves a request onto the current version; its reviews are reset',
