@@ -5,13 +5,10 @@
  *
  *   node -r ts-node/register/transpile-only scripts/generate-error-docs.ts
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { ERROR_CATALOGUE, ERROR_CODES } from '../src/core/error-catalogue';
+import { updateReadme, withReadmeSection } from './readme-section';
 
-export const README_PATH = path.join(__dirname, '..', 'README.md');
-const START = '<!-- error-catalogue:start -->';
-const END = '<!-- error-catalogue:end -->';
+export { README_PATH } from './readme-section';
 
 /** The table, one row per code in catalogue order. */
 export function renderErrorCatalogue(): string {
@@ -23,17 +20,9 @@ export function renderErrorCatalogue(): string {
 
 /** `readme` with the text between the markers replaced by the table. */
 export function withErrorCatalogue(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md needs the markers ${START} and ${END}`);
-  return `${readme.slice(0, start + START.length)}\n${renderErrorCatalogue()}\n${readme.slice(end)}`;
+  return withReadmeSection(readme, 'error-catalogue', renderErrorCatalogue());
 }
 
 if (require.main === module) {
-  const before = fs.readFileSync(README_PATH, 'utf8');
-  const after = withErrorCatalogue(before);
-  if (after !== before) fs.writeFileSync(README_PATH, after);
-  process.stdout.write(
-    `README.md: error catalogue of ${ERROR_CODES.length} codes${after === before ? ', unchanged' : ''}\n`,
-  );
+  updateReadme(withErrorCatalogue, `error catalogue of ${ERROR_CODES.length} codes`);
 }
