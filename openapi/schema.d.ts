@@ -302,7 +302,7 @@ export interface paths {
         get: operations["ProjectsController_get"];
         put?: never;
         post?: never;
-        delete: operations["ProjectsController_remove"];
+        delete: operations["ProjectDeletionController_remove"];
         options?: never;
         head?: never;
         patch: operations["ProjectsController_update"];
@@ -366,6 +366,26 @@ export interface paths {
         get: operations["ApprovalSettingsController_get"];
         put: operations["ApprovalSettingsController_put"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/environments/{envKey}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a change request for the environment's own protection
+         * @description instructions: updateEnvironment {name?, color?, critical?, tags?}, updateApprovalSettings {settings}, removeApprovalSettings, deleteEnvironment. Reviewed and applied like a flag request; it binds to the environment's governance version.
+         */
+        post: operations["ChangeRequestsController_createForEnvironment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1040,6 +1060,8 @@ export interface components {
              * @default false
              */
             autoApplyOnApproval?: boolean;
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             /** @default false */
             canApplyDeclinedChanges?: boolean;
             /** @default false */
@@ -1199,7 +1221,7 @@ export interface components {
             };
             resourceKey: string;
             /** @enum {string} */
-            resourceKind: "flag" | "segment";
+            resourceKind: "flag" | "segment" | "environment";
             reviews: components["schemas"]["ChangeRequestReviewDto"][];
             /** @enum {string} */
             status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled" | "bypassed" | "acknowledged" | "incident";
@@ -2251,6 +2273,8 @@ export interface components {
             })[];
         };
         UpdateEnvironmentDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             color?: string;
             critical?: boolean;
             name?: string;
@@ -2870,7 +2894,7 @@ export interface operations {
                 projectKey?: string;
                 /** @description environment key */
                 environmentKey?: string;
-                resourceKind?: "flag" | "segment";
+                resourceKind?: "flag" | "segment" | "environment";
                 /** @description flag or segment key */
                 resourceKey?: string;
                 /** @description member id, or service token id */
@@ -4489,7 +4513,7 @@ export interface operations {
             };
         };
     };
-    ProjectsController_remove: {
+    ProjectDeletionController_remove: {
         parameters: {
             query?: never;
             header?: never;
@@ -4524,7 +4548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4535,6 +4559,15 @@ export interface operations {
             };
             /** @description `project/not_found` Project not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5399,6 +5432,113 @@ export interface operations {
             };
             /** @description `project/not_found` Project not found; `environment/not_found` Environment not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChangeRequestsController_createForEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChangeRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `environment/last` Last environment of the project */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,3 +9,4 @@ export { previewImpact } from './impact';
 export type { FlagImpact, ImpactInput, ImpactReport, ImpactTransition } from './impact';
 export { findFlagConflicts, findSegmentConflicts } from './conflicts';
 export type { InstructionConflict } from './conflicts';
+export * from './environment-governance';

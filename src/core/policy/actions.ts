@@ -8,6 +8,7 @@ import type { ResourceType } from './resource-types';
 import { globToRegExp } from './glob';
 
 const FLAG_AND_SEGMENT: readonly ResourceType[] = ['flag', 'segment'];
+const GOVERNED: readonly ResourceType[] = ['env', 'flag', 'segment'];
 
 export const ACTIONS = {
   // proj
@@ -48,10 +49,12 @@ export const ACTIONS = {
   updateName: FLAG_AND_SEGMENT,
   updateDescription: FLAG_AND_SEGMENT,
   updateTags: FLAG_AND_SEGMENT,
-  createChangeRequest: FLAG_AND_SEGMENT,
-  reviewChangeRequest: FLAG_AND_SEGMENT,
-  applyChangeRequest: FLAG_AND_SEGMENT,
-  bypassRequiredApproval: FLAG_AND_SEGMENT,
+  // Governance: on environments too, whose protection (critical, approval settings, existence) is
+  // changed through change requests of kind `environment`, or by break-glass.
+  createChangeRequest: GOVERNED,
+  reviewChangeRequest: GOVERNED,
+  applyChangeRequest: GOVERNED,
+  bypassRequiredApproval: GOVERNED,
   // accounts
   viewMembers: ['member'],
   manageMembers: ['member'],

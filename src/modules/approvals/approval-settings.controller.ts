@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import type { BreakGlass } from '../write-path/break-glass';
+import { BypassHeader } from '../write-path/break-glass.decorator';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../infra/http/api-schemas';
 import { KeyPipe } from '../../infra/http/key.pipe';
@@ -31,8 +33,9 @@ export class ApprovalSettingsController {
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
     @Body() dto: ApprovalSettingsDto,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.settings.put(a, p, e, dto);
+    return this.settings.put(a, p, e, dto, bypass);
   }
 
   @Problems(...AUTHENTICATED, ...IN_PROJECT)
@@ -48,7 +51,12 @@ export class ApprovalSettingsController {
   @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'approval/unknown_team')
   @Put('approval-settings')
   @ApiOkResponse({ type: ApprovalSettingsViewDto })
-  putDefaults(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: ApprovalSettingsDto) {
-    return this.settings.putDefaults(a, p, dto);
+  putDefaults(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Body() dto: ApprovalSettingsDto,
+    @BypassHeader() bypass?: BreakGlass,
+  ) {
+    return this.settings.putDefaults(a, p, dto, bypass);
   }
 }

@@ -5,10 +5,12 @@ import { AuditModule } from '../audit/audit.module';
 import { AuditService } from '../audit/audit.service';
 import { AutomationModule } from '../automation/automation.module';
 import { DeliveryModule } from '../delivery/delivery.module';
+import { EnvironmentsModule } from '../environments/environments.module';
 import { FlagsModule } from '../flags/flags.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SegmentsModule } from '../segments/segments.module';
-import { ResourceWriters, resourceWritersProvider } from '../write-path/resource-writer';
+import { RESOURCE_WRITER, ResourceWriters, resourceWritersProvider } from '../write-path/resource-writer';
+import { EnvironmentResourceWriter } from './environment-resource-writer';
 import { ApprovalSettingsController } from './approval-settings.controller';
 import { ApprovalSettingsRepository } from './approval-settings.repository';
 import { ApprovalSettingsService } from './approval-settings.service';
@@ -28,13 +30,24 @@ import { ChangeRequestsService } from './change-requests.service';
  * way of the ResourceWriters that FlagsModule and SegmentsModule provide.
  */
 @Module({
-  imports: [AccountsModule, AuditModule, AutomationModule, DeliveryModule, ProjectsModule, FlagsModule, SegmentsModule],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    AutomationModule,
+    DeliveryModule,
+    ProjectsModule,
+    EnvironmentsModule,
+    FlagsModule,
+    SegmentsModule,
+  ],
   controllers: [ApprovalSettingsController, ChangeRequestsController],
   providers: [
     ApprovalSettingsRepository,
     ApprovalSettingsService,
     ChangeRequestsRepository,
     ChangeRequestAccess,
+    EnvironmentResourceWriter,
+    { provide: RESOURCE_WRITER.environment, useExisting: EnvironmentResourceWriter },
     resourceWritersProvider,
     ChangeRequestsService,
     ChangeRequestReviewsService,

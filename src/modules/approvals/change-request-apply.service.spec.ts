@@ -47,7 +47,11 @@ function setup(settings: Partial<ApprovalSettings> = {}, instructions: FakeInstr
   const flags = new FakeResourceWriter('flag').seed('checkout', { on: false, fallthrough: 'off', name: 'Checkout' });
   const scope = new FakeChangeRequestScope(located(settings));
   const audit = new RecordingAudit();
-  const writers = new ResourceWriters({ flag: flags, segment: new FakeResourceWriter('segment') });
+  const writers = new ResourceWriters({
+    flag: flags,
+    segment: new FakeResourceWriter('segment'),
+    environment: new FakeResourceWriter('environment'),
+  });
   const service = new ChangeRequestApplyService(store, scope, writers, authz, audit);
   const { id } = store.add({
     resourceKind: 'flag',

@@ -24,6 +24,7 @@ export function located(settings: Partial<ApprovalSettings> = {}): Located {
     createdAt: at,
     updatedAt: at,
     approvalSettings: settings,
+    governanceVersion: 1,
   };
   const project: ProjectContext = {
     id: 'project-1',

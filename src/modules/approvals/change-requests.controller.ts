@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import { ApiProblems } from '../../infra/http/api-schemas';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
@@ -80,6 +81,34 @@ export class ChangeRequestsController {
     @Body() dto: CreateChangeRequestDto,
   ) {
     return this.requests.create(a, 'segment', p, e, s, dto);
+  }
+
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    ...IN_ENVIRONMENT,
+    'patch/invalid_instruction',
+    'patch/unknown_instruction',
+    'environment/last',
+    'change_request/invalid_execution_date',
+    'change_request/no_change',
+  )
+  @Post('projects/:projectKey/environments/:envKey/change-requests')
+  @ApiCreatedResponse({ type: ChangeRequestDto })
+  @ApiOperation({
+    summary: "a change request for the environment's own protection",
+    description:
+      'instructions: updateEnvironment {name?, color?, critical?, tags?}, updateApprovalSettings {settings}, ' +
+      'removeApprovalSettings, deleteEnvironment. Reviewed and applied like a flag request; it binds to the ' +
+      "environment's governance version.",
+  })
+  createForEnvironment(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Body() dto: CreateChangeRequestDto,
+  ) {
+    return this.requests.create(a, 'environment', p, e, e, dto);
   }
 
   @Problems(...AUTHENTICATED, 'request/invalid')

@@ -30,9 +30,11 @@ export interface ChangeRequestReview {
  */
 export interface ChangeRequestRow {
   id: string;
-  projectId: string;
+  /** Null once the project was deleted (`project.key` still names it). */
+  projectId: string | null;
   project: { key: string };
-  environmentId: string;
+  /** Null once the environment was deleted (`environment.key` still names it). */
+  environmentId: string | null;
   environment: { key: string };
   resourceKind: string;
   resourceKey: string;
@@ -57,8 +59,10 @@ export interface ChangeRequestRow {
 }
 
 /** JSON columns are written here from validated instructions, actorRef() values and the apply's own failure. */
-const toChangeRequest = (r: RequestRow): ChangeRequestRow => ({
+const toChangeRequest = ({ projectKey, environmentKey, ...r }: RequestRow): ChangeRequestRow => ({
   ...r,
+  project: { key: r.project?.key ?? projectKey },
+  environment: { key: r.environment?.key ?? environmentKey },
   instructions: fromJson<unknown[]>(r.instructions),
   approvalReasons: fromJson<string[]>(r.approvalReasons),
   requester: fromJson<ActorRef>(r.requester),
@@ -133,7 +137,14 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
     data: Omit<
       Prisma.ChangeRequestUncheckedCreateInput,
       'instructions' | 'requester' | 'history' | 'approvalReasons'
-    > & { instructions: unknown[]; requester: ActorRef; history: unknown[]; approvalReasons: string[] },
+    > & {
+      instructions: unknown[];
+      requester: ActorRef;
+      history: unknown[];
+      approvalReasons: string[];
+      projectKey: string;
+      environmentKey: string;
+    },
   ): Promise<ChangeRequestRow> {
     const row = await txClient(tx).changeRequest.create({
       data: {

@@ -53,7 +53,9 @@ export class ChangeRequestsService {
     const row = await this.access.repo.transaction(async (tx) => {
       const created = await this.access.repo.create(tx, {
         projectId: at.project.id,
+        projectKey: at.project.key,
         environmentId: at.env.id,
+        environmentKey: at.env.key,
         resourceKind: kind,
         resourceKey: key,
         status,

@@ -30,7 +30,9 @@ export class RetroactiveReviews implements BypassLedger {
     const now = this.clock.now();
     const row = await this.repo.create(tx, {
       projectId: b.project.id,
+      projectKey: b.project.key,
       environmentId: b.environment.id,
+      environmentKey: b.environment.key,
       resourceKind: b.kind,
       resourceKey: b.resourceKey,
       status: 'bypassed',

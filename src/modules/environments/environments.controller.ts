@@ -7,6 +7,8 @@ import type { Actor } from '../accounts/models/actor';
 import { CreateEnvironmentDto, RotateKeyDto, UpdateEnvironmentDto } from '../projects/dto/projects.dto';
 import { EnvironmentDto, EnvironmentListDto } from '../projects/dto/projects.responses';
 import { EnvironmentsService } from './environments.service';
+import type { BreakGlass } from '../write-path/break-glass';
+import { BypassHeader } from '../write-path/break-glass.decorator';
 import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 import { IN_ENVIRONMENT, IN_PROJECT } from '../projects/project.problems';
 
@@ -43,8 +45,9 @@ export class EnvironmentsController {
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
     @Body() dto: UpdateEnvironmentDto,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.envs.update(a, p, e, dto);
+    return this.envs.update(a, p, e, dto, bypass);
   }
   @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT)
   @Post(':envKey/rotate-key')
@@ -62,7 +65,12 @@ export class EnvironmentsController {
   @Delete(':envKey')
   @HttpCode(204)
   @ApiNoContentResponse()
-  remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) {
-    return this.envs.remove(a, p, e);
+  remove(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('envKey', KeyPipe) e: string,
+    @BypassHeader() bypass?: BreakGlass,
+  ) {
+    return this.envs.remove(a, p, e, bypass);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../core/errors';
+import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
+import { EnvironmentGovernanceService } from './environment-governance.service';
 import { environmentResource, formatResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import { AuthorizationService } from '../accounts/authorization.service';
@@ -22,6 +23,7 @@ export class EnvironmentsService {
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly sdkKeys: SdkKeysNotifier,
+    private readonly governance: EnvironmentGovernanceService,
   ) {}
 
   async list(actor: Actor, projectKey: string) {
@@ -59,28 +61,19 @@ export class EnvironmentsService {
     });
   }
 
-  async update(actor: Actor, projectKey: string, envKey: string, dto: UpdateEnvironmentDto) {
+  /** Through the environment's governance write path: lowering `critical` where approval is required is gated. */
+  async update(actor: Actor, projectKey: string, envKey: string, dto: UpdateEnvironmentDto, bypassHeader?: BreakGlass) {
     const p = await this.projects.require(actor, projectKey);
     const e = this.projects.requireEnvironment(p, envKey);
-    this.authz.assert(actor, 'updateEnvironment', environmentResource(p, e));
-    // Lowering `critical` removes protection, so it is checked against the environment as it would become too.
-    if (dto.critical !== undefined)
-      this.authz.assert(actor, 'updateEnvironment', environmentResource(p, { ...e, critical: dto.critical }));
-    return this.repo.transaction(async (tx) => {
-      const after = await this.repo.updateEnvironment(tx, e.id, {
-        name: dto.name,
-        color: dto.color,
-        critical: dto.critical,
-        tags: dto.tags,
-      });
-      await this.audit.record(tx, actor, {
-        action: 'updateEnvironment',
-        resource: formatResource(environmentResource(p, e)),
-        before: environmentAuditView(e),
-        after: environmentAuditView(after),
-      });
-      return environmentView(after, this.authz.can(actor, 'viewSdkKey', environmentResource(p, after)));
+    const { bypass, ...fields } = dto;
+    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    if (!Object.keys(changes).length)
+      return environmentView(e, this.authz.can(actor, 'viewSdkKey', environmentResource(p, e)));
+    const { env, bypassed } = await this.governance.write(actor, p, e, [{ kind: 'updateEnvironment', ...changes }], {
+      bypass: breakGlassOf(bypass, bypassHeader),
     });
+    const view = environmentView(env!, this.authz.can(actor, 'viewSdkKey', environmentResource(p, env!)));
+    return bypassed.length ? { ...view, approvalBypassed: bypassed } : view;
   }
 
   /** Issues a new SDK or mobile key; the old one stops working at once. */
@@ -107,20 +100,14 @@ export class EnvironmentsService {
     return view;
   }
 
-  async remove(actor: Actor, projectKey: string, envKey: string) {
+  /** Deleting an environment where approval is required needs a reviewed change request or break-glass. */
+  async remove(actor: Actor, projectKey: string, envKey: string, bypass?: BreakGlass) {
     const p = await this.projects.require(actor, projectKey);
     const e = this.projects.requireEnvironment(p, envKey);
-    this.authz.assert(actor, 'deleteEnvironment', environmentResource(p, e));
-    if (p.environments.length === 1)
-      throw new DomainError('environment/last', 'a project keeps at least one environment');
-    await this.repo.transaction(async (tx) => {
-      await this.repo.deleteEnvironment(tx, e.id);
-      await this.audit.record(tx, actor, {
-        action: 'deleteEnvironment',
-        resource: formatResource(environmentResource(p, e)),
-        before: environmentAuditView(e),
-      });
-    });
-    await this.sdkKeys.changed();
+    await this.governance.write(actor, p, e, [{ kind: 'deleteEnvironment' }], { bypass });
+  }
+
+  async removeProject(actor: Actor, projectKey: string, bypass?: BreakGlass): Promise<void> {
+    await this.governance.deleteProject(actor, await this.projects.require(actor, projectKey), bypass);
   }
 }

@@ -35,6 +35,8 @@ export interface EnvironmentContext {
   updatedAt: Date;
   /** This environment's own settings; null = the project's defaults or the built-in default. */
   approvalSettings: StoredApprovalSettings | null;
+  /** Bumped by every change to what protects it (critical, approval settings); governance requests bind to it. */
+  governanceVersion: number;
 }
 
 /** Settings as stored: written whole, but read over the defaults so older rows lacking a field still read. */

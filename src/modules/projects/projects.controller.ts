@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../infra/http/api-schemas';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
@@ -40,12 +40,5 @@ export class ProjectsController {
   @ApiOkResponse({ type: ProjectDto })
   update(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: UpdateProjectDto) {
     return this.projects.update(a, p, dto);
-  }
-  @Problems(...AUTHENTICATED, ...IN_PROJECT)
-  @Delete(':projectKey')
-  @HttpCode(204)
-  @ApiNoContentResponse()
-  remove(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string) {
-    return this.projects.remove(a, p);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../infra/prisma/generated/client';
+import { Prisma } from '../../infra/prisma/generated/client';
+import { toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
 import type { EnvironmentContext, ProjectContext, StoredApprovalSettings } from './project-context';
@@ -101,6 +102,29 @@ export class ProjectsRepository {
     data: Partial<Pick<EnvironmentContext, 'name' | 'color' | 'critical' | 'tags' | 'sdkKey' | 'mobileKey'>>,
   ): Promise<EnvironmentContext> {
     return toEnvironmentContext(await txClient(tx).environment.update({ where: { id }, data }));
+  }
+
+  /** Locks one environment row until the transaction ends and reads it fresh. */
+  async lockEnvironment(tx: Tx, projectId: string, key: string): Promise<EnvironmentContext | null> {
+    await txClient(tx)
+      .$queryRaw`SELECT 1 FROM "Environment" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`;
+    const row = await txClient(tx).environment.findUnique({ where: { projectId_key: { projectId, key } } });
+    return row && toEnvironmentContext(row);
+  }
+
+  /** What protects an environment (its governance), written with the next governance version. */
+  async updateEnvironmentGovernance(
+    tx: Tx,
+    id: string,
+    data: Pick<EnvironmentContext, 'name' | 'color' | 'critical' | 'tags' | 'approvalSettings' | 'governanceVersion'>,
+  ): Promise<EnvironmentContext> {
+    const { approvalSettings, ...plain } = data;
+    return toEnvironmentContext(
+      await txClient(tx).environment.update({
+        where: { id },
+        data: { ...plain, approvalSettings: approvalSettings === null ? Prisma.DbNull : toJson(approvalSettings) },
+      }),
+    );
   }
 
   async deleteEnvironment(tx: Tx, id: string): Promise<void> {

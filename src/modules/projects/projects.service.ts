@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
 import { environmentResource, formatResource, projectResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
+import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
@@ -104,18 +105,24 @@ export class ProjectsService {
     });
   }
 
-  async remove(actor: Actor, key: string) {
-    const p = await this.require(actor, key);
+  /**
+   * Deletes the project in the caller's transaction. Authorized here; the approval gate of the
+   * environments it holds is the caller's (EnvironmentGovernanceService.deleteProject).
+   */
+  async removeInTx(tx: Tx, actor: Actor, p: ProjectContext, links?: Record<string, unknown>) {
     this.authz.assert(actor, 'deleteProject', projectResource(p));
-    await this.repo.transaction(async (tx) => {
-      await this.repo.delete(tx, p.id);
-      await this.audit.record(tx, actor, {
-        action: 'deleteProject',
-        resource: formatResource(projectResource(p)),
-        before: projectView(p, () => false),
-      });
+    await this.repo.lockProject(tx, p.id);
+    await this.repo.delete(tx, p.id);
+    await this.audit.record(tx, actor, {
+      action: 'deleteProject',
+      resource: formatResource(projectResource(p)),
+      before: projectView(p, () => false),
+      ...(links ? { links } : {}),
     });
-    // Its environments' SDK keys stop working and their streams close on every node.
-    await this.sdkKeys.changed();
+  }
+
+  /** After a deletion commits: its environments' SDK keys stop working and their streams close on every node. */
+  deleted(): Promise<void> {
+    return this.sdkKeys.changed();
   }
 }

@@ -8,7 +8,7 @@ import type { EnvironmentContext, ProjectContext } from '../projects/project-con
 import type { PreApproval } from './pre-approval';
 
 /** What a change request (or anything else written through the one write path) can target. */
-export const RESOURCE_KINDS = ['flag', 'segment'] as const;
+export const RESOURCE_KINDS = ['flag', 'segment', 'environment'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** A resource's configuration in one environment and its version there. */
@@ -119,10 +119,11 @@ export interface ResourceWriter<S = unknown> {
   ): Promise<{ version: number }>;
 }
 
-/** The DI token under which a module provides its kind's writer (flags and segments export theirs). */
+/** The DI token under which a module provides its kind's writer (flags and segments export theirs; approvals provides the environment's). */
 export const RESOURCE_WRITER: Record<ResourceKind, symbol> = {
   flag: Symbol('ResourceWriter:flag'),
   segment: Symbol('ResourceWriter:segment'),
+  environment: Symbol('ResourceWriter:environment'),
 };
 
 /** Every kind's writer; looking one up is the only place a kind is switched on. */

@@ -1,3 +1,4 @@
+import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, Max, Min } from 'class-validator';
 import { APPROVAL_CONDITIONS, MIN_APPROVALS_MAX, type ApprovalCondition } from '../../../core/approval';
@@ -53,6 +54,7 @@ export class ApprovalSettingsDto {
   @Min(0)
   @Max(100000)
   rolloutIncreaseThreshold?: number;
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export class ApprovalSettingsViewDto {

@@ -1,4 +1,4 @@
-import { BreakGlassDto, BypassField } from '../../write-path/dto/break-glass.dto';
+import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {

@@ -1,4 +1,4 @@
-import { ApprovalBypassDto, ApprovalBypassedField } from '../../write-path/dto/break-glass.dto';
+import { ApprovalBypassDto, ApprovalBypassedField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { CLAUSE_OPS } from '../../../core/model/flag-config';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';

@@ -1,3 +1,4 @@
+import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, Matches, ValidateNested } from 'class-validator';
@@ -25,6 +26,7 @@ export class UpdateEnvironmentDto {
   color?: string;
   @ApiPropertyOptional() @IsOmittable() @IsBoolean() critical?: boolean;
   @IsTags() tags?: string[];
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export class CreateProjectDto {

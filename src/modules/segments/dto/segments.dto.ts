@@ -1,4 +1,4 @@
-import { BreakGlassDto, BypassField } from '../../write-path/dto/break-glass.dto';
+import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';

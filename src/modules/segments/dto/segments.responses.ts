@@ -1,4 +1,4 @@
-import { ApprovalBypassDto, ApprovalBypassedField } from '../../write-path/dto/break-glass.dto';
+import { ApprovalBypassDto, ApprovalBypassedField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ClauseDto } from '../../flags/dto/flags.responses';
 

@@ -2,11 +2,10 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { IsOmittable } from '../../../infra/http/validators';
-import type { BreakGlass } from '../break-glass';
-import type { BypassNotice } from '../bypass-ledger';
+import { IsOmittable } from './validators';
 
-export class BreakGlassDto implements BreakGlass {
+/** Break-glass in a write's body (see modules/write-path/break-glass.ts). */
+export class BreakGlassDto {
   @ApiProperty({
     description:
       'why this change cannot wait for review; audited, shown to the reviewers of the retroactive review that is opened',
@@ -32,7 +31,8 @@ export const BypassField = () =>
     Type(() => BreakGlassDto),
   );
 
-export class ApprovalBypassDto implements BypassNotice {
+/** One bypass a write reports (modules/write-path/bypass-ledger.ts BypassNotice). */
+export class ApprovalBypassDto {
   @ApiProperty({ description: 'environment whose required approval was bypassed' }) environment: string;
   @ApiProperty({ description: 'the break-glass reason given' }) reason: string;
   @ApiProperty({ format: 'uuid', description: 'the retroactive review: a change request in state `bypassed`' })
