@@ -81,7 +81,7 @@ function parseOne(raw: unknown, i: number): EnvironmentInstruction {
       if (tags !== undefined && !isStrings(tags)) throw invalid(i, 'tags: a list of strings');
       if ([name, color, critical, tags].every((v) => v === undefined))
         throw invalid(i, 'updateEnvironment names at least one of name, color, critical, tags');
-      return { kind: 'updateEnvironment', name, color, critical, tags } as EnvironmentInstruction;
+      return { kind: 'updateEnvironment', name, color, critical, tags };
     }
     case 'updateApprovalSettings':
       return { kind: 'updateApprovalSettings', settings: parseSettings(o.settings, i) };

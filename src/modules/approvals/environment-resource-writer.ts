@@ -32,16 +32,16 @@ export class EnvironmentResourceWriter implements ResourceWriter<EnvironmentGove
 
   constructor(private readonly governance: EnvironmentGovernanceService) {}
 
-  async resourceRef(project: ProjectContext, env: EnvironmentContext) {
-    return environmentResource(project, env);
+  resourceRef(project: ProjectContext, env: EnvironmentContext) {
+    return Promise.resolve(environmentResource(project, env));
   }
 
-  async current(_project: ProjectContext, env: EnvironmentContext): Promise<ResourceState<EnvironmentGovernanceState>> {
-    return { version: env.governanceVersion, state: governanceStateOf(env) };
+  current(_project: ProjectContext, env: EnvironmentContext): Promise<ResourceState<EnvironmentGovernanceState>> {
+    return Promise.resolve({ version: env.governanceVersion, state: governanceStateOf(env) });
   }
 
-  async atVersion(_project: ProjectContext, env: EnvironmentContext, _key: string, version: number) {
-    return version === env.governanceVersion ? governanceStateOf(env) : null;
+  atVersion(_project: ProjectContext, env: EnvironmentContext, _key: string, version: number) {
+    return Promise.resolve(version === env.governanceVersion ? governanceStateOf(env) : null);
   }
 
   async dryRun(
@@ -56,8 +56,8 @@ export class EnvironmentResourceWriter implements ResourceWriter<EnvironmentGove
     return { ...this.change(c), diff: c.diff };
   }
 
-  async conflicts() {
-    return [];
+  conflicts() {
+    return Promise.resolve([]);
   }
 
   diff(before: EnvironmentGovernanceState, after: EnvironmentGovernanceState) {
