@@ -101,7 +101,7 @@ export class EnvironmentGovernanceService {
   }
 
   /** Validates and previews without writing (change-request creation). */
-  async dryRun(
+  dryRun(
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
