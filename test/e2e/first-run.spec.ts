@@ -1,11 +1,13 @@
 /**
  * The first-run flow an operator and a platform team go through, over HTTP with the typed client:
  * the owner token printed on first start, a project with two environments, flags, a targeting
- * change by semantic patch, its history and its audit trail, and an environment added later.
- * The steps build on each other, in order.
+ * change by semantic patch made directly in staging, the same change taken to the critical
+ * production through a change request (opened by the owner, approved by a second member, applied;
+ * the owner does not bypass approval), its history and its audit trail, and an environment added
+ * later. It follows the README's first example (*Run it*). The steps build on each other, in order.
  */
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
-import { factory, ok, type Flag, type Project } from '../support/factories';
+import { factory, ok, type Flag, type Instruction, type Project } from '../support/factories';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SALT = /^[0-9a-f]{32}$/;
@@ -31,8 +33,40 @@ describe('first run', () => {
   let project: Project;
   let checkout: Flag;
   let color: Flag;
+  let stagingRuleId: string;
   let ruleId: string;
-  let patchRequestId: string | null;
+  let changeRequestId: string;
+  let applyRequestId: string | null;
+  let teammate: Awaited<ReturnType<typeof factory.member>>;
+
+  /** The rule the flow adds, first in staging, then in production. */
+  const staffRule = (variationId: string): Instruction => ({
+    kind: 'addRule',
+    description: 'staff',
+    clauses: [
+      { attribute: 'email', op: 'endsWith', values: ['@example.com'] },
+      { contextKind: 'user', attribute: 'country', op: 'in', values: ['NL', 'BE'], negate: true },
+    ],
+    variationId,
+  });
+  /** The rule as stored, with ids of its own. */
+  const storedStaffRule = {
+    _id: expect.stringMatching(UUID),
+    description: 'staff',
+    clauses: [
+      { _id: expect.stringMatching(UUID), attribute: 'email', op: 'endsWith', values: ['@example.com'], negate: false },
+      {
+        _id: expect.stringMatching(UUID),
+        contextKind: 'user',
+        attribute: 'country',
+        op: 'in',
+        values: ['NL', 'BE'],
+        negate: true,
+      },
+    ],
+    variation: 0,
+    trackEvents: false,
+  };
 
   beforeAll(async () => {
     gantry = await startGantry();
@@ -183,67 +217,104 @@ describe('first run', () => {
     expect(list.items.map((f) => f.key).sort()).toEqual(['button-color', 'new-checkout']);
   });
 
-  it('adds a targeting rule in production by semantic patch, leaving staging alone', async () => {
-    const trueId = checkout.variations[0]._id;
+  it('adds a targeting rule in staging by semantic patch: not critical, so it applies directly; production is untouched', async () => {
     const { data, response } = await api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
       params: { path: { projectKey: 'web', flagKey: 'new-checkout' } },
       body: {
-        environmentKey: 'production',
-        comment: 'staff get the new checkout first',
-        instructions: [
-          {
-            kind: 'addRule',
-            description: 'staff',
-            clauses: [
-              { attribute: 'email', op: 'endsWith', values: ['@example.com'] },
-              { contextKind: 'user', attribute: 'country', op: 'in', values: ['NL', 'BE'], negate: true },
-            ],
-            variationId: trueId,
-          },
-        ],
+        environmentKey: 'staging',
+        comment: 'staff try the new checkout in staging',
+        instructions: [staffRule(checkout.variations[0]._id)],
       },
     });
     expect(response.status).toBe(200);
-    patchRequestId = response.headers.get('x-request-id');
-    const production = data!.environments.production;
-    expect(production.version).toBe(2);
-    expect(production.rules).toEqual([
-      {
-        _id: expect.stringMatching(UUID),
-        description: 'staff',
-        clauses: [
-          {
-            _id: expect.stringMatching(UUID),
-            attribute: 'email',
-            op: 'endsWith',
-            values: ['@example.com'],
-            negate: false,
-          },
-          {
-            _id: expect.stringMatching(UUID),
-            contextKind: 'user',
-            attribute: 'country',
-            op: 'in',
-            values: ['NL', 'BE'],
-            negate: true,
-          },
-        ],
-        variation: 0,
-        trackEvents: false,
-      },
-    ]);
-    ruleId = production.rules[0]._id;
-    expect({ ...production, rules: [], version: 1 }).toEqual(checkout.environments.production);
-    expect(data!.environments.staging).toEqual(checkout.environments.staging);
+    expect(response.headers.get('x-gantry-approval-bypassed')).toBeNull();
+    expect(data!.approvalBypassed).toBeUndefined();
+    const staging = data!.environments.staging;
+    expect(staging.version).toBe(2);
+    expect(staging.rules).toEqual([storedStaffRule]);
+    stagingRuleId = staging.rules[0]._id;
+    expect({ ...staging, rules: [], version: 1 }).toEqual(checkout.environments.staging);
+    expect(data!.environments.production).toEqual(checkout.environments.production);
     expect(data!.version).toBe(1); // the project-level part did not change
-
-    const fetched = ok(
-      await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', {
-        params: { path: { projectKey: 'web', flagKey: 'new-checkout' } },
-      }),
-    );
-    expect(fetched.environments).toEqual(data!.environments);
   });
+
+  it(
+    'takes the rule to production through a change request: the owner opens it, ' +
+      'a second member approves, the owner applies; nobody bypasses approval',
+    async () => {
+      const instructions = [staffRule(checkout.variations[0]._id)];
+      // production is critical: even the owner may not write directly without saying why (break-glass).
+      const direct = await api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+        params: { path: { projectKey: 'web', flagKey: 'new-checkout' } },
+        body: { environmentKey: 'production', instructions },
+      });
+      expect(direct.response.status).toBe(428);
+      expect(direct.error?.code).toBe('approval/bypass_reason_required');
+      expect(direct.error?.detail).toContain('/flags/new-checkout/environments/production/change-requests');
+
+      const opened = await api.POST(
+        '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests',
+        {
+          params: { path: { projectKey: 'web', flagKey: 'new-checkout', envKey: 'production' } },
+          body: { description: 'staff get the new checkout first', instructions },
+        },
+      );
+      expect(opened.response.status).toBe(201);
+      const cr = ok(opened);
+      changeRequestId = cr.id;
+      expect(cr).toMatchObject({
+        status: 'pending',
+        resourceKind: 'flag',
+        resourceKey: 'new-checkout',
+        environmentKey: 'production',
+        baseVersion: 1,
+        approvalsRequired: 1,
+        approvalReasons: ['the environment requires approval for any change'],
+      });
+
+      // Nobody reviews their own request by default; a teammate with a token of their own does.
+      const self = await api.POST('/api/v1/change-requests/{id}/reviews', {
+        params: { path: { id: cr.id } },
+        body: { decision: 'approve' },
+      });
+      expect(self.response.status).toBe(403);
+      expect(self.error?.code).toBe('approval/self_review');
+      teammate = await factory.member(api, { email: 'alice@example.com', name: 'Alice', role: 'writer' });
+      const alice = gantry.client((await factory.token(api, { name: 'alice', memberId: teammate.id })).token);
+      const approved = ok(
+        await alice.POST('/api/v1/change-requests/{id}/reviews', {
+          params: { path: { id: cr.id } },
+          body: { decision: 'approve' },
+        }),
+      );
+      expect(approved).toMatchObject({ status: 'approved', approvals: { approvers: [teammate.id] } });
+
+      const applied = await api.POST('/api/v1/change-requests/{id}/apply', {
+        params: { path: { id: cr.id } },
+        body: { comment: 'staff get the new checkout first' },
+      });
+      expect(applied.response.status).toBe(200);
+      expect(ok(applied)).toMatchObject({ status: 'applied', appliedVersion: 2 });
+      applyRequestId = applied.response.headers.get('x-request-id');
+
+      const fetched = ok(
+        await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+          params: { path: { projectKey: 'web', flagKey: 'new-checkout' } },
+        }),
+      );
+      const production = fetched.environments.production;
+      expect(production.version).toBe(2);
+      expect(production.rules).toEqual([storedStaffRule]);
+      ruleId = production.rules[0]._id;
+      expect(ruleId).not.toBe(stagingRuleId);
+      expect({ ...production, rules: [], version: 1 }).toEqual(checkout.environments.production);
+      expect(fetched.environments.staging.version).toBe(2);
+      expect(fetched.version).toBe(1);
+      // No approval was skipped, so there is no retroactive review to look at.
+      const bypassed = ok(await api.GET('/api/v1/change-requests', { params: { query: { status: ['bypassed'] } } }));
+      expect(bypassed.items).toEqual([]);
+    },
+  );
 
   it('keeps every version of the production config; version 1 has no rules', async () => {
     const path = { projectKey: 'web', flagKey: 'new-checkout', envKey: 'production' };
@@ -273,7 +344,10 @@ describe('first run', () => {
         params: { path: { ...path, envKey: 'staging' } },
       }),
     );
-    expect(staging.items.map((v) => v.version)).toEqual([1]);
+    // Staging has its own history: the direct rule change, with its own comment.
+    expect(staging.items.map((v) => v.version)).toEqual([2, 1]);
+    expect(staging.items[0].comment).toBe('staff try the new checkout in staging');
+    expect(staging.items[0].environment.rules.map((r) => r._id)).toEqual([stagingRuleId]);
 
     const missing = await api.GET(
       '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/versions/{version}',
@@ -283,26 +357,37 @@ describe('first run', () => {
     expect(missing.error?.code).toBe('flag_version/not_found');
   });
 
-  it('records the rule change in the audit log with before, after and the delta', async () => {
+  it('records the rule change in the audit log with before, after, the delta and the change request', async () => {
     const me = ok(await api.GET('/api/v1/me'));
     const log = ok(
       await api.GET('/api/v1/audit-log', {
         params: { query: { resource: 'proj/web:env/production:flag/new-checkout' } },
       }),
     );
-    expect(log.items.map((e) => e.action)).toEqual(['updateRules']);
-    const [entry] = log.items;
+    // Newest first: the request's life, with the write itself inside the apply.
+    expect(log.items.map((e) => e.action)).toEqual([
+      'applyChangeRequest',
+      'updateRules',
+      'reviewChangeRequest',
+      'createChangeRequest',
+    ]);
+    const entry = log.items[1];
     expect(entry.resource).toBe('proj/web:env/production:flag/new-checkout');
     expect(entry.comment).toBe('staff get the new checkout first');
     expect(entry.actor).toMatchObject({ kind: 'member', id: me.id, memberId: me.id, name: 'Owner' });
     expect(entry.previousVersion).toBe(1);
     expect(entry.currentVersion).toBe(2);
-    expect(entry.requestId).toBe(patchRequestId);
-    // production is critical, so approval is required by default: the owner's direct write is a recorded bypass.
+    expect(entry.requestId).toBe(applyRequestId);
+    // production is critical, so approval is required by default: the write is the approved request's, not a bypass.
     expect(entry.links).toEqual({
       instructions: ['addRule'],
       environments: ['production'],
-      approvalBypassed: [{ environment: 'production', reasons: ['the environment requires approval for any change'] }],
+      changeRequest: {
+        id: changeRequestId,
+        requester: expect.objectContaining({ id: me.id }),
+        reviewers: [teammate.id],
+        override: false,
+      },
     });
 
     const before = entry.before as { environment: { rules: unknown[]; version: number } };
@@ -319,11 +404,18 @@ describe('first run', () => {
     );
     expect(entry.delta).toHaveLength(2);
 
-    // A wildcard specifier finds the flag's creation (made for every environment) too, newest first.
+    // A wildcard specifier finds the staging change and the flag's creation (made for every environment) too, newest first.
     const all = ok(
       await api.GET('/api/v1/audit-log', { params: { query: { resource: 'proj/web:env/*:flag/new-checkout' } } }),
     );
-    expect(all.items.map((e) => e.action)).toEqual(['updateRules', 'createFlag']);
+    expect(all.items.map((e) => [e.action, e.resource])).toEqual([
+      ['applyChangeRequest', 'proj/web:env/production:flag/new-checkout'],
+      ['updateRules', 'proj/web:env/production:flag/new-checkout'],
+      ['reviewChangeRequest', 'proj/web:env/production:flag/new-checkout'],
+      ['createChangeRequest', 'proj/web:env/production:flag/new-checkout'],
+      ['updateRules', 'proj/web:env/staging:flag/new-checkout'],
+      ['createFlag', 'proj/web:env/*:flag/new-checkout'],
+    ]);
 
     const single = ok(await api.GET('/api/v1/audit-log/{id}', { params: { path: { id: entry.id } } }));
     expect(single).toEqual(entry);
@@ -333,7 +425,9 @@ describe('first run', () => {
     const [{ count }] = await gantry.sql<{ count: number }>('SELECT count(*)::int AS count FROM "AuditEntry"');
     const verdict = ok(await api.GET('/api/v1/audit-log/verify'));
     expect(verdict).toEqual({ ok: true, checked: count });
-    expect(count).toBeGreaterThanOrEqual(6); // bootstrap (2), project, two flags, the rule change
+    // bootstrap (2), project, two flags, the staging rule, the teammate and their token,
+    // and the change request's creation, review, write and apply
+    expect(count).toBeGreaterThanOrEqual(12);
   });
 
   it('gives an environment created later a config for every existing flag, from its defaults', async () => {

@@ -35,6 +35,15 @@ export function ok<T>(result: { data?: T; error?: unknown; response: Response })
 
 type EnvironmentInput = string | Schemas['CreateEnvironmentDto'];
 
+/** Options of a direct write: `bypassReason` is sent as `X-Gantry-Bypass-Reason` (break-glass). */
+export interface WriteOptions {
+  bypassReason?: string;
+}
+
+/** The break-glass header of a direct write, when a reason is given. */
+export const bypassHeaders = (reason?: string): Record<string, string> =>
+  reason !== undefined ? { 'x-gantry-bypass-reason': reason } : {};
+
 export const factory = {
   /** A project; `environments` as keys (name = key) or full inputs; default one `production`. */
   async project(
@@ -83,20 +92,26 @@ export const factory = {
     );
   },
 
-  /** Applies instructions through the one write path; fails the test if refused. */
+  /**
+   * Applies instructions through the one write path; fails the test if refused. `bypassReason` is
+   * break-glass: an owner/admin writing to a gated environment must give one (else 428), and the
+   * write then opens a retroactive review.
+   */
   async patchFlag(
     api: ApiClient,
     projectKey: string,
     flagKey: string,
     body: Schemas['PatchFlagDto'],
-    ifMatch?: string,
+    options: WriteOptions & { ifMatch?: string } = {},
   ): Promise<Flag> {
+    const { ifMatch, bypassReason } = options;
     return ok(
       await api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
         params: {
           path: { projectKey, flagKey },
           ...(ifMatch !== undefined ? { header: { 'if-match': ifMatch } } : {}),
         },
+        headers: bypassHeaders(bypassReason),
         body,
       }),
     );
@@ -117,17 +132,19 @@ export const factory = {
     );
   },
 
-  /** Applies segment instructions (the segment write path); fails the test if refused. */
+  /** Applies segment instructions (the segment write path); fails the test if refused. `bypassReason` as for patchFlag. */
   async patchSegment(
     api: ApiClient,
     projectKey: string,
     envKey: string,
     segmentKey: string,
     body: Schemas['PatchSegmentDto'],
+    options: WriteOptions = {},
   ): Promise<Segment> {
     return ok(
       await api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
         params: { path: { projectKey, envKey, segmentKey } },
+        headers: bypassHeaders(options.bypassReason),
         body,
       }),
     );

@@ -1,6 +1,6 @@
 /**
  * The governance path end to end: a critical environment refuses direct writes without bypass
- * (and audits the bypass), and a change request goes create → self-approval refused → approval
+ * (an admin's bypass needs a reason, and is audited with it), and a change request goes create → self-approval refused → approval
  * by another member → apply, with the flag changed and the audit entries linking request,
  * reviewers and applier. Also minApprovals 2 and declines.
  */
@@ -10,6 +10,7 @@ import { factory, ok, type Project } from '../../support/factories';
 import {
   apply,
   flagIn,
+  getChangeRequest,
   memberWithToken,
   openFlagRequest,
   review,
@@ -71,22 +72,60 @@ describe('change requests', () => {
     },
   );
 
-  it('an admin (bypassRequiredApproval) writes directly, and the audit entry records the bypass', async () => {
-    const flag = await factory.flag(owner, project.key);
-    await factory.patchFlag(owner, project.key, flag.key, {
-      environmentKey: 'production',
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-    const audit = ok(
-      await owner.GET('/api/v1/audit-log', {
-        params: { query: { resource: `proj/${project.key}:env/production:flag/${flag.key}`, action: 'updateOn' } },
-      }),
-    );
-    expect(audit.items).toHaveLength(1);
-    expect(audit.items[0].links).toMatchObject({
-      approvalBypassed: [{ environment: 'production', reasons: [expect.stringContaining('any change')] }],
-    });
-  });
+  it(
+    'an admin (bypassRequiredApproval) writes directly only with a reason (428 without), ' +
+      'and the audit entry records the bypass, its reason and the retroactive review',
+    async () => {
+      const admin = await memberWithToken(g, owner, 'admin');
+      const flag = await factory.flag(owner, project.key);
+      const resource = `proj/${project.key}:env/production:flag/${flag.key}`;
+      const body = { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' as const }] };
+
+      // Holding the right is not enough: without a reason the write is refused and nothing changes.
+      const silent = await admin.api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
+        params: { path: { projectKey: project.key, flagKey: flag.key } },
+        body,
+      });
+      expect(silent.response.status).toBe(428);
+      expect(silent.error).toMatchObject({ code: 'approval/bypass_reason_required' });
+      expect((await flagIn(owner, project.key, flag.key)).environments.production).toMatchObject({
+        on: false,
+        version: 1,
+      });
+      const none = ok(await owner.GET('/api/v1/audit-log', { params: { query: { resource, action: 'updateOn' } } }));
+      expect(none.items).toEqual([]);
+
+      // With a reason: applied, and the bypass is on the record.
+      const written = await factory.patchFlag(admin.api, project.key, flag.key, body, {
+        bypassReason: 'incident 42: checkout down',
+      });
+      expect(written.environments.production).toMatchObject({ on: true, version: 2 });
+      expect(written.approvalBypassed).toEqual([
+        { environment: 'production', reason: 'incident 42: checkout down', reviewId: expect.any(String) },
+      ]);
+      const reviewId = written.approvalBypassed![0].reviewId;
+      const audit = ok(await owner.GET('/api/v1/audit-log', { params: { query: { resource, action: 'updateOn' } } }));
+      expect(audit.items).toHaveLength(1);
+      expect(audit.items[0].actor).toMatchObject({ id: admin.member.id });
+      expect(audit.items[0].links).toMatchObject({
+        approvalBypassed: [
+          {
+            environment: 'production',
+            reasons: [expect.stringContaining('any change')],
+            bypassReason: 'incident 42: checkout down',
+            retroactiveReview: reviewId,
+          },
+        ],
+      });
+      // The retroactive review the audit entry points at is a change request awaiting acknowledgement.
+      expect(ok(await getChangeRequest(owner, reviewId))).toMatchObject({
+        status: 'bypassed',
+        resourceKey: flag.key,
+        environmentKey: 'production',
+        appliedVersion: 2,
+      });
+    },
+  );
 
   it(
     'create, self-approval refused, approval by another member, apply: ' +

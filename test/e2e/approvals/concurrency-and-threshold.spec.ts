@@ -104,14 +104,20 @@ describe('change requests: concurrent applies and gating conditions', () => {
       });
       flag = await factory.flag(owner, project.key, { variations: ['A', 'B'] });
       [a, b] = flag.variations.map((v) => v._id);
-      // The owner (bypass) sets a 50/50 rollout: a rise of B by 50000, recorded as a bypass.
-      await factory.patchFlag(owner, project.key, flag.key, {
-        environmentKey: 'production',
-        instructions: [
-          { kind: 'turnFlagOn' },
-          { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 50000, [b]: 50000 } },
-        ],
-      });
+      // The owner (break-glass, with a reason) sets a 50/50 rollout: a rise of B by 50000, recorded as a bypass.
+      await factory.patchFlag(
+        owner,
+        project.key,
+        flag.key,
+        {
+          environmentKey: 'production',
+          instructions: [
+            { kind: 'turnFlagOn' },
+            { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [a]: 50000, [b]: 50000 } },
+          ],
+        },
+        { bypassReason: 'set-up: a 50/50 rollout to start from' },
+      );
     });
 
     const weights = async () =>

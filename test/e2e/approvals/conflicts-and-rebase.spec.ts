@@ -12,7 +12,7 @@
  *   make instructions that no longer apply go through.
  */
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
-import { factory, ok, type Flag, type Project } from '../../support/factories';
+import { factory, ok, type Flag, type Project, type Schemas } from '../../support/factories';
 import {
   apply,
   auditOf,
@@ -34,6 +34,13 @@ describe('change requests: edits, conflicts, rebase and override', () => {
   let bob: Awaited<ReturnType<typeof memberWithToken>>; // reviewer
   let carol: Awaited<ReturnType<typeof memberWithToken>>; // another writer
   let admin: Awaited<ReturnType<typeof memberWithToken>>;
+
+  /**
+   * The owner changes production directly, underneath a request: production is gated, so this is
+   * break-glass and carries a reason (each such write also opens a retroactive review).
+   */
+  const ownerWrites = (flagKey: string, body: Schemas['PatchFlagDto']) =>
+    factory.patchFlag(owner, project.key, flagKey, body, { bypassReason: 'test: a change underneath the request' });
 
   /** Boolean flags are created with variations [true, false]: index 0 serves true, 1 serves false. */
   const ids = (flag: Flag) => ({ on: flag.variations[0]._id, off: flag.variations[1]._id });
@@ -120,7 +127,7 @@ describe('change requests: edits, conflicts, rebase and override', () => {
       ok(await review(bob.api, cr.id, 'approve'));
 
       // The owner (bypass) changes the production fallthrough directly: version 1 → 2.
-      await factory.patchFlag(owner, project.key, flag.key, {
+      await ownerWrites(flag.key, {
         environmentKey: 'production',
         instructions: [{ kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [on]: 60000, [off]: 40000 } }],
       });
@@ -170,7 +177,7 @@ describe('change requests: edits, conflicts, rebase and override', () => {
     async () => {
       const flag = await factory.flag(owner, project.key);
       const { on, off } = ids(flag);
-      await factory.patchFlag(owner, project.key, flag.key, {
+      await ownerWrites(flag.key, {
         environmentKey: 'production',
         instructions: [
           {
@@ -196,7 +203,7 @@ describe('change requests: edits, conflicts, rebase and override', () => {
       expect(cr.baseVersion).toBe(2);
       ok(await review(bob.api, cr.id, 'approve'));
       // The owner adds another rule directly: version 2 → 3. Rule 'employees' itself is untouched.
-      await factory.patchFlag(owner, project.key, flag.key, {
+      await ownerWrites(flag.key, {
         environmentKey: 'production',
         instructions: [
           {
@@ -232,7 +239,7 @@ describe('change requests: edits, conflicts, rebase and override', () => {
       });
       ok(await review(bob.api, cr.id, 'approve'));
       // Changed underneath: a target for 'vip-1' (version 1 → 2).
-      await factory.patchFlag(owner, project.key, flag.key, {
+      await ownerWrites(flag.key, {
         environmentKey: 'production',
         instructions: [{ kind: 'addTargets', variationId: on, values: ['vip-1'] }],
       });
@@ -275,7 +282,7 @@ describe('change requests: edits, conflicts, rebase and override', () => {
     async () => {
       const flag = await factory.flag(owner, project.key);
       const { on } = ids(flag);
-      await factory.patchFlag(owner, project.key, flag.key, {
+      await ownerWrites(flag.key, {
         environmentKey: 'production',
         instructions: [
           {
@@ -292,7 +299,7 @@ describe('change requests: edits, conflicts, rebase and override', () => {
       expect(cr.baseVersion).toBe(2);
       ok(await review(bob.api, cr.id, 'approve'));
       // Someone removes the rule directly first (version 2 → 3).
-      await factory.patchFlag(owner, project.key, flag.key, {
+      await ownerWrites(flag.key, {
         environmentKey: 'production',
         instructions: [{ kind: 'removeRule', ruleId: 'beta-testers' }],
       });

@@ -39,21 +39,27 @@ describe('change request impact and diff', () => {
     });
     flag = await factory.flag(owner, project.key);
     const [on, off] = flag.variations.map((v) => v._id);
-    // Version 1 → 2 (the owner bypasses approval).
-    await factory.patchFlag(owner, project.key, flag.key, {
-      environmentKey: 'production',
-      instructions: [
-        { kind: 'turnFlagOn' },
-        {
-          kind: 'addRule',
-          ruleId: 'example-staff',
-          description: 'example staff',
-          clauses: [{ attribute: 'email', op: 'endsWith', values: ['@example.com'] }],
-          variationId: on,
-        },
-        { kind: 'updateFallthroughVariationOrRollout', variationId: off },
-      ],
-    });
+    // Version 1 → 2 (the owner bypasses approval: break-glass, with a reason).
+    await factory.patchFlag(
+      owner,
+      project.key,
+      flag.key,
+      {
+        environmentKey: 'production',
+        instructions: [
+          { kind: 'turnFlagOn' },
+          {
+            kind: 'addRule',
+            ruleId: 'example-staff',
+            description: 'example staff',
+            clauses: [{ attribute: 'email', op: 'endsWith', values: ['@example.com'] }],
+            variationId: on,
+          },
+          { kind: 'updateFallthroughVariationOrRollout', variationId: off },
+        ],
+      },
+      { bypassReason: 'set-up: the flag as it stands before the request' },
+    );
     const [alice, reviewer] = await Promise.all([
       memberWithToken(g, owner, 'writer'),
       memberWithToken(g, owner, 'writer'),

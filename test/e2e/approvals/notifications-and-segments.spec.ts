@@ -361,14 +361,20 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
       const cr = await openFlagRequest(alice.api, project.key, flag.key, 'production', {
         instructions: [{ kind: 'turnFlagOn' }],
       });
-      await factory.patchFlag(owner, project.key, flag.key, {
-        environmentKey: 'production',
-        instructions: [
-          { kind: 'turnFlagOn' },
-          { kind: 'turnFlagOff' },
-          { kind: 'updateOffVariation', variationId: flag.variations[0]._id },
-        ],
-      });
+      await factory.patchFlag(
+        owner,
+        project.key,
+        flag.key,
+        {
+          environmentKey: 'production',
+          instructions: [
+            { kind: 'turnFlagOn' },
+            { kind: 'turnFlagOff' },
+            { kind: 'updateOffVariation', variationId: flag.variations[0]._id },
+          ],
+        },
+        { bypassReason: 'set-up: change the flag underneath the request' },
+      );
 
       // The review is committed whatever the automatic apply does, so the review call succeeds and
       // answers with the request as the refused apply left it.

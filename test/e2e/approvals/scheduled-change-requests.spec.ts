@@ -71,10 +71,17 @@ describe('scheduled change requests with a worker running', () => {
   it('fails with the conflict when the flag changed underneath, leaving the other change alone', async () => {
     const flag = await factory.flag(w.owner, w.projectKey);
     const cr = await w.scheduleApproved(flag.key, 2_000);
-    await factory.patchFlag(w.owner, w.projectKey, flag.key, {
-      environmentKey: 'production',
-      instructions: [{ kind: 'updateOffVariation', variationId: flag.variations[0]._id }],
-    });
+    // The owner changes production underneath (break-glass, with a reason).
+    await factory.patchFlag(
+      w.owner,
+      w.projectKey,
+      flag.key,
+      {
+        environmentKey: 'production',
+        instructions: [{ kind: 'updateOffVariation', variationId: flag.variations[0]._id }],
+      },
+      { bypassReason: 'set-up: a change underneath the scheduled request' },
+    );
     const failed = await w.status(cr.id, 'failed');
     expect(failed.failure).toMatchObject({ code: 'change_request/conflict' });
     expect((await flagIn(w.owner, w.projectKey, flag.key)).environments.production).toMatchObject({

@@ -115,9 +115,14 @@ describe('scheduled changes with a worker', () => {
       }),
     );
     // 'b' is served nowhere yet, so it can be removed; the schedule's second instruction then fails.
-    await factory.patchFlag(owner, project.key, flag.key, {
-      instructions: [{ kind: 'removeVariation', variationId: flag.variations[1]._id }],
-    });
+    // Removing a variation reaches production too (critical): the owner breaks glass, with a reason.
+    await factory.patchFlag(
+      owner,
+      project.key,
+      flag.key,
+      { instructions: [{ kind: 'removeVariation', variationId: flag.variations[1]._id }] },
+      { bypassReason: 'set-up: remove the variation the schedule serves' },
+    );
     const failed = await eventually(async () => {
       const now = await schedules(owner, project.key, flag.key, 'staging').get(s.id);
       if (now.status !== 'failed') throw new Error(now.status);

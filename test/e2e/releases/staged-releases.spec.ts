@@ -205,7 +205,14 @@ describe('staged releases', () => {
       expect(both.find((b) => b.response.status === 409)!.error).toMatchObject({ code: 'release/already_active' });
 
       const archived = await twoWayFlag();
-      await factory.patchFlag(owner, project.key, archived.key, { instructions: [{ kind: 'archiveFlag' }] });
+      // Archiving touches production too (critical): the owner breaks glass, with a reason.
+      await factory.patchFlag(
+        owner,
+        project.key,
+        archived.key,
+        { instructions: [{ kind: 'archiveFlag' }] },
+        { bypassReason: 'set-up: an archived flag' },
+      );
       const onArchived = await releases(owner, project.key, archived.key, 'staging').start({
         toVariationId: archived.variations[1]._id,
         stages: [{ weight: 100_000, durationMs: 1_000 }],

@@ -285,7 +285,14 @@ describe('triggers', () => {
   it("the flag refusing the action is a 409 with the write path's code: counted, body kept, nothing written", async () => {
     const flag = await factory.flag(owner, project.key);
     const trigger = await createTrigger(writer.api, flag.key, { name: 'late', action: { kind: 'turnFlagOn' } });
-    await factory.patchFlag(owner, project.key, flag.key, { instructions: [{ kind: 'archiveFlag' }] });
+    // Archiving touches production too (critical): the owner breaks glass, with a reason.
+    await factory.patchFlag(
+      owner,
+      project.key,
+      flag.key,
+      { instructions: [{ kind: 'archiveFlag' }] },
+      { bypassReason: 'set-up: archive the flag under the trigger' },
+    );
     const refused = await fire(trigger.url, { body: { why: 'alert' } });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'flag/archived' });
@@ -305,9 +312,13 @@ describe('triggers', () => {
         instructions: [{ kind: 'updateFallthroughVariationOrRollout', variationId: green }],
       },
     });
-    await factory.patchFlag(owner, project.key, colors.key, {
-      instructions: [{ kind: 'removeVariation', variationId: green }],
-    });
+    await factory.patchFlag(
+      owner,
+      project.key,
+      colors.key,
+      { instructions: [{ kind: 'removeVariation', variationId: green }] },
+      { bypassReason: 'set-up: remove the variation the trigger names' },
+    );
     const conflict = await fire(stale.url);
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({
