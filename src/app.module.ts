@@ -7,6 +7,7 @@ import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
+import { FlagRestoreModule } from './modules/flag-restore/flag-restore.module';
 import { FlagLoaderFactory } from './modules/flags/flag.loader';
 import { FlagsModule } from './modules/flags/flags.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
@@ -38,6 +39,7 @@ export class AppModule {
         FlagsModule,
         SegmentsModule,
         ApprovalsModule,
+        FlagRestoreModule,
         TriggersModule,
         SchedulesModule,
         ReleasesModule,
