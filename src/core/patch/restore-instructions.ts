@@ -317,8 +317,25 @@ const clauseInput = (c: Clause) => ({
   negate: c.negate,
 });
 
+/**
+ * The version's clauses, each under the id of the current clause it matches: the same id, else the
+ * same content (a rule added back by an earlier restore has new clause ids, and restoring again must
+ * find nothing to do).
+ */
+function alignClauses(current: Clause[], target: Clause[]): Clause[] {
+  const currentIds = new Set(current.map((c) => c._id));
+  const targetIds = new Set(target.map((c) => c._id));
+  const unclaimed = current.filter((c) => !targetIds.has(c._id));
+  return target.map((t) => {
+    if (currentIds.has(t._id)) return t;
+    const i = unclaimed.findIndex((c) => deepEqual(clauseInput(c), clauseInput(t)));
+    return i < 0 ? t : { ...t, _id: unclaimed.splice(i, 1)[0]._id };
+  });
+}
+
 /** Clause edits of a rule kept in place; null when they cannot be expressed (the rule is then re-added). */
-function clauseChanges(ruleId: string, current: Clause[], target: Clause[]): RestoreInstruction[] | null {
+function clauseChanges(ruleId: string, current: Clause[], versionClauses: Clause[]): RestoreInstruction[] | null {
+  const target = alignClauses(current, versionClauses);
   const { kept, removed, added } = splitForAppend(current, target, (c) => c._id);
   const out: RestoreInstruction[] = [];
   for (const [c, t] of kept) {

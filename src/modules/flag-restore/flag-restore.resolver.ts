@@ -3,7 +3,7 @@ import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
 import { inProject } from '../flags/models/flag.model';
 import { FlagRestoreService } from './flag-restore.service';
-import { RestoreFlagVersionArgs, RestoreFlagVersionInput, RestoreResultModel } from './models/restore-result.model';
+import { RestoreFlagVersionArgs, RestoreResultModel } from './models/restore-result.model';
 
 /** GraphQL twin of FlagRestoreController. */
 @Resolver(() => RestoreResultModel)
@@ -15,12 +15,8 @@ export class FlagRestoreResolver {
       'POST .../flags/{f}/environments/{e}/versions/{v}/restore: restore the environment config to a kept version ' +
       '(status pending: the environment requires approval and a change request was opened)',
   })
-  restoreFlagVersion(
-    @CurrentActor() a: Actor,
-    @Args() args: RestoreFlagVersionArgs,
-    @Args('input', { type: () => RestoreFlagVersionInput, nullable: true }) input?: RestoreFlagVersionInput,
-  ) {
-    const { bypassReason, ...dto } = input ?? {};
+  restoreFlagVersion(@CurrentActor() a: Actor, @Args() args: RestoreFlagVersionArgs) {
+    const { bypassReason, ...dto } = args.input ?? {};
     return this.restorer
       .restore(a, args.projectKey, args.flagKey, args.environmentKey, args.version, {
         ...dto,

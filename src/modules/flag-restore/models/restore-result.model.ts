@@ -1,5 +1,6 @@
 import { ArgsType, Field, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { IsInt, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsKey, IsOmittable } from '../../../infra/http/validators';
 import { ChangeRequestModel, ConfigChangeModel } from '../../approvals/models/change-request.model';
 import { FlagModel } from '../../flags/models/flag.model';
@@ -28,6 +29,10 @@ export class RestoreFlagVersionArgs {
   @IsKey('flag key') @Field() flagKey: string;
   @IsKey('environment key') @Field() environmentKey: string;
   @IsInt() @Field(() => Int) version: number;
+  @OptionalField(() => RestoreFlagVersionInput)
+  @ValidateNested()
+  @Type(() => RestoreFlagVersionInput)
+  input?: RestoreFlagVersionInput;
 }
 
 @ObjectType('RestoreResult')
