@@ -8,6 +8,7 @@ import { BypassLedgerModule } from './modules/approvals/bypass-ledger.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
+import { FlagRestoreModule } from './modules/flag-restore/flag-restore.module';
 import { FlagLoaderFactory } from './modules/flags/flag.loader';
 import { FlagsModule } from './modules/flags/flags.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
@@ -40,6 +41,7 @@ export class AppModule {
         SegmentsModule,
         ApprovalsModule,
         BypassLedgerModule,
+        FlagRestoreModule,
         TriggersModule,
         SchedulesModule,
         ReleasesModule,

@@ -60,6 +60,11 @@ export const ERROR_CATALOGUE = {
   'flag/version_mismatch': { status: 412, title: 'Flag version mismatch' },
   'flag/has_dependents': { status: 409, title: 'Flag has dependents' },
   'flag_version/not_found': { status: 404, title: 'Flag version not found' },
+  // Restoring a kept version: what the version used must still exist, since variations and other flags move on.
+  'flag_version/variation_removed': { status: 409, title: 'Version uses a removed variation' },
+  'flag_version/prerequisite_removed': { status: 409, title: 'Version uses a removed prerequisite flag' },
+  'flag_version/segment_removed': { status: 409, title: 'Version uses a removed segment' },
+  'flag_version/restore_too_large': { status: 422, title: 'Restore needs too many instructions' },
   'patch/invalid_instruction': { status: 400, title: 'Invalid instruction' },
   'patch/unknown_instruction': { status: 400, title: 'Unknown instruction' },
   'segment/not_found': { status: 404, title: 'Segment not found' },

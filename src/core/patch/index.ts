@@ -19,3 +19,5 @@ export type { PatchErrorCode } from './patch-error';
 export { SEGMENT_INSTRUCTION_ACTIONS } from './segment-instructions';
 export type { SegmentInstructionKind } from './segment-instructions';
 export type { SegmentPatchContext, SegmentPatchResult } from './segment-patch-types';
+export { restoreInstructions } from './restore-instructions';
+export type { RestoreInstruction, RestoreLookups, RestoreState } from './restore-instructions';
