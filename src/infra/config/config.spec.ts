@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       adminToken: undefined,
       outboundAllow: { cidrs: [], hosts: [] },
+      graphqlLimits: { maxDepth: 15, maxAliases: 50, maxCost: 20000 },
     });
   });
 
@@ -33,6 +34,8 @@ describe('loadConfig', () => {
     [{ GANTRY_OUTBOX_RETENTION_HOURS: '0' }, /GANTRY_OUTBOX_RETENTION_HOURS/],
     [{ GANTRY_EVENT_RETENTION_DAYS: 'forever' }, /GANTRY_EVENT_RETENTION_DAYS/],
     [{ GANTRY_OUTBOUND_ALLOW: '10.0.0.0/33' }, /GANTRY_OUTBOUND_ALLOW/],
+    [{ GANTRY_GRAPHQL_MAX_DEPTH: '0' }, /GANTRY_GRAPHQL_MAX_DEPTH/],
+    [{ GANTRY_GRAPHQL_MAX_COST: 'lots' }, /GANTRY_GRAPHQL_MAX_COST/],
     [{ GANTRY_OUTBOUND_ALLOW: 'http://x/' }, /GANTRY_OUTBOUND_ALLOW/],
   ])('rejects %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

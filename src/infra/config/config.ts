@@ -24,6 +24,8 @@ export interface GantryConfig {
   eventRetentionDays: number;
   /** Loopback/private/metadata destinations outbound requests (webhooks) may reach anyway (GANTRY_OUTBOUND_ALLOW). */
   outboundAllow: OutboundAllow;
+  /** GraphQL query limits, checked before execution (GANTRY_GRAPHQL_MAX_DEPTH, _MAX_ALIASES, _MAX_COST). */
+  graphqlLimits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
 
 import { parseOutboundAllow, type OutboundAllow } from '../net/outbound-policy';
@@ -96,6 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     ),
     eventRetentionDays: integer('GANTRY_EVENT_RETENTION_DAYS', env.GANTRY_EVENT_RETENTION_DAYS ?? '30', 1, 3650),
     outboundAllow: outboundAllow(env.GANTRY_OUTBOUND_ALLOW),
+    graphqlLimits: {
+      maxDepth: integer('GANTRY_GRAPHQL_MAX_DEPTH', env.GANTRY_GRAPHQL_MAX_DEPTH ?? '15', 1, 100),
+      maxAliases: integer('GANTRY_GRAPHQL_MAX_ALIASES', env.GANTRY_GRAPHQL_MAX_ALIASES ?? '50', 0, 10_000),
+      maxCost: integer('GANTRY_GRAPHQL_MAX_COST', env.GANTRY_GRAPHQL_MAX_COST ?? '20000', 1, 10_000_000),
+    },
   };
 }
 
