@@ -1132,6 +1132,10 @@ export interface components {
             /** @description cursor of the next (older) page */
             next: string | null;
         };
+        BreakGlassDto: {
+            /** @description why this change cannot wait for review; audited, shown to the reviewers of the retroactive review that is opened */
+            reason: string;
+        };
         ChainCheckDto: {
             /** @description entries checked */
             checked: number;
@@ -1758,6 +1762,8 @@ export interface components {
             items: components["schemas"]["MetricDto"][];
         };
         PatchFlagDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             /** @description environment the environment-level instructions apply to */
             environmentKey?: string;
@@ -1772,6 +1778,8 @@ export interface components {
             })[];
         };
         PatchSegmentDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             instructions: ({
                 /**
@@ -1835,7 +1843,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "patch/invalid_instruction" | "patch/unknown_instruction" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -3008,7 +3016,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3327,7 +3335,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestDiffDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3411,7 +3419,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestImpactDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3500,7 +3508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestImpactDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5894,7 +5902,7 @@ export interface operations {
                     "application/json": components["schemas"]["SegmentDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6002,7 +6010,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6367,7 +6375,7 @@ export interface operations {
                     "application/json": components["schemas"]["FlagDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6484,7 +6492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7348,7 +7356,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduledChangeDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7620,7 +7628,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduledChangeDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7806,7 +7814,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedTriggerDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `trigger/invalid_action` Invalid trigger action */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `trigger/invalid_action` Invalid trigger action */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10748,7 +10756,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `webhook/invalid_url` Invalid webhook URL */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `webhook/invalid_url` Invalid webhook URL; `webhook/forbidden_address` Webhook address not allowed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10984,7 +10992,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `webhook/invalid_url` Invalid webhook URL */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `webhook/invalid_url` Invalid webhook URL; `webhook/forbidden_address` Webhook address not allowed */
             400: {
                 headers: {
                     [name: string]: unknown;
