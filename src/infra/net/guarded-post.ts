@@ -41,6 +41,9 @@ export async function guardedPost(
         res.on('error', reject);
       },
     );
+    // The whole exchange, not only idle time: a server dripping its answer cannot hold a worker.
+    const timer = setTimeout(() => req.destroy(new OutboundTimeout(timeoutMs)), timeoutMs);
+    req.on('close', () => clearTimeout(timer));
     req.on('timeout', () => req.destroy(new OutboundTimeout(timeoutMs)));
     req.on('error', reject);
     req.end(body);
