@@ -1894,7 +1894,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -3104,7 +3104,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3423,7 +3423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestDiffDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3507,7 +3507,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestImpactDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3596,7 +3596,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestImpactDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6106,7 +6106,7 @@ export interface operations {
                     "application/json": components["schemas"]["SegmentDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6214,7 +6214,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6579,7 +6579,7 @@ export interface operations {
                     "application/json": components["schemas"]["FlagDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6696,7 +6696,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `change_request/no_change` Change request changes nothing; `change_request/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7560,7 +7560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduledChangeDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7832,7 +7832,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduledChangeDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8018,7 +8018,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedTriggerDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `trigger/invalid_action` Invalid trigger action */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `trigger/invalid_action` Invalid trigger action */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8647,7 +8647,7 @@ export interface operations {
                     "application/json": components["schemas"]["RestoreResultDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `change_request/no_change` Change request changes nothing */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `request/invalid_if_match` Invalid If-Match header; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `change_request/no_change` Change request changes nothing */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11106,7 +11106,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `webhook/invalid_url` Invalid webhook URL */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `webhook/invalid_url` Invalid webhook URL; `webhook/forbidden_address` Webhook address not allowed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11342,7 +11342,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `webhook/invalid_url` Invalid webhook URL */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `webhook/invalid_url` Invalid webhook URL; `webhook/forbidden_address` Webhook address not allowed */
             400: {
                 headers: {
                     [name: string]: unknown;

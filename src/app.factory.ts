@@ -13,6 +13,8 @@ import { MetricsService } from './infra/metrics/metrics.service';
 import { ProblemFilter } from './infra/http/problem.filter';
 import { toProblem } from './infra/http/problem';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './infra/http/json-depth';
+import { refuseNonJsonBody } from './infra/http/media-type';
+import { validationProblem } from './infra/http/validation-problem';
 import { DomainError } from './core/errors';
 
 /**
@@ -40,6 +42,11 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
   });
   // A parsed body nested too deeply would overflow the validators' recursion (a 500): refuse it here.
   fastify.addHook('preValidation', (req, _reply, done) => {
+    const unsupported = refuseNonJsonBody(req.routeOptions?.url, req.headers['content-type'], req.body);
+    if (unsupported) {
+      done(unsupported);
+      return;
+    }
     if (req.body !== undefined && exceedsJsonDepth(req.body)) {
       done(new DomainError('request/too_deep', `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`));
       return;
@@ -69,7 +76,13 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
     bufferLogs: false,
   });
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+      exceptionFactory: validationProblem,
+    }),
   );
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalInterceptors(new ApprovalBypassedInterceptor());

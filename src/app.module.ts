@@ -51,7 +51,11 @@ export class AppModule {
         HealthModule,
         ...(api
           ? [
-              GraphqlModule.forRoot({ imports: [FlagsModule], loaders: { flags: FlagLoaderFactory } }),
+              GraphqlModule.forRoot({
+                imports: [FlagsModule],
+                loaders: { flags: FlagLoaderFactory },
+                limits: config.graphqlLimits,
+              }),
               SdkDeliveryModule,
             ]
           : []),

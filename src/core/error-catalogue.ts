@@ -67,6 +67,8 @@ export const ERROR_CATALOGUE = {
   'flag_version/restore_too_large': { status: 422, title: 'Restore needs too many instructions' },
   'patch/invalid_instruction': { status: 400, title: 'Invalid instruction' },
   'patch/unknown_instruction': { status: 400, title: 'Unknown instruction' },
+  // A segmentMatch clause naming a segment the environment does not have (it would never match).
+  'patch/unknown_segment': { status: 400, title: 'Unknown segment' },
   'segment/not_found': { status: 404, title: 'Segment not found' },
   'segment/already_exists': { status: 409, title: 'Segment already exists' },
   'segment/version_mismatch': { status: 412, title: 'Segment version mismatch' },
@@ -130,6 +132,9 @@ export const ERROR_CATALOGUE = {
   // Everything else.
   'webhook/not_found': { status: 404, title: 'Webhook not found' },
   'webhook/invalid_url': { status: 400, title: 'Invalid webhook URL' },
+  // Loopback, private, link-local, CGNAT or metadata addresses, unless GANTRY_OUTBOUND_ALLOW lets them.
+  'webhook/forbidden_address': { status: 400, title: 'Webhook address not allowed' },
+  'graphql/query_too_complex': { status: 400, title: 'GraphQL query too complex' },
   'audit/not_found': { status: 404, title: 'Audit entry not found' },
   'audit/invalid_cursor': { status: 400, title: 'Invalid cursor' },
   'audit_verification/not_found': { status: 404, title: 'Audit verification not found' },

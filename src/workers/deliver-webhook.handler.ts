@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { guardedPost } from '../infra/net/guarded-post';
+import { OUTBOUND_POLICY, OutboundPolicy, OutboundRefused } from '../infra/net/outbound-policy';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
@@ -29,6 +31,7 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly queues: QueuesService,
+    @Inject(OUTBOUND_POLICY) private readonly outbound: OutboundPolicy,
   ) {}
 
   /** Start-up sweep: pending rows whose job Redis lost (or never got) are enqueued again; ids collapse duplicates. */
@@ -56,9 +59,12 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
     let statusCode: number | null = null;
     let error: string;
     try {
-      const res = await fetch(d.webhook.url, {
-        method: 'POST',
-        headers: {
+      // A redirect is an answer, not a success (guardedPost does not follow it): following it could
+      // send the payload anywhere.
+      statusCode = await guardedPost(
+        this.outbound,
+        d.webhook.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'Gantry-Webhooks/1',
           'x-gantry-event': d.event,
@@ -66,20 +72,22 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
           'x-gantry-signature': signWebhookBody(d.webhook.secret, body),
         },
         body,
-        // A redirect is an answer, not a success: following it could send the payload anywhere.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) {
+        TIMEOUT_MS,
+      );
+      if (statusCode >= 200 && statusCode < 300) {
         await this.repo.recordAttempt(d.id, { status: 'succeeded', statusCode, error: null, deliveredAt: new Date() });
         return { delivered: true, statusCode };
       }
-      error = `HTTP ${res.status}`;
+      error = `HTTP ${statusCode}`;
     } catch (e) {
-      const err = e as Error;
-      error = err.name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : `${err.message}${causeOf(err)}`;
+      if (e instanceof OutboundRefused) {
+        // The operator's policy, not a passing failure: retrying cannot succeed, so it fails now.
+        await this.repo.recordAttempt(d.id, { status: 'failed', statusCode: null, error: `refused: ${e.message}` });
+        this.logger.warn(`webhook delivery ${d.id} to webhook ${d.webhookId} refused: ${e.message}`);
+        return { refused: e.message };
+      }
+      const err = e as NodeJS.ErrnoException;
+      error = err.code ? `${err.message} (${err.code})` : err.message;
     }
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? WEBHOOK_ATTEMPTS);
     await this.repo.recordAttempt(d.id, {
@@ -90,9 +98,3 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
     throw new Error(`webhook delivery ${d.id} to webhook ${d.webhookId}: ${error}`);
   }
 }
-
-/** fetch reports "fetch failed"; the reason (ECONNREFUSED, DNS) is in `cause`. */
-const causeOf = (e: Error): string => {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause ? ` (${cause.code ?? cause.message ?? 'unknown cause'})` : '';
-};

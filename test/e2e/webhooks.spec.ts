@@ -29,7 +29,10 @@ describe('webhooks', () => {
   const SECRET = 'test-secret-0123456789abcdef';
 
   beforeAll(async () => {
-    [gantry, receiver] = await Promise.all([startGantry({ role: 'all' }), startReceiver({ failFirst: true })]);
+    [gantry, receiver] = await Promise.all([
+      startGantry({ role: 'all', env: { GANTRY_OUTBOUND_ALLOW: '127.0.0.1' } }),
+      startReceiver({ failFirst: true }),
+    ]);
     owner = gantry.client(gantry.ownerToken);
   });
 

@@ -38,7 +38,7 @@ function conflicts(current: ReturnType<typeof baseSide>, instructions: unknown[]
     current,
     environmentKey: 'production',
     instructions,
-    ctx: { newId: () => `new${++n}`, lookupFlag: () => undefined },
+    ctx: { newId: () => `new${++n}`, lookupFlag: () => undefined, segmentExists: () => true },
   });
 }
 
@@ -189,6 +189,7 @@ describe('findSegmentConflicts', () => {
   const base = makeSegment({ rules: [s1, s2] });
   let n = 0;
   const newId = () => `new${++n}`;
+  const segmentExists = () => true;
 
   it('finds none when the segment did not change', () => {
     expect(
@@ -197,6 +198,7 @@ describe('findSegmentConflicts', () => {
         current: makeSegment({ rules: [s1, s2] }),
         instructions: [{ kind: 'removeRule', ruleId: 'zz' }],
         newId,
+        segmentExists,
       }),
     ).toEqual([]);
   });
@@ -217,7 +219,7 @@ describe('findSegmentConflicts', () => {
       { kind: 'updateName', value: 'Renamed' },
       { kind: 'removeTags', values: ['b'] },
     ];
-    expect(findSegmentConflicts({ base, current, instructions, newId })).toEqual([
+    expect(findSegmentConflicts({ base, current, instructions, newId, segmentExists })).toEqual([
       { index: 0, kind: 'addIncludedTargets', reason: "the segment's included targets changed since version 4" },
       { index: 3, kind: 'updateRuleRollout', reason: "rule 's2' changed since version 4" },
       { index: 4, kind: 'removeRule', reason: "rule 'zz' does not exist" },

@@ -35,6 +35,7 @@ export function findFlagConflicts(input: {
   const patchCtx: FlagPatchContext = {
     newId: () => ctx.newId(),
     lookupFlag: (key) => ctx.lookupFlag(key),
+    segmentExists: (envKey, key) => ctx.segmentExists(envKey, key),
     environmentKey,
   };
   let state: FlagPatchState = { flag: current.flag, environments: { [environmentKey]: current.environment } };
@@ -60,14 +61,15 @@ export function findSegmentConflicts(input: {
   current: SegmentConfig;
   instructions: unknown[];
   newId: () => string;
+  segmentExists: (key: string) => boolean;
 }): InstructionConflict[] {
-  const { base, current, newId } = input;
+  const { base, current, newId, segmentExists } = input;
   if (same(base, current)) return [];
   let segment = current;
   return scan(
     input.instructions,
     (instruction) => {
-      segment = applySegmentInstructions(segment, [instruction], { newId }).segment;
+      segment = applySegmentInstructions(segment, [instruction], { newId, segmentExists }).segment;
     },
     (instruction, kind) => {
       const part = SEGMENT_INSTRUCTION_PARTS[kind as keyof typeof SEGMENT_INSTRUCTION_PARTS];

@@ -1,6 +1,7 @@
 import { CLAUSE_OPS, Clause, ClauseOp, JsonValue } from '../model/flag-config';
 import { attributeReferenceProblem } from './attribute-reference';
 import { Fields } from './instruction-fields';
+import { PatchError } from './patch-error';
 import { KEY_PATTERN, MAX_CLAUSES_PER_RULE, MAX_VALUES_PER_INSTRUCTION } from './limits';
 
 /** What a ClauseInput may carry; `_id` is always ours, never the client's. */
@@ -9,6 +10,11 @@ export const CLAUSE_INPUT_FIELDS = ['contextKind', 'attribute', 'op', 'values', 
 export interface ClauseRules {
   /** Inside a segment: the segment's own key, which a segmentMatch clause must not name. */
   selfSegmentKey?: string;
+  /**
+   * Whether the environment the clause lives in has a live segment with this key: a segmentMatch
+   * naming any other key would silently never match, so it is refused (patch/unknown_segment).
+   */
+  segmentExists(key: string): boolean;
 }
 
 /** Reads a ClauseInput into a Clause with the given id (a new one, or the kept one for updateClause). */
@@ -16,8 +22,10 @@ export function readClause(f: Fields, id: string, rules: ClauseRules): Clause {
   const contextKind = f.optContextKind('contextKind');
   const op = f.string('op');
   if (!isClauseOp(op)) f.fail(`must be one of ${CLAUSE_OPS.join(', ')}`, 'op');
-  const attribute = f.string('attribute');
-  // segmentMatch ignores the attribute, so any non-empty placeholder is fine there.
+  // segmentMatch ignores the attribute: LaunchDarkly's own data leaves it empty (""), so any string
+  // or none at all is fine there; every other op needs a valid attribute reference.
+  const attribute =
+    op === 'segmentMatch' ? (f.optString('attribute', { allowEmpty: true }) ?? '') : f.string('attribute');
   const problem = op === 'segmentMatch' ? undefined : attributeReferenceProblem(attribute, contextKind !== undefined);
   if (problem) f.fail(problem, 'attribute');
   const values = f.jsonList('values');
@@ -39,7 +47,7 @@ export function readClauses(f: Fields, field: string, newId: () => string, rules
   return clauses;
 }
 
-/** Values must suit the op; only segmentMatch has a hard requirement (segment keys). */
+/** Values must suit the op; only segmentMatch has a hard requirement (keys of existing segments). */
 export function checkClauseValues(
   f: Fields,
   op: ClauseOp,
@@ -53,6 +61,17 @@ export function checkClauseValues(
     if (!KEY_PATTERN.test(value)) f.fail(`'${value}' is not a valid segment key`, `${field}[${i}]`);
     if (value === rules.selfSegmentKey) f.fail('a segment cannot match itself', `${field}[${i}]`);
   });
+  const missing = values.flatMap((value, i) => (rules.segmentExists(value as string) ? [] : [i]));
+  if (missing.length) {
+    throw new PatchError(
+      missing.map((i) => ({
+        index: f.index,
+        field: f.pathOf(`${field}[${i}]`),
+        reason: `segment '${values[i] as string}' does not exist in this environment`,
+      })),
+      'patch/unknown_segment',
+    );
+  }
 }
 
 function isClauseOp(op: string): op is ClauseOp {

@@ -1,4 +1,5 @@
-import { FlagLevelHandler } from './flag-patch-types';
+import { FlagLevelHandler, FlagWorkspace } from './flag-patch-types';
+import { PatchError } from './patch-error';
 import { readDescription, readName, withTags, withoutTags } from './metadata-fields';
 
 /** Project-level settings of a flag, shared by all its environments. */
@@ -56,8 +57,37 @@ export const FLAG_METADATA_HANDLERS = {
   restoreFlag: {
     action: 'restoreFlag',
     fields: [],
-    apply(_f, { flag }) {
-      flag.archived = false;
+    apply(f, ws) {
+      // Rules written before the flag was archived may name segments deleted since: serving them
+      // again would silently never match, so the restore is refused until they are fixed.
+      if (ws.flag.archived) refuseUnknownSegments(f.index, ws);
+      ws.flag.archived = false;
     },
   },
 } satisfies Record<string, FlagLevelHandler>;
+
+/** Every segmentMatch value, in every environment's rules, that names no live segment there. */
+function refuseUnknownSegments(index: number, ws: FlagWorkspace): void {
+  const errors = Object.entries(ws.environments).flatMap(([envKey, env]) =>
+    env.rules.flatMap((rule, r) =>
+      rule.clauses.flatMap((clause, c) =>
+        clause.op !== 'segmentMatch'
+          ? []
+          : clause.values.flatMap((value, v) =>
+              typeof value === 'string' && ws.ctx.segmentExists(envKey, value)
+                ? []
+                : [
+                    {
+                      index,
+                      field: `environments.${envKey}.rules[${r}].clauses[${c}].values[${v}]`,
+                      reason: `segment '${keyText(value)}' does not exist in environment '${envKey}' (rule '${rule._id}')`,
+                    },
+                  ],
+            ),
+      ),
+    ),
+  );
+  if (errors.length) throw new PatchError(errors, 'patch/unknown_segment');
+}
+
+const keyText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));

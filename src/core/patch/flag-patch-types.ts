@@ -20,6 +20,11 @@ export interface FlagPatchContext {
   environmentKey?: string;
   /** For prerequisites: another flag of the same project, or undefined if it does not exist/archived. */
   lookupFlag(key: string): PrerequisiteFlagView | undefined;
+  /**
+   * For segmentMatch clauses: whether the environment has a live (not deleted) segment with this
+   * key. Asked for the environment being patched, and for every environment by restoreFlag.
+   */
+  segmentExists(envKey: string, key: string): boolean;
 }
 
 export interface FlagPatchResult {

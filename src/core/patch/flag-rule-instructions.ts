@@ -9,12 +9,17 @@ import { findRule, insertRule } from './rule-list';
 
 const newIdOf = (ws: EnvironmentWorkspace) => () => ws.ctx.newId();
 
+/** A flag's segmentMatch clauses may name the segments of the environment being patched. */
+const clauseRulesOf = (ws: EnvironmentWorkspace) => ({
+  segmentExists: (key: string) => ws.ctx.segmentExists(ws.envKey, key),
+});
+
 /** Lets a shared rule edit work on the rules of the environment being patched. */
 function onEnvironmentRules(handler: RuleEditHandler): EnvironmentHandler {
   return {
     action: handler.action,
     fields: handler.fields,
-    apply: (f, ws) => handler.apply(f, { rules: ws.env.rules, newId: newIdOf(ws), clauseRules: {} }),
+    apply: (f, ws) => handler.apply(f, { rules: ws.env.rules, newId: newIdOf(ws), clauseRules: clauseRulesOf(ws) }),
   };
 }
 
@@ -33,7 +38,7 @@ export const FLAG_RULE_HANDLERS = {
       const description = f.optString('description', { allowEmpty: true });
       const serve = readVariationOrRollout(f, ws.flag.variations);
       const id = ruleId ?? ws.ctx.newId();
-      const clauses = readClauses(f, 'clauses', newIdOf(ws), {});
+      const clauses = readClauses(f, 'clauses', newIdOf(ws), clauseRulesOf(ws));
       const rule: Rule = { _id: id, clauses, ...serve, trackEvents: false };
       if (description) rule.description = description;
       insertRule(f, ws.env.rules, rule, beforeRuleId);

@@ -1,7 +1,7 @@
 /**
  * core/patch: validates and applies LaunchDarkly-style semantic-patch instructions to a flag (its
  * project-level part and its environment configs) and to a segment. Pure: ids come from ctx.newId,
- * other flags from ctx.lookupFlag; no I/O, no clock, no randomness.
+ * other flags from ctx.lookupFlag, segments from ctx.segmentExists; no I/O, no clock, no randomness.
  */
 export { applyFlagInstructions, flagInstructionActions } from './apply-flag-instructions';
 export { applySegmentInstructions, segmentInstructionActions } from './apply-segment-instructions';
@@ -16,6 +16,7 @@ export type {
 } from './flag-patch-types';
 export { FlagArchivedError, PatchError } from './patch-error';
 export type { PatchErrorCode } from './patch-error';
+export { newSegmentReferences, segmentReferences } from './segment-references';
 export { SEGMENT_INSTRUCTION_ACTIONS } from './segment-instructions';
 export type { SegmentInstructionKind } from './segment-instructions';
 export type { SegmentPatchContext, SegmentPatchResult } from './segment-patch-types';

@@ -15,7 +15,7 @@ function booleanState(): FlagPatchState {
   return makeState(flag, {});
 }
 
-const ctx = { newId: () => 'id', lookupFlag: () => undefined };
+const ctx = { newId: () => 'id', lookupFlag: () => undefined, segmentExists: () => true };
 
 describe('instruction list validation', () => {
   it.each([

@@ -26,6 +26,7 @@ function patchContext(nextId: () => string): FlagPatchContext {
     newId: nextId,
     environmentKey: 'production',
     lookupFlag: (key) => (OTHERS[key] ? { variations: OTHERS[key], prerequisiteKeys: () => [] } : undefined),
+    segmentExists: () => true,
   };
 }
 

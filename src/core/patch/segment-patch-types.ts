@@ -4,6 +4,8 @@ import { Fields } from './instruction-fields';
 
 export interface SegmentPatchContext {
   newId(): string;
+  /** Whether the segment's environment has another live (not deleted) segment with this key. */
+  segmentExists(key: string): boolean;
 }
 
 export interface SegmentPatchResult {

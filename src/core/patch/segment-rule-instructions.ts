@@ -9,6 +9,12 @@ import { SegmentHandler, SegmentWorkspace } from './segment-patch-types';
 
 const newIdOf = (ws: SegmentWorkspace) => () => ws.ctx.newId();
 
+/** A segment's segmentMatch clauses may name the other live segments of its environment. */
+const clauseRulesOf = (ws: SegmentWorkspace) => ({
+  selfSegmentKey: ws.segment.key,
+  segmentExists: (key: string) => ws.ctx.segmentExists(key),
+});
+
 function onSegmentRules(handler: RuleEditHandler): SegmentHandler {
   return {
     action: handler.action,
@@ -17,7 +23,7 @@ function onSegmentRules(handler: RuleEditHandler): SegmentHandler {
       handler.apply(f, {
         rules: ws.segment.rules,
         newId: newIdOf(ws),
-        clauseRules: { selfSegmentKey: ws.segment.key },
+        clauseRules: clauseRulesOf(ws),
       }),
   };
 }
@@ -64,7 +70,7 @@ export const SEGMENT_RULE_HANDLERS = {
       updateSetting(f, rule, 'rolloutContextKind', f.optContextKind('rolloutContextKind'), 'rolloutContextKind');
       if (description) rule.description = description;
       checkRollout(f, rule);
-      rule.clauses = readClauses(f, 'clauses', newIdOf(ws), { selfSegmentKey: ws.segment.key });
+      rule.clauses = readClauses(f, 'clauses', newIdOf(ws), clauseRulesOf(ws));
       insertRule(f, ws.segment.rules, rule, beforeRuleId);
     },
   },

@@ -22,9 +22,23 @@ export interface GantryConfig {
   outboxRetentionHours: number;
   /** SDK events (POST /bulk) older than this are deleted. */
   eventRetentionDays: number;
+  /** Loopback/private/metadata destinations outbound requests (webhooks) may reach anyway (GANTRY_OUTBOUND_ALLOW). */
+  outboundAllow: OutboundAllow;
+  /** GraphQL query limits, checked before execution (GANTRY_GRAPHQL_MAX_DEPTH, _MAX_ALIASES, _MAX_COST). */
+  graphqlLimits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
 
+import { parseOutboundAllow, type OutboundAllow } from '../net/outbound-policy';
+
 export class ConfigError extends Error {}
+
+function outboundAllow(value: string | undefined): OutboundAllow {
+  try {
+    return parseOutboundAllow(value);
+  } catch (err) {
+    throw new ConfigError(`GANTRY_OUTBOUND_ALLOW: ${(err as Error).message}`);
+  }
+}
 
 const ROLES: GantryRole[] = ['all', 'api', 'worker'];
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -83,6 +97,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       24 * 365,
     ),
     eventRetentionDays: integer('GANTRY_EVENT_RETENTION_DAYS', env.GANTRY_EVENT_RETENTION_DAYS ?? '30', 1, 3650),
+    outboundAllow: outboundAllow(env.GANTRY_OUTBOUND_ALLOW),
+    graphqlLimits: {
+      maxDepth: integer('GANTRY_GRAPHQL_MAX_DEPTH', env.GANTRY_GRAPHQL_MAX_DEPTH ?? '15', 1, 100),
+      maxAliases: integer('GANTRY_GRAPHQL_MAX_ALIASES', env.GANTRY_GRAPHQL_MAX_ALIASES ?? '50', 0, 10_000),
+      maxCost: integer('GANTRY_GRAPHQL_MAX_COST', env.GANTRY_GRAPHQL_MAX_COST ?? '20000', 1, 10_000_000),
+    },
   };
 }
 

@@ -80,7 +80,7 @@ export class FlagResourceWriter implements ResourceWriter<FlagState> {
     current: FlagState,
     instructions: unknown[],
   ): Promise<InstructionConflict[]> {
-    const ctx = await this.writes.patchContext(project.id, kindsOf(instructions));
+    const ctx = await this.writes.patchContext(project, kindsOf(instructions));
     return findFlagConflicts({ base, current, environmentKey: env.key, instructions, ctx });
   }
 

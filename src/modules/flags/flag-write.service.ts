@@ -6,6 +6,8 @@ import { toSdkFlag } from '../../core/model/sdk-shape';
 import {
   applyFlagInstructions,
   flagInstructionActions,
+  newSegmentReferences,
+  PatchError,
   type FlagPatchContext,
   type FlagPatchResult,
 } from '../../core/patch';
@@ -30,8 +32,17 @@ import type { EnvironmentContext, ProjectContext } from '../projects/project-con
 import { flagChangeRequestPath } from './flag-paths';
 import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
+import { SegmentKeys } from './segment-keys.port';
 
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
+/** Instructions that may name segments (segmentMatch clauses), or serve rules naming them again. */
+const INSTRUCTIONS_NEEDING_SEGMENTS = new Set([
+  'addRule',
+  'addClauses',
+  'updateClause',
+  'addValuesToClause',
+  'restoreFlag',
+]);
 
 type Step = ReturnType<typeof flagInstructionActions>[number];
 
@@ -95,6 +106,7 @@ export class FlagWriteService {
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
     @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
+    private readonly segments: SegmentKeys,
   ) {}
 
   async patch(
@@ -154,7 +166,7 @@ export class FlagWriteService {
     instructions: unknown[],
     steps = flagInstructionActions(instructions),
   ): Promise<ComputedFlagWrite> {
-    const result = await this.applyInstructions(tx, project.id, locked.def, locked.configs, env, instructions, steps);
+    const result = await this.applyInstructions(tx, project, locked.def, locked.configs, env, instructions, steps);
     return { locked, env, steps, instructions, result };
   }
 
@@ -187,7 +199,7 @@ export class FlagWriteService {
     const def = row.definition;
     if (authorize) this.authorizeSteps(actor, steps, project, env, def);
     const configs = configsByEnvKey(row);
-    const result = await this.applyInstructions(undefined, project.id, def, configs, env, instructions, steps);
+    const result = await this.applyInstructions(undefined, project, def, configs, env, instructions, steps);
     return {
       flagId: row.id,
       version: configs[env.key].version,
@@ -252,6 +264,7 @@ export class FlagWriteService {
     const { row, def, configs } = locked;
     const current = env ? configs[env.key].version : row.version;
     if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, row.key);
+    await this.refuseVanishedSegments(tx, project, locked, result);
     // A flag-level change (variations, name, archive...) changes what every environment serves.
     const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
     if (!result.flagChanged && changedEnvKeys.length === 0)
@@ -335,30 +348,78 @@ export class FlagWriteService {
   /** core/patch over the loaded state, with the project's other flags when prerequisites need them. */
   private async applyInstructions(
     db: Tx | undefined,
-    projectId: string,
+    project: ProjectContext,
     def: FlagDefinition,
     configs: Record<string, FlagEnvironmentConfig>,
     env: EnvironmentContext | undefined,
     instructions: unknown[],
     steps: Step[],
   ) {
-    const ctx = await this.patchContext(projectId, steps, db);
+    const ctx = await this.patchContext(project, steps, db);
     return applyFlagInstructions({ flag: def, environments: configs }, instructions, {
       ...ctx,
       environmentKey: env?.key,
     });
   }
 
-  /** What core/patch needs besides the flag: ids, and the project's other flags when prerequisites are involved. */
+  /**
+   * What core/patch needs besides the flag: ids, the project's other flags when prerequisites are
+   * involved, and its environments' live segment keys when segmentMatch clauses may be.
+   */
   async patchContext(
-    projectId: string,
+    project: ProjectContext,
     steps: readonly { kind: string }[],
     db?: Tx,
   ): Promise<Omit<FlagPatchContext, 'environmentKey'>> {
     const others = steps.some((s) => INSTRUCTIONS_NEEDING_FLAGS.has(s.kind))
-      ? await this.repo.listAll(db, projectId)
+      ? await this.repo.listAll(db, project.id)
       : [];
-    return { newId: randomUUID, lookupFlag: (key) => lookupIn(others, key) };
+    const segments = steps.some((s) => INSTRUCTIONS_NEEDING_SEGMENTS.has(s.kind))
+      ? await this.segments.liveKeys(
+          db,
+          project.environments.map((e) => e.id),
+        )
+      : [];
+    const envKeyOf = new Map(project.environments.map((e) => [e.id, e.key]));
+    const live = new Set(segments.map((s) => `${envKeyOf.get(s.environmentId)}/${s.key}`));
+    return {
+      newId: randomUUID,
+      lookupFlag: (key) => lookupIn(others, key),
+      segmentExists: (envKey, key) => live.has(`${envKey}/${key}`),
+    };
+  }
+
+  /**
+   * The segments this write newly makes an environment serve (new segmentMatch values, or every
+   * one on restore), locked FOR SHARE: one deleted since patchContext read the keys is refused,
+   * and a delete after this sees the reference (it waits for the lock, then finds the rule).
+   */
+  private async refuseVanishedSegments(
+    tx: Tx,
+    project: ProjectContext,
+    locked: LockedFlagState,
+    result: FlagPatchResult,
+  ) {
+    const restored = locked.def.archived && !result.flag.archived;
+    const changed = restored ? Object.keys(result.environments) : result.changedEnvironments;
+    for (const envKey of changed) {
+      const env = project.environments.find((e) => e.key === envKey);
+      if (!env) continue;
+      const named = newSegmentReferences(
+        restored ? [] : locked.configs[envKey].rules,
+        result.environments[envKey].rules,
+      );
+      const live = new Set(await this.segments.lockLive(tx, env.id, named));
+      const gone = named.filter((key) => !live.has(key));
+      if (gone.length)
+        throw new PatchError(
+          gone.map((key) => ({
+            field: `environments.${envKey}.rules`,
+            reason: `segment '${key}' does not exist in environment '${envKey}'`,
+          })),
+          'patch/unknown_segment',
+        );
+    }
   }
 
   /** Each instruction's action, on the environment it changes (every environment for flag-level ones). */

@@ -5,6 +5,7 @@ export const FLAG_INSTRUCTIONS = [
   'flag/not_found',
   'patch/invalid_instruction',
   'patch/unknown_instruction',
+  'patch/unknown_segment',
   'flag/archived',
 ] as const satisfies readonly ErrorCode[];
 

@@ -23,7 +23,7 @@ export class FlagsReadModel implements FlagTags {
     return def ? def.tags : null;
   }
 
-  /** Keys of non-archived flags whose rules in the environment match the segment (in the caller's transaction). */
+  /** Keys of flags (archived or not) whose rules in the environment match the segment (in the caller's transaction). */
   usingSegment(tx: Tx, environmentId: string, segmentKey: string): Promise<string[]> {
     return this.repo.usingSegment(tx, environmentId, segmentKey);
   }

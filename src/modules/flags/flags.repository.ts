@@ -201,11 +201,11 @@ export class FlagsRepository {
     return rows.map((r) => r.key).sort();
   }
 
-  /** Keys of non-archived flags in the environment with a segmentMatch clause naming this segment. */
+  /** Keys of flags (archived ones too: they can be restored) in the environment with a segmentMatch clause naming this segment. */
   async usingSegment(tx: Tx, environmentId: string, key: string): Promise<string[]> {
     const rows = await txClient(tx).$queryRaw<{ key: string }[]>`
       SELECT f."key" FROM "FlagEnvironment" fe JOIN "Flag" f ON f."id" = fe."flagId"
-      WHERE fe."environmentId" = ${environmentId}::uuid AND f."archived" = false
+      WHERE fe."environmentId" = ${environmentId}::uuid
         AND EXISTS (SELECT 1 FROM jsonb_array_elements(fe."config"->'rules') r, jsonb_array_elements(r->'clauses') c
                     WHERE c->>'op' = 'segmentMatch' AND c->'values' @> ${JSON.stringify([key])}::jsonb)`;
     return rows.map((r) => r.key).sort();

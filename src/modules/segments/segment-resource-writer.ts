@@ -73,14 +73,15 @@ export class SegmentResourceWriter implements ResourceWriter<SegmentConfig> {
     return { ...this.change(project, env, d.version, d.before, d.after), diff: diffSegment(d.before, d.after) };
   }
 
-  conflicts(
+  async conflicts(
     _project: ProjectContext,
-    _env: EnvironmentContext,
+    env: EnvironmentContext,
     base: SegmentConfig,
     current: SegmentConfig,
     instructions: unknown[],
   ): Promise<InstructionConflict[]> {
-    return Promise.resolve(findSegmentConflicts({ base, current, instructions, newId: randomUUID }));
+    const live = await this.writes.liveKeys(undefined, env);
+    return findSegmentConflicts({ base, current, instructions, newId: randomUUID, segmentExists: (k) => live.has(k) });
   }
 
   diff(before: SegmentConfig, after: SegmentConfig): ConfigChange[] {

@@ -3,7 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../../core/errors';
 import type { SegmentConfig } from '../../core/model/flag-config';
 import { toSdkSegment } from '../../core/model/sdk-shape';
-import { applySegmentInstructions, segmentInstructionActions } from '../../core/patch';
+import {
+  applySegmentInstructions,
+  newSegmentReferences,
+  PatchError,
+  segmentInstructionActions,
+} from '../../core/patch';
 import { segmentApprovalReasons } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
 import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
@@ -49,6 +54,8 @@ export interface SegmentWriteResult {
 export interface LockedSegmentState {
   row: SegmentRecord;
   before: SegmentConfig;
+  /** Keys of the environment's live segments when it was locked, for segmentMatch clauses. */
+  liveKeys: ReadonlySet<string>;
 }
 
 /** Instructions computed over a locked segment: what `applyComputed` writes without reading or computing again. */
@@ -59,6 +66,11 @@ export interface ComputedSegmentWrite {
   /** The result, before its version is bumped. */
   segment: SegmentConfig;
   changed: boolean;
+}
+
+/** What core/patch needs besides the segment: ids, and which keys its segmentMatch clauses may name. */
+function patchContext(liveKeys: ReadonlySet<string>) {
+  return { newId: randomUUID, segmentExists: (key: string) => liveKeys.has(key) };
 }
 
 /** The segment twin of FlagWriteService: the one write path for segment targeting. */
@@ -147,7 +159,7 @@ export class SegmentWriteService {
   /** applyPreApproved in three steps, as FlagWriteService.lock/compute/applyComputed: one read, one computation. */
   async lock(tx: Tx, env: EnvironmentContext, segmentKey: string): Promise<LockedSegmentState> {
     const row = await this.requireForUpdate(tx, env, segmentKey);
-    return { row, before: segmentView(row) };
+    return { row, before: segmentView(row), liveKeys: await this.liveKeys(tx, env) };
   }
 
   /** The instructions over a segment `lock` read; not authorized for anyone, so for pre-approved writes only. */
@@ -156,7 +168,7 @@ export class SegmentWriteService {
     instructions: unknown[],
     steps = segmentInstructionActions(instructions),
   ): ComputedSegmentWrite {
-    const { segment, changed } = applySegmentInstructions(locked.before, instructions, { newId: randomUUID });
+    const { segment, changed } = applySegmentInstructions(locked.before, instructions, patchContext(locked.liveKeys));
     return { locked, steps, instructions, segment, changed };
   }
 
@@ -186,7 +198,8 @@ export class SegmentWriteService {
     if (!row || row.deleted) throw notFound('segment', segmentKey);
     const before = segmentView(row);
     if (authorize) for (const s of steps) this.authz.assert(actor, s.action, segmentResource(project, env, before));
-    const { segment } = applySegmentInstructions(before, instructions, { newId: randomUUID });
+    const ctx = patchContext(await this.liveKeys(undefined, env));
+    const { segment } = applySegmentInstructions(before, instructions, ctx);
     return { segmentId: row.id, version: row.version, before, after: segment, steps };
   }
 
@@ -238,6 +251,7 @@ export class SegmentWriteService {
       write.preApproved,
       write.bypass,
     );
+    await this.refuseVanishedSegments(tx, env, before, segment);
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);
     const bypassed = await Promise.all(
@@ -284,13 +298,46 @@ export class SegmentWriteService {
       const row = await this.requireForUpdate(tx, env, segmentKey);
       const before = segmentView(row);
       this.authz.assert(actor, 'deleteSegment', segmentResource(project, env, before));
-      const users = await this.flags.usingSegment(tx, env.id, segmentKey);
-      if (users.length)
-        throw new DomainError('segment/in_use', `segment '${segmentKey}' is used by flags ${users.join(', ')}`);
+      await this.refuseIfInUse(tx, env, segmentKey);
       const after = { ...before, deleted: true, version: row.version + 1 };
       await this.repo.update(tx, row.id, after);
       await this.commit(tx, actor, project, env, row.id, before, after, 'deleteSegment', '');
     });
+  }
+
+  /** Keys of the environment's live segments (read in `tx` when given). */
+  async liveKeys(tx: Tx | undefined, env: EnvironmentContext): Promise<ReadonlySet<string>> {
+    return new Set((await this.repo.liveKeys(tx, [env.id])).map((s) => s.key));
+  }
+
+  /**
+   * The segments this write newly names, locked FOR SHARE: one deleted since `lock` read the keys
+   * is refused, and one deleted after this commits sees the reference (its delete waits for the lock).
+   */
+  private async refuseVanishedSegments(tx: Tx, env: EnvironmentContext, before: SegmentConfig, after: SegmentConfig) {
+    const named = newSegmentReferences(before.rules, after.rules);
+    const live = new Set(await this.repo.lockLive(tx, env.id, named));
+    const gone = named.filter((key) => !live.has(key));
+    if (gone.length)
+      throw new PatchError(
+        gone.map((key) => ({ field: 'rules', reason: `segment '${key}' does not exist in this environment` })),
+        'patch/unknown_segment',
+      );
+  }
+
+  /** A segment named by any rule (a flag's, archived or not, or another segment's) cannot be deleted. */
+  private async refuseIfInUse(tx: Tx, env: EnvironmentContext, segmentKey: string) {
+    const flags = await this.flags.usingSegment(tx, env.id, segmentKey);
+    const segments = await this.repo.usingSegment(tx, env.id, segmentKey);
+    if (!flags.length && !segments.length) return;
+    const users = [...flags.map((key) => `flag '${key}'`), ...segments.map((key) => `segment '${key}'`)];
+    throw new DomainError('segment/in_use', `segment '${segmentKey}' is used by ${users.join(', ')}`, [
+      ...flags.map((key) => ({ field: `flags.${key}`, reason: `flag '${key}' has a rule matching this segment` })),
+      ...segments.map((key) => ({
+        field: `segments.${key}`,
+        reason: `segment '${key}' has a rule matching this segment`,
+      })),
+    ]);
   }
 
   private async locate(actor: Actor, projectKey: string, envKey: string) {

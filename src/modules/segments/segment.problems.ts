@@ -5,4 +5,5 @@ export const SEGMENT_INSTRUCTIONS = [
   'segment/not_found',
   'patch/invalid_instruction',
   'patch/unknown_instruction',
+  'patch/unknown_segment',
 ] as const satisfies readonly ErrorCode[];

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { SegmentConfig } from '../../core/model/flag-config';
-import type { Prisma } from '../../infra/prisma/generated/client';
+import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
-import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
+import { dbOf, PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
 import type { ActorRef } from '../accounts/models/actor';
 import type { SegmentRecord } from './segment-records';
@@ -59,6 +59,36 @@ export class SegmentsRepository {
       SELECT "id" FROM "Segment" WHERE "environmentId" = ${environmentId}::uuid AND "key" = ${key} FOR UPDATE`;
     const row = rows.length ? await db.segment.findUnique({ where: { id: rows[0].id } }) : null;
     return row && toSegment(row);
+  }
+
+  /** Keys of the live segments of these environments (in the caller's transaction when given). */
+  liveKeys(tx: Tx | undefined, environmentIds: string[]): Promise<{ environmentId: string; key: string }[]> {
+    if (environmentIds.length === 0) return Promise.resolve([]);
+    return dbOf(this.prisma, tx).segment.findMany({
+      where: { environmentId: { in: environmentIds }, deleted: false },
+      select: { environmentId: true, key: true },
+    });
+  }
+
+  /** Of `keys`, those live in the environment, locked FOR SHARE until the transaction ends. */
+  async lockLive(tx: Tx, environmentId: string, keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await txClient(tx).$queryRaw<{ key: string }[]>`
+      SELECT "key" FROM "Segment"
+      WHERE "environmentId" = ${environmentId}::uuid AND "key" IN (${Prisma.join(keys)}) AND "deleted" = false
+      ORDER BY "key" FOR SHARE`;
+    return rows.map((r) => r.key);
+  }
+
+  /** Keys of live segments of the environment (other than `key`) whose rules match segment `key`. */
+  async usingSegment(tx: Tx, environmentId: string, key: string): Promise<string[]> {
+    const rows = await txClient(tx).$queryRaw<{ key: string }[]>`
+      SELECT s."key" FROM "Segment" s
+      WHERE s."environmentId" = ${environmentId}::uuid AND s."deleted" = false AND s."key" <> ${key}
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(s."config"->'rules') r, jsonb_array_elements(r->'clauses') c
+                    WHERE c->>'op' = 'segmentMatch' AND c->'values' @> ${JSON.stringify([key])}::jsonb)
+      ORDER BY s."key"`;
+    return rows.map((r) => r.key);
   }
 
   /** The live segments of one environment, read in the caller's transaction (for SegmentsReadModel). */

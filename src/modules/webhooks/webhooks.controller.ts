@@ -21,7 +21,7 @@ export class WebhooksController {
   list(@CurrentActor() a: Actor) {
     return this.webhooks.list(a);
   }
-  @Problems(...AUTHENTICATED, ...JSON_BODY, 'auth/forbidden', 'webhook/invalid_url')
+  @Problems(...AUTHENTICATED, ...JSON_BODY, 'auth/forbidden', 'webhook/invalid_url', 'webhook/forbidden_address')
   @Post()
   @ApiCreatedResponse({ type: CreatedWebhookDto })
   create(@CurrentActor() a: Actor, @Body() dto: CreateWebhookDto) {
@@ -33,7 +33,14 @@ export class WebhooksController {
   get(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.webhooks.get(a, id);
   }
-  @Problems(...AUTHENTICATED, ...JSON_BODY, 'auth/forbidden', 'webhook/invalid_url', 'webhook/not_found')
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    'auth/forbidden',
+    'webhook/invalid_url',
+    'webhook/forbidden_address',
+    'webhook/not_found',
+  )
   @Patch(':id')
   @ApiOkResponse({ type: WebhookDto })
   update(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWebhookDto) {

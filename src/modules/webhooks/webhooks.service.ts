@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { OUTBOUND_POLICY, OutboundPolicy } from '../../infra/net/outbound-policy';
 import { notFound } from '../../core/errors';
 import { formatResource, webhookResource } from '../../core/policy';
 import { AuthorizationService } from '../accounts/authorization.service';
@@ -7,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import type { CreateWebhookDto, UpdateWebhookDto, WebhookDeliveriesQueryDto } from './dto/webhooks.dto';
 import { WebhookEventsService } from './webhook-events.service';
 import { newWebhookSecret, webhookSecretHint } from './webhook-signature';
-import { assertWebhookUrl } from './webhook-url';
+import { assertWebhookDestination } from './webhook-url';
 import { WebhooksRepository, type Webhook, type WebhookDelivery } from './webhooks.repository';
 
 /** What every response and audit entry shows of a webhook: never the secret, only its hint. */
@@ -45,6 +46,7 @@ export class WebhooksService {
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly events: WebhookEventsService,
+    @Inject(OUTBOUND_POLICY) private readonly outbound: OutboundPolicy,
   ) {}
 
   async list(actor: Actor) {
@@ -61,7 +63,7 @@ export class WebhooksService {
 
   async create(actor: Actor, dto: CreateWebhookDto) {
     this.authz.assert(actor, 'manageWebhooks', webhookResource('*'));
-    const url = assertWebhookUrl(dto.url);
+    const url = await assertWebhookDestination(this.outbound, dto.url);
     const secret = dto.secret ?? newWebhookSecret();
     const created = await this.repo.transaction(async (tx) => {
       const w = await this.repo.create(tx, {
@@ -84,7 +86,7 @@ export class WebhooksService {
 
   async update(actor: Actor, id: string, dto: UpdateWebhookDto) {
     this.authz.assert(actor, 'manageWebhooks', webhookResource(id));
-    const url = dto.url === undefined ? undefined : assertWebhookUrl(dto.url);
+    const url = dto.url === undefined ? undefined : await assertWebhookDestination(this.outbound, dto.url);
     const after = await this.repo.transaction(async (tx) => {
       const before = await this.repo.find(id, tx);
       if (!before) throw notFound('webhook', id);

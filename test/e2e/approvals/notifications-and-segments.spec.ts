@@ -53,7 +53,10 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
   const SECRET = 'cr-hook-secret-0123456789abcdef';
 
   beforeAll(async () => {
-    [g, receiver] = await Promise.all([startGantry({ role: 'all' }), startReceiver()]);
+    [g, receiver] = await Promise.all([
+      startGantry({ role: 'all', env: { GANTRY_OUTBOUND_ALLOW: '127.0.0.1' } }),
+      startReceiver(),
+    ]);
     owner = g.client(g.ownerToken);
     [alice, bob, carol] = await Promise.all([
       memberWithToken(g, owner, 'writer'),
