@@ -22,6 +22,8 @@ export const ACTIONS = {
   viewSdkKey: ['env'],
   rotateSdkKey: ['env'],
   updateApprovalSettings: ['env'],
+  /** Creating, changing or deleting the guardrail policies that cover the environment. */
+  manageGuardrails: ['env'],
   // flag
   createFlag: ['flag'],
   deleteFlag: ['flag'],
@@ -33,6 +35,7 @@ export const ACTIONS = {
   updateTrackEvents: ['flag'],
   updateFlagVariations: ['flag'],
   updateTemporary: ['flag'],
+  updateMaintainer: ['flag'],
   archiveFlag: ['flag'],
   restoreFlag: ['flag'],
   createScheduledChange: ['flag'],
