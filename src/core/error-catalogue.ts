@@ -86,6 +86,7 @@ export const ERROR_CATALOGUE = {
 
   // Guardrail policies.
   'guardrail/not_found': { status: 404, title: 'Guardrail policy not found' },
+  'guardrail/already_exists': { status: 409, title: 'Guardrail policy already exists' },
   'guardrail/invalid': { status: 400, title: 'Invalid guardrail policy' },
   'guardrail/violation': { status: 422, title: 'Guardrail policy violated' },
 

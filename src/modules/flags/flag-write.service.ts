@@ -29,6 +29,7 @@ import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { flagChangeRequestPath } from './flag-paths';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
+import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
 
@@ -49,6 +50,8 @@ export interface WriteResult {
   outcome: 'committed' | 'unchanged';
   /** The written environment's configuration version (the flag version for flag-level writes). */
   version: number;
+  /** Guardrail `warn` findings of the change (also on `view.warnings` and in the audit entry). */
+  warnings: GuardrailWarning[];
 }
 
 /** A flag locked in the caller's transaction, read once under the lock. */
@@ -73,6 +76,8 @@ export interface FlagDryRun {
   before: FlagState;
   after: FlagState;
   steps: Step[];
+  /** Whether the project-level part changes (every environment then changes with it). */
+  flagChanged: boolean;
 }
 
 /**
@@ -90,6 +95,7 @@ export class FlagWriteService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
+    private readonly guardrails: GuardrailChecks,
   ) {}
 
   async patch(
@@ -189,7 +195,22 @@ export class FlagWriteService {
       before: { flag: def, environment: configs[env.key] },
       after: { flag: result.flag, environment: result.environments[env.key] },
       steps,
+      flagChanged: result.flagChanged,
     };
+  }
+
+  /**
+   * The guardrails over a dry run (change-request creation and edits): 422 on a `block` rule, else
+   * the `warn` findings. Only the request's environment is checked for environment rules; applying
+   * it goes through commit, which checks every environment it reaches.
+   */
+  checkGuardrails(project: ProjectContext, env: EnvironmentContext, dry: FlagDryRun): Promise<GuardrailWarning[]> {
+    return this.guardrails.flagChange(undefined, project.id, {
+      before: dry.before.flag,
+      after: dry.after.flag,
+      flagChanged: dry.flagChanged,
+      environments: [{ key: env.key, before: dry.before.environment, after: dry.after.environment }],
+    });
   }
 
   private async write(
@@ -249,7 +270,21 @@ export class FlagWriteService {
     // A flag-level change (variations, name, archive...) changes what every environment serves.
     const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
     if (!result.flagChanged && changedEnvKeys.length === 0)
-      return { view: flagView(row.key, def, configs, row.version), outcome: 'unchanged', version: current };
+      return {
+        view: flagView(row.key, def, configs, row.version),
+        outcome: 'unchanged',
+        version: current,
+        warnings: [],
+      };
+
+    // Content rules before approvals: a change no policy allows is refused to everyone, pre-approved,
+    // automated or break-glass alike (a request for it could never apply either).
+    const warnings = await this.guardrails.flagChange(tx, project.id, {
+      before: def,
+      after: result.flag,
+      flagChanged: result.flagChanged,
+      environments: changedEnvKeys.map((k) => ({ key: k, before: configs[k], after: result.environments[k] })),
+    });
 
     const bypasses = enforceApprovalGate(
       this.authz,
@@ -290,13 +325,16 @@ export class FlagWriteService {
         instructions: steps.map((s) => s.kind),
         environments: changedEnvKeys,
         ...(bypasses.length ? { approvalBypassed: bypasses } : {}),
+        ...(warnings.length ? { guardrailWarnings: warnings } : {}),
         ...(write.preApproved?.links ?? {}),
       },
     });
+    const view = flagView(row.key, result.flag, newConfigs, newFlagVersion);
     return {
-      view: flagView(row.key, result.flag, newConfigs, newFlagVersion),
+      view: warnings.length ? { ...view, warnings } : view,
       outcome: 'committed',
       version: env ? newConfigs[env.key].version : newFlagVersion,
+      warnings,
     };
   }
 

@@ -25,6 +25,7 @@ import { SegmentsRepository } from './segments.repository';
 import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { segmentChangeRequestPath } from './segment-paths';
+import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
 
@@ -40,7 +41,15 @@ export interface SegmentWrite {
 export interface SegmentWriteResult {
   segment: SegmentConfig;
   version: number;
+  /** Guardrail `warn` findings of the change (also in the audit entry). */
+  warnings: GuardrailWarning[];
 }
+
+/** A segment as a write answers it: with the guardrail warnings it broke, when there are any. */
+export type WrittenSegment = SegmentConfig & { warnings?: GuardrailWarning[] };
+
+const withWarnings = (segment: SegmentConfig, warnings: GuardrailWarning[]): WrittenSegment =>
+  warnings.length ? { ...segment, warnings } : segment;
 
 /** A segment locked in the caller's transaction, read once under the lock. */
 export interface LockedSegmentState {
@@ -68,9 +77,10 @@ export class SegmentWriteService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
+    private readonly guardrails: GuardrailChecks,
   ) {}
 
-  async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<SegmentConfig> {
+  async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<WrittenSegment> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const tags = [...new Set(dto.tags ?? [])].sort();
     this.authz.assert(actor, 'createSegment', segmentResource(project, env, { key: dto.key, tags }));
@@ -92,11 +102,12 @@ export class SegmentWriteService {
         version: (existing?.version ?? 0) + 1,
         deleted: false,
       };
+      const warnings = await this.guardrails.segmentChange(tx, project.id, env.key, null, config);
       const row = existing
         ? await this.repo.revive(tx, existing.id, config)
         : await this.repo.create(tx, env.id, config).catch(rethrowDuplicate('segment', dto.key));
-      await this.commit(tx, actor, project, env, row.id, null, config, 'createSegment', '');
-      return config;
+      await this.commit(tx, actor, project, env, row.id, null, config, 'createSegment', '', guardrailLinks(warnings));
+      return withWarnings(config, warnings);
     });
   }
 
@@ -108,7 +119,7 @@ export class SegmentWriteService {
     dto: PatchSegmentDto,
     ifMatch?: string,
     bypassHeader?: BreakGlass,
-  ): Promise<SegmentConfig> {
+  ): Promise<WrittenSegment> {
     const expectedVersion = parseIfMatch(ifMatch);
     const { project, env } = await this.locate(actor, projectKey, envKey);
     // Validates the list's shape and kinds before any I/O on the segment.
@@ -119,8 +130,10 @@ export class SegmentWriteService {
       expectedVersion,
       bypass: breakGlassOf(dto.bypass, bypassHeader),
     };
-    return (await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, segmentKey, write, steps)))
-      .segment;
+    const { segment, warnings } = await this.repo.transaction((tx) =>
+      this.writeInTx(tx, actor, project, env, segmentKey, write, steps),
+    );
+    return withWarnings(segment, warnings);
   }
 
   /** The segment twin of FlagWriteService.applyPreApproved: in the caller's transaction, its environment not gated again. */
@@ -182,6 +195,16 @@ export class SegmentWriteService {
     return { segmentId: row.id, version: row.version, before, after: segment, steps };
   }
 
+  /** The guardrails over a dry run (change-request creation and edits): 422 on a block rule, else the warnings. */
+  checkGuardrails(
+    project: ProjectContext,
+    env: EnvironmentContext,
+    before: SegmentConfig,
+    after: SegmentConfig,
+  ): Promise<GuardrailWarning[]> {
+    return this.guardrails.segmentChange(undefined, project.id, env.key, before, after);
+  }
+
   private async writeInTx(
     tx: Tx,
     actor: Actor,
@@ -213,7 +236,9 @@ export class SegmentWriteService {
     write: Pick<SegmentWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<SegmentWriteResult> {
     const { row, before } = locked;
-    if (!changed) return { segment: before, version: row.version };
+    if (!changed) return { segment: before, version: row.version, warnings: [] };
+    // Content rules first, for everyone: pre-approval and break-glass do not pass a block rule.
+    const warnings = await this.guardrails.segmentChange(tx, project.id, env.key, before, segment);
     const bypasses = enforceApprovalGate(
       this.authz,
       this.metrics,
@@ -233,7 +258,11 @@ export class SegmentWriteService {
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);
     const actions = [...new Set(steps.map((s) => s.action))];
-    const links = { ...(bypasses.length ? { approvalBypassed: bypasses } : {}), ...(write.preApproved?.links ?? {}) };
+    const links = {
+      ...(bypasses.length ? { approvalBypassed: bypasses } : {}),
+      ...guardrailLinks(warnings),
+      ...(write.preApproved?.links ?? {}),
+    };
     await this.commit(
       tx,
       actor,
@@ -246,7 +275,7 @@ export class SegmentWriteService {
       write.comment ?? '',
       links,
     );
-    return { segment: after, version: after.version };
+    return { segment: after, version: after.version, warnings };
   }
 
   async remove(actor: Actor, projectKey: string, envKey: string, segmentKey: string): Promise<void> {
@@ -315,3 +344,5 @@ export class SegmentWriteService {
     this.metrics.writes.inc({ kind: 'segment', outcome: 'committed' });
   }
 }
+
+const guardrailLinks = (warnings: GuardrailWarning[]) => (warnings.length ? { guardrailWarnings: warnings } : {});

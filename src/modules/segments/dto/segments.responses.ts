@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ClauseDto } from '../../flags/dto/flags.responses';
+import { GuardrailWarningDto } from '../../guardrails/dto/guardrails.dto';
 
 /** Response shapes of the segment endpoints (core/model/flag-config.ts SegmentConfig), for the OpenAPI document. */
 
@@ -36,6 +37,11 @@ export class SegmentDto {
   @ApiProperty() salt: string;
   @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty() deleted: boolean;
+  @ApiPropertyOptional({
+    type: [GuardrailWarningDto],
+    description: 'write responses only: the guardrail warn rules the write broke (absent when none)',
+  })
+  warnings?: GuardrailWarningDto[];
 }
 
 export class SegmentListDto {
