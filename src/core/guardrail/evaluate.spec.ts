@@ -199,6 +199,27 @@ describe('guardrail environment rules', () => {
     ]);
   });
 
+  it('counts nothing while the flag stays or turns off, and compares turning it on with the off variation', () => {
+    const off = { on: false, offVariation: 1, fallthrough: { variation: 1 } };
+    // Prepared while off: no traffic is served by the fallthrough.
+    expect(checkFlagChange([max(10000)], envChange(off, { ...off, fallthrough: { variation: 0 } }))).toEqual([]);
+    // Turned on at 10% true from everyone-false: +10000, allowed; at 100%: refused.
+    expect(checkFlagChange([max(10000)], envChange(off, { ...off, on: true, fallthrough: rollout(10000) }))).toEqual(
+      [],
+    );
+    const straight = checkFlagChange(
+      [max(10000)],
+      envChange({ ...off, fallthrough: { variation: 0 } }, { ...off, on: true, fallthrough: { variation: 0 } }),
+    );
+    expect(straight.map((f) => f.message)).toEqual([
+      'the fallthrough: variation true rises from 0 to 100000 thousandths (+100000); at most +10000 per change',
+    ]);
+    // The kill switch: turning off is never a rise, whatever the off variation.
+    expect(
+      checkFlagChange([max(0)], envChange({ fallthrough: { variation: 1 } }, { on: false, offVariation: 0 })),
+    ).toEqual([]);
+  });
+
   it('follows variations by id, not by index', () => {
     const flag = makeFlag();
     const reordered = { ...flag, variations: [flag.variations[1], flag.variations[0], flag.variations[2]] };

@@ -209,6 +209,11 @@ const variationLabel = (variations: Variation[], id: string) => {
  * How much each variation's share rises, in the fallthrough and in each rule (by rule id). A rule
  * that is new is compared with the fallthrough before the change: its contexts were served at most
  * that before (rules only take contexts from the fallthrough or from rules below them).
+ *
+ * Weights serve traffic only while the flag is on. So a flag that is off after the change rises
+ * nothing (turning a flag off, the kill switch, is never refused), and a flag that was off is
+ * compared with its off variation, which everyone was served: turning it on straight to 100% is a
+ * rise of 100000, and a flag can be prepared while off and turned on at a small percentage.
  */
 function rolloutIncreases(
   rule: RuleOf<'maxRolloutIncrease'>,
@@ -217,7 +222,13 @@ function rolloutIncreases(
   before: FlagEnvironmentConfig,
   after: FlagEnvironmentConfig,
 ): string[] {
-  const beforeFallthrough = distribution(before.fallthrough, beforeFlag.variations);
+  if (!after.on) return [];
+  const wasOff = !before.on;
+  const offServed = distribution(
+    before.offVariation === null ? {} : { variation: before.offVariation },
+    beforeFlag.variations,
+  );
+  const beforeFallthrough = wasOff ? offServed : distribution(before.fallthrough, beforeFlag.variations);
   const pairs: [string, Map<string, number>, Map<string, number>][] = [
     ['the fallthrough', beforeFallthrough, distribution(after.fallthrough, afterFlag.variations)],
   ];
@@ -227,7 +238,7 @@ function rolloutIncreases(
     const label = `rule ${i + 1}${r.description ? ` ('${r.description}')` : ''}${old ? '' : ' (new)'}`;
     pairs.push([
       label,
-      old ? distribution(old, beforeFlag.variations) : beforeFallthrough,
+      old && !wasOff ? distribution(old, beforeFlag.variations) : beforeFallthrough,
       distribution(r, afterFlag.variations),
     ]);
   });

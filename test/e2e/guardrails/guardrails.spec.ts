@@ -96,7 +96,7 @@ describe('guardrail policies', () => {
       });
       expect(gone.error).toMatchObject({ status: 404, code: 'guardrail/not_found' });
       const audit = await g.sql<{ action: string }>(
-        `SELECT action FROM "AuditEntry" WHERE links->>'guardrailPolicy' = 'naming' ORDER BY "createdAt"`,
+        `SELECT action FROM "AuditEntry" WHERE links->>'guardrailPolicy' = 'naming' ORDER BY id`,
       );
       expect(audit.map((a) => a.action)).toEqual([
         'createGuardrailPolicy',
@@ -236,7 +236,9 @@ describe('guardrail policies', () => {
       const f = await factory.flag(writer.api, p.key, { variations: [true, false] });
       await factory.patchFlag(writer.api, p.key, f.key, {
         environmentKey: 'production',
+        // On, serving false to everyone, as it served while off: no rise.
         instructions: [
+          { kind: 'turnFlagOn' },
           {
             kind: 'updateFallthroughVariationOrRollout',
             rolloutWeights: { [f.variations[0]._id]: 0, [f.variations[1]._id]: 100000 },
@@ -417,12 +419,13 @@ describe('guardrail policies', () => {
           params: { path: { projectKey: p.key, flagKey: f.key, envKey: 'production' } },
           body: {
             instructions: [
+              { kind: 'turnFlagOn' },
               { kind: 'updateFallthroughVariationOrRollout', rolloutWeights: { [t]: 20000, [fl]: 80000 } },
             ],
           },
         },
       );
-      // The flag serves false to everyone: false does not rise; true rises by 20000 > 5000.
+      // The flag is off (everyone served false): turned on at 20% true, true rises by 20000 > 5000.
       expect(refused.error).toMatchObject({
         status: 422,
         code: 'guardrail/violation',
@@ -447,10 +450,7 @@ describe('guardrail policies', () => {
           {
             name: 'Late',
             environmentKeys: ['production'],
-            rules: [
-              { kind: 'requiredTags', effect: 'block', tags: ['reviewed'] },
-              { kind: 'maxRolloutIncrease', effect: 'block', thousandths: 1000 },
-            ],
+            rules: [{ kind: 'maxRolloutIncrease', effect: 'block', thousandths: 1000 }],
           },
           BYPASS,
         ),
@@ -473,7 +473,7 @@ describe('guardrail policies', () => {
         owner,
         p.key,
         f.key,
-        { environmentKey: 'production', instructions: [rollout0(f)] },
+        { environmentKey: 'production', instructions: [{ kind: 'turnFlagOn' }, rollout0(f)] },
         BYPASS,
       );
       expect(breakGlass.error).toMatchObject({ status: 422, code: 'guardrail/violation' });
@@ -523,7 +523,7 @@ describe('guardrail policies', () => {
   });
 });
 
-/** Serves true to 2% of production (the flag serves false to everyone by default). */
+/** Serves true to 2% (turned on from off, where everyone was served false, a rise of 2000). */
 function rollout0(f: { variations: { _id: string }[] }) {
   return {
     kind: 'updateFallthroughVariationOrRollout' as const,
