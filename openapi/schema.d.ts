@@ -3193,6 +3193,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -3301,6 +3310,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3780,6 +3798,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5807,6 +5834,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -6079,6 +6115,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -6171,6 +6216,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6359,6 +6413,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6561,6 +6624,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -6662,6 +6734,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11109,6 +11190,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

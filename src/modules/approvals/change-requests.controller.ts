@@ -48,6 +48,7 @@ export class ChangeRequestsController {
     ...IN_ENVIRONMENT,
     ...FLAG_INSTRUCTIONS,
     'change_request/invalid_execution_date',
+    'guardrail/violation',
     'change_request/no_change',
   )
   @Post('projects/:projectKey/flags/:flagKey/environments/:envKey/change-requests')
@@ -68,6 +69,7 @@ export class ChangeRequestsController {
     ...IN_ENVIRONMENT,
     ...SEGMENT_INSTRUCTIONS,
     'change_request/invalid_execution_date',
+    'guardrail/violation',
     'change_request/no_change',
   )
   @Post('projects/:projectKey/environments/:envKey/segments/:segmentKey/change-requests')
@@ -101,6 +103,7 @@ export class ChangeRequestsController {
     'auth/forbidden',
     'change_request/not_requester',
     'change_request/invalid_execution_date',
+    'guardrail/violation',
     ...FLAG_INSTRUCTIONS,
     'segment/not_found',
     'change_request/no_change',
@@ -135,6 +138,7 @@ export class ChangeRequestsController {
     'change_request/not_open',
     'change_request/not_due',
     'change_request/conflict',
+    'guardrail/violation',
     'approval/declined',
     'approval/insufficient_approvals',
     'flag/not_found',
@@ -158,6 +162,7 @@ export class ChangeRequestsController {
     'change_request/not_requester',
     'change_request/conflict',
     'change_request/not_open',
+    'guardrail/violation',
   )
   @Post('change-requests/:id/rebase')
   @HttpCode(200)
