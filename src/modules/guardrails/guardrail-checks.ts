@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import {
   checkFlagChange,
   checkFlagCreation,
@@ -10,7 +9,7 @@ import {
 import { DomainError } from '../../core/errors';
 import type { FlagDefinition, SegmentConfig } from '../../core/model/flag-config';
 import type { Tx } from '../../infra/prisma/tx';
-import { GuardrailsRepository } from './guardrails.repository';
+import type { GuardrailsRepository } from './guardrails.repository';
 
 /** A `warn` finding as responses, change requests and audit entries carry it. */
 export interface GuardrailWarning {
@@ -48,11 +47,11 @@ export function enforceGuardrails(findings: GuardrailFinding[]): GuardrailWarnin
 /**
  * What the write path asks of the guardrails: the project's policies, read in the writer's
  * transaction, applied to a change by core/guardrail. FlagWriteService, SegmentWriteService,
- * FlagCreationService and change-request creation call it; nothing else decides.
+ * FlagCreationService and change-request creation call it; nothing else decides. A plain class
+ * (no Nest import, so its spec runs over a fake repository); GuardrailsModule builds it.
  */
-@Injectable()
 export class GuardrailChecks {
-  constructor(private readonly repo: GuardrailsRepository) {}
+  constructor(private readonly repo: Pick<GuardrailsRepository, 'list'>) {}
 
   async flagCreation(tx: Tx | undefined, projectId: string, flag: FlagDefinition): Promise<GuardrailWarning[]> {
     const policies = await this.repo.list(projectId, tx);

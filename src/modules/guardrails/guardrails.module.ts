@@ -15,7 +15,16 @@ import { GuardrailsService } from './guardrails.service';
 @Module({
   imports: [AccountsModule, AuditModule, ProjectsModule],
   controllers: [GuardrailsController],
-  providers: [GuardrailsRepository, GuardrailsService, GuardrailChecks, GuardrailsResolver],
+  providers: [
+    GuardrailsRepository,
+    GuardrailsService,
+    GuardrailsResolver,
+    {
+      provide: GuardrailChecks,
+      useFactory: (repo: GuardrailsRepository) => new GuardrailChecks(repo),
+      inject: [GuardrailsRepository],
+    },
+  ],
   exports: [GuardrailChecks],
 })
 export class GuardrailsModule {}
