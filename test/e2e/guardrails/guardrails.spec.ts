@@ -468,6 +468,8 @@ describe('guardrail policies', () => {
         }),
       );
       expect(flag.environments.production.on).toBe(false);
+      const after = ok(await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } }));
+      expect(after.status).toBe('approved');
 
       const breakGlass = await patch(
         owner,
