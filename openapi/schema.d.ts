@@ -760,6 +760,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/guardrail-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GuardrailsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/guardrail-policies/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GuardrailsController_get"];
+        put: operations["GuardrailsController_put"];
+        post?: never;
+        delete: operations["GuardrailsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/metrics": {
         parameters: {
             query?: never;
@@ -1243,6 +1275,8 @@ export interface components {
             status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled" | "bypassed" | "acknowledged" | "incident";
             /** Format: date-time */
             updatedAt: string;
+            /** @description guardrail warn rules the requested change breaks (it may still be applied) */
+            warnings: components["schemas"]["GuardrailWarningDto"][];
         };
         ChangeRequestImpactDto: {
             /** @description contexts for which at least one flag changes variation or value */
@@ -1314,7 +1348,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -1335,7 +1369,14 @@ export interface components {
             description?: string;
             /** @description flag key */
             key: string;
+            /**
+             * Format: uuid
+             * @description the member responsible for the flag (member id)
+             */
+            maintainerId?: string;
             name: string;
+            /** @description ISO-8601 date (2027-03-31) or date-time a temporary flag is planned to be removed by */
+            plannedRemovalDate?: string;
             tags?: string[];
             /** @default true */
             temporary?: boolean;
@@ -1402,7 +1443,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -1624,11 +1665,17 @@ export interface components {
             kind: "member" | "token" | "system";
         };
         FieldErrorDto: {
+            /** @description guardrail/violation: the environment an environment rule was violated in */
+            environment?: string;
             /** @description path or name of the offending field */
             field?: string;
             /** @description index of the offending item (instruction, statement) when the input is a list */
             index?: number;
+            /** @description guardrail/violation: the violated policy key */
+            policy?: string;
             reason: string;
+            /** @description guardrail/violation: the violated rule kind */
+            rule?: string;
         };
         FlagDefaultsDto: {
             offVariation: number;
@@ -1645,6 +1692,8 @@ export interface components {
             kind: "boolean" | "multivariate";
             maintainerId?: string | null;
             name: string;
+            /** @description ISO-8601 date a temporary flag is planned to be removed by (absent: none) */
+            plannedRemovalDate?: string;
             tags: string[];
             temporary: boolean;
             variations: components["schemas"]["VariationDto"][];
@@ -1664,12 +1713,21 @@ export interface components {
             key: string;
             /** @enum {string} */
             kind: "boolean" | "multivariate";
+            /**
+             * Format: uuid
+             * @description the maintainer (member id); absent: none
+             */
+            maintainerId?: string;
             name: string;
+            /** @description ISO-8601 date a temporary flag is planned to be removed by (absent: none) */
+            plannedRemovalDate?: string;
             tags: string[];
             temporary: boolean;
             variations: components["schemas"]["VariationDto"][];
             /** @description version of the project-level part */
             version: number;
+            /** @description write responses only: the guardrail warn rules the write broke (absent when none) */
+            warnings?: components["schemas"]["GuardrailWarningDto"][];
         };
         FlagEnvironmentConfigDto: {
             /** @description targets of other context kinds */
@@ -1728,6 +1786,51 @@ export interface components {
              * @enum {string}
              */
             onRegression?: "pause" | "rollback";
+        };
+        GuardrailPolicyDto: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** @description null: every environment of the project */
+            environmentKeys: string[] | null;
+            key: string;
+            name: string;
+            rules: components["schemas"]["GuardrailRuleDto"][];
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        GuardrailPolicyListDto: {
+            items: components["schemas"]["GuardrailPolicyDto"][];
+        };
+        GuardrailRuleDto: {
+            /**
+             * @description block: 422 guardrail/violation; warn: the write carries a warning
+             * @enum {string}
+             */
+            effect: "block" | "warn";
+            /**
+             * @description the rule kind; each kind takes the fields listed for it
+             * @enum {string}
+             */
+            kind: "flagKeyPattern" | "requiredTags" | "requireMaintainer" | "temporaryNeedsRemovalDate" | "maxRolloutIncrease" | "maxClauseValues" | "forbidIndividualTargets";
+            /** @description maxClauseValues: values per clause */
+            max?: number;
+            /** @description flagKeyPattern: a glob new flag keys must match (* any run, ? one character, [a-z] [!a-z] sets) */
+            pattern?: string;
+            /** @description requiredTags: tags every flag must carry */
+            tags?: string[];
+            /** @description maxRolloutIncrease: how far one change may raise a variation's share (fallthrough, each rule) */
+            thousandths?: number;
+        };
+        GuardrailWarningDto: {
+            /** @description the environment an environment rule found it in */
+            environment?: string;
+            message: string;
+            /** @description policy key */
+            policy: string;
+            /** @enum {string} */
+            rule: "flagKeyPattern" | "requiredTags" | "requireMaintainer" | "temporaryNeedsRemovalDate" | "maxRolloutIncrease" | "maxClauseValues" | "forbidIndividualTargets";
         };
         ImpactContextsDto: {
             /** @description supplied or sampled contexts that are not valid contexts */
@@ -1823,7 +1926,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -1894,7 +1997,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -1923,6 +2026,15 @@ export interface components {
         };
         ProjectListDto: {
             items: components["schemas"]["ProjectDto"][];
+        };
+        PutGuardrailPolicyDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
+            description?: string;
+            /** @description environments the environment rules apply in; omit (or null) for every environment of the project */
+            environmentKeys?: string[] | null;
+            name: string;
+            rules: components["schemas"]["GuardrailRuleDto"][];
         };
         ReadinessChecksDto: {
             /**
@@ -2117,6 +2229,8 @@ export interface components {
             salt: string;
             tags: string[];
             version: number;
+            /** @description write responses only: the guardrail warn rules the write broke (absent when none) */
+            warnings?: components["schemas"]["GuardrailWarningDto"][];
         };
         SegmentListDto: {
             items: components["schemas"]["SegmentDto"][];
@@ -2220,7 +2334,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -2236,7 +2350,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -2316,7 +2430,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -2370,7 +2484,7 @@ export interface components {
                  * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
                  * @enum {string}
                  */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
+                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
             } & {
                 [key: string]: unknown;
             })[];
@@ -3167,6 +3281,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -3275,6 +3398,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3754,6 +3886,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5897,6 +6038,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -6169,6 +6319,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -6261,6 +6420,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6449,6 +6617,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6651,6 +6828,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -6752,6 +6938,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8719,7 +8914,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `flag_version/restore_too_large` Restore needs too many instructions */
+            /** @description `flag_version/restore_too_large` Restore needs too many instructions; `guardrail/violation` Guardrail policy violated */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9018,6 +9213,357 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    GuardrailsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardrailPolicyListDto"];
+                };
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    GuardrailsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardrailPolicyDto"];
+                };
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `guardrail/not_found` Guardrail policy not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    GuardrailsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutGuardrailPolicyDto"];
+            };
+        };
+        responses: {
+            /** @description created or replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardrailPolicyDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `guardrail/invalid` Invalid guardrail policy */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/already_exists` Guardrail policy already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    GuardrailsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `guardrail/not_found` Guardrail policy not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10994,6 +11540,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

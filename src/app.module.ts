@@ -11,6 +11,7 @@ import { EnvironmentsModule } from './modules/environments/environments.module';
 import { FlagRestoreModule } from './modules/flag-restore/flag-restore.module';
 import { FlagLoaderFactory } from './modules/flags/flag.loader';
 import { FlagsModule } from './modules/flags/flags.module';
+import { GuardrailsModule } from './modules/guardrails/guardrails.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
 import { PipelinesModule } from './modules/pipelines/pipelines.module';
@@ -39,6 +40,7 @@ export class AppModule {
         EnvironmentsModule,
         FlagsModule,
         SegmentsModule,
+        GuardrailsModule,
         ApprovalsModule,
         BypassLedgerModule,
         FlagRestoreModule,

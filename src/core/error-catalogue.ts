@@ -91,6 +91,12 @@ export const ERROR_CATALOGUE = {
   'change_request/already_applied': { status: 409, title: 'Change request already applied' },
   'change_request/conflict': { status: 409, title: 'Change request conflicts' },
 
+  // Guardrail policies.
+  'guardrail/not_found': { status: 404, title: 'Guardrail policy not found' },
+  'guardrail/already_exists': { status: 409, title: 'Guardrail policy already exists' },
+  'guardrail/invalid': { status: 400, title: 'Invalid guardrail policy' },
+  'guardrail/violation': { status: 422, title: 'Guardrail policy violated' },
+
   // Release automation.
   'scheduled_change/not_found': { status: 404, title: 'Scheduled change not found' },
   'scheduled_change/no_change': { status: 400, title: 'Scheduled change changes nothing' },

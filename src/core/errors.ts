@@ -12,6 +12,10 @@ export interface FieldError {
   /** Path or name of the offending field. */
   field?: string;
   reason: string;
+  /** `guardrail/violation` only: the policy key and rule kind violated, and the environment (environment rules). */
+  policy?: string;
+  rule?: string;
+  environment?: string;
 }
 
 export class DomainError extends Error {

@@ -51,6 +51,7 @@ const FLAG_FIELDS: FieldDiffs<FlagDefinition, Namers> = {
       `client-side availability: environment id ${a.usingEnvironmentId ? 'on' : 'off'}, mobile key ${a.usingMobileKey ? 'on' : 'off'}`,
   ),
   maintainerId: changedFromTo('maintainer'),
+  plannedRemovalDate: changedFromTo('planned removal date'),
 };
 
 const ENVIRONMENT_FIELDS: FieldDiffs<FlagEnvironmentConfig, Namers> = {

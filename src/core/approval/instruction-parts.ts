@@ -21,6 +21,8 @@ export type FlagPart =
   | 'description'
   | 'tags'
   | 'temporary'
+  | 'maintainer'
+  | 'plannedRemovalDate'
   | 'archived';
 
 export const FLAG_INSTRUCTION_PARTS: Record<FlagInstructionKind, FlagPart> = {
@@ -58,6 +60,8 @@ export const FLAG_INSTRUCTION_PARTS: Record<FlagInstructionKind, FlagPart> = {
   removeTags: 'tags',
   makeFlagTemporary: 'temporary',
   makeFlagPermanent: 'temporary',
+  updateMaintainer: 'maintainer',
+  updatePlannedRemovalDate: 'plannedRemovalDate',
   archiveFlag: 'archived',
   restoreFlag: 'archived',
 };
@@ -113,6 +117,8 @@ export const FLAG_PARTS: Record<Exclude<FlagPart, 'rule'>, PartView<FlagSide>> =
   description: { label: 'description', read: (s) => s.flag.description },
   tags: { label: 'tags', read: (s) => s.flag.tags },
   temporary: { label: 'temporary setting', read: (s) => s.flag.temporary },
+  maintainer: { label: 'maintainer', read: (s) => s.flag.maintainerId ?? null },
+  plannedRemovalDate: { label: 'planned removal date', read: (s) => s.flag.plannedRemovalDate ?? null },
   archived: { label: 'archived state', read: (s) => s.flag.archived },
 };
 

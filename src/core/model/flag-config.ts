@@ -129,7 +129,10 @@ export interface FlagDefinition {
   archived: boolean;
   clientSideAvailability: { usingEnvironmentId: boolean; usingMobileKey: boolean };
   defaults: { onVariation: number; offVariation: number };
+  /** The member responsible for the flag (a member id); set with `updateMaintainer`. */
   maintainerId?: string | null;
+  /** When a temporary flag is planned to be removed (ISO-8601 date or date-time); absent: not planned. */
+  plannedRemovalDate?: string | null;
 }
 
 export interface SegmentRule {

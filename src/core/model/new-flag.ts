@@ -1,4 +1,5 @@
 import { DomainError, type FieldError } from '../errors';
+import { isPlannedRemovalDate } from '../patch/metadata-fields';
 import type { FlagDefinition, FlagEnvironmentConfig, JsonValue, Variation } from './flag-config';
 
 export interface NewFlagInput {
@@ -10,7 +11,13 @@ export interface NewFlagInput {
   tags?: string[];
   temporary?: boolean;
   clientSideAvailability?: { usingEnvironmentId: boolean; usingMobileKey: boolean };
+  /** A member id (UUID); whether the member exists is not checked. */
+  maintainerId?: string | null;
+  /** ISO-8601 date or date-time a temporary flag is planned to be removed by. */
+  plannedRemovalDate?: string | null;
 }
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const jsonType = (v: JsonValue) => (v === null ? 'null' : Array.isArray(v) ? 'object' : typeof v);
 
@@ -42,6 +49,10 @@ export function buildFlagDefinition(input: NewFlagInput, newId: () => string): F
     if (!Number.isInteger(idx) || idx < 0 || idx >= raw.length)
       errors.push({ field: `defaults.${field}`, reason: `must be a variation index between 0 and ${raw.length - 1}` });
   }
+  if (input.maintainerId != null && !UUID.test(input.maintainerId))
+    errors.push({ field: 'maintainerId', reason: 'must be a member id (UUID)' });
+  if (input.plannedRemovalDate != null && !isPlannedRemovalDate(input.plannedRemovalDate))
+    errors.push({ field: 'plannedRemovalDate', reason: 'must be an ISO-8601 date or date-time' });
   if (errors.length) throw new DomainError('flag/invalid', errors.map((e) => e.reason).join('; '), errors);
 
   const variations: Variation[] = raw.map((v) => ({
@@ -61,7 +72,8 @@ export function buildFlagDefinition(input: NewFlagInput, newId: () => string): F
     archived: false,
     clientSideAvailability: input.clientSideAvailability ?? { usingEnvironmentId: false, usingMobileKey: false },
     defaults,
-    maintainerId: null,
+    maintainerId: input.maintainerId ?? null,
+    ...(input.plannedRemovalDate != null ? { plannedRemovalDate: input.plannedRemovalDate } : {}),
   };
 }
 

@@ -1,6 +1,13 @@
 import { FlagLevelHandler, FlagWorkspace } from './flag-patch-types';
 import { PatchError } from './patch-error';
-import { readDescription, readName, withTags, withoutTags } from './metadata-fields';
+import {
+  readDescription,
+  readMaintainerId,
+  readName,
+  readPlannedRemovalDate,
+  withTags,
+  withoutTags,
+} from './metadata-fields';
 
 /** Project-level settings of a flag, shared by all its environments. */
 export const FLAG_METADATA_HANDLERS = {
@@ -44,6 +51,22 @@ export const FLAG_METADATA_HANDLERS = {
     fields: [],
     apply(_f, { flag }) {
       flag.temporary = false;
+    },
+  },
+  /** `value`: a member id, or null to clear. Whether that member exists is not checked here (see README). */
+  updateMaintainer: {
+    action: 'updateMaintainer',
+    fields: ['value'],
+    apply(f, { flag }) {
+      flag.maintainerId = readMaintainerId(f);
+    },
+  },
+  /** `value`: an ISO-8601 date (2027-03-31) or date-time, or null to clear. */
+  updatePlannedRemovalDate: {
+    action: 'updateTemporary',
+    fields: ['value'],
+    apply(f, { flag }) {
+      flag.plannedRemovalDate = readPlannedRemovalDate(f);
     },
   },
   // Whether another flag still depends on this one is the service's check: it needs the project.

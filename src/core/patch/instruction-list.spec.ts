@@ -107,6 +107,8 @@ describe('instruction actions', () => {
       updateDescription: flag('updateDescription'),
       makeFlagTemporary: flag('updateTemporary'),
       makeFlagPermanent: flag('updateTemporary'),
+      updateMaintainer: flag('updateMaintainer'),
+      updatePlannedRemovalDate: flag('updateTemporary'),
       archiveFlag: flag('archiveFlag'),
       restoreFlag: flag('restoreFlag'),
     });

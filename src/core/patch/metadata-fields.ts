@@ -34,3 +34,27 @@ export function withoutTags(f: Fields, tags: string[]): string[] {
 function normalizeTags(tags: string[]): string[] {
   return [...new Set(tags)].sort();
 }
+
+/** A member id (UUID) or null (no maintainer). */
+export function readMaintainerId(f: Fields): string | null {
+  if (f.isNull('value')) return null;
+  return f.string('value', { max: 64, pattern: UUID_PATTERN, patternName: 'a member id (UUID)' });
+}
+
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/** An ISO-8601 date or date-time (stored as sent, validated as a real date), or null to clear. */
+export function readPlannedRemovalDate(f: Fields): string | null {
+  if (f.isNull('value')) return null;
+  const value = f.string('value', { max: 40, pattern: DATE_PATTERN, patternName: 'an ISO-8601 date or date-time' });
+  if (!isPlannedRemovalDate(value)) f.fail('must be an ISO-8601 date or date-time', 'value');
+  return value;
+}
+
+/** Shape and calendar check of a planned removal date (also used by flag creation). */
+export function isPlannedRemovalDate(value: string): boolean {
+  if (!DATE_PATTERN.test(value)) return false;
+  const time = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value.slice(0, 10);
+}

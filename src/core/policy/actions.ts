@@ -23,6 +23,8 @@ export const ACTIONS = {
   viewSdkKey: ['env'],
   rotateSdkKey: ['env'],
   updateApprovalSettings: ['env'],
+  /** Creating, changing or deleting the guardrail policies that cover the environment. */
+  manageGuardrails: ['env'],
   // flag
   createFlag: ['flag'],
   deleteFlag: ['flag'],
@@ -34,6 +36,7 @@ export const ACTIONS = {
   updateTrackEvents: ['flag'],
   updateFlagVariations: ['flag'],
   updateTemporary: ['flag'],
+  updateMaintainer: ['flag'],
   archiveFlag: ['flag'],
   restoreFlag: ['flag'],
   createScheduledChange: ['flag'],

@@ -57,6 +57,8 @@ describe('BUILTIN_ROLES', () => {
     expect(writer.can('bypassRequiredApproval', flag)).toBe(false);
     expect(writer.can('bypassRequiredApproval', segment)).toBe(false);
     expect(writer.can('updateApprovalSettings', env)).toBe(false);
+    expect(writer.can('manageGuardrails', env)).toBe(false);
+    expect(writer.can('updateMaintainer', flag)).toBe(true);
     expect(writer.can('manageMembers', memberResource('m1'))).toBe(false);
     expect(writer.can('manageTeams', teamResource('t'))).toBe(false);
     expect(writer.can('manageRoles', roleResource('r'))).toBe(false);
@@ -70,6 +72,7 @@ describe('BUILTIN_ROLES', () => {
     expect(policy.can('updateOn', flag)).toBe(true);
     expect(policy.can('bypassRequiredApproval', flag)).toBe(true);
     expect(policy.can('updateApprovalSettings', env)).toBe(true);
+    expect(policy.can('manageGuardrails', env)).toBe(true);
     expect(policy.can('manageMembers', memberResource('m1'))).toBe(true);
     expect(policy.can('manageTeams', teamResource('t'))).toBe(true);
     expect(policy.can('manageRoles', roleResource('r'))).toBe(true);

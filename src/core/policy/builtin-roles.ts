@@ -5,8 +5,9 @@
  *
  * - reader: look, don't touch: viewProject on every project, viewMembers, viewAuditLog.
  * - writer: reader + every project/environment/flag/segment action (change requests, schedules,
- *   releases, triggers, viewSdkKey, rotateSdkKey included) EXCEPT bypassRequiredApproval and
- *   updateApprovalSettings; switching approvals off would be a bypass by another name. No account
+ *   releases, triggers, viewSdkKey, rotateSdkKey included) EXCEPT bypassRequiredApproval,
+ *   updateApprovalSettings and manageGuardrails; switching approvals or guardrails off would be a
+ *   bypass by another name. No account
  *   actions (members, teams, roles, tokens, webhooks): a member's own personal tokens are allowed
  *   by the tokens service, not by policy.
  * - admin: every action on every resource type.
@@ -29,7 +30,7 @@ const EVERY_RESOURCE = [...RESOURCE_PATHS].map((path) =>
     .join(':'),
 );
 
-const WRITER_EXCLUDED = new Set(['bypassRequiredApproval', 'updateApprovalSettings']);
+const WRITER_EXCLUDED = new Set(['bypassRequiredApproval', 'updateApprovalSettings', 'manageGuardrails']);
 const WRITER_ACTIONS = actionsForTypes(['proj', 'env', 'flag', 'segment']).filter(
   (action) => !WRITER_EXCLUDED.has(action),
 );

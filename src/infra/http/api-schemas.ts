@@ -36,6 +36,10 @@ export class FieldErrorDto {
   index?: number;
   @ApiPropertyOptional({ description: 'path or name of the offending field' }) field?: string;
   @ApiProperty() reason: string;
+  @ApiPropertyOptional({ description: 'guardrail/violation: the violated policy key' }) policy?: string;
+  @ApiPropertyOptional({ description: 'guardrail/violation: the violated rule kind' }) rule?: string;
+  @ApiPropertyOptional({ description: 'guardrail/violation: the environment an environment rule was violated in' })
+  environment?: string;
 }
 
 /** RFC 9457 problem document with Gantry's stable `code` (src/infra/http/problem.ts). */

@@ -49,6 +49,7 @@ export class ChangeRequestsController {
     ...IN_ENVIRONMENT,
     ...FLAG_INSTRUCTIONS,
     'change_request/invalid_execution_date',
+    'guardrail/violation',
     'change_request/no_change',
   )
   @Post('projects/:projectKey/flags/:flagKey/environments/:envKey/change-requests')
@@ -69,6 +70,7 @@ export class ChangeRequestsController {
     ...IN_ENVIRONMENT,
     ...SEGMENT_INSTRUCTIONS,
     'change_request/invalid_execution_date',
+    'guardrail/violation',
     'change_request/no_change',
   )
   @Post('projects/:projectKey/environments/:envKey/segments/:segmentKey/change-requests')
@@ -130,6 +132,7 @@ export class ChangeRequestsController {
     'auth/forbidden',
     'change_request/not_requester',
     'change_request/invalid_execution_date',
+    'guardrail/violation',
     ...FLAG_INSTRUCTIONS,
     'segment/not_found',
     'change_request/no_change',
@@ -164,6 +167,7 @@ export class ChangeRequestsController {
     'change_request/not_open',
     'change_request/not_due',
     'change_request/conflict',
+    'guardrail/violation',
     'approval/declined',
     'approval/insufficient_approvals',
     'flag/not_found',
@@ -187,6 +191,7 @@ export class ChangeRequestsController {
     'change_request/not_requester',
     'change_request/conflict',
     'change_request/not_open',
+    'guardrail/violation',
   )
   @Post('change-requests/:id/rebase')
   @HttpCode(200)

@@ -67,6 +67,7 @@ export class FakeChangeRequestStore implements ChangeRequestStore {
       contentHash: 'content-1',
       approvalsRequired: 1,
       approvalReasons: [],
+      guardrailWarnings: [],
       requesterId: r.requester.memberId ?? r.requester.id,
       executionDate: null,
       appliedVersion: null,

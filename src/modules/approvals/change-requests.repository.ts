@@ -4,6 +4,7 @@ import type { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 import type { ActorRef } from '../accounts/models/actor';
+import type { GuardrailWarning } from '../guardrails/guardrail-checks';
 
 const withContext = {
   reviews: { orderBy: { createdAt: 'asc' } },
@@ -45,6 +46,8 @@ export interface ChangeRequestRow {
   contentHash: string;
   approvalsRequired: number;
   approvalReasons: string[];
+  /** Guardrail `warn` findings of the current content, for reviewers. */
+  guardrailWarnings: GuardrailWarning[];
   requester: ActorRef;
   requesterId: string;
   executionDate: Date | null;
@@ -65,6 +68,7 @@ const toChangeRequest = ({ projectKey, environmentKey, ...r }: RequestRow): Chan
   environment: { key: r.environment?.key ?? environmentKey },
   instructions: fromJson<unknown[]>(r.instructions),
   approvalReasons: fromJson<string[]>(r.approvalReasons),
+  guardrailWarnings: fromJson<GuardrailWarning[]>(r.guardrailWarnings),
   requester: fromJson<ActorRef>(r.requester),
   failure: r.failure === null ? null : fromJson<NonNullable<ChangeRequestRow['failure']>>(r.failure),
   history: fromJson<unknown[]>(r.history),
@@ -90,6 +94,7 @@ export interface ChangeRequestUpdate {
   contentHash?: string;
   approvalsRequired?: number;
   approvalReasons?: string[];
+  guardrailWarnings?: GuardrailWarning[];
   executionDate?: Date | null;
   appliedVersion?: number;
   appliedAt?: Date;
@@ -136,7 +141,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
     tx: Tx,
     data: Omit<
       Prisma.ChangeRequestUncheckedCreateInput,
-      'instructions' | 'requester' | 'history' | 'approvalReasons'
+      'instructions' | 'requester' | 'history' | 'approvalReasons' | 'guardrailWarnings'
     > & {
       instructions: unknown[];
       requester: ActorRef;
@@ -144,6 +149,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
       approvalReasons: string[];
       projectKey: string;
       environmentKey: string;
+      guardrailWarnings: GuardrailWarning[];
     },
   ): Promise<ChangeRequestRow> {
     const row = await txClient(tx).changeRequest.create({
@@ -153,6 +159,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
         requester: json(data.requester),
         history: json(data.history),
         approvalReasons: json(data.approvalReasons),
+        guardrailWarnings: json(data.guardrailWarnings),
       },
       include: withContext,
     });
@@ -160,7 +167,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
   }
 
   async update(tx: Tx, id: string, data: ChangeRequestUpdate): Promise<ChangeRequestRow> {
-    const { instructions, failure, history, approvalReasons, ...plain } = data;
+    const { instructions, failure, history, approvalReasons, guardrailWarnings, ...plain } = data;
     const row = await txClient(tx).changeRequest.update({
       where: { id },
       data: {
@@ -169,6 +176,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
         ...(failure !== undefined ? { failure: json(failure) } : {}),
         ...(history !== undefined ? { history: json(history) } : {}),
         ...(approvalReasons !== undefined ? { approvalReasons: json(approvalReasons) } : {}),
+        ...(guardrailWarnings !== undefined ? { guardrailWarnings: json(guardrailWarnings) } : {}),
       },
       include: withContext,
     });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isOpen, openStatus, tallyReviews } from '../../core/approval';
-import { DomainError } from '../../core/errors';
+import { DomainError, isError } from '../../core/errors';
 import { formatResource } from '../../core/policy';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
@@ -43,7 +43,7 @@ export class ChangeRequestsService {
     // The requester must be allowed to make each change, apart from the approval itself.
     const preview = await this.access
       .writer(kind)
-      .dryRun(actor, at.project, at.env, key, dto.instructions, { authorize: true });
+      .dryRun(actor, at.project, at.env, key, dto.instructions, { authorize: true, guardrails: true });
     this.authz.assert(actor, 'createChangeRequest', preview.resource);
     if (!preview.diff.length)
       throw new DomainError('change_request/no_change', 'the instructions change nothing in the current configuration');
@@ -65,6 +65,7 @@ export class ChangeRequestsService {
         contentHash: hash,
         approvalsRequired: required,
         approvalReasons: preview.reasons,
+        guardrailWarnings: preview.warnings,
         requester: actorRef(actor),
         requesterId: identityOf(actor),
         executionDate,
@@ -144,7 +145,10 @@ export class ChangeRequestsService {
     const executionDate =
       dto.executionDate === undefined ? row.executionDate : this.executionDate(dto.executionDate ?? undefined);
     const preview = content
-      ? await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: true })
+      ? await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, {
+          authorize: true,
+          guardrails: true,
+        })
       : undefined;
     if (preview && !preview.diff.length)
       throw new DomainError('change_request/no_change', 'the instructions change nothing in the current configuration');
@@ -175,9 +179,9 @@ export class ChangeRequestsService {
     this.assertOwnerOrBypass(actor, row, resource, 'rebase');
     const instructions = row.instructions;
     const preview = await writer
-      .dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: true })
+      .dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: true, guardrails: true })
       .catch((err: unknown) => {
-        if (!(err instanceof DomainError) || err.status >= 500) throw err;
+        if (!(err instanceof DomainError) || err.status >= 500 || isError(err, 'guardrail/violation')) throw err;
         throw new DomainError(
           'change_request/conflict',
           `the instructions no longer apply to the current configuration: ${err.message}; edit them`,
@@ -253,6 +257,7 @@ export class ChangeRequestsService {
       contentHash: hash,
       approvalsRequired: required,
       approvalReasons: preview.reasons,
+      guardrailWarnings: preview.warnings,
       executionDate,
       status,
       ...(description !== undefined ? { description } : {}),

@@ -53,7 +53,7 @@ export class EnvironmentResourceWriter implements ResourceWriter<EnvironmentGove
     opts: { authorize: boolean },
   ): Promise<ResourceDryRun<EnvironmentGovernanceState>> {
     const c = await this.governance.dryRun(actor, project, env, instructions, opts.authorize);
-    return { ...this.change(c), diff: c.diff };
+    return { ...this.change(c), diff: c.diff, warnings: [] };
   }
 
   conflicts() {

@@ -54,6 +54,7 @@ export class RetroactiveReviews implements BypassLedger {
       appliedVersion: b.appliedVersion,
       appliedAt: now,
       history: [{ at: now.toISOString(), status: 'bypassed', actor: actorRef(actor), note: b.bypassReason }],
+      guardrailWarnings: [],
     });
     return { environment: b.environment.key, reason: b.bypassReason, reviewId: row.id };
   }

@@ -17,6 +17,7 @@ import type { CreateFlagDto } from './dto/flags.dto';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 import { FlagsRepository } from './flags.repository';
 import { flagView, type FlagView } from './models/flag.view';
+import { GuardrailChecks } from '../guardrails/guardrail-checks';
 
 const newSalt = () => randomBytes(16).toString('hex');
 
@@ -34,6 +35,7 @@ export class FlagCreationService {
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
+    private readonly guardrails: GuardrailChecks,
   ) {}
 
   async create(actor: Actor, projectKey: string, dto: CreateFlagDto): Promise<FlagView> {
@@ -42,6 +44,8 @@ export class FlagCreationService {
     assertInEveryEnvironment(this.authz, actor, 'createFlag', project, def);
     return this.repo.transaction(async (tx) => {
       await this.projectRows.lockProject(tx, project.id);
+      // Guardrails (key pattern, tags, maintainer, removal date): 422 before anything is written.
+      const warnings = await this.guardrails.flagCreation(tx, project.id, def);
       const row = await this.repo.create(tx, project.id, def).catch(rethrowDuplicate('flag', dto.key));
       const configs: Record<string, FlagEnvironmentConfig> = {};
       for (const env of await this.projectRows.listEnvironments(tx, project.id)) {
@@ -53,8 +57,10 @@ export class FlagCreationService {
         resource: formatResource(flagResource(project, ANY_ENV, def)),
         after: { flag: def, environments: configs },
         currentVersion: 1,
+        ...(warnings.length ? { links: { guardrailWarnings: warnings } } : {}),
       });
-      return flagView(def.key, def, configs, 1);
+      const view = flagView(def.key, def, configs, 1);
+      return warnings.length ? { ...view, warnings } : view;
     });
   }
 

@@ -67,10 +67,11 @@ export class FlagResourceWriter implements ResourceWriter<FlagState> {
     env: EnvironmentContext,
     key: string,
     instructions: unknown[],
-    { authorize }: { authorize: boolean },
+    { authorize, guardrails }: { authorize: boolean; guardrails?: boolean },
   ): Promise<ResourceDryRun<FlagState>> {
     const d = await this.writes.dryRun(actor, project, env, key, instructions, authorize);
-    return { ...this.change(project, env, d.version, d.before, d.after), diff: diffFlag(d.before, d.after) };
+    const warnings = guardrails ? await this.writes.checkGuardrails(project, env, d) : [];
+    return { ...this.change(project, env, d.version, d.before, d.after), diff: diffFlag(d.before, d.after), warnings };
   }
 
   async conflicts(

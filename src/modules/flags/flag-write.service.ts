@@ -33,6 +33,7 @@ import { flagChangeRequestPath } from './flag-paths';
 import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 import { SegmentKeys } from './segment-keys.port';
+import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
 /** Instructions that may name segments (segmentMatch clauses), or serve rules naming them again. */
@@ -63,6 +64,8 @@ export interface WriteResult {
   outcome: 'committed' | 'unchanged';
   /** The written environment's configuration version (the flag version for flag-level writes). */
   version: number;
+  /** Guardrail `warn` findings of the change (also on `view.warnings` and in the audit entry). */
+  warnings: GuardrailWarning[];
 }
 
 /** A flag locked in the caller's transaction, read once under the lock. */
@@ -88,6 +91,8 @@ export interface FlagDryRun {
   before: FlagState;
   after: FlagState;
   steps: Step[];
+  /** Whether the project-level part changes (every environment then changes with it). */
+  flagChanged: boolean;
 }
 
 /**
@@ -107,6 +112,7 @@ export class FlagWriteService {
     private readonly metrics: MetricsService,
     @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
     private readonly segments: SegmentKeys,
+    private readonly guardrails: GuardrailChecks,
   ) {}
 
   async patch(
@@ -206,7 +212,22 @@ export class FlagWriteService {
       before: { flag: def, environment: configs[env.key] },
       after: { flag: result.flag, environment: result.environments[env.key] },
       steps,
+      flagChanged: result.flagChanged,
     };
+  }
+
+  /**
+   * The guardrails over a dry run (change-request creation and edits): 422 on a `block` rule, else
+   * the `warn` findings. Only the request's environment is checked for environment rules; applying
+   * it goes through commit, which checks every environment it reaches.
+   */
+  checkGuardrails(project: ProjectContext, env: EnvironmentContext, dry: FlagDryRun): Promise<GuardrailWarning[]> {
+    return this.guardrails.flagChange(undefined, project.id, {
+      before: dry.before.flag,
+      after: dry.after.flag,
+      flagChanged: dry.flagChanged,
+      environments: [{ key: env.key, before: dry.before.environment, after: dry.after.environment }],
+    });
   }
 
   private async write(
@@ -273,7 +294,17 @@ export class FlagWriteService {
         outcome: 'unchanged',
         version: current,
         bypassed: [],
+        warnings: [],
       };
+
+    // Content rules before approvals: a change no policy allows is refused to everyone, pre-approved,
+    // automated or break-glass alike (a request for it could never apply either).
+    const warnings = await this.guardrails.flagChange(tx, project.id, {
+      before: def,
+      after: result.flag,
+      flagChanged: result.flagChanged,
+      environments: changedEnvKeys.map((k) => ({ key: k, before: configs[k], after: result.environments[k] })),
+    });
 
     const bypasses = enforceApprovalGate(
       this.authz,
@@ -334,14 +365,17 @@ export class FlagWriteService {
         ...(bypasses.length
           ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
           : {}),
+        ...(warnings.length ? { guardrailWarnings: warnings } : {}),
         ...(write.preApproved?.links ?? {}),
       },
     });
+    const view = flagView(row.key, result.flag, newConfigs, newFlagVersion);
     return {
-      view: flagView(row.key, result.flag, newConfigs, newFlagVersion),
+      view: warnings.length ? { ...view, warnings } : view,
       outcome: 'committed',
       version: env ? newConfigs[env.key].version : newFlagVersion,
       bypassed,
+      warnings,
     };
   }
 

@@ -16,4 +16,5 @@ export const FLAG_WRITE = [
   'flag/version_mismatch',
   'flag/has_dependents',
   'approval/required',
+  'guardrail/violation',
 ] as const satisfies readonly ErrorCode[];

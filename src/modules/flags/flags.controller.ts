@@ -39,7 +39,7 @@ export class FlagsController {
   list(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Query() q: ListFlagsQueryDto) {
     return this.flags.list(a, p, q);
   }
-  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'flag/invalid', 'flag/already_exists')
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'flag/invalid', 'flag/already_exists', 'guardrail/violation')
   @Post()
   @ApiCreatedResponse({ type: FlagDto })
   create(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Body() dto: CreateFlagDto) {

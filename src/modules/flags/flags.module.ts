@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { GuardrailsModule } from '../guardrails/guardrails.module';
 import { FlagLoaderFactory } from './flag.loader';
 import { RESOURCE_WRITER } from '../write-path/resource-writer';
 import { FlagResourceWriter } from './flag-resource-writer';
@@ -16,7 +17,7 @@ import { FlagsResolver } from './flags.resolver';
 import { PrerequisiteResolver } from './prerequisite.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, FlagsReadModule],
+  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, FlagsReadModule, GuardrailsModule],
   controllers: [FlagsController],
   providers: [
     FlagsRepository,

@@ -67,10 +67,15 @@ export class SegmentResourceWriter implements ResourceWriter<SegmentConfig> {
     env: EnvironmentContext,
     key: string,
     instructions: unknown[],
-    { authorize }: { authorize: boolean },
+    { authorize, guardrails }: { authorize: boolean; guardrails?: boolean },
   ): Promise<ResourceDryRun<SegmentConfig>> {
     const d = await this.writes.dryRun(actor, project, env, key, instructions, authorize);
-    return { ...this.change(project, env, d.version, d.before, d.after), diff: diffSegment(d.before, d.after) };
+    const warnings = guardrails ? await this.writes.checkGuardrails(project, env, d.before, d.after) : [];
+    return {
+      ...this.change(project, env, d.version, d.before, d.after),
+      diff: diffSegment(d.before, d.after),
+      warnings,
+    };
   }
 
   async conflicts(

@@ -31,6 +31,7 @@ import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { segmentChangeRequestPath } from './segment-paths';
 import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
+import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
 
@@ -48,7 +49,15 @@ export interface SegmentWriteResult {
   version: number;
   /** Break-glass bypasses of this write, each with its retroactive review. */
   bypassed: BypassNotice[];
+  /** Guardrail `warn` findings of the change (also in the audit entry). */
+  warnings: GuardrailWarning[];
 }
+
+/** A segment as a write answers it: with the guardrail warnings it broke, when there are any. */
+export type WrittenSegment = SegmentConfig & { warnings?: GuardrailWarning[] };
+
+const withWarnings = (segment: SegmentConfig, warnings: GuardrailWarning[]): WrittenSegment =>
+  warnings.length ? { ...segment, warnings } : segment;
 
 /** A segment locked in the caller's transaction, read once under the lock. */
 export interface LockedSegmentState {
@@ -85,9 +94,10 @@ export class SegmentWriteService {
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
     @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
+    private readonly guardrails: GuardrailChecks,
   ) {}
 
-  async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<SegmentConfig> {
+  async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<WrittenSegment> {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const tags = [...new Set(dto.tags ?? [])].sort();
     this.authz.assert(actor, 'createSegment', segmentResource(project, env, { key: dto.key, tags }));
@@ -109,11 +119,12 @@ export class SegmentWriteService {
         version: (existing?.version ?? 0) + 1,
         deleted: false,
       };
+      const warnings = await this.guardrails.segmentChange(tx, project.id, env.key, null, config);
       const row = existing
         ? await this.repo.revive(tx, existing.id, config)
         : await this.repo.create(tx, env.id, config).catch(rethrowDuplicate('segment', dto.key));
-      await this.commit(tx, actor, project, env, row.id, null, config, 'createSegment', '');
-      return config;
+      await this.commit(tx, actor, project, env, row.id, null, config, 'createSegment', '', guardrailLinks(warnings));
+      return withWarnings(config, warnings);
     });
   }
 
@@ -125,7 +136,7 @@ export class SegmentWriteService {
     dto: PatchSegmentDto,
     ifMatch?: string,
     bypassHeader?: BreakGlass,
-  ): Promise<SegmentConfig & { approvalBypassed?: BypassNotice[] }> {
+  ): Promise<WrittenSegment & { approvalBypassed?: BypassNotice[] }> {
     const expectedVersion = parseIfMatch(ifMatch);
     const { project, env } = await this.locate(actor, projectKey, envKey);
     // Validates the list's shape and kinds before any I/O on the segment.
@@ -136,11 +147,12 @@ export class SegmentWriteService {
       expectedVersion,
       bypass: breakGlassOf(dto.bypass, bypassHeader),
     };
-    const { segment, bypassed } = await this.repo.transaction((tx) =>
+    const { segment, warnings, bypassed } = await this.repo.transaction((tx) =>
       this.writeInTx(tx, actor, project, env, segmentKey, write, steps),
     );
     this.ledger.announce(actor, bypassed);
-    return bypassed.length ? { ...segment, approvalBypassed: bypassed } : segment;
+    const written = withWarnings(segment, warnings);
+    return bypassed.length ? { ...written, approvalBypassed: bypassed } : written;
   }
 
   /** The segment twin of FlagWriteService.applyPreApproved: in the caller's transaction, its environment not gated again. */
@@ -203,6 +215,16 @@ export class SegmentWriteService {
     return { segmentId: row.id, version: row.version, before, after: segment, steps };
   }
 
+  /** The guardrails over a dry run (change-request creation and edits): 422 on a block rule, else the warnings. */
+  checkGuardrails(
+    project: ProjectContext,
+    env: EnvironmentContext,
+    before: SegmentConfig,
+    after: SegmentConfig,
+  ): Promise<GuardrailWarning[]> {
+    return this.guardrails.segmentChange(undefined, project.id, env.key, before, after);
+  }
+
   private async writeInTx(
     tx: Tx,
     actor: Actor,
@@ -234,7 +256,9 @@ export class SegmentWriteService {
     write: Pick<SegmentWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<SegmentWriteResult> {
     const { row, before } = locked;
-    if (!changed) return { segment: before, version: row.version, bypassed: [] };
+    if (!changed) return { segment: before, version: row.version, bypassed: [], warnings: [] };
+    // Content rules first, for everyone: pre-approval and break-glass do not pass a block rule.
+    const warnings = await this.guardrails.segmentChange(tx, project.id, env.key, before, segment);
     const bypasses = enforceApprovalGate(
       this.authz,
       this.metrics,
@@ -275,6 +299,7 @@ export class SegmentWriteService {
       ...(bypasses.length
         ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
         : {}),
+      ...guardrailLinks(warnings),
       ...(write.preApproved?.links ?? {}),
     };
     await this.commit(
@@ -289,7 +314,7 @@ export class SegmentWriteService {
       write.comment ?? '',
       links,
     );
-    return { segment: after, version: after.version, bypassed };
+    return { segment: after, version: after.version, bypassed, warnings };
   }
 
   async remove(actor: Actor, projectKey: string, envKey: string, segmentKey: string): Promise<void> {
@@ -391,3 +416,5 @@ export class SegmentWriteService {
     this.metrics.writes.inc({ kind: 'segment', outcome: 'committed' });
   }
 }
+
+const guardrailLinks = (warnings: GuardrailWarning[]) => (warnings.length ? { guardrailWarnings: warnings } : {});

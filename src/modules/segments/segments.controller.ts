@@ -42,7 +42,7 @@ export class SegmentsController {
   ) {
     return this.segments.list(a, p, e, q);
   }
-  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'segment/already_exists')
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'segment/already_exists', 'guardrail/violation')
   @Post()
   @ApiCreatedResponse({ type: SegmentDto })
   create(
@@ -72,6 +72,7 @@ export class SegmentsController {
     'request/invalid_if_match',
     'segment/version_mismatch',
     'approval/required',
+    'guardrail/violation',
   )
   @Patch(':segmentKey')
   @ApiOkResponse({ type: SegmentDto })

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { GuardrailsModule } from '../guardrails/guardrails.module';
 import { RESOURCE_WRITER } from '../write-path/resource-writer';
 import { SegmentResourceWriter } from './segment-resource-writer';
 import { FlagsReadModule } from '../flags/flags-read.module';
@@ -14,7 +15,15 @@ import { SegmentsService } from './segments.service';
 import { SegmentsResolver } from './segments.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, FlagsReadModule, SegmentsReadModule],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    OutboxModule,
+    ProjectsModule,
+    FlagsReadModule,
+    SegmentsReadModule,
+    GuardrailsModule,
+  ],
   controllers: [SegmentsController],
   providers: [
     SegmentsRepository,

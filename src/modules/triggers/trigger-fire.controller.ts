@@ -23,6 +23,7 @@ export class TriggerFireController {
     'trigger/rate_limited',
     'flag/archived',
     'flag/has_dependents',
+    'guardrail/violation',
     'trigger/action_not_applicable',
     'approval/required',
   )

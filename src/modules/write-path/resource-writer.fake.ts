@@ -93,7 +93,7 @@ export class FakeResourceWriter implements ResourceWriter<FakeState> {
   ): Promise<ResourceDryRun<FakeState>> {
     this.calls.dryRun++;
     const change = this.changeOf(project, env, key, this.latest(key), instructions);
-    return { ...change, diff: this.diff(change.before, change.after) };
+    return { ...change, diff: this.diff(change.before, change.after), warnings: [] };
   }
 
   async conflicts(

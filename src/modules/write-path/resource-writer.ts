@@ -30,6 +30,8 @@ export interface ResourceChange<S = unknown> {
 
 export interface ResourceDryRun<S = unknown> extends ResourceChange<S> {
   diff: ConfigChange[];
+  /** Guardrail `warn` findings, when the dry run was asked to check guardrails (else empty). */
+  warnings: { policy: string; rule: string; message: string; environment?: string }[];
 }
 
 export interface PreApprovedWrite {
@@ -61,14 +63,17 @@ export interface ResourceWriter<S = unknown> {
   /** The configuration at a past version, from the version snapshots; null when no longer kept. */
   atVersion(project: ProjectContext, env: EnvironmentContext, key: string, version: number): Promise<S | null>;
 
-  /** Validates the instructions against the current configuration, as a write would, without writing. */
+  /**
+   * Validates the instructions against the current configuration, as a write would, without
+   * writing; with `guardrails`, also the guardrail policies (422 on a block rule, warnings returned).
+   */
   dryRun(
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
     key: string,
     instructions: unknown[],
-    opts: { authorize: boolean },
+    opts: { authorize: boolean; guardrails?: boolean },
   ): Promise<ResourceDryRun<S>>;
 
   /** Each instruction that no longer fits `current`: it fails there, or its part changed since `base`. */

@@ -1,3 +1,4 @@
+import { GuardrailWarningDto } from '../../guardrails/dto/guardrails.dto';
 import { ApiProperty } from '@nestjs/swagger';
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
@@ -43,6 +44,11 @@ export class ChangeRequestDto {
   contentHash: string;
   @ApiProperty({ type: 'integer' }) approvalsRequired: number;
   @ApiProperty({ type: [String] }) approvalReasons: string[];
+  @ApiProperty({
+    type: [GuardrailWarningDto],
+    description: 'guardrail warn rules the requested change breaks (it may still be applied)',
+  })
+  warnings: GuardrailWarningDto[];
   @ApiProperty({ type: ChangeRequestApprovalsDto }) approvals: ChangeRequestApprovalsDto;
   @ApiProperty(OBJECT) requester: Record<string, unknown>;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) executionDate: string | null;

@@ -1,3 +1,4 @@
+import { GuardrailWarningModel } from '../../guardrails/models/guardrail.model';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from '../../graphql/json.scalar';
 
@@ -33,6 +34,8 @@ export class ChangeRequestModel {
   @Field() contentHash: string;
   @Field(() => Int) approvalsRequired: number;
   @Field(() => [String]) approvalReasons: string[];
+  @Field(() => [GuardrailWarningModel], { description: 'guardrail warn rules the requested change breaks' })
+  warnings: GuardrailWarningModel[];
   @Field(() => ChangeRequestApprovalsModel) approvals: ChangeRequestApprovalsModel;
   @Field(() => GraphQLJSON) requester: unknown;
   @Field(() => String, { nullable: true }) executionDate: string | null;

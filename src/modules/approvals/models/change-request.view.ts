@@ -14,6 +14,8 @@ export interface ChangeRequestView {
   contentHash: string;
   approvalsRequired: number;
   approvalReasons: string[];
+  /** Guardrail `warn` rules the requested change breaks (it may still be applied). */
+  warnings: { policy: string; rule: string; message: string; environment?: string }[];
   /** Latest decisions on the current content. */
   approvals: { approvers: string[]; decliners: string[] };
   requester: unknown;
@@ -40,6 +42,7 @@ export const changeRequestView = (r: ChangeRequestRow): ChangeRequestView => ({
   contentHash: r.contentHash,
   approvalsRequired: r.approvalsRequired,
   approvalReasons: r.approvalReasons,
+  warnings: r.guardrailWarnings,
   approvals: tallyReviews(reviewRecords(r), r.contentHash),
   requester: r.requester,
   executionDate: r.executionDate?.toISOString() ?? null,

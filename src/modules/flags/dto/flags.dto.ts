@@ -9,6 +9,7 @@ import {
   IsBoolean,
   IsInt,
   IsString,
+  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -60,6 +61,18 @@ export class CreateFlagDto {
   @ValidateNested()
   @Type(() => ClientSideAvailabilityDto)
   clientSideAvailability?: ClientSideAvailabilityDto;
+  @ApiPropertyOptional({ format: 'uuid', description: 'the member responsible for the flag (member id)' })
+  @IsOmittable()
+  @IsUUID()
+  maintainerId?: string;
+  @ApiPropertyOptional({
+    description: 'ISO-8601 date (2027-03-31) or date-time a temporary flag is planned to be removed by',
+    maxLength: 40,
+  })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(40)
+  plannedRemovalDate?: string;
 }
 
 /**

@@ -47,6 +47,10 @@ export class CreateFlagInput extends CreateFlagDto {
   @OptionalField(() => ClientSideAvailabilityInput)
   @Type(() => ClientSideAvailabilityInput)
   override clientSideAvailability?: ClientSideAvailabilityInput;
+  @OptionalField(() => String, { description: 'the member responsible for the flag (member id)' })
+  override maintainerId?: string;
+  @OptionalField(() => String, { description: 'ISO-8601 date a temporary flag is planned to be removed by' })
+  override plannedRemovalDate?: string;
 }
 
 /** `flags(...)`: the REST list query plus the project key that REST has in the path. */

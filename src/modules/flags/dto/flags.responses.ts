@@ -4,6 +4,7 @@ import { CLAUSE_OPS } from '../../../core/model/flag-config';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
 import { ActorRefDto } from '../../accounts/dto/accounts.responses';
 import { ClientSideAvailabilityDto, FlagDefaultsDto } from './flags.dto';
+import { GuardrailWarningDto } from '../../guardrails/dto/guardrails.dto';
 
 /**
  * Response shapes of the flag endpoints: LaunchDarkly's flag shapes (core/model/flag-config.ts),
@@ -93,6 +94,8 @@ class FlagDefinitionFields {
   @ApiProperty({ type: ClientSideAvailabilityDto }) clientSideAvailability: ClientSideAvailabilityDto;
   @ApiProperty({ type: FlagDefaultsDto, description: 'variation indexes a new environment starts with' })
   defaults: FlagDefaultsDto;
+  @ApiPropertyOptional({ description: 'ISO-8601 date a temporary flag is planned to be removed by (absent: none)' })
+  plannedRemovalDate?: string;
 }
 
 /** `environments` refers to FlagEnvironmentConfigDto by $ref: controllers returning a FlagDto declare it with @ApiExtraModels. */
@@ -105,6 +108,13 @@ export class FlagDto extends FlagDefinitionFields {
   })
   environments: Record<string, FlagEnvironmentConfigDto>;
   @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
+  @ApiPropertyOptional({ format: 'uuid', description: 'the maintainer (member id); absent: none' })
+  maintainerId?: string;
+  @ApiPropertyOptional({
+    type: [GuardrailWarningDto],
+    description: 'write responses only: the guardrail warn rules the write broke (absent when none)',
+  })
+  warnings?: GuardrailWarningDto[];
 }
 
 export class FlagListDto {

@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from '../../graphql/json.scalar';
 import type { FlagView } from './flag.view';
 import { FlagEnvironmentModel } from './flag-environment.model';
+import { GuardrailWarningModel } from '../../guardrails/models/guardrail.model';
 
 @ObjectType('Variation')
 export class VariationModel {
@@ -45,4 +46,12 @@ export class FlagModel {
   @Field(() => FlagDefaultsModel) defaults: FlagDefaultsModel;
   @Field(() => ClientSideAvailabilityModel) clientSideAvailability: ClientSideAvailabilityModel;
   @Field(() => [FlagEnvironmentModel]) environments: FlagEnvironmentModel[];
+  @Field(() => String, { nullable: true, description: 'the maintainer (member id)' }) maintainerId?: string;
+  @Field(() => String, { nullable: true, description: 'when a temporary flag is planned to be removed' })
+  plannedRemovalDate?: string;
+  @Field(() => [GuardrailWarningModel], {
+    nullable: true,
+    description: 'write results only: the guardrail warn rules the write broke (null when none)',
+  })
+  warnings?: GuardrailWarningModel[];
 }

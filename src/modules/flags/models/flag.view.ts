@@ -1,6 +1,7 @@
 import type { BypassNotice } from '../../write-path/bypass-ledger';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../../core/model/flag-config';
 import type { FlagConfigRecord } from '../flag-records';
+import type { GuardrailWarning } from '../../guardrails/guardrail-checks';
 
 /** The REST/GraphQL shape of a flag: the project-level definition plus every environment's config. */
 export interface FlagView extends Omit<FlagDefinition, 'maintainerId'> {
@@ -8,6 +9,10 @@ export interface FlagView extends Omit<FlagDefinition, 'maintainerId'> {
   environments: Record<string, FlagEnvironmentConfig>;
   /** Set on a write's response when it went past a required approval (break-glass). */
   approvalBypassed?: BypassNotice[];
+  /** Set when the flag has one. */
+  maintainerId?: string;
+  /** Write responses only: the guardrail `warn` rules the write broke (absent when none). */
+  warnings?: GuardrailWarning[];
 }
 
 export const flagView = (
@@ -16,8 +21,8 @@ export const flagView = (
   environments: Record<string, FlagEnvironmentConfig>,
   version: number,
 ): FlagView => {
-  const { maintainerId: _m, ...rest } = def;
-  return { ...rest, key, version, environments };
+  const { maintainerId, ...rest } = def;
+  return { ...rest, ...(maintainerId ? { maintainerId } : {}), key, version, environments };
 };
 
 /** A flag's configurations keyed by environment key. */

@@ -1,6 +1,7 @@
 import { ApprovalBypassDto, ApprovalBypassedField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ClauseDto } from '../../flags/dto/flags.responses';
+import { GuardrailWarningDto } from '../../guardrails/dto/guardrails.dto';
 
 /** Response shapes of the segment endpoints (core/model/flag-config.ts SegmentConfig), for the OpenAPI document. */
 
@@ -38,6 +39,11 @@ export class SegmentDto {
   @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty() deleted: boolean;
   @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
+  @ApiPropertyOptional({
+    type: [GuardrailWarningDto],
+    description: 'write responses only: the guardrail warn rules the write broke (absent when none)',
+  })
+  warnings?: GuardrailWarningDto[];
 }
 
 export class SegmentListDto {

@@ -1,3 +1,4 @@
+import { GuardrailWarningModel } from '../../guardrails/models/guardrail.model';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ClauseModel } from '../../flags/models/clause.model';
 
@@ -33,4 +34,9 @@ export class SegmentModel {
   @Field() salt: string;
   @Field(() => Int) version: number;
   @Field() deleted: boolean;
+  @Field(() => [GuardrailWarningModel], {
+    nullable: true,
+    description: 'write results only: the guardrail warn rules the write broke (null when none)',
+  })
+  warnings?: GuardrailWarningModel[];
 }

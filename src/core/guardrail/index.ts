@@ -1,0 +1,3 @@
+export * from './evaluate';
+export * from './key-pattern';
+export * from './policy';
