@@ -22,6 +22,8 @@ export const ACTIONS = {
   viewSdkKey: ['env'],
   rotateSdkKey: ['env'],
   updateApprovalSettings: ['env'],
+  /** Create or remove change-freeze windows covering the environment. */
+  manageFreezes: ['env'],
   // flag
   createFlag: ['flag'],
   deleteFlag: ['flag'],
@@ -51,7 +53,8 @@ export const ACTIONS = {
   createChangeRequest: FLAG_AND_SEGMENT,
   reviewChangeRequest: FLAG_AND_SEGMENT,
   applyChangeRequest: FLAG_AND_SEGMENT,
-  bypassRequiredApproval: FLAG_AND_SEGMENT,
+  // Also on env: governance of an environment itself (freeze windows) is gated like its targeting.
+  bypassRequiredApproval: [...FLAG_AND_SEGMENT, 'env'],
   // accounts
   viewMembers: ['member'],
   manageMembers: ['member'],
