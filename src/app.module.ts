@@ -9,6 +9,7 @@ import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { FlagLoaderFactory } from './modules/flags/flag.loader';
 import { FlagsModule } from './modules/flags/flags.module';
+import { FreezesModule } from './modules/freezes/freezes.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
 import { PipelinesModule } from './modules/pipelines/pipelines.module';
@@ -37,6 +38,7 @@ export class AppModule {
         EnvironmentsModule,
         FlagsModule,
         SegmentsModule,
+        FreezesModule,
         ApprovalsModule,
         TriggersModule,
         SchedulesModule,

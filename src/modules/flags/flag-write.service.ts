@@ -29,6 +29,7 @@ import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { flagChangeRequestPath } from './flag-paths';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
+import { FreezeGate } from '../freezes/freeze-gate';
 
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
 
@@ -90,6 +91,7 @@ export class FlagWriteService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
+    private readonly freezes: FreezeGate,
   ) {}
 
   async patch(
@@ -251,13 +253,23 @@ export class FlagWriteService {
     if (!result.flagChanged && changedEnvKeys.length === 0)
       return { view: flagView(row.key, def, configs, row.version), outcome: 'unchanged', version: current };
 
+    const envOf = (k: string) => project.environments.find((x) => x.key === k)!;
+    // Not even pre-approved writes pass an active freeze; break-glass (a reason + bypassRequiredApproval) does.
+    const freezeBypassed = await this.freezes.enforce(
+      tx,
+      actor,
+      project,
+      changedEnvKeys,
+      (k) => flagResource(project, envOf(k), def),
+      write.bypass,
+    );
     const bypasses = enforceApprovalGate(
       this.authz,
       this.metrics,
       actor,
       'flag',
       changedEnvKeys.map((k) => {
-        const e = project.environments.find((x) => x.key === k)!;
+        const e = envOf(k);
         const reasons = flagApprovalReasons(
           approvalSettingsOf(project, e),
           { flag: def, environment: configs[k] },
@@ -290,6 +302,7 @@ export class FlagWriteService {
         instructions: steps.map((s) => s.kind),
         environments: changedEnvKeys,
         ...(bypasses.length ? { approvalBypassed: bypasses } : {}),
+        ...(freezeBypassed ? { freezeBypassed } : {}),
         ...(write.preApproved?.links ?? {}),
       },
     });

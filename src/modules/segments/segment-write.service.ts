@@ -25,6 +25,7 @@ import { SegmentsRepository } from './segments.repository';
 import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { segmentChangeRequestPath } from './segment-paths';
+import { FreezeGate } from '../freezes/freeze-gate';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
 
@@ -68,6 +69,7 @@ export class SegmentWriteService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
+    private readonly freezes: FreezeGate,
   ) {}
 
   async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<SegmentConfig> {
@@ -214,6 +216,15 @@ export class SegmentWriteService {
   ): Promise<SegmentWriteResult> {
     const { row, before } = locked;
     if (!changed) return { segment: before, version: row.version };
+    // Not even pre-approved writes pass an active freeze; break-glass (a reason + bypassRequiredApproval) does.
+    const freezeBypassed = await this.freezes.enforce(
+      tx,
+      actor,
+      project,
+      [env.key],
+      () => segmentResource(project, env, before),
+      write.bypass,
+    );
     const bypasses = enforceApprovalGate(
       this.authz,
       this.metrics,
@@ -233,7 +244,11 @@ export class SegmentWriteService {
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);
     const actions = [...new Set(steps.map((s) => s.action))];
-    const links = { ...(bypasses.length ? { approvalBypassed: bypasses } : {}), ...(write.preApproved?.links ?? {}) };
+    const links = {
+      ...(bypasses.length ? { approvalBypassed: bypasses } : {}),
+      ...(freezeBypassed ? { freezeBypassed } : {}),
+      ...(write.preApproved?.links ?? {}),
+    };
     await this.commit(
       tx,
       actor,

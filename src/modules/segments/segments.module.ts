@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FreezesReadModule } from '../freezes/freezes-read.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { OutboxModule } from '../outbox/outbox.module';
@@ -14,7 +15,15 @@ import { SegmentsService } from './segments.service';
 import { SegmentsResolver } from './segments.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, FlagsReadModule, SegmentsReadModule],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    OutboxModule,
+    ProjectsModule,
+    FlagsReadModule,
+    SegmentsReadModule,
+    FreezesReadModule,
+  ],
   controllers: [SegmentsController],
   providers: [
     SegmentsRepository,
