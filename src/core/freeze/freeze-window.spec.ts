@@ -2,6 +2,7 @@ import {
   activeFreezes,
   activeInterval,
   covers,
+  addUnfrozen,
   frozenIntervalsWithin,
   frozenMillisWithin,
   frozenUntil,
@@ -186,5 +187,24 @@ describe('schedule validation', () => {
     expect(fields({ ...good, durationMinutes: 10080 })).toEqual([]);
     expect(fields({ ...good, timeZone: 'Mars/Olympus_Mons' })).toEqual(['timeZone']);
     expect(fields({ ...good, timeZone: '' })).toEqual(['timeZone']);
+  });
+});
+
+describe('unfrozen time', () => {
+  it('pushes a due time past the freezes on the way, chained ones included', () => {
+    const a = win({ kind: 'once', from: at('2026-12-04T10:20:00Z'), to: at('2026-12-04T10:40:00Z') });
+    // 60 minutes of unfrozen time from 10:00, with 10:20-10:40 frozen: due at 11:20.
+    expect(addUnfrozen([a], at('2026-12-04T10:00:00Z'), 60 * MIN)).toEqual(at('2026-12-04T11:20:00Z'));
+    // A second freeze 11:10-11:30 is met on the way: due at 11:40.
+    const b = win({ kind: 'once', from: at('2026-12-04T11:10:00Z'), to: at('2026-12-04T11:30:00Z') });
+    expect(addUnfrozen([a, b], at('2026-12-04T10:00:00Z'), 60 * MIN)).toEqual(at('2026-12-04T11:40:00Z'));
+    expect(addUnfrozen([], at('2026-12-04T10:00:00Z'), 60 * MIN)).toEqual(at('2026-12-04T11:00:00Z'));
+  });
+
+  it('skips every occurrence of a recurring window inside the stage', () => {
+    // 10 minutes frozen at the top of each hour (UTC): 3 hours of unfrozen time from 09:30 passes
+    // three freezes (10:00, 11:00, 12:00) and lands at 13:00, where the next begins.
+    const hourly = win({ kind: 'recurring', cron: '0 * * * *', durationMinutes: 10, timeZone: 'UTC' });
+    expect(addUnfrozen([hourly], at('2026-12-04T09:30:00Z'), 180 * MIN)).toEqual(at('2026-12-04T13:00:00Z'));
   });
 });

@@ -234,3 +234,19 @@ export function frozenMillisWithin(windows: readonly Pick<FreezeWindow, 'schedul
   }
   return total;
 }
+
+/**
+ * The earliest time by which `ms` of unfrozen time has passed since `from`: `from + ms` pushed past
+ * every frozen interval of `windows` on the way (a release stage's due time, when frozen time does
+ * not count). It lands on an unfrozen instant or exactly where a freeze begins.
+ */
+export function addUnfrozen(windows: readonly Pick<FreezeWindow, 'schedule'>[], from: Date, ms: number): Date {
+  let end = from.getTime() + ms;
+  if (!windows.length) return new Date(end);
+  for (let i = 0; i < 1_000; i++) {
+    const next = from.getTime() + ms + frozenMillisWithin(windows, from, new Date(end));
+    if (next === end) break;
+    end = next;
+  }
+  return new Date(end);
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
-import { activeFreezes, covers, type ActiveFreeze } from '../../core/freeze';
+import { activeFreezes, covers, type ActiveFreeze, type FreezeWindow } from '../../core/freeze';
 import type { ResourceRef } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import type { Tx } from '../../infra/prisma/tx';
@@ -42,6 +42,11 @@ export class FreezeGate {
     if (!envKeys.length) return [];
     const windows = await this.repo.list(project.id, db);
     return windows.length ? activeFreezes(windows, envKeys, this.clock.now()) : [];
+  }
+
+  /** Every window of the project covering the environment (active or not). */
+  async covering(project: Pick<ProjectContext, 'id'>, envKey: string, db?: Tx): Promise<FreezeWindow[]> {
+    return (await this.repo.list(project.id, db)).filter((w) => covers(w, envKey));
   }
 
   async enforce(
