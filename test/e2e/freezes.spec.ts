@@ -286,7 +286,9 @@ describe('change freezes', () => {
     const gql = (query: string, variables?: Record<string, unknown>) =>
       g.raw('POST', '/graphql', { token: g.ownerToken, body: { query, variables } });
     const created = await gql(
-      `mutation($p: String!, $input: CreateFreezeInput!) { createFreeze(projectKey: $p, input: $input) { id kind environmentKeys active } }`,
+      `mutation($p: String!, $input: CreateFreezeInput!) {
+        createFreeze(projectKey: $p, input: $input) { id kind environmentKeys active }
+      }`,
       {
         p: project.key,
         input: {
