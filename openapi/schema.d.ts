@@ -760,6 +760,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/freezes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FreezesController_list"];
+        put?: never;
+        post: operations["FreezesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/freezes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FreezesController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["FreezesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/guardrail-policies": {
         parameters: {
             query?: never;
@@ -1383,6 +1415,34 @@ export interface components {
             /** @description omit for a boolean flag (true, false) */
             variations?: components["schemas"]["VariationInputDto"][];
         };
+        CreateFreezeDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
+            /** @description recurring window: 5-field cron expression of each start (minute hour day month weekday), e.g. `0 18 * * 5` */
+            cron?: string;
+            /** @description recurring window: length of each occurrence */
+            durationMinutes?: number;
+            /** @description environments covered; omitted = every environment of the project, including ones created later */
+            environmentKeys?: string[];
+            /**
+             * Format: date-time
+             * @description one-off window: start (with `to`)
+             */
+            from?: string;
+            name: string;
+            /** @description why the freeze exists; shown in refusals */
+            reason?: string;
+            /**
+             * @description recurring window: IANA time zone the cron expression is read in
+             * @example Europe/Berlin
+             */
+            timeZone?: string;
+            /**
+             * Format: date-time
+             * @description one-off window: end, after `from`
+             */
+            to?: string;
+        };
         CreateMemberDto: {
             /** @description custom role keys */
             customRoleKeys?: string[];
@@ -1768,6 +1828,41 @@ export interface components {
             /** @description pass as `before` for the next (older) page */
             next: number | null;
         };
+        FreezeDto: {
+            /** @description whether the window is in force now */
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description while active: when it ends (overlapping occurrences merged)
+             */
+            activeUntil: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description actor reference */
+            createdBy: {
+                [key: string]: unknown;
+            };
+            cron?: string;
+            durationMinutes?: number;
+            /** @description null = every environment of the project */
+            environmentKeys: string[] | null;
+            /** Format: date-time */
+            from?: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "once" | "recurring";
+            name: string;
+            projectKey: string;
+            reason: string | null;
+            timeZone?: string;
+            /** Format: date-time */
+            to?: string;
+        };
+        FreezeListDto: {
+            /** @description oldest first */
+            items: components["schemas"]["FreezeDto"][];
+        };
         GuardDto: {
             /**
              * @description false-alarm rate of the sequential test, however often it is checked
@@ -1997,7 +2092,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -9213,6 +9308,352 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    FreezesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezeListDto"];
+                };
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    FreezesController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description break-glass reason, needed to change freezes of an environment that requires approval */
+                "x-gantry-bypass-reason"?: string;
+            };
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFreezeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezeDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `freeze/invalid_window` Invalid freeze window */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    FreezesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezeDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `freeze/not_found` Freeze window not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    FreezesController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description break-glass reason, needed to change freezes of an environment that requires approval */
+                "x-gantry-bypass-reason"?: string;
+            };
+            path: {
+                projectKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `request/invalid` Invalid request; `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `freeze/not_found` Freeze window not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ import { FlagRestoreModule } from './modules/flag-restore/flag-restore.module';
 import { FlagLoaderFactory } from './modules/flags/flag.loader';
 import { FlagsModule } from './modules/flags/flags.module';
 import { GuardrailsModule } from './modules/guardrails/guardrails.module';
+import { FreezesModule } from './modules/freezes/freezes.module';
 import { GraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
 import { PipelinesModule } from './modules/pipelines/pipelines.module';
@@ -41,6 +42,7 @@ export class AppModule {
         FlagsModule,
         SegmentsModule,
         GuardrailsModule,
+        FreezesModule,
         ApprovalsModule,
         BypassLedgerModule,
         FlagRestoreModule,

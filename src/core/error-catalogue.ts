@@ -135,6 +135,11 @@ export const ERROR_CATALOGUE = {
   'trigger/action_not_applicable': { status: 409, title: 'Trigger action no longer applies' },
   'trigger/rate_limited': { status: 429, title: 'Trigger rate limited' },
 
+  'freeze/not_found': { status: 404, title: 'Freeze window not found' },
+  'freeze/invalid_window': { status: 400, title: 'Invalid freeze window' },
+  // 423 Locked: the change is fine, the environment is closed for changes until the window ends.
+  'freeze/active': { status: 423, title: 'Change freeze active' },
+
   // Everything else.
   'webhook/not_found': { status: 404, title: 'Webhook not found' },
   'webhook/invalid_url': { status: 400, title: 'Invalid webhook URL' },

@@ -25,6 +25,8 @@ export const ACTIONS = {
   updateApprovalSettings: ['env'],
   /** Creating, changing or deleting the guardrail policies that cover the environment. */
   manageGuardrails: ['env'],
+  /** Create or remove change-freeze windows covering the environment. */
+  manageFreezes: ['env'],
   // flag
   createFlag: ['flag'],
   deleteFlag: ['flag'],

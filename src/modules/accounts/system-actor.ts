@@ -23,7 +23,7 @@ const AUTOMATION_POLICY = compilePolicy([
       {
         effect: 'deny',
         actions: ['bypassRequiredApproval'],
-        resources: ['proj/*:env/*:flag/*', 'proj/*:env/*:segment/*'],
+        resources: ['proj/*:env/*', 'proj/*:env/*:flag/*', 'proj/*:env/*:segment/*'],
       },
     ],
   },

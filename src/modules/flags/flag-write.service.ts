@@ -34,6 +34,7 @@ import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-pa
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 import { SegmentKeys } from './segment-keys.port';
 import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
+import { FreezeGate } from '../freezes/freeze-gate';
 
 const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
 /** Instructions that may name segments (segmentMatch clauses), or serve rules naming them again. */
@@ -113,6 +114,7 @@ export class FlagWriteService {
     @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
     private readonly segments: SegmentKeys,
     private readonly guardrails: GuardrailChecks,
+    private readonly freezes: FreezeGate,
   ) {}
 
   async patch(
@@ -306,13 +308,23 @@ export class FlagWriteService {
       environments: changedEnvKeys.map((k) => ({ key: k, before: configs[k], after: result.environments[k] })),
     });
 
+    const envOf = (k: string) => project.environments.find((x) => x.key === k)!;
+    // Not even pre-approved writes pass an active freeze; break-glass (a reason + bypassRequiredApproval) does.
+    const freezeBypassed = await this.freezes.enforce(
+      tx,
+      actor,
+      project,
+      changedEnvKeys,
+      (k) => flagResource(project, envOf(k), def),
+      write.bypass,
+    );
     const bypasses = enforceApprovalGate(
       this.authz,
       this.metrics,
       actor,
       'flag',
       changedEnvKeys.map((k) => {
-        const e = project.environments.find((x) => x.key === k)!;
+        const e = envOf(k);
         const reasons = flagApprovalReasons(
           approvalSettingsOf(project, e),
           { flag: def, environment: configs[k] },
@@ -366,6 +378,7 @@ export class FlagWriteService {
           ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
           : {}),
         ...(warnings.length ? { guardrailWarnings: warnings } : {}),
+        ...(freezeBypassed ? { freezeBypassed } : {}),
         ...(write.preApproved?.links ?? {}),
       },
     });

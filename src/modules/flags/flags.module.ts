@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FreezesReadModule } from '../freezes/freezes-read.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { OutboxModule } from '../outbox/outbox.module';
@@ -17,7 +18,15 @@ import { FlagsResolver } from './flags.resolver';
 import { PrerequisiteResolver } from './prerequisite.resolver';
 
 @Module({
-  imports: [AccountsModule, AuditModule, OutboxModule, ProjectsModule, FlagsReadModule, GuardrailsModule],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    OutboxModule,
+    ProjectsModule,
+    FlagsReadModule,
+    GuardrailsModule,
+    FreezesReadModule,
+  ],
   controllers: [FlagsController],
   providers: [
     FlagsRepository,

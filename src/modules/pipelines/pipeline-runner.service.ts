@@ -109,6 +109,12 @@ export class PipelineRunner {
         await this.look(actor, run, project, audience, state, approve);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
+        // A change freeze does not fail the phase: it waits (the run looks again every tick) until the freeze ends.
+        if (isError(err, 'freeze/active')) {
+          const note = `${state.environmentKey}: waiting for the change freeze to end (${err.message})`;
+          if (run.history.at(-1)?.note !== note) notes.push(note);
+          continue;
+        }
         Object.assign(state, { status: 'failed', error: `${err.code}: ${err.message}` });
       }
       if (state.status !== before) notes.push(`${state.environmentKey}: ${state.status}`);

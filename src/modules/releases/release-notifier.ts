@@ -33,7 +33,8 @@ export class ReleaseNotifier {
 
   /** A running release gets the alarm for its next step; a webhook tells subscribers what happened. */
   after(row: Release, event?: WebhookEvent): void {
-    if (row.status === 'running') {
+    // A release a change freeze holds is paused with an alarm at the freeze's end.
+    if (row.status === 'running' || (row.status === 'paused' && row.nextStepAt)) {
       void setStepAlarms(this.queues, [row], this.clock.now()).catch((e: Error) =>
         this.logger.warn(`release ${row.id}: next step not scheduled now (the worker's sweep will): ${e.message}`),
       );

@@ -15,6 +15,9 @@ import { ReleasesRepository } from './releases.repository';
 import type { Release } from './release-records';
 import { flagResource, formatResource } from '../../core/policy';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import { addUnfrozen, frozenUntil, type ActiveFreeze } from '../../core/freeze';
+import { FreezeEvents } from '../freezes/freeze-events';
+import { describeFreeze, FreezeGate } from '../freezes/freeze-gate';
 
 const SWEEP_LIMIT = 100_000;
 
@@ -54,14 +57,20 @@ export class ReleaseStepper {
     private readonly guards: GuardService,
     private readonly clock: ClockService,
     private readonly runner: AutomationRunner,
+    private readonly freezes: FreezeGate,
+    freezeEvents: FreezeEvents,
   ) {
+    // A freeze removed before its end: the releases it held look again now, not at its end.
+    freezeEvents.onRemoved(async (projectId) =>
+      this.notifier.alarms(await this.repo.rearmFreezeHeld(projectId, this.clock.now())),
+    );
     this.automation = {
       ...RELEASE_GRANT,
       id: (k) => k.id,
       find: (k) => this.repo.find(k.id),
       transaction: (fn) => this.repo.transaction(fn),
       lock: (tx, k) => this.repo.findForUpdate(tx, k.id),
-      isPending: (r, k) => r.status === 'running' && r.currentStage + 1 === k.stage,
+      isPending: (r, k) => (r.status === 'running' || isFreezeHeld(r)) && r.currentStage + 1 === k.stage,
       dueAt: (r) => r.nextStepAt,
       resource: (r) => this.resource(r),
       actor: (r) => automationActor(`release ${r.id} by ${r.createdBy.name}`),
@@ -69,7 +78,7 @@ export class ReleaseStepper {
       notify: (row, event) => this.notifier.after(row, event),
       failure: {
         mark: async (tx, r, err, actor) =>
-          r.status !== 'running'
+          r.status !== 'running' && !isFreezeHeld(r)
             ? null
             : this.repo.update(tx, r.id, {
                 status: 'failed',
@@ -99,7 +108,8 @@ export class ReleaseStepper {
   }
 
   /** Under the row's lock, the release running and due at the stage after its current one. */
-  private async stepLocked(tx: Tx, r: Release, run: StepRun): Promise<StepResult> {
+  private async stepLocked(tx: Tx, locked: Release, run: StepRun): Promise<StepResult> {
+    let r = locked;
     const { actor } = run;
     const stage = r.currentStage + 1;
     const now = this.clock.now();
@@ -107,6 +117,15 @@ export class ReleaseStepper {
     if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
     const project = await this.projects.require(actor, r.projectKey);
     const env = this.projects.requireEnvironment(project, r.environmentKey);
+    // A change freeze over the environment holds the release (no step, no guard rollback) until it ends.
+    const frozen = await this.freezes.active(project, [env.key], tx);
+    if (frozen.length) return this.holdForFreeze(tx, actor, r, frozen, now);
+    if (isFreezeHeld(r)) {
+      const resumed = await this.resumeAfterFreeze(tx, actor, r, now);
+      if (resumed.nextStepAt && resumed.nextStepAt > now)
+        return { outcome: 'held', row: resumed, event: 'release.resumed' };
+      r = resumed;
+    }
     const def = await this.writes.definition(r);
     // A guarded release moves past a stage only on enough data showing no regression.
     if (r.guard && stage > 0) {
@@ -117,7 +136,8 @@ export class ReleaseStepper {
     await this.writes.applyStage(tx, actor, project, env, r, def, stage, run.approve({ stage }));
     const next = await this.repo.update(tx, r.id, {
       currentStage: stage,
-      nextStepAt: new Date(now.getTime() + stages[stage].durationMs),
+      // Known freezes over the environment do not count as time in the stage.
+      nextStepAt: addUnfrozen(await this.freezes.covering(project, env.key, tx), now, stages[stage].durationMs),
       history: this.notifier.history(
         { ...r, currentStage: stage },
         actor,
@@ -126,6 +146,61 @@ export class ReleaseStepper {
       ),
     });
     return { outcome: 'advanced', row: next, event: 'release.advanced' };
+  }
+
+  /**
+   * Pauses the release until the freeze ends (its alarm is set there), keeping what the freeze took
+   * from the stage in force: the part of the stage that was frozen before the step came due is
+   * given back after the freeze (remainingMs), so frozen time does not count as time in the stage.
+   * Freezes known when the stage began were already skipped over by its due time (see applyStage).
+   */
+  private async holdForFreeze(
+    tx: Tx,
+    actor: Actor,
+    r: Release,
+    frozen: ActiveFreeze[],
+    now: Date,
+  ): Promise<StepResult> {
+    const until = frozenUntil(
+      frozen.map((f) => f.window),
+      now,
+    );
+    const already = isFreezeHeld(r);
+    const stageMs = r.currentStage >= 0 ? r.stages[r.currentStage].durationMs : 0;
+    const frozenSince = Math.min(...frozen.map((f) => f.interval.start.getTime()));
+    const taken = Math.max(0, now.getTime() - Math.max(frozenSince, now.getTime() - stageMs));
+    const held = await this.repo.update(tx, r.id, {
+      status: 'paused',
+      nextStepAt: until,
+      remainingMs: already ? r.remainingMs : taken,
+      ...(already
+        ? {}
+        : {
+            history: this.notifier.history(
+              r,
+              actor,
+              'paused',
+              `paused by change ${describeFreeze(frozen[0])}; resumes when it ends`,
+            ),
+          }),
+    });
+    return { outcome: 'held', row: held, ...(already ? {} : { event: 'release.paused' as const }) };
+  }
+
+  /** The freeze is over: running again, the stage in force getting back the time the freeze took from it. */
+  private resumeAfterFreeze(tx: Tx, actor: Actor, r: Release, now: Date): Promise<Release> {
+    const left = r.remainingMs ?? 0;
+    return this.repo.update(tx, r.id, {
+      status: 'running',
+      remainingMs: null,
+      nextStepAt: new Date(now.getTime() + left),
+      history: this.notifier.history(
+        r,
+        actor,
+        'running',
+        left > 0 ? `resumed after the change freeze, ${left} ms left in the stage` : 'resumed after the change freeze',
+      ),
+    });
   }
 
   private async complete(tx: Tx, actor: Actor, r: Release): Promise<StepResult> {
@@ -223,3 +298,6 @@ export class ReleaseStepper {
     return formatResource(flagResource(r.projectKey, { key: r.environmentKey, critical: false }, r.flagKey));
   }
 }
+
+/** Paused by a change freeze (a person's pause leaves no alarm). */
+const isFreezeHeld = (r: Pick<Release, 'status' | 'nextStepAt'>) => r.status === 'paused' && r.nextStepAt !== null;

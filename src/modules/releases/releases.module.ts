@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { AutomationModule } from '../automation/automation.module';
 import { FlagsModule } from '../flags/flags.module';
+import { FreezesReadModule } from '../freezes/freezes-read.module';
 import { GuardsModule } from '../guards/guards.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { ReleaseNotifier } from './release-notifier';
@@ -15,7 +16,15 @@ import { ReleasesService } from './releases.service';
 
 /** Staged and guarded releases: the REST resource, and the stepper the worker drives. */
 @Module({
-  imports: [AccountsModule, AuditModule, AutomationModule, ProjectsModule, FlagsModule, GuardsModule],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    AutomationModule,
+    ProjectsModule,
+    FlagsModule,
+    GuardsModule,
+    FreezesReadModule,
+  ],
   controllers: [ReleasesController],
   providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier, ReleaseWrites, ReleasesResolver],
   exports: [ReleaseStepper, ReleasesService],

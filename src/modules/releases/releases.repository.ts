@@ -123,12 +123,31 @@ export class ReleasesRepository {
   }
 
   /** Running releases (the worker's start-up sweep). */
+  /** Releases with a next step to take: running ones, and those a change freeze holds (paused with an alarm). */
   running(limit: number): Promise<{ id: string; currentStage: number; nextStepAt: Date | null }[]> {
     return this.prisma.release.findMany({
-      where: { status: 'running' },
+      where: { OR: [{ status: 'running' }, { status: 'paused', nextStepAt: { not: null } }] },
       orderBy: { nextStepAt: 'asc' },
       take: limit,
       select: { id: true, currentStage: true, nextStepAt: true },
+    });
+  }
+
+  /**
+   * The releases of a project a change freeze holds (paused, with an alarm at the freeze's end) made
+   * due now, so their alarms ring again: a freeze removed early must not keep them waiting.
+   */
+  async rearmFreezeHeld(
+    projectId: string,
+    now: Date,
+  ): Promise<{ id: string; currentStage: number; nextStepAt: Date }[]> {
+    const where = { status: 'paused', nextStepAt: { gt: now }, environment: { projectId } };
+    return this.prisma.transaction(async (tx) => {
+      const db = txClient(tx);
+      const held = await db.release.findMany({ where, select: { id: true, currentStage: true } });
+      if (!held.length) return [];
+      await db.release.updateMany({ where: { id: { in: held.map((r) => r.id) } }, data: { nextStepAt: now } });
+      return held.map((r) => ({ ...r, nextStepAt: now }));
     });
   }
 }

@@ -32,6 +32,7 @@ import type { EnvironmentContext, ProjectContext } from '../projects/project-con
 import { segmentChangeRequestPath } from './segment-paths';
 import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
+import { FreezeGate } from '../freezes/freeze-gate';
 
 type Step = ReturnType<typeof segmentInstructionActions>[number];
 
@@ -95,6 +96,7 @@ export class SegmentWriteService {
     private readonly metrics: MetricsService,
     @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
     private readonly guardrails: GuardrailChecks,
+    private readonly freezes: FreezeGate,
   ) {}
 
   async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<WrittenSegment> {
@@ -257,6 +259,15 @@ export class SegmentWriteService {
   ): Promise<SegmentWriteResult> {
     const { row, before } = locked;
     if (!changed) return { segment: before, version: row.version, bypassed: [], warnings: [] };
+    // Not even pre-approved writes pass an active freeze; break-glass (a reason + bypassRequiredApproval) does.
+    const freezeBypassed = await this.freezes.enforce(
+      tx,
+      actor,
+      project,
+      [env.key],
+      () => segmentResource(project, env, before),
+      write.bypass,
+    );
     // Content rules first, for everyone: pre-approval and break-glass do not pass a block rule.
     const warnings = await this.guardrails.segmentChange(tx, project.id, env.key, before, segment);
     const bypasses = enforceApprovalGate(
@@ -300,6 +311,7 @@ export class SegmentWriteService {
         ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
         : {}),
       ...guardrailLinks(warnings),
+      ...(freezeBypassed ? { freezeBypassed } : {}),
       ...(write.preApproved?.links ?? {}),
     };
     await this.commit(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FreezesReadModule } from '../freezes/freezes-read.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { OutboxModule } from '../outbox/outbox.module';
@@ -23,6 +24,7 @@ import { SegmentsResolver } from './segments.resolver';
     FlagsReadModule,
     SegmentsReadModule,
     GuardrailsModule,
+    FreezesReadModule,
   ],
   controllers: [SegmentsController],
   providers: [
