@@ -36,7 +36,9 @@ export class ChangeRequestAccess implements ChangeRequestScope {
   async load(actor: Actor, id: string): Promise<{ row: ChangeRequestRow; at: Located }> {
     const row = await this.repo.find(id);
     if (!row) throw changeRequestNotFound(id);
-    return { row, at: await this.locate(actor, row.project.key, row.environment.key) };
+    const project = await this.projects.require(actor, row.project.key);
+    // A request is seen only by whoever may view its environment (read access as narrow as write access).
+    return { row, at: { project, env: this.projects.requireVisibleEnvironment(actor, project, row.environment.key) } };
   }
 
   async locate(actor: Actor, projectKey: string, envKey: string): Promise<Located> {

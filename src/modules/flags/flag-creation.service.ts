@@ -16,7 +16,7 @@ import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto } from './dto/flags.dto';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 import { FlagsRepository } from './flags.repository';
-import { flagView, type FlagView } from './models/flag.view';
+import { flagView, withEnvironments, type FlagView } from './models/flag.view';
 
 const newSalt = () => randomBytes(16).toString('hex');
 
@@ -54,7 +54,8 @@ export class FlagCreationService {
         after: { flag: def, environments: configs },
         currentVersion: 1,
       });
-      return flagView(def.key, def, configs, 1);
+      const visible = new Set(this.projects.visibleEnvironments(actor, project).map((e) => e.key));
+      return withEnvironments(flagView(def.key, def, configs, 1), visible);
     });
   }
 

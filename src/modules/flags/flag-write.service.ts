@@ -22,7 +22,7 @@ import { ProjectsService } from '../projects/projects.service';
 import type { PatchFlagDto } from './dto/flags.dto';
 import type { FlagRecord } from './flag-records';
 import { FlagsRepository } from './flags.repository';
-import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
+import { configsByEnvKey, flagView, withEnvironments, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
 import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
@@ -206,7 +206,8 @@ export class FlagWriteService {
         this.writeInTx(tx, actor, project, env, flagKey, write, steps),
       );
       this.metrics.writes.inc({ kind: 'flag', outcome });
-      return view;
+      const visible = new Set(this.projects.visibleEnvironments(actor, project).map((e) => e.key));
+      return withEnvironments(view, visible);
     } catch (err) {
       this.metrics.writes.inc({ kind: 'flag', outcome: 'rejected' });
       throw err;

@@ -32,6 +32,22 @@ export const runView = (r: PipelineRun) => ({
 });
 
 /**
+ * The run as a caller who may view only `visible` environments sees it (read access as narrow as
+ * write access): audiences elsewhere are left out, and so are the parts of history notes about them
+ * (the runner writes one `<environment key>: <status>` part per audience that moved).
+ */
+export function visibleRunView(run: PipelineRun, visible: ReadonlySet<string>) {
+  const view = runView(run);
+  const hidden = view.audiences.filter((a) => !visible.has(a.environmentKey)).map((a) => `${a.environmentKey}: `);
+  const keep = (part: string) => !hidden.some((prefix) => part.startsWith(prefix));
+  return {
+    ...view,
+    audiences: view.audiences.filter((a) => visible.has(a.environmentKey)),
+    history: view.history.map((h) => ({ ...h, note: h.note.split('; ').filter(keep).join('; ') })),
+  };
+}
+
+/**
  * Starting a flag through a pipeline (`PUT projects/{p}/flags/{f}/release`), reading where it is,
  * aborting it. Everything is checked up front for every audience: the variation and flag (as a
  * PATCH would), `manageReleases`, and for audiences without requireApproval in an environment whose
@@ -117,7 +133,7 @@ export class PipelineRunsService {
     const project = await this.projects.require(actor, projectKey);
     const run = await this.repo.latestRun(project.id, flagKey);
     if (!run) throw new DomainError('pipeline/no_run', `flag '${flagKey}' has not been released through a pipeline`);
-    return runView(run);
+    return visibleRunView(run, this.pipelines.visibleKeys(actor, project));
   }
 
   /**

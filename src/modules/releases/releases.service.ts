@@ -160,12 +160,12 @@ export class ReleasesService {
   }
 
   async list(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<{ items: ReleaseView[] }> {
-    const { env } = await this.locate(actor, projectKey, envKey);
+    const { env } = await this.locate(actor, projectKey, envKey, true);
     return { items: (await this.repo.list(env.id, flagKey)).map(releaseView) };
   }
 
   async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
-    const at = await this.locate(actor, projectKey, envKey);
+    const at = await this.locate(actor, projectKey, envKey, true);
     return releaseView(this.mine(await this.repo.find(id), at, flagKey, id));
   }
 
@@ -296,9 +296,13 @@ export class ReleasesService {
     return releaseView(row);
   }
 
-  private async locate(actor: Actor, projectKey: string, envKey: string): Promise<Located> {
+  /** `read`: the caller must also be able to view the environment (writes are checked by their actions). */
+  private async locate(actor: Actor, projectKey: string, envKey: string, read = false): Promise<Located> {
     const project = await this.projects.require(actor, projectKey);
-    return { project, env: this.projects.requireEnvironment(project, envKey) };
+    const env = read
+      ? this.projects.requireVisibleEnvironment(actor, project, envKey)
+      : this.projects.requireEnvironment(project, envKey);
+    return { project, env };
   }
 
   /** The release, if it is this flag's in this environment (404 otherwise, as for a missing one). */
