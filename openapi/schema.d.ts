@@ -1132,6 +1132,10 @@ export interface components {
             /** @description cursor of the next (older) page */
             next: string | null;
         };
+        BreakGlassDto: {
+            /** @description why this change cannot wait for review; audited, shown to the reviewers of the retroactive review that is opened */
+            reason: string;
+        };
         ChainCheckDto: {
             /** @description entries checked */
             checked: number;
@@ -1141,8 +1145,12 @@ export interface components {
             reason?: string;
         };
         ChangeRequestApprovalsDto: {
+            /** @description the approvers, named */
+            approvedBy: components["schemas"]["ActorRefDto"][];
             /** @description reviewer ids whose latest decision on the current content is approve */
             approvers: string[];
+            /** @description the decliners, named */
+            declinedBy: components["schemas"]["ActorRefDto"][];
             decliners: string[];
         };
         ChangeRequestDiffDto: {
@@ -1179,6 +1187,7 @@ export interface components {
                 [key: string]: unknown;
             }[];
             projectKey: string;
+            /** @description actor reference: kind, id, name, email?, memberId?, tokenId? */
             requester: {
                 [key: string]: unknown;
             };
@@ -1214,7 +1223,7 @@ export interface components {
             decision: "approve" | "decline" | "comment";
             /** Format: uuid */
             id: string;
-            /** @description actor reference: kind, id, name, memberId?, tokenId? */
+            /** @description actor reference: kind, id, name, email?, memberId?, tokenId? */
             reviewer: {
                 [key: string]: unknown;
             };
@@ -1758,6 +1767,8 @@ export interface components {
             items: components["schemas"]["MetricDto"][];
         };
         PatchFlagDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             /** @description environment the environment-level instructions apply to */
             environmentKey?: string;
@@ -1772,6 +1783,8 @@ export interface components {
             })[];
         };
         PatchSegmentDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             instructions: ({
                 /**
@@ -1804,6 +1817,8 @@ export interface components {
             audiences: components["schemas"]["AudienceStateDto"][];
             /** Format: date-time */
             createdAt: string;
+            /** @description who started the run */
+            createdBy: components["schemas"]["ActorRefDto"];
             currentPhase: number;
             flagKey: string;
             history: {
@@ -1816,6 +1831,10 @@ export interface components {
             status: "running" | "completed" | "failed" | "aborted";
             /** Format: date-time */
             updatedAt: string;
+            /** @description the variation released, named: { value, name? } (null if the flag no longer has it) */
+            variation: {
+                [key: string]: unknown;
+            } | null;
             variationId: string;
         };
         PolicyStatementDto: {
@@ -1835,7 +1854,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "patch/invalid_instruction" | "patch/unknown_instruction" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "patch/invalid_instruction" | "patch/unknown_instruction" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "webhook/not_found" | "webhook/invalid_url" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -1890,6 +1909,7 @@ export interface components {
             baselineVersion: number;
             /** Format: date-time */
             createdAt: string;
+            /** @description who started it: kind, id, name, email?, memberId?, tokenId?, bypass? */
             createdBy: {
                 [key: string]: unknown;
             };
@@ -1926,7 +1946,7 @@ export interface components {
             stages: components["schemas"]["StageDto"][];
             /** @enum {string} */
             status: "running" | "paused" | "completed" | "rolled_back" | "failed";
-            /** @description { ruleId, toVariationId } */
+            /** @description { ruleId, toVariationId, toVariation: { value, name? } } */
             target: {
                 [key: string]: unknown;
             };

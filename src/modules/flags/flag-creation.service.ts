@@ -46,7 +46,7 @@ export class FlagCreationService {
       const configs: Record<string, FlagEnvironmentConfig> = {};
       for (const env of await this.projectRows.listEnvironments(tx, project.id)) {
         configs[env.key] = initialEnvironmentConfig(def, newSalt());
-        await this.insertConfig(tx, actor, row.id, env, def, configs[env.key]);
+        await this.insertConfig(tx, actor, project.key, row.id, env, def, configs[env.key]);
       }
       await this.audit.record(tx, actor, {
         action: 'createFlag',
@@ -66,13 +66,14 @@ export class FlagCreationService {
   async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectContext, env: EnvironmentContext): Promise<void> {
     for (const row of await this.repo.listAll(tx, project.id)) {
       const def = row.definition;
-      await this.insertConfig(tx, actor, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
+      await this.insertConfig(tx, actor, project.key, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
     }
   }
 
   private async insertConfig(
     tx: Tx,
     actor: Actor,
+    projectKey: string,
     flagId: string,
     env: EnvironmentContext,
     def: FlagDefinition,
@@ -93,6 +94,7 @@ export class FlagCreationService {
       key: def.key,
       version: config.version,
       payload: toSdkFlag(def, config),
+      meta: { actor: { ...actorRef(actor) }, projectKey, environmentKey: env.key },
     });
   }
 }

@@ -276,7 +276,7 @@ export class FlagWriteService {
     const newConfigs = { ...configs };
     for (const envKey of changedEnvKeys) {
       newConfigs[envKey] = { ...result.environments[envKey], version: configs[envKey].version + 1 };
-      await this.writeConfig(tx, actor, row, envKey, result.flag, newConfigs[envKey], write.comment ?? '');
+      await this.writeConfig(tx, actor, project, row, envKey, result.flag, newConfigs[envKey], write.comment ?? '');
     }
     const actions = [...new Set(steps.map((s) => s.action))];
     await this.audit.record(tx, actor, {
@@ -356,6 +356,7 @@ export class FlagWriteService {
   private async writeConfig(
     tx: Tx,
     actor: Actor,
+    project: ProjectContext,
     row: FlagRecord,
     envKey: string,
     def: FlagDefinition,
@@ -376,6 +377,7 @@ export class FlagWriteService {
       key: def.key,
       version: config.version,
       payload: toSdkFlag(def, config),
+      meta: { actor: { ...actorRef(actor) }, projectKey: project.key, environmentKey: envKey },
     });
   }
 }

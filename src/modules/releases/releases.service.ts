@@ -121,7 +121,11 @@ export class ReleasesService {
           environmentId: env.id,
           flagKey,
           activeKey: `${env.id}:${flagKey}`,
-          target: { ruleId, toVariationId: dto.toVariationId },
+          target: {
+            ruleId,
+            toVariationId: dto.toVariationId,
+            toVariation: namedVariation(variations, dto.toVariationId),
+          },
           stages,
           baseline: { serving: storeServing(baseline, variations) } satisfies ReleaseBaseline,
           baselineVersion: dry.version,
@@ -310,4 +314,10 @@ export class ReleasesService {
     if (!row || row.flagKey !== flagKey || row.environmentId !== at.env.id) throw notFound(id);
     return row;
   }
+}
+
+/** A variation as people know it: its value, and its name when it has one. */
+function namedVariation(variations: readonly { _id: string; value: unknown; name?: string }[], id: string) {
+  const v = variations.find((x) => x._id === id);
+  return v ? { value: v.value, ...(v.name ? { name: v.name } : {}) } : undefined;
 }

@@ -1,12 +1,13 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from '../../graphql/json.scalar';
+import { ActorRefModel } from '../../accounts/models/actor-ref.model';
 
 /** GraphQL shapes of ChangeRequestView and its previews (the services build them). */
 
 @ObjectType('ChangeRequestReview')
 export class ChangeRequestReviewModel {
   @Field() id: string;
-  @Field(() => GraphQLJSON, { description: '{ kind, id, name, memberId?, tokenId? }' }) reviewer: unknown;
+  @Field(() => GraphQLJSON, { description: '{ kind, id, name, email?, memberId?, tokenId? }' }) reviewer: unknown;
   @Field() decision: string;
   @Field() comment: string;
   @Field({ description: 'false once the request changed after this review: it no longer counts' }) current: boolean;
@@ -17,6 +18,8 @@ export class ChangeRequestReviewModel {
 export class ChangeRequestApprovalsModel {
   @Field(() => [String]) approvers: string[];
   @Field(() => [String]) decliners: string[];
+  @Field(() => [ActorRefModel], { description: 'the approvers, named' }) approvedBy: ActorRefModel[];
+  @Field(() => [ActorRefModel], { description: 'the decliners, named' }) declinedBy: ActorRefModel[];
 }
 
 @ObjectType('ChangeRequest')

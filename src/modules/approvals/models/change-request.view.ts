@@ -14,8 +14,8 @@ export interface ChangeRequestView {
   contentHash: string;
   approvalsRequired: number;
   approvalReasons: string[];
-  /** Latest decisions on the current content. */
-  approvals: { approvers: string[]; decliners: string[] };
+  /** Latest decisions on the current content (ids), and the same people named. */
+  approvals: { approvers: string[]; decliners: string[]; approvedBy: unknown[]; declinedBy: unknown[] };
   requester: unknown;
   executionDate: string | null;
   appliedVersion: number | null;
@@ -40,7 +40,7 @@ export const changeRequestView = (r: ChangeRequestRow): ChangeRequestView => ({
   contentHash: r.contentHash,
   approvalsRequired: r.approvalsRequired,
   approvalReasons: r.approvalReasons,
-  approvals: tallyReviews(reviewRecords(r), r.contentHash),
+  approvals: namedApprovals(r),
   requester: r.requester,
   executionDate: r.executionDate?.toISOString() ?? null,
   appliedVersion: r.appliedVersion,
@@ -58,6 +58,14 @@ export const changeRequestView = (r: ChangeRequestRow): ChangeRequestView => ({
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
+
+/** The tally by reviewer id, plus who they are (the reviewer as recorded on their latest current review). */
+function namedApprovals(r: ChangeRequestRow): ChangeRequestView['approvals'] {
+  const tally = tallyReviews(reviewRecords(r), r.contentHash);
+  const current = r.reviews.filter((v) => v.contentHash === r.contentHash);
+  const named = (id: string) => current.filter((v) => v.reviewerId === id).at(-1)?.reviewer ?? { id };
+  return { ...tally, approvedBy: tally.approvers.map(named), declinedBy: tally.decliners.map(named) };
+}
 
 export const reviewRecords = (r: ChangeRequestRow) =>
   r.reviews.map((v) => ({
