@@ -1199,6 +1199,8 @@ export interface components {
             status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled";
             /** Format: date-time */
             updatedAt: string;
+            /** @description the variations the instructions refer to (by variationId), named; none for segments */
+            variations: components["schemas"]["NamedVariationDto"][];
         };
         ChangeRequestImpactDto: {
             /** @description contexts for which at least one flag changes variation or value */
@@ -1765,6 +1767,14 @@ export interface components {
         };
         MetricListDto: {
             items: components["schemas"]["MetricDto"][];
+        };
+        NamedVariationDto: {
+            id: string;
+            name?: string;
+            /** @description the variation's value */
+            value: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            };
         };
         PatchFlagDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */

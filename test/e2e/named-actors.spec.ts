@@ -60,9 +60,10 @@ describe('people are named, not numbered', () => {
 
   it('a change request names its requester, its reviewers and who approved it (REST and GraphQL)', async () => {
     const cr = await openFlagRequest(ada.api, P, flag.key, ENV, {
-      instructions: [{ kind: 'turnFlagOn' }],
+      instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateOffVariation', variationId: flag.variations[0]._id }],
       description: 'launch',
     });
+    expect(cr.variations).toEqual([{ id: flag.variations[0]._id, value: true }]);
     expect(cr.requester).toMatchObject(named(ada));
     ok(await review(rita.api, cr.id, 'approve', 'fine'));
     const seen = ok(await owner.GET('/api/v1/change-requests/{id}', { params: { path: { id: cr.id } } }));
@@ -70,14 +71,18 @@ describe('people are named, not numbered', () => {
     expect(seen.approvals.approvers).toEqual([rita.member.id]);
     expect(seen.approvals.approvedBy).toEqual([expect.objectContaining(named(rita))]);
     expect(seen.approvals.declinedBy).toEqual([]);
+    expect(seen.variations).toEqual([{ id: flag.variations[0]._id, value: true }]);
+    const listed = ok(await owner.GET('/api/v1/change-requests', { params: { query: { limit: 10 } } }));
+    expect(listed.items.find((c) => c.id === cr.id)?.variations).toEqual(seen.variations);
 
     const gql = await g.raw('POST', '/graphql', {
       token: g.ownerToken,
       body: {
-        query: `{ changeRequest(id: "${cr.id}") { approvals { approvers approvedBy { kind id name email } } } }`,
+        query: `{ changeRequest(id: "${cr.id}") { approvals { approvers approvedBy { kind id name email } } variations { id value } } }`,
       },
     });
     expect(gql.body.data.changeRequest.approvals.approvedBy).toEqual([named(rita)]);
+    expect(gql.body.data.changeRequest.variations).toEqual([{ id: flag.variations[0]._id, value: true }]);
 
     const reviewed = await waitFor('change_request.reviewed', () => received('change_request.reviewed')[0]);
     expect(payloadOf(reviewed)).toMatchObject({ projectKey: P, environmentKey: ENV, actor: named(rita) });

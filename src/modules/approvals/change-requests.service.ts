@@ -13,7 +13,7 @@ import { ChangeRequestAccess } from './change-request-access';
 import { changeRequestNotFound, identityOf, type Located } from './change-request-scope';
 import type { ChangeRequestRow } from './change-requests.repository';
 import type { ChangeRequestQueryDto, CreateChangeRequestDto, UpdateChangeRequestDto } from './dto/change-requests.dto';
-import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
+import { reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
 
 /**
@@ -78,11 +78,11 @@ export class ChangeRequestsService {
     });
     this.access.emit(['change_request.created'], row, actor);
     this.access.schedule(row);
-    return changeRequestView(row);
+    return this.access.view(row);
   }
 
   async get(actor: Actor, id: string): Promise<ChangeRequestView> {
-    return changeRequestView((await this.access.load(actor, id)).row);
+    return this.access.view((await this.access.load(actor, id)).row);
   }
 
   /**
@@ -123,7 +123,7 @@ export class ChangeRequestsService {
     }
     const page = visible.slice(0, limit);
     return {
-      items: page.map(changeRequestView),
+      items: await this.access.views(page),
       next: visible.length > limit ? page[page.length - 1].createdAt.toISOString() : null,
     };
   }
@@ -164,7 +164,7 @@ export class ChangeRequestsService {
       return this.rewrite(tx, actor, locked, at, preview, instructions, executionDate, dto.description, 'edited');
     });
     this.access.schedule(updated);
-    return changeRequestView(updated);
+    return this.access.view(updated);
   }
 
   /** Moves the request onto the current version of its resource: re-validated, reviews reset. */
@@ -199,7 +199,7 @@ export class ChangeRequestsService {
       );
     });
     this.access.schedule(updated);
-    return changeRequestView(updated);
+    return this.access.view(updated);
   }
 
   async cancel(actor: Actor, id: string): Promise<ChangeRequestView> {
@@ -222,7 +222,7 @@ export class ChangeRequestsService {
       return next;
     });
     this.access.emit(['change_request.cancelled'], updated, actor);
-    return changeRequestView(updated);
+    return this.access.view(updated);
   }
 
   /** New content (instructions, base version, execution date) under the row lock: new hash, reviews no longer count. */

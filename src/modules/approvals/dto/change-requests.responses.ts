@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
 import { RESOURCE_KINDS } from '../../write-path/resource-writer';
@@ -25,6 +25,12 @@ export class ChangeRequestApprovalsDto {
   @ApiProperty({ type: [String] }) decliners: string[];
   @ApiProperty({ type: [ActorRefDto], description: 'the approvers, named' }) approvedBy: ActorRefDto[];
   @ApiProperty({ type: [ActorRefDto], description: 'the decliners, named' }) declinedBy: ActorRefDto[];
+}
+
+export class NamedVariationDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ ...JSON_VALUE, description: "the variation's value" }) value: unknown;
+  @ApiPropertyOptional() name?: string;
 }
 
 export class ChangeRequestDto {
@@ -56,6 +62,11 @@ export class ChangeRequestDto {
   > | null;
   @ApiProperty({ type: 'array', items: OBJECT, description: 'status transitions: at, status, actor, note' })
   history: unknown[];
+  @ApiProperty({
+    type: [NamedVariationDto],
+    description: 'the variations the instructions refer to (by variationId), named; none for segments',
+  })
+  variations: NamedVariationDto[];
   @ApiProperty({ type: [ChangeRequestReviewDto] }) reviews: ChangeRequestReviewDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

@@ -22,6 +22,13 @@ export class ChangeRequestApprovalsModel {
   @Field(() => [ActorRefModel], { description: 'the decliners, named' }) declinedBy: ActorRefModel[];
 }
 
+@ObjectType('NamedVariation')
+export class NamedVariationModel {
+  @Field() id: string;
+  @Field(() => GraphQLJSON) value: unknown;
+  @Field({ nullable: true }) name?: string;
+}
+
 @ObjectType('ChangeRequest')
 export class ChangeRequestModel {
   @Field() id: string;
@@ -43,6 +50,8 @@ export class ChangeRequestModel {
   @Field(() => String, { nullable: true }) appliedAt: string | null;
   @Field(() => GraphQLJSON, { nullable: true }) failure: unknown;
   @Field(() => [GraphQLJSON]) history: unknown[];
+  @Field(() => [NamedVariationModel], { description: 'the variations the instructions refer to, named' })
+  variations: NamedVariationModel[];
   @Field(() => [ChangeRequestReviewModel]) reviews: ChangeRequestReviewModel[];
   @Field() createdAt: string;
   @Field() updatedAt: string;

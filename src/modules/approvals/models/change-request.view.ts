@@ -1,5 +1,13 @@
 import { tallyReviews, type ReviewDecision } from '../../../core/approval';
+import type { Variation } from '../../../core/model/flag-config';
 import type { ChangeRequestRow } from '../change-requests.repository';
+
+/** A variation an instruction refers to, as people know it. */
+export interface NamedVariation {
+  id: string;
+  value: unknown;
+  name?: string;
+}
 
 export interface ChangeRequestView {
   id: string;
@@ -22,12 +30,32 @@ export interface ChangeRequestView {
   appliedAt: string | null;
   failure: unknown;
   history: unknown[];
+  /** The variations the instructions refer to (by `variationId`), named; unknown ids are left out. */
+  variations: NamedVariation[];
   reviews: { id: string; reviewer: unknown; decision: string; comment: string; current: boolean; createdAt: string }[];
   createdAt: string;
   updatedAt: string;
 }
 
-export const changeRequestView = (r: ChangeRequestRow): ChangeRequestView => ({
+/** Every `variationId` an instruction list mentions (also inside rollouts), once, in order. */
+export function referencedVariationIds(value: unknown, out = new Set<string>()): string[] {
+  if (Array.isArray(value)) value.forEach((v) => referencedVariationIds(v, out));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'variationId' && typeof v === 'string') out.add(v);
+      else referencedVariationIds(v, out);
+    }
+  return [...out];
+}
+
+const named = (variations: readonly Variation[], ids: string[]): NamedVariation[] =>
+  ids.flatMap((id) => {
+    const v = variations.find((x) => x._id === id);
+    return v ? [{ id, value: v.value, ...(v.name ? { name: v.name } : {}) }] : [];
+  });
+
+/** `variations`: the flag's variations now, to name those the instructions refer to (none for segments). */
+export const changeRequestView = (r: ChangeRequestRow, variations: readonly Variation[] = []): ChangeRequestView => ({
   id: r.id,
   resourceKind: r.resourceKind,
   resourceKey: r.resourceKey,
@@ -47,6 +75,7 @@ export const changeRequestView = (r: ChangeRequestRow): ChangeRequestView => ({
   appliedAt: r.appliedAt?.toISOString() ?? null,
   failure: r.failure ?? null,
   history: r.history,
+  variations: named(variations, referencedVariationIds(r.instructions)),
   reviews: r.reviews.map((v) => ({
     id: v.id,
     reviewer: v.reviewer,
