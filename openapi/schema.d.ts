@@ -1258,8 +1258,12 @@ export interface components {
             reason?: string;
         };
         ChangeRequestApprovalsDto: {
+            /** @description the approvers, named */
+            approvedBy: components["schemas"]["ActorRefDto"][];
             /** @description reviewer ids whose latest decision on the current content is approve */
             approvers: string[];
+            /** @description the decliners, named */
+            declinedBy: components["schemas"]["ActorRefDto"][];
             decliners: string[];
         };
         ChangeRequestDiffDto: {
@@ -1296,6 +1300,7 @@ export interface components {
                 [key: string]: unknown;
             }[];
             projectKey: string;
+            /** @description actor reference: kind, id, name, email?, memberId?, tokenId? */
             requester: {
                 [key: string]: unknown;
             };
@@ -1307,6 +1312,8 @@ export interface components {
             status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled" | "bypassed" | "acknowledged" | "incident";
             /** Format: date-time */
             updatedAt: string;
+            /** @description the variations the instructions refer to (by variationId), named; none for segments */
+            variations: components["schemas"]["NamedVariationDto"][];
             /** @description guardrail warn rules the requested change breaks (it may still be applied) */
             warnings: components["schemas"]["GuardrailWarningDto"][];
         };
@@ -1333,7 +1340,7 @@ export interface components {
             decision: "approve" | "decline" | "comment";
             /** Format: uuid */
             id: string;
-            /** @description actor reference: kind, id, name, memberId?, tokenId? */
+            /** @description actor reference: kind, id, name, email?, memberId?, tokenId? */
             reviewer: {
                 [key: string]: unknown;
             };
@@ -2010,6 +2017,14 @@ export interface components {
         MetricListDto: {
             items: components["schemas"]["MetricDto"][];
         };
+        NamedVariationDto: {
+            id: string;
+            name?: string;
+            /** @description the variation's value */
+            value: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            };
+        };
         PatchFlagDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
             bypass?: components["schemas"]["BreakGlassDto"];
@@ -2061,6 +2076,8 @@ export interface components {
             audiences: components["schemas"]["AudienceStateDto"][];
             /** Format: date-time */
             createdAt: string;
+            /** @description who started the run */
+            createdBy: components["schemas"]["ActorRefDto"];
             currentPhase: number;
             flagKey: string;
             history: {
@@ -2073,6 +2090,10 @@ export interface components {
             status: "running" | "completed" | "failed" | "aborted";
             /** Format: date-time */
             updatedAt: string;
+            /** @description the variation released, named: { value, name? } (null if the flag no longer has it) */
+            variation: {
+                [key: string]: unknown;
+            } | null;
             variationId: string;
         };
         PolicyStatementDto: {
@@ -2156,6 +2177,7 @@ export interface components {
             baselineVersion: number;
             /** Format: date-time */
             createdAt: string;
+            /** @description who started it: kind, id, name, email?, memberId?, tokenId?, bypass? */
             createdBy: {
                 [key: string]: unknown;
             };
@@ -2192,7 +2214,7 @@ export interface components {
             stages: components["schemas"]["StageDto"][];
             /** @enum {string} */
             status: "running" | "paused" | "completed" | "rolled_back" | "failed";
-            /** @description { ruleId, toVariationId } */
+            /** @description { ruleId, toVariationId, toVariation: { value, name? } } */
             target: {
                 [key: string]: unknown;
             };

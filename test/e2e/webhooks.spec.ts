@@ -96,6 +96,11 @@ describe('webhooks', () => {
         version: 2,
         revision: expect.stringMatching(/^\d+$/),
         deleted: false,
+        // Named: where, and who made the change (the owner's token here).
+        projectKey: project.key,
+        environmentKey: 'production',
+        flagKey: flag.key,
+        actor: expect.objectContaining({ kind: 'member', name: 'Owner', email: expect.any(String) }),
       },
     });
 

@@ -27,6 +27,7 @@ describe('action catalogue', () => {
     ]);
     expect(expandActionPattern('view*')).toEqual([
       'viewProject',
+      'viewEnvironment',
       'viewSdkKey',
       'viewMembers',
       'viewTeams',

@@ -17,6 +17,8 @@ export const ACTIONS = {
   updateProject: ['proj'],
   deleteProject: ['proj'],
   // env
+  /** Seeing an environment at all: its configuration, its flags' and segments' settings there, its history. */
+  viewEnvironment: ['env'],
   createEnvironment: ['env'],
   updateEnvironment: ['env'],
   deleteEnvironment: ['env'],

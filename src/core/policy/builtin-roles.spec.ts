@@ -32,6 +32,7 @@ describe('BUILTIN_ROLES', () => {
   it('reader can view but not change', () => {
     const reader = policyFor('reader');
     expect(reader.can('viewProject', projectResource('mobile'))).toBe(true);
+    expect(reader.can('viewEnvironment', env)).toBe(true);
     expect(reader.can('viewAuditLog', auditLogResource())).toBe(true);
     expect(reader.can('viewMembers', memberResource('m1'))).toBe(true);
     expect(reader.can('updateOn', flag)).toBe(false);
@@ -45,7 +46,7 @@ describe('BUILTIN_ROLES', () => {
   it('writer changes flags, segments and environments but cannot bypass approvals or manage accounts', () => {
     const writer = policyFor('writer');
     expect(writer.can('updateOn', flag)).toBe(true);
-    expect(writer.explain('updateOn', flag).decidedBy).toMatchObject({ source: 'role:writer', statementIndex: 4 });
+    expect(writer.explain('updateOn', flag).decidedBy).toMatchObject({ source: 'role:writer', statementIndex: 5 });
     expect(writer.can('createChangeRequest', flag)).toBe(true);
     expect(writer.can('reviewChangeRequest', flag)).toBe(true);
     expect(writer.can('applyChangeRequest', segment)).toBe(true);

@@ -3,7 +3,8 @@
  * (source 'role:writer', statement 1, ...). They only allow: a deny here would override what a
  * member's custom roles grant on top of the base role.
  *
- * - reader: look, don't touch: viewProject on every project, viewMembers, viewAuditLog.
+ * - reader: look, don't touch: viewProject on every project, viewEnvironment on every environment,
+ *   viewMembers, viewAuditLog.
  * - writer: reader + every project/environment/flag/segment action (change requests, schedules,
  *   releases, triggers, viewSdkKey, rotateSdkKey included) EXCEPT bypassRequiredApproval,
  *   updateApprovalSettings and manageGuardrails; switching approvals or guardrails off would be a
@@ -37,6 +38,7 @@ const WRITER_ACTIONS = actionsForTypes(['proj', 'env', 'flag', 'segment']).filte
 
 const reader = (): PolicyStatement[] => [
   { effect: 'allow', actions: ['viewProject'], resources: ['proj/*'] },
+  { effect: 'allow', actions: ['viewEnvironment'], resources: ['proj/*:env/*'] },
   { effect: 'allow', actions: ['viewMembers'], resources: ['member/*'] },
   { effect: 'allow', actions: ['viewTeams'], resources: ['team/*'] },
   { effect: 'allow', actions: ['viewAuditLog'], resources: ['audit/*'] },

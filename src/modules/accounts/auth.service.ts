@@ -68,6 +68,7 @@ export class AuthService {
         kind: 'member',
         id: token.member.id,
         name: token.member.name,
+        email: token.member.email,
         memberId: token.member.id,
         tokenId: token.id,
         policy: compilePolicy(memberPolicySources(token.member)),

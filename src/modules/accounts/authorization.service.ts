@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
-import type { ActionName, Decision, ResourceRef } from '../../core/policy';
+import {
+  canViewEnvironment,
+  environmentResource,
+  projectResource,
+  type ActionName,
+  type Decision,
+  type EnvironmentInfo,
+  type ResourceRef,
+  type TaggedKey,
+} from '../../core/policy';
 import type { Actor } from './models/actor';
 
 /** The one helper services call to authorize; it throws 403 with the policy's explanation. */
@@ -14,6 +23,21 @@ export class AuthorizationService {
 
   can(actor: Actor, action: ActionName, resource: ResourceRef): boolean {
     return actor.policy.can(action, resource);
+  }
+
+  /**
+   * Read access is as narrow as write access: an environment is seen (in a project view, a flag's
+   * `environments`, lists of change requests, schedules, releases, audit entries...) only by whoever
+   * may view it (core/policy/visibility.ts says who).
+   */
+  canViewEnvironment(actor: Actor, project: TaggedKey, env: EnvironmentInfo): boolean {
+    return canViewEnvironment(actor.policy, project, env);
+  }
+
+  assertViewEnvironment(actor: Actor, project: TaggedKey, env: EnvironmentInfo): void {
+    this.assert(actor, 'viewProject', projectResource(project));
+    if (!canViewEnvironment(actor.policy, project, env))
+      this.assert(actor, 'viewEnvironment', environmentResource(project, env));
   }
 
   explain(actor: Actor, action: ActionName, resource: ResourceRef): Decision {

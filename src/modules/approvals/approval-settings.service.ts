@@ -38,7 +38,7 @@ export class ApprovalSettingsService {
 
   async get(actor: Actor, projectKey: string, envKey: string): Promise<ApprovalSettingsView> {
     const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, envKey);
+    const env = this.projects.requireVisibleEnvironment(actor, project, envKey);
     return {
       ...approvalSettingsOf(project, env),
       source: env.approvalSettings ? 'environment' : project.approvalDefaults ? 'project' : 'default',

@@ -12,7 +12,8 @@ import { ResourceWriters, type ResourceWriter } from '../write-path/resource-wri
 import { ChangeRequestsRepository, type ChangeRequestRow } from './change-requests.repository';
 import { enqueueScheduledApplies } from './change-request-jobs';
 import { changeRequestNotFound, type ChangeRequestScope, type Located } from './change-request-scope';
-import { changeRequestView } from './models/change-request.view';
+import { changeRequestView, type ChangeRequestView } from './models/change-request.view';
+import { FlagsReadModel } from '../flags/flags.read-model';
 
 /**
  * What every change-request operation shares: loading a request with its project and environment
@@ -31,12 +32,33 @@ export class ChangeRequestAccess implements ChangeRequestScope {
     private readonly webhooks: WebhookEventsService,
     private readonly queues: QueuesService,
     private readonly metrics: MetricsService,
+    private readonly flagsRead: FlagsReadModel,
   ) {}
+
+  /** Requests as responses show them: the variations they refer to named, with one read of flags for all. */
+  async views(rows: ChangeRequestRow[]): Promise<ChangeRequestView[]> {
+    const refs = rows
+      .filter((r) => r.resourceKind === 'flag')
+      .map((r) => ({ projectKey: r.project.key, key: r.resourceKey }));
+    const variations = await this.flagsRead.variationsOf(refs);
+    return rows.map((r) =>
+      changeRequestView(
+        r,
+        r.resourceKind === 'flag' ? (variations.get(`${r.project.key}/${r.resourceKey}`) ?? []) : [],
+      ),
+    );
+  }
+
+  async view(row: ChangeRequestRow): Promise<ChangeRequestView> {
+    return (await this.views([row]))[0];
+  }
 
   async load(actor: Actor, id: string): Promise<{ row: ChangeRequestRow; at: Located }> {
     const row = await this.repo.find(id);
     if (!row) throw changeRequestNotFound(id);
-    return { row, at: await this.locate(actor, row.project.key, row.environment.key) };
+    const project = await this.projects.require(actor, row.project.key);
+    // A request is seen only by whoever may view its environment (read access as narrow as write access).
+    return { row, at: { project, env: this.projects.requireVisibleEnvironment(actor, project, row.environment.key) } };
   }
 
   async locate(actor: Actor, projectKey: string, envKey: string): Promise<Located> {

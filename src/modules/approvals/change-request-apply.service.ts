@@ -11,7 +11,7 @@ import type { ResourceState, ResourceWriter, ResourceWriters } from '../write-pa
 import { changeRequestNotFound, type ChangeRequestScope, type Located } from './change-request-scope';
 import type { ChangeRequestRow, ChangeRequestStore } from './change-requests.repository';
 import type { ApplyChangeRequestDto } from './dto/change-requests.dto';
-import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
+import { reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
 
 export interface ApplyOptions {
@@ -56,7 +56,7 @@ export class ChangeRequestApplyService {
   private async run(actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestView> {
     const applied = await this.requests.transaction((tx) => this.applyInTx(tx, actor, id, at, opts));
     this.scope.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
-    return changeRequestView(applied);
+    return this.scope.view(applied);
   }
 
   /**

@@ -13,7 +13,7 @@ import { changeRequestNotFound, type Located } from './change-request-scope';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import { enqueueScheduledApplies } from './change-request-jobs';
 import type { ChangeRequestRow } from './change-requests.repository';
-import { changeRequestView, type ChangeRequestView } from './models/change-request.view';
+import type { ChangeRequestView } from './models/change-request.view';
 
 const SWEEP_LIMIT = 10_000;
 
@@ -84,7 +84,7 @@ export class ChangeRequestAutomation {
     );
     if (result.status === 'failed') throw result.error;
     if (result.status === 'skipped') throw changeRequestNotFound(id);
-    return changeRequestView(result.done.row);
+    return this.access.view(result.done.row);
   }
 
   /** The worker's entry point for a due scheduled request. */

@@ -20,7 +20,7 @@ import { ChangeRequestAutomation } from './change-request-automation';
 import type { ChangeRequestRow } from './change-requests.repository';
 import { changeRequestNotFound, identityOf } from './change-request-scope';
 import type { ReviewChangeRequestDto } from './dto/change-requests.dto';
-import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
+import { reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
 
 /** Open requests take reviews, and so do retroactive reviews of break-glass writes until acknowledged. */
@@ -104,10 +104,10 @@ export class ChangeRequestReviewsService {
         .applyAutomatically(id, at, `auto-applied on approval by ${actor.name}`)
         .catch(async (err: unknown) => {
           if (!(err instanceof DomainError)) throw err;
-          return changeRequestView((await this.access.repo.find(id))!);
+          return this.access.view((await this.access.repo.find(id))!);
         });
     }
-    return changeRequestView(updated);
+    return this.access.view(updated);
   }
 
   /** Status from the latest decisions on the current content, by reviewers who still count. */

@@ -5,6 +5,7 @@ import type { EnvironmentContext, ProjectContext } from '../projects/project-con
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import type { ChangeRequestScope, Located } from './change-request-scope';
 import type { ChangeRequestRow } from './change-requests.repository';
+import { changeRequestView, type ChangeRequestView } from './models/change-request.view';
 
 /** Project `shop` with one critical environment, `production`, whose own approval settings are `settings`. */
 export function located(settings: Partial<ApprovalSettings> = {}): Located {
@@ -60,6 +61,10 @@ export class FakeChangeRequestScope implements ChangeRequestScope {
 
   now(): Date {
     return this.clock;
+  }
+
+  view(row: ChangeRequestRow): Promise<ChangeRequestView> {
+    return Promise.resolve(changeRequestView(row));
   }
 
   emit(events: WebhookEvent[], row: ChangeRequestRow, _actor: Actor, extra: Record<string, unknown> = {}): void {

@@ -3,6 +3,7 @@ import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import type { ChangeRequestRow } from './change-requests.repository';
+import type { ChangeRequestView } from './models/change-request.view';
 
 /** Where a change request lives. */
 export interface Located {
@@ -25,6 +26,8 @@ export interface ChangeRequestScope {
   locate(actor: Actor, projectKey: string, envKey: string): Promise<Located>;
   historyEntry(actor: Actor, status: string, note: string): unknown;
   now(): Date;
+  /** The request as responses show it: its variations named. */
+  view(row: ChangeRequestRow): Promise<ChangeRequestView>;
   /** After commit; never fails the operation that caused it. */
   emit(events: WebhookEvent[], row: ChangeRequestRow, actor: Actor, extra?: Record<string, unknown>): void;
 }

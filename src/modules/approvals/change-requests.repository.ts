@@ -82,6 +82,8 @@ export interface ChangeRequestFilter {
   resourceKind?: string;
   resourceKey?: string;
   requesterId?: string;
+  /** Only requests in these environments (the ones the caller may view); the filter is in the query. */
+  environmentIds?: string[];
   limit: number;
   beforeCreatedAt?: Date;
 }
@@ -206,6 +208,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
         ...(f.resourceKind ? { resourceKind: f.resourceKind } : {}),
         ...(f.resourceKey ? { resourceKey: f.resourceKey } : {}),
         ...(f.requesterId ? { requesterId: f.requesterId } : {}),
+        ...(f.environmentIds ? { environmentId: { in: f.environmentIds } } : {}),
         ...(f.beforeCreatedAt ? { createdAt: { lt: f.beforeCreatedAt } } : {}),
       },
       include: withContext,

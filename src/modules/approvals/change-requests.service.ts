@@ -13,9 +13,8 @@ import { ChangeRequestAccess } from './change-request-access';
 import { changeRequestNotFound, identityOf, type Located } from './change-request-scope';
 import type { ChangeRequestRow } from './change-requests.repository';
 import type { ChangeRequestQueryDto, CreateChangeRequestDto, UpdateChangeRequestDto } from './dto/change-requests.dto';
-import { changeRequestView, reviewRecords, type ChangeRequestView } from './models/change-request.view';
+import { reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
-import type { ProjectContext } from '../projects/project-context';
 
 /**
  * Creating, reading, editing, rebasing and cancelling change requests. Reviews and applies have
@@ -82,11 +81,11 @@ export class ChangeRequestsService {
     });
     this.access.emit(['change_request.created'], row, actor);
     this.access.schedule(row);
-    return changeRequestView(row);
+    return this.access.view(row);
   }
 
   async get(actor: Actor, id: string): Promise<ChangeRequestView> {
-    return changeRequestView((await this.access.load(actor, id)).row);
+    return this.access.view((await this.access.load(actor, id)).row);
   }
 
   /**
@@ -96,36 +95,39 @@ export class ChangeRequestsService {
    */
   async list(actor: Actor, q: ChangeRequestQueryDto): Promise<{ items: ChangeRequestView[]; next: string | null }> {
     const limit = q.limit ?? 50;
-    const rows = await this.access.repo.list({
-      statuses: q.awaitingMyReview ? ['pending'] : q.status,
-      projectKey: q.projectKey,
-      environmentKey: q.environmentKey,
-      resourceKind: q.resourceKind,
-      resourceKey: q.resourceKey,
-      requesterId: q.requester,
-      beforeCreatedAt: q.cursor ? new Date(q.cursor) : undefined,
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
+    // Read access is as narrow as write access: only environments the caller may view, filtered in
+    // the query so a page is never short because of requests elsewhere.
+    const scope = await this.projects.visibleScope(actor);
+    const located = new Map(scope.projects.flatMap((p) => p.environments.map((env) => [env.id, { project: p, env }])));
     const visible: ChangeRequestRow[] = [];
-    // One read per project on the page, not per request.
-    const projects = new Map<string, Promise<ProjectContext | null>>();
-    for (const row of page) {
-      if (!projects.has(row.project.key))
-        projects.set(
-          row.project.key,
-          this.projects.require(actor, row.project.key).catch(() => null),
-        );
-      const project = await projects.get(row.project.key)!;
-      const env = project?.environments.find((e) => e.key === row.environment.key);
-      if (!project || !env) continue;
-      const at = { project, env };
-      if (q.awaitingMyReview && !(await this.awaits(actor, row, at))) continue;
-      visible.push(row);
+    let before = q.cursor ? new Date(q.cursor) : undefined;
+    // awaitingMyReview also depends on the caller's reviews and permissions, decided here: read on
+    // until the page is full or the requests run out.
+    for (;;) {
+      const rows = await this.access.repo.list({
+        statuses: q.awaitingMyReview ? ['pending'] : q.status,
+        projectKey: q.projectKey,
+        environmentKey: q.environmentKey,
+        resourceKind: q.resourceKind,
+        resourceKey: q.resourceKey,
+        requesterId: q.requester,
+        environmentIds: [...located.keys()],
+        beforeCreatedAt: before,
+        limit: limit + 1,
+      });
+      for (const row of rows) {
+        const at = located.get(row.environmentId ?? '');
+        if (!at || (q.awaitingMyReview && !(await this.awaits(actor, row, at)))) continue;
+        visible.push(row);
+        if (visible.length > limit) break;
+      }
+      if (visible.length > limit || rows.length <= limit) break;
+      before = rows[rows.length - 1].createdAt;
     }
+    const page = visible.slice(0, limit);
     return {
-      items: visible.map(changeRequestView),
-      next: rows.length > limit ? page[page.length - 1].createdAt.toISOString() : null,
+      items: await this.access.views(page),
+      next: visible.length > limit ? page[page.length - 1].createdAt.toISOString() : null,
     };
   }
 
@@ -168,7 +170,7 @@ export class ChangeRequestsService {
       return this.rewrite(tx, actor, locked, at, preview, instructions, executionDate, dto.description, 'edited');
     });
     this.access.schedule(updated);
-    return changeRequestView(updated);
+    return this.access.view(updated);
   }
 
   /** Moves the request onto the current version of its resource: re-validated, reviews reset. */
@@ -203,7 +205,7 @@ export class ChangeRequestsService {
       );
     });
     this.access.schedule(updated);
-    return changeRequestView(updated);
+    return this.access.view(updated);
   }
 
   async cancel(actor: Actor, id: string): Promise<ChangeRequestView> {
@@ -226,7 +228,7 @@ export class ChangeRequestsService {
       return next;
     });
     this.access.emit(['change_request.cancelled'], updated, actor);
-    return changeRequestView(updated);
+    return this.access.view(updated);
   }
 
   /** New content (instructions, base version, execution date) under the row lock: new hash, reviews no longer count. */

@@ -26,6 +26,8 @@ export interface AuditQuery {
   from?: Date;
   to?: Date;
   beforeId?: bigint;
+  /** Only entries on these resources or below them (see ReadScope); undefined = no filter. */
+  within?: string[];
   limit: number;
 }
 
@@ -76,6 +78,10 @@ export class AuditRepository {
     if (q.from) where.push(Prisma.sql`"at" >= ${q.from}`);
     if (q.to) where.push(Prisma.sql`"at" <= ${q.to}`);
     if (q.beforeId) where.push(Prisma.sql`"id" < ${q.beforeId}`);
+    if (q.within) {
+      const likes = q.within.map((r) => `${r.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`);
+      where.push(Prisma.sql`("resource" = ANY(${q.within}::text[]) OR "resource" LIKE ANY(${likes}::text[]))`);
+    }
     return this.prisma.$queryRaw<AuditRow[]>`
       SELECT * FROM "AuditEntry" WHERE ${Prisma.join(where, ' AND ')} ORDER BY "id" DESC LIMIT ${q.limit}`;
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { compare } from 'fast-json-patch';
 import { ChainVerifier, type ChainCheck } from '../../core/audit/hash-chain';
 import { DomainError, notFound } from '../../core/errors';
@@ -11,6 +12,7 @@ import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditRepository, sha256Hex, type AuditRow } from './audit.repository';
 import type { AuditLogQueryDto } from './dto/audit-log-query.dto';
+import { inReadScope, ReadScopeSource, type ReadScope } from './read-scope';
 import { toAuditEntryView, type AuditEntryView } from './models/audit-entry.view';
 
 export type { AuditRecord } from '../accounts/audit-trail';
@@ -23,7 +25,17 @@ export class AuditService implements AuditTrail {
     private readonly repo: AuditRepository,
     private readonly clock: ClockService,
     private readonly authz: AuthorizationService,
+    private readonly modules: ModuleRef,
   ) {}
+
+  /**
+   * Read access is as narrow as write access: a caller who may not view every project and
+   * environment reads only the entries inside the ones it may (never accounts, webhooks, ...).
+   * The source is provided by the projects module, above this one, so it is looked up when needed.
+   */
+  private readScope(actor: Actor): Promise<ReadScope | null> {
+    return this.modules.get(ReadScopeSource, { strict: false }).readScope(actor);
+  }
 
   /** Writes one entry inside the caller's transaction: every mutation calls this last. */
   record(tx: Tx, actor: Actor, r: AuditRecord): Promise<AuditRow> {
@@ -62,6 +74,7 @@ export class AuditService implements AuditTrail {
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
       beforeId: q.cursor ? parseCursor(q.cursor) : undefined,
+      within: (await this.readScope(actor))?.exact,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -71,7 +84,7 @@ export class AuditService implements AuditTrail {
   async get(actor: Actor, id: string): Promise<AuditEntryView> {
     this.authz.assert(actor, 'viewAuditLog', auditLogResource());
     const row = /^\d{1,18}$/.test(id) ? await this.repo.findById(BigInt(id)) : null;
-    if (!row) throw notFound('audit', id);
+    if (!row || !inReadScope(await this.readScope(actor), row.resource)) throw notFound('audit', id);
     return toAuditEntryView(row);
   }
 

@@ -16,7 +16,7 @@ export class EvaluationExplainService {
 
   async explain(actor: Actor, projectKey: string, flagKey: string, envKey: string, dto: EvaluateDto) {
     const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, envKey);
+    const env = this.projects.requireVisibleEnvironment(actor, project, envKey);
     const parsed = parseContext(dto.context);
     if (!parsed.ok) throw new DomainError('evaluation/invalid_context', `invalid context: ${parsed.error}`);
     const snapshot = await this.snapshots.get(env.id);

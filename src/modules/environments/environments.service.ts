@@ -32,7 +32,7 @@ export class EnvironmentsService {
 
   async get(actor: Actor, projectKey: string, envKey: string) {
     const p = await this.projects.require(actor, projectKey);
-    const e = this.projects.requireEnvironment(p, envKey);
+    const e = this.projects.requireVisibleEnvironment(actor, p, envKey);
     return environmentView(e, this.authz.can(actor, 'viewSdkKey', environmentResource(p, e)));
   }
 

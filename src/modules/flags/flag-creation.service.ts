@@ -16,7 +16,7 @@ import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto } from './dto/flags.dto';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 import { FlagsRepository } from './flags.repository';
-import { flagView, type FlagView } from './models/flag.view';
+import { flagView, withEnvironments, type FlagView } from './models/flag.view';
 import { GuardrailChecks } from '../guardrails/guardrail-checks';
 
 const newSalt = () => randomBytes(16).toString('hex');
@@ -50,7 +50,7 @@ export class FlagCreationService {
       const configs: Record<string, FlagEnvironmentConfig> = {};
       for (const env of await this.projectRows.listEnvironments(tx, project.id)) {
         configs[env.key] = initialEnvironmentConfig(def, newSalt());
-        await this.insertConfig(tx, actor, row.id, env, def, configs[env.key]);
+        await this.insertConfig(tx, actor, project.key, row.id, env, def, configs[env.key]);
       }
       await this.audit.record(tx, actor, {
         action: 'createFlag',
@@ -59,7 +59,8 @@ export class FlagCreationService {
         currentVersion: 1,
         ...(warnings.length ? { links: { guardrailWarnings: warnings } } : {}),
       });
-      const view = flagView(def.key, def, configs, 1);
+      const visible = new Set(this.projects.visibleEnvironments(actor, project).map((e) => e.key));
+      const view = withEnvironments(flagView(def.key, def, configs, 1), visible);
       return warnings.length ? { ...view, warnings } : view;
     });
   }
@@ -71,13 +72,14 @@ export class FlagCreationService {
   async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectContext, env: EnvironmentContext): Promise<void> {
     for (const row of await this.repo.listAll(tx, project.id)) {
       const def = row.definition;
-      await this.insertConfig(tx, actor, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
+      await this.insertConfig(tx, actor, project.key, row.id, env, def, initialEnvironmentConfig(def, newSalt()));
     }
   }
 
   private async insertConfig(
     tx: Tx,
     actor: Actor,
+    projectKey: string,
     flagId: string,
     env: EnvironmentContext,
     def: FlagDefinition,
@@ -98,6 +100,7 @@ export class FlagCreationService {
       key: def.key,
       version: config.version,
       payload: toSdkFlag(def, config),
+      meta: { actor: { ...actorRef(actor) }, projectKey, environmentKey: env.key },
     });
   }
 }

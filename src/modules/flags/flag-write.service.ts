@@ -24,7 +24,7 @@ import { ProjectsService } from '../projects/projects.service';
 import type { PatchFlagDto } from './dto/flags.dto';
 import type { FlagRecord } from './flag-records';
 import { FlagsRepository } from './flags.repository';
-import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
+import { configsByEnvKey, flagView, withEnvironments, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
 import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
@@ -247,7 +247,9 @@ export class FlagWriteService {
       );
       this.metrics.writes.inc({ kind: 'flag', outcome });
       this.ledger.announce(actor, bypassed);
-      return bypassed.length ? { ...view, approvalBypassed: bypassed } : view;
+      const visible = new Set(this.projects.visibleEnvironments(actor, project).map((e) => e.key));
+      const shown = withEnvironments(view, visible);
+      return bypassed.length ? { ...shown, approvalBypassed: bypassed } : shown;
     } catch (err) {
       this.metrics.writes.inc({ kind: 'flag', outcome: 'rejected' });
       throw err;
@@ -342,7 +344,7 @@ export class FlagWriteService {
     const newConfigs = { ...configs };
     for (const envKey of changedEnvKeys) {
       newConfigs[envKey] = { ...result.environments[envKey], version: configs[envKey].version + 1 };
-      await this.writeConfig(tx, actor, row, envKey, result.flag, newConfigs[envKey], write.comment ?? '');
+      await this.writeConfig(tx, actor, project, row, envKey, result.flag, newConfigs[envKey], write.comment ?? '');
     }
     const bypassed: BypassNotice[] = [];
     for (const b of bypasses) {
@@ -495,6 +497,7 @@ export class FlagWriteService {
   private async writeConfig(
     tx: Tx,
     actor: Actor,
+    project: ProjectContext,
     row: FlagRecord,
     envKey: string,
     def: FlagDefinition,
@@ -515,6 +518,7 @@ export class FlagWriteService {
       key: def.key,
       version: config.version,
       payload: toSdkFlag(def, config),
+      meta: { actor: { ...actorRef(actor) }, projectKey: project.key, environmentKey: envKey },
     });
   }
 }

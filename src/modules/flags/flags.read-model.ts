@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
+import type { FlagDefinition, FlagEnvironmentConfig, Variation } from '../../core/model/flag-config';
 import type { Tx } from '../../infra/prisma/tx';
 import { FlagTags } from '../accounts/resource-tags';
 import { FlagsRepository } from './flags.repository';
@@ -16,6 +16,12 @@ export class FlagsReadModel implements FlagTags {
   /** The flag's definition (archived or not), or null when the project has no such flag. */
   definition(projectKey: string, flagKey: string): Promise<FlagDefinition | null> {
     return this.repo.definitionInProject(projectKey, flagKey);
+  }
+
+  /** Variations of several flags in one query, keyed `<projectKey>/<flagKey>` (for naming variations in lists). */
+  async variationsOf(refs: readonly { projectKey: string; key: string }[]): Promise<Map<string, Variation[]>> {
+    const rows = await this.repo.definitionsByRefs(refs);
+    return new Map(rows.map((r) => [`${r.projectKey}/${r.definition.key}`, r.definition.variations]));
   }
 
   async tags(projectId: string, flagKey: string): Promise<string[] | null> {

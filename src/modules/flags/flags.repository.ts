@@ -171,6 +171,18 @@ export class FlagsRepository {
     return row && definitionOf(row.definition);
   }
 
+  /** Definitions of several flags across projects in one query; missing ones are absent. */
+  async definitionsByRefs(
+    refs: readonly { projectKey: string; key: string }[],
+  ): Promise<{ projectKey: string; definition: FlagDefinition }[]> {
+    if (!refs.length) return [];
+    const rows = await this.prisma.flag.findMany({
+      where: { OR: refs.map((r) => ({ key: r.key, project: { key: r.projectKey } })) },
+      select: { definition: true, project: { select: { key: true } } },
+    });
+    return rows.map((r) => ({ projectKey: r.project.key, definition: definitionOf(r.definition) }));
+  }
+
   /** A flag's definition by project id (archived or not); for FlagsReadModel. */
   async definition(projectId: string, key: string): Promise<FlagDefinition | null> {
     const row = await this.prisma.flag.findUnique({

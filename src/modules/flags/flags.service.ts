@@ -6,7 +6,8 @@ import { ProjectsService } from '../projects/projects.service';
 import type { ListFlagsQueryDto, ListVersionsQueryDto } from './dto/flags.dto';
 import type { FlagRecord, FlagVersionRecord } from './flag-records';
 import { FlagsRepository } from './flags.repository';
-import { configsByEnvKey, flagView, type FlagView } from './models/flag.view';
+import { configsByEnvKey, flagView, withEnvironments, type FlagView } from './models/flag.view';
+import type { ProjectContext } from '../projects/project-context';
 
 export const rowView = (row: FlagRecord): FlagView =>
   flagView(row.key, row.definition, configsByEnvKey(row), row.version);
@@ -37,17 +38,27 @@ export class FlagsService {
       limit: q.limit ?? 50,
       offset: q.offset ?? 0,
     });
-    return { items: rows.map(rowView) };
+    const visible = this.visibleKeys(actor, project);
+    return { items: rows.map((row) => withEnvironments(rowView(row), visible)) };
   }
 
   /** Several flags of one project in one query (for batched GraphQL lookups); missing keys are absent. */
   async getMany(actor: Actor, projectKey: string, keys: readonly string[]): Promise<FlagView[]> {
     const project = await this.projects.require(actor, projectKey);
-    return (await this.repo.findByKeys(project.id, keys)).map(rowView);
+    const visible = this.visibleKeys(actor, project);
+    return (await this.repo.findByKeys(project.id, keys)).map((row) => withEnvironments(rowView(row), visible));
   }
 
   async get(actor: Actor, projectKey: string, flagKey: string): Promise<FlagView> {
-    return rowView(await this.requireFlag(actor, projectKey, flagKey));
+    const project = await this.projects.require(actor, projectKey);
+    const row = await this.repo.find(project.id, flagKey);
+    if (!row) throw notFound('flag', flagKey);
+    return withEnvironments(rowView(row), this.visibleKeys(actor, project));
+  }
+
+  /** Keys of the project's environments the caller may view: a flag view shows only those. */
+  visibleKeys(actor: Actor, project: ProjectContext): ReadonlySet<string> {
+    return new Set(this.projects.visibleEnvironments(actor, project).map((e) => e.key));
   }
 
   async versions(actor: Actor, projectKey: string, flagKey: string, envKey: string, q: ListVersionsQueryDto) {
@@ -65,15 +76,11 @@ export class FlagsService {
     return versionView(v);
   }
 
-  private async requireFlag(actor: Actor, projectKey: string, flagKey: string): Promise<FlagRecord> {
+  private async requireFlagEnvironment(actor: Actor, projectKey: string, flagKey: string, envKey: string) {
     const project = await this.projects.require(actor, projectKey);
     const row = await this.repo.find(project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
-    return row;
-  }
-
-  private async requireFlagEnvironment(actor: Actor, projectKey: string, flagKey: string, envKey: string) {
-    const row = await this.requireFlag(actor, projectKey, flagKey);
+    this.projects.requireVisibleEnvironment(actor, project, envKey);
     const fe = row.environments.find((e) => e.environmentKey === envKey);
     if (!fe) throw notFound('environment', `${projectKey}/${envKey}`);
     return fe;

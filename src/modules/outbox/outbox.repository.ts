@@ -13,7 +13,16 @@ export interface OutboxItem {
   key: string;
   version: number;
   payload: unknown;
+  /** Who made the change and where, for webhook payloads (null on rows written before it was kept). */
+  meta: OutboxMeta | null;
   createdAt: Date;
+}
+
+/** Who made a change and where: named at write time so webhook payloads need no lookup. */
+export interface OutboxMeta {
+  actor: Record<string, unknown>;
+  projectKey: string;
+  environmentKey: string;
 }
 
 /**
@@ -27,7 +36,14 @@ export class OutboxRepository {
 
   async enqueue(
     tx: Tx,
-    item: { environmentId: string; kind: 'flag' | 'segment'; key: string; version: number; payload: unknown },
+    item: {
+      environmentId: string;
+      kind: 'flag' | 'segment';
+      key: string;
+      version: number;
+      payload: unknown;
+      meta?: OutboxMeta;
+    },
   ): Promise<bigint> {
     // One round trip: bump the revision (row-locking the environment until commit, so revisions
     // commit in order), insert the outbox row carrying it, and NOTIFY the relays (delivered at commit).
@@ -35,9 +51,9 @@ export class OutboxRepository {
       WITH bumped AS (
         UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
       ), inserted AS (
-        INSERT INTO "OutboxEvent" ("environmentId", "revision", "kind", "key", "version", "payload")
+        INSERT INTO "OutboxEvent" ("environmentId", "revision", "kind", "key", "version", "payload", "meta")
         SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}, ${item.key}, ${item.version},
-               ${JSON.stringify(item.payload)}::jsonb
+               ${JSON.stringify(item.payload)}::jsonb, ${item.meta ? JSON.stringify(item.meta) : null}::jsonb
         FROM bumped
         RETURNING "revision"
       )
@@ -46,12 +62,14 @@ export class OutboxRepository {
   }
 
   /** Outbox rows of one environment after a revision, in order (to catch up after missed messages). */
-  since(environmentId: string, afterRevision: bigint, limit: number): Promise<OutboxItem[]> {
-    return this.prisma.outboxEvent.findMany({
+  async since(environmentId: string, afterRevision: bigint, limit: number): Promise<OutboxItem[]> {
+    const rows = await this.prisma.outboxEvent.findMany({
       where: { environmentId, revision: { gt: afterRevision } },
       orderBy: { revision: 'asc' },
       take: limit,
     });
+    // `meta` is written only by enqueue, in the OutboxMeta shape.
+    return rows.map((r) => ({ ...r, meta: r.meta as OutboxMeta | null }));
   }
 
   /**
@@ -63,7 +81,7 @@ export class OutboxRepository {
     return this.prisma.$queryRaw<OutboxItem[]>`
       UPDATE "OutboxEvent" SET "publishedAt" = now()
       WHERE "id" IN (SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "createdAt"`;
+      RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "meta", "createdAt"`;
   }
 
   /** Deletes up to `batch` published outbox rows older than `before`; returns how many. */

@@ -10,6 +10,9 @@ import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
+import { FlagsReadModel } from '../flags/flags.read-model';
+import type { Variation } from '../../core/model/flag-config';
+import type { ProjectContext } from '../projects/project-context';
 import { ProjectsService } from '../projects/projects.service';
 import type { StartPipelineReleaseDto } from './dto/pipelines.dto';
 import { finalInstruction, initialAudiences } from './pipeline-model';
@@ -23,6 +26,7 @@ export const runView = (r: PipelineRun) => ({
   pipelineKey: r.pipelineKey,
   flagKey: r.flagKey,
   variationId: r.variationId,
+  createdBy: r.createdBy,
   status: r.status,
   currentPhase: r.currentPhase,
   audiences: r.audiences,
@@ -30,6 +34,28 @@ export const runView = (r: PipelineRun) => ({
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
+
+/** The run with the variation it releases named (value, and name when it has one). */
+export function namedRunView(run: PipelineRun, variations: readonly Variation[]) {
+  const v = variations.find((x) => x._id === run.variationId);
+  return { ...runView(run), variation: v ? { value: v.value, ...(v.name ? { name: v.name } : {}) } : null };
+}
+
+/**
+ * The run as a caller who may view only `visible` environments sees it (read access as narrow as
+ * write access): audiences elsewhere are left out, and so are the parts of history notes about them
+ * (the runner writes one `<environment key>: <status>` part per audience that moved).
+ */
+export function visibleRunView(run: PipelineRun, visible: ReadonlySet<string>, variations: readonly Variation[]) {
+  const view = namedRunView(run, variations);
+  const hidden = view.audiences.filter((a) => !visible.has(a.environmentKey)).map((a) => `${a.environmentKey}: `);
+  const keep = (part: string) => !hidden.some((prefix) => part.startsWith(prefix));
+  return {
+    ...view,
+    audiences: view.audiences.filter((a) => visible.has(a.environmentKey)),
+    history: view.history.map((h) => ({ ...h, note: h.note.split('; ').filter(keep).join('; ') })),
+  };
+}
 
 /**
  * Starting a flag through a pipeline (`PUT projects/{p}/flags/{f}/release`), reading where it is,
@@ -50,6 +76,7 @@ export class PipelineRunsService {
     private readonly audit: AuditService,
     private readonly clock: ClockService,
     private readonly queues: QueuesService,
+    private readonly flagsRead: FlagsReadModel,
   ) {}
 
   async start(actor: Actor, projectKey: string, flagKey: string, dto: StartPipelineReleaseDto) {
@@ -110,14 +137,14 @@ export class PipelineRunsService {
       return created;
     });
     this.arm(run.id, now);
-    return runView(run);
+    return this.viewFor(actor, project, run);
   }
 
   async status(actor: Actor, projectKey: string, flagKey: string) {
     const project = await this.projects.require(actor, projectKey);
     const run = await this.repo.latestRun(project.id, flagKey);
     if (!run) throw new DomainError('pipeline/no_run', `flag '${flagKey}' has not been released through a pipeline`);
-    return runView(run);
+    return this.viewFor(actor, project, run);
   }
 
   /**
@@ -159,7 +186,13 @@ export class PipelineRunsService {
       });
       return next;
     });
-    return runView(run);
+    return this.viewFor(actor, project, run);
+  }
+
+  /** The run as the caller may see it, its variation named (one read of the flag per response). */
+  private async viewFor(actor: Actor, project: ProjectContext, run: PipelineRun) {
+    const def = await this.flagsRead.definition(project.key, run.flagKey);
+    return visibleRunView(run, this.pipelines.visibleKeys(actor, project), def?.variations ?? []);
   }
 
   private arm(runId: string, at: Date): void {

@@ -23,6 +23,15 @@ export const pipelineView = (p: Pipeline) => ({
   updatedAt: p.updatedAt.toISOString(),
 });
 
+/** The view with only the audiences in environments the caller may view (read access as narrow as write access). */
+export const visiblePipelineView = (p: Pipeline, visible: ReadonlySet<string>) => {
+  const view = pipelineView(p);
+  return {
+    ...view,
+    phases: view.phases.map((ph) => ({ ...ph, audiences: ph.audiences.filter((a) => visible.has(a.environmentKey)) })),
+  };
+};
+
 /** Release pipelines: ordered phases of audiences, validated against the project when written. */
 @Injectable()
 export class PipelinesService {
@@ -36,12 +45,18 @@ export class PipelinesService {
 
   async list(actor: Actor, projectKey: string) {
     const project = await this.projects.require(actor, projectKey);
-    return { items: (await this.repo.list(project.id)).map(pipelineView) };
+    const visible = this.visibleKeys(actor, project);
+    return { items: (await this.repo.list(project.id)).map((p) => visiblePipelineView(p, visible)) };
   }
 
   async get(actor: Actor, projectKey: string, key: string) {
     const project = await this.projects.require(actor, projectKey);
-    return pipelineView(await this.require(project.id, key));
+    return visiblePipelineView(await this.require(project.id, key), this.visibleKeys(actor, project));
+  }
+
+  /** Keys of the project's environments the caller may view: audiences elsewhere are left out of views. */
+  visibleKeys(actor: Actor, project: ProjectContext): ReadonlySet<string> {
+    return new Set(this.projects.visibleEnvironments(actor, project).map((e) => e.key));
   }
 
   async create(actor: Actor, projectKey: string, dto: CreatePipelineDto) {

@@ -39,13 +39,25 @@ export class ProjectsRepository {
     return this.prisma.transaction(fn);
   }
 
-  async list(take: number, skip: number): Promise<ProjectContext[]> {
+  /** What a policy decides on for every project: key and tags (cheap even for many projects). */
+  async listKeysAndTags(): Promise<{ key: string; tags: string[] }[]> {
+    return this.prisma.project.findMany({ select: { key: true, tags: true }, orderBy: { key: 'asc' } });
+  }
+
+  /** One page of the projects among `keys`, by key. */
+  async listByKeys(keys: readonly string[], take: number, skip: number): Promise<ProjectContext[]> {
     const rows = await this.prisma.project.findMany({
+      where: { key: { in: [...keys] } },
       include: WITH_ENVIRONMENTS,
       orderBy: { key: 'asc' },
       take,
       skip,
     });
+    return rows.map(toProjectContext);
+  }
+
+  async listAll(): Promise<ProjectContext[]> {
+    const rows = await this.prisma.project.findMany({ include: WITH_ENVIRONMENTS, orderBy: { key: 'asc' } });
     return rows.map(toProjectContext);
   }
 

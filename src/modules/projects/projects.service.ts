@@ -11,10 +11,19 @@ import type { CreateProjectDto, UpdateProjectDto } from './dto/projects.dto';
 import { newEnvironmentKeys } from './environment-keys';
 import { ProjectsRepository } from './projects.repository';
 import { projectView } from './views';
+import { ReadScopeSource, type ReadScope } from '../audit/read-scope';
 import type { EnvironmentContext, ProjectContext } from './project-context';
 
+/** What of the organisation the caller may see: the ids lists filter on, in their queries. */
+export interface VisibleScope {
+  projectIds: string[];
+  environmentIds: string[];
+  /** The visible projects, each with only its visible environments. */
+  projects: ProjectContext[];
+}
+
 @Injectable()
-export class ProjectsService {
+export class ProjectsService implements ReadScopeSource {
   constructor(
     private readonly repo: ProjectsRepository,
     private readonly authz: AuthorizationService,
@@ -36,16 +45,62 @@ export class ProjectsService {
     return e;
   }
 
-  view(actor: Actor, p: ProjectContext) {
-    return projectView(p, (e) => this.authz.can(actor, 'viewSdkKey', environmentResource(p, e)));
+  /** The environment, if the caller may view it (404 when missing, 403 when not viewable). */
+  requireVisibleEnvironment(actor: Actor, p: ProjectContext, envKey: string): EnvironmentContext {
+    const e = this.requireEnvironment(p, envKey);
+    this.authz.assertViewEnvironment(actor, p, e);
+    return e;
   }
 
+  /** The environments of `p` the caller may view, in creation order. */
+  visibleEnvironments(actor: Actor, p: ProjectContext): EnvironmentContext[] {
+    return p.environments.filter((e) => this.authz.canViewEnvironment(actor, p, e));
+  }
+
+  /** The project as the caller may see it: environments it may not view are left out. */
+  view(actor: Actor, p: ProjectContext) {
+    const visible = { ...p, environments: this.visibleEnvironments(actor, p) };
+    return projectView(visible, (e) => this.authz.can(actor, 'viewSdkKey', environmentResource(p, e)));
+  }
+
+  /**
+   * Projects the caller may view. The policy decides on key and tags, so the visible keys are
+   * worked out over every project's key and tags first, and the page is then read among those
+   * only: a page is never short because of projects the caller may not see.
+   */
   async list(actor: Actor, limit = 100, offset = 0) {
-    const rows = await this.repo.list(limit, offset);
+    const visible = (await this.repo.listKeysAndTags())
+      .filter((p) => this.authz.can(actor, 'viewProject', projectResource(p)))
+      .map((p) => p.key);
+    const rows = await this.repo.listByKeys(visible, limit, offset);
+    return { items: rows.map((p) => this.view(actor, p)) };
+  }
+
+  /** Audit entries readable: whole projects where every environment is visible, else the visible environments. */
+  async readScope(actor: Actor): Promise<ReadScope | null> {
+    const all = await this.repo.listAll();
+    const exact: string[] = [];
+    let everything = true;
+    for (const p of all) {
+      const project = formatResource(projectResource(p));
+      const envs = this.authz.can(actor, 'viewProject', projectResource(p)) ? this.visibleEnvironments(actor, p) : [];
+      if (envs.length === p.environments.length && envs.length > 0) exact.push(project);
+      else {
+        everything = false;
+        exact.push(...envs.map((e) => formatResource(environmentResource(p, e))));
+      }
+    }
+    return everything ? null : { exact };
+  }
+
+  /** Every project the caller may view, with its visible environments (for filtering other lists). */
+  async visibleScope(actor: Actor): Promise<VisibleScope> {
+    const all = await this.repo.listAll();
+    const projects = all.filter((p) => this.authz.can(actor, 'viewProject', projectResource(p)));
     return {
-      items: rows
-        .filter((p) => this.authz.can(actor, 'viewProject', projectResource(p)))
-        .map((p) => this.view(actor, p)),
+      projectIds: projects.map((p) => p.id),
+      environmentIds: projects.flatMap((p) => this.visibleEnvironments(actor, p).map((e) => e.id)),
+      projects: projects.map((p) => ({ ...p, environments: this.visibleEnvironments(actor, p) })),
     };
   }
 

@@ -41,7 +41,8 @@ export class ReleaseNotifier {
     }
     if (event)
       void this.webhooks
-        .emit(event, releaseView(row))
+        // Who caused it: the person or automation of the transition just recorded (the stepper records its own).
+        .emit(event, { ...releaseView(row), actor: row.history.at(-1)?.actor ?? row.createdBy })
         .catch((e: Error) => this.logger.warn(`${event} for release ${row.id} not emitted: ${e.message}`));
   }
 }

@@ -7,6 +7,8 @@ import type { StoredServing } from './release-serving';
 export interface ReleaseTargetRef {
   ruleId: string | null;
   toVariationId: string;
+  /** The variation named when the release started (value, and name if it has one); absent on older releases. */
+  toVariation?: { value: unknown; name?: string };
 }
 
 export interface ReleaseBaseline {

@@ -121,7 +121,11 @@ export class ReleasesService {
           environmentId: env.id,
           flagKey,
           activeKey: `${env.id}:${flagKey}`,
-          target: { ruleId, toVariationId: dto.toVariationId },
+          target: {
+            ruleId,
+            toVariationId: dto.toVariationId,
+            toVariation: namedVariation(variations, dto.toVariationId),
+          },
           stages,
           baseline: { serving: storeServing(baseline, variations) } satisfies ReleaseBaseline,
           baselineVersion: dry.version,
@@ -160,12 +164,12 @@ export class ReleasesService {
   }
 
   async list(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<{ items: ReleaseView[] }> {
-    const { env } = await this.locate(actor, projectKey, envKey);
+    const { env } = await this.locate(actor, projectKey, envKey, true);
     return { items: (await this.repo.list(env.id, flagKey)).map(releaseView) };
   }
 
   async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
-    const at = await this.locate(actor, projectKey, envKey);
+    const at = await this.locate(actor, projectKey, envKey, true);
     return releaseView(this.mine(await this.repo.find(id), at, flagKey, id));
   }
 
@@ -296,9 +300,13 @@ export class ReleasesService {
     return releaseView(row);
   }
 
-  private async locate(actor: Actor, projectKey: string, envKey: string): Promise<Located> {
+  /** `read`: the caller must also be able to view the environment (writes are checked by their actions). */
+  private async locate(actor: Actor, projectKey: string, envKey: string, read = false): Promise<Located> {
     const project = await this.projects.require(actor, projectKey);
-    return { project, env: this.projects.requireEnvironment(project, envKey) };
+    const env = read
+      ? this.projects.requireVisibleEnvironment(actor, project, envKey)
+      : this.projects.requireEnvironment(project, envKey);
+    return { project, env };
   }
 
   /** The release, if it is this flag's in this environment (404 otherwise, as for a missing one). */
@@ -306,4 +314,10 @@ export class ReleasesService {
     if (!row || row.flagKey !== flagKey || row.environmentId !== at.env.id) throw notFound(id);
     return row;
   }
+}
+
+/** A variation as people know it: its value, and its name when it has one. */
+function namedVariation(variations: readonly { _id: string; value: unknown; name?: string }[], id: string) {
+  const v = variations.find((x) => x._id === id);
+  return v ? { value: v.value, ...(v.name ? { name: v.name } : {}) } : undefined;
 }

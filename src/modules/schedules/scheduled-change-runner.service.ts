@@ -69,7 +69,9 @@ export class ScheduledChangeRunner {
         });
         return { outcome: 'applied', row: applied, event: 'scheduled_change.applied' };
       },
-      notify: (row, event) => event && this.webhooks.emit(event, scheduledChangeView(row)),
+      // The actor: the schedule's creator, on whose behalf it ran.
+      notify: (row, event) =>
+        event && this.webhooks.emit(event, { ...scheduledChangeView(row), actor: creatorOf(row) }),
       failure: {
         mark: async (tx, row, err) =>
           row.status !== 'pending'

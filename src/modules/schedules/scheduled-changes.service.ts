@@ -83,7 +83,7 @@ export class ScheduledChangesService {
     envKey: string,
     q: ListScheduledChangesQueryDto,
   ): Promise<{ items: ScheduledChangeView[] }> {
-    const { env } = await this.locate(actor, projectKey, envKey);
+    const { env } = await this.locate(actor, projectKey, envKey, true);
     return { items: (await this.repo.list(env.id, flagKey, q.status)).map(scheduledChangeView) };
   }
 
@@ -94,7 +94,7 @@ export class ScheduledChangesService {
     envKey: string,
     id: string,
   ): Promise<ScheduledChangeView> {
-    const { env } = await this.locate(actor, projectKey, envKey);
+    const { env } = await this.locate(actor, projectKey, envKey, true);
     return scheduledChangeView(await this.require(env, flagKey, id));
   }
 
@@ -180,9 +180,13 @@ export class ScheduledChangesService {
     return { resource: formatResource(ref), bypass: reasons.length > 0 };
   }
 
-  private async locate(actor: Actor, projectKey: string, envKey: string) {
+  /** `read`: the caller must also be able to view the environment (writes are checked by their actions). */
+  private async locate(actor: Actor, projectKey: string, envKey: string, read = false) {
     const project = await this.projects.require(actor, projectKey);
-    return { project, env: this.projects.requireEnvironment(project, envKey) };
+    const env = read
+      ? this.projects.requireVisibleEnvironment(actor, project, envKey)
+      : this.projects.requireEnvironment(project, envKey);
+    return { project, env };
   }
 
   /** The schedule, if it is this flag's in this environment (404 otherwise, as for a missing one). */

@@ -414,6 +414,7 @@ export class SegmentWriteService {
       key: after.key,
       version: after.version,
       payload: toSdkSegment(after),
+      meta: { actor: { ...actorRef(actor) }, projectKey: project.key, environmentKey: env.key },
     });
     await this.audit.record(tx, actor, {
       action,

@@ -16,13 +16,13 @@ export class SegmentsService {
 
   async list(actor: Actor, projectKey: string, envKey: string, q: ListSegmentsQueryDto) {
     const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, envKey);
+    const env = this.projects.requireVisibleEnvironment(actor, project, envKey);
     return { items: (await this.repo.list(env.id, q.limit ?? 50, q.offset ?? 0)).map(segmentView) };
   }
 
   async get(actor: Actor, projectKey: string, envKey: string, key: string) {
     const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, envKey);
+    const env = this.projects.requireVisibleEnvironment(actor, project, envKey);
     const row = await this.repo.find(env.id, key);
     if (!row || row.deleted) throw notFound('segment', key);
     return segmentView(row);

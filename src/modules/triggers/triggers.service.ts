@@ -43,12 +43,12 @@ export class TriggersService {
   ) {}
 
   async list(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<{ items: TriggerView[] }> {
-    const { env } = await this.locate(actor, projectKey, flagKey, envKey);
+    const { env } = await this.locate(actor, projectKey, flagKey, envKey, true);
     return { items: (await this.repo.list(env.id, flagKey)).map(triggerView) };
   }
 
   async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<TriggerView> {
-    const at = await this.locate(actor, projectKey, flagKey, envKey);
+    const at = await this.locate(actor, projectKey, flagKey, envKey, true);
     return triggerView(await this.require(at, flagKey, id));
   }
 
@@ -183,9 +183,18 @@ export class TriggersService {
   }
 
   /** The project (viewable by the caller), the environment, and the flag, which must exist. */
-  private async locate(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<Located> {
+  private async locate(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    read = false,
+  ): Promise<Located> {
     const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, envKey);
+    // `read`: the caller must also be able to view the environment (writes are checked by their actions).
+    const env = read
+      ? this.projects.requireVisibleEnvironment(actor, project, envKey)
+      : this.projects.requireEnvironment(project, envKey);
     const tags = await this.flagsRead.tags(project.id, flagKey);
     if (!tags) throw notFound('flag', flagKey);
     return { project, env, resource: flagResource(project, env, { key: flagKey, tags }) };

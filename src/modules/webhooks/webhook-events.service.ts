@@ -66,6 +66,15 @@ export class WebhookEventsService {
         version: i.version,
         revision: String(i.revision),
         deleted: (i.payload as { deleted?: unknown } | null)?.deleted === true,
+        // Named: who changed it, in which project and environment (as recorded with the change).
+        ...(i.meta
+          ? {
+              projectKey: i.meta.projectKey,
+              environmentKey: i.meta.environmentKey,
+              [i.kind === 'segment' ? 'segmentKey' : 'flagKey']: i.key,
+              actor: i.meta.actor,
+            }
+          : {}),
       },
     }));
     void this.emitMany(events).catch((e: Error) =>

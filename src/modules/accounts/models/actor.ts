@@ -9,16 +9,23 @@ export interface Actor {
   /** Member id for personal tokens, token id for service tokens, trigger id for triggers, 'system' for the system. */
   id: string;
   name: string;
+  /** The member's email, for members (people are named, not numbered). */
+  email?: string;
   memberId?: string;
   tokenId?: string;
   policy: Policy;
 }
 
-/** What an audit entry records of the actor (never the policy, never a secret). */
+/**
+ * What an audit entry, a change request, a review, a release, a schedule or a webhook payload
+ * records of the actor (never the policy, never a secret): named at write time, so a reader sees
+ * who without a lookup.
+ */
 export interface ActorRef {
   kind: Actor['kind'];
   id: string;
   name: string;
+  email?: string;
   memberId?: string;
   tokenId?: string;
 }
@@ -27,6 +34,7 @@ export const actorRef = (a: Actor): ActorRef => ({
   kind: a.kind,
   id: a.id,
   name: a.name,
+  ...(a.email ? { email: a.email } : {}),
   ...(a.memberId ? { memberId: a.memberId } : {}),
   ...(a.tokenId ? { tokenId: a.tokenId } : {}),
 });

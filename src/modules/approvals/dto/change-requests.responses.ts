@@ -1,8 +1,9 @@
 import { GuardrailWarningDto } from '../../guardrails/dto/guardrails.dto';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
 import { RESOURCE_KINDS } from '../../write-path/resource-writer';
+import { ActorRefDto } from '../../accounts/models/actor-ref.model';
 
 /** Response shapes of the change-request endpoints, for the OpenAPI document (the services build them). */
 
@@ -10,10 +11,8 @@ const OBJECT = { type: 'object', additionalProperties: true } as const;
 
 export class ChangeRequestReviewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, memberId?, tokenId?' }) reviewer: Record<
-    string,
-    unknown
-  >;
+  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, email?, memberId?, tokenId?' })
+  reviewer: Record<string, unknown>;
   @ApiProperty({ enum: ['approve', 'decline', 'comment'] }) decision: string;
   @ApiProperty() comment: string;
   @ApiProperty({ description: "false once the request's content changed after this review: it no longer counts" })
@@ -25,6 +24,14 @@ export class ChangeRequestApprovalsDto {
   @ApiProperty({ type: [String], description: 'reviewer ids whose latest decision on the current content is approve' })
   approvers: string[];
   @ApiProperty({ type: [String] }) decliners: string[];
+  @ApiProperty({ type: [ActorRefDto], description: 'the approvers, named' }) approvedBy: ActorRefDto[];
+  @ApiProperty({ type: [ActorRefDto], description: 'the decliners, named' }) declinedBy: ActorRefDto[];
+}
+
+export class NamedVariationDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ ...JSON_VALUE, description: "the variation's value" }) value: unknown;
+  @ApiPropertyOptional() name?: string;
 }
 
 export class ChangeRequestDto {
@@ -50,7 +57,8 @@ export class ChangeRequestDto {
   })
   warnings: GuardrailWarningDto[];
   @ApiProperty({ type: ChangeRequestApprovalsDto }) approvals: ChangeRequestApprovalsDto;
-  @ApiProperty(OBJECT) requester: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, email?, memberId?, tokenId?' })
+  requester: Record<string, unknown>;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) executionDate: string | null;
   @ApiProperty({ type: 'integer', nullable: true }) appliedVersion: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;
@@ -60,6 +68,11 @@ export class ChangeRequestDto {
   > | null;
   @ApiProperty({ type: 'array', items: OBJECT, description: 'status transitions: at, status, actor, note' })
   history: unknown[];
+  @ApiProperty({
+    type: [NamedVariationDto],
+    description: 'the variations the instructions refer to (by variationId), named; none for segments',
+  })
+  variations: NamedVariationDto[];
   @ApiProperty({ type: [ChangeRequestReviewDto] }) reviews: ChangeRequestReviewDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

@@ -1,13 +1,14 @@
 import { GuardrailWarningModel } from '../../guardrails/models/guardrail.model';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from '../../graphql/json.scalar';
+import { ActorRefModel } from '../../accounts/models/actor-ref.model';
 
 /** GraphQL shapes of ChangeRequestView and its previews (the services build them). */
 
 @ObjectType('ChangeRequestReview')
 export class ChangeRequestReviewModel {
   @Field() id: string;
-  @Field(() => GraphQLJSON, { description: '{ kind, id, name, memberId?, tokenId? }' }) reviewer: unknown;
+  @Field(() => GraphQLJSON, { description: '{ kind, id, name, email?, memberId?, tokenId? }' }) reviewer: unknown;
   @Field() decision: string;
   @Field() comment: string;
   @Field({ description: 'false once the request changed after this review: it no longer counts' }) current: boolean;
@@ -18,6 +19,15 @@ export class ChangeRequestReviewModel {
 export class ChangeRequestApprovalsModel {
   @Field(() => [String]) approvers: string[];
   @Field(() => [String]) decliners: string[];
+  @Field(() => [ActorRefModel], { description: 'the approvers, named' }) approvedBy: ActorRefModel[];
+  @Field(() => [ActorRefModel], { description: 'the decliners, named' }) declinedBy: ActorRefModel[];
+}
+
+@ObjectType('NamedVariation')
+export class NamedVariationModel {
+  @Field() id: string;
+  @Field(() => GraphQLJSON) value: unknown;
+  @Field({ nullable: true }) name?: string;
 }
 
 @ObjectType('ChangeRequest')
@@ -43,6 +53,8 @@ export class ChangeRequestModel {
   @Field(() => String, { nullable: true }) appliedAt: string | null;
   @Field(() => GraphQLJSON, { nullable: true }) failure: unknown;
   @Field(() => [GraphQLJSON]) history: unknown[];
+  @Field(() => [NamedVariationModel], { description: 'the variations the instructions refer to, named' })
+  variations: NamedVariationModel[];
   @Field(() => [ChangeRequestReviewModel]) reviews: ChangeRequestReviewModel[];
   @Field() createdAt: string;
   @Field() updatedAt: string;

@@ -29,3 +29,11 @@ export const flagView = (
 export function configsByEnvKey(flag: { environments: FlagConfigRecord[] }): Record<string, FlagEnvironmentConfig> {
   return Object.fromEntries(flag.environments.map((fe) => [fe.environmentKey, fe.config]));
 }
+
+/** The view with only the environments the caller may view (read access is as narrow as write access). */
+export function withEnvironments(view: FlagView, visibleEnvKeys: ReadonlySet<string>): FlagView {
+  return {
+    ...view,
+    environments: Object.fromEntries(Object.entries(view.environments).filter(([k]) => visibleEnvKeys.has(k))),
+  };
+}

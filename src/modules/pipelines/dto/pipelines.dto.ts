@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ActorRefDto } from '../../accounts/models/actor-ref.model';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -112,6 +113,14 @@ export class PipelineRunDto {
   @ApiProperty() pipelineKey: string;
   @ApiProperty() flagKey: string;
   @ApiProperty() variationId: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'the variation released, named: { value, name? } (null if the flag no longer has it)',
+  })
+  variation: Record<string, unknown> | null;
+  @ApiProperty({ type: ActorRefDto, description: 'who started the run' }) createdBy: ActorRefDto;
   @ApiProperty({ enum: ['running', 'completed', 'failed', 'aborted'] }) status: string;
   @ApiProperty({ type: 'integer' }) currentPhase: number;
   @ApiProperty({ type: [AudienceStateDto] }) audiences: AudienceStateDto[];

@@ -111,10 +111,12 @@ export class ReleaseDto {
   @ApiProperty() environmentKey: string;
   @ApiProperty() flagKey: string;
   @ApiProperty({ enum: RELEASE_STATUSES }) status: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: '{ ruleId, toVariationId }' }) target: Record<
-    string,
-    unknown
-  >;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: '{ ruleId, toVariationId, toVariation: { value, name? } }',
+  })
+  target: Record<string, unknown>;
   @ApiProperty({ type: [StageDto] }) stages: StageDto[];
   @ApiProperty({ type: 'integer', description: 'index of the stage in force; -1 before the first step' })
   currentStage: number;
@@ -129,7 +131,12 @@ export class ReleaseDto {
   @ApiProperty({ type: 'integer', nullable: true, description: 'time left in the stage when paused' }) remainingMs:
     number | null;
   @ApiProperty({ type: 'integer' }) baselineVersion: number;
-  @ApiProperty({ type: 'object', additionalProperties: true }) createdBy: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'who started it: kind, id, name, email?, memberId?, tokenId?, bypass?',
+  })
+  createdBy: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) failure: Record<string, unknown> | null;
   @ApiProperty({
     type: 'object',

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { ActorRefModel } from '../../accounts/models/actor-ref.model';
 import { GraphQLJSON } from '../../graphql/json.scalar';
 
 @ObjectType('Release')
@@ -8,8 +9,10 @@ export class ReleaseModel {
   @Field() environmentKey: string;
   @Field() flagKey: string;
   @Field() status: string;
-  @Field(() => GraphQLJSON, { description: '{ ruleId, toVariationId }' }) target: unknown;
+  @Field(() => GraphQLJSON, { description: '{ ruleId, toVariationId, toVariation: { value, name? } }' })
+  target: unknown;
   @Field(() => [GraphQLJSON], { description: '[{ weight, durationMs }]' }) stages: unknown[];
+  @Field(() => ActorRefModel, { description: 'who started it' }) createdBy: ActorRefModel;
   @Field(() => Int) currentStage: number;
   @Field(() => Int) currentWeight: number;
   @Field(() => String, { nullable: true }) nextStepAt: string | null;

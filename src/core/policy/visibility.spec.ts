@@ -1,0 +1,45 @@
+import { BUILTIN_ROLES } from './builtin-roles';
+import { compilePolicy } from './compile-policy';
+import type { PolicyStatement } from './statement';
+import { canViewEnvironment } from './visibility';
+
+const prod = { key: 'prod', critical: true };
+const dev = { key: 'dev', critical: false };
+const policy = (statements: PolicyStatement[]) => compilePolicy([{ source: 'test', statements }]);
+
+describe('canViewEnvironment', () => {
+  it('readers see every environment', () => {
+    const reader = compilePolicy([{ source: 'role:reader', statements: BUILTIN_ROLES.reader }]);
+    expect(canViewEnvironment(reader, 'a', prod)).toBe(true);
+  });
+
+  it('a policy on one environment sees that one only, and nothing of other projects', () => {
+    const p = policy([
+      { effect: 'allow', actions: ['*'], resources: ['proj/a', 'proj/a:env/dev', 'proj/a:env/dev:flag/*'] },
+    ]);
+    expect(canViewEnvironment(p, 'a', dev)).toBe(true);
+    expect(canViewEnvironment(p, 'a', prod)).toBe(false);
+    expect(canViewEnvironment(p, 'b', dev)).toBe(false);
+  });
+
+  it('who may change every flag of an environment sees it (never narrower than write access)', () => {
+    const p = policy([
+      { effect: 'allow', actions: ['viewProject'], resources: ['proj/*'] },
+      { effect: 'allow', actions: ['updateOn'], resources: ['proj/*:env/dev:flag/*'] },
+    ]);
+    expect(canViewEnvironment(p, 'a', dev)).toBe(true);
+    expect(canViewEnvironment(p, 'a', prod)).toBe(false);
+  });
+
+  it('needs viewProject, and a deny on viewEnvironment wins over an allow', () => {
+    expect(
+      canViewEnvironment(policy([{ effect: 'allow', actions: ['*'], resources: ['proj/a:env/*'] }]), 'a', dev),
+    ).toBe(false);
+    const denied = policy([
+      { effect: 'allow', actions: ['viewProject', 'viewEnvironment'], resources: ['proj/*', 'proj/*:env/*'] },
+      { effect: 'deny', actions: ['viewEnvironment'], resources: ['proj/*:env/*;{critical:true}'] },
+    ]);
+    expect(canViewEnvironment(denied, 'a', dev)).toBe(true);
+    expect(canViewEnvironment(denied, 'a', prod)).toBe(false);
+  });
+});

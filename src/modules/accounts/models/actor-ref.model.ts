@@ -1,0 +1,26 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const KINDS = ['member', 'token', 'system', 'trigger'];
+
+/** Who did something, named (REST): as recorded when it was done. */
+export class ActorRefDto {
+  @ApiProperty({ enum: KINDS }) kind: string;
+  @ApiProperty({ description: 'member id, service token id, trigger id, or `system`' }) id: string;
+  @ApiProperty({ description: "the member's or token's name (automation says on whose behalf)" }) name: string;
+  @ApiPropertyOptional({ description: "the member's email (members only; absent on records made before it was kept)" })
+  email?: string;
+  @ApiPropertyOptional() memberId?: string;
+  @ApiPropertyOptional() tokenId?: string;
+}
+
+/** Who did something, named (GraphQL). */
+@ObjectType('ActorRef')
+export class ActorRefModel {
+  @Field({ description: 'member, token, system or trigger' }) kind: string;
+  @Field() id: string;
+  @Field({ nullable: true, description: "the member's or token's name" }) name?: string;
+  @Field({ nullable: true, description: "the member's email (members only)" }) email?: string;
+  @Field({ nullable: true }) memberId?: string;
+  @Field({ nullable: true }) tokenId?: string;
+}
