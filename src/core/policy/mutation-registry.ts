@@ -93,7 +93,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'rest',
     operation: `DELETE ${P}`,
-    actions: ['deleteProject'],
+    actions: ['deleteProject', 'bypassRequiredApproval'],
     resource: 'project',
     gate: 'governs-the-gate',
     reason: 'deletes every environment of the project, protected ones included',
@@ -109,7 +109,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'rest',
     operation: `PATCH ${ENV}`,
-    actions: ['updateEnvironment'],
+    actions: ['updateEnvironment', 'bypassRequiredApproval'],
     resource: 'environment settings',
     gate: 'governs-the-gate',
     reason: '`critical` decides whether the environment requires approval by default',
@@ -125,7 +125,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'rest',
     operation: `DELETE ${ENV}`,
-    actions: ['deleteEnvironment'],
+    actions: ['deleteEnvironment', 'bypassRequiredApproval'],
     resource: 'environment',
     gate: 'governs-the-gate',
     reason: 'its SDKs stop being served at once',
@@ -133,14 +133,14 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'rest',
     operation: `PUT ${ENV}/approval-settings`,
-    actions: ['updateApprovalSettings'],
+    actions: ['updateApprovalSettings', 'bypassRequiredApproval'],
     resource: 'approval settings',
     gate: 'governs-the-gate',
   },
   {
     surface: 'rest',
     operation: `PUT ${P}/approval-settings`,
-    actions: ['updateApprovalSettings'],
+    actions: ['updateApprovalSettings', 'bypassRequiredApproval'],
     resource: 'approval settings (project defaults)',
     gate: 'governs-the-gate',
     reason: 'apply to every environment without settings of its own',
@@ -893,6 +893,67 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     gate: 'gated',
     reason: 'starts audiences as releases, or as change requests where the audience requires approval',
   },
+  // Issue 10: governance change requests, version restore, freezes, guardrail policies
+  {
+    surface: 'rest',
+    operation: `POST ${ENV}/change-requests`,
+    actions: ['createChangeRequest', 'updateEnvironment', 'deleteEnvironment'],
+    resource: 'environment settings (change request)',
+    gate: 'not-targeting',
+    reason: WHY.proposeChange,
+  },
+  {
+    surface: 'rest',
+    operation: `POST ${FLAG_ENV}/versions/{version}/restore`,
+    actions: ['createChangeRequest', 'bypassRequiredApproval'],
+    instructions: 'flag',
+    resource: 'flag environment config',
+    gate: 'gated',
+    reason:
+      'applies the computed instructions through the write path, or opens a change request where approval is required',
+  },
+  {
+    surface: 'graphql',
+    operation: 'restoreFlagVersion',
+    actions: ['createChangeRequest', 'bypassRequiredApproval'],
+    instructions: 'flag',
+    resource: 'flag environment config',
+    gate: 'gated',
+  },
+  ...(['rest', 'graphql'] as const).flatMap((surface) => [
+    {
+      surface,
+      operation: surface === 'rest' ? `POST ${P}/freezes` : 'createFreeze',
+      actions: ['manageFreezes', 'bypassRequiredApproval'] as const,
+      resource: 'freeze window',
+      gate: 'governs-the-gate' as const,
+      reason: 'a freeze refuses targeting changes; on a gated environment creating one needs break-glass',
+    },
+    {
+      surface,
+      operation: surface === 'rest' ? `DELETE ${P}/freezes/{id}` : 'deleteFreeze',
+      actions: ['manageFreezes', 'bypassRequiredApproval'] as const,
+      resource: 'freeze window',
+      gate: 'governs-the-gate' as const,
+      reason: 'removing a freeze lifts protection; on a gated environment it needs break-glass',
+    },
+    {
+      surface,
+      operation: surface === 'rest' ? `PUT ${P}/guardrail-policies/{key}` : 'putGuardrailPolicy',
+      actions: ['manageGuardrails', 'bypassRequiredApproval'] as const,
+      resource: 'guardrail policy',
+      gate: 'governs-the-gate' as const,
+      reason: 'guardrails block content on every write; on a gated environment changing them needs break-glass',
+    },
+    {
+      surface,
+      operation: surface === 'rest' ? `DELETE ${P}/guardrail-policies/{key}` : 'deleteGuardrailPolicy',
+      actions: ['manageGuardrails', 'bypassRequiredApproval'] as const,
+      resource: 'guardrail policy',
+      gate: 'governs-the-gate' as const,
+      reason: 'removing a guardrail lifts protection; on a gated environment it needs break-glass',
+    },
+  ]),
 ];
 
 const OPERATION_FORMS: Record<MutationSurface, RegExp> = {
