@@ -1169,6 +1169,8 @@ export interface components {
             serviceTokensCanReview?: boolean;
         };
         ApprovalSettingsViewDto: {
+            /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
+            approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
             autoApplyOnApproval: boolean;
             canApplyDeclinedChanges: boolean;
             canReviewOwnRequest: boolean;

@@ -101,13 +101,7 @@ export class EnvironmentGovernanceService {
   }
 
   /** Validates and previews without writing (change-request creation). */
-  dryRun(
-    actor: Actor,
-    project: ProjectContext,
-    env: EnvironmentContext,
-    instructions: unknown[],
-    authorize: boolean,
-  ) {
+  dryRun(actor: Actor, project: ProjectContext, env: EnvironmentContext, instructions: unknown[], authorize: boolean) {
     const parsed = parseEnvironmentInstructions(instructions);
     if (authorize) this.authorize(actor, project, env, parsed);
     const locked: LockedEnvironment = { env, version: env.governanceVersion, state: governanceStateOf(env) };

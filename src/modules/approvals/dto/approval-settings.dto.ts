@@ -1,4 +1,9 @@
-import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
+import {
+  ApprovalBypassDto,
+  ApprovalBypassedField,
+  BreakGlassDto,
+  BypassField,
+} from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, Max, Min } from 'class-validator';
 import { APPROVAL_CONDITIONS, MIN_APPROVALS_MAX, type ApprovalCondition } from '../../../core/approval';
@@ -70,4 +75,5 @@ export class ApprovalSettingsViewDto {
   @ApiProperty() rolloutIncreaseThreshold: number;
   @ApiProperty({ enum: ['environment', 'project', 'default'], description: 'where the settings in force come from' })
   source: string;
+  @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
 }
