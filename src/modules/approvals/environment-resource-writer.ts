@@ -44,7 +44,7 @@ export class EnvironmentResourceWriter implements ResourceWriter<EnvironmentGove
     return Promise.resolve(version === env.governanceVersion ? governanceStateOf(env) : null);
   }
 
-  async dryRun(
+  dryRun(
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
@@ -52,8 +52,8 @@ export class EnvironmentResourceWriter implements ResourceWriter<EnvironmentGove
     instructions: unknown[],
     opts: { authorize: boolean },
   ): Promise<ResourceDryRun<EnvironmentGovernanceState>> {
-    const c = await this.governance.dryRun(actor, project, env, instructions, opts.authorize);
-    return { ...this.change(c), diff: c.diff, warnings: [] };
+    const c = this.governance.dryRun(actor, project, env, instructions, opts.authorize);
+    return Promise.resolve({ ...this.change(c), diff: c.diff, warnings: [] });
   }
 
   conflicts() {

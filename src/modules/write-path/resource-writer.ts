@@ -124,7 +124,10 @@ export interface ResourceWriter<S = unknown> {
   ): Promise<{ version: number }>;
 }
 
-/** The DI token under which a module provides its kind's writer (flags and segments export theirs; approvals provides the environment's). */
+/**
+ * The DI token under which a module provides its kind's writer
+ * (flags and segments export theirs; approvals provides the environment's).
+ */
 export const RESOURCE_WRITER: Record<ResourceKind, symbol> = {
   flag: Symbol('ResourceWriter:flag'),
   segment: Symbol('ResourceWriter:segment'),
