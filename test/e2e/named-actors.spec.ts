@@ -44,7 +44,10 @@ describe('people are named, not numbered', () => {
   const payloadOf = (body: { data: Record<string, unknown> }) => body.data;
 
   beforeAll(async () => {
-    [g, receiver] = await Promise.all([startGantry({ role: 'all' }), startReceiver()]);
+    [g, receiver] = await Promise.all([
+      startGantry({ role: 'all', env: { GANTRY_OUTBOUND_ALLOW: '127.0.0.1' } }),
+      startReceiver(),
+    ]);
     owner = g.client(g.ownerToken);
     await factory.project(owner, { key: P, environments: [ENV] });
     flag = await factory.flag(owner, P, { key: 'checkout' });

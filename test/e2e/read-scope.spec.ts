@@ -32,6 +32,8 @@ interface Side {
   scheduleId: string;
   releaseId: string;
   triggerId: string;
+  freezeId: string;
+  guardrailKey: string;
   auditId: string;
   /** Strings that must not appear to a token that cannot see this side (keys, ids, SDK credentials). */
   secrets: string[];
@@ -73,6 +75,8 @@ function paramsFor(route: string, s: Side): Record<string, string> {
   if (route.endsWith('/release-pipelines/{key}')) return { ...common, key: s.pipelineKey };
   if (route.endsWith('/flags/{flagKey}/release')) return { ...common, flagKey: s.pipelineFlagKey };
   if (route.endsWith('/metrics/{key}')) return { ...common, key: 'no-such-metric' };
+  if (route.endsWith('/freezes/{id}')) return { ...common, id: s.freezeId };
+  if (route.endsWith('/guardrail-policies/{key}')) return { ...common, key: s.guardrailKey };
   return common;
 }
 
@@ -138,6 +142,29 @@ describe('read access is as narrow as write access', () => {
         body: { toVariationId: flag.variations[1]._id, stages: [{ weight: 100_000, durationMs: 3_600_000 }] },
       }),
     );
+    // Project-level, but about this environment only: a token that cannot see it must not see them.
+    const freeze = ok(
+      await owner.POST('/api/v1/projects/{projectKey}/freezes', {
+        params: { path: { projectKey } },
+        body: {
+          name: `freeze of ${envKey}`,
+          environmentKeys: [envKey],
+          from: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+          to: new Date(Date.now() + 31 * 86_400_000).toISOString(),
+        },
+      }),
+    );
+    const guardrailKey = `guard-${envKey}`;
+    ok(
+      await owner.PUT('/api/v1/projects/{projectKey}/guardrail-policies/{key}', {
+        params: { path: { projectKey, key: guardrailKey } },
+        body: {
+          name: guardrailKey,
+          environmentKeys: [envKey],
+          rules: [{ kind: 'maxClauseValues', effect: 'warn', max: 99 }],
+        },
+      }),
+    );
     const audit = ok(
       await owner.GET('/api/v1/audit-log', {
         params: { query: { resource: `proj/${projectKey}:env/${envKey}:flag/${flag.key}`, limit: 1 } },
@@ -156,6 +183,8 @@ describe('read access is as narrow as write access', () => {
       scheduleId: schedule.id,
       releaseId: release.id,
       triggerId: trigger.id,
+      freezeId: freeze.id,
+      guardrailKey,
       auditId: String(audit.items[0].id),
       secrets: [
         envKey,
@@ -164,6 +193,8 @@ describe('read access is as narrow as write access', () => {
         schedule.id,
         release.id,
         trigger.id,
+        freeze.id,
+        guardrailKey,
         env.sdkKey!,
         env.mobileKey!,
         env.clientSideId,

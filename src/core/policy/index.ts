@@ -34,4 +34,4 @@ export { compileSpecifier, matchesSpecifier } from './specifier-matcher';
 export type { SpecifierMatcher } from './specifier-matcher';
 export { MAX_STATEMENTS, validatePolicy } from './statement';
 export type { Effect, PolicyStatement } from './statement';
-export { canViewEnvironment } from './visibility';
+export { canViewEnvironment, scopedToVisible } from './visibility';

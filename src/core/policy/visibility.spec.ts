@@ -1,7 +1,7 @@
 import { BUILTIN_ROLES } from './builtin-roles';
 import { compilePolicy } from './compile-policy';
 import type { PolicyStatement } from './statement';
-import { canViewEnvironment } from './visibility';
+import { canViewEnvironment, scopedToVisible } from './visibility';
 
 const prod = { key: 'prod', critical: true };
 const dev = { key: 'dev', critical: false };
@@ -41,5 +41,24 @@ describe('canViewEnvironment', () => {
     ]);
     expect(canViewEnvironment(denied, 'a', dev)).toBe(true);
     expect(canViewEnvironment(denied, 'a', prod)).toBe(false);
+  });
+});
+
+describe('scopedToVisible', () => {
+  const visible = new Set(['dev', 'staging']);
+
+  it('keeps an item about every environment as it is', () => {
+    expect(scopedToVisible({ id: 'f', environmentKeys: null }, visible)).toEqual({ id: 'f', environmentKeys: null });
+  });
+
+  it('leaves out the environments the caller cannot see', () => {
+    expect(scopedToVisible({ id: 'f', environmentKeys: ['prod', 'dev'] }, visible)).toEqual({
+      id: 'f',
+      environmentKeys: ['dev'],
+    });
+  });
+
+  it('hides an item that covers only hidden environments', () => {
+    expect(scopedToVisible({ id: 'f', environmentKeys: ['prod'] }, visible)).toBeUndefined();
   });
 });

@@ -20,3 +20,18 @@ export function canViewEnvironment(policy: Policy, project: string | TaggedKey, 
   const every = (type: string): ResourceRef => [...ref, { type, key: '*', tags: [] }];
   return ON_FLAGS.some((a) => policy.can(a, every('flag'))) || ON_SEGMENTS.some((a) => policy.can(a, every('segment')));
 }
+
+/**
+ * A project-level item that names some of the project's environments (`null`: all of them), as a
+ * caller who sees only `visible` environments may see it: absent when it covers none of them,
+ * otherwise with the hidden ones left out (a freeze or guardrail policy must not reveal that an
+ * environment exists to a token scoped away from it).
+ */
+export function scopedToVisible<T extends { environmentKeys: string[] | null }>(
+  item: T,
+  visible: ReadonlySet<string>,
+): T | undefined {
+  if (item.environmentKeys === null) return item;
+  const keys = item.environmentKeys.filter((k) => visible.has(k));
+  return keys.length ? { ...item, environmentKeys: keys } : undefined;
+}

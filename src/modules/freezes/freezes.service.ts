@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
 import { scheduleErrors, type FreezeSchedule } from '../../core/freeze';
-import { environmentResource, formatResource } from '../../core/policy';
+import { environmentResource, formatResource, scopedToVisible } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import type { Tx } from '../../infra/prisma/tx';
@@ -42,14 +42,24 @@ export class FreezesService {
   async list(actor: Actor, projectKey: string): Promise<{ items: FreezeView[] }> {
     const project = await this.projects.require(actor, projectKey);
     const now = this.clock.now();
-    return { items: (await this.repo.list(project.id)).map((f) => freezeView(project.key, f, now)) };
+    const visible = this.projects.visibleEnvironmentKeys(actor, project);
+    const items = (await this.repo.list(project.id)).map((f) =>
+      scopedToVisible(freezeView(project.key, f, now), visible),
+    );
+    return { items: items.filter((f) => f !== undefined) };
   }
 
   async get(actor: Actor, projectKey: string, id: string): Promise<FreezeView> {
     const project = await this.projects.require(actor, projectKey);
     const f = await this.repo.find(project.id, id);
-    if (!f) throw notFound('freeze', id);
-    return freezeView(project.key, f, this.clock.now());
+    const view =
+      f &&
+      scopedToVisible(
+        freezeView(project.key, f, this.clock.now()),
+        this.projects.visibleEnvironmentKeys(actor, project),
+      );
+    if (!view) throw notFound('freeze', id);
+    return view;
   }
 
   async create(actor: Actor, projectKey: string, dto: CreateFreezeDto, bypassHeader?: BreakGlass): Promise<FreezeView> {

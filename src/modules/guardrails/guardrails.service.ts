@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../core/errors';
 import { parseGuardrailPolicy, type GuardrailPolicy } from '../../core/guardrail';
-import { environmentResource, flagResource, formatResource, projectResource } from '../../core/policy';
+import { environmentResource, flagResource, formatResource, projectResource, scopedToVisible } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/tx';
@@ -37,14 +37,18 @@ export class GuardrailsService {
 
   async list(actor: Actor, projectKey: string): Promise<{ items: GuardrailPolicyView[] }> {
     const project = await this.projects.require(actor, projectKey);
-    return { items: (await this.repo.list(project.id)).map(guardrailPolicyView) };
+    const visible = this.projects.visibleEnvironmentKeys(actor, project);
+    const items = (await this.repo.list(project.id)).map((p) => scopedToVisible(guardrailPolicyView(p), visible));
+    return { items: items.filter((p) => p !== undefined) };
   }
 
   async get(actor: Actor, projectKey: string, key: string): Promise<GuardrailPolicyView> {
     const project = await this.projects.require(actor, projectKey);
     const found = (await this.repo.list(project.id)).find((p) => p.key === key);
-    if (!found) throw notFound('guardrail', key);
-    return guardrailPolicyView(found);
+    const view =
+      found && scopedToVisible(guardrailPolicyView(found), this.projects.visibleEnvironmentKeys(actor, project));
+    if (!view) throw notFound('guardrail', key);
+    return view;
   }
 
   /** Creates the policy or replaces it whole (PUT semantics). */

@@ -57,6 +57,10 @@ export class ProjectsService implements ReadScopeSource {
     return p.environments.filter((e) => this.authz.canViewEnvironment(actor, p, e));
   }
 
+  visibleEnvironmentKeys(actor: Actor, p: ProjectContext): ReadonlySet<string> {
+    return new Set(this.visibleEnvironments(actor, p).map((e) => e.key));
+  }
+
   /** The project as the caller may see it: environments it may not view are left out. */
   view(actor: Actor, p: ProjectContext) {
     const visible = { ...p, environments: this.visibleEnvironments(actor, p) };

@@ -89,7 +89,7 @@ describe('change requests: edits, conflicts, rebase and override', () => {
       );
       expect(edited.status).toBe('pending');
       expect(edited.contentHash).not.toBe(cr.contentHash);
-      expect(edited.approvals).toEqual({ approvers: [], decliners: [] });
+      expect(edited.approvals).toEqual({ approvers: [], decliners: [], approvedBy: [], declinedBy: [] });
       expect(edited.reviews).toHaveLength(1);
       expect(edited.reviews[0]).toMatchObject({ decision: 'approve', current: false });
       expect(edited.baseVersion).toBe(1);
