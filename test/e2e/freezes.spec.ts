@@ -107,6 +107,9 @@ describe('change freezes', () => {
     const everywhere = { name: 'new year', from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' };
     const refused = await freezes(writer.api).create(everywhere);
     expect([refused.response.status, refused.error?.code]).toEqual([403, 'approval/required']);
+    // No change-request kind carries a freeze: the refusal must not send the writer to a route that does not exist.
+    expect(refused.error?.detail).toContain('no change request can carry it yet');
+    expect(refused.error?.detail).not.toContain('POST');
     const noReason = await freezes(admin.api).create(everywhere);
     expect([noReason.response.status, noReason.error?.code]).toEqual([428, 'approval/bypass_reason_required']);
     const made = ok(await freezes(admin.api).create(everywhere, 'holiday freeze agreed with the CAB'));

@@ -18,9 +18,6 @@ import type { FreezeRecord } from './freeze-records';
 import { FreezesRepository } from './freezes.repository';
 import { freezeView, type FreezeView } from './models/freeze.view';
 
-/** Until the lead routes freeze governance through change requests (see README "Change freezes"). */
-const governancePath = (projectKey: string) => `/api/v1/projects/${projectKey}/change-requests`;
-
 /**
  * Change-freeze windows of a project (core/freeze has the time math; FreezeGate enforces them in
  * the write path). Creating or removing one needs `manageFreezes` on every environment it covers,
@@ -147,7 +144,7 @@ export class FreezesService {
           ? [`freeze windows of '${e.key}' are governed: changes there require approval`]
           : [],
       })),
-      () => governancePath(project.key),
+      null, // no change-request kind carries freezes yet: break-glass only (README "Change freezes")
       undefined,
       breakGlass,
     );

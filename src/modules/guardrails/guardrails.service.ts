@@ -140,7 +140,7 @@ export class GuardrailsService {
           ? [`guardrail policies covering environment '${env.key}' are governed by its approval settings`]
           : [],
       })),
-      () => guardrailPolicyPath(project.key, key),
+      null, // no change-request kind carries guardrail policies yet: break-glass only
       undefined,
       bypass,
     );

@@ -45,7 +45,8 @@ export function enforceApprovalGate(
   actor: Actor,
   kind: ResourceKind | GovernedKind,
   changes: GatedChange[],
-  changeRequestPath: (envKey: string) => string,
+  /** Where a change request for this change is opened; null when no change-request kind can carry it (break-glass only). */
+  changeRequestPath: ((envKey: string) => string) | null,
   preApproved?: PreApproval,
   breakGlass?: BreakGlass,
 ): ApprovalBypass[] {
@@ -56,8 +57,12 @@ export function enforceApprovalGate(
       metrics.approvalGate.inc({ kind, outcome: 'required' });
       throw new DomainError(
         'approval/required',
-        `environment '${c.environmentKey}' requires an approved change request for this change ` +
-          `(${c.reasons.join('; ')}); open one with POST ${changeRequestPath(c.environmentKey)}`,
+        changeRequestPath
+          ? `environment '${c.environmentKey}' requires an approved change request for this change ` +
+              `(${c.reasons.join('; ')}); open one with POST ${changeRequestPath(c.environmentKey)}`
+          : `environment '${c.environmentKey}' requires approval for this change (${c.reasons.join('; ')}) ` +
+              `and no change request can carry it yet: someone allowed to bypass approval there must make it, ` +
+              `with a break-glass reason (a retroactive review is opened)`,
         c.reasons.map((reason) => ({ field: `environments.${c.environmentKey}`, reason })),
       );
     }
@@ -68,8 +73,8 @@ export function enforceApprovalGate(
         'approval/bypass_reason_required',
         `environment '${c.environmentKey}' requires approval for this change (${c.reasons.join('; ')}); ` +
           `you may bypass it, but only with a reason: send "bypass": {"reason": "..."} in the body or the ` +
-          `X-Gantry-Bypass-Reason header (a retroactive review is opened), or open a change request with ` +
-          `POST ${changeRequestPath(c.environmentKey)}`,
+          `X-Gantry-Bypass-Reason header (a retroactive review is opened)` +
+          (changeRequestPath ? `, or open a change request with POST ${changeRequestPath(c.environmentKey)}` : ''),
       );
     }
     metrics.approvalGate.inc({ kind, outcome: 'bypassed' });
