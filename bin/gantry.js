@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The `gantry` CLI. Runs the compiled dist/cli/main.js when it exists and is newer than every file of
+// src/cli (a production install, or after `npm run build`); otherwise the TypeScript sources through
+// ts-node's transpile-only hook (a development clone after `npm ci`), the way `npm run migrate` does.
+// Only src/cli is compared: the CLI imports nothing else from src/ at run time (openapi/ gives types only).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const compiled = path.join(root, 'dist', 'cli', 'main.js');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function entryPoint() {
+  const sources = path.join(root, 'src', 'cli');
+  let compiledTime = 0;
+  try {
+    compiledTime = fs.statSync(compiled).mtimeMs;
+  } catch {
+    // not built
+  }
+  if (!fs.existsSync(sources)) return compiled; // a package without sources: dist only
+  if (compiledTime > 0 && compiledTime >= newestMtime(sources)) return compiled;
+  require('ts-node/register/transpile-only');
+  return path.join(sources, 'main.ts');
+}
+
+require(entryPoint())
+  .main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`gantry: ${error && error.stack ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
