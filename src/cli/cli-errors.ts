@@ -6,6 +6,8 @@ import { EXIT, exitCodeForProblem, type ExitCode } from './exit-codes';
 
 export abstract class CliError extends Error {
   abstract readonly exitCode: ExitCode;
+  /** A line printed after the error, saying what to do about it. */
+  hint?: string;
   /** What `--json` prints on stdout for this error. */
   abstract toJSON(): Record<string, unknown>;
 }

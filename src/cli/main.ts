@@ -98,6 +98,7 @@ function report(error: unknown, out: Output, command: CliCommand | undefined): n
     const fieldErrors =
       'errors' in error && Array.isArray(error.errors) ? (error.errors as Record<string, unknown>[]) : [];
     for (const fe of fieldErrors) out.note(`  - ${describeFieldError(fe)}`);
+    if (error.hint) out.note(error.hint);
     if (error instanceof CliUsageError)
       out.note(
         `Run \`${error.helpCommand ?? (command ? `gantry ${command.path.join(' ')} --help` : 'gantry --help')}\` for usage.`,
