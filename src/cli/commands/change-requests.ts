@@ -5,7 +5,8 @@
  */
 import type { components } from '../../../openapi/schema';
 import { call } from '../api';
-import { flag, optionalInteger, optionalString, positionals } from '../args';
+import { flag, optionalInteger, optionalString, positionals, strings } from '../args';
+import { CliUsageError } from '../cli-errors';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
@@ -82,9 +83,13 @@ const show: CliCommand = {
   options: { context: { type: 'string', multiple: true }, 'no-sample': { type: 'boolean' } },
   async run(ctx, args) {
     const { id } = positionals(args, 'id');
-    const contexts = ((args.values.context as string[] | undefined) ?? []).map(
-      (text) => JSON.parse(text) as Record<string, never>,
-    );
+    const contexts = strings(args, 'context').map((text, i) => {
+      try {
+        return JSON.parse(text) as Record<string, never>;
+      } catch (error) {
+        throw new CliUsageError(`--context #${i + 1} is not JSON: ${(error as Error).message}`);
+      }
+    });
     const [request, diff, impact] = await Promise.all([
       call(ctx.api.GET('/api/v1/change-requests/{id}', { params: { path: { id } } })),
       call(ctx.api.GET('/api/v1/change-requests/{id}/diff', { params: { path: { id } } })),
