@@ -31,7 +31,7 @@ export interface MainIo {
 
 export async function main(argv: string[], io: MainIo = defaultIo()): Promise<number> {
   // A first, lenient pass finds --json/--no-color/--help and the command words.
-  const loose = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
+  const loose = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const json = loose.values.json === true;
   const noColor = loose.values['no-color'] === true;
   const out = new Output({ json, color: wantsColor(io.stdout, io.env, noColor), stdout: io.stdout, stderr: io.stderr });
@@ -45,6 +45,10 @@ export async function main(argv: string[], io: MainIo = defaultIo()): Promise<nu
         io.stdout.write(mainHelp(COMMANDS, group ? [words[0]] : []));
         return words.length === 0 && loose.values.help !== true ? EXIT.error : EXIT.ok;
       }
+      if (group && words.length === 1) {
+        const verbs = COMMANDS.filter((c) => c.path[0] === words[0]).map((c) => c.path[1]);
+        throw new CliUsageError(`'${words[0]}' needs a subcommand: ${verbs.join(', ')}`, `gantry ${words[0]} --help`);
+      }
       if (group) throw new CliUsageError(`unknown command '${words.join(' ')}'`, `gantry ${words[0]} --help`);
       throw new CliUsageError(`unknown command '${words[0]}'`, 'gantry --help');
     }
@@ -52,7 +56,8 @@ export async function main(argv: string[], io: MainIo = defaultIo()): Promise<nu
       io.stdout.write(commandHelp(command));
       return EXIT.ok;
     }
-    const args = parseCommandArgs(command, argv);
+    const wordIndexes = loose.tokens.filter((t) => t.kind === 'positional').map((t) => t.index);
+    const args = parseCommandArgs(command, argv, wordIndexes.slice(0, command.path.length));
     const config = resolveConfig(
       { url: stringOf(args.values.url), token: stringOf(args.values.token), profile: stringOf(args.values.profile) },
       io.env,
@@ -73,10 +78,9 @@ function findCommand(words: string[]): CliCommand | undefined {
   return best;
 }
 
-/** The strict pass: the command's words removed, global and command options together. */
-function parseCommandArgs(command: CliCommand, argv: string[]) {
-  const rest = [...argv];
-  for (const word of command.path) rest.splice(rest.indexOf(word), 1);
+/** The strict pass: the command's words (at the indexes the first pass found them) removed, all options known. */
+function parseCommandArgs(command: CliCommand, argv: string[], wordIndexes: number[]) {
+  const rest = argv.filter((_, i) => !wordIndexes.includes(i));
   try {
     const { values, positionals } = parseArgs({
       args: rest,

@@ -14,7 +14,7 @@ const login: CliCommand = {
   path: ['login'],
   summary: 'Check a token against Gantry and store it in a profile (0600)',
   usage: [
-    '--url <url> (--token <token> | --with-token) [--profile <name>]',
+    '--url <url> (--token <token> | --with-token) [--profile <name>]   (GANTRY_URL / GANTRY_TOKEN are used when not given)',
     'Example: echo "$TOKEN" | gantry login --url https://gantry.example.com --with-token --profile prod',
   ].join('\n'),
   options: { 'with-token': { type: 'boolean' } },
@@ -23,7 +23,9 @@ const login: CliCommand = {
     const url = optionalString(args, 'url') ?? ctx.config.env.GANTRY_URL;
     if (!url) throw new CliUsageError('--url is required');
     // A token on the command line lands in shell history and `ps`; --with-token reads it from stdin.
-    const token = flag(args, 'with-token') ? readFileSync(0, 'utf8').trim() : optionalString(args, 'token');
+    const token = flag(args, 'with-token')
+      ? readFileSync(0, 'utf8').trim()
+      : (optionalString(args, 'token') ?? ctx.config.env.GANTRY_TOKEN);
     if (!token) throw new CliUsageError('--token or --with-token (the token on stdin) is required');
     const me = await call(createApi(url, token).GET('/api/v1/me'));
 

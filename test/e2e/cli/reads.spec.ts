@@ -92,6 +92,15 @@ describe('gantry projects', () => {
     expect(unknownCommand.code).toBe(1);
     expect(unknownCommand.stderr).toContain("unknown command 'projectz'");
 
+    const groupOnly = await runCli(['flag'], { env: cliEnv(gantry) });
+    expect([groupOnly.code, groupOnly.stderr]).toEqual([
+      1,
+      expect.stringContaining("'flag' needs a subcommand: on, off, patch"),
+    ]);
+    // A command word used as a value elsewhere is still a value: the words are taken where they stand.
+    const wordAsKey = await runCli(['projects', 'get', 'projects', '--json'], { env: cliEnv(gantry) });
+    expect([wordAsKey.code, wordAsKey.json().error.code]).toEqual([1, 'project/not_found']);
+
     const extra = await runCli(['projects', 'get', 'a', 'b'], { env: cliEnv(gantry) });
     expect(extra.code).toBe(1);
     expect(extra.stderr).toContain("unexpected argument 'b'");
