@@ -4,7 +4,8 @@
 // transpile-only as `npm run migrate` does. In a clone, that is the e2e harness's hook
 // (test/support/ts-register-cached.js: TypeScript's transpileModule, each output kept on disk by the
 // source's hash), which starts in about 0.3 s instead of ts-node's 1.5-2 s; ts-node when it is absent.
-// Only src/cli is compared: the CLI imports nothing else from src/ at run time (openapi/ gives types only).
+// src/cli and src/core are compared: config-as-code runs core's pure code (src/core/config-as-code, patch,
+// approval) in the CLI; nothing else from src/ is imported at run time (openapi/ gives types only).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -30,7 +31,8 @@ function entryPoint() {
     // not built
   }
   if (!fs.existsSync(sources)) return compiled; // a package without sources: dist only
-  if (compiledTime > 0 && compiledTime >= newestMtime(sources)) return compiled;
+  const newestSource = Math.max(newestMtime(sources), newestMtime(path.join(root, 'src', 'core')));
+  if (compiledTime > 0 && compiledTime >= newestSource) return compiled;
   const cachedHook = path.join(root, 'test', 'support', 'ts-register-cached.js');
   require(fs.existsSync(cachedHook) ? cachedHook : 'ts-node/register/transpile-only');
   return path.join(sources, 'main.ts');

@@ -5,12 +5,14 @@
 import type { CliCommand } from '../command';
 import { auditCommands } from './audit';
 import { changeRequestCommands } from './change-requests';
+import { configAsCodeCommands } from './config-as-code';
 import { environmentCommands } from './environments';
 import { flagWriteCommands } from './flag-writes';
 import { flagReadCommands } from './flags';
 import { pipelineCommands } from './pipelines';
 import { profileCommands } from './profiles';
 import { projectCommands } from './projects';
+import { promoteCommands } from './promote';
 import { releaseCommands } from './releases';
 import { segmentCommands } from './segments';
 import { triggerCommands } from './triggers';
@@ -27,6 +29,8 @@ const FILES: readonly (CliCommand | readonly CliCommand[])[] = [
   pipelineCommands,
   triggerCommands,
   auditCommands,
+  configAsCodeCommands,
+  promoteCommands,
 ];
 
 export const COMMANDS: readonly CliCommand[] = FILES.flat();

@@ -1,4 +1,4 @@
-/** Live state for the config-as-code unit specs, built by hand (not by the code under test). */
+/** Live state for the config-as-code unit specs, built by hand (not by the code under test). Not built into dist. */
 import type { ApprovalSettings } from '../approval/approval-settings';
 import { defaultApprovalSettings } from '../approval/approval-settings';
 import type { FlagDefinition, FlagEnvironmentConfig, SegmentConfig } from '../model/flag-config';

@@ -1,7 +1,8 @@
+import { FLAG_INSTRUCTION_ACTIONS, SEGMENT_INSTRUCTION_ACTIONS } from '../patch';
 import type { ConfigFile } from './config-file';
 import { exportConfig } from './export-config';
 import { plan } from './plan';
-import { definition, environment, liveFlag, project, segment } from './test-fixtures';
+import { definition, environment, liveFlag, project, segment } from './live-state.fake';
 
 const rich = () =>
   project(
@@ -210,5 +211,16 @@ describe('plan', () => {
     file.flags[0].environments!.production.on = true;
     const { steps } = await plan(input(file, live), { environments: ['staging'] });
     expect(steps.map((s) => s.environment)).toEqual(['staging']);
+  });
+
+  it('emits only instruction kinds the write path accepts', async () => {
+    const file = exportConfig({ project: 'shop', flags: rich().flags, segments: rich().segments });
+    const { steps } = await plan(input(file, project([])));
+    const kinds = steps.flatMap((s) => s.instructions.map((i) => [s.resource, i.kind] as const));
+    expect(kinds.length).toBeGreaterThan(5);
+    for (const [resource, kind] of kinds) {
+      const known = resource === 'flag' ? FLAG_INSTRUCTION_ACTIONS : SEGMENT_INSTRUCTION_ACTIONS;
+      expect(Object.keys(known)).toContain(kind);
+    }
   });
 });

@@ -163,26 +163,30 @@ class Reconciliation {
     const file = this.input.file.segments ?? {};
     for (const env of Object.keys(file).sort()) {
       if (!this.wanted(env)) continue;
+      // All missing segments first: one segment's rules may name another listed after it.
+      for (const spec of file[env]) await this.createSegment(env, spec);
       for (const [i, spec] of file[env].entries()) await this.segment(env, spec, `segments.${env}[${i}]`);
     }
   }
 
+  private async createSegment(env: string, spec: SegmentSpec): Promise<void> {
+    const state = this.segmentState.get(env)!;
+    if (state.has(spec.key)) return;
+    const step: PlanStep = {
+      resource: 'segment',
+      key: spec.key,
+      environment: env,
+      phase: 'create',
+      instructions: [],
+      mode: 'direct',
+      approvalReasons: [],
+    };
+    state.set(spec.key, await this.do(step, () => this.writer.createSegment(step, spec)));
+  }
+
   private async segment(env: string, spec: SegmentSpec, path: string): Promise<void> {
     const state = this.segmentState.get(env)!;
-    let live = state.get(spec.key);
-    if (!live) {
-      const step: PlanStep = {
-        resource: 'segment',
-        key: spec.key,
-        environment: env,
-        phase: 'create',
-        instructions: [],
-        mode: 'direct',
-        approvalReasons: [],
-      };
-      live = await this.do(step, () => this.writer.createSegment(step, spec));
-      state.set(spec.key, live);
-    }
+    const live = state.get(spec.key)!;
     const instructions = segmentInstructions(live, spec);
     if (!instructions.length) return;
     let after: SegmentConfig;
