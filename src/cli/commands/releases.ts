@@ -20,6 +20,14 @@ type StartRelease = components['schemas']['StartReleaseDto'];
 
 const FINISHED: ReadonlySet<Release['status']> = new Set(['completed', 'rolled_back', 'failed']);
 
+/**
+ * A guarded release with `onRegression: pause` stops on a regression and stays paused until a person
+ * acts, so waiting longer cannot make it complete: for `--wait` it has ended, unsuccessfully. A
+ * release paused by a freeze or by a person resumes (by itself or by someone), so that one is waited for.
+ */
+const pausedByGuard = (r: Release) =>
+  r.status === 'paused' && (r.guardResult as { outcome?: string } | null)?.outcome === 'regression';
+
 const where = {
   project: { type: 'string', short: 'p' },
   env: { type: 'string', short: 'e' },
@@ -35,7 +43,7 @@ const start: CliCommand = {
     '       or: <flag> --project <p> --env <e> -f release.json|yaml (a StartRelease body) [--wait]',
     'Example: gantry release start checkout -p shop -e production --to true --stage 10:10m --stage 50:30m --stage 100:1h \\',
     '           --guard-metric checkout-error --wait',
-    'Exit codes with --wait: 0 completed, 1 rolled back / failed / timed out; without: 0 started.',
+    'Exit codes with --wait: 0 completed, 1 rolled back / failed / paused by its guard / timed out; without: 0 started.',
   ].join('\n'),
   options: {
     ...where,
@@ -120,7 +128,7 @@ const status: CliCommand = {
   summary: "Show a release (default: the flag's latest in the environment); --wait follows it",
   usage: [
     '<flag> --project <p> --env <e> [--id <release>] [--wait [--timeout <d>] [--interval <d>]]',
-    'Exit codes with --wait: 0 completed, 1 rolled back / failed / timed out; without: 0.',
+    'Exit codes with --wait: 0 completed, 1 rolled back / failed / paused by its guard / timed out; without: 0.',
   ].join('\n'),
   options: { ...where, ...waitOptions, id: { type: 'string' } },
   async run(ctx, args) {
@@ -188,7 +196,7 @@ async function follow(ctx: CliContext, args: CliArgs, path: ReleasePath): Promis
           params: { path },
         }),
       ),
-    (r) => FINISHED.has(r.status),
+    (r) => FINISHED.has(r.status) || pausedByGuard(r),
     (r) => progressLine(r),
   );
   ctx.out.result(release, () => printRelease(ctx, release));
@@ -197,9 +205,14 @@ async function follow(ctx: CliContext, args: CliArgs, path: ReleasePath): Promis
     return EXIT.error;
   }
   if (release.status === 'completed') return EXIT.ok;
-  ctx.out.note(
-    `${ctx.out.red(release.status === 'rolled_back' ? 'rolled back' : 'failed')}: ${outcomeReason(release)}`,
-  );
+  const ended = {
+    rolled_back: 'rolled back',
+    failed: 'failed',
+    paused: 'paused by the guard',
+    running: '',
+    completed: '',
+  };
+  ctx.out.note(`${ctx.out.red(ended[release.status])}: ${outcomeReason(release)}`);
   return EXIT.error;
 }
 

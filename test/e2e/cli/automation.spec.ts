@@ -159,6 +159,39 @@ describe('gantry release', () => {
     expect((await flagIn(owner, projectKey, flag.key)).environments.staging.fallthrough).toEqual({ variation: 0 });
   });
 
+  it('start --wait also ends (exit 1) when the guard pauses the release on a regression', async () => {
+    const flag = await twoWayFlag();
+    const waiting = runCli(
+      [
+        ...[
+          'release',
+          'start',
+          flag.key,
+          '-p',
+          projectKey,
+          '-e',
+          'staging',
+          '--to',
+          'new',
+          '--stage',
+          '50:1s',
+          '--stage',
+          '100:1s',
+        ],
+        ...['--guard-metric', 'checkout-error', '--on-regression', 'pause', '--min-sample', '200', '--wait', '--json'],
+      ],
+      env(),
+    );
+    await eventually(async () => expect((await releasesOf(flag))[0]).toMatchObject({ currentStage: 0 }), {
+      timeoutMs: 20_000,
+    });
+    await feed(flag, 400, 4, 120);
+    const r = await waiting;
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ status: 'paused', guardResult: { outcome: 'regression' } });
+    expect(r.stderr).toContain('paused by the guard: ');
+  });
+
   it('status, pause, resume and rollback the latest release; --wait gives up after --timeout', async () => {
     const flag = await twoWayFlag();
     const args = (...words: string[]) => [...words, flag.key, '-p', projectKey, '-e', 'staging', '--json'];
