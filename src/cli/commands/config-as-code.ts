@@ -50,7 +50,7 @@ const exportCommand: CliCommand = {
     } else if (ctx.out.json) {
       ctx.out.result(config, () => undefined);
     } else {
-      process.stdout.write(text);
+      ctx.out.line(text.trimEnd());
     }
     return EXIT.ok;
   },

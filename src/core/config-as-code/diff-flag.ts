@@ -7,6 +7,7 @@
  * produce the same minimal, id-keeping instructions (rules edited in place, `addRule` with the
  * file's rule id, targets replaced as one ordered list).
  */
+import { DomainError } from '../errors';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../model/flag-config';
 import { deepEqual } from '../patch/json-value';
 import { restoreInstructions } from '../patch/restore-instructions';
@@ -82,9 +83,19 @@ export function environmentInstructions(
   const before = problems.length;
   const target = desiredEnvironment(def, current, spec, lookups, path, problems);
   if (problems.length > before) return [];
-  return restoreInstructions(
-    { flag: def, environment: current },
-    { flag: def, environment: target },
-    { prerequisiteVariations: (key) => lookups.flag(key)?.variations },
-  );
+  try {
+    return restoreInstructions(
+      { flag: def, environment: current },
+      { flag: def, environment: target },
+      { prerequisiteVariations: (key) => lookups.flag(key)?.variations },
+    );
+  } catch (error) {
+    // The shared differ words this limit for version restore; say what it means for a file.
+    if (!(error instanceof DomainError) || error.code !== 'flag_version/restore_too_large') throw error;
+    problems.push({
+      field: path,
+      reason: `${error.message.split(',')[0]}; apply the change in smaller steps (part of the edit first)`,
+    });
+    return [];
+  }
 }

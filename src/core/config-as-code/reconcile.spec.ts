@@ -223,4 +223,40 @@ describe('plan', () => {
       expect(Object.keys(known)).toContain(kind);
     }
   });
+
+  it('sends a project-level change gated in one environment as a change request there, and waits with the targeting', async () => {
+    const live = rich();
+    const file = exportConfig({ project: 'shop', flags: live.flags, segments: live.segments });
+    file.flags[0].variations.push({ value: 'yellow' });
+    file.flags[0].environments!.staging.on = false;
+    const result = await plan(input(file, live));
+    expect(result.steps).toEqual([
+      {
+        resource: 'flag',
+        key: 'checkout',
+        environment: 'production',
+        phase: 'update',
+        instructions: [{ kind: 'addVariation', value: 'yellow' }],
+        baseVersion: 7,
+        mode: 'changeRequest',
+        approvalReasons: ['the environment requires approval for any change'],
+      },
+    ]);
+    expect(result.warnings).toEqual([
+      "flag 'checkout': its targeting is planned once the flag-level change is applied",
+    ]);
+  });
+
+  it('blocks a project-level change that needs approval in several environments', async () => {
+    const live = rich();
+    live.environments[1].approval = { ...live.environments[0].approval };
+    const file = exportConfig({ project: 'shop', flags: live.flags, segments: live.segments });
+    file.flags[0].variations.push({ value: 'yellow' });
+    const [step] = (await plan(input(file, live))).steps;
+    expect(step).toMatchObject({
+      mode: 'blocked',
+      baseVersion: 3,
+      note: expect.stringContaining('needs approval in production, staging'),
+    });
+  });
 });
