@@ -1,8 +1,11 @@
 import type { FieldError } from '../../core/errors';
 import type { ActorRef } from '../accounts/models/actor';
 
-/** Who scheduled a change, and whether the environment's approval settings gated it then (they could bypass). */
-export type ScheduledChangeCreator = ActorRef & { bypass?: boolean };
+/**
+ * Who scheduled a change, whether the environment's approval settings gated it then (they broke
+ * glass: the runner applies it pre-approved), and why (absent on schedules made before reasons were required).
+ */
+export type ScheduledChangeCreator = ActorRef & { bypass?: boolean; bypassReason?: string };
 
 /** Why a due change was refused: the write path's error. */
 export interface ScheduledChangeFailure {
