@@ -1582,7 +1582,7 @@ export interface components {
             comment: string;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference; `bypass: true` and `bypassReason` when scheduling went past a required approval (break-glass) */
+            /** @description actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
             createdBy: {
                 [key: string]: unknown;
             };
@@ -2358,7 +2358,7 @@ export interface components {
             comment: string;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference; `bypass: true` and `bypassReason` when scheduling went past a required approval (break-glass) */
+            /** @description actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
             createdBy: {
                 [key: string]: unknown;
             };
@@ -2728,6 +2728,8 @@ export interface components {
             policy?: components["schemas"]["PolicyStatementDto"][];
         };
         UpdateScheduledChangeDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             /** Format: date-time */
             executionDate?: string;
@@ -8295,7 +8297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduledChangeDto"];
+                    "application/json": components["schemas"]["CreatedScheduledChangeDto"];
                 };
             };
             /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
@@ -8354,6 +8356,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

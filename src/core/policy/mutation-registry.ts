@@ -286,6 +286,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     instructions: 'flag',
     resource: 'scheduled change',
     gate: 'gated',
+    reason: 'new instructions where they need approval are break-glass, as creating the schedule is',
   },
   {
     surface: 'rest',

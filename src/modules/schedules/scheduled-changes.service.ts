@@ -119,27 +119,39 @@ export class ScheduledChangesService {
     envKey: string,
     id: string,
     dto: UpdateScheduledChangeDto,
-  ): Promise<ScheduledChangeView> {
+    bypassHeader?: BreakGlass,
+  ) {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const current = await this.require(env, flagKey, id);
     const instructions = dto.instructions ?? current.instructions;
     const executionDate = dto.executionDate !== undefined ? this.future(dto.executionDate) : current.executionDate;
     const { resource, target } = await this.validate(actor, project, env, flagKey, instructions);
     const bypass = target.reasons.length > 0;
+    const crPath = (t: AutomationTarget) => flagChangeRequestPath(project.key, flagKey, t.env.key);
+    // New instructions are new content to run past the approval: break-glass, as creating it. Moving
+    // the date or the comment of the same content is not (its review, if any, stands).
+    const gated =
+      dto.instructions !== undefined
+        ? this.gate.check(actor, [target], crPath, breakGlassOf(dto.bypass, bypassHeader))
+        : { bypassed: [] };
     if (bypass && !this.authz.can(actor, 'bypassRequiredApproval', target.resource))
       throw new DomainError(
         'approval/required',
         `environment '${env.key}' requires approval for this change (${target.reasons.join('; ')}); ` +
-          'open a change request with an executionDate instead: ' +
-          `POST ${flagChangeRequestPath(project.key, flagKey, env.key)}`,
+          `open a change request with an executionDate instead: POST ${crPath(target)}`,
         target.reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
       );
-    const row = await this.repo.transaction(async (tx) => {
+    const { row, opened } = await this.repo.transaction(async (tx) => {
       const locked = await this.lockPending(tx, id);
+      const bypasses = await this.gate.open(tx, actor, gated);
       const next = await this.repo.update(tx, id, {
         instructions,
         executionDate,
         comment: dto.comment ?? locked.comment,
+        // The schedule now runs this content under the edit's break-glass (also when made before its environment was gated).
+        ...(gated.bypassed.length
+          ? { createdBy: { ...locked.createdBy, bypass: true, bypassReason: gated.bypassed[0].bypass.bypassReason } }
+          : {}),
       });
       await this.audit.record(tx, actor, {
         action: 'updateScheduledChange',
@@ -147,12 +159,13 @@ export class ScheduledChangesService {
         comment: dto.comment,
         before: { instructions: locked.instructions, executionDate: locked.executionDate },
         after: { instructions, executionDate, bypass },
-        links: { scheduledChange: id },
+        links: { scheduledChange: id, ...bypasses.links },
       });
-      return next;
+      return { row: next, opened: bypasses };
     });
+    this.gate.announce(actor, opened);
     this.alarm(row);
-    return scheduledChangeView(row);
+    return withBypassNotices(scheduledChangeView(row), opened);
   }
 
   async remove(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<void> {

@@ -86,10 +86,11 @@ export class SchedulesController {
     'scheduled_change/invalid_execution_date',
     'scheduled_change/no_change',
     'approval/required',
+    'approval/bypass_reason_required',
     'scheduled_change/not_pending',
   )
   @Patch(':id')
-  @ApiOkResponse({ type: ScheduledChangeDto })
+  @ApiOkResponse({ type: CreatedScheduledChangeDto })
   update(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
@@ -97,8 +98,9 @@ export class SchedulesController {
     @Param('envKey', KeyPipe) e: string,
     @Param('id', uuid) id: string,
     @Body() dto: UpdateScheduledChangeDto,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.schedules.update(a, p, f, e, id, dto);
+    return this.schedules.update(a, p, f, e, id, dto, bypass);
   }
 
   @Problems(

@@ -4,6 +4,7 @@
  * later, so an admin must give a reason (else 428 and nothing is created), the creation says so
  * (field and header), keeps the reason on its creator, audits it, and opens a retroactive review
  * (`bypassed`) of what the automation will apply. A writer is refused (403) with or without one.
+ * Editing a schedule's instructions there is break-glass again.
  */
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { factory, ok, type Project, type Schemas } from '../../support/factories';
@@ -235,6 +236,39 @@ describe('break-glass when creating automation in a gated environment', () => {
     expect(ok(res)).not.toHaveProperty('approvalBypassed');
     expect(ok(res).createdBy).toMatchObject({ bypass: false });
     expect((await listChangeRequests(owner, { status: ['bypassed'], resourceKey: flag.key })).items).toEqual([]);
+  });
+
+  it("editing a schedule's instructions is break-glass again; moving its date is not", async () => {
+    const flag = await twoWayFlag();
+    const schedule = kinds[0];
+    const created = ok(await schedule.create(admin.api, flag, { body: 'launch at noon' }));
+    const edit = (body: Record<string, unknown>, bypassReason?: string) =>
+      admin.api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}', {
+        params: { path: { ...flagEnv(flag.key), id: created.id } },
+        headers: bypassReason ? { 'x-gantry-bypass-reason': bypassReason } : {},
+        body: body as never,
+      });
+    const newContent = {
+      instructions: [{ kind: 'turnFlagOn' }, { kind: 'updateOffVariation', variationId: flag.variations[1]._id }],
+    };
+    const refused = await edit(newContent);
+    expect([refused.response.status, (refused.error as { code?: string })?.code]).toEqual([
+      428,
+      'approval/bypass_reason_required',
+    ]);
+    const edited = await edit(newContent, 'also serve new when off');
+    expect(edited.response.status).toBe(200);
+    expect(edited.response.headers.get('x-gantry-approval-bypassed')).toBe('true');
+    expect(ok(edited).createdBy).toMatchObject({ bypass: true, bypassReason: 'also serve new when off' });
+    const moved = await edit({ executionDate: inAnHour() });
+    expect(moved.response.status).toBe(200);
+    expect(moved.response.headers.get('x-gantry-approval-bypassed')).toBeNull();
+    const reviews = (await listChangeRequests(owner, { status: ['bypassed'], resourceKey: flag.key })).items;
+    expect(reviews.map((r) => r.description).sort()).toEqual([
+      'break-glass: also serve new when off',
+      'break-glass: launch at noon',
+    ]);
+    expect(reviews.find((r) => r.description.includes('also serve'))!.instructions).toEqual(newContent.instructions);
   });
 
   it('GraphQL takes the reason as input.bypassReason', async () => {

@@ -34,6 +34,7 @@ export class UpdateScheduledChangeDto {
   instructions?: unknown[];
   @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) executionDate?: string;
   @ApiPropertyOptional({ maxLength: 4096 }) @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export const SCHEDULE_STATUSES = ['pending', 'applied', 'failed'] as const;
@@ -55,7 +56,8 @@ export class ScheduledChangeDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'actor reference; `bypass: true` and `bypassReason` when scheduling went past a required approval (break-glass)',
+      'actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) ' +
+      'went past a required approval (break-glass)',
   })
   createdBy: Record<string, unknown>;
   @ApiProperty({
