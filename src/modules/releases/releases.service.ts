@@ -72,7 +72,8 @@ export class ReleasesService {
 
   /**
    * For release pipelines: `preApproved` when the audience's change request was approved (the
-   * approval gate is then satisfied), or when the run's creator could bypass it (checked at run start).
+   * approval gate is then satisfied), or when the run's start broke glass for it (a retroactive
+   * review was opened then). Otherwise the start itself is gated: `breakGlass` is its reason.
    */
   async startIn(
     actor: Actor,
