@@ -1500,6 +1500,8 @@ export interface components {
             policy: components["schemas"]["PolicyStatementDto"][];
         };
         CreateScheduledChangeDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             /**
              * Format: date-time
@@ -1551,6 +1553,8 @@ export interface components {
         };
         CreateTriggerDto: {
             action: components["schemas"]["TriggerActionDto"];
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             /** @default true */
             enabled?: boolean;
             name: string;
@@ -1568,6 +1572,38 @@ export interface components {
              * @example https://hooks.example.com/gantry
              */
             url: string;
+        };
+        CreatedScheduledChangeDto: {
+            /** Format: date-time */
+            appliedAt: string | null;
+            appliedVersion: number | null;
+            /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
+            approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
+            comment: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
+            createdBy: {
+                [key: string]: unknown;
+            };
+            environmentKey: string;
+            /** Format: date-time */
+            executionDate: string;
+            /** @description why it failed: code, message, errors (per instruction) */
+            failure: {
+                [key: string]: unknown;
+            } | null;
+            flagKey: string;
+            /** Format: uuid */
+            id: string;
+            instructions: {
+                [key: string]: unknown;
+            }[];
+            projectKey: string;
+            /** @enum {string} */
+            status: "pending" | "applied" | "failed";
+            /** Format: date-time */
+            updatedAt: string;
         };
         CreatedTokenDto: {
             /** Format: date-time */
@@ -1595,11 +1631,13 @@ export interface components {
         };
         CreatedTriggerDto: {
             action: components["schemas"]["TriggerActionViewDto"];
+            /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
+            approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
             /** @description created by someone allowed bypassRequiredApproval: calls are not held to the environment's approval settings */
             bypassesApproval: boolean;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference: kind, id, name, memberId?, tokenId? */
+            /** @description actor reference: kind, id, name, memberId?, tokenId?, and bypassReason? when creating it went past a required approval */
             createdBy: {
                 [key: string]: unknown;
             };
@@ -2074,12 +2112,28 @@ export interface components {
         PipelineListDto: {
             items: components["schemas"]["PipelineDto"][];
         };
+        PipelineRunCreatorDto: {
+            /** @description true when an audience without requireApproval needed approval and the start broke glass */
+            bypass?: boolean;
+            /** @description the break-glass reason given at start */
+            bypassReason?: string;
+            /** @description the member's email (members only; absent on records made before it was kept) */
+            email?: string;
+            /** @description member id, service token id, trigger id, or `system` */
+            id: string;
+            /** @enum {string} */
+            kind: "member" | "token" | "system" | "trigger";
+            memberId?: string;
+            /** @description the member's or token's name (automation says on whose behalf) */
+            name: string;
+            tokenId?: string;
+        };
         PipelineRunDto: {
             audiences: components["schemas"]["AudienceStateDto"][];
             /** Format: date-time */
             createdAt: string;
             /** @description who started the run */
-            createdBy: components["schemas"]["ActorRefDto"];
+            createdBy: components["schemas"]["PipelineRunCreatorDto"];
             currentPhase: number;
             flagKey: string;
             history: {
@@ -2179,7 +2233,7 @@ export interface components {
             baselineVersion: number;
             /** Format: date-time */
             createdAt: string;
-            /** @description who started it: kind, id, name, email?, memberId?, tokenId?, bypass? */
+            /** @description who started it: kind, id, name, email?, memberId?, tokenId?, bypass? (its final change needed approval), bypassReason? (the break-glass reason, when it was started past a required approval) */
             createdBy: {
                 [key: string]: unknown;
             };
@@ -2304,7 +2358,7 @@ export interface components {
             comment: string;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference; `bypass: true` when scheduling needed and used bypassRequiredApproval */
+            /** @description actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
             createdBy: {
                 [key: string]: unknown;
             };
@@ -2374,12 +2428,16 @@ export interface components {
             weight: number;
         };
         StartPipelineReleaseDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             /** @description pipeline key */
             pipelineKey: string;
             /** @description the variation to release */
             variationId: string;
         };
         StartReleaseDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             /** @description makes it a guarded release: each stage advances only when the metrics show no regression on enough data */
             guard?: components["schemas"]["GuardDto"];
@@ -2388,6 +2446,82 @@ export interface components {
             stages: components["schemas"]["StageDto"][];
             /** @description the variation to release */
             toVariationId: string;
+        };
+        StartedPipelineRunDto: {
+            /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
+            approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
+            audiences: components["schemas"]["AudienceStateDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description who started the run */
+            createdBy: components["schemas"]["PipelineRunCreatorDto"];
+            currentPhase: number;
+            flagKey: string;
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Format: uuid */
+            id: string;
+            pipelineKey: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed" | "aborted";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description the variation released, named: { value, name? } (null if the flag no longer has it) */
+            variation: {
+                [key: string]: unknown;
+            } | null;
+            variationId: string;
+        };
+        StartedReleaseDto: {
+            /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
+            approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
+            baselineVersion: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description who started it: kind, id, name, email?, memberId?, tokenId?, bypass? (its final change needed approval), bypassReason? (the break-glass reason, when it was started past a required approval) */
+            createdBy: {
+                [key: string]: unknown;
+            };
+            /** @description index of the stage in force; -1 before the first step */
+            currentStage: number;
+            /** @description the target variation's share now, thousandths */
+            currentWeight: number;
+            environmentKey: string;
+            failure: {
+                [key: string]: unknown;
+            } | null;
+            flagKey: string;
+            /** @description guarded releases: metrics, onRegression, minSamplePerArm, alpha */
+            guard: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the last guard check: outcome and per-metric statistics */
+            guardResult: {
+                [key: string]: unknown;
+            } | null;
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description when the next step is due (null when paused or finished)
+             */
+            nextStepAt: string | null;
+            projectKey: string;
+            /** @description time left in the stage when paused */
+            remainingMs: number | null;
+            stages: components["schemas"]["StageDto"][];
+            /** @enum {string} */
+            status: "running" | "paused" | "completed" | "rolled_back" | "failed";
+            /** @description { ruleId, toVariationId, toVariation: { value, name? } } */
+            target: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            updatedAt: string;
         };
         StrategyDto: {
             /** @description guarded: the metrics and what to do on a regression */
@@ -2499,7 +2633,7 @@ export interface components {
             bypassesApproval: boolean;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference: kind, id, name, memberId?, tokenId? */
+            /** @description actor reference: kind, id, name, memberId?, tokenId?, and bypassReason? when creating it went past a required approval */
             createdBy: {
                 [key: string]: unknown;
             };
@@ -2594,6 +2728,8 @@ export interface components {
             policy?: components["schemas"]["PolicyStatementDto"][];
         };
         UpdateScheduledChangeDto: {
+            /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
+            bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             /** Format: date-time */
             executionDate?: string;
@@ -7291,7 +7427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReleaseDto"];
+                    "application/json": components["schemas"]["StartedReleaseDto"];
                 };
             };
             /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `release/no_change` Release changes nothing; `release/invalid_stages` Invalid release stages; `release/unknown_metric` Unknown metric */
@@ -7350,6 +7486,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7871,7 +8016,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduledChangeDto"];
+                    "application/json": components["schemas"]["CreatedScheduledChangeDto"];
                 };
             };
             /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
@@ -7930,6 +8075,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8143,7 +8297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduledChangeDto"];
+                    "application/json": components["schemas"]["CreatedScheduledChangeDto"];
                 };
             };
             /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `patch/unknown_instruction` Unknown instruction; `patch/unknown_segment` Unknown segment; `scheduled_change/no_change` Scheduled change changes nothing; `scheduled_change/invalid_execution_date` Invalid execution date */
@@ -8202,6 +8356,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8388,6 +8551,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9170,7 +9342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelineRunDto"];
+                    "application/json": components["schemas"]["StartedPipelineRunDto"];
                 };
             };
             /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction */
@@ -9229,6 +9401,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

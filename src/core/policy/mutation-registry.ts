@@ -7,7 +7,8 @@
  *
  * - `gated`: the change goes through the one write path's approval gate (enforceApprovalGate), or is
  *   approved where the automation that makes it is created (schedule, release, pipeline run, trigger,
- *   change request) and written later under that approval.
+ *   change request) and written later under that approval. Creating such automation past a required
+ *   approval is break-glass, like a direct write past it: a reason, and a retroactive review.
  * - `governs-the-gate`: changes what protects an environment (its settings, its approval settings,
  *   its existence, its SDK keys; deleting a segment). These need protecting in their own right.
  * - `not-targeting`: cannot change what any SDK serves beyond what was already approved; `reason`
@@ -67,6 +68,9 @@ const WHY = {
   deleteSchedule: 'cancels a pending scheduled change; what is served stays as it is',
   pauseRelease: 'stops a release at its current stage; what is served stays as it is',
   resumeRelease: 'restarts the clock of a release approved at start; each step is the gated release.step job',
+  createAutomation:
+    'where what it will write needs approval: break-glass (bypassRequiredApproval and a reason), ' +
+    'a retroactive review is opened, and it is written later under that approval',
   members: 'access control: who may act; every act is still authorized and gated on its own',
   roles: 'access control: what a role may do; every act is still authorized and gated on its own',
   tokens: 'access control: issues or revokes a credential; every call it makes is authorized and gated',
@@ -273,6 +277,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     instructions: 'flag',
     resource: 'scheduled change',
     gate: 'gated',
+    reason: WHY.createAutomation,
   },
   {
     surface: 'rest',
@@ -281,6 +286,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     instructions: 'flag',
     resource: 'scheduled change',
     gate: 'gated',
+    reason: 'new instructions where they need approval are break-glass, as creating the schedule is',
   },
   {
     surface: 'rest',
@@ -297,6 +303,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     instructions: 'flag',
     resource: 'release',
     gate: 'gated',
+    reason: WHY.createAutomation,
   },
   {
     surface: 'rest',
@@ -353,6 +360,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     instructions: 'flag',
     resource: 'pipeline run',
     gate: 'gated',
+    reason: WHY.createAutomation,
   },
   {
     surface: 'rest',
@@ -393,7 +401,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     instructions: 'flag',
     resource: 'trigger',
     gate: 'gated',
-    reason: 'refused where its action needs approval, unless the creator may bypass it',
+    reason: WHY.createAutomation,
   },
   {
     surface: 'rest',
@@ -722,6 +730,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     instructions: 'flag',
     resource: 'scheduled change',
     gate: 'gated',
+    reason: WHY.createAutomation,
   },
   {
     surface: 'graphql',
@@ -738,6 +747,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     instructions: 'flag',
     resource: 'release',
     gate: 'gated',
+    reason: WHY.createAutomation,
   },
   {
     surface: 'graphql',

@@ -13,8 +13,11 @@ export interface Pipeline {
   updatedAt: Date;
 }
 
-/** Who started a run, and whether they could bypass required approval (checked at start). */
-export type PipelineRunCreator = ActorRef & { bypass?: boolean };
+/**
+ * Who started a run, whether it went past a required approval at start (break-glass, checked for
+ * every audience without requireApproval), and why.
+ */
+export type PipelineRunCreator = ActorRef & { bypass?: boolean; bypassReason?: string };
 
 export interface PipelineRunHistoryEntry {
   at: string;

@@ -8,6 +8,8 @@ import { QueuesService } from '../../infra/queues/queues.service';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
+import { AutomationGate, withBypassNotices, type AutomationTarget } from '../write-path/automation-gate';
+import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { FlagsReadModel } from '../flags/flags.read-model';
@@ -61,7 +63,8 @@ export function visibleRunView(run: PipelineRun, visible: ReadonlySet<string>, v
  * Starting a flag through a pipeline (`PUT projects/{p}/flags/{f}/release`), reading where it is,
  * aborting it. Everything is checked up front for every audience: the variation and flag (as a
  * PATCH would), `manageReleases`, and for audiences without requireApproval in an environment whose
- * settings gate the change, the starter's bypassRequiredApproval. The worker does the rest.
+ * settings gate the change, break-glass by the starter (bypassRequiredApproval and a reason; one
+ * retroactive review per such environment, see AutomationGate). The worker does the rest.
  */
 @Injectable()
 export class PipelineRunsService {
@@ -77,32 +80,43 @@ export class PipelineRunsService {
     private readonly clock: ClockService,
     private readonly queues: QueuesService,
     private readonly flagsRead: FlagsReadModel,
+    private readonly gate: AutomationGate,
   ) {}
 
-  async start(actor: Actor, projectKey: string, flagKey: string, dto: StartPipelineReleaseDto) {
+  async start(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    dto: StartPipelineReleaseDto,
+    bypassHeader?: BreakGlass,
+  ) {
     const project = await this.projects.require(actor, projectKey);
     const pipeline = await this.pipelines.require(project.id, dto.pipelineKey);
     const { phases } = pipeline;
-    let bypass = false;
+    const unreviewed: AutomationTarget[] = [];
     for (const audience of phases.flatMap((p) => p.audiences)) {
       const env = this.projects.requireEnvironment(project, audience.environmentKey);
-      const dry = await this.flags.dryRun(actor, project, env, flagKey, [finalInstruction(dto.variationId)]);
+      const instructions = [finalInstruction(dto.variationId)];
+      const dry = await this.flags.dryRun(actor, project, env, flagKey, instructions);
       const ref = flagResource(project, env, dry.before.flag);
       this.authz.assert(actor, 'manageReleases', ref);
-      const gated = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after).length > 0;
-      if (gated && !audience.requireApproval) {
-        if (!this.authz.can(actor, 'bypassRequiredApproval', ref)) {
-          throw new DomainError(
-            'approval/required',
-            `environment '${env.key}' requires approval: mark its audience requireApproval, ` +
-              'or start the run as someone allowed bypassRequiredApproval',
-          );
-        }
-        bypass = true;
-      }
+      // An audience with requireApproval waits for its change request; the others run on the start alone.
+      if (!audience.requireApproval)
+        unreviewed.push({
+          project,
+          env,
+          flagKey,
+          resource: ref,
+          reasons: flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after),
+          instructions,
+          version: dry.version,
+        });
     }
+    // Checked for every audience before anything is written. No change request can carry a run;
+    // the reviewed route is marking the audience requireApproval (README "Release automation").
+    const gated = this.gate.check(actor, unreviewed, null, breakGlassOf(dto.bypass, bypassHeader));
     const now = this.clock.now();
-    const run = await this.repo.transaction(async (tx) => {
+    const { run, opened } = await this.repo.transaction(async (tx) => {
       const created = await this.repo
         .createRun(tx, {
           projectId: project.id,
@@ -112,7 +126,7 @@ export class PipelineRunsService {
           activeKey: `${project.id}:${flagKey}`,
           phases,
           audiences: initialAudiences(phases),
-          createdBy: { ...actorRef(actor), bypass },
+          createdBy: this.gate.creator(actor, gated),
           history: [
             {
               at: now.toISOString(),
@@ -128,16 +142,18 @@ export class PipelineRunsService {
             throw new DomainError('pipeline/already_running', `flag '${flagKey}' is already going through a pipeline`);
           throw err;
         });
+      const bypasses = await this.gate.open(tx, actor, gated);
       await this.audit.record(tx, actor, {
         action: 'startPipelineRelease',
         resource: formatResource(anyFlagResource(project, flagKey)),
         after: { pipeline: pipeline.key, variationId: dto.variationId },
-        links: { pipelineRun: created.id },
+        links: { pipelineRun: created.id, ...bypasses.links },
       });
-      return created;
+      return { run: created, opened: bypasses };
     });
+    this.gate.announce(actor, opened);
     this.arm(run.id, now);
-    return this.viewFor(actor, project, run);
+    return withBypassNotices(await this.viewFor(actor, project, run), opened);
   }
 
   async status(actor: Actor, projectKey: string, flagKey: string) {

@@ -11,8 +11,11 @@ import {
   PipelineRunDto,
   StartPipelineReleaseDto,
   UpdatePipelineDto,
+  StartedPipelineRunDto,
 } from './dto/pipelines.dto';
 import { PipelineRunsService } from './pipeline-runs.service';
+import { BypassHeader } from '../write-path/break-glass.decorator';
+import type { BreakGlass } from '../write-path/break-glass';
 import { PipelinesService } from './pipelines.service';
 import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 import { IN_ENVIRONMENT, IN_PROJECT } from '../projects/project.problems';
@@ -87,17 +90,22 @@ export class PipelinesController {
     'patch/invalid_instruction',
     'flag/archived',
     'approval/required',
+    'approval/bypass_reason_required',
     'pipeline/already_running',
   )
   @Put('flags/:flagKey/release')
-  @ApiOkResponse({ type: PipelineRunDto, description: 'starts the flag through the pipeline towards the variation' })
+  @ApiOkResponse({
+    type: StartedPipelineRunDto,
+    description: 'starts the flag through the pipeline towards the variation',
+  })
   start(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('flagKey', KeyPipe) f: string,
     @Body() dto: StartPipelineReleaseDto,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.runs.start(a, p, f, dto);
+    return this.runs.start(a, p, f, dto, bypass);
   }
   @Problems(...AUTHENTICATED, ...IN_PROJECT, 'pipeline/no_run')
   @Get('flags/:flagKey/release')

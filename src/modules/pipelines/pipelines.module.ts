@@ -12,6 +12,7 @@ import { PipelineRunsService } from './pipeline-runs.service';
 import { PipelinesController } from './pipelines.controller';
 import { PipelinesRepository } from './pipelines.repository';
 import { PipelinesService } from './pipelines.service';
+import { AutomationGate } from '../write-path/automation-gate';
 
 /** Release pipelines: definitions, runs, and the runner the worker drives. */
 @Module({
@@ -26,7 +27,7 @@ import { PipelinesService } from './pipelines.service';
     ApprovalsModule,
   ],
   controllers: [PipelinesController],
-  providers: [PipelinesRepository, PipelinesService, PipelineRunsService, PipelineRunner],
+  providers: [AutomationGate, PipelinesRepository, PipelinesService, PipelineRunsService, PipelineRunner],
   exports: [PipelineRunner],
 })
 export class PipelinesModule {}

@@ -15,8 +15,11 @@ export interface ReleaseBaseline {
   serving: StoredServing;
 }
 
-/** Who started a release, and whether the environment's approval settings gated its final change. */
-export type ReleaseCreator = ActorRef & { bypass?: boolean };
+/**
+ * Who started a release, whether the environment's approval settings gated its final change, and
+ * the break-glass reason when it was started past that approval (not pre-approved).
+ */
+export type ReleaseCreator = ActorRef & { bypass?: boolean; bypassReason?: string };
 
 export interface ReleaseHistoryEntry {
   at: string;

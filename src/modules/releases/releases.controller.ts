@@ -4,7 +4,9 @@ import { ApiProblems } from '../../infra/http/api-schemas';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
-import { ReleaseDto, ReleaseListDto, StartReleaseDto } from './dto/releases.dto';
+import { ReleaseDto, ReleaseListDto, StartedReleaseDto, StartReleaseDto } from './dto/releases.dto';
+import { BypassHeader } from '../write-path/break-glass.decorator';
+import type { BreakGlass } from '../write-path/break-glass';
 import { ReleasesService } from './releases.service';
 import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 import { IN_ENVIRONMENT } from '../projects/project.problems';
@@ -40,19 +42,21 @@ export class ReleasesController {
     'flag/archived',
     'release/no_change',
     'approval/required',
+    'approval/bypass_reason_required',
     'release/unknown_metric',
     'release/already_active',
   )
   @Post()
-  @ApiCreatedResponse({ type: ReleaseDto })
+  @ApiCreatedResponse({ type: StartedReleaseDto })
   start(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('flagKey', KeyPipe) f: string,
     @Param('envKey', KeyPipe) e: string,
     @Body() dto: StartReleaseDto,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.releases.start(a, p, f, e, dto);
+    return this.releases.start(a, p, f, e, dto, bypass);
   }
 
   @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'release/not_found')

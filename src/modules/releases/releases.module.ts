@@ -13,6 +13,7 @@ import { ReleasesController } from './releases.controller';
 import { ReleasesRepository } from './releases.repository';
 import { ReleasesResolver } from './releases.resolver';
 import { ReleasesService } from './releases.service';
+import { AutomationGate } from '../write-path/automation-gate';
 
 /** Staged and guarded releases: the REST resource, and the stepper the worker drives. */
 @Module({
@@ -26,7 +27,15 @@ import { ReleasesService } from './releases.service';
     FreezesReadModule,
   ],
   controllers: [ReleasesController],
-  providers: [ReleasesRepository, ReleasesService, ReleaseStepper, ReleaseNotifier, ReleaseWrites, ReleasesResolver],
+  providers: [
+    AutomationGate,
+    ReleasesRepository,
+    ReleasesService,
+    ReleaseStepper,
+    ReleaseNotifier,
+    ReleaseWrites,
+    ReleasesResolver,
+  ],
   exports: [ReleaseStepper, ReleasesService],
 })
 export class ReleasesModule {}

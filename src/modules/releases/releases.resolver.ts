@@ -24,7 +24,9 @@ export class ReleasesResolver {
     return this.service.list(a, p, f, e).then((r) => r.items);
   }
 
-  @Mutation(() => ReleaseModel)
+  @Mutation(() => ReleaseModel, {
+    description: 'in an environment that requires approval for the final change: break-glass, with input.bypassReason',
+  })
   startRelease(
     @CurrentActor() a: Actor,
     @Args('projectKey', KeyPipe) p: string,
@@ -32,7 +34,7 @@ export class ReleasesResolver {
     @Args('environmentKey', KeyPipe) e: string,
     @Args('input') input: StartReleaseInput,
   ) {
-    return this.service.start(a, p, f, e, input);
+    return this.service.start(a, p, f, e, input, input.bypassReason ? { reason: input.bypassReason } : undefined);
   }
 
   @Mutation(() => ReleaseModel)

@@ -10,6 +10,9 @@ import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
+import { AutomationGate, withBypassNotices, type AutomationBypasses } from '../write-path/automation-gate';
+import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
+import type { BypassNotice } from '../write-path/bypass-ledger';
 import { AuditService } from '../audit/audit.service';
 import { AutomationRunner } from '../automation/automation-runner';
 import { FlagWriteService } from '../flags/flag-write.service';
@@ -35,7 +38,8 @@ const notFound = (id: string) => new DomainError('release/not_found', `release '
 /**
  * Staged releases: start, read, pause, resume, roll back. The steps themselves are the worker's
  * (ReleaseStepper). Starting one in an environment whose approval settings gate the final change
- * needs bypassRequiredApproval: a release is a standing permission to make that change step by step.
+ * is break-glass (bypassRequiredApproval and a reason; a retroactive review is opened, see
+ * AutomationGate): a release is a standing permission to make that change step by step.
  */
 @Injectable()
 export class ReleasesService {
@@ -51,6 +55,7 @@ export class ReleasesService {
     private readonly guards: GuardService,
     private readonly clock: ClockService,
     private readonly runner: AutomationRunner,
+    private readonly gate: AutomationGate,
   ) {}
 
   async start(
@@ -59,14 +64,16 @@ export class ReleasesService {
     flagKey: string,
     envKey: string,
     dto: StartReleaseDto,
-  ): Promise<ReleaseView> {
+    bypassHeader?: BreakGlass,
+  ) {
     const { project, env } = await this.locate(actor, projectKey, envKey);
-    return this.startIn(actor, project, env, flagKey, dto, false);
+    return this.startIn(actor, project, env, flagKey, dto, false, breakGlassOf(dto.bypass, bypassHeader));
   }
 
   /**
    * For release pipelines: `preApproved` when the audience's change request was approved (the
-   * approval gate is then satisfied), or when the run's creator could bypass it (checked at run start).
+   * approval gate is then satisfied), or when the run's start broke glass for it (a retroactive
+   * review was opened then). Otherwise the start itself is gated: `breakGlass` is its reason.
    */
   async startIn(
     actor: Actor,
@@ -75,7 +82,8 @@ export class ReleasesService {
     flagKey: string,
     dto: StartReleaseDto,
     preApproved: boolean,
-  ): Promise<ReleaseView> {
+    breakGlass?: BreakGlass,
+  ): Promise<ReleaseView & { approvalBypassed?: BypassNotice[] }> {
     const stages = validateStages(dto.stages);
     const ruleId = dto.ruleId ?? null;
     const final =
@@ -98,13 +106,16 @@ export class ReleasesService {
       );
     }
     const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
-    if (reasons.length && !preApproved && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
-      throw new DomainError(
-        'approval/required',
-        `environment '${env.key}' requires approval for this release (${reasons.join('; ')})`,
-        reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
-      );
-    }
+    // A pre-approved start (an approved change request, a pipeline run that broke glass) was reviewed
+    // or accounted for already. No change request can carry a release itself, hence no path.
+    const gated: AutomationBypasses = preApproved
+      ? { bypassed: [] }
+      : this.gate.check(
+          actor,
+          [{ project, env, flagKey, resource: ref, reasons, instructions: [final], version: dry.version }],
+          null,
+          breakGlass,
+        );
     const guard: GuardSettings | null = dto.guard
       ? {
           metrics: [...new Set(dto.guard.metrics)],
@@ -115,7 +126,7 @@ export class ReleasesService {
       : null;
     if (guard) await this.guards.requireMetrics(project.id, guard.metrics);
     const now = this.clock.now();
-    const row = await this.repo.transaction(async (tx) => {
+    const { row, opened } = await this.repo.transaction(async (tx) => {
       const created = await this.repo
         .create(tx, {
           environmentId: env.id,
@@ -129,7 +140,7 @@ export class ReleasesService {
           stages,
           baseline: { serving: storeServing(baseline, variations) } satisfies ReleaseBaseline,
           baselineVersion: dry.version,
-          createdBy: { ...actorRef(actor), bypass: reasons.length > 0 },
+          createdBy: preApproved ? { ...actorRef(actor), bypass: reasons.length > 0 } : this.gate.creator(actor, gated),
           nextStepAt: now,
           guard,
           history: [
@@ -150,17 +161,19 @@ export class ReleasesService {
             );
           throw err;
         });
+      const bypasses = await this.gate.open(tx, actor, gated);
       await this.audit.record(tx, actor, {
         action: 'startRelease',
         resource: formatResource(ref),
         comment: dto.comment,
         after: { target: created.target, stages },
-        links: { release: created.id },
+        links: { release: created.id, ...bypasses.links },
       });
-      return created;
+      return { row: created, opened: bypasses };
     });
+    this.gate.announce(actor, opened);
     this.notifier.after(row, 'release.started');
-    return releaseView(row);
+    return withBypassNotices(releaseView(row), opened);
   }
 
   async list(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<{ items: ReleaseView[] }> {

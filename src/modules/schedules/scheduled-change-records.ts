@@ -1,8 +1,12 @@
 import type { FieldError } from '../../core/errors';
 import type { ActorRef } from '../accounts/models/actor';
 
-/** Who scheduled a change, and whether the environment's approval settings gated it then (they could bypass). */
-export type ScheduledChangeCreator = ActorRef & { bypass?: boolean };
+/**
+ * Who scheduled a change, whether the environment's approval settings gated it (they broke glass:
+ * the runner applies it pre-approved), and why: the reason given at creation, or at the latest edit
+ * of its instructions, which is break-glass too (absent on schedules made before reasons were required).
+ */
+export type ScheduledChangeCreator = ActorRef & { bypass?: boolean; bypassReason?: string };
 
 /** Why a due change was refused: the write path's error. */
 export interface ScheduledChangeFailure {

@@ -6,8 +6,11 @@ import { ClockService } from '../../infra/clock/clock.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
-import { actorRef, type Actor } from '../accounts/models/actor';
+import type { Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
+import { AutomationGate, withBypassNotices, type AutomationTarget } from '../write-path/automation-gate';
+import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
+import { flagChangeRequestPath } from '../flags/flag-paths';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
@@ -27,8 +30,9 @@ const notFound = (id: string) =>
 
 /**
  * Scheduled changes: instructions validated now and again when due. In an environment whose
- * approval settings gate the change, scheduling needs bypassRequiredApproval (or an approved change
- * request with an execution date, which is the reviewed route).
+ * approval settings gate the change, scheduling is break-glass (bypassRequiredApproval and a reason,
+ * a retroactive review opened; see AutomationGate), since the schedule applies it pre-approved when
+ * due; the reviewed route is a change request with an execution date.
  */
 @Injectable()
 export class ScheduledChangesService {
@@ -42,6 +46,7 @@ export class ScheduledChangesService {
     private readonly audit: AuditService,
     private readonly clock: ClockService,
     private readonly queues: QueuesService,
+    private readonly gate: AutomationGate,
   ) {}
 
   async create(
@@ -50,30 +55,39 @@ export class ScheduledChangesService {
     flagKey: string,
     envKey: string,
     dto: CreateScheduledChangeDto,
-  ): Promise<ScheduledChangeView> {
+    bypassHeader?: BreakGlass,
+  ) {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const executionDate = this.future(dto.executionDate);
-    const { resource, bypass } = await this.validate(actor, project, env, flagKey, dto.instructions);
-    const row = await this.repo.transaction(async (tx) => {
+    const { resource, target } = await this.validate(actor, project, env, flagKey, dto.instructions);
+    const gated = this.gate.check(
+      actor,
+      [target],
+      (t) => flagChangeRequestPath(project.key, flagKey, t.env.key),
+      breakGlassOf(dto.bypass, bypassHeader),
+    );
+    const { row, opened } = await this.repo.transaction(async (tx) => {
       const created = await this.repo.create(tx, {
         environmentId: env.id,
         flagKey,
         instructions: dto.instructions,
         executionDate,
         comment: dto.comment ?? '',
-        createdBy: { ...actorRef(actor), bypass },
+        createdBy: this.gate.creator(actor, gated),
       });
+      const bypasses = await this.gate.open(tx, actor, gated);
       await this.audit.record(tx, actor, {
         action: 'createScheduledChange',
         resource,
         comment: dto.comment,
         after: { id: created.id, instructions: dto.instructions, executionDate },
-        links: { scheduledChange: created.id },
+        links: { scheduledChange: created.id, ...bypasses.links },
       });
-      return created;
+      return { row: created, opened: bypasses };
     });
+    this.gate.announce(actor, opened);
     this.alarm(row);
-    return scheduledChangeView(row);
+    return withBypassNotices(scheduledChangeView(row), opened);
   }
 
   async list(
@@ -105,18 +119,39 @@ export class ScheduledChangesService {
     envKey: string,
     id: string,
     dto: UpdateScheduledChangeDto,
-  ): Promise<ScheduledChangeView> {
+    bypassHeader?: BreakGlass,
+  ) {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const current = await this.require(env, flagKey, id);
     const instructions = dto.instructions ?? current.instructions;
     const executionDate = dto.executionDate !== undefined ? this.future(dto.executionDate) : current.executionDate;
-    const { resource, bypass } = await this.validate(actor, project, env, flagKey, instructions);
-    const row = await this.repo.transaction(async (tx) => {
+    const { resource, target } = await this.validate(actor, project, env, flagKey, instructions);
+    const bypass = target.reasons.length > 0;
+    const crPath = (t: AutomationTarget) => flagChangeRequestPath(project.key, flagKey, t.env.key);
+    // New instructions are new content to run past the approval: break-glass, as creating it. Moving
+    // the date or the comment of the same content is not (its review, if any, stands).
+    const gated =
+      dto.instructions !== undefined
+        ? this.gate.check(actor, [target], crPath, breakGlassOf(dto.bypass, bypassHeader))
+        : { bypassed: [] };
+    if (bypass && !this.authz.can(actor, 'bypassRequiredApproval', target.resource))
+      throw new DomainError(
+        'approval/required',
+        `environment '${env.key}' requires approval for this change (${target.reasons.join('; ')}); ` +
+          `open a change request with an executionDate instead: POST ${crPath(target)}`,
+        target.reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
+      );
+    const { row, opened } = await this.repo.transaction(async (tx) => {
       const locked = await this.lockPending(tx, id);
+      const bypasses = await this.gate.open(tx, actor, gated);
       const next = await this.repo.update(tx, id, {
         instructions,
         executionDate,
         comment: dto.comment ?? locked.comment,
+        // The schedule now runs this content under the edit's break-glass (also when made before its environment was gated).
+        ...(gated.bypassed.length
+          ? { createdBy: { ...locked.createdBy, bypass: true, bypassReason: gated.bypassed[0].bypass.bypassReason } }
+          : {}),
       });
       await this.audit.record(tx, actor, {
         action: 'updateScheduledChange',
@@ -124,12 +159,13 @@ export class ScheduledChangesService {
         comment: dto.comment,
         before: { instructions: locked.instructions, executionDate: locked.executionDate },
         after: { instructions, executionDate, bypass },
-        links: { scheduledChange: id },
+        links: { scheduledChange: id, ...bypasses.links },
       });
-      return next;
+      return { row: next, opened: bypasses };
     });
+    this.gate.announce(actor, opened);
     this.alarm(row);
-    return scheduledChangeView(row);
+    return withBypassNotices(scheduledChangeView(row), opened);
   }
 
   async remove(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<void> {
@@ -151,14 +187,14 @@ export class ScheduledChangesService {
     });
   }
 
-  /** Same validation as a PATCH (and the caller's rights for each change), then the approval rule. */
+  /** Same validation as a PATCH (and the caller's rights for each change); the target the approval gate judges. */
   private async validate(
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
     flagKey: string,
     instructions: unknown[],
-  ) {
+  ): Promise<{ resource: string; target: AutomationTarget }> {
     const dry = await this.flags.dryRun(actor, project, env, flagKey, instructions);
     const ref = flagResource(project, env, dry.before.flag);
     this.authz.assert(actor, 'createScheduledChange', ref);
@@ -168,16 +204,10 @@ export class ScheduledChangesService {
         'the instructions change nothing in the current configuration',
       );
     const reasons = flagApprovalReasons(approvalSettingsOf(project, env), dry.before, dry.after);
-    if (reasons.length && !this.authz.can(actor, 'bypassRequiredApproval', ref)) {
-      throw new DomainError(
-        'approval/required',
-        `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); ` +
-          'open a change request with an executionDate instead: ' +
-          `POST /api/v1/projects/${project.key}/flags/${flagKey}/environments/${env.key}/change-requests`,
-        reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
-      );
-    }
-    return { resource: formatResource(ref), bypass: reasons.length > 0 };
+    return {
+      resource: formatResource(ref),
+      target: { project, env, flagKey, resource: ref, reasons, instructions, version: dry.version },
+    };
   }
 
   /** `read`: the caller must also be able to view the environment (writes are checked by their actions). */

@@ -6,12 +6,15 @@ import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
 import {
   CreateScheduledChangeDto,
+  CreatedScheduledChangeDto,
   ListScheduledChangesQueryDto,
   ScheduledChangeDto,
   ScheduledChangeListDto,
   UpdateScheduledChangeDto,
 } from './dto/scheduled-changes.dto';
 import { ScheduledChangesService } from './scheduled-changes.service';
+import { BypassHeader } from '../write-path/break-glass.decorator';
+import type { BreakGlass } from '../write-path/break-glass';
 import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 import { FLAG_INSTRUCTIONS } from '../flags/flag.problems';
 import { IN_ENVIRONMENT } from '../projects/project.problems';
@@ -46,17 +49,19 @@ export class SchedulesController {
     'scheduled_change/invalid_execution_date',
     'scheduled_change/no_change',
     'approval/required',
+    'approval/bypass_reason_required',
   )
   @Post()
-  @ApiCreatedResponse({ type: ScheduledChangeDto })
+  @ApiCreatedResponse({ type: CreatedScheduledChangeDto })
   create(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('flagKey', KeyPipe) f: string,
     @Param('envKey', KeyPipe) e: string,
     @Body() dto: CreateScheduledChangeDto,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.schedules.create(a, p, f, e, dto);
+    return this.schedules.create(a, p, f, e, dto, bypass);
   }
 
   @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'scheduled_change/not_found')
@@ -81,10 +86,11 @@ export class SchedulesController {
     'scheduled_change/invalid_execution_date',
     'scheduled_change/no_change',
     'approval/required',
+    'approval/bypass_reason_required',
     'scheduled_change/not_pending',
   )
   @Patch(':id')
-  @ApiOkResponse({ type: ScheduledChangeDto })
+  @ApiOkResponse({ type: CreatedScheduledChangeDto })
   update(
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
@@ -92,8 +98,9 @@ export class SchedulesController {
     @Param('envKey', KeyPipe) e: string,
     @Param('id', uuid) id: string,
     @Body() dto: UpdateScheduledChangeDto,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.schedules.update(a, p, f, e, id, dto);
+    return this.schedules.update(a, p, f, e, id, dto, bypass);
   }
 
   @Problems(

@@ -9,12 +9,13 @@ import { ScheduledChangesService } from './scheduled-changes.service';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesRepository } from './schedules.repository';
 import { SchedulesResolver } from './schedules.resolver';
+import { AutomationGate } from '../write-path/automation-gate';
 
 /** Scheduled changes: the REST resource, and the runner the worker calls when one is due. */
 @Module({
   imports: [AccountsModule, AuditModule, AutomationModule, ProjectsModule, FlagsModule],
   controllers: [SchedulesController],
-  providers: [SchedulesRepository, ScheduledChangesService, ScheduledChangeRunner, SchedulesResolver],
+  providers: [AutomationGate, SchedulesRepository, ScheduledChangesService, ScheduledChangeRunner, SchedulesResolver],
   exports: [ScheduledChangeRunner],
 })
 export class SchedulesModule {}

@@ -79,15 +79,17 @@ export class SchedulesRepository {
       failure?: ScheduledChangeFailure;
       appliedVersion?: number;
       appliedAt?: Date;
+      createdBy?: ScheduledChangeCreator;
     },
   ): Promise<ScheduledChange> {
-    const { instructions, failure, ...plain } = data;
+    const { instructions, failure, createdBy, ...plain } = data;
     const row = await txClient(tx).scheduledChange.update({
       where: { id },
       data: {
         ...plain,
         ...(instructions !== undefined ? { instructions: toJson(instructions) } : {}),
         ...(failure !== undefined ? { failure: toJson(failure) } : {}),
+        ...(createdBy !== undefined ? { createdBy: toJson(createdBy) } : {}),
       },
       include: withContext,
     });

@@ -22,7 +22,9 @@ export class SchedulesResolver {
     return this.schedules.list(a, p, f, e, {}).then((r) => r.items);
   }
 
-  @Mutation(() => ScheduledChangeModel)
+  @Mutation(() => ScheduledChangeModel, {
+    description: 'in an environment that requires approval for the change: break-glass, with input.bypassReason',
+  })
   createScheduledChange(
     @CurrentActor() a: Actor,
     @Args('projectKey', KeyPipe) p: string,
@@ -30,7 +32,7 @@ export class SchedulesResolver {
     @Args('environmentKey', KeyPipe) e: string,
     @Args('input') input: CreateScheduledChangeInput,
   ) {
-    return this.schedules.create(a, p, f, e, input);
+    return this.schedules.create(a, p, f, e, input, input.bypassReason ? { reason: input.bypassReason } : undefined);
   }
 
   @Mutation(() => Boolean)

@@ -3,8 +3,11 @@ import type { ProjectContext } from '../projects/project-context';
 import type { TriggerAction } from './trigger-action';
 import type { KeptBody } from './trigger-bodies';
 
-/** Who created a trigger, and whether they could bypass required approval there (see TriggerFireService). */
-export type TriggerCreator = ActorRef & { bypass: boolean };
+/**
+ * Who created a trigger, whether they could bypass required approval there (see TriggerFireService),
+ * and the break-glass reason when creating it went past a required approval.
+ */
+export type TriggerCreator = ActorRef & { bypass: boolean; bypassReason?: string };
 
 /** A trigger as TriggersRepository returns it, with its flag's project and environment keys. */
 export interface Trigger {

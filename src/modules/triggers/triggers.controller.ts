@@ -8,6 +8,8 @@ import { CreateTriggerDto, UpdateTriggerDto } from './dto/triggers.dto';
 import { CreatedTriggerDto, TriggerDto, TriggerListDto } from './dto/triggers.responses';
 import { RequestOrigin } from './request-origin.decorator';
 import { TriggersService } from './triggers.service';
+import { BypassHeader } from '../write-path/break-glass.decorator';
+import type { BreakGlass } from '../write-path/break-glass';
 import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 import { FLAG_INSTRUCTIONS } from '../flags/flag.problems';
 import { IN_ENVIRONMENT } from '../projects/project.problems';
@@ -40,6 +42,7 @@ export class TriggersController {
     ...FLAG_INSTRUCTIONS,
     'trigger/invalid_action',
     'approval/required',
+    'approval/bypass_reason_required',
   )
   @Post()
   @ApiCreatedResponse({
@@ -53,8 +56,9 @@ export class TriggersController {
     @Param('envKey', KeyPipe) e: string,
     @Body() dto: CreateTriggerDto,
     @RequestOrigin() origin: string,
+    @BypassHeader() bypass?: BreakGlass,
   ) {
-    return this.triggers.create(a, p, f, e, dto, origin);
+    return this.triggers.create(a, p, f, e, dto, origin, bypass);
   }
 
   @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'flag/not_found', 'trigger/not_found')

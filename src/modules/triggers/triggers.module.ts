@@ -11,6 +11,7 @@ import { TriggerRateLimiter } from './trigger-rate-limiter';
 import { TriggersController } from './triggers.controller';
 import { TriggersRepository } from './triggers.repository';
 import { TriggersService } from './triggers.service';
+import { AutomationGate } from '../write-path/automation-gate';
 
 /**
  * Flag triggers: an action on one flag in one environment behind an unguessable URL, for CI
@@ -20,6 +21,13 @@ import { TriggersService } from './triggers.service';
 @Module({
   imports: [AccountsModule, AuditModule, AutomationModule, ProjectsModule, FlagsModule],
   controllers: [TriggersController, TriggerFireController],
-  providers: [TriggersRepository, TriggersService, TriggerFireService, TriggerRateLimiter, TriggerIdempotencyStore],
+  providers: [
+    AutomationGate,
+    TriggersRepository,
+    TriggersService,
+    TriggerFireService,
+    TriggerRateLimiter,
+    TriggerIdempotencyStore,
+  ],
 })
 export class TriggersModule {}

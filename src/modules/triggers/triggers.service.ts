@@ -5,6 +5,9 @@ import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
+import { AutomationGate, withBypassNotices } from '../write-path/automation-gate';
+import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
+import type { BypassNotice } from '../write-path/bypass-ledger';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
@@ -28,8 +31,9 @@ interface Located {
 /**
  * Managing triggers: viewing needs viewProject; everything else manageTriggers on the flag in the
  * environment. Creating one validates its action like a PATCH by the creator, and in an environment
- * whose approval settings gate that change needs bypassRequiredApproval too: a trigger URL is a
- * standing permission to make the change, for whoever holds it.
+ * whose approval settings gate that change is break-glass (bypassRequiredApproval and a reason; a
+ * retroactive review is opened, see AutomationGate): a trigger URL is a standing permission to make
+ * the change, for whoever holds it.
  */
 @Injectable()
 export class TriggersService {
@@ -40,6 +44,7 @@ export class TriggersService {
     private readonly flagsRead: FlagsReadModel,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
+    private readonly gate: AutomationGate,
   ) {}
 
   async list(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<{ items: TriggerView[] }> {
@@ -59,26 +64,28 @@ export class TriggersService {
     envKey: string,
     dto: CreateTriggerDto,
     origin: string,
-  ): Promise<CreatedTriggerView> {
+    bypassHeader?: BreakGlass,
+  ): Promise<CreatedTriggerView & { approvalBypassed?: BypassNotice[] }> {
     const { project, env, resource } = await this.locate(actor, projectKey, flagKey, envKey);
     this.authz.assert(actor, 'manageTriggers', resource);
     const action = normalizeAction(dto.action);
     // The creator must be allowed to make the change themselves, and it must apply to the flag now.
-    const dry = await this.flags.dryRun(actor, project, env, flagKey, instructionsOf(action));
+    const instructions = instructionsOf(action);
+    const dry = await this.flags.dryRun(actor, project, env, flagKey, instructions);
     const reasons = triggerApprovalReasons(approvalSettingsOf(project, env), action, dry);
-    const bypass = this.authz.can(actor, 'bypassRequiredApproval', resource);
-    if (reasons.length && !bypass) {
-      throw new DomainError(
-        'approval/required',
-        `environment '${env.key}' requires approval for this change (${reasons.join('; ')}); ` +
-          'a trigger would let anyone holding its URL make it without review, ' +
-          'so only someone allowed bypassRequiredApproval may create it',
-        reasons.map((reason) => ({ field: `environments.${env.key}`, reason })),
-      );
-    }
+    // No change request can carry a trigger, hence no path: break-glass is the only way in a gated environment.
+    const gated = this.gate.check(
+      actor,
+      [{ project, env, flagKey, resource, reasons, instructions, version: dry.version }],
+      null,
+      breakGlassOf(dto.bypass, bypassHeader),
+    );
+    // Where nothing is gated, `bypass` stays what it was: whether the creator may bypass there.
+    const creator: TriggerCreator = gated.bypassed.length
+      ? this.gate.creator(actor, gated)
+      : { ...actorRef(actor), bypass: this.authz.can(actor, 'bypassRequiredApproval', resource) };
     const secret = newTriggerSecret();
-    const creator: TriggerCreator = { ...actorRef(actor), bypass };
-    const row = await this.repo.transaction(async (tx) => {
+    const { row, opened } = await this.repo.transaction(async (tx) => {
       const created = await this.repo.create(tx, {
         environmentId: env.id,
         flagKey,
@@ -89,15 +96,17 @@ export class TriggersService {
         secretHint: secret.hint,
         createdBy: creator,
       });
+      const bypasses = await this.gate.open(tx, actor, gated);
       await this.audit.record(tx, actor, {
         action: 'createTrigger',
         resource: formatResource(resource),
         after: triggerAuditView(created),
-        links: { trigger: { id: created.id, name: created.name } },
+        links: { trigger: { id: created.id, name: created.name }, ...bypasses.links },
       });
-      return created;
+      return { row: created, opened: bypasses };
     });
-    return this.withSecret(row, secret, origin);
+    this.gate.announce(actor, opened);
+    return withBypassNotices(this.withSecret(row, secret, origin), opened);
   }
 
   async update(

@@ -26,7 +26,12 @@ const automationLines = (g: Gantry): Record<string, unknown>[] =>
 function schedules(api: ApiClient, projectKey: string, flagKey: string, envKey: string) {
   const path = { projectKey, flagKey, envKey };
   return {
-    create: (body: { instructions: Instruction[]; executionDate: string; comment?: string }) =>
+    create: (body: {
+      instructions: Instruction[];
+      executionDate: string;
+      comment?: string;
+      bypass?: { reason: string };
+    }) =>
       api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes', {
         params: { path },
         body: body as never,
@@ -137,7 +142,7 @@ describe('scheduled changes with a worker', () => {
     expect((await flagIn(owner, project.key, flag.key)).environments.staging).toMatchObject({ on: false, version: 2 });
   });
 
-  it('in a gated environment a writer cannot schedule (approval/required), an admin (bypass) can', async () => {
+  it('in a gated environment a writer cannot schedule (approval/required), an admin can with a break-glass reason', async () => {
     const flag = await factory.flag(owner, project.key);
     const writer = await memberWithToken(g, owner, 'writer');
     const refused = await schedules(writer.api, project.key, flag.key, 'production').create({
@@ -150,9 +155,10 @@ describe('scheduled changes with a worker', () => {
       await schedules(owner, project.key, flag.key, 'production').create({
         instructions: [{ kind: 'turnFlagOn' }],
         executionDate: inMs(60_000),
+        bypass: { reason: 'launch window agreed' },
       }),
     );
-    expect(byOwner.createdBy).toMatchObject({ bypass: true });
+    expect(byOwner.createdBy).toMatchObject({ bypass: true, bypassReason: 'launch window agreed' });
   });
 
   it('edit and delete while pending; bad input', async () => {

@@ -3,7 +3,8 @@
  * writes through the one write path with the trigger as the audited actor; it is idempotent (an
  * action that changes nothing writes nothing, an Idempotency-Key repeat answers the first result),
  * rate-limited, refused when disabled or unknown, and the secret appears only in the answers that
- * create or rotate it. Creating one in an environment that requires approval needs bypass.
+ * create or rotate it. Creating one in an environment that requires approval is break-glass
+ * (bypassRequiredApproval and a reason).
  */
 import { randomBytes } from 'node:crypto';
 import { startGantry, type ApiClient, type Gantry, type RawRequest } from '../../support/app-harness';
@@ -354,10 +355,11 @@ describe('triggers', () => {
       );
       expect(off.error).toMatchObject({ code: 'approval/required' });
 
+      // The admin breaks glass: a trigger URL is a standing permission to write past the approval.
       const trigger = await createTrigger(
         admin.api,
         flag.key,
-        { name: 'prod on', action: { kind: 'turnFlagOn' } },
+        { name: 'prod on', action: { kind: 'turnFlagOn' }, bypass: { reason: 'incident kill switch' } },
         'production',
       );
       expect(trigger.bypassesApproval).toBe(true);

@@ -12,6 +12,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsKey, IsName, IsOmittable } from '../../../infra/http/validators';
+import {
+  ApprovalBypassDto,
+  ApprovalBypassedField,
+  BreakGlassDto,
+  BypassField,
+} from '../../../infra/http/break-glass.dto';
 import { GuardDto, StageDto } from '../../releases/dto/releases.dto';
 
 export const STRATEGY_KINDS = ['immediate', 'staged', 'guarded'] as const;
@@ -84,6 +90,16 @@ export class UpdatePipelineDto {
 export class StartPipelineReleaseDto {
   @IsKey('pipeline key') pipelineKey: string;
   @ApiProperty({ description: 'the variation to release' }) @IsString() @MaxLength(128) variationId: string;
+  @BypassField() bypass?: BreakGlassDto;
+}
+
+/** Who started a run, and whether (and why) it went past a required approval at start. */
+export class PipelineRunCreatorDto extends ActorRefDto {
+  @ApiPropertyOptional({
+    description: 'true when an audience without requireApproval needed approval and the start broke glass',
+  })
+  bypass?: boolean;
+  @ApiPropertyOptional({ description: 'the break-glass reason given at start' }) bypassReason?: string;
 }
 
 export class PipelineDto {
@@ -120,11 +136,16 @@ export class PipelineRunDto {
     description: 'the variation released, named: { value, name? } (null if the flag no longer has it)',
   })
   variation: Record<string, unknown> | null;
-  @ApiProperty({ type: ActorRefDto, description: 'who started the run' }) createdBy: ActorRefDto;
+  @ApiProperty({ type: PipelineRunCreatorDto, description: 'who started the run' }) createdBy: PipelineRunCreatorDto;
   @ApiProperty({ enum: ['running', 'completed', 'failed', 'aborted'] }) status: string;
   @ApiProperty({ type: 'integer' }) currentPhase: number;
   @ApiProperty({ type: [AudienceStateDto] }) audiences: AudienceStateDto[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) history: unknown[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+/** The answer of a start: the run, and the bypasses it made when it went past required approvals. */
+export class StartedPipelineRunDto extends PipelineRunDto {
+  @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
 }

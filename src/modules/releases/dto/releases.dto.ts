@@ -16,6 +16,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable, KEY_PATTERN } from '../../../infra/http/validators';
+import {
+  ApprovalBypassDto,
+  ApprovalBypassedField,
+  BreakGlassDto,
+  BypassField,
+} from '../../../infra/http/break-glass.dto';
 
 export class StageDto {
   @ApiProperty({
@@ -101,6 +107,7 @@ export class StartReleaseDto {
   @Type(() => GuardDto)
   guard?: GuardDto;
   @ApiPropertyOptional({ maxLength: 4096 }) @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export const RELEASE_STATUSES = ['running', 'paused', 'completed', 'rolled_back', 'failed'] as const;
@@ -134,7 +141,9 @@ export class ReleaseDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'who started it: kind, id, name, email?, memberId?, tokenId?, bypass?',
+    description:
+      'who started it: kind, id, name, email?, memberId?, tokenId?, bypass? (its final change needed approval), ' +
+      'bypassReason? (the break-glass reason, when it was started past a required approval)',
   })
   createdBy: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) failure: Record<string, unknown> | null;
@@ -159,4 +168,9 @@ export class ReleaseDto {
 
 export class ReleaseListDto {
   @ApiProperty({ type: [ReleaseDto], description: 'newest first' }) items: ReleaseDto[];
+}
+
+/** The answer of a start: the release, and the bypass it made when it went past a required approval. */
+export class StartedReleaseDto extends ReleaseDto {
+  @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
 }

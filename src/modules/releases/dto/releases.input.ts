@@ -1,6 +1,8 @@
 import { Field, Float, InputType, Int } from '@nestjs/graphql';
 import { GuardDto, StageDto, StartReleaseDto } from './releases.dto';
 import { OptionalField } from '../../graphql/optional-field';
+import { IsString, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../../infra/http/validators';
 
 @InputType('StageInput')
 export class StageInput extends StageDto {
@@ -24,4 +26,11 @@ export class StartReleaseInput extends StartReleaseDto {
   @Field(() => [StageInput]) override stages: StageInput[];
   @OptionalField(() => GuardInput) override guard?: GuardInput;
   @OptionalField(() => String) override comment?: string;
+  @OptionalField(() => String, {
+    description: 'break-glass: start past a required approval with this reason (X-Gantry-Bypass-Reason)',
+  })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(1000)
+  bypassReason?: string;
 }

@@ -2,6 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { IsOmittable, MAX_LIST } from '../../../infra/http/validators';
 import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
+import {
+  ApprovalBypassDto,
+  ApprovalBypassedField,
+  BreakGlassDto,
+  BypassField,
+} from '../../../infra/http/break-glass.dto';
 
 const INSTRUCTIONS =
   'semantic-patch instructions for this environment, validated now against the current configuration and again when due';
@@ -16,6 +22,7 @@ export class CreateScheduledChangeDto {
   @IsISO8601({ strict: true })
   executionDate: string;
   @ApiPropertyOptional({ maxLength: 4096 }) @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export class UpdateScheduledChangeDto {
@@ -27,6 +34,7 @@ export class UpdateScheduledChangeDto {
   instructions?: unknown[];
   @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) executionDate?: string;
   @ApiPropertyOptional({ maxLength: 4096 }) @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export const SCHEDULE_STATUSES = ['pending', 'applied', 'failed'] as const;
@@ -47,7 +55,9 @@ export class ScheduledChangeDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'actor reference; `bypass: true` when scheduling needed and used bypassRequiredApproval',
+    description:
+      'actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) ' +
+      'went past a required approval (break-glass)',
   })
   createdBy: Record<string, unknown>;
   @ApiProperty({
@@ -61,6 +71,11 @@ export class ScheduledChangeDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+/** The answer of a creation: the schedule, and the bypass it made when it went past a required approval. */
+export class CreatedScheduledChangeDto extends ScheduledChangeDto {
+  @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
 }
 
 export class ScheduledChangeListDto {

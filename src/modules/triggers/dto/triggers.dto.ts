@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, ValidateNested } from 'class-validator';
 import { IsName, IsOmittable, MAX_LIST } from '../../../infra/http/validators';
+import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
 import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
 import { TRIGGER_ACTION_KINDS, type TriggerActionKind } from '../trigger-action';
 
@@ -34,6 +35,7 @@ export class CreateTriggerDto {
   @Type(() => TriggerActionDto)
   action: TriggerActionDto;
   @ApiPropertyOptional({ default: true }) @IsOmittable() @IsBoolean() enabled?: boolean;
+  @BypassField() bypass?: BreakGlassDto;
 }
 
 export class UpdateTriggerDto {

@@ -1,3 +1,4 @@
+import { ApprovalBypassDto, ApprovalBypassedField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NULLABLE_JSON_VALUE } from '../../../infra/http/api-schemas';
 import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
@@ -43,10 +44,12 @@ export class TriggerDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastTriggeredAt: string | null;
   @ApiProperty({ type: [TriggerCallDto], description: 'the last 10 calls, newest first' })
   recentBodies: TriggerCallDto[];
-  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, memberId?, tokenId?' }) createdBy: Record<
-    string,
-    unknown
-  >;
+  @ApiProperty({
+    ...OBJECT,
+    description:
+      'actor reference: kind, id, name, memberId?, tokenId?, and bypassReason? when creating it went past a required approval',
+  })
+  createdBy: Record<string, unknown>;
   @ApiProperty({
     description:
       "created by someone allowed bypassRequiredApproval: calls are not held to the environment's approval settings",
@@ -63,6 +66,7 @@ export class CreatedTriggerDto extends TriggerDto {
   })
   url: string;
   @ApiProperty({ description: 'the secret part of the URL; shown in this response only' }) secret: string;
+  @ApprovalBypassedField() approvalBypassed?: ApprovalBypassDto[];
 }
 
 export class TriggerListDto {
