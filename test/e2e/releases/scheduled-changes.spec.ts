@@ -243,7 +243,9 @@ describe('scheduled changes and worker crashes', () => {
       const N = 120;
       // Each schedule adds one distinct user target: applied twice would fail nothing but bump the
       // version twice, so the version count tells exactly-once apart from at-least-once.
-      const atMs = Date.now() + 8_000;
+      // All due at one instant, far enough ahead that creating 120 of them fits even on a loaded machine
+      // (a schedule due in the past is refused; under the whole suite creation has taken over 8 s).
+      const atMs = Date.now() + 20_000;
       const api = schedules(owner, project.key, flag.key, 'staging');
       for (let batch = 0; batch < N; batch += 20) {
         await Promise.all(
