@@ -12,7 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsKey, IsName, IsOmittable } from '../../../infra/http/validators';
-import { GuardDto, StageDto } from '../../releases/dto/releases.dto';
+import { GuardDto, NamedValueDto, StageDto } from '../../releases/dto/releases.dto';
 
 export const STRATEGY_KINDS = ['immediate', 'staged', 'guarded'] as const;
 
@@ -108,23 +108,32 @@ export class AudienceStateDto {
   @ApiPropertyOptional() error?: string;
 }
 
+export class PipelineRunHistoryEntryDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed', 'aborted'] }) status: string;
+  @ApiProperty({ type: 'integer', description: 'the phase in force' }) phase: number;
+  @ApiPropertyOptional({ type: ActorRefDto, description: "who did it (absent on the worker's own entries)" })
+  actor?: ActorRefDto;
+  @ApiProperty() note: string;
+}
+
 export class PipelineRunDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() pipelineKey: string;
   @ApiProperty() flagKey: string;
   @ApiProperty() variationId: string;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    type: NamedValueDto,
     nullable: true,
-    description: 'the variation released, named: { value, name? } (null if the flag no longer has it)',
+    description: 'the variation released, named (null if the flag no longer has it)',
   })
-  variation: Record<string, unknown> | null;
+  variation: NamedValueDto | null;
   @ApiProperty({ type: ActorRefDto, description: 'who started the run' }) createdBy: ActorRefDto;
   @ApiProperty({ enum: ['running', 'completed', 'failed', 'aborted'] }) status: string;
   @ApiProperty({ type: 'integer' }) currentPhase: number;
   @ApiProperty({ type: [AudienceStateDto] }) audiences: AudienceStateDto[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) history: unknown[];
+  @ApiProperty({ type: [PipelineRunHistoryEntryDto], description: 'status transitions, oldest first' })
+  history: PipelineRunHistoryEntryDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { IsOmittable, MAX_LIST } from '../../../infra/http/validators';
-import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
+import { RefusalDto } from '../../../infra/http/api-schemas';
+import { CreatorRefDto } from '../../accounts/models/actor-ref.model';
+import { FLAG_INSTRUCTION_LIST_SCHEMA, instructionRef } from '../../../infra/http/instruction-schemas';
 
 const INSTRUCTIONS =
   'semantic-patch instructions for this environment, validated now against the current configuration and again when due';
@@ -40,23 +42,17 @@ export class ScheduledChangeDto {
   @ApiProperty() projectKey: string;
   @ApiProperty() environmentKey: string;
   @ApiProperty() flagKey: string;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) instructions: unknown[];
+  @ApiProperty({ type: 'array', items: instructionRef('FlagInstruction') }) instructions: unknown[];
   @ApiProperty({ format: 'date-time' }) executionDate: string;
   @ApiProperty() comment: string;
   @ApiProperty({ enum: SCHEDULE_STATUSES }) status: string;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'actor reference; `bypass: true` when scheduling needed and used bypassRequiredApproval',
+    type: CreatorRefDto,
+    description: 'who scheduled it; `bypass: true` when scheduling needed and used bypassRequiredApproval',
   })
-  createdBy: Record<string, unknown>;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'why it failed: code, message, errors (per instruction)',
-  })
-  failure: Record<string, unknown> | null;
+  createdBy: CreatorRefDto;
+  @ApiProperty({ type: RefusalDto, nullable: true, description: 'why it failed (status failed)' })
+  failure: RefusalDto | null;
   @ApiProperty({ type: 'integer', nullable: true }) appliedVersion: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
