@@ -1105,6 +1105,9 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         ActorRefDto: {
+            /** @description the member's email (members only; absent on records made before it was kept) */
+            email?: string;
+            /** @description member id, service token id, trigger id, or `system` */
             id: string;
             /**
              * @description `system` is Gantry itself, or acting on someone's behalf (see name)
@@ -1112,9 +1115,12 @@ export interface components {
              */
             kind: "member" | "token" | "system" | "trigger";
             memberId?: string;
+            /** @description the member's or token's name (automation says on whose behalf) */
             name: string;
             tokenId?: string;
         };
+        /** @description an instruction of the change request's resource kind: flag, segment or environment */
+        AnyInstruction: components["schemas"]["FlagInstruction"] | components["schemas"]["SegmentInstruction"] | components["schemas"]["EnvironmentInstruction"];
         ApplyChangeRequestDto: {
             comment?: string;
             /**
@@ -1168,6 +1174,32 @@ export interface components {
             /** @default false */
             serviceTokensCanReview?: boolean;
         };
+        /**
+         * ApprovalSettingsPatch
+         * @description approval settings to change; those left out keep the environment's current value
+         */
+        ApprovalSettingsPatch: {
+            /** @description apply a request as soon as it has its approvals */
+            autoApplyOnApproval?: boolean;
+            /** @description whether a declined request may still be applied */
+            canApplyDeclinedChanges?: boolean;
+            /** @description whether a requester may approve their own request */
+            canReviewOwnRequest?: boolean;
+            /** @description what kind of change needs approval; any condition that matches is enough */
+            conditions?: ("anyChange" | "toggle" | "targeting" | "rolloutIncrease")[];
+            /** @description distinct approvals needed (1 to 10) */
+            minApprovals?: number;
+            /** @description whether changes here need an approved change request */
+            required?: boolean;
+            /** @description when not empty, only flags or segments with one of these tags need approval */
+            requiredApprovalTags?: string[];
+            /** @description when not empty, only members of these teams (keys) may review */
+            reviewerTeams?: string[];
+            /** @description for rolloutIncrease: a rise of a variation's share by more than this many thousandths of a percent */
+            rolloutIncreaseThreshold?: number;
+            /** @description whether service tokens may review */
+            serviceTokensCanReview?: boolean;
+        };
         ApprovalSettingsViewDto: {
             /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
             approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
@@ -1186,6 +1218,27 @@ export interface components {
              * @enum {string}
              */
             source: "environment" | "project" | "default";
+        };
+        /**
+         * AttributeClauseInput
+         * @description a condition on a context attribute: it matches when the attribute's value relates to one of values by op
+         */
+        AttributeClauseInput: {
+            /** @description attribute name, or with contextKind an attribute reference such as /address/city */
+            attribute: string;
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /** @description invert the match (default false) */
+            negate?: boolean;
+            /**
+             * @description how the attribute is compared with values
+             * @enum {string}
+             */
+            op: "in" | "endsWith" | "startsWith" | "matches" | "contains" | "lessThan" | "lessThanOrEqual" | "greaterThan" | "greaterThanOrEqual" | "before" | "after" | "semVerEqual" | "semVerLessThan" | "semVerGreaterThan";
+            /** @description values to compare with; the clause matches if any one matches */
+            values: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            })[];
         };
         AudienceDto: {
             /** @description environment key */
@@ -1289,23 +1342,15 @@ export interface components {
             /** Format: date-time */
             executionDate: string | null;
             /** @description why an automatic apply failed */
-            failure: {
-                [key: string]: unknown;
-            } | null;
-            /** @description status transitions: at, status, actor, note */
-            history: {
-                [key: string]: unknown;
-            }[];
+            failure: components["schemas"]["RefusalDto"] | null;
+            /** @description status transitions, oldest first */
+            history: components["schemas"]["ChangeRequestHistoryEntryDto"][];
             /** Format: uuid */
             id: string;
-            instructions: {
-                [key: string]: unknown;
-            }[];
+            /** @description of the resource kind */
+            instructions: components["schemas"]["AnyInstruction"][];
             projectKey: string;
-            /** @description actor reference: kind, id, name, email?, memberId?, tokenId? */
-            requester: {
-                [key: string]: unknown;
-            };
+            requester: components["schemas"]["ActorRefDto"];
             resourceKey: string;
             /** @enum {string} */
             resourceKind: "flag" | "segment" | "environment";
@@ -1318,6 +1363,14 @@ export interface components {
             variations: components["schemas"]["NamedVariationDto"][];
             /** @description guardrail warn rules the requested change breaks (it may still be applied) */
             warnings: components["schemas"]["GuardrailWarningDto"][];
+        };
+        ChangeRequestHistoryEntryDto: {
+            actor: components["schemas"]["ActorRefDto"];
+            /** Format: date-time */
+            at: string;
+            note: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled" | "bypassed" | "acknowledged" | "incident";
         };
         ChangeRequestImpactDto: {
             /** @description contexts for which at least one flag changes variation or value */
@@ -1342,10 +1395,7 @@ export interface components {
             decision: "approve" | "decline" | "comment";
             /** Format: uuid */
             id: string;
-            /** @description actor reference: kind, id, name, email?, memberId?, tokenId? */
-            reviewer: {
-                [key: string]: unknown;
-            };
+            reviewer: components["schemas"]["ActorRefDto"];
         };
         ClauseDto: {
             _id: string;
@@ -1360,6 +1410,11 @@ export interface components {
                 [key: string]: unknown;
             })[];
         };
+        /**
+         * ClauseInput
+         * @description a clause of a rule: every clause of a rule must match (at most 100 per rule)
+         */
+        ClauseInput: components["schemas"]["AttributeClauseInput"] | components["schemas"]["SegmentMatchClauseInput"];
         ClientSideAvailabilityDto: {
             usingEnvironmentId: boolean;
             usingMobileKey: boolean;
@@ -1376,23 +1431,15 @@ export interface components {
             /** @example turned the flag on */
             summary: string;
         };
-        CreateChangeRequestDto: {
+        CreateEnvironmentChangeRequestDto: {
             description?: string;
             /**
              * Format: date-time
              * @description apply automatically at this time once approved (status `scheduled`); must be in the future
              */
             executionDate?: string;
-            /** @description semantic-patch instructions (flag or segment kinds, as PATCH takes them); validated against the current configuration */
-            instructions: ({
-                /**
-                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
-                 * @enum {string}
-                 */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
-            } & {
-                [key: string]: unknown;
-            })[];
+            /** @description instructions on the environment's own settings and protection, validated now and when applied */
+            instructions: components["schemas"]["EnvironmentInstruction"][];
         };
         CreateEnvironmentDto: {
             /** @example 417505 */
@@ -1403,6 +1450,16 @@ export interface components {
             key: string;
             name: string;
             tags?: string[];
+        };
+        CreateFlagChangeRequestDto: {
+            description?: string;
+            /**
+             * Format: date-time
+             * @description apply automatically at this time once approved (status `scheduled`); must be in the future
+             */
+            executionDate?: string;
+            /** @description semantic-patch instructions of the request's resource kind (as its PATCH takes them); validated against the current configuration */
+            instructions: components["schemas"]["FlagInstruction"][];
         };
         CreateFlagDto: {
             clientSideAvailability?: components["schemas"]["ClientSideAvailabilityDto"];
@@ -1509,15 +1566,17 @@ export interface components {
              */
             executionDate: string;
             /** @description semantic-patch instructions for this environment, validated now against the current configuration and again when due */
-            instructions: ({
-                /**
-                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
-                 * @enum {string}
-                 */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
-            } & {
-                [key: string]: unknown;
-            })[];
+            instructions: components["schemas"]["FlagInstruction"][];
+        };
+        CreateSegmentChangeRequestDto: {
+            description?: string;
+            /**
+             * Format: date-time
+             * @description apply automatically at this time once approved (status `scheduled`); must be in the future
+             */
+            executionDate?: string;
+            /** @description semantic-patch instructions of the request's resource kind (as its PATCH takes them); validated against the current configuration */
+            instructions: components["schemas"]["SegmentInstruction"][];
         };
         CreateSegmentDto: {
             description?: string;
@@ -1582,23 +1641,17 @@ export interface components {
             comment: string;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
-            createdBy: {
-                [key: string]: unknown;
-            };
+            /** @description who scheduled it; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
+            createdBy: components["schemas"]["CreatorRefDto"];
             environmentKey: string;
             /** Format: date-time */
             executionDate: string;
-            /** @description why it failed: code, message, errors (per instruction) */
-            failure: {
-                [key: string]: unknown;
-            } | null;
+            /** @description why it failed (status failed) */
+            failure: components["schemas"]["RefusalDto"] | null;
             flagKey: string;
             /** Format: uuid */
             id: string;
-            instructions: {
-                [key: string]: unknown;
-            }[];
+            instructions: components["schemas"]["FlagInstruction"][];
             projectKey: string;
             /** @enum {string} */
             status: "pending" | "applied" | "failed";
@@ -1637,10 +1690,8 @@ export interface components {
             bypassesApproval: boolean;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference: kind, id, name, memberId?, tokenId?, and bypassReason? when creating it went past a required approval */
-            createdBy: {
-                [key: string]: unknown;
-            };
+            /** @description who created it; `bypassReason` when creating it went past a required approval */
+            createdBy: components["schemas"]["CreatorRefDto"];
             enabled: boolean;
             environmentKey: string;
             flagKey: string;
@@ -1682,6 +1733,25 @@ export interface components {
             updatedAt: string;
             url: string;
         };
+        CreatorRefDto: {
+            /** @description true when the environment's approval settings applied and the creator could bypass them */
+            bypass?: boolean;
+            /** @description the break-glass reason, when creating it went past a required approval */
+            bypassReason?: string;
+            /** @description the member's email (members only; absent on records made before it was kept) */
+            email?: string;
+            /** @description member id, service token id, trigger id, or `system` */
+            id: string;
+            /**
+             * @description `system` is Gantry itself, or acting on someone's behalf (see name)
+             * @enum {string}
+             */
+            kind: "member" | "token" | "system" | "trigger";
+            memberId?: string;
+            /** @description the member's or token's name (automation says on whose behalf) */
+            name: string;
+            tokenId?: string;
+        };
         DecidingStatementDto: {
             /** @enum {string} */
             effect: "allow" | "deny";
@@ -1719,6 +1789,49 @@ export interface components {
             /** @description server-side SDK key; null unless the caller may viewSdkKey */
             sdkKey: string | null;
             tags: string[];
+        };
+        /** @description an instruction on an environment's own settings and protection (environment change requests) */
+        EnvironmentInstruction: components["schemas"]["EnvironmentInstruction_updateEnvironment"] | components["schemas"]["EnvironmentInstruction_updateApprovalSettings"] | components["schemas"]["EnvironmentInstruction_removeApprovalSettings"] | components["schemas"]["EnvironmentInstruction_deleteEnvironment"];
+        /** @description deletes the environment (a project keeps at least one) */
+        EnvironmentInstruction_deleteEnvironment: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "deleteEnvironment";
+        };
+        /** @description removes the environment's own approval settings: the project's defaults apply */
+        EnvironmentInstruction_removeApprovalSettings: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeApprovalSettings";
+        };
+        /** @description changes the environment's own approval settings (starting from those in force) */
+        EnvironmentInstruction_updateApprovalSettings: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateApprovalSettings";
+            settings: components["schemas"]["ApprovalSettingsPatch"];
+        };
+        /** @description changes the environment's name, colour, criticality or tags (at least one) */
+        EnvironmentInstruction_updateEnvironment: {
+            /** @description six hex digits */
+            color?: string;
+            /** @description whether the environment is critical (lowering it where approval is required is gated) */
+            critical?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateEnvironment";
+            /** @description the new name (not blank) */
+            name?: string;
+            /** @description the new tags (replace the current ones) */
+            tags?: string[];
         };
         EnvironmentListDto: {
             items: components["schemas"]["EnvironmentDto"][];
@@ -1852,11 +1965,448 @@ export interface components {
             /** @description increments on every change of this environment config */
             version: number;
         };
+        /** @description a flag instruction that changes one environment's configuration only */
+        FlagEnvironmentInstruction: components["schemas"]["FlagInstruction_turnFlagOn"] | components["schemas"]["FlagInstruction_turnFlagOff"] | components["schemas"]["FlagInstruction_updateFallthroughVariationOrRollout"] | components["schemas"]["FlagInstruction_updateOffVariation"] | components["schemas"]["FlagInstruction_updateTrackEvents"] | components["schemas"]["FlagInstruction_updateTrackEventsFallthrough"] | components["schemas"]["FlagInstruction_removeRule"] | components["schemas"]["FlagInstruction_reorderRules"] | components["schemas"]["FlagInstruction_updateRuleDescription"] | components["schemas"]["FlagInstruction_addClauses"] | components["schemas"]["FlagInstruction_removeClauses"] | components["schemas"]["FlagInstruction_updateClause"] | components["schemas"]["FlagInstruction_addValuesToClause"] | components["schemas"]["FlagInstruction_removeValuesFromClause"] | components["schemas"]["FlagInstruction_addRule"] | components["schemas"]["FlagInstruction_updateRuleTrackEvents"] | components["schemas"]["FlagInstruction_updateRuleVariationOrRollout"] | components["schemas"]["FlagInstruction_addTargets"] | components["schemas"]["FlagInstruction_removeTargets"] | components["schemas"]["FlagInstruction_replaceTargets"] | components["schemas"]["FlagInstruction_clearTargets"] | components["schemas"]["FlagInstruction_addPrerequisite"] | components["schemas"]["FlagInstruction_updatePrerequisite"] | components["schemas"]["FlagInstruction_removePrerequisite"];
         FlagImpactDto: {
             changed: number;
             evaluated: number;
             flagKey: string;
             transitions: components["schemas"]["ImpactTransitionDto"][];
+        };
+        /** @description a semantic-patch instruction on a flag: project-level kinds change it in every environment, the others the environment given by environmentKey */
+        FlagInstruction: components["schemas"]["FlagInstruction_addTags"] | components["schemas"]["FlagInstruction_removeTags"] | components["schemas"]["FlagInstruction_updateName"] | components["schemas"]["FlagInstruction_updateDescription"] | components["schemas"]["FlagInstruction_makeFlagTemporary"] | components["schemas"]["FlagInstruction_makeFlagPermanent"] | components["schemas"]["FlagInstruction_updateMaintainer"] | components["schemas"]["FlagInstruction_updatePlannedRemovalDate"] | components["schemas"]["FlagInstruction_archiveFlag"] | components["schemas"]["FlagInstruction_restoreFlag"] | components["schemas"]["FlagInstruction_addVariation"] | components["schemas"]["FlagInstruction_updateVariation"] | components["schemas"]["FlagInstruction_removeVariation"] | components["schemas"]["FlagInstruction_turnFlagOn"] | components["schemas"]["FlagInstruction_turnFlagOff"] | components["schemas"]["FlagInstruction_updateFallthroughVariationOrRollout"] | components["schemas"]["FlagInstruction_updateOffVariation"] | components["schemas"]["FlagInstruction_updateTrackEvents"] | components["schemas"]["FlagInstruction_updateTrackEventsFallthrough"] | components["schemas"]["FlagInstruction_removeRule"] | components["schemas"]["FlagInstruction_reorderRules"] | components["schemas"]["FlagInstruction_updateRuleDescription"] | components["schemas"]["FlagInstruction_addClauses"] | components["schemas"]["FlagInstruction_removeClauses"] | components["schemas"]["FlagInstruction_updateClause"] | components["schemas"]["FlagInstruction_addValuesToClause"] | components["schemas"]["FlagInstruction_removeValuesFromClause"] | components["schemas"]["FlagInstruction_addRule"] | components["schemas"]["FlagInstruction_updateRuleTrackEvents"] | components["schemas"]["FlagInstruction_updateRuleVariationOrRollout"] | components["schemas"]["FlagInstruction_addTargets"] | components["schemas"]["FlagInstruction_removeTargets"] | components["schemas"]["FlagInstruction_replaceTargets"] | components["schemas"]["FlagInstruction_clearTargets"] | components["schemas"]["FlagInstruction_addPrerequisite"] | components["schemas"]["FlagInstruction_updatePrerequisite"] | components["schemas"]["FlagInstruction_removePrerequisite"];
+        /** @description adds clauses to a rule */
+        FlagInstruction_addClauses: {
+            /** @description the conditions, all of which must match (1 to 100) */
+            clauses: components["schemas"]["ClauseInput"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addClauses";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description makes the flag serve its off variation unless another flag serves the given variation */
+        FlagInstruction_addPrerequisite: {
+            /** @description another flag of the project, by key */
+            key: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addPrerequisite";
+            /** @description the variation the prerequisite flag must serve, by its `_id` (a variation of that flag) */
+            variationId: string;
+        };
+        /** @description adds a targeting rule: contexts matching every clause are served its variation or rollout */
+        FlagInstruction_addRule: {
+            /** @description insert before this rule (default: last) */
+            beforeRuleId?: string;
+            /** @description the conditions, all of which must match (1 to 100) */
+            clauses: components["schemas"]["ClauseInput"][];
+            /** @description what the rule is for */
+            description?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addRule";
+            /** @description with rolloutWeights: the attribute contexts are bucketed by (default key) */
+            rolloutBucketBy?: string;
+            /** @description with rolloutWeights: the context kind bucketed (default user) */
+            rolloutContextKind?: string;
+            rolloutWeights?: components["schemas"]["RolloutWeights"];
+            /** @description the new rule's `_id` (default: a fresh one); must not be taken */
+            ruleId?: string;
+            /** @description serve this variation (exactly one of variationId or rolloutWeights) */
+            variationId?: string;
+        };
+        /** @description adds tags to the flag */
+        FlagInstruction_addTags: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addTags";
+            /** @description tags ([A-Za-z0-9][A-Za-z0-9._-]{0,63}) */
+            values: string[];
+        };
+        /** @description serves a variation to these context keys (a key is targeted by one variation per kind) */
+        FlagInstruction_addTargets: {
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addTargets";
+            /** @description context keys */
+            values: string[];
+            /** @description a variation of the flag, by its `_id` */
+            variationId: string;
+        };
+        /** @description adds values to a clause (those it has already are skipped) */
+        FlagInstruction_addValuesToClause: {
+            /** @description a clause of the rule, by its `_id` */
+            clauseId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addValuesToClause";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+            /** @description clause values */
+            values: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            })[];
+        };
+        /** @description adds a variation (not to a boolean flag) */
+        FlagInstruction_addVariation: {
+            /** @description what the variation means */
+            description?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addVariation";
+            /** @description display name */
+            name?: string;
+            /** @description the value served: any JSON but null, of the type the other variations have, distinct from theirs, at most 65536 characters as JSON */
+            value: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            };
+        };
+        /** @description archives the flag: read-only until restored (refused while other flags depend on it) */
+        FlagInstruction_archiveFlag: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "archiveFlag";
+        };
+        /** @description removes all individual targets of the environment */
+        FlagInstruction_clearTargets: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "clearTargets";
+        };
+        /** @description marks the flag permanent */
+        FlagInstruction_makeFlagPermanent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "makeFlagPermanent";
+        };
+        /** @description marks the flag temporary (meant to be removed) */
+        FlagInstruction_makeFlagTemporary: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "makeFlagTemporary";
+        };
+        /** @description removes clauses from a rule (a rule keeps at least one) */
+        FlagInstruction_removeClauses: {
+            /** @description the clauses to remove */
+            clauseIds: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeClauses";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description removes a prerequisite */
+        FlagInstruction_removePrerequisite: {
+            /** @description another flag of the project, by key */
+            key: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removePrerequisite";
+        };
+        /** @description removes a rule */
+        FlagInstruction_removeRule: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeRule";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description removes tags from the flag */
+        FlagInstruction_removeTags: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeTags";
+            /** @description tags ([A-Za-z0-9][A-Za-z0-9._-]{0,63}) */
+            values: string[];
+        };
+        /** @description stops targeting these context keys with the variation (keys it does not target are ignored) */
+        FlagInstruction_removeTargets: {
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeTargets";
+            /** @description context keys */
+            values: string[];
+            /** @description a variation of the flag, by its `_id` */
+            variationId: string;
+        };
+        /** @description removes values from a clause (those it does not have are ignored) */
+        FlagInstruction_removeValuesFromClause: {
+            /** @description a clause of the rule, by its `_id` */
+            clauseId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeValuesFromClause";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+            /** @description clause values */
+            values: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            })[];
+        };
+        /** @description removes a variation nothing serves (not from a boolean flag; at least two remain) */
+        FlagInstruction_removeVariation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeVariation";
+            /** @description a variation of the flag, by its `_id` */
+            variationId: string;
+        };
+        /** @description puts the rules in a new order */
+        FlagInstruction_reorderRules: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "reorderRules";
+            /** @description every rule id exactly once, in the new order */
+            ruleIds: string[];
+        };
+        /** @description replaces all individual targets of the environment */
+        FlagInstruction_replaceTargets: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "replaceTargets";
+            /** @description the targets, per variation and context kind */
+            targets: components["schemas"]["TargetInput"][];
+        };
+        /** @description restores an archived flag (refused while its rules name deleted segments) */
+        FlagInstruction_restoreFlag: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "restoreFlag";
+        };
+        /** @description turns targeting off: the off variation is served */
+        FlagInstruction_turnFlagOff: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "turnFlagOff";
+        };
+        /** @description turns targeting on */
+        FlagInstruction_turnFlagOn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "turnFlagOn";
+        };
+        /** @description replaces one clause of a rule (it keeps its id) */
+        FlagInstruction_updateClause: {
+            clause: components["schemas"]["ClauseInput"];
+            /** @description a clause of the rule, by its `_id` */
+            clauseId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateClause";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description changes the flag's description */
+        FlagInstruction_updateDescription: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateDescription";
+            /** @description the new description ("" clears it) */
+            value: string;
+        };
+        /** @description sets what is served when targeting is on and no target or rule matches */
+        FlagInstruction_updateFallthroughVariationOrRollout: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateFallthroughVariationOrRollout";
+            /** @description with rolloutWeights: the attribute contexts are bucketed by (default key) */
+            rolloutBucketBy?: string;
+            /** @description with rolloutWeights: the context kind bucketed (default user) */
+            rolloutContextKind?: string;
+            rolloutWeights?: components["schemas"]["RolloutWeights"];
+            /** @description serve this variation (exactly one of variationId or rolloutWeights) */
+            variationId?: string;
+        };
+        /** @description sets or clears the member responsible for the flag */
+        FlagInstruction_updateMaintainer: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateMaintainer";
+            /**
+             * Format: uuid
+             * @description a member id, or null for none
+             */
+            value: string | null;
+        };
+        /** @description renames the flag */
+        FlagInstruction_updateName: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateName";
+            /** @description the new name (not blank) */
+            value: string;
+        };
+        /** @description sets what is served when targeting is off */
+        FlagInstruction_updateOffVariation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateOffVariation";
+            /** @description a variation by its `_id`, or null: no off variation (SDKs serve the caller's default) */
+            variationId: string | null;
+        };
+        /** @description sets or clears the date a temporary flag is planned to be removed by */
+        FlagInstruction_updatePlannedRemovalDate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updatePlannedRemovalDate";
+            /** @description an ISO-8601 date (2027-03-31) or date-time, or null for none */
+            value: string | null;
+        };
+        /** @description changes the variation a prerequisite flag must serve */
+        FlagInstruction_updatePrerequisite: {
+            /** @description another flag of the project, by key */
+            key: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updatePrerequisite";
+            /** @description the variation the prerequisite flag must serve, by its `_id` (a variation of that flag) */
+            variationId: string;
+        };
+        /** @description changes what a rule says it is for */
+        FlagInstruction_updateRuleDescription: {
+            /** @description the new description ("" clears it) */
+            description: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateRuleDescription";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description whether evaluations served by this rule send a full feature event */
+        FlagInstruction_updateRuleTrackEvents: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateRuleTrackEvents";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+            /** @description whether SDKs send a full feature event for every evaluation concerned */
+            trackEvents: boolean;
+        };
+        /** @description changes what a rule serves */
+        FlagInstruction_updateRuleVariationOrRollout: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateRuleVariationOrRollout";
+            /** @description with rolloutWeights: the attribute contexts are bucketed by (default key) */
+            rolloutBucketBy?: string;
+            /** @description with rolloutWeights: the context kind bucketed (default user) */
+            rolloutContextKind?: string;
+            rolloutWeights?: components["schemas"]["RolloutWeights"];
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+            /** @description serve this variation (exactly one of variationId or rolloutWeights) */
+            variationId?: string;
+        };
+        /** @description whether every evaluation sends a full feature event */
+        FlagInstruction_updateTrackEvents: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateTrackEvents";
+            /** @description whether SDKs send a full feature event for every evaluation concerned */
+            trackEvents: boolean;
+        };
+        /** @description whether evaluations served by the fallthrough send a full feature event */
+        FlagInstruction_updateTrackEventsFallthrough: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateTrackEventsFallthrough";
+            /** @description whether SDKs send a full feature event for every evaluation concerned */
+            trackEvents: boolean;
+        };
+        /** @description changes a variation's value, name or description (at least one) */
+        FlagInstruction_updateVariation: {
+            /** @description what the variation means ("" clears it) */
+            description?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateVariation";
+            /** @description display name ("" clears it) */
+            name?: string;
+            /** @description the value served: any JSON but null, of the type the other variations have, distinct from theirs, at most 65536 characters as JSON */
+            value?: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            };
+            /** @description a variation of the flag, by its `_id` */
+            variationId: string;
         };
         FlagListDto: {
             items: components["schemas"]["FlagDto"][];
@@ -1885,10 +2435,7 @@ export interface components {
             activeUntil: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference */
-            createdBy: {
-                [key: string]: unknown;
-            };
+            createdBy: components["schemas"]["ActorRefDto"];
             cron?: string;
             durationMinutes?: number;
             /** @description null = every environment of the project */
@@ -1910,6 +2457,16 @@ export interface components {
             /** @description oldest first */
             items: components["schemas"]["FreezeDto"][];
         };
+        GuardCheckDto: {
+            /** Format: date-time */
+            at: string;
+            metrics: components["schemas"]["MetricVerdictDto"][];
+            /**
+             * @description regression if any metric regressed, else insufficient_data if any lacks data, else ok
+             * @enum {string}
+             */
+            outcome: "regression" | "insufficient_data" | "ok";
+        };
         GuardDto: {
             /**
              * @description false-alarm rate of the sequential test, however often it is checked
@@ -1928,6 +2485,36 @@ export interface components {
              * @enum {string}
              */
             onRegression?: "pause" | "rollback";
+        };
+        GuardSettingsDto: {
+            alpha: number;
+            metrics: string[];
+            minSamplePerArm: number;
+            /** @enum {string} */
+            onRegression: "pause" | "rollback";
+        };
+        GuardVerdictDto: {
+            alpha?: number;
+            /** @description always-valid confidence sequence for difference, lower end */
+            ciLower?: number;
+            ciUpper?: number;
+            controlMean?: number;
+            /** @description treatment mean − control mean, in metric units */
+            difference?: number;
+            logLikelihoodRatio?: number;
+            /** @description threshold × |control mean| */
+            margin?: number;
+            /** @description insufficient_data: contexts needed in each arm */
+            minSamplePerArm?: number;
+            nControl: number;
+            nTreatment: number;
+            /** @description always-valid p-value for "no difference" */
+            pValue?: number;
+            tau?: number;
+            treatmentMean?: number;
+            variance?: number;
+            /** @enum {string} */
+            verdict: "insufficient_data" | "regression" | "no_regression_yet" | "safe";
         };
         GuardrailPolicyDto: {
             /** Format: date-time */
@@ -2057,6 +2644,16 @@ export interface components {
         MetricListDto: {
             items: components["schemas"]["MetricDto"][];
         };
+        MetricVerdictDto: {
+            metric: string;
+            result: components["schemas"]["GuardVerdictDto"];
+        };
+        NamedValueDto: {
+            name?: string;
+            value: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            };
+        };
         NamedVariationDto: {
             id: string;
             name?: string;
@@ -2071,29 +2668,15 @@ export interface components {
             comment?: string;
             /** @description environment the environment-level instructions apply to */
             environmentKey?: string;
-            instructions: ({
-                /**
-                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
-                 * @enum {string}
-                 */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
-            } & {
-                [key: string]: unknown;
-            })[];
+            /** @description semantic-patch instructions, applied in order, all or nothing */
+            instructions: components["schemas"]["FlagInstruction"][];
         };
         PatchSegmentDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
             bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
-            instructions: ({
-                /**
-                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
-                 * @enum {string}
-                 */
-                kind: "addIncludedTargets" | "removeIncludedTargets" | "addExcludedTargets" | "removeExcludedTargets" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleRollout" | "updateName" | "updateDescription" | "addTags" | "removeTags";
-            } & {
-                [key: string]: unknown;
-            })[];
+            /** @description semantic-patch instructions, applied in order, all or nothing */
+            instructions: components["schemas"]["SegmentInstruction"][];
         };
         PhaseDto: {
             audiences: components["schemas"]["AudienceDto"][];
@@ -2112,33 +2695,16 @@ export interface components {
         PipelineListDto: {
             items: components["schemas"]["PipelineDto"][];
         };
-        PipelineRunCreatorDto: {
-            /** @description true when an audience without requireApproval needed approval and the start broke glass */
-            bypass?: boolean;
-            /** @description the break-glass reason given at start */
-            bypassReason?: string;
-            /** @description the member's email (members only; absent on records made before it was kept) */
-            email?: string;
-            /** @description member id, service token id, trigger id, or `system` */
-            id: string;
-            /** @enum {string} */
-            kind: "member" | "token" | "system" | "trigger";
-            memberId?: string;
-            /** @description the member's or token's name (automation says on whose behalf) */
-            name: string;
-            tokenId?: string;
-        };
         PipelineRunDto: {
             audiences: components["schemas"]["AudienceStateDto"][];
             /** Format: date-time */
             createdAt: string;
             /** @description who started the run */
-            createdBy: components["schemas"]["PipelineRunCreatorDto"];
+            createdBy: components["schemas"]["CreatorRefDto"];
             currentPhase: number;
             flagKey: string;
-            history: {
-                [key: string]: unknown;
-            }[];
+            /** @description status transitions, oldest first */
+            history: components["schemas"]["PipelineRunHistoryEntryDto"][];
             /** Format: uuid */
             id: string;
             pipelineKey: string;
@@ -2146,11 +2712,20 @@ export interface components {
             status: "running" | "completed" | "failed" | "aborted";
             /** Format: date-time */
             updatedAt: string;
-            /** @description the variation released, named: { value, name? } (null if the flag no longer has it) */
-            variation: {
-                [key: string]: unknown;
-            } | null;
+            /** @description the variation released, named (null if the flag no longer has it) */
+            variation: components["schemas"]["NamedValueDto"] | null;
             variationId: string;
+        };
+        PipelineRunHistoryEntryDto: {
+            /** @description who did it (absent on the worker's own entries) */
+            actor?: components["schemas"]["ActorRefDto"];
+            /** Format: date-time */
+            at: string;
+            note: string;
+            /** @description the phase in force */
+            phase: number;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed" | "aborted";
         };
         PolicyStatementDto: {
             actions?: string[];
@@ -2229,34 +2804,36 @@ export interface components {
             checks: components["schemas"]["ReadinessChecksDto"];
             ready: boolean;
         };
+        RefusalDto: {
+            /**
+             * @description the problem code the write was refused with
+             * @example patch/invalid_instruction
+             */
+            code: string;
+            /** @description per instruction or field, as in a problem document */
+            errors: components["schemas"]["FieldErrorDto"][];
+            message: string;
+        };
         ReleaseDto: {
             baselineVersion: number;
             /** Format: date-time */
             createdAt: string;
-            /** @description who started it: kind, id, name, email?, memberId?, tokenId?, bypass? (its final change needed approval), bypassReason? (the break-glass reason, when it was started past a required approval) */
-            createdBy: {
-                [key: string]: unknown;
-            };
+            /** @description who started it; `bypass` and `bypassReason` when it went past a required approval (break-glass) */
+            createdBy: components["schemas"]["CreatorRefDto"];
             /** @description index of the stage in force; -1 before the first step */
             currentStage: number;
             /** @description the target variation's share now, thousandths */
             currentWeight: number;
             environmentKey: string;
-            failure: {
-                [key: string]: unknown;
-            } | null;
+            /** @description why a step failed (status failed) */
+            failure: components["schemas"]["RefusalDto"] | null;
             flagKey: string;
-            /** @description guarded releases: metrics, onRegression, minSamplePerArm, alpha */
-            guard: {
-                [key: string]: unknown;
-            } | null;
-            /** @description the last guard check: outcome and per-metric statistics */
-            guardResult: {
-                [key: string]: unknown;
-            } | null;
-            history: {
-                [key: string]: unknown;
-            }[];
+            /** @description guarded releases only */
+            guard: components["schemas"]["GuardSettingsDto"] | null;
+            /** @description the last guard check (guarded releases) */
+            guardResult: components["schemas"]["GuardCheckDto"] | null;
+            /** @description status transitions, oldest first */
+            history: components["schemas"]["ReleaseHistoryEntryDto"][];
             /** Format: uuid */
             id: string;
             /**
@@ -2270,16 +2847,30 @@ export interface components {
             stages: components["schemas"]["StageDto"][];
             /** @enum {string} */
             status: "running" | "paused" | "completed" | "rolled_back" | "failed";
-            /** @description { ruleId, toVariationId, toVariation: { value, name? } } */
-            target: {
-                [key: string]: unknown;
-            };
+            target: components["schemas"]["ReleaseTargetDto"];
             /** Format: date-time */
             updatedAt: string;
+        };
+        ReleaseHistoryEntryDto: {
+            actor: components["schemas"]["ActorRefDto"];
+            /** Format: date-time */
+            at: string;
+            note: string;
+            /** @description the stage in force; -1 before the first step */
+            stage: number;
+            /** @enum {string} */
+            status: "running" | "paused" | "completed" | "rolled_back" | "failed";
         };
         ReleaseListDto: {
             /** @description newest first */
             items: components["schemas"]["ReleaseDto"][];
+        };
+        ReleaseTargetDto: {
+            /** @description the rule released through; null: the fallthrough */
+            ruleId: string | null;
+            /** @description the variation, named when the release started */
+            toVariation?: components["schemas"]["NamedValueDto"];
+            toVariationId: string;
         };
         RestoreFlagVersionDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
@@ -2303,9 +2894,7 @@ export interface components {
             /** @description the flag after the restore (committed, unchanged) */
             flag?: components["schemas"]["FlagDto"];
             /** @description the semantic-patch instructions of the restore */
-            instructions: {
-                [key: string]: unknown;
-            }[];
+            instructions: components["schemas"]["FlagEnvironmentInstruction"][];
             /**
              * @description dryRun: nothing written; committed: written now; pending: a change request was opened (HTTP 202); unchanged: the configuration already is that version
              * @enum {string}
@@ -2338,6 +2927,13 @@ export interface components {
             seed?: number;
             variations: components["schemas"]["WeightedVariationDto"][];
         };
+        /**
+         * RolloutWeights
+         * @description a percentage rollout: variation id → weight in thousandths of a percent; the weights add up to 100000
+         */
+        RolloutWeights: {
+            [key: string]: number;
+        };
         RotateKeyDto: {
             /** @enum {string} */
             key: "sdkKey" | "mobileKey";
@@ -2358,23 +2954,17 @@ export interface components {
             comment: string;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
-            createdBy: {
-                [key: string]: unknown;
-            };
+            /** @description who scheduled it; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
+            createdBy: components["schemas"]["CreatorRefDto"];
             environmentKey: string;
             /** Format: date-time */
             executionDate: string;
-            /** @description why it failed: code, message, errors (per instruction) */
-            failure: {
-                [key: string]: unknown;
-            } | null;
+            /** @description why it failed (status failed) */
+            failure: components["schemas"]["RefusalDto"] | null;
             flagKey: string;
             /** Format: uuid */
             id: string;
-            instructions: {
-                [key: string]: unknown;
-            }[];
+            instructions: components["schemas"]["FlagInstruction"][];
             projectKey: string;
             /** @enum {string} */
             status: "pending" | "applied" | "failed";
@@ -2405,8 +2995,253 @@ export interface components {
             /** @description write responses only: the guardrail warn rules the write broke (absent when none) */
             warnings?: components["schemas"]["GuardrailWarningDto"][];
         };
+        /** @description a semantic-patch instruction on a segment */
+        SegmentInstruction: components["schemas"]["SegmentInstruction_addIncludedTargets"] | components["schemas"]["SegmentInstruction_removeIncludedTargets"] | components["schemas"]["SegmentInstruction_addExcludedTargets"] | components["schemas"]["SegmentInstruction_removeExcludedTargets"] | components["schemas"]["SegmentInstruction_removeRule"] | components["schemas"]["SegmentInstruction_reorderRules"] | components["schemas"]["SegmentInstruction_updateRuleDescription"] | components["schemas"]["SegmentInstruction_addClauses"] | components["schemas"]["SegmentInstruction_removeClauses"] | components["schemas"]["SegmentInstruction_updateClause"] | components["schemas"]["SegmentInstruction_addValuesToClause"] | components["schemas"]["SegmentInstruction_removeValuesFromClause"] | components["schemas"]["SegmentInstruction_addRule"] | components["schemas"]["SegmentInstruction_updateRuleRollout"] | components["schemas"]["SegmentInstruction_updateName"] | components["schemas"]["SegmentInstruction_updateDescription"] | components["schemas"]["SegmentInstruction_addTags"] | components["schemas"]["SegmentInstruction_removeTags"];
+        /** @description adds clauses to a rule */
+        SegmentInstruction_addClauses: {
+            /** @description the conditions, all of which must match (1 to 100) */
+            clauses: components["schemas"]["ClauseInput"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addClauses";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description excludes these context keys from the segment, whatever its rules say */
+        SegmentInstruction_addExcludedTargets: {
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addExcludedTargets";
+            /** @description context keys */
+            values: string[];
+        };
+        /** @description includes these context keys in the segment */
+        SegmentInstruction_addIncludedTargets: {
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addIncludedTargets";
+            /** @description context keys */
+            values: string[];
+        };
+        /** @description adds a rule: contexts matching every clause are in the segment (or a weighted share of them) */
+        SegmentInstruction_addRule: {
+            /** @description insert before this rule (default: last) */
+            beforeRuleId?: string;
+            /** @description the conditions, all of which must match (1 to 100) */
+            clauses: components["schemas"]["ClauseInput"][];
+            /** @description what the rule is for */
+            description?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addRule";
+            /** @description with weight: the attribute contexts are bucketed by (default key) */
+            rolloutBucketBy?: string;
+            /** @description with weight: the context kind bucketed (default user) */
+            rolloutContextKind?: string;
+            /** @description the new rule's `_id` (default: a fresh one); must not be taken */
+            ruleId?: string;
+            /** @description share of matching contexts included, in thousandths of a percent (100000 = all) */
+            weight?: number;
+        };
+        /** @description adds tags to the segment */
+        SegmentInstruction_addTags: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addTags";
+            /** @description tags ([A-Za-z0-9][A-Za-z0-9._-]{0,63}) */
+            values: string[];
+        };
+        /** @description adds values to a clause (those it has already are skipped) */
+        SegmentInstruction_addValuesToClause: {
+            /** @description a clause of the rule, by its `_id` */
+            clauseId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "addValuesToClause";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+            /** @description clause values */
+            values: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            })[];
+        };
+        /** @description removes clauses from a rule (a rule keeps at least one) */
+        SegmentInstruction_removeClauses: {
+            /** @description the clauses to remove */
+            clauseIds: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeClauses";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description stops excluding these context keys (others are ignored) */
+        SegmentInstruction_removeExcludedTargets: {
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeExcludedTargets";
+            /** @description context keys */
+            values: string[];
+        };
+        /** @description stops including these context keys (others are ignored) */
+        SegmentInstruction_removeIncludedTargets: {
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeIncludedTargets";
+            /** @description context keys */
+            values: string[];
+        };
+        /** @description removes a rule */
+        SegmentInstruction_removeRule: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeRule";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description removes tags from the segment */
+        SegmentInstruction_removeTags: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeTags";
+            /** @description tags ([A-Za-z0-9][A-Za-z0-9._-]{0,63}) */
+            values: string[];
+        };
+        /** @description removes values from a clause (those it does not have are ignored) */
+        SegmentInstruction_removeValuesFromClause: {
+            /** @description a clause of the rule, by its `_id` */
+            clauseId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "removeValuesFromClause";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+            /** @description clause values */
+            values: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            })[];
+        };
+        /** @description puts the rules in a new order */
+        SegmentInstruction_reorderRules: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "reorderRules";
+            /** @description every rule id exactly once, in the new order */
+            ruleIds: string[];
+        };
+        /** @description replaces one clause of a rule (it keeps its id) */
+        SegmentInstruction_updateClause: {
+            clause: components["schemas"]["ClauseInput"];
+            /** @description a clause of the rule, by its `_id` */
+            clauseId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateClause";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description changes the segment's description */
+        SegmentInstruction_updateDescription: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateDescription";
+            /** @description the new description ("" clears it) */
+            value: string;
+        };
+        /** @description renames the segment */
+        SegmentInstruction_updateName: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateName";
+            /** @description the new name (not blank) */
+            value: string;
+        };
+        /** @description changes what a rule says it is for */
+        SegmentInstruction_updateRuleDescription: {
+            /** @description the new description ("" clears it) */
+            description: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateRuleDescription";
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+        };
+        /** @description changes the share of a rule's matching contexts that is included (at least one field) */
+        SegmentInstruction_updateRuleRollout: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "updateRuleRollout";
+            /** @description with weight: the attribute contexts are bucketed by (default key); null clears it */
+            rolloutBucketBy?: string | null;
+            /** @description with weight: the context kind bucketed (default user); null clears it */
+            rolloutContextKind?: string | null;
+            /** @description a rule, by its `_id` */
+            ruleId: string;
+            /** @description share of matching contexts included, in thousandths of a percent (100000 = all); null: every matching context */
+            weight?: number | null;
+        };
         SegmentListDto: {
             items: components["schemas"]["SegmentDto"][];
+        };
+        /**
+         * SegmentMatchClauseInput
+         * @description a condition on segment membership: it matches when the context is in one of the segments
+         */
+        SegmentMatchClauseInput: {
+            /** @description ignored for segmentMatch ("" or absent) */
+            attribute?: string;
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /** @description invert the match (default false) */
+            negate?: boolean;
+            /** @enum {string} */
+            op: "segmentMatch";
+            /** @description keys of live segments of the environment (a segment cannot name itself) */
+            values: string[];
         };
         SegmentRuleDto: {
             _id: string;
@@ -2454,12 +3289,11 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description who started the run */
-            createdBy: components["schemas"]["PipelineRunCreatorDto"];
+            createdBy: components["schemas"]["CreatorRefDto"];
             currentPhase: number;
             flagKey: string;
-            history: {
-                [key: string]: unknown;
-            }[];
+            /** @description status transitions, oldest first */
+            history: components["schemas"]["PipelineRunHistoryEntryDto"][];
             /** Format: uuid */
             id: string;
             pipelineKey: string;
@@ -2467,10 +3301,8 @@ export interface components {
             status: "running" | "completed" | "failed" | "aborted";
             /** Format: date-time */
             updatedAt: string;
-            /** @description the variation released, named: { value, name? } (null if the flag no longer has it) */
-            variation: {
-                [key: string]: unknown;
-            } | null;
+            /** @description the variation released, named (null if the flag no longer has it) */
+            variation: components["schemas"]["NamedValueDto"] | null;
             variationId: string;
         };
         StartedReleaseDto: {
@@ -2479,30 +3311,22 @@ export interface components {
             baselineVersion: number;
             /** Format: date-time */
             createdAt: string;
-            /** @description who started it: kind, id, name, email?, memberId?, tokenId?, bypass? (its final change needed approval), bypassReason? (the break-glass reason, when it was started past a required approval) */
-            createdBy: {
-                [key: string]: unknown;
-            };
+            /** @description who started it; `bypass` and `bypassReason` when it went past a required approval (break-glass) */
+            createdBy: components["schemas"]["CreatorRefDto"];
             /** @description index of the stage in force; -1 before the first step */
             currentStage: number;
             /** @description the target variation's share now, thousandths */
             currentWeight: number;
             environmentKey: string;
-            failure: {
-                [key: string]: unknown;
-            } | null;
+            /** @description why a step failed (status failed) */
+            failure: components["schemas"]["RefusalDto"] | null;
             flagKey: string;
-            /** @description guarded releases: metrics, onRegression, minSamplePerArm, alpha */
-            guard: {
-                [key: string]: unknown;
-            } | null;
-            /** @description the last guard check: outcome and per-metric statistics */
-            guardResult: {
-                [key: string]: unknown;
-            } | null;
-            history: {
-                [key: string]: unknown;
-            }[];
+            /** @description guarded releases only */
+            guard: components["schemas"]["GuardSettingsDto"] | null;
+            /** @description the last guard check (guarded releases) */
+            guardResult: components["schemas"]["GuardCheckDto"] | null;
+            /** @description status transitions, oldest first */
+            history: components["schemas"]["ReleaseHistoryEntryDto"][];
             /** Format: uuid */
             id: string;
             /**
@@ -2516,10 +3340,7 @@ export interface components {
             stages: components["schemas"]["StageDto"][];
             /** @enum {string} */
             status: "running" | "paused" | "completed" | "rolled_back" | "failed";
-            /** @description { ruleId, toVariationId, toVariation: { value, name? } } */
-            target: {
-                [key: string]: unknown;
-            };
+            target: components["schemas"]["ReleaseTargetDto"];
             /** Format: date-time */
             updatedAt: string;
         };
@@ -2535,6 +3356,18 @@ export interface components {
             contextKind?: string;
             values: string[];
             variation: number;
+        };
+        /**
+         * TargetInput
+         * @description context keys of one kind served one variation
+         */
+        TargetInput: {
+            /** @description context kind, default `user` (not `kind` or `multi`) */
+            contextKind?: string;
+            /** @description context keys */
+            values: string[];
+            /** @description a variation of the flag, by its `_id` */
+            variationId: string;
         };
         TeamDto: {
             customRoleKeys: string[];
@@ -2582,15 +3415,7 @@ export interface components {
         };
         TriggerActionDto: {
             /** @description kind `instructions` only: environment-level semantic-patch instructions, validated against the flag now and applied as they are on every call */
-            instructions?: ({
-                /**
-                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
-                 * @enum {string}
-                 */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
-            } & {
-                [key: string]: unknown;
-            })[];
+            instructions?: components["schemas"]["FlagEnvironmentInstruction"][];
             /**
              * @description `turnFlagOn`, `turnFlagOff`, or `instructions` (the stored list below)
              * @enum {string}
@@ -2598,15 +3423,7 @@ export interface components {
             kind: "turnFlagOn" | "turnFlagOff" | "instructions";
         };
         TriggerActionViewDto: {
-            instructions?: ({
-                /**
-                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
-                 * @enum {string}
-                 */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
-            } & {
-                [key: string]: unknown;
-            })[];
+            instructions?: components["schemas"]["FlagEnvironmentInstruction"][];
             /** @enum {string} */
             kind: "turnFlagOn" | "turnFlagOff" | "instructions";
         };
@@ -2633,10 +3450,8 @@ export interface components {
             bypassesApproval: boolean;
             /** Format: date-time */
             createdAt: string;
-            /** @description actor reference: kind, id, name, memberId?, tokenId?, and bypassReason? when creating it went past a required approval */
-            createdBy: {
-                [key: string]: unknown;
-            };
+            /** @description who created it; `bypassReason` when creating it went past a required approval */
+            createdBy: components["schemas"]["CreatorRefDto"];
             enabled: boolean;
             environmentKey: string;
             flagKey: string;
@@ -2677,16 +3492,8 @@ export interface components {
              * @description apply automatically at this time once approved (status `scheduled`); must be in the future; null removes it
              */
             executionDate?: Record<string, never> | null;
-            /** @description semantic-patch instructions (flag or segment kinds, as PATCH takes them); validated against the current configuration */
-            instructions?: ({
-                /**
-                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
-                 * @enum {string}
-                 */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
-            } & {
-                [key: string]: unknown;
-            })[];
+            /** @description semantic-patch instructions of the request's resource kind (as its PATCH takes them); validated against the current configuration */
+            instructions?: components["schemas"]["AnyInstruction"][];
         };
         UpdateEnvironmentDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
@@ -2734,15 +3541,7 @@ export interface components {
             /** Format: date-time */
             executionDate?: string;
             /** @description semantic-patch instructions for this environment, validated now against the current configuration and again when due */
-            instructions?: ({
-                /**
-                 * @description semantic patch instruction kind, e.g. turnFlagOn, addRule
-                 * @enum {string}
-                 */
-                kind: "addTags" | "removeTags" | "updateName" | "updateDescription" | "makeFlagTemporary" | "makeFlagPermanent" | "updateMaintainer" | "updatePlannedRemovalDate" | "archiveFlag" | "restoreFlag" | "addVariation" | "updateVariation" | "removeVariation" | "turnFlagOn" | "turnFlagOff" | "updateFallthroughVariationOrRollout" | "updateOffVariation" | "updateTrackEvents" | "updateTrackEventsFallthrough" | "removeRule" | "reorderRules" | "updateRuleDescription" | "addClauses" | "removeClauses" | "updateClause" | "addValuesToClause" | "removeValuesFromClause" | "addRule" | "updateRuleTrackEvents" | "updateRuleVariationOrRollout" | "addTargets" | "removeTargets" | "replaceTargets" | "clearTargets" | "addPrerequisite" | "updatePrerequisite" | "removePrerequisite";
-            } & {
-                [key: string]: unknown;
-            })[];
+            instructions?: components["schemas"]["FlagInstruction"][];
         };
         UpdateTeamDto: {
             /** @description custom role keys */
@@ -3509,7 +4308,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `flag/archived` Flag is archived; `change_request/not_open` Change request not open */
+            /** @description `environment/last` Last environment of the project; `flag/archived` Flag is archived; `change_request/not_open` Change request not open */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3615,7 +4414,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `flag/not_found` Flag not found; `segment/not_found` Segment not found; `change_request/not_found` Change request not found */
+            /** @description `environment/not_found` Environment not found; `flag/not_found` Flag not found; `segment/not_found` Segment not found; `change_request/not_found` Change request not found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3662,6 +4461,15 @@ export interface operations {
             };
             /** @description `guardrail/violation` Guardrail policy violated */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `freeze/active` Change freeze active */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5254,7 +6062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5283,6 +6091,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5603,7 +6420,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5623,6 +6440,15 @@ export interface operations {
             };
             /** @description `environment/last` Last environment of the project */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5692,7 +6518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5721,6 +6547,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5866,7 +6701,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5895,6 +6730,15 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5934,7 +6778,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateChangeRequestDto"];
+                "application/json": components["schemas"]["CreateEnvironmentChangeRequestDto"];
             };
         };
         responses: {
@@ -6583,6 +7427,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `freeze/active` Change freeze active */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -6616,7 +7478,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateChangeRequestDto"];
+                "application/json": components["schemas"]["CreateSegmentChangeRequestDto"];
             };
         };
         responses: {
@@ -7092,6 +7954,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description `freeze/active` Change freeze active */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `approval/bypass_reason_required` Bypass reason required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description `internal` Internal error */
             500: {
                 headers: {
@@ -7125,7 +8005,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateChangeRequestDto"];
+                "application/json": components["schemas"]["CreateFlagChangeRequestDto"];
             };
         };
         responses: {
@@ -7888,6 +8768,24 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `guardrail/violation` Guardrail policy violated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `freeze/active` Change freeze active */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9207,6 +10105,15 @@ export interface operations {
             };
             /** @description `flag_version/restore_too_large` Restore needs too many instructions; `guardrail/violation` Guardrail policy violated */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `freeze/active` Change freeze active */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12195,6 +13102,15 @@ export interface operations {
             };
             /** @description `guardrail/violation` Guardrail policy violated */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `freeze/active` Change freeze active */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import pino from 'pino';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/infra/config/config';
+import { withInstructionComponents } from '../src/infra/http/instruction-schemas';
 
 export const OPENAPI_JSON_PATH = path.join(__dirname, '..', 'openapi', 'openapi.json');
 
@@ -44,7 +45,7 @@ export async function generateOpenApiDocument(): Promise<Record<string, unknown>
       .setVersion(packageVersion())
       .addBearerAuth()
       .build();
-    const document = SwaggerModule.createDocument(app, info);
+    const document = withInstructionComponents(SwaggerModule.createDocument(app, info));
     return sortKeys(JSON.parse(JSON.stringify(document))) as Record<string, unknown>;
   } finally {
     await app.close();

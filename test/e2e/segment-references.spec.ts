@@ -5,6 +5,7 @@
  */
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
 import { factory, ok, type Instruction } from '../support/factories';
+import type { SegmentInstruction } from '../support/governance';
 
 const P = 'segrefs';
 
@@ -12,15 +13,15 @@ describe('segment references in rules', () => {
   let gantry: Gantry;
   let api: ApiClient;
 
-  const patchFlag = (flagKey: string, envKey: string, instructions: unknown[]) =>
+  const patchFlag = (flagKey: string, envKey: string, instructions: Instruction[]) =>
     api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
       params: { path: { projectKey: P, flagKey } },
-      body: { environmentKey: envKey, instructions: instructions as Instruction[] },
+      body: { environmentKey: envKey, instructions },
     });
-  const patchSegment = (segmentKey: string, instructions: unknown[], envKey = 'dev') =>
+  const patchSegment = (segmentKey: string, instructions: SegmentInstruction[], envKey = 'dev') =>
     api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
       params: { path: { projectKey: P, envKey, segmentKey } },
-      body: { instructions: instructions as never },
+      body: { instructions },
     });
   const deleteSegment = (segmentKey: string, envKey = 'dev') =>
     api.DELETE('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
@@ -28,8 +29,7 @@ describe('segment references in rules', () => {
     });
   const segmentRule = (values: string[], attribute = '') => ({
     kind: 'addRule' as const,
-    variationId: undefined as unknown as string,
-    clauses: [{ attribute, op: 'segmentMatch', values }],
+    clauses: [{ attribute, op: 'segmentMatch' as const, values }],
   });
   const flagConfig = async (flagKey: string, envKey: string) =>
     ok(await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path: { projectKey: P, flagKey } } }))
@@ -58,7 +58,7 @@ describe('segment references in rules', () => {
   it('refuses a flag rule naming a segment the environment does not have, naming the key, writing nothing', async () => {
     const { key, trueId, ruleId, clauseId } = await ruledFlag();
     const before = await flagConfig(key, 'dev');
-    const attempts: [string, unknown, string][] = [
+    const attempts: [string, Instruction, string][] = [
       ['addRule', { ...segmentRule(['staff', 'ghost']), variationId: trueId }, 'clauses[0].values[1]'],
       // 'qa-only' exists, but in another environment.
       ['addRule', { ...segmentRule(['qa-only']), variationId: trueId }, 'clauses[0].values[0]'],
@@ -122,7 +122,7 @@ describe('segment references in rules', () => {
       '/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests',
       {
         params: { path: { projectKey: P, flagKey: flag.key, envKey: 'dev' } },
-        body: { instructions: [{ ...segmentRule(['ghost']), variationId: flag.variations[0]._id }] as Instruction[] },
+        body: { instructions: [{ ...segmentRule(['ghost']), variationId: flag.variations[0]._id }] },
       },
     );
     expect(refused.response.status).toBe(400);
@@ -145,7 +145,7 @@ describe('segment references in rules', () => {
     await factory.segment(api, P, 'dev', { key: 'used' });
     const archived = await factory.flag(api, P);
     ok(await patchFlag(archived.key, 'dev', [{ ...segmentRule(['used']), variationId: archived.variations[0]._id }]));
-    await factory.patchFlag(api, P, archived.key, { instructions: [{ kind: 'archiveFlag' }] as Instruction[] });
+    await factory.patchFlag(api, P, archived.key, { instructions: [{ kind: 'archiveFlag' }] });
     await factory.segment(api, P, 'dev', { key: 'wrapper' });
     ok(
       await patchSegment('wrapper', [
@@ -183,13 +183,13 @@ describe('segment references in rules', () => {
     await factory.segment(api, P, 'dev', { key: 'short-lived' });
     const flag = await factory.flag(api, P);
     ok(await patchFlag(flag.key, 'dev', [{ ...segmentRule(['short-lived']), variationId: flag.variations[0]._id }]));
-    await factory.patchFlag(api, P, flag.key, { instructions: [{ kind: 'archiveFlag' }] as Instruction[] });
+    await factory.patchFlag(api, P, flag.key, { instructions: [{ kind: 'archiveFlag' }] });
     // A segment deleted before deletes were checked against rules: the state old data can be in.
     await gantry.sql(`UPDATE "Segment" SET "deleted" = true WHERE "key" = 'short-lived'`);
 
     const refused = await api.PATCH('/api/v1/projects/{projectKey}/flags/{flagKey}', {
       params: { path: { projectKey: P, flagKey: flag.key } },
-      body: { instructions: [{ kind: 'restoreFlag' }] as Instruction[] },
+      body: { instructions: [{ kind: 'restoreFlag' }] },
     });
     expect(refused.response.status).toBe(400);
     expect(refused.error?.code).toBe('patch/unknown_segment');
@@ -210,7 +210,7 @@ describe('segment references in rules', () => {
     // With the segment back, the restore goes through.
     await gantry.sql(`UPDATE "Segment" SET "deleted" = false WHERE "key" = 'short-lived'`);
     const restored = await factory.patchFlag(api, P, flag.key, {
-      instructions: [{ kind: 'restoreFlag' }] as Instruction[],
+      instructions: [{ kind: 'restoreFlag' }],
     });
     expect(restored.archived).toBe(false);
   });

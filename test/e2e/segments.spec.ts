@@ -4,6 +4,7 @@
  */
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
 import { factory, ok } from '../support/factories';
+import type { SegmentInstruction } from '../support/governance';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const P = 'crm';
@@ -13,14 +14,10 @@ describe('segments', () => {
   let gantry: Gantry;
   let api: ApiClient;
 
-  const patchSegment = (
-    segmentKey: string,
-    instructions: { kind: string; [field: string]: unknown }[],
-    ifMatch?: string,
-  ) =>
+  const patchSegment = (segmentKey: string, instructions: SegmentInstruction[], ifMatch?: string) =>
     api.PATCH('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
       params: { path: path(segmentKey), ...(ifMatch ? { header: { 'if-match': ifMatch } } : {}) },
-      body: { instructions: instructions as never, comment: 'segment change' },
+      body: { instructions, comment: 'segment change' },
     });
   const getSegment = (segmentKey: string, envKey = 'production') =>
     api.GET('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}', {
@@ -147,6 +144,7 @@ describe('segments', () => {
     expect(selfMatch.error?.code).toBe('patch/invalid_instruction');
     expect(selfMatch.error?.errors?.[0]).toMatchObject({ index: 1 });
 
+    // @ts-expect-error a flag kind: the typed client refuses it too
     const flagKind = await patchSegment('beta-users', [{ kind: 'turnFlagOn' }]);
     expect(flagKind.response.status).toBe(400);
     expect(flagKind.error?.code).toBe('patch/unknown_instruction');

@@ -43,7 +43,7 @@ export async function openFlagRequest(
   projectKey: string,
   flagKey: string,
   envKey: string,
-  body: Schemas['CreateChangeRequestDto'],
+  body: Schemas['CreateFlagChangeRequestDto'],
 ): Promise<ChangeRequest> {
   return ok(
     await api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests', {
@@ -81,20 +81,17 @@ export async function serviceTokenWithClient(g: Gantry, owner: ApiClient, role: 
   return { id: created.id, token: created.token, api: g.client(created.token) };
 }
 
-/**
- * Opens a change request on a segment. The OpenAPI document types change-request instructions
- * with the flag kinds only, so segment kinds are cast here, in one place.
- */
+/** Opens a change request on a segment (the typed-client call, for tests that look at refusals). */
 export function openSegmentRequestCall(
   api: ApiClient,
   projectKey: string,
   envKey: string,
   segmentKey: string,
-  body: { description?: string; instructions: SegmentInstruction[]; executionDate?: string },
+  body: Schemas['CreateSegmentChangeRequestDto'],
 ) {
   return api.POST('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}/change-requests', {
     params: { path: { projectKey, envKey, segmentKey } },
-    body: { ...body, instructions: body.instructions as unknown as Schemas['CreateChangeRequestDto']['instructions'] },
+    body,
   });
 }
 
@@ -104,7 +101,7 @@ export function openFlagRequestCall(
   projectKey: string,
   flagKey: string,
   envKey: string,
-  body: Schemas['CreateChangeRequestDto'],
+  body: Schemas['CreateFlagChangeRequestDto'],
 ) {
   return api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests', {
     params: { path: { projectKey, flagKey, envKey } },

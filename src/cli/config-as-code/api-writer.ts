@@ -73,17 +73,16 @@ export function apiWriter(api: GantryApi, projectKey: string, label: WriteLabel,
       return segmentConfig(segment);
     },
     async openChangeRequest(step: PlanStep) {
-      const body = { description: text, instructions: step.instructions as FlagInstructions };
       const envKey = step.environment!;
       const request =
         step.resource === 'flag'
           ? api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests', {
               params: { path: { projectKey, flagKey: step.key, envKey } },
-              body,
+              body: { description: text, instructions: step.instructions as FlagInstructions },
             })
           : api.POST('/api/v1/projects/{projectKey}/environments/{envKey}/segments/{segmentKey}/change-requests', {
               params: { path: { projectKey, envKey, segmentKey: step.key } },
-              body,
+              body: { description: text, instructions: step.instructions as SegmentInstructions },
             });
       const created = await call(request);
       return { id: created.id, status: created.status };

@@ -36,6 +36,14 @@ export const ENVIRONMENT_INSTRUCTION_KINDS = [
   'deleteEnvironment',
 ] as const;
 
+/** The fields each instruction takes besides `kind`; any other is refused, so a typo is not silently ignored. */
+export const ENVIRONMENT_INSTRUCTION_FIELDS = {
+  updateEnvironment: ['name', 'color', 'critical', 'tags'],
+  updateApprovalSettings: ['settings'],
+  removeApprovalSettings: [],
+  deleteEnvironment: [],
+} as const satisfies Record<(typeof ENVIRONMENT_INSTRUCTION_KINDS)[number], readonly string[]>;
+
 /** The policy action each instruction is authorized by when it is requested (the approval is the review). */
 export const ENVIRONMENT_INSTRUCTION_ACTIONS = {
   updateEnvironment: 'updateEnvironment',
@@ -47,7 +55,8 @@ export const ENVIRONMENT_INSTRUCTION_ACTIONS = {
 const invalid = (index: number, reason: string) =>
   new DomainError('patch/invalid_instruction', `instruction ${index}: ${reason}`, [{ index, reason }]);
 
-const SETTINGS_TYPES: Record<keyof ApprovalSettings, 'boolean' | 'number' | 'strings'> = {
+/** The type of each approval setting an updateApprovalSettings instruction may set. */
+export const SETTINGS_TYPES: Record<keyof ApprovalSettings, 'boolean' | 'number' | 'strings'> = {
   required: 'boolean',
   minApprovals: 'number',
   canReviewOwnRequest: 'boolean',
@@ -70,6 +79,11 @@ export function parseEnvironmentInstructions(list: unknown): EnvironmentInstruct
 function parseOne(raw: unknown, i: number): EnvironmentInstruction {
   const o = raw as Record<string, unknown> | null;
   if (!o || typeof o !== 'object' || Array.isArray(o)) throw invalid(i, 'an instruction is an object');
+  if (isEnvironmentKind(o.kind)) {
+    const allowed: readonly string[] = ENVIRONMENT_INSTRUCTION_FIELDS[o.kind];
+    const unknown = Object.keys(o).find((k) => k !== 'kind' && !allowed.includes(k) && o[k] !== undefined);
+    if (unknown !== undefined) throw invalid(i, `${unknown}: unknown field`);
+  }
   switch (o.kind) {
     case 'updateEnvironment': {
       const { name, color, critical, tags } = o;
@@ -96,6 +110,9 @@ function parseOne(raw: unknown, i: number): EnvironmentInstruction {
       );
   }
 }
+
+const isEnvironmentKind = (kind: unknown): kind is (typeof ENVIRONMENT_INSTRUCTION_KINDS)[number] =>
+  typeof kind === 'string' && (ENVIRONMENT_INSTRUCTION_KINDS as readonly string[]).includes(kind);
 
 function parseSettings(raw: unknown, i: number): Partial<ApprovalSettings> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw invalid(i, 'settings: an object');

@@ -5,7 +5,8 @@ import { Fields } from './instruction-fields';
 import { MAX_VALUES_PER_INSTRUCTION, USER_KIND } from './limits';
 import { readVariationIndex } from './rollout-input';
 
-const TARGET_FIELDS = ['variationId', 'values', 'contextKind'] as const;
+/** What one entry of replaceTargets (and addTargets/removeTargets itself) carries. */
+export const TARGET_FIELDS = ['variationId', 'values', 'contextKind'] as const;
 
 interface TargetInput {
   kind: string;

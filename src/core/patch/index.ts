@@ -22,3 +22,15 @@ export type { SegmentInstructionKind } from './segment-instructions';
 export type { SegmentPatchContext, SegmentPatchResult } from './segment-patch-types';
 export { restoreInstructions } from './restore-instructions';
 export type { RestoreInstruction, RestoreLookups, RestoreState } from './restore-instructions';
+export {
+  INSTRUCTION_COMPONENTS,
+  INSTRUCTION_SCHEMAS,
+  INSTRUCTION_UNIONS,
+  instructionComponentName,
+  instructionJsonSchema,
+} from './instruction-schemas';
+export type { InstructionResource, InstructionUnion } from './instruction-schemas';
+export type { InstructionSchema } from './instruction-schema-parts';
+export { JSON_VALUE_SCHEMA } from './instruction-schema-parts';
+export { jsonSchemaDialect, refName } from './json-schema';
+export type { JsonSchema } from './json-schema';

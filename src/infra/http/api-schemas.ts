@@ -8,21 +8,16 @@ import {
   type SchemaObject,
 } from '@nestjs/swagger';
 import { ERROR_CODES, type ErrorCode } from '../../core/error-catalogue';
+import { JSON_VALUE_SCHEMA } from '../../core/patch';
 
 /**
  * OpenAPI pieces every controller shares (conventions §7): the problem document that every error
  * is, and the schema of "any JSON value" (variation values, clause values, audit snapshots).
  */
 
-/** Any JSON value but null: spread into @ApiProperty. */
+/** Any JSON value but null: spread into @ApiProperty. The instruction schemas (core/patch) use the same one. */
 export const JSON_VALUE: { anyOf: SchemaObject[] } = {
-  anyOf: [
-    { type: 'string' },
-    { type: 'number' },
-    { type: 'boolean' },
-    { type: 'array', items: {} },
-    { type: 'object', additionalProperties: true },
-  ],
+  anyOf: JSON_VALUE_SCHEMA.anyOf.map((schema) => ({ ...schema })),
 };
 
 /** Any JSON value or null. */
@@ -56,6 +51,15 @@ export class ProblemDto {
   })
   code: ErrorCode;
   @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
+}
+
+/** Why something done later (a scheduled change, a release step) was refused: the write path's error. */
+export class RefusalDto {
+  @ApiProperty({ example: 'patch/invalid_instruction', description: 'the problem code the write was refused with' })
+  code: string;
+  @ApiProperty() message: string;
+  @ApiProperty({ type: [FieldErrorDto], description: 'per instruction or field, as in a problem document' })
+  errors: FieldErrorDto[];
 }
 
 /**

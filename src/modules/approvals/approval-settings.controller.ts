@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import type { BreakGlass } from '../write-path/break-glass';
 import { BypassHeader } from '../write-path/break-glass.decorator';
+import { APPROVAL_GATE } from '../write-path/write-path.problems';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../infra/http/api-schemas';
 import { KeyPipe } from '../../infra/http/key.pipe';
@@ -25,7 +26,7 @@ export class ApprovalSettingsController {
     return this.settings.get(a, p, e);
   }
 
-  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'approval/unknown_team')
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, 'approval/unknown_team', ...APPROVAL_GATE)
   @Put('environments/:envKey/approval-settings')
   @ApiOkResponse({ type: ApprovalSettingsViewDto })
   put(
@@ -48,7 +49,7 @@ export class ApprovalSettingsController {
     return this.settings.getDefaults(a, p);
   }
 
-  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'approval/unknown_team')
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_PROJECT, 'approval/unknown_team', ...APPROVAL_GATE)
   @Put('approval-settings')
   @ApiOkResponse({ type: ApprovalSettingsViewDto })
   putDefaults(

@@ -12,7 +12,9 @@ import { ChangeRequestsService } from './change-requests.service';
 import {
   ApplyChangeRequestDto,
   ChangeRequestQueryDto,
-  CreateChangeRequestDto,
+  CreateEnvironmentChangeRequestDto,
+  CreateFlagChangeRequestDto,
+  CreateSegmentChangeRequestDto,
   ImpactRequestDto,
   ReviewChangeRequestDto,
   UpdateChangeRequestDto,
@@ -59,7 +61,7 @@ export class ChangeRequestsController {
     @Param('projectKey', KeyPipe) p: string,
     @Param('flagKey', KeyPipe) f: string,
     @Param('envKey', KeyPipe) e: string,
-    @Body() dto: CreateChangeRequestDto,
+    @Body() dto: CreateFlagChangeRequestDto,
   ) {
     return this.requests.create(a, 'flag', p, e, f, dto);
   }
@@ -80,7 +82,7 @@ export class ChangeRequestsController {
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
     @Param('segmentKey', KeyPipe) s: string,
-    @Body() dto: CreateChangeRequestDto,
+    @Body() dto: CreateSegmentChangeRequestDto,
   ) {
     return this.requests.create(a, 'segment', p, e, s, dto);
   }
@@ -108,7 +110,7 @@ export class ChangeRequestsController {
     @CurrentActor() a: Actor,
     @Param('projectKey', KeyPipe) p: string,
     @Param('envKey', KeyPipe) e: string,
-    @Body() dto: CreateChangeRequestDto,
+    @Body() dto: CreateEnvironmentChangeRequestDto,
   ) {
     return this.requests.create(a, 'environment', p, e, e, dto);
   }
@@ -135,6 +137,7 @@ export class ChangeRequestsController {
     'guardrail/violation',
     ...FLAG_INSTRUCTIONS,
     'segment/not_found',
+    'environment/last',
     'change_request/no_change',
     'change_request/not_open',
   )
@@ -175,7 +178,9 @@ export class ChangeRequestsController {
     'flag/version_mismatch',
     'segment/version_mismatch',
     'flag/has_dependents',
+    'environment/not_found',
     'approval/required',
+    'freeze/active',
   )
   @Post('change-requests/:id/apply')
   @HttpCode(200)

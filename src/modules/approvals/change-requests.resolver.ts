@@ -1,6 +1,7 @@
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Int } from '@nestjs/graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
+import { DomainError } from '../../core/errors';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
@@ -14,6 +15,7 @@ import {
   ReviewChangeRequestArgs,
   UpdateChangeRequestInput,
 } from './dto/change-requests.input';
+import { chosenRequestInstructions } from '../graphql/typed-instructions';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';
@@ -27,6 +29,18 @@ import {
 import type { ChangeRequestView } from './models/change-request.view';
 
 const UUID = new ParseUUIDPipe();
+
+/** A new request's instructions: the JSON list or the typed list of its resource kind, one of them. */
+function requiredInstructions(kind: 'flag' | 'segment', input: CreateChangeRequestInput): unknown[] {
+  const instructions = chosenRequestInstructions(kind, input);
+  if (instructions === undefined)
+    throw new DomainError(
+      'request/invalid',
+      `input: typed${kind === 'flag' ? 'Flag' : 'Segment'}Instructions (or the deprecated instructions) is required`,
+      [{ field: 'input.instructions', reason: 'is required' }],
+    );
+  return instructions;
+}
 
 /** GraphQL for approvers: what waits for me, what a request changes and whom it affects, and the actions. */
 @Resolver(() => ChangeRequestModel)
@@ -61,7 +75,7 @@ export class ChangeRequestsResolver {
     @Args('environmentKey', KeyPipe) e: string,
     @Args('input') input: CreateChangeRequestInput,
   ) {
-    return this.requests.create(a, 'flag', p, e, f, input);
+    return this.requests.create(a, 'flag', p, e, f, { ...input, instructions: requiredInstructions('flag', input) });
   }
 
   @Mutation(() => ChangeRequestModel)
@@ -72,15 +86,19 @@ export class ChangeRequestsResolver {
     @Args('segmentKey', KeyPipe) s: string,
     @Args('input') input: CreateChangeRequestInput,
   ) {
-    return this.requests.create(a, 'segment', p, e, s, input);
+    const instructions = requiredInstructions('segment', input);
+    return this.requests.create(a, 'segment', p, e, s, { ...input, instructions });
   }
 
-  @Mutation(() => ChangeRequestModel) updateChangeRequest(
+  @Mutation(() => ChangeRequestModel) async updateChangeRequest(
     @CurrentActor() a: Actor,
     @Args('id', UUID) id: string,
     @Args('input') input: UpdateChangeRequestInput,
   ) {
-    return this.requests.update(a, id, input);
+    // A typed list is typed by the request's resource kind, so the request is read first.
+    const typed = input.typedFlagInstructions ?? input.typedSegmentInstructions;
+    const kind = typed ? (await this.requests.get(a, id)).resourceKind : '';
+    return this.requests.update(a, id, { ...input, instructions: chosenRequestInstructions(kind, input) });
   }
   @Mutation(() => ChangeRequestModel) reviewChangeRequest(
     @CurrentActor() a: Actor,

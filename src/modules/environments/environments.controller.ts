@@ -9,6 +9,7 @@ import { EnvironmentDto, EnvironmentListDto } from '../projects/dto/projects.res
 import { EnvironmentsService } from './environments.service';
 import type { BreakGlass } from '../write-path/break-glass';
 import { BypassHeader } from '../write-path/break-glass.decorator';
+import { APPROVAL_GATE } from '../write-path/write-path.problems';
 import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 import { IN_ENVIRONMENT, IN_PROJECT } from '../projects/project.problems';
 
@@ -37,7 +38,7 @@ export class EnvironmentsController {
   get(@CurrentActor() a: Actor, @Param('projectKey', KeyPipe) p: string, @Param('envKey', KeyPipe) e: string) {
     return this.envs.get(a, p, e);
   }
-  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT)
+  @Problems(...AUTHENTICATED, ...JSON_BODY, ...IN_ENVIRONMENT, ...APPROVAL_GATE)
   @Patch(':envKey')
   @ApiOkResponse({ type: EnvironmentDto })
   update(
@@ -61,7 +62,7 @@ export class EnvironmentsController {
   ) {
     return this.envs.rotate(a, p, e, dto);
   }
-  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT, 'environment/last')
+  @Problems(...AUTHENTICATED, ...IN_ENVIRONMENT, 'environment/last', ...APPROVAL_GATE)
   @Delete(':envKey')
   @HttpCode(204)
   @ApiNoContentResponse()

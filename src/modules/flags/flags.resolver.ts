@@ -2,6 +2,7 @@ import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/g
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
+import { chosenInstructions } from '../graphql/typed-instructions';
 import { CreateFlagInput, FlagsArgs, PatchFlagArgs } from './dto/flags.input';
 import { FlagCreationService } from './flag-creation.service';
 import { FlagWriteService } from './flag-write.service';
@@ -38,7 +39,8 @@ export class FlagsResolver {
 
   @Mutation(() => FlagModel, { description: 'semantic patch, as PATCH /api/v1/projects/{p}/flags/{f}' })
   patchFlag(@CurrentActor() a: Actor, @Args() args: PatchFlagArgs) {
-    return this.writer.patch(a, args.projectKey, args.flagKey, args, args.ifMatch).then(inProject(args.projectKey));
+    const dto = { ...args, instructions: chosenInstructions('Flag', args) };
+    return this.writer.patch(a, args.projectKey, args.flagKey, dto, args.ifMatch).then(inProject(args.projectKey));
   }
 
   /** REST keeps environments as a map by key; GraphQL lists them with `environmentKey`. */

@@ -110,6 +110,8 @@ export class ReleasesController {
     'release/variation_removed',
     'patch/invalid_instruction',
     'flag/archived',
+    'guardrail/violation',
+    'freeze/active',
   )
   @Post(':id/rollback')
   @HttpCode(200)

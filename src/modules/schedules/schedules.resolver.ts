@@ -3,6 +3,7 @@ import { ParseUUIDPipe } from '@nestjs/common';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
+import { chosenInstructions } from '../graphql/typed-instructions';
 import { CreateScheduledChangeInput } from './dto/scheduled-changes.input';
 import { ScheduledChangeModel } from './models/scheduled-change.model';
 import { ScheduledChangesService } from './scheduled-changes.service';
@@ -32,7 +33,14 @@ export class SchedulesResolver {
     @Args('environmentKey', KeyPipe) e: string,
     @Args('input') input: CreateScheduledChangeInput,
   ) {
-    return this.schedules.create(a, p, f, e, input, input.bypassReason ? { reason: input.bypassReason } : undefined);
+    return this.schedules.create(
+      a,
+      p,
+      f,
+      e,
+      { ...input, instructions: chosenInstructions('Flag', input) },
+      input.bypassReason ? { reason: input.bypassReason } : undefined,
+    );
   }
 
   @Mutation(() => Boolean)

@@ -20,6 +20,7 @@ import { SegmentsService } from './segments.service';
 import { AUTHENTICATED, JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 import { IN_ENVIRONMENT } from '../projects/project.problems';
 import { SEGMENT_INSTRUCTIONS } from './segment.problems';
+import { APPROVAL_GATE } from '../write-path/write-path.problems';
 
 @ApiTags('segments')
 @ApiBearerAuth()
@@ -71,8 +72,9 @@ export class SegmentsController {
     ...SEGMENT_INSTRUCTIONS,
     'request/invalid_if_match',
     'segment/version_mismatch',
-    'approval/required',
+    ...APPROVAL_GATE,
     'guardrail/violation',
+    'freeze/active',
   )
   @Patch(':segmentKey')
   @ApiOkResponse({ type: SegmentDto })

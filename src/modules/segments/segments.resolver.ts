@@ -2,6 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
+import { chosenInstructions } from '../graphql/typed-instructions';
 import { CreateSegmentInput, PatchSegmentArgs, SegmentsArgs } from './dto/segments.input';
 import { SegmentModel } from './models/segment.model';
 import { SegmentWriteService } from './segment-write.service';
@@ -41,7 +42,8 @@ export class SegmentsResolver {
 
   @Mutation(() => SegmentModel, { description: 'semantic patch, as PATCH .../environments/{e}/segments/{s}' })
   patchSegment(@CurrentActor() a: Actor, @Args() args: PatchSegmentArgs) {
-    return this.writer.patch(a, args.projectKey, args.environmentKey, args.segmentKey, args, args.ifMatch);
+    const dto = { ...args, instructions: chosenInstructions('Segment', args) };
+    return this.writer.patch(a, args.projectKey, args.environmentKey, args.segmentKey, dto, args.ifMatch);
   }
 
   @Mutation(() => Boolean)

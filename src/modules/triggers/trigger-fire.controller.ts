@@ -26,6 +26,7 @@ export class TriggerFireController {
     'guardrail/violation',
     'trigger/action_not_applicable',
     'approval/required',
+    'freeze/active',
   )
   @Post(':secret')
   @HttpCode(200)

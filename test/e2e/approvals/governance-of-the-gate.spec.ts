@@ -125,7 +125,7 @@ describe('governance of the gate', () => {
         params: { path: { projectKey: project.key, envKey: 'production' } },
         body: {
           description: 'production moves to the new cluster; the old one is no longer critical',
-          instructions: [{ kind: 'updateEnvironment', critical: false }] as never,
+          instructions: [{ kind: 'updateEnvironment', critical: false }],
         },
       }),
     );
@@ -153,7 +153,7 @@ describe('governance of the gate', () => {
     const opened = ok(
       await writer.api.POST('/api/v1/projects/{projectKey}/environments/{envKey}/change-requests', {
         params: { path: { projectKey: project.key, envKey: 'production' } },
-        body: { instructions: [{ kind: 'deleteEnvironment' }] as never },
+        body: { instructions: [{ kind: 'deleteEnvironment' }] },
       }),
     );
     ok(await review(bob.api, opened.id, 'approve'));

@@ -12,7 +12,7 @@
 import type { LDClient, LDEvaluationDetail } from '@launchdarkly/node-server-sdk';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { eventually, ldClient, sdkKeyOf } from '../../support/delivery';
-import { factory, ok, type Flag } from '../../support/factories';
+import { factory, ok, type Flag, type Schemas } from '../../support/factories';
 
 const P = 'xcheck';
 const E = 'production';
@@ -22,8 +22,9 @@ const CONTEXTS = 300;
 const CONTEXTS_AFTER_CHANGES = 150;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Instruction = { kind: string; [field: string]: unknown };
-type ClauseInput = { attribute: string; op: string; values: Json[]; contextKind?: string; negate?: boolean };
+type Instruction = Schemas['FlagInstruction'];
+type SegmentInstruction = Schemas['SegmentInstruction'];
+type ClauseInput = Schemas['ClauseInput'];
 type Attributes = Record<string, Json>;
 interface TestContext {
   kind: 'user' | 'org';
@@ -117,14 +118,14 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
   const patchFlag = async (key: string, instructions: Instruction[]) => {
     const flag = await factory.patchFlag(api, P, key, {
       environmentKey: E,
-      instructions: instructions as never,
+      instructions,
       comment: 'generated',
     });
     flags.set(key, flag);
     return flag;
   };
-  const patchSegment = (key: string, instructions: Instruction[]) =>
-    factory.patchSegment(api, P, E, key, { instructions: instructions as never });
+  const patchSegment = (key: string, instructions: SegmentInstruction[]) =>
+    factory.patchSegment(api, P, E, key, { instructions });
 
   // ---- generation -------------------------------------------------------------------------------
 
@@ -148,17 +149,17 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
       }),
       () => ({
         attribute: 'age',
-        op: rnd.pick(['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual']),
+        op: rnd.pick(['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'] as const),
         values: [rnd.pick([18, 30, 42, 65])],
       }),
       () => ({
         attribute: 'created',
-        op: rnd.pick(['before', 'after']),
+        op: rnd.pick(['before', 'after'] as const),
         values: [rnd.pick(['2024-01-01T00:00:00Z', 1_650_000_000_000, '2024-06-15T12:30:00Z'])],
       }),
       () => ({
         attribute: 'version',
-        op: rnd.pick(['semVerEqual', 'semVerLessThan', 'semVerGreaterThan']),
+        op: rnd.pick(['semVerEqual', 'semVerLessThan', 'semVerGreaterThan'] as const),
         values: [rnd.pick(['1.2.3', '2.0.0', '1.0', '2.0.0-alpha'])],
       }),
       () => ({ contextKind: 'user', attribute: '/address/city', op: 'in', values: rnd.sample(CITIES, 1 + rnd.int(2)) }),
@@ -166,14 +167,14 @@ describe('LaunchDarkly SDK and OFREP agree', () => {
       () => ({
         contextKind: 'org',
         attribute: 'employees',
-        op: rnd.pick(['greaterThan', 'lessThan']),
+        op: rnd.pick(['greaterThan', 'lessThan'] as const),
         values: [rnd.pick([50, 500])],
       }),
       () => ({ attribute: 'kind', op: 'in', values: [rnd.pick(['user', 'org'])] }),
     ];
     if (forced !== undefined) return { ...kinds[forced % kinds.length](), negate };
     if (segmentsAllowed.length) {
-      const segmentClause = () => ({
+      const segmentClause = (): ClauseInput => ({
         attribute: 'segmentMatch',
         op: 'segmentMatch',
         values: rnd.sample(segmentsAllowed, 1 + rnd.int(2)),

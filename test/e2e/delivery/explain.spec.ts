@@ -49,7 +49,7 @@ describe('explain an evaluation', () => {
           ],
           variationId: id('plus'),
         },
-      ] as never,
+      ],
     });
   });
 

@@ -7,7 +7,7 @@
 import type { LDClient, LDContext } from '@launchdarkly/node-server-sdk';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { eventually, ldClient, recordingLogger, sdkKeyOf } from '../../support/delivery';
-import { factory, type Flag } from '../../support/factories';
+import { factory, type Flag, type Instruction } from '../../support/factories';
 
 const P = 'ld';
 const E = 'production';
@@ -28,8 +28,8 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
   };
   const variationId = (flagKey: string, value: unknown) =>
     flags[flagKey].variations.find((v) => v.value === value)!._id;
-  const patch = (flagKey: string, instructions: { kind: string; [field: string]: unknown }[]) =>
-    factory.patchFlag(api, P, flagKey, { environmentKey: E, instructions: instructions as never });
+  const patch = (flagKey: string, instructions: Instruction[]) =>
+    factory.patchFlag(api, P, flagKey, { environmentKey: E, instructions });
 
   const user = (key: string, attributes: Record<string, unknown> = {}): LDContext => ({
     kind: 'user',

@@ -8,7 +8,7 @@ import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { OpenFeature, type Client } from '@openfeature/server-sdk';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { sdkKeyOf } from '../../support/delivery';
-import { factory, type Flag } from '../../support/factories';
+import { factory, type Flag, type Instruction } from '../../support/factories';
 
 const P = 'of';
 const E = 'production';
@@ -23,8 +23,8 @@ describe('OFREP', () => {
 
   const vid = (flagKey: string, value: unknown) =>
     flags[flagKey].variations.find((v) => JSON.stringify(v.value) === JSON.stringify(value))!._id;
-  const patch = (flagKey: string, instructions: { kind: string; [field: string]: unknown }[]) =>
-    factory.patchFlag(api, P, flagKey, { environmentKey: E, instructions: instructions as never });
+  const patch = (flagKey: string, instructions: Instruction[]) =>
+    factory.patchFlag(api, P, flagKey, { environmentKey: E, instructions });
   const version = (flagKey: string) => flags[flagKey].environments[E].version;
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { BUILTIN_ROLE_NAMES, PolicyStatementDto, type BuiltinRoleName } from './accounts.dto';
 
 /** Response shapes of the accounts endpoints, for the OpenAPI document (the services build them). */
@@ -25,18 +25,8 @@ export class MeDto {
   @ApiProperty({ type: MemberDto, nullable: true }) member: MemberDto | null;
 }
 
-/** Who did something, as audit entries and versions record it (never a policy or a secret). */
-export class ActorRefDto {
-  @ApiProperty({
-    enum: ['member', 'token', 'system', 'trigger'],
-    description: "`system` is Gantry itself, or acting on someone's behalf (see name)",
-  })
-  kind: 'member' | 'token' | 'system' | 'trigger';
-  @ApiProperty() id: string;
-  @ApiProperty() name: string;
-  @ApiPropertyOptional() memberId?: string;
-  @ApiPropertyOptional() tokenId?: string;
-}
+/** Who did something, as audit entries and versions record it (never a policy or a secret): one class, one component. */
+export { ActorRefDto } from '../models/actor-ref.model';
 
 export class TeamDto {
   @ApiProperty() key: string;

@@ -13,16 +13,16 @@ import {
 } from 'class-validator';
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
 import { IsKey, IsOmittable, MAX_LIST, PageLimit } from '../../../infra/http/validators';
-import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
+import { instructionListSchema } from '../../../infra/http/instruction-schemas';
 import { RESOURCE_KINDS } from '../../write-path/resource-writer';
 
 const INSTRUCTIONS_DESCRIPTION =
-  'semantic-patch instructions (flag or segment kinds, as PATCH takes them); validated against the current configuration';
+  "semantic-patch instructions of the request's resource kind (as its PATCH takes them); validated against the current configuration";
 const EXECUTION_DATE = 'apply automatically at this time once approved (status `scheduled`); must be in the future';
 
 export class CreateChangeRequestDto {
   @ApiPropertyOptional({ maxLength: 4096 }) @IsOmittable() @IsString() @MaxLength(4096) description?: string;
-  @ApiProperty({ ...FLAG_INSTRUCTION_LIST_SCHEMA, description: INSTRUCTIONS_DESCRIPTION })
+  @ApiProperty({ ...instructionListSchema('AnyInstruction', MAX_LIST), description: INSTRUCTIONS_DESCRIPTION })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_LIST)
@@ -33,10 +33,31 @@ export class CreateChangeRequestDto {
   executionDate?: string;
 }
 
+/** The body of a flag's change request: flag instructions, as PATCH on the flag takes them. */
+export class CreateFlagChangeRequestDto extends CreateChangeRequestDto {
+  @ApiProperty({ ...instructionListSchema('FlagInstruction', MAX_LIST), description: INSTRUCTIONS_DESCRIPTION })
+  override instructions: unknown[];
+}
+
+/** The body of a segment's change request: segment instructions. */
+export class CreateSegmentChangeRequestDto extends CreateChangeRequestDto {
+  @ApiProperty({ ...instructionListSchema('SegmentInstruction', MAX_LIST), description: INSTRUCTIONS_DESCRIPTION })
+  override instructions: unknown[];
+}
+
+/** The body of an environment's change request: instructions on its settings and protection. */
+export class CreateEnvironmentChangeRequestDto extends CreateChangeRequestDto {
+  @ApiProperty({
+    ...instructionListSchema('EnvironmentInstruction', 20),
+    description: "instructions on the environment's own settings and protection, validated now and when applied",
+  })
+  override instructions: unknown[];
+}
+
 /** Editing instructions or the execution date changes the content hash: earlier reviews stop counting. */
 export class UpdateChangeRequestDto {
   @ApiPropertyOptional({ maxLength: 4096 }) @IsOmittable() @IsString() @MaxLength(4096) description?: string;
-  @ApiPropertyOptional({ ...FLAG_INSTRUCTION_LIST_SCHEMA, description: INSTRUCTIONS_DESCRIPTION })
+  @ApiPropertyOptional({ ...instructionListSchema('AnyInstruction', MAX_LIST), description: INSTRUCTIONS_DESCRIPTION })
   @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)

@@ -11,12 +11,22 @@ import {
 } from './change-requests.dto';
 import { GraphQLJSON } from '../../graphql/json.scalar';
 import { OptionalField } from '../../graphql/optional-field';
+import { DeprecatedInstructionsField, TypedInstructionsField } from '../../graphql/instruction-inputs';
 
+/** The instructions come as JSON (deprecated) or typed by the request's resource: one of the three. */
 @InputType('CreateChangeRequestInput')
 export class CreateChangeRequestInput extends CreateChangeRequestDto {
   @OptionalField(() => String) override description?: string;
-  @Field(() => [GraphQLJSON], { description: 'semantic-patch instructions, as PATCH takes them' })
+  /** Undefined when a typed list is given (chosenRequestInstructions picks one). */
+  @DeprecatedInstructionsField('semantic-patch instructions as JSON, as PATCH takes them', [
+    'typedFlagInstructions',
+    'typedSegmentInstructions',
+  ])
   override instructions: unknown[];
+  @TypedInstructionsField('Flag', 'createFlagChangeRequest: flag instructions, as patchFlag takes them')
+  typedFlagInstructions?: unknown[];
+  @TypedInstructionsField('Segment', 'createSegmentChangeRequest: segment instructions, as patchSegment takes them')
+  typedSegmentInstructions?: unknown[];
   @OptionalField(() => String, { description: 'ISO 8601, in the future: apply automatically once approved' })
   override executionDate?: string;
 }
@@ -24,8 +34,15 @@ export class CreateChangeRequestInput extends CreateChangeRequestDto {
 @InputType('UpdateChangeRequestInput')
 export class UpdateChangeRequestInput extends UpdateChangeRequestDto {
   @OptionalField(() => String) override description?: string;
-  @OptionalField(() => [GraphQLJSON], { description: 'new instructions: re-validated, reviews reset' })
+  @OptionalField(() => [GraphQLJSON], {
+    description: 'new instructions as JSON: re-validated, reviews reset',
+    deprecationReason: 'untyped: use typedFlagInstructions or typedSegmentInstructions',
+  })
   override instructions?: unknown[];
+  @TypedInstructionsField('Flag', "new instructions of a flag's request: re-validated, reviews reset")
+  typedFlagInstructions?: unknown[];
+  @TypedInstructionsField('Segment', "new instructions of a segment's request: re-validated, reviews reset")
+  typedSegmentInstructions?: unknown[];
   /** Not an OptionalField: as in REST, an explicit null removes the execution date. */
   @Field(() => String, { nullable: true, description: 'ISO 8601; null removes it' }) override executionDate?:
     string | null;

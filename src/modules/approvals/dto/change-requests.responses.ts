@@ -1,18 +1,23 @@
 import { GuardrailWarningDto } from '../../guardrails/dto/guardrails.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
-import { JSON_VALUE } from '../../../infra/http/api-schemas';
+import { JSON_VALUE, RefusalDto } from '../../../infra/http/api-schemas';
+import { instructionRef } from '../../../infra/http/instruction-schemas';
 import { RESOURCE_KINDS } from '../../write-path/resource-writer';
 import { ActorRefDto } from '../../accounts/models/actor-ref.model';
 
 /** Response shapes of the change-request endpoints, for the OpenAPI document (the services build them). */
 
-const OBJECT = { type: 'object', additionalProperties: true } as const;
+export class ChangeRequestHistoryEntryDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ enum: CHANGE_REQUEST_STATUSES }) status: string;
+  @ApiProperty({ type: ActorRefDto }) actor: ActorRefDto;
+  @ApiProperty() note: string;
+}
 
 export class ChangeRequestReviewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, email?, memberId?, tokenId?' })
-  reviewer: Record<string, unknown>;
+  @ApiProperty({ type: ActorRefDto }) reviewer: ActorRefDto;
   @ApiProperty({ enum: ['approve', 'decline', 'comment'] }) decision: string;
   @ApiProperty() comment: string;
   @ApiProperty({ description: "false once the request's content changed after this review: it no longer counts" })
@@ -42,7 +47,8 @@ export class ChangeRequestDto {
   @ApiProperty() environmentKey: string;
   @ApiProperty({ enum: CHANGE_REQUEST_STATUSES }) status: string;
   @ApiProperty() description: string;
-  @ApiProperty({ type: 'array', items: OBJECT }) instructions: unknown[];
+  @ApiProperty({ type: 'array', items: instructionRef('AnyInstruction'), description: 'of the resource kind' })
+  instructions: unknown[];
   @ApiProperty({ type: 'integer', description: 'configuration version the instructions were written against' })
   baseVersion: number;
   @ApiProperty({
@@ -57,17 +63,14 @@ export class ChangeRequestDto {
   })
   warnings: GuardrailWarningDto[];
   @ApiProperty({ type: ChangeRequestApprovalsDto }) approvals: ChangeRequestApprovalsDto;
-  @ApiProperty({ ...OBJECT, description: 'actor reference: kind, id, name, email?, memberId?, tokenId?' })
-  requester: Record<string, unknown>;
+  @ApiProperty({ type: ActorRefDto }) requester: ActorRefDto;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) executionDate: string | null;
   @ApiProperty({ type: 'integer', nullable: true }) appliedVersion: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;
-  @ApiProperty({ ...OBJECT, nullable: true, description: 'why an automatic apply failed' }) failure: Record<
-    string,
-    unknown
-  > | null;
-  @ApiProperty({ type: 'array', items: OBJECT, description: 'status transitions: at, status, actor, note' })
-  history: unknown[];
+  @ApiProperty({ type: RefusalDto, nullable: true, description: 'why an automatic apply failed' })
+  failure: RefusalDto | null;
+  @ApiProperty({ type: [ChangeRequestHistoryEntryDto], description: 'status transitions, oldest first' })
+  history: ChangeRequestHistoryEntryDto[];
   @ApiProperty({
     type: [NamedVariationDto],
     description: 'the variations the instructions refer to (by variationId), named; none for segments',

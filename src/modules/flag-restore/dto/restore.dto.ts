@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import { IsOmittable } from '../../../infra/http/validators';
+import { instructionRef } from '../../../infra/http/instruction-schemas';
 import { ChangeRequestDto, ConfigChangeDto } from '../../approvals/dto/change-requests.responses';
 import { FlagDto } from '../../flags/dto/flags.responses';
 import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
@@ -26,8 +27,6 @@ export class RestoreFlagVersionDto {
   @BypassField() bypass?: BreakGlassDto;
 }
 
-const OBJECT = { type: 'object', additionalProperties: true } as const;
-
 export class RestoreResultDto {
   @ApiProperty({
     enum: RESTORE_STATUSES,
@@ -39,7 +38,11 @@ export class RestoreResultDto {
   @ApiProperty({ type: 'integer', description: 'the version restored' }) version: number;
   @ApiProperty({ type: 'integer', description: "the environment's version the instructions were computed against" })
   baseVersion: number;
-  @ApiProperty({ type: 'array', items: OBJECT, description: 'the semantic-patch instructions of the restore' })
+  @ApiProperty({
+    type: 'array',
+    items: instructionRef('FlagEnvironmentInstruction'),
+    description: 'the semantic-patch instructions of the restore',
+  })
   instructions: unknown[];
   @ApiProperty({ type: [ConfigChangeDto] }) diff: ConfigChangeDto[];
   @ApiProperty({ type: [String], description: "why the environment's settings require approval (empty: they do not)" })

@@ -15,8 +15,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { FLAG_INSTRUCTION_ACTIONS, SEGMENT_INSTRUCTION_ACTIONS } from '../../../core/patch';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
+import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../../infra/http/instruction-schemas';
 import { IsKey, IsName, IsOmittable, IsTags, MAX_INT32, PageLimit } from '../../../infra/http/validators';
 
 export class VariationInputDto {
@@ -75,34 +75,17 @@ export class CreateFlagDto {
   plannedRemovalDate?: string;
 }
 
-/**
- * A semantic-patch instruction as OpenAPI sees it: a `kind` plus that kind's fields (open object;
- * core/patch validates each kind's fields and reports the failing instruction's index).
- */
-export const instructionListSchema = (kinds: string[]) => ({
-  type: 'array' as const,
-  minItems: 1,
-  maxItems: 100,
-  items: {
-    type: 'object' as const,
-    required: ['kind'],
-    properties: {
-      kind: {
-        type: 'string' as const,
-        enum: kinds,
-        description: 'semantic patch instruction kind, e.g. turnFlagOn, addRule',
-      },
-    },
-    additionalProperties: true,
-  },
-});
-export const FLAG_INSTRUCTION_LIST_SCHEMA = instructionListSchema(Object.keys(FLAG_INSTRUCTION_ACTIONS));
-export const SEGMENT_INSTRUCTION_LIST_SCHEMA = instructionListSchema(Object.keys(SEGMENT_INSTRUCTION_ACTIONS));
-
 export class PatchFlagDto {
   @IsKey('environment the environment-level instructions apply to', true) environmentKey?: string;
   /** Shapes are validated in depth by core/patch, which reports the failing instruction's index. */
-  @ApiProperty(FLAG_INSTRUCTION_LIST_SCHEMA) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
+  @ApiProperty({
+    ...FLAG_INSTRUCTION_LIST_SCHEMA,
+    description: 'semantic-patch instructions, applied in order, all or nothing',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  instructions: unknown[];
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
   @BypassField() bypass?: BreakGlassDto;
 }

@@ -12,6 +12,7 @@ import {
 } from './flags.dto';
 import { GraphQLJSON } from '../../graphql/json.scalar';
 import { IfMatchField, OptionalField } from '../../graphql/optional-field';
+import { DeprecatedInstructionsField, TypedInstructionsField } from '../../graphql/instruction-inputs';
 
 @InputType('VariationInput')
 export class VariationInput extends VariationInputDto {
@@ -71,8 +72,11 @@ export class PatchFlagArgs extends PatchFlagDto {
   @IsKey('flag key') @Field() flagKey: string;
   @OptionalField(() => String, { description: 'environment the environment-level instructions apply to' })
   override environmentKey?: string;
-  @Field(() => [GraphQLJSON], { description: 'semantic patch instructions, e.g. { kind: "turnFlagOn" }' })
+  /** Undefined when typedInstructions is given (chosenInstructions picks one). */
+  @DeprecatedInstructionsField('semantic patch instructions as JSON, e.g. { kind: "turnFlagOn" }')
   override instructions: unknown[];
+  @TypedInstructionsField('Flag', 'semantic patch instructions, e.g. { turnFlagOn: true }; applied in order')
+  typedInstructions?: unknown[];
   @OptionalField(() => String) override comment?: string;
   @IsOptional() @IsString() @MaxLength(32) @IfMatchField() ifMatch?: string;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsKeyList, IsName, IsOmittable } from '../../../infra/http/validators';
 import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
+import { ActorRefDto } from '../../accounts/models/actor-ref.model';
 
 export class CreateFreezeDto {
   @IsName() name: string;
@@ -71,8 +72,7 @@ export class FreezeDto {
     description: 'while active: when it ends (overlapping occurrences merged)',
   })
   activeUntil: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'actor reference' })
-  createdBy: Record<string, unknown>;
+  @ApiProperty({ type: ActorRefDto }) createdBy: ActorRefDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

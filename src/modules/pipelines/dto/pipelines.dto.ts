@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ActorRefDto } from '../../accounts/models/actor-ref.model';
+import { ActorRefDto, CreatorRefDto } from '../../accounts/models/actor-ref.model';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -18,7 +18,7 @@ import {
   BreakGlassDto,
   BypassField,
 } from '../../../infra/http/break-glass.dto';
-import { GuardDto, StageDto } from '../../releases/dto/releases.dto';
+import { GuardDto, NamedValueDto, StageDto } from '../../releases/dto/releases.dto';
 
 export const STRATEGY_KINDS = ['immediate', 'staged', 'guarded'] as const;
 
@@ -94,14 +94,6 @@ export class StartPipelineReleaseDto {
 }
 
 /** Who started a run, and whether (and why) it went past a required approval at start. */
-export class PipelineRunCreatorDto extends ActorRefDto {
-  @ApiPropertyOptional({
-    description: 'true when an audience without requireApproval needed approval and the start broke glass',
-  })
-  bypass?: boolean;
-  @ApiPropertyOptional({ description: 'the break-glass reason given at start' }) bypassReason?: string;
-}
-
 export class PipelineDto {
   @ApiProperty() key: string;
   @ApiProperty() name: string;
@@ -124,23 +116,32 @@ export class AudienceStateDto {
   @ApiPropertyOptional() error?: string;
 }
 
+export class PipelineRunHistoryEntryDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed', 'aborted'] }) status: string;
+  @ApiProperty({ type: 'integer', description: 'the phase in force' }) phase: number;
+  @ApiPropertyOptional({ type: ActorRefDto, description: "who did it (absent on the worker's own entries)" })
+  actor?: ActorRefDto;
+  @ApiProperty() note: string;
+}
+
 export class PipelineRunDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() pipelineKey: string;
   @ApiProperty() flagKey: string;
   @ApiProperty() variationId: string;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    type: NamedValueDto,
     nullable: true,
-    description: 'the variation released, named: { value, name? } (null if the flag no longer has it)',
+    description: 'the variation released, named (null if the flag no longer has it)',
   })
-  variation: Record<string, unknown> | null;
-  @ApiProperty({ type: PipelineRunCreatorDto, description: 'who started the run' }) createdBy: PipelineRunCreatorDto;
+  variation: NamedValueDto | null;
+  @ApiProperty({ type: CreatorRefDto, description: 'who started the run' }) createdBy: CreatorRefDto;
   @ApiProperty({ enum: ['running', 'completed', 'failed', 'aborted'] }) status: string;
   @ApiProperty({ type: 'integer' }) currentPhase: number;
   @ApiProperty({ type: [AudienceStateDto] }) audiences: AudienceStateDto[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) history: unknown[];
+  @ApiProperty({ type: [PipelineRunHistoryEntryDto], description: 'status transitions, oldest first' })
+  history: PipelineRunHistoryEntryDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -22,6 +22,8 @@ import {
   BreakGlassDto,
   BypassField,
 } from '../../../infra/http/break-glass.dto';
+import { JSON_VALUE, RefusalDto } from '../../../infra/http/api-schemas';
+import { ActorRefDto, CreatorRefDto } from '../../accounts/models/actor-ref.model';
 
 export class StageDto {
   @ApiProperty({
@@ -112,18 +114,77 @@ export class StartReleaseDto {
 
 export const RELEASE_STATUSES = ['running', 'paused', 'completed', 'rolled_back', 'failed'] as const;
 
+/** A variation named by its value (and name, when it has one). */
+export class NamedValueDto {
+  @ApiProperty({ ...JSON_VALUE }) value: unknown;
+  @ApiPropertyOptional() name?: string;
+}
+
+export class ReleaseTargetDto {
+  @ApiProperty({ type: String, nullable: true, description: 'the rule released through; null: the fallthrough' })
+  ruleId: string | null;
+  @ApiProperty() toVariationId: string;
+  @ApiPropertyOptional({ type: NamedValueDto, description: 'the variation, named when the release started' })
+  toVariation?: NamedValueDto;
+}
+
+export class GuardSettingsDto {
+  @ApiProperty({ type: [String] }) metrics: string[];
+  @ApiProperty({ enum: ['pause', 'rollback'] }) onRegression: string;
+  @ApiProperty({ type: 'integer' }) minSamplePerArm: number;
+  @ApiProperty() alpha: number;
+}
+
+/** One metric's verdict; the statistics are there once each arm has enough contexts. */
+export class GuardVerdictDto {
+  @ApiProperty({ enum: ['insufficient_data', 'regression', 'no_regression_yet', 'safe'] }) verdict: string;
+  @ApiProperty({ type: 'integer' }) nControl: number;
+  @ApiProperty({ type: 'integer' }) nTreatment: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'insufficient_data: contexts needed in each arm' })
+  minSamplePerArm?: number;
+  @ApiPropertyOptional() controlMean?: number;
+  @ApiPropertyOptional() treatmentMean?: number;
+  @ApiPropertyOptional({ description: 'treatment mean − control mean, in metric units' }) difference?: number;
+  @ApiPropertyOptional({ description: 'threshold × |control mean|' }) margin?: number;
+  @ApiPropertyOptional() variance?: number;
+  @ApiPropertyOptional({ description: 'always-valid confidence sequence for difference, lower end' }) ciLower?: number;
+  @ApiPropertyOptional() ciUpper?: number;
+  @ApiPropertyOptional() logLikelihoodRatio?: number;
+  @ApiPropertyOptional({ description: 'always-valid p-value for "no difference"' }) pValue?: number;
+  @ApiPropertyOptional() alpha?: number;
+  @ApiPropertyOptional() tau?: number;
+}
+
+export class MetricVerdictDto {
+  @ApiProperty() metric: string;
+  @ApiProperty({ type: GuardVerdictDto }) result: GuardVerdictDto;
+}
+
+export class GuardCheckDto {
+  @ApiProperty({
+    enum: ['regression', 'insufficient_data', 'ok'],
+    description: 'regression if any metric regressed, else insufficient_data if any lacks data, else ok',
+  })
+  outcome: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: [MetricVerdictDto] }) metrics: MetricVerdictDto[];
+}
+
+export class ReleaseHistoryEntryDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ enum: RELEASE_STATUSES }) status: string;
+  @ApiProperty({ type: 'integer', description: 'the stage in force; -1 before the first step' }) stage: number;
+  @ApiProperty({ type: ActorRefDto }) actor: ActorRefDto;
+  @ApiProperty() note: string;
+}
+
 export class ReleaseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() projectKey: string;
   @ApiProperty() environmentKey: string;
   @ApiProperty() flagKey: string;
   @ApiProperty({ enum: RELEASE_STATUSES }) status: string;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: '{ ruleId, toVariationId, toVariation: { value, name? } }',
-  })
-  target: Record<string, unknown>;
+  @ApiProperty({ type: ReleaseTargetDto }) target: ReleaseTargetDto;
   @ApiProperty({ type: [StageDto] }) stages: StageDto[];
   @ApiProperty({ type: 'integer', description: 'index of the stage in force; -1 before the first step' })
   currentStage: number;
@@ -139,29 +200,18 @@ export class ReleaseDto {
     number | null;
   @ApiProperty({ type: 'integer' }) baselineVersion: number;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description:
-      'who started it: kind, id, name, email?, memberId?, tokenId?, bypass? (its final change needed approval), ' +
-      'bypassReason? (the break-glass reason, when it was started past a required approval)',
+    type: CreatorRefDto,
+    description: 'who started it; `bypass` and `bypassReason` when it went past a required approval (break-glass)',
   })
-  createdBy: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) failure: Record<string, unknown> | null;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'guarded releases: metrics, onRegression, minSamplePerArm, alpha',
-  })
-  guard: Record<string, unknown> | null;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'the last guard check: outcome and per-metric statistics',
-  })
-  guardResult: Record<string, unknown> | null;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) history: unknown[];
+  createdBy: CreatorRefDto;
+  @ApiProperty({ type: RefusalDto, nullable: true, description: 'why a step failed (status failed)' })
+  failure: RefusalDto | null;
+  @ApiProperty({ type: GuardSettingsDto, nullable: true, description: 'guarded releases only' })
+  guard: GuardSettingsDto | null;
+  @ApiProperty({ type: GuardCheckDto, nullable: true, description: 'the last guard check (guarded releases)' })
+  guardResult: GuardCheckDto | null;
+  @ApiProperty({ type: [ReleaseHistoryEntryDto], description: 'status transitions, oldest first' })
+  history: ReleaseHistoryEntryDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

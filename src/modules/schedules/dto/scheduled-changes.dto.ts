@@ -1,13 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { IsOmittable, MAX_LIST } from '../../../infra/http/validators';
-import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
 import {
   ApprovalBypassDto,
   ApprovalBypassedField,
   BreakGlassDto,
   BypassField,
 } from '../../../infra/http/break-glass.dto';
+import { RefusalDto } from '../../../infra/http/api-schemas';
+import { CreatorRefDto } from '../../accounts/models/actor-ref.model';
+import { FLAG_INSTRUCTION_LIST_SCHEMA, instructionRef } from '../../../infra/http/instruction-schemas';
 
 const INSTRUCTIONS =
   'semantic-patch instructions for this environment, validated now against the current configuration and again when due';
@@ -48,25 +50,19 @@ export class ScheduledChangeDto {
   @ApiProperty() projectKey: string;
   @ApiProperty() environmentKey: string;
   @ApiProperty() flagKey: string;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) instructions: unknown[];
+  @ApiProperty({ type: 'array', items: instructionRef('FlagInstruction') }) instructions: unknown[];
   @ApiProperty({ format: 'date-time' }) executionDate: string;
   @ApiProperty() comment: string;
   @ApiProperty({ enum: SCHEDULE_STATUSES }) status: string;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    type: CreatorRefDto,
     description:
-      'actor reference; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) ' +
+      'who scheduled it; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) ' +
       'went past a required approval (break-glass)',
   })
-  createdBy: Record<string, unknown>;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'why it failed: code, message, errors (per instruction)',
-  })
-  failure: Record<string, unknown> | null;
+  createdBy: CreatorRefDto;
+  @ApiProperty({ type: RefusalDto, nullable: true, description: 'why it failed (status failed)' })
+  failure: RefusalDto | null;
   @ApiProperty({ type: 'integer', nullable: true }) appliedVersion: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsKey, IsName, IsOmittable, IsTags, MAX_INT32, PageLimit } from '../../../infra/http/validators';
-import { SEGMENT_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
+import { SEGMENT_INSTRUCTION_LIST_SCHEMA } from '../../../infra/http/instruction-schemas';
 
 export class CreateSegmentDto {
   @IsKey('segment key') key: string;
@@ -27,7 +27,14 @@ export class CreateSegmentDto {
 }
 
 export class PatchSegmentDto {
-  @ApiProperty(SEGMENT_INSTRUCTION_LIST_SCHEMA) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) instructions: unknown[];
+  @ApiProperty({
+    ...SEGMENT_INSTRUCTION_LIST_SCHEMA,
+    description: 'semantic-patch instructions, applied in order, all or nothing',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  instructions: unknown[];
   @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(4096) comment?: string;
   @BypassField() bypass?: BreakGlassDto;
 }

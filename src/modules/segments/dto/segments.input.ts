@@ -2,8 +2,8 @@ import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsKey } from '../../../infra/http/validators';
 import { CreateSegmentDto, ListSegmentsQueryDto, PatchSegmentDto } from './segments.dto';
-import { GraphQLJSON } from '../../graphql/json.scalar';
 import { IfMatchField, OptionalField } from '../../graphql/optional-field';
+import { DeprecatedInstructionsField, TypedInstructionsField } from '../../graphql/instruction-inputs';
 
 @InputType('CreateSegmentInput')
 export class CreateSegmentInput extends CreateSegmentDto {
@@ -28,10 +28,13 @@ export class PatchSegmentArgs extends PatchSegmentDto {
   @IsKey('project key') @Field() projectKey: string;
   @IsKey('environment key') @Field() environmentKey: string;
   @IsKey('segment key') @Field() segmentKey: string;
-  @Field(() => [GraphQLJSON], {
-    description: 'semantic patch instructions, e.g. { kind: "addIncludedTargets", values: ["a"] }',
-  })
+  /** Undefined when typedInstructions is given (chosenInstructions picks one). */
+  @DeprecatedInstructionsField(
+    'semantic patch instructions as JSON, e.g. { kind: "addIncludedTargets", values: ["a"] }',
+  )
   override instructions: unknown[];
+  @TypedInstructionsField('Segment', 'semantic patch instructions, e.g. { addIncludedTargets: { values: ["a"] } }')
+  typedInstructions?: unknown[];
   @OptionalField(() => String) override comment?: string;
   @IsOptional() @IsString() @MaxLength(32) @IfMatchField() ifMatch?: string;
 }

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, ValidateNested } from 'class-validator';
 import { IsName, IsOmittable, MAX_LIST } from '../../../infra/http/validators';
 import { BreakGlassDto, BypassField } from '../../../infra/http/break-glass.dto';
-import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
+import { instructionListSchema } from '../../../infra/http/instruction-schemas';
 import { TRIGGER_ACTION_KINDS, type TriggerActionKind } from '../trigger-action';
 
 export class TriggerActionDto {
@@ -15,7 +15,7 @@ export class TriggerActionDto {
   kind: TriggerActionKind;
 
   @ApiPropertyOptional({
-    ...FLAG_INSTRUCTION_LIST_SCHEMA,
+    ...instructionListSchema('FlagEnvironmentInstruction'),
     description:
       'kind `instructions` only: environment-level semantic-patch instructions, ' +
       'validated against the flag now and applied as they are on every call',

@@ -1,16 +1,15 @@
 import { ApprovalBypassDto, ApprovalBypassedField } from '../../../infra/http/break-glass.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NULLABLE_JSON_VALUE } from '../../../infra/http/api-schemas';
-import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../flags/dto/flags.dto';
+import { instructionListSchema } from '../../../infra/http/instruction-schemas';
 import { TRIGGER_ACTION_KINDS } from '../trigger-action';
+import { CreatorRefDto } from '../../accounts/models/actor-ref.model';
 
 /** Response shapes of the trigger endpoints, for the OpenAPI document (the services build them). */
 
-const OBJECT = { type: 'object', additionalProperties: true } as const;
-
 export class TriggerActionViewDto {
   @ApiProperty({ enum: TRIGGER_ACTION_KINDS }) kind: string;
-  @ApiPropertyOptional(FLAG_INSTRUCTION_LIST_SCHEMA) instructions?: unknown[];
+  @ApiPropertyOptional(instructionListSchema('FlagEnvironmentInstruction')) instructions?: unknown[];
 }
 
 export class TriggerCallDto {
@@ -45,11 +44,10 @@ export class TriggerDto {
   @ApiProperty({ type: [TriggerCallDto], description: 'the last 10 calls, newest first' })
   recentBodies: TriggerCallDto[];
   @ApiProperty({
-    ...OBJECT,
-    description:
-      'actor reference: kind, id, name, memberId?, tokenId?, and bypassReason? when creating it went past a required approval',
+    type: CreatorRefDto,
+    description: 'who created it; `bypassReason` when creating it went past a required approval',
   })
-  createdBy: Record<string, unknown>;
+  createdBy: CreatorRefDto;
   @ApiProperty({
     description:
       "created by someone allowed bypassRequiredApproval: calls are not held to the environment's approval settings",
