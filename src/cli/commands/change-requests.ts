@@ -11,22 +11,13 @@ import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { changeRequestUrl } from './flag-writes';
+import { CHANGE_REQUEST_STATUSES } from '../../core/approval/change-request-state';
 
 type ChangeRequest = components['schemas']['ChangeRequestDto'];
 type Impact = components['schemas']['ChangeRequestImpactDto'];
 
-const STATUSES = [
-  'pending',
-  'approved',
-  'declined',
-  'scheduled',
-  'applied',
-  'failed',
-  'cancelled',
-  'bypassed',
-  'acknowledged',
-  'incident',
-];
+/** The statuses the server knows (a filter naming another is warned about, not refused). */
+const STATUSES: readonly string[] = CHANGE_REQUEST_STATUSES;
 
 const list: CliCommand = {
   path: ['cr', 'list'],
