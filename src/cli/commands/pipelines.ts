@@ -3,8 +3,8 @@
  * `--wait` follows the run: exit 0 completed, 1 failed, aborted or timed out.
  */
 import type { components } from '../../../openapi/schema';
-import { call } from '../api';
-import { positionals, requiredString } from '../args';
+import { BYPASS_HEADER, call } from '../api';
+import { optionalString, positionals, requiredString } from '../args';
 import type { CliArgs, CliCommand } from '../command';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
@@ -17,7 +17,7 @@ const start: CliCommand = {
   path: ['pipeline', 'start'],
   summary: 'Release a variation of a flag through a release pipeline',
   usage: [
-    '<flag> --project <p> --pipeline <key> --to <variation> [--wait [--timeout <d>] [--interval <d>]]',
+    '<flag> --project <p> --pipeline <key> --to <variation> [--bypass-reason <why>] [--wait [--timeout <d>] [--interval <d>]]',
     'Example: gantry pipeline start checkout -p shop --pipeline standard --to true --wait',
     'Exit codes with --wait: 0 completed, 1 failed / aborted / timed out; without: 0 started.',
   ].join('\n'),
@@ -25,6 +25,8 @@ const start: CliCommand = {
     project: { type: 'string', short: 'p' },
     pipeline: { type: 'string' },
     to: { type: 'string' },
+    // Break-glass for audiences in gated environments that do not require approval (needs bypassRequiredApproval).
+    'bypass-reason': { type: 'string' },
     ...waitOptions,
   },
   async run(ctx, args) {
@@ -32,11 +34,13 @@ const start: CliCommand = {
     const path = { projectKey: requiredString(args, 'project'), flagKey };
     const pipelineKey = requiredString(args, 'pipeline');
     const to = requiredString(args, 'to');
+    const bypassReason = optionalString(args, 'bypass-reason');
     const settings = args.values.wait === true ? waitSettings(args) : undefined;
     const flag = await call(ctx.api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}', { params: { path } }));
     const run = await call(
       ctx.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
         params: { path },
+        headers: bypassReason ? { [BYPASS_HEADER]: bypassReason } : {},
         body: { pipelineKey, variationId: findVariation(flag, to)._id },
       }),
     );

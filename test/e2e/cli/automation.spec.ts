@@ -273,6 +273,32 @@ describe('gantry pipeline, trigger and audit', () => {
     expect([unknown.code, unknown.json().error.code]).toEqual([1, 'pipeline/not_found']);
   });
 
+  it('pipeline start into a gated environment is break-glass: exit 3 without --bypass-reason, started with it', async () => {
+    const gated = (
+      await factory.project(owner, { environments: [{ key: 'production', name: 'Production', critical: true }] })
+    ).key;
+    ok(
+      await owner.POST('/api/v1/projects/{projectKey}/release-pipelines', {
+        params: { path: { projectKey: gated } },
+        body: {
+          key: 'prod',
+          name: 'Prod',
+          phases: [{ name: 'prod', audiences: [{ environmentKey: 'production', strategy: { kind: 'immediate' } }] }],
+        },
+      }),
+    );
+    const flag = await factory.flag(owner, gated, { variations: ['old', 'new'] });
+    const start = ['pipeline', 'start', flag.key, '-p', gated, '--pipeline', 'prod', '--to', 'new', '--json'];
+    const refused = await runCli(start, env());
+    expect([refused.code, refused.json().error.code]).toEqual([3, 'approval/bypass_reason_required']);
+    const started = await runCli([...start, '--bypass-reason', 'hotfix agreed on the incident call'], env());
+    expect(started.code).toBe(0);
+    expect(started.json()).toMatchObject({
+      pipelineKey: 'prod',
+      createdBy: { bypass: true, bypassReason: 'hotfix agreed on the incident call' },
+    });
+  });
+
   it('trigger fire needs only the URL; an Idempotency-Key replays; a bad or unknown URL exits 1', async () => {
     const flag = await twoWayFlag();
     const created = ok(
