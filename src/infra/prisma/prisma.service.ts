@@ -16,6 +16,8 @@ export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
+const POOL_CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * The one Prisma client of the process. We own the pg Pool (instead of letting the adapter make
  * one) so that /metrics can report its size and waiters.
@@ -25,7 +27,15 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
   readonly pool: Pool;
 
   constructor(@Inject(GANTRY_CONFIG) config: GantryConfig) {
-    const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
+    // A bounded wait for a connection: some work still reads through the pool while it holds a
+    // transaction's connection, so a pool full of such transactions would otherwise wait for ever (a
+    // worker wedged with every job stuck). After the wait the query fails, its transaction rolls back
+    // and frees its connection, and the job is retried (queues.service.ts).
+    const pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
+    });
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
   }

@@ -4,6 +4,14 @@ import { MetricsService } from '../metrics/metrics.service';
 import { RedisService } from '../redis/redis.service';
 import { QueueName } from './queue-names';
 
+/**
+ * Every job may run again: handlers are idempotent (the automation runner locks its row and checks
+ * its status), so a run that failed for a passing reason (no database connection in time, woken
+ * before its due time, a lost lock) is retried with backoff instead of being dropped until the next
+ * start-up sweep. Jobs with their own policy (webhook deliveries) set theirs.
+ */
+const RETRIED = { attempts: 6, backoff: { type: 'exponential', delay: 2_000 } } as const;
+
 /** BullMQ queues (producers). Workers live in src/workers; this side only enqueues and reports depth. */
 @Injectable()
 export class QueuesService implements OnModuleDestroy {
@@ -25,7 +33,11 @@ export class QueuesService implements OnModuleDestroy {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.redis.connectionForBullMq(), prefix: `${this.redis.prefix}:bull` });
+      q = new Queue(name, {
+        connection: this.redis.connectionForBullMq(),
+        prefix: `${this.redis.prefix}:bull`,
+        defaultJobOptions: RETRIED,
+      });
       this.queues.set(name, q);
     }
     return q;
