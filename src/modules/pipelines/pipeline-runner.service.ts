@@ -101,7 +101,7 @@ export class PipelineRunner {
     const { phases } = run;
     const states = run.audiences.map((a) => ({ ...a }));
     const notes: string[] = [];
-    const project = await this.projects.require(actor, run.projectKey);
+    const project = await this.projects.require(actor, run.projectKey, tx);
     for (const state of states.filter((a) => a.phase === run.currentPhase)) {
       const audience = phases[state.phase].audiences.find((a) => a.environmentKey === state.environmentKey)!;
       const before = state.status;

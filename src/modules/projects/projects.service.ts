@@ -32,8 +32,9 @@ export class ProjectsService implements ReadScopeSource {
   ) {}
 
   /** The project, if the caller may view it (404 when missing, 403 when not viewable). */
-  async require(actor: Actor, key: string): Promise<ProjectContext> {
-    const p = await this.repo.findByKey(key);
+  /** `tx`: read in the caller's transaction (automation runs hold one; a second pool connection could wait for ever). */
+  async require(actor: Actor, key: string, tx?: Tx): Promise<ProjectContext> {
+    const p = await this.repo.findByKey(key, tx);
     if (!p) throw notFound('project', key);
     this.authz.assert(actor, 'viewProject', projectResource(p));
     return p;

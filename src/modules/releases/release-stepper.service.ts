@@ -115,7 +115,7 @@ export class ReleaseStepper {
     const now = this.clock.now();
     const { stages } = r;
     if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
-    const project = await this.projects.require(actor, r.projectKey);
+    const project = await this.projects.require(actor, r.projectKey, tx);
     const env = this.projects.requireEnvironment(project, r.environmentKey);
     // A change freeze over the environment holds the release (no step, no guard rollback) until it ends.
     const frozen = await this.freezes.active(project, [env.key], tx);

@@ -55,7 +55,7 @@ export class ScheduledChangeRunner {
         links: { scheduledChange: { id: row.id, createdBy: creatorOf(row) } },
       }),
       apply: async (tx, row, { actor, approve }) => {
-        const project = await this.projects.require(actor, row.projectKey);
+        const project = await this.projects.require(actor, row.projectKey, tx);
         const env = this.projects.requireEnvironment(project, row.environmentKey);
         const result = await this.flags.applyPreApproved(tx, actor, project, env, row.flagKey, {
           instructions: row.instructions,

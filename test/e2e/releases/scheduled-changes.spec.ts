@@ -262,7 +262,9 @@ describe('scheduled changes and worker crashes', () => {
         );
       }
       await sleep(Math.max(0, atMs - Date.now()) + 100);
-      const first = await startSecondNode(g, { role: 'worker' });
+      // A pool of two: a run must need only its own transaction's connection (a run that also read
+      // through the pool wedged a worker whose transactions filled it: nothing applied, for ever).
+      const first = await startSecondNode(g, { role: 'worker', env: { DATABASE_POOL_SIZE: '2' } });
       await eventually(
         async () => {
           const [{ n }] = await g.sql(
