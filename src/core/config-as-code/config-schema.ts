@@ -5,12 +5,14 @@
  * Exported files start with `# yaml-language-server: $schema=…` pointing at it.
  */
 import { CLAUSE_OPS } from '../model/flag-config';
+import { CONTEXT_KIND_PATTERN, KEY_PATTERN, MAX_ID_LENGTH, TAG_PATTERN, WEIGHT_TOTAL } from '../patch/limits';
 
-const KEY = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } as const;
-const TAG = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' } as const;
-const CONTEXT_KIND = { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' } as const;
-const ID = { type: 'string', minLength: 1, maxLength: 128 } as const;
-const WEIGHT = { type: 'integer', minimum: 0, maximum: 100000 } as const;
+// The write path's own limits, so the file is refused for exactly what a PATCH would refuse.
+const KEY = { type: 'string', pattern: KEY_PATTERN.source } as const;
+const TAG = { type: 'string', pattern: TAG_PATTERN.source } as const;
+const CONTEXT_KIND = { type: 'string', pattern: CONTEXT_KIND_PATTERN.source } as const;
+const ID = { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH } as const;
+const WEIGHT = { type: 'integer', minimum: 0, maximum: WEIGHT_TOTAL } as const;
 const STRINGS = { type: 'array', items: { type: 'string' } } as const;
 /** A variation is named by its value: any JSON value but null. */
 const VARIATION_REF = {
