@@ -1,7 +1,7 @@
 import type { FlagEnvironmentSpec, FlagSpec } from './config-file';
 import { environmentInstructions, flagLevelInstructions, variationRemovals } from './diff-flag';
 import type { ConfigProblem } from './schema-check';
-import { definition, environment } from './live-state.fake';
+import { definition, environment } from '../../../test/support/fixtures/live-state';
 
 const def = definition();
 const other = definition({

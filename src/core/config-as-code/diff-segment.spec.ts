@@ -1,6 +1,6 @@
 import type { SegmentSpec } from './config-file';
 import { segmentInstructions } from './diff-segment';
-import { segment } from './live-state.fake';
+import { segment } from '../../../test/support/fixtures/live-state';
 
 const clause = { _id: 'c1', attribute: 'plan', op: 'in' as const, values: ['pro'], negate: false };
 const spec: SegmentSpec = { key: 'beta', name: 'Beta' };

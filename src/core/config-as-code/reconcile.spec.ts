@@ -2,7 +2,7 @@ import { FLAG_INSTRUCTION_ACTIONS, SEGMENT_INSTRUCTION_ACTIONS } from '../patch'
 import type { ConfigFile } from './config-file';
 import { exportConfig } from './export-config';
 import { plan } from './plan';
-import { definition, environment, liveFlag, project, segment } from './live-state.fake';
+import { definition, environment, liveFlag, project, segment } from '../../../test/support/fixtures/live-state';
 
 const rich = () =>
   project(
