@@ -5,7 +5,7 @@ import {
   EnvironmentGovernanceService,
 } from '../environments/environment-governance.service';
 import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
-import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
+import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { defaultApprovalSettings, type ApprovalSettings } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { environmentResource, formatResource, projectResource } from '../../core/policy';
@@ -136,13 +136,7 @@ export class ApprovalSettingsService {
         resource: formatResource(projectResource(project)),
         before,
         after,
-        ...(bypasses.length
-          ? {
-              links: {
-                approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: opened[i].reviewId })),
-              },
-            }
-          : {}),
+        ...(bypasses.length ? { links: bypassAuditLinks(bypasses, opened) } : {}),
       });
       return opened;
     });

@@ -23,7 +23,7 @@ import { SdkKeysNotifier } from '../projects/sdk-keys-notifier';
 import { environmentAuditView } from '../projects/views';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
 import type { BreakGlass } from '../write-path/break-glass';
-import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
+import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import type { PreApproval } from '../write-path/pre-approval';
 
 export const environmentChangeRequestPath = (projectKey: string, envKey: string) =>
@@ -186,9 +186,7 @@ export class EnvironmentGovernanceService {
       currentVersion: version + 1,
       links: {
         instructions: c.instructions.map((i) => i.kind),
-        ...(bypasses.length
-          ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
-          : {}),
+        ...bypassAuditLinks(bypasses, bypassed),
         ...(write.preApproved?.links ?? {}),
       },
     });
@@ -240,9 +238,7 @@ export class EnvironmentGovernanceService {
         tx,
         actor,
         project,
-        bypasses.length
-          ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: opened[i].reviewId })) }
-          : undefined,
+        bypasses.length ? bypassAuditLinks(bypasses, opened) : undefined,
       );
       return opened;
     });

@@ -30,7 +30,7 @@ import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { flagChangeRequestPath } from './flag-paths';
-import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
+import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 import { SegmentKeys } from './segment-keys.port';
 import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
@@ -376,9 +376,7 @@ export class FlagWriteService {
       links: {
         instructions: steps.map((s) => s.kind),
         environments: changedEnvKeys,
-        ...(bypasses.length
-          ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
-          : {}),
+        ...bypassAuditLinks(bypasses, bypassed),
         ...(warnings.length ? { guardrailWarnings: warnings } : {}),
         ...(freezeBypassed ? { freezeBypassed } : {}),
         ...(write.preApproved?.links ?? {}),

@@ -30,7 +30,7 @@ import { SegmentsRepository } from './segments.repository';
 import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { segmentChangeRequestPath } from './segment-paths';
-import { BYPASS_LEDGER, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
+import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 import { FreezeGate } from '../freezes/freeze-gate';
 
@@ -307,9 +307,7 @@ export class SegmentWriteService {
     );
     const actions = [...new Set(steps.map((s) => s.action))];
     const links = {
-      ...(bypasses.length
-        ? { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: bypassed[i].reviewId })) }
-        : {}),
+      ...bypassAuditLinks(bypasses, bypassed),
       ...guardrailLinks(warnings),
       ...(freezeBypassed ? { freezeBypassed } : {}),
       ...(write.preApproved?.links ?? {}),

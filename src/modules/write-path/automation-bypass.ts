@@ -6,7 +6,7 @@ import { actorRef, type Actor, type ActorRef } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { approvalSettingsOf, enforceApprovalGate, type ApprovalBypass } from './approval-gate';
 import type { BreakGlass } from './break-glass';
-import type { BypassLedger, BypassNotice } from './bypass-ledger';
+import { bypassAuditLinks, type BypassLedger, type BypassNotice } from './bypass-ledger';
 
 /**
  * The approval gate of creating automation (schedule, release, pipeline run, trigger), as plain
@@ -108,11 +108,10 @@ export async function openAutomationBypasses(
         approvalsRequired: approvalSettingsOf(target.project, target.env).minApprovals,
       }),
     );
-  const links = notices.length
-    ? {
-        approvalBypassed: gate.bypassed.map(({ bypass }, i) => ({ ...bypass, retroactiveReview: notices[i].reviewId })),
-      }
-    : {};
+  const links = bypassAuditLinks(
+    gate.bypassed.map(({ bypass }) => bypass),
+    notices,
+  );
   return { notices, links };
 }
 

@@ -1,7 +1,7 @@
 import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import type { ProjectContext } from '../projects/project-context';
-import type { GovernedKind } from './approval-gate';
+import type { ApprovalBypass, GovernedKind } from './approval-gate';
 import type { ResourceKind } from './resource-writer';
 
 /** A change applied past a required approval (break-glass), as its retroactive review records it. */
@@ -41,3 +41,15 @@ export interface BypassLedger {
 }
 
 export const BYPASS_LEDGER = Symbol('BypassLedger');
+
+/**
+ * The audit entry's account of a write's bypasses: each with the retroactive review the ledger
+ * opened for it (`notices[i]` is the review of `bypasses[i]`); nothing when it bypassed nothing.
+ */
+export function bypassAuditLinks(
+  bypasses: readonly ApprovalBypass[],
+  notices: readonly BypassNotice[],
+): { approvalBypassed?: (ApprovalBypass & { retroactiveReview: string })[] } {
+  if (!bypasses.length) return {};
+  return { approvalBypassed: bypasses.map((b, i) => ({ ...b, retroactiveReview: notices[i].reviewId })) };
+}
