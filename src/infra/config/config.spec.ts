@@ -23,6 +23,50 @@ describe('loadConfig', () => {
     });
   });
 
+  it('signs in with tokens and no OIDC by default, and switches token sign-in off when OIDC is configured', () => {
+    expect(loadConfig({}).identity).toMatchObject({
+      oidc: undefined,
+      publicUrl: 'http://127.0.0.1:3000',
+      tokenSignIn: true,
+      groups: { defaultRole: 'reader' },
+    });
+    const sso = loadConfig({
+      GANTRY_OIDC_ISSUER: 'https://idp.example.com/',
+      GANTRY_OIDC_CLIENT_ID: 'gantry',
+      GANTRY_OIDC_ALLOWED_DOMAINS: 'Example.com, corp.example',
+      GANTRY_GROUP_ROLES: 'admins=admin',
+      GANTRY_PUBLIC_URL: 'https://gantry.example.com/',
+    }).identity;
+    expect(sso).toMatchObject({
+      tokenSignIn: false,
+      publicUrl: 'https://gantry.example.com',
+      oidc: {
+        clientId: 'gantry',
+        scopes: 'openid email profile',
+        groupsClaim: 'groups',
+        allowedDomains: ['example.com', 'corp.example'],
+      },
+    });
+    expect(sso.groups.roles.get('admins')).toBe('admin');
+  });
+
+  it.each([
+    [{ GANTRY_OIDC_ISSUER: 'https://idp.example.com' }, /GANTRY_OIDC_CLIENT_ID/],
+    [{ GANTRY_OIDC_ISSUER: 'ftp://idp', GANTRY_OIDC_CLIENT_ID: 'x' }, /GANTRY_OIDC_ISSUER/],
+    [
+      { GANTRY_OIDC_ISSUER: 'https://idp', GANTRY_OIDC_CLIENT_ID: 'x', GANTRY_OIDC_SCOPES: 'email' },
+      /GANTRY_OIDC_SCOPES/,
+    ],
+    [{ GANTRY_GROUP_ROLES: 'admins=root' }, /GANTRY_GROUP_ROLES/],
+    [{ GANTRY_GROUP_TEAMS: 'eng' }, /GANTRY_GROUP_TEAMS/],
+    [{ GANTRY_DEFAULT_ROLE: 'owner' }, /GANTRY_DEFAULT_ROLE/],
+    [{ GANTRY_TOKEN_SIGN_IN: 'yes' }, /GANTRY_TOKEN_SIGN_IN/],
+    [{ GANTRY_SESSION_TTL_HOURS: '0' }, /GANTRY_SESSION_TTL_HOURS/],
+    [{ GANTRY_PUBLIC_URL: 'gantry.example.com' }, /GANTRY_PUBLIC_URL/],
+  ])('rejects the identity setting %j naming the variable', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],

@@ -26,8 +26,44 @@ export interface GantryConfig {
   outboundAllow: OutboundAllow;
   /** GraphQL query limits, checked before execution (GANTRY_GRAPHQL_MAX_DEPTH, _MAX_ALIASES, _MAX_COST). */
   graphqlLimits: { maxDepth: number; maxAliases: number; maxCost: number };
+  /** Who people are and how they sign in: OIDC, group mappings (shared with SCIM), sessions. */
+  identity: IdentityConfig;
 }
 
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Absent for a public client (PKCE alone). */
+  clientSecret: string | undefined;
+  scopes: string;
+  /** The ID-token/userinfo claim that lists the person's groups. */
+  groupsClaim: string;
+  /** Lower-case email domains allowed to sign in; empty: any verified email. */
+  allowedDomains: string[];
+  /** Name on the console's sign-in button. */
+  displayName: string;
+}
+
+export interface IdentityConfig {
+  /** Absent unless GANTRY_OIDC_ISSUER is set. */
+  oidc: OidcConfig | undefined;
+  /** The address people reach Gantry at (OIDC redirect URI, links in notifications); default http://HOST:PORT. */
+  publicUrl: string;
+  groups: GroupMapping;
+  /** Console sign-in with a personal access token: on by default without OIDC, off with it unless asked for. */
+  tokenSignIn: boolean;
+  sessionTtlHours: number;
+  /** A session unused for this long ends before its TTL. */
+  sessionIdleMinutes: number;
+}
+
+import {
+  GroupMappingError,
+  isMappedRole,
+  parseRoleMap,
+  parseTeamMap,
+  type GroupMapping,
+} from '../../core/identity/group-mapping';
 import { parseOutboundAllow, type OutboundAllow } from '../net/outbound-policy';
 
 export class ConfigError extends Error {}
@@ -71,11 +107,77 @@ function url(name: string, value: string, protocols: string[]): string {
   return value;
 }
 
+function mapping<T>(name: string, value: string | undefined, parse: (v: string | undefined) => T): T {
+  try {
+    return parse(value);
+  } catch (err) {
+    if (err instanceof GroupMappingError) throw new ConfigError(`${name}: ${err.message}`);
+    throw err;
+  }
+}
+
+function flag(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return oneOf(name, value, ['true', 'false']) === 'true';
+}
+
+function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const issuer = env.GANTRY_OIDC_ISSUER?.trim();
+  if (!issuer) return undefined;
+  const clientId = env.GANTRY_OIDC_CLIENT_ID?.trim();
+  if (!clientId) throw new ConfigError('GANTRY_OIDC_CLIENT_ID is required when GANTRY_OIDC_ISSUER is set');
+  const scopes = env.GANTRY_OIDC_SCOPES?.trim() || 'openid email profile';
+  if (!scopes.split(/\s+/).includes('openid'))
+    throw new ConfigError(`GANTRY_OIDC_SCOPES must include openid (got '${scopes}')`);
+  return {
+    issuer: url('GANTRY_OIDC_ISSUER', issuer, ['https:', 'http:']),
+    clientId,
+    clientSecret: env.GANTRY_OIDC_CLIENT_SECRET?.trim() || undefined,
+    scopes,
+    groupsClaim: env.GANTRY_OIDC_GROUPS_CLAIM?.trim() || 'groups',
+    allowedDomains: (env.GANTRY_OIDC_ALLOWED_DOMAINS ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+    displayName: env.GANTRY_OIDC_DISPLAY_NAME?.trim() || 'your identity provider',
+  };
+}
+
+function identityConfig(env: NodeJS.ProcessEnv, host: string, port: number): IdentityConfig {
+  const oidc = oidcConfig(env);
+  const defaultRole = env.GANTRY_DEFAULT_ROLE?.trim() || 'reader';
+  if (!isMappedRole(defaultRole) || defaultRole === 'owner')
+    throw new ConfigError(`GANTRY_DEFAULT_ROLE must be one of reader, writer, admin (got '${defaultRole}')`);
+  const publicUrl = url('GANTRY_PUBLIC_URL', env.GANTRY_PUBLIC_URL?.trim() || `http://${host}:${port}`, [
+    'https:',
+    'http:',
+  ]);
+  return {
+    oidc,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    groups: {
+      roles: mapping('GANTRY_GROUP_ROLES', env.GANTRY_GROUP_ROLES, parseRoleMap),
+      teams: mapping('GANTRY_GROUP_TEAMS', env.GANTRY_GROUP_TEAMS, parseTeamMap),
+      defaultRole,
+    },
+    tokenSignIn: flag('GANTRY_TOKEN_SIGN_IN', env.GANTRY_TOKEN_SIGN_IN, oidc === undefined),
+    sessionTtlHours: integer('GANTRY_SESSION_TTL_HOURS', env.GANTRY_SESSION_TTL_HOURS ?? '12', 1, 24 * 30),
+    sessionIdleMinutes: integer(
+      'GANTRY_SESSION_IDLE_MINUTES',
+      env.GANTRY_SESSION_IDLE_MINUTES ?? '120',
+      5,
+      24 * 60 * 30,
+    ),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
   const adminToken = env.GANTRY_ADMIN_TOKEN?.trim() || undefined;
   if (adminToken !== undefined && adminToken.length < 20) {
     throw new ConfigError('GANTRY_ADMIN_TOKEN must be at least 20 characters long');
   }
+  const host = env.HOST ?? '127.0.0.1';
+  const port = integer('PORT', env.PORT ?? '3000', 0, 65535);
   return {
     databaseUrl: url('DATABASE_URL', env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/gantry', [
       'postgresql:',
@@ -83,8 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     ]),
     redisUrl: url('REDIS_URL', env.REDIS_URL ?? 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: env.GANTRY_REDIS_PREFIX ?? 'gantry',
-    port: integer('PORT', env.PORT ?? '3000', 0, 65535),
-    host: env.HOST ?? '127.0.0.1',
+    port,
+    host,
     role: oneOf('GANTRY_ROLE', env.GANTRY_ROLE ?? 'all', ROLES),
     adminToken,
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LEVELS),
@@ -103,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       maxAliases: integer('GANTRY_GRAPHQL_MAX_ALIASES', env.GANTRY_GRAPHQL_MAX_ALIASES ?? '50', 0, 10_000),
       maxCost: integer('GANTRY_GRAPHQL_MAX_COST', env.GANTRY_GRAPHQL_MAX_COST ?? '20000', 1, 10_000_000),
     },
+    identity: identityConfig(env, host, port),
   };
 }
 
