@@ -19,7 +19,7 @@ export class ConsoleController {
     return reply.redirect('/ui/', 302);
   }
 
-  @Get(['ui', 'ui/*path'])
+  @Get(['ui', 'ui/*'])
   async file(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return send(reply.headers(CONSOLE_HEADERS), await this.files.lookup(req.url));
   }
