@@ -59,6 +59,18 @@ export class MetricsService {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly sessionsStarted = new Counter({
+    name: 'gantry_sessions_started_total',
+    help: 'Console sessions opened, by sign-in method (token, oidc)',
+    labelNames: ['method'] as const,
+    registers: [this.registry],
+  });
+  readonly oidcSignIns = new Counter({
+    name: 'gantry_oidc_sign_ins_total',
+    help: 'OIDC sign-in callbacks, by outcome (ok, or the refusal code)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     // prom-client's own names already start with process_/nodejs_: gantry_process_cpu_seconds_total, not gantry_process_process_….

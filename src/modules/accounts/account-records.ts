@@ -17,6 +17,11 @@ export interface Member {
   email: string;
   name: string;
   role: BuiltinRole | null;
+  /** The identity provider's id (SCIM externalId). */
+  externalId: string | null;
+  /** `<issuer> <sub>` of the OIDC identity that signs in as this member. */
+  oidcSubject: string | null;
+  deactivatedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -72,4 +77,14 @@ export interface NewToken {
   isOwnerToken?: boolean;
   expiresAt?: Date | null;
   createdById: string;
+}
+
+export interface SessionRecord {
+  id: string;
+  memberId: string;
+  method: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
 }

@@ -6,10 +6,13 @@ import { AccountsResolver } from './accounts.resolver';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { ExplainService } from './explain.service';
+import { IdentityProvisioningService } from './identity-provisioning.service';
 import { MembersService } from './members.service';
 import { OwnerBootstrapService } from './owner-bootstrap.service';
 import { ResourceAttributesRepository } from './resource-attributes.repository';
 import { RolesService } from './roles.service';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
 import { TeamsService } from './teams.service';
 import { TokensService } from './tokens.service';
 
@@ -21,6 +24,9 @@ import { TokensService } from './tokens.service';
     AccountsResolver,
     ResourceAttributesRepository,
     AuthService,
+    SessionsRepository,
+    SessionsService,
+    IdentityProvisioningService,
     MembersService,
     TeamsService,
     RolesService,
@@ -29,6 +35,15 @@ import { TokensService } from './tokens.service';
     OwnerBootstrapService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, MembersService, TokensService, RolesService, TeamsService, OwnerBootstrapService],
+  exports: [
+    AuthService,
+    SessionsService,
+    IdentityProvisioningService,
+    MembersService,
+    TokensService,
+    RolesService,
+    TeamsService,
+    OwnerBootstrapService,
+  ],
 })
 export class AccountsModule {}
