@@ -4,22 +4,12 @@
  * expired or revoked) does the same.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { csrfHeaders, onSessionLost, setCsrfToken } from './client';
-import { apiErrorFrom, asApiError, networkError, type ApiError } from './problem';
+import type { components } from '../../../openapi/schema';
+import { api, onSessionLost, request, setCsrfToken } from './client';
+import { asApiError, type ApiError } from './problem';
 
-export interface SessionMember {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-}
-
-export interface Session {
-  member: SessionMember;
-  csrfToken: string;
-  method: 'token' | 'oidc';
-  expiresAt: string;
-}
+export type Session = components['schemas']['SessionDto'];
+export type SessionMember = Session['member'];
 
 export type SessionState =
   | { status: 'loading' }
@@ -34,30 +24,13 @@ interface SessionContextValue {
   signOut: () => Promise<void>;
 }
 
+/**
+ * The spec lists `cookie` as a required header of the session routes (the controller reads it with
+ * @Headers); a browser sends the cookie itself and cannot set that header, so no params are passed.
+ */
+const COOKIE_SENT_BY_BROWSER = {} as { params: { header: { cookie: string } } };
+
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
-
-async function call(method: 'GET' | 'POST' | 'DELETE', body?: unknown): Promise<Response> {
-  try {
-    return await fetch('/api/v1/session', {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...csrfHeaders(method),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (e) {
-    throw networkError(e);
-  }
-}
-
-async function sessionFrom(response: Response): Promise<Session> {
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) throw apiErrorFrom(response.status, body);
-  return body as Session;
-}
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
@@ -73,22 +46,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     onSessionLost(signedOut);
-    call('GET').then(
-      async (response) => (response.status === 401 ? signedOut() : signedIn(await sessionFrom(response))),
-      (error: unknown) => setState({ status: 'error', error: asApiError(error) }),
-    );
+    request(api.GET('/api/v1/session', COOKIE_SENT_BY_BROWSER)).then(signedIn, (error: unknown) => {
+      const e = asApiError(error);
+      // 401 (no cookie, or an expired or revoked session) is simply "not signed in".
+      if (e.status === 401) signedOut();
+      else setState({ status: 'error', error: e });
+    });
     return () => onSessionLost(undefined);
   }, [signedIn, signedOut]);
 
   const value = useMemo<SessionContextValue>(
     () => ({
       state,
-      signIn: async (token) => signedIn(await sessionFrom(await call('POST', { token }))),
+      signIn: async (token) => signedIn(await request(api.POST('/api/v1/session', { body: { token } }))),
       signOut: async () => {
-        const response = await call('DELETE');
-        // 401: the session had already ended, which is what signing out wants.
-        if (!response.ok && response.status !== 401)
-          throw apiErrorFrom(response.status, await response.json().catch(() => undefined));
+        try {
+          await request(api.DELETE('/api/v1/session'));
+        } catch (error) {
+          // 401: the session had already ended, which is what signing out wants.
+          if (asApiError(error).status !== 401) throw error;
+        }
         signedOut();
       },
     }),

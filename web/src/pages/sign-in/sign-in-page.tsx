@@ -3,7 +3,8 @@
  * the provider and comes back to `returnTo`), and/or with a personal access token (the local default).
  */
 import { useState, type FormEvent } from 'react';
-import { apiErrorFrom, asApiError, type ApiError } from '../../api/problem';
+import { api, request } from '../../api/client';
+import { asApiError, type ApiError } from '../../api/problem';
 import { useSession } from '../../api/session';
 import { useResource } from '../../api/use-resource';
 import { ErrorPanel } from '../../components/error-panel';
@@ -12,19 +13,9 @@ import type { PageProps } from '../../router/routes';
 import { safeReturnTo } from '../../router/paths';
 import { useLocation } from '../../router/router';
 
-interface AuthMethods {
-  token: { enabled: boolean };
-  oidc: { enabled: boolean; displayName?: string; loginUrl?: string };
-}
-
 export function SignInPage(_props: PageProps) {
   const returnTo = safeReturnTo(useLocation().search.get('returnTo'));
-  const methods = useResource<AuthMethods>(async (signal) => {
-    const response = await fetch('/api/v1/auth/methods', { signal, headers: { accept: 'application/json' } });
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) throw apiErrorFrom(response.status, body);
-    return body as AuthMethods;
-  }, []);
+  const methods = useResource(async (signal) => request(api.GET('/api/v1/auth/methods', { signal })), []);
   return (
     <main id="main" className="sign-in" tabIndex={-1}>
       <h1>Sign in to Gantry</h1>
