@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { ApiError } from '../api/problem';
 
 /**
@@ -5,9 +6,10 @@ import type { ApiError } from '../api/problem';
  * screen readers announce it. `onRetry` adds a button for errors worth retrying.
  */
 export function ErrorPanel({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
+  const titleId = useId();
   return (
-    <section className="error-panel" role="alert" aria-labelledby="error-title">
-      <h2 id="error-title">{error.title}</h2>
+    <section className="error-panel" role="alert" aria-labelledby={titleId}>
+      <h2 id={titleId}>{error.title}</h2>
       {error.detail && <p>{error.detail}</p>}
       {error.errors.length > 0 && (
         <ul>
