@@ -70,4 +70,9 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // ES-module scripts node runs directly (the tests' OIDC provider, which is ESM-only).
+    files: ['test/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
 );

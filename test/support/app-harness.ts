@@ -250,7 +250,7 @@ function processEnv(databaseUrl: string, redisPrefix: string, port: number, opti
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createRootLogger } from './logger';
+import { createRootLogger, PinoNestLogger } from './logger';
 import { requestContext } from './request-context';
 
 /** Captures what the logger writes, one parsed JSON object per line. */
@@ -34,5 +34,20 @@ describe('createRootLogger', () => {
       ['outside', undefined],
     ]);
     expect(JSON.stringify(lines)).not.toContain('gnt_secret');
+  });
+});
+
+describe('PinoNestLogger', () => {
+  it('writes an object message as fields of one structured line, and a string as the message', () => {
+    const { logger, lines } = capture();
+    const nest = new PinoNestLogger(logger);
+    nest.log({ msg: 'session started', sessionId: 's-1' }, 'Sessions');
+    nest.warn('plain words', 'Other');
+    nest.error(new Error('boom'), 'trace here', 'Failing');
+    expect(lines.map((l) => [l.msg, l.context, l.sessionId])).toEqual([
+      ['session started', 'Sessions', 's-1'],
+      ['plain words', 'Other', undefined],
+      ['boom', 'Failing', undefined],
+    ]);
   });
 });

@@ -79,25 +79,38 @@ function serializeReply(reply: { statusCode?: number; request?: { actor?: { id?:
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages land in the same stream. */
+/**
+ * Nest's Logger over pino. A message may be a string or a plain object of fields (`{ msg, ...fields }`),
+ * which becomes a structured line rather than "[object Object]".
+ */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    this.write('info', message, { context });
   }
   error(message: unknown, trace?: string, context?: string) {
-    this.logger.error({ context, trace }, String(message));
+    this.write('error', message, { context, trace });
   }
   warn(message: unknown, context?: string) {
-    this.logger.warn({ context }, String(message));
+    this.write('warn', message, { context });
   }
   debug(message: unknown, context?: string) {
-    this.logger.debug({ context }, String(message));
+    this.write('debug', message, { context });
   }
   verbose(message: unknown, context?: string) {
-    this.logger.trace({ context }, String(message));
+    this.write('trace', message, { context });
   }
   fatal(message: unknown, context?: string) {
-    this.logger.fatal({ context }, String(message));
+    this.write('fatal', message, { context });
+  }
+
+  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, base: object) {
+    if (message !== null && typeof message === 'object' && !(message instanceof Error)) {
+      const { msg, ...fields } = message as Record<string, unknown>;
+      this.logger[level]({ ...base, ...fields }, typeof msg === 'string' ? msg : '');
+    } else {
+      this.logger[level](base, message instanceof Error ? message.message : String(message));
+    }
   }
 }
 

@@ -27,8 +27,15 @@ export class SessionsRepository {
     return this.prisma.session.create({ data, select: SESSION });
   }
 
-  findByHash(hash: string): Promise<SessionRecord | null> {
-    return this.prisma.session.findUnique({ where: { hash }, select: SESSION });
+  /** The session and whether its member is deactivated: both are checked on every request. */
+  async findByHash(hash: string): Promise<(SessionRecord & { memberDeactivated: boolean }) | null> {
+    const row = await this.prisma.session.findUnique({
+      where: { hash },
+      select: { ...SESSION, member: { select: { deactivatedAt: true } } },
+    });
+    if (!row) return null;
+    const { member, ...session } = row;
+    return { ...session, memberDeactivated: member.deactivatedAt !== null };
   }
 
   async touch(id: string, at: Date): Promise<void> {

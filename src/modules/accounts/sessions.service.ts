@@ -68,6 +68,10 @@ export class SessionsService {
           : now.getTime() - session.lastSeenAt.getTime() > idleMs
             ? 'idle'
             : undefined;
+    if (session?.memberDeactivated && !reason) {
+      this.metrics.authFailures.inc({ reason: 'deactivated' });
+      throw new DomainError('auth/member_deactivated', 'the member is deactivated');
+    }
     if (!session || reason) {
       this.metrics.authFailures.inc({ reason: `session_${reason}` });
       throw new DomainError(
@@ -76,7 +80,8 @@ export class SessionsService {
       );
     }
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) void this.repo.touch(session.id, now);
-    return session;
+    const { memberDeactivated: _, ...record } = session;
+    return record;
   }
 
   async end(session: SessionRecord): Promise<void> {

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../../infra/http/api-schemas';
 import { JSON_BODY, Problems } from '../../infra/http/problems.decorator';
 import { Public } from '../accounts/auth.guard';
@@ -14,7 +14,7 @@ import { SignInService } from './sign-in.service';
 @ApiTags('sign-in')
 @ApiProblems()
 @Public()
-@Controller('api/v1')
+@Controller()
 export class SessionController {
   constructor(private readonly signIn: SignInService) {}
 
@@ -26,10 +26,10 @@ export class SessionController {
   }
 
   @Problems('auth/unauthenticated', 'auth/session_invalid', 'auth/member_deactivated')
-  @Get('session')
+  @Get('api/v1/session')
   @ApiOkResponse({ type: SessionDto })
-  current(@Headers('cookie') cookie?: string) {
-    return this.signIn.current(cookie);
+  current(@Req() req: FastifyRequest) {
+    return this.signIn.current(req.headers.cookie);
   }
 
   @Problems(
@@ -41,7 +41,7 @@ export class SessionController {
     'auth/token_sign_in_disabled',
     'auth/personal_token_required',
   )
-  @Post('session')
+  @Post('api/v1/session')
   @ApiCreatedResponse({ type: SessionDto, description: 'sets the HttpOnly session cookie' })
   async withToken(
     @Body() dto: TokenSignInDto,
@@ -54,14 +54,10 @@ export class SessionController {
   }
 
   @Problems('auth/unauthenticated', 'auth/session_invalid', 'auth/csrf_failed')
-  @Delete('session')
+  @Delete('api/v1/session')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'the session is revoked and its cookie cleared' })
-  async signOut(
-    @Headers('cookie') cookie: string | undefined,
-    @Headers('x-csrf-token') csrf: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    reply.header('set-cookie', await this.signIn.signOut(cookie, csrf));
+  async signOut(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    reply.header('set-cookie', await this.signIn.signOut(req.headers.cookie, req.headers['x-csrf-token']));
   }
 }

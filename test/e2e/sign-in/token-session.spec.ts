@@ -32,7 +32,7 @@ const withCookie = (s: Session, csrf?: string) => ({
 
 describe('token sign-in', () => {
   it('offers token sign-in and no OIDC on a machine without an identity provider', async () => {
-    const res = await g.raw('GET', '/api/v1/auth/methods');
+    const res = await g.raw('GET', '/auth/methods');
     expect(res.body).toEqual({ token: { enabled: true }, oidc: { enabled: false } });
   });
 
@@ -162,6 +162,6 @@ describe('token sign-in switched off', () => {
     const res = await sso.raw('POST', '/api/v1/session', { body: { token: sso.ownerToken } });
     expect([res.status, res.body.code]).toEqual([403, 'auth/token_sign_in_disabled']);
     expect((await sso.raw('GET', '/api/v1/me', { token: sso.ownerToken })).status).toBe(200);
-    expect((await sso.raw('GET', '/api/v1/auth/methods')).body.token).toEqual({ enabled: false });
+    expect((await sso.raw('GET', '/auth/methods')).body.token).toEqual({ enabled: false });
   });
 });

@@ -24,12 +24,6 @@ interface SessionContextValue {
   signOut: () => Promise<void>;
 }
 
-/**
- * The spec lists `cookie` as a required header of the session routes (the controller reads it with
- * @Headers); a browser sends the cookie itself and cannot set that header, so no params are passed.
- */
-const COOKIE_SENT_BY_BROWSER = {} as { params: { header: { cookie: string } } };
-
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -46,7 +40,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     onSessionLost(signedOut);
-    request(api.GET('/api/v1/session', COOKIE_SENT_BY_BROWSER)).then(signedIn, (error: unknown) => {
+    request(api.GET('/api/v1/session')).then(signedIn, (error: unknown) => {
       const e = asApiError(error);
       // 401 (no cookie, or an expired or revoked session) is simply "not signed in".
       if (e.status === 401) signedOut();

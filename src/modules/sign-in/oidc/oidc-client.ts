@@ -93,7 +93,7 @@ export class OidcClient {
         const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
         for (const [k, v] of Object.entries(info)) if (verified[k] === undefined) verified[k] = v;
       } catch (err) {
-        this.logger.warn({ msg: 'userinfo request failed; using the ID token alone', error: (err as Error).message });
+        this.logger.warn({ msg: 'userinfo request failed; using the ID token alone', error: describe(err) });
       }
     }
     return verified;
@@ -124,7 +124,7 @@ export class OidcClient {
       this.discovered = { at: now, config };
       return config;
     } catch (err) {
-      this.logger.error({ msg: 'OIDC discovery failed', issuer: s.issuer, error: (err as Error).message });
+      this.logger.error({ msg: 'OIDC discovery failed', issuer: s.issuer, error: describe(err) });
       throw new DomainError(
         'oidc/provider_unavailable',
         `the identity provider at ${s.issuer} could not be reached or described`,
@@ -135,11 +135,18 @@ export class OidcClient {
   /** Why the provider's answer was refused, in words for the log and a stable code for the caller. */
   private refusal(err: unknown): DomainError {
     const message = err instanceof Error ? err.message : String(err);
-    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    this.logger.warn({ msg: 'OIDC callback refused', error: `${message}${cause}` });
+    this.logger.warn({ msg: 'OIDC callback refused', error: describe(err) });
     if (err instanceof oidc.AuthorizationResponseError) {
       return new DomainError('oidc/sign_in_failed', `the identity provider refused the sign-in: ${err.error}`);
     }
     return new DomainError('oidc/sign_in_failed', `the identity provider's response was refused: ${message}`);
   }
+}
+
+/** An error and its causes in one line: the library wraps what actually went wrong (a refused address, a bad claim). */
+function describe(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e !== undefined && parts.length < 5; e = e instanceof Error ? e.cause : undefined)
+    parts.push(e instanceof Error ? e.message : JSON.stringify(e));
+  return parts.join(': ');
 }

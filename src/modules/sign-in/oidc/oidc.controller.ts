@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiFoundResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../../../infra/http/api-schemas';
@@ -29,12 +29,9 @@ export class OidcController {
   @Problems('oidc/not_configured')
   @Get('callback')
   @ApiFoundResponse({ description: 'to the console: the page asked for, or its home with ?sign_in_error=<code>' })
-  async callback(
-    @Req() req: FastifyRequest,
-    @Headers('cookie') cookie: string | undefined,
-    @Res() reply: FastifyReply,
-  ) {
-    send(reply, await this.oidc.complete(new URL(req.url, this.client.redirectUri), cookie, req.headers['user-agent']));
+  async callback(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const url = new URL(req.url, this.client.redirectUri);
+    send(reply, await this.oidc.complete(url, req.headers.cookie, req.headers['user-agent']));
   }
 }
 

@@ -15,7 +15,7 @@ import { useLocation } from '../../router/router';
 
 export function SignInPage(_props: PageProps) {
   const returnTo = safeReturnTo(useLocation().search.get('returnTo'));
-  const methods = useResource(async (signal) => request(api.GET('/api/v1/auth/methods', { signal })), []);
+  const methods = useResource(async (signal) => request(api.GET('/auth/methods', { signal })), []);
   return (
     <main id="main" className="sign-in" tabIndex={-1}>
       <h1>Sign in to Gantry</h1>
