@@ -44,6 +44,14 @@ export const ERROR_CATALOGUE = {
   'token/member_required': { status: 400, title: 'Token needs a member' },
   'token/personal_with_policy': { status: 400, title: 'Personal token cannot carry a policy' },
 
+  // SCIM 2.0 provisioning (/scim/v2): each is answered with the RFC 7644 scimType its name says.
+  'scim/invalid_filter': { status: 400, title: 'Unsupported or invalid SCIM filter' },
+  'scim/invalid_syntax': { status: 400, title: 'Invalid SCIM request' },
+  'scim/invalid_value': { status: 400, title: 'Invalid SCIM attribute value' },
+  'scim/invalid_path': { status: 400, title: 'Invalid SCIM PATCH path' },
+  'scim/no_target': { status: 400, title: 'SCIM PATCH path matches nothing' },
+  'scim/mutability': { status: 400, title: 'SCIM attribute is read-only' },
+
   // Projects and environments.
   'project/not_found': { status: 404, title: 'Project not found' },
   'project/already_exists': { status: 409, title: 'Project already exists' },
