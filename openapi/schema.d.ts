@@ -1607,6 +1607,12 @@ export interface components {
             /** @description mint a personal token for this member (owner/admin); omit for a service token unless role/policy are omitted too */
             memberId?: string;
             name: string;
+            /**
+             * @description scim: a token for an identity provider, accepted by /scim/v2 only (owner or admin; no member, role or policy)
+             * @default api
+             * @enum {string}
+             */
+            purpose?: "api" | "scim";
             /** @enum {string} */
             role?: "reader" | "writer" | "admin" | "owner";
         };
@@ -1675,6 +1681,11 @@ export interface components {
             lastUsedAt: string | null;
             memberId: string | null;
             name: string;
+            /**
+             * @description api: the REST API and GraphQL; scim: /scim/v2 only
+             * @enum {string}
+             */
+            purpose: "api" | "scim";
             /** Format: date-time */
             revokedAt: string | null;
             /** @enum {string|null} */
@@ -2610,10 +2621,14 @@ export interface components {
             name: string;
         };
         MemberDto: {
+            /** @description false while the member is deactivated: nothing of theirs authenticates */
+            active: boolean;
             /** Format: date-time */
             createdAt: string;
             customRoleKeys: string[];
             email: string;
+            /** @description the identity provider's id (SCIM externalId) */
+            externalId: string | null;
             /** Format: uuid */
             id: string;
             name: string;
@@ -2744,7 +2759,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -3396,6 +3411,11 @@ export interface components {
             lastUsedAt: string | null;
             memberId: string | null;
             name: string;
+            /**
+             * @description api: the REST API and GraphQL; scim: /scim/v2 only
+             * @enum {string}
+             */
+            purpose: "api" | "scim";
             /** Format: date-time */
             revokedAt: string | null;
             /** @enum {string|null} */
@@ -3504,6 +3524,8 @@ export interface components {
             tags?: string[];
         };
         UpdateMemberDto: {
+            /** @description false deactivates the member (their tokens and sessions are revoked at once); true reactivates */
+            active?: boolean;
             /** @description custom role keys */
             customRoleKeys?: string[];
             name?: string;
@@ -3700,7 +3722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3764,7 +3786,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3839,7 +3861,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3903,7 +3925,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainCheckDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3960,7 +3982,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEntryDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4037,7 +4059,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4145,7 +4167,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4202,7 +4224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4281,7 +4303,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4396,7 +4418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4525,7 +4547,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4627,7 +4649,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4711,7 +4733,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4800,7 +4822,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4902,7 +4924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5017,7 +5039,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5108,7 +5130,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5154,7 +5176,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5222,7 +5244,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5324,7 +5346,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5397,7 +5419,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5485,7 +5507,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5505,6 +5527,15 @@ export interface operations {
             };
             /** @description `member/not_found` Member not found; `team/not_found` Team not found; `role/not_found` Role not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `member/cannot_deactivate_self` Cannot deactivate yourself; `member/cannot_deactivate_owner` Cannot deactivate an owner */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5567,7 +5598,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5626,7 +5657,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5719,7 +5750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5792,7 +5823,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5880,7 +5911,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5974,7 +6005,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6053,7 +6084,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6155,7 +6186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6234,7 +6265,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6337,7 +6368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6411,7 +6442,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6509,7 +6540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6612,7 +6643,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6692,7 +6723,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6799,7 +6830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6906,7 +6937,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7003,7 +7034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7083,7 +7114,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7196,7 +7227,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7271,7 +7302,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7364,7 +7395,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7499,7 +7530,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7608,7 +7639,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7687,7 +7718,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7799,7 +7830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7882,7 +7913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8026,7 +8057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8143,7 +8174,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8238,7 +8269,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8319,7 +8350,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8433,7 +8464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8511,7 +8542,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8616,7 +8647,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8721,7 +8752,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8845,7 +8876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8926,7 +8957,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9040,7 +9071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9116,7 +9147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9207,7 +9238,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9320,7 +9351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9402,7 +9433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9516,7 +9547,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9592,7 +9623,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9674,7 +9705,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9771,7 +9802,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9870,7 +9901,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9948,7 +9979,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10040,7 +10071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10180,7 +10211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10261,7 +10292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10373,7 +10404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10475,7 +10506,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10557,7 +10588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10660,7 +10691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10737,7 +10768,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10821,7 +10852,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10897,7 +10928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10978,7 +11009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11088,7 +11119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11172,7 +11203,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11251,7 +11282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11354,7 +11385,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11428,7 +11459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11508,7 +11539,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11601,7 +11632,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11680,7 +11711,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11783,7 +11814,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11857,7 +11888,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11937,7 +11968,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12019,7 +12050,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12087,7 +12118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12180,7 +12211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12253,7 +12284,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12332,7 +12363,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12414,7 +12445,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12482,7 +12513,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12584,7 +12615,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12657,7 +12688,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12736,7 +12767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12818,7 +12849,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12868,7 +12899,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedTokenDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `policy/invalid` Invalid policy; `token/invalid_expiry` Invalid token expiry; `token/member_required` Token needs a member; `token/personal_with_policy` Personal token cannot carry a policy */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `policy/invalid` Invalid policy; `token/invalid_expiry` Invalid token expiry; `token/member_required` Token needs a member; `token/personal_with_policy` Personal token cannot carry a policy; `token/scim_with_grants` SCIM token cannot carry grants */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12877,7 +12908,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12971,7 +13002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13164,7 +13195,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13232,7 +13263,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13316,7 +13347,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13389,7 +13420,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13468,7 +13499,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13563,7 +13594,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -555,7 +555,8 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'rest',
     operation: 'POST /api/v1/tokens',
-    actions: ['manageTokens', 'manageOwners', 'manageRoles'],
+    // A SCIM token (purpose scim) needs its issuer to manage members and teams.
+    actions: ['manageTokens', 'manageOwners', 'manageRoles', 'manageMembers', 'manageTeams'],
     resource: 'access token',
     gate: 'not-targeting',
     reason: WHY.tokens,
@@ -832,7 +833,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'graphql',
     operation: 'createToken',
-    actions: ['manageTokens', 'manageOwners', 'manageRoles'],
+    actions: ['manageTokens', 'manageOwners', 'manageRoles', 'manageMembers', 'manageTeams'],
     resource: 'access token',
     gate: 'not-targeting',
     reason: WHY.tokens,

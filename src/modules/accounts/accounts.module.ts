@@ -6,8 +6,10 @@ import { AccountsResolver } from './accounts.resolver';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { ExplainService } from './explain.service';
+import { MemberActivation } from './member-activation';
 import { MembersService } from './members.service';
 import { OwnerBootstrapService } from './owner-bootstrap.service';
+import { ProvisioningRepository } from './provisioning.repository';
 import { ResourceAttributesRepository } from './resource-attributes.repository';
 import { RolesService } from './roles.service';
 import { TeamsService } from './teams.service';
@@ -28,6 +30,8 @@ import { TokensService } from './tokens.service';
     ExplainService,
     OwnerBootstrapService,
     { provide: APP_GUARD, useClass: AuthGuard },
+    MemberActivation,
+    ProvisioningRepository,
   ],
   exports: [AuthService, MembersService, TokensService, RolesService, TeamsService, OwnerBootstrapService],
 })
