@@ -1,4 +1,3 @@
-import { DomainError } from '../errors';
 import { applyPatch, parsePatchRequest } from './scim-patch';
 import { GROUP_SCHEMA, SCIM_URN, USER_SCHEMA } from './scim-schema';
 import type { ScimDoc } from './scim-values';
@@ -17,16 +16,6 @@ const alice = (): ScimDoc => ({
   active: true,
 });
 const team = (...ids: string[]): ScimDoc => ({ displayName: 'Engineering', members: ids.map((value) => ({ value })) });
-
-function refusal(run: () => unknown): { code: string; message: string } {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('the SCIM PATCH interpreter', () => {
   describe('Okta dialect', () => {
@@ -153,18 +142,18 @@ describe('the SCIM PATCH interpreter', () => {
     [{ op: 'replace', path: 7, value: true }, 'scim/invalid_syntax', 'path must be a string'],
     ['replace', 'scim/invalid_syntax', 'must be an object'],
   ])('refuses %j', (op, code, message) => {
-    const r = refusal(() => patchUser(alice(), op));
-    expect(r).toEqual({ code, message: expect.stringContaining(message) });
+    expect(() => patchUser(alice(), op)).toThrow(
+      expect.objectContaining({ code, message: expect.stringContaining(message) }),
+    );
   });
 
   it('refuses envelopes without operations, too many operations and too many values', () => {
-    expect(refusal(() => parsePatchRequest({ schemas: [SCIM_URN.patchOp] })).code).toBe('scim/invalid_syntax');
-    expect(refusal(() => parsePatchRequest([])).code).toBe('scim/invalid_syntax');
+    const syntax = expect.objectContaining({ code: 'scim/invalid_syntax' });
+    expect(() => parsePatchRequest({ schemas: [SCIM_URN.patchOp] })).toThrow(syntax);
+    expect(() => parsePatchRequest([])).toThrow(syntax);
     const many = Array.from({ length: 101 }, () => ({ op: 'replace', path: 'active', value: true }));
-    expect(refusal(() => parsePatchRequest(patchOf(...many))).message).toContain('at most 100 operations');
+    expect(() => parsePatchRequest(patchOf(...many))).toThrow('at most 100 operations');
     const members = Array.from({ length: 1001 }, (_, i) => ({ value: `u${i}` }));
-    expect(refusal(() => patchGroup(team(), { op: 'add', path: 'members', value: members })).message).toContain(
-      'at most 1000 values',
-    );
+    expect(() => patchGroup(team(), { op: 'add', path: 'members', value: members })).toThrow('at most 1000 values');
   });
 });
