@@ -20,6 +20,7 @@ import { ProjectsModule } from './modules/projects/projects.module';
 import { GuardsModule } from './modules/guards/guards.module';
 import { ReleasesModule } from './modules/releases/releases.module';
 import { SchedulesModule } from './modules/schedules/schedules.module';
+import { ScimModule } from './modules/scim/scim.module';
 import { SegmentsModule } from './modules/segments/segments.module';
 import { TriggersModule } from './modules/triggers/triggers.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
@@ -52,6 +53,7 @@ export class AppModule {
         GuardsModule,
         PipelinesModule,
         WebhooksModule,
+        ScimModule,
         HealthModule,
         ...(api
           ? [

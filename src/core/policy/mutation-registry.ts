@@ -74,6 +74,7 @@ const WHY = {
   members: 'access control: who may act; every act is still authorized and gated on its own',
   roles: 'access control: what a role may do; every act is still authorized and gated on its own',
   tokens: 'access control: issues or revokes a credential; every call it makes is authorized and gated',
+  scim: 'access control: an identity provider provisions who may act; every act is still authorized and gated',
 } as const;
 
 export const MUTATION_REGISTRY: readonly MutationEntry[] = [
@@ -569,6 +570,28 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     gate: 'not-targeting',
     reason: WHY.tokens,
   },
+
+  // SCIM 2.0 provisioning (/scim/v2): authenticated by a token of purpose scim, acting as that token
+  ...(['Users', 'Groups'] as const).flatMap((kind) =>
+    (['POST', 'PUT', 'PATCH', 'DELETE'] as const).map((method): MutationEntry => ({
+      surface: 'rest',
+      operation: `${method} /scim/v2/${kind}${method === 'POST' ? '' : '/{id}'}`,
+      actions:
+        kind === 'Groups'
+          ? ['manageTeams']
+          : method === 'PUT' || method === 'PATCH'
+            ? ['manageMembers', 'manageOwners']
+            : ['manageMembers'],
+      resource:
+        kind === 'Groups'
+          ? 'team (members, and the roles their groups map to)'
+          : method === 'DELETE'
+            ? 'member'
+            : 'member (deactivation revokes their tokens and sessions)',
+      gate: 'not-targeting',
+      reason: WHY.scim,
+    })),
+  ),
 
   // SDK protocols (their own credential: the SDK key)
   {

@@ -10,8 +10,10 @@ import { MemberActivation } from './member-activation';
 import { MembersService } from './members.service';
 import { OwnerBootstrapService } from './owner-bootstrap.service';
 import { ProvisioningRepository } from './provisioning.repository';
+import { ProvisioningService } from './provisioning.service';
 import { ResourceAttributesRepository } from './resource-attributes.repository';
 import { RolesService } from './roles.service';
+import { ScimAuthService } from './scim-auth.service';
 import { TeamsService } from './teams.service';
 import { TokensService } from './tokens.service';
 
@@ -30,9 +32,21 @@ import { TokensService } from './tokens.service';
     ExplainService,
     OwnerBootstrapService,
     { provide: APP_GUARD, useClass: AuthGuard },
+    // Identity provisioning (SCIM): deactivation, provider-managed members and teams, SCIM tokens.
     MemberActivation,
     ProvisioningRepository,
+    ProvisioningService,
+    ScimAuthService,
   ],
-  exports: [AuthService, MembersService, TokensService, RolesService, TeamsService, OwnerBootstrapService],
+  exports: [
+    AuthService,
+    MembersService,
+    TokensService,
+    RolesService,
+    TeamsService,
+    OwnerBootstrapService,
+    ProvisioningService,
+    ScimAuthService,
+  ],
 })
 export class AccountsModule {}
