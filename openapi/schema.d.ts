@@ -84,6 +84,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SessionController_methods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/authorization/explain": {
         parameters: {
             query?: never;
@@ -920,6 +936,22 @@ export interface paths {
         patch: operations["AccountsController_updateRole"];
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SessionController_current"];
+        put?: never;
+        post: operations["SessionController_withToken"];
+        delete: operations["SessionController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams": {
         parameters: {
             query?: never;
@@ -1044,6 +1076,38 @@ export interface paths {
             cookie?: never;
         };
         get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OidcController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OidcController_login"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2677,6 +2741,12 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        OidcMethodDto: {
+            displayName?: string;
+            enabled: boolean;
+            /** @description GET it with ?returnTo=/ui/... to sign in */
+            loginUrl?: string;
+        };
         PatchFlagDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
             bypass?: components["schemas"]["BreakGlassDto"];
@@ -2759,7 +2829,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -3271,6 +3341,27 @@ export interface components {
             contextKind: string;
             values: string[];
         };
+        SessionDto: {
+            /** @description send as the X-CSRF-Token header on every cookie-authenticated request that is not GET/HEAD */
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+            member: components["schemas"]["SessionMemberDto"];
+            /** @enum {string} */
+            method: "token" | "oidc";
+        };
+        SessionMemberDto: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string|null} */
+            role: "reader" | "writer" | "admin" | "owner" | null;
+        };
+        SignInMethodsDto: {
+            oidc: components["schemas"]["OidcMethodDto"];
+            token: components["schemas"]["TokenMethodDto"];
+        };
         StageDto: {
             /** @description how long this stage lasts (for the last stage: how long 100% is held before the release completes) */
             durationMs: number;
@@ -3423,6 +3514,13 @@ export interface components {
         };
         TokenListDto: {
             items: components["schemas"]["TokenDto"][];
+        };
+        TokenMethodDto: {
+            enabled: boolean;
+        };
+        TokenSignInDto: {
+            /** @description a member's personal access token; the session acts as that member */
+            token: string;
         };
         TraceStepDto: {
             detail: {
@@ -4007,6 +4105,43 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionController_methods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInMethodsDto"];
                 };
             };
             /** @description `internal` Internal error */
@@ -12428,6 +12563,195 @@ export interface operations {
             };
         };
     };
+    SessionController_current: {
+        parameters: {
+            query?: never;
+            header: {
+                cookie: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionController_withToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenSignInDto"];
+            };
+        };
+        responses: {
+            /** @description sets the HttpOnly session cookie */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/member_deactivated` Member deactivated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/token_sign_in_disabled` Token sign-in disabled; `auth/personal_token_required` Personal access token required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SessionController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the session is revoked and its cookie cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     AccountsController_listTeams: {
         parameters: {
             query?: never;
@@ -13623,6 +13947,117 @@ export interface operations {
             };
             /** @description `internal` Internal error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    OidcController_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the console: the page asked for, or its home with ?sign_in_error=<code> */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `oidc/not_configured` Single sign-on not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    OidcController_login: {
+        parameters: {
+            query?: {
+                /** @description a console path (/ui/...) to open after signing in */
+                returnTo?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the identity provider's authorization endpoint */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `oidc/not_configured` Single sign-on not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `oidc/provider_unavailable` Identity provider unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `unavailable` Service unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

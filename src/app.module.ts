@@ -22,6 +22,7 @@ import { ReleasesModule } from './modules/releases/releases.module';
 import { SchedulesModule } from './modules/schedules/schedules.module';
 import { ScimModule } from './modules/scim/scim.module';
 import { SegmentsModule } from './modules/segments/segments.module';
+import { SignInModule } from './modules/sign-in/sign-in.module';
 import { TriggersModule } from './modules/triggers/triggers.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkersModule } from './workers/workers.module';
@@ -63,6 +64,7 @@ export class AppModule {
                 limits: config.graphqlLimits,
               }),
               SdkDeliveryModule,
+              SignInModule,
             ]
           : []),
         ...(workers ? [WorkersModule] : []),

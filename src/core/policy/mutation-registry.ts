@@ -41,7 +41,7 @@ interface EntryBase {
   /** What it changes, in words: 'flag environment config', 'environment settings', 'webhook'. */
   resource: string;
   /** A REST route authenticated by its own credential rather than an access token. */
-  credential?: 'sdk-key' | 'trigger-secret';
+  credential?: 'sdk-key' | 'trigger-secret' | 'sign-in';
 }
 
 export type MutationEntry = EntryBase &
@@ -592,6 +592,27 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
       reason: WHY.scim,
     })),
   ),
+
+  // Console sign-in: each route reads its own credential (a personal token in the body, the session cookie)
+  {
+    surface: 'rest',
+    operation: 'POST /api/v1/session',
+    actions: [],
+    resource: 'console session',
+    gate: 'not-targeting',
+    credential: 'sign-in',
+    reason:
+      'opens a session that acts exactly as the personal token it was opened with; every call it makes is authorized',
+  },
+  {
+    surface: 'rest',
+    operation: 'DELETE /api/v1/session',
+    actions: [],
+    resource: 'console session',
+    gate: 'not-targeting',
+    credential: 'sign-in',
+    reason: "ends the caller's own session (CSRF-checked)",
+  },
 
   // SDK protocols (their own credential: the SDK key)
   {

@@ -59,6 +59,18 @@ export class MetricsService {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly sessionsStarted = new Counter({
+    name: 'gantry_sessions_started_total',
+    help: 'Console sessions opened, by sign-in method (token, oidc)',
+    labelNames: ['method'] as const,
+    registers: [this.registry],
+  });
+  readonly oidcSignIns = new Counter({
+    name: 'gantry_oidc_sign_ins_total',
+    help: 'OIDC sign-in callbacks, by outcome (ok, or the refusal code)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
 
   readonly scimRequests = new Counter({
     name: 'gantry_scim_requests_total',

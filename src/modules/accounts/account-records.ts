@@ -19,6 +19,8 @@ export interface Member {
   role: BuiltinRole | null;
   /** The identity provider's id (SCIM externalId): set for members an identity provider manages. */
   externalId: string | null;
+  /** `<issuer> <sub>` of the OIDC identity that signs in as this member. */
+  oidcSubject: string | null;
   /** Set while the member is deactivated: nothing of theirs authenticates. */
   deactivatedAt: Date | null;
   createdAt: Date;
@@ -116,4 +118,14 @@ export interface TeamCriteria {
   name?: string;
   externalId?: string;
   memberId?: string;
+}
+
+export interface SessionRecord {
+  id: string;
+  memberId: string;
+  method: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
 }

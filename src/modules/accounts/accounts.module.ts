@@ -6,6 +6,7 @@ import { AccountsResolver } from './accounts.resolver';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { ExplainService } from './explain.service';
+import { IdentityProvisioningService } from './identity-provisioning.service';
 import { MemberActivation } from './member-activation';
 import { MembersService } from './members.service';
 import { OwnerBootstrapService } from './owner-bootstrap.service';
@@ -14,6 +15,8 @@ import { ProvisioningService } from './provisioning.service';
 import { ResourceAttributesRepository } from './resource-attributes.repository';
 import { RolesService } from './roles.service';
 import { ScimAuthService } from './scim-auth.service';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
 import { TeamsService } from './teams.service';
 import { TokensService } from './tokens.service';
 
@@ -25,6 +28,9 @@ import { TokensService } from './tokens.service';
     AccountsResolver,
     ResourceAttributesRepository,
     AuthService,
+    SessionsRepository,
+    SessionsService,
+    IdentityProvisioningService,
     MembersService,
     TeamsService,
     RolesService,
@@ -40,6 +46,8 @@ import { TokensService } from './tokens.service';
   ],
   exports: [
     AuthService,
+    SessionsService,
+    IdentityProvisioningService,
     MembersService,
     TokensService,
     RolesService,

@@ -120,15 +120,28 @@ export class AccountsRepository {
       await dbOf(this.prisma, tx).member.findUnique({ where: { email }, include: memberWithRoles }),
     );
   }
+  async findMemberByOidcSubject(subject: string, tx?: Tx): Promise<MemberWithRoles | null> {
+    return orNull(toMember)(
+      await dbOf(this.prisma, tx).member.findUnique({ where: { oidcSubject: subject }, include: memberWithRoles }),
+    );
+  }
   async createMember(
     tx: Tx,
-    data: { email: string; name: string; role: BuiltinRole | null; roleIds: string[]; teamIds: string[] },
+    data: {
+      email: string;
+      name: string;
+      role: BuiltinRole | null;
+      roleIds: string[];
+      teamIds: string[];
+      oidcSubject?: string;
+    },
   ): Promise<MemberWithRoles> {
     const row = await txClient(tx).member.create({
       data: {
         email: data.email,
         name: data.name,
         role: data.role,
+        oidcSubject: data.oidcSubject,
         customRoles: { create: data.roleIds.map((roleId) => ({ roleId })) },
         teams: { create: data.teamIds.map((teamId) => ({ teamId })) },
       },
@@ -139,12 +152,13 @@ export class AccountsRepository {
   async updateMember(
     tx: Tx,
     id: string,
-    data: { name?: string; role?: BuiltinRole | null; roleIds?: string[]; teamIds?: string[] },
+    data: { name?: string; role?: BuiltinRole | null; roleIds?: string[]; teamIds?: string[]; oidcSubject?: string },
   ): Promise<MemberWithRoles> {
     const row = await txClient(tx).member.update({
       where: { id },
       data: {
         ...(data.name !== undefined ? { name: data.name } : {}),
+        ...(data.oidcSubject !== undefined ? { oidcSubject: data.oidcSubject } : {}),
         ...(data.role !== undefined ? { role: data.role } : {}),
         ...(data.roleIds
           ? { customRoles: { deleteMany: {}, create: data.roleIds.map((roleId) => ({ roleId })) } }

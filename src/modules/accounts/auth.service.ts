@@ -4,8 +4,10 @@ import { compilePolicy, type Policy } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { AccountsRepository } from './accounts.repository';
+import type { MemberWithRoles } from './account-records';
 import type { Actor } from './models/actor';
 import { memberPolicySources, servicePolicySources } from './policy-sources';
+import { SessionsService } from './sessions.service';
 import { hashSecret } from './token-secret';
 
 /** lastUsedAt is a hint, not a ledger: write it at most once a minute per token. */
@@ -26,7 +28,7 @@ type UnauthenticatedCode =
   | 'auth/wrong_token_purpose'
   | 'auth/member_deactivated';
 
-/** Turns a bearer credential into an Actor, or says precisely why it cannot. */
+/** Turns a bearer credential or a console session into an Actor, or says precisely why it cannot. */
 @Injectable()
 export class AuthService {
   private readonly touched = new Map<string, number>();
@@ -36,6 +38,7 @@ export class AuthService {
     private readonly repo: AccountsRepository,
     private readonly clock: ClockService,
     private readonly metrics: MetricsService,
+    private readonly sessions: SessionsService,
   ) {
     repo.onCommit(() => this.forgetPolicies());
   }
@@ -56,14 +59,45 @@ export class AuthService {
     if (token.member?.deactivatedAt)
       throw this.fail('deactivated', 'auth/member_deactivated', 'the member of this token is deactivated');
     this.touch(token.id, now);
+    return this.cachedActor(token.id, async () => {
+      const actor = await this.loadActor(token.id);
+      if (!actor) throw this.fail('unknown', 'auth/invalid_token', 'the access token is not valid');
+      return actor;
+    });
+  }
 
-    const cached = this.policies.get(token.id);
-    if (cached && now.getTime() - cached.at < POLICY_TTL_MS) return { ...cached.actor, policy: cached.policy };
-    const actor = await this.loadActor(token.id);
-    if (!actor) throw this.fail('unknown', 'auth/invalid_token', 'the access token is not valid');
+  /** The member behind a console session's cookie secret (the session row is read on every request). */
+  async authenticateSession(secret: string): Promise<Actor> {
+    const session = await this.sessions.resolve(secret);
+    return this.cachedActor(`session:${session.id}`, async () => {
+      const member = await this.repo.findMember(session.memberId);
+      if (!member) throw new DomainError('auth/session_invalid', 'the session is not valid; sign in again');
+      return this.memberActor(member, { sessionId: session.id });
+    });
+  }
+
+  private async cachedActor(key: string, load: () => Promise<Actor>): Promise<Actor> {
+    const now = this.clock.now().getTime();
+    const cached = this.policies.get(key);
+    if (cached && now - cached.at < POLICY_TTL_MS) return { ...cached.actor, policy: cached.policy };
+    const actor = await load();
     const { policy, ...rest } = actor;
-    this.policies.set(token.id, { at: now.getTime(), actor: rest, policy });
+    this.policies.set(key, { at: now, actor: rest, policy });
     return actor;
+  }
+
+  /** A member acting through a personal token or a session; a deactivated member cannot act at all. */
+  private memberActor(member: MemberWithRoles, via: { tokenId?: string; sessionId?: string }): Actor {
+    if (member.deactivatedAt) throw this.fail('deactivated', 'auth/member_deactivated', 'the member is deactivated');
+    return {
+      kind: 'member',
+      id: member.id,
+      name: member.name,
+      email: member.email,
+      memberId: member.id,
+      ...via,
+      policy: compilePolicy(memberPolicySources(member)),
+    };
   }
 
   /** Called after any change to roles, teams or members so this node stops using stale policies. */
@@ -74,17 +108,7 @@ export class AuthService {
   private async loadActor(tokenId: string): Promise<Actor | null> {
     const token = await this.repo.findTokenWithMember(tokenId);
     if (!token) return null;
-    if (token.member) {
-      return {
-        kind: 'member',
-        id: token.member.id,
-        name: token.member.name,
-        email: token.member.email,
-        memberId: token.member.id,
-        tokenId: token.id,
-        policy: compilePolicy(memberPolicySources(token.member)),
-      };
-    }
+    if (token.member) return this.memberActor(token.member, { tokenId: token.id });
     const roles = await this.repo.findRolesByKeys(token.customRoleKeys);
     return {
       kind: 'token',

@@ -13,6 +13,9 @@ import { requireRoles } from './require-roles';
 
 import { memberView } from './member-view';
 
+/** Re-exported: importers of the members API's view (identity provisioning, bootstrap) find it here too. */
+export { memberView } from './member-view';
+
 @Injectable()
 export class MembersService {
   constructor(

@@ -14,7 +14,7 @@ const teamWithMembers = {
 type MemberRow = Prisma.MemberGetPayload<{ include: typeof memberWithTeams }>;
 type TeamRow = Prisma.TeamGetPayload<{ include: typeof teamWithMembers }>;
 
-const toMember = ({ teams, oidcSubject: _oidc, ...m }: MemberRow): DirectoryMember => ({
+const toMember = ({ teams, ...m }: MemberRow): DirectoryMember => ({
   ...m,
   teams: teams.map((t) => t.team),
 });

@@ -13,6 +13,8 @@ export interface Actor {
   email?: string;
   memberId?: string;
   tokenId?: string;
+  /** Set when the member acts through a browser session (the console) rather than a token. */
+  sessionId?: string;
   policy: Policy;
 }
 
