@@ -115,10 +115,17 @@ describe("Entra ID's SCIM 2.0 request sequence", () => {
 
   it('disables the user with "False": their token and sessions are revoked at once', async () => {
     const personal = await personalTokenAndSession(g, userId);
+    // A real console session too, opened with the personal token.
+    const signIn = await g.raw('POST', '/api/v1/session', { body: { token: personal } });
+    expect(signIn.status).toBe(201);
+    const cookie = /gantry_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')![0];
+    expect((await g.raw('GET', '/api/v1/session', { headers: { cookie } })).status).toBe(200);
+
     const res = await scim('PATCH', `/Users/${userId}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }));
     expect(res.status).toBe(200);
     expect(res.body.active).toBe(false);
     expect((await g.raw('GET', '/api/v1/me', { token: personal })).status).toBe(401);
+    expect((await g.raw('GET', '/api/v1/me', { headers: { cookie } })).status).toBe(401);
     expect(await liveCredentials(g, userId)).toEqual({ tokens: 0, sessions: 0 });
     const member = ok(await g.client(g.ownerToken).GET('/api/v1/members/{id}', { params: { path: { id: userId } } }));
     expect(member.active).toBe(false);

@@ -90,6 +90,12 @@ describe('SCIM refusals', () => {
       expect([members.status, members.body.code]).toEqual([401, 'auth/wrong_token_purpose']);
       const gql = await g.raw('POST', '/graphql', { token: scimToken, body: { query: '{ members { id } }' } });
       expect(gql.body.errors[0].extensions).toMatchObject({ code: 'auth/wrong_token_purpose', status: 401 });
+      const session = await g.raw('POST', '/api/v1/session', { body: { token: scimToken } });
+      expect([session.status, session.body.code, session.headers.get('set-cookie')]).toEqual([
+        401,
+        'auth/wrong_token_purpose',
+        null,
+      ]);
     });
 
     it('lets only an owner or admin issue a SCIM token, and without grants; shows it once, hashed at rest', async () => {
