@@ -4,6 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { execSync } = require('node:child_process');
+const { ensureConsoleBuilt } = require('./console-build');
 
 const root = path.join(__dirname, '..');
 const marker = path.join(root, 'dist', 'main.js');
@@ -26,4 +27,7 @@ const sources = Math.max(
 if (!fs.existsSync(marker) || fs.statSync(marker).mtimeMs < sources) {
   process.stdout.write('gantry: building…\n');
   execSync('npm run build', { cwd: root, stdio: 'inherit' });
+} else {
+  // The server is current; the console (web/ → dist/web) may still be stale on its own.
+  ensureConsoleBuilt();
 }

@@ -6,6 +6,7 @@ import { AccountsModule } from './modules/accounts/accounts.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { BypassLedgerModule } from './modules/approvals/bypass-ledger.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { ConsoleModule } from './modules/console/console.module';
 import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { FlagRestoreModule } from './modules/flag-restore/flag-restore.module';
@@ -65,6 +66,7 @@ export class AppModule {
               }),
               SdkDeliveryModule,
               SignInModule,
+              ConsoleModule,
             ]
           : []),
         ...(workers ? [WorkersModule] : []),

@@ -169,6 +169,8 @@ export const ERROR_CATALOGUE = {
   'webhook/invalid_url': { status: 400, title: 'Invalid webhook URL' },
   // Loopback, private, link-local, CGNAT or metadata addresses, unless GANTRY_OUTBOUND_ALLOW lets them.
   'webhook/forbidden_address': { status: 400, title: 'Webhook address not allowed' },
+  // The console's static files are missing: the installation was not built (npm run build).
+  'console/not_built': { status: 503, title: 'Console not built' },
   'graphql/query_too_complex': { status: 400, title: 'GraphQL query too complex' },
   'audit/not_found': { status: 404, title: 'Audit entry not found' },
   'audit/invalid_cursor': { status: 400, title: 'Invalid cursor' },

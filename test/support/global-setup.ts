@@ -1,9 +1,11 @@
 /**
  * Jest globalSetup of the integration project: builds the migrated template database that every
  * test file clones (test-database.ts), and publishes its name through process.env (the workers are
- * started afterwards and inherit it).
+ * started afterwards and inherit it); builds the console when stale.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { deployMigrations } from '../../src/infra/prisma/migrate';
 import {
   DEFAULT_TEST_SERVER_URL,
@@ -44,6 +46,12 @@ export default async function globalSetup(): Promise<void> {
     );
   }
   if (process.env.GANTRY_TEST_VERBOSE) console.log(`\ntemplate ${template} migrated in ${Date.now() - started} ms`);
+
+  // The Gantry processes serve the console from dist/web: built here once, before any test file runs
+  // (two files building it at once would race), and only when web/ changed since (a few stats otherwise).
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'console-build.js')], {
+    stdio: 'inherit',
+  });
 }
 
 /**

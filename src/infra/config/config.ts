@@ -28,6 +28,8 @@ export interface GantryConfig {
   graphqlLimits: { maxDepth: number; maxAliases: number; maxCost: number };
   /** Who people are and how they sign in: OIDC, group mappings (shared with SCIM), sessions. */
   identity: IdentityConfig;
+  /** The built console served at /ui (GANTRY_CONSOLE_DIR); default dist/web of this installation. */
+  consoleDir: string | undefined;
 }
 
 export interface OidcConfig {
@@ -206,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       maxCost: integer('GANTRY_GRAPHQL_MAX_COST', env.GANTRY_GRAPHQL_MAX_COST ?? '20000', 1, 10_000_000),
     },
     identity: identityConfig(env, host, port),
+    consoleDir: env.GANTRY_CONSOLE_DIR?.trim() || undefined,
   };
 }
 
