@@ -10,7 +10,6 @@ import { MemberActivation } from './member-activation';
 import type { CreateMemberDto, UpdateMemberDto } from './dto/accounts.dto';
 import type { Actor } from './models/actor';
 import { requireRoles } from './require-roles';
-
 import { memberView } from './member-view';
 
 /** Re-exported: importers of the members API's view (identity provisioning, bootstrap) find it here too. */
