@@ -1671,6 +1671,12 @@ export interface components {
             /** @description mint a personal token for this member (owner/admin); omit for a service token unless role/policy are omitted too */
             memberId?: string;
             name: string;
+            /**
+             * @description scim: a token for an identity provider, accepted by /scim/v2 only (owner or admin; no member, role or policy)
+             * @default api
+             * @enum {string}
+             */
+            purpose?: "api" | "scim";
             /** @enum {string} */
             role?: "reader" | "writer" | "admin" | "owner";
         };
@@ -1739,6 +1745,11 @@ export interface components {
             lastUsedAt: string | null;
             memberId: string | null;
             name: string;
+            /**
+             * @description api: the REST API and GraphQL; scim: /scim/v2 only
+             * @enum {string}
+             */
+            purpose: "api" | "scim";
             /** Format: date-time */
             revokedAt: string | null;
             /** @enum {string|null} */
@@ -2674,10 +2685,14 @@ export interface components {
             name: string;
         };
         MemberDto: {
+            /** @description false while the member is deactivated: nothing of theirs authenticates */
+            active: boolean;
             /** Format: date-time */
             createdAt: string;
             customRoleKeys: string[];
             email: string;
+            /** @description the identity provider's id (SCIM externalId) */
+            externalId: string | null;
             /** Format: uuid */
             id: string;
             name: string;
@@ -2814,7 +2829,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "console/not_built" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "console/not_built" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -3487,6 +3502,11 @@ export interface components {
             lastUsedAt: string | null;
             memberId: string | null;
             name: string;
+            /**
+             * @description api: the REST API and GraphQL; scim: /scim/v2 only
+             * @enum {string}
+             */
+            purpose: "api" | "scim";
             /** Format: date-time */
             revokedAt: string | null;
             /** @enum {string|null} */
@@ -3602,6 +3622,8 @@ export interface components {
             tags?: string[];
         };
         UpdateMemberDto: {
+            /** @description false deactivates the member (their tokens and sessions are revoked at once); true reactivates */
+            active?: boolean;
             /** @description custom role keys */
             customRoleKeys?: string[];
             name?: string;
@@ -3798,7 +3820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3862,7 +3884,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3937,7 +3959,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4001,7 +4023,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainCheckDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4058,7 +4080,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEntryDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4135,7 +4157,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4243,7 +4265,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4300,7 +4322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4379,7 +4401,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4494,7 +4516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4623,7 +4645,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4725,7 +4747,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4809,7 +4831,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4898,7 +4920,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5000,7 +5022,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5115,7 +5137,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5206,7 +5228,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5252,7 +5274,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5320,7 +5342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5422,7 +5444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5495,7 +5517,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5583,7 +5605,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5603,6 +5625,15 @@ export interface operations {
             };
             /** @description `member/not_found` Member not found; `team/not_found` Team not found; `role/not_found` Role not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `member/cannot_deactivate_self` Cannot deactivate yourself; `member/cannot_deactivate_owner` Cannot deactivate an owner */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5665,7 +5696,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5724,7 +5755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5817,7 +5848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5890,7 +5921,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5978,7 +6009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6072,7 +6103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6151,7 +6182,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6253,7 +6284,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6332,7 +6363,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6435,7 +6466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6509,7 +6540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6607,7 +6638,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6710,7 +6741,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6790,7 +6821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6897,7 +6928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7004,7 +7035,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7101,7 +7132,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7181,7 +7212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7294,7 +7325,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7369,7 +7400,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7462,7 +7493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7597,7 +7628,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7706,7 +7737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7785,7 +7816,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7897,7 +7928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7980,7 +8011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8124,7 +8155,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8241,7 +8272,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8336,7 +8367,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8417,7 +8448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8531,7 +8562,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8609,7 +8640,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8714,7 +8745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8819,7 +8850,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8943,7 +8974,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9024,7 +9055,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9138,7 +9169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9214,7 +9245,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9305,7 +9336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9418,7 +9449,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9500,7 +9531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9614,7 +9645,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9690,7 +9721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9772,7 +9803,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9869,7 +9900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9968,7 +9999,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10046,7 +10077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10138,7 +10169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10278,7 +10309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10359,7 +10390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10471,7 +10502,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10573,7 +10604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10655,7 +10686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10758,7 +10789,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10835,7 +10866,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10919,7 +10950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10995,7 +11026,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11076,7 +11107,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11186,7 +11217,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11270,7 +11301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11349,7 +11380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11452,7 +11483,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11526,7 +11557,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11606,7 +11637,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11699,7 +11730,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11778,7 +11809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11881,7 +11912,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11955,7 +11986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12035,7 +12066,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12117,7 +12148,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12185,7 +12216,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12278,7 +12309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12351,7 +12382,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12430,7 +12461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12699,7 +12730,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12767,7 +12798,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12869,7 +12900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12942,7 +12973,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13021,7 +13052,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13103,7 +13134,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13153,7 +13184,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedTokenDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `policy/invalid` Invalid policy; `token/invalid_expiry` Invalid token expiry; `token/member_required` Token needs a member; `token/personal_with_policy` Personal token cannot carry a policy */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `policy/invalid` Invalid policy; `token/invalid_expiry` Invalid token expiry; `token/member_required` Token needs a member; `token/personal_with_policy` Personal token cannot carry a policy; `token/scim_with_grants` SCIM token cannot carry grants */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13162,7 +13193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13256,7 +13287,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13449,7 +13480,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13517,7 +13548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13601,7 +13632,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13674,7 +13705,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13753,7 +13784,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13848,7 +13879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -14,6 +14,7 @@ import { ProblemFilter } from './infra/http/problem.filter';
 import { toProblem } from './infra/http/problem';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './infra/http/json-depth';
 import { refuseNonJsonBody } from './infra/http/media-type';
+import { isScimUrl, SCIM_CONTENT_TYPE, scimError, scimRequestLabels } from './infra/http/scim-http';
 import { validationProblem } from './infra/http/validation-problem';
 import { DomainError } from './core/errors';
 
@@ -68,8 +69,18 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
         .send({ ...(ofrep[1] ? { key: safeDecode(ofrep[1]) } : {}), errorCode, errorDetails: p.detail });
       return;
     }
+    if (isScimUrl(req.url)) {
+      void reply.status(p.status).header('content-type', SCIM_CONTENT_TYPE).send(scimError(p));
+      return;
+    }
     void reply.status(p.status).header('content-type', 'application/problem+json').send(p);
   });
+  // SCIM clients send application/scim+json (RFC 7644 §3.1): the same JSON, parsed with the same protections.
+  fastify.addContentTypeParser(
+    'application/scim+json',
+    { parseAs: 'string' },
+    fastify.getDefaultJsonParser('error', 'error'),
+  );
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger),
@@ -95,6 +106,8 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
       { method: req.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    if (isScimUrl(req.url))
+      metrics.scimRequests.inc(scimRequestLabels(req.method, req.routeOptions?.url, reply.statusCode));
     done();
   });
   return app;

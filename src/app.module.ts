@@ -21,6 +21,7 @@ import { ProjectsModule } from './modules/projects/projects.module';
 import { GuardsModule } from './modules/guards/guards.module';
 import { ReleasesModule } from './modules/releases/releases.module';
 import { SchedulesModule } from './modules/schedules/schedules.module';
+import { ScimModule } from './modules/scim/scim.module';
 import { SegmentsModule } from './modules/segments/segments.module';
 import { SignInModule } from './modules/sign-in/sign-in.module';
 import { TriggersModule } from './modules/triggers/triggers.module';
@@ -54,6 +55,7 @@ export class AppModule {
         GuardsModule,
         PipelinesModule,
         WebhooksModule,
+        ScimModule,
         HealthModule,
         ...(api
           ? [

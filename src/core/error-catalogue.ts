@@ -26,6 +26,9 @@ export const ERROR_CATALOGUE = {
   'auth/token_revoked': { status: 401, title: 'Access token revoked' },
   'auth/token_expired': { status: 401, title: 'Access token expired' },
   'auth/forbidden': { status: 403, title: 'Forbidden by policy' },
+  // A SCIM token outside /scim/v2, or an API token at /scim/v2: each credential opens one door.
+  'auth/wrong_token_purpose': { status: 401, title: 'Token not valid for this API' },
+  // Refused at once, even before the member's tokens and sessions are revoked.
   'auth/member_deactivated': { status: 401, title: 'Member deactivated' },
   'auth/session_invalid': { status: 401, title: 'Session not valid' },
   'auth/csrf_failed': { status: 403, title: 'CSRF token missing or wrong' },
@@ -45,6 +48,8 @@ export const ERROR_CATALOGUE = {
   'member/already_exists': { status: 409, title: 'Member already exists' },
   'member/cannot_delete_self': { status: 409, title: 'Cannot delete yourself' },
   'member/cannot_delete_owner': { status: 409, title: 'Cannot delete the owner' },
+  'member/cannot_deactivate_self': { status: 409, title: 'Cannot deactivate yourself' },
+  'member/cannot_deactivate_owner': { status: 409, title: 'Cannot deactivate an owner' },
   'team/not_found': { status: 404, title: 'Team not found' },
   'team/already_exists': { status: 409, title: 'Team already exists' },
   'role/not_found': { status: 404, title: 'Role not found' },
@@ -53,6 +58,15 @@ export const ERROR_CATALOGUE = {
   'token/invalid_expiry': { status: 400, title: 'Invalid token expiry' },
   'token/member_required': { status: 400, title: 'Token needs a member' },
   'token/personal_with_policy': { status: 400, title: 'Personal token cannot carry a policy' },
+  'token/scim_with_grants': { status: 400, title: 'SCIM token cannot carry grants' },
+
+  // SCIM 2.0 provisioning (/scim/v2): each is answered with the RFC 7644 scimType its name says.
+  'scim/invalid_filter': { status: 400, title: 'Unsupported or invalid SCIM filter' },
+  'scim/invalid_syntax': { status: 400, title: 'Invalid SCIM request' },
+  'scim/invalid_value': { status: 400, title: 'Invalid SCIM attribute value' },
+  'scim/invalid_path': { status: 400, title: 'Invalid SCIM PATCH path' },
+  'scim/no_target': { status: 400, title: 'SCIM PATCH path matches nothing' },
+  'scim/mutability': { status: 400, title: 'SCIM attribute is read-only' },
 
   // Projects and environments.
   'project/not_found': { status: 404, title: 'Project not found' },

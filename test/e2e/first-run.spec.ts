@@ -92,6 +92,8 @@ describe('first run', () => {
         role: 'owner',
         customRoleKeys: [],
         teamKeys: [],
+        active: true,
+        externalId: null,
         createdAt: expect.any(String),
       },
     });

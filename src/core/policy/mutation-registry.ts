@@ -74,6 +74,7 @@ const WHY = {
   members: 'access control: who may act; every act is still authorized and gated on its own',
   roles: 'access control: what a role may do; every act is still authorized and gated on its own',
   tokens: 'access control: issues or revokes a credential; every call it makes is authorized and gated',
+  scim: 'access control: an identity provider provisions who may act; every act is still authorized and gated',
 } as const;
 
 export const MUTATION_REGISTRY: readonly MutationEntry[] = [
@@ -555,7 +556,8 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'rest',
     operation: 'POST /api/v1/tokens',
-    actions: ['manageTokens', 'manageOwners', 'manageRoles'],
+    // A SCIM token (purpose scim) needs its issuer to manage members and teams.
+    actions: ['manageTokens', 'manageOwners', 'manageRoles', 'manageMembers', 'manageTeams'],
     resource: 'access token',
     gate: 'not-targeting',
     reason: WHY.tokens,
@@ -568,6 +570,28 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     gate: 'not-targeting',
     reason: WHY.tokens,
   },
+
+  // SCIM 2.0 provisioning (/scim/v2): authenticated by a token of purpose scim, acting as that token
+  ...(['Users', 'Groups'] as const).flatMap((kind) =>
+    (['POST', 'PUT', 'PATCH', 'DELETE'] as const).map((method): MutationEntry => ({
+      surface: 'rest',
+      operation: `${method} /scim/v2/${kind}${method === 'POST' ? '' : '/{id}'}`,
+      actions:
+        kind === 'Groups'
+          ? ['manageTeams']
+          : method === 'PUT' || method === 'PATCH'
+            ? ['manageMembers', 'manageOwners']
+            : ['manageMembers'],
+      resource:
+        kind === 'Groups'
+          ? 'team (members, and the roles their groups map to)'
+          : method === 'DELETE'
+            ? 'member'
+            : 'member (deactivation revokes their tokens and sessions)',
+      gate: 'not-targeting',
+      reason: WHY.scim,
+    })),
+  ),
 
   // Console sign-in: each route reads its own credential (a personal token in the body, the session cookie)
   {
@@ -853,7 +877,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'graphql',
     operation: 'createToken',
-    actions: ['manageTokens', 'manageOwners', 'manageRoles'],
+    actions: ['manageTokens', 'manageOwners', 'manageRoles', 'manageMembers', 'manageTeams'],
     resource: 'access token',
     gate: 'not-targeting',
     reason: WHY.tokens,

@@ -10,6 +10,8 @@ export const AUTHENTICATED = [
   'auth/invalid_token',
   'auth/token_revoked',
   'auth/token_expired',
+  'auth/wrong_token_purpose',
+  'auth/member_deactivated',
 ] as const satisfies readonly ErrorCode[];
 
 /**

@@ -1,13 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../../core/errors';
 import { noteProblemCode } from '../logging/logger';
 import { toProblem } from './problem';
+import { isScimUrl, SCIM_CONTENT_TYPE, scimError } from './scim-http';
 
 /**
  * The one mapping point from thrown errors to responses: problem+json for REST, an error with
- * `extensions.code` for GraphQL (same codes).
+ * `extensions.code` for GraphQL, SCIM's error message under /scim/v2 (same codes).
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -25,6 +26,8 @@ export class ProblemFilter implements ExceptionFilter {
     noteProblemCode(reply, p.code);
     if (err instanceof DomainError && err.retryAfterSeconds !== undefined)
       void reply.header('retry-after', String(err.retryAfterSeconds));
+    if (isScimUrl(host.switchToHttp().getRequest<FastifyRequest>().url))
+      return reply.status(p.status).header('content-type', SCIM_CONTENT_TYPE).send(scimError(p));
     return reply.status(p.status).header('content-type', 'application/problem+json').send(p);
   }
 }

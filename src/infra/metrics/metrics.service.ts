@@ -72,6 +72,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly scimRequests = new Counter({
+    name: 'gantry_scim_requests_total',
+    help: 'SCIM provisioning requests (/scim/v2) by resource (User, Group, discovery), operation and outcome',
+    labelNames: ['resource', 'operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     // prom-client's own names already start with process_/nodejs_: gantry_process_cpu_seconds_total, not gantry_process_process_….
     collectDefaultMetrics({ register: this.registry, prefix: 'gantry_' });

@@ -93,7 +93,16 @@ export class AccountsController {
   getMember(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.members.get(a, id);
   }
-  @Problems(...AUTHENTICATED, ...JSON_BODY, 'auth/forbidden', 'member/not_found', 'role/not_found', 'team/not_found')
+  @Problems(
+    ...AUTHENTICATED,
+    ...JSON_BODY,
+    'auth/forbidden',
+    'member/not_found',
+    'role/not_found',
+    'team/not_found',
+    'member/cannot_deactivate_self',
+    'member/cannot_deactivate_owner',
+  )
   @Patch('members/:id')
   @ApiOkResponse({ type: MemberDto })
   updateMember(@CurrentActor() a: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateMemberDto) {
@@ -206,6 +215,7 @@ export class AccountsController {
     'token/invalid_expiry',
     'token/member_required',
     'token/personal_with_policy',
+    'token/scim_with_grants',
     'member/not_found',
     'role/not_found',
     'policy/invalid',

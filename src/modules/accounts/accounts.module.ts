@@ -7,10 +7,14 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { ExplainService } from './explain.service';
 import { IdentityProvisioningService } from './identity-provisioning.service';
+import { MemberActivation } from './member-activation';
 import { MembersService } from './members.service';
 import { OwnerBootstrapService } from './owner-bootstrap.service';
+import { ProvisioningRepository } from './provisioning.repository';
+import { ProvisioningService } from './provisioning.service';
 import { ResourceAttributesRepository } from './resource-attributes.repository';
 import { RolesService } from './roles.service';
+import { ScimAuthService } from './scim-auth.service';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { TeamsService } from './teams.service';
@@ -34,6 +38,11 @@ import { TokensService } from './tokens.service';
     ExplainService,
     OwnerBootstrapService,
     { provide: APP_GUARD, useClass: AuthGuard },
+    // Identity provisioning (SCIM): deactivation, provider-managed members and teams, SCIM tokens.
+    MemberActivation,
+    ProvisioningRepository,
+    ProvisioningService,
+    ScimAuthService,
   ],
   exports: [
     AuthService,
@@ -44,6 +53,8 @@ import { TokensService } from './tokens.service';
     RolesService,
     TeamsService,
     OwnerBootstrapService,
+    ProvisioningService,
+    ScimAuthService,
   ],
 })
 export class AccountsModule {}

@@ -10,6 +10,7 @@ import type {
   NewToken,
   Team,
   TeamWithLinks,
+  TokenStatus,
   TokenWithMember,
 } from './account-records';
 
@@ -67,11 +68,18 @@ export class AccountsRepository {
     this.commitListeners.push(listener);
   }
 
-  /** Just what every request must check afresh: is the token known, revoked, expired. */
-  findTokenStatus(hash: string): Promise<{ id: string; revokedAt: Date | null; expiresAt: Date | null } | null> {
+  /** Just what every request must check afresh: is the token known, revoked, expired, for this API, its member active. */
+  findTokenStatus(hash: string): Promise<TokenStatus | null> {
     return this.prisma.accessToken.findUnique({
       where: { hash },
-      select: { id: true, revokedAt: true, expiresAt: true },
+      select: {
+        id: true,
+        name: true,
+        purpose: true,
+        revokedAt: true,
+        expiresAt: true,
+        member: { select: { deactivatedAt: true } },
+      },
     });
   }
 

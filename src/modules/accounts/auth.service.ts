@@ -25,6 +25,7 @@ type UnauthenticatedCode =
   | 'auth/invalid_token'
   | 'auth/token_revoked'
   | 'auth/token_expired'
+  | 'auth/wrong_token_purpose'
   | 'auth/member_deactivated';
 
 /** Turns a bearer credential or a console session into an Actor, or says precisely why it cannot. */
@@ -52,6 +53,11 @@ export class AuthService {
     if (token.revokedAt) throw this.fail('revoked', 'auth/token_revoked', 'the access token has been revoked');
     if (token.expiresAt && token.expiresAt <= now)
       throw this.fail('expired', 'auth/token_expired', 'the access token has expired');
+    // A SCIM token opens /scim/v2 only (ScimAuthService); a deactivated member's tokens stop at once.
+    if (token.purpose !== 'api')
+      throw this.fail('purpose', 'auth/wrong_token_purpose', 'a SCIM token authenticates only /scim/v2');
+    if (token.member?.deactivatedAt)
+      throw this.fail('deactivated', 'auth/member_deactivated', 'the member of this token is deactivated');
     this.touch(token.id, now);
     return this.cachedActor(token.id, async () => {
       const actor = await this.loadActor(token.id);

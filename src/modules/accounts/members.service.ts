@@ -4,22 +4,16 @@ import { formatResource, memberResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
 import type { Tx } from '../../infra/prisma/tx';
 import { AuditTrail } from './audit-trail';
-import type { MemberWithRoles } from './account-records';
 import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
+import { MemberActivation } from './member-activation';
 import type { CreateMemberDto, UpdateMemberDto } from './dto/accounts.dto';
 import type { Actor } from './models/actor';
 import { requireRoles } from './require-roles';
+import { memberView } from './member-view';
 
-export const memberView = (m: MemberWithRoles) => ({
-  id: m.id,
-  email: m.email,
-  name: m.name,
-  role: m.role,
-  customRoleKeys: m.customRoles.map((r) => r.key).sort(),
-  teamKeys: m.teams.map((t) => t.key).sort(),
-  createdAt: m.createdAt.toISOString(),
-});
+/** Re-exported: importers of the members API's view (identity provisioning, bootstrap) find it here too. */
+export { memberView } from './member-view';
 
 @Injectable()
 export class MembersService {
@@ -27,6 +21,7 @@ export class MembersService {
     private readonly repo: AccountsRepository,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditTrail,
+    private readonly activation: MemberActivation,
   ) {}
 
   /** The caller, with its effective permission sources. */
@@ -79,14 +74,22 @@ export class MembersService {
       if (!before) throw notFound('member', id);
       // Changing an owner (demoting one, say) is as sensitive as making one.
       if (before.role === 'owner') this.guardOwnerRole(actor, 'owner');
-      const { roleIds, teamIds } = await this.resolveLinks(tx, dto.customRoleKeys, dto.teamKeys);
-      const after = await this.repo.updateMember(tx, id, { name: dto.name, role: dto.role, roleIds, teamIds });
-      await this.audit.record(tx, actor, {
-        action: 'updateMember',
-        resource: formatResource(memberResource(id)),
-        before: memberView(before),
-        after: memberView(after),
-      });
+      const { active, ...fields } = dto;
+      let after = before;
+      // `{ active }` alone is a (de)activation, audited as such; anything else is an update first,
+      // so one request may demote an owner and then deactivate them.
+      if (active === undefined || Object.values(fields).some((v) => v !== undefined)) {
+        const { roleIds, teamIds } = await this.resolveLinks(tx, dto.customRoleKeys, dto.teamKeys);
+        after = await this.repo.updateMember(tx, id, { name: dto.name, role: dto.role, roleIds, teamIds });
+        await this.audit.record(tx, actor, {
+          action: 'updateMember',
+          resource: formatResource(memberResource(id)),
+          before: memberView(before),
+          after: memberView(after),
+        });
+      }
+      if (active !== undefined && (await this.activation.set(tx, actor, after, active)))
+        after = (await this.repo.findMember(id, tx)) ?? after;
       return memberView(after);
     });
   }

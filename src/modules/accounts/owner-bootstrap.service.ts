@@ -3,7 +3,7 @@ import { formatResource, memberResource, personalTokenResource } from '../../cor
 import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
 import { AuditTrail } from './audit-trail';
 import { AccountsRepository } from './accounts.repository';
-import { memberView } from './members.service';
+import { memberView } from './member-view';
 import { systemActor } from './system-actor';
 import { hashSecret, newTokenSecret, secretHint } from './token-secret';
 import { tokenView } from './tokens.service';

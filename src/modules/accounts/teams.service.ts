@@ -11,7 +11,7 @@ import type { CreateTeamDto, UpdateTeamDto } from './dto/accounts.dto';
 import type { Actor } from './models/actor';
 import { requireRoles } from './require-roles';
 
-const teamView = (t: TeamWithLinks) => ({
+export const teamView = (t: TeamWithLinks) => ({
   key: t.key,
   name: t.name,
   description: t.description,
@@ -84,17 +84,21 @@ export class TeamsService {
   }
 
   async remove(actor: Actor, key: string) {
+    await this.repo.transaction((tx) => this.removeIn(tx, actor, key));
+  }
+
+  /** Deletion inside the caller's transaction (SCIM recomputes the former members' roles in the same one). */
+  async removeIn(tx: Tx, actor: Actor, key: string): Promise<string[]> {
     this.authz.assert(actor, 'manageTeams', teamResource(key));
-    await this.repo.transaction(async (tx) => {
-      const before = await this.repo.findTeam(key, tx);
-      if (!before) throw notFound('team', key);
-      await this.repo.deleteTeam(tx, key);
-      await this.audit.record(tx, actor, {
-        action: 'deleteTeam',
-        resource: formatResource(teamResource(key)),
-        before: teamView(before),
-      });
+    const before = await this.repo.findTeam(key, tx);
+    if (!before) throw notFound('team', key);
+    await this.repo.deleteTeam(tx, key);
+    await this.audit.record(tx, actor, {
+      action: 'deleteTeam',
+      resource: formatResource(teamResource(key)),
+      before: teamView(before),
     });
+    return before.memberIds;
   }
 
   /** Checks member ids exist and turns role keys into ids; 404 names what is missing. */

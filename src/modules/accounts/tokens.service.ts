@@ -6,11 +6,12 @@ import {
   personalTokenResource,
   roleResource,
   serviceTokenResource,
+  teamResource,
   validatePolicy,
 } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { AuditTrail } from './audit-trail';
-import type { AccessToken } from './account-records';
+import type { AccessToken, NewToken } from './account-records';
 import { AccountsRepository } from './accounts.repository';
 import { AuthorizationService } from './authorization.service';
 import type { CreateTokenDto } from './dto/accounts.dto';
@@ -27,6 +28,7 @@ export const tokenView = (t: AccessToken) => ({
   name: t.name,
   hint: t.hint,
   kind: t.memberId ? ('personal' as const) : ('service' as const),
+  purpose: t.purpose,
   memberId: t.memberId,
   role: t.role,
   customRoleKeys: t.customRoleKeys,
@@ -60,6 +62,7 @@ export class TokensService {
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     if (expiresAt && expiresAt <= this.clock.now())
       throw new DomainError('token/invalid_expiry', 'expiresAt must be in the future');
+    if (dto.purpose === 'scim') return this.createScim(actor, dto, expiresAt);
     const personal = dto.memberId !== undefined || (!dto.role && !dto.customRoleKeys?.length && !dto.inlinePolicy);
     const memberId = personal ? (dto.memberId ?? actor.memberId) : undefined;
     if (personal && !memberId)
@@ -77,6 +80,40 @@ export class TokensService {
     // rights that only those roles hold.
     if (dto.role === 'owner') this.authz.assert(actor, 'manageOwners', memberResource('*'));
     if (dto.role === 'admin') this.authz.assert(actor, 'manageRoles', roleResource('*'));
+    return this.mint(actor, {
+      name: dto.name,
+      memberId: memberId ?? null,
+      role: personal ? null : (dto.role ?? null),
+      customRoleKeys: dto.customRoleKeys ?? [],
+      inlinePolicy: dto.inlinePolicy,
+      expiresAt,
+    });
+  }
+
+  /**
+   * A SCIM token provisions members and teams and opens nothing else (ScimAuthService gives it
+   * that policy; AuthService refuses it elsewhere). Its issuer must be able to do all of it.
+   */
+  private async createScim(actor: Actor, dto: CreateTokenDto, expiresAt: Date | null) {
+    if (dto.memberId || dto.role || dto.customRoleKeys?.length || dto.inlinePolicy)
+      throw new DomainError(
+        'token/scim_with_grants',
+        'a SCIM token acts as the identity provider: omit memberId, role, customRoleKeys and inlinePolicy',
+      );
+    this.authz.assert(actor, 'manageMembers', memberResource('*'));
+    this.authz.assert(actor, 'manageTeams', teamResource('*'));
+    const scim = { name: dto.name, purpose: 'scim' as const, memberId: null, role: null, customRoleKeys: [] };
+    return this.mint(actor, { ...scim, expiresAt });
+  }
+
+  private async mint(
+    actor: Actor,
+    t: Pick<NewToken, 'name' | 'purpose' | 'memberId' | 'role' | 'customRoleKeys'> & {
+      inlinePolicy?: unknown[];
+      expiresAt?: Date | null;
+    },
+  ) {
+    const { memberId } = t;
     const secret = newTokenSecret();
     return this.repo.transaction(async (tx) => {
       if (memberId) {
@@ -85,17 +122,18 @@ export class TokensService {
       } else {
         this.authz.assert(actor, 'manageTokens', serviceTokenResource('*'));
       }
-      await requireRoles(this.repo, tx, dto.customRoleKeys ?? []);
-      const inlinePolicy = dto.inlinePolicy ? validatePolicy(dto.inlinePolicy) : undefined;
+      await requireRoles(this.repo, tx, t.customRoleKeys);
+      const inlinePolicy = t.inlinePolicy ? validatePolicy(t.inlinePolicy) : undefined;
       const row = await this.repo.createToken(tx, {
-        name: dto.name,
+        name: t.name,
+        purpose: t.purpose,
         hash: hashSecret(secret),
         hint: secretHint(secret),
-        memberId: memberId ?? null,
-        role: personal ? null : (dto.role ?? null),
-        customRoleKeys: dto.customRoleKeys ?? [],
+        memberId,
+        role: t.role,
+        customRoleKeys: t.customRoleKeys,
         inlinePolicy,
-        expiresAt,
+        expiresAt: t.expiresAt ?? null,
         createdById: actor.memberId ?? actor.id,
       });
       await this.audit.record(tx, actor, {

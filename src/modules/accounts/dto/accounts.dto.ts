@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsISO8601,
@@ -51,6 +52,12 @@ export class CreateMemberDto {
 
 export class UpdateMemberDto {
   @IsName(true) name?: string;
+  @ApiPropertyOptional({
+    description: 'false deactivates the member (their tokens and sessions are revoked at once); true reactivates',
+  })
+  @IsOmittable()
+  @IsBoolean()
+  active?: boolean;
   @ApiPropertyOptional({ enum: BUILTIN_ROLE_NAMES })
   @IsOptional()
   /* null removes the built-in role */
@@ -85,8 +92,19 @@ export class UpdateTeamDto {
   @IsKeyList('custom role keys') customRoleKeys?: string[];
 }
 
+export const TOKEN_PURPOSES = ['api', 'scim'] as const;
+
 export class CreateTokenDto {
   @IsName() name: string;
+  @ApiPropertyOptional({
+    enum: TOKEN_PURPOSES,
+    default: 'api',
+    description:
+      'scim: a token for an identity provider, accepted by /scim/v2 only (owner or admin; no member, role or policy)',
+  })
+  @IsOmittable()
+  @IsIn(TOKEN_PURPOSES)
+  purpose?: (typeof TOKEN_PURPOSES)[number];
   @ApiPropertyOptional({
     description:
       'mint a personal token for this member (owner/admin); omit for a service token unless role/policy are omitted too',

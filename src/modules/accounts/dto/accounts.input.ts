@@ -40,6 +40,8 @@ export class CreateMemberInput extends CreateMemberDto {
 @InputType('UpdateMemberInput')
 export class UpdateMemberInput extends UpdateMemberDto {
   @OptionalField(() => String) override name?: string;
+  @OptionalField(() => Boolean, { description: 'false deactivates (tokens and sessions revoked), true reactivates' })
+  override active?: boolean;
   /** Not an OptionalField: as in REST, an explicit null removes the built-in role (custom roles only). */
   @Field(() => String, {
     nullable: true,
@@ -62,6 +64,8 @@ export class CreateTeamInput extends CreateTeamDto {
 @InputType('CreateTokenInput')
 export class CreateTokenInput extends CreateTokenDto {
   @Field() override name: string;
+  @OptionalField(() => String, { description: "'api' (default) or 'scim': a token accepted by /scim/v2 only" })
+  override purpose?: 'api' | 'scim';
   @OptionalField(() => ID, {
     description: 'mint a personal token for this member; omit for a service token unless role/policy are omitted too',
   })

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BUILTIN_ROLE_NAMES, PolicyStatementDto, type BuiltinRoleName } from './accounts.dto';
+import { BUILTIN_ROLE_NAMES, PolicyStatementDto, TOKEN_PURPOSES, type BuiltinRoleName } from './accounts.dto';
 
 /** Response shapes of the accounts endpoints, for the OpenAPI document (the services build them). */
 
@@ -11,6 +11,10 @@ export class MemberDto {
   role: BuiltinRoleName | null;
   @ApiProperty({ type: [String] }) customRoleKeys: string[];
   @ApiProperty({ type: [String] }) teamKeys: string[];
+  @ApiProperty({ description: 'false while the member is deactivated: nothing of theirs authenticates' })
+  active: boolean;
+  @ApiProperty({ type: String, nullable: true, description: "the identity provider's id (SCIM externalId)" })
+  externalId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
@@ -57,6 +61,8 @@ export class TokenDto {
   @ApiProperty() name: string;
   @ApiProperty({ description: 'last characters of the secret, to recognise it' }) hint: string;
   @ApiProperty({ enum: ['personal', 'service'] }) kind: 'personal' | 'service';
+  @ApiProperty({ enum: TOKEN_PURPOSES, description: 'api: the REST API and GraphQL; scim: /scim/v2 only' })
+  purpose: (typeof TOKEN_PURPOSES)[number];
   @ApiProperty({ type: String, nullable: true }) memberId: string | null;
   @ApiProperty({ enum: BUILTIN_ROLE_NAMES, nullable: true }) role: BuiltinRoleName | null;
   @ApiProperty({ type: [String] }) customRoleKeys: string[];

@@ -10,5 +10,8 @@ export class MemberModel {
     string | null;
   @Field(() => [String]) customRoleKeys: string[];
   @Field(() => [String]) teamKeys: string[];
+  @Field({ description: 'false while the member is deactivated' }) active: boolean;
+  @Field(() => String, { nullable: true, description: "the identity provider's id (SCIM externalId)" }) externalId:
+    string | null;
   @Field() createdAt: string;
 }

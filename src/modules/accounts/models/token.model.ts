@@ -8,6 +8,7 @@ export class TokenModel {
   @Field() name: string;
   @Field({ description: 'last characters of the secret, to recognise it' }) hint: string;
   @Field({ description: "'personal' or 'service'" }) kind: string;
+  @Field({ description: "'api' (REST and GraphQL) or 'scim' (/scim/v2 only)" }) purpose: string;
   @Field(() => ID, { nullable: true }) memberId: string | null;
   @Field(() => String, { nullable: true }) role: string | null;
   @Field(() => [String]) customRoleKeys: string[];
