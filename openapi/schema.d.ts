@@ -3820,7 +3820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3829,7 +3829,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3884,7 +3884,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3893,7 +3893,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3959,7 +3959,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3968,7 +3968,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4023,7 +4023,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainCheckDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4032,7 +4032,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4080,7 +4080,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEntryDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4089,7 +4089,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4157,7 +4157,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4166,7 +4166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4265,8 +4265,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4322,7 +4331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4331,7 +4340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4401,7 +4410,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4410,7 +4419,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `change_request/not_requester` Not the requester */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `change_request/not_requester` Not the requester */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4516,7 +4525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4525,7 +4534,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4645,7 +4654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4654,7 +4663,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `change_request/not_requester` Not the requester */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `change_request/not_requester` Not the requester */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4747,7 +4756,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4756,7 +4765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4831,7 +4840,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4840,7 +4849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4920,7 +4929,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4929,7 +4938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5022,7 +5031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5031,7 +5040,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `change_request/not_requester` Not the requester */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `change_request/not_requester` Not the requester */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5137,7 +5146,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5146,7 +5155,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/self_review` Cannot review own change request; `approval/reviewer_not_allowed` Reviewer not allowed */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/self_review` Cannot review own change request; `approval/reviewer_not_allowed` Reviewer not allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5228,8 +5237,17 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5274,7 +5292,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5283,7 +5301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5342,7 +5360,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5351,7 +5369,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5444,7 +5462,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5453,7 +5471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5517,7 +5535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5526,7 +5544,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5605,7 +5623,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5614,7 +5632,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5696,8 +5714,17 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5755,7 +5782,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5764,7 +5791,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5848,7 +5875,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5857,7 +5884,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5921,7 +5948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5930,7 +5957,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6009,7 +6036,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6018,7 +6045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6103,7 +6130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6112,7 +6139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6182,7 +6209,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6191,7 +6218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6284,7 +6311,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6293,7 +6320,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6363,7 +6390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6372,7 +6399,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6466,7 +6493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6475,7 +6502,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6540,7 +6567,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6549,7 +6576,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6638,7 +6665,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6647,7 +6674,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6741,7 +6768,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6750,7 +6777,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6821,7 +6848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6830,7 +6857,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6928,7 +6955,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6937,7 +6964,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7035,7 +7062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7044,7 +7071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7132,7 +7159,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7141,7 +7168,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7212,7 +7239,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7221,7 +7248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7325,7 +7352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7334,7 +7361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7400,7 +7427,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7409,7 +7436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7493,7 +7520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7502,7 +7529,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7628,7 +7655,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7637,7 +7664,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7737,7 +7764,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7746,7 +7773,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7816,7 +7843,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7825,7 +7852,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7928,7 +7955,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7937,7 +7964,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8011,7 +8038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8020,7 +8047,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8155,7 +8182,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8164,7 +8191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8272,7 +8299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8281,7 +8308,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8367,7 +8394,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8376,7 +8403,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8448,7 +8475,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8457,7 +8484,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8562,7 +8589,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8571,7 +8598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8640,7 +8667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8649,7 +8676,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8745,7 +8772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8754,7 +8781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8850,7 +8877,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8859,7 +8886,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8974,7 +9001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8983,7 +9010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9055,7 +9082,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9064,7 +9091,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9169,7 +9196,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9178,7 +9205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9245,7 +9272,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9254,7 +9281,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9336,7 +9363,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9345,7 +9372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9449,7 +9476,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9458,7 +9485,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9531,7 +9558,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9540,7 +9567,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9645,7 +9672,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9654,7 +9681,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9721,7 +9748,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9730,7 +9757,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9803,7 +9830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9812,7 +9839,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9900,7 +9927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9909,7 +9936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9999,7 +10026,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10008,7 +10035,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10077,7 +10104,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10086,7 +10113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10169,7 +10196,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10178,7 +10205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10309,7 +10336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10318,7 +10345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10390,7 +10417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10399,7 +10426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10502,7 +10529,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10511,7 +10538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10604,7 +10631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10613,7 +10640,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10686,7 +10713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10695,7 +10722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10789,7 +10816,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10798,7 +10825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10866,7 +10893,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10875,7 +10902,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10950,7 +10977,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10959,7 +10986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11026,7 +11053,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11035,7 +11062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11107,7 +11134,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11116,7 +11143,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11217,7 +11244,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11226,7 +11253,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy; `approval/required` Approval required */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong; `approval/required` Approval required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11301,7 +11328,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11310,7 +11337,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11380,7 +11407,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11389,7 +11416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11483,7 +11510,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11492,7 +11519,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11557,7 +11584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11566,7 +11593,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11637,7 +11664,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11646,7 +11673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11730,7 +11757,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11739,7 +11766,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11809,7 +11836,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11818,7 +11845,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11912,7 +11939,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11921,7 +11948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11986,7 +12013,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11995,7 +12022,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12066,7 +12093,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12075,7 +12102,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12148,7 +12175,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12157,7 +12184,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12216,7 +12243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12225,7 +12252,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12309,7 +12336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12318,7 +12345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12382,7 +12409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12391,7 +12418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12461,7 +12488,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12470,7 +12497,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12730,7 +12757,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12739,7 +12766,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12798,7 +12825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12807,7 +12834,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12900,7 +12927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12909,7 +12936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12973,7 +13000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12982,7 +13009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13052,7 +13079,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13061,7 +13088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13134,8 +13161,17 @@ export interface operations {
                     "application/json": components["schemas"]["TokenListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13193,7 +13229,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13202,7 +13238,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13287,7 +13323,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13296,7 +13332,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13480,7 +13516,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13489,7 +13525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13548,7 +13584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13557,7 +13593,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13632,7 +13668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13641,7 +13677,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13705,7 +13741,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13714,7 +13750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13784,7 +13820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13793,7 +13829,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13879,7 +13915,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated */
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13888,7 +13924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `auth/forbidden` Forbidden by policy */
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;

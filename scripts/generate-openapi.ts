@@ -44,6 +44,8 @@ export async function generateOpenApiDocument(): Promise<Record<string, unknown>
       .setDescription(DESCRIPTION)
       .setVersion(packageVersion())
       .addBearerAuth()
+      // The console's session (HttpOnly cookie); every route that takes the bearer token takes it too, with X-CSRF-Token on writes.
+      .addCookieAuth('gantry_session', { type: 'apiKey', in: 'cookie', name: 'gantry_session' }, 'session')
       .build();
     const document = withInstructionComponents(SwaggerModule.createDocument(app, info));
     return sortKeys(JSON.parse(JSON.stringify(document))) as Record<string, unknown>;

@@ -4,7 +4,10 @@
  */
 import type { ErrorCode } from '../../core/error-catalogue';
 
-/** What the auth guard answers on every route that takes an access token. */
+/**
+ * What the auth guard answers on every route that takes an access token (or, from the console, a
+ * session cookie: an ended session, or a write without the session's CSRF token).
+ */
 export const AUTHENTICATED = [
   'auth/unauthenticated',
   'auth/invalid_token',
@@ -12,6 +15,8 @@ export const AUTHENTICATED = [
   'auth/token_expired',
   'auth/wrong_token_purpose',
   'auth/member_deactivated',
+  'auth/session_invalid',
+  'auth/csrf_failed',
 ] as const satisfies readonly ErrorCode[];
 
 /**

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../../infra/http/api-schemas';
 import { JSON_BODY, Problems } from '../../infra/http/problems.decorator';
@@ -26,6 +26,7 @@ export class SessionController {
   }
 
   @Problems('auth/unauthenticated', 'auth/session_invalid', 'auth/member_deactivated')
+  @ApiCookieAuth('session')
   @Get('api/v1/session')
   @ApiOkResponse({ type: SessionDto })
   current(@Req() req: FastifyRequest) {
@@ -54,6 +55,7 @@ export class SessionController {
   }
 
   @Problems('auth/unauthenticated', 'auth/session_invalid', 'auth/csrf_failed')
+  @ApiCookieAuth('session')
   @Delete('api/v1/session')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'the session is revoked and its cookie cleared' })
