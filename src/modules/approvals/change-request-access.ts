@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { changeRequestContentHash } from '../../core/approval';
 import type { ResourceRef } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
+import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
@@ -33,6 +34,7 @@ export class ChangeRequestAccess implements ChangeRequestScope {
     private readonly queues: QueuesService,
     private readonly metrics: MetricsService,
     private readonly flagsRead: FlagsReadModel,
+    @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
   ) {}
 
   /** Requests as responses show them: the variations they refer to named, with one read of flags for all. */
@@ -126,6 +128,8 @@ export class ChangeRequestAccess implements ChangeRequestScope {
       requester: v.requester,
       actor: actorRef(actor),
       approvals: v.approvals,
+      // Where a person reviews it: the console's page for this request (GANTRY_PUBLIC_URL names the address).
+      consoleUrl: `${this.config.identity.publicUrl}/ui/change-requests/${v.id}`,
       ...extra,
     };
     void this.webhooks

@@ -54,7 +54,10 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
 
   beforeAll(async () => {
     [g, receiver] = await Promise.all([
-      startGantry({ role: 'all', env: { GANTRY_OUTBOUND_ALLOW: '127.0.0.1' } }),
+      startGantry({
+        role: 'all',
+        env: { GANTRY_OUTBOUND_ALLOW: '127.0.0.1', GANTRY_PUBLIC_URL: 'https://gantry.example.com' },
+      }),
       startReceiver(),
     ]);
     owner = g.client(g.ownerToken);
@@ -141,6 +144,8 @@ describe('change requests: notifications, service tokens, reviewer teams, segmen
         resourceKind: 'flag',
         projectKey: project.key,
         environmentKey: 'production',
+        // The deep link to the console's page for the request, at the public address.
+        consoleUrl: `https://gantry.example.com/ui/change-requests/${r.json.data.id as string}`,
       });
     }
     const reviewed = ofRequest(applied.id).find((r) => r.json.event === 'change_request.reviewed')!;
