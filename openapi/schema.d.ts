@@ -1386,6 +1386,14 @@ export interface components {
             decliners: string[];
         };
         ChangeRequestDiffDto: {
+            /** @description the whole configuration after, in the same shape */
+            after: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            /** @description the whole configuration before: for a flag `{flag, environment}` as in a flag version, for a segment the segment, for an environment its governance settings; null when an applied request's versions are no longer kept */
+            before: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
             changes: components["schemas"]["ConfigChangeDto"][];
         };
         ChangeRequestDto: {

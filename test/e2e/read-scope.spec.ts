@@ -61,6 +61,11 @@ const UNSCOPED_ROUTES = new Set([
   '/health/live',
   '/health/ready',
   '/metrics',
+  // Browser sign-in plumbing: public or cookie-only, about no project; walked for leaks only.
+  '/api/v1/session',
+  '/auth/methods',
+  '/auth/oidc/callback',
+  '/auth/oidc/login',
 ]);
 
 /** Path parameters of the routes about one side, by route. */

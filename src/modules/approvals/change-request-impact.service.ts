@@ -8,6 +8,12 @@ import { DeliveryRepository } from '../delivery/delivery.repository';
 import { ChangeRequestAccess } from './change-request-access';
 import type { ImpactRequestDto } from './dto/change-requests.dto';
 
+export interface ChangeRequestDiff {
+  changes: ConfigChange[];
+  before: unknown;
+  after: unknown;
+}
+
 export interface ChangeRequestImpact extends ImpactReport {
   /** The configuration version the preview was computed against. */
   version: number;
@@ -58,21 +64,23 @@ export class ChangeRequestImpactService {
   }
 
   /**
-   * The configuration before and after, human-readable. For an open request: the current
+   * The configuration before and after: one human-readable line per change, and both whole
+   * states so a reviewer can see them side by side. For an open request: the current
    * configuration against the result of applying it now; for an applied one: the versions the
-   * apply went from and to.
+   * apply went from and to (null states when those versions are no longer kept).
    */
-  async diff(actor: Actor, id: string): Promise<ConfigChange[]> {
+  async diff(actor: Actor, id: string): Promise<ChangeRequestDiff> {
     const { row, at } = await this.access.load(actor, id);
     const writer = this.access.writer(row.resourceKind);
     if (row.status === 'applied' && row.appliedVersion) {
-      const [b, a] = await Promise.all([
+      const [before, after] = await Promise.all([
         writer.atVersion(at.project, at.env, row.resourceKey, row.appliedVersion - 1),
         writer.atVersion(at.project, at.env, row.resourceKey, row.appliedVersion),
       ]);
-      return b && a ? writer.diff(b, a) : [];
+      return { changes: before && after ? writer.diff(before, after) : [], before, after };
     }
     const instructions = row.instructions;
-    return (await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: false })).diff;
+    const dry = await writer.dryRun(actor, at.project, at.env, row.resourceKey, instructions, { authorize: false });
+    return { changes: dry.diff, before: dry.before, after: dry.after };
   }
 }

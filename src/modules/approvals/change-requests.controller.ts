@@ -228,8 +228,8 @@ export class ChangeRequestsController {
   )
   @Get('change-requests/:id/diff')
   @ApiOkResponse({ type: ChangeRequestDiffDto })
-  async diff(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) {
-    return { changes: await this.impacts.diff(a, id) };
+  diff(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) {
+    return this.impacts.diff(a, id);
   }
   @Problems(
     ...AUTHENTICATED,

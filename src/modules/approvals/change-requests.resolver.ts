@@ -120,8 +120,8 @@ export class ChangeRequestsResolver {
   }
 
   @ResolveField(() => [ConfigChangeModel], { description: 'the configuration before and after, one line per change' })
-  diff(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView) {
-    return this.impacts.diff(a, cr.id);
+  async diff(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView) {
+    return (await this.impacts.diff(a, cr.id)).changes;
   }
 
   @ResolveField(() => ChangeRequestImpactModel, {

@@ -142,6 +142,16 @@ describe('change request impact and diff', () => {
     expect(ruleChange.path).toContain('example-staff');
   });
 
+  it('GET /diff gives both whole configurations, so a reviewer sees them side by side', async () => {
+    const diff = ok(await bob.api.GET('/api/v1/change-requests/{id}/diff', { params: { path: { id: cr.id } } }));
+    type Side = { flag: { key: string }; environment: { version: number; targets: { values: string[] }[] } };
+    const [before, after] = [diff.before as Side, diff.after as Side];
+    expect(before.flag.key).toBe(flag.key);
+    expect(after.flag.key).toBe(flag.key);
+    expect(before.environment.targets.flatMap((t) => t.values)).not.toContain('u-4');
+    expect(after.environment.targets.flatMap((t) => t.values)).toContain('u-4');
+  });
+
   it('GET /impact counts the contexts OFREP evaluations put in the environment sample', async () => {
     const sdkKey = await sdkKeyOf(owner, project.key, 'production');
     const seen = [

@@ -95,6 +95,16 @@ export class ConfigChangeDto {
 
 export class ChangeRequestDiffDto {
   @ApiProperty({ type: [ConfigChangeDto] }) changes: ConfigChangeDto[];
+  @ApiProperty({
+    ...JSON_VALUE,
+    nullable: true,
+    description:
+      'the whole configuration before: for a flag `{flag, environment}` as in a flag version, for a segment the segment, ' +
+      "for an environment its governance settings; null when an applied request's versions are no longer kept",
+  })
+  before: unknown;
+  @ApiProperty({ ...JSON_VALUE, nullable: true, description: 'the whole configuration after, in the same shape' })
+  after: unknown;
 }
 
 class ImpactSideDto {
