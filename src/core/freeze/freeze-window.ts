@@ -12,6 +12,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import type { FieldError } from '../errors';
+import { cronProblem, isValidTimeZone } from '../schedule/cron';
 
 export const MIN_DURATION_MINUTES = 1;
 export const MAX_DURATION_MINUTES = 10080;
@@ -44,16 +45,6 @@ export interface ActiveFreeze {
 const MINUTE = 60_000;
 /** Bounds the walk over occurrences (an every-minute cron with a 7-day duration merges 10,080 of them). */
 const MAX_OCCURRENCES = 20_000;
-
-export function isValidTimeZone(tz: string): boolean {
-  if (!tz) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The problems of a schedule as input, empty when it is valid. */
 export function scheduleErrors(input: {
@@ -92,19 +83,6 @@ export function scheduleErrors(input: {
 
 function isValidDate(d: Date | undefined): d is Date {
   return d instanceof Date && !Number.isNaN(d.getTime());
-}
-
-function cronProblem(cron: string | undefined, tz: string): string | undefined {
-  if (cron === undefined || !cron.trim()) return 'a 5-field cron expression is required';
-  const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5)
-    return `'${cron}' has ${fields.length} field(s); a 5-field cron expression is required (minute hour day month weekday)`;
-  try {
-    CronExpressionParser.parse(cron, { tz, currentDate: new Date(0) }).next();
-    return undefined;
-  } catch (err) {
-    return `'${cron}' is not a valid cron expression: ${(err as Error).message}`;
-  }
 }
 
 /** The latest occurrence start at or before `t` (undefined when the cron never fired before). */
