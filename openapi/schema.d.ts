@@ -632,6 +632,22 @@ export interface paths {
         patch: operations["SchedulesController_update"];
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes/{id}/occurrences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SchedulesController_occurrences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers": {
         parameters: {
             query?: never;
@@ -1633,12 +1649,22 @@ export interface components {
             bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
             /**
-             * Format: date-time
-             * @description when to apply; must be in the future
+             * @description a recurring schedule: five-field cron (minute hour day-of-month month day-of-week) read as wall-clock time in timeZone; each occurrence applies the instructions once. A one-off stays a one-off on an edit
+             * @example 0 9 * * 1-5
              */
-            executionDate: string;
+            cron?: string;
+            /**
+             * Format: date-time
+             * @description when to apply, in the future; required for a one-off change. For a recurring one (cron and timeZone): when it starts (its first occurrence at or after this instant; default now)
+             */
+            executionDate?: string;
             /** @description semantic-patch instructions for this environment, validated now against the current configuration and again when due */
             instructions: components["schemas"]["FlagInstruction"][];
+            /**
+             * @description the IANA time zone of cron (required with it). Across daylight-saving changes a skipped wall-clock time runs an hour later and a repeated one runs once
+             * @example Europe/Berlin
+             */
+            timeZone?: string;
         };
         CreateSegmentChangeRequestDto: {
             description?: string;
@@ -1700,7 +1726,7 @@ export interface components {
             /** @default true */
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             name: string;
             /** @description signing secret; generated when omitted. Shown in the creation response only */
             secret?: string;
@@ -1721,8 +1747,13 @@ export interface components {
             createdAt: string;
             /** @description who scheduled it; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
             createdBy: components["schemas"]["CreatorRefDto"];
+            /** @description the recurrence (null for a one-off) */
+            cron: string | null;
             environmentKey: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when it applies; for a recurring schedule, its next occurrence
+             */
             executionDate: string;
             /** @description why it failed (status failed) */
             failure: components["schemas"]["RefusalDto"] | null;
@@ -1730,9 +1761,16 @@ export interface components {
             /** Format: uuid */
             id: string;
             instructions: components["schemas"]["FlagInstruction"][];
+            /** @description a pending recurring schedule: its next five occurrences (empty otherwise) */
+            nextOccurrences: string[];
             projectKey: string;
-            /** @enum {string} */
+            /**
+             * @description a recurring schedule stays pending; its occurrences (GET …/occurrences) say what each did
+             * @enum {string}
+             */
             status: "pending" | "applied" | "failed";
+            /** @description the time zone of cron (null for a one-off) */
+            timeZone: string | null;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1804,7 +1842,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -3049,8 +3087,13 @@ export interface components {
             createdAt: string;
             /** @description who scheduled it; `bypass: true` and `bypassReason` when scheduling (or the latest edit of its instructions) went past a required approval (break-glass) */
             createdBy: components["schemas"]["CreatorRefDto"];
+            /** @description the recurrence (null for a one-off) */
+            cron: string | null;
             environmentKey: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when it applies; for a recurring schedule, its next occurrence
+             */
             executionDate: string;
             /** @description why it failed (status failed) */
             failure: components["schemas"]["RefusalDto"] | null;
@@ -3058,15 +3101,40 @@ export interface components {
             /** Format: uuid */
             id: string;
             instructions: components["schemas"]["FlagInstruction"][];
+            /** @description a pending recurring schedule: its next five occurrences (empty otherwise) */
+            nextOccurrences: string[];
             projectKey: string;
-            /** @enum {string} */
+            /**
+             * @description a recurring schedule stays pending; its occurrences (GET …/occurrences) say what each did
+             * @enum {string}
+             */
             status: "pending" | "applied" | "failed";
+            /** @description the time zone of cron (null for a one-off) */
+            timeZone: string | null;
             /** Format: date-time */
             updatedAt: string;
         };
         ScheduledChangeListDto: {
             /** @description earliest first */
             items: components["schemas"]["ScheduledChangeDto"][];
+        };
+        ScheduledChangeOccurrenceDto: {
+            failure: components["schemas"]["RefusalDto"] | null;
+            /** Format: date-time */
+            occurrenceAt: string;
+            /**
+             * @description applied; unchanged (the configuration already matched); failed (refused by the write path: see failure); skipped (a change freeze); missed (no worker ran in time: only the latest passed occurrence is applied, late)
+             * @enum {string}
+             */
+            outcome: "applied" | "unchanged" | "failed" | "skipped" | "missed";
+            /** Format: date-time */
+            processedAt: string;
+            /** @description the version it wrote or found */
+            version: number | null;
+        };
+        ScheduledChangeOccurrenceListDto: {
+            /** @description newest first */
+            items: components["schemas"]["ScheduledChangeOccurrenceDto"][];
         };
         SegmentDto: {
             /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
@@ -3666,10 +3734,23 @@ export interface components {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
             bypass?: components["schemas"]["BreakGlassDto"];
             comment?: string;
-            /** Format: date-time */
+            /**
+             * @description a recurring schedule: five-field cron (minute hour day-of-month month day-of-week) read as wall-clock time in timeZone; each occurrence applies the instructions once. A one-off stays a one-off on an edit
+             * @example 0 9 * * 1-5
+             */
+            cron?: string;
+            /**
+             * Format: date-time
+             * @description a one-off: the new time; a recurring schedule: start again from the first occurrence at or after it
+             */
             executionDate?: string;
             /** @description semantic-patch instructions for this environment, validated now against the current configuration and again when due */
             instructions?: components["schemas"]["FlagInstruction"][];
+            /**
+             * @description the IANA time zone of cron (required with it). Across daylight-saving changes a skipped wall-clock time runs an hour later and a repeated one runs once
+             * @example Europe/Berlin
+             */
+            timeZone?: string;
         };
         UpdateTeamDto: {
             /** @description custom role keys */
@@ -3686,7 +3767,7 @@ export interface components {
         UpdateWebhookDto: {
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             name?: string;
             /** @description http(s) URL the events are POSTed to; other schemes and embedded credentials are refused (400 webhook/invalid_url) */
             url?: string;
@@ -3735,7 +3816,7 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
             /** @enum {string} */
-            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed";
+            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed";
             /**
              * Format: uuid
              * @description also the x-gantry-delivery header and the body id
@@ -3760,7 +3841,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -9427,6 +9508,88 @@ export interface operations {
             };
             /** @description `approval/bypass_reason_required` Bypass reason required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SchedulesController_occurrences: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description occurrences before this instant (the next page) */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledChangeOccurrenceListDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found; `scheduled_change/not_found` Scheduled change not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -73,7 +73,7 @@ function paramsFor(route: string, s: Side): Record<string, string> {
   const common = { projectKey: s.projectKey, envKey: s.envKey, flagKey: s.flagKey, segmentKey: s.segmentKey };
   if (route === '/api/v1/audit-log/{id}') return { id: s.auditId };
   if (route.startsWith('/api/v1/change-requests/{id}')) return { id: s.changeRequestId };
-  if (route.endsWith('/scheduled-changes/{id}')) return { ...common, id: s.scheduleId };
+  if (/\/scheduled-changes\/\{id\}(\/occurrences)?$/.test(route)) return { ...common, id: s.scheduleId };
   if (route.endsWith('/releases/{id}')) return { ...common, id: s.releaseId };
   if (route.endsWith('/triggers/{id}')) return { ...common, id: s.triggerId };
   if (route.endsWith('/versions/{version}')) return { ...common, version: '1' };

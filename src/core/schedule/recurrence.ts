@@ -50,6 +50,13 @@ export function nextOccurrence(r: Recurrence, after: Date): Date | null {
   return it.next().toDate();
 }
 
+/** The last occurrence at or before `atOrBefore`; null when there is none. */
+export function previousOccurrence(r: Recurrence, atOrBefore: Date): Date | null {
+  const it = expression(r, new Date(atOrBefore.getTime() + 1));
+  if (!it.hasPrev()) return null;
+  return it.prev().toDate();
+}
+
 /** The occurrences in (from, to], oldest first, at most `limit` of them. */
 export function occurrencesBetween(r: Recurrence, from: Date, to: Date, limit: number): Date[] {
   const out: Date[] = [];

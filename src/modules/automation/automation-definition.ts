@@ -90,8 +90,8 @@ export interface AutomationFailure<Row> {
     links(row: Row): Record<string, unknown>;
     details?(err: DomainError): Record<string, unknown>;
   };
-  /** Sent through notify() once the failure is committed. */
-  event?: WebhookEvent;
+  /** Sent through notify() once the failure is committed (a function: the event depends on the marked row and the refusal). */
+  event?: WebhookEvent | ((row: Row, err: DomainError) => WebhookEvent);
 }
 
 export type RunResult<Done> =

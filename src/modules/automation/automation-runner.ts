@@ -244,7 +244,8 @@ export class AutomationRunner {
         });
       return marked;
     });
-    if (failed) this.notify(def, failed, failure.event, actor!);
+    const event = typeof failure.event === 'function' ? failed && failure.event(failed, err) : failure.event;
+    if (failed) this.notify(def, failed, event ?? undefined, actor!);
   }
 
   /** After commit: a webhook or an alarm that cannot be sent now never undoes what was committed. */

@@ -23,9 +23,13 @@ export interface ScheduledChange {
   environmentKey: string;
   flagKey: string;
   instructions: unknown[];
+  /** When it applies; for a recurring schedule, its next occurrence. */
   executionDate: Date;
+  /** A recurring schedule's cron expression and time zone (both null for a one-off). */
+  cron: string | null;
+  timeZone: string | null;
   comment: string;
-  /** `pending`, `applied`, `failed`. */
+  /** `pending`, `applied`, `failed`; a recurring schedule stays `pending`. */
   status: string;
   createdBy: ScheduledChangeCreator;
   failure: ScheduledChangeFailure | null;
@@ -33,4 +37,17 @@ export interface ScheduledChange {
   appliedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Set by the runner on the row it hands to notify(): the occurrence that run dealt with. */
+  occurrence?: { occurrenceAt: Date; outcome: OccurrenceOutcome; code?: string };
+}
+
+/** What happened at one occurrence of a recurring schedule. */
+export type OccurrenceOutcome = 'applied' | 'unchanged' | 'failed' | 'skipped' | 'missed';
+
+export interface ScheduledChangeOccurrence {
+  occurrenceAt: Date;
+  outcome: OccurrenceOutcome;
+  version: number | null;
+  failure: ScheduledChangeFailure | null;
+  processedAt: Date;
 }

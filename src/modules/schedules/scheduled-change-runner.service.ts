@@ -1,23 +1,35 @@
 import { Injectable } from '@nestjs/common';
+import type { DomainError } from '../../core/errors';
 import { flagResource, formatResource } from '../../core/policy';
+import { planOccurrences } from '../../core/schedule/occurrence-plan';
+import type { Tx } from '../../infra/prisma/tx';
 import { ClockService } from '../../infra/clock/clock.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { automationActor } from '../accounts/system-actor';
-import type { AutomationDefinition, RunOrigin, RunResult } from '../automation/automation-definition';
+import type { AutomationDefinition, RunContext, RunOrigin, RunResult } from '../automation/automation-definition';
 import { AutomationRunner } from '../automation/automation-runner';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { scheduledChangeView } from './models/scheduled-change.view';
 import { scheduleAlarms } from './schedule-jobs';
-import type { ScheduledChange } from './scheduled-change-records';
+import type { OccurrenceOutcome, ScheduledChange, ScheduledChangeFailure } from './scheduled-change-records';
 import { SchedulesRepository } from './schedules.repository';
 
 const SWEEP_LIMIT = 100_000;
 
-type Done = { outcome: 'applied'; row: ScheduledChange; event: 'scheduled_change.applied' };
+type Done = { outcome: 'applied' | 'unchanged'; row: ScheduledChange; event: 'scheduled_change.applied' };
 
 const creatorOf = (row: ScheduledChange) => row.createdBy;
+const recurrenceOf = (row: ScheduledChange) =>
+  row.cron && row.timeZone ? { cron: row.cron, timeZone: row.timeZone } : null;
+const failureOf = (err: DomainError): ScheduledChangeFailure => ({
+  code: err.code,
+  message: err.message,
+  errors: err.errors ?? [],
+});
+/** An occurrence refused by a change freeze is skipped (the schedule goes on); any other refusal failed it. */
+const isFreeze = (err: DomainError) => err.code === 'freeze/active';
 
 /**
  * Scheduled changes as automation (AutomationRunner runs them exactly once, never early): when due,
@@ -54,40 +66,85 @@ export class ScheduledChangeRunner {
         ...(creatorOf(row).bypass ? { environmentKey: row.environmentKey } : {}),
         links: { scheduledChange: { id: row.id, createdBy: creatorOf(row) } },
       }),
-      apply: async (tx, row, { actor, approve }) => {
-        const project = await this.projects.require(actor, row.projectKey, tx);
-        const env = this.projects.requireEnvironment(project, row.environmentKey);
-        const result = await this.flags.applyPreApproved(tx, actor, project, env, row.flagKey, {
-          instructions: row.instructions,
-          comment: row.comment || `scheduled change ${row.id}`,
-          preApproved: approve(),
-        });
-        const applied = await this.repo.update(tx, row.id, {
-          status: 'applied',
-          appliedVersion: result.version,
-          appliedAt: this.clock.now(),
-        });
-        return { outcome: 'applied', row: applied, event: 'scheduled_change.applied' };
-      },
+      apply: (tx, row, run) => (recurrenceOf(row) ? this.applyOccurrence(tx, row, run) : this.applyOnce(tx, row, run)),
       // The actor: the schedule's creator, on whose behalf it ran.
+      // A recurring schedule's next alarm is set here, after the commit that moved it on.
       notify: (row, event) =>
-        event && this.webhooks.emit(event, { ...scheduledChangeView(row), actor: creatorOf(row) }),
+        Promise.all([
+          recurrenceOf(row) && row.status === 'pending' && scheduleAlarms(this.queues, [row], this.clock.now()),
+          event && this.webhooks.emit(event, { ...scheduledChangeView(row), actor: creatorOf(row) }),
+        ]),
       failure: {
-        mark: async (tx, row, err) =>
-          row.status !== 'pending'
-            ? null
-            : this.repo.update(tx, row.id, {
-                status: 'failed',
-                failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
-              }),
+        mark: async (tx, row, err) => {
+          if (row.status !== 'pending') return null;
+          // A recurring schedule not due any more: another run already dealt with this occurrence.
+          if (recurrenceOf(row))
+            return row.executionDate > this.clock.now()
+              ? null
+              : this.closeOccurrence(tx, row, isFreeze(err) ? 'skipped' : 'failed', { err });
+          return this.repo.update(tx, row.id, { status: 'failed', failure: failureOf(err) });
+        },
         audit: {
           action: 'applyScheduledChange',
           links: (row) => ({ scheduledChange: row.id }),
           details: (err) => ({ errors: err.errors ?? [] }),
         },
-        event: 'scheduled_change.failed',
+        event: (row, err) =>
+          recurrenceOf(row) && isFreeze(err) ? 'scheduled_change.skipped' : 'scheduled_change.failed',
       },
     };
+  }
+
+  private async write(tx: Tx, row: ScheduledChange, { actor, approve }: RunContext<void>) {
+    const project = await this.projects.require(actor, row.projectKey, tx);
+    const env = this.projects.requireEnvironment(project, row.environmentKey);
+    return this.flags.applyPreApproved(tx, actor, project, env, row.flagKey, {
+      instructions: row.instructions,
+      comment: row.comment || `scheduled change ${row.id}`,
+      preApproved: approve(),
+    });
+  }
+
+  private async applyOnce(tx: Tx, row: ScheduledChange, run: RunContext<void>): Promise<Done> {
+    const result = await this.write(tx, row, run);
+    const applied = await this.repo.update(tx, row.id, {
+      status: 'applied',
+      appliedVersion: result.version,
+      appliedAt: this.clock.now(),
+    });
+    return { outcome: 'applied', row: applied, event: 'scheduled_change.applied' };
+  }
+
+  /** One occurrence of a recurring schedule: the write, the occurrence written down, the schedule moved on. */
+  private async applyOccurrence(tx: Tx, row: ScheduledChange, run: RunContext<void>): Promise<Done> {
+    const result = await this.write(tx, row, run);
+    const outcome = result.outcome === 'unchanged' ? 'unchanged' : 'applied';
+    const next = await this.closeOccurrence(tx, row, outcome, { version: result.version });
+    return { outcome, row: next, event: 'scheduled_change.applied' };
+  }
+
+  /**
+   * Writes down the due occurrence (and those missed while no worker ran) and moves the schedule to
+   * its next occurrence, in the run's transaction: what makes each occurrence run exactly once.
+   */
+  private async closeOccurrence(
+    tx: Tx,
+    row: ScheduledChange,
+    outcome: OccurrenceOutcome,
+    done: { version?: number; err?: DomainError },
+  ): Promise<ScheduledChange> {
+    const now = this.clock.now();
+    const plan = planOccurrences(recurrenceOf(row)!, row.executionDate, now);
+    const failure = done.err && failureOf(done.err);
+    await this.repo.recordOccurrences(tx, row.id, [
+      ...plan.missed.map((occurrenceAt) => ({ occurrenceAt, outcome: 'missed' as const })),
+      { occurrenceAt: plan.apply, outcome, version: done.version, failure },
+    ]);
+    const next = await this.repo.update(tx, row.id, {
+      ...(plan.next ? { executionDate: plan.next } : { status: 'applied' }),
+      ...(done.version !== undefined ? { appliedVersion: done.version, appliedAt: now } : {}),
+    });
+    return { ...next, occurrence: { occurrenceAt: plan.apply, outcome, ...(failure ? { code: failure.code } : {}) } };
   }
 
   /** Start-up sweep (see AutomationRunner.sweep). */

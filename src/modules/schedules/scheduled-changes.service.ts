@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { diffFlag, flagApprovalReasons } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import { flagResource, formatResource } from '../../core/policy';
+import { scheduleTiming, type ScheduleTiming } from '../../core/schedule/schedule-timing';
 import { ClockService } from '../../infra/clock/clock.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { Tx } from '../../infra/prisma/tx';
@@ -16,14 +17,28 @@ import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import type {
   CreateScheduledChangeDto,
+  ListOccurrencesQueryDto,
   ListScheduledChangesQueryDto,
   UpdateScheduledChangeDto,
 } from './dto/scheduled-changes.dto';
-import { scheduledChangeView, type ScheduledChangeView } from './models/scheduled-change.view';
+import {
+  occurrenceView,
+  scheduledChangeView,
+  type OccurrenceView,
+  type ScheduledChangeView,
+} from './models/scheduled-change.view';
 import { scheduleAlarms } from './schedule-jobs';
 import type { ScheduledChange } from './scheduled-change-records';
 import { SchedulesRepository } from './schedules.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+
+const OCCURRENCE_PAGE = 50;
+
+/** A schedule's timing as its audit entries show it (cron and zone only on a recurring one). */
+const timingOf = (t: ScheduleTiming) => ({
+  executionDate: t.executionDate,
+  ...(t.cron !== null ? { cron: t.cron, timeZone: t.timeZone } : {}),
+});
 
 const notFound = (id: string) =>
   new DomainError('scheduled_change/not_found', `scheduled change '${id}' was not found`);
@@ -58,8 +73,8 @@ export class ScheduledChangesService {
     bypassHeader?: BreakGlass,
   ) {
     const { project, env } = await this.locate(actor, projectKey, envKey);
-    const executionDate = this.future(dto.executionDate);
-    const { resource, target } = await this.validate(actor, project, env, flagKey, dto.instructions);
+    const timing = scheduleTiming(dto, this.clock.now());
+    const { resource, target } = await this.validate(actor, project, env, flagKey, dto.instructions, timing.cron);
     const gated = this.gate.check(
       actor,
       [target],
@@ -71,7 +86,7 @@ export class ScheduledChangesService {
         environmentId: env.id,
         flagKey,
         instructions: dto.instructions,
-        executionDate,
+        ...timing,
         comment: dto.comment ?? '',
         createdBy: this.gate.creator(actor, gated),
       });
@@ -80,7 +95,7 @@ export class ScheduledChangesService {
         action: 'createScheduledChange',
         resource,
         comment: dto.comment,
-        after: { id: created.id, instructions: dto.instructions, executionDate },
+        after: { id: created.id, instructions: dto.instructions, ...timingOf(timing) },
         links: { scheduledChange: created.id, ...bypasses.links },
       });
       return { row: created, opened: bypasses };
@@ -124,8 +139,8 @@ export class ScheduledChangesService {
     const { project, env } = await this.locate(actor, projectKey, envKey);
     const current = await this.require(env, flagKey, id);
     const instructions = dto.instructions ?? current.instructions;
-    const executionDate = dto.executionDate !== undefined ? this.future(dto.executionDate) : current.executionDate;
-    const { resource, target } = await this.validate(actor, project, env, flagKey, instructions);
+    const timing = scheduleTiming(dto, this.clock.now(), current);
+    const { resource, target } = await this.validate(actor, project, env, flagKey, instructions, timing.cron);
     const bypass = target.reasons.length > 0;
     const crPath = (t: AutomationTarget) => flagChangeRequestPath(project.key, flagKey, t.env.key);
     // New instructions are new content to run past the approval: break-glass, as creating it. Moving
@@ -146,7 +161,9 @@ export class ScheduledChangesService {
       const bypasses = await this.gate.open(tx, actor, gated);
       const next = await this.repo.update(tx, id, {
         instructions,
-        executionDate,
+        executionDate: timing.executionDate,
+        cron: timing.cron,
+        timeZone: timing.timeZone,
         comment: dto.comment ?? locked.comment,
         // The schedule now runs this content under the edit's break-glass (also when made before its environment was gated).
         ...(gated.bypassed.length
@@ -157,8 +174,8 @@ export class ScheduledChangesService {
         action: 'updateScheduledChange',
         resource,
         comment: dto.comment,
-        before: { instructions: locked.instructions, executionDate: locked.executionDate },
-        after: { instructions, executionDate, bypass },
+        before: { instructions: locked.instructions, ...timingOf(locked) },
+        after: { instructions, ...timingOf(timing), bypass },
         links: { scheduledChange: id, ...bypasses.links },
       });
       return { row: next, opened: bypasses };
@@ -181,10 +198,25 @@ export class ScheduledChangesService {
       await this.audit.record(tx, actor, {
         action: 'deleteScheduledChange',
         resource,
-        before: { instructions: locked.instructions, executionDate: locked.executionDate },
+        before: { instructions: locked.instructions, ...timingOf(locked) },
         links: { scheduledChange: id },
       });
     });
+  }
+
+  /** A recurring schedule's occurrences, newest first: what each did (applied, unchanged, failed, skipped by a freeze, missed). */
+  async occurrences(
+    actor: Actor,
+    projectKey: string,
+    flagKey: string,
+    envKey: string,
+    id: string,
+    q: ListOccurrencesQueryDto,
+  ): Promise<{ items: OccurrenceView[] }> {
+    const { env } = await this.locate(actor, projectKey, envKey, true);
+    await this.require(env, flagKey, id);
+    const before = q.before !== undefined ? new Date(q.before) : undefined;
+    return { items: (await this.repo.occurrences(id, q.limit ?? OCCURRENCE_PAGE, before)).map(occurrenceView) };
   }
 
   /** Same validation as a PATCH (and the caller's rights for each change); the target the approval gate judges. */
@@ -194,11 +226,13 @@ export class ScheduledChangesService {
     env: EnvironmentContext,
     flagKey: string,
     instructions: unknown[],
+    cron: string | null,
   ): Promise<{ resource: string; target: AutomationTarget }> {
     const dry = await this.flags.dryRun(actor, project, env, flagKey, instructions);
     const ref = flagResource(project, env, dry.before.flag);
     this.authz.assert(actor, 'createScheduledChange', ref);
-    if (!diffFlag(dry.before, dry.after).length)
+    // A recurring change may match the configuration today (turning on a flag that is on until 18:00).
+    if (cron === null && !diffFlag(dry.before, dry.after).length)
       throw new DomainError(
         'scheduled_change/no_change',
         'the instructions change nothing in the current configuration',
@@ -232,15 +266,6 @@ export class ScheduledChangesService {
     if (locked.status !== 'pending')
       throw new DomainError('scheduled_change/not_pending', `scheduled change '${id}' is ${locked.status}`);
     return locked;
-  }
-
-  private future(iso: string): Date {
-    const date = new Date(iso);
-    if (date.getTime() <= this.clock.now().getTime())
-      throw new DomainError('scheduled_change/invalid_execution_date', `executionDate ${iso} is not in the future`, [
-        { field: 'executionDate', reason: 'must be in the future' },
-      ]);
-    return date;
   }
 
   private alarm(row: ScheduledChange): void {

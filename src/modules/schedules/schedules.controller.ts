@@ -7,9 +7,11 @@ import type { Actor } from '../accounts/models/actor';
 import {
   CreateScheduledChangeDto,
   CreatedScheduledChangeDto,
+  ListOccurrencesQueryDto,
   ListScheduledChangesQueryDto,
   ScheduledChangeDto,
   ScheduledChangeListDto,
+  ScheduledChangeOccurrenceListDto,
   UpdateScheduledChangeDto,
 } from './dto/scheduled-changes.dto';
 import { ScheduledChangesService } from './scheduled-changes.service';
@@ -75,6 +77,20 @@ export class SchedulesController {
     @Param('id', uuid) id: string,
   ) {
     return this.schedules.get(a, p, f, e, id);
+  }
+
+  @Problems(...AUTHENTICATED, 'request/invalid', ...IN_ENVIRONMENT, 'scheduled_change/not_found')
+  @Get(':id/occurrences')
+  @ApiOkResponse({ type: ScheduledChangeOccurrenceListDto })
+  occurrences(
+    @CurrentActor() a: Actor,
+    @Param('projectKey', KeyPipe) p: string,
+    @Param('flagKey', KeyPipe) f: string,
+    @Param('envKey', KeyPipe) e: string,
+    @Param('id', uuid) id: string,
+    @Query() q: ListOccurrencesQueryDto,
+  ) {
+    return this.schedules.occurrences(a, p, f, e, id, q);
   }
 
   @Problems(

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import { BACKGROUND_TX, PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
-import type { ScheduledChange, ScheduledChangeCreator, ScheduledChangeFailure } from './scheduled-change-records';
+import type {
+  OccurrenceOutcome,
+  ScheduledChange,
+  ScheduledChangeCreator,
+  ScheduledChangeFailure,
+  ScheduledChangeOccurrence,
+} from './scheduled-change-records';
 
 const withContext = {
   environment: { select: { key: true, project: { select: { key: true } } } },
@@ -57,6 +63,8 @@ export class SchedulesRepository {
       flagKey: string;
       instructions: unknown[];
       executionDate: Date;
+      cron: string | null;
+      timeZone: string | null;
       comment: string;
       createdBy: ScheduledChangeCreator;
     },
@@ -74,6 +82,8 @@ export class SchedulesRepository {
     data: {
       instructions?: unknown[];
       executionDate?: Date;
+      cron?: string | null;
+      timeZone?: string | null;
       comment?: string;
       status?: string;
       failure?: ScheduledChangeFailure;
@@ -108,5 +118,43 @@ export class SchedulesRepository {
       take: limit,
       select: { id: true, executionDate: true },
     });
+  }
+
+  /**
+   * Writes down what happened at occurrences of a recurring schedule, in the run's transaction. The
+   * unique (schedule, occurrence) key is the last guard of "exactly once": a second run of the same
+   * occurrence fails here and its transaction, with the write, rolls back.
+   */
+  async recordOccurrences(
+    tx: Tx,
+    scheduledChangeId: string,
+    rows: { occurrenceAt: Date; outcome: OccurrenceOutcome; version?: number; failure?: ScheduledChangeFailure }[],
+  ): Promise<void> {
+    if (!rows.length) return;
+    await txClient(tx).scheduledChangeOccurrence.createMany({
+      data: rows.map((r) => ({
+        scheduledChangeId,
+        occurrenceAt: r.occurrenceAt,
+        outcome: r.outcome,
+        version: r.version ?? null,
+        ...(r.failure ? { failure: toJson(r.failure) } : {}),
+      })),
+    });
+  }
+
+  /** A schedule's occurrences, newest first, before `before` when given (the cursor). */
+  async occurrences(scheduledChangeId: string, limit: number, before?: Date): Promise<ScheduledChangeOccurrence[]> {
+    const rows = await this.prisma.scheduledChangeOccurrence.findMany({
+      where: { scheduledChangeId, ...(before ? { occurrenceAt: { lt: before } } : {}) },
+      orderBy: { occurrenceAt: 'desc' },
+      take: limit,
+    });
+    return rows.map((r) => ({
+      occurrenceAt: r.occurrenceAt,
+      outcome: r.outcome as OccurrenceOutcome,
+      version: r.version,
+      failure: r.failure === null ? null : fromJson<ScheduledChangeFailure>(r.failure),
+      processedAt: r.processedAt,
+    }));
   }
 }

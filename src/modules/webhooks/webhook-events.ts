@@ -14,6 +14,7 @@ export const WEBHOOK_EVENTS = [
   'approval.bypassed',
   'scheduled_change.applied',
   'scheduled_change.failed',
+  'scheduled_change.skipped',
   'release.started',
   'release.advanced',
   'release.paused',

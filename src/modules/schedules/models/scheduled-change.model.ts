@@ -8,7 +8,11 @@ export class ScheduledChangeModel {
   @Field() environmentKey: string;
   @Field() flagKey: string;
   @Field(() => [GraphQLJSON]) instructions: unknown[];
-  @Field() executionDate: string;
+  @Field({ description: 'when it applies; for a recurring schedule, its next occurrence' }) executionDate: string;
+  @Field(() => String, { nullable: true, description: 'five-field cron of a recurring schedule' }) cron: string | null;
+  @Field(() => String, { nullable: true, description: 'the IANA time zone of cron' }) timeZone: string | null;
+  @Field(() => [String], { description: 'a pending recurring schedule: its next five occurrences' })
+  nextOccurrences: string[];
   @Field() comment: string;
   @Field() status: string;
   @Field(() => GraphQLJSON) createdBy: unknown;

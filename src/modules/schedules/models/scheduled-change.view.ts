@@ -1,4 +1,7 @@
-import type { ScheduledChange } from '../scheduled-change-records';
+import { upcomingOccurrences } from '../../../core/schedule/occurrence-plan';
+import type { ScheduledChange, ScheduledChangeOccurrence } from '../scheduled-change-records';
+
+const UPCOMING = 5;
 
 // A type, not an interface, so that it is a webhook payload (Record<string, unknown>) as it is.
 export type ScheduledChangeView = {
@@ -8,6 +11,9 @@ export type ScheduledChangeView = {
   flagKey: string;
   instructions: unknown[];
   executionDate: string;
+  cron: string | null;
+  timeZone: string | null;
+  nextOccurrences: string[];
   comment: string;
   status: string;
   createdBy: unknown;
@@ -16,6 +22,8 @@ export type ScheduledChangeView = {
   appliedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Webhooks of a recurring schedule's run: the occurrence it dealt with. */
+  occurrence?: { occurrenceAt: string; outcome: string; code?: string };
 };
 
 export const scheduledChangeView = (r: ScheduledChange): ScheduledChangeView => ({
@@ -25,6 +33,16 @@ export const scheduledChangeView = (r: ScheduledChange): ScheduledChangeView => 
   flagKey: r.flagKey,
   instructions: r.instructions,
   executionDate: r.executionDate.toISOString(),
+  cron: r.cron,
+  timeZone: r.timeZone,
+  nextOccurrences:
+    r.cron && r.timeZone && r.status === 'pending'
+      ? upcomingOccurrences(
+          { cron: r.cron, timeZone: r.timeZone },
+          new Date(r.executionDate.getTime() - 1),
+          UPCOMING,
+        ).map((d) => d.toISOString())
+      : [],
   comment: r.comment,
   status: r.status,
   createdBy: r.createdBy,
@@ -33,4 +51,21 @@ export const scheduledChangeView = (r: ScheduledChange): ScheduledChangeView => 
   appliedAt: r.appliedAt?.toISOString() ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
+  ...(r.occurrence ? { occurrence: { ...r.occurrence, occurrenceAt: r.occurrence.occurrenceAt.toISOString() } } : {}),
+});
+
+export type OccurrenceView = {
+  occurrenceAt: string;
+  outcome: string;
+  version: number | null;
+  failure: unknown;
+  processedAt: string;
+};
+
+export const occurrenceView = (o: ScheduledChangeOccurrence): OccurrenceView => ({
+  occurrenceAt: o.occurrenceAt.toISOString(),
+  outcome: o.outcome,
+  version: o.version,
+  failure: o.failure,
+  processedAt: o.processedAt.toISOString(),
 });
