@@ -520,6 +520,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InsightsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases": {
         parameters: {
             query?: never;
@@ -2094,6 +2110,26 @@ export interface components {
             flagKey: string;
             transitions: components["schemas"]["ImpactTransitionDto"][];
         };
+        FlagInsightsDto: {
+            /** Format: date-time */
+            from: string;
+            /** @enum {string} */
+            granularity: "minute" | "hour" | "day";
+            /**
+             * Format: date-time
+             * @description the last evaluation counted in this environment (within GANTRY_INSIGHTS_RETENTION_DAYS)
+             */
+            lastEvaluatedAt: string | null;
+            /** @description which SDKs evaluated it in [from, to), most first */
+            sdks: components["schemas"]["InsightsSdkDto"][];
+            /** @description every period in [from, to), oldest first (zeros included) */
+            series: components["schemas"]["InsightsPointDto"][];
+            /** Format: date-time */
+            to: string;
+            /** @description evaluations in [from, to) */
+            total: number;
+            variations: components["schemas"]["InsightsVariationDto"][];
+        };
         /** @description a semantic-patch instruction on a flag: project-level kinds change it in every environment, the others the environment given by environmentKey */
         FlagInstruction: components["schemas"]["FlagInstruction_addTags"] | components["schemas"]["FlagInstruction_removeTags"] | components["schemas"]["FlagInstruction_updateName"] | components["schemas"]["FlagInstruction_updateDescription"] | components["schemas"]["FlagInstruction_makeFlagTemporary"] | components["schemas"]["FlagInstruction_makeFlagPermanent"] | components["schemas"]["FlagInstruction_updateMaintainer"] | components["schemas"]["FlagInstruction_updatePlannedRemovalDate"] | components["schemas"]["FlagInstruction_archiveFlag"] | components["schemas"]["FlagInstruction_restoreFlag"] | components["schemas"]["FlagInstruction_addVariation"] | components["schemas"]["FlagInstruction_updateVariation"] | components["schemas"]["FlagInstruction_removeVariation"] | components["schemas"]["FlagInstruction_turnFlagOn"] | components["schemas"]["FlagInstruction_turnFlagOff"] | components["schemas"]["FlagInstruction_updateFallthroughVariationOrRollout"] | components["schemas"]["FlagInstruction_updateOffVariation"] | components["schemas"]["FlagInstruction_updateTrackEvents"] | components["schemas"]["FlagInstruction_updateTrackEventsFallthrough"] | components["schemas"]["FlagInstruction_removeRule"] | components["schemas"]["FlagInstruction_reorderRules"] | components["schemas"]["FlagInstruction_updateRuleDescription"] | components["schemas"]["FlagInstruction_addClauses"] | components["schemas"]["FlagInstruction_removeClauses"] | components["schemas"]["FlagInstruction_updateClause"] | components["schemas"]["FlagInstruction_addValuesToClause"] | components["schemas"]["FlagInstruction_removeValuesFromClause"] | components["schemas"]["FlagInstruction_addRule"] | components["schemas"]["FlagInstruction_updateRuleTrackEvents"] | components["schemas"]["FlagInstruction_updateRuleVariationOrRollout"] | components["schemas"]["FlagInstruction_addTargets"] | components["schemas"]["FlagInstruction_removeTargets"] | components["schemas"]["FlagInstruction_replaceTargets"] | components["schemas"]["FlagInstruction_clearTargets"] | components["schemas"]["FlagInstruction_addPrerequisite"] | components["schemas"]["FlagInstruction_updatePrerequisite"] | components["schemas"]["FlagInstruction_removePrerequisite"];
         /** @description adds clauses to a rule */
@@ -2706,6 +2742,34 @@ export interface components {
             examples: string[];
             from: components["schemas"]["ImpactSideDto"];
             to: components["schemas"]["ImpactSideDto"];
+        };
+        InsightsCountDto: {
+            count: number;
+            variation: number;
+        };
+        InsightsPointDto: {
+            /**
+             * Format: date-time
+             * @description start of the period
+             */
+            at: string;
+            /** @description per variation served (only those with evaluations) */
+            counts: components["schemas"]["InsightsCountDto"][];
+            total: number;
+        };
+        InsightsSdkDto: {
+            count: number;
+            /** Format: date-time */
+            lastSeenAt: string;
+            /** @description the User-Agent product token (ofrep: prefix for OFREP callers) */
+            sdk: string;
+        };
+        InsightsVariationDto: {
+            /** @description index in the flag's variations; -1: no variation (the SDK's default) */
+            index: number;
+            name: string | null;
+            /** @description the value (null for -1) */
+            value: Record<string, never>;
         };
         JsonPatchOperationDto: {
             /** @description for move and copy */
@@ -8426,6 +8490,90 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InsightsController_get: {
+        parameters: {
+            query?: {
+                /** @description start (inclusive); default: 24 periods before `to` */
+                from?: string;
+                /** @description end (exclusive); default now */
+                to?: string;
+                /** @description period of each point (UTC); default hour */
+                granularity?: "minute" | "hour" | "day";
+            };
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagInsightsDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found; `flag/not_found` Flag not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

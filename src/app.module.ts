@@ -8,6 +8,7 @@ import { BypassLedgerModule } from './modules/approvals/bypass-ledger.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { ConsoleModule } from './modules/console/console.module';
 import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
+import { InsightsModule } from './modules/insights/insights.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { FlagRestoreModule } from './modules/flag-restore/flag-restore.module';
 import { FlagLoaderFactory } from './modules/flags/flag.loader';
@@ -57,6 +58,7 @@ export class AppModule {
         WebhooksModule,
         ScimModule,
         HealthModule,
+        InsightsModule,
         ...(api
           ? [
               GraphqlModule.forRoot({

@@ -4,6 +4,7 @@ import { ClockService } from '../infra/clock/clock.service';
 import { GANTRY_CONFIG, type GantryConfig } from '../infra/config/config';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { DeliveryRepository } from '../modules/delivery/delivery.repository';
+import { InsightsRepository } from '../modules/insights/insights.repository';
 import { OutboxRepository } from '../modules/outbox/outbox.repository';
 import type { JobHandler } from './job-handler';
 
@@ -12,7 +13,7 @@ const HOUR_MS = 3_600_000;
 
 /**
  * Keeps the tables that grow with traffic bounded: published outbox rows past their retention and
- * old SDK events. Deletes in batches so no statement holds locks for long; reports progress.
+ * old SDK events and evaluation counts. Deletes in batches so no statement holds locks for long; reports progress.
  */
 @Injectable()
 export class PruneRetentionHandler implements JobHandler {
@@ -24,6 +25,7 @@ export class PruneRetentionHandler implements JobHandler {
   constructor(
     private readonly repo: DeliveryRepository,
     private readonly outbox: OutboxRepository,
+    private readonly insights: InsightsRepository,
     private readonly clock: ClockService,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
   ) {}
@@ -40,8 +42,14 @@ export class PruneRetentionHandler implements JobHandler {
       job,
       'events',
     );
-    if (outbox || events) this.logger.log(`pruned ${outbox} outbox rows and ${events} SDK events`);
-    return { outbox, events };
+    const counts = await this.drain(
+      (n) => this.insights.prune(new Date(now - this.config.insightsRetentionDays * 24 * HOUR_MS), n),
+      job,
+      'evaluationCounts',
+    );
+    if (outbox || events || counts)
+      this.logger.log(`pruned ${outbox} outbox rows, ${events} SDK events and ${counts} evaluation counts`);
+    return { outbox, events, evaluationCounts: counts };
   }
 
   private async drain(prune: (batch: number) => Promise<number>, job: Job, what: string): Promise<number> {

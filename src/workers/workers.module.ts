@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../modules/approvals/approvals.module';
 import { DeliveryModule } from '../modules/delivery/delivery.module';
+import { InsightsModule } from '../modules/insights/insights.module';
 import { ApplyScheduledChangeRequestHandler } from './apply-scheduled-change-request.handler';
 import { ApplyScheduledChangeHandler } from './apply-scheduled-change.handler';
 import { PipelinesModule } from '../modules/pipelines/pipelines.module';
@@ -25,7 +26,7 @@ const HANDLERS = [
 ];
 
 @Module({
-  imports: [DeliveryModule, ApprovalsModule, SchedulesModule, ReleasesModule, PipelinesModule],
+  imports: [DeliveryModule, ApprovalsModule, SchedulesModule, ReleasesModule, PipelinesModule, InsightsModule],
   providers: [
     ...HANDLERS,
     { provide: JOB_HANDLERS, useFactory: (...hs: unknown[]) => hs, inject: HANDLERS },

@@ -22,6 +22,10 @@ export interface GantryConfig {
   outboxRetentionHours: number;
   /** SDK events (POST /bulk) older than this are deleted. */
   eventRetentionDays: number;
+  /** Evaluation counts (insights) older than this are deleted. */
+  insightsRetentionDays: number;
+  /** How often an API node writes the evaluations it counted (GANTRY_INSIGHTS_FLUSH_MS). */
+  insightsFlushMs: number;
   /** Loopback/private/metadata destinations outbound requests (webhooks) may reach anyway (GANTRY_OUTBOUND_ALLOW). */
   outboundAllow: OutboundAllow;
   /** GraphQL query limits, checked before execution (GANTRY_GRAPHQL_MAX_DEPTH, _MAX_ALIASES, _MAX_COST). */
@@ -201,6 +205,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       24 * 365,
     ),
     eventRetentionDays: integer('GANTRY_EVENT_RETENTION_DAYS', env.GANTRY_EVENT_RETENTION_DAYS ?? '30', 1, 3650),
+    insightsRetentionDays: integer(
+      'GANTRY_INSIGHTS_RETENTION_DAYS',
+      env.GANTRY_INSIGHTS_RETENTION_DAYS ?? '90',
+      1,
+      3650,
+    ),
+    insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
     outboundAllow: outboundAllow(env.GANTRY_OUTBOUND_ALLOW),
     graphqlLimits: {
       maxDepth: integer('GANTRY_GRAPHQL_MAX_DEPTH', env.GANTRY_GRAPHQL_MAX_DEPTH ?? '15', 1, 100),

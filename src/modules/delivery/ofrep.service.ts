@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
 import { evaluateFlag, parseContext, type Context, type EvalDetail, type SdkFlag } from '../../core/evaluation';
+import { sdkLabel } from '../../core/insights/evaluation-tally';
+import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { EnvironmentSnapshotsService } from './environment-snapshots.service';
@@ -21,6 +23,7 @@ export class OfrepService {
     private readonly snapshots: EnvironmentSnapshotsService,
     private readonly samples: ContextSampleService,
     private readonly metrics: DeliveryMetrics,
+    private readonly recorder: EvaluationRecorder,
   ) {}
 
   private readonly constants = new WeakMap<EnvironmentSnapshot, { revision: bigint; results: Map<string, string> }>();
@@ -32,6 +35,12 @@ export class OfrepService {
       const result = ofrepResult(flagKey, detail, snapshot.store.rawFlag(flagKey));
       this.metrics.evaluations.inc({ surface: 'ofrep', result: result.ok ? 'ok' : result.error.errorCode });
       if (!result.ok) throw result.error;
+      this.recorder.evaluation(
+        snapshot.environmentId,
+        flagKey,
+        detail.variationIndex ?? undefined,
+        sdkLabel(req.headers['user-agent'], 'ofrep:'),
+      );
       await reply.status(200).header('content-type', 'application/json').send(result.body);
     } catch (e) {
       await this.fail(reply, e, flagKey);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InsightsModule } from '../insights/insights.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { DeliveryModule } from './delivery.module';
 import { EnvironmentSnapshotsService } from './environment-snapshots.service';
@@ -16,7 +17,7 @@ import { SdkKeysService } from './sdk-keys.service';
  * LaunchDarkly stream and polling endpoints, SDK events, OFREP, and the evaluation explainer.
  */
 @Module({
-  imports: [DeliveryModule, ProjectsModule],
+  imports: [DeliveryModule, ProjectsModule, InsightsModule],
   controllers: [SdkController, OfrepController, EvaluationController],
   providers: [
     SdkKeysService,

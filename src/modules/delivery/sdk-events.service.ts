@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
+import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryRepository, type NewSdkEvent } from './delivery.repository';
@@ -20,9 +21,11 @@ export class SdkEventsService {
     private readonly repo: DeliveryRepository,
     private readonly samples: ContextSampleService,
     private readonly metrics: DeliveryMetrics,
+    private readonly recorder: EvaluationRecorder,
   ) {}
 
-  async ingest(environmentId: string, body: unknown): Promise<number> {
+  /** `sdk`: who sent them (sdkLabel of the request), for the evaluation counts of summary events. */
+  async ingest(environmentId: string, body: unknown, sdk: string): Promise<number> {
     if (!Array.isArray(body)) throw new DomainError('sdk/invalid_events', 'the body must be a JSON array of events');
     if (body.length > MAX_EVENTS)
       throw new DomainError('sdk/too_many_events', `at most ${MAX_EVENTS} events per request`);
@@ -33,6 +36,8 @@ export class SdkEventsService {
       const kind = typeof e.kind === 'string' ? e.kind.slice(0, 32) : 'unknown';
       this.metrics.sdkEvents.inc({ kind: KEPT.has(kind) || kind === 'index' || kind === 'identify' ? kind : 'other' });
       if (e.context && typeof e.context === 'object') this.samples.offer(environmentId, e.context);
+      // Summaries count every evaluation (feature events too repeat evaluations they already count).
+      if (kind === 'summary') this.recorder.summary(environmentId, e, sdk);
       if (!KEPT.has(kind)) continue;
       rows.push({
         environmentId,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sdkLabel } from '../../core/insights/evaluation-tally';
 import { Public } from '../accounts/auth.guard';
 import { SdkDeliveryService } from './sdk-delivery.service';
 import { SdkEventsService } from './sdk-events.service';
@@ -25,7 +26,8 @@ export class SdkController {
   @Post('bulk')
   @HttpCode(202)
   async bulk(@Req() req: FastifyRequest, @Body() body: unknown) {
-    await this.events.ingest((await this.delivery.authenticate(req.headers)).environmentId, body);
+    const { environmentId } = await this.delivery.authenticate(req.headers);
+    await this.events.ingest(environmentId, body, sdkLabel(req.headers['user-agent']));
   }
 
   /** Diagnostics are accepted and dropped: nothing in Gantry uses them. */

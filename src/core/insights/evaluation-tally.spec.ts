@@ -1,0 +1,98 @@
+import { EvaluationTally, NO_VARIATION, sdkLabel } from './evaluation-tally';
+
+const ENV = 'env-1';
+const received = new Date('2027-01-01T10:05:30Z');
+
+describe('EvaluationTally', () => {
+  it('counts a summary event per flag and variation, at the minute of its end', () => {
+    const tally = new EvaluationTally();
+    const counted = tally.addSummary(
+      ENV,
+      {
+        kind: 'summary',
+        startDate: Date.parse('2027-01-01T10:03:00Z'),
+        endDate: Date.parse('2027-01-01T10:04:59Z'),
+        features: {
+          checkout: {
+            default: false,
+            counters: [
+              { variation: 1, version: 3, value: true, count: 7 },
+              { variation: 0, version: 3, value: false, count: 2 },
+              { value: false, count: 1 }, // the SDK's default: no variation
+            ],
+          },
+          gone: { default: false, counters: [{ value: false, count: 4, unknown: true }] },
+        },
+      },
+      'NodeJSClient/9.13.7',
+      received,
+    );
+    expect(counted).toBe(10);
+    const rows = tally.drain().map((r) => [r.flagKey, r.variation, r.count, r.bucket.toISOString()]);
+    expect(rows).toEqual([
+      ['checkout', 1, 7, '2027-01-01T10:04:00.000Z'],
+      ['checkout', 0, 2, '2027-01-01T10:04:00.000Z'],
+      ['checkout', NO_VARIATION, 1, '2027-01-01T10:04:00.000Z'],
+    ]);
+    expect(tally.size).toBe(0);
+  });
+
+  it('adds up the same flag, variation, SDK and minute; keeps the latest time', () => {
+    const tally = new EvaluationTally();
+    tally.add(ENV, 'f', 0, 'ofrep', new Date('2027-01-01T10:05:01Z'));
+    tally.add(ENV, 'f', 0, 'ofrep', new Date('2027-01-01T10:05:40Z'), 2);
+    tally.add(ENV, 'f', 0, 'other', new Date('2027-01-01T10:05:40Z'));
+    tally.add(ENV, 'f', 0, 'ofrep', new Date('2027-01-01T10:06:00Z'));
+    const rows = tally.drain();
+    expect(rows.map((r) => [r.sdk, r.count, r.bucket.toISOString(), r.lastAt.toISOString()])).toEqual([
+      ['ofrep', 3, '2027-01-01T10:05:00.000Z', '2027-01-01T10:05:40.000Z'],
+      ['other', 1, '2027-01-01T10:05:00.000Z', '2027-01-01T10:05:40.000Z'],
+      ['ofrep', 1, '2027-01-01T10:06:00.000Z', '2027-01-01T10:06:00.000Z'],
+    ]);
+  });
+
+  it('ignores what it cannot count, and counts an SDK clock far off at receipt', () => {
+    const tally = new EvaluationTally();
+    expect(tally.addSummary(ENV, { kind: 'summary', features: 'nope' }, 'x', received)).toBe(0);
+    expect(
+      tally.addSummary(
+        ENV,
+        {
+          endDate: Date.parse('2001-01-01T00:00:00Z'),
+          features: {
+            f: {
+              counters: [{ variation: 0, count: -3 }, { variation: 0, count: 1.5 }, null, { variation: 1, count: 2 }],
+            },
+            g: { counters: 'x' },
+          },
+        },
+        'x',
+        received,
+      ),
+    ).toBe(2);
+    expect(tally.drain().map((r) => [r.flagKey, r.variation, r.count, r.bucket.toISOString()])).toEqual([
+      ['f', 1, 2, '2027-01-01T10:05:00.000Z'],
+    ]);
+  });
+
+  it('restores rows a flush could not write, added to what came since', () => {
+    const tally = new EvaluationTally();
+    tally.add(ENV, 'f', 0, 'x', received, 5);
+    const failed = tally.drain();
+    tally.add(ENV, 'f', 0, 'x', received, 1);
+    tally.restore(failed);
+    expect(tally.drain().map((r) => r.count)).toEqual([6]);
+  });
+});
+
+describe('sdkLabel', () => {
+  it.each([
+    ['NodeJSClient/9.13.7', '', 'NodeJSClient/9.13.7'],
+    ['OpenFeature-JS/0.1.3 (Node)', 'ofrep:', 'ofrep:OpenFeature-JS/0.1.3'],
+    [undefined, '', 'unknown'],
+    ['  ', 'ofrep:', 'ofrep:unknown'],
+    ['x'.repeat(200), '', 'x'.repeat(64)],
+  ])('%p', (ua, prefix, label) => {
+    expect(sdkLabel(ua, prefix)).toBe(label);
+  });
+});

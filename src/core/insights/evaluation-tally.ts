@@ -1,0 +1,95 @@
+/**
+ * Evaluation counts as aggregates: per environment, flag, variation, SDK and minute. Each API node
+ * adds what it is told (LaunchDarkly summary events, OFREP evaluations) to a tally in memory and
+ * flushes it to the database now and then, so a fleet's traffic costs a row per combination and
+ * minute rather than a row per event.
+ */
+
+/** Variation index of an evaluation that served no variation (the SDK's default: flag off without one, unknown flag, error). */
+export const NO_VARIATION = -1;
+
+const MINUTE_MS = 60_000;
+/** A summary's end older than this, or in the future, is the SDK's clock talking: counted at receipt. */
+const MAX_SKEW_MS = 24 * 3_600_000;
+const MAX_SDK_LABEL = 64;
+const MAX_FLAG_KEY = 256;
+
+export interface EvaluationCount {
+  environmentId: string;
+  flagKey: string;
+  variation: number;
+  sdk: string;
+  /** The minute (UTC, truncated) the evaluations are counted in. */
+  bucket: Date;
+  count: number;
+  /** The latest evaluation counted (end of the summary, or the OFREP request). */
+  lastAt: Date;
+}
+
+export const minuteOf = (at: Date): Date => new Date(Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS);
+
+/** The SDK named by a request: its User-Agent's first product token (`NodeJSClient/9.13.7`), or `unknown`. */
+export function sdkLabel(userAgent: string | undefined, prefix = ''): string {
+  const token = /^[A-Za-z0-9._+-]+(?:\/[A-Za-z0-9._+-]+)?/.exec(userAgent?.trim() ?? '')?.[0];
+  return `${prefix}${token ?? 'unknown'}`.slice(0, MAX_SDK_LABEL);
+}
+
+export class EvaluationTally {
+  private readonly counts = new Map<string, EvaluationCount>();
+
+  get size(): number {
+    return this.counts.size;
+  }
+
+  add(environmentId: string, flagKey: string, variation: number, sdk: string, at: Date, count = 1): void {
+    if (!(count > 0) || !Number.isSafeInteger(count) || !flagKey || flagKey.length > MAX_FLAG_KEY) return;
+    const v = Number.isInteger(variation) && variation >= 0 ? variation : NO_VARIATION;
+    this.merge({ environmentId, flagKey, variation: v, sdk, bucket: minuteOf(at), count, lastAt: at });
+  }
+
+  private merge(r: EvaluationCount): void {
+    const key = `${r.environmentId}\u0000${r.flagKey}\u0000${r.variation}\u0000${r.sdk}\u0000${r.bucket.getTime()}`;
+    const row = this.counts.get(key);
+    if (!row) this.counts.set(key, { ...r });
+    else {
+      row.count += r.count;
+      if (r.lastAt > row.lastAt) row.lastAt = r.lastAt;
+    }
+  }
+
+  /**
+   * Counts one LaunchDarkly summary event: each flag's counters (variation, count), at the summary's
+   * end (or at `receivedAt` when that is unbelievable). Returns how many evaluations it counted.
+   */
+  addSummary(environmentId: string, event: Record<string, unknown>, sdk: string, receivedAt: Date): number {
+    const features = event.features;
+    if (!features || typeof features !== 'object' || Array.isArray(features)) return 0;
+    const end = typeof event.endDate === 'number' ? event.endDate : NaN;
+    const at = Math.abs(end - receivedAt.getTime()) <= MAX_SKEW_MS ? new Date(end) : receivedAt;
+    let counted = 0;
+    for (const [flagKey, feature] of Object.entries(features as Record<string, unknown>)) {
+      const counters = (feature as { counters?: unknown } | null)?.counters;
+      if (!Array.isArray(counters)) continue;
+      for (const c of counters as Record<string, unknown>[]) {
+        if (!c || typeof c !== 'object' || c.unknown === true) continue;
+        const count = c.count;
+        if (typeof count !== 'number' || !Number.isSafeInteger(count) || count <= 0) continue;
+        this.add(environmentId, flagKey, typeof c.variation === 'number' ? c.variation : NO_VARIATION, sdk, at, count);
+        counted += count;
+      }
+    }
+    return counted;
+  }
+
+  /** Everything counted so far, and an empty tally. */
+  drain(): EvaluationCount[] {
+    const rows = [...this.counts.values()];
+    this.counts.clear();
+    return rows;
+  }
+
+  /** Puts back rows a flush could not write (added to whatever was counted since). */
+  restore(rows: EvaluationCount[]): void {
+    for (const r of rows) this.merge(r);
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { FlagsReadModule } from '../flags/flags-read.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { EvaluationRecorder } from './evaluation-recorder.service';
+import { FlagInsightsService } from './flag-insights.service';
+import { InsightsController } from './insights.controller';
+import { InsightsRepository } from './insights.repository';
+
+/**
+ * Evaluation insights: the counts API nodes record (EvaluationRecorder, used by delivery) and the
+ * per-flag read of them. The retention worker prunes them through InsightsRepository.
+ */
+@Module({
+  imports: [ProjectsModule, FlagsReadModule],
+  controllers: [InsightsController],
+  providers: [InsightsRepository, EvaluationRecorder, FlagInsightsService],
+  exports: [EvaluationRecorder, InsightsRepository],
+})
+export class InsightsModule {}
