@@ -253,6 +253,65 @@ describe('the flag page', () => {
   });
 });
 
+describe('a long history, and a version that can no longer be restored', () => {
+  const LAB = 'lab';
+  const labPath = (flagKey: string) => `/ui/projects/${LAB}/flags/${flagKey}`;
+
+  beforeAll(async () => {
+    await factory.project(owner, { key: LAB, environments: [{ key: 'staging', name: 'Staging' }] });
+    // 25 versions: more than one page of the history (20).
+    await factory.flag(owner, LAB, { key: 'busy', name: 'Busy flag' });
+    for (let i = 0; i < 24; i++)
+      await factory.patchFlag(owner, LAB, 'busy', {
+        environmentKey: 'staging',
+        instructions: [{ kind: i % 2 === 0 ? 'turnFlagOn' : 'turnFlagOff' }],
+        comment: `toggle ${i + 2}`,
+      });
+    // Version 2 serves "green", which is then removed from the flag (the middle one: defaults use the others).
+    const colours = await factory.flag(owner, LAB, {
+      key: 'colours',
+      name: 'Colours',
+      variations: ['red', 'green', 'blue'],
+    });
+    const [red, green] = colours.variations.map((v) => v._id);
+    const serve = (variationId: string) =>
+      factory.patchFlag(owner, LAB, 'colours', {
+        environmentKey: 'staging',
+        instructions: [{ kind: 'updateFallthroughVariationOrRollout', variationId }],
+      });
+    await serve(green);
+    await serve(red);
+    await factory.patchFlag(owner, LAB, 'colours', { instructions: [{ kind: 'removeVariation', variationId: green }] });
+  });
+
+  it('loads older versions with "Load more", then knows what the oldest of the first page changed', async () => {
+    await page.goto(`${gantry.baseUrl}${labPath('busy')}`);
+    await versionItem(page, 25).waitFor();
+    expect(await page.locator('.version-item').count()).toBe(20);
+    await expect(versionItem(page, 6).textContent()).resolves.toContain('Load older versions to see what changed');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await versionItem(page, 1).waitFor();
+    expect(await page.locator('.version-item').count()).toBe(25);
+    await expect(versionItem(page, 6).textContent()).resolves.toContain('Changed: on/off');
+    await expect(versionItem(page, 5).textContent()).resolves.toContain('toggle 5');
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+  });
+
+  it('shows why a version cannot be restored, with the message and the code', async () => {
+    await page.goto(`${gantry.baseUrl}${labPath('colours')}`);
+    await versionItem(page, 2).getByRole('button', { name: 'Propose restoring this version' }).click();
+    const panel = page.getByRole('region', { name: 'Restore version 2 in Staging?' });
+    const alert = panel.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain('flag_version/variation_removed');
+    await expect(alert.textContent()).resolves.toContain('HTTP 409');
+    expect(await panel.getByRole('button', { name: 'Restore now' }).count()).toBe(0);
+    await screenshot(page, 'console-flag-restore-refused');
+    await panel.getByRole('button', { name: 'Cancel' }).click();
+    expect(await panel.count()).toBe(0);
+  });
+});
+
 describe('the flags list', () => {
   it('filters by key or name with a search kept in the URL, showing tags and on/off per environment', async () => {
     await page.goto(`${gantry.baseUrl}/ui/projects/${PROJECT}/flags`);
