@@ -309,6 +309,9 @@ describe('a long history, and a version that can no longer be restored', () => {
     await screenshot(page, 'console-flag-restore-refused');
     await panel.getByRole('button', { name: 'Cancel' }).click();
     expect(await panel.count()).toBe(0);
+    // Focus returns to the button that opened the panel.
+    await expect(page.locator(':focus').textContent()).resolves.toBe('Propose restoring this version');
+    expect(await versionItem(page, 2).locator(':focus').count()).toBe(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { ErrorPanel } from '../../components/error-panel';
 import { Loaded } from '../../components/loading';
 import type { FlagRef, FlagVersion, RestoreResult } from './flag-api';
@@ -26,6 +26,13 @@ export function VersionHistory({
   const pages = useVersionPages(flagRef, generation);
   const [chosen, setChosen] = useState<ComparedPair | null>(null);
   const [restoring, setRestoring] = useState<number | null>(null);
+  const idPrefix = useId();
+  // The restore buttons by version: focus returns to one when its confirm panel is cancelled.
+  const restoreButtons = useRef(new Map<number, HTMLButtonElement>());
+  const cancelRestore = (version: number) => {
+    setRestoring(null);
+    restoreButtons.current.get(version)?.focus();
+  };
 
   const compareWithPrevious = (version: number) => {
     setChosen({ from: version - 1, to: version });
@@ -46,8 +53,8 @@ export function VersionHistory({
             <>
               <ol className="version-list">
                 {items.map((v, i) => (
-                  <li key={v.version} className="version-item" aria-label={`Version ${v.version}`}>
-                    <VersionLine version={v} previous={items[i + 1]} />
+                  <li key={v.version} className="version-item" aria-labelledby={`${idPrefix}-${v.version}`}>
+                    <VersionLine version={v} previous={items[i + 1]} titleId={`${idPrefix}-${v.version}`} />
                     <div className="button-row">
                       {v.version > 1 && (
                         <button type="button" onClick={() => compareWithPrevious(v.version)}>
@@ -59,6 +66,10 @@ export function VersionHistory({
                       ) : (
                         <button
                           type="button"
+                          ref={(b) => {
+                            if (b) restoreButtons.current.set(v.version, b);
+                            else restoreButtons.current.delete(v.version);
+                          }}
                           aria-expanded={restoring === v.version}
                           onClick={() => setRestoring(restoring === v.version ? null : v.version)}
                         >
@@ -71,7 +82,7 @@ export function VersionHistory({
                         flagRef={flagRef}
                         version={v.version}
                         environmentName={environmentName}
-                        onCancel={() => setRestoring(null)}
+                        onCancel={() => cancelRestore(v.version)}
                         onDone={(result) => {
                           setRestoring(null);
                           onRestored(result);
@@ -99,12 +110,21 @@ export function VersionHistory({
 }
 
 /** Version number, author by name, time, comment, and the kind of change (from the version before, when loaded). */
-function VersionLine({ version: v, previous }: { version: FlagVersion; previous?: FlagVersion }) {
+function VersionLine({
+  version: v,
+  previous,
+  titleId,
+}: {
+  version: FlagVersion;
+  previous?: FlagVersion;
+  titleId: string;
+}) {
   const kinds = previous ? changeAreas(versionDifferences(previous, v)) : null;
   return (
     <>
       <p className="version-line">
-        <strong>Version {v.version}</strong> by <span className="version-author">{actorName(v.actor)}</span> ·{' '}
+        <strong id={titleId}>Version {v.version}</strong> by{' '}
+        <span className="version-author">{actorName(v.actor)}</span> ·{' '}
         <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
       </p>
       <p className="version-comment">{v.comment || <span className="hint">No comment</span>}</p>
