@@ -159,6 +159,11 @@ describe('the flag page', () => {
     expect(text).toContain('on: false → true');
     expect(text).toContain('rule 1 added: "Staff"');
     expect(text).toContain('fallthrough: Classic → rollout Classic 60% · One page 40%');
+    // The comparison is in the URL: a reload (or a shared link) shows the same one.
+    expect(new URL(page.url()).searchParams.toString()).toBe('env=staging&from=1&to=3');
+    await page.reload();
+    await page.getByRole('heading', { name: 'From version 1 to version 3' }).waitFor();
+    await expect(page.getByLabel('Compare', { exact: true }).inputValue()).resolves.toBe('1');
     // "Compare with previous" on a row picks that version and the one before.
     await versionItem(page, 2).getByRole('button', { name: 'Compare with previous' }).click();
     await page.getByRole('heading', { name: 'From version 1 to version 2' }).waitFor();
@@ -173,6 +178,8 @@ describe('the flag page', () => {
     await select.focus();
     await page.keyboard.press(options.indexOf('production') > options.indexOf('staging') ? 'ArrowDown' : 'ArrowUp');
     await page.waitForURL((url) => url.searchParams.get('env') === 'production');
+    // Another environment's versions are another sequence: the compared pair is dropped.
+    expect(new URL(page.url()).searchParams.has('from')).toBe(false);
     await page.getByRole('heading', { name: 'In Production', exact: true }).waitFor();
     await page.getByRole('heading', { name: 'History in Production' }).waitFor();
     await expect(page.locator('.facts').textContent()).resolves.toContain('Required');

@@ -4,6 +4,7 @@ import { Loaded } from '../../components/loading';
 import { Link, navigate, useLocation } from '../../router/router';
 import { paths } from '../../router/paths';
 import type { PageProps } from '../../router/routes';
+import { withoutPair } from './compare-in-url';
 import { EnvironmentSummary } from './environment-summary';
 import { EnvironmentSwitcher } from './environment-switcher';
 import { loadFlagAndEnvironments, type Environment, type Flag, type RestoreResult } from './flag-api';
@@ -49,7 +50,7 @@ function FlagDetails({
   useEffect(() => setOutcome(null), [environment?.key]);
 
   const select = (key: string) => {
-    const search = new URLSearchParams(location.search);
+    const search = withoutPair(location.search);
     search.set('env', key);
     // Replace: arrowing through the select should not leave a history entry per environment.
     navigate(`${paths.flag(projectKey, flag.key)}?${search.toString()}`, { replace: true });

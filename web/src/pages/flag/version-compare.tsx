@@ -2,13 +2,11 @@ import { useId } from 'react';
 import { useResource } from '../../api/use-resource';
 import { Loaded } from '../../components/loading';
 import { TargetingCompare } from '../../components/targeting/targeting-view';
+import type { ComparedPair } from './compare-in-url';
 import { loadVersion, type FlagRef, type FlagVersion } from './flag-api';
 import { versionDifferences } from './version-differences';
 
-export interface ComparedPair {
-  from: number;
-  to: number;
-}
+export type { ComparedPair };
 
 /**
  * "Compare version A with version B": two selects over every version number (versions are numbered

@@ -3,7 +3,9 @@ import { ErrorPanel } from '../../components/error-panel';
 import { Loaded } from '../../components/loading';
 import type { FlagRef, FlagVersion, RestoreResult } from './flag-api';
 import { RestoreConfirm } from './restore-confirm';
-import { VersionCompare, type ComparedPair } from './version-compare';
+import { navigate, useLocation } from '../../router/router';
+import { comparedPair, withPair, type ComparedPair } from './compare-in-url';
+import { VersionCompare } from './version-compare';
 import { changeAreas, versionDifferences } from './version-differences';
 import { useVersionPages } from './version-pages';
 
@@ -24,7 +26,9 @@ export function VersionHistory({
   onRestored: (result: RestoreResult) => void;
 }) {
   const pages = useVersionPages(flagRef, generation);
-  const [chosen, setChosen] = useState<ComparedPair | null>(null);
+  const location = useLocation();
+  const choose = (pair: ComparedPair) =>
+    navigate(`${location.path}?${withPair(location.search, pair).toString()}`, { replace: true });
   const [restoring, setRestoring] = useState<number | null>(null);
   const idPrefix = useId();
   // The restore buttons by version: focus returns to one when its confirm panel is cancelled.
@@ -35,7 +39,7 @@ export function VersionHistory({
   };
 
   const compareWithPrevious = (version: number) => {
-    setChosen({ from: version - 1, to: version });
+    choose({ from: version - 1, to: version });
     document.getElementById('compare-title')?.focus();
   };
 
@@ -47,7 +51,7 @@ export function VersionHistory({
           const items = pages.items;
           if (items.length === 0) return <p>No versions kept in {environmentName}.</p>;
           const latest = items[0].version;
-          const pair = chosen ?? { from: Math.max(1, latest - 1), to: latest };
+          const pair = comparedPair(location.search, latest);
           const known = new Map(items.map((v) => [v.version, v]));
           return (
             <>
@@ -99,7 +103,7 @@ export function VersionHistory({
                 </button>
               )}
               {latest > 1 && (
-                <VersionCompare flagRef={flagRef} latest={latest} known={known} pair={pair} onChange={setChosen} />
+                <VersionCompare flagRef={flagRef} latest={latest} known={known} pair={pair} onChange={choose} />
               )}
             </>
           );
