@@ -6,8 +6,6 @@ import type { ComparedPair } from './compare-in-url';
 import { loadVersion, type FlagRef, type FlagVersion } from './flag-api';
 import { versionDifferences } from './version-differences';
 
-export type { ComparedPair };
-
 /**
  * "Compare version A with version B": two selects over every version number (versions are numbered
  * 1…latest without gaps), the differences as sentences, then both states side by side.

@@ -1,10 +1,10 @@
 import { useId, useRef, useState } from 'react';
 import { ErrorPanel } from '../../components/error-panel';
 import { Loaded } from '../../components/loading';
-import type { FlagRef, FlagVersion, RestoreResult } from './flag-api';
-import { RestoreConfirm } from './restore-confirm';
 import { navigate, useLocation } from '../../router/router';
 import { comparedPair, withPair, type ComparedPair } from './compare-in-url';
+import type { FlagRef, FlagVersion, RestoreResult } from './flag-api';
+import { RestoreConfirm } from './restore-confirm';
 import { VersionCompare } from './version-compare';
 import { changeAreas, versionDifferences } from './version-differences';
 import { useVersionPages } from './version-pages';
@@ -12,7 +12,7 @@ import { useVersionPages } from './version-pages';
 /**
  * The selected environment's versions, newest first ("Load more" for older ones): who made each,
  * when, its comment and what kind of change it was; "Compare with previous" and restoring a version.
- * Below, the compare view (default: the latest version against the one before).
+ * Below, the compare view (the pair from the URL; default: the latest version against the one before).
  */
 export function VersionHistory({
   flagRef,
