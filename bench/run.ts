@@ -9,6 +9,7 @@ const BENCHES = [
   'sse-fanout.ts',
   'schedules.ts',
   'release-steps.ts',
+  'bulk-ingest.ts',
 ];
 
 for (const b of BENCHES) {

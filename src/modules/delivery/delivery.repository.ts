@@ -1,10 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagDefinition, FlagEnvironmentConfig, SegmentConfig } from '../../core/model/flag-config';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, txClient } from '../../infra/prisma/prisma.service';
 import { FlagsReadModel } from '../flags/flags.read-model';
 import { SegmentsReadModel } from '../segments/segments.read-model';
+
+/** PostgreSQL's text and jsonb cannot hold NUL: SDK-sent strings keep their place with U+FFFD instead. */
+const NUL = /\0/g;
+const pgText = (v: string) => v.replace(NUL, '\uFFFD');
+const pgJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'string') return pgText(v);
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => k.includes('\0')))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [pgText(k), x]));
+    return v;
+  });
 
 /** One SDK event as stored for release automation (see SdkEventsService). */
 export interface NewSdkEvent {
@@ -72,13 +82,19 @@ export class DeliveryRepository {
       DELETE FROM "SdkEvent" WHERE "id" IN (SELECT "id" FROM "SdkEvent" WHERE "receivedAt" < ${before} ORDER BY "id" LIMIT ${batch})`;
   }
 
+  /**
+   * One statement for the whole request (arrays unnested): the ORM's createMany costs several times
+   * more per event than the insert itself at SDK event rates.
+   */
   async insertEvents(events: NewSdkEvent[]): Promise<void> {
     if (!events.length) return;
-    const data = events.map(({ contextKeys, payload, ...e }) => ({
-      ...e,
-      ...(contextKeys ? { contextKeys } : {}),
-      payload: toJson(payload),
-    }));
-    await this.prisma.sdkEvent.createMany({ data });
+    await this.prisma.$executeRaw`
+      INSERT INTO "SdkEvent" ("environmentId", "kind", "key", "contextKeys", "variation", "metricValue", "createdAt", "payload")
+      SELECT * FROM unnest(
+        ${events.map((e) => e.environmentId)}::uuid[], ${events.map((e) => e.kind)}::text[],
+        ${events.map((e) => (e.key === null ? null : pgText(e.key)))}::text[],
+        ${events.map((e) => (e.contextKeys ? pgJson(e.contextKeys) : null))}::jsonb[],
+        ${events.map((e) => e.variation)}::int[], ${events.map((e) => e.metricValue)}::float8[],
+        ${events.map((e) => e.createdAt)}::timestamptz[], ${events.map((e) => pgJson(e.payload))}::jsonb[])`;
   }
 }

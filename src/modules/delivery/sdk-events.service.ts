@@ -5,15 +5,21 @@ import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryRepository, type NewSdkEvent } from './delivery.repository';
 
-/** Kinds kept for release automation (the rest — index, identify, debug — only feed the context sample). */
-const KEPT = new Set(['feature', 'custom', 'summary']);
+/**
+ * Kinds kept as rows, for the guard monitor (exposures and metric events per context). Summaries are
+ * only counted (EvaluationRecorder); the rest (index, identify, debug) only feed the context sample.
+ */
+const KEPT = new Set(['feature', 'custom']);
 const MAX_EVENTS = 10_000;
+/** The kinds gantry_sdk_events_total names (anything else is `other`). */
+const COUNTED_KINDS = new Set(['feature', 'custom', 'summary', 'index', 'identify']);
 
 type LdEvent = Record<string, unknown> & { kind?: unknown };
 
 /**
- * POST /bulk: LaunchDarkly analytics events. Feature, custom and summary events are stored for the
- * guard monitor to aggregate per release and variation; contexts feed the context sample.
+ * POST /bulk: LaunchDarkly analytics events. Summary events are counted into evaluation insights;
+ * feature and custom events are stored for the guard monitor to aggregate per release and
+ * variation; contexts feed the context sample.
  */
 @Injectable()
 export class SdkEventsService {
@@ -34,7 +40,7 @@ export class SdkEventsService {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
       const e = raw as LdEvent;
       const kind = typeof e.kind === 'string' ? e.kind.slice(0, 32) : 'unknown';
-      this.metrics.sdkEvents.inc({ kind: KEPT.has(kind) || kind === 'index' || kind === 'identify' ? kind : 'other' });
+      this.metrics.sdkEvents.inc({ kind: COUNTED_KINDS.has(kind) ? kind : 'other' });
       if (e.context && typeof e.context === 'object') this.samples.offer(environmentId, e.context);
       // Summaries count every evaluation (feature events too repeat evaluations they already count).
       if (kind === 'summary') this.recorder.summary(environmentId, e, sdk);
@@ -46,15 +52,23 @@ export class SdkEventsService {
         contextKeys: contextKeysOf(e) ?? undefined,
         variation: Number.isInteger(e.variation) ? (e.variation as number) : null,
         metricValue: typeof e.metricValue === 'number' && Number.isFinite(e.metricValue) ? e.metricValue : null,
-        createdAt: new Date(
-          typeof e.creationDate === 'number' ? e.creationDate : typeof e.endDate === 'number' ? e.endDate : Date.now(),
-        ),
+        createdAt: eventTime(e),
         payload: e,
       });
     }
     await this.repo.insertEvents(rows);
     return rows.length;
   }
+}
+
+/** Years a timestamp column holds comfortably; an SDK clock outside them is not believed. */
+const MIN_TIME = Date.UTC(2000, 0, 1);
+const MAX_TIME = Date.UTC(2200, 0, 1);
+
+/** When the SDK made the event (creationDate, or a summary's endDate); the receipt time when absent or absurd. */
+function eventTime(e: LdEvent): Date {
+  const t = typeof e.creationDate === 'number' ? e.creationDate : typeof e.endDate === 'number' ? e.endDate : NaN;
+  return new Date(Number.isFinite(t) && t >= MIN_TIME && t <= MAX_TIME ? t : Date.now());
 }
 
 /** `{kind: key}` from an event's `contextKeys`, or from its full `context` (single or multi-kind). */

@@ -209,6 +209,35 @@ describe('SDK delivery under bad input', () => {
       const rows = await gantry.sql('SELECT "kind", "key", "metricValue" FROM "SdkEvent"');
       expect(rows).toEqual([{ kind: 'custom', key: 'k', metricValue: null }]);
     });
+
+    it('/bulk stores what PostgreSQL cannot hold as it can: NUL as U+FFFD, a date out of range as the receipt time', async () => {
+      const before = Date.now();
+      const res = await gantry.raw('POST', '/bulk', {
+        headers: { authorization: sdkKey },
+        body: [
+          {
+            kind: 'custom',
+            key: 'nul\u0000key',
+            contextKeys: { user: 'u\u0000' },
+            data: { 'a\u0000': 'b\u0000' },
+            creationDate: 1e20,
+          },
+        ],
+      });
+      expect(res.status).toBe(202);
+      const rows = await gantry.sql(
+        `SELECT "key", "contextKeys", "payload"->'data' AS data, "createdAt" FROM "SdkEvent" WHERE "key" LIKE 'nul%'`,
+      );
+      expect(rows).toEqual([
+        {
+          key: 'nul\uFFFDkey',
+          contextKeys: { user: 'u\uFFFD' },
+          data: { 'a\uFFFD': 'b\uFFFD' },
+          createdAt: expect.any(Date),
+        },
+      ]);
+      expect(rows[0].createdAt.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    });
   });
 
   describe('SSE resumption', () => {

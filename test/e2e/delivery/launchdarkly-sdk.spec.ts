@@ -280,7 +280,7 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
   });
 
   describe('events (sendEvents: true)', () => {
-    it('stores the summary and custom events the SDK flushes, and feature events posted to /bulk', async () => {
+    it('stores the custom events the SDK flushes and feature events posted to /bulk, and counts its summaries', async () => {
       const ld = client({ sendEvents: true, flushInterval: 3600 });
       await ld.waitForInitialization({ timeout: 10 });
       const ctx = user('ev-user', { plan: 'pro' });
@@ -295,18 +295,24 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
            WHERE "environmentId" = $1 ORDER BY "id"`,
           [environmentId],
         );
-        expect(found.map((r) => r.kind).sort()).toEqual(['custom', 'summary']);
+        expect(found.map((r) => r.kind)).toEqual(['custom']);
         return found;
       });
       const custom = rows.find((r) => r.kind === 'custom')!;
       expect(custom).toMatchObject({ key: 'metric-key', contextKeys: { user: 'ev-user' }, metricValue: 42 });
-      const summary = rows.find((r) => r.kind === 'summary')!;
-      expect(summary.key).toBeNull();
-      expect(summary.payload.features.checkout.counters).toEqual([
-        expect.objectContaining({ value: true, variation: 0, count: 1, version: expect.any(Number) }),
-      ]);
-      expect(summary.payload.features.color.counters).toEqual([
-        expect.objectContaining({ value: 'green', variation: 1, count: 1 }),
+      // The summary is counted, not stored: one evaluation of each flag, in the variation served.
+      const counts = await eventually(async () => {
+        const found = await gantry.sql(
+          `SELECT "flagKey", "variation", "count"::int AS count, "sdk" FROM "FlagEvaluationCount"
+           WHERE "environmentId" = $1 ORDER BY "flagKey"`,
+          [environmentId],
+        );
+        expect(found).toHaveLength(2);
+        return found;
+      });
+      expect(counts).toEqual([
+        { flagKey: 'checkout', variation: 0, count: 1, sdk: expect.stringMatching(/^NodeJSClient\//) },
+        { flagKey: 'color', variation: 1, count: 1, sdk: expect.stringMatching(/^NodeJSClient\//) },
       ]);
 
       // Full feature events (the SDK sends them only for flags with trackEvents, which Gantry does

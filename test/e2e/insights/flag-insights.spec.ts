@@ -21,7 +21,7 @@ describe('evaluation insights', () => {
     });
 
   beforeAll(async () => {
-    g = await startGantry({ role: 'all', env: { GANTRY_INSIGHTS_FLUSH_MS: '200' } });
+    g = await startGantry({ role: 'all' });
     owner = g.client(g.ownerToken);
     project = await factory.project(owner, { environments: ['production'] });
     flag = await factory.flag(owner, project.key, { variations: [false, true] });
