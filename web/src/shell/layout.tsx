@@ -10,6 +10,7 @@ import { ErrorPanel } from '../components/error-panel';
 import { asApiError, type ApiError } from '../api/problem';
 import { Link, navigate } from '../router/router';
 import { paths, type RouteParams } from '../router/paths';
+import { useAwaitingReviewCount } from './awaiting-count';
 import { useNavCounts } from './nav-counts';
 
 interface NavItem {
@@ -23,6 +24,7 @@ interface NavItem {
 export function Layout({ path, params, children }: { path: string; params: RouteParams; children: ReactNode }) {
   const member = useMember();
   const { signOut } = useSession();
+  useAwaitingReviewCount(path);
   const counts = useNavCounts();
   const [signOutError, setSignOutError] = useState<ApiError>();
   const projects = useProjects();
