@@ -37,9 +37,12 @@ export function ChangeRequestPage({ params }: PageProps) {
     reviewsChanged();
   };
   return (
-    <Loaded resource={cr} label="Loading the change request…">
-      {(data) => <RequestView cr={data} generation={generation} done={done} onDone={onDone} />}
-    </Loaded>
+    <>
+      <h1>Change request</h1>
+      <Loaded resource={cr} label="Loading the change request…">
+        {(data) => <RequestView cr={data} generation={generation} done={done} onDone={onDone} />}
+      </Loaded>
+    </>
   );
 }
 
@@ -65,7 +68,7 @@ function RequestView({
   const after = diff.status === 'ok' ? ((diff.data.after ?? diff.data.before) as FlagSide | null) : null;
   return (
     <>
-      <h1>{requestTitle(cr)}</h1>
+      <p className="request-title">{requestTitle(cr)}</p>
       <p role="status" className="action-done">
         {done && `${done}. The request is now ${cr.status}.`}
       </p>
