@@ -32,10 +32,13 @@ export function Layout({ path, params, children }: { path: string; params: Route
   const main = useRef<HTMLElement>(null);
 
   // After in-app navigation, focus moves to the new page (as a full page load would), for keyboard and screen-reader users.
-  const first = useRef(true);
+  // Compared with the path last shown rather than a "first render" flag, so an effect run twice for the
+  // same path (StrictMode does that) does not steal focus from the skip link on a fresh load.
+  const shownPath = useRef(path);
   useEffect(() => {
-    if (first.current) first.current = false;
-    else main.current?.focus();
+    if (shownPath.current === path) return;
+    shownPath.current = path;
+    main.current?.focus();
   }, [path]);
 
   const items: NavItem[] = [

@@ -123,6 +123,12 @@ function RequestView({
           Guardrail warning ({w.policy}): {w.message}
         </p>
       ))}
+      {cr.actions.rebase.allowed && (
+        <p className="marker marker-conflict">
+          Stale: the {cr.resourceKind} changed since version {cr.baseVersion}, which this request was written against;
+          rebase it (its reviews reset) before it can be applied.
+        </p>
+      )}
       {cr.failure && (
         <p className="marker marker-conflict">
           The automatic apply failed: {cr.failure.message} <code>{cr.failure.code}</code>
