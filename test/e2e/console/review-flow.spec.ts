@@ -135,6 +135,11 @@ describe('reviewing a change request in the console', () => {
       ],
     });
     expect(cr.status).toBe('pending');
+    // A second request on the same flag, which the first one's apply will leave stale.
+    await openFlagRequest(gantry.client(token.token), 'shop', flag.key, 'production', {
+      description: 'Switch the new checkout off',
+      instructions: [{ kind: 'turnFlagOff' }],
+    });
   });
 
   it("shows the request in Bob's My reviews, with the author's name and the count in the navigation", async () => {
@@ -152,7 +157,7 @@ describe('reviewing a change request in the console', () => {
         .getByRole('link', { name: /My reviews/ })
         .locator('.badge')
         .textContent(),
-    ).resolves.toBe('1');
+    ).resolves.toBe('2');
     // The owner's break-glass set-up awaits acknowledgement.
     const bypasses = bob.getByRole('region', { name: 'Break-glass changes awaiting acknowledgement', exact: true });
     await bypasses.locator('.review-item').first().waitFor();
@@ -200,6 +205,7 @@ describe('reviewing a change request in the console', () => {
 
     const phone = await bobBrowser.open(gantry, `/ui/change-requests/${cr.id}`, PHONE);
     await phone.getByText('country is one of "DE"').first().waitFor();
+    await phone.getByText(/2 of 4 contexts move \(50%\)/).waitFor();
     expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
     await screenshot(phone, 'console-change-request-phone');
     await phone.close();
@@ -229,14 +235,14 @@ describe('reviewing a change request in the console', () => {
     const thread = bob.locator('.review-thread');
     expect(await thread.textContent()).toContain(`${BOB.name} approved`);
     expect(await thread.textContent()).toContain('Checked the impact: only staff move.');
-    // The navigation count follows: nothing awaits Bob any more.
+    // The navigation count follows: only Ada's other request awaits Bob now.
     await eventually(async () =>
       expect(
         await bob
           .getByRole('link', { name: /My reviews/ })
           .locator('.badge')
           .textContent(),
-      ).toBe('0'),
+      ).toBe('1'),
     );
 
     await bob.getByRole('button', { name: 'Apply' }).click();
@@ -259,5 +265,22 @@ describe('reviewing a change request in the console', () => {
       }),
     ).environments.production;
     expect(production.rules.map((r) => r._id)).toEqual(['staff', 'germany']);
+  });
+
+  it("marks Ada's other request on the flag stale once the first is applied, and offers her the rebase", async () => {
+    await ada.goto(`${gantry.baseUrl}/ui/`);
+    const mine = ada.getByRole('region', { name: 'My requests', exact: true });
+    const other = mine.locator('.review-item').filter({ hasText: 'Switch the new checkout off' });
+    await other.getByText(/^Stale: the flag changed since version/).waitFor();
+    // The applied request is not stale: it is closed.
+    const applied = mine.locator('.review-item').filter({ hasText: 'Move staff back' });
+    expect(await applied.textContent()).toContain('applied');
+    expect(await applied.getByText(/^Stale/).count()).toBe(0);
+    await other.getByRole('link').first().click();
+    await ada.getByRole('button', { name: 'Rebase', exact: true }).waitFor();
+    expect((await actionReason(ada, 'Rebase')).disabled).toBe(false);
+    await ada.getByRole('button', { name: 'Rebase', exact: true }).click();
+    await ada.getByText('Rebased. The request is now pending.').waitFor();
+    expect((await actionReason(ada, 'Rebase')).disabled).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import type { components } from '../../../../openapi/schema';
 import { ago } from '../../components/targeting/format';
 import { Link } from '../../router/router';
 import { paths } from '../../router/paths';
+import { StaleMarker } from './stale-marker';
 
 export type ChangeRequest = components['schemas']['ChangeRequestDto'];
 
@@ -48,6 +49,7 @@ export function ReviewList({ items, empty }: { items: ChangeRequest[]; empty: st
               ))}
             </ul>
           )}
+          <StaleMarker id={cr.id} status={cr.status} />
           {cr.failure && (
             <p className="marker marker-conflict">
               {cr.failure.code === 'change_request/conflict' ? 'Conflict' : 'Failed'}: {cr.failure.message}{' '}
