@@ -203,6 +203,26 @@ describe('reviewing a change request in the console', () => {
     expect(await impact.locator('svg.impact-chart rect.chart-bar').count()).toBe(1);
     await screenshot(bob, 'console-change-request-desktop');
 
+    // Contexts of the reviewer's own (POST /impact, sample left out): a staff member moves, a German guest does not.
+    await impact.getByText('Try contexts of your own').click();
+    await impact.getByLabel(/^Contexts/).fill(
+      JSON.stringify([
+        { kind: 'user', key: 'ann', email: 'ann@example.com' },
+        { kind: 'user', key: 'max', email: 'max@other.org', country: 'FR' },
+      ]),
+    );
+    await impact.getByRole('button', { name: 'Evaluate' }).click();
+    await impact
+      .locator('.supplied-contexts')
+      .getByText(/1 of 2 contexts move \(50%\)/)
+      .waitFor();
+    expect(await impact.locator('.supplied-contexts tbody td').allTextContents()).toEqual([
+      'true',
+      '→ false',
+      '1 (50%)',
+      'ann',
+    ]);
+
     const phone = await bobBrowser.open(gantry, `/ui/change-requests/${cr.id}`, PHONE);
     await phone.getByText('country is one of "DE"').first().waitFor();
     await phone.getByText(/2 of 4 contexts move \(50%\)/).waitFor();

@@ -17,6 +17,7 @@ import { AuditTrail } from './audit-trail';
 import { ImpactPreview } from './impact-preview';
 import { RequestActions } from './request-actions';
 import { ReviewThread } from './review-thread';
+import { SuppliedContexts } from './supplied-contexts';
 import './change-request.css';
 
 type Detail = components['schemas']['ChangeRequestDetailDto'];
@@ -153,6 +154,11 @@ function RequestView({
             />
           )}
         </Loaded>
+        <SuppliedContexts
+          id={cr.id}
+          flagKey={cr.resourceKind === 'flag' ? cr.resourceKey : undefined}
+          variations={cr.resourceKind === 'flag' ? after?.flag.variations : undefined}
+        />
       </section>
 
       <RequestActions cr={cr} onDone={onDone} />
