@@ -10,7 +10,7 @@ import { startGantry, type ApiClient, type Gantry } from '../../support/app-harn
 import { openBrowser, PHONE, screenshot, type TestBrowser } from '../../support/browser';
 import { eventually, sdkKeyOf } from '../../support/delivery';
 import { factory, ok, type Flag } from '../../support/factories';
-import { openFlagRequest, type ChangeRequest } from '../../support/governance';
+import { openFlagRequest, openSegmentRequestCall, type ChangeRequest } from '../../support/governance';
 import { providerPort, ssoEnv, startIdentityProvider, type IdentityProvider } from '../../support/oidc';
 
 const ADA = { sub: 'ada', email: 'ada@example.com', name: 'Ada Author', groups: ['gantry-writers'] };
@@ -31,6 +31,8 @@ let cr: ChangeRequest;
 let adaBrowser: TestBrowser;
 let bobBrowser: TestBrowser;
 let ada: Page;
+/** Ada's API client (her personal token), once she is provisioned. */
+let adaApi: ApiClient;
 let bob: Page;
 
 beforeAll(async () => {
@@ -121,8 +123,9 @@ describe('reviewing a change request in the console', () => {
     const members = ok(await owner.GET('/api/v1/members')).items;
     const adaId = members.find((m) => m.email === ADA.email)!.id;
     const token = await factory.token(owner, { name: 'ada token', memberId: adaId });
+    adaApi = gantry.client(token.token);
     const [on, off] = flag.variations.map((v) => v._id);
-    cr = await openFlagRequest(gantry.client(token.token), 'shop', flag.key, 'production', {
+    cr = await openFlagRequest(adaApi, 'shop', flag.key, 'production', {
       description: 'Move staff back to the old checkout; roll out to Germany',
       instructions: [
         { kind: 'updateRuleVariationOrRollout', ruleId: 'staff', variationId: off },
@@ -136,7 +139,7 @@ describe('reviewing a change request in the console', () => {
     });
     expect(cr.status).toBe('pending');
     // A second request on the same flag, which the first one's apply will leave stale.
-    await openFlagRequest(gantry.client(token.token), 'shop', flag.key, 'production', {
+    await openFlagRequest(adaApi, 'shop', flag.key, 'production', {
       description: 'Switch the new checkout off',
       instructions: [{ kind: 'turnFlagOff' }],
     });
@@ -302,5 +305,28 @@ describe('reviewing a change request in the console', () => {
     await ada.getByRole('button', { name: 'Rebase', exact: true }).click();
     await ada.getByText('Rebased. The request is now pending.').waitFor();
     expect((await actionReason(ada, 'Rebase')).disabled).toBe(true);
+  });
+
+  it('shows a segment request the same way: rows before and after, the changed one marked', async () => {
+    await factory.segment(owner, 'shop', 'production', {
+      key: 'beta-testers',
+      name: 'Beta testers',
+      included: ['kim'],
+    });
+    const segmentCr = ok(
+      await openSegmentRequestCall(adaApi, 'shop', 'production', 'beta-testers', {
+        description: 'Let Lee into the beta',
+        instructions: [{ kind: 'addIncludedTargets', values: ['lee'] }],
+      }),
+    );
+    await bob.goto(`${gantry.baseUrl}/ui/change-requests/${segmentCr.id}`);
+    const after = bob.getByRole('region', { name: 'After', exact: true });
+    const included = after.locator('.targeting-row').filter({ hasText: 'Included (user)' });
+    await included.waitFor();
+    expect(await included.textContent()).toBe('ChangedIncluded (user)kim, lee');
+    const before = bob.getByRole('region', { name: 'Before', exact: true });
+    expect(await before.locator('.targeting-row').filter({ hasText: 'Included (user)' }).textContent()).toBe(
+      'ChangedIncluded (user)kim',
+    );
   });
 });

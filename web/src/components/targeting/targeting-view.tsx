@@ -8,6 +8,7 @@
 import { useId } from 'react';
 import type { components } from '../../../../openapi/schema';
 import { bySection, rowChanges, targetingRows, type RowChange, type TargetingRow } from './rows';
+import { segmentRows, type Segment } from './segment-rows';
 import './targeting.css';
 
 type Schemas = components['schemas'];
@@ -58,10 +59,23 @@ export function TargetingView({ state }: { state: FlagSide }) {
 }
 
 export function TargetingCompare({ before, after }: { before: FlagSide | null; after: FlagSide | null }) {
+  return <RowsCompare before={before ? targetingRows(before) : null} after={after ? targetingRows(after) : null} />;
+}
+
+/** A segment's before and after, compared like a flag's targeting. */
+export function SegmentCompare({ before, after }: { before: Segment | null; after: Segment | null }) {
+  return <RowsCompare before={before ? segmentRows(before) : null} after={after ? segmentRows(after) : null} />;
+}
+
+function RowsCompare({
+  before: beforeRows,
+  after: afterRows,
+}: {
+  before: TargetingRow[] | null;
+  after: TargetingRow[] | null;
+}) {
   const beforeId = useId();
   const afterId = useId();
-  const beforeRows = before ? targetingRows(before) : null;
-  const afterRows = after ? targetingRows(after) : null;
   const beforeChanges = beforeRows ? rowChanges(beforeRows, afterRows, 'removed') : undefined;
   const afterChanges = afterRows ? rowChanges(afterRows, beforeRows, 'added') : undefined;
   const count = (changes?: Map<string, RowChange>, kinds: RowChange[] = []) =>
@@ -72,7 +86,7 @@ export function TargetingCompare({ before, after }: { before: FlagSide | null; a
       {beforeRows && afterRows && (
         <p className="targeting-summary">
           {differences === 0
-            ? 'No differences in targeting.'
+            ? 'No differences.'
             : `${differences} ${differences === 1 ? 'row differs' : 'rows differ'}; marked Added, Removed or Changed.`}
         </p>
       )}

@@ -9,7 +9,8 @@ import { api, request } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import { Loaded } from '../../components/loading';
 import { ago } from '../../components/targeting/format';
-import { TargetingCompare, type FlagSide } from '../../components/targeting/targeting-view';
+import type { Segment } from '../../components/targeting/segment-rows';
+import { SegmentCompare, TargetingCompare, type FlagSide } from '../../components/targeting/targeting-view';
 import type { PageProps } from '../../router/routes';
 import { reviewsChanged } from '../../shell/awaiting-count';
 import { requestTitle } from '../my-reviews/review-list';
@@ -176,7 +177,7 @@ function RequestView({
   );
 }
 
-/** A flag's targeting side by side; anything else as the list of changes and its whole configuration. */
+/** A flag's targeting or a segment side by side, marked where they differ; an environment's settings whole. */
 function Changes({ kind, diff }: { kind: string; diff: Diff }) {
   return (
     <>
@@ -189,7 +190,10 @@ function Changes({ kind, diff }: { kind: string; diff: Diff }) {
       )}
       {kind === 'flag' ? (
         <TargetingCompare before={diff.before as FlagSide | null} after={diff.after as FlagSide | null} />
+      ) : kind === 'segment' ? (
+        <SegmentCompare before={diff.before as Segment | null} after={diff.after as Segment | null} />
       ) : (
+        // An environment's own settings and protection: few fields, shown whole.
         <div className="targeting-compare">
           <section aria-label="Before">
             <h3>Before</h3>
