@@ -1200,6 +1200,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActionDecisionDto: {
+            allowed: boolean;
+            /**
+             * @description the problem code the API would refuse with
+             * @example approval/self_review
+             */
+            code?: string;
+            /** @description why not, as the API would say it */
+            reason?: string;
+        };
         ActorRefDto: {
             /** @description the member's email (members only; absent on records made before it was kept) */
             email?: string;
@@ -1400,6 +1410,15 @@ export interface components {
             /** @description why this change cannot wait for review; audited, shown to the reviewers of the retroactive review that is opened */
             reason: string;
         };
+        CallerActionsDto: {
+            apply: components["schemas"]["ActionDecisionDto"];
+            cancel: components["schemas"]["ActionDecisionDto"];
+            comment: components["schemas"]["ActionDecisionDto"];
+            /** @description offered only when the resource moved since the base version */
+            rebase: components["schemas"]["ActionDecisionDto"];
+            /** @description approve or decline */
+            review: components["schemas"]["ActionDecisionDto"];
+        };
         ChainCheckDto: {
             /** @description entries checked */
             checked: number;
@@ -1416,6 +1435,48 @@ export interface components {
             /** @description the decliners, named */
             declinedBy: components["schemas"]["ActorRefDto"][];
             decliners: string[];
+        };
+        ChangeRequestDetailDto: {
+            /** @description what the caller may do now, decided by the same checks the mutations make */
+            actions: components["schemas"]["CallerActionsDto"];
+            /** Format: date-time */
+            appliedAt: string | null;
+            appliedVersion: number | null;
+            approvalReasons: string[];
+            approvals: components["schemas"]["ChangeRequestApprovalsDto"];
+            approvalsRequired: number;
+            /** @description configuration version the instructions were written against */
+            baseVersion: number;
+            /** @description sha256 of resource, environment, base version, instructions and execution date; reviews bind to it */
+            contentHash: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            environmentKey: string;
+            /** Format: date-time */
+            executionDate: string | null;
+            /** @description why an automatic apply failed */
+            failure: components["schemas"]["RefusalDto"] | null;
+            /** @description status transitions, oldest first */
+            history: components["schemas"]["ChangeRequestHistoryEntryDto"][];
+            /** Format: uuid */
+            id: string;
+            /** @description of the resource kind */
+            instructions: components["schemas"]["AnyInstruction"][];
+            projectKey: string;
+            requester: components["schemas"]["ActorRefDto"];
+            resourceKey: string;
+            /** @enum {string} */
+            resourceKind: "flag" | "segment" | "environment";
+            reviews: components["schemas"]["ChangeRequestReviewDto"][];
+            /** @enum {string} */
+            status: "pending" | "approved" | "declined" | "scheduled" | "applied" | "failed" | "cancelled" | "bypassed" | "acknowledged" | "incident";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description the variations the instructions refer to (by variationId), named; none for segments */
+            variations: components["schemas"]["NamedVariationDto"][];
+            /** @description guardrail warn rules the requested change breaks (it may still be applied) */
+            warnings: components["schemas"]["GuardrailWarningDto"][];
         };
         ChangeRequestDiffDto: {
             /** @description the whole configuration after, in the same shape */
@@ -4472,7 +4533,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeRequestDto"];
+                    "application/json": components["schemas"]["ChangeRequestDetailDto"];
                 };
             };
             /** @description `request/invalid` Invalid request */

@@ -6,6 +6,8 @@
  *   POST /__test/login     { sub }                                           who signs in at the next login prompt
  * The login prompt completes by itself as that person (no form), and consent is granted for the
  * test client, so a sign-in is a chain of redirects a cookie-keeping HTTP client can follow.
+ * Until a test names the next person, the prompt is a login form instead (username = sub), for
+ * browser tests that sign in as a person would: fill it in and press "Continue".
  *
  * Environment: OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI. Prints "ready <issuer>" when listening.
  */
@@ -78,6 +80,27 @@ const readJson = (req) =>
     });
   });
 
+const readBody = (req) =>
+  new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+
+const escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The provider's own sign-in page, as a browser test meets it. */
+function loginForm(res, uid, error = '') {
+  res.writeHead(error ? 401 : 200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Test IdP sign-in</title></head><body>
+<h1>Test IdP</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/interaction/${escapeHtml(uid)}/login">
+<label for="username">Username</label> <input id="username" name="username" autocomplete="username" required>
+<button type="submit">Continue</button>
+</form></body></html>`);
+}
+
 const callback = provider.callback();
 const server = http.createServer(async (req, res) => {
   try {
@@ -93,10 +116,23 @@ const server = http.createServer(async (req, res) => {
     if (req.method === 'GET' && req.url.startsWith('/interaction/')) {
       const details = await provider.interactionDetails(req, res);
       if (details.prompt.name !== 'login') throw new Error(`unexpected prompt ${details.prompt.name}`);
+      if (nextLogin === undefined) return loginForm(res, details.uid);
       return await provider.interactionFinished(
         req,
         res,
         { login: { accountId: nextLogin } },
+        { mergeWithLastSubmission: false },
+      );
+    }
+    const submitted = req.method === 'POST' && /^\/interaction\/[\w-]+\/login$/.exec(req.url);
+    if (submitted) {
+      const details = await provider.interactionDetails(req, res);
+      const sub = new URLSearchParams(await readBody(req)).get('username') ?? '';
+      if (!accounts.has(sub)) return loginForm(res, details.uid, `No account "${sub}".`);
+      return await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: sub } },
         { mergeWithLastSubmission: false },
       );
     }

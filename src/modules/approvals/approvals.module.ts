@@ -15,6 +15,7 @@ import { ApprovalSettingsController } from './approval-settings.controller';
 import { ApprovalSettingsRepository } from './approval-settings.repository';
 import { ApprovalSettingsService } from './approval-settings.service';
 import { ChangeRequestAccess } from './change-request-access';
+import { ChangeRequestActionsService } from './change-request-actions.service';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import { ChangeRequestAutomation } from './change-request-automation';
 import { ChangeRequestImpactService } from './change-request-impact.service';
@@ -65,6 +66,7 @@ import { ChangeRequestsService } from './change-requests.service';
     },
     ChangeRequestAutomation,
     ChangeRequestImpactService,
+    ChangeRequestActionsService,
     ChangeRequestsResolver,
   ],
   exports: [

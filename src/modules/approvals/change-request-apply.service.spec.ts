@@ -226,3 +226,27 @@ describe('ChangeRequestApplyService', () => {
     expect(flags.writes).toHaveLength(1);
   });
 });
+
+describe('ChangeRequestApplyService.refusal (what GET /change-requests/{id} offers)', () => {
+  const at = located();
+
+  it('answers what apply would: insufficient approvals, then allowed, then already applied', async () => {
+    const { service, id, review, row } = setup();
+    expect(await service.refusal(carol, await row(), at)).toMatchObject({ code: 'approval/insufficient_approvals' });
+    review(alice, 'approve'); // the requester's own approval does not count
+    expect(await service.refusal(carol, await row(), at)).toMatchObject({ code: 'approval/insufficient_approvals' });
+    review(bob, 'approve');
+    expect(await service.refusal(carol, await row(), at)).toBeNull();
+    await service.apply(carol, id, {});
+    expect(await service.refusal(carol, await row(), at)).toMatchObject({ code: 'change_request/already_applied' });
+  });
+
+  it('calls a request whose flag moved on stale (a conflict) before counting approvals, as apply does', async () => {
+    const { service, id, review, row, flags } = setup();
+    review(bob, 'approve');
+    flags.change('checkout', { name: 'Checkout v2' });
+    const refusal = await service.refusal(carol, await row(), at);
+    expect(refusal).toMatchObject({ code: 'change_request/conflict' });
+    await expect(service.apply(carol, id, {})).rejects.toMatchObject({ code: refusal!.code });
+  });
+});

@@ -13,6 +13,7 @@ import type { ChangeRequestRow, ChangeRequestStore } from './change-requests.rep
 import type { ApplyChangeRequestDto } from './dto/change-requests.dto';
 import { reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
+import { authzRefusal, staleRefusal } from './change-request-refusals';
 
 export interface ApplyOptions {
   override: boolean;
@@ -82,19 +83,8 @@ export class ChangeRequestApplyService {
     opts: ApplyOptions,
   ): Promise<ChangeRequestRow> {
     const { id } = locked;
-    if (locked.status === 'applied')
-      throw new DomainError(
-        'change_request/already_applied',
-        `change request '${id}' was already applied (version ${locked.appliedVersion})`,
-      );
-    if (!isOpen(locked.status))
-      throw new DomainError('change_request/not_open', `change request '${id}' is ${locked.status}`);
-    if (locked.status === 'scheduled' && locked.executionDate && locked.executionDate > this.scope.now()) {
-      throw new DomainError(
-        'change_request/not_due',
-        `change request '${id}' is scheduled for ${locked.executionDate.toISOString()}`,
-      );
-    }
+    const stateRefusal = this.stateRefusal(locked);
+    if (stateRefusal) throw stateRefusal;
     const writer = this.writers.get(locked.resourceKind);
     const instructions = locked.instructions;
     const current = await writer.lock(tx, at.project, at.env, locked.resourceKey);
@@ -112,18 +102,8 @@ export class ChangeRequestApplyService {
     const settings = approvalSettingsOf(at.project, at.env);
     const required = change.reasons.length ? settings.minApprovals : 0;
     const tally = await this.eligibleTally(locked, settings);
-    if (tally.decliners.length && !settings.canApplyDeclinedChanges) {
-      throw new DomainError(
-        'approval/declined',
-        `change request '${id}' was declined by ${tally.decliners.join(', ')}`,
-      );
-    }
-    if (tally.approvers.length < required) {
-      throw new DomainError(
-        'approval/insufficient_approvals',
-        `change request '${id}' has ${tally.approvers.length} of the ${required} approvals it needs from distinct eligible reviewers`,
-      );
-    }
+    const approvalRefusal = this.approvalRefusal(locked, tally, required, settings);
+    if (approvalRefusal) throw approvalRefusal;
     const link = { id, requester: locked.requester, reviewers: tally.approvers, override: opts.override };
     // The reviews just counted are the approval: the only place a change request's write is trusted past the gate.
     const preApproved = mintPreApproval({ environmentKey: at.env.key, links: { changeRequest: link } });
@@ -153,6 +133,61 @@ export class ChangeRequestApplyService {
       links: { changeRequest: id, requester: locked.requester, reviewers: tally.approvers, override: opts.override },
     });
     return next;
+  }
+
+  /**
+   * Why the caller may not apply the request now, or null: the same checks apply() makes (permission,
+   * state, the resource unchanged since the base version, the approvals counted under the settings in
+   * force), read without locks; the approvals the request was created with stand in for the ones its
+   * instructions need when recomputed at apply time. For the read's `actions`.
+   */
+  async refusal(actor: Actor, row: ChangeRequestRow, at: Located): Promise<DomainError | null> {
+    const writer = this.writers.get(row.resourceKind);
+    const resource = await writer.resourceRef(at.project, at.env, row.resourceKey);
+    const refusal = authzRefusal(this.authz, actor, 'applyChangeRequest', resource) ?? this.stateRefusal(row);
+    if (refusal) return refusal;
+    const stale = staleRefusal(row, (await writer.current(at.project, at.env, row.resourceKey)).version);
+    if (stale) return stale;
+    const settings = approvalSettingsOf(at.project, at.env);
+    return this.approvalRefusal(row, await this.eligibleTally(row, settings), row.approvalsRequired, settings);
+  }
+
+  /** Applied, closed, or scheduled for later. */
+  private stateRefusal(row: ChangeRequestRow): DomainError | null {
+    const { id } = row;
+    if (row.status === 'applied')
+      return new DomainError(
+        'change_request/already_applied',
+        `change request '${id}' was already applied (version ${row.appliedVersion})`,
+      );
+    if (!isOpen(row.status))
+      return new DomainError('change_request/not_open', `change request '${id}' is ${row.status}`);
+    if (row.status === 'scheduled' && row.executionDate && row.executionDate > this.scope.now())
+      return new DomainError(
+        'change_request/not_due',
+        `change request '${id}' is scheduled for ${row.executionDate.toISOString()}`,
+      );
+    return null;
+  }
+
+  /** Declined (where that blocks), or fewer approvals from eligible reviewers than `required`. */
+  private approvalRefusal(
+    row: ChangeRequestRow,
+    tally: { approvers: string[]; decliners: string[] },
+    required: number,
+    settings: ApprovalSettings,
+  ): DomainError | null {
+    if (tally.decliners.length && !settings.canApplyDeclinedChanges)
+      return new DomainError(
+        'approval/declined',
+        `change request '${row.id}' was declined by ${tally.decliners.join(', ')}`,
+      );
+    if (tally.approvers.length < required)
+      return new DomainError(
+        'approval/insufficient_approvals',
+        `change request '${row.id}' has ${tally.approvers.length} of the ${required} approvals it needs from distinct eligible reviewers`,
+      );
+    return null;
   }
 
   /**

@@ -18,7 +18,8 @@ import { approvalSettingsOf } from '../write-path/approval-gate';
 import { ChangeRequestAccess } from './change-request-access';
 import { ChangeRequestAutomation } from './change-request-automation';
 import type { ChangeRequestRow } from './change-requests.repository';
-import { changeRequestNotFound, identityOf } from './change-request-scope';
+import { changeRequestNotFound, identityOf, type Located } from './change-request-scope';
+import { authzRefusal } from './change-request-refusals';
 import type { ReviewChangeRequestDto } from './dto/change-requests.dto';
 import { reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
@@ -41,26 +42,10 @@ export class ChangeRequestReviewsService {
 
   async review(actor: Actor, id: string, dto: ReviewChangeRequestDto): Promise<ChangeRequestView> {
     const { row, at } = await this.access.load(actor, id);
-    if (!reviewable(row.status))
-      throw new DomainError(
-        'change_request/not_open',
-        `change request '${id}' is ${row.status}; it can no longer be reviewed`,
-      );
+    const refusal = await this.refusal(actor, row, at, dto.decision);
+    if (refusal) throw refusal;
     const resource = await this.access.resource(row.resourceKind, at, row.resourceKey);
     const settings = approvalSettingsOf(at.project, at.env);
-    if (dto.decision !== 'comment' || identityOf(actor) !== row.requesterId)
-      this.authz.assert(actor, 'reviewChangeRequest', resource);
-    if (dto.decision !== 'comment') {
-      const teams = actor.memberId
-        ? ((await this.access.repo.teamsOf([actor.memberId])).get(actor.memberId) ?? [])
-        : [];
-      const refusal = reviewerCounts(settings, row.requesterId, identityOf(actor), actorRef(actor), teams);
-      if (refusal)
-        throw new DomainError(
-          refusal.startsWith('requesters') ? 'approval/self_review' : 'approval/reviewer_not_allowed',
-          refusal,
-        );
-    }
     const { updated, events } = await this.access.repo.transaction(async (tx) => {
       const locked = await this.access.repo.findForUpdate(tx, id);
       if (!locked) throw changeRequestNotFound(id);
@@ -108,6 +93,38 @@ export class ChangeRequestReviewsService {
         });
     }
     return this.access.view(updated);
+  }
+
+  /**
+   * Why the caller may not make this decision on the request now, or null: the request's state, the
+   * reviewChangeRequest permission (a requester's own comment needs none) and whether their decision
+   * would count (self-review, service tokens, reviewer teams). review() and the read's `actions` use it.
+   */
+  async refusal(
+    actor: Actor,
+    row: ChangeRequestRow,
+    at: Located,
+    decision: ReviewChangeRequestDto['decision'],
+  ): Promise<DomainError | null> {
+    if (!reviewable(row.status))
+      return new DomainError(
+        'change_request/not_open',
+        `change request '${row.id}' is ${row.status}; it can no longer be reviewed`,
+      );
+    const resource = await this.access.resource(row.resourceKind, at, row.resourceKey);
+    if (decision !== 'comment' || identityOf(actor) !== row.requesterId) {
+      const forbidden = authzRefusal(this.authz, actor, 'reviewChangeRequest', resource);
+      if (forbidden) return forbidden;
+    }
+    if (decision === 'comment') return null;
+    const settings = approvalSettingsOf(at.project, at.env);
+    const teams = actor.memberId ? ((await this.access.repo.teamsOf([actor.memberId])).get(actor.memberId) ?? []) : [];
+    const refusal = reviewerCounts(settings, row.requesterId, identityOf(actor), actorRef(actor), teams);
+    if (!refusal) return null;
+    return new DomainError(
+      refusal.startsWith('requesters') ? 'approval/self_review' : 'approval/reviewer_not_allowed',
+      refusal,
+    );
   }
 
   /** Status from the latest decisions on the current content, by reviewers who still count. */

@@ -5,6 +5,7 @@ import { ApiProblems } from '../../infra/http/api-schemas';
 import { KeyPipe } from '../../infra/http/key.pipe';
 import { CurrentActor } from '../accounts/current-actor.decorator';
 import type { Actor } from '../accounts/models/actor';
+import { ChangeRequestActionsService } from './change-request-actions.service';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';
@@ -20,6 +21,7 @@ import {
   UpdateChangeRequestDto,
 } from './dto/change-requests.dto';
 import {
+  ChangeRequestDetailDto,
   ChangeRequestDiffDto,
   ChangeRequestDto,
   ChangeRequestImpactDto,
@@ -43,6 +45,7 @@ export class ChangeRequestsController {
     private readonly reviews: ChangeRequestReviewsService,
     private readonly applier: ChangeRequestApplyService,
     private readonly impacts: ChangeRequestImpactService,
+    private readonly actions: ChangeRequestActionsService,
   ) {}
 
   @Problems(
@@ -123,9 +126,9 @@ export class ChangeRequestsController {
   }
   @Problems(...AUTHENTICATED, 'request/invalid', 'change_request/not_found', 'auth/forbidden')
   @Get('change-requests/:id')
-  @ApiOkResponse({ type: ChangeRequestDto })
+  @ApiOkResponse({ type: ChangeRequestDetailDto })
   get(@CurrentActor() a: Actor, @Param('id', uuid) id: Id) {
-    return this.requests.get(a, id);
+    return this.actions.get(a, id);
   }
   @Problems(
     ...AUTHENTICATED,

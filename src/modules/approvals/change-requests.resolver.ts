@@ -16,11 +16,13 @@ import {
   UpdateChangeRequestInput,
 } from './dto/change-requests.input';
 import { chosenRequestInstructions } from '../graphql/typed-instructions';
+import { ChangeRequestActionsService } from './change-request-actions.service';
 import { ChangeRequestApplyService } from './change-request-apply.service';
 import { ChangeRequestImpactService } from './change-request-impact.service';
 import { ChangeRequestReviewsService } from './change-request-reviews.service';
 import { ChangeRequestsService } from './change-requests.service';
 import {
+  CallerActionsModel,
   ChangeRequestImpactModel,
   ChangeRequestModel,
   ChangeRequestPageModel,
@@ -51,6 +53,7 @@ export class ChangeRequestsResolver {
     private readonly applier: ChangeRequestApplyService,
     private readonly impacts: ChangeRequestImpactService,
     private readonly audit: AuditService,
+    private readonly actions: ChangeRequestActionsService,
   ) {}
 
   @Query(() => [ChangeRequestModel], {
@@ -138,5 +141,13 @@ export class ChangeRequestsResolver {
   @ResolveField(() => [AuditEntryModel], { description: 'audit entries linked to the request (needs viewAuditLog)' })
   auditTrail(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView) {
     return this.audit.list(a, { changeRequest: cr.id, limit: 200 }).then((p) => p.items.reverse());
+  }
+
+  @ResolveField(() => CallerActionsModel, {
+    description:
+      'what the caller may do now (review, comment, apply, rebase, cancel), by the checks the mutations make',
+  })
+  callerActions(@CurrentActor() a: Actor, @Parent() cr: ChangeRequestView) {
+    return this.actions.forCaller(a, cr.id);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isOpen, openStatus, tallyReviews } from '../../core/approval';
 import { DomainError, isError } from '../../core/errors';
-import { formatResource } from '../../core/policy';
+import { formatResource, type ResourceRef } from '../../core/policy';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
@@ -15,6 +15,7 @@ import type { ChangeRequestRow } from './change-requests.repository';
 import type { ChangeRequestQueryDto, CreateChangeRequestDto, UpdateChangeRequestDto } from './dto/change-requests.dto';
 import { reviewRecords, type ChangeRequestView } from './models/change-request.view';
 import { reviewerCounts } from './reviewer-eligibility';
+import { ownerRefusal } from './change-request-refusals';
 
 /**
  * Creating, reading, editing, rebasing and cancelling change requests. Reviews and applies have
@@ -305,17 +306,37 @@ export class ChangeRequestsService {
   }
 
   /** Only the requester edits, rebases or cancels a request, or someone who could bypass approval anyway. */
-  private assertOwnerOrBypass(
+  private assertOwnerOrBypass(actor: Actor, row: ChangeRequestRow, resource: ResourceRef, verb: string) {
+    const refusal = ownerRefusal(this.authz, actor, row, resource, verb);
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * Why the caller may not cancel, or rebase, the request now, or null: the owner rule and the open
+   * state, as cancel() and rebase() check them; a rebase is offered only when the resource moved on
+   * (rebasing an up-to-date request would only reset its reviews). For the read's `actions`.
+   */
+  async ownerActionRefusal(
     actor: Actor,
     row: ChangeRequestRow,
-    resource: Parameters<AuthorizationService['can']>[2],
-    verb: string,
-  ) {
-    if (identityOf(actor) === row.requesterId || this.authz.can(actor, 'bypassRequiredApproval', resource)) return;
-    throw new DomainError(
-      'change_request/not_requester',
-      `only the requester (or someone allowed bypassRequiredApproval) may ${verb} this change request`,
-    );
+    at: Located,
+    verb: 'cancel' | 'rebase',
+  ): Promise<{ refusal: DomainError | null; reason?: string }> {
+    const writer = this.access.writer(row.resourceKind);
+    const resource = await writer.resourceRef(at.project, at.env, row.resourceKey);
+    const refusal =
+      ownerRefusal(this.authz, actor, row, resource, verb) ??
+      (isOpen(row.status)
+        ? null
+        : new DomainError('change_request/not_open', `change request '${row.id}' is ${row.status}`));
+    if (refusal || verb === 'cancel') return { refusal };
+    const current = await writer.current(at.project, at.env, row.resourceKey);
+    return current.version === row.baseVersion
+      ? {
+          refusal: null,
+          reason: `the request is on the current version (${current.version}); there is nothing to rebase onto`,
+        }
+      : { refusal: null };
   }
 
   /** Whether the caller could review the request now and has not decided on its current content. */

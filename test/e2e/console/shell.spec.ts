@@ -63,6 +63,8 @@ describe('the console shell', () => {
   it('navigates by keyboard: Tab to a nav link, Enter opens its page', async () => {
     await page.goto(`${gantry.baseUrl}/ui/`);
     await heading(page).filter({ hasText: 'My reviews' }).waitFor();
+    // Flags and Releases join the navigation once the projects are loaded.
+    await page.getByRole('navigation').getByRole('link', { name: 'Flags' }).waitFor();
     // The first Tab stop is the skip link, then the brand, then the navigation in order.
     await page.keyboard.press('Tab');
     await expect(page.locator(':focus').textContent()).resolves.toBe('Skip to content');
@@ -92,8 +94,11 @@ describe('the console shell', () => {
   it('renders the navigation at 390 px wide without horizontal scrolling', async () => {
     const phone = await browser.open(gantry, '/ui/', PHONE);
     await heading(phone).filter({ hasText: 'My reviews' }).waitFor();
-    for (const name of ['My reviews', 'Flags', 'Releases', 'Audit log'])
+    for (const name of ['My reviews', 'Flags', 'Releases', 'Audit log']) {
+      // Flags and Releases join the navigation once the projects are loaded.
+      await phone.getByRole('navigation').getByRole('link', { name }).waitFor();
       expect(await phone.getByRole('navigation').getByRole('link', { name }).isVisible()).toBe(true);
+    }
     expect(await phone.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
     const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);

@@ -10,6 +10,7 @@ import { ErrorPanel } from '../components/error-panel';
 import { asApiError, type ApiError } from '../api/problem';
 import { Link, navigate } from '../router/router';
 import { paths, type RouteParams } from '../router/paths';
+import { useAwaitingReviewCount } from './awaiting-count';
 import { useNavCounts } from './nav-counts';
 
 interface NavItem {
@@ -23,6 +24,7 @@ interface NavItem {
 export function Layout({ path, params, children }: { path: string; params: RouteParams; children: ReactNode }) {
   const member = useMember();
   const { signOut } = useSession();
+  useAwaitingReviewCount(path);
   const counts = useNavCounts();
   const [signOutError, setSignOutError] = useState<ApiError>();
   const projects = useProjects();
@@ -30,10 +32,13 @@ export function Layout({ path, params, children }: { path: string; params: Route
   const main = useRef<HTMLElement>(null);
 
   // After in-app navigation, focus moves to the new page (as a full page load would), for keyboard and screen-reader users.
-  const first = useRef(true);
+  // Compared with the path last shown rather than a "first render" flag, so an effect run twice for the
+  // same path (StrictMode does that) does not steal focus from the skip link on a fresh load.
+  const shownPath = useRef(path);
   useEffect(() => {
-    if (first.current) first.current = false;
-    else main.current?.focus();
+    if (shownPath.current === path) return;
+    shownPath.current = path;
+    main.current?.focus();
   }, [path]);
 
   const items: NavItem[] = [

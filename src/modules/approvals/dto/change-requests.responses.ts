@@ -81,6 +81,31 @@ export class ChangeRequestDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+export class ActionDecisionDto {
+  @ApiProperty() allowed: boolean;
+  @ApiPropertyOptional({ description: 'why not, as the API would say it' }) reason?: string;
+  @ApiPropertyOptional({ example: 'approval/self_review', description: 'the problem code the API would refuse with' })
+  code?: string;
+}
+
+export class CallerActionsDto {
+  @ApiProperty({ type: ActionDecisionDto, description: 'approve or decline' }) review: ActionDecisionDto;
+  @ApiProperty({ type: ActionDecisionDto }) comment: ActionDecisionDto;
+  @ApiProperty({ type: ActionDecisionDto }) apply: ActionDecisionDto;
+  @ApiProperty({ type: ActionDecisionDto, description: 'offered only when the resource moved since the base version' })
+  rebase: ActionDecisionDto;
+  @ApiProperty({ type: ActionDecisionDto }) cancel: ActionDecisionDto;
+}
+
+/** One request as GET /change-requests/{id} answers: with what the caller may do with it now. */
+export class ChangeRequestDetailDto extends ChangeRequestDto {
+  @ApiProperty({
+    type: CallerActionsDto,
+    description: 'what the caller may do now, decided by the same checks the mutations make',
+  })
+  actions: CallerActionsDto;
+}
+
 export class ChangeRequestListDto {
   @ApiProperty({ type: [ChangeRequestDto] }) items: ChangeRequestDto[];
   @ApiProperty({ type: String, nullable: true, description: 'cursor for the next page' }) next: string | null;

@@ -60,6 +60,22 @@ export class ChangeRequestModel {
   @Field() updatedAt: string;
 }
 
+@ObjectType('ActionDecision')
+export class ActionDecisionModel {
+  @Field() allowed: boolean;
+  @Field(() => String, { nullable: true, description: 'why not, as the API would say it' }) reason?: string;
+  @Field(() => String, { nullable: true, description: 'the problem code the API would refuse with' }) code?: string;
+}
+
+@ObjectType('CallerActions')
+export class CallerActionsModel {
+  @Field(() => ActionDecisionModel, { description: 'approve or decline' }) review: ActionDecisionModel;
+  @Field(() => ActionDecisionModel) comment: ActionDecisionModel;
+  @Field(() => ActionDecisionModel) apply: ActionDecisionModel;
+  @Field(() => ActionDecisionModel) rebase: ActionDecisionModel;
+  @Field(() => ActionDecisionModel) cancel: ActionDecisionModel;
+}
+
 @ObjectType('ChangeRequestPage')
 export class ChangeRequestPageModel {
   @Field(() => [ChangeRequestModel]) items: ChangeRequestModel[];
