@@ -12,6 +12,9 @@ import { Link, navigate } from '../router/router';
 import { paths, type RouteParams } from '../router/paths';
 import { useNavCounts } from './nav-counts';
 
+/** A release's own page lives under its flag's address but belongs to Releases. */
+const RELEASE_PAGE = /^\/ui\/projects\/[^/]+\/flags\/[^/]+\/environments\/[^/]+\/releases\//;
+
 interface NavItem {
   label: string;
   to: string;
@@ -45,8 +48,16 @@ export function Layout({ path, params, children }: { path: string; params: Route
     },
     ...(projectKey
       ? [
-          { label: 'Flags', to: paths.flags(projectKey), active: /^\/ui\/projects\/[^/]+\/flags/.test(path) },
-          { label: 'Releases', to: paths.releases(projectKey), active: /^\/ui\/projects\/[^/]+\/releases/.test(path) },
+          {
+            label: 'Flags',
+            to: paths.flags(projectKey),
+            active: /^\/ui\/projects\/[^/]+\/flags/.test(path) && !RELEASE_PAGE.test(path),
+          },
+          {
+            label: 'Releases',
+            to: paths.releases(projectKey),
+            active: /^\/ui\/projects\/[^/]+\/releases/.test(path) || RELEASE_PAGE.test(path),
+          },
         ]
       : []),
     { label: 'Audit log', to: paths.auditLog(), active: path.startsWith('/ui/audit') },

@@ -92,8 +92,14 @@ export function TimeSeriesChart({
             </text>
           </g>
         ))}
-        {xTicks.map((t) => (
-          <text key={`x${t}`} className="chart-axis" x={x(t)} y={H - M.bottom + 18} textAnchor="middle">
+        {xTicks.map((t, i) => (
+          <text
+            key={`x${t}`}
+            className="chart-axis"
+            x={x(t)}
+            y={H - M.bottom + 18}
+            textAnchor={xTicks.length === 1 ? 'middle' : i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle'}
+          >
             {timeLabel(t)}
           </text>
         ))}

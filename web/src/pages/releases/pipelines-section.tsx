@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { components } from '../../../../openapi/schema';
 import { api, request } from '../../api/client';
+import { ApiError } from '../../api/problem';
 import { useResource } from '../../api/use-resource';
 import { Loaded } from '../../components/loading';
 import { Link } from '../../router/router';
@@ -102,7 +103,11 @@ function FlagRun({ projectKey, pipelines }: { projectKey: string; pipelines: Pip
               params: { path: { projectKey, flagKey } },
               signal,
             }),
-          )
+          ).catch((e: unknown) => {
+            // A flag never released through a pipeline is an answer, not an error.
+            if (e instanceof ApiError && e.code === 'pipeline/no_run') return null;
+            throw e;
+          })
         : Promise.resolve(null),
     [projectKey, flagKey],
   );
@@ -113,13 +118,13 @@ function FlagRun({ projectKey, pipelines }: { projectKey: string; pipelines: Pip
   return (
     <div className="flag-run">
       <form onSubmit={submit} className="filters" aria-label="A flag's pipeline run">
-        <label>
-          Flag key of a pipeline run
-          <span className="inline-input">
+        <span className="inline-input">
+          <label>
+            Flag key of a pipeline run
             <input value={draft} onChange={(e) => setDraft(e.target.value)} />
-            <button type="submit">Show run</button>
-          </span>
-        </label>
+          </label>
+          <button type="submit">Show run</button>
+        </span>
       </form>
       {flagKey && (
         <Loaded resource={run} label="Loading the run…">

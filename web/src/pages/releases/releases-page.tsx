@@ -75,13 +75,13 @@ function Filters({
   };
   return (
     <form className="filters" onSubmit={submit} aria-label="Filter releases">
-      <label>
-        Flag key
-        <span className="inline-input">
+      <span className="inline-input">
+        <label>
+          Flag key
           <input value={flag} onChange={(e) => setFlag(e.target.value)} placeholder="any flag" />
-          <button type="submit">Apply</button>
-        </span>
-      </label>
+        </label>
+        <button type="submit">Apply</button>
+      </span>
       <label>
         Environment
         <select value={values.environment} onChange={(e) => onApply({ environment: e.target.value })}>
