@@ -23,7 +23,7 @@ beforeAll(async () => {
   await factory.project(owner, { key: P, name: 'Books' });
   await factory.flag(owner, P, { key: 'gift-wrap', name: 'Gift wrap' });
   // More than a page (25) of entries, so "Load more" has something to load.
-  for (let i = 0; i < 26; i++) await factory.flag(owner, P, { key: `filler-${i}` });
+  await Promise.all(Array.from({ length: 26 }, (_, i) => factory.flag(owner, P, { key: `filler-${i}` })));
   await factory.patchFlag(owner, P, 'gift-wrap', {
     environmentKey: 'production',
     instructions: [{ kind: 'turnFlagOn' }],
@@ -35,7 +35,7 @@ beforeAll(async () => {
   browser = await openBrowser();
   page = await browser.open(gantry, '/ui/audit');
   await signInWithToken(page, gantry.ownerToken);
-});
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await gantry?.stop();
@@ -60,7 +60,7 @@ describe('the Audit log page', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL((u) => u.searchParams.get('action') === turnOnAction);
     expect(new URL(page.url()).searchParams.get('resource')).toBe(FLAG_RESOURCE);
-    await page.getByText('End of the log for these filters (1 entries).').waitFor();
+    await page.getByText('End of the log for these filters (1 entry).').waitFor();
     await page.reload();
     await entries().first().waitFor();
     expect(await entries().count()).toBe(1);
@@ -89,12 +89,26 @@ describe('the Audit log page', () => {
     expect(rows.every((r) => /^(\+ added|− removed|~ changed)/.test(r))).toBe(true);
     await expect(entries().first().textContent()).resolves.toContain('launch gift wrapping');
     await screenshot(page, 'console-audit-log-desktop');
+    // From an entry, the actor's other entries: the actor filter set in the address and the form.
+    const me = ok(await owner.GET('/api/v1/me'));
+    await entries()
+      .first()
+      .getByRole('button', { name: `Only entries by ${me.name}` })
+      .click();
+    await page.waitForURL((u) => u.searchParams.get('actor') === me.id);
+    await expect(page.getByLabel('Actor (member or token id)').inputValue()).resolves.toBe(me.id);
+    await entries().first().waitFor();
   });
 
   it('"Verify chain" shows the worker\'s progress and then the chain verified', async () => {
     await page.getByRole('button', { name: 'Verify chain' }).click();
     const status = page.locator('.verify-status');
-    await status.getByText('Chain verified:').waitFor({ timeout: 20_000 });
+    await status
+      .getByText('Chain verified:')
+      .waitFor({ timeout: 20_000 })
+      .catch(async (e: unknown) => {
+        throw new Error(`${String(e)}; status: ${await status.textContent()}; errors: ${browser.errors().join()}`);
+      });
     const now = ok(await owner.GET('/api/v1/audit-log/verify')).checked;
     await expect(status.textContent()).resolves.toMatch(new RegExp(`Checked ${now} of ${now} entries`));
     const bar = status.getByRole('progressbar');

@@ -51,7 +51,9 @@ export function AuditEntries({
           {busy ? 'Loading…' : 'Load more'}
         </button>
       ) : (
-        <p className="hint">End of the log for these filters ({items.length} entries).</p>
+        <p className="hint">
+          End of the log for these filters ({items.length} {items.length === 1 ? 'entry' : 'entries'}).
+        </p>
       )}
     </>
   );

@@ -7,6 +7,7 @@ import { ErrorPanel } from '../../components/error-panel';
 type Verification = components['schemas']['VerificationDto'];
 const POLL_MS = 400;
 const DONE = new Set(['completed', 'failed']);
+const MAX_POLL_FAILURES = 3;
 
 /**
  * "Verify chain": the worker recomputes the audit log's hash chain as a job; this polls its progress
@@ -19,13 +20,19 @@ export function VerifyChain() {
   const timer = useRef<number | undefined>(undefined);
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
-  const poll = (id: string) => {
+  /** A server or network hiccup while polling is retried a few times before it is shown. */
+  const poll = (id: string, failures = 0) => {
     request(api.GET('/api/v1/audit-log/verifications/{id}', { params: { path: { id } } })).then(
       (v) => {
         setJob(v);
         if (!DONE.has(v.state)) timer.current = window.setTimeout(() => poll(id), POLL_MS);
       },
-      (e: unknown) => setError(asApiError(e)),
+      (e: unknown) => {
+        const err = asApiError(e);
+        if ((err.status === 0 || err.status >= 500) && failures < MAX_POLL_FAILURES)
+          timer.current = window.setTimeout(() => poll(id, failures + 1), POLL_MS * 2);
+        else setError(err);
+      },
     );
   };
   const start = () => {
