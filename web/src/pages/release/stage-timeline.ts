@@ -1,6 +1,6 @@
 import type { Release } from '../releases/release-format';
 
-export type StageState = 'done' | 'current' | 'pending' | 'rolled back';
+export type StageState = 'done' | 'current' | 'pending' | 'rolled back' | 'failed';
 
 export interface TimelineStage {
   index: number;
@@ -28,7 +28,9 @@ export function stageTimeline(r: Pick<Release, 'stages' | 'currentStage' | 'stat
         : index === r.currentStage
           ? r.status === 'rolled_back'
             ? 'rolled back'
-            : 'current'
+            : r.status === 'failed'
+              ? 'failed'
+              : 'current'
           : 'pending';
     const nextStart = index + 1 < r.stages.length ? startOf(index + 1) : null;
     const inForce = state === 'current';
