@@ -256,6 +256,14 @@ describe('the Releases page', () => {
     await expect(page.locator('.current-weight').textContent()).resolves.toBe('25%');
     expect(await page.locator('.guard-metric').count()).toBe(0);
     await screenshot(page, 'console-release-staged-desktop');
+    // A running release is read again as it goes: paused through the API, the open page says so.
+    ok(
+      await owner.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}/pause', {
+        params: { path: { ...releasePath(stagedFlag), id: staged.id } },
+      }),
+    );
+    await page.locator('.facts .state-paused').waitFor({ timeout: 15_000 });
+    await expect(page.locator('.facts .state').textContent()).resolves.toBe('paused');
   });
 
   it('reads at phone width without horizontal scrolling', async () => {

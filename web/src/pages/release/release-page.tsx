@@ -1,4 +1,5 @@
-import { useId } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { asApiError, type ApiError } from '../../api/problem';
 import { api, request } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import { Loaded } from '../../components/loading';
@@ -13,16 +14,15 @@ import './release.css';
 /** One release: its stages on a timeline with the weight in force, and for a guarded one the guard's checks. */
 export function ReleasePage({ params }: PageProps) {
   const { projectKey, flagKey, envKey, id } = params;
-  const release = useResource(
-    (signal) =>
-      request(
-        api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}', {
-          params: { path: { projectKey, flagKey, envKey, id } },
-          signal,
-        }),
-      ),
-    [projectKey, flagKey, envKey, id],
-  );
+  const load = (signal?: AbortSignal) =>
+    request(
+      api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}', {
+        params: { path: { projectKey, flagKey, envKey, id } },
+        signal,
+      }),
+    );
+  const release = useResource(load, [projectKey, flagKey, envKey, id]);
+  const live = useLiveRelease(release.status === 'ok' ? release.data : undefined, load);
   return (
     <>
       <h1>Release</h1>
@@ -30,10 +30,44 @@ export function ReleasePage({ params }: PageProps) {
         <Link to={paths.releases(projectKey)}>All releases of {projectKey}</Link>
       </p>
       <Loaded resource={release} label="Loading the release…">
-        {(r) => <ReleaseDetail release={r} onRefresh={release.reload} />}
+        {(r) => (
+          <>
+            {live.error && (
+              <p className="hint" role="status">
+                Could not refresh: {live.error.title} <code>{live.error.code}</code>
+              </p>
+            )}
+            <ReleaseDetail release={live.release ?? r} onRefresh={release.reload} />
+          </>
+        )}
       </Loaded>
     </>
   );
+}
+
+const LIVE_MS = 5_000;
+
+/** While a release runs, it is read again every few seconds (in place, no loading state), so its stages and guard move on screen. */
+function useLiveRelease(loaded: Release | undefined, load: () => Promise<Release>) {
+  const [latest, setLatest] = useState<Release>();
+  const [error, setError] = useState<ApiError>();
+  useEffect(() => setLatest(undefined), [loaded]);
+  const current = latest ?? loaded;
+  useEffect(() => {
+    if (current?.status !== 'running') return;
+    const timer = window.setTimeout(() => {
+      load().then(
+        (r) => {
+          setLatest(r);
+          setError(undefined);
+        },
+        (e: unknown) => setError(asApiError(e)),
+      );
+    }, LIVE_MS);
+    return () => window.clearTimeout(timer);
+    // `load` is a new closure each render; the release read is what says when to look again.
+  }, [current]);
+  return { release: latest, error };
 }
 
 function ReleaseDetail({ release: r, onRefresh }: { release: Release; onRefresh: () => void }) {
