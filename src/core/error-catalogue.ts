@@ -141,6 +141,7 @@ export const ERROR_CATALOGUE = {
   'release/already_active': { status: 409, title: 'Release already active' },
   'release/invalid_state': { status: 409, title: 'Invalid release state' },
   'release/variation_removed': { status: 409, title: 'Release variation removed' },
+  'release/invalid_cursor': { status: 400, title: 'Invalid cursor' },
   'metric/not_found': { status: 404, title: 'Metric not found' },
   'metric/already_exists': { status: 409, title: 'Metric already exists' },
   'pipeline/not_found': { status: 404, title: 'Release pipeline not found' },

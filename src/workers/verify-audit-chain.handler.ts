@@ -17,7 +17,7 @@ export class VerifyAuditChainHandler implements JobHandler {
   async handle(job: Job) {
     const result = await this.audit.verify(
       systemActor('audit-verifier'),
-      (checked) => void job.updateProgress({ checked }),
+      (checked, total) => void job.updateProgress({ checked, total }),
     );
     this.logger[result.ok ? 'log' : 'error'](
       `audit chain ${result.ok ? 'intact' : `broken at ${result.firstBrokenId}`} (${result.checked} entries)`,

@@ -4,3 +4,11 @@ export type { ReleaseTarget, Stage } from './stages';
 export { DEFAULT_ALPHA, DEFAULT_TAU, evaluateGuard } from './sequential-test';
 export type { ArmSummary, GuardConfig, GuardDirection, GuardStats, GuardVerdict } from './sequential-test';
 export { WEIGHT_TOTAL, rolloutShareOf } from './release-math';
+export { guardDecision, guardSeries, worthRecording } from './guard-series';
+export type {
+  GuardDecision,
+  GuardMetricPoint,
+  GuardOutcome,
+  GuardSeriesPoint,
+  RecordedGuardCheck,
+} from './guard-series';

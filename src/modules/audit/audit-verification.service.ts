@@ -12,6 +12,8 @@ export interface VerificationView {
   state: string;
   /** Entries checked so far (reported by the worker as it goes). */
   checked: number;
+  /** Entries in the chain when the verification started (null before the worker has counted them). */
+  total: number | null;
   result: ChainCheck | null;
   error: string | null;
 }
@@ -43,12 +45,13 @@ export class AuditVerificationService {
     this.authz.assert(actor, 'viewAuditLog', auditLogResource());
     const job = /^\d{1,18}$/.test(id) ? await this.queues.queue(QueueName.Maintenance).getJob(id) : undefined;
     if (!job || job.name !== (JobName.VerifyAuditChain as string)) throw notFound('audit_verification', id);
-    const progress = job.progress as { checked?: number } | number;
+    const progress = job.progress as { checked?: number; total?: number } | number;
     const result = (job.returnvalue as ChainCheck | null) ?? null;
     return {
       id: job.id!,
       state: await job.getState(),
       checked: result?.checked ?? (typeof progress === 'object' ? (progress.checked ?? 0) : 0),
+      total: typeof progress === 'object' ? (progress.total ?? null) : null,
       result,
       error: job.failedReason ?? null,
     };

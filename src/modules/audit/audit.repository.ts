@@ -90,6 +90,11 @@ export class AuditRepository {
     return this.prisma.auditEntry.findUnique({ where: { id } });
   }
 
+  /** Entries in the chain (for a verification's progress). */
+  count(): Promise<number> {
+    return this.prisma.auditEntry.count();
+  }
+
   /** A page of the chain in id order, for verification. */
   page(afterId: bigint, size: number): Promise<AuditRow[]> {
     return this.prisma.auditEntry.findMany({ where: { id: { gt: afterId } }, orderBy: { id: 'asc' }, take: size });

@@ -89,9 +89,12 @@ export class AuditService implements AuditTrail {
   }
 
   /** Recomputes the whole chain page by page; reports the first broken link. */
-  async verify(actor: Actor, onProgress?: (checked: number) => void): Promise<ChainCheck> {
+  async verify(actor: Actor, onProgress?: (checked: number, total: number) => void): Promise<ChainCheck> {
     this.authz.assert(actor, 'viewAuditLog', auditLogResource());
     const verifier = new ChainVerifier(sha256Hex);
+    // Entries appended while verifying are checked too, so the total is where it stood at the start.
+    const total = onProgress ? await this.repo.count() : 0;
+    onProgress?.(0, total);
     let after = 0n;
     for (;;) {
       const rows = await this.repo.page(after, VERIFY_PAGE);
@@ -100,7 +103,7 @@ export class AuditService implements AuditTrail {
         if (!verifier.push(id, content, hash)) return verifier.result();
       }
       if (rows.length < VERIFY_PAGE) return verifier.result();
-      onProgress?.(verifier.result().checked);
+      onProgress?.(verifier.result().checked, total);
       after = rows[rows.length - 1].id;
     }
   }

@@ -10,7 +10,8 @@ import { ProjectsService } from '../projects/projects.service';
 import { ReleaseNotifier } from './release-notifier';
 import { RELEASE_GRANT, ReleaseWrites, type ReleaseWriteScope } from './release-writes';
 import type { FlagDefinition } from '../../core/model/flag-config';
-import { GuardService } from '../guards/guard.service';
+import { GuardService, type GuardCheck } from '../guards/guard.service';
+import { guardDecision, worthRecording } from '../../core/release';
 import { ReleasesRepository } from './releases.repository';
 import type { Release } from './release-records';
 import { flagResource, formatResource } from '../../core/policy';
@@ -243,6 +244,7 @@ export class ReleaseStepper {
       guard,
       now,
     });
+    await this.recordCheck(tx, r, check);
     if (check.outcome === 'ok') {
       await this.repo.update(tx, r.id, { guardResult: check });
       return undefined;
@@ -292,6 +294,13 @@ export class ReleaseStepper {
       row: acted,
       event: status === 'rolled_back' ? 'release.rolled_back' : 'release.paused',
     };
+  }
+
+  /** The check joins the release's guard series (a repeated wait on the same data adds nothing). */
+  private async recordCheck(tx: Tx, r: Release, check: GuardCheck): Promise<void> {
+    if (!worthRecording(r.guardResult, check)) return;
+    const decision = guardDecision(check.outcome, r.guard!.onRegression);
+    await this.repo.recordGuardCheck(tx, r.id, { stage: r.currentStage, decision, check });
   }
 
   private resource(r: Release): string {

@@ -1,3 +1,4 @@
+import { ProjectReleasesController } from './project-releases.controller';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
@@ -26,7 +27,7 @@ import { AutomationGate } from '../write-path/automation-gate';
     GuardsModule,
     FreezesReadModule,
   ],
-  controllers: [ReleasesController],
+  controllers: [ReleasesController, ProjectReleasesController],
   providers: [
     AutomationGate,
     ReleasesRepository,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Stage } from '../../core/release';
+import type { GuardDecision, RecordedGuardCheck, Stage } from '../../core/release';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import { BACKGROUND_TX, PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
@@ -73,6 +73,69 @@ export class ReleasesRepository {
       take: 100,
     });
     return rows.map(toRelease);
+  }
+
+  /**
+   * A project's releases, newest first, in the given environments (those the caller may view), from
+   * after `before` (the last row of the previous page: keyset on createdAt, then id).
+   */
+  async listInProject(q: {
+    environmentIds: string[];
+    flagKey?: string;
+    statuses?: string[];
+    before?: { createdAt: Date; id: string };
+    limit: number;
+  }): Promise<Release[]> {
+    const { before } = q;
+    const rows = await this.prisma.release.findMany({
+      where: {
+        environmentId: { in: q.environmentIds },
+        ...(q.flagKey ? { flagKey: q.flagKey } : {}),
+        ...(q.statuses ? { status: { in: q.statuses } } : {}),
+        ...(before
+          ? {
+              OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }],
+            }
+          : {}),
+      },
+      include: withContext,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: q.limit,
+    });
+    return rows.map(toRelease);
+  }
+
+  /** Stores one guard check, in the transaction of the step that made it. */
+  async recordGuardCheck(
+    tx: Tx,
+    releaseId: string,
+    c: { stage: number; decision: GuardDecision; check: GuardCheck },
+  ): Promise<void> {
+    await txClient(tx).releaseGuardCheck.create({
+      data: {
+        releaseId,
+        at: new Date(c.check.at),
+        stage: c.stage,
+        outcome: c.check.outcome,
+        decision: c.decision,
+        metrics: toJson(c.check.metrics),
+      },
+    });
+  }
+
+  /** A release's guard checks, oldest first. */
+  async guardChecks(releaseId: string): Promise<RecordedGuardCheck[]> {
+    const rows = await this.prisma.releaseGuardCheck.findMany({
+      where: { releaseId },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map((r) => ({
+      at: r.at,
+      stage: r.stage,
+      outcome: r.outcome as RecordedGuardCheck['outcome'],
+      decision: r.decision as GuardDecision,
+      metrics: fromJson<RecordedGuardCheck['metrics']>(r.metrics),
+    }));
   }
 
   async create(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { flagApprovalReasons } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import type { VariationOrRollout } from '../../core/model/flag-config';
-import { validateStages } from '../../core/release';
+import { guardSeries, validateStages } from '../../core/release';
 import { flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
@@ -22,7 +22,7 @@ interface Located {
   env: EnvironmentContext;
 }
 import { ProjectsService } from '../projects/projects.service';
-import type { StartReleaseDto } from './dto/releases.dto';
+import type { ProjectReleasesQueryDto, StartReleaseDto } from './dto/releases.dto';
 import { releaseView, type ReleaseView } from './models/release.view';
 import { GuardService, type GuardSettings } from '../guards/guard.service';
 import { ReleaseNotifier } from './release-notifier';
@@ -183,7 +183,32 @@ export class ReleasesService {
 
   async get(actor: Actor, projectKey: string, flagKey: string, envKey: string, id: string): Promise<ReleaseView> {
     const at = await this.locate(actor, projectKey, envKey, true);
-    return releaseView(this.mine(await this.repo.find(id), at, flagKey, id));
+    const release = this.mine(await this.repo.find(id), at, flagKey, id);
+    if (!release.guard) return releaseView(release);
+    return { ...releaseView(release), guardChecks: guardSeries(await this.repo.guardChecks(release.id)) };
+  }
+
+  /** A project's releases in the environments the caller may view, newest first, a page at a time. */
+  async listInProject(
+    actor: Actor,
+    projectKey: string,
+    q: ProjectReleasesQueryDto,
+  ): Promise<{ items: ReleaseView[]; next: string | null }> {
+    const project = await this.projects.require(actor, projectKey);
+    const envs = q.environment
+      ? [this.projects.requireVisibleEnvironment(actor, project, q.environment)]
+      : this.projects.visibleEnvironments(actor, project);
+    const limit = q.limit ?? 50;
+    const rows = await this.repo.listInProject({
+      environmentIds: envs.map((e) => e.id),
+      flagKey: q.flag,
+      statuses: q.state ? [q.state] : undefined,
+      before: q.cursor ? parseReleaseCursor(q.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(releaseView), next: rows.length > limit ? releaseCursor(last) : null };
   }
 
   /** Stops the clock: the stage in force stays, and resume gives it the time it had left. */
@@ -327,6 +352,20 @@ export class ReleasesService {
     if (!row || row.flagKey !== flagKey || row.environmentId !== at.env.id) throw notFound(id);
     return row;
   }
+}
+
+/** Keyset cursor: the last row's creation time and id (ties on the time are ordered by id). */
+const releaseCursor = (r: Pick<Release, 'createdAt' | 'id'>) => `${r.createdAt.toISOString()}~${r.id}`;
+
+function parseReleaseCursor(cursor: string): { createdAt: Date; id: string } {
+  const m =
+    /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)~([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+      cursor,
+    );
+  const createdAt = m ? new Date(m[1]) : undefined;
+  if (!m || !createdAt || Number.isNaN(createdAt.getTime()))
+    throw new DomainError('release/invalid_cursor', 'cursor must be the `next` value of a previous page');
+  return { createdAt, id: m[2] };
 }
 
 /** A variation as people know it: its value, and its name when it has one. */

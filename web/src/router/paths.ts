@@ -10,6 +10,8 @@ export const paths = {
   flags: (projectKey: string) => `/ui/projects/${seg(projectKey)}/flags`,
   flag: (projectKey: string, flagKey: string) => `/ui/projects/${seg(projectKey)}/flags/${seg(flagKey)}`,
   releases: (projectKey: string) => `/ui/projects/${seg(projectKey)}/releases`,
+  release: (projectKey: string, flagKey: string, envKey: string, id: string) =>
+    `/ui/projects/${seg(projectKey)}/flags/${seg(flagKey)}/environments/${seg(envKey)}/releases/${seg(id)}`,
   auditLog: () => '/ui/audit',
   signIn: (returnTo?: string) =>
     returnTo && returnTo !== '/ui/' ? `/ui/sign-in?returnTo=${seg(returnTo)}` : '/ui/sign-in',

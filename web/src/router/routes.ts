@@ -9,6 +9,7 @@ import { FlagPage } from '../pages/flag/flag-page';
 import { FlagsPage } from '../pages/flags/flags-page';
 import { MyReviewsPage } from '../pages/my-reviews/my-reviews-page';
 import { NotFoundPage } from '../pages/not-found/not-found-page';
+import { ReleasePage } from '../pages/release/release-page';
 import { ReleasesPage } from '../pages/releases/releases-page';
 import { SignInPage } from '../pages/sign-in/sign-in-page';
 import { matchPattern, type RouteParams } from './paths';
@@ -33,6 +34,11 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/ui/projects/:projectKey/flags', page: FlagsPage, title: 'Flags' },
   { pattern: '/ui/projects/:projectKey/flags/:flagKey', page: FlagPage, title: 'Flag' },
   { pattern: '/ui/projects/:projectKey/releases', page: ReleasesPage, title: 'Releases' },
+  {
+    pattern: '/ui/projects/:projectKey/flags/:flagKey/environments/:envKey/releases/:id',
+    page: ReleasePage,
+    title: 'Release',
+  },
   { pattern: '/ui/audit', page: AuditLogPage, title: 'Audit log' },
 ];
 

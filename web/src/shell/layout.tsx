@@ -13,6 +13,9 @@ import { paths, type RouteParams } from '../router/paths';
 import { useAwaitingReviewCount } from './awaiting-count';
 import { useNavCounts } from './nav-counts';
 
+/** A release's own page lives under its flag's address but belongs to Releases. */
+const RELEASE_PAGE = /^\/ui\/projects\/[^/]+\/flags\/[^/]+\/environments\/[^/]+\/releases\//;
+
 interface NavItem {
   label: string;
   to: string;
@@ -50,8 +53,16 @@ export function Layout({ path, params, children }: { path: string; params: Route
     },
     ...(projectKey
       ? [
-          { label: 'Flags', to: paths.flags(projectKey), active: /^\/ui\/projects\/[^/]+\/flags/.test(path) },
-          { label: 'Releases', to: paths.releases(projectKey), active: /^\/ui\/projects\/[^/]+\/releases/.test(path) },
+          {
+            label: 'Flags',
+            to: paths.flags(projectKey),
+            active: /^\/ui\/projects\/[^/]+\/flags/.test(path) && !RELEASE_PAGE.test(path),
+          },
+          {
+            label: 'Releases',
+            to: paths.releases(projectKey),
+            active: /^\/ui\/projects\/[^/]+\/releases/.test(path) || RELEASE_PAGE.test(path),
+          },
         ]
       : []),
     { label: 'Audit log', to: paths.auditLog(), active: path.startsWith('/ui/audit') },

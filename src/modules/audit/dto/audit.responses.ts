@@ -56,6 +56,12 @@ export class VerificationDto {
   @ApiProperty({ description: 'job id; poll GET /api/v1/audit-log/verifications/{id}' }) id: string;
   @ApiProperty({ example: 'active', description: 'waiting, active, completed, failed, ...' }) state: string;
   @ApiProperty({ type: 'integer', description: 'entries checked so far' }) checked: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'entries in the chain when the verification started; null until the worker has counted them',
+  })
+  total: number | null;
   @ApiProperty({ type: ChainCheckDto, nullable: true, description: 'set once completed' }) result: ChainCheckDto | null;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
 }

@@ -15,7 +15,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsOmittable, KEY_PATTERN } from '../../../infra/http/validators';
+import { IsOmittable, KEY_PATTERN, PageLimit } from '../../../infra/http/validators';
 import {
   ApprovalBypassDto,
   ApprovalBypassedField,
@@ -178,6 +178,45 @@ export class ReleaseHistoryEntryDto {
   @ApiProperty() note: string;
 }
 
+export class GuardArmPointDto {
+  @ApiProperty({ type: Number, nullable: true, description: "the metric's mean; null until each arm has enough data" })
+  value: number | null;
+  @ApiProperty({ type: 'integer', description: 'contexts in this arm' }) sampleSize: number;
+}
+
+/** One metric at one guard check; the statistics are null while an arm lacks data. */
+export class GuardMetricPointDto {
+  @ApiProperty() metric: string;
+  @ApiProperty({ enum: ['insufficient_data', 'regression', 'no_regression_yet', 'safe'] }) verdict: string;
+  @ApiProperty({ type: GuardArmPointDto, description: 'the old variations' }) control: GuardArmPointDto;
+  @ApiProperty({ type: GuardArmPointDto, description: 'the released variation' }) treatment: GuardArmPointDto;
+  @ApiProperty({ type: Number, nullable: true, description: 'treatment − control' }) difference: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'always-valid confidence sequence of the difference' })
+  ciLower: number | null;
+  @ApiProperty({ type: Number, nullable: true }) ciUpper: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'control value + ciLower: the treatment mean, lower bound',
+  })
+  treatmentLower: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'control value + ciUpper' }) treatmentUpper: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'the regression tolerated, in metric units' })
+  margin: number | null;
+}
+
+export class GuardSeriesPointDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: 'integer', description: 'the stage in force when the guard was asked' }) stage: number;
+  @ApiProperty({ enum: ['regression', 'insufficient_data', 'ok'] }) outcome: string;
+  @ApiProperty({
+    enum: ['continue', 'promote', 'pause', 'rollback'],
+    description: 'continue: the stage held for more data; promote: the release went on; pause/rollback: a regression',
+  })
+  decision: string;
+  @ApiProperty({ type: [GuardMetricPointDto] }) metrics: GuardMetricPointDto[];
+}
+
 export class ReleaseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() projectKey: string;
@@ -212,8 +251,43 @@ export class ReleaseDto {
   guardResult: GuardCheckDto | null;
   @ApiProperty({ type: [ReleaseHistoryEntryDto], description: 'status transitions, oldest first' })
   history: ReleaseHistoryEntryDto[];
+  @ApiPropertyOptional({
+    type: [GuardSeriesPointDto],
+    description:
+      "guarded releases, when one release is read: the guard's checks over time, oldest first " +
+      '(a repeated wait for data on the same sample sizes is kept once)',
+  })
+  guardChecks?: GuardSeriesPointDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class ProjectReleasesQueryDto {
+  @ApiPropertyOptional({ description: 'only this flag' })
+  @IsOmittable()
+  @Matches(KEY_PATTERN)
+  @MaxLength(128)
+  flag?: string;
+  @ApiPropertyOptional({ description: 'only this environment (key)' })
+  @IsOmittable()
+  @Matches(KEY_PATTERN)
+  @MaxLength(128)
+  environment?: string;
+  @ApiPropertyOptional({ enum: RELEASE_STATUSES, description: 'only releases in this state' })
+  @IsOmittable()
+  @IsIn(RELEASE_STATUSES)
+  state?: (typeof RELEASE_STATUSES)[number];
+  @PageLimit() limit?: number;
+  @ApiPropertyOptional({ description: 'the `next` value of the previous page' })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(80)
+  cursor?: string;
+}
+
+export class ReleasePageDto {
+  @ApiProperty({ type: [ReleaseDto], description: 'newest first' }) items: ReleaseDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'cursor of the next (older) page' }) next: string | null;
 }
 
 export class ReleaseListDto {

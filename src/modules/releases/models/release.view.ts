@@ -1,3 +1,4 @@
+import type { GuardSeriesPoint } from '../../../core/release';
 import type { Release } from '../release-records';
 
 export const releaseView = (r: Release) => {
@@ -26,4 +27,5 @@ export const releaseView = (r: Release) => {
   };
 };
 
-export type ReleaseView = ReturnType<typeof releaseView>;
+/** guardChecks: on the read of one guarded release (its series of guard checks). */
+export type ReleaseView = ReturnType<typeof releaseView> & { guardChecks?: GuardSeriesPoint[] };
