@@ -11,6 +11,7 @@
  *
  * Environment: OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI. Prints "ready <issuer>" when listening.
  */
+import { URLSearchParams } from 'node:url';
 import http from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';

@@ -262,8 +262,8 @@ describe('the Releases page', () => {
         params: { path: { ...releasePath(stagedFlag), id: staged.id } },
       }),
     );
-    await page.locator('.facts .state-paused').waitFor({ timeout: 15_000 });
-    await expect(page.locator('.facts .state').textContent()).resolves.toBe('paused');
+    await page.locator('.release-facts .state-paused').waitFor({ timeout: 15_000 });
+    await expect(page.locator('.release-facts .state').textContent()).resolves.toBe('paused');
   });
 
   it('reads at phone width without horizontal scrolling', async () => {

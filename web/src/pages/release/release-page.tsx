@@ -76,7 +76,7 @@ function ReleaseDetail({ release: r, onRefresh }: { release: Release; onRefresh:
   const to = r.target.toVariation;
   return (
     <>
-      <dl className="facts">
+      <dl className="release-facts">
         <dt>Flag</dt>
         <dd>
           <Link to={paths.flag(r.projectKey, r.flagKey)}>{r.flagKey}</Link>
