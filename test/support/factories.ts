@@ -163,6 +163,23 @@ export const factory = {
     return ok(await api.POST('/api/v1/roles', { body: { ...input, key, name: input.name ?? key } }));
   },
 
+  /** A project metric; by default the count metric the guarded-release tests watch. */
+  async metric(
+    api: ApiClient,
+    projectKey: string,
+    input: Partial<Schemas['CreateMetricDto']> = {},
+  ): Promise<Schemas['MetricDto']> {
+    const body: Schemas['CreateMetricDto'] = {
+      key: 'checkout-error',
+      name: 'Checkout errors',
+      kind: 'count',
+      direction: 'lower_is_better',
+      threshold: 0.1,
+      ...input,
+    };
+    return ok(await api.POST('/api/v1/projects/{projectKey}/metrics', { params: { path: { projectKey } }, body }));
+  },
+
   /** An access token; the response (and only it) carries the secret in `token`. */
   async token(api: ApiClient, input: Partial<Schemas['CreateTokenDto']> = {}): Promise<CreatedToken> {
     return ok(await api.POST('/api/v1/tokens', { body: { ...input, name: input.name ?? uniqueKey('token') } }));

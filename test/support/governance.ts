@@ -20,6 +20,22 @@ export async function memberWithToken(
   return { member, token: token.token, api: g.client(token.token) };
 }
 
+/**
+ * A project with a staging and a critical production environment, two writers (alice requests,
+ * bob reviews) and a reader: the cast of most change-request tests.
+ */
+export async function projectWithReviewers(g: Gantry, owner: ApiClient) {
+  const project = await factory.project(owner, {
+    environments: ['staging', { key: 'production', name: 'Production', critical: true }],
+  });
+  const [alice, bob, reader] = await Promise.all([
+    memberWithToken(g, owner, 'writer'),
+    memberWithToken(g, owner, 'writer'),
+    memberWithToken(g, owner, 'reader'),
+  ]);
+  return { project, alice, bob, reader };
+}
+
 export async function setApprovalSettings(
   api: ApiClient,
   projectKey: string,

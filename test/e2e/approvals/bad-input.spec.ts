@@ -19,6 +19,7 @@ import {
   getChangeRequest,
   listChangeRequests,
   memberWithToken,
+  projectWithReviewers,
   openFlagRequest,
   openFlagRequestCall,
   review,
@@ -36,14 +37,7 @@ describe('change requests: bad input and refusals', () => {
   beforeAll(async () => {
     g = await startGantry();
     owner = g.client(g.ownerToken);
-    project = await factory.project(owner, {
-      environments: ['staging', { key: 'production', name: 'Production', critical: true }],
-    });
-    [alice, bob, reader] = await Promise.all([
-      memberWithToken(g, owner, 'writer'),
-      memberWithToken(g, owner, 'writer'),
-      memberWithToken(g, owner, 'reader'),
-    ]);
+    ({ project, alice, bob, reader } = await projectWithReviewers(g, owner));
   });
   afterAll(() => g?.stop());
 

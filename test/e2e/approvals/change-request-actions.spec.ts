@@ -6,7 +6,15 @@
  */
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { factory, ok, type Project } from '../../support/factories';
-import { apply, cancel, getChangeRequest, memberWithToken, openFlagRequest, review } from '../../support/governance';
+import {
+  apply,
+  cancel,
+  getChangeRequest,
+  memberWithToken,
+  openFlagRequest,
+  projectWithReviewers,
+  review,
+} from '../../support/governance';
 
 describe('change request actions for the caller', () => {
   let g: Gantry;
@@ -19,14 +27,7 @@ describe('change request actions for the caller', () => {
   beforeAll(async () => {
     g = await startGantry();
     owner = g.client(g.ownerToken);
-    project = await factory.project(owner, {
-      environments: ['staging', { key: 'production', name: 'Production', critical: true }],
-    });
-    [alice, bob, reader] = await Promise.all([
-      memberWithToken(g, owner, 'writer'),
-      memberWithToken(g, owner, 'writer'),
-      memberWithToken(g, owner, 'reader'),
-    ]);
+    ({ project, alice, bob, reader } = await projectWithReviewers(g, owner));
   });
   afterAll(() => g?.stop());
 

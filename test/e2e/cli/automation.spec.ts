@@ -18,18 +18,7 @@ beforeAll(async () => {
   gantry = await startGantry({ role: 'all' });
   owner = gantry.client(gantry.ownerToken);
   projectKey = (await factory.project(owner, { environments: ['staging'] })).key;
-  ok(
-    await owner.POST('/api/v1/projects/{projectKey}/metrics', {
-      params: { path: { projectKey } },
-      body: {
-        key: 'checkout-error',
-        name: 'Checkout errors',
-        kind: 'count',
-        direction: 'lower_is_better',
-        threshold: 0.1,
-      },
-    }),
-  );
+  await factory.metric(owner, projectKey);
   ok(
     await owner.POST('/api/v1/projects/{projectKey}/release-pipelines', {
       params: { path: { projectKey } },

@@ -47,18 +47,7 @@ beforeAll(async () => {
   gantry = await startGantry({ role: 'all' });
   owner = gantry.client(gantry.ownerToken);
   await factory.project(owner, { key: P, name: 'Shop', environments: ['staging', 'production'] });
-  ok(
-    await owner.POST('/api/v1/projects/{projectKey}/metrics', {
-      params: { path: { projectKey: P } },
-      body: {
-        key: 'checkout-error',
-        name: 'Checkout errors',
-        kind: 'count',
-        direction: 'lower_is_better',
-        threshold: 0.1,
-      },
-    }),
-  );
+  await factory.metric(owner, P);
   ok(
     await owner.POST('/api/v1/projects/{projectKey}/release-pipelines', {
       params: { path: { projectKey: P } },

@@ -22,18 +22,7 @@ describe('guarded releases', () => {
     owner = g.client(g.ownerToken);
     project = await factory.project(owner, { environments: ['staging'] });
     sdkKey = await sdkKeyOf(owner, project.key, 'staging');
-    ok(
-      await owner.POST('/api/v1/projects/{projectKey}/metrics', {
-        params: { path: { projectKey: project.key } },
-        body: {
-          key: 'checkout-error',
-          name: 'Checkout errors',
-          kind: 'count',
-          direction: 'lower_is_better',
-          threshold: 0.1,
-        },
-      }),
-    );
+    await factory.metric(owner, project.key);
   });
   afterAll(() => g?.stop());
 

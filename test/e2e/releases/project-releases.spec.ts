@@ -52,18 +52,7 @@ describe('project releases', () => {
     g = await startGantry({ role: 'all' });
     owner = g.client(g.ownerToken);
     project = await factory.project(owner, { environments: ['staging', 'production'] });
-    ok(
-      await owner.POST('/api/v1/projects/{projectKey}/metrics', {
-        params: { path: { projectKey: project.key } },
-        body: {
-          key: 'checkout-error',
-          name: 'Checkout errors',
-          kind: 'count',
-          direction: 'lower_is_better',
-          threshold: 0.1,
-        },
-      }),
-    );
+    await factory.metric(owner, project.key);
     flags = [];
     for (let i = 0; i < 3; i++)
       flags.push(

@@ -1,11 +1,11 @@
 import { useId, useState } from 'react';
 import type { components } from '../../../../openapi/schema';
-import { asApiError, type ApiError } from '../../api/problem';
+import { useCursorPages, type CursorPage } from '../../api/use-cursor-pages';
 import { ErrorPanel } from '../../components/error-panel';
 import { JsonDiff } from '../../components/json-diff';
 
 type Entry = components['schemas']['AuditEntryDto'];
-export type AuditPage = { items: Entry[]; next: string | null };
+export type AuditPage = CursorPage<Entry>;
 
 /** The entries newest first, each expandable to its before/after diff; older ones by "Load more". */
 export function AuditEntries({
@@ -17,26 +17,7 @@ export function AuditEntries({
   more: (cursor: string) => Promise<AuditPage>;
   onActor: (actorId: string) => void;
 }) {
-  const [items, setItems] = useState(first.items);
-  const [next, setNext] = useState(first.next);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const loadMore = () => {
-    if (!next) return;
-    setBusy(true);
-    setError(undefined);
-    more(next).then(
-      (page) => {
-        setItems((old) => [...old, ...page.items]);
-        setNext(page.next);
-        setBusy(false);
-      },
-      (e: unknown) => {
-        setError(asApiError(e));
-        setBusy(false);
-      },
-    );
-  };
+  const { items, next, busy, error, loadMore } = useCursorPages(first, more);
   if (items.length === 0) return <p>No audit entries match these filters.</p>;
   return (
     <>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, request } from '../../api/client';
-import { asApiError, type ApiError } from '../../api/problem';
+import { useCursorPages, type CursorPage } from '../../api/use-cursor-pages';
 import { useResource } from '../../api/use-resource';
 import { ErrorPanel } from '../../components/error-panel';
 import { Loaded } from '../../components/loading';
@@ -108,7 +108,7 @@ function Filters({
   );
 }
 
-type Page = { items: Release[]; next: string | null };
+type Page = CursorPage<Release>;
 
 /** The first page, then older ones appended by "Load more". */
 function ReleaseTable({
@@ -120,26 +120,7 @@ function ReleaseTable({
   first: Page;
   more: (cursor: string) => Promise<Page>;
 }) {
-  const [items, setItems] = useState(first.items);
-  const [next, setNext] = useState(first.next);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const loadMore = () => {
-    if (!next) return;
-    setBusy(true);
-    setError(undefined);
-    more(next).then(
-      (page) => {
-        setItems((old) => [...old, ...page.items]);
-        setNext(page.next);
-        setBusy(false);
-      },
-      (e: unknown) => {
-        setError(asApiError(e));
-        setBusy(false);
-      },
-    );
-  };
+  const { items, next, busy, error, loadMore } = useCursorPages(first, more);
   if (items.length === 0) return <p>No releases match these filters.</p>;
   return (
     <>
