@@ -2194,7 +2194,7 @@ export interface components {
             granularity: "minute" | "hour" | "day";
             /**
              * Format: date-time
-             * @description the last evaluation counted in this environment (within GANTRY_INSIGHTS_RETENTION_DAYS)
+             * @description the last evaluation counted in this environment (within GANTRY_INSIGHTS_DAILY_RETENTION_DAYS)
              */
             lastEvaluatedAt: string | null;
             /** @description which SDKs evaluated it in [from, to), most first */

@@ -7,6 +7,7 @@ import { DeliveryRepository } from '../modules/delivery/delivery.repository';
 import { InsightsRepository } from '../modules/insights/insights.repository';
 import { OutboxRepository } from '../modules/outbox/outbox.repository';
 import type { JobHandler } from './job-handler';
+import type { Granularity } from '../core/insights/insight-series';
 
 const BATCH = 5_000;
 const HOUR_MS = 3_600_000;
@@ -42,11 +43,14 @@ export class PruneRetentionHandler implements JobHandler {
       job,
       'events',
     );
-    const counts = await this.drain(
-      (n) => this.insights.prune(new Date(now - this.config.insightsRetentionDays * 24 * HOUR_MS), n),
-      job,
-      'evaluationCounts',
-    );
+    let counts = 0;
+    for (const [period, days] of Object.entries(this.config.insightsRetentionDays))
+      counts += await this.drain(
+        (n) => this.insights.prune(period as Granularity, new Date(now - days * 24 * HOUR_MS), n),
+        job,
+        `evaluationCounts.${period}`,
+      );
+    await this.insights.pruneLedger(new Date(now - 24 * HOUR_MS));
     if (outbox || events || counts)
       this.logger.log(`pruned ${outbox} outbox rows, ${events} SDK events and ${counts} evaluation counts`);
     return { outbox, events, evaluationCounts: counts };

@@ -37,6 +37,20 @@ describe('EvaluationTally', () => {
     expect(tally.size).toBe(0);
   });
 
+  it('counts an OFREP bulk answer once per flag, into the same rows as single evaluations', () => {
+    const tally = new EvaluationTally();
+    tally.add(ENV, 'a', 0, 'ofrep:curl/8', received);
+    tally.addAll(ENV, ['a', 'b', 'c', ''], [0, 1, -5, 0], 'ofrep:curl/8', received);
+    tally.addAll(ENV, ['a', 'b'], [0, 2], 'ofrep:curl/8', new Date('2027-01-01T10:05:50Z'));
+    const rows = tally.drain().map((r) => [r.flagKey, r.variation, r.count, r.lastAt.toISOString()]);
+    expect(rows).toEqual([
+      ['a', 0, 3, '2027-01-01T10:05:50.000Z'],
+      ['b', 1, 1, '2027-01-01T10:05:30.000Z'],
+      ['c', NO_VARIATION, 1, '2027-01-01T10:05:30.000Z'],
+      ['b', 2, 1, '2027-01-01T10:05:50.000Z'],
+    ]);
+  });
+
   it('adds up the same flag, variation, SDK and minute; keeps the latest time', () => {
     const tally = new EvaluationTally();
     tally.add(ENV, 'f', 0, 'ofrep', new Date('2027-01-01T10:05:01Z'));

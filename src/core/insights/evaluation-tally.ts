@@ -47,6 +47,32 @@ export class EvaluationTally {
     this.merge({ environmentId, flagKey, variation: v, sdk, bucket: minuteOf(at), count, lastAt: at });
   }
 
+  /**
+   * One evaluation of each `flagKeys[i]`, serving `variations[i]` (an OFREP bulk answer): the
+   * minute and the key prefix are worked out once for the whole answer.
+   */
+  addAll(
+    environmentId: string,
+    flagKeys: readonly string[],
+    variations: readonly number[],
+    sdk: string,
+    at: Date,
+  ): void {
+    const bucket = minuteOf(at);
+    const suffix = `\u0000${sdk}\u0000${bucket.getTime()}`;
+    for (let i = 0; i < flagKeys.length; i++) {
+      const flagKey = flagKeys[i];
+      if (!flagKey || flagKey.length > MAX_FLAG_KEY) continue;
+      const variation = Number.isInteger(variations[i]) && variations[i] >= 0 ? variations[i] : NO_VARIATION;
+      const key = `${environmentId}\u0000${flagKey}\u0000${variation}${suffix}`;
+      const row = this.counts.get(key);
+      if (row) {
+        row.count++;
+        if (at > row.lastAt) row.lastAt = at;
+      } else this.counts.set(key, { environmentId, flagKey, variation, sdk, bucket, count: 1, lastAt: at });
+    }
+  }
+
   private merge(r: EvaluationCount): void {
     const key = `${r.environmentId}\u0000${r.flagKey}\u0000${r.variation}\u0000${r.sdk}\u0000${r.bucket.getTime()}`;
     const row = this.counts.get(key);

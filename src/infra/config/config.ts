@@ -22,8 +22,8 @@ export interface GantryConfig {
   outboxRetentionHours: number;
   /** SDK events (POST /bulk) older than this are deleted. */
   eventRetentionDays: number;
-  /** Evaluation counts (insights) older than this are deleted. */
-  insightsRetentionDays: number;
+  /** Evaluation counts (insights) per minute, hour and day older than these are deleted. */
+  insightsRetentionDays: { minute: number; hour: number; day: number };
   /** How often an API node writes the evaluations it counted (GANTRY_INSIGHTS_FLUSH_MS). */
   insightsFlushMs: number;
   /** Loopback/private/metadata destinations outbound requests (webhooks) may reach anyway (GANTRY_OUTBOUND_ALLOW). */
@@ -205,12 +205,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       24 * 365,
     ),
     eventRetentionDays: integer('GANTRY_EVENT_RETENTION_DAYS', env.GANTRY_EVENT_RETENTION_DAYS ?? '30', 1, 3650),
-    insightsRetentionDays: integer(
-      'GANTRY_INSIGHTS_RETENTION_DAYS',
-      env.GANTRY_INSIGHTS_RETENTION_DAYS ?? '90',
-      1,
-      3650,
-    ),
+    insightsRetentionDays: {
+      minute: integer('GANTRY_INSIGHTS_RETENTION_DAYS', env.GANTRY_INSIGHTS_RETENTION_DAYS ?? '14', 1, 3650),
+      hour: integer(
+        'GANTRY_INSIGHTS_HOURLY_RETENTION_DAYS',
+        env.GANTRY_INSIGHTS_HOURLY_RETENTION_DAYS ?? '90',
+        1,
+        3650,
+      ),
+      day: integer('GANTRY_INSIGHTS_DAILY_RETENTION_DAYS', env.GANTRY_INSIGHTS_DAILY_RETENTION_DAYS ?? '730', 1, 36500),
+    },
     insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
     outboundAllow: outboundAllow(env.GANTRY_OUTBOUND_ALLOW),
     graphqlLimits: {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
 import { evaluateFlag, parseContext, type Context, type EvalDetail, type SdkFlag } from '../../core/evaluation';
-import { sdkLabel } from '../../core/insights/evaluation-tally';
+import { NO_VARIATION, sdkLabel } from '../../core/insights/evaluation-tally';
 import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -26,7 +26,7 @@ export class OfrepService {
     private readonly recorder: EvaluationRecorder,
   ) {}
 
-  private readonly constants = new WeakMap<EnvironmentSnapshot, { revision: bigint; results: Map<string, string> }>();
+  private readonly constants = new WeakMap<EnvironmentSnapshot, { revision: bigint; results: Map<string, Constant> }>();
 
   async single(req: FastifyRequest, reply: FastifyReply, flagKey: string): Promise<void> {
     try {
@@ -58,15 +58,22 @@ export class OfrepService {
         return;
       }
       const constant = this.constantResults(snapshot);
-      const parts: string[] = [];
-      for (const key of snapshot.store.flagKeys()) {
-        let json = constant.get(key);
-        if (json === undefined)
-          json = JSON.stringify(
-            bulkEntry(key, evaluateFlag(snapshot.store, key, ldContext), snapshot.store.rawFlag(key)),
-          );
-        parts.push(json);
+      const keys = snapshot.store.flagKeys();
+      const parts: string[] = new Array<string>(keys.length);
+      const served: number[] = new Array<number>(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        const fixed = constant.get(key);
+        if (fixed) {
+          parts[i] = fixed.json;
+          served[i] = fixed.variation;
+        } else {
+          const detail = evaluateFlag(snapshot.store, key, ldContext);
+          parts[i] = JSON.stringify(bulkEntry(key, detail, snapshot.store.rawFlag(key)));
+          served[i] = detail.variationIndex ?? NO_VARIATION;
+        }
       }
+      this.recorder.evaluations(snapshot.environmentId, keys, served, sdkLabel(req.headers['user-agent'], 'ofrep:'));
       this.metrics.evaluations.inc({ surface: 'ofrep-bulk', result: 'ok' }, parts.length);
       await reply
         .status(200)
@@ -81,14 +88,18 @@ export class OfrepService {
    * Results of flags that answer the same for every context (off, or no targets, rules or
    * prerequisites and a fixed fallthrough), serialised once per snapshot revision.
    */
-  private constantResults(snapshot: EnvironmentSnapshot): Map<string, string> {
+  private constantResults(snapshot: EnvironmentSnapshot): Map<string, Constant> {
     const cached = this.constants.get(snapshot);
     if (cached?.revision === snapshot.revision) return cached.results;
-    const results = new Map<string, string>();
+    const results = new Map<string, Constant>();
     for (const key of snapshot.store.flagKeys()) {
       const flag = snapshot.store.rawFlag(key);
       if (!flag || !isContextIndependent(flag)) continue;
-      results.set(key, JSON.stringify(bulkEntry(key, evaluateFlag(snapshot.store, key, ANY_CONTEXT), flag)));
+      const detail = evaluateFlag(snapshot.store, key, ANY_CONTEXT);
+      results.set(key, {
+        json: JSON.stringify(bulkEntry(key, detail, flag)),
+        variation: detail.variationIndex ?? NO_VARIATION,
+      });
     }
     this.constants.set(snapshot, { revision: snapshot.revision, results });
     return results;
@@ -122,6 +133,12 @@ export class OfrepService {
         errorDetails: e.errorDetails,
       });
   }
+}
+
+/** A flag's bulk entry and the variation it serves, the same for every context. */
+interface Constant {
+  json: string;
+  variation: number;
 }
 
 /** A valid context for evaluating flags that ignore the context. */

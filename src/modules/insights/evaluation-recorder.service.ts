@@ -77,6 +77,12 @@ export class EvaluationRecorder implements OnModuleInit, OnApplicationShutdown {
     this.counted.inc({ source: 'ofrep' });
   }
 
+  /** Counts one OFREP bulk answer: `flagKeys[i]` served `variations[i]`. */
+  evaluations(environmentId: string, flagKeys: readonly string[], variations: readonly number[], sdk: string): void {
+    this.tally.addAll(environmentId, flagKeys, variations, sdk, new Date());
+    this.counted.inc({ source: 'ofrep' }, flagKeys.length);
+  }
+
   /** Writes what was counted; one flush at a time (a caller during a flush waits for it). */
   flush(): Promise<void> {
     this.flushing ??= this.write().finally(() => (this.flushing = undefined));

@@ -40,7 +40,7 @@ export class FlagInsightsService {
     if ('field' in range) throw new DomainError('request/invalid', `${range.field}: ${range.reason}`, [range]);
     const [rows, sdks, last] = await Promise.all([
       this.repo.series(env.id, flagKey, range.from, range.to, granularity),
-      this.repo.sdks(env.id, flagKey, range.from, range.to),
+      this.repo.sdks(env.id, flagKey, range.from, range.to, granularity),
       this.repo.lastEvaluatedAt(env.id, flagKey),
     ]);
     const series = fillSeries(rows, granularity, range.from, range.to);

@@ -15,6 +15,8 @@ export interface SdkRow {
   lastAt: Date;
 }
 
+const PERIODS: Granularity[] = ['minute', 'hour', 'day'];
+
 /** Evaluation counts: written in batches by each API node, read per flag and environment. */
 @Injectable()
 export class InsightsRepository {
@@ -31,21 +33,28 @@ export class InsightsRepository {
       const fresh = await db.$executeRaw`
         INSERT INTO "InsightsFlush" ("id") VALUES (${batchId}::uuid) ON CONFLICT DO NOTHING`;
       if (fresh === 0) return false;
+      // Each row adds to its minute, hour and day; rows of one batch that share an hour or a day
+      // are summed first (one INSERT may not update the same row twice).
       await db.$executeRaw`
-        INSERT INTO "FlagEvaluationCount" ("environmentId", "flagKey", "variation", "sdk", "bucket", "count", "lastAt")
-        SELECT * FROM unnest(
+        INSERT INTO "FlagEvaluationCount"
+          ("environmentId", "flagKey", "variation", "sdk", "period", "bucket", "count", "lastAt")
+        SELECT r.env, r.flag, r.variation, r.sdk, p.period,
+               date_trunc(p.period, r.bucket AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', sum(r.count), max(r.last)
+        FROM unnest(
           ${rows.map((r) => r.environmentId)}::uuid[], ${rows.map((r) => r.flagKey)}::text[],
           ${rows.map((r) => r.variation)}::int[], ${rows.map((r) => r.sdk)}::text[],
           ${rows.map((r) => r.bucket)}::timestamptz[], ${rows.map((r) => BigInt(r.count))}::bigint[],
-          ${rows.map((r) => r.lastAt)}::timestamptz[])
-        ON CONFLICT ("environmentId", "flagKey", "bucket", "variation", "sdk") DO UPDATE
+          ${rows.map((r) => r.lastAt)}::timestamptz[]) AS r(env, flag, variation, sdk, bucket, count, last)
+        CROSS JOIN unnest(${PERIODS}::text[]) AS p(period)
+        GROUP BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT ("environmentId", "flagKey", "period", "bucket", "variation", "sdk") DO UPDATE
           SET "count" = "FlagEvaluationCount"."count" + EXCLUDED."count",
               "lastAt" = GREATEST("FlagEvaluationCount"."lastAt", EXCLUDED."lastAt")`;
       return true;
     });
   }
 
-  /** Counts per period and variation in [from, to), periods truncated in UTC. */
+  /** Counts per period and variation in [from, to), from the roll-up of that granularity. */
   async series(
     environmentId: string,
     flagKey: string,
@@ -54,39 +63,48 @@ export class InsightsRepository {
     granularity: Granularity,
   ): Promise<SeriesRow[]> {
     const rows = await this.prisma.$queryRaw<{ at: Date; variation: number; count: bigint }[]>`
-      SELECT date_trunc(${granularity}, "bucket" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS "at",
-             "variation", sum("count")::bigint AS "count"
+      SELECT "bucket" AS "at", "variation", sum("count")::bigint AS "count"
       FROM "FlagEvaluationCount"
-      WHERE "environmentId" = ${environmentId}::uuid AND "flagKey" = ${flagKey}
+      WHERE "environmentId" = ${environmentId}::uuid AND "flagKey" = ${flagKey} AND "period" = ${granularity}
         AND "bucket" >= ${from} AND "bucket" < ${to}
       GROUP BY 1, 2 ORDER BY 1, 2`;
     return rows.map((r) => ({ at: r.at, variation: r.variation, count: Number(r.count) }));
   }
 
-  /** Which SDKs evaluated the flag in [from, to), most evaluations first. */
-  async sdks(environmentId: string, flagKey: string, from: Date, to: Date): Promise<SdkRow[]> {
+  /** Which SDKs evaluated the flag in [from, to) (periods of `granularity`), most evaluations first. */
+  async sdks(
+    environmentId: string,
+    flagKey: string,
+    from: Date,
+    to: Date,
+    granularity: Granularity,
+  ): Promise<SdkRow[]> {
     const rows = await this.prisma.$queryRaw<{ sdk: string; count: bigint; lastAt: Date }[]>`
       SELECT "sdk", sum("count")::bigint AS "count", max("lastAt") AS "lastAt"
       FROM "FlagEvaluationCount"
-      WHERE "environmentId" = ${environmentId}::uuid AND "flagKey" = ${flagKey}
+      WHERE "environmentId" = ${environmentId}::uuid AND "flagKey" = ${flagKey} AND "period" = ${granularity}
         AND "bucket" >= ${from} AND "bucket" < ${to}
       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`;
     return rows.map((r) => ({ sdk: r.sdk, count: Number(r.count), lastAt: r.lastAt }));
   }
 
-  /** The last evaluation counted for the flag in the environment, within retention. */
+  /** The last evaluation counted for the flag in the environment, within the days' retention. */
   async lastEvaluatedAt(environmentId: string, flagKey: string): Promise<Date | null> {
     const rows = await this.prisma.$queryRaw<{ lastAt: Date | null }[]>`
       SELECT max("lastAt") AS "lastAt" FROM "FlagEvaluationCount"
-      WHERE "environmentId" = ${environmentId}::uuid AND "flagKey" = ${flagKey}`;
+      WHERE "environmentId" = ${environmentId}::uuid AND "flagKey" = ${flagKey} AND "period" = 'day'`;
     return rows[0]?.lastAt ?? null;
   }
 
-  /** Deletes up to `batch` counts of minutes before `before` (and the ledger entries as old); returns how many counts. */
-  async prune(before: Date, batch: number): Promise<number> {
-    await this.prisma.$executeRaw`DELETE FROM "InsightsFlush" WHERE "flushedAt" < ${before}`;
+  /** Deletes up to `batch` counts of `period` before `before`; returns how many. */
+  prune(period: Granularity, before: Date, batch: number): Promise<number> {
     return this.prisma.$executeRaw`
       DELETE FROM "FlagEvaluationCount" WHERE ctid IN (
-        SELECT ctid FROM "FlagEvaluationCount" WHERE "bucket" < ${before} LIMIT ${batch})`;
+        SELECT ctid FROM "FlagEvaluationCount" WHERE "period" = ${period} AND "bucket" < ${before} LIMIT ${batch})`;
+  }
+
+  /** Forgets batch ids older than `before` (a batch is only ever retried within minutes). */
+  pruneLedger(before: Date): Promise<number> {
+    return this.prisma.$executeRaw`DELETE FROM "InsightsFlush" WHERE "flushedAt" < ${before}`;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Tables that grow with traffic stay bounded: the hourly retention job deletes published outbox rows
- * and SDK events past their retention. A node whose missed changes were pruned reloads its snapshot
- * instead of waiting forever for revisions that no longer exist.
+ * Tables that grow with traffic stay bounded: the hourly retention job deletes published outbox rows,
+ * SDK events and evaluation counts (each granularity after its own time) past their retention. A
+ * node whose missed changes were pruned reloads its snapshot instead of waiting forever for
+ * revisions that no longer exist.
  */
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -16,7 +17,15 @@ describe('retention', () => {
   let sdkKey: string;
 
   beforeAll(async () => {
-    gantry = await startGantry({ env: { GANTRY_OUTBOX_RETENTION_HOURS: '1', GANTRY_EVENT_RETENTION_DAYS: '1' } });
+    gantry = await startGantry({
+      env: {
+        GANTRY_OUTBOX_RETENTION_HOURS: '1',
+        GANTRY_EVENT_RETENTION_DAYS: '1',
+        GANTRY_INSIGHTS_RETENTION_DAYS: '1',
+        GANTRY_INSIGHTS_HOURLY_RETENTION_DAYS: '5',
+        GANTRY_INSIGHTS_DAILY_RETENTION_DAYS: '10',
+      },
+    });
     api = gantry.client(gantry.ownerToken);
     await factory.project(api, { key: 'ret', environments: ['production'] });
     await factory.flag(api, 'ret', { key: 'f' });
@@ -35,7 +44,7 @@ describe('retention', () => {
       })
     ).body;
 
-  it('prunes published outbox rows and SDK events past their retention, and keeps the rest', async () => {
+  it('prunes published outbox rows, SDK events and evaluation counts past their retention, and keeps the rest', async () => {
     await eventually(async () => {
       const [{ n }] = await gantry.sql<{ n: number }>(
         `SELECT count(*)::int AS n FROM "OutboxEvent" WHERE "publishedAt" IS NULL`,
@@ -50,6 +59,13 @@ describe('retention', () => {
     await gantry.sql(
       `INSERT INTO "SdkEvent" ("environmentId", "kind", "createdAt", "receivedAt", "payload") VALUES
          ($1::uuid, 'custom', now() - interval '3 days', now() - interval '3 days', '{}'), ($1::uuid, 'custom', now(), now(), '{}')`,
+      [envId],
+    );
+    // Counts 3 and 7 days old in each granularity: minutes keep neither, hours the 3-day-old, days both.
+    await gantry.sql(
+      `INSERT INTO "FlagEvaluationCount" ("environmentId", "flagKey", "variation", "sdk", "period", "bucket", "count", "lastAt")
+       SELECT $1::uuid, 'f', 0, 'sdk', p, now() - d * interval '1 day', 1, now() - d * interval '1 day'
+       FROM unnest(ARRAY['minute', 'hour', 'day']) AS p CROSS JOIN unnest(ARRAY[3, 7]) AS d`,
       [envId],
     );
 
@@ -69,6 +85,16 @@ describe('retention', () => {
       // The job prunes the outbox first and SDK events after it: wait for the second step too.
       await eventually(
         async () => expect(await gantry.sql<{ kind: string }>(`SELECT "kind" FROM "SdkEvent"`)).toHaveLength(1),
+        { timeoutMs: 20_000 },
+      );
+      await eventually(
+        async () => {
+          const left = await gantry.sql<{ period: string; days: number }>(
+            `SELECT "period", round(extract(epoch FROM now() - "bucket") / 86400)::int AS days
+             FROM "FlagEvaluationCount" WHERE "sdk" = 'sdk' ORDER BY 1, 2`,
+          );
+          expect(left.map((r) => `${r.period} ${r.days}`)).toEqual(['day 3', 'day 7', 'hour 3']);
+        },
         { timeoutMs: 20_000 },
       );
     } finally {

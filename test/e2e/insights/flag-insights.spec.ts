@@ -13,6 +13,7 @@ describe('evaluation insights', () => {
   let owner: ApiClient;
   let project: Project;
   let flag: Flag;
+  let other: Flag; // off, never evaluated alone: counted only by OFREP bulk answers
   let sdkKey: string;
 
   const insights = (query: Record<string, string> = {}, flagKey = flag.key, envKey = 'production') =>
@@ -34,6 +35,7 @@ describe('evaluation insights', () => {
         { kind: 'addTargets', values: ['vip'], variationId: flag.variations[0]._id },
       ],
     });
+    other = await factory.flag(owner, project.key, { variations: ['a', 'b', 'c'] });
     sdkKey = await sdkKeyOf(owner, project.key, 'production');
   });
   afterAll(() => g?.stop());
@@ -102,6 +104,30 @@ describe('evaluation insights', () => {
     for (const p of got.series)
       for (const c of p.counts) byVariation.set(c.variation, (byVariation.get(c.variation) ?? 0) + c.count);
     expect(Object.fromEntries(byVariation)).toEqual({ 0: 2, 1: 8 });
+  });
+
+  it('counts every flag of an OFREP bulk answer, and the hour and day views agree with the minutes', async () => {
+    for (const key of ['vip', 'x']) {
+      const res = await g.raw('POST', '/ofrep/v1/evaluate/flags', {
+        headers: { authorization: `Bearer ${sdkKey}`, 'user-agent': 'OpenFeature-Bulk/0.1' },
+        body: { context: { targetingKey: key } },
+      });
+      expect(res.status).toBe(200);
+    }
+    const from = new Date(Date.now() - 10 * 60_000).toISOString();
+    const bulkCount = (body: { sdks: { sdk: string; count: number }[] }) =>
+      body.sdks.find((s) => s.sdk === 'ofrep:OpenFeature-Bulk/0.1')?.count;
+    // `flag`: vip → variation 0, x → variation 1; `other` is off and serves its off variation (none set: no variation).
+    await eventually(async () => expect(bulkCount(ok(await insights({ granularity: 'minute', from })))).toBe(2), {
+      timeoutMs: 15_000,
+    });
+    const otherMinutes = ok(await insights({ granularity: 'minute', from }, other.key));
+    expect([bulkCount(otherMinutes), otherMinutes.total]).toEqual([2, 2]);
+    const minutes = ok(await insights({ granularity: 'minute', from }));
+    for (const granularity of ['hour', 'day']) {
+      const coarse = ok(await insights({ granularity, from }));
+      expect([coarse.total, bulkCount(coarse)]).toEqual([minutes.total, 2]);
+    }
   });
 
   it('refuses bad queries naming the field', async () => {

@@ -52,7 +52,7 @@ export class FlagInsightsDto {
     type: String,
     format: 'date-time',
     nullable: true,
-    description: 'the last evaluation counted in this environment (within GANTRY_INSIGHTS_RETENTION_DAYS)',
+    description: 'the last evaluation counted in this environment (within GANTRY_INSIGHTS_DAILY_RETENTION_DAYS)',
   })
   lastEvaluatedAt: string | null;
   @ApiProperty({ type: 'integer', description: 'evaluations in [from, to)' }) total: number;
