@@ -3,8 +3,10 @@
  * autocannon in this process for a bounded time, two kinds of body as LaunchDarkly server SDKs send:
  *  - summaries: one summary event of 50 flags × 2 variations (100 counters), the whole of what an
  *    SDK evaluated in a flush interval; counted into per-minute aggregates, no row per event;
- *  - feature events: 20 full feature events per request (as for flags with trackEvents or an
- *    active guarded release); stored as rows for release automation, as before.
+ *  - feature events of a flag in a guarded release: 20 full feature events per request, stored as
+ *    rows while the release's guard (held in its stage by a sample it never reaches) reads them
+ *    again every few seconds in the same process;
+ *  - feature events of flags no guard reads: the same body for other flags, received and dropped.
  * Prints requests/s, counters/s or events/s, server CPU per 1,000 counters or events, rows written
  * per 1,000 (both tables counted after the node's last flush), and the server's memory at the end.
  * The reference, in the same run: a bare node:http server (another child process) that reads and
@@ -15,7 +17,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import pg from 'pg';
-import { createProject, startGantry } from './lib/gantry';
+import { createProject, startGantry, type FlagView, type Gantry } from './lib/gantry';
 import { cpuSeconds, sleep } from './schedules';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -40,13 +42,13 @@ function summaryBody(): string {
   return JSON.stringify([{ kind: 'summary', startDate: now - 5_000, endDate: now, features }]);
 }
 
-function featureBody(): string {
+function featureBody(flagKey?: string): string {
   const now = Date.now();
   return JSON.stringify(
     Array.from({ length: FEATURE_EVENTS }, (_, i) => ({
       kind: 'feature',
       creationDate: now,
-      key: `flag-${i % FLAGS}`,
+      key: flagKey ?? `flag-${i % FLAGS}`,
       version: 3,
       variation: i % 2,
       value: i % 2 === 1,
@@ -78,6 +80,28 @@ require('node:http').createServer((req, res) => {
 }).listen(Number(process.env.BARE_PORT), '127.0.0.1', () => process.stdout.write('ready'));
 `;
 
+const GUARDED = 'guarded';
+
+/** A guarded release of GUARDED that never has enough data: its guard reads the events every few seconds. */
+async function guardedRelease(g: Gantry): Promise<void> {
+  await g.api('POST', '/api/v1/projects/bulk/metrics', {
+    key: 'checkout-error',
+    name: 'Checkout errors',
+    kind: 'count',
+    direction: 'lower_is_better',
+    threshold: 0.1,
+  });
+  const flag = await g.api<FlagView>('POST', '/api/v1/projects/bulk/flags', { key: GUARDED, name: GUARDED });
+  await g.api('POST', `/api/v1/projects/bulk/flags/${GUARDED}/environments/production/releases`, {
+    toVariationId: flag.variations[1]._id,
+    stages: [
+      { weight: 50_000, durationMs: 1_000 },
+      { weight: 100_000, durationMs: 1_000 },
+    ],
+    guard: { metrics: ['checkout-error'], minSamplePerArm: 1_000_000 },
+  });
+}
+
 async function main() {
   const load0 = os
     .loadavg()
@@ -90,6 +114,7 @@ async function main() {
   try {
     await db.connect();
     const sdkKey = await createProject(g, 'bulk');
+    await guardedRelease(g);
     const pid = g.child.pid as number;
     const rows = async () => {
       const [c, e] = await Promise.all([
@@ -113,7 +138,8 @@ async function main() {
     }[] = [];
     for (const [label, body, unit, perRequest] of [
       ['summaries (100 counters)', summaryBody(), 'counters', FLAGS * 2],
-      [`feature events (${FEATURE_EVENTS})`, featureBody(), 'events', FEATURE_EVENTS],
+      [`guarded feature events (${FEATURE_EVENTS})`, featureBody(GUARDED), 'events', FEATURE_EVENTS],
+      [`other feature events (${FEATURE_EVENTS})`, featureBody(), 'events', FEATURE_EVENTS],
     ] as const) {
       const before = await rows();
       const { r, serverCores } = await load(g.base, pid, sdkKey, body, DURATION);

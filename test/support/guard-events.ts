@@ -4,7 +4,8 @@
  *
  *   await feedGuardEvents(gantry, sdkKey, flagKey, { prefix: 'bad', perArm: 400, errorsOld: 4, errorsNew: 120 });
  */
-import type { Gantry } from './app-harness';
+import type { ApiClient, Gantry } from './app-harness';
+import { factory, ok, type Flag } from './factories';
 
 export interface GuardFeed {
   /** Makes context keys unique per call, so each call adds new contexts to both arms. */
@@ -38,4 +39,32 @@ export async function feedGuardEvents(g: Gantry, sdkKey: string, flagKey: string
     body: events,
   });
   if (res.status !== 202) throw new Error(`POST /bulk answered ${res.status}`);
+}
+
+/**
+ * A guarded release of `flag` that stays in its first stage (1 % of the second variation for an
+ * hour) watching `metrics` (created as count metrics): what makes /bulk store the flag's feature
+ * events and the metrics' custom events in `envKey`.
+ */
+export async function holdGuardedRelease(
+  owner: ApiClient,
+  projectKey: string,
+  envKey: string,
+  flag: Flag,
+  metrics: string[],
+): Promise<void> {
+  for (const key of metrics) await factory.metric(owner, projectKey, { key, name: key });
+  ok(
+    await owner.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases', {
+      params: { path: { projectKey, flagKey: flag.key, envKey } },
+      body: {
+        toVariationId: flag.variations[1]._id,
+        stages: [
+          { weight: 1_000, durationMs: 3_600_000 },
+          { weight: 100_000, durationMs: 3_600_000 },
+        ],
+        guard: { metrics },
+      },
+    }),
+  );
 }

@@ -5,6 +5,7 @@ export { DEFAULT_ALPHA, DEFAULT_TAU, evaluateGuard } from './sequential-test';
 export type { ArmSummary, GuardConfig, GuardDirection, GuardStats, GuardVerdict } from './sequential-test';
 export { WEIGHT_TOTAL, rolloutShareOf } from './release-math';
 export { guardDecision, guardSeries, worthRecording } from './guard-series';
+export { guardWindowStart } from './stage-start';
 export type {
   GuardDecision,
   GuardMetricPoint,

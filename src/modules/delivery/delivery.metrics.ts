@@ -11,6 +11,7 @@ export class DeliveryMetrics {
   readonly evaluations: Counter<'surface' | 'result'>;
   readonly slowClients: Counter;
   readonly sdkEvents: Counter<'kind'>;
+  readonly sdkEventsStored: Counter;
 
   constructor(m: MetricsService) {
     const registers = [m.registry];
@@ -45,6 +46,11 @@ export class DeliveryMetrics {
       name: 'gantry_sdk_events_received_total',
       help: 'Events received from SDKs on /bulk, by kind',
       labelNames: ['kind'],
+      registers,
+    });
+    this.sdkEventsStored = new Counter({
+      name: 'gantry_sdk_events_stored_total',
+      help: 'SDK events stored as rows for a guarded release (the rest are only counted)',
       registers,
     });
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InsightsModule } from '../insights/insights.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { ActiveGuardsReadModule } from '../releases/active-guards-read.module';
 import { DeliveryModule } from './delivery.module';
 import { EnvironmentSnapshotsService } from './environment-snapshots.service';
 import { EvaluationExplainService } from './evaluation-explain.service';
@@ -17,7 +18,7 @@ import { SdkKeysService } from './sdk-keys.service';
  * LaunchDarkly stream and polling endpoints, SDK events, OFREP, and the evaluation explainer.
  */
 @Module({
-  imports: [DeliveryModule, ProjectsModule, InsightsModule],
+  imports: [DeliveryModule, ProjectsModule, InsightsModule, ActiveGuardsReadModule],
   controllers: [SdkController, OfrepController, EvaluationController],
   providers: [
     SdkKeysService,

@@ -4,12 +4,9 @@ import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryRepository, type NewSdkEvent } from './delivery.repository';
+import { EnvironmentSnapshotsService } from './environment-snapshots.service';
+import { ActiveGuardsReadModel, type GuardedKeys } from '../releases/active-guards.read-model';
 
-/**
- * Kinds kept as rows, for the guard monitor (exposures and metric events per context). Summaries are
- * only counted (EvaluationRecorder); the rest (index, identify, debug) only feed the context sample.
- */
-const KEPT = new Set(['feature', 'custom']);
 const MAX_EVENTS = 10_000;
 /** The kinds gantry_sdk_events_total names (anything else is `other`). */
 const COUNTED_KINDS = new Set(['feature', 'custom', 'summary', 'index', 'identify']);
@@ -18,8 +15,9 @@ type LdEvent = Record<string, unknown> & { kind?: unknown };
 
 /**
  * POST /bulk: LaunchDarkly analytics events. Summary events are counted into evaluation insights;
- * feature and custom events are stored for the guard monitor to aggregate per release and
- * variation; contexts feed the context sample.
+ * feature events of flags and custom events of metrics that a running or paused guarded release
+ * watches are stored for its guard to aggregate per variation, and nothing else is (an event no
+ * guard reads would only be a row to prune); contexts feed the context sample.
  */
 @Injectable()
 export class SdkEventsService {
@@ -28,6 +26,8 @@ export class SdkEventsService {
     private readonly samples: ContextSampleService,
     private readonly metrics: DeliveryMetrics,
     private readonly recorder: EvaluationRecorder,
+    private readonly snapshots: EnvironmentSnapshotsService,
+    private readonly guards: ActiveGuardsReadModel,
   ) {}
 
   /** `sdk`: who sent them (sdkLabel of the request), for the evaluation counts of summary events. */
@@ -35,6 +35,7 @@ export class SdkEventsService {
     if (!Array.isArray(body)) throw new DomainError('sdk/invalid_events', 'the body must be a JSON array of events');
     if (body.length > MAX_EVENTS)
       throw new DomainError('sdk/too_many_events', `at most ${MAX_EVENTS} events per request`);
+    const guarded = await this.guardedKeys(environmentId);
     const rows: NewSdkEvent[] = [];
     for (const raw of body) {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
@@ -44,11 +45,13 @@ export class SdkEventsService {
       if (e.context && typeof e.context === 'object') this.samples.offer(environmentId, e.context);
       // Summaries count every evaluation (feature events too repeat evaluations they already count).
       if (kind === 'summary') this.recorder.summary(environmentId, e, sdk);
-      if (!KEPT.has(kind)) continue;
+      const key = typeof e.key === 'string' ? e.key.slice(0, 256) : null;
+      if (key === null || !(kind === 'feature' ? guarded.flags : kind === 'custom' ? guarded.metrics : NONE).has(key))
+        continue;
       rows.push({
         environmentId,
         kind,
-        key: typeof e.key === 'string' ? e.key.slice(0, 256) : null,
+        key,
         contextKeys: contextKeysOf(e) ?? undefined,
         variation: Number.isInteger(e.variation) ? (e.variation as number) : null,
         metricValue: typeof e.metricValue === 'number' && Number.isFinite(e.metricValue) ? e.metricValue : null,
@@ -57,9 +60,17 @@ export class SdkEventsService {
       });
     }
     await this.repo.insertEvents(rows);
+    this.metrics.sdkEventsStored.inc(rows.length);
     return rows.length;
   }
+
+  private async guardedKeys(environmentId: string): Promise<GuardedKeys> {
+    const snapshot = await this.snapshots.get(environmentId);
+    return this.guards.keysOf(environmentId, snapshot?.revision ?? -1n);
+  }
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** Years a timestamp column holds comfortably; an SDK clock outside them is not believed. */
 const MIN_TIME = Date.UTC(2000, 0, 1);

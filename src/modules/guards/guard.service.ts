@@ -24,7 +24,7 @@ export interface GuardCheck {
 
 /**
  * The guard of a guarded release: for each watched metric, the old variations (control) against
- * the new one (treatment) over the contexts exposed since the release started, judged by the
+ * the new one (treatment) over the contexts exposed since the stage in force began, judged by the
  * always-valid sequential test of core/release, so checking at every step does not inflate false
  * alarms. Too little data is never a pass.
  */

@@ -13,6 +13,11 @@ export interface ReleaseTargetRef {
 
 export interface ReleaseBaseline {
   serving: StoredServing;
+  /**
+   * Whether the fallthrough (or rule) tracked events before a guarded release turned tracking on,
+   * so a rollback turns it back off. Absent on releases started before it was kept: left as is.
+   */
+  trackEvents?: boolean;
 }
 
 /**

@@ -11,7 +11,7 @@ import { ReleaseNotifier } from './release-notifier';
 import { RELEASE_GRANT, ReleaseWrites, type ReleaseWriteScope } from './release-writes';
 import type { FlagDefinition } from '../../core/model/flag-config';
 import { GuardService, type GuardCheck } from '../guards/guard.service';
-import { guardDecision, worthRecording } from '../../core/release';
+import { guardDecision, guardWindowStart, worthRecording } from '../../core/release';
 import { ReleasesRepository } from './releases.repository';
 import type { Release } from './release-records';
 import { flagResource, formatResource } from '../../core/policy';
@@ -240,7 +240,7 @@ export class ReleaseStepper {
       environmentId: env.id,
       flagKey: r.flagKey,
       treatmentVariation,
-      since: r.createdAt,
+      since: guardWindowStart(r.history, r.stages, r.currentStage, r.createdAt),
       guard,
       now,
     });

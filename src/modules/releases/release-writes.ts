@@ -66,14 +66,7 @@ export class ReleaseWrites {
       stages[stage].weight,
     );
     // A guard judges per-context feature events, which SDKs send only where the flag tracks events.
-    const tracking =
-      r.guard && stage === 0
-        ? [
-            target.ruleId === null
-              ? { kind: 'updateTrackEventsFallthrough', trackEvents: true }
-              : { kind: 'updateRuleTrackEvents', ruleId: target.ruleId, trackEvents: true },
-          ]
-        : [];
+    const tracking = r.guard && stage === 0 ? [trackingInstruction(target.ruleId, true)] : [];
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
       instructions: [...tracking, servingInstruction(serving, def.variations, target.ruleId)],
       comment: `release ${r.id}: stage ${stage + 1} of ${stages.length} (${stages[stage].weight / 1000}%)`,
@@ -94,10 +87,19 @@ export class ReleaseWrites {
   ): Promise<void> {
     const { target } = r;
     const serving = loadServing(r.baseline.serving, def.variations);
+    // Tracking the guard turned on goes back off with the serving (releases that kept no record leave it).
+    const tracking = r.baseline.trackEvents === false ? [trackingInstruction(target.ruleId, false)] : [];
     await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
-      instructions: [servingInstruction(serving, def.variations, target.ruleId)],
+      instructions: [...tracking, servingInstruction(serving, def.variations, target.ruleId)],
       comment: `rollback of release ${r.id}: ${why}`,
       preApproved,
     });
   }
+}
+
+/** Turns event tracking of the fallthrough (ruleId null) or a rule on or off. */
+function trackingInstruction(ruleId: string | null, trackEvents: boolean): Record<string, unknown> {
+  return ruleId === null
+    ? { kind: 'updateTrackEventsFallthrough', trackEvents }
+    : { kind: 'updateRuleTrackEvents', ruleId, trackEvents };
 }

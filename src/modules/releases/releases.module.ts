@@ -7,6 +7,7 @@ import { FlagsModule } from '../flags/flags.module';
 import { FreezesReadModule } from '../freezes/freezes-read.module';
 import { GuardsModule } from '../guards/guards.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { ActiveGuardsReadModule } from './active-guards-read.module';
 import { ReleaseNotifier } from './release-notifier';
 import { ReleaseStepper } from './release-stepper.service';
 import { ReleaseWrites } from './release-writes';
@@ -26,6 +27,7 @@ import { AutomationGate } from '../write-path/automation-gate';
     FlagsModule,
     GuardsModule,
     FreezesReadModule,
+    ActiveGuardsReadModule,
   ],
   controllers: [ReleasesController, ProjectReleasesController],
   providers: [

@@ -29,6 +29,7 @@ import { ReleaseNotifier } from './release-notifier';
 import { storeServing } from './release-serving';
 import { RELEASE_GRANT, ReleaseWrites } from './release-writes';
 import type { Release, ReleaseBaseline } from './release-records';
+import { ActiveGuardsReadModel } from './active-guards.read-model';
 import { FlagsReadModel } from '../flags/flags.read-model';
 import { ReleasesRepository } from './releases.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
@@ -56,6 +57,7 @@ export class ReleasesService {
     private readonly clock: ClockService,
     private readonly runner: AutomationRunner,
     private readonly gate: AutomationGate,
+    private readonly activeGuards: ActiveGuardsReadModel,
   ) {}
 
   async start(
@@ -95,10 +97,9 @@ export class ReleasesService {
     const ref = flagResource(project, env, dry.before.flag);
     this.authz.assert(actor, 'manageReleases', ref);
     const variations = dry.before.flag.variations;
-    const baseline: VariationOrRollout =
-      ruleId === null
-        ? dry.before.environment.fallthrough
-        : dry.before.environment.rules.find((r) => r._id === ruleId)!;
+    const rule = ruleId === null ? undefined : dry.before.environment.rules.find((r) => r._id === ruleId)!;
+    const baseline: VariationOrRollout = rule ?? dry.before.environment.fallthrough;
+    const trackedBefore = rule ? rule.trackEvents : dry.before.environment.trackEventsFallthrough;
     if (!baseline.rollout && variations[baseline.variation ?? -1]?._id === dto.toVariationId) {
       throw new DomainError(
         'release/no_change',
@@ -138,7 +139,10 @@ export class ReleasesService {
             toVariation: namedVariation(variations, dto.toVariationId),
           },
           stages,
-          baseline: { serving: storeServing(baseline, variations) } satisfies ReleaseBaseline,
+          baseline: {
+            serving: storeServing(baseline, variations),
+            ...(dto.guard ? { trackEvents: trackedBefore } : {}),
+          } satisfies ReleaseBaseline,
           baselineVersion: dry.version,
           createdBy: preApproved ? { ...actorRef(actor), bypass: reasons.length > 0 } : this.gate.creator(actor, gated),
           nextStepAt: now,
@@ -172,6 +176,8 @@ export class ReleasesService {
       return { row: created, opened: bypasses };
     });
     this.gate.announce(actor, opened);
+    // /bulk on this node stores the guard's events from now on, not only after the first step.
+    if (guard) this.activeGuards.forget(env.id);
     this.notifier.after(row, 'release.started');
     return withBypassNotices(releaseView(row), opened);
   }

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { startGantry, type ApiClient, type Gantry, type RawResponse } from '../../support/app-harness';
 import { eventually, metricValue, sdkKeyOf } from '../../support/delivery';
 import { factory } from '../../support/factories';
+import { holdGuardedRelease } from '../../support/guard-events';
 import { openSse, sseJson, type SseStream } from '../../support/sse';
 
 const P = 'bad';
@@ -16,6 +17,7 @@ describe('SDK delivery under bad input', () => {
   let gantry: Gantry;
   let api: ApiClient;
   let sdkKey: string;
+  let eventsKey: string; // an environment with a guarded release, where /bulk stores events
   const streams: SseStream[] = [];
 
   const ofrep = (
@@ -193,9 +195,14 @@ describe('SDK delivery under bad input', () => {
       expect(n).toBe(0);
     });
 
-    it('/bulk skips entries that are not events, and keeps the rest', async () => {
+    it('/bulk skips entries that are not events, and stores the rest that a guarded release reads', async () => {
+      // Events are stored only for a guarded release: one watching metric `k` on flag `guarded`, in a
+      // project of its own (its steps would be changes the SSE tests below would see).
+      await factory.project(api, { key: 'bad-events', environments: [E] });
+      await holdGuardedRelease(api, 'bad-events', E, await factory.flag(api, 'bad-events', { key: 'guarded' }), ['k']);
+      eventsKey = await sdkKeyOf(api, 'bad-events', E);
       const res = await gantry.raw('POST', '/bulk', {
-        headers: { authorization: sdkKey },
+        headers: { authorization: eventsKey },
         body: [
           null,
           5,
@@ -203,35 +210,45 @@ describe('SDK delivery under bad input', () => {
           [],
           { kind: 'custom', key: 'k', contextKeys: { user: 'u1' }, metricValue: 'NaN', creationDate: 'yesterday' },
           { kind: 'index', context: { kind: 'user', key: 'u1' } },
+          { kind: 'feature', key: 'guarded', contextKeys: { user: 'u1' }, variation: 1 },
+          // No guard reads these: counted, not stored.
+          { kind: 'custom', key: 'unwatched', contextKeys: { user: 'u1' } },
+          { kind: 'feature', key: 'other-flag', contextKeys: { user: 'u1' }, variation: 0 },
         ],
       });
       expect(res.status).toBe(202);
-      const rows = await gantry.sql('SELECT "kind", "key", "metricValue" FROM "SdkEvent"');
-      expect(rows).toEqual([{ kind: 'custom', key: 'k', metricValue: null }]);
+      const rows = await gantry.sql('SELECT "kind", "key", "metricValue" FROM "SdkEvent" ORDER BY "id"');
+      expect(rows).toEqual([
+        { kind: 'custom', key: 'k', metricValue: null },
+        { kind: 'feature', key: 'guarded', metricValue: null },
+      ]);
     });
 
     it('/bulk stores what PostgreSQL cannot hold as it can: NUL as U+FFFD, a date out of range as the receipt time', async () => {
       const before = Date.now();
       const res = await gantry.raw('POST', '/bulk', {
-        headers: { authorization: sdkKey },
+        headers: { authorization: eventsKey },
         body: [
           {
             kind: 'custom',
-            key: 'nul\u0000key',
-            contextKeys: { user: 'u\u0000' },
+            key: 'k',
+            contextKeys: { user: 'nul-u\u0000' },
             data: { 'a\u0000': 'b\u0000' },
             creationDate: 1e20,
           },
+          // A key with NUL is no metric a guard watches: not stored, and no error.
+          { kind: 'custom', key: 'k\u0000', contextKeys: { user: 'nul-u' } },
         ],
       });
       expect(res.status).toBe(202);
       const rows = await gantry.sql(
-        `SELECT "key", "contextKeys", "payload"->'data' AS data, "createdAt" FROM "SdkEvent" WHERE "key" LIKE 'nul%'`,
+        `SELECT "key", "contextKeys", "payload"->'data' AS data, "createdAt" FROM "SdkEvent"
+         WHERE "contextKeys"->>'user' LIKE 'nul%'`,
       );
       expect(rows).toEqual([
         {
-          key: 'nul\uFFFDkey',
-          contextKeys: { user: 'u\uFFFD' },
+          key: 'k',
+          contextKeys: { user: 'nul-u\uFFFD' },
           data: { 'a\uFFFD': 'b\uFFFD' },
           createdAt: expect.any(Date),
         },

@@ -8,6 +8,7 @@ import type { LDClient, LDContext } from '@launchdarkly/node-server-sdk';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { eventually, ldClient, recordingLogger, sdkKeyOf } from '../../support/delivery';
 import { factory, type Flag, type Instruction } from '../../support/factories';
+import { holdGuardedRelease } from '../../support/guard-events';
 
 const P = 'ld';
 const E = 'production';
@@ -280,7 +281,9 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
   });
 
   describe('events (sendEvents: true)', () => {
-    it('stores the custom events the SDK flushes and feature events posted to /bulk, and counts its summaries', async () => {
+    it('stores the custom and feature events a guarded release reads, and counts its summaries', async () => {
+      // `guarded` is in a guarded release watching `metric-key`: its feature events and that metric's are kept.
+      await holdGuardedRelease(api, P, E, await factory.flag(api, P, { key: 'guarded' }), ['metric-key']);
       const ld = client({ sendEvents: true, flushInterval: 3600 });
       await ld.waitForInitialization({ timeout: 10 });
       const ctx = user('ev-user', { plan: 'pro' });
@@ -304,7 +307,7 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
       const counts = await eventually(async () => {
         const found = await gantry.sql(
           `SELECT "flagKey", "variation", "count"::int AS count, "sdk" FROM "FlagEvaluationCount"
-           WHERE "environmentId" = $1 ORDER BY "flagKey"`,
+           WHERE "environmentId" = $1 AND "period" = 'minute' ORDER BY "flagKey"`,
           [environmentId],
         );
         expect(found).toHaveLength(2);
@@ -315,29 +318,28 @@ describe('LaunchDarkly Node SDK against Gantry', () => {
         { flagKey: 'color', variation: 1, count: 1, sdk: expect.stringMatching(/^NodeJSClient\//) },
       ]);
 
-      // Full feature events (the SDK sends them only for flags with trackEvents, which Gantry does
-      // not set yet): posted as an SDK would.
+      // Full feature events (the SDK sends them for flags that track events, as a guarded release's
+      // flag does): posted as an SDK would, for the guarded flag and for one no guard reads.
+      const feature = (key: string) => ({
+        kind: 'feature',
+        creationDate: Date.now(),
+        key,
+        version: 2,
+        context: { kind: 'user', key: 'f-user' },
+        variation: 0,
+        value: true,
+        default: false,
+      });
       const bulk = await gantry.raw('POST', '/bulk', {
         headers: { authorization: sdkKey, 'x-launchdarkly-event-schema': '4' },
-        body: [
-          {
-            kind: 'feature',
-            creationDate: Date.now(),
-            key: 'checkout',
-            version: 2,
-            context: { kind: 'user', key: 'f-user' },
-            variation: 0,
-            value: true,
-            default: false,
-          },
-        ],
+        body: [feature('guarded'), feature('checkout')],
       });
       expect(bulk.status).toBe(202);
-      const [feature] = await gantry.sql(
+      const features = await gantry.sql(
         `SELECT "key", "contextKeys", "variation" FROM "SdkEvent" WHERE "environmentId" = $1 AND "kind" = 'feature'`,
         [environmentId],
       );
-      expect(feature).toEqual({ key: 'checkout', contextKeys: { user: 'f-user' }, variation: 0 });
+      expect(features).toEqual([{ key: 'guarded', contextKeys: { user: 'f-user' }, variation: 0 }]);
     });
   });
 });

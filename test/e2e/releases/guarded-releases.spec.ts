@@ -35,15 +35,12 @@ describe('guarded releases', () => {
         params: { path: { ...path(flag), id } },
       }),
     );
-  const start = (flag: Flag, minSamplePerArm = 200) =>
+  const start = (flag: Flag, minSamplePerArm = 200, weights = [50_000, 100_000]) =>
     owner.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases', {
       params: { path: path(flag) },
       body: {
         toVariationId: flag.variations[1]._id,
-        stages: [
-          { weight: 50_000, durationMs: 1_000 },
-          { weight: 100_000, durationMs: 1_000 },
-        ],
+        stages: weights.map((weight) => ({ weight, durationMs: 1_000 })),
         guard: { metrics: ['checkout-error'], onRegression: 'rollback', minSamplePerArm },
       },
     });
@@ -86,7 +83,7 @@ describe('guarded releases', () => {
       { timeoutMs: 20_000 },
     );
 
-  it("rolls back when the new variation's error rate is clearly worse, with the statistics audited", async () => {
+  it("rolls back when the new variation's error rate is clearly worse, with the statistics audited and tracking off again", async () => {
     const flag = await twoWayFlag();
     const release = ok(await start(flag));
     await until(flag, release.id, (r) => r.currentStage === 0);
@@ -102,7 +99,11 @@ describe('guarded releases', () => {
         },
       ],
     });
-    expect((await flagIn(owner, project.key, flag.key)).environments.staging.fallthrough).toEqual({ variation: 0 });
+    // The serving and the event tracking the release turned on are as before it.
+    expect((await flagIn(owner, project.key, flag.key)).environments.staging).toMatchObject({
+      fallthrough: { variation: 0 },
+      trackEventsFallthrough: false,
+    });
     const audit = ok(
       await owner.GET('/api/v1/audit-log', {
         params: { query: { action: 'guardRelease', resource: `proj/${project.key}:env/staging:flag/${flag.key}` } },
@@ -110,6 +111,22 @@ describe('guarded releases', () => {
     ).items;
     expect(audit).toHaveLength(1);
     expect(audit[0].after).toMatchObject({ status: 'rolled_back', guard: { outcome: 'regression' } });
+  });
+
+  it('judges each partial stage on the contexts exposed since that stage began', async () => {
+    const flag = await twoWayFlag();
+    const release = ok(await start(flag, 100, [10_000, 50_000, 100_000]));
+    await until(flag, release.id, (r) => r.currentStage === 0);
+    await feed(flag, 'early', 300, 3, 3); // stage 1: no difference
+    await until(flag, release.id, (r) => r.currentStage === 1);
+    await feed(flag, 'late', 150, 2, 60); // stage 2: 1.3 % against 40 %
+    const rolledBack = await until(flag, release.id, (r) => r.status === 'rolled_back');
+    expect(rolledBack.currentStage).toBe(1);
+    // Only stage 2's contexts count (150 per arm), not the 300 per arm of stage 1.
+    expect(rolledBack.guardResult).toMatchObject({
+      outcome: 'regression',
+      metrics: [{ metric: 'checkout-error', result: { verdict: 'regression', nControl: 150, nTreatment: 150 } }],
+    });
   });
 
   it('advances when the new variation is not worse', async () => {
