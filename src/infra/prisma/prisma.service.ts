@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../config/config';
@@ -23,7 +23,7 @@ const POOL_CONNECT_TIMEOUT_MS = 10_000;
  * one) so that /metrics can report its size and waiters.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   readonly pool: Pool;
 
   constructor(@Inject(GANTRY_CONFIG) config: GantryConfig) {
@@ -46,7 +46,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     return this.$transaction((client) => fn(client as unknown as Tx), options);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The last shutdown phase, so what other providers write while they stop (in onModuleDestroy or
+   * beforeApplicationShutdown: the insights' last flush) still has a connection.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
     await this.pool.end().catch(() => undefined);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Counter, Gauge } from 'prom-client';
 import { EvaluationTally, type EvaluationCount } from '../../core/insights/evaluation-tally';
@@ -16,7 +16,7 @@ const MAX_BATCH = 5_000;
  * What a crash loses is what was counted since the last flush: at most one interval, never a double count.
  */
 @Injectable()
-export class EvaluationRecorder implements OnModuleInit, OnApplicationShutdown {
+export class EvaluationRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('insights');
   private readonly tally = new EvaluationTally();
   /** A batch that failed to write, retried first under the same id. */
@@ -60,7 +60,8 @@ export class EvaluationRecorder implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The last flush, before PrismaService disconnects (it does in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
