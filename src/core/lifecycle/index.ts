@@ -1,0 +1,3 @@
+export * from './serving';
+export * from './settings';
+export * from './states';
