@@ -116,6 +116,9 @@ export const ERROR_CATALOGUE = {
   'change_request/conflict': { status: 409, title: 'Change request conflicts' },
 
   // Guardrail policies.
+  'lifecycle/invalid_settings': { status: 400, title: 'Invalid lifecycle settings' },
+  'code_reference/invalid': { status: 400, title: 'Invalid code reference report' },
+  'code_reference/too_many': { status: 422, title: 'Too many code references in one report' },
   'guardrail/not_found': { status: 404, title: 'Guardrail policy not found' },
   'guardrail/already_exists': { status: 409, title: 'Guardrail policy already exists' },
   'guardrail/invalid': { status: 400, title: 'Invalid guardrail policy' },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FlagDefinition, FlagEnvironmentConfig, Variation } from '../../core/model/flag-config';
 import type { Tx } from '../../infra/prisma/tx';
 import { FlagTags } from '../accounts/resource-tags';
-import { FlagsRepository } from './flags.repository';
+import { FlagsRepository, type FlagLifecycleRow } from './flags.repository';
 
 /**
  * What other modules may read of flags (conventions §16): they come here instead of querying the
@@ -40,5 +40,10 @@ export class FlagsReadModel implements FlagTags {
     environmentId: string,
   ): Promise<{ definition: FlagDefinition; config: FlagEnvironmentConfig }[]> {
     return this.repo.configsInEnvironment(tx, environmentId);
+  }
+
+  /** Every flag of the project (archived too) with its newest configurations per environment, for lifecycle states. */
+  lifecycleRows(projectId: string, versionsPerEnvironment = 50): Promise<FlagLifecycleRow[]> {
+    return this.repo.lifecycleRows(projectId, versionsPerEnvironment);
   }
 }

@@ -51,6 +51,19 @@ const toVersion = (v: FlagVersionRow): FlagVersionRecord => ({
   config: configOf(v.config),
 });
 
+/** A flag as the lifecycle computation reads it (FlagsReadModel.lifecycleRows). */
+export interface FlagLifecycleRow {
+  id: string;
+  key: string;
+  createdAt: Date;
+  archived: boolean;
+  definition: FlagDefinition;
+  environments: {
+    environmentId: string;
+    versions: { version: number; createdAt: Date; config: FlagEnvironmentConfig }[];
+  }[];
+}
+
 export interface FlagListQuery {
   archived?: boolean;
   tag?: string;
@@ -202,6 +215,45 @@ export class FlagsRepository {
       select: { config: true, flag: { select: { definition: true } } },
     });
     return rows.map((r) => ({ definition: definitionOf(r.flag.definition), config: configOf(r.config) }));
+  }
+
+  /**
+   * Every flag of the project with what its lifecycle is computed from: created at, archived, the
+   * definition, and per environment its newest `versionsPerEnvironment` configurations (newest first).
+   */
+  async lifecycleRows(projectId: string, versionsPerEnvironment: number): Promise<FlagLifecycleRow[]> {
+    const flags = await this.prisma.flag.findMany({
+      where: { projectId },
+      select: { id: true, key: true, createdAt: true, archived: true, definition: true },
+      orderBy: { key: 'asc' },
+    });
+    const versions = await this.prisma.$queryRaw<
+      { flagId: string; environmentId: string; version: number; createdAt: Date; config: Prisma.JsonValue }[]
+    >`
+      SELECT fe."flagId"::text AS "flagId", fe."environmentId"::text AS "environmentId",
+             v."version", v."createdAt", v."config"
+      FROM "Flag" f JOIN "FlagEnvironment" fe ON fe."flagId" = f."id"
+      JOIN LATERAL (
+        SELECT "version", "createdAt", "config" FROM "FlagVersion"
+        WHERE "flagEnvironmentId" = fe."id" ORDER BY "version" DESC LIMIT ${versionsPerEnvironment}
+      ) v ON true
+      WHERE f."projectId" = ${projectId}::uuid
+      ORDER BY 1, 2, v."version" DESC`;
+    const byFlag = new Map<string, FlagLifecycleRow['environments']>();
+    for (const v of versions) {
+      const envs = byFlag.get(v.flagId) ?? byFlag.set(v.flagId, []).get(v.flagId)!;
+      let env = envs.find((e) => e.environmentId === v.environmentId);
+      if (!env) envs.push((env = { environmentId: v.environmentId, versions: [] }));
+      env.versions.push({ version: v.version, createdAt: v.createdAt, config: configOf(v.config) });
+    }
+    return flags.map((f) => ({
+      id: f.id,
+      key: f.key,
+      createdAt: f.createdAt,
+      archived: f.archived,
+      definition: definitionOf(f.definition),
+      environments: byFlag.get(f.id) ?? [],
+    }));
   }
 
   /** Keys of flags whose configuration in any environment has `key` as a prerequisite. */

@@ -96,6 +96,20 @@ export class InsightsRepository {
     return rows[0]?.lastAt ?? null;
   }
 
+  /**
+   * The last evaluation counted per flag in each of these environments (for lifecycle states), from
+   * the day roll-up, which is kept longest.
+   */
+  async lastEvaluatedPerFlag(
+    environmentIds: string[],
+  ): Promise<{ environmentId: string; flagKey: string; lastAt: Date }[]> {
+    if (!environmentIds.length) return [];
+    return this.prisma.$queryRaw<{ environmentId: string; flagKey: string; lastAt: Date }[]>`
+      SELECT "environmentId"::text AS "environmentId", "flagKey", max("lastAt") AS "lastAt"
+      FROM "FlagEvaluationCount" WHERE "environmentId" = ANY(${environmentIds}::uuid[]) AND "period" = 'day'
+      GROUP BY 1, 2`;
+  }
+
   /** Deletes up to `batch` counts of `period` before `before`; returns how many. */
   prune(period: Granularity, before: Date, batch: number): Promise<number> {
     return this.prisma.$executeRaw`
