@@ -324,6 +324,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/code-references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CodeReferencesController_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/environments": {
         parameters: {
             query?: never;
@@ -486,6 +502,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["FlagsController_patch"];
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/code-references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CodeReferencesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests": {
@@ -851,6 +883,38 @@ export interface paths {
         put: operations["GuardrailsController_put"];
         post?: never;
         delete: operations["GuardrailsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/lifecycle-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LifecycleController_getSettings"];
+        put: operations["LifecycleController_putSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/lifecycle/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LifecycleController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1341,6 +1405,15 @@ export interface components {
              */
             source: "environment" | "project" | "default";
         };
+        ArchivalPolicyDto: {
+            /** @description days a flag stays stale before the policy acts */
+            graceDays: number;
+            /**
+             * @description off: report and notify only; change_request: after the grace period open an archival change request; automatic: archive where no environment requires approval, else open a change request
+             * @enum {string}
+             */
+            mode: "off" | "change_request" | "automatic";
+        };
         /**
          * AttributeClauseInput
          * @description a condition on a context attribute: it matches when the attribute's value relates to one of values by op
@@ -1600,6 +1673,40 @@ export interface components {
             usingEnvironmentId: boolean;
             usingMobileKey: boolean;
         };
+        CodeReferenceDto: {
+            branch: string;
+            commit: string;
+            context: string;
+            line: number;
+            path: string;
+            /** Format: date-time */
+            reportedAt: string;
+            repository: string;
+        };
+        CodeReferenceInputDto: {
+            /** @description the line (trimmed), for people reading the reference */
+            context?: string;
+            /** @description the flag key found */
+            flagKey: string;
+            line: number;
+            /** @description path relative to the repository root, with / */
+            path: string;
+        };
+        CodeReferenceListDto: {
+            /** @description by repository, branch, path and line; at most 1,000 */
+            items: components["schemas"]["CodeReferenceDto"][];
+        };
+        CodeReferenceReportResultDto: {
+            branch: string;
+            commit: string;
+            /** @description references the branch had before */
+            replaced: number;
+            repository: string;
+            /** @description references stored (the branch’s set now) */
+            stored: number;
+            /** @description keys that name no flag of the project (not stored) */
+            unknownFlagKeys: string[];
+        };
         ConfigChangeDto: {
             after: (string | number | boolean | unknown[] | {
                 [key: string]: unknown;
@@ -1819,7 +1926,7 @@ export interface components {
             /** @default true */
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "*")[];
             name: string;
             /** @description signing secret; generated when omitted. Shown in the creation response only */
             secret?: string;
@@ -1935,7 +2042,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -2046,6 +2153,17 @@ export interface components {
             name?: string;
             /** @description the new tags (replace the current ones) */
             tags?: string[];
+        };
+        EnvironmentLifecycleDto: {
+            environmentKey: string;
+            /**
+             * Format: date-time
+             * @description null: no evaluation within the insights retention
+             */
+            lastEvaluatedAt: Record<string, never> | null;
+            reasons: components["schemas"]["LifecycleReasonDto"][];
+            /** @enum {string} */
+            state: "new" | "active" | "rolled-out" | "stale" | "archived";
         };
         EnvironmentListDto: {
             items: components["schemas"]["EnvironmentDto"][];
@@ -2642,8 +2760,52 @@ export interface components {
             /** @description a variation of the flag, by its `_id` */
             variationId: string;
         };
+        FlagLifecycleDto: {
+            codeReferenceCount: number;
+            environments: components["schemas"]["EnvironmentLifecycleDto"][];
+            flagKey: string;
+            reasons: components["schemas"]["LifecycleReasonDto"][];
+            /** @enum {string} */
+            state: "new" | "active" | "rolled-out" | "stale" | "archived";
+        };
         FlagListDto: {
-            items: components["schemas"]["FlagDto"][];
+            items: components["schemas"]["FlagListItemDto"][];
+        };
+        FlagListItemDto: {
+            /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
+            approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
+            archived: boolean;
+            clientSideAvailability: components["schemas"]["ClientSideAvailabilityDto"];
+            /** @description variation indexes a new environment starts with */
+            defaults: components["schemas"]["FlagDefaultsDto"];
+            description: string;
+            /** @description config per environment key */
+            environments: {
+                [key: string]: components["schemas"]["FlagEnvironmentConfigDto"];
+            };
+            key: string;
+            /** @enum {string} */
+            kind: "boolean" | "multivariate";
+            /**
+             * @description the overall lifecycle state; present when the list was filtered with `lifecycle`
+             * @enum {string}
+             */
+            lifecycle?: "new" | "active" | "rolled-out" | "stale" | "archived";
+            /**
+             * Format: uuid
+             * @description the maintainer (member id); absent: none
+             */
+            maintainerId?: string;
+            name: string;
+            /** @description ISO-8601 date a temporary flag is planned to be removed by (absent: none) */
+            plannedRemovalDate?: string;
+            tags: string[];
+            temporary: boolean;
+            variations: components["schemas"]["VariationDto"][];
+            /** @description version of the project-level part */
+            version: number;
+            /** @description write responses only: the guardrail warn rules the write broke (absent when none) */
+            warnings?: components["schemas"]["GuardrailWarningDto"][];
         };
         FlagVersionDto: {
             actor: components["schemas"]["ActorRefDto"];
@@ -2899,6 +3061,39 @@ export interface components {
                 [key: string]: unknown;
             }) | null;
         };
+        LifecycleReasonDto: {
+            /** @description set for reasons of one environment */
+            environmentKey?: string;
+            message: string;
+            /** @enum {string} */
+            rule: "notEvaluated" | "rolledOut" | "pastRemovalDate" | "noCodeReferences" | "servingOneVariation";
+        };
+        LifecycleReportDto: {
+            items: components["schemas"]["FlagLifecycleDto"][];
+            /** @description flags per overall state in the project (before the filter) */
+            totals: components["schemas"]["LifecycleTotalsDto"];
+        };
+        LifecycleSettingsDto: {
+            archival: components["schemas"]["ArchivalPolicyDto"];
+            newDays: number;
+            rolledOutDays: number;
+            /**
+             * @description default: the project has not set any
+             * @enum {string}
+             */
+            source: "project" | "default";
+            staleNoCodeReferences: boolean;
+            staleNotEvaluatedDays: number | null;
+            stalePastRemovalDate: boolean;
+            staleRolledOutDays: number | null;
+        };
+        LifecycleTotalsDto: {
+            active: number;
+            archived: number;
+            new: number;
+            "rolled-out": number;
+            stale: number;
+        };
         LivenessDto: {
             /** @enum {string} */
             status: "ok";
@@ -3056,7 +3251,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "release/invalid_cursor" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "console/not_built" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "lifecycle/invalid_settings" | "code_reference/invalid" | "code_reference/too_many" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "release/invalid_cursor" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "console/not_built" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -3094,6 +3289,40 @@ export interface components {
             environmentKeys?: string[] | null;
             name: string;
             rules: components["schemas"]["GuardrailRuleDto"][];
+        };
+        PutLifecycleSettingsDto: {
+            /** @description default {mode: off, graceDays: 7} */
+            archival?: components["schemas"]["ArchivalPolicyDto"];
+            /**
+             * @description a flag is new for this many days
+             * @default 7
+             */
+            newDays?: number;
+            /**
+             * @description one variation to everyone for this many days: rolled-out
+             * @default 7
+             */
+            rolledOutDays?: number;
+            /**
+             * @description stale rule: no code references reported (flags older than newDays)
+             * @default false
+             */
+            staleNoCodeReferences?: boolean;
+            /**
+             * @description stale rule: not evaluated for N days (null: off)
+             * @default 30
+             */
+            staleNotEvaluatedDays?: number | null;
+            /**
+             * @description stale rule: a temporary flag past its planned removal date
+             * @default true
+             */
+            stalePastRemovalDate?: boolean;
+            /**
+             * @description stale rule: rolled out for N days (null: off)
+             * @default 14
+             */
+            staleRolledOutDays?: number | null;
         };
         ReadinessChecksDto: {
             /**
@@ -3191,6 +3420,16 @@ export interface components {
             /** @description the variation, named when the release started */
             toVariation?: components["schemas"]["NamedValueDto"];
             toVariationId: string;
+        };
+        ReportCodeReferencesDto: {
+            /** @example main */
+            branch: string;
+            /** @description commit id, 4 to 64 hexadecimal characters */
+            commit: string;
+            /** @description the branch's whole set: it replaces what the repository+branch had */
+            references: components["schemas"]["CodeReferenceInputDto"][];
+            /** @example acme/shop */
+            repository: string;
         };
         RestoreFlagVersionDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
@@ -3958,7 +4197,7 @@ export interface components {
         UpdateWebhookDto: {
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "*")[];
             name?: string;
             /** @description http(s) URL the events are POSTed to; other schemes and embedded credentials are refused (400 webhook/invalid_url) */
             url?: string;
@@ -4009,7 +4248,7 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
             /** @enum {string} */
-            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed";
+            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup";
             /**
              * Format: uuid
              * @description also the x-gantry-delivery header and the body id
@@ -4034,7 +4273,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -6565,6 +6804,113 @@ export interface operations {
             };
         };
     };
+    CodeReferencesController_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCodeReferencesDto"];
+            };
+        };
+        responses: {
+            /** @description the repository+branch's set was replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeReferenceReportResultDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `code_reference/invalid` Invalid code reference report */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `code_reference/too_many` Too many code references in one report */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     EnvironmentsController_list: {
         parameters: {
             query?: never;
@@ -8018,6 +8364,8 @@ export interface operations {
                 tag?: string;
                 /** @description substring of the key */
                 query?: string;
+                /** @description only flags in this overall lifecycle state (see the lifecycle report); items then carry `lifecycle` */
+                lifecycle?: "new" | "active" | "rolled-out" | "stale" | "archived";
                 limit?: number;
                 offset?: number;
             };
@@ -8403,6 +8751,82 @@ export interface operations {
             };
             /** @description `approval/bypass_reason_required` Bypass reason required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    CodeReferencesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeReferenceListDto"];
+                };
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `flag/not_found` Flag not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11721,6 +12145,256 @@ export interface operations {
             };
             /** @description `approval/bypass_reason_required` Bypass reason required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    LifecycleController_getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleSettingsDto"];
+                };
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    LifecycleController_putSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutLifecycleSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleSettingsDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `lifecycle/invalid_settings` Invalid lifecycle settings */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    LifecycleController_report: {
+        parameters: {
+            query?: {
+                /** @description only flags in this overall state */
+                state?: "new" | "active" | "rolled-out" | "stale" | "archived";
+            };
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleReportDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,8 @@ import { AuditModule } from './modules/audit/audit.module';
 import { ConsoleModule } from './modules/console/console.module';
 import { SdkDeliveryModule } from './modules/delivery/sdk-delivery.module';
 import { InsightsModule } from './modules/insights/insights.module';
+import { CodeReferencesModule } from './modules/code-references/code-references.module';
+import { LifecycleModule } from './modules/lifecycle/lifecycle.module';
 import { EnvironmentsModule } from './modules/environments/environments.module';
 import { FlagRestoreModule } from './modules/flag-restore/flag-restore.module';
 import { FlagLoaderFactory } from './modules/flags/flag.loader';
@@ -59,6 +61,8 @@ export class AppModule {
         ScimModule,
         HealthModule,
         InsightsModule,
+        CodeReferencesModule,
+        LifecycleModule,
         ...(api
           ? [
               GraphqlModule.forRoot({

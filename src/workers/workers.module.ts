@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../modules/approvals/approvals.module';
 import { DeliveryModule } from '../modules/delivery/delivery.module';
 import { InsightsModule } from '../modules/insights/insights.module';
+import { LifecycleModule } from '../modules/lifecycle/lifecycle.module';
+import { LifecycleSweepHandler } from './lifecycle-sweep.handler';
 import { ApplyScheduledChangeRequestHandler } from './apply-scheduled-change-request.handler';
 import { ApplyScheduledChangeHandler } from './apply-scheduled-change.handler';
 import { PipelinesModule } from '../modules/pipelines/pipelines.module';
@@ -23,10 +25,19 @@ const HANDLERS = [
   ApplyScheduledChangeHandler,
   StepReleaseHandler,
   AdvancePipelineHandler,
+  LifecycleSweepHandler,
 ];
 
 @Module({
-  imports: [DeliveryModule, ApprovalsModule, SchedulesModule, ReleasesModule, PipelinesModule, InsightsModule],
+  imports: [
+    DeliveryModule,
+    ApprovalsModule,
+    SchedulesModule,
+    ReleasesModule,
+    PipelinesModule,
+    InsightsModule,
+    LifecycleModule,
+  ],
   providers: [
     ...HANDLERS,
     { provide: JOB_HANDLERS, useFactory: (...hs: unknown[]) => hs, inject: HANDLERS },

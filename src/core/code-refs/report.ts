@@ -65,11 +65,7 @@ export function parseCodeReferenceReport(input: unknown): ParsedReport {
         errors.push({ index, field: `references.${field}`, reason: 'is not a field of a code reference' });
     if (typeof ref.flagKey !== 'string' || !KEY.test(ref.flagKey))
       errors.push({ index, field: 'references.flagKey', reason: 'must be a flag key' });
-    if (
-      !isText(ref.path, MAX_PATH) ||
-      (ref.path).startsWith('/') ||
-      (ref.path).split('/').includes('..')
-    )
+    if (!isText(ref.path, MAX_PATH) || ref.path.startsWith('/') || ref.path.split('/').includes('..'))
       errors.push({
         index,
         field: 'references.path',

@@ -1009,6 +1009,35 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
       reason: 'removing a guardrail lifts protection; on a gated environment it needs break-glass',
     },
   ]),
+  // Issue 13 §5: flag lifecycle and code references
+  {
+    surface: 'rest',
+    operation: `PUT ${P}/lifecycle-settings`,
+    actions: ['updateProject'],
+    resource: 'project lifecycle settings',
+    gate: 'not-targeting',
+    reason:
+      'thresholds and the archival policy; the policy archives through the write path as automation, ' +
+      'which never passes a gate (a gated environment gets a change request)',
+  },
+  {
+    surface: 'rest',
+    operation: `POST ${P}/code-references`,
+    actions: ['updateProject'],
+    resource: 'code references',
+    gate: 'not-targeting',
+    reason: 'records where flag keys appear in source code; nothing is served differently',
+  },
+  {
+    surface: 'job',
+    operation: 'lifecycle.sweep',
+    actions: [],
+    resource: 'flag (archived state), change request',
+    gate: 'gated',
+    reason:
+      'archives stale flags through the write path as the automation actor (never past a gate); where ' +
+      'archiving needs approval it opens a change request instead',
+  },
 ];
 
 const OPERATION_FORMS: Record<MutationSurface, RegExp> = {

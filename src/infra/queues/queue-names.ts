@@ -25,10 +25,12 @@ export enum JobName {
   StepRelease = 'release.step',
   /** Looks at a running pipeline release: starts audiences, follows them, moves to the next phase. */
   AdvancePipeline = 'pipeline.advance',
+  /** Computes flag lifecycle states, notifies stale flags and applies each project's archival policy (hourly). */
+  LifecycleSweep = 'lifecycle.sweep',
 }
 
 export const JOBS_BY_QUEUE: Record<QueueName, JobName[]> = {
-  [QueueName.Maintenance]: [JobName.VerifyAuditChain, JobName.PruneRetention],
+  [QueueName.Maintenance]: [JobName.VerifyAuditChain, JobName.PruneRetention, JobName.LifecycleSweep],
   [QueueName.Webhooks]: [JobName.DeliverWebhook],
   [QueueName.Changes]: [
     JobName.ApplyScheduledChangeRequest,

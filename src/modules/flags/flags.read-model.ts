@@ -46,4 +46,9 @@ export class FlagsReadModel implements FlagTags {
   lifecycleRows(projectId: string, versionsPerEnvironment = 50): Promise<FlagLifecycleRow[]> {
     return this.repo.lifecycleRows(projectId, versionsPerEnvironment);
   }
+
+  /** Keys of every flag of the project, archived ones too (code references name them). */
+  keys(projectId: string): Promise<string[]> {
+    return this.repo.keys(projectId);
+  }
 }

@@ -217,6 +217,16 @@ export class FlagsRepository {
     return rows.map((r) => ({ definition: definitionOf(r.flag.definition), config: configOf(r.config) }));
   }
 
+  /** Keys of every flag of the project, archived ones too. */
+  async keys(projectId: string): Promise<string[]> {
+    const rows = await this.prisma.flag.findMany({
+      where: { projectId },
+      select: { key: true },
+      orderBy: { key: 'asc' },
+    });
+    return rows.map((r) => r.key);
+  }
+
   /**
    * Every flag of the project with what its lifecycle is computed from: created at, archived, the
    * definition, and per environment its newest `versionsPerEnvironment` configurations (newest first).

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { DomainError } from '../../core/errors';
+import { FlagLifecycleStates } from './flag-lifecycle.port';
 import { notFound } from '../../core/errors';
 import { MAX_INT32 } from '../../infra/http/validators';
 import type { Actor } from '../accounts/models/actor';
@@ -21,16 +23,21 @@ const versionView = (v: FlagVersionRecord) => ({
   environment: v.config,
 });
 
+/** The most flags of one project the lifecycle filter reads. */
+const LIFECYCLE_SCAN = 10_000;
+
 /** Reads of flags; every write goes through FlagWriteService. */
 @Injectable()
 export class FlagsService {
   constructor(
     private readonly repo: FlagsRepository,
     private readonly projects: ProjectsService,
+    @Optional() private readonly lifecycle?: FlagLifecycleStates,
   ) {}
 
   async list(actor: Actor, projectKey: string, q: ListFlagsQueryDto) {
     const project = await this.projects.require(actor, projectKey);
+    if (q.lifecycle) return this.listByLifecycle(actor, project, q);
     const rows = await this.repo.list(project.id, {
       archived: q.archived,
       tag: q.tag,
@@ -40,6 +47,31 @@ export class FlagsService {
     });
     const visible = this.visibleKeys(actor, project);
     return { items: rows.map((row) => withEnvironments(rowView(row), visible)) };
+  }
+
+  /**
+   * `?lifecycle=`: states are computed over the whole project, so the page is cut after the filter
+   * (a project's flags are read at most LIFECYCLE_SCAN at a time).
+   */
+  private async listByLifecycle(actor: Actor, project: ProjectContext, q: ListFlagsQueryDto) {
+    if (!this.lifecycle)
+      throw new DomainError('request/invalid', 'lifecycle states are not available on this node', [
+        { field: 'lifecycle', reason: 'not available' },
+      ]);
+    const states = await this.lifecycle.overallStates(project);
+    const rows = await this.repo.list(project.id, {
+      archived: q.archived,
+      tag: q.tag,
+      query: q.query,
+      limit: LIFECYCLE_SCAN,
+      offset: 0,
+    });
+    const offset = q.offset ?? 0;
+    const page = rows.filter((r) => states.get(r.key) === q.lifecycle).slice(offset, offset + (q.limit ?? 50));
+    const visible = this.visibleKeys(actor, project);
+    return {
+      items: page.map((row) => ({ ...withEnvironments(rowView(row), visible), lifecycle: states.get(row.key) })),
+    };
   }
 
   /** Several flags of one project in one query (for batched GraphQL lookups); missing keys are absent. */

@@ -22,6 +22,8 @@ export const WEBHOOK_EVENTS = [
   'release.completed',
   'release.rolled_back',
   'release.failed',
+  /** A flag became stale (lifecycle): sent once per transition by the lifecycle sweep. */
+  'flag.ready_for_cleanup',
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

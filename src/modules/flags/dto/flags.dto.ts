@@ -7,6 +7,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsString,
   IsUUID,
@@ -15,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { LIFECYCLE_STATES, type LifecycleState } from '../../../core/lifecycle';
 import { JSON_VALUE } from '../../../infra/http/api-schemas';
 import { FLAG_INSTRUCTION_LIST_SCHEMA } from '../../../infra/http/instruction-schemas';
 import { IsKey, IsName, IsOmittable, IsTags, MAX_INT32, PageLimit } from '../../../infra/http/validators';
@@ -103,6 +105,13 @@ export class ListFlagsQueryDto {
   @IsString()
   @MaxLength(128)
   query?: string;
+  @ApiPropertyOptional({
+    enum: LIFECYCLE_STATES,
+    description: 'only flags in this overall lifecycle state (see the lifecycle report); items then carry `lifecycle`',
+  })
+  @IsOmittable()
+  @IsIn(LIFECYCLE_STATES)
+  lifecycle?: LifecycleState;
   @PageLimit() limit?: number;
   @ApiPropertyOptional({ default: 0 })
   @IsOmittable()

@@ -117,8 +117,16 @@ export class FlagDto extends FlagDefinitionFields {
   warnings?: GuardrailWarningDto[];
 }
 
+export class FlagListItemDto extends FlagDto {
+  @ApiPropertyOptional({
+    enum: ['new', 'active', 'rolled-out', 'stale', 'archived'],
+    description: 'the overall lifecycle state; present when the list was filtered with `lifecycle`',
+  })
+  lifecycle?: string;
+}
+
 export class FlagListDto {
-  @ApiProperty({ type: [FlagDto] }) items: FlagDto[];
+  @ApiProperty({ type: [FlagListItemDto] }) items: FlagListItemDto[];
 }
 
 export class FlagDefinitionDto extends FlagDefinitionFields {
