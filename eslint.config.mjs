@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'src/infra/prisma/generated/', 'openapi/', 'web/dist/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'src/infra/prisma/generated/', 'openapi/', 'web/dist/', 'test/support/fixtures/code-refs-tree/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -5,6 +5,7 @@
 import type { CliCommand } from '../command';
 import { auditCommands } from './audit';
 import { changeRequestCommands } from './change-requests';
+import { codeRefsCommands } from './code-refs';
 import { configAsCodeCommands } from './config-as-code';
 import { environmentCommands } from './environments';
 import { flagWriteCommands } from './flag-writes';
@@ -31,6 +32,7 @@ const FILES: readonly (CliCommand | readonly CliCommand[])[] = [
   auditCommands,
   configAsCodeCommands,
   promoteCommands,
+  codeRefsCommands,
 ];
 
 export const COMMANDS: readonly CliCommand[] = FILES.flat();
