@@ -1,3 +1,4 @@
 export * from './serving';
 export * from './settings';
 export * from './states';
+export * from './sweep-status';

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FlagState } from '../../core/approval';
-import type { LifecycleSettings } from '../../core/lifecycle';
+import { LIFECYCLE_STATES, sameSweepStatus, sweepStep, type LifecycleSettings } from '../../core/lifecycle';
 import { ClockService } from '../../infra/clock/clock.service';
+import { MetricsService } from '../../infra/metrics/metrics.service';
 import { automationActor } from '../accounts/system-actor';
 import type { Actor } from '../accounts/models/actor';
 import { ChangeRequestsService } from '../approvals/change-requests.service';
@@ -13,7 +14,6 @@ import { RESOURCE_WRITER, type ResourceWriter } from '../write-path/resource-wri
 import { LifecycleStatesService, type ComputedLifecycle } from './lifecycle-states.service';
 import { LifecycleRepository, type FlagLifecycleStatusRecord } from './lifecycle.repository';
 
-const DAY_MS = 86_400_000;
 const ARCHIVE = [{ kind: 'archiveFlag' }];
 
 export interface SweepOutcome {
@@ -38,6 +38,8 @@ export interface SweepOutcome {
 @Injectable()
 export class LifecycleSweepService {
   private readonly logger = new Logger('lifecycle');
+  /** Flags per state per project at the last sweep of this process (what the gauge reports). */
+  private readonly lastCounts = new Map<string, Record<string, number>>();
 
   constructor(
     private readonly repo: LifecycleRepository,
@@ -48,7 +50,20 @@ export class LifecycleSweepService {
     private readonly webhooks: WebhookEventsService,
     private readonly clock: ClockService,
     @Inject(RESOURCE_WRITER.flag) private readonly flagWriter: ResourceWriter<FlagState>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    // Labels are bounded: projects × the five states. Set by the sweep (hourly), so a scrape costs nothing.
+    metrics.gauge(
+      'gantry_lifecycle_flags',
+      'Flags per lifecycle state per project, at the last sweep',
+      ['project', 'state'],
+      (g) => {
+        g.reset();
+        for (const [project, counts] of this.lastCounts)
+          for (const state of LIFECYCLE_STATES) g.set({ project, state }, counts[state] ?? 0);
+      },
+    );
+  }
 
   async sweep(): Promise<SweepOutcome> {
     const outcome: SweepOutcome = { projects: 0, flags: 0, notified: 0, archived: 0, changeRequests: 0, failed: 0 };
@@ -71,19 +86,15 @@ export class LifecycleSweepService {
     const settings = await this.states.settings(project);
     const computed = await this.states.compute(project);
     const rows = await this.repo.statuses(computed.map((c) => c.flagId));
+    const counts: Record<string, number> = {};
+    for (const c of computed) counts[c.lifecycle.state] = (counts[c.lifecycle.state] ?? 0) + 1;
+    this.lastCounts.set(project.key, counts);
     for (const c of computed) {
       outcome.flags++;
       const before = rows.get(c.flagId);
-      const stale = c.lifecycle.state === 'stale';
-      const next: FlagLifecycleStatusRecord = {
-        flagId: c.flagId,
-        state: c.lifecycle.state,
-        // A new stale period starts each time the flag becomes stale; leaving it clears what it did.
-        staleSince: stale ? (before?.staleSince ?? now) : null,
-        notifiedAt: stale ? (before?.notifiedAt ?? null) : null,
-        archivalChangeRequestId: stale ? (before?.archivalChangeRequestId ?? null) : null,
-      };
-      if (stale && !next.notifiedAt) {
+      const step = sweepStep(before, c.lifecycle.state, settings.archival, now);
+      const next: FlagLifecycleStatusRecord = { flagId: c.flagId, ...step.next };
+      if (step.notify) {
         await this.webhooks.emit('flag.ready_for_cleanup', {
           projectKey: project.key,
           flagKey: c.flagKey,
@@ -99,16 +110,9 @@ export class LifecycleSweepService {
           `flag ${project.key}/${c.flagKey} is stale: ${c.lifecycle.reasons.map((r) => r.message).join('; ')}`,
         );
       }
-      if (stale && this.graceOver(settings, next.staleSince!, now))
-        await this.applyPolicy(project, c, settings, next, outcome);
-      if (!before || !sameStatus(before, next)) await this.repo.saveStatus(next);
+      if (step.archive) await this.applyPolicy(project, c, settings, next, outcome);
+      if (!before || !sameSweepStatus(before, next)) await this.repo.saveStatus(next);
     }
-  }
-
-  private graceOver(settings: LifecycleSettings, staleSince: Date, now: Date): boolean {
-    return (
-      settings.archival.mode !== 'off' && now.getTime() - staleSince.getTime() >= settings.archival.graceDays * DAY_MS
-    );
   }
 
   private async applyPolicy(
@@ -118,7 +122,6 @@ export class LifecycleSweepService {
     status: FlagLifecycleStatusRecord,
     outcome: SweepOutcome,
   ): Promise<void> {
-    if (status.archivalChangeRequestId) return; // opened once per stale period; reviewers decide
     const actor = automationActor(`lifecycle archival policy of project ${project.key}`);
     const comment = `archived by the lifecycle policy: ${c.lifecycle.reasons.map((r) => r.message).join('; ')}`.slice(
       0,
@@ -160,9 +163,3 @@ export class LifecycleSweepService {
     return undefined;
   }
 }
-
-const sameStatus = (a: FlagLifecycleStatusRecord, b: FlagLifecycleStatusRecord) =>
-  a.state === b.state &&
-  a.staleSince?.getTime() === b.staleSince?.getTime() &&
-  a.notifiedAt?.getTime() === b.notifiedAt?.getTime() &&
-  a.archivalChangeRequestId === b.archivalChangeRequestId;

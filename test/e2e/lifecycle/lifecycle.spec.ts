@@ -8,7 +8,7 @@
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
-import { eventually } from '../../support/delivery';
+import { eventually, metricValue } from '../../support/delivery';
 import { factory } from '../../support/factories';
 import { memberWithToken } from '../../support/governance';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
@@ -291,6 +291,11 @@ describe('flag lifecycle', () => {
       expect(again[0].n).toBe(1);
       await new Promise((r) => setTimeout(r, 1_000));
       expect(receiver.received).toHaveLength(3);
+      // The gauge an operator watches: flags per state per project, at the last sweep.
+      const metrics = (await g.raw<string>('GET', '/metrics')).text;
+      expect(metricValue(metrics, 'gantry_lifecycle_flags', '{project="lc-auto",state="archived"}')).toBe(1);
+      expect(metricValue(metrics, 'gantry_lifecycle_flags', '{project="lc-gated",state="stale"}')).toBe(1);
+      expect(metricValue(metrics, 'gantry_lifecycle_flags', '{project="lc-gated",state="new"}')).toBe(1);
       const statuses = await g.sql<{ key: string; state: string }>(
         `SELECT p."key" || '/' || f."key" AS key, s."state" FROM "FlagLifecycleStatus" s
          JOIN "Flag" f ON f."id" = s."flagId" JOIN "Project" p ON p."id" = f."projectId"
