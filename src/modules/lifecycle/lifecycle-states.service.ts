@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import {
   flagLifecycle,
   lifecycleSettingsOf,
-  servingOneSince,
   type FlagLifecycle,
   type LifecycleSettings,
   type LifecycleState,
@@ -13,6 +12,7 @@ import { FlagLifecycleStates } from '../flags/flag-lifecycle.port';
 import { FlagsReadModel } from '../flags/flags.read-model';
 import { InsightsRepository } from '../insights/insights.repository';
 import type { ProjectContext } from '../projects/project-context';
+import { lifecycleFactsOf } from './lifecycle-facts';
 import { LifecycleRepository } from './lifecycle.repository';
 
 export interface ComputedLifecycle {
@@ -55,26 +55,10 @@ export class LifecycleStatesService extends FlagLifecycleStates {
     ]);
     const last = new Map(evaluated.map((r) => [`${r.environmentId}/${r.flagKey}`, r.lastAt]));
     return rows.map((row) => {
-      const lastEvaluatedAt: Record<string, Date | null> = {};
-      const environments = project.environments.map((env) => {
-        const versions = row.environments.find((e) => e.environmentId === env.id)?.versions ?? [];
-        const at = last.get(`${env.id}/${row.key}`) ?? null;
-        lastEvaluatedAt[env.key] = at;
-        return { key: env.key, lastEvaluatedAt: at, servingOneSince: servingOneSince(versions)?.since };
-      });
       const codeReferenceCount = counts.get(row.key) ?? 0;
-      const lifecycle = flagLifecycle(
-        {
-          createdAt: row.createdAt,
-          archived: row.archived,
-          temporary: row.definition.temporary,
-          plannedRemovalDate: row.definition.plannedRemovalDate,
-          codeReferenceCount,
-          environments,
-        },
-        settings,
-        now,
-      );
+      const facts = lifecycleFactsOf(row, project.environments, last, codeReferenceCount);
+      const lastEvaluatedAt = Object.fromEntries(facts.environments.map((e) => [e.key, e.lastEvaluatedAt]));
+      const lifecycle = flagLifecycle(facts, settings, now);
       return { flagId: row.id, flagKey: row.key, lifecycle, codeReferenceCount, lastEvaluatedAt };
     });
   }
