@@ -225,12 +225,14 @@ describe('flag lifecycle', () => {
       });
       // Not gated: one ordinary environment.
       await factory.project(owner, { key: 'lc-auto', environments: ['staging'] });
-      for (const p of ['lc-gated', 'lc-auto']) {
+      // change_request mode where nothing is gated: a request nobody needs to review, to be applied by a person.
+      await factory.project(owner, { key: 'lc-propose', environments: ['staging'] });
+      for (const p of ['lc-gated', 'lc-auto', 'lc-propose']) {
         await factory.flag(owner, p, { key: 'old-banner' });
         await age(p, 'old-banner', 60);
         await factory.flag(owner, p, { key: 'in-use' });
         const put = await api('PUT', `/api/v1/projects/${p}/lifecycle-settings`, {
-          archival: { mode: 'automatic', graceDays: 0 },
+          archival: { mode: p === 'lc-propose' ? 'change_request' : 'automatic', graceDays: 0 },
         });
         expect(put.status).toBe(200);
       }
@@ -255,6 +257,16 @@ describe('flag lifecycle', () => {
       const gated = await api('GET', '/api/v1/projects/lc-gated/flags/old-banner');
       expect((gated.body as { archived: boolean }).archived).toBe(false);
 
+      const proposed = await g.sql<{ environmentKey: string; status: string }>(
+        `SELECT e."key" AS "environmentKey", cr."status" FROM "ChangeRequest" cr
+         JOIN "Environment" e ON e."id" = cr."environmentId" JOIN "Project" p ON p."id" = cr."projectId"
+         WHERE p."key" = 'lc-propose' AND cr."resourceKey" = 'old-banner'`,
+      );
+      expect(proposed).toEqual([{ environmentKey: 'staging', status: 'approved' }]);
+      expect(
+        ((await api('GET', '/api/v1/projects/lc-propose/flags/old-banner')).body as { archived: boolean }).archived,
+      ).toBe(false);
+
       // Not gated: archived through the write path, audited as Gantry's automation.
       const auto = await api('GET', '/api/v1/projects/lc-auto/flags/old-banner');
       expect((auto.body as { archived: boolean }).archived).toBe(true);
@@ -272,7 +284,7 @@ describe('flag lifecycle', () => {
       );
 
       // One webhook per flag that became stale (lc-report's forgotten flag, of the test above, too).
-      await eventually(() => expect(receiver.received).toHaveLength(3), { timeoutMs: 15_000 });
+      await eventually(() => expect(receiver.received).toHaveLength(4), { timeoutMs: 15_000 });
       const events = receiver.received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
       const payloads = events.map(
         (e) => (e.data ?? e.payload ?? e) as { projectKey: string; flagKey: string; state: string },
@@ -280,6 +292,7 @@ describe('flag lifecycle', () => {
       expect(payloads.map((p) => `${p.projectKey}/${p.flagKey}:${p.state}`).sort()).toEqual([
         'lc-auto/old-banner:stale',
         'lc-gated/old-banner:stale',
+        'lc-propose/old-banner:stale',
         'lc-report/forgotten:stale',
       ]);
 
@@ -288,9 +301,12 @@ describe('flag lifecycle', () => {
       const again = await g.sql<{ n: number }>(
         `SELECT count(*)::int AS n FROM "ChangeRequest" WHERE "resourceKey" = 'old-banner'`,
       );
-      expect(again[0].n).toBe(1);
-      await new Promise((r) => setTimeout(r, 1_000));
-      expect(receiver.received).toHaveLength(3);
+      expect(again[0].n).toBe(2); // lc-gated's and lc-propose's, each opened once
+      // Deliveries are rows written by the sweep itself, so the finished job has written all it will.
+      const deliveries = await g.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE "event" = 'flag.ready_for_cleanup'`,
+      );
+      expect(deliveries[0].n).toBe(4);
       // The gauge an operator watches: flags per state per project, at the last sweep.
       const metrics = (await g.raw<string>('GET', '/metrics')).text;
       expect(metricValue(metrics, 'gantry_lifecycle_flags', '{project="lc-auto",state="archived"}')).toBe(1);
@@ -299,13 +315,15 @@ describe('flag lifecycle', () => {
       const statuses = await g.sql<{ key: string; state: string }>(
         `SELECT p."key" || '/' || f."key" AS key, s."state" FROM "FlagLifecycleStatus" s
          JOIN "Flag" f ON f."id" = s."flagId" JOIN "Project" p ON p."id" = f."projectId"
-         WHERE p."key" IN ('lc-gated', 'lc-auto') ORDER BY 1`,
+         WHERE p."key" IN ('lc-gated', 'lc-auto', 'lc-propose') ORDER BY 1`,
       );
       expect(statuses).toEqual([
         { key: 'lc-auto/in-use', state: 'new' },
         { key: 'lc-auto/old-banner', state: 'archived' },
         { key: 'lc-gated/in-use', state: 'new' },
         { key: 'lc-gated/old-banner', state: 'stale' },
+        { key: 'lc-propose/in-use', state: 'new' },
+        { key: 'lc-propose/old-banner', state: 'stale' },
       ]);
     });
   });
