@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startGantry, type Gantry } from '../../support/app-harness';
 import { cliEnv, runCli } from '../../support/cli';
 import { factory } from '../../support/factories';
-import { memberWithToken } from '../../support/governance';
+import { memberWithToken, serviceTokenWithClient } from '../../support/governance';
 
 const TREE = path.join(__dirname, '..', '..', 'support', 'fixtures', 'code-refs-tree');
 const P = 'shop';
@@ -222,7 +222,13 @@ describe('POST code-references: bad input', () => {
     expect(await refsOf('unused')).toEqual(['acme/other@dev:x.ts:7']);
   });
 
-  it('needs updateProject to report (a reader may only read) and a token at all', async () => {
+  it('needs updateProject to report (a writer service token, as CI uses; a reader may only read) and a token at all', async () => {
+    const ci = await serviceTokenWithClient(g, g.client(g.ownerToken), 'writer');
+    const reported = await post({ repository: 'acme/ci', branch: 'main', commit: 'abcd', references: [] }, ci.token);
+    expect([reported.status, reported.body]).toEqual([
+      200,
+      { repository: 'acme/ci', branch: 'main', commit: 'abcd', stored: 0, replaced: 0, unknownFlagKeys: [] },
+    ]);
     const reader = await memberWithToken(g, g.client(g.ownerToken), 'reader');
     const refused = await post({ repository: 'a', branch: 'b', commit: 'abcd', references: [] }, reader.token);
     expect([refused.status, refused.body.code]).toEqual([403, 'auth/forbidden']);
