@@ -56,12 +56,15 @@ describe('flag lifecycle', () => {
     );
   }
 
-  /** Records an evaluation `minutesAgo` in the aggregates, as an API node's flush would. */
+  /** Records an evaluation `minutesAgo` in the aggregates (its minute, hour and day), as an API node's flush would. */
   async function evaluated(projectKey: string, envKey: string, flagKey: string, minutesAgo = 5) {
     await g.sql(
-      `INSERT INTO "FlagEvaluationCount" ("environmentId", "flagKey", "variation", "sdk", "bucket", "count", "lastAt")
-       SELECT e."id", $3, 0, 'node-server', date_trunc('minute', now() - $4::interval), 10, now() - $4::interval
-       FROM "Environment" e JOIN "Project" p ON p."id" = e."projectId" WHERE p."key" = $1 AND e."key" = $2`,
+      `INSERT INTO "FlagEvaluationCount" ("environmentId", "flagKey", "variation", "sdk", "period", "bucket", "count", "lastAt")
+       SELECT e."id", $3, 0, 'node-server', p.period,
+              date_trunc(p.period, (now() - $4::interval) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 10, now() - $4::interval
+       FROM "Environment" e JOIN "Project" pr ON pr."id" = e."projectId"
+       CROSS JOIN unnest(ARRAY['minute', 'hour', 'day']) AS p(period)
+       WHERE pr."key" = $1 AND e."key" = $2`,
       [projectKey, envKey, flagKey, `${minutesAgo} minutes`],
     );
   }
