@@ -1008,7 +1008,16 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
       gate: 'governs-the-gate' as const,
       reason: 'removing a guardrail lifts protection; on a gated environment it needs break-glass',
     },
-  ]),
+  ]), // Issue 13: deploy signals from CI
+  {
+    surface: 'rest',
+    operation: `POST ${P}/deployments`,
+    actions: ['recordDeployments'],
+    resource: 'deployment',
+    gate: 'not-targeting',
+    reason:
+      'records a deployment; release phases it starts were approved with their plan, and each step is a gated write',
+  },
 ];
 
 const OPERATION_FORMS: Record<MutationSurface, RegExp> = {

@@ -22,6 +22,7 @@ export const WEBHOOK_EVENTS = [
   'release.completed',
   'release.rolled_back',
   'release.failed',
+  'deployment.recorded',
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
