@@ -6,6 +6,7 @@ import type { CliCommand } from '../command';
 import { auditCommands } from './audit';
 import { changeRequestCommands } from './change-requests';
 import { configAsCodeCommands } from './config-as-code';
+import { deploymentCommands } from './deployments';
 import { environmentCommands } from './environments';
 import { flagWriteCommands } from './flag-writes';
 import { flagReadCommands } from './flags';
@@ -28,6 +29,7 @@ const FILES: readonly (CliCommand | readonly CliCommand[])[] = [
   releaseCommands,
   pipelineCommands,
   triggerCommands,
+  deploymentCommands,
   auditCommands,
   configAsCodeCommands,
   promoteCommands,
