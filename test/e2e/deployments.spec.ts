@@ -11,7 +11,9 @@ import path from 'node:path';
 import type { paths } from '../../openapi/schema';
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
 import { factory, ok, uniqueKey, type Project, type Schemas } from '../support/factories';
+import { eventually } from '../support/delivery';
 import { auditOf, serviceTokenWithClient } from '../support/governance';
+import { startReceiver, type Receiver } from '../support/webhook-receiver';
 
 type Recorded = Schemas['RecordedDeploymentDto'];
 type Body = Schemas['RecordDeploymentDto'];
@@ -31,11 +33,20 @@ describe('deploy signals', () => {
   let ci: Awaited<ReturnType<typeof serviceTokenWithClient>>;
   let reader: Awaited<ReturnType<typeof serviceTokenWithClient>>;
   let project: Project;
+  let receiver: Receiver;
   const keys = { byTag: '', byList: '', searchOnly: '', archived: '', unlinked: '' };
 
   beforeAll(async () => {
-    g = await startGantry({ env: { LOG_LEVEL: 'info', NODE_OPTIONS: `--require ${LISTENERS}` } });
+    receiver = await startReceiver();
+    g = await startGantry({
+      env: { LOG_LEVEL: 'info', NODE_OPTIONS: `--require ${LISTENERS}`, GANTRY_OUTBOUND_ALLOW: '127.0.0.1' },
+    });
     owner = g.client(g.ownerToken);
+    ok(
+      await owner.POST('/api/v1/webhooks', {
+        body: { name: 'deploys', url: receiver.url, events: ['deployment.recorded'] },
+      }),
+    );
     project = await factory.project(owner, {
       environments: ['staging', { key: 'production', name: 'Production', critical: true }],
     });
@@ -67,7 +78,10 @@ describe('deploy signals', () => {
     );
     keys.unlinked = (await factory.flag(owner, project.key, { key: uniqueKey('e-plain'), tags: ['checkout'] })).key;
   });
-  afterAll(() => g?.stop());
+  afterAll(async () => {
+    await g?.stop();
+    await receiver?.close();
+  });
 
   const send = (api: ApiClient, body: Body) =>
     api.POST('/api/v1/projects/{projectKey}/deployments', { params: { path: { projectKey: project.key } }, body });
@@ -146,6 +160,19 @@ describe('deploy signals', () => {
     expect(metrics).toMatch(/gantry_deployments_total\{outcome="recorded",critical="false"\} 1\b/);
   });
 
+  it('sends a deployment.recorded webhook with the answer', async () => {
+    const delivered = await eventually(() => {
+      const found = receiver.received.map((r) => JSON.parse(r.body)).find((b) => b.data?.id === first.id);
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(delivered).toMatchObject({
+      event: 'deployment.recorded',
+      data: { service: 'checkout', version: '1.42.0', flagKeys: [keys.byTag, keys.byList], repeated: false },
+    });
+    expect(delivered.data.effects).toHaveLength(2);
+  });
+
   it('answers a repeat of the same signal with the same deployment and starts nothing', async () => {
     const before = await rows();
     const res = await send(ci.api, { environment: 'staging', service: 'checkout', version: '1.42.0' });
@@ -159,6 +186,19 @@ describe('deploy signals', () => {
     expect(prod.response.status).toBe(201);
     expect(prod.data!.effects.map((e) => e.detail.environmentKey)).toEqual(['production', 'production']);
     expect(await rows()).toBe(before + 2);
+  });
+
+  it('records one deployment when the same signal arrives several times at once', async () => {
+    const before = await rows();
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        send(ci.api, { environment: 'production', service: 'checkout', version: '1.43.0' }),
+      ),
+    );
+    expect(answers.map((a) => a.response.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.data!.id)).size).toBe(1);
+    expect(answers.filter((a) => a.data!.effects.length > 0)).toHaveLength(1);
+    expect(await rows()).toBe(before + 1);
   });
 
   it('tells listeners only about flags linked to the deployed service', async () => {
@@ -187,7 +227,7 @@ describe('deploy signals', () => {
     const page2 = ok(await listEnv('staging', { service: 'checkout', limit: 1, before: checkout.next! }));
     expect(page2.items.map((d) => d.version)).toEqual(['1.42.0']);
     expect(page2.next).toBeNull();
-    expect(ok(await listEnv('production')).items.map((d) => d.version)).toEqual(['1.42.0']);
+    expect(ok(await listEnv('production')).items.map((d) => d.version)).toEqual(['1.43.0', '1.42.0']);
     const bad = await listEnv('staging', { before: 'yesterday' });
     expect(bad.response.status).toBe(400);
     expect(bad.error).toMatchObject({ code: 'deployment/invalid_cursor' });
@@ -196,6 +236,7 @@ describe('deploy signals', () => {
   it("shows on a flag's timeline the deployments of the services linked to it", async () => {
     const byTag = ok(await listFlag(keys.byTag));
     expect(byTag.items.map((d) => `${d.environmentKey}:${d.service}@${d.version}`)).toEqual([
+      'production:checkout@1.43.0',
       'production:checkout@1.42.0',
       'staging:checkout@1.43.0',
       'staging:checkout@1.42.0',
