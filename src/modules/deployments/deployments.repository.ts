@@ -19,9 +19,40 @@ const olderThan = (before?: DeploymentCursor): Prisma.DeploymentWhereInput =>
     ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] }
     : {};
 
+/** What DeploymentsService needs of storage (FakeDeploymentStore implements it for the unit spec). */
+export interface DeploymentStore {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  lockSignal(tx: Tx, environmentId: string, service: string, version: string): Promise<void>;
+  findRecent(
+    tx: Tx,
+    q: { environmentId: string; service: string; version: string; since: Date },
+  ): Promise<Deployment | null>;
+  create(tx: Tx, data: NewDeployment): Promise<Deployment>;
+  list(q: DeploymentQuery): Promise<Deployment[]>;
+}
+
+export interface NewDeployment {
+  projectId: string;
+  environmentId: string;
+  service: string;
+  version: string;
+  commitSha: string | null;
+  url: string | null;
+  actor: ActorRef;
+}
+
+/** Newest first, in the given environments, optionally of some services only. */
+export interface DeploymentQuery {
+  projectId: string;
+  environmentIds: string[];
+  services?: string[];
+  before?: DeploymentCursor;
+  limit: number;
+}
+
 /** Deployments recorded from deploy signals; newest-first listings use the (…, createdAt, id) indexes. */
 @Injectable()
-export class DeploymentsRepository {
+export class DeploymentsRepository implements DeploymentStore {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -55,18 +86,7 @@ export class DeploymentsRepository {
     return row && toDeployment(row);
   }
 
-  async create(
-    tx: Tx,
-    data: {
-      projectId: string;
-      environmentId: string;
-      service: string;
-      version: string;
-      commitSha: string | null;
-      url: string | null;
-      actor: ActorRef;
-    },
-  ): Promise<Deployment> {
+  async create(tx: Tx, data: NewDeployment): Promise<Deployment> {
     const row = await txClient(tx).deployment.create({
       data: { ...data, actor: toJson(data.actor) },
       include: withEnvironment,
@@ -74,14 +94,7 @@ export class DeploymentsRepository {
     return toDeployment(row);
   }
 
-  /** Newest first, in the given environments, optionally of some services only. */
-  async list(q: {
-    projectId: string;
-    environmentIds: string[];
-    services?: string[];
-    before?: DeploymentCursor;
-    limit: number;
-  }): Promise<Deployment[]> {
+  async list(q: DeploymentQuery): Promise<Deployment[]> {
     const rows = await this.prisma.deployment.findMany({
       where: {
         projectId: q.projectId,

@@ -1,20 +1,18 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { flagKeysForService, parseDeploymentSignal, parseService, servicesOf } from '../../core/deployments';
 import { notFound } from '../../core/errors';
 import { environmentResource, formatResource } from '../../core/policy';
-import { ClockService } from '../../infra/clock/clock.service';
-import { MetricsService } from '../../infra/metrics/metrics.service';
-import { AuthorizationService } from '../accounts/authorization.service';
+import type { ClockService } from '../../infra/clock/clock.service';
+import type { AuditTrail } from '../accounts/audit-trail';
+import type { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
-import { AuditService } from '../audit/audit.service';
-import { FlagsReadModel } from '../flags/flags.read-model';
+import type { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
-import { ProjectsService } from '../projects/projects.service';
-import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import type { ProjectsService } from '../projects/projects.service';
+import type { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { deploymentCursor, parseDeploymentCursor } from './deployment-cursor';
 import type { Deployment } from './deployment-records';
-import { DeploymentSignals } from './deployment-signals';
-import { DeploymentsRepository } from './deployments.repository';
+import type { DeploymentSignals } from './deployment-signals';
+import type { DeploymentStore } from './deployments.repository';
 import type { DeploymentListQueryDto, FlagDeploymentListQueryDto, RecordDeploymentDto } from './dto/deployments.dto';
 import { deploymentView, type DeploymentView, type RecordedDeploymentView } from './models/deployment.view';
 
@@ -28,35 +26,55 @@ const DEFAULT_PAGE = 50;
 
 type Page = { items: DeploymentView[]; next: string | null };
 
+/** Where the service logs (a Nest Logger named `deployments` in the app; a recorder in the spec). */
+export interface DeploymentLog {
+  log(message: object): void;
+  warn(message: string): void;
+}
+
+/** What the service uses of its collaborators: narrow, so the unit spec passes fakes. */
+export interface DeploymentsDeps {
+  repo: DeploymentStore;
+  projects: Pick<
+    ProjectsService,
+    'require' | 'requireEnvironment' | 'requireVisibleEnvironment' | 'visibleEnvironments'
+  >;
+  flags: Pick<FlagsReadModel, 'liveDefinitions' | 'definition'>;
+  authz: Pick<AuthorizationService, 'assert'>;
+  audit: Pick<AuditTrail, 'record'>;
+  signals: Pick<DeploymentSignals, 'publish'>;
+  webhooks: Pick<WebhookEventsService, 'emit'>;
+  /** MetricsService's `gantry_deployments_total`. */
+  metrics: { deployments: { inc(labels: { outcome: 'recorded' | 'repeated'; critical: string }): void } };
+  clock: Pick<ClockService, 'now'>;
+  logger: DeploymentLog;
+}
+
 /**
  * Deploy signals: CI tells Gantry a service reached a version in an environment. Recording needs
  * `recordDeployments` on the environment; listing needs to see it. After the row (and its audit
  * entry) is committed, listeners — release plans — are told, with the live flags linked to the
  * service; what they did is the answer's `effects`, and a failing listener fails nothing.
+ *
+ * A plain class provided by a factory in DeploymentsModule (as ChangeRequestApplyService is): no
+ * Nest decorator here, so its unit spec can load it.
  */
-@Injectable()
 export class DeploymentsService {
-  private readonly logger = new Logger('deployments');
+  private readonly repo: DeploymentStore;
+  private readonly logger: DeploymentLog;
 
-  constructor(
-    private readonly repo: DeploymentsRepository,
-    private readonly projects: ProjectsService,
-    private readonly flags: FlagsReadModel,
-    private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
-    private readonly signals: DeploymentSignals,
-    private readonly webhooks: WebhookEventsService,
-    private readonly metrics: MetricsService,
-    private readonly clock: ClockService,
-  ) {}
+  constructor(private readonly deps: DeploymentsDeps) {
+    this.repo = deps.repo;
+    this.logger = deps.logger;
+  }
 
   async record(actor: Actor, projectKey: string, dto: RecordDeploymentDto): Promise<RecordedDeploymentView> {
-    const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireEnvironment(project, dto.environment);
+    const project = await this.deps.projects.require(actor, projectKey);
+    const env = this.deps.projects.requireEnvironment(project, dto.environment);
     const resource = environmentResource(project, env);
-    this.authz.assert(actor, 'recordDeployments', resource);
+    this.deps.authz.assert(actor, 'recordDeployments', resource);
     const signal = parseDeploymentSignal(dto);
-    const since = new Date(this.clock.now().getTime() - REPEAT_WINDOW_MS);
+    const since = new Date(this.deps.clock.now().getTime() - REPEAT_WINDOW_MS);
     const { deployment, repeated } = await this.repo.transaction(async (tx) => {
       await this.repo.lockSignal(tx, env.id, signal.service, signal.version);
       const recent = await this.repo.findRecent(tx, { environmentId: env.id, ...signal, since });
@@ -67,7 +85,7 @@ export class DeploymentsService {
         ...signal,
         actor: actorRef(actor),
       });
-      await this.audit.record(tx, actor, {
+      await this.deps.audit.record(tx, actor, {
         action: 'recordDeployment',
         resource: formatResource(resource),
         after: { service: created.service, version: created.version, commitSha: created.commitSha, url: created.url },
@@ -75,14 +93,14 @@ export class DeploymentsService {
       });
       return { deployment: created, repeated: false };
     });
-    const flagKeys = flagKeysForService(await this.flags.liveDefinitions(project.id), signal.service);
+    const flagKeys = flagKeysForService(await this.deps.flags.liveDefinitions(project.id), signal.service);
     const view = deploymentView(deployment, project.key);
-    this.metrics.deployments.inc({ outcome: repeated ? 'repeated' : 'recorded', critical: String(env.critical) });
+    this.deps.metrics.deployments.inc({ outcome: repeated ? 'repeated' : 'recorded', critical: String(env.critical) });
     if (repeated) {
       this.logger.log({ msg: 'deploy signal repeated', deploymentId: deployment.id, ...logFields(view) });
       return { ...view, flagKeys, effects: [], repeated };
     }
-    const effects = await this.signals.publish({
+    const effects = await this.deps.signals.publish({
       ...deployment,
       projectKey: project.key,
       environmentKey: env.key,
@@ -98,25 +116,25 @@ export class DeploymentsService {
     });
     const answer = { ...view, flagKeys, effects, repeated };
     // Webhooks never fail the signal: the deployment is recorded and its effects have happened.
-    void this.webhooks
+    void this.deps.webhooks
       .emit('deployment.recorded', answer)
       .catch((e: Error) => this.logger.warn(`deployment ${deployment.id}: webhook not emitted: ${e.message}`));
     return answer;
   }
 
   async listInEnvironment(actor: Actor, projectKey: string, envKey: string, q: DeploymentListQueryDto): Promise<Page> {
-    const project = await this.projects.require(actor, projectKey);
-    const env = this.projects.requireVisibleEnvironment(actor, project, envKey);
+    const project = await this.deps.projects.require(actor, projectKey);
+    const env = this.deps.projects.requireVisibleEnvironment(actor, project, envKey);
     return this.page(project, [env], q.service !== undefined ? [parseService(q.service)] : undefined, q);
   }
 
   /** Deployments of the services a flag links to, in the environments the caller may view: its timeline. */
   async listForFlag(actor: Actor, projectKey: string, flagKey: string, q: FlagDeploymentListQueryDto): Promise<Page> {
-    const project = await this.projects.require(actor, projectKey);
+    const project = await this.deps.projects.require(actor, projectKey);
     const envs = q.environment
-      ? [this.projects.requireVisibleEnvironment(actor, project, q.environment)]
-      : this.projects.visibleEnvironments(actor, project);
-    const flag = await this.flags.definition(project.key, flagKey);
+      ? [this.deps.projects.requireVisibleEnvironment(actor, project, q.environment)]
+      : this.deps.projects.visibleEnvironments(actor, project);
+    const flag = await this.deps.flags.definition(project.key, flagKey);
     if (!flag) throw notFound('flag', flagKey);
     const services = servicesOf(flag);
     if (!services.length) return { items: [], next: null };
