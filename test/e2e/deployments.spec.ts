@@ -102,6 +102,14 @@ describe('deploy signals', () => {
       }),
     );
     expect(flag.services).toEqual(['checkout', 'search']);
+    const gql = await g.raw('POST', '/graphql', {
+      token: g.ownerToken,
+      body: {
+        query: 'query($p: String!, $k: String!) { flag(projectKey: $p, key: $k) { services } }',
+        variables: { p: project.key, k: keys.byList },
+      },
+    });
+    expect(gql.body).toEqual({ data: { flag: { services: ['checkout', 'search'] } } });
   });
 
   let first: Recorded;
@@ -156,6 +164,12 @@ describe('deploy signals', () => {
       actor: { kind: 'token', id: ci.id },
       after: { service: 'checkout', version: '1.42.0', commitSha: SHA },
     });
+    const logged = g
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('"deployment recorded"') && line.includes(first.id));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0])).toMatchObject({ service: 'checkout', version: '1.42.0', environment: 'staging' });
     const metrics = (await g.raw<string>('GET', '/metrics')).text;
     expect(metrics).toMatch(/gantry_deployments_total\{outcome="recorded",critical="false"\} 1\b/);
   });
