@@ -340,6 +340,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeploymentsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/environments": {
         parameters: {
             query?: never;
@@ -402,6 +418,22 @@ export interface paths {
          * @description instructions: updateEnvironment {name?, color?, critical?, tags?}, updateApprovalSettings {settings}, removeApprovalSettings, deleteEnvironment. Reviewed and applied like a flag request; it binds to the environment's governance version.
          */
         post: operations["ChangeRequestsController_createForEnvironment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/environments/{envKey}/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeploymentsController_listInEnvironment"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -512,6 +544,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["CodeReferencesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeploymentsController_listForFlag"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1926,7 +1974,7 @@ export interface components {
             /** @default true */
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "*")[];
             name: string;
             /** @description signing secret; generated when omitted. Shown in the creation response only */
             secret?: string;
@@ -2042,7 +2090,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -2093,6 +2141,36 @@ export interface components {
             /** @description canonical specifier of the resource */
             resource: string;
             subject: components["schemas"]["ExplainSubjectDto"];
+        };
+        DeploymentDto: {
+            /** @description who sent the signal (usually a service token) */
+            actor: components["schemas"]["ActorRefDto"];
+            /** @description lower-case hex */
+            commitSha: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            environmentKey: string;
+            /** Format: uuid */
+            id: string;
+            projectKey: string;
+            service: string;
+            url: string | null;
+            version: string;
+        };
+        DeploymentEffectDto: {
+            /** @description e.g. the run id and the environment */
+            detail: {
+                [key: string]: unknown;
+            };
+            flagKey: string;
+            /** @example release_plan.phase_started */
+            kind: string;
+        };
+        DeploymentPageDto: {
+            /** @description newest first */
+            items: components["schemas"]["DeploymentDto"][];
+            /** @description cursor of the next (older) page */
+            next: string | null;
         };
         EnvironmentDto: {
             clientSideId: string;
@@ -2246,6 +2324,8 @@ export interface components {
             name: string;
             /** @description ISO-8601 date a temporary flag is planned to be removed by (absent: none) */
             plannedRemovalDate?: string;
+            /** @description services whose deploys concern the flag (set with `setServices`; absent: none). A tag `service.<name>` links it too */
+            services?: string[];
             tags: string[];
             temporary: boolean;
             variations: components["schemas"]["VariationDto"][];
@@ -2273,6 +2353,8 @@ export interface components {
             name: string;
             /** @description ISO-8601 date a temporary flag is planned to be removed by (absent: none) */
             plannedRemovalDate?: string;
+            /** @description services whose deploys concern the flag (set with `setServices`; absent: none). A tag `service.<name>` links it too */
+            services?: string[];
             tags: string[];
             temporary: boolean;
             variations: components["schemas"]["VariationDto"][];
@@ -2326,7 +2408,7 @@ export interface components {
             variations: components["schemas"]["InsightsVariationDto"][];
         };
         /** @description a semantic-patch instruction on a flag: project-level kinds change it in every environment, the others the environment given by environmentKey */
-        FlagInstruction: components["schemas"]["FlagInstruction_addTags"] | components["schemas"]["FlagInstruction_removeTags"] | components["schemas"]["FlagInstruction_updateName"] | components["schemas"]["FlagInstruction_updateDescription"] | components["schemas"]["FlagInstruction_makeFlagTemporary"] | components["schemas"]["FlagInstruction_makeFlagPermanent"] | components["schemas"]["FlagInstruction_updateMaintainer"] | components["schemas"]["FlagInstruction_updatePlannedRemovalDate"] | components["schemas"]["FlagInstruction_archiveFlag"] | components["schemas"]["FlagInstruction_restoreFlag"] | components["schemas"]["FlagInstruction_addVariation"] | components["schemas"]["FlagInstruction_updateVariation"] | components["schemas"]["FlagInstruction_removeVariation"] | components["schemas"]["FlagInstruction_turnFlagOn"] | components["schemas"]["FlagInstruction_turnFlagOff"] | components["schemas"]["FlagInstruction_updateFallthroughVariationOrRollout"] | components["schemas"]["FlagInstruction_updateOffVariation"] | components["schemas"]["FlagInstruction_updateTrackEvents"] | components["schemas"]["FlagInstruction_updateTrackEventsFallthrough"] | components["schemas"]["FlagInstruction_removeRule"] | components["schemas"]["FlagInstruction_reorderRules"] | components["schemas"]["FlagInstruction_updateRuleDescription"] | components["schemas"]["FlagInstruction_addClauses"] | components["schemas"]["FlagInstruction_removeClauses"] | components["schemas"]["FlagInstruction_updateClause"] | components["schemas"]["FlagInstruction_addValuesToClause"] | components["schemas"]["FlagInstruction_removeValuesFromClause"] | components["schemas"]["FlagInstruction_addRule"] | components["schemas"]["FlagInstruction_updateRuleTrackEvents"] | components["schemas"]["FlagInstruction_updateRuleVariationOrRollout"] | components["schemas"]["FlagInstruction_addTargets"] | components["schemas"]["FlagInstruction_removeTargets"] | components["schemas"]["FlagInstruction_replaceTargets"] | components["schemas"]["FlagInstruction_clearTargets"] | components["schemas"]["FlagInstruction_addPrerequisite"] | components["schemas"]["FlagInstruction_updatePrerequisite"] | components["schemas"]["FlagInstruction_removePrerequisite"];
+        FlagInstruction: components["schemas"]["FlagInstruction_addTags"] | components["schemas"]["FlagInstruction_removeTags"] | components["schemas"]["FlagInstruction_setServices"] | components["schemas"]["FlagInstruction_updateName"] | components["schemas"]["FlagInstruction_updateDescription"] | components["schemas"]["FlagInstruction_makeFlagTemporary"] | components["schemas"]["FlagInstruction_makeFlagPermanent"] | components["schemas"]["FlagInstruction_updateMaintainer"] | components["schemas"]["FlagInstruction_updatePlannedRemovalDate"] | components["schemas"]["FlagInstruction_archiveFlag"] | components["schemas"]["FlagInstruction_restoreFlag"] | components["schemas"]["FlagInstruction_addVariation"] | components["schemas"]["FlagInstruction_updateVariation"] | components["schemas"]["FlagInstruction_removeVariation"] | components["schemas"]["FlagInstruction_turnFlagOn"] | components["schemas"]["FlagInstruction_turnFlagOff"] | components["schemas"]["FlagInstruction_updateFallthroughVariationOrRollout"] | components["schemas"]["FlagInstruction_updateOffVariation"] | components["schemas"]["FlagInstruction_updateTrackEvents"] | components["schemas"]["FlagInstruction_updateTrackEventsFallthrough"] | components["schemas"]["FlagInstruction_removeRule"] | components["schemas"]["FlagInstruction_reorderRules"] | components["schemas"]["FlagInstruction_updateRuleDescription"] | components["schemas"]["FlagInstruction_addClauses"] | components["schemas"]["FlagInstruction_removeClauses"] | components["schemas"]["FlagInstruction_updateClause"] | components["schemas"]["FlagInstruction_addValuesToClause"] | components["schemas"]["FlagInstruction_removeValuesFromClause"] | components["schemas"]["FlagInstruction_addRule"] | components["schemas"]["FlagInstruction_updateRuleTrackEvents"] | components["schemas"]["FlagInstruction_updateRuleVariationOrRollout"] | components["schemas"]["FlagInstruction_addTargets"] | components["schemas"]["FlagInstruction_removeTargets"] | components["schemas"]["FlagInstruction_replaceTargets"] | components["schemas"]["FlagInstruction_clearTargets"] | components["schemas"]["FlagInstruction_addPrerequisite"] | components["schemas"]["FlagInstruction_updatePrerequisite"] | components["schemas"]["FlagInstruction_removePrerequisite"];
         /** @description adds clauses to a rule */
         FlagInstruction_addClauses: {
             /** @description the conditions, all of which must match (1 to 100) */
@@ -2572,6 +2654,16 @@ export interface components {
              */
             kind: "restoreFlag";
         };
+        /** @description replaces the services whose deploys concern the flag (deploy signals; a tag `service.<name>` links too); [] clears them */
+        FlagInstruction_setServices: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "setServices";
+            /** @description service names ([A-Za-z0-9][A-Za-z0-9._-]{0,63}) */
+            values: string[];
+        };
         /** @description turns targeting off: the off variation is served */
         FlagInstruction_turnFlagOff: {
             /**
@@ -2799,6 +2891,8 @@ export interface components {
             name: string;
             /** @description ISO-8601 date a temporary flag is planned to be removed by (absent: none) */
             plannedRemovalDate?: string;
+            /** @description services whose deploys concern the flag (set with `setServices`; absent: none). A tag `service.<name>` links it too */
+            services?: string[];
             tags: string[];
             temporary: boolean;
             variations: components["schemas"]["VariationDto"][];
@@ -3251,7 +3345,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "lifecycle/invalid_settings" | "code_reference/invalid" | "code_reference/too_many" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "release/invalid_cursor" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "console/not_built" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "lifecycle/invalid_settings" | "code_reference/invalid" | "code_reference/too_many" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "release/invalid_cursor" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "deployment/invalid_service" | "deployment/invalid_version" | "deployment/invalid_commit_sha" | "deployment/invalid_url" | "deployment/invalid_cursor" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "console/not_built" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -3344,6 +3438,48 @@ export interface components {
         ReadinessDto: {
             checks: components["schemas"]["ReadinessChecksDto"];
             ready: boolean;
+        };
+        RecordDeploymentDto: {
+            /** @description git commit hash (7 to 40 hex characters) */
+            commitSha?: string;
+            /** @description environment key the service was deployed to */
+            environment: string;
+            /**
+             * @description the deployed service; flags link to it by their `services` list or a tag `service.<name>`
+             * @example checkout-api
+             */
+            service: string;
+            /**
+             * Format: uri
+             * @description http(s) link to the CI run or the release notes
+             */
+            url?: string;
+            /**
+             * @description the deployed version
+             * @example 1.42.0
+             */
+            version: string;
+        };
+        RecordedDeploymentDto: {
+            /** @description who sent the signal (usually a service token) */
+            actor: components["schemas"]["ActorRefDto"];
+            /** @description lower-case hex */
+            commitSha: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description what release plans started because of it */
+            effects: components["schemas"]["DeploymentEffectDto"][];
+            environmentKey: string;
+            /** @description keys of the project's live flags linked to the service (explicit `services` or tag `service.<name>`) */
+            flagKeys: string[];
+            /** Format: uuid */
+            id: string;
+            projectKey: string;
+            /** @description true: the same environment, service and version was recorded within the last 10 minutes; that deployment is answered (200) and nothing was started again */
+            repeated: boolean;
+            service: string;
+            url: string | null;
+            version: string;
         };
         RefusalDto: {
             /**
@@ -4197,7 +4333,7 @@ export interface components {
         UpdateWebhookDto: {
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "*")[];
+            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "*")[];
             name?: string;
             /** @description http(s) URL the events are POSTed to; other schemes and embedded credentials are refused (400 webhook/invalid_url) */
             url?: string;
@@ -4248,7 +4384,7 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
             /** @enum {string} */
-            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup";
+            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded";
             /**
              * Format: uuid
              * @description also the x-gantry-delivery header and the body id
@@ -4273,7 +4409,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -6911,6 +7047,113 @@ export interface operations {
             };
         };
     };
+    DeploymentsController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordDeploymentDto"];
+            };
+        };
+        responses: {
+            /** @description a repeat of a signal recorded within 10 minutes (`repeated`: true); nothing was started */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedDeploymentDto"];
+                };
+            };
+            /** @description recorded; `effects`: what release plans started */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedDeploymentDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `deployment/invalid_service` Invalid service name; `deployment/invalid_version` Invalid deployment version; `deployment/invalid_commit_sha` Invalid commit SHA; `deployment/invalid_url` Invalid deployment URL */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     EnvironmentsController_list: {
         parameters: {
             query?: never;
@@ -7630,6 +7873,89 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DeploymentsController_listInEnvironment: {
+        parameters: {
+            query?: {
+                /** @description only deployments of this service */
+                service?: string;
+                limit?: number;
+                /** @description the `next` value of the previous page */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                projectKey: string;
+                envKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description newest first; `next` is the `before` of the following page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentPageDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/invalid_key` Invalid key; `deployment/invalid_service` Invalid service name; `deployment/invalid_cursor` Invalid cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8826,6 +9152,89 @@ export interface operations {
                 };
             };
             /** @description `project/not_found` Project not found; `flag/not_found` Flag not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DeploymentsController_listForFlag: {
+        parameters: {
+            query?: {
+                /** @description only deployments to this environment (key) */
+                environment?: string;
+                limit?: number;
+                /** @description the `next` value of the previous page */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deployments of the services the flag links to, in the environments the caller may view; newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentPageDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/invalid_key` Invalid key; `deployment/invalid_cursor` Invalid cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found; `flag/not_found` Flag not found */
             404: {
                 headers: {
                     [name: string]: unknown;

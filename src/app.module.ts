@@ -28,6 +28,7 @@ import { ScimModule } from './modules/scim/scim.module';
 import { SegmentsModule } from './modules/segments/segments.module';
 import { SignInModule } from './modules/sign-in/sign-in.module';
 import { TriggersModule } from './modules/triggers/triggers.module';
+import { DeploymentsModule } from './modules/deployments/deployments.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -53,6 +54,7 @@ export class AppModule {
         BypassLedgerModule,
         FlagRestoreModule,
         TriggersModule,
+        DeploymentsModule,
         SchedulesModule,
         ReleasesModule,
         GuardsModule,

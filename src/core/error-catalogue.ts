@@ -162,6 +162,11 @@ export const ERROR_CATALOGUE = {
   // patch/invalid_instruction): the caller's request was fine, the flag's state refuses it.
   'trigger/action_not_applicable': { status: 409, title: 'Trigger action no longer applies' },
   'trigger/rate_limited': { status: 429, title: 'Trigger rate limited' },
+  'deployment/invalid_service': { status: 400, title: 'Invalid service name' },
+  'deployment/invalid_version': { status: 400, title: 'Invalid deployment version' },
+  'deployment/invalid_commit_sha': { status: 400, title: 'Invalid commit SHA' },
+  'deployment/invalid_url': { status: 400, title: 'Invalid deployment URL' },
+  'deployment/invalid_cursor': { status: 400, title: 'Invalid cursor' },
 
   'freeze/not_found': { status: 404, title: 'Freeze window not found' },
   'freeze/invalid_window': { status: 400, title: 'Invalid freeze window' },

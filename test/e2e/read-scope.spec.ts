@@ -170,6 +170,16 @@ describe('read access is as narrow as write access', () => {
         },
       }),
     );
+    // A deployment of a service the flag links to: the flag's timeline lists it only where visible.
+    await factory.patchFlag(owner, projectKey, flag.key, {
+      instructions: [{ kind: 'setServices', values: [`svc-${projectKey}`] }],
+    });
+    const deployment = ok(
+      await owner.POST('/api/v1/projects/{projectKey}/deployments', {
+        params: { path: { projectKey } },
+        body: { environment: envKey, service: `svc-${projectKey}`, version: `v-${envKey}` },
+      }),
+    );
     const audit = ok(
       await owner.GET('/api/v1/audit-log', {
         params: { query: { resource: `proj/${projectKey}:env/${envKey}:flag/${flag.key}`, limit: 1 } },
@@ -200,6 +210,7 @@ describe('read access is as narrow as write access', () => {
         trigger.id,
         freeze.id,
         guardrailKey,
+        deployment.id,
         env.sdkKey!,
         env.mobileKey!,
         env.clientSideId,

@@ -7,6 +7,7 @@ import { auditCommands } from './audit';
 import { changeRequestCommands } from './change-requests';
 import { codeRefsCommands } from './code-refs';
 import { configAsCodeCommands } from './config-as-code';
+import { deploymentCommands } from './deployments';
 import { environmentCommands } from './environments';
 import { flagWriteCommands } from './flag-writes';
 import { flagReadCommands } from './flags';
@@ -29,6 +30,7 @@ const FILES: readonly (CliCommand | readonly CliCommand[])[] = [
   releaseCommands,
   pipelineCommands,
   triggerCommands,
+  deploymentCommands,
   auditCommands,
   configAsCodeCommands,
   promoteCommands,

@@ -52,6 +52,7 @@ const FLAG_FIELDS: FieldDiffs<FlagDefinition, Namers> = {
   ),
   maintainerId: changedFromTo('maintainer'),
   plannedRemovalDate: changedFromTo('planned removal date'),
+  services: whole((b, a) => `services: ${listChangeText(b ?? [], a ?? [])}`),
 };
 
 const ENVIRONMENT_FIELDS: FieldDiffs<FlagEnvironmentConfig, Namers> = {

@@ -23,6 +23,7 @@ export type FlagPart =
   | 'temporary'
   | 'maintainer'
   | 'plannedRemovalDate'
+  | 'services'
   | 'archived';
 
 export const FLAG_INSTRUCTION_PARTS: Record<FlagInstructionKind, FlagPart> = {
@@ -62,6 +63,7 @@ export const FLAG_INSTRUCTION_PARTS: Record<FlagInstructionKind, FlagPart> = {
   makeFlagPermanent: 'temporary',
   updateMaintainer: 'maintainer',
   updatePlannedRemovalDate: 'plannedRemovalDate',
+  setServices: 'services',
   archiveFlag: 'archived',
   restoreFlag: 'archived',
 };
@@ -119,6 +121,7 @@ export const FLAG_PARTS: Record<Exclude<FlagPart, 'rule'>, PartView<FlagSide>> =
   temporary: { label: 'temporary setting', read: (s) => s.flag.temporary },
   maintainer: { label: 'maintainer', read: (s) => s.flag.maintainerId ?? null },
   plannedRemovalDate: { label: 'planned removal date', read: (s) => s.flag.plannedRemovalDate ?? null },
+  services: { label: 'services', read: (s) => s.flag.services ?? [] },
   archived: { label: 'archived state', read: (s) => s.flag.archived },
 };
 

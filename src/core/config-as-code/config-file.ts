@@ -42,6 +42,8 @@ export interface FlagSpec {
   /** A member id (members differ between instances; see the README's limits). */
   maintainerId?: string;
   plannedRemovalDate?: string;
+  /** Services whose deploys concern the flag (deploy signals); managed as a set: absent or [] means none. */
+  services?: string[];
   /** Set when the flag is created; no instruction changes it afterwards. */
   clientSideAvailability?: { usingEnvironmentId: boolean; usingMobileKey: boolean };
   variations: VariationSpec[];

@@ -6,6 +6,7 @@
  */
 import { CLAUSE_OPS } from '../model/flag-config';
 import { CONTEXT_KIND_PATTERN, KEY_PATTERN, MAX_ID_LENGTH, TAG_PATTERN, WEIGHT_TOTAL } from '../patch/limits';
+import { SERVICE_PATTERN } from '../deployments/deployment-signal';
 
 // The write path's own limits, so the file is refused for exactly what a PATCH would refuse.
 const KEY = { type: 'string', pattern: KEY_PATTERN.source } as const;
@@ -61,6 +62,7 @@ export const CONFIG_SCHEMA = {
         temporary: { type: 'boolean' },
         maintainerId: { type: 'string', pattern: '^[0-9a-fA-F-]{36}$' },
         plannedRemovalDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+        services: { type: 'array', maxItems: 100, items: { type: 'string', pattern: SERVICE_PATTERN.source } },
         clientSideAvailability: {
           type: 'object',
           required: ['usingEnvironmentId', 'usingMobileKey'],

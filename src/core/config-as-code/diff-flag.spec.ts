@@ -198,6 +198,18 @@ describe('flag-level instructions', () => {
     ]);
   });
 
+  it('sets the services as a set, and clears them when the file lists none', () => {
+    expect(flagLevelInstructions(def, { ...spec, services: ['web', 'api', 'web'] })).toEqual([
+      { kind: 'setServices', values: ['api', 'web'] },
+    ]);
+    expect(
+      flagLevelInstructions(definition({ services: ['api', 'web'] }), { ...spec, services: ['web', 'api'] }),
+    ).toEqual([]);
+    expect(flagLevelInstructions(definition({ services: ['api'] }), spec)).toEqual([
+      { kind: 'setServices', values: [] },
+    ]);
+  });
+
   it('adds and renames variations first, removes the dropped ones in a later write', () => {
     const changed = { ...spec, variations: [{ value: 'red', name: 'Red' }, { value: 'blue' }, { value: 'yellow' }] };
     expect(flagLevelInstructions(def, changed)).toEqual([

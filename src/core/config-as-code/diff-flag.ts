@@ -35,6 +35,8 @@ export function flagLevelInstructions(def: FlagDefinition, spec: FlagSpec): Inst
     out.push({ kind: 'updateMaintainer', value: spec.maintainerId ?? null });
   if ((def.plannedRemovalDate ?? null) !== (spec.plannedRemovalDate ?? null))
     out.push({ kind: 'updatePlannedRemovalDate', value: spec.plannedRemovalDate ?? null });
+  const services = [...new Set(spec.services ?? [])].sort();
+  if (services.join('\n') !== (def.services ?? []).join('\n')) out.push({ kind: 'setServices', values: services });
   for (const wanted of spec.variations) {
     const live = def.variations.find((v) => deepEqual(v.value, wanted.value));
     if (!live) {

@@ -81,6 +81,7 @@ export function exportFlag(live: LiveFlag, wanted: (env: string) => boolean, pre
     temporary: def.temporary,
     ...(def.maintainerId ? { maintainerId: def.maintainerId } : {}),
     ...(def.plannedRemovalDate ? { plannedRemovalDate: def.plannedRemovalDate } : {}),
+    ...(def.services?.length ? { services: [...def.services] } : {}),
     ...(def.clientSideAvailability.usingEnvironmentId || def.clientSideAvailability.usingMobileKey
       ? { clientSideAvailability: { ...def.clientSideAvailability } }
       : {}),

@@ -133,6 +133,11 @@ export interface FlagDefinition {
   maintainerId?: string | null;
   /** When a temporary flag is planned to be removed (ISO-8601 date or date-time); absent: not planned. */
   plannedRemovalDate?: string | null;
+  /**
+   * Services whose deploys concern this flag (deploy signals, release plans); set with
+   * `setServices`. Absent on flags created before it existed: read it as empty.
+   */
+  services?: string[];
 }
 
 export interface SegmentRule {

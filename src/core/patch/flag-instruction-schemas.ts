@@ -19,7 +19,8 @@ import {
   text,
   withDescription,
 } from './instruction-schema-parts';
-import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from './limits';
+import { SERVICE_PATTERN } from '../deployments/deployment-signal';
+import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SERVICES } from './limits';
 import { DATE_PATTERN, UUID_PATTERN } from './metadata-fields';
 import { RULE_EDIT_SCHEMAS } from './rule-instruction-schemas';
 
@@ -39,6 +40,18 @@ export const FLAG_INSTRUCTION_SCHEMAS: Record<FlagInstructionKind, InstructionSc
   // Project-level: the flag in every environment.
   addTags: { description: 'adds tags to the flag', properties: { values: TAGS }, required: ['values'] },
   removeTags: { description: 'removes tags from the flag', properties: { values: TAGS }, required: ['values'] },
+  setServices: {
+    description:
+      'replaces the services whose deploys concern the flag (deploy signals; a tag `service.<name>` links too); [] clears them',
+    properties: {
+      values: list(
+        { type: 'string', maxLength: 64, pattern: SERVICE_PATTERN.source },
+        'service names ([A-Za-z0-9][A-Za-z0-9._-]{0,63})',
+        MAX_SERVICES,
+      ),
+    },
+    required: ['values'],
+  },
   updateName: { description: 'renames the flag', properties: { value: NAME }, required: ['value'] },
   updateDescription: {
     description: "changes the flag's description",

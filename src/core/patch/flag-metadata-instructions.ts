@@ -5,6 +5,7 @@ import {
   readMaintainerId,
   readName,
   readPlannedRemovalDate,
+  readServices,
   withTags,
   withoutTags,
 } from './metadata-fields';
@@ -23,6 +24,16 @@ export const FLAG_METADATA_HANDLERS = {
     fields: ['values'],
     apply(f, { flag }) {
       flag.tags = withoutTags(f, flag.tags);
+    },
+  },
+  /** Replaces the flag's explicit service links (deploy signals); `values: []` clears them. */
+  setServices: {
+    action: 'updateTags',
+    fields: ['values'],
+    apply(f, { flag }) {
+      const services = readServices(f);
+      if (services) flag.services = services;
+      else delete flag.services;
     },
   },
   updateName: {

@@ -102,6 +102,7 @@ describe('instruction actions', () => {
       updateVariation: flag('updateFlagVariations'),
       removeVariation: flag('updateFlagVariations'),
       addTags: flag('updateTags'),
+      setServices: flag('updateTags'),
       removeTags: flag('updateTags'),
       updateName: flag('updateName'),
       updateDescription: flag('updateDescription'),

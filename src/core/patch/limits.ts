@@ -15,6 +15,8 @@ export const MAX_VARIATIONS = 100;
 /** Weights are thousandths of a percent. */
 export const WEIGHT_TOTAL = 100_000;
 
+/** Services one flag links to explicitly (setServices). */
+export const MAX_SERVICES = 100;
 export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Flag, segment and other resource keys (DESIGN §4). */
 export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -1,5 +1,6 @@
 import { Fields } from './instruction-fields';
-import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, TAG_PATTERN } from './limits';
+import { SERVICE_PATTERN } from '../deployments/deployment-signal';
+import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SERVICES, TAG_PATTERN } from './limits';
 
 /** Name, description and tags read and combined the same way for flags and segments. */
 
@@ -33,6 +34,20 @@ export function withoutTags(f: Fields, tags: string[]): string[] {
 
 function normalizeTags(tags: string[]): string[] {
   return [...new Set(tags)].sort();
+}
+
+/**
+ * The services a flag's deploys concern (deploy signals): a set like tags, stored sorted; an empty
+ * list removes the field, so a flag that never linked a service and one that unlinked all compare equal.
+ */
+export function readServices(f: Fields): string[] | undefined {
+  const services = f.stringList(
+    'values',
+    { max: 64, pattern: SERVICE_PATTERN, patternName: 'a valid service name ([A-Za-z0-9][A-Za-z0-9._-]{0,63})' },
+    {},
+  );
+  if (services.length > MAX_SERVICES) f.fail(`must list at most ${MAX_SERVICES} services`, 'values');
+  return services.length ? normalizeTags(services) : undefined;
 }
 
 /** A member id (UUID) or null (no maintainer). */

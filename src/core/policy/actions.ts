@@ -29,6 +29,8 @@ export const ACTIONS = {
   manageGuardrails: ['env'],
   /** Create or remove change-freeze windows covering the environment. */
   manageFreezes: ['env'],
+  /** Sending deploy signals (CI): records a deployment there and starts the release phases it triggers. */
+  recordDeployments: ['env'],
   // flag
   createFlag: ['flag'],
   deleteFlag: ['flag'],

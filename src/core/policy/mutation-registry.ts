@@ -1038,6 +1038,16 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
       'archives stale flags through the write path as the automation actor (never past a gate); where ' +
       'archiving needs approval it opens a change request instead',
   },
+  // Issue 13: deploy signals from CI
+  {
+    surface: 'rest',
+    operation: `POST ${P}/deployments`,
+    actions: ['recordDeployments'],
+    resource: 'deployment',
+    gate: 'not-targeting',
+    reason:
+      'records a deployment; release phases it starts were approved with their plan, and each step is a gated write',
+  },
 ];
 
 const OPERATION_FORMS: Record<MutationSurface, RegExp> = {

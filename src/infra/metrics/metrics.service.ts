@@ -45,6 +45,16 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  // Bounded labels only: services and versions are whatever CI sends, so they stay out of the labels.
+  readonly deployments = new Counter({
+    name: 'gantry_deployments_total',
+    help:
+      'Deploy signals from CI: recorded, or repeated (same environment, service and version within 10 minutes), ' +
+      'by whether the environment is critical',
+    labelNames: ['outcome', 'critical'] as const,
+    registers: [this.registry],
+  });
+
   readonly scheduleLateness = new Histogram({
     name: 'gantry_schedule_lateness_seconds',
     help: 'How late a scheduled change or release step ran after its due time',

@@ -24,6 +24,11 @@ export class FlagsReadModel implements FlagTags {
     return new Map(rows.map((r) => [`${r.projectKey}/${r.definition.key}`, r.definition.variations]));
   }
 
+  /** Definitions of the project's live (non-archived) flags, by key (deploy signals link them to services). */
+  liveDefinitions(projectId: string): Promise<FlagDefinition[]> {
+    return this.repo.liveDefinitions(projectId);
+  }
+
   async tags(projectId: string, flagKey: string): Promise<string[] | null> {
     const def = await this.repo.definition(projectId, flagKey);
     return def ? def.tags : null;

@@ -196,6 +196,16 @@ export class FlagsRepository {
     return rows.map((r) => ({ projectKey: r.project.key, definition: definitionOf(r.definition) }));
   }
 
+  /** Definitions of the project's live (non-archived) flags; for FlagsReadModel. */
+  async liveDefinitions(projectId: string): Promise<FlagDefinition[]> {
+    const rows = await this.prisma.flag.findMany({
+      where: { projectId, archived: false },
+      select: { key: true, definition: true },
+      orderBy: { key: 'asc' },
+    });
+    return rows.map((r) => ({ ...definitionOf(r.definition), key: r.key, archived: false }));
+  }
+
   /** A flag's definition by project id (archived or not); for FlagsReadModel. */
   async definition(projectId: string, key: string): Promise<FlagDefinition | null> {
     const row = await this.prisma.flag.findUnique({

@@ -24,6 +24,7 @@ export const WEBHOOK_EVENTS = [
   'release.failed',
   /** A flag became stale (lifecycle): sent once per transition by the lifecycle sweep. */
   'flag.ready_for_cleanup',
+  'deployment.recorded',
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

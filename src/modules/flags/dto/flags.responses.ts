@@ -96,6 +96,12 @@ class FlagDefinitionFields {
   defaults: FlagDefaultsDto;
   @ApiPropertyOptional({ description: 'ISO-8601 date a temporary flag is planned to be removed by (absent: none)' })
   plannedRemovalDate?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'services whose deploys concern the flag (set with `setServices`; absent: none). A tag `service.<name>` links it too',
+  })
+  services?: string[];
 }
 
 /** `environments` refers to FlagEnvironmentConfigDto by $ref: controllers returning a FlagDto declare it with @ApiExtraModels. */

@@ -49,6 +49,11 @@ export class FlagModel {
   @Field(() => String, { nullable: true, description: 'the maintainer (member id)' }) maintainerId?: string;
   @Field(() => String, { nullable: true, description: 'when a temporary flag is planned to be removed' })
   plannedRemovalDate?: string;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'services whose deploys concern the flag (setServices); a tag service.<name> links too',
+  })
+  services?: string[];
   @Field(() => [GuardrailWarningModel], {
     nullable: true,
     description: 'write results only: the guardrail warn rules the write broke (null when none)',

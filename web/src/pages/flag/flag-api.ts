@@ -11,6 +11,7 @@ export type FlagVersionPage = Schemas['FlagVersionListDto'];
 export type ApprovalSettings = Schemas['ApprovalSettingsViewDto'];
 export type ChangeRequest = Schemas['ChangeRequestDto'];
 export type RestoreResult = Schemas['RestoreResultDto'];
+export type Deployment = Schemas['DeploymentDto'];
 
 /** Which flag in which environment. */
 export interface FlagRef {
@@ -114,4 +115,20 @@ export function restoreVersion(
       signal,
     }),
   );
+}
+
+export const DEPLOYMENTS_SHOWN = 10;
+
+/** The latest deployments of the services the flag links to, in one environment (the flag's timeline). */
+export async function loadDeployments(ref: FlagRef, signal: AbortSignal): Promise<Deployment[]> {
+  const page = await request(
+    api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/deployments', {
+      params: {
+        path: { projectKey: ref.projectKey, flagKey: ref.flagKey },
+        query: { environment: ref.envKey, limit: DEPLOYMENTS_SHOWN },
+      },
+      signal,
+    }),
+  );
+  return page.items;
 }

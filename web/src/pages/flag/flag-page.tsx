@@ -5,6 +5,7 @@ import { Link, navigate, useLocation } from '../../router/router';
 import { paths } from '../../router/paths';
 import type { PageProps } from '../../router/routes';
 import { withoutPair } from './compare-in-url';
+import { DeploymentTimeline } from './deployment-timeline';
 import { EnvironmentSummary } from './environment-summary';
 import { EnvironmentSwitcher } from './environment-switcher';
 import { loadFlagAndEnvironments, type Environment, type Flag, type RestoreResult } from './flag-api';
@@ -16,7 +17,7 @@ import { VersionHistory } from './version-history';
 /**
  * A flag: its definition, then one environment at a time (chosen in the URL as ?env=key): the
  * targeting now, the version history, comparing any two versions and restoring one (a change request
- * where the environment is gated by approval).
+ * where the environment is gated by approval), and the deploys of the services the flag links to.
  */
 export function FlagPage({ params }: PageProps) {
   const { projectKey, flagKey } = params;
@@ -93,6 +94,7 @@ function FlagDetails({
             if (result.status === 'committed' || result.status === 'pending') setGeneration((g) => g + 1);
           }}
         />
+        <DeploymentTimeline flagRef={flagRef} flag={flag} environmentName={environment.name} />
       </div>
     </>
   );

@@ -1,0 +1,2 @@
+export * from './deployment-signal';
+export * from './service-links';
