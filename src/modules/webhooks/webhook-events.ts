@@ -22,6 +22,12 @@ export const WEBHOOK_EVENTS = [
   'release.completed',
   'release.rolled_back',
   'release.failed',
+  'release_plan.phase_started',
+  'release_plan.paused',
+  'release_plan.resumed',
+  'release_plan.completed',
+  'release_plan.failed',
+  'release_plan.expired',
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
