@@ -1829,7 +1829,7 @@ export interface components {
             default?: boolean;
             description?: string;
             /** @description a run with no progress for this long expires (null/absent: GANTRY_RELEASE_PLAN_EXPIRE_MS, 14 days) */
-            expireAfterMs?: Record<string, never> | null;
+            expireAfterMs?: number | null;
             /** @description the default plan for flags with one of these tags */
             forTags?: string[];
             /** @description release plan key */
@@ -4119,7 +4119,7 @@ export interface components {
             default?: boolean;
             description?: string;
             /** @description a run with no progress for this long expires (null/absent: GANTRY_RELEASE_PLAN_EXPIRE_MS, 14 days) */
-            expireAfterMs?: Record<string, never> | null;
+            expireAfterMs?: number | null;
             /** @description the default plan for flags with one of these tags */
             forTags?: string[];
             name?: string;
@@ -11092,7 +11092,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found; `flag/not_found` Flag not found; `release_plan/not_found` Release plan not found; `release_plan/no_plan` No release plan applies to the flag */
+            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found; `flag/not_found` Flag not found; `pipeline/not_found` Release pipeline not found; `release_plan/not_found` Release plan not found; `release_plan/no_plan` No release plan applies to the flag */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -288,7 +288,7 @@ export class PipelineRunner {
     phase: PlanPhase,
   ) {
     if (!phase.turnFlagOn) return false;
-    const dry = await this.flags.dryRun(actor, project, env, run.flagKey, [], false);
+    const dry = await this.flags.dryRun(actor, project, env, run.flagKey, [finalInstruction(run.variationId)], false);
     return !dry.before.environment.on;
   }
 

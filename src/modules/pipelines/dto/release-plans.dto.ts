@@ -41,7 +41,11 @@ export class PlanPhaseDto {
   @IsOmittable()
   @IsBoolean()
   requireApproval?: boolean;
-  @ApiPropertyOptional({ default: 0, description: 'hold after the audience step before the phase counts as finished' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 0,
+    description: 'hold after the audience step before the phase counts as finished',
+  })
   @IsOmittable()
   @IsInt()
   soakMs?: number;
@@ -82,6 +86,7 @@ class PlanFieldsDto {
   @Matches(KEY_PATTERN, { each: true })
   forTags?: string[];
   @ApiPropertyOptional({
+    type: 'integer',
     nullable: true,
     minimum: 1000,
     description: 'a run with no progress for this long expires (null/absent: GANTRY_RELEASE_PLAN_EXPIRE_MS, 14 days)',
