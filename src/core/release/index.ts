@@ -28,6 +28,7 @@ export {
   afterAudience,
   awaitingFirstEvaluation,
   currentPhaseOf,
+  deployTriggeredPhases,
   groupOf,
   initialPhaseStates,
   isExpired,

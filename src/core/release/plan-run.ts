@@ -117,3 +117,19 @@ export const resumedStates = (states: readonly PhaseState[]): PhaseState[] =>
 /** The highest phase that has started (what `currentPhase` shows), 0 before any. */
 export const currentPhaseOf = (states: readonly PhaseState[]): number =>
   states.reduce((max, s, i) => (s.status !== 'pending' && s.status !== 'aborted' ? i : max), 0);
+
+/** Pending, not yet triggered phases a deploy of `service` to `environmentKey` starts. */
+export const deployTriggeredPhases = (
+  phases: readonly PlanPhase[],
+  states: readonly PhaseState[],
+  d: { service: string; environmentKey: string },
+): number[] =>
+  phases.flatMap((p, i) =>
+    p.trigger.kind === 'deploy' &&
+    p.trigger.service === d.service &&
+    p.environmentKey === d.environmentKey &&
+    states[i].status === 'pending' &&
+    !states[i].triggeredAt
+      ? [i]
+      : [],
+  );

@@ -9,7 +9,6 @@ import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
-import { automationActor } from '../accounts/system-actor';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import { AutomationGate, withBypassNotices, type AutomationTarget } from '../write-path/automation-gate';
 import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
@@ -233,80 +232,6 @@ export class PipelineRunsService {
       audiences: run.audiences.map((a) => (a.status === 'pending' ? { ...a, status: 'aborted' as const } : a)),
       note: 'aborted',
     }));
-  }
-
-  /**
-   * A deploy signal (DeploymentSignals): the pending deploy-trigger phases of `service` in the
-   * deployment's environment, in running or paused runs of the linked flags, are triggered; a paused
-   * run starts them when resumed. Audited as the deployment's sender; the worker starts them.
-   */
-  async onDeployment(d: {
-    projectId: string;
-    environmentKey: string;
-    service: string;
-    version: string;
-    flagKeys: string[];
-    actor: { kind: string; id: string; name?: string };
-  }) {
-    if (!d.flagKeys.length) return [];
-    const effects: { flagKey: string; kind: string; detail: Record<string, unknown> }[] = [];
-    for (const candidate of await this.repo.activeRuns(d.projectId, d.flagKeys)) {
-      const matches = (run: PipelineRun) =>
-        run.phases
-          .map((p, i) => ({ p, i }))
-          .filter(
-            ({ p, i }) =>
-              p.trigger.kind === 'deploy' &&
-              p.trigger.service === d.service &&
-              p.environmentKey === d.environmentKey &&
-              run.audiences[i].status === 'pending' &&
-              !run.audiences[i].triggeredAt,
-          )
-          .map(({ i }) => i);
-      if (!matches(candidate).length) continue;
-      const run = await this.repo.transaction(async (tx) => {
-        const locked = await this.repo.lockRunWait(tx, candidate.id);
-        const hit = locked && ['running', 'paused'].includes(locked.status) ? matches(locked) : [];
-        if (!locked || !hit.length) return null;
-        const at = this.clock.now().toISOString();
-        const by = `deploy of ${d.service} ${d.version} to ${d.environmentKey}`;
-        const next = await this.repo.updateRun(tx, locked.id, {
-          audiences: locked.audiences.map((s, i) => (hit.includes(i) ? { ...s, triggeredAt: at, triggeredBy: by } : s)),
-          lastProgressAt: this.clock.now(),
-          history: [
-            ...locked.history,
-            { at, status: locked.status, phase: locked.currentPhase, note: `${by}: phase ${hit.join(', ')} triggered` },
-          ],
-        });
-        const sender = automationActor(`deploy signal from ${d.actor.name ?? d.actor.id}`, {
-          kind: d.actor.kind as Actor['kind'],
-          id: d.actor.id,
-        });
-        await this.audit.record(tx, sender, {
-          action: 'triggerReleasePlanPhase',
-          resource: formatResource(anyFlagResource(locked.projectKey, locked.flagKey)),
-          comment: by,
-          links: { pipelineRun: locked.id },
-        });
-        for (const i of hit)
-          effects.push({
-            flagKey: locked.flagKey,
-            kind: 'release_plan.phase_triggered',
-            detail: { runId: locked.id, phase: i, environmentKey: d.environmentKey, runStatus: locked.status },
-          });
-        return next;
-      });
-      if (run) {
-        this.logger.log({
-          msg: 'deploy signal triggered release plan phases',
-          runId: run.id,
-          service: d.service,
-          environmentKey: d.environmentKey,
-        });
-        if (run.status === 'running') this.arm(run.id, this.clock.now());
-      }
-    }
-    return effects;
   }
 
   /** One change to the flag's latest run, if its status allows it, under its row lock, audited. */

@@ -203,7 +203,7 @@ describe('release plans', () => {
     ]);
   });
 
-  it('refuses to start where the flag is off, naming the environment; a manual phase waits for its start; runs keep their version', async () => {
+  it('refuses a start where the flag is off, naming the environment; a manual phase waits; runs keep their version', async () => {
     ok(
       await createPlan({
         key: 'manual-prod',
