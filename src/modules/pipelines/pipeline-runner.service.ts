@@ -192,7 +192,10 @@ export class PipelineRunner {
     if (status === 'paused') events.push({ event: 'release_plan.paused', detail: { reason: notes.at(-1) } });
     if (status === 'completed') events.push({ event: 'release_plan.completed', detail: {} });
     if (status === 'failed') events.push({ event: 'release_plan.failed', detail: {} });
-    const moved = states.some((s, i) => JSON.stringify(s) !== JSON.stringify(run.audiences[i]));
+    // A release or soak under way is progress by itself; only waiting (for a trigger, an approval) runs the expiry clock.
+    const moved =
+      states.some((s) => s.status === 'running' || s.status === 'soaking') ||
+      states.some((s, i) => JSON.stringify(s) !== JSON.stringify(run.audiences[i]));
     const currentPhase = currentPhaseOf(states);
     const history = notes.length
       ? [...run.history, { at: now.toISOString(), status, phase: currentPhase, note: notes.join('; ') }]
