@@ -9,6 +9,7 @@ const BENCHES = [
   'sse-fanout.ts',
   'schedules.ts',
   'release-steps.ts',
+  'release-plan-steps.ts',
   'bulk-ingest.ts',
 ];
 

@@ -856,6 +856,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/release-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReleasePlansController_resolve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectKey}/flags/{flagKey}/release/abort": {
         parameters: {
             query?: never;
@@ -866,6 +882,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["PipelinesController_abort"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/release/phases/{phase}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReleasePlansController_startPhase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/flags/{flagKey}/release/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReleasePlansController_resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1030,6 +1078,38 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["PipelinesController_update"];
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/release-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReleasePlansController_list"];
+        put?: never;
+        post: operations["ReleasePlansController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectKey}/release-plans/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReleasePlansController_get"];
+        put: operations["ReleasePlansController_update"];
+        post?: never;
+        delete: operations["ReleasePlansController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/projects/{projectKey}/releases": {
@@ -1498,11 +1578,25 @@ export interface components {
             changeRequestId?: string;
             environmentKey: string;
             error?: string;
+            /** @description the plan phase */
             phase: number;
             /** Format: uuid */
             releaseId?: string;
+            /**
+             * Format: date-time
+             * @description soaking: when the phase counts as finished
+             */
+            soakUntil?: string;
+            /** Format: date-time */
+            startedAt?: string;
             /** @enum {string} */
-            status: "pending" | "waiting_approval" | "running" | "completed" | "failed" | "aborted";
+            status: "pending" | "waiting_approval" | "running" | "soaking" | "completed" | "failed" | "rolled_back" | "aborted";
+            /**
+             * Format: date-time
+             * @description when its trigger (manual, deploy, evaluation) fired
+             */
+            triggeredAt?: string;
+            triggeredBy?: string;
         };
         AuditEntryDto: {
             /** @example updateRules */
@@ -1885,6 +1979,19 @@ export interface components {
             name: string;
             tags?: string[];
         };
+        CreateReleasePlanDto: {
+            /** @description the project's default plan (at most one: setting it moves it here) */
+            default?: boolean;
+            description?: string;
+            /** @description a run with no progress for this long expires (null/absent: GANTRY_RELEASE_PLAN_EXPIRE_MS, 14 days) */
+            expireAfterMs?: number | null;
+            /** @description the default plan for flags with one of these tags */
+            forTags?: string[];
+            /** @description release plan key */
+            key: string;
+            name: string;
+            phases: components["schemas"]["PlanPhaseDto"][];
+        };
         CreateRoleDto: {
             description?: string;
             /** @description role key */
@@ -1974,7 +2081,7 @@ export interface components {
             /** @default true */
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "release_plan.phase_started" | "release_plan.paused" | "release_plan.resumed" | "release_plan.completed" | "release_plan.failed" | "release_plan.expired" | "*")[];
             name: string;
             /** @description signing secret; generated when omitted. Shown in the creation response only */
             secret?: string;
@@ -2090,7 +2197,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "release_plan.phase_started" | "release_plan.paused" | "release_plan.resumed" | "release_plan.completed" | "release_plan.failed" | "release_plan.expired" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -3297,20 +3404,34 @@ export interface components {
             items: components["schemas"]["PipelineDto"][];
         };
         PipelineRunDto: {
+            /** @description one state per plan phase */
             audiences: components["schemas"]["AudienceStateDto"][];
             /** Format: date-time */
             createdAt: string;
             /** @description who started the run */
             createdBy: components["schemas"]["CreatorRefDto"];
+            /** @description the last phase that started */
             currentPhase: number;
+            expireAfterMs: number;
             flagKey: string;
             /** @description status transitions, oldest first */
             history: components["schemas"]["PipelineRunHistoryEntryDto"][];
             /** Format: uuid */
             id: string;
+            /**
+             * Format: date-time
+             * @description the last progress; expiry counts from here
+             */
+            lastProgressAt: string;
+            /** @description the plan phases the run started with */
+            phases: components["schemas"]["PlanPhaseDto"][];
             pipelineKey: string;
+            /** @description the release plan (pipelineKey: its former name) */
+            planKey: string;
+            /** @description the plan version the run started with */
+            planVersion: number;
             /** @enum {string} */
-            status: "running" | "completed" | "failed" | "aborted";
+            status: "running" | "paused" | "completed" | "failed" | "aborted" | "expired";
             /** Format: date-time */
             updatedAt: string;
             /** @description the variation released, named (null if the flag no longer has it) */
@@ -3326,7 +3447,40 @@ export interface components {
             /** @description the phase in force */
             phase: number;
             /** @enum {string} */
-            status: "running" | "completed" | "failed" | "aborted";
+            status: "running" | "paused" | "completed" | "failed" | "aborted" | "expired";
+        };
+        PlanPhaseDto: {
+            /** @description environment key */
+            environmentKey: string;
+            /** @description defaults to the environment key */
+            name?: string;
+            /**
+             * @description open a change request for the phase and wait for its approval
+             * @default false
+             */
+            requireApproval?: boolean;
+            /**
+             * @description hold after the audience step before the phase counts as finished
+             * @default 0
+             */
+            soakMs?: number;
+            strategy: components["schemas"]["StrategyDto"];
+            /** @description what starts the phase (default: previous) */
+            trigger?: components["schemas"]["PlanTriggerDto"];
+            /**
+             * @description the phase's first write turns the flag on (else a flag that is off there refuses the start)
+             * @default false
+             */
+            turnFlagOn?: boolean;
+        };
+        PlanTriggerDto: {
+            /**
+             * @description manual: POST .../release/phases/{n}/start; previous: the phase before finished (soak included), the run start for the first; with_previous: starts with the phase before; deploy: a deploy signal of `service` to the phase environment; first_evaluation: the first evaluation of the flag seen in the phase environment after the run started
+             * @enum {string}
+             */
+            kind: "manual" | "previous" | "with_previous" | "deploy" | "first_evaluation";
+            /** @description deploy: the service whose deployment starts the phase */
+            service?: string;
         };
         PolicyStatementDto: {
             actions?: string[];
@@ -3345,7 +3499,7 @@ export interface components {
          * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
          * @enum {string}
          */
-        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "lifecycle/invalid_settings" | "code_reference/invalid" | "code_reference/too_many" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "release/invalid_cursor" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "deployment/invalid_service" | "deployment/invalid_version" | "deployment/invalid_commit_sha" | "deployment/invalid_url" | "deployment/invalid_cursor" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "console/not_built" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
+        ProblemCode: "request/invalid" | "request/malformed_json" | "request/too_deep" | "request/invalid_key" | "request/invalid_if_match" | "request/too_large" | "request/unsupported_media_type" | "request/rate_limited" | "route/not_found" | "route/method_not_allowed" | "internal" | "unavailable" | "auth/unauthenticated" | "auth/invalid_token" | "auth/token_revoked" | "auth/token_expired" | "auth/forbidden" | "auth/wrong_token_purpose" | "auth/member_deactivated" | "auth/session_invalid" | "auth/csrf_failed" | "auth/token_sign_in_disabled" | "auth/personal_token_required" | "oidc/not_configured" | "oidc/state_invalid" | "oidc/sign_in_failed" | "oidc/email_not_allowed" | "oidc/provider_unavailable" | "policy/invalid" | "policy/invalid_resource" | "policy/invalid_specifier" | "member/not_found" | "member/already_exists" | "member/cannot_delete_self" | "member/cannot_delete_owner" | "member/cannot_deactivate_self" | "member/cannot_deactivate_owner" | "team/not_found" | "team/already_exists" | "role/not_found" | "role/already_exists" | "token/not_found" | "token/invalid_expiry" | "token/member_required" | "token/personal_with_policy" | "token/scim_with_grants" | "scim/invalid_filter" | "scim/invalid_syntax" | "scim/invalid_value" | "scim/invalid_path" | "scim/no_target" | "scim/mutability" | "project/not_found" | "project/already_exists" | "environment/not_found" | "environment/already_exists" | "environment/duplicate_key" | "environment/last" | "flag/not_found" | "flag/already_exists" | "flag/invalid" | "flag/archived" | "flag/version_mismatch" | "flag/has_dependents" | "flag_version/not_found" | "flag_version/variation_removed" | "flag_version/prerequisite_removed" | "flag_version/segment_removed" | "flag_version/restore_too_large" | "patch/invalid_instruction" | "patch/unknown_instruction" | "patch/unknown_segment" | "segment/not_found" | "segment/already_exists" | "segment/version_mismatch" | "segment/in_use" | "approval/required" | "approval/bypass_reason_required" | "approval/unknown_team" | "approval/self_review" | "approval/reviewer_not_allowed" | "approval/declined" | "approval/insufficient_approvals" | "change_request/not_found" | "change_request/no_change" | "change_request/invalid_execution_date" | "change_request/not_requester" | "change_request/not_open" | "change_request/not_due" | "change_request/already_applied" | "change_request/conflict" | "lifecycle/invalid_settings" | "code_reference/invalid" | "code_reference/too_many" | "guardrail/not_found" | "guardrail/already_exists" | "guardrail/invalid" | "guardrail/violation" | "scheduled_change/not_found" | "scheduled_change/no_change" | "scheduled_change/invalid_execution_date" | "scheduled_change/not_pending" | "release/not_found" | "release/no_change" | "release/invalid_stages" | "release/invalid_weight" | "release/invalid_serving" | "release/invalid_guard" | "release/invalid_metric_summary" | "release/unknown_variation" | "release/unknown_metric" | "release/already_active" | "release/invalid_state" | "release/variation_removed" | "release/invalid_cursor" | "metric/not_found" | "metric/already_exists" | "pipeline/not_found" | "pipeline/already_exists" | "pipeline/invalid_phases" | "pipeline/no_run" | "pipeline/already_running" | "pipeline/not_running" | "release_plan/not_found" | "release_plan/already_exists" | "release_plan/invalid" | "release_plan/no_plan" | "release_plan/audience_unaffected" | "release_plan/not_paused" | "release_plan/no_such_phase" | "release_plan/phase_not_waiting" | "trigger/not_found" | "trigger/invalid_action" | "trigger/invalid_idempotency_key" | "trigger/disabled" | "trigger/in_progress" | "trigger/action_not_applicable" | "trigger/rate_limited" | "deployment/invalid_service" | "deployment/invalid_version" | "deployment/invalid_commit_sha" | "deployment/invalid_url" | "deployment/invalid_cursor" | "freeze/not_found" | "freeze/invalid_window" | "freeze/active" | "webhook/not_found" | "webhook/invalid_url" | "webhook/forbidden_address" | "console/not_built" | "graphql/query_too_complex" | "audit/not_found" | "audit/invalid_cursor" | "audit_verification/not_found" | "evaluation/invalid_context" | "sdk/invalid_key" | "sdk/invalid_events" | "sdk/too_many_events";
         ProblemDto: {
             /**
              * @description stable machine-readable code from the error catalogue; each operation lists the ones it answers with
@@ -3550,6 +3704,24 @@ export interface components {
             /** @description cursor of the next (older) page */
             next: string | null;
         };
+        ReleasePlanDto: {
+            /** Format: date-time */
+            createdAt: string;
+            default: boolean;
+            description: string;
+            expireAfterMs: number | null;
+            forTags: string[];
+            key: string;
+            name: string;
+            phases: components["schemas"]["PlanPhaseDto"][];
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description bumped by every edit; runs keep the version they started with */
+            version: number;
+        };
+        ReleasePlanListDto: {
+            items: components["schemas"]["ReleasePlanDto"][];
+        };
         ReleaseTargetDto: {
             /** @description the rule released through; null: the fallthrough */
             ruleId: string | null;
@@ -3566,6 +3738,16 @@ export interface components {
             references: components["schemas"]["CodeReferenceInputDto"][];
             /** @example acme/shop */
             repository: string;
+        };
+        ResolvedReleasePlanDto: {
+            plan: components["schemas"]["ReleasePlanDto"];
+            /**
+             * @description why this plan: named in the request, the default for one of the flag tags, or the project default
+             * @enum {string}
+             */
+            source: "explicit" | "tag" | "project";
+            /** @description the tag whose default it is (source tag) */
+            tag?: string;
         };
         RestoreFlagVersionDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
@@ -4011,8 +4193,10 @@ export interface components {
         StartPipelineReleaseDto: {
             /** @description break-glass: write past a required approval (needs bypassRequiredApproval); same as X-Gantry-Bypass-Reason */
             bypass?: components["schemas"]["BreakGlassDto"];
-            /** @description pipeline key */
-            pipelineKey: string;
+            /** @description the former name of planKey (release pipelines are release plans) */
+            pipelineKey?: string;
+            /** @description the release plan to go through (absent: the flag default plan: tag default, else project default) */
+            planKey?: string;
             /** @description the variation to release */
             variationId: string;
         };
@@ -4031,20 +4215,34 @@ export interface components {
         StartedPipelineRunDto: {
             /** @description on a write that went past a required approval (break-glass); header X-Gantry-Approval-Bypassed: true */
             approvalBypassed?: components["schemas"]["ApprovalBypassDto"][];
+            /** @description one state per plan phase */
             audiences: components["schemas"]["AudienceStateDto"][];
             /** Format: date-time */
             createdAt: string;
             /** @description who started the run */
             createdBy: components["schemas"]["CreatorRefDto"];
+            /** @description the last phase that started */
             currentPhase: number;
+            expireAfterMs: number;
             flagKey: string;
             /** @description status transitions, oldest first */
             history: components["schemas"]["PipelineRunHistoryEntryDto"][];
             /** Format: uuid */
             id: string;
+            /**
+             * Format: date-time
+             * @description the last progress; expiry counts from here
+             */
+            lastProgressAt: string;
+            /** @description the plan phases the run started with */
+            phases: components["schemas"]["PlanPhaseDto"][];
             pipelineKey: string;
+            /** @description the release plan (pipelineKey: its former name) */
+            planKey: string;
+            /** @description the plan version the run started with */
+            planVersion: number;
             /** @enum {string} */
-            status: "running" | "completed" | "failed" | "aborted";
+            status: "running" | "paused" | "completed" | "failed" | "aborted" | "expired";
             /** Format: date-time */
             updatedAt: string;
             /** @description the variation released, named (null if the flag no longer has it) */
@@ -4291,6 +4489,17 @@ export interface components {
             name?: string;
             tags?: string[];
         };
+        UpdateReleasePlanDto: {
+            /** @description the project's default plan (at most one: setting it moves it here) */
+            default?: boolean;
+            description?: string;
+            /** @description a run with no progress for this long expires (null/absent: GANTRY_RELEASE_PLAN_EXPIRE_MS, 14 days) */
+            expireAfterMs?: number | null;
+            /** @description the default plan for flags with one of these tags */
+            forTags?: string[];
+            name?: string;
+            phases?: components["schemas"]["PlanPhaseDto"][];
+        };
         UpdateRoleDto: {
             description?: string;
             name?: string;
@@ -4333,7 +4542,7 @@ export interface components {
         UpdateWebhookDto: {
             enabled?: boolean;
             /** @description event filter: event names, or '*' for every event */
-            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "*")[];
+            events?: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "release_plan.phase_started" | "release_plan.paused" | "release_plan.resumed" | "release_plan.completed" | "release_plan.failed" | "release_plan.expired" | "*")[];
             name?: string;
             /** @description http(s) URL the events are POSTed to; other schemes and embedded credentials are refused (400 webhook/invalid_url) */
             url?: string;
@@ -4384,7 +4593,7 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
             /** @enum {string} */
-            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded";
+            event: "flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "release_plan.phase_started" | "release_plan.paused" | "release_plan.resumed" | "release_plan.completed" | "release_plan.failed" | "release_plan.expired";
             /**
              * Format: uuid
              * @description also the x-gantry-delivery header and the body id
@@ -4409,7 +4618,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
-            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "*")[];
+            events: ("flag.updated" | "segment.updated" | "change_request.created" | "change_request.reviewed" | "change_request.approved" | "change_request.declined" | "change_request.applied" | "change_request.failed" | "change_request.cancelled" | "change_request.acknowledged" | "change_request.incident" | "approval.bypassed" | "scheduled_change.applied" | "scheduled_change.failed" | "scheduled_change.skipped" | "release.started" | "release.advanced" | "release.paused" | "release.resumed" | "release.completed" | "release.rolled_back" | "release.failed" | "flag.ready_for_cleanup" | "deployment.recorded" | "release_plan.phase_started" | "release_plan.paused" | "release_plan.resumed" | "release_plan.completed" | "release_plan.failed" | "release_plan.expired" | "*")[];
             /** Format: uuid */
             id: string;
             name: string;
@@ -11680,7 +11889,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description starts the flag through the pipeline towards the variation */
+            /** @description starts the flag through a release plan towards the variation: planKey (or its former name pipelineKey), else the flag default plan */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11689,7 +11898,7 @@ export interface operations {
                     "application/json": components["schemas"]["StartedPipelineRunDto"];
                 };
             };
-            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction */
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `patch/invalid_instruction` Invalid instruction; `release_plan/invalid` Invalid release plan */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11716,7 +11925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found; `flag/not_found` Flag not found; `pipeline/not_found` Release pipeline not found */
+            /** @description `project/not_found` Project not found; `environment/not_found` Environment not found; `flag/not_found` Flag not found; `pipeline/not_found` Release pipeline not found; `release_plan/not_found` Release plan not found; `release_plan/no_plan` No release plan applies to the flag */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11725,7 +11934,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description `flag/archived` Flag is archived; `pipeline/already_running` Pipeline release already running */
+            /** @description `flag/archived` Flag is archived; `pipeline/already_running` Pipeline release already running; `release_plan/audience_unaffected` The audience would not see the release */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11754,6 +11963,86 @@ export interface operations {
             };
             /** @description `approval/bypass_reason_required` Bypass reason required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasePlansController_resolve: {
+        parameters: {
+            query?: {
+                /** @description an explicit plan to check instead of the defaults */
+                planKey?: string;
+            };
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the plan a start of this flag uses: planKey if given, else its tag default, else the project default */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedReleasePlanDto"];
+                };
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `flag/not_found` Flag not found; `release_plan/not_found` Release plan not found; `release_plan/no_plan` No release plan applies to the flag */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11838,6 +12127,215 @@ export interface operations {
                 };
             };
             /** @description `pipeline/not_running` No running pipeline release */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasePlansController_startPhase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+                phase: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description starts a pending phase whose trigger is manual */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRunDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `release_plan/no_such_phase` No such phase in the run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `pipeline/not_running` No running pipeline release; `release_plan/phase_not_waiting` Phase is not waiting for a manual start */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasePlansController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                flagKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description resumes a paused run (rolled-back phases are retried) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRunDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `release_plan/not_paused` Release plan run is not paused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13662,6 +14160,436 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type` Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasePlansController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePlanListDto"];
+                };
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasePlansController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReleasePlanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePlanDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `release/unknown_metric` Unknown metric; `release_plan/invalid` Invalid release plan */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `release_plan/already_exists` Release plan already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasePlansController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePlanDto"];
+                };
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `release_plan/not_found` Release plan not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasePlansController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateReleasePlanDto"];
+            };
+        };
+        responses: {
+            /** @description edits the plan and bumps its version; runs keep theirs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePlanDto"];
+                };
+            };
+            /** @description `request/invalid` Invalid request; `request/malformed_json` Malformed JSON body; `request/too_deep` JSON body nested too deeply; `request/invalid_key` Invalid key; `release/unknown_metric` Unknown metric; `release_plan/invalid` Invalid release plan */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `release_plan/not_found` Release plan not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/too_large` Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `request/unsupported_media_type` Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `internal` Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description an error, as an application/problem+json document with a stable `code` (ProblemCode) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReleasePlansController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectKey: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `request/invalid_key` Invalid key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/unauthenticated` Authentication required; `auth/invalid_token` Invalid access token; `auth/token_revoked` Access token revoked; `auth/token_expired` Access token expired; `auth/wrong_token_purpose` Token not valid for this API; `auth/member_deactivated` Member deactivated; `auth/session_invalid` Session not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `auth/forbidden` Forbidden by policy; `auth/csrf_failed` CSRF token missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description `project/not_found` Project not found; `release_plan/not_found` Release plan not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
 import { factory, ok, type Flag } from '../support/factories';
 import { memberWithToken, openFlagRequest, review } from '../support/governance';
+import { turnOn } from '../support/release-plans';
 import { startReceiver } from '../support/webhook-receiver';
 
 jest.setTimeout(120_000);
@@ -149,6 +150,7 @@ describe('people are named, not numbered', () => {
         },
       }),
     );
+    await turnOn(owner, P, other.key, [ENV]); // a plan refuses to start where the flag is off
     const run = ok(
       await ada.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
         params: { path: { projectKey: P, flagKey: other.key } },

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
 import { factory, ok, type Flag } from '../support/factories';
+import { turnOn } from '../support/release-plans';
 
 jest.setTimeout(180_000);
 
@@ -79,6 +80,9 @@ function paramsFor(route: string, s: Side): Record<string, string> {
   if (route.endsWith('/versions/{version}')) return { ...common, version: '1' };
   if (route.endsWith('/release-pipelines/{key}')) return { ...common, key: s.pipelineKey };
   if (route.endsWith('/flags/{flagKey}/release')) return { ...common, flagKey: s.pipelineFlagKey };
+  // A pipeline is a release plan (the same row, README "Release plans").
+  if (route.endsWith('/release-plans/{key}')) return { ...common, key: s.pipelineKey };
+  if (route.endsWith('/flags/{flagKey}/release-plan')) return { ...common, flagKey: s.pipelineFlagKey };
   if (route.endsWith('/metrics/{key}')) return { ...common, key: 'no-such-metric' };
   if (route.endsWith('/freezes/{id}')) return { ...common, id: s.freezeId };
   if (route.endsWith('/guardrail-policies/{key}')) return { ...common, key: s.guardrailKey };
@@ -254,6 +258,15 @@ describe('read access is as narrow as write access', () => {
           },
         }),
       );
+      // The project's default release plan, so GET flags/{f}/release-plan has something to show.
+      ok(
+        await owner.PUT('/api/v1/projects/{projectKey}/release-plans/{key}', {
+          params: { path: { projectKey, key: `pipe-${projectKey}` } },
+          body: { default: true },
+        }),
+      );
+      // A plan refuses to start where users would not see it: the flag is on first.
+      await turnOn(owner, projectKey, flag.key, [...envKeys]);
       ok(
         await owner.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
           params: { path: { projectKey, flagKey: flag.key } },

@@ -13,3 +13,31 @@ export type {
   GuardSeriesPoint,
   RecordedGuardCheck,
 } from './guard-series';
+// Release plans: phases with triggers, the worker's decisions, and "would the audience see it".
+export {
+  MAX_EXPIRE_MS,
+  MAX_PLAN_PHASES,
+  MAX_SOAK_MS,
+  MIN_EXPIRE_MS,
+  STRATEGY_KINDS,
+  TRIGGER_KINDS,
+  validExpireAfterMs,
+  validatePlanPhases,
+} from './release-plan';
+export type { PlanGuard, PlanPhase, PlanPhaseInput, PlanStrategy, PlanTrigger } from './release-plan';
+export {
+  afterAudience,
+  awaitingFirstEvaluation,
+  currentPhaseOf,
+  deployTriggeredPhases,
+  groupOf,
+  initialPhaseStates,
+  isExpired,
+  phasesToStart,
+  resumedStates,
+  runStatusOf,
+  soakOver,
+} from './plan-run';
+export type { PhaseState, PhaseStatus, RunStatus } from './plan-run';
+export { audienceRefusal, clauseMatchesEveryone, ruleMatchesEveryone } from './plan-audience';
+export type { AudienceRefusal, AudienceRefusalKind } from './plan-audience';

@@ -26,6 +26,8 @@ export interface GantryConfig {
   insightsRetentionDays: { minute: number; hour: number; day: number };
   /** How often an API node writes the evaluations it counted (GANTRY_INSIGHTS_FLUSH_MS). */
   insightsFlushMs: number;
+  /** A release plan run with no progress for this long expires, unless its plan says otherwise (GANTRY_RELEASE_PLAN_EXPIRE_MS). */
+  releasePlanExpireMs: number;
   /** Loopback/private/metadata destinations outbound requests (webhooks) may reach anyway (GANTRY_OUTBOUND_ALLOW). */
   outboundAllow: OutboundAllow;
   /** GraphQL query limits, checked before execution (GANTRY_GRAPHQL_MAX_DEPTH, _MAX_ALIASES, _MAX_COST). */
@@ -216,6 +218,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       day: integer('GANTRY_INSIGHTS_DAILY_RETENTION_DAYS', env.GANTRY_INSIGHTS_DAILY_RETENTION_DAYS ?? '730', 1, 36500),
     },
     insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
+    releasePlanExpireMs: integer(
+      'GANTRY_RELEASE_PLAN_EXPIRE_MS',
+      env.GANTRY_RELEASE_PLAN_EXPIRE_MS ?? String(14 * 24 * 3600 * 1000),
+      1000,
+      365 * 24 * 3600 * 1000,
+    ),
     outboundAllow: outboundAllow(env.GANTRY_OUTBOUND_ALLOW),
     graphqlLimits: {
       maxDepth: integer('GANTRY_GRAPHQL_MAX_DEPTH', env.GANTRY_GRAPHQL_MAX_DEPTH ?? '15', 1, 100),

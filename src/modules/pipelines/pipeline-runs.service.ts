@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { flagApprovalReasons } from '../../core/approval';
-import { DomainError } from '../../core/errors';
+import { DomainError, isError, type FieldError } from '../../core/errors';
 import { anyFlagResource, flagResource, formatResource } from '../../core/policy';
+import { audienceRefusal, currentPhaseOf, initialPhaseStates, resumedStates } from '../../core/release';
+import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
 import { ClockService } from '../../infra/clock/clock.service';
 import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
 import { QueuesService } from '../../infra/queues/queues.service';
@@ -13,66 +15,32 @@ import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { AuditService } from '../audit/audit.service';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { FlagsReadModel } from '../flags/flags.read-model';
-import type { Variation } from '../../core/model/flag-config';
 import type { ProjectContext } from '../projects/project-context';
 import { ProjectsService } from '../projects/projects.service';
 import type { StartPipelineReleaseDto } from './dto/pipelines.dto';
-import { finalInstruction, initialAudiences } from './pipeline-model';
+import { finalInstruction } from './pipeline-model';
 import { armPipeline } from './pipeline-jobs';
 import type { PipelineRun } from './pipeline-records';
+import { PipelineRunner } from './pipeline-runner.service';
 import { PipelinesRepository } from './pipelines.repository';
-import { PipelinesService } from './pipelines.service';
-
-export const runView = (r: PipelineRun) => ({
-  id: r.id,
-  pipelineKey: r.pipelineKey,
-  flagKey: r.flagKey,
-  variationId: r.variationId,
-  createdBy: r.createdBy,
-  status: r.status,
-  currentPhase: r.currentPhase,
-  audiences: r.audiences,
-  history: r.history,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-});
-
-/** The run with the variation it releases named (value, and name when it has one). */
-export function namedRunView(run: PipelineRun, variations: readonly Variation[]) {
-  const v = variations.find((x) => x._id === run.variationId);
-  return { ...runView(run), variation: v ? { value: v.value, ...(v.name ? { name: v.name } : {}) } : null };
-}
+import { ReleasePlansService } from './release-plans.service';
+import { visibleRunView } from './run-view';
 
 /**
- * The run as a caller who may view only `visible` environments sees it (read access as narrow as
- * write access): audiences elsewhere are left out, and so are the parts of history notes about them
- * (the runner writes one `<environment key>: <status>` part per audience that moved).
- */
-export function visibleRunView(run: PipelineRun, visible: ReadonlySet<string>, variations: readonly Variation[]) {
-  const view = namedRunView(run, variations);
-  const hidden = view.audiences.filter((a) => !visible.has(a.environmentKey)).map((a) => `${a.environmentKey}: `);
-  const keep = (part: string) => !hidden.some((prefix) => part.startsWith(prefix));
-  return {
-    ...view,
-    audiences: view.audiences.filter((a) => visible.has(a.environmentKey)),
-    history: view.history.map((h) => ({ ...h, note: h.note.split('; ').filter(keep).join('; ') })),
-  };
-}
-
-/**
- * Starting a flag through a pipeline (`PUT projects/{p}/flags/{f}/release`), reading where it is,
- * aborting it. Everything is checked up front for every audience: the variation and flag (as a
- * PATCH would), `manageReleases`, and for audiences without requireApproval in an environment whose
- * settings gate the change, break-glass by the starter (bypassRequiredApproval and a reason; one
- * retroactive review per such environment, see AutomationGate). The worker does the rest.
+ * Starting a flag through a release plan (`PUT projects/{p}/flags/{f}/release`), reading where it
+ * is, starting a manual phase, resuming a paused run, aborting it. Everything is checked up front for
+ * every phase: the variation and flag (as a PATCH would), `manageReleases`, that the phase's audience
+ * would see the change (flag on, no rule catching everyone, not already served), and for phases
+ * without requireApproval in an environment whose settings gate the change, break-glass by the
+ * starter (see AutomationGate). The worker does the rest.
  */
 @Injectable()
 export class PipelineRunsService {
-  private readonly logger = new Logger('pipelines');
+  private readonly logger = new Logger('release-plans');
 
   constructor(
     private readonly repo: PipelinesRepository,
-    private readonly pipelines: PipelinesService,
+    private readonly plans: ReleasePlansService,
     private readonly projects: ProjectsService,
     private readonly flags: FlagWriteService,
     private readonly authz: AuthorizationService,
@@ -81,6 +49,8 @@ export class PipelineRunsService {
     private readonly queues: QueuesService,
     private readonly flagsRead: FlagsReadModel,
     private readonly gate: AutomationGate,
+    private readonly runner: PipelineRunner,
+    @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
   ) {}
 
   async start(
@@ -91,17 +61,42 @@ export class PipelineRunsService {
     bypassHeader?: BreakGlass,
   ) {
     const project = await this.projects.require(actor, projectKey);
-    const pipeline = await this.pipelines.require(project.id, dto.pipelineKey);
-    const { phases } = pipeline;
+    if (dto.planKey && dto.pipelineKey && dto.planKey !== dto.pipelineKey)
+      throw new DomainError('release_plan/invalid', 'planKey and pipelineKey name different plans', [
+        { field: 'pipelineKey', reason: 'the former name of planKey: give one of them' },
+      ]);
+    const resolved = await this.plans
+      .resolve(project, flagKey, dto.planKey ?? dto.pipelineKey)
+      .catch((err: unknown) => {
+        // Named by its former name, a missing plan keeps the former code (a code is never renamed).
+        if (!dto.planKey && dto.pipelineKey && isError(err, 'release_plan/not_found'))
+          throw new DomainError('pipeline/not_found', `release pipeline '${dto.pipelineKey}' was not found`);
+        throw err;
+      });
+    const { plan } = resolved;
+    const { phases } = plan;
     const unreviewed: AutomationTarget[] = [];
-    for (const audience of phases.flatMap((p) => p.audiences)) {
-      const env = this.projects.requireEnvironment(project, audience.environmentKey);
-      const instructions = [finalInstruction(dto.variationId)];
-      const dry = await this.flags.dryRun(actor, project, env, flagKey, instructions);
+    const refusals: FieldError[] = [];
+    for (const [i, phase] of phases.entries()) {
+      const env = this.projects.requireEnvironment(project, phase.environmentKey);
+      const final = finalInstruction(dto.variationId);
+      const probe = await this.flags.dryRun(actor, project, env, flagKey, [final]);
+      const turnOn = phase.turnFlagOn && !probe.before.environment.on;
+      const instructions = turnOn ? [{ kind: 'turnFlagOn' }, final] : [final];
+      const dry = turnOn ? await this.flags.dryRun(actor, project, env, flagKey, instructions) : probe;
       const ref = flagResource(project, env, dry.before.flag);
       this.authz.assert(actor, 'manageReleases', ref);
-      // An audience with requireApproval waits for its change request; the others run on the start alone.
-      if (!audience.requireApproval)
+      const refusal = audienceRefusal(
+        dry.before.flag,
+        dry.before.environment,
+        dto.variationId,
+        env.key,
+        phase.turnFlagOn,
+      );
+      if (refusal)
+        refusals.push({ index: i, field: `phases[${i}] (${env.key})`, reason: `${refusal.kind}: ${refusal.reason}` });
+      // A phase with requireApproval waits for its change request; the others run on the start alone.
+      if (!phase.requireApproval)
         unreviewed.push({
           project,
           env,
@@ -112,20 +107,33 @@ export class PipelineRunsService {
           version: dry.version,
         });
     }
-    // Checked for every audience before anything is written. No change request can carry a run;
-    // the reviewed route is marking the audience requireApproval (README "Release automation").
+    // Users would not see it: refused before anything is written, every environment named.
+    if (refusals.length)
+      throw new DomainError(
+        'release_plan/audience_unaffected',
+        `release plan '${plan.key}' would not change what users see: ${refusals.map((r) => `${r.field}: ${r.reason}`).join('; ')}`,
+        refusals,
+      );
     const gated = this.gate.check(actor, unreviewed, null, breakGlassOf(dto.bypass, bypassHeader));
     const now = this.clock.now();
+    const why =
+      resolved.source === 'tag'
+        ? `the default for tag '${resolved.tag}'`
+        : resolved.source === 'project'
+          ? 'the project default'
+          : 'named';
     const { run, opened } = await this.repo.transaction(async (tx) => {
       const created = await this.repo
         .createRun(tx, {
           projectId: project.id,
-          pipelineId: pipeline.id,
+          pipelineId: plan.id,
+          planVersion: plan.version,
+          expireAfterMs: plan.expireAfterMs ?? this.config.releasePlanExpireMs,
           flagKey,
           variationId: dto.variationId,
           activeKey: `${project.id}:${flagKey}`,
           phases,
-          audiences: initialAudiences(phases),
+          audiences: initialPhaseStates(phases),
           createdBy: this.gate.creator(actor, gated),
           history: [
             {
@@ -133,20 +141,29 @@ export class PipelineRunsService {
               status: 'running',
               phase: 0,
               actor: actorRef(actor),
-              note: `started through ${pipeline.key}`,
+              note: `started through ${plan.key} v${plan.version} (${why})`,
             },
           ],
         })
         .catch((err: unknown) => {
           if (isUniqueViolation(err))
-            throw new DomainError('pipeline/already_running', `flag '${flagKey}' is already going through a pipeline`);
+            throw new DomainError(
+              'pipeline/already_running',
+              `flag '${flagKey}' is already going through a release plan`,
+            );
           throw err;
         });
       const bypasses = await this.gate.open(tx, actor, gated);
       await this.audit.record(tx, actor, {
         action: 'startPipelineRelease',
         resource: formatResource(anyFlagResource(project, flagKey)),
-        after: { pipeline: pipeline.key, variationId: dto.variationId },
+        after: {
+          pipeline: plan.key,
+          plan: plan.key,
+          planVersion: plan.version,
+          source: resolved.source,
+          variationId: dto.variationId,
+        },
         links: { pipelineRun: created.id, ...bypasses.links },
       });
       return { run: created, opened: bypasses };
@@ -159,61 +176,128 @@ export class PipelineRunsService {
   async status(actor: Actor, projectKey: string, flagKey: string) {
     const project = await this.projects.require(actor, projectKey);
     const run = await this.repo.latestRun(project.id, flagKey);
-    if (!run) throw new DomainError('pipeline/no_run', `flag '${flagKey}' has not been released through a pipeline`);
+    if (!run) throw new DomainError('pipeline/no_run', `flag '${flagKey}' has not been released through a plan`);
     return this.viewFor(actor, project, run);
   }
 
+  /** A pending phase with a manual trigger starts on the worker's next look. */
+  async startPhase(actor: Actor, projectKey: string, flagKey: string, phaseParam: string) {
+    const project = await this.projects.require(actor, projectKey);
+    const n = Number(phaseParam);
+    return this.changeActive(actor, project, flagKey, ['running', 'paused'], 'startReleasePlanPhase', (run) => {
+      if (!Number.isInteger(n) || n < 0 || n >= run.phases.length)
+        throw new DomainError(
+          'release_plan/no_such_phase',
+          `the run has phases 0 to ${run.phases.length - 1}, not '${phaseParam}'`,
+        );
+      const state = run.audiences[n];
+      if (run.phases[n].trigger.kind !== 'manual' || state.status !== 'pending' || state.triggeredAt)
+        throw new DomainError(
+          'release_plan/phase_not_waiting',
+          `phase ${n} (${state.environmentKey}) has trigger '${run.phases[n].trigger.kind}' ` +
+            `and is ${state.triggeredAt ? 'already triggered' : state.status}`,
+        );
+      const audiences = run.audiences.map((s, i) =>
+        i === n
+          ? {
+              ...s,
+              triggeredAt: this.clock.now().toISOString(),
+              triggeredBy: `manual start by ${actorRef(actor).name ?? actorRef(actor).id}`,
+            }
+          : s,
+      );
+      return { audiences, note: `phase ${n} (${state.environmentKey}) started by hand`, envKey: state.environmentKey };
+    });
+  }
+
+  /** A paused run goes on: rolled-back phases are retried, phases not started wait for their triggers again. */
+  async resume(actor: Actor, projectKey: string, flagKey: string) {
+    const project = await this.projects.require(actor, projectKey);
+    return this.changeActive(actor, project, flagKey, ['paused'], 'resumeReleasePlan', (run) => ({
+      status: 'running',
+      audiences: resumedStates(run.audiences),
+      note: 'resumed',
+      event: 'release_plan.resumed' as const,
+    }));
+  }
+
   /**
-   * Stops the run: no further audience starts. Releases already running go on (pause or roll them back
+   * Stops the run: no further phase starts. Releases already running go on (pause or roll them back
    * at their own endpoints); open change requests stay for people to close.
    */
   async abort(actor: Actor, projectKey: string, flagKey: string) {
     const project = await this.projects.require(actor, projectKey);
+    return this.changeActive(actor, project, flagKey, ['running', 'paused'], 'abortPipelineRelease', (run) => ({
+      status: 'aborted',
+      audiences: run.audiences.map((a) => (a.status === 'pending' ? { ...a, status: 'aborted' as const } : a)),
+      note: 'aborted',
+    }));
+  }
+
+  /** One change to the flag's latest run, if its status allows it, under its row lock, audited. */
+  private async changeActive(
+    actor: Actor,
+    project: ProjectContext,
+    flagKey: string,
+    allowed: string[],
+    action: string,
+    change: (run: PipelineRun) => {
+      status?: string;
+      audiences: PipelineRun['audiences'];
+      note: string;
+      envKey?: string;
+      event?: 'release_plan.resumed';
+    },
+  ) {
+    const refuse = (): never => {
+      if (allowed.length === 1 && allowed[0] === 'paused')
+        throw new DomainError('release_plan/not_paused', `flag '${flagKey}' has no paused release plan run`);
+      throw new DomainError('pipeline/not_running', `flag '${flagKey}' has no running release plan run`);
+    };
     const latest = await this.repo.latestRun(project.id, flagKey);
-    if (!latest || latest.status !== 'running')
-      throw new DomainError('pipeline/not_running', `flag '${flagKey}' has no running pipeline release`);
+    if (!latest || !allowed.includes(latest.status)) refuse();
     this.authz.assert(actor, 'manageReleases', anyFlagResource(project, flagKey));
+    let event: 'release_plan.resumed' | undefined;
     const run = await this.repo.transaction(async (tx) => {
-      const locked = await this.repo.findRun(latest.id, tx);
-      if (!locked || locked.status !== 'running')
-        throw new DomainError('pipeline/not_running', `flag '${flagKey}' has no running pipeline release`);
-      const audiences = locked.audiences.map((a) =>
-        a.status === 'pending' ? { ...a, status: 'aborted' as const } : a,
-      );
+      const locked = await this.repo.lockRunWait(tx, latest!.id);
+      if (!locked || !allowed.includes(locked.status)) return refuse();
+      const c = change(locked);
+      event = c.event;
+      const status = c.status ?? locked.status;
+      const now = this.clock.now();
       const next = await this.repo.updateRun(tx, locked.id, {
-        status: 'aborted',
-        activeKey: null,
-        audiences,
+        status,
+        audiences: c.audiences,
+        currentPhase: currentPhaseOf(c.audiences),
+        lastProgressAt: now,
+        ...(status === 'aborted' ? { activeKey: null } : {}),
         history: [
           ...locked.history,
-          {
-            at: this.clock.now().toISOString(),
-            status: 'aborted',
-            phase: locked.currentPhase,
-            actor: actorRef(actor),
-            note: 'aborted',
-          },
+          { at: now.toISOString(), status, phase: locked.currentPhase, actor: actorRef(actor), note: c.note },
         ],
       });
       await this.audit.record(tx, actor, {
-        action: 'abortPipelineRelease',
+        action,
         resource: formatResource(anyFlagResource(project, flagKey)),
+        comment: c.note,
         links: { pipelineRun: locked.id },
       });
       return next;
     });
+    if (event) this.runner.emit(event, run);
+    if (run.status === 'running') this.arm(run.id, this.clock.now());
     return this.viewFor(actor, project, run);
   }
 
   /** The run as the caller may see it, its variation named (one read of the flag per response). */
   private async viewFor(actor: Actor, project: ProjectContext, run: PipelineRun) {
     const def = await this.flagsRead.definition(project.key, run.flagKey);
-    return visibleRunView(run, this.pipelines.visibleKeys(actor, project), def?.variations ?? []);
+    return visibleRunView(run, this.plans.visibleKeys(actor, project), def?.variations ?? []);
   }
 
   private arm(runId: string, at: Date): void {
     void armPipeline(this.queues, [runId], at, this.clock.now()).catch((e: Error) =>
-      this.logger.warn(`pipeline run ${runId} not armed now (the worker's sweep will): ${e.message}`),
+      this.logger.warn(`release plan run ${runId} not armed now (the worker's sweep will): ${e.message}`),
     );
   }
 }

@@ -85,7 +85,11 @@ export class PipelinesController {
     ...AUTHENTICATED,
     ...JSON_BODY,
     ...IN_ENVIRONMENT,
+    'release_plan/not_found',
     'pipeline/not_found',
+    'release_plan/no_plan',
+    'release_plan/invalid',
+    'release_plan/audience_unaffected',
     'flag/not_found',
     'patch/invalid_instruction',
     'flag/archived',
@@ -96,7 +100,8 @@ export class PipelinesController {
   @Put('flags/:flagKey/release')
   @ApiOkResponse({
     type: StartedPipelineRunDto,
-    description: 'starts the flag through the pipeline towards the variation',
+    description:
+      'starts the flag through a release plan towards the variation: planKey (or its former name pipelineKey), else the flag default plan',
   })
   start(
     @CurrentActor() a: Actor,

@@ -13,8 +13,15 @@ import { PipelinesController } from './pipelines.controller';
 import { PipelinesRepository } from './pipelines.repository';
 import { PipelinesService } from './pipelines.service';
 import { AutomationGate } from '../write-path/automation-gate';
+import { DeploymentsModule } from '../deployments/deployments.module';
+import { FlagsReadModule } from '../flags/flags-read.module';
+import { InsightsModule } from '../insights/insights.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { ReleasePlanSignals } from './release-plan-signals';
+import { ReleasePlansController } from './release-plans.controller';
+import { ReleasePlansService } from './release-plans.service';
 
-/** Release pipelines: definitions, runs, and the runner the worker drives. */
+/** Release plans (and the legacy pipeline endpoints over them): definitions, runs, the runner the worker drives, deploy-signal triggers. */
 @Module({
   imports: [
     AccountsModule,
@@ -25,9 +32,21 @@ import { AutomationGate } from '../write-path/automation-gate';
     GuardsModule,
     ReleasesModule,
     ApprovalsModule,
+    DeploymentsModule,
+    FlagsReadModule,
+    InsightsModule,
+    WebhooksModule,
   ],
-  controllers: [PipelinesController],
-  providers: [AutomationGate, PipelinesRepository, PipelinesService, PipelineRunsService, PipelineRunner],
+  controllers: [PipelinesController, ReleasePlansController],
+  providers: [
+    AutomationGate,
+    PipelinesRepository,
+    PipelinesService,
+    ReleasePlansService,
+    PipelineRunsService,
+    PipelineRunner,
+    ReleasePlanSignals,
+  ],
   exports: [PipelineRunner],
 })
 export class PipelinesModule {}

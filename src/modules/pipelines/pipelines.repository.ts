@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
-import type { AudienceState, Phase } from './pipeline-model';
+import type { PhaseState, PlanPhase } from './pipeline-model';
 import type { Pipeline, PipelineRun, PipelineRunCreator, PipelineRunHistoryEntry } from './pipeline-records';
 
 type PipelineRow = Prisma.ReleasePipelineGetPayload<object>;
@@ -13,18 +13,37 @@ const withPipeline = {
 type RunRow = Prisma.PipelineRunGetPayload<{ include: typeof withPipeline }>;
 
 // Phases are validated against the project by PipelinesService before they are stored.
-const toPipeline = (p: PipelineRow): Pipeline => ({ ...p, phases: fromJson<Phase[]>(p.phases) });
+const toPipeline = (p: PipelineRow): Pipeline => ({
+  ...p,
+  phases: fromJson<PlanPhase[]>(p.phases),
+  forTags: p.forTags ?? [],
+  expireAfterMs: p.expireAfterMs === null ? null : Number(p.expireAfterMs),
+});
 
 /** A run's JSON columns are its pipeline's phases and the states and entries the services write. */
 const toRun = ({ pipeline, project, ...r }: RunRow): PipelineRun => ({
   ...r,
   projectKey: project.key,
   pipelineKey: pipeline.key,
-  phases: fromJson<Phase[]>(r.phases),
-  audiences: fromJson<AudienceState[]>(r.audiences),
+  phases: fromJson<PlanPhase[]>(r.phases),
+  audiences: fromJson<PhaseState[]>(r.audiences),
+  expireAfterMs: Number(r.expireAfterMs),
   createdBy: fromJson<PipelineRunCreator>(r.createdBy),
   history: fromJson<PipelineRunHistoryEntry[]>(r.history),
 });
+
+/** The plan fields besides phases that create and update write. */
+export interface PlanWrite {
+  name?: string;
+  description?: string;
+  isDefault?: boolean;
+  forTags?: string[];
+  /** null clears it (the deployment's default applies); undefined leaves it. */
+  expireAfterMs?: number | null;
+}
+
+const bigIntOf = (ms: number | null | undefined) =>
+  ms === undefined ? {} : { expireAfterMs: ms === null ? null : BigInt(ms) };
 
 const orNull =
   <R, T>(map: (row: R) => T) =>
@@ -54,18 +73,37 @@ export class PipelinesRepository {
 
   async create(
     tx: Tx,
-    data: { projectId: string; key: string; name: string; description: string; phases: Phase[] },
+    data: PlanWrite & { projectId: string; key: string; name: string; phases: PlanPhase[] },
   ): Promise<Pipeline> {
-    return toPipeline(await txClient(tx).releasePipeline.create({ data: { ...data, phases: toJson(data.phases) } }));
+    const { phases, expireAfterMs, ...plain } = data;
+    return toPipeline(
+      await txClient(tx).releasePipeline.create({
+        data: { ...plain, phases: toJson(phases), ...bigIntOf(expireAfterMs) },
+      }),
+    );
   }
 
-  async update(tx: Tx, id: string, data: { name?: string; description?: string; phases?: Phase[] }): Promise<Pipeline> {
-    const { phases, ...plain } = data;
+  /** Every edit bumps the version (runs keep the copy they started with). */
+  async update(tx: Tx, id: string, data: PlanWrite & { phases?: PlanPhase[] }): Promise<Pipeline> {
+    const { phases, expireAfterMs, ...plain } = data;
     const row = await txClient(tx).releasePipeline.update({
       where: { id },
-      data: { ...plain, ...(phases !== undefined ? { phases: toJson(phases) } : {}) },
+      data: {
+        ...plain,
+        ...(phases !== undefined ? { phases: toJson(phases) } : {}),
+        ...bigIntOf(expireAfterMs),
+        version: { increment: 1 },
+      },
     });
     return toPipeline(row);
+  }
+
+  /** The project's one default plan stops being it (before another becomes it, in the same transaction). */
+  async clearDefault(tx: Tx, projectId: string, exceptId?: string): Promise<void> {
+    await txClient(tx).releasePipeline.updateMany({
+      where: { projectId, isDefault: true, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      data: { isDefault: false },
+    });
   }
 
   async remove(tx: Tx, id: string): Promise<void> {
@@ -84,6 +122,12 @@ export class PipelinesRepository {
     return locked.length ? this.findRun(id, tx) : null;
   }
 
+  /** Locks the run, waiting for a look in progress to end (people's and deploy signals' changes). */
+  async lockRunWait(tx: Tx, id: string): Promise<PipelineRun | null> {
+    await txClient(tx).$queryRaw`SELECT "id" FROM "PipelineRun" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    return this.findRun(id, tx);
+  }
+
   async latestRun(projectId: string, flagKey: string): Promise<PipelineRun | null> {
     const row = await this.prisma.pipelineRun.findFirst({
       where: { projectId, flagKey },
@@ -98,11 +142,13 @@ export class PipelinesRepository {
     data: {
       projectId: string;
       pipelineId: string;
+      planVersion: number;
+      expireAfterMs: number;
       flagKey: string;
       variationId: string;
       activeKey: string;
-      phases: Phase[];
-      audiences: AudienceState[];
+      phases: PlanPhase[];
+      audiences: PhaseState[];
       createdBy: PipelineRunCreator;
       history: PipelineRunHistoryEntry[];
     },
@@ -110,6 +156,7 @@ export class PipelinesRepository {
     const row = await txClient(tx).pipelineRun.create({
       data: {
         ...data,
+        expireAfterMs: BigInt(data.expireAfterMs),
         status: 'running',
         phases: toJson(data.phases),
         audiences: toJson(data.audiences),
@@ -128,7 +175,8 @@ export class PipelinesRepository {
       status?: string;
       activeKey?: string | null;
       currentPhase?: number;
-      audiences?: AudienceState[];
+      lastProgressAt?: Date;
+      audiences?: PhaseState[];
       history?: PipelineRunHistoryEntry[];
     },
   ): Promise<PipelineRun> {
@@ -145,7 +193,21 @@ export class PipelinesRepository {
     return toRun(row);
   }
 
+  /** Runs the worker looks at: running ones, and paused ones (which can still expire). */
   runningRuns(limit: number): Promise<{ id: string }[]> {
-    return this.prisma.pipelineRun.findMany({ where: { status: 'running' }, select: { id: true }, take: limit });
+    return this.prisma.pipelineRun.findMany({
+      where: { status: { in: ['running', 'paused'] } },
+      select: { id: true },
+      take: limit,
+    });
+  }
+
+  /** The project's runs going on (running or paused) for these flags (a deploy signal's candidates). */
+  async activeRuns(projectId: string, flagKeys: string[]): Promise<PipelineRun[]> {
+    const rows = await this.prisma.pipelineRun.findMany({
+      where: { projectId, flagKey: { in: flagKeys }, status: { in: ['running', 'paused'] } },
+      include: withPipeline,
+    });
+    return rows.map(toRun);
   }
 }

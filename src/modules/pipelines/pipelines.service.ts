@@ -9,7 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { GuardService } from '../guards/guard.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreatePipelineDto, PhaseDto, UpdatePipelineDto } from './dto/pipelines.dto';
-import type { Phase } from './pipeline-model';
+import { pipelineToPlanPhases, planToPipelinePhases, type Phase } from './pipeline-model';
 import type { Pipeline } from './pipeline-records';
 import { PipelinesRepository } from './pipelines.repository';
 import type { ProjectContext } from '../projects/project-context';
@@ -18,7 +18,7 @@ export const pipelineView = (p: Pipeline) => ({
   key: p.key,
   name: p.name,
   description: p.description,
-  phases: p.phases,
+  phases: planToPipelinePhases(p.phases),
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
 });
@@ -32,7 +32,11 @@ export const visiblePipelineView = (p: Pipeline, visible: ReadonlySet<string>) =
   };
 };
 
-/** Release pipelines: ordered phases of audiences, validated against the project when written. */
+/**
+ * The legacy `/release-pipelines` endpoints, kept as aliases over release plans: a pipeline is a plan
+ * whose phases are shown grouped (`with_previous` phases join the phase before), and written through
+ * the mapping the migration applied (pipeline-model.ts pipelineToPlanPhases).
+ */
 @Injectable()
 export class PipelinesService {
   constructor(
@@ -71,7 +75,7 @@ export class PipelinesService {
             key: dto.key,
             name: dto.name,
             description: dto.description ?? '',
-            phases,
+            phases: pipelineToPlanPhases(phases),
           })
           .catch(rethrowDuplicate('pipeline', dto.key));
         await this.audit.record(tx, actor, {
@@ -91,7 +95,11 @@ export class PipelinesService {
     const phases = dto.phases ? await this.validPhases(project, dto.phases) : undefined;
     return pipelineView(
       await this.repo.transaction(async (tx) => {
-        const row = await this.repo.update(tx, current.id, { name: dto.name, description: dto.description, phases });
+        const row = await this.repo.update(tx, current.id, {
+          name: dto.name,
+          description: dto.description,
+          phases: phases && pipelineToPlanPhases(phases),
+        });
         await this.audit.record(tx, actor, {
           action: 'updateReleasePipeline',
           resource: `${formatResource(ref)}:pipeline/${key}`,

@@ -25,6 +25,12 @@ export const WEBHOOK_EVENTS = [
   /** A flag became stale (lifecycle): sent once per transition by the lifecycle sweep. */
   'flag.ready_for_cleanup',
   'deployment.recorded',
+  'release_plan.phase_started',
+  'release_plan.paused',
+  'release_plan.resumed',
+  'release_plan.completed',
+  'release_plan.failed',
+  'release_plan.expired',
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -41,12 +41,13 @@ describe('break-glass when creating automation in a gated environment', () => {
     });
     [admin, writer] = await Promise.all([memberWithToken(g, owner, 'admin'), memberWithToken(g, owner, 'writer')]);
     ok(
-      await owner.POST('/api/v1/projects/{projectKey}/release-pipelines', {
+      // The flags here are off: the plan turns the flag on itself (else the start is refused as unseen).
+      await owner.POST('/api/v1/projects/{projectKey}/release-plans', {
         params: { path: { projectKey: project.key } },
         body: {
           key: 'straight-to-prod',
           name: 'Straight to production',
-          phases: [{ name: 'prod', audiences: [{ environmentKey: 'production', strategy: { kind: 'immediate' } }] }],
+          phases: [{ environmentKey: 'production', strategy: { kind: 'immediate' }, turnFlagOn: true }],
         },
       }),
     );
@@ -114,7 +115,10 @@ describe('break-glass when creating automation in a gated environment', () => {
         if (run.response.status === 404) return [];
         return [ok(run)];
       },
-      applies: (flag) => [{ kind: 'updateFallthroughVariationOrRollout', variationId: flag.variations[1]._id }],
+      applies: (flag) => [
+        { kind: 'turnFlagOn' },
+        { kind: 'updateFallthroughVariationOrRollout', variationId: flag.variations[1]._id },
+      ],
     },
     {
       name: 'trigger',

@@ -9,6 +9,7 @@ import { cliEnv, runCli } from '../../support/cli';
 import { eventually, sdkKeyOf } from '../../support/delivery';
 import { factory, ok, type Flag } from '../../support/factories';
 import { flagIn } from '../../support/governance';
+import { turnOn } from '../../support/release-plans';
 
 let gantry: Gantry;
 let owner: ApiClient;
@@ -242,6 +243,7 @@ describe('gantry release', () => {
 describe('gantry pipeline, trigger and audit', () => {
   it('pipeline start --wait exits 0 when the run completes; status shows it; unknown pipeline exits 1', async () => {
     const flag = await twoWayFlag();
+    await turnOn(owner, projectKey, flag.key, ['staging']); // a plan refuses to start where the flag is off
     const r = await runCli(
       ['pipeline', 'start', flag.key, '-p', projectKey, '--pipeline', 'quick', '--to', 'new', '--wait', '--json'],
       env(),
@@ -277,6 +279,7 @@ describe('gantry pipeline, trigger and audit', () => {
       }),
     );
     const flag = await factory.flag(owner, gated, { variations: ['old', 'new'] });
+    await turnOn(owner, gated, flag.key, ['production']); // a plan refuses to start where the flag is off
     const start = ['pipeline', 'start', flag.key, '-p', gated, '--pipeline', 'prod', '--to', 'new', '--json'];
     const refused = await runCli(start, env());
     expect([refused.code, refused.json().error.code]).toEqual([3, 'approval/bypass_reason_required']);

@@ -10,6 +10,7 @@ import { startGantry, type ApiClient, type Gantry } from '../../support/app-harn
 import { openBrowser, PHONE, screenshot, signInWithToken, type TestBrowser } from '../../support/browser';
 import { eventually, sdkKeyOf } from '../../support/delivery';
 import { factory, ok, type Flag, type Schemas } from '../../support/factories';
+import { turnOn } from '../../support/release-plans';
 import { feedGuardEvents } from '../../support/guard-events';
 
 type Release = Schemas['ReleaseDto'];
@@ -101,6 +102,7 @@ beforeAll(async () => {
   guarded = await until(guardedFlag, guarded.id, (r) => r.status === 'rolled_back', 'the rollback');
 
   const piped = await factory.flag(owner, P, { key: 'dark-mode', ...twoWay });
+  await turnOn(owner, P, piped.key, ['staging', 'production']); // a plan refuses to start where the flag is off
   ok(
     await owner.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
       params: { path: { projectKey: P, flagKey: piped.key } },

@@ -7,6 +7,7 @@ import { startGantry, type ApiClient, type Gantry } from '../../support/app-harn
 import { eventually } from '../../support/delivery';
 import { factory, ok, type Project, type Schemas } from '../../support/factories';
 import { flagIn, memberWithToken, review } from '../../support/governance';
+import { turnOn } from '../../support/release-plans';
 
 type Run = Schemas['PipelineRunDto'];
 
@@ -74,6 +75,8 @@ describe('release pipelines', () => {
       defaults: { onVariation: 0, offVariation: 0 },
     });
     const newId = flag.variations[1]._id;
+    // A plan refuses to start where users would not see the release (flag off).
+    await turnOn(owner, project.key, flag.key, ['staging', 'production']);
     const started = ok(
       await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
         params: { path: flagPath(flag.key) },
@@ -111,6 +114,8 @@ describe('release pipelines', () => {
       defaults: { onVariation: 0, offVariation: 0 },
     });
     const newId = flag.variations[1]._id;
+    // A plan refuses to start where users would not see the release (flag off).
+    await turnOn(owner, project.key, flag.key, ['staging', 'production']);
     ok(
       await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
         params: { path: flagPath(flag.key) },
@@ -186,6 +191,7 @@ describe('release pipelines', () => {
       variations: ['old', 'new'],
       defaults: { onVariation: 0, offVariation: 0 },
     });
+    await turnOn(owner, project.key, other.key, ['production']);
     const refused = await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
       params: { path: flagPath(other.key) },
       body: { pipelineKey: 'ungated', variationId: other.variations[1]._id },

@@ -1,16 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ActorRefDto, CreatorRefDto } from '../../accounts/models/actor-ref.model';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsString,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsKey, IsName, IsOmittable } from '../../../infra/http/validators';
 import {
   ApprovalBypassDto,
@@ -18,25 +9,11 @@ import {
   BreakGlassDto,
   BypassField,
 } from '../../../infra/http/break-glass.dto';
-import { GuardDto, NamedValueDto, StageDto } from '../../releases/dto/releases.dto';
+import { NamedValueDto } from '../../releases/dto/releases.dto';
+import { PHASE_STATUSES, PlanPhaseDto, RUN_STATUSES } from './release-plans.dto';
 
-export const STRATEGY_KINDS = ['immediate', 'staged', 'guarded'] as const;
-
-export class StrategyDto {
-  @ApiProperty({ enum: STRATEGY_KINDS }) @IsIn(STRATEGY_KINDS) kind: (typeof STRATEGY_KINDS)[number];
-  @ApiPropertyOptional({ type: [StageDto], description: 'staged and guarded: the stages, as for a release' })
-  @IsOmittable()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => StageDto)
-  stages?: StageDto[];
-  @ApiPropertyOptional({ type: GuardDto, description: 'guarded: the metrics and what to do on a regression' })
-  @IsOmittable()
-  @ValidateNested()
-  @Type(() => GuardDto)
-  guard?: GuardDto;
-}
+export { STRATEGY_KINDS, StrategyDto } from './strategy.dto';
+import { StrategyDto } from './strategy.dto';
 
 export class AudienceDto {
   @IsKey('environment key') environmentKey: string;
@@ -88,7 +65,9 @@ export class UpdatePipelineDto {
 }
 
 export class StartPipelineReleaseDto {
-  @IsKey('pipeline key') pipelineKey: string;
+  @IsKey('the release plan to go through (absent: the flag default plan: tag default, else project default)', true)
+  planKey?: string;
+  @IsKey('the former name of planKey (release pipelines are release plans)', true) pipelineKey?: string;
   @ApiProperty({ description: 'the variation to release' }) @IsString() @MaxLength(128) variationId: string;
   @BypassField() bypass?: BreakGlassDto;
 }
@@ -108,9 +87,15 @@ export class PipelineListDto {
 }
 
 export class AudienceStateDto {
-  @ApiProperty({ type: 'integer' }) phase: number;
+  @ApiProperty({ type: 'integer', description: 'the plan phase' }) phase: number;
   @ApiProperty() environmentKey: string;
-  @ApiProperty({ enum: ['pending', 'waiting_approval', 'running', 'completed', 'failed', 'aborted'] }) status: string;
+  @ApiProperty({ enum: PHASE_STATUSES }) status: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'when its trigger (manual, deploy, evaluation) fired' })
+  triggeredAt?: string;
+  @ApiPropertyOptional() triggeredBy?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) startedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'soaking: when the phase counts as finished' })
+  soakUntil?: string;
   @ApiPropertyOptional({ format: 'uuid' }) releaseId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) changeRequestId?: string;
   @ApiPropertyOptional() error?: string;
@@ -118,7 +103,7 @@ export class AudienceStateDto {
 
 export class PipelineRunHistoryEntryDto {
   @ApiProperty({ format: 'date-time' }) at: string;
-  @ApiProperty({ enum: ['running', 'completed', 'failed', 'aborted'] }) status: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status: string;
   @ApiProperty({ type: 'integer', description: 'the phase in force' }) phase: number;
   @ApiPropertyOptional({ type: ActorRefDto, description: "who did it (absent on the worker's own entries)" })
   actor?: ActorRefDto;
@@ -127,7 +112,9 @@ export class PipelineRunHistoryEntryDto {
 
 export class PipelineRunDto {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'the release plan (pipelineKey: its former name)' }) planKey: string;
   @ApiProperty() pipelineKey: string;
+  @ApiProperty({ type: 'integer', description: 'the plan version the run started with' }) planVersion: number;
   @ApiProperty() flagKey: string;
   @ApiProperty() variationId: string;
   @ApiProperty({
@@ -137,9 +124,13 @@ export class PipelineRunDto {
   })
   variation: NamedValueDto | null;
   @ApiProperty({ type: CreatorRefDto, description: 'who started the run' }) createdBy: CreatorRefDto;
-  @ApiProperty({ enum: ['running', 'completed', 'failed', 'aborted'] }) status: string;
-  @ApiProperty({ type: 'integer' }) currentPhase: number;
-  @ApiProperty({ type: [AudienceStateDto] }) audiences: AudienceStateDto[];
+  @ApiProperty({ enum: RUN_STATUSES }) status: string;
+  @ApiProperty({ type: 'integer', description: 'the last phase that started' }) currentPhase: number;
+  @ApiProperty({ type: [PlanPhaseDto], description: 'the plan phases the run started with' }) phases: PlanPhaseDto[];
+  @ApiProperty({ type: [AudienceStateDto], description: 'one state per plan phase' }) audiences: AudienceStateDto[];
+  @ApiProperty({ format: 'date-time', description: 'the last progress; expiry counts from here' })
+  lastProgressAt: string;
+  @ApiProperty({ type: 'integer' }) expireAfterMs: number;
   @ApiProperty({ type: [PipelineRunHistoryEntryDto], description: 'status transitions, oldest first' })
   history: PipelineRunHistoryEntryDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;

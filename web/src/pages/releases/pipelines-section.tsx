@@ -60,7 +60,8 @@ function PipelineCard({ pipeline, run, projectKey }: { pipeline: Pipeline; run?:
             </span>
             <ul>
               {phase.audiences.map((a) => {
-                const state = run?.audiences.find((s) => s.phase === i && s.environmentKey === a.environmentKey);
+                // Each environment appears once in a plan (a pipeline phase may group several plan phases).
+                const state = run?.audiences.find((s) => s.environmentKey === a.environmentKey);
                 return (
                   <li key={a.environmentKey}>
                     <code>{a.environmentKey}</code> · {a.strategy.kind}
