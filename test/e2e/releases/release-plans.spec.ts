@@ -37,18 +37,7 @@ describe('release plans', () => {
         body: { name: 'plans', url: receiver.url, events: ['release_plan.paused', 'release_plan.expired'] },
       }),
     );
-    ok(
-      await owner.POST('/api/v1/projects/{projectKey}/metrics', {
-        params: { path: { projectKey: project.key } },
-        body: {
-          key: 'checkout-error',
-          name: 'Checkout errors',
-          kind: 'count',
-          direction: 'lower_is_better',
-          threshold: 0.1,
-        },
-      }),
-    );
+    await factory.metric(owner, project.key);
   });
   afterAll(async () => {
     await g?.stop();
@@ -270,6 +259,45 @@ describe('release plans', () => {
       triggeredBy: expect.stringMatching(/^manual start by /),
     });
     expect((await flagIn(owner, project.key, flag.key)).environments.production.fallthrough).toEqual({ variation: 1 });
+  });
+
+  it('a deploy signal of a linked service starts the phase waiting for it, in that environment only', async () => {
+    ok(
+      await createPlan({
+        key: 'on-deploy',
+        name: 'On deploy',
+        phases: [
+          { environmentKey: 'staging', strategy: immediate, trigger: { kind: 'deploy', service: 'checkout-api' } },
+          { environmentKey: 'production', strategy: immediate, trigger: { kind: 'deploy', service: 'checkout-api' } },
+        ],
+      }),
+    );
+    const flag = await twoWay(['service.checkout-api']);
+    await turnOn(owner, project.key, flag.key, ['staging', 'production']);
+    ok(await start(flag, 'on-deploy'));
+    const deploy = (environment: string, service: string, version: string) =>
+      owner.POST('/api/v1/projects/{projectKey}/deployments', {
+        params: { path: P() },
+        body: { environment, service, version },
+      });
+
+    // A deploy of another service starts nothing.
+    expect(ok(await deploy('staging', 'search-api', '7.0.0')).effects).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await status(flag)).audiences.map((a) => a.status)).toEqual(['pending', 'pending']);
+
+    const staging = ok(await deploy('staging', 'checkout-api', '1.4.2'));
+    expect(staging.flagKeys).toContain(flag.key);
+    expect(staging.effects).toEqual([
+      expect.objectContaining({ flagKey: flag.key, kind: 'release_plan.phase_triggered' }),
+    ]);
+    const afterStaging = await until(flag, (r) => r.audiences[0].status === 'completed');
+    expect(afterStaging.audiences[0]).toMatchObject({ triggeredBy: 'deploy of checkout-api 1.4.2 to staging' });
+    expect(afterStaging.audiences[1].status).toBe('pending');
+
+    ok(await deploy('production', 'checkout-api', '1.4.2'));
+    const done = await until(flag, (r) => r.status === 'completed');
+    expect(done.audiences[1]).toMatchObject({ triggeredBy: 'deploy of checkout-api 1.4.2 to production' });
   });
 
   it('a first-evaluation phase starts when a real SDK evaluates the flag in its environment', async () => {
