@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type FieldError } from '../../core/errors';
 import { validateStages } from '../../core/release';
-import { anyFlagResource, formatResource, type ResourceRef } from '../../core/policy';
+import { formatResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
-import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { GuardService } from '../guards/guard.service';
@@ -12,6 +11,7 @@ import type { CreatePipelineDto, PhaseDto, UpdatePipelineDto } from './dto/pipel
 import { pipelineToPlanPhases, planToPipelinePhases, type Phase } from './pipeline-model';
 import type { Pipeline } from './pipeline-records';
 import { PipelinesRepository } from './pipelines.repository';
+import { ReleasePlansService } from './release-plans.service';
 import type { ProjectContext } from '../projects/project-context';
 
 export const pipelineView = (p: Pipeline) => ({
@@ -42,30 +42,25 @@ export class PipelinesService {
   constructor(
     private readonly repo: PipelinesRepository,
     private readonly projects: ProjectsService,
-    private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly guards: GuardService,
+    private readonly plans: ReleasePlansService,
   ) {}
 
   async list(actor: Actor, projectKey: string) {
     const project = await this.projects.require(actor, projectKey);
-    const visible = this.visibleKeys(actor, project);
+    const visible = this.plans.visibleKeys(actor, project);
     return { items: (await this.repo.list(project.id)).map((p) => visiblePipelineView(p, visible)) };
   }
 
   async get(actor: Actor, projectKey: string, key: string) {
     const project = await this.projects.require(actor, projectKey);
-    return visiblePipelineView(await this.require(project.id, key), this.visibleKeys(actor, project));
-  }
-
-  /** Keys of the project's environments the caller may view: audiences elsewhere are left out of views. */
-  visibleKeys(actor: Actor, project: ProjectContext): ReadonlySet<string> {
-    return new Set(this.projects.visibleEnvironments(actor, project).map((e) => e.key));
+    return visiblePipelineView(await this.require(project.id, key), this.plans.visibleKeys(actor, project));
   }
 
   async create(actor: Actor, projectKey: string, dto: CreatePipelineDto) {
     const project = await this.projects.require(actor, projectKey);
-    const ref = this.assertManage(actor, project);
+    const ref = this.plans.assertManage(actor, project);
     const phases = await this.validPhases(project, dto.phases);
     return pipelineView(
       await this.repo.transaction(async (tx) => {
@@ -90,7 +85,7 @@ export class PipelinesService {
 
   async update(actor: Actor, projectKey: string, key: string, dto: UpdatePipelineDto) {
     const project = await this.projects.require(actor, projectKey);
-    const ref = this.assertManage(actor, project);
+    const ref = this.plans.assertManage(actor, project);
     const current = await this.require(project.id, key);
     const phases = dto.phases ? await this.validPhases(project, dto.phases) : undefined;
     return pipelineView(
@@ -113,7 +108,7 @@ export class PipelinesService {
 
   async remove(actor: Actor, projectKey: string, key: string): Promise<void> {
     const project = await this.projects.require(actor, projectKey);
-    const ref = this.assertManage(actor, project);
+    const ref = this.plans.assertManage(actor, project);
     const current = await this.require(project.id, key);
     await this.repo.transaction(async (tx) => {
       await this.repo.remove(tx, current.id);
@@ -173,11 +168,5 @@ export class PipelinesService {
     const metrics = out.flatMap((p) => p.audiences.flatMap((a) => a.strategy.guard?.metrics ?? []));
     if (metrics.length) await this.guards.requireMetrics(project.id, [...new Set(metrics)]);
     return out;
-  }
-
-  private assertManage(actor: Actor, project: ProjectContext): ResourceRef {
-    const ref = anyFlagResource(project);
-    this.authz.assert(actor, 'manageReleases', ref);
-    return ref;
   }
 }
