@@ -15,6 +15,8 @@ export const ACTIONS = {
   viewProject: ['proj'],
   createProject: ['proj'],
   updateProject: ['proj'],
+  /** Reporting where flag keys appear in source code (CI: `gantry code-refs scan`); nothing served changes. */
+  reportCodeReferences: ['proj'],
   deleteProject: ['proj'],
   // env
   /** Seeing an environment at all: its configuration, its flags' and segments' settings there, its history. */

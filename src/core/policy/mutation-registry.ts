@@ -1064,7 +1064,7 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
   {
     surface: 'rest',
     operation: `POST ${P}/code-references`,
-    actions: ['updateProject'],
+    actions: ['reportCodeReferences'],
     resource: 'code references',
     gate: 'not-targeting',
     reason: 'records where flag keys appear in source code; nothing is served differently',

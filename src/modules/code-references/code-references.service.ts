@@ -26,8 +26,9 @@ export interface CodeReferenceReportResult {
 
 /**
  * Code references: where flag keys appear in repositories, as reported by `gantry code-refs scan`
- * (or any tool) per repository+branch. Reporting needs `updateProject` (a CI service token with
- * the writer role has it); reading needs only to see the project.
+ * (or any tool) per repository+branch. Reporting needs `reportCodeReferences` (writers have it; a
+ * custom role can give a CI token this alone, not the project's settings); reading needs only to
+ * see the project.
  */
 @Injectable()
 export class CodeReferencesService {
@@ -43,7 +44,7 @@ export class CodeReferencesService {
 
   async report(actor: Actor, projectKey: string, body: unknown): Promise<CodeReferenceReportResult> {
     const project = await this.projects.require(actor, projectKey);
-    this.authz.assert(actor, 'updateProject', projectResource(project));
+    this.authz.assert(actor, 'reportCodeReferences', projectResource(project));
     const parsed = parseCodeReferenceReport(body);
     if ('tooMany' in parsed)
       throw new DomainError(

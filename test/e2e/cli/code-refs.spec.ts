@@ -222,7 +222,7 @@ describe('POST code-references: bad input', () => {
     expect(await refsOf('unused')).toEqual(['acme/other@dev:x.ts:7']);
   });
 
-  it('needs updateProject to report (a writer service token, as CI uses; a reader may only read) and a token at all', async () => {
+  it('needs reportCodeReferences to report (a writer service token, as CI uses; a reader may only read) and a token at all', async () => {
     const ci = await serviceTokenWithClient(g, g.client(g.ownerToken), 'writer');
     const reported = await post({ repository: 'acme/ci', branch: 'main', commit: 'abcd', references: [] }, ci.token);
     expect([reported.status, reported.body]).toEqual([
@@ -240,5 +240,21 @@ describe('POST code-references: bad input', () => {
       token: g.ownerToken,
     });
     expect([missingFlag.status, missingFlag.body.code]).toEqual([404, 'flag/not_found']);
+  });
+
+  it('a token allowed only reportCodeReferences reports, and cannot change the project', async () => {
+    const narrow = await factory.token(g.client(g.ownerToken), {
+      inlinePolicy: [{ effect: 'allow', actions: ['viewProject', 'reportCodeReferences'], resources: [`proj/${P}`] }],
+    });
+    const reported = await post(
+      { repository: 'acme/narrow', branch: 'main', commit: 'abcd', references: [] },
+      narrow.token,
+    );
+    expect(reported.status).toBe(200);
+    const rename = await g.raw<{ code: string }>('PATCH', `/api/v1/projects/${P}`, {
+      token: narrow.token,
+      body: { name: 'renamed by CI' },
+    });
+    expect([rename.status, rename.body.code]).toEqual([403, 'auth/forbidden']);
   });
 });
