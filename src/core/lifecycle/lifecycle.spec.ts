@@ -1,3 +1,4 @@
+import { makeEnv } from '../../../test/support/fixtures/patch';
 import type { FlagEnvironmentConfig } from '../model/flag-config';
 import { servedToEveryone, servingOneSince, type ConfigAtVersion } from './serving';
 import { DEFAULT_LIFECYCLE_SETTINGS, lifecycleSettingsOf, type LifecycleSettings } from './settings';
@@ -6,22 +7,7 @@ import { flagLifecycle, type FlagFacts } from './states';
 const NOW = new Date('2026-06-30T12:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
 
-function config(over: Partial<FlagEnvironmentConfig> = {}): FlagEnvironmentConfig {
-  return {
-    on: true,
-    offVariation: 1,
-    fallthrough: { variation: 0 },
-    targets: [],
-    contextTargets: [],
-    rules: [],
-    prerequisites: [],
-    salt: 's',
-    trackEvents: false,
-    trackEventsFallthrough: false,
-    version: 1,
-    ...over,
-  };
-}
+const config = makeEnv;
 
 const rule = (v: Partial<{ variation: number; rollout: { variations: { variation: number; weight: number }[] } }>) => ({
   _id: 'r',

@@ -1,21 +1,9 @@
-import type { FlagEnvironmentConfig } from '../../core/model/flag-config';
+import { makeEnv } from '../../../test/support/fixtures/patch';
 import type { FlagLifecycleRow } from '../flags/flags.repository';
 import { lifecycleFactsOf } from './lifecycle-facts';
 
 const at = (iso: string) => new Date(iso);
-const off: FlagEnvironmentConfig = {
-  on: false,
-  offVariation: 1,
-  fallthrough: { variation: 0 },
-  targets: [],
-  contextTargets: [],
-  rules: [],
-  prerequisites: [],
-  salt: 's',
-  trackEvents: false,
-  trackEventsFallthrough: false,
-  version: 1,
-};
+const off = makeEnv({ on: false });
 
 const row: FlagLifecycleRow = {
   id: 'f-1',
