@@ -2,7 +2,7 @@
  * One typed configuration read from the environment at boot. A bad value fails fast with a
  * message naming the variable, so an operator never has to guess which setting was wrong.
  */
-export type GantryRole = 'all' | 'api' | 'worker';
+export type GantryRole = 'all' | 'api' | 'worker' | 'edge';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface GantryConfig {
@@ -36,6 +36,17 @@ export interface GantryConfig {
   identity: IdentityConfig;
   /** The built console served at /ui (GANTRY_CONSOLE_DIR); default dist/web of this installation. */
   consoleDir: string | undefined;
+  /** Set when GANTRY_ROLE=edge: where the edge takes its snapshots from, and with what credential. */
+  edge: EdgeConfig | undefined;
+}
+
+export interface EdgeConfig {
+  /** An API node or another edge (GANTRY_UPSTREAM_URL). Operator configuration, so the outbound address policy does not apply. */
+  upstreamUrl: string;
+  /** A relay credential issued at /api/v1/relay-credentials (GANTRY_RELAY_TOKEN). */
+  relayToken: string;
+  /** SDK events waiting to be forwarded upstream are dropped, oldest first, past this many bytes (GANTRY_EDGE_EVENT_BUFFER_BYTES). */
+  eventBufferBytes: number;
 }
 
 export interface OidcConfig {
@@ -84,6 +95,7 @@ function outboundAllow(value: string | undefined): OutboundAllow {
   }
 }
 
+// 'edge' is refused until main.ts starts the edge application (its modules are in src/modules/edge).
 const ROLES: GantryRole[] = ['all', 'api', 'worker'];
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -179,6 +191,25 @@ function identityConfig(env: NodeJS.ProcessEnv, host: string, port: number): Ide
   };
 }
 
+function edgeConfig(env: NodeJS.ProcessEnv, role: GantryRole): EdgeConfig | undefined {
+  if (role !== 'edge') return undefined;
+  const upstream = env.GANTRY_UPSTREAM_URL?.trim();
+  if (!upstream) throw new ConfigError('GANTRY_UPSTREAM_URL is required when GANTRY_ROLE=edge');
+  const relayToken = env.GANTRY_RELAY_TOKEN?.trim();
+  if (!relayToken?.startsWith('grl_'))
+    throw new ConfigError('GANTRY_RELAY_TOKEN must be a relay credential (grl_…) when GANTRY_ROLE=edge');
+  return {
+    upstreamUrl: url('GANTRY_UPSTREAM_URL', upstream, ['http:', 'https:']).replace(/\/+$/, ''),
+    relayToken,
+    eventBufferBytes: integer(
+      'GANTRY_EDGE_EVENT_BUFFER_BYTES',
+      env.GANTRY_EDGE_EVENT_BUFFER_BYTES ?? String(16 * 1024 * 1024),
+      0,
+      1024 * 1024 * 1024,
+    ),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
   const adminToken = env.GANTRY_ADMIN_TOKEN?.trim() || undefined;
   if (adminToken !== undefined && adminToken.length < 20) {
@@ -186,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
   }
   const host = env.HOST ?? '127.0.0.1';
   const port = integer('PORT', env.PORT ?? '3000', 0, 65535);
+  const role = oneOf('GANTRY_ROLE', env.GANTRY_ROLE ?? 'all', ROLES);
   return {
     databaseUrl: url('DATABASE_URL', env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/gantry', [
       'postgresql:',
@@ -195,7 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     redisPrefix: env.GANTRY_REDIS_PREFIX ?? 'gantry',
     port,
     host,
-    role: oneOf('GANTRY_ROLE', env.GANTRY_ROLE ?? 'all', ROLES),
+    role,
     adminToken,
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LEVELS),
     bodyLimit: integer('GANTRY_BODY_LIMIT', env.GANTRY_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
@@ -232,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     },
     identity: identityConfig(env, host, port),
     consoleDir: env.GANTRY_CONSOLE_DIR?.trim() || undefined,
+    edge: edgeConfig(env, role),
   };
 }
 

@@ -5,6 +5,7 @@ import { RedisService } from '../../infra/redis/redis.service';
 import { changePattern } from './delivery-channels';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { DeliveryRepository } from './delivery.repository';
+import type { FeedChange } from '../../core/relay/feed-protocol';
 import { EnvironmentSnapshot, type ChangeMessage } from './environment-snapshot';
 import { DeliveryMetrics } from './delivery.metrics';
 import { SdkKeysService } from './sdk-keys.service';
@@ -14,6 +15,8 @@ import { StreamHub } from './stream-hub';
 /** How often a node compares its revisions with PostgreSQL, to catch up on anything Redis lost. */
 const RESYNC_MS = 5_000;
 const CATCH_UP_BATCH = 500;
+/** An edge missing more changes than this gets the whole environment instead. */
+const MAX_RESUME_CHANGES = 10_000;
 
 /**
  * Every node's in-memory view of the environments it serves. Loaded from PostgreSQL at start (and
@@ -117,6 +120,36 @@ export class EnvironmentSnapshotsService
   async catchUpTo(s: EnvironmentSnapshot, revision: bigint): Promise<void> {
     if (s.revision >= revision) return;
     await new Promise<void>((resolve) => this.enqueue(s.environmentId, () => this.catchUp(s).finally(resolve)));
+  }
+
+  /**
+   * From memory when the snapshot still keeps them, else from the outbox (a node that restarted
+   * keeps nothing from before, but the outbox keeps GANTRY_OUTBOX_RETENTION_HOURS of changes).
+   */
+  async changesSince(s: EnvironmentSnapshot, revision: bigint): Promise<FeedChange[] | null> {
+    const kept = s.changesSince(revision);
+    if (kept !== null || revision > s.revision || s.revision - revision > BigInt(MAX_RESUME_CHANGES)) return kept;
+    const upTo = s.revision;
+    const out: FeedChange[] = [];
+    for (let after = revision; after < upTo;) {
+      const rows = await this.outbox.since(s.environmentId, after, CATCH_UP_BATCH);
+      if (!rows.length || rows[0].revision !== after + 1n) return null; // pruned
+      for (const r of rows) {
+        if (r.revision > upTo) break;
+        out.push({
+          environmentId: r.environmentId,
+          revision: String(r.revision),
+          kind: r.kind === 'flag' ? 'flag' : 'segment',
+          key: r.key,
+          version: r.version,
+          payload: r.payload,
+          committedAt: r.createdAt.getTime(),
+        });
+      }
+      after = BigInt(out[out.length - 1].revision);
+      if (rows.length < CATCH_UP_BATCH && after < upTo) return null;
+    }
+    return out;
   }
 
   private async load(environmentId: string): Promise<EnvironmentSnapshot | null> {

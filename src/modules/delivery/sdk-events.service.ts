@@ -4,7 +4,7 @@ import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryRepository, type NewSdkEvent } from './delivery.repository';
-import { SnapshotSource } from './snapshot-source';
+import { SdkEventSink, SnapshotSource } from './snapshot-source';
 import { ActiveGuardsReadModel, type GuardedKeys } from '../releases/active-guards.read-model';
 
 const MAX_EVENTS = 10_000;
@@ -20,7 +20,7 @@ type LdEvent = Record<string, unknown> & { kind?: unknown };
  * guard reads would only be a row to prune); contexts feed the context sample.
  */
 @Injectable()
-export class SdkEventsService {
+export class SdkEventsService extends SdkEventSink {
   constructor(
     private readonly repo: DeliveryRepository,
     private readonly samples: ContextSampleService,
@@ -28,16 +28,16 @@ export class SdkEventsService {
     private readonly recorder: EvaluationRecorder,
     private readonly snapshots: SnapshotSource,
     private readonly guards: ActiveGuardsReadModel,
-  ) {}
+  ) {
+    super();
+  }
 
   /** `sdk`: who sent them (sdkLabel of the request), for the evaluation counts of summary events. */
   async ingest(environmentId: string, body: unknown, sdk: string): Promise<number> {
-    if (!Array.isArray(body)) throw new DomainError('sdk/invalid_events', 'the body must be a JSON array of events');
-    if (body.length > MAX_EVENTS)
-      throw new DomainError('sdk/too_many_events', `at most ${MAX_EVENTS} events per request`);
+    const events = checkEventBatch(body);
     const guarded = await this.guardedKeys(environmentId);
     const rows: NewSdkEvent[] = [];
-    for (const raw of body) {
+    for (const raw of events) {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
       const e = raw as LdEvent;
       const kind = typeof e.kind === 'string' ? e.kind.slice(0, 32) : 'unknown';
@@ -71,6 +71,14 @@ export class SdkEventsService {
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+/** The body of POST /bulk, wherever it is received (an edge checks it before forwarding it). */
+export function checkEventBatch(body: unknown): unknown[] {
+  if (!Array.isArray(body)) throw new DomainError('sdk/invalid_events', 'the body must be a JSON array of events');
+  if (body.length > MAX_EVENTS)
+    throw new DomainError('sdk/too_many_events', `at most ${MAX_EVENTS} events per request`);
+  return body;
+}
 
 /** Years a timestamp column holds comfortably; an SDK clock outside them is not believed. */
 const MIN_TIME = Date.UTC(2000, 0, 1);

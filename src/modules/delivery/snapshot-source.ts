@@ -15,6 +15,11 @@ export abstract class SnapshotSource {
   abstract get(environmentId: string): Promise<EnvironmentSnapshot | null>;
   /** Brings the snapshot up to at least `revision` where this node can (a client resuming from a newer node). */
   abstract catchUpTo(snapshot: EnvironmentSnapshot, revision: bigint): Promise<void>;
+  /**
+   * The changes after `revision` up to the snapshot's, for an edge resuming its feed; null when they
+   * cannot all be had (the edge then gets the whole environment).
+   */
+  abstract changesSince(snapshot: EnvironmentSnapshot, revision: bigint): Promise<FeedChange[] | null>;
 }
 
 /** SDK key → environment id, without a database read on the hot path. */

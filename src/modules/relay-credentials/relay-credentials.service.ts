@@ -94,7 +94,10 @@ export class RelayCredentialsService extends RelayCredentialVerifier implements 
     const name = typeof body.name === 'string' ? body.name.trim() : '';
     const errors: string[] = [];
     if (!name || name.length > 200) errors.push('name must be 1 to 200 characters');
-    const expiresAt = body.expiresAt === undefined || body.expiresAt === null ? null : new Date(String(body.expiresAt));
+    const expiresAt =
+      body.expiresAt === undefined || body.expiresAt === null
+        ? null
+        : new Date(typeof body.expiresAt === 'string' ? body.expiresAt : NaN);
     if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= this.clock.now()))
       errors.push('expiresAt must be a time in the future');
     const parsed = parseRelayScope(body.scope);

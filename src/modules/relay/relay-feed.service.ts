@@ -81,11 +81,14 @@ export class RelayFeedService implements OnModuleInit, BeforeApplicationShutdown
       (p): p is readonly [FeedEnvironmentMeta, EnvironmentSnapshot] => p[1] !== null,
     );
     // An edge that held a newer revision than this node (it was fed by a node further along) waits
-    // for this node to catch up rather than being sent older state.
-    await Promise.all(
-      pairs.map(([m, s]) => {
+    // for this node to catch up rather than being sent older state; then what it missed is read
+    // (from memory, or from the outbox on an API node).
+    const missed = await Promise.all(
+      pairs.map(async ([m, s]) => {
         const r = revisions.get(m.id);
-        return r !== undefined && r > s.revision ? this.snapshots.catchUpTo(s, r) : undefined;
+        if (r === undefined) return null;
+        if (r > s.revision) await this.snapshots.catchUpTo(s, r);
+        return this.snapshots.changesSince(s, r);
       }),
     );
     // From here to feeds.add nothing awaits: no change can slip between the state sent and the live feed.
@@ -101,8 +104,8 @@ export class RelayFeedService implements OnModuleInit, BeforeApplicationShutdown
     let text = '';
     let full = 0;
     let resumed = 0;
-    for (const [meta, s] of pairs) {
-      const state = this.stateOf(meta, s, revisions.get(meta.id));
+    for (const [i, [meta, s]] of pairs.entries()) {
+      const state = this.stateOf(meta, s, missed[i], revisions.get(meta.id));
       text += state.text;
       if (state.full) full++;
       else resumed++;
@@ -121,9 +124,14 @@ export class RelayFeedService implements OnModuleInit, BeforeApplicationShutdown
     );
   }
 
-  /** What an edge needs of one environment: the changes it missed, or the whole environment. */
-  private stateOf(meta: FeedEnvironmentMeta, s: EnvironmentSnapshot, held: bigint | undefined) {
-    const missed = held === undefined ? null : s.changesSince(held);
+  /**
+   * What an edge needs of one environment: the changes it missed, or the whole environment. `read`
+   * was read before the last await; what was applied since is still in the snapshot's memory.
+   */
+  private stateOf(meta: FeedEnvironmentMeta, s: EnvironmentSnapshot, read: FeedChange[] | null, held?: bigint) {
+    const upTo = read?.length ? BigInt(read[read.length - 1].revision) : held;
+    const since = read === null || upTo === undefined ? null : s.changesSince(upTo);
+    const missed = read === null || since === null ? null : [...read, ...since];
     if (missed === null) return { full: true, text: event('environment', s.feedEnvironmentJson(meta)) };
     // meta first: the key may have been rotated while the edge was away.
     let text = event('meta', JSON.stringify(meta));
