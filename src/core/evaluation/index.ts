@@ -1,7 +1,7 @@
 /**
  * Gantry's flag evaluation core: LaunchDarkly server-side evaluation semantics, exactly as the
  * Node SDK (js-server-sdk-common) implements them (protocols.md §2), over flags and segments
- * compiled once per version. Pure and synchronous; the only platform import is node:crypto (sha1).
+ * compiled once per version. Pure and synchronous, with no platform import (sha1 is in ./sha1.ts).
  *
  * Results are fresh objects, but their `reason` objects are shared and frozen: do not mutate them.
  */

@@ -1,0 +1,205 @@
+/**
+ * SHA-1 of the UTF-8 bytes of a string, in plain JavaScript, for bucketing (protocols.md §2.6).
+ *
+ * Why not node:crypto: a bucketing input is a few dozen bytes (`key.salt.value`), and for inputs
+ * that short the per-call cost of crossing into OpenSSL (argument checks, string encoding into a
+ * native buffer, hex output, then parseInt over it) is several times the cost of the compression
+ * itself. Here there is no allocation per call: the bytes go into a reused buffer, the state into
+ * reused words, and bucketing reads the first two words directly.
+ *
+ * The input is given as two strings hashed as their concatenation, so that callers need not build
+ * `prefix + value`. Encoding is UTF-8 exactly as Node encodes a string for hashing, lone
+ * surrogates included (each becomes U+FFFD).
+ */
+
+let bytes = new Uint8Array(256);
+const W = new Int32Array(80);
+/** The digest of the last call, as five big-endian 32-bit words (signed; use `>>> 0`). */
+export const digest = new Int32Array(5);
+
+/** Room for `n` message bytes plus padding and length. */
+function reserve(n: number): void {
+  if (n + 72 > bytes.length) bytes = new Uint8Array(Math.max(n + 72, bytes.length * 2));
+}
+
+/** Writes the UTF-8 encoding of `s` at `at`; returns the end. The caller reserved 3 bytes per unit. */
+function writeUtf8(s: string, at: number): number {
+  const b = bytes;
+  let n = at;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      b[n++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      b[n++] = 0xc0 | (c >> 6);
+      b[n++] = 0x80 | (c & 0x3f);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+        b[n++] = 0xf0 | (c >> 18);
+        b[n++] = 0x80 | ((c >> 12) & 0x3f);
+        b[n++] = 0x80 | ((c >> 6) & 0x3f);
+        b[n++] = 0x80 | (c & 0x3f);
+        continue;
+      }
+      c = 0xfffd; // a lone surrogate
+    }
+    b[n++] = 0xe0 | (c >> 12);
+    b[n++] = 0x80 | ((c >> 6) & 0x3f);
+    b[n++] = 0x80 | (c & 0x3f);
+  }
+  return n;
+}
+
+/**
+ * Writes `s` as ASCII at `at`; returns the end, or -1 at the first non-ASCII unit (the caller
+ * then encodes the whole input as UTF-8, since a surrogate pair may straddle the two strings).
+ */
+function writeAscii(s: string, at: number): number {
+  const b = bytes;
+  let n = at;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    b[n++] = c;
+  }
+  return n;
+}
+
+/** SHA-1 of UTF-8(`a` + `b`) into `digest`. */
+export function sha1(a: string, b: string): void {
+  const units = a.length + b.length;
+  // One block holds up to 55 message bytes: ASCII inputs that short (nearly every bucketing
+  // input) are written straight into the message words, with no byte buffer.
+  if (units <= 55 && oneBlockAscii(a, b, units)) return;
+  reserve(units);
+  let n = writeAscii(a, 0);
+  if (n >= 0) n = writeAscii(b, n);
+  if (n < 0) {
+    reserve(units * 3);
+    n = writeUtf8(a + b, 0);
+  }
+  compress(n);
+}
+
+/** The one-block fast path; false (nothing hashed) at the first non-ASCII unit. */
+function oneBlockAscii(a: string, b: string, length: number): boolean {
+  const w = W;
+  for (let i = 0; i < 16; i++) w[i] = 0;
+  const al = a.length;
+  for (let i = 0; i < al; i++) {
+    const c = a.charCodeAt(i);
+    if (c >= 0x80) return false;
+    w[i >> 2] |= c << ((3 - (i & 3)) << 3);
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c >= 0x80) return false;
+    const j = al + i;
+    w[j >> 2] |= c << ((3 - (j & 3)) << 3);
+  }
+  w[length >> 2] |= 0x80 << ((3 - (length & 3)) << 3);
+  w[15] = length * 8;
+  init();
+  block();
+  return true;
+}
+
+function init(): void {
+  digest[0] = 0x67452301;
+  digest[1] = 0xefcdab89 | 0;
+  digest[2] = 0x98badcfe | 0;
+  digest[3] = 0x10325476;
+  digest[4] = 0xc3d2e1f0 | 0;
+}
+
+/** Pads the `length` message bytes in `bytes` and runs the compression function over them. */
+function compress(length: number): void {
+  const b = bytes;
+  let end = length;
+  b[end++] = 0x80;
+  while ((end & 63) !== 56) b[end++] = 0;
+  // The length in bits, 64-bit big-endian (the high word only matters past 512 MiB).
+  const bits = length * 8;
+  const high = Math.floor(bits / 0x100000000);
+  b[end++] = high >>> 24;
+  b[end++] = (high >>> 16) & 0xff;
+  b[end++] = (high >>> 8) & 0xff;
+  b[end++] = high & 0xff;
+  b[end++] = bits >>> 24;
+  b[end++] = (bits >>> 16) & 0xff;
+  b[end++] = (bits >>> 8) & 0xff;
+  b[end++] = bits & 0xff;
+  init();
+  const w = W;
+  for (let p = 0; p < end;) {
+    for (let t = 0; t < 16; t++, p += 4) w[t] = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+    block();
+  }
+}
+
+/** The compression function over one block: its 16 words in W[0..15], the state in `digest`. */
+function block(): void {
+  const w = W;
+  for (let t = 16; t < 80; t++) {
+    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
+    w[t] = (x << 1) | (x >>> 31);
+  }
+  let a = digest[0];
+  let bb = digest[1];
+  let c = digest[2];
+  let d = digest[3];
+  let e = digest[4];
+  // Four loops rather than one with a branch per round: each keeps its function and constant.
+  let t = 0;
+  for (; t < 20; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + w[t]) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = temp;
+  }
+  for (; t < 40; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + w[t]) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = temp;
+  }
+  for (; t < 60; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + w[t]) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = temp;
+  }
+  for (; t < 80; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + w[t]) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = temp;
+  }
+  digest[0] = (digest[0] + a) | 0;
+  digest[1] = (digest[1] + bb) | 0;
+  digest[2] = (digest[2] + c) | 0;
+  digest[3] = (digest[3] + d) | 0;
+  digest[4] = (digest[4] + e) | 0;
+}
+
+/** Lower-case hex of `digest` (tests and traces; bucketing reads the words). */
+export function digestHex(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += (digest[i] >>> 0).toString(16).padStart(8, '0');
+  return s;
+}
