@@ -107,7 +107,8 @@ export function evaluateTyped(
 
 /** Every non-deleted flag for one context (like the SDK's allFlagsState values), keyed by flag key. */
 export function evaluateAll(store: FlagStore, context: Context): Record<string, EvalDetail> {
-  const out: Record<string, EvalDetail> = {};
+  // Every key is already there (see FlagStore.resultTemplate): the loop only overwrites values.
+  const out = { ...store.resultTemplate() } as unknown as Record<string, EvalDetail>;
   const flags = store.liveFlags();
   for (let i = 0; i < flags.length; i++) {
     const f = flags[i];
