@@ -1,7 +1,7 @@
 import type { AttrRef } from './attribute-reference';
 import type { EvalContext } from './context';
 import { jsString } from './js-string';
-import { digest, sha1 } from './sha1';
+import { digest, sha1, sha1WithPrefix, type Sha1Prefix } from './sha1';
 
 /**
  * LaunchDarkly bucketing (protocols.md §2.6): sha1 of `prefix + value`, the first 15 hex digits
@@ -20,6 +20,12 @@ const DIVISOR = 2 ** 60;
  */
 export function bucketOf(prefix: string, value: string): number {
   sha1(prefix, value);
+  return topBitsOfDigest(digest[0], digest[1]) / DIVISOR;
+}
+
+/** bucketOf with the prefix packed at compile time (what evaluation uses). */
+export function bucketOfPrefixed(prefix: Sha1Prefix, value: string): number {
+  sha1WithPrefix(prefix, value);
   return topBitsOfDigest(digest[0], digest[1]) / DIVISOR;
 }
 
@@ -48,11 +54,11 @@ export const NOT_BUCKETABLE = -1;
  * Bucket a context by an attribute of one of its kinds. Strings hash as they are, integer numbers
  * as their decimal string; anything else is NOT_BUCKETABLE (callers use bucket 0).
  */
-export function bucketContext(context: EvalContext, prefix: string, ref: AttrRef, kind: string): number {
+export function bucketContext(context: EvalContext, prefix: Sha1Prefix, ref: AttrRef, kind: string): number {
   const v = context.valueOf(kind, ref);
   let s: string;
   if (typeof v === 'string') s = v;
   else if (typeof v === 'number' && Number.isInteger(v)) s = String(v);
   else return NOT_BUCKETABLE;
-  return bucketOf(prefix, s);
+  return bucketOfPrefixed(prefix, s);
 }

@@ -13,6 +13,7 @@ import type { Context, EvalContext } from './context';
 import { evalFlag, resetState, state, valueFor } from './evaluator';
 import type { FlagStore } from './flag-store';
 import { FLAG_NOT_FOUND, withBigSegmentsStatus, WRONG_TYPE } from './reasons';
+import { Sha1Prefix } from './sha1';
 import { Tracer } from './trace';
 import type { EvalDetail, EvalOptions, EvalResult, ValueType } from './types';
 
@@ -133,6 +134,7 @@ export function bucketValue(
   seed?: number,
 ): number {
   const ref = attribute === undefined ? KEY_REF : parseAttrRef(attribute, contextKind === undefined);
-  const bucket = bucketContext(context as EvalContext, hashPrefix(hashKey, salt, seed), ref, contextKind ?? 'user');
+  const prefix = new Sha1Prefix(hashPrefix(hashKey, salt, seed));
+  const bucket = bucketContext(context as EvalContext, prefix, ref, contextKind ?? 'user');
   return bucket === NOT_BUCKETABLE ? 0 : bucket;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { digestHex, sha1 } from './sha1';
+import { digestHex, sha1, sha1WithPrefix, Sha1Prefix } from './sha1';
 
 const nodeSha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex');
 const ours = (a: string, b = '') => {
@@ -95,5 +95,21 @@ describe('sha1 (JavaScript, UTF-8) against node:crypto', () => {
       expect(ours(s)).toBe(nodeSha1(s));
     }
     expect(ours('abc')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
+  });
+
+  it('hashes a packed prefix + value as the concatenation, packed or not (long, non-ASCII), whatever ran between', () => {
+    const next = rng(5);
+    const prefixes = ['', 'k.s.', 'flag-0004.flag-0004-salt.', '61.', 'x'.repeat(54), 'x'.repeat(55), 'y'.repeat(56)];
+    prefixes.push('clé.sel.', `k.${'😀'[0]}`, 'z'.repeat(200));
+    const packed = prefixes.map((p) => new Sha1Prefix(p));
+    ours(randomString(next, 500, MIXED)); // the shared buffers hold other data now
+    const values = ['', 'user-1', '33333', 'é', '😀'[1] + 'tail', 'v'.repeat(30), 'w'.repeat(60)];
+    for (let i = 0; i < 50; i++) values.push(randomString(next, Math.floor(next() * 40), i % 2 ? ASCII : MIXED));
+    for (const [i, p] of packed.entries()) {
+      for (const v of values) {
+        sha1WithPrefix(p, v);
+        expect([prefixes[i], v, digestHex()]).toEqual([prefixes[i], v, nodeSha1(prefixes[i] + v)]);
+      }
+    }
   });
 });

@@ -77,7 +77,11 @@ export function sha1(a: string, b: string): void {
   const units = a.length + b.length;
   // One block holds up to 55 message bytes: ASCII inputs that short (nearly every bucketing
   // input) are written straight into the message words, with no byte buffer.
-  if (units <= 55 && oneBlockAscii(a, b, units)) return;
+  if (units <= 55) {
+    const w = W;
+    for (let i = 0; i < 16; i++) w[i] = 0;
+    if (packAscii(a, 0) && packAscii(b, a.length)) return finishOneBlock(units);
+  }
   reserve(units);
   let n = writeAscii(a, 0);
   if (n >= 0) n = writeAscii(b, n);
@@ -88,27 +92,63 @@ export function sha1(a: string, b: string): void {
   compress(n);
 }
 
-/** The one-block fast path; false (nothing hashed) at the first non-ASCII unit. */
-function oneBlockAscii(a: string, b: string, length: number): boolean {
-  const w = W;
-  for (let i = 0; i < 16; i++) w[i] = 0;
-  const al = a.length;
-  for (let i = 0; i < al; i++) {
-    const c = a.charCodeAt(i);
-    if (c >= 0x80) return false;
-    w[i >> 2] |= c << ((3 - (i & 3)) << 3);
+/**
+ * A hash input's fixed start (for bucketing, `key.salt.`), packed once into message words so that
+ * each hash writes only the variable part. Only an ASCII prefix short enough to leave room in one
+ * block is packed; any other prefix is hashed by `sha1` as a string.
+ */
+export class Sha1Prefix {
+  /** The first message words, the prefix's bytes in place, zero after them; null when not packed. */
+  readonly words: Int32Array | null;
+
+  constructor(readonly text: string) {
+    let ascii = text.length <= 55;
+    for (let i = 0; ascii && i < text.length; i++) ascii = text.charCodeAt(i) < 0x80;
+    if (!ascii) {
+      this.words = null;
+      return;
+    }
+    for (let i = 0; i < 16; i++) W[i] = 0;
+    packAscii(text, 0);
+    this.words = W.slice(0, 16);
   }
-  for (let i = 0; i < b.length; i++) {
-    const c = b.charCodeAt(i);
+}
+
+/** SHA-1 of UTF-8(`prefix.text` + `value`) into `digest`. */
+export function sha1WithPrefix(prefix: Sha1Prefix, value: string): void {
+  const words = prefix.words;
+  const at = prefix.text.length;
+  const length = at + value.length;
+  if (words !== null && length <= 55) {
+    const w = W;
+    for (let i = 0; i < 16; i++) w[i] = words[i];
+    if (packAscii(value, at)) return finishOneBlock(length);
+  }
+  sha1(prefix.text, value);
+}
+
+/**
+ * ORs `s` into the message words from byte `at` (the words there are zero). False at the first
+ * non-ASCII unit: the caller then falls back to UTF-8 over the whole input.
+ */
+function packAscii(s: string, at: number): boolean {
+  const w = W;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
     if (c >= 0x80) return false;
-    const j = al + i;
+    const j = at + i;
     w[j >> 2] |= c << ((3 - (j & 3)) << 3);
   }
+  return true;
+}
+
+/** Pads a message of `length` (≤ 55) bytes already in the message words, and hashes the block. */
+function finishOneBlock(length: number): void {
+  const w = W;
   w[length >> 2] |= 0x80 << ((3 - (length & 3)) << 3);
   w[15] = length * 8;
   init();
   block();
-  return true;
 }
 
 function init(): void {
@@ -147,51 +187,64 @@ function compress(length: number): void {
 /** The compression function over one block: its 16 words in W[0..15], the state in `digest`. */
 function block(): void {
   const w = W;
-  for (let t = 16; t < 80; t++) {
-    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
-    w[t] = (x << 1) | (x >>> 31);
-  }
   let a = digest[0];
-  let bb = digest[1];
+  let b = digest[1];
   let c = digest[2];
   let d = digest[3];
   let e = digest[4];
   // Four loops rather than one with a branch per round: each keeps its function and constant.
+  // The message schedule is extended inside the rounds that use it.
   let t = 0;
-  for (; t < 20; t++) {
-    const temp = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + w[t]) | 0;
+  for (; t < 16; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w[t]) | 0;
     e = d;
     d = c;
-    c = (bb << 30) | (bb >>> 2);
-    bb = a;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  for (; t < 20; t++) {
+    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
+    const wt = (w[t] = (x << 1) | (x >>> 31));
+    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + wt) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
     a = temp;
   }
   for (; t < 40; t++) {
-    const temp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + w[t]) | 0;
+    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
+    const wt = (w[t] = (x << 1) | (x >>> 31));
+    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + wt) | 0;
     e = d;
     d = c;
-    c = (bb << 30) | (bb >>> 2);
-    bb = a;
+    c = (b << 30) | (b >>> 2);
+    b = a;
     a = temp;
   }
   for (; t < 60; t++) {
-    const temp = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + w[t]) | 0;
+    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
+    const wt = (w[t] = (x << 1) | (x >>> 31));
+    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + (0x8f1bbcdc | 0) + wt) | 0;
     e = d;
     d = c;
-    c = (bb << 30) | (bb >>> 2);
-    bb = a;
+    c = (b << 30) | (b >>> 2);
+    b = a;
     a = temp;
   }
   for (; t < 80; t++) {
-    const temp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + w[t]) | 0;
+    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
+    const wt = (w[t] = (x << 1) | (x >>> 31));
+    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + (0xca62c1d6 | 0) + wt) | 0;
     e = d;
     d = c;
-    c = (bb << 30) | (bb >>> 2);
-    bb = a;
+    c = (b << 30) | (b >>> 2);
+    b = a;
     a = temp;
   }
   digest[0] = (digest[0] + a) | 0;
-  digest[1] = (digest[1] + bb) | 0;
+  digest[1] = (digest[1] + b) | 0;
   digest[2] = (digest[2] + c) | 0;
   digest[3] = (digest[3] + d) | 0;
   digest[4] = (digest[4] + e) | 0;
