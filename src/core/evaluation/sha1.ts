@@ -11,9 +11,11 @@
  * `prefix + value`. Encoding is UTF-8 exactly as Node encodes a string for hashing, lone
  * surrogates included (each becomes U+FFFD).
  */
+import { compressBlock } from './sha1-block';
 
 let bytes = new Uint8Array(256);
-const W = new Int32Array(80);
+/** The message words of the block being hashed. */
+const W = new Int32Array(16);
 /** The digest of the last call, as five big-endian 32-bit words (signed; use `>>> 0`). */
 export const digest = new Int32Array(5);
 
@@ -148,7 +150,7 @@ function finishOneBlock(length: number): void {
   w[length >> 2] |= 0x80 << ((3 - (length & 3)) << 3);
   w[15] = length * 8;
   init();
-  block();
+  compressBlock(W, digest);
 }
 
 function init(): void {
@@ -180,74 +182,8 @@ function compress(length: number): void {
   const w = W;
   for (let p = 0; p < end;) {
     for (let t = 0; t < 16; t++, p += 4) w[t] = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
-    block();
+    compressBlock(W, digest);
   }
-}
-
-/** The compression function over one block: its 16 words in W[0..15], the state in `digest`. */
-function block(): void {
-  const w = W;
-  let a = digest[0];
-  let b = digest[1];
-  let c = digest[2];
-  let d = digest[3];
-  let e = digest[4];
-  // Four loops rather than one with a branch per round: each keeps its function and constant.
-  // The message schedule is extended inside the rounds that use it.
-  let t = 0;
-  for (; t < 16; t++) {
-    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w[t]) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = temp;
-  }
-  for (; t < 20; t++) {
-    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
-    const wt = (w[t] = (x << 1) | (x >>> 31));
-    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + wt) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = temp;
-  }
-  for (; t < 40; t++) {
-    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
-    const wt = (w[t] = (x << 1) | (x >>> 31));
-    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + wt) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = temp;
-  }
-  for (; t < 60; t++) {
-    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
-    const wt = (w[t] = (x << 1) | (x >>> 31));
-    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + (0x8f1bbcdc | 0) + wt) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = temp;
-  }
-  for (; t < 80; t++) {
-    const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
-    const wt = (w[t] = (x << 1) | (x >>> 31));
-    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + (0xca62c1d6 | 0) + wt) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = temp;
-  }
-  digest[0] = (digest[0] + a) | 0;
-  digest[1] = (digest[1] + b) | 0;
-  digest[2] = (digest[2] + c) | 0;
-  digest[3] = (digest[3] + d) | 0;
-  digest[4] = (digest[4] + e) | 0;
 }
 
 /** Lower-case hex of `digest` (tests and traces; bucketing reads the words). */
