@@ -108,15 +108,19 @@ export function evaluateTyped(
 
 /** Every non-deleted flag for one context (like the SDK's allFlagsState values), keyed by flag key. */
 export function evaluateAll(store: FlagStore, context: Context): Record<string, EvalDetail> {
+  const flags = store.liveFlags();
+  // Evaluate everything first, then fill the object in one pass: storing a key into an object with
+  // 1,000 properties searches its descriptors, and that search is several times cheaper when the
+  // descriptors are not evicted from the CPU caches by an evaluation between two stores.
+  const details = new Array<EvalDetail>(flags.length);
+  for (let i = 0; i < flags.length; i++) details[i] = evaluateCompiled(store, flags[i], context, null, null);
   // Every key is already there (see FlagStore.resultTemplate): the loop only overwrites values.
   const out = { ...store.resultTemplate() } as unknown as Record<string, EvalDetail>;
-  const flags = store.liveFlags();
   for (let i = 0; i < flags.length; i++) {
-    const f = flags[i];
-    const detail: EvalDetail = evaluateCompiled(store, f, context, null, null);
-    if (f.key === '__proto__')
-      Object.defineProperty(out, f.key, { value: detail, enumerable: true, writable: true, configurable: true });
-    else out[f.key] = detail;
+    const key = flags[i].key;
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: details[i], enumerable: true, writable: true, configurable: true });
+    else out[key] = details[i];
   }
   return out;
 }
