@@ -88,13 +88,15 @@ describe('sha1 (JavaScript, UTF-8) against node:crypto', () => {
     }
   });
 
-  it('matches on long inputs (the buffer grows) and stays right for short ones afterwards', () => {
+  it('matches on long inputs (the buffer grows, or a one-off buffer past 64 KiB) and stays right afterwards', () => {
     const next = rng(4);
     for (const n of [1000, 4096, 100_000, 1_000_003]) {
       const s = randomString(next, n, n % 2 === 0 ? ASCII : MIXED);
       expect(ours(s)).toBe(nodeSha1(s));
     }
     expect(ours('abc')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
+    const medium = randomString(next, 300, MIXED); // the shared buffer again, after a one-off large one
+    expect(ours(medium)).toBe(nodeSha1(medium));
   });
 
   it('hashes a packed prefix + value as the concatenation, packed or not (long, non-ASCII), whatever ran between', () => {

@@ -13,7 +13,10 @@
  */
 import { compressBlock } from './sha1-block';
 
-let bytes = new Uint8Array(256);
+/** The reused message buffer; an input longer than KEEP bytes gets a buffer of its own, not kept. */
+const KEEP = 64 * 1024;
+let shared = new Uint8Array(256);
+let bytes = shared;
 /** The message words of the block being hashed. */
 const W = new Int32Array(16);
 /** The digest of the last call, as five big-endian 32-bit words (signed; use `>>> 0`). */
@@ -21,7 +24,9 @@ export const digest = new Int32Array(5);
 
 /** Room for `n` message bytes plus padding and length. */
 function reserve(n: number): void {
-  if (n + 72 > bytes.length) bytes = new Uint8Array(Math.max(n + 72, bytes.length * 2));
+  if (n + 72 <= shared.length) bytes = shared;
+  else if (n + 72 <= KEEP) bytes = shared = new Uint8Array(Math.min(KEEP, Math.max(n + 72, shared.length * 2)));
+  else bytes = new Uint8Array(n + 72);
 }
 
 /** Writes the UTF-8 encoding of `s` at `at`; returns the end. The caller reserved 3 bytes per unit. */
@@ -92,6 +97,7 @@ export function sha1(a: string, b: string): void {
     n = writeUtf8(a + b, 0);
   }
   compress(n);
+  bytes = shared; // let a one-off large buffer go
 }
 
 /**
