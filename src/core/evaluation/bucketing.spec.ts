@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { bucketOfHashInput, hashPrefix } from './bucketing';
+import { bucketOf, bucketOfHashInput, hashPrefix, topBitsOfDigest } from './bucketing';
 import { bucketValue, parseContext, type Context } from './index';
 
 const ctx = (input: unknown): Context => {
@@ -96,6 +96,56 @@ describe('bucketOfHashInput', () => {
     for (let i = 0; i < 2000; i++) {
       const b = bucketOfHashInput(`x.${i}`);
       expect(b >= 0 && b < 1).toBe(true);
+    }
+  });
+});
+
+describe('bucketOf(prefix, value)', () => {
+  it('equals the SDK formula over node:crypto for prefix + value, non-ASCII values and long keys included', () => {
+    const values = ['user-1', '33333', '', 'josé', '中文', 'u-😀', '\ud800', 'x'.repeat(100)];
+    const prefixes = [
+      hashPrefix('flag', 'salt', undefined),
+      hashPrefix('flag-é', 's', undefined),
+      '61.',
+      `${'k'.repeat(60)}.s.`,
+    ];
+    for (const prefix of prefixes) {
+      for (const value of values) {
+        const hex = createHash('sha1')
+          .update(prefix + value)
+          .digest('hex');
+        expect(bucketOf(prefix, value)).toBe(parseInt(hex.substring(0, 15), 16) / 1152921504606847e3);
+      }
+    }
+  });
+});
+
+describe('topBitsOfDigest', () => {
+  const hex8 = (w: number) => (w >>> 0).toString(16).padStart(8, '0');
+  const viaParseInt = (w0: number, w1: number) => parseInt((hex8(w0) + hex8(w1)).substring(0, 15), 16);
+
+  it('reads the first 15 hex digits as parseInt does, on random words', () => {
+    let x = 12345;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) | 0);
+    const differ: string[] = [];
+    for (let i = 0; i < 100000; i++) {
+      const w0 = next() >>> (i % 33); // leading zeros too, down to w0 = 0
+      const w1 = next();
+      if (topBitsOfDigest(w0, w1) !== viaParseInt(w0, w1)) differ.push(hex8(w0) + hex8(w1));
+    }
+    expect(differ).toEqual([]);
+  });
+
+  it('rounds halfway cases to even, as parseInt does', () => {
+    // With w0's top bit set the 60-bit value keeps 53 bits: the 7 bits below are dropped, so
+    // 0x40 in them is exactly half way; the kept bit above decides (even stays, odd rounds up).
+    for (const w0 of [0x80000000, 0xffffffff, 0x8000000f, 0x12345678, 0x00000001]) {
+      for (const low of [0x00, 0x3f, 0x40, 0x41, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xff]) {
+        for (const high of [0x0000000, 0xffff000, 0x1234500]) {
+          const w1 = ((high | low) << 4) | 0xf; // the last hex digit is not read
+          expect(topBitsOfDigest(w0 | 0, w1 | 0)).toBe(viaParseInt(w0, w1));
+        }
+      }
     }
   });
 });

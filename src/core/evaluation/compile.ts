@@ -2,6 +2,7 @@ import type { JsonValue } from '../model/flag-config';
 import { INVALID_REF, KEY_REF, parseAttrRef, type AttrRef } from './attribute-reference';
 import { hashPrefix } from './bucketing';
 import { jsString } from './js-string';
+import { Sha1Prefix } from './sha1';
 import { Op, opFromName, OperandSet } from './operators';
 import { FALLTHROUGH, FALLTHROUGH_EXPERIMENT, prerequisiteFailed, ruleMatch } from './reasons';
 import type { EvalReason, SdkClause, SdkFlag, SdkSegment, SdkSegmentRule, SdkVariationOrRollout } from './types';
@@ -67,7 +68,8 @@ export class CompiledServe {
   readonly experiment: boolean;
   readonly ref: AttrRef;
   readonly kind: string;
-  readonly prefix: string;
+  /** The hash prefix (`key.salt.` or `seed.`), packed for the hash. */
+  readonly prefix: Sha1Prefix;
   /** Per weighted variation: variation index (or ERROR), cumulative weight sum, untracked. */
   readonly results: readonly number[];
   readonly sums: readonly number[];
@@ -86,7 +88,7 @@ export class CompiledServe {
     this.experiment = rollout?.kind === 'experiment';
     this.kind = kindOrUser(rollout?.contextKind);
     this.seeded = !!rollout?.seed;
-    this.prefix = hashPrefix(hashKey, salt, rollout?.seed);
+    this.prefix = new Sha1Prefix(hashPrefix(hashKey, salt, rollout?.seed));
     if (vr.variation !== undefined && vr.variation !== null) {
       this.fixed = variationIndex(variations, vr.variation);
       this.rollout = false;
@@ -243,7 +245,7 @@ export class CompiledSegment {
   readonly rules: readonly CompiledSegmentRule[];
   /** `segment.key` as the SDK uses it for hashing and for recursion detection. */
   readonly segmentKey: string;
-  readonly prefix: string;
+  readonly prefix: Sha1Prefix;
   readonly unbounded: boolean;
   readonly unboundedKind: string;
   readonly hasGeneration: boolean;
@@ -264,7 +266,7 @@ export class CompiledSegment {
       (r, i) => new CompiledSegmentRule(i, (isObject(r) ? r : {}) as SdkSegmentRule),
     );
     this.segmentKey = typeof raw.key === 'string' ? raw.key : key;
-    this.prefix = hashPrefix(raw.key, raw.salt, undefined);
+    this.prefix = new Sha1Prefix(hashPrefix(raw.key, raw.salt, undefined));
     this.unbounded = !!raw.unbounded;
     this.unboundedKind = raw.unboundedContextKind ? String(raw.unboundedContextKind) : 'user';
     this.hasGeneration = !!raw.generation;

@@ -85,6 +85,32 @@ describe('evaluateAll and evaluateTyped', () => {
   it('copes with a flag named __proto__', () => {
     const all = evaluateAll(storeOf([base('__proto__')]), user);
     expect(Object.prototype.hasOwnProperty.call(all, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(all, '__proto__')?.value).toEqual(
+      evaluateFlag(storeOf([base('__proto__')]), '__proto__', user),
+    );
+  });
+
+  it('keeps the store order of keys, and returns a fresh object each time', () => {
+    const keys = ['zeta', 'alpha', 'mid', '__proto__', 'beta'];
+    const store = storeOf(keys.map((k) => base(k)));
+    const first = evaluateAll(store, user);
+    expect(Object.keys(first)).toEqual(keys);
+    first.zeta = first.alpha;
+    delete first.mid;
+    const second = evaluateAll(store, user);
+    expect(Object.keys(second)).toEqual(keys);
+    expect(second.zeta).toEqual({ value: 'v1', variationIndex: 1, reason: { kind: 'FALLTHROUGH' } });
+  });
+
+  it('follows flag upserts and deletes between calls', () => {
+    const store = storeOf([base('a'), base('b')]);
+    expect(Object.keys(evaluateAll(store, user))).toEqual(['a', 'b']);
+    store.upsertFlag(base('c', { version: 1 }));
+    store.deleteFlag('a', 99);
+    const all = evaluateAll(store, user);
+    expect(Object.keys(all)).toEqual(['b', 'c']);
+    expect(all.c.variationIndex).toBe(1);
   });
 
   it('returns WRONG_TYPE with the default when the JSON type differs', () => {

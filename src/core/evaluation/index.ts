@@ -1,7 +1,7 @@
 /**
  * Gantry's flag evaluation core: LaunchDarkly server-side evaluation semantics, exactly as the
  * Node SDK (js-server-sdk-common) implements them (protocols.md §2), over flags and segments
- * compiled once per version. Pure and synchronous; the only platform import is node:crypto (sha1).
+ * compiled once per version. Pure and synchronous, with no platform import (sha1 is in ./sha1.ts).
  *
  * Results are fresh objects, but their `reason` objects are shared and frozen: do not mutate them.
  */
@@ -13,6 +13,7 @@ import type { Context, EvalContext } from './context';
 import { evalFlag, resetState, state, valueFor } from './evaluator';
 import type { FlagStore } from './flag-store';
 import { FLAG_NOT_FOUND, withBigSegmentsStatus, WRONG_TYPE } from './reasons';
+import { Sha1Prefix } from './sha1';
 import { Tracer } from './trace';
 import type { EvalDetail, EvalOptions, EvalResult, ValueType } from './types';
 
@@ -107,14 +108,19 @@ export function evaluateTyped(
 
 /** Every non-deleted flag for one context (like the SDK's allFlagsState values), keyed by flag key. */
 export function evaluateAll(store: FlagStore, context: Context): Record<string, EvalDetail> {
-  const out: Record<string, EvalDetail> = {};
   const flags = store.liveFlags();
+  // Evaluate everything first, then fill the object in one pass: storing a key into an object with
+  // 1,000 properties searches its descriptors, and that search is several times cheaper when the
+  // descriptors are not evicted from the CPU caches by an evaluation between two stores.
+  const details = new Array<EvalDetail>(flags.length);
+  for (let i = 0; i < flags.length; i++) details[i] = evaluateCompiled(store, flags[i], context, null, null);
+  // Every key is already there (see FlagStore.resultTemplate): the loop only overwrites values.
+  const out = { ...store.resultTemplate() } as unknown as Record<string, EvalDetail>;
   for (let i = 0; i < flags.length; i++) {
-    const f = flags[i];
-    const detail: EvalDetail = evaluateCompiled(store, f, context, null, null);
-    if (f.key === '__proto__')
-      Object.defineProperty(out, f.key, { value: detail, enumerable: true, writable: true, configurable: true });
-    else out[f.key] = detail;
+    const key = flags[i].key;
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: details[i], enumerable: true, writable: true, configurable: true });
+    else out[key] = details[i];
   }
   return out;
 }
@@ -132,6 +138,7 @@ export function bucketValue(
   seed?: number,
 ): number {
   const ref = attribute === undefined ? KEY_REF : parseAttrRef(attribute, contextKind === undefined);
-  const bucket = bucketContext(context as EvalContext, hashPrefix(hashKey, salt, seed), ref, contextKind ?? 'user');
+  const prefix = new Sha1Prefix(hashPrefix(hashKey, salt, seed));
+  const bucket = bucketContext(context as EvalContext, prefix, ref, contextKind ?? 'user');
   return bucket === NOT_BUCKETABLE ? 0 : bucket;
 }
