@@ -30,6 +30,8 @@ export class OfrepController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // An application context without HTTP (no role wires this module so today) has no routes to add.
+    if (!this.http.httpAdapter) return;
     const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
     fastify.post(OFREP_BULK_ROUTE, markSdkRoute({}), (req, reply) => this.run(this.ofrep.bulk(req, reply)));
     fastify.post<{ Params: { key: string } }>(OFREP_SINGLE_ROUTE, markSdkRoute({}), (req, reply) =>
