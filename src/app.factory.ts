@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import type { GantryConfig } from './infra/config/config';
 import { noteProblemCode, PinoNestLogger } from './infra/logging/logger';
 import { isRequestId, requestContext } from './infra/logging/request-context';
+import { GantryLogController } from './infra/logging/request-logging';
 import { MetricsService } from './infra/metrics/metrics.service';
 import { ProblemFilter } from './infra/http/problem.filter';
 import { toProblem } from './infra/http/problem';
@@ -26,6 +27,8 @@ import { DomainError } from './core/errors';
 export async function createApp(config: GantryConfig, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new GantryFastifyAdapter({
     loggerInstance: logger,
+    // Request logging, except successful calls on SDK routes (see GantryLogController).
+    logController: new GantryLogController(),
     bodyLimit: config.bodyLimit,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 
+const OK_SURFACES = ['ofrep', 'ofrep-bulk'] as const;
+type OkSurface = (typeof OK_SURFACES)[number];
+
 /** What an operator watches on delivery (gauges for streams and revisions live with their owners). */
 @Injectable()
 export class DeliveryMetrics {
@@ -12,6 +15,8 @@ export class DeliveryMetrics {
   readonly slowClients: Counter;
   readonly sdkEvents: Counter<'kind'>;
   readonly sdkEventsStored: Counter;
+  /** Successful OFREP evaluations not yet added to `evaluations` (see countOk). */
+  private readonly okPending: Record<OkSurface, number> = { ofrep: 0, 'ofrep-bulk': 0 };
 
   constructor(m: MetricsService) {
     const registers = [m.registry];
@@ -31,11 +36,18 @@ export class DeliveryMetrics {
       help: 'Outbox rows published to Redis by this node',
       registers,
     });
+    const okPending = this.okPending;
     this.evaluations = new Counter({
       name: 'gantry_evaluations_total',
       help: 'Flag evaluations served, by surface and result',
       labelNames: ['surface', 'result'],
       registers,
+      collect() {
+        for (const surface of OK_SURFACES) {
+          if (okPending[surface]) this.inc({ surface, result: 'ok' }, okPending[surface]);
+          okPending[surface] = 0;
+        }
+      },
     });
     this.slowClients = new Counter({
       name: 'gantry_sse_slow_clients_total',
@@ -53,5 +65,14 @@ export class DeliveryMetrics {
       help: 'SDK events stored as rows for a guarded release (the rest are only counted)',
       registers,
     });
+  }
+
+  /**
+   * Counts successful evaluations of an SDK route. They happen on every request: a plain number is
+   * added here and moved into `gantry_evaluations_total` when the counter is read (a scrape), so the
+   * request path does not hash prom-client labels. Other results go to `evaluations` directly.
+   */
+  countOk(surface: OkSurface, n: number): void {
+    this.okPending[surface] += n;
   }
 }

@@ -1,24 +1,54 @@
-import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../accounts/auth.guard';
+import type { FastifyInstance } from 'fastify';
+import { markSdkRoute } from '../../infra/logging/request-logging';
 import { OfrepService } from './ofrep.service';
 
-/** OpenFeature Remote Evaluation Protocol (conformance/ofrep/openapi.yaml), authenticated by SDK key. */
-@ApiExcludeController()
-@Public()
-@Controller('ofrep/v1/evaluate')
-export class OfrepController {
-  constructor(private readonly ofrep: OfrepService) {}
+export const OFREP_BULK_ROUTE = '/ofrep/v1/evaluate/flags';
+export const OFREP_SINGLE_ROUTE = '/ofrep/v1/evaluate/flags/:key';
 
-  @Post('flags/:key') @HttpCode(200) single(
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @Param('key') key: string,
-  ) {
-    return this.ofrep.single(req, reply, key);
+/**
+ * OpenFeature Remote Evaluation Protocol (conformance/ofrep/openapi.yaml), authenticated by SDK key.
+ *
+ * The two routes are plain Fastify routes, not Nest handlers: they are the hottest in Gantry, and
+ * Nest's per-request pipeline (router, the global guard, interceptor and pipe, the rxjs around
+ * them) cost more than evaluating the flags. Nothing in that pipeline applied to them anyway: they
+ * are public to the access-token guard (the SDK key is checked by OfrepService, exactly as
+ * before), take no DTO, and are not in OpenAPI. The Fastify hooks of app.factory.ts (request id,
+ * body checks, error handler, metrics) still run. The handlers stay in OfrepService, injected
+ * here, so any role that provides OfrepService serves the same routes.
+ */
+@ApiExcludeController()
+@Controller()
+export class OfrepController implements OnModuleInit {
+  private readonly logger = new Logger('http');
+
+  constructor(
+    private readonly ofrep: OfrepService,
+    private readonly http: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    // An application context without HTTP (no role wires this module so today) has no routes to add.
+    if (!this.http.httpAdapter) return;
+    const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
+    fastify.post(OFREP_BULK_ROUTE, markSdkRoute({}), (req, reply) => this.run(this.ofrep.bulk(req, reply)));
+    fastify.post<{ Params: { key: string } }>(OFREP_SINGLE_ROUTE, markSdkRoute({}), (req, reply) =>
+      this.run(this.ofrep.single(req, reply, req.params.key)),
+    );
   }
-  @Post('flags') @HttpCode(200) bulk(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.ofrep.bulk(req, reply);
+
+  /**
+   * What Nest's exception filter did for these routes: an unexpected error is logged with its
+   * stack, then rendered by the one error handler (problem+json, app.factory.ts).
+   */
+  private async run(handling: Promise<void>): Promise<void> {
+    try {
+      await handling;
+    } catch (e) {
+      this.logger.error((e as Error)?.stack ?? String(e));
+      throw e;
+    }
   }
 }

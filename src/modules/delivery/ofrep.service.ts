@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
-import { evaluateFlag, parseContext, type Context, type EvalDetail, type SdkFlag } from '../../core/evaluation';
-import { NO_VARIATION, sdkLabel } from '../../core/insights/evaluation-tally';
+import { evaluateFlag, parseContext, type EvalDetail } from '../../core/evaluation';
+import { sdkLabel } from '../../core/insights/evaluation-tally';
 import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import type { EnvironmentSnapshot } from './environment-snapshot';
-import { OfrepError, isContextIndependent, ldContextFromOfrep, ofrepResult } from './ofrep-mapping';
+import { OfrepAnswers } from './ofrep-answers';
+import { OfrepError, ldContextFromOfrep, ofrepResult } from './ofrep-mapping';
 import { sdkKeyOf } from './sdk-credentials';
 import { SdkKeyResolver, SnapshotSource } from './snapshot-source';
 
@@ -25,22 +26,29 @@ export class OfrepService {
     private readonly recorder: EvaluationRecorder,
   ) {}
 
-  private readonly constants = new WeakMap<EnvironmentSnapshot, { revision: bigint; results: Map<string, Constant> }>();
+  /** Each snapshot's answers, rebuilt when its revision moves on (the snapshot is updated in place). */
+  private readonly answers = new WeakMap<EnvironmentSnapshot, OfrepAnswers>();
+  /** The last User-Agent and its insights label: SDKs of one fleet send the same one over and over. */
+  private lastAgent?: { userAgent: string | undefined; label: string };
 
   async single(req: FastifyRequest, reply: FastifyReply, flagKey: string): Promise<void> {
     try {
       const { snapshot, ldContext } = await this.prepare(req);
       const detail = evaluateFlag(snapshot.store, flagKey, ldContext);
-      const result = ofrepResult(flagKey, detail, snapshot.store.rawFlag(flagKey));
-      this.metrics.evaluations.inc({ surface: 'ofrep', result: result.ok ? 'ok' : result.error.errorCode });
-      if (!result.ok) throw result.error;
-      this.recorder.evaluation(
-        snapshot.environmentId,
-        flagKey,
-        detail.variationIndex ?? undefined,
-        sdkLabel(req.headers['user-agent'], 'ofrep:'),
-      );
-      await reply.status(200).header('content-type', 'application/json').send(result.body);
+      const json = this.answersOf(snapshot).single(flagKey, detail);
+      if (json === undefined) {
+        const result = ofrepResult(flagKey, detail, snapshot.store.rawFlag(flagKey));
+        if (!result.ok) {
+          this.metrics.evaluations.inc({ surface: 'ofrep', result: result.error.errorCode });
+          throw result.error;
+        }
+        // A success outside the revision's table cannot happen; answered the slow way all the same.
+        this.served(snapshot, flagKey, detail, req);
+        await reply.status(200).header('content-type', 'application/json').send(result.body);
+        return;
+      }
+      this.served(snapshot, flagKey, detail, req);
+      await reply.status(200).header('content-type', 'application/json').send(json);
     } catch (e) {
       await this.fail(reply, e, flagKey);
     }
@@ -56,52 +64,36 @@ export class OfrepService {
         await reply.status(304).send();
         return;
       }
-      const constant = this.constantResults(snapshot);
-      const keys = snapshot.store.flagKeys();
-      const parts: string[] = new Array<string>(keys.length);
-      const served: number[] = new Array<number>(keys.length);
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i];
-        const fixed = constant.get(key);
-        if (fixed) {
-          parts[i] = fixed.json;
-          served[i] = fixed.variation;
-        } else {
-          const detail = evaluateFlag(snapshot.store, key, ldContext);
-          parts[i] = JSON.stringify(bulkEntry(key, detail, snapshot.store.rawFlag(key)));
-          served[i] = detail.variationIndex ?? NO_VARIATION;
-        }
-      }
-      this.recorder.evaluations(snapshot.environmentId, keys, served, sdkLabel(req.headers['user-agent'], 'ofrep:'));
-      this.metrics.evaluations.inc({ surface: 'ofrep-bulk', result: 'ok' }, parts.length);
-      await reply
-        .status(200)
-        .header('content-type', 'application/json')
-        .send(`{"flags":[${parts.join(',')}],"metadata":{"revision":${snapshot.revision}}}`);
+      const answers = this.answersOf(snapshot);
+      const { body, served } = answers.bulk(ldContext);
+      this.recorder.evaluations(snapshot.environmentId, answers.keys, served, this.sdkOf(req));
+      this.metrics.countOk('ofrep-bulk', served.length);
+      await reply.status(200).header('content-type', 'application/json').send(body);
     } catch (e) {
       await this.fail(reply, e);
     }
   }
 
-  /**
-   * Results of flags that answer the same for every context (off, or no targets, rules or
-   * prerequisites and a fixed fallthrough), serialised once per snapshot revision.
-   */
-  private constantResults(snapshot: EnvironmentSnapshot): Map<string, Constant> {
-    const cached = this.constants.get(snapshot);
-    if (cached?.revision === snapshot.revision) return cached.results;
-    const results = new Map<string, Constant>();
-    for (const key of snapshot.store.flagKeys()) {
-      const flag = snapshot.store.rawFlag(key);
-      if (!flag || !isContextIndependent(flag)) continue;
-      const detail = evaluateFlag(snapshot.store, key, ANY_CONTEXT);
-      results.set(key, {
-        json: JSON.stringify(bulkEntry(key, detail, flag)),
-        variation: detail.variationIndex ?? NO_VARIATION,
-      });
-    }
-    this.constants.set(snapshot, { revision: snapshot.revision, results });
-    return results;
+  private served(snapshot: EnvironmentSnapshot, flagKey: string, detail: EvalDetail, req: FastifyRequest): void {
+    this.metrics.countOk('ofrep', 1);
+    this.recorder.evaluation(snapshot.environmentId, flagKey, detail.variationIndex ?? undefined, this.sdkOf(req));
+  }
+
+  private answersOf(snapshot: EnvironmentSnapshot): OfrepAnswers {
+    const cached = this.answers.get(snapshot);
+    if (cached?.revision === snapshot.revision) return cached;
+    const fresh = new OfrepAnswers(snapshot.store, snapshot.revision);
+    this.answers.set(snapshot, fresh);
+    return fresh;
+  }
+
+  private sdkOf(req: FastifyRequest): string {
+    const userAgent = req.headers['user-agent'];
+    const last = this.lastAgent;
+    if (last && last.userAgent === userAgent) return last.label;
+    const label = sdkLabel(userAgent, 'ofrep:');
+    this.lastAgent = { userAgent, label };
+    return label;
   }
 
   private async prepare(req: FastifyRequest) {
@@ -132,23 +124,4 @@ export class OfrepService {
         errorDetails: e.errorDetails,
       });
   }
-}
-
-/** A flag's bulk entry and the variation it serves, the same for every context. */
-interface Constant {
-  json: string;
-  variation: number;
-}
-
-/** A valid context for evaluating flags that ignore the context. */
-const ANY_CONTEXT: Context = (() => {
-  const parsed = parseContext({ kind: 'user', key: 'any' });
-  if (!parsed.ok) throw new Error('unreachable');
-  return parsed.context;
-})();
-
-/** One entry of the bulk response: a success, or the flag's error (bulk never fails for one flag). */
-function bulkEntry(key: string, detail: EvalDetail, flag: SdkFlag | undefined) {
-  const r = ofrepResult(key, detail, flag);
-  return r.ok ? r.body : { key, errorCode: r.error.errorCode, errorDetails: r.error.errorDetails };
 }

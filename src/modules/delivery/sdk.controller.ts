@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sdkLabel } from '../../core/insights/evaluation-tally';
+import { SDK_ROUTE_CONFIG } from '../../infra/logging/request-logging';
 import { Public } from '../accounts/auth.guard';
 import { SdkDeliveryService } from './sdk-delivery.service';
 import { SdkEventSink } from './snapshot-source';
@@ -16,14 +18,15 @@ export class SdkController {
     private readonly events: SdkEventSink,
   ) {}
 
-  @Get('all') stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  @Get('all') @RouteConfig(SDK_ROUTE_CONFIG) stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.delivery.stream(req, reply);
   }
-  @Get('sdk/latest-all') poll(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  @Get('sdk/latest-all') @RouteConfig(SDK_ROUTE_CONFIG) poll(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.delivery.poll(req, reply);
   }
 
   @Post('bulk')
+  @RouteConfig(SDK_ROUTE_CONFIG)
   @HttpCode(202)
   async bulk(@Req() req: FastifyRequest, @Body() body: unknown) {
     const { environmentId } = await this.delivery.authenticate(req.headers);
@@ -32,6 +35,7 @@ export class SdkController {
 
   /** Diagnostics are accepted and dropped: nothing in Gantry uses them. */
   @Post('diagnostic')
+  @RouteConfig(SDK_ROUTE_CONFIG)
   @HttpCode(202)
   async diagnostic(@Req() req: FastifyRequest) {
     await this.delivery.authenticate(req.headers);

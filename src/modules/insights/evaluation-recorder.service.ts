@@ -25,6 +25,8 @@ export class EvaluationRecorder implements OnModuleInit, BeforeApplicationShutdo
   private flushing: Promise<void> | undefined;
   private readonly counted: Counter<'source'>;
   private readonly flushes: Counter<'outcome'>;
+  /** OFREP evaluations counted since the counter was last read. */
+  private ofrepCounted = 0;
 
   constructor(
     private readonly repo: EvaluationCountSink,
@@ -32,11 +34,22 @@ export class EvaluationRecorder implements OnModuleInit, BeforeApplicationShutdo
     metrics: MetricsService,
   ) {
     const registers = [metrics.registry];
+    // OFREP counts on every request: a plain number added here, moved into the counter when it is
+    // read, so the request path never hashes prom-client labels.
+    const takeOfrep = () => {
+      const n = this.ofrepCounted;
+      this.ofrepCounted = 0;
+      return n;
+    };
     this.counted = new Counter({
       name: 'gantry_insights_evaluations_counted_total',
       help: 'Evaluations counted for insights, by source (summary events, OFREP)',
       labelNames: ['source'],
       registers,
+      collect() {
+        const n = takeOfrep();
+        if (n) this.inc({ source: 'ofrep' }, n);
+      },
     });
     this.flushes = new Counter({
       name: 'gantry_insights_flushes_total',
@@ -75,13 +88,13 @@ export class EvaluationRecorder implements OnModuleInit, BeforeApplicationShutdo
   /** Counts one evaluation served by this node (OFREP). */
   evaluation(environmentId: string, flagKey: string, variation: number | undefined, sdk: string): void {
     this.tally.add(environmentId, flagKey, variation ?? -1, sdk, new Date());
-    this.counted.inc({ source: 'ofrep' });
+    this.ofrepCounted += 1;
   }
 
   /** Counts one OFREP bulk answer: `flagKeys[i]` served `variations[i]`. */
   evaluations(environmentId: string, flagKeys: readonly string[], variations: readonly number[], sdk: string): void {
     this.tally.addAll(environmentId, flagKeys, variations, sdk, new Date());
-    this.counted.inc({ source: 'ofrep' }, flagKeys.length);
+    this.ofrepCounted += flagKeys.length;
   }
 
   /** Writes what was counted; one flush at a time (a caller during a flush waits for it). */
