@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import pg from 'pg';
 
 /** CPU time (user + system) a process has used, in seconds (from /proc; clock ticks of 1/100 s). */
 export function cpuSeconds(pid: number): number {
@@ -48,26 +49,76 @@ export function machineLine(): string {
 
 /**
  * CPU seconds used by named groups of processes between start() and stop(). A group is a function
- * returning its pids, asked again at stop() so that processes started in between count too (from
- * zero, which is exact for a process that did not exist at start()).
+ * returning its pids; it is asked again every SAMPLE_MS, so that a process that appears in between
+ * counts from zero (exact for one that did not exist at start()) and one that exits keeps what it
+ * had used at its last sample (a pooled database connection closed while idle, for instance).
  */
 export class CpuMeter {
-  private before = new Map<number, number>();
+  private first = new Map<number, number>();
+  private last = new Map<number, { group: string; cpu: number }>();
+  private timer?: NodeJS.Timeout;
 
   constructor(private readonly groups: Record<string, () => number[]>) {}
 
   start(): this {
-    this.before.clear();
-    for (const pids of Object.values(this.groups)) for (const pid of pids()) this.before.set(pid, cpuSeconds(pid));
+    this.first.clear();
+    this.last.clear();
+    this.sample(true);
+    this.timer = setInterval(() => this.sample(false), SAMPLE_MS);
     return this;
   }
 
   stop(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [name, pids] of Object.entries(this.groups)) {
-      out[name] = 0;
-      for (const pid of pids()) out[name] += cpuSeconds(pid) - (this.before.get(pid) ?? 0);
-    }
+    clearInterval(this.timer);
+    this.sample(false);
+    const out: Record<string, number> = Object.fromEntries(Object.keys(this.groups).map((g) => [g, 0]));
+    for (const [pid, { group, cpu }] of this.last) out[group] += cpu - (this.first.get(pid) ?? 0);
     return out;
+  }
+
+  private sample(initial: boolean) {
+    for (const [group, pids] of Object.entries(this.groups))
+      for (const pid of pids()) {
+        const cpu = cpuSeconds(pid);
+        if (cpu === 0 && this.last.has(pid)) continue; // exited since it was listed
+        if (initial) this.first.set(pid, cpu);
+        this.last.set(pid, { group, cpu });
+      }
+  }
+}
+
+const SAMPLE_MS = 250;
+
+/**
+ * The PostgreSQL backends serving one database (pg_stat_activity), refreshed every SAMPLE_MS: the
+ * CPU that database's clients cost the server, apart from other sessions' queries on the same
+ * server. (The server's shared processes, WAL writer and checkpointer, are not in it.)
+ */
+export class DatabaseBackends {
+  pids: number[] = [];
+  private readonly client: pg.Client;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly database: string) {
+    this.client = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
+  }
+
+  async start(): Promise<this> {
+    await this.client.connect();
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), SAMPLE_MS);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.client.end().catch(() => undefined);
+  }
+
+  private async refresh() {
+    const r = await this.client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+      this.database,
+    ]);
+    this.pids = r.rows.map((x) => x.pid);
   }
 }
