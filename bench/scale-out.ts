@@ -16,7 +16,7 @@
  * K = 2 cannot double anything here; CPU per request is what projects to more cores.
  * References in the same run: a bare node:http server answering the bulk bytes (through the
  * spreader and directly), and OFREP straight to the one API node (what the spreader costs).
- * Knobs: BENCH_NODES ("1,2"), BENCH_DURATION (s, 8), BENCH_CONNECTIONS (32), BENCH_STREAMS (4000),
+ * Knobs: BENCH_NODES ("1,2"), BENCH_DURATION (s, 6), BENCH_CONNECTIONS (32), BENCH_STREAMS (8000),
  * BENCH_CHANGES (20), BENCH_WRITES (100), BENCH_PLAN_RUNS (100), BENCH_PLAN_PHASES (10),
  * BENCH_EDGE (1; 0 skips the edge parts), BENCH_PORT (3400; uses the next 50 ports).
  */
@@ -45,9 +45,9 @@ import { StreamClients } from './lib/stream-clients';
 import { sleep } from './schedules';
 
 const NODES = (process.env.BENCH_NODES ?? '1,2').split(',').map(Number);
-const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const STREAMS = Number(process.env.BENCH_STREAMS ?? 4000);
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 8000);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 20);
 const WRITES = Number(process.env.BENCH_WRITES ?? 100);
 const PLAN_RUNS = Number(process.env.BENCH_PLAN_RUNS ?? 100);
@@ -329,7 +329,8 @@ async function round(k: number): Promise<RoundResult> {
 
     const { sdkKey } = await setUp(g);
     const spread = `http://127.0.0.1:${spreader.port}`;
-    await ofrep(spread, sdkKey, meter, 3); // warm-up of every node
+    // Warm-up of every node: the first seconds of a fresh process are JIT compilation.
+    await ofrep(spread, sdkKey, meter, 5);
     const out: Partial<RoundResult> = { k };
     out.ofrep = await ofrep(spread, sdkKey, meter, DURATION);
     if (k === 1) {
@@ -364,7 +365,7 @@ async function round(k: number): Promise<RoundResult> {
       );
       others.push(edgeSpreader);
       const edgeSpread = `http://127.0.0.1:${edgeSpreader.port}`;
-      await ofrep(edgeSpread, sdkKey, meter, 3);
+      await ofrep(edgeSpread, sdkKey, meter, 5);
       const eo = await ofrep(edgeSpread, sdkKey, meter, DURATION);
       const es = await streams(edgeSpreader.port, sdkKey, edges, 'gantry_sdk_streams', meter, patch);
       out.edge = { ofrep: eo, streams: es };
