@@ -30,6 +30,8 @@ import { SignInModule } from './modules/sign-in/sign-in.module';
 import { TriggersModule } from './modules/triggers/triggers.module';
 import { DeploymentsModule } from './modules/deployments/deployments.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { RelayCredentialsModule } from './modules/relay-credentials/relay-credentials.module';
+import { RelayModule } from './modules/relay/relay.module';
 import { WorkersModule } from './workers/workers.module';
 
 /** The whole application; `role` decides whether HTTP transports, workers, or both are wired. */
@@ -73,6 +75,8 @@ export class AppModule {
                 limits: config.graphqlLimits,
               }),
               SdkDeliveryModule,
+              RelayCredentialsModule,
+              RelayModule.register([SdkDeliveryModule, RelayCredentialsModule]),
               SignInModule,
               ConsoleModule,
             ]

@@ -197,6 +197,11 @@ export const ERROR_CATALOGUE = {
   'sdk/invalid_key': { status: 401, title: 'Invalid SDK key' },
   'sdk/invalid_events': { status: 400, title: 'Invalid SDK events' },
   'sdk/too_many_events': { status: 413, title: 'Too many SDK events' },
+  'relay_credential/not_found': { status: 404, title: 'Relay credential not found' },
+  'relay_credential/invalid': { status: 400, title: 'Invalid relay credential' },
+  'relay/invalid_credential': { status: 401, title: 'Invalid relay credential' },
+  'relay/out_of_scope': { status: 403, title: 'Environment outside the relay scope' },
+  'relay/invalid_request': { status: 400, title: 'Invalid relay request' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

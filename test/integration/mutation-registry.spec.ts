@@ -120,12 +120,18 @@ describe('the mutation registry', () => {
     expect(answers.filter((a) => a.status !== 401 || a.code !== 'auth/unauthenticated')).toEqual([]);
   });
 
-  it('authenticates the SDK routes by SDK key and a trigger URL by its secret', async () => {
+  it('authenticates the SDK routes by SDK key, the relay routes by relay credential and a trigger URL by its secret', async () => {
     for (const e of MUTATION_REGISTRY.filter((x) => x.credential === 'sdk-key')) {
       const [method, route] = e.operation.split(' ');
       const res = await g.raw(method, dummyPath(route), { token: g.ownerToken, body: {} });
       // An access token is not an SDK key.
       expect([e.operation, res.status]).toEqual([e.operation, 401]);
+    }
+    // Nor is it a relay credential.
+    for (const e of MUTATION_REGISTRY.filter((x) => x.credential === 'relay-credential')) {
+      const [method, route] = e.operation.split(' ');
+      const res = await g.raw<{ code?: string }>(method, dummyPath(route), { token: g.ownerToken, body: {} });
+      expect([e.operation, res.status, res.body?.code]).toEqual([e.operation, 401, 'relay/invalid_credential']);
     }
     const [trigger] = MUTATION_REGISTRY.filter((x) => x.credential === 'trigger-secret');
     const [method, route] = trigger.operation.split(' ');

@@ -41,7 +41,7 @@ interface EntryBase {
   /** What it changes, in words: 'flag environment config', 'environment settings', 'webhook'. */
   resource: string;
   /** A REST route authenticated by its own credential rather than an access token. */
-  credential?: 'sdk-key' | 'trigger-secret' | 'sign-in';
+  credential?: 'sdk-key' | 'trigger-secret' | 'sign-in' | 'relay-credential';
 }
 
 export type MutationEntry = EntryBase &
@@ -612,6 +612,25 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     reason: WHY.tokens,
   },
 
+  // Relay credentials: what edge nodes present to their upstream
+  {
+    surface: 'rest',
+    operation: 'POST /api/v1/relay-credentials',
+    // It reads what SDK keys read, so its issuer must be allowed to see every SDK key in its scope.
+    actions: ['manageTokens', 'viewSdkKey'],
+    resource: 'relay credential',
+    gate: 'not-targeting',
+    reason: 'issues a read-only delivery credential for edge nodes; it can change nothing',
+  },
+  {
+    surface: 'rest',
+    operation: 'DELETE /api/v1/relay-credentials/{id}',
+    actions: ['manageTokens'],
+    resource: 'relay credential',
+    gate: 'not-targeting',
+    reason: 'revokes a read-only delivery credential; its feeds end on every node',
+  },
+
   // SCIM 2.0 provisioning (/scim/v2): authenticated by a token of purpose scim, acting as that token
   ...(['Users', 'Groups'] as const).flatMap((kind) =>
     (['POST', 'PUT', 'PATCH', 'DELETE'] as const).map((method): MutationEntry => ({
@@ -691,6 +710,35 @@ export const MUTATION_REGISTRY: readonly MutationEntry[] = [
     gate: 'not-targeting',
     credential: 'sdk-key',
     reason: 'evaluation only, writes nothing',
+  },
+
+  // The relay surface edges use (their own credential: a relay credential)
+  {
+    surface: 'rest',
+    operation: 'POST /relay/v1/feed',
+    actions: [],
+    resource: 'relay feed',
+    gate: 'not-targeting',
+    credential: 'relay-credential',
+    reason: 'reads the snapshots of the environments in the credential scope; writes nothing',
+  },
+  {
+    surface: 'rest',
+    operation: 'POST /relay/v1/environments/{environmentId}/events',
+    actions: [],
+    resource: 'SDK events',
+    gate: 'not-targeting',
+    credential: 'relay-credential',
+    reason: 'event ingestion forwarded by an edge, for an environment in the credential scope',
+  },
+  {
+    surface: 'rest',
+    operation: 'POST /relay/v1/evaluation-counts',
+    actions: [],
+    resource: 'evaluation counts',
+    gate: 'not-targeting',
+    credential: 'relay-credential',
+    reason: 'evaluation counts forwarded by an edge, for environments in the credential scope',
   },
 
   // GraphQL: the same services as REST

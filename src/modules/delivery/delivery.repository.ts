@@ -68,8 +68,12 @@ export class DeliveryRepository {
     return this.prisma.environment.findMany({ select: { id: true, revision: true } });
   }
 
-  sdkKeys(): Promise<{ id: string; sdkKey: string; mobileKey: string }[]> {
-    return this.prisma.environment.findMany({ select: { id: true, sdkKey: true, mobileKey: true } });
+  /** Every environment's SDK key, with the keys relay feeds scope by. */
+  async sdkKeys(): Promise<{ id: string; sdkKey: string; key: string; projectKey: string }[]> {
+    const rows = await this.prisma.environment.findMany({
+      select: { id: true, sdkKey: true, key: true, project: { select: { key: true } } },
+    });
+    return rows.map((r) => ({ id: r.id, sdkKey: r.sdkKey, key: r.key, projectKey: r.project.key }));
   }
 
   environmentBySdkKey(sdkKey: string): Promise<{ id: string } | null> {

@@ -1,4 +1,5 @@
 import { FlagStore, type SdkFlag, type SdkSegment } from '../../core/evaluation';
+import type { FeedChange, FeedEnvironmentMeta } from '../../core/relay/feed-protocol';
 import { toSdkFlag, toSdkSegment } from '../../core/model/sdk-shape';
 import type { EnvironmentData } from './delivery.repository';
 
@@ -29,7 +30,8 @@ export class EnvironmentSnapshot {
   readonly store: FlagStore;
   private readonly flags = new Map<string, SdkFlag>();
   private readonly segments = new Map<string, SdkSegment>();
-  private readonly recent: { revision: bigint; text: string }[] = [];
+  /** Recent changes: their SSE text for SDK streams, the change itself for relay feeds. */
+  private readonly recent: { revision: bigint; text: string; change: FeedChange }[] = [];
   private allCache?: { revision: bigint; json: string };
 
   private constructor(
@@ -41,6 +43,20 @@ export class EnvironmentSnapshot {
     for (const f of flags) if (!f.deleted) this.flags.set(f.key, f);
     for (const s of segments) if (!s.deleted) this.segments.set(s.key, s);
     this.store = FlagStore.from({ flags: Object.fromEntries(this.flags), segments: Object.fromEntries(this.segments) });
+  }
+
+  /** A snapshot from SDK-shaped data (an edge's, taken from its upstream's relay feed). */
+  static fromSdk(
+    environmentId: string,
+    revision: bigint,
+    data: { flags: Record<string, unknown>; segments: Record<string, unknown> },
+  ): EnvironmentSnapshot {
+    return new EnvironmentSnapshot(
+      environmentId,
+      revision,
+      Object.values(data.flags) as SdkFlag[],
+      Object.values(data.segments) as SdkSegment[],
+    );
   }
 
   static fromData(data: EnvironmentData): EnvironmentSnapshot {
@@ -56,7 +72,14 @@ export class EnvironmentSnapshot {
    * Applies the change with the next revision. Returns the SSE event to broadcast, or null when
    * the message is not the next one (already applied, or a gap the caller must fill first).
    */
-  apply(msg: { revision: bigint; kind: string; key: string; version: number; payload: unknown }): string | null {
+  apply(msg: {
+    revision: bigint;
+    kind: string;
+    key: string;
+    version: number;
+    payload: unknown;
+    committedAt?: number;
+  }): string | null {
     if (msg.revision !== this.revision + 1n) return null;
     this.revision = msg.revision;
     const item = msg.payload as (SdkFlag | SdkSegment) & { deleted?: boolean };
@@ -82,7 +105,16 @@ export class EnvironmentSnapshot {
       }
       text = sseEvent('patch', msg.revision, { path, data: item });
     }
-    this.recent.push({ revision: msg.revision, text });
+    const change: FeedChange = {
+      environmentId: this.environmentId,
+      revision: String(msg.revision),
+      kind: msg.kind === 'flag' ? 'flag' : 'segment',
+      key: msg.key,
+      version: msg.version,
+      payload: msg.payload,
+      ...(msg.committedAt ? { committedAt: msg.committedAt } : {}),
+    };
+    this.recent.push({ revision: msg.revision, text, change });
     if (this.recent.length > RECENT_EVENTS) this.recent.shift();
     return text;
   }
@@ -100,6 +132,26 @@ export class EnvironmentSnapshot {
 
   putEvent(): string {
     return `event: put\nid: ${this.revision}\ndata: {"path":"/","data":${this.allDataJson()}}\n\n`;
+  }
+
+  /** The last change applied (what a relay feed sends on), or undefined before any. */
+  lastChange(): FeedChange | undefined {
+    return this.recent[this.recent.length - 1]?.change;
+  }
+
+  /** Changes after `revision`, or null when they are no longer all kept (the edge needs the whole environment). */
+  changesSince(revision: bigint): FeedChange[] | null {
+    if (revision === this.revision) return [];
+    if (revision > this.revision) return null;
+    const first = this.recent[0];
+    if (!first || first.revision > revision + 1n) return null;
+    return this.recent.filter((e) => e.revision > revision).map((e) => e.change);
+  }
+
+  /** The relay feed's `environment` event data: the polling JSON, serialised once per revision, wrapped. */
+  feedEnvironmentJson(meta: FeedEnvironmentMeta): string {
+    const head = JSON.stringify({ id: meta.id, project: meta.project, key: meta.key, sdkKeyHash: meta.sdkKeyHash });
+    return `${head.slice(0, -1)},"revision":"${this.revision}","data":${this.allDataJson()}}`;
   }
 
   /** Events after `revision`, or null when they are no longer all kept (the client needs a put). */

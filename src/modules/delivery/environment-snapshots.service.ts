@@ -8,6 +8,7 @@ import { DeliveryRepository } from './delivery.repository';
 import { EnvironmentSnapshot, type ChangeMessage } from './environment-snapshot';
 import { DeliveryMetrics } from './delivery.metrics';
 import { SdkKeysService } from './sdk-keys.service';
+import { SnapshotChanges, SnapshotSource } from './snapshot-source';
 import { StreamHub } from './stream-hub';
 
 /** How often a node compares its revisions with PostgreSQL, to catch up on anything Redis lost. */
@@ -21,7 +22,10 @@ const CATCH_UP_BATCH = 500;
  * (or Redis was away). Evaluation reads only these snapshots, never PostgreSQL.
  */
 @Injectable()
-export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class EnvironmentSnapshotsService
+  extends SnapshotSource
+  implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('snapshots');
   private readonly snapshots = new Map<string, EnvironmentSnapshot>();
   private readonly loading = new Map<string, Promise<EnvironmentSnapshot | null>>();
@@ -38,7 +42,9 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     private readonly metrics: DeliveryMetrics,
     metricsService: MetricsService,
     keys: SdkKeysService,
+    private readonly changes: SnapshotChanges,
   ) {
+    super();
     this.hub = new StreamHub(() => metrics.slowClients.inc());
     // A rotated key or a deleted environment ends its streams on every node, and a deleted
     // environment's snapshot is dropped.
@@ -145,8 +151,10 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     item: { revision: bigint; kind: string; key: string; version: number; payload: unknown },
     committedAt?: number,
   ) {
-    const text = s.apply(item);
+    const text = s.apply({ ...item, committedAt });
     if (text === null) return;
+    const change = s.lastChange();
+    if (change) this.changes.applied(s, change);
     const sent = this.hub.broadcast(s.environmentId, text);
     this.metrics.eventsSent.inc(sent);
     if (committedAt) this.metrics.propagationLag.observe((Date.now() - committedAt) / 1000);
@@ -174,6 +182,7 @@ export class EnvironmentSnapshotsService implements OnModuleInit, BeforeApplicat
     if (data) this.snapshots.set(environmentId, EnvironmentSnapshot.fromData(data));
     else this.snapshots.delete(environmentId);
     this.hub.closeWhere((stream) => stream.environmentId === environmentId);
+    this.changes.replaced(environmentId);
     this.logger.warn(`environment ${environmentId}: missed changes are no longer in the outbox; reloaded the snapshot`);
   }
 

@@ -6,11 +6,10 @@ import { NO_VARIATION, sdkLabel } from '../../core/insights/evaluation-tally';
 import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
-import { EnvironmentSnapshotsService } from './environment-snapshots.service';
 import type { EnvironmentSnapshot } from './environment-snapshot';
 import { OfrepError, isContextIndependent, ldContextFromOfrep, ofrepResult } from './ofrep-mapping';
 import { sdkKeyOf } from './sdk-credentials';
-import { SdkKeysService } from './sdk-keys.service';
+import { SdkKeyResolver, SnapshotSource } from './snapshot-source';
 
 /**
  * OpenFeature Remote Evaluation Protocol over the in-memory snapshots. Errors use OFREP's own
@@ -19,8 +18,8 @@ import { SdkKeysService } from './sdk-keys.service';
 @Injectable()
 export class OfrepService {
   constructor(
-    private readonly keys: SdkKeysService,
-    private readonly snapshots: EnvironmentSnapshotsService,
+    private readonly keys: SdkKeyResolver,
+    private readonly snapshots: SnapshotSource,
     private readonly samples: ContextSampleService,
     private readonly metrics: DeliveryMetrics,
     private readonly recorder: EvaluationRecorder,

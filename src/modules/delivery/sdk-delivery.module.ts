@@ -12,6 +12,7 @@ import { SdkController } from './sdk.controller';
 import { SdkDeliveryService } from './sdk-delivery.service';
 import { SdkEventsService } from './sdk-events.service';
 import { SdkKeysService } from './sdk-keys.service';
+import { RelayCatalog, SdkEventSink, SdkKeyResolver, SnapshotChanges, SnapshotSource } from './snapshot-source';
 
 /**
  * The read side of delivery, on API nodes: in-memory snapshots kept current from Redis, the
@@ -23,11 +24,24 @@ import { SdkKeysService } from './sdk-keys.service';
   providers: [
     SdkKeysService,
     EnvironmentSnapshotsService,
+    { provide: SdkKeyResolver, useExisting: SdkKeysService },
+    { provide: SnapshotSource, useExisting: EnvironmentSnapshotsService },
+    { provide: RelayCatalog, useExisting: SdkKeysService },
+    { provide: SdkEventSink, useExisting: SdkEventsService },
+    SnapshotChanges,
     SdkDeliveryService,
     SdkEventsService,
     OfrepService,
     EvaluationExplainService,
   ],
-  exports: [EnvironmentSnapshotsService],
+  exports: [
+    EnvironmentSnapshotsService,
+    SnapshotSource,
+    SdkKeyResolver,
+    RelayCatalog,
+    SdkEventSink,
+    SnapshotChanges,
+    InsightsModule,
+  ],
 })
 export class SdkDeliveryModule {}

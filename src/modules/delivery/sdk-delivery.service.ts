@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EnvironmentSnapshotsService } from './environment-snapshots.service';
 import type { EnvironmentSnapshot } from './environment-snapshot';
 import { invalidSdkKey, sdkKeyOf } from './sdk-credentials';
-import { SdkKeysService } from './sdk-keys.service';
+import { SdkKeyResolver, SnapshotSource } from './snapshot-source';
 import type { Stream } from './stream-hub';
 
 /** Below the SDK's 5-minute read timeout, with room to spare for proxies that close idle sockets. */
@@ -15,8 +14,8 @@ export class SdkDeliveryService {
   private heartbeat?: NodeJS.Timeout;
 
   constructor(
-    private readonly keys: SdkKeysService,
-    private readonly snapshots: EnvironmentSnapshotsService,
+    private readonly keys: SdkKeyResolver,
+    private readonly snapshots: SnapshotSource,
   ) {}
 
   /** The environment's snapshot for the request's SDK key, or 401. */

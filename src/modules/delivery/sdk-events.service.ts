@@ -4,7 +4,7 @@ import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryRepository, type NewSdkEvent } from './delivery.repository';
-import { EnvironmentSnapshotsService } from './environment-snapshots.service';
+import { SnapshotSource } from './snapshot-source';
 import { ActiveGuardsReadModel, type GuardedKeys } from '../releases/active-guards.read-model';
 
 const MAX_EVENTS = 10_000;
@@ -26,7 +26,7 @@ export class SdkEventsService {
     private readonly samples: ContextSampleService,
     private readonly metrics: DeliveryMetrics,
     private readonly recorder: EvaluationRecorder,
-    private readonly snapshots: EnvironmentSnapshotsService,
+    private readonly snapshots: SnapshotSource,
     private readonly guards: ActiveGuardsReadModel,
   ) {}
 

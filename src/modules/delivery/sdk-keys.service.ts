@@ -1,8 +1,11 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { FeedEnvironmentMeta } from '../../core/relay/feed-protocol';
 import { RedisService } from '../../infra/redis/redis.service';
 import { keysChannel } from '../projects/sdk-keys-notifier';
 import { DeliveryRepository } from './delivery.repository';
+import { SdkKeyResolver } from './snapshot-source';
 
 export interface KeyCheck {
   /** Whether the key still opens that environment (false once rotated or deleted). */
@@ -20,9 +23,10 @@ const NEGATIVE_MAX = 10_000;
  * once in PostgreSQL (a new environment) and then cached either way.
  */
 @Injectable()
-export class SdkKeysService implements OnModuleInit, OnApplicationShutdown {
+export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('sdk-keys');
   private keys = new Map<string, string>();
+  private metas: FeedEnvironmentMeta[] = [];
   private readonly unknown = new Map<string, number>();
   private readonly reloadListeners: ((keys: KeyCheck) => void)[] = [];
   private subscriber?: Redis;
@@ -30,7 +34,9 @@ export class SdkKeysService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly repo: DeliveryRepository,
     private readonly redis: RedisService,
-  ) {}
+  ) {
+    super();
+  }
 
   async onModuleInit(): Promise<void> {
     await this.reload().catch((e: Error) => this.logger.warn(`loading SDK keys failed: ${e.message}`));
@@ -62,6 +68,11 @@ export class SdkKeysService implements OnModuleInit, OnApplicationShutdown {
     return null;
   }
 
+  /** Every environment, for relay feeds (RelayCatalog). */
+  environments(): readonly FeedEnvironmentMeta[] {
+    return this.metas;
+  }
+
   /** Called after every reload with checks of which keys and environments still exist. */
   onReload(listener: (keys: KeyCheck) => void): void {
     this.reloadListeners.push(listener);
@@ -70,6 +81,12 @@ export class SdkKeysService implements OnModuleInit, OnApplicationShutdown {
   private async reload(): Promise<void> {
     const rows = await this.repo.sdkKeys();
     this.keys = new Map(rows.map((r) => [r.sdkKey, r.id]));
+    this.metas = rows.map((r) => ({
+      id: r.id,
+      project: r.projectKey,
+      key: r.key,
+      sdkKeyHash: createHash('sha256').update(r.sdkKey).digest('hex'),
+    }));
     this.unknown.clear();
     const environments = new Set(rows.map((r) => r.id));
     const check: KeyCheck = {

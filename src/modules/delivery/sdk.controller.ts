@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sdkLabel } from '../../core/insights/evaluation-tally';
 import { Public } from '../accounts/auth.guard';
 import { SdkDeliveryService } from './sdk-delivery.service';
-import { SdkEventsService } from './sdk-events.service';
+import { SdkEventSink } from './snapshot-source';
 
 /** The LaunchDarkly server-side SDK protocol (FDv1), authenticated by SDK key. See protocols.md §3. */
 @ApiExcludeController()
@@ -13,7 +13,7 @@ import { SdkEventsService } from './sdk-events.service';
 export class SdkController {
   constructor(
     private readonly delivery: SdkDeliveryService,
-    private readonly events: SdkEventsService,
+    private readonly events: SdkEventSink,
   ) {}
 
   @Get('all') stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {

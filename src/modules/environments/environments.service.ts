@@ -48,7 +48,7 @@ export class EnvironmentsService {
       ...newEnvironmentKeys(),
     };
     this.authz.assert(actor, 'createEnvironment', environmentResource(p, data));
-    return this.repo.transaction(async (tx) => {
+    const view = await this.repo.transaction(async (tx) => {
       await this.repo.lockProject(tx, p.id);
       const e = await this.repo.createEnvironment(tx, p.id, data).catch(rethrowDuplicate('environment', dto.key));
       await this.flags.initializeEnvironment(tx, actor, p, e);
@@ -59,6 +59,9 @@ export class EnvironmentsService {
       });
       return environmentView(e, this.authz.can(actor, 'viewSdkKey', environmentResource(p, e)));
     });
+    // Relay feeds with a `*` scope send the new environment to their edges when told of it.
+    await this.sdkKeys.changed();
+    return view;
   }
 
   /** Through the environment's governance write path: lowering `critical` where approval is required is gated. */

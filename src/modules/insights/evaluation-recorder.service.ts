@@ -4,7 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import { EvaluationTally, type EvaluationCount } from '../../core/insights/evaluation-tally';
 import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
 import { MetricsService } from '../../infra/metrics/metrics.service';
-import { InsightsRepository } from './insights.repository';
+import { EvaluationCountSink } from './evaluation-count-sink';
 
 /** A flush writes at most this many rows per statement; the rest wait for the next one. */
 const MAX_BATCH = 5_000;
@@ -27,7 +27,7 @@ export class EvaluationRecorder implements OnModuleInit, BeforeApplicationShutdo
   private readonly flushes: Counter<'outcome'>;
 
   constructor(
-    private readonly repo: InsightsRepository,
+    private readonly repo: EvaluationCountSink,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
     metrics: MetricsService,
   ) {

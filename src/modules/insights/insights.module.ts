@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FlagsReadModule } from '../flags/flags-read.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { EvaluationCountSink } from './evaluation-count-sink';
 import { EvaluationRecorder } from './evaluation-recorder.service';
 import { FlagInsightsService } from './flag-insights.service';
 import { InsightsController } from './insights.controller';
@@ -13,7 +14,12 @@ import { InsightsRepository } from './insights.repository';
 @Module({
   imports: [ProjectsModule, FlagsReadModule],
   controllers: [InsightsController],
-  providers: [InsightsRepository, EvaluationRecorder, FlagInsightsService],
-  exports: [EvaluationRecorder, InsightsRepository],
+  providers: [
+    InsightsRepository,
+    { provide: EvaluationCountSink, useExisting: InsightsRepository },
+    EvaluationRecorder,
+    FlagInsightsService,
+  ],
+  exports: [EvaluationRecorder, InsightsRepository, EvaluationCountSink],
 })
 export class InsightsModule {}

@@ -125,7 +125,7 @@ export class ProjectsService implements ReadScopeSource {
         'createEnvironment',
         environmentResource({ key: dto.key, tags }, { key: e.key, critical: e.critical ?? false, tags: e.tags ?? [] }),
       );
-    return this.repo.transaction(async (tx) => {
+    const view = await this.repo.transaction(async (tx) => {
       const p = await this.repo
         .create(tx, {
           key: dto.key,
@@ -148,6 +148,9 @@ export class ProjectsService implements ReadScopeSource {
       });
       return this.view(actor, p);
     });
+    // New SDK keys: nodes learn them on first use anyway, but relay feeds list environments from this.
+    await this.sdkKeys.changed();
+    return view;
   }
 
   async update(actor: Actor, key: string, dto: UpdateProjectDto) {

@@ -1,0 +1,59 @@
+import type { FeedChange, FeedEnvironmentMeta } from '../../core/relay/feed-protocol';
+import type { EnvironmentSnapshot } from './environment-snapshot';
+import type { StreamHub } from './stream-hub';
+
+/**
+ * Where a node's SDK surfaces (streaming, polling, OFREP, events) get their snapshots. An API node
+ * loads them from PostgreSQL and keeps them current from Redis (EnvironmentSnapshotsService); an
+ * edge node takes them from its upstream's relay feed (EdgeSnapshotsService). The SDK services
+ * depend on this class only, so the same handlers serve both roles.
+ */
+export abstract class SnapshotSource {
+  /** The SSE streams of this node. */
+  abstract readonly hub: StreamHub;
+  /** The snapshot of an environment, or null if it does not exist (or is not served here). */
+  abstract get(environmentId: string): Promise<EnvironmentSnapshot | null>;
+  /** Brings the snapshot up to at least `revision` where this node can (a client resuming from a newer node). */
+  abstract catchUpTo(snapshot: EnvironmentSnapshot, revision: bigint): Promise<void>;
+}
+
+/** SDK key → environment id, without a database read on the hot path. */
+export abstract class SdkKeyResolver {
+  abstract environmentFor(sdkKey: string): Promise<string | null>;
+}
+
+/**
+ * The environments a node can relay to edges, with what edges route SDK requests by. Listeners
+ * hear of every change to the list (an environment created or deleted, a key rotated).
+ */
+export abstract class RelayCatalog {
+  abstract environments(): readonly FeedEnvironmentMeta[];
+  abstract onReload(listener: () => void): void;
+}
+
+/** What the node's SDK events endpoint does with a request's events (store and count, or forward upstream). */
+export abstract class SdkEventSink {
+  abstract ingest(environmentId: string, body: unknown, sdk: string): Promise<unknown>;
+}
+
+/**
+ * Changes as the node's snapshots apply them, for relay feeds: each applied change, and each
+ * snapshot replaced whole (a reload after missed changes were pruned, or a new upstream state).
+ */
+export class SnapshotChanges {
+  private readonly appliedListeners: ((snapshot: EnvironmentSnapshot, change: FeedChange) => void)[] = [];
+  private readonly replacedListeners: ((environmentId: string) => void)[] = [];
+
+  onApplied(listener: (snapshot: EnvironmentSnapshot, change: FeedChange) => void): void {
+    this.appliedListeners.push(listener);
+  }
+  onReplaced(listener: (environmentId: string) => void): void {
+    this.replacedListeners.push(listener);
+  }
+  applied(snapshot: EnvironmentSnapshot, change: FeedChange): void {
+    for (const l of this.appliedListeners) l(snapshot, change);
+  }
+  replaced(environmentId: string): void {
+    for (const l of this.replacedListeners) l(environmentId);
+  }
+}
