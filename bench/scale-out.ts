@@ -17,7 +17,7 @@
  * References in the same run: a bare node:http server answering the bulk bytes (through the
  * spreader and directly), and OFREP straight to the one API node (what the spreader costs).
  * Knobs: BENCH_NODES ("1,2"), BENCH_DURATION (s, 6), BENCH_CONNECTIONS (32), BENCH_STREAMS (8000),
- * BENCH_CHANGES (20), BENCH_WRITES (100), BENCH_PLAN_RUNS (100), BENCH_PLAN_PHASES (10),
+ * BENCH_CHANGES (10), BENCH_WRITES (100), BENCH_PLAN_RUNS (100), BENCH_PLAN_PHASES (5),
  * BENCH_EDGE (1; 0 skips the edge parts), BENCH_PORT (3400; uses the next 50 ports).
  */
 import autocannon from 'autocannon';
@@ -48,10 +48,10 @@ const NODES = (process.env.BENCH_NODES ?? '1,2').split(',').map(Number);
 const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 8000);
-const CHANGES = Number(process.env.BENCH_CHANGES ?? 20);
+const CHANGES = Number(process.env.BENCH_CHANGES ?? 10);
 const WRITES = Number(process.env.BENCH_WRITES ?? 100);
 const PLAN_RUNS = Number(process.env.BENCH_PLAN_RUNS ?? 100);
-const PLAN_PHASES = Number(process.env.BENCH_PLAN_PHASES ?? 10);
+const PLAN_PHASES = Number(process.env.BENCH_PLAN_PHASES ?? 5);
 const EDGE = process.env.BENCH_EDGE !== '0';
 const BASE = Number(process.env.BENCH_PORT ?? 3400);
 const PROJECT = 'ofrep'; // ofrep-http.ts's setUp
