@@ -16,12 +16,11 @@
  * Knobs: BENCH_EDGE_STREAMS (50000), BENCH_CHANGES (5), BENCH_PER_CLIENT (15000), BENCH_PORT (3460).
  */
 import { execSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   collectGarbage,
   createProject,
   createRelayToken,
+  edgeBuilt,
   GC_ON_SIGNAL,
   pct,
   startEdge,
@@ -108,16 +107,6 @@ async function measure(side: Side, n: number): Promise<string[]> {
     ];
   } finally {
     clients.close();
-  }
-}
-
-function edgeBuilt(): boolean {
-  try {
-    return /['"]edge['"]/.test(
-      fs.readFileSync(path.join(__dirname, '..', 'dist', 'infra', 'config', 'config.js'), 'utf8'),
-    );
-  } catch {
-    return false;
   }
 }
 

@@ -22,25 +22,22 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import IORedis from 'ioredis';
-import pg from 'pg';
 import { BARE_OFREP_SERVER, bodies, setUp } from './ofrep-http';
 import {
   collectGarbage,
   createRelayToken,
+  edgeBuilt,
   GC_ON_SIGNAL,
   pct,
   startEdge,
   startGantry,
   startNode,
-  type Gantry,
   type GantryNode,
 } from './lib/gantry';
 import { runPlan, setUpPlan } from './lib/plan-steps';
 import { CpuMeter, cpuSeconds, DatabaseBackends, machineLine, redisPids, rssKiB } from './lib/procs';
 import { startSpreader } from './lib/spreader';
+import { writeCost, type WriteCost } from './lib/write-cost';
 import { StreamClients } from './lib/stream-clients';
 import { sleep } from './schedules';
 
@@ -49,15 +46,12 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 8000);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 10);
-const WRITES = Number(process.env.BENCH_WRITES ?? 100);
 const PLAN_RUNS = Number(process.env.BENCH_PLAN_RUNS ?? 100);
 const PLAN_PHASES = Number(process.env.BENCH_PLAN_PHASES ?? 5);
 const EDGE = process.env.BENCH_EDGE !== '0';
 const BASE = Number(process.env.BENCH_PORT ?? 3400);
 const PROJECT = 'ofrep'; // ofrep-http.ts's setUp
 const ENV = 'production';
-/** PostgreSQL flushes a backend's statistics at most this long after it goes idle (PG 15). */
-const PG_STATS_IDLE_MS = 11_000;
 
 type Cpu = Record<string, number>;
 const us = (seconds: number, n: number) => `${((seconds * 1e6) / n).toFixed(0)} µs`;
@@ -111,88 +105,6 @@ async function ofrep(url: string, sdkKey: string, meter: CpuMeter, seconds: numb
 const ofrepLine = (label: string, r: OfrepRun) =>
   `${label}: ${r.rps.toFixed(0)} req/s (${r.requests} requests${r.bad ? `, ${r.bad} failed` : ''}), ` +
   `p50 ${r.p50} ms, p99 ${r.p99} ms; CPU ${cpuLine(r.cpu, r.requests, 'request')}`;
-
-/** Counters of the round's database (pg_stat_database) and of the whole Redis server. */
-async function counters(db: pg.Client, redis: IORedis, name: string) {
-  await db.query('SELECT pg_stat_clear_snapshot()');
-  const r = await db.query<{ x: string; rows: string }>(
-    `SELECT xact_commit + xact_rollback AS x, tup_inserted + tup_updated + tup_deleted AS rows
-       FROM pg_stat_database WHERE datname = $1`,
-    [name],
-  );
-  const info = await redis.info('stats');
-  return {
-    at: Date.now(),
-    xacts: Number(r.rows[0].x),
-    rows: Number(r.rows[0].rows),
-    redisCommands: Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN),
-  };
-}
-
-interface WriteCost {
-  writes: number;
-  xacts: number;
-  rows: number;
-  redisCommands: number;
-  publishes: number;
-  idle: { xactsPerS: number; rowsPerS: number; redisPerS: number };
-  cpu: Cpu;
-  writeMs: number;
-}
-
-/**
- * What one governance write costs PostgreSQL and Redis. PostgreSQL's counters arrive late (a backend
- * reports at most ~10 s after it goes idle), so: an idle window gives the background rate, then
- * WRITES sequential PATCHes, then the same wait again; the background rate times the window is taken off.
- */
-async function writeCost(g: Gantry, flag: string, meter: CpuMeter): Promise<WriteCost> {
-  const name = new URL(g.env.DATABASE_URL).pathname.slice(1);
-  const db = new pg.Client({ connectionString: g.env.DATABASE_URL });
-  const redis = new IORedis('redis://127.0.0.1:6379', { lazyConnect: true });
-  const sub = new IORedis('redis://127.0.0.1:6379', { lazyConnect: true });
-  await Promise.all([db.connect(), redis.connect(), sub.connect()]);
-  let publishes = 0;
-  sub.on('pmessage', () => (publishes += 1));
-  await sub.psubscribe(`${g.env.GANTRY_REDIS_PREFIX}:env:*`);
-  try {
-    const a = await counters(db, redis, name);
-    await sleep(PG_STATS_IDLE_MS);
-    const b = await counters(db, redis, name);
-    const idle = {
-      xactsPerS: (b.xacts - a.xacts) / ((b.at - a.at) / 1000),
-      rowsPerS: (b.rows - a.rows) / ((b.at - a.at) / 1000),
-      redisPerS: (b.redisCommands - a.redisCommands) / ((b.at - a.at) / 1000),
-    };
-    publishes = 0;
-    meter.start();
-    const t0 = performance.now();
-    for (let i = 0; i < WRITES; i++)
-      await g.api('PATCH', `/api/v1/projects/${PROJECT}/flags/${flag}`, {
-        environmentKey: ENV,
-        instructions: [{ kind: i % 2 ? 'turnFlagOn' : 'turnFlagOff' }],
-        comment: 'scale-out bench',
-      });
-    const writeMs = (performance.now() - t0) / WRITES;
-    await sleep(500); // the relays publish after the commit
-    const cpu = meter.stop();
-    const pubs = publishes;
-    await sleep(PG_STATS_IDLE_MS);
-    const c = await counters(db, redis, name);
-    const s = (c.at - b.at) / 1000;
-    return {
-      writes: WRITES,
-      xacts: (c.xacts - b.xacts - idle.xactsPerS * s) / WRITES,
-      rows: (c.rows - b.rows - idle.rowsPerS * s) / WRITES,
-      redisCommands: (c.redisCommands - b.redisCommands - idle.redisPerS * s) / WRITES,
-      publishes: pubs / WRITES,
-      idle,
-      cpu,
-      writeMs,
-    };
-  } finally {
-    await Promise.all([db.end(), redis.quit(), sub.quit()]).catch(() => undefined);
-  }
-}
 
 interface StreamsResult {
   held: number[];
@@ -270,17 +182,6 @@ function streamsLines(label: string, r: StreamsResult): string[] {
   ];
 }
 
-/** True when dist/ has the edge role (GANTRY_ROLE=edge). */
-function edgeBuilt(): boolean {
-  try {
-    return /['"]edge['"]/.test(
-      fs.readFileSync(path.join(__dirname, '..', 'dist', 'infra', 'config', 'config.js'), 'utf8'),
-    );
-  } catch {
-    return false;
-  }
-}
-
 interface RoundResult {
   k: number;
   ofrep: OfrepRun;
@@ -349,7 +250,11 @@ async function round(k: number): Promise<RoundResult> {
       });
     };
     out.streams = await streams(spreader.port, sdkKey, nodes, 'gantry_sdk_streams', meter, patch);
-    out.write = await writeCost(g, 'flag-01', meter);
+    out.write = await writeCost(
+      g,
+      { project: PROJECT, env: ENV, flag: 'flag-01', writes: Number(process.env.BENCH_WRITES ?? 100) },
+      meter,
+    );
 
     if (EDGE && edgeBuilt()) {
       const token = await createRelayToken(g, PROJECT);

@@ -133,6 +133,15 @@ export async function startEdge(
   return node;
 }
 
+/** True when dist/ has the edge role (GANTRY_ROLE=edge). */
+export function edgeBuilt(): boolean {
+  try {
+    return /['"]edge['"]/.test(fs.readFileSync(path.join(ROOT, 'dist', 'infra', 'config', 'config.js'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** A relay credential for edges serving every environment of a project (its token is shown once). */
 export async function createRelayToken(g: Gantry, project: string): Promise<string> {
   const r = await g.api<{ token: string }>('POST', '/api/v1/relay-credentials', {
