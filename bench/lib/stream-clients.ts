@@ -7,7 +7,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { Streams, type StreamTarget } from './sse-client';
 
-type ToChild = { type: 'open'; target: StreamTarget; count: number } | { type: 'change' } | { type: 'close' };
+type ToChild =
+  { type: 'open'; target: StreamTarget; count: number } | { type: 'count' } | { type: 'change' } | { type: 'close' };
 type FromChild =
   | { type: 'opened'; open: number; closedEarly: number }
   | { type: 'armed' }
@@ -56,9 +57,7 @@ export class StreamClients {
 
   /** Streams open now, and how many the server closed. */
   async count(): Promise<{ open: number; closedEarly: number }> {
-    const r = await Promise.all(
-      this.children.map((c) => this.ask(c, { type: 'open', target: { port: 0, sdkKey: '' }, count: 0 }, 'opened')),
-    );
+    const r = await Promise.all(this.children.map((c) => this.ask(c, { type: 'count' }, 'opened')));
     return {
       open: r.reduce((a, x) => a + (x as { open: number }).open, 0),
       closedEarly: r.reduce((a, x) => a + (x as { closedEarly: number }).closedEarly, 0),
@@ -122,6 +121,8 @@ function child() {
         () => send({ type: 'opened', open: s.openCount, closedEarly: s.closedEarly }),
         (e: Error) => send({ type: 'error', message: `opening streams: ${e.message}` }),
       );
+    } else if (m.type === 'count' && streams) {
+      send({ type: 'opened', open: streams.openCount, closedEarly: streams.closedEarly });
     } else if (m.type === 'change' && streams) {
       const s = streams;
       void s
