@@ -18,7 +18,8 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import pg from 'pg';
 import { createProject, startGantry, type FlagView, type Gantry } from './lib/gantry';
-import { cpuSeconds, sleep } from './schedules';
+import { cpuSeconds } from './lib/procs';
+import { sleep } from './schedules';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);

@@ -11,9 +11,9 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import { createProject, startGantry, type FlagView, type Gantry } from './lib/gantry';
+import { cpuSeconds } from './lib/procs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -137,12 +137,6 @@ export const bodies = Array.from({ length: CONTEXTS }, (_, i) =>
   }),
 );
 
-/** utime + stime of a process, in seconds (/proc/<pid>/stat; clock ticks are 100 Hz on Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 async function load(
   base: string,
   pid: number,
@@ -168,7 +162,7 @@ async function load(
 }
 
 /** The machine's ceiling for this traffic: read the body, parse it, answer with fixed bytes. */
-const BARE_SERVER = `
+export const BARE_OFREP_SERVER = `
 const body = process.env.BARE_BODY;
 require('node:http').createServer((req, res) => {
   let data = '';
@@ -232,7 +226,7 @@ async function main() {
         'GET',
       ),
     ];
-    const bare = spawn(process.execPath, ['-e', BARE_SERVER], {
+    const bare = spawn(process.execPath, ['-e', BARE_OFREP_SERVER], {
       env: { ...process.env, BARE_PORT: String(PORT + 1), BARE_BODY: bulkText },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

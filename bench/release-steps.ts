@@ -11,7 +11,8 @@
 import os from 'node:os';
 import pg from 'pg';
 import { pct, startGantry, type FlagView, type Gantry } from './lib/gantry';
-import { ActiveJobs, cpuSeconds, f1, pool, sleep } from './schedules';
+import { cpuSeconds } from './lib/procs';
+import { ActiveJobs, f1, pool, sleep } from './schedules';
 
 const ROUNDS = (process.env.BENCH_RELEASES ?? '10,25,50,100,200')
   .split(',')

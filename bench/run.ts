@@ -11,6 +11,8 @@ const BENCHES = [
   'release-steps.ts',
   'release-plan-steps.ts',
   'bulk-ingest.ts',
+  'scale-out.ts',
+  'edge-fanout.ts',
 ];
 
 for (const b of BENCHES) {

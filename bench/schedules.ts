@@ -8,11 +8,11 @@
  *     (appliedAt − executionDate, both written by Gantry, read from PostgreSQL), how many fired
  *     early, and throughput. Bounded: 2N schedules in all, loopback only.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import IORedis from 'ioredis';
 import pg from 'pg';
 import { pct, startGantry, type FlagView, type Gantry } from './lib/gantry';
+import { cpuSeconds } from './lib/procs';
 
 const N = Number(process.env.BENCH_SCHEDULES ?? 1000);
 const FLAGS = Number(process.env.BENCH_FLAGS ?? 20);
@@ -28,13 +28,6 @@ const DB_URL = `postgresql://postgres@127.0.0.1:5432/gantry_bench_${NAME}_${proc
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const f1 = (n: number) => n.toFixed(1);
-
-/** CPU time (user + system) a process has used, in seconds (from /proc; clock ticks of 1/100 s). */
-export function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** Runs fn(0..count-1) with at most `limit` in flight. */
 export async function pool(count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {

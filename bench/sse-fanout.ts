@@ -15,151 +15,18 @@
  * Knobs: BENCH_STREAMS (default "1000,10000"), BENCH_CHANGES (20 per N), BENCH_PORT (3392).
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import { collectGarbage, createProject, GC_ON_SIGNAL, pct, startGantry } from './lib/gantry';
+import { rssKiB as rssOf } from './lib/procs';
+import { BARE_SSE_SERVER, RECEIPT_TIMEOUT_MS, Streams } from './lib/sse-client';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const STEPS = (process.env.BENCH_STREAMS ?? '1000,10000').split(',').map(Number);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 20);
 const PORT = Number(process.env.BENCH_PORT ?? 3392);
-const OPEN_IN_FLIGHT = 200;
-const RECEIPT_TIMEOUT_MS = 10_000;
 const PROJECT = 'sse';
 const ENV = 'production';
-const NEEDLE = 'event: patch';
-
-interface Stream {
-  req: http.ClientRequest;
-  base: number;
-  patches: number;
-  tail: string;
-  closed: boolean;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const rssOf = (pid: number) =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-
-class Streams {
-  readonly all: Stream[] = [];
-  /** sentAt[k]: when change k was sent; receipts[k]: arrival times of its patch event. */
-  readonly sentAt: number[] = [];
-  readonly receipts: number[][] = [];
-  closedEarly = 0;
-  private waiter?: { k: number; need: number; resolve: () => void };
-
-  constructor(
-    private readonly port: number,
-    private readonly sdkKey: string,
-  ) {}
-
-  /** Opens one stream; resolves when its first bytes (the put) arrive. */
-  open(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const s: Stream = {
-        req: undefined as unknown as http.ClientRequest,
-        base: this.sentAt.length,
-        patches: 0,
-        tail: '',
-        closed: false,
-      };
-      s.req = http.get(
-        { host: '127.0.0.1', port: this.port, path: '/all', agent: false, headers: { authorization: this.sdkKey } },
-        (res) => {
-          if (res.statusCode !== 200) {
-            res.resume();
-            reject(new Error(`GET /all -> ${res.statusCode}`));
-            return;
-          }
-          let first = true;
-          res.on('data', (chunk: Buffer) => {
-            const now = performance.now();
-            if (first) {
-              first = false;
-              resolve();
-            }
-            // Only the event name matters; the carried tail catches a name split across two chunks.
-            const text = s.tail + chunk.toString('latin1');
-            let at = text.indexOf(NEEDLE);
-            while (at !== -1) {
-              this.received(s, now);
-              at = text.indexOf(NEEDLE, at + NEEDLE.length);
-            }
-            s.tail = text.slice(-(NEEDLE.length - 1));
-          });
-          res.on('close', () => {
-            if (!s.closed) this.closedEarly += 1;
-            s.closed = true;
-          });
-        },
-      );
-      s.req.on('error', (e) => {
-        if (!s.closed) reject(e);
-      });
-      this.all.push(s);
-    });
-  }
-
-  async openMany(n: number): Promise<void> {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: OPEN_IN_FLIGHT }, async () => {
-        while (next < n) {
-          next += 1;
-          await this.open();
-        }
-      }),
-    );
-  }
-
-  get openCount(): number {
-    return this.all.filter((s) => !s.closed).length;
-  }
-
-  private received(s: Stream, now: number) {
-    const k = s.base + s.patches;
-    s.patches += 1;
-    (this.receipts[k] ??= []).push(now);
-    const w = this.waiter;
-    if (w && w.k === k && this.receipts[k].length >= w.need) {
-      this.waiter = undefined;
-      w.resolve();
-    }
-  }
-
-  /** Sends change k and waits until every open stream has its patch event (or the timeout). */
-  async change(send: () => Promise<void>): Promise<{ k: number; sendMs: number; complete: boolean }> {
-    const k = this.sentAt.length;
-    const need = this.openCount;
-    this.receipts[k] = [];
-    const done = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), RECEIPT_TIMEOUT_MS);
-      this.waiter = {
-        k,
-        need,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve(true);
-        },
-      };
-    });
-    const t0 = performance.now();
-    this.sentAt.push(t0);
-    await send();
-    const sendMs = performance.now() - t0;
-    const complete = await done;
-    this.waiter = undefined;
-    return { k, sendMs, complete };
-  }
-
-  closeAll() {
-    for (const s of this.all) {
-      s.closed = true;
-      s.req.destroy();
-    }
-  }
-}
 
 interface Target {
   name: string;
@@ -177,14 +44,14 @@ const f = (x: number) => `${x.toFixed(1)} ms`;
 /** Warm-up, then for each N: open streams, RSS, CHANGES changes; returns the report lines. */
 async function runPhases(t: Target, sdkKey: string, steps: number[]): Promise<string[]> {
   const lines: string[] = [];
-  const warm = new Streams(t.port, sdkKey);
+  const warm = new Streams({ port: t.port, sdkKey });
   await warm.openMany(50);
   for (let i = 0; i < 4; i++) await warm.change(() => t.send());
   warm.closeAll();
   await sleep(500);
   await collectGarbage(t.pid);
   const rss0 = rssOf(t.pid);
-  const streams = new Streams(t.port, sdkKey);
+  const streams = new Streams({ port: t.port, sdkKey });
   let prevN = 0;
   let prevRss = rss0;
   try {
@@ -263,28 +130,6 @@ async function runPhases(t: Target, sdkKey: string, steps: number[]): Promise<st
   return lines;
 }
 
-/** The reference: holds SSE streams, and POST /broadcast writes one event to all of them. */
-const BARE_SERVER = `
-const http = require('node:http');
-const streams = new Set();
-const event = process.env.BARE_EVENT;
-http.createServer((req, res) => {
-  if (req.method === 'POST') {
-    for (const s of streams) s.write(event);
-    res.end('ok');
-    return;
-  }
-  if (req.url === '/count') {
-    res.end(String(streams.size));
-    return;
-  }
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  res.write(process.env.BARE_PUT);
-  streams.add(res);
-  res.on('close', () => streams.delete(res));
-}).listen(Number(process.env.BARE_PORT), '127.0.0.1', () => process.stdout.write('ready'));
-`;
-
 async function main() {
   const load0 = os
     .loadavg()
@@ -333,7 +178,7 @@ async function main() {
   }
 
   const barePort = PORT + 1;
-  const bare: ChildProcess = spawn(process.execPath, [...GC_ON_SIGNAL, '-e', BARE_SERVER], {
+  const bare: ChildProcess = spawn(process.execPath, [...GC_ON_SIGNAL, '-e', BARE_SSE_SERVER], {
     env: { ...process.env, BARE_PORT: String(barePort), BARE_PUT: putBytes, BARE_EVENT: patchBytes },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -14,6 +14,8 @@ const SERVER = 'postgresql://postgres@127.0.0.1:5432';
 export interface Gantry {
   base: string;
   child: ChildProcess;
+  /** What another node of this deployment needs: the same database, Redis prefix and admin token. */
+  env: Record<string, string>;
   api<T = unknown>(method: string, url: string, body?: unknown): Promise<T>;
   /** Resident set size of the server process, in KiB (VmRSS). */
   rssKiB(): number;
@@ -32,6 +34,123 @@ export async function collectGarbage(pid: number): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
 }
 
+const ROOT = path.join(__dirname, '..', '..');
+
+/** `node dist/main.js` on 127.0.0.1 with warn-level logs; env adds to (or, as undefined, removes from) this process's. */
+function spawnNode(env: Record<string, string | undefined>, extraNodeArgs: string[] = []): ChildProcess {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, ...extraNodeArgs, path.join(ROOT, 'dist', 'main.js')], {
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function waitReady(child: ChildProcess, base: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`gantry exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (i >= 600) throw new Error(`gantry at ${base} did not become ready`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A process stop() ends (SIGTERM, then SIGKILL after 15 s); it owns no database or keys of its own. */
+export interface GantryNode {
+  base: string;
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function nodeOf(child: ChildProcess, port: number): GantryNode {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
+ * One more process of g's deployment (its database, Redis prefix and admin token) in the given
+ * role; an `api` node serves HTTP on port, a `worker` only its health endpoints.
+ * g.stop() drops the database: stop the nodes first.
+ */
+export async function startNode(
+  g: Gantry,
+  role: 'all' | 'api' | 'worker',
+  port: number,
+  extraNodeArgs: string[] = [],
+): Promise<GantryNode> {
+  const node = nodeOf(spawnNode({ ...g.env, GANTRY_ROLE: role, PORT: String(port) }, extraNodeArgs), port);
+  try {
+    await waitReady(node.child, node.base);
+  } catch (e) {
+    await node.stop();
+    throw e;
+  }
+  return node;
+}
+
+/**
+ * An edge node (GANTRY_ROLE=edge): no database and no Redis, it serves SDKs from what its upstream
+ * (an API node, or another edge) streams to it with a relay token; ready once it has a snapshot.
+ */
+export async function startEdge(
+  upstream: string,
+  relayToken: string,
+  port: number,
+  extraNodeArgs: string[] = [],
+): Promise<GantryNode> {
+  const env = {
+    GANTRY_ROLE: 'edge',
+    GANTRY_UPSTREAM_URL: upstream,
+    GANTRY_RELAY_TOKEN: relayToken,
+    PORT: String(port),
+    DATABASE_URL: undefined,
+    GANTRY_REDIS_PREFIX: undefined,
+    REDIS_URL: undefined,
+  };
+  const node = nodeOf(spawnNode(env, extraNodeArgs), port);
+  try {
+    await waitReady(node.child, node.base);
+  } catch (e) {
+    await node.stop();
+    throw e;
+  }
+  return node;
+}
+
+/** True when dist/ has the edge role (GANTRY_ROLE=edge). */
+export function edgeBuilt(): boolean {
+  try {
+    return /['"]edge['"]/.test(fs.readFileSync(path.join(ROOT, 'dist', 'infra', 'config', 'config.js'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** A relay credential for edges serving every environment of a project (its token is shown once). */
+export async function createRelayToken(g: Gantry, project: string): Promise<string> {
+  const r = await g.api<{ token: string }>('POST', '/api/v1/relay-credentials', {
+    name: 'bench',
+    scope: [{ project, environments: ['*'] }],
+  });
+  return r.token;
+}
+
 export async function startGantry(
   name: string,
   port: number,
@@ -42,21 +161,12 @@ export async function startGantry(
   const prefix = `gbench_${name}_${process.pid}`;
   const base = `http://127.0.0.1:${port}`;
   const token = `gnt_bench_${randomBytes(16).toString('hex')}`;
-  const root = path.join(__dirname, '..', '..');
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, ...extraNodeArgs, path.join(root, 'dist', 'main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: `${SERVER}/${db}`,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GANTRY_ADMIN_TOKEN: token,
-      GANTRY_REDIS_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const env = {
+    DATABASE_URL: `${SERVER}/${db}`,
+    GANTRY_ADMIN_TOKEN: token,
+    GANTRY_REDIS_PREFIX: prefix,
+  };
+  const child = spawnNode({ ...env, PORT: String(port), ...extraEnv }, extraNodeArgs);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
@@ -84,16 +194,7 @@ export async function startGantry(
   }
 
   try {
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`gantry exited with code ${child.exitCode}`);
-      try {
-        if ((await fetch(`${base}/health/ready`)).ok) break;
-      } catch {
-        /* not up yet */
-      }
-      if (i >= 300) throw new Error('gantry did not become ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitReady(child, base);
   } catch (e) {
     await stop();
     throw e;
@@ -103,7 +204,7 @@ export async function startGantry(
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
     return m ? Number(m[1]) : NaN;
   };
-  return { base, child, api, rssKiB, stop };
+  return { base, child, env, api, rssKiB, stop };
 }
 
 export interface Variation {
