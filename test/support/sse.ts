@@ -38,6 +38,10 @@ export interface OpenSseOptions {
   /** The Authorization header value; default the SDK key as LaunchDarkly SDKs send it (raw). */
   authorization?: string;
   headers?: Record<string, string>;
+  /** Another event stream than the SDK's (GET /all): the relay feed is `POST /relay/v1/feed` with a JSON body. */
+  path?: string;
+  method?: string;
+  body?: string;
 }
 
 /** `JSON.parse(event.data)`. */
@@ -53,7 +57,12 @@ export async function openSse(
   const authorization = options.authorization ?? sdkKey;
   if (authorization !== undefined) headers.authorization = authorization;
   if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
-  const res = await fetch(`${baseUrl}/all`, { headers, signal: abort.signal });
+  const res = await fetch(`${baseUrl}${options.path ?? '/all'}`, {
+    method: options.method,
+    body: options.body,
+    headers,
+    signal: abort.signal,
+  });
 
   const events: SseEvent[] = [];
   let consumed = 0;
