@@ -56,6 +56,8 @@ const UNSCOPED_ROUTES = new Set([
   '/api/v1/teams',
   '/api/v1/teams/{key}',
   '/api/v1/tokens',
+  '/api/v1/relay-credentials',
+  '/api/v1/relay-credentials/{id}',
   '/api/v1/webhooks',
   '/api/v1/webhooks/{id}',
   '/api/v1/webhooks/{id}/deliveries',
