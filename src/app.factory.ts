@@ -1,6 +1,6 @@
 import { ApprovalBypassedInterceptor } from './infra/http/approval-bypassed.interceptor';
 import 'reflect-metadata';
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ValidationPipe, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -24,7 +24,11 @@ import { DomainError } from './core/errors';
  * body limit, problem+json for every error (including Fastify's own parse errors), the global
  * ValidationPipe, and the HTTP latency histogram.
  */
-export async function createApp(config: GantryConfig, logger: Logger): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: GantryConfig,
+  logger: Logger,
+  root: DynamicModule = AppModule.forRoot(config, logger),
+): Promise<NestFastifyApplication> {
   const adapter = new GantryFastifyAdapter({
     loggerInstance: logger,
     // Request logging, except successful calls on SDK routes (see GantryLogController).
@@ -85,7 +89,7 @@ export async function createApp(config: GantryConfig, logger: Logger): Promise<N
     fastify.getDefaultJsonParser('error', 'error'),
   );
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
   });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createApp } from './app.factory';
 import { AppModule } from './app.module';
+import { EdgeAppModule } from './modules/edge/edge.module';
 import { ConfigError, loadConfig } from './infra/config/config';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger';
 import { redactUrl } from './infra/prisma/database-url';
@@ -27,6 +28,17 @@ async function main(): Promise<void> {
   }
   const logger = createRootLogger(config.logLevel);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+
+  if (config.role === 'edge') {
+    // No database, no Redis: everything comes from the upstream's relay feed.
+    const app = await createApp(config, logger, EdgeAppModule.forRoot(config, logger));
+    await app.listen(config.port, config.host);
+    logger.info(
+      { role: config.role, upstream: config.edge?.upstreamUrl, url: `http://${config.host}:${config.port}` },
+      'gantry edge ready (serving once its feed is in sync: /health/ready)',
+    );
+    return;
+  }
 
   // Database created if missing and migrations applied before anything touches it (advisory-locked,
   // so several processes starting together are safe).

@@ -33,7 +33,7 @@ export type ApiClient = Client<paths>;
 
 export interface StartOptions {
   /** GANTRY_ROLE; default `all` (API and workers in one process, as deployed by default). */
-  role?: 'all' | 'api' | 'worker';
+  role?: 'all' | 'api' | 'worker' | 'edge';
   /** Extra environment variables for the process (e.g. GANTRY_BODY_LIMIT). */
   env?: Record<string, string>;
 }
@@ -235,11 +235,11 @@ function processEnv(databaseUrl: string, redisPrefix: string, port: number, opti
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(GANTRY_|DATABASE_|REDIS_|PORT$|HOST$|LOG_LEVEL$)/.test(k)),
   );
+  const stores = options.role === 'edge' ? {} : { DATABASE_URL: databaseUrl, REDIS_URL };
   return {
     ...inherited,
     NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
+    ...stores,
     GANTRY_REDIS_PREFIX: redisPrefix,
     GANTRY_ROLE: options.role ?? 'all',
     LOG_LEVEL: process.env.GANTRY_TEST_LOG_LEVEL ?? 'warn',
@@ -250,6 +250,15 @@ function processEnv(databaseUrl: string, redisPrefix: string, port: number, opti
     GANTRY_INSIGHTS_FLUSH_MS: '250',
     ...options.env,
   };
+}
+
+/** An edge node (GANTRY_ROLE=edge) fed by `upstreamUrl`, with no database or Redis address at all. */
+export async function startEdge(first: Gantry, upstreamUrl: string, relayToken: string): Promise<GantryNode> {
+  const node = await startSecondNode(first, {
+    role: 'edge',
+    env: { GANTRY_UPSTREAM_URL: upstreamUrl, GANTRY_RELAY_TOKEN: relayToken },
+  });
+  return node;
 }
 
 export async function freePort(): Promise<number> {

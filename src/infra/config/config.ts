@@ -95,8 +95,7 @@ function outboundAllow(value: string | undefined): OutboundAllow {
   }
 }
 
-// 'edge' is refused until main.ts starts the edge application (its modules are in src/modules/edge).
-const ROLES: GantryRole[] = ['all', 'api', 'worker'];
+const ROLES: GantryRole[] = ['all', 'api', 'worker', 'edge'];
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function oneOf<T extends string>(name: string, value: string, allowed: T[]): T {
@@ -219,10 +218,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
   const port = integer('PORT', env.PORT ?? '3000', 0, 65535);
   const role = oneOf('GANTRY_ROLE', env.GANTRY_ROLE ?? 'all', ROLES);
   return {
-    databaseUrl: url('DATABASE_URL', env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/gantry', [
-      'postgresql:',
-      'postgres:',
-    ]),
+    // An edge has no database: whatever DATABASE_URL says is never used, so it is not required.
+    databaseUrl:
+      role === 'edge'
+        ? ''
+        : url('DATABASE_URL', env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/gantry', [
+            'postgresql:',
+            'postgres:',
+          ]),
     redisUrl: url('REDIS_URL', env.REDIS_URL ?? 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: env.GANTRY_REDIS_PREFIX ?? 'gantry',
     port,
