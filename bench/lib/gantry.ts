@@ -94,14 +94,7 @@ export async function startNode(
   port: number,
   extraNodeArgs: string[] = [],
 ): Promise<GantryNode> {
-  const node = nodeOf(spawnNode({ ...g.env, GANTRY_ROLE: role, PORT: String(port) }, extraNodeArgs), port);
-  try {
-    await waitReady(node.child, node.base);
-  } catch (e) {
-    await node.stop();
-    throw e;
-  }
-  return node;
+  return ready(nodeOf(spawnNode({ ...g.env, GANTRY_ROLE: role, PORT: String(port) }, extraNodeArgs), port));
 }
 
 /**
@@ -123,7 +116,11 @@ export async function startEdge(
     GANTRY_REDIS_PREFIX: undefined,
     REDIS_URL: undefined,
   };
-  const node = nodeOf(spawnNode(env, extraNodeArgs), port);
+  return ready(nodeOf(spawnNode(env, extraNodeArgs), port));
+}
+
+/** The node once it answers ready; stopped if it never does. */
+async function ready(node: GantryNode): Promise<GantryNode> {
   try {
     await waitReady(node.child, node.base);
   } catch (e) {

@@ -254,11 +254,10 @@ function processEnv(databaseUrl: string, redisPrefix: string, port: number, opti
 
 /** An edge node (GANTRY_ROLE=edge) fed by `upstreamUrl`, with no database or Redis address at all. */
 export async function startEdge(first: Gantry, upstreamUrl: string, relayToken: string): Promise<GantryNode> {
-  const node = await startSecondNode(first, {
+  return startSecondNode(first, {
     role: 'edge',
     env: { GANTRY_UPSTREAM_URL: upstreamUrl, GANTRY_RELAY_TOKEN: relayToken },
   });
-  return node;
 }
 
 export async function freePort(): Promise<number> {

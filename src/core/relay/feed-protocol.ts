@@ -44,5 +44,3 @@ export interface FeedRequest {
 
 /** How often the feed sends a comment; an edge that hears nothing for 3 of these reconnects. */
 export const FEED_HEARTBEAT_MS = 15_000;
-
-export const FEED_EVENTS = ['environment', 'change', 'meta', 'remove', 'ready'] as const;

@@ -9,7 +9,7 @@ import type { FeedChange } from '../../core/relay/feed-protocol';
 import { EnvironmentSnapshot, type ChangeMessage } from './environment-snapshot';
 import { DeliveryMetrics } from './delivery.metrics';
 import { SdkKeysService } from './sdk-keys.service';
-import { SnapshotChanges, SnapshotSource } from './snapshot-source';
+import { registerSnapshotGauges, SnapshotChanges, SnapshotSource } from './snapshot-source';
 import { StreamHub } from './stream-hub';
 
 /** How often a node compares its revisions with PostgreSQL, to catch up on anything Redis lost. */
@@ -55,16 +55,7 @@ export class EnvironmentSnapshotsService
       this.hub.closeWhere((s) => !check.opens(s.sdkKey, s.environmentId));
       for (const id of this.snapshots.keys()) if (!check.exists(id)) this.snapshots.delete(id);
     });
-    metricsService.gauge(
-      'gantry_snapshot_revision',
-      'Revision of each environment snapshot held by this node',
-      ['environment'],
-      (g) => {
-        g.reset();
-        for (const [id, s] of this.snapshots) g.set({ environment: id }, Number(s.revision));
-      },
-    );
-    metricsService.gauge('gantry_sdk_streams', 'Connected SDK streams on this node', [], (g) => g.set(this.hub.size));
+    registerSnapshotGauges(metricsService, this.snapshots, this.hub);
   }
 
   onModuleInit(): void {

@@ -1,5 +1,6 @@
 import type { FeedChange, FeedEnvironmentMeta } from '../../core/relay/feed-protocol';
 import type { EnvironmentSnapshot } from './environment-snapshot';
+import type { MetricsService } from '../../infra/metrics/metrics.service';
 import type { StreamHub } from './stream-hub';
 
 /**
@@ -61,4 +62,22 @@ export class SnapshotChanges {
   replaced(environmentId: string): void {
     for (const l of this.replacedListeners) l(environmentId);
   }
+}
+
+/** The gauges every node that serves snapshots exposes, whichever role it has. */
+export function registerSnapshotGauges(
+  metrics: MetricsService,
+  snapshots: ReadonlyMap<string, EnvironmentSnapshot>,
+  hub: StreamHub,
+): void {
+  metrics.gauge(
+    'gantry_snapshot_revision',
+    'Revision of each environment snapshot held by this node',
+    ['environment'],
+    (g) => {
+      g.reset();
+      for (const [id, s] of snapshots) g.set({ environment: id }, Number(s.revision));
+    },
+  );
+  metrics.gauge('gantry_sdk_streams', 'Connected SDK streams on this node', [], (g) => g.set(hub.size));
 }

@@ -4,7 +4,7 @@ import type { FeedChange, FeedEnvironment, FeedEnvironmentMeta } from '../../cor
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { DeliveryMetrics } from '../delivery/delivery.metrics';
 import { EnvironmentSnapshot } from '../delivery/environment-snapshot';
-import { SnapshotChanges, SnapshotSource } from '../delivery/snapshot-source';
+import { registerSnapshotGauges, SnapshotChanges, SnapshotSource } from '../delivery/snapshot-source';
 import { StreamHub } from '../delivery/stream-hub';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -33,16 +33,7 @@ export class EdgeSnapshotsService extends SnapshotSource implements BeforeApplic
   ) {
     super();
     this.hub = new StreamHub(() => metrics.slowClients.inc());
-    metricsService.gauge(
-      'gantry_snapshot_revision',
-      'Revision of each environment snapshot held by this node',
-      ['environment'],
-      (g) => {
-        g.reset();
-        for (const [id, s] of this.snapshots) g.set({ environment: id }, Number(s.revision));
-      },
-    );
-    metricsService.gauge('gantry_sdk_streams', 'Connected SDK streams on this node', [], (g) => g.set(this.hub.size));
+    registerSnapshotGauges(metricsService, this.snapshots, this.hub);
   }
 
   beforeApplicationShutdown(): void {

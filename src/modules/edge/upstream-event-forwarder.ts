@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { sdkLabel } from '../../core/insights/evaluation-tally';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { checkEventBatch } from '../delivery/sdk-events.service';
 import { SdkEventSink } from '../delivery/snapshot-source';
@@ -92,7 +91,7 @@ export class UpstreamEventForwarder extends SdkEventSink implements OnApplicatio
         const next = this.queue[0];
         try {
           await this.upstream.call('POST', `/relay/v1/environments/${next.environmentId}/events`, next.body, {
-            [FORWARDED_SDK_HEADER]: sdkLabel(next.sdk),
+            [FORWARDED_SDK_HEADER]: next.sdk,
           });
           this.forwarded.inc();
           delay = FIRST_RETRY_MS;
