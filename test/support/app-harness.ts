@@ -36,6 +36,10 @@ export interface StartOptions {
   role?: 'all' | 'api' | 'worker' | 'edge';
   /** Extra environment variables for the process (e.g. GANTRY_BODY_LIMIT). */
   env?: Record<string, string>;
+  /** Reach PostgreSQL through this loopback port (a fault proxy's, support/fault-proxy.ts). */
+  postgresPort?: number;
+  /** Reach Redis through this loopback port (a fault proxy's). */
+  redisPort?: number;
 }
 
 export interface RawResponse<T = unknown> {
@@ -235,7 +239,13 @@ function processEnv(databaseUrl: string, redisPrefix: string, port: number, opti
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(GANTRY_|DATABASE_|REDIS_|PORT$|HOST$|LOG_LEVEL$)/.test(k)),
   );
-  const stores = options.role === 'edge' ? {} : { DATABASE_URL: databaseUrl, REDIS_URL };
+  const stores =
+    options.role === 'edge'
+      ? {}
+      : {
+          DATABASE_URL: throughPort(databaseUrl, options.postgresPort),
+          REDIS_URL: throughPort(REDIS_URL, options.redisPort),
+        };
   return {
     ...inherited,
     NODE_ENV: 'test',
@@ -250,6 +260,15 @@ function processEnv(databaseUrl: string, redisPrefix: string, port: number, opti
     GANTRY_INSIGHTS_FLUSH_MS: '250',
     ...options.env,
   };
+}
+
+/** `url` with its host and port replaced by loopback `port` (the process then talks through a proxy). */
+function throughPort(url: string, port: number | undefined): string {
+  if (port === undefined) return url;
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString();
 }
 
 /** An edge node (GANTRY_ROLE=edge) fed by `upstreamUrl`, with no database or Redis address at all. */

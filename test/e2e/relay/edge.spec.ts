@@ -15,7 +15,7 @@ import {
 } from '../../support/app-harness';
 import { eventually, ldClient, sdkKeyOf } from '../../support/delivery';
 import { factory } from '../../support/factories';
-import { tcpCut, type TcpCut } from '../../support/tcp-cut';
+import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
 
 const P = 'edged';
 const E = 'production';
@@ -33,7 +33,7 @@ describe('edge role', () => {
   let edge: GantryNode;
   let token: string;
   let sdkKey: string;
-  let link: TcpCut;
+  let link: FaultProxy;
 
   const readyOf = async (node: GantryNode) => (await node.raw<Ready>('GET', '/health/ready')).body;
   const synced = (node: GantryNode) =>
@@ -56,7 +56,7 @@ describe('edge role', () => {
     token = created.body.token;
     // The edge's upstream is a separate API node, so the test can stop it while the first keeps writing.
     upstream = await startSecondNode(gantry, { role: 'api' });
-    link = await tcpCut(Number(new URL(upstream.baseUrl).port));
+    link = await faultProxy(Number(new URL(upstream.baseUrl).port));
     edge = await startEdge(gantry, link.url, token);
     await synced(edge);
   }, 60_000);
@@ -110,7 +110,7 @@ describe('edge role', () => {
 
     // Changed while the edge cannot reach its upstream.
     await factory.patchFlag(api, P, 'f', { environmentKey: E, instructions: [{ kind: 'turnFlagOff' }] });
-    await link.restore();
+    await link.heal();
     const after = await eventually(
       async () => {
         const r = await synced(edge);

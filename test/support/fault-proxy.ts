@@ -1,0 +1,134 @@
+import net from 'node:net';
+
+/**
+ * A TCP forwarder between Gantry and one of its peers (PostgreSQL, Redis, an upstream Gantry) that
+ * a test can break the way networks break:
+ *
+ * - `cut()`: the listener closes and every connection is reset, as a stopped host looks: new
+ *   connections are refused at once.
+ * - `blackhole()`: connections are accepted and bytes go nowhere, in either direction; nothing is
+ *   closed, as a dropped route or a partition looks: only timeouts notice.
+ * - `delay(ms)`: every chunk in either direction arrives `ms` later, in order.
+ * - `heal()`: back to forwarding. Connections that lived through a black hole are reset, since bytes
+ *   were lost in the middle of their protocol; connections that were only delayed carry on.
+ *
+ *   const pgLink = await faultProxy(5432);
+ *   const gantry = await startGantry({ postgresPort: pgLink.port });
+ *   await pgLink.cut(); ... await pgLink.heal();
+ */
+export interface FaultProxy {
+  /** The loopback port to connect to instead of the target's. */
+  port: number;
+  /** `http://127.0.0.1:<port>` (for an upstream Gantry). */
+  url: string;
+  /** Connections open through the proxy now. */
+  connections(): number;
+  cut(): Promise<void>;
+  blackhole(): void;
+  delay(ms: number): void;
+  heal(): Promise<void>;
+  /** Stops listening and resets every connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+type Mode = 'forward' | 'cut' | 'blackhole';
+
+interface Link {
+  client: net.Socket;
+  upstream: net.Socket;
+  /** Set once bytes were dropped on this link: it cannot carry its protocol any further. */
+  broken: boolean;
+}
+
+export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<FaultProxy> {
+  const links = new Set<Link>();
+  let mode: Mode = 'forward';
+  let delayMs = 0;
+  let closed = false;
+
+  /** One direction of a link; reads the mode per chunk so a fault applies to open connections too. */
+  const relay = (link: Link, from: net.Socket, to: net.Socket) => {
+    from.on('data', (chunk: Buffer) => {
+      if (mode === 'blackhole' || link.broken) {
+        link.broken = true;
+        return;
+      }
+      if (delayMs === 0) to.write(chunk);
+      // Timers of the same duration fire in the order they were set, so the stream keeps its order.
+      else setTimeout(() => to.destroyed || to.write(chunk), delayMs);
+    });
+  };
+
+  const onConnection = (client: net.Socket) => {
+    const upstream = net.connect(targetPort, targetHost);
+    const link: Link = { client, upstream, broken: false };
+    links.add(link);
+    for (const s of [client, upstream]) s.on('error', () => s.destroy());
+    const end = () => {
+      links.delete(link);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end);
+    upstream.on('close', end);
+    relay(link, client, upstream);
+    relay(link, upstream, client);
+  };
+
+  const listen = (server: net.Server, port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const closeServer = (server: net.Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+  const resetAll = (which: (link: Link) => boolean) => {
+    for (const link of links) {
+      if (!which(link)) continue;
+      link.client.resetAndDestroy();
+      link.upstream.destroy();
+      links.delete(link);
+    }
+  };
+
+  let server = net.createServer(onConnection);
+  await listen(server, 0);
+  const port = (server.address() as net.AddressInfo).port;
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    connections: () => links.size,
+    cut: async () => {
+      if (mode === 'cut' || closed) return;
+      mode = 'cut';
+      resetAll(() => true);
+      await closeServer(server);
+    },
+    blackhole: () => {
+      if (mode === 'forward') mode = 'blackhole';
+    },
+    delay: (ms: number) => {
+      delayMs = ms;
+    },
+    heal: async () => {
+      delayMs = 0;
+      if (closed) return;
+      if (mode === 'cut') {
+        server = net.createServer(onConnection);
+        await listen(server, port);
+      }
+      mode = 'forward';
+      resetAll((link) => link.broken);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      resetAll(() => true);
+      if (mode !== 'cut') await closeServer(server);
+      mode = 'cut';
+    },
+  };
+}
