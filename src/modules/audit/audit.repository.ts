@@ -36,22 +36,21 @@ export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Appends inside the caller's transaction, in one statement: take the chain lock (held until
-   * commit), read the head, and insert with hash = sha256(prevHash + digest) computed by PostgreSQL.
-   * It runs as the last step of a write to keep the serialised section short.
+   * Appends inside the caller's transaction: take the chain lock (held until commit), then read the
+   * head and insert with hash = sha256(prevHash + digest) computed by PostgreSQL. Two statements, not
+   * one: under READ COMMITTED a statement sees the snapshot taken when it started, so a head read in
+   * the statement that waited for the lock would miss the entry its predecessor committed meanwhile,
+   * and the chain would fork (test/e2e/write-concurrency.spec.ts). It runs as the last step of a
+   * write to keep the serialised section short.
    */
   async append(tx: Tx, content: Omit<ChainedContent, 'prevHash'>, actorId: string | null): Promise<AuditRow> {
     const digest = contentDigest(content, sha256Hex);
     const j = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-    const [row] = await txClient(tx).$queryRaw<AuditRow[]>`
-      WITH "locked" AS (SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)::text AS "l"),
-      "head" AS (
-        -- Correlated with the lock row, so the head is read only once the lock is held.
-        SELECT COALESCE(
-          (SELECT "hash" FROM "AuditEntry" WHERE "locked"."l" IS NOT NULL ORDER BY "id" DESC LIMIT 1),
-          ${GENESIS_HASH}
-        ) AS "prev"
-        FROM "locked"
+    const client = txClient(tx);
+    await client.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`;
+    const [row] = await client.$queryRaw<AuditRow[]>`
+      WITH "head" AS (
+        SELECT COALESCE((SELECT "hash" FROM "AuditEntry" ORDER BY "id" DESC LIMIT 1), ${GENESIS_HASH}) AS "prev"
       )
       INSERT INTO "AuditEntry" ("at", "actor", "actorId", "action", "resource", "comment", "before", "after", "delta",
                                 "previousVersion", "currentVersion", "requestId", "links", "prevHash", "hash")
