@@ -15,6 +15,17 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the PostgreSQL timeouts and keep-alive, with defaults and range checks', () => {
+    expect(loadConfig({}).database).toEqual({ connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, keepAliveMs: 10_000 });
+    expect(
+      loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '2000', DATABASE_QUERY_TIMEOUT_MS: '5000', DATABASE_KEEPALIVE_MS: '0' })
+        .database,
+    ).toEqual({ connectTimeoutMs: 2000, queryTimeoutMs: 5000, keepAliveMs: 0 });
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '5' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_QUERY_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_KEEPALIVE_MS: '-1' })).toThrow(/DATABASE_KEEPALIVE_MS/);
+  });
+
   it('reads GANTRY_OUTBOUND_ALLOW as CIDRs, addresses and host names', () => {
     const c = loadConfig({ GANTRY_OUTBOUND_ALLOW: ' 127.0.0.1, 10.0.0.0/8 ,[::1],Hooks.Internal, fd00::/8' });
     expect(c.outboundAllow).toEqual({

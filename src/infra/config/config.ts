@@ -18,6 +18,11 @@ export interface GantryConfig {
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   databasePoolSize: number;
+  /**
+   * PostgreSQL pool timeouts and TCP keep-alive: DATABASE_CONNECT_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS,
+   * DATABASE_KEEPALIVE_MS (idle time before the first probe; 0: keep-alive off).
+   */
+  database: { connectTimeoutMs: number; queryTimeoutMs: number; keepAliveMs: number };
   /** Published outbox rows older than this are deleted (nodes behind by more reload their snapshot). */
   outboxRetentionHours: number;
   /** SDK events (POST /bulk) older than this are deleted. */
@@ -235,6 +240,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LEVELS),
     bodyLimit: integer('GANTRY_BODY_LIMIT', env.GANTRY_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
     databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE ?? '10', 1, 200),
+    database: {
+      connectTimeoutMs: integer(
+        'DATABASE_CONNECT_TIMEOUT_MS',
+        env.DATABASE_CONNECT_TIMEOUT_MS ?? '10000',
+        100,
+        600_000,
+      ),
+      queryTimeoutMs: integer('DATABASE_QUERY_TIMEOUT_MS', env.DATABASE_QUERY_TIMEOUT_MS ?? '30000', 100, 3_600_000),
+      keepAliveMs: integer('DATABASE_KEEPALIVE_MS', env.DATABASE_KEEPALIVE_MS ?? '10000', 0, 3_600_000),
+    },
     outboxRetentionHours: integer(
       'GANTRY_OUTBOX_RETENTION_HOURS',
       env.GANTRY_OUTBOX_RETENTION_HOURS ?? '168',

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../core/error-catalogue';
 import { DomainError, type FieldError } from '../../core/errors';
+import { isDatabaseUnavailable } from '../prisma/prisma-errors';
 
 /** RFC 9457 problem document with Gantry's stable `code`. */
 export interface Problem {
@@ -107,5 +108,8 @@ export function toProblem(err: unknown): Problem {
       (isJsonSyntax ? 'request/malformed_json' : (CODES_BY_STATUS[e.statusCode] ?? 'request/invalid'));
     return problem(code, e.message ?? 'invalid request', undefined, e.statusCode);
   }
+  // PostgreSQL unreachable or not answering: a passing condition, so 503 and not 500. A write's
+  // transaction either committed whole or not at all (its outcome is what the caller reads back).
+  if (isDatabaseUnavailable(err)) return problem('unavailable', 'the database is unreachable; retry later');
   return problem('internal', 'an unexpected error occurred; see the server log for the request id');
 }
