@@ -11,6 +11,7 @@ import { DeliveryMetrics } from './delivery.metrics';
 import { SdkKeysService } from './sdk-keys.service';
 import { registerSnapshotGauges, SnapshotChanges, SnapshotSource } from './snapshot-source';
 import { StreamHub } from './stream-hub';
+import { ServingReadiness } from '../health/serving-readiness';
 
 /** How often a node compares its revisions with PostgreSQL, to catch up on anything Redis lost. */
 const RESYNC_MS = 5_000;
@@ -37,6 +38,9 @@ export class EnvironmentSnapshotsService
   readonly hub: StreamHub;
   private subscriber?: Redis;
   private resyncTimer?: NodeJS.Timeout;
+  /** Every environment loaded once: until then readiness says down, and the resync loop tries again. */
+  private preloaded = false;
+  private preloading = false;
 
   constructor(
     private readonly repo: DeliveryRepository,
@@ -46,8 +50,10 @@ export class EnvironmentSnapshotsService
     metricsService: MetricsService,
     keys: SdkKeysService,
     private readonly changes: SnapshotChanges,
+    readiness: ServingReadiness,
   ) {
     super();
+    readiness.serveSnapshots(() => this.preloaded);
     this.hub = new StreamHub(() => metrics.slowClients.inc());
     // A rotated key or a deleted environment ends its streams on every node, and a deleted
     // environment's snapshot is dropped.
@@ -75,10 +81,17 @@ export class EnvironmentSnapshotsService
   }
 
   private async preload(): Promise<void> {
+    if (this.preloading) return;
+    this.preloading = true;
     try {
       for (const { id } of await this.repo.revisions()) await this.get(id);
+      this.preloaded = true;
     } catch (e) {
-      this.logger.warn(`preloading snapshots failed (they load on first use): ${(e as Error).message}`);
+      this.logger.warn(
+        `preloading snapshots failed (retried; meanwhile they load on first use): ${(e as Error).message}`,
+      );
+    } finally {
+      this.preloading = false;
     }
   }
 
@@ -211,6 +224,7 @@ export class EnvironmentSnapshotsService
   }
 
   private async resync(): Promise<void> {
+    if (!this.preloaded) return this.preload();
     if (!this.snapshots.size) return;
     try {
       for (const { id, revision } of await this.repo.revisions()) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HealthModule } from '../health/health.module';
 import { InsightsModule } from '../insights/insights.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { ActiveGuardsReadModule } from '../releases/active-guards-read.module';
@@ -19,7 +20,7 @@ import { RelayCatalog, SdkEventSink, SdkKeyResolver, SnapshotChanges, SnapshotSo
  * LaunchDarkly stream and polling endpoints, SDK events, OFREP, and the evaluation explainer.
  */
 @Module({
-  imports: [DeliveryModule, ProjectsModule, InsightsModule, ActiveGuardsReadModule],
+  imports: [DeliveryModule, ProjectsModule, InsightsModule, ActiveGuardsReadModule, HealthModule],
   controllers: [SdkController, OfrepController, EvaluationController],
   providers: [
     SdkKeysService,
