@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { DatabaseMonitor } from '../infra/prisma/database-monitor';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { parseAdvancePipelineJob, type AdvancePipelineJob } from '../modules/pipelines/pipeline-jobs';
 import { PipelineRunner } from '../modules/pipelines/pipeline-runner.service';
@@ -12,12 +13,17 @@ export class AdvancePipelineHandler implements JobHandler<AdvancePipelineJob>, O
   readonly job = JobName.AdvancePipeline;
   private readonly logger = new Logger('pipelines');
 
-  constructor(private readonly runner: PipelineRunner) {}
+  constructor(
+    private readonly runner: PipelineRunner,
+    private readonly database: DatabaseMonitor,
+  ) {}
 
+  /** At start, and when PostgreSQL answers again after an outage (alarms that rang meanwhile may have used up their retries). */
   onApplicationBootstrap(): void {
-    void this.runner
-      .sweep()
-      .catch((e: Error) => this.logger.warn(`start-up sweep of pipeline runs failed: ${e.message}`));
+    const sweep = () =>
+      void this.runner.sweep().catch((e: Error) => this.logger.warn(`sweep of pipeline runs failed: ${e.message}`));
+    sweep();
+    this.database.onRecovered(sweep);
   }
 
   async handle(job: Job<AdvancePipelineJob>) {

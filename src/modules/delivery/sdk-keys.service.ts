@@ -16,11 +16,15 @@ export interface KeyCheck {
 /** A key that is not an environment's is remembered as unknown for a while, so guessing costs no queries. */
 const NEGATIVE_TTL_MS = 10_000;
 const NEGATIVE_MAX = 10_000;
+/** A reload that failed (PostgreSQL unreachable) is tried again after this, until one succeeds. */
+const RELOAD_RETRY_MS = 2_000;
 
 /**
  * SDK key -> environment id, held in memory so authenticating an SDK request reads no database.
  * Rotation and deletion publish on Redis and every node reloads; a key unknown here is looked up
- * once in PostgreSQL (a new environment) and then cached either way.
+ * once in PostgreSQL (a new environment) and then cached either way. While PostgreSQL is
+ * unreachable the keys held here keep authenticating; a reload that failed (a rotation announced
+ * meanwhile) is retried until it succeeds, so a revoked key stops working once it can be read.
  */
 @Injectable()
 export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnApplicationShutdown {
@@ -30,6 +34,7 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
   private readonly unknown = new Map<string, number>();
   private readonly reloadListeners: ((keys: KeyCheck) => void)[] = [];
   private subscriber?: Redis;
+  private retry?: NodeJS.Timeout;
 
   constructor(
     private readonly repo: DeliveryRepository,
@@ -39,16 +44,18 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
   }
 
   async onModuleInit(): Promise<void> {
-    await this.reload().catch((e: Error) => this.logger.warn(`loading SDK keys failed: ${e.message}`));
+    await this.reloadOrRetry();
     this.subscriber = this.redis.client.duplicate();
     this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
-    this.subscriber.on('message', () => void this.reload().catch(() => undefined));
+    this.subscriber.on('message', () => void this.reloadOrRetry());
     this.subscriber
       .subscribe(keysChannel(this.redis.prefix))
       .catch((e: Error) => this.logger.warn(`subscribe: ${e.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
@@ -76,6 +83,18 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
   /** Called after every reload with checks of which keys and environments still exist. */
   onReload(listener: (keys: KeyCheck) => void): void {
     this.reloadListeners.push(listener);
+  }
+
+  private async reloadOrRetry(): Promise<void> {
+    try {
+      await this.reload();
+    } catch (e) {
+      this.logger.warn(`loading SDK keys failed, retrying in ${RELOAD_RETRY_MS} ms: ${(e as Error).message}`);
+      this.retry ??= setTimeout(() => {
+        this.retry = undefined;
+        void this.reloadOrRetry();
+      }, RELOAD_RETRY_MS).unref();
+    }
   }
 
   private async reload(): Promise<void> {
