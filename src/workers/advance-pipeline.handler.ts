@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { DatabaseMonitor } from '../infra/prisma/database-monitor';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { parseAdvancePipelineJob, type AdvancePipelineJob } from '../modules/pipelines/pipeline-jobs';
 import { PipelineRunner } from '../modules/pipelines/pipeline-runner.service';
@@ -13,17 +12,12 @@ export class AdvancePipelineHandler implements JobHandler<AdvancePipelineJob>, O
   readonly job = JobName.AdvancePipeline;
   private readonly logger = new Logger('pipelines');
 
-  constructor(
-    private readonly runner: PipelineRunner,
-    private readonly database: DatabaseMonitor,
-  ) {}
+  constructor(private readonly runner: PipelineRunner) {}
 
-  /** At start, and when PostgreSQL answers again after an outage (alarms that rang meanwhile may have used up their retries). */
   onApplicationBootstrap(): void {
-    const sweep = () =>
-      void this.runner.sweep().catch((e: Error) => this.logger.warn(`sweep of pipeline runs failed: ${e.message}`));
-    sweep();
-    this.database.onRecovered(sweep);
+    void this.runner
+      .sweep()
+      .catch((e: Error) => this.logger.warn(`start-up sweep of pipeline runs failed: ${e.message}`));
   }
 
   async handle(job: Job<AdvancePipelineJob>) {

@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DomainError } from '../core/errors';
-import { DatabaseMonitor } from '../infra/prisma/database-monitor';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { ChangeRequestAutomation } from '../modules/approvals/change-request-automation';
 import {
@@ -23,19 +22,12 @@ export class ApplyScheduledChangeRequestHandler
   readonly job = JobName.ApplyScheduledChangeRequest;
   private readonly logger = new Logger('scheduled-change-requests');
 
-  constructor(
-    private readonly automation: ChangeRequestAutomation,
-    private readonly database: DatabaseMonitor,
-  ) {}
+  constructor(private readonly automation: ChangeRequestAutomation) {}
 
-  /** At start, and when PostgreSQL answers again after an outage (alarms that rang meanwhile may have used up their retries). */
   onApplicationBootstrap(): void {
-    const sweep = () =>
-      void this.automation
-        .sweep()
-        .catch((e: Error) => this.logger.warn(`sweep of scheduled change requests failed: ${e.message}`));
-    sweep();
-    this.database.onRecovered(sweep);
+    void this.automation
+      .sweep()
+      .catch((e: Error) => this.logger.warn(`start-up sweep of scheduled change requests failed: ${e.message}`));
   }
 
   async handle(job: Job<ApplyScheduledChangeRequestJob>) {

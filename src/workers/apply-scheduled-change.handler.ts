@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { DatabaseMonitor } from '../infra/prisma/database-monitor';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { ScheduledChangeRunner } from '../modules/schedules/scheduled-change-runner.service';
 import { parseApplyScheduledChangeJob, type ApplyScheduledChangeJob } from '../modules/schedules/schedule-jobs';
@@ -13,17 +12,12 @@ export class ApplyScheduledChangeHandler implements JobHandler<ApplyScheduledCha
   readonly job = JobName.ApplyScheduledChange;
   private readonly logger = new Logger('scheduled-changes');
 
-  constructor(
-    private readonly runner: ScheduledChangeRunner,
-    private readonly database: DatabaseMonitor,
-  ) {}
+  constructor(private readonly runner: ScheduledChangeRunner) {}
 
-  /** At start, and when PostgreSQL answers again after an outage (alarms that rang meanwhile may have used up their retries). */
   onApplicationBootstrap(): void {
-    const sweep = () =>
-      void this.runner.sweep().catch((e: Error) => this.logger.warn(`sweep of scheduled changes failed: ${e.message}`));
-    sweep();
-    this.database.onRecovered(sweep);
+    void this.runner
+      .sweep()
+      .catch((e: Error) => this.logger.warn(`start-up sweep of scheduled changes failed: ${e.message}`));
   }
 
   async handle(job: Job<ApplyScheduledChangeJob>) {

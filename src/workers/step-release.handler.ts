@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { DatabaseMonitor } from '../infra/prisma/database-monitor';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { parseStepReleaseJob, type StepReleaseJob } from '../modules/releases/release-jobs';
 import { ReleaseStepper } from '../modules/releases/release-stepper.service';
@@ -16,17 +15,10 @@ export class StepReleaseHandler implements JobHandler<StepReleaseJob>, OnApplica
   readonly job = JobName.StepRelease;
   private readonly logger = new Logger('releases');
 
-  constructor(
-    private readonly stepper: ReleaseStepper,
-    private readonly database: DatabaseMonitor,
-  ) {}
+  constructor(private readonly stepper: ReleaseStepper) {}
 
-  /** At start, and when PostgreSQL answers again after an outage (alarms that rang meanwhile may have used up their retries). */
   onApplicationBootstrap(): void {
-    const sweep = () =>
-      void this.stepper.sweep().catch((e: Error) => this.logger.warn(`sweep of releases failed: ${e.message}`));
-    sweep();
-    this.database.onRecovered(sweep);
+    void this.stepper.sweep().catch((e: Error) => this.logger.warn(`start-up sweep of releases failed: ${e.message}`));
   }
 
   async handle(job: Job<StepReleaseJob>) {
