@@ -11,7 +11,6 @@ import { DeliveryMetrics } from './delivery.metrics';
 import { SdkKeysService } from './sdk-keys.service';
 import { registerSnapshotGauges, SnapshotChanges, SnapshotSource } from './snapshot-source';
 import { StreamHub } from './stream-hub';
-import { ServingReadiness } from '../health/serving-readiness';
 
 /** How often a node compares its revisions with PostgreSQL, to catch up on anything Redis lost. */
 const RESYNC_MS = 5_000;
@@ -50,10 +49,8 @@ export class EnvironmentSnapshotsService
     metricsService: MetricsService,
     keys: SdkKeysService,
     private readonly changes: SnapshotChanges,
-    readiness: ServingReadiness,
   ) {
     super();
-    readiness.serveSnapshots(() => this.preloaded);
     this.hub = new StreamHub(() => metrics.slowClients.inc());
     // A rotated key or a deleted environment ends its streams on every node, and a deleted
     // environment's snapshot is dropped.
@@ -78,6 +75,11 @@ export class EnvironmentSnapshotsService
     // Load every environment now, in the background: the first SDK request need not wait for
     // PostgreSQL (one that comes in meanwhile waits for the load already under way).
     void this.preload();
+  }
+
+  /** Whether every environment was loaded once (readiness: a node that never was cannot serve). */
+  snapshotsLoaded(): boolean {
+    return this.preloaded;
   }
 
   private async preload(): Promise<void> {

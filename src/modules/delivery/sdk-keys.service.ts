@@ -44,10 +44,10 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
   }
 
   async onModuleInit(): Promise<void> {
-    await this.reloadOrRetry();
+    await this.reload().catch((e: Error) => this.logger.warn(`loading SDK keys failed: ${e.message}`));
     this.subscriber = this.redis.client.duplicate();
     this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
-    this.subscriber.on('message', () => void this.reloadOrRetry());
+    this.subscriber.on('message', () => void this.reload().catch(() => undefined));
     this.subscriber
       .subscribe(keysChannel(this.redis.prefix))
       .catch((e: Error) => this.logger.warn(`subscribe: ${e.message}`));
@@ -85,19 +85,20 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
     this.reloadListeners.push(listener);
   }
 
-  private async reloadOrRetry(): Promise<void> {
+  /** Loads every key; after a failure tries again every RELOAD_RETRY_MS until a load succeeds. */
+  private async reload(): Promise<void> {
     try {
-      await this.reload();
+      await this.load();
     } catch (e) {
-      this.logger.warn(`loading SDK keys failed, retrying in ${RELOAD_RETRY_MS} ms: ${(e as Error).message}`);
       this.retry ??= setTimeout(() => {
         this.retry = undefined;
-        void this.reloadOrRetry();
+        void this.reload().catch((err: Error) => this.logger.warn(`loading SDK keys failed again: ${err.message}`));
       }, RELOAD_RETRY_MS).unref();
+      throw e;
     }
   }
 
-  private async reload(): Promise<void> {
+  private async load(): Promise<void> {
     const rows = await this.repo.sdkKeys();
     this.keys = new Map(rows.map((r) => [r.sdkKey, r.id]));
     this.metas = rows.map((r) => ({
