@@ -5,22 +5,10 @@ import { pendingMigrations } from '../../infra/prisma/migrate';
 import { DatabaseMonitor } from '../../infra/prisma/database-monitor';
 import { DatabaseProbe } from '../../infra/prisma/database-probe';
 import { RedisService } from '../../infra/redis/redis.service';
+import { readinessOf, type Readiness } from './readiness';
 import { ServingReadiness } from './serving-readiness';
 
-/**
- * - ok: every check passes;
- * - degraded: PostgreSQL or Redis is unreachable, but the node still serves (SDK traffic from its
- *   snapshots; writes answer 503 until the store is back, then the node recovers by itself);
- * - down: it cannot serve: the schema is not current, or its SDK snapshots were never loaded.
- */
-export type ReadinessStatus = 'ok' | 'degraded' | 'down';
-
-export interface Readiness {
-  status: ReadinessStatus;
-  /** true unless down (a load balancer keeps sending traffic to a degraded node). */
-  ready: boolean;
-  checks: { postgres: string; redis: string; migrations: string; snapshots?: string };
-}
+export type { Readiness, ReadinessStatus } from './readiness';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([
@@ -69,17 +57,7 @@ export class HealthService implements OnModuleInit {
     const postgres = db.up ? 'ok' : `error: ${db.error ?? 'unreachable'}`;
     const loaded = this.serving.snapshots();
     const snapshots = loaded === undefined ? undefined : loaded ? 'ok' : 'not loaded yet';
-    const down = migrations.startsWith('pending') || loaded === false;
-    const status: ReadinessStatus = down
-      ? 'down'
-      : postgres === 'ok' && redis === 'ok' && migrations === 'ok'
-        ? 'ok'
-        : 'degraded';
-    return {
-      status,
-      ready: status !== 'down',
-      checks: { postgres, redis, migrations, ...(snapshots ? { snapshots } : {}) },
-    };
+    return readinessOf({ postgres, redis, migrations, ...(snapshots ? { snapshots } : {}) });
   }
 
   metricsText(): Promise<string> {
