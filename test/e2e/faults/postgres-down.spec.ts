@@ -16,10 +16,12 @@
  *
  * When it returns, the same process (no restart) takes writes again, its outbox relay publishes what
  * committed to the streams, a scheduled change that fell due during the outage is applied exactly
- * once, a rotated SDK key stops opening its environment, and readiness says ok.
+ * once (with the cut, after its alarm has used up every retry: the sweep on recovery applies it),
+ * a rotated SDK key stops opening its environment, and readiness says ok.
  *
  * Outcomes are asserted, not timings; the short timeouts below only keep the file quick.
  */
+import IORedis from 'ioredis';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { eventually, metricValue, sdkKeyOf } from '../../support/delivery';
 import { factory, ok } from '../../support/factories';
@@ -193,6 +195,19 @@ describe.each(['cut', 'blackhole'] as const)('PostgreSQL unreachable (%s)', (fau
   it('recovers without a restart: writes, relay, the overdue schedule exactly once, readiness ok', async () => {
     // The schedule fell due during the outage.
     await sleep(Math.max(0, scheduleDue + 1_500 - Date.now()));
+    if (fault === 'cut') {
+      // This outage outlasts every retry of the schedule's alarm: only the sweep when PostgreSQL
+      // returns can apply it. (The black hole heals sooner: a retry or the sweep, whichever first.)
+      const redis = new IORedis(process.env.GANTRY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+      try {
+        await eventually(async () => expect(await redis.zcard(`${g.redisPrefix}:bull:changes:failed`)).toBe(1), {
+          timeoutMs: 40_000,
+          intervalMs: 250,
+        });
+      } finally {
+        redis.disconnect();
+      }
+    }
     expect((await g.sql(`SELECT status FROM "ScheduledChange" WHERE id = $1`, [scheduleId]))[0].status).toBe('pending');
     await pgLink.heal();
 
@@ -279,5 +294,5 @@ describe.each(['cut', 'blackhole'] as const)('PostgreSQL unreachable (%s)', (fau
 
     // The same process all along.
     expect(await metric('gantry_process_start_time_seconds')).toBe(startTime);
-  });
+  }, 90_000);
 });
