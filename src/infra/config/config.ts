@@ -31,6 +31,11 @@ export interface GantryConfig {
   insightsRetentionDays: { minute: number; hour: number; day: number };
   /** How often an API node writes the evaluations it counted (GANTRY_INSIGHTS_FLUSH_MS). */
   insightsFlushMs: number;
+  /**
+   * How often a worker verifies the whole audit chain on its own, ms; 0 = never
+   * (GANTRY_AUDIT_VERIFY_MINUTES, or GANTRY_AUDIT_VERIFY_SECONDS when set, which wins).
+   */
+  auditVerifyEveryMs: number;
   /** A release plan run with no progress for this long expires, unless its plan says otherwise (GANTRY_RELEASE_PLAN_EXPIRE_MS). */
   releasePlanExpireMs: number;
   /** Loopback/private/metadata destinations outbound requests (webhooks) may reach anyway (GANTRY_OUTBOUND_ALLOW). */
@@ -214,6 +219,18 @@ function edgeConfig(env: NodeJS.ProcessEnv, role: GantryRole): EdgeConfig | unde
   };
 }
 
+/**
+ * Minutes for operators (default 15, 0 = off, at most a week); a seconds override for tests and
+ * for those who want it tighter (at least 1 s when on).
+ */
+function auditVerifyEveryMs(env: NodeJS.ProcessEnv): number {
+  const seconds = env.GANTRY_AUDIT_VERIFY_SECONDS?.trim();
+  if (seconds) return integer('GANTRY_AUDIT_VERIFY_SECONDS', seconds, 0, 7 * 24 * 3600) * 1000;
+  return (
+    integer('GANTRY_AUDIT_VERIFY_MINUTES', env.GANTRY_AUDIT_VERIFY_MINUTES?.trim() || '15', 0, 7 * 24 * 60) * 60_000
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
   const adminToken = env.GANTRY_ADMIN_TOKEN?.trim() || undefined;
   if (adminToken !== undefined && adminToken.length < 20) {
@@ -268,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       day: integer('GANTRY_INSIGHTS_DAILY_RETENTION_DAYS', env.GANTRY_INSIGHTS_DAILY_RETENTION_DAYS ?? '730', 1, 36500),
     },
     insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
+    auditVerifyEveryMs: auditVerifyEveryMs(env),
     releasePlanExpireMs: integer(
       'GANTRY_RELEASE_PLAN_EXPIRE_MS',
       env.GANTRY_RELEASE_PLAN_EXPIRE_MS ?? String(14 * 24 * 3600 * 1000),
