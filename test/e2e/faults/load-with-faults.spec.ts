@@ -8,10 +8,12 @@
  * The load: WRITERS concurrent writers PATCHing flag targeting (half through each node), each write
  * adding a target key and carrying a comment no other write has; one-off scheduled changes created
  * at the start with due times spread through the run, each adding its own target; SDK streams
- * (raw SSE, resuming with Last-Event-ID like an SDK) on both nodes for every environment.
+ * (raw SSE, resuming with Last-Event-ID like an SDK) on both nodes for every environment; an SDK
+ * client polling (`/sdk/latest-all`) and evaluating (OFREP bulk) on both nodes in turn.
  *
  * What must hold at the end (outcomes, never timings):
  * - every write answered 2xx (accepted) or 503 (refused); anything else is a failure;
+ * - SDK polling and OFREP answered 200 throughout, on both nodes;
  * - every accepted write is in the audit chain exactly once, with the version it answered, and its
  *   target is in the flag; no refused write left anything behind (audit, history, flag);
  *   versions, audit entries and outbox rows agree for every flag;
@@ -96,6 +98,8 @@ interface WriteRecord {
   phase: string;
   env: string;
   flag: string;
+  /** The phase the answer came in, when not the one the request was sent in. */
+  answeredIn?: string;
   /** The target key the write adds, also its comment: unique to this write. */
   value: string;
   /** HTTP status, or 0 when no answer came (connection error, timeout). */
@@ -114,6 +118,8 @@ interface ScheduleRecord {
   value: string;
   dueAt: number;
   duePhase: string;
+  /** The phase it was applied in (from its appliedAt), once applied. */
+  appliedPhase?: string;
 }
 
 interface PhaseFigures {
@@ -148,9 +154,13 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
   const sdkKeys = new Map<string, string>();
   const streams: { follower: StreamFollower; env: string; node: NodeName }[] = [];
   const writes: WriteRecord[] = [];
+  /** Every SDK poll (GET /sdk/latest-all) and OFREP bulk evaluation made during the run. */
+  const sdkAnswers: { node: NodeName; phase: string; surface: string; status: number; detail?: string }[] = [];
   const schedules: ScheduleRecord[] = [];
   const phaseFigures = new Map<string, PhaseFigures>();
   let currentPhase = 'set-up';
+  /** When each phase actually began (its fault injected), in order. */
+  const phaseLog: { name: string; at: number }[] = [];
   /** Per environment: [committed revision, when the sampler first saw it], in order. */
   const committedSeen = new Map<string, { revision: bigint; at: number }[]>();
   let envIds = new Map<string, string>();
@@ -280,7 +290,53 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
       } catch (error) {
         record.detail = `${(error as Error).name}: ${(error as Error).message}`;
       }
+      if (currentPhase !== record.phase) record.answeredIn = currentPhase;
       await sleep(record.status >= 200 && record.status < 300 ? PAUSE_MS : REFUSED_PAUSE_MS);
+    }
+  }
+
+  /** Polling and OFREP on both nodes, round the environments, until told to stop: they must keep serving. */
+  async function sdkClient(stopped: () => boolean) {
+    for (let n = 0; !stopped(); n++) {
+      const node: NodeName = n % 2 === 0 ? 'A' : 'B';
+      const sdkKey = sdkKeys.get(ENVS[n % ENVS.length])!;
+      const phase = currentPhase;
+      const calls: [string, () => Promise<Response>][] = [
+        [
+          'polling',
+          () =>
+            fetch(`${nodeUrl(node)}/sdk/latest-all`, {
+              headers: { authorization: sdkKey },
+              signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            }),
+        ],
+        [
+          'ofrep',
+          () =>
+            fetch(`${nodeUrl(node)}/ofrep/v1/evaluate/flags`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${sdkKey}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ context: { targetingKey: `sdk-user-${n}` } }),
+              signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            }),
+        ],
+      ];
+      for (const [surface, call] of calls) {
+        try {
+          const res = await call();
+          const text = await res.text();
+          sdkAnswers.push({
+            node,
+            phase,
+            surface,
+            status: res.status,
+            detail: res.ok ? undefined : text.slice(0, 200),
+          });
+        } catch (error) {
+          sdkAnswers.push({ node, phase, surface, status: 0, detail: (error as Error).message });
+        }
+      }
+      await sleep(200);
     }
   }
 
@@ -391,8 +447,11 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
       `streams converged:          ${finalState?.convergedStreams ?? '?'} / ${streams.length}`,
       `stream reconnects / puts:   ${sum((s) => s.follower.connections - 1)} / ${sum((s) => s.follower.puts)}`,
       `stream anomalies:           ${sum((s) => s.follower.anomalies.length)}`,
+      `SDK polls + OFREP answered: ${sdkAnswers.length}, not 200: ${sdkAnswers.filter((a) => a.status !== 200).length}`,
       `schedules applied:          ${finalState ? SCHEDULES - finalState.pendingSchedules : '?'} / ${SCHEDULES}` +
         ' (not pending at the end; exactly-once is asserted below)',
+      'schedules, due → applied:',
+      ...schedules.map((s) => `  ${s.value.padEnd(9)} ${s.duePhase.padEnd(18)} → ${s.appliedPhase ?? 'not applied'}`),
       '',
       'phase               accepted  refused  other  max lag (revisions)  max lag (s)',
       ...[...PHASES.map((p) => p.name), QUIET].map((name) => {
@@ -409,7 +468,7 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
   function summarizeOther(other: WriteRecord[]): string {
     const counts = new Map<string, number>();
     for (const w of other) {
-      const key = `${w.status || 'no answer'}${w.code ? ` ${w.code}` : ''} in ${w.phase}`;
+      const key = `${w.status || 'no answer'}${w.code ? ` ${w.code}` : ''} in ${w.phase}${w.answeredIn ? ` → ${w.answeredIn}` : ''}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return [...counts].map(([k, n]) => `${n}× ${k}`).join('; ');
@@ -429,15 +488,18 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
       }
     })();
     const writers = Array.from({ length: WRITERS }, (_, i) => writer(i, () => stopWriters));
+    const sdk = sdkClient(() => stopWriters);
 
     for (const phase of PHASES) {
       currentPhase = phase.name;
+      phaseLog.push({ name: phase.name, at: Date.now() });
       await phase.enter(links);
       await sleep(phase.ms);
     }
     currentPhase = QUIET;
+    phaseLog.push({ name: QUIET, at: Date.now() });
     stopWriters = true;
-    await Promise.all(writers);
+    await Promise.all([...writers, sdk]);
 
     // Quiet: no faults, no writes. Wait (bounded) for every stream and schedule to settle.
     const settleBy = Date.now() + SETTLE_MS;
@@ -451,6 +513,14 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
     }
     sampling = false;
     await sampler;
+    const phaseOf = (t: number) => phaseLog.filter((p) => p.at <= t).pop()?.name ?? 'set-up';
+    for (const row of await nodeA.sql<{ id: string; appliedAt: Date | null }>(
+      `SELECT id, "appliedAt" FROM "ScheduledChange" WHERE id = ANY($1::uuid[])`,
+      [schedules.map((s) => s.id)],
+    )) {
+      const record = schedules.find((s) => s.id === row.id);
+      if (record && row.appliedAt) record.appliedPhase = phaseOf(row.appliedAt.getTime());
+    }
 
     for (const w of writes) {
       const f = figuresOf(w.phase);
@@ -468,7 +538,7 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
     const other: Record<string, { count: number; first: Partial<WriteRecord> }> = {};
     for (const w of writes) {
       if ((w.status >= 200 && w.status < 300) || w.status === 503) continue;
-      const key = `${w.status || 'no answer'} ${w.code ?? ''} in ${w.phase}`;
+      const key = `${w.status || 'no answer'} ${w.code ?? ''} in ${w.phase}${w.answeredIn ? ` → ${w.answeredIn}` : ''}`;
       other[key] ??= {
         count: 0,
         first: { node: w.node, value: w.value, requestId: w.requestId, detail: w.detail?.slice(0, 120) },
@@ -483,6 +553,18 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
       .filter((w) => w.status === 503 && !/unavailable/.test(w.code ?? ''))
       .map((w) => ({ node: w.node, phase: w.phase, code: w.code, detail: w.detail }));
     expect(unstable).toEqual([]);
+  });
+
+  it('SDK polling and OFREP kept answering 200 on both nodes through every phase', () => {
+    const failed: Record<string, { count: number; first?: string }> = {};
+    for (const a of sdkAnswers) {
+      if (a.status === 200) continue;
+      const key = `${a.surface} on ${a.node}: ${a.status || 'no answer'} in ${a.phase}`;
+      failed[key] ??= { count: 0, first: a.detail };
+      failed[key].count++;
+    }
+    expect(sdkAnswers.length).toBeGreaterThan(0);
+    expect(failed).toEqual({});
   });
 
   it('every accepted write is in the audit chain exactly once, with the version it answered, and its target is in the flag', async () => {
