@@ -22,7 +22,11 @@
  * - every scheduled change was applied exactly once (none skipped, none twice).
  *
  * The figures (writes accepted / refused / failed, converged streams, staleness per phase,
- * schedules applied) are printed whatever the outcome.
+ * schedules applied) are printed whatever the outcome. Staleness is sampled every SAMPLE_MS: how
+ * many revisions a stream is behind its environment's committed revision (read from PostgreSQL
+ * directly, not through the proxies), and for how long the oldest revision it has not seen has
+ * been committed. A write is counted in the phase it was sent in. With GANTRY_TEST_LOG_DIR set,
+ * both nodes' logs are written there (a failed request's X-Request-Id is in the failure report).
  */
 import fs from 'node:fs';
 import path from 'node:path';
