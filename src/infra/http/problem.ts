@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../core/error-catalogue';
+import { isTransactionTimeout } from '../prisma/transaction-errors';
 import { DomainError, type FieldError } from '../../core/errors';
 import { isDatabaseUnavailable } from '../prisma/prisma-errors';
 
@@ -82,6 +83,9 @@ export function problem(
 /** Turns anything thrown into a problem document; unknown errors become a 500 without details. */
 export function toProblem(err: unknown): Problem {
   if (err instanceof DomainError) return problem(err.code, err.message, err.errors);
+  // A transaction PostgreSQL was too slow for was rolled back whole: a refusal to retry, not a failure.
+  if (isTransactionTimeout(err))
+    return problem('unavailable', 'the database did not complete the transaction in time; nothing was written');
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
