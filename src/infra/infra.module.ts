@@ -9,6 +9,7 @@ import { DatabaseProbe } from './prisma/database-probe';
 import { PrismaService } from './prisma/prisma.service';
 import { QueuesService } from './queues/queues.service';
 import { RedisService } from './redis/redis.service';
+import { TracingShutdown } from './tracing/tracing-shutdown';
 
 /**
  * Process-wide plumbing every module may inject: config, clock, PostgreSQL, Redis, queues, metrics,
@@ -30,6 +31,7 @@ export class InfraModule {
         DatabaseProbe,
         RedisService,
         QueuesService,
+        TracingShutdown,
       ],
       exports: [
         GANTRY_CONFIG,

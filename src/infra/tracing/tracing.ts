@@ -1,0 +1,186 @@
+import {
+  context,
+  createTraceState,
+  INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanKind,
+  type Tracer,
+} from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { OtelSettings } from './otel-settings';
+import { GantrySampler } from './sampler';
+import { decodeTraceCarrier, encodeTraceCarrier, type TraceCarrier } from './trace-carrier';
+
+/**
+ * OpenTelemetry tracing, instrumented by hand (no auto-instrumentation): the spans along a change
+ * are named in DESIGN §2 and created by the helpers below. Off unless configured (otel-settings.ts):
+ * then no provider is registered and every helper runs its callback with a non-recording stand-in,
+ * so an untraced process pays a closure call per helper and nothing else.
+ */
+export interface TracingConfig extends OtelSettings {
+  /** GANTRY_TRACE_SDK_SAMPLE_RATIO: the share of SDK-facing requests traced (0–1, default 0). */
+  sdkSampleRatio: number;
+}
+
+let provider: NodeTracerProvider | undefined;
+let tracer: Tracer | undefined;
+
+/** Non-recording: what helpers hand their callback when tracing is off or the change carries no trace. */
+const NOOP_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * Registers the tracer provider (global API, AsyncLocalStorage context, W3C propagator) with an
+ * OTLP/HTTP exporter behind a batch processor, once per process. `processor` replaces the
+ * exporter (tests). Returns whether tracing is on.
+ */
+export function startTracing(config: TracingConfig, options: { processor?: SpanProcessor } = {}): boolean {
+  if (provider || !config.enabled) return provider !== undefined;
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }))
+    .merge(detectResources({ detectors: [envDetector] }));
+  provider = new NodeTracerProvider({
+    resource,
+    sampler: new GantrySampler(config.sdkSampleRatio),
+    spanProcessors: [options.processor ?? new BatchSpanProcessor(new OTLPTraceExporter())],
+  });
+  provider.register();
+  tracer = provider.getTracer('gantry');
+  return true;
+}
+
+/** Exports what is buffered and stops (process shutdown). */
+export async function stopTracing(): Promise<void> {
+  const p = provider;
+  provider = undefined;
+  tracer = undefined;
+  await p?.shutdown();
+}
+
+export const tracingEnabled = (): boolean => tracer !== undefined;
+
+export interface SpanOptions {
+  attributes?: Attributes;
+  kind?: SpanKind;
+  links?: Link[];
+  /** The parent; default the active context. */
+  parent?: Context;
+}
+
+/**
+ * Runs `fn` in a new span (active while it runs, including its promise), ending it when `fn`
+ * returns or settles; an exception is recorded on the span and rethrown.
+ */
+export function inSpan<T>(name: string, fn: (span: Span) => T, options: SpanOptions = {}): T {
+  if (!tracer) return fn(NOOP_SPAN);
+  const parent = options.parent ?? context.active();
+  const span = tracer.startSpan(
+    name,
+    { attributes: options.attributes, kind: options.kind, links: options.links },
+    parent,
+  );
+  let result: T;
+  try {
+    result = context.with(trace.setSpan(parent, span), fn, undefined, span);
+  } catch (err) {
+    failSpan(span, err);
+    span.end();
+    throw err;
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (value: unknown) => {
+        span.end();
+        return value;
+      },
+      (err: unknown) => {
+        failSpan(span, err);
+        span.end();
+        throw err;
+      },
+    ) as T;
+  }
+  span.end();
+  return result;
+}
+
+/**
+ * A span continuing the trace a carrier names (an outbox row, a pub/sub message); without a valid
+ * carrier, `fn` runs untraced: a change that was not traced where it was made is not traced later.
+ */
+export function inCarriedSpan<T>(
+  name: string,
+  carrier: unknown,
+  fn: (span: Span) => T,
+  options: Omit<SpanOptions, 'parent'> = {},
+): T {
+  if (!tracer) return fn(NOOP_SPAN);
+  const parent = contextFromCarrier(carrier);
+  return parent ? inSpan(name, fn, { ...options, parent }) : fn(NOOP_SPAN);
+}
+
+/** Starts a span the caller ends (work that is not one callback: an HTTP request, a relay batch). */
+export function startSpan(name: string, options: SpanOptions = {}): Span {
+  if (!tracer) return NOOP_SPAN;
+  return tracer.startSpan(
+    name,
+    { attributes: options.attributes, kind: options.kind, links: options.links },
+    options.parent ?? context.active(),
+  );
+}
+
+export function failSpan(span: Span, err: unknown): void {
+  if (!span.isRecording()) return;
+  const e = err instanceof Error ? err : new Error(String(err));
+  span.recordException(e);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+}
+
+/** The carrier of a span (to store or send), or of the active span; undefined when untraced. */
+export function traceCarrierOf(span?: Span): TraceCarrier | undefined {
+  if (!tracer) return undefined;
+  const s = span ?? trace.getActiveSpan();
+  if (!s) return undefined;
+  const sc = s.spanContext();
+  return encodeTraceCarrier(sc, sc.traceState?.serialize());
+}
+
+/** A context whose (remote) parent is the carrier's span, or undefined for a missing or malformed carrier. */
+export function contextFromCarrier(carrier: unknown): Context | undefined {
+  const sc = decodeTraceCarrier(carrier);
+  if (!sc) return undefined;
+  const { tracestateText, ...rest } = sc;
+  return trace.setSpanContext(
+    ROOT_CONTEXT,
+    tracestateText ? { ...rest, traceState: createTraceState(tracestateText) } : rest,
+  );
+}
+
+/** A link to the carrier's span (a job run long after the request that enqueued it). */
+export function linkFromCarrier(carrier: unknown, attributes?: Attributes): Link | undefined {
+  const sc = decodeTraceCarrier(carrier);
+  if (!sc) return undefined;
+  const { tracestateText: _ignored, ...rest } = sc;
+  return { context: rest, ...(attributes ? { attributes } : {}) };
+}
+
+/** `trace_id`/`span_id` of the active span for log lines; empty when none (or tracing is off). */
+export function activeTraceIds(): { trace_id?: string; span_id?: string } {
+  if (!tracer) return {};
+  const sc = trace.getActiveSpan()?.spanContext();
+  if (!sc || sc.traceId === INVALID_SPAN_CONTEXT.traceId) return {};
+  return { trace_id: sc.traceId, span_id: sc.spanId };
+}
+
+/** `fn` bound to the context active now (a callback a pool or library may call from elsewhere). */
+export function bindActiveContext<F extends (...args: never[]) => unknown>(fn: F): F {
+  return tracer ? context.bind(context.active(), fn) : fn;
+}
