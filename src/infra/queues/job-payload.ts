@@ -1,6 +1,6 @@
 import { currentRequestId, isRequestId } from '../logging/request-context';
 import { parseTraceCarrier, type TraceCarrier } from '../tracing/trace-carrier';
-import { traceCarrierOf } from '../tracing/tracing';
+import { requestTraceCarrier } from '../tracing/tracing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,7 +19,7 @@ export interface JobOrigin {
 /** Stamped into a job's data when it is enqueued while serving a request or in a traced span. */
 export function jobOrigin(): JobOrigin {
   const requestId = currentRequestId();
-  const trace = traceCarrierOf();
+  const trace = requestTraceCarrier();
   return { ...(requestId ? { requestId } : {}), ...(trace ? { trace } : {}) };
 }
 

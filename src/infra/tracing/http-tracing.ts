@@ -6,7 +6,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ATTR_SDK_ROUTE } from './sampler';
-import { startSpan, tracingEnabled } from './tracing';
+import { startSpan, tracingEnabled, withRequestSpan } from './tracing';
 
 /** SDK-facing routes besides those marked as SDK routes (request-logging.ts): the relay feed of edge nodes. */
 const SDK_FACING = /^\/(?:all|bulk|diagnostic|sdk\/|ofrep\/|relay\/)/;
@@ -52,7 +52,7 @@ export function installHttpTracing(fastify: FastifyInstance, isSdkRoute: (req: F
         ...(kind === 'sdk' ? { [ATTR_SDK_ROUTE]: true } : {}),
       },
     });
-    const ctx = trace.setSpan(parent, span);
+    const ctx = withRequestSpan(parent, span);
     contexts.set(req, ctx);
     context.with(ctx, done);
   });

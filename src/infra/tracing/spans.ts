@@ -138,18 +138,29 @@ export function inJobSpan<T>(job: JobInfo, fn: () => Promise<T>): Promise<T> {
   });
 }
 
-/** `gantry.outbox.enqueue` around the insert; `write` gets the context to store in the row. */
-export function inOutboxEnqueueSpan<T>(
+/**
+ * `gantry.outbox.enqueue` around the insert; `write` gets the context to store in the row and
+ * returns the revision it took (an attribute, as on the spans that continue the change).
+ */
+export function inOutboxEnqueueSpan(
   change: { environmentId: string; kind: string; key: string },
-  write: (carrier: TraceCarrier | undefined) => Promise<T>,
-): Promise<T> {
-  return inSpan(SPAN.outboxEnqueue, (span) => write(traceCarrierOf(span)), {
-    attributes: {
-      [ATTR.environmentId]: change.environmentId,
-      [ATTR.changeKind]: change.kind,
-      [ATTR.changeKey]: change.key,
+  write: (carrier: TraceCarrier | undefined) => Promise<bigint>,
+): Promise<bigint> {
+  return inSpan(
+    SPAN.outboxEnqueue,
+    async (span) => {
+      const revision = await write(traceCarrierOf(span));
+      span.setAttribute(ATTR.revision, String(revision));
+      return revision;
     },
-  });
+    {
+      attributes: {
+        [ATTR.environmentId]: change.environmentId,
+        [ATTR.changeKind]: change.kind,
+        [ATTR.changeKey]: change.key,
+      },
+    },
+  );
 }
 
 /** `gantry.snapshot.apply` of one change on this node, continuing the change's trace (untraced without one). */

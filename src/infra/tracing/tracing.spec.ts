@@ -8,7 +8,16 @@ import {
   SPAN,
   startRelayPublishSpans,
 } from './spans';
-import { activeTraceIds, inSpan, startTracing, stopTracing, traceCarrierOf } from './tracing';
+import {
+  activeTraceIds,
+  inSpan,
+  requestTraceCarrier,
+  startSpan,
+  startTracing,
+  stopTracing,
+  traceCarrierOf,
+  withRequestSpan,
+} from './tracing';
 
 /**
  * The helpers over a real tracer provider with an in-memory exporter: what each creates, and that
@@ -58,6 +67,7 @@ describe('tracing helpers', () => {
     await inSpan('PATCH /flags', () =>
       inOutboxEnqueueSpan(change, async (trace) => {
         row = { ...change, traceContext: trace };
+        return 7n;
       }),
     );
     const spans = startRelayPublishSpans([row]);
@@ -82,6 +92,7 @@ describe('tracing helpers', () => {
     const traceIds = new Set(exporter.getFinishedSpans().map((s) => s.spanContext().traceId));
     expect(traceIds).toEqual(new Set([http.spanContext().traceId]));
     expect(publish.attributes).toMatchObject({ 'gantry.revision': '7', 'gantry.change.key': 'f' });
+    expect(enqueue.attributes).toMatchObject({ 'gantry.revision': '7', 'gantry.change.key': 'f' });
   });
 
   it('publishes a row without a trace context untraced, and applies it untraced', async () => {
@@ -108,17 +119,28 @@ describe('tracing helpers', () => {
     await context.with(
       trace.setSpan(context.active(), trace.wrapSpanContext(span('POST /scheduled-changes').spanContext())),
       () =>
-        inJobSpan({ name: 'apply-scheduled-change', id: 'j1', queueName: 'changes', attemptsMade: 0, data }, async () =>
+        inJobSpan({ name: 'scheduled-change.apply', id: 'j1', queueName: 'changes', attemptsMade: 0, data }, async () =>
           inSpan(SPAN.dbTransaction, () => undefined),
         ),
     );
     const request = span('POST /scheduled-changes');
-    const job = span('job apply-scheduled-change');
+    const job = span('job scheduled-change.apply');
     expect(job.parentSpanContext).toBeUndefined();
     expect(job.spanContext().traceId).not.toBe(request.spanContext().traceId);
     expect(job.links.map((l) => l.context.spanId)).toEqual([request.spanContext().spanId]);
     expect(job.attributes).toMatchObject({ 'gantry.job.id': 'j1', 'gantry.job.attempt': 1 });
     expect(span(SPAN.dbTransaction).parentSpanContext?.spanId).toBe(job.spanContext().spanId);
+  });
+
+  it("gives a job enqueued deep inside a request the request's span, not the inner one", () => {
+    const request = startSpan('PATCH /x');
+    const carrier = context.with(withRequestSpan(context.active(), request), () =>
+      inSpan(SPAN.dbTransaction, () => requestTraceCarrier()),
+    );
+    request.end();
+    expect(carrier?.traceparent).toBe(`00-${request.spanContext().traceId}-${request.spanContext().spanId}-01`);
+    // Outside a request: the active span.
+    inSpan('sweep', (s) => expect(requestTraceCarrier()).toEqual(traceCarrierOf(s)));
   });
 
   it('runs a job without a carried context unlinked', async () => {

@@ -1,5 +1,6 @@
 import {
   context,
+  createContextKey,
   createTraceState,
   INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
@@ -151,6 +152,22 @@ export function traceCarrierOf(span?: Span): TraceCarrier | undefined {
   if (!s) return undefined;
   const sc = s.spanContext();
   return encodeTraceCarrier(sc, sc.traceState?.serialize());
+}
+
+/** Where http-tracing.ts keeps the request's server span, for what should point at the request itself. */
+const REQUEST_SPAN = createContextKey('gantry.request_span');
+
+/** `ctx` with `span` active and remembered as the request's span. */
+export const withRequestSpan = (ctx: Context, span: Span): Context =>
+  trace.setSpan(ctx, span).setValue(REQUEST_SPAN, span);
+
+/**
+ * The carrier of the request being served (its HTTP server span), else of the active span: what a
+ * job enqueued now links to, whatever inner span (a transaction) enqueued it.
+ */
+export function requestTraceCarrier(): TraceCarrier | undefined {
+  if (!tracer) return undefined;
+  return traceCarrierOf((context.active().getValue(REQUEST_SPAN) as Span | undefined) ?? trace.getActiveSpan());
 }
 
 /** A context whose (remote) parent is the carrier's span, or undefined for a missing or malformed carrier. */
