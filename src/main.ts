@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     throw e;
   }
   // Before anything that may start a span; a no-op unless the OTEL_* variables configure an exporter.
-  startTracing(config.tracing);
+  await startTracing(config.tracing);
   const logger = createRootLogger(config.logLevel);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 

@@ -1,12 +1,12 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
-import {
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-} from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ATTR_SDK_ROUTE } from './sampler';
+import { ATTR_SDK_ROUTE } from './spans';
 import { startSpan, tracingEnabled, withRequestSpan } from './tracing';
+
+// Semantic-convention names (stable HTTP conventions), spelled out: the package's index is large to load.
+const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+const ATTR_HTTP_ROUTE = 'http.route';
+const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 
 /** SDK-facing routes besides those marked as SDK routes (request-logging.ts): the relay feed of edge nodes. */
 const SDK_FACING = /^\/(?:all|bulk|diagnostic|sdk\/|ofrep\/|relay\/)/;

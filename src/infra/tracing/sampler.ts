@@ -8,8 +8,9 @@ import {
   type SamplingResult,
 } from '@opentelemetry/sdk-trace-base';
 
-/** Set (true) on the HTTP span of an SDK-facing route, at its start, so the sampler can see it. */
-export const ATTR_SDK_ROUTE = 'gantry.sdk_route';
+import { ATTR_SDK_ROUTE } from './spans';
+
+export { ATTR_SDK_ROUTE };
 
 /**
  * Everything is traced (parent-based: an incoming `traceparent` that says "not sampled" is obeyed)

@@ -34,6 +34,9 @@ export const SPAN = {
   sseFanout: 'gantry.sse.fanout',
 } as const;
 
+/** Set (true) on the HTTP span of an SDK-facing route, at its start, so the sampler can see it. */
+export const ATTR_SDK_ROUTE = 'gantry.sdk_route';
+
 export const ATTR = {
   environmentId: 'gantry.environment_id',
   revision: 'gantry.revision',

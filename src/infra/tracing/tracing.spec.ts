@@ -25,8 +25,8 @@ import {
  */
 describe('tracing helpers', () => {
   const exporter = new InMemorySpanExporter();
-  beforeAll(() => {
-    startTracing(
+  beforeAll(async () => {
+    await startTracing(
       { enabled: true, serviceName: 'gantry-test', sdkSampleRatio: 0 },
       { processor: new SimpleSpanProcessor(exporter) },
     );

@@ -13,12 +13,8 @@ import {
   type SpanKind,
   type Tracer,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { NodeTracerProvider, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { OtelSettings } from './otel-settings';
-import { GantrySampler } from './sampler';
 import { decodeTraceCarrier, encodeTraceCarrier, type TraceCarrier } from './trace-carrier';
 
 /**
@@ -41,13 +37,26 @@ const NOOP_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 /**
  * Registers the tracer provider (global API, AsyncLocalStorage context, W3C propagator) with an
  * OTLP/HTTP exporter behind a batch processor, once per process. `processor` replaces the
- * exporter (tests). Returns whether tracing is on.
+ * exporter (tests). Returns whether tracing is on. The SDK is loaded only then: a process with
+ * tracing off never loads it (over a second of start-up on a busy machine).
  */
-export function startTracing(config: TracingConfig, options: { processor?: SpanProcessor } = {}): boolean {
+export async function startTracing(
+  config: TracingConfig,
+  options: { processor?: SpanProcessor } = {},
+): Promise<boolean> {
   if (provider || !config.enabled) return provider !== undefined;
-  const resource = defaultResource()
-    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }))
-    .merge(detectResources({ detectors: [envDetector] }));
+  const [{ BatchSpanProcessor, NodeTracerProvider }, { OTLPTraceExporter }, resources, { GantrySampler }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+      import('./sampler'),
+    ]);
+  if (provider) return true;
+  const resource = resources
+    .defaultResource()
+    .merge(resources.resourceFromAttributes({ 'service.name': config.serviceName }))
+    .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   provider = new NodeTracerProvider({
     resource,
     sampler: new GantrySampler(config.sdkSampleRatio),
