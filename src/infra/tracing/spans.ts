@@ -162,6 +162,7 @@ export function inOutboxEnqueueSpan(
         [ATTR.changeKind]: change.kind,
         [ATTR.changeKey]: change.key,
       },
+      childOnly: true,
     },
   );
 }

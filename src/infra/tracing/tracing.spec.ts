@@ -45,6 +45,13 @@ describe('tracing helpers', () => {
     expect(span('inner').spanContext().traceId).toBe(span('outer').spanContext().traceId);
   });
 
+  it('starts a child-only span only under an active span', () => {
+    inSpan('background tick', () => 1, { childOnly: true });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    inSpan('request', () => inSpan('work', () => 1, { childOnly: true }));
+    expect(span('work').parentSpanContext?.spanId).toBe(span('request').spanContext().spanId);
+  });
+
   it('records an exception and rethrows it', async () => {
     await expect(
       inSpan('failing', async () => {

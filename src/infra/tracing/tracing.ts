@@ -83,6 +83,11 @@ export interface SpanOptions {
   links?: Link[];
   /** The parent; default the active context. */
   parent?: Context;
+  /**
+   * Only as a child of an active span: work that runs both inside requests and jobs and in
+   * background loops (transactions) is traced where it is part of something, not as a root each tick.
+   */
+  childOnly?: boolean;
 }
 
 /**
@@ -92,6 +97,7 @@ export interface SpanOptions {
 export function inSpan<T>(name: string, fn: (span: Span) => T, options: SpanOptions = {}): T {
   if (!tracer) return fn(NOOP_SPAN);
   const parent = options.parent ?? context.active();
+  if (options.childOnly && !trace.getSpan(parent)) return fn(NOOP_SPAN);
   const span = tracer.startSpan(
     name,
     { attributes: options.attributes, kind: options.kind, links: options.links },

@@ -18,12 +18,16 @@ import type { Actor } from './models/actor';
 @Injectable()
 export class AuthorizationService {
   assert(actor: Actor, action: ActionName, resource: ResourceRef): void {
-    inSpan(SPAN.authorize, (span) => {
-      if (span.isRecording()) span.setAttributes({ 'gantry.action': action, 'gantry.actor.kind': actor.kind });
-      if (actor.policy.can(action, resource)) return;
-      const d = actor.policy.explain(action, resource);
-      throw new DomainError('auth/forbidden', d.reason);
-    });
+    inSpan(
+      SPAN.authorize,
+      (span) => {
+        if (span.isRecording()) span.setAttributes({ 'gantry.action': action, 'gantry.actor.kind': actor.kind });
+        if (actor.policy.can(action, resource)) return;
+        const d = actor.policy.explain(action, resource);
+        throw new DomainError('auth/forbidden', d.reason);
+      },
+      { childOnly: true },
+    );
   }
 
   can(actor: Actor, action: ActionName, resource: ResourceRef): boolean {
