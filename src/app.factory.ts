@@ -9,7 +9,8 @@ import { AppModule } from './app.module';
 import type { GantryConfig } from './infra/config/config';
 import { noteProblemCode, PinoNestLogger } from './infra/logging/logger';
 import { isRequestId, requestContext } from './infra/logging/request-context';
-import { GantryLogController } from './infra/logging/request-logging';
+import { GantryLogController, isSdkRoute } from './infra/logging/request-logging';
+import { installHttpTracing } from './infra/tracing/http-tracing';
 import { MetricsService } from './infra/metrics/metrics.service';
 import { ProblemFilter } from './infra/http/problem.filter';
 import { toProblem } from './infra/http/problem';
@@ -48,6 +49,8 @@ export async function createApp(
     reply.header('x-request-id', req.id);
     requestContext.run({ requestId: req.id }, done);
   });
+  // The HTTP server span of each request (when tracing is on), inside the request id's context.
+  installHttpTracing(fastify, isSdkRoute);
   // A parsed body nested too deeply would overflow the validators' recursion (a 500): refuse it here.
   fastify.addHook('preValidation', (req, _reply, done) => {
     const unsupported = refuseNonJsonBody(req.routeOptions?.url, req.headers['content-type'], req.body);

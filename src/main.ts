@@ -10,6 +10,7 @@ import { deployMigrations, ensureDatabase } from './infra/prisma/migrate';
 import { OwnerBootstrapService } from './modules/accounts/owner-bootstrap.service';
 import { HealthService } from './modules/health/health.service';
 import { startOpsServer } from './modules/health/ops-server';
+import { startTracing } from './infra/tracing/tracing';
 
 /**
  * One binary. GANTRY_ROLE=all (default) serves the API and runs the workers in one process;
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Before anything that may start a span; a no-op unless the OTEL_* variables configure an exporter.
+  await startTracing(config.tracing);
   const logger = createRootLogger(config.logLevel);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 

@@ -10,6 +10,7 @@ import { DatabaseProbe } from './prisma/database-probe';
 import { PrismaService } from './prisma/prisma.service';
 import { QueuesService } from './queues/queues.service';
 import { RedisService } from './redis/redis.service';
+import { TracingShutdown } from './tracing/tracing-shutdown';
 
 /**
  * Process-wide plumbing every module may inject: config, clock, PostgreSQL, Redis, queues, metrics,
@@ -32,6 +33,7 @@ export class InfraModule {
         DatabaseMonitor,
         RedisService,
         QueuesService,
+        TracingShutdown,
       ],
       exports: [
         GANTRY_CONFIG,

@@ -6,6 +6,7 @@ import { ROOT_LOGGER } from '../infra/logging/logger';
 import { JOBS_BY_QUEUE, type JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
 import { RedisService } from '../infra/redis/redis.service';
+import { inJobSpan } from '../infra/tracing/spans';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
 
 /**
@@ -32,7 +33,8 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
         async (job) => {
           const h = handlers.get(job.name);
           if (!h) throw new Error(`no handler for job '${job.name}' on queue '${queue}'`);
-          return h.handle(job);
+          // `job <name>`: its own trace, linked to the request that enqueued it.
+          return inJobSpan(job, () => h.handle(job));
         },
         { connection: this.redis.connectionForBullMq(), prefix: `${this.redis.prefix}:bull`, concurrency: 4 },
       );

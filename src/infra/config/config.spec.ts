@@ -109,3 +109,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(name);
   });
 });
+
+describe('loadConfig: tracing', () => {
+  it('is off with no OTEL_* variables, and SDK routes are not sampled by default', () => {
+    expect(loadConfig({}).tracing).toEqual({ enabled: false, serviceName: 'gantry', sdkSampleRatio: 0 });
+  });
+
+  it('reads the OTLP endpoint, service name and SDK sample ratio', () => {
+    const c = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_SERVICE_NAME: 'gantry-eu',
+      GANTRY_TRACE_SDK_SAMPLE_RATIO: '0.25',
+    });
+    expect(c.tracing).toEqual({ enabled: true, serviceName: 'gantry-eu', sdkSampleRatio: 0.25 });
+  });
+
+  it.each([
+    [{ GANTRY_TRACE_SDK_SAMPLE_RATIO: '1.5' }, /GANTRY_TRACE_SDK_SAMPLE_RATIO/],
+    [{ GANTRY_TRACE_SDK_SAMPLE_RATIO: '-0.1' }, /GANTRY_TRACE_SDK_SAMPLE_RATIO/],
+    [{ GANTRY_TRACE_SDK_SAMPLE_RATIO: 'half' }, /GANTRY_TRACE_SDK_SAMPLE_RATIO/],
+    [{ OTEL_TRACES_EXPORTER: 'jaeger' }, /OTEL_TRACES_EXPORTER/],
+  ])('rejects %j naming the variable', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+});

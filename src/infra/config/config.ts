@@ -48,6 +48,8 @@ export interface GantryConfig {
   consoleDir: string | undefined;
   /** Set when GANTRY_ROLE=edge: where the edge takes its snapshots from, and with what credential. */
   edge: EdgeConfig | undefined;
+  /** OpenTelemetry tracing (src/infra/tracing): off unless the OTEL_* variables configure an exporter. */
+  tracing: TracingConfig;
 }
 
 export interface EdgeConfig {
@@ -94,6 +96,8 @@ import {
   type GroupMapping,
 } from '../../core/identity/group-mapping';
 import { parseOutboundAllow, type OutboundAllow } from '../net/outbound-policy';
+import { otelSettings, OtelSettingsError } from '../tracing/otel-settings';
+import type { TracingConfig } from '../tracing/tracing';
 
 export class ConfigError extends Error {}
 
@@ -200,6 +204,26 @@ function identityConfig(env: NodeJS.ProcessEnv, host: string, port: number): Ide
   };
 }
 
+function ratio(name: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < 0 || n > 1) {
+    throw new ConfigError(`${name} must be a number between 0 and 1 (got '${value}')`);
+  }
+  return n;
+}
+
+function tracingConfig(env: NodeJS.ProcessEnv): TracingConfig {
+  try {
+    return {
+      ...otelSettings(env),
+      sdkSampleRatio: ratio('GANTRY_TRACE_SDK_SAMPLE_RATIO', env.GANTRY_TRACE_SDK_SAMPLE_RATIO?.trim() || '0'),
+    };
+  } catch (err) {
+    if (err instanceof OtelSettingsError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
 function edgeConfig(env: NodeJS.ProcessEnv, role: GantryRole): EdgeConfig | undefined {
   if (role !== 'edge') return undefined;
   const upstream = env.GANTRY_UPSTREAM_URL?.trim();
@@ -301,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     identity: identityConfig(env, host, port),
     consoleDir: env.GANTRY_CONSOLE_DIR?.trim() || undefined,
     edge: edgeConfig(env, role),
+    tracing: tracingConfig(env),
   };
 }
 

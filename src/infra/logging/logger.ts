@@ -1,10 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { activeTraceIds } from '../tracing/tracing';
 import { currentRequestId } from './request-context';
 
 /**
  * Structured JSON logs. Every line written inside a request carries its `reqId` (mixin reads the
- * async context). Authorization headers and SDK keys are redacted wherever they appear.
+ * async context), and `trace_id`/`span_id` when a span is active. Authorization headers and SDK keys are redacted wherever they appear.
  */
 export function createRootLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -12,9 +13,11 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
       level,
       base: { service: 'gantry' },
       // Fastify's per-request child logger already binds reqId; other loggers get it from the context.
+      // With tracing on, every line written while a span is active carries trace_id and span_id.
       mixin: (_merge, _level, self) => {
         const reqId = currentRequestId();
-        return reqId && !('reqId' in self.bindings()) ? { reqId } : {};
+        const ids = activeTraceIds();
+        return reqId && !('reqId' in self.bindings()) ? { reqId, ...ids } : ids;
       },
       serializers: { req: serializeRequest, res: serializeReply },
       redact: {

@@ -5,6 +5,8 @@ import { GANTRY_CONFIG, type GantryConfig } from '../config/config';
 import { PrismaClient, type Prisma } from './generated/client';
 import { DatabaseUnavailableError } from './prisma-errors';
 import type { Tx } from './tx';
+import { bindActiveContext, inSpan } from '../tracing/tracing';
+import { SPAN } from '../tracing/spans';
 
 export type { Tx } from './tx';
 
@@ -76,7 +78,16 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   /** Runs `fn` in one interactive transaction, handing it the opaque handle services pass along. */
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T> {
     // The handle is the transaction client itself, typed so that only txClient opens it again.
-    return this.$transaction((client) => fn(client as unknown as Tx), options);
+    // Traced inside a request or job (not as a root span for each background tick).
+    return inSpan(
+      SPAN.dbTransaction,
+      () =>
+        this.$transaction(
+          bindActiveContext((client: Prisma.TransactionClient) => fn(client as unknown as Tx)),
+          options,
+        ),
+      { childOnly: true },
+    );
   }
 
   /**

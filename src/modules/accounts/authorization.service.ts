@@ -10,15 +10,24 @@ import {
   type ResourceRef,
   type TaggedKey,
 } from '../../core/policy';
+import { inSpan } from '../../infra/tracing/tracing';
+import { SPAN } from '../../infra/tracing/spans';
 import type { Actor } from './models/actor';
 
 /** The one helper services call to authorize; it throws 403 with the policy's explanation. */
 @Injectable()
 export class AuthorizationService {
   assert(actor: Actor, action: ActionName, resource: ResourceRef): void {
-    if (actor.policy.can(action, resource)) return;
-    const d = actor.policy.explain(action, resource);
-    throw new DomainError('auth/forbidden', d.reason);
+    inSpan(
+      SPAN.authorize,
+      (span) => {
+        if (span.isRecording()) span.setAttributes({ 'gantry.action': action, 'gantry.actor.kind': actor.kind });
+        if (actor.policy.can(action, resource)) return;
+        const d = actor.policy.explain(action, resource);
+        throw new DomainError('auth/forbidden', d.reason);
+      },
+      { childOnly: true },
+    );
   }
 
   can(actor: Actor, action: ActionName, resource: ResourceRef): boolean {

@@ -6,6 +6,7 @@ import { JobName, QueueName } from '../../infra/queues/queue-names';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
+import { jobOrigin } from '../../infra/queues/job-payload';
 
 export interface VerificationView {
   id: string;
@@ -35,7 +36,7 @@ export class AuditVerificationService {
       .queue(QueueName.Maintenance)
       .add(
         JobName.VerifyAuditChain,
-        { requestedBy: actor.id },
+        { requestedBy: actor.id, ...jobOrigin() },
         { removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } },
       );
     return this.get(actor, job.id!);

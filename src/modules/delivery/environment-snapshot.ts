@@ -13,6 +13,8 @@ export interface ChangeMessage {
   payload: SdkFlag | SdkSegment;
   /** Commit time (outbox row creation), ms since epoch: for the propagation-lag metric. */
   committedAt: number;
+  /** The relay's publish span (a TraceCarrier, unchecked), so this node's apply joins the change's trace. */
+  trace?: unknown;
 }
 
 /** How many recent events a snapshot keeps for `Last-Event-ID` resumption. */

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, O
 import type { Redis } from 'ioredis';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { RedisService } from '../../infra/redis/redis.service';
+import { inFanoutSpan, inSnapshotApplySpan } from '../../infra/tracing/spans';
 import { changePattern } from './delivery-channels';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { DeliveryRepository } from './delivery.repository';
@@ -181,22 +182,26 @@ export class EnvironmentSnapshotsService
       if (!s) return;
       const revision = BigInt(msg.revision);
       if (revision > s.revision + 1n) await this.catchUp(s);
-      this.applyAndBroadcast(s, { ...msg, revision }, msg.committedAt);
+      this.applyAndBroadcast(s, { ...msg, revision }, msg.committedAt, msg.trace);
     });
   }
 
+  /** `trace`: the change's trace context (message or outbox row), continued by gantry.snapshot.apply. */
   private applyAndBroadcast(
     s: EnvironmentSnapshot,
     item: { revision: bigint; kind: string; key: string; version: number; payload: unknown },
     committedAt?: number,
+    trace?: unknown,
   ) {
-    const text = s.apply({ ...item, committedAt });
-    if (text === null) return;
-    const change = s.lastChange();
-    if (change) this.changes.applied(s, change);
-    const sent = this.hub.broadcast(s.environmentId, text);
-    this.metrics.eventsSent.inc(sent);
-    if (committedAt) this.metrics.propagationLag.observe((Date.now() - committedAt) / 1000);
+    inSnapshotApplySpan(trace, { environmentId: s.environmentId, ...item }, (span) => {
+      const text = s.apply({ ...item, committedAt });
+      if (text === null) return;
+      const change = s.lastChange();
+      if (change) this.changes.applied(s, change);
+      const sent = inFanoutSpan(span, () => this.hub.broadcast(s.environmentId, text), committedAt);
+      this.metrics.eventsSent.inc(sent);
+      if (committedAt) this.metrics.propagationLag.observe((Date.now() - committedAt) / 1000);
+    });
   }
 
   /**
@@ -211,7 +216,7 @@ export class EnvironmentSnapshotsService
         ? rows[0].revision !== s.revision + 1n
         : knownRevision !== undefined && knownRevision > s.revision;
       if (gap) return this.reload(s.environmentId);
-      for (const r of rows) this.applyAndBroadcast(s, r);
+      for (const r of rows) this.applyAndBroadcast(s, r, undefined, r.traceContext);
       if (rows.length < CATCH_UP_BATCH) return;
     }
   }

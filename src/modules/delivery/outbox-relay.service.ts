@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Client } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
 import { RedisService } from '../../infra/redis/redis.service';
+import { startRelayPublishSpans } from '../../infra/tracing/spans';
 import { changeChannel } from './delivery-channels';
 import { DeliveryMetrics } from './delivery.metrics';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
@@ -78,6 +79,7 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   private async publish(items: OutboxItem[]): Promise<void> {
     // The rows are already claimed: emit even if Redis fails below. Fire-and-forget, never awaited.
     this.webhooks.publishedChanges(items);
+    const spans = startRelayPublishSpans(items); // gantry.relay.publish, continuing each row's trace
     const pipeline = this.redis.client.pipeline();
     for (const i of items) {
       pipeline.publish(
@@ -90,10 +92,11 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
           version: i.version,
           payload: i.payload,
           committedAt: new Date(i.createdAt).getTime(),
+          trace: spans.carrier(i),
         }),
       );
     }
-    const results = await pipeline.exec();
+    const results = await spans.settle(pipeline.exec());
     const failed = results?.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
     this.metrics.published.inc(items.length);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, txClient, type Tx } from '../../infra/prisma/prisma.service';
+import { inOutboxEnqueueSpan } from '../../infra/tracing/spans';
 
 /** PostgreSQL NOTIFY channel that wakes the outbox relays when a write commits. */
 export const OUTBOX_CHANNEL = 'gantry_outbox';
@@ -15,6 +16,8 @@ export interface OutboxItem {
   payload: unknown;
   /** Who made the change and where, for webhook payloads (null on rows written before it was kept). */
   meta: OutboxMeta | null;
+  /** The trace context of the write (a TraceCarrier, unchecked: parse before use); null when untraced. */
+  traceContext: unknown;
   createdAt: Date;
 }
 
@@ -47,18 +50,22 @@ export class OutboxRepository {
   ): Promise<bigint> {
     // One round trip: bump the revision (row-locking the environment until commit, so revisions
     // commit in order), insert the outbox row carrying it, and NOTIFY the relays (delivered at commit).
-    const [{ revision }] = await txClient(tx).$queryRaw<{ revision: bigint }[]>`
-      WITH bumped AS (
-        UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
-      ), inserted AS (
-        INSERT INTO "OutboxEvent" ("environmentId", "revision", "kind", "key", "version", "payload", "meta")
-        SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}, ${item.key}, ${item.version},
-               ${JSON.stringify(item.payload)}::jsonb, ${item.meta ? JSON.stringify(item.meta) : null}::jsonb
-        FROM bumped
-        RETURNING "revision"
-      )
-      SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`;
-    return revision;
+    // The row keeps the trace context of this span, so the relay's publish continues the trace.
+    return inOutboxEnqueueSpan(item, async (trace) => {
+      const [{ revision }] = await txClient(tx).$queryRaw<{ revision: bigint }[]>`
+        WITH bumped AS (
+          UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
+        ), inserted AS (
+          INSERT INTO "OutboxEvent" ("environmentId", "revision", "kind", "key", "version", "payload", "meta", "traceContext")
+          SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}, ${item.key}, ${item.version},
+                 ${JSON.stringify(item.payload)}::jsonb, ${item.meta ? JSON.stringify(item.meta) : null}::jsonb,
+                 ${trace ? JSON.stringify(trace) : null}::jsonb
+          FROM bumped
+          RETURNING "revision"
+        )
+        SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`;
+      return revision;
+    });
   }
 
   /** Outbox rows of one environment after a revision, in order (to catch up after missed messages). */
@@ -81,7 +88,8 @@ export class OutboxRepository {
     return this.prisma.$queryRaw<OutboxItem[]>`
       UPDATE "OutboxEvent" SET "publishedAt" = now()
       WHERE "id" IN (SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "meta", "createdAt"`;
+      RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "meta",
+                "traceContext", "createdAt"`;
   }
 
   /** Seconds the oldest row no relay has claimed yet has waited (0: none waiting); one index lookup, the database's clock. */

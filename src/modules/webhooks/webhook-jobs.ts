@@ -1,9 +1,9 @@
 import type { JobsOptions } from 'bullmq';
-import { invalidPayload, isUuid } from '../../infra/queues/job-payload';
+import { invalidPayload, isUuid, jobOrigin, type JobOrigin } from '../../infra/queues/job-payload';
 import { JobName, QueueName } from '../../infra/queues/queue-names';
 import type { QueuesService } from '../../infra/queues/queues.service';
 
-export interface DeliverWebhookJob {
+export interface DeliverWebhookJob extends JobOrigin {
   deliveryId: string;
 }
 
@@ -36,7 +36,7 @@ export async function enqueueDeliveries(queues: QueuesService, deliveryIds: stri
   await queues.queue(QueueName.Webhooks).addBulk(
     deliveryIds.map((id) => ({
       name: JobName.DeliverWebhook,
-      data: { deliveryId: id } satisfies DeliverWebhookJob,
+      data: { deliveryId: id, ...jobOrigin() } satisfies DeliverWebhookJob,
       opts: deliveryJobOptions(id),
     })),
   );
