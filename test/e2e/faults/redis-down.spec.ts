@@ -12,8 +12,9 @@
  *   snapshots directly; the other catches up from the outbox by revision);
  * - `/health/ready` does not report Redis ok.
  * When Redis returns: a schedule created before the outage that fell due during it, and one created
- * during it, are each applied exactly once; every webhook delivery is sent exactly once; pub/sub
- * carries changes between the nodes again.
+ * during it, are each applied exactly once; a staged release's step that fell due during it is taken
+ * exactly once; every webhook delivery is sent exactly once; pub/sub carries changes between the
+ * nodes again. The two variants run in turn on the same two nodes (one start-up for both).
  *
  * Outcomes only, no timing assertions: waits are bounded by `eventually`, and a request that hung on
  * Redis would fail the test by not answering within that bound.
@@ -22,7 +23,7 @@ import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { startGantry, startSecondNode, type ApiClient, type Gantry, type GantryNode } from '../../support/app-harness';
 import { eventually, sdkKeyOf } from '../../support/delivery';
 import { factory, ok, type Flag } from '../../support/factories';
-import { openSse, sseJson, type SseStream } from '../../support/sse';
+import { openSse, sseJson, type SseEvent, type SseStream } from '../../support/sse';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
 
 const E = 'production';
@@ -111,16 +112,53 @@ describe('Redis unreachable, two nodes', () => {
     let lateScheduleId: string;
     let lateDue: number;
     let liveVersion: number;
+    let released: Flag;
+    let releaseId: string;
+    const release = async () =>
+      ok(
+        await api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}', {
+          params: { path: { projectKey, flagKey: released.key, envKey: E, id: releaseId } },
+        }),
+      );
+    const versionsOf = async (flagKey: string) =>
+      (
+        await a.sql<{ version: number }>(
+          `SELECT v."version" FROM "FlagVersion" v JOIN "FlagEnvironment" fe ON fe."id" = v."flagEnvironmentId"
+           JOIN "Flag" f ON f."id" = fe."flagId" JOIN "Environment" e ON e."id" = fe."environmentId"
+           WHERE f."key" = $1 AND e."key" = $2 ORDER BY v."version"`,
+          [flagKey, E],
+        )
+      ).map((v) => v.version);
 
     it('while Redis is down, SDK surfaces serve, writes commit and reach the streams of both nodes', async () => {
-      // Due a moment after Redis goes: its alarm is in Redis, out of the worker's reach until it returns.
       [live, early, late] = [
         await factory.flag(api, projectKey),
         await factory.flag(api, projectKey),
         await factory.flag(api, projectKey),
       ];
+      released = await factory.flag(api, projectKey, {
+        variations: ['old', 'new'],
+        defaults: { onVariation: 0, offVariation: 0 },
+      });
       for (const stream of [onA(), onB()])
-        await stream.next((e) => e.event === 'patch' && sseJson(e).data.key === late.key, PATIENCE.timeoutMs);
+        await stream.next((e) => e.event === 'patch' && sseJson(e).data.key === released.key, PATIENCE.timeoutMs);
+
+      // A staged release takes its first step now; its second falls due while Redis is away.
+      releaseId = ok(
+        await api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases', {
+          params: { path: { projectKey, flagKey: released.key, envKey: E } },
+          body: {
+            toVariationId: released.variations[1]._id,
+            stages: [
+              { weight: 50_000, durationMs: 3_000 },
+              { weight: 100_000, durationMs: 1_000 },
+            ],
+          },
+        }),
+      ).id;
+      await eventually(async () => expect((await release()).currentStage).toBe(0), PATIENCE);
+      const stepDue = Date.now() + 3_000;
+      // Due a moment after Redis goes: its alarm is in Redis, out of the worker's reach until it returns.
       earlyDue = Date.now() + 2_000;
       earlyScheduleId = (await schedule(api, early.key, earlyDue)).id;
 
@@ -168,12 +206,12 @@ describe('Redis unreachable, two nodes', () => {
 
       // Both changes reach the streams on both nodes, in revision order, and both nodes evaluate with them.
       for (const stream of [onA(), onB()]) {
-        const first = await stream.next((e) => e.event === 'patch', PATIENCE.timeoutMs);
-        const second = await stream.next((e) => e.event === 'patch', PATIENCE.timeoutMs);
-        // Nothing else was written in between: these are the two writes, in revision order.
+        const ofLive = (e: SseEvent) => e.event === 'patch' && sseJson(e).data.key === live.key;
+        const first = await stream.next(ofLive, PATIENCE.timeoutMs);
+        const second = await stream.next(ofLive, PATIENCE.timeoutMs);
         expect(sseJson(first).data).toMatchObject({ key: live.key, on: true, version });
         expect(sseJson(second).data).toMatchObject({ key: live.key, version: version + 1 });
-        expect(Number(second.id)).toBe(Number(first.id) + 1);
+        expect(Number(second.id)).toBeGreaterThan(Number(first.id));
       }
       for (const node of [a, b]) {
         await eventually(async () => expect((await ofrep(node, live.key)).body.value).toBe(true), PATIENCE);
@@ -190,7 +228,7 @@ describe('Redis unreachable, two nodes', () => {
 
       // Let both schedules fall due while Redis is still away; nothing has applied them yet, or if
       // the worker held the early alarm in hand already, it applied it once (checked below).
-      while (Date.now() < Math.max(earlyDue, lateDue) + 500) await sleep(100);
+      while (Date.now() < Math.max(earlyDue, lateDue, stepDue) + 500) await sleep(100);
     }, 120_000);
 
     it('when it returns, schedules from before and during it apply once, webhooks are sent once, pub/sub works', async () => {
@@ -211,17 +249,20 @@ describe('Redis unreachable, two nodes', () => {
           [id],
         );
         expect(applied[0].n).toBe(1);
-        const versions = await a.sql(
-          `SELECT v."version" FROM "FlagVersion" v JOIN "FlagEnvironment" fe ON fe."id" = v."flagEnvironmentId"
-           JOIN "Flag" f ON f."id" = fe."flagId" JOIN "Environment" e ON e."id" = fe."environmentId"
-           WHERE f."key" = $1 AND e."key" = $2 ORDER BY v."version"`,
-          [flag.key, E],
-        );
-        expect(versions.map((v) => v.version)).toEqual([1, 2]);
+        expect(await versionsOf(flag.key)).toEqual([1, 2]);
         // Both nodes serve it.
         for (const node of [a, b])
           await eventually(async () => expect((await ofrep(node, flag.key)).body.value).toBe(true), PATIENCE);
       }
+
+      // The release took its second step late, once: one write per stage, then it completed.
+      await eventually(async () => expect((await release()).status).toBe('completed'), PATIENCE);
+      expect(await versionsOf(released.key)).toEqual([1, 2, 3]);
+      for (const node of [a, b])
+        await eventually(async () => {
+          const polled = await node.raw('GET', '/sdk/latest-all', { headers: { authorization: sdkKey } });
+          expect(polled.body.flags[released.key]).toMatchObject({ version: 3, fallthrough: { variation: 1 } });
+        }, PATIENCE);
 
       // Every webhook delivery (the writes during the outage and the schedules' changes) is sent,
       // each exactly once.
@@ -236,6 +277,8 @@ describe('Redis unreachable, two nodes', () => {
           `${live.key}@${liveVersion + 1}`,
           `${early.key}@2`,
           `${late.key}@2`,
+          `${released.key}@2`,
+          `${released.key}@3`,
         ])
           expect(changes.filter((c) => c === change)).toEqual([change]);
         expect(rows.filter((r) => r.status !== 'succeeded')).toEqual([]);
