@@ -10,7 +10,8 @@ import { OutboxRelayService } from './outbox-relay.service';
 
 /**
  * The write side of delivery, in every role: the relay that publishes the outbox to Redis (and hands
- * it to this node's snapshots through LocalChanges) and the shared context sample. Re-exports the outbox, which the retention worker prunes.
+ * it to this node's snapshots through LocalChanges) and the shared context sample. Re-exports the
+ * outbox, which the retention worker prunes.
  */
 @Module({
   imports: [OutboxModule, FlagsReadModule, SegmentsReadModule],
