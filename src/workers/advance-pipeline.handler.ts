@@ -1,23 +1,24 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { parseAdvancePipelineJob, type AdvancePipelineJob } from '../modules/pipelines/pipeline-jobs';
 import { PipelineRunner } from '../modules/pipelines/pipeline-runner.service';
-import type { JobHandler } from './job-handler';
+import type { JobHandler, SweepOccasion } from './job-handler';
 
 /** One look at a running pipeline release; it sets the next look itself while the run goes on. */
 @Injectable()
-export class AdvancePipelineHandler implements JobHandler<AdvancePipelineJob>, OnApplicationBootstrap {
+export class AdvancePipelineHandler implements JobHandler<AdvancePipelineJob> {
   readonly queue = QueueName.Changes;
   readonly job = JobName.AdvancePipeline;
-  private readonly logger = new Logger('pipelines');
 
   constructor(private readonly runner: PipelineRunner) {}
 
-  onApplicationBootstrap(): void {
-    void this.runner
-      .sweep()
-      .catch((e: Error) => this.logger.warn(`start-up sweep of pipeline runs failed: ${e.message}`));
+  /**
+   * At start-up only: every running run gets a look (its sweep has no due times, so a periodic one
+   * would look at every run each time).
+   */
+  async sweep(occasion: SweepOccasion) {
+    if (occasion === 'start-up') return this.runner.sweep();
   }
 
   async handle(job: Job<AdvancePipelineJob>) {

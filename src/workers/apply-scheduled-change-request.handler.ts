@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DomainError } from '../core/errors';
 import { JobName, QueueName } from '../infra/queues/queue-names';
@@ -7,7 +7,7 @@ import {
   parseApplyScheduledChangeRequestJob,
   type ApplyScheduledChangeRequestJob,
 } from '../modules/approvals/change-request-jobs';
-import type { JobHandler } from './job-handler';
+import { sweepOptions, type JobHandler, type SweepOccasion } from './job-handler';
 
 /**
  * Applies a scheduled change request when due, through the same apply path as a person (every
@@ -15,19 +15,14 @@ import type { JobHandler } from './job-handler';
  * Idempotent: a request no longer scheduled is left alone; one woken early is retried later.
  */
 @Injectable()
-export class ApplyScheduledChangeRequestHandler
-  implements JobHandler<ApplyScheduledChangeRequestJob>, OnApplicationBootstrap
-{
+export class ApplyScheduledChangeRequestHandler implements JobHandler<ApplyScheduledChangeRequestJob> {
   readonly queue = QueueName.Changes;
   readonly job = JobName.ApplyScheduledChangeRequest;
-  private readonly logger = new Logger('scheduled-change-requests');
 
   constructor(private readonly automation: ChangeRequestAutomation) {}
 
-  onApplicationBootstrap(): void {
-    void this.automation
-      .sweep()
-      .catch((e: Error) => this.logger.warn(`start-up sweep of scheduled change requests failed: ${e.message}`));
+  sweep(occasion: SweepOccasion) {
+    return this.automation.sweep(sweepOptions(occasion));
   }
 
   async handle(job: Job<ApplyScheduledChangeRequestJob>) {

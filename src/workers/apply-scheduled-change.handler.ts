@@ -1,23 +1,20 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { ScheduledChangeRunner } from '../modules/schedules/scheduled-change-runner.service';
 import { parseApplyScheduledChangeJob, type ApplyScheduledChangeJob } from '../modules/schedules/schedule-jobs';
-import type { JobHandler } from './job-handler';
+import { sweepOptions, type JobHandler, type SweepOccasion } from './job-handler';
 
 /** Applies one scheduled change when due (idempotent: see ScheduledChangeRunner). */
 @Injectable()
-export class ApplyScheduledChangeHandler implements JobHandler<ApplyScheduledChangeJob>, OnApplicationBootstrap {
+export class ApplyScheduledChangeHandler implements JobHandler<ApplyScheduledChangeJob> {
   readonly queue = QueueName.Changes;
   readonly job = JobName.ApplyScheduledChange;
-  private readonly logger = new Logger('scheduled-changes');
 
   constructor(private readonly runner: ScheduledChangeRunner) {}
 
-  onApplicationBootstrap(): void {
-    void this.runner
-      .sweep()
-      .catch((e: Error) => this.logger.warn(`start-up sweep of scheduled changes failed: ${e.message}`));
+  sweep(occasion: SweepOccasion) {
+    return this.runner.sweep(sweepOptions(occasion));
   }
 
   async handle(job: Job<ApplyScheduledChangeJob>) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { guardedPost } from '../infra/net/guarded-post';
 import { OUTBOUND_POLICY, OutboundPolicy, OutboundRefused } from '../infra/net/outbound-policy';
 import type { Job } from 'bullmq';
@@ -14,7 +14,7 @@ import {
 } from '../modules/webhooks/webhook-jobs';
 import { signWebhookBody, webhookBody } from '../modules/webhooks/webhook-signature';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository';
-import type { JobHandler } from './job-handler';
+import { PERIODIC_SWEEP_GRACE_MS, type JobHandler, type SweepOccasion } from './job-handler';
 
 const TIMEOUT_MS = 10_000;
 const SWEEP_LIMIT = 1_000;
@@ -27,7 +27,7 @@ const OUTCOMES = ['delivered', 'failed', 'gave_up'] as const;
  * Idempotent: a delivery already succeeded (a duplicate job, a sweep) is not sent again.
  */
 @Injectable()
-export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnApplicationBootstrap {
+export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob> {
   readonly queue = QueueName.Webhooks;
   readonly job = JobName.DeliverWebhook;
   private readonly logger = new Logger('webhook-delivery');
@@ -48,15 +48,19 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
     for (const outcome of OUTCOMES) this.attempts.inc({ outcome }, 0);
   }
 
-  /** Start-up sweep: pending rows whose job Redis lost (or never got) are enqueued again; ids collapse duplicates. */
-  onApplicationBootstrap(): void {
-    void (async () => {
-      const pending = await this.repo.pendingDeliveryIds(SWEEP_LIMIT);
-      await enqueueDeliveries(
-        this.queues,
-        pending.map((d) => d.id),
-      );
-    })().catch((e: Error) => this.logger.warn(`start-up sweep of pending webhook deliveries failed: ${e.message}`));
+  /**
+   * Pending rows whose job Redis lost (or never got) are enqueued again; ids collapse duplicates, and
+   * a delivery already sent is not sent again (see handle). A periodic sweep leaves rows created
+   * within the grace to the job their emitter is enqueuing.
+   */
+  async sweep(occasion: SweepOccasion) {
+    const before = occasion === 'periodic' ? new Date(Date.now() - PERIODIC_SWEEP_GRACE_MS) : undefined;
+    const pending = await this.repo.pendingDeliveryIds(SWEEP_LIMIT, before);
+    await enqueueDeliveries(
+      this.queues,
+      pending.map((d) => d.id),
+    );
+    return { enqueued: pending.length };
   }
 
   async handle(job: Job<DeliverWebhookJob>) {

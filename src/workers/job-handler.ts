@@ -11,6 +11,25 @@ export interface JobHandler<T = unknown> {
    */
   readonly everyMs?: number;
   handle(job: Job<T>): Promise<unknown>;
+  /**
+   * Finds in PostgreSQL the work whose job is missing (never enqueued because Redis was down, or
+   * lost with it) and runs or enqueues it again; idempotent. The worker host calls it at start-up,
+   * when Redis comes back, and every GANTRY_SWEEP_INTERVAL_MS (see WorkerHostService).
+   */
+  sweep?(occasion: SweepOccasion): Promise<unknown>;
 }
+
+/**
+ * `start-up` and `reconnected` sweep everything overdue; `periodic` leaves what fell due within
+ * PERIODIC_SWEEP_GRACE_MS to the alarm that is about to run it.
+ */
+export type SweepOccasion = 'start-up' | 'reconnected' | 'periodic';
+
+export const PERIODIC_SWEEP_GRACE_MS = 10_000;
+
+/** The AutomationRunner sweep options for an occasion. */
+export const sweepOptions = (occasion: SweepOccasion) => ({
+  overdueMs: occasion === 'periodic' ? PERIODIC_SWEEP_GRACE_MS : 0,
+});
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');

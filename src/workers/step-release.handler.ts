@@ -1,24 +1,23 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { parseStepReleaseJob, type StepReleaseJob } from '../modules/releases/release-jobs';
 import { ReleaseStepper } from '../modules/releases/release-stepper.service';
-import type { JobHandler } from './job-handler';
+import { sweepOptions, type JobHandler, type SweepOccasion } from './job-handler';
 
 /**
  * One step of a staged release. A stale alarm (the release was paused or moved on) finds the
  * release not at that step and does nothing: every change of the next step time sets its own alarm.
  */
 @Injectable()
-export class StepReleaseHandler implements JobHandler<StepReleaseJob>, OnApplicationBootstrap {
+export class StepReleaseHandler implements JobHandler<StepReleaseJob> {
   readonly queue = QueueName.Changes;
   readonly job = JobName.StepRelease;
-  private readonly logger = new Logger('releases');
 
   constructor(private readonly stepper: ReleaseStepper) {}
 
-  onApplicationBootstrap(): void {
-    void this.stepper.sweep().catch((e: Error) => this.logger.warn(`start-up sweep of releases failed: ${e.message}`));
+  sweep(occasion: SweepOccasion) {
+    return this.stepper.sweep(sweepOptions(occasion));
   }
 
   async handle(job: Job<StepReleaseJob>) {

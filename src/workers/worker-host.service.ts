@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { GANTRY_CONFIG, type GantryConfig } from '../infra/config/config';
 import { Worker } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import type { Logger as Pino } from 'pino';
@@ -7,22 +8,32 @@ import { JOBS_BY_QUEUE, type JobName, QueueName } from '../infra/queues/queue-na
 import { QueuesService } from '../infra/queues/queues.service';
 import { RedisService } from '../infra/redis/redis.service';
 import { inJobSpan } from '../infra/tracing/spans';
-import { JOB_HANDLERS, type JobHandler } from './job-handler';
+import { JOB_HANDLERS, type JobHandler, type SweepOccasion } from './job-handler';
 
 /**
  * Runs one BullMQ worker per queue and dispatches jobs by name. Start-up fails if a job name has
  * no handler or two, so a missing handler is found at deploy time, not when a job is due.
+ *
+ * Also runs the handlers' sweeps (PostgreSQL is the state, a job only the alarm clock): at start-up,
+ * as soon as Redis is reachable again after it was lost (what could not be enqueued meanwhile, or
+ * what fell due meanwhile, runs then, late but once), and every GANTRY_SWEEP_INTERVAL_MS.
  */
 @Injectable()
 export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('workers');
   private readonly workers: Worker[] = [];
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+  private sweepAgain?: SweepOccasion;
+  private redisLost = false;
+  private stopped = false;
 
   constructor(
     @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
     private readonly redis: RedisService,
     private readonly queues: QueuesService,
     @Inject(ROOT_LOGGER) private readonly root: Pino,
+    @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,10 +63,52 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
         : queue.removeJobScheduler(h.job)
       ).catch((e: Error) => this.logger.warn(`scheduling ${h.job} failed: ${e.message}`));
     }
+    this.sweep('start-up');
+    this.sweepTimer = setInterval(() => this.sweep('periodic'), this.config.sweepIntervalMs).unref();
+    const client = this.redis.client;
+    client.on('close', () => (this.redisLost = true));
+    client.on('ready', () => {
+      if (!this.redisLost) return;
+      this.redisLost = false;
+      this.sweep('reconnected');
+    });
+  }
+
+  /** Runs every handler's sweep, one sweep at a time (one asked for meanwhile runs right after). */
+  sweep(occasion: SweepOccasion): void {
+    if (this.stopped) return;
+    if (this.sweeping) {
+      if (this.sweepAgain !== 'reconnected') this.sweepAgain = occasion;
+      return;
+    }
+    this.sweeping = this.runSweeps(occasion).finally(() => {
+      this.sweeping = undefined;
+      const again = this.sweepAgain;
+      this.sweepAgain = undefined;
+      if (again) this.sweep(again);
+    });
+  }
+
+  private async runSweeps(occasion: SweepOccasion): Promise<void> {
+    await Promise.all(
+      this.handlers.map(async (h) => {
+        if (!h.sweep) return;
+        try {
+          const outcome = await h.sweep(occasion);
+          if (occasion !== 'periodic')
+            this.logger.log(`${occasion} sweep of ${h.job}: ${JSON.stringify(outcome ?? {})}`);
+        } catch (e) {
+          this.logger.warn(`${occasion} sweep of ${h.job} failed: ${(e as Error).message}`);
+        }
+      }),
+    );
   }
 
   /** Closing waits for the jobs in hand; the log says how many each queue finished meanwhile. */
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.sweeping;
     const started = performance.now();
     const drained: Record<string, { completed: number; failed: number }> = {};
     for (const w of this.workers) {

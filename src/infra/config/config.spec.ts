@@ -12,7 +12,19 @@ describe('loadConfig', () => {
       adminToken: undefined,
       outboundAllow: { cidrs: [], hosts: [] },
       graphqlLimits: { maxDepth: 15, maxAliases: 50, maxCost: 20000 },
+      redisCommandTimeoutMs: 2000,
+      sweepIntervalMs: 60000,
     });
+  });
+
+  it('reads the Redis command timeout and the sweep interval, within their ranges', () => {
+    expect(loadConfig({ GANTRY_REDIS_COMMAND_TIMEOUT_MS: '500', GANTRY_SWEEP_INTERVAL_MS: '2000' })).toMatchObject({
+      redisCommandTimeoutMs: 500,
+      sweepIntervalMs: 2000,
+    });
+    expect(() => loadConfig({ GANTRY_REDIS_COMMAND_TIMEOUT_MS: '0' })).toThrow(/GANTRY_REDIS_COMMAND_TIMEOUT_MS/);
+    expect(() => loadConfig({ GANTRY_SWEEP_INTERVAL_MS: '10' })).toThrow(/GANTRY_SWEEP_INTERVAL_MS/);
+    expect(() => loadConfig({ GANTRY_SWEEP_INTERVAL_MS: 'soon' })).toThrow(ConfigError);
   });
 
   it('reads the PostgreSQL timeouts and keep-alive, with defaults and range checks', () => {

@@ -10,6 +10,16 @@ export interface GantryConfig {
   redisUrl: string;
   /** Prefix for every Redis key and BullMQ queue, so several deployments (or tests) can share one Redis. */
   redisPrefix: string;
+  /**
+   * Longest wait for one Redis command or enqueue (GANTRY_REDIS_COMMAND_TIMEOUT_MS): past it the
+   * caller degrades (skips, or leaves the work to a sweep) instead of hanging while Redis is away.
+   */
+  redisCommandTimeoutMs: number;
+  /**
+   * How often a worker sweeps PostgreSQL for automation (schedules, release steps, webhook
+   * deliveries) whose BullMQ job was lost or never enqueued, e.g. while Redis was down (GANTRY_SWEEP_INTERVAL_MS).
+   */
+  sweepIntervalMs: number;
   port: number;
   host: string;
   role: GantryRole;
@@ -274,6 +284,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
           ]),
     redisUrl: url('REDIS_URL', env.REDIS_URL ?? 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: env.GANTRY_REDIS_PREFIX ?? 'gantry',
+    redisCommandTimeoutMs: integer(
+      'GANTRY_REDIS_COMMAND_TIMEOUT_MS',
+      env.GANTRY_REDIS_COMMAND_TIMEOUT_MS ?? '2000',
+      50,
+      60_000,
+    ),
+    sweepIntervalMs: integer('GANTRY_SWEEP_INTERVAL_MS', env.GANTRY_SWEEP_INTERVAL_MS ?? '60000', 1000, 86_400_000),
     port,
     host,
     role,

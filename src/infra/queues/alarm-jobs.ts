@@ -53,7 +53,8 @@ export async function setAlarms<T>(
   now: Date,
 ): Promise<void> {
   if (!alarms.length) return;
-  await queues.queue(queue).addBulk(
+  await queues.addBulk(
+    queue,
     alarms.map((a) => ({
       name,
       data: a.data,

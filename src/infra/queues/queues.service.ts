@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { MetricsService } from '../metrics/metrics.service';
-import { RedisService } from '../redis/redis.service';
+import { bounded, RedisService } from '../redis/redis.service';
 import { QueueName } from './queue-names';
 
 /**
@@ -12,7 +12,12 @@ import { QueueName } from './queue-names';
  */
 const RETRIED = { attempts: 6, backoff: { type: 'exponential', delay: 2_000 } } as const;
 
-/** BullMQ queues (producers). Workers live in src/workers; this side only enqueues and reports depth. */
+/**
+ * BullMQ queues (producers). Workers live in src/workers; this side only enqueues and reports depth.
+ * A BullMQ queue waits for Redis for as long as it is away, so callers on a request path enqueue
+ * through `addBulk`, which gives up after GANTRY_REDIS_COMMAND_TIMEOUT_MS (the row in PostgreSQL
+ * is the durable state and the workers' sweep enqueues it again; job ids are deterministic).
+ */
 @Injectable()
 export class QueuesService implements OnModuleDestroy {
   private readonly queues = new Map<QueueName, Queue>();
@@ -24,7 +29,12 @@ export class QueuesService implements OnModuleDestroy {
     metrics.gauge('gantry_queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async (g) => {
       g.reset();
       for (const name of Object.values(QueueName)) {
-        const counts = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed');
+        // A scrape while Redis is away reports no queue depth rather than hanging /metrics.
+        const counts = await bounded(
+          this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed'),
+          this.redis.commandTimeoutMs,
+          'queue depth',
+        ).catch(() => ({}));
         for (const [state, n] of Object.entries(counts)) g.set({ queue: name, state }, n);
       }
     });
@@ -41,6 +51,16 @@ export class QueuesService implements OnModuleDestroy {
       this.queues.set(name, q);
     }
     return q;
+  }
+
+  /** Adds jobs, or rejects once Redis has not taken them within the command timeout. */
+  addBulk(name: QueueName, jobs: { name: string; data: unknown; opts?: JobsOptions }[]): Promise<Job[]> {
+    return bounded(this.queue(name).addBulk(jobs), this.redis.commandTimeoutMs, `enqueue on ${name}`);
+  }
+
+  /** Any other queue call from a request path, bounded the same way. */
+  call<T>(name: QueueName, what: string, fn: (q: Queue) => Promise<T>): Promise<T> {
+    return bounded(fn(this.queue(name)), this.redis.commandTimeoutMs, `${what} on ${name}`);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -7,7 +7,7 @@ import { QueuesService } from '../../infra/queues/queues.service';
 import type { Actor } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import type { AutomationDefinition, RunOrigin, RunResult } from '../automation/automation-definition';
-import { AutomationRunner } from '../automation/automation-runner';
+import { AutomationRunner, type SweepOptions } from '../automation/automation-runner';
 import { ChangeRequestAccess } from './change-request-access';
 import { changeRequestNotFound, type Located } from './change-request-scope';
 import { ChangeRequestApplyService } from './change-request-apply.service';
@@ -92,14 +92,18 @@ export class ChangeRequestAutomation {
     return this.runner.run(this.scheduled, id, origin);
   }
 
-  /** Start-up sweep (see AutomationRunner.sweep). */
-  sweep(): Promise<{ ran: number; alarms: number }> {
-    return this.runner.sweep(this.scheduled, {
-      list: () => this.access.repo.scheduled(SWEEP_LIMIT),
-      key: (r) => r.id,
-      dueAt: (r) => r.executionDate,
-      alarm: (later, now) => enqueueScheduledApplies(this.queues, later, now),
-    });
+  /** Start-up and periodic sweep (see AutomationRunner.sweep). */
+  sweep(options?: SweepOptions): Promise<{ ran: number; alarms: number }> {
+    return this.runner.sweep(
+      this.scheduled,
+      {
+        list: () => this.access.repo.scheduled(SWEEP_LIMIT),
+        key: (r) => r.id,
+        dueAt: (r) => r.executionDate,
+        alarm: (later, now) => enqueueScheduledApplies(this.queues, later, now),
+      },
+      options,
+    );
   }
 
   private applied(row: ChangeRequestRow): Done {

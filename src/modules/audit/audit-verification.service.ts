@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../../core/errors';
+import { DomainError, notFound } from '../../core/errors';
 import type { ChainCheck } from '../../core/audit/hash-chain';
 import { auditLogResource } from '../../core/policy';
 import { JobName, QueueName } from '../../infra/queues/queue-names';
@@ -33,28 +33,39 @@ export class AuditVerificationService {
   async start(actor: Actor): Promise<VerificationView> {
     this.authz.assert(actor, 'viewAuditLog', auditLogResource());
     const job = await this.queues
-      .queue(QueueName.Maintenance)
-      .add(
-        JobName.VerifyAuditChain,
-        { requestedBy: actor.id, ...jobOrigin() },
-        { removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } },
-      );
+      .call(QueueName.Maintenance, 'audit verification', (q) =>
+        q.add(
+          JobName.VerifyAuditChain,
+          { requestedBy: actor.id, ...jobOrigin() },
+          { removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } },
+        ),
+      )
+      .catch(queueUnavailable);
     return this.get(actor, job.id!);
   }
 
   async get(actor: Actor, id: string): Promise<VerificationView> {
     this.authz.assert(actor, 'viewAuditLog', auditLogResource());
-    const job = /^\d{1,18}$/.test(id) ? await this.queues.queue(QueueName.Maintenance).getJob(id) : undefined;
+    const job = /^\d{1,18}$/.test(id)
+      ? await this.queues.call(QueueName.Maintenance, 'audit verification', (q) => q.getJob(id)).catch(queueUnavailable)
+      : undefined;
     if (!job || job.name !== (JobName.VerifyAuditChain as string)) throw notFound('audit_verification', id);
     const progress = job.progress as { checked?: number; total?: number } | number;
     const result = (job.returnvalue as ChainCheck | null) ?? null;
     return {
       id: job.id!,
-      state: await job.getState(),
+      state: await this.queues
+        .call(QueueName.Maintenance, 'audit verification', () => job.getState())
+        .catch(queueUnavailable),
       checked: result?.checked ?? (typeof progress === 'object' ? (progress.checked ?? 0) : 0),
       total: typeof progress === 'object' ? (progress.total ?? null) : null,
       result,
       error: job.failedReason ?? null,
     };
   }
+}
+
+/** Verification jobs live in Redis: while it is unreachable, say so (503) rather than hang. */
+function queueUnavailable(e: Error): never {
+  throw new DomainError('unavailable', `the job queue is unreachable (${e.message}); retry later`);
 }

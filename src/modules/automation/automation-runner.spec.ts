@@ -122,6 +122,29 @@ describe('AutomationRunner', () => {
     expect(table.rows.get('later')!.status).toBe('pending');
   });
 
+  it('a periodic sweep (overdueMs) leaves what fell due only a moment ago to its alarm', async () => {
+    const { table, runner, def } = setup(
+      pending('lost', ago(60_000)),
+      pending('ringing', ago(2_000)),
+      pending('later', new Date(NOW.getTime() + 60_000)),
+    );
+    const alarmed: string[] = [];
+    const swept = await runner.sweep(
+      def,
+      {
+        list: async () => [...table.rows.values()],
+        key: (r) => r.id,
+        dueAt: (r) => r.dueAt,
+        alarm: async (later) => void alarmed.push(...later.map((r) => r.id)),
+      },
+      { overdueMs: 10_000 },
+    );
+    expect(swept).toEqual({ ran: 1, alarms: 1 });
+    expect(table.writes.map((w) => w.id)).toEqual(['lost']);
+    expect(alarmed).toEqual(['later']);
+    expect(table.rows.get('ringing')!.status).toBe('pending');
+  });
+
   it('logs one line per run: kind, id, resource, outcome, duration, job id and request id', async () => {
     const { runner, def, lines } = setup(pending('a'), pending('b'), pending('c'), pending('d'));
     await runner.run(def, 'a', { jobId: 'scheduled-change-a-1', requestId: 'req-from-job' });

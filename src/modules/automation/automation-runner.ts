@@ -107,18 +107,21 @@ export class AutomationRunner {
   }
 
   /**
-   * Start-up sweep: overdue rows run here and now, oldest first (their alarms may be held by a
-   * worker that died, which BullMQ only notices when its lock expires); later ones get their alarms
-   * again. Running one twice is harmless: run() locks the row and checks its status.
+   * Sweep: overdue rows run here and now, oldest first (their alarms may be held by a worker that
+   * died, which BullMQ only notices when its lock expires, or were never set because Redis was
+   * down); later ones get their alarms again. Running one twice is harmless: run() locks the row
+   * and checks its status. `overdueMs` (periodic sweeps) leaves rows due less than that long ago
+   * to the alarms that are about to run them.
    */
   async sweep<Item, Key, Row, Done extends AutomationDone<Row>, Scope>(
     def: AnyDefinition<Key, Row, Done, Scope>,
     spec: AutomationSweep<Item, Key>,
+    { overdueMs = 0 }: SweepOptions = {},
   ): Promise<{ ran: number; alarms: number }> {
     const items = await spec.list();
     const now = this.clock.now();
     const dueTime = (item: Item) => spec.dueAt(item)?.getTime() ?? 0;
-    const due = items.filter((i) => dueTime(i) <= now.getTime()).sort((a, b) => dueTime(a) - dueTime(b));
+    const due = items.filter((i) => dueTime(i) <= now.getTime() - overdueMs).sort((a, b) => dueTime(a) - dueTime(b));
     const later = items.filter((i) => dueTime(i) > now.getTime());
     await spec.alarm(later, now);
     // Two passes: one that lost a race for a connection or a lock (busy start-up) gets another go.
@@ -271,6 +274,11 @@ export class AutomationRunner {
     const requestId = given?.requestId ?? outer?.requestId ?? currentRequestId();
     return { ...outer, ...given, ...(requestId ? { requestId } : {}) };
   }
+}
+
+/** How a sweep treats rows that fell due only a moment ago (see AutomationRunner.sweep). */
+export interface SweepOptions {
+  overdueMs?: number;
 }
 
 /** What the run learnt of its row, for the log line and the lateness histogram. */

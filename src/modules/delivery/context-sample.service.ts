@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { RedisService } from '../../infra/redis/redis.service';
 
 /** Contexts kept per environment (Algorithm R reservoir). */
@@ -16,6 +16,7 @@ const MAX_CONTEXT_BYTES = 4096;
  */
 @Injectable()
 export class ContextSampleService {
+  private readonly logger = new Logger('context-sample');
   private readonly last = new Map<string, number>();
 
   constructor(private readonly redis: RedisService) {}
@@ -26,11 +27,20 @@ export class ContextSampleService {
     this.last.set(environmentId, now);
     const json = JSON.stringify(context);
     if (json.length > MAX_CONTEXT_BYTES) return;
+    // Redis away: drop the offer at once rather than queue commands that would only time out.
+    if (!this.redis.available) return;
     void this.add(environmentId, json).catch(() => undefined);
   }
 
+  /** The sample, or none while Redis is unreachable (an impact preview then uses supplied contexts only). */
   async sample(environmentId: string): Promise<unknown[]> {
-    const values = await this.redis.client.hvals(this.key(environmentId, 'slots'));
+    let values: string[];
+    try {
+      values = await this.redis.client.hvals(this.key(environmentId, 'slots'));
+    } catch (e) {
+      this.logger.warn(`context sample of ${environmentId} not read: ${(e as Error).message}`);
+      return [];
+    }
     return values.map((v) => JSON.parse(v) as unknown);
   }
 

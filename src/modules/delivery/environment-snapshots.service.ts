@@ -9,6 +9,7 @@ import { DeliveryRepository } from './delivery.repository';
 import type { FeedChange } from '../../core/relay/feed-protocol';
 import { EnvironmentSnapshot, type ChangeMessage } from './environment-snapshot';
 import { DeliveryMetrics } from './delivery.metrics';
+import { LocalChanges } from './local-changes';
 import { SdkKeysService } from './sdk-keys.service';
 import { registerSnapshotGauges, SnapshotChanges, SnapshotSource } from './snapshot-source';
 import { StreamHub } from './stream-hub';
@@ -21,9 +22,10 @@ const MAX_RESUME_CHANGES = 10_000;
 
 /**
  * Every node's in-memory view of the environments it serves. Loaded from PostgreSQL at start (and
- * on first use for environments created later), kept current from Redis, and caught up by revision
- * from the outbox when a message was missed
- * (or Redis was away). Evaluation reads only these snapshots, never PostgreSQL.
+ * on first use for environments created later), kept current from Redis and from this node's own
+ * relay (LocalChanges), and caught up by revision from the outbox when a message was missed (or
+ * Redis was away: on every reconnection of the subscriber, and every RESYNC_MS regardless).
+ * Evaluation reads only these snapshots, never PostgreSQL.
  */
 @Injectable()
 export class EnvironmentSnapshotsService
@@ -50,8 +52,23 @@ export class EnvironmentSnapshotsService
     metricsService: MetricsService,
     keys: SdkKeysService,
     private readonly changes: SnapshotChanges,
+    local: LocalChanges,
   ) {
     super();
+    // What this node's relay claims applies here at once, even if its Redis publish fails.
+    local.listen((items, traceOf) => {
+      for (const i of items)
+        this.receive({
+          environmentId: i.environmentId,
+          revision: i.revision,
+          kind: i.kind,
+          key: i.key,
+          version: i.version,
+          payload: i.payload,
+          committedAt: new Date(i.createdAt).getTime(),
+          trace: traceOf(i),
+        });
+    });
     this.hub = new StreamHub(() => metrics.slowClients.inc());
     // A rotated key or a deleted environment ends its streams on every node, and a deleted
     // environment's snapshot is dropped.
@@ -63,7 +80,7 @@ export class EnvironmentSnapshotsService
   }
 
   onModuleInit(): void {
-    this.subscriber = this.redis.client.duplicate();
+    this.subscriber = this.redis.subscriber('snapshots');
     this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
     this.subscriber.on('pmessage', (_p, _channel, text) => this.onMessage(text));
     // Redis may be down at start: delivery still serves from PostgreSQL and the resync loop.
@@ -176,13 +193,31 @@ export class EnvironmentSnapshotsService
     } catch {
       return;
     }
+    this.receive({ ...msg, revision: BigInt(msg.revision) });
+  }
+
+  /**
+   * One change, from Redis or from this node's relay (the same change may come both ways: the
+   * second finds the revision applied and does nothing).
+   */
+  private receive(msg: {
+    environmentId: string;
+    revision: bigint;
+    kind: string;
+    key: string;
+    version: number;
+    payload: unknown;
+    committedAt: number;
+    trace?: unknown;
+  }): void {
     if (!this.snapshots.has(msg.environmentId)) return; // not served here (yet): loaded fresh on first use
     this.enqueue(msg.environmentId, async () => {
       const s = this.snapshots.get(msg.environmentId);
       if (!s) return;
-      const revision = BigInt(msg.revision);
-      if (revision > s.revision + 1n) await this.catchUp(s);
-      this.applyAndBroadcast(s, { ...msg, revision }, msg.committedAt, msg.trace);
+      // Already applied (this node's relay delivered it locally before the Redis message came).
+      if (msg.revision <= s.revision) return;
+      if (msg.revision > s.revision + 1n) await this.catchUp(s);
+      this.applyAndBroadcast(s, msg, msg.committedAt, msg.trace);
     });
   }
 

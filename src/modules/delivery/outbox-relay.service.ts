@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Client } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
 import { RedisService } from '../../infra/redis/redis.service';
-import { startRelayPublishSpans } from '../../infra/tracing/spans';
+import { startRelayPublishSpans, type RelayPublishSpans } from '../../infra/tracing/spans';
 import { changeChannel } from './delivery-channels';
 import { DeliveryMetrics } from './delivery.metrics';
+import { LocalChanges } from './local-changes';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { OUTBOX_CHANNEL, OutboxRepository, type OutboxItem } from '../outbox/outbox.repository';
 
@@ -34,6 +35,7 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: DeliveryMetrics,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
     private readonly webhooks: WebhookEventsService,
+    private readonly local: LocalChanges,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -77,9 +79,24 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async publish(items: OutboxItem[]): Promise<void> {
-    // The rows are already claimed: emit even if Redis fails below. Fire-and-forget, never awaited.
-    this.webhooks.publishedChanges(items);
+    // The rows are already claimed: this node's streams and webhooks get them even if Redis fails
+    // below (both never awaited). Other nodes then catch up from the outbox by revision.
     const spans = startRelayPublishSpans(items); // gantry.relay.publish, continuing each row's trace
+    this.local.deliver(items, (i) => spans.carrier(i));
+    this.webhooks.publishedChanges(items);
+    try {
+      await this.publishToRedis(items, spans);
+    } catch (e) {
+      this.logger.warn(`${items.length} change(s) delivered on this node only (Redis: ${(e as Error).message})`);
+    }
+  }
+
+  private async publishToRedis(items: OutboxItem[], spans: RelayPublishSpans<OutboxItem>): Promise<void> {
+    // Redis away: skip the publish rather than wait for it (commands also time out, see RedisService).
+    if (!this.redis.available) {
+      await spans.settle(Promise.reject(new Error('not connected')));
+      return;
+    }
     const pipeline = this.redis.client.pipeline();
     for (const i of items) {
       pipeline.publish(

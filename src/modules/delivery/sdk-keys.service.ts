@@ -45,9 +45,11 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
 
   async onModuleInit(): Promise<void> {
     await this.reload().catch((e: Error) => this.logger.warn(`loading SDK keys failed: ${e.message}`));
-    this.subscriber = this.redis.client.duplicate();
+    this.subscriber = this.redis.subscriber('sdk-keys');
     this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
     this.subscriber.on('message', () => void this.reload().catch(() => undefined));
+    // Rotations announced while Redis was away were missed: reload on every (re)connection.
+    this.subscriber.on('ready', () => void this.reload().catch(() => undefined));
     this.subscriber
       .subscribe(keysChannel(this.redis.prefix))
       .catch((e: Error) => this.logger.warn(`subscribe: ${e.message}`));

@@ -96,10 +96,8 @@ function setup(...runs: PipelineRun[]) {
       Promise.resolve(void audited.push({ actor, action: r.action, comment: r.comment })),
   };
   const queues = {
-    queue: () => ({
-      addBulk: (jobs: { data: { runId: string } }[]) =>
-        Promise.resolve(void alarms.push(...jobs.map((j) => j.data.runId))),
-    }),
+    addBulk: (_queue: string, jobs: { data: { runId: string } }[]) =>
+      Promise.resolve(void alarms.push(...jobs.map((j) => j.data.runId))),
   };
   const clock = { now: () => NOW };
   const signals = new DeploymentSignals();

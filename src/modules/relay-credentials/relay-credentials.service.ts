@@ -59,7 +59,7 @@ export class RelayCredentialsService extends RelayCredentialVerifier implements 
   }
 
   onModuleInit(): void {
-    this.subscriber = this.redis.client.duplicate();
+    this.subscriber = this.redis.subscriber('relay-credentials');
     this.subscriber.on('error', (e) => this.logger.warn(`redis subscriber: ${e.message}`));
     this.subscriber.on('message', (_channel, id) => this.forget(id));
     this.subscriber

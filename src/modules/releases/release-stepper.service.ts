@@ -5,7 +5,7 @@ import type { Actor } from '../accounts/models/actor';
 import { automationActor } from '../accounts/system-actor';
 import { AuditService } from '../audit/audit.service';
 import type { AutomationDefinition, AutomationDone, RunContext, RunOrigin } from '../automation/automation-definition';
-import { AutomationRunner } from '../automation/automation-runner';
+import { AutomationRunner, type SweepOptions } from '../automation/automation-runner';
 import { ProjectsService } from '../projects/projects.service';
 import { ReleaseNotifier } from './release-notifier';
 import { RELEASE_GRANT, ReleaseWrites, type ReleaseWriteScope } from './release-writes';
@@ -94,14 +94,18 @@ export class ReleaseStepper {
     };
   }
 
-  /** Start-up sweep (see AutomationRunner.sweep). */
-  sweep(): Promise<{ ran: number; alarms: number }> {
-    return this.runner.sweep(this.automation, {
-      list: () => this.repo.running(SWEEP_LIMIT),
-      key: (r) => ({ id: r.id, stage: r.currentStage + 1 }),
-      dueAt: (r) => r.nextStepAt,
-      alarm: (later) => this.notifier.alarms(later),
-    });
+  /** Start-up and periodic sweep (see AutomationRunner.sweep). */
+  sweep(options?: SweepOptions): Promise<{ ran: number; alarms: number }> {
+    return this.runner.sweep(
+      this.automation,
+      {
+        list: () => this.repo.running(SWEEP_LIMIT),
+        key: (r) => ({ id: r.id, stage: r.currentStage + 1 }),
+        dueAt: (r) => r.nextStepAt,
+        alarm: (later) => this.notifier.alarms(later),
+      },
+      options,
+    );
   }
 
   async step(id: string, stage: number, origin?: RunOrigin): Promise<StepOutcome> {

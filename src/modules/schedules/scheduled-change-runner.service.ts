@@ -7,7 +7,7 @@ import { ClockService } from '../../infra/clock/clock.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { automationActor } from '../accounts/system-actor';
 import type { AutomationDefinition, RunContext, RunOrigin, RunResult } from '../automation/automation-definition';
-import { AutomationRunner } from '../automation/automation-runner';
+import { AutomationRunner, type SweepOptions } from '../automation/automation-runner';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
@@ -147,14 +147,18 @@ export class ScheduledChangeRunner {
     return { ...next, occurrence: { occurrenceAt: plan.apply, outcome, ...(failure ? { code: failure.code } : {}) } };
   }
 
-  /** Start-up sweep (see AutomationRunner.sweep). */
-  sweep(): Promise<{ ran: number; alarms: number }> {
-    return this.runner.sweep(this.automation, {
-      list: () => this.repo.pending(SWEEP_LIMIT),
-      key: (p) => p.id,
-      dueAt: (p) => p.executionDate,
-      alarm: (later, now) => scheduleAlarms(this.queues, later, now),
-    });
+  /** Start-up and periodic sweep (see AutomationRunner.sweep). */
+  sweep(options?: SweepOptions): Promise<{ ran: number; alarms: number }> {
+    return this.runner.sweep(
+      this.automation,
+      {
+        list: () => this.repo.pending(SWEEP_LIMIT),
+        key: (p) => p.id,
+        dueAt: (p) => p.executionDate,
+        alarm: (later, now) => scheduleAlarms(this.queues, later, now),
+      },
+      options,
+    );
   }
 
   run(id: string, origin?: RunOrigin): Promise<RunResult<Done>> {

@@ -33,7 +33,8 @@ const deliveryJobOptions = (deliveryId: string): JobsOptions => ({
 /** Wakes the worker for these delivery rows (the emitter after creating them, the start-up sweep). */
 export async function enqueueDeliveries(queues: QueuesService, deliveryIds: string[]): Promise<void> {
   if (!deliveryIds.length) return;
-  await queues.queue(QueueName.Webhooks).addBulk(
+  await queues.addBulk(
+    QueueName.Webhooks,
     deliveryIds.map((id) => ({
       name: JobName.DeliverWebhook,
       data: { deliveryId: id, ...jobOrigin() } satisfies DeliverWebhookJob,

@@ -114,10 +114,10 @@ export class WebhooksRepository {
   async markFailed(id: string, error: string): Promise<void> {
     await this.prisma.webhookDelivery.update({ where: { id }, data: { status: 'failed', lastError: error } });
   }
-  /** Oldest pending deliveries, for the start-up sweep that re-enqueues what Redis may have lost. */
-  pendingDeliveryIds(limit: number): Promise<{ id: string }[]> {
+  /** Oldest pending deliveries (created before `createdBefore`), for the sweep that re-enqueues what Redis lost or never got. */
+  pendingDeliveryIds(limit: number, createdBefore?: Date): Promise<{ id: string }[]> {
     return this.prisma.webhookDelivery.findMany({
-      where: { status: 'pending' },
+      where: { status: 'pending', ...(createdBefore ? { createdAt: { lt: createdBefore } } : {}) },
       orderBy: { createdAt: 'asc' },
       take: limit,
       select: { id: true },
