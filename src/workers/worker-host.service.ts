@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Worker } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import type { Logger as Pino } from 'pino';
+import { GANTRY_CONFIG, type GantryConfig } from '../infra/config/config';
 import { ROOT_LOGGER } from '../infra/logging/logger';
 import { JOBS_BY_QUEUE, type JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
@@ -22,6 +23,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
     private readonly redis: RedisService,
     private readonly queues: QueuesService,
     @Inject(ROOT_LOGGER) private readonly root: Pino,
+    @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,7 +36,15 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
           if (!h) throw new Error(`no handler for job '${job.name}' on queue '${queue}'`);
           return h.handle(job);
         },
-        { connection: this.redis.connectionForBullMq(), prefix: `${this.redis.prefix}:bull`, concurrency: 4 },
+        {
+          connection: this.redis.connectionForBullMq(),
+          prefix: `${this.redis.prefix}:bull`,
+          concurrency: 4,
+          // A job held by a worker that died (SIGKILL, lost host) is found stalled and runs again
+          // elsewhere; its handler finds the row already done and does nothing (AutomationRunner).
+          lockDuration: this.config.jobLockMs,
+          stalledInterval: this.config.jobLockMs,
+        },
       );
       worker.on('failed', (job, err) => this.logger.error(`job ${job?.name}#${job?.id} failed: ${err.message}`));
       this.workers.push(worker);

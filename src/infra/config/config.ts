@@ -26,6 +26,11 @@ export interface GantryConfig {
   insightsRetentionDays: { minute: number; hour: number; day: number };
   /** How often an API node writes the evaluations it counted (GANTRY_INSIGHTS_FLUSH_MS). */
   insightsFlushMs: number;
+  /**
+   * How long a worker's hold on a job lasts without renewal (GANTRY_JOB_LOCK_MS): a job held by a
+   * worker that died runs again elsewhere within about twice this (BullMQ lockDuration and stalled check).
+   */
+  jobLockMs: number;
   /** A release plan run with no progress for this long expires, unless its plan says otherwise (GANTRY_RELEASE_PLAN_EXPIRE_MS). */
   releasePlanExpireMs: number;
   /** Loopback/private/metadata destinations outbound requests (webhooks) may reach anyway (GANTRY_OUTBOUND_ALLOW). */
@@ -253,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       day: integer('GANTRY_INSIGHTS_DAILY_RETENTION_DAYS', env.GANTRY_INSIGHTS_DAILY_RETENTION_DAYS ?? '730', 1, 36500),
     },
     insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
+    jobLockMs: integer('GANTRY_JOB_LOCK_MS', env.GANTRY_JOB_LOCK_MS ?? '30000', 1_000, 600_000),
     releasePlanExpireMs: integer(
       'GANTRY_RELEASE_PLAN_EXPIRE_MS',
       env.GANTRY_RELEASE_PLAN_EXPIRE_MS ?? String(14 * 24 * 3600 * 1000),
