@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { GANTRY_CONFIG, type GantryConfig } from '../infra/config/config';
 import { Worker } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import type { Logger as Pino } from 'pino';
-import { GANTRY_CONFIG, type GantryConfig } from '../infra/config/config';
 import { ROOT_LOGGER } from '../infra/logging/logger';
 import { JOBS_BY_QUEUE, type JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';

@@ -19,6 +19,15 @@ export interface TxOptions {
 const POOL_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
+ * Every interactive transaction's limits unless its caller sets others: to get started (a pool
+ * connection), and in all. Prisma's defaults (2 s and 5 s) failed writes whenever PostgreSQL was a
+ * little far away: a flag write takes a dozen round trips, so at 500 ms each way it needs some 12 s,
+ * and writers queued on one flag's lock wait for each other's (test/e2e/faults/slow-stores.spec.ts).
+ * A database that does not answer at all is noticed by the pool's own timeouts, not by these.
+ */
+const REQUEST_TX = { maxWait: 10_000, timeout: 60_000 } as const;
+
+/**
  * The one Prisma client of the process. We own the pg Pool (instead of letting the adapter make
  * one) so that /metrics can report its size and waiters.
  */
@@ -36,7 +45,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       max: config.databasePoolSize,
       connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
     });
-    super({ adapter: new PrismaPg(pool) });
+    super({ adapter: new PrismaPg(pool), transactionOptions: REQUEST_TX });
     this.pool = pool;
   }
 
