@@ -15,6 +15,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it("reads GANTRY_JOB_LOCK_MS (a dead worker's jobs run again within about twice it), with a range check", () => {
+    expect(loadConfig({}).jobLockMs).toBe(30_000);
+    expect(loadConfig({ GANTRY_JOB_LOCK_MS: '2000' }).jobLockMs).toBe(2_000);
+    for (const bad of ['999', '600001', 'soon']) {
+      expect(() => loadConfig({ GANTRY_JOB_LOCK_MS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ GANTRY_JOB_LOCK_MS: bad })).toThrow('GANTRY_JOB_LOCK_MS');
+    }
+  });
+
   it('reads GANTRY_OUTBOUND_ALLOW as CIDRs, addresses and host names', () => {
     const c = loadConfig({ GANTRY_OUTBOUND_ALLOW: ' 127.0.0.1, 10.0.0.0/8 ,[::1],Hooks.Internal, fd00::/8' });
     expect(c.outboundAllow).toEqual({
