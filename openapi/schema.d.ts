@@ -3645,10 +3645,21 @@ export interface components {
              * @example ok
              */
             redis: string;
+            /**
+             * @description Nodes serving SDK traffic only: 'ok' once the snapshots were loaded, else 'not loaded yet'
+             * @example ok
+             */
+            snapshots?: string;
         };
         ReadinessDto: {
             checks: components["schemas"]["ReadinessChecksDto"];
+            /** @description false only when `status` is 'down' */
             ready: boolean;
+            /**
+             * @description 'degraded': a store is unreachable but the node serves from its snapshots; 'down': it cannot serve
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "down";
         };
         RecordDeploymentDto: {
             /** @description git commit hash (7 to 40 hex characters) */
@@ -17080,7 +17091,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description PostgreSQL, Redis and the schema are ready */
+            /** @description The node serves: `status` 'ok' (every check passes) or 'degraded' (PostgreSQL or Redis unreachable; SDK traffic is served from snapshots, writes answer 503 until the store is back) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -17098,7 +17109,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description a check failed */
+            /** @description `status` 'down': the schema is not current, or the SDK snapshots were never loaded */
             503: {
                 headers: {
                     [name: string]: unknown;

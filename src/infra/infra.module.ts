@@ -5,6 +5,7 @@ import { GANTRY_CONFIG, type GantryConfig } from './config/config';
 import { ROOT_LOGGER } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
 import { OUTBOUND_POLICY, OutboundPolicy } from './net/outbound-policy';
+import { DatabaseMonitor } from './prisma/database-monitor';
 import { DatabaseProbe } from './prisma/database-probe';
 import { PrismaService } from './prisma/prisma.service';
 import { QueuesService } from './queues/queues.service';
@@ -28,6 +29,7 @@ export class InfraModule {
         MetricsService,
         PrismaService,
         DatabaseProbe,
+        DatabaseMonitor,
         RedisService,
         QueuesService,
       ],
@@ -39,6 +41,7 @@ export class InfraModule {
         MetricsService,
         PrismaService,
         DatabaseProbe,
+        DatabaseMonitor,
         RedisService,
         QueuesService,
       ],

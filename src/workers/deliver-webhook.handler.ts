@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { guardedPost } from '../infra/net/guarded-post';
 import { OUTBOUND_POLICY, OutboundPolicy, OutboundRefused } from '../infra/net/outbound-policy';
 import type { Job } from 'bullmq';
+import { Counter } from 'prom-client';
+import { MetricsService } from '../infra/metrics/metrics.service';
 import { JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
 import {
@@ -16,6 +18,8 @@ import type { JobHandler } from './job-handler';
 
 const TIMEOUT_MS = 10_000;
 const SWEEP_LIMIT = 1_000;
+/** delivered: 2xx; failed: this attempt failed and another follows; gave_up: the delivery is marked failed. */
+const OUTCOMES = ['delivered', 'failed', 'gave_up'] as const;
 
 /**
  * Delivers one WebhookDelivery: POST of the signed JSON body, 2xx is success, anything else is
@@ -27,12 +31,22 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
   readonly queue = QueueName.Webhooks;
   readonly job = JobName.DeliverWebhook;
   private readonly logger = new Logger('webhook-delivery');
+  private readonly attempts: Counter<'outcome'>;
 
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly queues: QueuesService,
     @Inject(OUTBOUND_POLICY) private readonly outbound: OutboundPolicy,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.attempts = new Counter({
+      name: 'gantry_webhook_delivery_attempts_total',
+      help: 'Webhook delivery attempts by outcome: delivered (2xx), failed (retried later), gave_up (delivery marked failed)',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+    });
+    for (const outcome of OUTCOMES) this.attempts.inc({ outcome }, 0);
+  }
 
   /** Start-up sweep: pending rows whose job Redis lost (or never got) are enqueued again; ids collapse duplicates. */
   onApplicationBootstrap(): void {
@@ -76,6 +90,7 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
       );
       if (statusCode >= 200 && statusCode < 300) {
         await this.repo.recordAttempt(d.id, { status: 'succeeded', statusCode, error: null, deliveredAt: new Date() });
+        this.attempts.inc({ outcome: 'delivered' });
         return { delivered: true, statusCode };
       }
       error = `HTTP ${statusCode}`;
@@ -83,6 +98,7 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
       if (e instanceof OutboundRefused) {
         // The operator's policy, not a passing failure: retrying cannot succeed, so it fails now.
         await this.repo.recordAttempt(d.id, { status: 'failed', statusCode: null, error: `refused: ${e.message}` });
+        this.attempts.inc({ outcome: 'gave_up' });
         this.logger.warn(`webhook delivery ${d.id} to webhook ${d.webhookId} refused: ${e.message}`);
         return { refused: e.message };
       }
@@ -95,6 +111,7 @@ export class DeliverWebhookHandler implements JobHandler<DeliverWebhookJob>, OnA
       statusCode,
       error: error.slice(0, 1000),
     });
+    this.attempts.inc({ outcome: last ? 'gave_up' : 'failed' });
     throw new Error(`webhook delivery ${d.id} to webhook ${d.webhookId}: ${error}`);
   }
 }

@@ -51,12 +51,14 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
     }
     this.logger.log(`workers running for queues: ${[...byQueue.keys()].join(', ')}`);
     // Periodic jobs: one scheduler per job name (upsert, so every worker process may declare it).
+    // everyMs 0: periodic but switched off by configuration, so a scheduler left by an earlier start goes.
     for (const h of this.handlers) {
-      if (!h.everyMs) continue;
-      this.queues
-        .queue(h.queue)
-        .upsertJobScheduler(h.job, { every: h.everyMs }, { name: h.job })
-        .catch((e: Error) => this.logger.warn(`scheduling ${h.job} failed: ${e.message}`));
+      if (h.everyMs === undefined) continue;
+      const queue = this.queues.queue(h.queue);
+      (h.everyMs > 0
+        ? queue.upsertJobScheduler(h.job, { every: h.everyMs }, { name: h.job })
+        : queue.removeJobScheduler(h.job)
+      ).catch((e: Error) => this.logger.warn(`scheduling ${h.job} failed: ${e.message}`));
     }
   }
 

@@ -3,6 +3,7 @@
  * metrics, and a request id on every response, errors included.
  */
 import { startGantry, type Gantry } from '../support/app-harness';
+import { eventually } from '../support/delivery';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -25,9 +26,17 @@ describe('operations endpoints', () => {
   });
 
   it('GET /health/ready answers 200 with every check ok', async () => {
-    const res = await gantry.raw('GET', '/health/ready');
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ready: true, checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
+    // The snapshots load in the background right after start: ready once they are.
+    const res = await eventually(async () => {
+      const r = await gantry.raw('GET', '/health/ready');
+      expect(r.status).toBe(200);
+      return r;
+    });
+    expect(res.body).toEqual({
+      status: 'ok',
+      ready: true,
+      checks: { postgres: 'ok', redis: 'ok', migrations: 'ok', snapshots: 'ok' },
+    });
   });
 
   it('GET /metrics exposes the HTTP latency histogram in the Prometheus text format', async () => {

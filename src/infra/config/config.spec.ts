@@ -24,6 +24,26 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the PostgreSQL timeouts and keep-alive, with defaults and range checks', () => {
+    expect(loadConfig({}).database).toEqual({ connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, keepAliveMs: 10_000 });
+    expect(
+      loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '2000', DATABASE_QUERY_TIMEOUT_MS: '5000', DATABASE_KEEPALIVE_MS: '0' })
+        .database,
+    ).toEqual({ connectTimeoutMs: 2000, queryTimeoutMs: 5000, keepAliveMs: 0 });
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '5' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_QUERY_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_KEEPALIVE_MS: '-1' })).toThrow(/DATABASE_KEEPALIVE_MS/);
+  });
+
+  it('verifies the audit chain every 15 minutes unless told otherwise (0 = off; seconds win over minutes)', () => {
+    expect(loadConfig({}).auditVerifyEveryMs).toBe(15 * 60_000);
+    expect(loadConfig({ GANTRY_AUDIT_VERIFY_MINUTES: '0' }).auditVerifyEveryMs).toBe(0);
+    expect(loadConfig({ GANTRY_AUDIT_VERIFY_MINUTES: '10080' }).auditVerifyEveryMs).toBe(10080 * 60_000);
+    expect(loadConfig({ GANTRY_AUDIT_VERIFY_MINUTES: '60', GANTRY_AUDIT_VERIFY_SECONDS: '2' }).auditVerifyEveryMs).toBe(
+      2000,
+    );
+  });
+
   it('reads GANTRY_OUTBOUND_ALLOW as CIDRs, addresses and host names', () => {
     const c = loadConfig({ GANTRY_OUTBOUND_ALLOW: ' 127.0.0.1, 10.0.0.0/8 ,[::1],Hooks.Internal, fd00::/8' });
     expect(c.outboundAllow).toEqual({
@@ -90,6 +110,9 @@ describe('loadConfig', () => {
     [{ GANTRY_GRAPHQL_MAX_DEPTH: '0' }, /GANTRY_GRAPHQL_MAX_DEPTH/],
     [{ GANTRY_GRAPHQL_MAX_COST: 'lots' }, /GANTRY_GRAPHQL_MAX_COST/],
     [{ GANTRY_OUTBOUND_ALLOW: 'http://x/' }, /GANTRY_OUTBOUND_ALLOW/],
+    [{ GANTRY_AUDIT_VERIFY_MINUTES: '10081' }, /GANTRY_AUDIT_VERIFY_MINUTES/],
+    [{ GANTRY_AUDIT_VERIFY_MINUTES: '1.5' }, /GANTRY_AUDIT_VERIFY_MINUTES/],
+    [{ GANTRY_AUDIT_VERIFY_SECONDS: '-1' }, /GANTRY_AUDIT_VERIFY_SECONDS/],
   ])('rejects %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -18,6 +18,11 @@ export interface GantryConfig {
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   databasePoolSize: number;
+  /**
+   * PostgreSQL pool timeouts and TCP keep-alive: DATABASE_CONNECT_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS,
+   * DATABASE_KEEPALIVE_MS (idle time before the first probe; 0: keep-alive off).
+   */
+  database: { connectTimeoutMs: number; queryTimeoutMs: number; keepAliveMs: number };
   /** Published outbox rows older than this are deleted (nodes behind by more reload their snapshot). */
   outboxRetentionHours: number;
   /** SDK events (POST /bulk) older than this are deleted. */
@@ -31,6 +36,11 @@ export interface GantryConfig {
    * worker that died runs again elsewhere within about twice this (BullMQ lockDuration and stalled check).
    */
   jobLockMs: number;
+  /**
+   * How often a worker verifies the whole audit chain on its own, ms; 0 = never
+   * (GANTRY_AUDIT_VERIFY_MINUTES, or GANTRY_AUDIT_VERIFY_SECONDS when set, which wins).
+   */
+  auditVerifyEveryMs: number;
   /** A release plan run with no progress for this long expires, unless its plan says otherwise (GANTRY_RELEASE_PLAN_EXPIRE_MS). */
   releasePlanExpireMs: number;
   /** Loopback/private/metadata destinations outbound requests (webhooks) may reach anyway (GANTRY_OUTBOUND_ALLOW). */
@@ -214,6 +224,18 @@ function edgeConfig(env: NodeJS.ProcessEnv, role: GantryRole): EdgeConfig | unde
   };
 }
 
+/**
+ * Minutes for operators (default 15, 0 = off, at most a week); a seconds override for tests and
+ * for those who want it tighter (at least 1 s when on).
+ */
+function auditVerifyEveryMs(env: NodeJS.ProcessEnv): number {
+  const seconds = env.GANTRY_AUDIT_VERIFY_SECONDS?.trim();
+  if (seconds) return integer('GANTRY_AUDIT_VERIFY_SECONDS', seconds, 0, 7 * 24 * 3600) * 1000;
+  return (
+    integer('GANTRY_AUDIT_VERIFY_MINUTES', env.GANTRY_AUDIT_VERIFY_MINUTES?.trim() || '15', 0, 7 * 24 * 60) * 60_000
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
   const adminToken = env.GANTRY_ADMIN_TOKEN?.trim() || undefined;
   if (adminToken !== undefined && adminToken.length < 20) {
@@ -240,6 +262,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LEVELS),
     bodyLimit: integer('GANTRY_BODY_LIMIT', env.GANTRY_BODY_LIMIT ?? String(1024 * 1024), 1024, 64 * 1024 * 1024),
     databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE ?? '10', 1, 200),
+    database: {
+      connectTimeoutMs: integer(
+        'DATABASE_CONNECT_TIMEOUT_MS',
+        env.DATABASE_CONNECT_TIMEOUT_MS ?? '10000',
+        100,
+        600_000,
+      ),
+      queryTimeoutMs: integer('DATABASE_QUERY_TIMEOUT_MS', env.DATABASE_QUERY_TIMEOUT_MS ?? '30000', 100, 3_600_000),
+      keepAliveMs: integer('DATABASE_KEEPALIVE_MS', env.DATABASE_KEEPALIVE_MS ?? '10000', 0, 3_600_000),
+    },
     outboxRetentionHours: integer(
       'GANTRY_OUTBOX_RETENTION_HOURS',
       env.GANTRY_OUTBOX_RETENTION_HOURS ?? '168',
@@ -259,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     },
     insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
     jobLockMs: integer('GANTRY_JOB_LOCK_MS', env.GANTRY_JOB_LOCK_MS ?? '30000', 1_000, 600_000),
+    auditVerifyEveryMs: auditVerifyEveryMs(env),
     releasePlanExpireMs: integer(
       'GANTRY_RELEASE_PLAN_EXPIRE_MS',
       env.GANTRY_RELEASE_PLAN_EXPIRE_MS ?? String(14 * 24 * 3600 * 1000),

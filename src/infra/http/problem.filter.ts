@@ -16,7 +16,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost) {
     const p = toProblem(err);
-    if (p.status >= 500) this.logger.error((err as Error)?.stack ?? String(err));
+    // An unreachable database is logged by its monitor once, not with a stack per request.
+    if (p.code === 'unavailable') this.logger.warn(`503: ${(err as Error)?.message ?? String(err)}`);
+    else if (p.status >= 500) this.logger.error((err as Error)?.stack ?? String(err));
     if (host.getType<string>() === 'graphql') {
       return new GraphQLError(p.detail, {
         extensions: { code: p.code, status: p.status, ...(p.errors ? { errors: p.errors } : {}) },
@@ -26,6 +28,7 @@ export class ProblemFilter implements ExceptionFilter {
     noteProblemCode(reply, p.code);
     if (err instanceof DomainError && err.retryAfterSeconds !== undefined)
       void reply.header('retry-after', String(err.retryAfterSeconds));
+    else if (p.code === 'unavailable') void reply.header('retry-after', '5');
     if (isScimUrl(host.switchToHttp().getRequest<FastifyRequest>().url))
       return reply.status(p.status).header('content-type', SCIM_CONTENT_TYPE).send(scimError(p));
     return reply.status(p.status).header('content-type', 'application/problem+json').send(p);

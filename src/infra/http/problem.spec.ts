@@ -70,6 +70,14 @@ describe('toProblem', () => {
     expect(toProblem(badJson)).toMatchObject({ status: 400, code: 'request/malformed_json' });
   });
 
+  it('refuses with 503 unavailable what a slow database rolled back (a Prisma transaction timeout)', () => {
+    const expired = Object.assign(
+      new Error('Transaction API error: A commit cannot be executed on an expired transaction.'),
+      { code: 'P2028' },
+    );
+    expect(toProblem(expired)).toMatchObject({ status: 503, code: 'unavailable', title: 'Service unavailable' });
+  });
+
   it('hides anything else behind a 500 internal', () => {
     expect(toProblem(new Error('secret detail'))).toEqual({
       type: 'https://gantry.dev/problems/internal',

@@ -1,6 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../core/error-catalogue';
+import { isTransactionTimeout } from '../prisma/transaction-errors';
 import { DomainError, type FieldError } from '../../core/errors';
+import { isDatabaseUnavailable } from '../prisma/prisma-errors';
 
 /** RFC 9457 problem document with Gantry's stable `code`. */
 export interface Problem {
@@ -81,6 +83,9 @@ export function problem(
 /** Turns anything thrown into a problem document; unknown errors become a 500 without details. */
 export function toProblem(err: unknown): Problem {
   if (err instanceof DomainError) return problem(err.code, err.message, err.errors);
+  // A transaction PostgreSQL was too slow for was rolled back whole: a refusal to retry, not a failure.
+  if (isTransactionTimeout(err))
+    return problem('unavailable', 'the database did not complete the transaction in time; nothing was written');
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
@@ -107,5 +112,8 @@ export function toProblem(err: unknown): Problem {
       (isJsonSyntax ? 'request/malformed_json' : (CODES_BY_STATUS[e.statusCode] ?? 'request/invalid'));
     return problem(code, e.message ?? 'invalid request', undefined, e.statusCode);
   }
+  // PostgreSQL unreachable or not answering: a passing condition, so 503 and not 500. A write's
+  // transaction either committed whole or not at all (its outcome is what the caller reads back).
+  if (isDatabaseUnavailable(err)) return problem('unavailable', 'the database is unreachable; retry later');
   return problem('internal', 'an unexpected error occurred; see the server log for the request id');
 }

@@ -5,6 +5,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  * Prometheus metrics an operator watches. Each process has its own registry (tests boot many apps
  * in one process, so the global default registry would collide).
  */
+/** Longest a scrape waits for one gauge's reading. */
+const GAUGE_COLLECT_TIMEOUT_MS = 2_000;
+
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -94,7 +97,12 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'gantry_' });
   }
 
-  /** A gauge whose value is read when Prometheus scrapes (pool sizes, queue depths). */
+  /**
+   * A gauge whose value is read when Prometheus scrapes (pool sizes, queue depths). A reading that
+   * does not come within GAUGE_COLLECT_TIMEOUT_MS (a store that is unreachable) is not waited for:
+   * the gauge keeps what it had, and the scrape still answers with everything else, including
+   * gantry_dependency_up saying which store is away.
+   */
   gauge(
     name: string,
     help: string,
@@ -107,7 +115,13 @@ export class MetricsService {
       labelNames,
       registers: [this.registry],
       async collect() {
-        await collect(this);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, GAUGE_COLLECT_TIMEOUT_MS)));
+        try {
+          await Promise.race([Promise.resolve(collect(this)).catch(() => undefined), late]);
+        } finally {
+          clearTimeout(timer);
+        }
       },
     });
   }

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../config/config';
 import { PrismaClient, type Prisma } from './generated/client';
+import { DatabaseUnavailableError } from './prisma-errors';
 import type { Tx } from './tx';
 
 export type { Tx } from './tx';
@@ -16,7 +17,8 @@ export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
-const POOL_CONNECT_TIMEOUT_MS = 10_000;
+/** For configs built without the database section (test support): the documented defaults. */
+const DEFAULT_TIMEOUTS = { connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, keepAliveMs: 10_000 };
 
 /**
  * Every interactive transaction's limits unless its caller sets others: to get started (a pool
@@ -34,19 +36,50 @@ const REQUEST_TX = { maxWait: 10_000, timeout: 60_000 } as const;
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   readonly pool: Pool;
+  /** Set while DatabaseMonitor holds PostgreSQL for unreachable: why. */
+  private refusing: string | undefined;
 
   constructor(@Inject(GANTRY_CONFIG) config: GantryConfig) {
+    const timeouts = config.database ?? DEFAULT_TIMEOUTS;
     // A bounded wait for a connection: some work still reads through the pool while it holds a
     // transaction's connection, so a pool full of such transactions would otherwise wait for ever (a
     // worker wedged with every job stuck). After the wait the query fails, its transaction rolls back
     // and frees its connection, and the job is retried (queues.service.ts).
+    // The query timeout bounds a statement with no answer (a silent link; DatabaseMonitor usually
+    // notices first), keep-alive lets the kernel notice a peer that vanished.
     const pool = new Pool({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
-      connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
+      connectionTimeoutMillis: timeouts.connectTimeoutMs,
+      query_timeout: timeouts.queryTimeoutMs,
+      keepAlive: timeouts.keepAliveMs > 0,
+      keepAliveInitialDelayMillis: timeouts.keepAliveMs,
     });
     super({ adapter: new PrismaPg(pool), transactionOptions: REQUEST_TX });
     this.pool = pool;
+    // While PostgreSQL is held unreachable, taking a connection fails at once (pool.query takes one
+    // the same way) instead of waiting out the connect timeout.
+    const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+    pool.connect = ((...args: unknown[]) => {
+      if (this.refusing === undefined) return connect(...args);
+      const err = new DatabaseUnavailableError(this.refusing);
+      const callback = args[0];
+      if (typeof callback === 'function') return void process.nextTick(() => (callback as (e: Error) => void)(err));
+      return Promise.reject(err);
+    }) as Pool['connect'];
+  }
+
+  /**
+   * DatabaseMonitor's switch: with a reason, new queries fail at once and the connections open now
+   * are reset (work waiting on a silent link fails now rather than at its timeout); undefined:
+   * queries go through again.
+   */
+  refuseQueries(reason: string | undefined): void {
+    const was = this.refusing;
+    this.refusing = reason;
+    if (reason === undefined || was !== undefined) return;
+    for (const client of (this.pool as unknown as { _clients?: PoolClientInternals[] })._clients ?? [])
+      client.connection?.stream?.destroy();
   }
 
   /** Runs `fn` in one interactive transaction, handing it the opaque handle services pass along. */
@@ -63,6 +96,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     await this.$disconnect();
     await this.pool.end().catch(() => undefined);
   }
+}
+
+/** What refuseQueries reaches into: pg keeps each client's socket here. */
+interface PoolClientInternals {
+  connection?: { stream?: { destroy(): void } };
 }
 
 /** For repositories: the client behind a transaction handle (see PrismaService.transaction). */

@@ -15,8 +15,11 @@ import { AutomationRunner } from './automation-runner';
   providers: [
     {
       provide: AutomationRunner,
-      useFactory: (audit: AuditService, metrics: MetricsService, clock: ClockService, logger: Logger) =>
-        new AutomationRunner(audit, metrics, clock, logger),
+      useFactory: (audit: AuditService, metrics: MetricsService, clock: ClockService, logger: Logger) => {
+        // The failures an alert watches (ops/prometheus) exist from the start at 0, so the first is an increase.
+        for (const kind of ['scheduled_change', 'release_step']) metrics.automation.inc({ kind, outcome: 'failed' }, 0);
+        return new AutomationRunner(audit, metrics, clock, logger);
+      },
       inject: [AuditService, MetricsService, ClockService, ROOT_LOGGER],
     },
   ],

@@ -15,6 +15,7 @@ export class DeliveryMetrics {
   readonly slowClients: Counter;
   readonly sdkEvents: Counter<'kind'>;
   readonly sdkEventsStored: Counter;
+  readonly sdkEventsDropped: Counter;
   /** Successful OFREP evaluations not yet added to `evaluations` (see countOk). */
   private readonly okPending: Record<OkSurface, number> = { ofrep: 0, 'ofrep-bulk': 0 };
 
@@ -63,6 +64,13 @@ export class DeliveryMetrics {
     this.sdkEventsStored = new Counter({
       name: 'gantry_sdk_events_stored_total',
       help: 'SDK events stored as rows for a guarded release (the rest are only counted)',
+      registers,
+    });
+    this.sdkEventsDropped = new Counter({
+      name: 'gantry_sdk_events_dropped_total',
+      help:
+        'SDK events a guarded release would have stored, dropped because PostgreSQL was unreachable ' +
+        '(the evaluation counts of summaries are kept)',
       registers,
     });
   }

@@ -37,6 +37,9 @@ export class EnvironmentSnapshotsService
   readonly hub: StreamHub;
   private subscriber?: Redis;
   private resyncTimer?: NodeJS.Timeout;
+  /** Every environment loaded once: until then readiness says down, and the resync loop tries again. */
+  private preloaded = false;
+  private preloading = false;
 
   constructor(
     private readonly repo: DeliveryRepository,
@@ -74,11 +77,23 @@ export class EnvironmentSnapshotsService
     void this.preload();
   }
 
+  /** Whether every environment was loaded once (readiness: a node that never was cannot serve). */
+  snapshotsLoaded(): boolean {
+    return this.preloaded;
+  }
+
   private async preload(): Promise<void> {
+    if (this.preloading) return;
+    this.preloading = true;
     try {
       for (const { id } of await this.repo.revisions()) await this.get(id);
+      this.preloaded = true;
     } catch (e) {
-      this.logger.warn(`preloading snapshots failed (they load on first use): ${(e as Error).message}`);
+      this.logger.warn(
+        `preloading snapshots failed (retried; meanwhile they load on first use): ${(e as Error).message}`,
+      );
+    } finally {
+      this.preloading = false;
     }
   }
 
@@ -211,6 +226,7 @@ export class EnvironmentSnapshotsService
   }
 
   private async resync(): Promise<void> {
+    if (!this.preloaded) return this.preload();
     if (!this.snapshots.size) return;
     try {
       for (const { id, revision } of await this.repo.revisions()) {

@@ -25,6 +25,7 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   private running = false;
   private again = false;
   private stopped = false;
+  private relistening = false;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -36,7 +37,7 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.timer = setInterval(() => this.wake(), POLL_MS).unref();
-    await this.listen().catch((e: Error) => this.logger.warn(`LISTEN failed, relying on polling: ${e.message}`));
+    await this.listen().catch((e: Error) => this.relisten(e));
     this.wake();
   }
 
@@ -99,15 +100,38 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl });
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      connectionTimeoutMillis: this.config.database.connectTimeoutMs,
+      keepAlive: this.config.database.keepAliveMs > 0,
+      keepAliveInitialDelayMillis: this.config.database.keepAliveMs,
+    });
     client.on('notification', () => this.wake());
     client.on('error', (e) => {
-      this.logger.warn(`LISTEN connection lost (${e.message}); reconnecting`);
-      this.listener = undefined;
-      setTimeout(() => void this.listen().catch(() => undefined), POLL_MS).unref();
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+      this.relisten(e);
     });
     await client.connect();
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.listener = client;
+  }
+
+  /** Polling carries on meanwhile; LISTEN is tried again every POLL_MS until PostgreSQL answers. */
+  private relisten(e: Error): void {
+    if (this.stopped || this.relistening) return;
+    this.relistening = true;
+    this.logger.warn(`LISTEN connection lost or refused (${e.message}); relying on polling until it is back`);
+    const retry = () => {
+      if (this.stopped) return;
+      this.listen().then(
+        () => {
+          this.relistening = false;
+          this.wake();
+        },
+        () => setTimeout(retry, POLL_MS).unref(),
+      );
+    };
+    setTimeout(retry, POLL_MS).unref();
   }
 }

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { HealthModule } from '../health/health.module';
+import { ServingReadiness } from '../health/serving-readiness';
 import { InsightsModule } from '../insights/insights.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { ActiveGuardsReadModule } from '../releases/active-guards-read.module';
@@ -19,7 +21,7 @@ import { RelayCatalog, SdkEventSink, SdkKeyResolver, SnapshotChanges, SnapshotSo
  * LaunchDarkly stream and polling endpoints, SDK events, OFREP, and the evaluation explainer.
  */
 @Module({
-  imports: [DeliveryModule, ProjectsModule, InsightsModule, ActiveGuardsReadModule],
+  imports: [DeliveryModule, ProjectsModule, InsightsModule, ActiveGuardsReadModule, HealthModule],
   controllers: [SdkController, OfrepController, EvaluationController],
   providers: [
     SdkKeysService,
@@ -44,4 +46,9 @@ import { RelayCatalog, SdkEventSink, SdkKeyResolver, SnapshotChanges, SnapshotSo
     InsightsModule,
   ],
 })
-export class SdkDeliveryModule {}
+export class SdkDeliveryModule {
+  /** Readiness says down until this node's snapshots were loaded once. */
+  constructor(readiness: ServingReadiness, snapshots: EnvironmentSnapshotsService) {
+    readiness.serveSnapshots(() => snapshots.snapshotsLoaded());
+  }
+}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
+import { isDatabaseUnavailable } from '../../infra/prisma/prisma-errors';
 import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
 import { ContextSampleService } from './context-sample.service';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -18,6 +19,11 @@ type LdEvent = Record<string, unknown> & { kind?: unknown };
  * feature events of flags and custom events of metrics that a running or paused guarded release
  * watches are stored for its guard to aggregate per variation, and nothing else is (an event no
  * guard reads would only be a row to prune); contexts feed the context sample.
+ *
+ * While PostgreSQL is unreachable the batch is still accepted (202): summaries are counted in
+ * memory and written when it is back (EvaluationRecorder keeps a failed flush), and the events a
+ * guard would have stored are dropped and counted in gantry_sdk_events_dropped_total (SDKs do not
+ * resend accepted batches, and a guard decides on what it has).
  */
 @Injectable()
 export class SdkEventsService extends SdkEventSink {
@@ -35,7 +41,10 @@ export class SdkEventsService extends SdkEventSink {
   /** `sdk`: who sent them (sdkLabel of the request), for the evaluation counts of summary events. */
   async ingest(environmentId: string, body: unknown, sdk: string): Promise<number> {
     const events = checkEventBatch(body);
-    const guarded = await this.guardedKeys(environmentId);
+    const guarded = await this.guardedKeys(environmentId).catch((e: unknown) => {
+      if (isDatabaseUnavailable(e)) return UNKNOWN;
+      throw e;
+    });
     const rows: NewSdkEvent[] = [];
     for (const raw of events) {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
@@ -46,6 +55,10 @@ export class SdkEventsService extends SdkEventSink {
       // Summaries count every evaluation (feature events too repeat evaluations they already count).
       if (kind === 'summary') this.recorder.summary(environmentId, e, sdk);
       const key = typeof e.key === 'string' ? e.key.slice(0, 256) : null;
+      if (guarded === UNKNOWN && key !== null && (kind === 'feature' || kind === 'custom')) {
+        this.metrics.sdkEventsDropped.inc();
+        continue;
+      }
       if (key === null || !(kind === 'feature' ? guarded.flags : kind === 'custom' ? guarded.metrics : NONE).has(key))
         continue;
       rows.push({
@@ -59,7 +72,13 @@ export class SdkEventsService extends SdkEventSink {
         payload: e,
       });
     }
-    await this.repo.insertEvents(rows);
+    try {
+      await this.repo.insertEvents(rows);
+    } catch (e) {
+      if (!isDatabaseUnavailable(e)) throw e;
+      this.metrics.sdkEventsDropped.inc(rows.length);
+      return 0;
+    }
     this.metrics.sdkEventsStored.inc(rows.length);
     return rows.length;
   }
@@ -71,6 +90,8 @@ export class SdkEventsService extends SdkEventSink {
 }
 
 const NONE: ReadonlySet<string> = new Set();
+/** The guarded keys could not be read (PostgreSQL unreachable). */
+const UNKNOWN: GuardedKeys = { flags: NONE, metrics: NONE };
 
 /** The body of POST /bulk, wherever it is received (an edge checks it before forwarding it). */
 export function checkEventBatch(body: unknown): unknown[] {

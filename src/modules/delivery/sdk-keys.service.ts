@@ -16,11 +16,15 @@ export interface KeyCheck {
 /** A key that is not an environment's is remembered as unknown for a while, so guessing costs no queries. */
 const NEGATIVE_TTL_MS = 10_000;
 const NEGATIVE_MAX = 10_000;
+/** A reload that failed (PostgreSQL unreachable) is tried again after this, until one succeeds. */
+const RELOAD_RETRY_MS = 2_000;
 
 /**
  * SDK key -> environment id, held in memory so authenticating an SDK request reads no database.
  * Rotation and deletion publish on Redis and every node reloads; a key unknown here is looked up
- * once in PostgreSQL (a new environment) and then cached either way.
+ * once in PostgreSQL (a new environment) and then cached either way. While PostgreSQL is
+ * unreachable the keys held here keep authenticating; a reload that failed (a rotation announced
+ * meanwhile) is retried until it succeeds, so a revoked key stops working once it can be read.
  */
 @Injectable()
 export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnApplicationShutdown {
@@ -30,6 +34,7 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
   private readonly unknown = new Map<string, number>();
   private readonly reloadListeners: ((keys: KeyCheck) => void)[] = [];
   private subscriber?: Redis;
+  private retry?: NodeJS.Timeout;
 
   constructor(
     private readonly repo: DeliveryRepository,
@@ -49,6 +54,8 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
@@ -78,7 +85,20 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
     this.reloadListeners.push(listener);
   }
 
+  /** Loads every key; after a failure tries again every RELOAD_RETRY_MS until a load succeeds. */
   private async reload(): Promise<void> {
+    try {
+      await this.load();
+    } catch (e) {
+      this.retry ??= setTimeout(() => {
+        this.retry = undefined;
+        void this.reload().catch((err: Error) => this.logger.warn(`loading SDK keys failed again: ${err.message}`));
+      }, RELOAD_RETRY_MS).unref();
+      throw e;
+    }
+  }
+
+  private async load(): Promise<void> {
     const rows = await this.repo.sdkKeys();
     this.keys = new Map(rows.map((r) => [r.sdkKey, r.id]));
     this.metas = rows.map((r) => ({

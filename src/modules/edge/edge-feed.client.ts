@@ -67,6 +67,8 @@ export class EdgeFeedClient implements OnModuleInit, OnApplicationShutdown {
     metrics.gauge('gantry_edge_upstream_connected', '1 while the relay feed from the upstream is live', [], (g) =>
       g.set(this.state === 'connected' ? 1 : 0),
     );
+    // The edge's /health/ready: in sync with its upstream at least once (it then serves, even stale).
+    metrics.gauge('gantry_ready', '1 while /health/ready answers ready, else 0', [], (g) => g.set(this.synced ? 1 : 0));
     metrics.gauge(
       'gantry_edge_staleness_seconds',
       'How far behind the upstream this edge may be: 0 while its feed is live, else seconds since it was',

@@ -21,8 +21,16 @@ export class HealthController {
 
   @Problems()
   @Get('health/ready')
-  @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL, Redis and the schema are ready' })
-  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'a check failed' })
+  @ApiOkResponse({
+    type: ReadinessDto,
+    description:
+      "The node serves: `status` 'ok' (every check passes) or 'degraded' (PostgreSQL or Redis unreachable; " +
+      'SDK traffic is served from snapshots, writes answer 503 until the store is back)',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessDto,
+    description: "`status` 'down': the schema is not current, or the SDK snapshots were never loaded",
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const r = await this.health.readiness();
     reply.status(r.ready ? 200 : 503);

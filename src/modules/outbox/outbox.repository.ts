@@ -84,6 +84,14 @@ export class OutboxRepository {
       RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "meta", "createdAt"`;
   }
 
+  /** Seconds the oldest row no relay has claimed yet has waited (0: none waiting); one index lookup, the database's clock. */
+  async oldestUnpublishedAgeSeconds(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ age: number }[]>`
+      SELECT EXTRACT(EPOCH FROM now() - "createdAt")::float8 AS "age"
+      FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT 1`;
+    return row ? Math.max(0, row.age) : 0;
+  }
+
   /** Deletes up to `batch` published outbox rows older than `before`; returns how many. */
   prune(before: Date, batch: number): Promise<number> {
     return this.prisma.$executeRaw`
