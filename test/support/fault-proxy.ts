@@ -114,7 +114,10 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
   const resetAll = (which: (link: Link) => boolean) => {
     for (const link of links) {
       if (!which(link)) continue;
-      link.client.resetAndDestroy();
+      // A reset only where the client still has a live connection: one its peer already closed
+      // (a killed process) is simply destroyed (resetting those was seen to leave the runner busy).
+      if (link.client.readableEnded || link.client.destroyed) link.client.destroy();
+      else link.client.resetAndDestroy();
       link.upstream.destroy();
       links.delete(link);
     }

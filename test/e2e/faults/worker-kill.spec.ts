@@ -336,6 +336,8 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
         { timeoutMs: 20_000 },
       );
       await killed.kill();
+      // The dead worker's connections through the proxy have closed before the link heals.
+      await eventually(() => expect(redisLink.connections()).toBe(0));
       await redisLink.heal();
     }
     worker = await startWorker();
