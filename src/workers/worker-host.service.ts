@@ -47,7 +47,15 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
           // `job <name>`: its own trace, linked to the request that enqueued it.
           return inJobSpan(job, () => h.handle(job));
         },
-        { connection: this.redis.connectionForBullMq(), prefix: `${this.redis.prefix}:bull`, concurrency: 4 },
+        {
+          connection: this.redis.connectionForBullMq(),
+          prefix: `${this.redis.prefix}:bull`,
+          concurrency: 4,
+          // A job held by a worker that died (SIGKILL, lost host) is found stalled and runs again
+          // elsewhere; its handler finds the row already done and does nothing (AutomationRunner).
+          lockDuration: this.config.jobLockMs,
+          stalledInterval: this.config.jobLockMs,
+        },
       );
       worker.on('failed', (job, err) => this.logger.error(`job ${job?.name}#${job?.id} failed: ${err.message}`));
       this.workers.push(worker);

@@ -8,7 +8,12 @@ import net from 'node:net';
  *   connections are refused at once.
  * - `blackhole()`: connections are accepted and bytes go nowhere, in either direction; nothing is
  *   closed, as a dropped route or a partition looks: only timeouts notice.
- * - `delay(ms)`: every chunk in either direction arrives `ms` later, in order.
+ * - `delay(ms)`: every chunk in either direction arrives `ms` later, in order, as a slow link looks:
+ *   one-way latency per chunk, so a request/response round trip takes 2 × ms more and throughput is
+ *   not capped (chunks in flight overlap). It applies to open connections and new ones alike (a
+ *   new connection's handshake is delayed too). Changing or lifting the delay never reorders bytes:
+ *   a chunk is never delivered before one sent earlier in the same direction, and a peer's close
+ *   reaches the other side only after the bytes it sent before closing.
  * - `heal()`: back to forwarding. Connections that lived through a black hole are reset, since bytes
  *   were lost in the middle of their protocol; connections that were only delayed carry on.
  *
@@ -46,17 +51,46 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
   let delayMs = 0;
   let closed = false;
 
-  /** One direction of a link; reads the mode per chunk so a fault applies to open connections too. */
+  /**
+   * One direction of a link; reads the mode per chunk so a fault applies to open connections too.
+   * Delayed chunks wait in a FIFO with non-decreasing due times, so order survives any delay change.
+   */
   const relay = (link: Link, from: net.Socket, to: net.Socket) => {
+    /** `null` is the sender's close, passed on after what it sent before. */
+    const queue: { due: number; chunk: Buffer | null }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let lastDue = 0;
+    const deliver = (chunk: Buffer | null) => {
+      if (chunk === null) end(link);
+      else if (!to.destroyed) to.write(chunk);
+    };
+    const pump = () => {
+      timer = undefined;
+      const now = Date.now();
+      while (queue.length && queue[0].due <= now) deliver(queue.shift()!.chunk);
+      if (queue.length) timer = setTimeout(pump, queue[0].due - now);
+    };
+    const send = (chunk: Buffer | null) => {
+      const now = Date.now();
+      if (!queue.length && delayMs === 0) return deliver(chunk);
+      lastDue = Math.max(now + delayMs, lastDue);
+      queue.push({ due: lastDue, chunk });
+      timer ??= setTimeout(pump, Math.max(0, queue[0].due - now));
+    };
     from.on('data', (chunk: Buffer) => {
       if (mode === 'blackhole' || link.broken) {
         link.broken = true;
         return;
       }
-      if (delayMs === 0) to.write(chunk);
-      // Timers of the same duration fire in the order they were set, so the stream keeps its order.
-      else setTimeout(() => to.destroyed || to.write(chunk), delayMs);
+      send(chunk);
     });
+    from.on('close', () => send(null));
+  };
+
+  const end = (link: Link) => {
+    links.delete(link);
+    link.client.destroy();
+    link.upstream.destroy();
   };
 
   const onConnection = (client: net.Socket) => {
@@ -64,13 +98,6 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
     const link: Link = { client, upstream, broken: false };
     links.add(link);
     for (const s of [client, upstream]) s.on('error', () => s.destroy());
-    const end = () => {
-      links.delete(link);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', end);
-    upstream.on('close', end);
     relay(link, client, upstream);
     relay(link, upstream, client);
   };
@@ -87,7 +114,10 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
   const resetAll = (which: (link: Link) => boolean) => {
     for (const link of links) {
       if (!which(link)) continue;
-      link.client.resetAndDestroy();
+      // A reset only where the client still has a live connection: one its peer already closed
+      // (a killed process) is simply destroyed (resetting those was seen to leave the runner busy).
+      if (link.client.readableEnded || link.client.destroyed) link.client.destroy();
+      else link.client.resetAndDestroy();
       link.upstream.destroy();
       links.delete(link);
     }

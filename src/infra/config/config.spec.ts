@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GANTRY_SWEEP_INTERVAL_MS: 'soon' })).toThrow(ConfigError);
   });
 
+  it("reads GANTRY_JOB_LOCK_MS (a dead worker's jobs run again within about twice it), with a range check", () => {
+    expect(loadConfig({}).jobLockMs).toBe(30_000);
+    expect(loadConfig({ GANTRY_JOB_LOCK_MS: '2000' }).jobLockMs).toBe(2_000);
+    for (const bad of ['999', '600001', 'soon']) {
+      expect(() => loadConfig({ GANTRY_JOB_LOCK_MS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ GANTRY_JOB_LOCK_MS: bad })).toThrow('GANTRY_JOB_LOCK_MS');
+    }
+  });
+
   it('reads the PostgreSQL timeouts and keep-alive, with defaults and range checks', () => {
     expect(loadConfig({}).database).toEqual({ connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, keepAliveMs: 10_000 });
     expect(

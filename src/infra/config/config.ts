@@ -42,6 +42,11 @@ export interface GantryConfig {
   /** How often an API node writes the evaluations it counted (GANTRY_INSIGHTS_FLUSH_MS). */
   insightsFlushMs: number;
   /**
+   * How long a worker's hold on a job lasts without renewal (GANTRY_JOB_LOCK_MS): a job held by a
+   * worker that died runs again elsewhere within about twice this (BullMQ lockDuration and stalled check).
+   */
+  jobLockMs: number;
+  /**
    * How often a worker verifies the whole audit chain on its own, ms; 0 = never
    * (GANTRY_AUDIT_VERIFY_MINUTES, or GANTRY_AUDIT_VERIFY_SECONDS when set, which wins).
    */
@@ -326,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       day: integer('GANTRY_INSIGHTS_DAILY_RETENTION_DAYS', env.GANTRY_INSIGHTS_DAILY_RETENTION_DAYS ?? '730', 1, 36500),
     },
     insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
+    jobLockMs: integer('GANTRY_JOB_LOCK_MS', env.GANTRY_JOB_LOCK_MS ?? '30000', 1_000, 600_000),
     auditVerifyEveryMs: auditVerifyEveryMs(env),
     releasePlanExpireMs: integer(
       'GANTRY_RELEASE_PLAN_EXPIRE_MS',

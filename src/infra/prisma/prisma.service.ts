@@ -23,6 +23,17 @@ export interface TxOptions {
 const DEFAULT_TIMEOUTS = { connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, keepAliveMs: 10_000 };
 
 /**
+ * Every interactive transaction's limits unless its caller sets others: to get started (a pool
+ * connection), and in all. Prisma's defaults (2 s and 5 s) failed writes whenever PostgreSQL was a
+ * little far away: a flag write takes about a dozen round trips, some 8–10 s at 500 ms each way, and
+ * a writer queued on the same flag's lock waits for the one before it
+ * (test/e2e/faults/slow-stores.spec.ts). Still bounded, so a request answers within some 40 s at
+ * worst: past the limit, the write was rolled back and is refused with 503 (transaction-errors.ts).
+ * A database that does not answer at all is noticed by the pool's own timeouts, not by these.
+ */
+const REQUEST_TX = { maxWait: 10_000, timeout: 30_000 } as const;
+
+/**
  * The one Prisma client of the process. We own the pg Pool (instead of letting the adapter make
  * one) so that /metrics can report its size and waiters.
  */
@@ -48,7 +59,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       keepAlive: timeouts.keepAliveMs > 0,
       keepAliveInitialDelayMillis: timeouts.keepAliveMs,
     });
-    super({ adapter: new PrismaPg(pool) });
+    super({ adapter: new PrismaPg(pool), transactionOptions: REQUEST_TX });
     this.pool = pool;
     // While PostgreSQL is held unreachable, taking a connection fails at once (pool.query takes one
     // the same way) instead of waiting out the connect timeout.

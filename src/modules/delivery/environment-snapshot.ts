@@ -24,6 +24,24 @@ const sseEvent = (name: string, id: bigint, data: unknown) =>
   `event: ${name}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /**
+ * The SSE event of one change, as `apply` writes it: a patch with the item, or a delete for a
+ * tombstone. Also for changes read back from the outbox (a resumption this node holds no memory of).
+ */
+export function changeEvent(c: {
+  revision: bigint;
+  kind: string;
+  key: string;
+  version: number;
+  payload: unknown;
+}): string {
+  const item = c.payload as { deleted?: boolean };
+  const path = `/${c.kind === 'flag' ? 'flags' : 'segments'}/${c.key}`;
+  return item.deleted
+    ? sseEvent('delete', c.revision, { path, version: c.version })
+    : sseEvent('patch', c.revision, { path, data: item });
+}
+
+/**
  * What one node serves for one environment: the compiled store for evaluation, the SDK JSON for
  * `put`/polling (serialised once per revision), and the recent SSE events for resumption. Applying
  * a change produces its SSE event text once; every stream writes those same bytes.
@@ -85,9 +103,6 @@ export class EnvironmentSnapshot {
     if (msg.revision !== this.revision + 1n) return null;
     this.revision = msg.revision;
     const item = msg.payload as (SdkFlag | SdkSegment) & { deleted?: boolean };
-    const plural = msg.kind === 'flag' ? 'flags' : 'segments';
-    const path = `/${plural}/${msg.key}`;
-    let text: string;
     if (item.deleted) {
       if (msg.kind === 'flag') {
         this.flags.delete(msg.key);
@@ -96,17 +111,14 @@ export class EnvironmentSnapshot {
         this.segments.delete(msg.key);
         this.store.deleteSegment(msg.key, msg.version);
       }
-      text = sseEvent('delete', msg.revision, { path, version: msg.version });
+    } else if (msg.kind === 'flag') {
+      this.flags.set(msg.key, item);
+      this.store.upsertFlag(item);
     } else {
-      if (msg.kind === 'flag') {
-        this.flags.set(msg.key, item);
-        this.store.upsertFlag(item);
-      } else {
-        this.segments.set(msg.key, item);
-        this.store.upsertSegment(item);
-      }
-      text = sseEvent('patch', msg.revision, { path, data: item });
+      this.segments.set(msg.key, item);
+      this.store.upsertSegment(item);
     }
+    const text = changeEvent(msg);
     const change: FeedChange = {
       environmentId: this.environmentId,
       revision: String(msg.revision),

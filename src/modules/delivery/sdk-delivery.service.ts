@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { EnvironmentSnapshot } from './environment-snapshot';
+import { changeEvent, type EnvironmentSnapshot } from './environment-snapshot';
 import { invalidSdkKey, sdkKeyOf } from './sdk-credentials';
 import { SdkKeyResolver, SnapshotSource } from './snapshot-source';
 import type { Stream } from './stream-hub';
 
 /** Below the SDK's 5-minute read timeout, with room to spare for proxies that close idle sockets. */
 export const HEARTBEAT_MS = 60_000;
+/** How long a resumption waits for missed changes this node does not keep before sending a put instead. */
+const RESUME_READ_MS = 3_000;
 
 /** The LaunchDarkly server-side (FDv1) surface: stream, polling. Events are in SdkEventsService. */
 @Injectable()
@@ -35,13 +37,15 @@ export class SdkDeliveryService {
 
   /**
    * GET /all: a put with everything, then patches and deletes as they commit, `id:` = revision.
-   * A reconnect with Last-Event-ID gets only what it missed when that is still known.
+   * A reconnect with Last-Event-ID gets only what it missed when that is still known (see missedEvents).
    */
   async stream(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { snapshot, sdkKey } = await this.authenticated(req.headers);
     const resumeFrom = parseLastEventId(req.headers['last-event-id']);
     // Resuming from a revision this node has not applied yet: catch up first, never send older state.
     if (resumeFrom !== undefined) await this.snapshots.catchUpTo(snapshot, resumeFrom);
+    const missed = resumeFrom === undefined ? null : await this.missedEvents(snapshot, resumeFrom);
+    // Nothing is awaited from here on: no change can be applied between `missed` and subscribing.
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -51,7 +55,6 @@ export class SdkDeliveryService {
       'x-accel-buffering': 'no',
       'x-request-id': String(req.id),
     });
-    const missed = resumeFrom === undefined ? null : snapshot.eventsSince(resumeFrom);
     res.write(missed === null ? snapshot.putEvent() : missed.join(''));
     const stream: Stream = { environmentId: snapshot.environmentId, sdkKey, res };
     this.snapshots.hub.add(stream);
@@ -59,6 +62,28 @@ export class SdkDeliveryService {
     const done = () => this.snapshots.hub.remove(stream);
     res.on('close', done);
     res.on('error', done);
+  }
+
+  /**
+   * The events after `revision`: from the snapshot's memory, else from wherever the node's source
+   * keeps changes (the outbox, for an API node that started after them or has since moved on: a
+   * client failing over from a node that died); null when they cannot all be had, and the client gets
+   * a put. The events applied while the older ones were read come from memory at the end, and the
+   * caller subscribes the stream with no await after this, so nothing falls in between. A put is
+   * always correct, so a store that fails or is slow to answer (PostgreSQL down) costs only that.
+   */
+  private async missedEvents(s: EnvironmentSnapshot, revision: bigint): Promise<string[] | null> {
+    const kept = s.eventsSince(revision);
+    if (kept !== null || revision > s.revision) return kept;
+    const older = await Promise.race([
+      this.snapshots.changesSince(s, revision).catch(() => null),
+      new Promise<null>((resolve) => setTimeout(resolve, RESUME_READ_MS, null).unref()),
+    ]);
+    if (older === null) return null;
+    const upTo = older.length ? BigInt(older[older.length - 1].revision) : revision;
+    const newer = s.eventsSince(upTo);
+    if (newer === null) return null;
+    return [...older.map((c) => changeEvent({ ...c, revision: BigInt(c.revision) })), ...newer];
   }
 
   /** GET /sdk/latest-all: `{flags, segments}` with an ETag over the environment revision. */
