@@ -34,6 +34,19 @@ export interface FeedChange {
   payload: unknown;
   /** Commit time at the origin, ms since epoch: every level of the tree measures its lag from it. */
   committedAt?: number;
+  /**
+   * The change's W3C trace context, on live changes of a traced change only: the sending node's
+   * `gantry.snapshot.apply` span (or, when that node does not trace, the context it received), so
+   * the edge's apply continues the trace. It comes over the network: a receiver validates it, and
+   * drops a malformed one (it only connects spans; it never decides anything).
+   */
+  trace?: FeedTraceContext;
+}
+
+/** A trace context as the feed carries it (`traceparent`, and `tracestate` when there is one). */
+export interface FeedTraceContext {
+  traceparent: string;
+  tracestate?: string;
 }
 
 /** The body an edge sends to open its feed. */

@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, type Span } from '@opentelemetry/api';
-import type { TraceCarrier } from './trace-carrier';
+import { parseTraceCarrier, type TraceCarrier } from './trace-carrier';
 import {
   contextFromCarrier as contextOf,
   failSpan,
@@ -21,7 +21,9 @@ import {
  *   gantry.outbox.enqueue    OutboxRepository.enqueue; its context is stored in the outbox row
  *   gantry.relay.publish     OutboxRelayService.publish, one per row, parent: the row's context;
  *                            its context travels in the pub/sub message
- *   gantry.snapshot.apply    each node, per change, parent: the message's (or row's) context
+ *   gantry.snapshot.apply    each node, per change, parent: the message's (or row's) context;
+ *                            on an edge, the upstream's apply (its context travels in the feed's
+ *                            `change` event, and an edge feeding edges passes on its own)
  *   gantry.sse.fanout        child of the apply: streams written, propagation lag
  *   job <name>               WorkerHostService, a new trace LINKED to the enqueuing request's span
  */
@@ -170,6 +172,15 @@ export function inOutboxEnqueueSpan(
 /** `gantry.snapshot.apply` of one change on this node, continuing the change's trace (untraced without one). */
 export function inSnapshotApplySpan<T>(carrier: unknown, change: ChangeRef, fn: (span: Span) => T): T {
   return inCarriedSpan(SPAN.snapshotApply, carrier, fn, { attributes: changeAttributes(change) });
+}
+
+/**
+ * The context a node passes on with a change it applied (the relay feed to its edges): its own
+ * apply span's, so the next node's apply is that span's child; when this node does not trace the
+ * change itself, the (validated) context it received, so the trace still continues below it.
+ */
+export function onwardTraceCarrier(apply: Span, received: unknown): TraceCarrier | undefined {
+  return (apply.isRecording() ? traceCarrierOf(apply) : undefined) ?? parseTraceCarrier(received);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   inJobSpan,
   inOutboxEnqueueSpan,
   inSnapshotApplySpan,
+  onwardTraceCarrier,
   SPAN,
   startRelayPublishSpans,
 } from './spans';
@@ -108,6 +109,26 @@ describe('tracing helpers', () => {
     expect(spans.carrier(row)).toBeUndefined();
     await spans.settle(Promise.resolve(null));
     expect(inSnapshotApplySpan(undefined, row, (apply) => inFanoutSpan(apply, () => 3))).toBe(3);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it("passes on the apply span's context with a change, or the received one when this node does not trace it", () => {
+    const upstreamSpan = startSpan('upstream apply');
+    const upstream = traceCarrierOf(upstreamSpan)!;
+    upstreamSpan.end();
+    const change = { environmentId: 'e', revision: 7n, kind: 'flag', key: 'f' };
+    const onward = inSnapshotApplySpan(upstream, change, (apply) => onwardTraceCarrier(apply, upstream));
+    const apply = span(SPAN.snapshotApply);
+    expect(onward).toEqual({ traceparent: `00-${apply.spanContext().traceId}-${apply.spanContext().spanId}-01` });
+    expect(apply.parentSpanContext?.spanId).toBe(upstream.traceparent.split('-')[2]);
+    // Untraced here (no valid carrier came): the received context, checked, or nothing.
+    const notRecording = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
+    expect(onwardTraceCarrier(notRecording, { ...upstream, extra: 'x' })).toEqual(upstream);
+    expect(onwardTraceCarrier(notRecording, { traceparent: '00-zz' })).toBeUndefined();
+    expect(onwardTraceCarrier(notRecording, undefined)).toBeUndefined();
+    // A malformed carrier from the network starts no span and passes nothing on.
+    exporter.reset();
+    expect(inSnapshotApplySpan({ traceparent: 'junk' }, change, (a) => onwardTraceCarrier(a, 'junk'))).toBeUndefined();
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, O
 import type { Redis } from 'ioredis';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { RedisService } from '../../infra/redis/redis.service';
-import { inFanoutSpan, inSnapshotApplySpan } from '../../infra/tracing/spans';
+import { inFanoutSpan, inSnapshotApplySpan, onwardTraceCarrier } from '../../infra/tracing/spans';
 import { changePattern } from './delivery-channels';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { DeliveryRepository } from './delivery.repository';
@@ -232,7 +232,7 @@ export class EnvironmentSnapshotsService
       const text = s.apply({ ...item, committedAt });
       if (text === null) return;
       const change = s.lastChange();
-      if (change) this.changes.applied(s, change);
+      if (change) this.changes.applied(s, change, onwardTraceCarrier(span, trace));
       const sent = inFanoutSpan(span, () => this.hub.broadcast(s.environmentId, text), committedAt);
       this.metrics.eventsSent.inc(sent);
       if (committedAt) this.metrics.propagationLag.observe((Date.now() - committedAt) / 1000);

@@ -1,4 +1,4 @@
-import type { FeedChange, FeedEnvironmentMeta } from '../../core/relay/feed-protocol';
+import type { FeedChange, FeedEnvironmentMeta, FeedTraceContext } from '../../core/relay/feed-protocol';
 import type { EnvironmentSnapshot } from './environment-snapshot';
 import type { MetricsService } from '../../infra/metrics/metrics.service';
 import type { StreamHub } from './stream-hub';
@@ -42,22 +42,25 @@ export abstract class SdkEventSink {
   abstract ingest(environmentId: string, body: unknown, sdk: string): Promise<unknown>;
 }
 
+type AppliedListener = (snapshot: EnvironmentSnapshot, change: FeedChange, trace?: FeedTraceContext) => void;
+
 /**
  * Changes as the node's snapshots apply them, for relay feeds: each applied change, and each
  * snapshot replaced whole (a reload after missed changes were pruned, or a new upstream state).
  */
 export class SnapshotChanges {
-  private readonly appliedListeners: ((snapshot: EnvironmentSnapshot, change: FeedChange) => void)[] = [];
+  private readonly appliedListeners: AppliedListener[] = [];
   private readonly replacedListeners: ((environmentId: string) => void)[] = [];
 
-  onApplied(listener: (snapshot: EnvironmentSnapshot, change: FeedChange) => void): void {
+  onApplied(listener: AppliedListener): void {
     this.appliedListeners.push(listener);
   }
   onReplaced(listener: (environmentId: string) => void): void {
     this.replacedListeners.push(listener);
   }
-  applied(snapshot: EnvironmentSnapshot, change: FeedChange): void {
-    for (const l of this.appliedListeners) l(snapshot, change);
+  /** `trace`: the context to pass on with the change (this node's apply span), when it is traced. */
+  applied(snapshot: EnvironmentSnapshot, change: FeedChange, trace?: FeedTraceContext): void {
+    for (const l of this.appliedListeners) l(snapshot, change, trace);
   }
   replaced(environmentId: string): void {
     for (const l of this.replacedListeners) l(environmentId);

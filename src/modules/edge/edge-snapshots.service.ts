@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { FeedChange, FeedEnvironment, FeedEnvironmentMeta } from '../../core/relay/feed-protocol';
 import { MetricsService } from '../../infra/metrics/metrics.service';
+import { inFanoutSpan, inSnapshotApplySpan, onwardTraceCarrier } from '../../infra/tracing/spans';
 import { DeliveryMetrics } from '../delivery/delivery.metrics';
 import { EnvironmentSnapshot } from '../delivery/environment-snapshot';
 import { registerSnapshotGauges, SnapshotChanges, SnapshotSource } from '../delivery/snapshot-source';
@@ -88,19 +89,27 @@ export class EdgeSnapshotsService extends SnapshotSource implements BeforeApplic
     }
   }
 
-  /** `change`: the next revision of an environment. */
+  /**
+   * `change`: the next revision of an environment, applied in a gantry.snapshot.apply span that
+   * continues the upstream's (when the change carries a valid trace context), with the fan-out to
+   * this edge's streams under it; edges fed from this one are passed this edge's context.
+   */
   apply(change: FeedChange): ApplyOutcome {
     const s = this.snapshots.get(change.environmentId);
     if (!s) return 'gap';
     const revision = BigInt(change.revision);
     if (revision <= s.revision) return 'stale';
     if (revision !== s.revision + 1n) return 'gap';
-    const text = s.apply({ ...change, revision });
-    if (text === null) return 'gap';
-    this.changes.applied(s, change);
-    this.metrics.eventsSent.inc(this.hub.broadcast(s.environmentId, text));
-    if (change.committedAt) this.metrics.propagationLag.observe((Date.now() - change.committedAt) / 1000);
-    return 'applied';
+    return inSnapshotApplySpan(change.trace, { ...change, revision }, (span) => {
+      const text = s.apply({ ...change, revision });
+      if (text === null) return 'gap';
+      // The change as the snapshot keeps it: only its known fields go on to feeds below.
+      this.changes.applied(s, s.lastChange() ?? change, onwardTraceCarrier(span, change.trace));
+      const sent = inFanoutSpan(span, () => this.hub.broadcast(s.environmentId, text), change.committedAt);
+      this.metrics.eventsSent.inc(sent);
+      if (change.committedAt) this.metrics.propagationLag.observe((Date.now() - change.committedAt) / 1000);
+      return 'applied';
+    });
   }
 
   /** `meta`: a key rotated (streams opened with the old key end) or a first sight of the environment. */

@@ -2,7 +2,12 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy, OnModul
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { DomainError } from '../../core/errors';
-import { FEED_HEARTBEAT_MS, type FeedChange, type FeedEnvironmentMeta } from '../../core/relay/feed-protocol';
+import {
+  FEED_HEARTBEAT_MS,
+  type FeedChange,
+  type FeedEnvironmentMeta,
+  type FeedTraceContext,
+} from '../../core/relay/feed-protocol';
 import { scopeAllows, type RelayGrant } from '../../core/relay/relay-scope';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import type { EnvironmentSnapshot } from '../delivery/environment-snapshot';
@@ -55,7 +60,7 @@ export class RelayFeedService implements OnModuleInit, BeforeApplicationShutdown
   }
 
   onModuleInit(): void {
-    this.changes.onApplied((_s, change) => this.broadcast(change));
+    this.changes.onApplied((_s, change, trace) => this.broadcast(change, trace));
     this.changes.onReplaced((id) => void this.resend(id));
     this.catalog.onReload(() => void this.rescope());
     this.verifier.onRevoked((id) => this.closeWhere((f) => f.grant.id === id, 'credential revoked'));
@@ -139,11 +144,12 @@ export class RelayFeedService implements OnModuleInit, BeforeApplicationShutdown
     return { full: false, text };
   }
 
-  private broadcast(change: FeedChange): void {
+  /** A live change, serialised once (with its trace context, when traced) for every feed holding its environment. */
+  private broadcast(change: FeedChange, trace?: FeedTraceContext): void {
     let text: string | undefined;
     for (const f of this.feeds) {
       if (!f.held.has(change.environmentId)) continue;
-      text ??= event('change', JSON.stringify(change));
+      text ??= event('change', JSON.stringify(trace ? { ...change, trace } : change));
       this.write(f, text);
     }
   }
