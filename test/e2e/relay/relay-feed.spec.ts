@@ -99,6 +99,8 @@ describe('relay feed', () => {
     const change = sseJson(await feed.next((e) => e.event === 'change'));
     expect(change).toMatchObject({ environmentId: env.id, kind: 'flag', key: 'f', payload: { on: true } });
     expect(BigInt(change.revision)).toBe(BigInt(env.revision) + 1n);
+    // This node does not trace: the change carries no trace context (the field is optional).
+    expect(change).not.toHaveProperty('trace');
     feed.close();
 
     // Changed while the edge was away: on resume it gets that change alone, not the environment.
