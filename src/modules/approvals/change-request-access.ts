@@ -8,7 +8,7 @@ import { QueuesService } from '../../infra/queues/queues.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { ProjectsService } from '../projects/projects.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
-import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { WebhookEventsService, type WebhookEventInput } from '../webhooks/webhook-events.service';
 import { ResourceWriters, type ResourceWriter } from '../write-path/resource-writer';
 import { ChangeRequestsRepository, type ChangeRequestRow } from './change-requests.repository';
 import { enqueueScheduledApplies } from './change-request-jobs';
@@ -115,7 +115,26 @@ export class ChangeRequestAccess implements ChangeRequestScope {
   /** After commit; never fails the operation that caused it. */
   emit(events: WebhookEvent[], row: ChangeRequestRow, actor: Actor, extra: Record<string, unknown> = {}): void {
     if (!events.length) return;
+    this.count(events);
+    void this.webhooks
+      .emitMany(this.webhookEvents(events, row, actor, extra))
+      .catch((e: Error) =>
+        this.logger.warn(`webhook events ${events.join(', ')} for change request ${row.id} not emitted: ${e.message}`),
+      );
+  }
+
+  /** gantry_change_request_events_total, once the events are committed. */
+  count(events: WebhookEvent[]): void {
     for (const event of events) this.metrics.changeRequests.inc({ event: event.replace('change_request.', '') });
+  }
+
+  /** The webhook events (with their payload) of a change to this request. */
+  webhookEvents(
+    events: WebhookEvent[],
+    row: ChangeRequestRow,
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): WebhookEventInput[] {
     const v = changeRequestView(row);
     const payload = {
       id: v.id,
@@ -132,10 +151,6 @@ export class ChangeRequestAccess implements ChangeRequestScope {
       consoleUrl: `${this.config.identity.publicUrl}/ui/change-requests/${v.id}`,
       ...extra,
     };
-    void this.webhooks
-      .emitMany(events.map((event) => ({ event, payload })))
-      .catch((e: Error) =>
-        this.logger.warn(`webhook events ${events.join(', ')} for change request ${row.id} not emitted: ${e.message}`),
-      );
+    return events.map((event) => ({ event, payload }));
   }
 }

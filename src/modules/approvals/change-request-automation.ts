@@ -110,7 +110,10 @@ export class ChangeRequestAutomation {
     return { outcome: 'applied', row, event: 'change_request.applied' };
   }
 
-  private common(): Pick<Definition, 'counted' | 'id' | 'transaction' | 'lock' | 'resource' | 'notify' | 'failure'> {
+  private common(): Pick<
+    Definition,
+    'counted' | 'id' | 'transaction' | 'lock' | 'resource' | 'webhooks' | 'notify' | 'failure'
+  > {
     return {
       // Counted as lifecycle events (gantry_change_request_events_total) when notified.
       counted: false,
@@ -118,14 +121,14 @@ export class ChangeRequestAutomation {
       transaction: (fn) => this.access.repo.transaction(fn),
       lock: (tx, id) => this.access.repo.findForUpdate(tx, id),
       resource: resourceOf,
-      notify: (row, event, actor: Actor) =>
-        event &&
-        this.access.emit(
+      webhooks: (row, event, actor: Actor) =>
+        this.access.webhookEvents(
           [event],
           row,
           actor,
           event === 'change_request.applied' ? { appliedVersion: row.appliedVersion } : { failure: row.failure },
         ),
+      notify: (_row, event) => event && this.access.count([event]),
       failure: {
         isFailure: (err) => !isError(err, ...NOT_FAILURES),
         mark: async (tx, row, err, actor) =>

@@ -2,6 +2,7 @@ import type { DomainError } from '../../core/errors';
 import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import type { WebhookEvent } from '../webhooks/webhook-events';
+import type { WebhookEventInput } from '../webhooks/webhook-events.service';
 import type { PreApproval, PreApprovalGrant } from '../write-path/pre-approval';
 
 /** What a run's log line says caused it: the job that woke it, the HTTP request behind that job or call. */
@@ -12,7 +13,7 @@ export interface RunOrigin {
   sweep?: boolean;
 }
 
-/** What a run did once it held the row: the outcome (metric label, log line), and what to notify after commit. */
+/** What a run did once it held the row: the outcome (metric label, log line), and the event it reports. */
 export interface AutomationDone<Row> {
   outcome: string;
   row?: Row;
@@ -35,7 +36,8 @@ export interface AutomationGrant<Row, Scope> {
 /**
  * One kind of automation (scheduled changes, release steps, change requests applied by Gantry,
  * trigger calls, pipeline looks) described for AutomationRunner, which owns the order: first look,
- * due wait, lock, status check, apply, mark failed on a refusal, notify, metric, log line.
+ * due wait, lock, status check, apply (or mark failed on a refusal) with the webhook deliveries in
+ * the same transaction, then after commit: delivery jobs, notify, metric, log line.
  */
 export interface AutomationDefinition<
   Key,
@@ -73,7 +75,12 @@ export interface AutomationDefinition<
   grant?(row: Row, scope: Scope): PreApprovalGrant;
   /** The writes through the one write path and the row marked done, in the run's transaction. */
   apply(tx: Tx, row: Row, run: RunContext<Scope>): Promise<Done>;
-  /** After commit (webhooks, the next alarm), for done and failed rows alike; never fails the run. */
+  /**
+   * The webhook events a done or failed row reports (with their payloads), for done and failed rows
+   * alike: their delivery rows are written in the run's transaction, so they commit with the change.
+   */
+  webhooks?(row: Row, event: WebhookEvent, actor: Actor): WebhookEventInput[];
+  /** After commit (the next alarm, counters), for done and failed rows alike; never fails the run. */
   notify?(row: Row, event: WebhookEvent | undefined, actor: Actor): void | Promise<unknown>;
   /** How a refusal marks the row failed; absent: refusals are rethrown and nothing is marked. */
   failure?: AutomationFailure<Row>;
@@ -90,7 +97,7 @@ export interface AutomationFailure<Row> {
     links(row: Row): Record<string, unknown>;
     details?(err: DomainError): Record<string, unknown>;
   };
-  /** Sent through notify() once the failure is committed (a function: the event depends on the marked row and the refusal). */
+  /** Recorded through webhooks() with the failure, then given to notify() (a function: it depends on the marked row and the refusal). */
   event?: WebhookEvent | ((row: Row, err: DomainError) => WebhookEvent);
 }
 

@@ -8,7 +8,7 @@ import type { AuditRecord } from '../audit/audit.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { PreApproval } from '../write-path/pre-approval';
 import type { AutomationDefinition, AutomationDone } from './automation-definition';
-import { AutomationRunner } from './automation-runner';
+import { AutomationRunner, type WebhookRecorder } from './automation-runner';
 
 /**
  * Fakes for AutomationRunner's spec (conventions §17): an in-memory table with real row locks and
@@ -28,7 +28,15 @@ interface FakeTx {
   staged: Map<string, FakeRow>;
   writes: { id: string; preApproved: PreApproval }[];
   audit: AuditRecord[];
+  deliveries: FakeDelivery[];
   release: (() => void)[];
+}
+
+/** A webhook delivery row, as WebhookEventsService.record writes it. */
+export interface FakeDelivery {
+  id: string;
+  event: string;
+  payload: object;
 }
 
 export class FakeTable {
@@ -36,7 +44,13 @@ export class FakeTable {
   /** Committed writes through the fake write path, in commit order. */
   readonly writes: { id: string; preApproved: PreApproval }[] = [];
   readonly audit: AuditRecord[] = [];
+  /** Committed webhook deliveries, and the ids whose jobs were enqueued (after commit). */
+  readonly deliveries: FakeDelivery[] = [];
+  readonly woken: string[] = [];
+  /** What the fake Redis does with an enqueue: set to an error to refuse it. */
+  wakeFails: Error | null = null;
   transactions = 0;
+  private deliveryIds = 0;
   private readonly tails = new Map<string, Promise<void>>();
 
   add(...rows: FakeRow[]): void {
@@ -51,12 +65,13 @@ export class FakeTable {
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.transactions++;
-    const tx: FakeTx = { staged: new Map(), writes: [], audit: [], release: [] };
+    const tx: FakeTx = { staged: new Map(), writes: [], audit: [], deliveries: [], release: [] };
     try {
       const result = await fn(fakeTx(tx));
       for (const [id, row] of tx.staged) this.rows.set(id, row);
       this.writes.push(...tx.writes);
       this.audit.push(...tx.audit);
+      this.deliveries.push(...tx.deliveries);
       return result;
     } finally {
       for (const release of tx.release) release();
@@ -96,6 +111,22 @@ export class FakeTable {
   recordAudit(t: Tx, entry: AuditRecord): void {
     fakeTxState<FakeTx>(t).audit.push(entry);
   }
+
+  /** WebhookEventsService's side of the runner: rows in the transaction, jobs after it. */
+  readonly webhooks: WebhookRecorder = {
+    record: async (t, events) => {
+      const rows = events.map((e) => ({ id: `d${++this.deliveryIds}`, event: e.event, payload: e.payload }));
+      fakeTxState<FakeTx>(t).deliveries.push(...rows);
+      return rows.map((r) => r.id);
+    },
+    wake: async (ids) => {
+      await tick();
+      if (this.wakeFails) throw this.wakeFails;
+      // Only committed rows can be woken: the runner enqueues after the commit.
+      for (const id of ids) if (!this.deliveries.some((d) => d.id === id)) throw new Error(`${id} not committed`);
+      this.woken.push(...ids);
+    },
+  };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -125,6 +156,7 @@ export function fakeDefinition(
         event: 'scheduled_change.applied',
       };
     },
+    webhooks: (row, event) => [{ event, payload: { id: row.id } }],
     notify: (row, event) => void notified.push({ id: row.id, event }),
     failure: {
       isFailure,
@@ -168,7 +200,7 @@ export function fakeRunner(table: FakeTable, now: () => Date) {
   });
   const logger = createRootLogger('info', stream);
   const audit = { record: async (tx: Tx, _actor: unknown, entry: AuditRecord) => table.recordAudit(tx, entry) };
-  const runner = new AutomationRunner(audit, metrics, { now }, logger);
+  const runner = new AutomationRunner(audit, metrics, { now }, logger, table.webhooks);
   const counted = async () =>
     Object.fromEntries((await metrics.automation.get()).values.map((v) => [String(v.labels.outcome), v.value]));
   return { runner, lines, counted, metrics };

@@ -1,5 +1,6 @@
 import { DomainError, notFound } from '../../core/errors';
 import { requestContext } from '../../infra/logging/request-context';
+import type { Tx } from '../../infra/prisma/tx';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import { fakeDefinition, FakeTable, fakeRunner, type FakeRow } from './automation-runner.fake';
 
@@ -30,7 +31,40 @@ describe('AutomationRunner', () => {
     expect(table.writes.map((w) => w.id)).toEqual(['a']);
     expect(table.rows.get('a')!.status).toBe('applied');
     expect(notified).toEqual([{ id: 'a', event: 'scheduled_change.applied' }]);
+    expect(table.deliveries).toEqual([{ id: 'd1', event: 'scheduled_change.applied', payload: { id: 'a' } }]);
     expect(await counted()).toEqual({ applied: 1 });
+  });
+
+  it("writes the webhook deliveries in the run's transaction and enqueues their jobs only after the commit", async () => {
+    const { table, runner, def } = setup(pending('a'), pending('b'));
+    expect((await runner.run(def, 'a')).outcome).toBe('applied');
+    await new Promise((resolve) => setImmediate(resolve));
+    // wake() refuses ids not committed yet (see the fake): it ran after the commit.
+    expect(table.woken).toEqual(['d1']);
+    // A transaction that does not commit takes its deliveries with it, and nothing is woken.
+    const lost = {
+      ...def,
+      transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
+        table.transaction(async (tx) => {
+          await fn(tx);
+          throw new Error('connection lost at commit');
+        }),
+    };
+    await expect(runner.run(lost, 'b')).rejects.toThrow('connection lost at commit');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(table.deliveries.map((d) => d.payload)).toEqual([{ id: 'a' }]);
+    expect(table.woken).toEqual(['d1']);
+  });
+
+  it('keeps the committed change and its pending delivery when the enqueue fails (the sweep sends it)', async () => {
+    const { table, runner, def, lines } = setup(pending('a'));
+    table.wakeFails = new Error('redis unreachable');
+    expect((await runner.run(def, 'a')).outcome).toBe('applied');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(table.rows.get('a')!.status).toBe('applied');
+    expect(table.deliveries.map((d) => d.event)).toEqual(['scheduled_change.applied']);
+    expect(table.woken).toEqual([]);
+    expect(lines.some((l) => String(l.msg).includes('redis unreachable'))).toBe(true);
   });
 
   it('writes with the grant the definition describes, minted for the run only', async () => {
@@ -77,6 +111,7 @@ describe('AutomationRunner', () => {
       },
     ]);
     expect(notified).toEqual([{ id: 'a', event: 'scheduled_change.failed' }]);
+    expect(table.deliveries.map((d) => [d.event, d.payload])).toEqual([['scheduled_change.failed', { id: 'a' }]]);
     expect(await counted()).toEqual({ failed: 1 });
   });
 
@@ -92,7 +127,7 @@ describe('AutomationRunner', () => {
     };
     await expect(runner.run(notAFailure, 'b')).rejects.toThrow(DomainError);
     expect([table.rows.get('a')!.status, table.rows.get('b')!.status]).toEqual(['pending', 'pending']);
-    expect([table.audit, table.writes, notified]).toEqual([[], [], []]);
+    expect([table.audit, table.writes, notified, table.deliveries]).toEqual([[], [], [], []]);
     expect(await counted()).toEqual({});
     expect(lines.map((l) => [l.outcome, l.code])).toEqual([
       ['error', undefined],

@@ -9,6 +9,7 @@ import { waitUntilDue } from '../../infra/queues/alarm-jobs';
 import type { Actor } from '../accounts/models/actor';
 import type { AuditRecord } from '../audit/audit.service';
 import type { WebhookEvent } from '../webhooks/webhook-events';
+import type { WebhookEventInput } from '../webhooks/webhook-events.service';
 import { mintPreApproval, type PreApproval } from '../write-path/pre-approval';
 import type {
   AutomationDefinition,
@@ -38,6 +39,16 @@ export interface AuditWriter {
   record(tx: Tx, actor: Actor, entry: AuditRecord): Promise<unknown>;
 }
 
+/**
+ * Where a run's webhook events go (WebhookEventsService): delivery rows written in the run's
+ * transaction, and their jobs enqueued after the commit (a lost enqueue is recovered by the
+ * delivery worker's sweeps of pending rows).
+ */
+export interface WebhookRecorder {
+  record(tx: Tx, events: WebhookEventInput[]): Promise<string[]>;
+  wake(deliveryIds: string[]): Promise<void>;
+}
+
 /** Outcomes of runs that did nothing: logged, never counted. */
 const IDLE = new Set(['skipped', 'not_due']);
 
@@ -51,6 +62,8 @@ type AnyDefinition<Key, Row, Done extends AutomationDone<Row>, Scope> = Automati
  * alarm). A run is exactly once: the row is locked and its status checked in the same transaction
  * as the writes, and a refusal of the write path marks the row failed (audit entry, webhook, metric)
  * in a transaction of its own. Infrastructure errors are rethrown untouched, so the job is retried.
+ * The webhook deliveries a run reports are written in its transaction, never after: a worker dying
+ * right after the commit loses no event; only their wake-up jobs are enqueued after the commit.
  *
  * It is also the only minter of pre-approvals for automation (with change-request apply, see
  * pre-approval-importers.spec.ts): a definition describes its grant, and the runner mints it only for
@@ -64,6 +77,7 @@ export class AutomationRunner {
     private readonly metrics: Pick<MetricsService, 'automation' | 'scheduleLateness'>,
     private readonly clock: { now(): Date },
     private readonly logger: Logger,
+    private readonly webhooks: WebhookRecorder,
   ) {}
 
   async run<Key, Row, Done extends AutomationDone<Row>, Scope>(
@@ -184,6 +198,7 @@ export class AutomationRunner {
       if (seen.dueAt && !(await waitUntilDue(seen.dueAt, () => this.clock.now()))) return idle('not_due');
     }
     let actor: Actor | undefined;
+    let deliveries: string[] = [];
     try {
       const result = await def.transaction(async (tx): Promise<RunResult<Done>> => {
         const row = await def.lock(tx, key);
@@ -194,9 +209,11 @@ export class AutomationRunner {
         if (seen.dueAt && seen.dueAt > this.clock.now()) return idle('not_due');
         actor = def.actor(row);
         const done = await this.applyLocked(def, tx, row, actor);
+        if (done.row) deliveries = await this.recordWebhooks(def, tx, done.row, done.event, actor);
         return { status: 'done', outcome: done.outcome, done };
       });
-      if (result.status === 'done' && result.done.row) this.notify(def, result.done.row, result.done.event, actor!);
+      if (result.status === 'done' && result.done.row)
+        this.notify(def, result.done.row, result.done.event, actor!, deliveries);
       return result;
     } catch (err) {
       if (!(err instanceof DomainError) || !def.failure || def.failure.isFailure?.(err) === false) throw err;
@@ -231,6 +248,8 @@ export class AutomationRunner {
   ): Promise<void> {
     const failure = def.failure!;
     let actor: Actor | undefined;
+    let event: WebhookEvent | undefined;
+    let deliveries: string[] = [];
     const failed = await def.transaction(async (tx) => {
       const row = await def.lock(tx, key);
       if (!row) return null;
@@ -245,22 +264,40 @@ export class AutomationRunner {
           after: { status: 'failed', code: err.code, ...failure.audit.details?.(err) },
           links: failure.audit.links(row),
         });
+      event = typeof failure.event === 'function' ? failure.event(marked, err) : failure.event;
+      deliveries = await this.recordWebhooks(def, tx, marked, event, actor);
       return marked;
     });
-    const event = typeof failure.event === 'function' ? failed && failure.event(failed, err) : failure.event;
-    if (failed) this.notify(def, failed, event ?? undefined, actor!);
+    if (failed) this.notify(def, failed, event, actor!, deliveries);
   }
 
-  /** After commit: a webhook or an alarm that cannot be sent now never undoes what was committed. */
+  /** In the run's transaction: the deliveries of the event the row reports commit with it, or not at all. */
+  private async recordWebhooks<Key, Row, Done extends AutomationDone<Row>, Scope>(
+    def: AnyDefinition<Key, Row, Done, Scope>,
+    tx: Tx,
+    row: Row,
+    event: WebhookEvent | undefined,
+    actor: Actor,
+  ): Promise<string[]> {
+    const events = event && def.webhooks ? def.webhooks(row, event, actor) : [];
+    return events.length ? this.webhooks.record(tx, events) : [];
+  }
+
+  /**
+   * After commit: the deliveries' wake-up jobs and the definition's notify (alarms, counters). What
+   * cannot be sent now never undoes what was committed; pending deliveries are swept up by the worker.
+   */
   private notify<Key, Row, Done extends AutomationDone<Row>, Scope>(
     def: AnyDefinition<Key, Row, Done, Scope>,
     row: Row,
     event: WebhookEvent | undefined,
     actor: Actor,
+    deliveries: string[],
   ): void {
-    if (!def.notify) return;
     const warn = (e: Error) =>
       this.logger.warn({ context: 'automation', kind: def.kind, event }, `after-commit notification: ${e.message}`);
+    if (deliveries.length) void this.webhooks.wake(deliveries).catch(warn);
+    if (!def.notify) return;
     try {
       const sent = def.notify(row, event, actor);
       if (sent) void sent.catch(warn);

@@ -4,6 +4,7 @@ import { ClockService } from '../../infra/clock/clock.service';
 import { ROOT_LOGGER } from '../../infra/logging/logger';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import { AuditService } from '../audit/audit.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { AutomationRunner } from './automation-runner';
 
 /**
@@ -15,12 +16,19 @@ import { AutomationRunner } from './automation-runner';
   providers: [
     {
       provide: AutomationRunner,
-      useFactory: (audit: AuditService, metrics: MetricsService, clock: ClockService, logger: Logger) => {
+      useFactory: (
+        audit: AuditService,
+        metrics: MetricsService,
+        clock: ClockService,
+        logger: Logger,
+        webhooks: WebhookEventsService,
+      ) => {
         // The failures an alert watches (ops/prometheus) exist from the start at 0, so the first is an increase.
         for (const kind of ['scheduled_change', 'release_step']) metrics.automation.inc({ kind, outcome: 'failed' }, 0);
-        return new AutomationRunner(audit, metrics, clock, logger);
+        return new AutomationRunner(audit, metrics, clock, logger, webhooks);
       },
-      inject: [AuditService, MetricsService, ClockService, ROOT_LOGGER],
+      // WebhookEventsService: from the global WebhooksModule.
+      inject: [AuditService, MetricsService, ClockService, ROOT_LOGGER, WebhookEventsService],
     },
   ],
   exports: [AutomationRunner],

@@ -3,7 +3,7 @@ import { ClockService } from '../../infra/clock/clock.service';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import type { WebhookEvent } from '../webhooks/webhook-events';
-import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { WebhookEventsService, type WebhookEventInput } from '../webhooks/webhook-events.service';
 import { setStepAlarms } from './release-jobs';
 import { releaseView } from './models/release.view';
 import type { Release, ReleaseHistoryEntry } from './release-records';
@@ -33,16 +33,25 @@ export class ReleaseNotifier {
 
   /** A running release gets the alarm for its next step; a webhook tells subscribers what happened. */
   after(row: Release, event?: WebhookEvent): void {
-    // A release a change freeze holds is paused with an alarm at the freeze's end.
+    this.nextStep(row);
+    if (event)
+      void this.webhooks
+        .emitMany([this.event(row, event)])
+        .catch((e: Error) => this.logger.warn(`${event} for release ${row.id} not emitted: ${e.message}`));
+  }
+
+  /** After commit: a running release (or one a change freeze holds, paused until its end) gets the alarm for its next step. */
+  nextStep(row: Release): void {
     if (row.status === 'running' || (row.status === 'paused' && row.nextStepAt)) {
       void setStepAlarms(this.queues, [row], this.clock.now()).catch((e: Error) =>
         this.logger.warn(`release ${row.id}: next step not scheduled now (the worker's sweep will): ${e.message}`),
       );
     }
-    if (event)
-      void this.webhooks
-        // Who caused it: the person or automation of the transition just recorded (the stepper records its own).
-        .emit(event, { ...releaseView(row), actor: row.history.at(-1)?.actor ?? row.createdBy })
-        .catch((e: Error) => this.logger.warn(`${event} for release ${row.id} not emitted: ${e.message}`));
+  }
+
+  /** The webhook event of a release change (the stepper records its deliveries in the step's transaction). */
+  event(row: Release, event: WebhookEvent): WebhookEventInput {
+    // Who caused it: the person or automation of the transition just recorded (the stepper records its own).
+    return { event, payload: { ...releaseView(row), actor: row.history.at(-1)?.actor ?? row.createdBy } };
   }
 }

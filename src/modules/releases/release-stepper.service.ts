@@ -76,7 +76,8 @@ export class ReleaseStepper {
       resource: (r) => this.resource(r),
       actor: (r) => automationActor(`release ${r.id} by ${r.createdBy.name}`),
       apply: (tx, r, run) => this.stepLocked(tx, r, run),
-      notify: (row, event) => this.notifier.after(row, event),
+      webhooks: (row, event) => [this.notifier.event(row, event)],
+      notify: (row) => this.notifier.nextStep(row),
       failure: {
         mark: async (tx, r, err, actor) =>
           r.status !== 'running' && !isFreezeHeld(r)

@@ -10,7 +10,6 @@ import type { AutomationDefinition, RunContext, RunOrigin, RunResult } from '../
 import { AutomationRunner, type SweepOptions } from '../automation/automation-runner';
 import { FlagWriteService } from '../flags/flag-write.service';
 import { ProjectsService } from '../projects/projects.service';
-import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { scheduledChangeView } from './models/scheduled-change.view';
 import { scheduleAlarms } from './schedule-jobs';
 import type { OccurrenceOutcome, ScheduledChange, ScheduledChangeFailure } from './scheduled-change-records';
@@ -46,7 +45,6 @@ export class ScheduledChangeRunner {
     private readonly flags: FlagWriteService,
     private readonly clock: ClockService,
     private readonly queues: QueuesService,
-    private readonly webhooks: WebhookEventsService,
     private readonly runner: AutomationRunner,
   ) {
     this.automation = {
@@ -68,12 +66,12 @@ export class ScheduledChangeRunner {
       }),
       apply: (tx, row, run) => (recurrenceOf(row) ? this.applyOccurrence(tx, row, run) : this.applyOnce(tx, row, run)),
       // The actor: the schedule's creator, on whose behalf it ran.
+      webhooks: (row, event) => [{ event, payload: { ...scheduledChangeView(row), actor: creatorOf(row) } }],
       // A recurring schedule's next alarm is set here, after the commit that moved it on.
-      notify: (row, event) =>
-        Promise.all([
-          recurrenceOf(row) && row.status === 'pending' && scheduleAlarms(this.queues, [row], this.clock.now()),
-          event && this.webhooks.emit(event, { ...scheduledChangeView(row), actor: creatorOf(row) }),
-        ]),
+      notify: (row) =>
+        recurrenceOf(row) && row.status === 'pending'
+          ? scheduleAlarms(this.queues, [row], this.clock.now())
+          : undefined,
       failure: {
         mark: async (tx, row, err) => {
           if (row.status !== 'pending') return null;

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Tx } from '../../infra/prisma/tx';
 import { QueuesService } from '../../infra/queues/queues.service';
 import type { OutboxItem } from '../outbox/outbox.repository';
 import { matchesEvent, type WebhookEvent } from './webhook-events';
@@ -17,7 +18,9 @@ export interface WebhookEventInput {
 /**
  * Turns events into deliveries: one `WebhookDelivery` row (pending) per matching enabled webhook,
  * and one BullMQ job per row that wakes the worker. The row is the durable state; a lost job is
- * re-enqueued by the worker's start-up sweep.
+ * re-enqueued by the worker's sweeps. `emitMany` writes the rows on its own, after the change it
+ * reports committed; `record` writes them in the change's transaction (so a process dying after the
+ * commit cannot lose them) and `wake` enqueues their jobs once that transaction committed.
  */
 @Injectable()
 export class WebhookEventsService {
@@ -44,13 +47,25 @@ export class WebhookEventsService {
       this.invalidate();
       created = await this.createDeliveries(events);
     }
-    if (!created.length) return 0;
-    // If Redis refuses, the rows stay pending and the worker's start-up sweep enqueues them.
-    await enqueueDeliveries(
-      this.queues,
-      created.map((d) => d.id),
-    );
+    await this.wake(created.map((d) => d.id));
     return created.length;
+  }
+
+  /**
+   * The deliveries of these events, written in the caller's transaction: they commit with the change
+   * they report, or not at all. Returns their ids, for wake() after the commit. The subscribers are
+   * read in the transaction rather than from this process's cache: a webhook deleted since the cache
+   * was filled would fail the insert, and with it the whole transaction.
+   */
+  async record(tx: Tx, events: WebhookEventInput[]): Promise<string[]> {
+    if (!events.length) return [];
+    const rows = deliveryRows(await this.repo.listEnabledFilters(tx), events);
+    return rows.length ? (await this.repo.createDeliveries(rows, tx)).map((d) => d.id) : [];
+  }
+
+  /** After commit: one job per delivery row. If Redis refuses, the rows stay pending and the worker's sweeps enqueue them. */
+  wake(deliveryIds: string[]): Promise<void> {
+    return enqueueDeliveries(this.queues, deliveryIds);
   }
 
   /**
@@ -88,13 +103,7 @@ export class WebhookEventsService {
   }
 
   private async createDeliveries(events: WebhookEventInput[]): Promise<{ id: string }[]> {
-    const hooks = await this.enabledWebhooks();
-    if (!hooks.length) return [];
-    const rows = events.flatMap((e) =>
-      hooks
-        .filter((h) => matchesEvent(h.events, e.event))
-        .map((h) => ({ webhookId: h.id, event: e.event, payload: e.payload })),
-    );
+    const rows = deliveryRows(await this.enabledWebhooks(), events);
     return rows.length ? this.repo.createDeliveries(rows) : [];
   }
 
@@ -108,3 +117,11 @@ export class WebhookEventsService {
     return this.subscribers.list;
   }
 }
+
+/** One delivery row per event and matching webhook. */
+const deliveryRows = (hooks: { id: string; events: string[] }[], events: WebhookEventInput[]) =>
+  events.flatMap((e) =>
+    hooks
+      .filter((h) => matchesEvent(h.events, e.event))
+      .map((h) => ({ webhookId: h.id, event: e.event, payload: e.payload })),
+  );

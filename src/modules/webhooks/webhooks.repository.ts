@@ -69,14 +69,15 @@ export class WebhooksRepository {
     await txClient(tx).webhook.delete({ where: { id } });
   }
   /** What emitting needs: enabled webhooks and their filters (never the secret). */
-  listEnabledFilters(): Promise<{ id: string; events: string[] }[]> {
-    return this.prisma.webhook.findMany({ where: { enabled: true }, select: { id: true, events: true } });
+  listEnabledFilters(tx?: Tx): Promise<{ id: string; events: string[] }[]> {
+    return dbOf(this.prisma, tx).webhook.findMany({ where: { enabled: true }, select: { id: true, events: true } });
   }
 
   // ---- deliveries
-  createDeliveries(rows: { webhookId: string; event: string; payload: object }[]): Promise<{ id: string }[]> {
+  /** In the caller's transaction when given one: the rows then commit (or roll back) with what they report. */
+  createDeliveries(rows: { webhookId: string; event: string; payload: object }[], tx?: Tx): Promise<{ id: string }[]> {
     const data = rows.map((r) => ({ ...r, payload: toJson(r.payload) }));
-    return this.prisma.webhookDelivery.createManyAndReturn({ data, select: { id: true } });
+    return dbOf(this.prisma, tx).webhookDelivery.createManyAndReturn({ data, select: { id: true } });
   }
   async listDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]> {
     const rows = await this.prisma.webhookDelivery.findMany({
