@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { DEFAULT_TEST_REDIS_URL, testServerUrl } from './test-database';
 
 /**
  * A TCP forwarder between Gantry and one of its peers (PostgreSQL, Redis, an upstream Gantry) that
@@ -17,7 +18,7 @@ import net from 'node:net';
  * - `heal()`: back to forwarding. Connections that lived through a black hole are reset, since bytes
  *   were lost in the middle of their protocol; connections that were only delayed carry on.
  *
- *   const pgLink = await faultProxy(5432);
+ *   const pgLink = await postgresFaultProxy();
  *   const gantry = await startGantry({ postgresPort: pgLink.port });
  *   await pgLink.cut(); ... await pgLink.heal();
  */
@@ -161,4 +162,16 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
       mode = 'cut';
     },
   };
+}
+
+/** A fault proxy in front of the PostgreSQL server the harness's test databases live on (GANTRY_TEST_PG_SERVER_URL). */
+export const postgresFaultProxy = (): Promise<FaultProxy> => proxyTo(testServerUrl(), 5432);
+
+/** A fault proxy in front of the tests' Redis (GANTRY_TEST_REDIS_URL). */
+export const redisFaultProxy = (): Promise<FaultProxy> =>
+  proxyTo(process.env.GANTRY_TEST_REDIS_URL ?? DEFAULT_TEST_REDIS_URL, 6379);
+
+function proxyTo(url: string, defaultPort: number): Promise<FaultProxy> {
+  const u = new URL(url);
+  return faultProxy(Number(u.port || defaultPort), u.hostname.replace(/^\[(.*)\]$/, '$1'));
 }

@@ -4,7 +4,7 @@ import { MetricsService } from '../../infra/metrics/metrics.service';
 import { RedisService } from '../../infra/redis/redis.service';
 import { inFanoutSpan, inSnapshotApplySpan, onwardTraceCarrier } from '../../infra/tracing/spans';
 import { changePattern } from './delivery-channels';
-import { OutboxRepository } from '../outbox/outbox.repository';
+import { OutboxRepository, type OutboxItem } from '../outbox/outbox.repository';
 import { DeliveryRepository } from './delivery.repository';
 import type { FeedChange } from '../../core/relay/feed-protocol';
 import { EnvironmentSnapshot, type ChangeMessage } from './environment-snapshot';
@@ -200,16 +200,12 @@ export class EnvironmentSnapshotsService
    * One change, from Redis or from this node's relay (the same change may come both ways: the
    * second finds the revision applied and does nothing).
    */
-  private receive(msg: {
-    environmentId: string;
-    revision: bigint;
-    kind: string;
-    key: string;
-    version: number;
-    payload: unknown;
-    committedAt: number;
-    trace?: unknown;
-  }): void {
+  private receive(
+    msg: Pick<OutboxItem, 'environmentId' | 'revision' | 'kind' | 'key' | 'version' | 'payload'> & {
+      committedAt: number;
+      trace?: unknown;
+    },
+  ): void {
     if (!this.snapshots.has(msg.environmentId)) return; // not served here (yet): loaded fresh on first use
     this.enqueue(msg.environmentId, async () => {
       const s = this.snapshots.get(msg.environmentId);

@@ -32,10 +32,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startGantry, startSecondNode, type ApiClient, type Gantry, type GantryNode } from '../../support/app-harness';
 import { sdkKeyOf } from '../../support/delivery';
-import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { postgresFaultProxy, redisFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { factory, ok, type Flag } from '../../support/factories';
 import { followStream, type SdkFlagLike, type StreamFollower } from '../../support/stream-follower';
-import { DEFAULT_TEST_REDIS_URL, testServerUrl } from '../../support/test-database';
 
 const PROJECT = 'load';
 const ENVS = ['e0', 'e1', 'e2'];
@@ -135,7 +134,6 @@ interface PhaseFigures {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const portOf = (url: string, fallback: number) => Number(new URL(url).port || fallback);
 
 /** A flag's individual targets as comparable strings (`kind:variation:key`), sorted. */
 function targetKeys(config: {
@@ -182,10 +180,8 @@ describe('load with faults: two nodes, writes, schedules and SDK streams while P
   const nodeUrl = (n: NodeName) => (n === 'A' ? nodeA.baseUrl : nodeB.baseUrl);
 
   beforeAll(async () => {
-    const pgPort = portOf(testServerUrl(), 5432);
-    const redisPort = portOf(process.env.GANTRY_TEST_REDIS_URL ?? DEFAULT_TEST_REDIS_URL, 6379);
-    links.postgres = [await faultProxy(pgPort), await faultProxy(pgPort)];
-    links.redis = [await faultProxy(redisPort), await faultProxy(redisPort)];
+    links.postgres = [await postgresFaultProxy(), await postgresFaultProxy()];
+    links.redis = [await redisFaultProxy(), await redisFaultProxy()];
     nodeA = await startGantry({ role: 'all', postgresPort: links.postgres[0].port, redisPort: links.redis[0].port });
     nodeB = await startSecondNode(nodeA, {
       role: 'all',

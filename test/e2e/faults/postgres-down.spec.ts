@@ -25,7 +25,7 @@ import IORedis from 'ioredis';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { eventually, metricValue, sdkKeyOf } from '../../support/delivery';
 import { factory, ok } from '../../support/factories';
-import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { postgresFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { auditOf, flagAuditResource } from '../../support/governance';
 import { openSse, sseJson, type SseStream } from '../../support/sse';
 
@@ -70,7 +70,7 @@ describe.each(['cut', 'blackhole'] as const)('PostgreSQL unreachable (%s)', (fau
     });
 
   beforeAll(async () => {
-    pgLink = await faultProxy(5432);
+    pgLink = await postgresFaultProxy();
     g = await startGantry({
       postgresPort: pgLink.port,
       env: { DATABASE_CONNECT_TIMEOUT_MS: '2000', DATABASE_QUERY_TIMEOUT_MS: '5000' },

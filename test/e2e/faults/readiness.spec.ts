@@ -6,7 +6,7 @@
 import { startGantry, type Gantry } from '../../support/app-harness';
 import { eventually, metricValue, sdkKeyOf } from '../../support/delivery';
 import { factory } from '../../support/factories';
-import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { redisFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 
 interface Readiness {
   status: string;
@@ -19,7 +19,7 @@ describe('readiness with Redis unreachable', () => {
   let g: Gantry;
 
   beforeAll(async () => {
-    redisLink = await faultProxy(6379);
+    redisLink = await redisFaultProxy();
     g = await startGantry({ redisPort: redisLink.port });
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@
  * Outcomes only, no timing assertions: waits are bounded by `eventually`, and a request that hung on
  * Redis would fail the test by not answering within that bound.
  */
-import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { redisFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { startGantry, startSecondNode, type ApiClient, type Gantry, type GantryNode } from '../../support/app-harness';
 import { eventually, sdkKeyOf } from '../../support/delivery';
 import { factory, ok, type Flag } from '../../support/factories';
@@ -75,7 +75,7 @@ describe('Redis unreachable, two nodes', () => {
     });
 
   beforeAll(async () => {
-    [redis, receiver] = await Promise.all([faultProxy(6379), startReceiver()]);
+    [redis, receiver] = await Promise.all([redisFaultProxy(), startReceiver()]);
     const env = { GANTRY_OUTBOUND_ALLOW: '127.0.0.1', GANTRY_REDIS_COMMAND_TIMEOUT_MS: '1000' };
     a = await startGantry({ role: 'all', redisPort: redis.port, env });
     b = await startSecondNode(a, { role: 'api', redisPort: redis.port, env });

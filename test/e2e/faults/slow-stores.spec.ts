@@ -9,16 +9,13 @@
 import type { LDClient } from '@launchdarkly/node-server-sdk';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { eventually, ldClient, sdkKeyOf } from '../../support/delivery';
-import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { postgresFaultProxy, redisFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { factory, ok, type Flag } from '../../support/factories';
 import { openSse, sseJson, type SseStream } from '../../support/sse';
-import { DEFAULT_TEST_REDIS_URL, testServerUrl } from '../../support/test-database';
 
 const P = 'slow';
 const E = 'production';
 const DELAY_MS = 500;
-const PG_PORT = Number(new URL(testServerUrl()).port || 5432);
-const REDIS_PORT = Number(new URL(process.env.GANTRY_TEST_REDIS_URL ?? DEFAULT_TEST_REDIS_URL).port || 6379);
 
 describe('a network delay of 500 ms on either store', () => {
   let g: Gantry;
@@ -32,8 +29,8 @@ describe('a network delay of 500 ms on either store', () => {
   let lastId: bigint;
 
   beforeAll(async () => {
-    pgLink = await faultProxy(PG_PORT);
-    redisLink = await faultProxy(REDIS_PORT);
+    pgLink = await postgresFaultProxy();
+    redisLink = await redisFaultProxy();
     g = await startGantry({ role: 'all', postgresPort: pgLink.port, redisPort: redisLink.port });
     api = g.client(g.ownerToken);
     await factory.project(api, { key: P, environments: [E] });

@@ -12,12 +12,11 @@
  *   Redis link is black-holed, the lock released; once the change is visible the worker is killed.
  *   The delivery row is there (pending) in the very snapshot the change is first seen in.
  */
-import pg from 'pg';
 import { startGantry, startSecondNode, type ApiClient, type Gantry, type GantryNode } from '../../support/app-harness';
 import { eventually } from '../../support/delivery';
-import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { backendsEnded, hold, waitingOn } from '../../support/lock-holds';
+import { redisFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { factory, ok } from '../../support/factories';
-import { DEFAULT_TEST_REDIS_URL } from '../../support/test-database';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
 
 /** A dead worker's jobs are found stalled within about twice this. */
@@ -29,16 +28,10 @@ const BOOT_TIMEOUT_MS = 120_000;
 /** A worker's boot and the waits for the stalled jobs and the delivery, on the same shared machine. */
 const CASE_TIMEOUT_MS = 90_000;
 
-const REDIS_PORT = Number(new URL(process.env.GANTRY_TEST_REDIS_URL ?? DEFAULT_TEST_REDIS_URL).port || 6379);
 /** The receiver listens on loopback. */
 const OUTBOUND = { GANTRY_OUTBOUND_ALLOW: '127.0.0.1' };
 
 type KillPoint = 'inserting the delivery row' | 'committed, its delivery job not enqueued';
-
-interface Hold {
-  pid: number;
-  release(): Promise<void>;
-}
 
 describe('a worker killed around the commit of a scheduled change, for its webhook event', () => {
   let g: Gantry;
@@ -55,7 +48,7 @@ describe('a worker killed around the commit of a scheduled change, for its webho
     });
 
   beforeAll(async () => {
-    [redisLink, receiver] = await Promise.all([faultProxy(REDIS_PORT), startReceiver()]);
+    [redisLink, receiver] = await Promise.all([redisFaultProxy(), startReceiver()]);
     g = await startGantry({ role: 'api', env: OUTBOUND });
     owner = g.client(g.ownerToken);
     // Only the worker's events: no flag.updated deliveries from the API node's relay.
@@ -71,47 +64,6 @@ describe('a worker killed around the commit of a scheduled change, for its webho
     await redisLink?.close();
     await receiver?.close();
   });
-
-  /** Takes `statements` in a transaction of a connection of its own and keeps it open until release(). */
-  async function hold(statements: { text: string; params?: unknown[] }[]): Promise<Hold> {
-    const c = new pg.Client({ connectionString: g.db.url });
-    await c.connect();
-    const [{ pid }] = (await c.query('SELECT pg_backend_pid() AS pid')).rows;
-    await c.query('BEGIN');
-    for (const s of statements) await c.query(s.text, s.params);
-    return {
-      pid,
-      release: async () => {
-        await c.query('ROLLBACK');
-        await c.end();
-      },
-    };
-  }
-
-  /** The backends waiting on the hold's locks whose statement matches `like`, once there is one. */
-  const blockedBy = (h: Hold, like: string) =>
-    eventually(
-      async () => {
-        const rows = await g.sql<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity
-           WHERE datname = current_database() AND $1 = ANY(pg_blocking_pids(pid)) AND query ILIKE $2`,
-          [h.pid, like],
-        );
-        if (!rows.length) throw new Error(`no backend waits on the test's locks in ${like}`);
-        return rows.map((r) => r.pid);
-      },
-      { timeoutMs: 20_000 },
-    );
-
-  /** Waits until the dead worker's backends have ended (their transactions rolled back). */
-  const ended = (pids: number[]) =>
-    eventually(
-      async () => {
-        const rows = await g.sql(`SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [pids]);
-        expect(rows).toEqual([]);
-      },
-      { timeoutMs: 20_000 },
-    );
 
   /** The schedule's status and its delivery rows, read in one statement (one snapshot). */
   const stateOf = async (id: string) =>
@@ -159,18 +111,18 @@ describe('a worker killed around the commit of a scheduled change, for its webho
     const s = await dueSoon();
     const killed = worker;
     if (point === 'inserting the delivery row') {
-      const h = await hold([{ text: 'LOCK TABLE "WebhookDelivery" IN SHARE MODE' }]);
-      const pids = await blockedBy(h, '%INSERT INTO%WebhookDelivery%');
+      const h = await hold(g.db.url, [{ text: 'LOCK TABLE "WebhookDelivery" IN SHARE MODE' }]);
+      const pids = await waitingOn(g.sql, h, { queryLike: '%INSERT INTO%WebhookDelivery%' });
       await killed.kill();
       await h.release();
-      await ended(pids);
+      await backendsEnded(g.sql, pids);
       // Nothing of the run committed: not the change without its event, nor the event without the change.
       expect(await stateOf(s.id)).toEqual({ status: 'pending', deliveries: [] });
     } else {
-      const h = await hold([
+      const h = await hold(g.db.url, [
         { text: `SELECT 1 FROM "ScheduledChange" WHERE id = $1::uuid FOR UPDATE`, params: [s.id] },
       ]);
-      await blockedBy(h, '%ScheduledChange%');
+      await waitingOn(g.sql, h, { queryLike: '%ScheduledChange%' });
       redisLink.blackhole();
       await h.release();
       // The first snapshot in which the change is applied holds its delivery row, not yet sent.

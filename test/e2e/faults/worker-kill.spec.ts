@@ -13,13 +13,12 @@
  * - committed, not acknowledged: the rows' locks as above, then the worker's Redis link black-holed
  *   (fault proxy) and the locks released: the writes commit, the job cannot be marked done.
  */
-import pg from 'pg';
 import { startGantry, startSecondNode, type ApiClient, type Gantry, type GantryNode } from '../../support/app-harness';
 import { eventually } from '../../support/delivery';
-import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { backendsEnded, hold, waitingOn } from '../../support/lock-holds';
+import { redisFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { factory, ok } from '../../support/factories';
 import { flagAuditResource } from '../../support/governance';
-import { DEFAULT_TEST_REDIS_URL } from '../../support/test-database';
 
 /** AuditRepository's advisory lock (src/modules/audit/audit.repository.ts). */
 const AUDIT_CHAIN_LOCK = 7_210_001;
@@ -33,14 +32,7 @@ const BOOT_TIMEOUT_MS = 120_000;
 /** A worker's boot and the waits for the stalled jobs, on the same shared machine. */
 const CASE_TIMEOUT_MS = 90_000;
 
-const REDIS_PORT = Number(new URL(process.env.GANTRY_TEST_REDIS_URL ?? DEFAULT_TEST_REDIS_URL).port || 6379);
-
 type KillPoint = 'picked up' | 'inside the write transaction' | 'committed, not acknowledged';
-
-interface Hold {
-  pid: number;
-  release(): Promise<void>;
-}
 
 describe('a worker killed (SIGKILL) in a scheduled change or a release step', () => {
   let g: Gantry;
@@ -61,7 +53,7 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
   };
 
   beforeAll(async () => {
-    redisLink = await faultProxy(REDIS_PORT);
+    redisLink = await redisFaultProxy();
     g = await startGantry({ role: 'api' });
     owner = g.client(g.ownerToken);
     worker = await startWorker();
@@ -70,47 +62,6 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
     await g?.stop();
     await redisLink?.close();
   });
-
-  /** Takes `statements` in a transaction of a connection of its own and keeps it open until release(). */
-  async function hold(statements: { text: string; params?: unknown[] }[]): Promise<Hold> {
-    const c = new pg.Client({ connectionString: g.db.url });
-    await c.connect();
-    const [{ pid }] = (await c.query('SELECT pg_backend_pid() AS pid')).rows;
-    await c.query('BEGIN');
-    for (const s of statements) await c.query(s.text, s.params);
-    return {
-      pid,
-      release: async () => {
-        await c.query('ROLLBACK');
-        await c.end();
-      },
-    };
-  }
-
-  /** The backends waiting on the hold's locks, once there are `n` of them. */
-  const blockedBy = (h: Hold, n: number) =>
-    eventually(
-      async () => {
-        const rows = await g.sql<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND $1 = ANY(pg_blocking_pids(pid))`,
-          [h.pid],
-        );
-        // At least: a periodic job of the worker may be waiting on the audit chain's lock too.
-        if (rows.length < n) throw new Error(`${rows.length} of ${n} backends wait on the test's locks`);
-        return rows.map((r) => r.pid);
-      },
-      { timeoutMs: 20_000 },
-    );
-
-  /** Waits until the dead worker's backends have ended (their transactions rolled back). */
-  const ended = (pids: number[]) =>
-    eventually(
-      async () => {
-        const rows = await g.sql(`SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [pids]);
-        expect(rows).toEqual([]);
-      },
-      { timeoutMs: 20_000 },
-    );
 
   const flagVersions = (flagKey: string, environmentId: string) =>
     g.sql<{ version: number }>(
@@ -300,8 +251,10 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
     const c = await dueTogether();
     const killed = worker;
     if (point === 'inside the write transaction') {
-      const h = await hold([{ text: 'SELECT pg_advisory_xact_lock($1::bigint)', params: [AUDIT_CHAIN_LOCK] }]);
-      const pids = await blockedBy(h, 2);
+      const h = await hold(g.db.url, [
+        { text: 'SELECT pg_advisory_xact_lock($1::bigint)', params: [AUDIT_CHAIN_LOCK] },
+      ]);
+      const pids = await waitingOn(g.sql, h, { atLeast: 2 });
       // Both runs hold their rows (taken before writing), so the waiters are these two, in their writes.
       await eventually(async () => {
         for (const table of ['Release', 'ScheduledChange'])
@@ -313,18 +266,18 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
       });
       await killed.kill();
       await h.release();
-      await ended(pids);
+      await backendsEnded(g.sql, pids);
       await expectNothingWritten(c);
     } else if (point === 'picked up') {
-      const h = await hold(rowLocks(c.release.id, c.schedule.id));
-      const pids = await blockedBy(h, 2);
+      const h = await hold(g.db.url, rowLocks(c.release.id, c.schedule.id));
+      const pids = await waitingOn(g.sql, h, { atLeast: 2 });
       await killed.kill();
       await h.release();
-      await ended(pids);
+      await backendsEnded(g.sql, pids);
       await expectNothingWritten(c);
     } else {
-      const h = await hold(rowLocks(c.release.id, c.schedule.id));
-      await blockedBy(h, 2);
+      const h = await hold(g.db.url, rowLocks(c.release.id, c.schedule.id));
+      await waitingOn(g.sql, h, { atLeast: 2 });
       redisLink.blackhole();
       await h.release();
       await eventually(

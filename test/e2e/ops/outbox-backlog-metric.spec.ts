@@ -6,8 +6,7 @@
 import pg from 'pg';
 import { startGantry, type Gantry } from '../../support/app-harness';
 import { eventually, metricValue } from '../../support/delivery';
-import { faultProxy, type FaultProxy } from '../../support/fault-proxy';
-import { DEFAULT_TEST_SERVER_URL } from '../../support/test-database';
+import { postgresFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 
 const AGE = 'gantry_outbox_backlog_age_seconds';
 
@@ -69,8 +68,7 @@ describe('metrics while PostgreSQL does not answer', () => {
   let link: FaultProxy;
 
   beforeAll(async () => {
-    const server = new URL(process.env.GANTRY_TEST_PG_SERVER_URL ?? DEFAULT_TEST_SERVER_URL);
-    link = await faultProxy(Number(server.port || 5432), server.hostname);
+    link = await postgresFaultProxy();
     gantry = await startGantry({ postgresPort: link.port });
   });
 
