@@ -14,11 +14,12 @@ export class AdvancePipelineHandler implements JobHandler<AdvancePipelineJob> {
   constructor(private readonly runner: PipelineRunner) {}
 
   /**
-   * At start-up only: every running run gets a look (its sweep has no due times, so a periodic one
-   * would look at every run each time).
+   * At start-up and when a store returns: every running run gets a look (a look lost meanwhile is
+   * not due anywhere). Never periodically: the sweep has no due times, so it would look at every
+   * run each time.
    */
   async sweep(occasion: SweepOccasion) {
-    if (occasion === 'start-up') return this.runner.sweep();
+    if (occasion !== 'periodic') return this.runner.sweep();
   }
 
   async handle(job: Job<AdvancePipelineJob>) {

@@ -7,6 +7,7 @@ import { ROOT_LOGGER } from '../infra/logging/logger';
 import { JOBS_BY_QUEUE, type JobName, QueueName } from '../infra/queues/queue-names';
 import { QueuesService } from '../infra/queues/queues.service';
 import { RedisService } from '../infra/redis/redis.service';
+import { DatabaseMonitor } from '../infra/prisma/database-monitor';
 import { inJobSpan } from '../infra/tracing/spans';
 import { JOB_HANDLERS, type JobHandler, type SweepOccasion } from './job-handler';
 
@@ -15,8 +16,9 @@ import { JOB_HANDLERS, type JobHandler, type SweepOccasion } from './job-handler
  * no handler or two, so a missing handler is found at deploy time, not when a job is due.
  *
  * Also runs the handlers' sweeps (PostgreSQL is the state, a job only the alarm clock): at start-up,
- * as soon as Redis is reachable again after it was lost (what could not be enqueued meanwhile, or
- * what fell due meanwhile, runs then, late but once), and every GANTRY_SWEEP_INTERVAL_MS.
+ * as soon as Redis or PostgreSQL is reachable again after it was lost (what could not be enqueued
+ * meanwhile, an alarm whose retries ran out meanwhile, or what fell due meanwhile, runs then, late
+ * but once), and every GANTRY_SWEEP_INTERVAL_MS.
  */
 @Injectable()
 export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -31,6 +33,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
     private readonly redis: RedisService,
+    private readonly database: DatabaseMonitor,
     private readonly queues: QueuesService,
     @Inject(ROOT_LOGGER) private readonly root: Pino,
     @Inject(GANTRY_CONFIG) private readonly config: GantryConfig,
@@ -80,6 +83,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
       this.redisLost = false;
       this.sweep('reconnected');
     });
+    this.database.onRecovered(() => this.sweep('reconnected'));
   }
 
   /** Runs every handler's sweep, one sweep at a time (one asked for meanwhile runs right after). */

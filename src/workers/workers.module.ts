@@ -9,7 +9,6 @@ import { ApplyScheduledChangeHandler } from './apply-scheduled-change.handler';
 import { PipelinesModule } from '../modules/pipelines/pipelines.module';
 import { ReleasesModule } from '../modules/releases/releases.module';
 import { AdvancePipelineHandler } from './advance-pipeline.handler';
-import { DatabaseRecoverySweeps } from './database-recovery-sweeps';
 import { SchedulesModule } from '../modules/schedules/schedules.module';
 import { StepReleaseHandler } from './step-release.handler';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
@@ -43,7 +42,6 @@ const HANDLERS = [
     ...HANDLERS,
     { provide: JOB_HANDLERS, useFactory: (...hs: unknown[]) => hs, inject: HANDLERS },
     WorkerHostService,
-    DatabaseRecoverySweeps,
   ],
 })
 export class WorkersModule {}
