@@ -46,17 +46,23 @@ export class AuditVerificationService {
 
   async get(actor: Actor, id: string): Promise<VerificationView> {
     this.authz.assert(actor, 'viewAuditLog', auditLogResource());
-    const job = /^\d{1,18}$/.test(id)
-      ? await this.queues.call(QueueName.Maintenance, 'audit verification', (q) => q.getJob(id)).catch(queueUnavailable)
+    // The state is read before the job: a job read first and finished in between would show
+    // `completed` with no result yet (seen under load).
+    const read = /^\d{1,18}$/.test(id)
+      ? await this.queues
+          .call(QueueName.Maintenance, 'audit verification', async (q) => {
+            const state = await q.getJobState(id);
+            return { state, job: await q.getJob(id) };
+          })
+          .catch(queueUnavailable)
       : undefined;
+    const job = read?.job;
     if (!job || job.name !== (JobName.VerifyAuditChain as string)) throw notFound('audit_verification', id);
     const progress = job.progress as { checked?: number; total?: number } | number;
     const result = (job.returnvalue as ChainCheck | null) ?? null;
     return {
       id: job.id!,
-      state: await this.queues
-        .call(QueueName.Maintenance, 'audit verification', () => job.getState())
-        .catch(queueUnavailable),
+      state: read.state,
       checked: result?.checked ?? (typeof progress === 'object' ? (progress.checked ?? 0) : 0),
       total: typeof progress === 'object' ? (progress.total ?? null) : null,
       result,
