@@ -1,12 +1,19 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../config/config';
 import { PrismaClient, type Prisma } from './generated/client';
 import { DatabaseUnavailableError } from './prisma-errors';
 import type { Tx } from './tx';
 import { bindActiveContext, inSpan } from '../tracing/tracing';
 import { SPAN } from '../tracing/spans';
+import {
+  captureTransactionConnection,
+  noteConnection,
+  PRISMA_LIKE_TYPES,
+  sealCapture,
+  type RawConnection,
+} from './raw-connection';
 
 export type { Tx } from './tx';
 
@@ -65,7 +72,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     // the same way) instead of waiting out the connect timeout.
     const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
     pool.connect = ((...args: unknown[]) => {
-      if (this.refusing === undefined) return connect(...args);
+      if (this.refusing === undefined) {
+        // The promise form is what Prisma's adapter uses to open a transaction (raw-connection.ts).
+        if (args.length > 0) return connect(...args);
+        return (connect() as Promise<PoolClient>).then((client) => (noteConnection(client), client));
+      }
       const err = new DatabaseUnavailableError(this.refusing);
       const callback = args[0];
       if (typeof callback === 'function') return void process.nextTick(() => (callback as (e: Error) => void)(err));
@@ -93,12 +104,33 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     return inSpan(
       SPAN.dbTransaction,
       () =>
-        this.$transaction(
-          bindActiveContext((client: Prisma.TransactionClient) => fn(client as unknown as Tx)),
-          options,
+        captureTransactionConnection(() =>
+          this.$transaction(
+            bindActiveContext((client: Prisma.TransactionClient) => {
+              const raw = sealCapture();
+              if (raw) rawConnections.set(client, raw);
+              return fn(client as unknown as Tx);
+            }),
+            options,
+          ),
         ),
       { childOnly: true },
     );
+  }
+
+  /**
+   * One SQL statement, for the hot paths of repositories: on the transaction's own connection when
+   * `tx` has one (raw-connection.ts), else through Prisma in `tx`, or on the pool outside one.
+   * Rows as Prisma's `$queryRaw` returns them (int8 as bigint, JSON parsed, timestamps as Date).
+   */
+  sql<R extends QueryResultRow>(tx: Tx | undefined, query: Prisma.Sql): Promise<R[]> {
+    if (!tx)
+      return this.pool
+        .query<R>({ text: query.text, values: query.values, types: PRISMA_LIKE_TYPES })
+        .then((r) => r.rows);
+    const raw = rawConnections.get(tx);
+    if (raw) return raw.query<R>(query.text, query.values);
+    return txClient(tx).$queryRaw<R[]>(query);
   }
 
   /**
@@ -115,6 +147,12 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 interface PoolClientInternals {
   connection?: { stream?: { destroy(): void } };
 }
+
+/** The connection under each open transaction that has one, by its handle (PrismaService.sql). */
+const rawConnections = new WeakMap<object, RawConnection>();
+
+/** Whether `tx`'s statements through PrismaService.sql go to its own connection (diagnostics and tests). */
+export const hasOwnConnection = (tx: Tx): boolean => rawConnections.has(tx);
 
 /** For repositories: the client behind a transaction handle (see PrismaService.transaction). */
 export const txClient = (tx: Tx): Db => tx as unknown as Db;

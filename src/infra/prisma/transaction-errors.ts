@@ -1,3 +1,5 @@
+import { TransactionClosedError } from './raw-connection';
+
 /**
  * Prisma's limits on an interactive transaction (`maxWait` to get one started, `timeout` in all).
  * A transaction that could not start in time never ran; one that ran past its timeout was rolled
@@ -13,6 +15,7 @@ const TIMED_OUT = /Unable to start a transaction in the given time|cannot be exe
 export function isTransactionTimeout(err: unknown): boolean {
   let e: unknown = err;
   for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    if (e instanceof TransactionClosedError) return true; // the same timeout, seen by a raw statement
     const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
     if (code === 'P2028' && typeof message === 'string' && TIMED_OUT.test(message)) return true;
     e = cause;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { contentDigest, GENESIS_HASH, type ChainedContent } from '../../core/audit/hash-chain';
 import { Prisma } from '../../infra/prisma/generated/client';
-import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -46,9 +46,10 @@ export class AuditRepository {
   async append(tx: Tx, content: Omit<ChainedContent, 'prevHash'>, actorId: string | null): Promise<AuditRow> {
     const digest = contentDigest(content, sha256Hex);
     const j = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-    const client = txClient(tx);
-    await client.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`;
-    const [row] = await client.$queryRaw<AuditRow[]>`
+    await this.prisma.sql(tx, Prisma.sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`);
+    const [row] = await this.prisma.sql<AuditRow>(
+      tx,
+      Prisma.sql`
       WITH "head" AS (
         SELECT COALESCE((SELECT "hash" FROM "AuditEntry" ORDER BY "id" DESC LIMIT 1), ${GENESIS_HASH}) AS "prev"
       )
@@ -59,7 +60,8 @@ export class AuditRepository {
              ${content.previousVersion}::int, ${content.currentVersion}::int, ${content.requestId}, ${j(content.links)}::jsonb,
              "head"."prev", encode(sha256(convert_to("head"."prev" || ${digest}, 'UTF8')), 'hex')
       FROM "head"
-      RETURNING *`;
+      RETURNING *`,
+    );
     return row;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FlagState } from '../../core/approval';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
-import type { Prisma } from '../../infra/prisma/generated/client';
+import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import type { ActorRef } from '../accounts/models/actor';
 import type { FlagConfigRecord, FlagRecord, FlagVersionRecord } from './flag-records';
@@ -96,16 +96,21 @@ export class FlagsRepository {
    * could be stale; the second statement takes a fresh snapshot after the lock is held.
    */
   async findForUpdate(tx: Tx, projectId: string, key: string): Promise<FlagRecord | null> {
-    const locked = await txClient(tx).$queryRaw<{ id: string }[]>`
-      SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`;
+    const locked = await this.prisma.sql<{ id: string }>(
+      tx,
+      Prisma.sql`SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`,
+    );
     if (!locked.length) return null;
-    const rows = await txClient(tx).$queryRaw<RawFlag[]>`
+    const rows = await this.prisma.sql<RawFlag>(
+      tx,
+      Prisma.sql`
       SELECT f."id", f."key", f."definition", f."archived", f."version",
         COALESCE((SELECT json_agg(json_build_object('id', fe."id", 'environmentId', fe."environmentId",
                                                     'config', fe."config", 'environmentKey', e."key"))
                   FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId"
                   WHERE fe."flagId" = f."id"), '[]'::json) AS "environments"
-      FROM "Flag" f WHERE f."id" = ${locked[0].id}::uuid`;
+      FROM "Flag" f WHERE f."id" = ${locked[0].id}::uuid`,
+    );
     return rows.length ? toFlag(rows[0]) : null;
   }
 
@@ -333,7 +338,9 @@ export class FlagsRepository {
     },
   ): Promise<void> {
     const config = JSON.stringify(v.config);
-    await txClient(tx).$executeRaw`
+    await this.prisma.sql(
+      tx,
+      Prisma.sql`
       WITH "updated" AS (
         UPDATE "FlagEnvironment" SET "version" = ${v.config.version}::int, "config" = ${config}::jsonb, "updatedAt" = now()
         WHERE "id" = ${v.flagEnvironmentId}::uuid RETURNING "id"
@@ -341,7 +348,8 @@ export class FlagsRepository {
       INSERT INTO "FlagVersion" ("id", "flagEnvironmentId", "version", "definition", "config", "actor", "comment")
       SELECT gen_random_uuid(), "id", ${v.config.version}::int, ${JSON.stringify(v.definition)}::jsonb,
              ${config}::jsonb, ${JSON.stringify(v.actor)}::jsonb, ${v.comment}
-      FROM "updated"`;
+      FROM "updated"`,
+    );
   }
 
   async insertVersion(

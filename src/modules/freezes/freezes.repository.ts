@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FreezeSchedule } from '../../core/freeze';
-import type { Prisma } from '../../infra/prisma/generated/client';
+import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, dbOf, txClient } from '../../infra/prisma/prisma.service';
 import type { ActorRef } from '../accounts/models/actor';
@@ -36,10 +36,11 @@ export class FreezesRepository {
 
   /** Oldest first. */
   async list(projectId: string, db?: Tx): Promise<FreezeRecord[]> {
-    const rows = await dbOf(this.prisma, db).freezeWindow.findMany({
-      where: { projectId },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
+    // Raw: every targeting write reads this list (usually empty) in its transaction.
+    const rows = await this.prisma.sql<FreezeRow>(
+      db,
+      Prisma.sql`SELECT * FROM "FreezeWindow" WHERE "projectId" = ${projectId}::uuid ORDER BY "createdAt" ASC, "id" ASC`,
+    );
     return rows.map(toRecord);
   }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { GuardrailPolicy, GuardrailRule } from '../../core/guardrail';
-import type { Prisma } from '../../infra/prisma/generated/client';
+import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
-import { dbOf, PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
 type Row = Prisma.GuardrailPolicyGetPayload<object>;
 
@@ -45,10 +45,11 @@ export class GuardrailsRepository {
 
   /** In the caller's transaction when it has one, so a write is checked against the policies it commits under. */
   async list(projectId: string, tx?: Tx): Promise<GuardrailPolicyRecord[]> {
-    const rows = await dbOf(this.prisma, tx).guardrailPolicy.findMany({
-      where: { projectId },
-      orderBy: { key: 'asc' },
-    });
+    // Raw: every flag and segment write reads this list (usually empty) in its transaction.
+    const rows = await this.prisma.sql<Row>(
+      tx,
+      Prisma.sql`SELECT * FROM "GuardrailPolicy" WHERE "projectId" = ${projectId}::uuid ORDER BY "key" ASC`,
+    );
     return rows.map(toRecord);
   }
 

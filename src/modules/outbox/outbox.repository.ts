@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, txClient, type Tx } from '../../infra/prisma/prisma.service';
+import { Prisma } from '../../infra/prisma/generated/client';
+import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 import { inOutboxEnqueueSpan } from '../../infra/tracing/spans';
 
 /** PostgreSQL NOTIFY channel that wakes the outbox relays when a write commits. */
@@ -52,7 +53,9 @@ export class OutboxRepository {
     // commit in order), insert the outbox row carrying it, and NOTIFY the relays (delivered at commit).
     // The row keeps the trace context of this span, so the relay's publish continues the trace.
     return inOutboxEnqueueSpan(item, async (trace) => {
-      const [{ revision }] = await txClient(tx).$queryRaw<{ revision: bigint }[]>`
+      const [{ revision }] = await this.prisma.sql<{ revision: bigint }>(
+        tx,
+        Prisma.sql`
         WITH bumped AS (
           UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
         ), inserted AS (
@@ -63,7 +66,8 @@ export class OutboxRepository {
           FROM bumped
           RETURNING "revision"
         )
-        SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`;
+        SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`,
+      );
       return revision;
     });
   }
@@ -85,11 +89,14 @@ export class OutboxRepository {
    * the Redis messages, which is safe because every node also catches up from the outbox by revision.
    */
   claimUnpublished(limit: number): Promise<OutboxItem[]> {
-    return this.prisma.$queryRaw<OutboxItem[]>`
+    return this.prisma.sql<OutboxItem>(
+      undefined,
+      Prisma.sql`
       UPDATE "OutboxEvent" SET "publishedAt" = now()
       WHERE "id" IN (SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "meta",
-                "traceContext", "createdAt"`;
+                "traceContext", "createdAt"`,
+    );
   }
 
   /** Seconds the oldest row no relay has claimed yet has waited (0: none waiting); one index lookup, the database's clock. */

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { toJson } from '../../infra/prisma/json-columns';
-import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
 import type { EnvironmentContext, ProjectContext, StoredApprovalSettings } from './project-context';
 
 type EnvironmentRow = Prisma.EnvironmentGetPayload<object>;
 type ProjectWithEnvs = Prisma.ProjectGetPayload<{ include: { environments: true } }>;
+/** findByKey's project columns, prefixed so that they stand beside the environment's. */
+type ProjectColumns = {
+  [C in keyof Prisma.ProjectGetPayload<object> as `p.${C}`]: Prisma.ProjectGetPayload<object>[C];
+};
 
 const WITH_ENVIRONMENTS = { environments: { orderBy: { createdAt: 'asc' } } } as const;
 
@@ -61,9 +65,40 @@ export class ProjectsRepository {
     return rows.map(toProjectContext);
   }
 
+  /**
+   * Raw SQL, one row per environment: nearly every request reads its project, and Prisma's runtime
+   * costs about as much again as the query (bench/README.md). The same rows as Prisma's
+   * `findUnique({ include: environments })` (projects.repository.spec.ts compares the two).
+   */
   async findByKey(key: string, tx?: Tx): Promise<ProjectContext | null> {
-    const row = await dbOf(this.prisma, tx).project.findUnique({ where: { key }, include: WITH_ENVIRONMENTS });
-    return row && toProjectContext(row);
+    const rows = await this.prisma.sql<EnvironmentRow & ProjectColumns>(
+      tx,
+      Prisma.sql`
+      SELECT e.*, p."id" AS "p.id", p."key" AS "p.key", p."name" AS "p.name", p."tags" AS "p.tags",
+             p."createdAt" AS "p.createdAt", p."updatedAt" AS "p.updatedAt", p."approvalDefaults" AS "p.approvalDefaults"
+      FROM "Project" p LEFT JOIN "Environment" e ON e."projectId" = p."id"
+      WHERE p."key" = ${key}
+      ORDER BY e."createdAt" ASC, e."id" ASC`,
+    );
+    if (!rows.length) return null;
+    const [first] = rows;
+    return toProjectContext({
+      id: first['p.id'],
+      key: first['p.key'],
+      name: first['p.name'],
+      tags: first['p.tags'],
+      createdAt: first['p.createdAt'],
+      updatedAt: first['p.updatedAt'],
+      approvalDefaults: first['p.approvalDefaults'],
+      // A project with no environment comes back as one row of NULL environment columns.
+      environments: rows
+        .filter((r) => r.id !== null)
+        .map((r) => {
+          const env: Record<string, unknown> = { ...r };
+          for (const c of Object.keys(env)) if (c.startsWith('p.')) delete env[c];
+          return env as EnvironmentRow;
+        }),
+    });
   }
 
   async findByKeys(keys: readonly string[]): Promise<ProjectContext[]> {

@@ -1,0 +1,173 @@
+/**
+ * Runs PrismaService.sql and the repositories' raw reads in their own Node process (Prisma's
+ * generated client loads there, not in jest): `node -r ts-register-cached.js raw-sql-checks.ts
+ * <databaseUrl>`; prints what each check observed as JSON for test/integration/raw-sql.spec.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { GantryConfig } from '../../src/infra/config/config';
+import { Prisma } from '../../src/infra/prisma/generated/client';
+import { hasOwnConnection, PrismaService, txClient } from '../../src/infra/prisma/prisma.service';
+import { AccountsRepository } from '../../src/modules/accounts/accounts.repository';
+import { ProjectsRepository, toProjectContext } from '../../src/modules/projects/projects.repository';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const errorOf = (e: unknown) => ({ name: (e as Error).name, message: (e as Error).message });
+
+/** JSON that keeps bigints and Dates apart from numbers and strings, so the spec compares types too. */
+const typed = (v: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
+      const raw = this[k];
+      if (typeof raw === 'bigint') return { bigint: raw.toString() };
+      if (raw instanceof Date) return { date: raw.toISOString() };
+      return x;
+    }),
+  );
+
+async function main(): Promise<void> {
+  const [databaseUrl] = process.argv.slice(2);
+  const prisma = new PrismaService({ databaseUrl, databasePoolSize: 4 } as GantryConfig);
+  const out: Record<string, unknown> = {};
+  const count = async () => Number((await prisma.pool.query('SELECT count(*) FROM raw_check')).rows[0].count);
+  try {
+    await prisma.pool.query('CREATE TABLE raw_check (x int)');
+
+    // Which connection the statements of a transaction ran on, and whether it was its own.
+    out.connection = await prisma.transaction(async (tx) => {
+      const [viaSql] = await prisma.sql<{ pid: number }>(tx, Prisma.sql`SELECT pg_backend_pid() AS pid`);
+      const [viaPrisma] = await txClient(tx).$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+      return { own: hasOwnConnection(tx), samePid: viaSql.pid === viaPrisma.pid };
+    });
+
+    // Rows the same whichever way they are read: in a transaction, through Prisma, on the pool.
+    const probe = Prisma.sql`SELECT 9007199254740993::int8 AS big, 7::int AS small, '2026-01-02T03:04:05.678Z'::timestamptz AS at,
+      '{"a":[1,"x",null]}'::jsonb AS doc, ARRAY['p','q'] AS list, NULL::text AS nothing, ${"o'k"} AS param`;
+    out.types = await prisma.transaction(async (tx) => ({
+      own: typed(await prisma.sql(tx, probe)),
+      prisma: typed(await txClient(tx).$queryRaw(probe)),
+      pool: typed(await prisma.sql(undefined, probe)),
+    }));
+
+    // Statements on the transaction's connection commit and roll back with it.
+    await prisma.transaction(async (tx) => {
+      await prisma.sql(tx, Prisma.sql`INSERT INTO raw_check VALUES (1)`);
+      await txClient(tx).$executeRaw`INSERT INTO raw_check VALUES (2)`;
+    });
+    out.committed = await count();
+    await prisma
+      .transaction(async (tx) => {
+        await prisma.sql(tx, Prisma.sql`INSERT INTO raw_check VALUES (3)`);
+        throw new Error('give up');
+      })
+      .catch(() => undefined);
+    out.afterRollback = await count();
+
+    // A transaction Prisma ends on its timeout while the callback still runs: the statement asked
+    // for afterwards is refused, and nothing of it stays.
+    let late: unknown;
+    const timedOut = await prisma
+      .transaction(
+        async (tx) => {
+          await prisma.sql(tx, Prisma.sql`INSERT INTO raw_check VALUES (4)`);
+          await sleep(800);
+          try {
+            await prisma.sql(tx, Prisma.sql`INSERT INTO raw_check VALUES (5)`);
+          } catch (e) {
+            late = errorOf(e);
+          }
+        },
+        { timeout: 300 },
+      )
+      .then(
+        () => 'resolved',
+        (e: unknown) => errorOf(e),
+      );
+    await sleep(200);
+    out.timeout = { late, timedOut, rows: await count() };
+    // The connection went back to the pool as it was: the next transactions run normally.
+    out.afterTimeout = await Promise.all(
+      [6, 7, 8, 9].map((x) =>
+        prisma.transaction(async (tx) => {
+          await prisma.sql(tx, Prisma.sql`INSERT INTO raw_check VALUES (${x}::int)`);
+          return hasOwnConnection(tx);
+        }),
+      ),
+    );
+    out.finalRows = await count();
+
+    // The repositories' raw reads answer exactly what the Prisma queries they replace answered.
+    const projects = new ProjectsRepository(prisma);
+    const key = `p-${randomUUID().slice(0, 8)}`;
+    const bare = `b-${randomUUID().slice(0, 8)}`;
+    const project = await prisma.project.create({
+      data: { key, name: 'Raw', tags: ['t1'], approvalDefaults: { minApprovals: 2 } },
+    });
+    // One at a time with their own creation times: environments come back in creation order.
+    for (const [i, e] of ['production', 'staging', 'dev'].entries())
+      await prisma.environment.create({
+        data: {
+          projectId: project.id,
+          key: e,
+          name: e,
+          sdkKey: `sdk-${key}-${e}`,
+          clientSideId: `cs-${key}-${e}`,
+          mobileKey: `mob-${key}-${e}`,
+          critical: i === 0,
+          tags: [e],
+          approvalSettings: i === 0 ? { minApprovals: 1 } : undefined,
+          createdAt: new Date(Date.UTC(2026, 0, 1 + i)),
+        },
+      });
+    await prisma.project.create({ data: { key: bare, name: 'Bare', tags: [] } });
+    const viaPrisma = async (k: string) => {
+      const row = await prisma.project.findUnique({
+        where: { key: k },
+        include: { environments: { orderBy: { createdAt: 'asc' } } },
+      });
+      return row && toProjectContext(row);
+    };
+    out.projects = await Promise.all(
+      [key, bare, 'missing'].map(async (k) => ({
+        raw: typed(await projects.findByKey(k)),
+        prisma: typed(await viaPrisma(k)),
+      })),
+    );
+
+    const accounts = new AccountsRepository(prisma);
+    const member = await prisma.member.create({
+      data: { email: `${key}@example.com`, name: 'M', deactivatedAt: new Date('2026-05-01T00:00:00.000Z') },
+    });
+    const tokens = [
+      { memberId: member.id, hash: `h1-${key}`, expiresAt: new Date('2027-01-01T00:00:00.000Z') },
+      { memberId: null, hash: `h2-${key}`, purpose: 'scim' as const, revokedAt: new Date('2026-02-03T00:00:00.000Z') },
+    ];
+    for (const t of tokens) await prisma.accessToken.create({ data: { name: t.hash, hint: 'x', ...t } });
+    const statusViaPrisma = (hash: string) =>
+      prisma.accessToken.findUnique({
+        where: { hash },
+        select: {
+          id: true,
+          name: true,
+          purpose: true,
+          revokedAt: true,
+          expiresAt: true,
+          member: { select: { deactivatedAt: true } },
+        },
+      });
+    out.tokens = await Promise.all(
+      [...tokens.map((t) => t.hash), 'nope'].map(async (h) => ({
+        raw: typed(await accounts.findTokenStatus(h)),
+        prisma: typed(await statusViaPrisma(h)),
+      })),
+    );
+    process.stdout.write(JSON.stringify(out));
+  } finally {
+    await prisma.$disconnect();
+    await prisma.pool.end().catch(() => undefined);
+  }
+}
+
+void main().catch((e: Error) => {
+  process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+});
