@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { contentDigest, GENESIS_HASH, type ChainedContent } from '../../core/audit/hash-chain';
+import { contentDigest, type ChainedContent } from '../../core/audit/hash-chain';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** Arbitrary constant naming the advisory lock that serialises appends to the audit chain. */
-const AUDIT_CHAIN_LOCK = 7_210_001;
 
 /** One stored entry: the hashed content (JSON columns stay `unknown`, the chain hashes them as recorded). */
 export interface AuditRow extends Omit<ChainedContent, 'at'> {
@@ -36,30 +33,26 @@ export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Appends inside the caller's transaction: take the chain lock (held until commit), then read the
-   * head and insert with hash = sha256(prevHash + digest) computed by PostgreSQL. Two statements, not
-   * one: under READ COMMITTED a statement sees the snapshot taken when it started, so a head read in
-   * the statement that waited for the lock would miss the entry its predecessor committed meanwhile,
-   * and the chain would fork (test/e2e/write-concurrency.spec.ts). It runs as the last step of a
-   * write to keep the serialised section short.
+   * Appends inside the caller's transaction, in one statement: the INSERT carries the content's
+   * digest, and a trigger (migration audit_chain_in_one_statement) takes the chain's advisory lock
+   * (held until commit), reads the head with a snapshot taken after the lock, takes the id and sets
+   * prevHash and hash = sha256(prevHash + digest). A head read by the INSERT itself would use the
+   * statement's snapshot from before it waited, miss the entry its predecessor committed meanwhile,
+   * and fork the chain (test/e2e/write-concurrency.spec.ts). It runs as the last step of a write to
+   * keep the serialised section short.
    */
   async append(tx: Tx, content: Omit<ChainedContent, 'prevHash'>, actorId: string | null): Promise<AuditRow> {
     const digest = contentDigest(content, sha256Hex);
     const j = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-    await this.prisma.sql(tx, Prisma.sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`);
     const [row] = await this.prisma.sql<AuditRow>(
       tx,
       Prisma.sql`
-      WITH "head" AS (
-        SELECT COALESCE((SELECT "hash" FROM "AuditEntry" ORDER BY "id" DESC LIMIT 1), ${GENESIS_HASH}) AS "prev"
-      )
-      INSERT INTO "AuditEntry" ("at", "actor", "actorId", "action", "resource", "comment", "before", "after", "delta",
-                                "previousVersion", "currentVersion", "requestId", "links", "prevHash", "hash")
-      SELECT ${new Date(content.at)}::timestamptz, ${j(content.actor)}::jsonb, ${actorId}, ${content.action}, ${content.resource},
-             ${content.comment}, ${j(content.before)}::jsonb, ${j(content.after)}::jsonb, ${j(content.delta)}::jsonb,
-             ${content.previousVersion}::int, ${content.currentVersion}::int, ${content.requestId}, ${j(content.links)}::jsonb,
-             "head"."prev", encode(sha256(convert_to("head"."prev" || ${digest}, 'UTF8')), 'hex')
-      FROM "head"
+      INSERT INTO "AuditEntry" ("id", "at", "actor", "actorId", "action", "resource", "comment", "before", "after",
+                                "delta", "previousVersion", "currentVersion", "requestId", "links", "prevHash", "hash")
+      VALUES (NULL, ${new Date(content.at)}::timestamptz, ${j(content.actor)}::jsonb, ${actorId}, ${content.action},
+              ${content.resource}, ${content.comment}, ${j(content.before)}::jsonb, ${j(content.after)}::jsonb,
+              ${j(content.delta)}::jsonb, ${content.previousVersion}::int, ${content.currentVersion}::int,
+              ${content.requestId}, ${j(content.links)}::jsonb, NULL, ${digest})
       RETURNING *`,
     );
     return row;

@@ -20,7 +20,7 @@ import { redisFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { factory, ok } from '../../support/factories';
 import { flagAuditResource } from '../../support/governance';
 
-/** AuditRepository's advisory lock (src/modules/audit/audit.repository.ts). */
+/** The audit chain's advisory lock (the trigger of migration audit_chain_in_one_statement). */
 const AUDIT_CHAIN_LOCK = 7_210_001;
 /** A dead worker's jobs are found stalled within about twice this. */
 const JOB_LOCK_MS = 2_000;
