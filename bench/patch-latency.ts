@@ -5,7 +5,7 @@
  * PostgreSQL backends (utime + stime from /proc over the timed writes, after WARM_UP untimed writes
  * per writer). Bounded: WRITES_PER_WRITER per writer (default 150), loopback only.
  */
-import { CpuMeter, DatabaseBackends, machineLine } from './lib/procs';
+import { CpuMeter, DatabaseBackends, machineLine, syscalls } from './lib/procs';
 import { pct, startGantry, type Gantry } from './lib/gantry';
 
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 8);
@@ -47,10 +47,12 @@ async function main() {
     const database = new URL(g.env.DATABASE_URL).pathname.slice(1);
     const backends = await new DatabaseBackends(database).start();
     const meter = new CpuMeter({ gantry: () => [g.child.pid!], postgres: () => backends.pids }).start();
+    const calls = syscalls(g.child.pid!);
     const started = performance.now();
     const latencies = await writes(g, WRITES);
     const seconds = (performance.now() - started) / 1000;
     const cpu = meter.stop();
+    const after = syscalls(g.child.pid!);
     await backends.stop();
     latencies.sort((a, b) => a - b);
     const verify = await g.api<{ ok: boolean; checked: number }>('GET', '/api/v1/audit-log/verify');
@@ -67,6 +69,11 @@ async function main() {
     console.log(
       `  CPU per write: Gantry ${perWrite(cpu.gantry)} (${(cpu.gantry / seconds).toFixed(2)} cores), ` +
         `PostgreSQL backends ${perWrite(cpu.postgres)} (${(cpu.postgres / seconds).toFixed(2)} cores)`,
+    );
+    const perWriteCount = (n: number) => (n / latencies.length).toFixed(1);
+    console.log(
+      `  system calls per write (Gantry): ${perWriteCount(after.writes - calls.writes)} writes, ` +
+        `${perWriteCount(after.reads - calls.reads)} reads`,
     );
     console.log(`  audit chain after the run: ok=${verify.ok} checked=${verify.checked}`);
   } finally {

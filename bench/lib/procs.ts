@@ -18,6 +18,13 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** Write and read system calls a process has made (syscw, syscr from /proc/<pid>/io). */
+export function syscalls(pid: number): { writes: number; reads: number } {
+  const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(io)?.[1] ?? NaN);
+  return { writes: field('syscw'), reads: field('syscr') };
+}
+
 /** Resident set size of a process, in KiB (VmRSS). */
 export function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);

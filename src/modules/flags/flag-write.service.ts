@@ -74,6 +74,8 @@ export interface LockedFlagState {
   row: FlagRecord;
   def: FlagDefinition;
   configs: Record<string, FlagEnvironmentConfig>;
+  /** The project's guardrail and freeze settings revision, read under the lock (cached lists are checked against it). */
+  settingsRevision: bigint;
 }
 
 /** Instructions computed over a locked flag: what `applyComputed` writes without reading or computing again. */
@@ -162,7 +164,7 @@ export class FlagWriteService {
   async lock(tx: Tx, project: ProjectContext, flagKey: string): Promise<LockedFlagState> {
     const row = await this.repo.findForUpdate(tx, project.id, flagKey);
     if (!row) throw notFound('flag', flagKey);
-    return { row, def: row.definition, configs: configsByEnvKey(row) };
+    return { row, def: row.definition, configs: configsByEnvKey(row), settingsRevision: row.settingsRevision };
   }
 
   /** The instructions over a flag `lock` read; not authorized for anyone, so for pre-approved writes only. */
@@ -286,7 +288,7 @@ export class FlagWriteService {
     { locked, env, steps, instructions, result }: ComputedFlagWrite,
     write: Pick<FlagWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<WriteResult> {
-    const { row, def, configs } = locked;
+    const { row, def, configs, settingsRevision } = locked;
     const current = env ? configs[env.key].version : row.version;
     if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, row.key);
     await this.refuseVanishedSegments(tx, project, locked, result);
@@ -303,19 +305,24 @@ export class FlagWriteService {
 
     // Content rules before approvals: a change no policy allows is refused to everyone, pre-approved,
     // automated or break-glass alike (a request for it could never apply either).
-    const warnings = await this.guardrails.flagChange(tx, project.id, {
-      before: def,
-      after: result.flag,
-      flagChanged: result.flagChanged,
-      environments: changedEnvKeys.map((k) => ({ key: k, before: configs[k], after: result.environments[k] })),
-    });
+    const warnings = await this.guardrails.flagChange(
+      tx,
+      project.id,
+      {
+        before: def,
+        after: result.flag,
+        flagChanged: result.flagChanged,
+        environments: changedEnvKeys.map((k) => ({ key: k, before: configs[k], after: result.environments[k] })),
+      },
+      settingsRevision,
+    );
 
     const envOf = (k: string) => project.environments.find((x) => x.key === k)!;
     // Not even pre-approved writes pass an active freeze; break-glass (a reason + bypassRequiredApproval) does.
     const freezeBypassed = await this.freezes.enforce(
       tx,
       actor,
-      project,
+      { id: project.id, settingsRevision },
       changedEnvKeys,
       (k) => flagResource(project, envOf(k), def),
       write.bypass,

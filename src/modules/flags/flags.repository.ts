@@ -21,11 +21,19 @@ interface RawFlag {
   archived: boolean;
   version: number;
   environments: { id: string; environmentId: string; environmentKey: string; config: Prisma.JsonValue }[];
+  settingsRevision: bigint;
 }
 
 // Definitions and configurations are written only by FlagWriteService, from core/patch's validated output.
 const definitionOf = (json: Prisma.JsonValue) => fromJson<FlagDefinition>(json);
 const configOf = (json: Prisma.JsonValue) => fromJson<FlagEnvironmentConfig>(json);
+
+/**
+ * A flag as findForUpdate reads it under its lock, with the project's settings revision read in the
+ * same snapshot: the guardrail policies and freeze windows the write must check are the ones at
+ * that revision (Project.settingsRevision).
+ */
+export type LockedFlagRecord = FlagRecord & { settingsRevision: bigint };
 
 const toFlag = (row: FlagRow | RawFlag): FlagRecord => ({
   id: row.id,
@@ -95,7 +103,7 @@ export class FlagsRepository {
    * waited for the lock re-reads only the locked row, so configurations read in the same statement
    * could be stale; the second statement takes a fresh snapshot after the lock is held.
    */
-  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<FlagRecord | null> {
+  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<LockedFlagRecord | null> {
     const locked = await this.prisma.sql<{ id: string }>(
       tx,
       Prisma.sql`SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`,
@@ -108,10 +116,11 @@ export class FlagsRepository {
         COALESCE((SELECT json_agg(json_build_object('id', fe."id", 'environmentId', fe."environmentId",
                                                     'config', fe."config", 'environmentKey', e."key"))
                   FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId"
-                  WHERE fe."flagId" = f."id"), '[]'::json) AS "environments"
+                  WHERE fe."flagId" = f."id"), '[]'::json) AS "environments",
+        (SELECT p."settingsRevision" FROM "Project" p WHERE p."id" = f."projectId") AS "settingsRevision"
       FROM "Flag" f WHERE f."id" = ${locked[0].id}::uuid`,
     );
-    return rows.length ? toFlag(rows[0]) : null;
+    return rows.length ? { ...toFlag(rows[0]), settingsRevision: rows[0].settingsRevision } : null;
   }
 
   /** The flag's definition and its configuration in one environment, unlocked. */

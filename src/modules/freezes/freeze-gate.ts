@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import { activeFreezes, covers, type ActiveFreeze, type FreezeWindow } from '../../core/freeze';
 import type { ResourceRef } from '../../core/policy';
+import { RevisionCache } from '../../core/cache/revision-cache';
 import { ClockService } from '../../infra/clock/clock.service';
 import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
@@ -29,8 +30,18 @@ export const describeFreeze = (f: ActiveFreeze) =>
  * reason AND the actor holds bypassRequiredApproval on the changed resource in every frozen
  * environment; the write's audit entry then records `freezeBypassed`.
  */
+/**
+ * The project a write checks freezes for; with the settings revision read in the writer's
+ * transaction under its lock (FlagsRepository.findForUpdate), the windows read at that revision
+ * are used again instead of reading them in every write.
+ */
+export type ProjectSettingsRef = Pick<ProjectContext, 'id'> & { settingsRevision?: bigint };
+
 @Injectable()
 export class FreezeGate {
+  /** The windows by project, at the settings revision they were read at (see RevisionCache). */
+  private readonly cache = new RevisionCache<FreezeWindow[]>();
+
   constructor(
     private readonly repo: FreezesRepository,
     private readonly authz: AuthorizationService,
@@ -38,9 +49,9 @@ export class FreezeGate {
   ) {}
 
   /** The windows active now over any of `envKeys`, the one ending last first (one query). */
-  async active(project: Pick<ProjectContext, 'id'>, envKeys: readonly string[], db?: Tx): Promise<ActiveFreeze[]> {
+  async active(project: ProjectSettingsRef, envKeys: readonly string[], db?: Tx): Promise<ActiveFreeze[]> {
     if (!envKeys.length) return [];
-    const windows = await this.repo.list(project.id, db);
+    const windows = await this.cache.get(project.id, project.settingsRevision, () => this.repo.list(project.id, db));
     return windows.length ? activeFreezes(windows, envKeys, this.clock.now()) : [];
   }
 
@@ -52,7 +63,7 @@ export class FreezeGate {
   async enforce(
     tx: Tx,
     actor: Actor,
-    project: Pick<ProjectContext, 'id'>,
+    project: ProjectSettingsRef,
     envKeys: readonly string[],
     resourceIn: (envKey: string) => ResourceRef,
     breakGlass?: BreakGlass,

@@ -6,10 +6,11 @@ import {
   type FlagChange,
   type GuardrailFinding,
 } from '../../core/guardrail';
+import { RevisionCache } from '../../core/cache/revision-cache';
 import { DomainError } from '../../core/errors';
 import type { FlagDefinition, SegmentConfig } from '../../core/model/flag-config';
 import type { Tx } from '../../infra/prisma/tx';
-import type { GuardrailsRepository } from './guardrails.repository';
+import type { GuardrailPolicyRecord, GuardrailsRepository } from './guardrails.repository';
 
 /** A `warn` finding as responses, change requests and audit entries carry it. */
 export interface GuardrailWarning {
@@ -51,6 +52,9 @@ export function enforceGuardrails(findings: GuardrailFinding[]): GuardrailWarnin
  * (no Nest import, so its spec runs over a fake repository); GuardrailsModule builds it.
  */
 export class GuardrailChecks {
+  /** The policies by project, at the settings revision they were read at (see RevisionCache). */
+  private readonly cache = new RevisionCache<GuardrailPolicyRecord[]>();
+
   constructor(private readonly repo: Pick<GuardrailsRepository, 'list'>) {}
 
   async flagCreation(tx: Tx | undefined, projectId: string, flag: FlagDefinition): Promise<GuardrailWarning[]> {
@@ -58,8 +62,17 @@ export class GuardrailChecks {
     return policies.length ? enforceGuardrails(checkFlagCreation(policies, flag)) : [];
   }
 
-  async flagChange(tx: Tx | undefined, projectId: string, change: FlagChange): Promise<GuardrailWarning[]> {
-    const policies = await this.repo.list(projectId, tx);
+  /**
+   * `settingsRevision`: the project's, read in `tx` under the flag's lock (FlagsRepository.findForUpdate);
+   * with it, the policies read at that revision are used again instead of reading them in every write.
+   */
+  async flagChange(
+    tx: Tx | undefined,
+    projectId: string,
+    change: FlagChange,
+    settingsRevision?: bigint,
+  ): Promise<GuardrailWarning[]> {
+    const policies = await this.cache.get(projectId, settingsRevision, () => this.repo.list(projectId, tx));
     return policies.length ? enforceGuardrails(checkFlagChange(policies, change)) : [];
   }
 

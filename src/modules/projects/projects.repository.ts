@@ -23,7 +23,9 @@ export const toEnvironmentContext = (row: EnvironmentRow): EnvironmentContext =>
   approvalSettings: storedSettings(row.approvalSettings),
 });
 
-export const toProjectContext = (row: ProjectWithEnvs): ProjectContext => ({
+// settingsRevision stays behind: it is read under a flag's lock by the write path (flags.repository.ts),
+// never from a project read before the transaction.
+export const toProjectContext = ({ settingsRevision: _, ...row }: ProjectWithEnvs): ProjectContext => ({
   ...row,
   approvalDefaults: storedSettings(row.approvalDefaults),
   environments: row.environments.map(toEnvironmentContext),
@@ -75,7 +77,8 @@ export class ProjectsRepository {
       tx,
       Prisma.sql`
       SELECT e.*, p."id" AS "p.id", p."key" AS "p.key", p."name" AS "p.name", p."tags" AS "p.tags",
-             p."createdAt" AS "p.createdAt", p."updatedAt" AS "p.updatedAt", p."approvalDefaults" AS "p.approvalDefaults"
+             p."createdAt" AS "p.createdAt", p."updatedAt" AS "p.updatedAt", p."approvalDefaults" AS "p.approvalDefaults",
+             p."settingsRevision" AS "p.settingsRevision"
       FROM "Project" p LEFT JOIN "Environment" e ON e."projectId" = p."id"
       WHERE p."key" = ${key}
       ORDER BY e."createdAt" ASC, e."id" ASC`,
@@ -90,6 +93,7 @@ export class ProjectsRepository {
       createdAt: first['p.createdAt'],
       updatedAt: first['p.updatedAt'],
       approvalDefaults: first['p.approvalDefaults'],
+      settingsRevision: first['p.settingsRevision'],
       // A project with no environment comes back as one row of NULL environment columns.
       environments: rows
         .filter((r) => r.id !== null)
