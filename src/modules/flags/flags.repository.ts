@@ -13,7 +13,7 @@ const withConfigs = {
 type FlagRow = Prisma.FlagGetPayload<{ include: typeof withConfigs }>;
 type FlagVersionRow = Prisma.FlagVersionGetPayload<object>;
 
-/** A flag row as findForUpdate's SQL builds it (configurations aggregated as JSON). */
+/** A flag row as the lock-then-read SQL builds it (configurations aggregated as JSON). */
 interface RawFlag {
   id: string;
   key: string;
@@ -22,6 +22,14 @@ interface RawFlag {
   version: number;
   environments: { id: string; environmentId: string; environmentKey: string; config: Prisma.JsonValue }[];
   settingsRevision: bigint;
+}
+
+/** One configuration row as findForUpdate's join returns it beside its flag. */
+interface RawFlagEnvironment {
+  configId: string;
+  environmentId: string;
+  environmentKey: string;
+  config: Prisma.JsonValue;
 }
 
 // Definitions and configurations are written only by FlagWriteService, from core/patch's validated output.
@@ -98,12 +106,47 @@ export class FlagsRepository {
   }
 
   /**
-   * Locks the flag row, then loads it with its configurations, so concurrent writes to one flag
-   * apply one after another. Two statements on purpose: under READ COMMITTED a statement that
-   * waited for the lock re-reads only the locked row, so configurations read in the same statement
-   * could be stale; the second statement takes a fresh snapshot after the lock is held.
+   * Locks the flag row and its configuration rows and reads them, in one statement, so concurrent
+   * writes to one flag apply one after another. Under READ COMMITTED a statement that waited for a
+   * lock sees its own snapshot from before the wait, except for the rows it locks: those it reads
+   * again at their latest version. So every row this read must see current is locked (the flag and
+   * each configuration: what the previous writer changed); the rest (environment keys, the
+   * settings revision) are as of the statement's start, like any read in the transaction. A flag
+   * with no configuration row (a project without environments) takes the two-statement way: lock,
+   * then read with a snapshot taken after the lock. Configurations come in the environments' order
+   * (the project's), so views built from them list environments in that order.
    */
   async findForUpdate(tx: Tx, projectId: string, key: string): Promise<LockedFlagRecord | null> {
+    const rows = await this.prisma.sql<Omit<RawFlag, 'environments'> & RawFlagEnvironment>(
+      tx,
+      Prisma.sql`
+      SELECT f."id", f."key", f."definition", f."archived", f."version",
+             fe."id" AS "configId", fe."environmentId", fe."config", e."key" AS "environmentKey",
+             (SELECT p."settingsRevision" FROM "Project" p WHERE p."id" = f."projectId") AS "settingsRevision"
+      FROM "Flag" f
+      JOIN "FlagEnvironment" fe ON fe."flagId" = f."id"
+      JOIN "Environment" e ON e."id" = fe."environmentId"
+      WHERE f."projectId" = ${projectId}::uuid AND f."key" = ${key}
+      ORDER BY e."createdAt", e."id"
+      FOR UPDATE OF f, fe`,
+    );
+    if (!rows.length) return this.lockThenRead(tx, projectId, key);
+    const [first] = rows;
+    return {
+      ...toFlag({
+        ...first,
+        environments: rows.map((r) => ({
+          id: r.configId,
+          environmentId: r.environmentId,
+          environmentKey: r.environmentKey,
+          config: r.config,
+        })),
+      }),
+      settingsRevision: first.settingsRevision,
+    };
+  }
+
+  private async lockThenRead(tx: Tx, projectId: string, key: string): Promise<LockedFlagRecord | null> {
     const locked = await this.prisma.sql<{ id: string }>(
       tx,
       Prisma.sql`SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid AND "key" = ${key} FOR UPDATE`,
@@ -114,7 +157,8 @@ export class FlagsRepository {
       Prisma.sql`
       SELECT f."id", f."key", f."definition", f."archived", f."version",
         COALESCE((SELECT json_agg(json_build_object('id', fe."id", 'environmentId', fe."environmentId",
-                                                    'config', fe."config", 'environmentKey', e."key"))
+                                                    'config', fe."config", 'environmentKey', e."key")
+                           ORDER BY e."createdAt", e."id")
                   FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId"
                   WHERE fe."flagId" = f."id"), '[]'::json) AS "environments",
         (SELECT p."settingsRevision" FROM "Project" p WHERE p."id" = f."projectId") AS "settingsRevision"
