@@ -37,6 +37,25 @@ describe('ldContextFromOfrep', () => {
     expect(ldContextFromOfrep({ context: { targetingKey: 'o1', kind: 'org' } })).toEqual({ kind: 'org', key: 'o1' });
   });
 
+  it('keeps the attributes in their order, then kind and key (the ETag hashes this JSON)', () => {
+    const body = JSON.parse(
+      '{"context":{"b":1,"key":"k","targetingKey":"t","kind":"org","a":[2],"__proto__":{"x":1}}}',
+    );
+    const context = ldContextFromOfrep(body);
+    expect(JSON.stringify(context)).toBe('{"b":1,"key":"t","a":[2],"__proto__":{"x":1},"kind":"org"}');
+    expect(Object.getPrototypeOf(context)).toBe(Object.prototype);
+  });
+
+  it('accepts 200 attributes besides targetingKey and kind, not 201', () => {
+    const attrs = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`a${i}`, i]));
+    expect(
+      Object.keys(ldContextFromOfrep({ context: { targetingKey: 't', kind: 'user', ...attrs(200) } })),
+    ).toHaveLength(202);
+    expect(() => ldContextFromOfrep({ context: { targetingKey: 't', ...attrs(201) } })).toThrow(
+      'at most 200 context attributes',
+    );
+  });
+
   it.each([
     [[], 'PARSE_ERROR'],
     [{}, 'TARGETING_KEY_MISSING'],
