@@ -12,6 +12,24 @@ export const requestContext = new AsyncLocalStorage<RequestContext>();
 
 export const currentRequestId = (): string | undefined => requestContext.getStore()?.requestId;
 
+/** Route config flag of the routes whose requests run outside the request context (see withoutRequestContext). */
+const NO_REQUEST_CONTEXT = 'gantryNoRequestContext';
+
+/**
+ * Marks a plain Fastify route whose requests do not run in the request context: an OFREP answer
+ * is computed from memory in one synchronous pass and logs nothing when it succeeds, so entering
+ * the context (and carrying it through every promise) on each request buys nothing. Its failures
+ * still carry the request id: Fastify's request logger binds it, and the route's own error log
+ * enters the context for that line (OfrepController). Audit entries and jobs, which read the
+ * context, are never written by such a route.
+ */
+export function withoutRequestContext<T extends { config?: object }>(options: T): T {
+  return { ...options, config: { ...options.config, [NO_REQUEST_CONTEXT]: true } };
+}
+
+export const runsInRequestContext = (routeConfig: unknown): boolean =>
+  (routeConfig as Record<string, unknown> | undefined)?.[NO_REQUEST_CONTEXT] !== true;
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** What Gantry accepts as a request id (an `x-request-id` header, one carried in a job's data). */
