@@ -34,6 +34,9 @@ export function sdkLabel(userAgent: string | undefined, prefix = ''): string {
   return `${prefix}${token ?? 'unknown'}`.slice(0, MAX_SDK_LABEL);
 }
 
+/** Rows by variation + 1, of each flag key of a list, at the key's position (undefined: not counted). */
+type RowLists = Map<readonly string[], ((EvaluationCount | undefined)[] | undefined)[]>;
+
 export class EvaluationTally {
   /** The rows, in the order they were first counted (the order `drain` returns them in). */
   private rows: EvaluationCount[] = [];
@@ -43,6 +46,12 @@ export class EvaluationTally {
    * the snapshot already holds (its hash is cached), rather than a composite key built per flag.
    */
   private groups = new Map<string, Map<string, (EvaluationCount | undefined)[]>>();
+  /**
+   * Per group, per list of flag keys counted with addAll (an OFREP revision's keys, the same array
+   * on every request of that revision): each key's rows by variation, at the key's position. A bulk
+   * answer then costs one array read and one increment per flag, no lookup by key.
+   */
+  private lists = new Map<Map<string, (EvaluationCount | undefined)[]>, RowLists>();
 
   get size(): number {
     return this.rows.length;
@@ -70,12 +79,12 @@ export class EvaluationTally {
     // Compared as numbers: `Date > Date` converts both through valueOf, ~20× the cost of the
     // rest of a flag's counting (it was most of the time counting took).
     const atMs = at.getTime();
+    const rowsOf = this.rowsByPosition(group, flagKeys);
     for (let i = 0; i < flagKeys.length; i++) {
+      const byVariation = rowsOf[i];
+      if (byVariation === undefined) continue; // a key that is not counted
       const flagKey = flagKeys[i];
-      if (!flagKey || flagKey.length > MAX_FLAG_KEY) continue;
       const variation = Number.isInteger(variations[i]) && variations[i] >= 0 ? variations[i] : NO_VARIATION;
-      let byVariation = group.get(flagKey);
-      if (!byVariation) group.set(flagKey, (byVariation = []));
       const row = byVariation[variation + 1];
       if (row) {
         row.count++;
@@ -86,6 +95,27 @@ export class EvaluationTally {
         this.rows.push(created);
       }
     }
+  }
+
+  /** The group's rows of each of `flagKeys` (undefined for a key that is not counted), made once per list. */
+  private rowsByPosition(
+    group: Map<string, (EvaluationCount | undefined)[]>,
+    flagKeys: readonly string[],
+  ): ((EvaluationCount | undefined)[] | undefined)[] {
+    let lists = this.lists.get(group);
+    if (!lists) this.lists.set(group, (lists = new Map() as RowLists));
+    let rows = lists.get(flagKeys);
+    if (!rows) {
+      // Lists are few (one per revision served this minute); a list no longer counted leaves with its group.
+      rows = flagKeys.map((flagKey) => {
+        if (!flagKey || flagKey.length > MAX_FLAG_KEY) return undefined;
+        let byVariation = group.get(flagKey);
+        if (!byVariation) group.set(flagKey, (byVariation = []));
+        return byVariation;
+      });
+      lists.set(flagKeys, rows);
+    }
+    return rows;
   }
 
   private group(environmentId: string, sdk: string, bucket: Date): Map<string, (EvaluationCount | undefined)[]> {
@@ -139,6 +169,7 @@ export class EvaluationTally {
     const rows = this.rows;
     this.rows = [];
     this.groups = new Map();
+    this.lists = new Map();
     return rows;
   }
 
