@@ -74,25 +74,25 @@ describe('ldContextFromOfrep', () => {
 });
 
 describe('ofrepReason', () => {
-  const detail = (reason: object) => ({ value: true, variationIndex: 0, reason }) as never;
+  const reason = (r: object) => r as never;
   it('maps LaunchDarkly reasons to OFREP ones, SPLIT for rollouts', () => {
     const rollout = { rollout: { variations: [{ variation: 0, weight: 100000 }] } };
-    expect(ofrepReason(detail({ kind: 'OFF' }), flag())).toBe('DISABLED');
-    expect(ofrepReason(detail({ kind: 'PREREQUISITE_FAILED', prerequisiteKey: 'p' }), flag())).toBe('DISABLED');
-    expect(ofrepReason(detail({ kind: 'TARGET_MATCH' }), flag())).toBe('TARGETING_MATCH');
+    expect(ofrepReason(reason({ kind: 'OFF' }), flag())).toBe('DISABLED');
+    expect(ofrepReason(reason({ kind: 'PREREQUISITE_FAILED', prerequisiteKey: 'p' }), flag())).toBe('DISABLED');
+    expect(ofrepReason(reason({ kind: 'TARGET_MATCH' }), flag())).toBe('TARGETING_MATCH');
     expect(
       ofrepReason(
-        detail({ kind: 'RULE_MATCH', ruleIndex: 0 }),
+        reason({ kind: 'RULE_MATCH', ruleIndex: 0 }),
         flag({ rules: [{ id: 'r', clauses: [], variation: 0 }] }),
       ),
     ).toBe('TARGETING_MATCH');
     expect(
       ofrepReason(
-        detail({ kind: 'RULE_MATCH', ruleIndex: 0 }),
+        reason({ kind: 'RULE_MATCH', ruleIndex: 0 }),
         flag({ rules: [{ id: 'r', clauses: [], ...rollout }] }),
       ),
     ).toBe('SPLIT');
-    expect(ofrepReason(detail({ kind: 'FALLTHROUGH' }), flag())).toBe('STATIC');
-    expect(ofrepReason(detail({ kind: 'FALLTHROUGH' }), flag({ fallthrough: rollout }))).toBe('SPLIT');
+    expect(ofrepReason(reason({ kind: 'FALLTHROUGH' }), flag())).toBe('STATIC');
+    expect(ofrepReason(reason({ kind: 'FALLTHROUGH' }), flag({ fallthrough: rollout }))).toBe('SPLIT');
   });
 });

@@ -1,4 +1,4 @@
-import type { EvalDetail, SdkFlag } from '../../core/evaluation';
+import type { EvalDetail, EvalReason, SdkFlag } from '../../core/evaluation';
 
 /** OFREP reasons (the spec's enum; DEFAULT and ERROR are not in it). */
 export type OfrepReason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'UNKNOWN';
@@ -66,8 +66,7 @@ export function isContextIndependent(flag: SdkFlag): boolean {
 }
 
 /** Rule and fallthrough matches served by a rollout are SPLIT; fixed variations are TARGETING_MATCH / STATIC. */
-export function ofrepReason(detail: EvalDetail, flag: SdkFlag | undefined): OfrepReason {
-  const r = detail.reason;
+export function ofrepReason(r: EvalReason, flag: SdkFlag | undefined): OfrepReason {
   switch (r.kind) {
     case 'OFF':
     case 'PREREQUISITE_FAILED':
@@ -101,7 +100,7 @@ export function ofrepResult(
   }
   const body: Record<string, unknown> = {
     key,
-    reason: ofrepReason(detail, flag),
+    reason: ofrepReason(detail.reason, flag),
     metadata: { version: flag?.version ?? 0 },
   };
   // No variation (off with no off variation): the code default applies, so `value` is omitted (OFREP "codeDefault").
