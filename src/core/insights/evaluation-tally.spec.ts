@@ -77,6 +77,20 @@ describe('EvaluationTally', () => {
     ]);
   });
 
+  it('counts answers of another minute or environment apart', () => {
+    const tally = new EvaluationTally();
+    const keys = ['a'];
+    tally.addAll(ENV, keys, [0], 'ofrep:x', new Date('2027-01-01T10:05:59.999Z'));
+    tally.addAll(ENV, keys, [0], 'ofrep:x', new Date('2027-01-01T10:06:00.000Z'));
+    tally.addAll('env-2', keys, [0], 'ofrep:x', new Date('2027-01-01T10:06:00.000Z'));
+    tally.addAll(ENV, keys, [0], 'ofrep:x', new Date('2027-01-01T10:06:30.000Z'));
+    expect(tally.drain().map((r) => [r.environmentId, r.bucket.toISOString(), r.count])).toEqual([
+      [ENV, '2027-01-01T10:05:00.000Z', 1],
+      [ENV, '2027-01-01T10:06:00.000Z', 2],
+      ['env-2', '2027-01-01T10:06:00.000Z', 1],
+    ]);
+  });
+
   it('adds up the same flag, variation, SDK and minute; keeps the latest time', () => {
     const tally = new EvaluationTally();
     tally.add(ENV, 'f', 0, 'ofrep', new Date('2027-01-01T10:05:01Z'));

@@ -52,6 +52,14 @@ export class EvaluationTally {
    * answer then costs one array read and one increment per flag, no lookup by key.
    */
   private lists = new Map<Map<string, (EvaluationCount | undefined)[]>, RowLists>();
+  /** The group addAll counted into last. */
+  private lastGroup?: {
+    environmentId: string;
+    sdk: string;
+    bucketMs: number;
+    bucket: Date;
+    group: Map<string, (EvaluationCount | undefined)[]>;
+  };
 
   get size(): number {
     return this.rows.length;
@@ -74,11 +82,17 @@ export class EvaluationTally {
     sdk: string,
     at: Date,
   ): void {
-    const bucket = minuteOf(at);
-    const group = this.group(environmentId, sdk, bucket);
     // Compared as numbers: `Date > Date` converts both through valueOf, ~20× the cost of the
     // rest of a flag's counting (it was most of the time counting took).
     const atMs = at.getTime();
+    const bucketMs = Math.floor(atMs / MINUTE_MS) * MINUTE_MS;
+    // Consecutive answers are mostly for the same environment, SDK and minute: no key to build then.
+    let last = this.lastGroup;
+    if (!last || last.bucketMs !== bucketMs || last.environmentId !== environmentId || last.sdk !== sdk) {
+      const bucket = new Date(bucketMs);
+      last = this.lastGroup = { environmentId, sdk, bucketMs, bucket, group: this.group(environmentId, sdk, bucket) };
+    }
+    const { bucket, group } = last;
     const rowsOf = this.rowsByPosition(group, flagKeys);
     for (let i = 0; i < flagKeys.length; i++) {
       const byVariation = rowsOf[i];
@@ -170,6 +184,7 @@ export class EvaluationTally {
     this.rows = [];
     this.groups = new Map();
     this.lists = new Map();
+    this.lastGroup = undefined;
     return rows;
   }
 
