@@ -34,3 +34,27 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** What Gantry accepts as a request id (an `x-request-id` header, one carried in a job's data). */
 export const isRequestId = (v: unknown): v is string => typeof v === 'string' && REQUEST_ID.test(v);
+
+/**
+ * Runs the handler of a route marked withoutRequestContext. What it throws, or rejects with, is
+ * passed on after `log` has reported it inside the request's context, so that line carries the
+ * request id as it would on any other route.
+ */
+export function reportingFailures(
+  requestId: string,
+  handle: () => void | Promise<void>,
+  log: (e: unknown) => void,
+): void | Promise<void> {
+  try {
+    return handle()?.catch((e: unknown) => {
+      throw reported(requestId, log, e);
+    });
+  } catch (e) {
+    throw reported(requestId, log, e);
+  }
+}
+
+function reported(requestId: string, log: (e: unknown) => void, e: unknown): unknown {
+  requestContext.run({ requestId }, () => log(e));
+  return e;
+}

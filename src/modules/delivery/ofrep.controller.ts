@@ -1,8 +1,8 @@
 import { Controller, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requestContext, withoutRequestContext } from '../../infra/logging/request-context';
+import type { FastifyInstance } from 'fastify';
+import { reportingFailures, withoutRequestContext } from '../../infra/logging/request-context';
 import { markSdkRoute } from '../../infra/logging/request-logging';
 import { OfrepService } from './ofrep.service';
 
@@ -35,36 +35,18 @@ export class OfrepController implements OnModuleInit {
     if (!this.http.httpAdapter) return;
     const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
     const options = withoutRequestContext(markSdkRoute({}));
-    fastify.post(OFREP_BULK_ROUTE, options, (req, reply) => {
-      try {
-        return this.logged(req, this.ofrep.bulk(req, reply));
-      } catch (e) {
-        throw this.log(req, e);
-      }
-    });
-    fastify.post<{ Params: { key: string } }>(OFREP_SINGLE_ROUTE, options, (req, reply) => {
-      try {
-        return this.logged(req, this.ofrep.single(req, reply, req.params.key));
-      } catch (e) {
-        throw this.log(req, e);
-      }
-    });
-  }
-
-  /** An answer still on its way (an environment's first request on this node) is logged if it fails too. */
-  private logged(req: FastifyRequest, handling: void | Promise<void>): void | Promise<void> {
-    return handling?.catch((e: unknown) => {
-      throw this.log(req, e);
-    });
+    fastify.post(OFREP_BULK_ROUTE, options, (req, reply) =>
+      reportingFailures(req.id, () => this.ofrep.bulk(req, reply), this.logError),
+    );
+    fastify.post<{ Params: { key: string } }>(OFREP_SINGLE_ROUTE, options, (req, reply) =>
+      reportingFailures(req.id, () => this.ofrep.single(req, reply, req.params.key), this.logError),
+    );
   }
 
   /**
    * What Nest's exception filter did for these routes: an unexpected error is logged with its
-   * stack, then rendered by the one error handler (problem+json, app.factory.ts). These routes run
-   * outside the request context (see withoutRequestContext), so the line enters it for its `reqId`.
+   * stack (with the request id: see reportingFailures), then rendered by the one error handler
+   * (problem+json, app.factory.ts).
    */
-  private log(req: FastifyRequest, e: unknown): unknown {
-    requestContext.run({ requestId: req.id }, () => this.logger.error((e as Error)?.stack ?? String(e)));
-    return e;
-  }
+  private readonly logError = (e: unknown): void => this.logger.error((e as Error)?.stack ?? String(e));
 }
