@@ -17,8 +17,11 @@ export const OFREP_SINGLE_ROUTE = '/ofrep/v1/evaluate/flags/:key';
  * them) cost more than evaluating the flags. Nothing in that pipeline applied to them anyway: they
  * are public to the access-token guard (the SDK key is checked by OfrepService, exactly as
  * before), take no DTO, and are not in OpenAPI. The Fastify hooks of app.factory.ts (request id,
- * body checks, error handler, metrics) still run. The handlers stay in OfrepService, injected
- * here, so any role that provides OfrepService serves the same routes.
+ * body checks, error handler, metrics) still run, except entering the request-context
+ * AsyncLocalStorage: an answer is computed from memory and logs nothing on success, and a failure
+ * is logged with its request id all the same (withoutRequestContext, reportingFailures). The
+ * handlers stay in OfrepService, injected here, so any role that provides OfrepService serves the
+ * same routes.
  */
 @ApiExcludeController()
 @Controller()
