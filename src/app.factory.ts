@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { GantryConfig } from './infra/config/config';
 import { noteProblemCode, PinoNestLogger } from './infra/logging/logger';
-import { isRequestId, requestContext } from './infra/logging/request-context';
+import { isRequestId, requestContext, runsInRequestContext } from './infra/logging/request-context';
 import { GantryLogController, isSdkRoute } from './infra/logging/request-logging';
 import { installHttpTracing } from './infra/tracing/http-tracing';
 import { MetricsService } from './infra/metrics/metrics.service';
@@ -47,7 +47,8 @@ export async function createApp(
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
-    requestContext.run({ requestId: req.id }, done);
+    if (runsInRequestContext(req.routeOptions.config)) requestContext.run({ requestId: req.id }, done);
+    else done();
   });
   // The HTTP server span of each request (when tracing is on), inside the request id's context.
   installHttpTracing(fastify, isSdkRoute);

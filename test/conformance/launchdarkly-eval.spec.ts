@@ -16,7 +16,9 @@ import {
   FlagStore,
   evaluateAll,
   evaluateFlag,
+  evaluateIndex,
   evaluateTyped,
+  lastReason,
   parseContext,
   type EvalDetail,
 } from '../../src/core/evaluation';
@@ -131,6 +133,15 @@ function runCase(c: Case): void {
     );
   } else {
     check('evaluateFlag detail', actual(evaluateFlag(store(), ev.flagKey, context, defaultValue)), want, info);
+    // The index-only form (OFREP bulk answers) serves the same variation for the same reason.
+    const detail = evaluateFlag(store(), ev.flagKey, context, defaultValue);
+    const index = evaluateIndex(store(), ev.flagKey, context);
+    check(
+      'evaluateIndex',
+      { index, reason: lastReason() },
+      { index: detail.variationIndex ?? -1, reason: detail.reason },
+      info,
+    );
     check(
       `evaluateTyped(${valueType}) detail`,
       actual(evaluateTyped(store(), ev.flagKey, context, defaultValue, valueType)),

@@ -15,7 +15,7 @@ import type { FlagStore } from './flag-store';
 import { FLAG_NOT_FOUND, withBigSegmentsStatus, WRONG_TYPE } from './reasons';
 import { Sha1Prefix } from './sha1';
 import { Tracer } from './trace';
-import type { EvalDetail, EvalOptions, EvalResult, ValueType } from './types';
+import type { EvalDetail, EvalOptions, EvalReason, EvalResult, ValueType } from './types';
 
 export { parseContext } from './context';
 export type { Context, ParseContextResult } from './context';
@@ -78,6 +78,30 @@ export function evaluateFlag(
   if (tracer !== null) result.trace = tracer.steps;
   return result;
 }
+
+/** The reason of the last evaluateIndex call. */
+let lastIndexReason: EvalReason = FLAG_NOT_FOUND;
+
+/**
+ * evaluateFlag without the result object: the variation index served (>= 0) or -1 when none (an
+ * unknown flag, an error, no off variation); `lastReason()` then gives the reason, exactly as
+ * evaluateFlag's. For a caller that turns the outcome into its own form at once (OFREP's table of
+ * answers evaluates ~50 flags per request and keeps no result).
+ */
+export function evaluateIndex(store: FlagStore, flagKey: string, context: Context): number {
+  const f = store.flag(flagKey);
+  if (f === undefined) {
+    lastIndexReason = FLAG_NOT_FOUND;
+    return -1;
+  }
+  resetState(null);
+  const index = evalFlag(store, f, context as EvalContext);
+  lastIndexReason = state.bigSegments ? withBigSegmentsStatus(state.reason) : state.reason;
+  return index >= 0 ? index : -1;
+}
+
+/** The reason of the last evaluateIndex call (a shared, frozen object, like every reason). */
+export const lastReason = (): EvalReason => lastIndexReason;
 
 const TYPE_CHECKS: Record<ValueType, (v: unknown) => boolean> = {
   bool: (v) => typeof v === 'boolean',

@@ -1,4 +1,4 @@
-import { EvaluationTally, NO_VARIATION, sdkLabel } from './evaluation-tally';
+import { EvaluationTally, NO_VARIATION, sdkLabel, type EvaluationCount } from './evaluation-tally';
 
 const ENV = 'env-1';
 const received = new Date('2027-01-01T10:05:30Z');
@@ -48,6 +48,46 @@ describe('EvaluationTally', () => {
       ['b', 1, 1, '2027-01-01T10:05:30.000Z'],
       ['c', NO_VARIATION, 1, '2027-01-01T10:05:30.000Z'],
       ['b', 2, 1, '2027-01-01T10:05:50.000Z'],
+    ]);
+  });
+
+  it('counts the same list of keys of a revision into the same rows, before and after a drain', () => {
+    const tally = new EvaluationTally();
+    const keys = ['a', 'b'];
+    const at = (s: number) => new Date(`2027-01-01T10:05:${String(s).padStart(2, '0')}Z`);
+    tally.addAll(ENV, keys, [0, 1], 'ofrep:x', at(10));
+    tally.add(ENV, 'a', 0, 'ofrep:x', at(20));
+    tally.addAll(ENV, keys, [0, 0], 'ofrep:x', at(15));
+    tally.addAll(ENV, keys, [1, 1], 'ofrep:y', at(15));
+    const row = (r: EvaluationCount) => [r.flagKey, r.variation, r.sdk, r.count, r.lastAt.toISOString().slice(17, 19)];
+    const first = tally.drain();
+    expect(first.map(row)).toEqual([
+      ['a', 0, 'ofrep:x', 3, '20'],
+      ['b', 1, 'ofrep:x', 1, '10'],
+      ['b', 0, 'ofrep:x', 1, '15'],
+      ['a', 1, 'ofrep:y', 1, '15'],
+      ['b', 1, 'ofrep:y', 1, '15'],
+    ]);
+    tally.addAll(ENV, keys, [0, 1], 'ofrep:x', at(30));
+    expect(tally.size).toBe(2);
+    tally.restore(first.slice(0, 1));
+    expect(tally.drain().map(row)).toEqual([
+      ['a', 0, 'ofrep:x', 4, '30'],
+      ['b', 1, 'ofrep:x', 1, '30'],
+    ]);
+  });
+
+  it('counts answers of another minute or environment apart', () => {
+    const tally = new EvaluationTally();
+    const keys = ['a'];
+    tally.addAll(ENV, keys, [0], 'ofrep:x', new Date('2027-01-01T10:05:59.999Z'));
+    tally.addAll(ENV, keys, [0], 'ofrep:x', new Date('2027-01-01T10:06:00.000Z'));
+    tally.addAll('env-2', keys, [0], 'ofrep:x', new Date('2027-01-01T10:06:00.000Z'));
+    tally.addAll(ENV, keys, [0], 'ofrep:x', new Date('2027-01-01T10:06:30.000Z'));
+    expect(tally.drain().map((r) => [r.environmentId, r.bucket.toISOString(), r.count])).toEqual([
+      [ENV, '2027-01-01T10:05:00.000Z', 1],
+      [ENV, '2027-01-01T10:06:00.000Z', 2],
+      ['env-2', '2027-01-01T10:06:00.000Z', 1],
     ]);
   });
 

@@ -137,6 +137,11 @@ export class EnvironmentSnapshotsService
     return pending;
   }
 
+  /** A loaded snapshot; one not loaded yet (or not existing) is for get to find out. */
+  peek(environmentId: string): EnvironmentSnapshot | undefined {
+    return this.snapshots.get(environmentId);
+  }
+
   /**
    * Brings the snapshot up to at least `revision` from the outbox (a client resuming from a newer
    * node must not be sent this node's older state).

@@ -1,8 +1,11 @@
 import {
   evaluateFlag,
+  evaluateIndex,
+  lastReason,
   parseContext,
   type Context,
   type EvalDetail,
+  type EvalReason,
   type FlagStore,
   type SdkFlag,
 } from '../../core/evaluation';
@@ -70,9 +73,12 @@ export class OfrepAnswers {
         json = fixed.json;
         served[i] = fixed.variation;
       } else {
-        const detail = evaluateFlag(this.store, this.keys[i], context);
-        json = this.fragment(i, detail);
-        served[i] = detail.variationIndex ?? NO_VARIATION;
+        const variation = evaluateIndex(this.store, this.keys[i], context);
+        const slot = this.slot(i, variation, lastReason());
+        const known = slot < 0 ? undefined : this.fragments[i][slot];
+        // Built (or an error entry, never kept) from the full result, evaluated again: once per slot.
+        json = known ?? this.fragment(i, evaluateFlag(this.store, this.keys[i], context));
+        served[i] = variation < 0 ? NO_VARIATION : variation;
       }
       body += i === 0 ? json : `,${json}`;
     }
@@ -91,15 +97,20 @@ export class OfrepAnswers {
 
   /** The JSON of flag i's bulk entry for this detail, from the table when it has been built before. */
   private fragment(i: number, detail: EvalDetail): string {
-    const flag = this.flags[i];
-    if (detail.reason.kind === 'ERROR' || !flag) return bulkEntryJson(this.keys[i], detail, flag);
-    const width = (flag.variations?.length ?? 0) + 1;
-    const variation = detail.variationIndex ?? -1;
-    // An index outside the variations (not served by a valid flag) is not worth a slot.
-    if (variation >= width - 1) return bulkEntryJson(this.keys[i], detail, flag);
-    const slot = REASON_SLOT[ofrepReason(detail, flag)] * width + variation + 1;
+    const slot = this.slot(i, detail.variationIndex ?? -1, detail.reason);
+    if (slot < 0) return bulkEntryJson(this.keys[i], detail, this.flags[i]);
     const table = this.fragments[i];
-    return (table[slot] ??= bulkEntryJson(this.keys[i], detail, flag));
+    return (table[slot] ??= bulkEntryJson(this.keys[i], detail, this.flags[i]));
+  }
+
+  /** Where flag i's answer for this variation (-1: none) and reason is kept; -1 when it is not kept. */
+  private slot(i: number, variation: number, reason: EvalReason): number {
+    const flag = this.flags[i];
+    if (reason.kind === 'ERROR' || !flag) return -1;
+    const width = (flag.variations?.length ?? 0) + 1;
+    // An index outside the variations (not served by a valid flag) is not worth a slot.
+    if (variation >= width - 1) return -1;
+    return REASON_SLOT[ofrepReason(reason, flag)] * width + variation + 1;
   }
 }
 

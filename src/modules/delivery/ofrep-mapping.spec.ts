@@ -37,6 +37,25 @@ describe('ldContextFromOfrep', () => {
     expect(ldContextFromOfrep({ context: { targetingKey: 'o1', kind: 'org' } })).toEqual({ kind: 'org', key: 'o1' });
   });
 
+  it('keeps the attributes in their order, then kind and key (the ETag hashes this JSON)', () => {
+    const body = JSON.parse(
+      '{"context":{"b":1,"key":"k","targetingKey":"t","kind":"org","a":[2],"__proto__":{"x":1}}}',
+    );
+    const context = ldContextFromOfrep(body);
+    expect(JSON.stringify(context)).toBe('{"b":1,"key":"t","a":[2],"__proto__":{"x":1},"kind":"org"}');
+    expect(Object.getPrototypeOf(context)).toBe(Object.prototype);
+  });
+
+  it('accepts 200 attributes besides targetingKey and kind, not 201', () => {
+    const attrs = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`a${i}`, i]));
+    expect(
+      Object.keys(ldContextFromOfrep({ context: { targetingKey: 't', kind: 'user', ...attrs(200) } })),
+    ).toHaveLength(202);
+    expect(() => ldContextFromOfrep({ context: { targetingKey: 't', ...attrs(201) } })).toThrow(
+      'at most 200 context attributes',
+    );
+  });
+
   it.each([
     [[], 'PARSE_ERROR'],
     [{}, 'TARGETING_KEY_MISSING'],
@@ -55,25 +74,25 @@ describe('ldContextFromOfrep', () => {
 });
 
 describe('ofrepReason', () => {
-  const detail = (reason: object) => ({ value: true, variationIndex: 0, reason }) as never;
+  const reason = (r: object) => r as never;
   it('maps LaunchDarkly reasons to OFREP ones, SPLIT for rollouts', () => {
     const rollout = { rollout: { variations: [{ variation: 0, weight: 100000 }] } };
-    expect(ofrepReason(detail({ kind: 'OFF' }), flag())).toBe('DISABLED');
-    expect(ofrepReason(detail({ kind: 'PREREQUISITE_FAILED', prerequisiteKey: 'p' }), flag())).toBe('DISABLED');
-    expect(ofrepReason(detail({ kind: 'TARGET_MATCH' }), flag())).toBe('TARGETING_MATCH');
+    expect(ofrepReason(reason({ kind: 'OFF' }), flag())).toBe('DISABLED');
+    expect(ofrepReason(reason({ kind: 'PREREQUISITE_FAILED', prerequisiteKey: 'p' }), flag())).toBe('DISABLED');
+    expect(ofrepReason(reason({ kind: 'TARGET_MATCH' }), flag())).toBe('TARGETING_MATCH');
     expect(
       ofrepReason(
-        detail({ kind: 'RULE_MATCH', ruleIndex: 0 }),
+        reason({ kind: 'RULE_MATCH', ruleIndex: 0 }),
         flag({ rules: [{ id: 'r', clauses: [], variation: 0 }] }),
       ),
     ).toBe('TARGETING_MATCH');
     expect(
       ofrepReason(
-        detail({ kind: 'RULE_MATCH', ruleIndex: 0 }),
+        reason({ kind: 'RULE_MATCH', ruleIndex: 0 }),
         flag({ rules: [{ id: 'r', clauses: [], ...rollout }] }),
       ),
     ).toBe('SPLIT');
-    expect(ofrepReason(detail({ kind: 'FALLTHROUGH' }), flag())).toBe('STATIC');
-    expect(ofrepReason(detail({ kind: 'FALLTHROUGH' }), flag({ fallthrough: rollout }))).toBe('SPLIT');
+    expect(ofrepReason(reason({ kind: 'FALLTHROUGH' }), flag())).toBe('STATIC');
+    expect(ofrepReason(reason({ kind: 'FALLTHROUGH' }), flag({ fallthrough: rollout }))).toBe('SPLIT');
   });
 });

@@ -2,6 +2,7 @@ import { Controller, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
+import { reportingFailures, withoutRequestContext } from '../../infra/logging/request-context';
 import { markSdkRoute } from '../../infra/logging/request-logging';
 import { OfrepService } from './ofrep.service';
 
@@ -16,8 +17,11 @@ export const OFREP_SINGLE_ROUTE = '/ofrep/v1/evaluate/flags/:key';
  * them) cost more than evaluating the flags. Nothing in that pipeline applied to them anyway: they
  * are public to the access-token guard (the SDK key is checked by OfrepService, exactly as
  * before), take no DTO, and are not in OpenAPI. The Fastify hooks of app.factory.ts (request id,
- * body checks, error handler, metrics) still run. The handlers stay in OfrepService, injected
- * here, so any role that provides OfrepService serves the same routes.
+ * body checks, error handler, metrics) still run, except entering the request-context
+ * AsyncLocalStorage: an answer is computed from memory and logs nothing on success, and a failure
+ * is logged with its request id all the same (withoutRequestContext, reportingFailures). The
+ * handlers stay in OfrepService, injected here, so any role that provides OfrepService serves the
+ * same routes.
  */
 @ApiExcludeController()
 @Controller()
@@ -33,22 +37,19 @@ export class OfrepController implements OnModuleInit {
     // An application context without HTTP (no role wires this module so today) has no routes to add.
     if (!this.http.httpAdapter) return;
     const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
-    fastify.post(OFREP_BULK_ROUTE, markSdkRoute({}), (req, reply) => this.run(this.ofrep.bulk(req, reply)));
-    fastify.post<{ Params: { key: string } }>(OFREP_SINGLE_ROUTE, markSdkRoute({}), (req, reply) =>
-      this.run(this.ofrep.single(req, reply, req.params.key)),
+    const options = withoutRequestContext(markSdkRoute({}));
+    fastify.post(OFREP_BULK_ROUTE, options, (req, reply) =>
+      reportingFailures(req.id, () => this.ofrep.bulk(req, reply), this.logError),
+    );
+    fastify.post<{ Params: { key: string } }>(OFREP_SINGLE_ROUTE, options, (req, reply) =>
+      reportingFailures(req.id, () => this.ofrep.single(req, reply, req.params.key), this.logError),
     );
   }
 
   /**
    * What Nest's exception filter did for these routes: an unexpected error is logged with its
-   * stack, then rendered by the one error handler (problem+json, app.factory.ts).
+   * stack (with the request id: see reportingFailures), then rendered by the one error handler
+   * (problem+json, app.factory.ts).
    */
-  private async run(handling: Promise<void>): Promise<void> {
-    try {
-      await handling;
-    } catch (e) {
-      this.logger.error((e as Error)?.stack ?? String(e));
-      throw e;
-    }
-  }
+  private readonly logError = (e: unknown): void => this.logger.error((e as Error)?.stack ?? String(e));
 }

@@ -31,47 +31,80 @@ export class OfrepService {
   /** The last User-Agent and its insights label: SDKs of one fleet send the same one over and over. */
   private lastAgent?: { userAgent: string | undefined; label: string };
 
-  async single(req: FastifyRequest, reply: FastifyReply, flagKey: string): Promise<void> {
+  /**
+   * Answers in one synchronous pass when the SDK key and its snapshot are held here (every request
+   * but an environment's first on this node); otherwise waits for them. A promise per request was
+   * most of the asynchronous bookkeeping of these routes (each one also pays the async hooks).
+   */
+  single(req: FastifyRequest, reply: FastifyReply, flagKey: string): void | Promise<void> {
     try {
-      const { snapshot, ldContext } = await this.prepare(req);
-      const detail = evaluateFlag(snapshot.store, flagKey, ldContext);
-      const json = this.answersOf(snapshot).single(flagKey, detail);
-      if (json === undefined) {
-        const result = ofrepResult(flagKey, detail, snapshot.store.rawFlag(flagKey));
-        if (!result.ok) {
-          this.metrics.evaluations.inc({ surface: 'ofrep', result: result.error.errorCode });
-          throw result.error;
-        }
-        // A success outside the revision's table cannot happen; answered the slow way all the same.
-        this.served(snapshot, flagKey, detail, req);
-        await reply.status(200).header('content-type', 'application/json').send(result.body);
-        return;
-      }
-      this.served(snapshot, flagKey, detail, req);
-      await reply.status(200).header('content-type', 'application/json').send(json);
+      const snapshot = this.peekSnapshot(req);
+      if (snapshot === undefined) return this.singleLater(req, reply, flagKey);
+      this.answerSingle(snapshot, req, reply, flagKey);
     } catch (e) {
-      await this.fail(reply, e, flagKey);
+      this.fail(reply, e, flagKey);
     }
   }
 
-  async bulk(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  bulk(req: FastifyRequest, reply: FastifyReply): void | Promise<void> {
     try {
-      const { snapshot, ldContext, rawContext } = await this.prepare(req);
-      // The ETag covers what decides the answer: the environment's revision and the context.
-      const etag = `"${hash('sha1', `${snapshot.environmentId}:${snapshot.revision}:${JSON.stringify(rawContext)}`)}"`;
-      reply.header('etag', etag);
-      if (req.headers['if-none-match'] === etag) {
-        await reply.status(304).send();
-        return;
-      }
-      const answers = this.answersOf(snapshot);
-      const { body, served } = answers.bulk(ldContext);
-      this.recorder.evaluations(snapshot.environmentId, answers.keys, served, this.sdkOf(req));
-      this.metrics.countOk('ofrep-bulk', served.length);
-      await reply.status(200).header('content-type', 'application/json').send(body);
+      const snapshot = this.peekSnapshot(req);
+      if (snapshot === undefined) return this.bulkLater(req, reply);
+      this.answerBulk(snapshot, req, reply);
     } catch (e) {
-      await this.fail(reply, e);
+      this.fail(reply, e);
     }
+  }
+
+  private async singleLater(req: FastifyRequest, reply: FastifyReply, flagKey: string): Promise<void> {
+    try {
+      this.answerSingle(await this.loadSnapshot(req), req, reply, flagKey);
+    } catch (e) {
+      this.fail(reply, e, flagKey);
+    }
+  }
+
+  private async bulkLater(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    try {
+      this.answerBulk(await this.loadSnapshot(req), req, reply);
+    } catch (e) {
+      this.fail(reply, e);
+    }
+  }
+
+  private answerSingle(snapshot: EnvironmentSnapshot, req: FastifyRequest, reply: FastifyReply, flagKey: string) {
+    const ldContext = this.contextOf(snapshot, req).ldContext;
+    const detail = evaluateFlag(snapshot.store, flagKey, ldContext);
+    const json = this.answersOf(snapshot).single(flagKey, detail);
+    if (json === undefined) {
+      const result = ofrepResult(flagKey, detail, snapshot.store.rawFlag(flagKey));
+      if (!result.ok) {
+        this.metrics.evaluations.inc({ surface: 'ofrep', result: result.error.errorCode });
+        throw result.error;
+      }
+      // A success outside the revision's table cannot happen; answered the slow way all the same.
+      this.served(snapshot, flagKey, detail, req);
+      reply.status(200).header('content-type', 'application/json').send(result.body);
+      return;
+    }
+    this.served(snapshot, flagKey, detail, req);
+    reply.status(200).header('content-type', 'application/json').send(json);
+  }
+
+  private answerBulk(snapshot: EnvironmentSnapshot, req: FastifyRequest, reply: FastifyReply) {
+    const { ldContext, rawContext } = this.contextOf(snapshot, req);
+    // The ETag covers what decides the answer: the environment's revision and the context.
+    const etag = `"${hash('sha1', `${snapshot.environmentId}:${snapshot.revision}:${JSON.stringify(rawContext)}`)}"`;
+    reply.header('etag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      reply.status(304).send();
+      return;
+    }
+    const answers = this.answersOf(snapshot);
+    const { body, served } = answers.bulk(ldContext);
+    this.recorder.evaluations(snapshot.environmentId, answers.keys, served, this.sdkOf(req));
+    this.metrics.countOk('ofrep-bulk', served.length);
+    reply.status(200).header('content-type', 'application/json').send(body);
   }
 
   private served(snapshot: EnvironmentSnapshot, flagKey: string, detail: EvalDetail, req: FastifyRequest): void {
@@ -96,26 +129,44 @@ export class OfrepService {
     return label;
   }
 
-  private async prepare(req: FastifyRequest) {
+  /**
+   * The request's snapshot when both its SDK key and the snapshot are known without waiting;
+   * undefined when loadSnapshot must find out. Throws the 401 of a missing or unknown key.
+   */
+  private peekSnapshot(req: FastifyRequest): EnvironmentSnapshot | undefined {
+    const key = sdkKeyOf(req.headers);
+    if (!key) throw unknownKey();
+    const envId = this.keys.peekEnvironmentFor(key);
+    if (envId === undefined) return undefined;
+    const snapshot = envId === null ? null : this.snapshots.peek(envId);
+    if (snapshot === null) throw unknownKey();
+    return snapshot;
+  }
+
+  private async loadSnapshot(req: FastifyRequest): Promise<EnvironmentSnapshot> {
     const key = sdkKeyOf(req.headers);
     const envId = key ? await this.keys.environmentFor(key) : null;
     const snapshot = envId ? await this.snapshots.get(envId) : null;
-    if (!snapshot) throw new OfrepError(401, 'GENERAL', 'missing or unknown SDK key');
+    if (!snapshot) throw unknownKey();
+    return snapshot;
+  }
+
+  private contextOf(snapshot: EnvironmentSnapshot, req: FastifyRequest) {
     const raw = ldContextFromOfrep(req.body);
     const parsed = parseContext(raw);
     if (!parsed.ok) throw new OfrepError(400, 'INVALID_CONTEXT', parsed.error);
     this.samples.offer(snapshot.environmentId, raw);
-    return { snapshot, ldContext: parsed.context, rawContext: raw };
+    return { ldContext: parsed.context, rawContext: raw };
   }
 
-  private async fail(reply: FastifyReply, e: unknown, flagKey?: string): Promise<void> {
+  private fail(reply: FastifyReply, e: unknown, flagKey?: string): void {
     if (!(e instanceof OfrepError)) throw e;
     // 401/403 carry no body in OFREP.
     if (e.status === 401 || e.status === 403) {
-      await reply.status(e.status).send();
+      reply.status(e.status).send();
       return;
     }
-    await reply
+    reply
       .status(e.status)
       .header('content-type', 'application/json')
       .send({
@@ -125,3 +176,5 @@ export class OfrepService {
       });
   }
 }
+
+const unknownKey = () => new OfrepError(401, 'GENERAL', 'missing or unknown SDK key');

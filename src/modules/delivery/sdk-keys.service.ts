@@ -77,6 +77,11 @@ export class SdkKeysService extends SdkKeyResolver implements OnModuleInit, OnAp
     return null;
   }
 
+  /** A key held in memory; an unknown one may be a new environment's, which only environmentFor reads. */
+  peekEnvironmentFor(sdkKey: string): string | undefined {
+    return this.keys.get(sdkKey);
+  }
+
   /** Every environment, for relay feeds (RelayCatalog). */
   environments(): readonly FeedEnvironmentMeta[] {
     return this.metas;

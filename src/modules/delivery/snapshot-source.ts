@@ -14,6 +14,12 @@ export abstract class SnapshotSource {
   abstract readonly hub: StreamHub;
   /** The snapshot of an environment, or null if it does not exist (or is not served here). */
   abstract get(environmentId: string): Promise<EnvironmentSnapshot | null>;
+  /**
+   * What `get` would answer, when this node can tell without waiting (the snapshot is held, or
+   * cannot be had here); undefined when only `get` can. Lets the hottest SDK routes answer in one
+   * synchronous pass, with no promise per request.
+   */
+  abstract peek(environmentId: string): EnvironmentSnapshot | null | undefined;
   /** Brings the snapshot up to at least `revision` where this node can (a client resuming from a newer node). */
   abstract catchUpTo(snapshot: EnvironmentSnapshot, revision: bigint): Promise<void>;
   /**
@@ -26,6 +32,8 @@ export abstract class SnapshotSource {
 /** SDK key → environment id, without a database read on the hot path. */
 export abstract class SdkKeyResolver {
   abstract environmentFor(sdkKey: string): Promise<string | null>;
+  /** What `environmentFor` would answer, when known without waiting; undefined when only it can tell. */
+  abstract peekEnvironmentFor(sdkKey: string): string | null | undefined;
 }
 
 /**

@@ -42,7 +42,12 @@ export class EdgeSnapshotsService extends SnapshotSource implements BeforeApplic
   }
 
   get(environmentId: string): Promise<EnvironmentSnapshot | null> {
-    return Promise.resolve(this.snapshots.get(environmentId) ?? null);
+    return Promise.resolve(this.peek(environmentId));
+  }
+
+  /** An edge holds every snapshot it serves: what it does not hold does not exist here. */
+  peek(environmentId: string): EnvironmentSnapshot | null {
+    return this.snapshots.get(environmentId) ?? null;
   }
 
   /** An edge has nowhere to catch up from but its feed: a client resuming from a newer revision gets a put. */
@@ -56,7 +61,12 @@ export class EdgeSnapshotsService extends SnapshotSource implements BeforeApplic
 
   /** SdkKeyResolver. */
   environmentFor(sdkKey: string): Promise<string | null> {
-    return Promise.resolve(this.byKeyHash.get(sha256(sdkKey)) ?? null);
+    return Promise.resolve(this.peekEnvironmentFor(sdkKey));
+  }
+
+  /** SdkKeyResolver: an edge knows every key it accepts (from its feed). */
+  peekEnvironmentFor(sdkKey: string): string | null {
+    return this.byKeyHash.get(sha256(sdkKey)) ?? null;
   }
 
   /** RelayCatalog. */
