@@ -73,6 +73,10 @@ it('reads projects as the Prisma query did (environments in order, a project wit
   expect(missing).toEqual({ raw: null, prisma: null });
 });
 
+it('lists environments created with their project in the order given', () => {
+  expect(out.createdOrder).toEqual({ raw: ['zeta', 'alpha', 'mid'], prisma: ['zeta', 'alpha', 'mid'] });
+});
+
 it('reads token status as the Prisma query did', () => {
   const [withMember, withoutMember, unknown] = out.tokens;
   expect(withMember.raw.member).toEqual({ deactivatedAt: { date: '2026-05-01T00:00:00.000Z' } });

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     const viaPrisma = async (k: string) => {
       const row = await prisma.project.findUnique({
         where: { key: k },
-        include: { environments: { orderBy: { createdAt: 'asc' } } },
+        include: { environments: { orderBy: [{ createdAt: 'asc' }, { key: 'asc' }] } },
       });
       return row && toProjectContext(row);
     };
@@ -132,6 +132,30 @@ async function main(): Promise<void> {
         prisma: typed(await viaPrisma(k)),
       })),
     );
+
+    // Environments created with their project keep the order they were given (not the key's).
+    const ordered = `o-${randomUUID().slice(0, 8)}`;
+    await prisma.transaction((tx) =>
+      projects.create(tx, {
+        key: ordered,
+        name: 'Ordered',
+        tags: [],
+        environments: ['zeta', 'alpha', 'mid'].map((e) => ({
+          key: e,
+          name: e,
+          color: '417505',
+          critical: false,
+          tags: [],
+          sdkKey: `sdk-${ordered}-${e}`,
+          clientSideId: `cs-${ordered}-${e}`,
+          mobileKey: `mob-${ordered}-${e}`,
+        })),
+      }),
+    );
+    out.createdOrder = {
+      raw: (await projects.findByKey(ordered))?.environments.map((e) => e.key),
+      prisma: (await viaPrisma(ordered))?.environments.map((e) => e.key),
+    };
 
     const accounts = new AccountsRepository(prisma);
     const member = await prisma.member.create({

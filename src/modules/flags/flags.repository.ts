@@ -127,7 +127,7 @@ export class FlagsRepository {
       JOIN "FlagEnvironment" fe ON fe."flagId" = f."id"
       JOIN "Environment" e ON e."id" = fe."environmentId"
       WHERE f."projectId" = ${projectId}::uuid AND f."key" = ${key}
-      ORDER BY e."createdAt", e."id"
+      ORDER BY e."createdAt", e."key"
       FOR UPDATE OF f, fe`,
     );
     if (!rows.length) return this.lockThenRead(tx, projectId, key);
@@ -158,7 +158,7 @@ export class FlagsRepository {
       SELECT f."id", f."key", f."definition", f."archived", f."version",
         COALESCE((SELECT json_agg(json_build_object('id', fe."id", 'environmentId', fe."environmentId",
                                                     'config', fe."config", 'environmentKey', e."key")
-                           ORDER BY e."createdAt", e."id")
+                           ORDER BY e."createdAt", e."key")
                   FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId"
                   WHERE fe."flagId" = f."id"), '[]'::json) AS "environments",
         (SELECT p."settingsRevision" FROM "Project" p WHERE p."id" = f."projectId") AS "settingsRevision"

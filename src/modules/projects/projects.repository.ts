@@ -12,7 +12,12 @@ type ProjectColumns = {
   [C in keyof Prisma.ProjectGetPayload<object> as `p.${C}`]: Prisma.ProjectGetPayload<object>[C];
 };
 
-const WITH_ENVIRONMENTS = { environments: { orderBy: { createdAt: 'asc' } } } as const;
+/**
+ * Environments in creation order. Those created with their project share one transaction time, so
+ * create() spaces them a millisecond apart in the order given; the key breaks ties left in older data.
+ */
+const ENVIRONMENT_ORDER: Prisma.EnvironmentOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { key: 'asc' }];
+const WITH_ENVIRONMENTS = { environments: { orderBy: ENVIRONMENT_ORDER } } satisfies Prisma.ProjectInclude;
 
 /** Approval settings are JSON columns written only through ApprovalSettingsRepository, from validated input. */
 const storedSettings = (json: Prisma.JsonValue | null): StoredApprovalSettings | null =>
@@ -81,7 +86,7 @@ export class ProjectsRepository {
              p."settingsRevision" AS "p.settingsRevision"
       FROM "Project" p LEFT JOIN "Environment" e ON e."projectId" = p."id"
       WHERE p."key" = ${key}
-      ORDER BY e."createdAt" ASC, e."id" ASC`,
+      ORDER BY e."createdAt" ASC, e."key" ASC`,
     );
     if (!rows.length) return null;
     const [first] = rows;
@@ -114,8 +119,14 @@ export class ProjectsRepository {
     tx: Tx,
     data: { key: string; name: string; tags: string[]; environments: NewEnvironment[] },
   ): Promise<ProjectContext> {
+    const createdAt = Date.now();
     const row = await txClient(tx).project.create({
-      data: { key: data.key, name: data.name, tags: data.tags, environments: { create: data.environments } },
+      data: {
+        key: data.key,
+        name: data.name,
+        tags: data.tags,
+        environments: { create: data.environments.map((e, i) => ({ ...e, createdAt: new Date(createdAt + i) })) },
+      },
       include: WITH_ENVIRONMENTS,
     });
     return toProjectContext(row);
@@ -139,7 +150,7 @@ export class ProjectsRepository {
 
   /** The project's environments as committed now (call after lockProject, inside the transaction). */
   async listEnvironments(tx: Tx, projectId: string): Promise<EnvironmentContext[]> {
-    const rows = await txClient(tx).environment.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
+    const rows = await txClient(tx).environment.findMany({ where: { projectId }, orderBy: ENVIRONMENT_ORDER });
     return rows.map(toEnvironmentContext);
   }
 
