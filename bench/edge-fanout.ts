@@ -10,9 +10,8 @@
  * Reference in the same run: a bare node:http server holding the same N streams from the same
  * client, writing the same event bytes to all of them on POST /broadcast.
  * A process can hold at most `ulimit -n` descriptors and only root with CAP_SYS_RESOURCE can raise
- * the hard limit: N is capped below it, and the cap is printed. Past ~28,000 streams one source
- * address runs out of ephemeral ports towards the edge's one port, so streams are opened from
- * 127.0.0.1, 127.0.0.2, … in turn.
+ * the hard limit: N is capped below it, and the cap is printed. Streams are opened from
+ * 127.0.0.2, 127.0.0.3, … in turn (see PORTS_PER_SOURCE).
  * Knobs: BENCH_EDGE_STREAMS (50000), BENCH_CHANGES (5), BENCH_PER_CLIENT (15000), BENCH_PORT (3460).
  */
 import { execSync, spawn } from 'node:child_process';
@@ -39,8 +38,14 @@ const PORT = Number(process.env.BENCH_PORT ?? 3460);
 const PROJECT = 'edge';
 const ENV = 'production';
 const TARGET_P99_MS = 1_500;
-/** Ephemeral ports per source address towards one destination port (net.ipv4.ip_local_port_range). */
-const PORTS_PER_SOURCE = 25_000;
+/**
+ * Streams per source address. A client bound to a source address gets its port at bind time, so the
+ * port must be free on that address whatever the destination: 127.0.0.1's ephemeral range
+ * (net.ipv4.ip_local_port_range, ~28,000) is shared with every other connection and TIME_WAIT on the
+ * machine (after scale-out.ts in the same `npm run bench`, too few were left: EADDRINUSE). So the
+ * streams come from 127.0.0.2, 127.0.0.3, …, 10,000 each.
+ */
+const PORTS_PER_SOURCE = 10_000;
 
 const ms1 = (x: number) => `${x.toFixed(1)} ms`;
 
@@ -56,7 +61,7 @@ interface Side {
 }
 
 async function measure(side: Side, n: number): Promise<string[]> {
-  const localAddresses = Array.from({ length: Math.ceil(n / PORTS_PER_SOURCE) }, (_, i) => `127.0.0.${i + 1}`);
+  const localAddresses = Array.from({ length: Math.ceil(n / PORTS_PER_SOURCE) }, (_, i) => `127.0.0.${i + 2}`);
   await collectGarbage(side.pid);
   const rss0 = rssKiB(side.pid);
   const t0 = performance.now();
