@@ -73,8 +73,8 @@ it('reads projects as the Prisma query did (environments in order, a project wit
   expect(missing).toEqual({ raw: null, prisma: null });
 });
 
-it('lists environments created with their project in the order given', () => {
-  expect(out.createdOrder).toEqual({ raw: ['zeta', 'alpha', 'mid'], prisma: ['zeta', 'alpha', 'mid'] });
+it('lists environments created together with their project by key, in the raw read as in Prisma’s', () => {
+  expect(out.createdOrder).toEqual({ raw: ['alpha', 'mid', 'zeta'], prisma: ['alpha', 'mid', 'zeta'] });
 });
 
 it('reads token status as the Prisma query did', () => {

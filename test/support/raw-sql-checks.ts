@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       })),
     );
 
-    // Environments created with their project keep the order they were given (not the key's).
+    // Environments created with their project share its creation time: the key orders them.
     const ordered = `o-${randomUUID().slice(0, 8)}`;
     await prisma.transaction((tx) =>
       projects.create(tx, {

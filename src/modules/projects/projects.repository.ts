@@ -13,8 +13,8 @@ type ProjectColumns = {
 };
 
 /**
- * Environments in creation order. Those created with their project share one transaction time, so
- * create() spaces them a millisecond apart in the order given; the key breaks ties left in older data.
+ * Environments in creation order; those created with their project share its transaction's time,
+ * and among them the key decides (as Prisma's and the raw reads both sort).
  */
 const ENVIRONMENT_ORDER: Prisma.EnvironmentOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { key: 'asc' }];
 const WITH_ENVIRONMENTS = { environments: { orderBy: ENVIRONMENT_ORDER } } satisfies Prisma.ProjectInclude;
@@ -119,13 +119,12 @@ export class ProjectsRepository {
     tx: Tx,
     data: { key: string; name: string; tags: string[]; environments: NewEnvironment[] },
   ): Promise<ProjectContext> {
-    const createdAt = Date.now();
     const row = await txClient(tx).project.create({
       data: {
         key: data.key,
         name: data.name,
         tags: data.tags,
-        environments: { create: data.environments.map((e, i) => ({ ...e, createdAt: new Date(createdAt + i) })) },
+        environments: { create: data.environments },
       },
       include: WITH_ENVIRONMENTS,
     });
