@@ -70,6 +70,8 @@ export class FlagCreationService {
    * The caller holds the project lock, so no flag can be created unseen meanwhile.
    */
   async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectContext, env: EnvironmentContext): Promise<void> {
+    // Not racing a flag-level write: each new configuration starts from the definition that stays.
+    await this.repo.lockAllShared(tx, project.id);
     for (const row of await this.repo.listAll(tx, project.id)) {
       const def = row.definition;
       await this.insertConfig(tx, actor, project.key, row.id, env, def, initialEnvironmentConfig(def, newSalt()));

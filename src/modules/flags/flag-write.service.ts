@@ -161,8 +161,8 @@ export class FlagWriteService {
    * change request's base version): `lock` reads it once under its row lock, `compute` applies
    * the instructions once, `applyComputed` writes that result.
    */
-  async lock(tx: Tx, project: ProjectContext, flagKey: string): Promise<LockedFlagState> {
-    const row = await this.repo.findForUpdate(tx, project.id, flagKey);
+  async lock(tx: Tx, project: ProjectContext, flagKey: string, readAfterLock = true): Promise<LockedFlagState> {
+    const row = await this.repo.findForUpdate(tx, project.id, flagKey, { readAfterLock });
     if (!row) throw notFound('flag', flagKey);
     return { row, def: row.definition, configs: configsByEnvKey(row), settingsRevision: row.settingsRevision };
   }
@@ -267,7 +267,11 @@ export class FlagWriteService {
     write: FlagWrite,
     steps: Step[],
   ): Promise<WriteResult> {
-    const locked = await this.lock(tx, project, flagKey);
+    // Lock and read in one statement only when the write stays in one environment: a flag-level
+    // change must also reach an environment created while it waited (FlagsRepository.lockAllShared).
+    const oneEnvironment = env !== undefined && steps.every((s) => s.scope === 'environment');
+    const locked = await this.lock(tx, project, flagKey, !oneEnvironment);
+    project = await this.withEnvironmentsOf(tx, actor, project, locked);
     if (!write.preApproved) this.authorizeSteps(actor, steps, project, env, locked.def);
     const current = env ? locked.configs[env.key].version : locked.row.version;
     if (write.expectedVersion !== undefined && write.expectedVersion !== current) {
@@ -288,6 +292,7 @@ export class FlagWriteService {
     { locked, env, steps, instructions, result }: ComputedFlagWrite,
     write: Pick<FlagWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<WriteResult> {
+    project = await this.withEnvironmentsOf(tx, actor, project, locked);
     const { row, def, configs, settingsRevision } = locked;
     const current = env ? configs[env.key].version : row.version;
     if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, row.key);
@@ -397,6 +402,22 @@ export class FlagWriteService {
       bypassed,
       warnings,
     };
+  }
+
+  /**
+   * `project` again, read in `tx`, when the locked flag has a configuration in an environment
+   * created after `project` was read (a flag-level write reaches it: FlagsRepository.lockAllShared),
+   * so that the new environment is authorized and gated like the others; else `project` itself.
+   */
+  private async withEnvironmentsOf(
+    tx: Tx,
+    actor: Actor,
+    project: ProjectContext,
+    locked: LockedFlagState,
+  ): Promise<ProjectContext> {
+    const known = new Set(project.environments.map((e) => e.key));
+    if (Object.keys(locked.configs).every((k) => known.has(k))) return project;
+    return this.projects.require(actor, project.key, tx);
   }
 
   /** core/patch over the loaded state, with the project's other flags when prerequisites need them. */

@@ -113,10 +113,18 @@ export class FlagsRepository {
    * each configuration: what the previous writer changed); the rest (environment keys, the
    * settings revision) are as of the statement's start, like any read in the transaction. A flag
    * with no configuration row (a project without environments) takes the two-statement way: lock,
-   * then read with a snapshot taken after the lock. Configurations come in the environments' order
+   * then read with a snapshot taken after the lock; so does `readAfterLock`, for a write that must
+   * also see configuration rows inserted while it waited (a flag-level change, which every
+   * environment serves: see lockAllShared). Configurations come in the environments' order
    * (the project's), so views built from them list environments in that order.
    */
-  async findForUpdate(tx: Tx, projectId: string, key: string): Promise<LockedFlagRecord | null> {
+  async findForUpdate(
+    tx: Tx,
+    projectId: string,
+    key: string,
+    { readAfterLock = false }: { readAfterLock?: boolean } = {},
+  ): Promise<LockedFlagRecord | null> {
+    if (readAfterLock) return this.lockThenRead(tx, projectId, key);
     const rows = await this.prisma.sql<Omit<RawFlag, 'environments'> & RawFlagEnvironment>(
       tx,
       Prisma.sql`
@@ -229,6 +237,19 @@ export class FlagsRepository {
   }
 
   /** Every flag of the project (for prerequisite checks), inside the writer's transaction if any. */
+  /**
+   * Locks every flag of the project FOR SHARE until the transaction ends, for a new environment's
+   * configurations: a flag-level write in progress finishes first (its definition is then the one
+   * read, by a later statement), and one that comes after waits, then reads the new configuration
+   * rows (findForUpdate with readAfterLock) and changes them too.
+   */
+  async lockAllShared(tx: Tx, projectId: string): Promise<void> {
+    await this.prisma.sql(
+      tx,
+      Prisma.sql`SELECT "id" FROM "Flag" WHERE "projectId" = ${projectId}::uuid ORDER BY "id" FOR SHARE`,
+    );
+  }
+
   async listAll(tx: Tx | undefined, projectId: string): Promise<FlagRecord[]> {
     return (await dbOf(this.prisma, tx).flag.findMany({ where: { projectId }, include: withConfigs })).map(toFlag);
   }
