@@ -58,7 +58,7 @@ it('commits and rolls back with the transaction', () => {
 });
 
 it('refuses a statement after Prisma ended the transaction on its timeout, and keeps nothing of it', () => {
-  expect(out.timeout.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/closed/) });
+  expect(out.timeout.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/already ended/) });
   expect(out.timeout.timedOut).not.toBe('resolved');
   expect(out.timeout.rows).toBe(2);
   expect(out.afterTimeout).toEqual([true, true, true, true]);

@@ -42,10 +42,10 @@ export class RawConnection {
   }
 }
 
-/** A raw statement asked for after Prisma committed or rolled back its transaction (its timeout). */
+/** A raw statement asked for after Prisma committed or rolled back its transaction (at its timeout, say). */
 export class TransactionClosedError extends Error {
   constructor() {
-    super('the transaction was already closed (it ran past its time limit and was rolled back)');
+    super('the transaction has already ended (committed, or rolled back at its time limit)');
     this.name = 'TransactionClosedError';
   }
 }
