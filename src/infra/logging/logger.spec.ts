@@ -1,28 +1,10 @@
-import { Writable } from 'node:stream';
-import { createRootLogger, PinoNestLogger } from './logger';
+import { capturedLogger } from './captured-logger.fake';
+import { PinoNestLogger } from './logger';
 import { requestContext } from './request-context';
-
-/** Captures what the logger writes, one parsed JSON object per line. */
-function capture(level = 'info') {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(
-        ...String(chunk)
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l)),
-      );
-      done();
-    },
-  });
-  const logger = createRootLogger(level, stream);
-  return { logger, lines };
-}
 
 describe('createRootLogger', () => {
   it('stamps the request id from the async context, once, and redacts credentials', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = capturedLogger();
     requestContext.run({ requestId: 'req-1' }, () => {
       logger.info({ req: { headers: { authorization: 'Bearer gnt_secret' } } }, 'inside');
       logger.child({ reqId: 'req-1' }).info('child');
@@ -39,7 +21,7 @@ describe('createRootLogger', () => {
 
 describe('PinoNestLogger', () => {
   it('writes an object message as fields of one structured line, and a string as the message', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = capturedLogger();
     const nest = new PinoNestLogger(logger);
     nest.log({ msg: 'session started', sessionId: 's-1' }, 'Sessions');
     nest.warn('plain words', 'Other');

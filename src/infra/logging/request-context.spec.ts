@@ -1,22 +1,5 @@
-import { Writable } from 'node:stream';
-import { createRootLogger } from './logger';
+import { capturedLogger } from './captured-logger.fake';
 import { currentRequestId, reportingFailures, runsInRequestContext, withoutRequestContext } from './request-context';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(
-        ...String(chunk)
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as Record<string, unknown>),
-      );
-      done();
-    },
-  });
-  return { logger: createRootLogger('info', stream), lines };
-}
 
 describe('withoutRequestContext', () => {
   it('marks a route in its config, keeping the rest', () => {
@@ -32,7 +15,7 @@ describe('reportingFailures', () => {
   const boom = new Error('boom');
 
   it('logs what a handler throws or rejects with, with the request id, and passes it on', async () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = capturedLogger();
     const log = (e: unknown) => logger.error((e as Error).message);
     expect(() =>
       reportingFailures(
@@ -52,7 +35,7 @@ describe('reportingFailures', () => {
   });
 
   it('logs nothing and enters no context when the handler succeeds', async () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = capturedLogger();
     const log = (e: unknown) => logger.error(String(e));
     let inside: string | undefined = 'unset';
     expect(reportingFailures('req-3', () => void (inside = currentRequestId()), log)).toBeUndefined();

@@ -1,19 +1,12 @@
 import Fastify from 'fastify';
-import { Writable } from 'node:stream';
-import { createRootLogger } from './logger';
+import { capturedLogger } from './captured-logger.fake';
 import { GantryLogController, markSdkRoute } from './request-logging';
 
 /** A Fastify instance with Gantry's log controller, one SDK route and one other, and its log lines. */
 function app() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).trim().split('\n')) lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { logger, lines } = capturedLogger();
   const fastify = Fastify({
-    loggerInstance: createRootLogger('info', stream),
+    loggerInstance: logger,
     logController: new GantryLogController(),
   });
   const answer = (req: { headers: Record<string, unknown> }) => {

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { DomainError } from '../../core/errors';
-import { createRootLogger } from '../../infra/logging/logger';
+import { capturedLogger } from '../../infra/logging/captured-logger.fake';
 import { fakeTx, fakeTxState, type Tx } from '../../infra/prisma/tx';
 import { automationActor } from '../accounts/system-actor';
 import type { AuditRecord } from '../audit/audit.service';
@@ -191,14 +190,7 @@ export function fakeRunner(table: FakeTable, now: () => Date) {
       registers: [registry],
     }),
   };
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).trim().split('\n')) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  const logger = createRootLogger('info', stream);
+  const { logger, lines } = capturedLogger();
   const audit = { record: async (tx: Tx, _actor: unknown, entry: AuditRecord) => table.recordAudit(tx, entry) };
   const runner = new AutomationRunner(audit, metrics, { now }, logger, table.webhooks);
   const counted = async () =>
