@@ -4,14 +4,11 @@
  * under the same id (a flush retried after a commit whose answer was lost) counts once, also when
  * the two writes race. Each batch adds to its minute, hour and day at once.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
+import { runSupportScript } from '../support/support-script';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 let sql: pg.Client;
 const ENV = randomUUID();
@@ -31,15 +28,7 @@ type Batch = { id: string; rows: ReturnType<typeof row>[] };
 
 /** Writes the rounds one after the other (the batches of a round concurrently); what each write answered. */
 async function write(...rounds: Batch[][]): Promise<boolean[][]> {
-  const support = path.join(__dirname, '..', 'support');
-  const { stdout } = await run(process.execPath, [
-    '-r',
-    path.join(support, 'ts-register-cached.js'),
-    path.join(support, 'insights-batches.ts'),
-    db.url,
-    JSON.stringify(rounds),
-  ]);
-  return JSON.parse(stdout) as boolean[][];
+  return runSupportScript<boolean[][]>('insights-batches.ts', [db.url, JSON.stringify(rounds)]);
 }
 
 const totals = async (period = 'minute', env = ENV) =>

@@ -6,26 +6,16 @@
  * Prisma's `$queryRaw` types them; and the repositories' raw reads answer what the Prisma queries
  * they replaced answered.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { runSupportScript } from '../support/support-script';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 /** The checks' JSON report. */
 let out: any;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const support = path.join(__dirname, '..', 'support');
-  const { stdout } = await run(process.execPath, [
-    '-r',
-    path.join(support, 'ts-register-cached.js'),
-    path.join(support, 'raw-sql-checks.ts'),
-    db.url,
-  ]);
-  out = JSON.parse(stdout);
+  out = await runSupportScript('raw-sql-checks.ts', [db.url]);
 });
 afterAll(async () => {
   await db?.drop();
