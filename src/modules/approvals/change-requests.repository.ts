@@ -131,7 +131,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
     return row && toChangeRequest(row);
   }
 
-  /** Locks the request row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */
+  /** Locks the request row, then reads it fresh (see FlagLocksRepository.findForUpdate for why two statements). */
   async findForUpdate(tx: Tx, id: string): Promise<ChangeRequestRow | null> {
     const locked = await txClient(tx).$queryRaw<
       { id: string }[]

@@ -15,6 +15,7 @@ import { ProjectsRepository } from '../projects/projects.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateFlagDto } from './dto/flags.dto';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
+import { FlagLocksRepository } from './flag-locks.repository';
 import { FlagsRepository } from './flags.repository';
 import { flagView, withEnvironments, type FlagView } from './models/flag.view';
 import { GuardrailChecks } from '../guardrails/guardrail-checks';
@@ -30,6 +31,7 @@ const newSalt = () => randomBytes(16).toString('hex');
 export class FlagCreationService {
   constructor(
     private readonly repo: FlagsRepository,
+    private readonly locks: FlagLocksRepository,
     private readonly projects: ProjectsService,
     private readonly projectRows: ProjectsRepository,
     private readonly authz: AuthorizationService,
@@ -71,7 +73,7 @@ export class FlagCreationService {
    */
   async initializeEnvironment(tx: Tx, actor: Actor, project: ProjectContext, env: EnvironmentContext): Promise<void> {
     // Not racing a flag-level write: each new configuration starts from the definition that stays.
-    await this.repo.lockAllShared(tx, project.id);
+    await this.locks.lockAllShared(tx, project.id);
     for (const row of await this.repo.listAll(tx, project.id)) {
       const def = row.definition;
       await this.insertConfig(tx, actor, project.key, row.id, env, def, initialEnvironmentConfig(def, newSalt()));

@@ -23,6 +23,7 @@ import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { PatchFlagDto } from './dto/flags.dto';
 import type { FlagRecord } from './flag-records';
+import { FlagLocksRepository } from './flag-locks.repository';
 import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey, flagView, withEnvironments, type FlagView } from './models/flag.view';
 import { parseIfMatch } from '../../infra/http/if-match';
@@ -108,6 +109,7 @@ export interface FlagDryRun {
 export class FlagWriteService {
   constructor(
     private readonly repo: FlagsRepository,
+    private readonly locks: FlagLocksRepository,
     private readonly projects: ProjectsService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
@@ -162,7 +164,7 @@ export class FlagWriteService {
    * the instructions once, `applyComputed` writes that result.
    */
   async lock(tx: Tx, project: ProjectContext, flagKey: string, readAfterLock = true): Promise<LockedFlagState> {
-    const row = await this.repo.findForUpdate(tx, project.id, flagKey, { readAfterLock });
+    const row = await this.locks.findForUpdate(tx, project.id, flagKey, { readAfterLock });
     if (!row) throw notFound('flag', flagKey);
     return { row, def: row.definition, configs: configsByEnvKey(row), settingsRevision: row.settingsRevision };
   }
@@ -268,7 +270,7 @@ export class FlagWriteService {
     steps: Step[],
   ): Promise<WriteResult> {
     // Lock and read in one statement only when the write stays in one environment: a flag-level
-    // change must also reach an environment created while it waited (FlagsRepository.lockAllShared).
+    // change must also reach an environment created while it waited (FlagLocksRepository.lockAllShared).
     const oneEnvironment = env !== undefined && steps.every((s) => s.scope === 'environment');
     const locked = await this.lock(tx, project, flagKey, !oneEnvironment);
     project = await this.withEnvironmentsOf(tx, actor, project, locked);
@@ -406,7 +408,7 @@ export class FlagWriteService {
 
   /**
    * `project` again, read in `tx`, when the locked flag has a configuration in an environment
-   * created after `project` was read (a flag-level write reaches it: FlagsRepository.lockAllShared),
+   * created after `project` was read (a flag-level write reaches it: FlagLocksRepository.lockAllShared),
    * so that the new environment is authorized and gated like the others; else `project` itself.
    */
   private async withEnvironmentsOf(

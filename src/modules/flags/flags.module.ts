@@ -12,6 +12,7 @@ import { FlagCreationService } from './flag-creation.service';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsReadModule } from './flags-read.module';
 import { FlagsController } from './flags.controller';
+import { FlagLocksRepository } from './flag-locks.repository';
 import { FlagsRepository } from './flags.repository';
 import { FlagsService } from './flags.service';
 import { FlagsResolver } from './flags.resolver';
@@ -30,6 +31,7 @@ import { PrerequisiteResolver } from './prerequisite.resolver';
   controllers: [FlagsController],
   providers: [
     FlagsRepository,
+    FlagLocksRepository,
     FlagsService,
     FlagWriteService,
     FlagCreationService,

@@ -32,7 +32,7 @@ export const describeFreeze = (f: ActiveFreeze) =>
  */
 /**
  * The project a write checks freezes for; with the settings revision read in the writer's
- * transaction under its lock (FlagsRepository.findForUpdate), the windows read at that revision
+ * transaction under its lock (FlagLocksRepository.findForUpdate), the windows read at that revision
  * are used again instead of reading them in every write.
  */
 export type ProjectSettingsRef = Pick<ProjectContext, 'id'> & { settingsRevision?: bigint };

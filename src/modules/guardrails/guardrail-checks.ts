@@ -63,7 +63,7 @@ export class GuardrailChecks {
   }
 
   /**
-   * `settingsRevision`: the project's, read in `tx` under the flag's lock (FlagsRepository.findForUpdate);
+   * `settingsRevision`: the project's, read in `tx` under the flag's lock (FlagLocksRepository.findForUpdate);
    * with it, the policies read at that revision are used again instead of reading them in every write.
    */
   async flagChange(

@@ -39,7 +39,7 @@ export class SchedulesRepository {
     return row && toScheduledChange(row);
   }
 
-  /** Locks the row, then reads it fresh (see FlagsRepository.findForUpdate). */
+  /** Locks the row, then reads it fresh (see FlagLocksRepository.findForUpdate). */
   async findForUpdate(tx: Tx, id: string): Promise<ScheduledChange | null> {
     const locked = await txClient(tx).$queryRaw<
       { id: string }[]

@@ -52,7 +52,7 @@ export class TriggersRepository {
     return { ...toTrigger(trigger, project.key, environment.key), project };
   }
 
-  /** Locks the row, then reads it fresh (see FlagsRepository.findForUpdate for why two statements). */
+  /** Locks the row, then reads it fresh (see FlagLocksRepository.findForUpdate for why two statements). */
   async findForUpdate(tx: Tx, id: string): Promise<Trigger | null> {
     const locked = await txClient(tx).$queryRaw<
       { id: string }[]
