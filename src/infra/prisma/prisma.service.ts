@@ -134,6 +134,18 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   /**
+   * A statement of `tx` whose result nobody needs (a version row, an outbox row): on the
+   * transaction's own connection it is held back and sent with the next statement, or ahead of the
+   * COMMIT (raw-connection.ts), saving its round trip; without one, it runs now. Either way it runs
+   * in `tx`, in order, and a failure of it fails the transaction.
+   */
+  async sqlLater(tx: Tx, query: Prisma.Sql): Promise<void> {
+    const raw = rawConnections.get(tx);
+    if (raw) return raw.defer(query.text, query.values);
+    await txClient(tx).$executeRaw(query);
+  }
+
+  /**
    * The last shutdown phase, so what other providers write while they stop (in onModuleDestroy or
    * beforeApplicationShutdown: the insights' last flush) still has a connection.
    */

@@ -1,0 +1,76 @@
+/**
+ * Fewer round trips per transaction (src/infra/prisma/raw-connection.ts), against a real PostgreSQL
+ * (the checks run in a Node process of their own, test/support/held-statements-checks.ts): the BEGIN
+ * travels with the first statement, statements held with PrismaService.sqlLater travel with the next
+ * statement or just ahead of the COMMIT (which always goes alone), in order and in the transaction; a
+ * rollback drops them, a failing one fails the transaction and leaves nothing, and the values inlined
+ * for it read back as bound parameters do.
+ */
+import { runSupportScript } from '../support/support-script';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+let db: TestDatabase;
+/** The checks' JSON report. */
+let out: any;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  out = await runSupportScript('held-statements-checks.ts', [db.url]);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+it('inlines values that read back exactly as the same values bound as parameters', () => {
+  const [bound] = out.inlined.bound;
+  expect(bound).toMatchObject({
+    a: "it's a \\ back'slash",
+    d: 42,
+    f: '9007199254740993',
+    h: null,
+    i: '2026-03-04T05:06:07.089Z',
+    j: ['a', 'b"c', "d'e", 'f,g', '{h}', null],
+    k: { nested: { quote: "'", list: [1, 'two', null] } },
+    l: true,
+    not_a_placeholder: '$1',
+    dollar_quoted: ' $2 ',
+  });
+  expect(out.inlined.inlined).toEqual(out.inlined.bound);
+});
+
+it('sends held statements with the next statement, or ahead of a COMMIT that goes alone, in order', () => {
+  expect(out.seen).toEqual({ own: true, n: 2 });
+  expect(out.messages).toEqual([
+    "BEGIN; INSERT INTO held VALUES ('1'::int); INSERT INTO held VALUES ('2'::int); SELECT count(*) AS n FROM held",
+    "INSERT INTO held VALUES ('3'::int)",
+    'COMMIT',
+  ]);
+  expect(out.afterCommit).toEqual([1, 2, 3]);
+});
+
+it('sends BEGIN with the first statement, and the statements share its transaction', () => {
+  expect(out.firstMessages).toEqual(['BEGIN; SELECT now() AS t', 'SELECT now() AS t', 'COMMIT']);
+  expect(out.sameTransaction).toBe(true);
+});
+
+it('drops held statements on a rollback and undoes the sent ones', () => {
+  expect(out.afterRollback).toEqual([1, 2, 3]);
+});
+
+it('fails the transaction with the held statement’s own error, keeps nothing, and leaves the connections usable', () => {
+  // The held statement's own error (pg's, with its SQLSTATE), not Prisma's report of a failed COMMIT.
+  expect(out.failing).toEqual({ name: 'error', code: '23505', message: expect.stringMatching(/duplicate key/) });
+  expect(out.afterFailing).toEqual([1, 2, 3]);
+  expect(out.next).toEqual([1, 1, 1, 1]);
+});
+
+it('sends nothing for a transaction that sent nothing, and works beside Prisma’s own statements', () => {
+  expect(out.empty).toBe('done');
+  expect(out.emptyMessages).toEqual([]);
+  expect(out.prismaOnly).toBe(2);
+});
+
+it('refuses a statement held after Prisma ended the transaction on its timeout, and keeps nothing of it', () => {
+  expect(out.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/already ended/) });
+  expect(out.finalRows).toEqual([1, 2, 3, 30, 31, 32, 33, 40, 41]);
+});
