@@ -145,18 +145,18 @@ export function inJobSpan<T>(job: JobInfo, fn: () => Promise<T>): Promise<T> {
 
 /**
  * `gantry.outbox.enqueue` around the insert; `write` gets the context to store in the row and
- * returns the revision it took (an attribute, as on the spans that continue the change).
+ * returns the revision it took when it read it back (an attribute, as on the spans that continue the
+ * change); an untraced write does not (OutboxRepository.enqueue).
  */
 export function inOutboxEnqueueSpan(
   change: { environmentId: string; kind: string; key: string },
-  write: (carrier: TraceCarrier | undefined) => Promise<bigint>,
-): Promise<bigint> {
+  write: (carrier: TraceCarrier | undefined) => Promise<bigint | void>,
+): Promise<void> {
   return inSpan(
     SPAN.outboxEnqueue,
     async (span) => {
       const revision = await write(traceCarrierOf(span));
-      span.setAttribute(ATTR.revision, String(revision));
-      return revision;
+      if (revision !== undefined) span.setAttribute(ATTR.revision, String(revision));
     },
     {
       attributes: {

@@ -282,7 +282,8 @@ export class FlagsRepository {
     },
   ): Promise<void> {
     const config = JSON.stringify(v.config);
-    await this.prisma.sql(
+    // Nothing is read back: it travels with the write's next statement (PrismaService.sqlLater).
+    await this.prisma.sqlLater(
       tx,
       Prisma.sql`
       WITH "updated" AS (

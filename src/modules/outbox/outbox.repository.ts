@@ -48,14 +48,12 @@ export class OutboxRepository {
       payload: unknown;
       meta?: OutboxMeta;
     },
-  ): Promise<bigint> {
-    // One round trip: bump the revision (row-locking the environment until commit, so revisions
+  ): Promise<void> {
+    // One statement: bump the revision (row-locking the environment until commit, so revisions
     // commit in order), insert the outbox row carrying it, and NOTIFY the relays (delivered at commit).
     // The row keeps the trace context of this span, so the relay's publish continues the trace.
-    return inOutboxEnqueueSpan(item, async (trace) => {
-      const [{ revision }] = await this.prisma.sql<{ revision: bigint }>(
-        tx,
-        Prisma.sql`
+    await inOutboxEnqueueSpan(item, async (trace) => {
+      const statement = Prisma.sql`
         WITH bumped AS (
           UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
         ), inserted AS (
@@ -66,8 +64,11 @@ export class OutboxRepository {
           FROM bumped
           RETURNING "revision"
         )
-        SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`,
-      );
+        SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`;
+      // Untraced, nobody reads the revision back: the statement travels with the write's next one
+      // (PrismaService.sqlLater). A traced write sends it now, so its span carries the revision.
+      if (!trace) return this.prisma.sqlLater(tx, statement);
+      const [{ revision }] = await this.prisma.sql<{ revision: bigint }>(tx, statement);
       return revision;
     });
   }
