@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { changeEvent, type EnvironmentSnapshot } from './environment-snapshot';
 import { invalidSdkKey, sdkKeyOf } from './sdk-credentials';
 import { SdkKeyResolver, SnapshotSource } from './snapshot-source';
-import type { Stream } from './stream-hub';
+import { startSseResponse } from './sse-response';
 
 /** Below the SDK's 5-minute read timeout, with room to spare for proxies that close idle sockets. */
 export const HEARTBEAT_MS = 60_000;
@@ -48,20 +48,10 @@ export class SdkDeliveryService {
     // Nothing is awaited from here on: no change can be applied between `missed` and subscribing.
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-request-id': String(req.id),
-    });
-    res.write(missed === null ? snapshot.putEvent() : missed.join(''));
-    const stream: Stream = { environmentId: snapshot.environmentId, sdkKey, res };
-    this.snapshots.hub.add(stream);
+    startSseResponse(res, String(req.id), missed === null ? snapshot.putEvent() : missed.join(''));
+    // The hub drops the stream when the response closes or fails.
+    this.snapshots.hub.add({ environmentId: snapshot.environmentId, sdkKey, res });
     this.ensureHeartbeat();
-    const done = () => this.snapshots.hub.remove(stream);
-    res.on('close', done);
-    res.on('error', done);
   }
 
   /**

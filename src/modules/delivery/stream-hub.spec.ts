@@ -60,4 +60,17 @@ describe('StreamHub', () => {
     expect(old.res.writableEnded).toBe(true);
     expect(hub.broadcast('e1', 'x')).toBe(1);
   });
+
+  it('drops a stream when its response closes or fails, whoever ends it', async () => {
+    const hub = new StreamHub();
+    const [closed, failed, open] = [fakeResponse(), fakeResponse(), fakeResponse()];
+    for (const res of [closed, failed, open]) hub.add({ environmentId: 'e1', sdkKey: 'k', res });
+    closed.destroy();
+    failed.emit('error', new Error('reset'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hub.size).toBe(1);
+    expect(hub.broadcast('e1', 'x')).toBe(1);
+    expect(open.written).toEqual(['x']);
+    expect(failed.written).toEqual([]);
+  });
 });

@@ -16,26 +16,46 @@ export interface Stream {
 
 /**
  * The SSE streams of this process, by environment. An event is serialised once and the same
- * string is written to every stream of its environment.
+ * string is written to every stream of its environment. A stream leaves the hub when its response
+ * closes or fails.
  */
 export class StreamHub {
   private readonly byEnv = new Map<string, Set<Stream>>();
+  /** The stream of a response, for the one close listener shared by all of them (see `add`). */
+  private readonly byRes = new WeakMap<Writable, Stream>();
   private count = 0;
+  /**
+   * One function for every response's close and error (with the response as `this`), rather than a
+   * closure per stream: a node holds tens of thousands of streams, and memory per stream is budgeted.
+   */
+  private readonly ended: (this: Writable) => void;
 
-  constructor(private readonly onSlowClient: () => void = () => undefined) {}
+  constructor(private readonly onSlowClient: () => void = () => undefined) {
+    const byRes = this.byRes;
+    const remove = (s: Stream) => this.remove(s);
+    this.ended = function (this: Writable) {
+      const s = byRes.get(this);
+      if (s) remove(s);
+    };
+  }
 
   get size(): number {
     return this.count;
   }
 
+  /** Adds the stream until its response closes or fails (or it is removed or closed here). */
   add(stream: Stream): void {
     let set = this.byEnv.get(stream.environmentId);
     if (!set) this.byEnv.set(stream.environmentId, (set = new Set()));
     set.add(stream);
     this.count += 1;
+    this.byRes.set(stream.res, stream);
+    stream.res.on('close', this.ended);
+    stream.res.on('error', this.ended);
   }
 
   remove(stream: Stream): void {
+    this.byRes.delete(stream.res);
     const set = this.byEnv.get(stream.environmentId);
     if (set?.delete(stream)) {
       this.count -= 1;
