@@ -106,7 +106,10 @@ export async function createApp(
     parseJson: fastify.getDefaultJsonParser('error', 'error'),
     // With tracing on, SDK requests get their server spans from the Fastify hooks.
     open: () => !tracingEnabled(),
-    observe,
+    observe: (method, route, status, seconds) => {
+      observe(method, route, status, seconds);
+      metrics.sdkLaneRequests.inc();
+    },
   });
   fastify.addHook('preClose', (done) => {
     lane.close();

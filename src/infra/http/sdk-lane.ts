@@ -130,9 +130,14 @@ export class SdkLane {
         error = err;
         req.body = body;
       });
-      if (error === null && exceedsJsonDepth(req.body))
-        error = new DomainError('request/too_deep', `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`);
-      if (error !== null) replyWithError(error, req.url, reply);
+      // Fastify closes the connection after a body it could not parse, as the client may send more.
+      if (error !== null) replyWithError(error, req.url, reply.header('connection', 'close'));
+      else if (exceedsJsonDepth(req.body))
+        replyWithError(
+          new DomainError('request/too_deep', `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`),
+          req.url,
+          reply,
+        );
       else this.dispatch(route, param, req, reply);
     };
     // A client gone mid-body gets no answer; as on the Fastify path, nothing reaches 'finish'.
