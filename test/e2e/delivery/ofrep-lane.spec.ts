@@ -6,11 +6,13 @@
  * so a lane that stopped taking requests fails here too. Also: the latency histogram and the failure
  * log line of lane requests, a client's request id, the body limit, a client gone mid-body.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
-import { metricValue, sdkKeyOf } from '../../support/delivery';
+import { eventually, metricValue, sdkKeyOf } from '../../support/delivery';
 import { factory } from '../../support/factories';
+import { startOtlpReceiver, type OtlpReceiver } from '../../support/otlp-receiver';
 
 const P = 'lane';
 const E = 'production';
@@ -262,5 +264,37 @@ describe('OFREP through the SDK lane and through Fastify', () => {
         .split('\n')
         .filter((l) => l.includes(`"${reqId}"`)).length;
     expect(lines('lane-gone-1')).toBe(lines('fastify-gone-1'));
+  });
+});
+
+describe('OFREP with tracing on', () => {
+  let otlp: OtlpReceiver;
+  let gantry: Gantry;
+
+  beforeAll(async () => {
+    otlp = await startOtlpReceiver();
+    gantry = await startGantry({ env: otlp.env({ GANTRY_TRACE_SDK_SAMPLE_RATIO: '1' }) });
+  });
+  afterAll(async () => {
+    await gantry?.stop();
+    await otlp?.close();
+  });
+
+  it('leaves SDK requests to Fastify, whose hooks give them their server spans', async () => {
+    const api = gantry.client(gantry.ownerToken);
+    await factory.project(api, { key: P, environments: [E] });
+    const sdkKey = await sdkKeyOf(api, P, E);
+    const traceId = randomBytes(16).toString('hex');
+    const res = await gantry.raw('POST', BULK, {
+      headers: { authorization: `Bearer ${sdkKey}`, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      body: { context: { targetingKey: 'u1' } },
+    });
+    expect(res.status).toBe(200);
+    const span = (await eventually(() => otlp.trace(traceId, [`POST ${BULK}`]))).find(
+      (s) => s.name === `POST ${BULK}`,
+    )!;
+    expect(span.attributes).toMatchObject({ 'http.route': BULK, 'http.response.status_code': 200 });
+    const metrics = (await gantry.raw<string>('GET', '/metrics')).text;
+    expect(metricValue(metrics, 'gantry_http_sdk_lane_requests_total')).toBe(0);
   });
 });
