@@ -101,7 +101,7 @@ export async function createApp(
       metrics.scimRequests.inc(scimRequestLabels(req.method, req.routeOptions?.url, reply.statusCode));
     done();
   });
-  lane.attach({
+  lane.attach(fastify, {
     logger,
     parseJson: fastify.getDefaultJsonParser('error', 'error'),
     // With tracing on, SDK requests get their server spans from the Fastify hooks.
@@ -110,10 +110,6 @@ export async function createApp(
       observe(method, route, status, seconds);
       metrics.sdkLaneRequests.inc();
     },
-  });
-  fastify.addHook('preClose', (done) => {
-    lane.close();
-    done();
   });
   return app;
 }

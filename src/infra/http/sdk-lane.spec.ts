@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { capturedLogger } from '../logging/captured-logger.fake';
 import { requestIdFor } from '../logging/request-context';
 import { GantryLogController, markSdkRoute } from '../logging/request-logging';
@@ -54,7 +56,7 @@ describe('SdkLane', () => {
   const toFastify: string[] = [];
   const observed: string[] = [];
   let open = true;
-  let fastify: FastifyInstance;
+  let fastify: FastifyInstance<http.Server, http.IncomingMessage, http.ServerResponse, Logger>;
   let port: number;
 
   /** The pipeline app.factory.ts builds, reduced to what the lane stands in for on these routes. */
@@ -79,7 +81,7 @@ describe('SdkLane', () => {
       handle(req, reply, req.params.key),
     );
     lane.post(ROUTE, (req, reply, key) => handle(req, reply, key!));
-    lane.attach({
+    lane.attach(fastify, {
       logger,
       parseJson: fastify.getDefaultJsonParser('error', 'error'),
       open: () => open,
@@ -165,7 +167,7 @@ describe('SdkLane', () => {
     ['a charset', path('text'), { 'content-type': 'application/json; charset=UTF-8' }],
     ['an upper-case media type', path('text'), { 'content-type': 'Application/JSON' }],
     ['a body at the limit', path('text'), { 'content-length': String(LIMIT) }],
-  ])('takes a request with %s', async (_what, p, headers) => {
+  ] as [string, string, Record<string, string>][])('takes a request with %s', async (_what, p, headers) => {
     const body = headers['content-length'] ? `{"a":"${'x'.repeat(LIMIT - 8)}"}` : '{}';
     await send(p, body, headers);
     expect(toFastify).toEqual([]);
@@ -183,7 +185,7 @@ describe('SdkLane', () => {
     ['a content encoding', path('text'), { 'content-encoding': 'identity' }],
     ['a chunked body', path('text'), { 'content-length': '', 'transfer-encoding': 'chunked' }],
     ['an empty body', path('text'), { 'content-length': '0' }],
-  ])('leaves to Fastify a request with %s', async (_what, p, headers) => {
+  ] as [string, string, Record<string, string>][])('leaves to Fastify a request with %s', async (_what, p, headers) => {
     await send(p, headers['content-length'] === '0' ? '' : '{}', headers);
     expect(toFastify).toEqual([p]);
   });
@@ -202,5 +204,63 @@ describe('SdkLane', () => {
     lane.close();
     await send(path('text'), '{}');
     expect(toFastify).toEqual([path('text'), path('text'), path('text'), path('text')]);
+  });
+});
+
+describe('SdkLane while Fastify closes', () => {
+  it('leaves the requests that arrive after preClose to Fastify, which answers 503', async () => {
+    const { logger } = capturedLogger();
+    const lane = new SdkLane(LIMIT);
+    const fastify = Fastify({ serverFactory: lane.serverFactory, loggerInstance: logger });
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const answer = async (reply: HttpReplyLike) => {
+      if (calls++ === 0) {
+        entered();
+        await held;
+      }
+      reply.send({ ok: true });
+    };
+    fastify.post('/ofrep/v1/evaluate/flags', (_req, reply) => answer(reply));
+    lane.post('/ofrep/v1/evaluate/flags', (_req, reply) => answer(reply));
+    lane.attach(fastify, {
+      logger,
+      parseJson: fastify.getDefaultJsonParser('error', 'error'),
+      open: () => true,
+      observe: () => undefined,
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    const port = (fastify.server.address() as AddressInfo).port;
+    const connect = () => {
+      const socket = net.connect(port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString()));
+      return { socket, received: () => received };
+    };
+    const line = 'POST /ofrep/v1/evaluate/flags HTTP/1.1\r\n';
+    const rest = 'host: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}';
+    // A holds the server open (its answer waits); B has begun a request, so closing spares it.
+    const a = connect();
+    const b = connect();
+    a.socket.write(line + rest);
+    b.socket.write(line);
+    await inHandler;
+    const closing = fastify.close();
+    // The server stops listening after the preClose hooks ran; only then does B's request arrive.
+    while (fastify.server.listening) await new Promise((resolve) => setImmediate(resolve));
+    b.socket.write(rest);
+    while (!b.received().endsWith('}')) await new Promise((resolve) => setImmediate(resolve));
+    b.socket.destroy();
+    release();
+    // A's keep-alive connection outlives its answer; closing waits for it to go.
+    while (!a.received().endsWith('{"ok":true}')) await new Promise((resolve) => setImmediate(resolve));
+    a.socket.destroy();
+    await closing;
+    expect(b.received()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(b.received()).toContain('"statusCode":503');
+    expect(a.received()).toMatch(/^HTTP\/1\.1 200 [^]*\{"ok":true\}$/);
   });
 });

@@ -31,6 +31,11 @@ export interface SdkLaneDeps {
   observe: (method: string, route: string, status: number, seconds: number) => void;
 }
 
+/** The one hook the lane needs of a Fastify instance (whatever its logger type). */
+interface PreCloseHooks {
+  addHook(name: 'preClose', hook: (done: () => void) => void): unknown;
+}
+
 interface LaneRoute {
   pattern: string;
   handler: LaneHandler;
@@ -76,11 +81,15 @@ export class SdkLane {
   };
 
   /** What the lane needs of the app, known once Fastify exists; until then everything goes to Fastify. */
-  attach(deps: SdkLaneDeps): void {
+  attach(fastify: PreCloseHooks, deps: SdkLaneDeps): void {
     this.deps = deps;
+    // Fastify answers 503 while closing; from its preClose hook on, the lane leaves that to it.
+    fastify.addHook('preClose', (done) => {
+      this.close();
+      done();
+    });
   }
 
-  /** Fastify answers 503 while closing; from the preClose hook on, the lane leaves that to it. */
   close(): void {
     this.closing = true;
   }
