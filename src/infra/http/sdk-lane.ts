@@ -8,17 +8,7 @@ import { replyWithError } from './error-reply';
 import type { HttpReplyLike, HttpRequestLike } from './http-exchange';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
 
-/**
- * The SDK lane: the hottest SDK routes (OFREP) answered in the Node `request` listener, before
- * Fastify. Their answers come from memory in microseconds, and Fastify's and Nest's per-request
- * pipeline (routing, middie, hooks, a child logger, the body parser's async resource) cost several
- * times that. The lane takes a request only when the request line and headers show that the
- * Fastify path would do nothing the lane does not: a registered route, a JSON body of a known size
- * within the limit, no encoding, tracing off (server spans come from Fastify hooks), not closing.
- * Anything else goes to Fastify untouched. What the lane does mirrors that path, with the same
- * code where it can: the request id rule, Fastify's own JSON parser (prototype poisoning refused),
- * the depth check, the one error rendering, the latency histogram, the SDK routes' failure logging.
- */
+/** A lane route's handler; `param` is the value of a `/prefix/:param` route's parameter. */
 export type LaneHandler = (req: LaneRequest, reply: LaneReply, param: string | undefined) => void | Promise<void>;
 
 export interface SdkLaneDeps {
@@ -52,6 +42,17 @@ const lanes = new WeakMap<http.Server, SdkLane>();
 /** The lane of the server a module's handlers are served by, if it has one. */
 export const sdkLaneOf = (server: unknown): SdkLane | undefined => lanes.get(server as http.Server);
 
+/**
+ * The SDK lane: the hottest SDK routes (OFREP) answered in the Node `request` listener, before
+ * Fastify. Their answers come from memory in microseconds, and Fastify's and Nest's per-request
+ * pipeline (routing, middie, hooks, a child logger, the body parser's async resource) cost several
+ * times that. The lane takes a request only when the request line and headers show that the
+ * Fastify path would do nothing the lane does not: a registered route, a JSON body of a known size
+ * within the limit, no encoding, tracing off (server spans come from Fastify hooks), not closing.
+ * Anything else goes to Fastify untouched. What the lane does mirrors that path, with the same
+ * code where it can: the request id rule, Fastify's own JSON parser (prototype poisoning refused),
+ * the depth check, the one error rendering, the latency histogram, the SDK routes' failure logging.
+ */
 export class SdkLane {
   private readonly exact = new Map<string, LaneRoute>();
   /** Routes `<prefix>/:param`, by `<prefix>/`. */
