@@ -3,20 +3,21 @@ import 'reflect-metadata';
 import { ValidationPipe, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { GantryConfig } from './infra/config/config';
-import { noteProblemCode, PinoNestLogger } from './infra/logging/logger';
-import { isRequestId, requestContext, runsInRequestContext } from './infra/logging/request-context';
+import { PinoNestLogger } from './infra/logging/logger';
+import { requestContext, requestIdFor, runsInRequestContext } from './infra/logging/request-context';
 import { GantryLogController, isSdkRoute } from './infra/logging/request-logging';
 import { installHttpTracing } from './infra/tracing/http-tracing';
+import { tracingEnabled } from './infra/tracing/tracing';
 import { MetricsService } from './infra/metrics/metrics.service';
 import { ProblemFilter } from './infra/http/problem.filter';
-import { toProblem } from './infra/http/problem';
+import { replyWithError } from './infra/http/error-reply';
+import { SdkLane } from './infra/http/sdk-lane';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './infra/http/json-depth';
 import { refuseNonJsonBody } from './infra/http/media-type';
-import { isScimUrl, SCIM_CONTENT_TYPE, scimError, scimRequestLabels } from './infra/http/scim-http';
+import { isScimUrl, scimRequestLabels } from './infra/http/scim-http';
 import { validationProblem } from './infra/http/validation-problem';
 import { DomainError } from './core/errors';
 
@@ -30,16 +31,16 @@ export async function createApp(
   logger: Logger,
   root: DynamicModule = AppModule.forRoot(config, logger),
 ): Promise<NestFastifyApplication> {
+  // OFREP requests are answered before Fastify when nothing in its pipeline applies (sdk-lane.ts).
+  const lane = new SdkLane(config.bodyLimit);
   const adapter = new GantryFastifyAdapter({
+    serverFactory: lane.serverFactory,
     loggerInstance: logger,
     // Request logging, except successful calls on SDK routes (see GantryLogController).
     logController: new GantryLogController(),
     bodyLimit: config.bodyLimit,
     requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = req.headers['x-request-id'];
-      return isRequestId(given) ? given : randomUUID();
-    },
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFor(req.headers),
     // Large or deeply nested JSON is rejected by limits; prototype poisoning is refused outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -66,26 +67,7 @@ export async function createApp(
     done();
   });
   // Errors raised by Fastify before Nest sees the request (body too large, malformed JSON).
-  fastify.setErrorHandler((err, req, reply) => {
-    const p = toProblem(err);
-    noteProblemCode(reply, p.code);
-    // OFREP clients understand only OFREP error bodies (`key` + `errorCode`), not problem+json.
-    const ofrep = /^\/ofrep\/v1\/evaluate\/flags(?:\/([^/?]+))?/.exec(req.url);
-    if (ofrep && p.status < 500) {
-      const errorCode =
-        p.code === 'request/malformed_json' || p.code === 'request/too_deep' ? 'PARSE_ERROR' : 'GENERAL';
-      void reply
-        .status(p.status === 413 ? 413 : 400)
-        .header('content-type', 'application/json')
-        .send({ ...(ofrep[1] ? { key: safeDecode(ofrep[1]) } : {}), errorCode, errorDetails: p.detail });
-      return;
-    }
-    if (isScimUrl(req.url)) {
-      void reply.status(p.status).header('content-type', SCIM_CONTENT_TYPE).send(scimError(p));
-      return;
-    }
-    void reply.status(p.status).header('content-type', 'application/problem+json').send(p);
-  });
+  fastify.setErrorHandler((err, req, reply) => replyWithError(err, req.url, reply));
   // SCIM clients send application/scim+json (RFC 7644 §3.1): the same JSON, parsed with the same protections.
   fastify.addContentTypeParser(
     'application/scim+json',
@@ -111,15 +93,23 @@ export async function createApp(
   app.enableShutdownHooks();
 
   const metrics = app.get(MetricsService);
+  const observe = (method: string, route: string, status: number, seconds: number) =>
+    metrics.httpDuration.observe({ method, route, status: String(status) }, seconds);
   fastify.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions?.url ?? 'unmatched';
-    metrics.httpDuration.observe(
-      { method: req.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    observe(req.method, req.routeOptions?.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     if (isScimUrl(req.url))
       metrics.scimRequests.inc(scimRequestLabels(req.method, req.routeOptions?.url, reply.statusCode));
     done();
+  });
+  lane.attach(fastify, {
+    logger,
+    parseJson: fastify.getDefaultJsonParser('error', 'error'),
+    // With tracing on, SDK requests get their server spans from the Fastify hooks.
+    open: () => !tracingEnabled(),
+    observe: (method, route, status, seconds) => {
+      observe(method, route, status, seconds);
+      metrics.sdkLaneRequests.inc();
+    },
   });
   return app;
 }
@@ -135,13 +125,5 @@ export type GantryApp = INestApplication;
 class GantryFastifyAdapter extends FastifyAdapter {
   override setErrorHandler() {
     return this.getInstance();
-  }
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
   }
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 
 /**
  * The request id travels with the async call chain so every log line of a request, and the
@@ -34,6 +35,12 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** What Gantry accepts as a request id (an `x-request-id` header, one carried in a job's data). */
 export const isRequestId = (v: unknown): v is string => typeof v === 'string' && REQUEST_ID.test(v);
+
+/** A request's id: the caller's valid `x-request-id`, kept so its logs and ours line up, or a fresh one. */
+export function requestIdFor(headers: Record<string, string | string[] | undefined>): string {
+  const given = headers['x-request-id'];
+  return isRequestId(given) ? given : randomUUID();
+}
 
 /**
  * Runs the handler of a route marked withoutRequestContext. What it throws, or rejects with, is

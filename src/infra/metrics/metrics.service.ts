@@ -20,6 +20,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** How much SDK traffic the SDK lane (infra/http/sdk-lane.ts) answered; the rest fell back to Fastify. */
+  readonly sdkLaneRequests = new Counter({
+    name: 'gantry_http_sdk_lane_requests_total',
+    help: 'SDK requests answered before Fastify by the SDK lane (also counted in gantry_http_request_duration_seconds)',
+    registers: [this.registry],
+  });
+
   readonly writes = new Counter({
     name: 'gantry_targeting_writes_total',
     help: 'Committed writes through the one write path, by resource kind and outcome',

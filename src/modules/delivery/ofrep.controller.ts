@@ -2,6 +2,8 @@ import { Controller, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
+import type { HttpReplyLike, HttpRequestLike } from '../../infra/http/http-exchange';
+import { sdkLaneOf } from '../../infra/http/sdk-lane';
 import { reportingFailures, withoutRequestContext } from '../../infra/logging/request-context';
 import { markSdkRoute } from '../../infra/logging/request-logging';
 import { OfrepService } from './ofrep.service';
@@ -21,7 +23,8 @@ export const OFREP_SINGLE_ROUTE = '/ofrep/v1/evaluate/flags/:key';
  * AsyncLocalStorage: an answer is computed from memory and logs nothing on success, and a failure
  * is logged with its request id all the same (withoutRequestContext, reportingFailures). The
  * handlers stay in OfrepService, injected here, so any role that provides OfrepService serves the
- * same routes.
+ * same routes. The SDK lane (infra/http/sdk-lane.ts) runs the same handlers for the requests it
+ * can take before Fastify, and gives them what these hooks would have.
  */
 @ApiExcludeController()
 @Controller()
@@ -38,13 +41,21 @@ export class OfrepController implements OnModuleInit {
     if (!this.http.httpAdapter) return;
     const fastify = this.http.httpAdapter.getInstance<FastifyInstance>();
     const options = withoutRequestContext(markSdkRoute({}));
-    fastify.post(OFREP_BULK_ROUTE, options, (req, reply) =>
-      reportingFailures(req.id, () => this.ofrep.bulk(req, reply), this.logError),
-    );
+    fastify.post(OFREP_BULK_ROUTE, options, this.bulk);
     fastify.post<{ Params: { key: string } }>(OFREP_SINGLE_ROUTE, options, (req, reply) =>
-      reportingFailures(req.id, () => this.ofrep.single(req, reply, req.params.key), this.logError),
+      this.single(req, reply, req.params.key),
     );
+    // The same handlers in the SDK lane, which answers the requests it safely can before Fastify.
+    const lane = sdkLaneOf(this.http.httpAdapter.getHttpServer());
+    lane?.post(OFREP_BULK_ROUTE, this.bulk);
+    lane?.post(OFREP_SINGLE_ROUTE, (req, reply, key) => this.single(req, reply, key!));
   }
+
+  private readonly bulk = (req: HttpRequestLike, reply: HttpReplyLike) =>
+    reportingFailures(req.id, () => this.ofrep.bulk(req, reply), this.logError);
+
+  private readonly single = (req: HttpRequestLike, reply: HttpReplyLike, key: string) =>
+    reportingFailures(req.id, () => this.ofrep.single(req, reply, key), this.logError);
 
   /**
    * What Nest's exception filter did for these routes: an unexpected error is logged with its

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
+import type { HttpReplyLike, HttpRequestLike } from '../../infra/http/http-exchange';
 import { evaluateFlag, parseContext, type EvalDetail } from '../../core/evaluation';
 import { sdkLabel } from '../../core/insights/evaluation-tally';
 import { EvaluationRecorder } from '../insights/evaluation-recorder.service';
@@ -36,7 +36,7 @@ export class OfrepService {
    * but an environment's first on this node); otherwise waits for them. A promise per request was
    * most of the asynchronous bookkeeping of these routes (each one also pays the async hooks).
    */
-  single(req: FastifyRequest, reply: FastifyReply, flagKey: string): void | Promise<void> {
+  single(req: HttpRequestLike, reply: HttpReplyLike, flagKey: string): void | Promise<void> {
     try {
       const snapshot = this.peekSnapshot(req);
       if (snapshot === undefined) return this.singleLater(req, reply, flagKey);
@@ -46,7 +46,7 @@ export class OfrepService {
     }
   }
 
-  bulk(req: FastifyRequest, reply: FastifyReply): void | Promise<void> {
+  bulk(req: HttpRequestLike, reply: HttpReplyLike): void | Promise<void> {
     try {
       const snapshot = this.peekSnapshot(req);
       if (snapshot === undefined) return this.bulkLater(req, reply);
@@ -56,7 +56,7 @@ export class OfrepService {
     }
   }
 
-  private async singleLater(req: FastifyRequest, reply: FastifyReply, flagKey: string): Promise<void> {
+  private async singleLater(req: HttpRequestLike, reply: HttpReplyLike, flagKey: string): Promise<void> {
     try {
       this.answerSingle(await this.loadSnapshot(req), req, reply, flagKey);
     } catch (e) {
@@ -64,7 +64,7 @@ export class OfrepService {
     }
   }
 
-  private async bulkLater(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async bulkLater(req: HttpRequestLike, reply: HttpReplyLike): Promise<void> {
     try {
       this.answerBulk(await this.loadSnapshot(req), req, reply);
     } catch (e) {
@@ -72,7 +72,7 @@ export class OfrepService {
     }
   }
 
-  private answerSingle(snapshot: EnvironmentSnapshot, req: FastifyRequest, reply: FastifyReply, flagKey: string) {
+  private answerSingle(snapshot: EnvironmentSnapshot, req: HttpRequestLike, reply: HttpReplyLike, flagKey: string) {
     const ldContext = this.contextOf(snapshot, req).ldContext;
     const detail = evaluateFlag(snapshot.store, flagKey, ldContext);
     const json = this.answersOf(snapshot).single(flagKey, detail);
@@ -91,7 +91,7 @@ export class OfrepService {
     reply.status(200).header('content-type', 'application/json').send(json);
   }
 
-  private answerBulk(snapshot: EnvironmentSnapshot, req: FastifyRequest, reply: FastifyReply) {
+  private answerBulk(snapshot: EnvironmentSnapshot, req: HttpRequestLike, reply: HttpReplyLike) {
     const { ldContext, rawContext } = this.contextOf(snapshot, req);
     // The ETag covers what decides the answer: the environment's revision and the context.
     const etag = `"${hash('sha1', `${snapshot.environmentId}:${snapshot.revision}:${JSON.stringify(rawContext)}`)}"`;
@@ -107,7 +107,7 @@ export class OfrepService {
     reply.status(200).header('content-type', 'application/json').send(body);
   }
 
-  private served(snapshot: EnvironmentSnapshot, flagKey: string, detail: EvalDetail, req: FastifyRequest): void {
+  private served(snapshot: EnvironmentSnapshot, flagKey: string, detail: EvalDetail, req: HttpRequestLike): void {
     this.metrics.countOk('ofrep', 1);
     this.recorder.evaluation(snapshot.environmentId, flagKey, detail.variationIndex ?? undefined, this.sdkOf(req));
   }
@@ -120,7 +120,7 @@ export class OfrepService {
     return fresh;
   }
 
-  private sdkOf(req: FastifyRequest): string {
+  private sdkOf(req: HttpRequestLike): string {
     const userAgent = req.headers['user-agent'];
     const last = this.lastAgent;
     if (last && last.userAgent === userAgent) return last.label;
@@ -133,7 +133,7 @@ export class OfrepService {
    * The request's snapshot when both its SDK key and the snapshot are known without waiting;
    * undefined when loadSnapshot must find out. Throws the 401 of a missing or unknown key.
    */
-  private peekSnapshot(req: FastifyRequest): EnvironmentSnapshot | undefined {
+  private peekSnapshot(req: HttpRequestLike): EnvironmentSnapshot | undefined {
     const key = sdkKeyOf(req.headers);
     if (!key) throw unknownKey();
     const envId = this.keys.peekEnvironmentFor(key);
@@ -143,7 +143,7 @@ export class OfrepService {
     return snapshot;
   }
 
-  private async loadSnapshot(req: FastifyRequest): Promise<EnvironmentSnapshot> {
+  private async loadSnapshot(req: HttpRequestLike): Promise<EnvironmentSnapshot> {
     const key = sdkKeyOf(req.headers);
     const envId = key ? await this.keys.environmentFor(key) : null;
     const snapshot = envId ? await this.snapshots.get(envId) : null;
@@ -151,7 +151,7 @@ export class OfrepService {
     return snapshot;
   }
 
-  private contextOf(snapshot: EnvironmentSnapshot, req: FastifyRequest) {
+  private contextOf(snapshot: EnvironmentSnapshot, req: HttpRequestLike) {
     const raw = ldContextFromOfrep(req.body);
     const parsed = parseContext(raw);
     if (!parsed.ok) throw new OfrepError(400, 'INVALID_CONTEXT', parsed.error);
@@ -159,7 +159,7 @@ export class OfrepService {
     return { ldContext: parsed.context, rawContext: raw };
   }
 
-  private fail(reply: FastifyReply, e: unknown, flagKey?: string): void {
+  private fail(reply: HttpReplyLike, e: unknown, flagKey?: string): void {
     if (!(e instanceof OfrepError)) throw e;
     // 401/403 carry no body in OFREP.
     if (e.status === 401 || e.status === 403) {
