@@ -228,7 +228,7 @@ async function main(): Promise<void> {
 async function releaseChecks(prisma: PrismaService, projectId: string): Promise<Record<string, unknown>> {
   const releases = new ReleasesRepository(prisma);
   const env = await prisma.environment.findFirstOrThrow({ where: { projectId, key: 'staging' } });
-  const actor = { type: 'member', id: 'm1', name: 'Ann' };
+  const actor = { kind: 'member' as const, id: 'm1', name: 'Ann' };
   const entry = (note: string, stage: number) => ({
     at: '2026-03-04T05:06:07.089Z',
     status: 'running',
