@@ -24,10 +24,14 @@ const SWEEP_LIMIT = 100_000;
 
 export type StepOutcome = 'advanced' | 'completed' | 'held' | 'regressed' | 'failed' | 'skipped' | 'not_due';
 
-/** A step: the release, and the stage it moves to (an alarm for another stage is stale). */
+/**
+ * A step: the release, and the stage it moves to (an alarm for another stage is stale); from an
+ * alarm, also when it is due (the release's nextStepAt the alarm was set for).
+ */
 interface StepKey {
   id: string;
   stage: number;
+  dueAt?: Date;
 }
 
 interface StepResult extends AutomationDone<Release> {
@@ -69,6 +73,8 @@ export class ReleaseStepper {
       ...RELEASE_GRANT,
       id: (k) => k.id,
       find: (k) => this.repo.find(k.id),
+      // An alarm knows when its step is due: no read of the release before the transaction.
+      keyDueAt: (k) => k.dueAt,
       transaction: (fn) => this.repo.transaction(fn),
       lock: (tx, k) => this.repo.findForUpdate(tx, k.id),
       isPending: (r, k) => (r.status === 'running' || isFreezeHeld(r)) && r.currentStage + 1 === k.stage,
@@ -109,8 +115,10 @@ export class ReleaseStepper {
     );
   }
 
-  async step(id: string, stage: number, origin?: RunOrigin): Promise<StepOutcome> {
-    return (await this.runner.run(this.automation, { id, stage }, origin)).outcome as StepOutcome;
+  /** `dueAtMs`: when the alarm that asks for the step was set for (absent: the release is read first). */
+  async step(id: string, stage: number, origin?: RunOrigin, dueAtMs?: number): Promise<StepOutcome> {
+    const key = { id, stage, ...(dueAtMs !== undefined ? { dueAt: new Date(dueAtMs) } : {}) };
+    return (await this.runner.run(this.automation, key, origin)).outcome as StepOutcome;
   }
 
   /** Under the row's lock, the release running and due at the stage after its current one. */
