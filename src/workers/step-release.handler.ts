@@ -21,8 +21,8 @@ export class StepReleaseHandler implements JobHandler<StepReleaseJob> {
   }
 
   async handle(job: Job<StepReleaseJob>) {
-    const { releaseId, stage, requestId } = parseStepReleaseJob(job.data);
-    const outcome = await this.stepper.step(releaseId, stage, { jobId: job.id, requestId });
+    const { releaseId, stage, dueAt, requestId } = parseStepReleaseJob(job.data);
+    const outcome = await this.stepper.step(releaseId, stage, { jobId: job.id, requestId }, dueAt);
     // Woken more than a moment early (clock skew between hosts): fail this attempt so BullMQ retries.
     if (outcome === 'not_due') throw new Error(`release ${releaseId} step ${stage} is not due yet`);
     return { outcome };

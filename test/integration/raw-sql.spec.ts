@@ -75,3 +75,48 @@ it('reads token status as the Prisma query did', () => {
   expect(withoutMember.raw).toEqual(withoutMember.prisma);
   expect(unknown).toEqual({ raw: null, prisma: null });
 });
+
+it('reads a project with its settings revision as Prisma reads them', () => {
+  const { project, plain, revision, prisma } = out.projectRevision;
+  expect(project).toEqual(plain);
+  expect(revision).toEqual(prisma);
+  expect(revision).toEqual({ bigint: expect.stringMatching(/^\d+$/) });
+});
+
+it('reads releases as the Prisma query did, with and without a lock (every optional column, a missing one)', () => {
+  const [plain, full, missing] = out.releases.reads;
+  for (const r of [plain, full]) {
+    expect(r.prisma).not.toBeNull();
+    expect(r.find).toEqual(r.prisma);
+    expect(r.locked).toEqual(r.prisma);
+  }
+  expect(plain.find).toMatchObject({ projectKey: expect.any(String), environmentKey: 'staging', guard: null });
+  expect(full.find).toMatchObject({ remainingMs: 250, guard: { onRegression: 'rollback' }, failure: { code: 'x/y' } });
+  expect(missing).toEqual({ find: null, locked: null, prisma: null });
+});
+
+it('updates a release as Prisma’s update did, appending the history entry in SQL', () => {
+  const { update, step } = out.releases;
+  expect(update.returned).toEqual(update.reread);
+  expect(update.raw).toEqual(update.prisma);
+  expect(update.updatedAtFresh).toBe(true);
+  expect(update.returned.history).toEqual([
+    ...update.lockedBefore,
+    expect.objectContaining({ note: 'failed', stage: 1 }),
+  ]);
+  expect(update.returned).toMatchObject({ status: 'failed', activeKey: null, nextStepAt: null, remainingMs: null });
+  expect(step.returned).toEqual(step.reread);
+  expect(step.returned.history.map((h: { note: string }) => h.note)).toEqual(['started', 'stage 2: 100%']);
+  expect(step.returned).toMatchObject({
+    status: 'paused',
+    currentStage: 1,
+    nextStepAt: { date: '2026-03-04T05:06:10.456Z' },
+  });
+});
+
+it('lists enabled webhooks’ filters as the Prisma query did', () => {
+  const { raw, inTx, prisma } = out.webhookFilters;
+  expect(prisma).toHaveLength(2);
+  expect(raw).toEqual(prisma);
+  expect(inTx).toEqual(prisma);
+});

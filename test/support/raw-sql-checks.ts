@@ -9,6 +9,8 @@ import { Prisma } from '../../src/infra/prisma/generated/client';
 import { hasOwnConnection, PrismaService, txClient } from '../../src/infra/prisma/prisma.service';
 import { AccountsRepository } from '../../src/modules/accounts/accounts.repository';
 import { ProjectsRepository, toProjectContext } from '../../src/modules/projects/projects.repository';
+import { ReleasesRepository, type ReleaseUpdate } from '../../src/modules/releases/releases.repository';
+import { WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorOf = (e: unknown) => ({ name: (e as Error).name, message: (e as Error).message });
@@ -184,11 +186,147 @@ async function main(): Promise<void> {
         prisma: typed(await statusViaPrisma(h)),
       })),
     );
+    // A project read with its settings revision: the same project, and the revision Prisma reads.
+    const atRevision = await projects.findByKeyAtRevision(key);
+    out.projectRevision = {
+      project: typed(atRevision?.project),
+      plain: typed(await projects.findByKey(key)),
+      revision: typed(atRevision?.settingsRevision),
+      prisma: typed(
+        (await prisma.project.findUnique({ where: { key }, select: { settingsRevision: true } }))?.settingsRevision,
+      ),
+    };
+
+    out.releases = await releaseChecks(prisma, project.id);
+
+    // Enabled webhooks' filters, as Prisma's findMany read them (in a transaction and on the pool).
+    const webhooks = new WebhooksRepository(prisma);
+    for (const [i, enabled] of [true, false, true].entries())
+      await prisma.webhook.create({
+        data: { name: `w${i}`, url: `https://example.com/${i}`, secret: 's', events: [`e${i}`, '*'], enabled },
+      });
+    const byId = (rows: { id: string; events: string[] }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    const filtersViaPrisma = () =>
+      prisma.webhook.findMany({ where: { enabled: true }, select: { id: true, events: true } });
+    out.webhookFilters = {
+      raw: typed(byId(await webhooks.listEnabledFilters())),
+      inTx: typed(byId(await prisma.transaction((tx) => webhooks.listEnabledFilters(tx)))),
+      prisma: typed(byId(await filtersViaPrisma())),
+    };
     process.stdout.write(JSON.stringify(out));
   } finally {
     await prisma.$disconnect();
     await prisma.pool.end().catch(() => undefined);
   }
+}
+
+/**
+ * ReleasesRepository's raw find, findForUpdate and update against the Prisma queries they replace:
+ * a plain release and one with every optional column set; update against Prisma's update of a twin
+ * row with the same data (the whole history sent, as before appendHistory).
+ */
+async function releaseChecks(prisma: PrismaService, projectId: string): Promise<Record<string, unknown>> {
+  const releases = new ReleasesRepository(prisma);
+  const env = await prisma.environment.findFirstOrThrow({ where: { projectId, key: 'staging' } });
+  const actor = { kind: 'member' as const, id: 'm1', name: 'Ann' };
+  const entry = (note: string, stage: number) => ({
+    at: '2026-03-04T05:06:07.089Z',
+    status: 'running',
+    stage,
+    actor,
+    note,
+  });
+  const base = {
+    environmentId: env.id,
+    flagKey: 'f',
+    status: 'running',
+    target: { ruleId: null, toVariationId: 'v1', toVariation: { value: false } },
+    stages: [
+      { weight: 10_000, durationMs: 1_000 },
+      { weight: 100_000, durationMs: 1_000 },
+    ],
+    baseline: { serving: { variationId: 'v0' }, trackEvents: false },
+    baselineVersion: 3,
+    createdBy: { ...actor, bypass: true, bypassReason: 'why' },
+    nextStepAt: new Date('2026-03-04T05:06:08.123Z'),
+    history: [entry('started', -1)],
+  };
+  const full = {
+    ...base,
+    flagKey: 'g',
+    status: 'paused',
+    remainingMs: 250,
+    currentStage: 0,
+    guard: { metrics: ['m'], onRegression: 'rollback', minSamplePerArm: 10, alpha: 0.05 },
+    guardResult: { outcome: 'ok', at: '2026-03-04T05:06:07.000Z', metrics: [] },
+    failure: { code: 'x/y', message: 'm', errors: [{ field: 'a', reason: 'b' }] },
+  };
+  const created = [
+    await prisma.release.create({ data: { ...base, activeKey: `${env.id}/f` } }),
+    await prisma.release.create({ data: full }),
+  ];
+  const include = { environment: { select: { key: true, project: { select: { key: true } } } } } as const;
+  const viaPrisma = async (id: string, tx?: Parameters<typeof txClient>[0]) => {
+    const row = await (tx ? txClient(tx) : prisma).release.findUnique({ where: { id }, include });
+    if (!row) return null;
+    const { environment, ...r } = row;
+    return { ...r, projectKey: environment.project.key, environmentKey: environment.key };
+  };
+  const missing = randomUUID();
+  const reads = await Promise.all(
+    [...created.map((r) => r.id), missing].map(async (id) => ({
+      find: typed(await releases.find(id)),
+      locked: typed(await prisma.transaction((tx) => releases.findForUpdate(tx, id))),
+      prisma: typed(await viaPrisma(id)),
+    })),
+  );
+
+  // The same change through the raw update and through Prisma's (on a twin), compared but for id and updatedAt.
+  const update: ReleaseUpdate = {
+    status: 'failed',
+    activeKey: null,
+    currentStage: 1,
+    nextStepAt: null,
+    remainingMs: null,
+    failure: { code: 'flag/not_found', message: "flag 'f' was not found", errors: [] },
+    guardResult: { outcome: 'insufficient_data', at: '2026-03-04T05:06:09.000Z', metrics: [] } as never,
+    appendHistory: entry('failed', 1),
+  };
+  const twin = await prisma.release.create({ data: { ...base, flagKey: 'twin' } });
+  const before = Date.now();
+  const raw = await prisma.transaction(async (tx) => {
+    const locked = await releases.findForUpdate(tx, created[0].id);
+    return { locked, updated: await releases.update(tx, created[0].id, update) };
+  });
+  const { appendHistory, ...plain } = update;
+  await prisma.release.update({
+    where: { id: twin.id },
+    data: { ...plain, history: [...base.history, appendHistory!] } as never,
+  });
+  const sans = (r: Record<string, unknown> | null) => {
+    const { id: _id, createdAt: _c, updatedAt: _u, flagKey: _f, activeKey: _a, ...rest } = r ?? {};
+    return typed(rest);
+  };
+  // A step's update: stage and due time, one history entry more (the common case).
+  const step = await prisma.transaction((tx) =>
+    releases.update(tx, created[1].id, {
+      currentStage: 1,
+      nextStepAt: new Date('2026-03-04T05:06:10.456Z'),
+      appendHistory: entry('stage 2: 100%', 1),
+    }),
+  );
+  return {
+    reads,
+    update: {
+      returned: typed(raw.updated),
+      reread: typed(await viaPrisma(created[0].id)),
+      raw: sans(raw.updated as unknown as Record<string, unknown>),
+      prisma: sans(await viaPrisma(twin.id)),
+      updatedAtFresh: raw.updated.updatedAt.getTime() >= before && raw.updated.updatedAt > created[0].updatedAt,
+      lockedBefore: typed(raw.locked?.history),
+    },
+    step: { returned: typed(step), reread: typed(await viaPrisma(created[1].id)) },
+  };
 }
 
 void main().catch((e: Error) => {

@@ -57,6 +57,13 @@ export interface AutomationDefinition<
   id(key: Key): string;
   /** A first look without a lock, so a stale alarm costs no transaction and an early one waits outside it. */
   find?(key: Key): Promise<Row | null>;
+  /**
+   * When the key itself says when its run is due (the time its alarm was set for): the runner waits
+   * for it outside the transaction and skips the first look (a statement less per run; a stale alarm
+   * then costs a transaction that finds the row not pending). The row's own due time and status are
+   * checked under the lock as always. Undefined: find() as above.
+   */
+  keyDueAt?(key: Key): Date | undefined;
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Locks the row until the transaction ends and reads it fresh; null when it is gone. */
   lock(tx: Tx, key: Key): Promise<Row | null>;

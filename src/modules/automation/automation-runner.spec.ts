@@ -94,6 +94,29 @@ describe('AutomationRunner', () => {
     expect(table.transactions).toBe(0);
   });
 
+  it('with a key that says when it is due, skips the first look and checks the row under the lock', async () => {
+    const later = new Date(NOW.getTime() + 60_000);
+    const { table, runner, def, counted } = setup(pending('a'), pending('b', later), pending('c'));
+    const due = new Map([
+      ['a', ago(1)],
+      ['b', ago(1)],
+      ['c', later],
+    ]);
+    let looked = 0;
+    const byKey = { ...def, find: (id: string) => (looked++, def.find!(id)), keyDueAt: (id: string) => due.get(id) };
+    expect((await runner.run(byKey, 'a')).outcome).toBe('applied');
+    // No longer pending, or due later by its own time: both seen under the lock.
+    expect((await runner.run(byKey, 'a')).outcome).toBe('skipped');
+    expect((await runner.run(byKey, 'b')).outcome).toBe('not_due');
+    // Due well after now by the key: no transaction at all.
+    expect((await runner.run(byKey, 'c')).outcome).toBe('not_due');
+    expect(looked).toBe(0);
+    expect(table.transactions).toBe(3);
+    expect(table.writes.map((w) => w.id)).toEqual(['a']);
+    expect(table.rows.get('b')!.status).toBe('pending');
+    expect(await counted()).toEqual({ applied: 1 });
+  });
+
   it('marks a refused item failed, with its audit entry, webhook event and metric', async () => {
     const refusal = notFound('flag', 'flag-a');
     const { table, notified, runner, def, counted } = setup(pending('a', ago(2_000), { breaks: () => refusal }));

@@ -190,7 +190,10 @@ export class AutomationRunner {
     key: Key,
     seen: Seen,
   ): Promise<RunResult<Done>> {
-    if (def.find) {
+    const keyDue = def.keyDueAt?.(key);
+    if (keyDue) {
+      if (!(await waitUntilDue(keyDue, () => this.clock.now()))) return idle('not_due');
+    } else if (def.find) {
       const row = await def.find(key);
       if (!row || !def.isPending(row, key)) return idle('skipped');
       seen.resource = def.resource(row);

@@ -51,13 +51,18 @@ export class FreezeGate {
   /** The windows active now over any of `envKeys`, the one ending last first (one query). */
   async active(project: ProjectSettingsRef, envKeys: readonly string[], db?: Tx): Promise<ActiveFreeze[]> {
     if (!envKeys.length) return [];
-    const windows = await this.cache.get(project.id, project.settingsRevision, () => this.repo.list(project.id, db));
+    const windows = await this.windows(project, db);
     return windows.length ? activeFreezes(windows, envKeys, this.clock.now()) : [];
   }
 
   /** Every window of the project covering the environment (active or not). */
-  async covering(project: Pick<ProjectContext, 'id'>, envKey: string, db?: Tx): Promise<FreezeWindow[]> {
-    return (await this.repo.list(project.id, db)).filter((w) => covers(w, envKey));
+  async covering(project: ProjectSettingsRef, envKey: string, db?: Tx): Promise<FreezeWindow[]> {
+    return (await this.windows(project, db)).filter((w) => covers(w, envKey));
+  }
+
+  /** The project's windows: from the cache at a known settings revision, else read in `db`. */
+  private windows(project: ProjectSettingsRef, db?: Tx): Promise<FreezeWindow[]> {
+    return this.cache.get(project.id, project.settingsRevision, () => this.repo.list(project.id, db));
   }
 
   async enforce(

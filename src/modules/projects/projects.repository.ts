@@ -78,6 +78,18 @@ export class ProjectsRepository {
    * `findUnique({ include: environments })` (projects.repository.spec.ts compares the two).
    */
   async findByKey(key: string, tx?: Tx): Promise<ProjectContext | null> {
+    return (await this.findByKeyAtRevision(key, tx))?.project ?? null;
+  }
+
+  /**
+   * findByKey with the project's settings revision read in the same statement, for automation that
+   * reads its project inside its transaction: the guardrail and freeze lists cached at that revision
+   * (RevisionCache) are then as current as a read of them in this transaction would be.
+   */
+  async findByKeyAtRevision(
+    key: string,
+    tx?: Tx,
+  ): Promise<{ project: ProjectContext; settingsRevision: bigint } | null> {
     const rows = await this.prisma.sql<EnvironmentRow & ProjectColumns>(
       tx,
       Prisma.sql`
@@ -90,7 +102,7 @@ export class ProjectsRepository {
     );
     if (!rows.length) return null;
     const [first] = rows;
-    return toProjectContext({
+    const project = toProjectContext({
       id: first['p.id'],
       key: first['p.key'],
       name: first['p.name'],
@@ -108,6 +120,7 @@ export class ProjectsRepository {
           return env as EnvironmentRow;
         }),
     });
+    return { project, settingsRevision: first['p.settingsRevision'] };
   }
 
   async findByKeys(keys: readonly string[]): Promise<ProjectContext[]> {

@@ -40,6 +40,21 @@ export class ProjectsService implements ReadScopeSource {
     return p;
   }
 
+  /**
+   * require, read in the caller's transaction with the project's settings revision (read in the same
+   * statement), for checks against the guardrail and freeze lists cached at that revision.
+   */
+  async requireAtRevision(
+    actor: Actor,
+    key: string,
+    tx: Tx,
+  ): Promise<{ project: ProjectContext; settingsRevision: bigint }> {
+    const found = await this.repo.findByKeyAtRevision(key, tx);
+    if (!found) throw notFound('project', key);
+    this.authz.assert(actor, 'viewProject', projectResource(found.project));
+    return found;
+  }
+
   requireEnvironment(p: ProjectContext, envKey: string): EnvironmentContext {
     const e = p.environments.find((x) => x.key === envKey);
     if (!e) throw notFound('environment', `${p.key}/${envKey}`);

@@ -7,13 +7,17 @@ export interface StepReleaseJob extends JobOrigin {
   releaseId: string;
   /** The stage this step moves to; stages.length means "the last stage's hold is over". */
   stage: number;
+  /** When the step is due (epoch ms: the release's nextStepAt the alarm was set for); absent on older jobs. */
+  dueAt?: number;
 }
 
 export function parseStepReleaseJob(data: unknown): StepReleaseJob {
-  const { releaseId, stage } = (data ?? {}) as Partial<StepReleaseJob>;
+  const { releaseId, stage, dueAt } = (data ?? {}) as Partial<StepReleaseJob>;
   if (!isUuid(releaseId) || typeof stage !== 'number' || !Number.isInteger(stage) || stage < 0)
     throw invalidPayload(JobName.StepRelease);
-  return { releaseId, stage, ...parseJobOrigin(data) };
+  // Only a label of when to run (the release's own time is checked under its lock): a bad one is dropped.
+  const due = typeof dueAt === 'number' && Number.isSafeInteger(dueAt) && dueAt > 0 ? { dueAt } : {};
+  return { releaseId, stage, ...due, ...parseJobOrigin(data) };
 }
 
 /** The alarm for a running release's next step (see alarm-jobs.ts). */
@@ -27,7 +31,12 @@ export function setStepAlarms(
     .map((r) => ({
       id: alarmId('release', `${r.id}-${r.currentStage + 1}`, r.nextStepAt),
       at: r.nextStepAt,
-      data: { releaseId: r.id, stage: r.currentStage + 1, ...jobOrigin() } satisfies StepReleaseJob,
+      data: {
+        releaseId: r.id,
+        stage: r.currentStage + 1,
+        dueAt: r.nextStepAt.getTime(),
+        ...jobOrigin(),
+      } satisfies StepReleaseJob,
     }));
   return setAlarms(queues, QueueName.Changes, JobName.StepRelease, alarms, now);
 }

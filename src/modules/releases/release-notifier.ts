@@ -19,11 +19,9 @@ export class ReleaseNotifier {
     private readonly clock: ClockService,
   ) {}
 
-  history(row: Release, actor: Actor, status: string, note: string): ReleaseHistoryEntry[] {
-    return [
-      ...row.history,
-      { at: this.clock.now().toISOString(), status, stage: row.currentStage, actor: actorRef(actor), note },
-    ];
+  /** The history entry of a transition at the row's current stage (ReleaseUpdate.appendHistory adds it). */
+  historyEntry(row: Pick<Release, 'currentStage'>, actor: Actor, status: string, note: string): ReleaseHistoryEntry {
+    return { at: this.clock.now().toISOString(), status, stage: row.currentStage, actor: actorRef(actor), note };
   }
 
   /** Alarms for the next steps of running releases (the worker's sweep). */

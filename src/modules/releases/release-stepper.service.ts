@@ -24,10 +24,14 @@ const SWEEP_LIMIT = 100_000;
 
 export type StepOutcome = 'advanced' | 'completed' | 'held' | 'regressed' | 'failed' | 'skipped' | 'not_due';
 
-/** A step: the release, and the stage it moves to (an alarm for another stage is stale). */
+/**
+ * A step: the release, and the stage it moves to (an alarm for another stage is stale); from an
+ * alarm, also when it is due (the release's nextStepAt the alarm was set for).
+ */
 interface StepKey {
   id: string;
   stage: number;
+  dueAt?: Date;
 }
 
 interface StepResult extends AutomationDone<Release> {
@@ -69,6 +73,8 @@ export class ReleaseStepper {
       ...RELEASE_GRANT,
       id: (k) => k.id,
       find: (k) => this.repo.find(k.id),
+      // An alarm knows when its step is due: no read of the release before the transaction.
+      keyDueAt: (k) => k.dueAt,
       transaction: (fn) => this.repo.transaction(fn),
       lock: (tx, k) => this.repo.findForUpdate(tx, k.id),
       isPending: (r, k) => (r.status === 'running' || isFreezeHeld(r)) && r.currentStage + 1 === k.stage,
@@ -87,7 +93,7 @@ export class ReleaseStepper {
                 activeKey: null,
                 nextStepAt: null,
                 failure: { code: err.code, message: err.message, errors: err.errors ?? [] },
-                history: this.notifier.history(r, actor, 'failed', err.message),
+                appendHistory: this.notifier.historyEntry(r, actor, 'failed', err.message),
               }),
         audit: { action: 'stepRelease', links: (r) => ({ release: r.id }) },
         event: 'release.failed',
@@ -109,8 +115,10 @@ export class ReleaseStepper {
     );
   }
 
-  async step(id: string, stage: number, origin?: RunOrigin): Promise<StepOutcome> {
-    return (await this.runner.run(this.automation, { id, stage }, origin)).outcome as StepOutcome;
+  /** `dueAtMs`: when the alarm that asks for the step was set for (absent: the release is read first). */
+  async step(id: string, stage: number, origin?: RunOrigin, dueAtMs?: number): Promise<StepOutcome> {
+    const key = { id, stage, ...(dueAtMs !== undefined ? { dueAt: new Date(dueAtMs) } : {}) };
+    return (await this.runner.run(this.automation, key, origin)).outcome as StepOutcome;
   }
 
   /** Under the row's lock, the release running and due at the stage after its current one. */
@@ -121,10 +129,13 @@ export class ReleaseStepper {
     const now = this.clock.now();
     const { stages } = r;
     if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
-    const project = await this.projects.require(actor, r.projectKey, tx);
+    // Read in this transaction with the project's settings revision: the freeze windows come from
+    // FreezeGate's cache at that revision (as current as reading them here), not from a query per step.
+    const { project, settingsRevision } = await this.projects.requireAtRevision(actor, r.projectKey, tx);
+    const settings = { id: project.id, settingsRevision };
     const env = this.projects.requireEnvironment(project, r.environmentKey);
     // A change freeze over the environment holds the release (no step, no guard rollback) until it ends.
-    const frozen = await this.freezes.active(project, [env.key], tx);
+    const frozen = await this.freezes.active(settings, [env.key], tx);
     if (frozen.length) return this.holdForFreeze(tx, actor, r, frozen, now);
     if (isFreezeHeld(r)) {
       const resumed = await this.resumeAfterFreeze(tx, actor, r, now);
@@ -132,20 +143,20 @@ export class ReleaseStepper {
         return { outcome: 'held', row: resumed, event: 'release.resumed' };
       r = resumed;
     }
-    const def = await this.writes.definition(r);
     // A guarded release moves past a stage only on enough data showing no regression.
     if (r.guard && stage > 0) {
-      const held = await this.guardGate(tx, run, project, env, r, def, now);
+      const held = await this.guardGate(tx, run, project, env, r, await this.writes.definition(r), now);
       if (held) return held;
     }
     if (stage >= stages.length) return this.complete(tx, actor, r);
-    await this.writes.applyStage(tx, actor, project, env, r, def, stage, run.approve({ stage }));
+    // The flag is read under its lock there (a missing flag fails the release as flag/not_found).
+    await this.writes.applyStage(tx, actor, project, env, r, stage, run.approve({ stage }));
     const next = await this.repo.update(tx, r.id, {
       currentStage: stage,
       // Known freezes over the environment do not count as time in the stage.
-      nextStepAt: addUnfrozen(await this.freezes.covering(project, env.key, tx), now, stages[stage].durationMs),
-      history: this.notifier.history(
-        { ...r, currentStage: stage },
+      nextStepAt: addUnfrozen(await this.freezes.covering(settings, env.key, tx), now, stages[stage].durationMs),
+      appendHistory: this.notifier.historyEntry(
+        { currentStage: stage },
         actor,
         'running',
         `stage ${stage + 1}: ${stages[stage].weight / 1000}%`,
@@ -182,7 +193,7 @@ export class ReleaseStepper {
       ...(already
         ? {}
         : {
-            history: this.notifier.history(
+            appendHistory: this.notifier.historyEntry(
               r,
               actor,
               'paused',
@@ -200,7 +211,7 @@ export class ReleaseStepper {
       status: 'running',
       remainingMs: null,
       nextStepAt: new Date(now.getTime() + left),
-      history: this.notifier.history(
+      appendHistory: this.notifier.historyEntry(
         r,
         actor,
         'running',
@@ -214,7 +225,7 @@ export class ReleaseStepper {
       status: 'completed',
       activeKey: null,
       nextStepAt: null,
-      history: this.notifier.history(r, actor, 'completed', 'last stage held for its duration'),
+      appendHistory: this.notifier.historyEntry(r, actor, 'completed', 'last stage held for its duration'),
     });
     await this.audit.record(tx, actor, {
       action: 'completeRelease',
@@ -264,7 +275,7 @@ export class ReleaseStepper {
         ...(waiting
           ? {}
           : {
-              history: this.notifier.history(
+              appendHistory: this.notifier.historyEntry(
                 r,
                 actor,
                 'running',
@@ -285,7 +296,7 @@ export class ReleaseStepper {
       nextStepAt: null,
       remainingMs: status === 'paused' ? 0 : null,
       ...(status === 'rolled_back' ? { activeKey: null } : {}),
-      history: this.notifier.history(r, actor, status, why),
+      appendHistory: this.notifier.historyEntry(r, actor, status, why),
     });
     await this.audit.record(tx, actor, {
       action: 'guardRelease',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import type { FlagDefinition } from '../../core/model/flag-config';
+import { FLAG_INSTRUCTION_ACTIONS, type FlagInstructionKind } from '../../core/patch';
 import { stageServing } from '../../core/release';
 import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
@@ -11,6 +12,21 @@ import type { Release } from './release-records';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import type { AutomationGrant } from '../automation/automation-definition';
 import type { PreApproval } from '../write-path/pre-approval';
+
+/** Every kind of instruction a release writes (servingInstruction, trackingInstruction). */
+const RELEASE_INSTRUCTION_KINDS: FlagInstructionKind[] = [
+  'updateFallthroughVariationOrRollout',
+  'updateRuleVariationOrRollout',
+  'updateTrackEventsFallthrough',
+  'updateRuleTrackEvents',
+];
+
+/**
+ * Whether a stage's write must lock the flag, then read it (a flag-level change must also see
+ * configurations created while it waited): not while every kind stays in the release's
+ * environment, as the write path decides for such writes (FlagWriteService.writeInTx).
+ */
+const READ_AFTER_LOCK = RELEASE_INSTRUCTION_KINDS.some((k) => FLAG_INSTRUCTION_ACTIONS[k].scope !== 'environment');
 
 /** Which of a release's writes an approval is for: a stage, or the rollback to the baseline. */
 export type ReleaseWriteScope = { stage: number } | { rollback: true };
@@ -46,18 +62,23 @@ export class ReleaseWrites {
     return def;
   }
 
-  /** Serves stage `stage`'s weight of the target variation, the rest as before the release. */
+  /**
+   * Serves stage `stage`'s weight of the target variation, the rest as before the release. The
+   * serving is worked out from the flag as read under its lock (FlagWriteService.lock, compute,
+   * applyComputed: the write applyPreApproved would make, without reading the flag before the lock).
+   */
   async applyStage(
     tx: Tx,
     actor: Actor,
     project: ProjectContext,
     env: EnvironmentContext,
     r: Release,
-    def: FlagDefinition,
     stage: number,
     preApproved: PreApproval,
   ): Promise<void> {
     const { stages, target } = r;
+    const locked = await this.flags.lock(tx, project, r.flagKey, READ_AFTER_LOCK);
+    const def = locked.def;
     const baseline = loadServing(r.baseline.serving, def.variations);
     const serving = stageServing(
       baseline,
@@ -67,8 +88,9 @@ export class ReleaseWrites {
     );
     // A guard judges per-context feature events, which SDKs send only where the flag tracks events.
     const tracking = r.guard && stage === 0 ? [trackingInstruction(target.ruleId, true)] : [];
-    await this.flags.applyPreApproved(tx, actor, project, env, r.flagKey, {
-      instructions: [...tracking, servingInstruction(serving, def.variations, target.ruleId)],
+    const instructions = [...tracking, servingInstruction(serving, def.variations, target.ruleId)];
+    const computed = await this.flags.compute(tx, project, env, locked, instructions);
+    await this.flags.applyComputed(tx, actor, project, computed, {
       comment: `release ${r.id}: stage ${stage + 1} of ${stages.length} (${stages[stage].weight / 1000}%)`,
       preApproved,
     });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { GuardDecision, RecordedGuardCheck, Stage } from '../../core/release';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
-import { BACKGROUND_TX, PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
+import { BACKGROUND_TX, PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 import type { GuardCheck, GuardSettings } from '../guards/guard.service';
 import type {
   Release,
@@ -33,6 +33,42 @@ const toRelease = ({ environment, ...r }: ReleaseRow): Release => ({
   history: fromJson<ReleaseHistoryEntry[]>(r.history),
 });
 
+/** A release row as the raw reads return it: the Release columns and the two keys of its place. */
+type RawReleaseRow = Omit<ReleaseRow, 'environment'> & { environmentKey: string; projectKey: string };
+
+const fromRaw = ({ environmentKey, projectKey, ...r }: RawReleaseRow): Release =>
+  toRelease({ ...r, environment: { key: environmentKey, project: { key: projectKey } } });
+
+/**
+ * The columns of a Release row (the model's, as Prisma's include read them) beside its
+ * environment's and project's keys, for the raw reads below; `r` is the Release row.
+ */
+const RELEASE_COLUMNS = Prisma.raw(
+  [
+    'id',
+    'environmentId',
+    'flagKey',
+    'status',
+    'activeKey',
+    'target',
+    'stages',
+    'currentStage',
+    'nextStepAt',
+    'remainingMs',
+    'guard',
+    'guardResult',
+    'baseline',
+    'baselineVersion',
+    'createdBy',
+    'failure',
+    'history',
+    'createdAt',
+    'updatedAt',
+  ]
+    .map((c) => `r."${c}"`)
+    .join(', ') + ', e."key" AS "environmentKey", p."key" AS "projectKey"',
+);
+
 export interface ReleaseUpdate {
   status?: string;
   activeKey?: string | null;
@@ -41,7 +77,11 @@ export interface ReleaseUpdate {
   remainingMs?: number | null;
   failure?: ReleaseFailure;
   guardResult?: GuardCheck;
-  history?: ReleaseHistoryEntry[];
+  /**
+   * One entry added at the end of the history, in SQL (the history is not sent again). Callers hold
+   * the row's lock, so the history they read is the one it is appended to.
+   */
+  appendHistory?: ReleaseHistoryEntry;
 }
 
 /** Staged releases; one active per flag and environment (unique `activeKey`). */
@@ -53,16 +93,38 @@ export class ReleasesRepository {
     return this.prisma.transaction(fn, BACKGROUND_TX);
   }
 
+  /**
+   * Raw SQL (as the ones below): every release step reads its release before its transaction, then
+   * locks and reads it, then updates it, and Prisma's runtime costs about twice the query
+   * (bench/README.md). The same rows as Prisma's `findUnique({ include: withContext })`
+   * (test/integration/raw-sql.spec.ts compares them).
+   */
   async find(id: string, tx?: Tx): Promise<Release | null> {
-    const row = await dbOf(this.prisma, tx).release.findUnique({ where: { id }, include: withContext });
-    return row && toRelease(row);
+    const rows = await this.prisma.sql<RawReleaseRow>(
+      tx,
+      Prisma.sql`
+      SELECT ${RELEASE_COLUMNS}
+      FROM "Release" r JOIN "Environment" e ON e."id" = r."environmentId" JOIN "Project" p ON p."id" = e."projectId"
+      WHERE r."id" = ${id}::uuid`,
+    );
+    return rows.length ? fromRaw(rows[0]) : null;
   }
 
+  /**
+   * Locks the release row until the transaction ends and reads it, in one statement. Under READ
+   * COMMITTED a statement that waited for the lock reads the locked row again at its latest
+   * version; the environment's and project's keys beside it never change.
+   */
   async findForUpdate(tx: Tx, id: string): Promise<Release | null> {
-    const locked = await txClient(tx).$queryRaw<
-      { id: string }[]
-    >`SELECT "id" FROM "Release" WHERE "id" = ${id}::uuid FOR UPDATE`;
-    return locked.length ? this.find(id, tx) : null;
+    const rows = await this.prisma.sql<RawReleaseRow>(
+      tx,
+      Prisma.sql`
+      SELECT ${RELEASE_COLUMNS}
+      FROM "Release" r JOIN "Environment" e ON e."id" = r."environmentId" JOIN "Project" p ON p."id" = e."projectId"
+      WHERE r."id" = ${id}::uuid
+      FOR UPDATE OF r`,
+    );
+    return rows.length ? fromRaw(rows[0]) : null;
   }
 
   async list(environmentId: string, flagKey: string): Promise<Release[]> {
@@ -170,19 +232,30 @@ export class ReleasesRepository {
     return toRelease(row);
   }
 
+  /** The release as updated (as Prisma's `update({ include: withContext })` returned it). */
   async update(tx: Tx, id: string, data: ReleaseUpdate): Promise<Release> {
-    const { failure, history, guardResult, ...plain } = data;
-    const row = await txClient(tx).release.update({
-      where: { id },
-      data: {
-        ...plain,
-        ...(failure !== undefined ? { failure: toJson(failure) } : {}),
-        ...(history !== undefined ? { history: toJson(history) } : {}),
-        ...(guardResult !== undefined ? { guardResult: toJson(guardResult) } : {}),
-      },
-      include: withContext,
-    });
-    return toRelease(row);
+    const json = (v: unknown) => JSON.stringify(v);
+    const sets: Prisma.Sql[] = [];
+    if (data.status !== undefined) sets.push(Prisma.sql`"status" = ${data.status}`);
+    if (data.activeKey !== undefined) sets.push(Prisma.sql`"activeKey" = ${data.activeKey}`);
+    if (data.currentStage !== undefined) sets.push(Prisma.sql`"currentStage" = ${data.currentStage}::int`);
+    if (data.nextStepAt !== undefined) sets.push(Prisma.sql`"nextStepAt" = ${data.nextStepAt}::timestamptz`);
+    if (data.remainingMs !== undefined) sets.push(Prisma.sql`"remainingMs" = ${data.remainingMs}::int`);
+    if (data.failure !== undefined) sets.push(Prisma.sql`"failure" = ${json(data.failure)}::jsonb`);
+    if (data.guardResult !== undefined) sets.push(Prisma.sql`"guardResult" = ${json(data.guardResult)}::jsonb`);
+    if (data.appendHistory !== undefined)
+      sets.push(Prisma.sql`"history" = "history" || jsonb_build_array(${json(data.appendHistory)}::jsonb)`);
+    // As Prisma's @updatedAt: the client's time.
+    sets.push(Prisma.sql`"updatedAt" = ${new Date()}::timestamptz`);
+    const rows = await this.prisma.sql<RawReleaseRow>(
+      tx,
+      Prisma.sql`
+      WITH r AS (UPDATE "Release" SET ${Prisma.join(sets, ', ')} WHERE "id" = ${id}::uuid RETURNING *)
+      SELECT ${RELEASE_COLUMNS}
+      FROM r JOIN "Environment" e ON e."id" = r."environmentId" JOIN "Project" p ON p."id" = e."projectId"`,
+    );
+    if (!rows.length) throw new Error(`release ${id} to update was not found`);
+    return fromRaw(rows[0]);
   }
 
   /** Running releases (the worker's start-up sweep). */

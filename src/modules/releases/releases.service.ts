@@ -234,7 +234,7 @@ export class ReleasesService {
           status: 'paused',
           nextStepAt: null,
           remainingMs,
-          history: this.notifier.history(
+          appendHistory: this.notifier.historyEntry(
             r,
             actor,
             'paused',
@@ -261,7 +261,7 @@ export class ReleasesService {
           status: 'running',
           nextStepAt,
           remainingMs: null,
-          history: this.notifier.history(r, actor, 'running', 'resumed'),
+          appendHistory: this.notifier.historyEntry(r, actor, 'running', 'resumed'),
         });
       },
     );
@@ -295,7 +295,7 @@ export class ReleasesService {
           activeKey: null,
           nextStepAt: null,
           remainingMs: null,
-          history: this.notifier.history(
+          appendHistory: this.notifier.historyEntry(
             r,
             actor,
             'rolled_back',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../infra/prisma/generated/client';
+import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
 
@@ -70,7 +70,11 @@ export class WebhooksRepository {
   }
   /** What emitting needs: enabled webhooks and their filters (never the secret). */
   listEnabledFilters(tx?: Tx): Promise<{ id: string; events: string[] }[]> {
-    return dbOf(this.prisma, tx).webhook.findMany({ where: { enabled: true }, select: { id: true, events: true } });
+    // Raw: every automation run that reports an event reads it in its transaction (WebhookEventsService.record).
+    return this.prisma.sql<{ id: string; events: string[] }>(
+      tx,
+      Prisma.sql`SELECT "id", "events" FROM "Webhook" WHERE "enabled" = true`,
+    );
   }
 
   // ---- deliveries
