@@ -1,14 +1,14 @@
 /**
- * A flag write holds back its version row and outbox row and sends them with its audit entry, in one
- * message (PrismaService.sqlLater). When that message fails, the write fails as a whole: the caller
- * gets an error, and nothing of it stays (no version, no outbox row, no revision, no audit entry); the
- * next write goes through and the audit chain stays whole. A connection lost there is the 503 of an
- * unreachable database, as it was when the statements went one by one.
+ * A flag write holds back its version row, outbox row and audit entry and sends them in one message
+ * just before its COMMIT (PrismaService.sqlAtCommit). When that message fails, the write fails as a
+ * whole: the caller gets an error, and nothing of it stays (no version, no outbox row, no revision,
+ * no audit entry); the next write goes through and the audit chain stays whole. A connection lost
+ * there is the 503 of an unreachable database, as it was when the statements went one by one.
  */
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
 import { factory, ok, type Project } from '../support/factories';
 
-describe('a flag write whose held statements fail with its audit entry', () => {
+describe('a flag write whose held writes fail before its COMMIT', () => {
   let g: Gantry;
   let api: ApiClient;
   let project: Project;

@@ -1,10 +1,10 @@
 /**
  * Fewer round trips per transaction (src/infra/prisma/raw-connection.ts), against a real PostgreSQL
  * (the checks run in a Node process of their own, test/support/held-statements-checks.ts): the BEGIN
- * travels with the first statement, statements held with PrismaService.sqlLater travel with the next
- * statement or just ahead of the COMMIT (which always goes alone), in order and in the transaction; a
- * rollback drops them, a failing one fails the transaction and leaves nothing, and the values inlined
- * for it read back as bound parameters do.
+ * travels with the first statement, writes held with PrismaService.sqlAtCommit go just ahead of the
+ * COMMIT (which always goes alone), in order and in the transaction; a rollback drops them, a failing
+ * one fails the transaction and leaves nothing, and the values inlined for them read back as bound
+ * parameters do.
  */
 import { runSupportScript } from '../support/support-script';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -38,14 +38,16 @@ it('inlines values that read back exactly as the same values bound as parameters
   expect(out.inlined.inlined).toEqual(out.inlined.bound);
 });
 
-it('sends held statements with the next statement, or ahead of a COMMIT that goes alone, in order', () => {
-  expect(out.seen).toEqual({ own: true, n: 2 });
+it('sends held writes in one message just ahead of a COMMIT that goes alone, after the other statements', () => {
+  // Held until the COMMIT: the count in between does not see them.
+  expect(out.seen).toEqual({ own: true, n: 0 });
   expect(out.messages).toEqual([
-    "BEGIN; INSERT INTO held VALUES ('1'::int); INSERT INTO held VALUES ('2'::int); SELECT count(*) AS n FROM held",
-    "INSERT INTO held VALUES ('3'::int)",
+    'BEGIN; SELECT count(*) AS n FROM held',
+    "INSERT INTO held VALUES ('1'::int); INSERT INTO held VALUES ('2'::int); INSERT INTO held VALUES ('3'::int)",
     'COMMIT',
   ]);
   expect(out.afterCommit).toEqual([1, 2, 3]);
+  expect(out.onlyHeld).toEqual(["BEGIN; INSERT INTO held VALUES ('4'::int)", 'COMMIT']);
 });
 
 it('sends BEGIN with the first statement, and the statements share its transaction', () => {
@@ -54,23 +56,24 @@ it('sends BEGIN with the first statement, and the statements share its transacti
 });
 
 it('drops held statements on a rollback and undoes the sent ones', () => {
-  expect(out.afterRollback).toEqual([1, 2, 3]);
+  expect(out.afterRollback).toEqual([1, 2, 3, 4]);
 });
 
 it('fails the transaction with the held statement’s own error, keeps nothing, and leaves the connections usable', () => {
   // The held statement's own error (pg's, with its SQLSTATE), not Prisma's report of a failed COMMIT.
   expect(out.failing).toEqual({ name: 'error', code: '23505', message: expect.stringMatching(/duplicate key/) });
-  expect(out.afterFailing).toEqual([1, 2, 3]);
-  expect(out.next).toEqual([1, 1, 1, 1]);
+  expect(out.afterFailing).toEqual([1, 2, 3, 4]);
+  expect(out.next).toEqual([true, true, true, true]);
 });
 
 it('sends nothing for a transaction that sent nothing, and works beside Prisma’s own statements', () => {
   expect(out.empty).toBe('done');
   expect(out.emptyMessages).toEqual([]);
-  expect(out.prismaOnly).toBe(2);
+  // Prisma's own statement ran; the held write is not visible before the COMMIT (it is in finalRows).
+  expect(out.prismaOnly).toBe(1);
 });
 
 it('refuses a statement held after Prisma ended the transaction on its timeout, and keeps nothing of it', () => {
   expect(out.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/already ended/) });
-  expect(out.finalRows).toEqual([1, 2, 3, 30, 31, 32, 33, 40, 41]);
+  expect(out.finalRows).toEqual([1, 2, 3, 4, 30, 31, 32, 33, 40, 41]);
 });

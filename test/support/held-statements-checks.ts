@@ -1,5 +1,5 @@
 /**
- * Runs PrismaService.sqlLater and the held BEGIN (src/infra/prisma/raw-connection.ts) against a
+ * Runs PrismaService.sqlAtCommit and the held BEGIN (src/infra/prisma/raw-connection.ts) against a
  * real PostgreSQL in their own Node process: `node -r ts-register-cached.js held-statements-checks.ts
  * <databaseUrl>`; prints what each check observed as JSON for test/integration/held-statements.spec.ts.
  */
@@ -57,17 +57,22 @@ async function main(): Promise<void> {
       inlined: (await prisma.pool.query(inlineSql(probe.text, probe.values))).rows,
     };
 
-    // Held statements run with the next statement, in order, in the transaction; the last ones ahead of COMMIT.
+    // Held writes run just before the COMMIT, in order, in one message: later statements do not see them.
     messages.length = 0;
     out.seen = await prisma.transaction(async (tx) => {
-      await prisma.sqlLater(tx, insert(1));
-      await prisma.sqlLater(tx, insert(2));
+      await prisma.sqlAtCommit(tx, insert(1));
+      await prisma.sqlAtCommit(tx, insert(2));
       const [{ n }] = await prisma.sql<{ n: bigint }>(tx, Prisma.sql`SELECT count(*) AS n FROM held`);
-      await prisma.sqlLater(tx, insert(3));
+      await prisma.sqlAtCommit(tx, insert(3));
       return { own: hasOwnConnection(tx), n: Number(n) };
     });
     out.messages = [...messages];
     out.afterCommit = await rows();
+
+    // Only held writes: the BEGIN goes with them.
+    messages.length = 0;
+    await prisma.transaction((tx) => prisma.sqlAtCommit(tx, insert(4)));
+    out.onlyHeld = [...messages];
 
     // BEGIN travels with the first statement, and the statements share one transaction.
     messages.length = 0;
@@ -83,19 +88,19 @@ async function main(): Promise<void> {
     await prisma
       .transaction(async (tx) => {
         await prisma.sql(tx, insert(10));
-        await prisma.sqlLater(tx, insert(11));
+        await prisma.sqlAtCommit(tx, insert(11));
         throw new Error('give up');
       })
       .catch(() => undefined);
     out.afterRollback = await rows();
 
-    // A held statement that fails ahead of the COMMIT fails the transaction: nothing of it stays,
+    // A held write that fails ahead of the COMMIT fails the transaction: nothing of it stays,
     // and the connection goes back to the pool usable (not in an aborted transaction).
     out.failing = await prisma
       .transaction(async (tx) => {
         await prisma.sql(tx, insert(20));
-        await prisma.sqlLater(tx, insert(21));
-        await prisma.sqlLater(tx, insert(1)); // duplicate key
+        await prisma.sqlAtCommit(tx, insert(21));
+        await prisma.sqlAtCommit(tx, insert(1)); // duplicate key
       })
       .then(
         () => 'committed',
@@ -105,12 +110,8 @@ async function main(): Promise<void> {
     out.next = await Promise.all(
       [30, 31, 32, 33].map((x) =>
         prisma.transaction(async (tx) => {
-          await prisma.sqlLater(tx, insert(x));
-          const [{ n }] = await prisma.sql<{ n: bigint }>(
-            tx,
-            Prisma.sql`SELECT count(*) AS n FROM held WHERE x = ${x}::int`,
-          );
-          return Number(n);
+          await prisma.sqlAtCommit(tx, insert(x));
+          return hasOwnConnection(tx);
         }),
       ),
     );
@@ -121,8 +122,8 @@ async function main(): Promise<void> {
     await prisma.transaction(() => Promise.reject(new Error('nothing'))).catch(() => undefined);
     out.emptyMessages = [...messages];
     out.prismaOnly = await prisma.transaction(async (tx) => {
+      await prisma.sqlAtCommit(tx, insert(41));
       await txClient(tx).$executeRaw`INSERT INTO held VALUES (40)`;
-      await prisma.sqlLater(tx, insert(41));
       return Number((await txClient(tx).$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM held WHERE x >= 40`)[0].n);
     });
 
@@ -131,10 +132,10 @@ async function main(): Promise<void> {
     await prisma
       .transaction(
         async (tx) => {
-          await prisma.sqlLater(tx, insert(50));
+          await prisma.sqlAtCommit(tx, insert(50));
           await sleep(800);
           try {
-            await prisma.sqlLater(tx, insert(51));
+            await prisma.sqlAtCommit(tx, insert(51));
           } catch (e) {
             late = errorOf(e);
           }

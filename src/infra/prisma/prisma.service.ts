@@ -134,14 +134,16 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   /**
-   * A statement of `tx` whose result nobody needs (a version row, an outbox row): on the
-   * transaction's own connection it is held back and sent with the next statement, or ahead of the
-   * COMMIT (raw-connection.ts), saving its round trip; without one, it runs now. Either way it runs
-   * in `tx`, in order, and a failure of it fails the transaction.
+   * A write of `tx` that nothing later in the transaction reads (a flag's version and outbox rows,
+   * an audit entry). On the transaction's own connection it is held and sent just before the
+   * COMMIT, with the other held writes, in one message (raw-connection.ts): its round trip is
+   * saved, and the locks it takes (an environment's revision row, the audit chain's) are held only
+   * from there to the commit. Without one, it runs now. Either way it commits or rolls back with
+   * `tx`, and its failure fails the transaction.
    */
-  async sqlLater(tx: Tx, query: Prisma.Sql): Promise<void> {
+  async sqlAtCommit(tx: Tx, query: Prisma.Sql): Promise<void> {
     const raw = rawConnections.get(tx);
-    if (raw) return raw.defer(query.text, query.values);
+    if (raw) return raw.deferToCommit(query.text, query.values);
     await txClient(tx).$executeRaw(query);
   }
 

@@ -15,13 +15,15 @@ import { inlineSql } from './inline-sql';
  * through the pool). A capture that saw no connection, or more than one, is not used: the caller
  * falls back to Prisma.
  *
- * Fewer round trips (ConnectionPipe): each statement costs a socket write, a read and a wake-up on
- * both sides, more than most of these statements take to run. So the BEGIN is held back and sent
- * with the transaction's first statement, and a statement whose result nobody waits for (defer:
- * a flag write's version row and outbox row) is held back and sent with the next statement, in one
- * simple-protocol message (inline-sql.ts), or just ahead of the COMMIT, which always goes alone.
- * Statements run in the order they were asked for either way; a held statement that fails fails
- * the message it travels in, and so the transaction.
+ * Fewer round trips, shorter locks (ConnectionPipe): each statement costs a socket write, a read and
+ * a wake-up on both sides, more than most of these statements take to run. So the BEGIN is held
+ * back and sent with the transaction's first statement, and writes that nothing later in the
+ * transaction reads (deferToCommit: a flag's version and outbox rows, audit entries) are held back
+ * and sent just before the COMMIT, in order, in one simple-protocol message (inline-sql.ts). The
+ * locks they take (the environment's revision row, the audit chain's) are then held from that
+ * message to the commit only, where every write of every environment queues for the audit chain's.
+ * The COMMIT itself always travels alone, so a connection lost while it is in flight leaves a
+ * write's outcome unknown no longer than before. Held writes that fail fail the transaction.
  *
  * The connection is given back to the pool when Prisma ends the transaction, possibly on its own
  * (its timeout) while the callback still runs. A statement sent after that would run outside any
@@ -41,13 +43,13 @@ export class RawConnection {
   }
 
   /**
-   * Holds a statement back until the transaction's next statement or its COMMIT (a ROLLBACK drops
-   * it). For statements whose result is not needed; what they would have thrown, the statement or
-   * COMMIT they travel with throws.
+   * Holds a write back until just before the COMMIT (a ROLLBACK drops it). For writes that nothing
+   * later in the transaction reads: later statements do not see it. What it would have thrown, the
+   * COMMIT throws (see captureTransactionConnection).
    */
-  defer(text: string, values: readonly unknown[]): void {
+  deferToCommit(text: string, values: readonly unknown[]): void {
     if (!this.open) throw new TransactionClosedError();
-    this.pipe.hold(inlineSql(text, values));
+    this.pipe.holdForCommit(inlineSql(text, values));
   }
 
   /** Called when Prisma ends the transaction. */
@@ -86,7 +88,7 @@ export async function captureTransactionConnection<T>(start: () => Promise<T>): 
   try {
     return await captures.run(capture, start);
   } catch (e) {
-    // Held statements that failed ahead of the COMMIT fail the transaction with their own error (pg's,
+    // Held writes that failed ahead of the COMMIT fail the transaction with their own error (pg's,
     // with its SQLSTATE), as it would have sent on its own, not with Prisma's wrapping of a failed
     // COMMIT: callers tell an unreachable database (503) or a conflict from a bug by that error.
     throw capture.pipes.find((p) => p.commitFailure !== undefined)?.commitFailure ?? e;
@@ -119,16 +121,18 @@ type Query = (this: PoolClient, config: unknown, ...rest: unknown[]) => unknown;
 
 /**
  * What goes over one captured connection until it is released: Prisma's own statements (through
- * the client's query method, wrapped here) and the raw ones, with what is held back (see
- * RawConnection) sent ahead of the next of either.
+ * the client's query method, wrapped here) and the raw ones, with the BEGIN held back until the
+ * first of them and the writes held for the COMMIT sent just before it (see RawConnection).
  */
 class ConnectionPipe {
-  private held: string[] = [];
+  /** Prisma's BEGIN, not sent yet. */
+  private begin = false;
+  private atCommit: string[] = [];
   private seen = 0;
-  /** What the held statements sent ahead of the COMMIT failed with, when they did (see captureTransactionConnection). */
-  commitFailure?: unknown;
   private raw?: RawConnection;
   private readonly original: Query;
+  /** What the writes sent ahead of the COMMIT failed with, when they did (see captureTransactionConnection). */
+  commitFailure?: unknown;
 
   constructor(private readonly client: PoolClient) {
     // Both are called below with the client as `this`.
@@ -150,49 +154,49 @@ class ConnectionPipe {
     return this.raw;
   }
 
-  hold(sql: string): void {
-    this.held.push(sql);
+  holdForCommit(sql: string): void {
+    this.atCommit.push(sql);
   }
 
   async query<R extends QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
-    if (!this.held.length) return (await this.send<R>({ text, values, types: PRISMA_LIKE_TYPES })).rows;
-    return (await this.send<R>({ text: this.takeHeld(inlineSql(text, values)), types: PRISMA_LIKE_TYPES })).rows;
+    if (!this.begin) return (await this.send<R>({ text, values, types: PRISMA_LIKE_TYPES })).rows;
+    this.begin = false;
+    return (await this.send<R>({ text: `BEGIN;\n${inlineSql(text, values)}`, types: PRISMA_LIKE_TYPES })).rows;
   }
 
   private fromPrisma(config: unknown, rest: unknown[]): unknown {
     const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
     const first = this.seen++ === 0;
-    if (typeof text !== 'string' || rest.length) return this.afterHeld(config, rest);
+    if (typeof text !== 'string' || rest.length) return this.afterBegin(config, rest);
     // Prisma's adapter sends BEGIN first and only looks at the row count it returns.
     if (first && text === 'BEGIN') {
-      this.held.push(text);
+      this.begin = true;
       return Promise.resolve(emptyResult('BEGIN'));
     }
-    if (!ENDS_TRANSACTION.test(text)) return this.afterHeld(config, rest);
+    if (!ENDS_TRANSACTION.test(text)) return this.afterBegin(config, rest);
     this.raw?.close();
     if (COMMITS.test(text)) return this.commitAfterHeld(config);
-    // A ROLLBACK drops what is held; with the BEGIN among it, nothing reached the server at all.
-    const sentNothing = this.held[0] === 'BEGIN';
-    this.held = [];
-    return sentNothing ? Promise.resolve(emptyResult('ROLLBACK')) : this.original.call(this.client, config);
+    // A ROLLBACK drops the held writes; with the BEGIN still held, nothing reached the server at all.
+    this.atCommit = [];
+    if (!this.begin) return this.original.call(this.client, config);
+    this.begin = false;
+    return Promise.resolve(emptyResult('ROLLBACK'));
   }
 
   /**
-   * COMMIT, after what is held, which goes ahead in a message of its own: a COMMIT always travels
-   * alone, so a connection lost while it is in flight leaves a write's outcome unknown no longer
-   * than it did before statements were held (a batch ahead of it may wait for locks). When the held
-   * statements fail, the transaction is rolled back here, since Prisma releases the connection
-   * without a ROLLBACK when COMMIT fails, and the COMMIT is not sent.
+   * COMMIT, after the held writes, which go ahead in a message of their own (with the BEGIN when
+   * nothing else was sent). When they fail, the transaction is rolled back here, since Prisma
+   * releases the connection without a ROLLBACK when COMMIT fails, and the COMMIT is not sent.
    */
   private async commitAfterHeld(config: unknown): Promise<unknown> {
-    // Only the BEGIN is held: nothing reached the server, there is nothing to commit.
-    if (this.held.length === 1 && this.held[0] === 'BEGIN') {
-      this.held = [];
-      return emptyResult('COMMIT');
-    }
-    if (this.held.length) {
+    const held = this.begin ? ['BEGIN', ...this.atCommit] : this.atCommit;
+    this.begin = false;
+    this.atCommit = [];
+    // Only the BEGIN was held: nothing reached the server, there is nothing to commit.
+    if (held.length === 1 && held[0] === 'BEGIN') return emptyResult('COMMIT');
+    if (held.length) {
       try {
-        await this.send({ text: this.takeHeld() });
+        await this.send({ text: held.join(';\n') });
       } catch (e) {
         await (this.original.call(this.client, 'ROLLBACK') as Promise<unknown>).catch(() => undefined);
         this.commitFailure = e;
@@ -202,15 +206,12 @@ class ConnectionPipe {
     return this.original.call(this.client, config);
   }
 
-  private async afterHeld(config: unknown, rest: unknown[]): Promise<unknown> {
-    if (this.held.length) await this.send({ text: this.takeHeld() });
+  private async afterBegin(config: unknown, rest: unknown[]): Promise<unknown> {
+    if (this.begin) {
+      this.begin = false;
+      await this.send({ text: 'BEGIN' });
+    }
     return this.original.call(this.client, config, ...rest);
-  }
-
-  private takeHeld(last?: string): string {
-    const all = last === undefined ? this.held : [...this.held, last];
-    this.held = [];
-    return all.join(';\n');
   }
 
   /** One message; with several statements in it, the last one's result. */

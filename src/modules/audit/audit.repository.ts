@@ -33,18 +33,19 @@ export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Appends inside the caller's transaction, in one statement: the INSERT carries the content's
-   * digest, and a trigger (migration audit_chain_in_one_statement) takes the chain's advisory lock
-   * (held until commit), reads the head with a snapshot taken after the lock, takes the id and sets
-   * prevHash and hash = sha256(prevHash + digest). A head read by the INSERT itself would use the
-   * statement's snapshot from before it waited, miss the entry its predecessor committed meanwhile,
-   * and fork the chain (test/e2e/write-concurrency.spec.ts). It runs as the last step of a write to
-   * keep the serialised section short.
+   * Appends inside the caller's transaction, in one statement sent just before its COMMIT
+   * (PrismaService.sqlAtCommit): the INSERT carries the content's digest, and a trigger (migration
+   * audit_chain_in_one_statement) takes the chain's advisory lock (held until commit), reads the
+   * head with a snapshot taken after the lock, takes the id and sets prevHash and hash =
+   * sha256(prevHash + digest). A head read by the INSERT itself would use the statement's snapshot
+   * from before it waited, miss the entry its predecessor committed meanwhile, and fork the chain
+   * (test/e2e/write-concurrency.spec.ts). Every write of every environment queues for that lock, so
+   * it is taken as late as the transaction allows: from the last message before the commit.
    */
-  async append(tx: Tx, content: Omit<ChainedContent, 'prevHash'>, actorId: string | null): Promise<AuditRow> {
+  append(tx: Tx, content: Omit<ChainedContent, 'prevHash'>, actorId: string | null): Promise<void> {
     const digest = contentDigest(content, sha256Hex);
     const j = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-    const [row] = await this.prisma.sql<AuditRow>(
+    return this.prisma.sqlAtCommit(
       tx,
       Prisma.sql`
       INSERT INTO "AuditEntry" ("id", "at", "actor", "actorId", "action", "resource", "comment", "before", "after",
@@ -52,10 +53,8 @@ export class AuditRepository {
       VALUES (NULL, ${new Date(content.at)}::timestamptz, ${j(content.actor)}::jsonb, ${actorId}, ${content.action},
               ${content.resource}, ${content.comment}, ${j(content.before)}::jsonb, ${j(content.after)}::jsonb,
               ${j(content.delta)}::jsonb, ${content.previousVersion}::int, ${content.currentVersion}::int,
-              ${content.requestId}, ${j(content.links)}::jsonb, NULL, ${digest})
-      RETURNING *`,
+              ${content.requestId}, ${j(content.links)}::jsonb, NULL, ${digest})`,
     );
-    return row;
   }
 
   /** Newest first. `resourceLike` is a SQL LIKE pattern; it also matches the resource's children. */

@@ -10,7 +10,7 @@ import type { Tx } from '../../infra/prisma/tx';
 import { AuditTrail, type AuditRecord } from '../accounts/audit-trail';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
-import { AuditRepository, sha256Hex, type AuditRow } from './audit.repository';
+import { AuditRepository, sha256Hex } from './audit.repository';
 import type { AuditLogQueryDto } from './dto/audit-log-query.dto';
 import { inReadScope, ReadScopeSource, type ReadScope } from './read-scope';
 import { toAuditEntryView, type AuditEntryView } from './models/audit-entry.view';
@@ -37,8 +37,12 @@ export class AuditService implements AuditTrail {
     return this.modules.get(ReadScopeSource, { strict: false }).readScope(actor);
   }
 
-  /** Writes one entry inside the caller's transaction: every mutation calls this last. */
-  record(tx: Tx, actor: Actor, r: AuditRecord): Promise<AuditRow> {
+  /**
+   * Writes one entry inside the caller's transaction: every mutation calls this last. The INSERT
+   * is sent just before the COMMIT (AuditRepository.append), so nothing later in the transaction
+   * reads the entry; entries of one transaction keep the order they were recorded in.
+   */
+  record(tx: Tx, actor: Actor, r: AuditRecord): Promise<void> {
     const before = r.before ?? null;
     const after = r.after ?? null;
     const ref = actorRef(actor);

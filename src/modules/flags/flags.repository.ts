@@ -282,8 +282,8 @@ export class FlagsRepository {
     },
   ): Promise<void> {
     const config = JSON.stringify(v.config);
-    // Nothing is read back: it travels with the write's next statement (PrismaService.sqlLater).
-    await this.prisma.sqlLater(
+    // Nothing reads it back in the write's transaction: sent just before its COMMIT (PrismaService.sqlAtCommit).
+    await this.prisma.sqlAtCommit(
       tx,
       Prisma.sql`
       WITH "updated" AS (

@@ -65,9 +65,10 @@ export class OutboxRepository {
           RETURNING "revision"
         )
         SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`;
-      // Untraced, nobody reads the revision back: the statement travels with the write's next one
-      // (PrismaService.sqlLater). A traced write sends it now, so its span carries the revision.
-      if (!trace) return this.prisma.sqlLater(tx, statement);
+      // Untraced, nobody reads the revision back: the statement is sent just before the COMMIT, so
+      // the environment's row is locked only from there (PrismaService.sqlAtCommit). A traced write
+      // sends it now, so its span carries the revision.
+      if (!trace) return this.prisma.sqlAtCommit(tx, statement);
       const [{ revision }] = await this.prisma.sql<{ revision: bigint }>(tx, statement);
       return revision;
     });
