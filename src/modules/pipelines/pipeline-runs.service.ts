@@ -75,6 +75,10 @@ export class PipelineRunsService {
       });
     const { plan } = resolved;
     const { phases } = plan;
+    // A flag already going through a plan says so whatever its phases have done by now: once the
+    // first phase has applied, the audience checks below would refuse first, depending on timing.
+    // (Two starts at once: the run's unique activeKey still lets one through.)
+    if ((await this.repo.activeRuns(project.id, [flagKey])).length) throw alreadyRunning(flagKey);
     const unreviewed: AutomationTarget[] = [];
     const refusals: FieldError[] = [];
     for (const [i, phase] of phases.entries()) {
@@ -146,11 +150,7 @@ export class PipelineRunsService {
           ],
         })
         .catch((err: unknown) => {
-          if (isUniqueViolation(err))
-            throw new DomainError(
-              'pipeline/already_running',
-              `flag '${flagKey}' is already going through a release plan`,
-            );
+          if (isUniqueViolation(err)) throw alreadyRunning(flagKey);
           throw err;
         });
       const bypasses = await this.gate.open(tx, actor, gated);
@@ -301,3 +301,6 @@ export class PipelineRunsService {
     );
   }
 }
+
+const alreadyRunning = (flagKey: string) =>
+  new DomainError('pipeline/already_running', `flag '${flagKey}' is already going through a release plan`);

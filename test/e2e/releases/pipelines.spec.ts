@@ -122,12 +122,13 @@ describe('release pipelines', () => {
         body: { pipelineKey: 'standard', variationId: newId },
       }),
     );
+    // Once its first phase has applied too: a second start is told the plan is running.
+    await until(flag.key, (r) => r.audiences.some((a) => a.status === 'waiting_approval'));
     const again = await alice.api.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
       params: { path: flagPath(flag.key) },
       body: { pipelineKey: 'standard', variationId: newId },
     });
     expect(again.error).toMatchObject({ code: 'pipeline/already_running' });
-    await until(flag.key, (r) => r.audiences.some((a) => a.status === 'waiting_approval'));
     const aborted = ok(
       await alice.api.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/release/abort', {
         params: { path: flagPath(flag.key) },
