@@ -10,6 +10,7 @@ import {
   PatchError,
   type FlagPatchContext,
   type FlagPatchResult,
+  type InstructionScope,
 } from '../../core/patch';
 import { flagApprovalReasons, type FlagState } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
@@ -105,6 +106,15 @@ export interface FlagDryRun {
  * core/patch, then in one transaction write the new versions, their snapshots, one audit entry and
  * an outbox row per changed environment.
  */
+/**
+ * What a write will do, for FlagWriteService.lock: the environment it is in (undefined: flag-level)
+ * and the scope of each of its instructions. Without it, lock takes the way that is right for any write.
+ */
+export interface WriteReach {
+  env: EnvironmentContext | undefined;
+  scopes: readonly InstructionScope[];
+}
+
 @Injectable()
 export class FlagWriteService {
   constructor(
@@ -163,8 +173,11 @@ export class FlagWriteService {
    * change request's base version): `lock` reads it once under its row lock, `compute` applies
    * the instructions once, `applyComputed` writes that result.
    */
-  async lock(tx: Tx, project: ProjectContext, flagKey: string, readAfterLock = true): Promise<LockedFlagState> {
-    const row = await this.locks.findForUpdate(tx, project.id, flagKey, { readAfterLock });
+  async lock(tx: Tx, project: ProjectContext, flagKey: string, reach?: WriteReach): Promise<LockedFlagState> {
+    // Lock and read in one statement only when the write stays in one environment: a flag-level
+    // change must also reach an environment created while it waited (FlagLocksRepository.lockAllShared).
+    const oneEnvironment = reach?.env !== undefined && reach.scopes.every((s) => s === 'environment');
+    const row = await this.locks.findForUpdate(tx, project.id, flagKey, { readAfterLock: !oneEnvironment });
     if (!row) throw notFound('flag', flagKey);
     return { row, def: row.definition, configs: configsByEnvKey(row), settingsRevision: row.settingsRevision };
   }
@@ -269,10 +282,7 @@ export class FlagWriteService {
     write: FlagWrite,
     steps: Step[],
   ): Promise<WriteResult> {
-    // Lock and read in one statement only when the write stays in one environment: a flag-level
-    // change must also reach an environment created while it waited (FlagLocksRepository.lockAllShared).
-    const oneEnvironment = env !== undefined && steps.every((s) => s.scope === 'environment');
-    const locked = await this.lock(tx, project, flagKey, !oneEnvironment);
+    const locked = await this.lock(tx, project, flagKey, { env, scopes: steps.map((s) => s.scope) });
     project = await this.withEnvironmentsOf(tx, actor, project, locked);
     if (!write.preApproved) this.authorizeSteps(actor, steps, project, env, locked.def);
     const current = env ? locked.configs[env.key].version : locked.row.version;

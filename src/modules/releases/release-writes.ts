@@ -20,13 +20,7 @@ const RELEASE_INSTRUCTION_KINDS: FlagInstructionKind[] = [
   'updateTrackEventsFallthrough',
   'updateRuleTrackEvents',
 ];
-
-/**
- * Whether a stage's write must lock the flag, then read it (a flag-level change must also see
- * configurations created while it waited): not while every kind stays in the release's
- * environment, as the write path decides for such writes (FlagWriteService.writeInTx).
- */
-const READ_AFTER_LOCK = RELEASE_INSTRUCTION_KINDS.some((k) => FLAG_INSTRUCTION_ACTIONS[k].scope !== 'environment');
+const RELEASE_SCOPES = RELEASE_INSTRUCTION_KINDS.map((k) => FLAG_INSTRUCTION_ACTIONS[k].scope);
 
 /** Which of a release's writes an approval is for: a stage, or the rollback to the baseline. */
 export type ReleaseWriteScope = { stage: number } | { rollback: true };
@@ -77,7 +71,7 @@ export class ReleaseWrites {
     preApproved: PreApproval,
   ): Promise<void> {
     const { stages, target } = r;
-    const locked = await this.flags.lock(tx, project, r.flagKey, READ_AFTER_LOCK);
+    const locked = await this.flags.lock(tx, project, r.flagKey, { env, scopes: RELEASE_SCOPES });
     const def = locked.def;
     const baseline = loadServing(r.baseline.serving, def.variations);
     const serving = stageServing(
