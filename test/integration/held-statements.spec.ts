@@ -6,23 +6,13 @@
  * one fails the transaction and leaves nothing, and the values inlined for them read back as bound
  * parameters do.
  */
-import { runSupportScript } from '../support/support-script';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { checksOnTestDatabase } from '../support/support-script';
 
-let db: TestDatabase;
 /** The checks' JSON report. */
-let out: any;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  out = await runSupportScript('held-statements-checks.ts', [db.url]);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const checks = checksOnTestDatabase<any>('held-statements-checks.ts');
 
 it('inlines values that read back exactly as the same values bound as parameters', () => {
-  const [bound] = out.inlined.bound;
+  const [bound] = checks.out.inlined.bound;
   expect(bound).toMatchObject({
     a: "it's a \\ back'slash",
     d: 42,
@@ -35,45 +25,45 @@ it('inlines values that read back exactly as the same values bound as parameters
     not_a_placeholder: '$1',
     dollar_quoted: ' $2 ',
   });
-  expect(out.inlined.inlined).toEqual(out.inlined.bound);
+  expect(checks.out.inlined.inlined).toEqual(checks.out.inlined.bound);
 });
 
 it('sends held writes in one message just ahead of a COMMIT that goes alone, after the other statements', () => {
   // Held until the COMMIT: the count in between does not see them.
-  expect(out.seen).toEqual({ own: true, n: 0 });
-  expect(out.messages).toEqual([
+  expect(checks.out.seen).toEqual({ own: true, n: 0 });
+  expect(checks.out.messages).toEqual([
     'BEGIN; SELECT count(*) AS n FROM held',
     "INSERT INTO held VALUES ('1'::int); INSERT INTO held VALUES ('2'::int); INSERT INTO held VALUES ('3'::int)",
     'COMMIT',
   ]);
-  expect(out.afterCommit).toEqual([1, 2, 3]);
-  expect(out.onlyHeld).toEqual(["BEGIN; INSERT INTO held VALUES ('4'::int)", 'COMMIT']);
+  expect(checks.out.afterCommit).toEqual([1, 2, 3]);
+  expect(checks.out.onlyHeld).toEqual(["BEGIN; INSERT INTO held VALUES ('4'::int)", 'COMMIT']);
 });
 
 it('sends BEGIN with the first statement, and the statements share its transaction', () => {
-  expect(out.firstMessages).toEqual(['BEGIN; SELECT now() AS t', 'SELECT now() AS t', 'COMMIT']);
-  expect(out.sameTransaction).toBe(true);
+  expect(checks.out.firstMessages).toEqual(['BEGIN; SELECT now() AS t', 'SELECT now() AS t', 'COMMIT']);
+  expect(checks.out.sameTransaction).toBe(true);
 });
 
 it('drops held statements on a rollback and undoes the sent ones', () => {
-  expect(out.afterRollback).toEqual([1, 2, 3, 4]);
+  expect(checks.out.afterRollback).toEqual([1, 2, 3, 4]);
 });
 
 it('fails the transaction with the held statement’s own error, keeps nothing, and leaves the connections usable', () => {
   // The held statement's own error (pg's, with its SQLSTATE), not Prisma's report of a failed COMMIT.
-  expect(out.failing).toEqual({ name: 'error', code: '23505', message: expect.stringMatching(/duplicate key/) });
-  expect(out.afterFailing).toEqual([1, 2, 3, 4]);
-  expect(out.next).toEqual([true, true, true, true]);
+  expect(checks.out.failing).toEqual({ name: 'error', code: '23505', message: expect.stringMatching(/duplicate key/) });
+  expect(checks.out.afterFailing).toEqual([1, 2, 3, 4]);
+  expect(checks.out.next).toEqual([true, true, true, true]);
 });
 
 it('sends nothing for a transaction that sent nothing, and works beside Prisma’s own statements', () => {
-  expect(out.empty).toBe('done');
-  expect(out.emptyMessages).toEqual([]);
+  expect(checks.out.empty).toBe('done');
+  expect(checks.out.emptyMessages).toEqual([]);
   // Prisma's own statement ran; the held write is not visible before the COMMIT (it is in finalRows).
-  expect(out.prismaOnly).toBe(1);
+  expect(checks.out.prismaOnly).toBe(1);
 });
 
 it('refuses a statement held after Prisma ended the transaction on its timeout, and keeps nothing of it', () => {
-  expect(out.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/already ended/) });
-  expect(out.finalRows).toEqual([1, 2, 3, 4, 30, 31, 32, 33, 40, 41]);
+  expect(checks.out.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/already ended/) });
+  expect(checks.out.finalRows).toEqual([1, 2, 3, 4, 30, 31, 32, 33, 40, 41]);
 });

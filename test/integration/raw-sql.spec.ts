@@ -6,23 +6,13 @@
  * Prisma's `$queryRaw` types them; and the repositories' raw reads answer what the Prisma queries
  * they replaced answered.
  */
-import { runSupportScript } from '../support/support-script';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { checksOnTestDatabase } from '../support/support-script';
 
-let db: TestDatabase;
 /** The checks' JSON report. */
-let out: any;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  out = await runSupportScript('raw-sql-checks.ts', [db.url]);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const checks = checksOnTestDatabase<any>('raw-sql-checks.ts');
 
 it('runs a transaction’s statements on its own connection', () => {
-  expect(out.connection).toEqual({ own: true, samePid: true });
+  expect(checks.out.connection).toEqual({ own: true, samePid: true });
 });
 
 it('types rows as Prisma does, in a transaction and on the pool', () => {
@@ -37,26 +27,29 @@ it('types rows as Prisma does, in a transaction and on the pool', () => {
       param: "o'k",
     },
   ];
-  expect(out.types.prisma).toEqual(expected);
-  expect(out.types.own).toEqual(expected);
-  expect(out.types.pool).toEqual(expected);
+  expect(checks.out.types.prisma).toEqual(expected);
+  expect(checks.out.types.own).toEqual(expected);
+  expect(checks.out.types.pool).toEqual(expected);
 });
 
 it('commits and rolls back with the transaction', () => {
-  expect(out.committed).toBe(2);
-  expect(out.afterRollback).toBe(2);
+  expect(checks.out.committed).toBe(2);
+  expect(checks.out.afterRollback).toBe(2);
 });
 
 it('refuses a statement after Prisma ended the transaction on its timeout, and keeps nothing of it', () => {
-  expect(out.timeout.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/already ended/) });
-  expect(out.timeout.timedOut).not.toBe('resolved');
-  expect(out.timeout.rows).toBe(2);
-  expect(out.afterTimeout).toEqual([true, true, true, true]);
-  expect(out.finalRows).toBe(6);
+  expect(checks.out.timeout.late).toEqual({
+    name: 'TransactionClosedError',
+    message: expect.stringMatching(/already ended/),
+  });
+  expect(checks.out.timeout.timedOut).not.toBe('resolved');
+  expect(checks.out.timeout.rows).toBe(2);
+  expect(checks.out.afterTimeout).toEqual([true, true, true, true]);
+  expect(checks.out.finalRows).toBe(6);
 });
 
 it('reads projects as the Prisma query did (environments in order, a project without any, a missing one)', () => {
-  const [full, bare, missing] = out.projects;
+  const [full, bare, missing] = checks.out.projects;
   expect(full.raw.environments.map((e: { key: string }) => e.key)).toEqual(['production', 'staging', 'dev']);
   expect(full.raw).toEqual(full.prisma);
   expect(bare.raw).toEqual({ ...bare.prisma, environments: [] });
@@ -64,11 +57,11 @@ it('reads projects as the Prisma query did (environments in order, a project wit
 });
 
 it('lists environments created together with their project by key, in the raw read as in Prisma’s', () => {
-  expect(out.createdOrder).toEqual({ raw: ['alpha', 'mid', 'zeta'], prisma: ['alpha', 'mid', 'zeta'] });
+  expect(checks.out.createdOrder).toEqual({ raw: ['alpha', 'mid', 'zeta'], prisma: ['alpha', 'mid', 'zeta'] });
 });
 
 it('reads token status as the Prisma query did', () => {
-  const [withMember, withoutMember, unknown] = out.tokens;
+  const [withMember, withoutMember, unknown] = checks.out.tokens;
   expect(withMember.raw.member).toEqual({ deactivatedAt: { date: '2026-05-01T00:00:00.000Z' } });
   expect(withMember.raw).toEqual(withMember.prisma);
   expect(withoutMember.raw).toMatchObject({ member: null, purpose: 'scim' });
@@ -76,15 +69,14 @@ it('reads token status as the Prisma query did', () => {
   expect(unknown).toEqual({ raw: null, prisma: null });
 });
 
-it('reads a project with its settings revision as Prisma reads them', () => {
-  const { project, plain, revision, prisma } = out.projectRevision;
-  expect(project).toEqual(plain);
+it('reads a project’s settings revision as Prisma reads it', () => {
+  const { revision, prisma } = checks.out.projectRevision;
   expect(revision).toEqual(prisma);
   expect(revision).toEqual({ bigint: expect.stringMatching(/^\d+$/) });
 });
 
 it('reads releases as the Prisma query did, with and without a lock (every optional column, a missing one)', () => {
-  const [plain, full, missing] = out.releases.reads;
+  const [plain, full, missing] = checks.out.releases.reads;
   for (const r of [plain, full]) {
     expect(r.prisma).not.toBeNull();
     expect(r.find).toEqual(r.prisma);
@@ -96,7 +88,7 @@ it('reads releases as the Prisma query did, with and without a lock (every optio
 });
 
 it('updates a release as Prisma’s update did, appending the history entry in SQL', () => {
-  const { update, step } = out.releases;
+  const { update, step } = checks.out.releases;
   expect(update.returned).toEqual(update.reread);
   expect(update.raw).toEqual(update.prisma);
   expect(update.updatedAtFresh).toBe(true);
@@ -115,7 +107,7 @@ it('updates a release as Prisma’s update did, appending the history entry in S
 });
 
 it('lists enabled webhooks’ filters as the Prisma query did', () => {
-  const { raw, inTx, prisma } = out.webhookFilters;
+  const { raw, inTx, prisma } = checks.out.webhookFilters;
   expect(prisma).toHaveLength(2);
   expect(raw).toEqual(prisma);
   expect(inTx).toEqual(prisma);

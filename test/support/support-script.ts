@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 const run = promisify(execFile);
 
@@ -16,4 +17,22 @@ export async function runSupportScript<T>(script: string, args: string[]): Promi
     ...args,
   ]);
   return JSON.parse(stdout) as T;
+}
+
+/**
+ * For a spec whose checks all run in one support script against a fresh test database: registers
+ * the beforeAll that creates the database and runs `script` on it, and the afterAll that drops it.
+ * `report.out` is the script's JSON once beforeAll has run.
+ */
+export function checksOnTestDatabase<T>(script: string): { readonly out: T } {
+  const report = {} as { out: T };
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    report.out = await runSupportScript<T>(script, [db.url]);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return report;
 }
