@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     };
     out.projects = await Promise.all(
       [key, bare, 'missing'].map(async (k) => ({
-        raw: typed(await projects.findByKey(k)),
+        raw: typed((await projects.findByKeyAtRevision(k))?.project ?? null),
         prisma: typed(await viaPrisma(k)),
       })),
     );
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
       }),
     );
     out.createdOrder = {
-      raw: (await projects.findByKey(ordered))?.environments.map((e) => e.key),
+      raw: (await projects.findByKeyAtRevision(ordered))?.project.environments.map((e) => e.key),
       prisma: (await viaPrisma(ordered))?.environments.map((e) => e.key),
     };
 
@@ -186,11 +186,9 @@ async function main(): Promise<void> {
         prisma: typed(await statusViaPrisma(h)),
       })),
     );
-    // A project read with its settings revision: the same project, and the revision Prisma reads.
+    // A project read with its settings revision: the revision Prisma reads.
     const atRevision = await projects.findByKeyAtRevision(key);
     out.projectRevision = {
-      project: typed(atRevision?.project),
-      plain: typed(await projects.findByKey(key)),
       revision: typed(atRevision?.settingsRevision),
       prisma: typed(
         (await prisma.project.findUnique({ where: { key }, select: { settingsRevision: true } }))?.settingsRevision,

@@ -73,18 +73,12 @@ export class ProjectsRepository {
   }
 
   /**
-   * Raw SQL, one row per environment: nearly every request reads its project, and Prisma's runtime
-   * costs about as much again as the query (bench/README.md). The same rows as Prisma's
-   * `findUnique({ include: environments })` (projects.repository.spec.ts compares the two).
-   */
-  async findByKey(key: string, tx?: Tx): Promise<ProjectContext | null> {
-    return (await this.findByKeyAtRevision(key, tx))?.project ?? null;
-  }
-
-  /**
-   * findByKey with the project's settings revision read in the same statement, for automation that
-   * reads its project inside its transaction: the guardrail and freeze lists cached at that revision
-   * (RevisionCache) are then as current as a read of them in this transaction would be.
+   * A project by key with its settings revision, read in one statement (one row per environment):
+   * nearly every request reads its project, and Prisma's runtime costs about as much again as the
+   * query (bench/README.md). The project is what Prisma's `findUnique({ include: environments })`
+   * returns (test/integration/raw-sql.spec.ts compares the two); the revision is for automation that
+   * reads its project inside its transaction, so that the guardrail and freeze lists cached at that
+   * revision (RevisionCache) are as current as a read of them in this transaction would be.
    */
   async findByKeyAtRevision(
     key: string,

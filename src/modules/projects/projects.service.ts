@@ -34,20 +34,17 @@ export class ProjectsService implements ReadScopeSource {
   /** The project, if the caller may view it (404 when missing, 403 when not viewable). */
   /** `tx`: read in the caller's transaction (automation runs hold one; a second pool connection could wait for ever). */
   async require(actor: Actor, key: string, tx?: Tx): Promise<ProjectContext> {
-    const p = await this.repo.findByKey(key, tx);
-    if (!p) throw notFound('project', key);
-    this.authz.assert(actor, 'viewProject', projectResource(p));
-    return p;
+    return (await this.requireAtRevision(actor, key, tx)).project;
   }
 
   /**
-   * require, read in the caller's transaction with the project's settings revision (read in the same
-   * statement), for checks against the guardrail and freeze lists cached at that revision.
+   * require, with the project's settings revision read in the same statement, for checks against
+   * the guardrail and freeze lists cached at that revision (read in the caller's transaction).
    */
   async requireAtRevision(
     actor: Actor,
     key: string,
-    tx: Tx,
+    tx?: Tx,
   ): Promise<{ project: ProjectContext; settingsRevision: bigint }> {
     const found = await this.repo.findByKeyAtRevision(key, tx);
     if (!found) throw notFound('project', key);
