@@ -7,7 +7,7 @@ import type { EnvironmentContext, ProjectContext, StoredApprovalSettings } from 
 
 type EnvironmentRow = Prisma.EnvironmentGetPayload<object>;
 type ProjectWithEnvs = Prisma.ProjectGetPayload<{ include: { environments: true } }>;
-/** findByKey's project columns, prefixed so that they stand beside the environment's. */
+/** findByKeyAtRevision's project columns, prefixed so that they stand beside the environment's. */
 type ProjectColumns = {
   [C in keyof Prisma.ProjectGetPayload<object> as `p.${C}`]: Prisma.ProjectGetPayload<object>[C];
 };
