@@ -23,6 +23,7 @@ import type {
   ResourceState,
   ResourceWriter,
 } from '../write-path/resource-writer';
+import { FlagPatchInputs } from './flag-patch-inputs';
 import { FlagWriteService, type ComputedFlagWrite, type LockedFlagState } from './flag-write.service';
 import { FlagsRepository } from './flags.repository';
 
@@ -45,6 +46,7 @@ export class FlagResourceWriter implements ResourceWriter<FlagState> {
   constructor(
     private readonly writes: FlagWriteService,
     private readonly repo: FlagsRepository,
+    private readonly inputs: FlagPatchInputs,
   ) {}
 
   async resourceRef(project: ProjectContext, env: EnvironmentContext, key: string): Promise<ResourceRef> {
@@ -81,7 +83,7 @@ export class FlagResourceWriter implements ResourceWriter<FlagState> {
     current: FlagState,
     instructions: unknown[],
   ): Promise<InstructionConflict[]> {
-    const ctx = await this.writes.patchContext(project, kindsOf(instructions));
+    const ctx = await this.inputs.patchContext(project, kindsOf(instructions));
     return findFlagConflicts({ base, current, environmentKey: env.key, instructions, ctx });
   }
 

@@ -1,14 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../../core/errors';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
 import { toSdkFlag } from '../../core/model/sdk-shape';
 import {
   applyFlagInstructions,
   flagInstructionActions,
-  newSegmentReferences,
-  PatchError,
-  type FlagPatchContext,
   type FlagPatchResult,
   type InstructionScope,
 } from '../../core/patch';
@@ -34,19 +30,9 @@ import type { EnvironmentContext, ProjectContext } from '../projects/project-con
 import { flagChangeRequestPath } from './flag-paths';
 import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
-import { SegmentKeys } from './segment-keys.port';
+import { FlagPatchInputs } from './flag-patch-inputs';
 import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 import { FreezeGate } from '../freezes/freeze-gate';
-
-const INSTRUCTIONS_NEEDING_FLAGS = new Set(['addPrerequisite', 'updatePrerequisite']);
-/** Instructions that may name segments (segmentMatch clauses), or serve rules naming them again. */
-const INSTRUCTIONS_NEEDING_SEGMENTS = new Set([
-  'addRule',
-  'addClauses',
-  'updateClause',
-  'addValuesToClause',
-  'restoreFlag',
-]);
 
 type Step = ReturnType<typeof flagInstructionActions>[number];
 
@@ -126,7 +112,7 @@ export class FlagWriteService {
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
     @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
-    private readonly segments: SegmentKeys,
+    private readonly inputs: FlagPatchInputs,
     private readonly guardrails: GuardrailChecks,
     private readonly freezes: FreezeGate,
   ) {}
@@ -308,7 +294,7 @@ export class FlagWriteService {
     const { row, def, configs, settingsRevision } = locked;
     const current = env ? configs[env.key].version : row.version;
     if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, row.key);
-    await this.refuseVanishedSegments(tx, project, locked, result);
+    await this.inputs.refuseVanishedSegments(tx, project, locked, result);
     // A flag-level change (variations, name, archive...) changes what every environment serves.
     const changedEnvKeys = result.flagChanged ? Object.keys(configs) : result.changedEnvironments;
     if (!result.flagChanged && changedEnvKeys.length === 0)
@@ -442,71 +428,11 @@ export class FlagWriteService {
     instructions: unknown[],
     steps: Step[],
   ) {
-    const ctx = await this.patchContext(project, steps, db);
+    const ctx = await this.inputs.patchContext(project, steps, db);
     return applyFlagInstructions({ flag: def, environments: configs }, instructions, {
       ...ctx,
       environmentKey: env?.key,
     });
-  }
-
-  /**
-   * What core/patch needs besides the flag: ids, the project's other flags when prerequisites are
-   * involved, and its environments' live segment keys when segmentMatch clauses may be.
-   */
-  async patchContext(
-    project: ProjectContext,
-    steps: readonly { kind: string }[],
-    db?: Tx,
-  ): Promise<Omit<FlagPatchContext, 'environmentKey'>> {
-    const others = steps.some((s) => INSTRUCTIONS_NEEDING_FLAGS.has(s.kind))
-      ? await this.repo.listAll(db, project.id)
-      : [];
-    const segments = steps.some((s) => INSTRUCTIONS_NEEDING_SEGMENTS.has(s.kind))
-      ? await this.segments.liveKeys(
-          db,
-          project.environments.map((e) => e.id),
-        )
-      : [];
-    const envKeyOf = new Map(project.environments.map((e) => [e.id, e.key]));
-    const live = new Set(segments.map((s) => `${envKeyOf.get(s.environmentId)}/${s.key}`));
-    return {
-      newId: randomUUID,
-      lookupFlag: (key) => lookupIn(others, key),
-      segmentExists: (envKey, key) => live.has(`${envKey}/${key}`),
-    };
-  }
-
-  /**
-   * The segments this write newly makes an environment serve (new segmentMatch values, or every
-   * one on restore), locked FOR SHARE: one deleted since patchContext read the keys is refused,
-   * and a delete after this sees the reference (it waits for the lock, then finds the rule).
-   */
-  private async refuseVanishedSegments(
-    tx: Tx,
-    project: ProjectContext,
-    locked: LockedFlagState,
-    result: FlagPatchResult,
-  ) {
-    const restored = locked.def.archived && !result.flag.archived;
-    const changed = restored ? Object.keys(result.environments) : result.changedEnvironments;
-    for (const envKey of changed) {
-      const env = project.environments.find((e) => e.key === envKey);
-      if (!env) continue;
-      const named = newSegmentReferences(
-        restored ? [] : locked.configs[envKey].rules,
-        result.environments[envKey].rules,
-      );
-      const live = new Set(await this.segments.lockLive(tx, env.id, named));
-      const gone = named.filter((key) => !live.has(key));
-      if (gone.length)
-        throw new PatchError(
-          gone.map((key) => ({
-            field: `environments.${envKey}.rules`,
-            reason: `segment '${key}' does not exist in environment '${envKey}'`,
-          })),
-          'patch/unknown_segment',
-        );
-    }
   }
 
   /** Each instruction's action, on the environment it changes (every environment for flag-level ones). */
@@ -559,14 +485,4 @@ export class FlagWriteService {
       meta: { actor: { ...actorRef(actor) }, projectKey: project.key, environmentKey: envKey },
     });
   }
-}
-
-function lookupIn(flags: FlagRecord[], key: string) {
-  const row = flags.find((f) => f.key === key && !f.archived);
-  if (!row) return undefined;
-  const configs = configsByEnvKey(row);
-  return {
-    variations: row.definition.variations,
-    prerequisiteKeys: (envKey: string) => (configs[envKey]?.prerequisites ?? []).map((p) => p.key),
-  };
 }

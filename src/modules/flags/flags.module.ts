@@ -9,6 +9,7 @@ import { FlagLoaderFactory } from './flag.loader';
 import { RESOURCE_WRITER } from '../write-path/resource-writer';
 import { FlagResourceWriter } from './flag-resource-writer';
 import { FlagCreationService } from './flag-creation.service';
+import { FlagPatchInputs } from './flag-patch-inputs';
 import { FlagWriteService } from './flag-write.service';
 import { FlagsReadModule } from './flags-read.module';
 import { FlagsController } from './flags.controller';
@@ -34,6 +35,7 @@ import { PrerequisiteResolver } from './prerequisite.resolver';
     FlagLocksRepository,
     FlagsService,
     FlagWriteService,
+    FlagPatchInputs,
     FlagCreationService,
     FlagsResolver,
     PrerequisiteResolver,
