@@ -1,6 +1,6 @@
 /**
- * A flag write holds back its version row, outbox row and audit entry and sends them in one message
- * just before its COMMIT (PrismaService.sqlAtCommit). When that message fails, the write fails as a
+ * A flag write holds back its version row, outbox row and audit entry and sends them in its COMMIT's
+ * message (PrismaService.sqlAtCommit). When one of them fails, the write fails as a
  * whole: the caller gets an error, and nothing of it stays (no version, no outbox row, no revision,
  * no audit entry); the next write goes through and the audit chain stays whole. A connection lost
  * there is the 503 of an unreachable database, as it was when the statements went one by one.
@@ -8,7 +8,7 @@
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
 import { factory, ok, type Project } from '../support/factories';
 
-describe('a flag write whose held writes fail before its COMMIT', () => {
+describe('a flag write whose held writes fail in its COMMIT’s message', () => {
   let g: Gantry;
   let api: ApiClient;
   let project: Project;

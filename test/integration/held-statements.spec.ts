@@ -1,8 +1,8 @@
 /**
  * Fewer round trips per transaction (src/infra/prisma/raw-connection.ts), against a real PostgreSQL
  * (the checks run in a Node process of their own, test/support/held-statements-checks.ts): the BEGIN
- * travels with the first statement, writes held with PrismaService.sqlAtCommit go just ahead of the
- * COMMIT (which always goes alone), in order and in the transaction; a rollback drops them, a failing
+ * travels with the first statement, writes held with PrismaService.sqlAtCommit go in the COMMIT's
+ * message, in order and in the transaction; a rollback drops them, a failing
  * one fails the transaction and leaves nothing, and the values inlined for them read back as bound
  * parameters do.
  */
@@ -28,16 +28,15 @@ it('inlines values that read back exactly as the same values bound as parameters
   expect(checks.out.inlined.inlined).toEqual(checks.out.inlined.bound);
 });
 
-it('sends held writes in one message just ahead of a COMMIT that goes alone, after the other statements', () => {
+it('sends held writes in the COMMIT’s message, in order, after the other statements', () => {
   // Held until the COMMIT: the count in between does not see them.
   expect(checks.out.seen).toEqual({ own: true, n: 0 });
   expect(checks.out.messages).toEqual([
     'BEGIN; SELECT count(*) AS n FROM held',
-    "INSERT INTO held VALUES ('1'::int); INSERT INTO held VALUES ('2'::int); INSERT INTO held VALUES ('3'::int)",
-    'COMMIT',
+    "INSERT INTO held VALUES ('1'::int); INSERT INTO held VALUES ('2'::int); INSERT INTO held VALUES ('3'::int); COMMIT",
   ]);
   expect(checks.out.afterCommit).toEqual([1, 2, 3]);
-  expect(checks.out.onlyHeld).toEqual(["BEGIN; INSERT INTO held VALUES ('4'::int)", 'COMMIT']);
+  expect(checks.out.onlyHeld).toEqual(["BEGIN; INSERT INTO held VALUES ('4'::int); COMMIT"]);
 });
 
 it('sends BEGIN with the first statement, and the statements share its transaction', () => {

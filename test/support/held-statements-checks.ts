@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       inlined: (await prisma.pool.query(inlineSql(probe.text, probe.values))).rows,
     };
 
-    // Held writes run just before the COMMIT, in order, in one message: later statements do not see them.
+    // Held writes run with the COMMIT, in order, in one message: later statements do not see them.
     messages.length = 0;
     out.seen = await prisma.transaction(async (tx) => {
       await prisma.sqlAtCommit(tx, insert(1));

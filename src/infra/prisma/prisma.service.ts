@@ -135,11 +135,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 
   /**
    * A write of `tx` that nothing later in the transaction reads (a flag's version and outbox rows,
-   * an audit entry). On the transaction's own connection it is held and sent just before the
-   * COMMIT, with the other held writes, in one message (raw-connection.ts): its round trip is
-   * saved, and the locks it takes (an environment's revision row, the audit chain's) are held only
-   * from there to the commit. Without one, it runs now. Either way it commits or rolls back with
-   * `tx`, and its failure fails the transaction.
+   * an audit entry). On the transaction's own connection it is held and sent with the COMMIT and
+   * the other held writes, in one message (raw-connection.ts): its round trip is saved, and the
+   * locks it takes (an environment's revision row, the audit chain's) are held for that message
+   * only. Without one, it runs now. Either way it commits or rolls back with `tx`, and its failure
+   * fails the transaction.
    */
   async sqlAtCommit(tx: Tx, query: Prisma.Sql): Promise<void> {
     const raw = rawConnections.get(tx);

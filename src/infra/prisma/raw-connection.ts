@@ -19,11 +19,16 @@ import { inlineSql } from './inline-sql';
  * a wake-up on both sides, more than most of these statements take to run. So the BEGIN is held
  * back and sent with the transaction's first statement, and writes that nothing later in the
  * transaction reads (deferToCommit: a flag's version and outbox rows, audit entries) are held back
- * and sent just before the COMMIT, in order, in one simple-protocol message (inline-sql.ts). The
- * locks they take (the environment's revision row, the audit chain's) are then held from that
- * message to the commit only, where every write of every environment queues for the audit chain's.
- * The COMMIT itself always travels alone, so a connection lost while it is in flight leaves a
- * write's outcome unknown no longer than before. Held writes that fail fail the transaction.
+ * and sent with the COMMIT, in order, in one simple-protocol message (inline-sql.ts). The locks they
+ * take (the environment's revision row, the audit chain's, for which every write of every
+ * environment queues) are then held for that one message only: no round trip to this process, and
+ * no turn of its event loop, falls inside them. Held writes that fail fail the transaction (the
+ * server skips the rest of the message, COMMIT included).
+ *
+ * The price: a connection lost while that message waits for the audit chain's lock leaves the
+ * write's outcome unknown to this process (503), as a connection lost during any COMMIT does, for
+ * the length of that wait rather than of the commit alone. Either way the write is whole or absent,
+ * and a retry with If-Match tells which.
  *
  * The connection is given back to the pool when Prisma ends the transaction, possibly on its own
  * (its timeout) while the callback still runs. A statement sent after that would run outside any
@@ -175,7 +180,7 @@ class ConnectionPipe {
     }
     if (!ENDS_TRANSACTION.test(text)) return this.afterBegin(config, rest);
     this.raw?.close();
-    if (COMMITS.test(text)) return this.commitAfterHeld(config);
+    if (COMMITS.test(text)) return this.commitAfterHeld(text, config);
     // A ROLLBACK drops the held writes; with the BEGIN still held, nothing reached the server at all.
     this.atCommit = [];
     if (!this.begin) return this.original.call(this.client, config);
@@ -184,26 +189,24 @@ class ConnectionPipe {
   }
 
   /**
-   * COMMIT, after the held writes, which go ahead in a message of their own (with the BEGIN when
-   * nothing else was sent). When they fail, the transaction is rolled back here, since Prisma
-   * releases the connection without a ROLLBACK when COMMIT fails, and the COMMIT is not sent.
+   * COMMIT, in one message after the held writes (and the BEGIN when nothing else was sent). When
+   * that message fails, the transaction is rolled back here, since Prisma releases the connection
+   * without a ROLLBACK when COMMIT fails (after a failed COMMIT the ROLLBACK only draws a warning).
    */
-  private async commitAfterHeld(config: unknown): Promise<unknown> {
+  private async commitAfterHeld(commit: string, config: unknown): Promise<unknown> {
     const held = this.begin ? ['BEGIN', ...this.atCommit] : this.atCommit;
     this.begin = false;
     this.atCommit = [];
     // Only the BEGIN was held: nothing reached the server, there is nothing to commit.
     if (held.length === 1 && held[0] === 'BEGIN') return emptyResult('COMMIT');
-    if (held.length) {
-      try {
-        await this.send({ text: held.join(';\n') });
-      } catch (e) {
-        await (this.original.call(this.client, 'ROLLBACK') as Promise<unknown>).catch(() => undefined);
-        this.commitFailure = e;
-        throw e;
-      }
+    if (!held.length) return this.original.call(this.client, config);
+    try {
+      return await this.send({ text: [...held, commit].join(';\n') });
+    } catch (e) {
+      await (this.original.call(this.client, 'ROLLBACK') as Promise<unknown>).catch(() => undefined);
+      this.commitFailure = e;
+      throw e;
     }
-    return this.original.call(this.client, config);
   }
 
   private async afterBegin(config: unknown, rest: unknown[]): Promise<unknown> {
