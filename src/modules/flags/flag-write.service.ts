@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, notFound } from '../../core/errors';
+import { DomainError, isError, notFound } from '../../core/errors';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
 import { toSdkFlag } from '../../core/model/sdk-shape';
 import {
@@ -125,16 +125,27 @@ export class FlagWriteService {
     ifMatch?: string,
     bypassHeader?: BreakGlass,
   ): Promise<FlagView> {
-    const expectedVersion = parseIfMatch(ifMatch);
-    const project = await this.projects.require(actor, projectKey);
-    const env =
-      dto.environmentKey !== undefined ? this.projects.requireEnvironment(project, dto.environmentKey) : undefined;
-    return this.write(actor, project, env, flagKey, {
+    const write: FlagWrite = {
       instructions: dto.instructions,
       comment: dto.comment,
-      expectedVersion,
+      expectedVersion: parseIfMatch(ifMatch),
       bypass: breakGlassOf(dto.bypass, bypassHeader),
-    });
+    };
+    const inProject = (project: ProjectContext) => {
+      const env =
+        dto.environmentKey !== undefined ? this.projects.requireEnvironment(project, dto.environmentKey) : undefined;
+      return this.write(actor, project, env, flagKey, write);
+    };
+    const { project, recent } = await this.projects.requireForWrite(actor, projectKey);
+    if (!recent) return inProject(project);
+    try {
+      return await inProject(project);
+    } catch (err) {
+      // A project read earlier may not know an environment or flag made since, or may be a project
+      // deleted and made again under its key: a 404 is answered only from a read of now.
+      if (!isError(err, 'environment/not_found', 'flag/not_found')) throw err;
+      return inProject(await this.projects.require(actor, projectKey));
+    }
   }
 
   /**
@@ -245,12 +256,15 @@ export class FlagWriteService {
     // Validates the instruction list's shape and kinds before any I/O on the flag.
     const steps = flagInstructionActions(write.instructions);
     try {
-      const { view, outcome, bypassed } = await this.repo.transaction((tx) =>
-        this.writeInTx(tx, actor, project, env, flagKey, write, steps),
-      );
+      const {
+        view,
+        outcome,
+        bypassed,
+        project: seen,
+      } = await this.repo.transaction((tx) => this.writeInTx(tx, actor, project, env, flagKey, write, steps));
       this.metrics.writes.inc({ kind: 'flag', outcome });
       this.ledger.announce(actor, bypassed);
-      const visible = new Set(this.projects.visibleEnvironments(actor, project).map((e) => e.key));
+      const visible = new Set(this.projects.visibleEnvironments(actor, seen).map((e) => e.key));
       const shown = withEnvironments(view, visible);
       return bypassed.length ? { ...shown, approvalBypassed: bypassed } : shown;
     } catch (err) {
@@ -267,9 +281,9 @@ export class FlagWriteService {
     flagKey: string,
     write: FlagWrite,
     steps: Step[],
-  ): Promise<WriteResult> {
+  ): Promise<WriteResult & { project: ProjectContext }> {
     const locked = await this.lock(tx, project, flagKey, { env, scopes: steps.map((s) => s.scope) });
-    project = await this.withEnvironmentsOf(tx, actor, project, locked);
+    ({ project, env } = await this.asLocked(tx, actor, project, env, locked));
     if (!write.preApproved) this.authorizeSteps(actor, steps, project, env, locked.def);
     const current = env ? locked.configs[env.key].version : locked.row.version;
     if (write.expectedVersion !== undefined && write.expectedVersion !== current) {
@@ -279,7 +293,7 @@ export class FlagWriteService {
       );
     }
     const computed = await this.compute(tx, project, env, locked, write.instructions, steps);
-    return this.commit(tx, actor, project, computed, write);
+    return { ...(await this.commit(tx, actor, project, computed, write)), project };
   }
 
   /** Gate, new versions and snapshots, outbox rows and the audit entry, for a computed change. */
@@ -287,10 +301,12 @@ export class FlagWriteService {
     tx: Tx,
     actor: Actor,
     project: ProjectContext,
-    { locked, env, steps, instructions, result }: ComputedFlagWrite,
+    { locked, env: computedEnv, steps, instructions, result }: ComputedFlagWrite,
     write: Pick<FlagWrite, 'comment' | 'preApproved' | 'bypass'>,
   ): Promise<WriteResult> {
-    project = await this.withEnvironmentsOf(tx, actor, project, locked);
+    const atLock = await this.asLocked(tx, actor, project, computedEnv, locked);
+    project = atLock.project;
+    const env = atLock.env;
     const { row, def, configs, settingsRevision } = locked;
     const current = env ? configs[env.key].version : row.version;
     if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, row.key);
@@ -403,19 +419,30 @@ export class FlagWriteService {
   }
 
   /**
-   * `project` again, read in `tx`, when the locked flag has a configuration in an environment
-   * created after `project` was read (a flag-level write reaches it: FlagLocksRepository.lockAllShared),
-   * so that the new environment is authorized and gated like the others; else `project` itself.
+   * The project and environment as of the flag's lock: `project` itself when it was read at the
+   * settings revision read under the lock (or by no reader that knows one) and knows every
+   * environment the flag has; else the project read again in `tx` (authorized again), with the
+   * environment looked up in it. So a write that started from an earlier read of its project
+   * (ProjectsService.requireForWrite) is authorized and gated on what its transaction sees, and so
+   * is an environment created after `project` was read (a flag-level write reaches it:
+   * FlagLocksRepository.lockAllShared).
    */
-  private async withEnvironmentsOf(
+  private async asLocked(
     tx: Tx,
     actor: Actor,
     project: ProjectContext,
+    env: EnvironmentContext | undefined,
     locked: LockedFlagState,
-  ): Promise<ProjectContext> {
+  ): Promise<{ project: ProjectContext; env: EnvironmentContext | undefined }> {
+    const readAt = this.projects.readAt(project);
     const known = new Set(project.environments.map((e) => e.key));
-    if (Object.keys(locked.configs).every((k) => known.has(k))) return project;
-    return this.projects.require(actor, project.key, tx);
+    if (
+      (readAt === undefined || readAt === locked.settingsRevision) &&
+      Object.keys(locked.configs).every((k) => known.has(k))
+    )
+      return { project, env };
+    const current = await this.projects.require(actor, project.key, tx);
+    return { project: current, env: env && this.projects.requireEnvironment(current, env.key) };
   }
 
   /** core/patch over the loaded state, with the project's other flags when prerequisites need them. */

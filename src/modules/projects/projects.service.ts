@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { RecentReads } from '../../core/cache/recent-reads';
 import { DomainError, notFound } from '../../core/errors';
 import { environmentResource, formatResource, projectResource } from '../../core/policy';
 import { rethrowDuplicate } from '../../infra/prisma/prisma-errors';
+import { ClockService } from '../../infra/clock/clock.service';
 import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
@@ -22,14 +24,30 @@ export interface VisibleScope {
   projects: ProjectContext[];
 }
 
+/**
+ * How long a project read for a write may start the next write of it. Nothing is decided on such a
+ * copy alone (see requireForWrite): this bounds only how long an unused entry lives.
+ */
+const FOR_WRITE_TTL_MS = 5_000;
+
+type ProjectAtRevision = { project: ProjectContext; settingsRevision: bigint };
+
 @Injectable()
 export class ProjectsService implements ReadScopeSource {
+  /** Projects by key as last read, for the next write's start (requireForWrite). */
+  private readonly forWrites: RecentReads<ProjectAtRevision>;
+  /** The settings revision each project object was read at (readAt). */
+  private readonly revisions = new WeakMap<ProjectContext, bigint>();
+
   constructor(
     private readonly repo: ProjectsRepository,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly sdkKeys: SdkKeysNotifier,
-  ) {}
+    private readonly clock: ClockService,
+  ) {
+    this.forWrites = new RecentReads(FOR_WRITE_TTL_MS);
+  }
 
   /** The project, if the caller may view it (404 when missing, 403 when not viewable). */
   /** `tx`: read in the caller's transaction (automation runs hold one; a second pool connection could wait for ever). */
@@ -47,9 +65,35 @@ export class ProjectsService implements ReadScopeSource {
     tx?: Tx,
   ): Promise<{ project: ProjectContext; settingsRevision: bigint }> {
     const found = await this.repo.findByKeyAtRevision(key, tx);
-    if (!found) throw notFound('project', key);
+    if (!found) {
+      this.forWrites.delete(key);
+      throw notFound('project', key);
+    }
+    this.revisions.set(found.project, found.settingsRevision);
+    this.forWrites.set(key, found, this.clock.now().getTime());
     this.authz.assert(actor, 'viewProject', projectResource(found.project));
     return found;
+  }
+
+  /**
+   * require for the start of a flag write: the project as last read on this node (within
+   * FOR_WRITE_TTL_MS), else read now. The write decides nothing on it alone: under its flag lock it
+   * reads the project's settings revision, which every change to the project, its environments,
+   * guardrails and freezes bumps (Project.settingsRevision), and reads the project again in its
+   * transaction when the revision differs from `readAt` of this copy. A copy may also miss an
+   * environment, a flag, or the project itself made since: when `recent`, the caller reads again
+   * with `require` before it answers 404.
+   */
+  async requireForWrite(actor: Actor, key: string): Promise<{ project: ProjectContext; recent: boolean }> {
+    const recent = this.forWrites.get(key, this.clock.now().getTime());
+    if (!recent) return { project: await this.require(actor, key), recent: false };
+    this.authz.assert(actor, 'viewProject', projectResource(recent.project));
+    return { project: recent.project, recent: true };
+  }
+
+  /** The settings revision `project` was read at (undefined: not read by this service). */
+  readAt(project: ProjectContext): bigint | undefined {
+    return this.revisions.get(project);
   }
 
   requireEnvironment(p: ProjectContext, envKey: string): EnvironmentContext {
