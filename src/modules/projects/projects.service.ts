@@ -59,11 +59,7 @@ export class ProjectsService implements ReadScopeSource {
    * require, with the project's settings revision read in the same statement, for checks against
    * the guardrail and freeze lists cached at that revision (read in the caller's transaction).
    */
-  async requireAtRevision(
-    actor: Actor,
-    key: string,
-    tx?: Tx,
-  ): Promise<{ project: ProjectContext; settingsRevision: bigint }> {
+  async requireAtRevision(actor: Actor, key: string, tx?: Tx): Promise<ProjectAtRevision> {
     const found = await this.repo.findByKeyAtRevision(key, tx);
     if (!found) {
       this.forWrites.delete(key);
@@ -89,6 +85,25 @@ export class ProjectsService implements ReadScopeSource {
     if (!recent) return { project: await this.require(actor, key), recent: false };
     this.authz.assert(actor, 'viewProject', projectResource(recent.project));
     return { project: recent.project, recent: true };
+  }
+
+  /**
+   * requireAtRevision in `tx`, answered from the project as last read on this node when that copy is
+   * of the project `at` names and at the settings revision `at` read in this transaction (with a row
+   * locked there: a release's). Every change to the project and its environments bumps the revision,
+   * so the copy is then what a read here would return.
+   */
+  async requireAtLockedRevision(
+    actor: Actor,
+    key: string,
+    at: { id: string; settingsRevision: bigint } | undefined,
+    tx: Tx,
+  ): Promise<ProjectAtRevision> {
+    const recent = at && this.forWrites.get(key, this.clock.now().getTime());
+    if (!recent || recent.project.id !== at.id || recent.settingsRevision !== at.settingsRevision)
+      return this.requireAtRevision(actor, key, tx);
+    this.authz.assert(actor, 'viewProject', projectResource(recent.project));
+    return recent;
   }
 
   /** The settings revision `project` was read at (undefined: not read by this service). */

@@ -129,9 +129,16 @@ export class ReleaseStepper {
     const now = this.clock.now();
     const { stages } = r;
     if (stage >= stages.length && !r.guard) return this.complete(tx, actor, r);
-    // Read in this transaction with the project's settings revision: the freeze windows come from
-    // FreezeGate's cache at that revision (as current as reading them here), not from a query per step.
-    const { project, settingsRevision } = await this.projects.requireAtRevision(actor, r.projectKey, tx);
+    // As of this transaction, with the project's settings revision: the freeze windows come from
+    // FreezeGate's cache at that revision (as current as reading them here), not from a query per
+    // step, and the project from this node's last read of it when the release's lock read the same
+    // revision.
+    const { project, settingsRevision } = await this.projects.requireAtLockedRevision(
+      actor,
+      r.projectKey,
+      this.repo.projectAtLock(locked),
+      tx,
+    );
     const settings = { id: project.id, settingsRevision };
     const env = this.projects.requireEnvironment(project, r.environmentKey);
     // A change freeze over the environment holds the release (no step, no guard rollback) until it ends.

@@ -69,6 +69,12 @@ const RELEASE_COLUMNS = Prisma.raw(
     .join(', ') + ', e."key" AS "environmentKey", p."key" AS "projectKey"',
 );
 
+/** A release's project as read with it under its lock. */
+export interface ProjectAtLock {
+  id: string;
+  settingsRevision: bigint;
+}
+
 export interface ReleaseUpdate {
   status?: string;
   activeKey?: string | null;
@@ -87,6 +93,8 @@ export interface ReleaseUpdate {
 /** Staged releases; one active per flag and environment (unique `activeKey`). */
 @Injectable()
 export class ReleasesRepository {
+  private readonly projectsAtLock = new WeakMap<Release, ProjectAtLock>();
+
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -113,18 +121,28 @@ export class ReleasesRepository {
   /**
    * Locks the release row until the transaction ends and reads it, in one statement. Under READ
    * COMMITTED a statement that waited for the lock reads the locked row again at its latest
-   * version; the environment's and project's keys beside it never change.
+   * version; the environment's and project's keys beside it never change. The project's id and
+   * settings revision come with it, as of the statement's start (projectAtLock).
    */
   async findForUpdate(tx: Tx, id: string): Promise<Release | null> {
-    const rows = await this.prisma.sql<RawReleaseRow>(
+    const rows = await this.prisma.sql<RawReleaseRow & { projectId: string; projectSettingsRevision: bigint }>(
       tx,
       Prisma.sql`
-      SELECT ${RELEASE_COLUMNS}
+      SELECT ${RELEASE_COLUMNS}, p."id" AS "projectId", p."settingsRevision" AS "projectSettingsRevision"
       FROM "Release" r JOIN "Environment" e ON e."id" = r."environmentId" JOIN "Project" p ON p."id" = e."projectId"
       WHERE r."id" = ${id}::uuid
       FOR UPDATE OF r`,
     );
-    return rows.length ? fromRaw(rows[0]) : null;
+    if (!rows.length) return null;
+    const { projectId, projectSettingsRevision, ...row } = rows[0];
+    const release = fromRaw(row);
+    this.projectsAtLock.set(release, { id: projectId, settingsRevision: projectSettingsRevision });
+    return release;
+  }
+
+  /** The project's id and settings revision read with `release` by findForUpdate (undefined: not read so). */
+  projectAtLock(release: Release): ProjectAtLock | undefined {
+    return this.projectsAtLock.get(release);
   }
 
   async list(environmentId: string, flagKey: string): Promise<Release[]> {
