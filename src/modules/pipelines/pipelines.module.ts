@@ -7,6 +7,7 @@ import { FlagsModule } from '../flags/flags.module';
 import { GuardsModule } from '../guards/guards.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { ReleasesModule } from '../releases/releases.module';
+import { PipelinePhaseActions } from './pipeline-phase-actions';
 import { PipelineRunner } from './pipeline-runner.service';
 import { PipelineRunsService } from './pipeline-runs.service';
 import { PipelinesController } from './pipelines.controller';
@@ -44,6 +45,7 @@ import { ReleasePlansService } from './release-plans.service';
     PipelinesService,
     ReleasePlansService,
     PipelineRunsService,
+    PipelinePhaseActions,
     PipelineRunner,
     ReleasePlanSignals,
   ],

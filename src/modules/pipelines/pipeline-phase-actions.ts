@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { isError } from '../../core/errors';
+import { afterAudience, audienceRefusal, soakOver, type PhaseState, type PlanPhase } from '../../core/release';
+import { automationActor } from '../accounts/system-actor';
+import { ChangeRequestAutomation } from '../approvals/change-request-automation';
+import { ChangeRequestsService } from '../approvals/change-requests.service';
+import { FlagWriteService } from '../flags/flag-write.service';
+import { ProjectsService } from '../projects/projects.service';
+import { ReleasesService } from '../releases/releases.service';
+import { finalInstruction } from './pipeline-model';
+import type { PipelineRun } from './pipeline-records';
+import { PipelinesRepository } from './pipelines.repository';
+import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import type { PreApproval } from '../write-path/pre-approval';
+
+export type Automation = ReturnType<typeof automationActor>;
+/** Which environment a write is for, and whether that phase's change request was approved. */
+export type Scope = { environmentKey: string; approved?: boolean };
+export type Approve = (scope: Scope) => PreApproval;
+
+export const creatorOf = (run: PipelineRun) => run.createdBy;
+
+/**
+ * What a release plan phase does, for PipelineRunner: check that its audience would see the change,
+ * start it (a change request, an immediate write, or a release), and follow it one step at a time.
+ * These are the writes through flags, releases and change requests; the runner decides when.
+ */
+@Injectable()
+export class PipelinePhaseActions {
+  constructor(
+    private readonly repo: PipelinesRepository,
+    private readonly projects: ProjectsService,
+    private readonly flags: FlagWriteService,
+    private readonly releases: ReleasesService,
+    private readonly requests: ChangeRequestsService,
+    private readonly changeRequests: ChangeRequestAutomation,
+  ) {}
+
+  /** The audience check again, on the flag as it is now (README "Release plans" → refusal). */
+  async wouldNotSee(
+    actor: Automation,
+    run: PipelineRun,
+    project: ProjectContext,
+    env: EnvironmentContext,
+    phase: PlanPhase,
+  ): Promise<string | null> {
+    const dry = await this.flags.dryRun(actor, project, env, run.flagKey, [finalInstruction(run.variationId)], false);
+    const refusal = audienceRefusal(
+      dry.before.flag,
+      dry.before.environment,
+      run.variationId,
+      env.key,
+      phase.turnFlagOn,
+    );
+    // Already serving it is not worth a pause once the run is under way: the phase has nothing to do.
+    return refusal && refusal.kind !== 'already_served' ? `${refusal.kind}: ${refusal.reason}` : null;
+  }
+
+  /** Whether the phase must turn the flag on first (it says so, and the flag is off there now). */
+  private async mustTurnOn(
+    actor: Automation,
+    run: PipelineRun,
+    project: ProjectContext,
+    env: EnvironmentContext,
+    phase: PlanPhase,
+  ) {
+    if (!phase.turnFlagOn) return false;
+    const dry = await this.flags.dryRun(actor, project, env, run.flagKey, [finalInstruction(run.variationId)], false);
+    return !dry.before.environment.on;
+  }
+
+  /** A phase's first step: a change request to wait for, an immediate write, or a release. */
+  async start(
+    actor: Automation,
+    run: PipelineRun,
+    project: ProjectContext,
+    env: EnvironmentContext,
+    phase: PlanPhase,
+    state: PhaseState,
+    approve: Approve,
+    now: Date,
+  ): Promise<void> {
+    const turnOn = await this.mustTurnOn(actor, run, project, env, phase);
+    const instructions = [...(turnOn ? [{ kind: 'turnFlagOn' }] : []), finalInstruction(run.variationId)];
+    if (phase.requireApproval) {
+      const cr = await this.requests
+        .create(actor, 'flag', project.key, env.key, run.flagKey, {
+          description: `release plan ${run.pipelineKey}: release variation ${run.variationId} to ${env.key}`,
+          instructions,
+        })
+        .catch((err: unknown) => {
+          if (isError(err, 'change_request/no_change')) return null;
+          throw err;
+        });
+      if (!cr) Object.assign(state, afterAudience(phase, now));
+      else Object.assign(state, { status: 'waiting_approval', changeRequestId: cr.id });
+      return;
+    }
+    if (phase.strategy.kind === 'immediate') {
+      await this.repo.transaction((tx) =>
+        this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
+          instructions,
+          comment: `release plan ${run.pipelineKey}, run ${run.id}`,
+          preApproved: approve({ environmentKey: env.key }),
+        }),
+      );
+      return void Object.assign(state, afterAudience(phase, now));
+    }
+    if (turnOn) await this.turnOn(actor, run, project, env, approve({ environmentKey: env.key }));
+    await this.startRelease(actor, run, phase, state, project, env, creatorOf(run).bypass === true, now);
+  }
+
+  /** A phase under way, one step: approval → release or write; release → soak; soak → completed. */
+  async follow(
+    actor: Automation,
+    run: PipelineRun,
+    project: ProjectContext,
+    phase: PlanPhase,
+    state: PhaseState,
+    approve: Approve,
+    now: Date,
+  ): Promise<void> {
+    const env = this.projects.requireEnvironment(project, phase.environmentKey);
+    if (state.status === 'soaking') {
+      if (soakOver(state, now)) Object.assign(state, { status: 'completed', soakUntil: undefined });
+      return;
+    }
+    if (state.status === 'waiting_approval') {
+      const cr = await this.requests.get(actor, state.changeRequestId!);
+      if (cr.status === 'applied') return void Object.assign(state, afterAudience(phase, now));
+      if (['declined', 'cancelled', 'failed'].includes(cr.status))
+        return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
+      if (cr.status !== 'approved') return;
+      if (phase.strategy.kind === 'immediate') {
+        await this.changeRequests.applyAutomatically(cr.id, { project, env }, `release plan run ${run.id}`);
+        return void Object.assign(state, afterAudience(phase, now));
+      }
+      // The approval covers the release that gets there step by step (and turning the flag on, which
+      // the request carried); the request itself is closed.
+      if (await this.mustTurnOn(actor, run, project, env, phase))
+        await this.turnOn(actor, run, project, env, approve({ environmentKey: env.key, approved: true }));
+      await this.startRelease(actor, run, phase, state, project, env, true, now);
+      await this.requests.cancel(actor, cr.id);
+      return;
+    }
+    if (state.status === 'running') {
+      const release = await this.releases.get(actor, project.key, run.flagKey, env.key, state.releaseId!);
+      if (release.status === 'completed') Object.assign(state, afterAudience(phase, now));
+      else if (release.status === 'rolled_back')
+        Object.assign(state, { status: 'rolled_back', error: `release ${release.id} rolled back` });
+      else if (release.status === 'failed')
+        Object.assign(state, { status: 'failed', error: `release ${release.id} ${release.status}` });
+    }
+  }
+
+  private async turnOn(
+    actor: Automation,
+    run: PipelineRun,
+    project: ProjectContext,
+    env: EnvironmentContext,
+    pre: PreApproval,
+  ) {
+    await this.repo.transaction((tx) =>
+      this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
+        instructions: [{ kind: 'turnFlagOn' }],
+        comment: `release plan ${run.pipelineKey}, run ${run.id}: the phase turns the flag on before its release`,
+        preApproved: pre,
+      }),
+    );
+  }
+
+  private async startRelease(
+    actor: Automation,
+    run: PipelineRun,
+    phase: PlanPhase,
+    state: PhaseState,
+    project: ProjectContext,
+    env: EnvironmentContext,
+    preApproved: boolean,
+    now: Date,
+  ) {
+    const release = await this.releases
+      .startIn(
+        actor,
+        project,
+        env,
+        run.flagKey,
+        {
+          toVariationId: run.variationId,
+          stages: phase.strategy.stages ?? [],
+          guard: phase.strategy.guard,
+          comment: `release plan ${run.pipelineKey}, run ${run.id}`,
+        },
+        preApproved,
+      )
+      .catch((err: unknown) => {
+        // Already serving the variation: nothing to release there.
+        if (isError(err, 'release/no_change')) return null;
+        throw err;
+      });
+    Object.assign(state, release ? { status: 'running', releaseId: release.id } : afterAudience(phase, now));
+  }
+}
