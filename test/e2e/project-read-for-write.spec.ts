@@ -49,6 +49,21 @@ describe('a flag write on a node whose copy of the project is older than the pro
     expect(await revision(project.key)).toBe(before);
   });
 
+  it('answers a missing flag 404 from the copy when the project is the same, and counts one rejection', async () => {
+    const project = await newProject('rev-missing');
+    const rejected = async () =>
+      Number(
+        /gantry_targeting_writes_total\{kind="flag",outcome="rejected"\} (\d+)/.exec(
+          (await g.raw<string>('GET', '/metrics')).text,
+        )?.[1] ?? 0,
+      );
+    const before = await rejected();
+    const missing = await write(project.key, 'staging', 'no-such-flag');
+    expect(missing.response.status).toBe(404);
+    expect(missing.error).toMatchObject({ code: 'flag/not_found' });
+    expect((await rejected()) - before).toBe(1);
+  });
+
   it('approval required on another node gates the very next write', async () => {
     const project = await newProject('rev-approval');
     await setApprovalSettings(b, project.key, 'staging', { required: true, minApprovals: 1 });

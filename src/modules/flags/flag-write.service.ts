@@ -137,14 +137,16 @@ export class FlagWriteService {
       return this.write(actor, project, env, flagKey, write);
     };
     const { project, recent } = await this.projects.requireForWrite(actor, projectKey);
-    if (!recent) return inProject(project);
     try {
       return await inProject(project);
     } catch (err) {
-      // A project read earlier may not know an environment or flag made since, or may be a project
-      // deleted and made again under its key: a 404 is answered only from a read of now.
-      if (!isError(err, 'environment/not_found', 'flag/not_found')) throw err;
-      return inProject(await this.projects.require(actor, projectKey));
+      // A project read earlier may not know an environment made since, or may be a project deleted
+      // and made again under its key (its flags are under the new one): a 404 is answered only from
+      // a read of now. The same project at the same revision would answer the same: no second try.
+      if (!recent || !isError(err, 'environment/not_found', 'flag/not_found')) throw err;
+      const now = await this.projects.require(actor, projectKey);
+      if (now.id === project.id && this.projects.readAt(now) === this.projects.readAt(project)) throw err;
+      return inProject(now);
     }
   }
 
