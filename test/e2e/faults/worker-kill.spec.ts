@@ -8,8 +8,12 @@
  *
  * The points are held with PostgreSQL's own locks from the test (no test hook in Gantry):
  * - picked up: the test holds the rows' locks; the handlers wait on them, nothing written yet;
- * - inside the write transaction: the test holds the audit chain's advisory lock, taken as the last
- *   step of a write, so the flag version and the outbox row are written but not committed;
+ * - inside the write transaction: the test holds the flags' rows; each run has locked its release
+ *   or scheduled change in its open transaction and waits for its flag's lock, nothing written;
+ * - committing: the test holds the audit chain's advisory lock, taken by the message that carries a
+ *   write's held statements and its COMMIT (raw-connection.ts). PostgreSQL already has the whole
+ *   message, so the write commits when the lock is released although the worker is gone; nobody
+ *   logs it as applied, and the next worker finds it done;
  * - committed, not acknowledged: the rows' locks as above, then the worker's Redis link black-holed
  *   (fault proxy) and the locks released: the writes commit, the job cannot be marked done.
  */
@@ -32,7 +36,7 @@ const BOOT_TIMEOUT_MS = 120_000;
 /** A worker's boot and the waits for the stalled jobs, on the same shared machine. */
 const CASE_TIMEOUT_MS = 90_000;
 
-type KillPoint = 'picked up' | 'inside the write transaction' | 'committed, not acknowledged';
+type KillPoint = 'picked up' | 'inside the write transaction' | 'committing' | 'committed, not acknowledged';
 
 describe('a worker killed (SIGKILL) in a scheduled change or a release step', () => {
   let g: Gantry;
@@ -167,7 +171,15 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
     expect(await flagVersions(c.release.flag.key, c.release.env)).toEqual([{ version: 1 }, { version: 2 }]);
   }
 
-  async function expectExactlyOnce(c: Awaited<ReturnType<typeof dueTogether>>, killed: GantryNode) {
+  /**
+   * `logged`: how many runs log an 'applied' (schedule) or 'advanced' (release) line; a write whose
+   * worker died while PostgreSQL committed it is logged by no one.
+   */
+  async function expectExactlyOnce(
+    c: Awaited<ReturnType<typeof dueTogether>>,
+    killed: GantryNode,
+    logged = { schedule: 1, releaseSteps: 2 },
+  ) {
     const { schedule: s, release: r } = c;
     const sPath = { projectKey: s.project.key, flagKey: s.flag.key, envKey: 'staging', id: s.id };
     const rPath = { projectKey: r.project.key, flagKey: r.flag.key, envKey: 'staging', id: r.id };
@@ -239,8 +251,8 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
       { timeoutMs: 30_000 },
     );
     // One run applied each (in the dead worker when it was killed after its commit); any other was idle.
-    expect(applyLines(s.id)).toHaveLength(1);
-    expect(applyLines(r.id)).toHaveLength(2); // stage 0, then stage 1
+    expect(applyLines(s.id)).toHaveLength(logged.schedule);
+    expect(applyLines(r.id)).toHaveLength(logged.releaseSteps); // stage 0, then stage 1
     expect(workers.flatMap((w) => activity(w, r.id)).filter((l) => l.outcome === 'completed')).toHaveLength(1);
     expect(activity(killed, s.id).every((l) => l.outcome === 'applied')).toBe(true);
     expect(ok(await owner.GET('/api/v1/audit-log/verify'))).toMatchObject({ ok: true });
@@ -250,9 +262,29 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
   async function killAt(point: KillPoint) {
     const c = await dueTogether();
     const killed = worker;
-    if (point === 'inside the write transaction') {
+    if (point === 'committing') {
       const h = await hold(g.db.url, [
         { text: 'SELECT pg_advisory_xact_lock($1::bigint)', params: [AUDIT_CHAIN_LOCK] },
+      ]);
+      const pids = await waitingOn(g.sql, h, { atLeast: 2 });
+      await killed.kill();
+      await h.release();
+      await backendsEnded(g.sql, pids);
+      // Committed after the worker died: each write whole (version, outbox row, audit entry), once.
+      const [s] = await g.sql(`SELECT status FROM "ScheduledChange" WHERE id = $1::uuid`, [c.schedule.id]);
+      const [r] = await g.sql(`SELECT "currentStage" FROM "Release" WHERE id = $1::uuid`, [c.release.id]);
+      expect([s.status, r.currentStage]).toEqual(['applied', 1]);
+      worker = await startWorker();
+      await expectExactlyOnce(c, killed, { schedule: 0, releaseSteps: 1 });
+      return;
+    }
+    if (point === 'inside the write transaction') {
+      const h = await hold(g.db.url, [
+        {
+          text: `SELECT 1 FROM "Flag" f JOIN "Project" p ON p.id = f."projectId"
+                 WHERE (p.key = $1 AND f.key = $2) OR (p.key = $3 AND f.key = $4) FOR UPDATE OF f`,
+          params: [c.release.project.key, c.release.flag.key, c.schedule.project.key, c.schedule.flag.key],
+        },
       ]);
       const pids = await waitingOn(g.sql, h, { atLeast: 2 });
       // Both runs hold their rows (taken before writing), so the waiters are these two, in their writes.
@@ -297,7 +329,7 @@ describe('a worker killed (SIGKILL) in a scheduled change or a release step', ()
     await expectExactlyOnce(c, killed);
   }
 
-  it.each<KillPoint>(['picked up', 'inside the write transaction', 'committed, not acknowledged'])(
+  it.each<KillPoint>(['picked up', 'inside the write transaction', 'committing', 'committed, not acknowledged'])(
     'killed when %s: applied exactly once by the next worker, nothing skipped',
     (point) => killAt(point),
     CASE_TIMEOUT_MS,
