@@ -75,6 +75,10 @@ it('reads a project’s settings revision as Prisma reads it', () => {
   expect(revision).toEqual({ bigint: expect.stringMatching(/^\d+$/) });
 });
 
+it('marks a project read in the transaction that changed it (an environment renamed) as uncommitted', () => {
+  expect(checks.out.uncommitted).toEqual([false, true, false]);
+});
+
 it('reads releases as the Prisma query did, with and without a lock (every optional column, a missing one)', () => {
   const [plain, full, missing] = checks.out.releases.reads;
   for (const r of [plain, full]) {

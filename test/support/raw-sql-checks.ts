@@ -195,6 +195,24 @@ async function main(): Promise<void> {
       ),
     };
 
+    // Read in the transaction that changed the project, the read is marked uncommitted (it is not
+    // cached for other writes: ProjectsService); before the change, after the rollback and on the
+    // pool it is not.
+    const uncommitted: unknown[] = [];
+    await prisma
+      .transaction(async (tx) => {
+        uncommitted.push((await projects.findByKeyAtRevision(key, tx))?.uncommitted);
+        await prisma.sql(
+          tx,
+          Prisma.sql`UPDATE "Environment" SET "name" = "name" || '!' WHERE "projectId" = ${project.id}::uuid`,
+        );
+        uncommitted.push((await projects.findByKeyAtRevision(key, tx))?.uncommitted);
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    uncommitted.push((await projects.findByKeyAtRevision(key))?.uncommitted);
+    out.uncommitted = uncommitted;
+
     out.releases = await releaseChecks(prisma, project.id);
 
     // Enabled webhooks' filters, as Prisma's findMany read them (in a transaction and on the pool).

@@ -36,6 +36,13 @@ export const toProjectContext = ({ settingsRevision: _, ...row }: ProjectWithEnv
   environments: row.environments.map(toEnvironmentContext),
 });
 
+/** A project with its settings revision; `uncommitted`: read in the transaction that changed it. */
+export interface ProjectRead {
+  project: ProjectContext;
+  settingsRevision: bigint;
+  uncommitted: boolean;
+}
+
 export type NewEnvironment = Pick<
   EnvironmentContext,
   'key' | 'name' | 'color' | 'critical' | 'tags' | 'sdkKey' | 'clientSideId' | 'mobileKey'
@@ -80,16 +87,18 @@ export class ProjectsRepository {
    * reads its project inside its transaction, so that the guardrail and freeze lists cached at that
    * revision (RevisionCache) are as current as a read of them in this transaction would be.
    */
-  async findByKeyAtRevision(
-    key: string,
-    tx?: Tx,
-  ): Promise<{ project: ProjectContext; settingsRevision: bigint } | null> {
-    const rows = await this.prisma.sql<EnvironmentRow & ProjectColumns>(
+  async findByKeyAtRevision(key: string, tx?: Tx): Promise<ProjectRead | null> {
+    // p.changedHere: the project row was last written by this very transaction (every change to the
+    // project or its environments bumps its settingsRevision, so writes the row): what this read
+    // returns is not committed, and may never be.
+    const rows = await this.prisma.sql<EnvironmentRow & ProjectColumns & { 'p.changedHere': boolean }>(
       tx,
       Prisma.sql`
       SELECT e.*, p."id" AS "p.id", p."key" AS "p.key", p."name" AS "p.name", p."tags" AS "p.tags",
              p."createdAt" AS "p.createdAt", p."updatedAt" AS "p.updatedAt", p."approvalDefaults" AS "p.approvalDefaults",
-             p."settingsRevision" AS "p.settingsRevision"
+             p."settingsRevision" AS "p.settingsRevision",
+             COALESCE(p.xmin::text::bigint = pg_current_xact_id_if_assigned()::text::bigint % 4294967296, false)
+               AS "p.changedHere"
       FROM "Project" p LEFT JOIN "Environment" e ON e."projectId" = p."id"
       WHERE p."key" = ${key}
       ORDER BY e."createdAt" ASC, e."key" ASC`,
@@ -114,7 +123,7 @@ export class ProjectsRepository {
           return env as EnvironmentRow;
         }),
     });
-    return { project, settingsRevision: first['p.settingsRevision'] };
+    return { project, settingsRevision: first['p.settingsRevision'], uncommitted: first['p.changedHere'] };
   }
 
   async findByKeys(keys: readonly string[]): Promise<ProjectContext[]> {

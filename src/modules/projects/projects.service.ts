@@ -65,10 +65,13 @@ export class ProjectsService implements ReadScopeSource {
       this.forWrites.delete(key);
       throw notFound('project', key);
     }
-    this.revisions.set(found.project, found.settingsRevision);
-    this.forWrites.set(key, found, this.clock.now().getTime());
-    this.authz.assert(actor, 'viewProject', projectResource(found.project));
-    return found;
+    const { project, settingsRevision, uncommitted } = found;
+    this.revisions.set(project, settingsRevision);
+    // Only what is committed may start other writes: a transaction that changed the project and
+    // then rolls back would leave a copy at a revision that later commits may reach with other content.
+    if (!uncommitted) this.forWrites.set(key, { project, settingsRevision }, this.clock.now().getTime());
+    this.authz.assert(actor, 'viewProject', projectResource(project));
+    return { project, settingsRevision };
   }
 
   /**
