@@ -77,6 +77,8 @@ it('reads a project’s settings revision as Prisma reads it', () => {
 
 it('marks a project read in the transaction that changed it (an environment renamed) as uncommitted', () => {
   expect(checks.out.uncommitted).toEqual([false, true, false]);
+  // A flag locked there carries no settings revision, so nothing cached by revision is filled from it.
+  expect(checks.out.lockedRevisions).toEqual(['bigint', 'undefined']);
 });
 
 it('reads releases as the Prisma query did, with and without a lock (every optional column, a missing one)', () => {

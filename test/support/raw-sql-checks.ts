@@ -8,6 +8,7 @@ import type { GantryConfig } from '../../src/infra/config/config';
 import { Prisma } from '../../src/infra/prisma/generated/client';
 import { hasOwnConnection, PrismaService, txClient } from '../../src/infra/prisma/prisma.service';
 import { AccountsRepository } from '../../src/modules/accounts/accounts.repository';
+import { FlagLocksRepository } from '../../src/modules/flags/flag-locks.repository';
 import { ProjectsRepository, toProjectContext } from '../../src/modules/projects/projects.repository';
 import { ReleasesRepository, type ReleaseUpdate } from '../../src/modules/releases/releases.repository';
 import { WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
@@ -198,20 +199,28 @@ async function main(): Promise<void> {
     // Read in the transaction that changed the project, the read is marked uncommitted (it is not
     // cached for other writes: ProjectsService); before the change, after the rollback and on the
     // pool it is not.
+    // The same for a flag locked for a write: its settings revision is then unknown (undefined).
+    const locks = new FlagLocksRepository(prisma);
+    const lockedFlag = `lf-${randomUUID().slice(0, 8)}`;
+    await prisma.flag.create({ data: { projectId: project.id, key: lockedFlag, definition: {}, version: 1 } });
     const uncommitted: unknown[] = [];
+    const lockedRevisions: unknown[] = [];
     await prisma
       .transaction(async (tx) => {
         uncommitted.push((await projects.findByKeyAtRevision(key, tx))?.uncommitted);
+        lockedRevisions.push(typeof (await locks.findForUpdate(tx, project.id, lockedFlag))?.settingsRevision);
         await prisma.sql(
           tx,
           Prisma.sql`UPDATE "Environment" SET "name" = "name" || '!' WHERE "projectId" = ${project.id}::uuid`,
         );
         uncommitted.push((await projects.findByKeyAtRevision(key, tx))?.uncommitted);
+        lockedRevisions.push(typeof (await locks.findForUpdate(tx, project.id, lockedFlag))?.settingsRevision);
         throw new Error('roll back');
       })
       .catch(() => undefined);
     uncommitted.push((await projects.findByKeyAtRevision(key))?.uncommitted);
     out.uncommitted = uncommitted;
+    out.lockedRevisions = lockedRevisions;
 
     out.releases = await releaseChecks(prisma, project.id);
 

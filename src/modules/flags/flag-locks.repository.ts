@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../infra/prisma/generated/client';
+import { changedHere } from '../../infra/prisma/changed-here';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 import type { FlagRecord } from './flag-records';
 import { toFlag, type RawFlag } from './flag-rows';
@@ -17,7 +18,15 @@ interface RawFlagEnvironment {
  * same snapshot: the guardrail policies and freeze windows the write must check are the ones at
  * that revision (Project.settingsRevision).
  */
-export type LockedFlagRecord = FlagRecord & { settingsRevision: bigint };
+export type LockedFlagRecord = FlagRecord & { settingsRevision: bigint | undefined };
+
+/**
+ * The project's settings revision beside the flag, or NULL when this transaction changed the
+ * project itself: the lists cached by revision (RevisionCache) must not be filled from a state that
+ * may roll back, and a copy of the project (ProjectsService.readAt) is then read again.
+ */
+const SETTINGS_REVISION = Prisma.sql`(SELECT CASE WHEN ${changedHere('p')} THEN NULL ELSE p."settingsRevision" END
+  FROM "Project" p WHERE p."id" = f."projectId")`;
 
 /** The row locks of the write path: a flag locked and read for a write, a project's flags held for a new environment. */
 @Injectable()
@@ -49,7 +58,7 @@ export class FlagLocksRepository {
       Prisma.sql`
       SELECT f."id", f."key", f."definition", f."archived", f."version",
              fe."id" AS "configId", fe."environmentId", fe."config", e."key" AS "environmentKey",
-             (SELECT p."settingsRevision" FROM "Project" p WHERE p."id" = f."projectId") AS "settingsRevision"
+             ${SETTINGS_REVISION} AS "settingsRevision"
       FROM "Flag" f
       JOIN "FlagEnvironment" fe ON fe."flagId" = f."id"
       JOIN "Environment" e ON e."id" = fe."environmentId"
@@ -69,7 +78,7 @@ export class FlagLocksRepository {
           config: r.config,
         })),
       }),
-      settingsRevision: first.settingsRevision,
+      settingsRevision: first.settingsRevision ?? undefined,
     };
   }
 
@@ -88,10 +97,10 @@ export class FlagLocksRepository {
                            ORDER BY e."createdAt", e."key")
                   FROM "FlagEnvironment" fe JOIN "Environment" e ON e."id" = fe."environmentId"
                   WHERE fe."flagId" = f."id"), '[]'::json) AS "environments",
-        (SELECT p."settingsRevision" FROM "Project" p WHERE p."id" = f."projectId") AS "settingsRevision"
+        ${SETTINGS_REVISION} AS "settingsRevision"
       FROM "Flag" f WHERE f."id" = ${locked[0].id}::uuid`,
     );
-    return rows.length ? { ...toFlag(rows[0]), settingsRevision: rows[0].settingsRevision } : null;
+    return rows.length ? { ...toFlag(rows[0]), settingsRevision: rows[0].settingsRevision ?? undefined } : null;
   }
 
   /**

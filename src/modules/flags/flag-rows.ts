@@ -19,7 +19,8 @@ export interface RawFlag {
   archived: boolean;
   version: number;
   environments: { id: string; environmentId: string; environmentKey: string; config: Prisma.JsonValue }[];
-  settingsRevision: bigint;
+  /** NULL when the reading transaction changed the project itself (FlagLocksRepository). */
+  settingsRevision: bigint | null;
 }
 
 // Definitions and configurations are written only by FlagWriteService, from core/patch's validated output.

@@ -62,8 +62,11 @@ export interface LockedFlagState {
   row: FlagRecord;
   def: FlagDefinition;
   configs: Record<string, FlagEnvironmentConfig>;
-  /** The project's guardrail and freeze settings revision, read under the lock (cached lists are checked against it). */
-  settingsRevision: bigint;
+  /**
+   * The project's settings revision, read under the lock (cached lists are checked against it);
+   * undefined when this transaction changed the project itself (nothing cached is used then).
+   */
+  settingsRevision: bigint | undefined;
 }
 
 /** Instructions computed over a locked flag: what `applyComputed` writes without reading or computing again. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../infra/prisma/generated/client';
+import { changedHere } from '../../infra/prisma/changed-here';
 import { toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
 
@@ -97,8 +98,7 @@ export class ProjectsRepository {
       SELECT e.*, p."id" AS "p.id", p."key" AS "p.key", p."name" AS "p.name", p."tags" AS "p.tags",
              p."createdAt" AS "p.createdAt", p."updatedAt" AS "p.updatedAt", p."approvalDefaults" AS "p.approvalDefaults",
              p."settingsRevision" AS "p.settingsRevision",
-             COALESCE(p.xmin::text::bigint = pg_current_xact_id_if_assigned()::text::bigint % 4294967296, false)
-               AS "p.changedHere"
+             ${changedHere('p')} AS "p.changedHere"
       FROM "Project" p LEFT JOIN "Environment" e ON e."projectId" = p."id"
       WHERE p."key" = ${key}
       ORDER BY e."createdAt" ASC, e."key" ASC`,
