@@ -11,7 +11,7 @@ import { AuditService } from '../audit/audit.service';
 import { SdkKeysNotifier } from './sdk-keys-notifier';
 import type { CreateProjectDto, UpdateProjectDto } from './dto/projects.dto';
 import { newEnvironmentKeys } from './environment-keys';
-import { ProjectsRepository } from './projects.repository';
+import { ProjectsRepository, type ProjectRead } from './projects.repository';
 import { projectView } from './views';
 import { ReadScopeSource, type ReadScope } from '../audit/read-scope';
 import type { EnvironmentContext, ProjectContext } from './project-context';
@@ -30,7 +30,7 @@ export interface VisibleScope {
  */
 const FOR_WRITE_TTL_MS = 5_000;
 
-type ProjectAtRevision = { project: ProjectContext; settingsRevision: bigint };
+type ProjectAtRevision = Omit<ProjectRead, 'uncommitted'>;
 
 @Injectable()
 export class ProjectsService implements ReadScopeSource {
@@ -84,10 +84,10 @@ export class ProjectsService implements ReadScopeSource {
    * with `require` before it answers 404.
    */
   async requireForWrite(actor: Actor, key: string): Promise<{ project: ProjectContext; recent: boolean }> {
-    const recent = this.forWrites.get(key, this.clock.now().getTime());
-    if (!recent) return { project: await this.require(actor, key), recent: false };
-    this.authz.assert(actor, 'viewProject', projectResource(recent.project));
-    return { project: recent.project, recent: true };
+    const recent = this.recentRead(actor, key);
+    return recent
+      ? { project: recent.project, recent: true }
+      : { project: await this.require(actor, key), recent: false };
   }
 
   /**
@@ -102,9 +102,18 @@ export class ProjectsService implements ReadScopeSource {
     at: { id: string; settingsRevision: bigint } | undefined,
     tx: Tx,
   ): Promise<ProjectAtRevision> {
-    const recent = at && this.forWrites.get(key, this.clock.now().getTime());
-    if (!recent || recent.project.id !== at.id || recent.settingsRevision !== at.settingsRevision)
-      return this.requireAtRevision(actor, key, tx);
+    const fits = (r: ProjectAtRevision) => r.project.id === at?.id && r.settingsRevision === at.settingsRevision;
+    return (at && this.recentRead(actor, key, fits)) || this.requireAtRevision(actor, key, tx);
+  }
+
+  /** This node's last committed read of the project, when within FOR_WRITE_TTL_MS and `fits` (viewProject checked). */
+  private recentRead(
+    actor: Actor,
+    key: string,
+    fits: (r: ProjectAtRevision) => boolean = () => true,
+  ): ProjectAtRevision | undefined {
+    const recent = this.forWrites.get(key, this.clock.now().getTime());
+    if (!recent || !fits(recent)) return undefined;
     this.authz.assert(actor, 'viewProject', projectResource(recent.project));
     return recent;
   }
