@@ -4,7 +4,7 @@ import { newSegmentReferences, PatchError, type FlagPatchContext, type FlagPatch
 import type { Tx } from '../../infra/prisma/tx';
 import type { ProjectContext } from '../projects/project-context';
 import type { FlagRecord } from './flag-records';
-import type { LockedFlagState } from './flag-write.service';
+import type { LockedFlagState } from './flag-write-records';
 import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey } from './models/flag.view';
 import { SegmentKeys } from './segment-keys.port';

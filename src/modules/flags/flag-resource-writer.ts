@@ -24,7 +24,8 @@ import type {
   ResourceWriter,
 } from '../write-path/resource-writer';
 import { FlagPatchInputs } from './flag-patch-inputs';
-import { FlagWriteService, type ComputedFlagWrite, type LockedFlagState } from './flag-write.service';
+import type { ComputedFlagWrite, LockedFlagState } from './flag-write-records';
+import { FlagWriteService } from './flag-write.service';
 import { FlagsRepository } from './flags.repository';
 
 interface FlagLock extends ResourceState<FlagState> {
