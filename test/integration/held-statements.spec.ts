@@ -62,7 +62,7 @@ it('sends nothing for a transaction that sent nothing, and works beside Prismaâ€
   expect(checks.out.prismaOnly).toBe(1);
 });
 
-it('refuses a statement held after Prisma ended the transaction on its timeout, and keeps nothing of it', () => {
+it('refuses a statement held after the transaction was given up at its time limit, and keeps nothing of it', () => {
   expect(checks.out.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/already ended/) });
   expect(checks.out.finalRows).toEqual([1, 2, 3, 4, 30, 31, 32, 33, 40, 41]);
 });

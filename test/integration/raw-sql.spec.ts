@@ -1,7 +1,7 @@
 /**
  * PrismaService.sql against a real PostgreSQL (the checks run in a Node process of their own,
  * test/support/raw-sql-checks.ts): statements in a transaction go to that transaction's own
- * connection and commit or roll back with it; once Prisma ends a transaction on its timeout, a
+ * connection and commit or roll back with it; once a transaction is given up at its time limit, a
  * statement asked for later is refused instead of running outside it; rows come back typed as
  * Prisma's `$queryRaw` types them; and the repositories' raw reads answer what the Prisma queries
  * they replaced answered.
@@ -37,7 +37,7 @@ it('commits and rolls back with the transaction', () => {
   expect(checks.out.afterRollback).toBe(2);
 });
 
-it('refuses a statement after Prisma ended the transaction on its timeout, and keeps nothing of it', () => {
+it('refuses a statement after the transaction was given up at its time limit, and keeps nothing of it', () => {
   expect(checks.out.timeout.late).toEqual({
     name: 'TransactionClosedError',
     message: expect.stringMatching(/already ended/),

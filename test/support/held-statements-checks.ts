@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       return Number((await txClient(tx).$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM held WHERE x >= 40`)[0].n);
     });
 
-    // Held after Prisma ended the transaction on its timeout: refused, and nothing of it stays.
+    // Held after the transaction was given up at its time limit: refused, and nothing of it stays.
     let late: unknown;
     await prisma
       .transaction(

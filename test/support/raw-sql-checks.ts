@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       .catch(() => undefined);
     out.afterRollback = await count();
 
-    // A transaction Prisma ends on its timeout while the callback still runs: the statement asked
+    // A transaction given up at its time limit while the callback still runs: the statement asked
     // for afterwards is refused, and nothing of it stays.
     let late: unknown;
     const timedOut = await prisma

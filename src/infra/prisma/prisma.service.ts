@@ -1,19 +1,15 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { Pool, type QueryResultRow } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../config/config';
 import { PrismaClient, type Prisma } from './generated/client';
 import { DatabaseUnavailableError } from './prisma-errors';
 import type { Tx } from './tx';
 import { bindActiveContext, inSpan } from '../tracing/tracing';
 import { SPAN } from '../tracing/spans';
-import {
-  captureTransactionConnection,
-  noteConnection,
-  PRISMA_LIKE_TYPES,
-  sealCapture,
-  type RawConnection,
-} from './raw-connection';
+import { PRISMA_LIKE_TYPES, type TransactionConnection } from './raw-connection';
+import { runTransaction } from './transaction-runner';
+import { LentPrisma, lentConnection } from './lent-prisma';
 
 export type { Tx } from './tx';
 
@@ -30,15 +26,21 @@ export interface TxOptions {
 const DEFAULT_TIMEOUTS = { connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, keepAliveMs: 10_000 };
 
 /**
- * Every interactive transaction's limits unless its caller sets others: to get started (a pool
- * connection), and in all. Prisma's defaults (2 s and 5 s) failed writes whenever PostgreSQL was a
- * little far away: a flag write takes about a dozen round trips, some 8–10 s at 500 ms each way, and
+ * Every transaction's limits unless its caller sets others: to get started (a pool connection),
+ * and in all. Prisma's defaults for its interactive transactions (2 s and 5 s) failed writes
+ * whenever PostgreSQL was a little far away: a flag write takes about a dozen round trips, some 8–10 s at 500 ms each way, and
  * a writer queued on the same flag's lock waits for the one before it
  * (test/e2e/faults/slow-stores.spec.ts). Still bounded, so a request answers within some 40 s at
  * worst: past the limit, the write was rolled back and is refused with 503 (transaction-errors.ts).
  * A database that does not answer at all is noticed by the pool's own timeouts, not by these.
  */
 const REQUEST_TX = { maxWait: 10_000, timeout: 30_000 } as const;
+
+/**
+ * Prisma's side of a transaction opened on the pool (lent-prisma.ts): its connection is already
+ * there, and the transaction's own limit is the runner's, so Prisma's timer must not end it first.
+ */
+const LENT_TX = { maxWait: 10_000, timeout: 2_147_483_647 } as const;
 
 /**
  * The one Prisma client of the process. We own the pg Pool (instead of letting the adapter make
@@ -72,11 +74,10 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     // the same way) instead of waiting out the connect timeout.
     const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
     pool.connect = ((...args: unknown[]) => {
-      if (this.refusing === undefined) {
-        // The promise form is what Prisma's adapter uses to open a transaction (raw-connection.ts).
-        if (args.length > 0) return connect(...args);
-        return (connect() as Promise<PoolClient>).then((client) => (noteConnection(client), client));
-      }
+      // Prisma's adapter opening its side of a transaction that already has its connection.
+      const lent = args.length === 0 ? lentConnection() : undefined;
+      if (lent) return Promise.resolve(lent);
+      if (this.refusing === undefined) return connect(...args);
       const err = new DatabaseUnavailableError(this.refusing);
       const callback = args[0];
       if (typeof callback === 'function') return void process.nextTick(() => (callback as (e: Error) => void)(err));
@@ -97,54 +98,61 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       client.connection?.stream?.destroy();
   }
 
-  /** Runs `fn` in one interactive transaction, handing it the opaque handle services pass along. */
+  /**
+   * Runs `fn` in one transaction, handing it the opaque handle services pass along: opened on the
+   * pool (transaction-runner.ts), with Prisma joining only if a repository asks for it
+   * (lent-prisma.ts). Traced inside a request or job (not as a root span for each background tick).
+   */
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T> {
-    // The handle is the transaction client itself, typed so that only txClient opens it again.
-    // Traced inside a request or job (not as a root span for each background tick).
     return inSpan(
       SPAN.dbTransaction,
       () =>
-        captureTransactionConnection(() =>
-          this.$transaction(
-            bindActiveContext((client: Prisma.TransactionClient) => {
-              const raw = sealCapture();
-              if (raw) rawConnections.set(client, raw);
-              return fn(client as unknown as Tx);
-            }),
-            options,
-          ),
+        runTransaction(
+          () => this.pool.connect(),
+          { ...REQUEST_TX, ...options },
+          bindActiveContext(async (connection: TransactionConnection) => {
+            const handle = new TransactionHandle(
+              connection,
+              new LentPrisma(connection, (hold) => this.$transaction(hold, LENT_TX)),
+            );
+            let value: T;
+            try {
+              value = await fn(handle as unknown as Tx);
+            } catch (e) {
+              await handle.prisma.end(false);
+              throw e;
+            }
+            await handle.prisma.end(true);
+            return value;
+          }),
         ),
       { childOnly: true },
     );
   }
 
   /**
-   * One SQL statement, for the hot paths of repositories: on the transaction's own connection when
-   * `tx` has one (raw-connection.ts), else through Prisma in `tx`, or on the pool outside one.
-   * Rows as Prisma's `$queryRaw` returns them (int8 as bigint, JSON parsed, timestamps as Date).
+   * One SQL statement, for the hot paths of repositories: on the transaction's connection in `tx`
+   * (raw-connection.ts), on the pool outside one. Rows as Prisma's `$queryRaw` returns them (int8
+   * as bigint, JSON parsed, timestamps as Date).
    */
   sql<R extends QueryResultRow>(tx: Tx | undefined, query: Prisma.Sql): Promise<R[]> {
     if (!tx)
       return this.pool
         .query<R>({ text: query.text, values: query.values, types: PRISMA_LIKE_TYPES })
         .then((r) => r.rows);
-    const raw = rawConnections.get(tx);
-    if (raw) return raw.query<R>(query.text, query.values);
-    return txClient(tx).$queryRaw<R[]>(query);
+    return handleOf(tx).connection.query<R>(query.text, query.values);
   }
 
   /**
    * A write of `tx` that nothing later in the transaction reads (a flag's version and outbox rows,
-   * an audit entry). On the transaction's own connection it is held and sent with the COMMIT and
-   * the other held writes, in one message (raw-connection.ts): its round trip is saved, and the
-   * locks it takes (an environment's revision row, the audit chain's) are held for that message
-   * only. Without one, it runs now. Either way it commits or rolls back with `tx`, and its failure
-   * fails the transaction.
+   * an audit entry), held and sent with the COMMIT and the other held writes, in one message
+   * (raw-connection.ts): its round trip is saved, and the locks it takes (an environment's revision
+   * row, the audit chain's) are held for that message only. It commits or rolls back with `tx`, and
+   * its failure fails the transaction.
    */
-  async sqlAtCommit(tx: Tx, query: Prisma.Sql): Promise<void> {
-    const raw = rawConnections.get(tx);
-    if (raw) return raw.deferToCommit(query.text, query.values);
-    await txClient(tx).$executeRaw(query);
+  sqlAtCommit(tx: Tx, query: Prisma.Sql): Promise<void> {
+    // A refusal (the transaction has ended) as a rejection, like any statement's.
+    return new Promise((resolve) => resolve(handleOf(tx).connection.holdForCommit(query.text, query.values)));
   }
 
   /**
@@ -162,21 +170,27 @@ interface PoolClientInternals {
   connection?: { stream?: { destroy(): void } };
 }
 
-/** The connection under each open transaction that has one, by its handle (PrismaService.sql). */
-const rawConnections = new WeakMap<object, RawConnection>();
+/** What a transaction's handle is behind the opaque Tx type: its connection, and Prisma's way into it. */
+class TransactionHandle {
+  constructor(
+    readonly connection: TransactionConnection,
+    readonly prisma: LentPrisma,
+  ) {}
+}
 
-/** Whether `tx`'s statements through PrismaService.sql go to its own connection (diagnostics and tests). */
-export const hasOwnConnection = (tx: Tx): boolean => rawConnections.has(tx);
+const handleOf = (tx: Tx): TransactionHandle => tx as unknown as TransactionHandle;
 
-/** For repositories: the client behind a transaction handle (see PrismaService.transaction). */
-export const txClient = (tx: Tx): Db => tx as unknown as Db;
+/** Whether `tx` is a transaction opened by PrismaService (diagnostics and tests). */
+export const hasOwnConnection = (tx: Tx): boolean => (tx as unknown) instanceof TransactionHandle;
+
+/** For repositories: Prisma's client in a transaction (it joins the transaction when first used: lent-prisma.ts). */
+export const txClient = (tx: Tx): Db => handleOf(tx).prisma.db;
 
 /** For repositories: the transaction's client when the caller is in one, else the pool's. */
 export const dbOf = (prisma: PrismaService, tx: Tx | undefined): Db => (tx ? txClient(tx) : prisma);
 
 /**
  * For work the workers do in the background: many due items may queue on one hot flag's row lock,
- * which is correct, just slower than Prisma's interactive-transaction defaults (2 s to get a
- * connection, 5 s in all) allow for.
+ * which is correct, just slower than a request's limits allow for.
  */
 export const BACKGROUND_TX = { maxWait: 10_000, timeout: 60_000 } as const;
