@@ -1,6 +1,7 @@
 import { ApprovalBypassedInterceptor } from './infra/http/approval-bypassed.interceptor';
 import 'reflect-metadata';
 import { ValidationPipe, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { memoizeValidationMetadata } from './infra/http/validation-metadata-memo';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
@@ -79,6 +80,7 @@ export async function createApp(
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
   });
+  memoizeValidationMetadata();
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
