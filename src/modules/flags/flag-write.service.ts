@@ -1,20 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, isError, notFound } from '../../core/errors';
 import type { FlagDefinition, FlagEnvironmentConfig } from '../../core/model/flag-config';
-import { toSdkFlag } from '../../core/model/sdk-shape';
 import { applyFlagInstructions, flagInstructionActions } from '../../core/patch';
-import { flagApprovalReasons } from '../../core/approval';
-import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
 import { flagResource, formatResource } from '../../core/policy';
 import { MetricsService } from '../../infra/metrics/metrics.service';
 import type { Tx } from '../../infra/prisma/tx';
 import { AuthorizationService } from '../accounts/authorization.service';
-import { actorRef, type Actor } from '../accounts/models/actor';
+import type { Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProjectsService } from '../projects/projects.service';
 import type { PatchFlagDto } from './dto/flags.dto';
-import type { FlagRecord } from './flag-records';
 import { FlagLocksRepository } from './flag-locks.repository';
 import { FlagsRepository } from './flags.repository';
 import { configsByEnvKey, flagView, withEnvironments, type FlagView } from './models/flag.view';
@@ -22,12 +17,12 @@ import { parseIfMatch } from '../../infra/http/if-match';
 import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
 import { assertPreApproval, PreApproval } from '../write-path/pre-approval';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
-import { flagChangeRequestPath } from './flag-paths';
-import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
+import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger } from '../write-path/bypass-ledger';
 import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 import { FlagPatchInputs } from './flag-patch-inputs';
-import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
-import { FreezeGate } from '../freezes/freeze-gate';
+import { FlagWriteGates } from './flag-write-gates';
+import { FlagConfigWriter } from './flag-config-writer';
+import type { GuardrailWarning } from '../guardrails/guardrail-checks';
 import type {
   ComputedFlagWrite,
   FlagDryRun,
@@ -52,12 +47,11 @@ export class FlagWriteService {
     private readonly projects: ProjectsService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
     @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
     private readonly inputs: FlagPatchInputs,
-    private readonly guardrails: GuardrailChecks,
-    private readonly freezes: FreezeGate,
+    private readonly gates: FlagWriteGates,
+    private readonly configWriter: FlagConfigWriter,
   ) {}
 
   async patch(
@@ -183,12 +177,7 @@ export class FlagWriteService {
    * it goes through commit, which checks every environment it reaches.
    */
   checkGuardrails(project: ProjectContext, env: EnvironmentContext, dry: FlagDryRun): Promise<GuardrailWarning[]> {
-    return this.guardrails.flagChange(undefined, project.id, {
-      before: dry.before.flag,
-      after: dry.after.flag,
-      flagChanged: dry.flagChanged,
-      environments: [{ key: env.key, before: dry.before.environment, after: dry.after.environment }],
-    });
+    return this.gates.checkDryRun(project, env, dry);
   }
 
   private async write(
@@ -252,7 +241,7 @@ export class FlagWriteService {
     const atLock = await this.asLocked(tx, actor, project, computedEnv, locked);
     project = atLock.project;
     const env = atLock.env;
-    const { row, def, configs, settingsRevision } = locked;
+    const { row, def, configs } = locked;
     const current = env ? configs[env.key].version : row.version;
     if (result.flag.archived && !def.archived) await this.refuseIfPrerequisite(tx, project.id, row.key);
     await this.inputs.refuseVanishedSegments(tx, project, locked, result);
@@ -267,74 +256,25 @@ export class FlagWriteService {
         warnings: [],
       };
 
-    // Content rules before approvals: a change no policy allows is refused to everyone, pre-approved,
-    // automated or break-glass alike (a request for it could never apply either).
-    const warnings = await this.guardrails.flagChange(
-      tx,
-      project.id,
-      {
-        before: def,
-        after: result.flag,
-        flagChanged: result.flagChanged,
-        environments: changedEnvKeys.map((k) => ({ key: k, before: configs[k], after: result.environments[k] })),
-      },
-      settingsRevision,
-    );
-
-    const envOf = (k: string) => project.environments.find((x) => x.key === k)!;
-    // Not even pre-approved writes pass an active freeze; break-glass (a reason + bypassRequiredApproval) does.
-    const freezeBypassed = await this.freezes.enforce(
+    const { warnings, freezeBypassed, bypasses } = await this.gates.check(
       tx,
       actor,
-      { id: project.id, settingsRevision },
+      project,
+      locked,
+      result,
       changedEnvKeys,
-      (k) => flagResource(project, envOf(k), def),
-      write.bypass,
-    );
-    const bypasses = enforceApprovalGate(
-      this.authz,
-      this.metrics,
-      actor,
-      'flag',
-      changedEnvKeys.map((k) => {
-        const e = envOf(k);
-        const reasons = flagApprovalReasons(
-          approvalSettingsOf(project, e),
-          { flag: def, environment: configs[k] },
-          { flag: result.flag, environment: result.environments[k] },
-        );
-        return { environmentKey: k, resource: flagResource(project, e, def), reasons };
-      }),
-      (k) => flagChangeRequestPath(project.key, row.key, k),
-      write.preApproved,
-      write.bypass,
+      write,
     );
 
     const newFlagVersion = result.flagChanged ? row.version + 1 : row.version;
     if (result.flagChanged) await this.repo.updateDefinition(tx, row.id, result.flag, newFlagVersion);
     const newConfigs = { ...configs };
+    const comment = write.comment ?? '';
     for (const envKey of changedEnvKeys) {
       newConfigs[envKey] = { ...result.environments[envKey], version: configs[envKey].version + 1 };
-      await this.writeConfig(tx, actor, project, row, envKey, result.flag, newConfigs[envKey], write.comment ?? '');
+      await this.configWriter.write(tx, actor, project, row, envKey, result.flag, newConfigs[envKey], comment);
     }
-    const bypassed: BypassNotice[] = [];
-    for (const b of bypasses) {
-      const e = project.environments.find((x) => x.key === b.environment)!;
-      bypassed.push(
-        await this.ledger.open(tx, actor, {
-          kind: 'flag',
-          project,
-          environment: e,
-          resourceKey: row.key,
-          instructions,
-          previousVersion: configs[e.key].version,
-          appliedVersion: newConfigs[e.key].version,
-          reasons: b.reasons,
-          bypassReason: b.bypassReason,
-          approvalsRequired: approvalSettingsOf(project, e).minApprovals,
-        }),
-      );
-    }
+    const bypassed = await this.gates.openBypassReviews(tx, actor, project, locked, instructions, bypasses, newConfigs);
     const actions = [...new Set(steps.map((s) => s.action))];
     await this.audit.record(tx, actor, {
       action: actions.length === 1 ? actions[0] : 'updateFlag',
@@ -428,33 +368,5 @@ export class FlagWriteService {
         'flag/has_dependents',
         `flag '${flagKey}' is a prerequisite of ${dependents.join(', ')}; remove those prerequisites first`,
       );
-  }
-
-  private async writeConfig(
-    tx: Tx,
-    actor: Actor,
-    project: ProjectContext,
-    row: FlagRecord,
-    envKey: string,
-    def: FlagDefinition,
-    config: FlagEnvironmentConfig,
-    comment: string,
-  ) {
-    const fe = row.environments.find((e) => e.environmentKey === envKey)!;
-    await this.repo.updateConfigWithVersion(tx, {
-      flagEnvironmentId: fe.id,
-      definition: def,
-      config,
-      actor: actorRef(actor),
-      comment,
-    });
-    await this.outbox.enqueue(tx, {
-      environmentId: fe.environmentId,
-      kind: 'flag',
-      key: def.key,
-      version: config.version,
-      payload: toSdkFlag(def, config),
-      meta: { actor: { ...actorRef(actor) }, projectKey: project.key, environmentKey: envKey },
-    });
   }
 }

@@ -11,6 +11,8 @@ import { FlagResourceWriter } from './flag-resource-writer';
 import { FlagCreationService } from './flag-creation.service';
 import { FlagPatchInputs } from './flag-patch-inputs';
 import { FlagWriteService } from './flag-write.service';
+import { FlagWriteGates } from './flag-write-gates';
+import { FlagConfigWriter } from './flag-config-writer';
 import { FlagsReadModule } from './flags-read.module';
 import { FlagsController } from './flags.controller';
 import { FlagLocksRepository } from './flag-locks.repository';
@@ -35,6 +37,8 @@ import { PrerequisiteResolver } from './prerequisite.resolver';
     FlagLocksRepository,
     FlagsService,
     FlagWriteService,
+    FlagWriteGates,
+    FlagConfigWriter,
     FlagPatchInputs,
     FlagCreationService,
     FlagsResolver,

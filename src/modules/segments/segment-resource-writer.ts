@@ -25,7 +25,8 @@ import type {
   ResourceWriter,
 } from '../write-path/resource-writer';
 import { segmentView } from './models/segment.view';
-import { SegmentWriteService, type ComputedSegmentWrite, type LockedSegmentState } from './segment-write.service';
+import type { ComputedSegmentWrite, LockedSegmentState } from './segment-write-records';
+import { SegmentWriteService } from './segment-write.service';
 import { SegmentsRepository } from './segments.repository';
 
 interface SegmentLock extends ResourceState<SegmentConfig> {

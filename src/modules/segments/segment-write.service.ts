@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DomainError, notFound } from '../../core/errors';
 import type { SegmentConfig } from '../../core/model/flag-config';
 import { toSdkSegment } from '../../core/model/sdk-shape';
-import {
-  applySegmentInstructions,
-  newSegmentReferences,
-  PatchError,
-  segmentInstructionActions,
-} from '../../core/patch';
+import { applySegmentInstructions, segmentInstructionActions } from '../../core/patch';
 import { segmentApprovalReasons } from '../../core/approval';
 import { approvalSettingsOf, enforceApprovalGate } from '../write-path/approval-gate';
 import { breakGlassOf, type BreakGlass } from '../write-path/break-glass';
@@ -27,68 +22,29 @@ import type { CreateSegmentDto, PatchSegmentDto } from './dto/segments.dto';
 import { segmentView } from './models/segment.view';
 import type { SegmentRecord } from './segment-records';
 import { SegmentsRepository } from './segments.repository';
-import { FlagsReadModel } from '../flags/flags.read-model';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { segmentChangeRequestPath } from './segment-paths';
 import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
 import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 import { FreezeGate } from '../freezes/freeze-gate';
-
-type Step = ReturnType<typeof segmentInstructionActions>[number];
-
-export interface SegmentWrite {
-  instructions: unknown[];
-  comment?: string;
-  expectedVersion?: number;
-  preApproved?: PreApproval;
-  /** Break-glass: the reason a direct write goes past a gate it needs (see break-glass.ts). */
-  bypass?: BreakGlass;
-}
-
-export interface SegmentWriteResult {
-  segment: SegmentConfig;
-  version: number;
-  /** Break-glass bypasses of this write, each with its retroactive review. */
-  bypassed: BypassNotice[];
-  /** Guardrail `warn` findings of the change (also in the audit entry). */
-  warnings: GuardrailWarning[];
-}
-
-/** A segment as a write answers it: with the guardrail warnings it broke, when there are any. */
-export type WrittenSegment = SegmentConfig & { warnings?: GuardrailWarning[] };
-
-const withWarnings = (segment: SegmentConfig, warnings: GuardrailWarning[]): WrittenSegment =>
-  warnings.length ? { ...segment, warnings } : segment;
-
-/** A segment locked in the caller's transaction, read once under the lock. */
-export interface LockedSegmentState {
-  row: SegmentRecord;
-  before: SegmentConfig;
-  /** Keys of the environment's live segments when it was locked, for segmentMatch clauses. */
-  liveKeys: ReadonlySet<string>;
-}
-
-/** Instructions computed over a locked segment: what `applyComputed` writes without reading or computing again. */
-export interface ComputedSegmentWrite {
-  locked: LockedSegmentState;
-  steps: Step[];
-  instructions: unknown[];
-  /** The result, before its version is bumped. */
-  segment: SegmentConfig;
-  changed: boolean;
-}
-
-/** What core/patch needs besides the segment: ids, and which keys its segmentMatch clauses may name. */
-function patchContext(liveKeys: ReadonlySet<string>) {
-  return { newId: randomUUID, segmentExists: (key: string) => liveKeys.has(key) };
-}
+import {
+  guardrailLinks,
+  patchContext,
+  withWarnings,
+  type ComputedSegmentWrite,
+  type LockedSegmentState,
+  type SegmentWrite,
+  type SegmentWriteResult,
+  type Step,
+  type WrittenSegment,
+} from './segment-write-records';
+import { SegmentReferenceChecks } from './segment-reference-checks';
 
 /** The segment twin of FlagWriteService: the one write path for segment targeting. */
 @Injectable()
 export class SegmentWriteService {
   constructor(
     private readonly repo: SegmentsRepository,
-    private readonly flags: FlagsReadModel,
     private readonly projects: ProjectsService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
@@ -97,6 +53,7 @@ export class SegmentWriteService {
     @Inject(BYPASS_LEDGER) private readonly ledger: BypassLedger,
     private readonly guardrails: GuardrailChecks,
     private readonly freezes: FreezeGate,
+    private readonly references: SegmentReferenceChecks,
   ) {}
 
   async create(actor: Actor, projectKey: string, envKey: string, dto: CreateSegmentDto): Promise<WrittenSegment> {
@@ -286,7 +243,7 @@ export class SegmentWriteService {
       write.preApproved,
       write.bypass,
     );
-    await this.refuseVanishedSegments(tx, env, before, segment);
+    await this.references.refuseVanishedSegments(tx, env, before, segment);
     const after = { ...segment, version: row.version + 1 };
     await this.repo.update(tx, row.id, after);
     const bypassed = await Promise.all(
@@ -333,7 +290,7 @@ export class SegmentWriteService {
       const row = await this.requireForUpdate(tx, env, segmentKey);
       const before = segmentView(row);
       this.authz.assert(actor, 'deleteSegment', segmentResource(project, env, before));
-      await this.refuseIfInUse(tx, env, segmentKey);
+      await this.references.refuseIfInUse(tx, env, segmentKey);
       const after = { ...before, deleted: true, version: row.version + 1 };
       await this.repo.update(tx, row.id, after);
       await this.commit(tx, actor, project, env, row.id, before, after, 'deleteSegment', '');
@@ -343,36 +300,6 @@ export class SegmentWriteService {
   /** Keys of the environment's live segments (read in `tx` when given). */
   async liveKeys(tx: Tx | undefined, env: EnvironmentContext): Promise<ReadonlySet<string>> {
     return new Set((await this.repo.liveKeys(tx, [env.id])).map((s) => s.key));
-  }
-
-  /**
-   * The segments this write newly names, locked FOR SHARE: one deleted since `lock` read the keys
-   * is refused, and one deleted after this commits sees the reference (its delete waits for the lock).
-   */
-  private async refuseVanishedSegments(tx: Tx, env: EnvironmentContext, before: SegmentConfig, after: SegmentConfig) {
-    const named = newSegmentReferences(before.rules, after.rules);
-    const live = new Set(await this.repo.lockLive(tx, env.id, named));
-    const gone = named.filter((key) => !live.has(key));
-    if (gone.length)
-      throw new PatchError(
-        gone.map((key) => ({ field: 'rules', reason: `segment '${key}' does not exist in this environment` })),
-        'patch/unknown_segment',
-      );
-  }
-
-  /** A segment named by any rule (a flag's, archived or not, or another segment's) cannot be deleted. */
-  private async refuseIfInUse(tx: Tx, env: EnvironmentContext, segmentKey: string) {
-    const flags = await this.flags.usingSegment(tx, env.id, segmentKey);
-    const segments = await this.repo.usingSegment(tx, env.id, segmentKey);
-    if (!flags.length && !segments.length) return;
-    const users = [...flags.map((key) => `flag '${key}'`), ...segments.map((key) => `segment '${key}'`)];
-    throw new DomainError('segment/in_use', `segment '${segmentKey}' is used by ${users.join(', ')}`, [
-      ...flags.map((key) => ({ field: `flags.${key}`, reason: `flag '${key}' has a rule matching this segment` })),
-      ...segments.map((key) => ({
-        field: `segments.${key}`,
-        reason: `segment '${key}' has a rule matching this segment`,
-      })),
-    ]);
   }
 
   private async locate(actor: Actor, projectKey: string, envKey: string) {
@@ -427,5 +354,3 @@ export class SegmentWriteService {
     this.metrics.writes.inc({ kind: 'segment', outcome: 'committed' });
   }
 }
-
-const guardrailLinks = (warnings: GuardrailWarning[]) => (warnings.length ? { guardrailWarnings: warnings } : {});

@@ -9,6 +9,7 @@ import { RESOURCE_WRITER } from '../write-path/resource-writer';
 import { SegmentResourceWriter } from './segment-resource-writer';
 import { FlagsReadModule } from '../flags/flags-read.module';
 import { SegmentWriteService } from './segment-write.service';
+import { SegmentReferenceChecks } from './segment-reference-checks';
 import { SegmentsReadModule } from './segments-read.module';
 import { SegmentsController } from './segments.controller';
 import { SegmentsRepository } from './segments.repository';
@@ -31,6 +32,7 @@ import { SegmentsResolver } from './segments.resolver';
     SegmentsRepository,
     SegmentsService,
     SegmentWriteService,
+    SegmentReferenceChecks,
     SegmentsResolver,
     { provide: RESOURCE_WRITER.segment, useClass: SegmentResourceWriter },
   ],
