@@ -14,7 +14,7 @@ import { pct, startGantry, type FlagView, type Gantry } from './lib/gantry';
 import { cpuSeconds } from './lib/procs';
 import { ActiveJobs, f1, pool, sleep } from './schedules';
 
-const ROUNDS = (process.env.BENCH_RELEASES ?? '10,25,50,100,200')
+const ROUNDS = (process.env.BENCH_RELEASES ?? '10,25,50,100,200,400')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
@@ -209,7 +209,9 @@ async function main() {
     `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`,
   );
   console.log(
-    `gantry: one process per round, GANTRY_ROLE=all (API and worker together); releases of 20 stages, 19 of them ${STEP_MS} ms`,
+    `gantry: one process per round, GANTRY_ROLE=all (API and worker together), ` +
+      `GANTRY_WORKER_CONCURRENCY ${process.env.GANTRY_WORKER_CONCURRENCY ?? 'default'}; ` +
+      `releases of 20 stages, 19 of them ${STEP_MS} ms`,
   );
   const results = [];
   for (const r of ROUNDS) results.push(await round(r));

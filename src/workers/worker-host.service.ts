@@ -53,7 +53,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnModuleDestro
         {
           connection: this.redis.connectionForBullMq(),
           prefix: `${this.redis.prefix}:bull`,
-          concurrency: 4,
+          concurrency: this.config.workerConcurrency,
           // A job held by a worker that died (SIGKILL, lost host) is found stalled and runs again
           // elsewhere; its handler finds the row already done and does nothing (AutomationRunner).
           lockDuration: this.config.jobLockMs,

@@ -36,6 +36,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads GANTRY_WORKER_CONCURRENCY (jobs a worker runs at once per queue), with a range check', () => {
+    expect(loadConfig({}).workerConcurrency).toBe(16);
+    expect(loadConfig({ GANTRY_WORKER_CONCURRENCY: '2' }).workerConcurrency).toBe(2);
+    for (const bad of ['0', '65', '1.5', 'many']) {
+      expect(() => loadConfig({ GANTRY_WORKER_CONCURRENCY: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ GANTRY_WORKER_CONCURRENCY: bad })).toThrow('GANTRY_WORKER_CONCURRENCY');
+    }
+  });
+
   it('reads the PostgreSQL timeouts and keep-alive, with defaults and range checks', () => {
     expect(loadConfig({}).database).toEqual({ connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, keepAliveMs: 10_000 });
     expect(

@@ -47,6 +47,12 @@ export interface GantryConfig {
    */
   jobLockMs: number;
   /**
+   * Jobs one worker process runs at once, per queue (GANTRY_WORKER_CONCURRENCY). A job spends most
+   * of its time waiting on Redis and PostgreSQL, so a worker with too few in hand leaves its CPU
+   * idle while due jobs queue; each one in hand may hold a database connection (DATABASE_POOL_SIZE).
+   */
+  workerConcurrency: number;
+  /**
    * How often a worker verifies the whole audit chain on its own, ms; 0 = never
    * (GANTRY_AUDIT_VERIFY_MINUTES, or GANTRY_AUDIT_VERIFY_SECONDS when set, which wins).
    */
@@ -332,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     },
     insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
     jobLockMs: integer('GANTRY_JOB_LOCK_MS', env.GANTRY_JOB_LOCK_MS ?? '30000', 1_000, 600_000),
+    workerConcurrency: integer('GANTRY_WORKER_CONCURRENCY', env.GANTRY_WORKER_CONCURRENCY ?? '16', 1, 64),
     auditVerifyEveryMs: auditVerifyEveryMs(env),
     releasePlanExpireMs: integer(
       'GANTRY_RELEASE_PLAN_EXPIRE_MS',
