@@ -28,11 +28,13 @@ const DEFAULT_TIMEOUTS = { connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, kee
 /**
  * Every transaction's limits unless its caller sets others: to get started (a pool connection),
  * and in all. Prisma's defaults for its interactive transactions (2 s and 5 s) failed writes
- * whenever PostgreSQL was a little far away: a flag write takes about a dozen round trips, some 8–10 s at 500 ms each way, and
- * a writer queued on the same flag's lock waits for the one before it
- * (test/e2e/faults/slow-stores.spec.ts). Still bounded, so a request answers within some 40 s at
- * worst: past the limit, the write was rolled back and is refused with 503 (transaction-errors.ts).
- * A database that does not answer at all is noticed by the pool's own timeouts, not by these.
+ * whenever PostgreSQL was a little far away: when these were set a flag write took about a dozen
+ * round trips, some 8–10 s at 500 ms each way, and a writer queued on the same flag's lock waits
+ * for the one before it (test/e2e/faults/slow-stores.spec.ts). A write is two round trips now, but
+ * a change request's apply or a restore still takes more. Still bounded, so a request answers
+ * within some 40 s at worst: past the limit, the write was rolled back and is refused with 503
+ * (transaction-errors.ts). A database that does not answer at all is noticed by the pool's own
+ * timeouts, not by these.
  */
 const REQUEST_TX = { maxWait: 10_000, timeout: 30_000 } as const;
 
