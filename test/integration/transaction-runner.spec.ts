@@ -57,3 +57,15 @@ it('survives its connection killed mid-transaction: an unreachable database, not
   expect(checks.out.killed.rows).toEqual([1, 2, 6, 7, 8, 10, 11]);
   expect(checks.out.killed.next).toEqual([32, 33, 34]);
 });
+
+it("asks PostgreSQL what became of a COMMIT whose answer was lost: committed is a success, aborted the connection's error", () => {
+  const { committed, aborted, rows, counter, lost } = checks.out.lostCommit;
+  expect(committed).toEqual({ value: 'wrote 50' });
+  expect(aborted.failed).toMatchObject({ timeout: false, unavailable: true });
+  expect(rows).toEqual([50]);
+  expect(counter).toBe(1);
+  expect(lost).toEqual([
+    { xidKnown: true, outcome: 'committed' },
+    { xidKnown: true, outcome: 'aborted' },
+  ]);
+});

@@ -9,6 +9,8 @@ import { Prisma } from '../../src/infra/prisma/generated/client';
 import { PrismaService, txClient, type Tx } from '../../src/infra/prisma/prisma.service';
 import { isDatabaseUnavailable } from '../../src/infra/prisma/prisma-errors';
 import { isTransactionTimeout } from '../../src/infra/prisma/transaction-errors';
+import { Client } from 'pg';
+import { faultProxy } from './fault-proxy';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const failure = (e: unknown) => ({
@@ -135,10 +137,71 @@ async function main(): Promise<void> {
         [32, 33, 34].map((x) => prisma.transaction((tx) => prisma.sql(tx, insert(x)).then(() => x))),
       ),
     };
+    out.lostCommit = await lostCommits(databaseUrl);
     process.stdout.write(JSON.stringify(out));
   } finally {
     await prisma.$disconnect();
     await prisma.pool.end().catch(() => undefined);
+  }
+}
+
+/**
+ * A COMMIT whose answer never arrives: the transaction's held write waits for a row lock another
+ * session holds, so its COMMIT message sits at the server when the link (a fault proxy) is cut.
+ * Then the lock holder lets go (the server commits what it had received) or the waiting backend is
+ * terminated (nothing commits), and the link heals so the runner can ask what happened.
+ */
+async function lostCommits(databaseUrl: string) {
+  const url = new URL(databaseUrl);
+  const direct = new Client({ connectionString: databaseUrl });
+  await direct.connect();
+  await direct.query('CREATE TABLE lk (id int PRIMARY KEY, n int NOT NULL); INSERT INTO lk VALUES (1, 0)');
+  const proxy = await faultProxy(Number(url.port || 5432), url.hostname);
+  url.port = String(proxy.port);
+  const viaProxy = new PrismaService({ databaseUrl: url.toString(), databasePoolSize: 2 } as GantryConfig);
+  const lost: unknown[] = [];
+  (viaProxy as unknown as { onLostCommit: unknown }).onLostCommit = (xid: string, outcome: string) =>
+    lost.push({ xidKnown: /^\d+$/.test(xid), outcome });
+  const holder = new Client({ connectionString: databaseUrl });
+  await holder.connect();
+  const waitingBackend = async () => {
+    for (;;) {
+      const { rows } = await direct.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows.length) return rows[0].pid;
+      await sleep(20);
+    }
+  };
+  const attempt = async (x: number, end: (pid: number) => Promise<unknown>) => {
+    await holder.query('BEGIN; SELECT * FROM lk WHERE id = 1 FOR UPDATE');
+    const result = outcome(
+      viaProxy.transaction(async (tx) => {
+        await viaProxy.sql(tx, Prisma.sql`INSERT INTO tr VALUES (${x}::int)`);
+        await viaProxy.sqlAtCommit(tx, Prisma.sql`UPDATE lk SET n = n + 1 WHERE id = 1`);
+        return `wrote ${x}`;
+      }),
+    );
+    const pid = await waitingBackend();
+    await proxy.cut();
+    await end(pid);
+    await holder.query('COMMIT');
+    await sleep(300);
+    await proxy.heal();
+    return result;
+  };
+  try {
+    const committed = await attempt(50, () => Promise.resolve());
+    const aborted = await attempt(51, (pid) => direct.query('SELECT pg_terminate_backend($1)', [pid]));
+    const kept = await direct.query<{ x: number }>('SELECT x FROM tr WHERE x >= 50 ORDER BY x');
+    const { rows: counter } = await direct.query<{ n: number }>('SELECT n FROM lk WHERE id = 1');
+    return { committed, aborted, rows: kept.rows.map((r) => r.x), counter: counter[0].n, lost };
+  } finally {
+    await holder.end().catch(() => undefined);
+    await direct.end().catch(() => undefined);
+    await viaProxy.$disconnect();
+    await viaProxy.pool.end().catch(() => undefined);
+    await proxy.close();
   }
 }
 

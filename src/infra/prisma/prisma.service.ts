@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type QueryResultRow } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../config/config';
@@ -8,7 +8,7 @@ import type { Tx } from './tx';
 import { bindActiveContext, inSpan } from '../tracing/tracing';
 import { SPAN } from '../tracing/spans';
 import { PRISMA_LIKE_TYPES, type TransactionConnection } from './raw-connection';
-import { runTransaction } from './transaction-runner';
+import { runTransaction, type LostCommitListener } from './transaction-runner';
 import { LentPrisma, lentConnection } from './lent-prisma';
 
 export type { Tx } from './tx';
@@ -33,8 +33,9 @@ const DEFAULT_TIMEOUTS = { connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, kee
  * for the one before it (test/e2e/faults/slow-stores.spec.ts). A write is two round trips now, but
  * a change request's apply or a restore still takes more. Still bounded, so a request answers
  * within some 40 s at worst: past the limit, the write was rolled back and is refused with 503
- * (transaction-errors.ts). A database that does not answer at all is noticed by the pool's own
- * timeouts, not by these.
+ * (transaction-errors.ts). A COMMIT whose answer was lost may add up to one more `timeout` while
+ * PostgreSQL is asked what became of it (transaction-runner.ts). A database that does not answer
+ * at all is noticed by the pool's own timeouts, not by these.
  */
 const REQUEST_TX = { maxWait: 10_000, timeout: 30_000 } as const;
 
@@ -127,10 +128,17 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
             await handle.prisma.end(true);
             return value;
           }),
+          this.onLostCommit,
         ),
       { childOnly: true },
     );
   }
+
+  private readonly onLostCommit: LostCommitListener = (xid, outcome, error) =>
+    new Logger('database').warn(
+      `a COMMIT's answer was lost (${error.message}); PostgreSQL says transaction ${xid} ` +
+        (outcome === 'unknown' ? 'could not be asked about in time: refused as unavailable' : `${outcome}`),
+    );
 
   /**
    * One SQL statement, for the hot paths of repositories: on the transaction's connection in `tx`

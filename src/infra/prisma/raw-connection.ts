@@ -20,9 +20,11 @@ import { inlineSql } from './inline-sql';
  * the rest of the message, COMMIT included).
  *
  * The price: a connection lost while that message waits for the audit chain's lock leaves the
- * write's outcome unknown to this process (503), as a connection lost during any COMMIT does, for
- * the length of that wait rather than of the commit alone. Either way the write is whole or absent,
- * and a retry with If-Match tells which.
+ * write's outcome unknown to this process, as a connection lost during any COMMIT does, for the
+ * length of that wait rather than of the commit alone. So the first message also asks for the
+ * transaction's id (`xid`), which the hot paths' first statement (a row lock) has assigned: with
+ * it the runner asks PostgreSQL afterwards what became of the transaction (transaction-runner.ts).
+ * Either way the write is whole or absent.
  *
  * Once the transaction ends (committed, rolled back, or given up at its time limit) the connection
  * is closed to its statements: one asked for later fails with TransactionClosedError and nothing is
@@ -36,6 +38,11 @@ export class TransactionConnection {
   private open = true;
   /** Set when a ROLLBACK of ours failed: the connection may still be inside the transaction, so it is not reused. */
   unusable?: Error;
+  /**
+   * The transaction's id (xid8, as text) when its first statement made PostgreSQL assign one (a
+   * write or a row lock; a read-only statement assigns none), read in the same message.
+   */
+  xid?: string;
 
   constructor(
     private readonly client: PoolClient,
@@ -49,7 +56,12 @@ export class TransactionConnection {
     this.mustBeOpen();
     const begin = this.takeBegin();
     if (begin === undefined) return (await this.send<R>({ text, values, types: PRISMA_LIKE_TYPES })).rows;
-    return (await this.send<R>({ text: `${begin};\n${inlineSql(text, values)}`, types: PRISMA_LIKE_TYPES })).rows;
+    const results = await this.sendAll<R | { xid: string | null }>({
+      text: `${begin};\n${inlineSql(text, values)}\n;\n${XID_IF_ASSIGNED}`,
+      types: PRISMA_LIKE_TYPES,
+    });
+    this.xid = (results[results.length - 1].rows[0] as { xid: string | null }).xid ?? undefined;
+    return results[results.length - 2].rows as R[];
   }
 
   /**
@@ -124,13 +136,15 @@ export class TransactionConnection {
   }
 
   /** One message; with several statements in it, the last one's result. */
-  private async send<R extends QueryResultRow>(config: {
-    text: string;
-    values?: readonly unknown[];
-    types?: typeof PRISMA_LIKE_TYPES;
-  }): Promise<QueryResult<R>> {
+  private async send<R extends QueryResultRow>(config: MessageConfig): Promise<QueryResult<R>> {
+    const results = await this.sendAll<R>(config);
+    return results[results.length - 1];
+  }
+
+  /** One message, each of its statements' results. */
+  private async sendAll<R extends QueryResultRow>(config: MessageConfig): Promise<QueryResult<R>[]> {
     const result = (await this.sendAsIs(config)) as QueryResult<R> | QueryResult<R>[];
-    return Array.isArray(result) ? result[result.length - 1] : result;
+    return Array.isArray(result) ? result : [result];
   }
 
   /** pg's promise form of query, for a config its overloads do not spell (Prisma's row mode and parsers). */
@@ -138,6 +152,15 @@ export class TransactionConnection {
     return (this.client.query as (this: PoolClient, c: object) => Promise<unknown>).call(this.client, config);
   }
 }
+
+interface MessageConfig {
+  text: string;
+  values?: readonly unknown[];
+  types?: typeof PRISMA_LIKE_TYPES;
+}
+
+/** The transaction's id if it has one; asking never assigns one (a read-only transaction stays without). */
+const XID_IF_ASSIGNED = 'SELECT pg_current_xact_id_if_assigned()::text AS xid';
 
 /** Prisma's statements that begin or end a transaction (answered by TransactionConnection.fromPrisma). */
 const OWN_STATEMENT = /^\s*(BEGIN|COMMIT|ROLLBACK|END|ABORT)\s*;?\s*$/i;
