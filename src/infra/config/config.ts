@@ -50,7 +50,7 @@ export interface GantryConfig {
    * Jobs one worker process runs at once, per queue (GANTRY_WORKER_CONCURRENCY). A job spends most
    * of its time waiting on Redis and PostgreSQL, so a worker with too few in hand leaves its CPU
    * idle while due jobs queue. But each one in hand may hold a database connection, and some (a
-   * release plan's advance) also read through the pool while they do: more jobs in hand than
+   * release plan's look) open a second transaction while they do: more jobs in hand than
    * DATABASE_POOL_SIZE connections can starve each other (bench/README.md), so the default stays 4.
    */
   workerConcurrency: number;
