@@ -137,7 +137,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private readonly onLostCommit: LostCommitListener = (xid, outcome, error) =>
     new Logger('database').warn(
       `a COMMIT's answer was lost (${error.message}); PostgreSQL says transaction ${xid} ` +
-        (outcome === 'unknown' ? 'could not be asked about in time: refused as unavailable' : `${outcome}`),
+        (outcome === 'unknown' ? 'could not be asked about in time: refused as unavailable' : outcome),
     );
 
   /**

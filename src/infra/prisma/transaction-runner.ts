@@ -62,12 +62,7 @@ export async function runTransaction<T>(
   const level = limits.isolationLevel && ISOLATION[limits.isolationLevel];
   if (limits.isolationLevel && !level) throw new RangeError(`unknown isolation level ${limits.isolationLevel}`);
   const client = await connectWithin(connect, limits.maxWait);
-  // A socket error on a connection taken from the pool has no listener there any more (pg-pool
-  // listens on idle ones only): the statement in flight fails with it, and the connection is
-  // dropped when it goes back.
-  let broken: Error | undefined;
-  const onError = (e: Error) => (broken ??= e);
-  client.on('error', onError);
+  const held = holdOutsidePool(client);
   const connection = new TransactionConnection(client, level ? `BEGIN ISOLATION LEVEL ${level}` : 'BEGIN');
   let givenUp: Promise<void> | undefined;
   const timer = setTimeout(() => (givenUp = connection.rollback()), limits.timeout);
@@ -91,8 +86,7 @@ export async function runTransaction<T>(
       lost = { error: e as Error, xid: connection.xid };
     }
   } finally {
-    client.removeListener('error', onError);
-    client.release(broken ?? connection.unusable);
+    held.release(connection.unusable);
   }
   if (!lost) return value;
   // Asked after the dead connection went back, so that a full pool still has one to ask on.
@@ -144,23 +138,35 @@ function connectWithin(connect: () => Promise<PoolClient>, maxWait: number): Pro
   });
 }
 
-/**
- * One ask, on a connection that goes back to the pool after (dropped if the ask failed on it). A
- * pooled connection the outage left half-dead may fail this way, and its socket's error needs a
- * listener while it is out of the pool, as in runTransaction.
- */
+/** One ask, on a connection that goes back to the pool after (dropped if the ask failed on it). */
 async function statusOf(client: PoolClient, xid: string): Promise<string | null> {
+  const held = holdOutsidePool(client);
   let failed: Error | undefined;
-  const onError = (e: Error) => (failed ??= e);
-  client.on('error', onError);
   try {
     const { rows } = await client.query<{ status: string | null }>('SELECT pg_xact_status($1::xid8) AS status', [xid]);
     return rows[0]?.status ?? null;
   } catch (e) {
-    failed ??= e as Error;
+    failed = e as Error;
     throw e;
   } finally {
-    client.removeListener('error', onError);
-    client.release(failed);
+    held.release(failed);
   }
+}
+
+/**
+ * A connection taken from the pool, listened to while it is out: pg-pool listens on idle ones
+ * only, so a socket error there would be an unhandled 'error' event, which ends the process (the
+ * statement in flight fails with it anyway). `release` gives it back, dropped if its socket failed
+ * or `unusable` says it must not be reused.
+ */
+function holdOutsidePool(client: PoolClient): { release(unusable?: Error): void } {
+  let broken: Error | undefined;
+  const onError = (e: Error) => (broken ??= e);
+  client.on('error', onError);
+  return {
+    release: (unusable) => {
+      client.removeListener('error', onError);
+      client.release(broken ?? unusable);
+    },
+  };
 }
