@@ -22,7 +22,7 @@ import { ANY_ENV, assertInEveryEnvironment } from './flag-authorization';
 import { FlagPatchInputs } from './flag-patch-inputs';
 import { FlagWriteGates } from './flag-write-gates';
 import { FlagConfigWriter } from './flag-config-writer';
-import type { GuardrailWarning } from '../guardrails/guardrail-checks';
+import { guardrailLinks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 import type {
   ComputedFlagWrite,
   FlagDryRun,
@@ -288,7 +288,7 @@ export class FlagWriteService {
         instructions: steps.map((s) => s.kind),
         environments: changedEnvKeys,
         ...bypassAuditLinks(bypasses, bypassed),
-        ...(warnings.length ? { guardrailWarnings: warnings } : {}),
+        ...guardrailLinks(warnings),
         ...(freezeBypassed ? { freezeBypassed } : {}),
         ...(write.preApproved?.links ?? {}),
       },

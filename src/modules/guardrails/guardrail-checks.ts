@@ -22,6 +22,10 @@ export interface GuardrailWarning {
 
 const asWarning = ({ effect: _e, ...w }: GuardrailFinding): GuardrailWarning => w;
 
+/** A write's audit links for its guardrail warnings: none when there are none. */
+export const guardrailLinks = (warnings: GuardrailWarning[]) =>
+  warnings.length ? { guardrailWarnings: warnings } : {};
+
 /**
  * Throws 422 `guardrail/violation` listing every `block` finding (nothing is written); returns the
  * `warn` findings for the write to carry. Break-glass and pre-approval change nothing here: a

@@ -56,7 +56,3 @@ export interface ComputedSegmentWrite {
 export function patchContext(liveKeys: ReadonlySet<string>) {
   return { newId: randomUUID, segmentExists: (key: string) => liveKeys.has(key) };
 }
-
-/** The audit links of a write's guardrail warnings: none when there are none. */
-export const guardrailLinks = (warnings: GuardrailWarning[]) =>
-  warnings.length ? { guardrailWarnings: warnings } : {};

@@ -25,10 +25,9 @@ import { SegmentsRepository } from './segments.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import { segmentChangeRequestPath } from './segment-paths';
 import { BYPASS_LEDGER, bypassAuditLinks, type BypassLedger, type BypassNotice } from '../write-path/bypass-ledger';
-import { GuardrailChecks, type GuardrailWarning } from '../guardrails/guardrail-checks';
+import { GuardrailChecks, guardrailLinks, type GuardrailWarning } from '../guardrails/guardrail-checks';
 import { FreezeGate } from '../freezes/freeze-gate';
 import {
-  guardrailLinks,
   patchContext,
   withWarnings,
   type ComputedSegmentWrite,
