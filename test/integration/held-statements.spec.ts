@@ -4,7 +4,7 @@
  * travels with the first statement, writes held with PrismaService.sqlAtCommit go in the COMMIT's
  * message, in order and in the transaction; a rollback drops them, a failing
  * one fails the transaction and leaves nothing, and the values inlined for them read back as bound
- * parameters do.
+ * parameters do. A savepoint (PrismaService.savepoint) undoes only its own body when that fails.
  */
 import { checksOnTestDatabase } from '../support/support-script';
 
@@ -68,4 +68,26 @@ it('sends nothing for a transaction that sent nothing, and works beside Prismaâ€
 it('refuses a statement held after the transaction was given up at its time limit, and keeps nothing of it', () => {
   expect(checks.out.late).toEqual({ name: 'TransactionClosedError', message: expect.stringMatching(/already ended/) });
   expect(checks.out.finalRows).toEqual([1, 2, 3, 4, 30, 31, 32, 33, 40, 41]);
+});
+
+it('undoes only a failing savepointâ€™s body (sent, held, or failed on the server) and the transaction goes on', () => {
+  expect(checks.out.savepoint).toEqual({
+    kept: 'kept',
+    undone: 'refused',
+    failed: '23505',
+    unsent: 'refused before sending',
+  });
+  expect(checks.out.afterSavepoints).toEqual([60, 61, 62, 66]);
+  // The SAVEPOINT goes with the body's first statement; only a body that sent something costs a
+  // ROLLBACK TO, and one that succeeds costs nothing more.
+  expect(checks.out.savepointMessages).toEqual([
+    `BEGIN; INSERT INTO held VALUES ('60'::int)${XID}`,
+    "SAVEPOINT gantry_1; INSERT INTO held VALUES ('61'::int)",
+    "SAVEPOINT gantry_2; INSERT INTO held VALUES ('63'::int)",
+    'ROLLBACK TO SAVEPOINT gantry_2',
+    "SAVEPOINT gantry_3; INSERT INTO held VALUES ('60'::int)",
+    'ROLLBACK TO SAVEPOINT gantry_3',
+    'INSERT INTO held VALUES ($1::int)',
+    "INSERT INTO held VALUES ('62'::int); COMMIT",
+  ]);
 });

@@ -127,6 +127,38 @@ async function main(): Promise<void> {
       return Number((await txClient(tx).$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM held WHERE x >= 40`)[0].n);
     });
 
+    // A savepoint: its SAVEPOINT travels with the next statement; a body that fails is undone alone
+    // (what it sent, what it held, a statement of its that failed) and the transaction goes on.
+    messages.length = 0;
+    out.savepoint = await prisma.transaction(async (tx) => {
+      await prisma.sql(tx, insert(60));
+      const kept = await prisma.savepoint(tx, async () => {
+        await prisma.sql(tx, insert(61));
+        await prisma.sqlAtCommit(tx, insert(62));
+        return 'kept';
+      });
+      const undone = await prisma
+        .savepoint(tx, async () => {
+          await prisma.sql(tx, insert(63));
+          await prisma.sqlAtCommit(tx, insert(64));
+          throw new Error('refused');
+        })
+        .catch((e: Error) => e.message);
+      const failed = await prisma
+        .savepoint(tx, () => prisma.sql(tx, insert(60))) // duplicate key: the statement fails on the server
+        .catch((e: { code?: string }) => e.code);
+      const unsent = await prisma
+        .savepoint(tx, async () => {
+          await prisma.sqlAtCommit(tx, insert(65));
+          throw new Error('refused before sending');
+        })
+        .catch((e: Error) => e.message);
+      await prisma.sql(tx, insert(66));
+      return { kept, undone, failed, unsent };
+    });
+    out.savepointMessages = [...messages];
+    out.afterSavepoints = (await rows()).filter((x) => x >= 60);
+
     // Held after the transaction was given up at its time limit: refused, and nothing of it stays.
     let late: unknown;
     await prisma
@@ -145,7 +177,7 @@ async function main(): Promise<void> {
       .catch(() => undefined);
     await sleep(200);
     out.late = late;
-    out.finalRows = await rows();
+    out.finalRows = (await rows()).filter((x) => x < 60);
     process.stdout.write(JSON.stringify(out));
   } finally {
     await prisma.$disconnect();

@@ -166,6 +166,15 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   /**
+   * Runs `fn` inside `tx` so that its failure undoes only what it wrote (a SAVEPOINT: raw-connection.ts)
+   * and `tx` goes on: for a write nested in a larger transaction whose refusal the caller records
+   * instead (a release plan's look failing one phase).
+   */
+  savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return handleOf(tx).connection.savepoint(() => fn(tx));
+  }
+
+  /**
    * The last shutdown phase, so what other providers write while they stop (in onModuleDestroy or
    * beforeApplicationShutdown: the insights' last flush) still has a connection.
    */

@@ -26,15 +26,21 @@ import { inlineSql } from './inline-sql';
  * it the runner asks PostgreSQL afterwards what became of the transaction (transaction-runner.ts).
  * Either way the write is whole or absent.
  *
+ * A savepoint (`savepoint`) travels the same way: its SAVEPOINT goes with the next statement, and
+ * only a body that fails costs a round trip (its ROLLBACK TO).
+ *
  * Once the transaction ends (committed, rolled back, or given up at its time limit) the connection
  * is closed to its statements: one asked for later fails with TransactionClosedError and nothing is
  * sent, since it would run outside any transaction on a connection someone else may hold.
  * Statements queued before that run in the transaction and end with it.
  */
 export class TransactionConnection {
-  /** BEGIN (with its isolation level), not sent yet; undefined once sent. */
-  private begin: string | undefined;
+  /** Statements not sent yet that go ahead of the next one, in its message: the BEGIN, SAVEPOINTs. */
+  private ahead: string[];
+  /** Whether the first message (with the BEGIN) went out. */
+  private begun = false;
   private atCommit: string[] = [];
+  private savepoints = 0;
   private open = true;
   /** Set when a ROLLBACK of ours failed: the connection may still be inside the transaction, so it is not reused. */
   unusable?: Error;
@@ -48,20 +54,48 @@ export class TransactionConnection {
     private readonly client: PoolClient,
     begin = 'BEGIN',
   ) {
-    this.begin = begin;
+    this.ahead = [begin];
   }
 
   /** One statement in the transaction (with the BEGIN, in one message, when it is the first). */
   async query<R extends QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
     this.mustBeOpen();
-    const begin = this.takeBegin();
-    if (begin === undefined) return (await this.send<R>({ text, values, types: PRISMA_LIKE_TYPES })).rows;
+    const ahead = this.takeAhead();
+    if (!ahead.length) return (await this.send<R>({ text, values, types: PRISMA_LIKE_TYPES })).rows;
+    const first = this.markBegun();
     const results = await this.sendAll<R | { xid: string | null }>({
-      text: `${begin};\n${inlineSql(text, values)}\n;\n${XID_IF_ASSIGNED}`,
+      text: `${ahead.map((s) => `${s};\n`).join('')}${inlineSql(text, values)}${first ? `\n;\n${XID_IF_ASSIGNED}` : ''}`,
       types: PRISMA_LIKE_TYPES,
     });
+    if (!first) return results[results.length - 1].rows as R[];
     this.xid = (results[results.length - 1].rows[0] as { xid: string | null }).xid ?? undefined;
     return results[results.length - 2].rows as R[];
+  }
+
+  /**
+   * Runs `body` so that its failure undoes only what it did, and the transaction goes on: its
+   * statements are rolled back to a SAVEPOINT taken before it (the row locks they took released),
+   * and the writes it held are dropped. A body that resolves costs nothing more (the savepoint
+   * lasts until the transaction ends). The transaction's other statements must not run meanwhile.
+   */
+  async savepoint<T>(body: () => Promise<T>): Promise<T> {
+    this.mustBeOpen();
+    const name = `gantry_${++this.savepoints}`;
+    const statement = `SAVEPOINT ${name}`;
+    this.ahead.push(statement);
+    const held = this.atCommit.length;
+    try {
+      return await body();
+    } catch (e) {
+      // Ended meanwhile (its time limit): the whole transaction is undone anyway.
+      if (!this.open) throw e;
+      this.atCommit.length = held;
+      const unsent = this.ahead.indexOf(statement);
+      // Nothing went out since the SAVEPOINT (it has not either): nothing to undo on the server.
+      if (unsent >= 0) this.ahead.splice(unsent);
+      else await this.query(`ROLLBACK TO SAVEPOINT ${name}`, []);
+      throw e;
+    }
   }
 
   /**
@@ -82,8 +116,11 @@ export class TransactionConnection {
   async fromPrisma(config: { text: string }): Promise<unknown> {
     if (OWN_STATEMENT.test(config.text)) return emptyResult(config.text.trim().split(/\s/)[0].toUpperCase());
     this.mustBeOpen();
-    const begin = this.takeBegin();
-    if (begin !== undefined) await this.send({ text: begin });
+    const ahead = this.takeAhead();
+    if (ahead.length) {
+      this.markBegun();
+      await this.send({ text: ahead.join(';\n') });
+    }
     return this.sendAsIs(config);
   }
 
@@ -94,12 +131,13 @@ export class TransactionConnection {
    */
   async commit(): Promise<void> {
     this.open = false;
-    const begin = this.takeBegin();
+    const ahead = this.takeAhead();
     const held = this.atCommit;
     this.atCommit = [];
     // Nothing reached the server and nothing is held: there is nothing to commit.
-    if (begin !== undefined && !held.length) return;
-    const statements = begin === undefined ? [...held, 'COMMIT'] : [begin, ...held, 'COMMIT'];
+    if (!this.begun && !held.length) return;
+    this.begun = true;
+    const statements = [...ahead, ...held, 'COMMIT'];
     try {
       await this.send({ text: statements.join(';\n') });
     } catch (e) {
@@ -112,7 +150,8 @@ export class TransactionConnection {
   async rollback(): Promise<void> {
     this.open = false;
     this.atCommit = [];
-    if (this.takeBegin() === undefined) await this.rollbackSent();
+    this.takeAhead();
+    if (this.begun) await this.rollbackSent();
   }
 
   /** Never throws: a ROLLBACK that fails marks the connection unusable instead. */
@@ -129,10 +168,17 @@ export class TransactionConnection {
     if (!this.open) throw new TransactionClosedError();
   }
 
-  private takeBegin(): string | undefined {
-    const begin = this.begin;
-    this.begin = undefined;
-    return begin;
+  private takeAhead(): string[] {
+    const ahead = this.ahead;
+    this.ahead = [];
+    return ahead;
+  }
+
+  /** Notes that a message went out; whether it is the first (the one that asks for the xid). */
+  private markBegun(): boolean {
+    const first = !this.begun;
+    this.begun = true;
+    return first;
   }
 
   /** One message; with several statements in it, the last one's result. */
