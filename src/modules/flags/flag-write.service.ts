@@ -145,6 +145,8 @@ export class FlagWriteService {
   /**
    * What the instructions would do to the flag in one environment, without writing: the same
    * validation as a write (so a change request never holds instructions that could not apply).
+   * Read in `tx` when given (a caller that holds a transaction needs no second connection), but
+   * not under the flag's lock.
    */
   async dryRun(
     actor: Actor,
@@ -153,14 +155,15 @@ export class FlagWriteService {
     flagKey: string,
     instructions: unknown[],
     authorize = true,
+    tx?: Tx,
   ): Promise<FlagDryRun> {
     const steps = flagInstructionActions(instructions);
-    const row = await this.repo.find(project.id, flagKey);
+    const row = await this.repo.find(project.id, flagKey, tx);
     if (!row) throw notFound('flag', flagKey);
     const def = row.definition;
     if (authorize) this.authorizeSteps(actor, steps, project, env, def);
     const configs = configsByEnvKey(row);
-    const result = await this.applyInstructions(undefined, project, def, configs, env, instructions, steps);
+    const result = await this.applyInstructions(tx, project, def, configs, env, instructions, steps);
     return {
       flagId: row.id,
       version: configs[env.key].version,

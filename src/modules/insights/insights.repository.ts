@@ -3,6 +3,7 @@ import type { EvaluationCount } from '../../core/insights/evaluation-tally';
 import type { Granularity } from '../../core/insights/insight-series';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService } from '../../infra/prisma/prisma.service';
+import type { Tx } from '../../infra/prisma/tx';
 
 export interface SeriesRow {
   at: Date;
@@ -96,10 +97,13 @@ export class InsightsRepository {
   }
 
   /** The last evaluation counted for the flag in the environment, within the days' retention. */
-  async lastEvaluatedAt(environmentId: string, flagKey: string): Promise<Date | null> {
-    const rows = await this.prisma.$queryRaw<{ lastAt: Date | null }[]>`
+  async lastEvaluatedAt(environmentId: string, flagKey: string, tx?: Tx): Promise<Date | null> {
+    const rows = await this.prisma.sql<{ lastAt: Date | null }>(
+      tx,
+      Prisma.sql`
       SELECT max("lastAt") AS "lastAt" FROM "FlagEvaluationCount"
-      WHERE "environmentId" = ${environmentId}::uuid AND "flagKey" = ${flagKey} AND "period" = 'day'`;
+      WHERE "environmentId" = ${environmentId}::uuid AND "flagKey" = ${flagKey} AND "period" = 'day'`,
+    );
     return rows[0]?.lastAt ?? null;
   }
 

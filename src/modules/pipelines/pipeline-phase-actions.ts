@@ -12,6 +12,7 @@ import type { PipelineRun } from './pipeline-records';
 import { PipelinesRepository } from './pipelines.repository';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import type { PreApproval } from '../write-path/pre-approval';
+import type { Tx } from '../../infra/prisma/tx';
 
 export type Automation = ReturnType<typeof automationActor>;
 /** Which environment a write is for, and whether that phase's change request was approved. */
@@ -24,6 +25,12 @@ export const creatorOf = (run: PipelineRun) => run.createdBy;
  * What a release plan phase does, for PipelineRunner: check that its audience would see the change,
  * start it (a change request, an immediate write, or a release), and follow it one step at a time.
  * These are the writes through flags, releases and change requests; the runner decides when.
+ *
+ * The checks and an immediate phase's write run in the look's transaction (`tx`), the write in a
+ * savepoint: it commits with the phase's new state or not at all, a refusal undoes only the write
+ * (the runner fails the phase), and a look needs no second connection while it holds its run's
+ * lock. Change requests and releases still open transactions of their own (PipelineRunner limits
+ * how many looks run at once, so those cannot starve the pool).
  */
 @Injectable()
 export class PipelinePhaseActions {
@@ -38,13 +45,14 @@ export class PipelinePhaseActions {
 
   /** The audience check again, on the flag as it is now (README "Release plans" → refusal). */
   async wouldNotSee(
+    tx: Tx,
     actor: Automation,
     run: PipelineRun,
     project: ProjectContext,
     env: EnvironmentContext,
     phase: PlanPhase,
   ): Promise<string | null> {
-    const dry = await this.flags.dryRun(actor, project, env, run.flagKey, [finalInstruction(run.variationId)], false);
+    const dry = await this.dryRun(tx, actor, run, project, env);
     const refusal = audienceRefusal(
       dry.before.flag,
       dry.before.environment,
@@ -58,6 +66,7 @@ export class PipelinePhaseActions {
 
   /** Whether the phase must turn the flag on first (it says so, and the flag is off there now). */
   private async mustTurnOn(
+    tx: Tx | undefined,
     actor: Automation,
     run: PipelineRun,
     project: ProjectContext,
@@ -65,12 +74,23 @@ export class PipelinePhaseActions {
     phase: PlanPhase,
   ) {
     if (!phase.turnFlagOn) return false;
-    const dry = await this.flags.dryRun(actor, project, env, run.flagKey, [finalInstruction(run.variationId)], false);
-    return !dry.before.environment.on;
+    return !(await this.dryRun(tx, actor, run, project, env)).before.environment.on;
+  }
+
+  /** The run's final instruction over the flag as it is now (unauthorized: the run's grant covers it). */
+  private dryRun(
+    tx: Tx | undefined,
+    actor: Automation,
+    run: PipelineRun,
+    project: ProjectContext,
+    env: EnvironmentContext,
+  ) {
+    return this.flags.dryRun(actor, project, env, run.flagKey, [finalInstruction(run.variationId)], false, tx);
   }
 
   /** A phase's first step: a change request to wait for, an immediate write, or a release. */
   async start(
+    tx: Tx,
     actor: Automation,
     run: PipelineRun,
     project: ProjectContext,
@@ -80,7 +100,7 @@ export class PipelinePhaseActions {
     approve: Approve,
     now: Date,
   ): Promise<void> {
-    const turnOn = await this.mustTurnOn(actor, run, project, env, phase);
+    const turnOn = await this.mustTurnOn(tx, actor, run, project, env, phase);
     const instructions = [...(turnOn ? [{ kind: 'turnFlagOn' }] : []), finalInstruction(run.variationId)];
     if (phase.requireApproval) {
       const cr = await this.requests
@@ -97,8 +117,8 @@ export class PipelinePhaseActions {
       return;
     }
     if (phase.strategy.kind === 'immediate') {
-      await this.repo.transaction((tx) =>
-        this.flags.applyPreApproved(tx, actor, project, env, run.flagKey, {
+      await this.repo.savepoint(tx, (inLook) =>
+        this.flags.applyPreApproved(inLook, actor, project, env, run.flagKey, {
           instructions,
           comment: `release plan ${run.pipelineKey}, run ${run.id}`,
           preApproved: approve({ environmentKey: env.key }),
@@ -137,7 +157,7 @@ export class PipelinePhaseActions {
       }
       // The approval covers the release that gets there step by step (and turning the flag on, which
       // the request carried); the request itself is closed.
-      if (await this.mustTurnOn(actor, run, project, env, phase))
+      if (await this.mustTurnOn(undefined, actor, run, project, env, phase))
         await this.turnOn(actor, run, project, env, approve({ environmentKey: env.key, approved: true }));
       await this.startRelease(actor, run, phase, state, project, env, true, now);
       await this.requests.cancel(actor, cr.id);

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, isError } from '../../core/errors';
 import { anyFlagResource, formatResource } from '../../core/policy';
 import {
@@ -10,6 +10,8 @@ import {
   type PhaseState,
 } from '../../core/release';
 import { ClockService } from '../../infra/clock/clock.service';
+import { GANTRY_CONFIG, type GantryConfig } from '../../infra/config/config';
+import { InProcessLimit } from '../../infra/queues/in-process-limit';
 import type { Tx } from '../../infra/prisma/tx';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { automationActor } from '../accounts/system-actor';
@@ -39,11 +41,17 @@ type Look = { outcome: string; row?: PipelineRun; events?: { event: WebhookEvent
  * was rolled back, and expire a run with no progress for its expiry time. A look is an
  * AutomationRunner run holding the run's row lock (SKIP LOCKED: a second worker skips a run being
  * looked at, 'busy'); a refusal fails the phase, within the look.
+ *
+ * A look that starts a release or follows a change request holds its run's connection while those
+ * open transactions of their own, so at most half the pool's connections are held by looks at once
+ * (`looks`): however many jobs a worker has in hand (GANTRY_WORKER_CONCURRENCY), each look can get
+ * its second connection.
  */
 @Injectable()
 export class PipelineRunner {
   private readonly logger = new Logger('release-plans');
   private readonly automation: AutomationDefinition<string, PipelineRun, Look, Scope>;
+  private readonly looks: InProcessLimit;
 
   constructor(
     private readonly repo: PipelinesRepository,
@@ -55,12 +63,14 @@ export class PipelineRunner {
     private readonly insights: InsightsRepository,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookEventsService,
+    @Inject(GANTRY_CONFIG) config: GantryConfig,
   ) {
+    this.looks = new InProcessLimit(Math.max(1, Math.floor(config.databasePoolSize / 2)));
     this.automation = {
       kind: 'pipeline_look',
       unlocked: 'busy',
       id: (id) => id,
-      transaction: (fn) => this.repo.transaction(fn),
+      transaction: (fn) => this.looks.run(() => this.repo.transaction(fn)),
       lock: (tx, id) => this.repo.lockRun(tx, id),
       // A late alarm's look at a run that has ended still counts, as the run's status.
       isPending: () => true,
@@ -142,7 +152,7 @@ export class PipelineRunner {
     }
     // Phases whose trigger is satisfied start; an immediate phase that completes at once may let the
     // next `previous` phase start in the same look.
-    const evaluated = await this.evaluatedSince(run, project, states);
+    const evaluated = await this.evaluatedSince(tx, run, project, states);
     for (let pass = 0; pass < phases.length && !refusal; pass++) {
       const due = phasesToStart(phases, states, evaluated);
       if (!due.length) break;
@@ -152,7 +162,7 @@ export class PipelineRunner {
         const env = this.projects.requireEnvironment(project, phase.environmentKey);
         if (evaluated.has(phase.environmentKey) && !state.triggeredAt)
           Object.assign(state, { triggeredAt: now.toISOString(), triggeredBy: 'first evaluation' });
-        const why = await this.phaseActions.wouldNotSee(actor, run, project, env, phase);
+        const why = await this.phaseActions.wouldNotSee(tx, actor, run, project, env, phase);
         if (why) {
           refusal = `phase ${i + 1} (${env.key}) not started: ${why}`;
           state.error = why;
@@ -161,7 +171,7 @@ export class PipelineRunner {
         state.startedAt = now.toISOString();
         delete state.error;
         await this.guarded(notes, run, state, () =>
-          this.phaseActions.start(actor, run, project, env, phase, state, approve, now),
+          this.phaseActions.start(tx, actor, run, project, env, phase, state, approve, now),
         );
         notes.push(`${state.environmentKey}: started (${state.status})`);
         events.push({ event: 'release_plan.phase_started', detail: { phase: i, environmentKey: env.key } });
@@ -236,11 +246,16 @@ export class PipelineRunner {
   }
 
   /** Environments of first-evaluation phases where the flag was evaluated since the run started. */
-  private async evaluatedSince(run: PipelineRun, project: ProjectContext, states: PhaseState[]): Promise<Set<string>> {
+  private async evaluatedSince(
+    tx: Tx,
+    run: PipelineRun,
+    project: ProjectContext,
+    states: PhaseState[],
+  ): Promise<Set<string>> {
     const out = new Set<string>();
     for (const envKey of awaitingFirstEvaluation(run.phases, states)) {
       const env = this.projects.requireEnvironment(project, envKey);
-      const last = await this.insights.lastEvaluatedAt(env.id, run.flagKey);
+      const last = await this.insights.lastEvaluatedAt(env.id, run.flagKey, tx);
       if (last && last.getTime() >= run.createdAt.getTime()) out.add(envKey);
     }
     return out;

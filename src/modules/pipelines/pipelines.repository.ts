@@ -59,6 +59,11 @@ export class PipelinesRepository {
     return this.prisma.transaction(fn);
   }
 
+  /** `fn` inside the look's transaction, undone alone when it throws (PrismaService.savepoint). */
+  savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.savepoint(tx, fn);
+  }
+
   async list(projectId: string): Promise<Pipeline[]> {
     return (await this.prisma.releasePipeline.findMany({ where: { projectId }, orderBy: { key: 'asc' } })).map(
       toPipeline,
