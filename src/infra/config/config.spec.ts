@@ -37,8 +37,8 @@ describe('loadConfig', () => {
   });
 
   it('reads GANTRY_WORKER_CONCURRENCY (jobs a worker runs at once per queue), with a range check', () => {
-    expect(loadConfig({}).workerConcurrency).toBe(4);
-    expect(loadConfig({ GANTRY_WORKER_CONCURRENCY: '16' }).workerConcurrency).toBe(16);
+    expect(loadConfig({}).workerConcurrency).toBe(16);
+    expect(loadConfig({ GANTRY_WORKER_CONCURRENCY: '4' }).workerConcurrency).toBe(4);
     for (const bad of ['0', '65', '1.5', 'many']) {
       expect(() => loadConfig({ GANTRY_WORKER_CONCURRENCY: bad })).toThrow(ConfigError);
       expect(() => loadConfig({ GANTRY_WORKER_CONCURRENCY: bad })).toThrow('GANTRY_WORKER_CONCURRENCY');

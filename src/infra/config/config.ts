@@ -49,9 +49,9 @@ export interface GantryConfig {
   /**
    * Jobs one worker process runs at once, per queue (GANTRY_WORKER_CONCURRENCY). A job spends most
    * of its time waiting on Redis and PostgreSQL, so a worker with too few in hand leaves its CPU
-   * idle while due jobs queue. But each one in hand may hold a database connection, and some (a
-   * release plan's look) open a second transaction while they do: more jobs in hand than
-   * DATABASE_POOL_SIZE connections can starve each other (bench/README.md), so the default stays 4.
+   * idle while due jobs queue (bench/README.md). Jobs in hand beyond DATABASE_POOL_SIZE wait for a
+   * connection; the only job that holds two at once, a release plan's look, is limited to half the
+   * pool on its own (PipelineRunner), so they cannot starve each other.
    */
   workerConcurrency: number;
   /**
@@ -340,7 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     },
     insightsFlushMs: integer('GANTRY_INSIGHTS_FLUSH_MS', env.GANTRY_INSIGHTS_FLUSH_MS ?? '10000', 100, 600_000),
     jobLockMs: integer('GANTRY_JOB_LOCK_MS', env.GANTRY_JOB_LOCK_MS ?? '30000', 1_000, 600_000),
-    workerConcurrency: integer('GANTRY_WORKER_CONCURRENCY', env.GANTRY_WORKER_CONCURRENCY ?? '4', 1, 64),
+    workerConcurrency: integer('GANTRY_WORKER_CONCURRENCY', env.GANTRY_WORKER_CONCURRENCY ?? '16', 1, 64),
     auditVerifyEveryMs: auditVerifyEveryMs(env),
     releasePlanExpireMs: integer(
       'GANTRY_RELEASE_PLAN_EXPIRE_MS',
