@@ -6,12 +6,9 @@
  * left on the flag.
  */
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
-import { eventually } from '../../support/delivery';
-import { factory, ok, type Flag, type Project, type Schemas } from '../../support/factories';
+import { factory, ok, type Project, type Schemas } from '../../support/factories';
 import { flagIn } from '../../support/governance';
-import { turnOn } from '../../support/release-plans';
-
-type Run = Schemas['PipelineRunDto'];
+import { flagReleases, turnOn } from '../../support/release-plans';
 
 describe('release plan looks', () => {
   let g: Gantry;
@@ -32,28 +29,7 @@ describe('release plan looks', () => {
       params: { path: { projectKey: project.key } },
       body: { key, name: key, phases },
     });
-  const twoWay = () =>
-    factory.flag(owner, project.key, { variations: ['old', 'new'], defaults: { onVariation: 0, offVariation: 0 } });
-  const start = (flag: Flag, pipelineKey: string) =>
-    owner.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
-      params: { path: { projectKey: project.key, flagKey: flag.key } },
-      body: { pipelineKey, variationId: flag.variations[1]._id },
-    });
-  const status = async (flag: Flag) =>
-    ok(
-      await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
-        params: { path: { projectKey: project.key, flagKey: flag.key } },
-      }),
-    );
-  const until = (flag: Flag, check: (r: Run) => boolean) =>
-    eventually(
-      async () => {
-        const r = await status(flag);
-        if (!check(r)) throw new Error(`run is ${r.status}: ${JSON.stringify(r.audiences)}`);
-        return r;
-      },
-      { timeoutMs: 60_000 },
-    );
+  const { twoWay, start, until } = flagReleases(() => ({ api: owner, projectKey: project.key }));
 
   it('advances every run when more looks are due than the pool has connections', async () => {
     ok(
@@ -78,9 +54,11 @@ describe('release plan looks', () => {
     );
     const flags = await Promise.all(Array.from({ length: 24 }, () => twoWay()));
     await Promise.all(flags.map((f) => turnOn(owner, project.key, f.key, ['staging', 'production'])));
-    await Promise.all(flags.map(async (f) => ok(await start(f, 'two-step'))));
+    await Promise.all(flags.map(async (f) => ok(await start(f, { pipelineKey: 'two-step' }))));
     const runs = await Promise.all(
-      flags.map((f) => until(f, (r) => r.audiences.some((a) => a.environmentKey === 'production' && a.releaseId))),
+      flags.map((f) =>
+        until(f, (r) => r.audiences.some((a) => a.environmentKey === 'production' && a.releaseId), 60_000),
+      ),
     );
     for (const [i, run] of runs.entries()) {
       expect(run.audiences.map((a) => [a.environmentKey, a.status])).toEqual([
@@ -111,8 +89,8 @@ describe('release plan looks', () => {
     const flag = await twoWay();
     await turnOn(owner, project.key, flag.key, ['staging']);
     const before = await flagIn(owner, project.key, flag.key);
-    ok(await start(flag, 'at-once'));
-    const run = await until(flag, (r) => r.status === 'failed');
+    ok(await start(flag, { pipelineKey: 'at-once' }));
+    const run = await until(flag, (r) => r.status === 'failed', 60_000);
     expect(run.audiences[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^guardrail\/violation/) });
     const after = await flagIn(owner, project.key, flag.key);
     expect(after.environments.staging).toEqual(before.environments.staging);

@@ -2,22 +2,18 @@
  * Release plans on the real app (PostgreSQL, Redis, worker): a tag default attaches to a new flag
  * and starts without set-up; a versioned plan keeps its run on the version it started with; a start
  * where the audience would not see the change (flag off) is refused naming the environment, unless
- * the phase turns the flag on; a manual phase waits for its start; a phase waiting on the first
- * evaluation starts when a real LaunchDarkly SDK evaluates the flag; a guarded rollback in staging
+ * the phase turns the flag on; a manual phase waits for its start; a guarded rollback in staging
  * pauses production's phase and notifies, and resume retries; a run with no progress expires with a
- * webhook. Bad plan bodies are refused naming the field. (Deploy-signal triggers: the deployments
- * endpoint is built on another branch; pipeline-runs.service.spec.ts covers the listener.)
+ * webhook. Bad plan bodies are refused naming the field. Deploy and first-evaluation triggers:
+ * release-plan-triggers.spec.ts.
  */
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
-import { eventually, ldClient, sdkKeyOf } from '../../support/delivery';
+import { eventually, sdkKeyOf } from '../../support/delivery';
 import { factory, ok, type Flag, type Project, type Schemas } from '../../support/factories';
 import { flagIn } from '../../support/governance';
 import { feedGuardEvents } from '../../support/guard-events';
-import { turnOn } from '../../support/release-plans';
+import { flagReleases, immediate, turnOn, type Run } from '../../support/release-plans';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
-
-type Run = Schemas['PipelineRunDto'];
-type PlanBody = Schemas['CreateReleasePlanDto'];
 
 describe('release plans', () => {
   let g: Gantry;
@@ -46,34 +42,7 @@ describe('release plans', () => {
 
   const P = () => ({ projectKey: project.key });
   const flagPath = (flagKey: string) => ({ projectKey: project.key, flagKey });
-  const createPlan = (body: PlanBody) =>
-    owner.POST('/api/v1/projects/{projectKey}/release-plans', { params: { path: P() }, body });
-  const twoWay = (tags: string[] = []) =>
-    factory.flag(owner, project.key, {
-      variations: ['old', 'new'],
-      defaults: { onVariation: 0, offVariation: 0 },
-      tags,
-    });
-  const start = (flag: Flag, planKey?: string) =>
-    owner.PUT('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
-      params: { path: flagPath(flag.key) },
-      body: { ...(planKey ? { planKey } : {}), variationId: flag.variations[1]._id },
-    });
-  const status = async (flag: Flag) =>
-    ok(
-      await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/release', {
-        params: { path: flagPath(flag.key) },
-      }),
-    );
-  const until = (flag: Flag, check: (r: Run) => boolean, timeoutMs = 20_000) =>
-    eventually(
-      async () => {
-        const r = await status(flag);
-        if (!check(r)) throw new Error(`run is ${r.status}: ${JSON.stringify(r.audiences)}`);
-        return r;
-      },
-      { timeoutMs },
-    );
+  const { createPlan, twoWay, start, status, until } = flagReleases(() => ({ api: owner, projectKey: project.key }));
   const webhook = (event: string, flag: Flag) =>
     eventually(() => {
       const got = receiver.received
@@ -82,7 +51,6 @@ describe('release plans', () => {
       if (!got) throw new Error(`no ${event} for ${flag.key} yet`);
       return got;
     });
-  const immediate = { kind: 'immediate' as const };
 
   it('refuses bad plan bodies with release_plan/invalid, naming each field', async () => {
     const bad = await createPlan({
@@ -205,7 +173,7 @@ describe('release plans', () => {
     );
     const flag = await twoWay();
     await turnOn(owner, project.key, flag.key, ['staging']);
-    const refused = await start(flag, 'manual-prod');
+    const refused = await start(flag, { planKey: 'manual-prod' });
     expect(refused.response.status).toBe(409);
     expect(refused.error).toMatchObject({
       code: 'release_plan/audience_unaffected',
@@ -227,7 +195,7 @@ describe('release plans', () => {
     expect((await flagIn(owner, project.key, flag.key)).environments.staging.fallthrough).toEqual({ variation: 0 });
 
     await turnOn(owner, project.key, flag.key, ['production']);
-    ok(await start(flag, 'manual-prod'));
+    ok(await start(flag, { planKey: 'manual-prod' }));
     // An edit bumps the plan's version; the run keeps the one it started with.
     const edited = ok(
       await owner.PUT('/api/v1/projects/{projectKey}/release-plans/{key}', {
@@ -261,79 +229,6 @@ describe('release plans', () => {
     expect((await flagIn(owner, project.key, flag.key)).environments.production.fallthrough).toEqual({ variation: 1 });
   });
 
-  it('a deploy signal of a linked service starts the phase waiting for it, in that environment only', async () => {
-    ok(
-      await createPlan({
-        key: 'on-deploy',
-        name: 'On deploy',
-        phases: [
-          { environmentKey: 'staging', strategy: immediate, trigger: { kind: 'deploy', service: 'checkout-api' } },
-          { environmentKey: 'production', strategy: immediate, trigger: { kind: 'deploy', service: 'checkout-api' } },
-        ],
-      }),
-    );
-    const flag = await twoWay(['service.checkout-api']);
-    await turnOn(owner, project.key, flag.key, ['staging', 'production']);
-    ok(await start(flag, 'on-deploy'));
-    const deploy = (environment: string, service: string, version: string) =>
-      owner.POST('/api/v1/projects/{projectKey}/deployments', {
-        params: { path: P() },
-        body: { environment, service, version },
-      });
-
-    // A deploy of another service starts nothing.
-    expect(ok(await deploy('staging', 'search-api', '7.0.0')).effects).toEqual([]);
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect((await status(flag)).audiences.map((a) => a.status)).toEqual(['pending', 'pending']);
-
-    const staging = ok(await deploy('staging', 'checkout-api', '1.4.2'));
-    expect(staging.flagKeys).toContain(flag.key);
-    expect(staging.effects).toEqual([
-      expect.objectContaining({ flagKey: flag.key, kind: 'release_plan.phase_triggered' }),
-    ]);
-    const afterStaging = await until(flag, (r) => r.audiences[0].status === 'completed');
-    expect(afterStaging.audiences[0]).toMatchObject({ triggeredBy: 'deploy of checkout-api 1.4.2 to staging' });
-    expect(afterStaging.audiences[1].status).toBe('pending');
-
-    ok(await deploy('production', 'checkout-api', '1.4.2'));
-    const done = await until(flag, (r) => r.status === 'completed');
-    expect(done.audiences[1]).toMatchObject({ triggeredBy: 'deploy of checkout-api 1.4.2 to production' });
-  });
-
-  it('a first-evaluation phase starts when a real SDK evaluates the flag in its environment', async () => {
-    ok(
-      await createPlan({
-        key: 'on-first-eval',
-        name: 'On first evaluation',
-        phases: [{ environmentKey: 'staging', strategy: immediate, trigger: { kind: 'first_evaluation' } }],
-      }),
-    );
-    const flag = await twoWay();
-    await turnOn(owner, project.key, flag.key, ['staging']);
-    ok(await start(flag, 'on-first-eval'));
-    // Nobody has evaluated it: the phase waits (several worker looks pass).
-    await new Promise((r) => setTimeout(r, 2_500));
-    expect((await status(flag)).audiences[0].status).toBe('pending');
-
-    const client = ldClient(g.baseUrl, await sdkKeyOf(owner, project.key, 'staging'), {
-      sendEvents: true,
-      flushInterval: 3600,
-    });
-    try {
-      await client.waitForInitialization({ timeout: 10 });
-      expect(await client.variation(flag.key, { kind: 'user', key: 'first' }, null)).toBe('old');
-      await client.flush();
-      const done = await until(flag, (r) => r.status === 'completed');
-      expect(done.audiences[0]).toMatchObject({ status: 'completed', triggeredBy: 'first evaluation' });
-      // The SDK sees the release.
-      await eventually(async () =>
-        expect(await client.variation(flag.key, { kind: 'user', key: 'first' }, null)).toBe('new'),
-      );
-    } finally {
-      client.close();
-    }
-  });
-
   it("a guarded rollback in staging pauses production's unstarted phase and notifies; resume retries", async () => {
     ok(
       await createPlan({
@@ -357,7 +252,7 @@ describe('release plans', () => {
     );
     const flag = await twoWay();
     await turnOn(owner, project.key, flag.key, ['staging', 'production']);
-    ok(await start(flag, 'guarded'));
+    ok(await start(flag, { planKey: 'guarded' }));
     await until(flag, (r) => r.audiences[0].status === 'running');
     await feedGuardEvents(g, await sdkKeyOf(owner, project.key, 'staging'), flag.key, {
       prefix: 'bad',
@@ -402,7 +297,7 @@ describe('release plans', () => {
     );
     const flag = await twoWay();
     await turnOn(owner, project.key, flag.key, ['staging']);
-    const started = ok(await start(flag, 'short-lived'));
+    const started = ok(await start(flag, { planKey: 'short-lived' }));
     expect(started.expireAfterMs).toBe(2_000);
     const expired = await until(flag, (r) => r.status === 'expired');
     expect(expired.history.at(-1)?.note).toMatch(/^expired: no progress for 2000 ms/);
@@ -410,6 +305,6 @@ describe('release plans', () => {
     const hook = await webhook('release_plan.expired', flag);
     expect(hook.data).toMatchObject({ status: 'expired', flagKey: flag.key });
     // Expired frees the flag for a new run.
-    expect((await start(flag, 'short-lived')).response.status).toBe(200);
+    expect((await start(flag, { planKey: 'short-lived' })).response.status).toBe(200);
   });
 });
