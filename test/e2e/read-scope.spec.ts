@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startGantry, type ApiClient, type Gantry } from '../support/app-harness';
-import { factory, ok, type Flag } from '../support/factories';
+import { factory, ok } from '../support/factories';
+import { buildSide, fill, paramsFor, UNSCOPED_ROUTES, type Scope, type Side } from '../support/read-scope-sides';
 import { turnOn } from '../support/release-plans';
 
 jest.setTimeout(180_000);
@@ -20,82 +21,6 @@ const B = `beta${hex}`;
 const VIS = `vis${hex}`;
 const HID = `hid${hex}`;
 const BENV = `benv${hex}`;
-
-/** What one (project, environment) holds, and the values that fill a route's path parameters there. */
-interface Side {
-  projectKey: string;
-  envKey: string;
-  flagKey: string;
-  segmentKey: string;
-  pipelineKey: string;
-  pipelineFlagKey: string;
-  changeRequestId: string;
-  scheduleId: string;
-  releaseId: string;
-  triggerId: string;
-  freezeId: string;
-  guardrailKey: string;
-  auditId: string;
-  /** Strings that must not appear to a token that cannot see this side (keys, ids, SDK credentials). */
-  secrets: string[];
-}
-
-type Scope = 'project' | 'environment';
-
-/** The GET routes that are not about a project (org-level, operations); called once per token. */
-const UNSCOPED_ROUTES = new Set([
-  '/api/v1/audit-log',
-  '/api/v1/audit-log/verify',
-  '/api/v1/audit-log/verifications/{id}',
-  '/api/v1/change-requests',
-  '/api/v1/me',
-  '/api/v1/members',
-  '/api/v1/members/{id}',
-  '/api/v1/roles',
-  '/api/v1/roles/{key}',
-  '/api/v1/teams',
-  '/api/v1/teams/{key}',
-  '/api/v1/tokens',
-  '/api/v1/relay-credentials',
-  '/api/v1/relay-credentials/{id}',
-  '/api/v1/webhooks',
-  '/api/v1/webhooks/{id}',
-  '/api/v1/webhooks/{id}/deliveries',
-  '/health/live',
-  '/health/ready',
-  '/metrics',
-  // Browser sign-in plumbing: public or cookie-only, about no project; walked for leaks only.
-  '/api/v1/session',
-  '/auth/methods',
-  '/auth/oidc/callback',
-  '/auth/oidc/login',
-]);
-
-/** Path parameters of the routes about one side, by route. */
-function paramsFor(route: string, s: Side): Record<string, string> {
-  const common = { projectKey: s.projectKey, envKey: s.envKey, flagKey: s.flagKey, segmentKey: s.segmentKey };
-  if (route === '/api/v1/audit-log/{id}') return { id: s.auditId };
-  if (route.startsWith('/api/v1/change-requests/{id}')) return { id: s.changeRequestId };
-  if (/\/scheduled-changes\/\{id\}(\/occurrences)?$/.test(route)) return { ...common, id: s.scheduleId };
-  if (route.endsWith('/releases/{id}')) return { ...common, id: s.releaseId };
-  if (route.endsWith('/triggers/{id}')) return { ...common, id: s.triggerId };
-  if (route.endsWith('/versions/{version}')) return { ...common, version: '1' };
-  if (route.endsWith('/release-pipelines/{key}')) return { ...common, key: s.pipelineKey };
-  if (route.endsWith('/flags/{flagKey}/release')) return { ...common, flagKey: s.pipelineFlagKey };
-  // A pipeline is a release plan (the same row, README "Release plans").
-  if (route.endsWith('/release-plans/{key}')) return { ...common, key: s.pipelineKey };
-  if (route.endsWith('/flags/{flagKey}/release-plan')) return { ...common, flagKey: s.pipelineFlagKey };
-  if (route.endsWith('/metrics/{key}')) return { ...common, key: 'no-such-metric' };
-  if (route.endsWith('/freezes/{id}')) return { ...common, id: s.freezeId };
-  if (route.endsWith('/guardrail-policies/{key}')) return { ...common, key: s.guardrailKey };
-  return common;
-}
-
-const fill = (route: string, params: Record<string, string>) =>
-  route.replace(/\{(\w+)\}/g, (_, name: string) => {
-    if (!(name in params)) throw new Error(`no value for {${name}} in ${route}`);
-    return encodeURIComponent(params[name]);
-  });
 
 const openapi = JSON.parse(fs.readFileSync(path.join(__dirname, '../../openapi/openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, unknown>>;
@@ -119,111 +44,6 @@ describe('read access is as narrow as write access', () => {
   const forbidden = (scope: Scope) => hiddenFrom(scope).flatMap((s) => s.secrets);
   const leaksIn = (scope: Scope, text: string) => forbidden(scope).filter((secret) => text.includes(secret));
 
-  async function buildSide(projectKey: string, envKey: string, flag: Flag, pipelineFlag: Flag): Promise<Side> {
-    const at = { projectKey, flagKey: flag.key, envKey };
-    const segment = await factory.segment(owner, projectKey, envKey, { key: `seg-${envKey}` });
-    await factory.patchFlag(owner, projectKey, flag.key, {
-      environmentKey: envKey,
-      instructions: [{ kind: 'turnFlagOn' }],
-    });
-    const cr = ok(
-      await owner.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/change-requests', {
-        params: { path: at },
-        body: { instructions: [{ kind: 'turnFlagOff' }], description: `cr in ${envKey}` },
-      }),
-    );
-    const schedule = ok(
-      await owner.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/scheduled-changes', {
-        params: { path: at },
-        body: {
-          executionDate: new Date(Date.now() + 86_400_000).toISOString(),
-          instructions: [{ kind: 'turnFlagOff' }],
-        },
-      }),
-    );
-    const trigger = ok(
-      await owner.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/triggers', {
-        params: { path: at },
-        body: { name: `trigger in ${envKey}`, action: { kind: 'turnFlagOff' } },
-      }),
-    );
-    const release = ok(
-      await owner.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases', {
-        params: { path: at },
-        body: { toVariationId: flag.variations[1]._id, stages: [{ weight: 100_000, durationMs: 3_600_000 }] },
-      }),
-    );
-    // Project-level, but about this environment only: a token that cannot see it must not see them.
-    const freeze = ok(
-      await owner.POST('/api/v1/projects/{projectKey}/freezes', {
-        params: { path: { projectKey } },
-        body: {
-          name: `freeze of ${envKey}`,
-          environmentKeys: [envKey],
-          from: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-          to: new Date(Date.now() + 31 * 86_400_000).toISOString(),
-        },
-      }),
-    );
-    const guardrailKey = `guard-${envKey}`;
-    ok(
-      await owner.PUT('/api/v1/projects/{projectKey}/guardrail-policies/{key}', {
-        params: { path: { projectKey, key: guardrailKey } },
-        body: {
-          name: guardrailKey,
-          environmentKeys: [envKey],
-          rules: [{ kind: 'maxClauseValues', effect: 'warn', max: 99 }],
-        },
-      }),
-    );
-    // A deployment of a service the flag links to: the flag's timeline lists it only where visible.
-    await factory.patchFlag(owner, projectKey, flag.key, {
-      instructions: [{ kind: 'setServices', values: [`svc-${projectKey}`] }],
-    });
-    const deployment = ok(
-      await owner.POST('/api/v1/projects/{projectKey}/deployments', {
-        params: { path: { projectKey } },
-        body: { environment: envKey, service: `svc-${projectKey}`, version: `v-${envKey}` },
-      }),
-    );
-    const audit = ok(
-      await owner.GET('/api/v1/audit-log', {
-        params: { query: { resource: `proj/${projectKey}:env/${envKey}:flag/${flag.key}`, limit: 1 } },
-      }),
-    );
-    const project = ok(await owner.GET('/api/v1/projects/{projectKey}', { params: { path: { projectKey } } }));
-    const env = project.environments.find((e) => e.key === envKey)!;
-    return {
-      projectKey,
-      envKey,
-      flagKey: flag.key,
-      segmentKey: segment.key,
-      pipelineKey: `pipe-${projectKey}`,
-      pipelineFlagKey: pipelineFlag.key,
-      changeRequestId: cr.id,
-      scheduleId: schedule.id,
-      releaseId: release.id,
-      triggerId: trigger.id,
-      freezeId: freeze.id,
-      guardrailKey,
-      auditId: String(audit.items[0].id),
-      secrets: [
-        envKey,
-        segment.key,
-        cr.id,
-        schedule.id,
-        release.id,
-        trigger.id,
-        freeze.id,
-        guardrailKey,
-        deployment.id,
-        env.sdkKey!,
-        env.mobileKey!,
-        env.clientSideId,
-      ],
-    };
-  }
-
   beforeAll(async () => {
     g = await startGantry();
     owner = g.client(g.ownerToken);
@@ -233,9 +53,9 @@ describe('read access is as narrow as write access', () => {
     const faPipe = await factory.flag(owner, A, { key: `piped-${A}` });
     const fb = await factory.flag(owner, B, { key: `flag-${B}` });
     const fbPipe = await factory.flag(owner, B, { key: `piped-${B}` });
-    sides.aVis = await buildSide(A, VIS, fa, faPipe);
-    sides.aHid = await buildSide(A, HID, fa, faPipe);
-    sides.b = await buildSide(B, BENV, fb, fbPipe);
+    sides.aVis = await buildSide(owner, A, VIS, fa, faPipe);
+    sides.aHid = await buildSide(owner, A, HID, fa, faPipe);
+    sides.b = await buildSide(owner, B, BENV, fb, fbPipe);
     sides.b.secrets.push(B, fb.key, fbPipe.key);
     // A prerequisite, so GraphQL's nested `prerequisites { flag { environments } }` has something to load.
     await factory.patchFlag(owner, A, fa.key, {
