@@ -13,9 +13,9 @@ import { FlagsRepository, type FlagLifecycleRow } from './flags.repository';
 export class FlagsReadModel implements FlagTags {
   constructor(private readonly repo: FlagsRepository) {}
 
-  /** The flag's definition (archived or not), or null when the project has no such flag. */
-  definition(projectKey: string, flagKey: string): Promise<FlagDefinition | null> {
-    return this.repo.definitionInProject(projectKey, flagKey);
+  /** The flag's definition (archived or not), or null when the project has no such flag; in `tx` when given. */
+  definition(projectKey: string, flagKey: string, tx?: Tx): Promise<FlagDefinition | null> {
+    return this.repo.definitionInProject(projectKey, flagKey, tx);
   }
 
   /** Variations of several flags in one query, keyed `<projectKey>/<flagKey>` (for naming variations in lists). */

@@ -125,8 +125,8 @@ export class FlagsRepository {
   }
 
   /** A flag's definition by project key (archived or not); for FlagsReadModel. */
-  async definitionInProject(projectKey: string, key: string): Promise<FlagDefinition | null> {
-    const row = await this.prisma.flag.findFirst({
+  async definitionInProject(projectKey: string, key: string, tx?: Tx): Promise<FlagDefinition | null> {
+    const row = await dbOf(this.prisma, tx).flag.findFirst({
       where: { key, project: { key: projectKey } },
       select: { definition: true },
     });

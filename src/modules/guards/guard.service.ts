@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/errors';
 import { evaluateGuard, type GuardVerdict } from '../../core/release';
+import type { Tx } from '../../infra/prisma/tx';
 import { GuardsRepository } from './guards.repository';
 
 export interface GuardSettings {
@@ -45,29 +46,35 @@ export class GuardService {
     }
   }
 
-  async check(q: {
-    projectId: string;
-    environmentId: string;
-    flagKey: string;
-    treatmentVariation: number;
-    since: Date;
-    guard: GuardSettings;
-    now: Date;
-  }): Promise<GuardCheck> {
-    const definitions = await this.repo.findMetrics(q.projectId, q.guard.metrics);
+  async check(
+    q: {
+      projectId: string;
+      environmentId: string;
+      flagKey: string;
+      treatmentVariation: number;
+      since: Date;
+      guard: GuardSettings;
+      now: Date;
+    },
+    tx?: Tx,
+  ): Promise<GuardCheck> {
+    const definitions = await this.repo.findMetrics(q.projectId, q.guard.metrics, tx);
     const metrics: MetricVerdict[] = [];
     for (const key of q.guard.metrics) {
       const def = definitions.find((d) => d.key === key);
       // Deleted since the release started: fails the release in the background (the catalogue's 400 is never sent).
       if (!def) throw new DomainError('release/unknown_metric', `metric '${key}' no longer exists`);
-      const arms = await this.repo.arms({
-        environmentId: q.environmentId,
-        flagKey: q.flagKey,
-        metricKey: key,
-        kind: def.kind as 'count' | 'numeric',
-        since: q.since,
-        treatmentVariation: q.treatmentVariation,
-      });
+      const arms = await this.repo.arms(
+        {
+          environmentId: q.environmentId,
+          flagKey: q.flagKey,
+          metricKey: key,
+          kind: def.kind as 'count' | 'numeric',
+          since: q.since,
+          treatmentVariation: q.treatmentVariation,
+        },
+        tx,
+      );
       const result = evaluateGuard(arms.control, arms.treatment, {
         direction: def.direction as 'higher_is_better' | 'lower_is_better',
         threshold: def.threshold,

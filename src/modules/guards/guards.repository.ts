@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ArmSummary } from '../../core/release';
-import { PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
+import { PrismaService, type Tx, dbOf, txClient } from '../../infra/prisma/prisma.service';
 
 /** What a guarded release watches (see the MetricDefinition model). */
 export interface MetricDefinition {
@@ -46,8 +46,9 @@ export class GuardsRepository {
     return this.prisma.metricDefinition.findUnique({ where: { projectId_key: { projectId, key } } });
   }
 
-  findMetrics(projectId: string, keys: string[]): Promise<MetricDefinition[]> {
-    return this.prisma.metricDefinition.findMany({ where: { projectId, key: { in: keys } } });
+  /** In `tx` when given (a release step reads them under its release's lock, on its one connection). */
+  findMetrics(projectId: string, keys: string[], tx?: Tx): Promise<MetricDefinition[]> {
+    return dbOf(this.prisma, tx).metricDefinition.findMany({ where: { projectId, key: { in: keys } } });
   }
 
   createMetric(tx: Tx, data: NewMetric): Promise<MetricDefinition> {
@@ -67,9 +68,10 @@ export class GuardsRepository {
    * context counts once, in the arm of the variation its latest feature event for the flag
    * reports. A count metric's value per context is 1 if it sent the event at least once, else 0;
    * a numeric one's is the mean metricValue it sent (contexts without a value are left out).
+   * In `tx` when given, as findMetrics.
    */
-  async arms(q: ArmQuery): Promise<{ control: ArmSummary; treatment: ArmSummary }> {
-    const rows = await this.prisma.$queryRaw<
+  async arms(q: ArmQuery, tx?: Tx): Promise<{ control: ArmSummary; treatment: ArmSummary }> {
+    const rows = await dbOf(this.prisma, tx).$queryRaw<
       { treatment: boolean; n: bigint; sum: number | null; sum_sq: number | null }[]
     >`
       WITH exposure AS (

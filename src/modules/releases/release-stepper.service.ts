@@ -152,7 +152,7 @@ export class ReleaseStepper {
     }
     // A guarded release moves past a stage only on enough data showing no regression.
     if (r.guard && stage > 0) {
-      const held = await this.guardGate(tx, run, project, env, r, await this.writes.definition(r), now);
+      const held = await this.guardGate(tx, run, project, env, r, await this.writes.definition(r, tx), now);
       if (held) return held;
     }
     if (stage >= stages.length) return this.complete(tx, actor, r);
@@ -258,15 +258,19 @@ export class ReleaseStepper {
   ): Promise<StepResult | undefined> {
     const guard = r.guard!;
     const treatmentVariation = def.variations.findIndex((v) => v._id === r.target.toVariationId);
-    const check = await this.guards.check({
-      projectId: project.id,
-      environmentId: env.id,
-      flagKey: r.flagKey,
-      treatmentVariation,
-      since: guardWindowStart(r.history, r.stages, r.currentStage, r.createdAt),
-      guard,
-      now,
-    });
+    // In the step's transaction: a step holds one connection, however many steps a worker has in hand.
+    const check = await this.guards.check(
+      {
+        projectId: project.id,
+        environmentId: env.id,
+        flagKey: r.flagKey,
+        treatmentVariation,
+        since: guardWindowStart(r.history, r.stages, r.currentStage, r.createdAt),
+        guard,
+        now,
+      },
+      tx,
+    );
     await this.recordCheck(tx, r, check);
     if (check.outcome === 'ok') {
       await this.repo.update(tx, r.id, { guardResult: check });

@@ -50,8 +50,8 @@ export class ReleaseWrites {
     private readonly flagsRead: FlagsReadModel,
   ) {}
 
-  async definition(r: Release): Promise<FlagDefinition> {
-    const def = await this.flagsRead.definition(r.projectKey, r.flagKey);
+  async definition(r: Release, tx?: Tx): Promise<FlagDefinition> {
+    const def = await this.flagsRead.definition(r.projectKey, r.flagKey, tx);
     if (!def) throw new DomainError('flag/not_found', `flag '${r.flagKey}' was not found`);
     return def;
   }
