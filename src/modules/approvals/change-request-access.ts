@@ -15,6 +15,7 @@ import { enqueueScheduledApplies } from './change-request-jobs';
 import { changeRequestNotFound, type ChangeRequestScope, type Located } from './change-request-scope';
 import { changeRequestView, type ChangeRequestView } from './models/change-request.view';
 import { FlagsReadModel } from '../flags/flags.read-model';
+import type { Tx } from '../../infra/prisma/tx';
 
 /**
  * What every change-request operation shares: loading a request with its project and environment
@@ -63,8 +64,9 @@ export class ChangeRequestAccess implements ChangeRequestScope {
     return { row, at: { project, env: this.projects.requireVisibleEnvironment(actor, project, row.environment.key) } };
   }
 
-  async locate(actor: Actor, projectKey: string, envKey: string): Promise<Located> {
-    const project = await this.projects.require(actor, projectKey);
+  /** The request's project and environment; read in `tx` when the caller holds one (no second connection). */
+  async locate(actor: Actor, projectKey: string, envKey: string, tx?: Tx): Promise<Located> {
+    const project = await this.projects.require(actor, projectKey, tx);
     return { project, env: this.projects.requireEnvironment(project, envKey) };
   }
 

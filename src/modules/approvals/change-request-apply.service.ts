@@ -101,7 +101,7 @@ export class ChangeRequestApplyService {
     });
     const settings = approvalSettingsOf(at.project, at.env);
     const required = change.reasons.length ? settings.minApprovals : 0;
-    const tally = await this.eligibleTally(locked, settings);
+    const tally = await this.eligibleTally(locked, settings, tx);
     const approvalRefusal = this.approvalRefusal(locked, tally, required, settings);
     if (approvalRefusal) throw approvalRefusal;
     const link = { id, requester: locked.requester, reviewers: tally.approvers, override: opts.override };
@@ -221,10 +221,12 @@ export class ChangeRequestApplyService {
   }
 
   /** Latest decisions on the current content by reviewers who count under the settings in force now. */
-  private async eligibleTally(row: ChangeRequestRow, settings: ApprovalSettings) {
+  private async eligibleTally(row: ChangeRequestRow, settings: ApprovalSettings, tx?: Tx) {
     const refs = new Map(row.reviews.map((r) => [r.reviewerId, r.reviewer]));
     const memberIds = [...refs.values()].map((r) => r.memberId).filter((m): m is string => !!m);
-    const teams = settings.reviewerTeams.length ? await this.requests.teamsOf(memberIds) : new Map<string, string[]>();
+    const teams = settings.reviewerTeams.length
+      ? await this.requests.teamsOf(memberIds, tx)
+      : new Map<string, string[]>();
     return tallyReviews(reviewRecords(row), row.contentHash, (id) => {
       const ref = refs.get(id)!;
       return reviewerCounts(settings, row.requesterId, id, ref, teams.get(ref.memberId ?? '') ?? []) === null;

@@ -60,7 +60,7 @@ export class ChangeRequestAutomation {
       dueAt: (row) => row.executionDate,
       actor: (row) => automationActor(`schedule of change request ${row.id}`),
       apply: async (tx, row, { actor }) => {
-        const at = await this.access.locate(actor, row.project.key, row.environment.key);
+        const at = await this.access.locate(actor, row.project.key, row.environment.key, tx);
         const comment = `scheduled for ${row.executionDate?.toISOString()}`;
         return this.applied(await this.applier.applyLocked(tx, actor, row, at, { override: false, comment }));
       },

@@ -112,7 +112,7 @@ export interface ChangeRequestStore {
   findForUpdate(tx: Tx, id: string): Promise<ChangeRequestRow | null>;
   update(tx: Tx, id: string, data: ChangeRequestUpdate): Promise<ChangeRequestRow>;
   /** Team keys of members (reviewer restriction), keyed by member id. */
-  teamsOf(memberIds: string[]): Promise<Map<string, string[]>>;
+  teamsOf(memberIds: string[], tx?: Tx): Promise<Map<string, string[]>>;
 }
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
@@ -229,8 +229,8 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
   }
 
   /** Team keys of members (reviewer restriction), keyed by member id. */
-  async teamsOf(memberIds: string[]): Promise<Map<string, string[]>> {
-    const rows = await this.prisma.teamMember.findMany({
+  async teamsOf(memberIds: string[], tx?: Tx): Promise<Map<string, string[]>> {
+    const rows = await dbOf(this.prisma, tx).teamMember.findMany({
       where: { memberId: { in: memberIds } },
       select: { memberId: true, team: { select: { key: true } } },
     });
