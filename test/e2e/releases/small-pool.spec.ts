@@ -1,26 +1,31 @@
 /**
- * A release plan's look on a worker with more jobs in hand than database connections
- * (PipelineRunner): every run still gets through its phases, since a look that opens a
- * transaction of its own (a release start) always gets its second connection. And an immediate
- * phase's write runs in the look's transaction: a refused write fails its phase, with nothing of it
- * left on the flag.
+ * Jobs in hand beyond the database pool: a worker with 16 jobs in hand per queue and 4 connections.
+ * A job that held one connection and waited for another starved the others (and the API) until
+ * they gave up, so:
+ * - a release plan's look (PipelineRunner) runs its immediate phase's checks and write in its own
+ *   transaction, and at most half the pool's connections are held by looks: every run gets
+ *   through, and a refused write fails its phase with nothing of it left on the flag;
+ * - a guarded release step (ReleaseStepper) reads the flag, the guard's metrics and its arms in its
+ *   own transaction: every release is judged however many steps fall due at once.
  */
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
-import { factory, ok, type Project, type Schemas } from '../../support/factories';
+import { eventually } from '../../support/delivery';
+import { factory, ok, type Flag, type Project, type Schemas } from '../../support/factories';
 import { flagIn } from '../../support/governance';
 import { flagReleases, turnOn } from '../../support/release-plans';
 
-describe('release plan looks', () => {
+type Release = Schemas['ReleaseDto'];
+
+describe('jobs in hand beyond the pool', () => {
   let g: Gantry;
   let owner: ApiClient;
   let project: Project;
 
   beforeAll(async () => {
-    // 16 jobs in hand per queue on 4 connections: unbounded, 4 looks would hold every connection
-    // and wait for a second one until they gave up.
     g = await startGantry({ role: 'all', env: { GANTRY_WORKER_CONCURRENCY: '16', DATABASE_POOL_SIZE: '4' } });
     owner = g.client(g.ownerToken);
     project = await factory.project(owner, { environments: ['staging', 'production'] });
+    await factory.metric(owner, project.key);
   });
   afterAll(() => g?.stop());
 
@@ -30,6 +35,13 @@ describe('release plan looks', () => {
       body: { key, name: key, phases },
     });
   const { twoWay, start, until } = flagReleases(() => ({ api: owner, projectKey: project.key }));
+  const releasePath = (flag: Flag) => ({ projectKey: project.key, flagKey: flag.key, envKey: 'production' });
+  const get = async (flag: Flag, id: string): Promise<Release> =>
+    ok(
+      await owner.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}', {
+        params: { path: { ...releasePath(flag), id } },
+      }),
+    );
 
   it('advances every run when more looks are due than the pool has connections', async () => {
     ok(
@@ -94,5 +106,41 @@ describe('release plan looks', () => {
     expect(run.audiences[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^guardrail\/violation/) });
     const after = await flagIn(owner, project.key, flag.key);
     expect(after.environments.staging).toEqual(before.environments.staging);
+  });
+
+  it('judges every release when more guarded steps are due than the pool has connections', async () => {
+    const flags = await Promise.all(Array.from({ length: 20 }, () => twoWay()));
+    // No events arrive: each guard check finds too little data and holds its release at stage 0,
+    // to be checked again; stages of a second put every release's checks due together.
+    const releases = await Promise.all(
+      flags.map(async (flag) =>
+        ok(
+          await owner.POST('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases', {
+            params: { path: releasePath(flag) },
+            body: {
+              toVariationId: flag.variations[1]._id,
+              stages: [
+                { weight: 50_000, durationMs: 1_000 },
+                { weight: 100_000, durationMs: 1_000 },
+              ],
+              guard: { metrics: ['checkout-error'], minSamplePerArm: 100 },
+            },
+          }),
+        ),
+      ),
+    );
+    const judged = await Promise.all(
+      releases.map((release, i) =>
+        eventually(
+          async () => {
+            const r = await get(flags[i], release.id);
+            if (r.guardResult?.outcome !== 'insufficient_data') throw new Error(`release ${r.id} not judged yet`);
+            return r;
+          },
+          { timeoutMs: 30_000 },
+        ),
+      ),
+    );
+    for (const r of judged) expect(r).toMatchObject({ status: 'running', currentStage: 0 });
   });
 });
