@@ -14,6 +14,27 @@ export type Run = Schemas['PipelineRunDto'];
 export type PlanBody = Schemas['CreateReleasePlanDto'];
 export const immediate = { kind: 'immediate' as const };
 
+/** A pipeline's phases: staging at once, then production staged 50 % → 100 % (`stageMs` a stage), behind an approval if asked. */
+export const stagingThenProduction = (stageMs: number, requireApproval = false): Schemas['PhaseDto'][] => [
+  { name: 'test', audiences: [{ environmentKey: 'staging', strategy: immediate }] },
+  {
+    name: 'prod',
+    audiences: [
+      {
+        environmentKey: 'production',
+        strategy: {
+          kind: 'staged',
+          stages: [
+            { weight: 50_000, durationMs: stageMs },
+            { weight: 100_000, durationMs: stageMs },
+          ],
+        },
+        ...(requireApproval ? { requireApproval } : {}),
+      },
+    ],
+  },
+];
+
 /** Turns the flag on in each environment (break-glass where the environment is gated; a set-up write). */
 export async function turnOn(api: ApiClient, projectKey: string, flagKey: string, envKeys: string[]): Promise<void> {
   for (const environmentKey of envKeys)

@@ -7,7 +7,7 @@ import { startGantry, type ApiClient, type Gantry } from '../../support/app-harn
 import { eventually } from '../../support/delivery';
 import { factory, ok, type Project, type Schemas } from '../../support/factories';
 import { flagIn, memberWithToken, review } from '../../support/governance';
-import { turnOn } from '../../support/release-plans';
+import { stagingThenProduction, turnOn } from '../../support/release-plans';
 
 type Run = Schemas['PipelineRunDto'];
 
@@ -18,25 +18,7 @@ describe('release pipelines', () => {
   let alice: Awaited<ReturnType<typeof memberWithToken>>;
   let bob: Awaited<ReturnType<typeof memberWithToken>>;
 
-  const phases: Schemas['PhaseDto'][] = [
-    { name: 'test', audiences: [{ environmentKey: 'staging', strategy: { kind: 'immediate' } }] },
-    {
-      name: 'prod',
-      audiences: [
-        {
-          environmentKey: 'production',
-          strategy: {
-            kind: 'staged',
-            stages: [
-              { weight: 50_000, durationMs: 1_000 },
-              { weight: 100_000, durationMs: 1_000 },
-            ],
-          },
-          requireApproval: true,
-        },
-      ],
-    },
-  ];
+  const phases = stagingThenProduction(1_000, true);
 
   beforeAll(async () => {
     g = await startGantry({ role: 'all' });

@@ -12,7 +12,7 @@ import { startGantry, type ApiClient, type Gantry } from '../../support/app-harn
 import { eventually } from '../../support/delivery';
 import { factory, ok, type Flag, type Project, type Schemas } from '../../support/factories';
 import { flagIn } from '../../support/governance';
-import { flagReleases, turnOn } from '../../support/release-plans';
+import { flagReleases, stagingThenProduction, turnOn } from '../../support/release-plans';
 
 type Release = Schemas['ReleaseDto'];
 
@@ -44,26 +44,7 @@ describe('jobs in hand beyond the pool', () => {
     );
 
   it('advances every run when more looks are due than the pool has connections', async () => {
-    ok(
-      await pipeline('two-step', [
-        { name: 'test', audiences: [{ environmentKey: 'staging', strategy: { kind: 'immediate' } }] },
-        {
-          name: 'prod',
-          audiences: [
-            {
-              environmentKey: 'production',
-              strategy: {
-                kind: 'staged',
-                stages: [
-                  { weight: 50_000, durationMs: 600_000 },
-                  { weight: 100_000, durationMs: 600_000 },
-                ],
-              },
-            },
-          ],
-        },
-      ]),
-    );
+    ok(await pipeline('two-step', stagingThenProduction(600_000)));
     const flags = await Promise.all(Array.from({ length: 24 }, () => twoWay()));
     await Promise.all(flags.map((f) => turnOn(owner, project.key, f.key, ['staging', 'production'])));
     await Promise.all(flags.map(async (f) => ok(await start(f, { pipelineKey: 'two-step' }))));
