@@ -89,7 +89,7 @@ export class ChangeRequestApplyService {
     const instructions = locked.instructions;
     const current = await writer.lock(tx, at.project, at.env, locked.resourceKey);
     if (current.version !== locked.baseVersion && !opts.override)
-      throw await this.conflict(writer, at, locked, current);
+      throw await this.conflict(tx, writer, at, locked, current);
     const change = await writer.compute(tx, at.project, at.env, current, instructions).catch((err: unknown) => {
       if (err instanceof DomainError && err.status < 500)
         throw new DomainError(
@@ -196,15 +196,16 @@ export class ChangeRequestApplyService {
    * instruction a conflict.
    */
   private async conflict(
+    tx: Tx,
     writer: ResourceWriter,
     at: Located,
     locked: ChangeRequestRow,
     current: ResourceState,
   ): Promise<DomainError> {
     const instructions = locked.instructions;
-    const base = await writer.atVersion(at.project, at.env, locked.resourceKey, locked.baseVersion);
+    const base = await writer.atVersion(at.project, at.env, locked.resourceKey, locked.baseVersion, tx);
     const conflicts = base
-      ? await writer.conflicts(at.project, at.env, base, current.state, instructions)
+      ? await writer.conflicts(at.project, at.env, base, current.state, instructions, tx)
       : instructions.map((i, index) => ({
           index,
           kind: String((i as { kind?: unknown })?.kind),

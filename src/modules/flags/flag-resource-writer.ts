@@ -60,8 +60,8 @@ export class FlagResourceWriter implements ResourceWriter<FlagState> {
     return { version: state.environment.version, state };
   }
 
-  atVersion(project: ProjectContext, env: EnvironmentContext, key: string, version: number) {
-    return this.repo.findStateAt(project.id, env.id, key, version);
+  atVersion(project: ProjectContext, env: EnvironmentContext, key: string, version: number, tx?: Tx) {
+    return this.repo.findStateAt(project.id, env.id, key, version, tx);
   }
 
   async dryRun(
@@ -83,8 +83,9 @@ export class FlagResourceWriter implements ResourceWriter<FlagState> {
     base: FlagState,
     current: FlagState,
     instructions: unknown[],
+    tx?: Tx,
   ): Promise<InstructionConflict[]> {
-    const ctx = await this.inputs.patchContext(project, kindsOf(instructions));
+    const ctx = await this.inputs.patchContext(project, kindsOf(instructions), tx);
     return findFlagConflicts({ base, current, environmentKey: env.key, instructions, ctx });
   }
 

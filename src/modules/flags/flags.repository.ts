@@ -73,8 +73,14 @@ export class FlagsRepository {
   }
 
   /** The same at a past version of the environment's configuration, if its snapshot is still kept. */
-  async findStateAt(projectId: string, environmentId: string, key: string, version: number): Promise<FlagState | null> {
-    const row = await this.prisma.flagVersion.findFirst({
+  async findStateAt(
+    projectId: string,
+    environmentId: string,
+    key: string,
+    version: number,
+    tx?: Tx,
+  ): Promise<FlagState | null> {
+    const row = await dbOf(this.prisma, tx).flagVersion.findFirst({
       where: { version, flagEnvironment: { environmentId, flag: { projectId, key } } },
       select: { definition: true, config: true },
     });

@@ -285,7 +285,7 @@ export class ReleasesService {
           at.project,
           at.env,
           r,
-          await this.writes.definition(r),
+          await this.writes.definition(r, tx),
           'requested',
           // A person undoing the release writes under the approval it started with.
           this.runner.approveFor(RELEASE_GRANT, r, { rollback: true }),

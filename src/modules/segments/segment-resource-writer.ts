@@ -58,8 +58,8 @@ export class SegmentResourceWriter implements ResourceWriter<SegmentConfig> {
     return { version: state.version, state };
   }
 
-  atVersion(_project: ProjectContext, env: EnvironmentContext, key: string, version: number) {
-    return this.repo.findAtVersion(env.id, key, version);
+  atVersion(_project: ProjectContext, env: EnvironmentContext, key: string, version: number, tx?: Tx) {
+    return this.repo.findAtVersion(env.id, key, version, tx);
   }
 
   async dryRun(
@@ -85,8 +85,9 @@ export class SegmentResourceWriter implements ResourceWriter<SegmentConfig> {
     base: SegmentConfig,
     current: SegmentConfig,
     instructions: unknown[],
+    tx?: Tx,
   ): Promise<InstructionConflict[]> {
-    const live = await this.writes.liveKeys(undefined, env);
+    const live = await this.writes.liveKeys(tx, env);
     return findSegmentConflicts({ base, current, instructions, newId: randomUUID, segmentExists: (k) => live.has(k) });
   }
 

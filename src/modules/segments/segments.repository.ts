@@ -39,8 +39,8 @@ export class SegmentsRepository {
   }
 
   /** The segment's configuration at a past version, if its snapshot is still kept. */
-  async findAtVersion(environmentId: string, key: string, version: number): Promise<SegmentConfig | null> {
-    const row = await this.prisma.segmentVersion.findFirst({
+  async findAtVersion(environmentId: string, key: string, version: number, tx?: Tx): Promise<SegmentConfig | null> {
+    const row = await dbOf(this.prisma, tx).segmentVersion.findFirst({
       where: { version, segment: { environmentId, key } },
       select: { config: true },
     });

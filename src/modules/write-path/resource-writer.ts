@@ -60,8 +60,8 @@ export interface ResourceWriter<S = unknown> {
   /** The configuration now (not locked); `<kind>/not_found` when there is none. */
   current(project: ProjectContext, env: EnvironmentContext, key: string): Promise<ResourceState<S>>;
 
-  /** The configuration at a past version, from the version snapshots; null when no longer kept. */
-  atVersion(project: ProjectContext, env: EnvironmentContext, key: string, version: number): Promise<S | null>;
+  /** The configuration at a past version, from the version snapshots; null when no longer kept. `tx`: read in it. */
+  atVersion(project: ProjectContext, env: EnvironmentContext, key: string, version: number, tx?: Tx): Promise<S | null>;
 
   /**
    * Validates the instructions against the current configuration, as a write would, without
@@ -76,13 +76,14 @@ export interface ResourceWriter<S = unknown> {
     opts: { authorize: boolean; guardrails?: boolean },
   ): Promise<ResourceDryRun<S>>;
 
-  /** Each instruction that no longer fits `current`: it fails there, or its part changed since `base`. */
+  /** Each instruction that no longer fits `current`: it fails there, or its part changed since `base`. `tx`: read in it. */
   conflicts(
     project: ProjectContext,
     env: EnvironmentContext,
     base: S,
     current: S,
     instructions: unknown[],
+    tx?: Tx,
   ): Promise<InstructionConflict[]>;
 
   /** Human-readable changes from one configuration to another. */
