@@ -45,11 +45,13 @@ async function main(): Promise<void> {
     // Rows the same whichever way they are read: in a transaction, through Prisma, on the pool.
     const probe = Prisma.sql`SELECT 9007199254740993::int8 AS big, 7::int AS small, '2026-01-02T03:04:05.678Z'::timestamptz AS at,
       '{"a":[1,"x",null]}'::jsonb AS doc, ARRAY['p','q'] AS list, NULL::text AS nothing, ${"o'k"} AS param`;
-    out.types = await prisma.transaction(async (tx) => ({
-      own: typed(await prisma.sql(tx, probe)),
-      prisma: typed(await txClient(tx).$queryRaw(probe)),
+    out.types = {
+      ...(await prisma.transaction(async (tx) => ({
+        own: typed(await prisma.sql(tx, probe)),
+        prisma: typed(await txClient(tx).$queryRaw(probe)),
+      }))),
       pool: typed(await prisma.sql(undefined, probe)),
-    }));
+    };
 
     // Statements on the transaction's connection commit and roll back with it.
     await prisma.transaction(async (tx) => {

@@ -125,7 +125,9 @@ async function main(): Promise<void> {
     const killed = await outcome(
       prisma.transaction(async (tx) => {
         await prisma.sql(tx, insert(30));
-        await prisma.pool.query('SELECT pg_terminate_backend($1)', [await pid(tx)]);
+        const victim = await pid(tx);
+        // From another connection, on purpose.
+        await prisma.apart(() => prisma.pool.query('SELECT pg_terminate_backend($1)', [victim]));
         await sleep(100);
         await prisma.sql(tx, insert(31));
       }),

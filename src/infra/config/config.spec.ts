@@ -45,12 +45,24 @@ describe('loadConfig', () => {
     }
   });
 
-  it('reads the PostgreSQL timeouts and keep-alive, with defaults and range checks', () => {
-    expect(loadConfig({}).database).toEqual({ connectTimeoutMs: 10_000, queryTimeoutMs: 30_000, keepAliveMs: 10_000 });
+  it('reads the PostgreSQL timeouts, keep-alive and nested-connection policy, with defaults and range checks', () => {
+    expect(loadConfig({}).database).toEqual({
+      connectTimeoutMs: 10_000,
+      queryTimeoutMs: 30_000,
+      keepAliveMs: 10_000,
+      nestedConnections: 'report',
+    });
     expect(
-      loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '2000', DATABASE_QUERY_TIMEOUT_MS: '5000', DATABASE_KEEPALIVE_MS: '0' })
-        .database,
-    ).toEqual({ connectTimeoutMs: 2000, queryTimeoutMs: 5000, keepAliveMs: 0 });
+      loadConfig({
+        DATABASE_CONNECT_TIMEOUT_MS: '2000',
+        DATABASE_QUERY_TIMEOUT_MS: '5000',
+        DATABASE_KEEPALIVE_MS: '0',
+        DATABASE_NESTED_CONNECTIONS: ' refuse ',
+      }).database,
+    ).toEqual({ connectTimeoutMs: 2000, queryTimeoutMs: 5000, keepAliveMs: 0, nestedConnections: 'refuse' });
+    expect(() => loadConfig({ DATABASE_NESTED_CONNECTIONS: 'allow' })).toThrow(
+      /DATABASE_NESTED_CONNECTIONS must be one of report, refuse/,
+    );
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '5' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_QUERY_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_KEEPALIVE_MS: '-1' })).toThrow(/DATABASE_KEEPALIVE_MS/);

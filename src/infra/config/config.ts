@@ -1,3 +1,5 @@
+import type { NestedConnectionPolicy } from '../prisma/nested-connections';
+
 /**
  * One typed configuration read from the environment at boot. A bad value fails fast with a
  * message naming the variable, so an operator never has to guess which setting was wrong.
@@ -30,9 +32,16 @@ export interface GantryConfig {
   databasePoolSize: number;
   /**
    * PostgreSQL pool timeouts and TCP keep-alive: DATABASE_CONNECT_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS,
-   * DATABASE_KEEPALIVE_MS (idle time before the first probe; 0: keep-alive off).
+   * DATABASE_KEEPALIVE_MS (idle time before the first probe; 0: keep-alive off); and what a query
+   * asking for a pool connection inside a transaction meets (DATABASE_NESTED_CONNECTIONS:
+   * nested-connections.ts).
    */
-  database: { connectTimeoutMs: number; queryTimeoutMs: number; keepAliveMs: number };
+  database: {
+    connectTimeoutMs: number;
+    queryTimeoutMs: number;
+    keepAliveMs: number;
+    nestedConnections: NestedConnectionPolicy;
+  };
   /** Published outbox rows older than this are deleted (nodes behind by more reload their snapshot). */
   outboxRetentionHours: number;
   /** SDK events (POST /bulk) older than this are deleted. */
@@ -320,6 +329,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       ),
       queryTimeoutMs: integer('DATABASE_QUERY_TIMEOUT_MS', env.DATABASE_QUERY_TIMEOUT_MS ?? '30000', 100, 3_600_000),
       keepAliveMs: integer('DATABASE_KEEPALIVE_MS', env.DATABASE_KEEPALIVE_MS ?? '10000', 0, 3_600_000),
+      nestedConnections: oneOf<NestedConnectionPolicy>(
+        'DATABASE_NESTED_CONNECTIONS',
+        env.DATABASE_NESTED_CONNECTIONS?.trim() || 'report',
+        ['report', 'refuse'],
+      ),
     },
     outboxRetentionHours: integer(
       'GANTRY_OUTBOX_RETENTION_HOURS',

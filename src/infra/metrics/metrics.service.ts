@@ -92,6 +92,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly dbNestedConnections = new Counter({
+    name: 'gantry_db_connections_inside_transaction_total',
+    help:
+      'Pool connections asked for by code running inside a transaction ' +
+      '(a defect: each holds two connections at once, and enough of them starve the pool)',
+    registers: [this.registry],
+  });
+
   readonly scimRequests = new Counter({
     name: 'gantry_scim_requests_total',
     help: 'SCIM provisioning requests (/scim/v2) by resource (User, Group, discovery), operation and outcome',

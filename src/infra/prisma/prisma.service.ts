@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type QueryResultRow } from 'pg';
 import { GANTRY_CONFIG, type GantryConfig } from '../config/config';
@@ -10,6 +10,15 @@ import { SPAN } from '../tracing/spans';
 import { PRISMA_LIKE_TYPES, type TransactionConnection } from './raw-connection';
 import { runTransaction, type LostCommitListener } from './transaction-runner';
 import { LentPrisma, lentConnection } from './lent-prisma';
+import { MetricsService } from '../metrics/metrics.service';
+import {
+  callerFrames,
+  insideTransaction,
+  markedInside,
+  NestedConnectionError,
+  type NestedConnectionPolicy,
+  unmarked,
+} from './nested-connections';
 
 export type { Tx } from './tx';
 
@@ -54,9 +63,17 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   readonly pool: Pool;
   /** Set while DatabaseMonitor holds PostgreSQL for unreachable: why. */
   private refusing: string | undefined;
+  /** Call sites already logged for asking for a connection inside a transaction (each is logged once). */
+  private readonly nestedSites = new Set<string>();
+  /** Under `refuse` (tests, development), each transaction notes where it was opened, for the log. */
+  private readonly noteOpeners: boolean;
 
-  constructor(@Inject(GANTRY_CONFIG) config: GantryConfig) {
+  constructor(
+    @Inject(GANTRY_CONFIG) config: GantryConfig,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {
     const timeouts = config.database ?? DEFAULT_TIMEOUTS;
+    const nestedPolicy = config.database?.nestedConnections ?? 'report';
     // A bounded wait for a connection: some work still reads through the pool while it holds a
     // transaction's connection, so a pool full of such transactions would otherwise wait for ever (a
     // worker wedged with every job stuck). After the wait the query fails, its transaction rolls back
@@ -73,15 +90,20 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     });
     super({ adapter: new PrismaPg(pool), transactionOptions: REQUEST_TX });
     this.pool = pool;
+    this.noteOpeners = nestedPolicy === 'refuse';
     // While PostgreSQL is held unreachable, taking a connection fails at once (pool.query takes one
-    // the same way) instead of waiting out the connect timeout.
+    // the same way) instead of waiting out the connect timeout. Asking for one inside a transaction
+    // is reported, or refused (nested-connections.ts).
     const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
     pool.connect = ((...args: unknown[]) => {
       // Prisma's adapter opening its side of a transaction that already has its connection.
       const lent = args.length === 0 ? lentConnection() : undefined;
       if (lent) return Promise.resolve(lent);
-      if (this.refusing === undefined) return connect(...args);
-      const err = new DatabaseUnavailableError(this.refusing);
+      const mark = insideTransaction();
+      const err =
+        (mark ? this.nestedConnection(nestedPolicy, mark.opener) : undefined) ??
+        (this.refusing === undefined ? undefined : new DatabaseUnavailableError(this.refusing));
+      if (!err) return connect(...args);
       const callback = args[0];
       if (typeof callback === 'function') return void process.nextTick(() => (callback as (e: Error) => void)(err));
       return Promise.reject(err);
@@ -99,6 +121,23 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     if (reason === undefined || was !== undefined) return;
     for (const client of (this.pool as unknown as { _clients?: PoolClientInternals[] })._clients ?? [])
       client.connection?.stream?.destroy();
+  }
+
+  /**
+   * Counted, and logged once per call site with where it came from; under `refuse`, the error the
+   * query fails with. A nested transaction asks here too: it needs a second connection as well.
+   */
+  private nestedConnection(policy: NestedConnectionPolicy, opener?: string[]): NestedConnectionError | undefined {
+    this.metrics?.dbNestedConnections.inc();
+    const frames = callerFrames();
+    // Prisma's batched reads (findUnique) lose their caller's frames: then the transaction's opener says where.
+    const site = frames[0]?.replace(/^at (async )?/, '') ?? `in the transaction opened ${opener?.[0] ?? 'unknown'}`;
+    if (!this.nestedSites.has(site) && this.nestedSites.size < MAX_NESTED_SITES_LOGGED) {
+      this.nestedSites.add(site);
+      const where = frames.length ? frames : (opener ?? []).map((f) => `(opened) ${f}`);
+      new Logger('database').warn(`a pool connection was asked for inside a transaction, ${where.join(' | ')}`);
+    }
+    return policy === 'refuse' ? new NestedConnectionError(site) : undefined;
   }
 
   /**
@@ -120,7 +159,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
             );
             let value: T;
             try {
-              value = await fn(handle as unknown as Tx);
+              value = await markedInside(() => fn(handle as unknown as Tx), this.noteOpeners);
             } catch (e) {
               await handle.prisma.end(false);
               throw e;
@@ -175,6 +214,16 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   /**
+   * Runs `fn` apart from the transaction its caller is in: its reads go to the pool and its writes
+   * open transactions of their own, while the caller's stays open (two connections at once, not
+   * reported as nested: nested-connections.ts). Only where the callers doing this at once are
+   * bounded to fewer than the pool's connections (a release plan's looks: PipelineRunner's limit).
+   */
+  apart<T>(fn: () => Promise<T>): Promise<T> {
+    return unmarked(fn);
+  }
+
+  /**
    * The last shutdown phase, so what other providers write while they stop (in onModuleDestroy or
    * beforeApplicationShutdown: the insights' last flush) still has a connection.
    */
@@ -183,6 +232,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     await this.pool.end().catch(() => undefined);
   }
 }
+
+/** Enough to show every distinct defect without letting one in a loop fill the log. */
+const MAX_NESTED_SITES_LOGGED = 100;
 
 /** What refuseQueries reaches into: pg keeps each client's socket here. */
 interface PoolClientInternals {

@@ -29,8 +29,9 @@ export const creatorOf = (run: PipelineRun) => run.createdBy;
  * The checks and an immediate phase's write run in the look's transaction (`tx`), the write in a
  * savepoint: it commits with the phase's new state or not at all, a refusal undoes only the write
  * (the runner fails the phase), and a look needs no second connection while it holds its run's
- * lock. Change requests and releases still open transactions of their own (PipelineRunner limits
- * how many looks run at once, so those cannot starve the pool).
+ * lock. Change requests and releases still open transactions of their own, apart from the look's
+ * (PipelinesRepository.apart; PipelineRunner limits how many looks run at once, so those cannot
+ * starve the pool).
  */
 @Injectable()
 export class PipelinePhaseActions {
@@ -103,11 +104,13 @@ export class PipelinePhaseActions {
     const turnOn = await this.mustTurnOn(tx, actor, run, project, env, phase);
     const instructions = [...(turnOn ? [{ kind: 'turnFlagOn' }] : []), finalInstruction(run.variationId)];
     if (phase.requireApproval) {
-      const cr = await this.requests
-        .create(actor, 'flag', project.key, env.key, run.flagKey, {
-          description: `release plan ${run.pipelineKey}: release variation ${run.variationId} to ${env.key}`,
-          instructions,
-        })
+      const cr = await this.repo
+        .apart(() =>
+          this.requests.create(actor, 'flag', project.key, env.key, run.flagKey, {
+            description: `release plan ${run.pipelineKey}: release variation ${run.variationId} to ${env.key}`,
+            instructions,
+          }),
+        )
         .catch((err: unknown) => {
           if (isError(err, 'change_request/no_change')) return null;
           throw err;
@@ -126,12 +129,29 @@ export class PipelinePhaseActions {
       );
       return void Object.assign(state, afterAudience(phase, now));
     }
-    if (turnOn) await this.turnOn(actor, run, project, env, approve({ environmentKey: env.key }));
-    await this.startRelease(actor, run, phase, state, project, env, creatorOf(run).bypass === true, now);
+    await this.repo.apart(async () => {
+      if (turnOn) await this.turnOn(actor, run, project, env, approve({ environmentKey: env.key }));
+      await this.startRelease(actor, run, phase, state, project, env, creatorOf(run).bypass === true, now);
+    });
   }
 
-  /** A phase under way, one step: approval → release or write; release → soak; soak → completed. */
-  async follow(
+  /**
+   * A phase under way, one step: approval → release or write; release → soak; soak → completed.
+   * Apart from the look's transaction (its reads and writes take their own connections).
+   */
+  follow(
+    actor: Automation,
+    run: PipelineRun,
+    project: ProjectContext,
+    phase: PlanPhase,
+    state: PhaseState,
+    approve: Approve,
+    now: Date,
+  ): Promise<void> {
+    return this.repo.apart(() => this.followApart(actor, run, project, phase, state, approve, now));
+  }
+
+  private async followApart(
     actor: Automation,
     run: PipelineRun,
     project: ProjectContext,

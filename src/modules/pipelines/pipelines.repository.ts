@@ -59,6 +59,14 @@ export class PipelinesRepository {
     return this.prisma.transaction(fn);
   }
 
+  /**
+   * `fn` apart from the look's transaction, in transactions of its own (PrismaService.apart): the
+   * phase actions that still do that. PipelineRunner's limit on looks keeps them from starving the pool.
+   */
+  apart<T>(fn: () => Promise<T>): Promise<T> {
+    return this.prisma.apart(fn);
+  }
+
   /** `fn` inside the look's transaction, undone alone when it throws (PrismaService.savepoint). */
   savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.prisma.savepoint(tx, fn);
