@@ -93,17 +93,18 @@ export async function startGantry(options: StartOptions = {}): Promise<Gantry> {
   let proc: SpawnedGantry | undefined;
   let sqlClient: pg.Client | undefined;
   let stopped = false;
-  /** Stops of the further nodes started on this one's database (startSecondNode): they go first. */
-  const attached: (() => Promise<void>)[] = [];
+  /** The further nodes started on this one's database (startSecondNode): they stop first. */
+  const attached: AttachedNode[] = [];
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await Promise.all(attached.map((stopNode) => stopNode().catch(() => undefined)));
+    await Promise.all(attached.map((node) => node.stop().catch(() => undefined)));
     if (proc) await terminate(proc.child);
     await sqlClient?.end().catch(() => undefined);
     await deleteKeysWithPrefix(REDIS_URL, redisPrefix);
     await db.drop();
+    failOnNestedConnections([proc?.stdout() ?? '', ...attached.map((node) => node.stdout())]);
   };
 
   try {
@@ -151,7 +152,25 @@ export interface GantryNode {
   kill(): Promise<void>;
 }
 
-const attachedStops = new WeakMap<Gantry, (() => Promise<void>)[]>();
+interface AttachedNode {
+  stop(): Promise<void>;
+  stdout(): string;
+}
+
+const attachedStops = new WeakMap<Gantry, AttachedNode[]>();
+
+/** What PrismaService logs when code inside a transaction asks the pool for a connection (nested-connections.ts). */
+const NESTED_CONNECTION = /a pool connection was asked for inside a transaction[^\n"]*/g;
+
+/**
+ * Every test process runs with DATABASE_NESTED_CONNECTIONS=refuse, so such an ask fails its request;
+ * one in background work (a job, a timer) may fail quietly, so the processes' logs are read once
+ * they stopped, and any ask fails the test file with where it was made.
+ */
+function failOnNestedConnections(outputs: string[]): void {
+  const asks = outputs.flatMap((out) => out.match(NESTED_CONNECTION) ?? []);
+  if (asks.length) throw new Error(`asked the pool for a connection inside a transaction:\n${asks.join('\n')}`);
+}
 
 /**
  * A second process of the same deployment: same database, same Redis prefix, its own port, as
@@ -168,7 +187,7 @@ export async function startSecondNode(first: Gantry, options: StartOptions = {})
     stopped = true;
     await terminate(proc.child);
   };
-  attached.push(stop);
+  attached.push({ stop, stdout: proc.stdout });
   const { baseUrl } = proc;
   return {
     baseUrl,
@@ -256,6 +275,8 @@ function processEnv(databaseUrl: string, redisPrefix: string, port: number, opti
     HOST: '127.0.0.1',
     PORT: String(port),
     DATABASE_POOL_SIZE: '5',
+    // A transaction asking the pool for a second connection is a defect: make it fail here (failOnNestedConnections).
+    DATABASE_NESTED_CONNECTIONS: 'refuse',
     // Evaluation counts written within a test's patience rather than every 10 s.
     GANTRY_INSIGHTS_FLUSH_MS: '250',
     ...options.env,

@@ -74,10 +74,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   ) {
     const timeouts = config.database ?? DEFAULT_TIMEOUTS;
     const nestedPolicy = config.database?.nestedConnections ?? 'report';
-    // A bounded wait for a connection: some work still reads through the pool while it holds a
-    // transaction's connection, so a pool full of such transactions would otherwise wait for ever (a
-    // worker wedged with every job stuck). After the wait the query fails, its transaction rolls back
-    // and frees its connection, and the job is retried (queues.service.ts).
+    // A bounded wait for a connection: work that asks the pool for one while it holds a
+    // transaction's (reported: nested-connections.ts; on purpose in a release plan's look) could
+    // otherwise wait for ever once every connection is held that way (a worker wedged with every
+    // job stuck). After the wait the query fails, its transaction rolls back and frees its
+    // connection, and the job is retried (queues.service.ts).
     // The query timeout bounds a statement with no answer (a silent link; DatabaseMonitor usually
     // notices first), keep-alive lets the kernel notice a peer that vanished.
     const pool = new Pool({
