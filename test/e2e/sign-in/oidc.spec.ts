@@ -5,6 +5,7 @@
  */
 import { startGantry, type Gantry } from '../../support/app-harness';
 import { factory } from '../../support/factories';
+import { eventually } from '../../support/delivery';
 import {
   providerPort,
   signInThroughProvider,
@@ -208,6 +209,7 @@ describe('OIDC with an identity provider Gantry may not reach', () => {
   it('answers 502 rather than call a loopback address the operator did not allow', async () => {
     const res = await blocked.raw('GET', '/auth/oidc/login');
     expect([res.status, res.body.code]).toEqual([502, 'oidc/provider_unavailable']);
-    expect(blocked.stdout()).toContain('GANTRY_OUTBOUND_ALLOW');
+    // The log line may reach this process's pipe after the response does.
+    await eventually(() => expect(blocked.stdout()).toContain('GANTRY_OUTBOUND_ALLOW'));
   });
 });
