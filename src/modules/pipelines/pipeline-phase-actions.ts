@@ -148,49 +148,39 @@ export class PipelinePhaseActions {
     approve: Approve,
     now: Date,
   ): Promise<void> {
-    return this.repo.apart(() => this.followApart(actor, run, project, phase, state, approve, now));
-  }
-
-  private async followApart(
-    actor: Automation,
-    run: PipelineRun,
-    project: ProjectContext,
-    phase: PlanPhase,
-    state: PhaseState,
-    approve: Approve,
-    now: Date,
-  ): Promise<void> {
-    const env = this.projects.requireEnvironment(project, phase.environmentKey);
-    if (state.status === 'soaking') {
-      if (soakOver(state, now)) Object.assign(state, { status: 'completed', soakUntil: undefined });
-      return;
-    }
-    if (state.status === 'waiting_approval') {
-      const cr = await this.requests.get(actor, state.changeRequestId!);
-      if (cr.status === 'applied') return void Object.assign(state, afterAudience(phase, now));
-      if (['declined', 'cancelled', 'failed'].includes(cr.status))
-        return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
-      if (cr.status !== 'approved') return;
-      if (phase.strategy.kind === 'immediate') {
-        await this.changeRequests.applyAutomatically(cr.id, { project, env }, `release plan run ${run.id}`);
-        return void Object.assign(state, afterAudience(phase, now));
+    return this.repo.apart(async () => {
+      const env = this.projects.requireEnvironment(project, phase.environmentKey);
+      if (state.status === 'soaking') {
+        if (soakOver(state, now)) Object.assign(state, { status: 'completed', soakUntil: undefined });
+        return;
       }
-      // The approval covers the release that gets there step by step (and turning the flag on, which
-      // the request carried); the request itself is closed.
-      if (await this.mustTurnOn(undefined, actor, run, project, env, phase))
-        await this.turnOn(actor, run, project, env, approve({ environmentKey: env.key, approved: true }));
-      await this.startRelease(actor, run, phase, state, project, env, true, now);
-      await this.requests.cancel(actor, cr.id);
-      return;
-    }
-    if (state.status === 'running') {
-      const release = await this.releases.get(actor, project.key, run.flagKey, env.key, state.releaseId!);
-      if (release.status === 'completed') Object.assign(state, afterAudience(phase, now));
-      else if (release.status === 'rolled_back')
-        Object.assign(state, { status: 'rolled_back', error: `release ${release.id} rolled back` });
-      else if (release.status === 'failed')
-        Object.assign(state, { status: 'failed', error: `release ${release.id} ${release.status}` });
-    }
+      if (state.status === 'waiting_approval') {
+        const cr = await this.requests.get(actor, state.changeRequestId!);
+        if (cr.status === 'applied') return void Object.assign(state, afterAudience(phase, now));
+        if (['declined', 'cancelled', 'failed'].includes(cr.status))
+          return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
+        if (cr.status !== 'approved') return;
+        if (phase.strategy.kind === 'immediate') {
+          await this.changeRequests.applyAutomatically(cr.id, { project, env }, `release plan run ${run.id}`);
+          return void Object.assign(state, afterAudience(phase, now));
+        }
+        // The approval covers the release that gets there step by step (and turning the flag on, which
+        // the request carried); the request itself is closed.
+        if (await this.mustTurnOn(undefined, actor, run, project, env, phase))
+          await this.turnOn(actor, run, project, env, approve({ environmentKey: env.key, approved: true }));
+        await this.startRelease(actor, run, phase, state, project, env, true, now);
+        await this.requests.cancel(actor, cr.id);
+        return;
+      }
+      if (state.status === 'running') {
+        const release = await this.releases.get(actor, project.key, run.flagKey, env.key, state.releaseId!);
+        if (release.status === 'completed') Object.assign(state, afterAudience(phase, now));
+        else if (release.status === 'rolled_back')
+          Object.assign(state, { status: 'rolled_back', error: `release ${release.id} rolled back` });
+        else if (release.status === 'failed')
+          Object.assign(state, { status: 'failed', error: `release ${release.id} ${release.status}` });
+      }
+    });
   }
 
   private async turnOn(
