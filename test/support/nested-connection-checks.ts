@@ -70,6 +70,30 @@ async function main(): Promise<void> {
       return asks;
     });
     out.afterwards = await afterwards;
+
+    // A read made outside any transaction in the same tick as a transaction's own Prisma read:
+    // Prisma dispatches the tick's batchable requests together, in the context of the first one. Not
+    // the transaction's ask. The outside read starts 0 to 39 microtasks after the inside one, so
+    // that in some round it comes second.
+    const sameTick: string[] = [];
+    for (let hops = 0; hops < 40; hops++) {
+      let open: () => void = () => undefined;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const inside = refusing.transaction(async (tx) => {
+        await txClient(tx).$queryRaw`SELECT 1`;
+        await opened;
+        return outcome(txClient(tx).project.findUnique({ where: { key: 'inside' } }));
+      });
+      const outside = opened.then(async () => {
+        for (let i = 0; i < hops; i++) await Promise.resolve();
+        return outcome(refusing.project.findUnique({ where: { key: 'outside' } }));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open();
+      sameTick.push(await inside, await outside);
+    }
+    out.sameTick = [...new Set(sameTick)];
+
     out.outside = await outcome(refusing.sql(undefined, one));
     // Two transactions at once, neither asking for more: both go through (the mark is per transaction).
     out.concurrent = await Promise.all([1, 2].map(() => outcome(refusing.transaction((tx) => refusing.sql(tx, one)))));

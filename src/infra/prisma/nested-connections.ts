@@ -44,7 +44,7 @@ export async function markedInside<T>(body: () => Promise<T>, noteOpener: boolea
  * transaction. The caller then holds two connections on purpose, which is safe only where the
  * number of such callers at once is bounded below the pool (PrismaService.apart).
  */
-export const unmarked = <T>(fn: () => Promise<T>): Promise<T> => inside.exit(fn);
+export const unmarked = <T>(fn: () => T): T => inside.exit(fn);
 
 /** The mark of the transaction whose body the caller runs in, while it has not settled. */
 export function insideTransaction(): Mark | undefined {

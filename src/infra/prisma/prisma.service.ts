@@ -89,9 +89,10 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       keepAlive: timeouts.keepAliveMs > 0,
       keepAliveInitialDelayMillis: timeouts.keepAliveMs,
     });
-    super({ adapter: new PrismaPg(pool), transactionOptions: REQUEST_TX });
+    super({ adapter: new PrismaPg(unmarkedQueries(pool)), transactionOptions: REQUEST_TX });
     this.pool = pool;
     this.noteOpeners = nestedPolicy === 'refuse';
+    this.checkPrismaRequests(nestedPolicy);
     // While PostgreSQL is held unreachable, taking a connection fails at once (pool.query takes one
     // the same way) instead of waiting out the connect timeout. Asking for one inside a transaction
     // is reported, or refused (nested-connections.ts).
@@ -122,6 +123,25 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     if (reason === undefined || was !== undefined) return;
     for (const client of (this.pool as unknown as { _clients?: PoolClientInternals[] })._clients ?? [])
       client.connection?.stream?.destroy();
+  }
+
+  /**
+   * Prisma's requests are checked for a transaction's mark when they are made, in their caller's
+   * context. At the pool they would be misjudged: Prisma dispatches the batchable requests of one
+   * tick (findUnique, and every statement of its interactive transactions) together, in the context
+   * of whichever request came first, so a request made outside any transaction could reach the pool
+   * under another's mark (hence `unmarkedQueries` for its adapter). A request that belongs to no
+   * transaction, made inside a transaction's body, asks the pool for a second connection.
+   */
+  private checkPrismaRequests(policy: NestedConnectionPolicy): void {
+    const loader = (this as unknown as { _requestHandler?: { dataloader?: PrismaLoader } })._requestHandler?.dataloader;
+    if (!loader) return;
+    const request = loader.request.bind(loader);
+    loader.request = (params) => {
+      const mark = params.transaction ? undefined : insideTransaction();
+      const refused = mark ? this.nestedConnection(policy, mark.opener) : undefined;
+      return refused ? Promise.reject(refused) : request(params);
+    };
   }
 
   /**
@@ -232,6 +252,27 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     await this.$disconnect();
     await this.pool.end().catch(() => undefined);
   }
+}
+
+/** What checkPrismaRequests wraps: Prisma's request loader (its RequestHandler's DataLoader). */
+interface PrismaLoader {
+  request(params: { transaction?: unknown }): Promise<unknown>;
+}
+
+/**
+ * The pool as Prisma's adapter sees it: its queries ask for their connection unmarked, since they
+ * were checked as Prisma requests already (checkPrismaRequests) and may run under another
+ * request's mark. Its transactions' connect goes to the pool as is (lent-prisma.ts).
+ */
+function unmarkedQueries(pool: Pool): Pool {
+  const query = (...args: unknown[]) => unmarked(() => (pool.query as (...a: unknown[]) => unknown)(...args));
+  return new Proxy(pool, {
+    get(target, name) {
+      if (name === 'query') return query;
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Enough to show every distinct defect without letting one in a loop fill the log. */
