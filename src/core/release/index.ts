@@ -38,6 +38,6 @@ export {
   runStatusOf,
   soakOver,
 } from './plan-run';
-export type { PhaseState, PhaseStatus, RunStatus } from './plan-run';
+export type { PhaseOrigin, PhaseState, PhaseStatus, RunStatus } from './plan-run';
 export { audienceRefusal, clauseMatchesEveryone, ruleMatchesEveryone } from './plan-audience';
 export type { AudienceRefusal, AudienceRefusalKind } from './plan-audience';

@@ -28,6 +28,16 @@ export interface PhaseState {
   error?: string;
 }
 
+/**
+ * The run and phase that opened a change request or started a release (stored with it as `origin`).
+ * A look opens those in transactions of their own before it records them in the run's state, so a
+ * look that fails to commit leaves them unrecorded; the phase's next look finds them by this.
+ */
+export interface PhaseOrigin {
+  pipelineRun: string;
+  phase: number;
+}
+
 export type RunStatus = 'running' | 'paused' | 'completed' | 'failed' | 'aborted' | 'expired';
 
 export const initialPhaseStates = (phases: readonly PlanPhase[]): PhaseState[] =>

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { OPEN_STATUSES } from '../../core/approval';
 import type { FieldError } from '../../core/errors';
+import type { PhaseOrigin } from '../../core/release';
 import type { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
@@ -143,7 +145,7 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
     tx: Tx,
     data: Omit<
       Prisma.ChangeRequestUncheckedCreateInput,
-      'instructions' | 'requester' | 'history' | 'approvalReasons' | 'guardrailWarnings'
+      'instructions' | 'requester' | 'history' | 'approvalReasons' | 'guardrailWarnings' | 'origin'
     > & {
       instructions: unknown[];
       requester: ActorRef;
@@ -152,11 +154,14 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
       projectKey: string;
       environmentKey: string;
       guardrailWarnings: GuardrailWarning[];
+      origin?: PhaseOrigin;
     },
   ): Promise<ChangeRequestRow> {
+    const { origin, ...plain } = data;
     const row = await txClient(tx).changeRequest.create({
       data: {
-        ...data,
+        ...plain,
+        ...(origin ? { origin: json(origin) } : {}),
         instructions: json(data.instructions),
         requester: json(data.requester),
         history: json(data.history),
@@ -197,6 +202,22 @@ export class ChangeRequestsRepository implements ChangeRequestStore {
     },
   ): Promise<void> {
     await txClient(tx).changeRequestReview.create({ data: { ...r, reviewer: json(r.reviewer) } });
+  }
+
+  /** The newest request still open that `origin` opened on the flag in the environment, if any. */
+  async openFrom(environmentId: string, flagKey: string, origin: PhaseOrigin): Promise<ChangeRequestRow | null> {
+    const row = await this.prisma.changeRequest.findFirst({
+      where: {
+        environmentId,
+        resourceKind: 'flag',
+        resourceKey: flagKey,
+        status: { in: [...OPEN_STATUSES] },
+        origin: { equals: json(origin) },
+      },
+      include: withContext,
+      orderBy: { createdAt: 'desc' },
+    });
+    return row && toChangeRequest(row);
   }
 
   async list(f: ChangeRequestFilter): Promise<ChangeRequestRow[]> {

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { isOpen, openStatus, tallyReviews } from '../../core/approval';
 import { DomainError, isError } from '../../core/errors';
 import { formatResource, type ResourceRef } from '../../core/policy';
+import type { PhaseOrigin } from '../../core/release';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
 import { ProjectsService } from '../projects/projects.service';
+import type { EnvironmentContext } from '../projects/project-context';
 import type { Tx } from '../../infra/prisma/tx';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import type { ResourceDryRun, ResourceKind } from '../write-path/resource-writer';
@@ -37,6 +39,7 @@ export class ChangeRequestsService {
     envKey: string,
     key: string,
     dto: CreateChangeRequestDto,
+    origin?: PhaseOrigin,
   ): Promise<ChangeRequestView> {
     const at = await this.access.locate(actor, projectKey, envKey);
     const executionDate = this.executionDate(dto.executionDate);
@@ -70,19 +73,30 @@ export class ChangeRequestsService {
         requesterId: identityOf(actor),
         executionDate,
         history: [this.access.historyEntry(actor, status, 'created')],
+        origin,
       });
       await this.audit.record(tx, actor, {
         action: 'createChangeRequest',
         resource: formatResource(preview.resource),
         comment: dto.description,
         after: { instructions: dto.instructions, baseVersion: preview.version, contentHash: hash, executionDate },
-        links: { changeRequest: created.id },
+        links: { changeRequest: created.id, ...(origin ? { origin } : {}) },
       });
       return created;
     });
     this.access.emit(['change_request.created'], row, actor);
     this.access.schedule(row);
     return this.access.view(row);
+  }
+
+  /** The newest open request a release plan's phase opened on the flag in `env`, if any (not authorized: for the run's look). */
+  async openFromPhase(
+    env: EnvironmentContext,
+    flagKey: string,
+    origin: PhaseOrigin,
+  ): Promise<ChangeRequestView | null> {
+    const row = await this.access.repo.openFrom(env.id, flagKey, origin);
+    return row && this.access.view(row);
   }
 
   async get(actor: Actor, id: string): Promise<ChangeRequestView> {

@@ -1,6 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { isError } from '../../core/errors';
-import { afterAudience, audienceRefusal, soakOver, type PhaseState, type PlanPhase } from '../../core/release';
+import {
+  afterAudience,
+  audienceRefusal,
+  soakOver,
+  type PhaseOrigin,
+  type PhaseState,
+  type PlanPhase,
+} from '../../core/release';
 import { automationActor } from '../accounts/system-actor';
 import { ChangeRequestAutomation } from '../approvals/change-request-automation';
 import { ChangeRequestsService } from '../approvals/change-requests.service';
@@ -32,9 +39,18 @@ export const creatorOf = (run: PipelineRun) => run.createdBy;
  * lock. Change requests and releases still open transactions of their own, apart from the look's
  * (PipelinesRepository.apart; PipelineRunner limits how many looks run at once, so those cannot
  * starve the pool).
+ *
+ * So what a look opens can outlive the look: a change request or release committed, then the look
+ * failed (its transaction, its process) and the run never recorded it. Each carries its phase as
+ * `origin`, and the phase's next look adopts it rather than opening a second request or failing
+ * on the release already running (`release/already_active`): an open request of the phase, an
+ * active release of the phase, or, when the phase's request was cancelled, the release started
+ * after it (the look that starts a release for an approved request cancels the request next).
  */
 @Injectable()
 export class PipelinePhaseActions {
+  private readonly logger = new Logger('release-plans');
+
   constructor(
     private readonly repo: PipelinesRepository,
     private readonly projects: ProjectsService,
@@ -104,12 +120,23 @@ export class PipelinePhaseActions {
     const turnOn = await this.mustTurnOn(tx, actor, run, project, env, phase);
     const instructions = [...(turnOn ? [{ kind: 'turnFlagOn' }] : []), finalInstruction(run.variationId)];
     if (phase.requireApproval) {
+      const origin = originOf(run, state);
       const cr = await this.repo
-        .apart(() =>
-          this.requests.create(actor, 'flag', project.key, env.key, run.flagKey, {
-            description: `release plan ${run.pipelineKey}: release variation ${run.variationId} to ${env.key}`,
-            instructions,
-          }),
+        .apart(
+          async () =>
+            (await this.adopted(run, state, 'change request', this.requests.openFromPhase(env, run.flagKey, origin))) ??
+            this.requests.create(
+              actor,
+              'flag',
+              project.key,
+              env.key,
+              run.flagKey,
+              {
+                description: `release plan ${run.pipelineKey}: release variation ${run.variationId} to ${env.key}`,
+                instructions,
+              },
+              origin,
+            ),
         )
         .catch((err: unknown) => {
           if (isError(err, 'change_request/no_change')) return null;
@@ -157,6 +184,14 @@ export class PipelinePhaseActions {
       if (state.status === 'waiting_approval') {
         const cr = await this.requests.get(actor, state.changeRequestId!);
         if (cr.status === 'applied') return void Object.assign(state, afterAudience(phase, now));
+        // Closed by the look that started its release, which then failed to commit: that release is the phase's.
+        if (cr.status === 'cancelled') {
+          const release = await this.releases.fromPhase(env, run.flagKey, originOf(run, state));
+          if (release && Date.parse(release.createdAt) >= Date.parse(cr.createdAt)) {
+            this.logAdopted(run, state, 'release', release.id);
+            return void Object.assign(state, { status: 'running', releaseId: release.id });
+          }
+        }
         if (['declined', 'cancelled', 'failed'].includes(cr.status))
           return void Object.assign(state, { status: 'failed', error: `change request ${cr.id} ${cr.status}` });
         if (cr.status !== 'approved') return;
@@ -209,6 +244,12 @@ export class PipelinePhaseActions {
     preApproved: boolean,
     now: Date,
   ) {
+    const origin = originOf(run, state);
+    const started = await this.releases.fromPhase(env, run.flagKey, origin);
+    if (started && ACTIVE.has(started.status)) {
+      this.logAdopted(run, state, 'release', started.id);
+      return void Object.assign(state, { status: 'running', releaseId: started.id });
+    }
     const release = await this.releases
       .startIn(
         actor,
@@ -221,7 +262,7 @@ export class PipelinePhaseActions {
           guard: phase.strategy.guard,
           comment: `release plan ${run.pipelineKey}, run ${run.id}`,
         },
-        preApproved,
+        { preApproved, origin },
       )
       .catch((err: unknown) => {
         // Already serving the variation: nothing to release there.
@@ -230,4 +271,32 @@ export class PipelinePhaseActions {
       });
     Object.assign(state, release ? { status: 'running', releaseId: release.id } : afterAudience(phase, now));
   }
+
+  /** `found` (what an earlier look of the phase opened and did not record), logged as adopted. */
+  private async adopted<T extends { id: string }>(
+    run: PipelineRun,
+    state: PhaseState,
+    what: string,
+    found: Promise<T | null>,
+  ): Promise<T | null> {
+    const it = await found;
+    if (it) this.logAdopted(run, state, what, it.id);
+    return it;
+  }
+
+  /** A warning: the look before failed (its own error was logged then); this one recovers from it. */
+  private logAdopted(run: PipelineRun, state: PhaseState, what: string, id: string) {
+    this.logger.warn({
+      msg: `phase ${state.phase + 1} (${state.environmentKey}) adopts ${what} ${id}, which an earlier look opened and did not record`,
+      runId: run.id,
+      flagKey: run.flagKey,
+      plan: run.pipelineKey,
+    });
+  }
 }
+
+/** A release that has not ended. */
+const ACTIVE = new Set(['running', 'paused']);
+
+/** Stored with what a phase opens, so that a look that failed after opening it is not repeated. */
+const originOf = (run: PipelineRun, state: PhaseState): PhaseOrigin => ({ pipelineRun: run.id, phase: state.phase });

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../core/errors';
-import type { Stage } from '../../core/release';
+import type { PhaseOrigin, Stage } from '../../core/release';
 import type { ActorRef } from '../accounts/models/actor';
 import type { GuardCheck, GuardSettings } from '../guards/guard.service';
 import type { StoredServing } from './release-serving';
@@ -61,6 +61,8 @@ export interface Release {
   baseline: ReleaseBaseline;
   baselineVersion: number;
   createdBy: ReleaseCreator;
+  /** The release plan phase that started it; null when started directly. */
+  origin: PhaseOrigin | null;
   failure: ReleaseFailure | null;
   history: ReleaseHistoryEntry[];
   createdAt: Date;

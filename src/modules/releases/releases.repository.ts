@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { GuardDecision, RecordedGuardCheck, Stage } from '../../core/release';
+import type { GuardDecision, PhaseOrigin, RecordedGuardCheck, Stage } from '../../core/release';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import { BACKGROUND_TX, PrismaService, type Tx, txClient } from '../../infra/prisma/prisma.service';
@@ -29,6 +29,7 @@ const toRelease = ({ environment, ...r }: ReleaseRow): Release => ({
   guardResult: r.guardResult === null ? null : fromJson<GuardCheck>(r.guardResult),
   baseline: fromJson<ReleaseBaseline>(r.baseline),
   createdBy: fromJson<ReleaseCreator>(r.createdBy),
+  origin: r.origin === null ? null : fromJson<PhaseOrigin>(r.origin),
   failure: r.failure === null ? null : fromJson<ReleaseFailure>(r.failure),
   history: fromJson<ReleaseHistoryEntry[]>(r.history),
 });
@@ -60,6 +61,7 @@ const RELEASE_COLUMNS = Prisma.raw(
     'baseline',
     'baselineVersion',
     'createdBy',
+    'origin',
     'failure',
     'history',
     'createdAt',
@@ -155,6 +157,16 @@ export class ReleasesRepository {
     return rows.map(toRelease);
   }
 
+  /** The newest release of the flag in the environment that `origin` started, if any. */
+  async latestFrom(environmentId: string, flagKey: string, origin: PhaseOrigin): Promise<Release | null> {
+    const row = await this.prisma.release.findFirst({
+      where: { environmentId, flagKey, origin: { equals: toJson(origin) } },
+      include: withContext,
+      orderBy: { createdAt: 'desc' },
+    });
+    return row && toRelease(row);
+  }
+
   /**
    * A project's releases, newest first, in the given environments (those the caller may view), from
    * after `before` (the last row of the previous page: keyset on createdAt, then id).
@@ -229,6 +241,7 @@ export class ReleasesRepository {
       baseline: ReleaseBaseline;
       baselineVersion: number;
       createdBy: ReleaseCreator;
+      origin?: PhaseOrigin;
       nextStepAt: Date;
       history: ReleaseHistoryEntry[];
       guard: GuardSettings | null;
@@ -242,6 +255,7 @@ export class ReleasesRepository {
         stages: toJson(data.stages),
         baseline: toJson(data.baseline),
         createdBy: toJson(data.createdBy),
+        origin: data.origin ? toJson(data.origin) : Prisma.DbNull,
         history: toJson(data.history),
         guard: data.guard === null ? Prisma.DbNull : toJson(data.guard),
       },

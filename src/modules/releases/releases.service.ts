@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { flagApprovalReasons } from '../../core/approval';
 import { DomainError } from '../../core/errors';
 import type { VariationOrRollout } from '../../core/model/flag-config';
-import { guardSeries, validateStages } from '../../core/release';
+import { guardSeries, validateStages, type PhaseOrigin } from '../../core/release';
 import { flagResource, formatResource } from '../../core/policy';
 import { ClockService } from '../../infra/clock/clock.service';
 import { isUniqueViolation } from '../../infra/prisma/prisma-errors';
@@ -69,13 +69,14 @@ export class ReleasesService {
     bypassHeader?: BreakGlass,
   ) {
     const { project, env } = await this.locate(actor, projectKey, envKey);
-    return this.startIn(actor, project, env, flagKey, dto, false, breakGlassOf(dto.bypass, bypassHeader));
+    return this.startIn(actor, project, env, flagKey, dto, { breakGlass: breakGlassOf(dto.bypass, bypassHeader) });
   }
 
   /**
-   * For release pipelines: `preApproved` when the audience's change request was approved (the
-   * approval gate is then satisfied), or when the run's start broke glass for it (a retroactive
-   * review was opened then). Otherwise the start itself is gated: `breakGlass` is its reason.
+   * For release plans: `preApproved` when the phase's change request was approved (the approval
+   * gate is then satisfied), or when the run's start broke glass for it (a retroactive review was
+   * opened then); `origin` names the phase (stored with the release: fromPhase). Otherwise the
+   * start itself is gated: `breakGlass` is its reason.
    */
   async startIn(
     actor: Actor,
@@ -83,8 +84,11 @@ export class ReleasesService {
     env: EnvironmentContext,
     flagKey: string,
     dto: StartReleaseDto,
-    preApproved: boolean,
-    breakGlass?: BreakGlass,
+    {
+      preApproved = false,
+      breakGlass,
+      origin,
+    }: { preApproved?: boolean; breakGlass?: BreakGlass; origin?: PhaseOrigin },
   ): Promise<ReleaseView & { approvalBypassed?: BypassNotice[] }> {
     const stages = validateStages(dto.stages);
     const ruleId = dto.ruleId ?? null;
@@ -145,6 +149,7 @@ export class ReleasesService {
           } satisfies ReleaseBaseline,
           baselineVersion: dry.version,
           createdBy: preApproved ? { ...actorRef(actor), bypass: reasons.length > 0 } : this.gate.creator(actor, gated),
+          origin,
           nextStepAt: now,
           guard,
           history: [
@@ -171,7 +176,7 @@ export class ReleasesService {
         resource: formatResource(ref),
         comment: dto.comment,
         after: { target: created.target, stages },
-        links: { release: created.id, ...bypasses.links },
+        links: { release: created.id, ...(origin ? { origin } : {}), ...bypasses.links },
       });
       return { row: created, opened: bypasses };
     });
@@ -180,6 +185,12 @@ export class ReleasesService {
     if (guard) this.activeGuards.forget(env.id);
     this.notifier.after(row, 'release.started');
     return withBypassNotices(releaseView(row), opened);
+  }
+
+  /** The newest release of the flag in `env` that a release plan's phase started (any status), if any. */
+  async fromPhase(env: EnvironmentContext, flagKey: string, origin: PhaseOrigin): Promise<ReleaseView | null> {
+    const row = await this.repo.latestFrom(env.id, flagKey, origin);
+    return row && releaseView(row);
   }
 
   async list(actor: Actor, projectKey: string, flagKey: string, envKey: string): Promise<{ items: ReleaseView[] }> {
