@@ -31,8 +31,14 @@ import type { ProjectContext } from '../projects/project-context';
 
 const SWEEP_LIMIT = 10_000;
 
-/** A look's outcome is the run's status after it; `events` are sent after commit. */
-type Look = { outcome: string; row?: PipelineRun; events?: { event: WebhookEvent; detail: object }[] };
+/** A webhook event about a run, with what it adds to the run's view. */
+export type RunEvent = { event: WebhookEvent; detail: object };
+
+/**
+ * A look's outcome is the run's status after it; its `events` were written with it (as delivery
+ * rows, `deliveries`), and are logged and woken after the commit.
+ */
+type Look = { outcome: string; row?: PipelineRun; events?: RunEvent[]; deliveries?: string[] };
 
 /**
  * Advances release plan runs for the worker, one look at a time: follow the phases that started (a
@@ -108,8 +114,8 @@ export class PipelineRunner {
   async advance(runId: string, origin?: RunOrigin): Promise<string> {
     const result = await this.runner.run(this.automation, runId, origin);
     const { outcome } = result;
-    const { row, events } = result.status === 'done' ? result.done : ({} as Partial<Look>);
-    for (const { event, detail } of events ?? []) this.emit(event, row, detail);
+    const { row, events, deliveries } = result.status === 'done' ? result.done : ({} as Partial<Look>);
+    if (row) this.announce(row, events ?? [], deliveries ?? []);
     const now = this.clock.now();
     if (outcome === 'running' || outcome === 'busy') {
       await armPipeline(this.queues, [runId], new Date(now.getTime() + PIPELINE_TICK_MS), now);
@@ -121,13 +127,31 @@ export class PipelineRunner {
     return outcome;
   }
 
-  /** A webhook about a run (after commit; a failure to emit is logged, never fails the look). */
-  emit(event: WebhookEvent, run: PipelineRun | undefined, detail: object = {}): void {
-    if (!run) return;
-    this.logger.log({ msg: event, runId: run.id, flagKey: run.flagKey, plan: run.pipelineKey, ...detail });
+  /**
+   * The webhook deliveries of events about `run`, written in the transaction that changed it: they
+   * commit with the change or not at all (a worker that dies after the commit loses none). Their
+   * ids go to announce() after the commit.
+   */
+  recordEvents(tx: Tx, run: PipelineRun, events: RunEvent[]): Promise<string[]> {
+    return this.webhooks.record(
+      tx,
+      events.map(({ event, detail }) => ({
+        event,
+        payload: { ...runView(run), projectKey: run.projectKey, ...detail },
+      })),
+    );
+  }
+
+  /**
+   * After the commit: one log line per event, and the deliveries' jobs (if Redis refuses, the rows
+   * stay pending and the delivery worker's sweeps send them).
+   */
+  announce(run: PipelineRun, events: RunEvent[], deliveries: string[]): void {
+    for (const { event, detail } of events)
+      this.logger.log({ msg: event, runId: run.id, flagKey: run.flagKey, plan: run.pipelineKey, ...detail });
     void this.webhooks
-      .emit(event, { ...runView(run), projectKey: run.projectKey, ...detail })
-      .catch((e: Error) => this.logger.warn(`${event} for run ${run.id} not emitted: ${e.message}`));
+      .wake(deliveries)
+      .catch((e: Error) => this.logger.warn(`webhooks about run ${run.id} not woken now (swept later): ${e.message}`));
   }
 
   private async lookLocked(tx: Tx, run: PipelineRun, { actor, approve }: RunContext<Scope>): Promise<Look> {
@@ -177,7 +201,7 @@ export class PipelineRunner {
         events.push({ event: 'release_plan.phase_started', detail: { phase: i, environmentKey: env.key } });
       }
     }
-    let status: string = refusal ? 'paused' : runStatusOf(states);
+    const status: string = refusal ? 'paused' : runStatusOf(states);
     if (refusal) notes.push(`paused: ${refusal}`);
     const rolledBack = states.filter((s, i) => s.status === 'rolled_back' && run.audiences[i].status !== 'rolled_back');
     if (status === 'paused' && rolledBack.length)
@@ -209,8 +233,7 @@ export class PipelineRunner {
       ...(['completed', 'failed'].includes(status) ? { activeKey: null } : {}),
       ...(history ? { history } : {}),
     });
-    status = row.status;
-    return { outcome: status, row, events };
+    return { outcome: row.status, row, events, deliveries: await this.recordEvents(tx, row, events) };
   }
 
   /** A refusal (DomainError) fails the phase; a change freeze makes it wait, noted once. */
@@ -242,7 +265,8 @@ export class PipelineRunner {
       comment: note,
       links: { pipelineRun: run.id },
     });
-    return { outcome: 'expired', row, events: [{ event: 'release_plan.expired', detail: { reason: note } }] };
+    const events = [{ event: 'release_plan.expired' as const, detail: { reason: note } }];
+    return { outcome: 'expired', row, events, deliveries: await this.recordEvents(tx, row, events) };
   }
 
   /** Environments of first-evaluation phases where the flag was evaluated since the run started. */

@@ -21,7 +21,7 @@ import type { StartPipelineReleaseDto } from './dto/pipelines.dto';
 import { finalInstruction } from './pipeline-model';
 import { armPipeline } from './pipeline-jobs';
 import type { PipelineRun } from './pipeline-records';
-import { PipelineRunner } from './pipeline-runner.service';
+import { PipelineRunner, type RunEvent } from './pipeline-runner.service';
 import { PipelinesRepository } from './pipelines.repository';
 import { ReleasePlansService } from './release-plans.service';
 import { visibleRunView } from './run-view';
@@ -257,12 +257,12 @@ export class PipelineRunsService {
     const latest = await this.repo.latestRun(project.id, flagKey);
     if (!latest || !allowed.includes(latest.status)) refuse();
     this.authz.assert(actor, 'manageReleases', anyFlagResource(project, flagKey));
-    let event: 'release_plan.resumed' | undefined;
+    let events: RunEvent[] = [];
+    let deliveries: string[] = [];
     const run = await this.repo.transaction(async (tx) => {
       const locked = await this.repo.lockRunWait(tx, latest!.id);
       if (!locked || !allowed.includes(locked.status)) return refuse();
       const c = change(locked);
-      event = c.event;
       const status = c.status ?? locked.status;
       const now = this.clock.now();
       const next = await this.repo.updateRun(tx, locked.id, {
@@ -282,9 +282,11 @@ export class PipelineRunsService {
         comment: c.note,
         links: { pipelineRun: locked.id },
       });
+      events = c.event ? [{ event: c.event, detail: {} }] : [];
+      deliveries = await this.runner.recordEvents(tx, next, events);
       return next;
     });
-    if (event) this.runner.emit(event, run);
+    this.runner.announce(run, events, deliveries);
     if (run.status === 'running') this.arm(run.id, this.clock.now());
     return this.viewFor(actor, project, run);
   }

@@ -43,8 +43,8 @@ describe('a look that fails after opening what its phase needs', () => {
     await g.sql(`CREATE FUNCTION gantry_test_fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         -- A sequence, not a table: its value survives the rollback this causes.
-        IF nextval(TG_ARGV[0]::regclass) = 1 THEN
-          RAISE EXCEPTION 'test fault %: the write is refused once', TG_ARGV[0];
+        IF nextval(TG_ARGV[0]::regclass) <= TG_ARGV[1]::int THEN
+          RAISE EXCEPTION 'test fault %: the write is refused', TG_ARGV[0];
         END IF;
         RETURN NEW;
       END $$`);
@@ -55,13 +55,13 @@ describe('a look that fails after opening what its phase needs', () => {
   const staged = flagReleases(() => ({ api: alice.api, projectKey: open.key }));
 
   /**
-   * Refuses the first UPDATE of `table` whose new row matches `when` (SQL over NEW), once; the
-   * name's sequence says whether it fired.
+   * Refuses the first `times` UPDATEs (or INSERTs) of `table` whose new row matches `when` (SQL
+   * over NEW); the name's sequence says whether it fired.
    */
-  async function failOnce(name: string, table: string, when: string) {
+  async function failOnce(name: string, table: string, when: string, { times = 1, on = 'UPDATE' } = {}) {
     await g.sql(`CREATE SEQUENCE ${name}`);
     await g.sql(
-      `CREATE TRIGGER ${name} BEFORE UPDATE ON "${table}" FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION gantry_test_fail_once('${name}')`,
+      `CREATE TRIGGER ${name} BEFORE ${on} ON "${table}" FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION gantry_test_fail_once('${name}', '${times}')`,
     );
   }
   const fired = async (name: string) =>
@@ -176,5 +176,32 @@ describe('a look that fails after opening what its phase needs', () => {
         [production(again).releaseId!, 'running'],
       ].sort(),
     );
+  });
+
+  it("a look whose webhook delivery cannot be written is retried whole: each phase's event is sent once", async () => {
+    ok(
+      await owner.POST('/api/v1/webhooks', {
+        body: { name: 'phases', url: 'https://hooks.example.com/gantry', events: ['release_plan.phase_started'] },
+      }),
+    );
+    const flag = await flagOnEverywhere(staged, open);
+    // Twice: a write of the deliveries after the look's commit would be retried once on its own, and lost.
+    await failOnce('fault_phase_event', 'WebhookDelivery', `NEW."event" = 'release_plan.phase_started'`, {
+      times: 2,
+      on: 'INSERT',
+    });
+    ok(await staged.start(flag, { pipelineKey: 'staged' }));
+
+    const run = await staged.until(flag, (r) => production(r).status === 'running', 30_000);
+    expect(await fired('fault_phase_event')).toBe(true);
+    const sent = await g.sql<{ environmentKey: string }>(
+      `SELECT "payload"->>'environmentKey' AS "environmentKey" FROM "WebhookDelivery"
+        WHERE "event" = 'release_plan.phase_started' AND "payload"->>'id' = $1 ORDER BY ("payload"->>'phase')::int`,
+      [run.id],
+    );
+    expect(sent.map((d) => d.environmentKey)).toEqual(['staging', 'production']);
+    const [release, ...more] = await releases(flag);
+    expect(more).toEqual([]);
+    expect(production(run).releaseId).toBe(release.id);
   });
 });
