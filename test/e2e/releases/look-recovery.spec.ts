@@ -10,6 +10,7 @@ import { startGantry, type ApiClient, type Gantry } from '../../support/app-harn
 import { eventually } from '../../support/delivery';
 import { factory, ok, type Flag, type Project } from '../../support/factories';
 import { memberWithToken, review } from '../../support/governance';
+import { installRefusals, type Refusals } from '../../support/refused-writes';
 import { flagReleases, stagingThenProduction, turnOn, type Run } from '../../support/release-plans';
 
 describe('a look that fails after opening what its phase needs', () => {
@@ -21,6 +22,7 @@ describe('a look that fails after opening what its phase needs', () => {
   let project: Project;
   /** Production open: its phases start releases at once. */
   let open: Project;
+  let refusals: Refusals;
 
   beforeAll(async () => {
     g = await startGantry({ role: 'all' });
@@ -40,32 +42,13 @@ describe('a look that fails after opening what its phase needs', () => {
           body: { key, name: key, phases: stagingThenProduction(600_000, requireApproval) },
         }),
       );
-    await g.sql(`CREATE FUNCTION gantry_test_fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        -- A sequence, not a table: its value survives the rollback this causes.
-        IF nextval(TG_ARGV[0]::regclass) <= TG_ARGV[1]::int THEN
-          RAISE EXCEPTION 'test fault %: the write is refused', TG_ARGV[0];
-        END IF;
-        RETURN NEW;
-      END $$`);
+    refusals = await installRefusals(g);
   });
   afterAll(() => g?.stop());
 
   const gated = flagReleases(() => ({ api: alice.api, projectKey: project.key }));
   const staged = flagReleases(() => ({ api: alice.api, projectKey: open.key }));
 
-  /**
-   * Refuses the first `times` UPDATEs (or INSERTs) of `table` whose new row matches `when` (SQL
-   * over NEW); the name's sequence says whether it fired.
-   */
-  async function failOnce(name: string, table: string, when: string, { times = 1, on = 'UPDATE' } = {}) {
-    await g.sql(`CREATE SEQUENCE ${name}`);
-    await g.sql(
-      `CREATE TRIGGER ${name} BEFORE ${on} ON "${table}" FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION gantry_test_fail_once('${name}', '${times}')`,
-    );
-  }
-  const fired = async (name: string) =>
-    (await g.sql<{ is_called: boolean }>(`SELECT is_called FROM ${name}`))[0].is_called;
   /** The run's look writes the phase's state with a release (or a change request) in it. */
   const recording = (flag: Flag, field: 'releaseId' | 'changeRequestId') =>
     `NEW."flagKey" = '${flag.key}' AND NEW."audiences"::text LIKE '%"${field}"%'`;
@@ -93,11 +76,11 @@ describe('a look that fails after opening what its phase needs', () => {
 
   it('adopts the release it started when recording it failed', async () => {
     const flag = await flagOnEverywhere(staged, open);
-    await failOnce('fault_staged_release', 'PipelineRun', recording(flag, 'releaseId'));
+    await refusals.refuse('fault_staged_release', 'PipelineRun', recording(flag, 'releaseId'));
     ok(await staged.start(flag, { pipelineKey: 'staged' }));
 
     const run = await staged.until(flag, (r) => production(r).status !== 'pending', 30_000);
-    expect(await fired('fault_staged_release')).toBe(true);
+    expect(await refusals.fired('fault_staged_release')).toBe(true);
     const [release, ...more] = await releases(flag);
     expect(more).toEqual([]);
     expect(production(run)).toMatchObject({ status: 'running', releaseId: release.id });
@@ -107,11 +90,11 @@ describe('a look that fails after opening what its phase needs', () => {
 
   it('opens one change request for a phase, and adopts the release an approved one started', async () => {
     const flag = await flagOnEverywhere(gated, project);
-    await failOnce('fault_gated_request', 'PipelineRun', recording(flag, 'changeRequestId'));
+    await refusals.refuse('fault_gated_request', 'PipelineRun', recording(flag, 'changeRequestId'));
     ok(await gated.start(flag, { pipelineKey: 'gated' }));
 
     const waiting = await gated.until(flag, (r) => production(r).status === 'waiting_approval', 30_000);
-    expect(await fired('fault_gated_request')).toBe(true);
+    expect(await refusals.fired('fault_gated_request')).toBe(true);
     const [request, ...more] = await requests(flag);
     expect(more).toEqual([]);
     expect(request.status).toBe('pending');
@@ -120,10 +103,14 @@ describe('a look that fails after opening what its phase needs', () => {
 
     // Approved: the look starts the release, then its cancel of the request is refused once, so the
     // look fails with the release running and the request still approved.
-    await failOnce('fault_gated_cancel', 'ChangeRequest', `NEW."id" = '${request.id}' AND NEW."status" = 'cancelled'`);
+    await refusals.refuse(
+      'fault_gated_cancel',
+      'ChangeRequest',
+      `NEW."id" = '${request.id}' AND NEW."status" = 'cancelled'`,
+    );
     ok(await review(bob.api, request.id, 'approve', 'go'));
     const run = await gated.until(flag, (r) => production(r).status === 'running', 30_000);
-    expect(await fired('fault_gated_cancel')).toBe(true);
+    expect(await refusals.fired('fault_gated_cancel')).toBe(true);
     const [release, ...others] = await releases(flag);
     expect(others).toEqual([]);
     expect(production(run).releaseId).toBe(release.id);
@@ -137,10 +124,10 @@ describe('a look that fails after opening what its phase needs', () => {
     const waiting = await gated.until(flag, (r) => production(r).status === 'waiting_approval', 30_000);
     const requestId = production(waiting).changeRequestId!;
 
-    await failOnce('fault_approved_release', 'PipelineRun', recording(flag, 'releaseId'));
+    await refusals.refuse('fault_approved_release', 'PipelineRun', recording(flag, 'releaseId'));
     ok(await review(bob.api, requestId, 'approve', 'go'));
     const run = await gated.until(flag, (r) => production(r).status !== 'waiting_approval', 30_000);
-    expect(await fired('fault_approved_release')).toBe(true);
+    expect(await refusals.fired('fault_approved_release')).toBe(true);
     const [release, ...others] = await releases(flag);
     expect(others).toEqual([]);
     expect(production(run)).toMatchObject({ status: 'running', releaseId: release.id });
@@ -186,14 +173,14 @@ describe('a look that fails after opening what its phase needs', () => {
     );
     const flag = await flagOnEverywhere(staged, open);
     // Twice: a write of the deliveries after the look's commit would be retried once on its own, and lost.
-    await failOnce('fault_phase_event', 'WebhookDelivery', `NEW."event" = 'release_plan.phase_started'`, {
+    await refusals.refuse('fault_phase_event', 'WebhookDelivery', `NEW."event" = 'release_plan.phase_started'`, {
       times: 2,
       on: 'INSERT',
     });
     ok(await staged.start(flag, { pipelineKey: 'staged' }));
 
     const run = await staged.until(flag, (r) => production(r).status === 'running', 30_000);
-    expect(await fired('fault_phase_event')).toBe(true);
+    expect(await refusals.fired('fault_phase_event')).toBe(true);
     const sent = await g.sql<{ environmentKey: string }>(
       `SELECT "payload"->>'environmentKey' AS "environmentKey" FROM "WebhookDelivery"
         WHERE "event" = 'release_plan.phase_started' AND "payload"->>'id' = $1 ORDER BY ("payload"->>'phase')::int`,
