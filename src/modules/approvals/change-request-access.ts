@@ -114,15 +114,22 @@ export class ChangeRequestAccess implements ChangeRequestScope {
     );
   }
 
-  /** After commit; never fails the operation that caused it. */
-  emit(events: WebhookEvent[], row: ChangeRequestRow, actor: Actor, extra: Record<string, unknown> = {}): void {
-    if (!events.length) return;
+  record(
+    tx: Tx,
+    events: WebhookEvent[],
+    row: ChangeRequestRow,
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): Promise<string[]> {
+    return this.webhooks.record(tx, this.webhookEvents(events, row, actor, extra));
+  }
+
+  /** If Redis refuses the jobs, the deliveries stay pending and the delivery worker's sweeps send them. */
+  announce(events: WebhookEvent[], deliveries: string[]): void {
     this.count(events);
     void this.webhooks
-      .emitMany(this.webhookEvents(events, row, actor, extra))
-      .catch((e: Error) =>
-        this.logger.warn(`webhook events ${events.join(', ')} for change request ${row.id} not emitted: ${e.message}`),
-      );
+      .wake(deliveries)
+      .catch((e: Error) => this.logger.warn(`webhook deliveries of ${events.join(', ')} not woken now: ${e.message}`));
   }
 
   /** gantry_change_request_events_total, once the events are committed. */

@@ -5,6 +5,7 @@ import type { Tx } from '../../infra/prisma/tx';
 import type { AuthorizationService } from '../accounts/authorization.service';
 import type { Actor } from '../accounts/models/actor';
 import type { AuditRecord } from '../audit/audit.service';
+import type { WebhookEvent } from '../webhooks/webhook-events';
 import { approvalSettingsOf } from '../write-path/approval-gate';
 import { mintPreApproval } from '../write-path/pre-approval';
 import type { ResourceState, ResourceWriter, ResourceWriters } from '../write-path/resource-writer';
@@ -55,8 +56,15 @@ export class ChangeRequestApplyService {
   }
 
   private async run(actor: Actor, id: string, at: Located, opts: ApplyOptions): Promise<ChangeRequestView> {
-    const applied = await this.requests.transaction((tx) => this.applyInTx(tx, actor, id, at, opts));
-    this.scope.emit(['change_request.applied'], applied, actor, { appliedVersion: applied.appliedVersion });
+    const events: WebhookEvent[] = ['change_request.applied'];
+    const { applied, deliveries } = await this.requests.transaction(async (tx) => {
+      const done = await this.applyInTx(tx, actor, id, at, opts);
+      return {
+        applied: done,
+        deliveries: await this.scope.record(tx, events, done, actor, { appliedVersion: done.appliedVersion }),
+      };
+    });
+    this.scope.announce(events, deliveries);
     return this.scope.view(applied);
   }
 

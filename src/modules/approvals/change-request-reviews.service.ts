@@ -46,7 +46,7 @@ export class ChangeRequestReviewsService {
     if (refusal) throw refusal;
     const resource = await this.access.resource(row.resourceKind, at, row.resourceKey);
     const settings = approvalSettingsOf(at.project, at.env);
-    const { updated, events } = await this.access.repo.transaction(async (tx) => {
+    const { updated, events, deliveries } = await this.access.repo.transaction(async (tx) => {
       const locked = await this.access.repo.findForUpdate(tx, id);
       if (!locked) throw changeRequestNotFound(id);
       if (!reviewable(locked.status))
@@ -78,9 +78,10 @@ export class ChangeRequestReviewsService {
       if (status !== locked.status && status === 'declined') events.push('change_request.declined');
       if (status !== locked.status && status === 'acknowledged') events.push('change_request.acknowledged');
       if (status !== locked.status && status === 'incident') events.push('change_request.incident');
-      return { updated: next, events };
+      const review = { decision: dto.decision, comment: dto.comment ?? '' };
+      return { updated: next, events, deliveries: await this.access.record(tx, events, next, actor, { review }) };
     });
-    this.access.emit(events, updated, actor, { review: { decision: dto.decision, comment: dto.comment ?? '' } });
+    this.access.announce(events, deliveries);
     this.access.schedule(updated);
     if (updated.status === 'approved' && events.includes('change_request.approved') && settings.autoApplyOnApproval) {
       // The review itself is committed: a refused auto-apply leaves the request failed (with the

@@ -2,6 +2,7 @@ import type { ApprovalSettings } from '../../core/approval';
 import { notFound } from '../../core/errors';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
+import type { Tx } from '../../infra/prisma/tx';
 import type { WebhookEvent } from '../webhooks/webhook-events';
 import type { ChangeRequestScope, Located } from './change-request-scope';
 import type { ChangeRequestRow } from './change-requests.repository';
@@ -67,7 +68,26 @@ export class FakeChangeRequestScope implements ChangeRequestScope {
     return Promise.resolve(changeRequestView(row));
   }
 
-  emit(events: WebhookEvent[], row: ChangeRequestRow, _actor: Actor, extra: Record<string, unknown> = {}): void {
-    for (const event of events) this.events.push({ event, id: row.id, status: row.status, extra });
+  /** Recorded events, by delivery id, until announced (a transaction that fails never announces its own). */
+  private readonly recorded = new Map<string, FakeChangeRequestScope['events'][number]>();
+
+  record(
+    _tx: Tx,
+    events: WebhookEvent[],
+    row: ChangeRequestRow,
+    _actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): Promise<string[]> {
+    return Promise.resolve(
+      events.map((event) => {
+        const id = `delivery-${this.recorded.size + 1}`;
+        this.recorded.set(id, { event, id: row.id, status: row.status, extra });
+        return id;
+      }),
+    );
+  }
+
+  announce(_events: WebhookEvent[], deliveries: string[]): void {
+    for (const id of deliveries) this.events.push(this.recorded.get(id)!);
   }
 }

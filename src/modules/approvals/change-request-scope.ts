@@ -1,4 +1,5 @@
 import { DomainError } from '../../core/errors';
+import type { Tx } from '../../infra/prisma/tx';
 import type { Actor } from '../accounts/models/actor';
 import type { EnvironmentContext, ProjectContext } from '../projects/project-context';
 import type { WebhookEvent } from '../webhooks/webhook-events';
@@ -19,8 +20,8 @@ export const changeRequestNotFound = (id: string) =>
 
 /**
  * What applying a request needs around it, beside its store and its resource's writer: locating
- * its project and environment for the caller, history entries, the clock, and events after
- * commit. ChangeRequestAccess implements it; this file stays free of Nest so unit specs load it.
+ * its project and environment for the caller, history entries, the clock, and its events (written
+ * with the change, announced after commit). ChangeRequestAccess implements it; this file stays free of Nest so unit specs load it.
  */
 export interface ChangeRequestScope {
   locate(actor: Actor, projectKey: string, envKey: string): Promise<Located>;
@@ -28,6 +29,17 @@ export interface ChangeRequestScope {
   now(): Date;
   /** The request as responses show it: its variations named. */
   view(row: ChangeRequestRow): Promise<ChangeRequestView>;
-  /** After commit; never fails the operation that caused it. */
-  emit(events: WebhookEvent[], row: ChangeRequestRow, actor: Actor, extra?: Record<string, unknown>): void;
+  /**
+   * In the change's transaction: the webhook deliveries of its events, which commit with it or not
+   * at all. Returns their ids, for announce().
+   */
+  record(
+    tx: Tx,
+    events: WebhookEvent[],
+    row: ChangeRequestRow,
+    actor: Actor,
+    extra?: Record<string, unknown>,
+  ): Promise<string[]>;
+  /** After commit: the events counted, their deliveries' jobs enqueued. Never fails the operation that caused them. */
+  announce(events: WebhookEvent[], deliveries: string[]): void;
 }

@@ -6,6 +6,7 @@ import type { PhaseOrigin } from '../../core/release';
 import { AuthorizationService } from '../accounts/authorization.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import { AuditService } from '../audit/audit.service';
+import type { WebhookEvent } from '../webhooks/webhook-events';
 import { ProjectsService } from '../projects/projects.service';
 import type { EnvironmentContext } from '../projects/project-context';
 import type { Tx } from '../../infra/prisma/tx';
@@ -53,7 +54,8 @@ export class ChangeRequestsService {
     const hash = this.access.hash(kind, key, at.env.key, preview.version, dto.instructions, executionDate);
     const required = this.requiredApprovals(at, preview);
     const status = openStatus({ approvers: [], decliners: [] }, required, executionDate);
-    const row = await this.access.repo.transaction(async (tx) => {
+    const events: WebhookEvent[] = ['change_request.created'];
+    const { row, deliveries } = await this.access.repo.transaction(async (tx) => {
       const created = await this.access.repo.create(tx, {
         projectId: at.project.id,
         projectKey: at.project.key,
@@ -82,9 +84,9 @@ export class ChangeRequestsService {
         after: { instructions: dto.instructions, baseVersion: preview.version, contentHash: hash, executionDate },
         links: { changeRequest: created.id, ...(origin ? { origin } : {}) },
       });
-      return created;
+      return { row: created, deliveries: await this.access.record(tx, events, created, actor) };
     });
-    this.access.emit(['change_request.created'], row, actor);
+    this.access.announce(events, deliveries);
     this.access.schedule(row);
     return this.access.view(row);
   }
@@ -227,7 +229,8 @@ export class ChangeRequestsService {
     const { row, at } = await this.access.load(actor, id);
     const resource = await this.access.resource(row.resourceKind, at, row.resourceKey);
     this.assertOwnerOrBypass(actor, row, resource, 'cancel');
-    const updated = await this.access.repo.transaction(async (tx) => {
+    const events: WebhookEvent[] = ['change_request.cancelled'];
+    const { updated, deliveries } = await this.access.repo.transaction(async (tx) => {
       const locked = await this.lockOpen(tx, id);
       const next = await this.access.repo.update(tx, id, {
         status: 'cancelled',
@@ -240,9 +243,9 @@ export class ChangeRequestsService {
         after: { status: 'cancelled' },
         links: { changeRequest: id },
       });
-      return next;
+      return { updated: next, deliveries: await this.access.record(tx, events, next, actor) };
     });
-    this.access.emit(['change_request.cancelled'], updated, actor);
+    this.access.announce(events, deliveries);
     return this.access.view(updated);
   }
 

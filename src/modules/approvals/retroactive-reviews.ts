@@ -18,6 +18,8 @@ import { changeRequestView } from './models/change-request.view';
 @Injectable()
 export class RetroactiveReviews implements BypassLedger {
   private readonly logger = new Logger('change-requests');
+  /** The delivery rows open() wrote for each notice, for announce() after the commit. */
+  private readonly deliveries = new WeakMap<BypassNotice, string[]>();
 
   constructor(
     private readonly repo: ChangeRequestsRepository,
@@ -56,26 +58,25 @@ export class RetroactiveReviews implements BypassLedger {
       history: [{ at: now.toISOString(), status: 'bypassed', actor: actorRef(actor), note: b.bypassReason }],
       guardrailWarnings: [],
     });
-    return { environment: b.environment.key, reason: b.bypassReason, reviewId: row.id };
+    // Written with the bypass: a process that dies after the commit loses no approval.bypassed event.
+    const deliveries = await this.webhooks.record(tx, [
+      {
+        event: 'approval.bypassed',
+        payload: { ...changeRequestView(row), reason: b.bypassReason, actor: actorRef(actor) },
+      },
+    ]);
+    const notice: BypassNotice = { environment: b.environment.key, reason: b.bypassReason, reviewId: row.id };
+    this.deliveries.set(notice, deliveries);
+    return notice;
   }
 
-  announce(actor: Actor, notices: BypassNotice[]): void {
+  /** After commit: counted, and the deliveries open() wrote get their jobs (pending rows are swept up anyway). */
+  announce(_actor: Actor, notices: BypassNotice[]): void {
     if (!notices.length) return;
     this.metrics.changeRequests.inc({ event: 'bypassed' }, notices.length);
-    void (async () => {
-      const rows = await Promise.all(notices.map((n) => this.repo.find(n.reviewId)));
-      await this.webhooks.emitMany(
-        rows.flatMap((r, i) =>
-          r
-            ? [
-                {
-                  event: 'approval.bypassed' as const,
-                  payload: { ...changeRequestView(r), reason: notices[i].reason, actor: actorRef(actor) },
-                },
-              ]
-            : [],
-        ),
-      );
-    })().catch((e: Error) => this.logger.warn(`approval.bypassed webhooks not emitted: ${e.message}`));
+    const deliveries = notices.flatMap((n) => this.deliveries.get(n) ?? []);
+    void this.webhooks
+      .wake(deliveries)
+      .catch((e: Error) => this.logger.warn(`approval.bypassed deliveries not woken now: ${e.message}`));
   }
 }

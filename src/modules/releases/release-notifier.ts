@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClockService } from '../../infra/clock/clock.service';
+import type { Tx } from '../../infra/prisma/tx';
 import { QueuesService } from '../../infra/queues/queues.service';
 import { actorRef, type Actor } from '../accounts/models/actor';
 import type { WebhookEvent } from '../webhooks/webhook-events';
@@ -8,7 +9,10 @@ import { setStepAlarms } from './release-jobs';
 import { releaseView } from './models/release.view';
 import type { Release, ReleaseHistoryEntry } from './release-records';
 
-/** After-commit side effects of release changes (alarms, webhooks) and their history entries. */
+/**
+ * Release changes' webhook deliveries (written in the change's transaction), their after-commit
+ * side effects (alarms, delivery jobs), and their history entries.
+ */
 @Injectable()
 export class ReleaseNotifier {
   private readonly logger = new Logger('releases');
@@ -29,13 +33,23 @@ export class ReleaseNotifier {
     return setStepAlarms(this.queues, rows, this.clock.now());
   }
 
-  /** A running release gets the alarm for its next step; a webhook tells subscribers what happened. */
-  after(row: Release, event?: WebhookEvent): void {
+  /**
+   * In the change's transaction: the delivery rows of its webhook event, which commit with it or not
+   * at all (a process that dies after the commit loses none). Their ids go to after().
+   */
+  record(tx: Tx, row: Release, event: WebhookEvent): Promise<string[]> {
+    return this.webhooks.record(tx, [this.event(row, event)]);
+  }
+
+  /**
+   * After commit: a running release gets the alarm for its next step, and the recorded deliveries
+   * their jobs (if Redis refuses, the rows stay pending and the delivery worker's sweeps send them).
+   */
+  after(row: Release, deliveries: string[]): void {
     this.nextStep(row);
-    if (event)
-      void this.webhooks
-        .emitMany([this.event(row, event)])
-        .catch((e: Error) => this.logger.warn(`${event} for release ${row.id} not emitted: ${e.message}`));
+    void this.webhooks
+      .wake(deliveries)
+      .catch((e: Error) => this.logger.warn(`webhooks about release ${row.id} not woken now: ${e.message}`));
   }
 
   /** After commit: a running release (or one a change freeze holds, paused until its end) gets the alarm for its next step. */

@@ -131,7 +131,7 @@ export class ReleasesService {
       : null;
     if (guard) await this.guards.requireMetrics(project.id, guard.metrics);
     const now = this.clock.now();
-    const { row, opened } = await this.repo.transaction(async (tx) => {
+    const { row, opened, deliveries } = await this.repo.transaction(async (tx) => {
       const created = await this.repo
         .create(tx, {
           environmentId: env.id,
@@ -178,12 +178,12 @@ export class ReleasesService {
         after: { target: created.target, stages },
         links: { release: created.id, ...(origin ? { origin } : {}), ...bypasses.links },
       });
-      return { row: created, opened: bypasses };
+      return { row: created, opened: bypasses, deliveries: await this.notifier.record(tx, created, 'release.started') };
     });
     this.gate.announce(actor, opened);
     // /bulk on this node stores the guard's events from now on, not only after the first step.
     if (guard) this.activeGuards.forget(env.id);
-    this.notifier.after(row, 'release.started');
+    this.notifier.after(row, deliveries);
     return withBypassNotices(releaseView(row), opened);
   }
 
@@ -334,7 +334,7 @@ export class ReleasesService {
       tags: (await this.flagsRead.definition(projectKey, flagKey))?.tags ?? [],
     });
     this.authz.assert(actor, 'manageReleases', ref);
-    const row = await this.repo.transaction(async (tx) => {
+    const { row, deliveries } = await this.repo.transaction(async (tx) => {
       const locked = this.mine(await this.repo.findForUpdate(tx, id), at, flagKey, id);
       if (!from.includes(locked.status))
         throw new DomainError(
@@ -349,9 +349,9 @@ export class ReleasesService {
         after: { status: next.status, stage: next.currentStage },
         links: { release: id },
       });
-      return next;
+      return { row: next, deliveries: await this.notifier.record(tx, next, event) };
     });
-    this.notifier.after(row, event);
+    this.notifier.after(row, deliveries);
     return releaseView(row);
   }
 

@@ -31,8 +31,9 @@ export interface BypassNotice {
 
 /**
  * Where break-glass writes are accounted for: `open` runs in the bypassing write's transaction, so
- * the change and its retroactive review commit together or not at all; `announce` runs after
- * commit (webhook `approval.bypassed`) and never fails the write. Provided by approvals
+ * the change, its retroactive review and its `approval.bypassed` webhook delivery commit together
+ * or not at all; `announce` runs after commit (the delivery's job, the counter) and never fails
+ * the write. Provided by approvals
  * (RetroactiveReviews) under BYPASS_LEDGER, so the write services need not import approvals.
  */
 export interface BypassLedger {
