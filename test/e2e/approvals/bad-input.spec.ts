@@ -161,6 +161,29 @@ describe('change requests: bad input and refusals', () => {
       expect(await requestsFor(flag)).toEqual([]);
     });
 
+    it('a request claiming a release plan phase as its origin is 400: a look would adopt it as its own', async () => {
+      const flag = await factory.flag(owner, project.key);
+      // Only a run's look sets `origin`; accepted from a caller, a request with any instructions
+      // could stand in for the change a phase was waiting to have reviewed.
+      const res = await g.raw(
+        'POST',
+        `/api/v1/projects/${project.key}/flags/${flag.key}/environments/production/change-requests`,
+        {
+          token: alice.token,
+          body: {
+            instructions: [{ kind: 'turnFlagOn' }],
+            origin: { pipelineRun: '00000000-0000-4000-8000-000000000000', phase: 1 },
+          },
+        },
+      );
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'request/invalid',
+        errors: [{ field: 'origin', reason: 'unknown property' }],
+      });
+      expect(await requestsFor(flag)).toEqual([]);
+    });
+
     it('an empty instruction list is 400 request/invalid', async () => {
       const flag = await factory.flag(owner, project.key);
       const res = await openFlagRequestCall(alice.api, project.key, flag.key, 'production', { instructions: [] });
