@@ -4,6 +4,11 @@
  * Prints p50/p90/p99 in ms, and the CPU each write costs the Gantry process and the database's
  * PostgreSQL backends (utime + stime from /proc over the timed writes, after WARM_UP untimed writes
  * per writer). Bounded: WRITES_PER_WRITER per writer (default 150), loopback only.
+ *
+ * The warm-up is long (500 writes per writer, ~30 s here) because V8 keeps compiling the write
+ * path's code for thousands of requests: 160 writes after start, a PATCH cost the process 5.1–5.6 ms
+ * of CPU on the 2-core machine, after 2,400 writes 3.9–4.3 and after 8,000 3.5–3.6, about a fifth
+ * of it on TurboFan's compiler threads (bench/README.md, 2026-12-07). A server in service is warm.
  */
 import { CpuMeter, DatabaseBackends, machineLine, syscalls } from './lib/procs';
 import { pct, startGantry, type Gantry } from './lib/gantry';
@@ -11,7 +16,7 @@ import { pct, startGantry, type Gantry } from './lib/gantry';
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 8);
 const WRITES = Number(process.env.WRITES_PER_WRITER ?? 150);
 const PORT = Number(process.env.BENCH_PORT ?? 3390);
-const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 20);
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 500);
 
 /** Each writer patches its own flag `count` times, one request at a time; returns each request's latency. */
 async function writes(g: Gantry, count: number): Promise<number[]> {
@@ -59,7 +64,8 @@ async function main() {
     console.log(machineLine());
     console.log(
       `governance PATCH (audit + outbox), ${WRITERS} concurrent writers, ` +
-        `${latencies.length} writes in ${seconds.toFixed(1)} s = ${(latencies.length / seconds).toFixed(0)} writes/s`,
+        `${latencies.length} writes in ${seconds.toFixed(1)} s = ${(latencies.length / seconds).toFixed(0)} writes/s ` +
+        `(after ${WARM_UP} untimed writes per writer)`,
     );
     console.log(
       `  p50 ${pct(latencies, 50).toFixed(1)} ms   p90 ${pct(latencies, 90).toFixed(1)} ms   ` +

@@ -12,7 +12,9 @@
  * is run, in the same run, against a reference: a bare node:http server (another child process)
  * that holds the same N streams and writes the same event bytes to all of them when asked. Its
  * figures are the floor this machine and this client allow, with no write path at all.
- * Knobs: BENCH_STREAMS (default "1000,10000"), BENCH_CHANGES (20 per N), BENCH_PORT (3392).
+ * Knobs: BENCH_STREAMS (default "1000,10000"), BENCH_CHANGES (20 per N), BENCH_PORT (3392),
+ * BENCH_WARM_UP_CHANGES (200, over 50 streams, before anything is measured: Gantry's write path is
+ * still being compiled for its first few hundred PATCHes, bench/README.md "2026-12-07, fifth").
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -24,6 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const STEPS = (process.env.BENCH_STREAMS ?? '1000,10000').split(',').map(Number);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 20);
+const WARM_UP_CHANGES = Number(process.env.BENCH_WARM_UP_CHANGES ?? 200);
 const PORT = Number(process.env.BENCH_PORT ?? 3392);
 const PROJECT = 'sse';
 const ENV = 'production';
@@ -46,7 +49,7 @@ async function runPhases(t: Target, sdkKey: string, steps: number[]): Promise<st
   const lines: string[] = [];
   const warm = new Streams({ port: t.port, sdkKey });
   await warm.openMany(50);
-  for (let i = 0; i < 4; i++) await warm.change(() => t.send());
+  for (let i = 0; i < WARM_UP_CHANGES; i++) await warm.change(() => t.send());
   warm.closeAll();
   await sleep(500);
   await collectGarbage(t.pid);

@@ -9,7 +9,12 @@ import path from 'node:path';
 import { deleteKeysWithPrefix } from '../../src/infra/redis/delete-prefix';
 import pg from 'pg';
 
-const SERVER = 'postgresql://postgres@127.0.0.1:5432';
+/**
+ * The PostgreSQL server the benchmarked processes use. BENCH_DATABASE_SERVER names another, e.g.
+ * the local socket (`postgresql://postgres@%2Fvar%2Frun%2Fpostgresql`) to measure what loopback
+ * TCP costs each statement.
+ */
+const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
 
 export interface Gantry {
   base: string;
