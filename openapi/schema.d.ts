@@ -1726,6 +1726,8 @@ export interface components {
             id: string;
             /** @description of the resource kind */
             instructions: components["schemas"]["AnyInstruction"][];
+            /** @description the release plan run and phase that opened it; null when a person or token did */
+            origin: components["schemas"]["PhaseOriginDto"] | null;
             projectKey: string;
             requester: components["schemas"]["ActorRefDto"];
             resourceKey: string;
@@ -1777,6 +1779,8 @@ export interface components {
             id: string;
             /** @description of the resource kind */
             instructions: components["schemas"]["AnyInstruction"][];
+            /** @description the release plan run and phase that opened it; null when a person or token did */
+            origin: components["schemas"]["PhaseOriginDto"] | null;
             projectKey: string;
             requester: components["schemas"]["ActorRefDto"];
             resourceKey: string;
@@ -3447,6 +3451,15 @@ export interface components {
             audiences: components["schemas"]["AudienceDto"][];
             name: string;
         };
+        PhaseOriginDto: {
+            /** @description the run's phase, from 0 */
+            phase: number;
+            /**
+             * Format: uuid
+             * @description the release plan run
+             */
+            pipelineRun: string;
+        };
         PipelineDto: {
             /** Format: date-time */
             createdAt: string;
@@ -3772,6 +3785,8 @@ export interface components {
              * @description when the next step is due (null when paused or finished)
              */
             nextStepAt: string | null;
+            /** @description the release plan run and phase that started it; null when started directly */
+            origin: components["schemas"]["PhaseOriginDto"] | null;
             projectKey: string;
             /** @description time left in the stage when paused */
             remainingMs: number | null;
@@ -4378,6 +4393,8 @@ export interface components {
              * @description when the next step is due (null when paused or finished)
              */
             nextStepAt: string | null;
+            /** @description the release plan run and phase that started it; null when started directly */
+            origin: components["schemas"]["PhaseOriginDto"] | null;
             projectKey: string;
             /** @description time left in the stage when paused */
             remainingMs: number | null;

@@ -53,6 +53,12 @@ export class ProblemDto {
   @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
 }
 
+/** The release plan run and phase that opened a change request or started a release. */
+export class PhaseOriginDto {
+  @ApiProperty({ format: 'uuid', description: 'the release plan run' }) pipelineRun: string;
+  @ApiProperty({ type: 'integer', description: "the run's phase, from 0" }) phase: number;
+}
+
 /** Why something done later (a scheduled change, a release step) was refused: the write path's error. */
 export class RefusalDto {
   @ApiProperty({ example: 'patch/invalid_instruction', description: 'the problem code the write was refused with' })

@@ -52,6 +52,8 @@ export interface ChangeRequestRow {
   guardrailWarnings: GuardrailWarning[];
   requester: ActorRef;
   requesterId: string;
+  /** The release plan run and phase that opened it (absent on rows the fakes build). */
+  origin?: PhaseOrigin | null;
   executionDate: Date | null;
   appliedVersion: number | null;
   appliedAt: Date | null;
@@ -72,6 +74,7 @@ const toChangeRequest = ({ projectKey, environmentKey, ...r }: RequestRow): Chan
   approvalReasons: fromJson<string[]>(r.approvalReasons),
   guardrailWarnings: fromJson<GuardrailWarning[]>(r.guardrailWarnings),
   requester: fromJson<ActorRef>(r.requester),
+  origin: r.origin === null ? null : fromJson<PhaseOrigin>(r.origin),
   failure: r.failure === null ? null : fromJson<NonNullable<ChangeRequestRow['failure']>>(r.failure),
   history: fromJson<unknown[]>(r.history),
   reviews: r.reviews.map((v) => ({ ...v, reviewer: fromJson<ActorRef>(v.reviewer) })),

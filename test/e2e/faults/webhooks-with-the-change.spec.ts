@@ -103,6 +103,7 @@ describe('webhook deliveries written with the change they report', () => {
 
     const created = await open();
     expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ origin: null });
     expect(await deliveries('change_request.created', flag.key)).toHaveLength(1);
 
     await refuseNext('fault_cancelled', 'change_request.cancelled', flag.key);
@@ -139,6 +140,7 @@ describe('webhook deliveries written with the change they report', () => {
 
     const started = await start();
     expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ origin: null });
     expect(await deliveries('release.started', flag.key)).toHaveLength(1);
 
     await refuseNext('fault_rolled_back', 'release.rolled_back', flag.key);

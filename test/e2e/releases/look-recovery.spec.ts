@@ -86,6 +86,13 @@ describe('a look that fails after opening what its phase needs', () => {
     expect(production(run)).toMatchObject({ status: 'running', releaseId: release.id });
     expect(release.status).toBe('running');
     await adoptionLogged('release', release.id);
+    // The API shows which run and phase started it (phases count from 0).
+    const shown = ok(
+      await alice.api.GET('/api/v1/projects/{projectKey}/flags/{flagKey}/environments/{envKey}/releases/{id}', {
+        params: { path: { projectKey: open.key, flagKey: flag.key, envKey: 'production', id: release.id } },
+      }),
+    );
+    expect(shown.origin).toEqual({ pipelineRun: run.id, phase: 1 });
   });
 
   it('opens one change request for a phase, and adopts the release an approved one started', async () => {
@@ -100,6 +107,8 @@ describe('a look that fails after opening what its phase needs', () => {
     expect(request.status).toBe('pending');
     expect(production(waiting).changeRequestId).toBe(request.id);
     await adoptionLogged('change request', request.id);
+    const opened = ok(await alice.api.GET('/api/v1/change-requests/{id}', { params: { path: { id: request.id } } }));
+    expect(opened.origin).toEqual({ pipelineRun: waiting.id, phase: 1 });
 
     // Approved: the look starts the release, then its cancel of the request is refused once, so the
     // look fails with the release running and the request still approved.

@@ -1,7 +1,7 @@
 import { GuardrailWarningDto } from '../../guardrails/dto/guardrails.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANGE_REQUEST_STATUSES } from '../../../core/approval';
-import { JSON_VALUE, RefusalDto } from '../../../infra/http/api-schemas';
+import { JSON_VALUE, PhaseOriginDto, RefusalDto } from '../../../infra/http/api-schemas';
 import { instructionRef } from '../../../infra/http/instruction-schemas';
 import { RESOURCE_KINDS } from '../../write-path/resource-writer';
 import { ActorRefDto } from '../../accounts/models/actor-ref.model';
@@ -64,6 +64,12 @@ export class ChangeRequestDto {
   warnings: GuardrailWarningDto[];
   @ApiProperty({ type: ChangeRequestApprovalsDto }) approvals: ChangeRequestApprovalsDto;
   @ApiProperty({ type: ActorRefDto }) requester: ActorRefDto;
+  @ApiProperty({
+    type: PhaseOriginDto,
+    nullable: true,
+    description: 'the release plan run and phase that opened it; null when a person or token did',
+  })
+  origin: PhaseOriginDto | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) executionDate: string | null;
   @ApiProperty({ type: 'integer', nullable: true }) appliedVersion: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) appliedAt: string | null;

@@ -1,5 +1,6 @@
 import { tallyReviews, type ReviewDecision } from '../../../core/approval';
 import type { Variation } from '../../../core/model/flag-config';
+import type { PhaseOrigin } from '../../../core/release';
 import type { ChangeRequestRow } from '../change-requests.repository';
 
 /** A variation an instruction refers to, as people know it. */
@@ -27,6 +28,8 @@ export interface ChangeRequestView {
   /** Latest decisions on the current content (ids), and the same people named. */
   approvals: { approvers: string[]; decliners: string[]; approvedBy: unknown[]; declinedBy: unknown[] };
   requester: unknown;
+  /** The release plan run and phase that opened it; null when a person or token did. */
+  origin: PhaseOrigin | null;
   executionDate: string | null;
   appliedVersion: number | null;
   appliedAt: string | null;
@@ -73,6 +76,7 @@ export const changeRequestView = (r: ChangeRequestRow, variations: readonly Vari
   warnings: r.guardrailWarnings,
   approvals: namedApprovals(r),
   requester: r.requester,
+  origin: r.origin ?? null,
   executionDate: r.executionDate?.toISOString() ?? null,
   appliedVersion: r.appliedVersion,
   appliedAt: r.appliedAt?.toISOString() ?? null,

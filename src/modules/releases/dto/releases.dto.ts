@@ -22,7 +22,7 @@ import {
   BreakGlassDto,
   BypassField,
 } from '../../../infra/http/break-glass.dto';
-import { JSON_VALUE, RefusalDto } from '../../../infra/http/api-schemas';
+import { JSON_VALUE, PhaseOriginDto, RefusalDto } from '../../../infra/http/api-schemas';
 import { ActorRefDto, CreatorRefDto } from '../../accounts/models/actor-ref.model';
 
 export class StageDto {
@@ -243,6 +243,12 @@ export class ReleaseDto {
     description: 'who started it; `bypass` and `bypassReason` when it went past a required approval (break-glass)',
   })
   createdBy: CreatorRefDto;
+  @ApiProperty({
+    type: PhaseOriginDto,
+    nullable: true,
+    description: 'the release plan run and phase that started it; null when started directly',
+  })
+  origin: PhaseOriginDto | null;
   @ApiProperty({ type: RefusalDto, nullable: true, description: 'why a step failed (status failed)' })
   failure: RefusalDto | null;
   @ApiProperty({ type: GuardSettingsDto, nullable: true, description: 'guarded releases only' })

@@ -18,6 +18,7 @@ export const releaseView = (r: Release) => {
     remainingMs: r.remainingMs,
     baselineVersion: r.baselineVersion,
     createdBy: r.createdBy,
+    origin: r.origin,
     failure: r.failure,
     guard: r.guard,
     guardResult: r.guardResult,
