@@ -124,12 +124,9 @@ export class ChangeRequestAccess implements ChangeRequestScope {
     return this.webhooks.record(tx, this.webhookEvents(events, row, actor, extra));
   }
 
-  /** If Redis refuses the jobs, the deliveries stay pending and the delivery worker's sweeps send them. */
   announce(events: WebhookEvent[], deliveries: string[]): void {
     this.count(events);
-    void this.webhooks
-      .wake(deliveries)
-      .catch((e: Error) => this.logger.warn(`webhook deliveries of ${events.join(', ')} not woken now: ${e.message}`));
+    this.webhooks.wakeAfterCommit(deliveries, events.join(', '));
   }
 
   /** gantry_change_request_events_total, once the events are committed. */

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { changeRequestContentHash } from '../../core/approval';
 import { ClockService } from '../../infra/clock/clock.service';
 import { MetricsService } from '../../infra/metrics/metrics.service';
@@ -17,7 +17,6 @@ import { changeRequestView } from './models/change-request.view';
  */
 @Injectable()
 export class RetroactiveReviews implements BypassLedger {
-  private readonly logger = new Logger('change-requests');
   /** The delivery rows open() wrote for each notice, for announce() after the commit. */
   private readonly deliveries = new WeakMap<BypassNotice, string[]>();
 
@@ -74,9 +73,9 @@ export class RetroactiveReviews implements BypassLedger {
   announce(_actor: Actor, notices: BypassNotice[]): void {
     if (!notices.length) return;
     this.metrics.changeRequests.inc({ event: 'bypassed' }, notices.length);
-    const deliveries = notices.flatMap((n) => this.deliveries.get(n) ?? []);
-    void this.webhooks
-      .wake(deliveries)
-      .catch((e: Error) => this.logger.warn(`approval.bypassed deliveries not woken now: ${e.message}`));
+    this.webhooks.wakeAfterCommit(
+      notices.flatMap((n) => this.deliveries.get(n) ?? []),
+      'approval.bypassed',
+    );
   }
 }

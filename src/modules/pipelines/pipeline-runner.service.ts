@@ -149,9 +149,7 @@ export class PipelineRunner {
   announce(run: PipelineRun, events: RunEvent[], deliveries: string[]): void {
     for (const { event, detail } of events)
       this.logger.log({ msg: event, runId: run.id, flagKey: run.flagKey, plan: run.pipelineKey, ...detail });
-    void this.webhooks
-      .wake(deliveries)
-      .catch((e: Error) => this.logger.warn(`webhooks about run ${run.id} not woken now (swept later): ${e.message}`));
+    this.webhooks.wakeAfterCommit(deliveries, `release plan run ${run.id}`);
   }
 
   private async lookLocked(tx: Tx, run: PipelineRun, { actor, approve }: RunContext<Scope>): Promise<Look> {

@@ -47,9 +47,7 @@ export class ReleaseNotifier {
    */
   after(row: Release, deliveries: string[]): void {
     this.nextStep(row);
-    void this.webhooks
-      .wake(deliveries)
-      .catch((e: Error) => this.logger.warn(`webhooks about release ${row.id} not woken now: ${e.message}`));
+    this.webhooks.wakeAfterCommit(deliveries, `release ${row.id}`);
   }
 
   /** After commit: a running release (or one a change freeze holds, paused until its end) gets the alarm for its next step. */

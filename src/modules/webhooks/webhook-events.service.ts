@@ -68,6 +68,13 @@ export class WebhookEventsService {
     return enqueueDeliveries(this.queues, deliveryIds);
   }
 
+  /** wake() for a caller whose change is committed and must not wait or fail on it: a refusal is logged. */
+  wakeAfterCommit(deliveryIds: string[], about: string): void {
+    void this.wake(deliveryIds).catch((e: Error) =>
+      this.logger.warn(`webhook deliveries about ${about} not woken now (the sweeps send them): ${e.message}`),
+    );
+  }
+
   /**
    * For the outbox relay: committed flag/segment changes become `flag.updated`/`segment.updated`.
    * Fire-and-forget: the relay never waits for, or fails because of, webhooks.
