@@ -72,18 +72,31 @@ export class OutboxRelayService implements OnModuleInit, OnApplicationShutdown {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const items = await this.outbox.claimUnpublished(BATCH);
+      const items = await this.claim();
       if (items.length) await this.publish(items);
       if (items.length < BATCH) return; // a full batch means there may be more
     }
   }
 
+  /**
+   * Claims a batch, and writes the `flag.updated`/`segment.updated` deliveries of what it claimed in
+   * the same transaction (reading the webhooks there, so a webhook created on any node gets every
+   * change committed after it): a refused insert, or a process that dies, leaves the rows to the
+   * next pass instead of losing the events. The claim itself stays at most once (see publish).
+   */
+  private async claim(): Promise<OutboxItem[]> {
+    const { items, written } = await this.outbox.claimUnpublishedWith(BATCH, (tx, claimed) =>
+      this.webhooks.recordChanges(tx, claimed),
+    );
+    this.webhooks.wakeAfterCommit(written, `${items.length} change(s)`);
+    return items;
+  }
+
   private async publish(items: OutboxItem[]): Promise<void> {
-    // The rows are already claimed: this node's streams and webhooks get them even if Redis fails
-    // below (both never awaited). Other nodes then catch up from the outbox by revision.
+    // The rows are already claimed: this node's streams get them even if Redis fails below (never
+    // awaited). Other nodes then catch up from the outbox by revision.
     const spans = startRelayPublishSpans(items); // gantry.relay.publish, continuing each row's trace
     this.local.deliver(items, (i) => spans.carrier(i));
-    this.webhooks.publishedChanges(items);
     try {
       await this.publishToRedis(items, spans);
     } catch (e) {

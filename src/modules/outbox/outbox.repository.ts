@@ -90,15 +90,30 @@ export class OutboxRepository {
    * processes share the work). Publishing is at most once: a relay that dies right after this loses
    * the Redis messages, which is safe because every node also catches up from the outbox by revision.
    */
-  claimUnpublished(limit: number): Promise<OutboxItem[]> {
+  claimUnpublished(limit: number, tx?: Tx): Promise<OutboxItem[]> {
     return this.prisma.sql<OutboxItem>(
-      undefined,
+      tx,
       Prisma.sql`
       UPDATE "OutboxEvent" SET "publishedAt" = now()
       WHERE "id" IN (SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "meta",
                 "traceContext", "createdAt"`,
     );
+  }
+
+  /**
+   * claimUnpublished, and `alongside` in the same transaction: what it writes about the claimed rows
+   * (their webhook deliveries) commits with the claim or not at all, so a failure there leaves the
+   * rows unclaimed for the relay's next pass instead of losing what it was writing.
+   */
+  claimUnpublishedWith<T>(
+    limit: number,
+    alongside: (tx: Tx, items: OutboxItem[]) => Promise<T[]>,
+  ): Promise<{ items: OutboxItem[]; written: T[] }> {
+    return this.prisma.transaction(async (tx) => {
+      const items = await this.claimUnpublished(limit, tx);
+      return { items, written: items.length ? await alongside(tx, items) : [] };
+    });
   }
 
   /** Seconds the oldest row no relay has claimed yet has waited (0: none waiting); one index lookup, the database's clock. */

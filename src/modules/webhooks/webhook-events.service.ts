@@ -75,33 +75,9 @@ export class WebhookEventsService {
     );
   }
 
-  /**
-   * For the outbox relay: committed flag/segment changes become `flag.updated`/`segment.updated`.
-   * Fire-and-forget: the relay never waits for, or fails because of, webhooks.
-   */
-  publishedChanges(items: OutboxItem[]): void {
-    const events = items.map((i): WebhookEventInput => ({
-      event: i.kind === 'segment' ? 'segment.updated' : 'flag.updated',
-      payload: {
-        environmentId: i.environmentId,
-        key: i.key,
-        version: i.version,
-        revision: String(i.revision),
-        deleted: (i.payload as { deleted?: unknown } | null)?.deleted === true,
-        // Named: who changed it, in which project and environment (as recorded with the change).
-        ...(i.meta
-          ? {
-              projectKey: i.meta.projectKey,
-              environmentKey: i.meta.environmentKey,
-              [i.kind === 'segment' ? 'segmentKey' : 'flagKey']: i.key,
-              actor: i.meta.actor,
-            }
-          : {}),
-      },
-    }));
-    void this.emitMany(events).catch((e: Error) =>
-      this.logger.warn(`webhook events for ${items.length} change(s) not emitted: ${e.message}`),
-    );
+  /** The `flag.updated`/`segment.updated` deliveries of committed changes, in the outbox relay's claim transaction. */
+  recordChanges(tx: Tx, items: OutboxItem[]): Promise<string[]> {
+    return this.record(tx, items.map(changeEvent));
   }
 
   /** Called after webhook writes so this process sees them at once (others within the TTL). */
@@ -132,3 +108,24 @@ const deliveryRows = (hooks: { id: string; events: string[] }[], events: Webhook
       .filter((h) => matchesEvent(h.events, e.event))
       .map((h) => ({ webhookId: h.id, event: e.event, payload: e.payload })),
   );
+
+/** A committed flag or segment change as its webhook event, named as it was recorded with the change. */
+const changeEvent = (i: OutboxItem): WebhookEventInput => ({
+  event: i.kind === 'segment' ? 'segment.updated' : 'flag.updated',
+  payload: {
+    environmentId: i.environmentId,
+    key: i.key,
+    version: i.version,
+    revision: String(i.revision),
+    deleted: (i.payload as { deleted?: unknown } | null)?.deleted === true,
+    // Named: who changed it, in which project and environment (as recorded with the change).
+    ...(i.meta
+      ? {
+          projectKey: i.meta.projectKey,
+          environmentKey: i.meta.environmentKey,
+          [i.kind === 'segment' ? 'segmentKey' : 'flagKey']: i.key,
+          actor: i.meta.actor,
+        }
+      : {}),
+  },
+});

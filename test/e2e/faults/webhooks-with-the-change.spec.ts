@@ -5,10 +5,13 @@
  * all. Here PostgreSQL refuses the delivery's insert once (a trigger the test installs): the request
  * fails and leaves nothing of the change, and the same request again succeeds with exactly one
  * delivery. (Written after the commit, as before, the change stood and the event was lost whenever
- * its insert failed, or the process died, between the two.)
+ * its insert failed, or the process died, between the two.) A flag's `flag.updated` is written by
+ * the outbox relay in the transaction that claims the change's outbox row, so a refused insert
+ * leaves the row unclaimed and the relay's next pass writes it.
  */
 import { startGantry, type ApiClient, type Gantry } from '../../support/app-harness';
 import { bypassHeaders, factory, ok, type Flag, type Project } from '../../support/factories';
+import { eventually } from '../../support/delivery';
 import { installRefusals, type Refusals } from '../../support/refused-writes';
 
 describe('webhook deliveries written with the change they report', () => {
@@ -34,6 +37,7 @@ describe('webhook deliveries written with the change they report', () => {
             'change_request.cancelled',
             'release.started',
             'release.rolled_back',
+            'flag.updated',
           ],
         },
       }),
@@ -151,5 +155,40 @@ describe('webhook deliveries written with the change they report', () => {
     ]);
     expect((await rollback()).status).toBe(200);
     expect(await deliveries('release.rolled_back', flag.key)).toHaveLength(1);
+  });
+
+  it("a flag's flag.updated is written by the relay pass that claims its change, even after refusals", async () => {
+    const flag = await factory.flag(owner, project.key);
+    // Twice: the relay's old after-the-claim insert tried twice before giving the event up.
+    await refusals.refuse(
+      'fault_updated',
+      'WebhookDelivery',
+      `NEW."event" = 'flag.updated' AND NEW."payload" @> '{"key": "${flag.key}", "version": 2}'`,
+      {
+        on: 'INSERT',
+        times: 2,
+      },
+    );
+    const turnOn = await g.raw('PATCH', `/api/v1/projects/${project.key}/flags/${flag.key}`, {
+      token: g.ownerToken,
+      body: { environmentKey: 'staging', instructions: [{ kind: 'turnFlagOn' }] },
+    });
+    expect(turnOn.status).toBe(200);
+
+    const [delivery] = await eventually(async () => {
+      const rows = await g.sql<{ payload: { key: string; version: number } }>(
+        `SELECT "payload" FROM "WebhookDelivery" WHERE "event" = 'flag.updated' AND "payload" @> $1::jsonb`,
+        [{ key: flag.key, version: 2 }],
+      );
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(await refusals.fired('fault_updated')).toBe(true);
+    expect(delivery.payload).toMatchObject({ key: flag.key, environmentKey: 'staging', version: 2 });
+    const outbox = await g.sql<{ published: boolean }>(
+      `SELECT "publishedAt" IS NOT NULL AS "published" FROM "OutboxEvent" WHERE "key" = $1 ORDER BY "id" DESC LIMIT 1`,
+      [flag.key],
+    );
+    expect(outbox).toEqual([{ published: true }]);
   });
 });
