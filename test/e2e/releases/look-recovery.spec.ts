@@ -93,6 +93,14 @@ describe('a look that fails after opening what its phase needs', () => {
       }),
     );
     expect(shown.origin).toEqual({ pipelineRun: run.id, phase: 1 });
+    const gql = await g.raw('POST', '/graphql', {
+      token: g.ownerToken,
+      body: {
+        query: `{ releases(projectKey: "${open.key}", flagKey: "${flag.key}", environmentKey: "production") {
+          id origin { pipelineRun phase } } }`,
+      },
+    });
+    expect(gql.body).toEqual({ data: { releases: [{ id: release.id, origin: { pipelineRun: run.id, phase: 1 } }] } });
   });
 
   it('opens one change request for a phase, and adopts the release an approved one started', async () => {
@@ -109,6 +117,11 @@ describe('a look that fails after opening what its phase needs', () => {
     await adoptionLogged('change request', request.id);
     const opened = ok(await alice.api.GET('/api/v1/change-requests/{id}', { params: { path: { id: request.id } } }));
     expect(opened.origin).toEqual({ pipelineRun: waiting.id, phase: 1 });
+    const gql = await g.raw('POST', '/graphql', {
+      token: g.ownerToken,
+      body: { query: `{ changeRequest(id: "${request.id}") { origin { pipelineRun phase } } }` },
+    });
+    expect(gql.body).toEqual({ data: { changeRequest: { origin: { pipelineRun: waiting.id, phase: 1 } } } });
 
     // Approved: the look starts the release, then its cancel of the request is refused once, so the
     // look fails with the release running and the request still approved.

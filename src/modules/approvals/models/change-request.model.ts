@@ -2,6 +2,7 @@ import { GuardrailWarningModel } from '../../guardrails/models/guardrail.model';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from '../../graphql/json.scalar';
 import { ActorRefModel } from '../../accounts/models/actor-ref.model';
+import { PhaseOriginModel } from '../../graphql/phase-origin.model';
 
 /** GraphQL shapes of ChangeRequestView and its previews (the services build them). */
 
@@ -53,6 +54,11 @@ export class ChangeRequestModel {
   @Field(() => String, { nullable: true }) appliedAt: string | null;
   @Field(() => GraphQLJSON, { nullable: true }) failure: unknown;
   @Field(() => [GraphQLJSON]) history: unknown[];
+  @Field(() => PhaseOriginModel, {
+    nullable: true,
+    description: 'the release plan phase that opened it; null when a person or token did',
+  })
+  origin: PhaseOriginModel | null;
   @Field(() => [NamedVariationModel], { description: 'the variations the instructions refer to, named' })
   variations: NamedVariationModel[];
   @Field(() => [ChangeRequestReviewModel]) reviews: ChangeRequestReviewModel[];

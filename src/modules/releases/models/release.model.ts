@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ActorRefModel } from '../../accounts/models/actor-ref.model';
 import { GraphQLJSON } from '../../graphql/json.scalar';
+import { PhaseOriginModel } from '../../graphql/phase-origin.model';
 
 @ObjectType('Release')
 export class ReleaseModel {
@@ -21,6 +22,11 @@ export class ReleaseModel {
   @Field(() => GraphQLJSON, { nullable: true }) guardResult: unknown;
   @Field(() => GraphQLJSON, { nullable: true }) failure: unknown;
   @Field(() => [GraphQLJSON]) history: unknown[];
+  @Field(() => PhaseOriginModel, {
+    nullable: true,
+    description: 'the release plan phase that opened it; null when a person or token did',
+  })
+  origin: PhaseOriginModel | null;
   @Field() createdAt: string;
   @Field() updatedAt: string;
 }
