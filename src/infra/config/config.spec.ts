@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       queryTimeoutMs: 30_000,
       keepAliveMs: 10_000,
       nestedConnections: 'report',
+      preparedStatements: true,
     });
     expect(
       loadConfig({
@@ -58,10 +59,20 @@ describe('loadConfig', () => {
         DATABASE_QUERY_TIMEOUT_MS: '5000',
         DATABASE_KEEPALIVE_MS: '0',
         DATABASE_NESTED_CONNECTIONS: ' refuse ',
+        DATABASE_PREPARED_STATEMENTS: 'off',
       }).database,
-    ).toEqual({ connectTimeoutMs: 2000, queryTimeoutMs: 5000, keepAliveMs: 0, nestedConnections: 'refuse' });
+    ).toEqual({
+      connectTimeoutMs: 2000,
+      queryTimeoutMs: 5000,
+      keepAliveMs: 0,
+      nestedConnections: 'refuse',
+      preparedStatements: false,
+    });
     expect(() => loadConfig({ DATABASE_NESTED_CONNECTIONS: 'allow' })).toThrow(
       /DATABASE_NESTED_CONNECTIONS must be one of report, refuse/,
+    );
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'yes' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS must be one of on, off/,
     );
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '5' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_QUERY_TIMEOUT_MS/);

@@ -41,6 +41,8 @@ export interface GantryConfig {
     queryTimeoutMs: number;
     keepAliveMs: number;
     nestedConnections: NestedConnectionPolicy;
+    /** DATABASE_PREPARED_STATEMENTS (on): the hot statements prepared per connection (prepared-statements.ts). */
+    preparedStatements: boolean;
   };
   /** Published outbox rows older than this are deleted (nodes behind by more reload their snapshot). */
   outboxRetentionHours: number;
@@ -334,6 +336,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
         env.DATABASE_NESTED_CONNECTIONS?.trim() || 'report',
         ['report', 'refuse'],
       ),
+      preparedStatements:
+        oneOf('DATABASE_PREPARED_STATEMENTS', env.DATABASE_PREPARED_STATEMENTS?.trim() || 'on', ['on', 'off']) === 'on',
     },
     outboxRetentionHours: integer(
       'GANTRY_OUTBOX_RETENTION_HOURS',

@@ -10,6 +10,7 @@ import { SPAN } from '../tracing/spans';
 import { PRISMA_LIKE_TYPES, type TransactionConnection } from './raw-connection';
 import { runTransaction, type LostCommitListener } from './transaction-runner';
 import { LentPrisma, lentConnection } from './lent-prisma';
+import { preparedName } from './prepared-statements';
 import { MetricsService } from '../metrics/metrics.service';
 import {
   callerFrames,
@@ -67,6 +68,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private readonly nestedSites = new Set<string>();
   /** Under `refuse` (tests, development), each transaction notes where it was opened, for the log. */
   private readonly noteOpeners: boolean;
+  /** Whether statements marked with prepared() are prepared per connection (DATABASE_PREPARED_STATEMENTS). */
+  private readonly preparedStatements: boolean;
 
   constructor(
     @Inject(GANTRY_CONFIG) config: GantryConfig,
@@ -92,6 +95,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     super({ adapter: new PrismaPg(unmarkedQueries(pool)), transactionOptions: REQUEST_TX });
     this.pool = pool;
     this.noteOpeners = nestedPolicy === 'refuse';
+    this.preparedStatements = config.database?.preparedStatements ?? true;
     this.checkPrismaRequests(nestedPolicy);
     // While PostgreSQL is held unreachable, taking a connection fails at once (pool.query takes one
     // the same way) instead of waiting out the connect timeout. Asking for one inside a transaction
@@ -206,11 +210,13 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    * as bigint, JSON parsed, timestamps as Date).
    */
   sql<R extends QueryResultRow>(tx: Tx | undefined, query: Prisma.Sql): Promise<R[]> {
+    const name = this.preparedStatements ? preparedName(query) : undefined;
     if (!tx)
+      // pg's own named statements (extended protocol), under names apart from the PREPAREd ones.
       return this.pool
-        .query<R>({ text: query.text, values: query.values, types: PRISMA_LIKE_TYPES })
+        .query<R>({ name: name && `${name}_x`, text: query.text, values: query.values, types: PRISMA_LIKE_TYPES })
         .then((r) => r.rows);
-    return handleOf(tx).connection.query<R>(query.text, query.values);
+    return handleOf(tx).connection.query<R>(query.text, query.values, name);
   }
 
   /**
@@ -222,7 +228,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    */
   sqlAtCommit(tx: Tx, query: Prisma.Sql): Promise<void> {
     // A refusal (the transaction has ended) as a rejection, like any statement's.
-    return new Promise((resolve) => resolve(handleOf(tx).connection.holdForCommit(query.text, query.values)));
+    const name = this.preparedStatements ? preparedName(query) : undefined;
+    return new Promise((resolve) => resolve(handleOf(tx).connection.holdForCommit(query.text, query.values, name)));
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { types } from 'pg';
 import { inlineSql } from './inline-sql';
+import { executable, preparationOf, type Statement } from './prepared-statements';
 
 /**
  * The pg connection of one transaction (transaction-runner.ts), and everything that goes over it
@@ -26,6 +27,9 @@ import { inlineSql } from './inline-sql';
  * it the runner asks PostgreSQL afterwards what became of the transaction (transaction-runner.ts).
  * Either way the write is whole or absent.
  *
+ * A statement marked as prepared (prepared-statements.ts) goes the same way, as an EXECUTE; the
+ * first time a connection meets it, a message with its PREPARE goes ahead.
+ *
  * A savepoint (`savepoint`) travels the same way: its SAVEPOINT goes with the next statement, and
  * only a body that fails costs a round trip (its ROLLBACK TO).
  *
@@ -39,7 +43,8 @@ export class TransactionConnection {
   private ahead: string[];
   /** Whether the first message (with the BEGIN) went out. */
   private begun = false;
-  private atCommit: string[] = [];
+  /** Held writes, each as it will be sent (and the statement, for its PREPARE). */
+  private atCommit: { sql: string; statement: Statement }[] = [];
   private savepoints = 0;
   private open = true;
   /** Set when a ROLLBACK of ours failed: the connection may still be inside the transaction, so it is not reused. */
@@ -57,14 +62,24 @@ export class TransactionConnection {
     this.ahead = [begin];
   }
 
-  /** One statement in the transaction (with the BEGIN, in one message, when it is the first). */
-  async query<R extends QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
+  /**
+   * One statement in the transaction (with the BEGIN, in one message, when it is the first); `name`
+   * when it is prepared (prepared-statements.ts).
+   */
+  async query<R extends QueryResultRow>(text: string, values: readonly unknown[], name?: string): Promise<R[]> {
     this.mustBeOpen();
+    const statement: Statement = { text, values, name };
+    // Only a statement this connection has not prepared yet waits for a message of its own here.
+    const preparation = preparationOf(this.client, [statement]);
+    if (preparation) await this.prepare(preparation);
     const ahead = this.takeAhead();
-    if (!ahead.length) return (await this.send<R>({ text, values, types: PRISMA_LIKE_TYPES })).rows;
+    if (!ahead.length) {
+      if (!name) return (await this.send<R>({ text, values, types: PRISMA_LIKE_TYPES })).rows;
+      return (await this.send<R>({ text: executable(statement, inlineSql), types: PRISMA_LIKE_TYPES })).rows;
+    }
     const first = this.markBegun();
     const results = await this.sendAll<R | { xid: string | null }>({
-      text: `${ahead.map((s) => `${s};\n`).join('')}${inlineSql(text, values)}${first ? `\n;\n${XID_IF_ASSIGNED}` : ''}`,
+      text: `${ahead.map((s) => `${s};\n`).join('')}${executable(statement, inlineSql)}${first ? `\n;\n${XID_IF_ASSIGNED}` : ''}`,
       types: PRISMA_LIKE_TYPES,
     });
     if (!first) return results[results.length - 1].rows as R[];
@@ -103,9 +118,10 @@ export class TransactionConnection {
    * later in the transaction reads: later statements do not see it. What it would have thrown, the
    * commit throws.
    */
-  holdForCommit(text: string, values: readonly unknown[]): void {
+  holdForCommit(text: string, values: readonly unknown[], name?: string): void {
     this.mustBeOpen();
-    this.atCommit.push(inlineSql(text, values));
+    const statement: Statement = { text, values, name };
+    this.atCommit.push({ sql: executable(statement, inlineSql), statement });
   }
 
   /**
@@ -136,14 +152,35 @@ export class TransactionConnection {
     this.atCommit = [];
     // Nothing reached the server and nothing is held: there is nothing to commit.
     if (!this.begun && !held.length) return;
+    const preparation = preparationOf(
+      this.client,
+      held.map((h) => h.statement),
+    );
+    if (preparation) {
+      try {
+        await this.prepare(preparation);
+      } catch (e) {
+        if (this.begun) await this.rollbackSent();
+        throw e;
+      }
+    }
     this.begun = true;
-    const statements = [...ahead, ...held, 'COMMIT'];
+    const statements = [...ahead, ...held.map((h) => h.sql), 'COMMIT'];
     try {
       await this.send({ text: statements.join(';\n') });
     } catch (e) {
       await this.rollbackSent();
       throw e;
     }
+  }
+
+  /**
+   * PREPAREs in a message of their own: before the BEGIN went out, outside the transaction; after,
+   * inside it (its failure then fails the transaction, as the statement's own would have).
+   */
+  private async prepare(preparation: { text: string; done(): void }): Promise<void> {
+    await this.send({ text: preparation.text });
+    preparation.done();
   }
 
   /** Drops the held writes and undoes what was sent (with the BEGIN still held, nothing was). Never throws. */

@@ -13,6 +13,7 @@ import type {
   TokenStatus,
   TokenWithMember,
 } from './account-records';
+import { prepared } from '../../infra/prisma/prepared-statements';
 
 const memberWithRoles = {
   customRoles: { include: { role: true } },
@@ -76,10 +77,13 @@ export class AccountsRepository {
       Omit<TokenStatus, 'member'> & { memberId: string | null; deactivatedAt: Date | null }
     >(
       undefined,
-      Prisma.sql`
+      prepared(
+        'token_status',
+        Prisma.sql`
       SELECT t."id", t."name", t."purpose"::text AS "purpose", t."revokedAt", t."expiresAt", t."memberId", m."deactivatedAt"
       FROM "AccessToken" t LEFT JOIN "Member" m ON m."id" = t."memberId"
       WHERE t."hash" = ${hash}`,
+      ),
     );
     if (!row) return null;
     const { memberId, deactivatedAt, ...token } = row;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { contentDigest, type ChainedContent } from '../../core/audit/hash-chain';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
+import { prepared } from '../../infra/prisma/prepared-statements';
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -47,13 +48,16 @@ export class AuditRepository {
     const j = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
     return this.prisma.sqlAtCommit(
       tx,
-      Prisma.sql`
+      prepared(
+        'audit_append',
+        Prisma.sql`
       INSERT INTO "AuditEntry" ("id", "at", "actor", "actorId", "action", "resource", "comment", "before", "after",
                                 "delta", "previousVersion", "currentVersion", "requestId", "links", "prevHash", "hash")
       VALUES (NULL, ${new Date(content.at)}::timestamptz, ${j(content.actor)}::jsonb, ${actorId}, ${content.action},
               ${content.resource}, ${content.comment}, ${j(content.before)}::jsonb, ${j(content.after)}::jsonb,
               ${j(content.delta)}::jsonb, ${content.previousVersion}::int, ${content.currentVersion}::int,
               ${content.requestId}, ${j(content.links)}::jsonb, NULL, ${digest})`,
+      ),
     );
   }
 

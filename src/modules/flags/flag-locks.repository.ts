@@ -4,6 +4,7 @@ import { changedHere } from '../../infra/prisma/changed-here';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 import type { FlagRecord } from './flag-records';
 import { toFlag, type RawFlag } from './flag-rows';
+import { prepared } from '../../infra/prisma/prepared-statements';
 
 /** One configuration row as findForUpdate's join returns it beside its flag. */
 interface RawFlagEnvironment {
@@ -55,7 +56,9 @@ export class FlagLocksRepository {
     if (readAfterLock) return this.lockThenRead(tx, projectId, key);
     const rows = await this.prisma.sql<Omit<RawFlag, 'environments'> & RawFlagEnvironment>(
       tx,
-      Prisma.sql`
+      prepared(
+        'flag_lock',
+        Prisma.sql`
       SELECT f."id", f."key", f."definition", f."archived", f."version",
              fe."id" AS "configId", fe."environmentId", fe."config", e."key" AS "environmentKey",
              ${SETTINGS_REVISION} AS "settingsRevision"
@@ -65,6 +68,7 @@ export class FlagLocksRepository {
       WHERE f."projectId" = ${projectId}::uuid AND f."key" = ${key}
       ORDER BY e."createdAt", e."key"
       FOR UPDATE OF f, fe`,
+      ),
     );
     if (!rows.length) return this.lockThenRead(tx, projectId, key);
     const [first] = rows;

@@ -7,6 +7,7 @@ import type { ActorRef } from '../accounts/models/actor';
 import type { FlagConfigRecord, FlagRecord, FlagVersionRecord } from './flag-records';
 import { configOf, definitionOf, toFlag, withConfigs } from './flag-rows';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
+import { prepared } from '../../infra/prisma/prepared-statements';
 
 type FlagVersionRow = Prisma.FlagVersionGetPayload<object>;
 
@@ -291,15 +292,18 @@ export class FlagsRepository {
     // Nothing reads it back in the write's transaction: sent just before its COMMIT (PrismaService.sqlAtCommit).
     await this.prisma.sqlAtCommit(
       tx,
-      Prisma.sql`
+      prepared(
+        'flag_write',
+        Prisma.sql`
       WITH "updated" AS (
         UPDATE "FlagEnvironment" SET "version" = ${v.config.version}::int, "config" = ${config}::jsonb, "updatedAt" = now()
         WHERE "id" = ${v.flagEnvironmentId}::uuid RETURNING "id"
       )
       INSERT INTO "FlagVersion" ("id", "flagEnvironmentId", "version", "definition", "config", "actor", "comment")
       SELECT gen_random_uuid(), "id", ${v.config.version}::int, ${JSON.stringify(v.definition)}::jsonb,
-             ${config}::jsonb, ${JSON.stringify(v.actor)}::jsonb, ${v.comment}
+             ${config}::jsonb, ${JSON.stringify(v.actor)}::jsonb, ${v.comment}::text
       FROM "updated"`,
+      ),
     );
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { PrismaService, type Tx } from '../../infra/prisma/prisma.service';
 import { inOutboxEnqueueSpan } from '../../infra/tracing/spans';
+import { prepared } from '../../infra/prisma/prepared-statements';
 
 /** PostgreSQL NOTIFY channel that wakes the outbox relays when a write commits. */
 export const OUTBOX_CHANNEL = 'gantry_outbox';
@@ -53,18 +54,21 @@ export class OutboxRepository {
     // commit in order), insert the outbox row carrying it, and NOTIFY the relays (delivered at commit).
     // The row keeps the trace context of this span, so the relay's publish continues the trace.
     await inOutboxEnqueueSpan(item, async (trace) => {
-      const statement = Prisma.sql`
+      const statement = prepared(
+        'outbox_enqueue',
+        Prisma.sql`
         WITH bumped AS (
           UPDATE "Environment" SET "revision" = "revision" + 1 WHERE "id" = ${item.environmentId}::uuid RETURNING "revision"
         ), inserted AS (
           INSERT INTO "OutboxEvent" ("environmentId", "revision", "kind", "key", "version", "payload", "meta", "traceContext")
-          SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}, ${item.key}, ${item.version},
+          SELECT ${item.environmentId}::uuid, bumped."revision", ${item.kind}::text, ${item.key}::text, ${item.version}::int,
                  ${JSON.stringify(item.payload)}::jsonb, ${item.meta ? JSON.stringify(item.meta) : null}::jsonb,
                  ${trace ? JSON.stringify(trace) : null}::jsonb
           FROM bumped
           RETURNING "revision"
         )
-        SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`;
+        SELECT "revision", pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM inserted`,
+      );
       // Untraced, nobody reads the revision back: the statement is sent just before the COMMIT, so
       // the environment's row is locked only from there (PrismaService.sqlAtCommit). A traced write
       // sends it now, so its span carries the revision.
@@ -93,11 +97,14 @@ export class OutboxRepository {
   claimUnpublished(limit: number, tx?: Tx): Promise<OutboxItem[]> {
     return this.prisma.sql<OutboxItem>(
       tx,
-      Prisma.sql`
+      prepared(
+        'outbox_claim',
+        Prisma.sql`
       UPDATE "OutboxEvent" SET "publishedAt" = now()
       WHERE "id" IN (SELECT "id" FROM "OutboxEvent" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING "id", "environmentId"::text AS "environmentId", "revision", "kind", "key", "version", "payload", "meta",
                 "traceContext", "createdAt"`,
+      ),
     );
   }
 

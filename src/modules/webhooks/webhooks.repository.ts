@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../infra/prisma/generated/client';
 import { fromJson, toJson } from '../../infra/prisma/json-columns';
 import { PrismaService, type Tx, txClient, dbOf } from '../../infra/prisma/prisma.service';
+import { prepared } from '../../infra/prisma/prepared-statements';
 
 /** An outbound webhook; `secret` never leaves the module (views show a hint). */
 export interface Webhook {
@@ -73,7 +74,7 @@ export class WebhooksRepository {
     // Raw: every automation run that reports an event reads it in its transaction (WebhookEventsService.record).
     return this.prisma.sql<{ id: string; events: string[] }>(
       tx,
-      Prisma.sql`SELECT "id", "events" FROM "Webhook" WHERE "enabled" = true`,
+      prepared('webhook_filters', Prisma.sql`SELECT "id", "events" FROM "Webhook" WHERE "enabled" = true`),
     );
   }
 
