@@ -3,24 +3,18 @@
  * real PostgreSQL in their own Node process: `node -r ts-register-cached.js held-statements-checks.ts
  * <databaseUrl>`; prints what each check observed as JSON for test/integration/held-statements.spec.ts.
  */
-import pg from 'pg';
 import type { GantryConfig } from '../../src/infra/config/config';
 import { inlineSql } from '../../src/infra/prisma/inline-sql';
 import { Prisma } from '../../src/infra/prisma/generated/client';
 import { hasOwnConnection, PrismaService, txClient } from '../../src/infra/prisma/prisma.service';
+import { recordPgMessages, runChecks } from './checks-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorOf = (e: unknown) => ({ name: (e as Error).name, message: (e as Error).message });
 const pgErrorOf = (e: unknown) => ({ ...errorOf(e), code: (e as { code?: string }).code });
 
 /** Every message pg's clients send (one per round trip), as the statement texts in it. */
-const messages: string[] = [];
-const clientQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
-  const text = typeof config === 'string' ? config : (config as { text?: string }).text;
-  messages.push(String(text).replace(/\s+/g, ' ').trim());
-  return (clientQuery as (...a: unknown[]) => unknown).call(this, config, ...rest);
-} as typeof clientQuery;
+const messages = recordPgMessages();
 
 async function main(): Promise<void> {
   const [databaseUrl] = process.argv.slice(2);
@@ -185,7 +179,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((e: Error) => {
-  process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
-});
+runChecks(main);

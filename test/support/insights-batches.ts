@@ -8,6 +8,7 @@ import type { EvaluationCount } from '../../src/core/insights/evaluation-tally';
 import type { GantryConfig } from '../../src/infra/config/config';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
 import { InsightsRepository } from '../../src/modules/insights/insights.repository';
+import { runChecks } from './checks-process';
 
 async function main(): Promise<void> {
   const [databaseUrl, json] = process.argv.slice(2);
@@ -36,7 +37,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((e: Error) => {
-  process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
-});
+runChecks(main);

@@ -10,6 +10,7 @@ import { MetricsService } from '../../src/infra/metrics/metrics.service';
 import { Prisma } from '../../src/infra/prisma/generated/client';
 import type { NestedConnectionPolicy } from '../../src/infra/prisma/nested-connections';
 import { PrismaService, txClient } from '../../src/infra/prisma/prisma.service';
+import { runChecks } from './checks-process';
 
 const warnings: string[] = [];
 const quiet = () => undefined;
@@ -121,7 +122,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((e: Error) => {
-  process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
-});
+runChecks(main);

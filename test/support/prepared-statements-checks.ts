@@ -3,22 +3,16 @@
  * PostgreSQL in their own Node process: `node -r ts-register-cached.js prepared-statements-checks.ts
  * <databaseUrl>`; prints what each check observed as JSON for test/integration/prepared-statements.spec.ts.
  */
-import pg from 'pg';
 import type { GantryConfig } from '../../src/infra/config/config';
 import { Prisma } from '../../src/infra/prisma/generated/client';
 import { prepared } from '../../src/infra/prisma/prepared-statements';
 import { PrismaService } from '../../src/infra/prisma/prisma.service';
+import { recordPgMessages, runChecks } from './checks-process';
 
 const pgErrorOf = (e: unknown) => ({ message: (e as Error).message, code: (e as { code?: string }).code });
 
 /** Every message pg's clients send (one per round trip), as the statement texts in it. */
-const messages: string[] = [];
-const clientQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
-  const text = typeof config === 'string' ? config : (config as { text?: string }).text;
-  messages.push(String(text).replace(/\s+/g, ' ').trim());
-  return (clientQuery as (...a: unknown[]) => unknown).call(this, config, ...rest);
-} as typeof clientQuery;
+const messages = recordPgMessages();
 
 /** What `fn` sent, message by message. */
 async function sent(fn: () => Promise<unknown>): Promise<string[]> {
@@ -111,7 +105,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((e: Error) => {
-  process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
-});
+runChecks(main);

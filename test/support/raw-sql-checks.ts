@@ -12,6 +12,7 @@ import { FlagLocksRepository } from '../../src/modules/flags/flag-locks.reposito
 import { ProjectsRepository, toProjectContext } from '../../src/modules/projects/projects.repository';
 import { ReleasesRepository, type ReleaseUpdate } from '../../src/modules/releases/releases.repository';
 import { WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
+import { runChecks } from './checks-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorOf = (e: unknown) => ({ name: (e as Error).name, message: (e as Error).message });
@@ -356,7 +357,4 @@ async function releaseChecks(prisma: PrismaService, projectId: string): Promise<
   };
 }
 
-void main().catch((e: Error) => {
-  process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
-});
+runChecks(main);

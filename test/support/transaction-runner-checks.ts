@@ -11,6 +11,7 @@ import { isDatabaseUnavailable } from '../../src/infra/prisma/prisma-errors';
 import { isTransactionTimeout } from '../../src/infra/prisma/transaction-errors';
 import { Client } from 'pg';
 import { faultProxy } from './fault-proxy';
+import { runChecks } from './checks-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const failure = (e: unknown) => ({
@@ -207,7 +208,4 @@ async function lostCommits(databaseUrl: string) {
   }
 }
 
-void main().catch((e: Error) => {
-  process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
-});
+runChecks(main);
