@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { Prisma } from './generated/client';
-import { literal } from './inline-sql';
+import { inlineSql, literal } from './inline-sql';
 
 /**
  * Hot statements PostgreSQL keeps parsed and planned, once per connection, instead of for every
@@ -75,7 +75,7 @@ export function preparationOf(
 }
 
 /** The statement as text for a simple-protocol message: EXECUTE of its prepared form, or inlined. */
-export function executable(s: Statement, inline: (text: string, values: readonly unknown[]) => string): string {
-  if (!s.name) return inline(s.text, s.values);
+export function executable(s: Statement): string {
+  if (!s.name) return inlineSql(s.text, s.values);
   return s.values.length ? `EXECUTE ${s.name}(${s.values.map(literal).join(', ')})` : `EXECUTE ${s.name}`;
 }

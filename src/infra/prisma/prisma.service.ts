@@ -210,7 +210,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    * as bigint, JSON parsed, timestamps as Date).
    */
   sql<R extends QueryResultRow>(tx: Tx | undefined, query: Prisma.Sql): Promise<R[]> {
-    const name = this.preparedStatements ? preparedName(query) : undefined;
+    const name = this.preparedNameOf(query);
     if (!tx)
       // pg's own named statements (extended protocol), under names apart from the PREPAREd ones.
       return this.pool
@@ -228,8 +228,13 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    */
   sqlAtCommit(tx: Tx, query: Prisma.Sql): Promise<void> {
     // A refusal (the transaction has ended) as a rejection, like any statement's.
-    const name = this.preparedStatements ? preparedName(query) : undefined;
+    const name = this.preparedNameOf(query);
     return new Promise((resolve) => resolve(handleOf(tx).connection.holdForCommit(query.text, query.values, name)));
+  }
+
+  /** The statement's per-connection name when it is marked prepared() and preparing is on. */
+  private preparedNameOf(query: Prisma.Sql): string | undefined {
+    return this.preparedStatements ? preparedName(query) : undefined;
   }
 
   /**

@@ -1,6 +1,5 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { types } from 'pg';
-import { inlineSql } from './inline-sql';
 import { executable, preparationOf, type Statement } from './prepared-statements';
 
 /**
@@ -74,12 +73,12 @@ export class TransactionConnection {
     if (preparation) await this.prepare(preparation);
     const ahead = this.takeAhead();
     if (!ahead.length) {
-      if (!name) return (await this.send<R>({ text, values, types: PRISMA_LIKE_TYPES })).rows;
-      return (await this.send<R>({ text: executable(statement, inlineSql), types: PRISMA_LIKE_TYPES })).rows;
+      const message = name ? { text: executable(statement) } : { text, values };
+      return (await this.send<R>({ ...message, types: PRISMA_LIKE_TYPES })).rows;
     }
     const first = this.markBegun();
     const results = await this.sendAll<R | { xid: string | null }>({
-      text: `${ahead.map((s) => `${s};\n`).join('')}${executable(statement, inlineSql)}${first ? `\n;\n${XID_IF_ASSIGNED}` : ''}`,
+      text: `${ahead.map((s) => `${s};\n`).join('')}${executable(statement)}${first ? `\n;\n${XID_IF_ASSIGNED}` : ''}`,
       types: PRISMA_LIKE_TYPES,
     });
     if (!first) return results[results.length - 1].rows as R[];
@@ -121,7 +120,7 @@ export class TransactionConnection {
   holdForCommit(text: string, values: readonly unknown[], name?: string): void {
     this.mustBeOpen();
     const statement: Statement = { text, values, name };
-    this.atCommit.push({ sql: executable(statement, inlineSql), statement });
+    this.atCommit.push({ sql: executable(statement), statement });
   }
 
   /**

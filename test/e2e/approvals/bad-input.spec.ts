@@ -41,6 +41,12 @@ describe('change requests: bad input and refusals', () => {
   });
   afterAll(() => g?.stop());
 
+  /** Opens a request in production as alice with a body the typed client cannot spell. */
+  const openRaw = (flag: Flag, body: object) =>
+    g.raw('POST', `/api/v1/projects/${project.key}/flags/${flag.key}/environments/production/change-requests`, {
+      token: alice.token,
+      body,
+    });
   const requestsFor = async (flag: Flag) =>
     (await listChangeRequests(owner, { projectKey: project.key, resourceKey: flag.key })).items;
   const settingsOf = async (envKey: string) =>
@@ -103,14 +109,7 @@ describe('change requests: bad input and refusals', () => {
     it('an unknown instruction kind is 400 patch/unknown_instruction and nothing is stored', async () => {
       const flag = await factory.flag(owner, project.key);
       // Not expressible with the typed client: the kind is outside the documented enum.
-      const res = await g.raw(
-        'POST',
-        `/api/v1/projects/${project.key}/flags/${flag.key}/environments/production/change-requests`,
-        {
-          token: alice.token,
-          body: { instructions: [{ kind: 'turnFlagOn' }, { kind: 'explodeFlag' }] },
-        },
-      );
+      const res = await openRaw(flag, { instructions: [{ kind: 'turnFlagOn' }, { kind: 'explodeFlag' }] });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'patch/unknown_instruction', errors: [{ index: 1, field: 'kind' }] });
       expect(await requestsFor(flag)).toEqual([]);
@@ -165,17 +164,10 @@ describe('change requests: bad input and refusals', () => {
       const flag = await factory.flag(owner, project.key);
       // Only a run's look sets `origin`; accepted from a caller, a request with any instructions
       // could stand in for the change a phase was waiting to have reviewed.
-      const res = await g.raw(
-        'POST',
-        `/api/v1/projects/${project.key}/flags/${flag.key}/environments/production/change-requests`,
-        {
-          token: alice.token,
-          body: {
-            instructions: [{ kind: 'turnFlagOn' }],
-            origin: { pipelineRun: '00000000-0000-4000-8000-000000000000', phase: 1 },
-          },
-        },
-      );
+      const res = await openRaw(flag, {
+        instructions: [{ kind: 'turnFlagOn' }],
+        origin: { pipelineRun: '00000000-0000-4000-8000-000000000000', phase: 1 },
+      });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
         code: 'request/invalid',

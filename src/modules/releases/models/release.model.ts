@@ -24,7 +24,7 @@ export class ReleaseModel {
   @Field(() => [GraphQLJSON]) history: unknown[];
   @Field(() => PhaseOriginModel, {
     nullable: true,
-    description: 'the release plan phase that opened it; null when a person or token did',
+    description: 'the release plan phase that started it; null when started directly',
   })
   origin: PhaseOriginModel | null;
   @Field() createdAt: string;
